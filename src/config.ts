@@ -1,0 +1,149 @@
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { ConfigError } from './errors/config-error.js'
+
+/** The section whose feeds this service publishes (CONTRACT.md: the economy desk). */
+export interface Section {
+  readonly slug: string
+  readonly title: string
+  readonly description: string
+  /** Author of items whose article names none, and the feeds' own author. */
+  readonly author: string
+}
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** Absolute path of the folder of article files. */
+  readonly articlesDir: string
+  /** Absolute path of the folder served under `/media/`. */
+  readonly mediaDir: string
+  /** Public base URL, always ending in `/`; every absolute link starts with it. */
+  readonly siteUrl: string
+  readonly siteName: string
+  /** Default language of articles and feeds (RFC 5646 tag). */
+  readonly language: string
+  /** IANA time zone for dates written without one. */
+  readonly timeZone: string
+  /** Items in a current feed document. */
+  readonly feedLimit: number
+  readonly section: Section
+}
+
+/**
+ * Each setting: its environment variable, the equivalent `--flag`, and the
+ * default. The flag is the variable in lower case with `-` for `_`.
+ */
+const VARIABLES = [
+  'PORT',
+  'HOST',
+  'ARTICLES_DIR',
+  'MEDIA_DIR',
+  'SITE_URL',
+  'SITE_NAME',
+  'SITE_LANG',
+  'SITE_TZ',
+  'FEED_LIMIT',
+] as const
+type Variable = (typeof VARIABLES)[number]
+
+export const MAX_FEED_LIMIT = 500
+
+const flagName = (variable: Variable): string => variable.toLowerCase().replaceAll('_', '-')
+
+/**
+ * Reads the configuration from environment variables, overridden by
+ * command-line flags. The only code that looks at the environment; the result
+ * is frozen. Throws a ConfigError naming the variable at fault.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
+  cwd: string = process.cwd(),
+): Config {
+  const values = readValues(env, argv)
+  const get = (variable: Variable): string | undefined => {
+    const value = values[variable]?.trim()
+    return value === undefined || value === '' ? undefined : value
+  }
+
+  const port = readInteger('PORT', get('PORT'), 3000, 0, 65535)
+  const host = get('HOST') ?? '127.0.0.1'
+  const articlesDir = path.resolve(cwd, get('ARTICLES_DIR') ?? 'articles')
+  const mediaDir = path.resolve(cwd, get('MEDIA_DIR') ?? 'media')
+  const siteUrl = readSiteUrl(get('SITE_URL') ?? `http://localhost:${port}/`)
+  const language = get('SITE_LANG') ?? 'de'
+  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/.test(language)) {
+    throw new ConfigError('SITE_LANG', `"${language}" is not a language tag such as "de" or "de-DE"`)
+  }
+  const timeZone = get('SITE_TZ') ?? 'Europe/Berlin'
+  try {
+    new Intl.DateTimeFormat('en', { timeZone })
+  } catch (cause) {
+    throw new ConfigError('SITE_TZ', `"${timeZone}" is not an IANA time zone such as "Europe/Berlin"`, { cause })
+  }
+
+  return Object.freeze({
+    port,
+    host,
+    articlesDir,
+    mediaDir,
+    siteUrl,
+    siteName: get('SITE_NAME') ?? 'Beispielzeitung',
+    language,
+    timeZone,
+    feedLimit: readInteger('FEED_LIMIT', get('FEED_LIMIT'), 50, 1, MAX_FEED_LIMIT),
+    section: Object.freeze({
+      slug: 'wirtschaft',
+      title: 'Wirtschaft',
+      description: 'Nachrichten und Analysen aus dem Wirtschaftsressort',
+      author: 'Wirtschaftsredaktion',
+    }),
+  })
+}
+
+function readValues(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+): Partial<Record<Variable, string>> {
+  const options = Object.fromEntries(VARIABLES.map((v) => [flagName(v), { type: 'string' as const }]))
+  let flags: Record<string, unknown>
+  try {
+    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
+  } catch (cause) {
+    const known = VARIABLES.map((v) => `--${flagName(v)}`).join(', ')
+    throw new ConfigError('command line', `${(cause as Error).message} (known flags: ${known})`, { cause })
+  }
+  const values: Partial<Record<Variable, string>> = {}
+  for (const variable of VARIABLES) {
+    const flag = flags[flagName(variable)]
+    const value = typeof flag === 'string' ? flag : env[variable]
+    if (value !== undefined) values[variable] = value
+  }
+  return values
+}
+
+function readInteger(variable: Variable, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(variable, `"${raw}" is not a whole number from ${min} to ${max}`)
+  }
+  return Number(raw)
+}
+
+function readSiteUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch (cause) {
+    throw new ConfigError('SITE_URL', `"${raw}" is not an absolute URL such as https://www.example.de/`, { cause })
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('SITE_URL', `"${raw}" must start with http:// or https://`)
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new ConfigError('SITE_URL', `"${raw}" must not carry a query, fragment or credentials`)
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url.href
+}

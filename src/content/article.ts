@@ -1,0 +1,45 @@
+/** An audio or video file attached to an article (RSS enclosure, Atom rel="enclosure", JSON Feed attachment). */
+export interface Enclosure {
+  /** Absolute http(s) URL. */
+  readonly url: string
+  /** Registered MIME type, lower case. */
+  readonly type: string
+  /** Size in bytes; undefined when nobody knows it. */
+  readonly length: number | undefined
+  /** Playing time in whole seconds. */
+  readonly duration: number | undefined
+}
+
+/**
+ * One article's metadata, validated and normalised: every URL absolute, every
+ * string free of characters XML cannot carry. The Markdown body is not held
+ * here; it is read and rendered only when a document needs it.
+ */
+export interface Article {
+  /** Path relative to ARTICLES_DIR with `/` separators: the article's identity as a file. */
+  readonly file: string
+  readonly slug: string
+  /** Permanent id: an absolute URI (tag:, urn:uuid:, http(s)). */
+  readonly id: string
+  readonly title: string
+  /** First published. */
+  readonly date: Date
+  /** Last substantive change; equals `date` when the file gives none. */
+  readonly updated: Date
+  /** Category slugs; the first decides the article's URL. */
+  readonly categories: readonly string[]
+  readonly tags: readonly string[]
+  readonly authors: readonly string[]
+  /** The front matter's summary (plain text), if it gave one. */
+  readonly summary: string | undefined
+  /** Absolute URL of the lead image. */
+  readonly image: string | undefined
+  readonly enclosure: Enclosure | undefined
+  readonly draft: boolean
+  /** Language tag (RFC 5646). */
+  readonly lang: string
+  /** Site path of the article's HTML page, e.g. `/wirtschaft/ki-weckruf.html`. */
+  readonly path: string
+  /** Absolute URL of the article's HTML page: the item link in every feed. */
+  readonly url: string
+}

@@ -1,0 +1,268 @@
+import path from 'node:path'
+import { z } from 'zod'
+import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
+import { stripXmlForbidden } from '../text/xml-chars.js'
+import { isHttpUrl, siteUrlFor, slugify, SLUG_PATTERN } from '../text/urls.js'
+import type { Article, Enclosure } from './article.js'
+import { parseFrontMatterDate } from './dates.js'
+import { readFrontMatter } from './front-matter.js'
+import { mediaTypeFor, normaliseMediaType } from './media-types.js'
+
+export interface ParseArticleOptions {
+  /** Public base URL ending in `/`. */
+  readonly siteUrl: string
+  /** IANA zone for dates written without an offset. */
+  readonly timeZone: string
+  /** Language of articles that name none. */
+  readonly language: string
+}
+
+export interface ParsedArticle {
+  readonly article: Article
+  /** The Markdown body, free of characters XML cannot carry. */
+  readonly body: string
+  /** Things that were accepted but deserve an editor's look. */
+  readonly warnings: readonly ArticleProblem[]
+}
+
+const KNOWN_FIELDS = new Set([
+  'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image',
+  'enclosure', 'slug', 'id', 'draft', 'lang',
+])
+
+/** Text fields accept YAML numbers too (`title: 1929`), as the text they were typed as. */
+const text = z.union([z.string(), z.number().transform(String)], { error: 'must be text' })
+const nonEmptyText = text
+  .transform((s) => s.trim())
+  .refine((s) => s !== '', { error: 'must not be empty' })
+const textList = z.union([text.transform((s) => [s]), z.array(text, { error: 'must be text or a list of texts' })])
+const dateText = z.string({ error: 'must be an ISO 8601 date such as 2025-01-28T09:30:00+01:00' })
+
+const frontMatterSchema = z.object(
+  {
+    title: nonEmptyText,
+    date: dateText,
+    updated: dateText.optional(),
+    category: z.union([z.string().transform((s) => [s]), z.array(z.string()).min(1)], {
+      error: 'must be a category slug such as "wirtschaft", or a list of them',
+    }),
+    tags: textList.optional(),
+    author: textList.optional(),
+    summary: text.optional(),
+    image: z.string({ error: 'must be a URL or a site path such as /media/bild.jpg' }).optional(),
+    enclosure: z
+      .object(
+        {
+          url: z.string({ error: 'must be a URL or a site path such as /media/folge.mp3' }),
+          type: z.string({ error: 'must be a MIME type such as audio/mpeg' }).optional(),
+          length: z.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').nonnegative('must not be negative').optional(),
+          duration: z
+            .union([z.number().nonnegative(), z.string().regex(/^(\d+:)?\d{1,2}:\d{2}$/)], {
+              error: 'must be seconds, or HH:MM:SS',
+            })
+            .optional(),
+        },
+        { error: 'must be a mapping with url, type, length and duration' },
+      )
+      .strict()
+      .optional(),
+    slug: z.string({ error: 'must be text' }).regex(SLUG_PATTERN, 'must be lower-case letters, digits and single hyphens').optional(),
+    id: z.string({ error: 'must be text' }).optional(),
+    draft: z.boolean({ error: 'must be true or false' }).optional(),
+    lang: z
+      .string({ error: 'must be a language tag such as "de"' })
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, 'must be a language tag such as "de" or "de-AT"')
+      .optional(),
+  },
+  { error: 'must be a mapping' },
+)
+
+type FrontMatterData = z.output<typeof frontMatterSchema>
+
+/**
+ * Turns one article file's text into an Article, or throws an ArticleError
+ * naming the file, each field at fault and the problem. Pure: no I/O.
+ *
+ * @param file path relative to ARTICLES_DIR, `/`-separated; used for messages and the default slug
+ */
+export function parseArticle(text: string, file: string, options: ParseArticleOptions): ParsedArticle {
+  const split = readFrontMatter(text)
+  if ('problem' in split) throw new ArticleError(file, [split])
+
+  const result = frontMatterSchema.safeParse(split.data)
+  if (!result.success) {
+    throw new ArticleError(file, result.error.issues.map(describeIssue))
+  }
+
+  const warnings: ArticleProblem[] = []
+  const problems: ArticleProblem[] = []
+  for (const key of Object.keys(split.data)) {
+    if (!KNOWN_FIELDS.has(key)) warnings.push({ field: key, problem: 'is not a known field and is ignored' })
+  }
+  const article = buildArticle(result.data, file, options, problems, warnings)
+  if (problems.length > 0 || article === undefined) throw new ArticleError(file, problems)
+  return { article, body: cleanText(split.body, 'body', warnings), warnings }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): ArticleProblem {
+  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'front matter'
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message)
+  return { field, problem: missing ? 'is required' : issue.message }
+}
+
+function buildArticle(
+  data: FrontMatterData,
+  file: string,
+  options: ParseArticleOptions,
+  problems: ArticleProblem[],
+  warnings: ArticleProblem[],
+): Article | undefined {
+  const date = readDate(data.date, 'date', options.timeZone, problems)
+  const updated = data.updated === undefined ? date : readDate(data.updated, 'updated', options.timeZone, problems)
+
+  const categories = data.category.map((c) => c.trim())
+  for (const category of categories) {
+    if (!SLUG_PATTERN.test(category)) {
+      const hint = slugify(category)
+      problems.push({
+        field: 'category',
+        problem: `"${category}" is not a category slug${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      })
+    }
+  }
+
+  const slug = data.slug ?? slugify(path.posix.basename(file, '.md'))
+  if (slug === '') problems.push({ field: 'slug', problem: 'cannot be made from the file name; set one' })
+
+  const primary = categories[0] ?? ''
+  const pagePath = `/${primary}/${slug}.html`
+  const url = siteUrlFor(options.siteUrl, pagePath)
+  const id = data.id === undefined ? defaultId(options.siteUrl, primary, slug, date) : readId(data.id, problems)
+  const image = data.image === undefined ? undefined : readUrl(data.image, 'image', options.siteUrl, problems)
+  const enclosure = data.enclosure === undefined ? undefined : readEnclosure(data.enclosure, options.siteUrl, problems, warnings)
+
+  if (problems.length > 0 || date === undefined || updated === undefined) return undefined
+  if (updated < date) {
+    warnings.push({ field: 'updated', problem: 'is earlier than date; feeds show it as written' })
+  }
+  return {
+    file,
+    slug,
+    id,
+    title: cleanText(data.title, 'title', warnings),
+    date,
+    updated,
+    categories,
+    tags: cleanList(data.tags, 'tags', warnings),
+    authors: cleanList(data.author, 'author', warnings),
+    summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary.trim(), 'summary', warnings),
+    image,
+    enclosure,
+    draft: data.draft ?? false,
+    lang: data.lang ?? options.language,
+    path: pagePath,
+    url,
+  }
+}
+
+function readDate(value: string, field: string, timeZone: string, problems: ArticleProblem[]): Date | undefined {
+  const date = parseFrontMatterDate(value, timeZone)
+  if (date === undefined) {
+    problems.push({ field, problem: `"${value}" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00` })
+    return undefined
+  }
+  // RSS dates carry whole seconds only; cut everywhere so all formats agree.
+  return new Date(Math.floor(date.getTime() / 1000) * 1000)
+}
+
+/**
+ * Default id: a tag URI (RFC 4151) from the site's host, the year of first
+ * publication, the category and the slug. It survives title edits and
+ * changes of the page's path scheme; set `id` to keep it across a move of
+ * the whole site to another domain.
+ */
+function defaultId(siteUrl: string, category: string, slug: string, date: Date | undefined): string {
+  const host = new URL(siteUrl).hostname.replace(/^\[.*\]$/, 'localhost')
+  return `tag:${host},${date?.getUTCFullYear() ?? 2000}:${category}/${slug}`
+}
+
+function readId(value: string, problems: ArticleProblem[]): string {
+  const id = value.trim()
+  if (/^https?:/i.test(id)) {
+    if (isHttpUrl(id)) return new URL(id).href // one normal form for all formats (feed-package-notes #6)
+  } else if (/^(tag:[^\s,]+,\d{4}(-\d{2}){0,2}:\S*|urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/i.test(id)) {
+    return id
+  }
+  problems.push({ field: 'id', problem: `"${value}" is not a permanent URI (tag:example.de,2025:slug, urn:uuid:…, or an http(s) URL)` })
+  return id
+}
+
+function readUrl(value: string, field: string, siteUrl: string, problems: ArticleProblem[]): string | undefined {
+  const trimmed = value.trim()
+  let url: string | undefined
+  try {
+    url = /^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? new URL(trimmed).href : siteUrlFor(siteUrl, trimmed)
+  } catch {
+    url = undefined
+  }
+  if (trimmed === '' || url === undefined || !isHttpUrl(url)) {
+    problems.push({ field, problem: `"${value}" is not an http(s) URL or a site path such as /media/datei` })
+    return undefined
+  }
+  return url
+}
+
+function readEnclosure(
+  value: NonNullable<FrontMatterData['enclosure']>,
+  siteUrl: string,
+  problems: ArticleProblem[],
+  warnings: ArticleProblem[],
+): Enclosure | undefined {
+  const url = readUrl(value.url, 'enclosure.url', siteUrl, problems)
+  if (url === undefined) return undefined
+  let type: string | undefined
+  if (value.type === undefined) {
+    type = mediaTypeFor(new URL(url).pathname)
+    if (type === undefined) {
+      problems.push({ field: 'enclosure.type', problem: 'is required: the file name does not tell the media type' })
+      return undefined
+    }
+  } else {
+    const normal = normaliseMediaType(value.type)
+    if (normal === undefined) {
+      problems.push({ field: 'enclosure.type', problem: `"${value.type}" is not a MIME type such as audio/mpeg` })
+      return undefined
+    }
+    if (normal !== value.type.trim().toLowerCase()) {
+      warnings.push({ field: 'enclosure.type', problem: `"${value.type}" is not a registered type; published as "${normal}"` })
+    }
+    type = normal
+  }
+  if (value.length === undefined) {
+    warnings.push({ field: 'enclosure.length', problem: 'is missing; podcast apps need the size in bytes' })
+  }
+  return { url, type, length: value.length, duration: readDuration(value.duration) }
+}
+
+function readDuration(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value === 'number') return Math.round(value)
+  return value.split(':').reduce((total, part) => total * 60 + Number(part), 0)
+}
+
+function cleanText(value: string, field: string, warnings: ArticleProblem[]): string {
+  const clean = stripXmlForbidden(value)
+  if (clean !== value) {
+    warnings.push({ field, problem: `held ${value.length - clean.length} control or non-characters XML cannot carry; removed` })
+  }
+  return clean
+}
+
+function cleanList(values: readonly string[] | undefined, field: string, warnings: ArticleProblem[]): string[] {
+  const seen = new Set<string>()
+  for (const value of values ?? []) {
+    const clean = cleanText(value.trim(), field, warnings).trim()
+    if (clean !== '') seen.add(clean)
+  }
+  return [...seen]
+}

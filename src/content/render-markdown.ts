@@ -1,0 +1,157 @@
+import MarkdownIt from 'markdown-it'
+import parseSrcset from 'parse-srcset'
+import sanitizeHtml from 'sanitize-html'
+import { stripXmlForbidden } from '../text/xml-chars.js'
+
+/** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
+const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
+
+const URL_ATTRIBUTES = ['href', 'src', 'cite', 'poster'] as const
+
+/**
+ * The allow-list: what feed readers and mail clients display safely. Anything
+ * else is dropped (its text kept, except inside script/style and the like).
+ */
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code',
+  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins',
+  'sub', 'sup', 'small', 'mark', 'abbr', 'cite', 'q', 'kbd', 'a', 'img', 'figure', 'figcaption',
+  'picture', 'source', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'colgroup', 'col',
+]
+
+const ALIGN = { 'text-align': [/^(left|right|center)$/] }
+
+const BASE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: {
+    a: ['href', 'title', 'hreflang'],
+    img: ['src', 'srcset', 'sizes', 'alt', 'title', 'width', 'height'],
+    source: ['srcset', 'sizes', 'media', 'type'],
+    blockquote: ['cite'],
+    q: ['cite'],
+    abbr: ['title'],
+    ol: ['start', 'reversed'],
+    th: ['colspan', 'rowspan', 'scope', 'style'],
+    td: ['colspan', 'rowspan', 'style'],
+    col: ['span'],
+    colgroup: ['span'],
+    code: ['class'],
+  },
+  allowedClasses: { code: [/^language-[\w-]+$/] },
+  allowedStyles: { th: ALIGN, td: ALIGN },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'], source: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'srcset'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  // Text of these never reaches a reader.
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'title', 'svg', 'math'],
+}
+
+/**
+ * Markdown → HTML that is safe in feed readers and mail clients, with every
+ * `href`/`src`/`srcset` resolved against the article's own URL. Embedded
+ * players (iframe, video, audio, object, embed) become plain links to what
+ * they would have shown.
+ */
+export function renderMarkdown(body: string, articleUrl: string): string {
+  const html = markdown.render(stripXmlForbidden(body))
+  const options: sanitizeHtml.IOptions = {
+    ...BASE_OPTIONS,
+    transformTags: {
+      '*': (tagName, attribs) => ({ tagName, attribs: absolutise(attribs, articleUrl) }),
+      iframe: (_, attribs) => embedAsLink(attribs, articleUrl),
+      embed: (_, attribs) => embedAsLink(attribs, articleUrl),
+      object: (_, attribs) => embedAsLink({ ...attribs, src: attribs.data ?? '' }, articleUrl),
+      video: (_, attribs) => embedAsLink(attribs, articleUrl),
+      audio: (_, attribs) => embedAsLink(attribs, articleUrl),
+    },
+  }
+  return neutraliseCdataEnd(sanitizeHtml(html, options).trim())
+}
+
+/**
+ * `]]>` ends a CDATA section. Written as `]]&gt;` it means the same in HTML
+ * (text or attribute) and can never break an XML feed that wraps it in CDATA.
+ */
+export function neutraliseCdataEnd(html: string): string {
+  return html.includes(']]>') ? html.replaceAll(']]>', ']]&gt;') : html
+}
+
+function absolutise(attribs: sanitizeHtml.Attributes, baseUrl: string): sanitizeHtml.Attributes {
+  const out: sanitizeHtml.Attributes = { ...attribs }
+  for (const name of URL_ATTRIBUTES) {
+    const value = out[name]
+    if (value === undefined) continue
+    const resolved = resolve(value, baseUrl)
+    if (resolved === undefined) delete out[name]
+    else out[name] = resolved
+  }
+  if (out.srcset !== undefined) {
+    const candidates = parseSrcset(out.srcset)
+      .map((c) => {
+        const url = resolve(c.url, baseUrl)
+        const descriptor = c.w ? ` ${c.w}w` : c.d ? ` ${c.d}x` : c.h ? ` ${c.h}h` : ''
+        return url === undefined ? undefined : `${url}${descriptor}`
+      })
+      .filter((c): c is string => c !== undefined)
+    if (candidates.length > 0) out.srcset = candidates.join(', ')
+    else delete out.srcset
+  }
+  return out
+}
+
+/** A URL resolved against the base; scheme-less and relative ones become absolute. */
+function resolve(value: string, baseUrl: string): string | undefined {
+  const trimmed = value.trim()
+  try {
+    // A scheme we do not allow stays as written, so the sanitiser drops it.
+    return /^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^https?:/i.test(trimmed) ? trimmed : new URL(trimmed, baseUrl).href
+  } catch {
+    return undefined
+  }
+}
+
+function embedAsLink(attribs: sanitizeHtml.Attributes, baseUrl: string): sanitizeHtml.Tag {
+  const href = attribs.src === undefined || attribs.src === '' ? undefined : resolve(attribs.src, baseUrl)
+  if (href === undefined) return { tagName: 'span', attribs: {} }
+  return { tagName: 'a', attribs: { href }, text: attribs.title?.trim() || href }
+}
+
+/** Block tokens whose inline text belongs in a plain-text excerpt. */
+const EXCERPT_BLOCKS = new Set(['paragraph_open', 'heading_open'])
+
+/**
+ * A plain-text excerpt of the body: the text of its paragraphs and headings,
+ * whitespace collapsed, cut at a word boundary near `maxLength` characters
+ * and marked with an ellipsis. Raw HTML and code blocks are left out.
+ */
+export function excerptOf(body: string, maxLength = 300): string {
+  const tokens = markdown.parse(stripXmlForbidden(body), {})
+  const parts: string[] = []
+  let inBlock = false
+  let length = 0
+  for (const token of tokens) {
+    if (EXCERPT_BLOCKS.has(token.type)) inBlock = true
+    else if (token.type === 'paragraph_close' || token.type === 'heading_close') inBlock = false
+    else if (inBlock && token.type === 'inline') {
+      const text = (token.children ?? [])
+        .map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type.endsWith('break') ? ' ' : ''))
+        .join('')
+      parts.push(text)
+      length += text.length
+      if (length > maxLength * 2) break
+    }
+  }
+  return cutAtWord(parts.join(' ').replace(/\s+/g, ' ').trim(), maxLength)
+}
+
+function cutAtWord(text: string, maxLength: number): string {
+  const chars = Array.from(text) // never split a surrogate pair
+  if (chars.length <= maxLength) return text
+  const head = chars.slice(0, maxLength).join('')
+  const space = head.lastIndexOf(' ')
+  const cut = space > maxLength * 0.6 ? head.slice(0, space) : head
+  return `${cut.replace(/[\s,;:–—-]+$/, '')} …`
+}

@@ -1,0 +1,202 @@
+/**
+ * Everything the `feed` package (6.0.0) gets wrong, fixed around it in this
+ * one place. Numbers refer to the measured defects in feed-package-notes.md;
+ * each fix has a test in tests/feeds/feed-package-fixes.test.ts that fails
+ * without it.
+ *
+ * Two kinds of fix:
+ * - before the package: what it is given is already clean (no XML-forbidden
+ *   characters, no second `]]>`, no text its escaping would alter, no fields
+ *   it renders wrongly);
+ * - after the package: its output is parsed into a DOM and the elements it
+ *   cannot write correctly are written here, through the DOM's own escaping.
+ */
+import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom'
+import { neutraliseCdataEnd } from '../content/render-markdown.js'
+import { stripXmlForbidden } from '../text/xml-chars.js'
+import type { FeedDocument, FeedItem } from './feed-model.js'
+
+export const NS = {
+  atom: 'http://www.w3.org/2005/Atom',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  media: 'http://search.yahoo.com/mrss/',
+  xml: 'http://www.w3.org/XML/1998/namespace',
+  xmlns: 'http://www.w3.org/2000/xmlns/',
+} as const
+
+// ---------------------------------------------------------------- before the package
+
+/**
+ * Text for a field the package writes as an XML text node (#1, #7, #17).
+ * Its writer first turns every `&amp;` back into `&` ("to avoid double
+ * sanitization"), so a literal `&amp;` in a title would come out as `&`;
+ * escaping every `&` once here makes that step give back exactly our text.
+ */
+export function packageText(text: string): string {
+  return stripXmlForbidden(text).replaceAll('&', '&amp;')
+}
+
+/**
+ * HTML for a field the package wraps in CDATA (#1, #2): the package splits
+ * only the first `]]>`; we leave none, in a form HTML reads the same.
+ */
+export function packageHtml(html: string): string {
+  return neutraliseCdataEnd(stripXmlForbidden(html))
+}
+
+/**
+ * A stand-in for plain text the package would put in CDATA (#2, #4): the
+ * repair below replaces it with the real text as a text node, so this only
+ * has to keep the package's output well-formed.
+ */
+export function packagePlaceholder(text: string): string {
+  return stripXmlForbidden(text).replaceAll(']]>', ']] >')
+}
+
+/** Plain text as HTML that shows exactly that text (for fields readers treat as HTML). */
+export function escapeHtml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
+}
+
+// ---------------------------------------------------------------- after the package
+
+/** Parses the package's output strictly: if it is not well-formed, we want to know here. */
+export function parseXml(xml: string): Document {
+  return new DOMParser({
+    onError: (level, message) => {
+      if (level !== 'warning') throw new Error(`feed package wrote malformed XML: ${message}`)
+    },
+  }).parseFromString(xml, 'text/xml')
+}
+
+export function serializeXml(doc: Document): string {
+  return new XMLSerializer().serializeToString(doc) + '\n'
+}
+
+/** Child elements of `parent` with the given (prefixed) name, in document order. */
+export function childElements(parent: Element, name: string): Element[] {
+  const out: Element[] = []
+  for (let node = parent.firstChild; node !== null; node = node.nextSibling) {
+    if (node.nodeType === 1 && (node as Element).nodeName === name) out.push(node as Element)
+  }
+  return out
+}
+
+function depthOf(element: Element): number {
+  let depth = 0
+  for (let node: Node | null = element.parentNode; node !== null && node.nodeType === 1; node = node.parentNode) depth += 1
+  return depth
+}
+
+/**
+ * Adds an element as the last child of `parent`, indented like the package's
+ * own output. Attributes with `undefined` values are left out.
+ */
+export function appendElement(
+  parent: Element,
+  namespace: string | null,
+  name: string,
+  attributes: Readonly<Record<string, string | number | undefined>> = {},
+  text?: string,
+): Element {
+  const doc = ownerOf(parent)
+  const element = doc.createElementNS(namespace, name)
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value !== undefined) element.setAttribute(key, String(value))
+  }
+  if (text !== undefined) element.appendChild(doc.createTextNode(text))
+  const indent = '    '.repeat(depthOf(parent) + 1)
+  const last = parent.lastChild
+  const closing = last !== null && last.nodeType === 3 && /^\s*$/.test(last.nodeValue ?? '') ? last : null
+  parent.insertBefore(doc.createTextNode(`\n${indent}`), closing)
+  parent.insertBefore(element, closing)
+  if (closing === null) parent.appendChild(doc.createTextNode(`\n${'    '.repeat(depthOf(parent))}`))
+  return element
+}
+
+/** Replaces an element's content (CDATA or text) with one text node. */
+export function setText(element: Element, text: string): void {
+  while (element.firstChild) element.removeChild(element.firstChild)
+  element.appendChild(ownerOf(element).createTextNode(text))
+}
+
+function ownerOf(node: Node): Document {
+  const doc = node.ownerDocument
+  if (!doc) throw new Error('node outside a document')
+  return doc
+}
+
+/** Declares namespace prefixes on the root element, so children don't repeat them. */
+export function declareNamespaces(doc: Document, prefixes: readonly (keyof typeof NS)[]): void {
+  for (const prefix of prefixes) {
+    doc.documentElement?.setAttributeNS(NS.xmlns, `xmlns:${prefix}`, NS[prefix])
+  }
+}
+
+/**
+ * The fixes for `rss2()`: titles as text (#2), one `dc:creator` per author
+ * instead of name-only `<author>` (#8, the `dc` prefix declared whatever the
+ * content), the image as Media RSS, not as a second enclosure (#13).
+ */
+export function repairRss(xml: string, document: FeedDocument): string {
+  const doc = parseXml(xml)
+  declareNamespaces(doc, ['atom', 'content', 'dc', 'media'])
+  const channel = doc.documentElement ? childElements(doc.documentElement, 'channel')[0] : undefined
+  if (!channel) throw new Error('feed package wrote RSS without a channel')
+  const items = childElements(channel, 'item')
+  items.forEach((element, index) => {
+    const item = document.items[index]
+    if (!item) return
+    const title = childElements(element, 'title')[0]
+    if (title) setText(title, item.title)
+    for (const author of item.authors) appendElement(element, NS.dc, 'dc:creator', {}, author)
+    if (item.image) {
+      appendElement(element, NS.media, 'media:content', { url: item.image.url, type: item.image.type, medium: 'image' })
+    }
+  })
+  return serializeXml(doc)
+}
+
+/**
+ * The fixes for `atom1()`: the document's language (#19); titles and
+ * summaries as `type="text"` (#4); categories with `term` and escaped
+ * attributes (#3, #10); the enclosure with its real type (#11); the entry's
+ * alternate link typed as HTML.
+ */
+export function repairAtom(xml: string, document: FeedDocument): string {
+  const doc = parseXml(xml)
+  const root = doc.documentElement
+  if (!root) throw new Error('feed package wrote Atom without a root element')
+  root.setAttributeNS(NS.xml, 'xml:lang', document.language)
+  const entries = childElements(root, 'entry')
+  entries.forEach((entry, index) => {
+    const item = document.items[index]
+    if (!item) return
+    const title = childElements(entry, 'title')[0]
+    if (title) {
+      title.setAttribute('type', 'text')
+      setText(title, item.title)
+    }
+    for (const link of childElements(entry, 'link')) {
+      if (!link.hasAttribute('rel')) {
+        link.setAttribute('rel', 'alternate')
+        link.setAttribute('type', 'text/html')
+      }
+    }
+    if (item.enclosure) {
+      appendElement(entry, NS.atom, 'link', {
+        rel: 'enclosure',
+        type: item.enclosure.type,
+        length: item.enclosure.length,
+        href: item.enclosure.url,
+      })
+    }
+    appendElement(entry, NS.atom, 'summary', { type: 'text' }, item.summary)
+    for (const tag of item.tags) appendElement(entry, NS.atom, 'category', { term: tag })
+    if (item.lang !== document.language) entry.setAttributeNS(NS.xml, 'xml:lang', item.lang)
+  })
+  return serializeXml(doc)
+}
+
+export type { FeedItem }

@@ -1,0 +1,33 @@
+import { Feed } from 'feed'
+import type { FeedDocument } from './feed-model.js'
+import { packageHtml, packagePlaceholder, packageText, repairAtom } from './feed-package-fixes.js'
+
+/**
+ * Atom 1.0 (RFC 4287) for a feed document, built by the `feed` package and
+ * repaired in feed-package-fixes.ts.
+ */
+export function renderAtom(document: FeedDocument): string {
+  const feed = new Feed({
+    title: packageText(document.title),
+    description: packageText(document.description),
+    id: document.self.atom,
+    link: document.homeUrl,
+    feed: document.self.atom,
+    language: document.language,
+    updated: document.updated, // #15: never "now"
+    generator: packageText(document.generator),
+    author: { name: packageText(document.author) }, // #9: entries without authors inherit it
+  })
+  for (const item of document.items) {
+    feed.addItem({
+      title: packagePlaceholder(item.title),
+      id: item.id,
+      link: item.url,
+      date: item.updated,
+      published: item.published,
+      content: packageHtml(item.contentHtml),
+      author: item.authors.map((name) => ({ name: packageText(name) })),
+    })
+  }
+  return repairAtom(feed.atom1(), document)
+}

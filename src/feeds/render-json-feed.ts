@@ -1,0 +1,52 @@
+import { toRfc3339 } from '../content/dates.js'
+import type { FeedDocument, FeedItem } from './feed-model.js'
+
+export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
+
+/**
+ * JSON Feed 1.1, written here rather than by the `feed` package: its
+ * `json1()` writes version 1 only, with a single `author`, no `language`, no
+ * `attachments`, and items without content lose `content_html`
+ * (feed-package-notes.md #18). Serialising is JSON.stringify.
+ */
+export function renderJsonFeed(document: FeedDocument): string {
+  const feed = {
+    version: JSON_FEED_VERSION,
+    title: document.title,
+    home_page_url: document.homeUrl,
+    feed_url: document.self.json,
+    description: document.description,
+    language: document.language,
+    authors: [{ name: document.author }],
+    items: document.items.map((item) => jsonItem(item, document.language)),
+  }
+  return `${JSON.stringify(feed, null, 2)}\n`
+}
+
+function jsonItem(item: FeedItem, feedLanguage: string): Record<string, unknown> {
+  return {
+    id: item.id,
+    url: item.url,
+    title: item.title,
+    summary: item.summary,
+    content_html: item.contentHtml,
+    ...(item.image ? { image: item.image.url } : {}),
+    date_published: toRfc3339(item.published),
+    date_modified: toRfc3339(item.updated),
+    authors: item.authors.map((name) => ({ name })),
+    ...(item.tags.length > 0 ? { tags: item.tags } : {}),
+    ...(item.lang !== feedLanguage ? { language: item.lang } : {}),
+    ...(item.enclosure
+      ? {
+          attachments: [
+            {
+              url: item.enclosure.url,
+              mime_type: item.enclosure.type,
+              ...(item.enclosure.length !== undefined ? { size_in_bytes: item.enclosure.length } : {}),
+              ...(item.enclosure.duration !== undefined ? { duration_in_seconds: item.enclosure.duration } : {}),
+            },
+          ],
+        }
+      : {}),
+  }
+}

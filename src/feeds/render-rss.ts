@@ -1,0 +1,40 @@
+import { Feed } from 'feed'
+import type { FeedDocument } from './feed-model.js'
+import { escapeHtml, packageHtml, packagePlaceholder, packageText, repairRss } from './feed-package-fixes.js'
+
+/**
+ * RSS 2.0 for a feed document, built by the `feed` package and repaired in
+ * feed-package-fixes.ts. `description` carries the plain summary, escaped
+ * so that readers treating it as HTML show exactly that text;
+ * `content:encoded` carries the full HTML.
+ */
+export function renderRss(document: FeedDocument): string {
+  const feed = new Feed({
+    title: packageText(document.title),
+    description: packageText(document.description),
+    id: document.self.rss,
+    link: document.homeUrl,
+    feed: document.self.rss,
+    language: document.language,
+    updated: document.updated, // #15: never "now"
+    generator: packageText(document.generator),
+  })
+  for (const item of document.items) {
+    feed.addItem({
+      title: packagePlaceholder(item.title),
+      link: item.url,
+      // A guid that is the link is a permalink; any other id is not (RSS 2.0 guid).
+      ...(item.id === item.url ? {} : { guid: packageText(item.id) }),
+      date: item.published,
+      published: item.published,
+      description: packageHtml(escapeHtml(item.summary)),
+      content: packageHtml(item.contentHtml),
+      category: item.tags.map((tag) => ({ name: packageText(tag) })), // #3: no `domain`
+      // #11, #12: exactly url, type and length, with the real type.
+      ...(item.enclosure
+        ? { enclosure: { url: item.enclosure.url, type: item.enclosure.type, length: item.enclosure.length ?? 0 } }
+        : {}),
+    })
+  }
+  return repairRss(feed.rss2(), document)
+}

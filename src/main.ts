@@ -1,0 +1,33 @@
+import { serve } from '@hono/node-server'
+import { loadConfig } from './config.js'
+import { ConfigError } from './errors/config-error.js'
+import { createApp } from './http/app.js'
+import { ContentStore } from './store/content-store.js'
+
+/**
+ * Starts the service: the only place that reads the process environment,
+ * opens a socket and handles signals.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, process.argv.slice(2))
+  const store = new ContentStore({ config })
+  await store.load()
+  const app = createApp({ config, store })
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    console.log(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
+  })
+
+  const stop = (signal: string): void => {
+    console.log(`${signal}: shutting down`)
+    store.close()
+    server.close(() => process.exit(0))
+    setTimeout(() => process.exit(0), 10_000).unref()
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error)
+  process.exit(1)
+})
