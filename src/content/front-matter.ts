@@ -75,9 +75,13 @@ function parseYaml(source: string): object {
   const doc = parseDocument(source, { schema: 'core', uniqueKeys: true, merge: false, prettyErrors: true })
   const fault = doc.errors[0] ?? doc.warnings[0]
   if (fault) {
-    // e.g. "Map keys must be unique at line 3, column 1" (the code frame that follows is dropped)
-    const message = fault.message.split('\n')[0]?.replace(/:$/, '') ?? fault.code
-    throw new FrontMatterError({ field: 'front matter', problem: `YAML: ${message}` })
+    // The first line of yaml's message, without its code frame. gray-matter
+    // hands over the block from the end of the '---' line, so yaml's line
+    // numbers are the file's.
+    const message = (fault.message.split('\n')[0] ?? fault.code).replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '')
+    const position = fault.linePos?.[0]
+    const where = position ? ` at line ${position.line}, column ${position.col}` : ''
+    throw new FrontMatterError({ field: 'front matter', problem: `YAML: ${message}${where}` })
   }
   try {
     // A scalar or list is reported by readFrontMatter as "not a mapping".

@@ -35,7 +35,7 @@ const text = z.union([z.string(), z.number().transform(String)], { error: 'must 
 const nonEmptyText = text
   .transform((s) => s.trim())
   .refine((s) => s !== '', { error: 'must not be empty' })
-const textList = z.union([text.transform((s) => [s]), z.array(text, { error: 'must be text or a list of texts' })])
+const textList = z.union([text.transform((s) => [s]), z.array(text)], { error: 'must be text or a list of texts' })
 const dateText = z.string({ error: 'must be an ISO 8601 date such as 2025-01-28T09:30:00+01:00' })
 
 const frontMatterSchema = z.object(
@@ -62,7 +62,12 @@ const frontMatterSchema = z.object(
             })
             .optional(),
         },
-        { error: 'must be a mapping with url, type, length and duration' },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `has unknown fields ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: url, type, length, duration)`
+              : 'must be a mapping with url, type, length and duration',
+        },
       )
       .strict()
       .optional(),
@@ -91,7 +96,7 @@ export function parseArticle(text: string, file: string, options: ParseArticleOp
 
   const result = frontMatterSchema.safeParse(split.data)
   if (!result.success) {
-    throw new ArticleError(file, result.error.issues.map(describeIssue))
+    throw new ArticleError(file, result.error.issues.map((issue) => describeIssue(issue, split.data)))
   }
 
   const warnings: ArticleProblem[] = []
@@ -104,10 +109,11 @@ export function parseArticle(text: string, file: string, options: ParseArticleOp
   return { article, body: cleanText(split.body, 'body', warnings), warnings }
 }
 
-function describeIssue(issue: z.core.$ZodIssue): ArticleProblem {
+function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>): ArticleProblem {
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'front matter'
-  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message)
-  return { field, problem: missing ? 'is required' : issue.message }
+  let value: unknown = data
+  for (const key of issue.path) value = value === null || typeof value !== 'object' ? undefined : (value as Record<PropertyKey, unknown>)[key]
+  return { field, problem: value === undefined || value === null ? 'is required' : issue.message }
 }
 
 function buildArticle(

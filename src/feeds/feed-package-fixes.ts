@@ -91,7 +91,8 @@ function depthOf(element: Element): number {
 
 /**
  * Adds an element as the last child of `parent`, indented like the package's
- * own output. Attributes with `undefined` values are left out.
+ * own output. Attributes with `undefined` values are left out; text and
+ * attribute values lose the characters XML cannot carry (#1, #17).
  */
 export function appendElement(
   parent: Element,
@@ -103,9 +104,9 @@ export function appendElement(
   const doc = ownerOf(parent)
   const element = doc.createElementNS(namespace, name)
   for (const [key, value] of Object.entries(attributes)) {
-    if (value !== undefined) element.setAttribute(key, String(value))
+    if (value !== undefined) element.setAttribute(key, stripXmlForbidden(String(value)))
   }
-  if (text !== undefined) element.appendChild(doc.createTextNode(text))
+  if (text !== undefined) element.appendChild(doc.createTextNode(stripXmlForbidden(text)))
   const indent = '    '.repeat(depthOf(parent) + 1)
   const last = parent.lastChild
   const closing = last !== null && last.nodeType === 3 && /^\s*$/.test(last.nodeValue ?? '') ? last : null
@@ -115,10 +116,10 @@ export function appendElement(
   return element
 }
 
-/** Replaces an element's content (CDATA or text) with one text node. */
+/** Replaces an element's content (CDATA or text) with one text node (#1, #17 as for every text written here). */
 export function setText(element: Element, text: string): void {
   while (element.firstChild) element.removeChild(element.firstChild)
-  element.appendChild(ownerOf(element).createTextNode(text))
+  element.appendChild(ownerOf(element).createTextNode(stripXmlForbidden(text)))
 }
 
 function ownerOf(node: Node): Document {

@@ -1,4 +1,5 @@
 import { toRfc3339 } from '../content/dates.js'
+import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { FeedDocument, FeedItem } from './feed-model.js'
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
@@ -20,7 +21,8 @@ export function renderJsonFeed(document: FeedDocument): string {
     authors: [{ name: document.author }],
     items: document.items.map((item) => jsonItem(item, document.language)),
   }
-  return `${JSON.stringify(feed, null, 2)}\n`
+  // Lone surrogates would be written as \ud800 escapes that some consumers cannot encode (#17).
+  return `${JSON.stringify(feed, (_, value: unknown) => (typeof value === 'string' ? stripXmlForbidden(value) : value), 2)}\n`
 }
 
 function jsonItem(item: FeedItem, feedLanguage: string): Record<string, unknown> {

@@ -13,21 +13,26 @@ export function findConflicts(articles: readonly Article[]): Map<string, Article
     if (group) group.push(article)
     else groups.set(key, [article])
   }
+  // All slug groups first, so the id groups can see the slug clashes.
   for (const article of articles) {
-    for (const category of article.categories) {
-      add(`slug\n${category}\n${article.slug}`, article)
-      add(`id\n${category}\n${article.id}`, article)
-    }
+    for (const category of article.categories) add(`slug\n${category}\n${article.slug}`, article)
+  }
+  for (const article of articles) {
+    for (const category of article.categories) add(`id\n${category}\n${article.id}`, article)
   }
 
   const problems = new Map<string, Map<string, string>>()
+  const slugClashes = new Map<string, string>() // file → the files it shares a slug with
   for (const [key, group] of groups) {
     if (group.length < 2) continue
     const [field, category, value] = key.split('\n') as [string, string, string]
     for (const article of group) {
-      const others = group.filter((other) => other !== article).map((other) => other.file).sort()
+      const others = group.filter((other) => other !== article).map((other) => other.file).sort().join(', ')
+      // Default ids are made from the slug: a slug clash needs no second line about the id.
+      if (field === 'slug') slugClashes.set(article.file, others)
+      else if (slugClashes.get(article.file) === others) continue
       const byField = problems.get(article.file) ?? new Map<string, string>()
-      byField.set(field, `"${value}" is also used in category "${category}" by ${others.join(', ')}; neither is published`)
+      byField.set(field, `"${value}" is also used in category "${category}" by ${others}; neither is published`)
       problems.set(article.file, byField)
     }
   }

@@ -1,0 +1,90 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { ConfigError } from '../src/errors/config-error.js'
+
+const cwd = path.resolve('/srv/feeds')
+
+function thrown(fn: () => unknown): Error {
+  try {
+    fn()
+  } catch (error) {
+    return error as Error
+  }
+  throw new Error('expected an error')
+}
+
+describe('loadConfig', () => {
+  it('uses the contract defaults when nothing is set', () => {
+    const config = loadConfig({}, [], cwd)
+    expect(config.port).toBe(3000)
+    expect(config.host).toBe('127.0.0.1')
+    expect(config.articlesDir).toBe(path.join(cwd, 'articles'))
+    expect(config.mediaDir).toBe(path.join(cwd, 'media'))
+    expect(config.siteUrl).toBe('http://localhost:3000/')
+    expect(config.timeZone).toBe('Europe/Berlin')
+    expect(config.language).toBe('de')
+    expect(config.feedLimit).toBe(50)
+    expect(config.section.slug).toBe('wirtschaft')
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('derives the default SITE_URL from PORT', () => {
+    expect(loadConfig({ PORT: '8080' }, [], cwd).siteUrl).toBe('http://localhost:8080/')
+  })
+
+  it('reads every variable from the environment', () => {
+    const config = loadConfig(
+      {
+        PORT: '3100',
+        HOST: '0.0.0.0',
+        ARTICLES_DIR: 'content/texte',
+        MEDIA_DIR: '/var/media',
+        SITE_URL: 'https://www.example.de/nachrichten',
+        SITE_NAME: 'Rheinpost',
+        SITE_LANG: 'de-AT',
+        SITE_TZ: 'Europe/Vienna',
+        FEED_LIMIT: '20',
+      },
+      [],
+      cwd,
+    )
+    expect(config).toMatchObject({
+      port: 3100,
+      host: '0.0.0.0',
+      articlesDir: path.join(cwd, 'content/texte'),
+      mediaDir: path.resolve('/var/media'),
+      siteUrl: 'https://www.example.de/nachrichten/',
+      siteName: 'Rheinpost',
+      language: 'de-AT',
+      timeZone: 'Europe/Vienna',
+      feedLimit: 20,
+    })
+  })
+
+  it('lets command-line flags override the environment', () => {
+    const config = loadConfig({ PORT: '3100', SITE_URL: 'http://a.example/' }, ['--port', '4000', '--site-url=https://b.example'], cwd)
+    expect(config.port).toBe(4000)
+    expect(config.siteUrl).toBe('https://b.example/')
+  })
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: "abc" is not a whole number from 0 to 65535'],
+    [{ PORT: '70000' }, 'PORT: "70000" is not a whole number from 0 to 65535'],
+    [{ SITE_URL: 'example.de' }, 'SITE_URL: "example.de" is not an absolute URL such as https://www.example.de/'],
+    [{ SITE_URL: 'ftp://example.de/' }, 'SITE_URL: "ftp://example.de/" must start with http:// or https://'],
+    [{ SITE_URL: 'https://example.de/?x=1' }, 'SITE_URL: "https://example.de/?x=1" must not carry a query, fragment or credentials'],
+    [{ SITE_TZ: 'Mars/Olympus' }, 'SITE_TZ: "Mars/Olympus" is not an IANA time zone such as "Europe/Berlin"'],
+    [{ SITE_LANG: 'deutsch!' }, 'SITE_LANG: "deutsch!" is not a language tag such as "de" or "de-DE"'],
+    [{ FEED_LIMIT: '0' }, 'FEED_LIMIT: "0" is not a whole number from 1 to 500'],
+  ])('refuses %o with an error naming the variable', (env, message) => {
+    const error = thrown(() => loadConfig(env, [], cwd))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toBe(message)
+    expect((error as ConfigError).variable).toBe(Object.keys(env)[0])
+  })
+
+  it('refuses an unknown flag and lists the known ones', () => {
+    expect(() => loadConfig({}, ['--prot', '1'], cwd)).toThrow(/^command line: .*--prot.*known flags: --port, --host, --articles-dir/)
+  })
+})

@@ -1,0 +1,82 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { listArticleFiles, MAX_ARTICLE_BYTES, readArticleFile } from '../../src/content/load-articles.js'
+import { ArticleError } from '../../src/errors/article-error.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
+const valid = (title: string) => articleText({ title, date: '2025-01-28T09:30:00+01:00', category: 'wirtschaft' })
+
+let temp: ReturnType<typeof makeTempDir>
+beforeEach(() => {
+  temp = makeTempDir()
+})
+afterEach(() => temp.rm())
+
+async function refusal(file: string): Promise<ArticleError> {
+  try {
+    await readArticleFile({ file, absolute: path.join(temp.dir, file) }, options)
+  } catch (error) {
+    if (error instanceof ArticleError) return error
+    throw error
+  }
+  throw new Error('expected an ArticleError')
+}
+
+describe('listArticleFiles', () => {
+  it('finds every *.md file in sub-folders, in a stable order, and nothing else', async () => {
+    temp.write('b.md', valid('B'))
+    temp.write('a.md', valid('A'))
+    temp.write('2025/03/c.md', valid('C'))
+    temp.write('notizen.txt', 'kein Artikel')
+    temp.write('bild.md.jpg', 'kein Artikel')
+    temp.write('.entwurf.md', valid('versteckt'))
+    temp.write('.git/x.md', valid('versteckt'))
+    const listing = await listArticleFiles(temp.dir)
+    expect(listing.files.map((f) => f.file)).toEqual(['2025/03/c.md', 'a.md', 'b.md'])
+    expect(listing.refused).toEqual([])
+  })
+
+  it('follows a link to a file inside the folder, never one that leads outside, nor linked folders', async () => {
+    const outside = makeTempDir()
+    try {
+      outside.write('geheim.md', valid('Geheim'))
+      temp.write('echt.md', valid('Echt'))
+      fs.symlinkSync(path.join(temp.dir, 'echt.md'), path.join(temp.dir, 'verweis.md'))
+      fs.symlinkSync(path.join(outside.dir, 'geheim.md'), path.join(temp.dir, 'draussen.md'))
+      fs.symlinkSync(outside.dir, path.join(temp.dir, 'ordner'))
+      const listing = await listArticleFiles(temp.dir)
+      expect(listing.files.map((f) => f.file)).toEqual(['echt.md', 'verweis.md'])
+      expect(listing.refused.map((e) => e.message)).toEqual([
+        'draussen.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed',
+      ])
+    } finally {
+      outside.rm()
+    }
+  })
+})
+
+describe('readArticleFile', () => {
+  it('reads and parses a file', async () => {
+    temp.write('wirtschaft/zoll.md', valid('Zölle steigen'))
+    const { article } = await readArticleFile({ file: 'wirtschaft/zoll.md', absolute: path.join(temp.dir, 'wirtschaft/zoll.md') }, options)
+    expect(article.title).toBe('Zölle steigen')
+    expect(article.file).toBe('wirtschaft/zoll.md')
+  })
+
+  it('refuses a file that is not UTF-8 instead of guessing', async () => {
+    temp.write('latin1.md', Buffer.from(valid('Zölle').replace('Zölle', 'Z\u00f6lle'), 'latin1'))
+    expect((await refusal('latin1.md')).message).toBe('latin1.md: file: is not valid UTF-8; save it as UTF-8')
+  })
+
+  it('refuses a file over the size limit before parsing it', async () => {
+    temp.write('riesig.md', valid('Groß') + 'x'.repeat(MAX_ARTICLE_BYTES))
+    const size = fs.statSync(path.join(temp.dir, 'riesig.md')).size
+    expect((await refusal('riesig.md')).message).toBe(`riesig.md: file: is ${size} bytes, more than the limit of 2097152`)
+  })
+
+  it('refuses an unreadable file, naming it', async () => {
+    expect((await refusal('fehlt.md')).message).toBe('fehlt.md: file: cannot be read (ENOENT)')
+  })
+})

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest'
+import { parseArticle, type ParseArticleOptions } from '../../src/content/parse-article.js'
+import { ArticleError } from '../../src/errors/article-error.js'
+
+const options: ParseArticleOptions = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
+
+const file = (frontMatter: string, body = 'Ein Absatz.\n'): string => `---\n${frontMatter.trim()}\n---\n${body}`
+const minimal = 'title: Börse im Blick\ndate: 2025-01-28T09:30:00+01:00\ncategory: wirtschaft'
+
+function refusal(text: string, name = 'wirtschaft/beispiel.md'): ArticleError {
+  try {
+    parseArticle(text, name, options)
+  } catch (error) {
+    if (error instanceof ArticleError) return error
+    throw error
+  }
+  throw new Error('expected an ArticleError')
+}
+
+describe('parseArticle: a valid file', () => {
+  it('reads every front-matter field of the contract', () => {
+    const { article, body, warnings } = parseArticle(
+      file(`
+title: "DeepSeek: Weckruf für die US-Tech-Industrie"
+date: 2025-01-28T09:30:00+01:00
+updated: 2025-01-28T14:00:00+01:00
+category: wirtschaft
+tags: [KI, Nvidia, Börse]
+author: Silke Mayr
+summary: "Ein Satz, der den Artikel zusammenfasst."
+image: /media/deepseek.jpg
+enclosure:
+  url: /media/deepseek-podcast.mp3
+  type: audio/mpeg
+  length: 1234567
+  duration: 1805
+slug: deepseek-weckruf
+id: tag:example.de,2025:deepseek-weckruf
+lang: de
+`, 'Markdown **body**\n'),
+      'ki/deepseek.md',
+      options,
+    )
+    expect(warnings).toEqual([])
+    expect(body).toBe('Markdown **body**\n')
+    expect(article).toEqual({
+      file: 'ki/deepseek.md',
+      slug: 'deepseek-weckruf',
+      id: 'tag:example.de,2025:deepseek-weckruf',
+      title: 'DeepSeek: Weckruf für die US-Tech-Industrie',
+      date: new Date('2025-01-28T08:30:00Z'),
+      updated: new Date('2025-01-28T13:00:00Z'),
+      categories: ['wirtschaft'],
+      tags: ['KI', 'Nvidia', 'Börse'],
+      authors: ['Silke Mayr'],
+      summary: 'Ein Satz, der den Artikel zusammenfasst.',
+      image: 'https://www.example.de/media/deepseek.jpg',
+      enclosure: { url: 'https://www.example.de/media/deepseek-podcast.mp3', type: 'audio/mpeg', length: 1234567, duration: 1805 },
+      draft: false,
+      lang: 'de',
+      path: '/wirtschaft/deepseek-weckruf.html',
+      url: 'https://www.example.de/wirtschaft/deepseek-weckruf.html',
+    })
+  })
+
+  it('defaults the slug from the file name, the id from category and slug, updated from date', () => {
+    const { article } = parseArticle(file(minimal), 'archiv/2025/Börsen Beben im Überblick.md', options)
+    expect(article.slug).toBe('boersen-beben-im-ueberblick')
+    expect(article.id).toBe('tag:www.example.de,2025:wirtschaft/boersen-beben-im-ueberblick')
+    expect(article.updated).toEqual(article.date)
+    expect(article.authors).toEqual([])
+    expect(article.tags).toEqual([])
+    expect(article.lang).toBe('de')
+    expect(article.draft).toBe(false)
+  })
+
+  it('reads a date without a zone in the site time zone, in winter and in summer', () => {
+    const winter = parseArticle(file('title: A\ndate: 2025-01-28T09:30:00\ncategory: wirtschaft'), 'a.md', options).article
+    const summer = parseArticle(file('title: B\ndate: 2025-07-01 09:30\ncategory: wirtschaft'), 'b.md', options).article
+    const dateOnly = parseArticle(file('title: C\ndate: 2025-03-30\ncategory: wirtschaft'), 'c.md', options).article
+    expect(winter.date.toISOString()).toBe('2025-01-28T08:30:00.000Z')
+    expect(summer.date.toISOString()).toBe('2025-07-01T07:30:00.000Z')
+    expect(dateOnly.date.toISOString()).toBe('2025-03-29T23:00:00.000Z')
+  })
+
+  it('honours another site time zone', () => {
+    const { article } = parseArticle(file('title: A\ndate: 2025-01-28T09:30:00\ncategory: wirtschaft'), 'a.md', {
+      ...options,
+      timeZone: 'America/New_York',
+    })
+    expect(article.date.toISOString()).toBe('2025-01-28T14:30:00.000Z')
+  })
+
+  it('cuts fractions of a second, which RSS cannot carry, so all formats agree', () => {
+    const { article } = parseArticle(file('title: A\ndate: 2025-01-28T09:30:00.987Z\ncategory: wirtschaft'), 'a.md', options)
+    expect(article.date.toISOString()).toBe('2025-01-28T09:30:00.000Z')
+  })
+
+  it('accepts a list of authors and of categories; the first category makes the URL', () => {
+    const { article } = parseArticle(
+      file('title: A\ndate: 2025-01-28T09:30:00Z\ncategory: [politik, wirtschaft]\nauthor: [Silke Mayr, Jonas Albrecht, Silke Mayr]'),
+      'a.md',
+      options,
+    )
+    expect(article.categories).toEqual(['politik', 'wirtschaft'])
+    expect(article.authors).toEqual(['Silke Mayr', 'Jonas Albrecht'])
+    expect(article.url).toBe('https://www.example.de/politik/a.html')
+  })
+
+  it('keeps numbers typed as titles or tags as the text they were', () => {
+    const { article } = parseArticle(file('title: 1929\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\ntags: [2025, DAX]'), 'a.md', options)
+    expect(article.title).toBe('1929')
+    expect(article.tags).toEqual(['2025', 'DAX'])
+  })
+
+  it('accepts a UTF-8 byte-order mark and CRLF line endings', () => {
+    const text = '\uFEFF---\r\ntitle: Zölle\r\ndate: 2025-01-28T09:30:00+01:00\r\ncategory: wirtschaft\r\n---\r\nText mit Umlauten: äöü.\r\n'
+    const { article, body } = parseArticle(text, 'crlf.md', options)
+    expect(article.title).toBe('Zölle')
+    expect(body).toBe('Text mit Umlauten: äöü.\r\n')
+  })
+
+  it('resolves image and enclosure paths against SITE_URL, keeping its path prefix', () => {
+    const { article } = parseArticle(
+      file('title: A\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\nimage: /media/bild.jpg\nenclosure: {url: media/folge.mp3, length: 10}'),
+      'a.md',
+      { ...options, siteUrl: 'https://www.example.de/news/' },
+    )
+    expect(article.image).toBe('https://www.example.de/news/media/bild.jpg')
+    expect(article.enclosure).toEqual({ url: 'https://www.example.de/news/media/folge.mp3', type: 'audio/mpeg', length: 10, duration: undefined })
+    expect(article.url).toBe('https://www.example.de/news/wirtschaft/a.html')
+  })
+
+  it('normalises ids once, so every format writes the same one', () => {
+    const { article } = parseArticle(file(`${minimal}\nid: HTTPS://WWW.Example.DE/a?b=1`), 'a.md', options)
+    expect(article.id).toBe('https://www.example.de/a?b=1')
+  })
+
+  it('removes characters XML cannot carry from text fields and body, with a warning', () => {
+    const { article, body, warnings } = parseArticle(
+      file('title: "Zins\\u0001wende \\uFFFE"\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\nsummary: "a\\uD800b"', 'Text\u0007.\n'),
+      'a.md',
+      options,
+    )
+    expect(article.title).toBe('Zinswende ')
+    expect(article.summary).toBe('ab')
+    expect(body).toBe('Text.\n')
+    expect(warnings.map((w) => w.field)).toEqual(['title', 'summary', 'body'])
+  })
+
+  it('maps unregistered media types to the registered one, with a warning', () => {
+    const { article, warnings } = parseArticle(
+      file(`${minimal}\nenclosure: {url: /media/a.mp3, type: audio/mp3, length: 5}`),
+      'a.md',
+      options,
+    )
+    expect(article.enclosure?.type).toBe('audio/mpeg')
+    expect(warnings).toEqual([{ field: 'enclosure.type', problem: '"audio/mp3" is not a registered type; published as "audio/mpeg"' }])
+  })
+
+  it('warns about fields it does not know and an enclosure without a length', () => {
+    const { warnings } = parseArticle(file(`${minimal}\nautor: X\nenclosure: {url: /media/a.m4a}`), 'a.md', options)
+    expect(warnings).toEqual([
+      { field: 'autor', problem: 'is not a known field and is ignored' },
+      { field: 'enclosure.length', problem: 'is missing; podcast apps need the size in bytes' },
+    ])
+  })
+})
+
+describe('parseArticle: a file that is refused names the file, the field and the problem', () => {
+  it.each([
+    ['date: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: is required'],
+    ['title: A\ncategory: wirtschaft', 'x.md: date: is required'],
+    ['title: A\ndate: 2025-01-28T09:30:00Z', 'x.md: category: is required'],
+    ['title: A\ndate: 2025-01-28T09:30:00Z\ncategory: 7', 'x.md: category: must be a category slug such as "wirtschaft", or a list of them'],
+    ['title: A\ndate: 2025-01-28\ncategory: wirtschaft\nauthor: ~', 'x.md: author: is required'],
+    ['title: "  "\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: must not be empty'],
+    ['title: [a, b]\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: must be text'],
+    ['title: A\ndate: 28.01.2025\ncategory: wirtschaft', 'x.md: date: "28.01.2025" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'],
+    ['title: A\ndate: 2025-02-30\ncategory: wirtschaft', 'x.md: date: "2025-02-30" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'],
+    ['title: A\ndate: 2025-01-28T09:30:00Z\nupdated: gestern\ncategory: wirtschaft', 'x.md: updated: "gestern" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'],
+    ['title: A\ndate: 2025-01-28T09:30:00Z\ncategory: Wirtschaft', 'x.md: category: "Wirtschaft" is not a category slug (did you mean "wirtschaft"?)'],
+    [`${minimal}\ntags: {a: 1}`, 'x.md: tags: must be text or a list of texts'],
+    [`${minimal}\ndraft: yes`, 'x.md: draft: must be true or false'],
+    [`${minimal}\nslug: Mein Artikel`, 'x.md: slug: must be lower-case letters, digits and single hyphens'],
+    [`${minimal}\nid: "12345"`, 'x.md: id: "12345" is not a permanent URI (tag:example.de,2025:slug, urn:uuid:…, or an http(s) URL)'],
+    [`${minimal}\nimage: "javascript:alert(1)"`, 'x.md: image: "javascript:alert(1)" is not an http(s) URL or a site path such as /media/datei'],
+    [`${minimal}\nenclosure: /media/a.mp3`, 'x.md: enclosure: must be a mapping with url, type, length and duration'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, length: -1}`, 'x.md: enclosure.length: must not be negative'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, length: "groß"}`, 'x.md: enclosure.length: must be a number of bytes'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, type: "audio mpeg"}`, 'x.md: enclosure.type: "audio mpeg" is not a MIME type such as audio/mpeg'],
+    [`${minimal}\nenclosure: {url: /media/a.unbekannt}`, 'x.md: enclosure.type: is required: the file name does not tell the media type'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, title: Folge 1}`, 'x.md: enclosure: has unknown fields "title" (known: url, type, length, duration)'],
+    [`${minimal}\nlang: deutsch`, 'x.md: lang: must be a language tag such as "de" or "de-AT"'],
+  ])('%j → %s', (frontMatter, message) => {
+    const error = refusal(file(frontMatter), 'x.md')
+    expect(error.message).toBe(message)
+    expect(error.file).toBe('x.md')
+  })
+
+  it('reports every field at fault in one line', () => {
+    const error = refusal(file('date: morgen\ncategory: 7'), 'x.md')
+    expect(error.problems.map((p) => p.field)).toEqual(['title', 'category'])
+    expect(error.message).toBe('x.md: title: is required; category: must be a category slug such as "wirtschaft", or a list of them')
+  })
+
+  it.each([
+    ['', "x.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'"],
+    ['Nur Text, keine Metadaten.\n', "x.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'"],
+    ['---\ntitle: A\n', "x.md: front matter: is not closed by a '---' line"],
+    ['---\n---\nText\n', 'x.md: title: is required; date: is required; category: is required'],
+    ['---\n- a\n- b\n---\n', 'x.md: front matter: must be a YAML mapping of fields (title: …, date: …)'],
+    ['---\ntitle: [unclosed\n---\n', 'x.md: front matter: YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 17'],
+    ['---\ntitle: A\ntitle: B\n---\n', 'x.md: front matter: YAML: Map keys must be unique at line 3, column 1'],
+    ['---\ntitle: !!js/function "function () {}"\n---\n', 'x.md: front matter: YAML: Unresolved tag: tag:yaml.org,2002:js/function at line 2, column 8'],
+  ])('refuses broken front matter %j', (text, message) => {
+    expect(refusal(text, 'x.md').message).toBe(message)
+  })
+
+  it('never evaluates JavaScript front matter', () => {
+    const marker = '__frontMatterRan'
+    const attempts = [
+      `---js\n{ title: (globalThis.${marker} = 'js') }\n---\nText\n`,
+      `---javascript\n(globalThis.${marker} = 'javascript', { title: 'x' })\n---\n`,
+      `--- js \n{ title: (globalThis.${marker} = 'spaced') }\n---\n`,
+      `---JavaScript\n{ title: (globalThis.${marker} = 'case') }\n---\n`,
+      `---json\n{"title": "x"}\n---\n`,
+    ]
+    for (const text of attempts) {
+      const error = refusal(text, 'x.md')
+      expect(error.field).toBe('front matter')
+      expect(error.message).toMatch(/^x\.md: front matter: must be YAML; the opening line asks for "/)
+    }
+    expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined()
+  })
+
+  it('stops a YAML alias bomb before it expands', () => {
+    const bomb = [
+      'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      'f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+      'title: *f',
+    ].join('\n')
+    const error = refusal(`---\n${bomb}\n---\n`, 'x.md')
+    expect(error.field).toBe('front matter')
+    expect(error.message).toMatch(/^x\.md: front matter: YAML: Excessive alias count indicates a resource exhaustion attack/)
+  })
+})

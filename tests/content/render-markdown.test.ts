@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest'
+import { excerptOf, renderMarkdown } from '../../src/content/render-markdown.js'
+
+const page = 'https://www.example.de/wirtschaft/zinswende.html'
+
+describe('renderMarkdown', () => {
+  it('renders Markdown to HTML', () => {
+    expect(renderMarkdown('## Zinsen\n\nDie **EZB** senkt „leicht“ – um 0,25 %.', page)).toBe(
+      '<h2>Zinsen</h2>\n<p>Die <strong>EZB</strong> senkt „leicht“ – um 0,25 %.</p>',
+    )
+  })
+
+  it('resolves relative href and src against the article URL', () => {
+    const html = renderMarkdown('[Vorher](vorher.html) [Start](/) [Abschnitt](#zahlen) ![Grafik](../media/kurve.png)', page)
+    expect(html).toBe(
+      '<p><a href="https://www.example.de/wirtschaft/vorher.html">Vorher</a> ' +
+        '<a href="https://www.example.de/">Start</a> ' +
+        '<a href="https://www.example.de/wirtschaft/zinswende.html#zahlen">Abschnitt</a> ' +
+        '<img src="https://www.example.de/media/kurve.png" alt="Grafik" /></p>',
+    )
+  })
+
+  it('resolves every candidate of a srcset, and URLs inside raw HTML', () => {
+    const html = renderMarkdown(
+      '<figure><img src="bild.jpg" srcset="bild-2x.jpg 2x, /media/bild-800.jpg 800w" alt="Bild" width="400" height="300"><figcaption>Quelle</figcaption></figure>',
+      page,
+    )
+    expect(html).toBe(
+      '<figure><img src="https://www.example.de/wirtschaft/bild.jpg" ' +
+        'srcset="https://www.example.de/wirtschaft/bild-2x.jpg 2x, https://www.example.de/media/bild-800.jpg 800w" ' +
+        'alt="Bild" width="400" height="300" /><figcaption>Quelle</figcaption></figure>',
+    )
+  })
+
+  it('keeps protocol-relative and absolute links absolute', () => {
+    expect(renderMarkdown('[a](//cdn.example.org/x) [b](https://example.org/y?a=1&b=2)', page)).toBe(
+      '<p><a href="https://cdn.example.org/x">a</a> <a href="https://example.org/y?a=1&amp;b=2">b</a></p>',
+    )
+  })
+
+  it('removes scripts, styles, event handlers and forms', () => {
+    const html = renderMarkdown(
+      'Text<script>alert(1)</script>\n\n<style>p{color:red}</style><p onclick="alert(2)" style="color:red">Klick</p>\n\n<form action="/x"><input name="a"><button>Los</button></form>',
+      page,
+    )
+    expect(html).toBe('<p>Text</p>\n<p>Klick</p>\nLos')
+  })
+
+  it('drops javascript:, vbscript: and data: URLs from links and images', () => {
+    const html = renderMarkdown(
+      '[a](javascript:alert(1)) <a href="JaVaScRiPt:alert(1)">b</a> <a href="vbscript:msgbox">c</a> <a href=" javascript:x">d</a> <img src="data:image/png;base64,AAAA" alt="e">',
+      page,
+    )
+    expect(html).toBe('<p>[a](javascript:alert(1)) <a>b</a> <a>c</a> <a>d</a> <img alt="e" /></p>')
+  })
+
+  it('turns iframes and other embedded players into plain links', () => {
+    const html = renderMarkdown(
+      '<iframe src="https://video.example.org/embed/42" title="Interview"></iframe>\n\n<video src="/media/clip.mp4"></video>\n\n<object data="spiel.swf"></object>',
+      page,
+    )
+    expect(html).toBe(
+      '<a href="https://video.example.org/embed/42">Interview</a>\n' +
+        '<p><a href="https://www.example.de/media/clip.mp4">https://www.example.de/media/clip.mp4</a></p>\n' +
+        '<p><a href="https://www.example.de/wirtschaft/spiel.swf">https://www.example.de/wirtschaft/spiel.swf</a></p>',
+    )
+  })
+
+  it('drops SVG with its scripts', () => {
+    expect(renderMarkdown('<svg onload="alert(1)"><script>alert(2)</script><text>t</text></svg>Rest', page)).toBe('<p>Rest</p>')
+  })
+
+  it('keeps tables with their alignment, blockquotes and code', () => {
+    const html = renderMarkdown('| A | B |\n|:--|--:|\n| 1 | 2 |\n\n> Zitat\n\n```js\nlet a = 1 < 2\n```', page)
+    expect(html).toBe(
+      '<table>\n<thead>\n<tr>\n<th style="text-align:left">A</th>\n<th style="text-align:right">B</th>\n</tr>\n</thead>\n' +
+        '<tbody>\n<tr>\n<td style="text-align:left">1</td>\n<td style="text-align:right">2</td>\n</tr>\n</tbody>\n</table>\n' +
+        '<blockquote>\n<p>Zitat</p>\n</blockquote>\n<pre><code class="language-js">let a = 1 &lt; 2\n</code></pre>',
+    )
+  })
+
+  it('never lets ]]> through, so no feed that wraps HTML in CDATA can break', () => {
+    const html = renderMarkdown('a ]]> b <a title="x]]>y" href="/">c</a> ]]>', page)
+    expect(html).not.toContain(']]>')
+    expect(html).toBe('<p>a ]]&gt; b <a title="x]]&gt;y" href="https://www.example.de/">c</a> ]]&gt;</p>')
+  })
+
+  it('removes characters XML cannot carry', () => {
+    expect(renderMarkdown('A\u0001B\uFFFF \uD800C', page)).toBe('<p>AB C</p>')
+  })
+})
+
+describe('excerptOf', () => {
+  it('takes the plain text of paragraphs and headings, without markup, HTML or code blocks', () => {
+    expect(excerptOf('# Kopf\n\nDie **EZB** &amp; die [Fed](https://x.example).\n\n<div>roh</div>\n\n```\ncode\n```\n\nEnde `x`.')).toBe(
+      'Kopf Die EZB & die Fed. Ende x.',
+    )
+  })
+
+  it('cuts near 300 characters at a word boundary and marks the cut', () => {
+    const words = Array.from({ length: 80 }, (_, i) => `Wort${i}`).join(' ')
+    const excerpt = excerptOf(words)
+    expect(excerpt.endsWith(' …')).toBe(true)
+    const text = excerpt.slice(0, -2)
+    expect(text.length).toBeLessThanOrEqual(300)
+    expect(text.length).toBeGreaterThan(250)
+    expect(words.startsWith(text)).toBe(true)
+    expect(words.charAt(text.length)).toBe(' ')
+  })
+
+  it('leaves a short body whole', () => {
+    expect(excerptOf('Kurz und „knapp“.')).toBe('Kurz und „knapp“.')
+  })
+})

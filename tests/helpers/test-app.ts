@@ -1,0 +1,18 @@
+import { loadConfig, type Config } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from './memory-source.js'
+
+/** An app over in-memory articles, with a fixed clock; no socket, no disk. */
+export async function testApp(
+  files: Record<string, string>,
+  env: Record<string, string> = {},
+  now = new Date('2026-01-01T00:00:00Z'),
+): Promise<{ app: ReturnType<typeof createApp>; store: ContentStore; config: Config; files: Map<string, string> }> {
+  const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...env })
+  const map = new Map(Object.entries(files))
+  const store = new ContentStore({ config, source: memorySource(map, config), clock: () => now, logger: { info: () => {}, warn: () => {} } })
+  await store.load()
+  store.close()
+  return { app: createApp({ config, store }), store, config, files: map }
+}

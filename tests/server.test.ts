@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readXmlFeeds } from './helpers/consumers.js'
+import { startServer, type RunningServer } from './helpers/server-process.js'
+
+const ARTICLES = fileURLToPath(new URL('../articles', import.meta.url))
+let server: RunningServer
+
+beforeAll(async () => {
+  server = await startServer({ ARTICLES_DIR: ARTICLES })
+})
+
+afterAll(async () => {
+  await server?.stop()
+})
+
+describe('the real server on a socket, with the bundled articles', () => {
+  it('is found from / by autodiscovery, and serves all three feeds', async () => {
+    const home = await fetch(`${server.base}/`)
+    expect(home.status).toBe(200)
+    const html = await home.text()
+    const links = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="[^"]*" href="([^"]+)"\/>/g)].map((m) => [m[1], m[2]])
+    expect(links).toEqual([
+      ['application/rss+xml', `${server.base}/wirtschaft/feed.xml`],
+      ['application/atom+xml', `${server.base}/wirtschaft/atom.xml`],
+      ['application/feed+json', `${server.base}/wirtschaft/feed.json`],
+    ])
+
+    const [rss, atom, json] = await Promise.all(links.map(async ([, href]) => fetch(href as string)))
+    expect(rss?.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8')
+    expect(atom?.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8')
+    expect(json?.headers.get('content-type')).toBe('application/feed+json; charset=utf-8')
+    const [rssFeed, atomFeed] = readXmlFeeds([
+      { body: await (rss as Response).text(), contentType: 'application/rss+xml' },
+      { body: await (atom as Response).text(), contentType: 'application/atom+xml' },
+    ])
+    const jsonFeed = (await (json as Response).json()) as { items: { title: string; url: string }[] }
+
+    const titles = jsonFeed.items.map((item) => item.title)
+    expect(titles).toHaveLength(9)
+    expect(titles[0]).toBe('Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden')
+    expect(titles).toContain('DeepSeek und der Kostenschock: Warum ein chinesisches KI-Modell die Börse erschüttert')
+    expect(titles).not.toContain('ENTWURF: Haushalt 2027 – Zahlen folgen')
+    expect(titles).not.toContain('Ausblick 2030: Was das neue Jahrzehnt für die Wirtschaft bringt')
+    expect(titles).not.toContain('Bundesliga: Rekordumsatz trotz leerer Kassen bei einigen Klubs')
+    expect(rssFeed?.entries.map((e) => e.title?.value)).toEqual(titles)
+    expect(atomFeed?.entries.map((e) => e.title?.value)).toEqual(titles)
+
+    for (const item of jsonFeed.items) {
+      const page = await fetch(item.url)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('type="application/feed+json"')
+    }
+  })
+
+  it('serves the sample media so images and episodes load', async () => {
+    const image = await fetch(`${server.base}/media/werkhalle-mittelstand.jpg`)
+    expect(image.status).toBe(200)
+    expect(image.headers.get('content-type')).toBe('image/jpeg')
+    expect((await image.arrayBuffer()).byteLength).toBe(24540)
+  })
+
+  it('stops on SIGTERM with exit code 0', async () => {
+    expect(await server.stop()).toBe(0)
+  })
+})

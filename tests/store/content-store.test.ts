@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' })
+
+function storeWith(files: Record<string, string>, clock: () => Date = () => new Date('2026-01-01T00:00:00Z')) {
+  const logged: string[] = []
+  const map = new Map(Object.entries(files))
+  const store = new ContentStore({
+    config,
+    source: memorySource(map, config),
+    clock,
+    logger: { info: () => {}, warn: (line) => logged.push(line) },
+  })
+  return { store, logged, files: map }
+}
+
+const article = (title: string, date: string, extra: Record<string, string> = {}) =>
+  articleText({ title, date, category: 'wirtschaft', ...extra })
+
+const titlesOf = (store: ContentStore) => {
+  const json = JSON.parse(new TextDecoder().decode(store.site().resources.get('/wirtschaft/feed.json')?.body)) as {
+    items: { title: string }[]
+  }
+  return json.items.map((item) => item.title)
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('ContentStore', () => {
+  it('publishes the newest FEED_LIMIT economy articles, leaving out drafts, the future and other categories', async () => {
+    const { store } = storeWith({
+      'a.md': article('A', '2025-01-01T10:00:00Z'),
+      'b.md': article('B', '2025-02-01T10:00:00Z'),
+      'c.md': article('C', '2025-03-01T10:00:00Z'),
+      'd.md': article('D', '2025-04-01T10:00:00Z'),
+      'entwurf.md': article('Entwurf', '2025-05-01T10:00:00Z', { draft: 'true' }),
+      'zukunft.md': article('Zukunft', '2027-01-01T10:00:00Z'),
+      'sport.md': articleText({ title: 'Sport', date: '2025-06-01T10:00:00Z', category: 'sport' }),
+    })
+    await store.load()
+    store.close()
+    expect(titlesOf(store)).toEqual(['D', 'C', 'B'])
+    expect(store.site().plan.section.map((a) => a.title)).toEqual(['D', 'C', 'B', 'A'])
+    expect([...store.site().plan.pages.keys()].sort()).toEqual([
+      '/sport/sport.html',
+      '/wirtschaft/a.html',
+      '/wirtschaft/b.html',
+      '/wirtschaft/c.html',
+      '/wirtschaft/d.html',
+    ])
+  })
+
+  it('refuses both files of a slug or id clash, naming each other, and publishes the rest', async () => {
+    const { store, logged } = storeWith({
+      'eins/zins.md': article('Zins eins', '2025-01-01T10:00:00Z'),
+      'zwei/zins.md': article('Zins zwei', '2025-01-02T10:00:00Z'),
+      'x.md': article('X', '2025-01-03T10:00:00Z', { id: 'tag:example.de,2025:gleich' }),
+      'y.md': article('Y', '2025-01-04T10:00:00Z', { id: 'tag:example.de,2025:gleich' }),
+      'ok.md': article('OK', '2025-01-05T10:00:00Z'),
+    })
+    await store.load()
+    store.close()
+    expect(titlesOf(store)).toEqual(['OK'])
+    expect(logged).toEqual([
+      'skipped eins/zins.md: slug: "zins" is also used in category "wirtschaft" by zwei/zins.md; neither is published',
+      'skipped x.md: id: "tag:example.de,2025:gleich" is also used in category "wirtschaft" by y.md; neither is published',
+      'skipped y.md: id: "tag:example.de,2025:gleich" is also used in category "wirtschaft" by x.md; neither is published',
+      'skipped zwei/zins.md: slug: "zins" is also used in category "wirtschaft" by eins/zins.md; neither is published',
+    ])
+    expect(store.refused().map((e) => e.file).sort()).toEqual(['eins/zins.md', 'x.md', 'y.md', 'zwei/zins.md'])
+  })
+
+  it('publishes a scheduled article when its time comes, without a request or a file change', async () => {
+    vi.useFakeTimers({ now: new Date('2026-01-01T11:59:58Z') })
+    const { store } = storeWith(
+      {
+        'jetzt.md': article('Jetzt', '2026-01-01T11:00:00Z'),
+        'mittag.md': article('Mittag', '2026-01-01T12:00:00Z'),
+      },
+      () => new Date(),
+    )
+    await store.load()
+    const before = store.site().resources.get('/wirtschaft/feed.xml')
+    expect(titlesOf(store)).toEqual(['Jetzt'])
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(titlesOf(store)).toEqual(['Jetzt'])
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(titlesOf(store)).toEqual(['Mittag', 'Jetzt'])
+    const after = store.site().resources.get('/wirtschaft/feed.xml')
+    expect(after?.etag).not.toBe(before?.etag)
+    expect(after?.lastModified?.toISOString()).toBe('2026-01-01T12:00:00.000Z')
+    store.close()
+  })
+
+  it('gives byte-identical feeds for the same articles, whatever the clock says', async () => {
+    const files = { 'a.md': article('A', '2025-01-01T10:00:00Z'), 'b.md': article('B', '2025-02-01T10:00:00Z') }
+    const first = storeWith(files, () => new Date('2026-01-01T00:00:00Z')).store
+    const second = storeWith(files, () => new Date('2026-07-09T13:14:15Z')).store
+    await first.load()
+    await second.load()
+    first.close()
+    second.close()
+    for (const path of ['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json', '/']) {
+      expect(second.site().resources.get(path)?.etag).toBe(first.site().resources.get(path)?.etag)
+    }
+  })
+
+  it('renders an article page on request and keeps it until the site changes', async () => {
+    const { store } = storeWith({ 'a.md': article('Zölle & Märkte', '2025-01-01T10:00:00Z', { author: 'Silke Mayr' }) })
+    await store.load()
+    store.close()
+    const page = await store.articlePage('/wirtschaft/a.html')
+    const html = new TextDecoder().decode(page?.body)
+    expect(html).toContain('<h1>Zölle &amp; Märkte</h1>')
+    expect(html).toContain('von Silke Mayr')
+    expect(await store.articlePage('/wirtschaft/a.html')).toBe(page)
+    expect(await store.articlePage('/wirtschaft/fehlt.html')).toBeUndefined()
+  })
+})
