@@ -74,6 +74,24 @@ export function serializeXml(doc: Document): string {
   return new XMLSerializer().serializeToString(doc) + '\n'
 }
 
+/**
+ * Writes `&` and `<` in plain-text elements as hexadecimal character
+ * references (`&#x26;`, `&#x3C;`), as the RSS Best Practices Profile asks:
+ * aggregators that decode entity references twice then still show the text
+ * as typed, and the W3C validator knows the text is not HTML. The XML is the
+ * same to any parser. Works on our own serializer's output, where these
+ * elements hold text only.
+ */
+export function hexEncodePlainText(xml: string, elements: readonly string[]): string {
+  const pattern = new RegExp(`(<(${elements.join('|')})(?:\\s[^>]*)?>)([^<]*)(</\\2>)`, 'g')
+  return xml.replace(pattern, (_, open: string, _name: string, text: string, close: string) =>
+    open + text.replaceAll('&amp;', '&#x26;').replaceAll('&lt;', '&#x3C;') + close,
+  )
+}
+
+const RSS_PLAIN_TEXT = ['title', 'description', 'category', 'dc:creator']
+const ATOM_PLAIN_TEXT = ['title', 'subtitle', 'summary', 'name', 'rights']
+
 /** Child elements of `parent` with the given (prefixed) name, in document order. */
 export function childElements(parent: Element, name: string): Element[] {
   const out: Element[] = []
@@ -138,7 +156,8 @@ export function declareNamespaces(doc: Document, prefixes: readonly (keyof typeo
 /**
  * The fixes for `rss2()`: titles as text (#2), one `dc:creator` per author
  * instead of name-only `<author>` (#8, the `dc` prefix declared whatever the
- * content), the image as Media RSS, not as a second enclosure (#13).
+ * content), the image as Media RSS, not as a second enclosure (#13), plain
+ * text with hexadecimal references.
  */
 export function repairRss(xml: string, document: FeedDocument): string {
   const doc = parseXml(xml)
@@ -156,14 +175,14 @@ export function repairRss(xml: string, document: FeedDocument): string {
       appendElement(element, NS.media, 'media:content', { url: item.image.url, type: item.image.type, medium: 'image' })
     }
   })
-  return serializeXml(doc)
+  return hexEncodePlainText(serializeXml(doc), RSS_PLAIN_TEXT)
 }
 
 /**
  * The fixes for `atom1()`: the document's language (#19); titles and
  * summaries as `type="text"` (#4); categories with `term` and escaped
  * attributes (#3, #10); the enclosure with its real type (#11); the entry's
- * alternate link typed as HTML.
+ * alternate link typed as HTML; plain text with hexadecimal references.
  */
 export function repairAtom(xml: string, document: FeedDocument): string {
   const doc = parseXml(xml)
@@ -197,7 +216,7 @@ export function repairAtom(xml: string, document: FeedDocument): string {
     for (const tag of item.tags) appendElement(entry, NS.atom, 'category', { term: tag })
     if (item.lang !== document.language) entry.setAttributeNS(NS.xml, 'xml:lang', item.lang)
   })
-  return serializeXml(doc)
+  return hexEncodePlainText(serializeXml(doc), ATOM_PLAIN_TEXT)
 }
 
 export type { FeedItem }

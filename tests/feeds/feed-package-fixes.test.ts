@@ -95,7 +95,7 @@ describe('feed 6.0.0 defects, and the way around each', () => {
     expect(raw.entries[0]?.title?.value).not.toBe(title)
 
     const atomXml = renderAtom(single({ title, summary: title }))
-    expect(atomXml).toContain('<title type="text">&lt;für&gt; &amp; „Zölle“ "jetzt"</title>')
+    expect(atomXml).toContain('<title type="text">&#x3C;für&gt; &#x26; „Zölle“ "jetzt"</title>')
     const entry = only(readXmlFeed(atomXml, ATOM))
     expect(entry.title).toEqual({ value: title, type: 'text/plain', text: title })
     expect(entry.summary).toEqual({ value: title, type: 'text/plain', text: title })

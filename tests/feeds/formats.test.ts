@@ -226,6 +226,12 @@ describe('the fixture articles as feeds', () => {
     expect(atomXml).toContain('<entry xml:lang="en">')
   })
 
+  it('writes & and < of plain text as hexadecimal references (RSS Best Practices Profile)', () => {
+    expect(rssXml).toContain('<title>Müller &#x26; Söhne: "Rekord" &#x3C;für&gt; den Mittelstand ]]&gt; AT&#x26;amp;T</title>')
+    expect(rssXml).toContain('<category>x&#x3C;y</category>')
+    expect(atomXml).toContain('<title type="text">Müller &#x26; Söhne: "Rekord" &#x3C;für&gt; den Mittelstand ]]&gt; AT&#x26;amp;T</title>')
+  })
+
   it('dates the feed by its newest change, not by the clock', () => {
     expect(rssXml).toContain('<lastBuildDate>Tue, 02 Sep 2025 08:15:00 GMT</lastBuildDate>')
     expect(atom.feed.updated).toBe('2025-09-02T08:15:00Z')
