@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
+import type { CachePolicy } from './http/cache-control.js'
 
 /** The section whose feeds this service publishes (CONTRACT.md: the economy desk). */
 export interface Section {
@@ -27,6 +28,11 @@ export interface Config {
   readonly timeZone: string
   /** Items in a current feed document. */
   readonly feedLimit: number
+  /** Items in one archive document (RFC 5005). */
+  readonly archivePageSize: number
+  readonly cache: CachePolicy
+  /** WebSub hub to advertise and notify; none by default. */
+  readonly websubHub: string | undefined
   readonly section: Section
 }
 
@@ -44,10 +50,17 @@ const VARIABLES = [
   'SITE_LANG',
   'SITE_TZ',
   'FEED_LIMIT',
+  'ARCHIVE_PAGE_SIZE',
+  'CACHE_MAX_AGE',
+  'CACHE_STALE_WHILE_REVALIDATE',
+  'CACHE_STALE_IF_ERROR',
+  'ARCHIVE_MAX_AGE',
+  'WEBSUB_HUB',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
 export const MAX_FEED_LIMIT = 500
+const YEAR = 365 * 24 * 3600
 
 const flagName = (variable: Variable): string => variable.toLowerCase().replaceAll('_', '-')
 
@@ -93,6 +106,15 @@ export function loadConfig(
     language,
     timeZone,
     feedLimit: readInteger('FEED_LIMIT', get('FEED_LIMIT'), 50, 1, MAX_FEED_LIMIT),
+    archivePageSize: readInteger('ARCHIVE_PAGE_SIZE', get('ARCHIVE_PAGE_SIZE'), 50, 1, MAX_FEED_LIMIT),
+    cache: Object.freeze({
+      maxAge: readInteger('CACHE_MAX_AGE', get('CACHE_MAX_AGE'), 300, 0, YEAR),
+      staleWhileRevalidate: readInteger('CACHE_STALE_WHILE_REVALIDATE', get('CACHE_STALE_WHILE_REVALIDATE'), 60, 0, YEAR),
+      staleIfError: readInteger('CACHE_STALE_IF_ERROR', get('CACHE_STALE_IF_ERROR'), 86400, 0, YEAR),
+      archiveMaxAge: readInteger('ARCHIVE_MAX_AGE', get('ARCHIVE_MAX_AGE'), 86400, 0, YEAR),
+      assetMaxAge: 3600,
+    }),
+    websubHub: readHub(get('WEBSUB_HUB')),
     section: Object.freeze({
       slug: 'wirtschaft',
       title: 'Wirtschaft',
@@ -145,5 +167,19 @@ function readSiteUrl(raw: string): string {
     throw new ConfigError('SITE_URL', `"${raw}" must not carry a query, fragment or credentials`)
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url.href
+}
+
+function readHub(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch (cause) {
+    throw new ConfigError('WEBSUB_HUB', `"${raw}" is not an absolute URL such as https://pubsubhubbub.appspot.com/`, { cause })
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('WEBSUB_HUB', `"${raw}" must start with http:// or https://`)
+  }
   return url.href
 }

@@ -3,6 +3,8 @@ import { loadConfig } from './config.js'
 import { ConfigError } from './errors/config-error.js'
 import { createApp } from './http/app.js'
 import { ContentStore } from './store/content-store.js'
+import { changedFeedUrls } from './websub/changed-feeds.js'
+import { WebSubPublisher } from './websub/publisher.js'
 
 /**
  * Starts the service: the only place that reads the process environment,
@@ -11,6 +13,9 @@ import { ContentStore } from './store/content-store.js'
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2))
   const store = new ContentStore({ config })
+  const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
+  const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
+  if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
   await store.load()
   const app = createApp({ config, store })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -20,6 +25,7 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     console.log(`${signal}: shutting down`)
     store.close()
+    websub?.close()
     server.close(() => process.exit(0))
     setTimeout(() => process.exit(0), 10_000).unref()
   }

@@ -1,7 +1,7 @@
 import type { Article } from '../content/article.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { escapeHtml } from './feed-package-fixes.js'
-import type { FeedDocument, FeedItem, FormatUrls } from './feed-model.js'
+import type { FeedDocument, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
 export interface RenderedBody {
@@ -16,7 +16,8 @@ export interface FeedDocumentOptions {
   readonly description: string
   readonly language: string
   readonly homeUrl: string
-  readonly self: FormatUrls
+  readonly links: FeedLinks
+  readonly archive?: boolean
   readonly author: string
   readonly generator: string
 }
@@ -50,5 +51,5 @@ export function toFeedItem(article: Article, body: RenderedBody, deskAuthor: str
  */
 export function buildFeedDocument(options: FeedDocumentOptions, items: readonly FeedItem[]): FeedDocument {
   const updated = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), 0)
-  return { ...options, updated: new Date(updated), items }
+  return { ...options, archive: options.archive ?? false, updated: new Date(updated), items }
 }

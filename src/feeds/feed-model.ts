@@ -32,6 +32,22 @@ export interface FeedItem {
   readonly lang: string
 }
 
+/** Where a document links to, beyond its items. */
+export interface FeedLinks {
+  /** Where this very document lives, per format. */
+  readonly self: FormatUrls
+  /** RFC 5005: the next older archive document. */
+  readonly prevArchive?: FormatUrls | undefined
+  /** RFC 5005: the next newer archive document (archive documents only). */
+  readonly nextArchive?: FormatUrls | undefined
+  /** RFC 5005: the subscription document (archive documents only). */
+  readonly current?: FormatUrls | undefined
+  /** WebSub hub. */
+  readonly hub?: string | undefined
+  /** Browser stylesheets for RSS and Atom: XSLT first, CSS as the fallback. */
+  readonly stylesheets?: { readonly xsl: string; readonly css: string } | undefined
+}
+
 /** A feed document, format-neutral: channel data and its items, newest first. */
 export interface FeedDocument {
   readonly title: string
@@ -40,8 +56,9 @@ export interface FeedDocument {
   readonly language: string
   /** The HTML page the feed stands for. */
   readonly homeUrl: string
-  /** Where this very document lives, per format (the `self` links). */
-  readonly self: FormatUrls
+  readonly links: FeedLinks
+  /** An RFC 5005 archive document (`fh:archive`). */
+  readonly archive: boolean
   /** The newest change among the items; never the clock. */
   readonly updated: Date
   /** Feed-level author: the desk. */

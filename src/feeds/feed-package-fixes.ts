@@ -20,6 +20,7 @@ export const NS = {
   atom: 'http://www.w3.org/2005/Atom',
   content: 'http://purl.org/rss/1.0/modules/content/',
   dc: 'http://purl.org/dc/elements/1.1/',
+  fh: 'http://purl.org/syndication/history/1.0',
   media: 'http://search.yahoo.com/mrss/',
   xml: 'http://www.w3.org/XML/1998/namespace',
   xmlns: 'http://www.w3.org/2000/xmlns/',
@@ -118,6 +119,7 @@ export function appendElement(
   name: string,
   attributes: Readonly<Record<string, string | number | undefined>> = {},
   text?: string,
+  before?: Element,
 ): Element {
   const doc = ownerOf(parent)
   const element = doc.createElementNS(namespace, name)
@@ -126,12 +128,43 @@ export function appendElement(
   }
   if (text !== undefined) element.appendChild(doc.createTextNode(stripXmlForbidden(text)))
   const indent = '    '.repeat(depthOf(parent) + 1)
+  if (before) {
+    // Before `before`, keeping the indentation that precedes it.
+    parent.insertBefore(element, before)
+    parent.insertBefore(doc.createTextNode(`\n${indent}`), before)
+    return element
+  }
   const last = parent.lastChild
   const closing = last !== null && last.nodeType === 3 && /^\s*$/.test(last.nodeValue ?? '') ? last : null
   parent.insertBefore(doc.createTextNode(`\n${indent}`), closing)
   parent.insertBefore(element, closing)
   if (closing === null) parent.appendChild(doc.createTextNode(`\n${'    '.repeat(depthOf(parent))}`))
   return element
+}
+
+/**
+ * Document-level additions both XML formats share: the browser stylesheets
+ * (XSLT, then CSS as fallback) and the RFC 5005 archive links, placed in
+ * `head` before the first item.
+ */
+function addDocumentLinks(doc: Document, head: Element, firstItem: Element | undefined, document: FeedDocument): void {
+  const { stylesheets, prevArchive, nextArchive, current } = document.links
+  const root = doc.documentElement
+  if (stylesheets && root) {
+    for (const [href, type] of [[stylesheets.xsl, 'text/xsl'], [stylesheets.css, 'text/css']] as const) {
+      doc.insertBefore(doc.createProcessingInstruction('xml-stylesheet', `href="${escapeHtml(href)}" type="${type}"`), root)
+      doc.insertBefore(doc.createTextNode('\n'), root)
+    }
+  }
+  const format = root?.nodeName === 'rss' ? 'rss' : 'atom'
+  const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml'
+  for (const [rel, urls] of [['current', current], ['prev-archive', prevArchive], ['next-archive', nextArchive]] as const) {
+    if (urls) appendElement(head, NS.atom, format === 'rss' ? 'atom:link' : 'link', { rel, type, href: urls[format] }, undefined, firstItem)
+  }
+  if (document.archive) {
+    declareNamespaces(doc, ['fh'])
+    appendElement(head, NS.fh, 'fh:archive', {}, undefined, firstItem)
+  }
 }
 
 /** Replaces an element's content (CDATA or text) with one text node (#1, #17 as for every text written here). */
@@ -165,6 +198,7 @@ export function repairRss(xml: string, document: FeedDocument): string {
   const channel = doc.documentElement ? childElements(doc.documentElement, 'channel')[0] : undefined
   if (!channel) throw new Error('feed package wrote RSS without a channel')
   const items = childElements(channel, 'item')
+  addDocumentLinks(doc, channel, items[0], document)
   items.forEach((element, index) => {
     const item = document.items[index]
     if (!item) return
@@ -190,6 +224,12 @@ export function repairAtom(xml: string, document: FeedDocument): string {
   if (!root) throw new Error('feed package wrote Atom without a root element')
   root.setAttributeNS(NS.xml, 'xml:lang', document.language)
   const entries = childElements(root, 'entry')
+  addDocumentLinks(doc, root, entries[0], document)
+  for (const link of childElements(root, 'link')) {
+    const rel = link.getAttribute('rel')
+    if (rel === 'self') link.setAttribute('type', 'application/atom+xml')
+    else if (rel === 'alternate') link.setAttribute('type', 'text/html')
+  }
   entries.forEach((entry, index) => {
     const item = document.items[index]
     if (!item) return

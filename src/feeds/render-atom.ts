@@ -10,9 +10,10 @@ export function renderAtom(document: FeedDocument): string {
   const feed = new Feed({
     title: packageText(document.title),
     description: packageText(document.description),
-    id: document.self.atom,
+    id: document.links.current?.atom ?? document.links.self.atom,
     link: document.homeUrl,
-    feed: document.self.atom,
+    feed: document.links.self.atom,
+    ...(document.links.hub ? { hub: document.links.hub } : {}),
     language: document.language,
     updated: document.updated, // #15: never "now"
     generator: packageText(document.generator),

@@ -15,10 +15,13 @@ export function renderJsonFeed(document: FeedDocument): string {
     version: JSON_FEED_VERSION,
     title: document.title,
     home_page_url: document.homeUrl,
-    feed_url: document.self.json,
+    // Archive pages belong to the same feed: its URL identifies them all.
+    feed_url: document.links.current?.json ?? document.links.self.json,
+    ...(document.links.prevArchive ? { next_url: document.links.prevArchive.json } : {}),
     description: document.description,
     language: document.language,
     authors: [{ name: document.author }],
+    ...(document.links.hub ? { hubs: [{ type: 'WebSub', url: document.links.hub }] } : {}),
     items: document.items.map((item) => jsonItem(item, document.language)),
   }
   // Lone surrogates would be written as \ud800 escapes that some consumers cannot encode (#17).

@@ -12,9 +12,10 @@ export function renderRss(document: FeedDocument): string {
   const feed = new Feed({
     title: packageText(document.title),
     description: packageText(document.description),
-    id: document.self.rss,
+    id: document.links.self.rss,
     link: document.homeUrl,
-    feed: document.self.rss,
+    feed: document.links.self.rss,
+    ...(document.links.hub ? { hub: document.links.hub } : {}),
     language: document.language,
     updated: document.updated, // #15: never "now"
     generator: packageText(document.generator),

@@ -1,18 +1,32 @@
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
+import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, toFeedItem, type RenderedBody } from '../feeds/build-feed.js'
-import type { FeedDocument } from '../feeds/feed-model.js'
+import { filterQuery, type FeedFilter } from '../feeds/filter.js'
+import { FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderRss } from '../feeds/render-rss.js'
 import { isPublished, nextPublication, publishedIn } from '../feeds/select.js'
+import { siteUrlFor } from '../text/urls.js'
+import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
+import { renderOpml } from './opml.js'
 import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
-import { absoluteUrls, feedPaths, FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
-import { createResource, type Resource } from './resource.js'
+import {
+  absoluteUrls,
+  archivePaths,
+  FEED_CSS_PATH,
+  FEED_MEDIA_TYPES,
+  FEED_XSL_PATH,
+  feedPaths,
+  OPML_PATH,
+  STYLESHEET_PATH,
+} from './paths.js'
+import { createResource, type CacheClass, type Resource } from './resource.js'
 
 export type SiteConfig = Pick<
   Config,
-  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'section'
+  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub'
 >
 
 export const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
@@ -26,6 +40,8 @@ export interface SitePlan {
   readonly section: readonly Article[]
   /** The newest of them: the current feeds and the index page. */
   readonly window: readonly Article[]
+  /** RFC 5005 archive pages behind the current feeds. */
+  readonly archivePages: number
   /** When the next scheduled article goes live. */
   readonly nextPublication: Date | undefined
 }
@@ -49,6 +65,7 @@ export function planSite(articles: Iterable<Article>, now: Date, config: SiteCon
     pages,
     section,
     window: section.slice(0, config.feedLimit),
+    archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
     nextPublication: nextPublication(list, now),
   }
 }
@@ -69,42 +86,21 @@ export function summaryOf(article: Article, body: RenderedBody): string {
   return article.summary ?? body.excerpt
 }
 
-/**
- * Renders the documents of a plan: the section's three feeds, the index page
- * and the stylesheet. `bodies` must hold every article of `plan.window`.
- */
-export function buildSite(plan: SitePlan, bodies: ReadonlyMap<Article, RenderedBody>, config: SiteConfig): Site {
-  const context = pageContext(config)
-  const bodyOf = (article: Article): RenderedBody => {
-    const body = bodies.get(article)
-    if (!body) throw new Error(`no rendered body for ${article.file}`)
-    return body
+/** Links every feed document of the section carries. */
+function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>): FeedLinks {
+  return {
+    ...links,
+    hub: config.websubHub,
+    stylesheets: { xsl: siteUrlFor(config.siteUrl, FEED_XSL_PATH), css: siteUrlFor(config.siteUrl, FEED_CSS_PATH) },
   }
-  const document = sectionFeed(plan.window, bodyOf, config, context)
-  const paths = feedPaths(config.section.slug)
-  const modified = plan.window.length > 0 ? document.updated : undefined
-  const resources = new Map<string, Resource>([
-    [paths.rss, createResource(renderRss(document), `${FEED_MEDIA_TYPES.rss}; charset=utf-8`, modified)],
-    [paths.atom, createResource(renderAtom(document), `${FEED_MEDIA_TYPES.atom}; charset=utf-8`, modified)],
-    [paths.json, createResource(renderJsonFeed(document), `${FEED_MEDIA_TYPES.json}; charset=utf-8`, modified)],
-    [
-      '/',
-      createResource(
-        renderIndexPage(context, plan.window.map((article) => ({ article, summary: summaryOf(article, bodyOf(article)) }))),
-        'text/html; charset=utf-8',
-        modified,
-      ),
-    ],
-    [STYLESHEET_PATH, createResource(SITE_CSS, 'text/css; charset=utf-8', undefined)],
-  ])
-  return { plan, resources, context }
 }
 
-function sectionFeed(
+function sectionDocument(
+  config: SiteConfig,
   articles: readonly Article[],
   bodyOf: (article: Article) => RenderedBody,
-  config: SiteConfig,
-  context: PageContext,
+  links: FeedLinks,
+  archive = false,
 ): FeedDocument {
   const { section } = config
   return buildFeedDocument(
@@ -113,10 +109,138 @@ function sectionFeed(
       description: section.description,
       language: config.language,
       homeUrl: config.siteUrl,
-      self: context.feeds,
+      links,
+      archive,
       author: section.author,
       generator: GENERATOR,
     },
     articles.map((article) => toFeedItem(article, bodyOf(article), section.author)),
   )
+}
+
+/** The subscription documents: the newest articles, linked to the newest archive page. */
+export function currentFeedDocument(plan: SitePlan, bodyOf: (article: Article) => RenderedBody, config: SiteConfig): FeedDocument {
+  const slug = config.section.slug
+  return sectionDocument(
+    config,
+    plan.window,
+    bodyOf,
+    documentLinks(config, {
+      self: absoluteUrls(config.siteUrl, feedPaths(slug)),
+      prevArchive: plan.archivePages > 0 ? absoluteUrls(config.siteUrl, archivePaths(slug, plan.archivePages)) : undefined,
+    }),
+  )
+}
+
+/** One archive document (RFC 5005 §4), linked to its neighbours and to the subscription document. */
+export function archiveFeedDocument(
+  plan: SitePlan,
+  page: ArchivePage<Article>,
+  bodyOf: (article: Article) => RenderedBody,
+  config: SiteConfig,
+): FeedDocument {
+  const slug = config.section.slug
+  const at = (n: number): FormatUrls => absoluteUrls(config.siteUrl, archivePaths(slug, n))
+  return sectionDocument(
+    config,
+    page.items,
+    bodyOf,
+    documentLinks(config, {
+      self: at(page.number),
+      current: absoluteUrls(config.siteUrl, feedPaths(slug)),
+      prevArchive: page.number > 1 ? at(page.number - 1) : undefined,
+      nextArchive: page.number < plan.archivePages ? at(page.number + 1) : undefined,
+    }),
+    true,
+  )
+}
+
+/** A filtered view of the subscription documents, with its own self link. */
+export function filteredFeedDocument(
+  articles: readonly Article[],
+  filter: FeedFilter,
+  bodyOf: (article: Article) => RenderedBody,
+  config: SiteConfig,
+): FeedDocument {
+  return sectionDocument(
+    config,
+    articles,
+    bodyOf,
+    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
+  )
+}
+
+const RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+}
+
+/** One feed document in one format, encoded and compressed. */
+export function renderFeedResource(document: FeedDocument, format: FeedFormat, cache: CacheClass): Promise<Resource> {
+  return createResource(RENDERERS[format](document), {
+    contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
+    // An empty feed has no content date; say nothing rather than something invented.
+    lastModified: document.items.length > 0 ? document.updated : undefined,
+    cache,
+  })
+}
+
+/**
+ * Renders the documents that change with content, ahead of requests: the
+ * section's three subscription feeds and the index page. `bodies` must hold
+ * every article of `plan.window`.
+ */
+export async function buildSite(plan: SitePlan, bodies: ReadonlyMap<Article, RenderedBody>, config: SiteConfig): Promise<Site> {
+  const context = pageContext(config)
+  const bodyOf = (article: Article): RenderedBody => {
+    const body = bodies.get(article)
+    if (!body) throw new Error(`no rendered body for ${article.file}`)
+    return body
+  }
+  const document = currentFeedDocument(plan, bodyOf, config)
+  const paths = feedPaths(config.section.slug)
+  const html = 'text/html; charset=utf-8'
+  const entries = await Promise.all([
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live')] as const),
+    (async () => {
+      const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, bodyOf(article)) }))
+      const lastModified = plan.window.length > 0 ? document.updated : undefined
+      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified })] as const
+    })(),
+  ])
+  return { plan, resources: new Map(entries), context }
+}
+
+/**
+ * The documents that depend on configuration only: the stylesheets and the
+ * OPML list. Rendered once at start.
+ */
+export async function buildAssets(config: SiteConfig): Promise<Map<string, Resource>> {
+  const context = pageContext(config)
+  const title = `${config.section.title} – ${config.siteName}`
+  const opml = renderOpml(
+    title,
+    FEED_FORMATS.map((format) => ({
+      text: `${title} (${FORMAT_NAMES[format]})`,
+      xmlUrl: context.feeds[format],
+      htmlUrl: config.siteUrl,
+      language: config.language,
+    })),
+  )
+  const xsl = renderFeedXsl({ siteCss: siteUrlFor(config.siteUrl, STYLESHEET_PATH), siteName: config.siteName })
+  return new Map(
+    await Promise.all([
+      staticResource(STYLESHEET_PATH, SITE_CSS, 'text/css; charset=utf-8'),
+      staticResource(FEED_CSS_PATH, FEED_CSS, 'text/css; charset=utf-8'),
+      staticResource(FEED_XSL_PATH, xsl, 'text/xsl; charset=utf-8'),
+      staticResource(OPML_PATH, opml, 'text/x-opml; charset=utf-8'),
+    ]),
+  )
+}
+
+export const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
+
+async function staticResource(path: string, text: string, contentType: string): Promise<readonly [string, Resource]> {
+  return [path, await createResource(text, { contentType, cache: 'asset' })] as const
 }

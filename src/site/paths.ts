@@ -17,22 +17,50 @@ export const FEED_MEDIA_TYPES: Readonly<Record<FeedFormat, string>> = {
   json: 'application/feed+json',
 }
 
-/** `/wirtschaft/feed.xml` and its siblings. */
-export function feedPaths(section: string): FormatUrls {
-  return {
-    rss: `/${section}/${FEED_FILES.rss}`,
-    atom: `/${section}/${FEED_FILES.atom}`,
-    json: `/${section}/${FEED_FILES.json}`,
-  }
-}
-
-/** The same paths as absolute URLs under SITE_URL. */
-export function absoluteUrls(siteUrl: string, paths: FormatUrls): FormatUrls {
-  return {
-    rss: siteUrlFor(siteUrl, paths.rss),
-    atom: siteUrlFor(siteUrl, paths.atom),
-    json: siteUrlFor(siteUrl, paths.json),
-  }
-}
-
 export const STYLESHEET_PATH = '/assets/site.css'
+export const FEED_XSL_PATH = '/assets/feed.xsl'
+export const FEED_CSS_PATH = '/assets/feed.css'
+export const OPML_PATH = '/feeds.opml'
+export const HEALTH_PATH = '/healthz'
+
+const filesUnder = (folder: string): FormatUrls => ({
+  rss: `${folder}/${FEED_FILES.rss}`,
+  atom: `${folder}/${FEED_FILES.atom}`,
+  json: `${folder}/${FEED_FILES.json}`,
+})
+
+/** `/wirtschaft/feed.xml` and its siblings: the subscription documents. */
+export function feedPaths(section: string): FormatUrls {
+  return filesUnder(`/${section}`)
+}
+
+/** `/wirtschaft/archiv/3/feed.xml` and its siblings: archive page 3 (1 is the oldest). */
+export function archivePaths(section: string, page: number): FormatUrls {
+  return filesUnder(`/${section}/archiv/${page}`)
+}
+
+/** Which format and archive page a path names, if any. */
+export function parseArchivePath(section: string, path: string): { format: FeedFormat; page: number } | undefined {
+  const prefix = `/${section}/archiv/`
+  if (!path.startsWith(prefix)) return undefined
+  const match = /^([1-9]\d{0,8})\/(feed\.xml|atom\.xml|feed\.json)$/.exec(path.slice(prefix.length))
+  if (!match) return undefined
+  const format = (Object.keys(FEED_FILES) as FeedFormat[]).find((f) => FEED_FILES[f] === match[2])
+  return format === undefined ? undefined : { format, page: Number(match[1]) }
+}
+
+/** Which format a subscription path names, if any. */
+export function feedFormatOf(section: string, path: string): FeedFormat | undefined {
+  const paths = feedPaths(section)
+  return (Object.keys(paths) as FeedFormat[]).find((format) => paths[format] === path)
+}
+
+/** Site paths as absolute URLs under SITE_URL. */
+export function absoluteUrls(siteUrl: string, paths: FormatUrls, query = ''): FormatUrls {
+  const suffix = query === '' ? '' : `?${query}`
+  return {
+    rss: siteUrlFor(siteUrl, paths.rss) + suffix,
+    atom: siteUrlFor(siteUrl, paths.atom) + suffix,
+    json: siteUrlFor(siteUrl, paths.json) + suffix,
+  }
+}

@@ -1,24 +1,84 @@
 import { createHash } from 'node:crypto'
+import { promisify } from 'node:util'
+import zlib from 'node:zlib'
 
-/** One document ready to send: bytes and the headers that describe them. */
-export interface Resource {
+/** How long shared caches may keep a document (see http/cache-control.ts). */
+export type CacheClass =
+  /** Changes with every publication: feeds, pages, 404s. */
+  | 'live'
+  /** A full archive page: stable until an old article is edited. */
+  | 'archive'
+  /** Stylesheets and the like: change only with a deploy. */
+  | 'asset'
+  /** Never stored: health. */
+  | 'none'
+
+export type ContentCoding = 'br' | 'gzip'
+
+/** One encoding of a document: bytes and their strong validator. */
+export interface Encoded {
   readonly body: Uint8Array
+  /** Strong entity-tag (RFC 9110 §8.8.3); each content coding has its own. */
+  readonly etag: string
+}
+
+/** A document ready to send: its bytes in every encoding, and what describes them. */
+export interface Resource {
   /** Full Content-Type header value. */
   readonly contentType: string
-  /** Strong validator (RFC 9110 §8.8.3), computed once from the bytes. */
-  readonly etag: string
   /** The newest content change the document shows; undefined when it has none. */
   readonly lastModified: Date | undefined
+  readonly cache: CacheClass
+  readonly identity: Encoded
+  /** Compressed forms; absent where compression would not pay. */
+  readonly encodings: Readonly<Partial<Record<ContentCoding, Encoded>>>
 }
 
+export interface ResourceOptions {
+  readonly contentType: string
+  readonly lastModified?: Date | undefined
+  readonly cache?: CacheClass
+}
+
+/** Below this many bytes the compressed form is not worth a second representation. */
+const MIN_COMPRESS_BYTES = 512
+
+const gzip = promisify(zlib.gzip)
+const brotli = promisify(zlib.brotliCompress)
 const encoder = new TextEncoder()
 
-/** Encodes a rendered document once, so requests only copy bytes. */
-export function createResource(text: string, contentType: string, lastModified: Date | undefined): Resource {
-  const body = encoder.encode(text)
-  return { body, contentType, etag: etagOf(body), lastModified }
+/**
+ * Encodes a rendered document once, and compresses it once (gzip level 9,
+ * Brotli quality 11, on libuv's thread pool), so that a request only picks
+ * bytes. The same text always gives the same bytes and ETags.
+ */
+export async function createResource(content: string | Uint8Array, options: ResourceOptions): Promise<Resource> {
+  const body = typeof content === 'string' ? encoder.encode(content) : content
+  const tag = hashOf(body)
+  const encodings: Partial<Record<ContentCoding, Encoded>> = {}
+  if (body.byteLength >= MIN_COMPRESS_BYTES) {
+    const [gz, br] = await Promise.all([
+      gzip(body, { level: 9 }),
+      brotli(body, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+          [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+        },
+      }),
+    ])
+    encodings.gzip = { body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength), etag: `"${tag}-gz"` }
+    encodings.br = { body: new Uint8Array(br.buffer, br.byteOffset, br.byteLength), etag: `"${tag}-br"` }
+  }
+  return {
+    contentType: options.contentType,
+    lastModified: options.lastModified,
+    cache: options.cache ?? 'live',
+    identity: { body, etag: `"${tag}"` },
+    encodings,
+  }
 }
 
-export function etagOf(body: Uint8Array): string {
-  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+function hashOf(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('base64url').slice(0, 27)
 }

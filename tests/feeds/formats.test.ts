@@ -117,9 +117,9 @@ beforeAll(async () => {
   await store.load()
   store.close()
   const resources = store.site().resources
-  rssXml = text(resources.get('/wirtschaft/feed.xml')?.body)
-  atomXml = text(resources.get('/wirtschaft/atom.xml')?.body)
-  jsonText = text(resources.get('/wirtschaft/feed.json')?.body)
+  rssXml = text(resources.get('/wirtschaft/feed.xml')?.identity.body)
+  atomXml = text(resources.get('/wirtschaft/atom.xml')?.identity.body)
+  jsonText = text(resources.get('/wirtschaft/feed.json')?.identity.body)
   json = JSON.parse(jsonText) as typeof json
   const parsed = readXmlFeeds([
     { body: rssXml, contentType: 'application/rss+xml; charset=utf-8', url: `${SITE}wirtschaft/feed.xml` },

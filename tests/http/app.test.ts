@@ -77,6 +77,6 @@ describe('HTTP', () => {
   it('refuses other methods with 405 and Allow', async () => {
     const response = await app.request('/wirtschaft/feed.xml', { method: 'POST', body: 'x' })
     expect(response.status).toBe(405)
-    expect(response.headers.get('Allow')).toBe('GET, HEAD')
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
   })
 })

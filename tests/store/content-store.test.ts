@@ -22,7 +22,7 @@ const article = (title: string, date: string, extra: Record<string, string> = {}
   articleText({ title, date, category: 'wirtschaft', ...extra })
 
 const titlesOf = (store: ContentStore) => {
-  const json = JSON.parse(new TextDecoder().decode(store.site().resources.get('/wirtschaft/feed.json')?.body)) as {
+  const json = JSON.parse(new TextDecoder().decode(store.site().resources.get('/wirtschaft/feed.json')?.identity.body)) as {
     items: { title: string }[]
   }
   return json.items.map((item) => item.title)
@@ -86,14 +86,23 @@ describe('ContentStore', () => {
       () => new Date(),
     )
     await store.load()
+    const rebuiltAt: string[] = []
+    const rebuilt = new Promise<void>((resolve) =>
+      store.onChange((_, site) => {
+        rebuiltAt.push(site.plan.now.toISOString())
+        resolve()
+      }),
+    )
     const before = store.site().resources.get('/wirtschaft/feed.xml')
     expect(titlesOf(store)).toEqual(['Jetzt'])
     await vi.advanceTimersByTimeAsync(1_000)
-    expect(titlesOf(store)).toEqual(['Jetzt'])
+    expect(rebuiltAt).toEqual([])
     await vi.advanceTimersByTimeAsync(1_000)
+    await rebuilt
+    expect(rebuiltAt).toEqual(['2026-01-01T12:00:00.000Z'])
     expect(titlesOf(store)).toEqual(['Mittag', 'Jetzt'])
     const after = store.site().resources.get('/wirtschaft/feed.xml')
-    expect(after?.etag).not.toBe(before?.etag)
+    expect(after?.identity.etag).not.toBe(before?.identity.etag)
     expect(after?.lastModified?.toISOString()).toBe('2026-01-01T12:00:00.000Z')
     store.close()
   })
@@ -107,7 +116,7 @@ describe('ContentStore', () => {
     first.close()
     second.close()
     for (const path of ['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json', '/']) {
-      expect(second.site().resources.get(path)?.etag).toBe(first.site().resources.get(path)?.etag)
+      expect(second.site().resources.get(path)?.identity.etag).toBe(first.site().resources.get(path)?.identity.etag)
     }
   })
 
@@ -115,11 +124,11 @@ describe('ContentStore', () => {
     const { store } = storeWith({ 'a.md': article('Zölle & Märkte', '2025-01-01T10:00:00Z', { author: 'Silke Mayr' }) })
     await store.load()
     store.close()
-    const page = await store.articlePage('/wirtschaft/a.html')
-    const html = new TextDecoder().decode(page?.body)
+    const page = store.articlePage('/wirtschaft/a.html')
+    const html = new TextDecoder().decode((await page)?.identity.body)
     expect(html).toContain('<h1>Zölle &amp; Märkte</h1>')
     expect(html).toContain('von Silke Mayr')
-    expect(await store.articlePage('/wirtschaft/a.html')).toBe(page)
-    expect(await store.articlePage('/wirtschaft/fehlt.html')).toBeUndefined()
+    expect(await store.articlePage('/wirtschaft/a.html')).toBe(await page)
+    expect(store.articlePage('/wirtschaft/fehlt.html')).toBeUndefined()
   })
 })
