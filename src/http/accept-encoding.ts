@@ -1,5 +1,8 @@
 import type { ContentCoding } from '../site/resource.js'
 
+/** Below the smallest q-value a client can send (0.001). */
+const IDENTITY_BY_DEFAULT = 0.0005
+
 /** Our preference when the client likes several equally: smallest first. */
 const PREFERENCE: readonly (ContentCoding | 'identity')[] = ['br', 'gzip', 'identity']
 
@@ -29,7 +32,8 @@ export function chooseEncoding(header: string | undefined, available: readonly C
     const own = weights.get(coding)
     if (own !== undefined) return own
     if (star !== undefined) return star
-    return coding === 'identity' ? 1 : 0
+    // Not named: identity stays acceptable, but any coding the client asked for comes first.
+    return coding === 'identity' ? IDENTITY_BY_DEFAULT : 0
   }
   let best: ContentCoding | 'identity' = 'identity'
   let bestWeight = 0

@@ -7,6 +7,7 @@ import { absoluteUrls, archivePaths, feedFormatOf, feedPaths, HEALTH_PATH, parse
 import type { Resource } from '../site/resource.js'
 import type { ContentStore } from '../store/content-store.js'
 import { chooseEncoding } from './accept-encoding.js'
+import { prefersHtml } from './accept.js'
 import { cacheControl } from './cache-control.js'
 import { isNotModified } from './conditional.js'
 
@@ -41,11 +42,14 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     const status = options.status ?? 200
     const coding = chooseEncoding(c.req.header('Accept-Encoding'), Object.keys(resource.encodings) as ('br' | 'gzip')[])
     const encoded = coding === 'identity' ? resource.identity : (resource.encodings[coding] ?? resource.identity)
+    // A browser gets the same bytes under a type it renders, so the feed's stylesheets apply.
+    const forBrowser = resource.browserContentType !== undefined && prefersHtml(c.req.header('Accept'))
+    const etag = forBrowser ? `${encoded.etag.slice(0, -1)}-view"` : encoded.etag
     const headers: Record<string, string> = {
-      'Content-Type': resource.contentType,
-      ETag: encoded.etag,
+      'Content-Type': forBrowser ? (resource.browserContentType as string) : resource.contentType,
+      ETag: etag,
       'Cache-Control': cacheControl(resource.cache, config.cache, now(), store.site().plan.nextPublication?.getTime()),
-      Vary: 'Accept-Encoding',
+      Vary: resource.browserContentType === undefined ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
       'X-Content-Type-Options': 'nosniff',
       'Access-Control-Allow-Origin': '*',
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
@@ -60,7 +64,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       // WebSub §4: discovery through HTTP Link headers.
       headers.Link = `<${config.websubHub}>; rel="hub", <${options.self}>; rel="self"`
     }
-    if (status === 200 && isNotModified(c.req.header('If-None-Match'), c.req.header('If-Modified-Since'), encoded.etag, resource.lastModified)) {
+    if (status === 200 && isNotModified(c.req.header('If-None-Match'), c.req.header('If-Modified-Since'), etag, resource.lastModified)) {
       delete headers['Content-Type']
       return c.body(null, 304, headers)
     }

@@ -183,6 +183,7 @@ export function renderFeedResource(document: FeedDocument, format: FeedFormat, c
     // An empty feed has no content date; say nothing rather than something invented.
     lastModified: document.items.length > 0 ? document.updated : undefined,
     cache,
+    ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
   })
 }
 

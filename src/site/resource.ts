@@ -29,6 +29,12 @@ export interface Resource {
   /** The newest content change the document shows; undefined when it has none. */
   readonly lastModified: Date | undefined
   readonly cache: CacheClass
+  /**
+   * The type to send when a browser navigates to the document. Browsers show
+   * application/rss+xml and application/atom+xml as plain text; as
+   * application/xml they parse it and apply its stylesheets.
+   */
+  readonly browserContentType: string | undefined
   readonly identity: Encoded
   /** Compressed forms; absent where compression would not pay. */
   readonly encodings: Readonly<Partial<Record<ContentCoding, Encoded>>>
@@ -38,6 +44,7 @@ export interface ResourceOptions {
   readonly contentType: string
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
+  readonly browserContentType?: string
 }
 
 /** Below this many bytes the compressed form is not worth a second representation. */
@@ -74,6 +81,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
     contentType: options.contentType,
     lastModified: options.lastModified,
     cache: options.cache ?? 'live',
+    browserContentType: options.browserContentType,
     identity: { body, etag: `"${tag}"` },
     encodings,
   }

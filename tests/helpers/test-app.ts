@@ -14,5 +14,5 @@ export async function testApp(
   const store = new ContentStore({ config, source: memorySource(map, config), clock: () => now, logger: { info: () => {}, warn: () => {} } })
   await store.load()
   store.close()
-  return { app: createApp({ config, store }), store, config, files: map }
+  return { app: createApp({ config, store, now: () => now.getTime() }), store, config, files: map }
 }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest'
+import { filterQuery, parseFeedFilter } from '../../src/feeds/filter.js'
+
+const from = (query: string) => {
+  const params = new URLSearchParams(query)
+  return parseFeedFilter((name) => params.getAll(name), 500)
+}
+
+describe('parseFeedFilter', () => {
+  it('reads limit and repeated tags, dropping repeats regardless of case, in a stable order', () => {
+    expect(from('limit=10&tag=KI&tag=Börse&tag=ki')).toEqual({ limit: 10, tags: ['Börse', 'KI'] })
+    expect(filterQuery({ limit: 10, tags: ['Börse', 'KI'] })).toBe('limit=10&tag=B%C3%B6rse&tag=KI')
+  })
+
+  it.each([
+    ['limit=0', 'limit: "0" is not a whole number from 1 to 500'],
+    ['limit=501', 'limit: "501" is not a whole number from 1 to 500'],
+    ['limit=zehn', 'limit: "zehn" is not a whole number from 1 to 500'],
+    ['limit=-1', 'limit: "-1" is not a whole number from 1 to 500'],
+    ['limit=1&limit=2', 'limit: give it once'],
+    ['tag=', 'tag: "" is not a tag (1 to 200 characters)'],
+  ])('refuses %s: %s', (query, problem) => {
+    expect(from(query)).toEqual({ problem })
+  })
+})

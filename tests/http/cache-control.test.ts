@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { cacheControl, type CachePolicy } from '../../src/http/cache-control.js'
+
+const policy: CachePolicy = { maxAge: 300, staleWhileRevalidate: 60, staleIfError: 86400, archiveMaxAge: 86400, assetMaxAge: 3600 }
+const now = Date.UTC(2026, 0, 1, 11, 0, 0)
+
+describe('cacheControl', () => {
+  it('gives live documents the configured max-age and the stale-* extensions', () => {
+    expect(cacheControl('live', policy, now, undefined)).toBe('public, max-age=300, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
+  it('never lets a live document stay fresh past the next scheduled publication', () => {
+    expect(cacheControl('live', policy, now, now + 90_500)).toBe('public, max-age=90, stale-while-revalidate=60, stale-if-error=86400')
+    expect(cacheControl('live', policy, now, now + 3_600_000)).toBe('public, max-age=300, stale-while-revalidate=60, stale-if-error=86400')
+    expect(cacheControl('live', policy, now, now - 1000)).toBe('public, max-age=0, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
+  it('keeps full archive pages and assets longer, and never stores health', () => {
+    expect(cacheControl('archive', policy, now, now + 1000)).toBe('public, max-age=86400, stale-while-revalidate=60, stale-if-error=86400')
+    expect(cacheControl('asset', policy, now, now + 1000)).toBe('public, max-age=3600, stale-while-revalidate=60, stale-if-error=86400')
+    expect(cacheControl('none', policy, now, undefined)).toBe('no-store')
+  })
+})

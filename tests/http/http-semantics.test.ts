@@ -1,0 +1,284 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { articleText } from '../helpers/temp-dir.js'
+import { testApp } from '../helpers/test-app.js'
+
+type App = Awaited<ReturnType<typeof testApp>>['app']
+let app: App
+
+const files = {
+  'zins.md': articleText(
+    { title: 'Zinswende', date: '2025-06-05T14:45:00+02:00', updated: '2025-06-05T17:00:00+02:00', category: 'wirtschaft', tags: '[EZB, Zinsen]' },
+    'Die EZB senkt die Zinsen. '.repeat(40),
+  ),
+  'boerse.md': articleText({ title: 'Börse', date: '2025-06-01T10:00:00+02:00', category: 'wirtschaft', tags: '[Börse, KI]' }, 'Kurse. '.repeat(60)),
+  'ki.md': articleText({ title: 'KI-Boom', date: '2025-05-01T10:00:00+02:00', category: 'wirtschaft', tags: 'ki' }, 'Chips. '.repeat(60)),
+}
+
+beforeAll(async () => {
+  ;({ app } = await testApp(files))
+})
+
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => app.request(path, { method, headers })
+
+describe('conditional GET', () => {
+  it('sends a strong ETag and Last-Modified equal to the newest item change', async () => {
+    const response = await get('/wirtschaft/feed.xml')
+    expect(response.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/)
+    expect(response.headers.get('Last-Modified')).toBe('Thu, 05 Jun 2025 15:00:00 GMT')
+  })
+
+  it('answers If-None-Match with 304, no body and the same validators', async () => {
+    const first = await get('/wirtschaft/atom.xml')
+    const etag = first.headers.get('ETag') as string
+    const again = await get('/wirtschaft/atom.xml', { 'If-None-Match': etag })
+    expect(again.status).toBe(304)
+    expect(await again.text()).toBe('')
+    expect(again.headers.get('ETag')).toBe(etag)
+    expect(again.headers.get('Cache-Control')).toBe(first.headers.get('Cache-Control'))
+    expect(again.headers.get('Vary')).toBe('Accept, Accept-Encoding')
+  })
+
+  it('answers If-Modified-Since with 304 when nothing is newer', async () => {
+    const response = await get('/wirtschaft/feed.json', { 'If-Modified-Since': 'Thu, 05 Jun 2025 15:00:00 GMT' })
+    expect(response.status).toBe(304)
+    const older = await get('/wirtschaft/feed.json', { 'If-Modified-Since': 'Thu, 05 Jun 2025 14:59:59 GMT' })
+    expect(older.status).toBe(200)
+  })
+
+  it('lets If-None-Match win over If-Modified-Since', async () => {
+    const response = await get('/wirtschaft/feed.xml', { 'If-None-Match': '"veraltet"', 'If-Modified-Since': 'Thu, 05 Jun 2030 15:00:00 GMT' })
+    expect(response.status).toBe(200)
+  })
+
+  it('works on pages too', async () => {
+    const page = await get('/wirtschaft/zins.html')
+    expect(page.headers.get('Last-Modified')).toBe('Thu, 05 Jun 2025 15:00:00 GMT')
+    expect((await get('/wirtschaft/zins.html', { 'If-None-Match': page.headers.get('ETag') as string })).status).toBe(304)
+    const index = await get('/')
+    expect((await get('/', { 'If-None-Match': index.headers.get('ETag') as string })).status).toBe(304)
+  })
+
+  it('answers HEAD with the headers of GET, Content-Length included, and no body', async () => {
+    for (const encoding of ['identity', 'gzip', 'br']) {
+      const getResponse = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': encoding })
+      const head = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': encoding }, 'HEAD')
+      const body = new Uint8Array(await getResponse.arrayBuffer())
+      expect(head.status).toBe(200)
+      for (const name of ['ETag', 'Last-Modified', 'Content-Type', 'Cache-Control', 'Vary', 'Content-Encoding']) {
+        expect(head.headers.get(name)).toBe(getResponse.headers.get(name))
+      }
+      expect(head.headers.get('Content-Length')).toBe(String(body.byteLength))
+      expect(await head.text()).toBe('')
+    }
+  })
+})
+
+describe('caching headers', () => {
+  it('lets caches keep live documents for max-age, with stale-while-revalidate and stale-if-error', async () => {
+    for (const [path, vary] of [
+      ['/wirtschaft/feed.xml', 'Accept, Accept-Encoding'],
+      ['/wirtschaft/atom.xml', 'Accept, Accept-Encoding'],
+      ['/wirtschaft/feed.json', 'Accept-Encoding'],
+      ['/', 'Accept-Encoding'],
+      ['/wirtschaft/zins.html', 'Accept-Encoding'],
+    ]) {
+      const response = await get(path as string)
+      expect(response.headers.get('Cache-Control')).toBe('public, max-age=300, stale-while-revalidate=60, stale-if-error=86400')
+      expect(response.headers.get('Vary')).toBe(vary)
+    }
+  })
+
+  it('shortens max-age so that no cache hides an article scheduled to go live', async () => {
+    const scheduled = await testApp(
+      { ...files, 'gleich.md': articleText({ title: 'Gleich', date: '2026-01-01T00:01:30Z', category: 'wirtschaft' }) },
+      {},
+      new Date('2026-01-01T00:00:00Z'),
+    )
+    const response = await scheduled.app.request('/wirtschaft/feed.xml')
+    expect(response.headers.get('Cache-Control')).toBe('public, max-age=90, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
+  it('takes max-age and the stale-* values from the configuration', async () => {
+    const configured = await testApp(files, { CACHE_MAX_AGE: '60', CACHE_STALE_WHILE_REVALIDATE: '30', CACHE_STALE_IF_ERROR: '600' })
+    const response = await configured.app.request('/wirtschaft/feed.xml')
+    expect(response.headers.get('Cache-Control')).toBe('public, max-age=60, stale-while-revalidate=30, stale-if-error=600')
+  })
+})
+
+describe('compression', () => {
+  it('sends gzip and Brotli as asked, each decoding to the identity bytes, each with its own ETag', async () => {
+    const identity = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': 'identity' })
+    const plain = Buffer.from(await identity.arrayBuffer())
+    const gz = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': 'gzip' })
+    const br = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': 'gzip;q=0.5, br' })
+    expect(identity.headers.get('Content-Encoding')).toBeNull()
+    expect(gz.headers.get('Content-Encoding')).toBe('gzip')
+    expect(br.headers.get('Content-Encoding')).toBe('br')
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).equals(plain)).toBe(true)
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).equals(plain)).toBe(true)
+    const tags = [identity, gz, br].map((r) => r.headers.get('ETag'))
+    expect(new Set(tags).size).toBe(3)
+    expect(tags[1]).toBe(`${tags[0]?.slice(0, -1)}-gz"`)
+  })
+
+  it('honours q-values: gzip;q=0 gets identity, and a 304 matches only its own encoding', async () => {
+    const none = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': 'gzip;q=0, br;q=0' })
+    expect(none.headers.get('Content-Encoding')).toBeNull()
+    const gz = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': 'gzip' })
+    const crossed = await get('/wirtschaft/feed.xml', { 'Accept-Encoding': 'br', 'If-None-Match': gz.headers.get('ETag') as string })
+    expect(crossed.status).toBe(200)
+    expect(crossed.headers.get('Content-Encoding')).toBe('br')
+  })
+})
+
+describe('filters', () => {
+  const titles = async (path: string) =>
+    ((await (await get(path)).json()) as { items: { title: string }[]; feed_url: string }).items.map((i) => i.title)
+
+  it('limits the number of items with ?limit=', async () => {
+    expect(await titles('/wirtschaft/feed.json?limit=2')).toEqual(['Zinswende', 'Börse'])
+  })
+
+  it('keeps items with any of the ?tag= values, regardless of case', async () => {
+    expect(await titles('/wirtschaft/feed.json?tag=KI')).toEqual(['Börse', 'KI-Boom'])
+    expect(await titles('/wirtschaft/feed.json?tag=ezb&tag=b%C3%B6rse')).toEqual(['Zinswende', 'Börse'])
+    expect(await titles('/wirtschaft/feed.json?tag=Nichts')).toEqual([])
+  })
+
+  it('gives a filtered feed its own self link and ETag, in every format', async () => {
+    const json = (await (await get('/wirtschaft/feed.json?tag=KI&limit=1')).json()) as { feed_url: string }
+    expect(json.feed_url).toBe('https://www.example.de/wirtschaft/feed.json?limit=1&tag=KI')
+    const rss = await (await get('/wirtschaft/feed.xml?tag=KI&limit=1')).text()
+    expect(rss).toContain('<atom:link href="https://www.example.de/wirtschaft/feed.xml?limit=1&amp;tag=KI" rel="self" type="application/rss+xml"/>')
+    const atom = await (await get('/wirtschaft/atom.xml?limit=1&tag=KI')).text()
+    expect(atom).toContain('<link rel="self" href="https://www.example.de/wirtschaft/atom.xml?limit=1&amp;tag=KI" type="application/atom+xml"/>')
+    const plain = await get('/wirtschaft/feed.xml')
+    const filtered = await get('/wirtschaft/feed.xml?limit=1')
+    expect(filtered.headers.get('ETag')).not.toBe(plain.headers.get('ETag'))
+  })
+
+  it('answers a bad value with 400 and a plain message', async () => {
+    for (const [query, message] of [
+      ['limit=0', 'Bad request: limit: "0" is not a whole number from 1 to 500\n'],
+      ['limit=abc', 'Bad request: limit: "abc" is not a whole number from 1 to 500\n'],
+      ['tag=', 'Bad request: tag: "" is not a tag (1 to 200 characters)\n'],
+    ] as const) {
+      const response = await get(`/wirtschaft/feed.xml?${query}`)
+      expect(response.status).toBe(400)
+      expect(response.headers.get('Content-Type')).toBe('text/plain; charset=UTF-8')
+      expect(await response.text()).toBe(message)
+    }
+  })
+
+  it('ignores parameters it does not know, such as cache busters', async () => {
+    const plain = await get('/wirtschaft/feed.xml')
+    const busted = await get('/wirtschaft/feed.xml?_=12345')
+    expect(busted.headers.get('ETag')).toBe(plain.headers.get('ETag'))
+  })
+})
+
+describe('WebSub discovery', () => {
+  it('advertises no hub unless one is configured', async () => {
+    const response = await get('/wirtschaft/feed.xml')
+    expect(response.headers.get('Link')).toBeNull()
+    expect(await response.text()).not.toContain('rel="hub"')
+  })
+
+  it('advertises the hub in every format and in Link headers', async () => {
+    const hub = 'https://hub.example.org/'
+    const { app: withHub } = await testApp(files, { WEBSUB_HUB: hub })
+    const rss = await withHub.request('/wirtschaft/feed.xml')
+    expect(rss.headers.get('Link')).toBe(`<${hub}>; rel="hub", <https://www.example.de/wirtschaft/feed.xml>; rel="self"`)
+    expect(await rss.text()).toContain(`<atom:link href="${hub}" rel="hub"/>`)
+    const atom = await withHub.request('/wirtschaft/atom.xml')
+    expect(atom.headers.get('Link')).toBe(`<${hub}>; rel="hub", <https://www.example.de/wirtschaft/atom.xml>; rel="self"`)
+    expect(await atom.text()).toContain(`<link rel="hub" href="${hub}"/>`)
+    const json = (await (await withHub.request('/wirtschaft/feed.json')).json()) as { hubs: unknown }
+    expect(json.hubs).toEqual([{ type: 'WebSub', url: hub }])
+    const filtered = await withHub.request('/wirtschaft/feed.json?limit=1')
+    expect(filtered.headers.get('Link')).toBe(`<${hub}>; rel="hub", <https://www.example.de/wirtschaft/feed.json?limit=1>; rel="self"`)
+  })
+})
+
+describe('browser view, OPML, CORS, security headers, health', () => {
+  it('references the XSLT and the CSS fallback from RSS and Atom, and serves both with their types', async () => {
+    for (const path of ['/wirtschaft/feed.xml', '/wirtschaft/atom.xml']) {
+      const xml = await (await get(path)).text()
+      expect(xml).toMatch(
+        /^<\?xml version="1.0" encoding="utf-8"\?>\n<\?xml-stylesheet href="https:\/\/www\.example\.de\/assets\/feed\.xsl" type="text\/xsl"\?>\n<\?xml-stylesheet href="https:\/\/www\.example\.de\/assets\/feed\.css" type="text\/css"\?>\n/,
+      )
+    }
+    const xsl = await get('/assets/feed.xsl')
+    expect(xsl.headers.get('Content-Type')).toBe('text/xsl; charset=utf-8')
+    expect(await xsl.text()).toContain('<xsl:stylesheet version="1.0"')
+    expect((await get('/assets/feed.css')).headers.get('Content-Type')).toBe('text/css; charset=utf-8')
+    expect((await get('/assets/feed.css')).headers.get('Cache-Control')).toBe('public, max-age=3600, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
+  it('gives a browser navigating to RSS or Atom the same bytes as application/xml, which it renders', async () => {
+    const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+    for (const [path, feedType] of [
+      ['/wirtschaft/feed.xml', 'application/rss+xml; charset=utf-8'],
+      ['/wirtschaft/atom.xml', 'application/atom+xml; charset=utf-8'],
+    ] as const) {
+      const reader = await get(path, { Accept: 'application/rss+xml, application/atom+xml;q=0.9, */*;q=0.1' })
+      const browser = await get(path, { Accept: browserAccept })
+      expect(reader.headers.get('Content-Type')).toBe(feedType)
+      expect(browser.headers.get('Content-Type')).toBe('application/xml; charset=utf-8')
+      expect(browser.headers.get('ETag')).toBe(`${reader.headers.get('ETag')?.slice(0, -1)}-view"`)
+      expect(await browser.text()).toBe(await reader.text())
+      expect((await get(path, { Accept: '*/*' })).headers.get('Content-Type')).toBe(feedType)
+    }
+    expect((await get('/wirtschaft/feed.json', { Accept: browserAccept })).headers.get('Content-Type')).toBe('application/feed+json; charset=utf-8')
+  })
+
+  it('lists the three feeds as OPML', async () => {
+    const response = await get('/feeds.opml')
+    expect(response.headers.get('Content-Type')).toBe('text/x-opml; charset=utf-8')
+    const opml = await response.text()
+    const outlines = [...opml.matchAll(/<outline type="rss" text="([^"]+)" title="[^"]+" xmlUrl="([^"]+)" htmlUrl="([^"]+)" language="de"\/>/g)]
+    expect(outlines.map((m) => [m[1], m[2], m[3]])).toEqual([
+      ['Wirtschaft – Beispielzeitung (RSS 2.0)', 'https://www.example.de/wirtschaft/feed.xml', 'https://www.example.de/'],
+      ['Wirtschaft – Beispielzeitung (Atom 1.0)', 'https://www.example.de/wirtschaft/atom.xml', 'https://www.example.de/'],
+      ['Wirtschaft – Beispielzeitung (JSON Feed 1.1)', 'https://www.example.de/wirtschaft/feed.json', 'https://www.example.de/'],
+    ])
+  })
+
+  it('allows any origin to read the feeds, and answers the preflight of a conditional request', async () => {
+    const response = await get('/wirtschaft/feed.json', { Origin: 'https://reader.example' })
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(response.headers.get('Access-Control-Expose-Headers')).toBe('ETag, Last-Modified, Link, Content-Length, Content-Encoding')
+    const preflight = await app.request('/wirtschaft/feed.json', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://reader.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'if-none-match' },
+    })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('Access-Control-Allow-Methods')).toBe('GET, HEAD, OPTIONS')
+    expect(preflight.headers.get('Access-Control-Allow-Headers')).toBe('If-None-Match, If-Modified-Since, Cache-Control, Range')
+  })
+
+  it('sends nosniff everywhere and a strict Content-Security-Policy on pages', async () => {
+    for (const path of ['/wirtschaft/feed.xml', '/', '/wirtschaft/zins.html', '/nichts']) {
+      expect((await get(path)).headers.get('X-Content-Type-Options')).toBe('nosniff')
+    }
+    const page = await get('/wirtschaft/zins.html')
+    expect(page.headers.get('Content-Security-Policy')).toBe(
+      "default-src 'none'; style-src 'self' https://www.example.de; img-src 'self' https: http:; media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    )
+    expect((await get('/wirtschaft/feed.xml')).headers.get('Content-Security-Policy')).toBeNull()
+  })
+
+  it('reports health: published articles and the time of the last content load', async () => {
+    const response = await get('/healthz')
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      published: 3,
+      publishedInSection: 3,
+      refused: 0,
+      lastLoad: '2026-01-01T00:00:00.000Z',
+      nextPublication: null,
+    })
+  })
+})
