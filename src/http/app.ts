@@ -72,6 +72,13 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     return c.body(encoded.body as Uint8Array<ArrayBuffer>, status, headers)
   }
 
+  const redirect = (c: Context, location: string): Response => {
+    c.header('Cache-Control', `public, max-age=${config.cache.archiveMaxAge}`)
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Access-Control-Allow-Origin', '*')
+    return c.redirect(location, 301)
+  }
+
   const badRequest = (c: Context, problem: string): Response => {
     c.header('Cache-Control', 'no-store')
     c.header('X-Content-Type-Options', 'nosniff')
@@ -110,6 +117,9 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
         if ('problem' in filter) return badRequest(c, filter.problem)
         if (isFiltered(filter)) {
           const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
+          // One URL per view: other spellings of the same filter are sent to it, so
+          // caches hold one copy and the feed's self link matches where it was fetched.
+          if (new URL(c.req.url).search !== `?${filterQuery(filter)}`) return redirect(c, self)
           return send(c, await store.filtered(format, filter), { self })
         }
       }
