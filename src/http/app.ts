@@ -97,7 +97,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     c.header('X-Content-Type-Options', 'nosniff')
     return c.json({
       status: 'ok',
-      published: site.plan.pages.size,
+      published: site.plan.published,
       publishedInSection: site.plan.section.length,
       refused: store.refused().length,
       lastLoad: site.plan.now.toISOString(),

@@ -7,7 +7,6 @@ import { FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type 
 import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderRss } from '../feeds/render-rss.js'
-import { isPublished, nextPublication, publishedIn } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
@@ -31,11 +30,21 @@ export type SiteConfig = Pick<
 
 export const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
 
+/** What a plan is made from: the articles, asked what is public at a given instant. */
+export interface PublishedArticles {
+  /** The section's public articles at `now`, newest first. */
+  publishedSection(now: Date): Article[]
+  /** How many articles of every category are public at `now`. */
+  publishedCount(now: Date): number
+  /** When the next scheduled article goes live after `now`. */
+  nextPublication(now: Date): Date | undefined
+}
+
 /** What is public at one instant, and which bodies rendering it needs. */
 export interface SitePlan {
   readonly now: Date
-  /** Every public article of every category, by page path. */
-  readonly pages: ReadonlyMap<string, Article>
+  /** Public articles of every category. */
+  readonly published: number
   /** The section's public articles, newest first. */
   readonly section: readonly Article[]
   /** The newest of them: the current feeds and the index page. */
@@ -54,19 +63,16 @@ export interface Site {
   readonly context: PageContext
 }
 
-/** Decides what is public at `now`. Pure. */
-export function planSite(articles: Iterable<Article>, now: Date, config: SiteConfig): SitePlan {
-  const list = [...articles]
-  const pages = new Map<string, Article>()
-  for (const article of list) if (isPublished(article, now)) pages.set(article.path, article)
-  const section = publishedIn(list, config.section.slug, now)
+/** Decides what is public at `now`. */
+export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig): SitePlan {
+  const section = articles.publishedSection(now)
   return {
     now,
-    pages,
+    published: articles.publishedCount(now),
     section,
     window: section.slice(0, config.feedLimit),
     archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
-    nextPublication: nextPublication(list, now),
+    nextPublication: articles.nextPublication(now),
   }
 }
 
@@ -183,6 +189,7 @@ export function renderFeedResource(document: FeedDocument, format: FeedFormat, c
     // An empty feed has no content date; say nothing rather than something invented.
     lastModified: document.items.length > 0 ? document.updated : undefined,
     cache,
+    brotliQuality: cache === 'archive' ? 11 : 9,
     ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
   })
 }
@@ -243,5 +250,5 @@ export async function buildAssets(config: SiteConfig): Promise<Map<string, Resou
 export const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
 
 async function staticResource(path: string, text: string, contentType: string): Promise<readonly [string, Resource]> {
-  return [path, await createResource(text, { contentType, cache: 'asset' })] as const
+  return [path, await createResource(text, { contentType, cache: 'asset', brotliQuality: 11 })] as const
 }

@@ -45,6 +45,12 @@ export interface ResourceOptions {
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
   readonly browserContentType?: string
+  /**
+   * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
+   * against 5 ms for 9, on every change, for a few percent fewer bytes. Worth
+   * it only for documents rendered once and kept (archive pages, assets).
+   */
+  readonly brotliQuality?: number
 }
 
 /** Below this many bytes the compressed form is not worth a second representation. */
@@ -55,9 +61,9 @@ const brotli = promisify(zlib.brotliCompress)
 const encoder = new TextEncoder()
 
 /**
- * Encodes a rendered document once, and compresses it once (gzip level 9,
- * Brotli quality 11, on libuv's thread pool), so that a request only picks
- * bytes. The same text always gives the same bytes and ETags.
+ * Encodes a rendered document once, and compresses it once (gzip level 9 and
+ * Brotli, on libuv's thread pool), so that a request only picks bytes. The
+ * same text always gives the same bytes and ETags.
  */
 export async function createResource(content: string | Uint8Array, options: ResourceOptions): Promise<Resource> {
   const body = typeof content === 'string' ? encoder.encode(content) : content
@@ -68,7 +74,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
       gzip(body, { level: 9 }),
       brotli(body, {
         params: {
-          [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+          [zlib.constants.BROTLI_PARAM_QUALITY]: options.brotliQuality ?? 9,
           [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
           [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
         },

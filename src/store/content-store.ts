@@ -1,13 +1,16 @@
+import fs from 'node:fs'
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
-import { listArticleFiles, mapLimit, readArticleFile, type ArticleFile, type FolderListing } from '../content/load-articles.js'
+import { listArticleFiles, mapLimit, readArticleFile, type FolderListing } from '../content/load-articles.js'
 import type { ParsedArticle } from '../content/parse-article.js'
 import { excerptOf, renderMarkdown } from '../content/render-markdown.js'
+import { FolderWatcher } from '../content/watch-folder.js'
 import { ArticleError } from '../errors/article-error.js'
 import { archivePage } from '../feeds/archive.js'
 import type { RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
+import { isPublished } from '../feeds/select.js'
 import {
   archiveFeedDocument,
   buildAssets,
@@ -20,13 +23,17 @@ import {
 } from '../site/build-site.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { createResource, type Resource } from '../site/resource.js'
-import { findConflicts } from './conflicts.js'
+import { ArticleIndex } from './article-index.js'
 import { LruCache } from './lru-cache.js'
 
 /** Where article files come from: the file system, or a fake in tests. */
 export interface ArticleSource {
-  list(): Promise<FolderListing>
-  read(entry: ArticleFile): Promise<ParsedArticle>
+  /** Every article file under the root, or under `folder` of it. */
+  list(folder?: string): Promise<FolderListing>
+  /** One file parsed; undefined when it does not exist (any more). Throws ArticleError when it is not valid. */
+  read(file: string): Promise<ParsedArticle | undefined>
+  /** Whether the root folder is there at all. */
+  available(): Promise<boolean>
 }
 
 export interface Logger {
@@ -44,11 +51,6 @@ export interface ContentStoreOptions {
   readonly logger?: Logger
 }
 
-interface ArticleRecord {
-  readonly entry: ArticleFile
-  readonly article: Article
-}
-
 interface CachedArchive {
   readonly items: readonly Article[]
   readonly pages: number
@@ -57,71 +59,131 @@ interface CachedArchive {
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1
+/** While ARTICLES_DIR is missing, look for it this often. */
+const MISSING_ROOT_POLL_MS = 1000
 
+/** Article files on disk, under `config.articlesDir`. */
 export function fileSource(config: Pick<Config, 'articlesDir' | 'siteUrl' | 'timeZone' | 'language'>): ArticleSource {
   return {
-    list: () => listArticleFiles(config.articlesDir),
-    read: (entry) => readArticleFile(entry, config),
+    list: async (folder = '') => listArticleFiles(config.articlesDir, folder),
+    read: async (file) => readArticleFile(config.articlesDir, file, config),
+    available: () =>
+      fs.promises.stat(config.articlesDir).then(
+        (stat) => stat.isDirectory(),
+        () => false,
+      ),
   }
 }
 
 /**
- * The service's state: every valid article's metadata, the files that were
- * refused and why, and the current Site. Bodies are not kept; they are read
- * and rendered when a document needs them, and cached. Documents that are
- * not rendered ahead (article pages, archive pages, filtered feeds) are
- * rendered on their first request and kept while their content is the same.
+ * The service's state: every valid article's metadata (in an ArticleIndex),
+ * the files that are refused and why, and the current Site.
+ *
+ * - Bodies are not kept; they are read and rendered when a document needs
+ *   them, and cached.
+ * - A change re-reads only the files it names, and re-renders only what they
+ *   touch: the current feeds when their window changed, an archive page when
+ *   its articles changed, pages on their next request.
+ * - Every rebuild swaps in a complete new Site; rebuilds never overlap.
+ * - A file that turns invalid keeps its last good version published.
  */
 export class ContentStore {
   readonly #config: Config
   readonly #source: ArticleSource
   readonly #clock: () => Date
   readonly #logger: Logger
-  readonly #records = new Map<string, ArticleRecord>()
+  readonly #index: ArticleIndex
+  /** Files with no published version, and why. */
   readonly #refused = new Map<string, ArticleError>()
+  /** Files whose current text is invalid; their last good version stays published. */
+  readonly #held = new Map<string, ArticleError>()
   readonly #bodies = new LruCache<string, RenderedBody>(2000)
   readonly #archives = new LruCache<string, CachedArchive>(600)
   readonly #listeners: ChangeListener[] = []
-  #conflicts = new Map<string, ArticleError>()
   #assets: Map<string, Resource> | undefined
   #site: Site | undefined
   #views = new LruCache<string, Promise<Resource>>(1000)
   #notFound: Promise<Resource> | undefined
   #timer: NodeJS.Timeout | undefined
-  #loadedAt: Date | undefined
+  #watcher: FolderWatcher | undefined
+  #rootPoll: NodeJS.Timeout | undefined
+  /** The running rebuild, and whether another was asked for meanwhile. */
+  #rebuilding: Promise<Site> | undefined
+  #rebuildAgain = false
+  /** Changes waiting to be applied, and the run applying them. */
+  #queued = new Set<string>()
+  #applying: Promise<void> | undefined
+  #closed = false
 
   constructor(options: ContentStoreOptions) {
     this.#config = options.config
     this.#source = options.source ?? fileSource(options.config)
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
+    this.#index = new ArticleIndex(options.config.section.slug)
   }
 
   /** Reads every article file and builds the site. */
   async load(): Promise<void> {
     const listing = await this.#source.list()
-    this.#records.clear()
     this.#refused.clear()
+    this.#held.clear()
     this.#bodies.clear()
     for (const error of listing.refused) this.#refuse(error)
-    const results = await mapLimit(listing.files, async (entry) => {
+    const articles: Article[] = []
+    await mapLimit(listing.files, async (file) => {
       try {
-        return { entry, parsed: await this.#source.read(entry) }
+        // Only the metadata is kept; the body is read again when it is rendered.
+        const parsed = await this.#source.read(file)
+        if (!parsed) return
+        this.#logWarnings(file, parsed)
+        articles.push(parsed.article)
       } catch (error) {
-        if (error instanceof ArticleError) return { entry, error }
-        throw error
+        if (error instanceof ArticleError) this.#refuse(error)
+        else throw error
       }
     })
-    for (const result of results) {
-      if ('error' in result) this.#refuse(result.error as ArticleError)
-      else this.#accept(result.entry, result.parsed)
-    }
-    this.#loadedAt = this.#clock()
+    this.#index.load(articles)
+    this.#logClashes(new Set(this.#index.files()))
     await this.rebuild()
     this.#logger.info(
-      `loaded ${this.#records.size} articles (${this.#refused.size + this.#conflicts.size} refused); ` +
+      `loaded ${this.#index.size} articles (${this.refused().length} refused); ` +
         `${this.site().plan.section.length} published in ${this.#config.section.slug}`,
     )
+  }
+
+  /**
+   * Watches ARTICLES_DIR (sub-folders too) and applies every change as it
+   * comes. Resolves once the watches are in place.
+   */
+  async watch(): Promise<void> {
+    this.#watcher = new FolderWatcher({
+      root: this.#config.articlesDir,
+      onChange: (paths) => this.applyChanges(paths),
+      onError: (error) => this.#logger.warn(`watch: ${error.message}`),
+    })
+    await this.#watcher.start()
+  }
+
+  /**
+   * Applies changes to the given paths (relative to ARTICLES_DIR; files, or
+   * folders that appeared or vanished), then rebuilds once. Changes that
+   * arrive while this runs are applied right after.
+   */
+  applyChanges(paths: Iterable<string>): Promise<void> {
+    for (const p of paths) this.#queued.add(p)
+    this.#applying ??= (async () => {
+      try {
+        while (this.#queued.size > 0 && !this.#closed) {
+          const batch = this.#queued
+          this.#queued = new Set()
+          await this.#apply(batch)
+        }
+      } finally {
+        this.#applying = undefined
+      }
+    })()
+    return this.#applying
   }
 
   /** The current site. Throws before the first load. */
@@ -135,13 +197,9 @@ export class ContentStore {
     return this.site().resources.get(path) ?? this.#assets?.get(path)
   }
 
-  get loadedAt(): Date | undefined {
-    return this.#loadedAt
-  }
-
-  /** Files that are not published, with the reason. */
+  /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] {
-    return [...this.#refused.values(), ...this.#conflicts.values()]
+    return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()]
   }
 
   /** Registers a listener for every new site (WebSub notifications, logging). */
@@ -150,31 +208,36 @@ export class ContentStore {
   }
 
   /**
-   * Re-plans and re-renders for the current time, then swaps the new site in
-   * whole. Also arms the timer for the next scheduled article.
+   * Re-plans for the current time and swaps in a new site. The current feeds
+   * are re-rendered only when their articles changed. Also arms the timer
+   * for the next scheduled article. Calls made while one runs are folded
+   * into one more run.
    */
-  async rebuild(): Promise<Site> {
-    this.#assets ??= await buildAssets(this.#config)
-    const now = this.#clock()
-    const plan = planSite(this.#publishable(), now, this.#config)
-    const bodies = new Map<Article, RenderedBody>()
-    await mapLimit(plan.window, async (article) => {
-      bodies.set(article, await this.#body(article))
-    })
-    const site = await buildSite(plan, bodies, this.#config)
-    const previous = this.#site
-    this.#site = site
-    this.#views = new LruCache(1000)
-    this.#schedule(plan.nextPublication, now)
-    for (const listener of this.#listeners) listener(previous, site)
-    return site
+  rebuild(): Promise<Site> {
+    if (this.#rebuilding) {
+      this.#rebuildAgain = true
+      return this.#rebuilding
+    }
+    this.#rebuilding = (async () => {
+      try {
+        let site = await this.#rebuildOnce()
+        while (this.#rebuildAgain) {
+          this.#rebuildAgain = false
+          site = await this.#rebuildOnce()
+        }
+        return site
+      } finally {
+        this.#rebuilding = undefined
+      }
+    })()
+    return this.#rebuilding
   }
 
   /** The HTML page at `path`, or undefined when no public article lives there. */
   articlePage(path: string): Promise<Resource> | undefined {
     const site = this.site()
-    const article = site.plan.pages.get(path)
-    if (!article) return undefined
+    const article = this.#index.byPath(path)
+    if (!article || !isPublished(article, site.plan.now)) return undefined
     return this.#view(`page ${path}`, async () => {
       const body = await this.#body(article)
       return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html), {
@@ -186,8 +249,7 @@ export class ContentStore {
 
   /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
   archive(format: FeedFormat, page: number): Promise<Resource> | undefined {
-    const site = this.site()
-    const { plan } = site
+    const { plan } = this.site()
     const found = archivePage(plan.section, this.#config.feedLimit, this.#config.archivePageSize, page)
     if (!found) return undefined
     const key = `${format} ${page}`
@@ -209,9 +271,9 @@ export class ContentStore {
 
   /** A filtered view of the section's feed in one format. */
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
-    const site = this.site()
+    const { plan } = this.site()
     return this.#view(`${format} ${filterQuery(filter)}`, async () => {
-      const articles = applyFilter(site.plan.section, filter, this.#config.feedLimit)
+      const articles = applyFilter(plan.section, filter, this.#config.feedLimit)
       const bodies = await this.#renderBodies(articles)
       return renderFeedResource(
         filteredFeedDocument(articles, filter, (article) => bodies.get(article) as RenderedBody, this.#config),
@@ -227,10 +289,136 @@ export class ContentStore {
     return this.#notFound
   }
 
-  /** Stops the publication timer. */
+  /** Resolves when no change is being applied and no rebuild runs (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.#applying || this.#rebuilding) {
+      await this.#applying
+      await this.#rebuilding
+    }
+  }
+
+  /** Stops the watcher and the timers. */
   close(): void {
+    this.#closed = true
     clearTimeout(this.#timer)
+    clearTimeout(this.#rootPoll)
     this.#timer = undefined
+    this.#watcher?.close()
+  }
+
+  async #rebuildOnce(): Promise<Site> {
+    this.#assets ??= await buildAssets(this.#config)
+    const now = this.#clock()
+    const plan = planSite(this.#index, now, this.#config)
+    const previous = this.#site
+    let site: Site
+    if (previous && sameArticles(previous.plan.window, plan.window) && previous.plan.archivePages === plan.archivePages) {
+      // Nothing the current feeds or the index show has changed: keep their bytes.
+      site = { ...previous, plan }
+    } else {
+      const bodies = await this.#renderBodies(plan.window)
+      site = await buildSite(plan, bodies, this.#config)
+    }
+    this.#site = site
+    this.#views = new LruCache(1000)
+    this.#schedule(plan.nextPublication, now)
+    for (const listener of this.#listeners) listener(previous, site)
+    return site
+  }
+
+  async #apply(paths: ReadonlySet<string>): Promise<void> {
+    const started = performance.now()
+    if (!(await this.#source.available())) {
+      this.#logger.warn(`${this.#config.articlesDir} is missing; the last good content stays published until it is back`)
+      this.#awaitRoot()
+      return
+    }
+    const files = new Set<string>()
+    for (const p of paths) {
+      if (p.endsWith('.md')) {
+        files.add(p)
+        continue
+      }
+      // A folder that appeared or vanished: what it holds now, and what it held.
+      for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
+      for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
+      const listing = await this.#source.list(p).catch(() => undefined)
+      for (const entry of listing?.files ?? []) files.add(entry)
+      for (const error of listing?.refused ?? []) this.#refuse(error)
+    }
+    const touched = new Set<string>()
+    await mapLimit([...files], async (file) => {
+      for (const t of await this.#update(file)) touched.add(t)
+    })
+    this.#logClashes(touched)
+    await this.rebuild()
+    if (files.size > 0) this.#logger.info(`applied ${files.size} changed file(s) in ${Math.round(performance.now() - started)} ms`)
+  }
+
+  /** Re-reads one file; returns the files whose clash state may have changed. */
+  async #update(file: string): Promise<Set<string>> {
+    let parsed: ParsedArticle | undefined
+    try {
+      parsed = await this.#source.read(file)
+    } catch (error) {
+      if (!(error instanceof ArticleError)) throw error
+      if (this.#index.get(file)) {
+        // A save in several steps, or a slip: the last good version stays.
+        if (this.#held.get(file)?.message !== error.message) this.#logger.warn(`kept the last good version of ${error.message}`)
+        this.#held.set(file, error)
+        return new Set()
+      }
+      this.#refuse(error)
+      return new Set()
+    }
+    this.#held.delete(file)
+    if (!parsed) {
+      this.#refused.delete(file)
+      return this.#index.delete(file)
+    }
+    return this.#accept(file, parsed)
+  }
+
+  #accept(file: string, parsed: ParsedArticle): Set<string> {
+    this.#refused.delete(file)
+    this.#bodies.delete(file)
+    this.#logWarnings(file, parsed)
+    return this.#index.set(parsed.article)
+  }
+
+  #logWarnings(file: string, parsed: ParsedArticle): void {
+    for (const warning of parsed.warnings) this.#logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
+  }
+
+  #refuse(error: ArticleError): Set<string> {
+    if (this.#refused.get(error.file)?.message !== error.message) this.#logger.warn(`skipped ${error.message}`)
+    this.#refused.set(error.file, error)
+    this.#bodies.delete(error.file)
+    return this.#index.delete(error.file)
+  }
+
+  #logClashes(files: ReadonlySet<string>): void {
+    for (const file of [...files].sort()) {
+      const error = this.#index.clashError(file)
+      if (error) this.#logger.warn(`skipped ${error.message}`)
+    }
+  }
+
+  /** Polls for a vanished ARTICLES_DIR and reloads everything once it is back. */
+  #awaitRoot(): void {
+    if (this.#rootPoll || this.#closed) return
+    this.#rootPoll = setTimeout(() => {
+      this.#rootPoll = undefined
+      void (async () => {
+        if (this.#closed) return
+        if (!(await this.#source.available())) return this.#awaitRoot()
+        this.#logger.info(`${this.#config.articlesDir} is back; reloading`)
+        this.#watcher?.close()
+        await this.load()
+        if (this.#watcher) await this.watch()
+      })().catch((error: unknown) => this.#logger.warn(`reload failed: ${String(error)}`))
+    }, MISSING_ROOT_POLL_MS)
+    this.#rootPoll.unref?.()
   }
 
   /** A document of the current site, rendered once; a failed render is not kept. */
@@ -244,31 +432,6 @@ export class ContentStore {
     return resource
   }
 
-  #accept(entry: ArticleFile, parsed: ParsedArticle): void {
-    this.#records.set(entry.file, { entry, article: parsed.article })
-    this.#refused.delete(entry.file)
-    this.#bodies.delete(entry.file)
-    for (const warning of parsed.warnings) this.#logger.warn(`warning ${entry.file}: ${warning.field}: ${warning.problem}`)
-  }
-
-  #refuse(error: ArticleError): void {
-    this.#refused.set(error.file, error)
-    this.#records.delete(error.file)
-    this.#bodies.delete(error.file)
-    this.#logger.warn(`skipped ${error.message}`)
-  }
-
-  /** Valid articles minus those whose slug or id clashes with another file's. */
-  #publishable(): Article[] {
-    const articles = [...this.#records.values()].map((record) => record.article)
-    const conflicts = findConflicts(articles)
-    for (const [file, error] of conflicts) {
-      if (this.#conflicts.get(file)?.message !== error.message) this.#logger.warn(`skipped ${error.message}`)
-    }
-    this.#conflicts = conflicts
-    return articles.filter((article) => !conflicts.has(article.file))
-  }
-
   async #renderBodies(articles: readonly Article[]): Promise<Map<Article, RenderedBody>> {
     const bodies = new Map<Article, RenderedBody>()
     await mapLimit(articles, async (article) => {
@@ -280,16 +443,15 @@ export class ContentStore {
   async #body(article: Article): Promise<RenderedBody> {
     const cached = this.#bodies.get(article.file)
     if (cached) return cached
-    const record = this.#records.get(article.file)
-    let markdown = ''
-    if (record) {
-      try {
-        markdown = (await this.#source.read(record.entry)).body
-      } catch (error) {
-        // Changed or removed since it was listed: the next load corrects it.
-        this.#logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
-        return { html: '', excerpt: '' }
-      }
+    let markdown: string
+    try {
+      // The file as it is now: if it changed since it was indexed, the watcher's update follows.
+      const parsed = await this.#source.read(article.file)
+      if (!parsed) return { html: '', excerpt: '' }
+      markdown = parsed.body
+    } catch (error) {
+      this.#logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
+      return { html: '', excerpt: '' }
     }
     const body = { html: renderMarkdown(markdown, article.url), excerpt: excerptOf(markdown) }
     this.#bodies.set(article.file, body)
@@ -299,7 +461,7 @@ export class ContentStore {
   #schedule(next: Date | undefined, now: Date): void {
     clearTimeout(this.#timer)
     this.#timer = undefined
-    if (!next) return
+    if (!next || this.#closed) return
     const delay = Math.min(Math.max(next.getTime() - now.getTime(), 0), MAX_TIMER_MS)
     this.#timer = setTimeout(() => {
       this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))

@@ -7,13 +7,18 @@
 const FORBIDDEN_SOURCE = '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]|[\\uD800-\\uDFFF]'
 const FORBIDDEN_ONE = new RegExp(FORBIDDEN_SOURCE, 'u')
 const FORBIDDEN_ALL = new RegExp(FORBIDDEN_SOURCE, 'gu')
+/**
+ * The same characters plus every surrogate, paired or not: without the `u`
+ * flag V8 scans ten times faster, and most text has no surrogate at all.
+ */
+const CANDIDATE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
 
 /** Whether the text holds a character XML 1.0 forbids. */
 export function hasXmlForbidden(text: string): boolean {
-  return FORBIDDEN_ONE.test(text)
+  return CANDIDATE.test(text) && FORBIDDEN_ONE.test(text)
 }
 
 /** The text without the characters XML 1.0 forbids; every format gets only this. */
 export function stripXmlForbidden(text: string): string {
-  return FORBIDDEN_ONE.test(text) ? text.replace(FORBIDDEN_ALL, '') : text
+  return hasXmlForbidden(text) ? text.replace(FORBIDDEN_ALL, '') : text
 }

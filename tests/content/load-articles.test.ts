@@ -16,7 +16,7 @@ afterEach(() => temp.rm())
 
 async function refusal(file: string): Promise<ArticleError> {
   try {
-    await readArticleFile({ file, absolute: path.join(temp.dir, file) }, options)
+    readArticleFile(temp.dir, file, options)
   } catch (error) {
     if (error instanceof ArticleError) return error
     throw error
@@ -33,8 +33,8 @@ describe('listArticleFiles', () => {
     temp.write('bild.md.jpg', 'kein Artikel')
     temp.write('.entwurf.md', valid('versteckt'))
     temp.write('.git/x.md', valid('versteckt'))
-    const listing = await listArticleFiles(temp.dir)
-    expect(listing.files.map((f) => f.file)).toEqual(['2025/03/c.md', 'a.md', 'b.md'])
+    const listing = listArticleFiles(temp.dir)
+    expect(listing.files).toEqual(['2025/03/c.md', 'a.md', 'b.md'])
     expect(listing.refused).toEqual([])
   })
 
@@ -46,8 +46,8 @@ describe('listArticleFiles', () => {
       fs.symlinkSync(path.join(temp.dir, 'echt.md'), path.join(temp.dir, 'verweis.md'))
       fs.symlinkSync(path.join(outside.dir, 'geheim.md'), path.join(temp.dir, 'draussen.md'))
       fs.symlinkSync(outside.dir, path.join(temp.dir, 'ordner'))
-      const listing = await listArticleFiles(temp.dir)
-      expect(listing.files.map((f) => f.file)).toEqual(['echt.md', 'verweis.md'])
+      const listing = listArticleFiles(temp.dir)
+      expect(listing.files).toEqual(['echt.md', 'verweis.md'])
       expect(listing.refused.map((e) => e.message)).toEqual([
         'draussen.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed',
       ])
@@ -60,9 +60,9 @@ describe('listArticleFiles', () => {
 describe('readArticleFile', () => {
   it('reads and parses a file', async () => {
     temp.write('wirtschaft/zoll.md', valid('Zölle steigen'))
-    const { article } = await readArticleFile({ file: 'wirtschaft/zoll.md', absolute: path.join(temp.dir, 'wirtschaft/zoll.md') }, options)
-    expect(article.title).toBe('Zölle steigen')
-    expect(article.file).toBe('wirtschaft/zoll.md')
+    const parsed = readArticleFile(temp.dir, 'wirtschaft/zoll.md', options)
+    expect(parsed?.article.title).toBe('Zölle steigen')
+    expect(parsed?.article.file).toBe('wirtschaft/zoll.md')
   })
 
   it('refuses a file that is not UTF-8 instead of guessing', async () => {
@@ -76,7 +76,18 @@ describe('readArticleFile', () => {
     expect((await refusal('riesig.md')).message).toBe(`riesig.md: file: is ${size} bytes, more than the limit of 2097152`)
   })
 
-  it('refuses an unreadable file, naming it', async () => {
-    expect((await refusal('fehlt.md')).message).toBe('fehlt.md: file: cannot be read (ENOENT)')
+  it('reports a file that is not there as gone, not as an error', async () => {
+    expect(readArticleFile(temp.dir, 'fehlt.md', options)).toBeUndefined()
+  })
+
+  it('never reads through a symbolic link that leads outside the folder', async () => {
+    const outside = makeTempDir()
+    try {
+      outside.write('geheim.md', valid('Geheim'))
+      fs.symlinkSync(path.join(outside.dir, 'geheim.md'), path.join(temp.dir, 'draussen.md'))
+      expect((await refusal('draussen.md')).message).toBe('draussen.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed')
+    } finally {
+      outside.rm()
+    }
   })
 })

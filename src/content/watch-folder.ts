@@ -1,0 +1,115 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+export interface FolderWatcherOptions {
+  readonly root: string
+  /**
+   * Called with the paths (relative to root, `/`-separated) that may have
+   * changed since the last call: files, or folders that appeared or vanished.
+   */
+  readonly onChange: (paths: ReadonlySet<string>) => void
+  readonly onError?: (error: Error) => void
+  /** Quiet time that ends a burst of events. */
+  readonly debounceMs?: number
+  /** Longest wait from a burst's first event to its report. */
+  readonly maxDelayMs?: number
+}
+
+/**
+ * Watches a folder tree with one non-recursive `fs.watch` per folder. Node
+ * 20's recursive mode places an inotify watch per file (10,000 files: 10,025
+ * watches, 63 MB, 170–260 ms blocked at start); one per folder costs almost
+ * nothing and fires within a millisecond. Events are collected and reported
+ * in batches, so an editor's save in several steps is one change.
+ */
+export class FolderWatcher {
+  readonly #options: Required<Omit<FolderWatcherOptions, 'onError'>> & Pick<FolderWatcherOptions, 'onError'>
+  readonly #watchers = new Map<string, fs.FSWatcher>()
+  #pending = new Set<string>()
+  #timer: NodeJS.Timeout | undefined
+  #firstEvent = 0
+  #closed = false
+
+  constructor(options: FolderWatcherOptions) {
+    this.#options = { debounceMs: 20, maxDelayMs: 100, ...options }
+  }
+
+  /** Starts watching every folder under the root. */
+  async start(): Promise<void> {
+    await this.#watchTree('')
+  }
+
+  /** Folders watched, relative to root ('' is the root). */
+  get folders(): string[] {
+    return [...this.#watchers.keys()]
+  }
+
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#timer)
+    for (const watcher of this.#watchers.values()) watcher.close()
+    this.#watchers.clear()
+  }
+
+  async #watchTree(relative: string): Promise<void> {
+    if (this.#closed || this.#watchers.has(relative)) return
+    const absolute = path.join(this.#options.root, relative)
+    let watcher: fs.FSWatcher
+    try {
+      watcher = fs.watch(absolute, { persistent: false }, (_event, name) => {
+        this.#note(name === null ? relative : join(relative, name.toString()))
+      })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#options.onError?.(error as Error)
+      return
+    }
+    watcher.on('error', () => this.#unwatch(relative))
+    this.#watchers.set(relative, watcher)
+    let entries: fs.Dirent[]
+    try {
+      entries = await fs.promises.readdir(absolute, { withFileTypes: true })
+    } catch {
+      return
+    }
+    await Promise.all(
+      entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => this.#watchTree(join(relative, entry.name))),
+    )
+  }
+
+  #unwatch(relative: string): void {
+    for (const [folder, watcher] of this.#watchers) {
+      if (folder === relative || folder.startsWith(`${relative}/`) || relative === '') {
+        watcher.close()
+        this.#watchers.delete(folder)
+      }
+    }
+  }
+
+  #note(relative: string): void {
+    if (this.#closed || relative.split('/').some((part) => part.startsWith('.'))) return
+    const now = Date.now()
+    if (this.#pending.size === 0) this.#firstEvent = now
+    this.#pending.add(relative)
+    clearTimeout(this.#timer)
+    const wait = Math.max(0, Math.min(this.#options.debounceMs, this.#firstEvent + this.#options.maxDelayMs - now))
+    this.#timer = setTimeout(() => void this.#flush(), wait)
+  }
+
+  async #flush(): Promise<void> {
+    const paths = this.#pending
+    this.#pending = new Set()
+    // A folder that appeared is watched (with what it holds); one that vanished is let go.
+    await Promise.all(
+      [...paths].map(async (relative) => {
+        const stat = await fs.promises.stat(path.join(this.#options.root, relative)).catch(() => undefined)
+        if (stat?.isDirectory()) await this.#watchTree(relative)
+        else if (!stat && this.#watchers.has(relative)) this.#unwatch(relative)
+      }),
+    )
+    if (!this.#closed) this.#options.onChange(paths)
+  }
+}
+
+function join(folder: string, name: string): string {
+  return folder === '' ? name : `${folder}/${name}`
+}
