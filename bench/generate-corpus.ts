@@ -7,25 +7,47 @@ import path from 'node:path'
 
 const TOPICS = ['Zinsen', 'Inflation', 'Börse', 'Energie', 'Mittelstand', 'Export', 'KI', 'Immobilien', 'Arbeitsmarkt', 'Handel']
 const AUTHORS = ['Silke Mayr', 'Jonas Albrecht', 'Miriam Okafor', 'Paul Lindner', 'Deniz Yılmaz', 'Katharina Brandt']
-const SENTENCES = [
-  'Die Europäische Zentralbank beobachtet die Entwicklung der Verbraucherpreise genau.',
-  'Viele Unternehmen berichten von höheren Kosten für Energie und Vorprodukte.',
-  'An der Börse in Frankfurt schwankten die Kurse am Nachmittag deutlich.',
-  'Ökonominnen und Ökonomen rechnen für das kommende Jahr mit einem leichten Wachstum.',
-  'Der Mittelstand fordert verlässliche Rahmenbedingungen und weniger Bürokratie.',
-  'Im Außenhandel zeigten sich die Folgen neuer Zölle schneller als erwartet.',
-  '„Wir müssen jetzt investieren“, sagte die Geschäftsführerin eines Zulieferers.',
-  'Die Zahl der offenen Stellen ist im Vergleich zum Vorjahr gesunken – um 4,2 %.',
-  'Für Sparerinnen und Sparer lohnt sich der Vergleich von Tagesgeldangeboten.',
-  'Ein Liter Diesel kostete zuletzt im Schnitt 1,69 €.',
+const SUBJECTS = [
+  'Die Europäische Zentralbank', 'Der Mittelstand in Baden-Württemberg', 'Ein Zulieferer aus Schwaben', 'Die Bundesregierung',
+  'Ökonominnen des Instituts', 'Der Branchenverband', 'Eine Reederei in Hamburg', 'Die Sparkasse vor Ort', 'Der DAX-Konzern',
+  'Ein Start-up aus Leipzig', 'Die Gewerkschaft', 'Der Einzelhandel', 'Verbraucherinnen und Verbraucher', 'Die Bauwirtschaft',
+]
+const VERBS = [
+  'rechnet mit', 'warnt vor', 'meldet', 'erwartet', 'kritisiert', 'begrüßt', 'fordert', 'bestätigt', 'dementiert', 'prüft',
+]
+const OBJECTS = [
+  'steigenden Energiepreisen', 'einem Rückgang der Aufträge', 'höheren Löhnen', 'neuen Zöllen auf Stahl', 'sinkenden Zinsen',
+  'Lieferengpässen bei Halbleitern', 'einer Erholung der Nachfrage', 'strengeren Regeln für Banken', 'mehr Investitionen in Schienen',
+  'einem Rekord bei den Exporten', 'Kurzarbeit im Winter', 'der Digitalisierung der Verwaltung', 'günstigeren Krediten',
+]
+const ENDINGS = [
+  'im dritten Quartal', 'bis zum Jahresende', 'trotz der schwachen Konjunktur', '– so die jüngsten Zahlen', 'nach Angaben aus Frankfurt',
+  'wie aus einer Umfrage hervorgeht', 'für das kommende Jahr', 'in fast allen Branchen', 'vor allem im Osten',
 ]
 
+/** A small deterministic generator (mulberry32): the same article number gives the same text. */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
 function body(n: number): string {
+  const next = random(n)
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T
+  const sentence = (): string => {
+    const figure = (next() * 20).toFixed(1).replace('.', ',')
+    return `${pick(SUBJECTS)} ${pick(VERBS)} ${pick(OBJECTS)} ${pick(ENDINGS)}; die Rede ist von ${figure} Prozent.`
+  }
   const paragraphs: string[] = []
   let size = 0
   for (let p = 0; size < 2700; p++) {
-    const sentences = Array.from({ length: 5 }, (_, s) => SENTENCES[(n + p * 5 + s) % SENTENCES.length])
-    const paragraph = (p % 3 === 2 ? `## Abschnitt ${p}\n\n` : '') + sentences.join(' ')
+    const paragraph = (p % 3 === 2 ? `## Abschnitt ${p}\n\n` : '') + Array.from({ length: 4 }, sentence).join(' ')
     paragraphs.push(paragraph)
     size += paragraph.length + 2
   }

@@ -12,8 +12,8 @@ import { WebSubPublisher } from './websub/publisher.js'
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2))
-  const store = new ContentStore({ config })
   const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
+  const store = new ContentStore({ config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
   if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
   await store.load()
@@ -23,15 +23,26 @@ async function main(): Promise<void> {
     console.log(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
   })
 
+  // Graceful shutdown: stop accepting, let requests in flight finish, then exit 0.
+  let stopping = false
   const stop = (signal: string): void => {
-    console.log(`${signal}: shutting down`)
+    if (stopping) return
+    stopping = true
+    console.log(`${signal}: finishing requests in flight, then stopping`)
     store.close()
     websub?.close()
-    server.close(() => process.exit(0))
-    setTimeout(() => process.exit(0), 10_000).unref()
+    server.close(() => {
+      console.log('stopped')
+      process.exit(0)
+    })
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+    setTimeout(() => {
+      console.warn('still busy after 9 s: closing the remaining connections')
+      process.exit(0)
+    }, 9000).unref()
   }
-  process.once('SIGTERM', () => stop('SIGTERM'))
-  process.once('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
 }
 
 main().catch((error: unknown) => {

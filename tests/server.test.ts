@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
@@ -60,7 +61,34 @@ describe('the real server on a socket, with the bundled articles', () => {
     expect((await image.arrayBuffer()).byteLength).toBe(24540)
   })
 
-  it('stops on SIGTERM with exit code 0', async () => {
-    expect(await server.stop()).toBe(0)
+  it('on SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
+    // A keep-alive connection that sits idle must not hold the shutdown up.
+    const idle = net.connect(Number(new URL(server.base).port), '127.0.0.1')
+    await new Promise((resolve) => idle.once('connect', resolve))
+    idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
+    await new Promise((resolve) => idle.once('data', resolve))
+
+    // A request whose headers are half sent when the signal arrives.
+    const socket = net.connect(Number(new URL(server.base).port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    let response = ''
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')))
+    const closed = new Promise((resolve) => socket.once('close', resolve))
+    socket.write('GET /wirtschaft/feed.json HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+
+    const started = Date.now()
+    const exit = server.stop()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    socket.write('Connection: close\r\n\r\n')
+    await closed
+    expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    const [head, body] = response.split('\r\n\r\n')
+    expect(Number(/content-length: (\d+)/i.exec(head ?? '')?.[1])).toBe(Buffer.byteLength(body ?? '', 'latin1'))
+    expect(await exit).toBe(0)
+    expect(Date.now() - started).toBeLessThan(5000)
+    idle.destroy()
+    await expect(fetch(`${server.base}/healthz`)).rejects.toThrow()
+    expect(server.output()).toContain('SIGTERM: finishing requests in flight, then stopping')
   })
 })

@@ -98,6 +98,15 @@ export class ArticleIndex {
     return this.#section.filter((article) => !this.#clashing.has(article.file) && isPublished(article, now))
   }
 
+  /** Page paths of the public articles of every category at `now`, sorted. */
+  publishedPaths(now: Date): string[] {
+    const paths: string[] = []
+    for (const article of this.#byFile.values()) {
+      if (!this.#clashing.has(article.file) && isPublished(article, now) && this.#byPath.get(article.path) === article.file) paths.push(article.path)
+    }
+    return paths.sort()
+  }
+
   /** Public articles of every category at `now`. */
   publishedCount(now: Date): number {
     let count = 0

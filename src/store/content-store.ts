@@ -233,6 +233,16 @@ export class ContentStore {
     return this.#rebuilding
   }
 
+  /** Paths of every public article page, for the static export. */
+  publishedPages(): string[] {
+    return this.#index.publishedPaths(this.site().plan.now)
+  }
+
+  /** Paths of every document rendered ahead (feeds, index, assets), for the static export. */
+  readyPaths(): string[] {
+    return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])]
+  }
+
   /** The HTML page at `path`, or undefined when no public article lives there. */
   articlePage(path: string): Promise<Resource> | undefined {
     const site = this.site()

@@ -1,0 +1,157 @@
+import type { Context } from 'hono'
+import type { ContentCoding, Encoded, Resource } from '../site/resource.js'
+import { chooseEncoding } from './accept-encoding.js'
+import { prefersHtml } from './accept.js'
+import { cacheControl, type CachePolicy } from './cache-control.js'
+import { isNotModified } from './conditional.js'
+
+export interface SenderOptions {
+  readonly cache: CachePolicy
+  /** Milliseconds since the epoch. */
+  readonly now: () => number
+  /** When the next scheduled article goes live (ms), if one is waiting. */
+  readonly nextPublication: () => number | undefined
+  /** Content-Security-Policy for HTML responses. */
+  readonly contentSecurityPolicy: string
+  /** WebSub hub to name in Link headers of feeds. */
+  readonly hub: string | undefined
+}
+
+export interface SendOptions {
+  readonly status?: 200 | 404
+  /** The document's own URL, for the WebSub Link header. */
+  readonly self?: string | undefined
+}
+
+/** One way of sending a resource: bytes and every header that does not depend on the request. */
+interface Variant {
+  readonly body: Uint8Array
+  readonly etag: string
+  readonly headers: Readonly<Record<string, string>>
+  /** The last full header sets built, reused while Cache-Control and Link stay the same. */
+  ready?: { readonly key: string; readonly ok: Readonly<Record<string, string>>; readonly notModified: Readonly<Record<string, string>> }
+}
+
+/** Last-Modified, Content-Length and Content-Type are readable by scripts without being named. */
+const CORS_EXPOSED_HEADERS = 'ETag, Link'
+
+/**
+ * Builds the function that answers a request with a rendered resource: picks
+ * the encoding and the media type, answers 304 when the client's copy is
+ * current (RFC 9110 §13.2.2), and sets the caching, CORS and security
+ * headers. Everything that does not depend on the request is computed once
+ * per resource and kept; the per-request work is a few lookups and one
+ * header object, returned as a plain Response so @hono/node-server writes it
+ * without building a Headers instance.
+ */
+export function createSender(options: SenderOptions): (c: Context, resource: Resource, send?: SendOptions) => Response {
+  const variants = new WeakMap<Resource, Map<string, Variant>>()
+  const codings = new Memo<string, ContentCoding | 'identity'>(64)
+  const browsers = new Memo<string, boolean>(64)
+
+  const variantOf = (resource: Resource, coding: ContentCoding | 'identity', browser: boolean): Variant => {
+    let forResource = variants.get(resource)
+    if (!forResource) {
+      forResource = new Map()
+      variants.set(resource, forResource)
+    }
+    const key = `${coding}${browser ? ' view' : ''}`
+    const known = forResource.get(key)
+    if (known) return known
+    const encoded: Encoded = coding === 'identity' ? resource.identity : (resource.encodings[coding] ?? resource.identity)
+    // A browser gets the same bytes under a type it renders, so the feed's stylesheets apply.
+    const etag = browser ? `${encoded.etag.slice(0, -1)}-view"` : encoded.etag
+    const headers: Record<string, string> = {
+      'Content-Type': browser && resource.browserContentType ? resource.browserContentType : resource.contentType,
+      ETag: etag,
+      Vary: resource.browserContentType === undefined ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
+    }
+    const lastModified = resource.lastModified?.toUTCString()
+    if (lastModified) headers['Last-Modified'] = lastModified
+    if (encoded !== resource.identity) headers['Content-Encoding'] = coding
+    if (resource.contentType.startsWith('text/html')) {
+      headers['Content-Security-Policy'] = options.contentSecurityPolicy
+      headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
+    }
+    const variant: Variant = { body: encoded.body, etag, headers }
+    forResource.set(key, variant)
+    return variant
+  }
+
+  /**
+   * The complete header sets for a 200 and a 304, built once and reused while
+   * Cache-Control and Link stay the same: the hot path allocates nothing, and
+   * never deletes a key (which would turn the object into a slow dictionary).
+   */
+  const headersOf = (variant: Variant, cacheControl: string, link: string | undefined) => {
+    const key = link === undefined ? cacheControl : `${cacheControl}\n${link}`
+    if (variant.ready?.key === key) return variant.ready
+    const common: Record<string, string> = { 'Cache-Control': cacheControl }
+    if (link !== undefined) common.Link = link
+    const { 'Content-Type': contentType, 'Content-Encoding': contentEncoding, ...rest } = variant.headers
+    // RFC 9110 §15.4.5: a 304 carries the validators and caching headers of the 200, not its content headers.
+    const notModified = { ...rest, ...common }
+    const ok: Record<string, string> = { 'Content-Type': contentType as string, ...rest, ...common, 'Content-Length': String(variant.body.byteLength) }
+    if (contentEncoding !== undefined) ok['Content-Encoding'] = contentEncoding
+    variant.ready = { key, ok, notModified }
+    return variant.ready
+  }
+
+  return (c, resource, send = {}) => {
+    const status = send.status ?? 200
+    const acceptEncoding = requestHeader(c, 'accept-encoding')
+    const coding =
+      acceptEncoding === undefined
+        ? 'identity'
+        : codings.get(acceptEncoding, () => chooseEncoding(acceptEncoding, ['br', 'gzip']))
+    const available = coding === 'identity' || resource.encodings[coding] !== undefined ? coding : 'identity'
+    const accept = resource.browserContentType === undefined ? undefined : requestHeader(c, 'accept')
+    const browser = accept !== undefined && browsers.get(accept, () => prefersHtml(accept))
+    const variant = variantOf(resource, available, browser)
+    // WebSub §4: discovery through HTTP Link headers.
+    const link = send.self && options.hub ? `<${options.hub}>; rel="hub", <${send.self}>; rel="self"` : undefined
+    const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), options.nextPublication()), link)
+    if (status === 200) {
+      const ifNoneMatch = requestHeader(c, 'if-none-match')
+      const ifModifiedSince = requestHeader(c, 'if-modified-since')
+      if ((ifNoneMatch !== undefined || ifModifiedSince !== undefined) && isNotModified(ifNoneMatch, ifModifiedSince, variant.etag, resource.lastModified)) {
+        return new Response(null, { status: 304, headers: headers.notModified })
+      }
+    }
+    return new Response(variant.body as Uint8Array<ArrayBuffer>, { status, headers: headers.ok })
+  }
+}
+
+/**
+ * A request header by its lower-case name. On Node the incoming message's
+ * plain header object is read directly: asking Hono's request builds a
+ * WHATWG Headers object first, which costs more than the rest of a 304.
+ */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming
+  if (!incoming) return c.req.header(name)
+  const value = incoming.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+/** A small memo of answers by request-header value: clients send few distinct values. */
+class Memo<K, V> {
+  readonly #entries = new Map<K, V>()
+  readonly #capacity: number
+
+  constructor(capacity: number) {
+    this.#capacity = capacity
+  }
+
+  get(key: K, compute: () => V): V {
+    const known = this.#entries.get(key)
+    if (known !== undefined) return known
+    const value = compute()
+    if (this.#entries.size >= this.#capacity) this.#entries.clear()
+    this.#entries.set(key, value)
+    return value
+  }
+}

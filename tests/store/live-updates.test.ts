@@ -1,0 +1,175 @@
+/**
+ * The service following a folder as editors work in it: a real temporary
+ * folder, the real watcher, the real file source; feeds read through the app.
+ */
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { DOMParser } from '@xmldom/xmldom'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+let temp: ReturnType<typeof makeTempDir>
+let store: ContentStore
+let app: ReturnType<typeof createApp>
+const logged: string[] = []
+
+const article = (title: string, date = '2025-01-01T10:00:00Z') => articleText({ title: `"${title}"`, date, category: 'wirtschaft' })
+
+beforeEach(async () => {
+  temp = makeTempDir('live-')
+  temp.write('a.md', article('Erste Fassung'))
+  temp.write('archiv/alt.md', article('Alter Artikel', '2024-01-01T10:00:00Z'))
+  logged.length = 0
+  const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+  store = new ContentStore({ config, logger: { info: () => {}, warn: (line) => logged.push(line) } })
+  await store.load()
+  await store.watch()
+  app = createApp({ config, store })
+})
+
+afterEach(() => {
+  store.close()
+  temp.rm()
+})
+
+/** Titles in each format, in order. */
+async function titles(): Promise<{ rss: string[]; atom: string[]; json: string[] }> {
+  const [rss, atom, json] = await Promise.all(
+    ['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json'].map(async (p) => (await app.request(p)).text()),
+  )
+  const xmlTitles = (xml: string, item: string) => {
+    const doc = new DOMParser().parseFromString(xml, 'text/xml')
+    return Array.from(doc.getElementsByTagName(item)).map((node) => node.getElementsByTagName('title')[0]?.textContent ?? '')
+  }
+  return {
+    rss: xmlTitles(rss as string, 'item'),
+    atom: xmlTitles(atom as string, 'entry'),
+    json: (JSON.parse(json as string) as { items: { title: string }[] }).items.map((i) => i.title),
+  }
+}
+
+/** Waits until every format shows `expected`; fails after `timeoutMs`. */
+async function expectTitles(expected: string[], timeoutMs = 3000): Promise<void> {
+  const started = Date.now()
+  let last = await titles()
+  while (Date.now() - started < timeoutMs) {
+    last = await titles()
+    if ([last.rss, last.atom, last.json].every((list) => JSON.stringify(list) === JSON.stringify(expected))) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  expect(last).toEqual({ rss: expected, atom: expected, json: expected })
+}
+
+describe('live updates from the watched folder', () => {
+  it('adds a new file to all three feeds', async () => {
+    temp.write('neu.md', article('Neuer Artikel', '2025-02-01T10:00:00Z'))
+    await expectTitles(['Neuer Artikel', 'Erste Fassung', 'Alter Artikel'])
+  })
+
+  it('applies a change to all three feeds', async () => {
+    temp.write('a.md', article('Zweite Fassung'))
+    await expectTitles(['Zweite Fassung', 'Alter Artikel'])
+  })
+
+  it('follows a rename: the item moves to the new slug', async () => {
+    fs.renameSync(path.join(temp.dir, 'a.md'), path.join(temp.dir, 'umbenannt.md'))
+    const firstUrl = async () => (JSON.parse(await (await app.request('/wirtschaft/feed.json')).text()) as { items: { url: string }[] }).items[0]?.url
+    const started = Date.now()
+    while ((await firstUrl()) !== 'https://www.example.de/wirtschaft/umbenannt.html' && Date.now() - started < 3000) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    expect(await firstUrl()).toBe('https://www.example.de/wirtschaft/umbenannt.html')
+    await expectTitles(['Erste Fassung', 'Alter Artikel'])
+    expect((await app.request('/wirtschaft/a.html')).status).toBe(404)
+    expect((await app.request('/wirtschaft/umbenannt.html')).status).toBe(200)
+  })
+
+  it('removes a deleted file from all three feeds', async () => {
+    fs.unlinkSync(path.join(temp.dir, 'a.md'))
+    await expectTitles(['Alter Artikel'])
+  })
+
+  it('picks up a folder that appears, and lets go of one that vanishes', async () => {
+    fs.mkdirSync(path.join(temp.dir, 'neu/tief'), { recursive: true })
+    temp.write('neu/tief/x.md', article('Im neuen Ordner', '2025-03-01T10:00:00Z'))
+    await expectTitles(['Im neuen Ordner', 'Erste Fassung', 'Alter Artikel'])
+    fs.rmSync(path.join(temp.dir, 'archiv'), { recursive: true })
+    await expectTitles(['Im neuen Ordner', 'Erste Fassung'])
+  })
+
+  it('never publishes the half-written state of a save in two steps (truncate, then write)', async () => {
+    const seen = new Set<string>()
+    let watching = true
+    const watch = (async () => {
+      while (watching) {
+        const now = await titles()
+        seen.add(JSON.stringify(now.json))
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
+    })()
+    fs.writeFileSync(path.join(temp.dir, 'a.md'), '')
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    fs.writeFileSync(path.join(temp.dir, 'a.md'), article('Zweite Fassung'))
+    await expectTitles(['Zweite Fassung', 'Alter Artikel'])
+    watching = false
+    await watch
+    expect([...seen].sort()).toEqual([JSON.stringify(['Erste Fassung', 'Alter Artikel']), JSON.stringify(['Zweite Fassung', 'Alter Artikel'])].sort())
+    expect(logged).toContain("kept the last good version of a.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'")
+  })
+
+  it('publishes a save through a temporary file and rename only in its final state', async () => {
+    temp.write('.a.md.swp', '---\ntitle: halb')
+    temp.write('a.md.tmp', article('Zweite Fassung'))
+    fs.renameSync(path.join(temp.dir, 'a.md.tmp'), path.join(temp.dir, 'a.md'))
+    await expectTitles(['Zweite Fassung', 'Alter Artikel'])
+    expect(logged).toEqual([])
+  })
+
+  it('coalesces a burst of saves into few rebuilds', async () => {
+    let rebuilds = 0
+    store.onChange(() => (rebuilds += 1))
+    for (let n = 1; n <= 20; n++) temp.write('a.md', article(`Fassung ${n}`))
+    await expectTitles(['Fassung 20', 'Alter Artikel'])
+    expect(rebuilds).toBeLessThanOrEqual(3)
+  })
+
+  it('answers every request during rebuilds with a complete feed whose ETag matches its bytes', async () => {
+    let editing = true
+    const edits = (async () => {
+      for (let n = 0; editing; n++) {
+        temp.write(`serie-${n % 5}.md`, article(`Serie ${n}`, `2025-04-0${(n % 5) + 1}T10:00:00Z`))
+        await new Promise((resolve) => setTimeout(resolve, 15))
+      }
+    })()
+    const problems: string[] = []
+    const started = Date.now()
+    let requests = 0
+    while (Date.now() - started < 1500) {
+      for (const p of ['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json']) {
+        const response = await app.request(p)
+        const body = new Uint8Array(await response.arrayBuffer())
+        requests += 1
+        const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+        if (response.headers.get('ETag') !== etag) problems.push(`${p}: ETag does not match the bytes`)
+        const text = new TextDecoder().decode(body)
+        if (p.endsWith('.json')) {
+          try {
+            JSON.parse(text)
+          } catch {
+            problems.push(`${p}: not JSON`)
+          }
+        } else {
+          new DOMParser({ onError: (level, message) => level !== 'warning' && problems.push(`${p}: ${message}`) }).parseFromString(text, 'text/xml')
+        }
+      }
+    }
+    editing = false
+    await edits
+    expect(requests).toBeGreaterThan(30)
+    expect(problems).toEqual([])
+  })
+})
