@@ -55,6 +55,7 @@ const VARIABLES = [
   'CACHE_STALE_WHILE_REVALIDATE',
   'CACHE_STALE_IF_ERROR',
   'ARCHIVE_MAX_AGE',
+  'MEDIA_MAX_AGE',
   'WEBSUB_HUB',
 ] as const
 type Variable = (typeof VARIABLES)[number]
@@ -113,6 +114,7 @@ export function loadConfig(
       staleIfError: readInteger('CACHE_STALE_IF_ERROR', get('CACHE_STALE_IF_ERROR'), 86400, 0, YEAR),
       archiveMaxAge: readInteger('ARCHIVE_MAX_AGE', get('ARCHIVE_MAX_AGE'), 86400, 0, YEAR),
       assetMaxAge: 3600,
+      mediaMaxAge: readInteger('MEDIA_MAX_AGE', get('MEDIA_MAX_AGE'), 86400, 0, YEAR),
     }),
     websubHub: readHub(get('WEBSUB_HUB')),
     section: Object.freeze({

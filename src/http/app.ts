@@ -1,4 +1,3 @@
-import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type Context } from 'hono'
 import type { Config } from '../config.js'
 import { MAX_FEED_LIMIT } from '../config.js'
@@ -6,6 +5,7 @@ import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
 import { absoluteUrls, archivePaths, feedPaths, HEALTH_PATH, parseArchivePath } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
+import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
 
 export interface AppOptions {
@@ -38,6 +38,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       `media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     hub: config.websubHub,
   })
+  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge })
   // Worked out once: which path is which feed, and each feed's own URL.
   const feedUrls = absoluteUrls(config.siteUrl, feedPaths(section))
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
@@ -56,10 +57,6 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     return c.text(`Bad request: ${problem}\n`, 400)
   }
 
-  app.use(
-    '/media/*',
-    serveStatic({ root: config.mediaDir, rewriteRequestPath: (path) => path.slice('/media'.length) }),
-  )
 
   app.get(HEALTH_PATH, (c) => {
     const site = store.site()
@@ -82,6 +79,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
    */
   const serve = (c: Context): Response | Promise<Response> => {
     const path = c.req.path
+    if (path.startsWith('/media/')) return media(c, path.slice('/media/'.length)) ?? serveLazy(c, path)
     const format = feedByPath.get(path)
     if (format && c.req.url.includes('?')) {
       const filtered = serveFiltered(c, format)

@@ -9,6 +9,8 @@ export interface CachePolicy {
   readonly archiveMaxAge: number
   /** Seconds for stylesheets. */
   readonly assetMaxAge: number
+  /** Seconds for files under /media/. */
+  readonly mediaMaxAge: number
 }
 
 /**

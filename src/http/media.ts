@@ -1,0 +1,126 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import type { Context } from 'hono'
+import { mediaTypeFor } from '../content/media-types.js'
+import { isNotModified, parseHttpDate } from './conditional.js'
+import { requestHeader } from './send-resource.js'
+
+export interface MediaOptions {
+  /** Absolute path of the folder served under /media/. */
+  readonly root: string
+  /** Seconds shared caches may keep a media file. */
+  readonly maxAge: number
+}
+
+interface MediaFile {
+  readonly absolute: string
+  readonly size: number
+  readonly etag: string
+  readonly lastModified: Date
+  readonly type: string
+}
+
+/**
+ * Serves the media folder the way podcast apps and browsers expect
+ * (RFC 9110 §14): `Accept-Ranges: bytes`, single byte ranges answered with
+ * 206 and `Content-Range`, 416 for ranges outside the file, If-Range, strong
+ * ETags from size and modification time, 304s and long caching.
+ *
+ * Only regular files inside the folder are served: `..`, encoded slashes,
+ * NUL, hidden names and symbolic links that lead outside are 404s. Media get
+ * a sandboxing Content-Security-Policy, so an SVG with a script stays inert.
+ */
+export function createMediaHandler(options: MediaOptions): (c: Context, relative: string) => Response | undefined {
+  const cacheControl = `public, max-age=${options.maxAge}`
+  return (c, relative) => {
+    const file = findFile(options.root, relative)
+    if (!file) return undefined
+    const headers: Record<string, string> = {
+      'Content-Type': file.type,
+      ETag: file.etag,
+      'Last-Modified': file.lastModified.toUTCString(),
+      'Accept-Ranges': 'bytes',
+      'Cache-Control': cacheControl,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
+    }
+    if (isNotModified(requestHeader(c, 'if-none-match'), requestHeader(c, 'if-modified-since'), file.etag, file.lastModified)) {
+      const { 'Content-Type': _type, ...notModified } = headers
+      return new Response(null, { status: 304, headers: notModified })
+    }
+    const range = rangeFor(requestHeader(c, 'range'), requestHeader(c, 'if-range'), file)
+    if (range === 'unsatisfiable') {
+      return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' } })
+    }
+    const [start, end] = range ?? [0, file.size - 1]
+    const length = file.size === 0 ? 0 : end - start + 1
+    headers['Content-Length'] = String(length)
+    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`
+    const status = range ? 206 : 200
+    if (c.req.method === 'HEAD' || length === 0) return new Response(null, { status, headers })
+    const stream = Readable.toWeb(fs.createReadStream(file.absolute, { start, end })) as ReadableStream<Uint8Array>
+    return new Response(stream, { status, headers })
+  }
+}
+
+/** The regular file at `relative` (URL-decoded, `/`-separated) inside `root`, or undefined. */
+function findFile(root: string, relative: string): MediaFile | undefined {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(relative)
+  } catch {
+    return undefined
+  }
+  const parts = decoded.split('/')
+  if (decoded === '' || decoded.includes('\0') || decoded.includes('\\') || parts.some((part) => part === '' || part.startsWith('.'))) {
+    return undefined
+  }
+  // Encoded slashes would have been decoded into separators: refuse them rather than guess.
+  if (/%2f/i.test(relative)) return undefined
+  try {
+    const realRoot = fs.realpathSync(root)
+    const real = fs.realpathSync(path.join(root, ...parts))
+    if (!real.startsWith(realRoot + path.sep)) return undefined
+    const stat = fs.statSync(real)
+    if (!stat.isFile()) return undefined
+    const type = mediaTypeFor(real) ?? 'application/octet-stream'
+    return {
+      absolute: real,
+      size: stat.size,
+      etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
+      lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
+      type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
+    }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The byte range to send (RFC 9110 §14.2), undefined for the whole file.
+ * One range is honoured; several are answered with the whole file, which
+ * the RFC allows. If-Range that no longer matches also means the whole file.
+ */
+function rangeFor(header: string | undefined, ifRange: string | undefined, file: MediaFile): [number, number] | 'unsatisfiable' | undefined {
+  if (header === undefined) return undefined
+  if (ifRange !== undefined) {
+    const still = ifRange.startsWith('"') ? ifRange === file.etag : parseHttpDate(ifRange) === file.lastModified.getTime()
+    if (!still) return undefined
+  }
+  // Several ranges, or a header that is no byte range at all: the whole file.
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  if (!match || (match[1] === '' && match[2] === '')) return undefined
+  const size = file.size
+  if (match[1] === '') {
+    const suffix = Number(match[2])
+    if (suffix === 0 || size === 0) return 'unsatisfiable'
+    return [Math.max(0, size - suffix), size - 1]
+  }
+  const start = Number(match[1])
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1)
+  if (start >= size || start > end) return 'unsatisfiable'
+  return [start, end]
+}
