@@ -33,6 +33,12 @@ export interface Config {
   readonly cache: CachePolicy
   /** WebSub hub to advertise and notify; none by default. */
   readonly websubHub: string | undefined
+  /** Article files read at most; more are refused with a log line. */
+  readonly maxArticles: number
+  /** Milliseconds a client has to send its request headers (slow clients are cut off). */
+  readonly headersTimeoutMs: number
+  /** Milliseconds for a whole request, and for a socket to stay silent. */
+  readonly requestTimeoutMs: number
   readonly section: Section
 }
 
@@ -57,6 +63,9 @@ const VARIABLES = [
   'ARCHIVE_MAX_AGE',
   'MEDIA_MAX_AGE',
   'WEBSUB_HUB',
+  'MAX_ARTICLES',
+  'HEADERS_TIMEOUT',
+  'REQUEST_TIMEOUT',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -117,6 +126,9 @@ export function loadConfig(
       mediaMaxAge: readInteger('MEDIA_MAX_AGE', get('MEDIA_MAX_AGE'), 86400, 0, YEAR),
     }),
     websubHub: readHub(get('WEBSUB_HUB')),
+    maxArticles: readInteger('MAX_ARTICLES', get('MAX_ARTICLES'), 200_000, 1, 10_000_000),
+    headersTimeoutMs: readInteger('HEADERS_TIMEOUT', get('HEADERS_TIMEOUT'), 10, 1, 3600) * 1000,
+    requestTimeoutMs: readInteger('REQUEST_TIMEOUT', get('REQUEST_TIMEOUT'), 30, 1, 3600) * 1000,
     section: Object.freeze({
       slug: 'wirtschaft',
       title: 'Wirtschaft',

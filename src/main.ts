@@ -19,9 +19,26 @@ async function main(): Promise<void> {
   await store.load()
   await store.watch()
   const app = createApp({ config, store })
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    console.log(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
-  })
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.port,
+      hostname: config.host,
+      // A slow client cannot hold the server: headers and requests have deadlines,
+      // checked every second rather than Node's default thirty.
+      serverOptions: {
+        headersTimeout: config.headersTimeoutMs,
+        requestTimeout: config.requestTimeoutMs,
+        keepAliveTimeout: 5000,
+        connectionsCheckingInterval: 1000,
+      },
+    },
+    (info) => {
+      console.log(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
+    },
+  )
+  // A client that stops reading (or writing) is let go after the same time.
+  server.setTimeout(config.requestTimeoutMs)
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then exit 0.
   let stopping = false

@@ -106,6 +106,7 @@ export function parseArticle(text: string, file: string, options: ParseArticleOp
   }
   const article = buildArticle(result.data, file, options, problems, warnings)
   if (problems.length > 0 || article === undefined) throw new ArticleError(file, problems)
+  if (split.body.trim() === '') warnings.push({ field: 'body', problem: 'is empty; the article is published with its summary only' })
   // The body is cleaned where it is rendered (render-markdown.ts): at load it is
   // only passed through, and scanning 50,000 bodies here would cost a second.
   return { article, body: split.body, warnings }

@@ -28,12 +28,15 @@ export function toFeedItem(article: Article, body: RenderedBody, deskAuthor: str
   // The lead image leads the content too: readers and mail tools that show
   // the first image of an item pick it up.
   const lead = image ? `<figure><img src="${escapeHtml(image.url)}" alt=""></figure>` : ''
+  const summary = article.summary ?? body.excerpt
+  // An article without a body still gives readers something to show: its summary.
+  const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
   return {
     id: article.id,
     url: article.url,
     title: article.title,
-    summary: article.summary ?? body.excerpt,
-    contentHtml: lead + body.html,
+    summary,
+    contentHtml: lead + html,
     published: article.date,
     updated: article.updated,
     authors: article.authors.length > 0 ? article.authors : [deskAuthor],

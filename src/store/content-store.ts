@@ -130,8 +130,10 @@ export class ContentStore {
     this.#held.clear()
     this.#bodies.clear()
     for (const error of listing.refused) this.#refuse(error)
+    const { maxArticles } = this.#config
+    for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
     const articles: Article[] = []
-    await mapLimit(listing.files, async (file) => {
+    await mapLimit(listing.files.slice(0, maxArticles), async (file) => {
       try {
         // Only the metadata is kept; the body is read again when it is rendered.
         const parsed = await this.#source.read(file)
@@ -386,6 +388,10 @@ export class ContentStore {
       this.#refused.delete(file)
       return this.#index.delete(file)
     }
+    if (!this.#index.get(file) && this.#index.size >= this.#config.maxArticles) {
+      this.#refuse(beyondLimit(file, this.#config.maxArticles))
+      return new Set()
+    }
     return this.#accept(file, parsed)
   }
 
@@ -479,6 +485,9 @@ export class ContentStore {
     this.#timer.unref?.()
   }
 }
+
+const beyondLimit = (file: string, limit: number): ArticleError =>
+  new ArticleError(file, [{ field: 'file', problem: `is beyond MAX_ARTICLES (${limit}); not loaded` }])
 
 function sameArticles(a: readonly Article[], b: readonly Article[]): boolean {
   return a.length === b.length && a.every((article, index) => article === b[index])

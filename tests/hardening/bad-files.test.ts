@@ -1,0 +1,170 @@
+/**
+ * Whatever lands in ARTICLES_DIR: tests/fixtures/hostile holds one file per
+ * case (plus what cannot be committed, made here: an oversized file, a link
+ * leading outside, an unreadable file). Each bad file gets one log line naming
+ * file, field and problem; everything else keeps publishing, valid and safe.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { readXmlFeeds, type ParsedFeed } from '../helpers/consumers.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
+
+const HOSTILE = fileURLToPath(new URL('../fixtures/hostile', import.meta.url))
+const articles = makeTempDir('hostile-')
+const outside = makeTempDir('outside-')
+const logged: string[] = []
+let store: ContentStore
+let rss: ParsedFeed
+let atom: ParsedFeed
+let json: { items: { title: string; summary: string; content_html: string; tags?: string[] }[] }
+let texts: string[]
+
+beforeAll(async () => {
+  fs.cpSync(HOSTILE, articles.dir, { recursive: true })
+  articles.write('riesig.md', `---\ntitle: Riesig\ndate: 2025-03-16T10:00:00Z\ncategory: wirtschaft\n---\n${'x'.repeat(MAX_ARTICLE_BYTES)}`)
+  outside.write('fremd.md', '---\ntitle: Von draußen\ndate: 2025-03-17T10:00:00Z\ncategory: wirtschaft\n---\n')
+  fs.symlinkSync(path.join(outside.dir, 'fremd.md'), path.join(articles.dir, 'verweis-nach-draussen.md'))
+  const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: 'https://www.example.de/' })
+  store = new ContentStore({ config, clock: () => new Date('2026-01-01T00:00:00Z'), logger: { info: () => {}, warn: (line) => logged.push(line) } })
+  await store.load()
+  store.close()
+  texts = ['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json'].map((p) =>
+    new TextDecoder().decode(store.resource(p)?.identity.body),
+  )
+  ;[rss, atom] = readXmlFeeds([
+    { body: texts[0] as string, contentType: 'application/rss+xml' },
+    { body: texts[1] as string, contentType: 'application/atom+xml' },
+  ]) as [ParsedFeed, ParsedFeed]
+  json = JSON.parse(texts[2] as string) as typeof json
+})
+
+afterAll(() => {
+  articles.rm()
+  outside.rm()
+})
+
+describe('bad article files', () => {
+  it('logs one line per bad file, naming the file, the field and the problem', () => {
+    const size = fs.statSync(path.join(articles.dir, 'riesig.md')).size
+    expect(logged.filter((line) => line.startsWith('skipped ')).sort()).toEqual(
+      [
+        'skipped alias-bombe.md: title: must be text; tags: must be text or a list of texts',
+        'skipped datum-kaputt.md: date: "31.12.2025 10:00" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00',
+        'skipped falsche-typen.md: tags: must be text or a list of texts; draft: must be true or false',
+        'skipped javascript.md: front matter: must be YAML; the opening line asks for "js"',
+        'skipped json.md: front matter: must be YAML; the opening line asks for "json"',
+        'skipped latin1.md: file: is not valid UTF-8; save it as UTF-8',
+        "skipped leer.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'",
+        'skipped ohne-titel.md: title: is required',
+        "skipped ohne-vorspann.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'",
+        'skipped yaml-kaputt.md: front matter: YAML: missed comma between flow collection entries at line 3, column 1',
+        'skipped dup/a/gleich.md: slug: "gleich" is also used in category "wirtschaft" by dup/b/gleich.md; neither is published',
+        'skipped dup/b/gleich.md: slug: "gleich" is also used in category "wirtschaft" by dup/a/gleich.md; neither is published',
+        `skipped riesig.md: file: is ${size} bytes, more than the limit of 2097152`,
+        'skipped verweis-nach-draussen.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed',
+      ].sort(),
+    )
+    expect(logged.filter((line) => line.startsWith('warning ')).sort()).toEqual(
+      [
+        'warning nur-vorspann.md: body: is empty; the article is published with its summary only',
+        'warning steuerzeichen.md: summary: held 2 control or non-characters XML cannot carry; removed',
+        'warning steuerzeichen.md: tags: held 1 control or non-characters XML cannot carry; removed',
+        'warning steuerzeichen.md: title: held 2 control or non-characters XML cannot carry; removed',
+      ].sort(),
+    )
+  })
+
+  it('never evaluates JavaScript front matter, not even partly', () => {
+    expect((globalThis as Record<string, unknown>).__hostileFrontMatterRan).toBeUndefined()
+  })
+
+  it('publishes everything else, the BOM and CRLF file included, and nothing that is not *.md', () => {
+    const titles = [
+      "Böser Inhalt <script>alert('titel')</script> & Co",
+      'Steuerzeichen  und ]]> im Titel',
+      'BOM und CRLF: Zölle',
+      'Nur Vorspann',
+      'Ein ordentlicher Artikel',
+    ]
+    expect(json.items.map((item) => item.title)).toEqual(titles)
+    expect(rss.entries.map((entry) => entry.title?.value)).toEqual(titles)
+    expect(atom.entries.map((entry) => entry.title?.value)).toEqual(titles)
+  })
+
+  it('keeps every feed well-formed and readable', () => {
+    expect([rss.wellFormed, rss.bozo, atom.wellFormed, atom.bozo]).toEqual([true, false, true, false])
+    for (const text of texts) expect(text).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/)
+  })
+
+  it('brings titles and summaries with <, &, quotes and entities back as the text typed', () => {
+    const evil = json.items[0]
+    expect(evil?.summary).toBe('<b onmouseover="x()">fett</b> &amp; "Zitat"')
+    expect(atom.entries[0]?.summary?.value).toBe('<b onmouseover="x()">fett</b> &amp; "Zitat"')
+    expect(rss.entries[0]?.summary?.text).toBe('<b onmouseover="x()">fett</b> &amp; "Zitat"')
+  })
+
+  it('lets nothing outside the allow-list into any feed content', () => {
+    const html = json.items[0]?.content_html as string
+    expect(html).toBe(
+      '<p>Absatz mit Text.</p>\n' +
+        '<a href="https://evil.example/embed">Eingebettet</a>\n' +
+        '<a href="https://evil.example/flash.swf">https://evil.example/flash.swf</a>\n' +
+        '<a href="https://evil.example/x.swf">https://evil.example/x.swf</a>\n' +
+        'Senden\n' +
+        '<p><a>Klick</a>\n<a>VB</a>\n<a>Daten</a>\n<img alt="Datenbild" />\n' +
+        '<img src="https://www.example.de/wirtschaft/x.jpg" alt="Fehler" />\n</p>\n' +
+        '<p>CSS-Ausdruck</p>\n\nDetails\n<a>Großbuchstaben</a>\n<a>Tab</a>\n' +
+        '<p>Am Ende steht noch ein <a href="https://www.example.de/wirtschaft/gut.html">Link</a>.</p>',
+    )
+    const contents = [
+      ...json.items.map((item) => item.content_html),
+      ...[...(texts[0] as string).matchAll(/<content:encoded><!\[CDATA\[([\s\S]*?)\]\]><\/content:encoded>/g)].map((m) => m[1] as string),
+      ...[...(texts[1] as string).matchAll(/<content type="html"><!\[CDATA\[([\s\S]*?)\]\]><\/content>/g)].map((m) => m[1] as string),
+    ]
+    expect(contents).toHaveLength(15)
+    for (const content of contents) {
+      expect(content).not.toMatch(/<(script|style|iframe|object|embed|form|input|svg|math|details)\b/i)
+      expect(content).not.toMatch(/\son[a-z]+=|javascript:|vbscript:|data:|expression\(|style=/i)
+    }
+  })
+
+  it('never lets ]]> end a CDATA section early', () => {
+    const steuer = json.items[1]
+    expect(steuer?.content_html).toBe('<p>Text mit]]&gt;zweimal]]&gt;Ende.</p>')
+    expect(texts[0]).toContain('<content:encoded><![CDATA[<p>Text mit]]&gt;zweimal]]&gt;Ende.</p>]]></content:encoded>')
+  })
+
+  it('names a file it may not read, and goes on', () => {
+    // Root reads everything: check the permission error as the unprivileged user nobody.
+    const secret = makeTempDir('unreadable-')
+    try {
+      fs.chmodSync(secret.dir, 0o755)
+      secret.write('geheim.md', '---\ntitle: Geheim\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
+      secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
+      fs.chmodSync(path.join(secret.dir, 'geheim.md'), 0o000)
+      const loader = fileURLToPath(new URL('../../dist/content/load-articles.js', import.meta.url))
+      const script = `import(${JSON.stringify(loader)}).then(({ readArticleFile }) => {
+        const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
+        for (const file of ['geheim.md', 'offen.md']) {
+          try { console.log(file, readArticleFile(${JSON.stringify(secret.dir)}, file, options).article.title) }
+          catch (error) { console.log(error.message) }
+        }
+      })`
+      const asRoot = process.getuid?.() === 0
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+      })
+      expect(run.stderr).toBe('')
+      expect(run.stdout).toBe('geheim.md: file: cannot be read (EACCES)\noffen.md Offen\n')
+    } finally {
+      secret.rm()
+    }
+  })
+})
