@@ -150,6 +150,8 @@ function buildArticle(
   const image = data.image === undefined ? undefined : readUrl(data.image, 'image', options.siteUrl, problems)
   const enclosure = data.enclosure === undefined ? undefined : readEnclosure(data.enclosure, options.siteUrl, problems, warnings)
 
+  const title = cleanText(data.title, 'title', warnings)
+  if (title === '') problems.push({ field: 'title', problem: 'is empty once characters XML cannot carry are removed' })
   if (problems.length > 0 || date === undefined || updated === undefined) return undefined
   if (updated < date) {
     warnings.push({ field: 'updated', problem: 'is earlier than date; feeds show it as written' })
@@ -158,13 +160,13 @@ function buildArticle(
     file,
     slug,
     id,
-    title: cleanText(data.title, 'title', warnings),
+    title,
     date,
     updated,
     categories,
     tags: cleanList(data.tags, 'tags', warnings),
     authors: cleanList(data.author, 'author', warnings),
-    summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary.trim(), 'summary', warnings),
+    summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary, 'summary', warnings),
     image,
     enclosure,
     draft: data.draft ?? false,
@@ -259,18 +261,24 @@ function readDuration(value: number | string | undefined): number | undefined {
   return value.split(':').reduce((total, part) => total * 60 + Number(part), 0)
 }
 
+/**
+ * Text for one line: without characters XML cannot carry, and with every run
+ * of whitespace (newlines from YAML block scalars, tabs) as one space. XML
+ * would turn a carriage return into a line feed anyway, and JSON would not:
+ * the formats would disagree.
+ */
 function cleanText(value: string, field: string, warnings: ArticleProblem[]): string {
   const clean = stripXmlForbidden(value)
   if (clean !== value) {
     warnings.push({ field, problem: `held ${value.length - clean.length} control or non-characters XML cannot carry; removed` })
   }
-  return clean
+  return clean.replace(/\s+/g, ' ').trim()
 }
 
 function cleanList(values: readonly string[] | undefined, field: string, warnings: ArticleProblem[]): string[] {
   const seen = new Set<string>()
   for (const value of values ?? []) {
-    const clean = cleanText(value.trim(), field, warnings).trim()
+    const clean = cleanText(value, field, warnings)
     if (clean !== '') seen.add(clean)
   }
   return [...seen]

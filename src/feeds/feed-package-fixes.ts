@@ -252,7 +252,7 @@ export function repairAtom(xml: string, document: FeedDocument): string {
         href: item.enclosure.url,
       })
     }
-    appendElement(entry, NS.atom, 'summary', { type: 'text' }, item.summary)
+    if (item.summary !== '') appendElement(entry, NS.atom, 'summary', { type: 'text' }, item.summary)
     for (const tag of item.tags) appendElement(entry, NS.atom, 'category', { term: tag })
     if (item.lang !== document.language) entry.setAttributeNS(NS.xml, 'xml:lang', item.lang)
   })

@@ -33,7 +33,7 @@ function jsonItem(item: FeedItem, feedLanguage: string): Record<string, unknown>
     id: item.id,
     url: item.url,
     title: item.title,
-    summary: item.summary,
+    ...(item.summary !== '' ? { summary: item.summary } : {}),
     content_html: item.contentHtml,
     ...(item.image ? { image: item.image.url } : {}),
     date_published: toRfc3339(item.published),

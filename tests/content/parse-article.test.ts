@@ -142,7 +142,7 @@ lang: de
       'a.md',
       options,
     )
-    expect(article.title).toBe('Zinswende ')
+    expect(article.title).toBe('Zinswende')
     expect(article.summary).toBe('ab')
     expect(article.tags).toEqual(['EZB'])
     expect(warnings).toEqual([
@@ -150,6 +150,17 @@ lang: de
       { field: 'tags', problem: 'held 1 control or non-characters XML cannot carry; removed' },
       { field: 'summary', problem: 'held 1 control or non-characters XML cannot carry; removed' },
     ])
+  })
+
+  it('keeps titles, tags, authors and summaries on one line, whitespace collapsed', () => {
+    const { article } = parseArticle(
+      file('title: >\n  Eine lange\n  Überschrift\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\ntags: ["  KI\\tund  Chips "]\nsummary: "Erste Zeile.\\r\\nZweite Zeile."'),
+      'a.md',
+      options,
+    )
+    expect(article.title).toBe('Eine lange Überschrift')
+    expect(article.tags).toEqual(['KI und Chips'])
+    expect(article.summary).toBe('Erste Zeile. Zweite Zeile.')
   })
 
   it('maps unregistered media types to the registered one, with a warning', () => {

@@ -87,7 +87,7 @@ describe('bad article files', () => {
   it('publishes everything else, the BOM and CRLF file included, and nothing that is not *.md', () => {
     const titles = [
       "Böser Inhalt <script>alert('titel')</script> & Co",
-      'Steuerzeichen  und ]]> im Titel',
+      'Steuerzeichen und ]]> im Titel',
       'BOM und CRLF: Zölle',
       'Nur Vorspann',
       'Ein ordentlicher Artikel',

@@ -4,7 +4,7 @@
  * for JSON Feed 1.1 checked by ajv. Tests read every format back through
  * these, never through our own code.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Ajv2020 } from 'ajv/dist/2020.js'
@@ -82,6 +82,44 @@ export function readXmlFeed(body: string, contentType: string, url = ''): Parsed
   const [parsed] = readXmlFeeds([{ body, contentType, url }])
   if (!parsed) throw new Error('no result from feedparser')
   return parsed
+}
+
+/**
+ * A Python reader kept running, for property tests that read thousands of
+ * feeds: one line of JSON out, one line back, in order.
+ */
+export class FeedReaderProcess {
+  readonly #child = spawn(PYTHON, [SCRIPT, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  readonly #waiting: ((line: string) => void)[] = []
+  #buffer = ''
+  #stderr = ''
+
+  constructor() {
+    this.#child.stdout.setEncoding('utf8')
+    this.#child.stdout.on('data', (chunk: string) => {
+      this.#buffer += chunk
+      let newline: number
+      while ((newline = this.#buffer.indexOf('\n')) >= 0) {
+        const line = this.#buffer.slice(0, newline)
+        this.#buffer = this.#buffer.slice(newline + 1)
+        this.#waiting.shift()?.(line)
+      }
+    })
+    this.#child.stderr.on('data', (chunk: Buffer) => (this.#stderr += chunk.toString()))
+  }
+
+  read(documents: readonly XmlDocumentInput[]): Promise<ParsedFeed[]> {
+    return new Promise((resolve, reject) => {
+      if (this.#child.exitCode !== null) return reject(new Error(`feed reader exited: ${this.#stderr}`))
+      this.#waiting.push((line) => resolve(JSON.parse(line) as ParsedFeed[]))
+      this.#child.stdin.write(`${JSON.stringify(documents.map((d) => ({ url: '', ...d })))}\n`)
+    })
+  }
+
+  close(): void {
+    this.#child.stdin.end()
+    this.#child.kill()
+  }
 }
 
 const schema = JSON.parse(

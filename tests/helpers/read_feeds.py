@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reads feeds the way independent consumers do, for the tests.
 
-Input (stdin): a JSON list of {"body": str, "contentType": str, "url": str}.
+Input (stdin): a JSON list of {"body": str, "contentType": str, "url": str};
+with --serve, one such list per line, answered line by line.
 Output (stdout): a JSON list, one result per document:
   - wellFormed / xmlError: lxml's strict parse (what `xmllint --noout` checks)
   - bozo, version, feed, entries: what Python's feedparser makes of it
@@ -80,5 +81,11 @@ def read(doc):
 
 
 if __name__ == "__main__":
-    docs = json.load(sys.stdin)
-    json.dump([read(doc) for doc in docs], sys.stdout, ensure_ascii=False)
+    if "--serve" in sys.argv:
+        # One JSON list of documents per line in, one JSON list of results per line out.
+        for line in sys.stdin:
+            sys.stdout.write(json.dumps([read(doc) for doc in json.loads(line)], ensure_ascii=True) + "\n")
+            sys.stdout.flush()
+    else:
+        docs = json.load(sys.stdin)
+        json.dump([read(doc) for doc in docs], sys.stdout, ensure_ascii=False)
