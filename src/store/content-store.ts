@@ -188,6 +188,19 @@ export class ContentStore {
     return this.#applying
   }
 
+  /**
+   * Lists ARTICLES_DIR again and applies whatever the index does not know or
+   * no longer finds: files that came or went while nothing was watching.
+   */
+  async rescan(): Promise<void> {
+    const listing = await this.#source.list()
+    const onDisk = new Set(listing.files)
+    const changed = new Set<string>()
+    for (const file of onDisk) if (!this.#index.get(file) && !this.#refused.has(file)) changed.add(file)
+    for (const file of this.#index.files()) if (!onDisk.has(file)) changed.add(file)
+    if (changed.size > 0) await this.applyChanges(changed)
+  }
+
   /** The current site. Throws before the first load. */
   site(): Site {
     if (!this.#site) throw new Error('content not loaded yet')
@@ -431,7 +444,11 @@ export class ContentStore {
         this.#logger.info(`${this.#config.articlesDir} is back; reloading`)
         this.#watcher?.close()
         await this.load()
-        if (this.#watcher) await this.watch()
+        if (this.#watcher) {
+          await this.watch()
+          // What changed between the listing and the new watches is caught by a second look.
+          await this.rescan()
+        }
       })().catch((error: unknown) => this.#logger.warn(`reload failed: ${String(error)}`))
     }, MISSING_ROOT_POLL_MS)
     this.#rootPoll.unref?.()
