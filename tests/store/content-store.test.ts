@@ -116,6 +116,24 @@ describe('ContentStore', () => {
     }
   })
 
+  it('refuses files beyond MAX_ARTICLES with a log line, and keeps publishing the rest', async () => {
+    const limited = loadConfig({ SITE_URL: 'https://www.example.de/', MAX_ARTICLES: '2' })
+    const logged: string[] = []
+    const files = new Map([
+      ['a.md', article('A', '2025-01-01T10:00:00Z')],
+      ['b.md', article('B', '2025-02-01T10:00:00Z')],
+      ['c.md', article('C', '2025-03-01T10:00:00Z')],
+    ])
+    const store = new ContentStore({ config: limited, source: memorySource(files, limited), logger: { info: () => {}, warn: (l) => logged.push(l) } })
+    await store.load()
+    expect(logged).toEqual(['skipped c.md: file: is beyond MAX_ARTICLES (2); not loaded'])
+    expect(titlesOf(store)).toEqual(['B', 'A'])
+    files.set('d.md', article('D', '2025-04-01T10:00:00Z'))
+    await store.applyChanges(['d.md'])
+    expect(logged[1]).toBe('skipped d.md: file: is beyond MAX_ARTICLES (2); not loaded')
+    store.close()
+  })
+
   it('renders an article page on request and keeps it until the site changes', async () => {
     const { store } = storeWith({ 'a.md': article('Zölle & Märkte', '2025-01-01T10:00:00Z', { author: 'Silke Mayr' }) })
     await store.load()
