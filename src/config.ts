@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
 import type { CachePolicy } from './http/cache-control.js'
+import { DEFAULT_SITE_SETTINGS, type SiteSettings } from './site-settings.js'
 
 /** The section whose feeds this service publishes (CONTRACT.md: the economy desk). */
 export interface Section {
@@ -39,6 +40,10 @@ export interface Config {
   readonly headersTimeoutMs: number
   /** Milliseconds for a whole request, and for a socket to stay silent. */
   readonly requestTimeoutMs: number
+  /** The site settings file (channel images, podcast, authors), and whether it was named explicitly. */
+  readonly settingsFile: { readonly path: string; readonly required: boolean }
+  /** Its contents; the defaults until withSiteSettings() has read it. */
+  readonly settings: SiteSettings
   readonly section: Section
 }
 
@@ -66,6 +71,7 @@ const VARIABLES = [
   'MAX_ARTICLES',
   'HEADERS_TIMEOUT',
   'REQUEST_TIMEOUT',
+  'SITE_CONFIG',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -129,6 +135,8 @@ export function loadConfig(
     maxArticles: readInteger('MAX_ARTICLES', get('MAX_ARTICLES'), 200_000, 1, 10_000_000),
     headersTimeoutMs: readInteger('HEADERS_TIMEOUT', get('HEADERS_TIMEOUT'), 10, 1, 3600) * 1000,
     requestTimeoutMs: readInteger('REQUEST_TIMEOUT', get('REQUEST_TIMEOUT'), 30, 1, 3600) * 1000,
+    settingsFile: Object.freeze({ path: path.resolve(cwd, get('SITE_CONFIG') ?? 'site.yaml'), required: get('SITE_CONFIG') !== undefined }),
+    settings: DEFAULT_SITE_SETTINGS,
     section: Object.freeze({
       slug: 'wirtschaft',
       title: 'Wirtschaft',

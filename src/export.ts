@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadConfig } from './config.js'
+import { withSiteSettings } from './site-settings.js'
 import { ConfigError } from './errors/config-error.js'
 import { FEED_FORMATS } from './feeds/feed-model.js'
 import { archivePaths } from './site/paths.js'
@@ -62,7 +63,7 @@ function splitOut(argv: readonly string[]): { out: string | undefined; rest: str
 async function main(): Promise<void> {
   const { out, rest } = splitOut(process.argv.slice(2))
   if (!out) throw new ConfigError('--out', 'is required: the folder to write the site into')
-  const config = loadConfig(process.env, rest)
+  const config = withSiteSettings(loadConfig(process.env, rest))
   const store = new ContentStore({ config })
   await store.load()
   store.close()

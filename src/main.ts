@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { loadConfig } from './config.js'
+import { withSiteSettings } from './site-settings.js'
 import { ConfigError } from './errors/config-error.js'
 import { createApp } from './http/app.js'
 import { ContentStore } from './store/content-store.js'
@@ -11,7 +12,7 @@ import { WebSubPublisher } from './websub/publisher.js'
  * opens a socket and handles signals.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, process.argv.slice(2))
+  const config = withSiteSettings(loadConfig(process.env, process.argv.slice(2)))
   const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
   const store = new ContentStore({ config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined

@@ -34,7 +34,13 @@ export interface Article {
   readonly summary: string | undefined
   /** Absolute URL of the lead image. */
   readonly image: string | undefined
+  /** Its text alternative; empty when the image is decorative. */
+  readonly imageAlt: string
   readonly enclosure: Enclosure | undefined
+  /** Podcast episode number (itunes:episode). */
+  readonly episode: number | undefined
+  /** Whether the episode needs a parental advisory (itunes:explicit); undefined: the show's setting. */
+  readonly explicit: boolean | undefined
   readonly draft: boolean
   /** Language tag (RFC 5646). */
   readonly lang: string

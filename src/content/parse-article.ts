@@ -26,8 +26,8 @@ export interface ParsedArticle {
 }
 
 const KNOWN_FIELDS = new Set([
-  'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image',
-  'enclosure', 'slug', 'id', 'draft', 'lang',
+  'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt',
+  'enclosure', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang',
 ])
 
 /** Text fields accept YAML numbers too (`title: 1929`), as the text they were typed as. */
@@ -50,6 +50,9 @@ const frontMatterSchema = z.object(
     author: textList.optional(),
     summary: text.optional(),
     image: z.string({ error: 'must be a URL or a site path such as /media/bild.jpg' }).optional(),
+    image_alt: text.optional(),
+    episode: z.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be 1 or more').optional(),
+    explicit: z.boolean({ error: 'must be true or false' }).optional(),
     enclosure: z
       .object(
         {
@@ -168,7 +171,10 @@ function buildArticle(
     authors: cleanList(data.author, 'author', warnings),
     summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary, 'summary', warnings),
     image,
+    imageAlt: data.image_alt === undefined ? '' : cleanText(data.image_alt, 'image_alt', warnings),
     enclosure,
+    episode: data.episode,
+    explicit: data.explicit,
     draft: data.draft ?? false,
     lang: data.lang ?? options.language,
     path: pagePath,
@@ -231,6 +237,12 @@ function readEnclosure(
 ): Enclosure | undefined {
   const url = readUrl(value.url, 'enclosure.url', siteUrl, problems)
   if (url === undefined) return undefined
+  if (/[^\x20-\x7e]/.test(value.url)) {
+    // Percent-encoding keeps the URL valid, but not every podcast app decodes it.
+    const name = value.url.split('/').pop() ?? ''
+    const ascii = `${slugify(name.replace(/\.[^.]*$/, ''))}${/\.[^.]*$/.exec(name)?.[0] ?? ''}`
+    warnings.push({ field: 'enclosure.url', problem: `has characters outside ASCII; some podcast apps refuse it: rename the file, e.g. to "${ascii}"` })
+  }
   let type: string | undefined
   if (value.type === undefined) {
     type = mediaTypeFor(new URL(url).pathname)
@@ -248,9 +260,6 @@ function readEnclosure(
       warnings.push({ field: 'enclosure.type', problem: `"${value.type}" is not a registered type; published as "${normal}"` })
     }
     type = normal
-  }
-  if (value.length === undefined) {
-    warnings.push({ field: 'enclosure.length', problem: 'is missing; podcast apps need the size in bytes' })
   }
   return { url, type, length: value.length, duration: readDuration(value.duration) }
 }

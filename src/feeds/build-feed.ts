@@ -1,7 +1,9 @@
-import type { Article } from '../content/article.js'
+import type { Article, Enclosure } from '../content/article.js'
+import type { MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
+import type { AuthorProfile } from '../site-settings.js'
 import { escapeHtml } from './feed-package-fixes.js'
-import type { FeedDocument, FeedItem, FeedLinks } from './feed-model.js'
+import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
 export interface RenderedBody {
@@ -20,17 +22,35 @@ export interface FeedDocumentOptions {
   readonly archive?: boolean
   readonly author: string
   readonly generator: string
+  readonly images?: FeedImages
+  readonly copyright?: string | undefined
 }
 
+/** What an item needs besides its article: the desk, the author registry, the media files. */
+export interface ItemContext {
+  /** Author of items whose article names none. */
+  readonly deskAuthor: string
+  readonly authors: ReadonlyMap<string, AuthorProfile>
+  /** Length and pixel size of files the site serves itself. */
+  readonly media: (url: string) => MediaInfo | undefined
+}
+
+const NO_IMAGES: FeedImages = { icon: undefined, favicon: undefined, rss: undefined }
+
 /** The format-neutral item for an article: what all three formats carry. */
-export function toFeedItem(article: Article, body: RenderedBody, deskAuthor: string): FeedItem {
-  const image = article.image === undefined ? undefined : { url: article.image, type: mediaTypeFor(new URL(article.image).pathname) }
+export function toFeedItem(article: Article, body: RenderedBody, context: ItemContext): FeedItem {
+  const image = article.image === undefined ? undefined : imageOf(article.image, article.imageAlt, context)
   // The lead image leads the content too: readers and mail tools that show
   // the first image of an item pick it up.
-  const lead = image ? `<figure><img src="${escapeHtml(image.url)}" alt=""></figure>` : ''
+  const lead = image
+    ? `<figure><img src="${escapeHtml(image.url)}" alt="${escapeHtml(image.alt)}"${
+        image.width && image.height ? ` width="${image.width}" height="${image.height}"` : ''
+      }></figure>`
+    : ''
   const summary = article.summary ?? body.excerpt
   // An article without a body still gives readers something to show: its summary.
   const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
+  const names = article.authors.length > 0 ? article.authors : [context.deskAuthor]
   return {
     id: article.id,
     url: article.url,
@@ -39,12 +59,39 @@ export function toFeedItem(article: Article, body: RenderedBody, deskAuthor: str
     contentHtml: lead + html,
     published: article.date,
     updated: article.updated,
-    authors: article.authors.length > 0 ? article.authors : [deskAuthor],
+    authors: names.map((name) => authorOf(name, context.authors)),
     tags: article.tags,
     image,
-    enclosure: article.enclosure,
+    enclosure: enclosureOf(article.enclosure, image, context),
     lang: article.lang,
+    episode: article.episode,
+    explicit: article.explicit,
   }
+}
+
+function imageOf(url: string, alt: string, context: ItemContext): FeedImage {
+  const info = context.media(url)
+  return { url, type: mediaTypeFor(new URL(url).pathname), alt, length: info?.length, width: info?.width, height: info?.height }
+}
+
+/**
+ * The article's audio or video, with the file's true size when the site
+ * serves it; else the image, when its size is known (RSS needs a length).
+ */
+function enclosureOf(enclosure: Enclosure | undefined, image: FeedImage | undefined, context: ItemContext): Enclosure | undefined {
+  if (enclosure) {
+    const measured = context.media(enclosure.url)?.length
+    return measured === undefined ? enclosure : { ...enclosure, length: measured }
+  }
+  if (image?.length !== undefined && image.type !== undefined) {
+    return { url: image.url, type: image.type, length: image.length, duration: undefined }
+  }
+  return undefined
+}
+
+function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): FeedAuthor {
+  const profile = registry.get(name)
+  return { name, url: profile?.url, email: profile?.email, avatar: profile?.avatar }
 }
 
 /**
@@ -54,5 +101,12 @@ export function toFeedItem(article: Article, body: RenderedBody, deskAuthor: str
  */
 export function buildFeedDocument(options: FeedDocumentOptions, items: readonly FeedItem[]): FeedDocument {
   const updated = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), 0)
-  return { ...options, archive: options.archive ?? false, updated: new Date(updated), items }
+  return {
+    ...options,
+    archive: options.archive ?? false,
+    images: options.images ?? NO_IMAGES,
+    copyright: options.copyright,
+    updated: new Date(updated),
+    items,
+  }
 }

@@ -10,6 +10,20 @@ export interface FeedImage {
   /** Absolute URL. */
   readonly url: string
   readonly type: string | undefined
+  /** Text alternative; empty for a decorative image. */
+  readonly alt: string
+  /** Known for images under MEDIA_DIR. */
+  readonly length: number | undefined
+  readonly width: number | undefined
+  readonly height: number | undefined
+}
+
+/** An author as the formats can name them: Atom and JSON Feed carry more than a name. */
+export interface FeedAuthor {
+  readonly name: string
+  readonly url: string | undefined
+  readonly email: string | undefined
+  readonly avatar: string | undefined
 }
 
 /** One item as every format carries it; the renderers only change its spelling. */
@@ -25,11 +39,29 @@ export interface FeedItem {
   readonly published: Date
   readonly updated: Date
   /** Never empty: the article's authors, else the desk. */
-  readonly authors: readonly string[]
+  readonly authors: readonly FeedAuthor[]
   readonly tags: readonly string[]
   readonly image: FeedImage | undefined
+  /**
+   * The item's one enclosure, the same in every format: its audio or video,
+   * else its image when the image's size is known. RSS carries one per item
+   * (the W3C validator warns about more), so the formats can only agree on one.
+   */
   readonly enclosure: Enclosure | undefined
   readonly lang: string
+  /** Podcast episode number. */
+  readonly episode: number | undefined
+  readonly explicit: boolean | undefined
+}
+
+/** Channel images, absolute URLs. */
+export interface FeedImages {
+  /** Square, 512 px or more: JSON Feed icon, Atom logo. */
+  readonly icon: string | undefined
+  /** Small square: JSON Feed favicon, Atom icon. */
+  readonly favicon: string | undefined
+  /** RSS <image>, at most 144 × 400 px. */
+  readonly rss: { readonly url: string; readonly width: number; readonly height: number } | undefined
 }
 
 /** Where a document links to, beyond its items. */
@@ -64,5 +96,7 @@ export interface FeedDocument {
   /** Feed-level author: the desk. */
   readonly author: string
   readonly generator: string
+  readonly images: FeedImages
+  readonly copyright: string | undefined
   readonly items: readonly FeedItem[]
 }

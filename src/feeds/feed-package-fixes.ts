@@ -14,7 +14,7 @@
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom'
 import { neutraliseCdataEnd } from '../content/render-markdown.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
-import type { FeedDocument, FeedItem } from './feed-model.js'
+import type { FeedDocument, FeedImage, FeedItem } from './feed-model.js'
 
 export const NS = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -90,7 +90,7 @@ export function hexEncodePlainText(xml: string, elements: readonly string[]): st
   )
 }
 
-const RSS_PLAIN_TEXT = ['title', 'description', 'category', 'dc:creator']
+export const RSS_PLAIN_TEXT = ['title', 'description', 'category', 'dc:creator']
 const ATOM_PLAIN_TEXT = ['title', 'subtitle', 'summary', 'name', 'rights']
 
 /** Child elements of `parent` with the given (prefixed) name, in document order. */
@@ -204,12 +204,23 @@ export function repairRss(xml: string, document: FeedDocument): string {
     if (!item) return
     const title = childElements(element, 'title')[0]
     if (title) setText(title, item.title)
-    for (const author of item.authors) appendElement(element, NS.dc, 'dc:creator', {}, author)
-    if (item.image) {
-      appendElement(element, NS.media, 'media:content', { url: item.image.url, type: item.image.type, medium: 'image' })
-    }
+    for (const author of item.authors) appendElement(element, NS.dc, 'dc:creator', {}, author.name)
+    if (item.image) appendImage(element, item.image)
   })
+  // RSS 2.0 <image>: the package writes url, title and link; width and height are ours.
+  const image = childElements(channel, 'image')[0]
+  if (image && document.images.rss) {
+    appendElement(image, null, 'width', {}, String(document.images.rss.width))
+    appendElement(image, null, 'height', {}, String(document.images.rss.height))
+  }
   return hexEncodePlainText(serializeXml(doc), RSS_PLAIN_TEXT)
+}
+
+/** The item's image as Media RSS: the full picture, and the same as its thumbnail. */
+function appendImage(item: Element, image: FeedImage): void {
+  const size = { width: image.width, height: image.height }
+  appendElement(item, NS.media, 'media:content', { url: image.url, type: image.type, medium: 'image', ...size })
+  appendElement(item, NS.media, 'media:thumbnail', { url: image.url, ...size })
 }
 
 /**
@@ -251,6 +262,11 @@ export function repairAtom(xml: string, document: FeedDocument): string {
         length: item.enclosure.length,
         href: item.enclosure.url,
       })
+    }
+    // An image that is not the entry's enclosure (the audio is) still reaches readers as Media RSS.
+    if (item.image && item.enclosure?.url !== item.image.url) {
+      declareNamespaces(doc, ['media'])
+      appendElement(entry, NS.media, 'media:thumbnail', { url: item.image.url, width: item.image.width, height: item.image.height })
     }
     if (item.summary !== '') appendElement(entry, NS.atom, 'summary', { type: 'text' }, item.summary)
     for (const tag of item.tags) appendElement(entry, NS.atom, 'category', { term: tag })

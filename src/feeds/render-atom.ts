@@ -18,6 +18,9 @@ export function renderAtom(document: FeedDocument): string {
     updated: document.updated, // #15: never "now"
     generator: packageText(document.generator),
     author: { name: packageText(document.author) }, // #9: entries without authors inherit it
+    ...(document.images.icon ? { image: document.images.icon } : {}), // <logo>
+    ...(document.images.favicon ? { favicon: document.images.favicon } : {}), // <icon>
+    ...(document.copyright ? { copyright: packageText(document.copyright) } : {}),
   })
   for (const item of document.items) {
     feed.addItem({
@@ -27,7 +30,11 @@ export function renderAtom(document: FeedDocument): string {
       date: item.updated,
       published: item.published,
       content: packageHtml(item.contentHtml),
-      author: item.authors.map((name) => ({ name: packageText(name) })),
+      author: item.authors.map((author) => ({
+        name: packageText(author.name),
+        ...(author.email ? { email: packageText(author.email) } : {}),
+        ...(author.url ? { link: author.url } : {}),
+      })),
     })
   }
   return repairAtom(feed.atom1(), document)

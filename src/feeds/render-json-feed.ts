@@ -19,6 +19,8 @@ export function renderJsonFeed(document: FeedDocument): string {
     feed_url: document.links.current?.json ?? document.links.self.json,
     ...(document.links.prevArchive ? { next_url: document.links.prevArchive.json } : {}),
     description: document.description,
+    ...(document.images.icon ? { icon: document.images.icon } : {}),
+    ...(document.images.favicon ? { favicon: document.images.favicon } : {}),
     language: document.language,
     authors: [{ name: document.author }],
     ...(document.links.hub ? { hubs: [{ type: 'WebSub', url: document.links.hub }] } : {}),
@@ -38,7 +40,11 @@ function jsonItem(item: FeedItem, feedLanguage: string): Record<string, unknown>
     ...(item.image ? { image: item.image.url } : {}),
     date_published: toRfc3339(item.published),
     date_modified: toRfc3339(item.updated),
-    authors: item.authors.map((name) => ({ name })),
+    authors: item.authors.map((author) => ({
+      name: author.name,
+      ...(author.url ? { url: author.url } : {}),
+      ...(author.avatar ? { avatar: author.avatar } : {}),
+    })),
     ...(item.tags.length > 0 ? { tags: item.tags } : {}),
     ...(item.lang !== feedLanguage ? { language: item.lang } : {}),
     ...(item.enclosure

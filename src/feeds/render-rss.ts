@@ -19,6 +19,8 @@ export function renderRss(document: FeedDocument): string {
     language: document.language,
     updated: document.updated, // #15: never "now"
     generator: packageText(document.generator),
+    ...(document.images.rss ? { image: document.images.rss.url } : {}),
+    ...(document.copyright ? { copyright: packageText(document.copyright) } : {}),
   })
   for (const item of document.items) {
     feed.addItem({

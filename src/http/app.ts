@@ -3,7 +3,8 @@ import type { Config } from '../config.js'
 import { MAX_FEED_LIMIT } from '../config.js'
 import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
-import { absoluteUrls, archivePaths, feedPaths, HEALTH_PATH, parseArchivePath } from '../site/paths.js'
+import { absoluteUrls, archivePaths, feedPaths, HEALTH_PATH, parseArchivePath, podcastPath } from '../site/paths.js'
+import { siteUrlFor } from '../text/urls.js'
 import type { ContentStore } from '../store/content-store.js'
 import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
@@ -42,6 +43,8 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
   // Worked out once: which path is which feed, and each feed's own URL.
   const feedUrls = absoluteUrls(config.siteUrl, feedPaths(section))
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
+  const selfByPath = new Map<string, string>(FEED_FORMATS.map((format) => [feedPaths(section)[format], feedUrls[format]]))
+  selfByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
 
   const redirect = (c: Context, location: string): Response => {
     c.header('Cache-Control', `public, max-age=${config.cache.archiveMaxAge}`)
@@ -86,7 +89,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       if (filtered) return filtered
     }
     const ready = store.resource(path)
-    if (ready) return send(c, ready, { self: format ? feedUrls[format] : undefined })
+    if (ready) return send(c, ready, { self: selfByPath.get(path) })
     return serveLazy(c, path)
   }
 

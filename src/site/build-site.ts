@@ -1,11 +1,13 @@
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
+import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
-import { buildFeedDocument, toFeedItem, type RenderedBody } from '../feeds/build-feed.js'
+import { buildFeedDocument, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
+import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
 import { renderRss } from '../feeds/render-rss.js'
 import { siteUrlFor } from '../text/urls.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
@@ -19,13 +21,14 @@ import {
   FEED_XSL_PATH,
   feedPaths,
   OPML_PATH,
+  podcastPath,
   STYLESHEET_PATH,
 } from './paths.js'
 import { createResource, type CacheClass, type Resource } from './resource.js'
 
 export type SiteConfig = Pick<
   Config,
-  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub'
+  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings'
 >
 
 export const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
@@ -40,6 +43,12 @@ export interface PublishedArticles {
   nextPublication(now: Date): Date | undefined
 }
 
+/** Rendered bodies and media facts, from the store: what documents need besides articles. */
+export interface ItemSource {
+  bodyOf(article: Article): RenderedBody
+  media(url: string): MediaInfo | undefined
+}
+
 /** What is public at one instant, and which bodies rendering it needs. */
 export interface SitePlan {
   readonly now: Date
@@ -49,6 +58,8 @@ export interface SitePlan {
   readonly section: readonly Article[]
   /** The newest of them: the current feeds and the index page. */
   readonly window: readonly Article[]
+  /** The section's podcast episodes (articles with audio), newest first; empty without a podcast. */
+  readonly episodes: readonly Article[]
   /** RFC 5005 archive pages behind the current feeds. */
   readonly archivePages: number
   /** When the next scheduled article goes live. */
@@ -63,6 +74,9 @@ export interface Site {
   readonly context: PageContext
 }
 
+/** Whether an article is a podcast episode: it carries audio. */
+export const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
+
 /** Decides what is public at `now`. */
 export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig): SitePlan {
   const section = articles.publishedSection(now)
@@ -71,12 +85,14 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     published: articles.publishedCount(now),
     section,
     window: section.slice(0, config.feedLimit),
+    episodes: config.settings.podcast ? section.filter(isEpisode) : [],
     archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
     nextPublication: articles.nextPublication(now),
   }
 }
 
 export function pageContext(config: SiteConfig): PageContext {
+  const { podcast, images } = config.settings
   return {
     siteName: config.siteName,
     siteUrl: config.siteUrl,
@@ -84,6 +100,8 @@ export function pageContext(config: SiteConfig): PageContext {
     language: config.language,
     timeZone: config.timeZone,
     feeds: absoluteUrls(config.siteUrl, feedPaths(config.section.slug)),
+    podcast: podcast ? { title: podcast.title, url: siteUrlFor(config.siteUrl, podcastPath(config.section.slug)) } : undefined,
+    favicon: images.favicon,
   }
 }
 
@@ -101,14 +119,13 @@ function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'style
   }
 }
 
-function sectionDocument(
-  config: SiteConfig,
-  articles: readonly Article[],
-  bodyOf: (article: Article) => RenderedBody,
-  links: FeedLinks,
-  archive = false,
-): FeedDocument {
+function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
+  return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url) }
+}
+
+function sectionDocument(config: SiteConfig, articles: readonly Article[], source: ItemSource, links: FeedLinks, archive = false): FeedDocument {
   const { section } = config
+  const context = itemContext(config, source)
   return buildFeedDocument(
     {
       title: `${section.title} – ${config.siteName}`,
@@ -119,18 +136,19 @@ function sectionDocument(
       archive,
       author: section.author,
       generator: GENERATOR,
+      images: config.settings.images,
     },
-    articles.map((article) => toFeedItem(article, bodyOf(article), section.author)),
+    articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
   )
 }
 
 /** The subscription documents: the newest articles, linked to the newest archive page. */
-export function currentFeedDocument(plan: SitePlan, bodyOf: (article: Article) => RenderedBody, config: SiteConfig): FeedDocument {
+export function currentFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): FeedDocument {
   const slug = config.section.slug
   return sectionDocument(
     config,
     plan.window,
-    bodyOf,
+    source,
     documentLinks(config, {
       self: absoluteUrls(config.siteUrl, feedPaths(slug)),
       prevArchive: plan.archivePages > 0 ? absoluteUrls(config.siteUrl, archivePaths(slug, plan.archivePages)) : undefined,
@@ -139,18 +157,13 @@ export function currentFeedDocument(plan: SitePlan, bodyOf: (article: Article) =
 }
 
 /** One archive document (RFC 5005 §4), linked to its neighbours and to the subscription document. */
-export function archiveFeedDocument(
-  plan: SitePlan,
-  page: ArchivePage<Article>,
-  bodyOf: (article: Article) => RenderedBody,
-  config: SiteConfig,
-): FeedDocument {
+export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, source: ItemSource, config: SiteConfig): FeedDocument {
   const slug = config.section.slug
   const at = (n: number): FormatUrls => absoluteUrls(config.siteUrl, archivePaths(slug, n))
   return sectionDocument(
     config,
     page.items,
-    bodyOf,
+    source,
     documentLinks(config, {
       self: at(page.number),
       current: absoluteUrls(config.siteUrl, feedPaths(slug)),
@@ -162,18 +175,35 @@ export function archiveFeedDocument(
 }
 
 /** A filtered view of the subscription documents, with its own self link. */
-export function filteredFeedDocument(
-  articles: readonly Article[],
-  filter: FeedFilter,
-  bodyOf: (article: Article) => RenderedBody,
-  config: SiteConfig,
-): FeedDocument {
+export function filteredFeedDocument(articles: readonly Article[], filter: FeedFilter, source: ItemSource, config: SiteConfig): FeedDocument {
   return sectionDocument(
     config,
     articles,
-    bodyOf,
+    source,
     documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
   )
+}
+
+/** The podcast feed: every episode, with the show's channel settings. Undefined without a podcast. */
+export function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): PodcastDocument | undefined {
+  const podcast = config.settings.podcast
+  if (!podcast) return undefined
+  const url = siteUrlFor(config.siteUrl, podcastPath(config.section.slug))
+  const document = buildFeedDocument(
+    {
+      title: podcast.title,
+      description: podcast.description,
+      language: config.language,
+      homeUrl: config.siteUrl,
+      links: documentLinks(config, { self: { rss: url, atom: url, json: url } }),
+      author: podcast.author,
+      generator: GENERATOR,
+      images: config.settings.images,
+      copyright: podcast.copyright,
+    },
+    plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source))),
+  )
+  return { ...document, podcast }
 }
 
 const RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {
@@ -184,7 +214,11 @@ const RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>
 
 /** One feed document in one format, encoded and compressed. */
 export function renderFeedResource(document: FeedDocument, format: FeedFormat, cache: CacheClass): Promise<Resource> {
-  return createResource(RENDERERS[format](document), {
+  return feedResource(RENDERERS[format](document), format, document, cache)
+}
+
+function feedResource(text: string, format: FeedFormat, document: FeedDocument, cache: CacheClass): Promise<Resource> {
+  return createResource(text, {
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
     // An empty feed has no content date; say nothing rather than something invented.
     lastModified: document.items.length > 0 ? document.updated : undefined,
@@ -196,29 +230,28 @@ export function renderFeedResource(document: FeedDocument, format: FeedFormat, c
 
 /**
  * Renders the documents that change with content, ahead of requests: the
- * section's three subscription feeds and the index page. `bodies` must hold
- * every article of `plan.window`.
+ * section's three subscription feeds, the podcast feed and the index page.
+ * `source` must have the bodies of `plan.window` and `plan.episodes`.
  */
-export async function buildSite(plan: SitePlan, bodies: ReadonlyMap<Article, RenderedBody>, config: SiteConfig): Promise<Site> {
+export async function buildSite(plan: SitePlan, source: ItemSource, config: SiteConfig): Promise<Site> {
   const context = pageContext(config)
-  const bodyOf = (article: Article): RenderedBody => {
-    const body = bodies.get(article)
-    if (!body) throw new Error(`no rendered body for ${article.file}`)
-    return body
-  }
-  const document = currentFeedDocument(plan, bodyOf, config)
+  const document = currentFeedDocument(plan, source, config)
+  const podcast = podcastFeedDocument(plan, source, config)
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
   const entries = await Promise.all([
     ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live')] as const),
+    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(renderPodcast(podcast), 'rss', podcast, 'live')] as const)()] : []),
     (async () => {
-      const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, bodyOf(article)) }))
+      const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined
       return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified })] as const
     })(),
   ])
   return { plan, resources: new Map(entries), context }
 }
+
+export const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
 
 /**
  * The documents that depend on configuration only: the stylesheets and the
@@ -227,15 +260,15 @@ export async function buildSite(plan: SitePlan, bodies: ReadonlyMap<Article, Ren
 export async function buildAssets(config: SiteConfig): Promise<Map<string, Resource>> {
   const context = pageContext(config)
   const title = `${config.section.title} – ${config.siteName}`
-  const opml = renderOpml(
-    title,
-    FEED_FORMATS.map((format) => ({
+  const opml = renderOpml(title, [
+    ...FEED_FORMATS.map((format) => ({
       text: `${title} (${FORMAT_NAMES[format]})`,
       xmlUrl: context.feeds[format],
       htmlUrl: config.siteUrl,
       language: config.language,
     })),
-  )
+    ...(context.podcast ? [{ text: `${context.podcast.title} (Podcast)`, xmlUrl: context.podcast.url, htmlUrl: config.siteUrl, language: config.language }] : []),
+  ])
   const xsl = renderFeedXsl({ siteCss: siteUrlFor(config.siteUrl, STYLESHEET_PATH), siteName: config.siteName })
   return new Map(
     await Promise.all([
@@ -246,8 +279,6 @@ export async function buildAssets(config: SiteConfig): Promise<Map<string, Resou
     ]),
   )
 }
-
-export const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
 
 async function staticResource(path: string, text: string, contentType: string): Promise<readonly [string, Resource]> {
   return [path, await createResource(text, { contentType, cache: 'asset', brotliQuality: 11 })] as const

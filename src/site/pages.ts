@@ -16,6 +16,10 @@ export interface PageContext {
   readonly timeZone: string
   /** Absolute URLs of the section's feeds, for autodiscovery. */
   readonly feeds: FormatUrls
+  /** The podcast feed, when there is one: advertised on the index and on episode pages. */
+  readonly podcast: { readonly title: string; readonly url: string } | undefined
+  /** Absolute URL of the site's small icon. */
+  readonly favicon: string | undefined
 }
 
 /** One entry of the index page. */
@@ -34,14 +38,20 @@ function formatDate(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
 }
 
-function layout(context: PageContext, title: string, lang: string, main: Html): string {
+function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean): string {
   const page = html`<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${title}</title><link rel="stylesheet" href="${new URL(STYLESHEET_PATH.slice(1), context.siteUrl).href}"/>${FORMATS.map(
+<html lang="${lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${title}</title><link rel="stylesheet" href="${new URL(STYLESHEET_PATH.slice(1), context.siteUrl).href}"/>${
+    context.favicon ? html`<link rel="icon" href="${context.favicon}"/>` : ''
+  }${FORMATS.map(
     (format) =>
       html`<link rel="alternate" type="${FEED_MEDIA_TYPES[format]}" title="${context.sectionTitle} (${FEED_SHORT[format]})" href="${context.feeds[format]}"/>`,
-  )}</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FORMATS.map(
+  )}${
+    withPodcast && context.podcast
+      ? html`<link rel="alternate" type="application/rss+xml" title="${context.podcast.title} (Podcast)" href="${context.podcast.url}"/>`
+      : ''
+  }</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FORMATS.map(
     (format, index) => html`${index > 0 ? ' · ' : ''}<a href="${context.feeds[format]}" type="${FEED_MEDIA_TYPES[format]}">${FEED_LABELS[format]}</a>`,
-  )}</p></footer></body></html>`
+  )}${context.podcast ? html` · <a href="${context.podcast.url}" type="application/rss+xml">Podcast</a>` : ''}</p></footer></body></html>`
   return page.toString()
 }
 
@@ -61,18 +71,22 @@ export function renderIndexPage(context: PageContext, articles: readonly ListedA
       ({ article, summary }) =>
         html`<li${article.lang === context.language ? '' : raw(` lang="${article.lang}"`)}><h2><a href="${article.url}">${article.title}</a></h2>${byline(article, context.timeZone)}<p>${summary}</p></li>`,
     )}</ol>`,
+    true,
   )
 }
 
-/** One article's page: the item link of every feed. `bodyHtml` is already sanitised. */
-export function renderArticlePage(context: PageContext, article: Article, summary: string, bodyHtml: string): string {
+/**
+ * One article's page: the item link of every feed. `bodyHtml` is already
+ * sanitised. An episode's page also names the podcast feed.
+ */
+export function renderArticlePage(context: PageContext, article: Article, summary: string, bodyHtml: string, episode = false): string {
   const enclosure = article.enclosure
   return layout(
     context,
     `${article.title} – ${context.siteName}`,
     article.lang,
     html`<article><h1>${article.title}</h1>${byline(article, context.timeZone)}<p class="summary">${summary}</p>${
-      article.image ? html`<figure><img src="${article.image}" alt=""/></figure>` : ''
+      article.image ? html`<figure><img src="${article.image}" alt="${article.imageAlt}"/></figure>` : ''
     }${
       enclosure
         ? html`<p class="enclosure">${
@@ -82,6 +96,7 @@ export function renderArticlePage(context: PageContext, article: Article, summar
           }<br/><a href="${enclosure.url}" type="${enclosure.type}">Datei herunterladen</a></p>`
         : ''
     }<div class="body">${raw(bodyHtml)}</div>${article.tags.length > 0 ? html`<p class="tags">Themen: ${article.tags.join(', ')}</p>` : ''}</article>`,
+    episode,
   )
 }
 
@@ -92,6 +107,7 @@ export function renderNotFoundPage(context: PageContext): string {
     `Nicht gefunden – ${context.siteName}`,
     context.language,
     html`<h1>Seite nicht gefunden</h1><p>Diese Adresse gibt es hier nicht. Zur <a href="${context.siteUrl}">Übersicht</a>.</p>`,
+    false,
   )
 }
 

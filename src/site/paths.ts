@@ -34,6 +34,11 @@ export function feedPaths(section: string): FormatUrls {
   return filesUnder(`/${section}`)
 }
 
+/** `/wirtschaft/podcast.xml`: the section's podcast episodes, for podcast apps. */
+export function podcastPath(section: string): string {
+  return `/${section}/podcast.xml`
+}
+
 /** `/wirtschaft/archiv/3/feed.xml` and its siblings: archive page 3 (1 is the oldest). */
 export function archivePaths(section: string, page: number): FormatUrls {
   return filesUnder(`/${section}/archiv/${page}`)

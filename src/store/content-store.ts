@@ -5,7 +5,8 @@ import { listArticleFiles, mapLimit, readArticleFile, type FolderListing } from 
 import type { ParsedArticle } from '../content/parse-article.js'
 import { excerptOf, renderMarkdown } from '../content/render-markdown.js'
 import { FolderWatcher } from '../content/watch-folder.js'
-import { ArticleError } from '../errors/article-error.js'
+import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
+import { createMediaInfo, type MediaInfo } from '../content/media-info.js'
 import { archivePage } from '../feeds/archive.js'
 import type { RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
@@ -19,12 +20,13 @@ import {
   planSite,
   renderFeedResource,
   summaryOf,
+  type ItemSource,
   type Site,
 } from '../site/build-site.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { createResource, type Resource } from '../site/resource.js'
 import { ArticleIndex } from './article-index.js'
-import { LruCache } from './lru-cache.js'
+import { LruCache } from '../util/lru-cache.js'
 
 /** Where article files come from: the file system, or a fake in tests. */
 export interface ArticleSource {
@@ -100,6 +102,7 @@ export class ContentStore {
   readonly #bodies = new LruCache<string, RenderedBody>(2000)
   readonly #archives = new LruCache<string, CachedArchive>(600)
   readonly #listeners: ChangeListener[] = []
+  readonly #media: (url: string) => MediaInfo | undefined
   #assets: Map<string, Resource> | undefined
   #site: Site | undefined
   #views = new LruCache<string, Promise<Resource>>(1000)
@@ -121,6 +124,7 @@ export class ContentStore {
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#index = new ArticleIndex(options.config.section.slug)
+    this.#media = createMediaInfo(options.config.mediaDir, options.config.siteUrl)
   }
 
   /** Reads every article file and builds the site. */
@@ -265,7 +269,8 @@ export class ContentStore {
     if (!article || !isPublished(article, site.plan.now)) return undefined
     return this.#view(`page ${path}`, async () => {
       const body = await this.#body(article)
-      return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html), {
+      const episode = site.plan.episodes.includes(article)
+      return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html, episode), {
         contentType: 'text/html; charset=utf-8',
         lastModified: article.updated,
       })
@@ -282,9 +287,9 @@ export class ContentStore {
     // A page is re-rendered only when its articles, or its neighbours, changed.
     if (cached && cached.pages === plan.archivePages && sameArticles(cached.items, found.items)) return cached.resource
     const resource = (async () => {
-      const bodies = await this.#renderBodies(found.items)
+      const source = await this.#itemSource(found.items)
       return renderFeedResource(
-        archiveFeedDocument(plan, found, (article) => bodies.get(article) as RenderedBody, this.#config),
+        archiveFeedDocument(plan, found, source, this.#config),
         format,
         found.full ? 'archive' : 'live',
       )
@@ -299,9 +304,9 @@ export class ContentStore {
     const { plan } = this.site()
     return this.#view(`${format} ${filterQuery(filter)}`, async () => {
       const articles = applyFilter(plan.section, filter, this.#config.feedLimit)
-      const bodies = await this.#renderBodies(articles)
+      const source = await this.#itemSource(articles)
       return renderFeedResource(
-        filteredFeedDocument(articles, filter, (article) => bodies.get(article) as RenderedBody, this.#config),
+        filteredFeedDocument(articles, filter, source, this.#config),
         format,
         'live',
       )
@@ -337,12 +342,16 @@ export class ContentStore {
     const plan = planSite(this.#index, now, this.#config)
     const previous = this.#site
     let site: Site
-    if (previous && sameArticles(previous.plan.window, plan.window) && previous.plan.archivePages === plan.archivePages) {
-      // Nothing the current feeds or the index show has changed: keep their bytes.
+    if (
+      previous &&
+      sameArticles(previous.plan.window, plan.window) &&
+      sameArticles(previous.plan.episodes, plan.episodes) &&
+      previous.plan.archivePages === plan.archivePages
+    ) {
+      // Nothing the current feeds, the podcast or the index show has changed: keep their bytes.
       site = { ...previous, plan }
     } else {
-      const bodies = await this.#renderBodies(plan.window)
-      site = await buildSite(plan, bodies, this.#config)
+      site = await buildSite(plan, await this.#itemSource([...new Set([...plan.window, ...plan.episodes])]), this.#config)
     }
     this.#site = site
     this.#views = new LruCache(1000)
@@ -416,7 +425,23 @@ export class ContentStore {
   }
 
   #logWarnings(file: string, parsed: ParsedArticle): void {
-    for (const warning of parsed.warnings) this.#logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
+    for (const warning of [...parsed.warnings, ...this.#enclosureWarnings(parsed)]) {
+      this.#logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
+    }
+  }
+
+  /** Podcast apps need an enclosure's true size: measured for files the site serves, else from the front matter. */
+  #enclosureWarnings({ article }: ParsedArticle): ArticleProblem[] {
+    const enclosure = article.enclosure
+    if (!enclosure) return []
+    const measured = this.#media(enclosure.url)?.length
+    if (measured === undefined) {
+      return enclosure.length === undefined ? [{ field: 'enclosure.length', problem: 'is missing, and the file is not under MEDIA_DIR to measure; podcast apps need the size in bytes' }] : []
+    }
+    if (enclosure.length !== undefined && enclosure.length !== measured) {
+      return [{ field: 'enclosure.length', problem: `says ${enclosure.length} bytes, the file has ${measured}; the file's size is published` }]
+    }
+    return []
   }
 
   #refuse(error: ArticleError): Set<string> {
@@ -465,12 +490,20 @@ export class ContentStore {
     return resource
   }
 
-  async #renderBodies(articles: readonly Article[]): Promise<Map<Article, RenderedBody>> {
+  /** Bodies of the given articles, rendered (or from the cache), with the media lookup: what documents need. */
+  async #itemSource(articles: readonly Article[]): Promise<ItemSource> {
     const bodies = new Map<Article, RenderedBody>()
     await mapLimit(articles, async (article) => {
       bodies.set(article, await this.#body(article))
     })
-    return bodies
+    return {
+      bodyOf: (article) => {
+        const body = bodies.get(article)
+        if (!body) throw new Error(`no rendered body for ${article.file}`)
+        return body
+      },
+      media: this.#media,
+    }
   }
 
   async #body(article: Article): Promise<RenderedBody> {

@@ -29,11 +29,14 @@ tags: [KI, Nvidia, Börse]
 author: Silke Mayr
 summary: "Ein Satz, der den Artikel zusammenfasst."
 image: /media/deepseek.jpg
+image_alt: Das Logo von DeepSeek auf einem Bildschirm
 enclosure:
   url: /media/deepseek-podcast.mp3
   type: audio/mpeg
   length: 1234567
   duration: 1805
+episode: 7
+explicit: false
 slug: deepseek-weckruf
 id: tag:example.de,2025:deepseek-weckruf
 lang: de
@@ -55,7 +58,10 @@ lang: de
       authors: ['Silke Mayr'],
       summary: 'Ein Satz, der den Artikel zusammenfasst.',
       image: 'https://www.example.de/media/deepseek.jpg',
+      imageAlt: 'Das Logo von DeepSeek auf einem Bildschirm',
       enclosure: { url: 'https://www.example.de/media/deepseek-podcast.mp3', type: 'audio/mpeg', length: 1234567, duration: 1805 },
+      episode: 7,
+      explicit: false,
       draft: false,
       lang: 'de',
       path: '/wirtschaft/deepseek-weckruf.html',
@@ -173,11 +179,13 @@ lang: de
     expect(warnings).toEqual([{ field: 'enclosure.type', problem: '"audio/mp3" is not a registered type; published as "audio/mpeg"' }])
   })
 
-  it('warns about fields it does not know and an enclosure without a length', () => {
-    const { warnings } = parseArticle(file(`${minimal}\nautor: X\nenclosure: {url: /media/a.m4a}`), 'a.md', options)
+  it('warns about fields it does not know, and about enclosure names outside ASCII', () => {
+    const { article, warnings } = parseArticle(file(`${minimal}\nautor: X\nenclosure: {url: /media/Zölle Folge.m4a}`), 'a.md', options)
+    expect(article.enclosure?.url).toBe('https://www.example.de/media/Z%C3%B6lle%20Folge.m4a')
+    expect(article.enclosure?.type).toBe('audio/x-m4a')
     expect(warnings).toEqual([
       { field: 'autor', problem: 'is not a known field and is ignored' },
-      { field: 'enclosure.length', problem: 'is missing; podcast apps need the size in bytes' },
+      { field: 'enclosure.url', problem: 'has characters outside ASCII; some podcast apps refuse it: rename the file, e.g. to "zoelle-folge.m4a"' },
     ])
   })
 })
@@ -207,6 +215,9 @@ describe('parseArticle: a file that is refused names the file, the field and the
     [`${minimal}\nenclosure: {url: /media/a.unbekannt}`, 'x.md: enclosure.type: is required: the file name does not tell the media type'],
     [`${minimal}\nenclosure: {url: /media/a.mp3, title: Folge 1}`, 'x.md: enclosure: has unknown fields "title" (known: url, type, length, duration)'],
     [`${minimal}\nlang: deutsch`, 'x.md: lang: must be a language tag such as "de" or "de-AT"'],
+    [`${minimal}\nepisode: 0`, 'x.md: episode: must be 1 or more'],
+    [`${minimal}\nepisode: 1.5`, 'x.md: episode: must be a whole number'],
+    [`${minimal}\nexplicit: nein`, 'x.md: explicit: must be true or false'],
   ])('%j → %s', (frontMatter, message) => {
     const error = refusal(file(frontMatter), 'x.md')
     expect(error.message).toBe(message)

@@ -12,7 +12,7 @@ import { renderAtom } from '../../src/feeds/render-atom.js'
 import { renderJsonFeed } from '../../src/feeds/render-json-feed.js'
 import { renderRss } from '../../src/feeds/render-rss.js'
 import { jsonFeedSchemaErrors, readXmlFeed, readXmlFeeds, type ParsedFeed } from '../helpers/consumers.js'
-import { makeDocument, makeItem, SITE } from '../helpers/feed-fixtures.js'
+import { author, image, makeDocument, makeItem, SITE } from '../helpers/feed-fixtures.js'
 
 const RSS = 'application/rss+xml'
 const ATOM = 'application/atom+xml'
@@ -129,7 +129,7 @@ describe('feed 6.0.0 defects, and the way around each', () => {
     const naive = new Feed({ title: 'AT&amp;T', id: SITE, link: SITE, updated: new Date(0) })
     expect(readXmlFeed(naive.rss2(), RSS).feed.title).toBe('AT&T')
 
-    const document = makeDocument([makeItem({ tags: ['AT&amp;T'], authors: ['Q&amp;A'] })], { title: 'Wirtschaft &amp; Co' })
+    const document = makeDocument([makeItem({ tags: ['AT&amp;T'], authors: [author('Q&amp;A')] })], { title: 'Wirtschaft &amp; Co' })
     const { rss, atom } = both(document)
     expect(rss.feed.title).toBe('Wirtschaft &amp; Co')
     expect(atom.feed.title).toBe('Wirtschaft &amp; Co')
@@ -142,7 +142,7 @@ describe('feed 6.0.0 defects, and the way around each', () => {
     // RSS 2.0: <author> is "the email address of the author"; a bare name is a W3C validator error.
     expect(naive).toContain('<author>Silke Mayr</author>')
 
-    const xml = renderRss(single({ authors: ['Silke Mayr', 'Jonas Albrecht'], contentHtml: '' }))
+    const xml = renderRss(single({ authors: [author('Silke Mayr'), author('Jonas Albrecht')], contentHtml: '' }))
     expect(xml).not.toContain('<author>')
     expect(xml).toContain('xmlns:dc="http://purl.org/dc/elements/1.1/"')
     expect(only(readXmlFeed(xml, RSS)).authors).toEqual(['Silke Mayr', 'Jonas Albrecht'])
@@ -188,7 +188,7 @@ describe('feed 6.0.0 defects, and the way around each', () => {
     expect(naive.entries[0]?.enclosures[0]?.href).toBe(`${SITE}media/a.mp3`)
 
     const document = single({
-      image: { url: `${SITE}media/a.jpg`, type: 'image/jpeg' },
+      image: image(`${SITE}media/a.jpg`),
       enclosure: { url: `${SITE}media/a.mp3`, type: 'audio/mpeg', length: 5, duration: undefined },
     })
     const entry = only(readXmlFeed(renderRss(document), RSS))
@@ -257,7 +257,7 @@ describe('feed 6.0.0 defects, and the way around each', () => {
     expect(naive.version).toBe('https://jsonfeed.org/version/1')
 
     const document = single({
-      authors: ['Silke Mayr', 'Jonas Albrecht'],
+      authors: [author('Silke Mayr'), author('Jonas Albrecht')],
       enclosure: { url: `${SITE}media/a.mp3`, type: 'audio/mpeg', length: 5, duration: 90 },
     })
     const json = JSON.parse(renderJsonFeed(document)) as Record<string, unknown> & { items: Record<string, unknown>[] }

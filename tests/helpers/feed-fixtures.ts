@@ -1,6 +1,20 @@
-import type { FeedDocument, FeedItem } from '../../src/feeds/feed-model.js'
+import type { FeedAuthor, FeedDocument, FeedImage, FeedItem } from '../../src/feeds/feed-model.js'
 
 export const SITE = 'https://www.example.de/'
+
+/** An author known by name only. */
+export const author = (name: string): FeedAuthor => ({ name, url: undefined, email: undefined, avatar: undefined })
+
+/** An image of an item, with what a test knows about it. */
+export const image = (url: string, known: Partial<FeedImage> = {}): FeedImage => ({
+  url,
+  type: 'image/jpeg',
+  alt: '',
+  length: undefined,
+  width: undefined,
+  height: undefined,
+  ...known,
+})
 
 /** An item as the content layer would hand it over, with what a test changes. */
 export function makeItem(overrides: Partial<FeedItem> = {}): FeedItem {
@@ -12,11 +26,13 @@ export function makeItem(overrides: Partial<FeedItem> = {}): FeedItem {
     contentHtml: '<p>Die <strong>EZB</strong> senkt die Zinsen.</p>',
     published: new Date('2025-06-05T12:45:00Z'),
     updated: new Date('2025-06-05T15:00:00Z'),
-    authors: ['Miriam Okafor'],
+    authors: [author('Miriam Okafor')],
     tags: ['EZB', 'Zinsen'],
     image: undefined,
     enclosure: undefined,
     lang: 'de',
+    episode: undefined,
+    explicit: undefined,
     ...overrides,
   }
 }
@@ -34,6 +50,8 @@ export function makeDocument(items: readonly FeedItem[], overrides: Partial<Feed
     updated: new Date(updated),
     author: 'Wirtschaftsredaktion',
     generator: 'tests',
+    images: { icon: undefined, favicon: undefined, rss: undefined },
+    copyright: undefined,
     items,
     ...overrides,
   }

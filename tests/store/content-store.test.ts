@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { ContentStore } from '../../src/store/content-store.js'
@@ -132,6 +133,24 @@ describe('ContentStore', () => {
     await store.applyChanges(['d.md'])
     expect(logged[1]).toBe('skipped d.md: file: is beyond MAX_ARTICLES (2); not loaded')
     store.close()
+  })
+
+  it('warns when an enclosure length disagrees with the file, or cannot be known', async () => {
+    const media = fileURLToPath(new URL('../fixtures/media', import.meta.url))
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', MEDIA_DIR: media })
+    const logged: string[] = []
+    const files = new Map([
+      ['falsch.md', article('Falsch', '2025-01-01T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3, length: 99}' })],
+      ['fern.md', article('Fern', '2025-01-02T10:00:00Z', { enclosure: '{url: "https://cdn.example.org/f.mp3"}' })],
+      ['gut.md', article('Gut', '2025-01-03T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3}' })],
+    ])
+    const store = new ContentStore({ config, source: memorySource(files, config), logger: { info: () => {}, warn: (l) => logged.push(l) } })
+    await store.load()
+    store.close()
+    expect(logged.sort()).toEqual([
+      "warning falsch.md: enclosure.length: says 99 bytes, the file has 4321; the file's size is published",
+      'warning fern.md: enclosure.length: is missing, and the file is not under MEDIA_DIR to measure; podcast apps need the size in bytes',
+    ])
   })
 
   it('renders an article page on request and keeps it until the site changes', async () => {

@@ -1,0 +1,69 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { imageSize } from 'image-size'
+import { LruCache } from '../util/lru-cache.js'
+
+/** What is known about a media file the site serves itself. */
+export interface MediaInfo {
+  /** Size in bytes. */
+  readonly length: number
+  /** Pixel size, for images. */
+  readonly width: number | undefined
+  readonly height: number | undefined
+}
+
+/** Bytes read to find an image's pixel size: headers sit at the start. */
+const IMAGE_HEAD_BYTES = 256 * 1024
+
+/**
+ * Looks up files under MEDIA_DIR by their public URL (SITE_URL/media/…):
+ * the true length of an enclosure, the pixel size of an image. Other URLs
+ * are not ours to measure (undefined). Results are kept while the file's
+ * size and modification time stay the same.
+ */
+export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string) => MediaInfo | undefined {
+  const prefix = new URL('media/', siteUrl).href
+  const cache = new LruCache<string, { readonly stamp: string; readonly info: MediaInfo }>(5000)
+  return (url) => {
+    if (!url.startsWith(prefix)) return undefined
+    let relative: string
+    try {
+      relative = decodeURIComponent(new URL(url).pathname.slice(new URL(prefix).pathname.length))
+    } catch {
+      return undefined
+    }
+    if (relative.split('/').some((part) => part === '..' || part === '' || part.startsWith('.'))) return undefined
+    const file = path.join(mediaDir, relative)
+    let stat: fs.Stats
+    try {
+      stat = fs.statSync(file)
+    } catch {
+      return undefined
+    }
+    if (!stat.isFile()) return undefined
+    const stamp = `${stat.size}:${stat.mtimeMs}`
+    const cached = cache.get(file)
+    if (cached?.stamp === stamp) return cached.info
+    let width: number | undefined
+    let height: number | undefined
+    if (/\.(jpe?g|png|gif|webp|avif)$/i.test(file)) {
+      try {
+        const head = Buffer.alloc(Math.min(stat.size, IMAGE_HEAD_BYTES))
+        const fd = fs.openSync(file, 'r')
+        try {
+          fs.readSync(fd, head, 0, head.length, 0)
+        } finally {
+          fs.closeSync(fd)
+        }
+        const size = imageSize(head)
+        width = size.width
+        height = size.height
+      } catch {
+        // Not an image after all, or one image-size cannot read: no pixel size.
+      }
+    }
+    const info = { length: stat.size, width, height }
+    cache.set(file, { stamp, info })
+    return info
+  }
+}

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto'
+import type { PodcastSettings } from '../site-settings.js'
+import {
+  appendElement,
+  childElements,
+  declareNamespaces,
+  hexEncodePlainText,
+  NS,
+  parseXml,
+  RSS_PLAIN_TEXT,
+  serializeXml,
+} from './feed-package-fixes.js'
+import type { FeedDocument } from './feed-model.js'
+import { renderRss } from './render-rss.js'
+
+export const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
+export const PODCAST_NS = 'https://podcastindex.org/namespace/1.0'
+
+/** The podcast feed: a feed document of episodes, with the show's channel settings. */
+export interface PodcastDocument extends FeedDocument {
+  readonly podcast: PodcastSettings
+}
+
+/**
+ * The podcast feed: RSS 2.0 as every other feed (the `feed` package, repaired),
+ * plus what Apple Podcasts requires (itunes: namespace) and the Podcasting 2.0
+ * `podcast:guid` and `podcast:locked`. The package's own podcast mode writes
+ * `itunes:category` as text and loses durations on a second render
+ * (feed-package-notes #14), so every itunes tag is written here.
+ */
+export function renderPodcast(document: PodcastDocument): string {
+  const { podcast } = document
+  const doc = parseXml(renderRss({ ...document, images: { ...document.images, rss: undefined } }))
+  const root = doc.documentElement
+  const channel = root ? childElements(root, 'channel')[0] : undefined
+  if (!root || !channel) throw new Error('podcast feed without a channel')
+  root.setAttributeNS(NS.xmlns, 'xmlns:itunes', ITUNES_NS)
+  root.setAttributeNS(NS.xmlns, 'xmlns:podcast', PODCAST_NS)
+  declareNamespaces(doc, ['atom'])
+  const first = childElements(channel, 'item')[0]
+  const add = (parent: typeof channel, ns: string | null, name: string, attributes: Record<string, string | number | undefined> = {}, text?: string) =>
+    appendElement(parent, ns, name, attributes, text, parent === channel ? first : undefined)
+
+  // Channel (Apple Podcasts: "Podcast RSS feed requirements").
+  const image = add(channel, null, 'image')
+  appendElement(image, null, 'url', {}, podcast.image)
+  appendElement(image, null, 'title', {}, podcast.title)
+  appendElement(image, null, 'link', {}, document.homeUrl)
+  add(channel, ITUNES_NS, 'itunes:image', { href: podcast.image })
+  add(channel, ITUNES_NS, 'itunes:author', {}, podcast.author)
+  const owner = add(channel, ITUNES_NS, 'itunes:owner')
+  appendElement(owner, ITUNES_NS, 'itunes:name', {}, podcast.owner.name)
+  appendElement(owner, ITUNES_NS, 'itunes:email', {}, podcast.owner.email)
+  const category = add(channel, ITUNES_NS, 'itunes:category', { text: podcast.category })
+  if (podcast.subcategory) appendElement(category, ITUNES_NS, 'itunes:category', { text: podcast.subcategory })
+  add(channel, ITUNES_NS, 'itunes:explicit', {}, String(podcast.explicit))
+  add(channel, ITUNES_NS, 'itunes:type', {}, podcast.type)
+  add(channel, PODCAST_NS, 'podcast:guid', {}, podcastGuid(document.links.self.rss))
+  add(channel, PODCAST_NS, 'podcast:locked', { owner: podcast.owner.email }, podcast.locked ? 'yes' : 'no')
+
+  // Episodes.
+  childElements(channel, 'item').forEach((element, index) => {
+    const item = document.items[index]
+    if (!item) return
+    if (item.enclosure?.duration !== undefined) appendElement(element, ITUNES_NS, 'itunes:duration', {}, String(item.enclosure.duration))
+    if (item.episode !== undefined) appendElement(element, ITUNES_NS, 'itunes:episode', {}, String(item.episode))
+    appendElement(element, ITUNES_NS, 'itunes:episodeType', {}, 'full')
+    appendElement(element, ITUNES_NS, 'itunes:explicit', {}, String(item.explicit ?? podcast.explicit))
+    if (item.image && /\.(jpe?g|png)$/i.test(new URL(item.image.url).pathname)) {
+      appendElement(element, ITUNES_NS, 'itunes:image', { href: item.image.url })
+    }
+  })
+  return hexEncodePlainText(serializeXml(doc), [...RSS_PLAIN_TEXT, 'itunes:author', 'itunes:name'])
+}
+
+/**
+ * podcast:guid (Podcasting 2.0): a UUID v5 of the feed URL without its scheme
+ * and trailing slashes, in the namespace the specification fixes, so any app
+ * can compute the same id from the URL.
+ */
+export function podcastGuid(feedUrl: string): string {
+  const namespace = Buffer.from('ead4c236bf5858c6a2c6a6b28d128cb6', 'hex')
+  const name = feedUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '')
+  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest()
+  hash[6] = ((hash[6] as number) & 0x0f) | 0x50
+  hash[8] = ((hash[8] as number) & 0x3f) | 0x80
+  const hex = hash.subarray(0, 16).toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

@@ -1,0 +1,201 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import yaml from 'js-yaml'
+import type { Config } from './config.js'
+import { z } from 'zod'
+import { ConfigError } from './errors/config-error.js'
+import { isHttpUrl, siteUrlFor } from './text/urls.js'
+
+/** A person behind a byline, from the author registry. */
+export interface AuthorProfile {
+  readonly name: string
+  /** Absolute URL of a page about the author. */
+  readonly url: string | undefined
+  readonly email: string | undefined
+  /** Absolute URL of a square portrait. */
+  readonly avatar: string | undefined
+  readonly bio: string | undefined
+}
+
+/** The channel settings of the podcast feed (Apple Podcasts' requirements). */
+export interface PodcastSettings {
+  readonly title: string
+  readonly description: string
+  /** itunes:author: the show's author as listeners see it. */
+  readonly author: string
+  /** itunes:owner: who Apple contacts; never shown. */
+  readonly owner: { readonly name: string; readonly email: string }
+  /** Absolute URL of the cover art: square JPEG or PNG, 1400–3000 px. */
+  readonly image: string
+  readonly category: string
+  readonly subcategory: string | undefined
+  readonly explicit: boolean
+  readonly type: 'episodic' | 'serial'
+  /** podcast:locked: other platforms must not import the feed without the owner. */
+  readonly locked: boolean
+  readonly copyright: string | undefined
+}
+
+/** Site settings that are more than a variable: read from one YAML file (SITE_CONFIG). */
+export interface SiteSettings {
+  readonly images: {
+    /** Square icon, 512 px or more: JSON Feed `icon`, Atom `logo`. */
+    readonly icon: string | undefined
+    /** Small square icon, 64 px: JSON Feed `favicon`, Atom `icon`, pages' `<link rel="icon">`. */
+    readonly favicon: string | undefined
+    /** RSS `<image>`: at most 144 × 400 px. */
+    readonly rss: { readonly url: string; readonly width: number; readonly height: number } | undefined
+  }
+  readonly podcast: PodcastSettings | undefined
+  readonly authors: ReadonlyMap<string, AuthorProfile>
+}
+
+export const DEFAULT_SITE_SETTINGS: SiteSettings = Object.freeze({
+  images: Object.freeze({ icon: undefined, favicon: undefined, rss: undefined }),
+  podcast: undefined,
+  authors: new Map(),
+})
+
+/** Apple Podcasts' categories and their subcategories (podcasters.apple.com, "Apple Podcasts categories"). */
+export const PODCAST_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+  Arts: ['Books', 'Design', 'Fashion & Beauty', 'Food', 'Performing Arts', 'Visual Arts'],
+  Business: ['Careers', 'Entrepreneurship', 'Investing', 'Management', 'Marketing', 'Non-Profit'],
+  Comedy: ['Comedy Interviews', 'Improv', 'Stand-Up'],
+  Education: ['Courses', 'How To', 'Language Learning', 'Self-Improvement'],
+  Fiction: ['Comedy Fiction', 'Drama', 'Science Fiction'],
+  Government: [],
+  History: [],
+  'Health & Fitness': ['Alternative Health', 'Fitness', 'Medicine', 'Mental Health', 'Nutrition', 'Sexuality'],
+  'Kids & Family': ['Education for Kids', 'Parenting', 'Pets & Animals', 'Stories for Kids'],
+  Leisure: ['Animation & Manga', 'Automotive', 'Aviation', 'Crafts', 'Games', 'Hobbies', 'Home & Garden', 'Video Games'],
+  Music: ['Music Commentary', 'Music History', 'Music Interviews'],
+  News: ['Business News', 'Daily News', 'Entertainment News', 'News Commentary', 'Politics', 'Sports News', 'Tech News'],
+  'Religion & Spirituality': ['Buddhism', 'Christianity', 'Hinduism', 'Islam', 'Judaism', 'Religion', 'Spirituality'],
+  Science: ['Astronomy', 'Chemistry', 'Earth Sciences', 'Life Sciences', 'Mathematics', 'Natural Sciences', 'Nature', 'Physics', 'Social Sciences'],
+  'Society & Culture': ['Documentary', 'Personal Journals', 'Philosophy', 'Places & Travel', 'Relationships'],
+  Sports: ['Baseball', 'Basketball', 'Cricket', 'Fantasy Sports', 'Football', 'Golf', 'Hockey', 'Rugby', 'Running', 'Soccer', 'Swimming', 'Tennis', 'Volleyball', 'Wilderness', 'Wrestling'],
+  Technology: [],
+  'True Crime': [],
+  'TV & Film': ['After Shows', 'Film History', 'Film Interviews', 'Film Reviews', 'TV Reviews'],
+}
+
+const text = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty')
+const location = z.string({ error: 'must be a URL or a site path such as /media/bild.png' }).trim().min(1, 'must not be empty')
+const email = z.email({ error: 'must be an e-mail address' })
+
+const schema = z
+  .object({
+    images: z
+      .object({
+        icon: location.optional(),
+        favicon: location.optional(),
+        rss: z.object({ url: location, width: z.number().int().min(1).max(144), height: z.number().int().min(1).max(400) }).strict().optional(),
+      })
+      .strict()
+      .optional(),
+    podcast: z
+      .object({
+        title: text,
+        description: text,
+        author: text,
+        owner: z.object({ name: text, email }).strict(),
+        image: location,
+        category: z.enum(Object.keys(PODCAST_CATEGORIES) as [string, ...string[]], { error: 'must be one of Apple Podcasts\u2019 categories' }),
+        subcategory: text.optional(),
+        explicit: z.boolean({ error: 'must be true or false' }),
+        type: z.enum(['episodic', 'serial'], { error: 'must be episodic or serial' }).default('episodic'),
+        locked: z.boolean({ error: 'must be true or false' }).default(true),
+        copyright: text.optional(),
+      })
+      .strict()
+      .refine((p) => p.subcategory === undefined || (PODCAST_CATEGORIES[p.category] ?? []).includes(p.subcategory), {
+        path: ['subcategory'],
+        error: 'is not a subcategory of the category',
+      })
+      .optional(),
+    authors: z
+      .record(
+        z.string(),
+        z
+          .object({ url: location.optional(), email: email.optional(), avatar: location.optional(), bio: text.optional() })
+          .strict()
+          .nullable(),
+      )
+      .optional(),
+  })
+  .strict()
+
+/**
+ * Reads the site settings file (YAML): channel images, the podcast channel
+ * and the author registry. Throws a ConfigError naming the file and the field.
+ */
+export function loadSiteSettings(source: string, file: string, siteUrl: string): SiteSettings {
+  let data: unknown
+  try {
+    data = yaml.load(source, { schema: yaml.CORE_SCHEMA }) ?? {}
+  } catch (cause) {
+    throw new ConfigError(file, `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { cause })
+  }
+  const result = schema.safeParse(data)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const field = issue?.path.map(String).join('.') || '(top)'
+    throw new ConfigError(file, `${field}: ${issue?.message ?? 'is not valid'}`)
+  }
+  const settings = result.data
+  const absolute = (value: string, field: string): string => {
+    const url = /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : siteUrlFor(siteUrl, value)
+    if (!isHttpUrl(url)) throw new ConfigError(file, `${field}: "${value}" is not an http(s) URL or a site path`)
+    return new URL(url).href
+  }
+  const authors = new Map<string, AuthorProfile>()
+  for (const [name, profile] of Object.entries(settings.authors ?? {})) {
+    authors.set(name, {
+      name,
+      url: profile?.url === undefined ? undefined : absolute(profile.url, `authors.${name}.url`),
+      email: profile?.email,
+      avatar: profile?.avatar === undefined ? undefined : absolute(profile.avatar, `authors.${name}.avatar`),
+      bio: profile?.bio,
+    })
+  }
+  const podcast = settings.podcast
+  return Object.freeze({
+    images: Object.freeze({
+      icon: settings.images?.icon === undefined ? undefined : absolute(settings.images.icon, 'images.icon'),
+      favicon: settings.images?.favicon === undefined ? undefined : absolute(settings.images.favicon, 'images.favicon'),
+      rss: settings.images?.rss === undefined ? undefined : { ...settings.images.rss, url: absolute(settings.images.rss.url, 'images.rss.url') },
+    }),
+    podcast:
+      podcast === undefined
+        ? undefined
+        : Object.freeze({
+            title: podcast.title,
+            description: podcast.description,
+            author: podcast.author,
+            owner: { name: podcast.owner.name, email: podcast.owner.email },
+            image: absolute(podcast.image, 'podcast.image'),
+            category: podcast.category,
+            subcategory: podcast.subcategory,
+            explicit: podcast.explicit,
+            type: podcast.type,
+            locked: podcast.locked,
+            copyright: podcast.copyright,
+          }),
+    authors,
+  })
+}
+
+/**
+ * The configuration with the site settings file read in (the only place that
+ * reads it). A missing file is fine unless SITE_CONFIG named it.
+ */
+export function withSiteSettings(config: Config): Config {
+  let source: string
+  try {
+    source = fs.readFileSync(config.settingsFile.path, 'utf8')
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && !config.settingsFile.required) return config
+    throw new ConfigError('SITE_CONFIG', `cannot read ${config.settingsFile.path} (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause })
+  }
+  return Object.freeze({ ...config, settings: loadSiteSettings(source, path.basename(config.settingsFile.path), config.siteUrl) })
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { ConfigError } from '../src/errors/config-error.js'
+import { loadSiteSettings, withSiteSettings } from '../src/site-settings.js'
+import { makeTempDir } from './helpers/temp-dir.js'
+
+const SITE = 'https://www.example.de/'
+const podcast = (extra: string) => `podcast:
+  title: T
+  description: D
+  author: A
+  owner: { name: O, email: o@example.de }
+  image: /media/c.jpg
+  category: Business
+  explicit: false
+${extra}`
+
+function problem(source: string): string {
+  try {
+    loadSiteSettings(source, 'site.yaml', SITE)
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError)
+    return (error as Error).message
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('site settings', () => {
+  it('reads images, the podcast and the author registry, with URLs made absolute', () => {
+    const settings = loadSiteSettings(
+      `${podcast('  subcategory: Investing')}\nimages: { icon: /media/i.png }\nauthors:\n  Anna: { url: /autoren/anna, avatar: https://cdn.example.org/a.png }\n  Bert:\n`,
+      'site.yaml',
+      SITE,
+    )
+    expect(settings.podcast).toMatchObject({ image: `${SITE}media/c.jpg`, category: 'Business', subcategory: 'Investing', type: 'episodic', locked: true })
+    expect(settings.images.icon).toBe(`${SITE}media/i.png`)
+    expect([...settings.authors.values()]).toEqual([
+      { name: 'Anna', url: `${SITE}autoren/anna`, email: undefined, avatar: 'https://cdn.example.org/a.png', bio: undefined },
+      { name: 'Bert', url: undefined, email: undefined, avatar: undefined, bio: undefined },
+    ])
+  })
+
+  it.each([
+    [podcast('').replace('Business', 'Wirtschaft'), 'site.yaml: podcast.category: must be one of Apple Podcasts\u2019 categories'],
+    [podcast('  subcategory: Cooking'), 'site.yaml: podcast.subcategory: is not a subcategory of the category'],
+    [podcast('').replace('o@example.de', 'keine-adresse'), 'site.yaml: podcast.owner.email: must be an e-mail address'],
+    [podcast('  explizit: true'), 'site.yaml: podcast: Unrecognized key: "explizit"'],
+    ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: Too big: expected number to be <=144'],
+    ['authors: { Anna: { email: nein } }', 'site.yaml: authors.Anna.email: must be an e-mail address'],
+    ['images: [', 'site.yaml: is not valid YAML: unexpected end of the stream within a flow collection (2:1)'],
+    ['images: { icon: "javascript:x" }', 'site.yaml: images.icon: "javascript:x" is not an http(s) URL or a site path'],
+  ])('refuses a bad file with the file and field: %#', (source, message) => {
+    expect(problem(source)).toBe(message)
+  })
+
+  it('is optional unless SITE_CONFIG names it', () => {
+    const temp = makeTempDir()
+    try {
+      expect(withSiteSettings(loadConfig({}, [], temp.dir)).settings.podcast).toBeUndefined()
+      expect(() => withSiteSettings(loadConfig({ SITE_CONFIG: 'fehlt.yaml' }, [], temp.dir))).toThrow(
+        `SITE_CONFIG: cannot read ${path.join(temp.dir, 'fehlt.yaml')} (ENOENT)`,
+      )
+      fs.writeFileSync(path.join(temp.dir, 'site.yaml'), podcast(''))
+      expect(withSiteSettings(loadConfig({}, [], temp.dir)).settings.podcast?.title).toBe('T')
+    } finally {
+      temp.rm()
+    }
+  })
+})
