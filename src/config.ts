@@ -176,15 +176,7 @@ function readInteger(variable: Variable, raw: string | undefined, fallback: numb
 }
 
 function readSiteUrl(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch (cause) {
-    throw new ConfigError('SITE_URL', `"${raw}" is not an absolute URL such as https://www.example.de/`, { cause })
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError('SITE_URL', `"${raw}" must start with http:// or https://`)
-  }
+  const url = readHttpUrl('SITE_URL', raw, 'https://www.example.de/')
   if (url.search || url.hash || url.username || url.password) {
     throw new ConfigError('SITE_URL', `"${raw}" must not carry a query, fragment or credentials`)
   }
@@ -193,15 +185,18 @@ function readSiteUrl(raw: string): string {
 }
 
 function readHub(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined
+  return raw === undefined ? undefined : readHttpUrl('WEBSUB_HUB', raw, 'https://pubsubhubbub.appspot.com/').href
+}
+
+function readHttpUrl(variable: Variable, raw: string, example: string): URL {
   let url: URL
   try {
     url = new URL(raw)
   } catch (cause) {
-    throw new ConfigError('WEBSUB_HUB', `"${raw}" is not an absolute URL such as https://pubsubhubbub.appspot.com/`, { cause })
+    throw new ConfigError(variable, `"${raw}" is not an absolute URL such as ${example}`, { cause })
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError('WEBSUB_HUB', `"${raw}" must start with http:// or https://`)
+    throw new ConfigError(variable, `"${raw}" must start with http:// or https://`)
   }
-  return url.href
+  return url
 }

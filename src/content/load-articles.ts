@@ -76,7 +76,7 @@ export function readArticleFile(root: string, file: string, options: ParseArticl
 }
 
 /** The file's text: at most MAX_ARTICLE_BYTES, strictly UTF-8 (a BOM is allowed); undefined when it does not exist. */
-export function readText(root: string, file: string): string | undefined {
+function readText(root: string, file: string): string | undefined {
   const absolute = path.join(root, file)
   let bytes: Buffer
   try {

@@ -8,8 +8,6 @@ export interface FeedFilter {
   readonly tags: readonly string[]
 }
 
-export const NO_FILTER: FeedFilter = { limit: undefined, tags: [] }
-
 /** The query parameters a feed understands. Others (cache busters) are ignored. */
 export const FILTER_PARAMETERS = ['limit', 'tag'] as const
 

@@ -54,12 +54,6 @@ export function parseArchivePath(section: string, path: string): { format: FeedF
   return format === undefined ? undefined : { format, page: Number(match[1]) }
 }
 
-/** Which format a subscription path names, if any. */
-export function feedFormatOf(section: string, path: string): FeedFormat | undefined {
-  const paths = feedPaths(section)
-  return (Object.keys(paths) as FeedFormat[]).find((format) => paths[format] === path)
-}
-
 /** Site paths as absolute URLs under SITE_URL. */
 export function absoluteUrls(siteUrl: string, paths: FormatUrls, query = ''): FormatUrls {
   const suffix = query === '' ? '' : `?${query}`
