@@ -12,6 +12,7 @@
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
+ * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -27,7 +28,7 @@ const MAIN = path.join(ROOT, 'dist/main.js')
 const BARE = path.join(ROOT, 'bench/bare-server.mjs')
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number)
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number)
 const EDITS = Number(process.env.BENCH_EDITS ?? 5)
 const CONNECTIONS = 32
 
@@ -102,6 +103,7 @@ function wrk(url: string, headers: Record<string, string>): number {
 
 async function throughput(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-feed-'))
+  const children: { stop(): Promise<void> }[] = []
   try {
     generateCorpus(path.join(dir, 'articles'), 50)
     const port = await freePort()
@@ -111,6 +113,7 @@ async function throughput(): Promise<void> {
       (base) => `${base}/wirtschaft/feed.xml`,
       port,
     )
+    children.push(service)
     const feed = `${service.base}/wirtschaft/feed.xml`
     const plain = await rawGet(feed, { 'Accept-Encoding': 'identity' })
     const identity = plain.body
@@ -127,6 +130,7 @@ async function throughput(): Promise<void> {
       (base) => `${base}/wirtschaft/feed.xml`,
       barePort,
     )
+    children.push(bare)
     console.log(`RSS feed: 50 items, ${identity.length} bytes (${gzip.length} gzip); wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, interleaved`)
     const scenarios: [string, Record<string, string>, number][] = [
       ['GET plain', { 'Accept-Encoding': 'identity' }, 0.85],
@@ -151,8 +155,9 @@ async function throughput(): Promise<void> {
         `| ${name} | ${Math.round(median(ours))} | ${Math.round(median(theirs))} | ${ratio.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')}) | ≥ ${target} ${ratio >= target ? '✓' : '✗'} |`,
       )
     }
-    await Promise.all([service.stop(), bare.stop()])
   } finally {
+    // Stopped on failure too: an orphaned server would hold the port and the pipe.
+    await Promise.all(children.map((child) => child.stop()))
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -184,11 +189,12 @@ async function scale(): Promise<void> {
       port,
     )
     const startup = performance.now() - started
-    const memory = peakRss(service.child.pid)
     const newest = path.join(dir, String(Math.ceil(count / 500)).padStart(3, '0'), `meldung-${count}.md`)
     const original = fs.readFileSync(newest, 'utf8')
     const latencies: number[] = []
+    let memory = 0
     try {
+      memory = peakRss(service.child.pid)
       for (let edit = 0; edit < EDITS; edit++) {
         const title = `Eilmeldung ${process.pid}-${edit}`
         const written = performance.now()
@@ -203,11 +209,11 @@ async function scale(): Promise<void> {
       }
     } finally {
       fs.writeFileSync(newest, original)
+      await service.stop()
     }
     console.log(
       `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms |`,
     )
-    await service.stop()
   }
 }
 
@@ -217,8 +223,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
   console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')})`)
   console.log('')
-  await throughput()
-  await scale()
+  if (ROUNDS > 0) await throughput()
+  if (SIZES.length > 0) await scale()
 }
 
 main().catch((error: unknown) => {
