@@ -24,6 +24,12 @@ export interface FeedDocumentOptions {
   readonly generator: string
   readonly images?: FeedImages
   readonly copyright?: string | undefined
+  /**
+   * What an empty document gives as its last change. Feed readers and the W3C
+   * validator take the Unix epoch for a broken date, so the caller supplies a
+   * real one: the section's newest change.
+   */
+  readonly updatedWhenEmpty: Date
 }
 
 /** What an item needs besides its article: the desk, the author registry, the media files. */
@@ -96,17 +102,19 @@ function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): F
 
 /**
  * A feed document from items already chosen and ordered. Its `updated` is the
- * newest change among the items (the Unix epoch for an empty feed), so the
- * same articles always give the same bytes.
+ * newest change among the items (`updatedWhenEmpty` when there are none), so
+ * the same articles always give the same bytes.
  */
 export function buildFeedDocument(options: FeedDocumentOptions, items: readonly FeedItem[]): FeedDocument {
-  const updated = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), 0)
+  const { updatedWhenEmpty, ...rest } = options
+  const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), -Infinity)
+  const updated = items.length > 0 ? new Date(newest) : updatedWhenEmpty
   return {
-    ...options,
+    ...rest,
     archive: options.archive ?? false,
     images: options.images ?? NO_IMAGES,
     copyright: options.copyright,
-    updated: new Date(updated),
+    updated,
     items,
   }
 }

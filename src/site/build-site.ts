@@ -123,7 +123,24 @@ function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
   return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url) }
 }
 
-function sectionDocument(config: SiteConfig, articles: readonly Article[], source: ItemSource, links: FeedLinks, archive = false): FeedDocument {
+/**
+ * The last change an empty document reports: the newest change among the
+ * current feeds' articles, so an empty filtered view or podcast dates itself
+ * like the section. An empty section has none, and reports when it was planned.
+ */
+export function sectionUpdated(plan: SitePlan): Date {
+  const newest = plan.window.reduce((max, article) => Math.max(max, article.updated.getTime(), article.date.getTime()), -Infinity)
+  return plan.window.length > 0 ? new Date(newest) : plan.now
+}
+
+function sectionDocument(
+  plan: SitePlan,
+  config: SiteConfig,
+  articles: readonly Article[],
+  source: ItemSource,
+  links: FeedLinks,
+  archive = false,
+): FeedDocument {
   const { section } = config
   const context = itemContext(config, source)
   return buildFeedDocument(
@@ -137,6 +154,7 @@ function sectionDocument(config: SiteConfig, articles: readonly Article[], sourc
       author: section.author,
       generator: GENERATOR,
       images: config.settings.images,
+      updatedWhenEmpty: sectionUpdated(plan),
     },
     articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
   )
@@ -146,6 +164,7 @@ function sectionDocument(config: SiteConfig, articles: readonly Article[], sourc
 export function currentFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): FeedDocument {
   const slug = config.section.slug
   return sectionDocument(
+    plan,
     config,
     plan.window,
     source,
@@ -161,6 +180,7 @@ export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, 
   const slug = config.section.slug
   const at = (n: number): FormatUrls => absoluteUrls(config.siteUrl, archivePaths(slug, n))
   return sectionDocument(
+    plan,
     config,
     page.items,
     source,
@@ -175,8 +195,15 @@ export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, 
 }
 
 /** A filtered view of the subscription documents, with its own self link. */
-export function filteredFeedDocument(articles: readonly Article[], filter: FeedFilter, source: ItemSource, config: SiteConfig): FeedDocument {
+export function filteredFeedDocument(
+  plan: SitePlan,
+  articles: readonly Article[],
+  filter: FeedFilter,
+  source: ItemSource,
+  config: SiteConfig,
+): FeedDocument {
   return sectionDocument(
+    plan,
     config,
     articles,
     source,
@@ -200,6 +227,7 @@ export function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: 
       generator: GENERATOR,
       images: config.settings.images,
       copyright: podcast.copyright,
+      updatedWhenEmpty: sectionUpdated(plan),
     },
     plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source))),
   )

@@ -306,7 +306,7 @@ export class ContentStore {
       const articles = applyFilter(plan.section, filter, this.#config.feedLimit)
       const source = await this.#itemSource(articles)
       return renderFeedResource(
-        filteredFeedDocument(articles, filter, source, this.#config),
+        filteredFeedDocument(plan, articles, filter, source, this.#config),
         format,
         'live',
       )

@@ -157,6 +157,7 @@ describe('arbitrary article text through all three feeds', () => {
             links: { self: { rss: `${SITE}r.xml`, atom: `${SITE}a.xml`, json: `${SITE}j.json` } },
             author: 'Wirtschaftsredaktion',
             generator: 'test',
+            updatedWhenEmpty: new Date('2026-01-01T00:00:00Z'),
           },
           [item],
         )

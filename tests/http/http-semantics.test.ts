@@ -146,6 +146,15 @@ describe('filters', () => {
     expect(await titles('/wirtschaft/feed.json?tag=Nichts')).toEqual([])
   })
 
+  it('dates an empty view by the section, not the Unix epoch readers reject', async () => {
+    const atom = await get('/wirtschaft/atom.xml?tag=Nichts')
+    expect((await atom.text()).match(/<updated>([^<]*)<\/updated>/)?.[1]).toBe('2025-06-05T15:00:00.000Z')
+    const rss = await (await get('/wirtschaft/feed.xml?tag=Nichts')).text()
+    expect(rss.match(/<lastBuildDate>([^<]*)<\/lastBuildDate>/)?.[1]).toBe('Thu, 05 Jun 2025 15:00:00 GMT')
+    // Nothing in it changed then, so it claims no Last-Modified for If-Modified-Since.
+    expect(atom.headers.get('Last-Modified')).toBeNull()
+  })
+
   it('sends other spellings of a filter to its one canonical URL', async () => {
     for (const [query, canonical] of [
       ['tag=ezb&tag=b%C3%B6rse', 'tag=b%C3%B6rse&tag=ezb'],
