@@ -43,6 +43,11 @@ export interface ItemContext {
 
 const NO_IMAGES: FeedImages = { icon: undefined, favicon: undefined, rss: undefined }
 
+/** Summary shown for an article, in feeds and on pages: the front matter's, else the body's excerpt. */
+export function summaryOf(article: Article, body: RenderedBody): string {
+  return article.summary ?? body.excerpt
+}
+
 /** The format-neutral item for an article: what all three formats carry. */
 export function toFeedItem(article: Article, body: RenderedBody, context: ItemContext): FeedItem {
   const image = article.image === undefined ? undefined : imageOf(article.image, article.imageAlt, context)
@@ -53,7 +58,7 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
         image.width && image.height ? ` width="${image.width}" height="${image.height}"` : ''
       }></figure>`
     : ''
-  const summary = article.summary ?? body.excerpt
+  const summary = summaryOf(article, body)
   // An article without a body still gives readers something to show: its summary.
   const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
   const names = article.authors.length > 0 ? article.authors : [context.deskAuthor]

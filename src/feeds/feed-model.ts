@@ -3,6 +3,9 @@ import type { Enclosure } from '../content/article.js'
 export type FeedFormat = 'rss' | 'atom' | 'json'
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json']
 
+/** Each format's full name, as pages and subscription lists show it. */
+export const FEED_FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
+
 /** One URL per format: the same document in RSS, Atom and JSON Feed. */
 export type FormatUrls = Readonly<Record<FeedFormat, string>>
 
@@ -91,7 +94,7 @@ export interface FeedDocument {
   readonly links: FeedLinks
   /** An RFC 5005 archive document (`fh:archive`). */
   readonly archive: boolean
-  /** The newest change among the items; never the clock. */
+  /** The newest change among the items (an empty document: the caller's date, see buildFeedDocument); never the time of a request. */
   readonly updated: Date
   /** Feed-level author: the desk. */
   readonly author: string

@@ -14,7 +14,7 @@
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom'
 import { neutraliseCdataEnd } from '../content/render-markdown.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
-import type { FeedDocument, FeedImage, FeedItem } from './feed-model.js'
+import type { FeedDocument, FeedImage } from './feed-model.js'
 
 export const NS = {
   atom: 'http://www.w3.org/2005/Atom',
@@ -168,7 +168,7 @@ function addDocumentLinks(doc: Document, head: Element, firstItem: Element | und
 }
 
 /** Replaces an element's content (CDATA or text) with one text node (#1, #17 as for every text written here). */
-export function setText(element: Element, text: string): void {
+function setText(element: Element, text: string): void {
   while (element.firstChild) element.removeChild(element.firstChild)
   element.appendChild(ownerOf(element).createTextNode(stripXmlForbidden(text)))
 }
@@ -274,5 +274,3 @@ export function repairAtom(xml: string, document: FeedDocument): string {
   })
   return hexEncodePlainText(serializeXml(doc), ATOM_PLAIN_TEXT)
 }
-
-export type { FeedItem }

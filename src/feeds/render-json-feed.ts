@@ -2,7 +2,7 @@ import { toRfc3339 } from '../content/dates.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { FeedDocument, FeedItem } from './feed-model.js'
 
-export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
+const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
 
 /**
  * JSON Feed 1.1, written here rather than by the `feed` package: its

@@ -13,8 +13,8 @@ import {
 import type { FeedDocument } from './feed-model.js'
 import { renderRss } from './render-rss.js'
 
-export const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
-export const PODCAST_NS = 'https://podcastindex.org/namespace/1.0'
+const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
+const PODCAST_NS = 'https://podcastindex.org/namespace/1.0'
 
 /** The podcast feed: a feed document of episodes, with the show's channel settings. */
 export interface PodcastDocument extends FeedDocument {

@@ -1,4 +1,5 @@
 import type { ContentCoding } from '../site/resource.js'
+import { qValueOf } from './accept.js'
 
 /** Below the smallest q-value a client can send (0.001). */
 const IDENTITY_BY_DEFAULT = 0.0005
@@ -20,12 +21,7 @@ export function chooseEncoding(header: string | undefined, available: readonly C
     const [name = '', ...params] = part.split(';')
     const coding = name.trim().toLowerCase()
     if (coding === '') continue
-    let q = 1
-    for (const param of params) {
-      const match = /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(param)
-      if (match) q = Math.min(Number(match[1]), 1)
-    }
-    weights.set(coding === 'x-gzip' ? 'gzip' : coding, q)
+    weights.set(coding === 'x-gzip' ? 'gzip' : coding, qValueOf(params))
   }
   const star = weights.get('*')
   const weightOf = (coding: ContentCoding | 'identity'): number => {

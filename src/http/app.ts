@@ -60,7 +60,6 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     return c.text(`Bad request: ${problem}\n`, 400)
   }
 
-
   app.get(HEALTH_PATH, (c) => {
     const site = store.site()
     c.header('Cache-Control', 'no-store')

@@ -2,9 +2,9 @@ import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
-import { buildFeedDocument, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
+import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
@@ -31,7 +31,7 @@ export type SiteConfig = Pick<
   'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings'
 >
 
-export const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
+const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
 
 /** What a plan is made from: the articles, asked what is public at a given instant. */
 export interface PublishedArticles {
@@ -75,7 +75,7 @@ export interface Site {
 }
 
 /** Whether an article is a podcast episode: it carries audio. */
-export const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
+const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
 
 /** Decides what is public at `now`. */
 export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig): SitePlan {
@@ -91,7 +91,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
   }
 }
 
-export function pageContext(config: SiteConfig): PageContext {
+function pageContext(config: SiteConfig): PageContext {
   const { podcast, images } = config.settings
   return {
     siteName: config.siteName,
@@ -103,11 +103,6 @@ export function pageContext(config: SiteConfig): PageContext {
     podcast: podcast ? { title: podcast.title, url: siteUrlFor(config.siteUrl, podcastPath(config.section.slug)) } : undefined,
     favicon: images.favicon,
   }
-}
-
-/** Summary shown for an article: the front matter's, else the body's excerpt. */
-export function summaryOf(article: Article, body: RenderedBody): string {
-  return article.summary ?? body.excerpt
 }
 
 /** Links every feed document of the section carries. */
@@ -128,7 +123,7 @@ function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
  * current feeds' articles, so an empty filtered view or podcast dates itself
  * like the section. An empty section has none, and reports when it was planned.
  */
-export function sectionUpdated(plan: SitePlan): Date {
+function sectionUpdated(plan: SitePlan): Date {
   const newest = plan.window.reduce((max, article) => Math.max(max, article.updated.getTime(), article.date.getTime()), -Infinity)
   return plan.window.length > 0 ? new Date(newest) : plan.now
 }
@@ -161,7 +156,7 @@ function sectionDocument(
 }
 
 /** The subscription documents: the newest articles, linked to the newest archive page. */
-export function currentFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): FeedDocument {
+function currentFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): FeedDocument {
   const slug = config.section.slug
   return sectionDocument(
     plan,
@@ -212,7 +207,7 @@ export function filteredFeedDocument(
 }
 
 /** The podcast feed: every episode, with the show's channel settings. Undefined without a podcast. */
-export function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): PodcastDocument | undefined {
+function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): PodcastDocument | undefined {
   const podcast = config.settings.podcast
   if (!podcast) return undefined
   const url = siteUrlFor(config.siteUrl, podcastPath(config.section.slug))
@@ -279,8 +274,6 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   return { plan, resources: new Map(entries), context }
 }
 
-export const FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
-
 /**
  * The documents that depend on configuration only: the stylesheets and the
  * OPML list. Rendered once at start.
@@ -290,7 +283,7 @@ export async function buildAssets(config: SiteConfig): Promise<Map<string, Resou
   const title = `${config.section.title} – ${config.siteName}`
   const opml = renderOpml(title, [
     ...FEED_FORMATS.map((format) => ({
-      text: `${title} (${FORMAT_NAMES[format]})`,
+      text: `${title} (${FEED_FORMAT_NAMES[format]})`,
       xmlUrl: context.feeds[format],
       htmlUrl: config.siteUrl,
       language: config.language,

@@ -8,14 +8,13 @@
  * above transformed pages); without XSLT it falls back to the CSS, which
  * still shows the feed as a readable list instead of raw XML.
  */
+import { escapeHtml } from '../feeds/feed-package-fixes.js'
 
 export interface FeedStylesheetOptions {
   /** Absolute URL of the site's own stylesheet. */
   readonly siteCss: string
   readonly siteName: string
 }
-
-const xmlText = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('"', '&quot;')
 
 /** XSLT 1.0 for RSS 2.0 and Atom 1.0 documents. */
 export function renderFeedXsl(options: FeedStylesheetOptions): string {
@@ -37,11 +36,11 @@ export function renderFeedXsl(options: FeedStylesheetOptions): string {
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="$title"/> – Feed</title>
-        <link rel="stylesheet" href="${xmlText(options.siteCss)}"/>
+        <link rel="stylesheet" href="${escapeHtml(options.siteCss)}"/>
       </head>
       <body class="feed-preview">
         <header>
-          <p class="site"><a href="{$home}">${xmlText(options.siteName)}</a> · Newsfeed</p>
+          <p class="site"><a href="{$home}">${escapeHtml(options.siteName)}</a> · Newsfeed</p>
         </header>
         <main>
           <h1><xsl:value-of select="$title"/></h1>

@@ -1,6 +1,6 @@
 import { html, raw } from 'hono/html'
 import type { Article } from '../content/article.js'
-import type { FeedFormat, FormatUrls } from '../feeds/feed-model.js'
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
 
 // Pages are written with Hono's `html` helper, which escapes every value.
@@ -30,9 +30,7 @@ export interface ListedArticle {
 
 type Html = ReturnType<typeof html>
 
-const FEED_LABELS: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
 const FEED_SHORT: Readonly<Record<FeedFormat, string>> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' }
-const FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json']
 
 function formatDate(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
@@ -42,15 +40,15 @@ function layout(context: PageContext, title: string, lang: string, main: Html, w
   const page = html`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${title}</title><link rel="stylesheet" href="${new URL(STYLESHEET_PATH.slice(1), context.siteUrl).href}"/>${
     context.favicon ? html`<link rel="icon" href="${context.favicon}"/>` : ''
-  }${FORMATS.map(
+  }${FEED_FORMATS.map(
     (format) =>
       html`<link rel="alternate" type="${FEED_MEDIA_TYPES[format]}" title="${context.sectionTitle} (${FEED_SHORT[format]})" href="${context.feeds[format]}"/>`,
   )}${
     withPodcast && context.podcast
       ? html`<link rel="alternate" type="application/rss+xml" title="${context.podcast.title} (Podcast)" href="${context.podcast.url}"/>`
       : ''
-  }</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FORMATS.map(
-    (format, index) => html`${index > 0 ? ' · ' : ''}<a href="${context.feeds[format]}" type="${FEED_MEDIA_TYPES[format]}">${FEED_LABELS[format]}</a>`,
+  }</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FEED_FORMATS.map(
+    (format, index) => html`${index > 0 ? ' · ' : ''}<a href="${context.feeds[format]}" type="${FEED_MEDIA_TYPES[format]}">${FEED_FORMAT_NAMES[format]}</a>`,
   )}${context.podcast ? html` · <a href="${context.podcast.url}" type="application/rss+xml">Podcast</a>` : ''}</p></footer></body></html>`
   return page.toString()
 }

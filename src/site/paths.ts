@@ -5,7 +5,7 @@ import { siteUrlFor } from '../text/urls.js'
  * The site's URL scheme. Feed paths are part of the contract: once
  * published they stay.
  */
-export const FEED_FILES: Readonly<Record<FeedFormat, string>> = {
+const FEED_FILES: Readonly<Record<FeedFormat, string>> = {
   rss: 'feed.xml',
   atom: 'atom.xml',
   json: 'feed.json',

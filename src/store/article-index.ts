@@ -129,10 +129,6 @@ export class ArticleIndex {
     return [...this.#clashing].sort().map((file) => this.#clashError(file))
   }
 
-  isClashing(file: string): boolean {
-    return this.#clashing.has(file)
-  }
-
   clashError(file: string): ArticleError | undefined {
     return this.#clashing.has(file) ? this.#clashError(file) : undefined
   }

@@ -8,7 +8,7 @@ import { FolderWatcher } from '../content/watch-folder.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { createMediaInfo, type MediaInfo } from '../content/media-info.js'
 import { archivePage } from '../feeds/archive.js'
-import type { RenderedBody } from '../feeds/build-feed.js'
+import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished } from '../feeds/select.js'
@@ -19,7 +19,6 @@ import {
   filteredFeedDocument,
   planSite,
   renderFeedResource,
-  summaryOf,
   type ItemSource,
   type Site,
 } from '../site/build-site.js'
@@ -65,7 +64,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 const MISSING_ROOT_POLL_MS = 1000
 
 /** Article files on disk, under `config.articlesDir`. */
-export function fileSource(config: Pick<Config, 'articlesDir' | 'siteUrl' | 'timeZone' | 'language'>): ArticleSource {
+function fileSource(config: Pick<Config, 'articlesDir' | 'siteUrl' | 'timeZone' | 'language'>): ArticleSource {
   return {
     list: async (folder = '') => listArticleFiles(config.articlesDir, folder),
     read: async (file) => readArticleFile(config.articlesDir, file, config),

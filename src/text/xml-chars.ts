@@ -17,7 +17,7 @@ const FORBIDDEN_ALL = new RegExp(FORBIDDEN_SOURCE, 'gu')
 const CANDIDATE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/
 
 /** Whether the text holds a character XML 1.0 forbids. */
-export function hasXmlForbidden(text: string): boolean {
+function hasXmlForbidden(text: string): boolean {
   return CANDIDATE.test(text) && FORBIDDEN_ONE.test(text)
 }
 
