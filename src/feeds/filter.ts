@@ -1,25 +1,27 @@
 import type { Article } from '../content/article.js'
 
-/** A view of a feed for aggregators and newsletters: fewer items, or only some tags. */
+/** A view of a feed for aggregators and newsletters: fewer items, only some tags, only some authors. */
 export interface FeedFilter {
   /** At most this many items; undefined: the feed's usual number. */
   readonly limit: number | undefined
+  /** Only items by any of these authors (compared without regard to case); empty: all. */
+  readonly authors: readonly string[]
   /** Only items with any of these tags (compared without regard to case); empty: all. */
   readonly tags: readonly string[]
 }
 
 /** The query parameters a feed understands. Others (cache busters) are ignored. */
-export const FILTER_PARAMETERS = ['limit', 'tag'] as const
+export const FILTER_PARAMETERS = ['limit', 'author', 'tag'] as const
 
-const fold = (tag: string): string => tag.normalize('NFC').toLowerCase()
+const fold = (text: string): string => text.normalize('NFC').toLowerCase()
 
 export function isFiltered(filter: FeedFilter): boolean {
-  return filter.limit !== undefined || filter.tags.length > 0
+  return filter.limit !== undefined || filter.authors.length > 0 || filter.tags.length > 0
 }
 
 /**
- * Reads `?limit=N` and `?tag=…` (repeatable, any of). Returns a plain-language
- * problem for a bad value, naming the parameter.
+ * Reads `?limit=N`, `?author=…` and `?tag=…` (both repeatable, any of).
+ * Returns a plain-language problem for a bad value, naming the parameter.
  */
 export function parseFeedFilter(
   values: (name: string) => readonly string[],
@@ -35,26 +37,55 @@ export function parseFeedFilter(
     }
     limit = Number(raw)
   }
-  const tags: string[] = []
-  for (const raw of values('tag')) {
-    const tag = raw.trim()
-    if (tag === '' || tag.length > 200) return { problem: `tag: "${raw}" is not a tag (1 to 200 characters)` }
-    if (!tags.some((t) => fold(t) === fold(tag))) tags.push(tag)
+  const authors = readNames(values('author'), 'author', 'an author')
+  if ('problem' in authors) return authors
+  const tags = readNames(values('tag'), 'tag', 'a tag')
+  if ('problem' in tags) return tags
+  return { limit, authors: authors.names, tags: tags.names }
+}
+
+/** Names as given, trimmed, repeats dropped regardless of case, in a stable order. */
+function readNames(raws: readonly string[], parameter: string, what: string): { names: string[] } | { problem: string } {
+  const names: string[] = []
+  for (const raw of raws) {
+    const name = raw.trim()
+    if (name === '' || name.length > 200) return { problem: `${parameter}: "${raw}" is not ${what} (1 to 200 characters)` }
+    if (!names.some((n) => fold(n) === fold(name))) names.push(name)
   }
-  return { limit, tags: tags.sort((a, b) => (fold(a) < fold(b) ? -1 : fold(a) > fold(b) ? 1 : 0)) }
+  return { names: names.sort((a, b) => (fold(a) < fold(b) ? -1 : fold(a) > fold(b) ? 1 : 0)) }
 }
 
 /** The filter as a canonical query string: one URL, and one cache entry, per view. */
 export function filterQuery(filter: FeedFilter): string {
   const parts: string[] = []
   if (filter.limit !== undefined) parts.push(`limit=${filter.limit}`)
+  for (const author of filter.authors) parts.push(`author=${encodeURIComponent(author)}`)
   for (const tag of filter.tags) parts.push(`tag=${encodeURIComponent(tag)}`)
   return parts.join('&')
 }
 
-/** The articles a filtered feed holds, newest first. */
-export function applyFilter(newestFirst: readonly Article[], filter: FeedFilter, defaultLimit: number): Article[] {
-  const wanted = new Set(filter.tags.map(fold))
-  const matching = wanted.size === 0 ? newestFirst : newestFirst.filter((article) => article.tags.some((tag) => wanted.has(fold(tag))))
-  return matching.slice(0, filter.limit ?? defaultLimit)
+/**
+ * The articles a filtered feed holds, newest first: any of the tags and any
+ * of the authors. An article without a byline is the desk's (`deskAuthor`),
+ * as the feeds show it.
+ */
+export function applyFilter(newestFirst: readonly Article[], filter: FeedFilter, defaultLimit: number, deskAuthor: string): Article[] {
+  const limit = filter.limit ?? defaultLimit
+  if (filter.tags.length === 0 && filter.authors.length === 0) return newestFirst.slice(0, limit)
+  const tags = new Set(filter.tags.map(fold))
+  const authors = new Set(filter.authors.map(fold))
+  const matching = newestFirst.filter(
+    (article) =>
+      (tags.size === 0 || article.tags.some((tag) => tags.has(fold(tag)))) &&
+      (authors.size === 0 || (article.authors.length > 0 ? article.authors : [deskAuthor]).some((author) => authors.has(fold(author)))),
+  )
+  return matching.slice(0, limit)
+}
+
+/** What a view shows besides the whole section, for its title: `von Jonas Albrecht · Thema KI, Börse`. */
+export function describeFilter(filter: FeedFilter): string {
+  const parts: string[] = []
+  if (filter.authors.length > 0) parts.push(`von ${filter.authors.join(', ')}`)
+  if (filter.tags.length > 0) parts.push(`Thema ${filter.tags.join(', ')}`)
+  return parts.join(' · ')
 }

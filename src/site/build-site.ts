@@ -3,7 +3,7 @@ import type { Article } from '../content/article.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
-import { filterQuery, type FeedFilter } from '../feeds/filter.js'
+import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
@@ -134,18 +134,20 @@ function sectionDocument(
   articles: readonly Article[],
   source: ItemSource,
   links: FeedLinks,
-  archive = false,
+  kind: { readonly archive?: boolean; readonly view?: string } = {},
 ): FeedDocument {
   const { section } = config
   const context = itemContext(config, source)
+  const title = `${section.title} – ${config.siteName}`
   return buildFeedDocument(
     {
-      title: `${section.title} – ${config.siteName}`,
+      // A view names what it shows: a reader lists it apart from the whole section.
+      title: kind.view ? `${title} (${kind.view})` : title,
       description: section.description,
       language: config.language,
       homeUrl: config.siteUrl,
       links,
-      archive,
+      archive: kind.archive ?? false,
       author: section.author,
       generator: GENERATOR,
       images: config.settings.images,
@@ -185,7 +187,7 @@ export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, 
       prevArchive: page.number > 1 ? at(page.number - 1) : undefined,
       nextArchive: page.number < plan.archivePages ? at(page.number + 1) : undefined,
     }),
-    true,
+    { archive: true },
   )
 }
 
@@ -203,6 +205,7 @@ export function filteredFeedDocument(
     articles,
     source,
     documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
+    { view: describeFilter(filter) },
   )
 }
 

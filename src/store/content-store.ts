@@ -302,7 +302,7 @@ export class ContentStore {
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
     const { plan } = this.site()
     return this.#view(`${format} ${filterQuery(filter)}`, async () => {
-      const articles = applyFilter(plan.section, filter, this.#config.feedLimit)
+      const articles = applyFilter(plan.section, filter, this.#config.feedLimit, this.#config.section.author)
       const source = await this.#itemSource(articles)
       return renderFeedResource(
         filteredFeedDocument(plan, articles, filter, source, this.#config),

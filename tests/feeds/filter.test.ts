@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { filterQuery, parseFeedFilter } from '../../src/feeds/filter.js'
+import { describeFilter, filterQuery, parseFeedFilter, type FeedFilter } from '../../src/feeds/filter.js'
 
 const from = (query: string) => {
   const params = new URLSearchParams(query)
@@ -8,8 +8,15 @@ const from = (query: string) => {
 
 describe('parseFeedFilter', () => {
   it('reads limit and repeated tags, dropping repeats regardless of case, in a stable order', () => {
-    expect(from('limit=10&tag=KI&tag=Börse&tag=ki')).toEqual({ limit: 10, tags: ['Börse', 'KI'] })
-    expect(filterQuery({ limit: 10, tags: ['Börse', 'KI'] })).toBe('limit=10&tag=B%C3%B6rse&tag=KI')
+    expect(from('limit=10&tag=KI&tag=Börse&tag=ki')).toEqual({ limit: 10, authors: [], tags: ['Börse', 'KI'] })
+    expect(filterQuery({ limit: 10, authors: [], tags: ['Börse', 'KI'] })).toBe('limit=10&tag=B%C3%B6rse&tag=KI')
+  })
+
+  it('reads repeated authors like tags, and writes them between limit and tags', () => {
+    const filter = from('tag=KI&author=Lea Voigt&author=  Jonas Albrecht &author=lea voigt')
+    expect(filter).toEqual({ limit: undefined, authors: ['Jonas Albrecht', 'Lea Voigt'], tags: ['KI'] })
+    expect(filterQuery(filter as FeedFilter)).toBe('author=Jonas%20Albrecht&author=Lea%20Voigt&tag=KI')
+    expect(describeFilter(filter as FeedFilter)).toBe('von Jonas Albrecht, Lea Voigt · Thema KI')
   })
 
   it.each([
@@ -19,6 +26,7 @@ describe('parseFeedFilter', () => {
     ['limit=-1', 'limit: "-1" is not a whole number from 1 to 500'],
     ['limit=1&limit=2', 'limit: give it once'],
     ['tag=', 'tag: "" is not a tag (1 to 200 characters)'],
+    ['author=', 'author: "" is not an author (1 to 200 characters)'],
   ])('refuses %s: %s', (query, problem) => {
     expect(from(query)).toEqual({ problem })
   })

@@ -12,7 +12,7 @@ const files = {
     'Die EZB senkt die Zinsen. '.repeat(40),
   ),
   'boerse.md': articleText({ title: 'Börse', date: '2025-06-01T10:00:00+02:00', category: 'wirtschaft', tags: '[Börse, KI]' }, 'Kurse. '.repeat(60)),
-  'ki.md': articleText({ title: 'KI-Boom', date: '2025-05-01T10:00:00+02:00', category: 'wirtschaft', tags: 'ki' }, 'Chips. '.repeat(60)),
+  'ki.md': articleText({ title: 'KI-Boom', date: '2025-05-01T10:00:00+02:00', category: 'wirtschaft', tags: 'ki', author: 'Lea Voigt' }, 'Chips. '.repeat(60)),
 }
 
 beforeAll(async () => {
@@ -146,6 +146,23 @@ describe('filters', () => {
     expect(await titles('/wirtschaft/feed.json?tag=Nichts')).toEqual([])
   })
 
+  it('keeps items by any of the ?author= values; an article without a byline is the desk\'s', async () => {
+    expect(await titles('/wirtschaft/feed.json?author=lea%20voigt')).toEqual(['KI-Boom'])
+    expect(await titles('/wirtschaft/feed.json?author=Wirtschaftsredaktion')).toEqual(['Zinswende', 'Börse'])
+    // Any author, and any tag: both must hold.
+    expect(await titles('/wirtschaft/feed.json?author=Lea%20Voigt&author=Wirtschaftsredaktion&tag=KI')).toEqual(['Börse', 'KI-Boom'])
+  })
+
+  it('names a view in its title, so a reader lists it apart from the whole section', async () => {
+    const json = (await (await get('/wirtschaft/feed.json?author=Lea%20Voigt&tag=KI')).json()) as { title: string }
+    expect(json.title).toBe('Wirtschaft – Beispielzeitung (von Lea Voigt · Thema KI)')
+    const atom = await (await get('/wirtschaft/atom.xml?tag=Zinsen')).text()
+    expect(atom).toContain('<title>Wirtschaft – Beispielzeitung (Thema Zinsen)</title>')
+    // Fewer items of the same section is the same feed, by the same name.
+    const limited = (await (await get('/wirtschaft/feed.json?limit=1')).json()) as { title: string }
+    expect(limited.title).toBe('Wirtschaft – Beispielzeitung')
+  })
+
   it('dates an empty view by the section, not the Unix epoch readers reject', async () => {
     const atom = await get('/wirtschaft/atom.xml?tag=Nichts')
     expect((await atom.text()).match(/<updated>([^<]*)<\/updated>/)?.[1]).toBe('2025-06-05T15:00:00.000Z')
@@ -161,6 +178,7 @@ describe('filters', () => {
       ['tag=ezb&tag=B%C3%B6rse&tag=EZB', 'tag=B%C3%B6rse&tag=ezb'],
       ['tag=b%C3%B6rse&tag=ezb&_=1', 'tag=b%C3%B6rse&tag=ezb'],
       ['tag=KI&limit=1', 'limit=1&tag=KI'],
+      ['tag=KI&author=Lea%20Voigt', 'author=Lea%20Voigt&tag=KI'],
     ]) {
       const response = await get(`/wirtschaft/feed.json?${query}`)
       expect(response.status).toBe(301)
@@ -185,6 +203,7 @@ describe('filters', () => {
       ['limit=0', 'Bad request: limit: "0" is not a whole number from 1 to 500\n'],
       ['limit=abc', 'Bad request: limit: "abc" is not a whole number from 1 to 500\n'],
       ['tag=', 'Bad request: tag: "" is not a tag (1 to 200 characters)\n'],
+      ['author=%20', 'Bad request: author: " " is not an author (1 to 200 characters)\n'],
     ] as const) {
       const response = await get(`/wirtschaft/feed.xml?${query}`)
       expect(response.status).toBe(400)
