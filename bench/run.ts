@@ -9,6 +9,8 @@
  *    rounds. Load from wrk (Debian's `wrk`) on loopback.
  * 2. Start-up time, peak memory and the time for one edit to become visible,
  *    at 1,000, 10,000 and 50,000 generated articles.
+ * 3. The periodic rescan at the same sizes: its time, and the longest pause
+ *    it gives requests, beside a synchronous walk over the same files.
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
@@ -20,7 +22,9 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { gunzipSync } from 'node:zlib'
+import { stampArticleFiles } from '../src/content/load-articles.js'
 import { articleSource, generateCorpus } from './generate-corpus.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -217,6 +221,53 @@ async function scale(): Promise<void> {
   }
 }
 
+/** Every `*.md` file under `dir` stat'ed in one go: what a rescan that never yields would cost. */
+function statAllAtOnce(dir: string): number {
+  let files = 0
+  const walk = (folder: string): void => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue
+      const absolute = path.join(folder, entry.name)
+      if (entry.isDirectory()) walk(absolute)
+      else if (entry.name.endsWith('.md')) {
+        fs.statSync(absolute)
+        files += 1
+      }
+    }
+  }
+  walk(dir)
+  return files
+}
+
+async function rescanCost(): Promise<void> {
+  console.log('')
+  console.log('| articles | rescan (no change) | its longest pause for requests | synchronous walk + stat (blocks throughout) |')
+  console.log('|---|---|---|---|')
+  for (const count of SIZES) {
+    const dir = corpus(count)
+    const pauses = monitorEventLoopDelay({ resolution: 1 })
+    const times: number[] = []
+    const blocked: number[] = []
+    let longest = 0
+    for (let round = 0; round < 3; round++) {
+      let started = performance.now()
+      statAllAtOnce(dir)
+      blocked.push(performance.now() - started)
+      pauses.reset()
+      pauses.enable()
+      started = performance.now()
+      const stamps = await stampArticleFiles(dir)
+      times.push(performance.now() - started)
+      pauses.disable()
+      if (stamps.size !== count) throw new Error(`rescan found ${stamps.size} files, not ${count}`)
+      longest = Math.max(longest, pauses.max / 1e6)
+    }
+    console.log(
+      `| ${count.toLocaleString('en')} | ${Math.round(median(times))} ms | ${longest.toFixed(1)} ms | ${Math.round(median(blocked))} ms |`,
+    )
+  }
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run npm run build')
   const cpus = os.cpus()
@@ -224,7 +275,10 @@ async function main(): Promise<void> {
   console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')})`)
   console.log('')
   if (ROUNDS > 0) await throughput()
-  if (SIZES.length > 0) await scale()
+  if (SIZES.length > 0) {
+    await scale()
+    await rescanCost()
+  }
 }
 
 main().catch((error: unknown) => {

@@ -36,6 +36,8 @@ export interface Config {
   readonly websubHub: string | undefined
   /** Article files read at most; more are refused with a log line. */
   readonly maxArticles: number
+  /** Milliseconds between rescans of ARTICLES_DIR that catch changes the watcher missed; 0: none. */
+  readonly rescanIntervalMs: number
   /** Milliseconds a client has to send its request headers (slow clients are cut off). */
   readonly headersTimeoutMs: number
   /** Milliseconds for a whole request, and for a socket to stay silent. */
@@ -69,6 +71,7 @@ const VARIABLES = [
   'MEDIA_MAX_AGE',
   'WEBSUB_HUB',
   'MAX_ARTICLES',
+  'RESCAN_INTERVAL',
   'HEADERS_TIMEOUT',
   'REQUEST_TIMEOUT',
   'SITE_CONFIG',
@@ -133,6 +136,7 @@ export function loadConfig(
     }),
     websubHub: readHub(get('WEBSUB_HUB')),
     maxArticles: readInteger('MAX_ARTICLES', get('MAX_ARTICLES'), 200_000, 1, 10_000_000),
+    rescanIntervalMs: readInteger('RESCAN_INTERVAL', get('RESCAN_INTERVAL'), 60, 0, 86400) * 1000,
     headersTimeoutMs: readInteger('HEADERS_TIMEOUT', get('HEADERS_TIMEOUT'), 10, 1, 3600) * 1000,
     requestTimeoutMs: readInteger('REQUEST_TIMEOUT', get('REQUEST_TIMEOUT'), 30, 1, 3600) * 1000,
     settingsFile: Object.freeze({ path: path.resolve(cwd, get('SITE_CONFIG') ?? 'site.yaml'), required: get('SITE_CONFIG') !== undefined }),

@@ -26,7 +26,14 @@ describe('loadConfig', () => {
     expect(config.language).toBe('de')
     expect(config.feedLimit).toBe(50)
     expect(config.section.slug).toBe('wirtschaft')
+    expect(config.rescanIntervalMs).toBe(60_000)
     expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads RESCAN_INTERVAL in seconds, 0 turning the rescan off', () => {
+    expect(loadConfig({ RESCAN_INTERVAL: '15' }, [], cwd).rescanIntervalMs).toBe(15_000)
+    expect(loadConfig({ RESCAN_INTERVAL: '0' }, [], cwd).rescanIntervalMs).toBe(0)
+    expect(() => loadConfig({ RESCAN_INTERVAL: '-1' }, [], cwd)).toThrow('RESCAN_INTERVAL: "-1" is not a whole number from 0 to 86400')
   })
 
   it('derives the default SITE_URL from PORT', () => {

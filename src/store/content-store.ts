@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
-import { listArticleFiles, mapLimit, readArticleFile, type FolderListing } from '../content/load-articles.js'
+import { listArticleFiles, mapLimit, readArticleFile, stampArticleFiles, type FolderListing } from '../content/load-articles.js'
 import type { ParsedArticle } from '../content/parse-article.js'
 import { excerptOf, renderMarkdown } from '../content/render-markdown.js'
 import { FolderWatcher } from '../content/watch-folder.js'
@@ -31,10 +31,19 @@ import { LruCache } from '../util/lru-cache.js'
 export interface ArticleSource {
   /** Every article file under the root, or under `folder` of it. */
   list(folder?: string): Promise<FolderListing>
-  /** One file parsed; undefined when it does not exist (any more). Throws ArticleError when it is not valid. */
-  read(file: string): Promise<ParsedArticle | undefined>
+  /**
+   * One file parsed; undefined when it does not exist (any more). Throws
+   * ArticleError when it is not valid. Reading for the index records the
+   * file's stamp (readStamp); reading a body does not, so a change the
+   * watcher missed is still found by the next rescan.
+   */
+  read(file: string, purpose?: 'index' | 'body'): Promise<ParsedArticle | undefined>
   /** Whether the root folder is there at all. */
   available(): Promise<boolean>
+  /** Every article file under the root with its stamp, a value that changes whenever the file does. */
+  stamps(): Promise<ReadonlyMap<string, string>>
+  /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
+  readStamp(file: string): string | undefined
 }
 
 export interface Logger {
@@ -60,19 +69,29 @@ interface CachedArchive {
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1
+/** The first rescan after the watches are placed. */
+const FIRST_RESCAN_MS = 1000
 /** While ARTICLES_DIR is missing, look for it this often. */
 const MISSING_ROOT_POLL_MS = 1000
 
 /** Article files on disk, under `config.articlesDir`. */
 function fileSource(config: Pick<Config, 'articlesDir' | 'siteUrl' | 'timeZone' | 'language'>): ArticleSource {
+  const readStamps = new Map<string, string>()
+  const record = (file: string) => (stamp: string | undefined) => {
+    if (stamp === undefined) readStamps.delete(file)
+    else readStamps.set(file, stamp)
+  }
   return {
     list: async (folder = '') => listArticleFiles(config.articlesDir, folder),
-    read: async (file) => readArticleFile(config.articlesDir, file, config),
+    read: async (file, purpose = 'index') =>
+      readArticleFile(config.articlesDir, file, config, purpose === 'index' ? record(file) : undefined),
     available: () =>
       fs.promises.stat(config.articlesDir).then(
         (stat) => stat.isDirectory(),
         () => false,
       ),
+    stamps: () => stampArticleFiles(config.articlesDir),
+    readStamp: (file) => readStamps.get(file),
   }
 }
 
@@ -109,6 +128,9 @@ export class ContentStore {
   #timer: NodeJS.Timeout | undefined
   #watcher: FolderWatcher | undefined
   #rootPoll: NodeJS.Timeout | undefined
+  #rescanTimer: NodeJS.Timeout | undefined
+  /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
+  #scanned: ReadonlyMap<string, string> = new Map()
   /** The running rebuild, and whether another was asked for meanwhile. */
   #rebuilding: Promise<Site> | undefined
   #rebuildAgain = false
@@ -159,7 +181,8 @@ export class ContentStore {
 
   /**
    * Watches ARTICLES_DIR (sub-folders too) and applies every change as it
-   * comes. Resolves once the watches are in place.
+   * comes; every `rescanIntervalMs` a rescan catches what the watcher missed.
+   * Resolves once the watches are in place.
    */
   async watch(): Promise<void> {
     this.#watcher = new FolderWatcher({
@@ -168,6 +191,9 @@ export class ContentStore {
       onError: (error) => this.#logger.warn(`watch: ${error.message}`),
     })
     await this.#watcher.start()
+    // Soon (after the watcher's first batches), for what changed while the
+    // files were read and before the watches were in place.
+    this.#scheduleRescan(Math.min(FIRST_RESCAN_MS, this.#config.rescanIntervalMs))
   }
 
   /**
@@ -192,16 +218,26 @@ export class ContentStore {
   }
 
   /**
-   * Lists ARTICLES_DIR again and applies whatever the index does not know or
-   * no longer finds: files that came or went while nothing was watching.
+   * Stamps every file in ARTICLES_DIR and applies those that differ from
+   * what was read, and those that came or went: changes no watch event
+   * reported (a network file system, an overflowing inotify queue, a save
+   * while the watches were being placed). Resolves to the number of files
+   * applied.
    */
-  async rescan(): Promise<void> {
-    const listing = await this.#source.list()
-    const onDisk = new Set(listing.files)
+  async rescan(): Promise<number> {
+    if (!(await this.#source.available())) return 0
+    const onDisk = await this.#source.stamps()
+    const previous = this.#scanned
+    this.#scanned = onDisk
     const changed = new Set<string>()
-    for (const file of onDisk) if (!this.#index.get(file) && !this.#refused.has(file)) changed.add(file)
-    for (const file of this.#index.files()) if (!onDisk.has(file)) changed.add(file)
-    if (changed.size > 0) await this.applyChanges(changed)
+    for (const [file, stamp] of onDisk) {
+      if (stamp !== (this.#source.readStamp(file) ?? previous.get(file))) changed.add(file)
+    }
+    for (const file of [...this.#index.files(), ...this.#refused.keys()]) if (!onDisk.has(file)) changed.add(file)
+    if (changed.size === 0) return 0
+    this.#logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
+    await this.applyChanges(changed)
+    return changed.size
   }
 
   /** The current site. Throws before the first load. */
@@ -331,6 +367,7 @@ export class ContentStore {
     this.#closed = true
     clearTimeout(this.#timer)
     clearTimeout(this.#rootPoll)
+    clearTimeout(this.#rescanTimer)
     this.#timer = undefined
     this.#watcher?.close()
   }
@@ -467,15 +504,24 @@ export class ContentStore {
         if (!(await this.#source.available())) return this.#awaitRoot()
         this.#logger.info(`${this.#config.articlesDir} is back; reloading`)
         this.#watcher?.close()
+        clearTimeout(this.#rescanTimer)
         await this.load()
-        if (this.#watcher) {
-          await this.watch()
-          // What changed between the listing and the new watches is caught by a second look.
-          await this.rescan()
-        }
+        if (this.#watcher) await this.watch()
       })().catch((error: unknown) => this.#logger.warn(`reload failed: ${String(error)}`))
     }, MISSING_ROOT_POLL_MS)
     this.#rootPoll.unref?.()
+  }
+
+  /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */
+  #scheduleRescan(delay = this.#config.rescanIntervalMs): void {
+    if (this.#config.rescanIntervalMs <= 0 || this.#closed) return
+    clearTimeout(this.#rescanTimer)
+    this.#rescanTimer = setTimeout(() => {
+      this.rescan()
+        .catch((error: unknown) => this.#logger.warn(`rescan failed: ${String(error)}`))
+        .finally(() => this.#scheduleRescan())
+    }, delay)
+    this.#rescanTimer.unref?.()
   }
 
   /** A document of the current site, rendered once; a failed render is not kept. */
@@ -511,7 +557,7 @@ export class ContentStore {
     let markdown: string
     try {
       // The file as it is now: if it changed since it was indexed, the watcher's update follows.
-      const parsed = await this.#source.read(article.file)
+      const parsed = await this.#source.read(article.file, 'body')
       if (!parsed) return { html: '', excerpt: '' }
       markdown = parsed.body
     } catch (error) {

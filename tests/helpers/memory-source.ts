@@ -4,15 +4,23 @@ import type { Config } from '../../src/config.js'
 
 /** Article files held in a map (path → text); change the map, then apply the change or reload. */
 export function memorySource(files: Map<string, string>, config: Pick<Config, 'siteUrl' | 'timeZone' | 'language'>): ArticleSource {
+  // A file's stamp is its text: it changes whenever the file does.
+  const readStamps = new Map<string, string>()
   return {
     list: async (folder = '') => ({
       files: [...files.keys()].filter((file) => folder === '' || file.startsWith(`${folder}/`)).sort(),
       refused: [],
     }),
-    read: async (file) => {
+    read: async (file, purpose = 'index') => {
       const text = files.get(file)
+      if (purpose === 'index') {
+        if (text === undefined) readStamps.delete(file)
+        else readStamps.set(file, text)
+      }
       return text === undefined ? undefined : parseArticle(text, file, config)
     },
     available: async () => true,
+    stamps: async () => new Map(files),
+    readStamp: (file) => readStamps.get(file),
   }
 }

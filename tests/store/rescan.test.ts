@@ -1,0 +1,106 @@
+/**
+ * The rescan that catches what the watcher missed: a network file system, an
+ * overflowing inotify queue, a save while the watches were being placed.
+ * Real files, the real file source, and no watcher, so only the rescan can
+ * see a change.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+let temp: ReturnType<typeof makeTempDir>
+const logged: string[] = []
+const logger = { info: (line: string) => logged.push(line), warn: (line: string) => logged.push(line) }
+const article = (title: string, date: string) => articleText({ title: `"${title}"`, date, category: 'wirtschaft' })
+
+async function titles(app: ReturnType<typeof createApp>): Promise<string[]> {
+  const feed = JSON.parse(await (await app.request('/wirtschaft/feed.json')).text()) as { items: { title: string }[] }
+  return feed.items.map((item) => item.title)
+}
+
+beforeEach(() => {
+  temp = makeTempDir('rescan-')
+  temp.write('a.md', article('Erste Fassung', '2025-03-01T10:00:00Z'))
+  temp.write('archiv/alt.md', article('Alter Artikel', '2024-01-01T10:00:00Z'))
+  logged.length = 0
+})
+
+afterEach(() => temp.rm())
+
+describe('rescan', () => {
+  it('applies files that changed, came or went without a watch event, and nothing else', async () => {
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const store = new ContentStore({ config, logger })
+    await store.load()
+    const app = createApp({ config, store })
+    expect(await store.rescan()).toBe(0)
+
+    temp.write('a.md', article('Zweite Fassung', '2025-03-01T10:00:00Z'))
+    temp.write('neu/b.md', article('Neuer Artikel', '2025-04-01T10:00:00Z'))
+    fs.rmSync(path.join(temp.dir, 'archiv/alt.md'))
+    expect(await titles(app)).toEqual(['Erste Fassung', 'Alter Artikel'])
+
+    expect(await store.rescan()).toBe(3)
+    expect(await titles(app)).toEqual(['Neuer Artikel', 'Zweite Fassung'])
+    expect(logged).toContain('rescan: 3 file(s) changed since they were read')
+    // Nothing changed since: nothing is read again.
+    expect(await store.rescan()).toBe(0)
+    store.close()
+  })
+
+  it('sees a file replaced by one of the same size and modification time', async () => {
+    const target = path.join(temp.dir, 'a.md')
+    const time = new Date('2025-03-01T10:00:00Z')
+    fs.utimesSync(target, time, time)
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const store = new ContentStore({ config, logger })
+    await store.load()
+    const app = createApp({ config, store })
+    // Same length as "Erste Fassung", and the same time: a copy that keeps it (cp -p, rsync -t), moved into place.
+    temp.write('a.md.neu', article('Dritte Fassu', '2025-03-01T10:00:00Z') + ' ')
+    fs.utimesSync(path.join(temp.dir, 'a.md.neu'), time, time)
+    fs.renameSync(path.join(temp.dir, 'a.md.neu'), target)
+    expect(fs.statSync(target).size).toBe(article('Erste Fassung', '2025-03-01T10:00:00Z').length)
+    expect(fs.statSync(target).mtimeMs).toBe(time.getTime())
+
+    expect(await store.rescan()).toBe(1)
+    expect(await titles(app)).toEqual(['Dritte Fassu', 'Alter Artikel'])
+    store.close()
+  })
+
+  it('still finds a change after a page has read the new text for its body', async () => {
+    // With one item per feed, the old article's body is rendered only when its page is asked for.
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/', FEED_LIMIT: '1' })
+    const store = new ContentStore({ config, logger })
+    await store.load()
+    const app = createApp({ config, store })
+    temp.write('archiv/alt.md', articleText({ title: '"Alter Artikel"', date: '2024-01-01T10:00:00Z', category: 'wirtschaft' }, 'Neuer Text.\n'))
+    const page = await (await app.request('/wirtschaft/alt.html')).text()
+    expect(page).toContain('Neuer Text.')
+
+    expect(await store.rescan()).toBe(1)
+    store.close()
+  })
+
+  it('runs every RESCAN_INTERVAL once the store watches, with no watch event at all', async () => {
+    // A folder that does not exist: the watcher has nothing to watch; the files live in memory.
+    const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '1' })
+    const files = new Map([['a.md', article('Erste Fassung', '2025-03-01T10:00:00Z')]])
+    const store = new ContentStore({ config, source: memorySource(files, config), logger })
+    await store.load()
+    await store.watch()
+    const app = createApp({ config, store })
+    files.set('a.md', article('Zweite Fassung', '2025-03-01T10:00:00Z'))
+    const started = Date.now()
+    while ((await titles(app))[0] !== 'Zweite Fassung' && Date.now() - started < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await titles(app)).toEqual(['Zweite Fassung'])
+    store.close()
+  })
+})
