@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -42,17 +43,43 @@ describe('listArticleFiles', () => {
     const outside = makeTempDir()
     try {
       outside.write('geheim.md', valid('Geheim'))
-      temp.write('echt.md', valid('Echt'))
-      fs.symlinkSync(path.join(temp.dir, 'echt.md'), path.join(temp.dir, 'verweis.md'))
+      temp.write('texte/echt.txt', valid('Echt'))
+      temp.write('artikel.md', valid('Artikel'))
+      fs.symlinkSync(path.join(temp.dir, 'texte/echt.txt'), path.join(temp.dir, 'verweis.md'))
       fs.symlinkSync(path.join(outside.dir, 'geheim.md'), path.join(temp.dir, 'draussen.md'))
       fs.symlinkSync(outside.dir, path.join(temp.dir, 'ordner'))
+      // A second name for an article would publish it twice, under another slug.
+      fs.symlinkSync(path.join(temp.dir, 'artikel.md'), path.join(temp.dir, 'doppelt.md'))
       const listing = listArticleFiles(temp.dir)
-      expect(listing.files).toEqual(['echt.md', 'verweis.md'])
+      expect(listing.files).toEqual(['artikel.md', 'verweis.md'])
       expect(listing.refused.map((e) => e.message)).toEqual([
+        'doppelt.md: file: is a symbolic link to artikel.md, which is published itself; not published twice',
         'draussen.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed',
       ])
+      expect((await refusal('doppelt.md')).message).toBe(
+        'doppelt.md: file: is a symbolic link to artikel.md, which is published itself; not published twice',
+      )
     } finally {
       outside.rm()
+    }
+  })
+})
+
+describe('FIFOs, sockets and devices', () => {
+  it('refuses a FIFO named *.md at once instead of waiting for a writer', async () => {
+    const fifo = path.join(temp.dir, 'rohr.md')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    // Should the open wait for a writer after all, this one ends the wait after 3 s, and the timing shows it.
+    const writer = spawn('sh', ['-c', `sleep 3; printf '---\\ntitle: x\\n' > '${fifo}'`], { stdio: 'ignore' })
+    try {
+      expect(listArticleFiles(temp.dir).refused.map((e) => e.message)).toEqual([
+        'rohr.md: file: is not a regular file (a FIFO, socket or device); not read',
+      ])
+      const started = performance.now()
+      expect((await refusal('rohr.md')).message).toBe('rohr.md: file: is not a regular file (a FIFO, socket or device); not read')
+      expect(performance.now() - started).toBeLessThan(1000)
+    } finally {
+      writer.kill()
     }
   })
 })
