@@ -104,12 +104,22 @@ export function parseArticle(text: string, file: string, options: ParseArticleOp
 
   const warnings: ArticleProblem[] = []
   const problems: ArticleProblem[] = []
-  for (const key of Object.keys(split.data)) {
-    if (!KNOWN_FIELDS.has(key)) warnings.push({ field: key, problem: 'is not a known field and is ignored' })
+  // One line for all unknown fields, however many a file has (an alias bomb can have dozens).
+  const unknown = Object.keys(split.data).filter((key) => !KNOWN_FIELDS.has(key))
+  if (unknown.length === 1) warnings.push({ field: unknown[0] as string, problem: 'is not a known field and is ignored' })
+  else if (unknown.length > 1) {
+    const named = unknown.length > 8 ? [...unknown.slice(0, 8), `… (${unknown.length} in all)`] : unknown
+    warnings.push({ field: named.join(', '), problem: 'are not known fields and are ignored' })
   }
   const article = buildArticle(result.data, file, options, problems, warnings)
   if (problems.length > 0 || article === undefined) throw new ArticleError(file, problems)
-  if (split.body.trim() === '') warnings.push({ field: 'body', problem: 'is empty; the article is published with its summary only' })
+  if (split.body.trim() === '') {
+    // Readers would show an item with no text at all; Atom would carry neither summary nor content.
+    if (article.summary === undefined || article.summary.trim() === '') {
+      throw new ArticleError(file, [{ field: 'body', problem: 'is empty and there is no summary: nothing to publish' }])
+    }
+    warnings.push({ field: 'body', problem: 'is empty; the article is published with its summary only' })
+  }
   // The body is cleaned where it is rendered (render-markdown.ts): at load it is
   // only passed through, and scanning 50,000 bodies here would cost a second.
   return { article, body: split.body, warnings }

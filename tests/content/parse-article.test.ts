@@ -190,6 +190,22 @@ lang: de
   })
 })
 
+describe('parseArticle: unknown fields and empty bodies', () => {
+  it('names many unknown fields in one warning, not one line each', () => {
+    const fields = Array.from({ length: 10 }, (_, n) => `feld${n}: ${n}`).join('\n')
+    expect(parseArticle(file(`${minimal}\n${fields}`), 'a.md', options).warnings).toEqual([
+      { field: 'feld0, feld1, feld2, feld3, feld4, feld5, feld6, feld7, … (10 in all)', problem: 'are not known fields and are ignored' },
+    ])
+  })
+
+  it('publishes an empty body with its summary, and refuses one with nothing at all to show', () => {
+    expect(parseArticle(file(`${minimal}\nsummary: Folgt.`, ''), 'a.md', options).warnings).toEqual([
+      { field: 'body', problem: 'is empty; the article is published with its summary only' },
+    ])
+    expect(() => parseArticle(file(minimal, '\n  \n'), 'a.md', options)).toThrow('a.md: body: is empty and there is no summary: nothing to publish')
+  })
+})
+
 describe('parseArticle: a file that is refused names the file, the field and the problem', () => {
   it.each([
     ['date: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: is required'],

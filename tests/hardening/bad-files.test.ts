@@ -61,6 +61,7 @@ describe('bad article files', () => {
         'skipped json.md: front matter: must be YAML; the opening line asks for "json"',
         'skipped latin1.md: file: is not valid UTF-8; save it as UTF-8',
         "skipped leer.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'",
+        'skipped ohne-text.md: body: is empty and there is no summary: nothing to publish',
         'skipped ohne-titel.md: title: is required',
         "skipped ohne-vorspann.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'",
         'skipped yaml-kaputt.md: front matter: YAML: missed comma between flow collection entries at line 3, column 1',
