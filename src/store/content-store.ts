@@ -59,6 +59,8 @@ export interface ContentStoreOptions {
   readonly source?: ArticleSource
   readonly clock?: () => Date
   readonly logger?: Logger
+  /** Bytes kept of rendered archive pages, and of views, each (default 48 MiB). */
+  readonly cacheBytes?: number
 }
 
 interface CachedArchive {
@@ -69,6 +71,12 @@ interface CachedArchive {
 
 /** setTimeout cannot wait longer than this (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1
+/**
+ * Bytes (every encoding) kept of rendered archive pages, and of views (pages,
+ * filtered feeds), each. Filter URLs are the client's to choose: without a
+ * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
+ */
+const CACHE_BYTES = 48 * 2 ** 20
 /** The first rescan after the watches are placed. */
 const FIRST_RESCAN_MS = 1000
 /** While ARTICLES_DIR is missing, look for it this often. */
@@ -118,12 +126,13 @@ export class ContentStore {
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
   readonly #bodies = new LruCache<string, RenderedBody>(2000)
-  readonly #archives = new LruCache<string, CachedArchive>(600)
+  readonly #cacheBytes: number
+  readonly #archives: LruCache<string, CachedArchive>
   readonly #listeners: ChangeListener[] = []
   readonly #media: (url: string) => MediaInfo | undefined
   #assets: Map<string, Resource> | undefined
   #site: Site | undefined
-  #views = new LruCache<string, Promise<Resource>>(1000)
+  #views: LruCache<string, Promise<Resource>>
   #notFound: Promise<Resource> | undefined
   #timer: NodeJS.Timeout | undefined
   #watcher: FolderWatcher | undefined
@@ -145,6 +154,9 @@ export class ContentStore {
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#index = new ArticleIndex(options.config.section.slug)
+    this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
+    this.#archives = new LruCache(600, this.#cacheBytes)
+    this.#views = new LruCache(1000, this.#cacheBytes)
     this.#media = createMediaInfo(options.config.mediaDir, options.config.siteUrl)
   }
 
@@ -251,6 +263,11 @@ export class ContentStore {
     return this.site().resources.get(path) ?? this.#assets?.get(path)
   }
 
+  /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
+  cachedBytes(): { archives: number; views: number } {
+    return { archives: this.#archives.weight, views: this.#views.weight }
+  }
+
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] {
     return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()]
@@ -329,8 +346,12 @@ export class ContentStore {
         found.full ? 'archive' : 'live',
       )
     })()
-    this.#archives.set(key, { items: found.items, pages: plan.archivePages, resource })
-    resource.catch(() => this.#archives.delete(key))
+    const entry = { items: found.items, pages: plan.archivePages, resource }
+    this.#archives.set(key, entry)
+    resource.then(
+      (done) => this.#archives.weigh(key, bytesOf(done), entry),
+      () => this.#archives.delete(key),
+    )
     return resource
   }
 
@@ -390,7 +411,7 @@ export class ContentStore {
       site = await buildSite(plan, await this.#itemSource([...new Set([...plan.window, ...plan.episodes])]), this.#config)
     }
     this.#site = site
-    this.#views = new LruCache(1000)
+    this.#views = new LruCache(1000, this.#cacheBytes)
     this.#schedule(plan.nextPublication, now)
     for (const listener of this.#listeners) listener(previous, site)
     return site
@@ -531,7 +552,10 @@ export class ContentStore {
     if (cached) return cached
     const resource = render()
     views.set(key, resource)
-    resource.catch(() => views.delete(key))
+    resource.then(
+      (done) => views.weigh(key, bytesOf(done), resource),
+      () => views.delete(key),
+    )
     return resource
   }
 
@@ -583,6 +607,11 @@ export class ContentStore {
 
 const beyondLimit = (file: string, limit: number): ArticleError =>
   new ArticleError(file, [{ field: 'file', problem: `is beyond MAX_ARTICLES (${limit}); not loaded` }])
+
+/** What a rendered document holds in memory: its bytes in every encoding. */
+function bytesOf(resource: Resource): number {
+  return Object.values(resource.encodings).reduce((sum, encoded) => sum + encoded.body.byteLength, resource.identity.body.byteLength)
+}
 
 function sameArticles(a: readonly Article[], b: readonly Article[]): boolean {
   return a.length === b.length && a.every((article, index) => article === b[index])

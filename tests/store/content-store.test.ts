@@ -165,3 +165,30 @@ describe('ContentStore', () => {
     expect(store.articlePage('/wirtschaft/fehlt.html')).toBeUndefined()
   })
 })
+
+describe('ContentStore: memory for rendered documents', () => {
+  it('keeps views within a bound in bytes, however many distinct filter URLs clients ask for', async () => {
+    const files = new Map<string, string>()
+    for (let n = 0; n < 40; n++) {
+      files.set(`a${n}.md`, articleText({ title: `Artikel ${n}`, date: `2025-01-${String((n % 28) + 1).padStart(2, '0')}T10:00:00Z`, category: 'wirtschaft', tags: 'Alle' }, `${'Ein langer Absatz über Zölle und Märkte. '.repeat(80)}\n`))
+    }
+    const bound = 400_000
+    const store = new ContentStore({ config, source: memorySource(files, config), logger: { info: () => {}, warn: () => {} }, cacheBytes: bound })
+    await store.load()
+    let largest = 0
+    for (let n = 0; n < 30; n++) {
+      const resource = await store.filtered('rss', { limit: 40, authors: [], tags: ['Alle', `unbekannt-${n}`] })
+      const text = new TextDecoder().decode(resource.identity.body)
+      expect(text.match(/<item>/g)).toHaveLength(40)
+      expect(text).toContain(`unbekannt-${n}`)
+      largest = Math.max(largest, store.cachedBytes().views)
+    }
+    // Each view is about 100 KB in its three encodings: thirty would be 3 MB.
+    expect(largest).toBeGreaterThan(bound / 2)
+    expect(largest).toBeLessThanOrEqual(bound)
+    // What was forgotten is rendered again, the same.
+    const again = await store.filtered('rss', { limit: 40, authors: [], tags: ['Alle', 'unbekannt-0'] })
+    expect(new TextDecoder().decode(again.identity.body)).toContain('unbekannt-0')
+    store.close()
+  })
+})
