@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import { MAX_FEED_LIMIT } from '../config.js'
 import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
-import { absoluteUrls, archivePaths, feedPaths, HEALTH_PATH, parseArchivePath, podcastPath } from '../site/paths.js'
+import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, podcastPath } from '../site/paths.js'
 import { siteUrlFor } from '../text/urls.js'
 import type { ContentStore } from '../store/content-store.js'
 import { createMediaHandler } from './media.js'
@@ -43,8 +43,9 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
   // Worked out once: which path is which feed, and each feed's own URL.
   const feedUrls = absoluteUrls(config.siteUrl, feedPaths(section))
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
-  const selfByPath = new Map<string, string>(FEED_FORMATS.map((format) => [feedPaths(section)[format], feedUrls[format]]))
-  selfByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
+  // The WebSub topics: the documents whose changes the hub is told about (websub/changed-feeds.ts).
+  const topicByPath = new Map<string, string>(FEED_FORMATS.map((format) => [feedPaths(section)[format], feedUrls[format]]))
+  topicByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
 
   const redirect = (c: Context, location: string): Response => {
     c.header('Cache-Control', `public, max-age=${config.cache.archiveMaxAge}`)
@@ -88,7 +89,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       if (filtered) return filtered
     }
     const ready = store.resource(path)
-    if (ready) return send(c, ready, { self: selfByPath.get(path) })
+    if (ready) return send(c, ready, { topic: topicByPath.get(path) })
     return serveLazy(c, path)
   }
 
@@ -102,7 +103,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     // One URL per view: other spellings of the same filter are sent to it, so
     // caches hold one copy and the feed's self link matches where it was fetched.
     if (new URL(c.req.url).search !== `?${filterQuery(filter)}`) return redirect(c, self)
-    return store.filtered(format, filter).then((resource) => send(c, resource, { self }))
+    return store.filtered(format, filter).then((resource) => send(c, resource))
   }
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */
@@ -110,7 +111,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     const archived = parseArchivePath(section, path)
     const archive = archived && store.archive(archived.format, archived.page)
     if (archived && archive) {
-      return send(c, await archive, { self: absoluteUrls(config.siteUrl, archivePaths(section, archived.page))[archived.format] })
+      return send(c, await archive)
     }
     const page = store.articlePage(path)
     if (page) return send(c, await page)

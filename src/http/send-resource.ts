@@ -19,8 +19,8 @@ export interface SenderOptions {
 
 export interface SendOptions {
   readonly status?: 200 | 404
-  /** The document's own URL, for the WebSub Link header. */
-  readonly self?: string | undefined
+  /** The document's own URL when it is a WebSub topic: the Link header names it and the hub. */
+  readonly topic?: string | undefined
 }
 
 /** One way of sending a resource: bytes and every header that does not depend on the request. */
@@ -112,7 +112,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     const browser = accept !== undefined && browsers.get(accept, () => prefersHtml(accept))
     const variant = variantOf(resource, available, browser)
     // WebSub §4: discovery through HTTP Link headers.
-    const link = send.self && options.hub ? `<${options.hub}>; rel="hub", <${send.self}>; rel="self"` : undefined
+    const link = send.topic && options.hub ? `<${options.hub}>; rel="hub", <${send.topic}>; rel="self"` : undefined
     const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), options.nextPublication()), link)
     if (status === 200) {
       const ifNoneMatch = requestHeader(c, 'if-none-match')

@@ -105,11 +105,15 @@ function pageContext(config: SiteConfig): PageContext {
   }
 }
 
-/** Links every feed document of the section carries. */
-function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>): FeedLinks {
+/**
+ * Links every feed document of the section carries. The hub only on WebSub
+ * topics, the documents it is told about (websub/changed-feeds.ts): a
+ * subscriber that trusts the hub polls less, and would miss the rest.
+ */
+function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>, { topic = true } = {}): FeedLinks {
   return {
     ...links,
-    hub: config.websubHub,
+    hub: topic ? config.websubHub : undefined,
     stylesheets: { xsl: siteUrlFor(config.siteUrl, FEED_XSL_PATH), css: siteUrlFor(config.siteUrl, FEED_CSS_PATH) },
   }
 }
@@ -186,7 +190,7 @@ export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, 
       current: absoluteUrls(config.siteUrl, feedPaths(slug)),
       prevArchive: page.number > 1 ? at(page.number - 1) : undefined,
       nextArchive: page.number < plan.archivePages ? at(page.number + 1) : undefined,
-    }),
+    }, { topic: false }),
     { archive: true },
   )
 }
@@ -204,7 +208,7 @@ export function filteredFeedDocument(
     config,
     articles,
     source,
-    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
+    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }, { topic: false }),
     { view: describeFilter(filter) },
   )
 }

@@ -237,8 +237,17 @@ describe('WebSub discovery', () => {
     expect(await atom.text()).toContain(`<link rel="hub" href="${hub}"/>`)
     const json = (await (await withHub.request('/wirtschaft/feed.json')).json()) as { hubs: unknown }
     expect(json.hubs).toEqual([{ type: 'WebSub', url: hub }])
-    const filtered = await withHub.request('/wirtschaft/feed.json?limit=1')
-    expect(filtered.headers.get('Link')).toBe(`<${hub}>; rel="hub", <https://www.example.de/wirtschaft/feed.json?limit=1>; rel="self"`)
+  })
+
+  it('advertises the hub only on the documents the hub is told about, not on views and archive pages', async () => {
+    const hub = 'https://hub.example.org/'
+    const { app: withHub } = await testApp(files, { WEBSUB_HUB: hub, FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '1' })
+    for (const path of ['/wirtschaft/feed.json?limit=1', '/wirtschaft/feed.xml?tag=KI', '/wirtschaft/archiv/1/atom.xml', '/wirtschaft/archiv/1/feed.json']) {
+      const response = await withHub.request(path)
+      expect(response.status, path).toBe(200)
+      expect(response.headers.get('Link'), path).toBeNull()
+      expect(await response.text(), path).not.toContain(hub)
+    }
   })
 })
 

@@ -1,5 +1,9 @@
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { withSiteSettings } from '../../src/site-settings.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { changedFeedUrls } from '../../src/websub/changed-feeds.js'
 import { WebSubPublisher } from '../../src/websub/publisher.js'
@@ -101,5 +105,37 @@ describe('publishing on content change', () => {
     store.close()
     await publisher.idle()
     expect(hub.received.slice(3).map((r) => r.form['hub.url'])).toEqual(all)
+  })
+
+  it('notifies the podcast feed when an episode arrives, and advertises the hub on it', async () => {
+    const hub = await startHub()
+    cleanups.push(hub.close)
+    const config = withSiteSettings(
+      loadConfig({ SITE_URL: 'https://www.example.de/', WEBSUB_HUB: hub.url, SITE_CONFIG: fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url)) }),
+    )
+    const episode = fs.readFileSync(new URL('../fixtures/articles/podcast.md', import.meta.url), 'utf8')
+    const files = new Map([['a.md', articleText({ title: 'A', date: '2025-09-01T10:00:00Z', category: 'wirtschaft' })]])
+    const store = new ContentStore({ config, source: memorySource(files, config), clock: () => new Date('2026-01-01T00:00:00Z'), logger: quiet })
+    const publisher = new WebSubPublisher({ hub: hub.url, logger: quiet })
+    cleanups.push(() => publisher.close())
+    store.onChange((previous, current) => publisher.publish(changedFeedUrls(previous, current, config)))
+    await store.load()
+    await publisher.idle()
+    const podcast = 'https://www.example.de/wirtschaft/podcast.xml'
+    expect(hub.received.map((r) => r.form['hub.url'])).toContain(podcast)
+    const before = hub.received.length
+
+    files.set('folge.md', episode)
+    await store.applyChanges(['folge.md'])
+    await publisher.idle()
+    expect(hub.received.slice(before).map((r) => r.form['hub.url'])).toEqual([
+      'https://www.example.de/wirtschaft/feed.xml',
+      'https://www.example.de/wirtschaft/atom.xml',
+      'https://www.example.de/wirtschaft/feed.json',
+      podcast,
+    ])
+    const response = await createApp({ config, store }).request('/wirtschaft/podcast.xml')
+    expect(response.headers.get('Link')).toBe(`<${hub.url}>; rel="hub", <${podcast}>; rel="self"`)
+    store.close()
   })
 })
