@@ -44,12 +44,17 @@ export function parseFeedFilter(
   return { limit, authors: authors.names, tags: tags.names }
 }
 
+/** C0 and C1 controls and the non-characters U+FFFE/U+FFFF: no tag or author holds them (parse-article.ts removes them). */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/
+
 /** Names as given, trimmed, repeats dropped regardless of case, in a stable order. */
 function readNames(raws: readonly string[], parameter: string, what: string): { names: string[] } | { problem: string } {
   const names: string[] = []
   for (const raw of raws) {
     const name = raw.trim()
-    if (name === '' || name.length > 200) return { problem: `${parameter}: "${raw}" is not ${what} (1 to 200 characters)` }
+    // JSON quoting: a control character in the value is shown escaped, not sent back as is.
+    if (name === '' || name.length > 200) return { problem: `${parameter}: ${JSON.stringify(raw)} is not ${what} (1 to 200 characters)` }
+    if (CONTROL.test(name)) return { problem: `${parameter}: ${JSON.stringify(raw)} holds control characters` }
     if (!names.some((n) => fold(n) === fold(name))) names.push(name)
   }
   return { names: names.sort((a, b) => (fold(a) < fold(b) ? -1 : fold(a) > fold(b) ? 1 : 0)) }

@@ -17,7 +17,26 @@ export interface AppOptions {
 }
 
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
-const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, Cache-Control, Range'
+/**
+ * A short answer made here (health, redirects, client errors), with its
+ * length, so that HEAD and keep-alive clients know where it ends, and the
+ * headers every answer carries.
+ */
+function small(status: number, text: string, contentType: string, headers: Record<string, string>): Response {
+  const body = new TextEncoder().encode(text)
+  return new Response(body, {
+    status,
+    headers: {
+      'Content-Type': contentType,
+      'Content-Length': String(body.byteLength),
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Origin': '*',
+      ...headers,
+    },
+  })
+}
+
+const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since, If-Range, Cache-Control, Range'
 
 /**
  * The HTTP face of the service. Every document is looked up, already
@@ -47,32 +66,22 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
   const topicByPath = new Map<string, string>(FEED_FORMATS.map((format) => [feedPaths(section)[format], feedUrls[format]]))
   topicByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
 
-  const redirect = (c: Context, location: string): Response => {
-    c.header('Cache-Control', `public, max-age=${config.cache.archiveMaxAge}`)
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Access-Control-Allow-Origin', '*')
-    return c.redirect(location, 301)
-  }
+  const redirect = (location: string): Response =>
+    small(301, '', 'text/plain; charset=utf-8', { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` })
 
-  const badRequest = (c: Context, problem: string): Response => {
-    c.header('Cache-Control', 'no-store')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Access-Control-Allow-Origin', '*')
-    return c.text(`Bad request: ${problem}\n`, 400)
-  }
+  const badRequest = (problem: string): Response => small(400, `Bad request: ${problem}\n`, 'text/plain; charset=utf-8', { 'Cache-Control': 'no-store' })
 
-  app.get(HEALTH_PATH, (c) => {
+  app.get(HEALTH_PATH, () => {
     const site = store.site()
-    c.header('Cache-Control', 'no-store')
-    c.header('X-Content-Type-Options', 'nosniff')
-    return c.json({
+    const health = {
       status: 'ok',
       published: site.plan.published,
       publishedInSection: site.plan.section.length,
       refused: store.refused().length,
       lastLoad: site.plan.now.toISOString(),
       nextPublication: site.plan.nextPublication?.toISOString() ?? null,
-    })
+    }
+    return small(200, JSON.stringify(health), 'application/json', { 'Cache-Control': 'no-store' })
   })
 
   /**
@@ -97,12 +106,12 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     const query = c.req.queries()
     if (!FILTER_PARAMETERS.some((name) => query[name] !== undefined)) return undefined
     const filter = parseFeedFilter((name) => query[name] ?? [], MAX_FEED_LIMIT)
-    if ('problem' in filter) return badRequest(c, filter.problem)
+    if ('problem' in filter) return badRequest(filter.problem)
     if (!isFiltered(filter)) return undefined
     const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
     // One URL per view: other spellings of the same filter are sent to it, so
     // caches hold one copy and the feed's self link matches where it was fetched.
-    if (new URL(c.req.url).search !== `?${filterQuery(filter)}`) return redirect(c, self)
+    if (new URL(c.req.url).search !== `?${filterQuery(filter)}`) return redirect(self)
     return store.filtered(format, filter).then((resource) => send(c, resource))
   }
 

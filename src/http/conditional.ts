@@ -26,6 +26,31 @@ export function isNotModified(
   return false
 }
 
+/**
+ * Whether a request's preconditions fail, so it gets 412 (RFC 9110 §13.1.1,
+ * §13.1.4, §13.2.2 steps 1–2): If-Match compares strongly and fails unless a
+ * tag matches (or it is `*`); If-Unmodified-Since counts only without
+ * If-Match, and fails when the document changed after the date.
+ */
+export function isPreconditionFailed(
+  ifMatch: string | undefined,
+  ifUnmodifiedSince: string | undefined,
+  etag: string,
+  lastModified: Date | undefined,
+): boolean {
+  if (ifMatch !== undefined) {
+    return !ifMatch.split(',').some((candidate) => {
+      const tag = candidate.trim()
+      return tag === '*' || tag === etag
+    })
+  }
+  if (ifUnmodifiedSince !== undefined && lastModified !== undefined) {
+    const since = parseHttpDate(ifUnmodifiedSince)
+    return since !== undefined && Math.floor(lastModified.getTime() / 1000) > Math.floor(since / 1000)
+  }
+  return false
+}
+
 function opaque(tag: string): string {
   return tag.startsWith('W/') ? tag.slice(2) : tag
 }

@@ -3,8 +3,9 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { mediaTypeFor } from '../content/media-types.js'
-import { isNotModified, parseHttpDate } from './conditional.js'
-import { requestHeader } from './send-resource.js'
+import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
+import { notLaterThanNow } from '../site/resource.js'
+import { preconditionFailed, requestHeader } from './send-resource.js'
 
 export interface MediaOptions {
   /** Absolute path of the folder served under /media/. */
@@ -46,6 +47,9 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
       'Access-Control-Allow-Origin': '*',
       'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
+    }
+    if (isPreconditionFailed(requestHeader(c, 'if-match'), requestHeader(c, 'if-unmodified-since'), file.etag, file.lastModified)) {
+      return preconditionFailed(file)
     }
     if (isNotModified(requestHeader(c, 'if-none-match'), requestHeader(c, 'if-modified-since'), file.etag, file.lastModified)) {
       const { 'Content-Type': _type, ...notModified } = headers
@@ -91,7 +95,7 @@ function findFile(root: string, relative: string): MediaFile | undefined {
       absolute: real,
       size: stat.size,
       etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
-      lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
+      lastModified: notLaterThanNow(new Date(Math.floor(stat.mtimeMs / 1000) * 1000)),
       type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
     }
   } catch {

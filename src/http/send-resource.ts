@@ -3,7 +3,7 @@ import type { ContentCoding, Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
 import { cacheControl, type CachePolicy } from './cache-control.js'
-import { isNotModified } from './conditional.js'
+import { isNotModified, isPreconditionFailed } from './conditional.js'
 
 export interface SenderOptions {
   readonly cache: CachePolicy
@@ -115,6 +115,11 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     const link = send.topic && options.hub ? `<${options.hub}>; rel="hub", <${send.topic}>; rel="self"` : undefined
     const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), options.nextPublication()), link)
     if (status === 200) {
+      const ifMatch = requestHeader(c, 'if-match')
+      const ifUnmodifiedSince = requestHeader(c, 'if-unmodified-since')
+      if ((ifMatch !== undefined || ifUnmodifiedSince !== undefined) && isPreconditionFailed(ifMatch, ifUnmodifiedSince, variant.etag, resource.lastModified)) {
+        return preconditionFailed(variant)
+      }
       const ifNoneMatch = requestHeader(c, 'if-none-match')
       const ifModifiedSince = requestHeader(c, 'if-modified-since')
       if ((ifNoneMatch !== undefined || ifModifiedSince !== undefined) && isNotModified(ifNoneMatch, ifModifiedSince, variant.etag, resource.lastModified)) {
@@ -123,6 +128,20 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     }
     return new Response(variant.body as Uint8Array<ArrayBuffer>, { status, headers: headers.ok })
   }
+}
+
+/** 412: the client's copy is not the current one (RFC 9110 §15.5.13). */
+export function preconditionFailed(variant: { readonly etag: string }): Response {
+  return new Response('Precondition failed: the document has changed\n', {
+    status: 412,
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      ETag: variant.etag,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Access-Control-Allow-Origin': '*',
+    },
+  })
 }
 
 /**

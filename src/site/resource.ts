@@ -85,12 +85,22 @@ export async function createResource(content: string | Uint8Array, options: Reso
   }
   return {
     contentType: options.contentType,
-    lastModified: options.lastModified,
+    lastModified: options.lastModified && notLaterThanNow(options.lastModified),
     cache: options.cache ?? 'live',
     browserContentType: options.browserContentType,
     identity: { body, etag: `"${tag}"` },
     encodings,
   }
+}
+
+/**
+ * RFC 9110 §8.8.2.1: a Last-Modified later than the response's Date (an
+ * `updated:` typed with the wrong year, a media file touched with a future
+ * time) must be replaced by the time of the response. Clamped to the time the
+ * document is rendered, which no later response precedes.
+ */
+export function notLaterThanNow(time: Date, now: number = Date.now()): Date {
+  return time.getTime() > now ? new Date(Math.floor(now / 1000) * 1000) : time
 }
 
 function hashOf(body: Uint8Array): string {

@@ -343,7 +343,8 @@ export class ContentStore {
       return renderFeedResource(
         archiveFeedDocument(plan, found, source, this.#config),
         format,
-        found.full ? 'archive' : 'live',
+        // The newest page gains a next-archive link when the next page begins: cached like a live feed until then.
+        found.full && page < plan.archivePages ? 'archive' : 'live',
       )
     })()
     const entry = { items: found.items, pages: plan.archivePages, resource }
@@ -482,7 +483,13 @@ export class ContentStore {
   }
 
   #logWarnings(file: string, parsed: ParsedArticle): void {
-    for (const warning of [...parsed.warnings, ...this.#enclosureWarnings(parsed)]) {
+    // Later than now, and than its own date (a scheduled article's updated is its date).
+    const { date, updated } = parsed.article
+    const future: ArticleProblem[] =
+      updated > date && updated > this.#clock()
+        ? [{ field: 'updated', problem: `is in the future (${updated.toISOString()}); feeds show it as written, HTTP Last-Modified the time of serving` }]
+        : []
+    for (const warning of [...parsed.warnings, ...future, ...this.#enclosureWarnings(parsed)]) {
       this.#logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
     }
   }

@@ -75,7 +75,7 @@ describe('hostile requests', () => {
   ])('a bad query value (%s) gets 400 and a plain message', async (query, message) => {
     const response = await get(`/wirtschaft/feed.xml?${query}`)
     expect(response.status).toBe(400)
-    expect(response.head).toMatch(/content-type: text\/plain; charset=UTF-8/i)
+    expect(response.head).toMatch(/content-type: text\/plain; charset=utf-8/i)
     expect(response.body).toBe(message)
   })
 

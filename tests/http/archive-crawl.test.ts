@@ -90,6 +90,21 @@ describe('archives (RFC 5005) with 130 articles', () => {
     )
   })
 
+  it('keeps the newest page on live caching even when it is full: it gains a next-archive link with the next page', async () => {
+    const full = await testApp(generated(150))
+    const cacheControl = async (n: number) => (await full.app.request(`/wirtschaft/archiv/${n}/atom.xml`)).headers.get('Cache-Control')
+    expect(await cacheControl(1)).toBe('public, max-age=86400, stale-while-revalidate=60, stale-if-error=86400')
+    expect(await cacheControl(2)).toBe('public, max-age=300, stale-while-revalidate=60, stale-if-error=86400')
+    expect(await (await full.app.request('/wirtschaft/archiv/2/atom.xml')).text()).not.toContain('rel="next-archive"')
+
+    full.files.set('neu.md', articleText({ title: 'Neu', date: '2025-06-01T10:00:00Z', category: 'wirtschaft' }))
+    await full.store.load()
+    full.store.close()
+    expect(await (await full.app.request('/wirtschaft/archiv/2/atom.xml')).text()).toContain('rel="next-archive"')
+    expect(await cacheControl(2)).toBe('public, max-age=86400, stale-while-revalidate=60, stale-if-error=86400')
+    expect(await cacheControl(3)).toBe('public, max-age=300, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
   it('keeps a full page byte-identical when a new article is published; the growing page changes', async () => {
     const before = await Promise.all(['/wirtschaft/archiv/1/feed.xml', '/wirtschaft/archiv/2/feed.xml'].map((p) => harness.app.request(p)))
     harness.files.set('neu.md', articleText({ title: 'Neu', date: '2025-06-01T10:00:00Z', category: 'wirtschaft' }))

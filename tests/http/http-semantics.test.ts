@@ -72,6 +72,40 @@ describe('conditional GET', () => {
       expect(await head.text()).toBe('')
     }
   })
+
+  it('answers a failed If-Match or If-Unmodified-Since with 412, and a passed one with the document', async () => {
+    const etag = (await get('/wirtschaft/feed.xml')).headers.get('ETag') as string
+    for (const [headers, status] of [
+      [{ 'If-Match': etag }, 200],
+      [{ 'If-Match': `"alt", ${etag}` }, 200],
+      [{ 'If-Match': '*' }, 200],
+      // If-Match compares strongly: a weak tag never matches.
+      [{ 'If-Match': `W/${etag}` }, 412],
+      [{ 'If-Match': '"alt"' }, 412],
+      [{ 'If-Unmodified-Since': 'Thu, 05 Jun 2025 15:00:00 GMT' }, 200],
+      [{ 'If-Unmodified-Since': 'Thu, 05 Jun 2025 14:59:59 GMT' }, 412],
+      // If-Match decides alone when both are sent.
+      [{ 'If-Match': etag, 'If-Unmodified-Since': 'Thu, 05 Jun 2025 14:59:59 GMT' }, 200],
+    ] as const) {
+      const response = await get('/wirtschaft/feed.xml', headers)
+      expect(response.status, JSON.stringify(headers)).toBe(status)
+      if (status === 412) expect(await response.text()).toBe('Precondition failed: the document has changed\n')
+    }
+  })
+
+  it('never sends a Last-Modified later than now, even for an update dated in the future', async () => {
+    const { app: future } = await testApp({
+      ...files,
+      'tippfehler.md': articleText({ title: 'Tippfehler', date: '2025-06-10T10:00:00Z', updated: '2099-06-10T10:00:00Z', category: 'wirtschaft' }),
+    })
+    const before = Math.floor(Date.now() / 1000) * 1000
+    for (const path of ['/wirtschaft/feed.xml', '/wirtschaft/tippfehler.html']) {
+      const response = await future.request(path)
+      const lastModified = Date.parse(response.headers.get('Last-Modified') as string)
+      expect(lastModified, path).toBeGreaterThanOrEqual(before - 60_000)
+      expect(lastModified, path).toBeLessThanOrEqual(Date.now())
+    }
+  })
 })
 
 describe('caching headers', () => {
@@ -183,6 +217,7 @@ describe('filters', () => {
       const response = await get(`/wirtschaft/feed.json?${query}`)
       expect(response.status).toBe(301)
       expect(response.headers.get('Location')).toBe(`https://www.example.de/wirtschaft/feed.json?${canonical}`)
+      expect(response.headers.get('Content-Length')).toBe('0')
     }
   })
 
@@ -204,11 +239,15 @@ describe('filters', () => {
       ['limit=abc', 'Bad request: limit: "abc" is not a whole number from 1 to 500\n'],
       ['tag=', 'Bad request: tag: "" is not a tag (1 to 200 characters)\n'],
       ['author=%20', 'Bad request: author: " " is not an author (1 to 200 characters)\n'],
+      ['tag=%00', 'Bad request: tag: "\\u0000" holds control characters\n'],
+      ['tag=KI%0D%0ASet-Cookie', 'Bad request: tag: "KI\\r\\nSet-Cookie" holds control characters\n'],
     ] as const) {
       const response = await get(`/wirtschaft/feed.xml?${query}`)
       expect(response.status).toBe(400)
-      expect(response.headers.get('Content-Type')).toBe('text/plain; charset=UTF-8')
+      expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
       expect(await response.text()).toBe(message)
+      const head = await get(`/wirtschaft/feed.xml?${query}`, {}, 'HEAD')
+      expect(head.headers.get('Content-Length')).toBe(String(new TextEncoder().encode(message).byteLength))
     }
   })
 
@@ -305,7 +344,7 @@ describe('browser view, OPML, CORS, security headers, health', () => {
     })
     expect(preflight.status).toBe(204)
     expect(preflight.headers.get('Access-Control-Allow-Methods')).toBe('GET, HEAD, OPTIONS')
-    expect(preflight.headers.get('Access-Control-Allow-Headers')).toBe('If-None-Match, If-Modified-Since, Cache-Control, Range')
+    expect(preflight.headers.get('Access-Control-Allow-Headers')).toBe('If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since, If-Range, Cache-Control, Range')
   })
 
   it('sends nosniff everywhere and a strict Content-Security-Policy on pages', async () => {
@@ -322,6 +361,8 @@ describe('browser view, OPML, CORS, security headers, health', () => {
   it('reports health: published articles and the time of the last content load', async () => {
     const response = await get('/healthz')
     expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(response.headers.get('Content-Type')).toBe('application/json')
     expect(await response.json()).toEqual({
       status: 'ok',
       published: 3,

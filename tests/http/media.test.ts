@@ -84,6 +84,9 @@ describe('media files', () => {
     expect(await head.text()).toBe('')
     const etag = head.headers.get('ETag') as string
     expect((await get('/media/folge.mp3', { 'If-None-Match': etag })).status).toBe(304)
+    // A download resumed against another version of the file must not splice two versions.
+    expect((await get('/media/folge.mp3', { 'If-Match': etag, Range: 'bytes=0-9' })).status).toBe(206)
+    expect((await get('/media/folge.mp3', { 'If-Match': '"alt"', Range: 'bytes=0-9' })).status).toBe(412)
   })
 
   it('serves files in sub-folders', async () => {

@@ -192,3 +192,17 @@ describe('ContentStore: memory for rendered documents', () => {
     store.close()
   })
 })
+
+describe('ContentStore: dates', () => {
+  it('warns about an update dated in the future, but not about a scheduled article', async () => {
+    const { store, logged } = storeWith({
+      'tippfehler.md': article('Tippfehler', '2025-06-10T10:00:00Z', { updated: '2029-06-10T10:00:00Z' }),
+      'geplant.md': article('Geplant', '2026-03-01T10:00:00Z'),
+    })
+    await store.load()
+    store.close()
+    expect(logged).toEqual([
+      'warning tippfehler.md: updated: is in the future (2029-06-10T10:00:00.000Z); feeds show it as written, HTTP Last-Modified the time of serving',
+    ])
+  })
+})
