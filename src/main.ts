@@ -3,6 +3,7 @@ import { loadConfig } from './config.js'
 import { withSiteSettings } from './site-settings.js'
 import { ConfigError } from './errors/config-error.js'
 import { createApp } from './http/app.js'
+import { answerClientErrors } from './http/client-errors.js'
 import { ContentStore } from './store/content-store.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   )
   // A client that stops reading (or writing) is let go after the same time.
   server.setTimeout(config.requestTimeoutMs)
+  answerClientErrors(server)
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then exit 0.
   let stopping = false
