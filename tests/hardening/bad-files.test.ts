@@ -147,7 +147,7 @@ describe('bad article files', () => {
     try {
       fs.chmodSync(secret.dir, 0o755)
       secret.write('geheim.md', '---\ntitle: Geheim\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
-      secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
+      secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\nText.\n')
       fs.chmodSync(path.join(secret.dir, 'geheim.md'), 0o000)
       const loader = fileURLToPath(new URL('../../dist/content/load-articles.js', import.meta.url))
       const script = `import(${JSON.stringify(loader)}).then(({ readArticleFile }) => {
