@@ -38,8 +38,11 @@ export interface ArticleSource {
    * watcher missed is still found by the next rescan.
    */
   read(file: string, purpose?: 'index' | 'body'): Promise<ParsedArticle | undefined>
-  /** Whether the root folder is there at all. */
-  available(): Promise<boolean>
+  /**
+   * The root folder's identity (device, inode, birth time), which changes when
+   * another folder takes its place; undefined when there is none.
+   */
+  rootId(): Promise<string | undefined>
   /** Every article file under the root with its stamp, a value that changes whenever the file does. */
   stamps(): Promise<ReadonlyMap<string, string>>
   /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
@@ -79,8 +82,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1
 const CACHE_BYTES = 48 * 2 ** 20
 /** The first rescan after the watches are placed. */
 const FIRST_RESCAN_MS = 1000
-/** While ARTICLES_DIR is missing, look for it this often. */
-const MISSING_ROOT_POLL_MS = 1000
+/** How often ARTICLES_DIR itself is looked at: gone, back, or another folder in its place (a deploy). */
+const ROOT_CHECK_MS = 1000
 
 /** Article files on disk, under `config.articlesDir`. */
 function fileSource(config: Pick<Config, 'articlesDir' | 'siteUrl' | 'timeZone' | 'language'>): ArticleSource {
@@ -93,10 +96,10 @@ function fileSource(config: Pick<Config, 'articlesDir' | 'siteUrl' | 'timeZone' 
     list: async (folder = '') => listArticleFiles(config.articlesDir, folder),
     read: async (file, purpose = 'index') =>
       readArticleFile(config.articlesDir, file, config, purpose === 'index' ? record(file) : undefined),
-    available: () =>
+    rootId: () =>
       fs.promises.stat(config.articlesDir).then(
-        (stat) => stat.isDirectory(),
-        () => false,
+        (stat) => (stat.isDirectory() ? `${stat.dev}:${stat.ino}:${stat.birthtimeMs}` : undefined),
+        () => undefined,
       ),
     stamps: () => stampArticleFiles(config.articlesDir),
     readStamp: (file) => readStamps.get(file),
@@ -136,7 +139,10 @@ export class ContentStore {
   #notFound: Promise<Resource> | undefined
   #timer: NodeJS.Timeout | undefined
   #watcher: FolderWatcher | undefined
-  #rootPoll: NodeJS.Timeout | undefined
+  #rootTimer: NodeJS.Timeout | undefined
+  /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
+  #rootId: string | undefined
+  #rootGone = false
   #rescanTimer: NodeJS.Timeout | undefined
   /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
   #scanned: ReadonlyMap<string, string> = new Map()
@@ -162,6 +168,7 @@ export class ContentStore {
 
   /** Reads every article file and builds the site. */
   async load(): Promise<void> {
+    this.#rootId = await this.#source.rootId()
     const listing = await this.#source.list()
     this.#refused.clear()
     this.#held.clear()
@@ -197,6 +204,11 @@ export class ContentStore {
    * Resolves once the watches are in place.
    */
   async watch(): Promise<void> {
+    await this.#watchFolders()
+    this.#scheduleRootCheck()
+  }
+
+  async #watchFolders(): Promise<void> {
     this.#watcher = new FolderWatcher({
       root: this.#config.articlesDir,
       onChange: (paths) => this.applyChanges(paths),
@@ -237,7 +249,7 @@ export class ContentStore {
    * applied.
    */
   async rescan(): Promise<number> {
-    if (!(await this.#source.available())) return 0
+    if ((await this.#source.rootId()) === undefined) return 0
     const onDisk = await this.#source.stamps()
     const previous = this.#scanned
     this.#scanned = onDisk
@@ -388,7 +400,7 @@ export class ContentStore {
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
-    clearTimeout(this.#rootPoll)
+    clearTimeout(this.#rootTimer)
     clearTimeout(this.#rescanTimer)
     this.#timer = undefined
     this.#watcher?.close()
@@ -420,9 +432,9 @@ export class ContentStore {
 
   async #apply(paths: ReadonlySet<string>): Promise<void> {
     const started = performance.now()
-    if (!(await this.#source.available())) {
-      this.#logger.warn(`${this.#config.articlesDir} is missing; the last good content stays published until it is back`)
-      this.#awaitRoot()
+    if ((await this.#source.rootId()) === undefined) {
+      // The root check reloads everything when the folder is back.
+      this.#noteRootGone()
       return
     }
     const files = new Set<string>()
@@ -522,22 +534,40 @@ export class ContentStore {
     }
   }
 
-  /** Polls for a vanished ARTICLES_DIR and reloads everything once it is back. */
-  #awaitRoot(): void {
-    if (this.#rootPoll || this.#closed) return
-    this.#rootPoll = setTimeout(() => {
-      this.#rootPoll = undefined
-      void (async () => {
-        if (this.#closed) return
-        if (!(await this.#source.available())) return this.#awaitRoot()
-        this.#logger.info(`${this.#config.articlesDir} is back; reloading`)
-        this.#watcher?.close()
-        clearTimeout(this.#rescanTimer)
-        await this.load()
-        if (this.#watcher) await this.watch()
-      })().catch((error: unknown) => this.#logger.warn(`reload failed: ${String(error)}`))
-    }, MISSING_ROOT_POLL_MS)
-    this.#rootPoll.unref?.()
+  /**
+   * Looks at ARTICLES_DIR itself every second. Gone: the last good content
+   * stays. Back, or another folder in its place (`rm -rf` and a copy, or a
+   * deploy's `mv new articles`): the watches sit on the old folder, so
+   * everything is read and watched again.
+   */
+  #scheduleRootCheck(): void {
+    if (this.#closed) return
+    clearTimeout(this.#rootTimer)
+    this.#rootTimer = setTimeout(() => {
+      this.#checkRoot()
+        .catch((error: unknown) => this.#logger.warn(`reload failed: ${String(error)}`))
+        .finally(() => this.#scheduleRootCheck())
+    }, ROOT_CHECK_MS)
+    this.#rootTimer.unref?.()
+  }
+
+  async #checkRoot(): Promise<void> {
+    const id = await this.#source.rootId()
+    if (id === undefined) return this.#noteRootGone()
+    if (!this.#rootGone && id === this.#rootId) return
+    this.#logger.info(`${this.#config.articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
+    this.#rootGone = false
+    this.#watcher?.close()
+    clearTimeout(this.#rescanTimer)
+    await this.settled()
+    await this.load()
+    if (!this.#closed) await this.#watchFolders()
+  }
+
+  #noteRootGone(): void {
+    if (this.#rootGone) return
+    this.#rootGone = true
+    this.#logger.warn(`${this.#config.articlesDir} is missing; the last good content stays published until it is back`)
   }
 
   /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */

@@ -19,7 +19,7 @@ export function memorySource(files: Map<string, string>, config: Pick<Config, 's
       }
       return text === undefined ? undefined : parseArticle(text, file, config)
     },
-    available: async () => true,
+    rootId: async () => 'memory',
     stamps: async () => new Map(files),
     readStamp: (file) => readStamps.get(file),
   }

@@ -16,6 +16,7 @@ let temp: ReturnType<typeof makeTempDir>
 let store: ContentStore
 let app: ReturnType<typeof createApp>
 const logged: string[] = []
+const notes: string[] = []
 
 const article = (title: string, date = '2025-01-01T10:00:00Z') => articleText({ title: `"${title}"`, date, category: 'wirtschaft' })
 
@@ -24,8 +25,9 @@ beforeEach(async () => {
   temp.write('a.md', article('Erste Fassung'))
   temp.write('archiv/alt.md', article('Alter Artikel', '2024-01-01T10:00:00Z'))
   logged.length = 0
+  notes.length = 0
   const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
-  store = new ContentStore({ config, logger: { info: () => {}, warn: (line) => logged.push(line) } })
+  store = new ContentStore({ config, logger: { info: (line) => notes.push(line), warn: (line) => logged.push(line) } })
   await store.load()
   await store.watch()
   app = createApp({ config, store })
@@ -99,6 +101,34 @@ describe('live updates from the watched folder', () => {
     await expectTitles(['Im neuen Ordner', 'Erste Fassung', 'Alter Artikel'])
     fs.rmSync(path.join(temp.dir, 'archiv'), { recursive: true })
     await expectTitles(['Im neuen Ordner', 'Erste Fassung'])
+  })
+
+  it('follows a deploy that puts another folder in place of ARTICLES_DIR (mv new articles), and keeps watching', async () => {
+    const next = `${temp.dir}.neu`
+    const old = `${temp.dir}.alt`
+    try {
+      fs.mkdirSync(path.join(next, 'ressort'), { recursive: true })
+      fs.writeFileSync(path.join(next, 'ressort/b.md'), article('Aus dem Deploy', '2025-05-01T10:00:00Z'))
+      fs.renameSync(temp.dir, old)
+      fs.renameSync(next, temp.dir)
+      await expectTitles(['Aus dem Deploy'])
+      // Watching the new folder, not the old one.
+      fs.writeFileSync(path.join(old, 'a.md'), article('Im alten Ordner'))
+      temp.write('ressort/c.md', article('Danach', '2025-06-01T10:00:00Z'))
+      await expectTitles(['Danach', 'Aus dem Deploy'], 2000)
+      expect(notes).toContain(`${temp.dir} is another folder now; reloading`)
+    } finally {
+      fs.rmSync(old, { recursive: true, force: true })
+      fs.rmSync(next, { recursive: true, force: true })
+    }
+  })
+
+  it('follows ARTICLES_DIR deleted and at once copied back with other content (rm -rf, cp -r)', async () => {
+    fs.rmSync(temp.dir, { recursive: true })
+    temp.write('b.md', article('Neu kopiert', '2025-05-01T10:00:00Z'))
+    await expectTitles(['Neu kopiert'])
+    temp.write('c.md', article('Danach', '2025-06-01T10:00:00Z'))
+    await expectTitles(['Danach', 'Neu kopiert'], 2000)
   })
 
   it('never publishes the half-written state of a save in two steps (truncate, then write)', async () => {
