@@ -18,10 +18,38 @@ async function main(): Promise<void> {
   const store = new ContentStore({ config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
   if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
+
+  // Graceful shutdown: stop accepting, let requests in flight finish, then
+  // exit 0. Registered first: a signal during a long start-up ends it cleanly.
+  let server: ReturnType<typeof serve> | undefined
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    store.close()
+    websub?.close()
+    if (!server) {
+      console.log(`${signal}: stopping before the server started`)
+      process.exit(0)
+    }
+    console.log(`${signal}: finishing requests in flight, then stopping`)
+    server.close(() => {
+      console.log('stopped')
+      process.exit(0)
+    })
+    if ('closeIdleConnections' in server) server.closeIdleConnections()
+    setTimeout(() => {
+      console.warn('still busy after 9 s: closing the remaining connections')
+      process.exit(0)
+    }, 9000).unref()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+
   await store.load()
   await store.watch()
   const app = createApp({ config, store })
-  const server = serve(
+  server = serve(
     {
       fetch: app.fetch,
       port: config.port,
@@ -42,27 +70,6 @@ async function main(): Promise<void> {
   // A client that stops reading (or writing) is let go after the same time.
   server.setTimeout(config.requestTimeoutMs)
   answerClientErrors(server)
-
-  // Graceful shutdown: stop accepting, let requests in flight finish, then exit 0.
-  let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) return
-    stopping = true
-    console.log(`${signal}: finishing requests in flight, then stopping`)
-    store.close()
-    websub?.close()
-    server.close(() => {
-      console.log('stopped')
-      process.exit(0)
-    })
-    if ('closeIdleConnections' in server) server.closeIdleConnections()
-    setTimeout(() => {
-      console.warn('still busy after 9 s: closing the remaining connections')
-      process.exit(0)
-    }, 9000).unref()
-  }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
 }
 
 main().catch((error: unknown) => {
