@@ -2,8 +2,13 @@
  * `npm run export -- --out DIR`: writes the whole site as files a static
  * host or CDN serves as they are — every feed, archive page, stylesheet, the
  * OPML list and every HTML page, each with `.gz` and `.br` siblings — byte
- * for byte what the service sends. Media files are copied. Takes the same
- * configuration as the service; filtered feeds (query strings) have no file.
+ * for byte what the service sends. Media files are copied: those `/media/`
+ * serves, nothing else. Takes the same configuration as the service; filtered
+ * feeds (query strings) have no file.
+ *
+ * Exporting again into the same folder removes what the last export wrote and
+ * this one did not (a withdrawn article must not stay on the CDN); it knows
+ * them from its manifest, MANIFEST, and never touches other files.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -12,9 +17,13 @@ import { loadConfig } from './config.js'
 import { withSiteSettings } from './site-settings.js'
 import { ConfigError } from './errors/config-error.js'
 import { FEED_FORMATS } from './feeds/feed-model.js'
+import { servedMediaFiles } from './http/media.js'
 import { archivePaths } from './site/paths.js'
 import type { Resource } from './site/resource.js'
 import { ContentStore } from './store/content-store.js'
+
+/** The list of files an export wrote, relative to its folder, one per line. */
+export const MANIFEST = '.export-manifest'
 
 /** Where a site path is written: `/` becomes `index.html`. */
 export function exportFileFor(sitePath: string): string {
@@ -24,16 +33,22 @@ export function exportFileFor(sitePath: string): string {
 /** Writes every document of the store's current site under `outDir`; returns the site paths written. */
 export async function exportSite(store: ContentStore, section: string, outDir: string, mediaDir?: string): Promise<string[]> {
   const written: string[] = []
+  const files = new Set<string>()
+  const writeFile = async (file: string, bytes: Uint8Array): Promise<void> => {
+    const target = path.join(outDir, file)
+    await fs.promises.mkdir(path.dirname(target), { recursive: true })
+    await fs.promises.writeFile(target, bytes)
+    files.add(file)
+  }
   const write = async (sitePath: string, resource: Promise<Resource> | Resource | undefined, file = exportFileFor(sitePath)): Promise<void> => {
     const ready = await resource
     if (!ready) return
-    const target = path.join(outDir, file)
-    await fs.promises.mkdir(path.dirname(target), { recursive: true })
-    await fs.promises.writeFile(target, ready.identity.body)
-    if (ready.encodings.gzip) await fs.promises.writeFile(`${target}.gz`, ready.encodings.gzip.body)
-    if (ready.encodings.br) await fs.promises.writeFile(`${target}.br`, ready.encodings.br.body)
+    await writeFile(file, ready.identity.body)
+    if (ready.encodings.gzip) await writeFile(`${file}.gz`, ready.encodings.gzip.body)
+    if (ready.encodings.br) await writeFile(`${file}.br`, ready.encodings.br.body)
     written.push(sitePath)
   }
+  const previous = await readManifest(outDir)
   for (const sitePath of store.readyPaths()) await write(sitePath, store.resource(sitePath))
   for (let page = 1; page <= store.site().plan.archivePages; page++) {
     const paths = archivePaths(section, page)
@@ -41,10 +56,27 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   }
   for (const sitePath of store.publishedPages()) await write(sitePath, store.articlePage(sitePath))
   await write('/404.html', store.notFound())
-  if (mediaDir && fs.existsSync(mediaDir)) {
-    await fs.promises.cp(mediaDir, path.join(outDir, 'media'), { recursive: true, dereference: false })
+  for (const media of mediaDir ? servedMediaFiles(mediaDir) : []) {
+    const file = `media/${media.relative}`
+    const target = path.join(outDir, file)
+    await fs.promises.mkdir(path.dirname(target), { recursive: true })
+    // The file itself, never a link: a static host might follow one anywhere.
+    await fs.promises.rm(target, { force: true })
+    await fs.promises.copyFile(media.absolute, target)
+    files.add(file)
   }
+  for (const file of previous) {
+    if (!files.has(file)) await fs.promises.rm(path.join(outDir, file), { force: true })
+  }
+  await fs.promises.writeFile(path.join(outDir, MANIFEST), [...files].sort().join('\n') + '\n')
   return written
+}
+
+/** The files the last export into `outDir` wrote; none when there was none. */
+async function readManifest(outDir: string): Promise<string[]> {
+  const text = await fs.promises.readFile(path.join(outDir, MANIFEST), 'utf8').catch(() => '')
+  // Only plain relative paths: a manifest edited by hand must not point outside.
+  return text.split('\n').filter((line) => line !== '' && !path.isAbsolute(line) && !line.split('/').includes('..'))
 }
 
 /** `--out DIR` (or `--out=DIR`) apart from the flags the service itself takes. */

@@ -65,3 +65,64 @@ describe('static export', () => {
     expect(fs.readFileSync(path.join(out.dir, '404.html'), 'utf8')).toBe(served)
   })
 })
+
+describe('static export: only what is served, and nothing stale', () => {
+  it('copies the media files /media/ serves, and no hidden file, link leading outside or other folder', async () => {
+    const target = makeTempDir('export-media-')
+    const files = makeTempDir('media-hostile-')
+    const outside = makeTempDir('outside-')
+    try {
+      files.write('folge.mp3', 'ID3')
+      files.write('bilder/titel.jpg', 'JPEG')
+      files.write('.htpasswd', 'admin:geheim')
+      files.write('.git/config', '[core]')
+      outside.write('hostname', 'server-7')
+      fs.symlinkSync(path.join(outside.dir, 'hostname'), path.join(files.dir, 'host.txt'))
+      fs.symlinkSync(path.join(files.dir, 'folge.mp3'), path.join(files.dir, 'verweis.mp3'))
+      await exportSite(harness.store, 'wirtschaft', target.dir, files.dir)
+      const listed = fs.readdirSync(path.join(target.dir, 'media'), { recursive: true, withFileTypes: true })
+        .filter((entry) => !entry.isDirectory())
+        .map((entry) => path.relative(path.join(target.dir, 'media'), path.join(entry.parentPath, entry.name)))
+        .sort()
+      expect(listed).toEqual(['bilder/titel.jpg', 'folge.mp3', 'verweis.mp3'])
+      // A link inside the folder is exported as the file it leads to, not as a link.
+      expect(fs.lstatSync(path.join(target.dir, 'media/verweis.mp3')).isSymbolicLink()).toBe(false)
+      expect(fs.readFileSync(path.join(target.dir, 'media/verweis.mp3'), 'utf8')).toBe('ID3')
+      for (const served of ['/media/folge.mp3', '/media/bilder/titel.jpg']) {
+        expect(fs.existsSync(path.join(target.dir, served.slice(1))), served).toBe(true)
+      }
+    } finally {
+      target.rm()
+      files.rm()
+      outside.rm()
+    }
+  })
+
+  it('removes what the last export wrote and this one does not, and leaves other files alone', async () => {
+    const target = makeTempDir('export-again-')
+    try {
+      const files: Record<string, string> = {
+        'bleibt.md': articleText({ title: 'Bleibt', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }),
+        'zurueckgezogen.md': articleText({ title: 'Zurückgezogen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Text. '.repeat(200)),
+      }
+      const site = await testApp(files)
+      fs.writeFileSync(path.join(target.dir, 'robots.txt'), 'User-agent: *\n')
+      await exportSite(site.store, 'wirtschaft', target.dir)
+      const withdrawn = path.join(target.dir, 'wirtschaft/zurueckgezogen.html')
+      expect(fs.existsSync(withdrawn)).toBe(true)
+      expect(fs.existsSync(`${withdrawn}.gz`)).toBe(true)
+
+      site.files.delete('zurueckgezogen.md')
+      await site.store.load()
+      site.store.close()
+      await exportSite(site.store, 'wirtschaft', target.dir)
+      expect(fs.existsSync(withdrawn)).toBe(false)
+      expect(fs.existsSync(`${withdrawn}.gz`)).toBe(false)
+      expect(fs.existsSync(`${withdrawn}.br`)).toBe(false)
+      expect(fs.existsSync(path.join(target.dir, 'wirtschaft/bleibt.html'))).toBe(true)
+      expect(fs.readFileSync(path.join(target.dir, 'robots.txt'), 'utf8')).toBe('User-agent: *\n')
+    } finally {
+      target.rm()
+    }
+  })
+})

@@ -70,6 +70,35 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
   }
 }
 
+/**
+ * Every file `/media/` serves, as `/`-separated paths relative to `root`, and
+ * where its bytes are: what the static export copies. Hidden files and
+ * folders, links leading outside and anything not a regular file are left
+ * out, by the same rule as requests.
+ */
+export function servedMediaFiles(root: string): { relative: string; absolute: string }[] {
+  const found: { relative: string; absolute: string }[] = []
+  const walk = (folder: string): void => {
+    let entries: fs.Dirent[]
+    try {
+      entries = fs.readdirSync(path.join(root, folder), { withFileTypes: true })
+    } catch {
+      return
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const relative = folder === '' ? entry.name : `${folder}/${entry.name}`
+      if (entry.name.startsWith('.')) continue
+      if (entry.isDirectory()) walk(relative)
+      else {
+        const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
+        if (file) found.push({ relative, absolute: file.absolute })
+      }
+    }
+  }
+  walk('')
+  return found
+}
+
 /** The regular file at `relative` (URL-decoded, `/`-separated) inside `root`, or undefined. */
 function findFile(root: string, relative: string): MediaFile | undefined {
   let decoded: string
