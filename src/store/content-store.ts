@@ -355,8 +355,10 @@ export class ContentStore {
       return renderFeedResource(
         archiveFeedDocument(plan, found, source, this.#config),
         format,
-        // The newest page gains a next-archive link when the next page begins: cached like a live feed until then.
-        found.full && page < plan.archivePages ? 'archive' : 'live',
+        // The newest page gains a next-archive link when the next page begins,
+        // and a page without a body that is unreadable now (a file being saved)
+        // is rendered again once it is back: both cached like a live feed.
+        found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
       )
     })()
     const entry = { items: found.items, pages: plan.archivePages, resource }
@@ -596,13 +598,20 @@ export class ContentStore {
     return resource
   }
 
-  /** Bodies of the given articles, rendered (or from the cache), with the media lookup: what documents need. */
-  async #itemSource(articles: readonly Article[]): Promise<ItemSource> {
+  /**
+   * Bodies of the given articles, rendered (or from the cache), with the media
+   * lookup: what documents need. `incomplete` when a body could not be read.
+   */
+  async #itemSource(articles: readonly Article[]): Promise<ItemSource & { readonly incomplete: boolean }> {
     const bodies = new Map<Article, RenderedBody>()
+    let incomplete = false
     await mapLimit(articles, async (article) => {
-      bodies.set(article, await this.#body(article))
+      const body = await this.#body(article)
+      if (body === UNREADABLE_BODY) incomplete = true
+      bodies.set(article, body)
     })
     return {
+      incomplete,
       bodyOf: (article) => {
         const body = bodies.get(article)
         if (!body) throw new Error(`no rendered body for ${article.file}`)
@@ -619,11 +628,12 @@ export class ContentStore {
     try {
       // The file as it is now: if it changed since it was indexed, the watcher's update follows.
       const parsed = await this.#source.read(article.file, 'body')
-      if (!parsed) return { html: '', excerpt: '' }
+      if (!parsed) return UNREADABLE_BODY
       markdown = parsed.body
     } catch (error) {
+      // The file turned invalid and its last good body is not cached: only its metadata is kept.
       this.#logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
-      return { html: '', excerpt: '' }
+      return UNREADABLE_BODY
     }
     const body = { html: renderMarkdown(markdown, article.url), excerpt: excerptOf(markdown) }
     this.#bodies.set(article.file, body)
@@ -644,6 +654,9 @@ export class ContentStore {
 
 const beyondLimit = (file: string, limit: number): ArticleError =>
   new ArticleError(file, [{ field: 'file', problem: `is beyond MAX_ARTICLES (${limit}); not loaded` }])
+
+/** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */
+const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })
 
 /** What a rendered document holds in memory: its bytes in every encoding. */
 function bytesOf(resource: Resource): number {

@@ -206,3 +206,32 @@ describe('ContentStore: dates', () => {
     ])
   })
 })
+
+describe('ContentStore: an old article whose file turns invalid', () => {
+  it('keeps it listed, and serves its archive page for short caching until the file is good again', async () => {
+    const limited = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '1' })
+    const files = new Map([
+      ['alt.md', articleText({ title: 'Alt', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Alter Text.\n')],
+      ['mitte.md', articleText({ title: 'Mitte', date: '2025-02-01T10:00:00Z', category: 'wirtschaft' })],
+      ['neu.md', articleText({ title: 'Neu', date: '2025-03-01T10:00:00Z', category: 'wirtschaft' })],
+    ])
+    const logged: string[] = []
+    const store = new ContentStore({ config: limited, source: memorySource(files, limited), logger: { info: () => {}, warn: (l) => logged.push(l) } })
+    await store.load()
+    const page = async () => {
+      const resource = await (store.archive('json', 1) as Promise<import('../../src/site/resource.js').Resource>)
+      const json = JSON.parse(new TextDecoder().decode(resource.identity.body)) as { items: { title: string; content_html: string }[] }
+      return { cache: resource.cache, items: json.items.map((item) => [item.title, item.content_html]) }
+    }
+    // Page 1 of 2 holds the oldest article; never rendered yet, so its body is not cached.
+    files.set('alt.md', '')
+    await store.applyChanges(['alt.md'])
+    expect(logged).toContain("kept the last good version of alt.md: front matter: missing: the file must start with a '---' line, then YAML, then '---'")
+    expect(await page()).toEqual({ cache: 'live', items: [['Alt', '']] })
+
+    files.set('alt.md', articleText({ title: 'Alt', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Wieder da.\n'))
+    await store.applyChanges(['alt.md'])
+    expect(await page()).toEqual({ cache: 'archive', items: [['Alt', '<p>Wieder da.</p>']] })
+    store.close()
+  })
+})
