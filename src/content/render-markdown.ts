@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it'
 import parseSrcset from 'parse-srcset'
 import sanitizeHtml from 'sanitize-html'
+import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 
 /** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
@@ -51,21 +52,24 @@ const BASE_OPTIONS: sanitizeHtml.IOptions = {
 
 /**
  * Markdown → HTML that is safe in feed readers and mail clients, with every
- * `href`/`src`/`srcset` resolved against the article's own URL. Embedded
- * players (iframe, video, audio, object, embed) become plain links to what
- * they would have shown.
+ * `href`/`src`/`srcset` absolute: relative ones resolved against the
+ * article's own URL, root-relative ones (`/media/x.jpg`) against `siteUrl`
+ * as paths in the front matter are, so a site below a prefix
+ * (https://example.de/news/) keeps it. Embedded players (iframe, video,
+ * audio, object, embed) become plain links to what they would have shown.
  */
-export function renderMarkdown(body: string, articleUrl: string): string {
+export function renderMarkdown(body: string, articleUrl: string, siteUrl: string = new URL('/', articleUrl).href): string {
+  const baseUrl: Base = { article: articleUrl, site: siteUrl }
   const html = markdown.render(stripXmlForbidden(body))
   const options: sanitizeHtml.IOptions = {
     ...BASE_OPTIONS,
     transformTags: {
-      '*': (tagName, attribs) => ({ tagName, attribs: absolutise(attribs, articleUrl) }),
-      iframe: (_, attribs) => embedAsLink(attribs, articleUrl),
-      embed: (_, attribs) => embedAsLink(attribs, articleUrl),
-      object: (_, attribs) => embedAsLink({ ...attribs, src: attribs.data ?? '' }, articleUrl),
-      video: (_, attribs) => embedAsLink(attribs, articleUrl),
-      audio: (_, attribs) => embedAsLink(attribs, articleUrl),
+      '*': (tagName, attribs) => ({ tagName, attribs: absolutise(attribs, baseUrl) }),
+      iframe: (_, attribs) => embedAsLink(attribs, baseUrl),
+      embed: (_, attribs) => embedAsLink(attribs, baseUrl),
+      object: (_, attribs) => embedAsLink({ ...attribs, src: attribs.data ?? '' }, baseUrl),
+      video: (_, attribs) => embedAsLink(attribs, baseUrl),
+      audio: (_, attribs) => embedAsLink(attribs, baseUrl),
     },
   }
   return neutraliseCdataEnd(sanitizeHtml(html, options).trim())
@@ -79,7 +83,7 @@ export function neutraliseCdataEnd(html: string): string {
   return html.includes(']]>') ? html.replaceAll(']]>', ']]&gt;') : html
 }
 
-function absolutise(attribs: sanitizeHtml.Attributes, baseUrl: string): sanitizeHtml.Attributes {
+function absolutise(attribs: sanitizeHtml.Attributes, baseUrl: Base): sanitizeHtml.Attributes {
   const out: sanitizeHtml.Attributes = { ...attribs }
   for (const name of URL_ATTRIBUTES) {
     const value = out[name]
@@ -102,18 +106,25 @@ function absolutise(attribs: sanitizeHtml.Attributes, baseUrl: string): sanitize
   return out
 }
 
-/** A URL resolved against the base; scheme-less and relative ones become absolute. */
-function resolve(value: string, baseUrl: string): string | undefined {
+/** What URLs in a body are resolved against. */
+interface Base {
+  readonly article: string
+  readonly site: string
+}
+
+/** A URL made absolute: a root-relative path under the site, anything else against the article. */
+function resolve(value: string, base: Base): string | undefined {
   const trimmed = value.trim()
   try {
     // A scheme we do not allow stays as written, so the sanitiser drops it.
-    return /^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^https?:/i.test(trimmed) ? trimmed : new URL(trimmed, baseUrl).href
+    if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^https?:/i.test(trimmed)) return trimmed
+    return /^\/(?![/\\])/.test(trimmed) ? siteUrlFor(base.site, trimmed) : new URL(trimmed, base.article).href
   } catch {
     return undefined
   }
 }
 
-function embedAsLink(attribs: sanitizeHtml.Attributes, baseUrl: string): sanitizeHtml.Tag {
+function embedAsLink(attribs: sanitizeHtml.Attributes, baseUrl: Base): sanitizeHtml.Tag {
   const href = attribs.src === undefined || attribs.src === '' ? undefined : resolve(attribs.src, baseUrl)
   if (href === undefined) return { tagName: 'span', attribs: {} }
   return { tagName: 'a', attribs: { href }, text: attribs.title?.trim() || href }

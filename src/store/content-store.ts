@@ -635,7 +635,7 @@ export class ContentStore {
       this.#logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
       return UNREADABLE_BODY
     }
-    const body = { html: renderMarkdown(markdown, article.url), excerpt: excerptOf(markdown) }
+    const body = { html: renderMarkdown(markdown, article.url, this.#config.siteUrl), excerpt: excerptOf(markdown) }
     this.#bodies.set(article.file, body)
     return body
   }

@@ -20,6 +20,22 @@ describe('renderMarkdown', () => {
     )
   })
 
+  it('resolves root-relative paths under SITE_URL, so a site below a prefix keeps it, as front-matter paths do', () => {
+    const site = 'https://www.example.de/news/'
+    const html = renderMarkdown(
+      '[Start](/) ![Halle](/media/halle.jpg) [Vorher](vorher.html) <img src="x.jpg" srcset="/media/x-800.jpg 800w"> [CDN](//cdn.example.org/y)',
+      'https://www.example.de/news/wirtschaft/zinswende.html',
+      site,
+    )
+    expect(html).toBe(
+      '<p><a href="https://www.example.de/news/">Start</a> ' +
+        '<img src="https://www.example.de/news/media/halle.jpg" alt="Halle" /> ' +
+        '<a href="https://www.example.de/news/wirtschaft/vorher.html">Vorher</a> ' +
+        '<img src="https://www.example.de/news/wirtschaft/x.jpg" srcset="https://www.example.de/news/media/x-800.jpg 800w" /> ' +
+        '<a href="https://cdn.example.org/y">CDN</a></p>',
+    )
+  })
+
   it('resolves every candidate of a srcset, and URLs inside raw HTML', () => {
     const html = renderMarkdown(
       '<figure><img src="bild.jpg" srcset="bild-2x.jpg 2x, /media/bild-800.jpg 800w" alt="Bild" width="400" height="300"><figcaption>Quelle</figcaption></figure>',
