@@ -139,6 +139,9 @@ export class ContentStore {
   #notFound: Promise<Resource> | undefined
   #timer: NodeJS.Timeout | undefined
   #watcher: FolderWatcher | undefined
+  #mediaWatcher: FolderWatcher | undefined
+  /** Render the current documents again even if their articles did not change (a media file did). */
+  #renderAgain = false
   #rootTimer: NodeJS.Timeout | undefined
   /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
   #rootId: string | undefined
@@ -206,6 +209,23 @@ export class ContentStore {
   async watch(): Promise<void> {
     await this.#watchFolders()
     this.#scheduleRootCheck()
+    // Enclosure lengths and image sizes are measured from MEDIA_DIR: a replaced file changes the feeds.
+    this.#mediaWatcher = new FolderWatcher({
+      root: this.#config.mediaDir,
+      onChange: () => void this.mediaChanged().catch((error: unknown) => this.#logger.warn(`media rebuild failed: ${String(error)}`)),
+      onError: (error) => this.#logger.warn(`watch: ${error.message}`),
+    })
+    await this.#mediaWatcher.start()
+  }
+
+  /**
+   * Renders every document again: a file under MEDIA_DIR changed, and with it
+   * an enclosure's length or an image's pixel size.
+   */
+  mediaChanged(): Promise<Site> {
+    this.#renderAgain = true
+    this.#archives.clear()
+    return this.rebuild()
   }
 
   async #watchFolders(): Promise<void> {
@@ -406,6 +426,7 @@ export class ContentStore {
     clearTimeout(this.#rescanTimer)
     this.#timer = undefined
     this.#watcher?.close()
+    this.#mediaWatcher?.close()
   }
 
   async #rebuildOnce(): Promise<Site> {
@@ -414,8 +435,11 @@ export class ContentStore {
     const plan = planSite(this.#index, now, this.#config)
     const previous = this.#site
     let site: Site
+    const renderAgain = this.#renderAgain
+    this.#renderAgain = false
     if (
       previous &&
+      !renderAgain &&
       sameArticles(previous.plan.window, plan.window) &&
       sameArticles(previous.plan.episodes, plan.episodes) &&
       previous.plan.archivePages === plan.archivePages

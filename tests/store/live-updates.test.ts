@@ -209,3 +209,37 @@ describe('live updates from the watched folder', () => {
     expect(problems).toEqual([])
   })
 })
+
+describe('live updates from MEDIA_DIR', () => {
+  it('publishes the new length of an enclosure whose file was replaced, with no article changed', async () => {
+    const media = makeTempDir('live-media-')
+    const articles = makeTempDir('live-articles-')
+    try {
+      media.write('folge.mp3', Buffer.alloc(1000, 1))
+      articles.write(
+        'folge.md',
+        articleText({ title: '"Folge 1"', date: '2025-01-01T10:00:00Z', category: 'wirtschaft', enclosure: '{url: /media/folge.mp3, type: audio/mpeg}' }),
+      )
+      const config = loadConfig({ ARTICLES_DIR: articles.dir, MEDIA_DIR: media.dir, SITE_URL: 'https://www.example.de/' })
+      const live = new ContentStore({ config, logger: { info: () => {}, warn: () => {} } })
+      await live.load()
+      await live.watch()
+      const liveApp = createApp({ config, store: live })
+      const size = async () =>
+        ((await (await liveApp.request('/wirtschaft/feed.json')).json()) as { items: { attachments: { size_in_bytes: number }[] }[] }).items[0]
+          ?.attachments[0]?.size_in_bytes
+      expect(await size()).toBe(1000)
+      const etag = (await liveApp.request('/wirtschaft/feed.xml')).headers.get('ETag')
+      media.write('folge.mp3', Buffer.alloc(1500, 1))
+      const started = Date.now()
+      while ((await size()) !== 1500 && Date.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(await size()).toBe(1500)
+      expect(await (await liveApp.request('/wirtschaft/feed.xml')).text()).toContain('length="1500"')
+      expect((await liveApp.request('/wirtschaft/feed.xml')).headers.get('ETag')).not.toBe(etag)
+      live.close()
+    } finally {
+      media.rm()
+      articles.rm()
+    }
+  })
+})
