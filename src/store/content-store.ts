@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
 import { listArticleFiles, mapLimit, readArticleFile, stampArticleFiles, type FolderListing } from '../content/load-articles.js'
@@ -11,6 +12,7 @@ import { archivePage } from '../feeds/archive.js'
 import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
+import { isEpisodeArt } from '../feeds/render-podcast.js'
 import { isPublished } from '../feeds/select.js'
 import {
   archiveFeedDocument,
@@ -142,6 +144,7 @@ export class ContentStore {
   #mediaWatcher: FolderWatcher | undefined
   /** Render the current documents again even if their articles did not change (a media file did). */
   #renderAgain = false
+  #settingsChecked = false
   #rootTimer: NodeJS.Timeout | undefined
   /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
   #rootId: string | undefined
@@ -171,6 +174,10 @@ export class ContentStore {
 
   /** Reads every article file and builds the site. */
   async load(): Promise<void> {
+    if (!this.#settingsChecked) {
+      this.#settingsChecked = true
+      this.#logSettingsWarnings()
+    }
     this.#rootId = await this.#source.rootId()
     const listing = await this.#source.list()
     this.#refused.clear()
@@ -534,16 +541,54 @@ export class ContentStore {
 
   /** Podcast apps need an enclosure's true size: measured for files the site serves, else from the front matter. */
   #enclosureWarnings({ article }: ParsedArticle): ArticleProblem[] {
+    const problems: ArticleProblem[] = []
+    if (article.image && this.#isMediaUrl(article.image) && !this.#media(article.image)) {
+      problems.push({ field: 'image', problem: 'names a file that is not in MEDIA_DIR; readers will show a broken image' })
+    }
     const enclosure = article.enclosure
-    if (!enclosure) return []
+    if (!enclosure) return problems
     const measured = this.#media(enclosure.url)?.length
-    if (measured === undefined) {
-      return enclosure.length === undefined ? [{ field: 'enclosure.length', problem: 'is missing, and the file is not under MEDIA_DIR to measure; podcast apps need the size in bytes' }] : []
+    if (measured === undefined && this.#isMediaUrl(enclosure.url)) {
+      problems.push({ field: 'enclosure.url', problem: 'names a file that is not in MEDIA_DIR; podcast apps will fail to download it' })
+    } else if (measured === undefined && enclosure.length === undefined) {
+      problems.push({ field: 'enclosure.length', problem: 'is missing, and the file is not under MEDIA_DIR to measure; podcast apps need the size in bytes' })
+    } else if (measured !== undefined && enclosure.length !== undefined && enclosure.length !== measured) {
+      problems.push({ field: 'enclosure.length', problem: `says ${enclosure.length} bytes, the file has ${measured}; the file's size is published` })
     }
-    if (enclosure.length !== undefined && enclosure.length !== measured) {
-      return [{ field: 'enclosure.length', problem: `says ${enclosure.length} bytes, the file has ${measured}; the file's size is published` }]
+    if (enclosure.type.startsWith('audio/')) {
+      if (!APPLE_MEDIA_TYPES.has(enclosure.type)) {
+        problems.push({ field: 'enclosure.type', problem: `${enclosure.type} is not a format Apple Podcasts plays (MP3, M4A); other podcast apps may` })
+      }
+      if (enclosure.duration === undefined) problems.push({ field: 'enclosure.duration', problem: 'is missing; podcast apps show no playing time' })
     }
-    return []
+    return problems
+  }
+
+  /** Images the site settings name that are not there, or that Apple Podcasts would refuse as cover art. */
+  #logSettingsWarnings(): void {
+    const { settings, settingsFile } = this.#config
+    const file = path.basename(settingsFile.path)
+    const images: [field: string, url: string | undefined][] = [
+      ['images.icon', settings.images.icon],
+      ['images.favicon', settings.images.favicon],
+      ['images.rss.url', settings.images.rss?.url],
+      ['podcast.image', settings.podcast?.image],
+    ]
+    for (const [field, url] of images) {
+      if (url && this.#isMediaUrl(url) && !this.#media(url)) this.#logger.warn(`warning ${file}: ${field}: names a file that is not in MEDIA_DIR`)
+    }
+    const cover = settings.podcast?.image
+    const measured = cover === undefined ? undefined : this.#media(cover)
+    if (cover && measured?.width !== undefined && !isEpisodeArt({ url: cover, type: undefined, alt: '', length: measured.length, width: measured.width, height: measured.height })) {
+      this.#logger.warn(
+        `warning ${file}: podcast.image: is ${measured.width} × ${measured.height} px; Apple Podcasts wants a square JPEG or PNG of 1400 to 3000 px`,
+      )
+    }
+  }
+
+  /** Whether a URL points into MEDIA_DIR, as the site serves it. */
+  #isMediaUrl(url: string): boolean {
+    return url.startsWith(new URL('media/', this.#config.siteUrl).href)
   }
 
   #refuse(error: ArticleError): Set<string> {
@@ -678,6 +723,9 @@ export class ContentStore {
 
 const beyondLimit = (file: string, limit: number): ArticleError =>
   new ArticleError(file, [{ field: 'file', problem: `is beyond MAX_ARTICLES (${limit}); not loaded` }])
+
+/** Enclosure types Apple Podcasts accepts (podcasters.apple.com, "Podcast RSS feed requirements"). */
+const APPLE_MEDIA_TYPES = new Set(['audio/mpeg', 'audio/x-m4a', 'audio/mp4', 'video/mp4', 'video/quicktime', 'video/x-m4v'])
 
 /** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */
 const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })

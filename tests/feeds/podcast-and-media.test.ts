@@ -35,7 +35,7 @@ function beforeBeforeAll(): void {
         ),
         'folge-2.md': articleText(
           { title: '"Folge 2: Inflation"', date: '2025-06-01T06:00:00Z', category: 'wirtschaft', author: 'Bernd Ohneprofil', episode: '2', explicit: 'true',
-            enclosure: '{url: /media/folge-2.m4a, length: 2000}' },
+            image: '/media/folge-art.jpg', enclosure: '{url: /media/folge-2.m4a, length: 2000}' },
           'Text.\n',
         ),
         'bild.md': articleText(
@@ -100,8 +100,9 @@ describe('the podcast feed', () => {
   it('gives every episode what Apple requires: an enclosure with a real type, the true length and an ASCII URL', () => {
     const items = children(only(parse(podcastXml).documentElement as Element, 'channel'), 'item')
     const want = [
-      { url: `${SITE}media/folge-2.m4a`, type: 'audio/x-m4a', length: '2000', duration: undefined, episode: '2', explicit: 'true', image: undefined },
-      { url: `${SITE}media/folge-1.mp3`, type: 'audio/mpeg', length: '4321', duration: '1805', episode: '1', explicit: 'false', image: `${SITE}media/bild.jpg` },
+      // A square image of 1400 px is the episode's artwork; bild.jpg (120 × 80) is not, so folge-1 shows the show's cover.
+      { url: `${SITE}media/folge-2.m4a`, type: 'audio/x-m4a', length: '2000', duration: undefined, episode: '2', explicit: 'true', image: `${SITE}media/folge-art.jpg` },
+      { url: `${SITE}media/folge-1.mp3`, type: 'audio/mpeg', length: '4321', duration: '1805', episode: '1', explicit: 'false', image: `${SITE}media/cover.jpg` },
     ]
     items.forEach((item, n) => {
       const expected = want[n] as (typeof want)[number]

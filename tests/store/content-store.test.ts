@@ -140,9 +140,9 @@ describe('ContentStore', () => {
     const config = loadConfig({ SITE_URL: 'https://www.example.de/', MEDIA_DIR: media })
     const logged: string[] = []
     const files = new Map([
-      ['falsch.md', article('Falsch', '2025-01-01T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3, length: 99}' })],
-      ['fern.md', article('Fern', '2025-01-02T10:00:00Z', { enclosure: '{url: "https://cdn.example.org/f.mp3"}' })],
-      ['gut.md', article('Gut', '2025-01-03T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3}' })],
+      ['falsch.md', article('Falsch', '2025-01-01T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3, length: 99, duration: 60}' })],
+      ['fern.md', article('Fern', '2025-01-02T10:00:00Z', { enclosure: '{url: "https://cdn.example.org/f.mp3", duration: 60}' })],
+      ['gut.md', article('Gut', '2025-01-03T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3, duration: 60}' })],
     ])
     const store = new ContentStore({ config, source: memorySource(files, config), logger: { info: () => {}, warn: (l) => logged.push(l) } })
     await store.load()
@@ -150,6 +150,26 @@ describe('ContentStore', () => {
     expect(logged.sort()).toEqual([
       "warning falsch.md: enclosure.length: says 99 bytes, the file has 4321; the file's size is published",
       'warning fern.md: enclosure.length: is missing, and the file is not under MEDIA_DIR to measure; podcast apps need the size in bytes',
+    ])
+  })
+
+  it('warns about episodes podcast apps would stumble on, and about media files that are not there', async () => {
+    const media = fileURLToPath(new URL('../fixtures/media', import.meta.url))
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', MEDIA_DIR: media })
+    const logged: string[] = []
+    const files = new Map([
+      ['ogg.md', article('Ogg', '2025-01-01T10:00:00Z', { enclosure: '{url: "https://cdn.example.org/f.ogg", length: 5, duration: 60}' })],
+      ['ohne-dauer.md', article('Ohne Dauer', '2025-01-02T10:00:00Z', { enclosure: '{url: /media/folge-1.mp3}' })],
+      ['fehlt.md', article('Fehlt', '2025-01-03T10:00:00Z', { image: '/media/fehlt.jpg', enclosure: '{url: /media/fehlt.mp3, duration: 60}' })],
+    ])
+    const store = new ContentStore({ config, source: memorySource(files, config), logger: { info: () => {}, warn: (l) => logged.push(l) } })
+    await store.load()
+    store.close()
+    expect(logged.sort()).toEqual([
+      'warning fehlt.md: enclosure.url: names a file that is not in MEDIA_DIR; podcast apps will fail to download it',
+      'warning fehlt.md: image: names a file that is not in MEDIA_DIR; readers will show a broken image',
+      'warning ogg.md: enclosure.type: audio/ogg is not a format Apple Podcasts plays (MP3, M4A); other podcast apps may',
+      'warning ohne-dauer.md: enclosure.duration: is missing; podcast apps show no playing time',
     ])
   })
 
@@ -233,5 +253,31 @@ describe('ContentStore: an old article whose file turns invalid', () => {
     await store.applyChanges(['alt.md'])
     expect(await page()).toEqual({ cache: 'archive', items: [['Alt', '<p>Wieder da.</p>']] })
     store.close()
+  })
+})
+
+describe('ContentStore: site settings', () => {
+  it('warns once about images the settings name that are missing, and a cover Apple would refuse', async () => {
+    const media = fileURLToPath(new URL('../fixtures/media', import.meta.url))
+    const base = loadConfig({ SITE_URL: 'https://www.example.de/', MEDIA_DIR: media })
+    const settings = {
+      ...base.settings,
+      images: { icon: 'https://www.example.de/media/fehlt.png', favicon: undefined, rss: undefined },
+      podcast: {
+        title: 'T', description: 'D', author: 'A', owner: { name: 'O', email: 'o@example.de' },
+        image: 'https://www.example.de/media/bild.jpg', category: 'Business', subcategory: undefined,
+        explicit: false, type: 'episodic' as const, locked: true, copyright: undefined,
+      },
+    }
+    const config = { ...base, settings }
+    const logged: string[] = []
+    const store = new ContentStore({ config, source: memorySource(new Map(), config), logger: { info: () => {}, warn: (l) => logged.push(l) } })
+    await store.load()
+    await store.load()
+    store.close()
+    expect(logged).toEqual([
+      'warning site.yaml: images.icon: names a file that is not in MEDIA_DIR',
+      'warning site.yaml: podcast.image: is 120 × 80 px; Apple Podcasts wants a square JPEG or PNG of 1400 to 3000 px',
+    ])
   })
 })
