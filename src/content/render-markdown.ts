@@ -130,31 +130,33 @@ function embedAsLink(attribs: sanitizeHtml.Attributes, baseUrl: Base): sanitizeH
   return { tagName: 'a', attribs: { href }, text: attribs.title?.trim() || href }
 }
 
-/** Block tokens whose inline text belongs in a plain-text excerpt. */
-const EXCERPT_BLOCKS = new Set(['paragraph_open', 'heading_open'])
-
 /**
- * A plain-text excerpt of the body: the text of its paragraphs and headings,
- * whitespace collapsed, cut at a word boundary near `maxLength` characters
- * and marked with an ellipsis. Raw HTML and code blocks are left out.
+ * A plain-text excerpt of the body: the text of its paragraphs, whitespace
+ * collapsed, cut at a word boundary near `maxLength` characters and marked
+ * with an ellipsis. Headings are left out (a subhead run into the next
+ * sentence reads as nonsense in a newsletter), unless the body has nothing
+ * else; so are raw HTML and code blocks.
  */
 export function excerptOf(body: string, maxLength = 300): string {
   const tokens = markdown.parse(stripXmlForbidden(body), {})
-  const parts: string[] = []
-  let inBlock = false
+  const paragraphs: string[] = []
+  const headings: string[] = []
+  let block: string[] | undefined
   let length = 0
   for (const token of tokens) {
-    if (EXCERPT_BLOCKS.has(token.type)) inBlock = true
-    else if (token.type === 'paragraph_close' || token.type === 'heading_close') inBlock = false
-    else if (inBlock && token.type === 'inline') {
+    if (token.type === 'paragraph_open') block = paragraphs
+    else if (token.type === 'heading_open') block = headings
+    else if (token.type === 'paragraph_close' || token.type === 'heading_close') block = undefined
+    else if (block && token.type === 'inline') {
       const text = (token.children ?? [])
         .map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type.endsWith('break') ? ' ' : ''))
         .join('')
-      parts.push(text)
-      length += text.length
+      block.push(text)
+      if (block === paragraphs) length += text.length
       if (length > maxLength * 2) break
     }
   }
+  const parts = paragraphs.some((text) => text.trim() !== '') ? paragraphs : headings
   return cutAtWord(parts.join(' ').replace(/\s+/g, ' ').trim(), maxLength)
 }
 

@@ -100,8 +100,10 @@ function enclosureOf(enclosure: Enclosure | undefined, image: FeedImage | undefi
   return undefined
 }
 
+/** An author as the byline spells it, with the registry's profile found regardless of case (as `?author=` matches). */
 function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): FeedAuthor {
-  const profile = registry.get(name)
+  const folded = name.toLocaleLowerCase('de')
+  const profile = registry.get(name) ?? [...registry.values()].find((candidate) => candidate.name.toLocaleLowerCase('de') === folded)
   return { name, url: profile?.url, email: profile?.email, avatar: profile?.avatar }
 }
 

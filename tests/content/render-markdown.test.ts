@@ -107,10 +107,14 @@ describe('renderMarkdown', () => {
 })
 
 describe('excerptOf', () => {
-  it('takes the plain text of paragraphs and headings, without markup, HTML or code blocks', () => {
-    expect(excerptOf('# Kopf\n\nDie **EZB** &amp; die [Fed](https://x.example).\n\n<div>roh</div>\n\n```\ncode\n```\n\nEnde `x`.')).toBe(
-      'Kopf Die EZB & die Fed. Ende x.',
+  it('takes the plain text of paragraphs, without headings, markup, HTML or code blocks', () => {
+    expect(excerptOf('# Kopf\n\nDie **EZB** &amp; die [Fed](https://x.example).\n\n<div>roh</div>\n\n```\ncode\n```\n\n## Zwischentitel\n\nEnde `x`.')).toBe(
+      'Die EZB & die Fed. Ende x.',
     )
+  })
+
+  it('falls back to the headings when the body has nothing else', () => {
+    expect(excerptOf('# Nur ein Titel\n\n## Und noch einer')).toBe('Nur ein Titel Und noch einer')
   })
 
   it('cuts near 300 characters at a word boundary and marks the cut', () => {

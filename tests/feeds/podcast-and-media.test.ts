@@ -194,6 +194,15 @@ describe('authors from the registry', () => {
     expect(folge2?.authors).toEqual([{ name: 'Bernd Ohneprofil' }])
     expect(rss.entries.find((e) => e.title?.value === 'Folge 1: Zinsen & Sparen')?.authors).toEqual(['Anna Beispiel'])
   })
+
+  it('finds the profile regardless of case, and keeps the byline as written', async () => {
+    const { app } = await testApp(
+      { 'klein.md': articleText({ title: 'Klein', date: '2025-05-01T06:00:00Z', category: 'wirtschaft', author: 'anna beispiel' }) },
+      { MEDIA_DIR: MEDIA, SITE_CONFIG: SETTINGS },
+    )
+    const feed = (await (await app.request('/wirtschaft/feed.json')).json()) as { items: { authors: unknown }[] }
+    expect(feed.items[0]?.authors).toEqual([{ name: 'anna beispiel', url: 'https://www.example.de/autoren/anna', avatar: `${SITE}media/autoren/anna.png` }])
+  })
 })
 
 describe('mail-safe content', () => {
