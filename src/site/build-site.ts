@@ -102,6 +102,7 @@ function pageContext(config: SiteConfig): PageContext {
     feeds: absoluteUrls(config.siteUrl, feedPaths(config.section.slug)),
     podcast: podcast ? { title: podcast.title, url: siteUrlFor(config.siteUrl, podcastPath(config.section.slug)) } : undefined,
     favicon: images.favicon,
+    deskAuthor: config.section.author,
   }
 }
 

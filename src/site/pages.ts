@@ -20,6 +20,8 @@ export interface PageContext {
   readonly podcast: { readonly title: string; readonly url: string } | undefined
   /** Absolute URL of the site's small icon. */
   readonly favicon: string | undefined
+  /** Who an article without a byline is by, as the feeds credit it. */
+  readonly deskAuthor: string
 }
 
 /** One entry of the index page. */
@@ -53,10 +55,9 @@ function layout(context: PageContext, title: string, lang: string, main: Html, w
   return page.toString()
 }
 
-function byline(article: Article, timeZone: string): Html {
-  return html`<p class="byline"><time datetime="${article.date.toISOString()}">${formatDate(article.date, timeZone)}</time>${
-    article.authors.length > 0 ? html` · von ${article.authors.join(', ')}` : ''
-  }</p>`
+function byline(article: Article, context: PageContext): Html {
+  const authors = article.authors.length > 0 ? article.authors : [context.deskAuthor]
+  return html`<p class="byline"><time datetime="${article.date.toISOString()}">${formatDate(article.date, context.timeZone)}</time> · von ${authors.join(', ')}</p>`
 }
 
 /** `/`: the section's newest articles, with the feeds' autodiscovery links. */
@@ -67,7 +68,7 @@ export function renderIndexPage(context: PageContext, articles: readonly ListedA
     context.language,
     html`<h1>${context.sectionTitle}</h1>${articles.length === 0 ? html`<p>Noch keine Artikel.</p>` : ''}<ol class="articles">${articles.map(
       ({ article, summary }) =>
-        html`<li${article.lang === context.language ? '' : raw(` lang="${article.lang}"`)}><h2><a href="${article.url}">${article.title}</a></h2>${byline(article, context.timeZone)}<p>${summary}</p></li>`,
+        html`<li${article.lang === context.language ? '' : raw(` lang="${article.lang}"`)}><h2><a href="${article.url}">${article.title}</a></h2>${byline(article, context)}<p>${summary}</p></li>`,
     )}</ol>`,
     true,
   )
@@ -83,7 +84,7 @@ export function renderArticlePage(context: PageContext, article: Article, summar
     context,
     `${article.title} – ${context.siteName}`,
     article.lang,
-    html`<article><h1>${article.title}</h1>${byline(article, context.timeZone)}<p class="summary">${summary}</p>${
+    html`<article><h1>${article.title}</h1>${byline(article, context)}<p class="summary">${summary}</p>${
       article.image ? html`<figure><img src="${article.image}" alt="${article.imageAlt}"/></figure>` : ''
     }${
       enclosure

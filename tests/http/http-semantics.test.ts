@@ -358,6 +358,12 @@ describe('browser view, OPML, CORS, security headers, health', () => {
     expect((await get('/wirtschaft/feed.xml')).headers.get('Content-Security-Policy')).toBeNull()
   })
 
+  it('credits the desk on the page of an article without a byline, as the feeds do', async () => {
+    // zins.md names no author; ki.md names Lea Voigt.
+    expect(await (await get('/wirtschaft/zins.html')).text()).toContain(' · von Wirtschaftsredaktion</p>')
+    expect(await (await get('/wirtschaft/ki.html')).text()).toContain(' · von Lea Voigt</p>')
+  })
+
   it('reports health: published articles and the time of the last content load', async () => {
     const response = await get('/healthz')
     expect(response.headers.get('Cache-Control')).toBe('no-store')
