@@ -16,24 +16,38 @@ export interface MediaInfo {
 const IMAGE_HEAD_BYTES = 256 * 1024
 
 /**
+ * Where the file behind a public URL (SITE_URL/media/…) lies under MEDIA_DIR;
+ * undefined for other URLs, and for paths with hidden or `..` parts, which
+ * the site never serves.
+ */
+export function mediaPathFor(mediaDir: string, siteUrl: string): (url: string) => string | undefined {
+  const prefix = new URL('media/', siteUrl).href
+  const prefixPath = new URL(prefix).pathname
+  return (url) => {
+    if (!url.startsWith(prefix)) return undefined
+    let relative: string
+    try {
+      relative = decodeURIComponent(new URL(url).pathname.slice(prefixPath.length))
+    } catch {
+      return undefined
+    }
+    if (relative.split('/').some((part) => part === '..' || part === '' || part.startsWith('.'))) return undefined
+    return path.join(mediaDir, relative)
+  }
+}
+
+/**
  * Looks up files under MEDIA_DIR by their public URL (SITE_URL/media/…):
  * the true length of an enclosure, the pixel size of an image. Other URLs
  * are not ours to measure (undefined). Results are kept while the file's
  * size and modification time stay the same.
  */
 export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string) => MediaInfo | undefined {
-  const prefix = new URL('media/', siteUrl).href
+  const pathOf = mediaPathFor(mediaDir, siteUrl)
   const cache = new LruCache<string, { readonly stamp: string; readonly info: MediaInfo }>(5000)
   return (url) => {
-    if (!url.startsWith(prefix)) return undefined
-    let relative: string
-    try {
-      relative = decodeURIComponent(new URL(url).pathname.slice(new URL(prefix).pathname.length))
-    } catch {
-      return undefined
-    }
-    if (relative.split('/').some((part) => part === '..' || part === '' || part.startsWith('.'))) return undefined
-    const file = path.join(mediaDir, relative)
+    const file = pathOf(url)
+    if (file === undefined) return undefined
     let stat: fs.Stats
     try {
       stat = fs.statSync(file)

@@ -7,7 +7,7 @@ import type { ParsedArticle } from '../content/parse-article.js'
 import { excerptOf, renderMarkdown } from '../content/render-markdown.js'
 import { FolderWatcher } from '../content/watch-folder.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
-import { createMediaInfo, type MediaInfo } from '../content/media-info.js'
+import { createMediaInfo, mediaPathFor, type MediaInfo } from '../content/media-info.js'
 import { archivePage } from '../feeds/archive.js'
 import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
@@ -135,6 +135,8 @@ export class ContentStore {
   readonly #archives: LruCache<string, CachedArchive>
   readonly #listeners: ChangeListener[] = []
   readonly #media: (url: string) => MediaInfo | undefined
+  /** Where a /media/ URL's file lies; undefined for other URLs. */
+  readonly #mediaPath: (url: string) => string | undefined
   #assets: Map<string, Resource> | undefined
   #site: Site | undefined
   #views: LruCache<string, Promise<Resource>>
@@ -170,6 +172,7 @@ export class ContentStore {
     this.#archives = new LruCache(600, this.#cacheBytes)
     this.#views = new LruCache(1000, this.#cacheBytes)
     this.#media = createMediaInfo(options.config.mediaDir, options.config.siteUrl)
+    this.#mediaPath = mediaPathFor(options.config.mediaDir, options.config.siteUrl)
   }
 
   /** Reads every article file and builds the site. */
@@ -542,13 +545,14 @@ export class ContentStore {
   /** Podcast apps need an enclosure's true size: measured for files the site serves, else from the front matter. */
   #enclosureWarnings({ article }: ParsedArticle): ArticleProblem[] {
     const problems: ArticleProblem[] = []
-    if (article.image && this.#isMediaUrl(article.image) && !this.#media(article.image)) {
+    // Only whether the image is there: measuring it here would read the head of every image at start.
+    if (article.image && this.#isMissingMedia(article.image)) {
       problems.push({ field: 'image', problem: 'names a file that is not in MEDIA_DIR; readers will show a broken image' })
     }
     const enclosure = article.enclosure
     if (!enclosure) return problems
     const measured = this.#media(enclosure.url)?.length
-    if (measured === undefined && this.#isMediaUrl(enclosure.url)) {
+    if (measured === undefined && this.#mediaPath(enclosure.url) !== undefined) {
       problems.push({ field: 'enclosure.url', problem: 'names a file that is not in MEDIA_DIR; podcast apps will fail to download it' })
     } else if (measured === undefined && enclosure.length === undefined) {
       problems.push({ field: 'enclosure.length', problem: 'is missing, and the file is not under MEDIA_DIR to measure; podcast apps need the size in bytes' })
@@ -575,7 +579,7 @@ export class ContentStore {
       ['podcast.image', settings.podcast?.image],
     ]
     for (const [field, url] of images) {
-      if (url && this.#isMediaUrl(url) && !this.#media(url)) this.#logger.warn(`warning ${file}: ${field}: names a file that is not in MEDIA_DIR`)
+      if (url && this.#isMissingMedia(url)) this.#logger.warn(`warning ${file}: ${field}: names a file that is not in MEDIA_DIR`)
     }
     const cover = settings.podcast?.image
     const measured = cover === undefined ? undefined : this.#media(cover)
@@ -586,9 +590,10 @@ export class ContentStore {
     }
   }
 
-  /** Whether a URL points into MEDIA_DIR, as the site serves it. */
-  #isMediaUrl(url: string): boolean {
-    return url.startsWith(new URL('media/', this.#config.siteUrl).href)
+  /** Whether a URL points into MEDIA_DIR, as the site serves it, at a file that is not there. */
+  #isMissingMedia(url: string): boolean {
+    const file = this.#mediaPath(url)
+    return file !== undefined && !fs.statSync(file, { throwIfNoEntry: false })?.isFile()
   }
 
   #refuse(error: ArticleError): Set<string> {
