@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
 
+  // At 50,000 articles the load takes seconds: say what is going on.
+  console.log(`loading ${config.articlesDir}`)
   await store.load()
   await store.watch()
   const app = createApp({ config, store })

@@ -47,7 +47,13 @@ export interface SiteSettings {
     readonly rss: { readonly url: string; readonly width: number; readonly height: number } | undefined
   }
   readonly podcast: PodcastSettings | undefined
+  /** Profiles by authorKey(name): a byline finds its profile regardless of case, as `?author=` does. */
   readonly authors: ReadonlyMap<string, AuthorProfile>
+}
+
+/** The key of a name in the author registry. */
+export function authorKey(name: string): string {
+  return name.toLocaleLowerCase('de')
 }
 
 export const DEFAULT_SITE_SETTINGS: SiteSettings = Object.freeze({
@@ -150,7 +156,7 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   }
   const authors = new Map<string, AuthorProfile>()
   for (const [name, profile] of Object.entries(settings.authors ?? {})) {
-    authors.set(name, {
+    authors.set(authorKey(name), {
       name,
       url: profile?.url === undefined ? undefined : absolute(profile.url, `authors.${name}.url`),
       email: profile?.email,

@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
 import { startServer, type RunningServer } from './helpers/server-process.js'
+import { articleText, makeTempDir } from './helpers/temp-dir.js'
 
 const ARTICLES = fileURLToPath(new URL('../articles', import.meta.url))
 let server: RunningServer
@@ -91,5 +93,33 @@ describe('the real server on a socket, with the bundled articles', () => {
     idle.destroy()
     await expect(fetch(`${server.base}/healthz`)).rejects.toThrow()
     expect(server.output()).toContain('SIGTERM: finishing requests in flight, then stopping')
+  })
+})
+
+describe('a stop during start-up', () => {
+  it('exits 0 on SIGTERM while the articles are still being read', async () => {
+    const many = makeTempDir('many-')
+    try {
+      for (let n = 0; n < 4000; n++) {
+        many.write(`${String(n % 40).padStart(2, '0')}/a${n}.md`, articleText({ title: `A${n}`, date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Text. '.repeat(300)))
+      }
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
+        env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ARTICLES_DIR: many.dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        // The handlers are in place before the load begins: stop it right there.
+        if (output.includes('loading ') && !child.killed) child.kill('SIGTERM')
+      })
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+      expect({ code, signal }).toEqual({ code: 0, signal: null })
+      expect(output).toContain('SIGTERM: stopping before the server started')
+      expect(output).not.toContain('serving ')
+    } finally {
+      many.rm()
+    }
   })
 })

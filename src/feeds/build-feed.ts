@@ -1,7 +1,7 @@
 import type { Article, Enclosure } from '../content/article.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
-import type { AuthorProfile } from '../site-settings.js'
+import { authorKey, type AuthorProfile } from '../site-settings.js'
 import { escapeHtml } from './feed-package-fixes.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
@@ -100,10 +100,9 @@ function enclosureOf(enclosure: Enclosure | undefined, image: FeedImage | undefi
   return undefined
 }
 
-/** An author as the byline spells it, with the registry's profile found regardless of case (as `?author=` matches). */
+/** An author as the byline spells it, with the registry's profile (found regardless of case). */
 function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): FeedAuthor {
-  const folded = name.toLocaleLowerCase('de')
-  const profile = registry.get(name) ?? [...registry.values()].find((candidate) => candidate.name.toLocaleLowerCase('de') === folded)
+  const profile = registry.get(authorKey(name))
   return { name, url: profile?.url, email: profile?.email, avatar: profile?.avatar }
 }
 

@@ -10,7 +10,7 @@ import {
   RSS_PLAIN_TEXT,
   serializeXml,
 } from './feed-package-fixes.js'
-import type { FeedDocument, FeedImage } from './feed-model.js'
+import type { FeedDocument } from './feed-model.js'
 import { renderRss } from './render-rss.js'
 
 const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
@@ -66,19 +66,19 @@ export function renderPodcast(document: PodcastDocument): string {
     if (item.episode !== undefined) appendElement(element, ITUNES_NS, 'itunes:episode', {}, String(item.episode))
     appendElement(element, ITUNES_NS, 'itunes:episodeType', {}, 'full')
     appendElement(element, ITUNES_NS, 'itunes:explicit', {}, String(item.explicit ?? podcast.explicit))
-    appendElement(element, ITUNES_NS, 'itunes:image', { href: isEpisodeArt(item.image) ? item.image.url : podcast.image })
+    const art = item.image && isAppleArtwork(item.image.url, item.image.width, item.image.height) ? item.image.url : podcast.image
+    appendElement(element, ITUNES_NS, 'itunes:image', { href: art })
   })
   return hexEncodePlainText(serializeXml(doc), [...RSS_PLAIN_TEXT, 'itunes:author', 'itunes:name'])
 }
 
 /**
- * Whether an article's image can be its episode's artwork: JPEG or PNG and,
- * where its size is known, square from 1400 to 3000 px (Apple Podcasts).
- * Otherwise the episode shows the show's cover.
+ * Whether an image is artwork Apple Podcasts takes: JPEG or PNG and, where
+ * its size is known, square from 1400 to 3000 px. An episode whose image is
+ * not shows the show's cover.
  */
-export function isEpisodeArt(image: FeedImage | undefined): image is FeedImage {
-  if (!image || !/\.(jpe?g|png)$/i.test(new URL(image.url).pathname)) return false
-  const { width, height } = image
+export function isAppleArtwork(url: string, width: number | undefined, height: number | undefined): boolean {
+  if (!/\.(jpe?g|png)$/i.test(new URL(url).pathname)) return false
   return width === undefined || height === undefined || (width === height && width >= 1400 && width <= 3000)
 }
 

@@ -6,6 +6,7 @@ import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
 import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, podcastPath } from '../site/paths.js'
 import { siteUrlFor } from '../text/urls.js'
 import type { ContentStore } from '../store/content-store.js'
+import { ALLOWED_METHODS } from './client-errors.js'
 import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
 
@@ -17,22 +18,21 @@ export interface AppOptions {
 }
 
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
+const encoder = new TextEncoder()
+
 /**
- * A short answer made here (health, redirects, client errors), with its
- * length, so that HEAD and keep-alive clients know where it ends, and the
- * headers every answer carries.
+ * A short answer made here (health, redirects, client errors, preflights),
+ * with the headers every answer carries. A text is sent with its length, so
+ * that HEAD and keep-alive clients know where it ends; without one (a 204)
+ * there is no body and no length (RFC 9110 §8.6).
  */
-function small(status: number, text: string, contentType: string, headers: Record<string, string>): Response {
-  const body = new TextEncoder().encode(text)
+function small(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Response {
+  const common = { 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*' }
+  if (text === undefined) return new Response(null, { status, headers: { ...common, ...headers } })
+  const body = encoder.encode(text)
   return new Response(body, {
     status,
-    headers: {
-      'Content-Type': contentType,
-      'Content-Length': String(body.byteLength),
-      'X-Content-Type-Options': 'nosniff',
-      'Access-Control-Allow-Origin': '*',
-      ...headers,
-    },
+    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...common, ...headers },
   })
 }
 
@@ -67,9 +67,9 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
   topicByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
 
   const redirect = (location: string): Response =>
-    small(301, '', 'text/plain; charset=utf-8', { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` })
+    small(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')
 
-  const badRequest = (problem: string): Response => small(400, `Bad request: ${problem}\n`, 'text/plain; charset=utf-8', { 'Cache-Control': 'no-store' })
+  const badRequest = (problem: string): Response => small(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
   app.get(HEALTH_PATH, () => {
     const site = store.site()
@@ -81,7 +81,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       lastLoad: site.plan.now.toISOString(),
       nextPublication: site.plan.nextPublication?.toISOString() ?? null,
     }
-    return small(200, JSON.stringify(health), 'application/json', { 'Cache-Control': 'no-store' })
+    return small(200, { 'Cache-Control': 'no-store' }, JSON.stringify(health), 'application/json')
   })
 
   /**
@@ -133,17 +133,16 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
   app.all('*', (c) => {
     const method = c.req.method
     if (method === 'GET' || method === 'HEAD') return serve(c)
-    c.header('Allow', 'GET, HEAD, OPTIONS')
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Access-Control-Allow-Origin', '*')
     if (method === 'OPTIONS') {
       // CORS preflight (Fetch standard): conditional requests carry headers that are not "simple".
-      c.header('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS')
-      c.header('Access-Control-Allow-Headers', CORS_REQUEST_HEADERS)
-      c.header('Access-Control-Max-Age', '86400')
-      return c.body(null, 204)
+      return small(204, {
+        Allow: ALLOWED_METHODS,
+        'Access-Control-Allow-Methods': ALLOWED_METHODS,
+        'Access-Control-Allow-Headers': CORS_REQUEST_HEADERS,
+        'Access-Control-Max-Age': '86400',
+      })
     }
-    return c.text('Method not allowed\n', 405)
+    return small(405, { Allow: ALLOWED_METHODS }, 'Method not allowed\n')
   })
 
   app.onError((error, c) => {

@@ -1,11 +1,12 @@
 import type { EventEmitter } from 'node:events'
 import type { Duplex } from 'node:stream'
 
-const ALLOWED = 'GET, HEAD, OPTIONS'
+/** The methods this service answers: `Allow` on every 405, and CORS preflights. */
+export const ALLOWED_METHODS = 'GET, HEAD, OPTIONS'
 
 /** Statuses for what Node's HTTP parser refuses before any handler runs (as Node's own default, plus 405). */
 const STATUS_BY_CODE: Readonly<Record<string, string>> = {
-  HPE_INVALID_METHOD: `405 Method Not Allowed\r\nAllow: ${ALLOWED}`,
+  HPE_INVALID_METHOD: `405 Method Not Allowed\r\nAllow: ${ALLOWED_METHODS}`,
   HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
   HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
   ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
@@ -34,5 +35,5 @@ export function answerClientErrors(server: EventEmitter): void {
     }
     answer(socket, STATUS_BY_CODE[error.code ?? ''] ?? '400 Bad Request')
   })
-  server.on('connect', (_request: unknown, socket: Duplex) => answer(socket, `405 Method Not Allowed\r\nAllow: ${ALLOWED}`))
+  server.on('connect', (_request: unknown, socket: Duplex) => answer(socket, `405 Method Not Allowed\r\nAllow: ${ALLOWED_METHODS}`))
 }

@@ -12,7 +12,7 @@ import { archivePage } from '../feeds/archive.js'
 import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { isEpisodeArt } from '../feeds/render-podcast.js'
+import { isAppleArtwork } from '../feeds/render-podcast.js'
 import { isPublished } from '../feeds/select.js'
 import {
   archiveFeedDocument,
@@ -583,7 +583,7 @@ export class ContentStore {
     }
     const cover = settings.podcast?.image
     const measured = cover === undefined ? undefined : this.#media(cover)
-    if (cover && measured?.width !== undefined && !isEpisodeArt({ url: cover, type: undefined, alt: '', length: measured.length, width: measured.width, height: measured.height })) {
+    if (cover && measured?.width !== undefined && !isAppleArtwork(cover, measured.width, measured.height)) {
       this.#logger.warn(
         `warning ${file}: podcast.image: is ${measured.width} × ${measured.height} px; Apple Podcasts wants a square JPEG or PNG of 1400 to 3000 px`,
       )
