@@ -58,7 +58,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       `media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     hub: config.websubHub,
   })
-  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge })
+  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now })
   // Worked out once: which path is which feed, and each feed's own URL.
   const feedUrls = absoluteUrls(config.siteUrl, feedPaths(section))
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))

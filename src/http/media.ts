@@ -12,6 +12,8 @@ export interface MediaOptions {
   readonly root: string
   /** Seconds shared caches may keep a media file. */
   readonly maxAge: number
+  /** Milliseconds since the epoch: a file touched with a future time is dated now. */
+  readonly now: () => number
 }
 
 interface MediaFile {
@@ -35,8 +37,9 @@ interface MediaFile {
 export function createMediaHandler(options: MediaOptions): (c: Context, relative: string) => Response | undefined {
   const cacheControl = `public, max-age=${options.maxAge}`
   return (c, relative) => {
-    const file = findFile(options.root, relative)
-    if (!file) return undefined
+    const found = findFile(options.root, relative)
+    if (!found) return undefined
+    const file = { ...found, lastModified: notLaterThanNow(found.lastModified, options.now()) }
     const headers: Record<string, string> = {
       'Content-Type': file.type,
       ETag: file.etag,
@@ -124,7 +127,7 @@ function findFile(root: string, relative: string): MediaFile | undefined {
       absolute: real,
       size: stat.size,
       etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
-      lastModified: notLaterThanNow(new Date(Math.floor(stat.mtimeMs / 1000) * 1000)),
+      lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
       type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
     }
   } catch {

@@ -243,14 +243,15 @@ const RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>
   json: renderJsonFeed,
 }
 
-/** One feed document in one format, encoded and compressed. */
-export function renderFeedResource(document: FeedDocument, format: FeedFormat, cache: CacheClass): Promise<Resource> {
-  return feedResource(RENDERERS[format](document), format, document, cache)
+/** One feed document in one format, encoded and compressed at `now`. */
+export function renderFeedResource(document: FeedDocument, format: FeedFormat, cache: CacheClass, now: Date): Promise<Resource> {
+  return feedResource(RENDERERS[format](document), format, document, cache, now)
 }
 
-function feedResource(text: string, format: FeedFormat, document: FeedDocument, cache: CacheClass): Promise<Resource> {
+function feedResource(text: string, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
   return createResource(text, {
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
+    now,
     // An empty feed has no content date; say nothing rather than something invented.
     lastModified: document.items.length > 0 ? document.updated : undefined,
     cache,
@@ -271,12 +272,12 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live')] as const),
-    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(renderPodcast(podcast), 'rss', podcast, 'live')] as const)()] : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now)] as const),
+    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(renderPodcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined
-      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified })] as const
+      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now })] as const
     })(),
   ])
   return { plan, resources: new Map(entries), context }
@@ -284,9 +285,9 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
 
 /**
  * The documents that depend on configuration only: the stylesheets and the
- * OPML list. Rendered once at start.
+ * OPML list. Rendered once at start (`now`).
  */
-export async function buildAssets(config: SiteConfig): Promise<Map<string, Resource>> {
+export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<string, Resource>> {
   const context = pageContext(config)
   const title = `${config.section.title} – ${config.siteName}`
   const opml = renderOpml(title, [
@@ -301,14 +302,14 @@ export async function buildAssets(config: SiteConfig): Promise<Map<string, Resou
   const xsl = renderFeedXsl({ siteCss: siteUrlFor(config.siteUrl, STYLESHEET_PATH), siteName: config.siteName })
   return new Map(
     await Promise.all([
-      staticResource(STYLESHEET_PATH, SITE_CSS, 'text/css; charset=utf-8'),
-      staticResource(FEED_CSS_PATH, FEED_CSS, 'text/css; charset=utf-8'),
-      staticResource(FEED_XSL_PATH, xsl, 'text/xsl; charset=utf-8'),
-      staticResource(OPML_PATH, opml, 'text/x-opml; charset=utf-8'),
+      staticResource(STYLESHEET_PATH, SITE_CSS, 'text/css; charset=utf-8', now),
+      staticResource(FEED_CSS_PATH, FEED_CSS, 'text/css; charset=utf-8', now),
+      staticResource(FEED_XSL_PATH, xsl, 'text/xsl; charset=utf-8', now),
+      staticResource(OPML_PATH, opml, 'text/x-opml; charset=utf-8', now),
     ]),
   )
 }
 
-async function staticResource(path: string, text: string, contentType: string): Promise<readonly [string, Resource]> {
-  return [path, await createResource(text, { contentType, cache: 'asset', brotliQuality: 11 })] as const
+async function staticResource(path: string, text: string, contentType: string, now: Date): Promise<readonly [string, Resource]> {
+  return [path, await createResource(text, { contentType, now, cache: 'asset', brotliQuality: 11 })] as const
 }

@@ -42,6 +42,8 @@ export interface Resource {
 
 export interface ResourceOptions {
   readonly contentType: string
+  /** When the document is rendered: a Last-Modified later than this is clamped to it. */
+  readonly now: Date
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
   readonly browserContentType?: string
@@ -85,7 +87,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
   }
   return {
     contentType: options.contentType,
-    lastModified: options.lastModified && notLaterThanNow(options.lastModified),
+    lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
     cache: options.cache ?? 'live',
     browserContentType: options.browserContentType,
     identity: { body, etag: `"${tag}"` },
@@ -99,7 +101,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
  * time) must be replaced by the time of the response. Clamped to the time the
  * document is rendered, which no later response precedes.
  */
-export function notLaterThanNow(time: Date, now: number = Date.now()): Date {
+export function notLaterThanNow(time: Date, now: number): Date {
   return time.getTime() > now ? new Date(Math.floor(now / 1000) * 1000) : time
 }
 

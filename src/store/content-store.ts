@@ -367,6 +367,7 @@ export class ContentStore {
       return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html, episode), {
         contentType: 'text/html; charset=utf-8',
         lastModified: article.updated,
+        now: this.#clock(),
       })
     })
   }
@@ -389,6 +390,7 @@ export class ContentStore {
         // and a page without a body that is unreadable now (a file being saved)
         // is rendered again once it is back: both cached like a live feed.
         found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
+        this.#clock(),
       )
     })()
     const entry = { items: found.items, pages: plan.archivePages, resource }
@@ -410,13 +412,14 @@ export class ContentStore {
         filteredFeedDocument(plan, articles, filter, source, this.#config),
         format,
         'live',
+        this.#clock(),
       )
     })
   }
 
   /** The short page for anything that is not there. */
   notFound(): Promise<Resource> {
-    this.#notFound ??= createResource(renderNotFoundPage(this.site().context), { contentType: 'text/html; charset=utf-8' })
+    this.#notFound ??= createResource(renderNotFoundPage(this.site().context), { contentType: 'text/html; charset=utf-8', now: this.#clock() })
     return this.#notFound
   }
 
@@ -440,7 +443,7 @@ export class ContentStore {
   }
 
   async #rebuildOnce(): Promise<Site> {
-    this.#assets ??= await buildAssets(this.#config)
+    this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
     const plan = planSite(this.#index, now, this.#config)
     const previous = this.#site
