@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
-import type { CachePolicy } from './http/cache-control.js'
+import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, type SiteSettings } from './site-settings.js'
 
 /** The section whose feeds this service publishes (CONTRACT.md: the economy desk). */

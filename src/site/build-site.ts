@@ -24,7 +24,8 @@ import {
   podcastPath,
   STYLESHEET_PATH,
 } from './paths.js'
-import { createResource, type CacheClass, type Resource } from './resource.js'
+import type { CacheClass } from '../caching.js'
+import { createResource, type Resource } from './resource.js'
 
 export type SiteConfig = Pick<
   Config,
