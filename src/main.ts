@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server'
+import fs from 'node:fs'
 import { loadConfig } from './config.js'
-import { withSiteSettings } from './site-settings.js'
-import { ConfigError } from './errors/config-error.js'
+import { runMain } from './errors/run-main.js'
 import { createApp } from './http/app.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { ContentStore } from './store/content-store.js'
@@ -9,11 +9,11 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 
 /**
- * Starts the service: the only place that reads the process environment,
- * opens a socket and handles signals.
+ * Starts the service: hands the process environment to loadConfig, opens
+ * the socket, starts live updates and handles signals.
  */
 async function main(): Promise<void> {
-  const config = withSiteSettings(loadConfig(process.env, process.argv.slice(2)))
+  const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
   const store = new ContentStore({ config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
@@ -74,7 +74,4 @@ async function main(): Promise<void> {
   answerClientErrors(server)
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error)
-  process.exit(1)
-})
+runMain(main)
