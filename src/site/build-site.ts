@@ -9,6 +9,7 @@ import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
 import { renderRss } from '../feeds/render-rss.js'
+import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
@@ -90,6 +91,18 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
     nextPublication: articles.nextPublication(now),
   }
+}
+
+/**
+ * Whether two plans show the same in the documents rendered ahead (the
+ * current feeds, the podcast, the index): then their bytes can be kept.
+ */
+export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean {
+  return (
+    sameArticles(previous.window, next.window) &&
+    sameArticles(previous.episodes, next.episodes) &&
+    previous.archivePages === next.archivePages
+  )
 }
 
 function pageContext(config: SiteConfig): PageContext {

@@ -1,15 +1,15 @@
 import type { Config } from '../config.js'
-import type { Article } from '../content/article.js'
 import { fileSource, type ArticleSource } from '../content/article-source.js'
-import { createMediaFacts } from '../content/media-info.js'
+import { createMediaFacts, type MediaFacts } from '../content/media-info.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
-import { buildAssets, buildSite, planSite, type Site } from '../site/build-site.js'
+import { buildAssets, buildSite, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
 import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog, type Logger } from './article-catalog.js'
-import { LazyDocuments, sameArticles } from './lazy-documents.js'
+import { LazyDocuments } from './lazy-documents.js'
+import { Alarm } from '../util/alarm.js'
 import { SerialTask } from '../util/serial-task.js'
 
 export type { Logger } from './article-catalog.js'
@@ -27,15 +27,6 @@ export interface ContentStoreOptions {
   readonly cacheBytes?: number
 }
 
-/** setTimeout cannot wait longer than this (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1
-/**
- * Bytes (every encoding) kept of rendered archive pages, and of views (pages,
- * filtered feeds), each. Filter URLs are the client's to choose: without a
- * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
- */
-const CACHE_BYTES = 48 * 2 ** 20
-
 /**
  * The service's state, as one facade: the articles (an ArticleCatalog), the
  * current Site and the documents rendered on request (LazyDocuments).
@@ -52,14 +43,15 @@ export class ContentStore {
   readonly #source: ArticleSource
   readonly #clock: () => Date
   readonly #logger: Logger
-  readonly #media: ReturnType<typeof createMediaFacts>
+  readonly #media: MediaFacts
   readonly #catalog: ArticleCatalog
   readonly #documents: LazyDocuments
   readonly #listeners: ChangeListener[] = []
   readonly #rootMissingListeners: (() => void)[] = []
   #assets: Map<string, Resource> | undefined
   #site: Site | undefined
-  #timer: NodeJS.Timeout | undefined
+  /** The rebuild when the next scheduled article goes live. */
+  readonly #publication = new Alarm()
   /** Render the current documents again even if their articles did not change (a media file did). */
   #renderAgain = false
   #settingsChecked = false
@@ -99,19 +91,17 @@ export class ContentStore {
       media: this.#media.info,
       clock: this.#clock,
       logger: this.#logger,
-      cacheBytes: options.cacheBytes ?? CACHE_BYTES,
+      cacheBytes: options.cacheBytes,
     })
   }
 
   /** Reads every article file and builds the site. */
   async load(): Promise<void> {
-    if (!this.#settingsChecked) {
-      this.#settingsChecked = true
-      const file = this.#config.settingsFile.path.split(/[\\/]/).at(-1)
-      for (const { field, problem } of settingsMediaProblems(this.#config.settings, this.#media)) {
-        this.#logger.warn(`warning ${file}: ${field}: ${problem}`)
-      }
+    const settingsFile = this.#config.settingsFile.path.split(/[\\/]/).at(-1)
+    for (const { field, problem } of this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)) {
+      this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`)
     }
+    this.#settingsChecked = true
     this.#documents.forgetBodies()
     await this.#catalog.loadAll()
     await this.rebuild()
@@ -148,29 +138,15 @@ export class ContentStore {
   }
 
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
-  resource(path: string): Resource | undefined {
-    return this.site().resources.get(path) ?? this.#assets?.get(path)
-  }
-
+  resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
   /** Files that are not published as they are on disk, with the reason. */
-  refused(): ArticleError[] {
-    return this.#catalog.refused()
-  }
-
+  refused(): ArticleError[] { return this.#catalog.refused() }
   /** Every article file known, published or refused (a rescan looks for those gone from disk). */
-  knownFiles(): string[] {
-    return this.#catalog.knownFiles()
-  }
-
+  knownFiles(): string[] { return this.#catalog.knownFiles() }
   /** Registers a listener for every new site (WebSub notifications, logging). */
-  onChange(listener: ChangeListener): void {
-    this.#listeners.push(listener)
-  }
-
+  onChange(listener: ChangeListener): void { this.#listeners.push(listener) }
   /** Registers a listener for a change that finds ARTICLES_DIR gone (it is then not applied). */
-  onRootMissing(listener: () => void): void {
-    this.#rootMissingListeners.push(listener)
-  }
+  onRootMissing(listener: () => void): void { this.#rootMissingListeners.push(listener) }
 
   /**
    * Re-plans for the current time and swaps in a new site. The current feeds
@@ -178,44 +154,20 @@ export class ContentStore {
    * for the next scheduled article. Calls made while one runs are folded
    * into one more run.
    */
-  rebuild(): Promise<Site> {
-    return this.#rebuilds.run()
-  }
-
+  rebuild(): Promise<Site> { return this.#rebuilds.run() }
   /** Paths of every public article page, for the static export. */
-  publishedPages(): string[] {
-    return this.#catalog.published.publishedPaths(this.site().plan.now)
-  }
-
+  publishedPages(): string[] { return this.#catalog.published.publishedPaths(this.site().plan.now) }
   /** Paths of every document rendered ahead (feeds, index, assets), for the static export. */
-  readyPaths(): string[] {
-    return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])]
-  }
+  readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
 
-  /** The HTML page at `path`, or undefined when no public article lives there. */
-  articlePage(path: string): Promise<Resource> | undefined {
-    return this.#documents.articlePage(path)
-  }
-
-  /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
-  archive(format: FeedFormat, page: number): Promise<Resource> | undefined {
-    return this.#documents.archive(format, page)
-  }
-
-  /** A filtered view of the section's feed in one format. */
-  filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
-    return this.#documents.filtered(format, filter)
-  }
-
-  /** The short page for anything that is not there. */
-  notFound(): Promise<Resource> {
-    return this.#documents.notFound()
-  }
-
-  /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
-  cachedBytes(): { archives: number; views: number } {
-    return this.#documents.cachedBytes()
-  }
+  // Documents rendered on first request (lazy-documents.ts): an article page or
+  // archive page (undefined when there is none), a filtered view, the 404 page,
+  // and the bytes held by archive pages and by views.
+  articlePage(path: string): Promise<Resource> | undefined { return this.#documents.articlePage(path) }
+  archive(format: FeedFormat, page: number): Promise<Resource> | undefined { return this.#documents.archive(format, page) }
+  filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }
+  notFound(): Promise<Resource> { return this.#documents.notFound() }
+  cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
 
   /** Resolves when no change is being applied and no rebuild runs (live updates before a reload, tests). */
   async settled(): Promise<void> {
@@ -228,8 +180,7 @@ export class ContentStore {
   /** Stops the publication timer; changes queued are not applied. */
   close(): void {
     this.#closed = true
-    clearTimeout(this.#timer)
-    this.#timer = undefined
+    this.#publication.clear()
   }
 
   async #rebuildOnce(): Promise<Site> {
@@ -240,22 +191,17 @@ export class ContentStore {
     const renderAgain = this.#renderAgain
     this.#renderAgain = false
     let site: Site
-    if (
-      previous &&
-      !renderAgain &&
-      sameArticles(previous.plan.window, plan.window) &&
-      sameArticles(previous.plan.episodes, plan.episodes) &&
-      previous.plan.archivePages === plan.archivePages
-    ) {
+    if (previous && !renderAgain && sameDocumentsAhead(previous.plan, plan)) {
       // Nothing the current feeds, the podcast or the index show has changed: keep their bytes.
       site = { ...previous, plan }
     } else {
-      const articles: Article[] = [...new Set([...plan.window, ...plan.episodes])]
+      const articles = [...new Set([...plan.window, ...plan.episodes])]
       site = await buildSite(plan, await this.#documents.itemSource(articles), this.#config)
     }
     this.#site = site
     this.#documents.siteChanged()
-    this.#schedule(plan.nextPublication, now)
+    const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
+    if (!this.#closed) this.#publication.set(plan.nextPublication, now, publish)
     for (const listener of this.#listeners) listener(previous, site)
     return site
   }
@@ -270,16 +216,5 @@ export class ContentStore {
     const files = await this.#catalog.applyFiles(paths)
     await this.rebuild()
     if (files > 0) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
-  }
-
-  #schedule(next: Date | undefined, now: Date): void {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-    if (!next || this.#closed) return
-    const delay = Math.min(Math.max(next.getTime() - now.getTime(), 0), MAX_TIMER_MS)
-    this.#timer = setTimeout(() => {
-      this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
-    }, delay)
-    this.#timer.unref?.()
   }
 }

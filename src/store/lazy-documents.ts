@@ -8,7 +8,7 @@ import { archivePage } from '../feeds/archive.js'
 import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { isPublished } from '../feeds/select.js'
+import { isPublished, sameArticles } from '../feeds/select.js'
 import { archiveFeedDocument, filteredFeedDocument, renderFeedResource, type ItemSource, type Site } from '../site/build-site.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { createResource, type Resource } from '../site/resource.js'
@@ -24,8 +24,8 @@ export interface LazyDocumentsOptions {
   readonly media: (url: string) => MediaInfo | undefined
   readonly clock: () => Date
   readonly logger: Logger
-  /** Bytes kept of rendered archive pages, and of views, each. */
-  readonly cacheBytes: number
+  /** Bytes kept of rendered archive pages, and of views, each (default 48 MiB). */
+  readonly cacheBytes?: number | undefined
 }
 
 /** An item source that also says whether a body could not be read. */
@@ -37,6 +37,12 @@ interface CachedArchive {
   readonly resource: Promise<Resource>
 }
 
+/**
+ * Bytes (every encoding) kept of rendered archive pages, and of views (pages,
+ * filtered feeds), each. Filter URLs are the client's to choose: without a
+ * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
+ */
+const CACHE_BYTES = 48 * 2 ** 20
 /** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
 const BODIES_KEPT = 2000
 
@@ -56,13 +62,15 @@ export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
   readonly #bodies = new LruCache<string, RenderedBody>(BODIES_KEPT)
   readonly #archives: LruCache<string, CachedArchive>
+  readonly #cacheBytes: number
   #views: LruCache<string, Promise<Resource>>
   #notFound: Promise<Resource> | undefined
 
   constructor(options: LazyDocumentsOptions) {
     this.#options = options
-    this.#archives = new LruCache(600, options.cacheBytes)
-    this.#views = new LruCache(1000, options.cacheBytes)
+    this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
+    this.#archives = new LruCache(600, this.#cacheBytes)
+    this.#views = new LruCache(1000, this.#cacheBytes)
   }
 
   /** The HTML page at `path`, or undefined when no public article lives there. */
@@ -156,25 +164,13 @@ export class LazyDocuments {
   }
 
   /** A file's published version changed: its body is read again when next needed. */
-  forgetBody(file: string): void {
-    this.#bodies.delete(file)
-  }
-
+  forgetBody(file: string): void { this.#bodies.delete(file) }
   /** Every file was read afresh. */
-  forgetBodies(): void {
-    this.#bodies.clear()
-  }
-
+  forgetBodies(): void { this.#bodies.clear() }
   /** A new site was swapped in: the views of the last one are dropped. */
-  siteChanged(): void {
-    this.#views = new LruCache(1000, this.#options.cacheBytes)
-  }
-
+  siteChanged(): void { this.#views = new LruCache(1000, this.#cacheBytes) }
   /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */
-  mediaChanged(): void {
-    this.#archives.clear()
-  }
-
+  mediaChanged(): void { this.#archives.clear() }
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
   cachedBytes(): { archives: number; views: number } {
     return { archives: this.#archives.weight, views: this.#views.weight }
@@ -220,9 +216,4 @@ const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })
 /** What a rendered document holds in memory: its bytes in every encoding. */
 function bytesOf(resource: Resource): number {
   return Object.values(resource.encodings).reduce((sum, encoded) => sum + encoded.body.byteLength, resource.identity.body.byteLength)
-}
-
-/** Whether two lists hold the same article objects in the same order (an edit makes a new object). */
-export function sameArticles(a: readonly Article[], b: readonly Article[]): boolean {
-  return a.length === b.length && a.every((article, index) => article === b[index])
 }
