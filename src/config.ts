@@ -4,7 +4,7 @@ import { ConfigError } from './errors/config-error.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
-/** The section whose feeds this service publishes (CONTRACT.md: the economy desk). */
+/** The section whose feeds this service publishes (docs/contract.md: the economy desk). */
 export interface Section {
   readonly slug: string
   readonly title: string

@@ -27,7 +27,7 @@ export interface PodcastDocument extends FeedDocument {
  * plus what Apple Podcasts requires (itunes: namespace) and the Podcasting 2.0
  * `podcast:guid` and `podcast:locked`. The package's own podcast mode writes
  * `itunes:category` as text and loses durations on a second render
- * (feed-package-notes #14), so every itunes tag is written here.
+ * (docs/feed-package.md, defect 14), so every itunes tag is written here.
  */
 export function renderPodcast(document: PodcastDocument): string {
   const { podcast } = document
