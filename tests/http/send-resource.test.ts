@@ -63,7 +63,13 @@ function appWith(options: Partial<SenderOptions> = {}): Hono {
     .get('/fehlt', (c) => send(c, page, { status: 404 }))
 }
 
-const headersOf = (response: Response): Record<string, string> => Object.fromEntries(response.headers)
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return headers
+}
 const bytesOf = async (response: Response): Promise<Buffer> => Buffer.from(await response.arrayBuffer())
 
 describe('createSender: a 200', () => {
