@@ -27,7 +27,7 @@ function importsOf(file: string): string[] {
   return found.map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, '.ts'))
 }
 
-const room = (file: string) => (file.includes('/') ? file.split('/')[0] : file)
+const room = (file: string): string => file.split('/')[0] ?? file
 
 describe('architecture', () => {
   it('reads the source: every import resolves to a file', () => {

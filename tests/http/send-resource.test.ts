@@ -6,7 +6,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { CachePolicy } from '../../src/http/cache-control.js'
+import type { CachePolicy } from '../../src/caching.js'
 import { createSender, type SenderOptions } from '../../src/http/send-resource.js'
 import { createResource, type Resource } from '../../src/site/resource.js'
 import { SITE } from '../helpers/feed-fixtures.js'

@@ -3,11 +3,11 @@
  * published articles, and the documents rendered from it, read back with
  * parsers we did not write (JSON.parse, lxml and feedparser).
  */
+import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import type { Article } from '../../src/content/article.js'
-import { withSiteSettings } from '../../src/site-settings.js'
 import { buildAssets, buildSite, planSite, type ItemSource, type PublishedArticles, type Site, type SiteConfig } from '../../src/site/build-site.js'
 import type { Resource } from '../../src/site/resource.js'
 import { makeArticle, makeEnclosure } from '../helpers/article-fixtures.js'
@@ -20,7 +20,7 @@ const SETTINGS = fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url)
 /** Three articles per feed, two per archive page. */
 const config: SiteConfig = loadConfig({ SITE_URL: SITE, FEED_LIMIT: '3', ARCHIVE_PAGE_SIZE: '2' })
 /** The same, with the podcast channel of tests/fixtures/site.yaml. */
-const podcastConfig: SiteConfig = withSiteSettings(loadConfig({ SITE_URL: SITE, FEED_LIMIT: '3', ARCHIVE_PAGE_SIZE: '2', SITE_CONFIG: SETTINGS }))
+const podcastConfig: SiteConfig = loadConfig({ SITE_URL: SITE, FEED_LIMIT: '3', ARCHIVE_PAGE_SIZE: '2', SITE_CONFIG: SETTINGS }, [], process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
 
 /** The section of a test, newest first: an audio episode, a video, an edited article, an old episode. */
 const SECTION: readonly Article[] = [

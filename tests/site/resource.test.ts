@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { createResource, type ContentCoding, type Encoded, type Resource } from '../../src/site/resource.js'
+import type { ContentCoding } from '../../src/caching.js'
+import { createResource, type Encoded, type Resource } from '../../src/site/resource.js'
 
 const NOW = new Date('2026-01-01T12:00:00.789Z')
 const RSS = 'application/rss+xml; charset=utf-8'
