@@ -141,7 +141,8 @@ export class ArticleIndex {
       this.#byPath.delete(old.path)
       // Another file may claim the page now (it was clashing on the same slug).
       for (const other of this.#keys.get(slugKey(old.categories[0] ?? '', old.slug)) ?? []) {
-        if (other !== file) this.#byPath.set(old.path, other)
+        // Only a file whose own page is there: one in another first category has its page elsewhere.
+        if (other !== file && this.#byFile.get(other)?.path === old.path) this.#byPath.set(old.path, other)
       }
     }
     for (const key of keysOf(old)) {
