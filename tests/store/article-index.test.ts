@@ -154,10 +154,9 @@ describe('ArticleIndex: pages by path', () => {
     expect([index.byPath('/wirtschaft/jaenner.html')?.file, index.byPath('/wirtschaft/januar.html')]).toEqual(['januar.md', undefined])
   })
 
-  // Reported (issue #16): when a clash ends, #remove hands the page path to any
-  // file sharing the slug in the removed file's first category, even one whose
-  // own page lives elsewhere. The expectations below are the right ones; they
-  // fail today, so vitest counts them as passing until the bug is fixed.
+  // Found by these tests (issue #16): when a clash ended, the page path went to
+  // any file sharing the slug in the removed file's first category, even one
+  // whose own page lives elsewhere.
   it('gives a path that a clash left behind to no file whose page lives elsewhere', () => {
     const here = makeArticle('zins', { date: '2025-01-01T08:00:00Z', file: 'a/zins.md' })
     const elsewhere = makeArticle('zins', { date: '2025-01-02T08:00:00Z', file: 'b/zins.md', categories: ['politik', 'wirtschaft'] })
