@@ -30,8 +30,9 @@ bin="$prefix/node_modules/$package/bin"
 installed_major() { "$bin/node" -p 'process.versions.node.split(".")[0]' 2>/dev/null || true; }
 if [ "$(installed_major)" != "$major" ]; then
   echo "with-node: installing $package@$major into .tmp/node-$major" >&2
+  # Its report goes to stderr: stdout is COMMAND's alone.
   npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund \
-    --loglevel=error "$package@$major"
+    --loglevel=error "$package@$major" >&2
   [ "$(installed_major)" = "$major" ] || { echo "with-node: $bin/node is not Node $major" >&2; exit 1; }
 fi
 
