@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages that `npm test` drives are installed; run
+# first by `pretest`. The tests use them as independent consumers and peers:
+# python3-feedparser and python3-lxml read every feed back, nginx is a caching
+# proxy in front of the service, chromium is the browser view.
+#
+# - All installed: exits 0 after one dpkg-query per package, no apt call.
+# - Some missing, and we are root or have passwordless sudo: installs only the
+#   missing ones with apt-get (non-interactive, no recommends).
+# - Otherwise: exits 1 at once and prints the exact command to run.
+#
+# Every tool is looked up in PATH (command -v), never by a fixed path, so that
+# tests/ensure-test-tools.test.ts can put stand-ins for dpkg-query, apt-get,
+# id and sudo first in PATH. Apart from those it uses only bash builtins.
+set -euo pipefail
+
+packages=(python3-feedparser python3-lxml nginx chromium)
+say() { printf 'ensure-test-tools: %s\n' "$*" >&2; }
+
+dpkg_query=$(command -v dpkg-query || true)
+if [ -z "$dpkg_query" ]; then
+  say "no dpkg-query here: the tests need Debian's packages ${packages[*]}"
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$("$dpkg_query" -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = 'install ok installed' ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+# Who may install: root directly; anyone else only through sudo that asks no
+# password (-n fails at once instead of prompting, so CI without stdin and
+# people alike get an answer straight away).
+apt_get=$(command -v apt-get || true)
+id_tool=$(command -v id || true)
+sudo_tool=$(command -v sudo || true)
+as_root=()
+if [ -n "$id_tool" ] && [ "$("$id_tool" -u)" = 0 ]; then
+  can_install=yes
+elif [ -n "$sudo_tool" ] && "$sudo_tool" -n true >/dev/null 2>&1; then
+  can_install=yes
+  as_root=("$sudo_tool" -n)
+else
+  can_install=no
+fi
+
+if [ "$can_install" = no ] || [ -z "$apt_get" ]; then
+  prefix='sudo '
+  [ "$can_install" = yes ] && [ ${#as_root[@]} -eq 0 ] && prefix=''
+  say "missing Debian packages: ${missing[*]}. Install them with:"
+  # update first: on a machine where apt's lists are empty or old, install
+  # alone cannot find the packages.
+  printf '%sapt-get update && %sapt-get install -y --no-install-recommends %s\n' \
+    "$prefix" "$prefix" "${missing[*]}" >&2
+  exit 1
+fi
+
+say "installing missing Debian packages: ${missing[*]}"
+install=(install -y -qq --no-install-recommends "${missing[@]}")
+if [ ${#as_root[@]} -eq 0 ]; then
+  "$apt_get" update -qq
+  DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
+else
+  # sudo resets the environment: pass DEBIAN_FRONTEND through env(1).
+  "${as_root[@]}" "$apt_get" update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
+fi
