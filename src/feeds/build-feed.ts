@@ -2,7 +2,7 @@ import type { Article, Enclosure } from '../content/article.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
-import { escapeHtml } from './feed-package-fixes.js'
+import { escapeHtml } from '../text/escape.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */

@@ -13,6 +13,7 @@
  */
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom'
 import { neutraliseCdataEnd } from '../content/render-markdown.js'
+import { escapeHtml } from '../text/escape.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { FeedDocument, FeedImage } from './feed-model.js'
 
@@ -53,11 +54,6 @@ export function packageHtml(html: string): string {
  */
 export function packagePlaceholder(text: string): string {
   return stripXmlForbidden(text).replaceAll(']]>', ']] >')
-}
-
-/** Plain text as HTML that shows exactly that text (for fields readers treat as HTML). */
-export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
 }
 
 // ---------------------------------------------------------------- after the package
