@@ -1,4 +1,4 @@
-import type { Article, Enclosure } from '../content/article.js'
+import { bylineOf, type Article, type Enclosure } from '../content/article.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
@@ -61,7 +61,6 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
   const summary = summaryOf(article, body)
   // An article without a body still gives readers something to show: its summary.
   const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
-  const names = article.authors.length > 0 ? article.authors : [context.deskAuthor]
   return {
     id: article.id,
     url: article.url,
@@ -70,7 +69,7 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     contentHtml: lead + html,
     published: article.date,
     updated: article.updated,
-    authors: names.map((name) => authorOf(name, context.authors)),
+    authors: bylineOf(article, context.deskAuthor).map((name) => authorOf(name, context.authors)),
     tags: article.tags,
     image,
     enclosure: enclosureOf(article.enclosure, image, context),
