@@ -43,3 +43,19 @@ function parseRfc3339(text: string): Date | undefined {
 export function toRfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
+
+/**
+ * The newest change among dated entries (articles, feed items): the latest
+ * of each one's first publication and last update. Both count, because an
+ * `updated` earlier than the date is published as written. Undefined when
+ * there are no entries.
+ */
+export function newestChange<T>(entries: readonly T[], datesOf: (entry: T) => readonly [published: Date, updated: Date]): Date | undefined {
+  if (entries.length === 0) return undefined
+  let newest = -Infinity
+  for (const entry of entries) {
+    const [published, updated] = datesOf(entry)
+    newest = Math.max(newest, updated.getTime(), published.getTime())
+  }
+  return new Date(newest)
+}

@@ -1,4 +1,5 @@
 import { bylineOf, type Article, type Enclosure } from '../content/article.js'
+import { newestChange } from '../content/dates.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
@@ -112,8 +113,7 @@ function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): F
  */
 export function buildFeedDocument(options: FeedDocumentOptions, items: readonly FeedItem[]): FeedDocument {
   const { updatedWhenEmpty, ...rest } = options
-  const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), -Infinity)
-  const updated = items.length > 0 ? new Date(newest) : updatedWhenEmpty
+  const updated = newestChange(items, (item) => [item.published, item.updated]) ?? updatedWhenEmpty
   return {
     ...rest,
     archive: options.archive ?? false,

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
+import { newestChange } from '../content/dates.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
@@ -129,8 +130,7 @@ function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
  * like the section. An empty section has none, and reports when it was planned.
  */
 function sectionUpdated(plan: SitePlan): Date {
-  const newest = plan.window.reduce((max, article) => Math.max(max, article.updated.getTime(), article.date.getTime()), -Infinity)
-  return plan.window.length > 0 ? new Date(newest) : plan.now
+  return newestChange(plan.window, (article) => [article.date, article.updated]) ?? plan.now
 }
 
 function sectionDocument(
