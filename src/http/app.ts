@@ -3,8 +3,7 @@ import type { Config } from '../config.js'
 import { MAX_FEED_LIMIT } from '../config.js'
 import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
-import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, podcastPath } from '../site/paths.js'
-import { siteUrlFor } from '../text/urls.js'
+import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
 import { ALLOWED_METHODS } from './client-errors.js'
 import { createMediaHandler } from './media.js'
@@ -59,12 +58,9 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     hub: config.websubHub,
   })
   const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now })
-  // Worked out once: which path is which feed, and each feed's own URL.
-  const feedUrls = absoluteUrls(config.siteUrl, feedPaths(section))
+  // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
-  // The WebSub topics: the documents whose changes the hub is told about (websub/changed-feeds.ts).
-  const topicByPath = new Map<string, string>(FEED_FORMATS.map((format) => [feedPaths(section)[format], feedUrls[format]]))
-  topicByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
+  const topicByPath = websubTopics(config.siteUrl, section)
 
   const redirect = (location: string): Response =>
     small(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')

@@ -24,6 +24,7 @@ import {
   OPML_PATH,
   podcastPath,
   STYLESHEET_PATH,
+  websubTopics,
 } from './paths.js'
 import { createResource, type CacheClass, type Resource } from './resource.js'
 
@@ -109,13 +110,14 @@ function pageContext(config: SiteConfig): PageContext {
 
 /**
  * Links every feed document of the section carries. The hub only on WebSub
- * topics, the documents it is told about (websub/changed-feeds.ts): a
- * subscriber that trusts the hub polls less, and would miss the rest.
+ * topics (websubTopics), the documents it is told about: a subscriber that
+ * trusts the hub polls less, and would miss the rest.
  */
-function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>, { topic = true } = {}): FeedLinks {
+function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>): FeedLinks {
+  const topics = new Set(websubTopics(config.siteUrl, config.section.slug).values())
   return {
     ...links,
-    hub: topic ? config.websubHub : undefined,
+    hub: FEED_FORMATS.every((format) => topics.has(links.self[format])) ? config.websubHub : undefined,
     stylesheets: { xsl: siteUrlFor(config.siteUrl, FEED_XSL_PATH), css: siteUrlFor(config.siteUrl, FEED_CSS_PATH) },
   }
 }
@@ -191,7 +193,7 @@ export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, 
       current: absoluteUrls(config.siteUrl, feedPaths(slug)),
       prevArchive: page.number > 1 ? at(page.number - 1) : undefined,
       nextArchive: page.number < plan.archivePages ? at(page.number + 1) : undefined,
-    }, { topic: false }),
+    }),
     { archive: true },
   )
 }
@@ -209,7 +211,7 @@ export function filteredFeedDocument(
     config,
     articles,
     source,
-    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }, { topic: false }),
+    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
     { view: describeFilter(filter) },
   )
 }
