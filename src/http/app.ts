@@ -6,6 +6,7 @@ import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
 import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
 import { ALLOWED_METHODS } from './client-errors.js'
+import { COMMON_HEADERS } from './common-headers.js'
 import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
 
@@ -26,12 +27,11 @@ const encoder = new TextEncoder()
  * there is no body and no length (RFC 9110 §8.6).
  */
 function small(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Response {
-  const common = { 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*' }
-  if (text === undefined) return new Response(null, { status, headers: { ...common, ...headers } })
+  if (text === undefined) return new Response(null, { status, headers: { ...COMMON_HEADERS, ...headers } })
   const body = encoder.encode(text)
   return new Response(body, {
     status,
-    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...common, ...headers },
+    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers },
   })
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { mediaTypeFor } from '../content/media-types.js'
+import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
 import { preconditionFailed, requestHeader } from './send-resource.js'
@@ -46,9 +47,8 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
       'Last-Modified': file.lastModified.toUTCString(),
       'Accept-Ranges': 'bytes',
       'Cache-Control': cacheControl,
-      'X-Content-Type-Options': 'nosniff',
+      ...COMMON_HEADERS,
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-      'Access-Control-Allow-Origin': '*',
       'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
     }
     if (isPreconditionFailed(requestHeader(c, 'if-match'), requestHeader(c, 'if-unmodified-since'), file.etag, file.lastModified)) {
