@@ -17,7 +17,6 @@ export interface AppOptions {
   readonly now?: () => number
 }
 
-/** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
 const encoder = new TextEncoder()
 
 /**
@@ -35,6 +34,7 @@ function small(status: number, headers: Record<string, string>, text?: string, c
   })
 }
 
+/** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
 const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since, If-Range, Cache-Control, Range'
 
 /**
