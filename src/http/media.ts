@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
+import { walkTreeSync } from '../content/files.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
@@ -81,24 +82,14 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
  */
 export function servedMediaFiles(root: string): { relative: string; absolute: string }[] {
   const found: { relative: string; absolute: string }[] = []
-  const walk = (folder: string): void => {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(path.join(root, folder), { withFileTypes: true })
-    } catch {
-      return
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const relative = folder === '' ? entry.name : `${folder}/${entry.name}`
-      if (entry.name.startsWith('.')) continue
-      if (entry.isDirectory()) walk(relative)
-      else {
-        const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
-        if (file) found.push({ relative, absolute: file.absolute })
-      }
-    }
-  }
-  walk('')
+  walkTreeSync(
+    root,
+    (relative) => {
+      const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
+      if (file) found.push({ relative, absolute: file.absolute })
+    },
+    { skipUnreadable: true },
+  )
   return found
 }
 
