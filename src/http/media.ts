@@ -3,6 +3,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { walkTreeSync } from '../content/files.js'
+import { servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
@@ -93,20 +94,10 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
   return found
 }
 
-/** The regular file at `relative` (URL-decoded, `/`-separated) inside `root`, or undefined. */
+/** The regular file at `relative` (URL-encoded, `/`-separated) inside `root`, or undefined. */
 function findFile(root: string, relative: string): MediaFile | undefined {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(relative)
-  } catch {
-    return undefined
-  }
-  const parts = decoded.split('/')
-  if (decoded === '' || decoded.includes('\0') || decoded.includes('\\') || parts.some((part) => part === '' || part.startsWith('.'))) {
-    return undefined
-  }
-  // Encoded slashes would have been decoded into separators: refuse them rather than guess.
-  if (/%2f/i.test(relative)) return undefined
+  const parts = servedMediaParts(relative)
+  if (parts === undefined) return undefined
   try {
     const realRoot = fs.realpathSync(root)
     const real = fs.realpathSync(path.join(root, ...parts))
