@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 
 /**
  * Reads an ISO 8601 date or date-time from front matter. A value without a
- * zone offset is local time in `timeZone` (CONTRACT.md: the site's zone); a
+ * zone offset is local time in `timeZone` (docs/contract.md: the site's zone); a
  * date alone is midnight there. YAML's space between date and time is
  * accepted too. Returns undefined when the text is not such a date.
  */

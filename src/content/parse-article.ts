@@ -217,7 +217,7 @@ function defaultId(siteUrl: string, category: string, slug: string, date: Date |
 function readId(value: string, problems: ArticleProblem[]): string {
   const id = value.trim()
   if (/^https?:/i.test(id)) {
-    if (isHttpUrl(id)) return new URL(id).href // one normal form for all formats (feed-package-notes #6)
+    if (isHttpUrl(id)) return new URL(id).href // one normal form for all formats (docs/feed-package.md #6)
   } else if (/^(tag:[^\s,]+,\d{4}(-\d{2}){0,2}:\S*|urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/i.test(id)) {
     return id
   }

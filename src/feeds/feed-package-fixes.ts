@@ -1,6 +1,6 @@
 /**
  * Everything the `feed` package (6.0.0) gets wrong, fixed around it in this
- * one place. Numbers refer to the measured defects in feed-package-notes.md;
+ * one place. Numbers refer to the measured defects in docs/feed-package.md;
  * each fix has a test in tests/feeds/feed-package-fixes.test.ts that fails
  * without it.
  *

@@ -1,5 +1,5 @@
 /**
- * One test per defect of `feed` 6.0.0 (feed-package-notes.md). Each shows
+ * One test per defect of `feed` 6.0.0 (docs/feed-package.md). Each shows
  * the defect in the package used the obvious way, then shows our renderer,
  * which goes around it, reading right in consumers we did not write.
  * Removing a fix from src/feeds/feed-package-fixes.ts (or the renderers'
