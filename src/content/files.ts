@@ -24,6 +24,16 @@ export function joinRelative(folder: string, name: string): string {
 
 const byName = (a: fs.Dirent, b: fs.Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
+/** A folder's entries, in readdir's order; undefined for one that cannot be read when `skipUnreadable`, else readdir's error. */
+function readFolder(root: string, relative: string, skipUnreadable: boolean): fs.Dirent[] | undefined {
+  try {
+    return fs.readdirSync(path.join(root, relative), { withFileTypes: true })
+  } catch (error) {
+    if (skipUnreadable) return undefined
+    throw error
+  }
+}
+
 export interface WalkOptions {
   /** The sub-folder to walk, relative to the root; `''` (the default) is the root. */
   readonly folder?: string
@@ -42,13 +52,8 @@ export interface WalkOptions {
  */
 export function walkTreeSync(root: string, visit: VisitEntry, { folder = '', skipUnreadable = false }: WalkOptions = {}): void {
   const walk = (relative: string): void => {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true })
-    } catch (error) {
-      if (skipUnreadable) return
-      throw error
-    }
+    const entries = readFolder(root, relative, skipUnreadable)
+    if (entries === undefined) return
     entries.sort(byName)
     for (const entry of entries) {
       if (isHidden(entry.name)) continue
@@ -79,13 +84,8 @@ export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn:
     await new Promise((resolve) => setImmediate(resolve))
   }
   for (let relative = folders.pop(); relative !== undefined; relative = folders.pop()) {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true })
-    } catch (error) {
-      if (relative === '') throw error
-      continue
-    }
+    const entries = readFolder(root, relative, relative !== '')
+    if (entries === undefined) continue
     for (const entry of entries) {
       if (isHidden(entry.name)) continue
       const file = joinRelative(relative, entry.name)

@@ -87,31 +87,27 @@ describe('walkTreeYielding', () => {
 })
 
 describe('walkFolders', () => {
-  it('enters every visible folder, never a linked one, each before what it holds', async () => {
-    const entered: string[] = []
-    await walkFolders(temp.dir, '', (folder) => {
-      entered.push(folder)
-      return true
+  /** The folders walkFolders enters from `start`, in the order it enters them; `refuse` names one not to go into. */
+  async function entered(start: string, refuse?: string): Promise<string[]> {
+    const folders: string[] = []
+    await walkFolders(temp.dir, start, (folder) => {
+      folders.push(folder)
+      return folder !== refuse
     })
-    expect([...entered].sort()).toEqual(['', '2025', '2025/03', 'a', 'm'])
-    expect(entered.indexOf('2025')).toBeLessThan(entered.indexOf('2025/03'))
+    return folders
+  }
+
+  it('enters every visible folder, never a linked one, each before what it holds', async () => {
+    const folders = await entered('')
+    expect([...folders].sort()).toEqual(['', '2025', '2025/03', 'a', 'm'])
+    expect(folders.indexOf('2025')).toBeLessThan(folders.indexOf('2025/03'))
   })
 
   it('does not go into a folder that enter refuses', async () => {
-    const entered: string[] = []
-    await walkFolders(temp.dir, '', (folder) => {
-      entered.push(folder)
-      return folder !== '2025'
-    })
-    expect([...entered].sort()).toEqual(['', '2025', 'a', 'm'])
+    expect((await entered('', '2025')).sort()).toEqual(['', '2025', 'a', 'm'])
   })
 
   it('ends quietly at a folder that is not there', async () => {
-    const entered: string[] = []
-    await walkFolders(temp.dir, 'fehlt', (folder) => {
-      entered.push(folder)
-      return true
-    })
-    expect(entered).toEqual(['fehlt'])
+    expect(await entered('fehlt')).toEqual(['fehlt'])
   })
 })
