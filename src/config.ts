@@ -1,10 +1,10 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
-import type { CachePolicy } from './http/cache-control.js'
-import { DEFAULT_SITE_SETTINGS, type SiteSettings } from './site-settings.js'
+import type { CachePolicy } from './caching.js'
+import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
-/** The section whose feeds this service publishes (CONTRACT.md: the economy desk). */
+/** The section whose feeds this service publishes (docs/contract.md: the economy desk). */
 export interface Section {
   readonly slug: string
   readonly title: string
@@ -44,7 +44,7 @@ export interface Config {
   readonly requestTimeoutMs: number
   /** The site settings file (channel images, podcast, authors), and whether it was named explicitly. */
   readonly settingsFile: { readonly path: string; readonly required: boolean }
-  /** Its contents; the defaults until withSiteSettings() has read it. */
+  /** Its contents; the defaults when there is no file, or when loadConfig was given no way to read one. */
   readonly settings: SiteSettings
   readonly section: Section
 }
@@ -84,14 +84,24 @@ const YEAR = 365 * 24 * 3600
 const flagName = (variable: Variable): string => variable.toLowerCase().replaceAll('_', '-')
 
 /**
+ * Reads a file's text; throws (with the error's `code`, such as ENOENT) when
+ * it cannot. The entry points pass the file system's; tests pass none.
+ */
+export type ReadTextFile = (file: string) => string
+
+/**
  * Reads the configuration from environment variables, overridden by
- * command-line flags. The only code that looks at the environment; the result
- * is frozen. Throws a ConfigError naming the variable at fault.
+ * command-line flags, and the site settings file through `readFile`, in one
+ * step: the result is complete and frozen. The only code that interprets the
+ * environment (the entry points hand it `process.env`). Without `readFile` no
+ * settings file is read and the settings are the defaults. Throws a
+ * ConfigError naming the variable or file at fault.
  */
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[] = [],
   cwd: string = process.cwd(),
+  readFile?: ReadTextFile,
 ): Config {
   const values = readValues(env, argv)
   const get = (variable: Variable): string | undefined => {
@@ -114,6 +124,8 @@ export function loadConfig(
   } catch (cause) {
     throw new ConfigError('SITE_TZ', `"${timeZone}" is not an IANA time zone such as "Europe/Berlin"`, { cause })
   }
+
+  const settingsFile = Object.freeze({ path: path.resolve(cwd, get('SITE_CONFIG') ?? 'site.yaml'), required: get('SITE_CONFIG') !== undefined })
 
   return Object.freeze({
     port,
@@ -139,8 +151,8 @@ export function loadConfig(
     rescanIntervalMs: readInteger('RESCAN_INTERVAL', get('RESCAN_INTERVAL'), 60, 0, 86400) * 1000,
     headersTimeoutMs: readInteger('HEADERS_TIMEOUT', get('HEADERS_TIMEOUT'), 10, 1, 3600) * 1000,
     requestTimeoutMs: readInteger('REQUEST_TIMEOUT', get('REQUEST_TIMEOUT'), 30, 1, 3600) * 1000,
-    settingsFile: Object.freeze({ path: path.resolve(cwd, get('SITE_CONFIG') ?? 'site.yaml'), required: get('SITE_CONFIG') !== undefined }),
-    settings: DEFAULT_SITE_SETTINGS,
+    settingsFile,
+    settings: readFile ? readSettings(settingsFile, siteUrl, readFile) : DEFAULT_SITE_SETTINGS,
     section: Object.freeze({
       slug: 'wirtschaft',
       title: 'Wirtschaft',
@@ -148,6 +160,19 @@ export function loadConfig(
       author: 'Wirtschaftsredaktion',
     }),
   })
+}
+
+/** The site settings file, read and checked; the defaults when it is missing and SITE_CONFIG did not name it. */
+function readSettings(file: Config['settingsFile'], siteUrl: string, readFile: ReadTextFile): SiteSettings {
+  let source: string
+  try {
+    source = readFile(file.path)
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' && !file.required) return DEFAULT_SITE_SETTINGS
+    throw new ConfigError('SITE_CONFIG', `cannot read ${file.path} (${code ?? String(cause)})`, { cause })
+  }
+  return loadSiteSettings(source, path.basename(file.path), siteUrl)
 }
 
 function readValues(

@@ -14,8 +14,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadConfig } from './config.js'
-import { withSiteSettings } from './site-settings.js'
 import { ConfigError } from './errors/config-error.js'
+import { runMain } from './errors/run-main.js'
 import { FEED_FORMATS } from './feeds/feed-model.js'
 import { servedMediaFiles } from './http/media.js'
 import { archivePaths } from './site/paths.js'
@@ -95,7 +95,7 @@ function splitOut(argv: readonly string[]): { out: string | undefined; rest: str
 async function main(): Promise<void> {
   const { out, rest } = splitOut(process.argv.slice(2))
   if (!out) throw new ConfigError('--out', 'is required: the folder to write the site into')
-  const config = withSiteSettings(loadConfig(process.env, rest))
+  const config = loadConfig(process.env, rest, process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const store = new ContentStore({ config })
   await store.load()
   store.close()
@@ -105,8 +105,5 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error)
-    process.exit(1)
-  })
+  runMain(main)
 }

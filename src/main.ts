@@ -1,21 +1,25 @@
 import { serve } from '@hono/node-server'
+import fs from 'node:fs'
 import { loadConfig } from './config.js'
-import { withSiteSettings } from './site-settings.js'
-import { ConfigError } from './errors/config-error.js'
+import { runMain } from './errors/run-main.js'
 import { createApp } from './http/app.js'
 import { answerClientErrors } from './http/client-errors.js'
+import { fileSource } from './content/article-source.js'
 import { ContentStore } from './store/content-store.js'
+import { LiveUpdates } from './store/live-updates.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 
 /**
- * Starts the service: the only place that reads the process environment,
- * opens a socket and handles signals.
+ * Starts the service: hands the process environment to loadConfig, opens
+ * the socket, starts live updates and handles signals.
  */
 async function main(): Promise<void> {
-  const config = withSiteSettings(loadConfig(process.env, process.argv.slice(2)))
+  const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
-  const store = new ContentStore({ config, logger })
+  const source = fileSource(config.articlesDir, config)
+  const store = new ContentStore({ config, source, logger })
+  const live = new LiveUpdates({ store, source, config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
   if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
 
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return
     stopping = true
+    live.close()
     store.close()
     websub?.close()
     if (!server) {
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
   // At 50,000 articles the load takes seconds: say what is going on.
   console.log(`loading ${config.articlesDir}`)
   await store.load()
-  await store.watch()
+  await live.start()
   const app = createApp({ config, store })
   server = serve(
     {
@@ -74,7 +79,4 @@ async function main(): Promise<void> {
   answerClientErrors(server)
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error)
-  process.exit(1)
-})
+runMain(main)

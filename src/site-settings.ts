@@ -1,7 +1,4 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import yaml from 'js-yaml'
-import type { Config } from './config.js'
 import { z } from 'zod'
 import { ConfigError } from './errors/config-error.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
@@ -63,7 +60,7 @@ export const DEFAULT_SITE_SETTINGS: SiteSettings = Object.freeze({
 })
 
 /** Apple Podcasts' categories and their subcategories (podcasters.apple.com, "Apple Podcasts categories"). */
-export const PODCAST_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
+const PODCAST_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   Arts: ['Books', 'Design', 'Fashion & Beauty', 'Food', 'Performing Arts', 'Visual Arts'],
   Business: ['Careers', 'Entrepreneurship', 'Investing', 'Management', 'Marketing', 'Non-Profit'],
   Comedy: ['Comedy Interviews', 'Improv', 'Stand-Up'],
@@ -189,19 +186,4 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
           }),
     authors,
   })
-}
-
-/**
- * The configuration with the site settings file read in (the only place that
- * reads it). A missing file is fine unless SITE_CONFIG named it.
- */
-export function withSiteSettings(config: Config): Config {
-  let source: string
-  try {
-    source = fs.readFileSync(config.settingsFile.path, 'utf8')
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && !config.settingsFile.required) return config
-    throw new ConfigError('SITE_CONFIG', `cannot read ${config.settingsFile.path} (${(cause as NodeJS.ErrnoException).code ?? cause})`, { cause })
-  }
-  return Object.freeze({ ...config, settings: loadSiteSettings(source, path.basename(config.settingsFile.path), config.siteUrl) })
 }

@@ -13,6 +13,16 @@ export interface MediaInfo {
   readonly height: number | undefined
 }
 
+/** What the feeds may know about media URLs: measured files under MEDIA_DIR, and the ones that are missing. */
+export interface MediaFacts {
+  /** Length and pixel size of the file behind a SITE_URL/media/… URL; undefined for other URLs and missing files. */
+  info(url: string): MediaInfo | undefined
+  /** Whether the URL names a place under MEDIA_DIR (SITE_URL/media/…), whether or not a file is there. */
+  isLocal(url: string): boolean
+  /** Whether the URL names a place under MEDIA_DIR where no regular file is. */
+  isMissing(url: string): boolean
+}
+
 /** Bytes read to find an image's pixel size: headers sit at the start. */
 const IMAGE_HEAD_BYTES = 256 * 1024
 
@@ -79,5 +89,18 @@ export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string
     const info = { length: stat.size, width, height }
     cache.set(file, { stamp, info })
     return info
+  }
+}
+
+/** MediaFacts for MEDIA_DIR as the site serves it under SITE_URL/media/. */
+export function createMediaFacts(mediaDir: string, siteUrl: string): MediaFacts {
+  const pathOf = mediaPathFor(mediaDir, siteUrl)
+  return {
+    info: createMediaInfo(mediaDir, siteUrl),
+    isLocal: (url) => pathOf(url) !== undefined,
+    isMissing: (url) => {
+      const file = pathOf(url)
+      return file !== undefined && !fs.statSync(file, { throwIfNoEntry: false })?.isFile()
+    },
   }
 }

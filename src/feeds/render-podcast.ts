@@ -12,6 +12,7 @@ import {
 } from './feed-package-fixes.js'
 import type { FeedDocument } from './feed-model.js'
 import { renderRss } from './render-rss.js'
+import { isAppleArtwork } from './podcast-rules.js'
 
 const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
 const PODCAST_NS = 'https://podcastindex.org/namespace/1.0'
@@ -26,7 +27,7 @@ export interface PodcastDocument extends FeedDocument {
  * plus what Apple Podcasts requires (itunes: namespace) and the Podcasting 2.0
  * `podcast:guid` and `podcast:locked`. The package's own podcast mode writes
  * `itunes:category` as text and loses durations on a second render
- * (feed-package-notes #14), so every itunes tag is written here.
+ * (docs/feed-package.md, defect 14), so every itunes tag is written here.
  */
 export function renderPodcast(document: PodcastDocument): string {
   const { podcast } = document
@@ -70,16 +71,6 @@ export function renderPodcast(document: PodcastDocument): string {
     appendElement(element, ITUNES_NS, 'itunes:image', { href: art })
   })
   return hexEncodePlainText(serializeXml(doc), [...RSS_PLAIN_TEXT, 'itunes:author', 'itunes:name'])
-}
-
-/**
- * Whether an image is artwork Apple Podcasts takes: JPEG or PNG and, where
- * its size is known, square from 1400 to 3000 px. An episode whose image is
- * not shows the show's cover.
- */
-export function isAppleArtwork(url: string, width: number | undefined, height: number | undefined): boolean {
-  if (!/\.(jpe?g|png)$/i.test(new URL(url).pathname)) return false
-  return width === undefined || height === undefined || (width === height && width >= 1400 && width <= 3000)
 }
 
 /**

@@ -12,3 +12,8 @@ export function isPublished(article: Article, now: Date): boolean {
 export function newestFirst(a: Article, b: Article): number {
   return b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
+
+/** Whether two lists hold the same article objects in the same order (an edit makes a new object). */
+export function sameArticles(a: readonly Article[], b: readonly Article[]): boolean {
+  return a.length === b.length && a.every((article, index) => article === b[index])
+}

@@ -1,4 +1,4 @@
-import type { ContentCoding } from '../site/resource.js'
+import type { ContentCoding } from '../caching.js'
 import { qValueOf } from './accept.js'
 
 /** Below the smallest q-value a client can send (0.001). */

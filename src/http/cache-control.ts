@@ -1,17 +1,4 @@
-import type { CacheClass } from '../site/resource.js'
-
-export interface CachePolicy {
-  /** Seconds a fresh copy of a live document may be used. */
-  readonly maxAge: number
-  readonly staleWhileRevalidate: number
-  readonly staleIfError: number
-  /** Seconds for full archive pages, which change only when an old article is edited. */
-  readonly archiveMaxAge: number
-  /** Seconds for stylesheets. */
-  readonly assetMaxAge: number
-  /** Seconds for files under /media/. */
-  readonly mediaMaxAge: number
-}
+import type { CacheClass, CachePolicy } from '../caching.js'
 
 /**
  * The Cache-Control value for a response (RFC 9111 §5.2.2; RFC 5861 for the

@@ -1,8 +1,9 @@
 import type { Context } from 'hono'
-import type { ContentCoding, Encoded, Resource } from '../site/resource.js'
+import type { CachePolicy, ContentCoding } from '../caching.js'
+import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
-import { cacheControl, type CachePolicy } from './cache-control.js'
+import { cacheControl } from './cache-control.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed } from './conditional.js'
 

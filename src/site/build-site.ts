@@ -10,6 +10,7 @@ import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
 import { renderRss } from '../feeds/render-rss.js'
+import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
@@ -26,7 +27,8 @@ import {
   STYLESHEET_PATH,
   websubTopics,
 } from './paths.js'
-import { createResource, type CacheClass, type Resource } from './resource.js'
+import type { CacheClass } from '../caching.js'
+import { createResource, type Resource } from './resource.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -91,6 +93,18 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
     nextPublication: articles.nextPublication(now),
   }
+}
+
+/**
+ * Whether two plans show the same in the documents rendered ahead (the
+ * current feeds, the podcast, the index): then their bytes can be kept.
+ */
+export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean {
+  return (
+    sameArticles(previous.window, next.window) &&
+    sameArticles(previous.episodes, next.episodes) &&
+    previous.archivePages === next.archivePages
+  )
 }
 
 function pageContext(config: SiteConfig): PageContext {

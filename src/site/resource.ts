@@ -1,19 +1,8 @@
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
+import type { CacheClass, ContentCoding } from '../caching.js'
 
-/** How long shared caches may keep a document (see http/cache-control.ts). */
-export type CacheClass =
-  /** Changes with every publication: feeds, pages, 404s. */
-  | 'live'
-  /** A full archive page: stable until an old article is edited. */
-  | 'archive'
-  /** Stylesheets and the like: change only with a deploy. */
-  | 'asset'
-  /** Never stored: health. */
-  | 'none'
-
-export type ContentCoding = 'br' | 'gzip'
 
 /** One encoding of a document: bytes and their strong validator. */
 export interface Encoded {

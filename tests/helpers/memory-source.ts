@@ -1,5 +1,5 @@
 import { parseArticle } from '../../src/content/parse-article.js'
-import type { ArticleSource } from '../../src/store/content-store.js'
+import type { ArticleSource } from '../../src/content/article-source.js'
 import type { Config } from '../../src/config.js'
 
 /** Article files held in a map (path → text); change the map, then apply the change or reload. */
@@ -11,12 +11,14 @@ export function memorySource(files: Map<string, string>, config: Pick<Config, 's
       files: [...files.keys()].filter((file) => folder === '' || file.startsWith(`${folder}/`)).sort(),
       refused: [],
     }),
-    read: async (file, purpose = 'index') => {
+    readForIndex: async (file) => {
       const text = files.get(file)
-      if (purpose === 'index') {
-        if (text === undefined) readStamps.delete(file)
-        else readStamps.set(file, text)
-      }
+      if (text === undefined) readStamps.delete(file)
+      else readStamps.set(file, text)
+      return text === undefined ? undefined : parseArticle(text, file, config)
+    },
+    readBody: async (file) => {
+      const text = files.get(file)
       return text === undefined ? undefined : parseArticle(text, file, config)
     },
     rootId: async () => 'memory',

@@ -1,5 +1,5 @@
+import fs from 'node:fs'
 import { loadConfig, type Config } from '../../src/config.js'
-import { withSiteSettings } from '../../src/site-settings.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from './memory-source.js'
@@ -10,9 +10,9 @@ export async function testApp(
   env: Record<string, string> = {},
   now = new Date('2026-01-01T00:00:00Z'),
 ): Promise<{ app: ReturnType<typeof createApp>; store: ContentStore; config: Config; files: Map<string, string> }> {
-  const base = loadConfig({ SITE_URL: 'https://www.example.de/', ...env })
   // Site settings only when a test names a file: the repository's own site.yaml stays out of unit tests.
-  const config = env.SITE_CONFIG ? withSiteSettings(base) : base
+  const readFile = env.SITE_CONFIG ? (file: string) => fs.readFileSync(file, 'utf8') : undefined
+  const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...env }, [], process.cwd(), readFile)
   const map = new Map(Object.entries(files))
   const store = new ContentStore({ config, source: memorySource(map, config), clock: () => now, logger: { info: () => {}, warn: () => {} } })
   await store.load()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { cacheControl, type CachePolicy } from '../../src/http/cache-control.js'
+import type { CachePolicy } from '../../src/caching.js'
+import { cacheControl } from '../../src/http/cache-control.js'
 
 const policy: CachePolicy = { maxAge: 300, staleWhileRevalidate: 60, staleIfError: 86400, archiveMaxAge: 86400, assetMaxAge: 3600, mediaMaxAge: 86400 }
 const now = Date.UTC(2026, 0, 1, 11, 0, 0)

@@ -10,10 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
+import { startLiveStore } from '../helpers/live-store.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 let temp: ReturnType<typeof makeTempDir>
 let store: ContentStore
+let stop: () => void
 let app: ReturnType<typeof createApp>
 const logged: string[] = []
 const notes: string[] = []
@@ -27,14 +29,12 @@ beforeEach(async () => {
   logged.length = 0
   notes.length = 0
   const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
-  store = new ContentStore({ config, logger: { info: (line) => notes.push(line), warn: (line) => logged.push(line) } })
-  await store.load()
-  await store.watch()
+  ;({ store, close: stop } = await startLiveStore(config, { info: (line) => notes.push(line), warn: (line) => logged.push(line) }))
   app = createApp({ config, store })
 })
 
 afterEach(() => {
-  store.close()
+  stop()
   temp.rm()
 })
 
@@ -221,10 +221,8 @@ describe('live updates from MEDIA_DIR', () => {
         articleText({ title: '"Folge 1"', date: '2025-01-01T10:00:00Z', category: 'wirtschaft', enclosure: '{url: /media/folge.mp3, type: audio/mpeg}' }),
       )
       const config = loadConfig({ ARTICLES_DIR: articles.dir, MEDIA_DIR: media.dir, SITE_URL: 'https://www.example.de/' })
-      const live = new ContentStore({ config, logger: { info: () => {}, warn: () => {} } })
-      await live.load()
-      await live.watch()
-      const liveApp = createApp({ config, store: live })
+      const live = await startLiveStore(config, { info: () => {}, warn: () => {} })
+      const liveApp = createApp({ config, store: live.store })
       const size = async () =>
         ((await (await liveApp.request('/wirtschaft/feed.json')).json()) as { items: { attachments: { size_in_bytes: number }[] }[] }).items[0]
           ?.attachments[0]?.size_in_bytes

@@ -7,9 +7,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { fileSource } from '../../src/content/article-source.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
+import { LiveUpdates } from '../../src/store/live-updates.js'
+import { startLiveStore } from '../helpers/live-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
@@ -21,6 +24,14 @@ const article = (title: string, date: string) => articleText({ title: `"${title}
 async function titles(app: ReturnType<typeof createApp>): Promise<string[]> {
   const feed = JSON.parse(await (await app.request('/wirtschaft/feed.json')).text()) as { items: { title: string }[] }
   return feed.items.map((item) => item.title)
+}
+
+/** A store with live updates that are never started: only an explicit rescan sees a change. */
+function unwatched(config: Config): { store: ContentStore; rescan: () => Promise<number> } {
+  const source = fileSource(config.articlesDir, config)
+  const store = new ContentStore({ config, source, logger })
+  const live = new LiveUpdates({ store, source, config, logger })
+  return { store, rescan: () => live.rescan() }
 }
 
 beforeEach(() => {
@@ -35,21 +46,21 @@ afterEach(() => temp.rm())
 describe('rescan', () => {
   it('applies files that changed, came or went without a watch event, and nothing else', async () => {
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
-    const store = new ContentStore({ config, logger })
+    const { store, rescan } = unwatched(config)
     await store.load()
     const app = createApp({ config, store })
-    expect(await store.rescan()).toBe(0)
+    expect(await rescan()).toBe(0)
 
     temp.write('a.md', article('Zweite Fassung', '2025-03-01T10:00:00Z'))
     temp.write('neu/b.md', article('Neuer Artikel', '2025-04-01T10:00:00Z'))
     fs.rmSync(path.join(temp.dir, 'archiv/alt.md'))
     expect(await titles(app)).toEqual(['Erste Fassung', 'Alter Artikel'])
 
-    expect(await store.rescan()).toBe(3)
+    expect(await rescan()).toBe(3)
     expect(await titles(app)).toEqual(['Neuer Artikel', 'Zweite Fassung'])
     expect(logged).toContain('rescan: 3 file(s) changed since they were read')
     // Nothing changed since: nothing is read again.
-    expect(await store.rescan()).toBe(0)
+    expect(await rescan()).toBe(0)
     store.close()
   })
 
@@ -58,7 +69,7 @@ describe('rescan', () => {
     const time = new Date('2025-03-01T10:00:00Z')
     fs.utimesSync(target, time, time)
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
-    const store = new ContentStore({ config, logger })
+    const { store, rescan } = unwatched(config)
     await store.load()
     const app = createApp({ config, store })
     // Same length as "Erste Fassung", and the same time: a copy that keeps it (cp -p, rsync -t), moved into place.
@@ -68,7 +79,7 @@ describe('rescan', () => {
     expect(fs.statSync(target).size).toBe(article('Erste Fassung', '2025-03-01T10:00:00Z').length)
     expect(fs.statSync(target).mtimeMs).toBe(time.getTime())
 
-    expect(await store.rescan()).toBe(1)
+    expect(await rescan()).toBe(1)
     expect(await titles(app)).toEqual(['Dritte Fassu', 'Alter Artikel'])
     store.close()
   })
@@ -76,14 +87,14 @@ describe('rescan', () => {
   it('still finds a change after a page has read the new text for its body', async () => {
     // With one item per feed, the old article's body is rendered only when its page is asked for.
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/', FEED_LIMIT: '1' })
-    const store = new ContentStore({ config, logger })
+    const { store, rescan } = unwatched(config)
     await store.load()
     const app = createApp({ config, store })
     temp.write('archiv/alt.md', articleText({ title: '"Alter Artikel"', date: '2024-01-01T10:00:00Z', category: 'wirtschaft' }, 'Neuer Text.\n'))
     const page = await (await app.request('/wirtschaft/alt.html')).text()
     expect(page).toContain('Neuer Text.')
 
-    expect(await store.rescan()).toBe(1)
+    expect(await rescan()).toBe(1)
     store.close()
   })
 
@@ -91,9 +102,7 @@ describe('rescan', () => {
     // A folder that does not exist: the watcher has nothing to watch; the files live in memory.
     const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '1' })
     const files = new Map([['a.md', article('Erste Fassung', '2025-03-01T10:00:00Z')]])
-    const store = new ContentStore({ config, source: memorySource(files, config), logger })
-    await store.load()
-    await store.watch()
+    const { store, close } = await startLiveStore(config, logger, memorySource(files, config))
     const app = createApp({ config, store })
     files.set('a.md', article('Zweite Fassung', '2025-03-01T10:00:00Z'))
     const started = Date.now()
@@ -101,6 +110,6 @@ describe('rescan', () => {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     expect(await titles(app)).toEqual(['Zweite Fassung'])
-    store.close()
+    close()
   })
 })

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
-import { withSiteSettings } from '../../src/site-settings.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { changedFeedUrls } from '../../src/websub/changed-feeds.js'
 import { WebSubPublisher } from '../../src/websub/publisher.js'
@@ -110,8 +109,11 @@ describe('publishing on content change', () => {
   it('notifies the podcast feed when an episode arrives, and advertises the hub on it', async () => {
     const hub = await startHub()
     cleanups.push(hub.close)
-    const config = withSiteSettings(
-      loadConfig({ SITE_URL: 'https://www.example.de/', WEBSUB_HUB: hub.url, SITE_CONFIG: fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url)) }),
+    const config = loadConfig(
+      { SITE_URL: 'https://www.example.de/', WEBSUB_HUB: hub.url, SITE_CONFIG: fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url)) },
+      [],
+      process.cwd(),
+      (file) => fs.readFileSync(file, 'utf8'),
     )
     const episode = fs.readFileSync(new URL('../fixtures/articles/podcast.md', import.meta.url), 'utf8')
     const files = new Map([['a.md', articleText({ title: 'A', date: '2025-09-01T10:00:00Z', category: 'wirtschaft' })]])

@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
+import { listArticleFiles, readArticleFile, stampArticleFiles, type FolderListing } from './load-articles.js'
+
+/**
+ * Where the store's article files come from: the file system (fileSource),
+ * or a fake in tests. The only code that reads article files for the store.
+ */
+export interface ArticleSource {
+  /** Every article file under the root, or under `folder` of it. */
+  list(folder?: string): Promise<FolderListing>
+  /**
+   * One file parsed, for the index: its stamp is recorded (readStamp), so a
+   * rescan knows the version that was read. Undefined when the file does not
+   * exist (any more); throws ArticleError when it is not valid.
+   */
+  readForIndex(file: string): Promise<ParsedArticle | undefined>
+  /**
+   * One file parsed, for its body. Records no stamp: if the file changed
+   * since it was indexed, a change the watcher missed is still found by the
+   * next rescan. Undefined and ArticleError as readForIndex.
+   */
+  readBody(file: string): Promise<ParsedArticle | undefined>
+  /**
+   * The root folder's identity (device, inode, birth time), which changes when
+   * another folder takes its place; undefined when there is none.
+   */
+  rootId(): Promise<string | undefined>
+  /** Every article file under the root with its stamp, a value that changes whenever the file does. */
+  stamps(): Promise<ReadonlyMap<string, string>>
+  /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
+  readStamp(file: string): string | undefined
+}
+
+/** Article files on disk, under `articlesDir`. */
+export function fileSource(articlesDir: string, options: ParseArticleOptions): ArticleSource {
+  const readStamps = new Map<string, string>()
+  return {
+    list: async (folder = '') => listArticleFiles(articlesDir, folder),
+    readForIndex: async (file) =>
+      readArticleFile(articlesDir, file, options, (stamp) => {
+        if (stamp === undefined) readStamps.delete(file)
+        else readStamps.set(file, stamp)
+      }),
+    readBody: async (file) => readArticleFile(articlesDir, file, options),
+    rootId: () =>
+      fs.promises.stat(articlesDir).then(
+        (stat) => (stat.isDirectory() ? `${stat.dev}:${stat.ino}:${stat.birthtimeMs}` : undefined),
+        () => undefined,
+      ),
+    stamps: () => stampArticleFiles(articlesDir),
+    readStamp: (file) => readStamps.get(file),
+  }
+}

@@ -1,0 +1,181 @@
+import type { Article } from '../content/article.js'
+import type { ArticleSource } from '../content/article-source.js'
+import { mapLimit } from '../content/load-articles.js'
+import type { MediaFacts } from '../content/media-info.js'
+import type { ParsedArticle } from '../content/parse-article.js'
+import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
+import { articleMediaProblems } from '../feeds/podcast-rules.js'
+import { ArticleIndex } from './article-index.js'
+
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+}
+
+export interface ArticleCatalogOptions {
+  readonly source: ArticleSource
+  readonly sectionSlug: string
+  /** Article files read at most; more are refused. */
+  readonly maxArticles: number
+  readonly clock: () => Date
+  readonly logger: Logger
+  /** What is known of media files, for the warnings about an article's image and enclosure. */
+  readonly media: MediaFacts
+  /** Called with every file whose published version may have changed (its body must be read again). */
+  readonly onFileChanged?: (file: string) => void
+}
+
+/** The catalog's published articles, read-only: what plans and lazy documents look up. */
+export type PublishedArticlesView = Pick<
+  ArticleIndex,
+  'size' | 'byPath' | 'publishedSection' | 'publishedPaths' | 'publishedCount' | 'nextPublication'
+>
+
+/**
+ * Which version of each article file is published, and why the others are
+ * not: valid articles in an ArticleIndex (sorted, clashes checked), refused
+ * files with their error, and held files — a valid version is published but
+ * the file on disk is invalid now (a save in several steps, a slip), so the
+ * last good version stays. Every refusal and warning is logged once, naming
+ * the file, the field and the problem.
+ */
+export class ArticleCatalog {
+  readonly #options: ArticleCatalogOptions
+  readonly #index: ArticleIndex
+  /** Files with no published version, and why. */
+  readonly #refused = new Map<string, ArticleError>()
+  /** Files whose current text is invalid; their last good version stays published. */
+  readonly #held = new Map<string, ArticleError>()
+
+  constructor(options: ArticleCatalogOptions) {
+    this.#options = options
+    this.#index = new ArticleIndex(options.sectionSlug)
+  }
+
+  /** The published articles, for plans and documents. */
+  get published(): PublishedArticlesView {
+    return this.#index
+  }
+
+  /** Files that are not published as they are on disk, with the reason. */
+  refused(): ArticleError[] {
+    return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()]
+  }
+
+  /** Every file the catalog knows of: published or refused (a rescan looks for the ones gone from disk). */
+  knownFiles(): string[] {
+    return [...this.#index.files(), ...this.#refused.keys()]
+  }
+
+  /** Reads every article file afresh; what was known before is forgotten. */
+  async loadAll(): Promise<void> {
+    const { source, maxArticles } = this.#options
+    const listing = await source.list()
+    this.#refused.clear()
+    this.#held.clear()
+    for (const error of listing.refused) this.#refuse(error)
+    for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
+    const articles: Article[] = []
+    await mapLimit(listing.files.slice(0, maxArticles), async (file) => {
+      try {
+        // Only the metadata is kept; the body is read again when it is rendered.
+        const parsed = await source.readForIndex(file)
+        if (!parsed) return
+        this.#logWarnings(file, parsed)
+        articles.push(parsed.article)
+      } catch (error) {
+        if (error instanceof ArticleError) this.#refuse(error)
+        else throw error
+      }
+    })
+    this.#index.load(articles)
+    this.#logClashes(new Set(this.#index.files()))
+  }
+
+  /**
+   * Reads again the given paths (relative to ARTICLES_DIR; files, or folders
+   * that appeared or vanished, meaning every file they hold now and held
+   * before). Resolves to the number of files read.
+   */
+  async applyFiles(paths: ReadonlySet<string>): Promise<number> {
+    const files = new Set<string>()
+    for (const p of paths) {
+      if (p.endsWith('.md')) {
+        files.add(p)
+        continue
+      }
+      // A folder that appeared or vanished: what it holds now, and what it held.
+      for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
+      for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
+      const listing = await this.#options.source.list(p).catch(() => undefined)
+      for (const entry of listing?.files ?? []) files.add(entry)
+      for (const error of listing?.refused ?? []) this.#refuse(error)
+    }
+    const touched = new Set<string>()
+    await mapLimit([...files], async (file) => {
+      for (const t of await this.#update(file)) touched.add(t)
+    })
+    this.#logClashes(touched)
+    return files.size
+  }
+
+  /** Re-reads one file; returns the files whose clash state may have changed. */
+  async #update(file: string): Promise<Set<string>> {
+    let parsed: ParsedArticle | undefined
+    try {
+      parsed = await this.#options.source.readForIndex(file)
+    } catch (error) {
+      if (!(error instanceof ArticleError)) throw error
+      if (this.#index.get(file)) {
+        // A save in several steps, or a slip: the last good version stays.
+        if (this.#held.get(file)?.message !== error.message) this.#options.logger.warn(`kept the last good version of ${error.message}`)
+        this.#held.set(file, error)
+        return new Set()
+      }
+      this.#refuse(error)
+      return new Set()
+    }
+    this.#held.delete(file)
+    if (!parsed) {
+      this.#refused.delete(file)
+      return this.#index.delete(file)
+    }
+    if (!this.#index.get(file) && this.#index.size >= this.#options.maxArticles) {
+      this.#refuse(beyondLimit(file, this.#options.maxArticles))
+      return new Set()
+    }
+    this.#refused.delete(file)
+    this.#options.onFileChanged?.(file)
+    this.#logWarnings(file, parsed)
+    return this.#index.set(parsed.article)
+  }
+
+  #logWarnings(file: string, parsed: ParsedArticle): void {
+    // Later than now, and than its own date (a scheduled article's updated is its date).
+    const { date, updated } = parsed.article
+    const future: ArticleProblem[] =
+      updated > date && updated > this.#options.clock()
+        ? [{ field: 'updated', problem: `is in the future (${updated.toISOString()}); feeds show it as written, HTTP Last-Modified the time of serving` }]
+        : []
+    for (const warning of [...parsed.warnings, ...future, ...articleMediaProblems(parsed.article, this.#options.media)]) {
+      this.#options.logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
+    }
+  }
+
+  #refuse(error: ArticleError): Set<string> {
+    if (this.#refused.get(error.file)?.message !== error.message) this.#options.logger.warn(`skipped ${error.message}`)
+    this.#refused.set(error.file, error)
+    this.#options.onFileChanged?.(error.file)
+    return this.#index.delete(error.file)
+  }
+
+  #logClashes(files: ReadonlySet<string>): void {
+    for (const file of [...files].sort()) {
+      const error = this.#index.clashError(file)
+      if (error) this.#options.logger.warn(`skipped ${error.message}`)
+    }
+  }
+}
+
+const beyondLimit = (file: string, limit: number): ArticleError =>
+  new ArticleError(file, [{ field: 'file', problem: `is beyond MAX_ARTICLES (${limit}); not loaded` }])

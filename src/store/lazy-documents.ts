@@ -1,0 +1,219 @@
+import type { Config } from '../config.js'
+import type { Article } from '../content/article.js'
+import type { ArticleSource } from '../content/article-source.js'
+import { mapLimit } from '../content/load-articles.js'
+import type { MediaInfo } from '../content/media-info.js'
+import { excerptOf, renderMarkdown } from '../content/render-markdown.js'
+import { archivePage } from '../feeds/archive.js'
+import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
+import type { FeedFormat } from '../feeds/feed-model.js'
+import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
+import { isPublished, sameArticles } from '../feeds/select.js'
+import { archiveFeedDocument, filteredFeedDocument, renderFeedResource, type ItemSource, type Site } from '../site/build-site.js'
+import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
+import { createResource, type Resource } from '../site/resource.js'
+import { LruCache } from '../util/lru-cache.js'
+import type { Logger, PublishedArticlesView } from './article-catalog.js'
+
+export interface LazyDocumentsOptions {
+  readonly config: Config
+  readonly source: Pick<ArticleSource, 'readBody'>
+  readonly published: PublishedArticlesView
+  /** The current site; documents are rendered for it. */
+  readonly site: () => Site
+  readonly media: (url: string) => MediaInfo | undefined
+  readonly clock: () => Date
+  readonly logger: Logger
+  /** Bytes kept of rendered archive pages, and of views, each (default 48 MiB). */
+  readonly cacheBytes?: number | undefined
+}
+
+/** An item source that also says whether a body could not be read. */
+export type CheckedItemSource = ItemSource & { readonly incomplete: boolean }
+
+interface CachedArchive {
+  readonly items: readonly Article[]
+  readonly pages: number
+  readonly resource: Promise<Resource>
+}
+
+/**
+ * Bytes (every encoding) kept of rendered archive pages, and of views (pages,
+ * filtered feeds), each. Filter URLs are the client's to choose: without a
+ * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
+ */
+const CACHE_BYTES = 48 * 2 ** 20
+/** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
+const BODIES_KEPT = 2000
+
+/**
+ * The documents too many to render ahead, rendered on their first request
+ * and kept, bounded in bytes: article pages, archive pages, filtered views
+ * and the 404 page; and the rendered bodies they (and the current feeds)
+ * are made of.
+ *
+ * - Views (pages, filtered feeds) belong to one site: a new site starts
+ *   with none.
+ * - An archive page is kept across sites and rendered again only when its
+ *   articles, or the number of pages, changed.
+ * - A failed render is not kept.
+ */
+export class LazyDocuments {
+  readonly #options: LazyDocumentsOptions
+  readonly #bodies = new LruCache<string, RenderedBody>(BODIES_KEPT)
+  readonly #archives: LruCache<string, CachedArchive>
+  readonly #cacheBytes: number
+  #views: LruCache<string, Promise<Resource>>
+  #notFound: Promise<Resource> | undefined
+
+  constructor(options: LazyDocumentsOptions) {
+    this.#options = options
+    this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
+    this.#archives = new LruCache(600, this.#cacheBytes)
+    this.#views = new LruCache(1000, this.#cacheBytes)
+  }
+
+  /** The HTML page at `path`, or undefined when no public article lives there. */
+  articlePage(path: string): Promise<Resource> | undefined {
+    const site = this.#options.site()
+    const article = this.#options.published.byPath(path)
+    if (!article || !isPublished(article, site.plan.now)) return undefined
+    return this.#view(`page ${path}`, async () => {
+      const body = await this.#body(article)
+      const episode = site.plan.episodes.includes(article)
+      return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html, episode), {
+        contentType: 'text/html; charset=utf-8',
+        lastModified: article.updated,
+        now: this.#options.clock(),
+      })
+    })
+  }
+
+  /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
+  archive(format: FeedFormat, page: number): Promise<Resource> | undefined {
+    const { config } = this.#options
+    const { plan } = this.#options.site()
+    const found = archivePage(plan.section, config.feedLimit, config.archivePageSize, page)
+    if (!found) return undefined
+    const key = `${format} ${page}`
+    const cached = this.#archives.get(key)
+    // A page is re-rendered only when its articles, or its neighbours, changed.
+    if (cached && cached.pages === plan.archivePages && sameArticles(cached.items, found.items)) return cached.resource
+    const resource = (async () => {
+      const source = await this.itemSource(found.items)
+      return renderFeedResource(
+        archiveFeedDocument(plan, found, source, config),
+        format,
+        // The newest page gains a next-archive link when the next page begins,
+        // and a page without a body that is unreadable now (a file being saved)
+        // is rendered again once it is back: both cached like a live feed.
+        found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
+        this.#options.clock(),
+      )
+    })()
+    const entry = { items: found.items, pages: plan.archivePages, resource }
+    this.#archives.set(key, entry)
+    resource.then(
+      (done) => this.#archives.weigh(key, bytesOf(done), entry),
+      () => this.#archives.delete(key),
+    )
+    return resource
+  }
+
+  /** A filtered view of the section's feed in one format. */
+  filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
+    const { config } = this.#options
+    const { plan } = this.#options.site()
+    return this.#view(`${format} ${filterQuery(filter)}`, async () => {
+      const articles = applyFilter(plan.section, filter, config.feedLimit, config.section.author)
+      const source = await this.itemSource(articles)
+      return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock())
+    })
+  }
+
+  /** The short page for anything that is not there. */
+  notFound(): Promise<Resource> {
+    this.#notFound ??= createResource(renderNotFoundPage(this.#options.site().context), {
+      contentType: 'text/html; charset=utf-8',
+      now: this.#options.clock(),
+    })
+    return this.#notFound
+  }
+
+  /**
+   * Bodies of the given articles, rendered (or from the cache), with the media
+   * lookup: what documents need. `incomplete` when a body could not be read.
+   */
+  async itemSource(articles: readonly Article[]): Promise<CheckedItemSource> {
+    const bodies = new Map<Article, RenderedBody>()
+    let incomplete = false
+    await mapLimit(articles, async (article) => {
+      const body = await this.#body(article)
+      if (body === UNREADABLE_BODY) incomplete = true
+      bodies.set(article, body)
+    })
+    return {
+      incomplete,
+      bodyOf: (article) => {
+        const body = bodies.get(article)
+        if (!body) throw new Error(`no rendered body for ${article.file}`)
+        return body
+      },
+      media: this.#options.media,
+    }
+  }
+
+  /** A file's published version changed: its body is read again when next needed. */
+  forgetBody(file: string): void { this.#bodies.delete(file) }
+  /** Every file was read afresh. */
+  forgetBodies(): void { this.#bodies.clear() }
+  /** A new site was swapped in: the views of the last one are dropped. */
+  siteChanged(): void { this.#views = new LruCache(1000, this.#cacheBytes) }
+  /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */
+  mediaChanged(): void { this.#archives.clear() }
+  /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
+  cachedBytes(): { archives: number; views: number } {
+    return { archives: this.#archives.weight, views: this.#views.weight }
+  }
+
+  /** A document of the current site, rendered once; a failed render is not kept. */
+  #view(key: string, render: () => Promise<Resource>): Promise<Resource> {
+    const views = this.#views
+    const cached = views.get(key)
+    if (cached) return cached
+    const resource = render()
+    views.set(key, resource)
+    resource.then(
+      (done) => views.weigh(key, bytesOf(done), resource),
+      () => views.delete(key),
+    )
+    return resource
+  }
+
+  async #body(article: Article): Promise<RenderedBody> {
+    const cached = this.#bodies.get(article.file)
+    if (cached) return cached
+    let markdown: string
+    try {
+      // The file as it is now: if it changed since it was indexed, the watcher's update follows.
+      const parsed = await this.#options.source.readBody(article.file)
+      if (!parsed) return UNREADABLE_BODY
+      markdown = parsed.body
+    } catch (error) {
+      // The file turned invalid and its last good body is not cached: only its metadata is kept.
+      this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
+      return UNREADABLE_BODY
+    }
+    const body = { html: renderMarkdown(markdown, article.url, this.#options.config.siteUrl), excerpt: excerptOf(markdown) }
+    this.#bodies.set(article.file, body)
+    return body
+  }
+}
+
+/** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */
+const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })
+
+/** What a rendered document holds in memory: its bytes in every encoding. */
+function bytesOf(resource: Resource): number {
+  return Object.values(resource.encodings).reduce((sum, encoded) => sum + encoded.body.byteLength, resource.identity.body.byteLength)
+}

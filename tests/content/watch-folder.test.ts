@@ -1,0 +1,176 @@
+/**
+ * FolderWatcher on its own, on a real temporary folder. The tests wait for
+ * conditions (vi.waitFor polls) rather than for fixed times, and prove that
+ * something was not reported by a later event that was: events of one
+ * folder arrive in order, so a sentinel file written last is reported last.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FolderWatcher, type FolderWatcherOptions } from '../../src/content/watch-folder.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
+
+/** Generous for a loaded machine: a report normally comes within 100 ms. */
+const WAIT = { timeout: 10_000, interval: 20 }
+
+interface Watched {
+  readonly watcher: FolderWatcher
+  /** Every batch reported, in order, each sorted. */
+  readonly batches: string[][]
+  readonly errors: Error[]
+  /** Every path reported so far. */
+  reported(): Set<string>
+}
+
+const cleanups: (() => void)[] = []
+
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup()
+})
+
+function tempTree(files: Record<string, string> = {}): ReturnType<typeof makeTempDir> {
+  const temp = makeTempDir('watch-folder-test-')
+  cleanups.push(temp.rm)
+  for (const [file, text] of Object.entries(files)) temp.write(file, text)
+  return temp
+}
+
+async function watch(root: string, options: Partial<FolderWatcherOptions> = {}): Promise<Watched> {
+  const batches: string[][] = []
+  const errors: Error[] = []
+  const watcher = new FolderWatcher({ root, onChange: (paths) => batches.push([...paths].sort()), onError: (error) => errors.push(error), ...options })
+  cleanups.push(() => watcher.close())
+  await watcher.start()
+  return { watcher, batches, errors, reported: () => new Set(batches.flat()) }
+}
+
+/** Waits until `file` has been reported. */
+const reportOf = (watched: Watched, file: string) =>
+  vi.waitFor(() => expect([...watched.reported()], `a report of ${file}`).toContain(file), WAIT)
+
+describe('FolderWatcher', () => {
+  it('watches every folder under the root at start, hidden ones excepted', async () => {
+    const temp = tempTree({ 'a.md': 'A', '2025/b.md': 'B', '2025/06/c.md': 'C', '.git/HEAD': 'ref', '2025/.cache/x': 'x' })
+    const { watcher, errors } = await watch(temp.dir)
+    expect(watcher.folders.sort()).toEqual(['', '2025', '2025/06'])
+    expect(errors).toEqual([])
+  })
+
+  it('reports a burst of writes to several files as one batch, with paths relative to the root', async () => {
+    const temp = tempTree({ '2025/alt.md': 'alt' })
+    // A quiet time far longer than the pauses in the burst, even on a loaded machine.
+    const watched = await watch(temp.dir, { debounceMs: 1000, maxDelayMs: 10_000 })
+    // Written over several turns of the event loop, as an editor saves in steps.
+    for (const file of ['eins.md', 'zwei.md', '2025/drei.md', '2025/alt.md']) {
+      fs.writeFileSync(path.join(temp.dir, file), `Text ${file}`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    fs.rmSync(path.join(temp.dir, 'eins.md'))
+    await vi.waitFor(() => expect(watched.batches.length).toBeGreaterThan(0), WAIT)
+    fs.writeFileSync(path.join(temp.dir, 'zuletzt.md'), 'Sentinel')
+    await reportOf(watched, 'zuletzt.md')
+    expect(watched.batches).toEqual([['2025/alt.md', '2025/drei.md', 'eins.md', 'zwei.md'], ['zuletzt.md']])
+  })
+
+  it('reports a burst within maxDelayMs even while events keep coming', async () => {
+    const temp = tempTree()
+    const watched = await watch(temp.dir, { debounceMs: 200, maxDelayMs: 400 })
+    const file = path.join(temp.dir, 'laufend.md')
+    // Writes every 50 ms, closer than the quiet time: only maxDelayMs ends the batch.
+    let n = 0
+    const writer = setInterval(() => fs.writeFileSync(file, `Stand ${(n += 1)}`), 50)
+    cleanups.push(() => clearInterval(writer))
+    await reportOf(watched, 'laufend.md')
+    clearInterval(writer)
+    expect(watched.batches[0]).toEqual(['laufend.md'])
+  })
+
+  it('watches a sub-folder created after start, and reports a file created inside it', async () => {
+    const temp = tempTree({ 'a.md': 'A' })
+    const watched = await watch(temp.dir)
+    fs.mkdirSync(path.join(temp.dir, 'neu'))
+    await reportOf(watched, 'neu')
+    expect(watched.watcher.folders).toContain('neu')
+    fs.writeFileSync(path.join(temp.dir, 'neu', 'artikel.md'), 'Text')
+    await reportOf(watched, 'neu/artikel.md')
+  })
+
+  it('watches every folder of a tree moved in at once, and reports files created deep inside', async () => {
+    const temp = tempTree()
+    const outside = tempTree({ 'unter/tiefer/x.md': 'X' })
+    const watched = await watch(temp.dir)
+    fs.renameSync(path.join(outside.dir, 'unter'), path.join(temp.dir, 'unter'))
+    await reportOf(watched, 'unter')
+    await vi.waitFor(() => expect(watched.watcher.folders.sort()).toEqual(['', 'unter', 'unter/tiefer']), WAIT)
+    fs.writeFileSync(path.join(temp.dir, 'unter', 'tiefer', 'y.md'), 'Y')
+    await reportOf(watched, 'unter/tiefer/y.md')
+  })
+
+  it('reports a vanished folder and lets go of it and the folders below it', async () => {
+    const temp = tempTree({ 'a.md': 'A', 'weg/b.md': 'B', 'weg/drin/c.md': 'C' })
+    const watched = await watch(temp.dir)
+    expect(watched.watcher.folders.sort()).toEqual(['', 'weg', 'weg/drin'])
+    fs.rmSync(path.join(temp.dir, 'weg'), { recursive: true })
+    await reportOf(watched, 'weg')
+    await vi.waitFor(() => expect(watched.watcher.folders).toEqual(['']), WAIT)
+    expect(watched.errors).toEqual([])
+  })
+
+  it('watches a folder again that vanished and came back', async () => {
+    const temp = tempTree({ 'weg/b.md': 'B' })
+    const watched = await watch(temp.dir)
+    fs.rmSync(path.join(temp.dir, 'weg'), { recursive: true })
+    await vi.waitFor(() => expect(watched.watcher.folders).toEqual(['']), WAIT)
+    fs.mkdirSync(path.join(temp.dir, 'weg'))
+    await vi.waitFor(() => expect(watched.watcher.folders.sort()).toEqual(['', 'weg']), WAIT)
+    fs.writeFileSync(path.join(temp.dir, 'weg', 'wieder.md'), 'Wieder da')
+    await reportOf(watched, 'weg/wieder.md')
+  })
+
+  it('ignores hidden files, hidden folders and what they hold', async () => {
+    const temp = tempTree({ '.git/HEAD': 'ref', 'a.md': 'A' })
+    const watched = await watch(temp.dir)
+    fs.writeFileSync(path.join(temp.dir, '.a.md.swp'), 'swap')
+    fs.writeFileSync(path.join(temp.dir, '.git', 'HEAD'), 'other ref')
+    fs.mkdirSync(path.join(temp.dir, '.entwuerfe'))
+    fs.writeFileSync(path.join(temp.dir, '.entwuerfe', 'geheim.md'), 'Geheim')
+    fs.writeFileSync(path.join(temp.dir, 'sichtbar.md'), 'Sentinel')
+    await reportOf(watched, 'sichtbar.md')
+    expect([...watched.reported()]).toEqual(['sichtbar.md'])
+    expect(watched.watcher.folders).toEqual([''])
+  })
+
+  it('reports nothing after close(), and watches no folder', async () => {
+    const temp = tempTree({ 'a.md': 'A', 'sub/b.md': 'B' })
+    const watched = await watch(temp.dir)
+    // A second watcher of the same folder, open throughout: what it reports, the closed one would have.
+    const witness = await watch(temp.dir)
+    watched.watcher.close()
+    expect(watched.watcher.folders).toEqual([])
+    fs.writeFileSync(path.join(temp.dir, 'a.md'), 'A, geändert')
+    fs.writeFileSync(path.join(temp.dir, 'sub', 'c.md'), 'C')
+    await reportOf(witness, 'sub/c.md')
+    expect(witness.reported()).toEqual(new Set(['a.md', 'sub/c.md']))
+    expect(watched.batches).toEqual([])
+  })
+
+  it('drops a batch still waiting when close() comes', async () => {
+    const temp = tempTree()
+    const watched = await watch(temp.dir, { debounceMs: 2000, maxDelayMs: 2000 })
+    const witness = await watch(temp.dir)
+    fs.writeFileSync(path.join(temp.dir, 'kurz.md'), 'Text')
+    // Once the witness has reported the event, the closing watcher holds it, pending for 2 s.
+    await reportOf(witness, 'kurz.md')
+    expect(watched.batches).toEqual([])
+    watched.watcher.close()
+    // Past the moment the batch was due: a negative can only be shown by waiting.
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    expect(watched.batches).toEqual([])
+  })
+
+  it('watches nothing, without an error, when the root does not exist', async () => {
+    const temp = tempTree()
+    const { watcher, errors } = await watch(path.join(temp.dir, 'gibt-es-nicht'))
+    expect([watcher.folders, errors]).toEqual([[], []])
+  })
+})

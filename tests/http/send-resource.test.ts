@@ -1,0 +1,265 @@
+/**
+ * createSender on its own: a tiny Hono app that sends resources made with
+ * createResource, called with app.request() (no socket), every header of
+ * every answer compared whole.
+ */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { Hono } from 'hono'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { CachePolicy } from '../../src/caching.js'
+import { createSender, type SenderOptions } from '../../src/http/send-resource.js'
+import { createResource, type Resource } from '../../src/site/resource.js'
+import { SITE } from '../helpers/feed-fixtures.js'
+
+const NOW = new Date('2026-01-01T12:00:00Z')
+const HUB = 'https://hub.example.org/'
+const TOPIC = `${SITE}wirtschaft/feed.xml`
+const CSP = "default-src 'none'; style-src 'self'"
+
+const POLICY: CachePolicy = { maxAge: 300, staleWhileRevalidate: 60, staleIfError: 86400, archiveMaxAge: 86400, assetMaxAge: 3600, mediaMaxAge: 86400 }
+const LIVE = 'public, max-age=300, stale-while-revalidate=60, stale-if-error=86400'
+
+/** What a browser sends when it navigates to a URL (Firefox 128). */
+const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+
+const RSS_TEXT = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Wirtschaft – Beispielzeitung</title>
+${'<item><title>Börse: Anleger bleiben vorsichtig</title></item>\n'.repeat(20)}</channel></rss>
+`
+const JSON_TEXT = `${JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'Wirtschaft', items: Array(20).fill({ id: 'x', content_html: '<p>Zinsen</p>' }) }, null, 2)}\n`
+
+let rss: Resource
+let json: Resource
+let page: Resource
+let small: Resource
+
+beforeAll(async () => {
+  rss = await createResource(RSS_TEXT, {
+    contentType: 'application/rss+xml; charset=utf-8',
+    browserContentType: 'application/xml; charset=utf-8',
+    lastModified: new Date('2025-06-05T15:00:00Z'),
+    now: NOW,
+  })
+  json = await createResource(JSON_TEXT, { contentType: 'application/feed+json; charset=utf-8', lastModified: new Date('2025-06-05T15:00:00Z'), now: NOW })
+  page = await createResource(`<!doctype html><title>Wirtschaft</title>${'<p>Text</p>'.repeat(60)}`, { contentType: 'text/html; charset=utf-8', now: NOW })
+  small = await createResource('body{margin:0}\n', { contentType: 'text/css; charset=utf-8', cache: 'asset', now: NOW })
+})
+
+/** An app with one route per resource; the feed is a WebSub topic. */
+function appWith(options: Partial<SenderOptions> = {}): Hono {
+  const send = createSender({
+    cache: POLICY,
+    now: () => NOW.getTime(),
+    nextPublication: () => undefined,
+    contentSecurityPolicy: CSP,
+    hub: HUB,
+    ...options,
+  })
+  return new Hono()
+    .get('/feed.xml', (c) => send(c, rss, { topic: TOPIC }))
+    .get('/feed.json', (c) => send(c, json))
+    .get('/', (c) => send(c, page))
+    .get('/site.css', (c) => send(c, small))
+    .get('/fehlt', (c) => send(c, page, { status: 404 }))
+}
+
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return headers
+}
+const bytesOf = async (response: Response): Promise<Buffer> => Buffer.from(await response.arrayBuffer())
+
+describe('createSender: a 200', () => {
+  it('sends the identity bytes with every header, exactly, to a client that names no encoding', async () => {
+    const response = await appWith().request('/feed.xml')
+    expect(response.status).toBe(200)
+    expect((await bytesOf(response)).toString('utf8')).toBe(RSS_TEXT)
+    expect(headersOf(response)).toEqual({
+      'content-type': 'application/rss+xml; charset=utf-8',
+      'content-length': String(Buffer.byteLength(RSS_TEXT)),
+      etag: rss.identity.etag,
+      'last-modified': 'Thu, 05 Jun 2025 15:00:00 GMT',
+      'cache-control': LIVE,
+      vary: 'Accept, Accept-Encoding',
+      link: `<${HUB}>; rel="hub", <${TOPIC}>; rel="self"`,
+      'x-content-type-options': 'nosniff',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'ETag, Link',
+    })
+  })
+
+  it('sends a document without a browser type with Vary: Accept-Encoding only, and no Link when it is no topic', async () => {
+    const response = await appWith().request('/feed.json')
+    expect(headersOf(response)).toEqual({
+      'content-type': 'application/feed+json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(JSON_TEXT)),
+      etag: json.identity.etag,
+      'last-modified': 'Thu, 05 Jun 2025 15:00:00 GMT',
+      'cache-control': LIVE,
+      vary: 'Accept-Encoding',
+      'x-content-type-options': 'nosniff',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'ETag, Link',
+    })
+  })
+
+  it('adds a Content-Security-Policy and a Referrer-Policy to HTML, and no Last-Modified when the page has none', async () => {
+    const response = await appWith().request('/')
+    const headers = headersOf(response)
+    expect([headers['content-type'], headers['content-security-policy'], headers['referrer-policy'], headers['last-modified']]).toEqual([
+      'text/html; charset=utf-8',
+      CSP,
+      'strict-origin-when-cross-origin',
+      undefined,
+    ])
+  })
+
+  it('sends the asset cache class of a stylesheet as its Cache-Control', async () => {
+    const response = await appWith().request('/site.css')
+    expect(response.headers.get('Cache-Control')).toBe('public, max-age=3600, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
+  it('keeps a live document fresh no longer than until the next scheduled article', async () => {
+    const app = appWith({ nextPublication: () => NOW.getTime() + 90_500 })
+    expect((await app.request('/feed.xml')).headers.get('Cache-Control')).toBe('public, max-age=90, stale-while-revalidate=60, stale-if-error=86400')
+  })
+
+  it('sends a 404 with the bytes it is given', async () => {
+    const response = await appWith().request('/fehlt', { headers: { 'If-None-Match': page.identity.etag } })
+    expect(response.status).toBe(404)
+    expect((await bytesOf(response)).equals(Buffer.from(page.identity.body))).toBe(true)
+  })
+})
+
+describe('createSender: content codings (RFC 9110 §12.5.3)', () => {
+  it.each([
+    ['gzip, deflate, br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0.5, gzip;q=0.8', 'gzip'],
+    ['gzip;q=0.5, br', 'br'],
+    ['*', 'br'],
+    ['x-gzip', 'gzip'],
+  ])('answers Accept-Encoding "%s" with %s, its ETag and its length', async (acceptEncoding, coding) => {
+    const response = await appWith().request('/feed.xml', { headers: { 'Accept-Encoding': acceptEncoding } })
+    const encoded = rss.encodings[coding as 'br' | 'gzip']
+    const body = await bytesOf(response)
+    expect([response.headers.get('Content-Encoding'), response.headers.get('ETag'), response.headers.get('Content-Length')]).toEqual([
+      coding,
+      encoded?.etag,
+      String(encoded?.body.byteLength),
+    ])
+    expect((coding === 'br' ? brotliDecompressSync(body) : gunzipSync(body)).toString('utf8')).toBe(RSS_TEXT)
+  })
+
+  it.each([['identity'], ['br;q=0, gzip;q=0'], ['deflate'], ['']])('sends identity bytes for Accept-Encoding "%s"', async (acceptEncoding) => {
+    const response = await appWith().request('/feed.xml', { headers: { 'Accept-Encoding': acceptEncoding } })
+    expect([response.headers.get('Content-Encoding'), response.headers.get('ETag')]).toEqual([null, rss.identity.etag])
+    expect((await bytesOf(response)).toString('utf8')).toBe(RSS_TEXT)
+  })
+
+  it('sends identity bytes of a document too small to compress, whatever the client accepts', async () => {
+    const response = await appWith().request('/site.css', { headers: { 'Accept-Encoding': 'br, gzip' } })
+    expect([response.headers.get('Content-Encoding'), response.headers.get('ETag'), await response.text()]).toEqual([null, small.identity.etag, 'body{margin:0}\n'])
+  })
+})
+
+describe('createSender: browsers', () => {
+  it('sends a browser the feed as application/xml, under its own ETag', async () => {
+    const response = await appWith().request('/feed.xml', { headers: { Accept: BROWSER } })
+    expect([response.headers.get('Content-Type'), response.headers.get('ETag'), response.headers.get('Vary')]).toEqual([
+      'application/xml; charset=utf-8',
+      `${rss.identity.etag.slice(0, -1)}-view"`,
+      'Accept, Accept-Encoding',
+    ])
+    expect((await bytesOf(response)).toString('utf8')).toBe(RSS_TEXT)
+  })
+
+  it('combines the browser view with the coding in the ETag', async () => {
+    const response = await appWith().request('/feed.xml', { headers: { Accept: BROWSER, 'Accept-Encoding': 'gzip, deflate, br, zstd' } })
+    expect([response.headers.get('Content-Encoding'), response.headers.get('ETag')]).toEqual(['br', `${rss.encodings.br?.etag.slice(0, -1)}-view"`])
+  })
+
+  it.each([['application/rss+xml, application/xml;q=0.9, */*;q=0.8'], ['*/*'], ['text/html;q=0.5, application/rss+xml']])(
+    'sends a feed reader (Accept "%s") the feed type',
+    async (accept) => {
+      const response = await appWith().request('/feed.xml', { headers: { Accept: accept } })
+      expect([response.headers.get('Content-Type'), response.headers.get('ETag')]).toEqual(['application/rss+xml; charset=utf-8', rss.identity.etag])
+    },
+  )
+
+  it('sends a document without a browser type under its own type, even to a browser', async () => {
+    const response = await appWith().request('/feed.json', { headers: { Accept: BROWSER } })
+    expect([response.headers.get('Content-Type'), response.headers.get('ETag')]).toEqual(['application/feed+json; charset=utf-8', json.identity.etag])
+  })
+})
+
+describe('createSender: conditional requests (RFC 9110 §13.2.2)', () => {
+  it('answers a matching If-None-Match with 304: no body, the validators and caching headers, no content headers', async () => {
+    const response = await appWith().request('/feed.xml', { headers: { 'If-None-Match': rss.identity.etag } })
+    expect(response.status).toBe(304)
+    expect(await response.text()).toBe('')
+    expect(headersOf(response)).toEqual({
+      etag: rss.identity.etag,
+      'last-modified': 'Thu, 05 Jun 2025 15:00:00 GMT',
+      'cache-control': LIVE,
+      vary: 'Accept, Accept-Encoding',
+      link: `<${HUB}>; rel="hub", <${TOPIC}>; rel="self"`,
+      'x-content-type-options': 'nosniff',
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'ETag, Link',
+    })
+  })
+
+  it('answers 304 to the tag of the coding it sends, weakened by a proxy or among others', async () => {
+    const br = rss.encodings.br?.etag ?? ''
+    for (const ifNoneMatch of [br, `W/${br}`, `"other", ${br}`, '*']) {
+      const response = await appWith().request('/feed.xml', { headers: { 'Accept-Encoding': 'br', 'If-None-Match': ifNoneMatch } })
+      expect(response.status, ifNoneMatch).toBe(304)
+    }
+  })
+
+  it('answers 200 when the client holds the bytes of another coding', async () => {
+    const response = await appWith().request('/feed.xml', { headers: { 'Accept-Encoding': 'br', 'If-None-Match': rss.encodings.gzip?.etag ?? '' } })
+    expect([response.status, response.headers.get('ETag')]).toEqual([200, rss.encodings.br?.etag])
+  })
+
+  it('answers If-Modified-Since with 304 from Last-Modified on, and with 200 before', async () => {
+    const at = (since: string) => appWith().request('/feed.xml', { headers: { 'If-Modified-Since': since } })
+    expect((await at('Thu, 05 Jun 2025 15:00:00 GMT')).status).toBe(304)
+    expect((await at('Thu, 05 Jun 2025 14:59:59 GMT')).status).toBe(200)
+  })
+
+  it('answers an If-Match that names another tag with 412', async () => {
+    const response = await appWith().request('/feed.xml', { headers: { 'If-Match': '"veraltet"' } })
+    expect([response.status, await response.text(), response.headers.get('ETag')]).toEqual([412, 'Precondition failed: the document has changed\n', rss.identity.etag])
+  })
+})
+
+describe('createSender: HEAD', () => {
+  it.each([
+    ['no encoding', {}],
+    ['Brotli, as a browser', { Accept: BROWSER, 'Accept-Encoding': 'br' }],
+  ])('answers HEAD (%s) with no body and the headers of the GET', async (_, headers: Record<string, string>) => {
+    const app = appWith()
+    const get = await app.request('/feed.xml', { headers })
+    const head = await app.request('/feed.xml', { method: 'HEAD', headers })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    expect(headersOf(head)).toEqual(headersOf(get))
+  })
+})
+
+describe('createSender: WebSub discovery (WebSub §4)', () => {
+  it('names the hub and the topic in a Link header on a topic', async () => {
+    const response = await appWith().request('/feed.xml')
+    expect(response.headers.get('Link')).toBe('<https://hub.example.org/>; rel="hub", <https://www.example.de/wirtschaft/feed.xml>; rel="self"')
+  })
+
+  it('sends no Link header without a hub', async () => {
+    const response = await appWith({ hub: undefined }).request('/feed.xml')
+    expect(response.headers.get('Link')).toBeNull()
+  })
+})

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+// Keeps the README's map true (issue #16): the architecture section names
+// exactly the folders under src/, every docs/ file is reachable from the
+// README, and the README stays a front door, not a reference.
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const MAX_LINES = 250
+
+/** The text of one `## ` section, up to the next `## ` heading. */
+function section(markdown: string, heading: string): string {
+  const lines = markdown.split('\n')
+  const start = lines.findIndex((line) => line.trim() === `## ${heading}`)
+  if (start === -1) throw new Error(`README has no "## ${heading}" section`)
+  const end = lines.findIndex((line, index) => index > start && line.startsWith('## '))
+  return lines.slice(start + 1, end === -1 ? undefined : end).join('\n')
+}
+
+/** Folders a text names as `src/<name>/`, sorted. */
+function namedSrcFolders(text: string): string[] {
+  return [...new Set([...text.matchAll(/\bsrc\/([a-z0-9-]+)\//g)].map((match) => match[1] ?? ''))].sort()
+}
+
+/** Files under `docs/` a Markdown text links to (anchors dropped), sorted. */
+function linkedDocs(markdown: string): string[] {
+  return [...new Set([...markdown.matchAll(/\]\((?:\.\/)?docs\/([^)#\s]+)(?:#[^)\s]*)?\)/g)].map((match) => match[1] ?? ''))].sort()
+}
+
+function lineCount(text: string): number {
+  return text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length
+}
+
+function folders(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort()
+}
+
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith('.md')).map((entry) => entry.name).sort()
+}
+
+const readme = readFileSync(`${ROOT}README.md`, 'utf8')
+
+describe('the README', () => {
+  it('names in its architecture map exactly the folders that exist under src/', () => {
+    expect(namedSrcFolders(section(readme, 'Architecture'))).toEqual(folders(`${ROOT}src`))
+  })
+
+  it('links to every file in docs/', () => {
+    const linked = new Set(linkedDocs(readme))
+    expect(markdownFiles(`${ROOT}docs`).filter((file) => !linked.has(file))).toEqual([])
+  })
+
+  it('links to no docs/ file that does not exist', () => {
+    const existing = new Set(markdownFiles(`${ROOT}docs`))
+    expect(linkedDocs(readme).filter((file) => !existing.has(file))).toEqual([])
+  })
+
+  it(`is under ${MAX_LINES} lines`, () => {
+    expect(lineCount(readme)).toBeLessThan(MAX_LINES)
+  })
+})
+
+describe('the checks on the README', () => {
+  const map = '## Architecture\n\n- `src/content/`: files\n- `src/feeds/`: feeds; see src/config.ts\n\n## Documentation\n\n- `src/store/`\n'
+
+  it('read only the architecture section, and no file names', () => {
+    expect(namedSrcFolders(section(map, 'Architecture'))).toEqual(['content', 'feeds'])
+  })
+
+  it('would see a folder that the map leaves out or one it invents', () => {
+    const named = namedSrcFolders(section(map, 'Architecture'))
+    expect(named).not.toEqual(['content', 'feeds', 'store'])
+    expect(named).not.toEqual(['content'])
+  })
+
+  it('find links to docs/ files with and without an anchor, and ignore other links', () => {
+    const text = '[a](docs/http.md), [b](docs/security.md#limits), [c](./docs/podcast.md), [d](https://example.de/docs/x.md), docs/plain.md'
+    expect(linkedDocs(text)).toEqual(['http.md', 'podcast.md', 'security.md'])
+  })
+
+  it('count lines as an editor does, with or without a final newline', () => {
+    expect(lineCount('a\nb\n')).toBe(2)
+    expect(lineCount('a\nb')).toBe(2)
+  })
+
+  it('fail loudly when the architecture section is missing', () => {
+    expect(() => section('# Title\n\n## Usage\n', 'Architecture')).toThrow('README has no "## Architecture" section')
+  })
+})

@@ -1,0 +1,142 @@
+/**
+ * createResource on its own: the bytes of every encoding (read back with
+ * node:zlib, not with our code), their entity-tags, and what it makes of
+ * Last-Modified and the cache class.
+ */
+import { createHash } from 'node:crypto'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import type { ContentCoding } from '../../src/caching.js'
+import { createResource, type Encoded, type Resource } from '../../src/site/resource.js'
+
+const NOW = new Date('2026-01-01T12:00:00.789Z')
+const RSS = 'application/rss+xml; charset=utf-8'
+
+/** An RSS channel of some 2 KB: long enough to be compressed. */
+const FEED = `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Wirtschaft – Beispielzeitung</title>
+${Array.from({ length: 12 }, (_, n) => `<item><title>Börse am Tag ${n + 1}: Anleger bleiben vorsichtig</title><guid>tag:www.example.de,2025:wirtschaft/boerse-${n + 1}</guid></item>`).join('\n')}
+</channel></rss>
+`
+
+/** The entity-tag the code promises: the first 27 characters of the body's base64url SHA-256. */
+const tagOf = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('base64url').slice(0, 27)
+
+function encodingOf(resource: Resource, coding: ContentCoding): Encoded {
+  const encoded = resource.encodings[coding]
+  if (!encoded) throw new Error(`the resource has no ${coding} encoding`)
+  return encoded
+}
+
+describe('createResource: the identity encoding', () => {
+  it('holds the text as UTF-8 bytes, under a strong ETag made from them', async () => {
+    const text = 'Zölle & Zinsen\n'
+    const resource = await createResource(text, { contentType: 'text/plain; charset=utf-8', now: NOW })
+    expect(Buffer.from(resource.identity.body).toString('hex')).toBe(Buffer.from(text, 'utf8').toString('hex'))
+    expect(resource.identity.etag).toBe(`"${tagOf(text)}"`)
+    expect(resource.identity.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/)
+  })
+
+  it('keeps bytes given as bytes, unchanged', async () => {
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0x3c, 0x61, 0x2f, 0x3e])
+    const resource = await createResource(bytes, { contentType: 'application/xml', now: NOW })
+    expect([...resource.identity.body]).toEqual([0xef, 0xbb, 0xbf, 0x3c, 0x61, 0x2f, 0x3e])
+    expect(resource.identity.etag).toBe(`"${tagOf(bytes)}"`)
+  })
+
+  it('passes the content types through as given', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, browserContentType: 'application/xml; charset=utf-8', now: NOW })
+    expect([resource.contentType, resource.browserContentType]).toEqual([RSS, 'application/xml; charset=utf-8'])
+    const plain = await createResource(FEED, { contentType: RSS, now: NOW })
+    expect(plain.browserContentType).toBeUndefined()
+  })
+})
+
+describe('createResource: compressed encodings', () => {
+  it('adds gzip bytes that gunzip back to the identity bytes, tagged "<tag>-gz"', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW })
+    const gzip = encodingOf(resource, 'gzip')
+    expect(gunzipSync(gzip.body).toString('utf8')).toBe(FEED)
+    expect(gzip.etag).toBe(`"${tagOf(FEED)}-gz"`)
+    expect(gzip.body.byteLength).toBeLessThan(resource.identity.body.byteLength)
+  })
+
+  it('adds Brotli bytes that decompress back to the identity bytes, tagged "<tag>-br"', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW })
+    const br = encodingOf(resource, 'br')
+    expect(brotliDecompressSync(br.body).toString('utf8')).toBe(FEED)
+    expect(br.etag).toBe(`"${tagOf(FEED)}-br"`)
+    expect(br.body.byteLength).toBeLessThan(resource.identity.body.byteLength)
+  })
+
+  it('compresses at Brotli quality 11 when asked, to the same text', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW, brotliQuality: 11 })
+    expect(brotliDecompressSync(encodingOf(resource, 'br').body).toString('utf8')).toBe(FEED)
+    expect(encodingOf(resource, 'br').etag).toBe(`"${tagOf(FEED)}-br"`)
+  })
+
+  it('adds no encodings to a body of 511 bytes', async () => {
+    const resource = await createResource('x'.repeat(511), { contentType: 'text/plain', now: NOW })
+    expect(resource.identity.body.byteLength).toBe(511)
+    expect(resource.encodings).toEqual({})
+  })
+
+  it('adds both encodings from 512 bytes on, counting bytes, not characters (256 × "ä")', async () => {
+    const resource = await createResource('ä'.repeat(256), { contentType: 'text/plain; charset=utf-8', now: NOW })
+    expect(resource.identity.body.byteLength).toBe(512)
+    expect(Object.keys(resource.encodings).sort()).toEqual(['br', 'gzip'])
+  })
+})
+
+describe('createResource: validators and caching', () => {
+  it('gives the same text the same bytes and ETags every time', async () => {
+    const a = await createResource(FEED, { contentType: RSS, now: NOW })
+    const b = await createResource(FEED, { contentType: RSS, now: new Date('2027-05-05T00:00:00Z') })
+    const tags = (r: Resource) => [r.identity.etag, encodingOf(r, 'gzip').etag, encodingOf(r, 'br').etag]
+    expect(tags(b)).toEqual(tags(a))
+    expect(Buffer.from(encodingOf(b, 'gzip').body).equals(Buffer.from(encodingOf(a, 'gzip').body))).toBe(true)
+    expect(Buffer.from(encodingOf(b, 'br').body).equals(Buffer.from(encodingOf(a, 'br').body))).toBe(true)
+  })
+
+  it('gives a text that differs by one character a different ETag', async () => {
+    const a = await createResource(FEED, { contentType: RSS, now: NOW })
+    const b = await createResource(FEED.replace('Tag 1:', 'Tag 1!'), { contentType: RSS, now: NOW })
+    expect(b.identity.etag).not.toBe(a.identity.etag)
+  })
+
+  it('keeps a Last-Modified before now as given, to the millisecond', async () => {
+    const lastModified = new Date('2025-06-05T15:00:00.250Z')
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW, lastModified })
+    expect(resource.lastModified?.toISOString()).toBe('2025-06-05T15:00:00.250Z')
+  })
+
+  it('keeps a Last-Modified equal to now as given', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW, lastModified: new Date(NOW) })
+    expect(resource.lastModified?.toISOString()).toBe('2026-01-01T12:00:00.789Z')
+  })
+
+  it('clamps a Last-Modified later than now to now, rounded down to the second (RFC 9110 §8.8.2.1)', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW, lastModified: new Date('2027-01-01T00:00:00Z') })
+    expect(resource.lastModified?.toISOString()).toBe('2026-01-01T12:00:00.000Z')
+  })
+
+  it('clamps a Last-Modified one millisecond after now', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW, lastModified: new Date(NOW.getTime() + 1) })
+    expect(resource.lastModified?.toISOString()).toBe('2026-01-01T12:00:00.000Z')
+  })
+
+  it('has no Last-Modified when given none', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW })
+    expect(resource.lastModified).toBeUndefined()
+  })
+
+  it("is a 'live' document unless told otherwise", async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW })
+    expect(resource.cache).toBe('live')
+  })
+
+  it('keeps the cache class it is given', async () => {
+    const resource = await createResource(FEED, { contentType: RSS, now: NOW, cache: 'archive' })
+    expect(resource.cache).toBe('archive')
+  })
+})

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import type { MediaFacts } from '../../src/content/media-info.js'
+import { ArticleCatalog } from '../../src/store/article-catalog.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
+const NOW = new Date('2026-01-01T00:00:00Z')
+const noMedia: MediaFacts = { info: () => undefined, isLocal: () => false, isMissing: () => false }
+const article = (title: string, date: string, extra: Record<string, string> = {}) =>
+  articleText({ title, date, category: 'wirtschaft', ...extra })
+
+/** A catalog over files in memory; what it logs and which files it reports changed are collected. */
+function catalogOf(files: Record<string, string>, maxArticles = 100) {
+  const map = new Map(Object.entries(files))
+  const warned: string[] = []
+  const changed: string[] = []
+  const catalog = new ArticleCatalog({
+    source: memorySource(map, config),
+    sectionSlug: 'wirtschaft',
+    maxArticles,
+    clock: () => NOW,
+    logger: { info: () => {}, warn: (line) => warned.push(line) },
+    media: noMedia,
+    onFileChanged: (file) => changed.push(file),
+  })
+  const titles = () => catalog.published.publishedSection(NOW).map((a) => a.title)
+  return { catalog, files: map, warned, changed, titles }
+}
+
+describe('ArticleCatalog', () => {
+  it('loads every valid file, refuses the rest with file, field and problem, and logs each once', async () => {
+    const { catalog, warned, titles } = catalogOf({
+      'a.md': article('A', '2025-01-01T10:00:00Z'),
+      'b.md': article('B', '2025-02-01T10:00:00Z'),
+      'kaputt.md': articleText({ title: 'Ohne Datum', category: 'wirtschaft' }),
+    })
+    await catalog.loadAll()
+    expect(titles()).toEqual(['B', 'A'])
+    expect(catalog.refused().map((e) => e.file)).toEqual(['kaputt.md'])
+    expect(catalog.refused()[0]?.field).toBe('date')
+    expect(warned.filter((line) => line.startsWith('skipped kaputt.md: date:'))).toHaveLength(1)
+    expect(catalog.knownFiles().sort()).toEqual(['a.md', 'b.md', 'kaputt.md'])
+  })
+
+  it('keeps the last good version of a file that turns invalid, and publishes the fixed one', async () => {
+    const { catalog, files, warned, titles } = catalogOf({ 'a.md': article('Erste Fassung', '2025-01-01T10:00:00Z') })
+    await catalog.loadAll()
+    files.set('a.md', '---\ntitle: [kaputt\n---\n')
+    expect(await catalog.applyFiles(new Set(['a.md']))).toBe(1)
+    expect(titles()).toEqual(['Erste Fassung'])
+    expect(catalog.refused().map((e) => e.file)).toEqual(['a.md'])
+    expect(warned.some((line) => line.startsWith('kept the last good version of a.md:'))).toBe(true)
+    files.set('a.md', article('Zweite Fassung', '2025-01-01T10:00:00Z'))
+    await catalog.applyFiles(new Set(['a.md']))
+    expect(titles()).toEqual(['Zweite Fassung'])
+    expect(catalog.refused()).toEqual([])
+  })
+
+  it('refuses both files of a slug clash, each naming the other, and publishes the survivor when one goes', async () => {
+    const { catalog, files, titles } = catalogOf({
+      'a.md': article('A', '2025-01-01T10:00:00Z', { slug: 'gleich' }),
+      'b.md': article('B', '2025-02-01T10:00:00Z', { slug: 'gleich' }),
+    })
+    await catalog.loadAll()
+    expect(titles()).toEqual([])
+    const messages = catalog.refused().map((e) => e.message)
+    expect(messages.find((m) => m.startsWith('a.md'))).toContain('b.md')
+    expect(messages.find((m) => m.startsWith('b.md'))).toContain('a.md')
+    files.delete('b.md')
+    await catalog.applyFiles(new Set(['b.md']))
+    expect(titles()).toEqual(['A'])
+    expect(catalog.refused()).toEqual([])
+  })
+
+  it('reads a folder that vanished as every file it held, and one that appeared as every file it holds', async () => {
+    const { catalog, files, titles, changed } = catalogOf({
+      'archiv/alt.md': article('Alt', '2024-01-01T10:00:00Z'),
+      'a.md': article('A', '2025-01-01T10:00:00Z'),
+    })
+    await catalog.loadAll()
+    files.delete('archiv/alt.md')
+    files.set('neu/b.md', article('B', '2025-02-01T10:00:00Z'))
+    expect(await catalog.applyFiles(new Set(['archiv', 'neu']))).toBe(2)
+    expect(titles()).toEqual(['B', 'A'])
+    expect(changed).toEqual(['neu/b.md'])
+  })
+
+  it('refuses files beyond MAX_ARTICLES, at load and when one is added', async () => {
+    const { catalog, files, titles } = catalogOf(
+      { 'a.md': article('A', '2025-01-01T10:00:00Z'), 'b.md': article('B', '2025-02-01T10:00:00Z') },
+      1,
+    )
+    await catalog.loadAll()
+    expect(titles()).toEqual(['A'])
+    expect(catalog.refused().map((e) => e.message)).toEqual(['b.md: file: is beyond MAX_ARTICLES (1); not loaded'])
+    files.set('c.md', article('C', '2025-03-01T10:00:00Z'))
+    await catalog.applyFiles(new Set(['c.md']))
+    expect(titles()).toEqual(['A'])
+    expect(catalog.refused().map((e) => e.file).sort()).toEqual(['b.md', 'c.md'])
+  })
+
+  it('warns of an update dated in the future, naming the file and the field', async () => {
+    const { catalog, warned } = catalogOf({ 'a.md': article('A', '2025-01-01T10:00:00Z', { updated: '2099-01-01T10:00:00Z' }) })
+    await catalog.loadAll()
+    expect(warned).toEqual([
+      'warning a.md: updated: is in the future (2099-01-01T10:00:00.000Z); feeds show it as written, HTTP Last-Modified the time of serving',
+    ])
+  })
+
+  it('tells which files changed, so their bodies are read again', async () => {
+    const { catalog, files, changed } = catalogOf({ 'a.md': article('A', '2025-01-01T10:00:00Z') })
+    await catalog.loadAll()
+    expect(changed).toEqual([])
+    files.set('a.md', article('A2', '2025-01-01T10:00:00Z'))
+    await catalog.applyFiles(new Set(['a.md']))
+    expect(changed).toEqual(['a.md'])
+  })
+})
