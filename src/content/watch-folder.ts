@@ -40,11 +40,6 @@ export class FolderWatcher {
     await this.#watchTree('')
   }
 
-  /** Folders watched, relative to root ('' is the root). */
-  get folders(): string[] {
-    return [...this.#watchers.keys()]
-  }
-
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
