@@ -4,7 +4,8 @@
  * deleted every 100 ms. Every response is checked: status 200 or 304, the
  * whole body, and an ETag that is the hash of exactly those bytes (a feed
  * torn between two states of the site could not match). Used by
- * `npm run loadtest` (30 s) and, shorter, by tests/hardening/load.test.ts.
+ * `npm run loadtest` (bench/load-test-cli.ts, 30 s) and, shorter, by
+ * tests/hardening/faults.test.ts.
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'

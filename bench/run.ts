@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { gunzipSync } from 'node:zlib'
 import { stampArticleFiles } from '../src/content/load-articles.js'
+import { freePort } from '../tests/helpers/free-port.js'
 import { articleSource, generateCorpus } from './generate-corpus.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -40,16 +41,6 @@ interface Running {
   readonly child: ChildProcess
   readonly base: string
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  const net = await import('node:net')
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** Starts a process and waits until `ready` (a URL answering 200) does. */

@@ -49,3 +49,11 @@ export interface Article {
   /** Absolute URL of the article's HTML page: the item link in every feed. */
   readonly url: string
 }
+
+/**
+ * Who an article is credited to: its authors, or the desk (`deskAuthor`)
+ * when it names none. Feeds, filters and pages all credit it so.
+ */
+export function bylineOf(article: Pick<Article, 'authors'>, deskAuthor: string): readonly string[] {
+  return article.authors.length > 0 ? article.authors : [deskAuthor]
+}

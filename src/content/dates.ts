@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 
 /**
  * Reads an ISO 8601 date or date-time from front matter. A value without a
- * zone offset is local time in `timeZone` (CONTRACT.md: the site's zone); a
+ * zone offset is local time in `timeZone` (docs/contract.md: the site's zone); a
  * date alone is midnight there. YAML's space between date and time is
  * accepted too. Returns undefined when the text is not such a date.
  */
@@ -42,4 +42,20 @@ function parseRfc3339(text: string): Date | undefined {
 /** RFC 3339 in UTC, whole seconds: the form all three formats share. */
 export function toRfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/**
+ * The newest change among dated entries (articles, feed items): the latest
+ * of each one's first publication and last update. Both count, because an
+ * `updated` earlier than the date is published as written. Undefined when
+ * there are no entries.
+ */
+export function newestChange<T>(entries: readonly T[], datesOf: (entry: T) => readonly [published: Date, updated: Date]): Date | undefined {
+  if (entries.length === 0) return undefined
+  let newest = -Infinity
+  for (const entry of entries) {
+    const [published, updated] = datesOf(entry)
+    newest = Math.max(newest, updated.getTime(), published.getTime())
+  }
+  return new Date(newest)
 }

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import path from 'node:path'
 import { ArticleError } from '../errors/article-error.js'
+import { isHidden, walkTreeSync, walkTreeYielding } from './files.js'
 import { parseArticle, type ParseArticleOptions, type ParsedArticle } from './parse-article.js'
 
 /** Larger files are refused before they are parsed (a documented limit). */
@@ -32,29 +33,24 @@ export function listArticleFiles(root: string, folder = ''): FolderListing {
   const realRoot = fs.realpathSync(root)
   const files: string[] = []
   const refused: ArticleError[] = []
-  const walk = (relative: string): void => {
-    const entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true })
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue
-      const file = relative === '' ? entry.name : `${relative}/${entry.name}`
-      if (entry.isDirectory()) walk(file)
-      else if (entry.name.endsWith('.md')) {
-        if (entry.isSymbolicLink()) {
-          const problem = linkProblem(path.join(root, file), realRoot)
-          if (problem) {
-            refused.push(new ArticleError(file, [{ field: 'file', problem }]))
-            continue
-          }
-        } else if (!entry.isFile()) {
-          refused.push(notRegular(file))
-          continue
+  walkTreeSync(
+    root,
+    (file, entry) => {
+      if (!entry.name.endsWith('.md')) return
+      if (entry.isSymbolicLink()) {
+        const problem = linkProblem(path.join(root, file), realRoot)
+        if (problem) {
+          refused.push(new ArticleError(file, [{ field: 'file', problem }]))
+          return
         }
-        files.push(file)
+      } else if (!entry.isFile()) {
+        refused.push(notRegular(file))
+        return
       }
-    }
-  }
-  walk(folder)
+      files.push(file)
+    },
+    { folder },
+  )
   return { files, refused }
 }
 
@@ -68,7 +64,7 @@ function linkProblem(absolute: string, realRoot: string): string | undefined {
   if (!target.startsWith(realRoot + path.sep)) return 'is a symbolic link leading outside ARTICLES_DIR; not followed'
   if (!fs.statSync(target).isFile()) return 'is a symbolic link to something other than a file'
   const inside = path.relative(realRoot, target).split(path.sep)
-  if (inside.at(-1)?.endsWith('.md') && !inside.some((part) => part.startsWith('.'))) {
+  if (inside.at(-1)?.endsWith('.md') && !inside.some(isHidden)) {
     return `is a symbolic link to ${inside.join('/')}, which is published itself; not published twice`
   }
   return undefined
@@ -156,50 +152,32 @@ function stampOf(stat: fs.Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`
 }
 
-/** Files stamped between two turns of the event loop, so a scan never holds requests for long. */
+/** Entries visited between two turns of the event loop, so a scan never holds requests for long. */
 const STAMPS_PER_TURN = 500
 
 /**
  * The stamp of every `*.md` file under `root` (the files listArticleFiles
  * finds, and links it refuses), for the periodic rescan that catches what the
  * watcher missed. Yields to the event loop every few hundred files: 50,000
- * files take about 0.2 s in steps of a few milliseconds.
+ * files take about 0.2 s in steps of a few milliseconds. The root must be
+ * there; a sub-folder may vanish while it is scanned.
  */
 export async function stampArticleFiles(root: string): Promise<Map<string, string>> {
   const stamps = new Map<string, string>()
-  const folders = ['']
-  let sinceTurn = 0
-  const turn = async (): Promise<void> => {
-    if (++sinceTurn < STAMPS_PER_TURN) return
-    sinceTurn = 0
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  for (let relative = folders.pop(); relative !== undefined; relative = folders.pop()) {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(path.join(root, relative), { withFileTypes: true })
-    } catch (error) {
-      // The root itself must be there; a sub-folder may vanish while it is scanned.
-      if (relative === '') throw error
-      continue
-    }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue
-      const file = relative === '' ? entry.name : `${relative}/${entry.name}`
-      if (entry.isDirectory()) folders.push(file)
-      else if (entry.name.endsWith('.md') && (entry.isFile() || entry.isSymbolicLink())) {
-        let stamp: string
-        try {
-          stamp = stampOf(fs.statSync(path.join(root, file)))
-        } catch {
-          stamp = 'unreadable'
-        }
-        stamps.set(file, stamp)
-        await turn()
+  await walkTreeYielding(
+    root,
+    (file, entry) => {
+      if (!entry.name.endsWith('.md') || !(entry.isFile() || entry.isSymbolicLink())) return
+      let stamp: string
+      try {
+        stamp = stampOf(fs.statSync(path.join(root, file)))
+      } catch {
+        stamp = 'unreadable'
       }
-    }
-    await turn()
-  }
+      stamps.set(file, stamp)
+    },
+    STAMPS_PER_TURN,
+  )
   return stamps
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { imageSize } from 'image-size'
 import { LruCache } from '../util/lru-cache.js'
+import { servedMediaParts } from './media-path.js'
 
 /** What is known about a media file the site serves itself. */
 export interface MediaInfo {
@@ -27,22 +28,21 @@ const IMAGE_HEAD_BYTES = 256 * 1024
 
 /**
  * Where the file behind a public URL (SITE_URL/media/…) lies under MEDIA_DIR;
- * undefined for other URLs, and for paths with hidden or `..` parts, which
- * the site never serves.
+ * undefined for other URLs, and for paths the site never serves (by the
+ * rule /media/ requests follow: servedMediaParts).
  */
 export function mediaPathFor(mediaDir: string, siteUrl: string): (url: string) => string | undefined {
   const prefix = new URL('media/', siteUrl).href
   const prefixPath = new URL(prefix).pathname
   return (url) => {
     if (!url.startsWith(prefix)) return undefined
-    let relative: string
+    let parts: string[] | undefined
     try {
-      relative = decodeURIComponent(new URL(url).pathname.slice(prefixPath.length))
+      parts = servedMediaParts(new URL(url).pathname.slice(prefixPath.length))
     } catch {
       return undefined
     }
-    if (relative.split('/').some((part) => part === '..' || part === '' || part.startsWith('.'))) return undefined
-    return path.join(mediaDir, relative)
+    return parts === undefined ? undefined : path.join(mediaDir, ...parts)
   }
 }
 

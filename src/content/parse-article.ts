@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
+import { hasScheme, LANGUAGE_TAG } from '../text/patterns.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { isHttpUrl, siteUrlFor, slugify, SLUG_PATTERN } from '../text/urls.js'
 import type { Article, Enclosure } from './article.js'
@@ -79,7 +80,7 @@ const frontMatterSchema = z.object(
     draft: z.boolean({ error: 'must be true or false' }).optional(),
     lang: z
       .string({ error: 'must be a language tag such as "de"' })
-      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, 'must be a language tag such as "de" or "de-AT"')
+      .regex(LANGUAGE_TAG, 'must be a language tag such as "de" or "de-AT"')
       .optional(),
   },
   { error: 'must be a mapping' },
@@ -216,7 +217,7 @@ function defaultId(siteUrl: string, category: string, slug: string, date: Date |
 function readId(value: string, problems: ArticleProblem[]): string {
   const id = value.trim()
   if (/^https?:/i.test(id)) {
-    if (isHttpUrl(id)) return new URL(id).href // one normal form for all formats (feed-package-notes #6)
+    if (isHttpUrl(id)) return new URL(id).href // one normal form for all formats (docs/feed-package.md #6)
   } else if (/^(tag:[^\s,]+,\d{4}(-\d{2}){0,2}:\S*|urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/i.test(id)) {
     return id
   }
@@ -228,7 +229,7 @@ function readUrl(value: string, field: string, siteUrl: string, problems: Articl
   const trimmed = value.trim()
   let url: string | undefined
   try {
-    url = /^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? new URL(trimmed).href : siteUrlFor(siteUrl, trimmed)
+    url = hasScheme(trimmed) ? new URL(trimmed).href : siteUrlFor(siteUrl, trimmed)
   } catch {
     url = undefined
   }

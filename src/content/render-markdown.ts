@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it'
 import parseSrcset from 'parse-srcset'
 import sanitizeHtml from 'sanitize-html'
+import { hasScheme } from '../text/patterns.js'
 import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 
@@ -117,7 +118,7 @@ function resolve(value: string, base: Base): string | undefined {
   const trimmed = value.trim()
   try {
     // A scheme we do not allow stays as written, so the sanitiser drops it.
-    if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) && !/^https?:/i.test(trimmed)) return trimmed
+    if (hasScheme(trimmed) && !/^https?:/i.test(trimmed)) return trimmed
     return /^\/(?![/\\])/.test(trimmed) ? siteUrlFor(base.site, trimmed) : new URL(trimmed, base.article).href
   } catch {
     return undefined

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { isHidden, joinRelative, walkFolders } from './files.js'
 
 export interface FolderWatcherOptions {
   readonly root: string
@@ -39,11 +40,6 @@ export class FolderWatcher {
     await this.#watchTree('')
   }
 
-  /** Folders watched, relative to root ('' is the root). */
-  get folders(): string[] {
-    return [...this.#watchers.keys()]
-  }
-
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
@@ -51,29 +47,26 @@ export class FolderWatcher {
     this.#watchers.clear()
   }
 
+  /** Watches `relative` and every folder under it that is not watched yet. */
   async #watchTree(relative: string): Promise<void> {
-    if (this.#closed || this.#watchers.has(relative)) return
-    const absolute = path.join(this.#options.root, relative)
+    await walkFolders(this.#options.root, relative, (folder) => this.#watch(folder))
+  }
+
+  /** Places the watch on one folder; false when it is not (to be) watched, so the walk does not go into it. */
+  #watch(relative: string): boolean {
+    if (this.#closed || this.#watchers.has(relative)) return false
     let watcher: fs.FSWatcher
     try {
-      watcher = fs.watch(absolute, { persistent: false }, (_event, name) => {
-        this.#note(name === null ? relative : join(relative, name.toString()))
+      watcher = fs.watch(path.join(this.#options.root, relative), { persistent: false }, (_event, name) => {
+        this.#note(name === null ? relative : joinRelative(relative, name.toString()))
       })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#options.onError?.(error as Error)
-      return
+      return false
     }
     watcher.on('error', () => this.#unwatch(relative))
     this.#watchers.set(relative, watcher)
-    let entries: fs.Dirent[]
-    try {
-      entries = await fs.promises.readdir(absolute, { withFileTypes: true })
-    } catch {
-      return
-    }
-    await Promise.all(
-      entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => this.#watchTree(join(relative, entry.name))),
-    )
+    return true
   }
 
   #unwatch(relative: string): void {
@@ -86,7 +79,7 @@ export class FolderWatcher {
   }
 
   #note(relative: string): void {
-    if (this.#closed || relative.split('/').some((part) => part.startsWith('.'))) return
+    if (this.#closed || relative.split('/').some(isHidden)) return
     const now = Date.now()
     if (this.#pending.size === 0) this.#firstEvent = now
     this.#pending.add(relative)
@@ -108,8 +101,4 @@ export class FolderWatcher {
     )
     if (!this.#closed) this.#options.onChange(paths)
   }
-}
-
-function join(folder: string, name: string): string {
-  return folder === '' ? name : `${folder}/${name}`
 }

@@ -1,8 +1,9 @@
-import type { Article, Enclosure } from '../content/article.js'
+import { bylineOf, type Article, type Enclosure } from '../content/article.js'
+import { newestChange } from '../content/dates.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
-import { escapeHtml } from './feed-package-fixes.js'
+import { escapeHtml } from '../text/escape.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
@@ -61,7 +62,6 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
   const summary = summaryOf(article, body)
   // An article without a body still gives readers something to show: its summary.
   const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
-  const names = article.authors.length > 0 ? article.authors : [context.deskAuthor]
   return {
     id: article.id,
     url: article.url,
@@ -70,7 +70,7 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     contentHtml: lead + html,
     published: article.date,
     updated: article.updated,
-    authors: names.map((name) => authorOf(name, context.authors)),
+    authors: bylineOf(article, context.deskAuthor).map((name) => authorOf(name, context.authors)),
     tags: article.tags,
     image,
     enclosure: enclosureOf(article.enclosure, image, context),
@@ -113,8 +113,7 @@ function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): F
  */
 export function buildFeedDocument(options: FeedDocumentOptions, items: readonly FeedItem[]): FeedDocument {
   const { updatedWhenEmpty, ...rest } = options
-  const newest = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), -Infinity)
-  const updated = items.length > 0 ? new Date(newest) : updatedWhenEmpty
+  const updated = newestChange(items, (item) => [item.published, item.updated]) ?? updatedWhenEmpty
   return {
     ...rest,
     archive: options.archive ?? false,

@@ -1,6 +1,6 @@
 /**
  * Everything the `feed` package (6.0.0) gets wrong, fixed around it in this
- * one place. Numbers refer to the measured defects in feed-package-notes.md;
+ * one place. Numbers refer to the measured defects in docs/feed-package.md;
  * each fix has a test in tests/feeds/feed-package-fixes.test.ts that fails
  * without it.
  *
@@ -13,6 +13,7 @@
  */
 import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom'
 import { neutraliseCdataEnd } from '../content/render-markdown.js'
+import { escapeHtml } from '../text/escape.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { FeedDocument, FeedImage } from './feed-model.js'
 
@@ -53,11 +54,6 @@ export function packageHtml(html: string): string {
  */
 export function packagePlaceholder(text: string): string {
   return stripXmlForbidden(text).replaceAll(']]>', ']] >')
-}
-
-/** Plain text as HTML that shows exactly that text (for fields readers treat as HTML). */
-export function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;')
 }
 
 // ---------------------------------------------------------------- after the package

@@ -1,4 +1,4 @@
-import type { Article } from '../content/article.js'
+import { bylineOf, type Article } from '../content/article.js'
 
 /** A view of a feed for aggregators and newsletters: fewer items, only some tags, only some authors. */
 export interface FeedFilter {
@@ -82,7 +82,7 @@ export function applyFilter(newestFirst: readonly Article[], filter: FeedFilter,
   const matching = newestFirst.filter(
     (article) =>
       (tags.size === 0 || article.tags.some((tag) => tags.has(fold(tag)))) &&
-      (authors.size === 0 || (article.authors.length > 0 ? article.authors : [deskAuthor]).some((author) => authors.has(fold(author)))),
+      (authors.size === 0 || bylineOf(article, deskAuthor).some((author) => authors.has(fold(author)))),
   )
   return matching.slice(0, limit)
 }

@@ -8,7 +8,7 @@ const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1'
  * JSON Feed 1.1, written here rather than by the `feed` package: its
  * `json1()` writes version 1 only, with a single `author`, no `language`, no
  * `attachments`, and items without content lose `content_html`
- * (feed-package-notes.md #18). Serialising is JSON.stringify.
+ * (docs/feed-package.md #18). Serialising is JSON.stringify.
  */
 export function renderJsonFeed(document: FeedDocument): string {
   const feed = {

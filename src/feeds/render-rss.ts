@@ -1,6 +1,7 @@
 import { Feed } from 'feed'
+import { escapeHtml } from '../text/escape.js'
 import type { FeedDocument } from './feed-model.js'
-import { escapeHtml, packageHtml, packagePlaceholder, packageText, repairRss } from './feed-package-fixes.js'
+import { packageHtml, packagePlaceholder, packageText, repairRss } from './feed-package-fixes.js'
 
 /**
  * RSS 2.0 for a feed document, built by the `feed` package and repaired in

@@ -3,10 +3,10 @@ import type { Config } from '../config.js'
 import { MAX_FEED_LIMIT } from '../config.js'
 import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
-import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, podcastPath } from '../site/paths.js'
-import { siteUrlFor } from '../text/urls.js'
+import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
 import { ALLOWED_METHODS } from './client-errors.js'
+import { COMMON_HEADERS } from './common-headers.js'
 import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
 
@@ -17,7 +17,6 @@ export interface AppOptions {
   readonly now?: () => number
 }
 
-/** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
 const encoder = new TextEncoder()
 
 /**
@@ -27,15 +26,15 @@ const encoder = new TextEncoder()
  * there is no body and no length (RFC 9110 §8.6).
  */
 function small(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Response {
-  const common = { 'X-Content-Type-Options': 'nosniff', 'Access-Control-Allow-Origin': '*' }
-  if (text === undefined) return new Response(null, { status, headers: { ...common, ...headers } })
+  if (text === undefined) return new Response(null, { status, headers: { ...COMMON_HEADERS, ...headers } })
   const body = encoder.encode(text)
   return new Response(body, {
     status,
-    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...common, ...headers },
+    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers },
   })
 }
 
+/** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
 const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since, If-Range, Cache-Control, Range'
 
 /**
@@ -59,12 +58,9 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
     hub: config.websubHub,
   })
   const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now })
-  // Worked out once: which path is which feed, and each feed's own URL.
-  const feedUrls = absoluteUrls(config.siteUrl, feedPaths(section))
+  // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
-  // The WebSub topics: the documents whose changes the hub is told about (websub/changed-feeds.ts).
-  const topicByPath = new Map<string, string>(FEED_FORMATS.map((format) => [feedPaths(section)[format], feedUrls[format]]))
-  topicByPath.set(podcastPath(section), siteUrlFor(config.siteUrl, podcastPath(section)))
+  const topicByPath = websubTopics(config.siteUrl, section)
 
   const redirect = (location: string): Response =>
     small(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')

@@ -2,7 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
+import { walkTreeSync } from '../content/files.js'
+import { servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
+import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
 import { preconditionFailed, requestHeader } from './send-resource.js'
@@ -46,9 +49,8 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
       'Last-Modified': file.lastModified.toUTCString(),
       'Accept-Ranges': 'bytes',
       'Cache-Control': cacheControl,
-      'X-Content-Type-Options': 'nosniff',
+      ...COMMON_HEADERS,
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-      'Access-Control-Allow-Origin': '*',
       'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
     }
     if (isPreconditionFailed(requestHeader(c, 'if-match'), requestHeader(c, 'if-unmodified-since'), file.etag, file.lastModified)) {
@@ -81,41 +83,21 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
  */
 export function servedMediaFiles(root: string): { relative: string; absolute: string }[] {
   const found: { relative: string; absolute: string }[] = []
-  const walk = (folder: string): void => {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(path.join(root, folder), { withFileTypes: true })
-    } catch {
-      return
-    }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const relative = folder === '' ? entry.name : `${folder}/${entry.name}`
-      if (entry.name.startsWith('.')) continue
-      if (entry.isDirectory()) walk(relative)
-      else {
-        const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
-        if (file) found.push({ relative, absolute: file.absolute })
-      }
-    }
-  }
-  walk('')
+  walkTreeSync(
+    root,
+    (relative) => {
+      const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
+      if (file) found.push({ relative, absolute: file.absolute })
+    },
+    { skipUnreadable: true },
+  )
   return found
 }
 
-/** The regular file at `relative` (URL-decoded, `/`-separated) inside `root`, or undefined. */
+/** The regular file at `relative` (URL-encoded, `/`-separated) inside `root`, or undefined. */
 function findFile(root: string, relative: string): MediaFile | undefined {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(relative)
-  } catch {
-    return undefined
-  }
-  const parts = decoded.split('/')
-  if (decoded === '' || decoded.includes('\0') || decoded.includes('\\') || parts.some((part) => part === '' || part.startsWith('.'))) {
-    return undefined
-  }
-  // Encoded slashes would have been decoded into separators: refuse them rather than guess.
-  if (/%2f/i.test(relative)) return undefined
+  const parts = servedMediaParts(relative)
+  if (parts === undefined) return undefined
   try {
     const realRoot = fs.realpathSync(root)
     const real = fs.realpathSync(path.join(root, ...parts))

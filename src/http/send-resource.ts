@@ -4,6 +4,7 @@ import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
 import { cacheControl } from './cache-control.js'
+import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed } from './conditional.js'
 
 export interface SenderOptions {
@@ -66,8 +67,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
       'Content-Type': browser && resource.browserContentType ? resource.browserContentType : resource.contentType,
       ETag: etag,
       Vary: resource.browserContentType === undefined ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
-      'X-Content-Type-Options': 'nosniff',
-      'Access-Control-Allow-Origin': '*',
+      ...COMMON_HEADERS,
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
     }
     const lastModified = resource.lastModified?.toUTCString()
@@ -139,8 +139,7 @@ export function preconditionFailed(variant: { readonly etag: string }): Response
       'Content-Type': 'text/plain; charset=utf-8',
       ETag: variant.etag,
       'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'Access-Control-Allow-Origin': '*',
+      ...COMMON_HEADERS,
     },
   })
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
+import { newestChange } from '../content/dates.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
@@ -24,6 +25,7 @@ import {
   OPML_PATH,
   podcastPath,
   STYLESHEET_PATH,
+  websubTopics,
 } from './paths.js'
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
@@ -122,13 +124,14 @@ function pageContext(config: SiteConfig): PageContext {
 
 /**
  * Links every feed document of the section carries. The hub only on WebSub
- * topics, the documents it is told about (websub/changed-feeds.ts): a
- * subscriber that trusts the hub polls less, and would miss the rest.
+ * topics (websubTopics), the documents it is told about: a subscriber that
+ * trusts the hub polls less, and would miss the rest.
  */
-function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>, { topic = true } = {}): FeedLinks {
+function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>): FeedLinks {
+  const topics = new Set(websubTopics(config.siteUrl, config.section.slug).values())
   return {
     ...links,
-    hub: topic ? config.websubHub : undefined,
+    hub: FEED_FORMATS.every((format) => topics.has(links.self[format])) ? config.websubHub : undefined,
     stylesheets: { xsl: siteUrlFor(config.siteUrl, FEED_XSL_PATH), css: siteUrlFor(config.siteUrl, FEED_CSS_PATH) },
   }
 }
@@ -143,8 +146,7 @@ function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
  * like the section. An empty section has none, and reports when it was planned.
  */
 function sectionUpdated(plan: SitePlan): Date {
-  const newest = plan.window.reduce((max, article) => Math.max(max, article.updated.getTime(), article.date.getTime()), -Infinity)
-  return plan.window.length > 0 ? new Date(newest) : plan.now
+  return newestChange(plan.window, (article) => [article.date, article.updated]) ?? plan.now
 }
 
 function sectionDocument(
@@ -205,7 +207,7 @@ export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, 
       current: absoluteUrls(config.siteUrl, feedPaths(slug)),
       prevArchive: page.number > 1 ? at(page.number - 1) : undefined,
       nextArchive: page.number < plan.archivePages ? at(page.number + 1) : undefined,
-    }, { topic: false }),
+    }),
     { archive: true },
   )
 }
@@ -223,7 +225,7 @@ export function filteredFeedDocument(
     config,
     articles,
     source,
-    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }, { topic: false }),
+    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
     { view: describeFilter(filter) },
   )
 }

@@ -8,7 +8,7 @@
  * above transformed pages); without XSLT it falls back to the CSS, which
  * still shows the feed as a readable list instead of raw XML.
  */
-import { escapeHtml } from '../feeds/feed-package-fixes.js'
+import { escapeHtml } from '../text/escape.js'
 
 export interface FeedStylesheetOptions {
   /** Absolute URL of the site's own stylesheet. */

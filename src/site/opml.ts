@@ -1,4 +1,4 @@
-import { escapeHtml } from '../feeds/feed-package-fixes.js'
+import { escapeHtml } from '../text/escape.js'
 
 export interface OpmlFeed {
   readonly text: string

@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html'
-import type { Article } from '../content/article.js'
+import { bylineOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
 
@@ -56,8 +56,7 @@ function layout(context: PageContext, title: string, lang: string, main: Html, w
 }
 
 function byline(article: Article, context: PageContext): Html {
-  const authors = article.authors.length > 0 ? article.authors : [context.deskAuthor]
-  return html`<p class="byline"><time datetime="${article.date.toISOString()}">${formatDate(article.date, context.timeZone)}</time> · von ${authors.join(', ')}</p>`
+  return html`<p class="byline"><time datetime="${article.date.toISOString()}">${formatDate(article.date, context.timeZone)}</time> · von ${bylineOf(article, context.deskAuthor).join(', ')}</p>`
 }
 
 /** `/`: the section's newest articles, with the feeds' autodiscovery links. */

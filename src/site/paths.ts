@@ -1,4 +1,4 @@
-import type { FeedFormat, FormatUrls } from '../feeds/feed-model.js'
+import { FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
 import { siteUrlFor } from '../text/urls.js'
 
 /**
@@ -37,6 +37,21 @@ export function feedPaths(section: string): FormatUrls {
 /** `/wirtschaft/podcast.xml`: the section's podcast episodes, for podcast apps. */
 export function podcastPath(section: string): string {
   return `/${section}/podcast.xml`
+}
+
+/**
+ * The WebSub topics, by path, with their absolute URLs: the three
+ * subscription feeds and the podcast. Only these documents name the hub
+ * (WebSub §4), and only their changes are sent to it: archive pages and
+ * filtered views are not topics, and a reader that trusted the hub for them
+ * would miss their changes.
+ */
+export function websubTopics(siteUrl: string, section: string): ReadonlyMap<string, string> {
+  const feeds = feedPaths(section)
+  const urls = absoluteUrls(siteUrl, feeds)
+  const topics = new Map<string, string>(FEED_FORMATS.map((format) => [feeds[format], urls[format]]))
+  topics.set(podcastPath(section), siteUrlFor(siteUrl, podcastPath(section)))
+  return topics
 }
 
 /** `/wirtschaft/archiv/3/feed.xml` and its siblings: archive page 3 (1 is the oldest). */

@@ -1,3 +1,4 @@
+import { newestChange } from '../../src/content/dates.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedItem } from '../../src/feeds/feed-model.js'
 
 export const SITE = 'https://www.example.de/'
@@ -39,7 +40,6 @@ export function makeItem(overrides: Partial<FeedItem> = {}): FeedItem {
 
 /** A section feed document holding the given items. */
 export function makeDocument(items: readonly FeedItem[], overrides: Partial<FeedDocument> = {}): FeedDocument {
-  const updated = items.reduce((max, item) => Math.max(max, item.updated.getTime(), item.published.getTime()), 0)
   return {
     title: 'Wirtschaft – Beispielzeitung',
     description: 'Nachrichten aus dem Wirtschaftsressort',
@@ -47,7 +47,8 @@ export function makeDocument(items: readonly FeedItem[], overrides: Partial<Feed
     homeUrl: SITE,
     links: { self: { rss: `${SITE}wirtschaft/feed.xml`, atom: `${SITE}wirtschaft/atom.xml`, json: `${SITE}wirtschaft/feed.json` } },
     archive: false,
-    updated: new Date(updated),
+    // Dated as buildFeedDocument dates a document; an empty one, the epoch.
+    updated: newestChange(items, (item) => [item.published, item.updated]) ?? new Date(0),
     author: 'Wirtschaftsredaktion',
     generator: 'tests',
     images: { icon: undefined, favicon: undefined, rss: undefined },

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../helpers/in-process-server.js'
-import { freePort } from '../helpers/server-process.js'
+import { freePort } from '../helpers/free-port.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 

@@ -1,0 +1,124 @@
+/**
+ * The folder-tree walks of the service: the articles folder (listing,
+ * stamping, watching) and the media folder (what the export copies). One
+ * rule for all of them: names starting with `.` are hidden (`.git`, an
+ * editor's `.x.md.swp`) and neither reported nor entered, and a folder is
+ * entered only when readdir says it is one, so a symbolic link to a folder
+ * is reported as a link and never followed (it may lead outside, or round).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** Called for each entry a walk finds that is not a folder: its path relative to the root (`/`-separated), and readdir's entry (a link is a link, not what it leads to). */
+export type VisitEntry = (file: string, entry: fs.Dirent) => void
+
+/** Whether a file or folder name is hidden: never listed, read, served or watched. */
+export function isHidden(name: string): boolean {
+  return name.startsWith('.')
+}
+
+/** `folder/name`, or `name` in the root (`''`). */
+export function joinRelative(folder: string, name: string): string {
+  return folder === '' ? name : `${folder}/${name}`
+}
+
+const byName = (a: fs.Dirent, b: fs.Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+
+/** A folder's entries, in readdir's order; undefined for one that cannot be read when `skipUnreadable`, else readdir's error. */
+function readFolder(root: string, relative: string, skipUnreadable: boolean): fs.Dirent[] | undefined {
+  try {
+    return fs.readdirSync(path.join(root, relative), { withFileTypes: true })
+  } catch (error) {
+    if (skipUnreadable) return undefined
+    throw error
+  }
+}
+
+export interface WalkOptions {
+  /** The sub-folder to walk, relative to the root; `''` (the default) is the root. */
+  readonly folder?: string
+  /** Leave out folders that cannot be read (the root too) instead of throwing readdir's error. */
+  readonly skipUnreadable?: boolean
+}
+
+/**
+ * Visits every entry under `root` that is not a folder, depth-first in name
+ * order (UTF-16 code units; a folder's entries where its name sorts), so the
+ * same tree always gives the same order.
+ *
+ * Synchronous on purpose: for 50,000 small files synchronous file-system
+ * calls are 3–6 times faster than callbacks or promises (measured: 0.3 s
+ * against 1.0–1.8 s to read them all), and each one takes microseconds.
+ */
+export function walkTreeSync(root: string, visit: VisitEntry, { folder = '', skipUnreadable = false }: WalkOptions = {}): void {
+  const walk = (relative: string): void => {
+    const entries = readFolder(root, relative, skipUnreadable)
+    if (entries === undefined) return
+    entries.sort(byName)
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue
+      const file = joinRelative(relative, entry.name)
+      if (entry.isDirectory()) walk(file)
+      else visit(file, entry)
+    }
+  }
+  walk(folder)
+}
+
+/**
+ * The same walk for scans that run beside requests: it yields to the event
+ * loop after every `perTurn` entries visited or folders read, so a scan of
+ * 50,000 files holds requests for a few milliseconds at a time, not for the
+ * whole scan. The reads themselves stay synchronous (see walkTreeSync).
+ * Entries come in no set order (readdir's; a folder's files before its
+ * sub-folders, the last sub-folder found first): a caller that needs one
+ * sorts. The root must be readable; a sub-folder that vanishes while the
+ * walk runs is skipped.
+ */
+export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn: number): Promise<void> {
+  const folders = ['']
+  let sinceTurn = 0
+  const turn = async (): Promise<void> => {
+    if (++sinceTurn < perTurn) return
+    sinceTurn = 0
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  for (let relative = folders.pop(); relative !== undefined; relative = folders.pop()) {
+    const entries = readFolder(root, relative, relative !== '')
+    if (entries === undefined) continue
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue
+      const file = joinRelative(relative, entry.name)
+      if (entry.isDirectory()) folders.push(file)
+      else {
+        visit(file, entry)
+        await turn()
+      }
+    }
+    await turn()
+  }
+}
+
+/**
+ * Walks the folders (not the files) under `root` from `folder`, for placing
+ * watches: `enter` is called with each folder before it is read, and says
+ * whether to go into it. Calling it first means a file created while the
+ * folder is being read is still seen by what `enter` set up.
+ *
+ * Asynchronous, unlike the other walks, and the sub-folders of a folder are
+ * read side by side: watches are placed while the service answers requests
+ * (at start, and whenever a folder appears), and one slow folder must not
+ * hold up the others.
+ */
+export async function walkFolders(root: string, folder: string, enter: (folder: string) => boolean): Promise<void> {
+  if (!enter(folder)) return
+  let entries: fs.Dirent[]
+  try {
+    entries = await fs.promises.readdir(path.join(root, folder), { withFileTypes: true })
+  } catch {
+    return
+  }
+  await Promise.all(
+    entries.filter((entry) => entry.isDirectory() && !isHidden(entry.name)).map((entry) => walkFolders(root, joinRelative(folder, entry.name), enter)),
+  )
+}

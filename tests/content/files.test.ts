@@ -1,0 +1,113 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { isHidden, joinRelative, walkFolders, walkTreeSync, walkTreeYielding } from '../../src/content/files.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
+
+let temp: ReturnType<typeof makeTempDir>
+beforeEach(() => {
+  temp = makeTempDir()
+  for (const file of ['b.md', 'a.md', 'B.md', 'a-b.md', 'a/x.md', 'ä.md', '2025/03/c.md', 'm/n.txt', 'm/.n.txt.swp', '.entwurf.md', '.git/config']) {
+    temp.write(file, 'x')
+  }
+  fs.symlinkSync('m', path.join(temp.dir, 'link-dir'))
+  fs.symlinkSync('a.md', path.join(temp.dir, 'link.md'))
+})
+afterEach(() => temp.rm())
+
+/** Everything walkTreeSync reports, with what readdir said each entry is. */
+function walkSync(options?: Parameters<typeof walkTreeSync>[2]): string[] {
+  const seen: string[] = []
+  walkTreeSync(temp.dir, (file, entry) => seen.push(`${file}${entry.isSymbolicLink() ? ' (link)' : ''}`), options)
+  return seen
+}
+
+describe('isHidden and joinRelative', () => {
+  it('takes a name starting with a dot as hidden, and nothing else', () => {
+    expect(['.git', '.x.md.swp', '..', '.', 'a.md', 'a.b', ''].map(isHidden)).toEqual([true, true, true, true, false, false, false])
+  })
+
+  it('joins with a slash, except in the root', () => {
+    expect([joinRelative('', 'a.md'), joinRelative('2025', 'a.md'), joinRelative('2025/03', 'a.md')]).toEqual(['a.md', '2025/a.md', '2025/03/a.md'])
+  })
+})
+
+describe('walkTreeSync', () => {
+  it('reports every visible entry that is not a folder, depth-first, each folder in name order', () => {
+    expect(walkSync()).toEqual([
+      '2025/03/c.md',
+      'B.md',
+      'a/x.md', // the folder `a` sorts before `a-b.md`: by name within its folder, not by whole path
+      'a-b.md',
+      'a.md',
+      'b.md',
+      'link-dir (link)',
+      'link.md (link)',
+      'm/n.txt',
+      'ä.md',
+    ])
+  })
+
+  it('walks only the given sub-folder, with paths still relative to the root', () => {
+    expect(walkSync({ folder: '2025' })).toEqual(['2025/03/c.md'])
+  })
+
+  it("throws readdir's error for a folder that is not there, unless told to skip it", () => {
+    expect(() => walkSync({ folder: 'fehlt' })).toThrow(expect.objectContaining({ code: 'ENOENT' }))
+    expect(walkSync({ folder: 'fehlt', skipUnreadable: true })).toEqual([])
+  })
+})
+
+describe('walkTreeYielding', () => {
+  it('reports the same entries as walkTreeSync', async () => {
+    const seen: string[] = []
+    await walkTreeYielding(temp.dir, (file, entry) => seen.push(`${file}${entry.isSymbolicLink() ? ' (link)' : ''}`), 500)
+    expect(seen.sort()).toEqual(walkSync().sort())
+  })
+
+  it("reports a folder's files before its sub-folders' files", async () => {
+    const seen: string[] = []
+    await walkTreeYielding(temp.dir, (file) => seen.push(file), 500)
+    const lastInRoot = Math.max(...['B.md', 'a-b.md', 'a.md', 'b.md', 'link-dir', 'link.md', 'ä.md'].map((file) => seen.indexOf(file)))
+    const firstBelow = Math.min(...['2025/03/c.md', 'a/x.md', 'm/n.txt'].map((file) => seen.indexOf(file)))
+    expect(lastInRoot).toBeLessThan(firstBelow)
+  })
+
+  it('lets other work run while it walks', async () => {
+    const order: string[] = []
+    setImmediate(() => order.push('other work'))
+    await walkTreeYielding(temp.dir, (file) => order.push(file), 2)
+    expect(order.indexOf('other work')).toBeGreaterThan(0)
+    expect(order.indexOf('other work')).toBeLessThan(order.length - 1)
+  })
+
+  it('throws when the root is not there', async () => {
+    await expect(walkTreeYielding(path.join(temp.dir, 'fehlt'), () => undefined, 500)).rejects.toThrow(expect.objectContaining({ code: 'ENOENT' }))
+  })
+})
+
+describe('walkFolders', () => {
+  /** The folders walkFolders enters from `start`, in the order it enters them; `refuse` names one not to go into. */
+  async function entered(start: string, refuse?: string): Promise<string[]> {
+    const folders: string[] = []
+    await walkFolders(temp.dir, start, (folder) => {
+      folders.push(folder)
+      return folder !== refuse
+    })
+    return folders
+  }
+
+  it('enters every visible folder, never a linked one, each before what it holds', async () => {
+    const folders = await entered('')
+    expect([...folders].sort()).toEqual(['', '2025', '2025/03', 'a', 'm'])
+    expect(folders.indexOf('2025')).toBeLessThan(folders.indexOf('2025/03'))
+  })
+
+  it('does not go into a folder that enter refuses', async () => {
+    expect((await entered('', '2025')).sort()).toEqual(['', '2025', 'a', 'm'])
+  })
+
+  it('ends quietly at a folder that is not there', async () => {
+    expect(await entered('fehlt')).toEqual(['fehlt'])
+  })
+})
