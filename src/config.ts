@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
+import { LANGUAGE_TAG } from './text/patterns.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
@@ -115,7 +116,7 @@ export function loadConfig(
   const mediaDir = path.resolve(cwd, get('MEDIA_DIR') ?? 'media')
   const siteUrl = readSiteUrl(get('SITE_URL') ?? `http://localhost:${port}/`)
   const language = get('SITE_LANG') ?? 'de'
-  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/.test(language)) {
+  if (!LANGUAGE_TAG.test(language)) {
     throw new ConfigError('SITE_LANG', `"${language}" is not a language tag such as "de" or "de-DE"`)
   }
   const timeZone = get('SITE_TZ') ?? 'Europe/Berlin'

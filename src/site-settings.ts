@@ -1,6 +1,7 @@
 import yaml from 'js-yaml'
 import { z } from 'zod'
 import { ConfigError } from './errors/config-error.js'
+import { hasScheme } from './text/patterns.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
 
 /** A person behind a byline, from the author registry. */
@@ -147,7 +148,7 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   }
   const settings = result.data
   const absolute = (value: string, field: string): string => {
-    const url = /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : siteUrlFor(siteUrl, value)
+    const url = hasScheme(value) ? value : siteUrlFor(siteUrl, value)
     if (!isHttpUrl(url)) throw new ConfigError(file, `${field}: "${value}" is not an http(s) URL or a site path`)
     return new URL(url).href
   }

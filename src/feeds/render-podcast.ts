@@ -13,6 +13,7 @@ import {
 import type { FeedDocument } from './feed-model.js'
 import { renderRss } from './render-rss.js'
 import { isAppleArtwork } from './podcast-rules.js'
+import { withoutScheme } from '../text/patterns.js'
 
 const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
 const PODCAST_NS = 'https://podcastindex.org/namespace/1.0'
@@ -80,7 +81,7 @@ export function renderPodcast(document: PodcastDocument): string {
  */
 export function podcastGuid(feedUrl: string): string {
   const namespace = Buffer.from('ead4c236bf5858c6a2c6a6b28d128cb6', 'hex')
-  const name = feedUrl.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, '')
+  const name = withoutScheme(feedUrl).replace(/\/+$/, '')
   const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest()
   hash[6] = ((hash[6] as number) & 0x0f) | 0x50
   hash[8] = ((hash[8] as number) & 0x3f) | 0x80
