@@ -1,12 +1,34 @@
-import MarkdownIt from 'markdown-it'
+import MarkdownIt, { type Token } from 'markdown-it'
 import parseSrcset from 'parse-srcset'
 import sanitizeHtml from 'sanitize-html'
+import { escapeHtml } from '../text/escape.js'
 import { hasScheme } from '../text/patterns.js'
 import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
+import { htmlNestingDepth } from './html-nesting.js'
 
 /** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
+
+/**
+ * The same Markdown with its raw HTML left out: tags are dropped, the text of
+ * an HTML block is kept as a paragraph. What nests only as deep as Markdown
+ * itself lets it (markdown-it stops at 100 levels) is left.
+ */
+const flatMarkdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
+flatMarkdown.renderer.rules.html_inline = () => ''
+flatMarkdown.renderer.rules.html_block = (tokens, index) => {
+  // `<[^<>]*>`: a lone `<` ends a try at once, so the scan stays linear.
+  const text = (tokens[index]?.content ?? '').replace(/<[^<>]*>/g, ' ').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
+  return text.trim() === '' ? '' : `<p>${text.replace(/\s+/g, ' ')}</p>\n`
+}
+
+/**
+ * Deepest HTML nesting a body may reach. Deeper, the sanitiser's parser
+ * slows down with the square of the body (html-nesting.ts); the body is then
+ * published without its HTML tags. Markdown alone reaches at most 100 or so.
+ */
+export const MAX_HTML_DEPTH = 100
 
 const URL_ATTRIBUTES = ['href', 'src', 'cite', 'poster'] as const
 
@@ -60,8 +82,58 @@ const BASE_OPTIONS: sanitizeHtml.IOptions = {
  * audio, object, embed) become plain links to what they would have shown.
  */
 export function renderMarkdown(body: string, articleUrl: string, siteUrl: string = new URL('/', articleUrl).href): string {
-  const baseUrl: Base = { article: articleUrl, site: siteUrl }
-  const html = markdown.render(stripXmlForbidden(body))
+  return renderBody(body, articleUrl, siteUrl).html
+}
+
+/** An article's body rendered: what feeds and pages show of it. */
+export interface BodyRendering {
+  /** Safe HTML, every URL absolute (renderMarkdown). */
+  readonly html: string
+  /** Plain-text excerpt (excerptOf). */
+  readonly excerpt: string
+  /** What was wrong with the body when it was published other than as written; undefined when nothing was. */
+  readonly problem: string | undefined
+}
+
+/**
+ * The body's HTML (as renderMarkdown) and its excerpt (as excerptOf), from
+ * one parse of the Markdown. A body whose HTML nests deeper than
+ * MAX_HTML_DEPTH is published as text: its Markdown rendered, its HTML tags
+ * left out, and the problem said.
+ */
+export function renderBody(body: string, articleUrl: string, siteUrl: string = new URL('/', articleUrl).href): BodyRendering {
+  const source = stripXmlForbidden(body)
+  const env = {}
+  const tokens = markdown.parse(source, env)
+  const excerpt = excerptFromTokens(tokens, 300)
+  let html = markdown.renderer.render(tokens, markdown.options, env)
+  let problem: string | undefined
+  if (htmlNestingDepth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH) {
+    // The same tokens, with the other rules for raw HTML: no second parse.
+    html = flatMarkdown.renderer.render(tokens, flatMarkdown.options, env)
+    problem = `nests HTML elements more than ${MAX_HTML_DEPTH} deep; published as text without its HTML tags`
+  }
+  return { html: sanitize(html, { article: articleUrl, site: siteUrl }), excerpt, problem }
+}
+
+/**
+ * The body as plain text, one paragraph per block of lines, Markdown and HTML
+ * shown as typed: what is published when rendering it failed or took too
+ * long. Linear in the body's length.
+ */
+export function renderPlainText(body: string): BodyRendering {
+  const paragraphs = stripXmlForbidden(body)
+    .split(/\n[ \t\r\f\v]*\n/)
+    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
+    .filter((paragraph) => paragraph !== '')
+  return {
+    html: neutraliseCdataEnd(paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph).replaceAll('&quot;', '"')}</p>`).join('\n')),
+    excerpt: cutAtWord(paragraphs.join(' '), 300),
+    problem: undefined,
+  }
+}
+
+function sanitize(html: string, baseUrl: Base): string {
   const options: sanitizeHtml.IOptions = {
     ...BASE_OPTIONS,
     transformTags: {
@@ -139,7 +211,10 @@ function embedAsLink(attribs: sanitizeHtml.Attributes, baseUrl: Base): sanitizeH
  * else; so are raw HTML and code blocks.
  */
 export function excerptOf(body: string, maxLength = 300): string {
-  const tokens = markdown.parse(stripXmlForbidden(body), {})
+  return excerptFromTokens(markdown.parse(stripXmlForbidden(body), {}), maxLength)
+}
+
+function excerptFromTokens(tokens: readonly Token[], maxLength: number): string {
   const paragraphs: string[] = []
   const headings: string[] = []
   let block: string[] | undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { excerptOf, renderMarkdown } from '../../src/content/render-markdown.js'
+import { excerptOf, MAX_HTML_DEPTH, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 
@@ -130,5 +130,58 @@ describe('excerptOf', () => {
 
   it('leaves a short body whole', () => {
     expect(excerptOf('Kurz und „knapp“.')).toBe('Kurz und „knapp“.')
+  })
+})
+
+describe('renderBody', () => {
+  const nested = (depth: number, tag = 'b') => `<${tag}>`.repeat(depth) + 'Tief' + `</${tag}>`.repeat(depth)
+
+  it('renders HTML and excerpt from one parse, with no problem for an ordinary body', () => {
+    expect(renderBody('Die **EZB** senkt.\n\n<div>roh</div>', page)).toEqual({
+      html: '<p>Die <strong>EZB</strong> senkt.</p>\nroh',
+      excerpt: 'Die EZB senkt.',
+      problem: undefined,
+    })
+  })
+
+  it(`keeps HTML that nests ${MAX_HTML_DEPTH} elements deep, the paragraph included`, () => {
+    const { html, problem } = renderBody(nested(MAX_HTML_DEPTH - 1), page)
+    expect(problem).toBeUndefined()
+    expect(html).toBe(`<p>${nested(MAX_HTML_DEPTH - 1)}</p>`)
+  })
+
+  it('publishes a body that nests deeper as text: its HTML tags left out, its Markdown kept, with the problem named', () => {
+    const body = `${nested(MAX_HTML_DEPTH)}\n\nZweiter **Absatz** mit [Link](/x.html).\n\n<div>\n<b>Block</b> &amp; mehr\n</div>`
+    expect(renderBody(body, page)).toEqual({
+      html:
+        '<p>Tief</p>\n<p>Zweiter <strong>Absatz</strong> mit <a href="https://www.example.de/x.html">Link</a>.</p>\n<p> Block &amp; mehr </p>',
+      excerpt: 'Tief Zweiter Absatz mit Link.',
+      problem: `nests HTML elements more than ${MAX_HTML_DEPTH} deep; published as text without its HTML tags`,
+    })
+  })
+
+  it('flattens hundreds of thousands of unclosed tags followed by as many stray closing tags, in about a second', () => {
+    const body = '<b>'.repeat(150_000) + 'x' + '</b>'.repeat(150_000)
+    const started = performance.now()
+    const { html, problem } = renderBody(body, page)
+    // Before the depth check this took minutes; the margin is for a loaded machine.
+    expect(performance.now() - started).toBeLessThan(10_000)
+    expect(html).toBe('<p>x</p>')
+    expect(problem).toMatch(/^nests HTML elements more than 100 deep/)
+  })
+
+  it('does not count sloppy paragraphs and list items that close each other as nesting', () => {
+    const body = '<div>\n' + '<p>Absatz'.repeat(300) + '\n<ul>' + '<li>Punkt'.repeat(300) + '</ul>\n</div>'
+    expect(renderBody(body, page).problem).toBeUndefined()
+  })
+})
+
+describe('renderPlainText', () => {
+  it('publishes the text as written, paragraph by paragraph, escaped, with its excerpt', () => {
+    expect(renderPlainText('Erster *Absatz* <b>\nzweite Zeile\n\n  \nZweiter & letzter\u0001')).toEqual({
+      html: '<p>Erster *Absatz* &lt;b&gt; zweite Zeile</p>\n<p>Zweiter &amp; letzter</p>',
+      excerpt: 'Erster *Absatz* <b> zweite Zeile Zweiter & letzter',
+      problem: undefined,
+    })
   })
 })
