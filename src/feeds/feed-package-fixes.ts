@@ -11,7 +11,7 @@
  * - after the package: its output is parsed into a DOM and the elements it
  *   cannot write correctly are written here, through the DOM's own escaping.
  */
-import { DOMParser, XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom'
+import { DOMParser, XMLSerializer, type Document, type Element, type Node, type Text } from '@xmldom/xmldom'
 import { neutraliseCdataEnd } from '../content/render-markdown.js'
 import { escapeHtml } from '../text/escape.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
@@ -130,11 +130,19 @@ export function appendElement(
     parent.insertBefore(doc.createTextNode(`\n${indent}`), before)
     return element
   }
+  // Appended only, never inserted before the whitespace that closes `parent`:
+  // xmldom re-indexes every sibling on an insertion (an append costs nothing),
+  // which made thousands of tags quadratic (10,000 took 53 s). That whitespace
+  // becomes this element's indentation, and new whitespace closes the parent.
   const last = parent.lastChild
-  const closing = last !== null && last.nodeType === 3 && /^\s*$/.test(last.nodeValue ?? '') ? last : null
-  parent.insertBefore(doc.createTextNode(`\n${indent}`), closing)
-  parent.insertBefore(element, closing)
-  if (closing === null) parent.appendChild(doc.createTextNode(`\n${'    '.repeat(depthOf(parent))}`))
+  if (last !== null && last.nodeType === 3 && /^\s*$/.test(last.nodeValue ?? '')) {
+    const closing = last as Text
+    closing.replaceData(0, closing.length, `\n${indent}`)
+  } else {
+    parent.appendChild(doc.createTextNode(`\n${indent}`))
+  }
+  parent.appendChild(element)
+  parent.appendChild(doc.createTextNode(`\n${'    '.repeat(depthOf(parent))}`))
   return element
 }
 

@@ -283,3 +283,33 @@ describe('feed 6.0.0 defects, and the way around each', () => {
     expect(atom).toContain('<entry xml:lang="en">')
   })
 })
+
+describe('feed assembly grows linearly with what an item carries', () => {
+  /** The fastest of three renders: the least disturbed by whatever else the machine does. */
+  const fastest = (render: () => unknown): number =>
+    Math.min(
+      ...[0, 1, 2].map(() => {
+        const started = performance.now()
+        render()
+        return performance.now() - started
+      }),
+    )
+  const withMany = (n: number) =>
+    makeDocument([makeItem({ tags: Array.from({ length: n }, (_, i) => `Thema ${i}`), authors: Array.from({ length: n }, (_, i) => author(`Autorin ${i}`)) })])
+
+  it('adds thousands of categories and authors in time proportional to their number (it was quadratic: 10,000 tags took 53 s)', () => {
+    for (const render of [renderRss, renderAtom]) {
+      const small = fastest(() => render(withMany(1000)))
+      const large = fastest(() => render(withMany(4000)))
+      // Four times as many: linear is about 4×, quadratic 16×; 8× leaves room for a busy machine.
+      expect(large / small, `${render.name}: ${small.toFixed(1)} ms, then ${large.toFixed(1)} ms`).toBeLessThan(8)
+    }
+  })
+
+  it('indents what it adds like the package does, the closing tags included', () => {
+    const atom = renderAtom(withMany(3))
+    expect(atom).toContain('<category term="Thema 1"/>\n        <category term="Thema 2"/>\n    </entry>\n</feed>')
+    const rss = renderRss(withMany(3))
+    expect(rss).toContain('<dc:creator>Autorin 1</dc:creator>\n            <dc:creator>Autorin 2</dc:creator>\n        </item>\n    </channel>\n</rss>')
+  })
+})
