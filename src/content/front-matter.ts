@@ -2,6 +2,9 @@ import matter from 'gray-matter'
 import yaml from 'js-yaml'
 import type { ArticleProblem } from '../errors/article-error.js'
 
+/** The front matter (both `---` lines included) is read up to this size; a larger one is refused. */
+export const MAX_FRONT_MATTER_BYTES = 64 * 1024
+
 export interface FrontMatter {
   readonly data: Record<string, unknown>
   readonly body: string
@@ -57,6 +60,12 @@ export function readFrontMatter(text: string): FrontMatter | ArticleProblem {
   const fence = closing.exec(source)
   if (!fence) return { field: 'front matter', problem: "is not closed by a '---' line" }
   const end = fence.index + fence[0].length
+  const bytes = Buffer.byteLength(source.slice(0, end))
+  if (bytes > MAX_FRONT_MATTER_BYTES) {
+    // Parsing 2 MiB of YAML holds the event loop for half a second; no article needs more than a few KiB.
+    const size = `${Math.round(bytes / 1024)} KiB`
+    return { field: 'front matter', problem: `is ${size} long; at most 64 KiB are read (the article's text belongs below the closing '---')` }
+  }
   try {
     // gray-matter gets the front matter only: it copies its whole input into a
     // Buffer, which for 50,000 bodies costs more than parsing the YAML.

@@ -26,6 +26,13 @@ export interface ParsedArticle {
   readonly warnings: readonly ArticleProblem[]
 }
 
+/**
+ * Tags and authors an article publishes at most; the first ones are kept,
+ * with a warning. Feeds carry each one, and 10,000 of them cost seconds.
+ */
+export const MAX_TAGS = 50
+export const MAX_AUTHORS = 20
+
 const KNOWN_FIELDS = new Set([
   'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt',
   'enclosure', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang',
@@ -178,8 +185,8 @@ function buildArticle(
     date,
     updated,
     categories,
-    tags: cleanList(data.tags, 'tags', warnings),
-    authors: cleanList(data.author, 'author', warnings),
+    tags: cleanList(data.tags, 'tags', MAX_TAGS, warnings),
+    authors: cleanList(data.author, 'author', MAX_AUTHORS, warnings),
     summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary, 'summary', warnings),
     image,
     imageAlt: data.image_alt === undefined ? '' : cleanText(data.image_alt, 'image_alt', warnings),
@@ -295,11 +302,16 @@ function cleanText(value: string, field: string, warnings: ArticleProblem[]): st
   return clean.replace(/\s+/g, ' ').trim()
 }
 
-function cleanList(values: readonly string[] | undefined, field: string, warnings: ArticleProblem[]): string[] {
+function cleanList(values: readonly string[] | undefined, field: string, max: number, warnings: ArticleProblem[]): string[] {
   const seen = new Set<string>()
   for (const value of values ?? []) {
     const clean = cleanText(value, field, warnings)
-    if (clean !== '') seen.add(clean)
+    if (clean === '' || seen.has(clean)) continue
+    if (seen.size === max) {
+      warnings.push({ field, problem: `lists ${values?.length} entries; only the first ${max} are published` })
+      break
+    }
+    seen.add(clean)
   }
   return [...seen]
 }
