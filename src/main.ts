@@ -5,6 +5,7 @@ import { runMain } from './errors/run-main.js'
 import { createApp } from './http/app.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { fileSource } from './content/article-source.js'
+import { createRenderPool } from './site/render-pool.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
   const source = fileSource(config.articlesDir, config)
-  const store = new ContentStore({ config, source, logger })
+  // Bodies and feeds render in worker threads: no article file can hold the event loop.
+  const renderer = createRenderPool()
+  const store = new ContentStore({ config, source, logger, renderer })
   const live = new LiveUpdates({ store, source, config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
   if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     stopping = true
     live.close()
     store.close()
+    void renderer.close()
     websub?.close()
     if (!server) {
       console.log(`${signal}: stopping before the server started`)

@@ -6,15 +6,13 @@ import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
-import { renderAtom } from '../feeds/render-atom.js'
-import { renderJsonFeed } from '../feeds/render-json-feed.js'
-import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
-import { renderRss } from '../feeds/render-rss.js'
+import type { PodcastDocument } from '../feeds/render-podcast.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
 import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
+import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
 import {
   absoluteUrls,
   archivePaths,
@@ -253,15 +251,15 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
   return { ...document, podcast }
 }
 
-const RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {
-  rss: renderRss,
-  atom: renderAtom,
-  json: renderJsonFeed,
-}
-
-/** One feed document in one format, encoded and compressed at `now`. */
-export function renderFeedResource(document: FeedDocument, format: FeedFormat, cache: CacheClass, now: Date): Promise<Resource> {
-  return feedResource(RENDERERS[format](document), format, document, cache, now)
+/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`. */
+export async function renderFeedResource(
+  document: FeedDocument,
+  format: FeedFormat,
+  cache: CacheClass,
+  now: Date,
+  renderer: Renderer = RENDER_IN_THREAD,
+): Promise<Resource> {
+  return feedResource(await renderer.feed(document, format), format, document, cache, now)
 }
 
 function feedResource(text: string, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
@@ -278,18 +276,19 @@ function feedResource(text: string, format: FeedFormat, document: FeedDocument, 
 
 /**
  * Renders the documents that change with content, ahead of requests: the
- * section's three subscription feeds, the podcast feed and the index page.
- * `source` must have the bodies of `plan.window` and `plan.episodes`.
+ * section's three subscription feeds, the podcast feed (both by `renderer`)
+ * and the index page. `source` must have the bodies of `plan.window` and
+ * `plan.episodes`.
  */
-export async function buildSite(plan: SitePlan, source: ItemSource, config: SiteConfig): Promise<Site> {
+export async function buildSite(plan: SitePlan, source: ItemSource, config: SiteConfig, renderer: Renderer = RENDER_IN_THREAD): Promise<Site> {
   const context = pageContext(config)
   const document = currentFeedDocument(plan, source, config)
   const podcast = podcastFeedDocument(plan, source, config)
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now)] as const),
-    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(renderPodcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now, renderer)] as const),
+    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined

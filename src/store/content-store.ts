@@ -4,7 +4,8 @@ import { createMediaFacts, type MediaFacts } from '../content/media-info.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
-import { buildAssets, buildSite, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
+import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
+import type { Renderer } from '../site/renderer.js'
 import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog, type Logger } from './article-catalog.js'
@@ -25,6 +26,8 @@ export interface ContentStoreOptions {
   readonly logger?: Logger
   /** Bytes kept of rendered archive pages, and of views, each (default 48 MiB). */
   readonly cacheBytes?: number
+  /** Where bodies and feed documents are rendered: main.ts passes worker threads (render-pool.ts); by default this thread. */
+  readonly renderer?: Renderer
 }
 
 /**
@@ -92,6 +95,7 @@ export class ContentStore {
       clock: this.#clock,
       logger: this.#logger,
       cacheBytes: options.cacheBytes,
+      renderer: options.renderer,
     })
   }
 
@@ -149,10 +153,8 @@ export class ContentStore {
   onRootMissing(listener: () => void): void { this.#rootMissingListeners.push(listener) }
 
   /**
-   * Re-plans for the current time and swaps in a new site. The current feeds
-   * are re-rendered only when their articles changed. Also arms the timer
-   * for the next scheduled article. Calls made while one runs are folded
-   * into one more run.
+   * Re-plans for the current time and swaps in a new site (the current feeds re-rendered only when
+   * their articles changed); arms the timer for the next scheduled article. Calls while one runs fold into one more.
    */
   rebuild(): Promise<Site> { return this.#rebuilds.run() }
   /** Paths of every public article page, for the static export. */
@@ -160,9 +162,8 @@ export class ContentStore {
   /** Paths of every document rendered ahead (feeds, index, assets), for the static export. */
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
 
-  // Documents rendered on first request (lazy-documents.ts): an article page or
-  // archive page (undefined when there is none), a filtered view, the 404 page,
-  // and the bytes held by archive pages and by views.
+  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined
+  // when there is none), a filtered view, the 404 page; and the bytes these hold.
   articlePage(path: string): Promise<Resource> | undefined { return this.#documents.articlePage(path) }
   archive(format: FeedFormat, page: number): Promise<Resource> | undefined { return this.#documents.archive(format, page) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }
@@ -195,8 +196,7 @@ export class ContentStore {
       // Nothing the current feeds, the podcast or the index show has changed: keep their bytes.
       site = { ...previous, plan }
     } else {
-      const articles = [...new Set([...plan.window, ...plan.episodes])]
-      site = await buildSite(plan, await this.#documents.itemSource(articles), this.#config)
+      site = await this.#documents.renderSite(plan)
     }
     this.#site = site
     this.#documents.siteChanged()

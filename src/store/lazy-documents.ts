@@ -1,19 +1,21 @@
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { mapLimit } from '../content/load-articles.js'
 import type { MediaInfo } from '../content/media-info.js'
-import { excerptOf, renderMarkdown } from '../content/render-markdown.js'
 import { archivePage } from '../feeds/archive.js'
-import { summaryOf, type RenderedBody } from '../feeds/build-feed.js'
+import { summaryOf } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
-import { archiveFeedDocument, filteredFeedDocument, renderFeedResource, type ItemSource, type Site } from '../site/build-site.js'
+import { archiveFeedDocument, buildSite, filteredFeedDocument, renderFeedResource, type Site, type SitePlan } from '../site/build-site.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
+import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
 import { createResource, type Resource } from '../site/resource.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger, PublishedArticlesView } from './article-catalog.js'
+import { RenderedBodies, type CheckedItemSource } from './rendered-bodies.js'
+
+export type { CheckedItemSource } from './rendered-bodies.js'
 
 export interface LazyDocumentsOptions {
   readonly config: Config
@@ -26,10 +28,9 @@ export interface LazyDocumentsOptions {
   readonly logger: Logger
   /** Bytes kept of rendered archive pages, and of views, each (default 48 MiB). */
   readonly cacheBytes?: number | undefined
+  /** Where bodies and feed documents are rendered (default: this thread). */
+  readonly renderer?: Renderer | undefined
 }
-
-/** An item source that also says whether a body could not be read. */
-export type CheckedItemSource = ItemSource & { readonly incomplete: boolean }
 
 interface CachedArchive {
   readonly items: readonly Article[]
@@ -43,8 +44,6 @@ interface CachedArchive {
  * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
  */
 const CACHE_BYTES = 48 * 2 ** 20
-/** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
-const BODIES_KEPT = 2000
 
 /**
  * The documents too many to render ahead, rendered on their first request
@@ -60,7 +59,8 @@ const BODIES_KEPT = 2000
  */
 export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
-  readonly #bodies = new LruCache<string, RenderedBody>(BODIES_KEPT)
+  readonly #renderer: Renderer
+  readonly #bodies: RenderedBodies
   readonly #archives: LruCache<string, CachedArchive>
   readonly #cacheBytes: number
   #views: LruCache<string, Promise<Resource>>
@@ -68,6 +68,8 @@ export class LazyDocuments {
 
   constructor(options: LazyDocumentsOptions) {
     this.#options = options
+    this.#renderer = options.renderer ?? RENDER_IN_THREAD
+    this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(600, this.#cacheBytes)
     this.#views = new LruCache(1000, this.#cacheBytes)
@@ -79,7 +81,7 @@ export class LazyDocuments {
     const article = this.#options.published.byPath(path)
     if (!article || !isPublished(article, site.plan.now)) return undefined
     return this.#view(`page ${path}`, async () => {
-      const body = await this.#body(article)
+      const body = await this.#bodies.body(article)
       const episode = site.plan.episodes.includes(article)
       return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html, episode), {
         contentType: 'text/html; charset=utf-8',
@@ -109,6 +111,7 @@ export class LazyDocuments {
         // is rendered again once it is back: both cached like a live feed.
         found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
         this.#options.clock(),
+        this.#renderer,
       )
     })()
     const entry = { items: found.items, pages: plan.archivePages, resource }
@@ -127,7 +130,7 @@ export class LazyDocuments {
     return this.#view(`${format} ${filterQuery(filter)}`, async () => {
       const articles = applyFilter(plan.section, filter, config.feedLimit, config.section.author)
       const source = await this.itemSource(articles)
-      return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock())
+      return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock(), this.#renderer)
     })
   }
 
@@ -140,33 +143,19 @@ export class LazyDocuments {
     return this.#notFound
   }
 
-  /**
-   * Bodies of the given articles, rendered (or from the cache), with the media
-   * lookup: what documents need. `incomplete` when a body could not be read.
-   */
-  async itemSource(articles: readonly Article[]): Promise<CheckedItemSource> {
-    const bodies = new Map<Article, RenderedBody>()
-    let incomplete = false
-    await mapLimit(articles, async (article) => {
-      const body = await this.#body(article)
-      if (body === UNREADABLE_BODY) incomplete = true
-      bodies.set(article, body)
-    })
-    return {
-      incomplete,
-      bodyOf: (article) => {
-        const body = bodies.get(article)
-        if (!body) throw new Error(`no rendered body for ${article.file}`)
-        return body
-      },
-      media: this.#options.media,
-    }
+  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes. */
+  async renderSite(plan: SitePlan): Promise<Site> {
+    const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
+    return buildSite(plan, source, this.#options.config, this.#renderer)
   }
 
+  /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */
+  itemSource(articles: readonly Article[]): Promise<CheckedItemSource> { return this.#bodies.itemSource(articles) }
+
   /** A file's published version changed: its body is read again when next needed. */
-  forgetBody(file: string): void { this.#bodies.delete(file) }
+  forgetBody(file: string): void { this.#bodies.forget(file) }
   /** Every file was read afresh. */
-  forgetBodies(): void { this.#bodies.clear() }
+  forgetBodies(): void { this.#bodies.forgetAll() }
   /** A new site was swapped in: the views of the last one are dropped. */
   siteChanged(): void { this.#views = new LruCache(1000, this.#cacheBytes) }
   /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */
@@ -189,29 +178,7 @@ export class LazyDocuments {
     )
     return resource
   }
-
-  async #body(article: Article): Promise<RenderedBody> {
-    const cached = this.#bodies.get(article.file)
-    if (cached) return cached
-    let markdown: string
-    try {
-      // The file as it is now: if it changed since it was indexed, the watcher's update follows.
-      const parsed = await this.#options.source.readBody(article.file)
-      if (!parsed) return UNREADABLE_BODY
-      markdown = parsed.body
-    } catch (error) {
-      // The file turned invalid and its last good body is not cached: only its metadata is kept.
-      this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
-      return UNREADABLE_BODY
-    }
-    const body = { html: renderMarkdown(markdown, article.url, this.#options.config.siteUrl), excerpt: excerptOf(markdown) }
-    this.#bodies.set(article.file, body)
-    return body
-  }
 }
-
-/** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */
-const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })
 
 /** What a rendered document holds in memory: its bytes in every encoding. */
 function bytesOf(resource: Resource): number {

@@ -1,0 +1,48 @@
+import type { BodyRendering } from '../content/render-markdown.js'
+import { WorkerPool } from '../util/worker-pool.js'
+import { bodyOrPlainText, type Renderer, type RenderRequest } from './renderer.js'
+
+/**
+ * Time a body may take to render in a worker; a longer one is published as
+ * plain text. An ordinary 2 MiB body takes about 0.2 s; the slowest Markdown
+ * measured (2 MiB of `![` runs) about 5 s on a busy machine.
+ */
+export const BODY_TIME_LIMIT_MS = 20_000
+
+export interface RenderPoolOptions {
+  /** Worker threads at most (default 2). */
+  readonly size?: number
+  readonly bodyTimeLimitMs?: number
+  /** The worker's module; by default render-worker.js beside this one. */
+  readonly entry?: URL
+}
+
+/** A renderer whose work runs in worker threads; close() stops them. */
+export interface RenderPool extends Renderer {
+  close(): Promise<void>
+}
+
+/**
+ * Renders bodies and feed documents in worker threads (render-worker.ts):
+ * the service's event loop only hands the work over and takes the text back,
+ * however large or pathological an article file is. A body that takes longer
+ * than the time limit, or fails, is published as plain text.
+ */
+export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
+  const pool = new WorkerPool<RenderRequest, BodyRendering | string>({
+    entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
+    size: options.size,
+  })
+  const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
+  const text = async (request: RenderRequest): Promise<string> => (await pool.run(request)) as string
+  return {
+    body: (markdown, articleUrl, siteUrl) =>
+      bodyOrPlainText(
+        async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl }, timeLimit)) as BodyRendering,
+        async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl, plain: true })) as BodyRendering,
+      ),
+    feed: (document, format) => text({ kind: 'feed', document, format }),
+    podcast: (document) => text({ kind: 'podcast', document }),
+    close: () => pool.close(),
+  }
+}

@@ -1,0 +1,71 @@
+import { renderBody, renderPlainText, type BodyRendering } from '../content/render-markdown.js'
+import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
+import { renderAtom } from '../feeds/render-atom.js'
+import { renderJsonFeed } from '../feeds/render-json-feed.js'
+import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
+import { renderRss } from '../feeds/render-rss.js'
+import { WorkerTimeoutError } from '../util/worker-pool.js'
+
+/** One piece of rendering: an article's body (`plain`: as plain text), a feed document in one format, or the podcast feed. */
+export type RenderRequest =
+  | { readonly kind: 'body'; readonly markdown: string; readonly articleUrl: string; readonly siteUrl: string; readonly plain?: boolean }
+  | { readonly kind: 'feed'; readonly document: FeedDocument; readonly format: FeedFormat }
+  | { readonly kind: 'podcast'; readonly document: PodcastDocument }
+
+/**
+ * Where the work whose length an article file decides is done: rendering
+ * bodies and feed documents. In this thread (RENDER_IN_THREAD: tests, the
+ * export), or in worker threads (render-pool.ts: the service), where no file
+ * can hold the event loop.
+ */
+export interface Renderer {
+  /** The body's HTML and excerpt; when rendering fails, its plain text, with the problem said. */
+  body(markdown: string, articleUrl: string, siteUrl: string): Promise<BodyRendering>
+  feed(document: FeedDocument, format: FeedFormat): Promise<string>
+  podcast(document: PodcastDocument): Promise<string>
+}
+
+const FEED_RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {
+  rss: renderRss,
+  atom: renderAtom,
+  json: renderJsonFeed,
+}
+
+/** Does one render request in the calling thread (a render worker's job). */
+export function render(request: RenderRequest): BodyRendering | string {
+  switch (request.kind) {
+    case 'body':
+      return request.plain ? renderPlainText(request.markdown) : renderBody(request.markdown, request.articleUrl, request.siteUrl)
+    case 'feed':
+      return FEED_RENDERERS[request.format](request.document)
+    case 'podcast':
+      return renderPodcast(request.document)
+  }
+}
+
+/**
+ * A body rendered, or, when that failed or took too long, its plain text
+ * with the reason: one broken body never keeps a document from being published.
+ */
+export async function bodyOrPlainText(rendered: () => Promise<BodyRendering>, plain: () => Promise<BodyRendering>): Promise<BodyRendering> {
+  try {
+    return await rendered()
+  } catch (error) {
+    const reason =
+      error instanceof WorkerTimeoutError
+        ? `took longer than ${error.timeLimitMs / 1000} s to render`
+        : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
+    return { ...(await plain()), problem: `${reason}; published as plain text` }
+  }
+}
+
+/** Renders at once, in this thread. */
+export const RENDER_IN_THREAD: Renderer = {
+  body: (markdown, articleUrl, siteUrl) =>
+    bodyOrPlainText(
+      async () => renderBody(markdown, articleUrl, siteUrl),
+      async () => renderPlainText(markdown),
+    ),
+  feed: async (document, format) => FEED_RENDERERS[format](document),
+  podcast: async (document) => renderPodcast(document),
+}

@@ -1,0 +1,114 @@
+import type { Article } from '../content/article.js'
+import type { ArticleSource } from '../content/article-source.js'
+import { mapLimit } from '../content/load-articles.js'
+import type { MediaInfo } from '../content/media-info.js'
+import type { RenderedBody } from '../feeds/build-feed.js'
+import type { ItemSource } from '../site/build-site.js'
+import type { Renderer } from '../site/renderer.js'
+import { LruCache } from '../util/lru-cache.js'
+import type { Logger } from './article-catalog.js'
+
+export interface RenderedBodiesOptions {
+  readonly source: Pick<ArticleSource, 'readBody'>
+  readonly renderer: Renderer
+  /** Public base URL: root-relative paths in bodies are resolved under it. */
+  readonly siteUrl: string
+  readonly media: (url: string) => MediaInfo | undefined
+  readonly logger: Logger
+}
+
+/** An item source that also says whether a body could not be read. */
+export type CheckedItemSource = ItemSource & { readonly incomplete: boolean }
+
+/** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
+const BODIES_KEPT = 2000
+
+/**
+ * Articles' bodies: read when a document needs them, rendered by the
+ * renderer (in worker threads, in the service) and kept by file. A body is
+ * rendered once however many documents wait for it at the same time: a
+ * burst of views over the same articles renders each of them once.
+ */
+export class RenderedBodies {
+  readonly #options: RenderedBodiesOptions
+  readonly #kept = new LruCache<string, RenderedBody>(BODIES_KEPT)
+  readonly #rendering = new Map<string, Promise<RenderedBody>>()
+
+  constructor(options: RenderedBodiesOptions) {
+    this.#options = options
+  }
+
+  /**
+   * Bodies of the given articles, rendered (or kept), with the media
+   * lookup: what documents need. `incomplete` when a body could not be read.
+   */
+  async itemSource(articles: readonly Article[]): Promise<CheckedItemSource> {
+    const bodies = new Map<Article, RenderedBody>()
+    let incomplete = false
+    await mapLimit(articles, async (article) => {
+      const body = await this.body(article)
+      if (body === UNREADABLE_BODY) incomplete = true
+      bodies.set(article, body)
+    })
+    return {
+      incomplete,
+      bodyOf: (article) => {
+        const body = bodies.get(article)
+        if (!body) throw new Error(`no rendered body for ${article.file}`)
+        return body
+      },
+      media: this.#options.media,
+    }
+  }
+
+  /** One article's body, rendered (or kept); empty when its file cannot be read now. */
+  body(article: Article): Promise<RenderedBody> {
+    const file = article.file
+    const kept = this.#kept.get(file)
+    if (kept) return Promise.resolve(kept)
+    const running = this.#rendering.get(file)
+    if (running) return running
+    const rendering = this.#render(article)
+    this.#rendering.set(file, rendering)
+    // Kept only if the file was not changed (forgotten) while it rendered.
+    const settle = (body: RenderedBody | undefined): void => {
+      if (this.#rendering.get(file) !== rendering) return
+      this.#rendering.delete(file)
+      if (body && body !== UNREADABLE_BODY) this.#kept.set(file, body)
+    }
+    rendering.then(settle, () => settle(undefined))
+    return rendering
+  }
+
+  /** A file's published version changed: its body is read again when next needed. */
+  forget(file: string): void {
+    this.#kept.delete(file)
+    this.#rendering.delete(file)
+  }
+
+  /** Every file was read afresh. */
+  forgetAll(): void {
+    this.#kept.clear()
+    this.#rendering.clear()
+  }
+
+  async #render(article: Article): Promise<RenderedBody> {
+    let markdown: string
+    try {
+      // The file as it is now: if it changed since it was indexed, the watcher's update follows.
+      const parsed = await this.#options.source.readBody(article.file)
+      if (!parsed) return UNREADABLE_BODY
+      markdown = parsed.body
+    } catch (error) {
+      // The file turned invalid and its last good body is not kept: only its metadata is.
+      this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
+      return UNREADABLE_BODY
+    }
+    const { html, excerpt, problem } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
+    if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`)
+    return { html, excerpt }
+  }
+}
+
+/** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */
+const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })

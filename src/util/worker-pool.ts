@@ -1,0 +1,151 @@
+import { parentPort, Worker } from 'node:worker_threads'
+
+export interface WorkerPoolOptions {
+  /** The worker's module: it answers tasks with answerTasks(). */
+  readonly entry: URL
+  /** Workers at most; each is started on first need (default 2). */
+  readonly size?: number
+}
+
+/** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
+export class WorkerTimeoutError extends Error {
+  override readonly name = 'WorkerTimeoutError'
+  readonly timeLimitMs: number
+  constructor(timeLimitMs: number) {
+    super(`took longer than ${timeLimitMs} ms`)
+    this.timeLimitMs = timeLimitMs
+  }
+}
+
+/** The messages between pool and worker. */
+interface TaskMessage<Request> {
+  readonly id: number
+  readonly request: Request
+}
+type AnswerMessage<Response> = { readonly id: number; readonly value: Response } | { readonly id: number; readonly error: string }
+
+interface Task<Request, Response> {
+  readonly id: number
+  readonly request: Request
+  readonly timeLimitMs: number | undefined
+  resolve(value: Response): void
+  reject(error: Error): void
+}
+
+interface Slot<Request, Response> {
+  readonly worker: Worker
+  task: Task<Request, Response> | undefined
+  timer: NodeJS.Timeout | undefined
+}
+
+/**
+ * Runs tasks in worker threads, so that work whose length the content
+ * decides never holds the event loop. A worker runs one task at a time;
+ * tasks wait in order for a free one. An idle pool keeps no process alive
+ * (its workers are unreferenced); a task in flight does. A worker that
+ * fails or is stopped is replaced on the next task.
+ */
+export class WorkerPool<Request, Response> {
+  readonly #options: WorkerPoolOptions
+  readonly #slots = new Set<Slot<Request, Response>>()
+  readonly #queue: Task<Request, Response>[] = []
+  #nextId = 1
+  #closed = false
+
+  constructor(options: WorkerPoolOptions) {
+    this.#options = options
+  }
+
+  /** Runs one task; with a time limit, a worker that takes longer is stopped and the task rejected with WorkerTimeoutError. */
+  run(request: Request, timeLimitMs?: number): Promise<Response> {
+    if (this.#closed) return Promise.reject(new Error('worker pool closed'))
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ id: this.#nextId++, request, timeLimitMs, resolve, reject })
+      this.#pump()
+    })
+  }
+
+  /** Tasks waiting for a worker, and tasks running. */
+  get pending(): number {
+    return this.#queue.length + [...this.#slots].filter((slot) => slot.task !== undefined).length
+  }
+
+  /** Stops every worker; tasks in flight and waiting are rejected. */
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const task of this.#queue.splice(0)) task.reject(new Error('worker pool closed'))
+    await Promise.all([...this.#slots].map((slot) => this.#stop(slot, new Error('worker pool closed'))))
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const slot = [...this.#slots].find((s) => s.task === undefined) ?? this.#start()
+      if (!slot) return
+      const task = this.#queue.shift() as Task<Request, Response>
+      slot.task = task
+      slot.worker.ref()
+      try {
+        slot.worker.postMessage({ id: task.id, request: task.request } satisfies TaskMessage<Request>)
+      } catch (error) {
+        // A request that cannot be copied to another thread: the worker stays free.
+        this.#finish(slot)
+        task.reject(error as Error)
+        continue
+      }
+      if (task.timeLimitMs !== undefined) {
+        const limit = task.timeLimitMs
+        slot.timer = setTimeout(() => void this.#stop(slot, new WorkerTimeoutError(limit)), limit)
+      }
+    }
+  }
+
+  #start(): Slot<Request, Response> | undefined {
+    if (this.#slots.size >= (this.#options.size ?? 2)) return undefined
+    const slot: Slot<Request, Response> = { worker: new Worker(this.#options.entry), task: undefined, timer: undefined }
+    slot.worker.unref()
+    slot.worker.on('message', (answer: AnswerMessage<Response>) => {
+      const task = slot.task
+      if (!task || task.id !== answer.id) return
+      this.#finish(slot)
+      if ('error' in answer) task.reject(new Error(answer.error))
+      else task.resolve(answer.value)
+      this.#pump()
+    })
+    slot.worker.on('error', (error) => void this.#stop(slot, error))
+    slot.worker.on('exit', (code) => void this.#stop(slot, new Error(`worker stopped with exit code ${code}`)))
+    this.#slots.add(slot)
+    return slot
+  }
+
+  #finish(slot: Slot<Request, Response>): void {
+    clearTimeout(slot.timer)
+    slot.timer = undefined
+    slot.task = undefined
+    slot.worker.unref()
+  }
+
+  /** Takes a worker out of the pool (its task, if any, rejected with `error`) and lets waiting tasks start another. */
+  async #stop(slot: Slot<Request, Response>, error: Error): Promise<void> {
+    if (!this.#slots.delete(slot)) return
+    const task = slot.task
+    this.#finish(slot)
+    task?.reject(error)
+    if (!this.#closed) this.#pump()
+    await slot.worker.terminate()
+  }
+}
+
+/** The worker's side: answers each task with `handle`'s value, or with the message of what it threw. */
+export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>): void {
+  const port = parentPort
+  if (!port) throw new Error('answerTasks runs in a worker thread only')
+  port.on('message', async ({ id, request }: TaskMessage<Request>) => {
+    let answer: AnswerMessage<Response>
+    try {
+      answer = { id, value: await handle(request) }
+    } catch (error) {
+      answer = { id, error: error instanceof Error ? error.message : String(error) }
+    }
+    port.postMessage(answer)
+  })
+}

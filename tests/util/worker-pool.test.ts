@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { WorkerPool, WorkerTimeoutError } from '../../src/util/worker-pool.js'
+import { startLoopProbe } from '../helpers/loop-delay.js'
+
+const entry = new URL('../fixtures/workers/tasks.mjs', import.meta.url)
+type Request = { kind: 'echo'; value: string } | { kind: 'spin'; ms: number } | { kind: 'fail' } | { kind: 'exit' }
+type Answer = { echo?: string; spun?: number; threadId: number }
+
+let pool: WorkerPool<Request, Answer> | undefined
+afterEach(async () => {
+  await pool?.close()
+  pool = undefined
+})
+
+describe('WorkerPool', () => {
+  it('answers tasks in worker threads, with the value the worker sends', async () => {
+    pool = new WorkerPool({ entry })
+    const answer = await pool.run({ kind: 'echo', value: 'hallo' })
+    expect(answer.echo).toBe('hallo')
+    expect(answer.threadId).toBeGreaterThan(0)
+    expect(pool.pending).toBe(0)
+  })
+
+  it('runs at most `size` tasks at once, the rest in order, while the event loop stays free', async () => {
+    pool = new WorkerPool({ entry, size: 2 })
+    const probe = startLoopProbe()
+    const started = performance.now()
+    const answers = await Promise.all([300, 300, 300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
+    const elapsed = performance.now() - started
+    const delay = probe.stop()
+    expect(answers.map((a) => a.spun)).toEqual([300, 300, 300, 300])
+    expect(new Set(answers.map((a) => a.threadId)).size).toBe(2)
+    // Two at a time: at least two rounds of 300 ms.
+    expect(elapsed).toBeGreaterThanOrEqual(590)
+    // 1.2 s of work, none of it on this thread (the margin is for a loaded machine).
+    expect(delay).toBeLessThan(100)
+  })
+
+  it('rejects a task that runs past its time limit, stops its worker, and runs the next task in a new one', async () => {
+    pool = new WorkerPool({ entry, size: 1 })
+    const first = await pool.run({ kind: 'echo', value: 'a' })
+    const slow = pool.run({ kind: 'spin', ms: 5000 }, 200)
+    const next = pool.run({ kind: 'echo', value: 'b' })
+    await expect(slow).rejects.toThrow(new WorkerTimeoutError(200))
+    await expect(slow).rejects.toBeInstanceOf(WorkerTimeoutError)
+    const second = await next
+    expect(second.echo).toBe('b')
+    expect(second.threadId).not.toBe(first.threadId)
+  })
+
+  it("rejects with the worker's message when a task fails, and replaces a worker that exits", async () => {
+    pool = new WorkerPool({ entry, size: 1 })
+    await expect(pool.run({ kind: 'fail' })).rejects.toThrow('kaputt')
+    await expect(pool.run({ kind: 'exit' })).rejects.toThrow('worker stopped with exit code 3')
+    expect((await pool.run({ kind: 'echo', value: 'weiter' })).echo).toBe('weiter')
+  })
+
+  it('rejects what waits when it is closed, and every task after', async () => {
+    pool = new WorkerPool({ entry, size: 1 })
+    const outcomes = Promise.allSettled([pool.run({ kind: 'spin', ms: 2000 }), pool.run({ kind: 'echo', value: 'x' })])
+    await pool.close()
+    expect((await outcomes).map((outcome) => outcome.status === 'rejected' && (outcome.reason as Error).message)).toEqual([
+      'worker pool closed',
+      'worker pool closed',
+    ])
+    await expect(pool.run({ kind: 'echo', value: 'y' })).rejects.toThrow('worker pool closed')
+  })
+
+  it('keeps no process alive when idle, and keeps it alive while a task runs', () => {
+    // The built pool (npm test builds first), in a process of its own: it must end by itself.
+    const module = new URL('../../dist/util/worker-pool.js', import.meta.url).href
+    const script = `
+      import { WorkerPool } from ${JSON.stringify(module)}
+      const pool = new WorkerPool({ entry: new URL(${JSON.stringify(entry.href)}) })
+      pool.run({ kind: 'spin', ms: 300 }).then((answer) => console.log('answered', answer.spun))
+    `
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-'))
+    fs.writeFileSync(path.join(dir, 'run.mjs'), script)
+    const started = performance.now()
+    const result = spawnSync(process.execPath, [path.join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 10_000 })
+    fs.rmSync(dir, { recursive: true, force: true })
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toBe('answered 300\n')
+    expect(result.status).toBe(0)
+    expect(performance.now() - started).toBeLessThan(10_000)
+  })
+})
