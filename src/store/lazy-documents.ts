@@ -5,12 +5,13 @@ import type { MediaInfo } from '../content/media-info.js'
 import { archivePage } from '../feeds/archive.js'
 import { summaryOf } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
-import { applyFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
+import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
 import { archiveFeedDocument, buildSite, filteredFeedDocument, renderFeedResource, type Site, type SitePlan } from '../site/build-site.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
 import { createResource, type Resource } from '../site/resource.js'
+import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger, PublishedArticlesView } from './article-catalog.js'
 import { RenderedBodies, type CheckedItemSource } from './rendered-bodies.js'
@@ -44,6 +45,12 @@ interface CachedArchive {
  * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
  */
 const CACHE_BYTES = 48 * 2 ** 20
+/**
+ * Filtered views rendered at once; more wait their turn. Each takes the
+ * render workers for a while (500 items at most): a burst of distinct views
+ * must not all run together and crowd out the current feeds' renders.
+ */
+const VIEW_RENDERS = 2
 
 /**
  * The documents too many to render ahead, rendered on their first request
@@ -61,6 +68,8 @@ export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
   readonly #renderer: Renderer
   readonly #bodies: RenderedBodies
+  readonly #filterKeys: FilterKeys
+  readonly #viewRenders = new ConcurrencyLimit(VIEW_RENDERS)
   readonly #archives: LruCache<string, CachedArchive>
   readonly #cacheBytes: number
   #views: LruCache<string, Promise<Resource>>
@@ -70,6 +79,7 @@ export class LazyDocuments {
     this.#options = options
     this.#renderer = options.renderer ?? RENDER_IN_THREAD
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
+    this.#filterKeys = new FilterKeys(options.config.section.author)
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(600, this.#cacheBytes)
     this.#views = new LruCache(1000, this.#cacheBytes)
@@ -127,11 +137,13 @@ export class LazyDocuments {
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
     const { config } = this.#options
     const { plan } = this.#options.site()
-    return this.#view(`${format} ${filterQuery(filter)}`, async () => {
-      const articles = applyFilter(plan.section, filter, config.feedLimit, config.section.author)
-      const source = await this.itemSource(articles)
-      return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock(), this.#renderer)
-    })
+    return this.#view(`${format} ${filterQuery(filter)}`, () =>
+      this.#viewRenders.run(async () => {
+        const articles = applyFilter(plan.section, filter, config.feedLimit, this.#filterKeys)
+        const source = await this.itemSource(articles)
+        return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock(), this.#renderer)
+      }),
+    )
   }
 
   /** The short page for anything that is not there. */

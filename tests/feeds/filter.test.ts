@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeFilter, filterQuery, parseFeedFilter, type FeedFilter } from '../../src/feeds/filter.js'
+import { describeFilter, filterQuery, MAX_FILTER_VALUES, parseFeedFilter, type FeedFilter } from '../../src/feeds/filter.js'
 
 const from = (query: string) => {
   const params = new URLSearchParams(query)
@@ -7,6 +7,13 @@ const from = (query: string) => {
 }
 
 describe('parseFeedFilter', () => {
+  it(`reads up to ${MAX_FILTER_VALUES} values of a parameter, dropping repeats regardless of case`, () => {
+    expect(MAX_FILTER_VALUES).toBe(50)
+    const tags = Array.from({ length: MAX_FILTER_VALUES / 2 }, (_, n) => `Thema ${String(n).padStart(2, '0')}`)
+    const query = [...tags, ...tags.map((tag) => tag.toUpperCase())].map((tag) => `tag=${encodeURIComponent(tag)}`).join('&')
+    expect(from(query)).toEqual({ limit: undefined, authors: [], tags })
+  })
+
   it('reads limit and repeated tags, dropping repeats regardless of case, in a stable order', () => {
     expect(from('limit=10&tag=KI&tag=Börse&tag=ki')).toEqual({ limit: 10, authors: [], tags: ['Börse', 'KI'] })
     expect(filterQuery({ limit: 10, authors: [], tags: ['Börse', 'KI'] })).toBe('limit=10&tag=B%C3%B6rse&tag=KI')
@@ -29,5 +36,12 @@ describe('parseFeedFilter', () => {
     ['author=', 'author: "" is not an author (1 to 200 characters)'],
   ])('refuses %s: %s', (query, problem) => {
     expect(from(query)).toEqual({ problem })
+  })
+
+  it.each([
+    ['tag', 51, 'tag: give at most 50 values (51 given)'],
+    ['author', 3000, 'author: give at most 50 values (3000 given)'],
+  ])('refuses %s with %i values: %s', (name, count, problem) => {
+    expect(from(Array.from({ length: count }, (_, n) => `${name}=v${n}`).join('&'))).toEqual({ problem })
   })
 })

@@ -79,6 +79,15 @@ describe('hostile requests', () => {
     expect(response.body).toBe(message)
   })
 
+  it.each([
+    ['1,200 tags', Array.from({ length: 1200 }, (_, n) => `tag=t${n}`).join('&'), 'Bad request: tag: give at most 50 values (1200 given)\n'],
+    ['51 authors', Array.from({ length: 51 }, (_, n) => `author=a${n}`).join('&'), 'Bad request: author: give at most 50 values (51 given)\n'],
+  ])('a filter with too many values (%s) gets 400 and a plain message', async (_, query, message) => {
+    const response = await get(`/wirtschaft/feed.xml?${query}`)
+    expect(response.status).toBe(400)
+    expect(response.body).toBe(message)
+  })
+
   it('refuses an over-long URL and over-long headers, and keeps serving', async () => {
     expect((await get(`/${'a'.repeat(20_000)}`)).status).toBe(431)
     expect((await get('/', `X-Gross: ${'b'.repeat(20_000)}\r\n`)).status).toBe(431)
