@@ -1,0 +1,198 @@
+/**
+ * Stalls (issue #10, points 1–3): no article file up to the size limit may
+ * hold the event loop for more than 100 ms — loading it, serving the feeds
+ * and the page that hold it, changing it, rendering it again once its body
+ * was dropped — and no burst of distinct views may hold up the current feeds.
+ *
+ * The service's own set-up: a content store over files on disk whose bodies
+ * and feeds render in worker threads (the built worker, as main.ts uses it).
+ * The delay is the longest gap in a chain of 1 ms timers. On a shared 2-core
+ * machine other processes alone cause gaps of 40 ms, so each step is measured
+ * up to three times and the best counts: a real stall shows every time.
+ */
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { serve } from '@hono/node-server'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
+import { createApp } from '../../src/http/app.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { startLoopProbe } from '../helpers/loop-delay.js'
+import { builtRenderPool } from '../helpers/render-pool.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const LIMIT_MS = 100
+/** Up to this size the file is read; the largest files below are just under it. */
+const SIZE = MAX_ARTICLE_BYTES - 4096
+
+const cleanups: (() => unknown)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+/** The longest event-loop delay while `step` runs, the best of up to three tries (see above). */
+async function delayOf(step: () => Promise<unknown>): Promise<number> {
+  let best = Number.POSITIVE_INFINITY
+  for (let attempt = 0; attempt < 3 && best >= LIMIT_MS; attempt++) {
+    const probe = startLoopProbe()
+    await step()
+    // One more turn, so that a block at the very end is counted.
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    best = Math.min(best, probe.stop())
+  }
+  return best
+}
+
+/** A store and app over a folder of ordinary articles plus `hostile` as wirtschaft/gross.md, rendering as the service does. */
+function setUp(hostile: string, ordinary = 3) {
+  const folder = makeTempDir('stalls-')
+  cleanups.push(() => folder.rm())
+  for (let n = 0; n < ordinary; n++) {
+    const day = String((n % 28) + 1).padStart(2, '0')
+    const hour = String(n % 24).padStart(2, '0')
+    folder.write(
+      `wirtschaft/artikel-${n}.md`,
+      articleText(
+        { title: `Artikel ${n}`, date: `2024-03-${day}T${hour}:00:00+01:00`, category: 'wirtschaft', tags: `[Zinsen, Thema ${n % 40}]`, author: 'Lea Voigt' },
+        `Die Stadt erhöht die Gebühren, Absatz ${n}.\n`,
+      ),
+    )
+  }
+  folder.write('wirtschaft/gross.md', hostile)
+  const config = loadConfig({ ARTICLES_DIR: folder.dir, MEDIA_DIR: path.join(folder.dir, 'media'), SITE_URL: 'https://www.example.de/' })
+  const renderer = builtRenderPool()
+  cleanups.push(() => renderer.close())
+  const logged: string[] = []
+  const store = new ContentStore({ config, renderer, logger: { info: () => {}, warn: (line) => logged.push(line) } })
+  cleanups.push(() => store.close())
+  const app = createApp({ config, store })
+  const get = async (target: string) => {
+    const response = await app.request(target)
+    return { status: response.status, text: await response.text() }
+  }
+  return { folder, store, app, get, logged }
+}
+
+const front = (extra = '') => `---\ntitle: Gross\ndate: 2025-06-01T08:00:00+02:00\ncategory: wirtschaft\n${extra}---\n`
+const fill = (unit: string, size = SIZE) => unit.repeat(Math.floor(size / unit.length))
+
+describe('one article file of up to 2 MiB never holds the event loop for 100 ms', () => {
+  it.each([
+    [
+      'unclosed inline tags, then as many stray closing tags',
+      front() + fill('<b>', SIZE / 2) + 'Text' + fill('</b>', SIZE / 2) + '\n',
+      '<p>Text</p>',
+      ['warning wirtschaft/gross.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags'],
+    ],
+    [
+      'correctly nested divs',
+      front() + fill('<div>', SIZE / 2) + 'Text' + fill('</div>', SIZE / 2) + '\n',
+      '<p>Text</p>',
+      ['warning wirtschaft/gross.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags'],
+    ],
+    [
+      '2 MiB of prose full of links',
+      front() + fill('Die [Zinsen](https://example.org/zinsen) steigen. '),
+      '<p>Die <a href="https://example.org/zinsen">Zinsen</a> steigen. Die ',
+      [],
+    ],
+    [
+      'as many tags and authors as 64 KiB of front matter holds',
+      front(`tags: [${Array.from({ length: 3000 }, (_, n) => `T${n}`).join(', ')}]\nauthor: [${Array.from({ length: 2000 }, (_, n) => `A${n}`).join(', ')}]\n`) + 'Text.\n',
+      '<p>Text.</p>',
+      [
+        'warning wirtschaft/gross.md: tags: lists 3000 entries; only the first 50 are published',
+        'warning wirtschaft/gross.md: author: lists 2000 entries; only the first 20 are published',
+      ],
+    ],
+  ])('%s: loaded, served, changed and rendered again', async (_, text, html, warnings) => {
+    const { folder, store, get, logged } = setUp(text)
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_ARTICLE_BYTES)
+    const delays: Record<string, number> = {}
+    delays.load = await delayOf(() => store.load())
+    delays.feed = await delayOf(() => get('/wirtschaft/feed.xml'))
+    delays.page = await delayOf(() => get('/wirtschaft/gross.html'))
+    delays.change = await delayOf(async () => {
+      folder.write('wirtschaft/gross.md', `${text}\nNachtrag.\n`)
+      await store.applyChanges(['wirtschaft/gross.md'])
+    })
+    // A reload drops every rendered body: the file is rendered again from scratch.
+    delays.reload = await delayOf(async () => {
+      await store.load()
+      await get('/wirtschaft/gross.html')
+    })
+    expect(Object.entries(delays).filter(([, ms]) => ms >= LIMIT_MS)).toEqual([])
+
+    const page = await get('/wirtschaft/gross.html')
+    expect(page.status).toBe(200)
+    expect(page.text).toContain(html)
+    expect(await get('/wirtschaft/feed.json').then((r) => JSON.parse(r.text).items[0].title)).toBe('Gross')
+    // Each warning at every read of the file: load, change and reload.
+    expect([...new Set(logged)]).toEqual(warnings)
+  }, 240_000)
+
+  it('refuses 2 MiB of front matter at once, naming the file, and keeps publishing the rest', async () => {
+    const text = front(`tags:\n${fill('  - Thema\n', SIZE - 200)}`) + 'Text.\n'
+    const { store, get, logged } = setUp(text)
+    expect(await delayOf(() => store.load())).toBeLessThan(LIMIT_MS)
+    expect(logged).toEqual([`skipped wirtschaft/gross.md: front matter: is ${Math.round(Buffer.byteLength(text.slice(0, -6)) / 1024)} KiB long; at most 64 KiB are read (the article's text belongs below the closing '---')`])
+    expect((await get('/wirtschaft/gross.html')).status).toBe(404)
+    expect(JSON.parse((await get('/wirtschaft/feed.json')).text).items).toHaveLength(3)
+  }, 60_000)
+})
+
+describe('a burst of distinct filtered views', () => {
+  it('never holds the event loop, and the current feed is answered at once meanwhile', async () => {
+    const { store, app } = setUp(front('tags: [Zinsen]\n') + 'Text.\n', 600)
+    await store.load()
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((resolve) => server.once('listening', resolve))
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+    cleanups.push(() => agent.destroy())
+    const fetchStatus = (target: string) =>
+      new Promise<number>((resolve, reject) => {
+        http.get(`${base}${target}`, { agent }, (response) => {
+          response.resume()
+          response.on('end', () => resolve(response.statusCode ?? 0))
+        }).on('error', reject)
+      })
+
+    let round = 0
+    /** 40 views no one asked for before, each of 500 items; meanwhile the current feed, every 10 ms. */
+    const burst = async () => {
+      round += 1
+      const queries = Array.from({ length: 40 }, (_, n) => {
+        const tags = ['Zinsen', ...Array.from({ length: 9 }, (_, k) => `r${round}v${n}t${k}`)]
+        return `limit=500&${tags.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)).map((tag) => `tag=${tag}`).join('&')}`
+      })
+      let slowestFeed = 0
+      let done = false
+      const poll = (async () => {
+        while (!done) {
+          const started = performance.now()
+          expect(await fetchStatus('/wirtschaft/feed.xml')).toBe(200)
+          slowestFeed = Math.max(slowestFeed, performance.now() - started)
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+      })()
+      const statuses = await Promise.all(queries.map((query) => fetchStatus(`/wirtschaft/feed.xml?${query}`)))
+      done = true
+      await poll
+      expect(statuses).toEqual(Array(40).fill(200))
+      return slowestFeed
+    }
+    let slowestFeed = Number.POSITIVE_INFINITY
+    const delay = await delayOf(async () => {
+      slowestFeed = Math.min(slowestFeed, await burst())
+    })
+    expect({ delay: delay < LIMIT_MS, slowestFeed: slowestFeed < LIMIT_MS }, `loop ${delay.toFixed(0)} ms, feed ${slowestFeed.toFixed(0)} ms`).toEqual({
+      delay: true,
+      slowestFeed: true,
+    })
+  }, 240_000)
+})
