@@ -262,7 +262,7 @@ export async function renderFeedResource(
   return feedResource(await renderer.feed(document, format), format, document, cache, now)
 }
 
-function feedResource(text: string, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
+function feedResource(text: string | Uint8Array, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
   return createResource(text, {
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
     now,

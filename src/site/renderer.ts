@@ -21,8 +21,9 @@ export type RenderRequest =
 export interface Renderer {
   /** The body's HTML and excerpt; when rendering fails, its plain text, with the problem said. */
   body(markdown: string, articleUrl: string, siteUrl: string): Promise<BodyRendering>
-  feed(document: FeedDocument, format: FeedFormat): Promise<string>
-  podcast(document: PodcastDocument): Promise<string>
+  /** The document's text, or that text already encoded as UTF-8. */
+  feed(document: FeedDocument, format: FeedFormat): Promise<string | Uint8Array>
+  podcast(document: PodcastDocument): Promise<string | Uint8Array>
 }
 
 const FEED_RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {

@@ -135,7 +135,10 @@ export class WorkerPool<Request, Response> {
   }
 }
 
-/** The worker's side: answers each task with `handle`'s value, or with the message of what it threw. */
+/**
+ * The worker's side: answers each task with `handle`'s value, or with the
+ * message of what it threw. A Uint8Array value is moved, not copied.
+ */
 export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>): void {
   const port = parentPort
   if (!port) throw new Error('answerTasks runs in a worker thread only')
@@ -146,6 +149,7 @@ export function answerTasks<Request, Response>(handle: (request: Request) => Res
     } catch (error) {
       answer = { id, error: error instanceof Error ? error.message : String(error) }
     }
-    port.postMessage(answer)
+    const value = 'value' in answer ? answer.value : undefined
+    port.postMessage(answer, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : [])
   })
 }
