@@ -20,7 +20,8 @@ flatMarkdown.renderer.rules.html_inline = () => ''
 flatMarkdown.renderer.rules.html_block = (tokens, index) => {
   // `<[^<>]*>`: a lone `<` ends a try at once, so the scan stays linear.
   const text = (tokens[index]?.content ?? '').replace(/<[^<>]*>/g, ' ').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
-  return text.trim() === '' ? '' : `<p>${text.replace(/\s+/g, ' ')}</p>\n`
+  const paragraph = text.replace(/\s+/g, ' ').trim()
+  return paragraph === '' ? '' : `<p>${paragraph}</p>\n`
 }
 
 /**

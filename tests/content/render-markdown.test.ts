@@ -154,7 +154,7 @@ describe('renderBody', () => {
     const body = `${nested(MAX_HTML_DEPTH)}\n\nZweiter **Absatz** mit [Link](/x.html).\n\n<div>\n<b>Block</b> &amp; mehr\n</div>`
     expect(renderBody(body, page)).toEqual({
       html:
-        '<p>Tief</p>\n<p>Zweiter <strong>Absatz</strong> mit <a href="https://www.example.de/x.html">Link</a>.</p>\n<p> Block &amp; mehr </p>',
+        '<p>Tief</p>\n<p>Zweiter <strong>Absatz</strong> mit <a href="https://www.example.de/x.html">Link</a>.</p>\n<p>Block &amp; mehr</p>',
       excerpt: 'Tief Zweiter Absatz mit Link.',
       problem: `nests HTML elements more than ${MAX_HTML_DEPTH} deep; published as text without its HTML tags`,
     })
