@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { isHidden, joinRelative, walkFolders } from './files.js'
+import { isGone, isHidden, joinRelative, walkFolders } from './files.js'
 
 export interface FolderWatcherOptions {
   readonly root: string
@@ -61,7 +61,9 @@ export class FolderWatcher {
         this.#note(name === null ? relative : joinRelative(relative, name.toString()))
       })
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#options.onError?.(error as Error)
+      // Gone, or not ours to read: the listing names a folder the service may not read (inotify needs read permission too).
+      const code = (error as NodeJS.ErrnoException).code
+      if (!isGone(code) && code !== 'EACCES' && code !== 'EPERM') this.#options.onError?.(error as Error)
       return false
     }
     watcher.on('error', () => this.#unwatch(relative))

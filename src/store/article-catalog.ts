@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { mapLimit } from '../content/load-articles.js'
+import { isGone } from '../content/files.js'
+import { mapLimit, type SkippedFolder } from '../content/load-articles.js'
 import type { MediaFacts } from '../content/media-info.js'
 import type { ParsedArticle } from '../content/parse-article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
@@ -46,6 +47,8 @@ export class ArticleCatalog {
   readonly #refused = new Map<string, ArticleError>()
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
+  /** Folders the service may not read, said once. */
+  readonly #unreadableFolders = new Set<string>()
 
   constructor(options: ArticleCatalogOptions) {
     this.#options = options
@@ -73,6 +76,7 @@ export class ArticleCatalog {
     const listing = await source.list()
     this.#refused.clear()
     this.#held.clear()
+    this.#noteSkippedFolders('', listing.skippedFolders)
     for (const error of listing.refused) this.#refuse(error)
     for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
     const articles: Article[] = []
@@ -108,6 +112,7 @@ export class ArticleCatalog {
       for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
       for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
       const listing = await this.#options.source.list(p).catch(() => undefined)
+      if (listing) this.#noteSkippedFolders(p, listing.skippedFolders)
       for (const entry of listing?.files ?? []) files.add(entry)
       for (const error of listing?.refused ?? []) this.#refuse(error)
     }
@@ -159,6 +164,28 @@ export class ArticleCatalog {
         : []
     for (const warning of [...parsed.warnings, ...future, ...articleMediaProblems(parsed.article, this.#options.media)]) {
       this.#options.logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
+    }
+  }
+
+  /**
+   * Says once that a folder cannot be read (what it held stays as it was: a
+   * file in it that cannot be read keeps its last good version), and forgets
+   * the folders under `listed` that can be read again.
+   */
+  #noteSkippedFolders(listed: string, skipped: readonly SkippedFolder[]): void {
+    const { logger } = this.#options
+    const unreadable = new Set(skipped.filter(({ code }) => !isGone(code)).map(({ folder }) => folder))
+    for (const folder of this.#unreadableFolders) {
+      if ((listed === '' || folder === listed || folder.startsWith(`${listed}/`)) && !unreadable.has(folder)) this.#unreadableFolders.delete(folder)
+    }
+    for (const { folder, code } of skipped) {
+      if (isGone(code)) {
+        // At a full load; a change that lists a folder gone since is no news.
+        if (listed === '') logger.info(`skipped ${folder}: folder: vanished while it was listed`)
+      } else if (!this.#unreadableFolders.has(folder)) {
+        this.#unreadableFolders.add(folder)
+        logger.warn(`skipped ${folder}: folder: cannot be read (${code}); nothing in it is read`)
+      }
     }
   }
 

@@ -59,6 +59,8 @@ export class LiveUpdates {
   #rootGone = false
   /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
   #scanned: ReadonlyMap<string, string> = new Map()
+  /** Folders the last rescan could not read. */
+  #unreadable: ReadonlySet<string> = new Set()
   #closed = false
 
   constructor(options: LiveUpdatesOptions) {
@@ -92,18 +94,28 @@ export class LiveUpdates {
   async rescan(): Promise<number> {
     const { source, store } = this.#options
     if ((await source.rootId()) === undefined) return 0
-    const onDisk = await source.stamps()
+    const { files: onDisk, unreadable } = await source.stamps()
     const previous = this.#scanned
     this.#scanned = onDisk
     const changed = new Set<string>()
     for (const [file, stamp] of onDisk) {
       if (stamp !== (source.readStamp(file) ?? previous.get(file))) changed.add(file)
     }
-    for (const file of store.knownFiles()) if (!onDisk.has(file)) changed.add(file)
-    if (changed.size === 0) return 0
-    this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
-    await store.applyChanges(changed)
-    return changed.size
+    // What an unreadable folder holds is unknown, not gone.
+    const known = store.knownFiles()
+    const within = (folder: string) => (file: string) => file.startsWith(`${folder}/`)
+    for (const file of known) if (!onDisk.has(file) && !unreadable.some((folder) => within(folder)(file))) changed.add(file)
+    // A folder that turned unreadable (holding articles read before), or readable again, is applied as a folder: the catalog names it once.
+    const wasUnreadable = this.#unreadable
+    this.#unreadable = new Set(unreadable)
+    const folders = [
+      ...unreadable.filter((folder) => !wasUnreadable.has(folder) && known.some(within(folder))),
+      ...[...wasUnreadable].filter((folder) => !this.#unreadable.has(folder)),
+    ]
+    if (changed.size + folders.length === 0) return 0
+    if (changed.size > 0) this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
+    await store.applyChanges([...changed, ...folders])
+    return changed.size + folders.length
   }
 
   /** Stops the watches and the timers. */

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listArticleFiles, MAX_ARTICLE_BYTES, readArticleFile } from '../../src/content/load-articles.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { listArticleFiles, MAX_ARTICLE_BYTES, readArticleFile, stampArticleFiles } from '../../src/content/load-articles.js'
 import { ArticleError } from '../../src/errors/article-error.js'
+import { failReaddir } from '../helpers/failing-readdir.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -13,7 +14,10 @@ let temp: ReturnType<typeof makeTempDir>
 beforeEach(() => {
   temp = makeTempDir()
 })
-afterEach(() => temp.rm())
+afterEach(() => {
+  vi.restoreAllMocks()
+  temp.rm()
+})
 
 async function refusal(file: string): Promise<ArticleError> {
   try {
@@ -62,6 +66,36 @@ describe('listArticleFiles', () => {
     } finally {
       outside.rm()
     }
+  })
+})
+
+describe('folders that cannot be read', () => {
+  beforeEach(() => {
+    temp.write('a.md', valid('A'))
+    temp.write('lost+found/#1234.md', valid('Verloren'))
+    temp.write('weg/b.md', valid('B'))
+    temp.write('weg/tief/c.md', valid('C'))
+    // lost+found: root's, mode 700 (the service runs as another user); weg: removed after the root was read.
+    failReaddir(temp.dir, { 'lost+found': 'EACCES', weg: 'ENOENT' })
+  })
+
+  it('lists the rest and names each sub-folder it could not read, with the reason', () => {
+    const listing = listArticleFiles(temp.dir)
+    expect(listing.files).toEqual(['a.md'])
+    expect(listing.skippedFolders).toEqual([
+      { folder: 'lost+found', code: 'EACCES' },
+      { folder: 'weg', code: 'ENOENT' },
+    ])
+  })
+
+  it('names the folder it was asked to list when that one cannot be read', () => {
+    expect(listArticleFiles(temp.dir, 'lost+found')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'lost+found', code: 'EACCES' }] })
+  })
+
+  it('stamps the rest, names a folder it may not read, and leaves out one that is gone', async () => {
+    const stamps = await stampArticleFiles(temp.dir)
+    expect([...stamps.files.keys()]).toEqual(['a.md'])
+    expect(stamps.unreadable).toEqual(['lost+found'])
   })
 })
 

@@ -13,7 +13,8 @@ import { loadConfig } from '../../src/config.js'
 import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { readXmlFeeds, type ParsedFeed } from '../helpers/consumers.js'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { startServer } from '../helpers/server-process.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const HOSTILE = fileURLToPath(new URL('../fixtures/hostile', import.meta.url))
 const articles = makeTempDir('hostile-')
@@ -168,4 +169,35 @@ describe('bad article files', () => {
       secret.rm()
     }
   })
+})
+
+describe('a folder the service may not read', () => {
+  it('starts as an ordinary user beside a root-owned lost+found (mode 700), publishes the rest and names the folder once', async () => {
+    // Every ext4 volume has one; mounted as ARTICLES_DIR, the service (not root) may not open it.
+    const asRoot = process.getuid?.() === 0
+    const volume = makeTempDir('volume-')
+    try {
+      fs.chmodSync(volume.dir, 0o755)
+      volume.write('offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
+      volume.write('lost+found/#1234.md', articleText({ title: 'Verloren', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }))
+      // Root owns it (mode 700); a test that runs as an ordinary user makes it unreadable for itself instead.
+      fs.chmodSync(path.join(volume.dir, 'lost+found'), asRoot ? 0o700 : 0o000)
+      const server = await startServer({ ARTICLES_DIR: volume.dir, RESCAN_INTERVAL: '1' }, [], asRoot ? { uid: 65534, gid: 65534 } : {})
+      try {
+        const feed = (await (await fetch(`${server.base}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }
+        expect(feed.items.map((item) => item.title)).toEqual(['Offen'])
+        // Rescans (every second here) look at the folder too, and say nothing more about it.
+        await new Promise((resolve) => setTimeout(resolve, 2500))
+        expect(server.output().split('\n').filter((line) => line.includes('lost+found'))).toEqual([
+          'skipped lost+found: folder: cannot be read (EACCES); nothing in it is read',
+        ])
+        expect(server.output()).not.toContain('rescan:')
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      fs.chmodSync(path.join(volume.dir, 'lost+found'), 0o700)
+      volume.rm()
+    }
+  }, 20_000)
 })

@@ -6,12 +6,13 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig, type Config } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { LiveUpdates } from '../../src/store/live-updates.js'
+import { failReaddir } from '../helpers/failing-readdir.js'
 import { startLiveStore } from '../helpers/live-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
@@ -41,7 +42,10 @@ beforeEach(() => {
   logged.length = 0
 })
 
-afterEach(() => temp.rm())
+afterEach(() => {
+  vi.restoreAllMocks()
+  temp.rm()
+})
 
 describe('rescan', () => {
   it('applies files that changed, came or went without a watch event, and nothing else', async () => {
@@ -95,6 +99,32 @@ describe('rescan', () => {
     expect(page).toContain('Neuer Text.')
 
     expect(await rescan()).toBe(1)
+    store.close()
+  })
+
+  it('keeps what it published from a folder that turned unreadable, says so once, and reads the folder again once it can', async () => {
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const { store, rescan } = unwatched(config)
+    await store.load()
+    const app = createApp({ config, store })
+    logged.length = 0
+    // chmod 700 by another user (as root, only readdir can be made to fail).
+    failReaddir(temp.dir, { archiv: 'EACCES' })
+    expect(await rescan()).toBe(1)
+    expect(await rescan()).toBe(0)
+    expect(await rescan()).toBe(0)
+    expect(await titles(app)).toEqual(['Erste Fassung', 'Alter Artikel'])
+    // The folder is applied (the catalog says so and keeps its articles); no file is counted as changed.
+    expect(logged.filter((line) => !line.startsWith('applied '))).toEqual(['skipped archiv: folder: cannot be read (EACCES); nothing in it is read'])
+
+    vi.restoreAllMocks()
+    temp.write('archiv/neu.md', article('Neu im Archiv', '2024-02-01T10:00:00Z'))
+    expect(await rescan()).toBe(2)
+    expect(await titles(app)).toEqual(['Erste Fassung', 'Neu im Archiv', 'Alter Artikel'])
+    // Unreadable once more: said once more.
+    failReaddir(temp.dir, { archiv: 'EACCES' })
+    expect(await rescan()).toBe(1)
+    expect(logged.filter((line) => line.includes('cannot be read'))).toHaveLength(2)
     store.close()
   })
 
