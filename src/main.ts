@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   console.log(`loading ${config.articlesDir}`)
   await store.load()
   await live.start()
-  const app = createApp({ config, store, logger })
+  const app = createApp({ config, store, logger, contentProblem: () => live.problem() })
   server = serve(
     {
       fetch: app.fetch,

@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import { folderId } from './files.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
 import { listArticleFiles, readArticleFile, stampArticleFiles, type FolderListing, type FolderStamps } from './load-articles.js'
 
@@ -43,11 +43,7 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions): A
         else readStamps.set(file, stamp)
       }),
     readBody: async (file) => readArticleFile(articlesDir, file, options),
-    rootId: () =>
-      fs.promises.stat(articlesDir).then(
-        (stat) => (stat.isDirectory() ? `${stat.dev}:${stat.ino}:${stat.birthtimeMs}` : undefined),
-        () => undefined,
-      ),
+    rootId: () => folderId(articlesDir),
     stamps: () => stampArticleFiles(articlesDir),
     readStamp: (file) => readStamps.get(file),
   }

@@ -17,6 +17,18 @@ export function isHidden(name: string): boolean {
   return name.startsWith('.')
 }
 
+/**
+ * A folder's identity (device, inode, birth time), which changes when another
+ * folder takes its place (a deploy: `mv new articles`); undefined when there
+ * is no folder there.
+ */
+export async function folderId(dir: string): Promise<string | undefined> {
+  return fs.promises.stat(dir).then(
+    (stat) => (stat.isDirectory() ? `${stat.dev}:${stat.ino}:${stat.birthtimeMs}` : undefined),
+    () => undefined,
+  )
+}
+
 /** `folder/name`, or `name` in the root (`''`). */
 export function joinRelative(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`

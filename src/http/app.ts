@@ -17,6 +17,8 @@ export interface AppOptions {
   readonly now?: () => number
   /** Where requests that fail on the server's side are reported; the console by default. */
   readonly logger?: Logger
+  /** Why the content served may not be current (a reload failed; live-updates.ts), or undefined: /healthz reports it. */
+  readonly contentProblem?: () => string | undefined
 }
 
 const encoder = new TextEncoder()
@@ -45,7 +47,7 @@ const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unm
  * choose bytes and set headers. Documents not rendered ahead (article pages,
  * archive pages, filtered feeds) are rendered on their first request and kept.
  */
-export function createApp({ config, store, now = Date.now, logger = console }: AppOptions): Hono {
+export function createApp({ config, store, now = Date.now, logger = console, contentProblem = () => undefined }: AppOptions): Hono {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -69,10 +71,14 @@ export function createApp({ config, store, now = Date.now, logger = console }: A
 
   const badRequest = (problem: string): Response => small(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
+  // Degraded is still 200: the service serves its last good content, and a load
+  // balancer that took every instance out (they share the folder) would serve
+  // nothing; monitors read `status` (docs/http.md).
   app.get(HEALTH_PATH, () => {
     const site = store.site()
+    const problem = contentProblem()
     const health = {
-      status: 'ok',
+      ...(problem === undefined ? { status: 'ok' } : { status: 'degraded', problem }),
       published: site.plan.published,
       publishedInSection: site.plan.section.length,
       refused: store.refused().length,

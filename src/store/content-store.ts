@@ -102,8 +102,8 @@ export class ContentStore {
       this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`)
     }
     this.#settingsChecked = true
-    this.#documents.forgetBodies()
     await this.#catalog.loadAll()
+    this.#documents.forgetBodies()
     await this.rebuild()
     this.#logger.info(
       `loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ` +

@@ -1,22 +1,13 @@
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { FolderWatcher } from '../content/watch-folder.js'
+import { folderId } from '../content/files.js'
 import type { Logger } from './article-catalog.js'
 import type { ContentStore } from './content-store.js'
+import { folderWatch, realTimers, ROOT_CHECK_MS, type Timers, type WatchFactory, type Watch } from './folder-watch.js'
+import { MediaUpdates } from './media-updates.js'
+import { ReloadRetries } from './reload-retries.js'
 
-/** A folder watch: started once, closed once; reports changed paths relative to its root. */
-export interface Watch {
-  start(): Promise<void>
-  close(): void
-}
-
-export type WatchFactory = (root: string, onChange: (paths: ReadonlySet<string>) => void, onError: (error: Error) => void) => Watch
-
-/** Timers, so that tests can drive them with a fake clock. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+export type { Timers, Watch, WatchFactory } from './folder-watch.js'
 
 export interface LiveUpdatesOptions {
   readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing'>
@@ -25,38 +16,35 @@ export interface LiveUpdatesOptions {
   readonly logger: Logger
   readonly watch?: WatchFactory
   readonly timers?: Timers
+  /** MEDIA_DIR's identity, undefined while it is not there; the file system's by default. */
+  readonly folderId?: (dir: string) => Promise<string | undefined>
 }
 
 /** The first rescan after the watches are placed. */
 const FIRST_RESCAN_MS = 1000
-/** How often ARTICLES_DIR itself is looked at: gone, back, or another folder in its place (a deploy). */
-const ROOT_CHECK_MS = 1000
-
-const folderWatch: WatchFactory = (root, onChange, onError) => new FolderWatcher({ root, onChange, onError })
-const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
 
 /**
  * Turns what happens on disk into the store's applyChanges: watch events on
  * ARTICLES_DIR (sub-folders too), a rescan every RESCAN_INTERVAL for what the
  * watcher missed, and a look at the folder itself every second (gone: the
  * last content stays; back, or another folder in its place: everything is
- * read and watched again). A change under MEDIA_DIR renders the documents
- * again (enclosure lengths, image sizes).
+ * read and watched again). A reload that fails (the folder swapped in cannot
+ * be read yet) is retried after 1 s, 2 s, 4 s …, at most RESCAN_INTERVAL
+ * apart, while the last good content stays; problem() says so meanwhile.
+ * MEDIA_DIR is followed by MediaUpdates.
  */
 export class LiveUpdates {
   readonly #options: LiveUpdatesOptions
   readonly #watch: WatchFactory
   readonly #timers: Timers
+  readonly #media: MediaUpdates
   #watcher: Watch | undefined
-  #mediaWatcher: Watch | undefined
   #rootTimer: unknown
   #rescanTimer: unknown
   /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
   #rootId: string | undefined
   #rootGone = false
+  readonly #retries: ReloadRetries
   /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
   #scanned: ReadonlyMap<string, string> = new Map()
   /** Folders the last rescan could not read. */
@@ -68,20 +56,32 @@ export class LiveUpdates {
     this.#watch = options.watch ?? folderWatch
     this.#timers = options.timers ?? realTimers
     options.store.onRootMissing(() => this.#noteRootGone())
+    const { logger, store } = options
+    this.#retries = new ReloadRetries(options.config.articlesDir, options.config.rescanIntervalMs)
+    this.#media = new MediaUpdates({
+      mediaDir: options.config.mediaDir,
+      logger,
+      watch: this.#watch,
+      timers: this.#timers,
+      folderId: options.folderId ?? folderId,
+      onChange: () => void store.mediaChanged().catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`)),
+    })
   }
 
   /** Places the watches and starts the checks; resolves once the watches are in place. */
   async start(): Promise<void> {
-    const { logger, store } = this.#options
     this.#rootId = await this.#options.source.rootId()
     await this.#watchFolders()
     this.#scheduleRootCheck()
-    this.#mediaWatcher = this.#watch(
-      this.#options.config.mediaDir,
-      () => void store.mediaChanged().catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`)),
-      (error) => logger.warn(`watch: ${error.message}`),
-    )
-    await this.#mediaWatcher.start()
+    await this.#media.start()
+  }
+
+  /**
+   * Why the content served may not be what ARTICLES_DIR holds now (it is
+   * missing; a reload failed and is retried), or undefined: for /healthz.
+   */
+  problem(): string | undefined {
+    return this.#rootGone ? this.#missing() : this.#retries.problem
   }
 
   /**
@@ -93,7 +93,9 @@ export class LiveUpdates {
    */
   async rescan(): Promise<number> {
     const { source, store } = this.#options
-    if ((await source.rootId()) === undefined) return 0
+    const id = await source.rootId()
+    // Gone, or another folder than the one read: the root check reloads it.
+    if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return 0
     const { files: onDisk, unreadable } = await source.stamps()
     const previous = this.#scanned
     this.#scanned = onDisk
@@ -124,14 +126,14 @@ export class LiveUpdates {
     this.#timers.clearTimeout(this.#rootTimer)
     this.#timers.clearTimeout(this.#rescanTimer)
     this.#watcher?.close()
-    this.#mediaWatcher?.close()
+    this.#media.close()
   }
 
   async #watchFolders(): Promise<void> {
     const { logger, store } = this.#options
     this.#watcher = this.#watch(
       this.#options.config.articlesDir,
-      (paths) => void store.applyChanges(paths),
+      (paths) => void store.applyChanges(paths).catch((error: unknown) => logger.warn(`applying a change failed: ${String(error)}`)),
       (error) => logger.warn(`watch: ${error.message}`),
     )
     await this.#watcher.start()
@@ -140,37 +142,65 @@ export class LiveUpdates {
     this.#scheduleRescan(Math.min(FIRST_RESCAN_MS, this.#options.config.rescanIntervalMs))
   }
 
-  #scheduleRootCheck(): void {
+  #scheduleRootCheck(delay = ROOT_CHECK_MS): void {
     if (this.#closed) return
     this.#timers.clearTimeout(this.#rootTimer)
     this.#rootTimer = this.#timers.setTimeout(() => {
-      this.#checkRoot()
-        .catch((error: unknown) => this.#options.logger.warn(`reload failed: ${String(error)}`))
-        .finally(() => this.#scheduleRootCheck())
-    }, ROOT_CHECK_MS)
+      this.#checkRoot().then(
+        (next) => this.#scheduleRootCheck(next),
+        (error: unknown) => {
+          this.#options.logger.warn(`checking ${this.#options.config.articlesDir} failed: ${String(error)}`)
+          this.#scheduleRootCheck()
+        },
+      )
+    }, delay)
   }
 
-  async #checkRoot(): Promise<void> {
-    const { source, store, logger } = this.#options
+  /** Looks at ARTICLES_DIR and reloads it when it is back, another folder, or a reload is due again; resolves to the wait before the next look. */
+  async #checkRoot(): Promise<number> {
+    const { source, logger } = this.#options
     const { articlesDir } = this.#options.config
     const id = await source.rootId()
-    if (id === undefined) return this.#noteRootGone()
-    if (!this.#rootGone && id === this.#rootId) return
-    logger.info(`${articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
+    if (id === undefined) {
+      this.#noteRootGone()
+      return ROOT_CHECK_MS
+    }
+    if (!this.#rootGone && id === this.#rootId && !this.#retries.pending) return ROOT_CHECK_MS
+    if (this.#rootGone || !this.#retries.pending) logger.info(`${articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
     this.#rootGone = false
-    // The watches sit on the old folder: everything is read and watched again.
+    try {
+      await this.#reload(id)
+    } catch (error) {
+      // The last good content stays; no watch, no rescan until a reload succeeds (they would mix two folders).
+      const { waitMs, problem } = this.#retries.failed(error)
+      logger.warn(problem)
+      return waitMs
+    }
+    const failures = this.#retries.succeeded()
+    if (failures > 0) logger.info(`reloaded ${articlesDir} after ${failures} failed attempt(s); content is current again`)
+    return ROOT_CHECK_MS
+  }
+
+  /** Reads everything again and watches the folder now at ARTICLES_DIR. */
+  async #reload(id: string): Promise<void> {
+    // The watches sit on the old folder.
     this.#watcher?.close()
     this.#timers.clearTimeout(this.#rescanTimer)
-    await store.settled()
+    await this.#options.store.settled()
     this.#rootId = id
-    await store.load()
+    this.#unreadable = new Set()
+    await this.#options.store.load()
     if (!this.#closed) await this.#watchFolders()
+  }
+
+  #missing(): string {
+    return `${this.#options.config.articlesDir} is missing; the last good content stays published until it is back`
   }
 
   #noteRootGone(): void {
     if (this.#rootGone) return
     this.#rootGone = true
-    this.#options.logger.warn(`${this.#options.config.articlesDir} is missing; the last good content stays published until it is back`)
+    this.#options.logger.warn(this.#missing())
   }
 
   /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */
@@ -184,3 +214,4 @@ export class LiveUpdates {
     }, delay)
   }
 }
+

@@ -200,4 +200,56 @@ describe('a folder the service may not read', () => {
       volume.rm()
     }
   }, 20_000)
+
+  it('retries a reload that failed because the folder swapped in could not be read, says so in /healthz, and publishes it once it can', async () => {
+    const asRoot = process.getuid?.() === 0
+    const volume = makeTempDir('swap-')
+    const articles = path.join(volume.dir, 'artikel')
+    const next = path.join(volume.dir, 'neu')
+    try {
+      fs.chmodSync(volume.dir, 0o755)
+      volume.write('artikel/offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
+      volume.write('neu/deploy.md', articleText({ title: 'Aus dem Deploy', date: '2025-02-01T10:00:00Z', category: 'wirtschaft' }))
+      const server = await startServer({ ARTICLES_DIR: articles, RESCAN_INTERVAL: '2' }, [], asRoot ? { uid: 65534, gid: 65534 } : {})
+      const get = async (p: string) => (await fetch(`${server.base}${p}`)).json() as Promise<Record<string, unknown>>
+      const titles = async () => ((await get('/wirtschaft/feed.json')) as { items: { title: string }[] }).items.map((item) => item.title)
+      const until = async (check: () => Promise<boolean>): Promise<void> => {
+        for (const started = Date.now(); !(await check()); await new Promise((resolve) => setTimeout(resolve, 20))) {
+          if (Date.now() - started > 8000) throw new Error(`timed out:\n${server.output()}`)
+        }
+      }
+      try {
+        expect((await get('/healthz')).status).toBe('ok')
+        // The deploy: mv articles articles.old; mv new articles, with a folder the service may not read yet.
+        fs.chmodSync(next, 0o000)
+        fs.renameSync(articles, `${articles}.alt`)
+        fs.renameSync(next, articles)
+        await until(async () => (await get('/healthz')).status === 'degraded')
+        const health = await fetch(`${server.base}/healthz`)
+        expect(health.status).toBe(200)
+        const { problem, ...rest } = (await health.json()) as Record<string, unknown>
+        expect(problem).toMatch(new RegExp(`^reload of ${articles} failed: ${articles} cannot be read \\(EACCES\\); retrying in [124] s$`))
+        expect(rest).toMatchObject({ status: 'degraded', published: 1, refused: 0 })
+        expect(await titles()).toEqual(['Offen'])
+
+        fs.chmodSync(articles, 0o755)
+        const fixed = Date.now()
+        await until(async () => (await titles())[0] === 'Aus dem Deploy')
+        // Within RESCAN_INTERVAL (the longest wait between retries) plus 2 s.
+        expect(Date.now() - fixed).toBeLessThan(4000)
+        expect(await titles()).toEqual(['Aus dem Deploy'])
+        expect(await get('/healthz')).not.toHaveProperty('problem')
+        expect((await get('/healthz')).status).toBe('ok')
+        expect(server.output()).toMatch(/reloaded .*artikel after \d+ failed attempt\(s\); content is current again/)
+        // Watched again.
+        volume.write('artikel/danach.md', articleText({ title: 'Danach', date: '2025-03-01T10:00:00Z', category: 'wirtschaft' }))
+        await until(async () => (await titles())[0] === 'Danach')
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      for (const folder of [articles, next]) if (fs.existsSync(folder)) fs.chmodSync(folder, 0o755)
+      volume.rm()
+    }
+  }, 30_000)
 })
