@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { isHidden, joinRelative, walkFolders, walkTreeSync, walkTreeYielding } from '../../src/content/files.js'
+import { folderId, isGone, isHidden, joinRelative, walkFolders, walkTreeSync, walkTreeYielding } from '../../src/content/files.js'
 import { failReaddir as failReaddirUnder } from '../helpers/failing-readdir.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
 
@@ -35,6 +35,22 @@ describe('isHidden and joinRelative', () => {
 
   it('joins with a slash, except in the root', () => {
     expect([joinRelative('', 'a.md'), joinRelative('2025', 'a.md'), joinRelative('2025/03', 'a.md')]).toEqual(['a.md', '2025/a.md', '2025/03/a.md'])
+  })
+})
+
+describe('isGone and folderId', () => {
+  it('takes ENOENT and ENOTDIR as gone, and nothing else', () => {
+    expect(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', undefined].map(isGone)).toEqual([true, true, false, false, false])
+  })
+
+  it('gives a folder the same identity each time, another folder moved into its place another, and none to a file or nothing', async () => {
+    const first = await folderId(path.join(temp.dir, 'a'))
+    expect(first).toMatch(/^\d+:\d+:[\d.]+$/)
+    expect(await folderId(path.join(temp.dir, 'a'))).toBe(first)
+    fs.renameSync(path.join(temp.dir, 'a'), path.join(temp.dir, 'a.alt'))
+    fs.renameSync(path.join(temp.dir, 'm'), path.join(temp.dir, 'a'))
+    expect(await folderId(path.join(temp.dir, 'a'))).not.toBe(first)
+    expect([await folderId(path.join(temp.dir, 'b.md')), await folderId(path.join(temp.dir, 'fehlt'))]).toEqual([undefined, undefined])
   })
 })
 
