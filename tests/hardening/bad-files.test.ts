@@ -13,8 +13,8 @@ import { loadConfig } from '../../src/config.js'
 import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { readXmlFeeds, type ParsedFeed } from '../helpers/consumers.js'
-import { startServer } from '../helpers/server-process.js'
-import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+import { AS_ROOT, ORDINARY_USER, startServer } from '../helpers/server-process.js'
+import { articleText, makeOpenTempDir, makeTempDir } from '../helpers/temp-dir.js'
 
 const HOSTILE = fileURLToPath(new URL('../fixtures/hostile', import.meta.url))
 const articles = makeTempDir('hostile-')
@@ -158,11 +158,7 @@ describe('bad article files', () => {
           catch (error) { console.log(error.message) }
         }
       })`
-      const asRoot = process.getuid?.() === 0
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        encoding: 'utf8',
-        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      })
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...ORDINARY_USER })
       expect(run.stderr).toBe('')
       expect(run.stdout).toBe('geheim.md: file: cannot be read (EACCES)\noffen.md Offen\n')
     } finally {
@@ -174,15 +170,13 @@ describe('bad article files', () => {
 describe('a folder the service may not read', () => {
   it('starts as an ordinary user beside a root-owned lost+found (mode 700), publishes the rest and names the folder once', async () => {
     // Every ext4 volume has one; mounted as ARTICLES_DIR, the service (not root) may not open it.
-    const asRoot = process.getuid?.() === 0
-    const volume = makeTempDir('volume-')
+    const volume = makeOpenTempDir('volume-')
     try {
-      fs.chmodSync(volume.dir, 0o755)
       volume.write('offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
       volume.write('lost+found/#1234.md', articleText({ title: 'Verloren', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }))
       // Root owns it (mode 700); a test that runs as an ordinary user makes it unreadable for itself instead.
-      fs.chmodSync(path.join(volume.dir, 'lost+found'), asRoot ? 0o700 : 0o000)
-      const server = await startServer({ ARTICLES_DIR: volume.dir, RESCAN_INTERVAL: '1' }, [], asRoot ? { uid: 65534, gid: 65534 } : {})
+      fs.chmodSync(path.join(volume.dir, 'lost+found'), AS_ROOT ? 0o700 : 0o000)
+      const server = await startServer({ ARTICLES_DIR: volume.dir, RESCAN_INTERVAL: '1' }, [], ORDINARY_USER)
       try {
         const feed = (await (await fetch(`${server.base}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }
         expect(feed.items.map((item) => item.title)).toEqual(['Offen'])
@@ -202,15 +196,13 @@ describe('a folder the service may not read', () => {
   }, 20_000)
 
   it('retries a reload that failed because the folder swapped in could not be read, says so in /healthz, and publishes it once it can', async () => {
-    const asRoot = process.getuid?.() === 0
-    const volume = makeTempDir('swap-')
+    const volume = makeOpenTempDir('swap-')
     const articles = path.join(volume.dir, 'artikel')
     const next = path.join(volume.dir, 'neu')
     try {
-      fs.chmodSync(volume.dir, 0o755)
       volume.write('artikel/offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
       volume.write('neu/deploy.md', articleText({ title: 'Aus dem Deploy', date: '2025-02-01T10:00:00Z', category: 'wirtschaft' }))
-      const server = await startServer({ ARTICLES_DIR: articles, RESCAN_INTERVAL: '2' }, [], asRoot ? { uid: 65534, gid: 65534 } : {})
+      const server = await startServer({ ARTICLES_DIR: articles, RESCAN_INTERVAL: '2' }, [], ORDINARY_USER)
       const get = async (p: string) => (await fetch(`${server.base}${p}`)).json() as Promise<Record<string, unknown>>
       const titles = async () => ((await get('/wirtschaft/feed.json')) as { items: { title: string }[] }).items.map((item) => item.title)
       const until = async (check: () => Promise<boolean>): Promise<void> => {

@@ -4,6 +4,12 @@ import { freePort } from './free-port.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 
+/** Whether the tests run as root, which reads everything: a test about permissions then runs the service as nobody. */
+export const AS_ROOT = process.getuid?.() === 0
+
+/** What `startServer` needs to run the service as an ordinary user: nobody when the tests run as root, else the tests' own. */
+export const ORDINARY_USER: { uid?: number; gid?: number } = AS_ROOT ? { uid: 65534, gid: 65534 } : {}
+
 export interface RunningServer {
   readonly child: ChildProcess
   readonly base: string

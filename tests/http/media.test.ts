@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
-import { startServer } from '../helpers/server-process.js'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { ORDINARY_USER, startServer } from '../helpers/server-process.js'
+import { makeOpenTempDir, makeTempDir } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 
 const media = makeTempDir('media-')
@@ -124,16 +124,14 @@ describe('media files', () => {
 describe('a media file the service may not read', () => {
   it('answers 500 with no-store before a byte is sent, and logs the request', async () => {
     // Root reads everything: the built service runs as the unprivileged user nobody.
-    const asRoot = process.getuid?.() === 0
-    const unreadable = makeTempDir('media-unreadable-')
+    const unreadable = makeOpenTempDir('media-unreadable-')
     try {
-      fs.chmodSync(unreadable.dir, 0o755)
       unreadable.write('folge.mp3', audio)
       unreadable.write('offen.mp3', audio)
       fs.chmodSync(path.join(unreadable.dir, 'offen.mp3'), 0o644)
       fs.chmodSync(path.join(unreadable.dir, 'folge.mp3'), 0o000)
       const articles = fileURLToPath(new URL('../fixtures/articles', import.meta.url))
-      const server = await startServer({ ARTICLES_DIR: articles, MEDIA_DIR: unreadable.dir }, [], asRoot ? { uid: 65534, gid: 65534 } : {})
+      const server = await startServer({ ARTICLES_DIR: articles, MEDIA_DIR: unreadable.dir }, [], ORDINARY_USER)
       try {
         for (const method of ['GET', 'HEAD']) {
           const response = await fetch(`${server.base}/media/folge.mp3`, { method, headers: { Range: 'bytes=0-99' } })
