@@ -8,7 +8,7 @@ import { mediaTypeFor } from '../content/media-types.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
-import type { Logger } from '../store/content-store.js'
+import type { Logger } from '../util/logger.js'
 import { preconditionFailed, requestHeader } from './send-resource.js'
 
 export interface MediaOptions {

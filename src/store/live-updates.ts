@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { folderId } from '../content/files.js'
-import type { Logger } from './article-catalog.js'
+import type { Logger } from '../util/logger.js'
 import type { ContentStore } from './content-store.js'
 import { folderWatch, realTimers, ROOT_CHECK_MS, type Timers, type WatchFactory, type Watch } from './folder-watch.js'
 import { MediaUpdates } from './media-updates.js'
@@ -44,6 +44,7 @@ export class LiveUpdates {
   /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
   #rootId: string | undefined
   #rootGone = false
+  readonly #missing: string
   readonly #retries: ReloadRetries
   /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
   #scanned: ReadonlyMap<string, string> = new Map()
@@ -58,6 +59,7 @@ export class LiveUpdates {
     options.store.onRootMissing(() => this.#noteRootGone())
     const { logger, store } = options
     this.#retries = new ReloadRetries(options.config.articlesDir, options.config.rescanIntervalMs)
+    this.#missing = `${options.config.articlesDir} is missing; the last good content stays published until it is back`
     this.#media = new MediaUpdates({
       mediaDir: options.config.mediaDir,
       logger,
@@ -68,20 +70,22 @@ export class LiveUpdates {
     })
   }
 
-  /** Places the watches and starts the checks; resolves once the watches are in place. */
+  /**
+   * Reads every article file (the store's load), noting which folder it read,
+   * then places the watches and starts the checks; resolves once the watches
+   * are in place. A folder put in place of ARTICLES_DIR while it was read (a
+   * deploy during start-up) is found by the first root check.
+   */
   async start(): Promise<void> {
-    this.#rootId = await this.#options.source.rootId()
+    await this.#load()
     await this.#watchFolders()
     this.#scheduleRootCheck()
     await this.#media.start()
   }
 
-  /**
-   * Why the content served may not be what ARTICLES_DIR holds now (it is
-   * missing; a reload failed and is retried), or undefined: for /healthz.
-   */
+  /** Why the content served may not be what ARTICLES_DIR holds now (missing; a reload failed), or undefined: for /healthz. */
   problem(): string | undefined {
-    return this.#rootGone ? this.#missing() : this.#retries.problem
+    return this.#rootGone ? this.#missing : this.#retries.problem
   }
 
   /**
@@ -145,15 +149,11 @@ export class LiveUpdates {
   #scheduleRootCheck(delay = ROOT_CHECK_MS): void {
     if (this.#closed) return
     this.#timers.clearTimeout(this.#rootTimer)
-    this.#rootTimer = this.#timers.setTimeout(() => {
-      this.#checkRoot().then(
-        (next) => this.#scheduleRootCheck(next),
-        (error: unknown) => {
-          this.#options.logger.warn(`checking ${this.#options.config.articlesDir} failed: ${String(error)}`)
-          this.#scheduleRootCheck()
-        },
-      )
-    }, delay)
+    const failed = (error: unknown): number => {
+      this.#options.logger.warn(`checking ${this.#options.config.articlesDir} failed: ${String(error)}`)
+      return ROOT_CHECK_MS
+    }
+    this.#rootTimer = this.#timers.setTimeout(() => void this.#checkRoot().catch(failed).then((next) => this.#scheduleRootCheck(next)), delay)
   }
 
   /** Looks at ARTICLES_DIR and reloads it when it is back, another folder, or a reload is due again; resolves to the wait before the next look. */
@@ -169,7 +169,7 @@ export class LiveUpdates {
     if (this.#rootGone || !this.#retries.pending) logger.info(`${articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
     this.#rootGone = false
     try {
-      await this.#reload(id)
+      await this.#reload()
     } catch (error) {
       // The last good content stays; no watch, no rescan until a reload succeeds (they would mix two folders).
       const { waitMs, problem } = this.#retries.failed(error)
@@ -182,25 +182,26 @@ export class LiveUpdates {
   }
 
   /** Reads everything again and watches the folder now at ARTICLES_DIR. */
-  async #reload(id: string): Promise<void> {
+  async #reload(): Promise<void> {
     // The watches sit on the old folder.
     this.#watcher?.close()
     this.#timers.clearTimeout(this.#rescanTimer)
     await this.#options.store.settled()
-    this.#rootId = id
     this.#unreadable = new Set()
-    await this.#options.store.load()
+    await this.#load()
     if (!this.#closed) await this.#watchFolders()
   }
 
-  #missing(): string {
-    return `${this.#options.config.articlesDir} is missing; the last good content stays published until it is back`
+  /** The store's load, with the identity of the folder it reads taken first: a swap while it reads is seen after. */
+  async #load(): Promise<void> {
+    this.#rootId = await this.#options.source.rootId()
+    await this.#options.store.load()
   }
 
   #noteRootGone(): void {
     if (this.#rootGone) return
     this.#rootGone = true
-    this.#options.logger.warn(this.#missing())
+    this.#options.logger.warn(this.#missing)
   }
 
   /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */

@@ -1,4 +1,4 @@
-import type { Logger } from './article-catalog.js'
+import type { Logger } from '../util/logger.js'
 import { ROOT_CHECK_MS, type Timers, type Watch, type WatchFactory } from './folder-watch.js'
 
 export interface MediaUpdatesOptions {
