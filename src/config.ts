@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
 import { LANGUAGE_TAG } from './text/patterns.js'
+import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
@@ -134,7 +135,7 @@ export function loadConfig(
     articlesDir,
     mediaDir,
     siteUrl,
-    siteName: get('SITE_NAME') ?? 'Beispielzeitung',
+    siteName: readText('SITE_NAME', get('SITE_NAME') ?? 'Beispielzeitung'),
     language,
     timeZone,
     feedLimit: readInteger('FEED_LIMIT', get('FEED_LIMIT'), 50, 1, MAX_FEED_LIMIT),
@@ -203,6 +204,17 @@ function readInteger(variable: Variable, raw: string | undefined, fallback: numb
     throw new ConfigError(variable, `"${raw}" is not a whole number from ${min} to ${max}`)
   }
   return Number(raw)
+}
+
+/**
+ * Text every document carries (titles of feeds, pages, the OPML list). It is
+ * the operator's to fix, so it is refused at start rather than cleaned as
+ * article text is (docs/configuration.md).
+ */
+function readText(variable: Variable, value: string): string {
+  const problem = xmlForbiddenProblem(value)
+  if (problem !== undefined) throw new ConfigError(variable, problem)
+  return value
 }
 
 function readSiteUrl(raw: string): string {

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ConfigError } from './errors/config-error.js'
 import { hasScheme } from './text/patterns.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
+import { xmlForbiddenProblem } from './text/xml-chars.js'
 
 /** A person behind a byline, from the author registry. */
 export interface AuthorProfile {
@@ -83,7 +84,19 @@ const PODCAST_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   'TV & Film': ['After Shows', 'Film History', 'Film Interviews', 'Film Reviews', 'TV Reviews'],
 }
 
-const text = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty')
+/**
+ * Text the podcast feed, the pages and the OPML list carry. Characters XML
+ * cannot carry are refused, not removed: the file is the operator's to fix
+ * (docs/configuration.md).
+ */
+const text = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, 'must not be empty')
+  .superRefine((value, context) => {
+    const problem = xmlForbiddenProblem(value)
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem })
+  })
 const location = z.string({ error: 'must be a URL or a site path such as /media/bild.png' }).trim().min(1, 'must not be empty')
 const email = z.email({ error: 'must be an e-mail address' })
 
@@ -154,6 +167,8 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   }
   const authors = new Map<string, AuthorProfile>()
   for (const [name, profile] of Object.entries(settings.authors ?? {})) {
+    const problem = xmlForbiddenProblem(name)
+    if (problem !== undefined) throw new ConfigError(file, `authors: ${JSON.stringify(name)} ${problem}`)
     authors.set(authorKey(name), {
       name,
       url: profile?.url === undefined ? undefined : absolute(profile.url, `authors.${name}.url`),

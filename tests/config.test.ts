@@ -84,6 +84,8 @@ describe('loadConfig', () => {
     [{ SITE_TZ: 'Mars/Olympus' }, 'SITE_TZ: "Mars/Olympus" is not an IANA time zone such as "Europe/Berlin"'],
     [{ SITE_LANG: 'deutsch!' }, 'SITE_LANG: "deutsch!" is not a language tag such as "de" or "de-DE"'],
     [{ FEED_LIMIT: '0' }, 'FEED_LIMIT: "0" is not a whole number from 1 to 500'],
+    [{ SITE_NAME: 'Rhein\u0001post\u0085' }, 'SITE_NAME: holds control or non-characters XML cannot carry (U+0001, U+0085); remove them'],
+    [{ SITE_NAME: 'Rheinpost \uFFFE\uD800' }, 'SITE_NAME: holds control or non-characters XML cannot carry (U+FFFE, U+D800); remove them'],
   ])('refuses %o with an error naming the variable', (env, message) => {
     const error = thrown(() => loadConfig(env, [], cwd))
     expect(error).toBeInstanceOf(ConfigError)

@@ -50,6 +50,10 @@ describe('site settings', () => {
     ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: Too big: expected number to be <=144'],
     ['authors: { Anna: { email: nein } }', 'site.yaml: authors.Anna.email: must be an e-mail address'],
     ['images: [', 'site.yaml: is not valid YAML: unexpected end of the stream within a flow collection (2:1)'],
+    [podcast('').replace('title: T', 'title: "Geld\\afunk"'), 'site.yaml: podcast.title: holds control or non-characters XML cannot carry (U+0007); remove them'],
+    [podcast('').replace('title: T', 'title: "Geldfunk \\uFFFE\\uD800"'), 'site.yaml: podcast.title: holds control or non-characters XML cannot carry (U+FFFE, U+D800); remove them'],
+    [podcast('  copyright: "\\x85 2025"'), 'site.yaml: podcast.copyright: holds control or non-characters XML cannot carry (U+0085); remove them'],
+    ['authors: { "Anna\\x01": { bio: B } }', 'site.yaml: authors: "Anna\\u0001" holds control or non-characters XML cannot carry (U+0001); remove them'],
     ['images: { icon: "javascript:x" }', 'site.yaml: images.icon: "javascript:x" is not an http(s) URL or a site path'],
   ])('refuses a bad file with the file and field: %#', (source, message) => {
     expect(problem(source)).toBe(message)
