@@ -2,6 +2,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
 import { LANGUAGE_TAG } from './text/patterns.js'
+import { quoted, shownName } from './text/display.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
@@ -186,8 +187,7 @@ function readValues(
   try {
     flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
   } catch (cause) {
-    const known = VARIABLES.map((v) => `--${flagName(v)}`).join(', ')
-    throw new ConfigError('command line', `${(cause as Error).message} (known flags: ${known})`, { cause })
+    throw new ConfigError('command line', commandLineProblem(argv), { cause })
   }
   const values: Partial<Record<Variable, string>> = {}
   for (const variable of VARIABLES) {
@@ -196,6 +196,22 @@ function readValues(
     if (value !== undefined) values[variable] = value
   }
   return values
+}
+
+/** What parseArgs refused, in our words rather than Node's: the first argument at fault. */
+function commandLineProblem(argv: readonly string[]): string {
+  const known = VARIABLES.map((v) => `--${flagName(v)}`)
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string
+    const flag = /^-{1,2}[^=]*/.exec(arg)?.[0]
+    if (flag === undefined) return `${quoted(arg)} is not a flag; flags start with --`
+    if (!known.includes(flag)) return `${shownName(flag)} is not a known flag (known flags: ${known.join(', ')})`
+    if (arg.includes('=')) continue
+    // As parseArgs: a value that starts with a dash must be given as --flag=-value.
+    const value = argv[++index]
+    if (value === undefined || value.startsWith('-')) return `${flag} needs a value, as in ${flag}=VALUE`
+  }
+  return 'cannot be read: give each flag as --name VALUE or --name=VALUE'
 }
 
 function readInteger(variable: Variable, raw: string | undefined, fallback: number, min: number, max: number): number {

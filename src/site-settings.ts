@@ -1,6 +1,7 @@
 import yaml from 'js-yaml'
 import { z } from 'zod'
 import { ConfigError } from './errors/config-error.js'
+import { describeIssue, describeYamlError, inOurWords } from './errors/describe-issue.js'
 import { hasScheme } from './text/patterns.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
@@ -99,6 +100,10 @@ const text = z
   })
 const location = z.string({ error: 'must be a URL or a site path such as /media/bild.png' }).trim().min(1, 'must not be empty')
 const email = z.email({ error: 'must be an e-mail address' })
+const pixels = (max: number) => {
+  const problem = `must be a whole number of pixels from 1 to ${max}`
+  return z.number({ error: problem }).int(problem).min(1, problem).max(max, problem)
+}
 
 const schema = z
   .object({
@@ -106,7 +111,7 @@ const schema = z
       .object({
         icon: location.optional(),
         favicon: location.optional(),
-        rss: z.object({ url: location, width: z.number().int().min(1).max(144), height: z.number().int().min(1).max(400) }).strict().optional(),
+        rss: z.object({ url: location, width: pixels(144), height: pixels(400) }).strict().optional(),
       })
       .strict()
       .optional(),
@@ -151,13 +156,15 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   try {
     data = yaml.load(source, { schema: yaml.CORE_SCHEMA }) ?? {}
   } catch (cause) {
-    throw new ConfigError(file, `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { cause })
+    if (!(cause instanceof yaml.YAMLException)) throw cause
+    throw new ConfigError(file, `is not valid YAML: ${describeYamlError(cause)}`, { cause })
   }
-  const result = schema.safeParse(data)
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(file, 'must be a mapping of fields (images, podcast, authors)')
+  const result = schema.safeParse(data, { error: inOurWords })
   if (!result.success) {
     const issue = result.error.issues[0]
-    const field = issue?.path.map(String).join('.') || '(top)'
-    throw new ConfigError(file, `${field}: ${issue?.message ?? 'is not valid'}`)
+    const { field, problem } = issue ? describeIssue(issue, data) : { field: '', problem: 'is not valid' }
+    throw new ConfigError(file, field === '' ? problem : `${field}: ${problem}`)
   }
   const settings = result.data
   const absolute = (value: string, field: string): string => {

@@ -94,6 +94,17 @@ describe('loadConfig', () => {
   })
 
   it('refuses an unknown flag and lists the known ones', () => {
-    expect(() => loadConfig({}, ['--prot', '1'], cwd)).toThrow(/^command line: .*--prot.*known flags: --port, --host, --articles-dir/)
+    expect(() => loadConfig({}, ['--prot', '1'], cwd)).toThrow(/^command line: --prot is not a known flag \(known flags: --port, --host, --articles-dir/)
+    expect(() => loadConfig({}, ['-p', '1'], cwd)).toThrow(/^command line: -p is not a known flag \(known flags: --port, --host, --articles-dir/)
+  })
+
+  it.each([
+    [['--port'], 'command line: --port needs a value, as in --port=VALUE'],
+    [['--port', '--host', 'x'], 'command line: --port needs a value, as in --port=VALUE'],
+    [['artikel'], 'command line: "artikel" is not a flag; flags start with --'],
+  ])('refuses the command line %j in its own words', (argv, message) => {
+    const error = thrown(() => loadConfig({}, argv, cwd))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toBe(message)
   })
 })
