@@ -114,8 +114,9 @@ describe('live updates from the watched folder', () => {
       await expectTitles(['Aus dem Deploy'])
       // Watching the new folder, not the old one.
       fs.writeFileSync(path.join(old, 'a.md'), article('Im alten Ordner'))
+      // Written perhaps before the new folder's watches are placed: then the first rescan (1 s) finds it.
       temp.write('ressort/c.md', article('Danach', '2025-06-01T10:00:00Z'))
-      await expectTitles(['Danach', 'Aus dem Deploy'], 2000)
+      await expectTitles(['Danach', 'Aus dem Deploy'], 5000)
       expect(notes).toContain(`${temp.dir} is another folder now; reloading`)
     } finally {
       fs.rmSync(old, { recursive: true, force: true })
