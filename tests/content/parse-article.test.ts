@@ -80,6 +80,18 @@ lang: de
     expect(article.draft).toBe(false)
   })
 
+  // Issue #10, point 9.
+  it('makes the same slug and id from a file name in NFD (as macOS tools write it) as from the same name in NFC', () => {
+    const nfc = 'archiv/Börse Öl.md'
+    const nfd = nfc.normalize('NFD')
+    expect(nfd).not.toBe(nfc)
+    const [a, b] = [nfc, nfd].map((name) => parseArticle(file(minimal), name, options).article)
+    expect([a?.slug, a?.id, a?.url]).toEqual(['boerse-oel', 'tag:www.example.de,2025:wirtschaft/boerse-oel', 'https://www.example.de/wirtschaft/boerse-oel.html'])
+    expect([b?.slug, b?.id, b?.url]).toEqual([a?.slug, a?.id, a?.url])
+    // The file stays the name on disk: it is what is opened again.
+    expect(b?.file).toBe(nfd)
+  })
+
   it('reads a date without a zone in the site time zone, in winter and in summer', () => {
     const winter = parseArticle(file('title: A\ndate: 2025-01-28T09:30:00\ncategory: wirtschaft'), 'a.md', options).article
     const summer = parseArticle(file('title: B\ndate: 2025-07-01 09:30\ncategory: wirtschaft'), 'b.md', options).article

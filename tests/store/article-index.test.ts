@@ -322,6 +322,50 @@ describe('ArticleIndex: clashes', () => {
   })
 })
 
+// Issue #10, point 9: a folder written on macOS (NFD names) next to files written elsewhere (NFC).
+describe('ArticleIndex: file names that differ only in Unicode normalisation', () => {
+  const nfc = 'Börse.md'
+  const nfd = 'Börse.md'.normalize('NFD')
+  const composed = makeArticle('boerse', { date: '2025-01-01T08:00:00Z', file: nfc })
+  const decomposed = makeArticle('boerse', { date: '2025-01-02T08:00:00Z', file: nfd })
+  const message = `${nfd}: file: is the name of ${nfc} in another Unicode normalisation (NFD, as macOS tools write names); not published while that file is there`
+
+  it('publishes the file whose name is NFC and refuses the other, naming both, in either load order', () => {
+    for (const index of [indexOf(composed, decomposed), indexOf(decomposed, composed)]) {
+      expect(index.clashes().map((error) => [error.file, error.field, error.message])).toEqual([[nfd, 'file', message]])
+      expect(files(index.publishedSection(NOW))).toEqual([nfc])
+      expect([index.byPath('/wirtschaft/boerse.html')?.file, index.publishedPaths(NOW)]).toEqual([nfc, ['/wirtschaft/boerse.html']])
+    }
+  })
+
+  it('refuses the second name even when the slugs differ, and publishes it once the first is gone', () => {
+    const index = indexOf(composed)
+    expect([...index.set({ ...decomposed, slug: 'boerse-2', path: '/wirtschaft/boerse-2.html' })].sort()).toEqual([nfc, nfd].sort())
+    expect(index.clashes().map((error) => error.message)).toEqual([message])
+    expect([...index.delete(nfc)].sort()).toEqual([nfc, nfd].sort())
+    expect([index.clashes(), files(index.publishedSection(NOW))]).toEqual([[], [nfd]])
+  })
+
+  it('lets the published one of the two win over a draft, whatever its normalisation', () => {
+    const index = indexOf({ ...composed, draft: true }, decomposed)
+    expect(index.clashes().map((error) => error.message)).toEqual([
+      `${nfc}: file: is the name of ${nfd} in another Unicode normalisation (NFC); not published while that file is there`,
+    ])
+    expect(files(index.publishedSection(NOW))).toEqual([nfd])
+  })
+
+  it('holds back no other file for a slug it shares only with the refused name', () => {
+    // The refused file takes part in no slug clash: the NFC file and a third one with another slug stay as they are.
+    const third = makeArticle('boerse-2', { date: '2025-01-03T08:00:00Z', file: 'c.md' })
+    const index = indexOf(composed, third)
+    index.set({ ...decomposed, slug: 'boerse-2', path: '/wirtschaft/boerse-2.html' })
+    expect([index.clashes().map((error) => error.file), files(index.publishedSection(NOW))]).toEqual([[nfd], ['c.md', nfc]])
+    // Once the NFC file is gone, the other one is published and meets the clash rules with the third.
+    index.delete(nfc)
+    expect(index.clashes().map((error) => error.file)).toEqual([nfd, 'c.md'])
+  })
+})
+
 describe('ArticleIndex: drafts', () => {
   it('keeps a draft, so that it can be looked up and counted, but never publishes it', () => {
     const draft = makeArticle('entwurf', { date: '2025-05-01T08:00:00Z', draft: true })

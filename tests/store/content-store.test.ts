@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
-import { articleText } from '../helpers/temp-dir.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' })
 
@@ -71,6 +71,34 @@ describe('ContentStore', () => {
       'skipped zwei/zins.md: slug: "zins" is also used in category "wirtschaft" by eins/zins.md; neither is published',
     ])
     expect(store.refused().map((e) => e.file).sort()).toEqual(['eins/zins.md', 'x.md', 'y.md', 'zwei/zins.md'])
+  })
+
+  // Issue #10, point 9: files on disk, as a folder copied from macOS next to files written on Linux.
+  it('publishes one of two files whose names differ only in Unicode normalisation, and refuses the other naming both', async () => {
+    const temp = makeTempDir()
+    try {
+      const nfd = 'Börse.md'.normalize('NFD')
+      temp.write('Börse.md', article('NFC', '2025-01-01T10:00:00Z'))
+      temp.write(nfd, article('NFD', '2025-02-01T10:00:00Z'))
+      temp.write('Öl.md'.normalize('NFD'), article('Nur NFD', '2025-03-01T10:00:00Z'))
+      const logged: string[] = []
+      const store = new ContentStore({
+        config: loadConfig({ SITE_URL: 'https://www.example.de/', ARTICLES_DIR: temp.dir }),
+        logger: { info: () => {}, warn: (line) => logged.push(line) },
+      })
+      await store.load()
+      store.close()
+      expect(titlesOf(store)).toEqual(['Nur NFD', 'NFC'])
+      expect(logged).toEqual([
+        `skipped ${nfd}: file: is the name of Börse.md in another Unicode normalisation (NFD, as macOS tools write names); not published while that file is there`,
+      ])
+      expect(store.site().plan.section.map((a) => [a.file, a.url])).toEqual([
+        ['Öl.md'.normalize('NFD'), 'https://www.example.de/wirtschaft/oel.html'],
+        ['Börse.md', 'https://www.example.de/wirtschaft/boerse.html'],
+      ])
+    } finally {
+      temp.rm()
+    }
   })
 
   it('publishes a scheduled article when its time comes, without a request or a file change', async () => {
