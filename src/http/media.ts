@@ -5,6 +5,7 @@ import type { Context } from 'hono'
 import { walkTreeSync } from '../content/files.js'
 import { servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
+import { hasBadBytes } from '../text/file-names.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
@@ -86,6 +87,8 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
   walkTreeSync(
     root,
     (relative) => {
+      // A name that is not UTF-8 (held with lone surrogates): no /media/ URL names it.
+      if (hasBadBytes(relative)) return
       const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
       if (file) found.push({ relative, absolute: file.absolute })
     },

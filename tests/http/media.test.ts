@@ -118,3 +118,18 @@ describe('media files', () => {
     expect(await response.text()).not.toContain('Öffentlichkeit')
   })
 })
+
+describe('servedMediaFiles', () => {
+  // Issue #10, point 10: walks now give such names as nameFromBytes does; no /media/ URL can name them.
+  it('leaves out a file whose name is not UTF-8, instead of failing the export', async () => {
+    const { servedMediaFiles } = await import('../../src/http/media.js')
+    const temp = makeTempDir('media-names-')
+    try {
+      temp.write('ok.jpg', 'x')
+      fs.writeFileSync(Buffer.from(`${temp.dir}/B\xf6rse.jpg`, 'latin1'), 'x')
+      expect(servedMediaFiles(temp.dir).map((file) => file.relative)).toEqual(['ok.jpg'])
+    } finally {
+      temp.rm()
+    }
+  })
+})
