@@ -23,6 +23,15 @@ export interface MediaFacts {
   isMissing(url: string): boolean
 }
 
+/**
+ * Whether an image has pixels to show: a header of 0 × n px (image-size reads
+ * it as written) would put `width="0"` into Media RSS and the lead `<img>`,
+ * and readers show nothing, so the feeds leave such an image out.
+ */
+export function hasNoPixels(info: MediaInfo | undefined): boolean {
+  return info?.width === 0 || info?.height === 0
+}
+
 /** Bytes read to find an image's pixel size: headers sit at the start. */
 const IMAGE_HEAD_BYTES = 256 * 1024
 
@@ -50,9 +59,10 @@ export function mediaPathFor(mediaDir: string, siteUrl: string): (url: string) =
  * Looks up files under MEDIA_DIR by their public URL (SITE_URL/media/…):
  * the true length of an enclosure, the pixel size of an image. Other URLs
  * are not ours to measure (undefined). Results are kept while the file's
- * size and modification time stay the same.
+ * size and modification time stay the same. `warn` gets a line for an image
+ * without pixels (hasNoPixels), once per version of the file.
  */
-export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string) => MediaInfo | undefined {
+export function createMediaInfo(mediaDir: string, siteUrl: string, warn?: (line: string) => void): (url: string) => MediaInfo | undefined {
   const pathOf = mediaPathFor(mediaDir, siteUrl)
   const cache = new LruCache<string, { readonly stamp: string; readonly info: MediaInfo }>(5000)
   return (url) => {
@@ -87,16 +97,17 @@ export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string
       }
     }
     const info = { length: stat.size, width, height }
+    if (hasNoPixels(info)) warn?.(`warning ${url}: image: is ${width} × ${height} px; left out of every feed, where readers would show nothing`)
     cache.set(file, { stamp, info })
     return info
   }
 }
 
-/** MediaFacts for MEDIA_DIR as the site serves it under SITE_URL/media/. */
-export function createMediaFacts(mediaDir: string, siteUrl: string): MediaFacts {
+/** MediaFacts for MEDIA_DIR as the site serves it under SITE_URL/media/; `warn` as createMediaInfo's. */
+export function createMediaFacts(mediaDir: string, siteUrl: string, warn?: (line: string) => void): MediaFacts {
   const pathOf = mediaPathFor(mediaDir, siteUrl)
   return {
-    info: createMediaInfo(mediaDir, siteUrl),
+    info: createMediaInfo(mediaDir, siteUrl, warn),
     isLocal: (url) => pathOf(url) !== undefined,
     isMissing: (url) => {
       const file = pathOf(url)
