@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { imageSize } from 'image-size'
 import { LruCache } from '../util/lru-cache.js'
-import { servedMediaParts } from './media-path.js'
+import { servedMediaFile, servedMediaParts } from './media-path.js'
 
 /** What is known about a media file the site serves itself. */
 export interface MediaInfo {
@@ -19,7 +19,7 @@ export interface MediaFacts {
   info(url: string): MediaInfo | undefined
   /** Whether the URL names a place under MEDIA_DIR (SITE_URL/media/…), whether or not a file is there. */
   isLocal(url: string): boolean
-  /** Whether the URL names a place under MEDIA_DIR where no regular file is. */
+  /** Whether the URL names a place under MEDIA_DIR where /media/ serves no file (none, not a regular file, a link leading outside). */
   isMissing(url: string): boolean
 }
 
@@ -58,7 +58,8 @@ export function mediaPathFor(mediaDir: string, siteUrl: string): (url: string) =
 /**
  * Looks up files under MEDIA_DIR by their public URL (SITE_URL/media/…):
  * the true length of an enclosure, the pixel size of an image. Other URLs
- * are not ours to measure (undefined). Results are kept while the file's
+ * are not ours to measure, and files /media/ does not serve (servedMediaFile:
+ * a link leading outside MEDIA_DIR) are not known (undefined). Results are kept while the file's
  * size and modification time stay the same. `warn` gets a line for an image
  * without pixels (hasNoPixels), once per version of the file.
  */
@@ -66,15 +67,10 @@ export function createMediaInfo(mediaDir: string, siteUrl: string, warn?: (line:
   const pathOf = mediaPathFor(mediaDir, siteUrl)
   const cache = new LruCache<string, { readonly stamp: string; readonly info: MediaInfo }>(5000)
   return (url) => {
-    const file = pathOf(url)
-    if (file === undefined) return undefined
-    let stat: fs.Stats
-    try {
-      stat = fs.statSync(file)
-    } catch {
-      return undefined
-    }
-    if (!stat.isFile()) return undefined
+    const planned = pathOf(url)
+    const served = planned === undefined ? undefined : servedMediaFile(mediaDir, planned)
+    if (served === undefined) return undefined
+    const { real: file, stat } = served
     const stamp = `${stat.size}:${stat.mtimeMs}`
     const cached = cache.get(file)
     if (cached?.stamp === stamp) return cached.info
@@ -111,7 +107,7 @@ export function createMediaFacts(mediaDir: string, siteUrl: string, warn?: (line
     isLocal: (url) => pathOf(url) !== undefined,
     isMissing: (url) => {
       const file = pathOf(url)
-      return file !== undefined && !fs.statSync(file, { throwIfNoEntry: false })?.isFile()
+      return file !== undefined && servedMediaFile(mediaDir, file) === undefined
     },
   }
 }

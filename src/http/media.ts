@@ -3,7 +3,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { walkTreeSync } from '../content/files.js'
-import { servedMediaParts } from '../content/media-path.js'
+import { servedMediaFile, servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { hasBadBytes } from '../text/file-names.js'
 import { COMMON_HEADERS } from './common-headers.js'
@@ -100,23 +100,16 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
 /** The regular file at `relative` (URL-encoded, `/`-separated) inside `root`, or undefined. */
 function findFile(root: string, relative: string): MediaFile | undefined {
   const parts = servedMediaParts(relative)
-  if (parts === undefined) return undefined
-  try {
-    const realRoot = fs.realpathSync(root)
-    const real = fs.realpathSync(path.join(root, ...parts))
-    if (!real.startsWith(realRoot + path.sep)) return undefined
-    const stat = fs.statSync(real)
-    if (!stat.isFile()) return undefined
-    const type = mediaTypeFor(real) ?? 'application/octet-stream'
-    return {
-      absolute: real,
-      size: stat.size,
-      etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
-      lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
-      type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
-    }
-  } catch {
-    return undefined
+  const found = parts === undefined ? undefined : servedMediaFile(root, path.join(root, ...parts))
+  if (found === undefined) return undefined
+  const { real, stat } = found
+  const type = mediaTypeFor(real) ?? 'application/octet-stream'
+  return {
+    absolute: real,
+    size: stat.size,
+    etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
+    lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
+    type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
   }
 }
 

@@ -46,3 +46,49 @@ describe('images without pixels', () => {
     expect(warned).toEqual([`warning ${SITE}media/leer.gif: image: is 0 × 0 px; left out of every feed, where readers would show nothing`])
   })
 })
+
+// Issue #10, point 12: the feeds published the size of a link's target even where /media/ refuses to serve it.
+describe('media behind symbolic links: known only where /media/ serves them', () => {
+  let outside: ReturnType<typeof makeTempDir>
+  beforeEach(() => {
+    outside = makeTempDir('media-outside-')
+    outside.write('geheim.mp3', 'x'.repeat(4321))
+    media.write('echt.mp3', 'y'.repeat(1234))
+    media.write('ordner/datei.mp3', 'z'.repeat(99))
+    fs.symlinkSync(path.join(media.dir, 'echt.mp3'), path.join(media.dir, 'innen.mp3'))
+    fs.symlinkSync(path.join(outside.dir, 'geheim.mp3'), path.join(media.dir, 'draussen.mp3'))
+    fs.symlinkSync(path.join(media.dir, '..', path.basename(outside.dir), 'geheim.mp3'), path.join(media.dir, 'relativ.mp3'))
+    fs.symlinkSync(outside.dir, path.join(media.dir, 'fremd'))
+    fs.symlinkSync(path.join(media.dir, 'ordner'), path.join(media.dir, 'verweis'))
+    fs.symlinkSync(path.join(media.dir, 'fehlt.mp3'), path.join(media.dir, 'kaputt.mp3'))
+  })
+  afterEach(() => outside.rm())
+
+  const url = (name: string) => `${SITE}media/${name}`
+  const names = ['echt.mp3', 'innen.mp3', 'verweis/datei.mp3', 'draussen.mp3', 'relativ.mp3', 'fremd/geheim.mp3', 'kaputt.mp3', 'ordner']
+
+  it('measures a file and a link inside MEDIA_DIR, and knows nothing of a link leading outside, to a folder or to nothing', () => {
+    const facts = createMediaFacts(media.dir, SITE)
+    expect(names.map((name) => [name, facts.info(url(name))?.length, facts.isMissing(url(name)), facts.isLocal(url(name))])).toEqual([
+      ['echt.mp3', 1234, false, true],
+      ['innen.mp3', 1234, false, true],
+      ['verweis/datei.mp3', 99, false, true],
+      ['draussen.mp3', undefined, true, true],
+      ['relativ.mp3', undefined, true, true],
+      ['fremd/geheim.mp3', undefined, true, true],
+      ['kaputt.mp3', undefined, true, true],
+      ['ordner', undefined, true, true],
+    ])
+  })
+
+  it('knows a file exactly when /media/ serves it', async () => {
+    const { testApp } = await import('../helpers/test-app.js')
+    const { app } = await testApp({}, { MEDIA_DIR: media.dir })
+    const facts = createMediaFacts(media.dir, SITE)
+    for (const name of names) {
+      const response = await app.request(`/media/${name}`)
+      const served = response.status === 200 ? response.headers.get('content-length') : response.status
+      expect([name, served]).toEqual([name, facts.info(url(name)) === undefined ? 404 : String(facts.info(url(name))?.length)])
+    }
+  })
+})

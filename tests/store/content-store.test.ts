@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
@@ -98,6 +100,31 @@ describe('ContentStore', () => {
       ])
     } finally {
       temp.rm()
+    }
+  })
+
+  // Issue #10, point 12.
+  it('publishes no length measured through a media link leading outside MEDIA_DIR, and warns as for a missing file', async () => {
+    const media = makeTempDir('media-')
+    const outside = makeTempDir('outside-')
+    try {
+      outside.write('geheim.mp3', 'x'.repeat(4321))
+      fs.symlinkSync(path.join(outside.dir, 'geheim.mp3'), path.join(media.dir, 'folge.mp3'))
+      const files = new Map([['folge.md', article('Folge', '2025-01-01T10:00:00Z', { enclosure: '{url: /media/folge.mp3, length: 1000, duration: 60}' })]])
+      const logged: string[] = []
+      const local = loadConfig({ SITE_URL: 'https://www.example.de/', MEDIA_DIR: media.dir })
+      const store = new ContentStore({ config: local, source: memorySource(files, local), logger: { info: () => {}, warn: (line) => logged.push(line) } })
+      await store.load()
+      store.close()
+      expect(logged).toEqual(['warning folge.md: enclosure.url: names a file that is not in MEDIA_DIR; podcast apps will fail to download it'])
+      const json = JSON.parse(new TextDecoder().decode(store.site().resources.get('/wirtschaft/feed.json')?.identity.body)) as {
+        items: { attachments: { size_in_bytes?: number }[] }[]
+      }
+      // The front matter's length, never the size of what the link leads to.
+      expect(json.items[0]?.attachments[0]?.size_in_bytes).toBe(1000)
+    } finally {
+      media.rm()
+      outside.rm()
     }
   })
 
