@@ -7,6 +7,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createMediaFacts, createMediaInfo } from '../../src/content/media-info.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
+import { testApp } from '../helpers/test-app.js'
 
 const SITE = 'https://www.example.de/'
 /** A GIF whose header says `width` × `height` pixels. */
@@ -82,7 +83,6 @@ describe('media behind symbolic links: known only where /media/ serves them', ()
   })
 
   it('knows a file exactly when /media/ serves it', async () => {
-    const { testApp } = await import('../helpers/test-app.js')
     const { app } = await testApp({}, { MEDIA_DIR: media.dir })
     const facts = createMediaFacts(media.dir, SITE)
     for (const name of names) {

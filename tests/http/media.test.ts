@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { servedMediaFiles } from '../../src/http/media.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 
@@ -122,7 +123,6 @@ describe('media files', () => {
 describe('servedMediaFiles', () => {
   // Issue #10, point 10: walks now give such names as nameFromBytes does; no /media/ URL can name them.
   it('leaves out a file whose name is not UTF-8, instead of failing the export', async () => {
-    const { servedMediaFiles } = await import('../../src/http/media.js')
     const temp = makeTempDir('media-names-')
     try {
       temp.write('ok.jpg', 'x')
