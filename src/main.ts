@@ -53,7 +53,6 @@ async function main(): Promise<void> {
 
   // At 50,000 articles the load takes seconds: say what is going on.
   console.log(`loading ${config.articlesDir}`)
-  await store.load()
   await live.start()
   const app = createApp({ config, store })
   server = serve(

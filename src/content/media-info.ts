@@ -17,9 +17,9 @@ export interface MediaInfo {
 export interface MediaFacts {
   /** Length and pixel size of the file behind a SITE_URL/media/… URL; undefined for other URLs and missing files. */
   info(url: string): MediaInfo | undefined
-  /** Whether the URL names a place under MEDIA_DIR (SITE_URL/media/…), whether or not a file is there. */
+  /** Whether the URL is under SITE_URL/media/, whether or not the site serves a file there. */
   isLocal(url: string): boolean
-  /** Whether the URL names a place under MEDIA_DIR where /media/ serves no file (none, not a regular file, a link leading outside). */
+  /** Whether the URL is under SITE_URL/media/ and /media/ serves no file there (none, not a regular file, a path it refuses, a link leading outside). */
   isMissing(url: string): boolean
 }
 
@@ -102,12 +102,16 @@ export function createMediaInfo(mediaDir: string, siteUrl: string, warn?: (line:
 /** MediaFacts for MEDIA_DIR as the site serves it under SITE_URL/media/; `warn` as createMediaInfo's. */
 export function createMediaFacts(mediaDir: string, siteUrl: string, warn?: (line: string) => void): MediaFacts {
   const pathOf = mediaPathFor(mediaDir, siteUrl)
+  const prefix = new URL('media/', siteUrl).href
+  const isLocal = (url: string) => url.startsWith(prefix)
   return {
     info: createMediaInfo(mediaDir, siteUrl, warn),
-    isLocal: (url) => pathOf(url) !== undefined,
+    isLocal,
     isMissing: (url) => {
+      if (!isLocal(url)) return false
+      // A path /media/ refuses (an encoded slash, a hidden part) answers 404 like a missing file.
       const file = pathOf(url)
-      return file !== undefined && servedMediaFile(mediaDir, file) === undefined
+      return file === undefined || servedMediaFile(mediaDir, file) === undefined
     },
   }
 }

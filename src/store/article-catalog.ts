@@ -5,12 +5,8 @@ import type { MediaFacts } from '../content/media-info.js'
 import type { ParsedArticle } from '../content/parse-article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { articleMediaProblems } from '../feeds/podcast-rules.js'
+import type { Logger } from '../util/logger.js'
 import { ArticleIndex } from './article-index.js'
-
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-}
 
 export interface ArticleCatalogOptions {
   readonly source: ArticleSource

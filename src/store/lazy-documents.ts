@@ -13,7 +13,8 @@ import { archiveFeedDocument, filteredFeedDocument, renderFeedResource, type Ite
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { createResource, type Resource } from '../site/resource.js'
 import { LruCache } from '../util/lru-cache.js'
-import type { Logger, PublishedArticlesView } from './article-catalog.js'
+import type { Logger } from '../util/logger.js'
+import type { PublishedArticlesView } from './article-catalog.js'
 
 export interface LazyDocumentsOptions {
   readonly config: Config

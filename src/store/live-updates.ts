@@ -1,7 +1,7 @@
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { FolderWatcher } from '../content/watch-folder.js'
-import type { Logger } from './article-catalog.js'
+import type { Logger } from '../util/logger.js'
 import type { ContentStore } from './content-store.js'
 
 /** A folder watch: started once, closed once; reports changed paths relative to its root. */
@@ -68,10 +68,15 @@ export class LiveUpdates {
     options.store.onRootMissing(() => this.#noteRootGone())
   }
 
-  /** Places the watches and starts the checks; resolves once the watches are in place. */
+  /**
+   * Reads every article file (the store's load), noting which folder it read,
+   * then places the watches and starts the checks; resolves once the watches
+   * are in place. A folder put in place of ARTICLES_DIR while it was read (a
+   * deploy during start-up) is found by the first root check.
+   */
   async start(): Promise<void> {
     const { logger, store } = this.#options
-    this.#rootId = await this.#options.source.rootId()
+    await this.#load()
     await this.#watchFolders()
     this.#scheduleRootCheck()
     this.#mediaWatcher = this.#watch(
@@ -150,9 +155,14 @@ export class LiveUpdates {
     this.#watcher?.close()
     this.#timers.clearTimeout(this.#rescanTimer)
     await store.settled()
-    this.#rootId = id
-    await store.load()
+    await this.#load()
     if (!this.#closed) await this.#watchFolders()
+  }
+
+  /** The store's load, with the identity of the folder it reads taken first: a swap while it reads is seen after. */
+  async #load(): Promise<void> {
+    this.#rootId = await this.#options.source.rootId()
+    await this.#options.store.load()
   }
 
   #noteRootGone(): void {

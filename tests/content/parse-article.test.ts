@@ -224,7 +224,7 @@ describe('parseArticle: a file that is refused names the file, the field and the
     ['title: A\ncategory: wirtschaft', 'x.md: date: is required'],
     ['title: A\ndate: 2025-01-28T09:30:00Z', 'x.md: category: is required'],
     ['title: A\ndate: 2025-01-28T09:30:00Z\ncategory: 7', 'x.md: category: must be a category slug such as "wirtschaft", or a list of them'],
-    ['title: A\ndate: 2025-01-28\ncategory: wirtschaft\nauthor: ~', 'x.md: author: is required'],
+    ['title: A\ndate: 2025-01-28\ncategory: wirtschaft\nauthor: ~', 'x.md: author: has no value'],
     ['title: "  "\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: must not be empty'],
     ['title: [a, b]\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: must be text'],
     ['title: A\ndate: 28.01.2025\ncategory: wirtschaft', 'x.md: date: "28.01.2025" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'],
@@ -366,3 +366,86 @@ describe('parseArticle: a file that is refused names the file, the field and the
     )
   })
 })
+
+/** What a validation library says in its own words, which no message may carry. */
+const LIBRARY_WORDS = /Invalid|expected|received|Too (big|small)|Unrecognized|pattern|[<>]=|\/\^|\$\//
+
+describe('parseArticle: every refusal in the project\'s words', () => {
+  it.each([
+    ['title: A\ndate: 2025-01-28T09:30:00Z\ncategory: []', 'x.md: category: must not be an empty list'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: -3}`, 'x.md: enclosure.duration: must not be negative'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: eine Stunde}`, 'x.md: enclosure.duration: must be seconds, or HH:MM:SS'],
+    [`${minimal}\ntags: [KI, {a: 1}]`, 'x.md: tags: must be text or a list of texts'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, length: ~}`, 'x.md: enclosure.length: has no value'],
+    ['title: ~\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: has no value'],
+  ])('%j → %s', (frontMatter, message) => {
+    expect(refusal(file(frontMatter), 'x.md').message).toBe(message)
+  })
+
+  it('words every wrong value of every field itself, never in a library\'s words', () => {
+    const fields = [
+      'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang',
+      'enclosure', 'enclosure.url', 'enclosure.type', 'enclosure.length', 'enclosure.duration',
+    ]
+    const values = ['42', '-3', '1.5', '1e400', 'true', '~', '[]', '[1, [2]]', '[a, {b: 1}]', '{a: 1}', '""', '"x"', '"1:99:99"', '.nan', '.inf']
+    const problems = new Set<string>()
+    for (const field of fields) {
+      for (const value of values) {
+        const [name, sub] = field.split('.')
+        const fields = { title: 'A', date: '2025-01-28T09:30:00Z', category: 'wirtschaft', ...(sub ? {} : { [field]: value }) }
+        const enclosure = sub ? `\nenclosure: {${sub === 'url' ? '' : 'url: /media/a.mp3, '}${sub}: ${value}}` : ''
+        const text = `---\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('\n')}${enclosure}\n---\nText.\n`
+        try {
+          parseArticle(text, 'x.md', options)
+        } catch (error) {
+          if (!(error instanceof ArticleError)) throw error
+          for (const problem of error.problems) problems.add(`${problem.field}: ${problem.problem}`)
+        }
+        expect(name).toBeDefined()
+      }
+    }
+    const foreign = [...problems].filter((problem) => LIBRARY_WORDS.test(problem) || !/^[\w.]+: (must|is|has|"|cannot|held)/.test(problem))
+    expect(foreign).toEqual([])
+    expect(problems.size).toBeGreaterThan(40)
+  })
+
+  it('shows a field name that holds a line break or control quoted, so it cannot forge a log line', () => {
+    const { warnings } = parseArticle(file(`${minimal}\n"x\\nskipped other.md": 1`), 'a.md', options)
+    expect(warnings).toEqual([{ field: '"x\\nskipped other.md"', problem: 'is not a known field and is ignored' }])
+    expect(refusal(file(`${minimal}\nenclosure: {url: /media/a.mp3, "\\u202Etxt.exe": 1}`), 'x.md').message).toBe(
+      'x.md: enclosure: has unknown fields "\\u202etxt.exe" (known: url, type, length, duration)',
+    )
+  })
+})
+
+describe('parseArticle: line endings, bidirectional controls and controls in the body', () => {
+  it('reads a file with old-Mac line endings (CR only) as if they were LF', () => {
+    const { article, body } = parseArticle('---\rtitle: Zölle\rdate: 2025-01-28T09:30:00+01:00\rcategory: wirtschaft\r---\rErste Zeile.\rZweite.\r', 'mac.md', options)
+    expect(article.title).toBe('Zölle')
+    expect(body).toBe('Erste Zeile.\nZweite.\n')
+  })
+
+  it('removes bidirectional override and isolate controls from titles, bylines, tags and summaries, with a warning', () => {
+    const { article, warnings } = parseArticle(
+      file(`title: "Zins\\u202Ewende"\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\nauthor: "\\u2066Lea Voigt\\u2069"\ntags: ["K\\u202AI", EZB]\nsummary: "a\\u202Bb\\u202Cc\\u202Dd\\u2067e\\u2068"\nimage_alt: "\\u202EBild"`),
+      'a.md',
+      options,
+    )
+    expect([article.title, article.authors, article.tags, article.summary, article.imageAlt]).toEqual(['Zinswende', ['Lea Voigt'], ['KI', 'EZB'], 'abcde', 'Bild'])
+    const problem = (n: number) => `held ${n} bidirectional override or isolate controls, which make text display as other text; removed`
+    expect(warnings).toEqual([
+      { field: 'title', problem: problem(1) },
+      { field: 'tags', problem: problem(1) },
+      { field: 'author', problem: problem(2) },
+      { field: 'summary', problem: problem(5) },
+      { field: 'image_alt', problem: problem(1) },
+    ])
+  })
+
+  it('warns about characters XML cannot carry in the body, which rendering removes', () => {
+    const { warnings } = parseArticle(file(minimal, 'Ein\u0001 Absatz\u0085 mit \uFFFESteuerzeichen.\n'), 'a.md', options)
+    expect(warnings).toEqual([{ field: 'body', problem: 'held 3 control or non-characters XML cannot carry; removed' }])
+    expect(parseArticle(file(minimal, 'Ohne \u{1F4C8} Steuerzeichen.\n'), 'a.md', options).warnings).toEqual([])
+  })
+})
+

@@ -129,6 +129,13 @@ describe('ArticleCatalog', () => {
     ])
   })
 
+  it('warns of control characters in a body, which rendering removes, naming the file and the body', async () => {
+    const text = articleText({ title: 'A', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Ein\u0001 Absatz\u0085.\n')
+    const { catalog, warned } = catalogOf({ 'a.md': text })
+    await catalog.loadAll()
+    expect(warned).toEqual(['warning a.md: body: held 2 control or non-characters XML cannot carry; removed'])
+  })
+
   it('tells which files changed, so their bodies are read again', async () => {
     const { catalog, files, changed } = catalogOf({ 'a.md': article('A', '2025-01-01T10:00:00Z') })
     await catalog.loadAll()

@@ -76,7 +76,6 @@ function setUp(rescanSeconds = '60') {
 describe('LiveUpdates', () => {
   it('applies what the article watch reports', async () => {
     const { store, live, files, watches, titles } = setUp()
-    await store.load()
     await live.start()
     files.set('a.md', article('Zweite Fassung'))
     watches.get('/artikel')?.report(['a.md'])
@@ -88,7 +87,6 @@ describe('LiveUpdates', () => {
 
   it('rescans a second after start and then every RESCAN_INTERVAL, finding changes no watch reported', async () => {
     const { store, live, files, timers, lines, titles } = setUp('60')
-    await store.load()
     await live.start()
     files.set('a.md', article('Zweite Fassung'))
     await timers.advance(999)
@@ -110,7 +108,6 @@ describe('LiveUpdates', () => {
 
   it('keeps the last content while ARTICLES_DIR is gone, and reloads and watches anew when it is back', async () => {
     const { store, live, files, timers, watches, lines, titles, setRoot } = setUp('0')
-    await store.load()
     await live.start()
     const firstWatch = watches.get('/artikel')
     setRoot(undefined)
@@ -138,13 +135,46 @@ describe('LiveUpdates', () => {
 
   it('renders the documents again when the media watch reports a change', async () => {
     const { store, live, watches } = setUp('0')
-    await store.load()
     await live.start()
     const before = store.site()
     watches.get('/medien')?.report(['folge.mp3'])
     await store.settled()
     expect(store.site()).not.toBe(before)
     expect(store.site().resources.get('/wirtschaft/feed.xml')).not.toBe(before.resources.get('/wirtschaft/feed.xml'))
+    live.close()
+    store.close()
+  })
+
+  it('reloads when another folder took the place of ARTICLES_DIR while it was being read at start (found in review)', async () => {
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '0', ARTICLES_DIR: '/artikel', MEDIA_DIR: '/medien' })
+    const files = new Map([['a.md', article('Alter Ordner')]])
+    const source = memorySource(files, config)
+    let root = 'ordner-1'
+    let listed = false
+    const swapping = {
+      ...source,
+      rootId: async () => root,
+      // The deploy's `mv new articles` lands just after the old folder was listed.
+      list: async (folder?: string) => {
+        const listing = await source.list(folder)
+        if (!listed) {
+          listed = true
+          setImmediate(() => {
+            root = 'ordner-2'
+            files.set('a.md', article('Neuer Ordner'))
+          })
+        }
+        return listing
+      },
+    }
+    const logger = { info: () => {}, warn: () => {} }
+    const store = new ContentStore({ config, source: swapping, logger, clock: () => new Date('2026-01-01T00:00:00Z') })
+    const timers = fakeTimers()
+    const live = new LiveUpdates({ store, source: swapping, config, logger, timers, watch: (): Watch => ({ start: async () => {}, close: () => {} }) })
+    await live.start()
+    await timers.advance(1000)
+    await eventually(() => store.site().plan.section[0]?.title === 'Neuer Ordner')
+    expect(store.site().plan.section.map((a) => a.title)).toEqual(['Neuer Ordner'])
     live.close()
     store.close()
   })
