@@ -1,3 +1,5 @@
+import { quoted } from '../text/display.js'
+
 /**
  * Playing times of enclosures, in whole seconds: what `itunes:duration` and
  * JSON Feed's `duration_in_seconds` carry. Apple's podcast spec takes seconds
@@ -17,9 +19,9 @@ export function readDuration(value: number | string): { readonly seconds: number
   const parts = value.split(':').map(Number)
   // The first part may be hours (any number of digits) or minutes; the ones after it are below 60.
   if (parts.slice(parts.length === 3 ? 1 : 0).some((part) => part >= 60)) {
-    return { problem: `"${value}" has minutes or seconds of 60 or more; write H:MM:SS with both below 60` }
+    return { problem: `${quoted(value)} has minutes or seconds of 60 or more; write H:MM:SS with both below 60` }
   }
   const seconds = parts.reduce((total, part) => total * 60 + part, 0)
-  if (seconds > MAX_DURATION_SECONDS) return { problem: `"${value}" is more than 1000 hours` }
+  if (seconds > MAX_DURATION_SECONDS) return { problem: `${quoted(value)} is more than 1000 hours` }
   return { seconds }
 }

@@ -197,7 +197,7 @@ function buildArticle(
 function readDate(value: string, field: string, timeZone: string, problems: ArticleProblem[]): Date | undefined {
   const date = parseFrontMatterDate(value, timeZone)
   if (!(date instanceof Date)) {
-    problems.push({ field, problem: `"${value}" ${date ?? 'is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'}` })
+    problems.push({ field, problem: `${quoted(value)} ${date ?? 'is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'}` })
     return undefined
   }
   // RSS dates carry whole seconds only; cut everywhere so all formats agree.

@@ -6,6 +6,7 @@
  * URN (RFC 8141) or an http(s) URL (RFC 3986). Each pattern has one way to
  * match any text, so checking costs time in proportion to the id's length.
  */
+import { quoted } from '../text/display.js'
 import { isHttpUrl } from '../text/urls.js'
 
 /**
@@ -50,18 +51,18 @@ export function defaultId(siteUrl: string, category: string, slug: string, date:
 export function readPermanentId(value: string): { readonly id: string } | { readonly problem: string } {
   const id = value.trim()
   if (id.length > MAX_ID_LENGTH) return { problem: `is ${id.length} characters long; an id has at most ${MAX_ID_LENGTH}` }
-  const quoted = `"${value}"`
+  const shown = quoted(value)
   if (/^tag:/i.test(id)) {
     const m = TAG_URI.exec(id)
     if (m && isCalendarDate(Number(m[1]), m[2] === undefined ? 1 : Number(m[2]), m[3] === undefined ? 1 : Number(m[3]))) return { id }
     return {
-      problem: `${quoted} is not a valid tag URI (RFC 4151) such as tag:example.de,2025:wirtschaft/slug: a domain or e-mail address, a date (2025, 2025-01 or 2025-01-28), then only ASCII letters, digits, -._~!$&'()*+,;=:@/? and %XX`,
+      problem: `${shown} is not a valid tag URI (RFC 4151) such as tag:example.de,2025:wirtschaft/slug: a domain or e-mail address, a date (2025, 2025-01 or 2025-01-28), then only ASCII letters, digits, -._~!$&'()*+,;=:@/? and %XX`,
     }
   }
   if (/^urn:/i.test(id)) {
     const m = URN.exec(id)
     if (m && (m[1]?.toLowerCase() !== 'uuid' || UUID.test(m[2] ?? ''))) return { id }
-    return { problem: `${quoted} is not a valid URN (RFC 8141) such as urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66 or urn:isbn:978-3-16-148410-0` }
+    return { problem: `${shown} is not a valid URN (RFC 8141) such as urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66 or urn:isbn:978-3-16-148410-0` }
   }
   if (/^https?:/i.test(id) && isHttpUrl(id)) {
     // One normal form for all formats (docs/feed-package.md #6); WHATWG leaves some characters RFC 3986 does not allow.
@@ -69,9 +70,9 @@ export function readPermanentId(value: string): { readonly id: string } | { read
     const bad = NOT_IN_URI_PATH.exec(`${url.pathname}${url.search}${url.hash}`)?.[0]
     if (bad === undefined) return { id: url.href }
     const encoded = encodeURIComponent(bad) === bad ? `%${bad.charCodeAt(0).toString(16).toUpperCase()}` : encodeURIComponent(bad)
-    return { problem: `${quoted} is not a valid http(s) URL: "${bad}" must be percent-encoded (${encoded})` }
+    return { problem: `${shown} is not a valid http(s) URL: "${bad}" must be percent-encoded (${encoded})` }
   }
-  return { problem: `${quoted} is not a permanent URI (tag:example.de,2025:slug, urn:uuid:…, or an http(s) URL)` }
+  return { problem: `${shown} is not a permanent URI (tag:example.de,2025:slug, urn:uuid:…, or an http(s) URL)` }
 }
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
