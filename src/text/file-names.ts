@@ -8,6 +8,7 @@
  * refused, opened again and shown with those bytes escaped.
  */
 import { Buffer, isUtf8 } from 'node:buffer'
+import { shownName } from './display.js'
 
 /** A lone low surrogate from U+DC80 to U+DCFF: a byte that is not UTF-8. */
 const BAD_BYTE = /(?<![\uD800-\uDBFF])[\uDC80-\uDCFF]/
@@ -45,7 +46,11 @@ export function bytesOfName(name: string): Buffer {
   return Buffer.concat(parts.map((part, index) => (index % 2 === 1 ? Buffer.of(part.charCodeAt(0) - 0xdc00) : Buffer.from(part, 'utf8'))))
 }
 
-/** A name for a log line: each byte that is not UTF-8 written as `\xNN`. */
+/**
+ * A name for a log line: each byte that is not UTF-8 written as `\xNN`, and
+ * then, when it holds a control or another character a message must not
+ * show as it is (a line break would start a forged log line), quoted.
+ */
 export function showFileName(name: string): string {
-  return name.replace(BAD_BYTES, (byte) => `\\x${(byte.charCodeAt(0) - 0xdc00).toString(16).toUpperCase()}`)
+  return shownName(name.replace(BAD_BYTES, (byte) => `\\x${(byte.charCodeAt(0) - 0xdc00).toString(16).toUpperCase()}`))
 }

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { shownName } from '../../src/text/display.js'
 import { bytesOfName, hasBadBytes, nameFromBytes, showFileName } from '../../src/text/file-names.js'
 
 describe('nameFromBytes', () => {
@@ -25,6 +26,16 @@ describe('nameFromBytes', () => {
   })
 })
 
+describe('showFileName', () => {
+  it('quotes a name holding a line break or another control, so it cannot start a forged log line', () => {
+    expect([showFileName('a\nskipped b.md'), showFileName('B\udcf6rse\t.md'), showFileName('Börse.md')]).toEqual([
+      '"a\\nskipped b.md"',
+      '"B\\\\xF6rse\\t.md"',
+      'Börse.md',
+    ])
+  })
+})
+
 describe('bytesOfName', () => {
   it('gives back the bytes of any name, UTF-8 or not', () => {
     fc.assert(
@@ -35,11 +46,11 @@ describe('bytesOfName', () => {
     )
   })
 
-  it('gives the UTF-8 bytes of a name that has no bad bytes, and showFileName leaves it as it is', () => {
+  it('gives the UTF-8 bytes of a name that has no bad bytes, and showFileName shows it as any other name', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 30 }), (name) => {
         expect(bytesOfName(name).toString('utf8')).toBe(name)
-        expect(showFileName(name)).toBe(name)
+        expect(showFileName(name)).toBe(shownName(name))
       }),
       { numRuns: 500 },
     )
