@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { bytesOfName, hasBadBytes, nameFromBytes } from '../text/file-names.js'
 
 /** Called for each entry a walk finds that is not a folder: its path relative to the root (`/`-separated), and readdir's entry (a link is a link, not what it leads to). */
 export type VisitEntry = (file: string, entry: fs.Dirent) => void
@@ -42,6 +43,23 @@ export function isGone(code: string | undefined): boolean {
 }
 
 /**
+ * Where `relative` (`/`-separated, names as nameFromBytes gives them) is
+ * under `root`, for file-system calls: as bytes when a name is not UTF-8.
+ */
+export function pathUnder(root: string, relative: string): string | Buffer {
+  return hasBadBytes(relative) ? Buffer.concat([Buffer.from(path.join(root, '/')), bytesOfName(relative)]) : path.join(root, relative)
+}
+
+/**
+ * readdir's entries with every name as nameFromBytes gives it. Node decodes a
+ * name that is not UTF-8 with U+FFFD, which opens nothing: only a folder
+ * holding a U+FFFD is read again, as bytes, so the common case costs nothing.
+ */
+const hasReplacement = (entry: fs.Dirent): boolean => entry.name.includes('\uFFFD')
+const withNamesFromBytes = (entries: fs.Dirent<Buffer>[]): fs.Dirent[] =>
+  entries.map((entry) => Object.assign(entry, { name: nameFromBytes(entry.name) }) as unknown as fs.Dirent)
+
+/**
  * A folder's entries, in readdir's order. A folder below the root that
  * cannot be read goes to `onUnreadable` (undefined); with `skipUnreadable`
  * any folder that cannot be read, the root too, is undefined; else readdir's
@@ -49,7 +67,9 @@ export function isGone(code: string | undefined): boolean {
  */
 function readFolder(root: string, relative: string, { skipUnreadable = false, onUnreadable }: WalkOptions): fs.Dirent[] | undefined {
   try {
-    return fs.readdirSync(path.join(root, relative), { withFileTypes: true })
+    const folder = pathUnder(root, relative)
+    const entries = fs.readdirSync(folder, { withFileTypes: true })
+    return entries.some(hasReplacement) ? withNamesFromBytes(fs.readdirSync(folder, { withFileTypes: true, encoding: 'buffer' })) : entries
   } catch (error) {
     if (onUnreadable && relative !== '') {
       onUnreadable(relative, error as NodeJS.ErrnoException)
@@ -150,7 +170,9 @@ export async function walkFolders(root: string, folder: string, enter: (folder: 
   if (!enter(folder)) return
   let entries: fs.Dirent[]
   try {
-    entries = await fs.promises.readdir(path.join(root, folder), { withFileTypes: true })
+    const where = pathUnder(root, folder)
+    entries = await fs.promises.readdir(where, { withFileTypes: true })
+    if (entries.some(hasReplacement)) entries = withNamesFromBytes(await fs.promises.readdir(where, { withFileTypes: true, encoding: 'buffer' }))
   } catch {
     return
   }

@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import path from 'node:path'
 import { ArticleError } from '../errors/article-error.js'
-import { isGone, isHidden, walkTreeSync, walkTreeYielding } from './files.js'
+import { hasBadBytes } from '../text/file-names.js'
+import { isGone, isHidden, pathUnder, walkTreeSync, walkTreeYielding } from './files.js'
 import { parseArticle, type ParseArticleOptions, type ParsedArticle } from './parse-article.js'
 
 /** Larger files are refused before they are parsed (a documented limit). */
@@ -48,6 +49,10 @@ export function listArticleFiles(root: string, folder = ''): FolderListing {
     root,
     (file, entry) => {
       if (!entry.name.endsWith('.md')) return
+      if (hasBadBytes(file)) {
+        refused.push(notUtf8Name(file))
+        return
+      }
       if (entry.isSymbolicLink()) {
         const problem = linkProblem(path.join(root, file), realRoot)
         if (problem) {
@@ -84,6 +89,9 @@ function linkProblem(absolute: string, realRoot: string): string | undefined {
 const notRegular = (file: string): ArticleError =>
   new ArticleError(file, [{ field: 'file', problem: 'is not a regular file (a FIFO, socket or device); not read' }])
 
+const notUtf8Name = (file: string): ArticleError =>
+  new ArticleError(file, [{ field: 'file', problem: 'its path is not valid UTF-8 (each byte that is not is shown as \\xNN); not read: rename it' }])
+
 /**
  * Reads and parses one article file (`file` relative to `root`). Undefined
  * when there is no such file; an ArticleError naming the file when it cannot
@@ -109,6 +117,15 @@ function readText(root: string, file: string, onStamp?: (stamp: string | undefin
   const absolute = path.join(root, file)
   let bytes: Buffer
   onStamp?.(undefined)
+  if (hasBadBytes(file)) {
+    // A name the listing gave (nameFromBytes): refused for as long as it is there.
+    try {
+      fs.lstatSync(pathUnder(root, file))
+    } catch {
+      return undefined
+    }
+    throw notUtf8Name(file)
+  }
   try {
     const fd = openInside(root, file, absolute)
     try {
@@ -191,7 +208,7 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
       if (!entry.name.endsWith('.md') || !(entry.isFile() || entry.isSymbolicLink())) return
       let stamp: string
       try {
-        stamp = stampOf(fs.statSync(path.join(root, file)))
+        stamp = stampOf(fs.statSync(pathUnder(root, file)))
       } catch {
         stamp = 'unreadable'
       }

@@ -8,8 +8,10 @@ import { stripXmlForbidden } from '../text/xml-chars.js'
 import { isHttpUrl, siteUrlFor, slugify, SLUG_PATTERN } from '../text/urls.js'
 import type { Article, Enclosure } from './article.js'
 import { parseFrontMatterDate } from './dates.js'
+import { readDuration } from './durations.js'
 import { readFrontMatter } from './front-matter.js'
 import { mediaTypeFor, normaliseMediaType } from './media-types.js'
+import { defaultId, readPermanentId } from './permanent-id.js'
 
 export interface ParseArticleOptions {
   /** Public base URL ending in `/`. */
@@ -194,34 +196,19 @@ function buildArticle(
 
 function readDate(value: string, field: string, timeZone: string, problems: ArticleProblem[]): Date | undefined {
   const date = parseFrontMatterDate(value, timeZone)
-  if (date === undefined) {
-    problems.push({ field, problem: `"${value}" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00` })
+  if (!(date instanceof Date)) {
+    problems.push({ field, problem: `${quoted(value)} ${date ?? 'is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'}` })
     return undefined
   }
   // RSS dates carry whole seconds only; cut everywhere so all formats agree.
   return new Date(Math.floor(date.getTime() / 1000) * 1000)
 }
 
-/**
- * Default id: a tag URI (RFC 4151) from the site's host, the year of first
- * publication, the category and the slug. It survives title edits and
- * changes of the page's path scheme; set `id` to keep it across a move of
- * the whole site to another domain.
- */
-function defaultId(siteUrl: string, category: string, slug: string, date: Date | undefined): string {
-  const host = new URL(siteUrl).hostname.replace(/^\[.*\]$/, 'localhost')
-  return `tag:${host},${date?.getUTCFullYear() ?? 2000}:${category}/${slug}`
-}
-
 function readId(value: string, problems: ArticleProblem[]): string {
-  const id = value.trim()
-  if (/^https?:/i.test(id)) {
-    if (isHttpUrl(id)) return new URL(id).href // one normal form for all formats (docs/feed-package.md #6)
-  } else if (/^(tag:[^\s,]+,\d{4}(-\d{2}){0,2}:\S*|urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/i.test(id)) {
-    return id
-  }
-  problems.push({ field: 'id', problem: `"${value}" is not a permanent URI (tag:example.de,2025:slug, urn:uuid:…, or an http(s) URL)` })
-  return id
+  const read = readPermanentId(value)
+  if ('id' in read) return read.id
+  problems.push({ field: 'id', problem: read.problem })
+  return value
 }
 
 function readUrl(value: string, field: string, siteUrl: string, problems: ArticleProblem[]): string | undefined {
@@ -271,13 +258,12 @@ function readEnclosure(
     }
     type = normal
   }
-  return { url, type, length: value.length, duration: readDuration(value.duration) }
-}
-
-function readDuration(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  if (typeof value === 'number') return Math.round(value)
-  return value.split(':').reduce((total, part) => total * 60 + Number(part), 0)
+  const duration = value.duration === undefined ? undefined : readDuration(value.duration)
+  if (duration !== undefined && 'problem' in duration) {
+    problems.push({ field: 'enclosure.duration', problem: duration.problem })
+    return undefined
+  }
+  return { url, type, length: value.length, duration: duration?.seconds }
 }
 
 const heldXmlForbidden = (count: number): string => `held ${count} control or non-characters XML cannot carry; removed`

@@ -3,8 +3,9 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
 import { isGone, walkTreeSync } from '../content/files.js'
-import { servedMediaParts } from '../content/media-path.js'
+import { servedMediaFile, servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
+import { hasBadBytes } from '../text/file-names.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
@@ -121,6 +122,8 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
   walkTreeSync(
     root,
     (relative) => {
+      // A name that is not UTF-8 (held with lone surrogates): no /media/ URL names it.
+      if (hasBadBytes(relative)) return
       const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
       if (file) found.push({ relative, absolute: file.absolute })
     },
@@ -132,14 +135,8 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
 /** Where the file at `relative` (URL-encoded, `/`-separated) inside `root` really is, or undefined (not served, not there, or leading outside). */
 function locateFile(root: string, relative: string): string | undefined {
   const parts = servedMediaParts(relative)
-  if (parts === undefined) return undefined
-  try {
-    const realRoot = fs.realpathSync(root)
-    const real = fs.realpathSync(path.join(root, ...parts))
-    return real.startsWith(realRoot + path.sep) ? real : undefined
-  } catch {
-    return undefined
-  }
+  // The one rule (content/media-path.ts) that also decides what feeds may measure.
+  return parts === undefined ? undefined : servedMediaFile(root, path.join(root, ...parts))?.real
 }
 
 /** The regular file at `relative` (URL-encoded, `/`-separated) inside `root`, or undefined. */

@@ -196,6 +196,7 @@ export class ArticleCatalog {
     for (const file of [...files].sort()) {
       const error = this.#index.clashError(file)
       if (error) this.#options.logger.warn(`skipped ${error.message}`)
+      for (const { field, problem } of this.#index.clashWarnings(file)) this.#options.logger.warn(`warning ${file}: ${field}: ${problem}`)
     }
   }
 }

@@ -73,7 +73,7 @@ export class ContentStore {
     this.#source = options.source ?? fileSource(config.articlesDir, config)
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
-    this.#media = createMediaFacts(config.mediaDir, config.siteUrl)
+    this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,

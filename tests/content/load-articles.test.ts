@@ -99,6 +99,46 @@ describe('folders that cannot be read', () => {
   })
 })
 
+// Issue #10, point 10: such names were dropped without a word, and a folder so named stopped the listing.
+describe('names that are not UTF-8', () => {
+  /** Writes a file whose path is given as bytes (Latin-1 here, as an old archive or a Windows share gives them). */
+  const writeBytes = (latin1Path: string, text: string) => {
+    const parts = latin1Path.split('/')
+    const target = Buffer.from(`${temp.dir}/${latin1Path}`, 'latin1')
+    if (parts.length > 1) fs.mkdirSync(Buffer.from(`${temp.dir}/${parts.slice(0, -1).join('/')}`, 'latin1'), { recursive: true })
+    fs.writeFileSync(target, text)
+  }
+  const nameProblem = 'file: its path is not valid UTF-8 (each byte that is not is shown as \\xNN); not read: rename it'
+
+  it('refuses a file and the files of a folder whose names are not UTF-8, showing the bad bytes escaped', async () => {
+    temp.write('gut.md', valid('Gut'))
+    writeBytes('B\xf6rse.md', valid('Börse'))
+    writeBytes('Gr\xfc\xdfe/zoll.md', valid('Zoll'))
+    writeBytes('notiz-\xe9.txt', 'kein Artikel')
+    const listing = listArticleFiles(temp.dir)
+    expect(listing.files).toEqual(['gut.md'])
+    expect(listing.refused.map((e) => [e.field, e.message])).toEqual([
+      ['file', `B\\xF6rse.md: ${nameProblem}`],
+      ['file', `Gr\\xFC\\xDFe/zoll.md: ${nameProblem}`],
+    ])
+  })
+
+  it('refuses such a file again when it is read by the name the listing gave, and reports it gone once it is', async () => {
+    writeBytes('B\xf6rse.md', valid('Börse'))
+    const [error] = listArticleFiles(temp.dir).refused
+    expect(error).toBeInstanceOf(ArticleError)
+    expect((await refusal(error?.file as string)).message).toBe(error?.message)
+    fs.rmSync(Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1'))
+    expect(readArticleFile(temp.dir, error?.file as string, options)).toBeUndefined()
+  })
+
+  it('keeps a valid name that holds U+FFFD itself', async () => {
+    temp.write('Ersatz-\ufffd.md', valid('Ersatz'))
+    expect(listArticleFiles(temp.dir)).toEqual({ files: ['Ersatz-\ufffd.md'], refused: [], skippedFolders: [] })
+    expect(readArticleFile(temp.dir, 'Ersatz-\ufffd.md', options)?.article.title).toBe('Ersatz')
+  })
+})
+
 describe('FIFOs, sockets and devices', () => {
   it('refuses a FIFO named *.md at once instead of waiting for a writer', async () => {
     const fifo = path.join(temp.dir, 'rohr.md')

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fileURLToPath } from 'node:url'
 import { ORDINARY_USER, startServer } from '../helpers/server-process.js'
 import { makeOpenTempDir, makeTempDir } from '../helpers/temp-dir.js'
+import { servedMediaFiles } from '../../src/http/media.js'
 import { testApp } from '../helpers/test-app.js'
 
 const media = makeTempDir('media-')
@@ -157,4 +158,18 @@ describe('a media file the service may not read', () => {
       unreadable.rm()
     }
   }, 20_000)
+})
+
+describe('servedMediaFiles', () => {
+  // Issue #10, point 10: walks now give such names as nameFromBytes does; no /media/ URL can name them.
+  it('leaves out a file whose name is not UTF-8, instead of failing the export', async () => {
+    const temp = makeTempDir('media-names-')
+    try {
+      temp.write('ok.jpg', 'x')
+      fs.writeFileSync(Buffer.from(`${temp.dir}/B\xf6rse.jpg`, 'latin1'), 'x')
+      expect(servedMediaFiles(temp.dir).map((file) => file.relative)).toEqual(['ok.jpg'])
+    } finally {
+      temp.rm()
+    }
+  })
 })

@@ -128,6 +128,28 @@ describe('rescan', () => {
     store.close()
   })
 
+  // Issue #10, point 10: such a file was dropped without a word, and not counted as refused.
+  it('refuses a file whose name is not UTF-8 with one log line, keeps it refused through a rescan, and publishes it once renamed', async () => {
+    const bad = Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1')
+    fs.writeFileSync(bad, article('Börse', '2025-05-01T10:00:00Z'))
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '0' })
+    const { store, live, close } = await startLiveStore(config, logger)
+    const app = createApp({ config, store })
+    const line = 'skipped B\\xF6rse.md: file: its path is not valid UTF-8 (each byte that is not is shown as \\xNN); not read: rename it'
+    expect(logged.filter((entry) => entry.startsWith('skipped') || entry.startsWith('loaded'))).toEqual([
+      line,
+      'loaded 2 articles (1 refused); 2 published in wirtschaft',
+    ])
+    // A rescan reads it again (it was never read for the index) and keeps it refused, logged once.
+    expect(await live.rescan()).toBe(1)
+    expect([store.refused().map((error) => error.message), logged.filter((entry) => entry === line).length]).toEqual([[line.slice('skipped '.length)], 1])
+    fs.renameSync(bad, path.join(temp.dir, 'boerse.md'))
+    const started = Date.now()
+    while ((await titles(app))[0] !== 'Börse' && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect([await titles(app), store.refused()]).toEqual([['Börse', 'Erste Fassung', 'Alter Artikel'], []])
+    close()
+  })
+
   it('runs every RESCAN_INTERVAL once the store watches, with no watch event at all', async () => {
     // A folder that does not exist: the watcher has nothing to watch; the files live in memory.
     const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '1' })
