@@ -250,7 +250,7 @@ async function rescanCost(): Promise<void> {
       const stamps = await stampArticleFiles(dir)
       times.push(performance.now() - started)
       pauses.disable()
-      if (stamps.size !== count) throw new Error(`rescan found ${stamps.size} files, not ${count}`)
+      if (stamps.files.size !== count) throw new Error(`rescan found ${stamps.files.size} files, not ${count}`)
       longest = Math.max(longest, pauses.max / 1e6)
     }
     console.log(

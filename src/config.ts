@@ -2,6 +2,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
 import { LANGUAGE_TAG } from './text/patterns.js'
+import { quoted, shownName } from './text/display.js'
+import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
@@ -134,7 +136,7 @@ export function loadConfig(
     articlesDir,
     mediaDir,
     siteUrl,
-    siteName: get('SITE_NAME') ?? 'Beispielzeitung',
+    siteName: readText('SITE_NAME', get('SITE_NAME') ?? 'Beispielzeitung'),
     language,
     timeZone,
     feedLimit: readInteger('FEED_LIMIT', get('FEED_LIMIT'), 50, 1, MAX_FEED_LIMIT),
@@ -185,8 +187,7 @@ function readValues(
   try {
     flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
   } catch (cause) {
-    const known = VARIABLES.map((v) => `--${flagName(v)}`).join(', ')
-    throw new ConfigError('command line', `${(cause as Error).message} (known flags: ${known})`, { cause })
+    throw new ConfigError('command line', commandLineProblem(argv), { cause })
   }
   const values: Partial<Record<Variable, string>> = {}
   for (const variable of VARIABLES) {
@@ -197,12 +198,39 @@ function readValues(
   return values
 }
 
+/** What parseArgs refused, in our words rather than Node's: the first argument at fault. */
+function commandLineProblem(argv: readonly string[]): string {
+  const known = VARIABLES.map((v) => `--${flagName(v)}`)
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string
+    const flag = /^-{1,2}[^=]*/.exec(arg)?.[0]
+    if (flag === undefined) return `${quoted(arg)} is not a flag; flags start with --`
+    if (!known.includes(flag)) return `${shownName(flag)} is not a known flag (known flags: ${known.join(', ')})`
+    if (arg.includes('=')) continue
+    // As parseArgs: a value that starts with a dash must be given as --flag=-value.
+    const value = argv[++index]
+    if (value === undefined || value.startsWith('-')) return `${flag} needs a value, as in ${flag}=VALUE`
+  }
+  return 'cannot be read: give each flag as --name VALUE or --name=VALUE'
+}
+
 function readInteger(variable: Variable, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     throw new ConfigError(variable, `"${raw}" is not a whole number from ${min} to ${max}`)
   }
   return Number(raw)
+}
+
+/**
+ * Text every document carries (titles of feeds, pages, the OPML list). It is
+ * the operator's to fix, so it is refused at start rather than cleaned as
+ * article text is (docs/configuration.md).
+ */
+function readText(variable: Variable, value: string): string {
+  const problem = xmlForbiddenProblem(value)
+  if (problem !== undefined) throw new ConfigError(variable, problem)
+  return value
 }
 
 function readSiteUrl(raw: string): string {

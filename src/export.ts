@@ -22,8 +22,19 @@ import { archivePaths } from './site/paths.js'
 import type { Resource } from './site/resource.js'
 import { ContentStore } from './store/content-store.js'
 
-/** The list of files an export wrote, relative to its folder, one per line. */
+/**
+ * The list of files an export wrote, relative to its folder: JSON,
+ * `{ "version": 2, "files": [...] }`, which holds any file name as it is.
+ */
 export const MANIFEST = '.export-manifest'
+const MANIFEST_VERSION = 2
+
+/**
+ * What an export writes: a media copy, or a document (with its `.gz` and
+ * `.br`). Names read from a manifest of the old form are only taken when
+ * they look so (see readManifest).
+ */
+const EXPORTED_NAME = /^(media\/.+|.+\.(html|xml|json|opml|css|xsl)(\.gz|\.br)?)$/
 
 /** Where a site path is written: `/` becomes `index.html`. */
 export function exportFileFor(sitePath: string): string {
@@ -68,15 +79,29 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   for (const file of previous) {
     if (!files.has(file)) await fs.promises.rm(path.join(outDir, file), { force: true })
   }
-  await fs.promises.writeFile(path.join(outDir, MANIFEST), [...files].sort().join('\n') + '\n')
+  await fs.promises.writeFile(path.join(outDir, MANIFEST), `${JSON.stringify({ version: MANIFEST_VERSION, files: [...files].sort() }, null, 2)}\n`)
   return written
 }
 
 /** The files the last export into `outDir` wrote; none when there was none. */
 async function readManifest(outDir: string): Promise<string[]> {
   const text = await fs.promises.readFile(path.join(outDir, MANIFEST), 'utf8').catch(() => '')
+  let listed: unknown[]
+  if (text.startsWith('{')) {
+    try {
+      const files: unknown = (JSON.parse(text) as { files?: unknown }).files
+      listed = Array.isArray(files) ? files : []
+    } catch {
+      listed = [] // Unreadable: removing nothing is the safe mistake.
+    }
+  } else {
+    // The old form, one name a line, was written until the JSON form replaced
+    // it: a media file name with a line break in it was listed as two names,
+    // the second an operator's file. Read once, for the export that upgrades.
+    listed = text.split('\n').filter((line) => EXPORTED_NAME.test(line))
+  }
   // Only plain relative paths: a manifest edited by hand must not point outside.
-  return text.split('\n').filter((line) => line !== '' && !path.isAbsolute(line) && !line.split('/').includes('..'))
+  return listed.filter((file): file is string => typeof file === 'string' && file !== '' && !path.isAbsolute(file) && !file.split('/').includes('..'))
 }
 
 /** `--out DIR` (or `--out=DIR`) apart from the flags the service itself takes. */

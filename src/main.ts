@@ -57,9 +57,8 @@ async function main(): Promise<void> {
 
   // At 50,000 articles the load takes seconds: say what is going on.
   console.log(`loading ${config.articlesDir}`)
-  await store.load()
   await live.start()
-  const app = createApp({ config, store })
+  const app = createApp({ config, store, logger, contentProblem: () => live.problem() })
   server = serve(
     {
       fetch: app.fetch,

@@ -1,8 +1,10 @@
 import yaml from 'js-yaml'
 import { z } from 'zod'
 import { ConfigError } from './errors/config-error.js'
+import { describeIssue, describeYamlError, inOurWords } from './errors/describe-issue.js'
 import { hasScheme } from './text/patterns.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
+import { xmlForbiddenProblem } from './text/xml-chars.js'
 
 /** A person behind a byline, from the author registry. */
 export interface AuthorProfile {
@@ -83,9 +85,25 @@ const PODCAST_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   'TV & Film': ['After Shows', 'Film History', 'Film Interviews', 'Film Reviews', 'TV Reviews'],
 }
 
-const text = z.string({ error: 'must be text' }).trim().min(1, 'must not be empty')
+/**
+ * Text the podcast feed, the pages and the OPML list carry. Characters XML
+ * cannot carry are refused, not removed: the file is the operator's to fix
+ * (docs/configuration.md).
+ */
+const text = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(1, 'must not be empty')
+  .superRefine((value, context) => {
+    const problem = xmlForbiddenProblem(value)
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem })
+  })
 const location = z.string({ error: 'must be a URL or a site path such as /media/bild.png' }).trim().min(1, 'must not be empty')
 const email = z.email({ error: 'must be an e-mail address' })
+const pixels = (max: number) => {
+  const problem = `must be a whole number of pixels from 1 to ${max}`
+  return z.number({ error: problem }).int(problem).min(1, problem).max(max, problem)
+}
 
 const schema = z
   .object({
@@ -93,7 +111,7 @@ const schema = z
       .object({
         icon: location.optional(),
         favicon: location.optional(),
-        rss: z.object({ url: location, width: z.number().int().min(1).max(144), height: z.number().int().min(1).max(400) }).strict().optional(),
+        rss: z.object({ url: location, width: pixels(144), height: pixels(400) }).strict().optional(),
       })
       .strict()
       .optional(),
@@ -138,13 +156,15 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   try {
     data = yaml.load(source, { schema: yaml.CORE_SCHEMA }) ?? {}
   } catch (cause) {
-    throw new ConfigError(file, `is not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { cause })
+    if (!(cause instanceof yaml.YAMLException)) throw cause
+    throw new ConfigError(file, `is not valid YAML: ${describeYamlError(cause)}`, { cause })
   }
-  const result = schema.safeParse(data)
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(file, 'must be a mapping of fields (images, podcast, authors)')
+  const result = schema.safeParse(data, { error: inOurWords })
   if (!result.success) {
     const issue = result.error.issues[0]
-    const field = issue?.path.map(String).join('.') || '(top)'
-    throw new ConfigError(file, `${field}: ${issue?.message ?? 'is not valid'}`)
+    const { field, problem } = issue ? describeIssue(issue, data) : { field: '', problem: 'is not valid' }
+    throw new ConfigError(file, field === '' ? problem : `${field}: ${problem}`)
   }
   const settings = result.data
   const absolute = (value: string, field: string): string => {
@@ -154,6 +174,8 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   }
   const authors = new Map<string, AuthorProfile>()
   for (const [name, profile] of Object.entries(settings.authors ?? {})) {
+    const problem = xmlForbiddenProblem(name)
+    if (problem !== undefined) throw new ConfigError(file, `authors: ${JSON.stringify(name)} ${problem}`)
     authors.set(authorKey(name), {
       name,
       url: profile?.url === undefined ? undefined : absolute(profile.url, `authors.${name}.url`),

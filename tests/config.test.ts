@@ -84,6 +84,8 @@ describe('loadConfig', () => {
     [{ SITE_TZ: 'Mars/Olympus' }, 'SITE_TZ: "Mars/Olympus" is not an IANA time zone such as "Europe/Berlin"'],
     [{ SITE_LANG: 'deutsch!' }, 'SITE_LANG: "deutsch!" is not a language tag such as "de" or "de-DE"'],
     [{ FEED_LIMIT: '0' }, 'FEED_LIMIT: "0" is not a whole number from 1 to 500'],
+    [{ SITE_NAME: 'Rhein\u0001post\u0085' }, 'SITE_NAME: holds control or non-characters XML cannot carry (U+0001, U+0085); remove them'],
+    [{ SITE_NAME: 'Rheinpost \uFFFE\uD800' }, 'SITE_NAME: holds control or non-characters XML cannot carry (U+FFFE, U+D800); remove them'],
   ])('refuses %o with an error naming the variable', (env, message) => {
     const error = thrown(() => loadConfig(env, [], cwd))
     expect(error).toBeInstanceOf(ConfigError)
@@ -92,6 +94,17 @@ describe('loadConfig', () => {
   })
 
   it('refuses an unknown flag and lists the known ones', () => {
-    expect(() => loadConfig({}, ['--prot', '1'], cwd)).toThrow(/^command line: .*--prot.*known flags: --port, --host, --articles-dir/)
+    expect(() => loadConfig({}, ['--prot', '1'], cwd)).toThrow(/^command line: --prot is not a known flag \(known flags: --port, --host, --articles-dir/)
+    expect(() => loadConfig({}, ['-p', '1'], cwd)).toThrow(/^command line: -p is not a known flag \(known flags: --port, --host, --articles-dir/)
+  })
+
+  it.each([
+    [['--port'], 'command line: --port needs a value, as in --port=VALUE'],
+    [['--port', '--host', 'x'], 'command line: --port needs a value, as in --port=VALUE'],
+    [['artikel'], 'command line: "artikel" is not a flag; flags start with --'],
+  ])('refuses the command line %j in its own words', (argv, message) => {
+    const error = thrown(() => loadConfig({}, argv, cwd))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.message).toBe(message)
   })
 })

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exportFileFor, exportSite } from '../src/export.js'
+import { exportFileFor, exportSite, MANIFEST } from '../src/export.js'
 import { articleText, makeTempDir } from './helpers/temp-dir.js'
 import { testApp } from './helpers/test-app.js'
 
@@ -121,6 +121,41 @@ describe('static export: only what is served, and nothing stale', () => {
       expect(fs.existsSync(`${withdrawn}.br`)).toBe(false)
       expect(fs.existsSync(path.join(target.dir, 'wirtschaft/bleibt.html'))).toBe(true)
       expect(fs.readFileSync(path.join(target.dir, 'robots.txt'), 'utf8')).toBe('User-agent: *\n')
+    } finally {
+      target.rm()
+    }
+  })
+
+  it('keeps an operator\'s file whose name a media file name holds after a line break', async () => {
+    const target = makeTempDir('export-newline-')
+    const files = makeTempDir('media-newline-')
+    try {
+      files.write('bild\nrobots.txt', 'JPEG')
+      fs.writeFileSync(path.join(target.dir, 'robots.txt'), 'User-agent: *\n')
+      await exportSite(harness.store, 'wirtschaft', target.dir, files.dir)
+      await exportSite(harness.store, 'wirtschaft', target.dir, files.dir)
+      expect(fs.readFileSync(path.join(target.dir, 'robots.txt'), 'utf8')).toBe('User-agent: *\n')
+      expect(fs.readFileSync(path.join(target.dir, 'media/bild\nrobots.txt'), 'utf8')).toBe('JPEG')
+      const manifest = JSON.parse(fs.readFileSync(path.join(target.dir, MANIFEST), 'utf8')) as { files: string[] }
+      expect(manifest.files).toContain('media/bild\nrobots.txt')
+      expect(manifest.files).not.toContain('robots.txt')
+    } finally {
+      target.rm()
+      files.rm()
+    }
+  })
+
+  it('reads a manifest of the old one-name-a-line form once, removing what it lists, but never a file no export writes', async () => {
+    const target = makeTempDir('export-old-manifest-')
+    try {
+      const stale = target.write('wirtschaft/zurueckgezogen.html', '<p>alt</p>')
+      target.write('robots.txt', 'User-agent: *\n')
+      // As the old export wrote it for a media file named "bild\nrobots.txt".
+      target.write(MANIFEST, 'index.html\nmedia/bild\nrobots.txt\nwirtschaft/zurueckgezogen.html\n')
+      await exportSite(harness.store, 'wirtschaft', target.dir)
+      expect(fs.existsSync(stale)).toBe(false)
+      expect(fs.readFileSync(path.join(target.dir, 'robots.txt'), 'utf8')).toBe('User-agent: *\n')
+      expect(JSON.parse(fs.readFileSync(path.join(target.dir, MANIFEST), 'utf8'))).toMatchObject({ version: 2 })
     } finally {
       target.rm()
     }

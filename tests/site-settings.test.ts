@@ -17,6 +17,9 @@ const podcast = (extra: string) => `podcast:
   explicit: false
 ${extra}`
 
+/** What a validation library says in its own words, which no message may carry. */
+const LIBRARY_WORDS = /Invalid|expected|received|Too (big|small)|Unrecognized|pattern|[<>]=|\/\^|\$\//
+
 function problem(source: string): string {
   try {
     loadSiteSettings(source, 'site.yaml', SITE)
@@ -46,13 +49,62 @@ describe('site settings', () => {
     [podcast('').replace('Business', 'Wirtschaft'), 'site.yaml: podcast.category: must be one of Apple Podcasts\u2019 categories'],
     [podcast('  subcategory: Cooking'), 'site.yaml: podcast.subcategory: is not a subcategory of the category'],
     [podcast('').replace('o@example.de', 'keine-adresse'), 'site.yaml: podcast.owner.email: must be an e-mail address'],
-    [podcast('  explizit: true'), 'site.yaml: podcast: Unrecognized key: "explizit"'],
-    ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: Too big: expected number to be <=144'],
+    [
+      podcast('  explizit: true'),
+      'site.yaml: podcast: has unknown fields "explizit" (known: title, description, author, owner, image, category, subcategory, explicit, type, locked, copyright)',
+    ],
+    ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: must be a whole number of pixels from 1 to 144'],
+    ['images: { rss: { url: /x.png, width: 100, height: 0.5 } }', 'site.yaml: images.rss.height: must be a whole number of pixels from 1 to 400'],
+    ['podcsat: {}', 'site.yaml: has unknown fields "podcsat" (known: images, podcast, authors)'],
+    ['- images', 'site.yaml: must be a mapping of fields (images, podcast, authors)'],
+    [podcast('').replace('  title: T\n', ''), 'site.yaml: podcast.title: is required'],
+    [podcast('').replace('title: T', 'title: 1929'), 'site.yaml: podcast.title: must be text'],
+    [podcast('  type: täglich'), 'site.yaml: podcast.type: must be episodic or serial'],
+    ['authors: { Anna: { "b\\u202Eio": x } }', 'site.yaml: authors.Anna: has unknown fields "b\\u202eio" (known: url, email, avatar, bio)'],
     ['authors: { Anna: { email: nein } }', 'site.yaml: authors.Anna.email: must be an e-mail address'],
-    ['images: [', 'site.yaml: is not valid YAML: unexpected end of the stream within a flow collection (2:1)'],
+    ['images: [', 'site.yaml: is not valid YAML: unexpected end of the stream within a flow collection at line 2, column 1'],
+    [podcast('').replace('title: T', 'title: "Geld\\afunk"'), 'site.yaml: podcast.title: holds control or non-characters XML cannot carry (U+0007); remove them'],
+    [podcast('').replace('title: T', 'title: "Geldfunk \\uFFFE\\uD800"'), 'site.yaml: podcast.title: holds control or non-characters XML cannot carry (U+FFFE, U+D800); remove them'],
+    [podcast('  copyright: "\\x85 2025"'), 'site.yaml: podcast.copyright: holds control or non-characters XML cannot carry (U+0085); remove them'],
+    ['authors: { "Anna\\x01": { bio: B } }', 'site.yaml: authors: "Anna\\u0001" holds control or non-characters XML cannot carry (U+0001); remove them'],
     ['images: { icon: "javascript:x" }', 'site.yaml: images.icon: "javascript:x" is not an http(s) URL or a site path'],
   ])('refuses a bad file with the file and field: %#', (source, message) => {
     expect(problem(source)).toBe(message)
+  })
+
+  it('words every wrong value of every field itself, never in a library\'s words', () => {
+    /** `images.rss.width` and `42` → `{ "images": { "rss": { "width": 42 } } }`. */
+    const settings = (field: string, value: string): string =>
+      field.split('.').reduceRight((inner, key) => `{ ${JSON.stringify(key)}: ${inner} }`, value)
+    const fields = [
+      'images', 'images.icon', 'images.favicon', 'images.rss', 'images.rss.url', 'images.rss.width', 'images.rss.height',
+      'podcast', 'authors', 'authors.Anna', 'authors.Anna.url', 'authors.Anna.email', 'authors.Anna.avatar', 'authors.Anna.bio',
+    ]
+    const podcastFields = ['title', 'description', 'author', 'owner', 'owner.name', 'owner.email', 'image', 'category', 'subcategory', 'explicit', 'type', 'locked', 'copyright']
+    const values = ['42', '-3', '1.5', '1e400', 'true', '~', '[]', '[1, [2]]', '{a: 1}', '""', '"x"', '.nan', '.inf']
+    const problems = new Set<string>()
+    const attempt = (source: string) => {
+      try {
+        loadSiteSettings(source, 'site.yaml', SITE)
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error
+        problems.add(error.message)
+      }
+    }
+    for (const value of values) {
+      attempt(value)
+      for (const field of fields) attempt(settings(field, value))
+      for (const field of podcastFields) {
+        const [key, sub] = field.split('.')
+        const line = new RegExp(`^  ${key}: .*$`, 'm')
+        const replaced = sub ? `  ${key}: { name: O, email: o@example.de, ${sub}: ${value} }` : `  ${key}: ${value}`
+        const source = podcast('')
+        attempt(line.test(source) ? source.replace(line, replaced) : `${source}${replaced}\n`)
+      }
+    }
+    const foreign = [...problems].filter((problem) => LIBRARY_WORDS.test(problem) || !/^site\.yaml: ([\w.]+: )?(must|is|has|"|holds)/.test(problem))
+    expect(foreign).toEqual([])
+    expect(problems.size).toBeGreaterThan(30)
   })
 
   it('is optional unless SITE_CONFIG names it', () => {

@@ -1,6 +1,6 @@
-import fs from 'node:fs'
+import { folderId } from './files.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
-import { listArticleFiles, readArticleFile, stampArticleFiles, type FolderListing } from './load-articles.js'
+import { listArticleFiles, readArticleFile, stampArticleFiles, type FolderListing, type FolderStamps } from './load-articles.js'
 
 /**
  * Where the store's article files come from: the file system (fileSource),
@@ -26,8 +26,8 @@ export interface ArticleSource {
    * another folder takes its place; undefined when there is none.
    */
   rootId(): Promise<string | undefined>
-  /** Every article file under the root with its stamp, a value that changes whenever the file does. */
-  stamps(): Promise<ReadonlyMap<string, string>>
+  /** Every article file under the root with its stamp, a value that changes whenever the file does; and the folders that cannot be read. */
+  stamps(): Promise<FolderStamps>
   /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
   readStamp(file: string): string | undefined
 }
@@ -43,11 +43,7 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions): A
         else readStamps.set(file, stamp)
       }),
     readBody: async (file) => readArticleFile(articlesDir, file, options),
-    rootId: () =>
-      fs.promises.stat(articlesDir).then(
-        (stat) => (stat.isDirectory() ? `${stat.dev}:${stat.ino}:${stat.birthtimeMs}` : undefined),
-        () => undefined,
-      ),
+    rootId: () => folderId(articlesDir),
     stamps: () => stampArticleFiles(articlesDir),
     readStamp: (file) => readStamps.get(file),
   }

@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { bytesOfName, hasBadBytes, nameFromBytes } from '../text/file-names.js'
 
 /** Called for each entry a walk finds that is not a folder: its path relative to the root (`/`-separated), and readdir's entry (a link is a link, not what it leads to). */
 export type VisitEntry = (file: string, entry: fs.Dirent) => void
@@ -17,6 +18,18 @@ export function isHidden(name: string): boolean {
   return name.startsWith('.')
 }
 
+/**
+ * A folder's identity (device, inode, birth time), which changes when another
+ * folder takes its place (a deploy: `mv new articles`); undefined when there
+ * is no folder there.
+ */
+export async function folderId(dir: string): Promise<string | undefined> {
+  return fs.promises.stat(dir).then(
+    (stat) => (stat.isDirectory() ? `${stat.dev}:${stat.ino}:${stat.birthtimeMs}` : undefined),
+    () => undefined,
+  )
+}
+
 /** `folder/name`, or `name` in the root (`''`). */
 export function joinRelative(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`
@@ -24,21 +37,64 @@ export function joinRelative(folder: string, name: string): string {
 
 const byName = (a: fs.Dirent, b: fs.Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
-/** A folder's entries, in readdir's order; undefined for one that cannot be read when `skipUnreadable`, else readdir's error. */
-function readFolder(root: string, relative: string, skipUnreadable: boolean): fs.Dirent[] | undefined {
+/** Whether readdir's or open's error code says the thing is gone (or was never a folder): not an error to report. */
+export function isGone(code: string | undefined): boolean {
+  return code === 'ENOENT' || code === 'ENOTDIR'
+}
+
+/**
+ * Where `relative` (`/`-separated, names as nameFromBytes gives them) is
+ * under `root`, for file-system calls: as bytes when a name is not UTF-8.
+ */
+export function pathUnder(root: string, relative: string): string | Buffer {
+  return hasBadBytes(relative) ? Buffer.concat([Buffer.from(path.join(root, '/')), bytesOfName(relative)]) : path.join(root, relative)
+}
+
+/**
+ * readdir's entries with every name as nameFromBytes gives it. Node decodes a
+ * name that is not UTF-8 with U+FFFD, which opens nothing: only a folder
+ * holding a U+FFFD is read again, as bytes, so the common case costs nothing.
+ */
+const hasReplacement = (entry: fs.Dirent): boolean => entry.name.includes('\uFFFD')
+const withNamesFromBytes = (entries: fs.Dirent<Buffer>[]): fs.Dirent[] =>
+  entries.map((entry) => Object.assign(entry, { name: nameFromBytes(entry.name) }) as unknown as fs.Dirent)
+
+/**
+ * A folder's entries, in readdir's order. A folder below the root that
+ * cannot be read goes to `onUnreadable` (undefined); with `skipUnreadable`
+ * any folder that cannot be read, the root too, is undefined; else readdir's
+ * error is thrown.
+ */
+function readFolder(root: string, relative: string, { skipUnreadable = false, onUnreadable }: WalkOptions): fs.Dirent[] | undefined {
   try {
-    return fs.readdirSync(path.join(root, relative), { withFileTypes: true })
+    const folder = pathUnder(root, relative)
+    const entries = fs.readdirSync(folder, { withFileTypes: true })
+    return entries.some(hasReplacement) ? withNamesFromBytes(fs.readdirSync(folder, { withFileTypes: true, encoding: 'buffer' })) : entries
   } catch (error) {
+    if (onUnreadable && relative !== '') {
+      onUnreadable(relative, error as NodeJS.ErrnoException)
+      return undefined
+    }
     if (skipUnreadable) return undefined
     throw error
   }
 }
+
+/**
+ * Called for a folder below the root that a walk cannot read: one the
+ * service's user may not open (a root-owned `lost+found`, mode 700, on every
+ * ext4 volume), or one gone since its parent was read. The walk goes on
+ * without it.
+ */
+export type OnUnreadable = (folder: string, error: NodeJS.ErrnoException) => void
 
 export interface WalkOptions {
   /** The sub-folder to walk, relative to the root; `''` (the default) is the root. */
   readonly folder?: string
   /** Leave out folders that cannot be read (the root too) instead of throwing readdir's error. */
   readonly skipUnreadable?: boolean
+  /** Leave out folders below the root that cannot be read (`folder` too, unless it is the root), and say which. */
+  readonly onUnreadable?: OnUnreadable
 }
 
 /**
@@ -50,9 +106,9 @@ export interface WalkOptions {
  * calls are 3–6 times faster than callbacks or promises (measured: 0.3 s
  * against 1.0–1.8 s to read them all), and each one takes microseconds.
  */
-export function walkTreeSync(root: string, visit: VisitEntry, { folder = '', skipUnreadable = false }: WalkOptions = {}): void {
+export function walkTreeSync(root: string, visit: VisitEntry, options: WalkOptions = {}): void {
   const walk = (relative: string): void => {
-    const entries = readFolder(root, relative, skipUnreadable)
+    const entries = readFolder(root, relative, options)
     if (entries === undefined) return
     entries.sort(byName)
     for (const entry of entries) {
@@ -62,7 +118,7 @@ export function walkTreeSync(root: string, visit: VisitEntry, { folder = '', ski
       else visit(file, entry)
     }
   }
-  walk(folder)
+  walk(options.folder ?? '')
 }
 
 /**
@@ -72,10 +128,10 @@ export function walkTreeSync(root: string, visit: VisitEntry, { folder = '', ski
  * whole scan. The reads themselves stay synchronous (see walkTreeSync).
  * Entries come in no set order (readdir's; a folder's files before its
  * sub-folders, the last sub-folder found first): a caller that needs one
- * sorts. The root must be readable; a sub-folder that vanishes while the
- * walk runs is skipped.
+ * sorts. The root must be readable; a sub-folder that cannot be read, or
+ * vanishes while the walk runs, is skipped (and told to `onUnreadable`).
  */
-export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn: number): Promise<void> {
+export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn: number, onUnreadable: OnUnreadable = () => {}): Promise<void> {
   const folders = ['']
   let sinceTurn = 0
   const turn = async (): Promise<void> => {
@@ -84,7 +140,7 @@ export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn:
     await new Promise((resolve) => setImmediate(resolve))
   }
   for (let relative = folders.pop(); relative !== undefined; relative = folders.pop()) {
-    const entries = readFolder(root, relative, relative !== '')
+    const entries = readFolder(root, relative, { onUnreadable })
     if (entries === undefined) continue
     for (const entry of entries) {
       if (isHidden(entry.name)) continue
@@ -114,7 +170,9 @@ export async function walkFolders(root: string, folder: string, enter: (folder: 
   if (!enter(folder)) return
   let entries: fs.Dirent[]
   try {
-    entries = await fs.promises.readdir(path.join(root, folder), { withFileTypes: true })
+    const where = pathUnder(root, folder)
+    entries = await fs.promises.readdir(where, { withFileTypes: true })
+    if (entries.some(hasReplacement)) entries = withNamesFromBytes(await fs.promises.readdir(where, { withFileTypes: true, encoding: 'buffer' }))
   } catch {
     return
   }

@@ -1,6 +1,7 @@
 import matter from 'gray-matter'
 import yaml from 'js-yaml'
 import type { ArticleProblem } from '../errors/article-error.js'
+import { describeYamlError } from '../errors/describe-issue.js'
 
 /** The front matter (both `---` lines included) is read up to this size; a larger one is refused. */
 export const MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -46,8 +47,13 @@ class FrontMatterError extends Error {
  * Returns the problem instead when the file has no usable front matter.
  */
 export function readFrontMatter(text: string): FrontMatter | ArticleProblem {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  let source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
   const firstLine = /^[^\r\n]*/.exec(source)?.[0] ?? ''
+  // Old-Mac files end their lines with CR alone. YAML and markdown-it read
+  // them so; the search for the closing '---' would not: read them as LF.
+  if (source.charCodeAt(firstLine.length) === 0x0d && source.charCodeAt(firstLine.length + 1) !== 0x0a) {
+    source = source.replace(/\r\n?/g, '\n')
+  }
   if (!firstLine.startsWith('---')) {
     return { field: 'front matter', problem: "missing: the file must start with a '---' line, then YAML, then '---'" }
   }
@@ -93,9 +99,7 @@ function parseYaml(source: string): object {
     return yaml.load(source, { schema: yaml.CORE_SCHEMA }) as object
   } catch (cause) {
     if (!(cause instanceof yaml.YAMLException)) throw cause
-    // js-yaml counts from 0 and from the end of the '---' line: +1 gives the file's line.
-    const mark = (cause as yaml.YAMLException & { mark?: { line: number; column: number } }).mark
-    const where = mark ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : ''
-    throw new FrontMatterError({ field: 'front matter', problem: `YAML: ${cause.reason}${where}` })
+    // js-yaml counts lines from 0 and from the end of the '---' line: counted from 1, they are the file's.
+    throw new FrontMatterError({ field: 'front matter', problem: `YAML: ${describeYamlError(cause)}` })
   }
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { imageSize } from 'image-size'
 import { LruCache } from '../util/lru-cache.js'
-import { servedMediaParts } from './media-path.js'
+import { servedMediaFile, servedMediaParts } from './media-path.js'
 
 /** What is known about a media file the site serves itself. */
 export interface MediaInfo {
@@ -17,10 +17,19 @@ export interface MediaInfo {
 export interface MediaFacts {
   /** Length and pixel size of the file behind a SITE_URL/media/… URL; undefined for other URLs and missing files. */
   info(url: string): MediaInfo | undefined
-  /** Whether the URL names a place under MEDIA_DIR (SITE_URL/media/…), whether or not a file is there. */
+  /** Whether the URL is under SITE_URL/media/, whether or not the site serves a file there. */
   isLocal(url: string): boolean
-  /** Whether the URL names a place under MEDIA_DIR where no regular file is. */
+  /** Whether the URL is under SITE_URL/media/ and /media/ serves no file there (none, not a regular file, a path it refuses, a link leading outside). */
   isMissing(url: string): boolean
+}
+
+/**
+ * Whether an image has pixels to show: a header of 0 × n px (image-size reads
+ * it as written) would put `width="0"` into Media RSS and the lead `<img>`,
+ * and readers show nothing, so the feeds leave such an image out.
+ */
+export function hasNoPixels(info: MediaInfo | undefined): boolean {
+  return info?.width === 0 || info?.height === 0
 }
 
 /** Bytes read to find an image's pixel size: headers sit at the start. */
@@ -49,22 +58,19 @@ export function mediaPathFor(mediaDir: string, siteUrl: string): (url: string) =
 /**
  * Looks up files under MEDIA_DIR by their public URL (SITE_URL/media/…):
  * the true length of an enclosure, the pixel size of an image. Other URLs
- * are not ours to measure (undefined). Results are kept while the file's
- * size and modification time stay the same.
+ * are not ours to measure, and files /media/ does not serve (servedMediaFile:
+ * a link leading outside MEDIA_DIR) are not known (undefined). Results are kept while the file's
+ * size and modification time stay the same. `warn` gets a line for an image
+ * without pixels (hasNoPixels), once per version of the file.
  */
-export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string) => MediaInfo | undefined {
+export function createMediaInfo(mediaDir: string, siteUrl: string, warn?: (line: string) => void): (url: string) => MediaInfo | undefined {
   const pathOf = mediaPathFor(mediaDir, siteUrl)
   const cache = new LruCache<string, { readonly stamp: string; readonly info: MediaInfo }>(5000)
   return (url) => {
-    const file = pathOf(url)
-    if (file === undefined) return undefined
-    let stat: fs.Stats
-    try {
-      stat = fs.statSync(file)
-    } catch {
-      return undefined
-    }
-    if (!stat.isFile()) return undefined
+    const planned = pathOf(url)
+    const served = planned === undefined ? undefined : servedMediaFile(mediaDir, planned)
+    if (served === undefined) return undefined
+    const { real: file, stat } = served
     const stamp = `${stat.size}:${stat.mtimeMs}`
     const cached = cache.get(file)
     if (cached?.stamp === stamp) return cached.info
@@ -87,20 +93,25 @@ export function createMediaInfo(mediaDir: string, siteUrl: string): (url: string
       }
     }
     const info = { length: stat.size, width, height }
+    if (hasNoPixels(info)) warn?.(`warning ${url}: image: is ${width} × ${height} px; left out of every feed, where readers would show nothing`)
     cache.set(file, { stamp, info })
     return info
   }
 }
 
-/** MediaFacts for MEDIA_DIR as the site serves it under SITE_URL/media/. */
-export function createMediaFacts(mediaDir: string, siteUrl: string): MediaFacts {
+/** MediaFacts for MEDIA_DIR as the site serves it under SITE_URL/media/; `warn` as createMediaInfo's. */
+export function createMediaFacts(mediaDir: string, siteUrl: string, warn?: (line: string) => void): MediaFacts {
   const pathOf = mediaPathFor(mediaDir, siteUrl)
+  const prefix = new URL('media/', siteUrl).href
+  const isLocal = (url: string) => url.startsWith(prefix)
   return {
-    info: createMediaInfo(mediaDir, siteUrl),
-    isLocal: (url) => pathOf(url) !== undefined,
+    info: createMediaInfo(mediaDir, siteUrl, warn),
+    isLocal,
     isMissing: (url) => {
+      if (!isLocal(url)) return false
+      // A path /media/ refuses (an encoded slash, a hidden part) answers 404 like a missing file.
       const file = pathOf(url)
-      return file !== undefined && !fs.statSync(file, { throwIfNoEntry: false })?.isFile()
+      return file === undefined || servedMediaFile(mediaDir, file) === undefined
     },
   }
 }

@@ -1,4 +1,4 @@
-import MarkdownIt, { type Token } from 'markdown-it'
+import MarkdownIt, { type StateCore, type Token } from 'markdown-it'
 import parseSrcset from 'parse-srcset'
 import sanitizeHtml from 'sanitize-html'
 import { escapeHtml } from '../text/escape.js'
@@ -9,6 +9,47 @@ import { htmlNestingDepth } from './html-nesting.js'
 
 /** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
+// markdown-it refuses links to javascript:, vbscript:, file: and most data:
+// URLs by leaving them unparsed, so `[Klick](javascript:alert(1))` reached
+// readers as that text, URL and all. Every destination is parsed as a link
+// here; keepSafeLinks keeps only the text of those no reader may follow.
+markdown.validateLink = () => true
+markdown.core.ruler.push('keep_safe_links', keepSafeLinks)
+
+/** Schemes a link may use, as the sanitiser's allowedSchemes; an image only http(s). Relative URLs have none. */
+const LINK_SCHEME = /^(https?|mailto):/i
+const IMAGE_SCHEME = /^https?:/i
+const allowed = (url: string | number | null, schemes: RegExp): boolean => typeof url === 'string' && (!hasScheme(url) || schemes.test(url))
+
+/**
+ * A link to a scheme that is not allowed becomes its text; an image, its
+ * alt text. An autolink (`<javascript:…>`) is dropped whole: its text is the URL.
+ */
+function keepSafeLinks(state: StateCore): void {
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue
+    const kept: Token[] = []
+    const open: { unsafe: boolean; auto: boolean }[] = []
+    for (const token of block.children) {
+      if (token.type === 'link_open') {
+        const unsafe = !allowed(token.attrGet('href'), LINK_SCHEME)
+        open.push({ unsafe, auto: token.markup === 'autolink' })
+        if (unsafe) continue
+      } else if (token.type === 'link_close') {
+        if (open.pop()?.unsafe) continue
+      } else if (open.some((link) => link.unsafe && link.auto)) {
+        continue
+      } else if (token.type === 'image' && !allowed(token.attrGet('src'), IMAGE_SCHEME)) {
+        const alt = new state.Token('text', '', 0)
+        alt.content = token.content
+        kept.push(alt)
+        continue
+      }
+      kept.push(token)
+    }
+    block.children = kept
+  }
+}
 
 /**
  * The same Markdown with its raw HTML left out: tags are dropped, the text of

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { isHidden, joinRelative, walkFolders } from './files.js'
+import { nameFromBytes } from '../text/file-names.js'
+import { isGone, isHidden, joinRelative, pathUnder, walkFolders } from './files.js'
 
 export interface FolderWatcherOptions {
   readonly root: string
@@ -57,11 +58,14 @@ export class FolderWatcher {
     if (this.#closed || this.#watchers.has(relative)) return false
     let watcher: fs.FSWatcher
     try {
-      watcher = fs.watch(path.join(this.#options.root, relative), { persistent: false }, (_event, name) => {
-        this.#note(name === null ? relative : joinRelative(relative, name.toString()))
+      // Names as bytes: one that is not UTF-8 is reported as the listing names it (nameFromBytes).
+      watcher = fs.watch(pathUnder(this.#options.root, relative), { persistent: false, encoding: 'buffer' }, (_event, name) => {
+        this.#note(name === null ? relative : joinRelative(relative, nameFromBytes(name)))
       })
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.#options.onError?.(error as Error)
+      // Gone, or not ours to read: the listing names a folder the service may not read (inotify needs read permission too).
+      const code = (error as NodeJS.ErrnoException).code
+      if (!isGone(code) && code !== 'EACCES' && code !== 'EPERM') this.#options.onError?.(error as Error)
       return false
     }
     watcher.on('error', () => this.#unwatch(relative))
@@ -94,7 +98,7 @@ export class FolderWatcher {
     // A folder that appeared is watched (with what it holds); one that vanished is let go.
     await Promise.all(
       [...paths].map(async (relative) => {
-        const stat = await fs.promises.stat(path.join(this.#options.root, relative)).catch(() => undefined)
+        const stat = await fs.promises.stat(pathUnder(this.#options.root, relative)).catch(() => undefined)
         if (stat?.isDirectory()) await this.#watchTree(relative)
         else if (!stat && this.#watchers.has(relative)) this.#unwatch(relative)
       }),

@@ -1,3 +1,5 @@
+import { showFileName } from '../text/file-names.js'
+
 /** One thing wrong with one field of one article file. */
 export interface ArticleProblem {
   /** Front-matter field (dotted path, e.g. `enclosure.length`), or `file` / `front matter`. */
@@ -16,7 +18,7 @@ export class ArticleError extends Error {
   readonly problems: readonly ArticleProblem[]
 
   constructor(file: string, problems: readonly ArticleProblem[], options?: ErrorOptions) {
-    super(`${file}: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, options)
+    super(`${showFileName(file)}: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, options)
     this.file = file
     this.problems = problems
   }

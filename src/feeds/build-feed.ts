@@ -1,6 +1,6 @@
 import { bylineOf, type Article, type Enclosure } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
-import type { MediaInfo } from '../content/media-info.js'
+import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
@@ -80,8 +80,10 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
   }
 }
 
-function imageOf(url: string, alt: string, context: ItemContext): FeedImage {
+/** The item's image; undefined for one without pixels (hasNoPixels), which readers would show as nothing. */
+function imageOf(url: string, alt: string, context: ItemContext): FeedImage | undefined {
   const info = context.media(url)
+  if (hasNoPixels(info)) return undefined
   return { url, type: mediaTypeFor(new URL(url).pathname), alt, length: info?.length, width: info?.width, height: info?.height }
 }
 

@@ -1,4 +1,5 @@
 import { bylineOf, type Article } from '../content/article.js'
+import { BIDI_CONTROL, quoted } from '../text/display.js'
 
 /** A view of a feed for aggregators and newsletters: fewer items, only some tags, only some authors. */
 export interface FeedFilter {
@@ -51,8 +52,11 @@ export function parseFeedFilter(
   return { limit, authors: authors.names, tags: tags.names }
 }
 
-/** C0 and C1 controls and the non-characters U+FFFE/U+FFFF: no tag or author holds them (parse-article.ts removes them). */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\ufffe\uffff]/
+/**
+ * C0 and C1 controls, the non-characters U+FFFE/U+FFFF and bidirectional
+ * controls: no tag or author holds them (parse-article.ts removes them).
+ */
+const CONTROL = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\ufffe\\uffff]|${BIDI_CONTROL.source}`)
 
 /** Names as given, trimmed, repeats dropped regardless of case, in a stable order. */
 function readNames(raws: readonly string[], parameter: string, what: string): { names: string[] } | { problem: string } {
@@ -61,9 +65,9 @@ function readNames(raws: readonly string[], parameter: string, what: string): { 
   const byFold = new Map<string, string>()
   for (const raw of raws) {
     const name = raw.trim()
-    // JSON quoting: a control character in the value is shown escaped, not sent back as is.
-    if (name === '' || name.length > 200) return { problem: `${parameter}: ${JSON.stringify(raw)} is not ${what} (1 to 200 characters)` }
-    if (CONTROL.test(name)) return { problem: `${parameter}: ${JSON.stringify(raw)} holds control characters` }
+    // Quoted: a control character in the value is shown escaped, not sent back as is.
+    if (name === '' || name.length > 200) return { problem: `${parameter}: ${quoted(raw)} is not ${what} (1 to 200 characters)` }
+    if (CONTROL.test(name)) return { problem: `${parameter}: ${quoted(raw)} holds control characters` }
     const folded = fold(name)
     if (!byFold.has(folded)) byFold.set(folded, name)
   }

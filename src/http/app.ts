@@ -5,6 +5,7 @@ import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
 import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
+import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { createMediaHandler } from './media.js'
@@ -15,6 +16,10 @@ export interface AppOptions {
   readonly store: ContentStore
   /** Milliseconds since the epoch; the real clock unless a test fixes it. */
   readonly now?: () => number
+  /** Where requests that fail on the server's side are reported; the console by default. */
+  readonly logger?: Logger
+  /** Why the content served may not be current (a reload failed; live-updates.ts), or undefined: /healthz reports it. */
+  readonly contentProblem?: () => string | undefined
 }
 
 const encoder = new TextEncoder()
@@ -43,7 +48,7 @@ const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unm
  * choose bytes and set headers. Documents not rendered ahead (article pages,
  * archive pages, filtered feeds) are rendered on their first request and kept.
  */
-export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
+export function createApp({ config, store, now = Date.now, logger = console, contentProblem = () => undefined }: AppOptions): Hono {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -57,7 +62,7 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
       `media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     hub: config.websubHub,
   })
-  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now })
+  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger })
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
@@ -67,10 +72,14 @@ export function createApp({ config, store, now = Date.now }: AppOptions): Hono {
 
   const badRequest = (problem: string): Response => small(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
+  // Degraded is still 200: the service serves its last good content, and a load
+  // balancer that took every instance out (they share the folder) would serve
+  // nothing; monitors read `status` (docs/http.md).
   app.get(HEALTH_PATH, () => {
     const site = store.site()
+    const problem = contentProblem()
     const health = {
-      status: 'ok',
+      ...(problem === undefined ? { status: 'ok' } : { status: 'degraded', problem }),
       published: site.plan.published,
       publishedInSection: site.plan.section.length,
       refused: store.refused().length,

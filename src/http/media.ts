@@ -2,12 +2,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import type { Context } from 'hono'
-import { walkTreeSync } from '../content/files.js'
-import { servedMediaParts } from '../content/media-path.js'
+import { isGone, walkTreeSync } from '../content/files.js'
+import { servedMediaFile, servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
+import { hasBadBytes } from '../text/file-names.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
+import type { Logger } from '../util/logger.js'
 import { preconditionFailed, requestHeader } from './send-resource.js'
 
 export interface MediaOptions {
@@ -17,6 +19,8 @@ export interface MediaOptions {
   readonly maxAge: number
   /** Milliseconds since the epoch: a file touched with a future time is dated now. */
   readonly now: () => number
+  /** Where a file that cannot be read is reported, with the request. */
+  readonly logger: Pick<Logger, 'warn'>
 }
 
 interface MediaFile {
@@ -40,39 +44,71 @@ interface MediaFile {
 export function createMediaHandler(options: MediaOptions): (c: Context, relative: string) => Response | undefined {
   const cacheControl = `public, max-age=${options.maxAge}`
   return (c, relative) => {
-    const found = findFile(options.root, relative)
-    if (!found) return undefined
-    const file = { ...found, lastModified: notLaterThanNow(found.lastModified, options.now()) }
-    const headers: Record<string, string> = {
-      'Content-Type': file.type,
-      ETag: file.etag,
-      'Last-Modified': file.lastModified.toUTCString(),
-      'Accept-Ranges': 'bytes',
-      'Cache-Control': cacheControl,
-      ...COMMON_HEADERS,
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-      'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
+    const real = locateFile(options.root, relative)
+    const opened = real === undefined ? undefined : openFile(real)
+    if (opened === undefined) return undefined
+    if ('code' in opened) {
+      options.logger.warn(`media: ${c.req.method} ${c.req.path} answered 500: the file cannot be read (${opened.code})`)
+      return cannotRead()
     }
-    if (isPreconditionFailed(requestHeader(c, 'if-match'), requestHeader(c, 'if-unmodified-since'), file.etag, file.lastModified)) {
-      return preconditionFailed(file)
+    let streaming = false
+    try {
+      return respond(c, opened, cacheControl, options.now(), () => (streaming = true))
+    } finally {
+      if (!streaming) fs.closeSync(opened.fd)
     }
-    if (isNotModified(requestHeader(c, 'if-none-match'), requestHeader(c, 'if-modified-since'), file.etag, file.lastModified)) {
-      const { 'Content-Type': _type, ...notModified } = headers
-      return new Response(null, { status: 304, headers: notModified })
-    }
-    const range = rangeFor(requestHeader(c, 'range'), requestHeader(c, 'if-range'), file)
-    if (range === 'unsatisfiable') {
-      return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' } })
-    }
-    const [start, end] = range ?? [0, file.size - 1]
-    const length = file.size === 0 ? 0 : end - start + 1
-    headers['Content-Length'] = String(length)
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`
-    const status = range ? 206 : 200
-    if (c.req.method === 'HEAD' || length === 0) return new Response(null, { status, headers })
-    const stream = Readable.toWeb(fs.createReadStream(file.absolute, { start, end })) as ReadableStream<Uint8Array>
-    return new Response(stream, { status, headers })
   }
+}
+
+/**
+ * The answer for a file that is there but cannot be read (mode 000, another
+ * owner): decided before any header is sent, never a 200 that then sends no
+ * bytes. 500, not 403: the client is not at fault, and a podcast app that is
+ * told 403 may drop the episode where it retries a 5xx; not 503 either: the
+ * service is not overloaded, and no Retry-After could be honest. No-store,
+ * so no cache keeps the error once the file is fixed.
+ */
+function cannotRead(): Response {
+  return new Response('Internal server error\n', {
+    status: 500,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...COMMON_HEADERS },
+  })
+}
+
+/** The answer for an open file: 200, 206, 304, 412 or 416. `keepOpen` is called when the body will read (and close) the file. */
+function respond(c: Context, opened: OpenFile, cacheControl: string, now: number, keepOpen: () => void): Response {
+  const file = { ...opened.file, lastModified: notLaterThanNow(opened.file.lastModified, now) }
+  const headers: Record<string, string> = {
+    'Content-Type': file.type,
+    ETag: file.etag,
+    'Last-Modified': file.lastModified.toUTCString(),
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': cacheControl,
+    ...COMMON_HEADERS,
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
+  }
+  if (isPreconditionFailed(requestHeader(c, 'if-match'), requestHeader(c, 'if-unmodified-since'), file.etag, file.lastModified)) {
+    return preconditionFailed(file)
+  }
+  if (isNotModified(requestHeader(c, 'if-none-match'), requestHeader(c, 'if-modified-since'), file.etag, file.lastModified)) {
+    const { 'Content-Type': _type, ...notModified } = headers
+    return new Response(null, { status: 304, headers: notModified })
+  }
+  const range = rangeFor(requestHeader(c, 'range'), requestHeader(c, 'if-range'), file)
+  if (range === 'unsatisfiable') {
+    return new Response(null, { status: 416, headers: { ...headers, 'Content-Range': `bytes */${file.size}`, 'Content-Length': '0' } })
+  }
+  const [start, end] = range ?? [0, file.size - 1]
+  const length = file.size === 0 ? 0 : end - start + 1
+  headers['Content-Length'] = String(length)
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`
+  const status = range ? 206 : 200
+  if (c.req.method === 'HEAD' || length === 0) return new Response(null, { status, headers })
+  // The stream closes the file when it ends, fails or the client goes away.
+  keepOpen()
+  const stream = Readable.toWeb(fs.createReadStream(opened.absolute, { fd: opened.fd, start, end })) as ReadableStream<Uint8Array>
+  return new Response(stream, { status, headers })
 }
 
 /**
@@ -86,6 +122,8 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
   walkTreeSync(
     root,
     (relative) => {
+      // A name that is not UTF-8 (held with lone surrogates): no /media/ URL names it.
+      if (hasBadBytes(relative)) return
       const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
       if (file) found.push({ relative, absolute: file.absolute })
     },
@@ -94,26 +132,61 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
   return found
 }
 
+/** Where the file at `relative` (URL-encoded, `/`-separated) inside `root` really is, or undefined (not served, not there, or leading outside). */
+function locateFile(root: string, relative: string): string | undefined {
+  const parts = servedMediaParts(relative)
+  // The one rule (content/media-path.ts) that also decides what feeds may measure.
+  return parts === undefined ? undefined : servedMediaFile(root, path.join(root, ...parts))?.real
+}
+
 /** The regular file at `relative` (URL-encoded, `/`-separated) inside `root`, or undefined. */
 function findFile(root: string, relative: string): MediaFile | undefined {
-  const parts = servedMediaParts(relative)
-  if (parts === undefined) return undefined
+  const real = locateFile(root, relative)
+  if (real === undefined) return undefined
   try {
-    const realRoot = fs.realpathSync(root)
-    const real = fs.realpathSync(path.join(root, ...parts))
-    if (!real.startsWith(realRoot + path.sep)) return undefined
     const stat = fs.statSync(real)
-    if (!stat.isFile()) return undefined
-    const type = mediaTypeFor(real) ?? 'application/octet-stream'
-    return {
-      absolute: real,
-      size: stat.size,
-      etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
-      lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
-      type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
-    }
+    return stat.isFile() ? describeFile(real, stat) : undefined
   } catch {
     return undefined
+  }
+}
+
+interface OpenFile {
+  readonly absolute: string
+  readonly fd: number
+  /** As the open file is: one replaced since it was found is described (and sent) as it is now. */
+  readonly file: MediaFile
+}
+
+/**
+ * Opens a file to send, before any header is decided: undefined when it is
+ * gone, no regular file, or replaced by a link since it was found; the error
+ * code when it is there but cannot be opened (EACCES).
+ */
+function openFile(absolute: string): OpenFile | { absolute: string; code: string } | undefined {
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants
+  let fd: number
+  try {
+    // O_NONBLOCK: a FIFO put in its place opens at once (and is then not served).
+    fd = fs.openSync(absolute, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error'
+    return isGone(code) || code === 'ELOOP' ? undefined : { absolute, code }
+  }
+  const stat = fs.fstatSync(fd)
+  if (stat.isFile()) return { absolute, fd, file: describeFile(absolute, stat) }
+  fs.closeSync(fd)
+  return undefined
+}
+
+function describeFile(real: string, stat: fs.Stats): MediaFile {
+  const type = mediaTypeFor(real) ?? 'application/octet-stream'
+  return {
+    absolute: real,
+    size: stat.size,
+    etag: `"${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`,
+    lastModified: new Date(Math.floor(stat.mtimeMs / 1000) * 1000),
+    type: /^text\/|\+xml$|^application\/(json|xml|javascript)/.test(type) ? `${type}; charset=utf-8` : type,
   }
 }
 

@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html'
 import { bylineOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
+import { stripXmlForbidden } from '../text/xml-chars.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
 
 // Pages are written with Hono's `html` helper, which escapes every value.
@@ -52,7 +53,9 @@ function layout(context: PageContext, title: string, lang: string, main: Html, w
   }</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FEED_FORMATS.map(
     (format, index) => html`${index > 0 ? ' · ' : ''}<a href="${context.feeds[format]}" type="${FEED_MEDIA_TYPES[format]}">${FEED_FORMAT_NAMES[format]}</a>`,
   )}${context.podcast ? html` · <a href="${context.podcast.url}" type="application/rss+xml">Podcast</a>` : ''}</p></footer></body></html>`
-  return page.toString()
+  // Hono escapes markup but keeps controls; HTML parsers report them as errors
+  // (HTML § 13.2.3.5), XHTML readers refuse them. Cleaned once, for every page.
+  return stripXmlForbidden(page.toString())
 }
 
 function byline(article: Article, context: PageContext): Html {

@@ -1,16 +1,13 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { mapLimit } from '../content/load-articles.js'
+import { isGone } from '../content/files.js'
+import { mapLimit, type SkippedFolder } from '../content/load-articles.js'
 import type { MediaFacts } from '../content/media-info.js'
 import type { ParsedArticle } from '../content/parse-article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { articleMediaProblems } from '../feeds/podcast-rules.js'
+import type { Logger } from '../util/logger.js'
 import { ArticleIndex } from './article-index.js'
-
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-}
 
 export interface ArticleCatalogOptions {
   readonly source: ArticleSource
@@ -46,6 +43,8 @@ export class ArticleCatalog {
   readonly #refused = new Map<string, ArticleError>()
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
+  /** Folders the service may not read, said once. */
+  readonly #unreadableFolders = new Set<string>()
 
   constructor(options: ArticleCatalogOptions) {
     this.#options = options
@@ -73,6 +72,7 @@ export class ArticleCatalog {
     const listing = await source.list()
     this.#refused.clear()
     this.#held.clear()
+    this.#noteSkippedFolders('', listing.skippedFolders)
     for (const error of listing.refused) this.#refuse(error)
     for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
     const articles: Article[] = []
@@ -108,6 +108,7 @@ export class ArticleCatalog {
       for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
       for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
       const listing = await this.#options.source.list(p).catch(() => undefined)
+      if (listing) this.#noteSkippedFolders(p, listing.skippedFolders)
       for (const entry of listing?.files ?? []) files.add(entry)
       for (const error of listing?.refused ?? []) this.#refuse(error)
     }
@@ -162,6 +163,28 @@ export class ArticleCatalog {
     }
   }
 
+  /**
+   * Says once that a folder cannot be read (what it held stays as it was: a
+   * file in it that cannot be read keeps its last good version), and forgets
+   * the folders under `listed` that can be read again.
+   */
+  #noteSkippedFolders(listed: string, skipped: readonly SkippedFolder[]): void {
+    const { logger } = this.#options
+    const unreadable = new Set(skipped.filter(({ code }) => !isGone(code)).map(({ folder }) => folder))
+    for (const folder of this.#unreadableFolders) {
+      if ((listed === '' || folder === listed || folder.startsWith(`${listed}/`)) && !unreadable.has(folder)) this.#unreadableFolders.delete(folder)
+    }
+    for (const { folder, code } of skipped) {
+      if (isGone(code)) {
+        // At a full load; a change that lists a folder gone since is no news.
+        if (listed === '') logger.info(`skipped ${folder}: folder: vanished while it was listed`)
+      } else if (!this.#unreadableFolders.has(folder)) {
+        this.#unreadableFolders.add(folder)
+        logger.warn(`skipped ${folder}: folder: cannot be read (${code}); nothing in it is read`)
+      }
+    }
+  }
+
   #refuse(error: ArticleError): Set<string> {
     if (this.#refused.get(error.file)?.message !== error.message) this.#options.logger.warn(`skipped ${error.message}`)
     this.#refused.set(error.file, error)
@@ -173,6 +196,7 @@ export class ArticleCatalog {
     for (const file of [...files].sort()) {
       const error = this.#index.clashError(file)
       if (error) this.#options.logger.warn(`skipped ${error.message}`)
+      for (const { field, problem } of this.#index.clashWarnings(file)) this.#options.logger.warn(`warning ${file}: ${field}: ${problem}`)
     }
   }
 }

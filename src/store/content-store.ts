@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { Config } from '../config.js'
 import { fileSource, type ArticleSource } from '../content/article-source.js'
 import { createMediaFacts, type MediaFacts } from '../content/media-info.js'
@@ -8,12 +9,11 @@ import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/bu
 import type { Renderer } from '../site/renderer.js'
 import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
-import { ArticleCatalog, type Logger } from './article-catalog.js'
+import { ArticleCatalog } from './article-catalog.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
+import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
-
-export type { Logger } from './article-catalog.js'
 
 /** Called after every swap of the site, with the site before (undefined at the first load). */
 export type ChangeListener = (previous: Site | undefined, current: Site) => void
@@ -76,7 +76,7 @@ export class ContentStore {
     this.#source = options.source ?? fileSource(config.articlesDir, config)
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
-    this.#media = createMediaFacts(config.mediaDir, config.siteUrl)
+    this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,
@@ -101,13 +101,13 @@ export class ContentStore {
 
   /** Reads every article file and builds the site. */
   async load(): Promise<void> {
-    const settingsFile = this.#config.settingsFile.path.split(/[\\/]/).at(-1)
+    const settingsFile = path.basename(this.#config.settingsFile.path)
     for (const { field, problem } of this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)) {
       this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`)
     }
     this.#settingsChecked = true
-    this.#documents.forgetBodies()
     await this.#catalog.loadAll()
+    this.#documents.forgetBodies()
     await this.rebuild()
     this.#logger.info(
       `loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ` +

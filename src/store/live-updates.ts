@@ -1,22 +1,13 @@
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { FolderWatcher } from '../content/watch-folder.js'
-import type { Logger } from './article-catalog.js'
+import { folderId } from '../content/files.js'
+import type { Logger } from '../util/logger.js'
 import type { ContentStore } from './content-store.js'
+import { folderWatch, realTimers, ROOT_CHECK_MS, type Timers, type WatchFactory, type Watch } from './folder-watch.js'
+import { MediaUpdates } from './media-updates.js'
+import { ReloadRetries } from './reload-retries.js'
 
-/** A folder watch: started once, closed once; reports changed paths relative to its root. */
-export interface Watch {
-  start(): Promise<void>
-  close(): void
-}
-
-export type WatchFactory = (root: string, onChange: (paths: ReadonlySet<string>) => void, onError: (error: Error) => void) => Watch
-
-/** Timers, so that tests can drive them with a fake clock. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown
-  clearTimeout(handle: unknown): void
-}
+export type { Timers, Watch, WatchFactory } from './folder-watch.js'
 
 export interface LiveUpdatesOptions {
   readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing'>
@@ -25,40 +16,40 @@ export interface LiveUpdatesOptions {
   readonly logger: Logger
   readonly watch?: WatchFactory
   readonly timers?: Timers
+  /** MEDIA_DIR's identity, undefined while it is not there; the file system's by default. */
+  readonly folderId?: (dir: string) => Promise<string | undefined>
 }
 
 /** The first rescan after the watches are placed. */
 const FIRST_RESCAN_MS = 1000
-/** How often ARTICLES_DIR itself is looked at: gone, back, or another folder in its place (a deploy). */
-const ROOT_CHECK_MS = 1000
-
-const folderWatch: WatchFactory = (root, onChange, onError) => new FolderWatcher({ root, onChange, onError })
-const realTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-}
 
 /**
  * Turns what happens on disk into the store's applyChanges: watch events on
  * ARTICLES_DIR (sub-folders too), a rescan every RESCAN_INTERVAL for what the
  * watcher missed, and a look at the folder itself every second (gone: the
  * last content stays; back, or another folder in its place: everything is
- * read and watched again). A change under MEDIA_DIR renders the documents
- * again (enclosure lengths, image sizes).
+ * read and watched again). A reload that fails (the folder swapped in cannot
+ * be read yet) is retried after 1 s, 2 s, 4 s …, at most RESCAN_INTERVAL
+ * apart, while the last good content stays; problem() says so meanwhile.
+ * MEDIA_DIR is followed by MediaUpdates.
  */
 export class LiveUpdates {
   readonly #options: LiveUpdatesOptions
   readonly #watch: WatchFactory
   readonly #timers: Timers
+  readonly #media: MediaUpdates
   #watcher: Watch | undefined
-  #mediaWatcher: Watch | undefined
   #rootTimer: unknown
   #rescanTimer: unknown
   /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
   #rootId: string | undefined
   #rootGone = false
+  readonly #missing: string
+  readonly #retries: ReloadRetries
   /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
   #scanned: ReadonlyMap<string, string> = new Map()
+  /** Folders the last rescan could not read. */
+  #unreadable: ReadonlySet<string> = new Set()
   #closed = false
 
   constructor(options: LiveUpdatesOptions) {
@@ -66,20 +57,35 @@ export class LiveUpdates {
     this.#watch = options.watch ?? folderWatch
     this.#timers = options.timers ?? realTimers
     options.store.onRootMissing(() => this.#noteRootGone())
+    const { logger, store } = options
+    this.#retries = new ReloadRetries(options.config.articlesDir, options.config.rescanIntervalMs)
+    this.#missing = `${options.config.articlesDir} is missing; the last good content stays published until it is back`
+    this.#media = new MediaUpdates({
+      mediaDir: options.config.mediaDir,
+      logger,
+      watch: this.#watch,
+      timers: this.#timers,
+      folderId: options.folderId ?? folderId,
+      onChange: () => void store.mediaChanged().catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`)),
+    })
   }
 
-  /** Places the watches and starts the checks; resolves once the watches are in place. */
+  /**
+   * Reads every article file (the store's load), noting which folder it read,
+   * then places the watches and starts the checks; resolves once the watches
+   * are in place. A folder put in place of ARTICLES_DIR while it was read (a
+   * deploy during start-up) is found by the first root check.
+   */
   async start(): Promise<void> {
-    const { logger, store } = this.#options
-    this.#rootId = await this.#options.source.rootId()
+    await this.#load()
     await this.#watchFolders()
     this.#scheduleRootCheck()
-    this.#mediaWatcher = this.#watch(
-      this.#options.config.mediaDir,
-      () => void store.mediaChanged().catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`)),
-      (error) => logger.warn(`watch: ${error.message}`),
-    )
-    await this.#mediaWatcher.start()
+    await this.#media.start()
+  }
+
+  /** Why the content served may not be what ARTICLES_DIR holds now (missing; a reload failed), or undefined: for /healthz. */
+  problem(): string | undefined {
+    return this.#rootGone ? this.#missing : this.#retries.problem
   }
 
   /**
@@ -91,19 +97,31 @@ export class LiveUpdates {
    */
   async rescan(): Promise<number> {
     const { source, store } = this.#options
-    if ((await source.rootId()) === undefined) return 0
-    const onDisk = await source.stamps()
+    const id = await source.rootId()
+    // Gone, or another folder than the one read: the root check reloads it.
+    if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return 0
+    const { files: onDisk, unreadable } = await source.stamps()
     const previous = this.#scanned
     this.#scanned = onDisk
     const changed = new Set<string>()
     for (const [file, stamp] of onDisk) {
       if (stamp !== (source.readStamp(file) ?? previous.get(file))) changed.add(file)
     }
-    for (const file of store.knownFiles()) if (!onDisk.has(file)) changed.add(file)
-    if (changed.size === 0) return 0
-    this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
-    await store.applyChanges(changed)
-    return changed.size
+    // What an unreadable folder holds is unknown, not gone.
+    const known = store.knownFiles()
+    const within = (folder: string) => (file: string) => file.startsWith(`${folder}/`)
+    for (const file of known) if (!onDisk.has(file) && !unreadable.some((folder) => within(folder)(file))) changed.add(file)
+    // A folder that turned unreadable (holding articles read before), or readable again, is applied as a folder: the catalog names it once.
+    const wasUnreadable = this.#unreadable
+    this.#unreadable = new Set(unreadable)
+    const folders = [
+      ...unreadable.filter((folder) => !wasUnreadable.has(folder) && known.some(within(folder))),
+      ...[...wasUnreadable].filter((folder) => !this.#unreadable.has(folder)),
+    ]
+    if (changed.size + folders.length === 0) return 0
+    if (changed.size > 0) this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
+    await store.applyChanges([...changed, ...folders])
+    return changed.size + folders.length
   }
 
   /** Stops the watches and the timers. */
@@ -112,14 +130,14 @@ export class LiveUpdates {
     this.#timers.clearTimeout(this.#rootTimer)
     this.#timers.clearTimeout(this.#rescanTimer)
     this.#watcher?.close()
-    this.#mediaWatcher?.close()
+    this.#media.close()
   }
 
   async #watchFolders(): Promise<void> {
     const { logger, store } = this.#options
     this.#watcher = this.#watch(
       this.#options.config.articlesDir,
-      (paths) => void store.applyChanges(paths),
+      (paths) => void store.applyChanges(paths).catch((error: unknown) => logger.warn(`applying a change failed: ${String(error)}`)),
       (error) => logger.warn(`watch: ${error.message}`),
     )
     await this.#watcher.start()
@@ -128,37 +146,62 @@ export class LiveUpdates {
     this.#scheduleRescan(Math.min(FIRST_RESCAN_MS, this.#options.config.rescanIntervalMs))
   }
 
-  #scheduleRootCheck(): void {
+  #scheduleRootCheck(delay = ROOT_CHECK_MS): void {
     if (this.#closed) return
     this.#timers.clearTimeout(this.#rootTimer)
-    this.#rootTimer = this.#timers.setTimeout(() => {
-      this.#checkRoot()
-        .catch((error: unknown) => this.#options.logger.warn(`reload failed: ${String(error)}`))
-        .finally(() => this.#scheduleRootCheck())
-    }, ROOT_CHECK_MS)
+    const failed = (error: unknown): number => {
+      this.#options.logger.warn(`checking ${this.#options.config.articlesDir} failed: ${String(error)}`)
+      return ROOT_CHECK_MS
+    }
+    this.#rootTimer = this.#timers.setTimeout(() => void this.#checkRoot().catch(failed).then((next) => this.#scheduleRootCheck(next)), delay)
   }
 
-  async #checkRoot(): Promise<void> {
-    const { source, store, logger } = this.#options
+  /** Looks at ARTICLES_DIR and reloads it when it is back, another folder, or a reload is due again; resolves to the wait before the next look. */
+  async #checkRoot(): Promise<number> {
+    const { source, logger } = this.#options
     const { articlesDir } = this.#options.config
     const id = await source.rootId()
-    if (id === undefined) return this.#noteRootGone()
-    if (!this.#rootGone && id === this.#rootId) return
-    logger.info(`${articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
+    if (id === undefined) {
+      this.#noteRootGone()
+      return ROOT_CHECK_MS
+    }
+    if (!this.#rootGone && id === this.#rootId && !this.#retries.pending) return ROOT_CHECK_MS
+    if (this.#rootGone || !this.#retries.pending) logger.info(`${articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
     this.#rootGone = false
-    // The watches sit on the old folder: everything is read and watched again.
+    try {
+      await this.#reload()
+    } catch (error) {
+      // The last good content stays; no watch, no rescan until a reload succeeds (they would mix two folders).
+      const { waitMs, problem } = this.#retries.failed(error)
+      logger.warn(problem)
+      return waitMs
+    }
+    const failures = this.#retries.succeeded()
+    if (failures > 0) logger.info(`reloaded ${articlesDir} after ${failures} failed attempt(s); content is current again`)
+    return ROOT_CHECK_MS
+  }
+
+  /** Reads everything again and watches the folder now at ARTICLES_DIR. */
+  async #reload(): Promise<void> {
+    // The watches sit on the old folder.
     this.#watcher?.close()
     this.#timers.clearTimeout(this.#rescanTimer)
-    await store.settled()
-    this.#rootId = id
-    await store.load()
+    await this.#options.store.settled()
+    this.#unreadable = new Set()
+    await this.#load()
     if (!this.#closed) await this.#watchFolders()
+  }
+
+  /** The store's load, with the identity of the folder it reads taken first: a swap while it reads is seen after. */
+  async #load(): Promise<void> {
+    this.#rootId = await this.#options.source.rootId()
+    await this.#options.store.load()
   }
 
   #noteRootGone(): void {
     if (this.#rootGone) return
     this.#rootGone = true
-    this.#options.logger.warn(`${this.#options.config.articlesDir} is missing; the last good content stays published until it is back`)
+    this.#options.logger.warn(this.#missing)
   }
 
   /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */
@@ -172,3 +215,4 @@ export class LiveUpdates {
     }, delay)
   }
 }
+

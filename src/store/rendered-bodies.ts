@@ -6,7 +6,7 @@ import type { RenderedBody } from '../feeds/build-feed.js'
 import type { ItemSource } from '../site/build-site.js'
 import type { Renderer } from '../site/renderer.js'
 import { LruCache } from '../util/lru-cache.js'
-import type { Logger } from './article-catalog.js'
+import type { Logger } from '../util/logger.js'
 
 export interface RenderedBodiesOptions {
   readonly source: Pick<ArticleSource, 'readBody'>

@@ -17,9 +17,14 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** German-friendly URL slug: `Börsen-Beben im Überblick` → `boersen-beben-im-ueberblick`. */
+/**
+ * German-friendly URL slug: `Börsen-Beben im Überblick` → `boersen-beben-im-ueberblick`.
+ * NFC first: macOS tools write file names decomposed (NFD, `o` + U+0308),
+ * which the umlaut rules would otherwise miss (`borse`, not `boerse`).
+ */
 export function slugify(text: string): string {
   return text
+    .normalize('NFC')
     .toLowerCase()
     .replace(/ä/g, 'ae')
     .replace(/ö/g, 'oe')

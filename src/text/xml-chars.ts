@@ -25,3 +25,15 @@ function hasXmlForbidden(text: string): boolean {
 export function stripXmlForbidden(text: string): string {
   return hasXmlForbidden(text) ? text.replace(FORBIDDEN_ALL, '') : text
 }
+
+/**
+ * Why configuration text cannot be used, or undefined when it can: the
+ * characters XML forbids, named by code point (a log line must not carry
+ * them itself), at most five.
+ */
+export function xmlForbiddenProblem(text: string): string | undefined {
+  if (!hasXmlForbidden(text)) return undefined
+  const found = new Set(Array.from(text.match(FORBIDDEN_ALL) ?? [], (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`))
+  const named = [...found].slice(0, 5).join(', ') + (found.size > 5 ? ', …' : '')
+  return `holds control or non-characters XML cannot carry (${named}); remove them`
+}

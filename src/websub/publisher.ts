@@ -1,4 +1,4 @@
-import type { Logger } from '../store/content-store.js'
+import type { Logger } from '../util/logger.js'
 
 export interface WebSubPublisherOptions {
   /** The hub's URL. */

@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isHidden, joinRelative, walkFolders, walkTreeSync, walkTreeYielding } from '../../src/content/files.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { folderId, isGone, isHidden, joinRelative, walkFolders, walkTreeSync, walkTreeYielding } from '../../src/content/files.js'
+import { failReaddir as failReaddirUnder } from '../helpers/failing-readdir.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
 
 let temp: ReturnType<typeof makeTempDir>
@@ -13,7 +14,12 @@ beforeEach(() => {
   fs.symlinkSync('m', path.join(temp.dir, 'link-dir'))
   fs.symlinkSync('a.md', path.join(temp.dir, 'link.md'))
 })
-afterEach(() => temp.rm())
+afterEach(() => {
+  vi.restoreAllMocks()
+  temp.rm()
+})
+
+const failReaddir = (folder: string, code: string): void => failReaddirUnder(temp.dir, { [folder]: code })
 
 /** Everything walkTreeSync reports, with what readdir said each entry is. */
 function walkSync(options?: Parameters<typeof walkTreeSync>[2]): string[] {
@@ -29,6 +35,22 @@ describe('isHidden and joinRelative', () => {
 
   it('joins with a slash, except in the root', () => {
     expect([joinRelative('', 'a.md'), joinRelative('2025', 'a.md'), joinRelative('2025/03', 'a.md')]).toEqual(['a.md', '2025/a.md', '2025/03/a.md'])
+  })
+})
+
+describe('isGone and folderId', () => {
+  it('takes ENOENT and ENOTDIR as gone, and nothing else', () => {
+    expect(['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', undefined].map(isGone)).toEqual([true, true, false, false, false])
+  })
+
+  it('gives a folder the same identity each time, another folder moved into its place another, and none to a file or nothing', async () => {
+    const first = await folderId(path.join(temp.dir, 'a'))
+    expect(first).toMatch(/^\d+:\d+:[\d.]+$/)
+    expect(await folderId(path.join(temp.dir, 'a'))).toBe(first)
+    fs.renameSync(path.join(temp.dir, 'a'), path.join(temp.dir, 'a.alt'))
+    fs.renameSync(path.join(temp.dir, 'm'), path.join(temp.dir, 'a'))
+    expect(await folderId(path.join(temp.dir, 'a'))).not.toBe(first)
+    expect([await folderId(path.join(temp.dir, 'b.md')), await folderId(path.join(temp.dir, 'fehlt'))]).toEqual([undefined, undefined])
   })
 })
 
@@ -56,6 +78,22 @@ describe('walkTreeSync', () => {
     expect(() => walkSync({ folder: 'fehlt' })).toThrow(expect.objectContaining({ code: 'ENOENT' }))
     expect(walkSync({ folder: 'fehlt', skipUnreadable: true })).toEqual([])
   })
+
+  it.each(['EACCES', 'ENOENT'])('skips a sub-folder readdir fails on with %s, tells onUnreadable, and walks the rest', (code) => {
+    failReaddir('2025', code)
+    const skipped: string[] = []
+    const seen = walkSync({ onUnreadable: (folder, error) => skipped.push(`${folder} ${error.code}`) })
+    expect(seen).toEqual(['B.md', 'a/x.md', 'a-b.md', 'a.md', 'b.md', 'link-dir (link)', 'link.md (link)', 'm/n.txt', 'ä.md'])
+    expect(skipped).toEqual([`2025 ${code}`])
+  })
+
+  it('tells onUnreadable of a start folder it cannot read, but throws for the root', () => {
+    failReaddirUnder(temp.dir, { '2025': 'EACCES', '': 'EACCES' })
+    const skipped: string[] = []
+    expect(walkSync({ folder: '2025', onUnreadable: (folder) => skipped.push(folder) })).toEqual([])
+    expect(skipped).toEqual(['2025'])
+    expect(() => walkSync({ onUnreadable: () => undefined })).toThrow(expect.objectContaining({ code: 'EACCES' }))
+  })
 })
 
 describe('walkTreeYielding', () => {
@@ -79,6 +117,16 @@ describe('walkTreeYielding', () => {
     await walkTreeYielding(temp.dir, (file) => order.push(file), 2)
     expect(order.indexOf('other work')).toBeGreaterThan(0)
     expect(order.indexOf('other work')).toBeLessThan(order.length - 1)
+  })
+
+  it('skips a sub-folder it cannot read, and tells onUnreadable', async () => {
+    const readable = walkSync().filter((file) => !file.startsWith('2025/')).map((file) => file.replace(' (link)', ''))
+    failReaddir('2025/03', 'EACCES')
+    const seen: string[] = []
+    const skipped: string[] = []
+    await walkTreeYielding(temp.dir, (file) => seen.push(file), 500, (folder, error) => skipped.push(`${folder} ${error.code}`))
+    expect(seen.sort()).toEqual(readable.sort())
+    expect(skipped).toEqual(['2025/03 EACCES'])
   })
 
   it('throws when the root is not there', async () => {

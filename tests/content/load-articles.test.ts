@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listArticleFiles, MAX_ARTICLE_BYTES, readArticleFile } from '../../src/content/load-articles.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { listArticleFiles, MAX_ARTICLE_BYTES, readArticleFile, stampArticleFiles } from '../../src/content/load-articles.js'
 import { ArticleError } from '../../src/errors/article-error.js'
+import { failReaddir } from '../helpers/failing-readdir.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -13,7 +14,10 @@ let temp: ReturnType<typeof makeTempDir>
 beforeEach(() => {
   temp = makeTempDir()
 })
-afterEach(() => temp.rm())
+afterEach(() => {
+  vi.restoreAllMocks()
+  temp.rm()
+})
 
 async function refusal(file: string): Promise<ArticleError> {
   try {
@@ -62,6 +66,76 @@ describe('listArticleFiles', () => {
     } finally {
       outside.rm()
     }
+  })
+})
+
+describe('folders that cannot be read', () => {
+  beforeEach(() => {
+    temp.write('a.md', valid('A'))
+    temp.write('lost+found/#1234.md', valid('Verloren'))
+    temp.write('weg/b.md', valid('B'))
+    temp.write('weg/tief/c.md', valid('C'))
+    // lost+found: root's, mode 700 (the service runs as another user); weg: removed after the root was read.
+    failReaddir(temp.dir, { 'lost+found': 'EACCES', weg: 'ENOENT' })
+  })
+
+  it('lists the rest and names each sub-folder it could not read, with the reason', () => {
+    const listing = listArticleFiles(temp.dir)
+    expect(listing.files).toEqual(['a.md'])
+    expect(listing.skippedFolders).toEqual([
+      { folder: 'lost+found', code: 'EACCES' },
+      { folder: 'weg', code: 'ENOENT' },
+    ])
+  })
+
+  it('names the folder it was asked to list when that one cannot be read', () => {
+    expect(listArticleFiles(temp.dir, 'lost+found')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'lost+found', code: 'EACCES' }] })
+  })
+
+  it('stamps the rest, names a folder it may not read, and leaves out one that is gone', async () => {
+    const stamps = await stampArticleFiles(temp.dir)
+    expect([...stamps.files.keys()]).toEqual(['a.md'])
+    expect(stamps.unreadable).toEqual(['lost+found'])
+  })
+})
+
+// Issue #10, point 10: such names were dropped without a word, and a folder so named stopped the listing.
+describe('names that are not UTF-8', () => {
+  /** Writes a file whose path is given as bytes (Latin-1 here, as an old archive or a Windows share gives them). */
+  const writeBytes = (latin1Path: string, text: string) => {
+    const parts = latin1Path.split('/')
+    const target = Buffer.from(`${temp.dir}/${latin1Path}`, 'latin1')
+    if (parts.length > 1) fs.mkdirSync(Buffer.from(`${temp.dir}/${parts.slice(0, -1).join('/')}`, 'latin1'), { recursive: true })
+    fs.writeFileSync(target, text)
+  }
+  const nameProblem = 'file: its path is not valid UTF-8 (each byte that is not is shown as \\xNN); not read: rename it'
+
+  it('refuses a file and the files of a folder whose names are not UTF-8, showing the bad bytes escaped', async () => {
+    temp.write('gut.md', valid('Gut'))
+    writeBytes('B\xf6rse.md', valid('Börse'))
+    writeBytes('Gr\xfc\xdfe/zoll.md', valid('Zoll'))
+    writeBytes('notiz-\xe9.txt', 'kein Artikel')
+    const listing = listArticleFiles(temp.dir)
+    expect(listing.files).toEqual(['gut.md'])
+    expect(listing.refused.map((e) => [e.field, e.message])).toEqual([
+      ['file', `B\\xF6rse.md: ${nameProblem}`],
+      ['file', `Gr\\xFC\\xDFe/zoll.md: ${nameProblem}`],
+    ])
+  })
+
+  it('refuses such a file again when it is read by the name the listing gave, and reports it gone once it is', async () => {
+    writeBytes('B\xf6rse.md', valid('Börse'))
+    const [error] = listArticleFiles(temp.dir).refused
+    expect(error).toBeInstanceOf(ArticleError)
+    expect((await refusal(error?.file as string)).message).toBe(error?.message)
+    fs.rmSync(Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1'))
+    expect(readArticleFile(temp.dir, error?.file as string, options)).toBeUndefined()
+  })
+
+  it('keeps a valid name that holds U+FFFD itself', async () => {
+    temp.write('Ersatz-\ufffd.md', valid('Ersatz'))
+    expect(listArticleFiles(temp.dir)).toEqual({ files: ['Ersatz-\ufffd.md'], refused: [], skippedFolders: [] })
+    expect(readArticleFile(temp.dir, 'Ersatz-\ufffd.md', options)?.article.title).toBe('Ersatz')
   })
 })
 

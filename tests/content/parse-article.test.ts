@@ -80,6 +80,18 @@ lang: de
     expect(article.draft).toBe(false)
   })
 
+  // Issue #10, point 9.
+  it('makes the same slug and id from a file name in NFD (as macOS tools write it) as from the same name in NFC', () => {
+    const nfc = 'archiv/Börse Öl.md'
+    const nfd = nfc.normalize('NFD')
+    expect(nfd).not.toBe(nfc)
+    const [a, b] = [nfc, nfd].map((name) => parseArticle(file(minimal), name, options).article)
+    expect([a?.slug, a?.id, a?.url]).toEqual(['boerse-oel', 'tag:www.example.de,2025:wirtschaft/boerse-oel', 'https://www.example.de/wirtschaft/boerse-oel.html'])
+    expect([b?.slug, b?.id, b?.url]).toEqual([a?.slug, a?.id, a?.url])
+    // The file stays the name on disk: it is what is opened again.
+    expect(b?.file).toBe(nfd)
+  })
+
   it('reads a date without a zone in the site time zone, in winter and in summer', () => {
     const winter = parseArticle(file('title: A\ndate: 2025-01-28T09:30:00\ncategory: wirtschaft'), 'a.md', options).article
     const summer = parseArticle(file('title: B\ndate: 2025-07-01 09:30\ncategory: wirtschaft'), 'b.md', options).article
@@ -212,7 +224,7 @@ describe('parseArticle: a file that is refused names the file, the field and the
     ['title: A\ncategory: wirtschaft', 'x.md: date: is required'],
     ['title: A\ndate: 2025-01-28T09:30:00Z', 'x.md: category: is required'],
     ['title: A\ndate: 2025-01-28T09:30:00Z\ncategory: 7', 'x.md: category: must be a category slug such as "wirtschaft", or a list of them'],
-    ['title: A\ndate: 2025-01-28\ncategory: wirtschaft\nauthor: ~', 'x.md: author: is required'],
+    ['title: A\ndate: 2025-01-28\ncategory: wirtschaft\nauthor: ~', 'x.md: author: has no value'],
     ['title: "  "\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: must not be empty'],
     ['title: [a, b]\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: must be text'],
     ['title: A\ndate: 28.01.2025\ncategory: wirtschaft', 'x.md: date: "28.01.2025" is not an ISO 8601 date such as 2025-01-28T09:30:00+01:00'],
@@ -238,6 +250,58 @@ describe('parseArticle: a file that is refused names the file, the field and the
     const error = refusal(file(frontMatter), 'x.md')
     expect(error.message).toBe(message)
     expect(error.file).toBe('x.md')
+  })
+
+  // Issue #10, point 11: values that were accepted and gave feeds no consumer can read.
+  it.each([
+    ['title: A\ndate: 0000-12-31T12:00:00Z\ncategory: wirtschaft', 'x.md: date: "0000-12-31T12:00:00Z" is in the year 0000; feeds carry the years 0001 to 9999'],
+    ['title: A\ndate: 0001-01-01T00:30:00+01:00\ncategory: wirtschaft', 'x.md: date: "0001-01-01T00:30:00+01:00" is in the year 0000 once converted to UTC; feeds carry the years 0001 to 9999'],
+    ['title: A\ndate: 2025-01-28T09:30:00Z\nupdated: 9999-12-31T23:00:00-02:00\ncategory: wirtschaft', 'x.md: updated: "9999-12-31T23:00:00-02:00" is in the year 10000 once converted to UTC; feeds carry the years 0001 to 9999'],
+    ['title: A\ndate: 2025-01-28T09:30:00+14:30\ncategory: wirtschaft', 'x.md: date: "2025-01-28T09:30:00+14:30" has the offset +14:30; offsets go from -14:00 to +14:00'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: 1e300}`, 'x.md: enclosure.duration: is 1e+300 seconds, more than 1000 hours (3600000 seconds)'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: 3600001}`, 'x.md: enclosure.duration: is 3600001 seconds, more than 1000 hours (3600000 seconds)'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: "1:99:99"}`, 'x.md: enclosure.duration: "1:99:99" has minutes or seconds of 60 or more; write H:MM:SS with both below 60'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: "75:00"}`, 'x.md: enclosure.duration: "75:00" has minutes or seconds of 60 or more; write H:MM:SS with both below 60'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: "1000:00:01"}`, 'x.md: enclosure.duration: "1000:00:01" is more than 1000 hours'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: "99999999999999999999:00:00"}`, 'x.md: enclosure.duration: "99999999999999999999:00:00" is more than 1000 hours'],
+    ...['tag:example.de,2025-13-01:x', 'tag:example.de,2025-02-30:x', 'tag:example.de,25:x', 'tag:exa_mple.de,2025:x', 'tag:-example.de,2025:x', 'tag:example.de,2025:a<b>', 'tag:example.de,2025:über', 'tag:example.de,2025:a%zz', 'tag:example.de,2025:a#b#c'].map(
+      (id) => [`${minimal}\nid: "${id}"`, `x.md: id: "${id}" is not a valid tag URI (RFC 4151) such as tag:example.de,2025:wirtschaft/slug: a domain or e-mail address, a date (2025, 2025-01 or 2025-01-28), then only ASCII letters, digits, -._~!$&'()*+,;=:@/? and %XX`],
+    ),
+    ...['urn:uuid:not-a-uuid', 'urn:isbn:', 'urn:-x:y', 'urn:x y:z', 'urn:isbn:978 3', 'urn:a:b'].map(
+      (id) => [`${minimal}\nid: "${id}"`, `x.md: id: "${id}" is not a valid URN (RFC 8141) such as urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66 or urn:isbn:978-3-16-148410-0`],
+    ),
+    [`${minimal}\nid: "tag:example.de,2025:${'a-'.repeat(1100)}"`, 'x.md: id: is 2220 characters long; an id has at most 2048'],
+    [`${minimal}\nid: "https://www.example.de/a|b"`, 'x.md: id: "https://www.example.de/a|b" is not a valid http(s) URL: "|" must be percent-encoded (%7C)'],
+    [`${minimal}\nid: "https://www.example.de/?q={x}"`, 'x.md: id: "https://www.example.de/?q={x}" is not a valid http(s) URL: "{" must be percent-encoded (%7B)'],
+  ])('%j → %s', (frontMatter, message) => {
+    expect(refusal(file(frontMatter), 'x.md').message).toBe(message)
+  })
+
+  it('accepts what the specs allow at their edges: the years 0001 and 9999, offsets of ±14:00, 1000 hours, tag URIs, URNs and URLs', () => {
+    const read = (extra: string) => parseArticle(file(`title: A\ncategory: wirtschaft\n${extra}`), 'x.md', options).article
+    const early = read('date: 0001-01-01T00:00:00Z\nupdated: 9999-12-31T23:59:59Z')
+    expect([early.date.toISOString(), early.updated.toISOString(), early.id]).toEqual([
+      '0001-01-01T00:00:00.000Z',
+      '9999-12-31T23:59:59.000Z',
+      // RFC 4151: the year has four digits.
+      'tag:www.example.de,0001:wirtschaft/x',
+    ])
+    expect(read('date: 0050-06-01T14:00:00+14:00').id).toBe('tag:www.example.de,0050:wirtschaft/x')
+    expect(read('date: 2025-01-28T09:30:00-14:00').date.toISOString()).toBe('2025-01-28T23:30:00.000Z')
+    const durations = ['3600000', '"1000:00:00"', '"59:59"', '"0:00"', '1805.4'].map(
+      (duration) => read(`date: 2025-01-28\nenclosure: {url: /media/a.mp3, duration: ${duration}}`).enclosure?.duration,
+    )
+    expect(durations).toEqual([3600000, 3600000, 3599, 0, 1805])
+    const ids = [
+      'tag:example.de,2025:wirtschaft/a',
+      'tag:redaktion@example.de,2025-01-28:a/b?c=d;e#f',
+      'TAG:Example.de,2025-02:%C3%BC',
+      'urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66',
+      'urn:isbn:978-3-16-148410-0',
+      'urn:newsml:dpa.com:20090101:090101-99-00001:3',
+      'https://www.example.de/artikel?id=1#x',
+    ]
+    expect(ids.map((id) => read(`date: 2025-01-28\nid: "${id}"`).id)).toEqual(ids)
   })
 
   it('reports every field at fault in one line', () => {
@@ -302,3 +366,86 @@ describe('parseArticle: a file that is refused names the file, the field and the
     )
   })
 })
+
+/** What a validation library says in its own words, which no message may carry. */
+const LIBRARY_WORDS = /Invalid|expected|received|Too (big|small)|Unrecognized|pattern|[<>]=|\/\^|\$\//
+
+describe('parseArticle: every refusal in the project\'s words', () => {
+  it.each([
+    ['title: A\ndate: 2025-01-28T09:30:00Z\ncategory: []', 'x.md: category: must not be an empty list'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: -3}`, 'x.md: enclosure.duration: must not be negative'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, duration: eine Stunde}`, 'x.md: enclosure.duration: must be seconds, or HH:MM:SS'],
+    [`${minimal}\ntags: [KI, {a: 1}]`, 'x.md: tags: must be text or a list of texts'],
+    [`${minimal}\nenclosure: {url: /media/a.mp3, length: ~}`, 'x.md: enclosure.length: has no value'],
+    ['title: ~\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft', 'x.md: title: has no value'],
+  ])('%j → %s', (frontMatter, message) => {
+    expect(refusal(file(frontMatter), 'x.md').message).toBe(message)
+  })
+
+  it('words every wrong value of every field itself, never in a library\'s words', () => {
+    const fields = [
+      'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang',
+      'enclosure', 'enclosure.url', 'enclosure.type', 'enclosure.length', 'enclosure.duration',
+    ]
+    const values = ['42', '-3', '1.5', '1e400', 'true', '~', '[]', '[1, [2]]', '[a, {b: 1}]', '{a: 1}', '""', '"x"', '"1:99:99"', '.nan', '.inf']
+    const problems = new Set<string>()
+    for (const field of fields) {
+      for (const value of values) {
+        const [name, sub] = field.split('.')
+        const fields = { title: 'A', date: '2025-01-28T09:30:00Z', category: 'wirtschaft', ...(sub ? {} : { [field]: value }) }
+        const enclosure = sub ? `\nenclosure: {${sub === 'url' ? '' : 'url: /media/a.mp3, '}${sub}: ${value}}` : ''
+        const text = `---\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('\n')}${enclosure}\n---\nText.\n`
+        try {
+          parseArticle(text, 'x.md', options)
+        } catch (error) {
+          if (!(error instanceof ArticleError)) throw error
+          for (const problem of error.problems) problems.add(`${problem.field}: ${problem.problem}`)
+        }
+        expect(name).toBeDefined()
+      }
+    }
+    const foreign = [...problems].filter((problem) => LIBRARY_WORDS.test(problem) || !/^[\w.]+: (must|is|has|"|cannot|held)/.test(problem))
+    expect(foreign).toEqual([])
+    expect(problems.size).toBeGreaterThan(40)
+  })
+
+  it('shows a field name that holds a line break or control quoted, so it cannot forge a log line', () => {
+    const { warnings } = parseArticle(file(`${minimal}\n"x\\nskipped other.md": 1`), 'a.md', options)
+    expect(warnings).toEqual([{ field: '"x\\nskipped other.md"', problem: 'is not a known field and is ignored' }])
+    expect(refusal(file(`${minimal}\nenclosure: {url: /media/a.mp3, "\\u202Etxt.exe": 1}`), 'x.md').message).toBe(
+      'x.md: enclosure: has unknown fields "\\u202etxt.exe" (known: url, type, length, duration)',
+    )
+  })
+})
+
+describe('parseArticle: line endings, bidirectional controls and controls in the body', () => {
+  it('reads a file with old-Mac line endings (CR only) as if they were LF', () => {
+    const { article, body } = parseArticle('---\rtitle: Zölle\rdate: 2025-01-28T09:30:00+01:00\rcategory: wirtschaft\r---\rErste Zeile.\rZweite.\r', 'mac.md', options)
+    expect(article.title).toBe('Zölle')
+    expect(body).toBe('Erste Zeile.\nZweite.\n')
+  })
+
+  it('removes bidirectional override and isolate controls from titles, bylines, tags and summaries, with a warning', () => {
+    const { article, warnings } = parseArticle(
+      file(`title: "Zins\\u202Ewende"\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\nauthor: "\\u2066Lea Voigt\\u2069"\ntags: ["K\\u202AI", EZB]\nsummary: "a\\u202Bb\\u202Cc\\u202Dd\\u2067e\\u2068"\nimage_alt: "\\u202EBild"`),
+      'a.md',
+      options,
+    )
+    expect([article.title, article.authors, article.tags, article.summary, article.imageAlt]).toEqual(['Zinswende', ['Lea Voigt'], ['KI', 'EZB'], 'abcde', 'Bild'])
+    const problem = (n: number) => `held ${n} bidirectional override or isolate controls, which make text display as other text; removed`
+    expect(warnings).toEqual([
+      { field: 'title', problem: problem(1) },
+      { field: 'tags', problem: problem(1) },
+      { field: 'author', problem: problem(2) },
+      { field: 'summary', problem: problem(5) },
+      { field: 'image_alt', problem: problem(1) },
+    ])
+  })
+
+  it('warns about characters XML cannot carry in the body, which rendering removes', () => {
+    const { warnings } = parseArticle(file(minimal, 'Ein\u0001 Absatz\u0085 mit \uFFFESteuerzeichen.\n'), 'a.md', options)
+    expect(warnings).toEqual([{ field: 'body', problem: 'held 3 control or non-characters XML cannot carry; removed' }])
+    expect(parseArticle(file(minimal, 'Ohne \u{1F4C8} Steuerzeichen.\n'), 'a.md', options).warnings).toEqual([])
+  })
+})
+

@@ -3,6 +3,15 @@ import { excerptOf, MAX_HTML_DEPTH, renderBody, renderMarkdown, renderPlainText 
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 
+/** Links and images to schemes no reader may follow, written every way Markdown allows. */
+const UNSAFE_LINKS = [
+  'Hier [Klick](javascript:alert(1)), [VB](vbscript:msgbox(1)), [D](data:text/html;base64,PHNjcmlwdD4=),',
+  '[F](file:///etc/passwd), [JS](JaVaScRiPt&#58;alert(2) "Titel"), [Ref][boese] und ![Grafik](javascript:alert(3)).',
+  '<javascript:alert(4)>Ende.',
+  '',
+  '[boese]: javascript:alert(5)',
+].join('\n')
+
 describe('renderMarkdown', () => {
   it('renders Markdown to HTML', () => {
     expect(renderMarkdown('## Zinsen\n\nDie **EZB** senkt „leicht“ – um 0,25 %.', page)).toBe(
@@ -67,7 +76,19 @@ describe('renderMarkdown', () => {
       '[a](javascript:alert(1)) <a href="JaVaScRiPt:alert(1)">b</a> <a href="vbscript:msgbox">c</a> <a href=" javascript:x">d</a> <img src="data:image/png;base64,AAAA" alt="e">',
       page,
     )
-    expect(html).toBe('<p>[a](javascript:alert(1)) <a>b</a> <a>c</a> <a>d</a> <img alt="e" /></p>')
+    expect(html).toBe('<p>a <a>b</a> <a>c</a> <a>d</a> <img alt="e" /></p>')
+  })
+
+  it('renders only the text of a Markdown link or image to a scheme it does not allow, and nothing of the URL', () => {
+    const html = renderMarkdown(UNSAFE_LINKS, page)
+    expect(html).toBe('<p>Hier Klick, VB, D,\nF, JS, Ref und Grafik.\nEnde.</p>')
+    expect(html).not.toMatch(/alert|msgbox|base64|passwd|javascript|data:|file:/i)
+  })
+
+  it('keeps Markdown links to http, https and mailto, and relative ones', () => {
+    expect(renderMarkdown('[a](https://x.example/) [b](mailto:red@example.de) [c](zinsen.html) <http://y.example/>', page)).toBe(
+      '<p><a href="https://x.example/">a</a> <a href="mailto:red@example.de">b</a> <a href="https://www.example.de/wirtschaft/zinsen.html">c</a> <a href="http://y.example/">http://y.example/</a></p>',
+    )
   })
 
   it('turns iframes and other embedded players into plain links', () => {
@@ -126,6 +147,10 @@ describe('excerptOf', () => {
     expect(text.length).toBeGreaterThan(250)
     expect(words.startsWith(text)).toBe(true)
     expect(words.charAt(text.length)).toBe(' ')
+  })
+
+  it('takes only the text of a link or image to a scheme it does not allow, and nothing of the URL', () => {
+    expect(excerptOf(UNSAFE_LINKS)).toBe('Hier Klick, VB, D, F, JS, Ref und Grafik. Ende.')
   })
 
   it('leaves a short body whole', () => {

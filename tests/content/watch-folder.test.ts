@@ -151,6 +151,17 @@ describe('FolderWatcher', () => {
     expect([...watched.reported()]).toEqual(['sichtbar.md'])
   })
 
+  // Issue #10, point 10: the name came decoded with U+FFFD, a file that cannot be opened so.
+  it('reports a name that is not UTF-8 as the name the listing gives it, inside a folder so named too', async () => {
+    const temp = tempTree({ 'a.md': 'A' })
+    fs.mkdirSync(Buffer.from(`${temp.dir}/Gr\xfc\xdfe`, 'latin1'))
+    const watched = await watch(temp.dir)
+    fs.writeFileSync(Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1'), 'Börse')
+    fs.writeFileSync(Buffer.from(`${temp.dir}/Gr\xfc\xdfe/zoll.md`, 'latin1'), 'Zoll')
+    await reportOf(watched, 'Gr\udcfc\udcdfe/zoll.md')
+    expect([...watched.reported()].sort()).toEqual(['B\udcf6rse.md', 'Gr\udcfc\udcdfe/zoll.md'])
+  })
+
   it('reports nothing after close()', async () => {
     const temp = tempTree({ 'a.md': 'A', 'sub/b.md': 'B' })
     const watched = await watch(temp.dir)

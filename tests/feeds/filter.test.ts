@@ -19,6 +19,14 @@ describe('parseFeedFilter', () => {
     expect(filterQuery({ limit: 10, authors: [], tags: ['Börse', 'KI'] })).toBe('limit=10&tag=B%C3%B6rse&tag=KI')
   })
 
+  it('refuses bidirectional override and isolate controls in a tag or author, showing them escaped', () => {
+    expect(from('tag=%E2%80%AEexe.txt')).toEqual({ problem: 'tag: "\\u202eexe.txt" holds control characters' })
+    expect(from('author=Lea%E2%81%A6Voigt%E2%81%A9')).toEqual({ problem: 'author: "Lea\\u2066Voigt\\u2069" holds control characters' })
+    for (const code of [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]) {
+      expect(from(`tag=${encodeURIComponent(`K${String.fromCharCode(code)}I`)}`)).toEqual({ problem: `tag: "K\\u${code.toString(16)}I" holds control characters` })
+    }
+  })
+
   it('reads repeated authors like tags, and writes them between limit and tags', () => {
     const filter = from('tag=KI&author=Lea Voigt&author=  Jonas Albrecht &author=lea voigt')
     expect(filter).toEqual({ limit: undefined, authors: ['Jonas Albrecht', 'Lea Voigt'], tags: ['KI'] })

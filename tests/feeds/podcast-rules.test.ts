@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
-import type { MediaFacts, MediaInfo } from '../../src/content/media-info.js'
+import { createMediaFacts, type MediaFacts, type MediaInfo } from '../../src/content/media-info.js'
 import { parseArticle } from '../../src/content/parse-article.js'
 import { APPLE_MEDIA_TYPES, articleMediaProblems, isAppleArtwork, settingsMediaProblems } from '../../src/feeds/podcast-rules.js'
 import { DEFAULT_SITE_SETTINGS, type SiteSettings } from '../../src/site-settings.js'
-import { articleText } from '../helpers/temp-dir.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const SITE = 'https://www.example.de/'
 
@@ -107,5 +107,27 @@ describe('settingsMediaProblems', () => {
       { field: 'podcast.image', problem: 'is 600 × 600 px; Apple Podcasts wants a square JPEG or PNG of 1400 to 3000 px' },
     ])
     expect(settingsMediaProblems(settings({}, cover), media({ [cover]: { length: 1, width: 1400, height: 1400 } }))).toEqual([])
+  })
+})
+
+describe('media facts from MEDIA_DIR', () => {
+  it('counts a /media/ path the site refuses to serve (an encoded slash, a hidden part) as missing, and warns of it', () => {
+    const temp = makeTempDir('media-facts-')
+    try {
+      temp.write('folge/ep.mp3', 'x'.repeat(4321))
+      const facts = createMediaFacts(temp.dir, SITE)
+      expect(facts.info(`${SITE}media/folge/ep.mp3`)?.length).toBe(4321)
+      expect(facts.isMissing(`${SITE}media/folge/ep.mp3`)).toBe(false)
+      for (const refused of ['folge%2Fep.mp3', 'folge%5Cep.mp3', '.versteckt.mp3']) {
+        expect([facts.isLocal(`${SITE}media/${refused}`), facts.isMissing(`${SITE}media/${refused}`)], refused).toEqual([true, true])
+      }
+      expect([facts.isLocal('https://cdn.example.org/media/x.mp3'), facts.isMissing('https://cdn.example.org/media/x.mp3')]).toEqual([false, false])
+      const article = episode({ enclosure: '{url: "/media/folge%2Fep.mp3", type: audio/mpeg, length: 5, duration: 60}' })
+      expect(articleMediaProblems(article, facts)).toEqual([
+        { field: 'enclosure.url', problem: 'names a file that is not in MEDIA_DIR; podcast apps will fail to download it' },
+      ])
+    } finally {
+      temp.rm()
+    }
   })
 })

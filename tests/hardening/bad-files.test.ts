@@ -13,7 +13,8 @@ import { loadConfig } from '../../src/config.js'
 import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { readXmlFeeds, type ParsedFeed } from '../helpers/consumers.js'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { AS_ROOT, ORDINARY_USER, startServer } from '../helpers/server-process.js'
+import { articleText, makeOpenTempDir, makeTempDir } from '../helpers/temp-dir.js'
 
 const HOSTILE = fileURLToPath(new URL('../fixtures/hostile', import.meta.url))
 const articles = makeTempDir('hostile-')
@@ -157,15 +158,90 @@ describe('bad article files', () => {
           catch (error) { console.log(error.message) }
         }
       })`
-      const asRoot = process.getuid?.() === 0
-      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-        encoding: 'utf8',
-        ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-      })
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...ORDINARY_USER })
       expect(run.stderr).toBe('')
       expect(run.stdout).toBe('geheim.md: file: cannot be read (EACCES)\noffen.md Offen\n')
     } finally {
       secret.rm()
     }
   })
+})
+
+describe('a folder the service may not read', () => {
+  it('starts as an ordinary user beside a root-owned lost+found (mode 700), publishes the rest and names the folder once', async () => {
+    // Every ext4 volume has one; mounted as ARTICLES_DIR, the service (not root) may not open it.
+    const volume = makeOpenTempDir('volume-')
+    try {
+      volume.write('offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
+      volume.write('lost+found/#1234.md', articleText({ title: 'Verloren', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }))
+      // Root owns it (mode 700); a test that runs as an ordinary user makes it unreadable for itself instead.
+      fs.chmodSync(path.join(volume.dir, 'lost+found'), AS_ROOT ? 0o700 : 0o000)
+      const server = await startServer({ ARTICLES_DIR: volume.dir, RESCAN_INTERVAL: '1' }, [], ORDINARY_USER)
+      try {
+        const feed = (await (await fetch(`${server.base}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }
+        expect(feed.items.map((item) => item.title)).toEqual(['Offen'])
+        // Rescans (every second here) look at the folder too, and say nothing more about it.
+        await new Promise((resolve) => setTimeout(resolve, 2500))
+        expect(server.output().split('\n').filter((line) => line.includes('lost+found'))).toEqual([
+          'skipped lost+found: folder: cannot be read (EACCES); nothing in it is read',
+        ])
+        expect(server.output()).not.toContain('rescan:')
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      fs.chmodSync(path.join(volume.dir, 'lost+found'), 0o700)
+      volume.rm()
+    }
+  }, 20_000)
+
+  it('retries a reload that failed because the folder swapped in could not be read, says so in /healthz, and publishes it once it can', async () => {
+    const volume = makeOpenTempDir('swap-')
+    const articles = path.join(volume.dir, 'artikel')
+    const next = path.join(volume.dir, 'neu')
+    try {
+      volume.write('artikel/offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
+      volume.write('neu/deploy.md', articleText({ title: 'Aus dem Deploy', date: '2025-02-01T10:00:00Z', category: 'wirtschaft' }))
+      const server = await startServer({ ARTICLES_DIR: articles, RESCAN_INTERVAL: '2' }, [], ORDINARY_USER)
+      const get = async (p: string) => (await fetch(`${server.base}${p}`)).json() as Promise<Record<string, unknown>>
+      const titles = async () => ((await get('/wirtschaft/feed.json')) as { items: { title: string }[] }).items.map((item) => item.title)
+      const until = async (check: () => Promise<boolean>): Promise<void> => {
+        for (const started = Date.now(); !(await check()); await new Promise((resolve) => setTimeout(resolve, 20))) {
+          if (Date.now() - started > 8000) throw new Error(`timed out:\n${server.output()}`)
+        }
+      }
+      try {
+        expect((await get('/healthz')).status).toBe('ok')
+        // The deploy: mv articles articles.old; mv new articles, with a folder the service may not read yet.
+        fs.chmodSync(next, 0o000)
+        fs.renameSync(articles, `${articles}.alt`)
+        fs.renameSync(next, articles)
+        await until(async () => (await get('/healthz')).status === 'degraded')
+        const health = await fetch(`${server.base}/healthz`)
+        expect(health.status).toBe(200)
+        const { problem, ...rest } = (await health.json()) as Record<string, unknown>
+        expect(problem).toMatch(new RegExp(`^reload of ${articles} failed: ${articles} cannot be read \\(EACCES\\); retrying in [124] s$`))
+        expect(rest).toMatchObject({ status: 'degraded', published: 1, refused: 0 })
+        expect(await titles()).toEqual(['Offen'])
+
+        fs.chmodSync(articles, 0o755)
+        const fixed = Date.now()
+        await until(async () => (await titles())[0] === 'Aus dem Deploy')
+        // Within RESCAN_INTERVAL (the longest wait between retries) plus 2 s.
+        expect(Date.now() - fixed).toBeLessThan(4000)
+        expect(await titles()).toEqual(['Aus dem Deploy'])
+        expect(await get('/healthz')).not.toHaveProperty('problem')
+        expect((await get('/healthz')).status).toBe('ok')
+        expect(server.output()).toMatch(/reloaded .*artikel after \d+ failed attempt\(s\); content is current again/)
+        // Watched again.
+        volume.write('artikel/danach.md', articleText({ title: 'Danach', date: '2025-03-01T10:00:00Z', category: 'wirtschaft' }))
+        await until(async () => (await titles())[0] === 'Danach')
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      for (const folder of [articles, next]) if (fs.existsSync(folder)) fs.chmodSync(folder, 0o755)
+      volume.rm()
+    }
+  }, 30_000)
 })

@@ -1,9 +1,10 @@
 import type { Config } from '../../src/config.js'
 import { fileSource, type ArticleSource } from '../../src/content/article-source.js'
-import { ContentStore, type Logger } from '../../src/store/content-store.js'
+import type { Logger } from '../../src/util/logger.js'
+import { ContentStore } from '../../src/store/content-store.js'
 import { LiveUpdates } from '../../src/store/live-updates.js'
 
-/** A store over `source` (by default the files under ARTICLES_DIR), loaded, with live updates started as main.ts starts them. */
+/** A store over `source` (by default the files under ARTICLES_DIR), loaded and followed by live updates, as main.ts starts them. */
 export async function startLiveStore(
   config: Config,
   logger: Logger,
@@ -11,7 +12,6 @@ export async function startLiveStore(
 ): Promise<{ store: ContentStore; live: LiveUpdates; close(): void }> {
   const store = new ContentStore({ config, source, logger })
   const live = new LiveUpdates({ store, source, config, logger })
-  await store.load()
   await live.start()
   return {
     store,

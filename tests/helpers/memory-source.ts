@@ -10,6 +10,7 @@ export function memorySource(files: Map<string, string>, config: Pick<Config, 's
     list: async (folder = '') => ({
       files: [...files.keys()].filter((file) => folder === '' || file.startsWith(`${folder}/`)).sort(),
       refused: [],
+      skippedFolders: [],
     }),
     readForIndex: async (file) => {
       const text = files.get(file)
@@ -22,7 +23,7 @@ export function memorySource(files: Map<string, string>, config: Pick<Config, 's
       return text === undefined ? undefined : parseArticle(text, file, config)
     },
     rootId: async () => 'memory',
-    stamps: async () => new Map(files),
+    stamps: async () => ({ files: new Map(files), unreadable: [] }),
     readStamp: (file) => readStamps.get(file),
   }
 }

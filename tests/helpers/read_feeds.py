@@ -23,7 +23,9 @@ from lxml import etree
 def iso(struct):
     if not struct:
         return None
-    return datetime.fromtimestamp(calendar.timegm(struct), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    d = datetime.fromtimestamp(calendar.timegm(struct), tz=timezone.utc)
+    # %Y writes the year 1 as "1" with glibc: four digits, as RFC 3339 has them.
+    return f"{d.year:04d}-" + d.strftime("%m-%dT%H:%M:%SZ")
 
 
 def detail(entry, key):

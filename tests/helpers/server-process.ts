@@ -4,6 +4,12 @@ import { freePort } from './free-port.js'
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 
+/** Whether the tests run as root, which reads everything: a test about permissions then runs the service as nobody. */
+export const AS_ROOT = process.getuid?.() === 0
+
+/** What `startServer` needs to run the service as an ordinary user: nobody when the tests run as root, else the tests' own. */
+export const ORDINARY_USER: { uid?: number; gid?: number } = AS_ROOT ? { uid: 65534, gid: 65534 } : {}
+
 export interface RunningServer {
   readonly child: ChildProcess
   readonly base: string
@@ -12,13 +18,18 @@ export interface RunningServer {
   stop(): Promise<number | null>
 }
 
-/** Starts the built service (`dist/main.js`, as `npm start` does) on a free loopback port. */
-export async function startServer(env: Record<string, string>, args: string[] = []): Promise<RunningServer> {
+/**
+ * Starts the built service (`dist/main.js`, as `npm start` does) on a free
+ * loopback port; `as` runs it as another user (the tests that need an
+ * ordinary user, when they run as root).
+ */
+export async function startServer(env: Record<string, string>, args: string[] = [], as: { uid?: number; gid?: number } = {}): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const child = spawn(process.execPath, [MAIN, ...args], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -17,6 +17,13 @@ export function makeTempDir(prefix = 'feeds-test-'): { dir: string; write: (file
   }
 }
 
+/** A fresh temp folder others may read and enter (mode 755; mkdtemp makes 700): for the service run as another user. */
+export function makeOpenTempDir(prefix: string): ReturnType<typeof makeTempDir> {
+  const temp = makeTempDir(prefix)
+  fs.chmodSync(temp.dir, 0o755)
+  return temp
+}
+
 /** Front matter plus body, as an editor writes it. */
 export function articleText(fields: Record<string, string>, body = 'Ein Absatz.\n'): string {
   const lines = Object.entries(fields).map(([key, value]) => `${key}: ${value}`)

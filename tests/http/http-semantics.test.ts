@@ -254,6 +254,12 @@ describe('filters', () => {
     }
   })
 
+  it('answers a tag with a bidirectional override with 400, the control shown escaped', async () => {
+    const response = await get('/wirtschaft/feed.xml?tag=%E2%80%AEexe.txt')
+    expect([response.status, response.headers.get('Content-Type')]).toEqual([400, 'text/plain; charset=utf-8'])
+    expect(await response.text()).toBe('Bad request: tag: "\\u202eexe.txt" holds control characters\n')
+  })
+
   it('ignores parameters it does not know, such as cache busters', async () => {
     const plain = await get('/wirtschaft/feed.xml')
     const busted = await get('/wirtschaft/feed.xml?_=12345')

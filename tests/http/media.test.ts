@@ -1,7 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { fileURLToPath } from 'node:url'
+import { ORDINARY_USER, startServer } from '../helpers/server-process.js'
+import { makeOpenTempDir, makeTempDir } from '../helpers/temp-dir.js'
+import { servedMediaFiles } from '../../src/http/media.js'
 import { testApp } from '../helpers/test-app.js'
 
 const media = makeTempDir('media-')
@@ -116,5 +119,57 @@ describe('media files', () => {
     const response = await get(p)
     expect(response.status).toBe(404)
     expect(await response.text()).not.toContain('Öffentlichkeit')
+  })
+})
+
+describe('a media file the service may not read', () => {
+  it('answers 500 with no-store before a byte is sent, and logs the request', async () => {
+    // Root reads everything: the built service runs as the unprivileged user nobody.
+    const unreadable = makeOpenTempDir('media-unreadable-')
+    try {
+      unreadable.write('folge.mp3', audio)
+      unreadable.write('offen.mp3', audio)
+      fs.chmodSync(path.join(unreadable.dir, 'offen.mp3'), 0o644)
+      fs.chmodSync(path.join(unreadable.dir, 'folge.mp3'), 0o000)
+      const articles = fileURLToPath(new URL('../fixtures/articles', import.meta.url))
+      const server = await startServer({ ARTICLES_DIR: articles, MEDIA_DIR: unreadable.dir }, [], ORDINARY_USER)
+      try {
+        for (const method of ['GET', 'HEAD']) {
+          const response = await fetch(`${server.base}/media/folge.mp3`, { method, headers: { Range: 'bytes=0-99' } })
+          expect([response.status, response.headers.get('Cache-Control'), response.headers.get('Content-Type')]).toEqual([
+            500,
+            'no-store',
+            'text/plain; charset=utf-8',
+          ])
+          expect([response.headers.get('Content-Range'), response.headers.get('ETag'), response.headers.get('Accept-Ranges')]).toEqual([null, null, null])
+          expect(await response.text()).toBe(method === 'GET' ? 'Internal server error\n' : '')
+        }
+        // The rest of the folder is served as ever.
+        expect(Buffer.from(await (await fetch(`${server.base}/media/offen.mp3`)).arrayBuffer()).equals(audio)).toBe(true)
+        const lines = server.output().split('\n').filter((line) => line.startsWith('media: '))
+        expect(lines).toEqual([
+          'media: GET /media/folge.mp3 answered 500: the file cannot be read (EACCES)',
+          'media: HEAD /media/folge.mp3 answered 500: the file cannot be read (EACCES)',
+        ])
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      unreadable.rm()
+    }
+  }, 20_000)
+})
+
+describe('servedMediaFiles', () => {
+  // Issue #10, point 10: walks now give such names as nameFromBytes does; no /media/ URL can name them.
+  it('leaves out a file whose name is not UTF-8, instead of failing the export', async () => {
+    const temp = makeTempDir('media-names-')
+    try {
+      temp.write('ok.jpg', 'x')
+      fs.writeFileSync(Buffer.from(`${temp.dir}/B\xf6rse.jpg`, 'latin1'), 'x')
+      expect(servedMediaFiles(temp.dir).map((file) => file.relative)).toEqual(['ok.jpg'])
+    } finally {
+      temp.rm()
+    }
   })
 })

@@ -74,6 +74,26 @@ describe('ArticleCatalog', () => {
     expect(catalog.refused()).toEqual([])
   })
 
+  // Issue #10, point 8.
+  it('keeps an article published when a draft takes its slug, at load and when the draft arrives later, with one warning line naming both', async () => {
+    const live = article('Live', '2025-01-01T10:00:00Z', { slug: 'gleich' })
+    const draft = article('Entwurf', '2025-02-01T10:00:00Z', { slug: 'gleich', draft: 'true' })
+    const line =
+      'warning entwurf.md: slug: "gleich" is also used in category "wirtschaft" by live.md; a draft may share it, but once this one is published, neither will be'
+    const atLoad = catalogOf({ 'live.md': live, 'entwurf.md': draft })
+    await atLoad.catalog.loadAll()
+    expect([atLoad.titles(), atLoad.catalog.refused(), atLoad.warned]).toEqual([['Live'], [], [line]])
+    const later = catalogOf({ 'live.md': live })
+    await later.catalog.loadAll()
+    later.files.set('entwurf.md', draft)
+    await later.catalog.applyFiles(new Set(['entwurf.md']))
+    expect([later.titles(), later.catalog.refused(), later.warned]).toEqual([['Live'], [], [line]])
+    // Published: the clash rules apply.
+    later.files.set('entwurf.md', article('Entwurf', '2025-02-01T10:00:00Z', { slug: 'gleich' }))
+    await later.catalog.applyFiles(new Set(['entwurf.md']))
+    expect([later.titles(), later.catalog.refused().map((e) => e.file).sort()]).toEqual([[], ['entwurf.md', 'live.md']])
+  })
+
   it('reads a folder that vanished as every file it held, and one that appeared as every file it holds', async () => {
     const { catalog, files, titles, changed } = catalogOf({
       'archiv/alt.md': article('Alt', '2024-01-01T10:00:00Z'),
@@ -107,6 +127,13 @@ describe('ArticleCatalog', () => {
     expect(warned).toEqual([
       'warning a.md: updated: is in the future (2099-01-01T10:00:00.000Z); feeds show it as written, HTTP Last-Modified the time of serving',
     ])
+  })
+
+  it('warns of control characters in a body, which rendering removes, naming the file and the body', async () => {
+    const text = articleText({ title: 'A', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Ein\u0001 Absatz\u0085.\n')
+    const { catalog, warned } = catalogOf({ 'a.md': text })
+    await catalog.loadAll()
+    expect(warned).toEqual(['warning a.md: body: held 2 control or non-characters XML cannot carry; removed'])
   })
 
   it('tells which files changed, so their bodies are read again', async () => {

@@ -261,11 +261,108 @@ describe('ArticleIndex: clashes', () => {
     expect([index.byPath('/wirtschaft/zins.html')?.file, index.byPath('/wirtschaft/zinsen.html')?.file]).toEqual(['eins/zins.md', 'zwei/zins.md'])
   })
 
-  it('holds back a published article when a draft takes its slug (README: slugs are unique, drafts included)', () => {
+  // Issue #10, point 8: a draft sharing a live article's slug held the live article back.
+  it('keeps a published article published when a draft takes its slug, and warns about the draft, naming both files', () => {
+    const draft = makeArticle('zins', { date: '2025-01-02T08:00:00Z', file: 'entwurf/zins.md', draft: true })
+    // Either load order: the draft must never win the page.
+    for (const index of [indexOf(one, draft), indexOf(draft, one)]) {
+      expect(index.clashes()).toEqual([])
+      expect(files(index.publishedSection(NOW))).toEqual(['eins/zins.md'])
+      expect([index.byPath('/wirtschaft/zins.html')?.file, index.publishedPaths(NOW)]).toEqual(['eins/zins.md', ['/wirtschaft/zins.html']])
+      expect(index.clashWarnings('entwurf/zins.md')).toEqual([
+        { field: 'slug', problem: '"zins" is also used in category "wirtschaft" by eins/zins.md; a draft may share it, but once this one is published, neither will be' },
+      ])
+      expect(index.clashWarnings('eins/zins.md')).toEqual([])
+    }
+  })
+
+  it('keeps a published article published when a draft with its slug arrives later, reporting both as touched', () => {
+    const index = indexOf(one)
+    const draft = makeArticle('zins', { date: '2025-01-02T08:00:00Z', file: 'entwurf/zins.md', draft: true })
+    expect([...index.set(draft)].sort()).toEqual(['eins/zins.md', 'entwurf/zins.md'])
+    expect([index.clashes(), files(index.publishedSection(NOW)), index.byPath('/wirtschaft/zins.html')?.file]).toEqual([[], ['eins/zins.md'], 'eins/zins.md'])
+  })
+
+  it('applies the clash rules once the draft is published: both are held back, each naming the other', () => {
     const draft = makeArticle('zins', { date: '2025-01-02T08:00:00Z', file: 'entwurf/zins.md', draft: true })
     const index = indexOf(one, draft)
-    expect(index.clashes().map((error) => error.file)).toEqual(['eins/zins.md', 'entwurf/zins.md'])
-    expect(files(index.publishedSection(NOW))).toEqual([])
+    expect([...index.set({ ...draft, draft: false })].sort()).toEqual(['eins/zins.md', 'entwurf/zins.md'])
+    expect(index.clashes().map((error) => error.message)).toEqual([
+      'eins/zins.md: slug: "zins" is also used in category "wirtschaft" by entwurf/zins.md; neither is published',
+      'entwurf/zins.md: slug: "zins" is also used in category "wirtschaft" by eins/zins.md; neither is published',
+    ])
+    expect([files(index.publishedSection(NOW)), index.byPath('/wirtschaft/zins.html')]).toEqual([[], undefined])
+    // Back to a draft: the published article is back, and the draft is warned about again.
+    index.set(draft)
+    expect([index.clashes(), files(index.publishedSection(NOW)), index.clashWarnings('entwurf/zins.md').length]).toEqual([[], ['eins/zins.md'], 1])
+  })
+
+  it('lets two drafts share a slug, warning about each and naming the other, and publishes the one that goes live', () => {
+    const a = makeArticle('zins', { date: '2025-01-02T08:00:00Z', file: 'a/zins.md', draft: true })
+    const b = makeArticle('zins', { date: '2025-01-03T08:00:00Z', file: 'b/zins.md', draft: true })
+    const index = indexOf(a, b)
+    expect(index.clashes()).toEqual([])
+    expect([index.clashWarnings('a/zins.md'), index.clashWarnings('b/zins.md')].map((warnings) => warnings.map((w) => w.problem))).toEqual([
+      ['"zins" is also used in category "wirtschaft" by b/zins.md; a draft may share it, but once this one is published, neither will be'],
+      ['"zins" is also used in category "wirtschaft" by a/zins.md; a draft may share it, but once this one is published, neither will be'],
+    ])
+    index.set({ ...b, draft: false })
+    expect([index.clashes(), files(index.publishedSection(NOW)), index.byPath('/wirtschaft/zins.html')?.file]).toEqual([[], ['b/zins.md'], 'b/zins.md'])
+    expect([index.clashWarnings('a/zins.md').length, index.clashWarnings('b/zins.md')]).toEqual([1, []])
+  })
+
+  it('warns about a draft that shares a published article’s id, naming the field id', () => {
+    const live = makeArticle('x', { date: '2025-01-03T08:00:00Z', id: 'tag:example.de,2025:gleich' })
+    const draft = makeArticle('y', { date: '2025-01-04T08:00:00Z', id: 'tag:example.de,2025:gleich', draft: true })
+    const index = indexOf(live, draft)
+    expect([index.clashes(), files(index.publishedSection(NOW))]).toEqual([[], ['x.md']])
+    expect(index.clashWarnings('y.md').map((w) => [w.field, w.problem])).toEqual([
+      ['id', '"tag:example.de,2025:gleich" is also used in category "wirtschaft" by x.md; a draft may share it, but once this one is published, neither will be'],
+    ])
+  })
+})
+
+// Issue #10, point 9: a folder written on macOS (NFD names) next to files written elsewhere (NFC).
+describe('ArticleIndex: file names that differ only in Unicode normalisation', () => {
+  const nfc = 'Börse.md'
+  const nfd = 'Börse.md'.normalize('NFD')
+  const composed = makeArticle('boerse', { date: '2025-01-01T08:00:00Z', file: nfc })
+  const decomposed = makeArticle('boerse', { date: '2025-01-02T08:00:00Z', file: nfd })
+  const message = `${nfd}: file: is the name of ${nfc} in another Unicode normalisation (NFD, as macOS tools write names); not published while that file is there`
+
+  it('publishes the file whose name is NFC and refuses the other, naming both, in either load order', () => {
+    for (const index of [indexOf(composed, decomposed), indexOf(decomposed, composed)]) {
+      expect(index.clashes().map((error) => [error.file, error.field, error.message])).toEqual([[nfd, 'file', message]])
+      expect(files(index.publishedSection(NOW))).toEqual([nfc])
+      expect([index.byPath('/wirtschaft/boerse.html')?.file, index.publishedPaths(NOW)]).toEqual([nfc, ['/wirtschaft/boerse.html']])
+    }
+  })
+
+  it('refuses the second name even when the slugs differ, and publishes it once the first is gone', () => {
+    const index = indexOf(composed)
+    expect([...index.set({ ...decomposed, slug: 'boerse-2', path: '/wirtschaft/boerse-2.html' })].sort()).toEqual([nfc, nfd].sort())
+    expect(index.clashes().map((error) => error.message)).toEqual([message])
+    expect([...index.delete(nfc)].sort()).toEqual([nfc, nfd].sort())
+    expect([index.clashes(), files(index.publishedSection(NOW))]).toEqual([[], [nfd]])
+  })
+
+  it('lets the published one of the two win over a draft, whatever its normalisation', () => {
+    const index = indexOf({ ...composed, draft: true }, decomposed)
+    expect(index.clashes().map((error) => error.message)).toEqual([
+      `${nfc}: file: is the name of ${nfd} in another Unicode normalisation (NFC); not published while that file is there`,
+    ])
+    expect(files(index.publishedSection(NOW))).toEqual([nfd])
+  })
+
+  it('holds back no other file for a slug it shares only with the refused name', () => {
+    // The refused file takes part in no slug clash: the NFC file and a third one with another slug stay as they are.
+    const third = makeArticle('boerse-2', { date: '2025-01-03T08:00:00Z', file: 'c.md' })
+    const index = indexOf(composed, third)
+    index.set({ ...decomposed, slug: 'boerse-2', path: '/wirtschaft/boerse-2.html' })
+    expect([index.clashes().map((error) => error.file), files(index.publishedSection(NOW))]).toEqual([[nfd], ['c.md', nfc]])
+    // Once the NFC file is gone, the other one is published and meets the clash rules with the third.
+    index.delete(nfc)
+    expect(index.clashes().map((error) => error.file)).toEqual([nfd, 'c.md'])
   })
 })
 

@@ -1,9 +1,11 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
-import { articleText } from '../helpers/temp-dir.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' })
 
@@ -71,6 +73,59 @@ describe('ContentStore', () => {
       'skipped zwei/zins.md: slug: "zins" is also used in category "wirtschaft" by eins/zins.md; neither is published',
     ])
     expect(store.refused().map((e) => e.file).sort()).toEqual(['eins/zins.md', 'x.md', 'y.md', 'zwei/zins.md'])
+  })
+
+  // Issue #10, point 9: files on disk, as a folder copied from macOS next to files written on Linux.
+  it('publishes one of two files whose names differ only in Unicode normalisation, and refuses the other naming both', async () => {
+    const temp = makeTempDir()
+    try {
+      const nfd = 'Börse.md'.normalize('NFD')
+      temp.write('Börse.md', article('NFC', '2025-01-01T10:00:00Z'))
+      temp.write(nfd, article('NFD', '2025-02-01T10:00:00Z'))
+      temp.write('Öl.md'.normalize('NFD'), article('Nur NFD', '2025-03-01T10:00:00Z'))
+      const logged: string[] = []
+      const store = new ContentStore({
+        config: loadConfig({ SITE_URL: 'https://www.example.de/', ARTICLES_DIR: temp.dir }),
+        logger: { info: () => {}, warn: (line) => logged.push(line) },
+      })
+      await store.load()
+      store.close()
+      expect(titlesOf(store)).toEqual(['Nur NFD', 'NFC'])
+      expect(logged).toEqual([
+        `skipped ${nfd}: file: is the name of Börse.md in another Unicode normalisation (NFD, as macOS tools write names); not published while that file is there`,
+      ])
+      expect(store.site().plan.section.map((a) => [a.file, a.url])).toEqual([
+        ['Öl.md'.normalize('NFD'), 'https://www.example.de/wirtschaft/oel.html'],
+        ['Börse.md', 'https://www.example.de/wirtschaft/boerse.html'],
+      ])
+    } finally {
+      temp.rm()
+    }
+  })
+
+  // Issue #10, point 12.
+  it('publishes no length measured through a media link leading outside MEDIA_DIR, and warns as for a missing file', async () => {
+    const media = makeTempDir('media-')
+    const outside = makeTempDir('outside-')
+    try {
+      outside.write('geheim.mp3', 'x'.repeat(4321))
+      fs.symlinkSync(path.join(outside.dir, 'geheim.mp3'), path.join(media.dir, 'folge.mp3'))
+      const files = new Map([['folge.md', article('Folge', '2025-01-01T10:00:00Z', { enclosure: '{url: /media/folge.mp3, length: 1000, duration: 60}' })]])
+      const logged: string[] = []
+      const local = loadConfig({ SITE_URL: 'https://www.example.de/', MEDIA_DIR: media.dir })
+      const store = new ContentStore({ config: local, source: memorySource(files, local), logger: { info: () => {}, warn: (line) => logged.push(line) } })
+      await store.load()
+      store.close()
+      expect(logged).toEqual(['warning folge.md: enclosure.url: names a file that is not in MEDIA_DIR; podcast apps will fail to download it'])
+      const json = JSON.parse(new TextDecoder().decode(store.site().resources.get('/wirtschaft/feed.json')?.identity.body)) as {
+        items: { attachments: { size_in_bytes?: number }[] }[]
+      }
+      // The front matter's length, never the size of what the link leads to.
+      expect(json.items[0]?.attachments[0]?.size_in_bytes).toBe(1000)
+    } finally {
+      media.rm()
+      outside.rm()
+    }
   })
 
   it('publishes a scheduled article when its time comes, without a request or a file change', async () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { LiveUpdates, type Timers, type Watch } from '../../src/store/live-updates.js'
 import { memorySource } from '../helpers/memory-source.js'
@@ -51,7 +52,21 @@ function setUp(rescanSeconds = '60') {
   const files = new Map([['a.md', article('Erste Fassung')]])
   const source = memorySource(files, config)
   let root: string | undefined = 'ordner-1'
-  const rooted = { ...source, rootId: async () => root }
+  let media: string | undefined = 'medien-1'
+  /** What listing the root throws (the folder swapped in cannot be read yet), or nothing. */
+  let listingError: Error | undefined
+  const rooted = {
+    ...source,
+    rootId: async () => root,
+    list: async (folder?: string) => {
+      if (listingError) throw listingError
+      return source.list(folder)
+    },
+    stamps: async () => {
+      if (listingError) throw listingError
+      return source.stamps()
+    },
+  }
   const lines: string[] = []
   const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) }
   const store = new ContentStore({ config, source: rooted, logger, clock: () => new Date('2026-01-01T00:00:00Z') })
@@ -63,6 +78,7 @@ function setUp(rescanSeconds = '60') {
     config,
     logger,
     timers,
+    folderId: async (dir) => (dir === '/medien' ? media : undefined),
     watch: (dir, onChange): Watch => {
       const watch = { report: (paths: string[]) => onChange(new Set(paths)), closed: false }
       watches.set(dir, watch)
@@ -70,13 +86,32 @@ function setUp(rescanSeconds = '60') {
     },
   })
   const titles = () => store.site().plan.section.map((a) => a.title)
-  return { store, live, files, timers, watches, lines, titles, setRoot: (id: string | undefined) => (root = id) }
+  const app = createApp({ config, store, contentProblem: () => live.problem() })
+  /** The HTTP status of /healthz, and its status and problem. */
+  const health = async () => {
+    const response = await app.request('/healthz')
+    const body = (await response.json()) as { status: string; problem?: string }
+    return [response.status, body.status, body.problem]
+  }
+  return {
+    store,
+    live,
+    app,
+    files,
+    timers,
+    watches,
+    lines,
+    titles,
+    health,
+    setRoot: (id: string | undefined) => (root = id),
+    setMedia: (id: string | undefined) => (media = id),
+    failListing: (error: Error | undefined) => (listingError = error),
+  }
 }
 
 describe('LiveUpdates', () => {
   it('applies what the article watch reports', async () => {
     const { store, live, files, watches, titles } = setUp()
-    await store.load()
     await live.start()
     files.set('a.md', article('Zweite Fassung'))
     watches.get('/artikel')?.report(['a.md'])
@@ -88,7 +123,6 @@ describe('LiveUpdates', () => {
 
   it('rescans a second after start and then every RESCAN_INTERVAL, finding changes no watch reported', async () => {
     const { store, live, files, timers, lines, titles } = setUp('60')
-    await store.load()
     await live.start()
     files.set('a.md', article('Zweite Fassung'))
     await timers.advance(999)
@@ -110,7 +144,6 @@ describe('LiveUpdates', () => {
 
   it('keeps the last content while ARTICLES_DIR is gone, and reloads and watches anew when it is back', async () => {
     const { store, live, files, timers, watches, lines, titles, setRoot } = setUp('0')
-    await store.load()
     await live.start()
     const firstWatch = watches.get('/artikel')
     setRoot(undefined)
@@ -136,15 +169,158 @@ describe('LiveUpdates', () => {
     store.close()
   })
 
+  it('retries a reload that failed after a folder swap, with backoff, says so in /healthz, and watches again once it succeeds', async () => {
+    const { store, live, app, files, timers, watches, lines, titles, health, setRoot, failListing } = setUp('60')
+    await live.start()
+    const firstWatch = watches.get('/artikel')
+    expect(await health()).toEqual([200, 'ok', undefined])
+
+    // mv articles articles.old; mv new articles: and the new folder cannot be read yet.
+    files.clear()
+    files.set('b.md', article('Aus dem neuen Ordner'))
+    failListing(Object.assign(new Error("EACCES: permission denied, scandir '/artikel'"), { code: 'EACCES', path: '/artikel', syscall: 'scandir' }))
+    setRoot('ordner-2')
+    await timers.advance(1000)
+    const failed = (seconds: number) => `reload of /artikel failed: /artikel cannot be read (EACCES); retrying in ${seconds} s`
+    await eventually(() => lines.includes(failed(1)))
+    expect(lines).toContain('/artikel is another folder now; reloading')
+    expect(lines).toContain(failed(1))
+    expect(firstWatch?.closed).toBe(true)
+    // The last good content stays; /healthz says why it may not be current (200: it still serves, see docs/http.md).
+    expect(titles()).toEqual(['Erste Fassung'])
+    expect(await health()).toEqual([200, 'degraded', failed(1)])
+    // Its page too, body and all, though the file is not where it was.
+    expect(await (await app.request('/wirtschaft/a.html')).text()).toContain('<p>Ein Absatz.</p>')
+
+    // Retried after 1 s, 2 s, 4 s …
+    await timers.advance(999)
+    expect(lines.filter((line) => line.startsWith('reload of'))).toEqual([failed(1)])
+    await timers.advance(1)
+    await eventually(() => lines.includes(failed(2)))
+    await timers.advance(2000)
+    await eventually(() => lines.includes(failed(4)))
+    expect(await health()).toEqual([200, 'degraded', failed(4)])
+
+    // Fixed: the next retry loads the new folder and watches it.
+    failListing(undefined)
+    await timers.advance(3999)
+    expect(titles()).toEqual(['Erste Fassung'])
+    await timers.advance(1)
+    await eventually(() => titles()[0] === 'Aus dem neuen Ordner')
+    expect(titles()).toEqual(['Aus dem neuen Ordner'])
+    expect(lines).toContain('reloaded /artikel after 3 failed attempt(s); content is current again')
+    expect(await health()).toEqual([200, 'ok', undefined])
+    const newWatch = watches.get('/artikel')
+    expect(newWatch).not.toBe(firstWatch)
+    expect(newWatch?.closed).toBe(false)
+    files.set('c.md', article('Danach'))
+    newWatch?.report(['c.md'])
+    await store.settled()
+    expect(titles()).toEqual(['Aus dem neuen Ordner', 'Danach'])
+    live.close()
+    store.close()
+  })
+
+  it('says in /healthz that ARTICLES_DIR is missing until it is back', async () => {
+    const { store, live, timers, health, setRoot } = setUp('0')
+    await live.start()
+    setRoot(undefined)
+    await timers.advance(1000)
+    expect(await health()).toEqual([200, 'degraded', '/artikel is missing; the last good content stays published until it is back'])
+    setRoot('ordner-1')
+    await timers.advance(1000)
+    await eventually(() => live.problem() === undefined)
+    expect(await health()).toEqual([200, 'ok', undefined])
+    live.close()
+    store.close()
+  })
+
+  it('says that MEDIA_DIR is missing, and watches it and renders the documents again once it is there', async () => {
+    const { store, live, timers, watches, lines, setMedia } = setUp('0')
+    setMedia(undefined)
+    await live.start()
+    expect(watches.has('/medien')).toBe(false)
+    expect(lines).toContain('/medien is missing (MEDIA_DIR); it is looked for every second, and watched once it is there')
+    const before = store.site()
+    await timers.advance(5000)
+    expect(store.site()).toBe(before)
+
+    setMedia('medien-1')
+    await timers.advance(1000)
+    await eventually(() => store.site() !== before)
+    expect(lines).toContain('/medien is there now (MEDIA_DIR); watching it and rendering the documents again')
+    expect(store.site().resources.get('/wirtschaft/feed.xml')).not.toBe(before.resources.get('/wirtschaft/feed.xml'))
+    const first = watches.get('/medien')
+    expect(first?.closed).toBe(false)
+
+    // Another folder in its place (a deploy): watched anew, rendered again.
+    const during = store.site()
+    setMedia('medien-2')
+    await timers.advance(1000)
+    await eventually(() => watches.get('/medien') !== first && store.site() !== during)
+    expect(first?.closed).toBe(true)
+    expect(lines).toContain('/medien is another folder now (MEDIA_DIR); watching it and rendering the documents again')
+
+    // Gone: let go of, and the sizes measured last stay.
+    const second = watches.get('/medien')
+    const last = store.site()
+    setMedia(undefined)
+    await timers.advance(1000)
+    await eventually(() => second?.closed === true)
+    expect(lines).toContain('/medien is missing (MEDIA_DIR); the sizes measured last stay published until it is back')
+    await store.settled()
+    expect(store.site()).toBe(last)
+    setMedia('medien-3')
+    await timers.advance(1000)
+    await eventually(() => watches.get('/medien') !== second)
+    expect(lines.filter((line) => line.startsWith('/medien is there now'))).toHaveLength(2)
+    live.close()
+    expect(watches.get('/medien')?.closed).toBe(true)
+    store.close()
+  })
+
   it('renders the documents again when the media watch reports a change', async () => {
     const { store, live, watches } = setUp('0')
-    await store.load()
     await live.start()
     const before = store.site()
     watches.get('/medien')?.report(['folge.mp3'])
     await store.settled()
     expect(store.site()).not.toBe(before)
     expect(store.site().resources.get('/wirtschaft/feed.xml')).not.toBe(before.resources.get('/wirtschaft/feed.xml'))
+    live.close()
+    store.close()
+  })
+
+  it('reloads when another folder took the place of ARTICLES_DIR while it was being read at start (found in review)', async () => {
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '0', ARTICLES_DIR: '/artikel', MEDIA_DIR: '/medien' })
+    const files = new Map([['a.md', article('Alter Ordner')]])
+    const source = memorySource(files, config)
+    let root = 'ordner-1'
+    let listed = false
+    const swapping = {
+      ...source,
+      rootId: async () => root,
+      // The deploy's `mv new articles` lands just after the old folder was listed.
+      list: async (folder?: string) => {
+        const listing = await source.list(folder)
+        if (!listed) {
+          listed = true
+          setImmediate(() => {
+            root = 'ordner-2'
+            files.set('a.md', article('Neuer Ordner'))
+          })
+        }
+        return listing
+      },
+    }
+    const logger = { info: () => {}, warn: () => {} }
+    const store = new ContentStore({ config, source: swapping, logger, clock: () => new Date('2026-01-01T00:00:00Z') })
+    const timers = fakeTimers()
+    const live = new LiveUpdates({ store, source: swapping, config, logger, timers, watch: (): Watch => ({ start: async () => {}, close: () => {} }) })
+    await live.start()
+    await timers.advance(1000)
+    await eventually(() => store.site().plan.section[0]?.title === 'Neuer Ordner')
+    expect(store.site().plan.section.map((a) => a.title)).toEqual(['Neuer Ordner'])
     live.close()
     store.close()
   })

@@ -114,8 +114,9 @@ describe('live updates from the watched folder', () => {
       await expectTitles(['Aus dem Deploy'])
       // Watching the new folder, not the old one.
       fs.writeFileSync(path.join(old, 'a.md'), article('Im alten Ordner'))
+      // Written perhaps before the new folder's watches are placed: then the first rescan (1 s) finds it.
       temp.write('ressort/c.md', article('Danach', '2025-06-01T10:00:00Z'))
-      await expectTitles(['Danach', 'Aus dem Deploy'], 2000)
+      await expectTitles(['Danach', 'Aus dem Deploy'], 5000)
       expect(notes).toContain(`${temp.dir} is another folder now; reloading`)
     } finally {
       fs.rmSync(old, { recursive: true, force: true })
@@ -237,6 +238,40 @@ describe('live updates from MEDIA_DIR', () => {
       live.close()
     } finally {
       media.rm()
+      articles.rm()
+    }
+  })
+
+  it('watches a MEDIA_DIR that was missing at start once it is there, and publishes the enclosure length', async () => {
+    const parent = makeTempDir('late-media-')
+    const media = path.join(parent.dir, 'medien')
+    const articles = makeTempDir('live-articles-')
+    try {
+      articles.write(
+        'folge.md',
+        articleText({ title: '"Folge 1"', date: '2025-01-01T10:00:00Z', category: 'wirtschaft', enclosure: '{url: /media/folge.mp3, type: audio/mpeg}' }),
+      )
+      const config = loadConfig({ ARTICLES_DIR: articles.dir, MEDIA_DIR: media, SITE_URL: 'https://www.example.de/' })
+      const lines: string[] = []
+      const live = await startLiveStore(config, { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
+      const liveApp = createApp({ config, store: live.store })
+      const size = async () =>
+        ((await (await liveApp.request('/wirtschaft/feed.json')).json()) as { items: { attachments?: { size_in_bytes?: number }[] }[] }).items[0]
+          ?.attachments?.[0]?.size_in_bytes
+      expect(lines).toContain(`${media} is missing (MEDIA_DIR); it is looked for every second, and watched once it is there`)
+      const before = await size()
+      fs.mkdirSync(media)
+      fs.writeFileSync(path.join(media, 'folge.mp3'), Buffer.alloc(1000, 1))
+      const started = Date.now()
+      while ((await size()) !== 1000 && Date.now() - started < 4000) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect([before, await size()]).toEqual([undefined, 1000])
+      // Watched from now on: a replaced file is measured again.
+      fs.writeFileSync(path.join(media, 'folge.mp3'), Buffer.alloc(1500, 1))
+      while ((await size()) !== 1500 && Date.now() - started < 8000) await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(await size()).toBe(1500)
+      live.close()
+    } finally {
+      parent.rm()
       articles.rm()
     }
   })

@@ -6,12 +6,13 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig, type Config } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { LiveUpdates } from '../../src/store/live-updates.js'
+import { failReaddir } from '../helpers/failing-readdir.js'
 import { startLiveStore } from '../helpers/live-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
@@ -41,7 +42,10 @@ beforeEach(() => {
   logged.length = 0
 })
 
-afterEach(() => temp.rm())
+afterEach(() => {
+  vi.restoreAllMocks()
+  temp.rm()
+})
 
 describe('rescan', () => {
   it('applies files that changed, came or went without a watch event, and nothing else', async () => {
@@ -96,6 +100,54 @@ describe('rescan', () => {
 
     expect(await rescan()).toBe(1)
     store.close()
+  })
+
+  it('keeps what it published from a folder that turned unreadable, says so once, and reads the folder again once it can', async () => {
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const { store, rescan } = unwatched(config)
+    await store.load()
+    const app = createApp({ config, store })
+    logged.length = 0
+    // chmod 700 by another user (as root, only readdir can be made to fail).
+    failReaddir(temp.dir, { archiv: 'EACCES' })
+    expect(await rescan()).toBe(1)
+    expect(await rescan()).toBe(0)
+    expect(await rescan()).toBe(0)
+    expect(await titles(app)).toEqual(['Erste Fassung', 'Alter Artikel'])
+    // The folder is applied (the catalog says so and keeps its articles); no file is counted as changed.
+    expect(logged.filter((line) => !line.startsWith('applied '))).toEqual(['skipped archiv: folder: cannot be read (EACCES); nothing in it is read'])
+
+    vi.restoreAllMocks()
+    temp.write('archiv/neu.md', article('Neu im Archiv', '2024-02-01T10:00:00Z'))
+    expect(await rescan()).toBe(2)
+    expect(await titles(app)).toEqual(['Erste Fassung', 'Neu im Archiv', 'Alter Artikel'])
+    // Unreadable once more: said once more.
+    failReaddir(temp.dir, { archiv: 'EACCES' })
+    expect(await rescan()).toBe(1)
+    expect(logged.filter((line) => line.includes('cannot be read'))).toHaveLength(2)
+    store.close()
+  })
+
+  // Issue #10, point 10: such a file was dropped without a word, and not counted as refused.
+  it('refuses a file whose name is not UTF-8 with one log line, keeps it refused through a rescan, and publishes it once renamed', async () => {
+    const bad = Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1')
+    fs.writeFileSync(bad, article('Börse', '2025-05-01T10:00:00Z'))
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '0' })
+    const { store, live, close } = await startLiveStore(config, logger)
+    const app = createApp({ config, store })
+    const line = 'skipped B\\xF6rse.md: file: its path is not valid UTF-8 (each byte that is not is shown as \\xNN); not read: rename it'
+    expect(logged.filter((entry) => entry.startsWith('skipped') || entry.startsWith('loaded'))).toEqual([
+      line,
+      'loaded 2 articles (1 refused); 2 published in wirtschaft',
+    ])
+    // A rescan reads it again (it was never read for the index) and keeps it refused, logged once.
+    expect(await live.rescan()).toBe(1)
+    expect([store.refused().map((error) => error.message), logged.filter((entry) => entry === line).length]).toEqual([[line.slice('skipped '.length)], 1])
+    fs.renameSync(bad, path.join(temp.dir, 'boerse.md'))
+    const started = Date.now()
+    while ((await titles(app))[0] !== 'Börse' && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect([await titles(app), store.refused()]).toEqual([['Börse', 'Erste Fassung', 'Alter Artikel'], []])
+    close()
   })
 
   it('runs every RESCAN_INTERVAL once the store watches, with no watch event at all', async () => {

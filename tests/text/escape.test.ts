@@ -13,4 +13,8 @@ describe('escapeHtml', () => {
   it('leaves apostrophes and other text as it is', () => {
     expect(escapeHtml("Börse's Woche – 5 % mehr")).toBe("Börse's Woche – 5 % mehr")
   })
+
+  it('drops the characters XML cannot carry: controls, U+FFFE and lone surrogates', () => {
+    expect(escapeHtml('Rhein\u0001post\u0085 \uFFFE<Aktuell>\uD800')).toBe('Rheinpost &lt;Aktuell&gt;')
+  })
 })

@@ -1,0 +1,170 @@
+import type { Article } from '../content/article.js'
+import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
+
+/**
+ * Which article files clash. Slugs and ids are unique within a category
+ * among the articles that are not drafts: files that clash are all held back
+ * (each error names the others) until the clash is gone. Drafts are never
+ * public, so they clash with nothing: a draft that shares a slug or id is
+ * warned about, naming the others, and meets the clash rules once it is
+ * published.
+ *
+ * File names that differ only in Unicode normalisation (`ö` as one character,
+ * or as `o` and U+0308, which macOS tools write) are one name on macOS and
+ * two on Linux: one of the files is published (not a draft before a draft,
+ * then the NFC name, then the first), the others are held back naming it,
+ * and take part in no slug or id clash.
+ */
+export class ArticleClashes {
+  readonly #articleOf: (file: string) => Article | undefined
+  /** name, slug or id key → files using it, drafts included */
+  readonly #keys = new Map<string, Set<string>>()
+  readonly #clashing = new Set<string>()
+  /** file → the file of the same name (once normalised) that is published instead */
+  readonly #renamed = new Map<string, string>()
+
+  /** @param articleOf the current article of a file */
+  constructor(articleOf: (file: string) => Article | undefined) {
+    this.#articleOf = articleOf
+  }
+
+  clear(): void {
+    this.#keys.clear()
+    this.#clashing.clear()
+    this.#renamed.clear()
+  }
+
+  /** Whether `file` is held back by a clash. */
+  has(file: string): boolean {
+    return this.#clashing.has(file)
+  }
+
+  /** Every file held back by a clash. */
+  files(): IterableIterator<string> {
+    return this.#clashing.values()
+  }
+
+  /** Records an article's name, slugs and ids; every file sharing one (itself too) goes into `touched`. */
+  add(article: Article, touched: Set<string>): void {
+    for (const key of keysOf(article)) {
+      const files = this.#keys.get(key) ?? new Set<string>()
+      files.add(article.file)
+      this.#keys.set(key, files)
+      for (const file of files) touched.add(file)
+    }
+  }
+
+  /** Forgets an article's name, slugs and ids; the files that shared one (itself too) go into `touched`. */
+  remove(article: Article, touched: Set<string>): void {
+    for (const key of keysOf(article)) {
+      const files = this.#keys.get(key)
+      if (!files) continue
+      files.delete(article.file)
+      for (const other of files) touched.add(other)
+      if (files.size === 0) this.#keys.delete(key)
+    }
+    this.#clashing.delete(article.file)
+    this.#renamed.delete(article.file)
+    touched.add(article.file)
+  }
+
+  /** Settles whether each of `files` clashes, after adds and removes. */
+  refresh(files: Iterable<string>): void {
+    const settle = new Set(files)
+    for (const file of [...settle]) {
+      const article = this.#articleOf(file)
+      const winner = article === undefined ? file : this.#nameWinner(article)
+      const before = this.#renamed.get(file)
+      if (winner === file) this.#renamed.delete(file)
+      else this.#renamed.set(file, winner)
+      if ((before === undefined) === (winner === file)) continue
+      // In or out of the slug and id clashes now: the files sharing them are settled again too.
+      for (const key of article === undefined ? [] : keysOf(article)) for (const other of this.#keys.get(key) ?? []) settle.add(other)
+    }
+    for (const file of settle) {
+      const article = this.#articleOf(file)
+      const clashes = this.#renamed.has(file) || (article !== undefined && !article.draft && this.#shared(article, this.#isPublic).length > 0)
+      if (clashes) this.#clashing.add(file)
+      else this.#clashing.delete(file)
+    }
+  }
+
+  /** The error of a file held back by a clash. */
+  error(file: string): ArticleError | undefined {
+    const article = this.#articleOf(file)
+    if (article === undefined || !this.#clashing.has(file)) return undefined
+    const winner = this.#renamed.get(file)
+    if (winner !== undefined) {
+      const form = file === file.normalize('NFD') ? 'NFD, as macOS tools write names' : file === file.normalize('NFC') ? 'NFC' : 'neither NFC nor NFD'
+      return new ArticleError(file, [
+        { field: 'file', problem: `is the name of ${winner} in another Unicode normalisation (${form}); not published while that file is there` },
+      ])
+    }
+    return new ArticleError(file, this.#shared(article, this.#isPublic).map(({ field, value, category, others }) => ({
+      field,
+      problem: `"${value}" is also used in category "${category}" by ${others}; neither is published`,
+    })))
+  }
+
+  /** Warnings for a draft that shares a slug or id with other files (drafts or not). */
+  warnings(file: string): ArticleProblem[] {
+    const article = this.#articleOf(file)
+    if (article === undefined || !article.draft || this.#renamed.has(file)) return []
+    return this.#shared(article, (other) => !this.#renamed.has(other.file)).map(({ field, value, category, others }) => ({
+      field,
+      problem: `"${value}" is also used in category "${category}" by ${others}; a draft may share it, but once this one is published, neither will be`,
+    }))
+  }
+
+  /** Files that take part in slug and id clashes: published, and not held back for their name. */
+  readonly #isPublic = (article: Article): boolean => !article.draft && !this.#renamed.has(article.file)
+
+  /** Of the files whose names are the same once normalised, the one published. */
+  #nameWinner(article: Article): string {
+    let best = article
+    for (const file of this.#keys.get(nameKey(article.file)) ?? []) {
+      const other = this.#articleOf(file)
+      if (other !== undefined && publishedBefore(other, best)) best = other
+    }
+    return best.file
+  }
+
+  /** The slugs and ids of `article` that other files (those `counts`) use too, with those files. */
+  #shared(article: Article, counts: (other: Article) => boolean): { field: string; value: string; category: string; others: string }[] {
+    const found: { field: string; value: string; category: string; others: string }[] = []
+    let slugOthers: string | undefined
+    for (const category of article.categories) {
+      for (const [field, key, value] of [
+        ['slug', slugKey(category, article.slug), article.slug],
+        ['id', idKey(category, article.id), article.id],
+      ] as const) {
+        const others = [...(this.#keys.get(key) ?? [])]
+          .filter((other) => other !== article.file && counts(this.#articleOf(other) as Article))
+          .sort()
+          .join(', ')
+        if (others === '') continue
+        // Default ids are made from the slug: a slug clash needs no second line about the id.
+        if (field === 'slug') slugOthers = others
+        else if (others === slugOthers) continue
+        found.push({ field, value, category, others })
+      }
+    }
+    return found
+  }
+}
+
+/** Whether `a` is published rather than `b` when their names are the same once normalised. */
+function publishedBefore(a: Article, b: Article): boolean {
+  if (a.draft !== b.draft) return !a.draft
+  const aNfc = a.file === a.file.normalize('NFC')
+  if (aNfc !== (b.file === b.file.normalize('NFC'))) return aNfc
+  return a.file < b.file
+}
+
+const nameKey = (file: string): string => `name\n${file.normalize('NFC')}`
+const slugKey = (category: string, slug: string): string => `slug\n${category}\n${slug}`
+const idKey = (category: string, id: string): string => `id\n${category}\n${id}`
+
+function keysOf(article: Article): string[] {
+  return [nameKey(article.file), ...article.categories.flatMap((category) => [slugKey(category, article.slug), idKey(category, article.id)])]
+}

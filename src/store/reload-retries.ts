@@ -1,0 +1,57 @@
+import { ROOT_CHECK_MS } from './folder-watch.js'
+
+/** The longest wait between two attempts (shorter when RESCAN_INTERVAL is). */
+const MAX_RETRY_MS = 60_000
+
+/**
+ * Reloads of ARTICLES_DIR that failed in a row (the folder swapped in cannot
+ * be read yet): the wait before the next attempt, 1 s, 2 s, 4 s … at most
+ * RESCAN_INTERVAL (a minute without rescans, and never more), so a fixed
+ * folder is published within RESCAN_INTERVAL; and the problem to report
+ * until an attempt succeeds.
+ */
+export class ReloadRetries {
+  readonly #folder: string
+  readonly #longestMs: number
+  #failures = 0
+  #problem: string | undefined
+
+  constructor(folder: string, rescanIntervalMs: number) {
+    this.#folder = folder
+    this.#longestMs = rescanIntervalMs > 0 ? Math.min(rescanIntervalMs, MAX_RETRY_MS) : MAX_RETRY_MS
+  }
+
+  /** Whether the last reload failed: the next look at the folder reloads again. */
+  get pending(): boolean {
+    return this.#failures > 0
+  }
+
+  /** `reload of … failed: …; retrying in 4 s`, or undefined when the last reload succeeded. */
+  get problem(): string | undefined {
+    return this.#problem
+  }
+
+  /** Notes a failed attempt: the wait before the next one, and the problem (a line to log). */
+  failed(error: unknown): { waitMs: number; problem: string } {
+    this.#failures += 1
+    const waitMs = Math.max(ROOT_CHECK_MS, Math.min(this.#longestMs, ROOT_CHECK_MS * 2 ** (this.#failures - 1)))
+    const problem = `reload of ${this.#folder} failed: ${describeFailure(error)}; retrying in ${waitMs / 1000} s`
+    this.#problem = problem
+    return { waitMs, problem }
+  }
+
+  /** Notes a successful attempt; returns how many had failed before it. */
+  succeeded(): number {
+    const failures = this.#failures
+    this.#failures = 0
+    this.#problem = undefined
+    return failures
+  }
+}
+
+/** What made a reload fail, in a line: the folder and the error code for a file-system error. */
+function describeFailure(error: unknown): string {
+  const { code, path } = error as NodeJS.ErrnoException
+  if (typeof code === 'string' && typeof path === 'string') return `${path} cannot be read (${code})`
+  return error instanceof Error ? error.message : String(error)
+}
