@@ -10,6 +10,8 @@
  * - `nested-div`: correctly nested `<div>`s;
  * - `brackets`, `emphasis`: Markdown that is slow for markdown-it (`[` runs, `**_` runs);
  * - `tags`, `authors`: a front matter list of that many bytes;
+ * - `tags-64k`: 3,000 tags and 2,000 authors (the most 64 KiB of front matter
+ *   holds), the rest of the file prose;
  * - `filters`: a burst of distinct filtered views (each `?limit=500&tag=…`
  *   with a query of 15 KiB, about 1,300 tags, near the most Node's header
  *   limit lets through), that many bytes of queries in all, over 1,000
@@ -39,7 +41,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = path.resolve(process.env.STALLS_DIST ?? path.join(ROOT, 'dist'))
 const SIZES = (process.env.STALLS_SIZES ?? '0.5,1,2').split(',').filter(Boolean).map(Number)
-const CASES = ['nested-inline', 'nested-div', 'brackets', 'emphasis', 'tags', 'authors', 'filters', 'views'] as const
+const CASES = ['nested-inline', 'nested-div', 'brackets', 'emphasis', 'tags', 'authors', 'tags-64k', 'filters', 'views'] as const
 type Case = (typeof CASES)[number]
 const SELECTED = (process.env.STALLS_CASES?.split(',').filter(Boolean) ?? CASES) as Case[]
 const TIMEOUT_S = Number(process.env.STALLS_TIMEOUT ?? 180)
@@ -65,6 +67,10 @@ function hostileFile(kind: Case, size: number): string {
       return FRONT(`tags:\n${Array.from({ length: Math.floor(bytes / 17) }, (_, i) => `  - Thema ${String(i).padStart(6, "0")}`).join('\n')}\n`) + 'Text.\n'
     case 'authors':
       return FRONT(`author:\n${Array.from({ length: Math.floor(bytes / 17) }, (_, i) => `  - Autor ${String(i).padStart(6, "0")}`).join('\n')}\n`) + 'Text.\n'
+    case 'tags-64k': {
+      const lists = `tags: [${Array.from({ length: 3000 }, (_, n) => `T${n}`).join(', ')}]\nauthor: [${Array.from({ length: 2000 }, (_, n) => `A${n}`).join(', ')}]\n`
+      return FRONT(lists) + 'Die Stadt hebt die Gebuehren an. '.repeat(Math.floor((bytes - lists.length) / 33)) + '\n'
+    }
     case 'filters':
     case 'views':
       return FRONT('tags: [Zinsen]\n') + 'Text.\n'
@@ -153,6 +159,8 @@ async function child(kind: Case, mib: number): Promise<void> {
     return String(response.status)
   }
 
+  // Node loads its fetch implementation (Request, Response) on first use: 20–40 ms that no content causes.
+  await new Response('warm').text()
   await phase('load', async () => store.load())
   await phase('feed', () => get('/wirtschaft/feed.xml'))
   if (burst) {
