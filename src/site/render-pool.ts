@@ -4,8 +4,10 @@ import { bodyOrPlainText, type Renderer, type RenderRequest } from './renderer.j
 
 /**
  * Time a body may take to render in a worker; a longer one is published as
- * plain text. An ordinary 2 MiB body takes about 0.2 s; the slowest Markdown
- * measured (2 MiB of `![` runs) about 5 s on a busy machine.
+ * plain text. Measured for 2 MiB bodies on a busy 2-core machine: prose
+ * 0.3 s, prose full of links 1.1 s, runs of `**_` or `[a ` 8.5 s, runs of
+ * `![` (the slowest Markdown found, and linear) 16 s. The limit catches
+ * whatever is slower still, so that it cannot hold a worker for long.
  */
 export const BODY_TIME_LIMIT_MS = 20_000
 

@@ -1,0 +1,66 @@
+/**
+ * The renderers: in this thread (RENDER_IN_THREAD) and in worker threads
+ * (createRenderPool, with the built worker), which must give the same
+ * documents; and what is published when a body cannot be rendered in time.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { renderBody, renderPlainText } from '../../src/content/render-markdown.js'
+import type { RenderPool } from '../../src/site/render-pool.js'
+import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
+import { WorkerTimeoutError } from '../../src/util/worker-pool.js'
+import { makeDocument, makeItem } from '../helpers/feed-fixtures.js'
+import { builtRenderPool } from '../helpers/render-pool.js'
+
+const PAGE = 'https://www.example.de/wirtschaft/gross.html'
+const SITE = 'https://www.example.de/'
+const decode = (bytes: string | Uint8Array) => (typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes))
+
+let pool: RenderPool | undefined
+afterEach(async () => {
+  await pool?.close()
+  pool = undefined
+})
+
+describe('bodyOrPlainText', () => {
+  const plain = async () => renderPlainText('Ein *Absatz*.')
+
+  it('gives the rendered body when rendering succeeds', async () => {
+    expect(await bodyOrPlainText(async () => renderBody('Ein *Absatz*.', PAGE), plain)).toEqual({ html: '<p>Ein <em>Absatz</em>.</p>', excerpt: 'Ein Absatz.', problem: undefined })
+  })
+
+  it('gives the plain text, with the reason, when rendering took too long or failed', async () => {
+    expect(await bodyOrPlainText(() => Promise.reject(new WorkerTimeoutError(20_000)), plain)).toEqual({
+      html: '<p>Ein *Absatz*.</p>',
+      excerpt: 'Ein *Absatz*.',
+      problem: 'took longer than 20 s to render; published as plain text',
+    })
+    expect((await bodyOrPlainText(() => Promise.reject(new RangeError('Maximum call stack size exceeded')), plain)).problem).toBe(
+      'could not be rendered (Maximum call stack size exceeded); published as plain text',
+    )
+  })
+})
+
+describe('createRenderPool', () => {
+  it('renders bodies and all three feed formats as this thread does, feeds as UTF-8 bytes', async () => {
+    pool = builtRenderPool()
+    const markdown = '## Zinsen\n\nDie **EZB** senkt – [mehr](/ezb.html).\n\n<b><script>x</script>'
+    expect(await pool.body(markdown, PAGE, SITE)).toEqual(await RENDER_IN_THREAD.body(markdown, PAGE, SITE))
+    const document = makeDocument([makeItem({ title: 'Börse & Zölle <3', tags: ['KI', 'Börse'] })])
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const bytes = await pool.feed(document, format)
+      expect(bytes).toBeInstanceOf(Uint8Array)
+      expect(decode(bytes)).toBe(decode(await RENDER_IN_THREAD.feed(document, format)))
+    }
+  })
+
+  it('publishes a body that takes longer than the time limit as plain text, and keeps rendering others', async () => {
+    pool = builtRenderPool({ size: 1, bodyTimeLimitMs: 50 })
+    const slow = '**_'.repeat(300_000)
+    const started = performance.now()
+    const rendered = await pool.body(slow, PAGE, SITE)
+    expect(rendered.problem).toBe('took longer than 0.05 s to render; published as plain text')
+    expect(rendered.html).toBe(`<p>${slow}</p>`)
+    expect(performance.now() - started).toBeLessThan(10_000)
+    expect(await pool.body('Weiter.', PAGE, SITE)).toEqual({ html: '<p>Weiter.</p>', excerpt: 'Weiter.', problem: undefined })
+  })
+})

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest'
+import type { Article } from '../../src/content/article.js'
+import { parseArticle } from '../../src/content/parse-article.js'
+import type { BodyRendering } from '../../src/content/render-markdown.js'
+import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
+import { RenderedBodies } from '../../src/store/rendered-bodies.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
+
+/** Bodies over files in memory, with a renderer whose bodies finish when a test says so. */
+function setUp(files: Map<string, string>) {
+  const rendered: string[] = []
+  const waiting: (() => void)[] = []
+  const renderer: Renderer = {
+    ...RENDER_IN_THREAD,
+    body: async (markdown, url, site) => {
+      rendered.push(markdown)
+      await new Promise<void>((resolve) => waiting.push(resolve))
+      return RENDER_IN_THREAD.body(markdown, url, site)
+    },
+  }
+  const warned: string[] = []
+  const bodies = new RenderedBodies({
+    source: { readBody: async (file) => (files.has(file) ? parseArticle(files.get(file) as string, file, options) : undefined) },
+    renderer,
+    siteUrl: options.siteUrl,
+    media: () => undefined,
+    logger: { info: () => {}, warn: (line) => warned.push(line) },
+  })
+  const article = (file: string): Article => parseArticle(files.get(file) as string, file, options).article
+  const finish = async () => {
+    while (waiting.length === 0) await new Promise((resolve) => setImmediate(resolve))
+    for (const resolve of waiting.splice(0)) resolve()
+  }
+  return { bodies, rendered, warned, article, finish }
+}
+
+const text = (body: string) => articleText({ title: 'Gross', date: '2025-06-01T08:00:00+02:00', category: 'wirtschaft' }, body)
+
+describe('RenderedBodies', () => {
+  it('renders a body once however many documents wait for it, and keeps it', async () => {
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
+    const { bodies, rendered, article, finish } = setUp(files)
+    const gross = article('gross.md')
+    const waiting = [bodies.body(gross), bodies.body(article('gross.md')), bodies.itemSource([gross])]
+    await finish()
+    const [first, second, source] = await Promise.all(waiting)
+    expect(first).toEqual({ html: '<p>Ein <em>Absatz</em>.</p>', excerpt: 'Ein Absatz.' })
+    expect(second).toBe(first)
+    expect((source as Awaited<ReturnType<typeof bodies.itemSource>>).bodyOf(gross)).toBe(first)
+    expect(await bodies.body(article('gross.md'))).toBe(first)
+    expect(rendered).toEqual(['Ein *Absatz*.\n'])
+  })
+
+  it('logs what was wrong with a body, naming the file', async () => {
+    const files = new Map([['gross.md', text(`${'<b>'.repeat(150)}Tief\n`)]])
+    const { bodies, warned, article, finish } = setUp(files)
+    const body = bodies.body(article('gross.md'))
+    await finish()
+    expect((await body).html).toBe('<p>Tief</p>')
+    expect(warned).toEqual(['warning gross.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags'])
+  })
+
+  it('does not keep a body rendered from a version of the file that changed meanwhile', async () => {
+    const files = new Map([['gross.md', text('Alt.\n')]])
+    const { bodies, rendered, article, finish } = setUp(files)
+    const old = bodies.body(article('gross.md'))
+    files.set('gross.md', text('Neu.\n'))
+    bodies.forget('gross.md')
+    await finish()
+    expect((await old).html).toBe('<p>Alt.</p>')
+    const fresh = bodies.body(article('gross.md'))
+    await finish()
+    expect((await fresh).html).toBe('<p>Neu.</p>')
+    expect(rendered).toEqual(['Alt.\n', 'Neu.\n'])
+  })
+
+  it('gives an empty body for a file that is gone, and says the source is incomplete', async () => {
+    const files = new Map([['gross.md', text('Da.\n')]])
+    const { bodies, article } = setUp(files)
+    const gone = article('gross.md')
+    files.delete('gross.md')
+    const source = await bodies.itemSource([gone])
+    expect(source.incomplete).toBe(true)
+    expect(source.bodyOf(gone)).toEqual({ html: '', excerpt: '' })
+  })
+})
