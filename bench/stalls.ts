@@ -94,11 +94,13 @@ const BURST_CLIENT = `
   const http = require('node:http')
   const { parentPort, workerData } = require('node:worker_threads')
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
-  const get = (url) => new Promise((resolve, reject) => {
+  // A connection the server dropped (a stalled one lets keep-alive sockets time out under its clients) counts as an error.
+  const get = (url) => new Promise((resolve) => {
     http.get(workerData.base + url, { agent }, (response) => {
       response.resume()
       response.on('end', () => resolve(String(response.statusCode)))
-    }).on('error', reject)
+      response.on('error', (error) => resolve(error.code))
+    }).on('error', (error) => resolve(error.code))
   })
   let stop = false
   let worstFeedMs = 0
