@@ -37,6 +37,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { startLoopProbe } from '../tests/helpers/loop-delay.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = path.resolve(process.env.STALLS_DIST ?? path.join(ROOT, 'dist'))
@@ -119,26 +120,6 @@ const BURST_CLIENT = `
   })
 `
 
-/** The longest gap between turns of a 1 ms timer chain: how long the event loop could not run a callback. */
-function gapProbe(): { stop(): number } {
-  let last = performance.now()
-  let longest = 0
-  let timer: NodeJS.Timeout
-  const tick = (): void => {
-    const now = performance.now()
-    longest = Math.max(longest, now - last)
-    last = now
-    timer = setTimeout(tick, 1)
-  }
-  timer = setTimeout(tick, 1)
-  return {
-    stop: () => {
-      clearTimeout(timer)
-      return Math.max(longest, performance.now() - last)
-    },
-  }
-}
-
 interface PhaseResult {
   readonly phase: string
   readonly maxDelayMs: number
@@ -174,7 +155,7 @@ async function child(kind: Case, mib: number): Promise<void> {
 
   const phase = async (name: string, run: () => Promise<string | void>): Promise<void> => {
     process.stdout.write(`${JSON.stringify({ start: name })}\n`)
-    const gaps = gapProbe()
+    const gaps = startLoopProbe()
     const started = performance.now()
     const note = await run()
     const wallMs = performance.now() - started
