@@ -17,6 +17,8 @@ const MAX_OFFSET_MINUTES = 14 * 60
 export function parseFrontMatterDate(text: string, timeZone: string): Date | string | undefined {
   const trimmed = text.trim()
   if (trimmed.startsWith('0000-')) return 'is in the year 0000; feeds carry the years 0001 to 9999'
+  const long = /^(\d{5,})-\d{2}-\d{2}/.exec(trimmed)
+  if (long) return `is in the year ${long[1]}; feeds carry the years 0001 to 9999`
   const exact = parseRfc3339(trimmed)
   if (exact !== undefined) return checked(exact.date, exact.offsetMinutes)
   // YAML 1.1 timestamps may separate date and time with spaces: 2025-01-28 09:30:00 +01:00

@@ -43,6 +43,13 @@ describe('parseFrontMatterDate: only dates every feed format can carry', () => {
     ])
   })
 
+  it('names a year of five digits or more as out of range, not as a wrong format (found in review)', () => {
+    expect([read('10000-01-01T10:00:00+02:00'), read('12025-01-28')]).toEqual([
+      'is in the year 10000; feeds carry the years 0001 to 9999',
+      'is in the year 12025; feeds carry the years 0001 to 9999',
+    ])
+  })
+
   it('refuses the year 0000 as written', () => {
     expect([read('0000-01-01T00:00:00Z'), read('0000-06-01')]).toEqual([
       'is in the year 0000; feeds carry the years 0001 to 9999',
