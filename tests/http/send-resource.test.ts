@@ -70,6 +70,17 @@ function headersOf(response: Response): Record<string, string> {
   })
   return headers
 }
+/** What a 200 and a 304 of the RSS feed both carry: validators, caching, Vary, the WebSub Link, the common headers. */
+const rssValidatorsAndCaching = (): Record<string, string> => ({
+  etag: rss.identity.etag,
+  'last-modified': 'Thu, 05 Jun 2025 15:00:00 GMT',
+  'cache-control': LIVE,
+  vary: 'Accept, Accept-Encoding',
+  link: `<${HUB}>; rel="hub", <${TOPIC}>; rel="self"`,
+  'x-content-type-options': 'nosniff',
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag, Link',
+})
 const bytesOf = async (response: Response): Promise<Buffer> => Buffer.from(await response.arrayBuffer())
 
 describe('createSender: a 200', () => {
@@ -80,14 +91,7 @@ describe('createSender: a 200', () => {
     expect(headersOf(response)).toEqual({
       'content-type': 'application/rss+xml; charset=utf-8',
       'content-length': String(Buffer.byteLength(RSS_TEXT)),
-      etag: rss.identity.etag,
-      'last-modified': 'Thu, 05 Jun 2025 15:00:00 GMT',
-      'cache-control': LIVE,
-      vary: 'Accept, Accept-Encoding',
-      link: `<${HUB}>; rel="hub", <${TOPIC}>; rel="self"`,
-      'x-content-type-options': 'nosniff',
-      'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'ETag, Link',
+      ...rssValidatorsAndCaching(),
     })
   })
 
@@ -201,16 +205,7 @@ describe('createSender: conditional requests (RFC 9110 §13.2.2)', () => {
     const response = await appWith().request('/feed.xml', { headers: { 'If-None-Match': rss.identity.etag } })
     expect(response.status).toBe(304)
     expect(await response.text()).toBe('')
-    expect(headersOf(response)).toEqual({
-      etag: rss.identity.etag,
-      'last-modified': 'Thu, 05 Jun 2025 15:00:00 GMT',
-      'cache-control': LIVE,
-      vary: 'Accept, Accept-Encoding',
-      link: `<${HUB}>; rel="hub", <${TOPIC}>; rel="self"`,
-      'x-content-type-options': 'nosniff',
-      'access-control-allow-origin': '*',
-      'access-control-expose-headers': 'ETag, Link',
-    })
+    expect(headersOf(response)).toEqual(rssValidatorsAndCaching())
   })
 
   it('answers 304 to the tag of the coding it sends, weakened by a proxy or among others', async () => {
