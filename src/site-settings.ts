@@ -5,6 +5,7 @@ import { describeIssue, describeYamlError, inOurWords } from './errors/describe-
 import { hasScheme } from './text/patterns.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
+import { quoted } from './text/display.js'
 
 /** A person behind a byline, from the author registry. */
 export interface AuthorProfile {
@@ -175,7 +176,7 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
   const authors = new Map<string, AuthorProfile>()
   for (const [name, profile] of Object.entries(settings.authors ?? {})) {
     const problem = xmlForbiddenProblem(name)
-    if (problem !== undefined) throw new ConfigError(file, `authors: ${JSON.stringify(name)} ${problem}`)
+    if (problem !== undefined) throw new ConfigError(file, `authors: ${quoted(name)} ${problem}`)
     authors.set(authorKey(name), {
       name,
       url: profile?.url === undefined ? undefined : absolute(profile.url, `authors.${name}.url`),

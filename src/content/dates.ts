@@ -59,8 +59,10 @@ function parseRfc3339(text: string): { date: Date; offsetMinutes: number } | und
   if (!m) return undefined
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
   const offsetMinutes = m[7] ? 0 : (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]))
-  const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-  if (local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day) return undefined
+  if (!isCalendarDate(year, month, day)) return undefined
+  const local = new Date(Date.UTC(2000, month - 1, day, hour, minute, second))
+  // Date.UTC reads the years 0–99 as 1900–1999: the year is set on its own.
+  local.setUTCFullYear(year)
   if (hour > 23 || minute > 59 || second > 59 || Number(m[10] ?? 0) > 59) return undefined
   return { date: new Date(local.getTime() - offsetMinutes * 60_000), offsetMinutes }
 }
@@ -84,4 +86,11 @@ export function newestChange<T>(entries: readonly T[], datesOf: (entry: T) => re
     newest = Math.max(newest, updated.getTime(), published.getTime())
   }
   return new Date(newest)
+}
+
+/** Whether year, month and day name a day of the calendar (not 2025-02-30), for any year from 1 to 9999. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(2000, month - 1, day))
+  date.setUTCFullYear(year)
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }

@@ -7,7 +7,7 @@ import { quoted } from '../text/display.js'
  */
 
 /** The longest playing time accepted: no episode lasts 1000 hours, and a number beyond it is a slip (`1e300`). */
-export const MAX_DURATION_SECONDS = 1000 * 3600
+const MAX_DURATION_SECONDS = 1000 * 3600
 
 /** A duration as the front matter gives it (seconds, or `[H…:]MM:SS`): whole seconds, or the problem in words. */
 export function readDuration(value: number | string): { readonly seconds: number } | { readonly problem: string } {

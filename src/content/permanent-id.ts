@@ -8,13 +8,14 @@
  */
 import { quoted } from '../text/display.js'
 import { isHttpUrl } from '../text/urls.js'
+import { isCalendarDate } from './dates.js'
 
 /**
  * The longest id accepted, in characters: what browsers and servers take as
  * a URL, and far beyond any real id. It keeps the checks below a millisecond
  * (a 2 MiB id of `a-a-a-…` takes 0.4 s to refuse).
  */
-export const MAX_ID_LENGTH = 2048
+const MAX_ID_LENGTH = 2048
 
 /** RFC 3986 pchar: unreserved, sub-delims, `:`, `@`, or a percent-encoded byte. */
 const PCHAR = "(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
@@ -73,10 +74,4 @@ export function readPermanentId(value: string): { readonly id: string } | { read
     return { problem: `${shown} is not a valid http(s) URL: "${bad}" must be percent-encoded (${encoded})` }
   }
   return { problem: `${shown} is not a permanent URI (tag:example.de,2025:slug, urn:uuid:…, or an http(s) URL)` }
-}
-
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(2000, month - 1, day))
-  date.setUTCFullYear(year)
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
 }
