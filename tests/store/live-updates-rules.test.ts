@@ -199,6 +199,7 @@ describe('LiveUpdates', () => {
     await eventually(() => lines.includes(failed(2)))
     await timers.advance(2000)
     await eventually(() => lines.includes(failed(4)))
+    expect(lines.filter((line) => line.startsWith('reload of'))).toEqual([failed(1), failed(2), failed(4)])
     expect(await health()).toEqual([200, 'degraded', failed(4)])
 
     // Fixed: the next retry loads the new folder and watches it.
@@ -258,6 +259,7 @@ describe('LiveUpdates', () => {
     setMedia('medien-2')
     await timers.advance(1000)
     await eventually(() => watches.get('/medien') !== first && store.site() !== during)
+    expect(store.site()).not.toBe(during)
     expect(first?.closed).toBe(true)
     expect(lines).toContain('/medien is another folder now (MEDIA_DIR); watching it and rendering the documents again')
 
@@ -267,12 +269,14 @@ describe('LiveUpdates', () => {
     setMedia(undefined)
     await timers.advance(1000)
     await eventually(() => second?.closed === true)
+    expect(second?.closed).toBe(true)
     expect(lines).toContain('/medien is missing (MEDIA_DIR); the sizes measured last stay published until it is back')
     await store.settled()
     expect(store.site()).toBe(last)
     setMedia('medien-3')
     await timers.advance(1000)
     await eventually(() => watches.get('/medien') !== second)
+    expect(watches.get('/medien')?.closed).toBe(false)
     expect(lines.filter((line) => line.startsWith('/medien is there now'))).toHaveLength(2)
     live.close()
     expect(watches.get('/medien')?.closed).toBe(true)
