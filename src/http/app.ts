@@ -7,7 +7,7 @@ import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } 
 import type { ContentStore } from '../store/content-store.js'
 import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
-import { COMMON_HEADERS } from './common-headers.js'
+import { shortAnswer } from './common-headers.js'
 import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
 
@@ -20,23 +20,6 @@ export interface AppOptions {
   readonly logger?: Logger
   /** Why the content served may not be current (a reload failed; live-updates.ts), or undefined: /healthz reports it. */
   readonly contentProblem?: () => string | undefined
-}
-
-const encoder = new TextEncoder()
-
-/**
- * A short answer made here (health, redirects, client errors, preflights),
- * with the headers every answer carries. A text is sent with its length, so
- * that HEAD and keep-alive clients know where it ends; without one (a 204)
- * there is no body and no length (RFC 9110 §8.6).
- */
-function small(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Response {
-  if (text === undefined) return new Response(null, { status, headers: { ...COMMON_HEADERS, ...headers } })
-  const body = encoder.encode(text)
-  return new Response(body, {
-    status,
-    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers },
-  })
 }
 
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
@@ -68,9 +51,9 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   const topicByPath = websubTopics(config.siteUrl, section)
 
   const redirect = (location: string): Response =>
-    small(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')
+    shortAnswer(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')
 
-  const badRequest = (problem: string): Response => small(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
+  const badRequest = (problem: string): Response => shortAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
   // Degraded is still 200: the service serves its last good content, and a load
   // balancer that took every instance out (they share the folder) would serve
@@ -86,7 +69,7 @@ export function createApp({ config, store, now = Date.now, logger = console, con
       lastLoad: site.plan.now.toISOString(),
       nextPublication: site.plan.nextPublication?.toISOString() ?? null,
     }
-    return small(200, { 'Cache-Control': 'no-store' }, JSON.stringify(health), 'application/json')
+    return shortAnswer(200, { 'Cache-Control': 'no-store' }, JSON.stringify(health), 'application/json')
   })
 
   /**
@@ -140,14 +123,14 @@ export function createApp({ config, store, now = Date.now, logger = console, con
     if (method === 'GET' || method === 'HEAD') return serve(c)
     if (method === 'OPTIONS') {
       // CORS preflight (Fetch standard): conditional requests carry headers that are not "simple".
-      return small(204, {
+      return shortAnswer(204, {
         Allow: ALLOWED_METHODS,
         'Access-Control-Allow-Methods': ALLOWED_METHODS,
         'Access-Control-Allow-Headers': CORS_REQUEST_HEADERS,
         'Access-Control-Max-Age': '86400',
       })
     }
-    return small(405, { Allow: ALLOWED_METHODS }, 'Method not allowed\n')
+    return shortAnswer(405, { Allow: ALLOWED_METHODS }, 'Method not allowed\n')
   })
 
   app.onError((error, c) => {

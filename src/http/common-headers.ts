@@ -9,3 +9,21 @@ export const COMMON_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'X-Content-Type-Options': 'nosniff',
   'Access-Control-Allow-Origin': '*',
 })
+
+const encoder = new TextEncoder()
+
+/**
+ * A short answer made by the service itself (health, redirects, client
+ * errors, preflights, a media file it cannot read), with the headers every
+ * answer carries. A text is sent with its length, so that HEAD and
+ * keep-alive clients know where it ends; without one (a 204) there is no
+ * body and no length (RFC 9110 §8.6).
+ */
+export function shortAnswer(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Response {
+  if (text === undefined) return new Response(null, { status, headers: { ...COMMON_HEADERS, ...headers } })
+  const body = encoder.encode(text)
+  return new Response(body, {
+    status,
+    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers },
+  })
+}

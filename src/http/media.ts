@@ -6,7 +6,7 @@ import { isGone, walkTreeSync } from '../content/files.js'
 import { servedMediaFile, servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { hasBadBytes } from '../text/file-names.js'
-import { COMMON_HEADERS } from './common-headers.js'
+import { COMMON_HEADERS, shortAnswer } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
 import type { Logger } from '../util/logger.js'
@@ -69,10 +69,7 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
  * so no cache keeps the error once the file is fixed.
  */
 function cannotRead(): Response {
-  return new Response('Internal server error\n', {
-    status: 500,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...COMMON_HEADERS },
-  })
+  return shortAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
 }
 
 /** The answer for an open file: 200, 206, 304, 412 or 416. `keepOpen` is called when the body will read (and close) the file. */
@@ -124,8 +121,9 @@ export function servedMediaFiles(root: string): { relative: string; absolute: st
     (relative) => {
       // A name that is not UTF-8 (held with lone surrogates): no /media/ URL names it.
       if (hasBadBytes(relative)) return
-      const file = findFile(root, relative.split('/').map(encodeURIComponent).join('/'))
-      if (file) found.push({ relative, absolute: file.absolute })
+      // Encoded as a URL names it, so that the one rule of requests decides.
+      const real = locateFile(root, relative.split('/').map(encodeURIComponent).join('/'))
+      if (real) found.push({ relative, absolute: real })
     },
     { skipUnreadable: true },
   )
@@ -137,18 +135,6 @@ function locateFile(root: string, relative: string): string | undefined {
   const parts = servedMediaParts(relative)
   // The one rule (content/media-path.ts) that also decides what feeds may measure.
   return parts === undefined ? undefined : servedMediaFile(root, path.join(root, ...parts))?.real
-}
-
-/** The regular file at `relative` (URL-encoded, `/`-separated) inside `root`, or undefined. */
-function findFile(root: string, relative: string): MediaFile | undefined {
-  const real = locateFile(root, relative)
-  if (real === undefined) return undefined
-  try {
-    const stat = fs.statSync(real)
-    return stat.isFile() ? describeFile(real, stat) : undefined
-  } catch {
-    return undefined
-  }
 }
 
 interface OpenFile {

@@ -60,13 +60,13 @@ export async function bodyOrPlainText(rendered: () => Promise<BodyRendering>, pl
   }
 }
 
-/** Renders at once, in this thread. */
+/** Renders at once, in this thread, through the same render() the workers run. */
 export const RENDER_IN_THREAD: Renderer = {
   body: (markdown, articleUrl, siteUrl) =>
     bodyOrPlainText(
-      async () => renderBody(markdown, articleUrl, siteUrl),
-      async () => renderPlainText(markdown),
+      async () => render({ kind: 'body', markdown, articleUrl, siteUrl }) as BodyRendering,
+      async () => render({ kind: 'body', markdown, articleUrl, siteUrl, plain: true }) as BodyRendering,
     ),
-  feed: async (document, format) => FEED_RENDERERS[format](document),
-  podcast: async (document) => renderPodcast(document),
+  feed: async (document, format) => render({ kind: 'feed', document, format }) as string,
+  podcast: async (document) => render({ kind: 'podcast', document }) as string,
 }

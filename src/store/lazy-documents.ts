@@ -46,6 +46,9 @@ interface CachedArchive {
  * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
  */
 const CACHE_BYTES = 48 * 2 ** 20
+/** Entries kept at most, besides the bound in bytes: archive pages (every format), views. */
+const ARCHIVES_KEPT = 600
+const VIEWS_KEPT = 1000
 /**
  * Filtered views rendered at once; more wait their turn. Each takes the
  * render workers for a while (500 items at most): a burst of distinct views
@@ -82,8 +85,8 @@ export class LazyDocuments {
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#filterKeys = new FilterKeys(options.config.section.author)
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
-    this.#archives = new LruCache(600, this.#cacheBytes)
-    this.#views = new LruCache(1000, this.#cacheBytes)
+    this.#archives = new LruCache(ARCHIVES_KEPT, this.#cacheBytes)
+    this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)
   }
 
   /** The HTML page at `path`, or undefined when no public article lives there. */
@@ -170,7 +173,7 @@ export class LazyDocuments {
   /** Every file was read afresh. */
   forgetBodies(): void { this.#bodies.forgetAll() }
   /** A new site was swapped in: the views of the last one are dropped. */
-  siteChanged(): void { this.#views = new LruCache(1000, this.#cacheBytes) }
+  siteChanged(): void { this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes) }
   /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */
   mediaChanged(): void { this.#archives.clear() }
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
