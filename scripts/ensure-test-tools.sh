@@ -2,7 +2,11 @@
 # Makes sure the Debian packages that `npm test` drives are installed; run
 # first by `pretest`. The tests use them as independent consumers and peers:
 # python3-feedparser and python3-lxml read every feed back, nginx is a caching
-# proxy in front of the service, chromium is the browser view.
+# proxy in front of the service, chromium is the browser view; newsboat,
+# rss2email and sfeed are the feed readers users run; xmllint (libxml2-utils)
+# checks the sitemaps against their schemas; python3-prometheus-client parses
+# /metrics with Prometheus's own parser; varnish with varnish-modules (xkey) is
+# the CDN tier in front of two instances.
 #
 # - All installed: exits 0 after one dpkg-query per package, no apt call.
 # - Some missing, and we are root or have passwordless sudo: installs only the
@@ -14,7 +18,8 @@
 # id and sudo first in PATH. Apart from those it uses only bash builtins.
 set -euo pipefail
 
-packages=(python3-feedparser python3-lxml nginx chromium)
+packages=(python3-feedparser python3-lxml nginx chromium newsboat rss2email sfeed libxml2-utils
+  python3-prometheus-client varnish varnish-modules)
 say() { printf 'ensure-test-tools: %s\n' "$*" >&2; }
 
 dpkg_query=$(command -v dpkg-query || true)

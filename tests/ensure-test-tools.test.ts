@@ -69,6 +69,11 @@ function run(options: { uid: number; missing?: string[]; removed?: string[]; sud
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls }
 }
 
+const PACKAGES = [
+  'python3-feedparser', 'python3-lxml', 'nginx', 'chromium', 'newsboat', 'rss2email', 'sfeed', 'libxml2-utils',
+  'python3-prometheus-client', 'varnish', 'varnish-modules',
+]
+
 const apt = (calls: string[]) => calls.filter((call) => call.includes('apt-get'))
 
 describe('ensure-test-tools.sh', () => {
@@ -78,7 +83,7 @@ describe('ensure-test-tools.sh', () => {
       expect(result.status).toBe(0)
       expect(result.stdout + result.stderr).toBe('')
       expect(result.calls).toEqual(
-        ['python3-feedparser', 'python3-lxml', 'nginx', 'chromium'].map((p) => `dpkg-query -W -f=\${Status} ${p}`),
+        PACKAGES.map((p) => `dpkg-query -W -f=\${Status} ${p}`),
       )
     }
   })
@@ -140,7 +145,7 @@ describe('ensure-test-tools.sh', () => {
   it('fails plainly where there is no dpkg-query to ask', () => {
     const result = run({ uid: 0, without: ['dpkg-query'] })
     expect(result.status).toBe(1)
-    expect(result.stderr).toBe('ensure-test-tools: no dpkg-query here: the tests need Debian\'s packages python3-feedparser python3-lxml nginx chromium\n')
+    expect(result.stderr).toBe(`ensure-test-tools: no dpkg-query here: the tests need Debian\'s packages ${PACKAGES.join(' ')}\n`)
     expect(result.calls).toEqual([])
   })
 })
