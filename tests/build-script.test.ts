@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+// @ts-expect-error: a plain ES module script, without types
+import { isStale } from '../scripts/build.mjs'
+import { makeTempDir } from './helpers/temp-dir.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+// A project of one file with the real build script: `npm start` (prestart:
+// build.mjs --if-stale) compiles only when a source or a tsconfig changed.
+const project = makeTempDir('build-script-')
+afterAll(() => project.rm())
+project.write('package.json', '{"type":"module"}\n')
+project.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', types: [], noEmit: true } }))
+project.write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false }, include: ['src'] }))
+project.write('src/main.ts', 'export const answer: number = 1\n')
+project.write('src/extra.ts', 'export const extra = 1\n')
+
+const at = (file: string, seconds: number) => {
+  const time = new Date(Date.UTC(2026, 0, 1) + seconds * 1000)
+  fs.utimesSync(path.join(project.dir, file), time, time)
+}
+/** Everything last changed at 10 s, the build stamp at 20 s. */
+const builtAfterEveryChange = () => {
+  project.write('dist/.build-stamp', 'built\n')
+  for (const file of ['src/main.ts', 'src/extra.ts', 'src', 'tsconfig.json', 'tsconfig.build.json']) at(file, 10)
+  at('dist/.build-stamp', 20)
+}
+
+describe('isStale (scripts/build.mjs)', () => {
+  it('is stale without a build stamp, fresh when the stamp is newer than every source', () => {
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    expect(isStale(project.dir)).toBe(true)
+    builtAfterEveryChange()
+    expect(isStale(project.dir)).toBe(false)
+  })
+
+  it.each(['src/main.ts', 'tsconfig.json', 'tsconfig.build.json'])('is stale when %s changed after the build', (file) => {
+    builtAfterEveryChange()
+    at(file, 30)
+    expect(isStale(project.dir)).toBe(true)
+  })
+
+  it('is stale when a source was deleted or renamed (its folder changed)', () => {
+    builtAfterEveryChange()
+    at('src', 30)
+    expect(isStale(project.dir)).toBe(true)
+  })
+})
+
+describe('node scripts/build.mjs --if-stale', () => {
+  const run = () => spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: project.dir, encoding: 'utf8' })
+  const built = path.join(project.dir, 'dist/main.js')
+
+  it('compiles once, leaves a fresh build alone, and fails like tsc on a type error', { timeout: 120_000 }, () => {
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    expect(run().status).toBe(0)
+    expect(fs.readFileSync(built, 'utf8')).toContain('export const answer = 1;')
+
+    fs.appendFileSync(built, '// not rebuilt\n')
+    expect(run().status).toBe(0)
+    expect(fs.readFileSync(built, 'utf8')).toContain('// not rebuilt')
+
+    project.write('src/main.ts', 'export const answer: number = "zwei"\n')
+    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    const failed = run()
+    expect(failed.status).not.toBe(0)
+    expect(failed.stdout).toContain("error TS2322: Type 'string' is not assignable to type 'number'.")
+  })
+})
