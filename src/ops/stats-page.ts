@@ -121,7 +121,7 @@ function plot(history: readonly HistorySeries[], now: number): string {
     .map((value) => `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${round(y(value))}" y2="${round(y(value))}" stroke="#ddd"/><text x="${LEFT - 6}" y="${round(y(value)) + 4}" text-anchor="end" font-size="12">${number.format(value)}</text>`)
     .join('')
   const days = [0, Math.floor((HISTORY_DAYS - 1) / 2), HISTORY_DAYS - 1]
-    .map((index) => `<text x="${round(x(index))}" y="${HEIGHT - 12}" text-anchor="middle" font-size="12">${dayLabel.format(now - (HISTORY_DAYS - 1 - index) * DAY_MS)}</text>`)
+    .map((index, at) => `<text x="${round(x(index))}" y="${HEIGHT - 12}" text-anchor="${['start', 'middle', 'end'][at]}" font-size="12">${dayLabel.format(now - (HISTORY_DAYS - 1 - index) * DAY_MS)}</text>`)
     .join('')
   const lines = history
     .map((series) => {
@@ -147,8 +147,8 @@ function plot(history: readonly HistorySeries[], now: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="Abonnenten je Aggregator in den letzten ${HISTORY_DAYS} Tagen">${ticks}${days}${lines}${legend}${empty}</svg>`
 }
 
-/** 1, 2 or 5 times a power of ten, at least `value`: axis labels people read at a glance. */
+/** A round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) at least `value`: axis labels read at a glance, the plot not squashed. */
 function niceCeiling(value: number): number {
   const power = 10 ** Math.floor(Math.log10(value))
-  return ([1, 2, 5, 10].find((step) => step * power >= value) as number) * power
+  return ([1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((step) => step * power >= value) as number) * power
 }
