@@ -5,7 +5,7 @@ import type { ContentStore } from '../store/content-store.js'
 import type { DeliveryCounter } from '../util/delivery-counter.js'
 import type { Logger } from '../util/logger.js'
 import { PollLimiter } from './poll-limit.js'
-import { ReaderStats } from './readers.js'
+import { ReaderStats, type SubscriberCount } from './readers.js'
 import { renderStatsPage } from './stats-page.js'
 import type { StateFile } from './state-file.js'
 import { HistoryFormatError, SubscriberHistory } from './subscriber-history.js'
@@ -159,26 +159,19 @@ export class Operations implements Traffic {
     const registers = [this.registry]
     const readers = this.readers
     const now = this.#now
-    new Gauge({
-      name: `${PREFIX}subscribers`,
-      help: 'Subscribers an aggregator last reported in its User-Agent, by aggregator and feed.',
-      labelNames: ['aggregator', 'feed'],
-      registers,
-      collect() {
-        this.reset()
-        for (const count of readers.subscribers()) this.set({ aggregator: count.aggregator, feed: count.feed }, count.subscribers)
-      },
-    })
-    new Gauge({
-      name: `${PREFIX}subscribers_age_seconds`,
-      help: 'How long ago that count was reported.',
-      labelNames: ['aggregator', 'feed'],
-      registers,
-      collect() {
-        this.reset()
-        for (const count of readers.subscribers()) this.set({ aggregator: count.aggregator, feed: count.feed }, Math.max(0, now() - count.at) / 1000)
-      },
-    })
+    const perAggregator = (name: string, help: string, valueOf: (count: SubscriberCount) => number) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames: ['aggregator', 'feed'],
+        registers,
+        collect() {
+          this.reset()
+          for (const count of readers.subscribers()) this.set({ aggregator: count.aggregator, feed: count.feed }, valueOf(count))
+        },
+      })
+    perAggregator('subscribers', 'Subscribers an aggregator last reported in its User-Agent, by aggregator and feed.', (count) => count.subscribers)
+    perAggregator('subscribers_age_seconds', 'How long ago that count was reported.', (count) => Math.max(0, now() - count.at) / 1000)
     new Gauge({
       name: `${PREFIX}direct_pollers`,
       help: 'Distinct direct pollers (hashed address and User-Agent) per feed: today (UTC) so far, and yesterday.',
