@@ -48,8 +48,8 @@ export function observed(
  */
 export function pollFeed(c: Context, traffic: Traffic, feed: string): Response | undefined {
   const conditional = requestHeader(c, 'if-none-match') !== undefined || requestHeader(c, 'if-modified-since') !== undefined
-  const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress
-  const wait = traffic.feedPoll(feed, requestHeader(c, 'user-agent'), address, conditional)
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+  const wait = traffic.feedPoll(feed, requestHeader(c, 'user-agent'), socket?.remoteAddress, conditional, socket)
   if (wait === undefined) return undefined
   // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
   return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)

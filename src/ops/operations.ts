@@ -81,11 +81,11 @@ export class Operations implements Traffic {
     this.#tallies.sent(encoding, bytes)
   }
 
-  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean): number | undefined {
-    this.readers.observe(feed, userAgent, address, conditional)
+  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): number | undefined {
+    this.readers.observe(feed, userAgent, address, conditional, connection)
     // Conditional requests cost a 304 and are never limited; nor are documented aggregators and podcast apps.
     if (!this.#limiter || conditional || isDocumentedClient(userAgent)) return undefined
-    const wait = this.#limiter.check(feed, this.readers.clientKey(address, userAgent))
+    const wait = this.#limiter.check(feed, this.readers.clientKey(address, userAgent, connection))
     if (wait !== undefined) this.#limited.inc()
     return wait
   }

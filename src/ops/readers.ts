@@ -55,6 +55,8 @@ export class ReaderStats {
   readonly #subscribers = new Map<string, SubscriberCount>()
   readonly #polls = new Map<PollerKind, { polls: number; conditional: number }>()
   readonly #kinds = new Map<string, { kind: PollerKind; report: SubscriberReport | undefined }>()
+  /** The key last computed for a connection: keep-alive clients are hashed once per connection and day, not per request. */
+  readonly #byConnection = new WeakMap<object, { userAgent: string | undefined; salt: string; key: string }>()
   #pollers = new Map<string, Set<string>>()
   #yesterday: Map<string, number> | undefined
   #day: number
@@ -68,7 +70,7 @@ export class ReaderStats {
   }
 
   /** One request for a feed (`feed` is its path, one of a fixed few). */
-  observe(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean): void {
+  observe(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): void {
     const { kind, report } = this.#classify(userAgent)
     let polls = this.#polls.get(kind)
     if (!polls) this.#polls.set(kind, (polls = { polls: 0, conditional: 0 }))
@@ -79,19 +81,27 @@ export class ReaderStats {
       this.#subscribers.set(`${report.aggregator}\n${feed}`, { aggregator: report.aggregator, feed, subscribers: report.subscribers, at })
       this.#options.onSubscribers?.(report.aggregator, feed, report.subscribers, at)
     } else if (kind === 'direct') {
-      const key = this.clientKey(address, userAgent)
+      const key = this.clientKey(address, userAgent, connection)
       let seen = this.#pollers.get(feed)
       if (!seen) this.#pollers.set(feed, (seen = new Set()))
       if (seen.size < this.#maxPollers) seen.add(key)
     }
   }
 
-  /** A client's identity for today: the salted hash of its address and User-Agent (never the address itself). */
-  clientKey(address: string | undefined, userAgent: string | undefined): string {
+  /**
+   * A client's identity for today: the salted hash of its address and
+   * User-Agent (never the address itself). `connection` (the socket) lets a
+   * keep-alive client be hashed once.
+   */
+  clientKey(address: string | undefined, userAgent: string | undefined, connection?: object): string {
     this.#rotate()
+    const known = connection && this.#byConnection.get(connection)
+    if (known && known.userAgent === userAgent && known.salt === this.#salt) return known.key
     // One SHA-256 of salt, address and User-Agent: half the time of an HMAC (measured 4.7 µs against
     // 10.8 µs here), and as unlinkable while the 256-bit salt stays in memory.
-    return createHash('sha256').update(`${this.#salt}\n${address ?? ''}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)
+    const key = createHash('sha256').update(`${this.#salt}\n${address ?? ''}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)
+    if (connection) this.#byConnection.set(connection, { userAgent, salt: this.#salt, key })
+    return key
   }
 
   /** The latest count of every aggregator and feed, largest first. */

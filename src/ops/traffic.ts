@@ -15,9 +15,10 @@ export interface Traffic {
   sent(encoding: Encoding, bytes: number): void
   /**
    * A poll of a current feed (`feed` is its path): counted for /stats; the
-   * seconds the client must wait when POLL_MIN_INTERVAL refuses it, else undefined.
+   * seconds the client must wait when POLL_MIN_INTERVAL refuses it, else
+   * undefined. `connection` (the socket) spares hashing the same client twice.
    */
-  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean): number | undefined
+  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): number | undefined
 }
 
 /** Request-duration buckets (seconds): a 304 from memory takes tens of microseconds, a first render of a page milliseconds. */

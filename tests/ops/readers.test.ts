@@ -56,4 +56,16 @@ describe('ReaderStats', () => {
     for (let i = 0; i < 50; i++) stats.observe('/wirtschaft/feed.xml', 'curl/8.5.0', `198.51.100.${i}`, false)
     expect(stats.pollers()).toEqual([{ feed: '/wirtschaft/feed.xml', today: 10, yesterday: undefined, capped: true }])
   })
+
+  it('hashes a keep-alive client once per connection and day, and again when its User-Agent or the day changes', () => {
+    const clock = { now: START }
+    const stats = new ReaderStats({ now: () => clock.now })
+    const socket = {}
+    const first = stats.clientKey('198.51.100.1', 'newsboat/2.38', socket)
+    expect(stats.clientKey('198.51.100.1', 'newsboat/2.38', socket)).toBe(first)
+    expect(stats.clientKey('198.51.100.1', 'newsboat/2.38')).toBe(first)
+    expect(stats.clientKey('198.51.100.1', 'curl/8.5.0', socket)).not.toBe(first)
+    clock.now += DAY
+    expect(stats.clientKey('198.51.100.1', 'newsboat/2.38', socket)).not.toBe(first)
+  })
 })
