@@ -35,10 +35,25 @@ export function observed(
     traffic.request(familyOf(c.req.path, c.req.url), c.req.method, response.status, (performance.now() - started) / 1000)
     return response
   }
+  // A handler that throws is answered 500 by app.onError: counted as such here.
+  const failed = (c: Context, started: number, error: unknown): never => {
+    traffic.request(familyOf(c.req.path, c.req.url), c.req.method, 500, (performance.now() - started) / 1000)
+    throw error
+  }
   return (c) => {
     const started = performance.now()
-    const result = handle(c)
-    return result instanceof Promise ? result.then((response) => record(c, response, started)) : record(c, result, started)
+    let result: Response | Promise<Response>
+    try {
+      result = handle(c)
+    } catch (error) {
+      return failed(c, started, error)
+    }
+    return result instanceof Promise
+      ? result.then(
+          (response) => record(c, response, started),
+          (error: unknown) => failed(c, started, error),
+        )
+      : record(c, result, started)
   }
 }
 
