@@ -50,6 +50,14 @@ export interface Config {
   /** Its contents; the defaults when there is no file, or when loadConfig was given no way to read one. */
   readonly settings: SiteSettings
   readonly section: Section
+  /** Port of the metrics listener (/metrics, /stats); 0: none. */
+  readonly metricsPort: number
+  /** Address the metrics listener binds to: loopback unless the operator says otherwise. */
+  readonly metricsHost: string
+  /** Absolute path of the folder for small state files (the subscriber history). */
+  readonly stateDir: string
+  /** Milliseconds a client must wait between unconditional fetches of the same feed; 0: no limit. */
+  readonly pollMinIntervalMs: number
 }
 
 /**
@@ -78,6 +86,10 @@ const VARIABLES = [
   'HEADERS_TIMEOUT',
   'REQUEST_TIMEOUT',
   'SITE_CONFIG',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'STATE_DIR',
+  'POLL_MIN_INTERVAL',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -162,6 +174,10 @@ export function loadConfig(
       description: 'Nachrichten und Analysen aus dem Wirtschaftsressort',
       author: 'Wirtschaftsredaktion',
     }),
+    metricsPort: readInteger('METRICS_PORT', get('METRICS_PORT'), 9464, 0, 65535),
+    metricsHost: get('METRICS_HOST') ?? '127.0.0.1',
+    stateDir: path.resolve(cwd, get('STATE_DIR') ?? 'state'),
+    pollMinIntervalMs: readInteger('POLL_MIN_INTERVAL', get('POLL_MIN_INTERVAL'), 0, 0, 86400) * 1000,
   })
 }
 

@@ -5,6 +5,9 @@ import { runMain } from './errors/run-main.js'
 import { createApp } from './http/app.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { fileSource } from './content/article-source.js'
+import { createMetricsApp } from './ops/metrics-app.js'
+import { Operations } from './ops/operations.js'
+import { stateFile } from './ops/state-file.js'
 import { createRenderPool } from './site/render-pool.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
@@ -18,17 +21,21 @@ import { WebSubPublisher } from './websub/publisher.js'
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
-  const source = fileSource(config.articlesDir, config)
+  // Metrics, readers and POLL_MIN_INTERVAL (docs/operations.md); the subscriber history survives restarts.
+  const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
+  const source = ops.timedSource(fileSource(config.articlesDir, config))
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   const renderer = createRenderPool()
   const store = new ContentStore({ config, source, logger, renderer })
   const live = new LiveUpdates({ store, source, config, logger })
-  const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
+  ops.watch(store)
+  const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then
   // exit 0. Registered first: a signal during a long start-up ends it cleanly.
   let server: ReturnType<typeof serve> | undefined
+  let metricsServer: ReturnType<typeof serve> | undefined
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return
@@ -37,6 +44,8 @@ async function main(): Promise<void> {
     store.close()
     void renderer.close()
     websub?.close()
+    ops.close()
+    metricsServer?.close()
     if (!server) {
       console.log(`${signal}: stopping before the server started`)
       process.exit(0)
@@ -58,7 +67,8 @@ async function main(): Promise<void> {
   // At 50,000 articles the load takes seconds: say what is going on.
   console.log(`loading ${config.articlesDir}`)
   await live.start()
-  const app = createApp({ config, store, logger, contentProblem: () => live.problem() })
+  const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
+  const app = createApp({ config, store, logger, contentProblem: () => live.problem(), traffic })
   server = serve(
     {
       fetch: app.fetch,
@@ -80,6 +90,23 @@ async function main(): Promise<void> {
   // A client that stops reading (or writing) is let go after the same time.
   server.setTimeout(config.requestTimeoutMs)
   answerClientErrors(server)
+  if (config.metricsPort > 0) metricsServer = serveMetrics(ops, config)
+}
+
+/**
+ * The metrics listener, apart from the public one so numbers about readers
+ * are never public. A port already taken (a second instance on the host)
+ * costs a warning, not the feeds.
+ */
+function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>): ReturnType<typeof serve> {
+  const where = `${config.metricsHost}:${config.metricsPort}`
+  const server = serve({ fetch: createMetricsApp(ops).fetch, port: config.metricsPort, hostname: config.metricsHost }, () =>
+    console.log(`metrics on http://${where}/metrics, readers on http://${where}/stats`),
+  )
+  server.on('error', (error: NodeJS.ErrnoException) =>
+    console.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`),
+  )
+  return server
 }
 
 runMain(main)

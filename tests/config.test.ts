@@ -36,6 +36,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RESCAN_INTERVAL: '-1' }, [], cwd)).toThrow('RESCAN_INTERVAL: "-1" is not a whole number from 0 to 86400')
   })
 
+  it('reads the operations settings: the metrics listener on 127.0.0.1:9464, STATE_DIR, POLL_MIN_INTERVAL off', () => {
+    const defaults = loadConfig({}, [], cwd)
+    expect([defaults.metricsPort, defaults.metricsHost, defaults.stateDir, defaults.pollMinIntervalMs]).toEqual([9464, '127.0.0.1', path.join(cwd, 'state'), 0])
+    const set = loadConfig({ METRICS_PORT: '0', METRICS_HOST: '10.0.0.5', STATE_DIR: '/var/lib/feeds', POLL_MIN_INTERVAL: '300' }, [], cwd)
+    expect([set.metricsPort, set.metricsHost, set.stateDir, set.pollMinIntervalMs]).toEqual([0, '10.0.0.5', '/var/lib/feeds', 300_000])
+    expect(loadConfig({}, ['--metrics-port', '9100', '--poll-min-interval=60'], cwd).metricsPort).toBe(9100)
+    expect(() => loadConfig({ METRICS_PORT: '70000' }, [], cwd)).toThrow('METRICS_PORT: "70000" is not a whole number from 0 to 65535')
+    expect(() => loadConfig({ POLL_MIN_INTERVAL: '5m' }, [], cwd)).toThrow('POLL_MIN_INTERVAL: "5m" is not a whole number from 0 to 86400')
+  })
+
   it('derives the default SITE_URL from PORT', () => {
     expect(loadConfig({ PORT: '8080' }, [], cwd).siteUrl).toBe('http://localhost:8080/')
   })

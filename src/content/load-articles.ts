@@ -180,6 +180,12 @@ function stampOf(stat: fs.Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`
 }
 
+/** The modification time (ms) a stamp records; undefined for none. */
+export function stampTime(stamp: string | undefined): number | undefined {
+  const time = Number(stamp?.split(':')[2])
+  return Number.isFinite(time) ? time : undefined
+}
+
 /** Entries visited between two turns of the event loop, so a scan never holds requests for long. */
 const STAMPS_PER_TURN = 500
 

@@ -9,6 +9,8 @@ import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
 import { shortAnswer } from './common-headers.js'
 import { createMediaHandler } from './media.js'
+import { observed, pollFeed, routeFamilies } from './observe.js'
+import type { Traffic } from '../ops/traffic.js'
 import { createSender } from './send-resource.js'
 
 export interface AppOptions {
@@ -20,6 +22,8 @@ export interface AppOptions {
   readonly logger?: Logger
   /** Why the content served may not be current (a reload failed; live-updates.ts), or undefined: /healthz reports it. */
   readonly contentProblem?: () => string | undefined
+  /** Where requests, bytes and feed polls are counted (metrics, /stats, POLL_MIN_INTERVAL); none: nothing is. */
+  readonly traffic?: Traffic
 }
 
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
@@ -31,7 +35,7 @@ const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unm
  * choose bytes and set headers. Documents not rendered ahead (article pages,
  * archive pages, filtered feeds) are rendered on their first request and kept.
  */
-export function createApp({ config, store, now = Date.now, logger = console, contentProblem = () => undefined }: AppOptions): Hono {
+export function createApp({ config, store, now = Date.now, logger = console, contentProblem = () => undefined, traffic }: AppOptions): Hono {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -44,6 +48,7 @@ export function createApp({ config, store, now = Date.now, logger = console, con
       `default-src 'none'; style-src 'self' ${siteOrigin}; img-src 'self' https: http:; ` +
       `media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     hub: config.websubHub,
+    sent: traffic && ((encoding, bytes) => traffic.sent(encoding, bytes)),
   })
   const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger })
   // Worked out once: which path is which feed, and which documents are WebSub topics.
@@ -85,8 +90,11 @@ export function createApp({ config, store, now = Date.now, logger = console, con
       const filtered = serveFiltered(c, format)
       if (filtered) return filtered
     }
+    const topic = topicByPath.get(path)
+    const refused = topic !== undefined && traffic ? pollFeed(c, traffic, path) : undefined
+    if (refused) return refused
     const ready = store.resource(path)
-    if (ready) return send(c, ready, { topic: topicByPath.get(path) })
+    if (ready) return send(c, ready, { topic })
     return serveLazy(c, path)
   }
 
@@ -118,7 +126,7 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   // One catch-all route, so a feed request matches one handler only: Hono then
   // calls it directly instead of composing a middleware chain (measured: a
   // third of the throughput of a 304).
-  app.all('*', (c) => {
+  const handle = (c: Context): Response | Promise<Response> => {
     const method = c.req.method
     if (method === 'GET' || method === 'HEAD') return serve(c)
     if (method === 'OPTIONS') {
@@ -131,7 +139,8 @@ export function createApp({ config, store, now = Date.now, logger = console, con
       })
     }
     return shortAnswer(405, { Allow: ALLOWED_METHODS }, 'Method not allowed\n')
-  })
+  }
+  app.all('*', traffic ? observed(traffic, routeFamilies(section, new Set(topicByPath.keys())), handle) : handle)
 
   app.onError((error, c) => {
     console.error(error)

@@ -17,6 +17,8 @@ export interface SenderOptions {
   readonly contentSecurityPolicy: string
   /** WebSub hub to name in Link headers of feeds. */
   readonly hub: string | undefined
+  /** Told the body bytes of every document sent, by content coding (metrics); not a 304's. */
+  readonly sent?: ((encoding: ContentCoding | 'identity', bytes: number) => void) | undefined
 }
 
 export interface SendOptions {
@@ -127,6 +129,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
         return new Response(null, { status: 304, headers: headers.notModified })
       }
     }
+    if (options.sent && c.req.method !== 'HEAD') options.sent(available, variant.body.byteLength)
     return new Response(variant.body as Uint8Array<ArrayBuffer>, { status, headers: headers.ok })
   }
 }

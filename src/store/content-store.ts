@@ -15,8 +15,8 @@ import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
 
-/** Called after every swap of the site, with the site before (undefined at the first load). */
-export type ChangeListener = (previous: Site | undefined, current: Site) => void
+/** Called after every swap of the site, with the site before (undefined at the first load) and the seconds the rebuild took. */
+export type ChangeListener = (previous: Site | undefined, current: Site, seconds?: number) => void
 
 export interface ContentStoreOptions {
   readonly config: Config
@@ -185,6 +185,7 @@ export class ContentStore {
   }
 
   async #rebuildOnce(): Promise<Site> {
+    const started = performance.now()
     this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
     const plan = planSite(this.#catalog.published, now, this.#config)
@@ -202,10 +203,9 @@ export class ContentStore {
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
     if (!this.#closed) this.#publication.set(plan.nextPublication, now, publish)
-    for (const listener of this.#listeners) listener(previous, site)
+    for (const listener of this.#listeners) listener(previous, site, (performance.now() - started) / 1000)
     return site
   }
-
   async #apply(paths: ReadonlySet<string>): Promise<void> {
     const started = performance.now()
     if ((await this.#source.rootId()) === undefined) {

@@ -1,3 +1,4 @@
+import { NO_DELIVERY_COUNTER, type DeliveryCounter } from '../util/delivery-counter.js'
 import type { Logger } from '../util/logger.js'
 
 export interface WebSubPublisherOptions {
@@ -12,6 +13,8 @@ export interface WebSubPublisherOptions {
   /** Gives up on one attempt after this long. */
   readonly timeoutMs?: number
   readonly fetch?: typeof fetch
+  /** Where attempts and failures are counted (metrics); none by default. */
+  readonly deliveries?: DeliveryCounter
 }
 
 interface Delivery {
@@ -42,6 +45,7 @@ export class WebSubPublisher {
       timeoutMs: 10_000,
       fetch: globalThis.fetch,
       ...options,
+      deliveries: options.deliveries ?? NO_DELIVERY_COUNTER,
     }
   }
 
@@ -75,6 +79,7 @@ export class WebSubPublisher {
   #send(url: string, delivery: Delivery): void {
     delivery.timer = undefined
     delivery.attempt += 1
+    this.#options.deliveries.attempt()
     const request = this.#post(url).then(
       (problem) => this.#settle(url, delivery, problem),
       (error: unknown) => this.#settle(url, delivery, String(error)),
@@ -97,6 +102,7 @@ export class WebSubPublisher {
 
   #settle(url: string, delivery: Delivery, problem: string | undefined): void {
     if (this.#closed) return
+    if (problem !== undefined) this.#options.deliveries.failure()
     if (problem === undefined) {
       this.#options.logger.info(`websub: notified ${this.#options.hub} of ${url}`)
       if (delivery.again) {

@@ -53,6 +53,19 @@ describe('WebSubPublisher', () => {
     ])
   })
 
+  it('counts every attempt and every failure for the metrics', async () => {
+    const hub = await startHub([503, 500])
+    cleanups.push(hub.close)
+    const counted = { attempts: 0, failures: 0 }
+    const deliveries = { attempt: () => void counted.attempts++, failure: () => void counted.failures++ }
+    const publisher = new WebSubPublisher({ hub: hub.url, logger: quiet, retryDelayMs: 5, deliveries })
+    cleanups.push(() => publisher.close())
+    publisher.publish(['https://www.example.de/wirtschaft/feed.xml'])
+    await until(() => hub.received.length === 3 && counted.attempts === 3)
+    await publisher.idle()
+    expect(counted).toEqual({ attempts: 3, failures: 2 })
+  })
+
   it('gives up after the last attempt, without throwing', async () => {
     const failures: string[] = []
     const logging = new WebSubPublisher({ hub: 'http://127.0.0.1:9/hub', logger: { info: () => {}, warn: (m) => failures.push(m) }, attempts: 2, retryDelayMs: 5 })

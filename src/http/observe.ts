@@ -1,0 +1,71 @@
+import type { Context } from 'hono'
+import type { RouteFamily, Traffic } from '../ops/traffic.js'
+import { shortAnswer } from './common-headers.js'
+import { requestHeader } from './send-resource.js'
+
+/**
+ * Which family a request belongs to, by its path alone: the only label of
+ * the request series besides method and status (no raw paths as labels).
+ * `feeds` are the current feeds and the podcast; a feed with a query is a
+ * filtered view.
+ */
+export function routeFamilies(section: string, feeds: ReadonlySet<string>): (path: string, url: string) => RouteFamily {
+  const archive = `/${section}/archiv/`
+  return (path, url) => {
+    if (feeds.has(path)) return url.includes('?') ? 'view' : 'feed'
+    if (path.startsWith('/media/')) return 'media'
+    if (path.startsWith('/assets/')) return 'asset'
+    if (path.startsWith(archive)) return 'archive'
+    if (path === '/' || path.endsWith('.html')) return 'page'
+    return 'other'
+  }
+}
+
+/**
+ * Wraps the app's one handler so each response is counted with its family,
+ * method, status and duration: a clock read and a few additions per request,
+ * no middleware chain (app.ts says why).
+ */
+export function observed(
+  traffic: Traffic,
+  familyOf: (path: string, url: string) => RouteFamily,
+  handle: (c: Context) => Response | Promise<Response>,
+): (c: Context) => Response | Promise<Response> {
+  const record = (c: Context, response: Response, started: number): Response => {
+    traffic.request(familyOf(c.req.path, c.req.url), c.req.method, response.status, (performance.now() - started) / 1000)
+    return response
+  }
+  // A handler that throws is answered 500 by app.onError: counted as such here.
+  const failed = (c: Context, started: number, error: unknown): never => {
+    traffic.request(familyOf(c.req.path, c.req.url), c.req.method, 500, (performance.now() - started) / 1000)
+    throw error
+  }
+  return (c) => {
+    const started = performance.now()
+    let result: Response | Promise<Response>
+    try {
+      result = handle(c)
+    } catch (error) {
+      return failed(c, started, error)
+    }
+    return result instanceof Promise
+      ? result.then(
+          (response) => record(c, response, started),
+          (error: unknown) => failed(c, started, error),
+        )
+      : record(c, result, started)
+  }
+}
+
+/**
+ * A poll of a current feed, told to the traffic counters (readers on
+ * /stats); the 429 answer when POLL_MIN_INTERVAL refuses it, else undefined.
+ */
+export function pollFeed(c: Context, traffic: Traffic, feed: string): Response | undefined {
+  const conditional = requestHeader(c, 'if-none-match') !== undefined || requestHeader(c, 'if-modified-since') !== undefined
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
+  const wait = traffic.feedPoll(feed, requestHeader(c, 'user-agent'), socket?.remoteAddress, conditional, socket)
+  if (wait === undefined) return undefined
+  // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
+  return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
+}

@@ -1,0 +1,234 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { ArticleSource } from '../content/article-source.js'
+import { stampTime } from '../content/load-articles.js'
+import type { ContentStore } from '../store/content-store.js'
+import type { DeliveryCounter } from '../util/delivery-counter.js'
+import type { Logger } from '../util/logger.js'
+import { PollLimiter } from './poll-limit.js'
+import { ReaderStats, type SubscriberCount } from './readers.js'
+import { renderStatsPage } from './stats-page.js'
+import type { StateFile } from './state-file.js'
+import { HistoryFormatError, SubscriberHistory } from './subscriber-history.js'
+import { RequestTallies, type Encoding, type RouteFamily, type Traffic } from './traffic.js'
+import { isDocumentedClient } from './user-agents.js'
+
+export interface OperationsOptions {
+  readonly siteName: string
+  /** POLL_MIN_INTERVAL in milliseconds; 0: no limit. */
+  readonly pollMinIntervalMs: number
+  readonly logger: Logger
+  /** Where the subscriber history is kept; none: in memory only. */
+  readonly historyFile?: StateFile
+  /** Milliseconds since the epoch. */
+  readonly now?: () => number
+}
+
+const PREFIX = 'wirtschaft_feeds_'
+/** The history is written at most this often (and at shutdown): counts change once per poll, not per request. */
+const SAVE_DELAY_MS = 60_000
+
+/**
+ * What an operator sees: the Prometheus series on /metrics and the readers
+ * on /stats (both on the metrics listener, main.ts). Fed by the HTTP layer
+ * (Traffic), the store's swaps (watch) and the reads of article files
+ * (timedSource), and holds the subscriber history across restarts.
+ */
+export class Operations implements Traffic {
+  readonly registry = new Registry()
+  readonly readers: ReaderStats
+  readonly websub: DeliveryCounter
+  readonly purges: DeliveryCounter
+  readonly #options: OperationsOptions
+  readonly #now: () => number
+  readonly #tallies = new RequestTallies()
+  readonly #limiter: PollLimiter | undefined
+  readonly #history: SubscriberHistory
+  readonly #limited: Counter
+  readonly #articles: Gauge
+  readonly #lastLoad: Gauge
+  readonly #lastChange: Gauge
+  readonly #rebuild: Histogram
+  readonly #delay: Histogram
+  #saveTimer: NodeJS.Timeout | undefined
+  /** The newest modification time among files read since the last swap: the save a reader waits for. */
+  #newestSave: number | undefined
+
+  constructor(options: OperationsOptions) {
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    const registers = [this.registry]
+    collectDefaultMetrics({ register: this.registry })
+    this.#tallies.register(this.registry, PREFIX)
+    this.#history = this.#loadHistory()
+    this.readers = new ReaderStats({ now: this.#now, onSubscribers: (...report) => this.#history.record(...report) && this.#scheduleSave() })
+    this.#limiter = options.pollMinIntervalMs > 0 ? new PollLimiter({ intervalMs: options.pollMinIntervalMs, now: this.#now }) : undefined
+    this.#limited = new Counter({ name: `${PREFIX}polls_limited_total`, help: 'Feed polls refused with 429 by POLL_MIN_INTERVAL.', registers })
+    this.#articles = new Gauge({ name: `${PREFIX}articles`, help: 'Article files: published (public now), refused, held (valid, not yet public: drafts, scheduled).', labelNames: ['state'], registers })
+    this.#lastLoad = new Gauge({ name: `${PREFIX}last_load_timestamp_seconds`, help: 'When a site was last built and swapped in successfully (Unix time).', registers })
+    this.#lastChange = new Gauge({ name: `${PREFIX}last_change_timestamp_seconds`, help: 'When the documents rendered ahead last changed (Unix time).', registers })
+    this.#rebuild = new Histogram({ name: `${PREFIX}rebuild_duration_seconds`, help: 'Time to plan and render a new site.', buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers })
+    this.#delay = new Histogram({ name: `${PREFIX}publish_delay_seconds`, help: "From a file's modification time to the swap of the site that shows it.", buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900], registers })
+    this.websub = this.#deliveries('websub', 'WebSub hub notifications')
+    this.purges = this.#deliveries('purge', 'CDN purge requests')
+    this.#readerSeries()
+  }
+
+  request(family: RouteFamily, method: string, status: number, seconds: number): void {
+    this.#tallies.request(family, method, status, seconds)
+  }
+
+  sent(encoding: Encoding, bytes: number): void {
+    this.#tallies.sent(encoding, bytes)
+  }
+
+  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): number | undefined {
+    this.readers.observe(feed, userAgent, address, conditional, connection)
+    // Conditional requests cost a 304 and are never limited; nor are documented aggregators and podcast apps.
+    if (!this.#limiter || conditional || isDocumentedClient(userAgent)) return undefined
+    const wait = this.#limiter.check(feed, this.readers.clientKey(address, userAgent, connection))
+    if (wait !== undefined) this.#limited.inc()
+    return wait
+  }
+
+  /** Follows the store: article counts, load and change times, rebuild durations, publish delays. */
+  watch(store: ContentStore): void {
+    store.onChange((previous, current, seconds) => {
+      const now = this.#now()
+      const refused = store.refused().length
+      this.#articles.set({ state: 'published' }, current.plan.published)
+      this.#articles.set({ state: 'refused' }, refused)
+      this.#articles.set({ state: 'held' }, Math.max(0, store.knownFiles().length - refused - current.plan.published))
+      this.#lastLoad.set(now / 1000)
+      if (!previous || previous.resources !== current.resources) this.#lastChange.set(now / 1000)
+      if (seconds !== undefined) this.#rebuild.observe(seconds)
+      // The first load reads every file: that is a start, not a publication.
+      if (previous && this.#newestSave !== undefined) this.#delay.observe(Math.max(0, now - this.#newestSave) / 1000)
+      this.#newestSave = undefined
+    })
+  }
+
+  /** The source, noting the modification time of every file read for the index (the publish delay starts there). */
+  timedSource(source: ArticleSource): ArticleSource {
+    return {
+      ...source,
+      readForIndex: async (file) => {
+        try {
+          return await source.readForIndex(file)
+        } finally {
+          const time = stampTime(source.readStamp(file))
+          if (time !== undefined && time > (this.#newestSave ?? 0)) this.#newestSave = time
+        }
+      },
+    }
+  }
+
+  /** The Prometheus text exposition of every series. */
+  metrics(): Promise<string> {
+    return this.registry.metrics()
+  }
+
+  /** The German /stats page. */
+  statsPage(): string {
+    const now = this.#now()
+    return renderStatsPage({
+      siteName: this.#options.siteName,
+      now,
+      subscribers: this.readers.subscribers(),
+      pollers: this.readers.pollers(),
+      polls: this.readers.polls(),
+      history: this.#history.series(now),
+    })
+  }
+
+  /** Writes the history if it changed; stops the timer. */
+  close(): void {
+    if (this.#saveTimer) {
+      clearTimeout(this.#saveTimer)
+      this.#saveTimer = undefined
+      this.#save()
+    }
+  }
+
+  #deliveries(kind: string, what: string): DeliveryCounter {
+    const attempts = new Counter({ name: `${PREFIX}${kind}_attempts_total`, help: `${what} attempted (each retry counts).`, registers: [this.registry] })
+    const failures = new Counter({ name: `${PREFIX}${kind}_failures_total`, help: `${what} that failed.`, registers: [this.registry] })
+    return { attempt: () => attempts.inc(), failure: () => failures.inc() }
+  }
+
+  #readerSeries(): void {
+    const registers = [this.registry]
+    const readers = this.readers
+    const now = this.#now
+    const perAggregator = (name: string, help: string, valueOf: (count: SubscriberCount) => number) =>
+      new Gauge({
+        name: `${PREFIX}${name}`,
+        help,
+        labelNames: ['aggregator', 'feed'],
+        registers,
+        collect() {
+          this.reset()
+          for (const count of readers.subscribers()) this.set({ aggregator: count.aggregator, feed: count.feed }, valueOf(count))
+        },
+      })
+    perAggregator('subscribers', 'Subscribers an aggregator last reported in its User-Agent, by aggregator and feed.', (count) => count.subscribers)
+    perAggregator('subscribers_age_seconds', 'How long ago that count was reported.', (count) => Math.max(0, now() - count.at) / 1000)
+    new Gauge({
+      name: `${PREFIX}direct_pollers`,
+      help: 'Distinct direct pollers (hashed address and User-Agent) per feed: today (UTC) so far, and yesterday.',
+      labelNames: ['feed', 'day'],
+      registers,
+      collect() {
+        this.reset()
+        for (const count of readers.pollers()) {
+          this.set({ feed: count.feed, day: 'today' }, count.today)
+          if (count.yesterday !== undefined) this.set({ feed: count.feed, day: 'yesterday' }, count.yesterday)
+        }
+      },
+    })
+    new Counter({
+      name: `${PREFIX}feed_polls_total`,
+      help: 'Polls of the current feeds, by aggregator (direct: none) and whether they were conditional.',
+      labelNames: ['aggregator', 'conditional'],
+      registers,
+      collect() {
+        this.reset()
+        for (const count of readers.polls()) {
+          this.inc({ aggregator: count.kind, conditional: 'yes' }, count.conditional)
+          this.inc({ aggregator: count.kind, conditional: 'no' }, count.polls - count.conditional)
+        }
+      },
+    })
+  }
+
+  #loadHistory(): SubscriberHistory {
+    const file = this.#options.historyFile
+    if (!file) return new SubscriberHistory()
+    try {
+      const text = file.read()
+      return text === undefined ? new SubscriberHistory() : SubscriberHistory.parse(text)
+    } catch (error) {
+      const problem = error instanceof HistoryFormatError ? error.message : `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`
+      this.#options.logger.warn(`warning ${file.path}: ${problem}; starting a new subscriber history`)
+      return new SubscriberHistory()
+    }
+  }
+
+  #scheduleSave(): void {
+    if (!this.#options.historyFile || this.#saveTimer) return
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined
+      this.#save()
+    }, SAVE_DELAY_MS)
+    this.#saveTimer.unref()
+  }
+
+  #save(): void {
+    const file = this.#options.historyFile
+    if (!file) return
+    try {
+      file.write(this.#history.serialize())
+    } catch (error) {
+      this.#options.logger.warn(`warning ${file.path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); the subscriber history stays in memory`)
+    }
+  }
+}

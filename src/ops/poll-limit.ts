@@ -1,0 +1,46 @@
+export interface PollLimiterOptions {
+  /** Milliseconds an unconditional fetch of the same feed by the same client must wait after the last. */
+  readonly intervalMs: number
+  /** Clients remembered at most; the least recently seen are forgotten first (memory stays bounded). */
+  readonly maxClients?: number
+  readonly now: () => number
+}
+
+/**
+ * POLL_MIN_INTERVAL: a client (by its hashed address and User-Agent) that
+ * fetches the same feed without a conditional request sooner than the
+ * interval after its last such fetch gets 429 (RFC 6585 §4) with the seconds
+ * left in Retry-After (RFC 9110 §10.2.3). Conditional requests and documented
+ * clients never come here (app.ts decides); a refused fetch does not restart
+ * the wait.
+ */
+export class PollLimiter {
+  readonly #intervalMs: number
+  readonly #maxClients: number
+  readonly #now: () => number
+  /** Last unconditional fetch per feed and client; a Map iterates oldest first. */
+  readonly #last = new Map<string, number>()
+
+  constructor(options: PollLimiterOptions) {
+    this.#intervalMs = options.intervalMs
+    this.#maxClients = options.maxClients ?? 100_000
+    this.#now = options.now
+  }
+
+  /** Seconds the client must still wait (a whole number, at least 1), or undefined when the fetch may go ahead (and is recorded). */
+  check(feed: string, client: string): number | undefined {
+    const key = `${feed}\n${client}`
+    const now = this.#now()
+    const last = this.#last.get(key)
+    if (last !== undefined && now - last < this.#intervalMs) return Math.max(1, Math.ceil((last + this.#intervalMs - now) / 1000))
+    this.#last.delete(key)
+    this.#last.set(key, now)
+    if (this.#last.size > this.#maxClients) this.#last.delete(this.#last.keys().next().value as string)
+    return undefined
+  }
+
+  /** Clients remembered (tests, /metrics). */
+  get size(): number {
+    return this.#last.size
+  }
+}

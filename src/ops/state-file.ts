@@ -1,0 +1,43 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/**
+ * The service's small state files under STATE_DIR (the subscriber history):
+ * the only file-system code of src/ops/. A file is written whole to a
+ * temporary name in the same folder, flushed, then renamed over the old one,
+ * so a crash leaves either the old or the new file, never half of one.
+ */
+export interface StateFile {
+  /** The file's text; undefined when there is none. Throws on any other error. */
+  read(): string | undefined
+  /** Replaces the file atomically, creating STATE_DIR when needed. */
+  write(text: string): void
+  readonly path: string
+}
+
+export function stateFile(stateDir: string, name: string): StateFile {
+  const file = path.join(stateDir, name)
+  return {
+    path: file,
+    read: () => {
+      try {
+        return fs.readFileSync(file, 'utf8')
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw cause
+      }
+    },
+    write: (text) => {
+      fs.mkdirSync(stateDir, { recursive: true })
+      const temporary = `${file}.${process.pid}.tmp`
+      const fd = fs.openSync(temporary, 'w', 0o644)
+      try {
+        fs.writeFileSync(fd, text)
+        fs.fsyncSync(fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+      fs.renameSync(temporary, file)
+    },
+  }
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { Operations } from '../../src/ops/operations.js'
+import { PollLimiter } from '../../src/ops/poll-limit.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const START = new Date('2026-01-01T00:00:00Z').getTime()
+
+/** The app with POLL_MIN_INTERVAL set and a clock the test moves. */
+async function limitedApp(env: Record<string, string> = { POLL_MIN_INTERVAL: '300' }) {
+  const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...env })
+  const files = new Map([['a.md', articleText({ title: 'A', date: '2025-03-01T10:00:00+01:00', category: 'wirtschaft' })]])
+  const clock = { now: START }
+  const store = new ContentStore({ config, source: memorySource(files, config), clock: () => new Date(clock.now), logger: { info: () => {}, warn: () => {} } })
+  await store.load()
+  store.close()
+  const ops = new Operations({ siteName: config.siteName, pollMinIntervalMs: config.pollMinIntervalMs, logger: { info: () => {}, warn: () => {} }, now: () => clock.now })
+  const app = createApp({ config, store, now: () => clock.now, traffic: ops })
+  /** A GET as it arrives from a client: its address and headers, as @hono/node-server hands them over. */
+  const get = (path: string, address: string, headers: Record<string, string> = {}) => {
+    const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
+    return app.request(path, { headers }, { incoming: { headers: lower, socket: { remoteAddress: address } } })
+  }
+  return { get, clock, ops }
+}
+
+describe('POLL_MIN_INTERVAL', () => {
+  it('answers 429 with Retry-After to a client that fetches the same feed unconditionally too soon, and lets it in after the interval', async () => {
+    const { get, clock } = await limitedApp()
+    const ua = { 'User-Agent': 'python-requests/2.32.3' }
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', ua)).status).toBe(200)
+    clock.now += 100_000
+    const refused = await get('/wirtschaft/feed.xml', '192.0.2.1', ua)
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('Retry-After')).toBe('200')
+    expect(refused.headers.get('Cache-Control')).toBe('no-store')
+    expect(await refused.text()).toBe('Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in 200 s\n')
+    // Another feed, another address or another program is another client.
+    expect((await get('/wirtschaft/atom.xml', '192.0.2.1', ua)).status).toBe(200)
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.2', ua)).status).toBe(200)
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })).status).toBe(200)
+    clock.now += 200_000
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', ua)).status).toBe(200)
+  })
+
+  it('never limits conditional requests', async () => {
+    const { get, clock } = await limitedApp()
+    const ua = { 'User-Agent': 'python-requests/2.32.3' }
+    const first = await get('/wirtschaft/feed.xml', '192.0.2.1', ua)
+    const etag = first.headers.get('ETag') as string
+    for (let i = 0; i < 5; i++) {
+      clock.now += 1000
+      expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { ...ua, 'If-None-Match': etag })).status).toBe(304)
+      expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { ...ua, 'If-Modified-Since': first.headers.get('Last-Modified') as string })).status).toBe(304)
+    }
+  })
+
+  it('never limits documented aggregators and podcast apps', async () => {
+    const { get } = await limitedApp()
+    for (const agent of ['Feedly/1.0 (+http://www.feedly.com/fetcher.html; 52 subscribers; )', 'Inoreader/1.0 (+http://www.inoreader.com/feed-fetcher; 3 subscribers; )', 'AppleCoreMedia/1.0.0.21E236 (iPhone; U; CPU OS 17_4 like Mac OS X; de_de)']) {
+      for (let i = 0; i < 3; i++) expect((await get('/wirtschaft/podcast.xml', '192.0.2.9', { 'User-Agent': agent })).status, agent).not.toBe(429)
+      for (let i = 0; i < 3; i++) expect((await get('/wirtschaft/feed.xml', '192.0.2.9', { 'User-Agent': agent })).status, agent).toBe(200)
+    }
+  })
+
+  it('is off by default: the same unconditional fetch ten times in a row is answered ten times', async () => {
+    const { get } = await limitedApp({})
+    for (let i = 0; i < 10; i++) expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })).status).toBe(200)
+  })
+
+  it('limits only the current feeds: pages and archives are never refused', async () => {
+    const { get } = await limitedApp()
+    for (let i = 0; i < 3; i++) expect((await get('/wirtschaft/a.html', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })).status).toBe(200)
+  })
+})
+
+describe('PollLimiter', () => {
+  it('remembers a bounded number of clients, forgetting the least recently seen first', () => {
+    const clock = { now: 0 }
+    const limiter = new PollLimiter({ intervalMs: 60_000, maxClients: 100, now: () => clock.now })
+    for (let i = 0; i < 1000; i++) expect(limiter.check('/feed.xml', `client-${i}`)).toBeUndefined()
+    expect(limiter.size).toBe(100)
+    // The newest are still remembered; the oldest were forgotten (and may fetch again).
+    expect(limiter.check('/feed.xml', 'client-999')).toBe(60)
+    expect(limiter.check('/feed.xml', 'client-0')).toBeUndefined()
+  })
+})
