@@ -50,6 +50,10 @@ export interface Config {
   /** Its contents; the defaults when there is no file, or when loadConfig was given no way to read one. */
   readonly settings: SiteSettings
   readonly section: Section
+  /** How log lines are written (LOG_FORMAT): `text` (the default) or `json`, one object per line. */
+  readonly logFormat: 'text' | 'json'
+  /** Whether every request is logged (ACCESS_LOG=1): method, route family, status, bytes, duration, User-Agent family. */
+  readonly accessLog: boolean
 }
 
 /**
@@ -78,6 +82,8 @@ const VARIABLES = [
   'HEADERS_TIMEOUT',
   'REQUEST_TIMEOUT',
   'SITE_CONFIG',
+  'LOG_FORMAT',
+  'ACCESS_LOG',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -162,7 +168,16 @@ export function loadConfig(
       description: 'Nachrichten und Analysen aus dem Wirtschaftsressort',
       author: 'Wirtschaftsredaktion',
     }),
+    logFormat: readChoice('LOG_FORMAT', get('LOG_FORMAT'), ['text', 'json']),
+    accessLog: readChoice('ACCESS_LOG', get('ACCESS_LOG'), ['0', '1']) === '1',
   })
+}
+
+/** One of the allowed words; the first when the variable is not set. */
+function readChoice<T extends string>(variable: Variable, raw: string | undefined, allowed: readonly [T, ...T[]]): T {
+  if (raw === undefined) return allowed[0]
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(variable, `${quoted(raw)} is not one of ${allowed.join(', ')}`)
+  return raw as T
 }
 
 /** The site settings file, read and checked; the defaults when it is missing and SITE_CONFIG did not name it. */

@@ -5,10 +5,13 @@ import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
 import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
+import { redactUrl } from '../text/redact.js'
 import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
 import { shortAnswer } from './common-headers.js'
+import { accessLog } from './access-log.js'
 import { createMediaHandler } from './media.js'
+import { routeFamilies } from './route-family.js'
 import { createSender } from './send-resource.js'
 
 export interface AppOptions {
@@ -49,6 +52,8 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
+  // ACCESS_LOG=1: the one middleware, registered only then (the catch-all below says why).
+  if (config.accessLog) app.use(accessLog(logger, routeFamilies(section, new Set(topicByPath.keys()))))
 
   const redirect = (location: string): Response =>
     shortAnswer(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')
@@ -134,7 +139,9 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   })
 
   app.onError((error, c) => {
-    console.error(error)
+    const line = `${c.req.method} ${redactUrl(c.req.path)} failed on the server's side: ${error.message}`
+    if (logger.error) logger.error(line, { err: error })
+    else logger.warn(line, { err: error })
     return c.text('Internal server error\n', 500)
   })
 
