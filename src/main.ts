@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   // At 50,000 articles the load takes seconds: say what is going on.
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
-  const app = createApp({ config, store, logger, contentProblem: () => live.problem() })
+  const app = createApp({ config, store, logger, health: [live] })
   server = serve(
     {
       fetch: app.fetch,
