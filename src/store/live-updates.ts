@@ -197,6 +197,7 @@ export class LiveUpdates implements HealthCheck {
 
   /** Places the watch again after it failed, then rescans for what changed while it was not there. */
   async #watchAgain(): Promise<void> {
+    if (this.#closed) return
     this.#watcher?.close()
     await this.#watchFolders()
     await this.rescan().catch((error: unknown) => this.#options.logger.warn(`rescan failed: ${String(error)}`))
