@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
 import { LANGUAGE_TAG } from './text/patterns.js'
 import { quoted, shownName } from './text/display.js'
+import { redactUrl } from './text/redact.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
@@ -263,13 +264,15 @@ function readHub(raw: string | undefined): string | undefined {
 
 function readHttpUrl(variable: Variable, raw: string, example: string): URL {
   let url: URL
+  // Shown without its query or credentials: a hub URL may carry a token.
+  const shown = redactUrl(raw)
   try {
     url = new URL(raw)
   } catch (cause) {
-    throw new ConfigError(variable, `"${raw}" is not an absolute URL such as ${example}`, { cause })
+    throw new ConfigError(variable, `"${shown}" is not an absolute URL such as ${example}`, { cause })
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(variable, `"${raw}" must start with http:// or https://`)
+    throw new ConfigError(variable, `"${shown}" must start with http:// or https://`)
   }
   return url
 }

@@ -45,6 +45,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ACCESS_LOG: 'yes' }, [], cwd)).toThrow('ACCESS_LOG: "yes" is not one of 0, 1')
   })
 
+  it('never shows a secret of a WEBSUB_HUB it refuses: its query and credentials are redacted', () => {
+    expect(() => loadConfig({ WEBSUB_HUB: 'ftp://u:geheim@hub.example/?token=geheim' }, [], cwd)).toThrow(
+      /^WEBSUB_HUB: "ftp:\/\/\[redacted\]@hub\.example\/\?\[redacted\]" must start with http:\/\/ or https:\/\/$/,
+    )
+    expect(() => loadConfig({ WEBSUB_HUB: 'hub.example/?token=geheim' }, [], cwd)).toThrow(
+      'WEBSUB_HUB: "hub.example/?[redacted]" is not an absolute URL such as https://pubsubhubbub.appspot.com/',
+    )
+  })
+
   it('derives the default SITE_URL from PORT', () => {
     expect(loadConfig({ PORT: '8080' }, [], cwd).siteUrl).toBe('http://localhost:8080/')
   })

@@ -11,8 +11,8 @@ export const REDACTED = '[redacted]'
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>()]+/g
 /** The segment after `/plus/`: a plus-feed token. */
 const PLUS_TOKEN = /\/plus\/[^/\s?#"'<>()]+/g
-/** `user:password@` before a host. */
-const CREDENTIALS = /^(https?:\/\/)[^/?#@]*@/
+/** `user:password@` before a host, whatever the scheme (a value being refused may have any). */
+const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i
 /** A query (and fragment) after a path. */
 const QUERY = /[?#].*$/
 
