@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError } from './errors/config-error.js'
 import { LANGUAGE_TAG } from './text/patterns.js'
 import { quoted, shownName } from './text/display.js'
+import { redactUrl } from './text/redact.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
@@ -58,6 +59,10 @@ export interface Config {
   readonly stateDir: string
   /** Milliseconds a client must wait between unconditional fetches of the same feed; 0: no limit. */
   readonly pollMinIntervalMs: number
+  /** How log lines are written (LOG_FORMAT): `text` (the default) or `json`, one object per line. */
+  readonly logFormat: 'text' | 'json'
+  /** Whether every request is logged (ACCESS_LOG=1): method, route family, status, bytes, duration, User-Agent family. */
+  readonly accessLog: boolean
 }
 
 /**
@@ -90,6 +95,8 @@ const VARIABLES = [
   'METRICS_HOST',
   'STATE_DIR',
   'POLL_MIN_INTERVAL',
+  'LOG_FORMAT',
+  'ACCESS_LOG',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -178,7 +185,16 @@ export function loadConfig(
     metricsHost: get('METRICS_HOST') ?? '127.0.0.1',
     stateDir: path.resolve(cwd, get('STATE_DIR') ?? 'state'),
     pollMinIntervalMs: readInteger('POLL_MIN_INTERVAL', get('POLL_MIN_INTERVAL'), 0, 0, 86400) * 1000,
+    logFormat: readChoice('LOG_FORMAT', get('LOG_FORMAT'), ['text', 'json']),
+    accessLog: readChoice('ACCESS_LOG', get('ACCESS_LOG'), ['0', '1']) === '1',
   })
+}
+
+/** One of the allowed words; the first when the variable is not set. */
+function readChoice<T extends string>(variable: Variable, raw: string | undefined, allowed: readonly [T, ...T[]]): T {
+  if (raw === undefined) return allowed[0]
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(variable, `${quoted(raw)} is not one of ${allowed.join(', ')}`)
+  return raw as T
 }
 
 /** The site settings file, read and checked; the defaults when it is missing and SITE_CONFIG did not name it. */
@@ -264,13 +280,15 @@ function readHub(raw: string | undefined): string | undefined {
 
 function readHttpUrl(variable: Variable, raw: string, example: string): URL {
   let url: URL
+  // Shown without its query or credentials: a hub URL may carry a token.
+  const shown = redactUrl(raw)
   try {
     url = new URL(raw)
   } catch (cause) {
-    throw new ConfigError(variable, `"${raw}" is not an absolute URL such as ${example}`, { cause })
+    throw new ConfigError(variable, `"${shown}" is not an absolute URL such as ${example}`, { cause })
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(variable, `"${raw}" must start with http:// or https://`)
+    throw new ConfigError(variable, `"${shown}" must start with http:// or https://`)
   }
   return url
 }

@@ -11,6 +11,7 @@ import { stateFile } from './ops/state-file.js'
 import { createRenderPool } from './site/render-pool.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
+import { createLogger } from './util/create-logger.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 
@@ -20,7 +21,7 @@ import { WebSubPublisher } from './websub/publisher.js'
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
-  const logger = { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) }
+  const logger = createLogger(config.logFormat)
   // Metrics, readers and POLL_MIN_INTERVAL (docs/operations.md); the subscriber history survives restarts.
   const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
   const source = ops.timedSource(fileSource(config.articlesDir, config))
@@ -47,17 +48,17 @@ async function main(): Promise<void> {
     ops.close()
     metricsServer?.close()
     if (!server) {
-      console.log(`${signal}: stopping before the server started`)
+      logger.info(`${signal}: stopping before the server started`)
       process.exit(0)
     }
-    console.log(`${signal}: finishing requests in flight, then stopping`)
+    logger.info(`${signal}: finishing requests in flight, then stopping`)
     server.close(() => {
-      console.log('stopped')
+      logger.info('stopped')
       process.exit(0)
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
     setTimeout(() => {
-      console.warn('still busy after 9 s: closing the remaining connections')
+      logger.warn('still busy after 9 s: closing the remaining connections')
       process.exit(0)
     }, 9000).unref()
   }
@@ -65,10 +66,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'))
 
   // At 50,000 articles the load takes seconds: say what is going on.
-  console.log(`loading ${config.articlesDir}`)
+  logger.info(`loading ${config.articlesDir}`)
   await live.start()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
-  const app = createApp({ config, store, logger, contentProblem: () => live.problem(), traffic })
+  const app = createApp({ config, store, logger, health: [live], traffic })
   server = serve(
     {
       fetch: app.fetch,
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
       },
     },
     (info) => {
-      console.log(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
+      logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
     },
   )
   // A client that stops reading (or writing) is let go after the same time.

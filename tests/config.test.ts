@@ -46,6 +46,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ POLL_MIN_INTERVAL: '5m' }, [], cwd)).toThrow('POLL_MIN_INTERVAL: "5m" is not a whole number from 0 to 86400')
   })
 
+  it('reads LOG_FORMAT (text by default, or json) and ACCESS_LOG (off by default, 1 turns it on), refusing other values', () => {
+    expect([loadConfig({}, [], cwd).logFormat, loadConfig({}, [], cwd).accessLog]).toEqual(['text', false])
+    const config = loadConfig({ LOG_FORMAT: 'json', ACCESS_LOG: '1' }, [], cwd)
+    expect([config.logFormat, config.accessLog]).toEqual(['json', true])
+    expect(loadConfig({ ACCESS_LOG: '0' }, ['--log-format', 'json'], cwd).logFormat).toBe('json')
+    expect(() => loadConfig({ LOG_FORMAT: 'JSON' }, [], cwd)).toThrow('LOG_FORMAT: "JSON" is not one of text, json')
+    expect(() => loadConfig({ ACCESS_LOG: 'yes' }, [], cwd)).toThrow('ACCESS_LOG: "yes" is not one of 0, 1')
+  })
+
+  it('never shows a secret of a WEBSUB_HUB it refuses: its query and credentials are redacted', () => {
+    expect(() => loadConfig({ WEBSUB_HUB: 'ftp://u:geheim@hub.example/?token=geheim' }, [], cwd)).toThrow(
+      /^WEBSUB_HUB: "ftp:\/\/\[redacted\]@hub\.example\/\?\[redacted\]" must start with http:\/\/ or https:\/\/$/,
+    )
+    expect(() => loadConfig({ WEBSUB_HUB: 'hub.example/?token=geheim' }, [], cwd)).toThrow(
+      'WEBSUB_HUB: "hub.example/?[redacted]" is not an absolute URL such as https://pubsubhubbub.appspot.com/',
+    )
+  })
+
   it('derives the default SITE_URL from PORT', () => {
     expect(loadConfig({ PORT: '8080' }, [], cwd).siteUrl).toBe('http://localhost:8080/')
   })

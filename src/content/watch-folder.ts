@@ -68,7 +68,11 @@ export class FolderWatcher {
       if (!isGone(code) && code !== 'EACCES' && code !== 'EPERM') this.#options.onError?.(error as Error)
       return false
     }
-    watcher.on('error', () => this.#unwatch(relative))
+    watcher.on('error', (error: Error) => {
+      this.#unwatch(relative)
+      // The root's watch gone: no change anywhere is reported any more (a sub-folder's usually vanished).
+      if (relative === '') this.#options.onError?.(error)
+    })
     this.#watchers.set(relative, watcher)
     return true
   }

@@ -27,4 +27,10 @@ export class ArticleError extends Error {
   get field(): string {
     return this.problems[0]?.field ?? 'file'
   }
+
+  /** For a JSON log line: the file, the first field and its problem, and every problem when there are more. */
+  logFields(): { file: string; field: string; problem: string; problems?: readonly ArticleProblem[] } {
+    const fields = { file: this.file, field: this.field, problem: this.problems[0]?.problem ?? 'cannot be published' }
+    return this.problems.length > 1 ? { ...fields, problems: this.problems } : fields
+  }
 }

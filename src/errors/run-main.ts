@@ -1,13 +1,16 @@
+import { redactSecrets } from '../text/redact.js'
 import { ConfigError } from './config-error.js'
 
 /**
  * Runs an entry point's `main` and ends the process with status 1 when it
  * fails: a configuration error as one line naming the variable or file, any
- * other error with its stack.
+ * other error with its stack. Written as a plain line on standard error even
+ * with LOG_FORMAT=json: the logger is made from the configuration that failed.
+ * A secret in a URL (a WEBSUB_HUB that is not valid) is redacted.
  */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    console.error(error instanceof ConfigError ? `configuration error: ${error.message}` : error)
+    console.error(error instanceof ConfigError ? `configuration error: ${redactSecrets(error.message)}` : error)
     process.exit(1)
   })
 }

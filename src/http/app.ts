@@ -3,14 +3,18 @@ import type { Config } from '../config.js'
 import { MAX_FEED_LIMIT } from '../config.js'
 import { FILTER_PARAMETERS, filterQuery, isFiltered, parseFeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedFormat } from '../feeds/feed-model.js'
-import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, websubTopics } from '../site/paths.js'
+import { absoluteUrls, feedPaths, HEALTH_PATH, parseArchivePath, READY_PATH, websubTopics } from '../site/paths.js'
 import type { ContentStore } from '../store/content-store.js'
+import { redactUrl } from '../text/redact.js'
+import { healthReasons, type HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
 import { shortAnswer } from './common-headers.js'
+import { accessLog } from './access-log.js'
 import { createMediaHandler } from './media.js'
-import { observed, pollFeed, routeFamilies } from './observe.js'
+import { observed, pollFeed } from './observe.js'
 import type { Traffic } from '../ops/traffic.js'
+import { routeFamilies } from './route-family.js'
 import { createSender } from './send-resource.js'
 
 export interface AppOptions {
@@ -20,8 +24,8 @@ export interface AppOptions {
   readonly now?: () => number
   /** Where requests that fail on the server's side are reported; the console by default. */
   readonly logger?: Logger
-  /** Why the content served may not be current (a reload failed; live-updates.ts), or undefined: /healthz reports it. */
-  readonly contentProblem?: () => string | undefined
+  /** What /healthz asks why the service is not healthy (live updates; CDN purges): none, always ok. */
+  readonly health?: readonly HealthCheck[]
   /** Where requests, bytes and feed polls are counted (metrics, /stats, POLL_MIN_INTERVAL); none: nothing is. */
   readonly traffic?: Traffic
 }
@@ -35,7 +39,7 @@ const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unm
  * choose bytes and set headers. Documents not rendered ahead (article pages,
  * archive pages, filtered feeds) are rendered on their first request and kept.
  */
-export function createApp({ config, store, now = Date.now, logger = console, contentProblem = () => undefined, traffic }: AppOptions): Hono {
+export function createApp({ config, store, now = Date.now, logger = console, health = [], traffic }: AppOptions): Hono {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -54,28 +58,33 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
+  // ACCESS_LOG=1: the one middleware, registered only then (the catch-all below says why).
+  if (config.accessLog) app.use(accessLog(logger, routeFamilies(section, new Set(topicByPath.keys()))))
 
   const redirect = (location: string): Response =>
     shortAnswer(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')
 
   const badRequest = (problem: string): Response => shortAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
-  // Degraded is still 200: the service serves its last good content, and a load
-  // balancer that took every instance out (they share the folder) would serve
-  // nothing; monitors read `status` (docs/http.md).
+  // Honest health for monitors: 503 while anything is wrong, though readers
+  // still get the last good content. A load balancer asks /readyz instead: the
+  // instances share the folder, and taking them all out would serve nothing
+  // (docs/operations.md).
   app.get(HEALTH_PATH, () => {
     const site = store.site()
-    const problem = contentProblem()
-    const health = {
-      ...(problem === undefined ? { status: 'ok' } : { status: 'degraded', problem }),
+    const reasons = healthReasons(health)
+    const body = {
+      ...(reasons.length === 0 ? { status: 'ok' } : { status: 'degraded', reasons }),
       published: site.plan.published,
       publishedInSection: site.plan.section.length,
       refused: store.refused().length,
       lastLoad: site.plan.now.toISOString(),
       nextPublication: site.plan.nextPublication?.toISOString() ?? null,
     }
-    return shortAnswer(200, { 'Cache-Control': 'no-store' }, JSON.stringify(health), 'application/json')
+    return shortAnswer(reasons.length === 0 ? 200 : 503, { 'Cache-Control': 'no-store' }, JSON.stringify(body), 'application/json')
   })
+  // Readiness and liveness: the socket opens only after the first load, so an answer means content to serve.
+  app.get(READY_PATH, () => shortAnswer(200, { 'Cache-Control': 'no-store' }, '{"status":"ready"}', 'application/json'))
 
   /**
    * GET and HEAD of everything but health and media: feeds, archives, pages,
@@ -143,7 +152,9 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   app.all('*', traffic ? observed(traffic, routeFamilies(section, new Set(topicByPath.keys())), handle) : handle)
 
   app.onError((error, c) => {
-    console.error(error)
+    const line = `${c.req.method} ${redactUrl(c.req.path)} failed on the server's side: ${error.message}`
+    if (logger.error) logger.error(line, { err: error })
+    else logger.warn(line, { err: error })
     return c.text('Internal server error\n', 500)
   })
 

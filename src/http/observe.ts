@@ -1,25 +1,8 @@
 import type { Context } from 'hono'
-import type { RouteFamily, Traffic } from '../ops/traffic.js'
+import type { Traffic } from '../ops/traffic.js'
 import { shortAnswer } from './common-headers.js'
+import type { RouteFamily } from './route-family.js'
 import { requestHeader } from './send-resource.js'
-
-/**
- * Which family a request belongs to, by its path alone: the only label of
- * the request series besides method and status (no raw paths as labels).
- * `feeds` are the current feeds and the podcast; a feed with a query is a
- * filtered view.
- */
-export function routeFamilies(section: string, feeds: ReadonlySet<string>): (path: string, url: string) => RouteFamily {
-  const archive = `/${section}/archiv/`
-  return (path, url) => {
-    if (feeds.has(path)) return url.includes('?') ? 'view' : 'feed'
-    if (path.startsWith('/media/')) return 'media'
-    if (path.startsWith('/assets/')) return 'asset'
-    if (path.startsWith(archive)) return 'archive'
-    if (path === '/' || path.endsWith('.html')) return 'page'
-    return 'other'
-  }
-}
 
 /**
  * Wraps the app's one handler so each response is counted with its family,

@@ -9,7 +9,8 @@ import { ReaderStats, type SubscriberCount } from './readers.js'
 import { renderStatsPage } from './stats-page.js'
 import type { StateFile } from './state-file.js'
 import { HistoryFormatError, SubscriberHistory } from './subscriber-history.js'
-import { RequestTallies, type Encoding, type RouteFamily, type Traffic } from './traffic.js'
+import type { RouteFamily } from '../http/route-family.js'
+import { RequestTallies, type Encoding, type Traffic } from './traffic.js'
 import { isDocumentedClient } from './user-agents.js'
 
 export interface OperationsOptions {

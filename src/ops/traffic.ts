@@ -1,8 +1,6 @@
 import type { Registry } from 'prom-client'
+import { ROUTE_FAMILIES, type RouteFamily } from '../http/route-family.js'
 
-/** Route families, the only request label besides method and status: never a raw path. */
-export const ROUTE_FAMILIES = ['feed', 'archive', 'view', 'page', 'media', 'asset', 'other'] as const
-export type RouteFamily = (typeof ROUTE_FAMILIES)[number]
 export const ENCODINGS = ['br', 'gzip', 'identity'] as const
 export type Encoding = (typeof ENCODINGS)[number]
 const METHODS = ['GET', 'HEAD', 'OPTIONS', 'other'] as const

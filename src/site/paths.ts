@@ -22,6 +22,7 @@ export const FEED_XSL_PATH = '/assets/feed.xsl'
 export const FEED_CSS_PATH = '/assets/feed.css'
 export const OPML_PATH = '/feeds.opml'
 export const HEALTH_PATH = '/healthz'
+export const READY_PATH = '/readyz'
 
 const filesUnder = (folder: string): FormatUrls => ({
   rss: `${folder}/${FEED_FILES.rss}`,

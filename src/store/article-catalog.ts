@@ -129,7 +129,7 @@ export class ArticleCatalog {
       if (!(error instanceof ArticleError)) throw error
       if (this.#index.get(file)) {
         // A save in several steps, or a slip: the last good version stays.
-        if (this.#held.get(file)?.message !== error.message) this.#options.logger.warn(`kept the last good version of ${error.message}`)
+        if (this.#held.get(file)?.message !== error.message) this.#options.logger.warn(`kept the last good version of ${error.message}`, error.logFields())
         this.#held.set(file, error)
         return new Set()
       }
@@ -159,7 +159,7 @@ export class ArticleCatalog {
         ? [{ field: 'updated', problem: `is in the future (${updated.toISOString()}); feeds show it as written, HTTP Last-Modified the time of serving` }]
         : []
     for (const warning of [...parsed.warnings, ...future, ...articleMediaProblems(parsed.article, this.#options.media)]) {
-      this.#options.logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`)
+      this.#options.logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`, { file, ...warning })
     }
   }
 
@@ -177,16 +177,16 @@ export class ArticleCatalog {
     for (const { folder, code } of skipped) {
       if (isGone(code)) {
         // At a full load; a change that lists a folder gone since is no news.
-        if (listed === '') logger.info(`skipped ${folder}: folder: vanished while it was listed`)
+        if (listed === '') logger.info(`skipped ${folder}: folder: vanished while it was listed`, { file: folder, field: 'folder', problem: 'vanished while it was listed' })
       } else if (!this.#unreadableFolders.has(folder)) {
         this.#unreadableFolders.add(folder)
-        logger.warn(`skipped ${folder}: folder: cannot be read (${code}); nothing in it is read`)
+        logger.warn(`skipped ${folder}: folder: cannot be read (${code}); nothing in it is read`, { file: folder, field: 'folder', problem: `cannot be read (${code})` })
       }
     }
   }
 
   #refuse(error: ArticleError): Set<string> {
-    if (this.#refused.get(error.file)?.message !== error.message) this.#options.logger.warn(`skipped ${error.message}`)
+    if (this.#refused.get(error.file)?.message !== error.message) this.#options.logger.warn(`skipped ${error.message}`, error.logFields())
     this.#refused.set(error.file, error)
     this.#options.onFileChanged?.(error.file)
     return this.#index.delete(error.file)
@@ -195,8 +195,8 @@ export class ArticleCatalog {
   #logClashes(files: ReadonlySet<string>): void {
     for (const file of [...files].sort()) {
       const error = this.#index.clashError(file)
-      if (error) this.#options.logger.warn(`skipped ${error.message}`)
-      for (const { field, problem } of this.#index.clashWarnings(file)) this.#options.logger.warn(`warning ${file}: ${field}: ${problem}`)
+      if (error) this.#options.logger.warn(`skipped ${error.message}`, error.logFields())
+      for (const { field, problem } of this.#index.clashWarnings(file)) this.#options.logger.warn(`warning ${file}: ${field}: ${problem}`, { file, field, problem })
     }
   }
 }

@@ -103,7 +103,7 @@ export class ContentStore {
   async load(): Promise<void> {
     const settingsFile = path.basename(this.#config.settingsFile.path)
     for (const { field, problem } of this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)) {
-      this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`)
+      this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`, { file: settingsFile, field, problem })
     }
     this.#settingsChecked = true
     await this.#catalog.loadAll()

@@ -4,13 +4,15 @@ import { folderId } from '../content/files.js'
 import type { Logger } from '../util/logger.js'
 import type { ContentStore } from './content-store.js'
 import { folderWatch, realTimers, ROOT_CHECK_MS, type Timers, type WatchFactory, type Watch } from './folder-watch.js'
+import type { HealthCheck } from '../util/health.js'
+import { LiveHealth } from './live-health.js'
 import { MediaUpdates } from './media-updates.js'
-import { ReloadRetries } from './reload-retries.js'
+import { RescanBaseline } from './rescan-baseline.js'
 
 export type { Timers, Watch, WatchFactory } from './folder-watch.js'
 
 export interface LiveUpdatesOptions {
-  readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing'>
+  readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing' | 'onChange'>
   readonly source: Pick<ArticleSource, 'rootId' | 'stamps' | 'readStamp'>
   readonly config: Pick<Config, 'articlesDir' | 'mediaDir' | 'rescanIntervalMs'>
   readonly logger: Logger
@@ -30,10 +32,11 @@ const FIRST_RESCAN_MS = 1000
  * last content stays; back, or another folder in its place: everything is
  * read and watched again). A reload that fails (the folder swapped in cannot
  * be read yet) is retried after 1 s, 2 s, 4 s …, at most RESCAN_INTERVAL
- * apart, while the last good content stays; problem() says so meanwhile.
- * MEDIA_DIR is followed by MediaUpdates.
+ * apart, while the last good content stays. A watch that fails is placed
+ * again at the same pace. problems() says what is wrong meanwhile
+ * (LiveHealth). MEDIA_DIR is followed by MediaUpdates.
  */
-export class LiveUpdates {
+export class LiveUpdates implements HealthCheck {
   readonly #options: LiveUpdatesOptions
   readonly #watch: WatchFactory
   readonly #timers: Timers
@@ -41,25 +44,20 @@ export class LiveUpdates {
   #watcher: Watch | undefined
   #rootTimer: unknown
   #rescanTimer: unknown
-  /** ARTICLES_DIR's identity when it was last loaded, and whether it is gone now. */
+  /** ARTICLES_DIR's identity when it was last loaded. */
   #rootId: string | undefined
-  #rootGone = false
-  readonly #missing: string
-  readonly #retries: ReloadRetries
-  /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
-  #scanned: ReadonlyMap<string, string> = new Map()
-  /** Folders the last rescan could not read. */
-  #unreadable: ReadonlySet<string> = new Set()
+  readonly #health: LiveHealth
+  readonly #baseline = new RescanBaseline()
   #closed = false
 
   constructor(options: LiveUpdatesOptions) {
     this.#options = options
     this.#watch = options.watch ?? folderWatch
     this.#timers = options.timers ?? realTimers
-    options.store.onRootMissing(() => this.#noteRootGone())
     const { logger, store } = options
-    this.#retries = new ReloadRetries(options.config.articlesDir, options.config.rescanIntervalMs)
-    this.#missing = `${options.config.articlesDir} is missing; the last good content stays published until it is back`
+    this.#health = new LiveHealth({ folder: options.config.articlesDir, rescanIntervalMs: options.config.rescanIntervalMs, logger })
+    store.onRootMissing(() => this.#health.setRootGone(true))
+    store.onChange(() => this.#health.filesKnown(store.knownFiles().length))
     this.#media = new MediaUpdates({
       mediaDir: options.config.mediaDir,
       logger,
@@ -83,9 +81,9 @@ export class LiveUpdates {
     await this.#media.start()
   }
 
-  /** Why the content served may not be what ARTICLES_DIR holds now (missing; a reload failed), or undefined: for /healthz. */
-  problem(): string | undefined {
-    return this.#rootGone ? this.#missing : this.#retries.problem
+  /** Why the content served may not be what ARTICLES_DIR holds now, or may not follow it: for /healthz. */
+  problems(): string[] {
+    return this.#health.problems()
   }
 
   /**
@@ -93,31 +91,21 @@ export class LiveUpdates {
    * what was read, and those that came or went: changes no watch event
    * reported (a network file system, an overflowing inotify queue, a save
    * while the watches were being placed). Resolves to the number of files
-   * applied.
+   * applied. Its success or failure is noted for problems().
    */
   async rescan(): Promise<number> {
+    const applied = this.#rescan()
+    applied.then(() => this.#health.rescanDone(), (error: unknown) => this.#health.rescanDone(error))
+    return applied
+  }
+
+  async #rescan(): Promise<number> {
     const { source, store } = this.#options
     const id = await source.rootId()
     // Gone, or another folder than the one read: the root check reloads it.
     if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return 0
     const { files: onDisk, unreadable } = await source.stamps()
-    const previous = this.#scanned
-    this.#scanned = onDisk
-    const changed = new Set<string>()
-    for (const [file, stamp] of onDisk) {
-      if (stamp !== (source.readStamp(file) ?? previous.get(file))) changed.add(file)
-    }
-    // What an unreadable folder holds is unknown, not gone.
-    const known = store.knownFiles()
-    const within = (folder: string) => (file: string) => file.startsWith(`${folder}/`)
-    for (const file of known) if (!onDisk.has(file) && !unreadable.some((folder) => within(folder)(file))) changed.add(file)
-    // A folder that turned unreadable (holding articles read before), or readable again, is applied as a folder: the catalog names it once.
-    const wasUnreadable = this.#unreadable
-    this.#unreadable = new Set(unreadable)
-    const folders = [
-      ...unreadable.filter((folder) => !wasUnreadable.has(folder) && known.some(within(folder))),
-      ...[...wasUnreadable].filter((folder) => !this.#unreadable.has(folder)),
-    ]
+    const { files: changed, folders } = this.#baseline.changes(onDisk, unreadable, (file) => source.readStamp(file), store.knownFiles())
     if (changed.size + folders.length === 0) return 0
     if (changed.size > 0) this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
     await store.applyChanges([...changed, ...folders])
@@ -135,12 +123,17 @@ export class LiveUpdates {
 
   async #watchFolders(): Promise<void> {
     const { logger, store } = this.#options
+    this.#health.watchPlacing()
     this.#watcher = this.#watch(
       this.#options.config.articlesDir,
       (paths) => void store.applyChanges(paths).catch((error: unknown) => logger.warn(`applying a change failed: ${String(error)}`)),
-      (error) => logger.warn(`watch: ${error.message}`),
+      (error) => {
+        logger.warn(`watch: ${error.message}`)
+        this.#health.watchFailed(error)
+      },
     )
     await this.#watcher.start()
+    this.#health.watchPlaced()
     // Soon (after the watcher's first batches), for what changed while the
     // files were read and before the watches were in place.
     this.#scheduleRescan(Math.min(FIRST_RESCAN_MS, this.#options.config.rescanIntervalMs))
@@ -161,22 +154,26 @@ export class LiveUpdates {
     const { source, logger } = this.#options
     const { articlesDir } = this.#options.config
     const id = await source.rootId()
+    const health = this.#health
     if (id === undefined) {
-      this.#noteRootGone()
+      health.setRootGone(true)
       return ROOT_CHECK_MS
     }
-    if (!this.#rootGone && id === this.#rootId && !this.#retries.pending) return ROOT_CHECK_MS
-    if (this.#rootGone || !this.#retries.pending) logger.info(`${articlesDir} ${this.#rootGone ? 'is back' : 'is another folder now'}; reloading`)
-    this.#rootGone = false
+    if (!health.rootGone && id === this.#rootId && !health.reloads.pending) {
+      if (health.watchDue()) await this.#watchAgain()
+      return ROOT_CHECK_MS
+    }
+    if (health.rootGone || !health.reloads.pending) logger.info(`${articlesDir} ${health.rootGone ? 'is back' : 'is another folder now'}; reloading`)
+    health.setRootGone(false)
     try {
       await this.#reload()
     } catch (error) {
       // The last good content stays; no watch, no rescan until a reload succeeds (they would mix two folders).
-      const { waitMs, problem } = this.#retries.failed(error)
+      const { waitMs, problem } = health.reloads.failed(error)
       logger.warn(problem)
       return waitMs
     }
-    const failures = this.#retries.succeeded()
+    const failures = health.reloads.succeeded()
     if (failures > 0) logger.info(`reloaded ${articlesDir} after ${failures} failed attempt(s); content is current again`)
     return ROOT_CHECK_MS
   }
@@ -187,7 +184,7 @@ export class LiveUpdates {
     this.#watcher?.close()
     this.#timers.clearTimeout(this.#rescanTimer)
     await this.#options.store.settled()
-    this.#unreadable = new Set()
+    this.#baseline.reloaded()
     await this.#load()
     if (!this.#closed) await this.#watchFolders()
   }
@@ -198,10 +195,12 @@ export class LiveUpdates {
     await this.#options.store.load()
   }
 
-  #noteRootGone(): void {
-    if (this.#rootGone) return
-    this.#rootGone = true
-    this.#options.logger.warn(this.#missing)
+  /** Places the watch again after it failed, then rescans for what changed while it was not there. */
+  async #watchAgain(): Promise<void> {
+    if (this.#closed) return
+    this.#watcher?.close()
+    await this.#watchFolders()
+    await this.rescan().catch((error: unknown) => this.#options.logger.warn(`rescan failed: ${String(error)}`))
   }
 
   /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */

@@ -3,21 +3,25 @@ import { ROOT_CHECK_MS } from './folder-watch.js'
 /** The longest wait between two attempts (shorter when RESCAN_INTERVAL is). */
 const MAX_RETRY_MS = 60_000
 
+/** The problem to report after a failed attempt, given the error and the seconds until the next. */
+export type DescribeRetry = (error: unknown, waitSeconds: number) => string
+
 /**
  * Reloads of ARTICLES_DIR that failed in a row (the folder swapped in cannot
  * be read yet): the wait before the next attempt, 1 s, 2 s, 4 s … at most
  * RESCAN_INTERVAL (a minute without rescans, and never more), so a fixed
  * folder is published within RESCAN_INTERVAL; and the problem to report
- * until an attempt succeeds.
+ * until an attempt succeeds. The same rule paces other attempts on the
+ * folder (placing its watch again, live-health.ts), each with its own words.
  */
 export class ReloadRetries {
-  readonly #folder: string
+  readonly #describe: DescribeRetry
   readonly #longestMs: number
   #failures = 0
   #problem: string | undefined
 
-  constructor(folder: string, rescanIntervalMs: number) {
-    this.#folder = folder
+  constructor(folder: string, rescanIntervalMs: number, describe?: DescribeRetry) {
+    this.#describe = describe ?? ((error, seconds) => `reload of ${folder} failed: ${describeFailure(error)}; retrying in ${seconds} s`)
     this.#longestMs = rescanIntervalMs > 0 ? Math.min(rescanIntervalMs, MAX_RETRY_MS) : MAX_RETRY_MS
   }
 
@@ -35,7 +39,7 @@ export class ReloadRetries {
   failed(error: unknown): { waitMs: number; problem: string } {
     this.#failures += 1
     const waitMs = Math.max(ROOT_CHECK_MS, Math.min(this.#longestMs, ROOT_CHECK_MS * 2 ** (this.#failures - 1)))
-    const problem = `reload of ${this.#folder} failed: ${describeFailure(error)}; retrying in ${waitMs / 1000} s`
+    const problem = this.#describe(error, waitMs / 1000)
     this.#problem = problem
     return { waitMs, problem }
   }
@@ -49,8 +53,8 @@ export class ReloadRetries {
   }
 }
 
-/** What made a reload fail, in a line: the folder and the error code for a file-system error. */
-function describeFailure(error: unknown): string {
+/** What made a reload (or a rescan) fail, in a line: the folder and the error code for a file-system error. */
+export function describeFailure(error: unknown): string {
   const { code, path } = error as NodeJS.ErrnoException
   if (typeof code === 'string' && typeof path === 'string') return `${path} cannot be read (${code})`
   return error instanceof Error ? error.message : String(error)

@@ -101,11 +101,11 @@ export class RenderedBodies {
       markdown = parsed.body
     } catch (error) {
       // The file turned invalid and its last good body is not kept: only its metadata is.
-      this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`)
+      this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`, { file: article.file, field: 'body', problem: 'unavailable' })
       return UNREADABLE_BODY
     }
     const { html, excerpt, problem } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
-    if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`)
+    if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`, { file: article.file, field: 'body', problem })
     return { html, excerpt }
   }
 }

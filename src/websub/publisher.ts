@@ -1,4 +1,5 @@
 import { NO_DELIVERY_COUNTER, type DeliveryCounter } from '../util/delivery-counter.js'
+import { redactUrl } from '../text/redact.js'
 import type { Logger } from '../util/logger.js'
 
 export interface WebSubPublisherOptions {
@@ -35,6 +36,8 @@ export class WebSubPublisher {
   readonly #options: Required<Omit<WebSubPublisherOptions, 'fetch'>> & { fetch: typeof fetch }
   readonly #deliveries = new Map<string, Delivery>()
   readonly #inFlight = new Set<Promise<void>>()
+  /** The hub as log lines show it: a token in its query or credentials stay out of the logs. */
+  readonly #shownHub: string
   #closed = false
 
   constructor(options: WebSubPublisherOptions) {
@@ -47,6 +50,7 @@ export class WebSubPublisher {
       ...options,
       deliveries: options.deliveries ?? NO_DELIVERY_COUNTER,
     }
+    this.#shownHub = redactUrl(options.hub)
   }
 
   /** Queues a publish notification for each URL; returns at once. */
@@ -103,8 +107,10 @@ export class WebSubPublisher {
   #settle(url: string, delivery: Delivery, problem: string | undefined): void {
     if (this.#closed) return
     if (problem !== undefined) this.#options.deliveries.failure()
+    const hub = this.#shownHub
+    const fields = { hub, target: url, attempt: delivery.attempt }
     if (problem === undefined) {
-      this.#options.logger.info(`websub: notified ${this.#options.hub} of ${url}`)
+      this.#options.logger.info(`websub: notified ${hub} of ${url}`, fields)
       if (delivery.again) {
         delivery.again = false
         delivery.attempt = 0
@@ -115,12 +121,12 @@ export class WebSubPublisher {
       return
     }
     if (delivery.attempt >= this.#options.attempts) {
-      this.#options.logger.warn(`websub: gave up notifying ${this.#options.hub} of ${url} after ${delivery.attempt} attempts: ${problem}`)
+      this.#options.logger.warn(`websub: gave up notifying ${hub} of ${url} after ${delivery.attempt} attempts: ${problem}`, { ...fields, problem })
       this.#deliveries.delete(url)
       return
     }
     const delay = Math.min(this.#options.retryDelayMs * 2 ** (delivery.attempt - 1), this.#options.maxRetryDelayMs)
-    this.#options.logger.warn(`websub: notifying ${this.#options.hub} of ${url} failed (${problem}); retry in ${delay} ms`)
+    this.#options.logger.warn(`websub: notifying ${hub} of ${url} failed (${problem}); retry in ${delay} ms`, { ...fields, problem, retryInMs: delay })
     delivery.again = false
     delivery.timer = setTimeout(() => this.#send(url, delivery), delay)
     delivery.timer.unref?.()

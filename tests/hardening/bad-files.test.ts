@@ -195,7 +195,7 @@ describe('a folder the service may not read', () => {
     }
   }, 20_000)
 
-  it('retries a reload that failed because the folder swapped in could not be read, says so in /healthz, and publishes it once it can', async () => {
+  it('retries a reload that failed because the folder swapped in could not be read, answers /healthz 503 with the reason, and publishes it and answers 200 once it can', async () => {
     const volume = makeOpenTempDir('swap-')
     const articles = path.join(volume.dir, 'artikel')
     const next = path.join(volume.dir, 'neu')
@@ -218,10 +218,11 @@ describe('a folder the service may not read', () => {
         fs.renameSync(next, articles)
         await until(async () => (await get('/healthz')).status === 'degraded')
         const health = await fetch(`${server.base}/healthz`)
-        expect(health.status).toBe(200)
-        const { problem, ...rest } = (await health.json()) as Record<string, unknown>
-        expect(problem).toMatch(new RegExp(`^reload of ${articles} failed: ${articles} cannot be read \\(EACCES\\); retrying in [124] s$`))
+        expect(health.status).toBe(503)
+        const { reasons, ...rest } = (await health.json()) as Record<string, unknown>
+        expect(reasons).toEqual([expect.stringMatching(new RegExp(`^reload of ${articles} failed: ${articles} cannot be read \\(EACCES\\); retrying in [124] s$`))])
         expect(rest).toMatchObject({ status: 'degraded', published: 1, refused: 0 })
+        expect((await fetch(`${server.base}/readyz`)).status).toBe(200)
         expect(await titles()).toEqual(['Offen'])
 
         fs.chmodSync(articles, 0o755)
@@ -230,7 +231,8 @@ describe('a folder the service may not read', () => {
         // Within RESCAN_INTERVAL (the longest wait between retries) plus 2 s.
         expect(Date.now() - fixed).toBeLessThan(4000)
         expect(await titles()).toEqual(['Aus dem Deploy'])
-        expect(await get('/healthz')).not.toHaveProperty('problem')
+        await until(async () => (await fetch(`${server.base}/healthz`)).status === 200)
+        expect(await get('/healthz')).not.toHaveProperty('reasons')
         expect((await get('/healthz')).status).toBe('ok')
         expect(server.output()).toMatch(/reloaded .*artikel after \d+ failed attempt\(s\); content is current again/)
         // Watched again.

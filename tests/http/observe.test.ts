@@ -1,27 +1,10 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { observed, routeFamilies } from '../../src/http/observe.js'
+import { observed } from '../../src/http/observe.js'
+import { routeFamilies } from '../../src/http/route-family.js'
 import type { Traffic } from '../../src/ops/traffic.js'
 
 const FEEDS = new Set(['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json', '/wirtschaft/podcast.xml'])
-
-describe('routeFamilies', () => {
-  const familyOf = routeFamilies('wirtschaft', FEEDS)
-  it.each([
-    ['/wirtschaft/feed.xml', 'https://www.example.de/wirtschaft/feed.xml', 'feed'],
-    ['/wirtschaft/podcast.xml', 'https://www.example.de/wirtschaft/podcast.xml', 'feed'],
-    ['/wirtschaft/atom.xml', 'https://www.example.de/wirtschaft/atom.xml?tag=Handel', 'view'],
-    ['/wirtschaft/archiv/3/feed.json', 'https://www.example.de/wirtschaft/archiv/3/feed.json', 'archive'],
-    ['/', 'https://www.example.de/', 'page'],
-    ['/wirtschaft/zoelle.html', 'https://www.example.de/wirtschaft/zoelle.html', 'page'],
-    ['/media/bild.jpg', 'https://www.example.de/media/bild.jpg', 'media'],
-    ['/assets/site.css', 'https://www.example.de/assets/site.css', 'asset'],
-    ['/feeds.opml', 'https://www.example.de/feeds.opml', 'other'],
-    ['/wp-login.php', 'https://www.example.de/wp-login.php', 'other'],
-  ])('puts %s (%s) in the family %s', (path, url, family) => {
-    expect(familyOf(path, url)).toBe(family)
-  })
-})
 
 describe('observed', () => {
   const recorder = () => {

@@ -70,7 +70,9 @@ function setUp(rescanSeconds = '60') {
   const lines: string[] = []
   const logger = { info: (line: string) => lines.push(line), warn: (line: string) => lines.push(line) }
   const store = new ContentStore({ config, source: rooted, logger, clock: () => new Date('2026-01-01T00:00:00Z') })
-  const watches = new Map<string, { report: (paths: string[]) => void; closed: boolean }>()
+  const watches = new Map<string, { report: (paths: string[]) => void; fail: (error: Error) => void; closed: boolean }>()
+  /** What placing a watch reports as it starts (the system's watch limit reached), or nothing. */
+  let watchError: Error | undefined
   const timers = fakeTimers()
   const live = new LiveUpdates({
     store,
@@ -79,19 +81,19 @@ function setUp(rescanSeconds = '60') {
     logger,
     timers,
     folderId: async (dir) => (dir === '/medien' ? media : undefined),
-    watch: (dir, onChange): Watch => {
-      const watch = { report: (paths: string[]) => onChange(new Set(paths)), closed: false }
+    watch: (dir, onChange, onError): Watch => {
+      const watch = { report: (paths: string[]) => onChange(new Set(paths)), fail: onError, closed: false }
       watches.set(dir, watch)
-      return { start: async () => {}, close: () => void (watch.closed = true) }
+      return { start: async () => void (watchError && onError(watchError)), close: () => void (watch.closed = true) }
     },
   })
   const titles = () => store.site().plan.section.map((a) => a.title)
-  const app = createApp({ config, store, contentProblem: () => live.problem() })
-  /** The HTTP status of /healthz, and its status and problem. */
+  const app = createApp({ config, store, health: [live] })
+  /** The HTTP status of /healthz, and its status and reasons. */
   const health = async () => {
     const response = await app.request('/healthz')
-    const body = (await response.json()) as { status: string; problem?: string }
-    return [response.status, body.status, body.problem]
+    const body = (await response.json()) as { status: string; reasons?: string[] }
+    return [response.status, body.status, body.reasons]
   }
   return {
     store,
@@ -106,6 +108,7 @@ function setUp(rescanSeconds = '60') {
     setRoot: (id: string | undefined) => (root = id),
     setMedia: (id: string | undefined) => (media = id),
     failListing: (error: Error | undefined) => (listingError = error),
+    failWatch: (error: Error | undefined) => (watchError = error),
   }
 }
 
@@ -186,9 +189,9 @@ describe('LiveUpdates', () => {
     expect(lines).toContain('/artikel is another folder now; reloading')
     expect(lines).toContain(failed(1))
     expect(firstWatch?.closed).toBe(true)
-    // The last good content stays; /healthz says why it may not be current (200: it still serves, see docs/http.md).
+    // The last good content stays; /healthz says why it may not be current (503; readers still get it, see docs/http.md).
     expect(titles()).toEqual(['Erste Fassung'])
-    expect(await health()).toEqual([200, 'degraded', failed(1)])
+    expect(await health()).toEqual([503, 'degraded', [failed(1)]])
     // Its page too, body and all, though the file is not where it was.
     expect(await (await app.request('/wirtschaft/a.html')).text()).toContain('<p>Ein Absatz.</p>')
 
@@ -200,7 +203,7 @@ describe('LiveUpdates', () => {
     await timers.advance(2000)
     await eventually(() => lines.includes(failed(4)))
     expect(lines.filter((line) => line.startsWith('reload of'))).toEqual([failed(1), failed(2), failed(4)])
-    expect(await health()).toEqual([200, 'degraded', failed(4)])
+    expect(await health()).toEqual([503, 'degraded', [failed(4)]])
 
     // Fixed: the next retry loads the new folder and watches it.
     failListing(undefined)
@@ -223,14 +226,86 @@ describe('LiveUpdates', () => {
   })
 
   it('says in /healthz that ARTICLES_DIR is missing until it is back', async () => {
-    const { store, live, timers, health, setRoot } = setUp('0')
+    const { store, live, app, timers, health, setRoot } = setUp('0')
     await live.start()
     setRoot(undefined)
     await timers.advance(1000)
-    expect(await health()).toEqual([200, 'degraded', '/artikel is missing; the last good content stays published until it is back'])
+    expect(await health()).toEqual([503, 'degraded', ['/artikel is missing; the last good content stays published until it is back']])
+    // Readers still get the last good content.
+    expect((await app.request('/wirtschaft/feed.xml')).status).toBe(200)
     setRoot('ordner-1')
     await timers.advance(1000)
-    await eventually(() => live.problem() === undefined)
+    await eventually(() => live.problems().length === 0)
+    expect(await health()).toEqual([200, 'ok', undefined])
+    live.close()
+    store.close()
+  })
+
+  it('says in /healthz that the watch failed, places it again after 1 s, 2 s …, and is ok once it is placed', async () => {
+    const { store, live, app, files, timers, watches, lines, titles, health, failWatch } = setUp('0')
+    await live.start()
+    expect(await health()).toEqual([200, 'ok', undefined])
+    const first = watches.get('/artikel')
+    const limit = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' })
+    failWatch(limit)
+    first?.fail(limit)
+    const reason = (seconds: number) =>
+      `the watch on /artikel failed (ENOSPC: System limit for number of file watchers reached); changes are not seen until it is placed again, in ${seconds} s`
+    expect(lines).toContain('watch: ENOSPC: System limit for number of file watchers reached')
+    expect(await health()).toEqual([503, 'degraded', [reason(1)]])
+    expect((await app.request('/wirtschaft/feed.xml')).status).toBe(200)
+
+    // Placed again after 1 s, and it fails again: the next try waits 2 s.
+    await timers.advance(1000)
+    await eventually(() => watches.get('/artikel') !== first)
+    expect(first?.closed).toBe(true)
+    expect(await health()).toEqual([503, 'degraded', [reason(2)]])
+    const second = watches.get('/artikel')
+    await timers.advance(1000)
+    expect(watches.get('/artikel')).toBe(second)
+
+    // The limit raised: placed at the next try, ok, and changes are applied again.
+    failWatch(undefined)
+    files.set('b.md', article('Nach der Pause'))
+    await timers.advance(1000)
+    await eventually(() => watches.get('/artikel') !== second && titles().length === 2)
+    expect(await health()).toEqual([200, 'ok', undefined])
+    expect(lines).toContain('the watch on /artikel is placed again; changes are applied as they happen')
+    // What changed while no watch was in place is found by a rescan right after.
+    expect(titles()).toEqual(['Erste Fassung', 'Nach der Pause'])
+    live.close()
+    store.close()
+  })
+
+  it('says in /healthz that the last rescan failed, and is ok after the next one succeeds', async () => {
+    const { store, live, timers, health, lines, failListing } = setUp('60')
+    await live.start()
+    failListing(Object.assign(new Error("EIO: i/o error, scandir '/artikel'"), { code: 'EIO', path: '/artikel', syscall: 'scandir' }))
+    await timers.advance(1000)
+    await eventually(() => lines.some((line) => line.startsWith('rescan failed')))
+    expect(await health()).toEqual([503, 'degraded', ['the last rescan of /artikel failed: /artikel cannot be read (EIO); the next one is in 60 s']])
+    failListing(undefined)
+    await timers.advance(60_000)
+    await eventually(() => live.problems().length === 0)
+    expect(await health()).toEqual([200, 'ok', undefined])
+    live.close()
+    store.close()
+  })
+
+  it('publishes an empty folder swapped in, but says in /healthz that no article file is left, until one is back', async () => {
+    const { store, live, files, timers, lines, titles, health, setRoot } = setUp('0')
+    await live.start()
+    files.clear()
+    setRoot('ordner-2')
+    await timers.advance(1000)
+    await eventually(() => titles().length === 0)
+    const empty = '/artikel holds no article files; the feeds are empty until there are'
+    expect(await health()).toEqual([503, 'degraded', [empty]])
+    expect(lines.filter((line) => line === empty)).toHaveLength(1)
+    files.set('b.md', article('Wieder da'))
+    setRoot('ordner-3')
+    await timers.advance(1000)
+    await eventually(() => titles().length === 1)
     expect(await health()).toEqual([200, 'ok', undefined])
     live.close()
     store.close()

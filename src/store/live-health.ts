@@ -1,0 +1,97 @@
+import type { HealthCheck } from '../util/health.js'
+import type { Logger } from '../util/logger.js'
+import { ROOT_CHECK_MS } from './folder-watch.js'
+import { describeFailure, ReloadRetries } from './reload-retries.js'
+
+export interface LiveHealthOptions {
+  readonly folder: string
+  readonly rescanIntervalMs: number
+  readonly logger: Logger
+}
+
+/**
+ * Whether live updates follow ARTICLES_DIR as they should, and why not: the
+ * folder is missing; a reload after a swap failed and is retried; the last
+ * rescan failed; the watch failed and is placed again after 1 s, 2 s, 4 s …
+ * (ReloadRetries' pace); the folder holds no article file at all. The last
+ * is not held back: the folder is what editors publish, so the empty feeds
+ * go out, but an instance that publishes nothing is not reported as ok
+ * (a mount that did not come up leaves an empty folder in its place).
+ */
+export class LiveHealth implements HealthCheck {
+  readonly #options: LiveHealthOptions
+  readonly #missing: string
+  readonly #empty: string
+  /** Reloads that failed in a row, and the wait before the next. */
+  readonly reloads: ReloadRetries
+  readonly #watch: ReloadRetries
+  #rootGone = false
+  #rescanProblem: string | undefined
+  #isEmpty = false
+  /** Root checks until the watch is placed again. */
+  #watchTicks = 0
+  #watchFailedSincePlacing = false
+
+  constructor(options: LiveHealthOptions) {
+    const { folder, rescanIntervalMs } = options
+    this.#options = options
+    this.#missing = `${folder} is missing; the last good content stays published until it is back`
+    this.#empty = `${folder} holds no article files; the feeds are empty until there are`
+    this.reloads = new ReloadRetries(folder, rescanIntervalMs)
+    const meanwhile = rescanIntervalMs > 0 ? `changes are found by the rescan every ${rescanIntervalMs / 1000} s` : 'changes are not seen'
+    this.#watch = new ReloadRetries(folder, rescanIntervalMs, (error, seconds) =>
+      `the watch on ${folder} failed (${error instanceof Error ? error.message : String(error)}); ${meanwhile} until it is placed again, in ${seconds} s`)
+  }
+
+  problems(): string[] {
+    if (this.#rootGone) return [this.#missing]
+    return [this.reloads.problem, this.#watch.problem, this.#rescanProblem, this.#isEmpty ? this.#empty : undefined].filter((p) => p !== undefined)
+  }
+
+  get rootGone(): boolean {
+    return this.#rootGone
+  }
+
+  /** ARTICLES_DIR is gone (said once) or there again. */
+  setRootGone(gone: boolean): void {
+    if (gone && !this.#rootGone) this.#options.logger.warn(this.#missing)
+    this.#rootGone = gone
+  }
+
+  rescanDone(error?: unknown): void {
+    const next = this.#options.rescanIntervalMs / 1000
+    this.#rescanProblem = error === undefined ? undefined : `the last rescan of ${this.#options.folder} failed: ${describeFailure(error)}; the next one is in ${next} s`
+  }
+
+  /** After every new site: how many article files the folder holds (published or refused). */
+  filesKnown(count: number): void {
+    if (count === 0 && !this.#isEmpty) this.#options.logger.warn(this.#empty)
+    this.#isEmpty = count === 0
+  }
+
+  /** A watch is about to be placed. */
+  watchPlacing(): void {
+    this.#watchFailedSincePlacing = false
+  }
+
+  /** The watch reported an error: changes may go unseen until it is placed again. */
+  watchFailed(error: unknown): void {
+    // One failure per attempt: a walk that fails on several folders does not lengthen the wait several times.
+    if (this.#watchFailedSincePlacing) return
+    this.#watchFailedSincePlacing = true
+    this.#watchTicks = this.#watch.failed(error).waitMs / ROOT_CHECK_MS
+  }
+
+  /** The watch is in place: ok again, unless it failed while it was placed. */
+  watchPlaced(): void {
+    if (this.#watchFailedSincePlacing) return
+    if (this.#watch.succeeded() > 0) this.#options.logger.info(`the watch on ${this.#options.folder} is placed again; changes are applied as they happen`)
+  }
+
+  /** Called once per root check: whether the failed watch is to be placed again now. */
+  watchDue(): boolean {
+    if (!this.#watch.pending) return false
+    this.#watchTicks -= 1
+    return this.#watchTicks <= 0
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * What a rescan compares the folder with: the stamps the last rescan saw (for
+ * files never read for the index) and the folders it could not read; and
+ * the comparison itself, which says what to apply.
+ */
+export class RescanBaseline {
+  /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
+  #scanned: ReadonlyMap<string, string> = new Map()
+  /** Folders the last rescan could not read. */
+  #unreadable: ReadonlySet<string> = new Set()
+
+  /**
+   * The files whose stamp differs from what was read (or last seen), the
+   * files known but gone (not those in a folder that cannot be read: what it
+   * holds is unknown, not gone), and the folders that turned unreadable
+   * (holding articles read before) or readable again; remembers this scan.
+   */
+  changes(
+    onDisk: ReadonlyMap<string, string>,
+    unreadable: readonly string[],
+    readStamp: (file: string) => string | undefined,
+    known: readonly string[],
+  ): { files: Set<string>; folders: string[] } {
+    const previous = this.#scanned
+    this.#scanned = onDisk
+    const files = new Set<string>()
+    for (const [file, stamp] of onDisk) if (stamp !== (readStamp(file) ?? previous.get(file))) files.add(file)
+    const within = (folder: string) => (file: string) => file.startsWith(`${folder}/`)
+    for (const file of known) if (!onDisk.has(file) && !unreadable.some((folder) => within(folder)(file))) files.add(file)
+    // Applied as a folder: the catalog names it once.
+    const wasUnreadable = this.#unreadable
+    this.#unreadable = new Set(unreadable)
+    const folders = [
+      ...unreadable.filter((folder) => !wasUnreadable.has(folder) && known.some(within(folder))),
+      ...[...wasUnreadable].filter((folder) => !this.#unreadable.has(folder)),
+    ]
+    return { files, folders }
+  }
+
+  /** A reload read everything: no folder is known to be unreadable. */
+  reloaded(): void {
+    this.#unreadable = new Set()
+  }
+}
