@@ -27,7 +27,7 @@ import {
 } from './paths.js'
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
-import { episodeDocuments, episodeLinks } from './episode-documents.js'
+import { episodeLinks } from './episode-documents.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -290,7 +290,6 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const entries = await Promise.all([
     ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now, renderer)] as const),
     ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
-    ...(podcast ? episodeDocuments(plan.episodes, (article) => source.bodyOf(article), context, podcast.podcast.title, plan.now) : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined

@@ -1,17 +1,18 @@
 import { bylineOf, type Article } from '../content/article.js'
-import type { RenderedBody } from '../feeds/build-feed.js'
 import { renderChapters } from '../feeds/render-chapters.js'
 import type { EpisodeLinks } from '../feeds/render-podcast.js'
 import { siteUrlFor } from '../text/urls.js'
 import { renderTranscriptPage, type PageContext } from './pages.js'
 import { episodePaths } from './paths.js'
-import { createResource, type Resource } from './resource.js'
 
 /**
  * The JSON Chapters media type the namespace names (docs/tags/chapters.md);
  * JSON is UTF-8 (RFC 8259 §8.1), said as for the other documents.
  */
 const CHAPTERS_TYPE = 'application/json+chapters; charset=utf-8'
+
+/** Which of an episode's documents: its JSON Chapters document, or its transcript page. */
+export type EpisodeDocumentKind = 'chapters' | 'transcript'
 
 /** What an episode's feed item links to: its transcript (a file, or its page), its chapters document, its season. */
 export function episodeLinks(article: Article, siteUrl: string): EpisodeLinks {
@@ -24,32 +25,39 @@ export function episodeLinks(article: Article, siteUrl: string): EpisodeLinks {
   }
 }
 
+/** Which documents an episode has beside its page: chapters when it lists them, a transcript page for `transcript: article`. */
+export function episodeDocumentKinds(article: Article): EpisodeDocumentKind[] {
+  return [...(article.chapters ? (['chapters'] as const) : []), ...(article.transcript === 'article' ? (['transcript'] as const) : [])]
+}
+
+/** The documents episodes have beside their pages, by path: what the static export writes. */
+export function episodeDocumentPaths(episodes: readonly Article[]): string[] {
+  return episodes.flatMap((article) => episodeDocumentKinds(article).map((kind) => episodePaths(article.path)[kind]))
+}
+
+/** Which episode document a path names (`/wirtschaft/folge-12/kapitel.json`): the page it sits beside, and its kind. */
+export function episodeDocumentAt(path: string): { readonly page: string; readonly kind: EpisodeDocumentKind } | undefined {
+  const match = /^(\/[^/]+\/[^/]+)\/(kapitel\.json|transkript\.html)$/.exec(path)
+  if (!match) return undefined
+  const page = `${match[1]}.html`
+  const kind = match[2] === 'kapitel.json' ? 'chapters' : 'transcript'
+  // paths.ts is the one rule of where these live; the pattern only finds candidates.
+  return episodePaths(page)[kind] === path ? { page, kind } : undefined
+}
+
 /**
- * The documents episodes link to, rendered with the podcast feed, once per
- * content change: a JSON Chapters document for each episode with chapters,
- * and a transcript page for each with `transcript: article`. They are dated
- * by their article and cached like the feed.
+ * An episode's document of one kind (one of episodeDocumentKinds), with its
+ * media type: the JSON Chapters document, or the transcript page made of
+ * `bodyHtml`. Rendered on first request, like the article page it sits beside.
  */
-export function episodeDocuments(
-  episodes: readonly Article[],
-  bodyOf: (article: Article) => RenderedBody,
+export function renderEpisodeDocument(
+  kind: EpisodeDocumentKind,
+  article: Article,
   context: PageContext,
   podcastName: string,
-  now: Date,
-): Promise<readonly [string, Resource]>[] {
-  const documents: Promise<readonly [string, Resource]>[] = []
-  const resource = async (path: string, text: string, contentType: string, article: Article) =>
-    [path, await createResource(text, { contentType, now, lastModified: article.updated, cache: 'live' })] as const
-  for (const article of episodes) {
-    const paths = episodePaths(article.path)
-    if (article.chapters) {
-      const chapters = renderChapters(article, podcastName, bylineOf(article, context.deskAuthor))
-      documents.push(resource(paths.chapters, chapters, CHAPTERS_TYPE, article))
-    }
-    if (article.transcript === 'article') {
-      const page = renderTranscriptPage(context, article, bodyOf(article).html)
-      documents.push(resource(paths.transcript, page, 'text/html; charset=utf-8', article))
-    }
-  }
-  return documents
+  bodyHtml: string,
+): { readonly text: string; readonly contentType: string } {
+  return kind === 'chapters'
+    ? { text: renderChapters(article, podcastName, bylineOf(article, context.deskAuthor)), contentType: CHAPTERS_TYPE }
+    : { text: renderTranscriptPage(context, article, bodyHtml), contentType: 'text/html; charset=utf-8' }
 }
