@@ -123,17 +123,13 @@ describe('transcripts of other kinds', () => {
   beforeAll(async () => {
     const settings = fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url))
     const media = fileURLToPath(new URL('../fixtures/media', import.meta.url))
+    const episodes: [file: string, fields: Record<string, string>, body?: string][] = [
+      ['folge-1.md', { title: 'Folge 1', date: '2025-05-01T06:00:00Z', lang: 'de-AT', author: 'Bernd Ohneprofil', transcript: 'article',
+        enclosure: '{url: /media/folge-1.mp3, duration: 1805}' }, 'Das **gesamte** Gespräch zum Nachlesen.\n'],
+      ['folge-2.md', { title: 'Folge 2', date: '2025-06-01T06:00:00Z', transcript: '/media/folge-2.srt', enclosure: '{url: /media/folge-2.m4a, length: 2000}' }],
+    ]
     harness = await testApp(
-      {
-        'folge-1.md': articleText(
-          { title: 'Folge 1', date: '2025-05-01T06:00:00Z', category: 'wirtschaft', lang: 'de-AT', author: 'Bernd Ohneprofil',
-            transcript: 'article', enclosure: '{url: /media/folge-1.mp3, duration: 1805}' },
-          'Das **gesamte** Gespräch zum Nachlesen.\n',
-        ),
-        'folge-2.md': articleText(
-          { title: 'Folge 2', date: '2025-06-01T06:00:00Z', category: 'wirtschaft', transcript: '/media/folge-2.srt', enclosure: '{url: /media/folge-2.m4a, length: 2000}' },
-        ),
-      },
+      Object.fromEntries(episodes.map(([file, fields, body]) => [file, articleText({ category: 'wirtschaft', ...fields }, body)])),
       { MEDIA_DIR: media, SITE_CONFIG: settings },
     )
   })
