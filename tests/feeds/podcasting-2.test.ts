@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { articleText } from '../helpers/temp-dir.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))
@@ -154,6 +154,19 @@ describe('transcripts of other kinds', () => {
   it('writes the SRT type as the namespace names it today: application/x-subrip', async () => {
     const xml = await (await harness.app.request('/wirtschaft/podcast.xml')).text()
     expect(xml).toContain(`<podcast:transcript url="${SITE}media/folge-2.srt" type="application/x-subrip" language="de"/>`)
+  })
+
+  it('serves transcript files from /media/: WebVTT as text/vtt, SRT as application/x-subrip', async () => {
+    const media = makeTempDir('transcripts-')
+    try {
+      media.write('folge.vtt', 'WEBVTT\n\n00:00.000 --> 00:02.000\nHallo.\n')
+      media.write('folge.srt', '1\n00:00:00,000 --> 00:00:02,000\nHallo.\n')
+      const { app } = await testApp({}, { MEDIA_DIR: media.dir })
+      const types = await Promise.all(['vtt', 'srt'].map(async (kind) => (await app.request(`/media/folge.${kind}`)).headers.get('Content-Type')))
+      expect(types).toEqual(['text/vtt; charset=utf-8', 'application/x-subrip'])
+    } finally {
+      media.rm()
+    }
   })
 
   it('has no chapters document or transcript page for an episode without them', async () => {
