@@ -6,6 +6,7 @@ import { hasScheme } from './text/patterns.js'
 import { isHttpUrl, siteUrlFor } from './text/urls.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import { quoted } from './text/display.js'
+import { PERSON_ROLES, recurrenceRuleProblem } from './feeds/podcast-namespace.js'
 
 /** A person behind a byline, from the author registry. */
 export interface AuthorProfile {
@@ -16,6 +17,8 @@ export interface AuthorProfile {
   /** Absolute URL of a square portrait. */
   readonly avatar: string | undefined
   readonly bio: string | undefined
+  /** podcast:person role (Podcast Taxonomy), lower case; undefined: host. */
+  readonly role?: string | undefined
 }
 
 /** The channel settings of the podcast feed (Apple Podcasts' requirements). */
@@ -35,6 +38,10 @@ export interface PodcastSettings {
   /** podcast:locked: other platforms must not import the feed without the owner. */
   readonly locked: boolean
   readonly copyright: string | undefined
+  /** podcast:funding: where listeners support the show, and the link's text. */
+  readonly funding?: { readonly url: string; readonly text: string } | undefined
+  /** podcast:updateFrequency: the release schedule as an RFC 5545 rule, and in words. */
+  readonly updateFrequency?: { readonly rrule: string; readonly text: string } | undefined
 }
 
 /** Site settings that are more than a variable: read from one YAML file (SITE_CONFIG). */
@@ -101,6 +108,23 @@ const text = z
   })
 const location = z.string({ error: 'must be a URL or a site path such as /media/bild.png' }).trim().min(1, 'must not be empty')
 const email = z.email({ error: 'must be an e-mail address' })
+/** Text podcast apps show beside a link or a schedule: the namespace asks for at most 128 characters. */
+const shortText = text.pipe(z.string().max(128))
+const personRole = z
+  .string({ error: 'must be text' })
+  .superRefine((role, context) => {
+    if (!PERSON_ROLES.has(role.trim().toLowerCase())) {
+      context.addIssue({ code: 'custom', message: `${quoted(role)} is not a role of the Podcast Taxonomy (such as host, co-host, guest, reporter, producer)` })
+    }
+  })
+  .transform((role) => role.trim().toLowerCase())
+const rrule = z
+  .string({ error: 'must be text' })
+  .trim()
+  .superRefine((value, context) => {
+    const problem = recurrenceRuleProblem(value)
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: `${quoted(value)} is not an RFC 5545 recurrence rule: ${problem}` })
+  })
 const pixels = (max: number) => {
   const problem = `must be a whole number of pixels from 1 to ${max}`
   return z.number({ error: problem }).int(problem).min(1, problem).max(max, problem)
@@ -129,6 +153,8 @@ const schema = z
         type: z.enum(['episodic', 'serial'], { error: 'must be episodic or serial' }).default('episodic'),
         locked: z.boolean({ error: 'must be true or false' }).default(true),
         copyright: text.optional(),
+        funding: z.object({ url: location, text: shortText }).strict().optional(),
+        update_frequency: z.object({ rrule, text: shortText }).strict().optional(),
       })
       .strict()
       .refine((p) => p.subcategory === undefined || (PODCAST_CATEGORIES[p.category] ?? []).includes(p.subcategory), {
@@ -140,7 +166,7 @@ const schema = z
       .record(
         z.string(),
         z
-          .object({ url: location.optional(), email: email.optional(), avatar: location.optional(), bio: text.optional() })
+          .object({ url: location.optional(), email: email.optional(), avatar: location.optional(), bio: text.optional(), role: personRole.optional() })
           .strict()
           .nullable(),
       )
@@ -183,6 +209,7 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
       email: profile?.email,
       avatar: profile?.avatar === undefined ? undefined : absolute(profile.avatar, `authors.${name}.avatar`),
       bio: profile?.bio,
+      role: profile?.role,
     })
   }
   const podcast = settings.podcast
@@ -207,6 +234,8 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
             type: podcast.type,
             locked: podcast.locked,
             copyright: podcast.copyright,
+            funding: podcast.funding && { url: absolute(podcast.funding.url, 'podcast.funding.url'), text: podcast.funding.text },
+            updateFrequency: podcast.update_frequency,
           }),
     authors,
   })

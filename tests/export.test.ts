@@ -161,3 +161,29 @@ describe('static export: only what is served, and nothing stale', () => {
     }
   })
 })
+
+describe('static export of a podcast episode', () => {
+  it('writes its chapters document and transcript page beside its page, with the bytes the service sends', async () => {
+    const target = makeTempDir('export-episode-')
+    try {
+      const fixtures = path.join(import.meta.dirname, 'fixtures')
+      const site = await testApp(
+        {
+          'folge-1.md': articleText({
+            title: 'Folge 1', date: '2025-05-01T06:00:00Z', category: 'wirtschaft', transcript: 'article',
+            enclosure: '{url: /media/folge-1.mp3, duration: 60}', chapters: '[{start: 0, title: Anfang}, {start: 30, title: Mitte}]',
+          }),
+        },
+        { MEDIA_DIR: path.join(fixtures, 'media'), SITE_CONFIG: path.join(fixtures, 'site.yaml') },
+      )
+      const paths = await exportSite(site.store, 'wirtschaft', target.dir)
+      expect(paths.filter((p) => p.startsWith('/wirtschaft/folge-1'))).toEqual(['/wirtschaft/folge-1.html', '/wirtschaft/folge-1/kapitel.json', '/wirtschaft/folge-1/transkript.html'])
+      for (const sitePath of ['/wirtschaft/folge-1/kapitel.json', '/wirtschaft/folge-1/transkript.html']) {
+        const served = Buffer.from(await (await site.app.request(sitePath)).arrayBuffer())
+        expect(served.equals(fs.readFileSync(path.join(target.dir, exportFileFor(sitePath)))), sitePath).toBe(true)
+      }
+    } finally {
+      target.rm()
+    }
+  })
+})

@@ -41,9 +41,10 @@ describe('the real server on a socket, with the bundled articles', () => {
     const jsonFeed = (await (json as Response).json()) as { items: { title: string; url: string }[] }
 
     const titles = jsonFeed.items.map((item) => item.title)
-    expect(titles).toHaveLength(9)
+    expect(titles).toHaveLength(10)
     expect(titles[0]).toBe('Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden')
     expect(titles).toContain('DeepSeek und der Kostenschock: Warum ein chinesisches KI-Modell die Börse erschüttert')
+    expect(titles).toContain('Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?')
     expect(titles).not.toContain('ENTWURF: Haushalt 2027 – Zahlen folgen')
     expect(titles).not.toContain('Ausblick 2030: Was das neue Jahrzehnt für die Wirtschaft bringt')
     expect(titles).not.toContain('Bundesliga: Rekordumsatz trotz leerer Kassen bei einigen Klubs')

@@ -51,7 +51,7 @@ describe('site settings', () => {
     [podcast('').replace('o@example.de', 'keine-adresse'), 'site.yaml: podcast.owner.email: must be an e-mail address'],
     [
       podcast('  explizit: true'),
-      'site.yaml: podcast: has unknown fields "explizit" (known: title, description, author, owner, image, category, subcategory, explicit, type, locked, copyright)',
+      'site.yaml: podcast: has unknown fields "explizit" (known: title, description, author, owner, image, category, subcategory, explicit, type, locked, copyright, funding, update_frequency)',
     ],
     ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: must be a whole number of pixels from 1 to 144'],
     ['images: { rss: { url: /x.png, width: 100, height: 0.5 } }', 'site.yaml: images.rss.height: must be a whole number of pixels from 1 to 400'],
@@ -60,7 +60,7 @@ describe('site settings', () => {
     [podcast('').replace('  title: T\n', ''), 'site.yaml: podcast.title: is required'],
     [podcast('').replace('title: T', 'title: 1929'), 'site.yaml: podcast.title: must be text'],
     [podcast('  type: täglich'), 'site.yaml: podcast.type: must be episodic or serial'],
-    ['authors: { Anna: { "b\\u202Eio": x } }', 'site.yaml: authors.Anna: has unknown fields "b\\u202eio" (known: url, email, avatar, bio)'],
+    ['authors: { Anna: { "b\\u202Eio": x } }', 'site.yaml: authors.Anna: has unknown fields "b\\u202eio" (known: url, email, avatar, bio, role)'],
     ['authors: { Anna: { email: nein } }', 'site.yaml: authors.Anna.email: must be an e-mail address'],
     ['images: [', 'site.yaml: is not valid YAML: unexpected end of the stream within a flow collection at line 2, column 1'],
     [podcast('').replace('title: T', 'title: "Geld\\afunk"'), 'site.yaml: podcast.title: holds control or non-characters XML cannot carry (U+0007); remove them'],
@@ -78,9 +78,9 @@ describe('site settings', () => {
       field.split('.').reduceRight((inner, key) => `{ ${JSON.stringify(key)}: ${inner} }`, value)
     const fields = [
       'images', 'images.icon', 'images.favicon', 'images.rss', 'images.rss.url', 'images.rss.width', 'images.rss.height',
-      'podcast', 'authors', 'authors.Anna', 'authors.Anna.url', 'authors.Anna.email', 'authors.Anna.avatar', 'authors.Anna.bio',
+      'podcast', 'authors', 'authors.Anna', 'authors.Anna.url', 'authors.Anna.email', 'authors.Anna.avatar', 'authors.Anna.bio', 'authors.Anna.role',
     ]
-    const podcastFields = ['title', 'description', 'author', 'owner', 'owner.name', 'owner.email', 'image', 'category', 'subcategory', 'explicit', 'type', 'locked', 'copyright']
+    const podcastFields = ['title', 'description', 'author', 'owner', 'owner.name', 'owner.email', 'image', 'category', 'subcategory', 'explicit', 'type', 'locked', 'copyright', 'funding', 'update_frequency']
     const values = ['42', '-3', '1.5', '1e400', 'true', '~', '[]', '[1, [2]]', '{a: 1}', '""', '"x"', '.nan', '.inf']
     const problems = new Set<string>()
     const attempt = (source: string) => {
@@ -105,6 +105,33 @@ describe('site settings', () => {
     const foreign = [...problems].filter((problem) => LIBRARY_WORDS.test(problem) || !/^site\.yaml: ([\w.]+: )?(must|is|has|"|holds)/.test(problem))
     expect(foreign).toEqual([])
     expect(problems.size).toBeGreaterThan(30)
+  })
+
+  it('reads the Podcasting 2.0 settings: funding, update frequency and each author\'s podcast role', () => {
+    const settings = loadSiteSettings(
+      `${podcast('  funding: { url: /unterstuetzen, text: "Jetzt unterstützen" }\n  update_frequency: { rrule: "FREQ=WEEKLY;BYDAY=TH", text: Jeden Donnerstag }')}\n` +
+        'authors:\n  Anna: { role: Co-Host }\n  Bert: { url: /autoren/bert }\n',
+      'site.yaml',
+      SITE,
+    )
+    expect(settings.podcast?.funding).toEqual({ url: `${SITE}unterstuetzen`, text: 'Jetzt unterstützen' })
+    expect(settings.podcast?.updateFrequency).toEqual({ rrule: 'FREQ=WEEKLY;BYDAY=TH', text: 'Jeden Donnerstag' })
+    expect([...settings.authors.values()].map((author) => author.role)).toEqual(['co-host', undefined])
+  })
+
+  it.each([
+    [podcast('  funding: { url: "ftp://x", text: Danke }'), 'site.yaml: podcast.funding.url: "ftp://x" is not an http(s) URL or a site path'],
+    [podcast('  funding: { url: /x }'), 'site.yaml: podcast.funding.text: is required'],
+    [podcast(`  funding: { url: /x, text: "${'x'.repeat(129)}" }`), 'site.yaml: podcast.funding.text: must be at most 128 characters long'],
+    [podcast('  funding: { url: /x, text: T, betrag: 5 }'), 'site.yaml: podcast.funding: has unknown fields "betrag" (known: url, text)'],
+    [podcast('  update_frequency: { rrule: "FREQ=FORTNIGHTLY", text: T }'), 'site.yaml: podcast.update_frequency.rrule: "FREQ=FORTNIGHTLY" is not an RFC 5545 recurrence rule: FREQ must be one of SECONDLY, MINUTELY, HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY'],
+    [podcast('  update_frequency: { rrule: "BYDAY=MO", text: T }'), 'site.yaml: podcast.update_frequency.rrule: "BYDAY=MO" is not an RFC 5545 recurrence rule: it needs FREQ'],
+    [podcast('  update_frequency: { rrule: "FREQ=WEEKLY;ALLE=2", text: T }'), 'site.yaml: podcast.update_frequency.rrule: "FREQ=WEEKLY;ALLE=2" is not an RFC 5545 recurrence rule: ALLE is not one of its parts'],
+    [podcast('  update_frequency: { rrule: "FREQ=WEEKLY;COUNT=10", text: T }'), 'site.yaml: podcast.update_frequency.rrule: "FREQ=WEEKLY;COUNT=10" is not an RFC 5545 recurrence rule: COUNT needs a start date, which these settings do not take; use UNTIL'],
+    [podcast('  update_frequency: { rrule: "FREQ=WEEKLY" }'), 'site.yaml: podcast.update_frequency.text: is required'],
+    ['authors: { Anna: { role: Moderatorin } }', 'site.yaml: authors.Anna.role: "Moderatorin" is not a role of the Podcast Taxonomy (such as host, co-host, guest, reporter, producer)'],
+  ])('refuses bad Podcasting 2.0 settings, naming the field: %#', (source, message) => {
+    expect(problem(source)).toBe(message)
   })
 
   it('is optional unless SITE_CONFIG names it', () => {

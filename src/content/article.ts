@@ -10,6 +10,23 @@ export interface Enclosure {
   readonly duration: number | undefined
 }
 
+/** A transcript file of an episode (Podcasting 2.0 `podcast:transcript`): WebVTT or SRT, by its name. */
+export interface TranscriptFile {
+  /** Absolute http(s) URL. */
+  readonly url: string
+  readonly type: 'text/vtt' | 'application/x-subrip'
+}
+
+/** One chapter of an episode (Podcast Index JSON Chapters). */
+export interface Chapter {
+  /** Whole seconds from the start of the audio; each chapter starts after the one before. */
+  readonly start: number
+  readonly title: string
+  /** Absolute URLs of a related page and of chapter art. */
+  readonly url: string | undefined
+  readonly image: string | undefined
+}
+
 /**
  * One article's metadata, validated and normalised: every URL absolute, every
  * string free of characters XML cannot carry. The Markdown body is not held
@@ -41,6 +58,12 @@ export interface Article {
   readonly episode: number | undefined
   /** Whether the episode needs a parental advisory (itunes:explicit); undefined: the show's setting. */
   readonly explicit: boolean | undefined
+  /** The episode's transcript: a file, or `article`, the article text published as an HTML page. */
+  readonly transcript: TranscriptFile | 'article' | undefined
+  /** The episode's chapters, in order; undefined when it has none. */
+  readonly chapters: readonly Chapter[] | undefined
+  /** Podcast season number (podcast:season). */
+  readonly season: number | undefined
   readonly draft: boolean
   /** Language tag (RFC 5646). */
   readonly lang: string

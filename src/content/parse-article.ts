@@ -3,15 +3,17 @@ import { z } from 'zod'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { describeIssue, inOurWords } from '../errors/describe-issue.js'
 import { quoted, shownName, stripBidiControls } from '../text/display.js'
-import { hasScheme, LANGUAGE_TAG } from '../text/patterns.js'
+import { LANGUAGE_TAG } from '../text/patterns.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
-import { isHttpUrl, siteUrlFor, slugify, SLUG_PATTERN } from '../text/urls.js'
+import { siteUrlFor, slugify, SLUG_PATTERN } from '../text/urls.js'
 import type { Article, Enclosure } from './article.js'
 import { parseFrontMatterDate } from './dates.js'
 import { readDuration } from './durations.js'
+import { EPISODE_FIELDS, episodeFieldsWithoutAudio, readChapters, readTranscript } from './episode-fields.js'
 import { readFrontMatter } from './front-matter.js'
 import { mediaTypeFor, normaliseMediaType } from './media-types.js'
 import { defaultId, readPermanentId } from './permanent-id.js'
+import { readUrl } from './read-url.js'
 
 export interface ParseArticleOptions {
   /** Public base URL ending in `/`. */
@@ -39,7 +41,7 @@ export const MAX_AUTHORS = 20
 
 const KNOWN_FIELDS = new Set([
   'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt',
-  'enclosure', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang',
+  'enclosure', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang', 'transcript', 'chapters', 'season',
 ])
 
 /** Text fields accept YAML numbers too (`title: 1929`), as the text they were typed as. */
@@ -65,6 +67,7 @@ const frontMatterSchema = z.object(
     image_alt: text.optional(),
     episode: z.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be 1 or more').optional(),
     explicit: z.boolean({ error: 'must be true or false' }).optional(),
+    ...EPISODE_FIELDS,
     enclosure: z
       .object(
         {
@@ -171,6 +174,9 @@ function buildArticle(
   const id = data.id === undefined ? defaultId(options.siteUrl, primary, slug, date) : readId(data.id, problems)
   const image = data.image === undefined ? undefined : readUrl(data.image, 'image', options.siteUrl, problems)
   const enclosure = data.enclosure === undefined ? undefined : readEnclosure(data.enclosure, options.siteUrl, problems, warnings)
+  if (data.enclosure === undefined) warnings.push(...episodeFieldsWithoutAudio(data))
+  const transcript = data.transcript === undefined ? undefined : readTranscript(data.transcript, options.siteUrl, problems)
+  const chapters = data.chapters === undefined ? undefined : readChapters(data.chapters, enclosure, options.siteUrl, problems)
 
   const title = cleanText(data.title, 'title', warnings)
   if (title === '') problems.push({ field: 'title', problem: 'is empty once characters XML cannot carry are removed' })
@@ -194,6 +200,9 @@ function buildArticle(
     enclosure,
     episode: data.episode,
     explicit: data.explicit,
+    transcript,
+    chapters,
+    season: data.season,
     draft: data.draft ?? false,
     lang: data.lang ?? options.language,
     path: pagePath,
@@ -216,21 +225,6 @@ function readId(value: string, problems: ArticleProblem[]): string {
   if ('id' in read) return read.id
   problems.push({ field: 'id', problem: read.problem })
   return value
-}
-
-function readUrl(value: string, field: string, siteUrl: string, problems: ArticleProblem[]): string | undefined {
-  const trimmed = value.trim()
-  let url: string | undefined
-  try {
-    url = hasScheme(trimmed) ? new URL(trimmed).href : siteUrlFor(siteUrl, trimmed)
-  } catch {
-    url = undefined
-  }
-  if (trimmed === '' || url === undefined || !isHttpUrl(url)) {
-    problems.push({ field, problem: `"${value}" is not an http(s) URL or a site path such as /media/datei` })
-    return undefined
-  }
-  return url
 }
 
 function readEnclosure(

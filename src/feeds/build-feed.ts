@@ -105,7 +105,7 @@ function enclosureOf(enclosure: Enclosure | undefined, image: FeedImage | undefi
 /** An author as the byline spells it, with the registry's profile (found regardless of case). */
 function authorOf(name: string, registry: ReadonlyMap<string, AuthorProfile>): FeedAuthor {
   const profile = registry.get(authorKey(name))
-  return { name, url: profile?.url, email: profile?.email, avatar: profile?.avatar }
+  return { name, url: profile?.url, email: profile?.email, avatar: profile?.avatar, role: profile?.role }
 }
 
 /**

@@ -27,6 +27,8 @@ export interface FeedAuthor {
   readonly url: string | undefined
   readonly email: string | undefined
   readonly avatar: string | undefined
+  /** Podcast role (Podcast Taxonomy, lower case); undefined: host. */
+  readonly role?: string | undefined
 }
 
 /** One item as every format carries it; the renderers only change its spelling. */

@@ -32,7 +32,7 @@ export function isAppleArtwork(url: string, width: number | undefined, height: n
 
 /**
  * What readers and podcast apps would stumble on in an article's media: an
- * image or enclosure naming a file that is not in MEDIA_DIR, an enclosure
+ * image, enclosure, transcript or chapter art naming a file that is not in MEDIA_DIR, an enclosure
  * size that is unknown or disagrees with the file (the file's is published),
  * an audio type Apple does not play, an episode without a duration.
  */
@@ -42,6 +42,15 @@ export function articleMediaProblems(article: Article, media: MediaFacts): Artic
   if (article.image && media.isMissing(article.image)) {
     problems.push({ field: 'image', problem: 'names a file that is not in MEDIA_DIR; readers will show a broken image' })
   }
+  const transcript = article.transcript
+  if (typeof transcript === 'object' && media.isMissing(transcript.url)) {
+    problems.push({ field: 'transcript', problem: 'names a file that is not in MEDIA_DIR; podcast apps will show no transcript' })
+  }
+  article.chapters?.forEach((chapter, index) => {
+    if (chapter.image !== undefined && media.isMissing(chapter.image)) {
+      problems.push({ field: `chapters[${index + 1}].image`, problem: 'names a file that is not in MEDIA_DIR; podcast apps will show no chapter art' })
+    }
+  })
   const enclosure = article.enclosure
   if (!enclosure) return problems
   const measured = media.info(enclosure.url)?.length

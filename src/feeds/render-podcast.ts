@@ -17,16 +17,31 @@ import { withoutScheme } from '../text/patterns.js'
 
 const ITUNES_NS = 'http://www.itunes.com/dtds/podcast-1.0.dtd'
 const PODCAST_NS = 'https://podcastindex.org/namespace/1.0'
+/** Podcasting 2.0 elements whose text is plain text, escaped like RSS's own. */
+const PODCAST_PLAIN_TEXT = ['podcast:person', 'podcast:funding', 'podcast:updateFrequency']
+
+/** What an episode links to beyond its audio (Podcasting 2.0), as absolute URLs. */
+export interface EpisodeLinks {
+  /** podcast:transcript: the file or page, its media type and language. */
+  readonly transcript: { readonly url: string; readonly type: string; readonly language: string } | undefined
+  /** podcast:chapters: the JSON Chapters document. */
+  readonly chapters: string | undefined
+  readonly season: number | undefined
+}
 
 /** The podcast feed: a feed document of episodes, with the show's channel settings. */
 export interface PodcastDocument extends FeedDocument {
   readonly podcast: PodcastSettings
+  /** Each item's links, in the order of `items`. */
+  readonly episodes?: readonly EpisodeLinks[]
 }
 
 /**
  * The podcast feed: RSS 2.0 as every other feed (the `feed` package, repaired),
- * plus what Apple Podcasts requires (itunes: namespace) and the Podcasting 2.0
- * `podcast:guid` and `podcast:locked`. The package's own podcast mode writes
+ * plus what Apple Podcasts requires (itunes: namespace) and Podcasting 2.0:
+ * `podcast:guid`, `locked`, `medium`, `funding` and `updateFrequency` on the
+ * channel; `season`, `transcript`, `chapters` and a `person` per author on
+ * each episode (Apple Podcasts reads transcripts and chapters). The package's own podcast mode writes
  * `itunes:category` as text and loses durations on a second render
  * (docs/feed-package.md, defect 14), so every itunes tag is written here.
  */
@@ -59,6 +74,11 @@ export function renderPodcast(document: PodcastDocument): string {
   add(channel, ITUNES_NS, 'itunes:type', {}, podcast.type)
   add(channel, PODCAST_NS, 'podcast:guid', {}, podcastGuid(document.links.self.rss))
   add(channel, PODCAST_NS, 'podcast:locked', { owner: podcast.owner.email }, podcast.locked ? 'yes' : 'no')
+  // Podcasting 2.0 (podcastindex.org/namespace/1.0): what the feed is, how to support it, how often it appears.
+  add(channel, PODCAST_NS, 'podcast:medium', {}, 'podcast')
+  if (podcast.funding) add(channel, PODCAST_NS, 'podcast:funding', { url: podcast.funding.url }, podcast.funding.text)
+  const frequency = podcast.updateFrequency
+  if (frequency) add(channel, PODCAST_NS, 'podcast:updateFrequency', { rrule: frequency.rrule }, frequency.text)
 
   // Episodes.
   childElements(channel, 'item').forEach((element, index) => {
@@ -70,8 +90,16 @@ export function renderPodcast(document: PodcastDocument): string {
     appendElement(element, ITUNES_NS, 'itunes:explicit', {}, String(item.explicit ?? podcast.explicit))
     const art = item.image && isAppleArtwork(item.image.url, item.image.width, item.image.height) ? item.image.url : podcast.image
     appendElement(element, ITUNES_NS, 'itunes:image', { href: art })
+    const links = document.episodes?.[index]
+    if (links?.season !== undefined) appendElement(element, PODCAST_NS, 'podcast:season', {}, String(links.season))
+    if (links?.transcript) appendElement(element, PODCAST_NS, 'podcast:transcript', { ...links.transcript })
+    if (links?.chapters) appendElement(element, PODCAST_NS, 'podcast:chapters', { url: links.chapters, type: 'application/json+chapters' })
+    // Every author, as the byline credits them, with the registry's role ("host", the namespace's default, written out).
+    for (const author of item.authors) {
+      appendElement(element, PODCAST_NS, 'podcast:person', { role: author.role ?? 'host', href: author.url, img: author.avatar }, author.name)
+    }
   })
-  return hexEncodePlainText(serializeXml(doc), [...RSS_PLAIN_TEXT, 'itunes:author', 'itunes:name'])
+  return hexEncodePlainText(serializeXml(doc), [...RSS_PLAIN_TEXT, 'itunes:author', 'itunes:name', ...PODCAST_PLAIN_TEXT])
 }
 
 /**

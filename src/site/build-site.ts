@@ -27,6 +27,7 @@ import {
 } from './paths.js'
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
+import { episodeLinks } from './episode-documents.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -248,7 +249,7 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
     },
     plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source))),
   )
-  return { ...document, podcast }
+  return { ...document, podcast, episodes: plan.episodes.map((article) => episodeLinks(article, config.siteUrl)) }
 }
 
 /** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`. */

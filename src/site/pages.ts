@@ -101,6 +101,20 @@ export function renderArticlePage(context: PageContext, article: Article, summar
   )
 }
 
+/**
+ * An episode's transcript (`transcript: article`): the article text on a
+ * page of its own, which `podcast:transcript` links to as text/html.
+ */
+export function renderTranscriptPage(context: PageContext, article: Article, bodyHtml: string): string {
+  return layout(
+    context,
+    `Transkript: ${article.title} – ${context.siteName}`,
+    article.lang,
+    html`<article><h1>Transkript: ${article.title}</h1>${byline(article, context)}<p>Zur Folge: <a href="${article.url}">${article.title}</a></p><div class="body">${raw(bodyHtml)}</div></article>`,
+    true,
+  )
+}
+
 /** The short page for anything that is not there. */
 export function renderNotFoundPage(context: PageContext): string {
   return layout(

@@ -79,3 +79,13 @@ export function absoluteUrls(siteUrl: string, paths: FormatUrls, query = ''): Fo
     json: siteUrlFor(siteUrl, paths.json) + suffix,
   }
 }
+
+/**
+ * What a podcast episode links to beside its page (`/wirtschaft/folge-12.html`):
+ * its JSON Chapters document (`/wirtschaft/folge-12/kapitel.json`) and its
+ * transcript page (`/wirtschaft/folge-12/transkript.html`), when it has them.
+ */
+export function episodePaths(articlePath: string): { readonly chapters: string; readonly transcript: string } {
+  const folder = articlePath.replace(/\.html$/, '')
+  return { chapters: `${folder}/kapitel.json`, transcript: `${folder}/transkript.html` }
+}

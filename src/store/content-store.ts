@@ -157,8 +157,8 @@ export class ContentStore {
    * their articles changed); arms the timer for the next scheduled article. Calls while one runs fold into one more.
    */
   rebuild(): Promise<Site> { return this.#rebuilds.run() }
-  /** Paths of every public article page, for the static export. */
-  publishedPages(): string[] { return this.#catalog.published.publishedPaths(this.site().plan.now) }
+  /** Paths of every public article page and of the episode documents beside them, for the static export. */
+  publishedPages(): string[] { return this.#documents.publishedPages() }
   /** Paths of every document rendered ahead (feeds, index, assets), for the static export. */
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
 

@@ -8,6 +8,7 @@ import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
 import { archiveFeedDocument, buildSite, filteredFeedDocument, renderFeedResource, type Site, type SitePlan } from '../site/build-site.js'
+import { episodeDocumentAt, episodeDocumentKinds, episodeDocumentPaths, renderEpisodeDocument, type EpisodeDocumentKind } from '../site/episode-documents.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
 import { createResource, type Resource } from '../site/resource.js'
@@ -89,11 +90,13 @@ export class LazyDocuments {
     this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)
   }
 
-  /** The HTML page at `path`, or undefined when no public article lives there. */
+  /** The HTML page at `path`, or an episode's document beside it; undefined when no public article has it. */
   articlePage(path: string): Promise<Resource> | undefined {
     const site = this.#options.site()
-    const article = this.#options.published.byPath(path)
+    const beside = episodeDocumentAt(path)
+    const article = this.#options.published.byPath(beside?.page ?? path)
     if (!article || !isPublished(article, site.plan.now)) return undefined
+    if (beside) return this.#episodeDocument(path, beside.kind, article, site)
     return this.#view(`page ${path}`, async () => {
       const body = await this.#bodies.body(article)
       const episode = site.plan.episodes.includes(article)
@@ -104,6 +107,20 @@ export class LazyDocuments {
       })
     })
   }
+
+  /** An episode's chapters or transcript page (episode-documents.ts), dated by its article and cached like the feed. */
+  #episodeDocument(path: string, kind: EpisodeDocumentKind, article: Article, site: Site): Promise<Resource> | undefined {
+    const podcast = this.#options.config.settings.podcast
+    if (!podcast || !site.plan.episodes.includes(article) || !episodeDocumentKinds(article).includes(kind)) return undefined
+    return this.#view(`${kind} ${path}`, async () => {
+      const body = kind === 'transcript' ? (await this.#bodies.body(article)).html : ''
+      const { text, contentType } = renderEpisodeDocument(kind, article, site.context, podcast.title, body)
+      return createResource(text, { contentType, lastModified: article.updated, now: this.#options.clock(), cache: 'live' })
+    })
+  }
+
+  /** Every public article page and the episode documents beside them, by path: what the static export writes. */
+  publishedPages(): string[] { const { plan } = this.#options.site(); return [...this.#options.published.publishedPaths(plan.now), ...episodeDocumentPaths(plan.episodes)] }
 
   /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
   archive(format: FeedFormat, page: number): Promise<Resource> | undefined {

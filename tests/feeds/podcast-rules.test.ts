@@ -43,6 +43,19 @@ describe('articleMediaProblems', () => {
     expect(articleMediaProblems(article, media({ [`${SITE}media/folge.mp3`]: { length: 1000, width: undefined, height: undefined } }))).toEqual([])
   })
 
+  it('names a transcript file and chapter art that are not in MEDIA_DIR', () => {
+    const article = episode({
+      enclosure: '{url: /media/folge.mp3, type: audio/mpeg, duration: 90}',
+      transcript: '/media/folge.vtt',
+      chapters: '[{start: 0, title: A, image: /media/fehlt.jpg}, {start: 30, title: B, image: /media/da.jpg}]',
+    })
+    const there = { length: 1000, width: undefined, height: undefined }
+    expect(articleMediaProblems(article, media({ [`${SITE}media/folge.mp3`]: there, [`${SITE}media/da.jpg`]: there }))).toEqual([
+      { field: 'transcript', problem: 'names a file that is not in MEDIA_DIR; podcast apps will show no transcript' },
+      { field: 'chapters[1].image', problem: 'names a file that is not in MEDIA_DIR; podcast apps will show no chapter art' },
+    ])
+  })
+
   it('names an image and an enclosure that are not in MEDIA_DIR', () => {
     const article = episode({ image: '/media/fehlt.jpg', enclosure: '{url: /media/fehlt.mp3, type: audio/mpeg, duration: 90}' })
     expect(articleMediaProblems(article, media({}))).toEqual([
