@@ -20,13 +20,17 @@ import {
   FEED_MEDIA_TYPES,
   FEED_XSL_PATH,
   feedPaths,
+  NEWS_SITEMAP_PATH,
   OPML_PATH,
   podcastPath,
+  ROBOTS_PATH,
+  SITEMAP_PATH,
   STYLESHEET_PATH,
   websubTopics,
 } from './paths.js'
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
+import { renderRobotsTxt } from './sitemaps.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -41,6 +45,8 @@ export interface PublishedArticles {
   publishedSection(now: Date): Article[]
   /** How many articles of every category are public at `now`. */
   publishedCount(now: Date): number
+  /** The public articles of every category at `now`, each the one its page shows, oldest first. */
+  publishedPages(now: Date): Article[]
   /** When the next scheduled article goes live after `now`. */
   nextPublication(now: Date): Date | undefined
 }
@@ -66,6 +72,8 @@ export interface SitePlan {
   readonly archivePages: number
   /** When the next scheduled article goes live. */
   readonly nextPublication: Date | undefined
+  /** Every public article with its own page, of every category, oldest first: the sitemaps. */
+  readonly pages: readonly Article[]
 }
 
 /** A complete, immutable state of the site: swapped in whole, never changed. */
@@ -90,6 +98,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     episodes: config.settings.podcast ? section.filter(isEpisode) : [],
     archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
     nextPublication: articles.nextPublication(now),
+    pages: articles.publishedPages(now),
   }
 }
 
@@ -299,8 +308,8 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
 }
 
 /**
- * The documents that depend on configuration only: the stylesheets and the
- * OPML list. Rendered once at start (`now`).
+ * The documents that depend on configuration only: the stylesheets, the
+ * OPML list and robots.txt. Rendered once at start (`now`).
  */
 export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<string, Resource>> {
   const context = pageContext(config)
@@ -321,6 +330,7 @@ export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<st
       staticResource(FEED_CSS_PATH, FEED_CSS, 'text/css; charset=utf-8', now),
       staticResource(FEED_XSL_PATH, xsl, 'text/xsl; charset=utf-8', now),
       staticResource(OPML_PATH, opml, 'text/x-opml; charset=utf-8', now),
+      staticResource(ROBOTS_PATH, renderRobotsTxt([SITEMAP_PATH, NEWS_SITEMAP_PATH].map((path) => siteUrlFor(config.siteUrl, path))), 'text/plain; charset=utf-8', now),
     ]),
   )
 }
