@@ -126,6 +126,8 @@ function pageContext(config: SiteConfig): PageContext {
     podcast: podcast ? { title: podcast.title, url: siteUrlFor(config.siteUrl, podcastPath(config.section.slug)) } : undefined,
     favicon: images.favicon,
     deskAuthor: config.section.author,
+    logo: images.icon,
+    authors: config.settings.authors,
   }
 }
 
