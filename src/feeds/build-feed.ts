@@ -2,7 +2,7 @@ import { bylineOf, type Article, type Enclosure } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
-import { authorKey, type AuthorProfile } from '../site-settings.js'
+import { authorKey, DEFAULT_SITE_SETTINGS, type AuthorProfile, type FeedlySettings, type UpdateHints } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
@@ -24,6 +24,9 @@ export interface FeedDocumentOptions {
   readonly author: string
   readonly generator: string
   readonly images?: FeedImages
+  readonly feedly?: FeedlySettings | undefined
+  /** Hourly by default. */
+  readonly updates?: UpdateHints
   readonly copyright?: string | undefined
   /**
    * What an empty document gives as its last change. Feed readers and the W3C
@@ -120,6 +123,8 @@ export function buildFeedDocument(options: FeedDocumentOptions, items: readonly 
     ...rest,
     archive: options.archive ?? false,
     images: options.images ?? NO_IMAGES,
+    feedly: options.feedly,
+    updates: options.updates ?? DEFAULT_SITE_SETTINGS.updates,
     copyright: options.copyright,
     updated,
     items,

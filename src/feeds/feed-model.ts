@@ -1,4 +1,5 @@
 import type { Enclosure } from '../content/article.js'
+import type { FeedlySettings, UpdateHints } from '../site-settings.js'
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json']
@@ -100,6 +101,10 @@ export interface FeedDocument {
   readonly author: string
   readonly generator: string
   readonly images: FeedImages
+  /** RSS only: Feedly's webfeeds: branding, when configured. */
+  readonly feedly: FeedlySettings | undefined
+  /** RSS only: `ttl` and `sy:updatePeriod`/`sy:updateFrequency`. */
+  readonly updates: UpdateHints
   readonly copyright: string | undefined
   readonly items: readonly FeedItem[]
 }
