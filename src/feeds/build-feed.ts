@@ -4,7 +4,7 @@ import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, DEFAULT_SITE_SETTINGS, type AuthorProfile, type FeedlySettings, type UpdateHints } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
-import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
+import type { FeedAuthor, FeedContent, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
 export interface RenderedBody {
@@ -43,6 +43,8 @@ export interface ItemContext {
   readonly authors: ReadonlyMap<string, AuthorProfile>
   /** Length and pixel size of files the site serves itself. */
   readonly media: (url: string) => MediaInfo | undefined
+  /** The whole article (default), or the summary with the lead image and a "Weiterlesen" link. */
+  readonly content?: FeedContent
 }
 
 const NO_IMAGES: FeedImages = { icon: undefined, favicon: undefined, rss: undefined }
@@ -64,7 +66,12 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     : ''
   const summary = summaryOf(article, body)
   // An article without a body still gives readers something to show: its summary.
-  const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
+  const html =
+    context.content === 'excerpt'
+      ? `${summary === '' ? '' : `<p>${escapeHtml(summary)}</p>`}<p><a href="${escapeHtml(article.url)}">Weiterlesen</a></p>`
+      : body.html === '' && summary !== ''
+        ? `<p>${escapeHtml(summary)}</p>`
+        : body.html
   return {
     id: article.id,
     url: article.url,

@@ -5,7 +5,7 @@ import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedContent, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import type { PodcastDocument } from '../feeds/render-podcast.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
@@ -34,7 +34,7 @@ import { renderRobotsTxt } from './sitemaps.js'
 
 export type SiteConfig = Pick<
   Config,
-  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings'
+  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings' | 'feedContent'
 >
 
 const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
@@ -145,8 +145,13 @@ function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'style
   }
 }
 
-function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
-  return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url) }
+/** What every feed's channel carries from site.yaml: images, Feedly branding, update hints. */
+function channelSettings({ settings }: SiteConfig): Pick<FeedDocument, 'images' | 'feedly' | 'updates'> {
+  return { images: settings.images, feedly: settings.feedly, updates: settings.updates }
+}
+
+function itemContext(config: SiteConfig, source: ItemSource, content = config.feedContent): ItemContext {
+  return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url), content }
 }
 
 /**
@@ -164,10 +169,10 @@ function sectionDocument(
   articles: readonly Article[],
   source: ItemSource,
   links: FeedLinks,
-  kind: { readonly archive?: boolean; readonly view?: string } = {},
+  kind: { readonly archive?: boolean; readonly view?: string; readonly content?: FeedContent | undefined } = {},
 ): FeedDocument {
   const { section } = config
-  const context = itemContext(config, source)
+  const context = itemContext(config, source, kind.content)
   const title = `${section.title} – ${config.siteName}`
   return buildFeedDocument(
     {
@@ -180,9 +185,7 @@ function sectionDocument(
       archive: kind.archive ?? false,
       author: section.author,
       generator: GENERATOR,
-      images: config.settings.images,
-      feedly: config.settings.feedly,
-      updates: config.settings.updates,
+      ...channelSettings(config),
       updatedWhenEmpty: sectionUpdated(plan),
     },
     articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
@@ -237,7 +240,7 @@ export function filteredFeedDocument(
     articles,
     source,
     documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
-    { view: describeFilter(filter) },
+    { view: describeFilter(filter), content: filter.content },
   )
 }
 
@@ -255,13 +258,12 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
       links: documentLinks(config, { self: { rss: url, atom: url, json: url } }),
       author: podcast.author,
       generator: GENERATOR,
-      images: config.settings.images,
-      feedly: config.settings.feedly,
-      updates: config.settings.updates,
+      ...channelSettings(config),
       copyright: podcast.copyright,
       updatedWhenEmpty: sectionUpdated(plan),
     },
-    plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source))),
+    // Show notes are the episode's whole text, whatever FEED_CONTENT says.
+    plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full'))),
   )
   return { ...document, podcast }
 }
