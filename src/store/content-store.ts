@@ -6,7 +6,7 @@ import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
 import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
-import { nextChange, withSitemaps } from '../site/build-sitemaps.js'
+import { nextChange, SitemapBuilder } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/renderer.js'
 import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
@@ -53,6 +53,7 @@ export class ContentStore {
   readonly #listeners: ChangeListener[] = []
   readonly #rootMissingListeners: (() => void)[] = []
   #assets: Map<string, Resource> | undefined
+  #sitemaps: SitemapBuilder | undefined
   #site: Site | undefined
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
@@ -194,7 +195,7 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = await withSitemaps(kept ?? (await this.#documents.renderSite(plan)), previous, this.#config)
+    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
     this.#site = site
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))

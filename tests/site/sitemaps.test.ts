@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 import { DOMParser, type Element } from '@xmldom/xmldom'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
-import { buildSitemaps } from '../../src/site/build-sitemaps.js'
+import { SitemapBuilder } from '../../src/site/build-sitemaps.js'
 import { planSite } from '../../src/site/build-site.js'
 import { MAX_NEWS_URLS, MAX_SITEMAP_URLS, newsArticles, newsLanguage, renderUrlSet } from '../../src/site/sitemaps.js'
 import { ContentStore } from '../../src/store/content-store.js'
@@ -59,9 +59,8 @@ describe('/sitemap.xml', () => {
     const store = await bundledStore(new Date('2026-12-01T09:00:00Z'))
     const xml = body(store, '/sitemap.xml')
     expect(validateWithSchema(xml, SCHEMAS.sitemap)).toEqual({ ok: true, output: '- validates' })
-    // Oldest first after the index page; drafts, the 2030 outlook (scheduled) and nothing else left out.
+    // Oldest first, then the index page; drafts, the 2030 outlook (scheduled) and nothing else left out.
     expect(readSitemap(xml)).toEqual([
-      { loc: SITE, lastmod: '2026-05-08T05:00:00Z' },
       { loc: `${SITE}wirtschaft/deepseek-kostenschock.html`, lastmod: '2025-01-28T13:00:00Z' },
       { loc: `${SITE}wirtschaft/halbleiter-lieferzeiten.html`, lastmod: '2025-03-11T07:15:00Z' },
       { loc: `${SITE}wirtschaft/ezb-zinsentscheid.html`, lastmod: '2025-06-05T12:45:00Z' },
@@ -72,6 +71,7 @@ describe('/sitemap.xml', () => {
       { loc: `${SITE}sport/sport-bundesliga-finanzen.html`, lastmod: '2026-02-14T11:00:00Z' },
       { loc: `${SITE}wirtschaft/bahn-tarifeinigung.html`, lastmod: '2026-03-20T17:30:00Z' },
       { loc: `${SITE}politik/schuldenbremse.html`, lastmod: '2026-05-08T05:00:00Z' },
+      { loc: SITE, lastmod: '2026-05-08T05:00:00Z' },
     ])
     expect(store.resource('/sitemap.xml')?.lastModified?.toISOString()).toBe('2026-05-08T05:00:00.000Z')
     expect(store.resource('/sitemap.xml')?.contentType).toBe('application/xml; charset=utf-8')
@@ -90,23 +90,39 @@ describe('/sitemap.xml', () => {
       config,
     )
     // Six URLs (the index page and five articles), three a file.
-    const sitemaps = await buildSitemaps(plan, config, undefined, 3)
+    const sitemaps = await new SitemapBuilder(config, 3).build(plan)
     const text = (path: string) => new TextDecoder().decode(sitemaps.get(path)?.identity.body)
     expect([...sitemaps.keys()].sort()).toEqual(['/news-sitemap.xml', '/sitemap-1.xml', '/sitemap-2.xml', '/sitemap.xml'])
     expect(validateWithSchema(text('/sitemap.xml'), SCHEMAS.siteindex)).toEqual({ ok: true, output: '- validates' })
-    // Part 1 holds the index page, which changed with the newest article.
+    // The last part holds the newest articles and the index page.
     expect(readSitemap(text('/sitemap.xml'), 'sitemap')).toEqual([
-      { loc: `${SITE}sitemap-1.xml`, lastmod: '2025-05-01T06:00:00Z' },
+      { loc: `${SITE}sitemap-1.xml`, lastmod: '2025-03-01T06:00:00Z' },
       { loc: `${SITE}sitemap-2.xml`, lastmod: '2025-05-01T06:00:00Z' },
     ])
     for (const part of ['/sitemap-1.xml', '/sitemap-2.xml']) {
       expect(validateWithSchema(text(part), SCHEMAS.sitemap)).toEqual({ ok: true, output: '- validates' })
     }
     expect(readSitemap(text('/sitemap-2.xml')).map((url) => url.loc)).toEqual([
-      'https://www.example.de/wirtschaft/c.html',
       'https://www.example.de/wirtschaft/d.html',
       'https://www.example.de/wirtschaft/e.html',
+      'https://www.example.de/',
     ])
+  })
+
+  it('writes again only the parts whose articles changed', async () => {
+    const config = loadConfig({ SITE_URL: SITE })
+    const now = new Date('2026-01-01T00:00:00Z')
+    const articles = ['a', 'b', 'c', 'd', 'e'].map((slug, i) => makeArticle(slug, { date: `2025-0${i + 1}-01T06:00:00Z` }))
+    const planOf = (pages: readonly ReturnType<typeof makeArticle>[], window: readonly ReturnType<typeof makeArticle>[]) =>
+      planSite({ publishedSection: () => [...window], publishedCount: () => pages.length, nextPublication: () => undefined, publishedPages: () => [...pages] }, now, config)
+    const builder = new SitemapBuilder(config, 3)
+    // The window (the index page's lastmod) stays the same: only the articles change.
+    const first = await builder.build(planOf(articles, [articles[4] as never]))
+    const edited = makeArticle('b', { date: '2025-02-01T06:00:00Z', updated: '2025-12-01T06:00:00Z' })
+    const second = await builder.build(planOf([articles[0] as never, edited, ...articles.slice(2)], [articles[4] as never]))
+    expect(second.get('/sitemap-2.xml')).toBe(first.get('/sitemap-2.xml'))
+    expect(second.get('/sitemap-1.xml')).not.toBe(first.get('/sitemap-1.xml'))
+    expect(readSitemap(new TextDecoder().decode(second.get('/sitemap.xml')?.identity.body), 'sitemap')[0]?.lastmod).toBe('2025-12-01T06:00:00Z')
   })
 })
 
@@ -187,7 +203,7 @@ describe('changes', () => {
     const store = new ContentStore({ config, source: memorySource(files, config), clock, logger: { info: () => {}, warn: () => {} } })
     await store.load()
     const locs = (path: string) => readSitemap(body(store, path)).map((url) => `${url.loc} ${url.lastmod}`)
-    expect(locs('/sitemap.xml')).toEqual([`${SITE} 2026-01-02T06:00:00Z`, `${SITE}wirtschaft/a.html 2026-01-02T06:00:00Z`])
+    expect(locs('/sitemap.xml')).toEqual([`${SITE}wirtschaft/a.html 2026-01-02T06:00:00Z`, `${SITE} 2026-01-02T06:00:00Z`])
     const before = store.resource('/sitemap.xml')
     // A file in another category does not touch the section's feeds, but it is an article page.
     files.set('b.md', articleText({ title: 'B', date: '2026-01-02T07:00:00Z', category: 'sport' }))
@@ -199,7 +215,7 @@ describe('changes', () => {
     expect(locs('/sitemap.xml')).toContain(`${SITE}wirtschaft/a.html 2026-01-02T11:00:00Z`)
     files.delete('b.md')
     await store.applyChanges(['b.md'])
-    expect(locs('/sitemap.xml')).toEqual([`${SITE} 2026-01-02T11:00:00Z`, `${SITE}wirtschaft/a.html 2026-01-02T11:00:00Z`])
+    expect(locs('/sitemap.xml')).toEqual([`${SITE}wirtschaft/a.html 2026-01-02T11:00:00Z`, `${SITE} 2026-01-02T11:00:00Z`])
     expect(store.resource('/sitemap.xml')).not.toBe(before)
     const settled = store.resource('/sitemap.xml')
     await store.rebuild()
