@@ -4,6 +4,7 @@
  * by namespace with @xmldom/xmldom; Atom logo and icon, JSON Feed icon and
  * favicon from the same settings.
  */
+import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DOMParser } from '@xmldom/xmldom'
 import Parser from 'rss-parser'
@@ -31,26 +32,19 @@ async function appWith(settings: string) {
   }
 }
 
-const PODCAST = `podcast:
-  title: T
-  description: D
-  author: A
-  owner: { name: O, email: o@example.de }
-  image: /media/cover.jpg
-  category: Business
-  explicit: false
-`
+/** The fixtures' site.yaml (images, a podcast, authors), with what a test adds. */
+const FIXTURE_SETTINGS = fs.readFileSync(fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url)), 'utf8')
 
 describe('RSS branding and update hints', () => {
   it('writes Feedly’s icon, logo, cover and accent colour, and ttl with sy: hints, from site.yaml', async () => {
-    const { app } = await appWith(`images: { icon: /media/cover.jpg, favicon: /media/autoren/anna.png }
+    const { app } = await appWith(`${FIXTURE_SETTINGS}
 feedly:
   icon: /media/cover.jpg
   logo: https://cdn.example.org/logo.svg
   cover: /media/bild.jpg
   accent_color: "#0b4f8a"
 updates: { period: daily, frequency: 4 }
-${PODCAST}`)
+`)
     for (const path of ['/wirtschaft/feed.xml', '/wirtschaft/podcast.xml']) {
       const xml = await (await app.request(path)).text()
       const feed = await new Parser({ customFields: { feed: FEEDLY_FIELDS as never[] } }).parseString(xml)

@@ -52,6 +52,14 @@ async function bundledStore(now: Date) {
   return store
 }
 
+/** A store over in-memory files, kept open (its alarm and changes work), with the given clock. */
+async function openStore(files: Map<string, string>, clock: () => Date) {
+  const config = loadConfig({ SITE_URL: SITE })
+  const store = new ContentStore({ config, source: memorySource(files, config), clock, logger: { info: () => {}, warn: () => {} } })
+  await store.load()
+  return { store, config }
+}
+
 const body = (store: ContentStore, path: string): string => new TextDecoder().decode(store.resource(path)?.identity.body)
 
 describe('/sitemap.xml', () => {
@@ -168,13 +176,11 @@ describe('/news-sitemap.xml', () => {
 
   it('drops an article by itself when it turns 48 hours old, and is never fresh in a cache past that', async () => {
     vi.useFakeTimers({ now: new Date('2026-01-03T05:59:00Z') })
-    const config = loadConfig({ SITE_URL: SITE })
     const files = new Map([
       ['frueh.md', articleText({ title: 'Früh', date: '2026-01-01T06:00:00Z', category: 'wirtschaft' })],
       ['spaet.md', articleText({ title: 'Spät', date: '2026-01-02T06:00:00Z', category: 'wirtschaft' })],
     ])
-    const store = new ContentStore({ config, source: memorySource(files, config), clock: () => new Date(), logger: { info: () => {}, warn: () => {} } })
-    await store.load()
+    const { store, config } = await openStore(files, () => new Date())
     const { createApp } = await import('../../src/http/app.js')
     const app = createApp({ config, store, now: () => Date.now() })
     const titles = () => readSitemap(body(store, '/news-sitemap.xml')).map((url) => url.title)
@@ -197,11 +203,8 @@ describe('/news-sitemap.xml', () => {
 
 describe('changes', () => {
   it('change both sitemaps at once when an article goes live, is edited or is withdrawn; an unchanged sitemap keeps its bytes', async () => {
-    const config = loadConfig({ SITE_URL: SITE })
     const files = new Map([['a.md', articleText({ title: 'A', date: '2026-01-02T06:00:00Z', category: 'wirtschaft' })]])
-    const clock = () => new Date('2026-01-02T12:00:00Z')
-    const store = new ContentStore({ config, source: memorySource(files, config), clock, logger: { info: () => {}, warn: () => {} } })
-    await store.load()
+    const { store } = await openStore(files, () => new Date('2026-01-02T12:00:00Z'))
     const locs = (path: string) => readSitemap(body(store, path)).map((url) => `${url.loc} ${url.lastmod}`)
     expect(locs('/sitemap.xml')).toEqual([`${SITE}wirtschaft/a.html 2026-01-02T06:00:00Z`, `${SITE} 2026-01-02T06:00:00Z`])
     const before = store.resource('/sitemap.xml')
