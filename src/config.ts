@@ -6,6 +6,7 @@ import { quoted, shownName } from './text/display.js'
 import { redactUrl } from './text/redact.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
+import { FEED_CONTENTS, type FeedContent } from './feeds/feed-model.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
 /** The section whose feeds this service publishes (docs/contract.md: the economy desk). */
@@ -35,6 +36,8 @@ export interface Config {
   readonly feedLimit: number
   /** Items in one archive document (RFC 5005). */
   readonly archivePageSize: number
+  /** What the section feeds' items carry: the whole article, or an excerpt with the lead image and a link. */
+  readonly feedContent: FeedContent
   readonly cache: CachePolicy
   /** WebSub hub to advertise and notify; none by default. */
   readonly websubHub: string | undefined
@@ -80,6 +83,7 @@ const VARIABLES = [
   'SITE_TZ',
   'FEED_LIMIT',
   'ARCHIVE_PAGE_SIZE',
+  'FEED_CONTENT',
   'CACHE_MAX_AGE',
   'CACHE_STALE_WHILE_REVALIDATE',
   'CACHE_STALE_IF_ERROR',
@@ -160,6 +164,7 @@ export function loadConfig(
     timeZone,
     feedLimit: readInteger('FEED_LIMIT', get('FEED_LIMIT'), 50, 1, MAX_FEED_LIMIT),
     archivePageSize: readInteger('ARCHIVE_PAGE_SIZE', get('ARCHIVE_PAGE_SIZE'), 50, 1, MAX_FEED_LIMIT),
+    feedContent: readFeedContent(get('FEED_CONTENT')),
     cache: Object.freeze({
       maxAge: readInteger('CACHE_MAX_AGE', get('CACHE_MAX_AGE'), 300, 0, YEAR),
       staleWhileRevalidate: readInteger('CACHE_STALE_WHILE_REVALIDATE', get('CACHE_STALE_WHILE_REVALIDATE'), 60, 0, YEAR),
@@ -263,6 +268,12 @@ function readText(variable: Variable, value: string): string {
   const problem = xmlForbiddenProblem(value)
   if (problem !== undefined) throw new ConfigError(variable, problem)
   return value
+}
+
+function readFeedContent(raw: string | undefined): FeedContent {
+  if (raw === undefined) return 'full'
+  if (!FEED_CONTENTS.includes(raw as FeedContent)) throw new ConfigError('FEED_CONTENT', `${quoted(raw)} is not full or excerpt`)
+  return raw as FeedContent
 }
 
 function readSiteUrl(raw: string): string {

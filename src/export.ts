@@ -1,14 +1,15 @@
 /**
  * `npm run export -- --out DIR`: writes the whole site as files a static
  * host or CDN serves as they are — every feed, archive page, stylesheet, the
- * OPML list and every HTML page, each with `.gz` and `.br` siblings — byte
+ * OPML list, the sitemaps, robots.txt and every HTML page, each with `.gz` and `.br` siblings — byte
  * for byte what the service sends. Media files are copied: those `/media/`
  * serves, nothing else. Takes the same configuration as the service; filtered
  * feeds (query strings) have no file.
  *
  * Exporting again into the same folder removes what the last export wrote and
  * this one did not (a withdrawn article must not stay on the CDN); it knows
- * them from its manifest, MANIFEST, and never touches other files.
+ * them from its manifest, MANIFEST, and never touches other files (an
+ * operator's own robots.txt is kept, and ours not written).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -18,7 +19,7 @@ import { ConfigError } from './errors/config-error.js'
 import { runMain } from './errors/run-main.js'
 import { FEED_FORMATS } from './feeds/feed-model.js'
 import { servedMediaFiles } from './http/media.js'
-import { archivePaths } from './site/paths.js'
+import { archivePaths, ROBOTS_PATH } from './site/paths.js'
 import type { Resource } from './site/resource.js'
 import { ContentStore } from './store/content-store.js'
 
@@ -60,7 +61,11 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
     written.push(sitePath)
   }
   const previous = await readManifest(outDir)
-  for (const sitePath of store.readyPaths()) await write(sitePath, store.resource(sitePath))
+  // An operator's own robots.txt (one no export wrote) is theirs: ours only names the sitemaps.
+  const operatorsRobots = !previous.includes('robots.txt') && (await fs.promises.stat(path.join(outDir, 'robots.txt')).then(() => true, () => false))
+  for (const sitePath of store.readyPaths()) {
+    if (!(sitePath === ROBOTS_PATH && operatorsRobots)) await write(sitePath, store.resource(sitePath))
+  }
   for (let page = 1; page <= store.site().plan.archivePages; page++) {
     const paths = archivePaths(section, page)
     for (const format of FEED_FORMATS) await write(paths[format], store.archive(format, page))

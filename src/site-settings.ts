@@ -44,6 +44,35 @@ export interface PodcastSettings {
   readonly updateFrequency?: { readonly rrule: string; readonly text: string } | undefined
 }
 
+/** Feedly's `webfeeds:` channel branding (RSS), absolute URLs. */
+export interface FeedlySettings {
+  /** webfeeds:icon: square icon. */
+  readonly icon: string | undefined
+  /** webfeeds:logo: wide logo, SVG preferred. */
+  readonly logo: string | undefined
+  /** webfeeds:cover: a large image behind the feed's title. */
+  readonly cover: string | undefined
+  /** webfeeds:accentColor: six hex digits, upper case, without `#`. */
+  readonly accentColor: string | undefined
+}
+
+/** How often the feeds change, as readers are told (RSS `ttl`, `sy:updatePeriod`, `sy:updateFrequency`). */
+export interface UpdateHints {
+  readonly period: UpdatePeriod
+  /** Times per period. */
+  readonly frequency: number
+}
+
+export type UpdatePeriod = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'
+
+/** Minutes in each update period (a month of 30 days, a year of 365): RSS `ttl` is the period over the frequency. */
+export const PERIOD_MINUTES: Readonly<Record<UpdatePeriod, number>> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 }
+
+/** RSS `ttl`: minutes between updates, the period over the frequency (hourly, once: 60). */
+export function updateMinutes(hints: UpdateHints): number {
+  return Math.max(1, Math.round(PERIOD_MINUTES[hints.period] / hints.frequency))
+}
+
 /** Site settings that are more than a variable: read from one YAML file (SITE_CONFIG). */
 export interface SiteSettings {
   readonly images: {
@@ -55,6 +84,10 @@ export interface SiteSettings {
     readonly rss: { readonly url: string; readonly width: number; readonly height: number } | undefined
   }
   readonly podcast: PodcastSettings | undefined
+  /** Feedly branding; undefined: none written (the W3C validator warns about the namespace it does not know). */
+  readonly feedly: FeedlySettings | undefined
+  /** Update hints; hourly by default. */
+  readonly updates: UpdateHints
   /** Profiles by authorKey(name): a byline finds its profile regardless of case, as `?author=` does. */
   readonly authors: ReadonlyMap<string, AuthorProfile>
 }
@@ -67,6 +100,8 @@ export function authorKey(name: string): string {
 export const DEFAULT_SITE_SETTINGS: SiteSettings = Object.freeze({
   images: Object.freeze({ icon: undefined, favicon: undefined, rss: undefined }),
   podcast: undefined,
+  feedly: undefined,
+  updates: Object.freeze({ period: 'hourly', frequency: 1 }),
   authors: new Map(),
 })
 
@@ -162,6 +197,30 @@ const schema = z
         error: 'is not a subcategory of the category',
       })
       .optional(),
+    feedly: z
+      .object({
+        icon: location.optional(),
+        logo: location.optional(),
+        cover: location.optional(),
+        accent_color: z
+          .string({ error: 'must be a colour of six hex digits such as "#0B4F8A"' })
+          .regex(/^#?[0-9a-fA-F]{6}$/, 'must be a colour of six hex digits such as "#0B4F8A"')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    updates: z
+      .object({
+        period: z.enum(['hourly', 'daily', 'weekly', 'monthly', 'yearly'], { error: 'must be hourly, daily, weekly, monthly or yearly' }).default('hourly'),
+        frequency: z
+          .number({ error: 'must be a whole number from 1 to 60' })
+          .int('must be a whole number from 1 to 60')
+          .min(1, 'must be a whole number from 1 to 60')
+          .max(60, 'must be a whole number from 1 to 60')
+          .default(1),
+      })
+      .strict()
+      .optional(),
     authors: z
       .record(
         z.string(),
@@ -186,7 +245,7 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
     if (!(cause instanceof yaml.YAMLException)) throw cause
     throw new ConfigError(file, `is not valid YAML: ${describeYamlError(cause)}`, { cause })
   }
-  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(file, 'must be a mapping of fields (images, podcast, authors)')
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(file, 'must be a mapping of fields (images, podcast, feedly, updates, authors)')
   const result = schema.safeParse(data, { error: inOurWords })
   if (!result.success) {
     const issue = result.error.issues[0]
@@ -213,6 +272,8 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
     })
   }
   const podcast = settings.podcast
+  const feedly = settings.feedly
+  const optional = (value: string | undefined, field: string) => (value === undefined ? undefined : absolute(value, field))
   return Object.freeze({
     images: Object.freeze({
       icon: settings.images?.icon === undefined ? undefined : absolute(settings.images.icon, 'images.icon'),
@@ -237,6 +298,16 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
             funding: podcast.funding && { url: absolute(podcast.funding.url, 'podcast.funding.url'), text: podcast.funding.text },
             updateFrequency: podcast.update_frequency,
           }),
+    feedly:
+      feedly === undefined
+        ? undefined
+        : Object.freeze({
+            icon: optional(feedly.icon, 'feedly.icon'),
+            logo: optional(feedly.logo, 'feedly.logo'),
+            cover: optional(feedly.cover, 'feedly.cover'),
+            accentColor: feedly.accent_color?.replace('#', '').toUpperCase(),
+          }),
+    updates: Object.freeze({ period: settings.updates?.period ?? 'hourly', frequency: settings.updates?.frequency ?? 1 }),
     authors,
   })
 }

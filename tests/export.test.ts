@@ -27,7 +27,7 @@ afterAll(() => {
 })
 
 describe('static export', () => {
-  it('writes every feed, archive page, page, stylesheet and the OPML list', () => {
+  it('writes every feed, archive page, page, stylesheet, the OPML list, the sitemaps and robots.txt', () => {
     expect(written.sort()).toEqual(
       [
         '/',
@@ -36,6 +36,9 @@ describe('static export', () => {
         '/assets/feed.xsl',
         '/assets/site.css',
         '/feeds.opml',
+        '/news-sitemap.xml',
+        '/robots.txt',
+        '/sitemap.xml',
         '/sport/sport.html',
         ...[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `/wirtschaft/a${n}.html`),
         ...[1, 2, 3].flatMap((n) => [`/wirtschaft/archiv/${n}/atom.xml`, `/wirtschaft/archiv/${n}/feed.json`, `/wirtschaft/archiv/${n}/feed.xml`]),
@@ -121,6 +124,7 @@ describe('static export: only what is served, and nothing stale', () => {
       expect(fs.existsSync(`${withdrawn}.br`)).toBe(false)
       expect(fs.existsSync(path.join(target.dir, 'wirtschaft/bleibt.html'))).toBe(true)
       expect(fs.readFileSync(path.join(target.dir, 'robots.txt'), 'utf8')).toBe('User-agent: *\n')
+      expect(JSON.parse(fs.readFileSync(path.join(target.dir, MANIFEST), 'utf8')).files).not.toContain('robots.txt')
     } finally {
       target.rm()
     }

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { ConfigError } from '../src/errors/config-error.js'
-import { loadSiteSettings } from '../src/site-settings.js'
+import { loadSiteSettings, updateMinutes } from '../src/site-settings.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const SITE = 'https://www.example.de/'
@@ -45,6 +45,15 @@ describe('site settings', () => {
     ])
   })
 
+  it('reads Feedly branding (URLs made absolute, the colour as six upper-case digits) and update hints, hourly by default', () => {
+    const settings = loadSiteSettings('feedly: { icon: /media/i.png, cover: https://cdn.example.org/c.jpg, accent_color: "#0b4f8a" }\nupdates: { period: daily }\n', 'site.yaml', SITE)
+    expect(settings.feedly).toEqual({ icon: `${SITE}media/i.png`, logo: undefined, cover: 'https://cdn.example.org/c.jpg', accentColor: '0B4F8A' })
+    expect(settings.updates).toEqual({ period: 'daily', frequency: 1 })
+    expect(loadSiteSettings('', 'site.yaml', SITE).updates).toEqual({ period: 'hourly', frequency: 1 })
+    expect(loadSiteSettings('', 'site.yaml', SITE).feedly).toBeUndefined()
+    expect([updateMinutes({ period: 'hourly', frequency: 1 }), updateMinutes({ period: 'daily', frequency: 4 }), updateMinutes({ period: 'hourly', frequency: 60 })]).toEqual([60, 360, 1])
+  })
+
   it.each([
     [podcast('').replace('Business', 'Wirtschaft'), 'site.yaml: podcast.category: must be one of Apple Podcasts\u2019 categories'],
     [podcast('  subcategory: Cooking'), 'site.yaml: podcast.subcategory: is not a subcategory of the category'],
@@ -55,8 +64,8 @@ describe('site settings', () => {
     ],
     ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: must be a whole number of pixels from 1 to 144'],
     ['images: { rss: { url: /x.png, width: 100, height: 0.5 } }', 'site.yaml: images.rss.height: must be a whole number of pixels from 1 to 400'],
-    ['podcsat: {}', 'site.yaml: has unknown fields "podcsat" (known: images, podcast, authors)'],
-    ['- images', 'site.yaml: must be a mapping of fields (images, podcast, authors)'],
+    ['podcsat: {}', 'site.yaml: has unknown fields "podcsat" (known: images, podcast, feedly, updates, authors)'],
+    ['- images', 'site.yaml: must be a mapping of fields (images, podcast, feedly, updates, authors)'],
     [podcast('').replace('  title: T\n', ''), 'site.yaml: podcast.title: is required'],
     [podcast('').replace('title: T', 'title: 1929'), 'site.yaml: podcast.title: must be text'],
     [podcast('  type: täglich'), 'site.yaml: podcast.type: must be episodic or serial'],
@@ -68,6 +77,15 @@ describe('site settings', () => {
     [podcast('  copyright: "\\x85 2025"'), 'site.yaml: podcast.copyright: holds control or non-characters XML cannot carry (U+0085); remove them'],
     ['authors: { "Anna\\x01": { bio: B } }', 'site.yaml: authors: "Anna\\u0001" holds control or non-characters XML cannot carry (U+0001); remove them'],
     ['images: { icon: "javascript:x" }', 'site.yaml: images.icon: "javascript:x" is not an http(s) URL or a site path'],
+    ['feedly: { cover: "ftp://x/c.jpg" }', 'site.yaml: feedly.cover: "ftp://x/c.jpg" is not an http(s) URL or a site path'],
+    ['feedly: { accent_color: "#0b4f8" }', 'site.yaml: feedly.accent_color: must be a colour of six hex digits such as "#0B4F8A"'],
+    ['feedly: { accent_color: blau }', 'site.yaml: feedly.accent_color: must be a colour of six hex digits such as "#0B4F8A"'],
+    // Unquoted, YAML reads the colour as a comment.
+    ['feedly:\n  accent_color: #0b4f8a\n', 'site.yaml: feedly.accent_color: has no value'],
+    ['feedly: { farbe: rot }', 'site.yaml: feedly: has unknown fields "farbe" (known: icon, logo, cover, accent_color)'],
+    ['updates: { period: stündlich }', 'site.yaml: updates.period: must be hourly, daily, weekly, monthly or yearly'],
+    ['updates: { frequency: 0 }', 'site.yaml: updates.frequency: must be a whole number from 1 to 60'],
+    ['updates: { frequency: 1.5 }', 'site.yaml: updates.frequency: must be a whole number from 1 to 60'],
   ])('refuses a bad file with the file and field: %#', (source, message) => {
     expect(problem(source)).toBe(message)
   })
@@ -78,7 +96,8 @@ describe('site settings', () => {
       field.split('.').reduceRight((inner, key) => `{ ${JSON.stringify(key)}: ${inner} }`, value)
     const fields = [
       'images', 'images.icon', 'images.favicon', 'images.rss', 'images.rss.url', 'images.rss.width', 'images.rss.height',
-      'podcast', 'authors', 'authors.Anna', 'authors.Anna.url', 'authors.Anna.email', 'authors.Anna.avatar', 'authors.Anna.bio', 'authors.Anna.role',
+      'podcast', 'feedly', 'feedly.icon', 'feedly.logo', 'feedly.cover', 'feedly.accent_color', 'updates', 'updates.period', 'updates.frequency',
+      'authors', 'authors.Anna', 'authors.Anna.url', 'authors.Anna.email', 'authors.Anna.avatar', 'authors.Anna.bio', 'authors.Anna.role',
     ]
     const podcastFields = ['title', 'description', 'author', 'owner', 'owner.name', 'owner.email', 'image', 'category', 'subcategory', 'explicit', 'type', 'locked', 'copyright', 'funding', 'update_frequency']
     const values = ['42', '-3', '1.5', '1e400', 'true', '~', '[]', '[1, [2]]', '{a: 1}', '""', '"x"', '.nan', '.inf']

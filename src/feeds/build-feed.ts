@@ -2,9 +2,9 @@ import { bylineOf, type Article, type Enclosure } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
-import { authorKey, type AuthorProfile } from '../site-settings.js'
+import { authorKey, DEFAULT_SITE_SETTINGS, type AuthorProfile, type FeedlySettings, type UpdateHints } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
-import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
+import type { FeedAuthor, FeedContent, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
 export interface RenderedBody {
@@ -24,6 +24,9 @@ export interface FeedDocumentOptions {
   readonly author: string
   readonly generator: string
   readonly images?: FeedImages
+  readonly feedly?: FeedlySettings | undefined
+  /** Hourly by default. */
+  readonly updates?: UpdateHints
   readonly copyright?: string | undefined
   /**
    * What an empty document gives as its last change. Feed readers and the W3C
@@ -40,6 +43,8 @@ export interface ItemContext {
   readonly authors: ReadonlyMap<string, AuthorProfile>
   /** Length and pixel size of files the site serves itself. */
   readonly media: (url: string) => MediaInfo | undefined
+  /** The whole article (default), or the summary with the lead image and a "Weiterlesen" link. */
+  readonly content?: FeedContent
 }
 
 const NO_IMAGES: FeedImages = { icon: undefined, favicon: undefined, rss: undefined }
@@ -61,7 +66,12 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     : ''
   const summary = summaryOf(article, body)
   // An article without a body still gives readers something to show: its summary.
-  const html = body.html === '' && summary !== '' ? `<p>${escapeHtml(summary)}</p>` : body.html
+  const html =
+    context.content === 'excerpt'
+      ? `${summary === '' ? '' : `<p>${escapeHtml(summary)}</p>`}<p><a href="${escapeHtml(article.url)}">Weiterlesen</a></p>`
+      : body.html === '' && summary !== ''
+        ? `<p>${escapeHtml(summary)}</p>`
+        : body.html
   return {
     id: article.id,
     url: article.url,
@@ -120,6 +130,8 @@ export function buildFeedDocument(options: FeedDocumentOptions, items: readonly 
     ...rest,
     archive: options.archive ?? false,
     images: options.images ?? NO_IMAGES,
+    feedly: options.feedly,
+    updates: options.updates ?? DEFAULT_SITE_SETTINGS.updates,
     copyright: options.copyright,
     updated,
     items,

@@ -1,7 +1,12 @@
 import type { Enclosure } from '../content/article.js'
+import type { FeedlySettings, UpdateHints } from '../site-settings.js'
 
 export type FeedFormat = 'rss' | 'atom' | 'json'
 export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json']
+
+/** What an item's content holds: the whole article, or its summary with the lead image and a link to the page (FEED_CONTENT). */
+export type FeedContent = 'full' | 'excerpt'
+export const FEED_CONTENTS: readonly FeedContent[] = ['full', 'excerpt']
 
 /** Each format's full name, as pages and subscription lists show it. */
 export const FEED_FORMAT_NAMES: Readonly<Record<FeedFormat, string>> = { rss: 'RSS 2.0', atom: 'Atom 1.0', json: 'JSON Feed 1.1' }
@@ -102,6 +107,10 @@ export interface FeedDocument {
   readonly author: string
   readonly generator: string
   readonly images: FeedImages
+  /** RSS only: Feedly's webfeeds: branding, when configured. */
+  readonly feedly: FeedlySettings | undefined
+  /** RSS only: `ttl` and `sy:updatePeriod`/`sy:updateFrequency`. */
+  readonly updates: UpdateHints
   readonly copyright: string | undefined
   readonly items: readonly FeedItem[]
 }

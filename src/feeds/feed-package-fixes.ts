@@ -23,6 +23,8 @@ export const NS = {
   dc: 'http://purl.org/dc/elements/1.1/',
   fh: 'http://purl.org/syndication/history/1.0',
   media: 'http://search.yahoo.com/mrss/',
+  sy: 'http://purl.org/rss/1.0/modules/syndication/',
+  webfeeds: 'http://webfeeds.org/rss/1.0',
   xml: 'http://www.w3.org/XML/1998/namespace',
   xmlns: 'http://www.w3.org/2000/xmlns/',
 } as const
@@ -203,6 +205,7 @@ export function repairRss(xml: string, document: FeedDocument): string {
   if (!channel) throw new Error('feed package wrote RSS without a channel')
   const items = childElements(channel, 'item')
   addDocumentLinks(doc, channel, items[0], document)
+  addChannelHints(doc, channel, items[0], document)
   items.forEach((element, index) => {
     const item = document.items[index]
     if (!item) return
@@ -218,6 +221,25 @@ export function repairRss(xml: string, document: FeedDocument): string {
     appendElement(image, null, 'height', {}, String(document.images.rss.height))
   }
   return hexEncodePlainText(serializeXml(doc), RSS_PLAIN_TEXT)
+}
+
+/**
+ * What the package has no option for: the RSS 1.0 Syndication module's
+ * update hints (`ttl` itself is the package's), and Feedly's `webfeeds:`
+ * branding, only when configured: the W3C validator warns about a namespace
+ * it does not know.
+ */
+function addChannelHints(doc: Document, channel: Element, firstItem: Element | undefined, document: FeedDocument): void {
+  declareNamespaces(doc, ['sy'])
+  appendElement(channel, NS.sy, 'sy:updatePeriod', {}, document.updates.period, firstItem)
+  appendElement(channel, NS.sy, 'sy:updateFrequency', {}, String(document.updates.frequency), firstItem)
+  const feedly = document.feedly
+  if (!feedly) return
+  declareNamespaces(doc, ['webfeeds'])
+  if (feedly.icon) appendElement(channel, NS.webfeeds, 'webfeeds:icon', {}, feedly.icon, firstItem)
+  if (feedly.logo) appendElement(channel, NS.webfeeds, 'webfeeds:logo', {}, feedly.logo, firstItem)
+  if (feedly.cover) appendElement(channel, NS.webfeeds, 'webfeeds:cover', { image: feedly.cover }, undefined, firstItem)
+  if (feedly.accentColor) appendElement(channel, NS.webfeeds, 'webfeeds:accentColor', {}, feedly.accentColor, firstItem)
 }
 
 /** The item's image as Media RSS: the full picture, and the same as its thumbnail. */

@@ -1,5 +1,6 @@
 import { bylineOf, type Article } from '../content/article.js'
 import { BIDI_CONTROL, quoted } from '../text/display.js'
+import { FEED_CONTENTS, type FeedContent } from './feed-model.js'
 
 /** A view of a feed for aggregators and newsletters: fewer items, only some tags, only some authors. */
 export interface FeedFilter {
@@ -9,10 +10,12 @@ export interface FeedFilter {
   readonly authors: readonly string[]
   /** Only items with any of these tags (compared without regard to case); empty: all. */
   readonly tags: readonly string[]
+  /** `?content=excerpt` or `full`: the items' content other than FEED_CONTENT says; undefined: as it says. */
+  readonly content?: FeedContent | undefined
 }
 
 /** The query parameters a feed understands. Others (cache busters) are ignored. */
-export const FILTER_PARAMETERS = ['limit', 'author', 'tag'] as const
+export const FILTER_PARAMETERS = ['limit', 'author', 'tag', 'content'] as const
 
 /**
  * Values of `?tag=` or `?author=` a view takes at most. Every value is
@@ -24,11 +27,11 @@ export const MAX_FILTER_VALUES = 50
 const fold = (text: string): string => text.normalize('NFC').toLowerCase()
 
 export function isFiltered(filter: FeedFilter): boolean {
-  return filter.limit !== undefined || filter.authors.length > 0 || filter.tags.length > 0
+  return filter.limit !== undefined || filter.authors.length > 0 || filter.tags.length > 0 || filter.content !== undefined
 }
 
 /**
- * Reads `?limit=N`, `?author=…` and `?tag=…` (both repeatable, any of).
+ * Reads `?limit=N`, `?author=…` and `?tag=…` (both repeatable, any of), and `?content=excerpt|full`.
  * Returns a plain-language problem for a bad value, naming the parameter.
  */
 export function parseFeedFilter(
@@ -49,7 +52,11 @@ export function parseFeedFilter(
   if ('problem' in authors) return authors
   const tags = readNames(values('tag'), 'tag', 'a tag')
   if ('problem' in tags) return tags
-  return { limit, authors: authors.names, tags: tags.names }
+  const contents = values('content')
+  const content = contents[0] as FeedContent | undefined
+  if (contents.length > 1) return { problem: 'content: give it once' }
+  if (content !== undefined && !FEED_CONTENTS.includes(content)) return { problem: `content: ${quoted(content)} is not full or excerpt` }
+  return { limit, authors: authors.names, tags: tags.names, ...(content === undefined ? {} : { content }) }
 }
 
 /**
@@ -80,6 +87,7 @@ export function filterQuery(filter: FeedFilter): string {
   if (filter.limit !== undefined) parts.push(`limit=${filter.limit}`)
   for (const author of filter.authors) parts.push(`author=${encodeURIComponent(author)}`)
   for (const tag of filter.tags) parts.push(`tag=${encodeURIComponent(tag)}`)
+  if (filter.content !== undefined) parts.push(`content=${filter.content}`)
   return parts.join('&')
 }
 
@@ -138,5 +146,6 @@ export function describeFilter(filter: FeedFilter): string {
   const parts: string[] = []
   if (filter.authors.length > 0) parts.push(`von ${filter.authors.join(', ')}`)
   if (filter.tags.length > 0) parts.push(`Thema ${filter.tags.join(', ')}`)
+  if (filter.content !== undefined) parts.push(filter.content === 'excerpt' ? 'Auszüge' : 'Volltext')
   return parts.join(' · ')
 }

@@ -78,6 +78,9 @@ export function settingsMediaProblems(settings: SiteSettings, media: MediaFacts)
     ['images.favicon', settings.images.favicon],
     ['images.rss.url', settings.images.rss?.url],
     ['podcast.image', settings.podcast?.image],
+    ['feedly.icon', settings.feedly?.icon],
+    ['feedly.logo', settings.feedly?.logo],
+    ['feedly.cover', settings.feedly?.cover],
   ]
   for (const [field, url] of images) {
     if (url && media.isMissing(url)) problems.push({ field, problem: 'names a file that is not in MEDIA_DIR' })

@@ -1,4 +1,5 @@
 import { Feed } from 'feed'
+import { updateMinutes } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
 import type { FeedDocument } from './feed-model.js'
 import { packageHtml, packagePlaceholder, packageText, repairRss } from './feed-package-fixes.js'
@@ -22,6 +23,7 @@ export function renderRss(document: FeedDocument): string {
     generator: packageText(document.generator),
     ...(document.images.rss ? { image: document.images.rss.url } : {}),
     ...(document.copyright ? { copyright: packageText(document.copyright) } : {}),
+    ttl: updateMinutes(document.updates), // RSS 2.0 <ttl>: minutes a reader may wait before fetching again
   })
   for (const item of document.items) {
     feed.addItem({

@@ -116,7 +116,10 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     const variant = variantOf(resource, available, browser)
     // WebSub §4: discovery through HTTP Link headers.
     const link = send.topic && options.hub ? `<${options.hub}>; rel="hub", <${send.topic}>; rel="self"` : undefined
-    const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), options.nextPublication()), link)
+    // Fresh until the next scheduled article, or until the document changes by itself (an article leaves the news sitemap).
+    const next = options.nextPublication()
+    const changes = resource.expires === undefined || (next !== undefined && next < resource.expires.getTime()) ? next : resource.expires.getTime()
+    const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), changes), link)
     if (status === 200) {
       const ifMatch = requestHeader(c, 'if-match')
       const ifUnmodifiedSince = requestHeader(c, 'if-unmodified-since')

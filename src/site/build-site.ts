@@ -5,7 +5,7 @@ import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedContent, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import type { PodcastDocument } from '../feeds/render-podcast.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
@@ -20,18 +20,22 @@ import {
   FEED_MEDIA_TYPES,
   FEED_XSL_PATH,
   feedPaths,
+  NEWS_SITEMAP_PATH,
   OPML_PATH,
   podcastPath,
+  ROBOTS_PATH,
+  SITEMAP_PATH,
   STYLESHEET_PATH,
   websubTopics,
 } from './paths.js'
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
 import { episodeLinks } from './episode-documents.js'
+import { renderRobotsTxt } from './sitemaps.js'
 
 export type SiteConfig = Pick<
   Config,
-  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings'
+  'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings' | 'feedContent'
 >
 
 const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
@@ -42,6 +46,8 @@ export interface PublishedArticles {
   publishedSection(now: Date): Article[]
   /** How many articles of every category are public at `now`. */
   publishedCount(now: Date): number
+  /** The public articles of every category at `now`, each the one its page shows, oldest first. */
+  publishedPages(now: Date): Article[]
   /** When the next scheduled article goes live after `now`. */
   nextPublication(now: Date): Date | undefined
 }
@@ -67,6 +73,8 @@ export interface SitePlan {
   readonly archivePages: number
   /** When the next scheduled article goes live. */
   readonly nextPublication: Date | undefined
+  /** Every public article with its own page, of every category, oldest first: the sitemaps. */
+  readonly pages: readonly Article[]
 }
 
 /** A complete, immutable state of the site: swapped in whole, never changed. */
@@ -91,6 +99,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     episodes: config.settings.podcast ? section.filter(isEpisode) : [],
     archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
     nextPublication: articles.nextPublication(now),
+    pages: articles.publishedPages(now),
   }
 }
 
@@ -118,6 +127,8 @@ function pageContext(config: SiteConfig): PageContext {
     podcast: podcast ? { title: podcast.title, url: siteUrlFor(config.siteUrl, podcastPath(config.section.slug)) } : undefined,
     favicon: images.favicon,
     deskAuthor: config.section.author,
+    logo: images.icon,
+    authors: config.settings.authors,
   }
 }
 
@@ -135,8 +146,13 @@ function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'style
   }
 }
 
-function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
-  return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url) }
+/** What every feed's channel carries from site.yaml: images, Feedly branding, update hints. */
+function channelSettings({ settings }: SiteConfig): Pick<FeedDocument, 'images' | 'feedly' | 'updates'> {
+  return { images: settings.images, feedly: settings.feedly, updates: settings.updates }
+}
+
+function itemContext(config: SiteConfig, source: ItemSource, content = config.feedContent): ItemContext {
+  return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url), content }
 }
 
 /**
@@ -154,10 +170,10 @@ function sectionDocument(
   articles: readonly Article[],
   source: ItemSource,
   links: FeedLinks,
-  kind: { readonly archive?: boolean; readonly view?: string } = {},
+  kind: { readonly archive?: boolean; readonly view?: string; readonly content?: FeedContent | undefined } = {},
 ): FeedDocument {
   const { section } = config
-  const context = itemContext(config, source)
+  const context = itemContext(config, source, kind.content)
   const title = `${section.title} – ${config.siteName}`
   return buildFeedDocument(
     {
@@ -170,7 +186,7 @@ function sectionDocument(
       archive: kind.archive ?? false,
       author: section.author,
       generator: GENERATOR,
-      images: config.settings.images,
+      ...channelSettings(config),
       updatedWhenEmpty: sectionUpdated(plan),
     },
     articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
@@ -225,7 +241,7 @@ export function filteredFeedDocument(
     articles,
     source,
     documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
-    { view: describeFilter(filter) },
+    { view: describeFilter(filter), content: filter.content },
   )
 }
 
@@ -243,11 +259,12 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
       links: documentLinks(config, { self: { rss: url, atom: url, json: url } }),
       author: podcast.author,
       generator: GENERATOR,
-      images: config.settings.images,
+      ...channelSettings(config),
       copyright: podcast.copyright,
       updatedWhenEmpty: sectionUpdated(plan),
     },
-    plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source))),
+    // Show notes are the episode's whole text, whatever FEED_CONTENT says.
+    plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full'))),
   )
   return { ...document, podcast, episodes: plan.episodes.map((article) => episodeLinks(article, config.siteUrl)) }
 }
@@ -300,8 +317,8 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
 }
 
 /**
- * The documents that depend on configuration only: the stylesheets and the
- * OPML list. Rendered once at start (`now`).
+ * The documents that depend on configuration only: the stylesheets, the
+ * OPML list and robots.txt. Rendered once at start (`now`).
  */
 export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<string, Resource>> {
   const context = pageContext(config)
@@ -322,6 +339,7 @@ export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<st
       staticResource(FEED_CSS_PATH, FEED_CSS, 'text/css; charset=utf-8', now),
       staticResource(FEED_XSL_PATH, xsl, 'text/xsl; charset=utf-8', now),
       staticResource(OPML_PATH, opml, 'text/x-opml; charset=utf-8', now),
+      staticResource(ROBOTS_PATH, renderRobotsTxt([SITEMAP_PATH, NEWS_SITEMAP_PATH].map((path) => siteUrlFor(config.siteUrl, path))), 'text/plain; charset=utf-8', now),
     ]),
   )
 }

@@ -1,7 +1,9 @@
 import { html, raw } from 'hono/html'
 import { bylineOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
+import type { AuthorProfile } from '../site-settings.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
+import { articleHead } from './article-meta.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
 
 // Pages are written with Hono's `html` helper, which escapes every value.
@@ -23,6 +25,10 @@ export interface PageContext {
   readonly favicon: string | undefined
   /** Who an article without a byline is by, as the feeds credit it. */
   readonly deskAuthor: string
+  /** Absolute URL of the site's square icon (site.yaml images.icon): the publisher's logo in structured data. */
+  readonly logo: string | undefined
+  /** The author registry, for the structured data of article pages. */
+  readonly authors: ReadonlyMap<string, AuthorProfile>
 }
 
 /** One entry of the index page. */
@@ -39,7 +45,7 @@ function formatDate(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
 }
 
-function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean): string {
+function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean, head: Html | '' = ''): string {
   const page = html`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${title}</title><link rel="stylesheet" href="${new URL(STYLESHEET_PATH.slice(1), context.siteUrl).href}"/>${
     context.favicon ? html`<link rel="icon" href="${context.favicon}"/>` : ''
@@ -50,7 +56,7 @@ function layout(context: PageContext, title: string, lang: string, main: Html, w
     withPodcast && context.podcast
       ? html`<link rel="alternate" type="application/rss+xml" title="${context.podcast.title} (Podcast)" href="${context.podcast.url}"/>`
       : ''
-  }</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FEED_FORMATS.map(
+  }${head}</head><body><header><p class="site"><a href="${context.siteUrl}">${context.siteName}</a> · ${context.sectionTitle}</p></header><main>${main}</main><footer><p>Abonnieren: ${FEED_FORMATS.map(
     (format, index) => html`${index > 0 ? ' · ' : ''}<a href="${context.feeds[format]}" type="${FEED_MEDIA_TYPES[format]}">${FEED_FORMAT_NAMES[format]}</a>`,
   )}${context.podcast ? html` · <a href="${context.podcast.url}" type="application/rss+xml">Podcast</a>` : ''}</p></footer></body></html>`
   // Hono escapes markup but keeps controls; HTML parsers report them as errors
@@ -98,6 +104,7 @@ export function renderArticlePage(context: PageContext, article: Article, summar
         : ''
     }<div class="body">${raw(bodyHtml)}</div>${article.tags.length > 0 ? html`<p class="tags">Themen: ${article.tags.join(', ')}</p>` : ''}</article>`,
     episode,
+    articleHead(context, article, summary),
   )
 }
 

@@ -23,6 +23,19 @@ export const FEED_CSS_PATH = '/assets/feed.css'
 export const OPML_PATH = '/feeds.opml'
 export const HEALTH_PATH = '/healthz'
 export const READY_PATH = '/readyz'
+export const SITEMAP_PATH = '/sitemap.xml'
+export const NEWS_SITEMAP_PATH = '/news-sitemap.xml'
+export const ROBOTS_PATH = '/robots.txt'
+
+/** `/sitemap-2.xml`: part 2 of a sitemap too large for one file (MAX_SITEMAP_URLS). */
+export function sitemapPartPath(part: number): string {
+  return `/sitemap-${part}.xml`
+}
+
+/** Whether a path is one of the sitemaps (their parts come and go with the number of articles). */
+export function isSitemapPath(path: string): boolean {
+  return path === SITEMAP_PATH || path === NEWS_SITEMAP_PATH || /^\/sitemap-[1-9]\d*\.xml$/.test(path)
+}
 
 const filesUnder = (folder: string): FormatUrls => ({
   rss: `${folder}/${FEED_FILES.rss}`,

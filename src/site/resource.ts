@@ -19,6 +19,11 @@ export interface Resource {
   readonly lastModified: Date | undefined
   readonly cache: CacheClass
   /**
+   * When the document changes by itself, with no file changed: an article
+   * leaves the news sitemap. No cache may keep it fresh past this instant.
+   */
+  readonly expires: Date | undefined
+  /**
    * The type to send when a browser navigates to the document. Browsers show
    * application/rss+xml and application/atom+xml as plain text; as
    * application/xml they parse it and apply its stylesheets.
@@ -35,6 +40,7 @@ export interface ResourceOptions {
   readonly now: Date
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
+  readonly expires?: Date | undefined
   readonly browserContentType?: string
   /**
    * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
@@ -78,6 +84,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
     contentType: options.contentType,
     lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
     cache: options.cache ?? 'live',
+    expires: options.expires,
     browserContentType: options.browserContentType,
     identity: { body, etag: `"${tag}"` },
     encodings,

@@ -92,11 +92,16 @@ export class ArticleIndex {
 
   /** Page paths of the public articles of every category at `now`, sorted. */
   publishedPaths(now: Date): string[] {
-    const paths: string[] = []
+    return this.publishedPages(now).map((article) => article.path).sort()
+  }
+
+  /** The public articles of every category at `now` that own their page, oldest first (the sitemaps). */
+  publishedPages(now: Date): Article[] {
+    const pages: Article[] = []
     for (const article of this.#byFile.values()) {
-      if (isPublished(article, now) && this.byPath(article.path) === article) paths.push(article.path)
+      if (isPublished(article, now) && this.byPath(article.path) === article) pages.push(article)
     }
-    return paths.sort()
+    return pages.sort((a, b) => newestFirst(b, a))
   }
 
   /** Public articles of every category at `now`. */

@@ -6,6 +6,7 @@ import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
 import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
+import { nextChange, SitemapBuilder } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/renderer.js'
 import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
@@ -38,7 +39,7 @@ export interface ContentStoreOptions {
  *   touch: the current feeds when their window changed, an archive page when
  *   its articles changed, pages on their next request.
  * - Every rebuild swaps in a complete new Site; rebuilds never overlap.
- * - A timer rebuilds when the next scheduled article goes live.
+ * - A timer rebuilds when the next scheduled article goes live, or an article leaves the news sitemap.
  * - Watching the folder is live-updates.ts's job; it calls applyChanges.
  */
 export class ContentStore {
@@ -52,6 +53,7 @@ export class ContentStore {
   readonly #listeners: ChangeListener[] = []
   readonly #rootMissingListeners: (() => void)[] = []
   #assets: Map<string, Resource> | undefined
+  #sitemaps: SitemapBuilder | undefined
   #site: Site | undefined
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
@@ -192,17 +194,13 @@ export class ContentStore {
     const previous = this.#site
     const renderAgain = this.#renderAgain
     this.#renderAgain = false
-    let site: Site
-    if (previous && !renderAgain && sameDocumentsAhead(previous.plan, plan)) {
-      // Nothing the current feeds, the podcast or the index show has changed: keep their bytes.
-      site = { ...previous, plan }
-    } else {
-      site = await this.#documents.renderSite(plan)
-    }
+    // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
+    const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
+    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
     this.#site = site
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
-    if (!this.#closed) this.#publication.set(plan.nextPublication, now, publish)
+    if (!this.#closed) this.#publication.set(nextChange(plan), now, publish)
     for (const listener of this.#listeners) listener(previous, site, (performance.now() - started) / 1000)
     return site
   }

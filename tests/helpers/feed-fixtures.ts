@@ -52,6 +52,8 @@ export function makeDocument(items: readonly FeedItem[], overrides: Partial<Feed
     author: 'Wirtschaftsredaktion',
     generator: 'tests',
     images: { icon: undefined, favicon: undefined, rss: undefined },
+    feedly: undefined,
+    updates: { period: 'hourly', frequency: 1 },
     copyright: undefined,
     items,
     ...overrides,

@@ -54,6 +54,10 @@ function published(section: readonly Article[], count: number, next: Date | unde
       asked.push(now)
       return next
     },
+    publishedPages(now) {
+      asked.push(now)
+      return [...section].reverse()
+    },
   }
 }
 
@@ -76,7 +80,7 @@ describe('planSite', () => {
   it('asks the store about its own instant only, and keeps it', () => {
     const articles = published(SECTION, 9, undefined)
     const plan = planSite(articles, NOW, config)
-    expect(articles.asked.map((date) => date.toISOString())).toEqual(Array(3).fill('2026-01-01T12:00:00.500Z'))
+    expect(articles.asked.map((date) => date.toISOString())).toEqual(Array(4).fill('2026-01-01T12:00:00.500Z'))
     expect(plan.now.toISOString()).toBe('2026-01-01T12:00:00.500Z')
   })
 
@@ -204,13 +208,14 @@ describe('buildSite', () => {
 })
 
 describe('buildAssets', () => {
-  it('renders the stylesheets and the OPML list, as assets, dated by nothing', async () => {
+  it('renders the stylesheets, the OPML list and robots.txt, as assets, dated by nothing', async () => {
     const assets = await buildAssets(config, NOW)
     expect(Object.fromEntries([...assets].map(([path, r]) => [path, [r.contentType, r.cache, r.lastModified]]))).toEqual({
       '/assets/site.css': ['text/css; charset=utf-8', 'asset', undefined],
       '/assets/feed.css': ['text/css; charset=utf-8', 'asset', undefined],
       '/assets/feed.xsl': ['text/xsl; charset=utf-8', 'asset', undefined],
       '/feeds.opml': ['text/x-opml; charset=utf-8', 'asset', undefined],
+      '/robots.txt': ['text/plain; charset=utf-8', 'asset', undefined],
     })
   })
 

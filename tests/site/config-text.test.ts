@@ -34,7 +34,7 @@ const PODCAST_TITLE = 'Geldfunk am Morgen'
 
 const episode = makeArticle('folge-1', { date: '2025-06-01T06:00:00Z', enclosure: makeEnclosure('folge-1.mp3', 'audio/mpeg') })
 const source: ItemSource = { bodyOf: () => ({ html: '<p>Text.</p>', excerpt: 'Text.' }), media: () => undefined }
-const plan = planSite({ publishedSection: () => [episode], publishedCount: () => 1, nextPublication: () => undefined }, NOW, config)
+const plan = planSite({ publishedSection: () => [episode], publishedCount: () => 1, nextPublication: () => undefined, publishedPages: () => [episode] }, NOW, config)
 
 const text = (resource: Resource | undefined): string => new TextDecoder().decode(resource?.identity.body)
 /**
