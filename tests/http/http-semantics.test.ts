@@ -209,18 +209,45 @@ describe('filters', () => {
     expect(atom.headers.get('Last-Modified')).toBeNull()
   })
 
-  it('sends other spellings of a filter to its one canonical URL', async () => {
+  it('answers other spellings of a filter with 200 and the canonical view\'s bytes, naming its URL in Content-Location', async () => {
+    const ids = async (response: Response) => ((await response.json()) as { items: { id: string }[] }).items.map((item) => item.id)
     for (const [query, canonical] of [
       ['tag=ezb&tag=b%C3%B6rse', 'tag=b%C3%B6rse&tag=ezb'],
       ['tag=ezb&tag=B%C3%B6rse&tag=EZB', 'tag=B%C3%B6rse&tag=ezb'],
       ['tag=b%C3%B6rse&tag=ezb&_=1', 'tag=b%C3%B6rse&tag=ezb'],
       ['tag=KI&limit=1', 'limit=1&tag=KI'],
       ['tag=KI&author=Lea%20Voigt', 'author=Lea%20Voigt&tag=KI'],
+      // HTML forms and URLSearchParams write a space as `+` (application/x-www-form-urlencoded).
+      ['author=Lea+Voigt', 'author=Lea%20Voigt'],
+      ['t%61g=KI&author=Lea+Voigt', 'author=Lea%20Voigt&tag=KI'],
     ]) {
+      const self = `https://www.example.de/wirtschaft/feed.json?${canonical}`
       const response = await get(`/wirtschaft/feed.json?${query}`)
-      expect(response.status).toBe(301)
-      expect(response.headers.get('Location')).toBe(`https://www.example.de/wirtschaft/feed.json?${canonical}`)
-      expect(response.headers.get('Content-Length')).toBe('0')
+      const reference = await get(`/wirtschaft/feed.json?${canonical}`)
+      expect([response.status, response.headers.get('Location'), response.headers.get('Content-Location')], query).toEqual([200, null, self])
+      expect(reference.headers.get('Content-Location'), canonical).toBe(self)
+      expect(response.headers.get('ETag'), query).toBe(reference.headers.get('ETag'))
+      const [bytes, same] = [new Uint8Array(await response.clone().arrayBuffer()), new Uint8Array(await reference.clone().arrayBuffer())]
+      expect(Buffer.from(bytes).equals(Buffer.from(same)), query).toBe(true)
+      expect(await ids(response), query).toEqual(await ids(reference))
+      expect(((await (await get(`/wirtschaft/feed.json?${query}`)).json()) as { feed_url: string }).feed_url, query).toBe(self)
+    }
+    // In RSS and Atom, the self link is the canonical URL too, and a 304 names it as the 200 did (RFC 9110 §15.4.5).
+    const rss = await get('/wirtschaft/feed.xml?author=Lea+Voigt')
+    expect(await rss.text()).toContain('<atom:link href="https://www.example.de/wirtschaft/feed.xml?author=Lea%20Voigt" rel="self" type="application/rss+xml"/>')
+    const notModified = await get('/wirtschaft/atom.xml?tag=KI&author=Lea+Voigt', { 'If-None-Match': (await get('/wirtschaft/atom.xml?author=Lea%20Voigt&tag=KI')).headers.get('ETag') as string })
+    expect([notModified.status, notModified.headers.get('Content-Location')]).toEqual([304, 'https://www.example.de/wirtschaft/atom.xml?author=Lea%20Voigt&tag=KI'])
+  })
+
+  it('answers a query with bad percent-encoding with 400, naming the part', async () => {
+    for (const [query, message] of [
+      ['author=Lea%2', 'Bad request: "author=Lea%2" is not valid percent-encoding\n'],
+      ['tag=%ZZ', 'Bad request: "tag=%ZZ" is not valid percent-encoding\n'],
+      ['tag=%C3', 'Bad request: "tag=%C3" is not valid percent-encoding\n'],
+      ['tag=KI&_=%E0%A4%A', 'Bad request: "_=%E0%A4%A" is not valid percent-encoding\n'],
+    ] as const) {
+      const response = await get(`/wirtschaft/feed.xml?${query}`)
+      expect([response.status, response.headers.get('Content-Type'), await response.text()], query).toEqual([400, 'text/plain; charset=utf-8', message])
     }
   })
 
