@@ -4,6 +4,7 @@ import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
+import { fitImagesToPane } from './scalable-images.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
@@ -67,7 +68,8 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     url: article.url,
     title: article.title,
     summary,
-    contentHtml: lead + html,
+    // Mail clients and readers show images at their width unless told to fit them.
+    contentHtml: fitImagesToPane(lead + html, (src) => context.media(src)?.width),
     published: article.date,
     updated: article.updated,
     authors: bylineOf(article, context.deskAuthor).map((name) => authorOf(name, context.authors)),
