@@ -5,40 +5,30 @@
  * feed2exec shows) only the first. Atom and JSON Feed keep one author per person.
  */
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from '../helpers/consumers.js'
-import { newsboat, rss2email, rssParserItems, sfeed, startBundledSite } from '../helpers/real-clients.js'
-import type { RunningServer } from '../helpers/server-process.js'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { newsboat, rss2email, rssParserItems, sfeed, withBundledSite } from '../helpers/real-clients.js'
 
 /** articles/mittelstand-energiepreise.md: `author: [Jonas Albrecht, Miriam Okafor]`. */
 const TITLE = '„Wir zahlen doppelt“: Mittelständler ächzen unter Energiepreisen'
 const BOTH = 'Jonas Albrecht und Miriam Okafor'
 
-let server: RunningServer
-let temp: ReturnType<typeof makeTempDir>
+const site = withBundledSite('co-authors-')
 let rssUrl: string
 let atomUrl: string
 let rss: string
 let atom: string
 
 beforeAll(async () => {
-  server = await startBundledSite()
-  temp = makeTempDir('co-authors-')
-  rssUrl = `${server.base}/wirtschaft/feed.xml`
-  atomUrl = `${server.base}/wirtschaft/atom.xml`
+  rssUrl = `${site.base()}/wirtschaft/feed.xml`
+  atomUrl = `${site.base()}/wirtschaft/atom.xml`
   rss = await (await fetch(rssUrl)).text()
   atom = await (await fetch(atomUrl)).text()
-}, 30_000)
-
-afterAll(async () => {
-  await server?.stop()
-  temp?.rm()
 })
 
 describe('an item by two authors, in RSS', () => {
   it('newsboat stores both names as its author', () => {
-    const reader = newsboat(path.join(temp.dir, 'newsboat'))
+    const reader = newsboat(path.join(site.dir(), 'newsboat'))
     reader.subscribe([rssUrl])
     const state = reader.reload()
     expect(state.items.find((item) => item.title === TITLE)?.author).toBe(BOTH)
@@ -47,7 +37,7 @@ describe('an item by two authors, in RSS', () => {
   })
 
   it('sfeed stores both names in its author field', () => {
-    expect(sfeed(temp.dir, rss).find((item) => item.title === TITLE)?.author).toBe(BOTH)
+    expect(sfeed(site.dir(), rss).find((item) => item.title === TITLE)?.author).toBe(BOTH)
   })
 
   it('rss-parser gives both names as the item\'s creator', async () => {
@@ -61,7 +51,7 @@ describe('an item by two authors, in RSS', () => {
   })
 
   it('rss2email names both in From:, with the address it falls back to', () => {
-    const r2e = rss2email(path.join(temp.dir, 'rss2email-rss'))
+    const r2e = rss2email(path.join(site.dir(), 'rss2email-rss'))
     r2e.add('wirtschaft', rssUrl)
     const message = r2e.run().messages.find((m) => m.subject === TITLE)
     expect(message?.from).toBe(`"Wirtschaft – Beispielzeitung: ${BOTH}" <user@rss2email.invalid>`)
@@ -75,7 +65,7 @@ describe('an item by two authors, in Atom', () => {
   })
 
   it('rss2email names one of them in From: the last, with that author\'s address (docs/readers.md says so)', () => {
-    const r2e = rss2email(path.join(temp.dir, 'rss2email-atom'))
+    const r2e = rss2email(path.join(site.dir(), 'rss2email-atom'))
     r2e.add('wirtschaft', atomUrl)
     const message = r2e.run().messages.find((m) => m.subject === TITLE)
     expect(message?.from).toBe('"Wirtschaft – Beispielzeitung: Miriam Okafor" <miriam.okafor@example.de>')

@@ -3,15 +3,12 @@
  * and sfeed (issue #11.1): one subscription per distinct feed, every article
  * once per subscription, no subscription that fails.
  */
+import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readXmlFeeds } from '../helpers/consumers.js'
-import { newsboat, rss2email, sfeed, sfeedOpmlImport, startBundledSite } from '../helpers/real-clients.js'
-import type { RunningServer } from '../helpers/server-process.js'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { feedIds, newsboat, rss2email, sfeed, sfeedOpmlImport, withBundledSite } from '../helpers/real-clients.js'
 
-let server: RunningServer
-let temp: ReturnType<typeof makeTempDir>
+const site = withBundledSite('opml-clients-')
 let opmlFile: string
 let opml: string
 /** The two distinct feeds, and the ids each carries as feedparser reads them. */
@@ -19,18 +16,11 @@ let section: { url: string; ids: string[] }
 let podcast: { url: string; ids: string[] }
 
 beforeAll(async () => {
-  server = await startBundledSite()
-  temp = makeTempDir('opml-clients-')
-  opml = await (await fetch(`${server.base}/feeds.opml`)).text()
-  opmlFile = temp.write('feeds.opml', opml)
-  const read = async (url: string) => ({ url, ids: readXmlFeeds([{ body: await (await fetch(url)).text(), contentType: 'application/rss+xml' }])[0]!.entries.map((e) => e.id as string) })
-  section = await read(`${server.base}/wirtschaft/feed.xml`)
-  podcast = await read(`${server.base}/wirtschaft/podcast.xml`)
-}, 30_000)
-
-afterAll(async () => {
-  await server?.stop()
-  temp?.rm()
+  opml = await (await fetch(`${site.base()}/feeds.opml`)).text()
+  opmlFile = path.join(site.dir(), 'feeds.opml')
+  fs.writeFileSync(opmlFile, opml)
+  section = await feedIds(`${site.base()}/wirtschaft/feed.xml`)
+  podcast = await feedIds(`${site.base()}/wirtschaft/podcast.xml`)
 })
 
 const sorted = (values: readonly string[]) => [...values].sort()
@@ -42,7 +32,7 @@ describe('/feeds.opml in real feed readers', () => {
   })
 
   it('newsboat: imports two subscriptions, the section and the podcast, and each keeps every item once', () => {
-    const reader = newsboat(path.join(temp.dir, 'newsboat'))
+    const reader = newsboat(path.join(site.dir(), 'newsboat'))
     expect(reader.importOpml(opmlFile)).toEqual([section.url, podcast.url])
     const state = reader.reload()
     expect(state.errors).toBe('')
@@ -58,7 +48,7 @@ describe('/feeds.opml in real feed readers', () => {
   })
 
   it('rss2email: imports two subscriptions and mails each article once per subscription, with no failure', () => {
-    const r2e = rss2email(path.join(temp.dir, 'rss2email'))
+    const r2e = rss2email(path.join(site.dir(), 'rss2email'))
     r2e.importOpml(opmlFile)
     const result = r2e.run()
     expect(result.feeds).toEqual([section.url, podcast.url])
@@ -71,12 +61,12 @@ describe('/feeds.opml in real feed readers', () => {
   })
 
   it('sfeed: sfeed_opml_import makes two feeds, and sfeed reads every item of each', async () => {
-    const feeds = sfeedOpmlImport(temp.dir, opml)
+    const feeds = sfeedOpmlImport(site.dir(), opml)
     expect(feeds).toEqual([
       { name: 'Wirtschaft – Beispielzeitung', url: section.url },
       { name: 'Geldfragen – der Wirtschaftspodcast der Beispielzeitung (Podcast)', url: podcast.url },
     ])
-    const idsOf = async (url: string) => sfeed(temp.dir, await (await fetch(url, { redirect: 'manual' })).text()).map((item) => item.id)
+    const idsOf = async (url: string) => sfeed(site.dir(), await (await fetch(url, { redirect: 'manual' })).text()).map((item) => item.id)
     expect(sorted(await idsOf(section.url))).toEqual(sorted(section.ids))
     expect(await idsOf(podcast.url)).toEqual(podcast.ids)
   })

@@ -4,28 +4,16 @@
  * its article's id left one of the two feeds without it.
  */
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readXmlFeeds } from '../helpers/consumers.js'
-import { newsboat, startBundledSite } from '../helpers/real-clients.js'
-import type { RunningServer } from '../helpers/server-process.js'
-import { makeTempDir } from '../helpers/temp-dir.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { feedIds, newsboat, withBundledSite } from '../helpers/real-clients.js'
 
-let server: RunningServer
-let temp: ReturnType<typeof makeTempDir>
+const site = withBundledSite('podcast-ids-')
 let section: { url: string; ids: string[] }
 let podcast: { url: string; ids: string[] }
 
 beforeAll(async () => {
-  server = await startBundledSite()
-  temp = makeTempDir('podcast-ids-')
-  const read = async (url: string) => ({ url, ids: readXmlFeeds([{ body: await (await fetch(url)).text(), contentType: 'application/rss+xml' }])[0]!.entries.map((e) => e.id as string) })
-  section = await read(`${server.base}/wirtschaft/feed.xml`)
-  podcast = await read(`${server.base}/wirtschaft/podcast.xml`)
-}, 30_000)
-
-afterAll(async () => {
-  await server?.stop()
-  temp?.rm()
+  section = await feedIds(`${site.base()}/wirtschaft/feed.xml`)
+  podcast = await feedIds(`${site.base()}/wirtschaft/podcast.xml`)
 })
 
 describe('newsboat subscribed to the section feed and the podcast', () => {
@@ -36,7 +24,7 @@ describe('newsboat subscribed to the section feed and the podcast', () => {
 
   for (const order of ['section first', 'podcast first'] as const) {
     it(`keeps every item of both, ${order}, across two reloads`, () => {
-      const reader = newsboat(path.join(temp.dir, order.replace(' ', '-')))
+      const reader = newsboat(path.join(site.dir(), order.replace(' ', '-')))
       reader.subscribe(order === 'section first' ? [section.url, podcast.url] : [podcast.url, section.url])
       for (const _reload of [1, 2]) {
         const state = reader.reload()

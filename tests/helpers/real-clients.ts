@@ -11,7 +11,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Parser from 'rss-parser'
+import { afterAll, beforeAll } from 'vitest'
+import { readXmlFeeds } from './consumers.js'
 import { startServer, type RunningServer } from './server-process.js'
+import { makeTempDir } from './temp-dir.js'
 
 const PYTHON = process.env.FEED_TEST_PYTHON ?? '/usr/bin/python3'
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url))
@@ -23,6 +26,34 @@ export function startBundledSite(): Promise<RunningServer> {
     MEDIA_DIR: path.join(REPOSITORY, 'media'),
     SITE_CONFIG: path.join(REPOSITORY, 'site.yaml'),
   })
+}
+
+/**
+ * For a test file: the bundled site started, and a temporary folder for the
+ * clients' files made, before its tests; both ended after them.
+ */
+export function withBundledSite(prefix: string): { readonly base: () => string; readonly dir: () => string } {
+  let server: RunningServer | undefined
+  let temp: ReturnType<typeof makeTempDir> | undefined
+  beforeAll(async () => {
+    server = await startBundledSite()
+    temp = makeTempDir(prefix)
+  }, 30_000)
+  afterAll(async () => {
+    await server?.stop()
+    temp?.rm()
+  })
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the bundled site is not started yet (use it inside a test or beforeAll)')
+    return value
+  }
+  return { base: () => ready(server).base, dir: () => ready(temp).dir }
+}
+
+/** A feed's URL and the ids of its items, as feedparser reads them: what a reader must end up with. */
+export async function feedIds(url: string): Promise<{ url: string; ids: string[] }> {
+  const [feed] = readXmlFeeds([{ body: await (await fetch(url)).text(), contentType: 'application/rss+xml' }])
+  return { url, ids: (feed?.entries ?? []).map((entry) => entry.id ?? '') }
 }
 
 /** Runs a program to its end; throws with its output when it cannot start or exits non-zero. */
