@@ -4,6 +4,7 @@ import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { authorKey, DEFAULT_SITE_SETTINGS, type AuthorProfile, type FeedlySettings, type UpdateHints } from '../site-settings.js'
 import { escapeHtml } from '../text/escape.js'
+import { fitImagesToPane } from './scalable-images.js'
 import type { FeedAuthor, FeedContent, FeedDocument, FeedImage, FeedImages, FeedItem, FeedLinks } from './feed-model.js'
 
 /** An article's body, rendered once per content change. */
@@ -77,7 +78,8 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     url: article.url,
     title: article.title,
     summary,
-    contentHtml: lead + html,
+    // Mail clients and readers show images at their width unless told to fit them.
+    contentHtml: fitImagesToPane(lead + html, (src) => context.media(src)?.width),
     published: article.date,
     updated: article.updated,
     authors: bylineOf(article, context.deskAuthor).map((name) => authorOf(name, context.authors)),

@@ -14,6 +14,7 @@
 import { DOMParser, XMLSerializer, type Document, type Element, type Node, type Text } from '@xmldom/xmldom'
 import { neutraliseCdataEnd } from '../content/render-markdown.js'
 import { escapeHtml } from '../text/escape.js'
+import { listInGerman } from '../text/german-list.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { FeedDocument, FeedImage } from './feed-model.js'
 
@@ -193,9 +194,9 @@ export function declareNamespaces(doc: Document, prefixes: readonly (keyof typeo
 }
 
 /**
- * The fixes for `rss2()`: titles as text (#2), one `dc:creator` per author
- * instead of name-only `<author>` (#8, the `dc` prefix declared whatever the
- * content), the image as Media RSS, not as a second enclosure (#13), plain
+ * The fixes for `rss2()`: titles as text (#2), one `dc:creator` naming every
+ * author instead of name-only `<author>` (#8, the `dc` prefix declared
+ * whatever the content), the image as Media RSS, not as a second enclosure (#13), plain
  * text with hexadecimal references.
  */
 export function repairRss(xml: string, document: FeedDocument): string {
@@ -211,7 +212,10 @@ export function repairRss(xml: string, document: FeedDocument): string {
     if (!item) return
     const title = childElements(element, 'title')[0]
     if (title) setText(title, item.title)
-    for (const author of item.authors) appendElement(element, NS.dc, 'dc:creator', {}, author.name)
+    // One dc:creator holding every name as a German list: readers show one
+    // (newsboat the last of several, sfeed, rss2email, rss-parser and
+    // feedparser's `author` the first), so each name must be in the one they show.
+    appendElement(element, NS.dc, 'dc:creator', {}, listInGerman(item.authors.map((author) => author.name)))
     if (item.image) appendImage(element, item.image)
   })
   // RSS 2.0 <image>: the package writes url, title and link; width and height are ours.

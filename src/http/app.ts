@@ -16,6 +16,7 @@ import { observed, pollFeed } from './observe.js'
 import type { Traffic } from '../ops/traffic.js'
 import { routeFamilies } from './route-family.js'
 import { createSender } from './send-resource.js'
+import { readFormQuery } from './form-query.js'
 
 export interface AppOptions {
   readonly config: Config
@@ -61,9 +62,6 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   // ACCESS_LOG=1: the one middleware, registered only then (the catch-all below says why).
   if (config.accessLog) app.use(accessLog(logger, routeFamilies(section, new Set(topicByPath.keys()))))
 
-  const redirect = (location: string): Response =>
-    shortAnswer(301, { Location: location, 'Cache-Control': `public, max-age=${config.cache.archiveMaxAge}` }, '')
-
   const badRequest = (problem: string): Response => shortAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
   // Honest health for monitors: 503 while anything is wrong, though readers
@@ -108,16 +106,20 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   }
 
   const serveFiltered = (c: Context, format: FeedFormat): Response | Promise<Response> | undefined => {
-    const query = c.req.queries()
-    if (!FILTER_PARAMETERS.some((name) => query[name] !== undefined)) return undefined
-    const filter = parseFeedFilter((name) => query[name] ?? [], MAX_FEED_LIMIT)
+    const url = c.req.url
+    const query = readFormQuery(url.slice(url.indexOf('?') + 1))
+    if ('problem' in query) return badRequest(query.problem)
+    if (!FILTER_PARAMETERS.some((name) => query.has(name))) return undefined
+    const filter = parseFeedFilter((name) => query.get(name) ?? [], MAX_FEED_LIMIT)
     if ('problem' in filter) return badRequest(filter.problem)
     if (!isFiltered(filter)) return undefined
+    // Every spelling of a view (`+` or `%20`, tags in any order) gets the
+    // canonical view's bytes, not a redirect: sfeed does not follow one, and
+    // every other poller would pay a round trip per poll. Its one URL is the
+    // feed's self link and Content-Location (RFC 9110 §8.7); the store keeps
+    // one rendering per canonical view.
     const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
-    // One URL per view: other spellings of the same filter are sent to it, so
-    // caches hold one copy and the feed's self link matches where it was fetched.
-    if (new URL(c.req.url).search !== `?${filterQuery(filter)}`) return redirect(self)
-    return store.filtered(format, filter).then((resource) => send(c, resource))
+    return store.filtered(format, filter).then((resource) => send(c, resource, { contentLocation: self }))
   }
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */

@@ -25,6 +25,8 @@ export interface SendOptions {
   readonly status?: 200 | 404
   /** The document's own URL when it is a WebSub topic: the Link header names it and the hub. */
   readonly topic?: string | undefined
+  /** The canonical URL of a document reached by another spelling of it (a filtered view): the Content-Location header. */
+  readonly contentLocation?: string | undefined
 }
 
 /** One way of sending a resource: bytes and every header that does not depend on the request. */
@@ -89,11 +91,13 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
    * Cache-Control and Link stay the same: the hot path allocates nothing, and
    * never deletes a key (which would turn the object into a slow dictionary).
    */
-  const headersOf = (variant: Variant, cacheControl: string, link: string | undefined) => {
-    const key = link === undefined ? cacheControl : `${cacheControl}\n${link}`
+  const headersOf = (variant: Variant, cacheControl: string, link: string | undefined, contentLocation: string | undefined) => {
+    const key = link === undefined && contentLocation === undefined ? cacheControl : `${cacheControl}\n${link ?? ''}\n${contentLocation ?? ''}`
     if (variant.ready?.key === key) return variant.ready
     const common: Record<string, string> = { 'Cache-Control': cacheControl }
     if (link !== undefined) common.Link = link
+    // A 304 carries it as the 200 would (RFC 9110 §15.4.5).
+    if (contentLocation !== undefined) common['Content-Location'] = contentLocation
     const { 'Content-Type': contentType, 'Content-Encoding': contentEncoding, ...rest } = variant.headers
     // RFC 9110 §15.4.5: a 304 carries the validators and caching headers of the 200, not its content headers.
     const notModified = { ...rest, ...common }
@@ -119,7 +123,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     // Fresh until the next scheduled article, or until the document changes by itself (an article leaves the news sitemap).
     const next = options.nextPublication()
     const changes = resource.expires === undefined || (next !== undefined && next < resource.expires.getTime()) ? next : resource.expires.getTime()
-    const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), changes), link)
+    const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), changes), link, send.contentLocation)
     if (status === 200) {
       const ifMatch = requestHeader(c, 'if-match')
       const ifUnmodifiedSince = requestHeader(c, 'if-unmodified-since')

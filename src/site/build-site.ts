@@ -6,7 +6,7 @@ import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedContent, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
-import type { PodcastDocument } from '../feeds/render-podcast.js'
+import { episodeGuid, type PodcastDocument } from '../feeds/render-podcast.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
@@ -263,8 +263,8 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
       copyright: podcast.copyright,
       updatedWhenEmpty: sectionUpdated(plan),
     },
-    // Show notes are the episode's whole text, whatever FEED_CONTENT says.
-    plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full'))),
+    // Show notes are the episode's whole text, whatever FEED_CONTENT says; each episode under an id of its own, not its article's (episodeGuid).
+    plan.episodes.map((article) => ({ ...toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full')), id: episodeGuid(article.id) })),
   )
   return { ...document, podcast, episodes: plan.episodes.map((article) => episodeLinks(article, config.siteUrl)) }
 }
@@ -323,13 +323,12 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
 export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<string, Resource>> {
   const context = pageContext(config)
   const title = `${config.section.title} – ${config.siteName}`
+  // One outline per distinct feed, in the format every reader reads: listing
+  // the section as RSS, Atom and JSON Feed made readers subscribe three times
+  // (rss2email mailed each article twice and failed on JSON Feed). The pages
+  // still link all three formats. The podcast is a feed of its own.
   const opml = renderOpml(title, [
-    ...FEED_FORMATS.map((format) => ({
-      text: `${title} (${FEED_FORMAT_NAMES[format]})`,
-      xmlUrl: context.feeds[format],
-      htmlUrl: config.siteUrl,
-      language: config.language,
-    })),
+    { text: title, xmlUrl: context.feeds.rss, htmlUrl: config.siteUrl, language: config.language },
     ...(context.podcast ? [{ text: `${context.podcast.title} (Podcast)`, xmlUrl: context.podcast.url, htmlUrl: config.siteUrl, language: config.language }] : []),
   ])
   const xsl = renderFeedXsl({ siteCss: siteUrlFor(config.siteUrl, STYLESHEET_PATH), siteName: config.siteName })

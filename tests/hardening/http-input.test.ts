@@ -68,7 +68,7 @@ describe('hostile requests', () => {
   })
 
   it.each([
-    ['limit=%ZZ', 'Bad request: limit: "%ZZ" is not a whole number from 1 to 500\n'],
+    ['limit=%ZZ', 'Bad request: "limit=%ZZ" is not valid percent-encoding\n'],
     ['limit=1e3', 'Bad request: limit: "1e3" is not a whole number from 1 to 500\n'],
     ['limit=99999999999999999999', 'Bad request: limit: "99999999999999999999" is not a whole number from 1 to 500\n'],
     [`tag=${'x'.repeat(300)}`, `Bad request: tag: "${'x'.repeat(300)}" is not a tag (1 to 200 characters)\n`],

@@ -18,6 +18,7 @@ import { buildFeedDocument, toFeedItem } from '../../src/feeds/build-feed.js'
 import { renderAtom } from '../../src/feeds/render-atom.js'
 import { renderJsonFeed } from '../../src/feeds/render-json-feed.js'
 import { renderRss } from '../../src/feeds/render-rss.js'
+import { listInGerman } from '../../src/text/german-list.js'
 import { FeedReaderProcess, jsonFeedSchemaErrors } from '../helpers/consumers.js'
 
 const SITE = 'https://www.example.de/'
@@ -186,7 +187,9 @@ describe('arbitrary article text through all three feeds', () => {
           // leave no doubt, so those are compared always; RSS whenever the title is plain.
           if (feed === atom || !looksLikeMarkup(a.title)) expect(entry?.title?.value).toBe(a.title)
           expect(entry?.tags).toEqual(a.tags)
-          expect(entry?.authors).toEqual(item.authors.map((author) => author.name))
+          // RSS names every author in one dc:creator, as a German list (docs/readers.md).
+          const names = item.authors.map((author) => author.name)
+          expect(entry?.authors).toEqual(feed === atom ? names : [listInGerman(names)])
         }
         // An empty summary is left out, not written empty (feedparser then shows the content instead).
         const summary = item.summary === '' ? undefined : item.summary

@@ -31,6 +31,8 @@ export interface ParsedEntry {
   readonly published: string | null
   readonly updated: string | null
   readonly authors: readonly string[]
+  /** feedparser's one `author` string, which rss2email and feed2exec show. */
+  readonly author: string | null
   readonly tags: readonly string[]
   readonly enclosures: readonly { href: string; type: string | null; length: string | null }[]
   readonly media: readonly { url: string; type: string | null; medium: string | null }[]

@@ -70,7 +70,7 @@ def read(doc):
         "title": detail(e, "title"), "summary": detail(e, "summary"),
         "content": [{"value": c.get("value"), "type": c.get("type")} for c in e.get("content", [])],
         "published": iso(e.get("published_parsed")), "updated": iso(e.get("updated_parsed")),
-        "authors": names(e.get("authors")),
+        "authors": names(e.get("authors")), "author": e.get("author"),
         "tags": [t.get("term") for t in e.get("tags", [])],
         "enclosures": [{"href": x.get("href"), "type": x.get("type"), "length": x.get("length")}
                        for x in e.get("enclosures", [])],

@@ -209,18 +209,45 @@ describe('filters', () => {
     expect(atom.headers.get('Last-Modified')).toBeNull()
   })
 
-  it('sends other spellings of a filter to its one canonical URL', async () => {
+  it('answers other spellings of a filter with 200 and the canonical view\'s bytes, naming its URL in Content-Location', async () => {
+    const ids = async (response: Response) => ((await response.json()) as { items: { id: string }[] }).items.map((item) => item.id)
     for (const [query, canonical] of [
       ['tag=ezb&tag=b%C3%B6rse', 'tag=b%C3%B6rse&tag=ezb'],
       ['tag=ezb&tag=B%C3%B6rse&tag=EZB', 'tag=B%C3%B6rse&tag=ezb'],
       ['tag=b%C3%B6rse&tag=ezb&_=1', 'tag=b%C3%B6rse&tag=ezb'],
       ['tag=KI&limit=1', 'limit=1&tag=KI'],
       ['tag=KI&author=Lea%20Voigt', 'author=Lea%20Voigt&tag=KI'],
+      // HTML forms and URLSearchParams write a space as `+` (application/x-www-form-urlencoded).
+      ['author=Lea+Voigt', 'author=Lea%20Voigt'],
+      ['t%61g=KI&author=Lea+Voigt', 'author=Lea%20Voigt&tag=KI'],
     ]) {
+      const self = `https://www.example.de/wirtschaft/feed.json?${canonical}`
       const response = await get(`/wirtschaft/feed.json?${query}`)
-      expect(response.status).toBe(301)
-      expect(response.headers.get('Location')).toBe(`https://www.example.de/wirtschaft/feed.json?${canonical}`)
-      expect(response.headers.get('Content-Length')).toBe('0')
+      const reference = await get(`/wirtschaft/feed.json?${canonical}`)
+      expect([response.status, response.headers.get('Location'), response.headers.get('Content-Location')], query).toEqual([200, null, self])
+      expect(reference.headers.get('Content-Location'), canonical).toBe(self)
+      expect(response.headers.get('ETag'), query).toBe(reference.headers.get('ETag'))
+      const [bytes, same] = [new Uint8Array(await response.clone().arrayBuffer()), new Uint8Array(await reference.clone().arrayBuffer())]
+      expect(Buffer.from(bytes).equals(Buffer.from(same)), query).toBe(true)
+      expect(await ids(response), query).toEqual(await ids(reference))
+      expect(((await (await get(`/wirtschaft/feed.json?${query}`)).json()) as { feed_url: string }).feed_url, query).toBe(self)
+    }
+    // In RSS and Atom, the self link is the canonical URL too, and a 304 names it as the 200 did (RFC 9110 §15.4.5).
+    const rss = await get('/wirtschaft/feed.xml?author=Lea+Voigt')
+    expect(await rss.text()).toContain('<atom:link href="https://www.example.de/wirtschaft/feed.xml?author=Lea%20Voigt" rel="self" type="application/rss+xml"/>')
+    const notModified = await get('/wirtschaft/atom.xml?tag=KI&author=Lea+Voigt', { 'If-None-Match': (await get('/wirtschaft/atom.xml?author=Lea%20Voigt&tag=KI')).headers.get('ETag') as string })
+    expect([notModified.status, notModified.headers.get('Content-Location')]).toEqual([304, 'https://www.example.de/wirtschaft/atom.xml?author=Lea%20Voigt&tag=KI'])
+  })
+
+  it('answers a query with bad percent-encoding with 400, naming the part', async () => {
+    for (const [query, message] of [
+      ['author=Lea%2', 'Bad request: "author=Lea%2" is not valid percent-encoding\n'],
+      ['tag=%ZZ', 'Bad request: "tag=%ZZ" is not valid percent-encoding\n'],
+      ['tag=%C3', 'Bad request: "tag=%C3" is not valid percent-encoding\n'],
+      ['tag=KI&_=%E0%A4%A', 'Bad request: "_=%E0%A4%A" is not valid percent-encoding\n'],
+    ] as const) {
+      const response = await get(`/wirtschaft/feed.xml?${query}`)
+      expect([response.status, response.headers.get('Content-Type'), await response.text()], query).toEqual([400, 'text/plain; charset=utf-8', message])
     }
   })
 
@@ -331,16 +358,14 @@ describe('browser view, OPML, CORS, security headers, health', () => {
     expect((await get('/wirtschaft/feed.json', { Accept: browserAccept })).headers.get('Content-Type')).toBe('application/feed+json; charset=utf-8')
   })
 
-  it('lists the three feeds as OPML', async () => {
+  it('lists the section once, as RSS, in the OPML subscription list', async () => {
     const response = await get('/feeds.opml')
     expect(response.headers.get('Content-Type')).toBe('text/x-opml; charset=utf-8')
     const opml = await response.text()
     const outlines = [...opml.matchAll(/<outline type="rss" text="([^"]+)" title="[^"]+" xmlUrl="([^"]+)" htmlUrl="([^"]+)" language="de"\/>/g)]
-    expect(outlines.map((m) => [m[1], m[2], m[3]])).toEqual([
-      ['Wirtschaft – Beispielzeitung (RSS 2.0)', 'https://www.example.de/wirtschaft/feed.xml', 'https://www.example.de/'],
-      ['Wirtschaft – Beispielzeitung (Atom 1.0)', 'https://www.example.de/wirtschaft/atom.xml', 'https://www.example.de/'],
-      ['Wirtschaft – Beispielzeitung (JSON Feed 1.1)', 'https://www.example.de/wirtschaft/feed.json', 'https://www.example.de/'],
-    ])
+    // One subscription per distinct feed: the Atom and JSON Feed of the same section would be a second and third.
+    expect(outlines.map((m) => [m[1], m[2], m[3]])).toEqual([['Wirtschaft – Beispielzeitung', 'https://www.example.de/wirtschaft/feed.xml', 'https://www.example.de/']])
+    expect(opml.match(/<outline /g)).toHaveLength(1)
   })
 
   it('allows any origin to read the feeds, and answers the preflight of a conditional request', async () => {

@@ -219,9 +219,9 @@ describe('buildAssets', () => {
     })
   })
 
-  it('lists the three feeds in the OPML list, and the podcast when there is one', async () => {
+  it('lists each distinct feed once in the OPML list: the section as RSS, and the podcast when there is one', async () => {
     const urls = async (c: SiteConfig) => [...text((await buildAssets(c, NOW)).get('/feeds.opml')).matchAll(/xmlUrl="([^"]*)"/g)].map((m) => m[1])
-    const feeds = [`${SITE}wirtschaft/feed.xml`, `${SITE}wirtschaft/atom.xml`, `${SITE}wirtschaft/feed.json`]
+    const feeds = [`${SITE}wirtschaft/feed.xml`]
     expect(await urls(config)).toEqual(feeds)
     expect(await urls(podcastConfig)).toEqual([...feeds, `${SITE}wirtschaft/podcast.xml`])
   })
