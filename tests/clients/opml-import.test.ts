@@ -26,9 +26,9 @@ beforeAll(async () => {
 const sorted = (values: readonly string[]) => [...values].sort()
 
 describe('/feeds.opml in real feed readers', () => {
-  it('holds real items to compare with: the section and the podcast episode', () => {
+  it('holds real items to compare with: the section and the podcast episodes', () => {
     expect(section.ids.length).toBeGreaterThanOrEqual(5)
-    expect(podcast.ids.length).toBe(1)
+    expect(podcast.ids.length).toBe(2)
   })
 
   it('newsboat: imports two subscriptions, the section and the podcast, and each keeps every item once', () => {
@@ -44,7 +44,7 @@ describe('/feeds.opml in real feed readers', () => {
     )
     const guidsOf = (url: string) => state.items.filter((item) => item.feedurl === url).map((item) => item.guid)
     expect(sorted(guidsOf(section.url))).toEqual(sorted(section.ids))
-    expect(guidsOf(podcast.url)).toEqual(podcast.ids)
+    expect(sorted(guidsOf(podcast.url))).toEqual(sorted(podcast.ids))
   })
 
   it('rss2email: imports two subscriptions and mails each article once per subscription, with no failure', () => {
@@ -55,8 +55,8 @@ describe('/feeds.opml in real feed readers', () => {
     expect(result.problems).toEqual([])
     const idsOf = (url: string) => result.messages.filter((message) => message.feed === url).map((message) => message.id)
     expect(sorted(idsOf(section.url))).toEqual(sorted(section.ids))
-    // The podcast's episode is also an article: it may come once more, from its own subscription.
-    expect(idsOf(podcast.url)).toEqual(podcast.ids)
+    // The podcast's episodes are also articles: each may come once more, from its own subscription.
+    expect(sorted(idsOf(podcast.url))).toEqual(sorted(podcast.ids))
     expect(result.messages).toHaveLength(section.ids.length + podcast.ids.length)
   })
 
@@ -68,6 +68,6 @@ describe('/feeds.opml in real feed readers', () => {
     ])
     const idsOf = async (url: string) => sfeed(site.dir(), await (await fetch(url, { redirect: 'manual' })).text()).map((item) => item.id)
     expect(sorted(await idsOf(section.url))).toEqual(sorted(section.ids))
-    expect(await idsOf(podcast.url)).toEqual(podcast.ids)
+    expect(sorted(await idsOf(podcast.url))).toEqual(sorted(podcast.ids))
   })
 })

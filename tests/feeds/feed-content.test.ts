@@ -66,11 +66,13 @@ describe('?content=', () => {
     expect(atom?.feed.title).toBe('Wirtschaft – Beispielzeitung (Thema EZB · Auszüge)')
   })
 
-  it('sends other spellings to the canonical URL, and refuses a value it does not know', async () => {
+  it('answers other spellings with the canonical view, naming its URL, and refuses a value it does not know', async () => {
     const { app } = await testApp(FILES, { MEDIA_DIR: MEDIA, FEED_CONTENT: 'excerpt' })
-    const moved = await app.request('/wirtschaft/feed.xml?content=full&tag=EZB')
-    expect(moved.status).toBe(301)
-    expect(moved.headers.get('location')).toBe(`${SITE}wirtschaft/feed.xml?tag=EZB&content=full`)
+    const other = await app.request('/wirtschaft/feed.xml?content=full&tag=EZB')
+    const canonical = await app.request('/wirtschaft/feed.xml?tag=EZB&content=full')
+    expect(other.status).toBe(200)
+    expect(other.headers.get('content-location')).toBe(`${SITE}wirtschaft/feed.xml?tag=EZB&content=full`)
+    expect(await other.text()).toBe(await canonical.text())
     // The full view of an excerpt site.
     expect(await contents(app, '?content=full')).toEqual(FULL)
     const bad = await app.request('/wirtschaft/feed.xml?content=kurz')
