@@ -27,6 +27,8 @@ import {
 } from './paths.js'
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
+import { feedResource, renderFeedResource } from './feed-resource.js'
+import { documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleVersion } from './cache-keys.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -43,6 +45,9 @@ export interface PublishedArticles {
   publishedCount(now: Date): number
   /** When the next scheduled article goes live after `now`. */
   nextPublication(now: Date): Date | undefined
+  /** Page paths of the public articles of every category at `now`, and the article at a path: for cache keys; the section's alone without them. */
+  publishedPaths?(now: Date): string[]
+  byPath?(path: string): Article | undefined
 }
 
 /** Rendered bodies and media facts, from the store: what documents need besides articles. */
@@ -66,6 +71,8 @@ export interface SitePlan {
   readonly archivePages: number
   /** When the next scheduled article goes live. */
   readonly nextPublication: Date | undefined
+  /** The version of every cache key (cache-keys.ts): a key whose version changes is purged. */
+  readonly keys: ReadonlyMap<string, string>
 }
 
 /** A complete, immutable state of the site: swapped in whole, never changed. */
@@ -79,19 +86,40 @@ export interface Site {
 /** Whether an article is a podcast episode: it carries audio. */
 const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
 
-/** Decides what is public at `now`. */
-export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig): SitePlan {
+/**
+ * Decides what is public at `now`, and the version of every cache key;
+ * `articleVersion` digests what an article's documents show (by default its
+ * fields; the store adds its body and media).
+ */
+export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig, articleVersion: ArticleVersion = fieldsVersion): SitePlan {
   const section = articles.publishedSection(now)
+  const window = section.slice(0, config.feedLimit)
+  const episodes = config.settings.podcast ? section.filter(isEpisode) : []
+  const archivePages = archivePageCount(section.length, config.feedLimit, config.archivePageSize)
+  const { publishedPaths, byPath } = articles
+  const published =
+    publishedPaths && byPath ? publishedPaths.call(articles, now).flatMap((path) => byPath.call(articles, path) ?? []) : section
+  const input = {
+    section, window, episodes, archivePages, published,
+    feedLimit: config.feedLimit,
+    archivePageSize: config.archivePageSize,
+    deskAuthor: config.section.author,
+    sectionUpdated: sectionUpdated(window).toISOString(),
+  }
   return {
     now,
     published: articles.publishedCount(now),
     section,
-    window: section.slice(0, config.feedLimit),
-    episodes: config.settings.podcast ? section.filter(isEpisode) : [],
-    archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
+    window,
+    episodes,
+    archivePages,
     nextPublication: articles.nextPublication(now),
+    keys: keyVersions(input, articleVersion),
   }
 }
+
+/** An article's fields, as JSON: its version when nothing more is known of it. */
+const fieldsVersion: ArticleVersion = (article) => JSON.stringify(article)
 
 /**
  * Whether two plans show the same in the documents rendered ahead (the
@@ -104,6 +132,9 @@ export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean 
     previous.archivePages === next.archivePages
   )
 }
+
+/** Where the site's media URLs start: SITE_URL/media/. */
+export const mediaPrefix = (siteUrl: string): string => siteUrlFor(siteUrl, '/media/')
 
 function pageContext(config: SiteConfig): PageContext {
   const { podcast, images } = config.settings
@@ -141,10 +172,11 @@ function itemContext(config: SiteConfig, source: ItemSource): ItemContext {
 /**
  * The last change an empty document reports: the newest change among the
  * current feeds' articles, so an empty filtered view or podcast dates itself
- * like the section. An empty section has none, and reports when it was planned.
+ * like the section. An empty section has none and reports the epoch: never
+ * the time of planning, which differs between instances on one folder.
  */
-function sectionUpdated(plan: SitePlan): Date {
-  return newestChange(plan.window, (article) => [article.date, article.updated]) ?? plan.now
+function sectionUpdated(window: readonly Article[]): Date {
+  return newestChange(window, (article) => [article.date, article.updated]) ?? new Date(0)
 }
 
 function sectionDocument(
@@ -170,7 +202,7 @@ function sectionDocument(
       author: section.author,
       generator: GENERATOR,
       images: config.settings.images,
-      updatedWhenEmpty: sectionUpdated(plan),
+      updatedWhenEmpty: sectionUpdated(plan.window),
     },
     articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
   )
@@ -244,34 +276,11 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
       generator: GENERATOR,
       images: config.settings.images,
       copyright: podcast.copyright,
-      updatedWhenEmpty: sectionUpdated(plan),
+      updatedWhenEmpty: sectionUpdated(plan.window),
     },
     plan.episodes.map((article) => toFeedItem(article, source.bodyOf(article), itemContext(config, source))),
   )
   return { ...document, podcast }
-}
-
-/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`. */
-export async function renderFeedResource(
-  document: FeedDocument,
-  format: FeedFormat,
-  cache: CacheClass,
-  now: Date,
-  renderer: Renderer = RENDER_IN_THREAD,
-): Promise<Resource> {
-  return feedResource(await renderer.feed(document, format), format, document, cache, now)
-}
-
-function feedResource(text: string | Uint8Array, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
-  return createResource(text, {
-    contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
-    now,
-    // An empty feed has no content date; say nothing rather than something invented.
-    lastModified: document.items.length > 0 ? document.updated : undefined,
-    cache,
-    brotliQuality: cache === 'archive' ? 11 : 9,
-    ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
-  })
 }
 
 /**
@@ -286,13 +295,18 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const podcast = podcastFeedDocument(plan, source, config)
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
+  const media = mediaPrefix(config.siteUrl)
+  const currentKeys = feedKeys([FEED_KEY], plan.window, media)
+  const podcastKeys = feedKeys([PODCAST_KEY], plan.episodes, media)
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now, renderer)] as const),
-    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', currentKeys, plan.now, renderer)] as const),
+    ...(podcast
+      ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', podcastKeys, plan.now)] as const)()]
+      : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined
-      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now })] as const
+      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now, keys: documentKeys([FEED_KEY], plan.window) })] as const
     })(),
   ])
   return { plan, resources: new Map(entries), context }
@@ -326,5 +340,6 @@ export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<st
 }
 
 async function staticResource(path: string, text: string, contentType: string, now: Date): Promise<readonly [string, Resource]> {
-  return [path, await createResource(text, { contentType, now, cache: 'asset', brotliQuality: 11 })] as const
+  // They change with a deploy only, as the site settings do.
+  return [path, await createResource(text, { contentType, now, cache: 'asset', brotliQuality: 11, keys: [SITE_KEY] })] as const
 }

@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import type { CacheClass, ContentCoding } from '../caching.js'
+import { ANY_KEY, SITE_KEY } from './cache-keys.js'
 
 
 /** One encoding of a document: bytes and their strong validator. */
@@ -18,6 +19,8 @@ export interface Resource {
   /** The newest content change the document shows; undefined when it has none. */
   readonly lastModified: Date | undefined
   readonly cache: CacheClass
+  /** Cache keys (cache-keys.ts): what the document shows, for purging it from a CDN. */
+  readonly keys: readonly string[]
   /**
    * The type to send when a browser navigates to the document. Browsers show
    * application/rss+xml and application/atom+xml as plain text; as
@@ -35,6 +38,11 @@ export interface ResourceOptions {
   readonly now: Date
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
+  /**
+   * What the document shows (cache-keys.ts). Without them it is purged with
+   * every change (ANY_KEY): never stale, but never kept long either.
+   */
+  readonly keys?: readonly string[]
   readonly browserContentType?: string
   /**
    * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
@@ -78,6 +86,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
     contentType: options.contentType,
     lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
     cache: options.cache ?? 'live',
+    keys: options.keys ?? [SITE_KEY, ANY_KEY],
     browserContentType: options.browserContentType,
     identity: { body, etag: `"${tag}"` },
     encodings,
