@@ -5,6 +5,7 @@ import { LANGUAGE_TAG } from './text/patterns.js'
 import { quoted, shownName } from './text/display.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
+import { readCdnConfig, type CdnConfig } from './cdn/cdn-config.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
 /** The section whose feeds this service publishes (docs/contract.md: the economy desk). */
@@ -50,6 +51,8 @@ export interface Config {
   /** Its contents; the defaults when there is no file, or when loadConfig was given no way to read one. */
   readonly settings: SiteSettings
   readonly section: Section
+  /** The CDN in front (CDN, PURGE, CDN_MAX_AGE; docs/deployment.md); undefined: none. */
+  readonly cdn: CdnConfig | undefined
 }
 
 /**
@@ -78,6 +81,9 @@ const VARIABLES = [
   'HEADERS_TIMEOUT',
   'REQUEST_TIMEOUT',
   'SITE_CONFIG',
+  'CDN',
+  'PURGE',
+  'CDN_MAX_AGE',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -161,6 +167,14 @@ export function loadConfig(
       title: 'Wirtschaft',
       description: 'Nachrichten und Analysen aus dem Wirtschaftsressort',
       author: 'Wirtschaftsredaktion',
+    }),
+    // The API tokens from the environment only: a flag would show them in the process list.
+    cdn: readCdnConfig({
+      CDN: get('CDN'),
+      PURGE: get('PURGE'),
+      CDN_MAX_AGE: get('CDN_MAX_AGE'),
+      FASTLY_API_TOKEN: env.FASTLY_API_TOKEN?.trim() || undefined,
+      CLOUDFLARE_API_TOKEN: env.CLOUDFLARE_API_TOKEN?.trim() || undefined,
     }),
   })
 }

@@ -10,6 +10,11 @@ import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
+import { createPurgeClient } from './cdn/purge-clients.js'
+import { Purger } from './cdn/purger.js'
+import { purgeOnChange } from './cdn/purge-on-change.js'
+import { mediaKeys } from './site/cache-keys.js'
+import type { Site } from './site/build-site.js'
 
 /**
  * Starts the service: hands the process environment to loadConfig, opens
@@ -22,9 +27,13 @@ async function main(): Promise<void> {
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   const renderer = createRenderPool()
   const store = new ContentStore({ config, source, logger, renderer })
-  const live = new LiveUpdates({ store, source, config, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger }) : undefined
-  if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
+  const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
+  // The CDN is purged first: a hub told of a change must not fetch the copy it replaced.
+  const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger })
+  if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping }))
+  else if (ping) store.onChange(ping)
+  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then
   // exit 0. Registered first: a signal during a long start-up ends it cleanly.
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
     store.close()
     void renderer.close()
     websub?.close()
+    purger?.close()
     if (!server) {
       console.log(`${signal}: stopping before the server started`)
       process.exit(0)
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
   // At 50,000 articles the load takes seconds: say what is going on.
   console.log(`loading ${config.articlesDir}`)
   await live.start()
-  const app = createApp({ config, store, logger, contentProblem: () => live.problem() })
+  const app = createApp({ config, store, logger, contentProblem: () => live.problem() ?? purger?.problem() })
   server = serve(
     {
       fetch: app.fetch,

@@ -10,6 +10,8 @@ import { ALLOWED_METHODS } from './client-errors.js'
 import { shortAnswer } from './common-headers.js'
 import { createMediaHandler } from './media.js'
 import { createSender } from './send-resource.js'
+import { createCdnHeaders } from '../cdn/cdn-headers.js'
+import { missingKeys } from '../site/cache-keys.js'
 
 export interface AppOptions {
   readonly config: Config
@@ -35,6 +37,7 @@ export function createApp({ config, store, now = Date.now, logger = console, con
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
+  const cdnHeaders = createCdnHeaders(config.cdn, config.cache)
   const send = createSender({
     cache: config.cache,
     now,
@@ -44,8 +47,9 @@ export function createApp({ config, store, now = Date.now, logger = console, con
       `default-src 'none'; style-src 'self' ${siteOrigin}; img-src 'self' https: http:; ` +
       `media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     hub: config.websubHub,
+    cdnHeaders,
   })
-  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger })
+  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger, cdnHeaders })
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
@@ -112,7 +116,8 @@ export function createApp({ config, store, now = Date.now, logger = console, con
     }
     const page = store.articlePage(path)
     if (page) return send(c, await page)
-    return send(c, await store.notFound(), { status: 404 })
+    // Keyed by what may appear here later: its publication purges the cached 404.
+    return send(c, { ...(await store.notFound()), keys: missingKeys(path, section) }, { status: 404 })
   }
 
   // One catch-all route, so a feed request matches one handler only: Hono then

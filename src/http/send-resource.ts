@@ -17,6 +17,8 @@ export interface SenderOptions {
   readonly contentSecurityPolicy: string
   /** WebSub hub to name in Link headers of feeds. */
   readonly hub: string | undefined
+  /** A document's CDN headers: cache keys and the CDN's lifetime (cdn/cdn-headers.ts); none by default. */
+  readonly cdnHeaders?: (resource: Resource) => Readonly<Record<string, string>>
 }
 
 export interface SendOptions {
@@ -69,6 +71,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
       Vary: resource.browserContentType === undefined ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
       ...COMMON_HEADERS,
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
+      ...options.cdnHeaders?.(resource),
     }
     const lastModified = resource.lastModified?.toUTCString()
     if (lastModified) headers['Last-Modified'] = lastModified

@@ -31,7 +31,7 @@ export const MEDIA_KEY = 'media'
  */
 export const ANY_KEY = 'any'
 
-const SAFE = /^[a-z0-9][a-z0-9._-]{0,31}$/
+const SAFE = /^[a-z0-9][a-z0-9._/-]{0,39}$/
 
 /** A key `prefix-value`: the value as it is when it is a short lower-case token, else 12 hex digits of its SHA-256. */
 export function cacheKey(prefix: string, value: string): string {
