@@ -74,12 +74,7 @@ function fastlyClient(serviceId: string, token: string, api: string): PurgeClien
     target: `Fastly service ${serviceId}`,
     maxKeys: 256,
     maxBytes: 16384,
-    request: (keys) => ({
-      url: new URL(`service/${encodeURIComponent(serviceId)}/purge`, api).href,
-      method: 'POST',
-      headers: { 'Fastly-Key': token, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ surrogate_keys: keys }),
-    }),
+    request: (keys) => postJson(new URL(`service/${encodeURIComponent(serviceId)}/purge`, api), { 'Fastly-Key': token }, { surrogate_keys: keys }),
     check: (status, body) => (status === 200 ? undefined : `Fastly answered ${status}${apiMessage(body, 'msg')}`),
   }
 }
@@ -98,18 +93,23 @@ function cloudflareClient(zoneId: string, token: string, api: string): PurgeClie
     target: `Cloudflare zone ${zoneId}`,
     maxKeys: 100,
     maxBytes: 16384,
-    request: (keys) => ({
-      url: new URL(`zones/${encodeURIComponent(zoneId)}/purge_cache`, api).href,
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ tags: keys }),
-    }),
+    request: (keys) => postJson(new URL(`zones/${encodeURIComponent(zoneId)}/purge_cache`, api), { Authorization: `Bearer ${token}` }, { tags: keys }),
     check: (status, body) => {
       if (status === 200 && parsed(body)?.success === true) return undefined
       const errors = parsed(body)?.errors
       const message = Array.isArray(errors) && typeof errors[0]?.message === 'string' ? `: ${String(errors[0].message).slice(0, 200)}` : ''
       return `Cloudflare answered ${status}${message}`
     },
+  }
+}
+
+/** A JSON POST to an API, with its credentials. */
+function postJson(url: URL, credentials: Readonly<Record<string, string>>, body: unknown): PurgeRequest {
+  return {
+    url: url.href,
+    method: 'POST',
+    headers: { ...credentials, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
   }
 }
 

@@ -28,7 +28,7 @@ import {
 import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
 import { feedResource, renderFeedResource } from './feed-resource.js'
-import { documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleVersion } from './cache-keys.js'
+import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -45,9 +45,8 @@ export interface PublishedArticles {
   publishedCount(now: Date): number
   /** When the next scheduled article goes live after `now`. */
   nextPublication(now: Date): Date | undefined
-  /** Page paths of the public articles of every category at `now`, and the article at a path: for cache keys; the section's alone without them. */
-  publishedPaths?(now: Date): string[]
-  byPath?(path: string): Article | undefined
+  /** The public articles of every category at `now`, in any order: for cache keys; the section's alone without it. */
+  publishedArticles?(now: Date): Article[]
 }
 
 /** Rendered bodies and media facts, from the store: what documents need besides articles. */
@@ -88,17 +87,15 @@ const isEpisode = (article: Article): boolean => article.enclosure?.type.startsW
 
 /**
  * Decides what is public at `now`, and the version of every cache key;
- * `articleVersion` digests what an article's documents show (by default its
- * fields; the store adds its body and media).
+ * `facts` digests what an article's documents show (by default its fields;
+ * the store adds its body, and remembers them).
  */
-export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig, articleVersion: ArticleVersion = fieldsVersion): SitePlan {
+export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig, facts: ArticleKeyFacts = articleKeyFacts(fieldsVersion)): SitePlan {
   const section = articles.publishedSection(now)
   const window = section.slice(0, config.feedLimit)
   const episodes = config.settings.podcast ? section.filter(isEpisode) : []
   const archivePages = archivePageCount(section.length, config.feedLimit, config.archivePageSize)
-  const { publishedPaths, byPath } = articles
-  const published =
-    publishedPaths && byPath ? publishedPaths.call(articles, now).flatMap((path) => byPath.call(articles, path) ?? []) : section
+  const published = articles.publishedArticles?.(now) ?? section
   const input = {
     section, window, episodes, archivePages, published,
     feedLimit: config.feedLimit,
@@ -114,7 +111,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     episodes,
     archivePages,
     nextPublication: articles.nextPublication(now),
-    keys: keyVersions(input, articleVersion),
+    keys: keyVersions(input, facts),
   }
 }
 

@@ -109,18 +109,46 @@ export interface KeyVersionInput {
   readonly sectionUpdated: string
 }
 
-/** A digest of everything one article's documents render from it (its fields, its body, the media it names). */
+/** A digest of everything one article's documents render from it (its fields, its body). */
 export type ArticleVersion = (article: Article) => string
+
+/** What keyVersions needs of each article: its version, its key, the keys of the views it is in. */
+export interface ArticleKeyFacts {
+  of(article: Article, deskAuthor: string): { readonly version: string; readonly key: string; readonly views: readonly string[] }
+}
+
+/**
+ * ArticleKeyFacts from `version`, worked out once per article object (an
+ * edit makes a new one): hashing every tag of 50,000 articles on every
+ * change would cost more than the change.
+ */
+export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
+  const known = new WeakMap<Article, ReturnType<ArticleKeyFacts['of']>>()
+  return {
+    of: (article, deskAuthor) => {
+      let facts = known.get(article)
+      if (!facts) {
+        const views = [...article.tags.map(tagKey), ...bylineOf(article, deskAuthor).map(authorKey)]
+        facts = { version: version(article), key: articleKey(article.path), views: [...new Set(views)] }
+        known.set(article, facts)
+      }
+      return facts
+    },
+  }
+}
 
 /**
  * The version of every key at one state of the site. Articles are compared
  * by `articleVersion`; memberships (windows, pages, views) by the page paths
  * they hold, in order. O(articles × tags), no rendering.
  */
-export function keyVersions(input: KeyVersionInput, articleVersion: ArticleVersion): Map<string, string> {
+export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map<string, string> {
   const versions = new Map<string, string>()
   const paths = (articles: readonly Article[]): string => articles.map((article) => article.path).join('\n')
-  for (const article of input.published) versions.set(articleKey(article.path), articleVersion(article))
+  for (const article of input.published) {
+    const { key, version } = facts.of(article, input.deskAuthor)
+    versions.set(key, version)
+  }
   versions.set(FEED_KEY, `${input.archivePages}\n${input.sectionUpdated}\n${paths(input.window)}`)
   // ?limit=N for every N a view may ask: a chain of digests, one step per article.
   let chain = ''
@@ -142,10 +170,7 @@ export function keyVersions(input: KeyVersionInput, articleVersion: ArticleVersi
     if (list.length < 500) list.push(article)
     views.set(key, list)
   }
-  for (const article of input.section) {
-    for (const key of new Set(article.tags.map(tagKey))) member(key, article)
-    for (const key of new Set(bylineOf(article, input.deskAuthor).map(authorKey))) member(key, article)
-  }
+  for (const article of input.section) for (const key of facts.of(article, input.deskAuthor).views) member(key, article)
   // A tag's usual view shows FEED_LIMIT items; one with a larger ?limit up to 500.
   for (const [key, articles] of views) {
     versions.set(key, paths(articles.slice(0, input.feedLimit)))

@@ -92,11 +92,14 @@ export class ArticleIndex {
 
   /** Page paths of the public articles of every category at `now`, sorted. */
   publishedPaths(now: Date): string[] {
-    const paths: string[] = []
-    for (const article of this.#byFile.values()) {
-      if (isPublished(article, now) && this.byPath(article.path) === article) paths.push(article.path)
-    }
-    return paths.sort()
+    return this.publishedArticles(now).map((article) => article.path).sort()
+  }
+
+  /** The public articles of every category at `now` (each has a page), in no particular order. */
+  publishedArticles(now: Date): Article[] {
+    const published: Article[] = []
+    for (const article of this.#byFile.values()) if (isPublished(article, now) && this.byPath(article.path) === article) published.push(article)
+    return published
   }
 
   /** Public articles of every category at `now`. */

@@ -1,6 +1,9 @@
+import { webcrypto } from 'node:crypto'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { digest } from '../site/cache-keys.js'
+import { articleKeyFacts, digest, type ArticleKeyFacts } from '../site/cache-keys.js'
+
+const encoder = new TextEncoder()
 
 /**
  * What each published article's documents are made of, as a digest (the
@@ -12,7 +15,8 @@ import { digest } from '../site/cache-keys.js'
 export class ArticleVersions {
   /** Digests of bodies, recorded as files are read for the index. */
   readonly #bodies = new WeakMap<Article, string>()
-  readonly #versions = new WeakMap<Article, string>()
+  /** Versions, keys and view keys of articles, each worked out once (planSite). */
+  readonly facts: ArticleKeyFacts = articleKeyFacts((article) => digest(JSON.stringify([article, this.#bodies.get(article) ?? null])))
 
   /** `source`, recording the digest of every body read for the index. */
   wrap(source: ArticleSource): ArticleSource {
@@ -20,19 +24,10 @@ export class ArticleVersions {
       ...source,
       readForIndex: async (file) => {
         const parsed = await source.readForIndex(file)
-        if (parsed) this.#bodies.set(parsed.article, digest(parsed.body))
+        // On libuv's thread pool: a body of 2 MiB is hashed off the event loop (as resource.ts does).
+        if (parsed) this.#bodies.set(parsed.article, Buffer.from(await webcrypto.subtle.digest('SHA-256', encoder.encode(parsed.body))).toString('hex'))
         return parsed
       },
     }
-  }
-
-  /** The version of an article; worked out once per article. */
-  readonly of = (article: Article): string => {
-    let version = this.#versions.get(article)
-    if (version === undefined) {
-      version = digest(JSON.stringify([article, this.#bodies.get(article) ?? null]))
-      this.#versions.set(article, version)
-    }
-    return version
   }
 }

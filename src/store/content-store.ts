@@ -185,7 +185,7 @@ export class ContentStore {
   async #rebuildOnce(): Promise<Site> {
     this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
-    const plan = planSite(this.#catalog.published, now, this.#config, this.#versions.of)
+    const plan = planSite(this.#catalog.published, now, this.#config, this.#versions.facts)
     const previous = this.#site
     const renderAgain = this.#renderAgain
     this.#renderAgain = false

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import {
   ANY_KEY,
+  articleKeyFacts,
   archiveKey,
   articleKey,
   authorKey,
@@ -32,7 +33,7 @@ const input = (section: Article[], overrides: Partial<KeyVersionInput> = {}): Ke
   sectionUpdated: '2026-01-01T00:00:00.000Z',
   ...overrides,
 })
-const byPath = (a: Article) => `v1 ${a.path}`
+const byPath = articleKeyFacts((a) => `v1 ${a.path}`)
 
 describe('cache key names', () => {
   it('keeps short lower-case values and hashes the rest into 12 hex digits', () => {
@@ -66,7 +67,7 @@ describe('keyVersions and changedKeys', () => {
   it('purges nothing when nothing changed, and ANY_KEY with anything', () => {
     const section = [article('a', ['EZB']), article('b'), article('c')]
     expect(changedKeys(keyVersions(input(section), byPath), keyVersions(input(section), byPath))).toEqual([])
-    const edited = keyVersions(input(section), (a) => (a.path.endsWith('/b.html') ? 'v2' : byPath(a)))
+    const edited = keyVersions(input(section), articleKeyFacts((a) => (a.path.endsWith('/b.html') ? 'v2' : `v1 ${a.path}`)))
     expect(changedKeys(keyVersions(input(section), byPath), edited)).toEqual([articleKey('/wirtschaft/b.html'), ANY_KEY].sort())
   })
 
@@ -90,7 +91,7 @@ describe('keyVersions and changedKeys', () => {
 
   it('purges a tag view’s key when its last article loses the tag', () => {
     const before = keyVersions(input([article('a', ['EZB'])]), byPath)
-    const after = keyVersions(input([article('a', [])]), (a) => `v2 ${a.path}`)
+    const after = keyVersions(input([article('a', [])]), articleKeyFacts((a) => `v2 ${a.path}`))
     expect(changedKeys(before, after)).toContain(tagKey('EZB'))
   })
 })

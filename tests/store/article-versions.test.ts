@@ -11,7 +11,7 @@ async function versionOf(body: string, versions = new ArticleVersions()): Promis
   const source = versions.wrap(memorySource(new Map([['zinsen.md', text(body)]]), config))
   const parsed = await source.readForIndex('zinsen.md')
   if (!parsed) throw new Error('not read')
-  return versions.of(parsed.article)
+  return versions.facts.of(parsed.article, 'Wirtschaftsredaktion').version
 }
 
 describe('ArticleVersions', () => {
