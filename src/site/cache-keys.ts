@@ -38,8 +38,28 @@ export function cacheKey(prefix: string, value: string): string {
   return `${prefix}-${SAFE.test(value) ? value : digest(value).slice(0, 12)}`
 }
 
-/** The article at a page path (or a 404 there, which its publication must purge). Always hashed: 500 of them fit in 8 KB. */
-export const articleKey = (path: string): string => `a-${digest(path).slice(0, 10)}`
+/**
+ * The article at a page path (or a 404 there, which its publication must
+ * purge). Always hashed, 14 hex digits: 500 of them take 8.5 KB. A view of
+ * 500 items names 500 articles, so the hash is a fast one (cyrb53, 53 bits):
+ * SHA-256 took 2 ms of the event loop a view. Two paths that collide only
+ * purge each other's documents needlessly.
+ */
+export const articleKey = (path: string): string => `a-${fastHash(path)}`
+
+/** cyrb53 (bryc, public domain): 53 bits, as 14 hex digits. */
+function fastHash(text: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ code, 2654435761)
+    h2 = Math.imul(h2 ^ code, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0')
+}
 /** Archive page `n` (1 = oldest), in every format, and a 404 at its paths. */
 export const archiveKey = (page: number): string => `p-${page}`
 /** Views filtered by a tag, compared without regard to case as filters are. */
