@@ -25,16 +25,18 @@ describe('two instances on one folder', () => {
     folder = copyBundledSite()
     const config = bundledConfig(folder)
     // A starts an hour before B, and sees two changes one by one, in the order B's listing will not.
-    let nowA = new Date('2026-12-01T09:00:00Z')
+    // Clocks after the copied media files' times (a Last-Modified is never later than now).
+    const base = Math.ceil(Date.now() / 1000) * 1000 + 3_600_000
+    let nowA = new Date(base)
     const a = await bundledInstance(config, () => nowA)
     stores.push(a.store)
     write(folder.articles, 'zz-spaet.md', 'Gleichzeitig B', '2026-11-30T08:00:00Z')
     await a.store.applyChanges(['zz-spaet.md'])
     write(folder.articles, 'aa-frueh.md', 'Gleichzeitig A', '2026-11-30T08:00:00Z')
     await a.store.applyChanges(['aa-frueh.md'])
-    nowA = new Date('2026-12-01T10:00:07Z')
+    nowA = new Date(base + 3_607_000)
 
-    const nowB = new Date('2026-12-01T10:00:00Z')
+    const nowB = new Date(base + 3_600_000)
     const b = await bundledInstance(config, () => nowB)
     stores.push(b.store)
 
