@@ -12,7 +12,7 @@ import { notLaterThanNow } from '../site/resource.js'
 import type { Logger } from '../util/logger.js'
 import { preconditionFailed, requestHeader } from './send-resource.js'
 import type { CdnDocument } from '../cdn/cdn-headers.js'
-import { missingKeys } from '../site/cache-keys.js'
+import { mediaFileKeys } from '../site/cache-keys.js'
 
 export interface MediaOptions {
   /** Absolute path of the folder served under /media/. */
@@ -57,7 +57,7 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
     }
     let streaming = false
     try {
-      const cdn = options.cdnHeaders?.({ keys: missingKeys(c.req.path, ''), cache: 'media' }) ?? {}
+      const cdn = options.cdnHeaders?.({ keys: mediaFileKeys(c.req.path), cache: 'media' }) ?? {}
       return respond(c, opened, { 'Cache-Control': cacheControl, ...cdn }, options.now(), () => (streaming = true))
     } finally {
       if (!streaming) fs.closeSync(opened.fd)

@@ -226,16 +226,14 @@ export function digest(text: string): string {
 export function missingKeys(path: string, section: string): string[] {
   const archived = parseArchivePath(section, path)
   if (archived) return [SITE_KEY, archiveKey(archived.page)]
-  if (path.startsWith('/media/')) {
-    let relative: string
-    try {
-      relative = decodeURIComponent(path.slice('/media/'.length))
-    } catch {
-      return [SITE_KEY]
-    }
-    return [SITE_KEY, MEDIA_KEY, mediaKey(relative)]
-  }
+  if (path.startsWith('/media/')) return mediaFileKeys(path)
   return path.endsWith('.html') ? [SITE_KEY, articleKey(path)] : [SITE_KEY]
+}
+
+/** The keys of `/media/<file>` (URL-encoded as requested), whether it is there or not. */
+export function mediaFileKeys(path: string): string[] {
+  const relative = decoded(path.slice('/media/'.length))
+  return relative === undefined ? [SITE_KEY] : [SITE_KEY, MEDIA_KEY, mediaKey(relative)]
 }
 
 /** The keys of changed files under MEDIA_DIR (relative, `/`-separated); all media when the folder itself changed. */
