@@ -7,6 +7,7 @@ import { redactUrl } from './text/redact.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { FEED_CONTENTS, type FeedContent } from './feeds/feed-model.js'
+import { readCdnConfig, type CdnConfig } from './cdn/cdn-config.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
 /** The section whose feeds this service publishes (docs/contract.md: the economy desk). */
@@ -66,6 +67,8 @@ export interface Config {
   readonly logFormat: 'text' | 'json'
   /** Whether every request is logged (ACCESS_LOG=1): method, route family, status, bytes, duration, User-Agent family. */
   readonly accessLog: boolean
+  /** The CDN in front (CDN, PURGE, CDN_MAX_AGE; docs/deployment.md); undefined: none. */
+  readonly cdn: CdnConfig | undefined
 }
 
 /**
@@ -101,6 +104,9 @@ const VARIABLES = [
   'POLL_MIN_INTERVAL',
   'LOG_FORMAT',
   'ACCESS_LOG',
+  'CDN',
+  'PURGE',
+  'CDN_MAX_AGE',
 ] as const
 type Variable = (typeof VARIABLES)[number]
 
@@ -192,6 +198,14 @@ export function loadConfig(
     pollMinIntervalMs: readInteger('POLL_MIN_INTERVAL', get('POLL_MIN_INTERVAL'), 0, 0, 86400) * 1000,
     logFormat: readChoice('LOG_FORMAT', get('LOG_FORMAT'), ['text', 'json']),
     accessLog: readChoice('ACCESS_LOG', get('ACCESS_LOG'), ['0', '1']) === '1',
+    // The API tokens from the environment only: a flag would show them in the process list.
+    cdn: readCdnConfig({
+      CDN: get('CDN'),
+      PURGE: get('PURGE'),
+      CDN_MAX_AGE: get('CDN_MAX_AGE'),
+      FASTLY_API_TOKEN: env.FASTLY_API_TOKEN?.trim() || undefined,
+      CLOUDFLARE_API_TOKEN: env.CLOUDFLARE_API_TOKEN?.trim() || undefined,
+    }),
   })
 }
 

@@ -14,6 +14,11 @@ import { LiveUpdates } from './store/live-updates.js'
 import { createLogger } from './util/create-logger.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
+import { createPurgeClient } from './cdn/purge-clients.js'
+import { Purger } from './cdn/purger.js'
+import { purgeOnChange } from './cdn/purge-on-change.js'
+import { mediaKeys } from './site/cache-keys.js'
+import type { Site } from './site/build-site.js'
 
 /**
  * Starts the service: hands the process environment to loadConfig, opens
@@ -28,10 +33,14 @@ async function main(): Promise<void> {
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   const renderer = createRenderPool()
   const store = new ContentStore({ config, source, logger, renderer })
-  const live = new LiveUpdates({ store, source, config, logger })
   ops.watch(store)
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
-  if (websub) store.onChange((previous, current) => websub.publish(changedFeedUrls(previous, current, config)))
+  const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
+  // The CDN is purged first: a hub told of a change must not fetch the copy it replaced.
+  const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
+  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
+  if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping }))
+  else if (ping) store.onChange(ping)
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then
   // exit 0. Registered first: a signal during a long start-up ends it cleanly.
@@ -47,6 +56,7 @@ async function main(): Promise<void> {
     websub?.close()
     ops.close()
     metricsServer?.close()
+    purger?.close()
     if (!server) {
       logger.info(`${signal}: stopping before the server started`)
       process.exit(0)
@@ -69,7 +79,7 @@ async function main(): Promise<void> {
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
-  const app = createApp({ config, store, logger, health: [live], traffic })
+  const app = createApp({ config, store, logger, health: purger ? [live, purger] : [live], traffic })
   server = serve(
     {
       fetch: app.fetch,

@@ -17,6 +17,8 @@ import type { Traffic } from '../ops/traffic.js'
 import { routeFamilies } from './route-family.js'
 import { createSender } from './send-resource.js'
 import { readFormQuery } from './form-query.js'
+import { createCdnHeaders } from '../cdn/cdn-headers.js'
+import { missingKeys } from '../site/cache-keys.js'
 
 export interface AppOptions {
   readonly config: Config
@@ -44,6 +46,7 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
+  const cdnHeaders = createCdnHeaders(config.cdn, config.cache)
   const send = createSender({
     cache: config.cache,
     now,
@@ -54,8 +57,9 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
       `media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     hub: config.websubHub,
     sent: traffic && ((encoding, bytes) => traffic.sent(encoding, bytes)),
+    cdnHeaders,
   })
-  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger })
+  const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger, cdnHeaders })
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
@@ -131,7 +135,8 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
     }
     const page = store.articlePage(path)
     if (page) return send(c, await page)
-    return send(c, await store.notFound(), { status: 404 })
+    // Keyed by what may appear here later: its publication purges the cached 404.
+    return send(c, { ...(await store.notFound()), keys: missingKeys(path, section) }, { status: 404 })
   }
 
   // One catch-all route, so a feed request matches one handler only: Hono then

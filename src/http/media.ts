@@ -11,6 +11,8 @@ import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditiona
 import { notLaterThanNow } from '../site/resource.js'
 import type { Logger } from '../util/logger.js'
 import { preconditionFailed, requestHeader } from './send-resource.js'
+import type { CdnDocument } from '../cdn/cdn-headers.js'
+import { mediaFileKeys } from '../site/cache-keys.js'
 
 export interface MediaOptions {
   /** Absolute path of the folder served under /media/. */
@@ -21,6 +23,8 @@ export interface MediaOptions {
   readonly now: () => number
   /** Where a file that cannot be read is reported, with the request. */
   readonly logger: Pick<Logger, 'warn'>
+  /** CDN headers for a file (cdn/cdn-headers.ts): its cache keys and the CDN's lifetime. */
+  readonly cdnHeaders?: (document: CdnDocument) => Readonly<Record<string, string>>
 }
 
 interface MediaFile {
@@ -53,7 +57,8 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
     }
     let streaming = false
     try {
-      return respond(c, opened, cacheControl, options.now(), () => (streaming = true))
+      const cdn = options.cdnHeaders?.({ keys: mediaFileKeys(c.req.path), cache: 'media' }) ?? {}
+      return respond(c, opened, { 'Cache-Control': cacheControl, ...cdn }, options.now(), () => (streaming = true))
     } finally {
       if (!streaming) fs.closeSync(opened.fd)
     }
@@ -73,14 +78,14 @@ function cannotRead(): Response {
 }
 
 /** The answer for an open file: 200, 206, 304, 412 or 416. `keepOpen` is called when the body will read (and close) the file. */
-function respond(c: Context, opened: OpenFile, cacheControl: string, now: number, keepOpen: () => void): Response {
+function respond(c: Context, opened: OpenFile, caching: Readonly<Record<string, string>>, now: number, keepOpen: () => void): Response {
   const file = { ...opened.file, lastModified: notLaterThanNow(opened.file.lastModified, now) }
   const headers: Record<string, string> = {
     'Content-Type': file.type,
     ETag: file.etag,
     'Last-Modified': file.lastModified.toUTCString(),
     'Accept-Ranges': 'bytes',
-    'Cache-Control': cacheControl,
+    ...caching,
     ...COMMON_HEADERS,
     'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
     'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',

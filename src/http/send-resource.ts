@@ -19,6 +19,8 @@ export interface SenderOptions {
   readonly hub: string | undefined
   /** Told the body bytes of every document sent, by content coding (metrics); not a 304's. */
   readonly sent?: ((encoding: ContentCoding | 'identity', bytes: number) => void) | undefined
+  /** A document's CDN headers: cache keys and the CDN's lifetime (cdn/cdn-headers.ts); none by default. */
+  readonly cdnHeaders?: (resource: Resource) => Readonly<Record<string, string>>
 }
 
 export interface SendOptions {
@@ -73,6 +75,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
       Vary: resource.browserContentType === undefined ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
       ...COMMON_HEADERS,
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
+      ...options.cdnHeaders?.(resource),
     }
     const lastModified = resource.lastModified?.toUTCString()
     if (lastModified) headers['Last-Modified'] = lastModified

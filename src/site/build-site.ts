@@ -32,6 +32,8 @@ import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
 import { episodeLinks } from './episode-documents.js'
 import { renderRobotsTxt } from './sitemaps.js'
+import { feedResource, renderFeedResource } from './feed-resource.js'
+import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
 
 export type SiteConfig = Pick<
   Config,
@@ -75,6 +77,8 @@ export interface SitePlan {
   readonly nextPublication: Date | undefined
   /** Every public article with its own page, of every category, oldest first: the sitemaps. */
   readonly pages: readonly Article[]
+  /** The version of every cache key (cache-keys.ts): a key whose version changes is purged. */
+  readonly keys: ReadonlyMap<string, string>
 }
 
 /** A complete, immutable state of the site: swapped in whole, never changed. */
@@ -88,20 +92,39 @@ export interface Site {
 /** Whether an article is a podcast episode: it carries audio. */
 const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
 
-/** Decides what is public at `now`. */
-export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig): SitePlan {
+/**
+ * Decides what is public at `now`, and the version of every cache key;
+ * `facts` digests what an article's documents show (by default its fields;
+ * the store adds its body, and remembers them).
+ */
+export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig, facts: ArticleKeyFacts = articleKeyFacts(fieldsVersion)): SitePlan {
   const section = articles.publishedSection(now)
+  const window = section.slice(0, config.feedLimit)
+  const episodes = config.settings.podcast ? section.filter(isEpisode) : []
+  const archivePages = archivePageCount(section.length, config.feedLimit, config.archivePageSize)
+  const pages = articles.publishedPages(now)
+  const input = {
+    section, window, episodes, archivePages, published: pages,
+    feedLimit: config.feedLimit,
+    archivePageSize: config.archivePageSize,
+    deskAuthor: config.section.author,
+    sectionUpdated: sectionUpdated(window).toISOString(),
+  }
   return {
     now,
     published: articles.publishedCount(now),
     section,
-    window: section.slice(0, config.feedLimit),
-    episodes: config.settings.podcast ? section.filter(isEpisode) : [],
-    archivePages: archivePageCount(section.length, config.feedLimit, config.archivePageSize),
+    window,
+    episodes,
+    archivePages,
     nextPublication: articles.nextPublication(now),
-    pages: articles.publishedPages(now),
+    pages,
+    keys: keyVersions(input, facts),
   }
 }
+
+/** An article's fields, as JSON: its version when nothing more is known of it. */
+const fieldsVersion: ArticleVersion = (article) => JSON.stringify(article)
 
 /**
  * Whether two plans show the same in the documents rendered ahead (the
@@ -114,6 +137,9 @@ export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean 
     previous.archivePages === next.archivePages
   )
 }
+
+/** Where the site's media URLs start: SITE_URL/media/. */
+export const mediaPrefix = (siteUrl: string): string => siteUrlFor(siteUrl, '/media/')
 
 function pageContext(config: SiteConfig): PageContext {
   const { podcast, images } = config.settings
@@ -158,10 +184,11 @@ function itemContext(config: SiteConfig, source: ItemSource, content = config.fe
 /**
  * The last change an empty document reports: the newest change among the
  * current feeds' articles, so an empty filtered view or podcast dates itself
- * like the section. An empty section has none, and reports when it was planned.
+ * like the section. An empty section has none and reports the epoch: never
+ * the time of planning, which differs between instances on one folder.
  */
-function sectionUpdated(plan: SitePlan): Date {
-  return newestChange(plan.window, (article) => [article.date, article.updated]) ?? plan.now
+function sectionUpdated(window: readonly Article[]): Date {
+  return newestChange(window, (article) => [article.date, article.updated]) ?? new Date(0)
 }
 
 function sectionDocument(
@@ -187,7 +214,7 @@ function sectionDocument(
       author: section.author,
       generator: GENERATOR,
       ...channelSettings(config),
-      updatedWhenEmpty: sectionUpdated(plan),
+      updatedWhenEmpty: sectionUpdated(plan.window),
     },
     articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
   )
@@ -261,35 +288,12 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
       generator: GENERATOR,
       ...channelSettings(config),
       copyright: podcast.copyright,
-      updatedWhenEmpty: sectionUpdated(plan),
+      updatedWhenEmpty: sectionUpdated(plan.window),
     },
     // Show notes are the episode's whole text, whatever FEED_CONTENT says; each episode under an id of its own, not its article's (episodeGuid).
     plan.episodes.map((article) => ({ ...toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full')), id: episodeGuid(article.id) })),
   )
   return { ...document, podcast, episodes: plan.episodes.map((article) => episodeLinks(article, config.siteUrl)) }
-}
-
-/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`. */
-export async function renderFeedResource(
-  document: FeedDocument,
-  format: FeedFormat,
-  cache: CacheClass,
-  now: Date,
-  renderer: Renderer = RENDER_IN_THREAD,
-): Promise<Resource> {
-  return feedResource(await renderer.feed(document, format), format, document, cache, now)
-}
-
-function feedResource(text: string | Uint8Array, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
-  return createResource(text, {
-    contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
-    now,
-    // An empty feed has no content date; say nothing rather than something invented.
-    lastModified: document.items.length > 0 ? document.updated : undefined,
-    cache,
-    brotliQuality: cache === 'archive' ? 11 : 9,
-    ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
-  })
 }
 
 /**
@@ -304,13 +308,18 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const podcast = podcastFeedDocument(plan, source, config)
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
+  const media = mediaPrefix(config.siteUrl)
+  const currentKeys = feedKeys([FEED_KEY], plan.window, media)
+  const podcastKeys = feedKeys([PODCAST_KEY], plan.episodes, media)
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now, renderer)] as const),
-    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', currentKeys, plan.now, renderer)] as const),
+    ...(podcast
+      ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', podcastKeys, plan.now)] as const)()]
+      : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined
-      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now })] as const
+      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now, keys: documentKeys([FEED_KEY], plan.window) })] as const
     })(),
   ])
   return { plan, resources: new Map(entries), context }
@@ -344,5 +353,6 @@ export async function buildAssets(config: SiteConfig, now: Date): Promise<Map<st
 }
 
 async function staticResource(path: string, text: string, contentType: string, now: Date): Promise<readonly [string, Resource]> {
-  return [path, await createResource(text, { contentType, now, cache: 'asset', brotliQuality: 11 })] as const
+  // They change with a deploy only, as the site settings do.
+  return [path, await createResource(text, { contentType, now, cache: 'asset', brotliQuality: 11, keys: [SITE_KEY] })] as const
 }

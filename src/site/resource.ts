@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import type { CacheClass, ContentCoding } from '../caching.js'
+import { ANY_KEY, SITE_KEY } from './cache-keys.js'
 
 
 /** One encoding of a document: bytes and their strong validator. */
@@ -18,6 +19,8 @@ export interface Resource {
   /** The newest content change the document shows; undefined when it has none. */
   readonly lastModified: Date | undefined
   readonly cache: CacheClass
+  /** Cache keys (cache-keys.ts): what the document shows, for purging it from a CDN. */
+  readonly keys: readonly string[]
   /**
    * When the document changes by itself, with no file changed: an article
    * leaves the news sitemap. No cache may keep it fresh past this instant.
@@ -41,6 +44,11 @@ export interface ResourceOptions {
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
   readonly expires?: Date | undefined
+  /**
+   * What the document shows (cache-keys.ts). Without them it is purged with
+   * every change (ANY_KEY): never stale, but never kept long either.
+   */
+  readonly keys?: readonly string[]
   readonly browserContentType?: string
   /**
    * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
@@ -85,6 +93,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
     lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
     cache: options.cache ?? 'live',
     expires: options.expires,
+    keys: options.keys ?? [SITE_KEY, ANY_KEY],
     browserContentType: options.browserContentType,
     identity: { body, etag: `"${tag}"` },
     encodings,

@@ -11,6 +11,7 @@ import type { Renderer } from '../site/renderer.js'
 import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
+import { ArticleVersions } from './article-versions.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
@@ -48,6 +49,7 @@ export class ContentStore {
   readonly #clock: () => Date
   readonly #logger: Logger
   readonly #media: MediaFacts
+  readonly #versions = new ArticleVersions()
   readonly #catalog: ArticleCatalog
   readonly #documents: LazyDocuments
   readonly #listeners: ChangeListener[] = []
@@ -75,10 +77,10 @@ export class ContentStore {
   constructor(options: ContentStoreOptions) {
     const { config } = options
     this.#config = config
-    this.#source = options.source ?? fileSource(config.articlesDir, config)
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
+    this.#source = this.#versions.wrap(options.source ?? fileSource(config.articlesDir, config))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,
@@ -118,19 +120,15 @@ export class ContentStore {
   }
 
   /**
-   * Applies changes to the given paths (relative to ARTICLES_DIR; files, or
-   * folders that appeared or vanished), then rebuilds once. Changes that
-   * arrive while this runs are applied right after.
+   * Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared
+   * or vanished), then rebuilds once. Changes that arrive while this runs are applied right after.
    */
   applyChanges(paths: Iterable<string>): Promise<void> {
     for (const p of paths) this.#queued.add(p)
     return this.#applying.run()
   }
 
-  /**
-   * Renders every document again: a file under MEDIA_DIR changed, and with it
-   * an enclosure's length or an image's pixel size.
-   */
+  /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size). */
   mediaChanged(): Promise<Site> {
     this.#renderAgain = true
     this.#documents.mediaChanged()
@@ -190,7 +188,7 @@ export class ContentStore {
     const started = performance.now()
     this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
-    const plan = planSite(this.#catalog.published, now, this.#config)
+    const plan = planSite(this.#catalog.published, now, this.#config, this.#versions.facts)
     const previous = this.#site
     const renderAgain = this.#renderAgain
     this.#renderAgain = false

@@ -7,8 +7,10 @@ import { summaryOf } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
-import { archiveFeedDocument, buildSite, filteredFeedDocument, renderFeedResource, type Site, type SitePlan } from '../site/build-site.js'
+import { archiveFeedDocument, buildSite, filteredFeedDocument, mediaPrefix, type Site, type SitePlan } from '../site/build-site.js'
 import { episodeDocumentAt, episodeDocumentKinds, episodeDocumentPaths, renderEpisodeDocument, type EpisodeDocumentKind } from '../site/episode-documents.js'
+import { renderFeedResource } from '../site/feed-resource.js'
+import { archiveKey, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
 import { createResource, type Resource } from '../site/resource.js'
@@ -104,6 +106,7 @@ export class LazyDocuments {
         contentType: 'text/html; charset=utf-8',
         lastModified: article.updated,
         now: this.#options.clock(),
+        keys: documentKeys([], [article]),
       })
     })
   }
@@ -141,6 +144,7 @@ export class LazyDocuments {
         // and a page without a body that is unreadable now (a file being saved)
         // is rendered again once it is back: both cached like a live feed.
         found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
+        feedKeys([archiveKey(page)], found.items, mediaPrefix(config.siteUrl)),
         this.#options.clock(),
         this.#renderer,
       )
@@ -162,16 +166,18 @@ export class LazyDocuments {
       this.#viewRenders.run(async () => {
         const articles = applyFilter(plan.section, filter, config.feedLimit, this.#filterKeys)
         const source = await this.itemSource(articles)
-        return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock(), this.#renderer)
+        const document = filteredFeedDocument(plan, articles, filter, source, config)
+        return renderFeedResource(document, format, 'live', filteredKeys(filter, config.feedLimit, articles, mediaPrefix(config.siteUrl)), this.#options.clock(), this.#renderer)
       }),
     )
   }
 
-  /** The short page for anything that is not there. */
+  /** The short page for anything that is not there; the caller adds the keys of what may appear there (missingKeys). */
   notFound(): Promise<Resource> {
     this.#notFound ??= createResource(renderNotFoundPage(this.#options.site().context), {
       contentType: 'text/html; charset=utf-8',
       now: this.#options.clock(),
+      keys: [SITE_KEY],
     })
     return this.#notFound
   }

@@ -20,6 +20,7 @@ export interface LiveUpdatesOptions {
   readonly timers?: Timers
   /** MEDIA_DIR's identity, undefined while it is not there; the file system's by default. */
   readonly folderId?: (dir: string) => Promise<string | undefined>
+  readonly onMediaChanged?: (files: readonly string[] | undefined) => void // MediaUpdates' onFiles: the CDN purges them
 }
 
 /** The first rescan after the watches are placed. */
@@ -64,6 +65,7 @@ export class LiveUpdates implements HealthCheck {
       watch: this.#watch,
       timers: this.#timers,
       folderId: options.folderId ?? folderId,
+      onFiles: options.onMediaChanged,
       onChange: () => void store.mediaChanged().catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`)),
     })
   }

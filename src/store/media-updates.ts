@@ -10,6 +10,8 @@ export interface MediaUpdatesOptions {
   readonly folderId: (dir: string) => Promise<string | undefined>
   /** Renders the documents again: enclosure lengths and image sizes may have changed. */
   readonly onChange: () => void
+  /** Told first which files changed (relative, `/`-separated), or undefined when the folder itself did. */
+  readonly onFiles?: ((files: readonly string[] | undefined) => void) | undefined
 }
 
 /**
@@ -60,12 +62,17 @@ export class MediaUpdates {
     }
     logger.info(`${mediaDir} is ${was === undefined ? 'there now' : 'another folder now'} (MEDIA_DIR); watching it and rendering the documents again`)
     await this.#watchFolder()
+    this.#options.onFiles?.(undefined)
     this.#options.onChange()
   }
 
   async #watchFolder(): Promise<void> {
     const { mediaDir, logger } = this.#options
-    const watcher = this.#options.watch(mediaDir, () => this.#options.onChange(), (error) => logger.warn(`watch: ${error.message}`))
+    const changed = (files: ReadonlySet<string>): void => {
+      this.#options.onFiles?.([...files])
+      this.#options.onChange()
+    }
+    const watcher = this.#options.watch(mediaDir, changed, (error) => logger.warn(`watch: ${error.message}`))
     this.#watcher = watcher
     await watcher.start()
   }

@@ -1,0 +1,78 @@
+import type { CacheClass, CachePolicy } from '../caching.js'
+import type { CdnConfig, CdnProvider } from './cdn-config.js'
+
+/**
+ * The response header each CDN reads cache keys from, and how keys are separated:
+ * - Varnish, varnish-modules xkey: `xkey`, "Multiple keys can be specified per
+ *   header line with spaces" (vmod_xkey(3), https://manpages.ubuntu.com/manpages/noble/man3/vmod_xkey.3.html).
+ * - Fastly: `Surrogate-Key`, "space-separated purge keys"
+ *   (https://www.fastly.com/documentation/reference/http/http-headers/Surrogate-Key).
+ * - Cloudflare: `Cache-Tag`, "Use commas to separate the tags"; at most 16 KB
+ *   in all (https://developers.cloudflare.com/cache/how-to/purge-cache/purge-by-tags/).
+ */
+const KEY_HEADERS: Readonly<Record<CdnProvider, { readonly name: string; readonly separator: string }>> = {
+  varnish: { name: 'xkey', separator: ' ' },
+  fastly: { name: 'Surrogate-Key', separator: ' ' },
+  cloudflare: { name: 'Cache-Tag', separator: ',' },
+}
+
+/**
+ * The header that gives the CDN alone a lifetime, leaving Cache-Control to browsers:
+ * - Fastly prefers `Surrogate-Control` over Cache-Control and strips it
+ *   (https://www.fastly.com/documentation/reference/http/http-headers/Surrogate-Control).
+ * - Cloudflare reads `CDN-Cache-Control` (RFC 9213) instead of Cache-Control
+ *   (https://developers.cloudflare.com/cache/concepts/cdn-cache-control/).
+ * - Varnish reads neither by itself; the VCL in ops/varnish/ takes the TTL
+ *   from `Surrogate-Control` and removes it, as Fastly does.
+ * Not `s-maxage`: every shared cache on the way (a company proxy) would keep
+ * the document that long, and no purge reaches those.
+ */
+const LIFETIME_HEADERS: Readonly<Record<CdnProvider, string>> = {
+  varnish: 'Surrogate-Control',
+  fastly: 'Surrogate-Control',
+  cloudflare: 'CDN-Cache-Control',
+}
+
+/** What the CDN headers of a response depend on. */
+export interface CdnDocument {
+  readonly keys: readonly string[]
+  readonly cache: CacheClass | 'media'
+}
+
+/**
+ * Builds the function that gives a document its CDN headers: its cache keys
+ * in the CDN's header and, with CDN_MAX_AGE, the CDN's own lifetime. No CDN:
+ * no headers.
+ */
+export function createCdnHeaders(cdn: CdnConfig | undefined, policy: CachePolicy): (document: CdnDocument) => Record<string, string> {
+  if (!cdn) return () => ({})
+  const { name, separator } = KEY_HEADERS[cdn.provider]
+  const lifetimeHeader = LIFETIME_HEADERS[cdn.provider]
+  return ({ keys, cache }) => {
+    const headers: Record<string, string> = {}
+    if (keys.length > 0) headers[name] = keys.join(separator)
+    const lifetime = sharedLifetime(cache, cdn.maxAge, policy)
+    if (lifetime !== undefined) headers[lifetimeHeader] = `max-age=${lifetime}`
+    return headers
+  }
+}
+
+/**
+ * Seconds the CDN may keep a document: CDN_MAX_AGE for what purges reach
+ * (live documents, archive pages and media, never shorter than their own
+ * lifetime); stylesheets and what is never stored keep Cache-Control's.
+ */
+export function sharedLifetime(cache: CacheClass | 'media', maxAge: number | undefined, policy: CachePolicy): number | undefined {
+  if (maxAge === undefined) return undefined
+  switch (cache) {
+    case 'live':
+      return maxAge
+    case 'archive':
+      return Math.max(maxAge, policy.archiveMaxAge)
+    case 'media':
+      return Math.max(maxAge, policy.mediaMaxAge)
+    case 'asset':
+    case 'none':
+      return undefined
+  }
+}

@@ -1,0 +1,46 @@
+import { changedKeys } from '../site/cache-keys.js'
+import type { SitePlan } from '../site/build-site.js'
+
+/** A state of the site, as far as purging goes. */
+interface Plans {
+  readonly plan: Pick<SitePlan, 'keys'>
+}
+
+export interface PurgeOnChangeOptions<S extends Plans> {
+  /** Queues keys for purging; resolves once a first attempt was made (Purger.purge). */
+  readonly purge: (keys: readonly string[]) => Promise<void>
+  /** What to do once the purge was tried: the WebSub ping, which makes the hub fetch the feeds at once. */
+  readonly then?: ((previous: S | undefined, current: S) => void) | undefined
+  /** The longest the ping waits for the purge (a CDN API that hangs must not hold it back). */
+  readonly waitMs?: number
+}
+
+/**
+ * The store's change listener for a CDN: purges the keys whose version
+ * changed between two states of the site (cache-keys.ts), then lets `then`
+ * run, so that a hub told of a change never fetches the copy it replaced.
+ * The first load purges nothing: what a CDN holds from before the start is
+ * the deploy's to purge (docs/deployment.md).
+ */
+export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>): (previous: S | undefined, current: S) => void {
+  const waitMs = options.waitMs ?? 10_000
+  return (previous, current) => {
+    const keys = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
+    if (keys.length === 0) {
+      options.then?.(previous, current)
+      return
+    }
+    const purged = options.purge(keys)
+    if (!options.then) return
+    const then = options.then
+    let timer: NodeJS.Timeout | undefined
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs)
+      timer.unref?.()
+    })
+    void Promise.race([purged, waited]).then(() => {
+      clearTimeout(timer)
+      then(previous, current)
+    })
+  }
+}

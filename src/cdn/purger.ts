@@ -1,0 +1,130 @@
+import { NO_DELIVERY_COUNTER, type DeliveryCounter } from '../util/delivery-counter.js'
+import type { HealthCheck } from '../util/health.js'
+import type { Logger } from '../util/logger.js'
+import { SerialTask } from '../util/serial-task.js'
+import { batchesOf, type PurgeClient } from './purge-clients.js'
+
+export interface PurgerOptions {
+  readonly client: PurgeClient
+  readonly logger: Logger
+  /** Wait before the first retry; each further retry waits twice as long, up to maxRetryDelayMs. */
+  readonly retryDelayMs?: number
+  readonly maxRetryDelayMs?: number
+  /** Gives up on one request after this long (and retries it). */
+  readonly timeoutMs?: number
+  readonly fetch?: typeof fetch
+  /** Where each request and each failed one is counted (metrics); nowhere by default. */
+  readonly deliveries?: DeliveryCounter
+}
+
+/**
+ * Purges cache keys from the CDN, in the background: keys are sent in
+ * batches within the API's limits (purge-clients.ts), one request at a time;
+ * keys whose request failed are sent again with the next keys, after 1 s,
+ * 2 s, 4 s … (at most a minute apart; a 429's Retry-After is honoured),
+ * until they are through. Publishing never waits for it. problems() says
+ * what failed while keys are waiting: for /healthz.
+ */
+export class Purger implements HealthCheck {
+  readonly #options: Required<Omit<PurgerOptions, 'fetch'>> & { fetch: typeof fetch }
+  /** Keys waiting to be sent, in the order they came. */
+  #pending = new Set<string>()
+  readonly #flushes = new SerialTask(() => this.#flush())
+  #failures = 0
+  #retry: NodeJS.Timeout | undefined
+  #problem: string | undefined
+  #closed = false
+
+  constructor(options: PurgerOptions) {
+    this.#options = { retryDelayMs: 1000, maxRetryDelayMs: 60_000, timeoutMs: 10_000, fetch: globalThis.fetch, deliveries: NO_DELIVERY_COUNTER, ...options }
+  }
+
+  /**
+   * Queues keys for purging. Resolves (never rejects) once a first attempt
+   * for them was made, sent or failed: what the WebSub ping waits for.
+   */
+  purge(keys: Iterable<string>): Promise<void> {
+    for (const key of keys) this.#pending.add(key)
+    if (this.#pending.size === 0 || this.#closed) return Promise.resolve()
+    return this.#flushes.run()
+  }
+
+  /** What went wrong with the keys still waiting; empty: the CDN holds nothing stale that we know of. */
+  problems(): readonly string[] {
+    return this.#problem === undefined ? [] : [this.#problem]
+  }
+
+  /** Resolves when no request is in flight (tests, shutdown). A retry waiting is not waited for. */
+  async idle(): Promise<void> {
+    while (this.#flushes.running) await this.#flushes.running
+  }
+
+  /** Cancels the retry waiting; keys not sent stay unsent. */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#retry)
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#closed) return
+    clearTimeout(this.#retry)
+    this.#retry = undefined
+    const keys = [...this.#pending]
+    this.#pending = new Set()
+    const { client, logger } = this.#options
+    let failed: { keys: string[]; problem: string; retryAfterMs: number | undefined } | undefined
+    for (const batch of batchesOf(keys, client)) {
+      if (failed) {
+        failed.keys.push(...batch)
+        continue
+      }
+      const outcome = await this.#send(batch)
+      if (outcome === undefined) logger.info(`purge: purged ${batch.length} key(s) at ${client.target}`, { target: client.target, attempt: this.#failures + 1 })
+      else failed = { keys: [...batch], ...outcome }
+    }
+    if (!failed) {
+      if (this.#failures > 0) logger.info(`purge: ${client.target} purges again after ${this.#failures} failed attempt(s)`)
+      this.#failures = 0
+      if (this.#pending.size === 0) this.#problem = undefined
+      return
+    }
+    // Sent again first, with whatever came meanwhile.
+    this.#pending = new Set([...failed.keys, ...this.#pending])
+    this.#failures += 1
+    const backoff = Math.min(this.#options.retryDelayMs * 2 ** (this.#failures - 1), this.#options.maxRetryDelayMs)
+    const delay = Math.max(backoff, Math.min(failed.retryAfterMs ?? 0, this.#options.maxRetryDelayMs))
+    this.#problem = `purging ${this.#pending.size} cache key(s) at ${client.target} failed ${this.#failures} time(s) (${failed.problem}); the CDN may serve stale copies of them until a retry succeeds`
+    logger.warn(`purge: ${failed.keys.length} key(s) at ${client.target} failed (${failed.problem}); retry in ${delay} ms`, {
+      target: client.target,
+      attempt: this.#failures,
+      problem: failed.problem,
+      retryInMs: delay,
+    })
+    this.#retry = setTimeout(() => void this.#flushes.run(), delay)
+    this.#retry.unref?.()
+  }
+
+  /** One request; undefined when it worked, else what went wrong (and how long the API asked us to wait). */
+  async #send(keys: readonly string[]): Promise<{ problem: string; retryAfterMs: number | undefined } | undefined> {
+    const { client } = this.#options
+    const request = client.request(keys)
+    this.#options.deliveries.attempt()
+    try {
+      const response = await this.#options.fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
+      })
+      const body = await response.text().catch(() => '')
+      const problem = client.check(response.status, body)
+      if (problem === undefined) return undefined
+      this.#options.deliveries.failure()
+      const retryAfter = Number(response.headers.get('retry-after'))
+      return { problem, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined }
+    } catch (error) {
+      this.#options.deliveries.failure()
+      return { problem: error instanceof Error ? `${error.name}: ${error.message}` : String(error), retryAfterMs: undefined }
+    }
+  }
+}

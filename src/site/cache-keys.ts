@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto'
+import { bylineOf, type Article } from '../content/article.js'
+import { archivePage } from '../feeds/archive.js'
+import type { FeedFilter } from '../feeds/filter.js'
+import { parseArchivePath } from './paths.js'
+
+/**
+ * Cache keys (surrogate keys): every document names what it shows, so that a
+ * change purges exactly the documents that show it from a CDN (Varnish xkey,
+ * Fastly Surrogate-Key, Cloudflare Cache-Tag; cdn/ writes them in each one's
+ * header). Keys are short lower-case tokens: Cloudflare compares tags without
+ * regard to case, xkey splits on spaces and commas, so anything else in a
+ * value (long, non-ASCII, upper case) is hashed.
+ *
+ * A key's *version* (keyVersions) is a digest of what the documents carrying
+ * it are made of; a key whose version changed between two states of the site
+ * is purged. Versions stay inside the process; only key names go out.
+ */
+
+/** Every document: the site settings and configuration (a deploy purges it). */
+export const SITE_KEY = 'site'
+/** The current feeds and the index page: which articles the section's window holds, and its archive links. */
+export const FEED_KEY = 'feed'
+/** The podcast feed: which episodes it lists. */
+export const PODCAST_KEY = 'podcast'
+/** Every file under /media/ (a swapped MEDIA_DIR purges it). */
+export const MEDIA_KEY = 'media'
+/**
+ * Documents that name nothing more precise (a new kind of document before it
+ * declares its keys): purged on every change, so they are never stale.
+ */
+export const ANY_KEY = 'any'
+
+const SAFE = /^[a-z0-9][a-z0-9._/-]{0,39}$/
+
+/** A key `prefix-value`: the value as it is when it is a short lower-case token, else 12 hex digits of its SHA-256. */
+export function cacheKey(prefix: string, value: string): string {
+  return `${prefix}-${SAFE.test(value) ? value : digest(value).slice(0, 12)}`
+}
+
+/**
+ * The article at a page path (or a 404 there, which its publication must
+ * purge). Always hashed, 14 hex digits: 500 of them take 8.5 KB. A view of
+ * 500 items names 500 articles, so the hash is a fast one (cyrb53, 53 bits):
+ * SHA-256 took 2 ms of the event loop a view. Two paths that collide only
+ * purge each other's documents needlessly.
+ */
+export const articleKey = (path: string): string => `a-${fastHash(path)}`
+
+/** cyrb53 (bryc, public domain): 53 bits, as 14 hex digits. */
+function fastHash(text: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ code, 2654435761)
+    h2 = Math.imul(h2 ^ code, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0')
+}
+/** Archive page `n` (1 = oldest), in every format, and a 404 at its paths. */
+export const archiveKey = (page: number): string => `p-${page}`
+/** Views filtered by a tag, compared without regard to case as filters are. */
+export const tagKey = (tag: string): string => cacheKey('t', fold(tag))
+/** Views filtered by an author. */
+export const authorKey = (author: string): string => cacheKey('au', fold(author))
+/** One file under /media/, by its path relative to MEDIA_DIR (`/`-separated, decoded). */
+export const mediaKey = (relative: string): string => cacheKey('m', relative)
+
+const fold = (text: string): string => text.normalize('NFC').toLowerCase()
+
+/** Views of the section's newest `limit` articles (?limit= alone). */
+export const limitKey = (limit: number): string => `l-${limit}`
+/** The key of a tag's or author's view showing more than the usual FEED_LIMIT items. */
+const wide = (key: string): string => `${key}.all`
+
+/** The keys of a page that shows `articles`, besides SITE_KEY and its own. */
+export function documentKeys(own: readonly string[], articles: readonly Pick<Article, 'path'>[]): string[] {
+  return [...new Set([SITE_KEY, ...own, ...articles.map((article) => articleKey(article.path))])]
+}
+
+type FeedArticle = Pick<Article, 'path' | 'enclosure' | 'image'>
+
+/**
+ * The keys of a feed that shows `articles`: as documentKeys, and the files
+ * under /media/ whose length or pixel size it states (enclosures, lead
+ * images; `mediaPrefix` is SITE_URL/media/), so that replacing one purges it.
+ * Pages state neither, and carry no media keys.
+ */
+export function feedKeys(own: readonly string[], articles: readonly FeedArticle[], mediaPrefix: string): string[] {
+  const files = articles
+    .flatMap((article) => [article.enclosure?.url, article.image])
+    .flatMap((url) => (url !== undefined && url.startsWith(mediaPrefix) ? [decoded(url.slice(mediaPrefix.length))] : []))
+  return [...new Set([...documentKeys(own, articles), ...files.flatMap((file) => (file === undefined ? [] : [mediaKey(file)]))])]
+}
+
+function decoded(relative: string): string | undefined {
+  try {
+    return decodeURIComponent(relative.replace(/[?#].*$/, ''))
+  } catch {
+    return undefined
+  }
+}
+
+/** The keys of a filtered view: its tags and authors (or its limit), and what feedKeys adds. */
+export function filteredKeys(filter: FeedFilter, feedLimit: number, articles: readonly FeedArticle[], mediaPrefix: string): string[] {
+  const limit = filter.limit ?? feedLimit
+  const views = [...filter.tags.map(tagKey), ...filter.authors.map(authorKey)].map((key) => (limit > feedLimit ? wide(key) : key))
+  // An empty view dates itself by the current feeds (build-site.ts sectionUpdated).
+  return feedKeys([...(views.length > 0 ? views : [limitKey(limit)]), ...(articles.length === 0 ? [FEED_KEY] : [])], articles, mediaPrefix)
+}
+
+/** What versions are made of: the state of the site at one instant. */
+export interface KeyVersionInput {
+  /** The section's public articles, newest first. */
+  readonly section: readonly Article[]
+  /** The current feeds' articles. */
+  readonly window: readonly Article[]
+  readonly episodes: readonly Article[]
+  readonly archivePages: number
+  /** Public articles of every category (each has a page). */
+  readonly published: Iterable<Article>
+  readonly feedLimit: number
+  readonly archivePageSize: number
+  readonly deskAuthor: string
+  /** The newest change the current feeds show (what an empty view is dated by). */
+  readonly sectionUpdated: string
+}
+
+/** A digest of everything one article's documents render from it (its fields, its body). */
+export type ArticleVersion = (article: Article) => string
+
+/** What keyVersions needs of each article: its version, its key, the keys of the views it is in. */
+export interface ArticleKeyFacts {
+  of(article: Article, deskAuthor: string): { readonly version: string; readonly key: string; readonly views: readonly string[] }
+}
+
+/**
+ * ArticleKeyFacts from `version`, worked out once per article object (an
+ * edit makes a new one): hashing every tag of 50,000 articles on every
+ * change would cost more than the change.
+ */
+export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
+  const known = new WeakMap<Article, ReturnType<ArticleKeyFacts['of']>>()
+  return {
+    of: (article, deskAuthor) => {
+      let facts = known.get(article)
+      if (!facts) {
+        const views = [...article.tags.map(tagKey), ...bylineOf(article, deskAuthor).map(authorKey)]
+        facts = { version: version(article), key: articleKey(article.path), views: [...new Set(views)] }
+        known.set(article, facts)
+      }
+      return facts
+    },
+  }
+}
+
+/**
+ * The version of every key at one state of the site. Articles are compared
+ * by `articleVersion`; memberships (windows, pages, views) by the page paths
+ * they hold, in order. O(articles × tags), no rendering.
+ */
+export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map<string, string> {
+  const versions = new Map<string, string>()
+  const paths = (articles: readonly Article[]): string => articles.map((article) => article.path).join('\n')
+  for (const article of input.published) {
+    const { key, version } = facts.of(article, input.deskAuthor)
+    versions.set(key, version)
+  }
+  versions.set(FEED_KEY, `${input.archivePages}\n${input.sectionUpdated}\n${paths(input.window)}`)
+  // ?limit=N for every N a view may ask: a chain of digests, one step per article.
+  let chain = ''
+  for (let limit = 1; limit <= 500; limit++) {
+    const article = input.section[limit - 1]
+    if (article) chain = digest(`${chain}\n${article.path}`)
+    versions.set(limitKey(limit), chain)
+  }
+  versions.set(PODCAST_KEY, `${input.episodes.length === 0 ? input.sectionUpdated : ''}\n${paths(input.episodes)}`)
+  for (let page = 1; page <= input.archivePages; page++) {
+    const found = archivePage(input.section, input.feedLimit, input.archivePageSize, page)
+    // A page links to the next one: the last page changes when another begins.
+    if (found) versions.set(archiveKey(page), `${page < input.archivePages}\n${paths(found.items)}`)
+  }
+  const views = new Map<string, Article[]>()
+  const member = (key: string, article: Article): void => {
+    const list = views.get(key) ?? []
+    // A view shows at most 500 (MAX_FEED_LIMIT): a change further down shows in none.
+    if (list.length < 500) list.push(article)
+    views.set(key, list)
+  }
+  for (const article of input.section) for (const key of facts.of(article, input.deskAuthor).views) member(key, article)
+  // A tag's usual view shows FEED_LIMIT items; one with a larger ?limit up to 500.
+  for (const [key, articles] of views) {
+    versions.set(key, paths(articles.slice(0, input.feedLimit)))
+    versions.set(wide(key), paths(articles))
+  }
+  return versions
+}
+
+/**
+ * The keys to purge between two states: those whose version changed, came or
+ * went (the last article with a tag is gone: cached views still carry it),
+ * and ANY_KEY with any of them.
+ */
+export function changedKeys(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const changed: string[] = []
+  for (const [key, version] of after) if (before.get(key) !== version) changed.push(key)
+  for (const key of before.keys()) if (!after.has(key)) changed.push(key)
+  // Documents that name nothing more precise go with any change.
+  if (changed.length > 0) changed.push(ANY_KEY)
+  return changed.sort()
+}
+
+/** SHA-256 in lower-case hex: versions and hashed keys. */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/**
+ * The keys of a 404 at `path`: of what may appear there later (an article
+ * page, an archive page, a media file), so that its publication purges the
+ * cached 404.
+ */
+export function missingKeys(path: string, section: string): string[] {
+  const archived = parseArchivePath(section, path)
+  if (archived) return [SITE_KEY, archiveKey(archived.page)]
+  if (path.startsWith('/media/')) return mediaFileKeys(path)
+  return path.endsWith('.html') ? [SITE_KEY, articleKey(path)] : [SITE_KEY]
+}
+
+/** The keys of `/media/<file>` (URL-encoded as requested), whether it is there or not. */
+export function mediaFileKeys(path: string): string[] {
+  const relative = decoded(path.slice('/media/'.length))
+  return relative === undefined ? [SITE_KEY] : [SITE_KEY, MEDIA_KEY, mediaKey(relative)]
+}
+
+/** The keys of changed files under MEDIA_DIR (relative, `/`-separated); all media when the folder itself changed. */
+export function mediaKeys(files: readonly string[] | undefined): string[] {
+  return files === undefined ? [MEDIA_KEY] : files.map(mediaKey)
+}

@@ -1,0 +1,33 @@
+import { webcrypto } from 'node:crypto'
+import type { Article } from '../content/article.js'
+import type { ArticleSource } from '../content/article-source.js'
+import { articleKeyFacts, digest, type ArticleKeyFacts } from '../site/cache-keys.js'
+
+const encoder = new TextEncoder()
+
+/**
+ * What each published article's documents are made of, as a digest (the
+ * version of its cache key, cache-keys.ts): its fields and its Markdown body.
+ * Content alone decides it: a folder swapped in with the same files gives
+ * the same versions, so a reload purges only what differs. (Media files
+ * have keys of their own: feedKeys.)
+ */
+export class ArticleVersions {
+  /** Digests of bodies, recorded as files are read for the index. */
+  readonly #bodies = new WeakMap<Article, string>()
+  /** Versions, keys and view keys of articles, each worked out once (planSite). */
+  readonly facts: ArticleKeyFacts = articleKeyFacts((article) => digest(JSON.stringify([article, this.#bodies.get(article) ?? null])))
+
+  /** `source`, recording the digest of every body read for the index. */
+  wrap(source: ArticleSource): ArticleSource {
+    return {
+      ...source,
+      readForIndex: async (file) => {
+        const parsed = await source.readForIndex(file)
+        // On libuv's thread pool: a body of 2 MiB is hashed off the event loop (as resource.ts does).
+        if (parsed) this.#bodies.set(parsed.article, Buffer.from(await webcrypto.subtle.digest('SHA-256', encoder.encode(parsed.body))).toString('hex'))
+        return parsed
+      },
+    }
+  }
+}

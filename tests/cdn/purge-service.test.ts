@@ -1,0 +1,95 @@
+/**
+ * The built service with PURGE set: after a save it purges the changed keys
+ * at the CDN before it pings the WebSub hub, purges a replaced media file,
+ * and reports failing purges in /healthz, while it keeps publishing.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { articleKey, FEED_KEY, mediaKey } from '../../src/site/cache-keys.js'
+import { startPurgeStandIn, type RecordedRequest } from '../helpers/purge-stand-in.js'
+import { startServer, type RunningServer } from '../helpers/server-process.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const cleanups: (() => Promise<unknown> | void)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const until = async (condition: () => boolean | Promise<boolean>, ms: number, what: () => string): Promise<void> => {
+  const end = Date.now() + ms
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what()}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+async function serviceWith(answers: { status: number }[], otherwise: { status: number }) {
+  const temp = makeTempDir('purge-service-')
+  cleanups.push(temp.rm)
+  temp.write('site.yaml', '{}\n')
+  temp.write('articles/zinsen.md', articleText({ title: 'Zinsen steigen', date: '2026-01-01T08:00:00Z', category: 'wirtschaft' }))
+  temp.write('articles/bau.md', articleText({ title: 'Bau stockt', date: '2025-12-01T08:00:00Z', category: 'wirtschaft' }))
+  temp.write('media/folge.mp3', Buffer.alloc(64))
+  const events: string[] = []
+  const varnish = await startPurgeStandIn(answers, otherwise)
+  const hub = await startPurgeStandIn([], { status: 204 })
+  cleanups.push(varnish.close, hub.close)
+  const record = (name: string, list: RecordedRequest[]) => {
+    const push = list.push.bind(list)
+    list.push = (...items: RecordedRequest[]) => {
+      for (const item of items) events.push(name === 'hub' ? `hub ${new URLSearchParams(item.body).get('hub.url')}` : `purge ${String(item.headers['xkey-purge'])}`)
+      return push(...items)
+    }
+  }
+  record('cdn', varnish.received)
+  record('hub', hub.received)
+  const server: RunningServer = await startServer({
+    ARTICLES_DIR: path.join(temp.dir, 'articles'),
+    MEDIA_DIR: path.join(temp.dir, 'media'),
+    SITE_CONFIG: path.join(temp.dir, 'site.yaml'),
+    PURGE: `varnish:${varnish.url}`,
+    WEBSUB_HUB: `${hub.url}hub`,
+  })
+  cleanups.push(() => server.stop())
+  return { temp, events, server, varnish }
+}
+
+describe('the service purging its CDN', () => {
+  it('purges exactly the changed keys after a save, before it pings the hub', async () => {
+    const { temp, events, server } = await serviceWith([], { status: 200 })
+    // The first load purges nothing and pings nothing it has not changed.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    events.length = 0
+    fs.writeFileSync(path.join(temp.dir, 'articles/zinsen.md'), articleText({ title: 'Zinsen sinken', date: '2026-01-01T08:00:00Z', category: 'wirtschaft' }))
+    await until(() => events.filter((event) => event.startsWith('hub')).length === 3, 10_000, () => events.join('\n') + server.output())
+    expect(events[0]).toBe(`purge ${[articleKey('/wirtschaft/zinsen.html'), 'any'].sort().join(' ')}`)
+    expect(events.slice(1).sort()).toEqual([
+      `hub ${server.base}/wirtschaft/atom.xml`,
+      `hub ${server.base}/wirtschaft/feed.json`,
+      `hub ${server.base}/wirtschaft/feed.xml`,
+    ])
+    expect(events).not.toContain(`purge ${FEED_KEY}`)
+  })
+
+  it('purges a media file replaced under MEDIA_DIR', async () => {
+    const { temp, events, server } = await serviceWith([], { status: 200 })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    fs.writeFileSync(path.join(temp.dir, 'media/folge.mp3'), Buffer.alloc(128))
+    await until(() => events.includes(`purge ${mediaKey('folge.mp3')}`), 10_000, () => events.join('\n') + server.output())
+  })
+
+  it('says in /healthz that purges fail while they are retried, and publishes meanwhile', async () => {
+    const { temp, server, varnish } = await serviceWith([], { status: 503 })
+    fs.writeFileSync(path.join(temp.dir, 'articles/bau.md'), articleText({ title: 'Bau zieht an', date: '2025-12-01T08:00:00Z', category: 'wirtschaft' }))
+    await until(() => varnish.received.length > 0, 10_000, () => server.output())
+    const page = await (await fetch(`${server.base}/wirtschaft/bau.html`)).text()
+    expect(page).toContain('Bau zieht an')
+    const health = (await (await fetch(`${server.base}/healthz`)).json()) as { status: string; problem: string }
+    expect(health.status).toBe('degraded')
+    // Retried after 1 s, 2 s …: how many times it failed by now depends on the machine.
+    expect(health.problem.replace(/failed \d+ time/, 'failed N time')).toBe(
+      `purging 2 cache key(s) at ${varnish.url} failed N time(s) (Varnish answered 503); the CDN may serve stale copies of them until a retry succeeds`,
+    )
+  })
+})

@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createPurgeClient } from '../../src/cdn/purge-clients.js'
+import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { Purger } from '../../src/cdn/purger.js'
+import { startPurgeStandIn } from '../helpers/purge-stand-in.js'
+
+const closers: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close()
+})
+
+const until = async (condition: () => boolean, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+async function fastlyPurger(answers: { status: number; body?: string; headers?: Record<string, string> }[]) {
+  const api = await startPurgeStandIn(answers, { status: 200, body: '{}' })
+  const lines: string[] = []
+  const purger = new Purger({
+    client: createPurgeClient({ provider: 'fastly', serviceId: 'svc', token: 't' }, { fastly: api.url }),
+    logger: { info: (line) => lines.push(line), warn: (line) => lines.push(line) },
+    retryDelayMs: 20,
+    maxRetryDelayMs: 200,
+  })
+  closers.push(api.close, () => purger.close())
+  return { api, purger, lines }
+}
+
+const keysOf = (body: string) => (JSON.parse(body) as { surrogate_keys: string[] }).surrogate_keys
+
+describe('Purger', () => {
+  it('retries a failed purge with growing waits until it goes through, and says so in problems() meanwhile', async () => {
+    const { api, purger, lines } = await fastlyPurger([{ status: 503 }, { status: 500, body: '{"msg":"internal"}' }])
+    const first = purger.purge(['feed', 'a-1'])
+    await first
+    expect(purger.problems()).toEqual([
+      'purging 2 cache key(s) at Fastly service svc failed 1 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
+    ])
+    await until(() => api.received.length === 3)
+    await purger.idle()
+    expect(api.received.map((request) => keysOf(request.body))).toEqual([['feed', 'a-1'], ['feed', 'a-1'], ['feed', 'a-1']])
+    expect(purger.problems()).toEqual([])
+    expect(lines).toEqual([
+      'purge: 2 key(s) at Fastly service svc failed (Fastly answered 503); retry in 20 ms',
+      'purge: 2 key(s) at Fastly service svc failed (Fastly answered 500: internal); retry in 40 ms',
+      'purge: purged 2 key(s) at Fastly service svc',
+      'purge: Fastly service svc purges again after 2 failed attempt(s)',
+    ])
+  })
+
+  it('waits as long as a 429 asks (Retry-After), within its longest wait', async () => {
+    const { api, purger, lines } = await fastlyPurger([{ status: 429, headers: { 'Retry-After': '1' } }])
+    await purger.purge(['feed'])
+    expect(lines).toEqual(['purge: 1 key(s) at Fastly service svc failed (Fastly answered 429); retry in 200 ms'])
+    await until(() => api.received.length === 2)
+  })
+
+  it('sends keys that failed again together with keys that came meanwhile', async () => {
+    const { api, purger } = await fastlyPurger([{ status: 502 }])
+    await purger.purge(['feed'])
+    await purger.purge(['t-ezb'])
+    await purger.idle()
+    expect(api.received.map((request) => keysOf(request.body))).toEqual([['feed'], ['feed', 't-ezb']])
+    expect(purger.problems()).toEqual([])
+  })
+
+  it('never rejects: an API that cannot be reached is a problem, retried', async () => {
+    const purger = new Purger({
+      client: createPurgeClient({ provider: 'varnish', url: 'http://127.0.0.1:9/' }),
+      logger: { info: () => {}, warn: () => {} },
+      retryDelayMs: 60_000,
+    })
+    closers.push(() => purger.close())
+    await expect(purger.purge(['feed'])).resolves.toBeUndefined()
+    expect(purger.problems()[0]).toMatch(/^purging 1 cache key\(s\) at http:\/\/127\.0\.0\.1:9\/ failed 1 time\(s\) \(TypeError: fetch failed/)
+  })
+})
+
+describe('purgeOnChange', () => {
+  const plan = (keys: Record<string, string>) => ({ plan: { keys: new Map(Object.entries(keys)) } })
+
+  it('purges the keys whose versions changed, then pings, in that order', async () => {
+    const events: string[] = []
+    const listener = purgeOnChange({
+      purge: async (keys) => void events.push(`purge ${keys.join(' ')}`),
+      then: () => events.push('ping'),
+    })
+    listener(plan({ feed: '1', 'a-x': '1', 'a-y': '1' }), plan({ feed: '2', 'a-x': '1', 'a-z': '1' }))
+    await until(() => events.length === 2)
+    expect(events).toEqual(['purge a-y a-z any feed', 'ping'])
+  })
+
+  it('pings after at most waitMs when the purge hangs', async () => {
+    const events: string[] = []
+    const listener = purgeOnChange({ purge: () => new Promise(() => {}), then: () => events.push('ping'), waitMs: 30 })
+    listener(plan({ feed: '1' }), plan({ feed: '2' }))
+    expect(events).toEqual([])
+    await until(() => events.length === 1)
+  })
+
+  it('purges nothing at the first load, and pings', () => {
+    const events: string[] = []
+    purgeOnChange({ purge: async () => void events.push('purge'), then: () => events.push('ping') })(undefined, plan({ feed: '1' }))
+    expect(events).toEqual(['ping'])
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * Purging by cache key over every document of the bundled site: after each
+ * kind of change, the documents that carry a purged key are exactly the
+ * documents whose bytes changed, no more (a needless miss at the edge) and
+ * no fewer (a stale copy kept for CDN_MAX_AGE).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import type { Config } from '../../src/config.js'
+import { mediaKeys } from '../../src/site/cache-keys.js'
+import type { ContentStore } from '../../src/store/content-store.js'
+import { bundledConfig, bundledInstance, copyBundledSite, documentPaths, snapshot, type Snapshot } from '../helpers/bundled-site.js'
+import type { createApp } from '../../src/http/app.js'
+
+let folder: ReturnType<typeof copyBundledSite>
+let config: Config
+let now: Date
+let store: ContentStore
+let app: ReturnType<typeof createApp>
+let purged: string[]
+
+beforeEach(async () => {
+  folder = copyBundledSite()
+  config = bundledConfig(folder)
+  now = new Date('2026-12-01T10:00:00Z')
+  ;({ store, app } = await bundledInstance(config, () => now))
+  purged = []
+  store.onChange(purgeOnChange({ purge: async (keys) => void purged.push(...keys) }))
+})
+
+afterEach(() => {
+  store.close()
+  folder.rm()
+})
+
+/** Runs a change; returns the paths whose documents carried a purged key, and those whose bytes changed. */
+async function compare(change: () => Promise<unknown>, extraKeys: () => string[] = () => [], extraPaths: string[] = []) {
+  const paths = [...documentPaths(store, config), ...extraPaths]
+  const before = await snapshot(app, paths)
+  await change()
+  const after = await snapshot(app, [...paths, ...documentPaths(store, config)])
+  const keys = new Set([...purged, ...extraKeys()])
+  const evicted: string[] = []
+  const changed: string[] = []
+  for (const [path, shot] of after) {
+    const was = before.get(path) as Snapshot | undefined
+    // A document new in this state was cached by nobody: its 404 was, if anything.
+    if (was === undefined) continue
+    if (was.keys.some((key) => keys.has(key))) evicted.push(path)
+    if (was.status !== shot.status || was.body !== shot.body) changed.push(path)
+  }
+  return { evicted: evicted.sort(), changed: changed.sort(), total: after.size }
+}
+
+const edit = (file: string, change: (text: string) => string) => {
+  const target = path.join(folder.articles, file)
+  fs.writeFileSync(target, change(fs.readFileSync(target, 'utf8')))
+}
+
+describe('purging exactly the documents whose bytes changed, over the bundled site', () => {
+  it('edits a title: the feeds, the index, the page, its tag and author views, nothing else', async () => {
+    const newest = store.site().plan.window[0]
+    expect(newest?.file).toBe('meinung/schuldenbremse.md')
+    const { evicted, changed, total } = await compare(async () => {
+      edit('meinung/schuldenbremse.md', (text) => text.replace(/^title: .*$/m, 'title: "Ein neuer Titel"'))
+      await store.applyChanges(['meinung/schuldenbremse.md'])
+    })
+    expect(total).toBeGreaterThan(60)
+    expect(changed).toContain('/wirtschaft/feed.xml')
+    expect(changed).toContain('/')
+    expect(changed).toContain(newest?.path)
+    expect(changed).not.toContain('/wirtschaft/podcast.xml')
+    expect(evicted).toEqual(changed)
+  })
+
+  it('adds an article: the window, its page (a 404 before), its views and the archive pages that shift', async () => {
+    const { evicted, changed } = await compare(async () => {
+      fs.writeFileSync(
+        path.join(folder.articles, 'neu.md'),
+        '---\ntitle: "Neu im Ressort"\ndate: 2026-11-30T08:00:00+01:00\ncategory: wirtschaft\ntags: [EZB]\nauthor: Lea Voigt\n---\nEin Absatz.\n',
+      )
+      await store.applyChanges(['neu.md'])
+    }, undefined, ['/wirtschaft/neu.html'])
+    expect(changed).toContain('/wirtschaft/neu.html')
+    expect(changed).toContain('/wirtschaft/feed.xml?tag=EZB')
+    expect(evicted).toEqual(changed)
+  })
+
+  it('deletes an article', async () => {
+    const { evicted, changed } = await compare(async () => {
+      fs.rmSync(path.join(folder.articles, 'ezb-zinsentscheid.md'))
+      await store.applyChanges(['ezb-zinsentscheid.md'])
+    })
+    expect(changed).toContain('/wirtschaft/ezb-zinsentscheid.html')
+    expect(evicted).toEqual(changed)
+  })
+
+  it('lets a scheduled article go live', async () => {
+    const { evicted, changed } = await compare(async () => {
+      now = new Date('2030-01-02T06:00:01+01:00')
+      await store.rebuild()
+    })
+    expect(changed).toContain('/wirtschaft/feed.json')
+    expect(evicted).toEqual(changed)
+  })
+
+  it('replaces a media file: the file, and the documents that state its length', async () => {
+    const { evicted, changed } = await compare(
+      async () => {
+        fs.appendFileSync(path.join(folder.media, 'geldfragen-folge-12.mp3'), Buffer.alloc(1000))
+        await store.mediaChanged()
+      },
+      // What the media watch reports (live-updates.ts onMediaChanged).
+      () => mediaKeys(['geldfragen-folge-12.mp3']),
+    )
+    expect(changed).toContain('/media/geldfragen-folge-12.mp3')
+    expect(changed).toContain('/wirtschaft/podcast.xml')
+    expect(evicted).toEqual(changed)
+  })
+
+  it('reloads a folder swapped in with one file changed', async () => {
+    const { evicted, changed } = await compare(async () => {
+      const swapped = `${folder.articles}-neu`
+      fs.cpSync(folder.articles, swapped, { recursive: true })
+      fs.writeFileSync(path.join(swapped, 'ezb-zinsentscheid.md'), fs.readFileSync(path.join(swapped, 'ezb-zinsentscheid.md'), 'utf8').replace('Zins', 'Leitzins'))
+      fs.renameSync(folder.articles, `${folder.articles}-alt`)
+      fs.renameSync(swapped, folder.articles)
+      await store.load()
+    })
+    expect(changed).toContain('/wirtschaft/ezb-zinsentscheid.html')
+    expect(evicted).toEqual(changed)
+  })
+})
