@@ -1,6 +1,7 @@
 import { html, raw } from 'hono/html'
 import { bylineOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
+import { normalText, textOfHtml } from '../text/html-text.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
 
@@ -77,16 +78,28 @@ export function renderIndexPage(context: PageContext, articles: readonly ListedA
 }
 
 /**
+ * The lead an article page shows above its body: the front matter's
+ * `summary` when it adds something. The automatic excerpt is the body's own
+ * beginning, and a summary the body already says would be read twice (#11).
+ */
+export function pageLead(article: Article, summary: string, bodyHtml: string): string | undefined {
+  if (article.summary === undefined) return undefined
+  const lead = normalText(summary)
+  return lead === '' || textOfHtml(bodyHtml).includes(lead) ? undefined : summary
+}
+
+/**
  * One article's page: the item link of every feed. `bodyHtml` is already
  * sanitised. An episode's page also names the podcast feed.
  */
 export function renderArticlePage(context: PageContext, article: Article, summary: string, bodyHtml: string, episode = false): string {
   const enclosure = article.enclosure
+  const lead = pageLead(article, summary, bodyHtml)
   return layout(
     context,
     `${article.title} – ${context.siteName}`,
     article.lang,
-    html`<article><h1>${article.title}</h1>${byline(article, context)}<p class="summary">${summary}</p>${
+    html`<article><h1>${article.title}</h1>${byline(article, context)}${lead === undefined ? '' : html`<p class="summary">${lead}</p>`}${
       article.image ? html`<figure><img src="${article.image}" alt="${article.imageAlt}"/></figure>` : ''
     }${
       enclosure
