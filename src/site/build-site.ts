@@ -5,10 +5,11 @@ import type { MediaInfo } from '../content/media-info.js'
 import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
 import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedDocument, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import type { PodcastDocument } from '../feeds/render-podcast.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
+import { renderFeedResource, renderPodcastResource } from './feed-resource.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
 import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
@@ -17,7 +18,6 @@ import {
   absoluteUrls,
   archivePaths,
   FEED_CSS_PATH,
-  FEED_MEDIA_TYPES,
   FEED_XSL_PATH,
   feedPaths,
   OPML_PATH,
@@ -25,7 +25,6 @@ import {
   STYLESHEET_PATH,
   websubTopics,
 } from './paths.js'
-import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
 
 export type SiteConfig = Pick<
@@ -251,29 +250,6 @@ function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteCon
   return { ...document, podcast }
 }
 
-/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`. */
-export async function renderFeedResource(
-  document: FeedDocument,
-  format: FeedFormat,
-  cache: CacheClass,
-  now: Date,
-  renderer: Renderer = RENDER_IN_THREAD,
-): Promise<Resource> {
-  return feedResource(await renderer.feed(document, format), format, document, cache, now)
-}
-
-function feedResource(text: string | Uint8Array, format: FeedFormat, document: FeedDocument, cache: CacheClass, now: Date): Promise<Resource> {
-  return createResource(text, {
-    contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
-    now,
-    // An empty feed has no content date; say nothing rather than something invented.
-    lastModified: document.items.length > 0 ? document.updated : undefined,
-    cache,
-    brotliQuality: cache === 'archive' ? 11 : 9,
-    ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
-  })
-}
-
 /**
  * Renders the documents that change with content, ahead of requests: the
  * section's three subscription feeds, the podcast feed (both by `renderer`)
@@ -287,8 +263,8 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now, renderer)] as const),
-    ...(podcast ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', plan.now)] as const)()] : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, context, 'live', plan.now, renderer)] as const),
+    ...(podcast ? [(async () => [podcastPath(config.section.slug), await renderPodcastResource(podcast, context, plan.now, renderer)] as const)()] : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined

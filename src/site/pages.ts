@@ -36,11 +36,13 @@ type Html = ReturnType<typeof html>
 
 const FEED_SHORT: Readonly<Record<FeedFormat, string>> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' }
 
-function formatDate(date: Date, timeZone: string): string {
+/** A date as German readers write it: `4. November 2025 um 10:00 Uhr`, in the site's time zone. */
+export function formatDate(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
 }
 
-function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean): string {
+/** A whole page of the site: head with stylesheet and autodiscovery links, header, `main`, footer with the feeds. */
+export function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean): string {
   const page = html`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${title}</title><link rel="stylesheet" href="${new URL(STYLESHEET_PATH.slice(1), context.siteUrl).href}"/>${
     context.favicon ? html`<link rel="icon" href="${context.favicon}"/>` : ''
@@ -132,4 +134,6 @@ ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 2rem}
 img,video{max-width:100%;height:auto}figure{margin:1rem 0}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}
 blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:1rem;color:#444}
+.subscribe{background:#eef3f8;padding:.25rem 1rem;font:.95rem/1.5 system-ui,sans-serif}.feed-url code{word-break:break-all}
+.show{display:flex;gap:1rem;align-items:flex-start}.cover{width:10rem;height:auto}audio{width:100%}
 `

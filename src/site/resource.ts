@@ -24,6 +24,12 @@ export interface Resource {
    * application/xml they parse it and apply its stylesheets.
    */
   readonly browserContentType: string | undefined
+  /**
+   * The HTML page a browser's top-level navigation gets instead (a feed's
+   * German page, feed-pages.ts), rendered from the same document at the same
+   * time; undefined for documents that are pages already.
+   */
+  readonly browserPage: Resource | undefined
   readonly identity: Encoded
   /** Compressed forms; absent where compression would not pay. */
   readonly encodings: Readonly<Partial<Record<ContentCoding, Encoded>>>
@@ -36,6 +42,7 @@ export interface ResourceOptions {
   readonly lastModified?: Date | undefined
   readonly cache?: CacheClass
   readonly browserContentType?: string
+  readonly browserPage?: Resource
   /**
    * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
    * against 5 ms for 9, on every change, for a few percent fewer bytes. Worth
@@ -79,6 +86,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
     lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
     cache: options.cache ?? 'live',
     browserContentType: options.browserContentType,
+    browserPage: options.browserPage,
     identity: { body, etag: `"${tag}"` },
     encodings,
   }

@@ -1,0 +1,54 @@
+import type { CacheClass } from '../caching.js'
+import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
+import type { PodcastDocument } from '../feeds/render-podcast.js'
+import { renderFeedPage, renderPodcastPage } from './feed-pages.js'
+import type { PageContext } from './pages.js'
+import { FEED_MEDIA_TYPES } from './paths.js'
+import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
+import { createResource, type Resource } from './resource.js'
+
+/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`, with its browser page. */
+export async function renderFeedResource(
+  document: FeedDocument,
+  format: FeedFormat,
+  context: PageContext,
+  cache: CacheClass,
+  now: Date,
+  renderer: Renderer = RENDER_IN_THREAD,
+): Promise<Resource> {
+  return feedResource(await renderer.feed(document, format), format, document, renderFeedPage(context, document, format), cache, now)
+}
+
+/** The podcast feed, rendered by `renderer`, with its page for browsers. */
+export async function renderPodcastResource(document: PodcastDocument, context: PageContext, now: Date, renderer: Renderer = RENDER_IN_THREAD): Promise<Resource> {
+  return feedResource(await renderer.podcast(document), 'rss', document, renderPodcastPage(context, document), 'live', now)
+}
+
+/**
+ * The feed's bytes and, rendered at the same time from the same document,
+ * the page a browser's top-level navigation gets (send-resource.ts). The
+ * page is small beside the feed (titles, summaries, no bodies): rendered in
+ * this thread, like the index page.
+ */
+async function feedResource(
+  text: string | Uint8Array,
+  format: FeedFormat,
+  document: FeedDocument,
+  page: string,
+  cache: CacheClass,
+  now: Date,
+): Promise<Resource> {
+  // An empty feed has no content date; say nothing rather than something invented.
+  const lastModified = document.items.length > 0 ? document.updated : undefined
+  const brotliQuality = cache === 'archive' ? 11 : 9
+  const browserPage = await createResource(page, { contentType: 'text/html; charset=utf-8', now, lastModified, cache, brotliQuality })
+  return createResource(text, {
+    contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
+    now,
+    lastModified,
+    cache,
+    brotliQuality,
+    browserPage,
+    ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
+  })
+}
