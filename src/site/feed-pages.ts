@@ -18,6 +18,15 @@ type Html = ReturnType<typeof html>
 /** Feed readers a German newsroom's readers are likely to have, named as examples. */
 const READER_EXAMPLES = 'NetNewsWire, Feedly, Inoreader oder newsboat'
 
+/**
+ * The document as its page needs it: the items without their content, which
+ * the page does not show, so that handing it to a render worker copies
+ * titles and summaries, not every body a second time.
+ */
+export function withoutContent<D extends FeedDocument>(document: D): D {
+  return { ...document, items: document.items.map((item) => ({ ...item, contentHtml: '' })) }
+}
+
 /** The page for a section feed (current, archive page or filtered view) in one format. */
 export function renderFeedPage(context: PageContext, document: FeedDocument, format: FeedFormat): string {
   const self = document.links.self[format]

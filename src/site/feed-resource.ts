@@ -1,7 +1,7 @@
 import type { CacheClass } from '../caching.js'
 import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
 import type { PodcastDocument } from '../feeds/render-podcast.js'
-import { renderFeedPage, renderPodcastPage } from './feed-pages.js'
+import { withoutContent } from './feed-pages.js'
 import type { PageContext } from './pages.js'
 import { FEED_MEDIA_TYPES } from './paths.js'
 import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
@@ -16,25 +16,28 @@ export async function renderFeedResource(
   now: Date,
   renderer: Renderer = RENDER_IN_THREAD,
 ): Promise<Resource> {
-  return feedResource(await renderer.feed(document, format), format, document, renderFeedPage(context, document, format), cache, now)
+  const [feed, page] = await Promise.all([renderer.feed(document, format), renderer.feedPage(withoutContent(document), format, context)])
+  return feedResource(feed, format, document, page, cache, now)
 }
 
 /** The podcast feed, rendered by `renderer`, with its page for browsers. */
 export async function renderPodcastResource(document: PodcastDocument, context: PageContext, now: Date, renderer: Renderer = RENDER_IN_THREAD): Promise<Resource> {
-  return feedResource(await renderer.podcast(document), 'rss', document, renderPodcastPage(context, document), 'live', now)
+  const [feed, page] = await Promise.all([renderer.podcast(document), renderer.podcastPage(withoutContent(document), context)])
+  return feedResource(feed, 'rss', document, page, 'live', now)
 }
 
 /**
  * The feed's bytes and, rendered at the same time from the same document,
- * the page a browser's top-level navigation gets (send-resource.ts). The
- * page is small beside the feed (titles, summaries, no bodies): rendered in
- * this thread, like the index page.
+ * the page a browser's top-level navigation gets (send-resource.ts). Both by
+ * the renderer (the service's worker threads): a view of 500 items took the
+ * event loop past 100 ms when its page was rendered here
+ * (tests/hardening/stalls.test.ts).
  */
 async function feedResource(
   text: string | Uint8Array,
   format: FeedFormat,
   document: FeedDocument,
-  page: string,
+  page: string | Uint8Array,
   cache: CacheClass,
   now: Date,
 ): Promise<Resource> {

@@ -80,14 +80,24 @@ export function renderIndexPage(context: PageContext, articles: readonly ListedA
 }
 
 /**
+ * How much of a body's HTML is searched for its summary, beyond the
+ * summary's own length: its opening, where a lead would repeat it. The
+ * whole of a 2 MiB body held the event loop past 100 ms
+ * (tests/hardening/stalls.test.ts).
+ */
+const LEAD_SEARCH_CHARS = 32_768
+
+/**
  * The lead an article page shows above its body: the front matter's
  * `summary` when it adds something. The automatic excerpt is the body's own
- * beginning, and a summary the body already says would be read twice (#11).
+ * beginning, and a summary the body's opening already says would be read
+ * twice (#11).
  */
 export function pageLead(article: Article, summary: string, bodyHtml: string): string | undefined {
   if (article.summary === undefined) return undefined
   const lead = normalText(summary)
-  return lead === '' || textOfHtml(bodyHtml).includes(lead) ? undefined : summary
+  const opening = bodyHtml.slice(0, LEAD_SEARCH_CHARS + 4 * summary.length)
+  return lead === '' || textOfHtml(opening).includes(lead) ? undefined : summary
 }
 
 /**

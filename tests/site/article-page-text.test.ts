@@ -106,3 +106,12 @@ describe('pageLead', () => {
     expect(pageLead(article('Nur ein Vorspann.'), 'Nur ein Vorspann.', '')).toBe('Nur ein Vorspann.')
   })
 })
+
+describe('pageLead on a long body', () => {
+  it('searches the body’s opening only: a summary repeated far down a long body is still shown', () => {
+    const summary = 'Ein Satz, der erst am Ende steht.'
+    const body = `<p>${'Anderer Text. '.repeat(5000)}</p><p>${summary}</p>`
+    expect(pageLead({ summary } as Parameters<typeof pageLead>[0], summary, body)).toBe(summary)
+    expect(pageLead({ summary } as Parameters<typeof pageLead>[0], summary, `<p>${summary}</p>${body}`)).toBeUndefined()
+  })
+})
