@@ -263,7 +263,7 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const paths = feedPaths(config.section.slug)
   const html = 'text/html; charset=utf-8'
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, context, 'live', plan.now, renderer)] as const),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', plan.now, renderer, context)] as const),
     ...(podcast ? [(async () => [podcastPath(config.section.slug), await renderPodcastResource(podcast, context, plan.now, renderer)] as const)()] : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))

@@ -7,16 +7,26 @@ import { FEED_MEDIA_TYPES } from './paths.js'
 import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
 import { createResource, type Resource } from './resource.js'
 
-/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`, with its browser page. */
+/**
+ * One feed document in one format, rendered by `renderer`, encoded and
+ * compressed at `now`; with `context`, with its browser page. Only the
+ * documents rendered ahead (the current feeds) have one: archive pages and
+ * filtered views are rendered on request, and a page each doubled the work
+ * of a burst of new views (tests/hardening/stalls.test.ts: 7 s became 40 s,
+ * the event loop stalled 132 ms).
+ */
 export async function renderFeedResource(
   document: FeedDocument,
   format: FeedFormat,
-  context: PageContext,
   cache: CacheClass,
   now: Date,
   renderer: Renderer = RENDER_IN_THREAD,
+  context?: PageContext,
 ): Promise<Resource> {
-  const [feed, page] = await Promise.all([renderer.feed(document, format), renderer.feedPage(withoutContent(document), format, context)])
+  const [feed, page] = await Promise.all([
+    renderer.feed(document, format),
+    context === undefined ? undefined : renderer.feedPage(withoutContent(document), format, context),
+  ])
   return feedResource(feed, format, document, page, cache, now)
 }
 
@@ -38,21 +48,21 @@ async function feedResource(
   text: string | Uint8Array,
   format: FeedFormat,
   document: FeedDocument,
-  page: string | Uint8Array,
+  page: string | Uint8Array | undefined,
   cache: CacheClass,
   now: Date,
 ): Promise<Resource> {
   // An empty feed has no content date; say nothing rather than something invented.
   const lastModified = document.items.length > 0 ? document.updated : undefined
   const brotliQuality = cache === 'archive' ? 11 : 9
-  const browserPage = await createResource(page, { contentType: 'text/html; charset=utf-8', now, lastModified, cache, brotliQuality })
+  const browserPage = page === undefined ? undefined : await createResource(page, { contentType: 'text/html; charset=utf-8', now, lastModified, cache, brotliQuality })
   return createResource(text, {
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
     now,
     lastModified,
     cache,
     brotliQuality,
-    browserPage,
+    ...(browserPage ? { browserPage } : {}),
     ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
   })
 }

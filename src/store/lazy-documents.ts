@@ -109,7 +109,7 @@ export class LazyDocuments {
   /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
   archive(format: FeedFormat, page: number): Promise<Resource> | undefined {
     const { config } = this.#options
-    const { plan, context } = this.#options.site()
+    const { plan } = this.#options.site()
     const found = archivePage(plan.section, config.feedLimit, config.archivePageSize, page)
     if (!found) return undefined
     const key = `${format} ${page}`
@@ -121,7 +121,6 @@ export class LazyDocuments {
       return renderFeedResource(
         archiveFeedDocument(plan, found, source, config),
         format,
-        context,
         // The newest page gains a next-archive link when the next page begins,
         // and a page without a body that is unreadable now (a file being saved)
         // is rendered again once it is back: both cached like a live feed.
@@ -142,12 +141,12 @@ export class LazyDocuments {
   /** A filtered view of the section's feed in one format. */
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
     const { config } = this.#options
-    const { plan, context } = this.#options.site()
+    const { plan } = this.#options.site()
     return this.#view(`${format} ${filterQuery(filter)}`, () =>
       this.#viewRenders.run(async () => {
         const articles = applyFilter(plan.section, filter, config.feedLimit, this.#filterKeys)
         const source = await this.itemSource(articles)
-        return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, context, 'live', this.#options.clock(), this.#renderer)
+        return renderFeedResource(filteredFeedDocument(plan, articles, filter, source, config), format, 'live', this.#options.clock(), this.#renderer)
       }),
     )
   }
@@ -198,8 +197,7 @@ export class LazyDocuments {
   }
 }
 
-/** What a rendered document holds in memory: its bytes in every encoding, and its browser page's. */
+/** What a rendered document holds in memory: its bytes in every encoding. */
 function bytesOf(resource: Resource): number {
-  const own = Object.values(resource.encodings).reduce((sum, encoded) => sum + encoded.body.byteLength, resource.identity.body.byteLength)
-  return own + (resource.browserPage ? bytesOf(resource.browserPage) : 0)
+  return Object.values(resource.encodings).reduce((sum, encoded) => sum + encoded.body.byteLength, resource.identity.body.byteLength)
 }

@@ -48,7 +48,10 @@ const FEEDS = [
   ['/wirtschaft/atom.xml', 'application/atom+xml; charset=utf-8', 'Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
   ['/wirtschaft/feed.json', 'application/feed+json; charset=utf-8', 'Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
   ['/wirtschaft/podcast.xml', 'application/rss+xml; charset=utf-8', 'Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
-  ['/wirtschaft/feed.xml?author=Miriam%20Okafor', 'application/rss+xml; charset=utf-8', 'Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
+] as const
+/** Rendered on request, with no page of their own (feed-resource.ts): a navigation gets the feed with its stylesheets. */
+const WITHOUT_PAGE = [
+  ['/wirtschaft/feed.xml?author=Miriam%20Okafor', 'application/rss+xml; charset=utf-8', 'Accept, Accept-Encoding'],
 ] as const
 
 let site: Awaited<ReturnType<typeof bundledSite>>
@@ -104,9 +107,22 @@ describe('a browser navigating to a feed', () => {
   })
 })
 
+describe('a browser navigating to a filtered view', () => {
+  it('gets the feed as application/xml, so its XSLT and CSS apply, as before', async () => {
+    const [[path, , vary]] = WITHOUT_PAGE
+    const response = await get(path, CHROMIUM_NAVIGATION)
+    expect([response.headers.get('Content-Type'), response.headers.get('Vary'), response.headers.get('Cache-Control')?.split(',')[0]]).toEqual([
+      'application/xml; charset=utf-8',
+      vary,
+      'public',
+    ])
+    expect(await response.text()).toContain('<?xml-stylesheet href="https://www.example.de/assets/feed.xsl" type="text/xsl"?>')
+  })
+})
+
 describe('a feed reader, whatever it sends', () => {
   it.each(READERS)('%s gets the feed bytes of every feed', async (_name, headers) => {
-    for (const [path, type, vary] of FEEDS) {
+    for (const [path, type, vary] of [...FEEDS, ...WITHOUT_PAGE]) {
       const plain = await get(path)
       const response = await get(path, headers)
       expect(response.headers.get('Content-Type'), path).toMatch(path.endsWith('.json') ? type : /^application\/(rss\+xml|atom\+xml|xml); charset=utf-8$/)

@@ -56,12 +56,6 @@ describe('the page of a section feed', () => {
     expect(bylines[8]).toBe('28. Januar 2025 um 09:30 Uhr · von Jonas Albrecht')
     expect(bylines.every((line) => /^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} um \d\d:\d\d Uhr/.test(line ?? ''))).toBe(true)
   })
-
-  it('of an author’s view names the view and links its other formats with the same filter', async () => {
-    const { one, all } = await page('/wirtschaft/atom.xml?author=Miriam%20Okafor')
-    expect(text(one(tag('h1')))).toBe('Wirtschaft – Beispielzeitung (von Miriam Okafor)')
-    expect(all(tag('a')).map((a) => getAttributeValue(a, 'href'))).toContain(`${SITE}wirtschaft/feed.xml?author=Miriam%20Okafor`)
-  })
 })
 
 describe('the podcast feed’s page', () => {
