@@ -6,6 +6,7 @@ import { prefersHtml } from './accept.js'
 import { cacheControl } from './cache-control.js'
 import { COMMON_HEADERS } from './common-headers.js'
 import { isNotModified, isPreconditionFailed } from './conditional.js'
+import { isTopLevelNavigation, NAVIGATION_HEADERS } from './fetch-metadata.js'
 
 export interface SenderOptions {
   readonly cache: CachePolicy
@@ -31,11 +32,19 @@ export interface SendOptions {
   readonly contentLocation?: string | undefined
 }
 
+/**
+ * What a request gets of a resource: the document (`feed`), the same bytes
+ * under a type a browser renders (`view`), or its browser page (`page`).
+ */
+type VariantKind = 'feed' | 'view' | 'page'
+
 /** One way of sending a resource: bytes and every header that does not depend on the request. */
 interface Variant {
   readonly body: Uint8Array
   readonly etag: string
   readonly headers: Readonly<Record<string, string>>
+  /** Kept out of shared caches (Cache-Control: private): a browser page. */
+  readonly private: boolean
   /** The last full header sets built, reused while Cache-Control and Link stay the same. */
   ready?: { readonly key: string; readonly ok: Readonly<Record<string, string>>; readonly notModified: Readonly<Record<string, string>> }
 }
@@ -57,34 +66,36 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
   const codings = new Memo<string, ContentCoding | 'identity'>(64)
   const browsers = new Memo<string, boolean>(64)
 
-  const variantOf = (resource: Resource, coding: ContentCoding | 'identity', browser: boolean): Variant => {
+  const variantOf = (resource: Resource, coding: ContentCoding | 'identity', kind: VariantKind): Variant => {
     let forResource = variants.get(resource)
     if (!forResource) {
       forResource = new Map()
       variants.set(resource, forResource)
     }
-    const key = `${coding}${browser ? ' view' : ''}`
+    const key = `${coding} ${kind}`
     const known = forResource.get(key)
     if (known) return known
-    const encoded: Encoded = coding === 'identity' ? resource.identity : (resource.encodings[coding] ?? resource.identity)
-    // A browser gets the same bytes under a type it renders, so the feed's stylesheets apply.
-    const etag = browser ? `${encoded.etag.slice(0, -1)}-view"` : encoded.etag
+    const source = kind === 'page' ? (resource.browserPage as Resource) : resource
+    const encoded: Encoded = coding === 'identity' ? source.identity : (source.encodings[coding] ?? source.identity)
+    // A browser without Fetch Metadata gets the same bytes under a type it renders, so the feed's stylesheets apply.
+    const etag = kind === 'view' ? `${encoded.etag.slice(0, -1)}-view"` : encoded.etag
     const headers: Record<string, string> = {
-      'Content-Type': browser && resource.browserContentType ? resource.browserContentType : resource.contentType,
+      'Content-Type': kind === 'view' && resource.browserContentType ? resource.browserContentType : source.contentType,
       ETag: etag,
-      Vary: resource.browserContentType === undefined ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
+      // The same Vary on every answer for the URL, the page's included (RFC 9110 §12.5.5).
+      Vary: varyOf(resource),
       ...COMMON_HEADERS,
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
       ...options.cdnHeaders?.(resource),
     }
     const lastModified = resource.lastModified?.toUTCString()
     if (lastModified) headers['Last-Modified'] = lastModified
-    if (encoded !== resource.identity) headers['Content-Encoding'] = coding
-    if (resource.contentType.startsWith('text/html')) {
+    if (encoded !== source.identity) headers['Content-Encoding'] = coding
+    if (source.contentType.startsWith('text/html')) {
       headers['Content-Security-Policy'] = options.contentSecurityPolicy
       headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
     }
-    const variant: Variant = { body: encoded.body, etag, headers }
+    const variant: Variant = { body: encoded.body, etag, headers, private: kind === 'page' }
     forResource.set(key, variant)
     return variant
   }
@@ -117,16 +128,23 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
       acceptEncoding === undefined
         ? 'identity'
         : codings.get(acceptEncoding, () => chooseEncoding(acceptEncoding, ['br', 'gzip']))
-    const available = coding === 'identity' || resource.encodings[coding] !== undefined ? coding : 'identity'
-    const accept = resource.browserContentType === undefined ? undefined : requestHeader(c, 'accept')
+    const page =
+      resource.browserPage !== undefined && isTopLevelNavigation(requestHeader(c, 'sec-fetch-dest'), requestHeader(c, 'sec-fetch-mode'))
+        ? resource.browserPage
+        : undefined
+    const available = coding === 'identity' || (page ?? resource).encodings[coding] !== undefined ? coding : 'identity'
+    const accept = page !== undefined || resource.browserContentType === undefined ? undefined : requestHeader(c, 'accept')
     const browser = accept !== undefined && browsers.get(accept, () => prefersHtml(accept))
-    const variant = variantOf(resource, available, browser)
+    const variant = variantOf(resource, available, page ? 'page' : browser ? 'view' : 'feed')
     // WebSub §4: discovery through HTTP Link headers.
     const link = send.topic && options.hub ? `<${options.hub}>; rel="hub", <${send.topic}>; rel="self"` : undefined
     // Fresh until the next scheduled article, or until the document changes by itself (an article leaves the news sitemap).
     const next = options.nextPublication()
     const changes = resource.expires === undefined || (next !== undefined && next < resource.expires.getTime()) ? next : resource.expires.getTime()
-    const headers = headersOf(variant, cacheControl(resource.cache, options.cache, options.now(), changes), link, send.contentLocation)
+    const shared = cacheControl(resource.cache, options.cache, options.now(), changes)
+    // A browser page is for the browser's own cache only: a shared cache that ignores Vary
+    // (several CDNs do, for all but Accept-Encoding) can then never hand it to a feed reader.
+    const headers = headersOf(variant, variant.private ? privately(shared) : shared, link, send.contentLocation)
     if (status === 200) {
       const ifMatch = requestHeader(c, 'if-match')
       const ifUnmodifiedSince = requestHeader(c, 'if-unmodified-since')
@@ -142,6 +160,18 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     if (options.sent && c.req.method !== 'HEAD') options.sent(available, variant.body.byteLength)
     return new Response(variant.body as Uint8Array<ArrayBuffer>, { status, headers: headers.ok })
   }
+}
+
+/** Which request headers an answer for `resource` depends on (RFC 9110 §12.5.5). */
+function varyOf(resource: Resource): string {
+  const names: string[] = resource.browserContentType === undefined ? ['Accept-Encoding'] : ['Accept', 'Accept-Encoding']
+  if (resource.browserPage !== undefined) names.push(...NAVIGATION_HEADERS)
+  return names.join(', ')
+}
+
+/** A shared cache's Cache-Control for the client's cache only (RFC 9111 §5.2.2.7). */
+function privately(cacheControl: string): string {
+  return cacheControl.startsWith('public') ? `private${cacheControl.slice('public'.length)}` : cacheControl
 }
 
 /** 412: the client's copy is not the current one (RFC 9110 §15.5.13). */

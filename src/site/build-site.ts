@@ -9,6 +9,7 @@ import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedContent, type FeedDocument, t
 import { episodeGuid, type PodcastDocument } from '../feeds/render-podcast.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
+import { renderFeedResource, renderPodcastResource } from './feed-resource.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
 import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
@@ -17,7 +18,6 @@ import {
   absoluteUrls,
   archivePaths,
   FEED_CSS_PATH,
-  FEED_MEDIA_TYPES,
   FEED_XSL_PATH,
   feedPaths,
   NEWS_SITEMAP_PATH,
@@ -28,11 +28,9 @@ import {
   STYLESHEET_PATH,
   websubTopics,
 } from './paths.js'
-import type { CacheClass } from '../caching.js'
 import { createResource, type Resource } from './resource.js'
 import { episodeLinks } from './episode-documents.js'
 import { renderRobotsTxt } from './sitemaps.js'
-import { feedResource, renderFeedResource } from './feed-resource.js'
 import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
 
 export type SiteConfig = Pick<
@@ -312,10 +310,8 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const currentKeys = feedKeys([FEED_KEY], plan.window, media)
   const podcastKeys = feedKeys([PODCAST_KEY], plan.episodes, media)
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', currentKeys, plan.now, renderer)] as const),
-    ...(podcast
-      ? [(async () => [podcastPath(config.section.slug), await feedResource(await renderer.podcast(podcast), 'rss', podcast, 'live', podcastKeys, plan.now)] as const)()]
-      : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', currentKeys, plan.now, renderer, context)] as const),
+    ...(podcast ? [(async () => [podcastPath(config.section.slug), await renderPodcastResource(podcast, context, podcastKeys, plan.now, renderer)] as const)()] : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined

@@ -1,10 +1,20 @@
 import type { CacheClass } from '../caching.js'
 import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
+import type { PodcastDocument } from '../feeds/render-podcast.js'
+import { withoutContent } from './feed-pages.js'
+import type { PageContext } from './pages.js'
 import { FEED_MEDIA_TYPES } from './paths.js'
 import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
 import { createResource, type Resource } from './resource.js'
 
-/** One feed document in one format, rendered by `renderer`, encoded and compressed at `now`. */
+/**
+ * One feed document in one format, rendered by `renderer`, encoded and
+ * compressed at `now`, with its cache keys (cache-keys.ts); with `context`,
+ * with its browser page. Only the documents rendered ahead (the current
+ * feeds) have one: archive pages and filtered views are rendered on request,
+ * and a page each doubled the work of a burst of new views
+ * (tests/hardening/stalls.test.ts: 7 s became 40 s, the event loop stalled 132 ms).
+ */
 export async function renderFeedResource(
   document: FeedDocument,
   format: FeedFormat,
@@ -12,26 +22,58 @@ export async function renderFeedResource(
   keys: readonly string[],
   now: Date,
   renderer: Renderer = RENDER_IN_THREAD,
+  context?: PageContext,
 ): Promise<Resource> {
-  return feedResource(await renderer.feed(document, format), format, document, cache, keys, now)
+  const [feed, page] = await Promise.all([
+    renderer.feed(document, format),
+    context === undefined ? undefined : renderer.feedPage(withoutContent(document), format, context),
+  ])
+  return feedResource(feed, format, document, page, cache, keys, now)
 }
 
-export function feedResource(
+/** The podcast feed, rendered by `renderer`, with its page for browsers. */
+export async function renderPodcastResource(
+  document: PodcastDocument,
+  context: PageContext,
+  keys: readonly string[],
+  now: Date,
+  renderer: Renderer = RENDER_IN_THREAD,
+): Promise<Resource> {
+  const [feed, page] = await Promise.all([renderer.podcast(document), renderer.podcastPage(withoutContent(document), context)])
+  return feedResource(feed, 'rss', document, page, 'live', keys, now)
+}
+
+/**
+ * The feed's bytes and, rendered at the same time from the same document,
+ * the page a browser's top-level navigation gets (send-resource.ts). Both by
+ * the renderer (the service's worker threads): in tests/hardening/stalls.test.ts
+ * (40 new views of 500 items at once, on a 2-core machine at load average 15)
+ * the event loop stalled 520 ms with the pages rendered here, 280 ms with them
+ * in the workers, 250 ms with no pages at all. The page shows what the feed
+ * shows: it carries the same cache keys.
+ */
+async function feedResource(
   text: string | Uint8Array,
   format: FeedFormat,
   document: FeedDocument,
+  page: string | Uint8Array | undefined,
   cache: CacheClass,
   keys: readonly string[],
   now: Date,
 ): Promise<Resource> {
+  // An empty feed has no content date; say nothing rather than something invented.
+  const lastModified = document.items.length > 0 ? document.updated : undefined
+  const brotliQuality = cache === 'archive' ? 11 : 9
+  const browserPage =
+    page === undefined ? undefined : await createResource(page, { contentType: 'text/html; charset=utf-8', now, lastModified, cache, keys, brotliQuality })
   return createResource(text, {
     contentType: `${FEED_MEDIA_TYPES[format]}; charset=utf-8`,
     now,
     keys,
-    // An empty feed has no content date; say nothing rather than something invented.
-    lastModified: document.items.length > 0 ? document.updated : undefined,
+    lastModified,
     cache,
-    brotliQuality: cache === 'archive' ? 11 : 9,
+    brotliQuality,
+    ...(browserPage ? { browserPage } : {}),
     ...(format === 'json' ? {} : { browserContentType: 'application/xml; charset=utf-8' }),
   })
 }

@@ -2,6 +2,7 @@ import { html, raw } from 'hono/html'
 import { bylineOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
 import type { AuthorProfile } from '../site-settings.js'
+import { normalText, textOfHtml } from '../text/html-text.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { articleHead } from './article-meta.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
@@ -41,11 +42,13 @@ type Html = ReturnType<typeof html>
 
 const FEED_SHORT: Readonly<Record<FeedFormat, string>> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' }
 
-function formatDate(date: Date, timeZone: string): string {
+/** A date as German readers write it: `4. November 2025 um 10:00 Uhr`, in the site's time zone. */
+export function formatDate(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
 }
 
-function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean, head: Html | '' = ''): string {
+/** A whole page of the site: head with stylesheet and autodiscovery links (and `head`), header, `main`, footer with the feeds. */
+export function layout(context: PageContext, title: string, lang: string, main: Html, withPodcast: boolean, head: Html | '' = ''): string {
   const page = html`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/><title>${title}</title><link rel="stylesheet" href="${new URL(STYLESHEET_PATH.slice(1), context.siteUrl).href}"/>${
     context.favicon ? html`<link rel="icon" href="${context.favicon}"/>` : ''
@@ -83,16 +86,38 @@ export function renderIndexPage(context: PageContext, articles: readonly ListedA
 }
 
 /**
+ * How much of a body's HTML is searched for its summary, beyond the
+ * summary's own length: its opening, where a lead would repeat it. The
+ * whole of a 2 MiB body held the event loop past 100 ms
+ * (tests/hardening/stalls.test.ts).
+ */
+const LEAD_SEARCH_CHARS = 32_768
+
+/**
+ * The lead an article page shows above its body: the front matter's
+ * `summary` when it adds something. The automatic excerpt is the body's own
+ * beginning, and a summary the body's opening already says would be read
+ * twice (#11).
+ */
+export function pageLead(article: Article, summary: string, bodyHtml: string): string | undefined {
+  if (article.summary === undefined) return undefined
+  const lead = normalText(summary)
+  const opening = bodyHtml.slice(0, LEAD_SEARCH_CHARS + 4 * summary.length)
+  return lead === '' || textOfHtml(opening).includes(lead) ? undefined : summary
+}
+
+/**
  * One article's page: the item link of every feed. `bodyHtml` is already
  * sanitised. An episode's page also names the podcast feed.
  */
 export function renderArticlePage(context: PageContext, article: Article, summary: string, bodyHtml: string, episode = false): string {
   const enclosure = article.enclosure
+  const lead = pageLead(article, summary, bodyHtml)
   return layout(
     context,
     `${article.title} – ${context.siteName}`,
     article.lang,
-    html`<article><h1>${article.title}</h1>${byline(article, context)}<p class="summary">${summary}</p>${
+    html`<article><h1>${article.title}</h1>${byline(article, context)}${lead === undefined ? '' : html`<p class="summary">${lead}</p>`}${
       article.image ? html`<figure><img src="${article.image}" alt="${article.imageAlt}"/></figure>` : ''
     }${
       enclosure
@@ -140,4 +165,6 @@ ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 2rem}
 img,video{max-width:100%;height:auto}figure{margin:1rem 0}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}
 blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:1rem;color:#444}
+.subscribe{background:#eef3f8;padding:.25rem 1rem;font:.95rem/1.5 system-ui,sans-serif}.feed-url code{word-break:break-all}
+.show{display:flex;gap:1rem;align-items:flex-start}.cover{width:10rem;height:auto}audio{width:100%}
 `

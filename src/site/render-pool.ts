@@ -46,6 +46,8 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
       ),
     feed: (document, format) => bytes({ kind: 'feed', document, format }),
     podcast: (document) => bytes({ kind: 'podcast', document }),
+    feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
+    podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
     close: () => pool.close(),
   }
 }

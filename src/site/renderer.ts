@@ -4,6 +4,8 @@ import { renderAtom } from '../feeds/render-atom.js'
 import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
 import { renderRss } from '../feeds/render-rss.js'
+import { renderFeedPage, renderPodcastPage } from './feed-pages.js'
+import type { PageContext } from './pages.js'
 import { WorkerTimeoutError } from '../util/worker-pool.js'
 
 /** One piece of rendering: an article's body (`plain`: as plain text), a feed document in one format, or the podcast feed. */
@@ -11,6 +13,8 @@ export type RenderRequest =
   | { readonly kind: 'body'; readonly markdown: string; readonly articleUrl: string; readonly siteUrl: string; readonly plain?: boolean }
   | { readonly kind: 'feed'; readonly document: FeedDocument; readonly format: FeedFormat }
   | { readonly kind: 'podcast'; readonly document: PodcastDocument }
+  | { readonly kind: 'feed page'; readonly document: FeedDocument; readonly format: FeedFormat; readonly context: PageContext }
+  | { readonly kind: 'podcast page'; readonly document: PodcastDocument; readonly context: PageContext }
 
 /**
  * Where the work whose length an article file decides is done: rendering
@@ -24,6 +28,9 @@ export interface Renderer {
   /** The document's text, or that text already encoded as UTF-8. */
   feed(document: FeedDocument, format: FeedFormat): Promise<string | Uint8Array>
   podcast(document: PodcastDocument): Promise<string | Uint8Array>
+  /** A feed document's page for browsers (feed-pages.ts), as text or UTF-8. */
+  feedPage(document: FeedDocument, format: FeedFormat, context: PageContext): Promise<string | Uint8Array>
+  podcastPage(document: PodcastDocument, context: PageContext): Promise<string | Uint8Array>
 }
 
 const FEED_RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {
@@ -41,6 +48,10 @@ export function render(request: RenderRequest): BodyRendering | string {
       return FEED_RENDERERS[request.format](request.document)
     case 'podcast':
       return renderPodcast(request.document)
+    case 'feed page':
+      return renderFeedPage(request.context, request.document, request.format)
+    case 'podcast page':
+      return renderPodcastPage(request.context, request.document)
   }
 }
 
@@ -69,4 +80,6 @@ export const RENDER_IN_THREAD: Renderer = {
     ),
   feed: async (document, format) => render({ kind: 'feed', document, format }) as string,
   podcast: async (document) => render({ kind: 'podcast', document }) as string,
+  feedPage: async (document, format, context) => render({ kind: 'feed page', document, format, context }) as string,
+  podcastPage: async (document, context) => render({ kind: 'podcast page', document, context }) as string,
 }

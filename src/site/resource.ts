@@ -32,6 +32,12 @@ export interface Resource {
    * application/xml they parse it and apply its stylesheets.
    */
   readonly browserContentType: string | undefined
+  /**
+   * The HTML page a browser's top-level navigation gets instead (a feed's
+   * German page, feed-pages.ts), rendered from the same document at the same
+   * time; undefined for documents that are pages already.
+   */
+  readonly browserPage: Resource | undefined
   readonly identity: Encoded
   /** Compressed forms; absent where compression would not pay. */
   readonly encodings: Readonly<Partial<Record<ContentCoding, Encoded>>>
@@ -50,6 +56,7 @@ export interface ResourceOptions {
    */
   readonly keys?: readonly string[]
   readonly browserContentType?: string
+  readonly browserPage?: Resource
   /**
    * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
    * against 5 ms for 9, on every change, for a few percent fewer bytes. Worth
@@ -95,6 +102,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
     expires: options.expires,
     keys: options.keys ?? [SITE_KEY, ANY_KEY],
     browserContentType: options.browserContentType,
+    browserPage: options.browserPage,
     identity: { body, etag: `"${tag}"` },
     encodings,
   }

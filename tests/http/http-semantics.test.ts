@@ -36,7 +36,7 @@ describe('conditional GET', () => {
     expect(await again.text()).toBe('')
     expect(again.headers.get('ETag')).toBe(etag)
     expect(again.headers.get('Cache-Control')).toBe(first.headers.get('Cache-Control'))
-    expect(again.headers.get('Vary')).toBe('Accept, Accept-Encoding')
+    expect(again.headers.get('Vary')).toBe('Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode')
   })
 
   it('answers If-Modified-Since with 304 when nothing is newer', async () => {
@@ -114,9 +114,9 @@ describe('conditional GET', () => {
 describe('caching headers', () => {
   it('lets caches keep live documents for max-age, with stale-while-revalidate and stale-if-error', async () => {
     for (const [path, vary] of [
-      ['/wirtschaft/feed.xml', 'Accept, Accept-Encoding'],
-      ['/wirtschaft/atom.xml', 'Accept, Accept-Encoding'],
-      ['/wirtschaft/feed.json', 'Accept-Encoding'],
+      ['/wirtschaft/feed.xml', 'Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
+      ['/wirtschaft/atom.xml', 'Accept, Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
+      ['/wirtschaft/feed.json', 'Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode'],
       ['/', 'Accept-Encoding'],
       ['/wirtschaft/zins.html', 'Accept-Encoding'],
     ]) {

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listen } from '../helpers/in-process-server.js'
@@ -138,4 +139,39 @@ describe('behind nginx as a caching reverse proxy', () => {
     expect(await titles(fresh)).toEqual(['Neuer Artikel', 'Erster Artikel'])
     expect(seen.filter((s) => s.path === FEED).map((s) => s.status)).toEqual([200, 304, 200])
   })
+
+  it('never hands a browser page to a feed reader, nor the feed to a browser navigating (Vary: Sec-Fetch-Dest, Sec-Fetch-Mode)', async () => {
+    const RSS = '/wirtschaft/feed.xml'
+    const navigation = { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' }
+    const reader = { Accept: 'application/rss+xml', 'User-Agent': 'rss-parser' }
+    const browsed = await plainGet(RSS, navigation)
+    expect([browsed.type, browsed.cache]).toEqual(['text/html; charset=utf-8', 'MISS'])
+    const first = await plainGet(RSS, reader)
+    expect([first.type, first.cache]).toEqual(['application/rss+xml; charset=utf-8', 'MISS'])
+    expect(first.body).toContain('<title>Erster Artikel</title>')
+    const second = await plainGet(RSS, reader)
+    expect([second.type, second.cache]).toEqual(['application/rss+xml; charset=utf-8', 'HIT'])
+    // The page is private: nginx never stores it, and its stored feed does not match a navigation.
+    const again = await plainGet(RSS, navigation)
+    expect([again.type, again.cache]).toEqual(['text/html; charset=utf-8', 'MISS'])
+    expect(again.body).toContain('<h1>Wirtschaft – Beispielzeitung</h1>')
+    const third = await plainGet(RSS, reader)
+    expect([third.type, third.cache]).toEqual(['application/rss+xml; charset=utf-8', 'HIT'])
+  })
 })
+
+/** A GET through the proxy with exactly these headers (fetch() would add Sec-Fetch-Mode: cors of its own). */
+function plainGet(path: string, headers: Record<string, string>): Promise<{ type: string | undefined; cache: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${proxy}${path}`, { headers }, (response) => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => (body += chunk))
+        response.on('end', () =>
+          resolve({ type: response.headers['content-type'], cache: response.headers['x-cache-status'] as string | undefined, body }),
+        )
+      })
+      .on('error', reject)
+  })
+}

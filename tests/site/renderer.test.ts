@@ -53,6 +53,28 @@ describe('createRenderPool', () => {
     }
   })
 
+  it('renders a feed’s page for browsers as this thread does, as UTF-8 bytes', async () => {
+    pool = builtRenderPool()
+    const context = {
+      siteName: 'Beispielzeitung',
+      siteUrl: SITE,
+      sectionTitle: 'Wirtschaft',
+      language: 'de',
+      timeZone: 'Europe/Berlin',
+      feeds: { rss: `${SITE}wirtschaft/feed.xml`, atom: `${SITE}wirtschaft/atom.xml`, json: `${SITE}wirtschaft/feed.json` },
+      podcast: undefined,
+      favicon: undefined,
+      logo: undefined,
+      authors: new Map(),
+      deskAuthor: 'Wirtschaftsredaktion',
+    }
+    const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
+    const bytes = await pool.feedPage(document, 'atom', context)
+    expect(bytes).toBeInstanceOf(Uint8Array)
+    expect(decode(bytes)).toBe(decode(await RENDER_IN_THREAD.feedPage(document, 'atom', context)))
+    expect(decode(bytes)).toContain('<h3><a href=')
+  })
+
   it('publishes a body that takes longer than the time limit as plain text, and keeps rendering others', async () => {
     pool = builtRenderPool({ size: 1, bodyTimeLimitMs: 50 })
     const slow = '**_'.repeat(300_000)
