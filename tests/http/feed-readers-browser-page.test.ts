@@ -58,13 +58,13 @@ function run(command: string, args: string[], input?: string): Promise<string> {
 const answered = (path: string) => seen.filter((s) => s.path === path).at(-1)
 
 const NEWEST = 'Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden'
-const EPISODE = 'Geldfragen, Folge 12: Lohnt sich der ETF-Sparplan noch?'
+const EPISODE = 'Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?'
 
 describe('real feed readers, with the browser page in place', () => {
   it.each([
-    ['/wirtschaft/feed.xml', 9, NEWEST, 'application/rss+xml; charset=utf-8'],
-    ['/wirtschaft/atom.xml', 9, NEWEST, 'application/atom+xml; charset=utf-8'],
-    ['/wirtschaft/podcast.xml', 1, EPISODE, 'application/rss+xml; charset=utf-8'],
+    ['/wirtschaft/feed.xml', 10, NEWEST, 'application/rss+xml; charset=utf-8'],
+    ['/wirtschaft/atom.xml', 10, NEWEST, 'application/atom+xml; charset=utf-8'],
+    ['/wirtschaft/podcast.xml', 2, EPISODE, 'application/rss+xml; charset=utf-8'],
   ])('feedparser (Debian) reads %s: %i items', async (path, count, first, type) => {
     const script = 'import feedparser, json, sys; d = feedparser.parse(sys.argv[1]); print(json.dumps([d.bozo, [e.title for e in d.entries]]))'
     const [bozo, titles] = JSON.parse(await run('/usr/bin/python3', ['-c', script, `${server.base}${path}`])) as [boolean, string[]]
@@ -73,8 +73,8 @@ describe('real feed readers, with the browser page in place', () => {
   })
 
   it.each([
-    ['/wirtschaft/feed.xml', '9 unread articles'],
-    ['/wirtschaft/podcast.xml', '1 unread articles'],
+    ['/wirtschaft/feed.xml', '10 unread articles'],
+    ['/wirtschaft/podcast.xml', '2 unread articles'],
   ])('newsboat reloads %s: %s', async (path, unread) => {
     const dir = makeTempDir('newsboat-')
     try {
@@ -92,14 +92,14 @@ describe('real feed readers, with the browser page in place', () => {
   it('sfeed reads the RSS feed fetched as sfeed_update fetches it (curl, no User-Agent)', async () => {
     const xml = await run('curl', ['-L', '--max-redirs', '0', '-H', 'User-Agent:', '-f', '-s', '-m', '15', `${server.base}/wirtschaft/feed.xml`])
     const rows = (await run('sfeed', [], xml)).trim().split('\n').map((line) => line.split('\t'))
-    expect([rows.length, rows[0]?.[1]]).toEqual([9, NEWEST])
+    expect([rows.length, rows[0]?.[1]]).toEqual([10, NEWEST])
     expect(answered('/wirtschaft/feed.xml')).toMatchObject({ userAgent: null, contentType: 'application/rss+xml; charset=utf-8' })
   })
 
   it('rss-parser (npm) reads the RSS feed and the podcast', async () => {
     const parser = new Parser()
     expect((await parser.parseURL(`${server.base}/wirtschaft/feed.xml`)).items.map((item) => item.title)[0]).toBe(NEWEST)
-    expect((await parser.parseURL(`${server.base}/wirtschaft/podcast.xml`)).items.map((item) => item.enclosure?.url)).toEqual([`${server.base}/media/geldfragen-folge-12.mp3`])
+    expect((await parser.parseURL(`${server.base}/wirtschaft/podcast.xml`)).items.map((item) => item.enclosure?.url)).toEqual([`${server.base}/media/geldfragen-folge-13.mp3`, `${server.base}/media/geldfragen-folge-12.mp3`])
     expect(answered('/wirtschaft/podcast.xml')).toMatchObject({ userAgent: 'rss-parser', contentType: 'application/rss+xml; charset=utf-8' })
   })
 })

@@ -110,8 +110,11 @@ describe.each(['on', 'off'] as const)('Chromium 156 with XSLT %s', (mode) => {
           download: li.querySelector('a[download]')?.getAttribute('href') ?? null,
         })),
       )
-      const mp3 = `${server.base}/media/geldfragen-folge-12.mp3`
-      expect(episodes).toEqual([{ title: 'Geldfragen, Folge 12: Lohnt sich der ETF-Sparplan noch?', player: mp3, download: mp3 }])
+      const mp3 = (episode: number) => `${server.base}/media/geldfragen-folge-${episode}.mp3`
+      expect(episodes).toEqual([
+        { title: 'Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?', player: mp3(13), download: mp3(13) },
+        { title: 'Geldfragen, Folge 12: Lohnt sich der ETF-Sparplan noch?', player: mp3(12), download: mp3(12) },
+      ])
       expect(await page.locator('img.cover').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
     } finally {
       await page.close()

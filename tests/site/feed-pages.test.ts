@@ -44,6 +44,7 @@ describe('the page of a section feed', () => {
       `${SITE}politik/schuldenbremse.html`,
       `${SITE}wirtschaft/bahn-tarifeinigung.html`,
       `${SITE}wirtschaft/digitaler-euro.html`,
+      `${SITE}wirtschaft/podcast-geldfragen-13.html`,
       `${SITE}wirtschaft/podcast-geldfragen-12.html`,
       `${SITE}wirtschaft/mittelstand-energiepreise.html`,
       `${SITE}wirtschaft/wohnungsbau-genehmigungen.html`,
@@ -52,8 +53,8 @@ describe('the page of a section feed', () => {
       `${SITE}wirtschaft/deepseek-kostenschock.html`,
     ])
     const bylines = items.map((li) => text(findOne(tag('p', 'byline'), li.children)))
-    expect(bylines[4]).toBe('17. September 2025 um 06:00 Uhr · von Jonas Albrecht, Miriam Okafor')
-    expect(bylines[8]).toBe('28. Januar 2025 um 09:30 Uhr · von Jonas Albrecht')
+    expect(bylines[5]).toBe('17. September 2025 um 06:00 Uhr · von Jonas Albrecht, Miriam Okafor')
+    expect(bylines[9]).toBe('28. Januar 2025 um 09:30 Uhr · von Jonas Albrecht')
     expect(bylines.every((line) => /^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} um \d\d:\d\d Uhr/.test(line ?? ''))).toBe(true)
   })
 })
@@ -86,7 +87,7 @@ describe('the podcast feed’s page', () => {
   it('has a player and a download link for every episode of the feed', async () => {
     const feed = await (await site.app.request('/wirtschaft/podcast.xml')).text()
     const enclosures = [...feed.matchAll(/<enclosure [^>]*url="([^"]+)"/g)].map((m) => m[1])
-    expect(enclosures).toEqual([`${SITE}media/geldfragen-folge-12.mp3`])
+    expect(enclosures).toEqual([`${SITE}media/geldfragen-folge-13.mp3`, `${SITE}media/geldfragen-folge-12.mp3`])
     const { all } = await page('/wirtschaft/podcast.xml')
     const episodes = all(tag('li')).filter((li) => li.parent && getAttributeValue(li.parent as Element, 'class') === 'episodes')
     expect(episodes).toHaveLength(enclosures.length)
@@ -95,8 +96,8 @@ describe('the podcast feed’s page', () => {
       const download = findOne((e) => e.name === 'a' && e.attribs.download !== undefined, episode.children) as Element
       expect([getAttributeValue(download, 'href'), text(download)]).toEqual([enclosures[index], 'Folge herunterladen'])
     })
-    expect(text(episodes[0] as Element)).toContain('2. Oktober 2025 um 05:00 Uhr · Folge 12 · von Paul Lindner')
-    expect(text(episodes[0] as Element)).toContain('Folge herunterladen (MP3, 0:12 Min., 0,1 MB)')
+    expect(text(episodes[1] as Element)).toContain('2. Oktober 2025 um 05:00 Uhr · Folge 12 · von Paul Lindner')
+    expect(text(episodes[1] as Element)).toContain('Folge herunterladen (MP3, 0:12 Min., 0,1 MB)')
   })
 })
 
