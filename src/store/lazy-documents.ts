@@ -9,7 +9,7 @@ import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/
 import { isPublished, sameArticles } from '../feeds/select.js'
 import { buildSite, type Site, type SitePlan } from '../site/build-site.js'
 import { archiveFeedDocument, filteredFeedDocument, mediaPrefix } from '../site/feed-documents.js'
-import { episodeDocumentAt, episodeDocumentKinds, episodeDocumentPaths, renderEpisodeDocument, type EpisodeDocumentKind } from '../site/episode-documents.js'
+import { episodeDocumentPaths } from '../site/episode-documents.js'
 import { renderFeedResource } from '../site/feed-resource.js'
 import { archiveKey, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
@@ -20,6 +20,7 @@ import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
 import type { PublishedArticlesView } from './article-catalog.js'
 import { RenderedBodies, type CheckedItemSource } from './rendered-bodies.js'
+import { episodeRequest, type EpisodeResourceOptions } from './episode-resources.js'
 
 export type { CheckedItemSource } from './rendered-bodies.js'
 
@@ -76,6 +77,7 @@ export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
   readonly #renderer: Renderer
   readonly #bodies: RenderedBodies
+  readonly #episodes: EpisodeResourceOptions
   readonly #filterKeys: FilterKeys
   readonly #viewRenders = new ConcurrencyLimit(VIEW_RENDERS)
   readonly #archives: LruCache<string, CachedArchive>
@@ -88,6 +90,7 @@ export class LazyDocuments {
     this.#renderer = options.renderer ?? RENDER_IN_THREAD
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#filterKeys = new FilterKeys(options.config.section.author)
+    this.#episodes = { config: options.config, body: (article) => this.#bodies.body(article), clock: options.clock }
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(ARCHIVES_KEPT, this.#cacheBytes)
     this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)
@@ -96,10 +99,11 @@ export class LazyDocuments {
   /** The HTML page at `path`, or an episode's document beside it; undefined when no public article has it. */
   articlePage(path: string): Promise<Resource> | undefined {
     const site = this.#options.site()
-    const beside = episodeDocumentAt(path)
+    const beside = episodeRequest(path, this.#episodes)
     const article = this.#options.published.byPath(beside?.page ?? path)
     if (!article || !isPublished(article, site.plan.now)) return undefined
-    if (beside) return this.#episodeDocument(path, beside.kind, article, site)
+    const render = beside?.render(article, site)
+    if (beside) return render && this.#view(`episode ${path}`, render)
     return this.#view(`page ${path}`, async () => {
       const body = await this.#bodies.body(article)
       const episode = site.plan.episodes.includes(article)
@@ -109,17 +113,6 @@ export class LazyDocuments {
         now: this.#options.clock(),
         keys: documentKeys([], [article]),
       })
-    })
-  }
-
-  /** An episode's chapters or transcript page (episode-documents.ts), dated by its article and cached like the feed. */
-  #episodeDocument(path: string, kind: EpisodeDocumentKind, article: Article, site: Site): Promise<Resource> | undefined {
-    const podcast = this.#options.config.settings.podcast
-    if (!podcast || !site.plan.episodes.includes(article) || !episodeDocumentKinds(article).includes(kind)) return undefined
-    return this.#view(`${kind} ${path}`, async () => {
-      const body = kind === 'transcript' ? (await this.#bodies.body(article)).html : ''
-      const { text, contentType } = renderEpisodeDocument(kind, article, site.context, podcast.title, body)
-      return createResource(text, { contentType, lastModified: article.updated, now: this.#options.clock(), cache: 'live' })
     })
   }
 
