@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
 import type { RenderedBody } from '../feeds/build-feed.js'
 import type { Site } from '../site/build-site.js'
+import { documentKeys } from '../site/cache-keys.js'
 import { episodeDocumentAt, episodeDocumentKinds, renderEpisodeDocument } from '../site/episode-documents.js'
 import { createResource, type Resource } from '../site/resource.js'
 
@@ -22,7 +23,8 @@ export interface EpisodeRequest {
 /**
  * Which episode document `path` names (episode-documents.ts: chapters,
  * transcript page), if any. Each is dated by its article and cached like
- * the feed.
+ * the feed; its keys are its article's (documentKeys): it shows the episode
+ * and the site settings (the podcast's title), nothing of other articles.
  */
 export function episodeRequest(path: string, options: EpisodeResourceOptions): EpisodeRequest | undefined {
   const beside = episodeDocumentAt(path)
@@ -36,7 +38,7 @@ export function episodeRequest(path: string, options: EpisodeResourceOptions): E
       return async () => {
         const body = kind === 'transcript' ? (await options.body(article)).html : ''
         const { text, contentType } = renderEpisodeDocument(kind, article, site.context, podcast.title, body)
-        return createResource(text, { contentType, lastModified: article.updated, now: options.clock(), cache: 'live' })
+        return createResource(text, { contentType, lastModified: article.updated, now: options.clock(), cache: 'live', keys: documentKeys([], [article]) })
       }
     },
   }

@@ -11,7 +11,7 @@ import { buildSite, type Site, type SitePlan } from '../site/build-site.js'
 import { archiveFeedDocument, filteredFeedDocument, mediaPrefix } from '../site/feed-documents.js'
 import { episodeDocumentPaths } from '../site/episode-documents.js'
 import { renderFeedResource } from '../site/feed-resource.js'
-import { archiveKey, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
+import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
 import { createResource, type Resource } from '../site/resource.js'
@@ -138,7 +138,7 @@ export class LazyDocuments {
         // and a page without a body that is unreadable now (a file being saved)
         // is rendered again once it is back: both cached like a live feed.
         found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
-        feedKeys([archiveKey(page)], found.items, mediaPrefix(config.siteUrl)),
+        feedKeys(archiveKeys(page, format), found.items, mediaPrefix(config.siteUrl)),
         this.#options.clock(),
         this.#renderer,
       )
