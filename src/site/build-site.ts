@@ -1,12 +1,8 @@
 import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
-import { newestChange } from '../content/dates.js'
-import type { MediaInfo } from '../content/media-info.js'
-import { archivePageCount, type ArchivePage } from '../feeds/archive.js'
-import { buildFeedDocument, summaryOf, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
-import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedContent, type FeedDocument, type FeedFormat, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
-import { episodeGuid, type PodcastDocument } from '../feeds/render-podcast.js'
+import { archivePageCount } from '../feeds/archive.js'
+import { summaryOf } from '../feeds/build-feed.js'
+import { FEED_FORMATS } from '../feeds/feed-model.js'
 import { sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { renderFeedResource, renderPodcastResource } from './feed-resource.js'
@@ -16,7 +12,6 @@ import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
 import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
 import {
   absoluteUrls,
-  archivePaths,
   FEED_CSS_PATH,
   FEED_XSL_PATH,
   feedPaths,
@@ -26,19 +21,18 @@ import {
   ROBOTS_PATH,
   SITEMAP_PATH,
   STYLESHEET_PATH,
-  websubTopics,
 } from './paths.js'
 import { createResource, type Resource } from './resource.js'
-import { episodeLinks } from './episode-documents.js'
-import { renderRobotsTxt } from './sitemaps.js'
+import { MAX_SITEMAP_URLS, renderRobotsTxt } from './sitemaps.js'
 import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
+import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, type ItemSource } from './feed-documents.js'
+
+export type { ItemSource } from './feed-documents.js'
 
 export type SiteConfig = Pick<
   Config,
   'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedLimit' | 'archivePageSize' | 'section' | 'websubHub' | 'settings' | 'feedContent'
 >
-
-const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
 
 /** What a plan is made from: the articles, asked what is public at a given instant. */
 export interface PublishedArticles {
@@ -50,12 +44,6 @@ export interface PublishedArticles {
   publishedPages(now: Date): Article[]
   /** When the next scheduled article goes live after `now`. */
   nextPublication(now: Date): Date | undefined
-}
-
-/** Rendered bodies and media facts, from the store: what documents need besides articles. */
-export interface ItemSource {
-  bodyOf(article: Article): RenderedBody
-  media(url: string): MediaInfo | undefined
 }
 
 /** What is public at one instant, and which bodies rendering it needs. */
@@ -102,7 +90,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
   const archivePages = archivePageCount(section.length, config.feedLimit, config.archivePageSize)
   const pages = articles.publishedPages(now)
   const input = {
-    section, window, episodes, archivePages, published: pages,
+    section, window, episodes, archivePages, published: pages, now, sitemapUrls: MAX_SITEMAP_URLS,
     feedLimit: config.feedLimit,
     archivePageSize: config.archivePageSize,
     deskAuthor: config.section.author,
@@ -136,9 +124,6 @@ export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean 
   )
 }
 
-/** Where the site's media URLs start: SITE_URL/media/. */
-export const mediaPrefix = (siteUrl: string): string => siteUrlFor(siteUrl, '/media/')
-
 function pageContext(config: SiteConfig): PageContext {
   const { podcast, images } = config.settings
   return {
@@ -156,143 +141,6 @@ function pageContext(config: SiteConfig): PageContext {
   }
 }
 
-/**
- * Links every feed document of the section carries. The hub only on WebSub
- * topics (websubTopics), the documents it is told about: a subscriber that
- * trusts the hub polls less, and would miss the rest.
- */
-function documentLinks(config: SiteConfig, links: Omit<FeedLinks, 'hub' | 'stylesheets'>): FeedLinks {
-  const topics = new Set(websubTopics(config.siteUrl, config.section.slug).values())
-  return {
-    ...links,
-    hub: FEED_FORMATS.every((format) => topics.has(links.self[format])) ? config.websubHub : undefined,
-    stylesheets: { xsl: siteUrlFor(config.siteUrl, FEED_XSL_PATH), css: siteUrlFor(config.siteUrl, FEED_CSS_PATH) },
-  }
-}
-
-/** What every feed's channel carries from site.yaml: images, Feedly branding, update hints. */
-function channelSettings({ settings }: SiteConfig): Pick<FeedDocument, 'images' | 'feedly' | 'updates'> {
-  return { images: settings.images, feedly: settings.feedly, updates: settings.updates }
-}
-
-function itemContext(config: SiteConfig, source: ItemSource, content = config.feedContent): ItemContext {
-  return { deskAuthor: config.section.author, authors: config.settings.authors, media: (url) => source.media(url), content }
-}
-
-/**
- * The last change an empty document reports: the newest change among the
- * current feeds' articles, so an empty filtered view or podcast dates itself
- * like the section. An empty section has none and reports the epoch: never
- * the time of planning, which differs between instances on one folder.
- */
-function sectionUpdated(window: readonly Article[]): Date {
-  return newestChange(window, (article) => [article.date, article.updated]) ?? new Date(0)
-}
-
-function sectionDocument(
-  plan: SitePlan,
-  config: SiteConfig,
-  articles: readonly Article[],
-  source: ItemSource,
-  links: FeedLinks,
-  kind: { readonly archive?: boolean; readonly view?: string; readonly content?: FeedContent | undefined } = {},
-): FeedDocument {
-  const { section } = config
-  const context = itemContext(config, source, kind.content)
-  const title = `${section.title} – ${config.siteName}`
-  return buildFeedDocument(
-    {
-      // A view names what it shows: a reader lists it apart from the whole section.
-      title: kind.view ? `${title} (${kind.view})` : title,
-      description: section.description,
-      language: config.language,
-      homeUrl: config.siteUrl,
-      links,
-      archive: kind.archive ?? false,
-      author: section.author,
-      generator: GENERATOR,
-      ...channelSettings(config),
-      updatedWhenEmpty: sectionUpdated(plan.window),
-    },
-    articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
-  )
-}
-
-/** The subscription documents: the newest articles, linked to the newest archive page. */
-function currentFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): FeedDocument {
-  const slug = config.section.slug
-  return sectionDocument(
-    plan,
-    config,
-    plan.window,
-    source,
-    documentLinks(config, {
-      self: absoluteUrls(config.siteUrl, feedPaths(slug)),
-      prevArchive: plan.archivePages > 0 ? absoluteUrls(config.siteUrl, archivePaths(slug, plan.archivePages)) : undefined,
-    }),
-  )
-}
-
-/** One archive document (RFC 5005 §4), linked to its neighbours and to the subscription document. */
-export function archiveFeedDocument(plan: SitePlan, page: ArchivePage<Article>, source: ItemSource, config: SiteConfig): FeedDocument {
-  const slug = config.section.slug
-  const at = (n: number): FormatUrls => absoluteUrls(config.siteUrl, archivePaths(slug, n))
-  return sectionDocument(
-    plan,
-    config,
-    page.items,
-    source,
-    documentLinks(config, {
-      self: at(page.number),
-      current: absoluteUrls(config.siteUrl, feedPaths(slug)),
-      prevArchive: page.number > 1 ? at(page.number - 1) : undefined,
-      nextArchive: page.number < plan.archivePages ? at(page.number + 1) : undefined,
-    }),
-    { archive: true },
-  )
-}
-
-/** A filtered view of the subscription documents, with its own self link. */
-export function filteredFeedDocument(
-  plan: SitePlan,
-  articles: readonly Article[],
-  filter: FeedFilter,
-  source: ItemSource,
-  config: SiteConfig,
-): FeedDocument {
-  return sectionDocument(
-    plan,
-    config,
-    articles,
-    source,
-    documentLinks(config, { self: absoluteUrls(config.siteUrl, feedPaths(config.section.slug), filterQuery(filter)) }),
-    { view: describeFilter(filter), content: filter.content },
-  )
-}
-
-/** The podcast feed: every episode, with the show's channel settings. Undefined without a podcast. */
-function podcastFeedDocument(plan: SitePlan, source: ItemSource, config: SiteConfig): PodcastDocument | undefined {
-  const podcast = config.settings.podcast
-  if (!podcast) return undefined
-  const url = siteUrlFor(config.siteUrl, podcastPath(config.section.slug))
-  const document = buildFeedDocument(
-    {
-      title: podcast.title,
-      description: podcast.description,
-      language: config.language,
-      homeUrl: config.siteUrl,
-      links: documentLinks(config, { self: { rss: url, atom: url, json: url } }),
-      author: podcast.author,
-      generator: GENERATOR,
-      ...channelSettings(config),
-      copyright: podcast.copyright,
-      updatedWhenEmpty: sectionUpdated(plan.window),
-    },
-    // Show notes are the episode's whole text, whatever FEED_CONTENT says; each episode under an id of its own, not its article's (episodeGuid).
-    plan.episodes.map((article) => ({ ...toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full')), id: episodeGuid(article.id) })),
-  )
-  return { ...document, podcast, episodes: plan.episodes.map((article) => episodeLinks(article, config.siteUrl)) }
-}
 
 /**
  * Renders the documents that change with content, ahead of requests: the

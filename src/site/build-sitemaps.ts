@@ -5,6 +5,7 @@ import { sameArticles } from '../feeds/select.js'
 import type { Site, SiteConfig, SitePlan } from './build-site.js'
 import { isSitemapPath, NEWS_SITEMAP_PATH, SITEMAP_PATH, sitemapPartPath } from './paths.js'
 import { createResource, type Resource } from './resource.js'
+import { NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY, sitemapPartKey } from './cache-keys.js'
 import {
   lastChangeOf,
   MAX_SITEMAP_URLS,
@@ -13,6 +14,7 @@ import {
   renderNewsSitemap,
   renderSitemapIndex,
   renderUrlSet,
+  sitemapParts,
   type SitemapEntry,
 } from './sitemaps.js'
 
@@ -45,6 +47,8 @@ interface SitemapDocument {
   readonly render: () => string
   readonly lastModified: Date | undefined
   readonly expires: Date | undefined
+  /** Its cache keys, versioned by what it shows (cache-keys.ts sitemapVersions). */
+  readonly keys: readonly string[]
 }
 
 interface Kept {
@@ -66,6 +70,7 @@ export class SitemapBuilder {
   readonly #maxUrls: number
   #kept = new Map<string, Kept>()
 
+  /** `maxUrls` other than MAX_SITEMAP_URLS splits files where the keys' versions (planSite) do not: for tests of rendering only. */
   constructor(config: SiteConfig, maxUrls = MAX_SITEMAP_URLS) {
     this.#config = config
     this.#maxUrls = maxUrls
@@ -101,11 +106,11 @@ export class SitemapBuilder {
     const old = this.#kept.get(document.path)
     if (old && old.stamp === document.stamp && sameArticles(old.articles, document.articles)) return old.resource
     const body = encoder.encode(document.render())
-    const { lastModified, expires } = document
+    const { lastModified, expires, keys } = document
     if (old && Buffer.from(old.resource.identity.body).equals(body) && old.resource.lastModified?.getTime() === lastModified?.getTime()) {
       if (old.resource.expires?.getTime() === expires?.getTime()) return old.resource
     }
-    return createResource(body, { contentType: XML, lastModified, expires, now, cache: 'live' })
+    return createResource(body, { contentType: XML, lastModified, expires, now, cache: 'live', keys })
   }
 }
 
@@ -115,27 +120,25 @@ function sitemapDocuments(plan: SitePlan, config: SiteConfig, maxUrls: number): 
   const home: SitemapEntry = { loc: config.siteUrl, lastmod: homeLastmod }
   const entryOf = (article: Article): SitemapEntry => ({ loc: article.url, lastmod: lastChangeOf(article) })
   const documents: SitemapDocument[] = []
-  // Articles oldest first, maxUrls URLs a file, the index page last: a new
-  // article changes only the last file, where the index page's lastmod changes too.
-  const parts: Article[][] = []
-  for (let start = 0; start < plan.pages.length + 1; start += maxUrls) parts.push(plan.pages.slice(start, start + maxUrls))
+  // The index page's lastmod is in the last file, which a new article changes too.
+  const parts = sitemapParts(plan.pages, maxUrls)
   const last = parts.length - 1
   const partOf = (articles: readonly Article[], index: number): SitemapEntry[] =>
     index === last ? [...articles.map(entryOf), home] : articles.map(entryOf)
   const stampOf = (index: number): string => (index === last ? `${homeLastmod?.getTime()}` : '')
   if (parts.length === 1) {
     const entries = partOf(plan.pages, 0)
-    documents.push({ path: SITEMAP_PATH, articles: plan.pages, stamp: stampOf(0), render: () => renderUrlSet(entries), lastModified: newestOf(entries), expires: undefined })
+    documents.push({ path: SITEMAP_PATH, articles: plan.pages, stamp: stampOf(0), render: () => renderUrlSet(entries), lastModified: newestOf(entries), expires: undefined, keys: [SITE_KEY, SITEMAP_KEY] })
   } else {
     const index: SitemapEntry[] = []
     parts.forEach((articles, i) => {
       const entries = partOf(articles, i)
       const lastmod = newestOf(entries)
-      documents.push({ path: sitemapPartPath(i + 1), articles, stamp: stampOf(i), render: () => renderUrlSet(entries), lastModified: lastmod, expires: undefined })
+      documents.push({ path: sitemapPartPath(i + 1), articles, stamp: stampOf(i), render: () => renderUrlSet(entries), lastModified: lastmod, expires: undefined, keys: [SITE_KEY, sitemapPartKey(i + 1)] })
       index.push({ loc: siteUrlFor(config.siteUrl, sitemapPartPath(i + 1)), lastmod })
     })
     const text = renderSitemapIndex(index)
-    documents.push({ path: SITEMAP_PATH, articles: [], stamp: text, render: () => text, lastModified: newestOf(index), expires: undefined })
+    documents.push({ path: SITEMAP_PATH, articles: [], stamp: text, render: () => text, lastModified: newestOf(index), expires: undefined, keys: [SITE_KEY, SITEMAP_KEY] })
   }
   const news = newsArticles(plan.pages, plan.now)
   const lastModified = latest(newestChange(news, (article) => [article.date, article.updated]), lastAgedOut(plan))
@@ -146,6 +149,7 @@ function sitemapDocuments(plan: SitePlan, config: SiteConfig, maxUrls: number): 
     render: () => renderNewsSitemap(news, { name: config.siteName }, home),
     lastModified,
     expires: newsExpiry(news),
+    keys: [SITE_KEY, NEWS_SITEMAP_KEY],
   })
   return documents
 }

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto'
 import { bylineOf, type Article } from '../content/article.js'
 import { archivePage } from '../feeds/archive.js'
+import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
-import { parseArchivePath } from './paths.js'
+import { episodeDocumentAt } from './episode-documents.js'
+import { parseArchivePath, sitemapPartAt } from './paths.js'
+import { lastChangeOf, newsArticles, sitemapParts } from './sitemaps.js'
 
 /**
  * Cache keys (surrogate keys): every document names what it shows, so that a
@@ -23,6 +26,14 @@ export const SITE_KEY = 'site'
 export const FEED_KEY = 'feed'
 /** The podcast feed: which episodes it lists. */
 export const PODCAST_KEY = 'podcast'
+/**
+ * `/sitemap.xml`: every public article's URL and lastmod, and the index
+ * page's (when the site outgrows one file: the sitemap index, each part's
+ * URL and newest lastmod). Not the articles' keys: a title edit leaves it alone.
+ */
+export const SITEMAP_KEY = 'sitemap'
+/** `/news-sitemap.xml`: the articles of the last 48 hours, with what it states of each. */
+export const NEWS_SITEMAP_KEY = 'news'
 /** Every file under /media/ (a swapped MEDIA_DIR purges it). */
 export const MEDIA_KEY = 'media'
 /**
@@ -62,6 +73,19 @@ function fastHash(text: string): string {
 }
 /** Archive page `n` (1 = oldest), in every format, and a 404 at its paths. */
 export const archiveKey = (page: number): string => `p-${page}`
+/** Part `n` of a sitemap past MAX_SITEMAP_URLS (`/sitemap-<n>.xml`), and a 404 there. */
+export const sitemapPartKey = (part: number): string => `sitemap-${part}`
+
+/**
+ * The keys of archive page `n` in `format`. RSS and Atom link to the newer
+ * page too (RFC 5005 next-archive), which the newest archive page gains when
+ * the next one begins; JSON Feed links only to the older one (`next_url`),
+ * so its bytes stay the same then.
+ */
+export function archiveKeys(page: number, format: FeedFormat): string[] {
+  return format === 'json' ? [archiveKey(page)] : [archiveKey(page), newerLinkKey(page)]
+}
+const newerLinkKey = (page: number): string => `${archiveKey(page)}.next`
 /** Views filtered by a tag, compared without regard to case as filters are. */
 export const tagKey = (tag: string): string => cacheKey('t', fold(tag))
 /** Views filtered by an author. */
@@ -120,8 +144,12 @@ export interface KeyVersionInput {
   readonly window: readonly Article[]
   readonly episodes: readonly Article[]
   readonly archivePages: number
-  /** Public articles of every category (each has a page). */
-  readonly published: Iterable<Article>
+  /** Public articles of every category (each has a page), oldest first: the sitemaps. */
+  readonly published: readonly Article[]
+  /** The instant of this state: which articles the news sitemap still lists. */
+  readonly now: Date
+  /** URLs a sitemap file holds (MAX_SITEMAP_URLS; build-sitemaps.ts). */
+  readonly sitemapUrls: number
   readonly feedLimit: number
   readonly archivePageSize: number
   readonly deskAuthor: string
@@ -180,9 +208,12 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
   versions.set(PODCAST_KEY, `${input.episodes.length === 0 ? input.sectionUpdated : ''}\n${paths(input.episodes)}`)
   for (let page = 1; page <= input.archivePages; page++) {
     const found = archivePage(input.section, input.feedLimit, input.archivePageSize, page)
-    // A page links to the next one: the last page changes when another begins.
-    if (found) versions.set(archiveKey(page), `${page < input.archivePages}\n${paths(found.items)}`)
+    if (!found) continue
+    versions.set(archiveKey(page), paths(found.items))
+    // RSS and Atom link to the next page: the last page changes when another begins (archiveKeys).
+    versions.set(newerLinkKey(page), `${page < input.archivePages}`)
   }
+  sitemapVersions(input, versions)
   const views = new Map<string, Article[]>()
   const member = (key: string, article: Article): void => {
     const list = views.get(key) ?? []
@@ -197,6 +228,33 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     versions.set(wide(key), paths(articles))
   }
   return versions
+}
+
+/**
+ * The versions of the sitemaps' keys: what build-sitemaps.ts writes in each,
+ * no more. Each URL with its lastmod, the index page's lastmod (the
+ * section's newest change) in the last file; the news sitemap's entries as
+ * it states them, which change by themselves when one turns 48 hours old
+ * (the store rebuilds then: nextChange). O(articles), no rendering.
+ */
+function sitemapVersions(input: KeyVersionInput, versions: Map<string, string>): void {
+  const home = Date.parse(input.sectionUpdated)
+  const parts = sitemapParts(input.published, input.sitemapUrls)
+  const last = parts.length - 1
+  const entries = (articles: readonly Article[], index: number): string =>
+    [...articles.map((article) => `${article.path} ${lastChangeOf(article).getTime()}`), ...(index === last ? [`/ ${home}`] : [])].join('\n')
+  if (parts.length === 1) versions.set(SITEMAP_KEY, digest(entries(input.published, 0)))
+  else {
+    parts.forEach((articles, index) => versions.set(sitemapPartKey(index + 1), digest(entries(articles, index))))
+    // The sitemap index lists each part with the newest lastmod in it.
+    const newest = (articles: readonly Article[], index: number): number =>
+      articles.reduce((time, article) => Math.max(time, lastChangeOf(article).getTime()), index === last ? home : 0)
+    versions.set(SITEMAP_KEY, parts.map(newest).join('\n'))
+  }
+  const news = newsArticles(input.published, input.now)
+  const listed = news.map((article) => JSON.stringify([article.path, lastChangeOf(article).getTime(), article.date.getTime(), article.title, article.lang]))
+  // A quiet desk's news sitemap lists the index page instead (renderNewsSitemap).
+  versions.set(NEWS_SITEMAP_KEY, news.length > 0 ? digest(listed.join('\n')) : `/ ${home}`)
 }
 
 /**
@@ -220,12 +278,16 @@ export function digest(text: string): string {
 
 /**
  * The keys of a 404 at `path`: of what may appear there later (an article
- * page, an archive page, a media file), so that its publication purges the
- * cached 404.
+ * page, an episode's document beside it, an archive page, a sitemap part, a
+ * media file), so that its publication purges the cached 404.
  */
 export function missingKeys(path: string, section: string): string[] {
   const archived = parseArchivePath(section, path)
   if (archived) return [SITE_KEY, archiveKey(archived.page)]
+  const beside = episodeDocumentAt(path)
+  if (beside) return [SITE_KEY, articleKey(beside.page)]
+  const part = sitemapPartAt(path)
+  if (part !== undefined) return [SITE_KEY, sitemapPartKey(part)]
   if (path.startsWith('/media/')) return mediaFileKeys(path)
   return path.endsWith('.html') ? [SITE_KEY, articleKey(path)] : [SITE_KEY]
 }

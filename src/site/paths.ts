@@ -32,6 +32,12 @@ export function sitemapPartPath(part: number): string {
   return `/sitemap-${part}.xml`
 }
 
+/** Which part of the sitemap a path names (`/sitemap-3.xml`: 3), if any. */
+export function sitemapPartAt(path: string): number | undefined {
+  const match = /^\/sitemap-([1-9]\d{0,8})\.xml$/.exec(path)
+  return match ? Number(match[1]) : undefined
+}
+
 /** Whether a path is one of the sitemaps (their parts come and go with the number of articles). */
 export function isSitemapPath(path: string): boolean {
   return path === SITEMAP_PATH || path === NEWS_SITEMAP_PATH || /^\/sitemap-[1-9]\d*\.xml$/.test(path)

@@ -37,6 +37,18 @@ export function lastChangeOf(article: Pick<Article, 'date' | 'updated'>): Date {
 }
 
 /**
+ * The articles each file of `/sitemap.xml` lists: `maxUrls` URLs a file,
+ * oldest first, the index page last (so the last file has room for one
+ * article fewer): a new article changes only the last file. One file is the
+ * sitemap itself; more are its parts, behind a sitemap index.
+ */
+export function sitemapParts<T>(oldestFirst: readonly T[], maxUrls: number): T[][] {
+  const parts: T[][] = []
+  for (let start = 0; start < oldestFirst.length + 1; start += maxUrls) parts.push(oldestFirst.slice(start, start + maxUrls))
+  return parts
+}
+
+/**
  * The articles of a news sitemap at `now`: published within the last 48
  * hours, the newest 1,000 at most, newest first. `oldestFirst` is every
  * public article, oldest first, so only its end is looked at.

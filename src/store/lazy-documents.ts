@@ -7,10 +7,11 @@ import { summaryOf } from '../feeds/build-feed.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
-import { archiveFeedDocument, buildSite, filteredFeedDocument, mediaPrefix, type Site, type SitePlan } from '../site/build-site.js'
-import { episodeDocumentAt, episodeDocumentKinds, episodeDocumentPaths, renderEpisodeDocument, type EpisodeDocumentKind } from '../site/episode-documents.js'
+import { buildSite, type Site, type SitePlan } from '../site/build-site.js'
+import { archiveFeedDocument, filteredFeedDocument, mediaPrefix } from '../site/feed-documents.js'
+import { episodeDocumentPaths } from '../site/episode-documents.js'
 import { renderFeedResource } from '../site/feed-resource.js'
-import { archiveKey, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
+import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
 import { createResource, type Resource } from '../site/resource.js'
@@ -19,6 +20,7 @@ import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
 import type { PublishedArticlesView } from './article-catalog.js'
 import { RenderedBodies, type CheckedItemSource } from './rendered-bodies.js'
+import { episodeRequest, type EpisodeResourceOptions } from './episode-resources.js'
 
 export type { CheckedItemSource } from './rendered-bodies.js'
 
@@ -75,6 +77,7 @@ export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
   readonly #renderer: Renderer
   readonly #bodies: RenderedBodies
+  readonly #episodes: EpisodeResourceOptions
   readonly #filterKeys: FilterKeys
   readonly #viewRenders = new ConcurrencyLimit(VIEW_RENDERS)
   readonly #archives: LruCache<string, CachedArchive>
@@ -87,6 +90,7 @@ export class LazyDocuments {
     this.#renderer = options.renderer ?? RENDER_IN_THREAD
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#filterKeys = new FilterKeys(options.config.section.author)
+    this.#episodes = { config: options.config, body: (article) => this.#bodies.body(article), clock: options.clock }
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(ARCHIVES_KEPT, this.#cacheBytes)
     this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)
@@ -95,10 +99,11 @@ export class LazyDocuments {
   /** The HTML page at `path`, or an episode's document beside it; undefined when no public article has it. */
   articlePage(path: string): Promise<Resource> | undefined {
     const site = this.#options.site()
-    const beside = episodeDocumentAt(path)
+    const beside = episodeRequest(path, this.#episodes)
     const article = this.#options.published.byPath(beside?.page ?? path)
     if (!article || !isPublished(article, site.plan.now)) return undefined
-    if (beside) return this.#episodeDocument(path, beside.kind, article, site)
+    const render = beside?.render(article, site)
+    if (beside) return render && this.#view(`episode ${path}`, render)
     return this.#view(`page ${path}`, async () => {
       const body = await this.#bodies.body(article)
       const episode = site.plan.episodes.includes(article)
@@ -108,17 +113,6 @@ export class LazyDocuments {
         now: this.#options.clock(),
         keys: documentKeys([], [article]),
       })
-    })
-  }
-
-  /** An episode's chapters or transcript page (episode-documents.ts), dated by its article and cached like the feed. */
-  #episodeDocument(path: string, kind: EpisodeDocumentKind, article: Article, site: Site): Promise<Resource> | undefined {
-    const podcast = this.#options.config.settings.podcast
-    if (!podcast || !site.plan.episodes.includes(article) || !episodeDocumentKinds(article).includes(kind)) return undefined
-    return this.#view(`${kind} ${path}`, async () => {
-      const body = kind === 'transcript' ? (await this.#bodies.body(article)).html : ''
-      const { text, contentType } = renderEpisodeDocument(kind, article, site.context, podcast.title, body)
-      return createResource(text, { contentType, lastModified: article.updated, now: this.#options.clock(), cache: 'live' })
     })
   }
 
@@ -144,7 +138,7 @@ export class LazyDocuments {
         // and a page without a body that is unreadable now (a file being saved)
         // is rendered again once it is back: both cached like a live feed.
         found.full && page < plan.archivePages && !source.incomplete ? 'archive' : 'live',
-        feedKeys([archiveKey(page)], found.items, mediaPrefix(config.siteUrl)),
+        feedKeys(archiveKeys(page, format), found.items, mediaPrefix(config.siteUrl)),
         this.#options.clock(),
         this.#renderer,
       )

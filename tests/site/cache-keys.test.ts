@@ -4,6 +4,7 @@ import {
   ANY_KEY,
   articleKeyFacts,
   archiveKey,
+  archiveKeys,
   articleKey,
   authorKey,
   cacheKey,
@@ -13,13 +14,17 @@ import {
   keyVersions,
   limitKey,
   missingKeys,
+  NEWS_SITEMAP_KEY,
   PODCAST_KEY,
+  SITEMAP_KEY,
+  sitemapPartKey,
   tagKey,
   type KeyVersionInput,
 } from '../../src/site/cache-keys.js'
 
+const DAY = new Date('2026-01-01T00:00:00Z')
 const article = (slug: string, tags: string[] = [], authors: string[] = []): Article =>
-  ({ path: `/wirtschaft/${slug}.html`, tags, authors, enclosure: undefined, image: undefined }) as unknown as Article
+  ({ path: `/wirtschaft/${slug}.html`, tags, authors, enclosure: undefined, image: undefined, date: DAY, updated: DAY }) as unknown as Article
 
 const input = (section: Article[], overrides: Partial<KeyVersionInput> = {}): KeyVersionInput => ({
   section,
@@ -31,6 +36,9 @@ const input = (section: Article[], overrides: Partial<KeyVersionInput> = {}): Ke
   archivePageSize: 2,
   deskAuthor: 'Wirtschaftsredaktion',
   sectionUpdated: '2026-01-01T00:00:00.000Z',
+  // Past the news sitemap's 48 hours for every article: it lists the index page.
+  now: new Date('2026-06-01T00:00:00Z'),
+  sitemapUrls: 50_000,
   ...overrides,
 })
 const byPath = articleKeyFacts((a) => `v1 ${a.path}`)
@@ -55,6 +63,15 @@ describe('cache key names', () => {
     expect(missingKeys('/media/bild%20eins.jpg', 'wirtschaft')).toEqual(['site', 'media', cacheKey('m', 'bild eins.jpg')])
     expect(missingKeys('/media/%E0', 'wirtschaft')).toEqual(['site'])
     expect(missingKeys('/robots.txt', 'wirtschaft')).toEqual(['site'])
+    expect(missingKeys('/wirtschaft/folge-12/kapitel.json', 'wirtschaft')).toEqual(['site', articleKey('/wirtschaft/folge-12.html')])
+    expect(missingKeys('/wirtschaft/folge-12/transkript.html', 'wirtschaft')).toEqual(['site', articleKey('/wirtschaft/folge-12.html')])
+    expect(missingKeys('/sitemap-3.xml', 'wirtschaft')).toEqual(['site', sitemapPartKey(3)])
+  })
+
+  it('gives an archive page in RSS and Atom, which link to the newer page, a key JSON Feed does not carry', () => {
+    expect(archiveKeys(2, 'rss')).toEqual(['p-2', 'p-2.next'])
+    expect(archiveKeys(2, 'atom')).toEqual(['p-2', 'p-2.next'])
+    expect(archiveKeys(2, 'json')).toEqual(['p-2'])
   })
 
   it('gives a feed the keys of the media files whose length it states, and only those under /media/', () => {
@@ -77,7 +94,7 @@ describe('keyVersions and changedKeys', () => {
     const before = keyVersions(input(section, { archivePages: 1 }), byPath)
     const after = keyVersions(input(added, { archivePages: 1 }), byPath)
     expect(changedKeys(before, after)).toEqual(
-      [ANY_KEY, FEED_KEY, articleKey('/wirtschaft/a.html'), archiveKey(1), tagKey('EZB'), `${tagKey('EZB')}.all`, authorKey('Wirtschaftsredaktion'), `${authorKey('Wirtschaftsredaktion')}.all`, ...Array.from({ length: 500 }, (_, i) => limitKey(i + 1))].sort(),
+      [ANY_KEY, FEED_KEY, SITEMAP_KEY, articleKey('/wirtschaft/a.html'), archiveKey(1), tagKey('EZB'), `${tagKey('EZB')}.all`, authorKey('Wirtschaftsredaktion'), `${authorKey('Wirtschaftsredaktion')}.all`, ...Array.from({ length: 500 }, (_, i) => limitKey(i + 1))].sort(),
     )
   })
 
@@ -87,6 +104,25 @@ describe('keyVersions and changedKeys', () => {
     expect(changed).not.toContain(limitKey(1))
     expect(changed).toContain(limitKey(2))
     expect(changed).toContain(articleKey('/wirtschaft/b.html'))
+  })
+
+  it('purges the sitemap part an article is added to, and the index, not the parts before', () => {
+    const oldestFirst = ['a', 'b', 'c', 'd'].map((slug) => article(slug))
+    const at = (published: Article[]) => keyVersions(input([...published].reverse(), { published, sitemapUrls: 2 }), byPath)
+    // Two URLs a file: a b | c d | the index page; a fifth article joins the last.
+    const same = changedKeys(at(oldestFirst), at([...oldestFirst, article('e')]))
+    // The index lists each part's newest lastmod: a newer article changes it.
+    const newer = { ...article('e'), date: new Date('2026-02-01T00:00:00Z') } as Article
+    const changed = changedKeys(at(oldestFirst), at([...oldestFirst, newer]))
+    expect(same.filter((key) => key.startsWith('sitemap'))).toEqual([sitemapPartKey(3)])
+    expect(changed.filter((key) => key.startsWith('sitemap'))).toEqual([SITEMAP_KEY, sitemapPartKey(3)])
+  })
+
+  it('purges the news sitemap when its last article turns 48 hours old, and leaves the sitemap alone', () => {
+    const fresh = { ...article('neu'), date: new Date('2026-06-01T00:00:00Z'), updated: new Date('2026-06-01T00:00:00Z') } as Article
+    const at = (now: string) => keyVersions(input([fresh], { now: new Date(now) }), byPath)
+    expect(changedKeys(at('2026-06-02T23:59:59Z'), at('2026-06-03T00:00:00Z'))).toEqual([ANY_KEY, NEWS_SITEMAP_KEY])
+    expect(changedKeys(at('2026-06-01T00:00:00Z'), at('2026-06-02T23:59:59Z'))).toEqual([])
   })
 
   it('purges a tag view’s key when its last article loses the tag', () => {

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
 import type { Config } from '../../src/config.js'
-import { mediaKeys } from '../../src/site/cache-keys.js'
+import { articleKey, mediaKeys, NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY } from '../../src/site/cache-keys.js'
 import type { ContentStore } from '../../src/store/content-store.js'
 import { bundledConfig, bundledInstance, copyBundledSite, documentPaths, snapshot, type Snapshot } from '../helpers/bundled-site.js'
 import type { createApp } from '../../src/http/app.js'
@@ -23,6 +23,9 @@ let purged: string[]
 
 beforeEach(async () => {
   folder = copyBundledSite()
+  // The bundled episodes name their transcripts as files: here one publishes
+  // its text as a transcript page, so that every kind of document is compared.
+  edit('podcast-geldfragen-12.md', (text) => text.replace('episode: 12\n', 'episode: 12\ntranscript: article\n'))
   config = bundledConfig(folder)
   now = new Date('2026-12-01T10:00:00Z')
   ;({ store, app } = await bundledInstance(config, () => now))
@@ -60,6 +63,17 @@ const edit = (file: string, change: (text: string) => string) => {
 }
 
 describe('purging exactly the documents whose bytes changed, over the bundled site', () => {
+  it('names what the search and episode documents show: the site, the sitemap or news sitemap, the episode', async () => {
+    const shots = await snapshot(app, ['/robots.txt', '/sitemap.xml', '/news-sitemap.xml', '/wirtschaft/podcast-geldfragen-13/kapitel.json', '/wirtschaft/podcast-geldfragen-12/transkript.html'])
+    expect([...shots].map(([path, shot]) => [path, shot.status, shot.keys])).toEqual([
+      ['/robots.txt', 200, [SITE_KEY]],
+      ['/sitemap.xml', 200, [SITE_KEY, SITEMAP_KEY]],
+      ['/news-sitemap.xml', 200, [SITE_KEY, NEWS_SITEMAP_KEY]],
+      ['/wirtschaft/podcast-geldfragen-13/kapitel.json', 200, [SITE_KEY, articleKey('/wirtschaft/podcast-geldfragen-13.html')]],
+      ['/wirtschaft/podcast-geldfragen-12/transkript.html', 200, [SITE_KEY, articleKey('/wirtschaft/podcast-geldfragen-12.html')]],
+    ])
+  })
+
   it('edits a title: the feeds, the index, the page, its tag and author views, nothing else', async () => {
     const newest = store.site().plan.window[0]
     expect(newest?.file).toBe('meinung/schuldenbremse.md')
@@ -68,6 +82,9 @@ describe('purging exactly the documents whose bytes changed, over the bundled si
       await store.applyChanges(['meinung/schuldenbremse.md'])
     })
     expect(total).toBeGreaterThan(60)
+    expect(documentPaths(store, config)).toEqual(
+      expect.arrayContaining(['/robots.txt', '/sitemap.xml', '/news-sitemap.xml', '/wirtschaft/podcast-geldfragen-13/kapitel.json', '/wirtschaft/podcast-geldfragen-12/transkript.html']),
+    )
     expect(changed).toContain('/wirtschaft/feed.xml')
     expect(changed).toContain('/')
     expect(changed).toContain(newest?.path)
@@ -103,6 +120,19 @@ describe('purging exactly the documents whose bytes changed, over the bundled si
       await store.rebuild()
     })
     expect(changed).toContain('/wirtschaft/feed.json')
+    expect(evicted).toEqual(changed)
+  })
+
+  it('lets an article age out of the news sitemap, 48 hours after its publication: the news sitemap alone', async () => {
+    fs.writeFileSync(path.join(folder.articles, 'neu.md'), '---\ntitle: "Neu im Ressort"\ndate: 2026-11-30T08:00:00+01:00\ncategory: wirtschaft\n---\nEin Absatz.\n')
+    await store.applyChanges(['neu.md'])
+    purged = []
+    const { evicted, changed } = await compare(async () => {
+      now = new Date('2026-12-02T08:00:01+01:00')
+      // What the store's timer does then (build-sitemaps.ts nextChange).
+      await store.rebuild()
+    })
+    expect(changed).toEqual(['/news-sitemap.xml'])
     expect(evicted).toEqual(changed)
   })
 
