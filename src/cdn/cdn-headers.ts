@@ -1,4 +1,5 @@
 import type { CacheClass, CachePolicy } from '../caching.js'
+import { ANY_KEY, SITE_KEY } from '../site/cache-keys.js'
 import type { CdnConfig, CdnProvider } from './cdn-config.js'
 
 /**
@@ -33,6 +34,16 @@ const LIFETIME_HEADERS: Readonly<Record<CdnProvider, string>> = {
   cloudflare: 'CDN-Cache-Control',
 }
 
+/**
+ * The longest key header sent, in bytes. Varnish answers 503 for a response
+ * header line past its http_resp_hdr_len (8 KB by default); Fastly's
+ * Surrogate-Key and Cloudflare's Cache-Tag take 16 KB. A document that names
+ * more (a view of hundreds of articles, each with its image) names instead
+ * the keys every deploy and every change purge (SITE_KEY, ANY_KEY): never
+ * stale, only purged more often.
+ */
+export const MAX_KEY_HEADER_BYTES = 4096
+
 /** What the CDN headers of a response depend on. */
 export interface CdnDocument {
   readonly keys: readonly string[]
@@ -50,7 +61,10 @@ export function createCdnHeaders(cdn: CdnConfig | undefined, policy: CachePolicy
   const lifetimeHeader = LIFETIME_HEADERS[cdn.provider]
   return ({ keys, cache }) => {
     const headers: Record<string, string> = {}
-    if (keys.length > 0) headers[name] = keys.join(separator)
+    if (keys.length > 0) {
+      const header = keys.join(separator)
+      headers[name] = header.length <= MAX_KEY_HEADER_BYTES ? header : [SITE_KEY, ANY_KEY].join(separator)
+    }
     const lifetime = sharedLifetime(cache, cdn.maxAge, policy)
     if (lifetime !== undefined) headers[lifetimeHeader] = `max-age=${lifetime}`
     return headers

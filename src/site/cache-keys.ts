@@ -300,5 +300,6 @@ export function mediaFileKeys(path: string): string[] {
 
 /** The keys of changed files under MEDIA_DIR (relative, `/`-separated); all media when the folder itself changed. */
 export function mediaKeys(files: readonly string[] | undefined): string[] {
-  return files === undefined ? [MEDIA_KEY] : files.map(mediaKey)
+  // ANY_KEY too: a document too large to name its keys (cdn-headers.ts) may show these files.
+  return [...(files === undefined ? [MEDIA_KEY] : files.map(mediaKey)), ANY_KEY]
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { articleKey, mediaKey } from '../../src/site/cache-keys.js'
+import { MAX_KEY_HEADER_BYTES } from '../../src/cdn/cdn-headers.js'
+import { articleKey, mediaKey, mediaKeys } from '../../src/site/cache-keys.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 
@@ -62,6 +63,22 @@ describe('cache keys in responses', () => {
     expect(mediaKey('podcast/folge-1.mp3')).toBe('m-podcast/folge-1.mp3')
     expect(mediaKey('podcast/Folge 1 – Zinsen.mp3')).toMatch(/^m-[0-9a-f]{12}$/)
     expect(articleKey('/wirtschaft/zinsen.html')).toMatch(/^a-[0-9a-f]{14}$/)
+  })
+
+  it('names only the keys every change purges when the header would pass 4 KB (Varnish answers 503 past 8 KB)', async () => {
+    const many: Record<string, string> = {}
+    for (let n = 0; n < 300; n++) {
+      many[`a${n}.md`] = articleText({ title: `Artikel ${n}`, date: `2025-11-01T08:${String(n % 60).padStart(2, '0')}:00Z`, category: 'wirtschaft' })
+    }
+    const { app } = await testApp(many, { CDN: 'varnish', FEED_LIMIT: '50' }, NOW)
+    const feed = await app.request('/wirtschaft/feed.xml')
+    expect((feed.headers.get('xkey') ?? '').split(' ')).toHaveLength(52)
+    const view = await app.request('/wirtschaft/feed.xml?limit=250')
+    expect(view.status).toBe(200)
+    expect(view.headers.get('xkey')).toBe('site any')
+    expect(MAX_KEY_HEADER_BYTES).toBeLessThan(8192)
+    // And a replaced media file purges them too: such a view may show it.
+    expect(mediaKeys(['bild.jpg'])).toEqual([mediaKey('bild.jpg'), 'any'])
   })
 
   it('sends none without a CDN', async () => {
