@@ -50,6 +50,16 @@ describe('the subscriber history', () => {
     expect(second.ops.statsPage()).toContain('data-aggregator="feedly" d="M')
   })
 
+  it('leaves no temporary file behind when a write fails', () => {
+    const temp = makeTempDir('history-')
+    temps.push(temp)
+    // A folder in the file's place: the rename over it fails.
+    temp.write('subscribers.json/keep', 'x')
+    const file = stateFile(temp.dir, 'subscribers.json')
+    expect(() => file.write('{"version":1,"days":{}}\n')).toThrow(/subscribers\.json/)
+    expect(fs.readdirSync(temp.dir)).toEqual(['subscribers.json'])
+  })
+
   it.each([
     ['not JSON', '{"version":1,', 'is not JSON'],
     ['another version', '{"version":2,"days":{}}', 'has no "version": 1'],
