@@ -36,6 +36,19 @@ describe('the subscriber history', () => {
     )
   })
 
+  it('keeps no history of counts from unnamed fetchers ("other"): anybody can send one, and they share one slot', () => {
+    const temp = makeTempDir('history-')
+    temps.push(temp)
+    const { ops } = operations(temp.dir)
+    ops.feedPoll('/wirtschaft/feed.xml', 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 52 subscribers; )', '192.0.2.1', false)
+    ops.feedPoll('/wirtschaft/feed.xml', 'Gefaelscht/1.0 (+https://example.org/; 99999999 subscribers; )', '192.0.2.2', false)
+    ops.close()
+    expect(fs.readFileSync(path.join(temp.dir, 'subscribers.json'), 'utf8')).toBe('{"version":1,"days":{"2026-12-01":{"feedly":{"/wirtschaft/feed.xml":52}}}}\n')
+    // Nor is an `other` count plotted from a file written before.
+    const history = SubscriberHistory.parse('{"version":1,"days":{"2026-12-01":{"other":{"/wirtschaft/feed.xml":99999999},"feedly":{"/wirtschaft/feed.xml":52}}}}')
+    expect(history.series(NOW).map((series) => series.aggregator)).toEqual(['feedly'])
+  })
+
   it('survives a restart: written on close, atomically, and read at start', () => {
     const temp = makeTempDir('history-')
     temps.push(temp)
