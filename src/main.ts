@@ -12,6 +12,7 @@ import { createRenderPool } from './site/render-pool.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
 import { createLogger } from './util/create-logger.js'
+import type { Logger } from './util/logger.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   // A client that stops reading (or writing) is let go after the same time.
   server.setTimeout(config.requestTimeoutMs)
   answerClientErrors(server)
-  if (config.metricsPort > 0) metricsServer = serveMetrics(ops, config)
+  if (config.metricsPort > 0) metricsServer = serveMetrics(ops, config, logger)
 }
 
 /**
@@ -109,13 +110,14 @@ async function main(): Promise<void> {
  * are never public. A port already taken (a second instance on the host)
  * costs a warning, not the feeds.
  */
-function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>): ReturnType<typeof serve> {
+function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, logger: Logger): ReturnType<typeof serve> {
   const where = `${config.metricsHost}:${config.metricsPort}`
+  const fields = { host: config.metricsHost, port: config.metricsPort }
   const server = serve({ fetch: createMetricsApp(ops).fetch, port: config.metricsPort, hostname: config.metricsHost }, () =>
-    console.log(`metrics on http://${where}/metrics, readers on http://${where}/stats`),
+    logger.info(`metrics on http://${where}/metrics, readers on http://${where}/stats`, fields),
   )
   server.on('error', (error: NodeJS.ErrnoException) =>
-    console.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`),
+    logger.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`, fields),
   )
   return server
 }

@@ -3,7 +3,9 @@
  * LOG_FORMAT=json, ACCESS_LOG=1, a refused article, a WebSub hub whose URL
  * holds a secret.
  */
+import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from './helpers/free-port.js'
 import { startHub } from './helpers/hub-stand-in.js'
 import { startServer, type RunningServer } from './helpers/server-process.js'
 import { articleText, makeTempDir } from './helpers/temp-dir.js'
@@ -14,6 +16,22 @@ let temp: ReturnType<typeof makeTempDir>
 let hub: Awaited<ReturnType<typeof startHub>>
 let server: RunningServer
 let lines: Record<string, unknown>[]
+let metricsPort: number
+
+let states: ReturnType<typeof makeTempDir>[] = []
+/** A STATE_DIR of its own for each server (the subscriber history), removed after. */
+const stateDir = (): string => {
+  const state = makeTempDir('logs-state-')
+  states.push(state)
+  return state.dir
+}
+
+/** Every line of a stopped server's output, each parsed as JSON (a plain-text line throws). */
+const jsonLines = (output: string): Record<string, unknown>[] =>
+  output
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
 
 /** Waits (at most 8 s) until `check` holds. */
 async function until(check: () => boolean | Promise<boolean>): Promise<void> {
@@ -28,8 +46,11 @@ beforeAll(async () => {
   temp.write('kaputt.md', articleText({ date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
   // The first notification fails once (500), so a retry is logged with its attempt.
   hub = await startHub([500])
+  metricsPort = await freePort()
   server = await startServer({
     ARTICLES_DIR: temp.dir,
+    METRICS_PORT: String(metricsPort),
+    STATE_DIR: stateDir(),
     LOG_FORMAT: 'json',
     ACCESS_LOG: '1',
     RESCAN_INTERVAL: '0',
@@ -45,17 +66,15 @@ beforeAll(async () => {
   // At the load 3 topics are told at once and the fourth after its retry; after the change at least 3 again.
   await until(() => server.output().split('"msg":"websub: notified').length - 1 >= 7)
   expect(await server.stop()).toBe(0)
-  lines = server
-    .output()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>)
+  lines = jsonLines(server.output())
 }, 30_000)
 
 afterAll(async () => {
   await server?.stop()
   await hub?.close()
   temp?.rm()
+  states.forEach((state) => state.rm())
+  states = []
 })
 
 describe('LOG_FORMAT=json', () => {
@@ -100,7 +119,8 @@ describe('LOG_FORMAT=json', () => {
       ['GET', 'feed', 200, 'none'],
       ['GET', 'other', 404, 'node'],
       ['GET', 'view', 200, 'node'],
-      ['GET', 'view', 200, 'node'],
+      // A query without a filter parameter is no view.
+      ['GET', 'feed', 200, 'node'],
     ])
     const first = access[0] as Record<string, unknown>
     expect(first.msg).toBe(`request: GET feed 200, ${String(first.bytes)} bytes, ${String(first.durationMs)} ms, feedly`)
@@ -108,6 +128,35 @@ describe('LOG_FORMAT=json', () => {
       expect(Object.keys(line).sort()).toEqual(['agent', 'bytes', 'durationMs', 'level', 'method', 'msg', 'route', 'status', 'time'])
       expect(line.bytes).toBeGreaterThan(100)
       expect(line.durationMs).toBeGreaterThanOrEqual(0)
+    }
+  })
+
+  it('says where the metrics listener is as a JSON line with its host and port', () => {
+    const where = `127.0.0.1:${metricsPort}`
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: `metrics on http://${where}/metrics, readers on http://${where}/stats`, host: '127.0.0.1', port: metricsPort }),
+    )
+  })
+
+  it('warns of a metrics port already taken as a JSON line with its host and port, and serves the feeds', async () => {
+    const taken = net.createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    const port = (taken.address() as net.AddressInfo).port
+    const second = await startServer({ ARTICLES_DIR: temp.dir, LOG_FORMAT: 'json', RESCAN_INTERVAL: '0', METRICS_PORT: String(port), STATE_DIR: stateDir() })
+    try {
+      await until(() => second.output().includes('METRICS_PORT'))
+      expect((await fetch(`${second.base}/wirtschaft/feed.xml`)).status).toBe(200)
+      expect(await second.stop()).toBe(0)
+      expect(jsonLines(second.output())).toContainEqual({
+        level: 'warn',
+        time: expect.any(String),
+        msg: `warning METRICS_PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE); feeds are served without /metrics and /stats`,
+        host: '127.0.0.1',
+        port,
+      })
+    } finally {
+      await second.stop()
+      await new Promise((resolve) => taken.close(resolve))
     }
   })
 

@@ -83,7 +83,7 @@ export class Purger implements HealthCheck {
       else failed = { keys: [...batch], ...outcome }
     }
     if (!failed) {
-      if (this.#failures > 0) logger.info(`purge: ${client.target} purges again after ${this.#failures} failed attempt(s)`)
+      if (this.#failures > 0) logger.info(`purge: ${client.target} purges again after ${this.#failures} failed attempt(s)`, { target: client.target, attempt: this.#failures + 1 })
       this.#failures = 0
       if (this.#pending.size === 0) this.#problem = undefined
       return

@@ -12,7 +12,7 @@ import { ALLOWED_METHODS } from './client-errors.js'
 import { shortAnswer } from './common-headers.js'
 import { accessLog } from './access-log.js'
 import { createMediaHandler } from './media.js'
-import { observed, pollFeed } from './observe.js'
+import { limitPoll, observed, pollFeed } from './observe.js'
 import type { Traffic } from '../ops/traffic.js'
 import { routeFamilies } from './route-family.js'
 import { createSender } from './send-resource.js'
@@ -102,11 +102,11 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
       if (filtered) return filtered
     }
     const topic = topicByPath.get(path)
-    const refused = topic !== undefined && traffic ? pollFeed(c, traffic, path) : undefined
-    if (refused) return refused
     const ready = store.resource(path)
-    if (ready) return send(c, ready, { topic })
-    return serveLazy(c, path)
+    const answer = ready ? send(c, ready, { topic }) : serveLazy(c, path)
+    if (topic === undefined || !traffic) return answer
+    pollFeed(c, traffic, path)
+    return limitPoll(c, traffic, path, answer)
   }
 
   const serveFiltered = (c: Context, format: FeedFormat): Response | Promise<Response> | undefined => {
@@ -123,7 +123,8 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
     // feed's self link and Content-Location (RFC 9110 §8.7); the store keeps
     // one rendering per canonical view.
     const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
-    return store.filtered(format, filter).then((resource) => send(c, resource, { contentLocation: self }))
+    const answer = store.filtered(format, filter).then((resource) => send(c, resource, { contentLocation: self }))
+    return traffic ? limitPoll(c, traffic, self, answer) : answer
   }
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */

@@ -40,15 +40,35 @@ export function observed(
   }
 }
 
-/**
- * A poll of a current feed, told to the traffic counters (readers on
- * /stats); the 429 answer when POLL_MIN_INTERVAL refuses it, else undefined.
- */
-export function pollFeed(c: Context, traffic: Traffic, feed: string): Response | undefined {
+const clientOf = (c: Context) => ({
+  userAgent: requestHeader(c, 'user-agent'),
+  socket: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket,
+})
+
+/** A poll of a current feed, told to the traffic counters (readers on /stats). */
+export function pollFeed(c: Context, traffic: Traffic, feed: string): void {
   const conditional = requestHeader(c, 'if-none-match') !== undefined || requestHeader(c, 'if-modified-since') !== undefined
-  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
-  const wait = traffic.feedPoll(feed, requestHeader(c, 'user-agent'), socket?.remoteAddress, conditional, socket)
-  if (wait === undefined) return undefined
-  // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
-  return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
+  const { userAgent, socket } = clientOf(c)
+  traffic.feedPoll(feed, userAgent, socket?.remoteAddress, conditional, socket)
+}
+
+/**
+ * POLL_MIN_INTERVAL, decided on the answer: a full body (200 to a GET) of
+ * the same feed or view (`view`) sent to the same client again within the
+ * interval becomes 429; a 304 (validators that matched) and HEAD are never
+ * limited nor counted, so a bogus `If-None-Match` gains nothing.
+ */
+export function limitPoll(c: Context, traffic: Traffic, view: string, answer: Response | Promise<Response>): Response | Promise<Response> {
+  if (c.req.method !== 'GET') return answer
+  const { userAgent, socket } = clientOf(c)
+  const gate = traffic.pollGate(view, userAgent, socket?.remoteAddress, socket)
+  if (!gate) return answer
+  const decide = (response: Response): Response => {
+    const wait = response.status === 200 ? gate() : undefined
+    if (wait === undefined) return response
+    void response.body?.cancel()
+    // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
+    return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
+  }
+  return answer instanceof Promise ? answer.then(decide) : decide(answer)
 }

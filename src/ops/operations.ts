@@ -82,13 +82,20 @@ export class Operations implements Traffic {
     this.#tallies.sent(encoding, bytes)
   }
 
-  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): number | undefined {
+  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): void {
     this.readers.observe(feed, userAgent, address, conditional, connection)
-    // Conditional requests cost a 304 and are never limited; nor are documented aggregators and podcast apps.
-    if (!this.#limiter || conditional || isDocumentedClient(userAgent)) return undefined
-    const wait = this.#limiter.check(feed, this.readers.clientKey(address, userAgent, connection))
-    if (wait !== undefined) this.#limited.inc()
-    return wait
+  }
+
+  pollGate(view: string, userAgent: string | undefined, address: string | undefined, connection?: object): (() => number | undefined) | undefined {
+    // Documented aggregators and podcast apps are never limited; a 304 never reaches the gate.
+    const limiter = this.#limiter
+    if (!limiter || isDocumentedClient(userAgent)) return undefined
+    const client = this.readers.clientKey(address, userAgent, connection)
+    return () => {
+      const wait = limiter.check(view, client)
+      if (wait !== undefined) this.#limited.inc()
+      return wait
+    }
   }
 
   /** Follows the store: article counts, load and change times, rebuild durations, publish delays. */

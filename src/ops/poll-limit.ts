@@ -8,17 +8,17 @@ export interface PollLimiterOptions {
 
 /**
  * POLL_MIN_INTERVAL: a client (by its hashed address and User-Agent) that
- * fetches the same feed without a conditional request sooner than the
- * interval after its last such fetch gets 429 (RFC 6585 §4) with the seconds
- * left in Retry-After (RFC 9110 §10.2.3). Conditional requests and documented
- * clients never come here (app.ts decides); a refused fetch does not restart
- * the wait.
+ * would get the full body of the same feed or view again sooner than the
+ * interval after the last one it got gets 429 (RFC 6585 §4) with the seconds
+ * left in Retry-After (RFC 9110 §10.2.3). Only full bodies come here (a 304
+ * and HEAD never do, nor documented clients: observe.ts and Operations
+ * decide); a refused fetch does not restart the wait.
  */
 export class PollLimiter {
   readonly #intervalMs: number
   readonly #maxClients: number
   readonly #now: () => number
-  /** Last unconditional fetch per feed and client; a Map iterates oldest first. */
+  /** Last full body per feed and client; a Map iterates oldest first. */
   readonly #last = new Map<string, number>()
 
   constructor(options: PollLimiterOptions) {

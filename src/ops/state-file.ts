@@ -30,14 +30,20 @@ export function stateFile(stateDir: string, name: string): StateFile {
     write: (text) => {
       fs.mkdirSync(stateDir, { recursive: true })
       const temporary = `${file}.${process.pid}.tmp`
-      const fd = fs.openSync(temporary, 'w', 0o644)
       try {
-        fs.writeFileSync(fd, text)
-        fs.fsyncSync(fd)
-      } finally {
-        fs.closeSync(fd)
+        const fd = fs.openSync(temporary, 'w', 0o644)
+        try {
+          fs.writeFileSync(fd, text)
+          fs.fsyncSync(fd)
+        } finally {
+          fs.closeSync(fd)
+        }
+        fs.renameSync(temporary, file)
+      } catch (cause) {
+        // A full disk or a rename that fails leaves no `.tmp` file behind.
+        fs.rmSync(temporary, { force: true })
+        throw cause
       }
-      fs.renameSync(temporary, file)
     },
   }
 }

@@ -32,8 +32,13 @@ export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0,
 export class SubscriberHistory {
   readonly #days = new Map<string, Map<Aggregator, Map<string, number>>>()
 
-  /** Keeps a reported count as the day's value for that aggregator and feed; forgets days out of the window. */
+  /**
+   * Keeps a reported count as the day's value for that aggregator and feed;
+   * forgets days out of the window. `other` (any unnamed fetcher) is not
+   * kept: anybody can send such a User-Agent, and they all share one slot.
+   */
   record(aggregator: Aggregator, feed: string, subscribers: number, at: number): boolean {
+    if (aggregator === 'other') return false
     const day = dayOf(at)
     const byFeed = this.#days.get(day)?.get(aggregator)
     if (byFeed?.get(feed) === subscribers || (byFeed && !byFeed.has(feed) && byFeed.size >= MAX_FEEDS)) return false
@@ -86,7 +91,8 @@ export class SubscriberHistory {
         if (entries.length > MAX_FEEDS) throw new HistoryFormatError(`day ${day}: ${aggregator} has more than ${MAX_FEEDS} feeds`)
         for (const [feed, value] of entries) {
           if (!Number.isSafeInteger(value) || (value as number) < 0) throw new HistoryFormatError(`day ${day}: ${aggregator} ${feed}: not a count`)
-          history.#set(day, aggregator as Aggregator, feed, value as number)
+          // `other`, kept by versions before it was dropped, is dropped as well.
+          if (aggregator !== 'other') history.#set(day, aggregator as Aggregator, feed, value as number)
         }
       }
     }

@@ -12,11 +12,18 @@ export interface Traffic {
   /** Body bytes of a document sent from memory, by content coding. */
   sent(encoding: Encoding, bytes: number): void
   /**
-   * A poll of a current feed (`feed` is its path): counted for /stats; the
-   * seconds the client must wait when POLL_MIN_INTERVAL refuses it, else
-   * undefined. `connection` (the socket) spares hashing the same client twice.
+   * A poll of a current feed (`feed` is its path), counted for /stats.
+   * `connection` (the socket) spares hashing the same client twice.
    */
-  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): number | undefined
+  feedPoll(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): void
+  /**
+   * POLL_MIN_INTERVAL for a GET of a current feed or a filtered view (`view`:
+   * its path, or its canonical URL): undefined when the client is never
+   * limited (the limit off, a documented client), else a gate to call once
+   * the answer is a full body: the seconds to wait (answer 429 instead), or
+   * undefined (the body goes out and is recorded).
+   */
+  pollGate(view: string, userAgent: string | undefined, address: string | undefined, connection?: object): (() => number | undefined) | undefined
 }
 
 /** Request-duration buckets (seconds): a 304 from memory takes tens of microseconds, a first render of a page milliseconds. */

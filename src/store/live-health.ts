@@ -13,10 +13,11 @@ export interface LiveHealthOptions {
  * Whether live updates follow ARTICLES_DIR as they should, and why not: the
  * folder is missing; a reload after a swap failed and is retried; the last
  * rescan failed; the watch failed and is placed again after 1 s, 2 s, 4 s …
- * (ReloadRetries' pace); the folder holds no article file at all. The last
- * is not held back: the folder is what editors publish, so the empty feeds
- * go out, but an instance that publishes nothing is not reported as ok
- * (a mount that did not come up leaves an empty folder in its place).
+ * (ReloadRetries' pace); the folder holds no article file at all, or none
+ * of its files is published (all refused). The last two are not held back:
+ * the folder is what editors publish, so the empty feeds go out, but an
+ * instance that publishes nothing is not reported as ok (a mount that did not
+ * come up leaves an empty folder in its place).
  */
 export class LiveHealth implements HealthCheck {
   readonly #options: LiveHealthOptions
@@ -27,7 +28,8 @@ export class LiveHealth implements HealthCheck {
   readonly #watch: ReloadRetries
   #rootGone = false
   #rescanProblem: string | undefined
-  #isEmpty = false
+  /** Why nothing is published, while nothing is. */
+  #nothing: string | undefined
   /** Root checks until the watch is placed again. */
   #watchTicks = 0
   #watchFailedSincePlacing = false
@@ -45,7 +47,7 @@ export class LiveHealth implements HealthCheck {
 
   problems(): string[] {
     if (this.#rootGone) return [this.#missing]
-    return [this.reloads.problem, this.#watch.problem, this.#rescanProblem, this.#isEmpty ? this.#empty : undefined].filter((p) => p !== undefined)
+    return [this.reloads.problem, this.#watch.problem, this.#rescanProblem, this.#nothing].filter((p) => p !== undefined)
   }
 
   get rootGone(): boolean {
@@ -63,10 +65,19 @@ export class LiveHealth implements HealthCheck {
     this.#rescanProblem = error === undefined ? undefined : `the last rescan of ${this.#options.folder} failed: ${describeFailure(error)}; the next one is in ${next} s`
   }
 
-  /** After every new site: how many article files the folder holds (published or refused). */
-  filesKnown(count: number): void {
-    if (count === 0 && !this.#isEmpty) this.#options.logger.warn(this.#empty)
-    this.#isEmpty = count === 0
+  /**
+   * After every new site: how many article files the folder holds (published
+   * or refused), how many articles are published, how many files are refused.
+   */
+  articlesKnown(files: number, published: number, refused: number): void {
+    const nothing =
+      published > 0
+        ? undefined
+        : files === 0
+          ? this.#empty
+          : `${this.#options.folder} publishes no article (${refused} of ${files} article file(s) refused); the feeds are empty until one is published`
+    if (nothing !== undefined && nothing !== this.#nothing) this.#options.logger.warn(nothing)
+    this.#nothing = nothing
   }
 
   /** A watch is about to be placed. */

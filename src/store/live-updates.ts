@@ -12,7 +12,7 @@ import { RescanBaseline } from './rescan-baseline.js'
 export type { Timers, Watch, WatchFactory } from './folder-watch.js'
 
 export interface LiveUpdatesOptions {
-  readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing' | 'onChange'>
+  readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing' | 'onChange' | 'site' | 'refused'>
   readonly source: Pick<ArticleSource, 'rootId' | 'stamps' | 'readStamp'>
   readonly config: Pick<Config, 'articlesDir' | 'mediaDir' | 'rescanIntervalMs'>
   readonly logger: Logger
@@ -58,7 +58,7 @@ export class LiveUpdates implements HealthCheck {
     const { logger, store } = options
     this.#health = new LiveHealth({ folder: options.config.articlesDir, rescanIntervalMs: options.config.rescanIntervalMs, logger })
     store.onRootMissing(() => this.#health.setRootGone(true))
-    store.onChange(() => this.#health.filesKnown(store.knownFiles().length))
+    store.onChange(() => this.#health.articlesKnown(store.knownFiles().length, store.site().plan.published, store.refused().length))
     this.#media = new MediaUpdates({
       mediaDir: options.config.mediaDir,
       logger,

@@ -52,6 +52,26 @@ describe('Purger', () => {
     ])
   })
 
+  it('logs the recovery line with its target and attempt, like the other purge lines', async () => {
+    const api = await startPurgeStandIn([{ status: 503 }], { status: 200, body: '{}' })
+    const entries: { line: string; fields: unknown }[] = []
+    const log = (line: string, fields?: unknown) => entries.push({ line, fields })
+    const purger = new Purger({
+      client: createPurgeClient({ provider: 'fastly', serviceId: 'svc', token: 't' }, { fastly: api.url }),
+      logger: { info: log, warn: log },
+      retryDelayMs: 20,
+      maxRetryDelayMs: 200,
+    })
+    closers.push(api.close, () => purger.close())
+    await purger.purge(['feed'])
+    await until(() => api.received.length === 2)
+    await purger.idle()
+    expect(entries.slice(1)).toEqual([
+      { line: 'purge: purged 1 key(s) at Fastly service svc', fields: { target: 'Fastly service svc', attempt: 2 } },
+      { line: 'purge: Fastly service svc purges again after 1 failed attempt(s)', fields: { target: 'Fastly service svc', attempt: 2 } },
+    ])
+  })
+
   it('waits as long as a 429 asks (Retry-After), within its longest wait', async () => {
     const { api, purger, lines } = await fastlyPurger([{ status: 429, headers: { 'Retry-After': '1' } }])
     await purger.purge(['feed'])

@@ -69,4 +69,29 @@ describe('/healthz of the running service', () => {
     expect(await health()).toEqual([200, 'ok', undefined])
     expect(await titles()).toEqual(['Zweite'])
   }, 20_000)
+
+  it('answers 503 degraded while the only file is refused (nothing published), saying how many are refused, and 200 ok once one is published', async () => {
+    fs.renameSync(path.join(articles, 'a.md'), path.join(temp.dir, 'a.md'))
+    await until(async () => (await health())[0] === 503)
+    temp.write('artikel/kaputt.md', '---\ntitle: [bad\n---\nText\n')
+    const nothing = `${articles} publishes no article (1 of 1 article file(s) refused); the feeds are empty until one is published`
+    await until(async () => (await health())[2]?.[0] === nothing)
+    const response = await fetch(`${server.base}/healthz`)
+    expect(response.status).toBe(503)
+    expect(await response.json()).toMatchObject({ status: 'degraded', reasons: [nothing], published: 0, refused: 1 })
+    expect(server.output()).toContain(nothing)
+    fs.renameSync(path.join(temp.dir, 'a.md'), path.join(articles, 'a.md'))
+    await until(async () => (await health())[0] === 200)
+    expect(await health()).toEqual([200, 'ok', undefined])
+    expect(await titles()).toEqual(['Erste'])
+  }, 20_000)
+
+  it('answers 503 degraded from the start when every file is refused', async () => {
+    await server.stop()
+    fs.rmSync(path.join(articles, 'a.md'))
+    temp.write('artikel/kaputt.md', '---\ntitle: [bad\n---\nText\n')
+    temp.write('artikel/leer.md', 'kein Front Matter\n')
+    server = await startServer({ ARTICLES_DIR: articles, RESCAN_INTERVAL: '2' })
+    expect(await health()).toEqual([503, 'degraded', [`${articles} publishes no article (2 of 2 article file(s) refused); the feeds are empty until one is published`]])
+  }, 20_000)
 })

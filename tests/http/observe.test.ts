@@ -9,7 +9,7 @@ const FEEDS = new Set(['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtsch
 describe('observed', () => {
   const recorder = () => {
     const requests: unknown[][] = []
-    const traffic: Traffic = { request: (...args) => void requests.push(args.slice(0, 3)), sent: () => {}, feedPoll: () => undefined }
+    const traffic: Traffic = { request: (...args) => void requests.push(args.slice(0, 3)), sent: () => {}, feedPoll: () => {}, pollGate: () => undefined }
     return { requests, traffic }
   }
 

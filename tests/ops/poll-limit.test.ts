@@ -24,7 +24,7 @@ async function limitedApp(env: Record<string, string> = { POLL_MIN_INTERVAL: '30
     const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
     return app.request(path, { headers }, { incoming: { headers: lower, socket: { remoteAddress: address } } })
   }
-  return { get, clock, ops }
+  return { get, clock, ops, app }
 }
 
 describe('POLL_MIN_INTERVAL', () => {
@@ -56,6 +56,38 @@ describe('POLL_MIN_INTERVAL', () => {
       expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { ...ua, 'If-None-Match': etag })).status).toBe(304)
       expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { ...ua, 'If-Modified-Since': first.headers.get('Last-Modified') as string })).status).toBe(304)
     }
+  })
+
+  it('limits a full body sent again within the interval even when the request carried validators that did not match', async () => {
+    const { get, clock } = await limitedApp()
+    const ua = { 'User-Agent': 'python-requests/2.32.3' }
+    const validators: Record<string, string>[] = [{ 'If-None-Match': '"nope"' }, { 'If-Modified-Since': 'garbage' }]
+    for (const validator of validators) {
+      expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { ...ua, ...validator })).status).toBe(200)
+      clock.now += 1000
+      const refused = await get('/wirtschaft/feed.xml', '192.0.2.1', { ...ua, ...validator })
+      expect([refused.status, refused.headers.get('Retry-After')]).toEqual([429, '299'])
+      clock.now += 300_000
+    }
+  })
+
+  it('does not count HEAD as a fetch, nor limit it', async () => {
+    const { get, app } = await limitedApp()
+    const head = () => app.request('/wirtschaft/feed.xml', { method: 'HEAD', headers: { 'User-Agent': 'curl/8.5.0' } }, { incoming: { headers: { 'user-agent': 'curl/8.5.0' }, socket: { remoteAddress: '192.0.2.1' } } })
+    expect((await head()).status).toBe(200)
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })).status).toBe(200)
+    expect((await head()).status).toBe(200)
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })).status).toBe(429)
+  })
+
+  it('limits a filtered view per canonical view: every spelling of it is the same view, another view another', async () => {
+    const { get } = await limitedApp()
+    const ua = { 'User-Agent': 'curl/8.5.0' }
+    expect((await get('/wirtschaft/feed.json?limit=1&tag=KI', '192.0.2.1', ua)).status).toBe(200)
+    const refused = await get('/wirtschaft/feed.json?tag=KI&limit=1', '192.0.2.1', ua)
+    expect([refused.status, refused.headers.get('Retry-After')]).toEqual([429, '300'])
+    expect((await get('/wirtschaft/feed.json?limit=2&tag=KI', '192.0.2.1', ua)).status).toBe(200)
+    expect((await get('/wirtschaft/feed.json', '192.0.2.1', ua)).status).toBe(200)
   })
 
   it('never limits documented aggregators and podcast apps', async () => {

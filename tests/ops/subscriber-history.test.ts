@@ -36,6 +36,19 @@ describe('the subscriber history', () => {
     )
   })
 
+  it('keeps no history of counts from unnamed fetchers ("other"): anybody can send one, and they share one slot', () => {
+    const temp = makeTempDir('history-')
+    temps.push(temp)
+    const { ops } = operations(temp.dir)
+    ops.feedPoll('/wirtschaft/feed.xml', 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 52 subscribers; )', '192.0.2.1', false)
+    ops.feedPoll('/wirtschaft/feed.xml', 'Gefaelscht/1.0 (+https://example.org/; 99999999 subscribers; )', '192.0.2.2', false)
+    ops.close()
+    expect(fs.readFileSync(path.join(temp.dir, 'subscribers.json'), 'utf8')).toBe('{"version":1,"days":{"2026-12-01":{"feedly":{"/wirtschaft/feed.xml":52}}}}\n')
+    // Nor is an `other` count plotted from a file written before.
+    const history = SubscriberHistory.parse('{"version":1,"days":{"2026-12-01":{"other":{"/wirtschaft/feed.xml":99999999},"feedly":{"/wirtschaft/feed.xml":52}}}}')
+    expect(history.series(NOW).map((series) => series.aggregator)).toEqual(['feedly'])
+  })
+
   it('survives a restart: written on close, atomically, and read at start', () => {
     const temp = makeTempDir('history-')
     temps.push(temp)
@@ -48,6 +61,16 @@ describe('the subscriber history', () => {
     const second = operations(dir, NOW + DAY)
     expect(second.lines).toEqual([])
     expect(second.ops.statsPage()).toContain('data-aggregator="feedly" d="M')
+  })
+
+  it('leaves no temporary file behind when a write fails', () => {
+    const temp = makeTempDir('history-')
+    temps.push(temp)
+    // A folder in the file's place: the rename over it fails.
+    temp.write('subscribers.json/keep', 'x')
+    const file = stateFile(temp.dir, 'subscribers.json')
+    expect(() => file.write('{"version":1,"days":{}}\n')).toThrow(/subscribers\.json/)
+    expect(fs.readdirSync(temp.dir)).toEqual(['subscribers.json'])
   })
 
   it.each([

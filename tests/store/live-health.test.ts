@@ -32,7 +32,7 @@ describe('LiveHealth', () => {
     health.watchPlacing()
     health.watchFailed(enospc)
     health.rescanDone(Object.assign(new Error('io'), { code: 'EIO', path: '/srv/artikel/2025' }))
-    health.filesKnown(0)
+    health.articlesKnown(0, 0, 0)
     expect(health.problems()).toEqual([
       'reload of /srv/artikel failed: /srv/artikel cannot be read (EACCES); retrying in 1 s',
       'the watch on /srv/artikel failed (ENOSPC: System limit for number of file watchers reached); changes are not seen until it is placed again, in 1 s',
@@ -68,10 +68,21 @@ describe('LiveHealth', () => {
 
   it('says once that no article file is left, and forgets it when one is there', () => {
     const { health, lines } = setUp()
-    health.filesKnown(0)
-    health.filesKnown(0)
+    health.articlesKnown(0, 0, 0)
+    health.articlesKnown(0, 0, 0)
     expect(lines).toEqual(['/srv/artikel holds no article files; the feeds are empty until there are'])
-    health.filesKnown(3)
+    health.articlesKnown(3, 3, 0)
+    expect(health.problems()).toEqual([])
+  })
+
+  it('says once that files are there but none is published, with how many are refused, and forgets it when one is published', () => {
+    const { health, lines } = setUp()
+    health.articlesKnown(2, 0, 2)
+    health.articlesKnown(2, 0, 2)
+    const nothing = '/srv/artikel publishes no article (2 of 2 article file(s) refused); the feeds are empty until one is published'
+    expect(health.problems()).toEqual([nothing])
+    expect(lines).toEqual([nothing])
+    health.articlesKnown(3, 1, 2)
     expect(health.problems()).toEqual([])
   })
 })
