@@ -58,6 +58,11 @@ export function readTranscript(value: string, siteUrl: string, problems: Article
  * at or past the end of the episode (when its duration is known).
  */
 export function readChapters(value: unknown, enclosure: Enclosure | undefined, siteUrl: string, problems: ArticleProblem[]): Chapter[] | undefined {
+  // The length first: a hostile list of thousands of entries gives one problem, not two per entry.
+  if (Array.isArray(value) && value.length > MAX_CHAPTERS) {
+    problems.push({ field: 'chapters', problem: `lists ${value.length} chapters; at most ${MAX_CHAPTERS} are allowed` })
+    return undefined
+  }
   const result = chapterList.safeParse(value, { error: inOurWords })
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -65,10 +70,6 @@ export function readChapters(value: unknown, enclosure: Enclosure | undefined, s
       const field = typeof index === 'number' ? `chapters[${index + 1}]${rest.map((key) => `.${String(key)}`).join('')}` : 'chapters'
       problems.push({ field, problem: describeIssue(issue, value).problem })
     }
-    return undefined
-  }
-  if (result.data.length > MAX_CHAPTERS) {
-    problems.push({ field: 'chapters', problem: `lists ${result.data.length} chapters; at most ${MAX_CHAPTERS} are allowed` })
     return undefined
   }
   const before = problems.length

@@ -10,6 +10,16 @@ const options: ParseArticleOptions = { siteUrl: 'https://www.example.de/', timeZ
 const episode = (extra: string, duration = '12:00'): string =>
   `---\ntitle: Folge 3\ndate: 2025-10-02T05:00:00+02:00\ncategory: wirtschaft\nenclosure: { url: /media/folge-3.mp3, duration: "${duration}" }\n${extra.trim()}\n---\nText.\n`
 
+function thrownBy(text: string): ArticleError {
+  try {
+    parseArticle(text, 'folge-3.md', options)
+  } catch (error) {
+    if (error instanceof ArticleError) return error
+    throw error
+  }
+  throw new Error('expected an ArticleError')
+}
+
 function refusal(text: string): string {
   try {
     parseArticle(text, 'folge-3.md', options)
@@ -87,6 +97,24 @@ chapters:
   it('refuses more than 500 chapters', () => {
     const many = Array.from({ length: 501 }, (_, n) => `  - { start: ${n}, title: K${n} }`).join('\n')
     expect(refusal(episode(`chapters:\n${many}`, '1:00:00'))).toBe('folge-3.md: chapters: lists 501 chapters; at most 500 are allowed')
+  })
+
+  it('refuses 9,000 empty chapters with one problem, before reading any, in a log line of a few hundred bytes', () => {
+    const many = Array.from({ length: 9000 }, () => '  - {}').join('\n')
+    const error = thrownBy(episode(`chapters:\n${many}`, '1:00:00'))
+    expect(error.message).toBe('folge-3.md: chapters: lists 9000 chapters; at most 500 are allowed')
+    // The line the catalog logs (article-catalog.ts: `skipped …` with logFields), as LOG_FORMAT=json writes it.
+    expect(JSON.stringify({ level: 40, msg: `skipped ${error.message}`, ...error.logFields() }).length).toBeLessThan(500)
+  })
+
+  it('names at most ten problems of a file, and how many more there are', () => {
+    const many = Array.from({ length: 400 }, () => '  - {}').join('\n')
+    const error = thrownBy(episode(`chapters:\n${many}`, '1:00:00'))
+    const first = Array.from({ length: 5 }, (_, n) => `chapters[${n + 1}].start: is required; chapters[${n + 1}].title: is required`).join('; ')
+    expect(error.message).toBe(`folge-3.md: ${first}; and 790 more problems`)
+    expect(error.logFields().problems).toHaveLength(10)
+    expect(error.logFields().moreProblems).toBe(790)
+    expect(JSON.stringify({ level: 40, msg: `skipped ${error.message}`, ...error.logFields() }).length).toBeLessThan(2000)
   })
 })
 
