@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { ArticleProblem } from '../errors/article-error.js'
 import { describeIssue, inOurWords } from '../errors/describe-issue.js'
 import { quoted } from '../text/display.js'
+import { hasScheme } from '../text/patterns.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { Chapter, Enclosure, TranscriptFile } from './article.js'
 import { readDuration } from './durations.js'
@@ -42,6 +43,13 @@ export function readTranscript(value: string, siteUrl: string, problems: Article
   if (value.trim() === 'article') return 'article'
   const url = readUrl(value, 'transcript', siteUrl, problems)
   if (url === undefined) return undefined
+  if (!isUnderMedia(value, url, siteUrl)) {
+    problems.push({
+      field: 'transcript',
+      problem: `${quoted(value)} is not a file under /media/ (no "." or ".." parts, plain or percent-encoded); write a site path such as /media/folge-12.vtt, or "article"`,
+    })
+    return undefined
+  }
   // The types podcast apps read (Apple Podcasts: WebVTT and SRT), by the file's extension.
   const type = mediaTypeFor(new URL(url).pathname)
   if (type === 'text/vtt' || type === 'application/x-subrip') return { url, type }
@@ -50,6 +58,21 @@ export function readTranscript(value: string, siteUrl: string, problems: Article
     problem: `${quoted(value)} is neither a WebVTT (.vtt) nor an SRT (.srt) file; write a site path such as /media/folge-12.vtt, or "article"`,
   })
   return undefined
+}
+
+/** A `.` or `..` path part, plain or percent-encoded (URL parsers resolve `%2e%2e` like `..`: WHATWG URL, path state). */
+const DOT_PART = /(?:^|\/)(?:\.|%2e){1,2}(?:[/?#]|$)/i
+
+/**
+ * Whether a transcript names a file the site can serve: on this site, only
+ * under /media/ (a path leaving it is a dead link, or names a file that is
+ * not the transcript's); elsewhere, any http(s) URL, as given. Dot parts are
+ * refused outright rather than resolved.
+ */
+function isUnderMedia(value: string, url: string, siteUrl: string): boolean {
+  if (DOT_PART.test(value.trim())) return false
+  const onThisSite = !hasScheme(value.trim()) || new URL(url).origin === new URL(siteUrl).origin
+  return !onThisSite || url.startsWith(new URL('media/', siteUrl).href)
 }
 
 /**

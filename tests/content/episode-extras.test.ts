@@ -42,6 +42,27 @@ describe('parseArticle: transcript', () => {
     })
   })
 
+  it.each([
+    ['/etc/passwd.vtt', '"/etc/passwd.vtt"'],
+    ['/media/../site.yaml.vtt', '"/media/../site.yaml.vtt"'],
+    ['/media/%2e%2e/%2e%2e/etc/passwd.vtt', '"/media/%2e%2e/%2e%2e/etc/passwd.vtt"'],
+    ['/media/./folge-3.vtt', '"/media/./folge-3.vtt"'],
+    ['https://www.example.de/media/%2E%2E/site.yaml.vtt', '"https://www.example.de/media/%2E%2E/site.yaml.vtt"'],
+    ['https://www.example.de/wirtschaft/folge-3.vtt', '"https://www.example.de/wirtschaft/folge-3.vtt"'],
+    ['//elsewhere.example/folge-3.vtt', '"//elsewhere.example/folge-3.vtt"'],
+  ])('refuses the transcript %s: not a file under /media/, which would be published as a dead link', (value, shown) => {
+    expect(refusal(episode(`transcript: "${value}"`))).toBe(
+      `folge-3.md: transcript: ${shown} is not a file under /media/ (no "." or ".." parts, plain or percent-encoded); write a site path such as /media/folge-12.vtt, or "article"`,
+    )
+  })
+
+  it('reads a transcript at an absolute URL on another host as given', () => {
+    expect(parseArticle(episode('transcript: https://podcasts.example/t/folge-3.vtt'), 'folge-3.md', options).article.transcript).toEqual({
+      url: 'https://podcasts.example/t/folge-3.vtt',
+      type: 'text/vtt',
+    })
+  })
+
   it('reads "article": the article text is the transcript', () => {
     expect(parseArticle(episode('transcript: article'), 'folge-3.md', options).article.transcript).toBe('article')
   })
