@@ -18,12 +18,24 @@ import { readUrl } from './read-url.js'
 /** Chapters an episode may list: a chapter a minute for eight hours; the JSON document stays a few dozen KB. */
 export const MAX_CHAPTERS = 500
 
+/**
+ * The highest season number: podcast:season is "an integer" with no bound
+ * (podcastindex.org/namespace/1.0#season), and apps read it into 32-bit or
+ * smaller fields; four digits are decades of seasons.
+ */
+export const MAX_SEASON = 9999
+
 /** The schema entries parse-article.ts adds to the front matter's. */
 export const EPISODE_FIELDS = {
   transcript: z.string({ error: 'must be a site path such as /media/folge-12.vtt, or "article"' }).optional(),
   // Checked here, chapter by chapter, so that a problem names the chapter as editors count (chapters[2].start).
   chapters: z.unknown().optional(),
-  season: z.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be 1 or more').optional(),
+  season: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .positive('must be 1 or more')
+    .max(MAX_SEASON, `must be ${MAX_SEASON} or less`)
+    .optional(),
 }
 
 const chapterSchema = z

@@ -94,6 +94,8 @@ chapters:
     ['season: 0', 'folge-3.md: season: must be 1 or more'],
     ['season: 1.5', 'folge-3.md: season: must be a whole number'],
     ['season: zwei', 'folge-3.md: season: must be a whole number'],
+    ['season: 10000', 'folge-3.md: season: must be 9999 or less'],
+    ['season: 9007199254740991', 'folge-3.md: season: must be 9999 or less'],
     [
       'chapters:\n  - { start: 0, title: A }\n  - { start: "05:00", title: B }\n  - { start: 300, title: C }',
       'folge-3.md: chapters[3].start: 300 s does not come after the start of chapter 2 (300 s); chapters must start in increasing order',
@@ -142,6 +144,7 @@ chapters:
 describe('parseArticle: season', () => {
   it('reads a season number', () => {
     expect(parseArticle(episode('season: 2'), 'folge-3.md', options).article.season).toBe(2)
+    expect(parseArticle(episode('season: 9999'), 'folge-3.md', options).article.season).toBe(9999)
   })
 })
 
