@@ -14,20 +14,8 @@ import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
 import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
 import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
-import {
-  absoluteUrls,
-  archivePaths,
-  FEED_CSS_PATH,
-  FEED_XSL_PATH,
-  feedPaths,
-  NEWS_SITEMAP_PATH,
-  OPML_PATH,
-  podcastPath,
-  ROBOTS_PATH,
-  SITEMAP_PATH,
-  STYLESHEET_PATH,
-  websubTopics,
-} from './paths.js'
+import { absoluteUrls, archivePaths, FEED_CSS_PATH, FEED_XSL_PATH, feedPaths, NEWS_SITEMAP_PATH, OPML_PATH, podcastPath } from './paths.js'
+import { ROBOTS_PATH, SITEMAP_PATH, STYLESHEET_PATH, websubTopics } from './paths.js'
 import { createResource, type Resource } from './resource.js'
 import { episodeLinks } from './episode-documents.js'
 import { renderRobotsTxt } from './sitemaps.js'

@@ -200,9 +200,7 @@ export class LazyDocuments {
   /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */
   mediaChanged(): void { this.#archives.clear() }
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
-  cachedBytes(): { archives: number; views: number } {
-    return { archives: this.#archives.weight, views: this.#views.weight }
-  }
+  cachedBytes(): { archives: number; views: number } { return { archives: this.#archives.weight, views: this.#views.weight } }
 
   /** A document of the current site, rendered once; a failed render is not kept. */
   #view(key: string, render: () => Promise<Resource>): Promise<Resource> {
@@ -211,10 +209,7 @@ export class LazyDocuments {
     if (cached) return cached
     const resource = render()
     views.set(key, resource)
-    resource.then(
-      (done) => views.weigh(key, bytesOf(done), resource),
-      () => views.delete(key),
-    )
+    resource.then((done) => views.weigh(key, bytesOf(done), resource), () => views.delete(key))
     return resource
   }
 }
