@@ -300,7 +300,13 @@ function readSiteUrl(raw: string): string {
 }
 
 function readHub(raw: string | undefined): string | undefined {
-  return raw === undefined ? undefined : readHttpUrl('WEBSUB_HUB', raw, 'https://pubsubhubbub.appspot.com/').href
+  if (raw === undefined) return undefined
+  const url = readHttpUrl('WEBSUB_HUB', raw, 'https://pubsubhubbub.appspot.com/')
+  // fetch() refuses a URL with credentials (every ping would fail), and every feed publishes this URL (W3C WebSub §4).
+  if (url.username || url.password) {
+    throw new ConfigError('WEBSUB_HUB', `"${redactUrl(raw)}" must not carry a user name or password: the hub URL is published in every feed`)
+  }
+  return url.href
 }
 
 function readHttpUrl(variable: Variable, raw: string, example: string): URL {

@@ -64,6 +64,15 @@ describe('loadConfig', () => {
     )
   })
 
+  it('refuses a WEBSUB_HUB with credentials, which fetch cannot send and every feed would publish', () => {
+    expect(() => loadConfig({ WEBSUB_HUB: 'http://user:sekret@127.0.0.1:9/hub?token=X' }, [], cwd)).toThrow(
+      /^WEBSUB_HUB: "http:\/\/\[redacted\]@127\.0\.0\.1:9\/hub\?\[redacted\]" must not carry a user name or password: the hub URL is published in every feed$/,
+    )
+    expect(() => loadConfig({ WEBSUB_HUB: 'https://user@hub.example/' }, [], cwd)).toThrow(
+      'WEBSUB_HUB: "https://[redacted]@hub.example/" must not carry a user name or password: the hub URL is published in every feed',
+    )
+  })
+
   it('derives the default SITE_URL from PORT', () => {
     expect(loadConfig({ PORT: '8080' }, [], cwd).siteUrl).toBe('http://localhost:8080/')
   })

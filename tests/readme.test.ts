@@ -89,3 +89,24 @@ describe('the checks on the README', () => {
     expect(() => section('# Title\n\n## Usage\n', 'Architecture')).toThrow('README has no "## Architecture" section')
   })
 })
+
+/** The environment variables a Markdown table names in its first column (`| \`PORT\`, \`HOST\` | …`), sorted. */
+function tableVariables(markdown: string): string[] {
+  const rows = markdown.split('\n').filter((line) => line.startsWith('| `'))
+  const names = rows.flatMap((row) => [...(row.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((match) => match[1] ?? ''))
+  return [...new Set(names)].sort()
+}
+
+describe('docs/contract.md', () => {
+  const configuration = readFileSync(`${ROOT}docs/configuration.md`, 'utf8')
+  const contract = readFileSync(`${ROOT}docs/contract.md`, 'utf8')
+
+  it('names, in its tables, every variable docs/configuration.md lists', () => {
+    expect(tableVariables(configuration)).toContain('CDN_MAX_AGE')
+    expect(tableVariables(contract)).toEqual(tableVariables(configuration))
+  })
+
+  it('reads variables from the first column only, several to a row', () => {
+    expect(tableVariables('| `A_B`, `CD` | `DE` |\n| Start | `EF` |\n`FG`\n')).toEqual(['A_B', 'CD'])
+  })
+})

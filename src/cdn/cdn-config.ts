@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js'
+import { redactUrl } from '../text/redact.js'
 
 /** The CDNs (or cache tiers) whose cache-key header and purge API the service speaks. */
 export const CDN_PROVIDERS = ['varnish', 'fastly', 'cloudflare'] as const
@@ -80,6 +81,10 @@ function readPurge(raw: string, values: CdnValues): PurgeTarget {
       throw new ConfigError('PURGE', `"${target}" is not an absolute URL such as http://127.0.0.1:6081/`, { cause })
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PURGE', `"${target}" must start with http:// or https://`)
+    // fetch() refuses a URL with credentials, so every purge would fail; and PURGE's value may reach a log line.
+    if (url.username || url.password) {
+      throw new ConfigError('PURGE', `"${redactUrl(target)}" must not carry a user name or password; restrict PURGE in the VCL by client address instead`)
+    }
     return { provider, url: url.href }
   }
   if (!API_ID.test(target)) throw new ConfigError('PURGE', `"${target}" is not a ${provider === 'fastly' ? 'Fastly service id' : 'Cloudflare zone id'} (letters and digits)`)

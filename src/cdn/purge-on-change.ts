@@ -15,15 +15,21 @@ export interface PurgeOnChangeOptions<S extends Plans> {
   readonly waitMs?: number
 }
 
+/** The longest the WebSub ping waits for the first purge attempt of a change. */
+export const PURGE_WAIT_MS = 10_000
+
 /**
  * The store's change listener for a CDN: purges the keys whose version
  * changed between two states of the site (cache-keys.ts), then lets `then`
- * run, so that a hub told of a change never fetches the copy it replaced.
+ * run once the first attempt was made (or after waitMs), so that a hub told
+ * of a change does not fetch the copy it replaced while the CDN purges. A
+ * failed attempt lets `then` run too: the hub is told anyway, and the CDN may
+ * serve the old copy until the Purger's retry succeeds (/healthz says so).
  * The first load purges nothing: what a CDN holds from before the start is
  * the deploy's to purge (docs/deployment.md).
  */
 export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>): (previous: S | undefined, current: S) => void {
-  const waitMs = options.waitMs ?? 10_000
+  const waitMs = options.waitMs ?? PURGE_WAIT_MS
   return (previous, current) => {
     const keys = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
     if (keys.length === 0) {

@@ -7,6 +7,9 @@ export interface ArticleProblem {
   readonly problem: string
 }
 
+/** Problems a refusal names; past these it says how many more (a hostile file may have thousands, on every reload). */
+export const MAX_PROBLEMS_SHOWN = 10
+
 /**
  * An article file that cannot be published. The message names the file, the
  * field and the problem, so that one log line is enough to fix it.
@@ -15,12 +18,19 @@ export class ArticleError extends Error {
   override readonly name = 'ArticleError'
   /** Path relative to ARTICLES_DIR, with `/` separators. */
   readonly file: string
+  /** The first MAX_PROBLEMS_SHOWN problems. */
   readonly problems: readonly ArticleProblem[]
+  /** How many problems there were past those. */
+  readonly moreProblems: number
 
   constructor(file: string, problems: readonly ArticleProblem[], options?: ErrorOptions) {
-    super(`${showFileName(file)}: ${problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, options)
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN)
+    const more = problems.length - shown.length
+    const listed = shown.map((p) => `${p.field}: ${p.problem}`).join('; ')
+    super(`${showFileName(file)}: ${listed}${more > 0 ? `; and ${more} more problem${more === 1 ? '' : 's'}` : ''}`, options)
     this.file = file
-    this.problems = problems
+    this.problems = shown
+    this.moreProblems = more
   }
 
   /** The first (usually only) field at fault. */
@@ -29,8 +39,9 @@ export class ArticleError extends Error {
   }
 
   /** For a JSON log line: the file, the first field and its problem, and every problem when there are more. */
-  logFields(): { file: string; field: string; problem: string; problems?: readonly ArticleProblem[] } {
+  logFields(): { file: string; field: string; problem: string; problems?: readonly ArticleProblem[]; moreProblems?: number } {
     const fields = { file: this.file, field: this.field, problem: this.problems[0]?.problem ?? 'cannot be published' }
-    return this.problems.length > 1 ? { ...fields, problems: this.problems } : fields
+    if (this.problems.length <= 1) return fields
+    return this.moreProblems > 0 ? { ...fields, problems: this.problems, moreProblems: this.moreProblems } : { ...fields, problems: this.problems }
   }
 }

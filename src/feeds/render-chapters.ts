@@ -1,4 +1,5 @@
 import type { Article } from '../content/article.js'
+import { listInGerman } from '../text/german-list.js'
 
 /**
  * An episode's chapters as a Podcast Index JSON Chapters document, version
@@ -12,7 +13,8 @@ export function renderChapters(article: Article, podcastName: string, authors: r
     version: '1.2.0',
     title: article.title,
     podcastName,
-    author: authors.join(', '),
+    // One German list, as the item's dc:creator in RSS reads (feed-package-fixes.ts).
+    author: listInGerman(authors),
     chapters: (article.chapters ?? []).map((chapter) => ({
       startTime: chapter.start,
       title: chapter.title,

@@ -26,6 +26,12 @@ describe('CDN, PURGE and CDN_MAX_AGE', () => {
     })
   })
 
+  it('refuses a varnish PURGE URL with credentials, which fetch cannot send, without showing them', () => {
+    expect(() => load({ PURGE: 'varnish:http://admin:pw@127.0.0.1:6081/' })).toThrow(
+      /^PURGE: "http:\/\/\[redacted\]@127\.0\.0\.1:6081\/" must not carry a user name or password; restrict PURGE in the VCL by client address instead$/,
+    )
+  })
+
   it('sends keys without purging with CDN alone', () => {
     expect(load({ CDN: 'cloudflare' }).cdn).toEqual({ provider: 'cloudflare', maxAge: undefined, purge: undefined })
   })

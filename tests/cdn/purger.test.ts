@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPurgeClient } from '../../src/cdn/purge-clients.js'
-import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { PURGE_WAIT_MS, purgeOnChange } from '../../src/cdn/purge-on-change.js'
 import { Purger } from '../../src/cdn/purger.js'
 import { startPurgeStandIn } from '../helpers/purge-stand-in.js'
 
@@ -120,6 +122,26 @@ describe('purgeOnChange', () => {
     listener(plan({ feed: '1' }), plan({ feed: '2' }))
     expect(events).toEqual([])
     await until(() => events.length === 1)
+  })
+
+  it('pings after the first attempt even when it failed, so the hub is told; /healthz keeps the problem until a retry succeeds', async () => {
+    const { api, purger } = await fastlyPurger([{ status: 503 }, { status: 503 }])
+    const events: string[] = []
+    const listener = purgeOnChange({ purge: (keys) => purger.purge(keys), then: () => events.push(`ping after ${api.received.length} request(s)`) })
+    listener(plan({ feed: '1' }), plan({ feed: '2' }))
+    await until(() => events.length === 1)
+    expect(events).toEqual(['ping after 1 request(s)'])
+    expect(purger.problems()).toEqual([
+      'purging 2 cache key(s) at Fastly service svc failed 1 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
+    ])
+  })
+
+  it('is described in docs/deployment.md as it behaves: the ping waits for the first attempt, at most 10 s, and goes out after a failed one', () => {
+    const deployment = readFileSync(fileURLToPath(new URL('../../docs/deployment.md', import.meta.url)), 'utf8').replace(/\s+/g, ' ')
+    expect(PURGE_WAIT_MS).toBe(10_000)
+    expect(deployment).not.toContain('never fetches the copy a change replaced')
+    expect(deployment).toContain('The WebSub ping waits for the first attempt of a change\'s purge, at most 10 s;')
+    expect(deployment).toContain('If that attempt failed, the ping goes out anyway, so the hub is not left uninformed')
   })
 
   it('purges nothing at the first load, and pings', () => {

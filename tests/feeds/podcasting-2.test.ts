@@ -95,7 +95,7 @@ describe('the documents an episode links to', () => {
       version: '1.2.0',
       title: 'Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?',
       podcastName: 'Geldfragen – der Wirtschaftspodcast der Beispielzeitung',
-      author: 'Paul Lindner, Miriam Okafor',
+      author: 'Paul Lindner und Miriam Okafor',
       chapters: [
         { startTime: 0, title: 'Begrüßung' },
         { startTime: 4, title: 'Tagesgeld: jederzeit verfügbar', url: `${SITE}wirtschaft/ezb-zinsentscheid.html` },
@@ -103,6 +103,8 @@ describe('the documents an episode links to', () => {
         { startTime: 12, title: 'Unser Rat' },
       ],
     })
+    // The same German list as the item's dc:creator in RSS (listInGerman).
+    expect(await (await bundled.request('/wirtschaft/feed.xml')).text()).toContain('<dc:creator>Paul Lindner und Miriam Okafor</dc:creator>')
     const again = await bundled.request('/wirtschaft/podcast-geldfragen-13/kapitel.json', { headers: { 'If-None-Match': etag as string } })
     expect(again.status).toBe(304)
   })
