@@ -52,21 +52,27 @@ export interface CdnDocument {
 
 /**
  * Builds the function that gives a document its CDN headers: its cache keys
- * in the CDN's header and, with CDN_MAX_AGE, the CDN's own lifetime. No CDN:
- * no headers.
+ * in the CDN's header and, with CDN_MAX_AGE, the CDN's own lifetime (no-store
+ * for an answer meant for one browser). No CDN: no headers.
  */
-export function createCdnHeaders(cdn: CdnConfig | undefined, policy: CachePolicy): (document: CdnDocument) => Record<string, string> {
+export function createCdnHeaders(
+  cdn: CdnConfig | undefined,
+  policy: CachePolicy,
+): (document: CdnDocument, forOneBrowser?: boolean) => Record<string, string> {
   if (!cdn) return () => ({})
   const { name, separator } = KEY_HEADERS[cdn.provider]
   const lifetimeHeader = LIFETIME_HEADERS[cdn.provider]
-  return ({ keys, cache }) => {
+  return ({ keys, cache }, forOneBrowser = false) => {
     const headers: Record<string, string> = {}
     if (keys.length > 0) {
       const header = keys.join(separator)
       headers[name] = header.length <= MAX_KEY_HEADER_BYTES ? header : [SITE_KEY, ANY_KEY].join(separator)
     }
     const lifetime = sharedLifetime(cache, cdn.maxAge, policy)
-    if (lifetime !== undefined) headers[lifetimeHeader] = `max-age=${lifetime}`
+    // A feed's browser page (send-resource.ts) is for one browser: the CDN's own
+    // header would outrank its Cache-Control: private (RFC 9213), and Cloudflare
+    // ignores Vary, so a kept page would reach feed readers.
+    if (lifetime !== undefined) headers[lifetimeHeader] = forOneBrowser ? 'no-store' : `max-age=${lifetime}`
     return headers
   }
 }

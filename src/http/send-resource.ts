@@ -21,7 +21,7 @@ export interface SenderOptions {
   /** Told the body bytes of every document sent, by content coding (metrics); not a 304's. */
   readonly sent?: ((encoding: ContentCoding | 'identity', bytes: number) => void) | undefined
   /** A document's CDN headers: cache keys and the CDN's lifetime (cdn/cdn-headers.ts); none by default. */
-  readonly cdnHeaders?: (resource: Resource) => Readonly<Record<string, string>>
+  readonly cdnHeaders?: (resource: Resource, forOneBrowser: boolean) => Readonly<Record<string, string>>
 }
 
 export interface SendOptions {
@@ -86,7 +86,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
       Vary: varyOf(resource),
       ...COMMON_HEADERS,
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
-      ...options.cdnHeaders?.(resource),
+      ...options.cdnHeaders?.(resource, kind === 'page'),
     }
     const lastModified = resource.lastModified?.toUTCString()
     if (lastModified) headers['Last-Modified'] = lastModified

@@ -89,6 +89,22 @@ describe('cache keys in responses', () => {
 })
 
 describe('CDN_MAX_AGE: the CDN’s lifetime, apart from browsers’', () => {
+  it('never lets a CDN keep a feed’s browser page: the CDN’s own lifetime header says no-store there (Cloudflare ignores Vary and private)', async () => {
+    const navigation = { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' }
+    for (const [CDN, header] of [
+      ['varnish', 'Surrogate-Control'],
+      ['fastly', 'Surrogate-Control'],
+      ['cloudflare', 'CDN-Cache-Control'],
+    ] as const) {
+      const { app } = await testApp(files, { CDN, CDN_MAX_AGE: '86400' }, NOW)
+      const page = await app.request('/wirtschaft/feed.xml', { headers: navigation })
+      expect([page.headers.get('content-type'), page.headers.get(header)], CDN).toEqual(['text/html; charset=utf-8', 'no-store'])
+      expect(page.headers.get('cache-control'), CDN).toMatch(/^private, /)
+      const feed = await app.request('/wirtschaft/feed.xml')
+      expect(feed.headers.get(header), CDN).toBe('max-age=86400')
+    }
+  })
+
   it('gives Fastly and Varnish Surrogate-Control, Cloudflare CDN-Cache-Control; browsers keep max-age up to the next scheduled article', async () => {
     for (const [CDN, header] of [
       ['varnish', 'Surrogate-Control'],
