@@ -76,7 +76,8 @@ describe('the service purging its CDN', () => {
     const { temp, events, server } = await serviceWith([], { status: 200 })
     await new Promise((resolve) => setTimeout(resolve, 300))
     fs.writeFileSync(path.join(temp.dir, 'media/folge.mp3'), Buffer.alloc(128))
-    await until(() => events.includes(`purge ${mediaKey('folge.mp3')}`), 10_000, () => events.join('\n') + server.output())
+    // With ANY_KEY: a view too large to name its keys may show the file (cdn-headers.ts).
+    await until(() => events.includes(`purge ${mediaKey('folge.mp3')} any`), 10_000, () => events.join('\n') + server.output())
   })
 
   it('says in /healthz that purges fail while they are retried, publishes meanwhile, and is ok again once one goes through', async () => {
