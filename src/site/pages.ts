@@ -2,7 +2,7 @@ import { html, raw } from 'hono/html'
 import { bylineOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
 import type { AuthorProfile } from '../site-settings.js'
-import { normalText, textOfHtml } from '../text/html-text.js'
+import { comparableText, textOfHtml } from '../text/html-text.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { articleHead } from './article-meta.js'
 import { FEED_MEDIA_TYPES, STYLESHEET_PATH } from './paths.js'
@@ -101,10 +101,18 @@ const LEAD_SEARCH_CHARS = 32_768
  */
 export function pageLead(article: Article, summary: string, bodyHtml: string): string | undefined {
   if (article.summary === undefined) return undefined
-  const lead = normalText(summary)
+  const lead = comparableText(summary)
   const opening = bodyHtml.slice(0, LEAD_SEARCH_CHARS + 4 * summary.length)
-  return lead === '' || textOfHtml(opening).includes(lead) ? undefined : summary
+  const body = comparableText(textOfHtml(opening))
+  if (lead === '' || body.includes(lead)) return undefined
+  // The summary says the body's whole first paragraph (or the whole short body) and more.
+  const paragraph = /<\/(?:p|h[1-6]|li|blockquote)>/i.exec(opening)
+  const first = paragraph ? comparableText(textOfHtml(opening.slice(0, paragraph.index))) : body
+  return (first.length >= MIN_REPEATED_OPENING || first === body) && first !== '' && lead.includes(first) ? undefined : summary
 }
+
+/** The shortest first paragraph whose repetition in the summary hides the summary (shorter ones, "Berlin.", are too common). */
+const MIN_REPEATED_OPENING = 40
 
 /**
  * One article's page: the item link of every feed. `bodyHtml` is already

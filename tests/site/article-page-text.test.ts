@@ -106,6 +106,26 @@ describe('pageLead', () => {
     expect(pageLead(article(undefined), 'Die EZB senkt …', '<p>Die EZB senkt den Leitzins.</p>')).toBeUndefined()
   })
 
+  it('is nothing when inline markup sits next to punctuation or splits a word in the body', () => {
+    const summary = 'Berlin, 5. Mai. Die Bundesregierung hat sich auf einen Haushalt geeinigt.'
+    expect(pageLead(article(summary), summary, '<p><strong>Berlin</strong>, 5. Mai. Die Bundesregierung hat sich auf einen <em>Haus</em>halt geeinigt.</p>')).toBeUndefined()
+    const zins = 'Die Inflation liegt bei 2,0 Prozent, sagt die EZB.'
+    expect(pageLead(article(zins), zins, '<p>Die <em>Inflation</em> liegt bei <strong>2,0&nbsp;Prozent</strong>, sagt die <a href="https://www.ecb.europa.eu/">EZB</a>.</p>')).toBeUndefined()
+  })
+
+  it('is nothing when the summary and the body differ only in typographic quotes and dashes', () => {
+    const summary = 'Er sagte „Nein“ – und ging.'
+    expect(pageLead(article(summary), summary, '<p>Er sagte "Nein" - und ging. Danach war Ruhe.</p>')).toBeUndefined()
+  })
+
+  it('is nothing when the summary holds the body’s whole first paragraph, or the whole short body', () => {
+    const first = 'Die Bundesbank rechnet für das kommende Jahr mit einem Wachstum von knapp einem Prozent, getragen vor allem vom privaten Konsum und von höheren Löhnen.'
+    expect(pageLead(article(`${first} Ein Überblick.`), `${first} Ein Überblick.`, `<p>${first}</p><p>Weiter im Text.</p>`)).toBeUndefined()
+    expect(pageLead(article('Zinsen sinken. Kredite werden billiger.'), 'Zinsen sinken. Kredite werden billiger.', '<p>Zinsen sinken.</p>')).toBeUndefined()
+    // A short first paragraph the summary happens to contain does not hide it.
+    expect(pageLead(article('Berlin. Die Koalition einigt sich.'), 'Berlin. Die Koalition einigt sich.', '<p>Berlin.</p><p>Nach langer Nacht steht der Haushalt.</p>')).toBe('Berlin. Die Koalition einigt sich.')
+  })
+
   it('is the summary of an article without a body', () => {
     expect(pageLead(article('Nur ein Vorspann.'), 'Nur ein Vorspann.', '')).toBe('Nur ein Vorspann.')
   })
