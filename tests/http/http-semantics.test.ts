@@ -387,7 +387,7 @@ describe('browser view, OPML, CORS, security headers, health', () => {
     }
     const page = await get('/wirtschaft/zins.html')
     expect(page.headers.get('Content-Security-Policy')).toBe(
-      "default-src 'none'; style-src 'self' https://www.example.de; img-src 'self' https: http:; media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "default-src 'none'; style-src 'self' https://www.example.de; style-src-attr 'unsafe-inline'; img-src 'self' https: http:; media-src 'self' https: http:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     )
     expect((await get('/wirtschaft/feed.xml')).headers.get('Content-Security-Policy')).toBeNull()
   })
