@@ -69,4 +69,6 @@ sub vcl_deliver {
     }
     # Keys are for this tier; clients have no use for them.
     unset resp.http.xkey;
+    # Whatever Surrogate-Control says (no-store on a browser page), it is for this cache alone.
+    unset resp.http.Surrogate-Control;
 }
