@@ -10,9 +10,9 @@ import { createResource, type Resource } from './resource.js'
 /**
  * One feed document in one format, rendered by `renderer`, encoded and
  * compressed at `now`, with its cache keys (cache-keys.ts); with `context`,
- * with its browser page. Only the documents rendered ahead (the current
- * feeds) have one: archive pages and filtered views are rendered on request,
- * and a page each doubled the work of a burst of new views
+ * with its browser page. The current feeds and the archive pages (which the
+ * pages link to, each rendered once per change of its articles) have one;
+ * filtered views do not: a page each doubled the work of a burst of new views
  * (tests/hardening/stalls.test.ts: 7 s became 40 s, the event loop stalled 132 ms).
  */
 export async function renderFeedResource(

@@ -141,6 +141,7 @@ export class LazyDocuments {
         feedKeys(archiveKeys(page, format), found.items, mediaPrefix(config.siteUrl)),
         this.#options.clock(),
         this.#renderer,
+        this.#options.site().context, // a browser's page too: the current feeds' pages link here
       )
     })()
     const entry = { items: found.items, pages: plan.archivePages, resource }

@@ -7,6 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { bundledSite } from '../helpers/bundled-site.js'
+import { articleText } from '../helpers/temp-dir.js'
+import { testApp } from '../helpers/test-app.js'
 
 const SITE = 'https://www.example.de/'
 /** What Chromium 156 sends when a person opens a URL. */
@@ -104,6 +106,26 @@ describe('a browser navigating to a feed', () => {
     const resource = site.store.resource('/wirtschaft/feed.xml')
     expect(resource?.browserPage?.identity.body).toBe(site.store.resource('/wirtschaft/feed.xml')?.browserPage?.identity.body)
     expect(Buffer.from(resource?.browserPage?.identity.body ?? []).equals(Buffer.from(first))).toBe(true)
+  })
+})
+
+describe('a browser navigating to an archive page (the German page links “Ältere Artikel” there)', () => {
+  it.each(['feed.xml', 'atom.xml', 'feed.json'])('gets its German page for archiv/1/%s, and a reader the feed', async (file) => {
+    const files: Record<string, string> = {}
+    for (const day of [1, 2, 3, 4, 5]) {
+      files[`tag-${day}.md`] = articleText({ title: `Meldung vom ${day}. Dezember`, date: `2025-12-0${day}T08:00:00Z`, category: 'wirtschaft', author: 'Lea Voigt' })
+    }
+    const { app } = await testApp(files, { SITE_URL: SITE, FEED_LIMIT: '2', ARCHIVE_PAGE_SIZE: '2' })
+    const path = `/wirtschaft/archiv/1/${file}`
+    const page = await app.request(path, { headers: CHROMIUM_NAVIGATION })
+    const feed = await app.request(path)
+    expect([page.status, page.headers.get('Content-Type'), page.headers.get('Cache-Control')?.split(',')[0]]).toEqual([200, 'text/html; charset=utf-8', 'private'])
+    const text = await page.text()
+    expect(text).toContain('<h2>Artikel dieser Archivseite</h2>')
+    expect(text).toContain('1. Dezember 2025 um 09:00 Uhr')
+    expect(feed.headers.get('Content-Type')).not.toBe('text/html; charset=utf-8')
+    expect(page.headers.get('Vary')).toBe(feed.headers.get('Vary'))
+    expect(page.headers.get('Vary')).toContain('Sec-Fetch-Dest, Sec-Fetch-Mode')
   })
 })
 
