@@ -11,7 +11,7 @@ import type { StateFile } from './state-file.js'
 import { HistoryFormatError, SubscriberHistory } from './subscriber-history.js'
 import type { RouteFamily } from '../http/route-family.js'
 import { RequestTallies, type Encoding, type Traffic } from './traffic.js'
-import { isDocumentedClient } from './user-agents.js'
+import { isDocumentedClient } from '../http/user-agent-family.js'
 
 export interface OperationsOptions {
   readonly siteName: string

@@ -1,10 +1,12 @@
 /**
  * Who polls a feed, read from the User-Agent: the aggregators that fetch on
  * behalf of many readers and say how many (the convention Google's
- * Feedfetcher started: "…; 52 subscribers; …"), and the clients that are
- * never rate-limited. Pure functions; the sources of each format are listed
+ * Feedfetcher started: "…; 52 subscribers; …"). Which clients are never
+ * rate-limited is http/user-agent-family.ts's, with the access log's families. Pure functions; the sources of each format are listed
  * in docs/operations.md and cited in tests/ops/user-agents.test.ts.
  */
+
+import { MAX_USER_AGENT } from '../http/user-agent-family.js'
 
 /** Aggregators whose subscriber counts are read; `other` is any fetcher using the common "N subscribers" form. */
 export const AGGREGATORS = ['feedly', 'inoreader', 'newsblur', 'feedbin', 'theoldreader', 'other'] as const
@@ -18,7 +20,6 @@ export interface SubscriberReport {
 }
 
 /** Longer User-Agents are not parsed (no legitimate fetcher needs more; it bounds the regular expressions' work). */
-const MAX_USER_AGENT = 512
 /** A count above this is not believed (larger than any aggregator's user base). */
 const MAX_SUBSCRIBERS = 100_000_000
 
@@ -39,13 +40,6 @@ const PARSERS: readonly { readonly aggregator: Aggregator; readonly name: RegExp
 /** The common form other fetchers use: "(…; 16 subscribers; …)", "(+ 1 subscribers)". */
 const OTHER_COUNT = /[(;+]\s*(\d+) subscribers?\b/
 
-/**
- * Podcast apps and aggregators that poll on a schedule of their own and are
- * documented, so POLL_MIN_INTERVAL never limits them (docs/operations.md).
- */
-const DOCUMENTED_CLIENTS =
-  /^(?:Feedly\/|Inoreader\/|NewsBlur Feed Fetcher|Feedbin |AppleCoreMedia\/|iTMS|Podcasts\/|Overcast\/|PocketCasts\/|Pocket Casts|Spotify\/|Castro |AntennaPod\/|PodcastAddict\/|Podcast Addict)|theoldreader\.com/
-
 /** The subscriber count an aggregator reports in its User-Agent, or undefined when it reports none. */
 export function parseSubscribers(userAgent: string | undefined): SubscriberReport | undefined {
   if (userAgent === undefined || userAgent.length > MAX_USER_AGENT) return undefined
@@ -61,11 +55,6 @@ export function pollerKind(userAgent: string | undefined): PollerKind {
   if (userAgent === undefined || userAgent.length > MAX_USER_AGENT) return 'direct'
   for (const parser of PARSERS) if (parser.name.test(userAgent)) return parser.aggregator
   return OTHER_COUNT.test(userAgent) ? 'other' : 'direct'
-}
-
-/** Whether a client is one POLL_MIN_INTERVAL never limits: a documented aggregator or podcast app. */
-export function isDocumentedClient(userAgent: string | undefined): boolean {
-  return userAgent !== undefined && userAgent.length <= MAX_USER_AGENT && DOCUMENTED_CLIENTS.test(userAgent)
 }
 
 function report(aggregator: Aggregator, digits: string | undefined): SubscriberReport | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../../src/http/app.js'
-import { userAgentFamily } from '../../src/http/access-log.js'
+import { userAgentFamily } from '../../src/http/user-agent-family.js'
 import { testApp } from '../helpers/test-app.js'
 import { articleText } from '../helpers/temp-dir.js'
 

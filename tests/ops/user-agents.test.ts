@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isDocumentedClient, parseSubscribers, pollerKind } from '../../src/ops/user-agents.js'
+import { isDocumentedClient } from '../../src/http/user-agent-family.js'
+import { parseSubscribers, pollerKind } from '../../src/ops/user-agents.js'
 
 /**
  * Each parser against a User-Agent its aggregator sends, cited where it is
