@@ -70,7 +70,7 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
     const paths = archivePaths(section, page)
     for (const format of FEED_FORMATS) await write(paths[format], store.archive(format, page))
   }
-  for (const sitePath of store.publishedPages()) await write(sitePath, store.articlePage(sitePath))
+  for (const sitePath of store.publishedDocuments()) await write(sitePath, store.articlePage(sitePath))
   await write('/404.html', store.notFound())
   for (const media of mediaDir ? servedMediaFiles(mediaDir) : []) {
     const file = `media/${media.relative}`

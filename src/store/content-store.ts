@@ -158,7 +158,7 @@ export class ContentStore {
    */
   rebuild(): Promise<Site> { return this.#rebuilds.run() }
   /** Paths of every public article page and of the episode documents beside them, for the static export. */
-  publishedPages(): string[] { return this.#documents.publishedPages() }
+  publishedDocuments(): string[] { return this.#documents.publishedDocuments() }
   /** Paths of every document rendered ahead (feeds, index, assets), for the static export. */
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
 

@@ -117,7 +117,7 @@ export class LazyDocuments {
   }
 
   /** Every public article page and the episode documents beside them, by path: what the static export writes. */
-  publishedPages(): string[] { const { plan } = this.#options.site(); return [...this.#options.published.publishedPaths(plan.now), ...episodeDocumentPaths(plan.episodes)] }
+  publishedDocuments(): string[] { const { plan } = this.#options.site(); return [...this.#options.published.publishedPaths(plan.now), ...episodeDocumentPaths(plan.episodes)] }
 
   /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
   archive(format: FeedFormat, page: number): Promise<Resource> | undefined {

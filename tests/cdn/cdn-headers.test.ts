@@ -88,14 +88,17 @@ describe('cache keys in responses', () => {
   })
 })
 
+/** The header each CDN reads its own lifetime from. */
+const LIFETIME_HEADERS = [
+  ['varnish', 'Surrogate-Control'],
+  ['fastly', 'Surrogate-Control'],
+  ['cloudflare', 'CDN-Cache-Control'],
+] as const
+
 describe('CDN_MAX_AGE: the CDN’s lifetime, apart from browsers’', () => {
   it('never lets a CDN keep a feed’s browser page: the CDN’s own lifetime header says no-store there (Cloudflare ignores Vary and private)', async () => {
     const navigation = { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' }
-    for (const [CDN, header] of [
-      ['varnish', 'Surrogate-Control'],
-      ['fastly', 'Surrogate-Control'],
-      ['cloudflare', 'CDN-Cache-Control'],
-    ] as const) {
+    for (const [CDN, header] of LIFETIME_HEADERS) {
       const { app } = await testApp(files, { CDN, CDN_MAX_AGE: '86400' }, NOW)
       const page = await app.request('/wirtschaft/feed.xml', { headers: navigation })
       expect([page.headers.get('content-type'), page.headers.get(header)], CDN).toEqual(['text/html; charset=utf-8', 'no-store'])
@@ -106,11 +109,7 @@ describe('CDN_MAX_AGE: the CDN’s lifetime, apart from browsers’', () => {
   })
 
   it('gives Fastly and Varnish Surrogate-Control, Cloudflare CDN-Cache-Control; browsers keep max-age up to the next scheduled article', async () => {
-    for (const [CDN, header] of [
-      ['varnish', 'Surrogate-Control'],
-      ['fastly', 'Surrogate-Control'],
-      ['cloudflare', 'CDN-Cache-Control'],
-    ] as const) {
+    for (const [CDN, header] of LIFETIME_HEADERS) {
       const { app } = await testApp(files, { CDN, CDN_MAX_AGE: '86400' }, NOW)
       const feed = await app.request('/wirtschaft/feed.xml')
       expect(feed.headers.get(header), CDN).toBe('max-age=86400')

@@ -66,7 +66,7 @@ export function documentPaths(store: ContentStore, config: Config): string[] {
   for (let page = 1; page <= plan.archivePages; page++) archives.push(...formats(archivePaths(section, page)))
   return [
     ...store.readyPaths(),
-    ...store.publishedPages(),
+    ...store.publishedDocuments(),
     ...archives,
     ...[...views].flatMap((query) => formats(feedPaths(section)).map((feed) => `${feed}?${query}`)),
     podcastPath(section),

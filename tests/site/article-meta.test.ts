@@ -144,7 +144,7 @@ describe('article pages: structured data', () => {
     store.close()
     const app = createApp({ config, store, now: () => now.getTime() })
     // Article pages only: an episode's chapters document is published beside its page.
-    expect(store.publishedPages().filter((path) => path.endsWith('.html'))).toEqual(Object.keys(EXPECTED))
+    expect(store.publishedDocuments().filter((path) => path.endsWith('.html'))).toEqual(Object.keys(EXPECTED))
     for (const [path, expected] of Object.entries(EXPECTED)) {
       const response = await app.request(path)
       expect(response.status, path).toBe(200)

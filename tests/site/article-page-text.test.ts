@@ -40,8 +40,8 @@ function repeatedRun(text: string, length: number): string | undefined {
 }
 
 let site: Awaited<ReturnType<typeof bundledSite>>
-/** The published article pages (publishedPages() also names the documents published beside them). */
-const articlePages = () => site.store.publishedPages().filter((path) => path.endsWith('.html'))
+/** The published article pages (publishedDocuments() also names the documents published beside them). */
+const articlePages = () => site.store.publishedDocuments().filter((path) => path.endsWith('.html'))
 
 beforeAll(async () => {
   site = await bundledSite('https://www.example.de/')
