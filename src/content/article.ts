@@ -64,6 +64,12 @@ export interface Article {
   readonly chapters: readonly Chapter[] | undefined
   /** Podcast season number (podcast:season). */
   readonly season: number | undefined
+  /**
+   * `plus`: the body is for subscribers only; every public document shows a
+   * teaser (title, summary, link, date, authors, tags, image) marked Plus.
+   * A plus article always has a `summary`.
+   */
+  readonly access: 'free' | 'plus'
   readonly draft: boolean
   /** Language tag (RFC 5646). */
   readonly lang: string
