@@ -19,6 +19,7 @@ import { createSender } from './send-resource.js'
 import { readFormQuery } from './form-query.js'
 import { createCdnHeaders } from '../cdn/cdn-headers.js'
 import { missingKeys } from '../site/cache-keys.js'
+import { plusRoutes, type PlusSource } from './plus-feeds.js'
 
 export interface AppOptions {
   readonly config: Config
@@ -31,6 +32,8 @@ export interface AppOptions {
   readonly health?: readonly HealthCheck[]
   /** Where requests, bytes and feed polls are counted (metrics, /stats, POLL_MIN_INTERVAL); none: nothing is. */
   readonly traffic?: Traffic
+  /** Subscriber feeds (docs/plus.md): the plus room's documents and revocations; served only with PLUS_SECRET. */
+  readonly plus?: PlusSource | undefined
 }
 
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
@@ -42,7 +45,7 @@ const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unm
  * choose bytes and set headers. Documents not rendered ahead (article pages,
  * archive pages, filtered feeds) are rendered on their first request and kept.
  */
-export function createApp({ config, store, now = Date.now, logger = console, health = [], traffic }: AppOptions): Hono {
+export function createApp({ config, store, now = Date.now, logger = console, health = [], traffic, plus }: AppOptions): Hono {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -63,6 +66,7 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
     cdnHeaders,
   })
   const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger, cdnHeaders })
+  const subscribers = plusRoutes(config, plus, { logger, now, nextPublication: () => store.site().plan.nextPublication?.getTime() })
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
@@ -99,6 +103,7 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   const serve = (c: Context): Response | Promise<Response> => {
     const path = c.req.path
     if (path.startsWith('/media/')) return media(c, path.slice('/media/'.length)) ?? serveLazy(c, path)
+    if (subscribers && path.startsWith(subscribers.prefix)) return subscribers.serve(c, path)
     const format = feedByPath.get(path)
     if (format && c.req.url.includes('?')) {
       const filtered = serveFiltered(c, format)

@@ -28,7 +28,9 @@ export type TokenCheck =
 
 /** What a subscriber id may hold: it goes into the revocation file, one per line, and into log-free URLs. */
 export const SUBSCRIBER_ID = /^[A-Za-z0-9._@+-]{1,64}$/
-const TOKEN = /^([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{1,88})\.(0|[1-9][0-9]{0,11})\.([A-Za-z0-9_-]{43})$/
+// 32 bytes of mac are 43 base64url characters whose last holds 2 unused bits: only the spelling with
+// them 0 is the token minted (else four spellings of one token would each pass).
+const TOKEN = /^([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{1,88})\.(0|[1-9][0-9]{0,11})\.([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/
 /** Separates the mac's input from any other use of the secret. */
 const DOMAIN = 'wirtschaft-feeds plus token v1'
 

@@ -76,7 +76,7 @@ export interface Site {
 }
 
 /** Whether an article is a podcast episode: it carries audio. */
-const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
+export const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
 
 /**
  * Decides what is public at `now`, and the version of every cache key;

@@ -43,6 +43,9 @@ describe('plus tokens', () => {
     // A later expiry written by the holder: the mac no longer matches.
     expect(verifyToken(keys, withPart(token, 2, () => String(Date.parse('2030-01-01T00:00:00Z') / 1000)), NOW).status).toBe('invalid')
     expect(verifyToken(keys, withPart(token, 3, flipFirst), NOW).status).toBe('invalid')
+    // The last character's unused bits set: the same mac bytes, but not the token that was minted.
+    const unused = (mac: string) => mac.slice(0, -1) + String.fromCharCode(mac.charCodeAt(42) + 1)
+    expect(verifyToken(keys, withPart(token, 3, unused), NOW).status).toBe('invalid')
     // An expired token made to look fresh is invalid, not expired: only a genuine expiry is told.
     const old = mintToken(keys, 'abo-3', Date.parse('2026-01-01T00:00:00Z'))
     expect(verifyToken(keys, withPart(old, 2, () => '1900000000'), NOW).status).toBe('invalid')
