@@ -2,6 +2,7 @@ import path from 'node:path'
 import type { Config } from '../config.js'
 import { fileSource, type ArticleSource } from '../content/article-source.js'
 import { createMediaFacts, type MediaFacts } from '../content/media-info.js'
+import { publicBodySource } from '../content/public-bodies.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
@@ -92,7 +93,7 @@ export class ContentStore {
     })
     this.#documents = new LazyDocuments({
       config,
-      source: this.#source,
+      source: publicBodySource(this.#source), // the leak barrier: no plus body enters a public document
       published: this.#catalog.published,
       site: () => this.site(),
       media: this.#media.info,
