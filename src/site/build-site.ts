@@ -76,7 +76,12 @@ export interface Site {
 }
 
 /** Whether an article is a podcast episode: it carries audio. */
-const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
+/**
+ * The public podcast's episodes: articles with audio, plus articles left out.
+ * Apple Podcasts requires a playable enclosure on every item, and a plus
+ * episode's audio is for subscribers only (issue 13).
+ */
+const isEpisode = (article: Article): boolean => article.access === 'free' && article.enclosure?.type.startsWith('audio/') === true
 
 /**
  * Decides what is public at `now`, and the version of every cache key;
@@ -138,6 +143,7 @@ function pageContext(config: SiteConfig): PageContext {
     deskAuthor: config.section.author,
     logo: images.icon,
     authors: config.settings.authors,
+    subscribeUrl: config.settings.plus?.subscribeUrl ?? siteUrlFor(config.siteUrl, '/abo'),
   }
 }
 
