@@ -102,7 +102,8 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
    */
   const serve = (c: Context): Response | Promise<Response> => {
     const path = c.req.path
-    if (path.startsWith('/media/')) return media(c, path.slice('/media/'.length)) ?? serveLazy(c, path)
+    // A plus article's media are withheld as if absent (content/plus-media.ts).
+    if (path.startsWith('/media/')) return (store.withholdsMedia(path.slice('/media/'.length)) ? undefined : media(c, path.slice('/media/'.length))) ?? serveLazy(c, path)
     if (subscribers && path.startsWith(subscribers.prefix)) return subscribers.serve(c, path)
     const format = feedByPath.get(path)
     if (format && c.req.url.includes('?')) {

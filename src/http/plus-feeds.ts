@@ -88,15 +88,9 @@ function plusAnswer(options: PlusFeedsOptions): (c: Context, path: string) => Re
   }
 }
 
-/** A plus episode's audio, as /media/ serves files; any other file is not there (404). */
+/** A plus episode's audio or transcript file, as /media/ serves files; any other file is not there (404). */
 function servePlusMedia(c: Context, relative: string, caching: string, options: PlusFeedsOptions): Response | undefined {
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(relative)
-  } catch {
-    return undefined
-  }
-  if (!options.feeds.isPlusMedia(decoded)) return undefined
+  if (!options.feeds.isPlusMedia(relative)) return undefined
   const response = options.media(c, relative)
   if (!response) return undefined
   // The handler's public caching replaced: this copy is one subscriber's (its handler sends no CDN keys).

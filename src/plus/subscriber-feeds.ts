@@ -2,11 +2,12 @@ import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import type { MediaInfo } from '../content/media-info.js'
-import { buildFeedDocument, toFeedItem, type FeedDocumentOptions, type ItemContext } from '../feeds/build-feed.js'
+import { mediaPathKey } from '../content/plus-media.js'
+import { buildFeedDocument, enclosureOf, toFeedItem, type FeedDocumentOptions, type ItemContext } from '../feeds/build-feed.js'
 import { FEED_FORMATS, type FeedDocument, type FeedItem } from '../feeds/feed-model.js'
 import { sameArticles } from '../feeds/select.js'
 import { episodeGuid, type EpisodeLinks, type PodcastDocument } from '../feeds/render-podcast.js'
-import { isEpisode, type Site } from '../site/build-site.js'
+import { hasAudio, type Site } from '../site/build-site.js'
 import { episodeLinks } from '../site/episode-documents.js'
 import { mediaPrefix, sectionUpdated } from '../site/feed-documents.js'
 import { FEED_MEDIA_TYPES, feedPaths, podcastPath } from '../site/paths.js'
@@ -50,7 +51,7 @@ export class SubscriberFeeds {
   readonly #options: SubscriberFeedsOptions
   readonly #bodies: RenderedBodies
   #documents = new Map<SubscriberFile, SubscriberDocument>()
-  /** Paths under MEDIA_DIR (URL-decoded) of the plus episodes' audio: served under the token path only. */
+  /** The plus episodes' audio and transcript files, as content/plus-media.ts's mediaPathKey writes them: served under the token path only. */
   #plusMedia: ReadonlySet<string> = new Set()
   #shown: { readonly window: readonly Article[]; readonly episodes: readonly Article[]; readonly site: Site | undefined } | undefined
   /** Versions of the files whose bodies are kept: an article object is replaced with every change of its file. */
@@ -58,10 +59,12 @@ export class SubscriberFeeds {
   #updating: Promise<void> = Promise.resolve()
   /** The public documents rendered ahead whose bytes change when a media file does. */
   readonly #publicPaths: readonly string[]
+  readonly #publicMedia: string
 
   constructor(options: SubscriberFeedsOptions) {
     this.#options = options
     const { config } = options
+    this.#publicMedia = mediaPrefix(config.siteUrl)
     this.#publicPaths = [...Object.values(feedPaths(config.section.slug)), podcastPath(config.section.slug)]
     this.#bodies = new RenderedBodies({ source: options.source, renderer: options.renderer, siteUrl: config.siteUrl, media: options.media, logger: options.logger })
   }
@@ -86,15 +89,24 @@ export class SubscriberFeeds {
     return this.#documents.get(file)
   }
 
-  /** Whether `relative` (a path under MEDIA_DIR, URL-decoded) is a plus episode's audio. */
+  /** Whether `relative` (a path under MEDIA_DIR, URL-encoded as requested) is a plus episode's audio or transcript file. */
   isPlusMedia(relative: string): boolean {
-    return this.#plusMedia.has(relative)
+    const key = mediaPathKey(this.#publicMedia + relative)
+    return key !== undefined && this.#plusMedia.has(key)
+  }
+
+  /** A plus file's URL under the token path, noted as served there; a URL on another host stays as it is. */
+  #underToken(url: string, publicMedia: string, mediaUrl: string, plusMedia: Set<string>): string {
+    if (!url.startsWith(publicMedia)) return url
+    const key = mediaPathKey(url)
+    if (key !== undefined) plusMedia.add(key)
+    return mediaUrl + url.slice(publicMedia.length)
   }
 
   async #update(site: Site, mediaChanged: boolean): Promise<void> {
     const { config } = this.#options
     const window = site.plan.window
-    const episodes = config.settings.podcast ? site.plan.section.filter(isEpisode) : []
+    const episodes = config.settings.podcast ? site.plan.section.filter(hasAudio) : []
     const shown = this.#shown
     // The public current feeds or podcast rendered again with the same articles: a media file changed.
     const publicAgain = shown?.site !== undefined && this.#publicPaths.some((path) => shown.site?.resources.get(path) !== site.resources.get(path))
@@ -130,22 +142,26 @@ export class SubscriberFeeds {
     const podcast = config.settings.podcast
     if (podcast) {
       const mediaUrl = siteUrlFor(config.siteUrl, urls.media)
-      const publicMedia = mediaPrefix(config.siteUrl)
+      const publicMedia = this.#publicMedia
       const items: FeedItem[] = []
       const links: EpisodeLinks[] = []
       for (const article of episodes) {
         const item = { ...toFeedItem(article, source.bodyOf(article), context), id: episodeGuid(article.id) }
-        const enclosure = item.enclosure
-        if (article.access === 'plus' && enclosure?.url.startsWith(publicMedia)) {
-          const relative = enclosure.url.slice(publicMedia.length)
-          plusMedia.add(safeDecode(relative))
-          items.push({ ...item, enclosure: { ...enclosure, url: mediaUrl + relative } })
-          // A plus episode's transcript and chapters are not public (docs/plus.md): the feed names none.
-          links.push({ transcript: undefined, chapters: undefined, season: article.season })
-        } else {
+        if (article.access === 'free') {
           items.push(item)
           links.push(episodeLinks(article, config.siteUrl))
+          continue
         }
+        // The public item of a plus article carries no audio (build-feed.ts): the subscribers' gets it, under the token path.
+        const enclosure = enclosureOf(article.enclosure, undefined, context)
+        items.push({ ...item, enclosure: enclosure && { ...enclosure, url: this.#underToken(enclosure.url, publicMedia, mediaUrl, plusMedia) } })
+        const transcript = typeof article.transcript === 'object' ? article.transcript : undefined
+        // Its transcript file likewise; its chapters and transcript page are not public (docs/plus.md), so the feed names none.
+        links.push({
+          transcript: transcript && { url: this.#underToken(transcript.url, publicMedia, mediaUrl, plusMedia), type: transcript.type, language: article.lang },
+          chapters: undefined,
+          season: article.season,
+        })
       }
       const url = siteUrlFor(config.siteUrl, urls.podcast)
       const base = buildFeedDocument({ ...channel(`${podcast.title} (Plus)`), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } } }, items)
@@ -162,10 +178,3 @@ function documentOf(text: string | Uint8Array, type: string, document: FeedDocum
   return new SubscriberDocument(text, TOKEN_PLACEHOLDER, { contentType: `${type}; charset=utf-8`, lastModified: document.items.length > 0 ? document.updated : undefined })
 }
 
-function safeDecode(relative: string): string {
-  try {
-    return decodeURIComponent(relative)
-  } catch {
-    return relative
-  }
-}
