@@ -13,6 +13,8 @@ import { isNotModified } from './conditional.js'
 import { createMediaHandler } from './media.js'
 import { requestHeader } from './send-resource.js'
 import type { Logger } from '../util/logger.js'
+import { subscribeUrlOf } from '../site/build-site.js'
+import { redactSecrets } from '../text/redact.js'
 
 /** What the subscriber routes need of the plus room, the store and the media handler. */
 export interface PlusFeedsOptions {
@@ -125,21 +127,21 @@ async function sendDocument(c: Context, document: SubscriberDocument, token: str
 export interface PlusSource {
   readonly feeds: PlusFeedsOptions['feeds']
   readonly revocations: PlusFeedsOptions['revocations']
-  /** Where a subscriber gets a new link; the site's home page by default. */
-  readonly renewUrl?: string | undefined
 }
 
 /** The subscriber routes for the app, with their prefix; undefined without PLUS_SECRET or without the plus room. */
 export function plusRoutes(
-  config: Pick<Config, 'plus' | 'section' | 'siteUrl' | 'siteName' | 'timeZone' | 'cache' | 'mediaDir'>,
+  config: Pick<Config, 'plus' | 'section' | 'siteUrl' | 'siteName' | 'timeZone' | 'cache' | 'mediaDir' | 'settings'>,
   plus: PlusSource | undefined,
   shared: Pick<PlusFeedsOptions, 'nextPublication' | 'now'> & { readonly logger: Pick<Logger, 'warn'> },
 ): { readonly prefix: string; readonly serve: (c: Context, path: string) => Response | Promise<Response> } | undefined {
   if (!config.plus || !plus) return undefined
   const prefix = plusPrefix(config.section.slug)
-  const badToken = { siteUrl: config.siteUrl, siteName: config.siteName, sectionTitle: config.section.title, renewUrl: plus.renewUrl ?? config.siteUrl, timeZone: config.timeZone }
+  const badToken = { siteUrl: config.siteUrl, siteName: config.siteName, sectionTitle: config.section.title, renewUrl: subscribeUrlOf(config), timeZone: config.timeZone }
   const limit = new BadTokenLimit({ now: shared.now })
   // The /media/ handler itself, without CDN headers: never a key a shared cache could be purged by.
-  const media = createMediaHandler({ root: config.mediaDir, maxAge: 0, now: shared.now, logger: shared.logger })
+  // Its warnings name the request's path: redacted here too, whatever logger the app was given.
+  const logger = { warn: (line: string) => shared.logger.warn(redactSecrets(line)) }
+  const media = createMediaHandler({ root: config.mediaDir, maxAge: 0, now: shared.now, logger })
   return { prefix, serve: createPlusFeeds({ ...shared, media, prefix, keys: config.plus.keys, feeds: plus.feeds, revocations: plus.revocations, limit, cache: config.cache, badToken }) }
 }

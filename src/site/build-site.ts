@@ -131,6 +131,11 @@ export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean 
   )
 }
 
+/** Where readers subscribe to plus, and subscribers get a new feed link: site.yaml `plus.subscribe_url`, else SITE_URL/abo. */
+export function subscribeUrlOf(config: Pick<SiteConfig, 'settings' | 'siteUrl'>): string {
+  return config.settings.plus?.subscribeUrl ?? siteUrlFor(config.siteUrl, '/abo')
+}
+
 function pageContext(config: SiteConfig): PageContext {
   const { podcast, images } = config.settings
   return {
@@ -145,7 +150,7 @@ function pageContext(config: SiteConfig): PageContext {
     deskAuthor: config.section.author,
     logo: images.icon,
     authors: config.settings.authors,
-    subscribeUrl: config.settings.plus?.subscribeUrl ?? siteUrlFor(config.siteUrl, '/abo'),
+    subscribeUrl: subscribeUrlOf(config),
   }
 }
 

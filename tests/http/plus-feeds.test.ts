@@ -131,7 +131,10 @@ describe('the answers to bad tokens, over HTTP', () => {
       'no-store',
       'noindex',
     ])
-    expect(await bad.text()).toContain('<title>Dieser Plus-Feed-Link ist ungültig</title>')
+    const text = await bad.text()
+    expect(text).toContain('<title>Dieser Plus-Feed-Link ist ungültig</title>')
+    // Where to get a new link: site.yaml's plus.subscribe_url, else SITE_URL/abo, as the article pages say.
+    expect(text).toContain('<link rel="alternate" type="text/html" href="https://www.example.de/abo"/>')
     const expired = await site.app.request(`/wirtschaft/plus/${site.token('abo-4711', Date.now() - 1000)}/feed.json`)
     expect([expired.status, expired.headers.get('Content-Type')]).toEqual([410, 'application/feed+json; charset=utf-8'])
     expect((JSON.parse(await expired.text()) as { items: { title: string }[] }).items[0]?.title).toBe('Ihr Plus-Feed ist abgelaufen')
