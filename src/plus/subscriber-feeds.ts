@@ -164,8 +164,10 @@ export class SubscriberFeeds {
         })
       }
       const url = siteUrlFor(config.siteUrl, urls.podcast)
-      const base = buildFeedDocument({ ...channel(`${podcast.title} (Plus)`), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } } }, items)
-      const document: PodcastDocument = { ...base, podcast, episodes: links }
+      // The show's title marked, in the channel and its image alike (the W3C validator: "Image title doesn't match channel title").
+      const show = { ...podcast, title: `${podcast.title} (Plus)` }
+      const base = buildFeedDocument({ ...channel(show.title), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } } }, items)
+      const document: PodcastDocument = { ...base, podcast: show, episodes: links }
       documents.set('podcast', documentOf(await this.#options.renderer.podcast(document), FEED_MEDIA_TYPES.rss, document))
     }
     this.#documents = documents
