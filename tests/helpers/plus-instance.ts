@@ -13,7 +13,7 @@ import { bundledConfig, copyBundledSite } from './bundled-site.js'
 export const PLUS_SECRET = 'plus-secret-of-the-tests-0123456789abcdef'
 /** The sentences only the plus bodies hold: no public document may show them, every subscriber document must. */
 export const MARKERS = { text: 'Markersatz-Plus-Text-4f1c steht nur im Volltext.', episode: 'Markersatz-Plus-Folge-9a2e steht nur in den Shownotes.' }
-export const PLUS_AUDIO = 'geldfragen-plus-folge-14.mp3'
+export const PLUS_AUDIO = 'geldfragen-plus-folge-15.mp3'
 
 /** A plus text article and a plus podcast episode, the newest of the section, added to a copy of the bundled site. */
 export function addPlusArticles(site: { articles: string; media: string }): void {
@@ -35,10 +35,10 @@ export function addPlusArticles(site: { articles: string; media: string }): void
     ].join('\n'),
   )
   fs.writeFileSync(
-    path.join(site.articles, 'podcast-geldfragen-plus-14.md'),
+    path.join(site.articles, 'podcast-geldfragen-plus-15.md'),
     [
       '---',
-      'title: "Geldfragen Plus, Folge 14: Die Rente und die Aktie"',
+      'title: "Geldfragen Plus, Folge 15: Die Rente und die Aktie"',
       'date: 2026-11-29T05:00:00+01:00',
       'category: wirtschaft',
       'tags: [Podcast, Geldanlage]',
@@ -49,7 +49,7 @@ export function addPlusArticles(site: { articles: string; media: string }): void
       `  url: /media/${PLUS_AUDIO}`,
       '  type: audio/mpeg',
       '  duration: 15',
-      'episode: 14',
+      'episode: 15',
       'season: 2',
       '---',
       `Die Shownotes der Plus-Folge. ${MARKERS.episode}`,

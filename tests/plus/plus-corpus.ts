@@ -32,7 +32,7 @@ export function plusCorpus(): { articles: string; media: string; rm: () => void 
   const mp3 = fs.readFileSync(path.join(ROOT, 'media', 'geldfragen-folge-12.mp3'))
   for (const name of ['plus-folge-1.mp3', 'plus-folge-2.mp3', 'freie-folge.mp3']) fs.writeFileSync(path.join(media, name), mp3)
   // In the plus/ folder: withheld though no article names it (a plus article refused for want of a summary).
-  fs.mkdirSync(path.join(media, 'plus'))
+  fs.mkdirSync(path.join(media, 'plus'), { recursive: true })
   fs.writeFileSync(path.join(media, 'plus', 'ungenannt.mp3'), mp3)
   fs.writeFileSync(path.join(media, 'plus-folge-1.vtt'), `WEBVTT\n\n00:00:00.000 --> 00:00:04.000\n${marker(90)}\n`)
   const write = (file: string, text: string): void => {
@@ -77,12 +77,12 @@ export interface CapturedLog {
   readonly lines: string[]
 }
 
-/** A store and app over `config`, every log line captured. */
-export async function plusInstance(config: Config, log: CapturedLog = { lines: [] }): Promise<{ store: ContentStore; app: ReturnType<typeof createApp>; log: CapturedLog }> {
+/** A store and app over `config`, every log line captured; `open`: the store still applies changes (close it then). */
+export async function plusInstance(config: Config, log: CapturedLog = { lines: [] }, open = false): Promise<{ store: ContentStore; app: ReturnType<typeof createApp>; log: CapturedLog }> {
   const line = (message: string, fields?: LogFields): void => void log.lines.push(message, JSON.stringify(fields ?? {}))
   const logger: Logger = { info: line, warn: line, error: line }
   const store = new ContentStore({ config, clock: () => NOW, logger })
   await store.load()
-  store.close()
+  if (!open) store.close()
   return { store, app: createApp({ config, store, logger, now: () => NOW.getTime() }), log }
 }
