@@ -40,14 +40,20 @@ describe('parseRevoked', () => {
   })
 })
 
+/** Revocations over a real file holding `text`, watched; closed and removed after the test. */
+function started(text: string): { file: string; log: ReturnType<typeof lines>; revocations: Revocations } {
+  const temp = makeTempDir()
+  temps.push(temp)
+  const file = temp.write('widerrufen.txt', text)
+  const log = lines()
+  const revocations = Revocations.start(file, log.logger)
+  opened.push(revocations)
+  return { file, log, revocations }
+}
+
 describe('Revocations', () => {
   it('revokes an id added to the file while it runs, within 2 s of the save, and un-revokes it when removed', async () => {
-    const temp = makeTempDir()
-    temps.push(temp)
-    const file = temp.write('widerrufen.txt', 'abo-1\n')
-    const log = lines()
-    const revocations = Revocations.start(file, log.logger)
-    opened.push(revocations)
+    const { file, log, revocations } = started('abo-1\n')
     expect([revocations.isRevoked('abo-1'), revocations.isRevoked('abo-2')]).toEqual([true, false])
     fs.writeFileSync(file, 'abo-1\nabo-2\n')
     const took = await within(2000, () => revocations.isRevoked('abo-2'))
@@ -61,12 +67,7 @@ describe('Revocations', () => {
   })
 
   it('keeps the last list with a warning, and a health problem, while the file is missing; reads it again when it is back', async () => {
-    const temp = makeTempDir()
-    temps.push(temp)
-    const file = temp.write('widerrufen.txt', 'abo-1\n')
-    const log = lines()
-    const revocations = Revocations.start(file, log.logger)
-    opened.push(revocations)
+    const { file, log, revocations } = started('abo-1\n')
     fs.rmSync(file)
     await within(2000, () => log.warn.length > 0)
     expect(log.warn).toEqual([
