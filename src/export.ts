@@ -81,11 +81,16 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   for (const sitePath of store.readyPaths()) {
     if (!(sitePath === ROBOTS_PATH && operatorsRobots)) jobs.push({ sitePath, resource: () => store.resource(sitePath) })
   }
-  for (let page = 1; page <= store.site().plan.archivePages; page++) {
+  const documents = inArchiveOrder(store)
+  const { archivePages } = store.site().plan
+  let next = 0
+  for (let page = 1; page <= archivePages; page++) {
     const paths = archivePaths(section, page)
     for (const format of FEED_FORMATS) jobs.push({ sitePath: paths[format], resource: () => store.archive(format, page) })
+    // Then the pages of about the same articles, oldest first, while their bodies are still kept.
+    for (const end = Math.round((page * documents.length) / archivePages); next < end; next++) jobs.push(articleJob(store, documents[next] as string))
   }
-  for (const sitePath of store.publishedDocuments()) jobs.push({ sitePath, resource: () => store.articlePage(sitePath) })
+  for (; next < documents.length; next++) jobs.push(articleJob(store, documents[next] as string))
   jobs.push({ sitePath: '/404.html', resource: () => store.notFound() })
   const media = mediaDir ? servedMediaFiles(mediaDir) : []
   const total = jobs.length + media.length
@@ -110,6 +115,21 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   const manifest = `${JSON.stringify({ version: MANIFEST_VERSION, files: [...files.written].sort(), stamps: Object.fromEntries([...files.stamps].sort(([a], [b]) => (a < b ? -1 : 1))) }, null, 2)}\n`
   if (manifest !== previous.text) await fs.promises.writeFile(path.join(outDir, MANIFEST), manifest)
   return exported.filter((sitePath): sitePath is string => sitePath !== undefined)
+}
+
+const articleJob = (store: ContentStore, sitePath: string): Job => ({ sitePath, resource: () => store.articlePage(sitePath) })
+
+/**
+ * The article pages (and the episode documents beside them) oldest first, as
+ * the archive pages go: rendered next to the archive page that holds the same
+ * articles, each body is rendered once for both (RenderedBodies keeps 2,000),
+ * where in the order of their paths nearly every body was rendered twice.
+ */
+function inArchiveOrder(store: ContentStore): string[] {
+  const documents = store.publishedDocuments()
+  const listed = new Set(documents)
+  const oldestFirst = store.site().plan.pages.map((article) => article.path).filter((sitePath) => listed.delete(sitePath))
+  return [...oldestFirst, ...documents.filter((sitePath) => listed.has(sitePath))]
 }
 
 /** The files of one export: written, or found unchanged from the last (its stamps). */
@@ -216,7 +236,7 @@ async function main(): Promise<void> {
   if (!out) throw new ConfigError('--out', 'is required: the folder to write the site into')
   const config = loadConfig(process.env, rest, process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   // Bodies and feed documents render in worker threads, as in the service; pages and compression meanwhile here and on libuv's threads.
-  const renderer = createRenderPool()
+  const renderer = createRenderPool({ lowPriority: false })
   try {
     const store = new ContentStore({ config, renderer })
     await store.load()
