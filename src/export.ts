@@ -9,7 +9,8 @@
  * Exporting again into the same folder removes what the last export wrote and
  * this one did not (a withdrawn article must not stay on the CDN); it knows
  * them from its manifest, MANIFEST, and never touches other files (an
- * operator's own robots.txt is kept, and ours not written).
+ * operator's own robots.txt is kept, and ours not written). What is unchanged
+ * since is not written again. Progress goes to stderr (util/progress.ts).
  */
 import fs from 'node:fs'
 import path from 'node:path'
