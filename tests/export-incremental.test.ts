@@ -50,13 +50,19 @@ function rewritten(before: Map<string, number>, dir: string): string[] {
   return [...mtimes(dir)].filter(([file, time]) => before.get(file) !== time).map(([file]) => file).sort()
 }
 
+/** A media folder with one image. */
+function mediaFolder(): string {
+  const media = tempDir('export-media-')
+  fs.writeFileSync(path.join(media, 'bild.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]))
+  return media
+}
+
 const withSiblings = (...files: string[]) => files.flatMap((file) => [file, `${file}.gz`, `${file}.br`])
 
 describe('static export into a folder that holds the last export', () => {
   it('writes nothing when nothing changed, not even the manifest', async () => {
     const out = tempDir('export-again-')
-    const media = tempDir('export-media-')
-    fs.writeFileSync(path.join(media, 'bild.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]))
+    const media = mediaFolder()
     const site = await testApp(articles(), ENV)
     await exportSite(site.store, 'wirtschaft', out, media)
     ageAll(out)
@@ -80,32 +86,30 @@ describe('static export into a folder that holds the last export', () => {
     expect(fs.existsSync(`${page}.br`)).toBe(true)
   })
 
-  it('rewrites exactly the page of an archived article whose text changed, and the archive page that shows it', async () => {
-    const out = tempDir('export-archived-')
+  /** Exports, edits one file and reloads, exports again: the files written the second time. */
+  async function rewrittenAfter(file: string, text: string): Promise<string[]> {
+    const out = tempDir('export-edit-')
     const site = await testApp(articles(), ENV)
     await exportSite(site.store, 'wirtschaft', out)
     ageAll(out)
     const before = mtimes(out)
-    site.files.set('a2.md', articleText({ title: 'Artikel 2', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }, 'Berichtigt. '.repeat(200)))
+    site.files.set(file, text)
     await site.store.load()
     site.store.close()
     await exportSite(site.store, 'wirtschaft', out)
-    expect(rewritten(before, out)).toEqual(
+    return rewritten(before, out)
+  }
+
+  it('rewrites exactly the page of an archived article whose text changed, and the archive page that shows it', async () => {
+    const edited = articleText({ title: 'Artikel 2', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }, 'Berichtigt. '.repeat(200))
+    expect(await rewrittenAfter('a2.md', edited)).toEqual(
       [MANIFEST, ...withSiblings('wirtschaft/a2.html', 'wirtschaft/archiv/1/atom.xml', 'wirtschaft/archiv/1/feed.json', 'wirtschaft/archiv/1/feed.xml')].sort(),
     )
   })
 
   it('rewrites exactly the page of a current article whose title changed, the feeds and the index that show it', async () => {
-    const out = tempDir('export-current-')
-    const site = await testApp(articles(), ENV)
-    await exportSite(site.store, 'wirtschaft', out)
-    ageAll(out)
-    const before = mtimes(out)
-    site.files.set('a8.md', articleText({ title: 'Artikel 8, berichtigt', date: '2025-01-08T10:00:00Z', category: 'wirtschaft' }, 'Text 8. '.repeat(200)))
-    await site.store.load()
-    site.store.close()
-    await exportSite(site.store, 'wirtschaft', out)
-    expect(rewritten(before, out)).toEqual(
+    const edited = articleText({ title: 'Artikel 8, berichtigt', date: '2025-01-08T10:00:00Z', category: 'wirtschaft' }, 'Text 8. '.repeat(200))
+    expect(await rewrittenAfter('a8.md', edited)).toEqual(
       [MANIFEST, ...withSiblings('index.html', 'wirtschaft/a8.html', 'wirtschaft/atom.xml', 'wirtschaft/feed.json', 'wirtschaft/feed.xml')].sort(),
     )
   })
@@ -138,8 +142,7 @@ describe('static export in worker threads', () => {
 describe('static export progress', () => {
   it('counts every document and media file, up to the total', async () => {
     const out = tempDir('export-progress-')
-    const media = tempDir('export-media-')
-    fs.writeFileSync(path.join(media, 'bild.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]))
+    const media = mediaFolder()
     const site = await testApp(articles(), ENV)
     const counts: string[] = []
     const paths = await exportSite(site.store, 'wirtschaft', out, media, { progress: (done, total) => counts.push(`${done}/${total}`) })
