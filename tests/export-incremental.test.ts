@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -148,5 +149,22 @@ describe('static export progress', () => {
     const paths = await exportSite(site.store, 'wirtschaft', out, media, { progress: (done, total) => counts.push(`${done}/${total}`) })
     const total = paths.length + 1
     expect(counts).toEqual(Array.from({ length: total }, (_, index) => `${index + 1}/${total}`))
+  })
+})
+
+describe('npm run export', () => {
+  it('ends its progress on stderr, when not a terminal, with a plain line of every document done and the time it took', () => {
+    const articlesDir = tempDir('export-cli-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    const out = tempDir('export-cli-out-')
+    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
+      cwd: tempDir('export-cli-cwd-'),
+      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
+      encoding: 'utf8',
+    })
+    expect(run.status, run.stderr).toBe(0)
+    const documents = Number(/exported (\d+) documents/.exec(run.stdout)?.[1])
+    expect(documents).toBe(29)
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^export: ${documents} of ${documents} documents \\(100%\\), [\\d,]+/s, done in 0:\\d\\d$`))
   })
 })
