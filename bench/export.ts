@@ -77,7 +77,7 @@ export async function exportBeside(counts: readonly number[], corpus: (count: nu
       const env = { ARTICLES_DIR: articles, SITE_URL: 'https://www.example.de/' }
       const first = await measure(process.execPath, [EXPORT, '--out', ours], env, ours)
       const hugoOut = path.join(work, 'hugo')
-      const hugo = await measure('hugo', ['--source', HUGO_SITE, '--contentDir', articles, '--destination', hugoOut, '--quiet', '--noBuildLock'], {}, hugoOut).catch((error: unknown) => {
+      const hugo = await measure('hugo', ['--source', HUGO_SITE, '--contentDir', articles, '--destination', hugoOut, '--quiet', '--noBuildLock'], { HUGO_RESOURCEDIR: path.join(work, 'hugo-resources') }, hugoOut).catch((error: unknown) => {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error("hugo not found: install Debian's hugo (apt-get install hugo)")
         throw error
       })
