@@ -68,8 +68,8 @@ export class ArticleClashes {
     touched.add(article.file)
   }
 
-  /** Settles whether each of `files` clashes, after adds and removes. */
-  refresh(files: Iterable<string>): void {
+  /** Settles whether each of `files` clashes, after adds and removes; returns every file settled (theirs and those sharing a key). */
+  refresh(files: Iterable<string>): Set<string> {
     const settle = new Set(files)
     for (const file of [...settle]) {
       const article = this.#articleOf(file)
@@ -87,6 +87,7 @@ export class ArticleClashes {
       if (clashes) this.#clashing.add(file)
       else this.#clashing.delete(file)
     }
+    return settle
   }
 
   /** The error of a file held back by a clash. */
