@@ -8,7 +8,7 @@ import { settingsMediaProblems } from '../feeds/podcast-rules.js'
 import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
 import { nextChange, SitemapBuilder } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/renderer.js'
-import type { Resource } from '../site/resource.js'
+import { createIdentityFirst, type Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
@@ -57,6 +57,8 @@ export class ContentStore {
   #assets: Map<string, Resource> | undefined
   #sitemaps: SitemapBuilder | undefined
   #site: Site | undefined
+  /** The site is swapped in with its identity bytes; this resolves when its documents are compressed too (createIdentityFirst). */
+  #compressed: Promise<unknown> = Promise.resolve()
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
   /** Render the current documents again even if their articles did not change (a media file did). */
@@ -113,6 +115,7 @@ export class ContentStore {
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
     await this.rebuild()
+    await this.#compressed
     this.#logger.info(
       `loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ` +
         `${this.site().plan.section.length} published in ${this.#config.section.slug}`,
@@ -170,12 +173,10 @@ export class ContentStore {
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
 
-  /** Resolves when no change is being applied and no rebuild runs (live updates before a reload, tests). */
+  /** Resolves when no change is being applied, no rebuild runs, and the current documents are compressed (live updates before a reload, tests). */
   async settled(): Promise<void> {
-    while (this.#applying.running || this.#rebuilds.running) {
-      await this.#applying.running
-      await this.#rebuilds.running
-    }
+    while (this.#applying.running || this.#rebuilds.running) await Promise.all([this.#applying.running, this.#rebuilds.running])
+    await this.#compressed
   }
 
   /** Stops the publication timer; changes queued are not applied. */
@@ -194,8 +195,9 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
+    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
     this.#site = site
+    this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
     if (!this.#closed) this.#publication.set(nextChange(plan), now, publish)
