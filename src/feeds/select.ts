@@ -5,6 +5,11 @@ export function isPublished(article: Article, now: Date): boolean {
   return !article.draft && article.date.getTime() <= now.getTime()
 }
 
+/** Whether an article is a podcast episode: it carries audio. */
+export function isEpisode(article: Article): boolean {
+  return article.enclosure?.type.startsWith('audio/') === true
+}
+
 /**
  * Newest first by first-publication date. Ties are broken by id so that the
  * order, and with it every byte of every feed, never depends on file order.

@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleError, ArticleProblem } from '../errors/article-error.js'
-import { isPublished, newestFirst } from '../feeds/select.js'
+import { isEpisode, isPublished, newestFirst } from '../feeds/select.js'
 import { ArticleClashes } from './article-clashes.js'
 import { SortedArticles } from './sorted-articles.js'
 
@@ -21,6 +21,8 @@ export class ArticleIndex {
   readonly #byPath = new Map<string, Set<string>>()
   /** The section's articles that are neither drafts nor held back by a clash, newest first. */
   readonly #section = new SortedArticles(newestFirstByFile)
+  /** Those of them that are podcast episodes, newest first. */
+  readonly #episodes = new SortedArticles(newestFirstByFile)
   /** Every article that is not a draft, oldest first: scheduled ones at the end. */
   readonly #dated = new SortedArticles(oldestFirst)
   /** Those of them whose page shows them (byPath), oldest first: the sitemaps. */
@@ -55,6 +57,7 @@ export class ArticleIndex {
     this.#clashes.refresh(this.#byFile.keys())
     const all = [...this.#byFile.values()]
     this.#section.load(all.filter((article) => this.#inSection(article)))
+    this.#episodes.load(this.#section.items.filter(isEpisode))
     this.#dated.load(all.filter((article) => !article.draft))
     this.#pages.load(all.filter((article) => this.#ownsPage(article)))
   }
@@ -93,6 +96,12 @@ export class ArticleIndex {
     const time = now.getTime()
     // Newest first: the scheduled ones lead.
     return this.#section.items.slice(this.#section.prefix((article) => article.date.getTime() > time))
+  }
+
+  /** The section's public, clash-free podcast episodes at `now`, newest first. */
+  publishedEpisodes(now: Date): Article[] {
+    const time = now.getTime()
+    return this.#episodes.items.slice(this.#episodes.prefix((article) => article.date.getTime() > time))
   }
 
   /** Page paths of the public articles of every category at `now`, sorted. */
@@ -161,7 +170,7 @@ export class ArticleIndex {
    * its page may have changed).
    */
   #settle(settled: Set<string>, old: Article | undefined): void {
-    if (old) for (const list of [this.#section, this.#dated, this.#pages]) list.toggle(old, false)
+    if (old) for (const list of [this.#section, this.#episodes, this.#dated, this.#pages]) list.toggle(old, false)
     const paths = new Set<string>(old ? [old.path] : [])
     for (const file of settled) {
       const article = this.#byFile.get(file)
@@ -173,6 +182,7 @@ export class ArticleIndex {
       const article = this.#byFile.get(file)
       if (!article) continue
       this.#section.toggle(article, this.#inSection(article))
+      this.#episodes.toggle(article, this.#inSection(article) && isEpisode(article))
       this.#dated.toggle(article, !article.draft)
       this.#pages.toggle(article, this.#ownsPage(article))
     }

@@ -2,15 +2,15 @@
  * ArticleIndex keeps its published orders up to date one change at a time
  * (sorted-articles.ts): after any sequence of sets and deletes — drafts,
  * scheduled articles, clashing slugs and ids, files renamed across
- * categories — what it answers equals what a fresh pass over every article
+ * categories, episodes — what it answers equals what a fresh pass over every article
  * with a full sort gives. And an edit costs what it changes, not the archive.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
-import { isPublished } from '../../src/feeds/select.js'
+import { isEpisode, isPublished } from '../../src/feeds/select.js'
 import { ArticleIndex, newestFirstByFile } from '../../src/store/article-index.js'
-import { makeArticle } from '../helpers/article-fixtures.js'
+import { makeArticle, makeEnclosure } from '../helpers/article-fixtures.js'
 
 const NOWS = ['2025-03-01T00:00:00Z', '2025-06-01T00:00:00Z', '2026-01-01T00:00:00Z'].map((text) => new Date(text))
 
@@ -22,7 +22,7 @@ function naive(index: ArticleIndex, now: Date) {
   const pages = all.filter((a) => isPublished(a, now) && index.byPath(a.path) === a).sort((a, b) => newestFirstByFile(b, a))
   const count = all.filter((a) => !clashing.has(a.file) && isPublished(a, now)).length
   const future = all.filter((a) => !a.draft && a.date > now).map((a) => a.date.getTime())
-  return { section, pages, count, next: future.length > 0 ? Math.min(...future) : undefined }
+  return { section, episodes: section.filter(isEpisode), pages, count, next: future.length > 0 ? Math.min(...future) : undefined }
 }
 
 const edit = fc.record({
@@ -32,6 +32,7 @@ const edit = fc.record({
   month: fc.integer({ min: 1, max: 12 }),
   category: fc.constantFrom('wirtschaft', 'politik'),
   draft: fc.boolean(),
+  audio: fc.boolean(),
   remove: fc.boolean(),
 })
 
@@ -40,7 +41,7 @@ describe('ArticleIndex: kept orders', () => {
     fc.assert(
       fc.property(fc.array(edit, { maxLength: 12 }), fc.array(edit, { maxLength: 30 }), (loaded, edits) => {
         const articleOf = (e: typeof edit extends fc.Arbitrary<infer T> ? T : never): Article => ({
-          ...makeArticle(e.slug, { date: `2025-${String(e.month).padStart(2, '0')}-15T08:00:00Z`, categories: [e.category], draft: e.draft, ...(e.id ? { id: e.id } : {}) }),
+          ...makeArticle(e.slug, { date: `2025-${String(e.month).padStart(2, '0')}-15T08:00:00Z`, categories: [e.category], draft: e.draft, ...(e.id ? { id: e.id } : {}), ...(e.audio ? { enclosure: makeEnclosure('folge.mp3', 'audio/mpeg') } : {}) }),
           file: `f${e.file}.md`,
         })
         const index = new ArticleIndex('wirtschaft')
@@ -52,6 +53,7 @@ describe('ArticleIndex: kept orders', () => {
           for (const now of NOWS) {
             const expected = naive(index, now)
             expect(index.publishedSection(now)).toEqual(expected.section)
+            expect(index.publishedEpisodes(now)).toEqual(expected.episodes)
             expect(index.publishedPages(now)).toEqual(expected.pages)
             expect(index.publishedCount(now)).toBe(expected.count)
             expect(index.nextPublication(now)?.getTime()).toBe(expected.next)
