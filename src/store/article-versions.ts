@@ -18,6 +18,17 @@ export class ArticleVersions {
   /** Versions, keys and view keys of articles, each worked out once (planSite). */
   readonly facts: ArticleKeyFacts = articleKeyFacts((article) => digest(JSON.stringify([article, this.#bodies.get(article) ?? null])))
 
+  /**
+   * Whether `b`, read again, is what `a` was: the same fields and body. A
+   * save shows up as two or more watch events, and a rescan may read a file
+   * again: the published object then stays, and nothing is rendered again
+   * (each edit rendered the current feeds twice).
+   */
+  same(a: Article, b: Article): boolean {
+    const body = this.#bodies.get(a)
+    return body !== undefined && body === this.#bodies.get(b) && JSON.stringify(a) === JSON.stringify(b)
+  }
+
   /** `source`, recording the digest of every body read for the index. */
   wrap(source: ArticleSource): ArticleSource {
     return {

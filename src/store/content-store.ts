@@ -91,6 +91,7 @@ export class ContentStore {
       logger: this.#logger,
       media: this.#media,
       onFileChanged: (file) => this.#documents.forgetBody(file),
+      unchanged: (published, read) => this.#versions.same(published, read),
     })
     this.#documents = new LazyDocuments({
       config,
