@@ -2,6 +2,7 @@ import type { Article } from '../content/article.js'
 import type { ArticleError, ArticleProblem } from '../errors/article-error.js'
 import { isEpisode, isPublished, newestFirst } from '../feeds/select.js'
 import { ArticleClashes } from './article-clashes.js'
+import { FilesByKey } from './files-by-key.js'
 import { SortedArticles } from './sorted-articles.js'
 
 /**
@@ -18,7 +19,7 @@ export class ArticleIndex {
   readonly #byFile = new Map<string, Article>()
   readonly #clashes = new ArticleClashes((file) => this.#byFile.get(file))
   /** page path → files whose page it is (a draft may share a published article's) */
-  readonly #byPath = new Map<string, Set<string>>()
+  readonly #byPath = new FilesByKey()
   /** The section's articles that are neither drafts nor held back by a clash, newest first. */
   readonly #section = new SortedArticles(newestFirstByFile)
   /** Those of them that are podcast episodes, newest first. */
@@ -82,7 +83,7 @@ export class ArticleIndex {
   /** The article whose page lives at `path`, unless it clashes with another; a draft only when no other has it. */
   byPath(path: string): Article | undefined {
     let draft: Article | undefined
-    for (const file of this.#byPath.get(path) ?? []) {
+    for (const file of this.#byPath.get(PAGE, path)) {
       const article = this.#byFile.get(file)
       if (article === undefined || this.#clashes.has(file)) continue
       if (!article.draft) return article
@@ -146,8 +147,7 @@ export class ArticleIndex {
 
   #add(article: Article, touched: Set<string>): void {
     this.#byFile.set(article.file, article)
-    const files = this.#byPath.get(article.path) ?? new Set<string>()
-    this.#byPath.set(article.path, files.add(article.file))
+    this.#byPath.add(PAGE, article.path, article.file)
     this.#clashes.add(article, touched)
   }
 
@@ -156,9 +156,7 @@ export class ArticleIndex {
     const old = this.#byFile.get(file)
     if (!old) return undefined
     this.#byFile.delete(file)
-    const files = this.#byPath.get(old.path)
-    files?.delete(file)
-    if (files?.size === 0) this.#byPath.delete(old.path)
+    this.#byPath.delete(PAGE, old.path, file)
     this.#clashes.remove(old, touched)
     return old
   }
@@ -177,7 +175,7 @@ export class ArticleIndex {
       if (article) paths.add(article.path)
     }
     const files = new Set(settled)
-    for (const path of paths) for (const file of this.#byPath.get(path) ?? []) files.add(file)
+    for (const path of paths) for (const file of this.#byPath.get(PAGE, path)) files.add(file)
     for (const file of files) {
       const article = this.#byFile.get(file)
       if (!article) continue
@@ -199,6 +197,7 @@ export class ArticleIndex {
 
 /** newestFirst, and by file where it ties (one id in two categories, the same date): a kept order must never tie. */
 export const newestFirstByFile = (a: Article, b: Article): number => newestFirst(a, b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+const PAGE = 'page'
 const oldestFirst = (a: Article, b: Article): number => newestFirstByFile(b, a)
 
 /** How many of `list` (oldest first) are dated `now` or before. */

@@ -12,6 +12,7 @@ import { createIdentityFirst, type Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
+import { compactSource } from './compact-articles.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
@@ -57,7 +58,7 @@ export class ContentStore {
   #assets: Map<string, Resource> | undefined
   #sitemaps: SitemapBuilder | undefined
   #site: Site | undefined
-  /** The site is swapped in with its identity bytes; this resolves when its documents are compressed too (createIdentityFirst). */
+  /** A new site is swapped in with its identity bytes; this resolves when its documents are compressed too (createIdentityFirst). */
   #compressed: Promise<unknown> = Promise.resolve()
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
@@ -82,7 +83,7 @@ export class ContentStore {
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
-    this.#source = this.#versions.wrap(options.source ?? fileSource(config.articlesDir, config))
+    this.#source = this.#versions.wrap(compactSource(options.source ?? fileSource(config.articlesDir, config)))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,
@@ -116,7 +117,6 @@ export class ContentStore {
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
     await this.rebuild()
-    await this.#compressed
     this.#logger.info(
       `loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ` +
         `${this.site().plan.section.length} published in ${this.#config.section.slug}`,
@@ -197,8 +197,9 @@ export class ContentStore {
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
     const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
-    this.#site = site
     this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
+    if (!previous) await this.#compressed // the first site is swapped in whole: the export reads every encoding
+    this.#site = site
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
     if (!this.#closed) this.#publication.set(nextChange(plan), now, publish)
