@@ -7,8 +7,9 @@
  *    304 revalidation — against a bare node:http server answering the same
  *    bytes from memory, started fresh, interleaved A B A B over several
  *    rounds. Load from wrk (Debian's `wrk`) on loopback.
- * 2. Start-up time, peak memory and the time for one edit to become visible,
- *    at 1,000, 10,000 and 50,000 generated articles.
+ * 2. Start-up time, peak memory and the time for one edit to become visible
+ *    in the RSS feed while a client polls it every 5 ms, and the heap held
+ *    per article (bench/edits.ts), at 1,000, 10,000 and 50,000 generated articles.
  * 3. The periodic rescan at the same sizes: its time, and the longest pause
  *    it gives requests, beside a synchronous walk over the same files.
  * 4. The static export beside Hugo on the same corpus (bench/export.ts), at
@@ -29,7 +30,8 @@ import { gunzipSync } from 'node:zlib'
 import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
 import { exportBeside } from './export.js'
-import { articleSource, generateCorpus } from './generate-corpus.js'
+import { generateCorpus } from './generate-corpus.js'
+import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = path.join(ROOT, 'dist/main.js')
@@ -174,8 +176,8 @@ function corpus(count: number): string {
 
 async function scale(): Promise<void> {
   console.log('')
-  console.log('| articles | start to first feed | peak RSS after start | edit visible (median of ' + EDITS + ') | edit visible (max) |')
-  console.log('|---|---|---|---|---|')
+  console.log('| articles | start to first feed | peak RSS after start | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
+  console.log('|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     const dir = corpus(count)
     const port = await freePort()
@@ -187,30 +189,18 @@ async function scale(): Promise<void> {
       port,
     )
     const startup = performance.now() - started
-    const newest = path.join(dir, String(Math.ceil(count / 500)).padStart(3, '0'), `meldung-${count}.md`)
-    const original = fs.readFileSync(newest, 'utf8')
-    const latencies: number[] = []
     let memory = 0
+    let edits: EditFigures
     try {
       memory = peakRss(service.child.pid)
-      for (let edit = 0; edit < EDITS; edit++) {
-        const title = `Eilmeldung ${process.pid}-${edit}`
-        const written = performance.now()
-        fs.writeFileSync(newest, articleSource(count, title))
-        for (;;) {
-          const json = await (await fetch(`${service.base}/wirtschaft/feed.json`)).text()
-          if (json.includes(title)) break
-          if (performance.now() - written > 10_000) throw new Error('edit not visible after 10 s')
-        }
-        latencies.push(performance.now() - written)
-        await sleep(200)
-      }
+      edits = await measureEdits(service.base, dir, count, EDITS)
     } finally {
-      fs.writeFileSync(newest, original)
       await service.stop()
     }
+    const { latencies } = edits
+    const held = heapPerArticle(ROOT, dir, count)
     console.log(
-      `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms |`,
+      `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
     )
   }
 }
