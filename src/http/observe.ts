@@ -65,6 +65,8 @@ export function pollFeed(request: RequestView, traffic: Traffic, feed: string): 
  * interval becomes 429; a 304 (validators that matched) and HEAD are never
  * limited nor counted, so a bogus `If-None-Match` gains nothing.
  */
+export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer): Answer
+export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
 export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
   if (request.method !== 'GET') return answer
   const gate = traffic.pollGate(view, request.header('user-agent'), request.socket?.remoteAddress, request.socket)
