@@ -8,6 +8,7 @@ import { xmlForbiddenProblem } from './text/xml-chars.js'
 import type { CachePolicy } from './caching.js'
 import { FEED_CONTENTS, type FeedContent } from './feeds/feed-model.js'
 import { readCdnConfig, type CdnConfig } from './cdn/cdn-config.js'
+import { readPlusConfig, type PlusConfig } from './plus/plus-config.js'
 import { DEFAULT_SITE_SETTINGS, loadSiteSettings, type SiteSettings } from './site-settings.js'
 
 /** The section whose feeds this service publishes (docs/contract.md: the economy desk). */
@@ -69,6 +70,8 @@ export interface Config {
   readonly accessLog: boolean
   /** The CDN in front (CDN, PURGE, CDN_MAX_AGE; docs/deployment.md); undefined: none. */
   readonly cdn: CdnConfig | undefined
+  /** Subscriber feeds (PLUS_SECRET, PLUS_SECRET_PREVIOUS, PLUS_REVOKED; docs/plus.md); undefined: plus articles are teasers only. */
+  readonly plus: PlusConfig | undefined
 }
 
 /**
@@ -206,6 +209,11 @@ export function loadConfig(
       FASTLY_API_TOKEN: env.FASTLY_API_TOKEN?.trim() || undefined,
       CLOUDFLARE_API_TOKEN: env.CLOUDFLARE_API_TOKEN?.trim() || undefined,
     }),
+    // Environment only, as the API tokens: the secrets must not show in the process list.
+    plus: readPlusConfig(
+      { PLUS_SECRET: env.PLUS_SECRET || undefined, PLUS_SECRET_PREVIOUS: env.PLUS_SECRET_PREVIOUS || undefined, PLUS_REVOKED: env.PLUS_REVOKED?.trim() || undefined },
+      cwd,
+    ),
   })
 }
 

@@ -73,6 +73,7 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   for (const sitePath of store.publishedDocuments()) await write(sitePath, store.articlePage(sitePath))
   await write('/404.html', store.notFound())
   for (const media of mediaDir ? servedMediaFiles(mediaDir) : []) {
+    if (store.withholdsMedia(media.relative.split('/').map(encodeURIComponent).join('/'))) continue // a plus article's (plus-media.ts)
     const file = `media/${media.relative}`
     const target = path.join(outDir, file)
     await fs.promises.mkdir(path.dirname(target), { recursive: true })

@@ -23,6 +23,7 @@ import { Purger } from './cdn/purger.js'
 import { purgeOnChange } from './cdn/purge-on-change.js'
 import { mediaKeys } from './site/cache-keys.js'
 import type { Site } from './site/build-site.js'
+import { startPlus } from './plus/start-plus.js'
 
 /**
  * Starts the service: hands the process environment to loadConfig, opens
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const renderer = createRenderPool()
   const store = new ContentStore({ config, source, logger, renderer })
   ops.watch(store)
+  // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
+  const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   // The CDN is purged first: a hub told of a change must not fetch the copy it replaced.
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     live.close()
+    plus?.close()
     store.close()
     void renderer.close()
     websub?.close()
@@ -82,8 +86,10 @@ async function main(): Promise<void> {
   // At 50,000 articles the load takes seconds: say what is going on.
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
+  await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
-  const http = createHttp({ config, store, logger, health: purger ? [live, purger] : [live], traffic })
+  const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
+  const http = createHttp({ config, store, logger, health, traffic, plus })
   // Documents rendered ahead are answered by the listener's fast path, everything else by Hono (http/listener.ts).
   const hono = getRequestListener(http.app.fetch, { hostname: config.host })
   server = createServer(

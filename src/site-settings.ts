@@ -90,6 +90,8 @@ export interface SiteSettings {
   readonly updates: UpdateHints
   /** Profiles by authorKey(name): a byline finds its profile regardless of case, as `?author=` does. */
   readonly authors: ReadonlyMap<string, AuthorProfile>
+  /** Plus articles (issue 13): where their pages ask readers to subscribe; undefined: `SITE_URL` + `abo`. */
+  readonly plus?: { readonly subscribeUrl: string } | undefined
 }
 
 /** The key of a name in the author registry. */
@@ -230,6 +232,7 @@ const schema = z
           .nullable(),
       )
       .optional(),
+    plus: z.object({ subscribe_url: location }).strict().optional(),
   })
   .strict()
 
@@ -245,7 +248,7 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
     if (!(cause instanceof yaml.YAMLException)) throw cause
     throw new ConfigError(file, `is not valid YAML: ${describeYamlError(cause)}`, { cause })
   }
-  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(file, 'must be a mapping of fields (images, podcast, feedly, updates, authors)')
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(file, 'must be a mapping of fields (images, podcast, feedly, updates, authors, plus)')
   const result = schema.safeParse(data, { error: inOurWords })
   if (!result.success) {
     const issue = result.error.issues[0]
@@ -309,5 +312,6 @@ export function loadSiteSettings(source: string, file: string, siteUrl: string):
           }),
     updates: Object.freeze({ period: settings.updates?.period ?? 'hourly', frequency: settings.updates?.frequency ?? 1 }),
     authors,
+    plus: settings.plus && Object.freeze({ subscribeUrl: absolute(settings.plus.subscribe_url, 'plus.subscribe_url') }),
   })
 }

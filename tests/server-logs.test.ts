@@ -117,7 +117,7 @@ describe('LOG_FORMAT=json', () => {
       ['GET', 'feed', 200, 'feedly'],
       ['GET', 'feed', 200, 'curl'],
       ['GET', 'feed', 200, 'none'],
-      ['GET', 'other', 404, 'node'],
+      ['GET', 'plus', 404, 'node'],
       ['GET', 'view', 200, 'node'],
       // A query without a filter parameter is no view.
       ['GET', 'feed', 200, 'node'],

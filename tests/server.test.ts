@@ -41,7 +41,8 @@ describe('the real server on a socket, with the bundled articles', () => {
     const jsonFeed = (await (json as Response).json()) as { items: { title: string; url: string }[] }
 
     const titles = jsonFeed.items.map((item) => item.title)
-    expect(titles).toHaveLength(10)
+    // 12: ten free articles and the two plus articles (issue 13), as teasers.
+    expect(titles).toHaveLength(12)
     expect(titles[0]).toBe('Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden')
     expect(titles).toContain('DeepSeek und der Kostenschock: Warum ein chinesisches KI-Modell die Börse erschüttert')
     expect(titles).toContain('Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?')

@@ -64,8 +64,8 @@ describe('site settings', () => {
     ],
     ['images: { rss: { url: /x.png, width: 300, height: 100 } }', 'site.yaml: images.rss.width: must be a whole number of pixels from 1 to 144'],
     ['images: { rss: { url: /x.png, width: 100, height: 0.5 } }', 'site.yaml: images.rss.height: must be a whole number of pixels from 1 to 400'],
-    ['podcsat: {}', 'site.yaml: has unknown fields "podcsat" (known: images, podcast, feedly, updates, authors)'],
-    ['- images', 'site.yaml: must be a mapping of fields (images, podcast, feedly, updates, authors)'],
+    ['podcsat: {}', 'site.yaml: has unknown fields "podcsat" (known: images, podcast, feedly, updates, authors, plus)'],
+    ['- images', 'site.yaml: must be a mapping of fields (images, podcast, feedly, updates, authors, plus)'],
     [podcast('').replace('  title: T\n', ''), 'site.yaml: podcast.title: is required'],
     [podcast('').replace('title: T', 'title: 1929'), 'site.yaml: podcast.title: must be text'],
     [podcast('  type: täglich'), 'site.yaml: podcast.type: must be episodic or serial'],
@@ -151,6 +151,13 @@ describe('site settings', () => {
     ['authors: { Anna: { role: Moderatorin } }', 'site.yaml: authors.Anna.role: "Moderatorin" is not a role of the Podcast Taxonomy (such as host, co-host, guest, reporter, producer)'],
   ])('refuses bad Podcasting 2.0 settings, naming the field: %#', (source, message) => {
     expect(problem(source)).toBe(message)
+  })
+
+  it('reads where plus articles\' pages ask readers to subscribe, and refuses what is not a URL', () => {
+    expect(loadSiteSettings('plus: { subscribe_url: /abo/plus }\n', 'site.yaml', SITE).plus).toEqual({ subscribeUrl: `${SITE}abo/plus` })
+    expect(loadSiteSettings('', 'site.yaml', SITE).plus).toBeUndefined()
+    expect(problem('plus: { subscribe_url: "ftp://x" }')).toBe('site.yaml: plus.subscribe_url: "ftp://x" is not an http(s) URL or a site path')
+    expect(problem('plus: { subscribe_url: /abo, preis: 5 }')).toBe('site.yaml: plus: has unknown fields "preis" (known: subscribe_url)')
   })
 
   it('is optional unless SITE_CONFIG names it', () => {

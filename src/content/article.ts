@@ -64,6 +64,12 @@ export interface Article {
   readonly chapters: readonly Chapter[] | undefined
   /** Podcast season number (podcast:season). */
   readonly season: number | undefined
+  /**
+   * `plus`: the body is for subscribers only; every public document shows a
+   * teaser (title, summary, link, date, authors, tags, image) marked Plus.
+   * A plus article always has a `summary`.
+   */
+  readonly access: 'free' | 'plus'
   readonly draft: boolean
   /** Language tag (RFC 5646). */
   readonly lang: string
@@ -79,4 +85,19 @@ export interface Article {
  */
 export function bylineOf(article: Pick<Article, 'authors'>, deskAuthor: string): readonly string[] {
   return article.authors.length > 0 ? article.authors : [deskAuthor]
+}
+
+/** The tag that marks a plus article in every public format (RSS and Atom category, JSON Feed tag, pages). */
+export const PLUS_TAG = 'Plus'
+
+const isPlusTag = (tag: string): boolean => tag.toLowerCase() === 'plus'
+
+/**
+ * The tags documents show and filters find: a plus article's begin with
+ * `Plus`, the mark every format carries (and what `?tag=Plus` finds); a
+ * free article never shows one, so the mark always means what it says.
+ */
+export function tagsOf(article: Pick<Article, 'tags' | 'access'>): readonly string[] {
+  const own = article.tags.some(isPlusTag) ? article.tags.filter((tag) => !isPlusTag(tag)) : article.tags
+  return article.access === 'plus' ? [PLUS_TAG, ...own] : own
 }

@@ -42,6 +42,7 @@ export const MAX_AUTHORS = 20
 const KNOWN_FIELDS = new Set([
   'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt',
   'enclosure', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang', 'transcript', 'chapters', 'season',
+  'access',
 ])
 
 /** Text fields accept YAML numbers too (`title: 1929`), as the text they were typed as. */
@@ -92,6 +93,7 @@ const frontMatterSchema = z.object(
     slug: z.string({ error: 'must be text' }).regex(SLUG_PATTERN, 'must be lower-case letters, digits and single hyphens').optional(),
     id: z.string({ error: 'must be text' }).optional(),
     draft: z.boolean({ error: 'must be true or false' }).optional(),
+    access: z.string({ error: 'must be "free" or "plus"' }).optional(),
     lang: z
       .string({ error: 'must be a language tag such as "de"' })
       .regex(LANGUAGE_TAG, 'must be a language tag such as "de" or "de-AT"')
@@ -178,9 +180,10 @@ function buildArticle(
   const transcript = data.transcript === undefined ? undefined : readTranscript(data.transcript, options.siteUrl, problems)
   const chapters = data.chapters === undefined ? undefined : readChapters(data.chapters, enclosure, options.siteUrl, problems)
 
+  const access = readAccess(data, problems)
   const title = cleanText(data.title, 'title', warnings)
   if (title === '') problems.push({ field: 'title', problem: 'is empty once characters XML cannot carry are removed' })
-  if (problems.length > 0 || date === undefined || updated === undefined) return undefined
+  if (problems.length > 0 || date === undefined || updated === undefined || access === undefined) return undefined
   if (updated < date) {
     warnings.push({ field: 'updated', problem: 'is earlier than date; feeds show it as written' })
   }
@@ -203,6 +206,7 @@ function buildArticle(
     transcript,
     chapters,
     season: data.season,
+    access,
     draft: data.draft ?? false,
     lang: data.lang ?? options.language,
     path: pagePath,
@@ -219,6 +223,27 @@ function readDate(value: string, field: string, timeZone: string, problems: Arti
   // RSS dates carry whole seconds only; cut everywhere so all formats agree.
   return new Date(Math.floor(date.getTime() / 1000) * 1000)
 }
+
+/**
+ * `access: plus` or `free` (the default). A plus article's body reaches
+ * subscribers only; every public document shows its teaser, whose text is the
+ * front matter's summary: without one there would be nothing public to show
+ * but the body itself, so the file is refused rather than cut from the body.
+ */
+function readAccess(data: FrontMatterData, problems: ArticleProblem[]): Article['access'] | undefined {
+  const access = data.access ?? 'free'
+  if (access !== 'free' && access !== 'plus') {
+    problems.push({ field: 'access', problem: `${quoted(access)} is neither "free" nor "plus"` })
+    return undefined
+  }
+  if (access === 'plus' && (data.summary === undefined || data.summary.trim() === '')) {
+    problems.push({ field: 'summary', problem: PLUS_NEEDS_SUMMARY })
+    return undefined
+  }
+  return access
+}
+
+const PLUS_NEEDS_SUMMARY = 'access: plus needs a summary written in the front matter: the public feeds show it as the teaser'
 
 function readId(value: string, problems: ArticleProblem[]): string {
   const read = readPermanentId(value)

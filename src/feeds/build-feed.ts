@@ -1,4 +1,4 @@
-import { bylineOf, type Article, type Enclosure } from '../content/article.js'
+import { bylineOf, tagsOf, type Article, type Enclosure } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import { hasNoPixels, type MediaInfo } from '../content/media-info.js'
 import { mediaTypeFor } from '../content/media-types.js'
@@ -83,9 +83,10 @@ export function toFeedItem(article: Article, body: RenderedBody, context: ItemCo
     published: article.date,
     updated: article.updated,
     authors: bylineOf(article, context.deskAuthor).map((name) => authorOf(name, context.authors)),
-    tags: article.tags,
+    tags: tagsOf(article),
     image,
-    enclosure: enclosureOf(article.enclosure, image, context),
+    // A plus article's audio or video is for subscribers: its public item carries none (their documents pass their own).
+    enclosure: enclosureOf(article.access === 'free' ? article.enclosure : undefined, image, context),
     lang: article.lang,
     episode: article.episode,
     explicit: article.explicit,
@@ -103,7 +104,7 @@ function imageOf(url: string, alt: string, context: ItemContext): FeedImage | un
  * The article's audio or video, with the file's true size when the site
  * serves it; else the image, when its size is known (RSS needs a length).
  */
-function enclosureOf(enclosure: Enclosure | undefined, image: FeedImage | undefined, context: ItemContext): Enclosure | undefined {
+export function enclosureOf(enclosure: Enclosure | undefined, image: FeedImage | undefined, context: ItemContext): Enclosure | undefined {
   if (enclosure) {
     const measured = context.media(enclosure.url)?.length
     return measured === undefined ? enclosure : { ...enclosure, length: measured }

@@ -1,4 +1,4 @@
-import { bylineOf, type Article } from '../content/article.js'
+import { bylineOf, tagsOf, type Article } from '../content/article.js'
 import { BIDI_CONTROL, quoted } from '../text/display.js'
 import { FEED_CONTENTS, type FeedContent } from './feed-model.js'
 
@@ -113,7 +113,7 @@ export class FilterKeys {
   of(article: Article): FoldedKeys {
     let keys = this.#keys.get(article)
     if (!keys) {
-      keys = { tags: article.tags.map(fold), authors: bylineOf(article, this.#deskAuthor).map(fold) }
+      keys = { tags: tagsOf(article).map(fold), authors: bylineOf(article, this.#deskAuthor).map(fold) }
       this.#keys.set(article, keys)
     }
     return keys

@@ -21,6 +21,7 @@ import { readFormQuery } from './form-query.js'
 import { createCdnHeaders } from '../cdn/cdn-headers.js'
 import { missingKeys } from '../site/cache-keys.js'
 import type { Resource } from '../site/resource.js'
+import { plusRoutes, type PlusSource } from './plus-feeds.js'
 
 export interface AppOptions {
   readonly config: Config
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly health?: readonly HealthCheck[]
   /** Where requests, bytes and feed polls are counted (metrics, /stats, POLL_MIN_INTERVAL); none: nothing is. */
   readonly traffic?: Traffic
+  /** Subscriber feeds (docs/plus.md): the plus room's documents and revocations; served only with PLUS_SECRET. */
+  readonly plus?: PlusSource | undefined
 }
 
 /** The HTTP face of the service: Hono's app, and the fast path in front of it (listener.ts). */
@@ -63,7 +66,7 @@ export function createApp(options: AppOptions): Hono {
  * Routing is declared here only: the fast path is `ready`, which Hono's
  * route asks first too.
  */
-export function createHttp({ config, store, now = Date.now, logger = console, health = [], traffic }: AppOptions): Http {
+export function createHttp({ config, store, now = Date.now, logger = console, health = [], traffic, plus }: AppOptions): Http {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -84,6 +87,7 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     cdnHeaders,
   })
   const media = createMediaHandler({ root: config.mediaDir, maxAge: config.cache.mediaMaxAge, now, logger, cdnHeaders })
+  const subscribers = plusRoutes(config, plus, { logger, now, nextPublication: () => store.site().plan.nextPublication?.getTime() })
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
@@ -117,13 +121,14 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
    * GET and HEAD of a document rendered ahead: answered synchronously, so the
    * response is written in the same turn as the request was read. Undefined
    * for everything that is not one: the health routes (Hono's, above),
-   * media, a feed with a query (a filtered view, maybe), documents rendered
-   * on request, 404. Hono's route asks it first and the listener's fast path
+   * media, subscriber feeds, a feed with a query (a filtered view, maybe),
+   * documents rendered on request, 404. Hono's route asks it first and the listener's fast path
    * asks only it, so both answer these requests with the same code.
    */
   const ready = (request: RequestView): Answer | undefined => {
     const path = request.path
     if (path === HEALTH_PATH || path === READY_PATH || path.startsWith('/media/')) return undefined
+    if (subscribers && path.startsWith(subscribers.prefix)) return undefined
     if (feedByPath.has(path) && request.url.includes('?')) return undefined
     const resource = store.resource(path)
     return resource && sendStored(request, resource)
@@ -145,7 +150,12 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     const fast = ready(request)
     if (fast) return toResponse(fast)
     const path = request.path
-    if (path.startsWith('/media/')) return media(c, path.slice('/media/'.length)) ?? serveLazy(request, path).then(toResponse)
+    // A plus article's media are withheld as if absent (content/plus-media.ts).
+    if (path.startsWith('/media/')) {
+      const file = path.slice('/media/'.length)
+      return (store.withholdsMedia(file) ? undefined : media(c, file)) ?? serveLazy(request, path).then(toResponse)
+    }
+    if (subscribers && path.startsWith(subscribers.prefix)) return subscribers.serve(c, path)
     const format = feedByPath.get(path)
     if (format && request.url.includes('?')) {
       const filtered = serveFiltered(request, format)

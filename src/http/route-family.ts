@@ -4,9 +4,10 @@ import { readFormQuery } from './form-query.js'
 /**
  * The families a request falls into, for log lines and metrics: bounded, so
  * no raw path (which may hold a token, or be one of millions) is ever a
- * label. `view` is a filtered view (a feed with a filter parameter).
+ * label. `view` is a filtered view (a feed with a filter parameter); `plus`
+ * a subscriber's feeds and audio (docs/plus.md).
  */
-export const ROUTE_FAMILIES = ['feed', 'archive', 'view', 'page', 'media', 'asset', 'other'] as const
+export const ROUTE_FAMILIES = ['feed', 'archive', 'view', 'page', 'media', 'asset', 'plus', 'other'] as const
 export type RouteFamily = (typeof ROUTE_FAMILIES)[number]
 
 /**
@@ -17,8 +18,11 @@ export type RouteFamily = (typeof ROUTE_FAMILIES)[number]
  */
 export function routeFamilies(section: string, feeds: ReadonlySet<string>): (path: string, url: string) => RouteFamily {
   const archive = `/${section}/archiv/`
+  const plus = `/${section}/plus/`
   return (path, url) => {
     if (feeds.has(path)) return hasFilter(url) ? 'view' : 'feed'
+    // A subscriber's feeds and audio: the token in the path never becomes a label.
+    if (path.startsWith(plus)) return 'plus'
     if (path.startsWith('/media/')) return 'media'
     if (path.startsWith('/assets/')) return 'asset'
     if (path.startsWith(archive)) return 'archive'

@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html'
-import { bylineOf, type Article } from '../content/article.js'
+import { bylineOf, tagsOf, type Article } from '../content/article.js'
 import { toRfc3339 } from '../content/dates.js'
 import { authorKey, type AuthorProfile } from '../site-settings.js'
 import { lastChangeOf } from './sitemaps.js'
@@ -29,7 +29,7 @@ export function articleHead(context: ArticleMetaContext, article: Article, summa
     image ? html`<meta property="og:image" content="${image}"/>` : ''
   }${article.image ? html`<meta property="og:image:alt" content="${article.imageAlt}"/>` : ''}<meta property="article:published_time" content="${toRfc3339(article.date)}"/><meta property="article:modified_time" content="${toRfc3339(lastChangeOf(article))}"/>${authors.map(
     (author) => html`<meta property="article:author" content="${author.url ?? author.name}"/>`,
-  )}${article.tags.map((tag) => html`<meta property="article:tag" content="${tag}"/>`)}<script type="application/ld+json">${raw(
+  )}${tagsOf(article).map((tag) => html`<meta property="article:tag" content="${tag}"/>`)}<script type="application/ld+json">${raw(
     scriptJson(newsArticle(context, article, summary, image, authors, article.authors.length === 0)),
   )}</script>`
 }
@@ -56,14 +56,15 @@ function newsArticle(
       ? [{ '@type': 'Organization', name: context.deskAuthor, url: context.siteUrl }]
       : authors.map((author) => ({ '@type': 'Person', name: author.name, ...(author.url ? { url: author.url } : {}) })),
     ...(image ? { image: [image] } : {}),
-    ...(article.tags.length > 0 ? { keywords: article.tags } : {}),
+    ...(tagsOf(article).length > 0 ? { keywords: tagsOf(article) } : {}),
     publisher: {
       '@type': 'Organization',
       name: context.siteName,
       url: context.siteUrl,
       ...(context.logo ? { logo: { '@type': 'ImageObject', url: context.logo } } : {}),
     },
-    isAccessibleForFree: true,
+    // Google's paywalled-content markup; the page holds the teaser only, so no hasPart names a hidden section.
+    isAccessibleForFree: article.access === 'free',
     mainEntityOfPage: { '@type': 'WebPage', '@id': article.url },
   }
 }

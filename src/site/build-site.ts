@@ -75,8 +75,15 @@ export interface Site {
   readonly context: PageContext
 }
 
-/** Whether an article is a podcast episode: it carries audio. */
-const isEpisode = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
+/** Whether an article carries audio: a podcast episode, public or plus (the subscribers' podcast has both). */
+export const hasAudio = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
+
+/**
+ * The public podcast's episodes: articles with audio, plus articles left out.
+ * Apple Podcasts requires a playable enclosure on every item, and a plus
+ * episode's audio is for subscribers only (issue 13).
+ */
+const isEpisode = (article: Article): boolean => article.access === 'free' && hasAudio(article)
 
 /**
  * Decides what is public at `now`, and the version of every cache key;
@@ -124,6 +131,11 @@ export function sameDocumentsAhead(previous: SitePlan, next: SitePlan): boolean 
   )
 }
 
+/** Where readers subscribe to plus, and subscribers get a new feed link: site.yaml `plus.subscribe_url`, else SITE_URL/abo. */
+export function subscribeUrlOf(config: Pick<SiteConfig, 'settings' | 'siteUrl'>): string {
+  return config.settings.plus?.subscribeUrl ?? siteUrlFor(config.siteUrl, '/abo')
+}
+
 function pageContext(config: SiteConfig): PageContext {
   const { podcast, images } = config.settings
   return {
@@ -138,6 +150,7 @@ function pageContext(config: SiteConfig): PageContext {
     deskAuthor: config.section.author,
     logo: images.icon,
     authors: config.settings.authors,
+    subscribeUrl: subscribeUrlOf(config),
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { bylineOf, type Article } from '../content/article.js'
+import { bylineOf, tagsOf, type Article } from '../content/article.js'
 import { archivePage } from '../feeds/archive.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
@@ -176,7 +176,7 @@ export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
     of: (article, deskAuthor) => {
       let facts = known.get(article)
       if (!facts) {
-        const views = [...article.tags.map(tagKey), ...bylineOf(article, deskAuthor).map(authorKey)]
+        const views = [...tagsOf(article).map(tagKey), ...bylineOf(article, deskAuthor).map(authorKey)]
         facts = { version: version(article), key: articleKey(article.path), views: [...new Set(views)] }
         known.set(article, facts)
       }

@@ -1,5 +1,5 @@
 import { html, raw } from 'hono/html'
-import { bylineOf, type Article } from '../content/article.js'
+import { bylineOf, PLUS_TAG, tagsOf, type Article } from '../content/article.js'
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, type FormatUrls } from '../feeds/feed-model.js'
 import type { AuthorProfile } from '../site-settings.js'
 import { comparableText, textOfHtml } from '../text/html-text.js'
@@ -30,6 +30,8 @@ export interface PageContext {
   readonly logo: string | undefined
   /** The author registry, for the structured data of article pages. */
   readonly authors: ReadonlyMap<string, AuthorProfile>
+  /** Where a plus article's page asks readers to subscribe (site.yaml `plus.subscribe_url`). */
+  readonly subscribeUrl: string
 }
 
 /** One entry of the index page. */
@@ -79,7 +81,7 @@ export function renderIndexPage(context: PageContext, articles: readonly ListedA
     context.language,
     html`<h1>${context.sectionTitle}</h1>${articles.length === 0 ? html`<p>Noch keine Artikel.</p>` : ''}<ol class="articles">${articles.map(
       ({ article, summary }) =>
-        html`<li${article.lang === context.language ? '' : raw(` lang="${article.lang}"`)}><h2><a href="${article.url}">${article.title}</a></h2>${byline(article, context)}<p>${summary}</p></li>`,
+        html`<li${article.lang === context.language ? '' : raw(` lang="${article.lang}"`)}><h2>${article.access === 'plus' ? html`<span class="plus">${PLUS_TAG}</span> ` : ''}<a href="${article.url}">${article.title}</a></h2>${byline(article, context)}<p>${summary}</p></li>`,
     )}</ol>`,
     true,
   )
@@ -119,8 +121,10 @@ const MIN_REPEATED_OPENING = 40
  * sanitised. An episode's page also names the podcast feed.
  */
 export function renderArticlePage(context: PageContext, article: Article, summary: string, bodyHtml: string, episode = false): string {
-  const enclosure = article.enclosure
-  const lead = pageLead(article, summary, bodyHtml)
+  // A plus article's page is its teaser: the summary and a call to subscribe, never a body or a player (issue 13).
+  const plus = article.access === 'plus'
+  const enclosure = plus ? undefined : article.enclosure
+  const lead = plus ? summary : pageLead(article, summary, bodyHtml)
   return layout(
     context,
     `${article.title} – ${context.siteName}`,
@@ -135,7 +139,11 @@ export function renderArticlePage(context: PageContext, article: Article, summar
               : html`<audio controls preload="none" src="${enclosure.url}"></audio>`
           }<br/><a href="${enclosure.url}" type="${enclosure.type}">Datei herunterladen</a></p>`
         : ''
-    }<div class="body">${raw(bodyHtml)}</div>${article.tags.length > 0 ? html`<p class="tags">Themen: ${article.tags.join(', ')}</p>` : ''}</article>`,
+    }${
+      plus
+        ? html`<p class="plus"><strong>Plus-Artikel</strong> · Den ganzen Text lesen Abonnentinnen und Abonnenten. <a href="${context.subscribeUrl}">Jetzt abonnieren</a></p>`
+        : html`<div class="body">${raw(bodyHtml)}</div>`
+    }${tagsOf(article).length > 0 ? html`<p class="tags">Themen: ${tagsOf(article).join(', ')}</p>` : ''}</article>`,
     episode,
     articleHead(context, article, summary),
   )
@@ -169,6 +177,7 @@ export function renderNotFoundPage(context: PageContext): string {
 export const SITE_CSS = `body{font:1.05rem/1.6 Georgia,serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#222}
 a{color:#0b4f8a}h1,h2{font-family:system-ui,sans-serif;line-height:1.25}
 .site,.byline,.tags,footer{font:.9rem system-ui,sans-serif;color:#555}
+.plus{font:.95rem system-ui,sans-serif}span.plus{background:#0b4f8a;color:#fff;padding:0 .3rem;border-radius:.2rem;font-size:.75em}p.plus{background:#eef3f8;padding:.5rem 1rem}
 ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 2rem}
 img,video{max-width:100%;height:auto}figure{margin:1rem 0}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}

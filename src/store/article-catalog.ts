@@ -25,7 +25,7 @@ export interface ArticleCatalogOptions {
 /** The catalog's published articles, read-only: what plans and lazy documents look up. */
 export type PublishedArticlesView = Pick<
   ArticleIndex,
-  'size' | 'byPath' | 'publishedSection' | 'publishedPaths' | 'publishedPages' | 'publishedCount' | 'nextPublication'
+  'size' | 'byPath' | 'publishedSection' | 'publishedPaths' | 'publishedPages' | 'publishedCount' | 'nextPublication' | 'isPlusMedia'
 >
 
 /**

@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.js'
 import type { ArticleError, ArticleProblem } from '../errors/article-error.js'
 import { isPublished, newestFirst } from '../feeds/select.js'
+import { plusMediaKeys } from '../content/plus-media.js'
 import { ArticleClashes } from './article-clashes.js'
 
 /**
@@ -19,6 +20,8 @@ export class ArticleIndex {
   /** The section's articles (drafts and clashes included), newest first. */
   readonly #section: Article[] = []
   readonly #sectionSlug: string
+  /** mediaPathKey → how many known plus articles (of any state: drafts, scheduled, clashing) name that file. */
+  readonly #plusMedia = new Map<string, number>()
 
   constructor(sectionSlug: string) {
     this.#sectionSlug = sectionSlug
@@ -44,6 +47,7 @@ export class ArticleIndex {
     this.#byFile.clear()
     this.#clashes.clear()
     this.#byPath.clear()
+    this.#plusMedia.clear()
     this.#section.length = 0
     for (const article of articles) {
       this.#add(article, new Set())
@@ -71,6 +75,11 @@ export class ArticleIndex {
     this.#remove(file, touched)
     this.#clashes.refresh(touched)
     return touched
+  }
+
+  /** Whether a plus article names the media file at this mediaPathKey (plus-media.ts): then /media/ withholds it. */
+  isPlusMedia(key: string): boolean {
+    return this.#plusMedia.has(key)
   }
 
   /** The article whose page lives at `path`, unless it clashes with another; a draft only when no other has it. */
@@ -140,6 +149,7 @@ export class ArticleIndex {
     const files = this.#byPath.get(article.path) ?? new Set<string>()
     this.#byPath.set(article.path, files.add(article.file))
     this.#clashes.add(article, touched)
+    for (const key of plusMediaKeys(article)) this.#plusMedia.set(key, (this.#plusMedia.get(key) ?? 0) + 1)
   }
 
   #remove(file: string, touched: Set<string>): void {
@@ -150,6 +160,11 @@ export class ArticleIndex {
     files?.delete(file)
     if (files?.size === 0) this.#byPath.delete(old.path)
     this.#clashes.remove(old, touched)
+    for (const key of plusMediaKeys(old)) {
+      const count = (this.#plusMedia.get(key) ?? 1) - 1
+      if (count > 0) this.#plusMedia.set(key, count)
+      else this.#plusMedia.delete(key)
+    }
     if (old.categories.includes(this.#sectionSlug)) {
       // It sits just before its insertion point, or among articles that compare equal.
       const index = this.#section.lastIndexOf(old, insertionPoint(this.#section, old) - 1)

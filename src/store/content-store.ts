@@ -2,6 +2,8 @@ import path from 'node:path'
 import type { Config } from '../config.js'
 import { fileSource, type ArticleSource } from '../content/article-source.js'
 import { createMediaFacts, type MediaFacts } from '../content/media-info.js'
+import { isWithheldMedia } from '../content/plus-media.js'
+import { publicBodySource } from '../content/public-bodies.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
@@ -92,7 +94,7 @@ export class ContentStore {
     })
     this.#documents = new LazyDocuments({
       config,
-      source: this.#source,
+      source: publicBodySource(this.#source), // the leak barrier: no plus body enters a public document
       published: this.#catalog.published,
       site: () => this.site(),
       media: this.#media.info,
@@ -147,6 +149,8 @@ export class ContentStore {
   refused(): ArticleError[] { return this.#catalog.refused() }
   /** Every article file known, published or refused (a rescan looks for those gone from disk). */
   knownFiles(): string[] { return this.#catalog.knownFiles() }
+  /** Whether /media/ withholds the file at `relative` (URL-encoded): a plus article's audio or transcript (plus-media.ts). */
+  withholdsMedia(relative: string): boolean { return isWithheldMedia(this.#config.siteUrl, relative, (key) => this.#catalog.published.isPlusMedia(key)) }
   /** Registers a listener for every new site (WebSub notifications, logging). */
   onChange(listener: ChangeListener): void { this.#listeners.push(listener) }
   /** Registers a listener for a change that finds ARTICLES_DIR gone (it is then not applied). */

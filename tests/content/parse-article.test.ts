@@ -62,6 +62,7 @@ lang: de
       enclosure: { url: 'https://www.example.de/media/deepseek-podcast.mp3', type: 'audio/mpeg', length: 1234567, duration: 1805 },
       episode: 7,
       explicit: false,
+      access: 'free',
       draft: false,
       lang: 'de',
       path: '/wirtschaft/deepseek-weckruf.html',
@@ -384,7 +385,7 @@ describe('parseArticle: every refusal in the project\'s words', () => {
 
   it('words every wrong value of every field itself, never in a library\'s words', () => {
     const fields = [
-      'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang',
+      'title', 'date', 'updated', 'category', 'tags', 'author', 'summary', 'image', 'image_alt', 'episode', 'explicit', 'slug', 'id', 'draft', 'lang', 'access',
       'enclosure', 'enclosure.url', 'enclosure.type', 'enclosure.length', 'enclosure.duration',
     ]
     const values = ['42', '-3', '1.5', '1e400', 'true', '~', '[]', '[1, [2]]', '[a, {b: 1}]', '{a: 1}', '""', '"x"', '"1:99:99"', '.nan', '.inf']
@@ -449,3 +450,29 @@ describe('parseArticle: line endings, bidirectional controls and controls in the
   })
 })
 
+
+describe('parseArticle: access (free or plus)', () => {
+  it('reads access: plus, and makes every article free that does not say otherwise', () => {
+    expect(parseArticle(file(minimal), 'a.md', options).article.access).toBe('free')
+    expect(parseArticle(file(`${minimal}\naccess: free`), 'a.md', options).article.access).toBe('free')
+    const { article, warnings } = parseArticle(file(`${minimal}\naccess: plus\nsummary: Der Teaser.`), 'a.md', options)
+    expect(article.access).toBe('plus')
+    expect(article.summary).toBe('Der Teaser.')
+    expect(warnings).toEqual([])
+  })
+
+  it.each([
+    [`${minimal}\naccess: premium`, 'x.md: access: "premium" is neither "free" nor "plus"'],
+    [`${minimal}\naccess: Plus\nsummary: Der Teaser.`, 'x.md: access: "Plus" is neither "free" nor "plus"'],
+    [`${minimal}\naccess: true`, 'x.md: access: must be "free" or "plus"'],
+    [`${minimal}\naccess: ~`, 'x.md: access: has no value'],
+  ])('refuses another access value, naming the allowed ones: %j → %s', (frontMatter, message) => {
+    expect(refusal(file(frontMatter), 'x.md').message).toBe(message)
+  })
+
+  it('refuses a plus article without a summary written in the front matter: the public feeds show it as the teaser', () => {
+    const message = 'x.md: summary: access: plus needs a summary written in the front matter: the public feeds show it as the teaser'
+    expect(refusal(file(`${minimal}\naccess: plus`), 'x.md').message).toBe(message)
+    expect(refusal(file(`${minimal}\naccess: plus\nsummary: "  "`), 'x.md').message).toBe(message)
+  })
+})

@@ -36,6 +36,7 @@ export function makeArticle(slug: string, fields: ArticleFields): Article {
     transcript: undefined,
     chapters: undefined,
     season: undefined,
+    access: 'free',
     draft: false,
     lang: 'de',
     path: `/${primary}/${slug}.html`,

@@ -23,7 +23,7 @@ describe('routeFamilies: the bounded family of a request, for metrics and the ac
     ['/feeds.opml', 'https://x/feeds.opml', 'other'],
     ['/healthz', 'https://x/healthz', 'other'],
     ['/wp-login.php', 'https://x/wp-login.php', 'other'],
-    ['/wirtschaft/plus/t0k3n/feed.xml', 'https://x/wirtschaft/plus/t0k3n/feed.xml', 'other'],
+    ['/wirtschaft/plus/t0k3n/feed.xml', 'https://x/wirtschaft/plus/t0k3n/feed.xml', 'plus'],
   ])('puts %s (%s) in the family %s', (path, url, family) => {
     expect(familyOf(path, url)).toBe(family)
   })

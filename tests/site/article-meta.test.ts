@@ -50,7 +50,7 @@ const ALBRECHT = person('Jonas Albrecht', 'jonas-albrecht')
 const YILMAZ = person('Deniz Yılmaz', 'deniz-yilmaz')
 
 /** Every public bundled article at 2026-12-01, from its front matter and the bundled site.yaml, written out by hand. */
-const EXPECTED: Record<string, { headline: string; published: string; modified: string; author: object[]; image: string }> = {
+const EXPECTED: Record<string, { headline: string; published: string; modified: string; author: object[]; image: string; free?: false }> = {
   '/politik/schuldenbremse.html': {
     headline: 'Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden',
     published: '2026-05-08T05:00:00Z',
@@ -71,6 +71,15 @@ const EXPECTED: Record<string, { headline: string; published: string; modified: 
     modified: '2026-03-20T17:30:00Z',
     author: [YILMAZ],
     image: ICON,
+  },
+  // A plus article (issue 13): its page is a teaser, and says it is not free.
+  '/wirtschaft/baufinanzierung-zinsbindung.html': {
+    headline: 'Baufinanzierung: Wie lange sich die Zinsbindung jetzt lohnt',
+    published: '2025-11-18T06:00:00Z',
+    modified: '2025-11-18T06:00:00Z',
+    author: [OKAFOR],
+    image: ICON,
+    free: false,
   },
   '/wirtschaft/deepseek-kostenschock.html': {
     headline: 'DeepSeek und der Kostenschock: Warum ein chinesisches KI-Modell die Börse erschüttert',
@@ -121,6 +130,14 @@ const EXPECTED: Record<string, { headline: string; published: string; modified: 
     author: [LINDNER, OKAFOR],
     image: ICON,
   },
+  '/wirtschaft/podcast-geldfragen-14.html': {
+    headline: 'Geldfragen, Folge 14: Erben, schenken und die Steuer',
+    published: '2025-11-27T04:00:00Z',
+    modified: '2025-11-27T04:00:00Z',
+    author: [LINDNER, OKAFOR],
+    image: ICON,
+    free: false,
+  },
   '/wirtschaft/wohnungsbau-genehmigungen.html': {
     headline: 'Wohnungsbau – Genehmigungen sinken auf Zehnjahrestief',
     published: '2025-06-12T05:15:00Z',
@@ -161,7 +178,7 @@ describe('article pages: structured data', () => {
         author: expected.author,
         image: [expected.image],
         publisher: { '@type': 'Organization', name: 'Beispielzeitung', url: SITE, logo: { '@type': 'ImageObject', url: ICON } },
-        isAccessibleForFree: true,
+        isAccessibleForFree: expected.free ?? true,
         mainEntityOfPage: { '@type': 'WebPage', '@id': url },
       })
     }

@@ -55,6 +55,7 @@ describe('article pages of the bundled articles', () => {
       '/sport/sport-bundesliga-finanzen.html',
       '/wirtschaft/ausblick-2030.html',
       '/wirtschaft/bahn-tarifeinigung.html',
+      '/wirtschaft/baufinanzierung-zinsbindung.html',
       '/wirtschaft/deepseek-kostenschock.html',
       '/wirtschaft/digitaler-euro.html',
       '/wirtschaft/ezb-zinsentscheid.html',
@@ -62,6 +63,7 @@ describe('article pages of the bundled articles', () => {
       '/wirtschaft/mittelstand-energiepreise.html',
       '/wirtschaft/podcast-geldfragen-12.html',
       '/wirtschaft/podcast-geldfragen-13.html',
+      '/wirtschaft/podcast-geldfragen-14.html',
       '/wirtschaft/wohnungsbau-genehmigungen.html',
     ])
   })

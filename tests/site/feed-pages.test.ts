@@ -43,6 +43,9 @@ describe('the page of a section feed', () => {
     expect(items.map((li) => getAttributeValue(findOne(tag('a'), li.children) as Element, 'href'))).toEqual([
       `${SITE}politik/schuldenbremse.html`,
       `${SITE}wirtschaft/bahn-tarifeinigung.html`,
+      // The two plus articles (issue 13), as teasers.
+      `${SITE}wirtschaft/podcast-geldfragen-14.html`,
+      `${SITE}wirtschaft/baufinanzierung-zinsbindung.html`,
       `${SITE}wirtschaft/digitaler-euro.html`,
       `${SITE}wirtschaft/podcast-geldfragen-13.html`,
       `${SITE}wirtschaft/podcast-geldfragen-12.html`,
@@ -53,8 +56,8 @@ describe('the page of a section feed', () => {
       `${SITE}wirtschaft/deepseek-kostenschock.html`,
     ])
     const bylines = items.map((li) => text(findOne(tag('p', 'byline'), li.children)))
-    expect(bylines[5]).toBe('17. September 2025 um 06:00 Uhr · von Jonas Albrecht, Miriam Okafor')
-    expect(bylines[9]).toBe('28. Januar 2025 um 09:30 Uhr · von Jonas Albrecht')
+    expect(bylines[7]).toBe('17. September 2025 um 06:00 Uhr · von Jonas Albrecht, Miriam Okafor')
+    expect(bylines[11]).toBe('28. Januar 2025 um 09:30 Uhr · von Jonas Albrecht')
     expect(bylines.every((line) => /^\d{1,2}\. (Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember) \d{4} um \d\d:\d\d Uhr/.test(line ?? ''))).toBe(true)
   })
 })

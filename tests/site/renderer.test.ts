@@ -67,6 +67,7 @@ describe('createRenderPool', () => {
       logo: undefined,
       authors: new Map(),
       deskAuthor: 'Wirtschaftsredaktion',
+      subscribeUrl: `${SITE}abo`,
     }
     const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
     const bytes = await pool.feedPage(document, 'atom', context)

@@ -77,6 +77,9 @@ describe('/sitemap.xml', () => {
       { loc: `${SITE}wirtschaft/podcast-geldfragen-12.html`, lastmod: '2025-10-02T03:00:00Z' },
       { loc: `${SITE}wirtschaft/podcast-geldfragen-13.html`, lastmod: '2025-10-30T04:00:00Z' },
       { loc: `${SITE}wirtschaft/digitaler-euro.html`, lastmod: '2025-11-04T09:00:00Z' },
+      // The plus articles' public pages (teasers) are listed like any other.
+      { loc: `${SITE}wirtschaft/baufinanzierung-zinsbindung.html`, lastmod: '2025-11-18T06:00:00Z' },
+      { loc: `${SITE}wirtschaft/podcast-geldfragen-14.html`, lastmod: '2025-11-27T04:00:00Z' },
       { loc: `${SITE}sport/sport-bundesliga-finanzen.html`, lastmod: '2026-02-14T11:00:00Z' },
       { loc: `${SITE}wirtschaft/bahn-tarifeinigung.html`, lastmod: '2026-03-20T17:30:00Z' },
       { loc: `${SITE}politik/schuldenbremse.html`, lastmod: '2026-05-08T05:00:00Z' },
