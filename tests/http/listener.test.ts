@@ -17,6 +17,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
+import { PLUS_AUDIO, plusInstance } from '../helpers/plus-instance.js'
 
 const NOW = new Date('2026-01-01T00:00:00Z')
 const files = {
@@ -164,6 +165,25 @@ describe('the listener', () => {
     expect(answers.fast.map((answer) => answer.status)).toEqual([200, 429])
     expect(answers.fast[1]?.headers['retry-after']).toBe('300')
     expect(fast.reachedHono()).toBe(0)
+  })
+
+  it('leaves subscriber feeds and a plus article’s withheld media to Hono, which answers them as before', async () => {
+    const instance = await plusInstance()
+    try {
+      const options = { config: instance.config, store: instance.store, plus: instance.plus, health: instance.plus?.health ?? [] }
+      const fast = await asMain(createHttp(options))
+      const hono = await honoAlone(createHttp(options))
+      const token = instance.token('abo-4711')
+      for (const path of [`/wirtschaft/plus/${token}/feed.xml`, '/wirtschaft/plus/kein-token/feed.xml', `/media/${PLUS_AUDIO}`]) {
+        const test: Case = { name: path, path, fast: false }
+        const before = fast.reachedHono()
+        expect(await ask(fast.base, test), path).toEqual(await ask(hono, test))
+        expect(fast.reachedHono() - before, path).toBe(1)
+      }
+      expect((await ask(fast.base, { name: 'subscriber feed', path: `/wirtschaft/plus/${token}/feed.xml`, fast: false })).status).toBe(200)
+    } finally {
+      instance.close()
+    }
   })
 
   it('has no fast path with ACCESS_LOG=1, so every request is logged', async () => {
