@@ -106,7 +106,8 @@ function servePlusMedia(c: Context, relative: string, caching: string, options: 
 
 async function sendDocument(c: Context, document: SubscriberDocument, token: string, caching: string): Promise<Response> {
   const coding = document.compressible ? chooseEncoding(requestHeader(c, 'accept-encoding'), ['br', 'gzip']) : 'identity'
-  const etag = coding !== 'identity' ? `${document.etag.slice(0, -1)}-${coding === 'gzip' ? 'gz' : 'br'}"` : document.etag
+  const own = document.etagFor(token)
+  const etag = coding !== 'identity' ? `${own.slice(0, -1)}-${coding === 'gzip' ? 'gz' : 'br'}"` : own
   const headers: Record<string, string> = {
     ETag: etag,
     'Cache-Control': caching,

@@ -78,6 +78,11 @@ describe('the subscriber feeds', () => {
       expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}-br"$/)
       const again = await site.app.request(`/wirtschaft/plus/${token}/${file}`, { headers: { 'Accept-Encoding': 'gzip, br', 'If-None-Match': etag } })
       expect([file, again.status, again.headers.get('Cache-Control')]).toEqual([file, 304, response.headers.get('Cache-Control')])
+      // Another subscriber's bytes differ by the token: so does the ETag, and the first one's is no validator of them.
+      const other = await site.app.request(`/wirtschaft/plus/${site.token('abo-4712')}/${file}`, { headers: { 'Accept-Encoding': 'gzip, br', 'If-None-Match': etag } })
+      expect([file, other.status]).toEqual([file, 200])
+      expect(other.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{27}-br"$/)
+      expect(other.headers.get('ETag')).not.toBe(etag)
       const body = await response.text()
       expect(body).not.toContain('hub.example.de')
     }
