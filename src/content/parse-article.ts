@@ -182,7 +182,7 @@ function buildArticle(
   const chapters = data.chapters === undefined ? undefined : readChapters(data.chapters, enclosure, options.siteUrl, problems)
 
   const access = readAccess(data, problems)
-  if (access === 'free') problems.push(...plusFolderProblems(options.siteUrl, [['enclosure.url', data.enclosure?.url, enclosure?.url], ['transcript', data.transcript, typeof transcript === 'object' ? transcript.url : undefined]]))
+  if (access === 'free') problems.push(...plusFolderProblems(options.siteUrl, [['enclosure.url', enclosure?.url], ['transcript', typeof transcript === 'object' ? transcript.url : undefined]]))
   const title = cleanText(data.title, 'title', warnings)
   if (title === '') problems.push({ field: 'title', problem: 'is empty once characters XML cannot carry are removed' })
   if (problems.length > 0 || date === undefined || updated === undefined || access === undefined) return undefined

@@ -47,15 +47,16 @@ export const PLUS_MEDIA_FOLDER = 'plus'
 
 /**
  * A free article's audio or transcript file in the plus/ folder, as problems
- * (`[field, as written, URL]` each): /media/ never serves it, so its podcast
+ * (`[field, URL]` each): /media/ never serves it, so its podcast
  * item and download link would answer 404 (a plus article turned free with
  * its audio left there). Refused, so a running service keeps the plus version.
  */
-export function plusFolderProblems(siteUrl: string, files: readonly (readonly [string, string | undefined, string | undefined])[]): { field: string; problem: string }[] {
+// Not the path as written: a log line's redaction (text/redact.ts) takes what follows `/plus/` for a token.
+export function plusFolderProblems(siteUrl: string, files: readonly (readonly [string, string | undefined])[]): { field: string; problem: string }[] {
   const folder = mediaPathKey(siteUrlFor(siteUrl, `/media/${PLUS_MEDIA_FOLDER}/`)) as string
-  return files.flatMap(([field, written, url]) =>
+  return files.flatMap(([field, url]) =>
     url !== undefined && mediaPathKey(url)?.startsWith(folder)
-      ? [{ field, problem: `${written ?? url} lies in media/plus/, which is never public: set access: plus, or move the file out of media/plus/` }]
+      ? [{ field, problem: `names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder` }]
       : [],
   )
 }

@@ -479,10 +479,10 @@ describe('parseArticle: access (free or plus)', () => {
   it('refuses a free article whose audio or transcript file lies in media/plus/, never public: its podcast item and download link would answer 404', () => {
     const audio = 'enclosure: { url: /media/Plus/folge-14.mp3, type: audio/mpeg, length: 10 }'
     expect(refusal(file(`${minimal}\n${audio}`), 'x.md').message).toBe(
-      'x.md: enclosure.url: /media/Plus/folge-14.mp3 lies in media/plus/, which is never public: set access: plus, or move the file out of media/plus/',
+      'x.md: enclosure.url: names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder',
     )
     expect(refusal(file(`${minimal}\ntranscript: /media/plus/folge-14.vtt`), 'x.md').message).toBe(
-      'x.md: transcript: /media/plus/folge-14.vtt lies in media/plus/, which is never public: set access: plus, or move the file out of media/plus/',
+      'x.md: transcript: names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder',
     )
     expect(parseArticle(file(`${minimal}\n${audio}\naccess: plus\nsummary: Der Teaser.`), 'a.md', options).article.access).toBe('plus')
     expect(parseArticle(file(`${minimal}\nenclosure: { url: /media/plusfolge.mp3, type: audio/mpeg, length: 10 }`), 'a.md', options).article.access).toBe('free')
