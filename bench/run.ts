@@ -5,37 +5,40 @@
  *
  * 1. Throughput of the RSS feed (50 full items) — plain GET, gzip GET and a
  *    304 revalidation — against a bare node:http server answering the same
- *    bytes from memory, started fresh, interleaved A B A B over several
- *    rounds. Load from wrk (Debian's `wrk`) on loopback.
- * 2. Start-up time, peak memory and the time for one edit to become visible,
- *    at 1,000, 10,000 and 50,000 generated articles.
+ *    bytes and headers from memory, at 32 and 256 connections
+ *    (bench/throughput.ts says how).
+ * 2. Start-up time, peak memory and the time for one edit to become visible
+ *    in the RSS feed while a client polls it every 5 ms, and the heap held
+ *    per article (bench/edits.ts), at 1,000, 10,000 and 50,000 generated articles.
  * 3. The periodic rescan at the same sizes: its time, and the longest pause
  *    it gives requests, beside a synchronous walk over the same files.
+ * 4. The static export beside Hugo on the same corpus (bench/export.ts), at
+ *    BENCH_EXPORT_SIZES (default 50000; empty skips it).
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
+ * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts.
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { gunzipSync } from 'node:zlib'
 import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
-import { articleSource, generateCorpus } from './generate-corpus.js'
+import { exportBeside } from './export.js'
+import { generateCorpus } from './generate-corpus.js'
+import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
+import { throughput, throughputOptions } from './throughput.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = path.join(ROOT, 'dist/main.js')
-const BARE = path.join(ROOT, 'bench/bare-server.mjs')
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number)
 const EDITS = Number(process.env.BENCH_EDITS ?? 5)
-const CONNECTIONS = 32
 
 interface Running {
   readonly child: ChildProcess
@@ -68,94 +71,9 @@ async function start(args: string[], env: Record<string, string>, ready: (base: 
   }
 }
 
-/** GET without decoding the body (fetch would gunzip it). */
-function rawGet(url: string, headers: Record<string, string>): Promise<{ body: Buffer; etag: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { headers }, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        response.on('end', () => resolve({ body: Buffer.concat(chunks), etag: String(response.headers.etag) }))
-      })
-      .on('error', reject)
-  })
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const peakRss = (pid: number | undefined) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
-
-function wrk(url: string, headers: Record<string, string>): number {
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url]
-  const run = spawnSync('wrk', args, { encoding: 'utf8' })
-  if (run.error) throw new Error('wrk not found: install Debian\'s wrk (apt-get install wrk)')
-  const rate = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]
-  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(run.stdout)
-  if (!rate) throw new Error(`wrk printed no rate:\n${run.stdout}${run.stderr}`)
-  if (errors) throw new Error(`wrk saw errors: ${errors[0]}`)
-  return Number(rate)
-}
-
-async function throughput(): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-feed-'))
-  const children: { stop(): Promise<void> }[] = []
-  try {
-    generateCorpus(path.join(dir, 'articles'), 50)
-    const port = await freePort()
-    const service = await start(
-      [MAIN],
-      { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: path.join(dir, 'articles'), WEBSUB_HUB: '' },
-      (base) => `${base}/wirtschaft/feed.xml`,
-      port,
-    )
-    children.push(service)
-    const feed = `${service.base}/wirtschaft/feed.xml`
-    const plain = await rawGet(feed, { 'Accept-Encoding': 'identity' })
-    const identity = plain.body
-    const gzip = (await rawGet(feed, { 'Accept-Encoding': 'gzip' })).body
-    if (!gunzipSync(gzip).equals(identity)) throw new Error('gzip body does not decode to the feed')
-    const etag = plain.etag
-    fs.writeFileSync(path.join(dir, 'feed.xml'), identity)
-    fs.writeFileSync(path.join(dir, 'feed.xml.gz'), gzip)
-    const barePort = await freePort()
-    // Started now, beside the service: an old process measures slower.
-    const bare = await start(
-      [BARE, String(barePort), path.join(dir, 'feed.xml'), path.join(dir, 'feed.xml.gz'), etag, 'application/rss+xml; charset=utf-8'],
-      {},
-      (base) => `${base}/wirtschaft/feed.xml`,
-      barePort,
-    )
-    children.push(bare)
-    console.log(`RSS feed: 50 items, ${identity.length} bytes (${gzip.length} gzip); wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, ${ROUNDS} rounds, interleaved`)
-    const scenarios: [string, Record<string, string>, number][] = [
-      ['GET plain', { 'Accept-Encoding': 'identity' }, 0.85],
-      ['GET gzip', { 'Accept-Encoding': 'gzip' }, 0.65],
-      ['304 revalidation', { 'Accept-Encoding': 'identity', 'If-None-Match': etag }, 0.7],
-    ]
-    console.log('| request | service req/s | bare node:http req/s | ratio (median of rounds) | target |')
-    console.log('|---|---|---|---|---|')
-    for (const [name, headers, target] of scenarios) {
-      const ratios: number[] = []
-      const ours: number[] = []
-      const theirs: number[] = []
-      for (let round = 0; round < ROUNDS; round++) {
-        const a = wrk(`${service.base}/wirtschaft/feed.xml`, headers)
-        const b = wrk(`${bare.base}/wirtschaft/feed.xml`, headers)
-        ours.push(a)
-        theirs.push(b)
-        ratios.push(a / b)
-      }
-      const ratio = median(ratios)
-      console.log(
-        `| ${name} | ${Math.round(median(ours))} | ${Math.round(median(theirs))} | ${ratio.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')}) | ≥ ${target} ${ratio >= target ? '✓' : '✗'} |`,
-      )
-    }
-  } finally {
-    // Stopped on failure too: an orphaned server would hold the port and the pipe.
-    await Promise.all(children.map((child) => child.stop()))
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-}
 
 /** A corpus of `count` articles, generated once and kept between runs. */
 function corpus(count: number): string {
@@ -171,8 +89,8 @@ function corpus(count: number): string {
 
 async function scale(): Promise<void> {
   console.log('')
-  console.log('| articles | start to first feed | peak RSS after start | edit visible (median of ' + EDITS + ') | edit visible (max) |')
-  console.log('|---|---|---|---|---|')
+  console.log('| articles | start to first feed | peak RSS after start | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
+  console.log('|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     const dir = corpus(count)
     const port = await freePort()
@@ -184,30 +102,18 @@ async function scale(): Promise<void> {
       port,
     )
     const startup = performance.now() - started
-    const newest = path.join(dir, String(Math.ceil(count / 500)).padStart(3, '0'), `meldung-${count}.md`)
-    const original = fs.readFileSync(newest, 'utf8')
-    const latencies: number[] = []
     let memory = 0
+    let edits: EditFigures
     try {
       memory = peakRss(service.child.pid)
-      for (let edit = 0; edit < EDITS; edit++) {
-        const title = `Eilmeldung ${process.pid}-${edit}`
-        const written = performance.now()
-        fs.writeFileSync(newest, articleSource(count, title))
-        for (;;) {
-          const json = await (await fetch(`${service.base}/wirtschaft/feed.json`)).text()
-          if (json.includes(title)) break
-          if (performance.now() - written > 10_000) throw new Error('edit not visible after 10 s')
-        }
-        latencies.push(performance.now() - written)
-        await sleep(200)
-      }
+      edits = await measureEdits(service.base, dir, count, EDITS)
     } finally {
-      fs.writeFileSync(newest, original)
       await service.stop()
     }
+    const { latencies } = edits
+    const held = heapPerArticle(ROOT, dir, count)
     console.log(
-      `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms |`,
+      `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
     )
   }
 }
@@ -265,11 +171,13 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
   console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')})`)
   console.log('')
-  if (ROUNDS > 0) await throughput()
+  if (ROUNDS > 0) await throughput(throughputOptions(process.env))
   if (SIZES.length > 0) {
     await scale()
     await rescanCost()
   }
+  const exportSizes = (process.env.BENCH_EXPORT_SIZES ?? '50000').split(',').filter(Boolean).map(Number)
+  if (exportSizes.length > 0) await exportBeside(exportSizes, corpus)
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,11 @@
-import { serve } from '@hono/node-server'
+import { getRequestListener, serve } from '@hono/node-server'
 import fs from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { loadConfig } from './config.js'
 import { runMain } from './errors/run-main.js'
-import { createApp } from './http/app.js'
+import { createHttp } from './http/app.js'
+import { createListener } from './http/listener.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { fileSource } from './content/article-source.js'
 import { createMetricsApp } from './ops/metrics-app.js'
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then
   // exit 0. Registered first: a signal during a long start-up ends it cleanly.
-  let server: ReturnType<typeof serve> | undefined
+  let server: Server | undefined
   let metricsServer: ReturnType<typeof serve> | undefined
   let stopping = false
   const stop = (signal: string): void => {
@@ -86,25 +89,20 @@ async function main(): Promise<void> {
   await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
   const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
-  const app = createApp({ config, store, logger, health, traffic, plus })
-  server = serve(
-    {
-      fetch: app.fetch,
-      port: config.port,
-      hostname: config.host,
-      // A slow client cannot hold the server: headers and requests have deadlines,
-      // checked every second rather than Node's default thirty.
-      serverOptions: {
-        headersTimeout: config.headersTimeoutMs,
-        requestTimeout: config.requestTimeoutMs,
-        keepAliveTimeout: 5000,
-        connectionsCheckingInterval: 1000,
-      },
-    },
-    (info) => {
-      logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
-    },
+  const http = createHttp({ config, store, logger, health, traffic, plus })
+  // Documents rendered ahead are answered by the listener's fast path, everything else by Hono (http/listener.ts).
+  const hono = getRequestListener(http.app.fetch, { hostname: config.host })
+  server = createServer(
+    // A slow client cannot hold the server: headers and requests have deadlines,
+    // checked every second rather than Node's default thirty.
+    { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000, connectionsCheckingInterval: 1000 },
+    createListener(http, hono),
   )
+  const listening = server
+  listening.listen(config.port, config.host, () => {
+    const info = listening.address() as AddressInfo
+    logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
+  })
   // A client that stops reading (or writing) is let go after the same time.
   server.setTimeout(config.requestTimeoutMs)
   answerClientErrors(server)

@@ -9,16 +9,18 @@ import { redactUrl } from '../text/redact.js'
 import { healthReasons, type HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
-import { shortAnswer } from './common-headers.js'
+import { shortAnswer, textAnswer } from './common-headers.js'
 import { accessLog } from './access-log.js'
+import { toResponse, viewOfContext, type Answer, type RequestView } from './exchange.js'
 import { createMediaHandler } from './media.js'
-import { limitPoll, observed, pollFeed } from './observe.js'
+import { limitPoll, observed, pollFeed, requestRecorder } from './observe.js'
 import type { Traffic } from '../ops/traffic.js'
 import { routeFamilies } from './route-family.js'
 import { createSender } from './send-resource.js'
 import { readFormQuery } from './form-query.js'
 import { createCdnHeaders } from '../cdn/cdn-headers.js'
 import { missingKeys } from '../site/cache-keys.js'
+import type { Resource } from '../site/resource.js'
 import { plusRoutes, type PlusSource } from './plus-feeds.js'
 
 export interface AppOptions {
@@ -36,16 +38,35 @@ export interface AppOptions {
   readonly plus?: PlusSource | undefined
 }
 
+/** The HTTP face of the service: Hono's app, and the fast path in front of it (listener.ts). */
+export interface Http {
+  readonly app: Hono
+  /**
+   * A GET or HEAD of a document rendered ahead, answered (and counted) at
+   * once by the same function Hono's route calls first; undefined for any
+   * other request, which then goes to `app`. None with ACCESS_LOG=1: the
+   * access log is Hono middleware, so every request goes through Hono.
+   */
+  readonly fastPath: ((request: RequestView) => Answer | undefined) | undefined
+}
+
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
 const CORS_REQUEST_HEADERS = 'If-None-Match, If-Modified-Since, If-Match, If-Unmodified-Since, If-Range, Cache-Control, Range'
+
+/** The Hono app alone (createHttp): what tests call with app.request(). */
+export function createApp(options: AppOptions): Hono {
+  return createHttp(options).app
+}
 
 /**
  * The HTTP face of the service. Every document is looked up, already
  * rendered, encoded and compressed, in the store's current site; handlers
  * choose bytes and set headers. Documents not rendered ahead (article pages,
  * archive pages, filtered feeds) are rendered on their first request and kept.
+ * Routing is declared here only: the fast path is `ready`, which Hono's
+ * route asks first too.
  */
-export function createApp({ config, store, now = Date.now, logger = console, health = [], traffic, plus }: AppOptions): Hono {
+export function createHttp({ config, store, now = Date.now, logger = console, health = [], traffic, plus }: AppOptions): Http {
   const app = new Hono()
   const section = config.section.slug
   const siteOrigin = new URL(config.siteUrl).origin
@@ -70,10 +91,11 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   // Worked out once: which path is which feed, and which documents are WebSub topics.
   const feedByPath = new Map(FEED_FORMATS.map((format) => [feedPaths(section)[format], format] as const))
   const topicByPath = websubTopics(config.siteUrl, section)
+  const families = routeFamilies(section, new Set(topicByPath.keys()))
   // ACCESS_LOG=1: the one middleware, registered only then (the catch-all below says why).
-  if (config.accessLog) app.use(accessLog(logger, routeFamilies(section, new Set(topicByPath.keys()))))
+  if (config.accessLog) app.use(accessLog(logger, families))
 
-  const badRequest = (problem: string): Response => shortAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
+  const badRequest = (problem: string): Answer => textAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: ${problem}\n`)
 
   // Honest health for monitors: 503 while anything is wrong, though readers
   // still get the last good content. A load balancer asks /readyz instead: the
@@ -96,30 +118,55 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   app.get(READY_PATH, () => shortAnswer(200, { 'Cache-Control': 'no-store' }, '{"status":"ready"}', 'application/json'))
 
   /**
-   * GET and HEAD of everything but health and media: feeds, archives, pages,
-   * 404. A document rendered ahead is answered synchronously: the response is
-   * then written in the same turn as the request was read.
+   * GET and HEAD of a document rendered ahead: answered synchronously, so the
+   * response is written in the same turn as the request was read. Undefined
+   * for everything that is not one: the health routes (Hono's, above),
+   * media, subscriber feeds, a feed with a query (a filtered view, maybe),
+   * documents rendered on request, 404. Hono's route asks it first and the listener's fast path
+   * asks only it, so both answer these requests with the same code.
    */
-  const serve = (c: Context): Response | Promise<Response> => {
-    const path = c.req.path
-    // A plus article's media are withheld as if absent (content/plus-media.ts).
-    if (path.startsWith('/media/')) return (store.withholdsMedia(path.slice('/media/'.length)) ? undefined : media(c, path.slice('/media/'.length))) ?? serveLazy(c, path)
-    if (subscribers && path.startsWith(subscribers.prefix)) return subscribers.serve(c, path)
-    const format = feedByPath.get(path)
-    if (format && c.req.url.includes('?')) {
-      const filtered = serveFiltered(c, format)
-      if (filtered) return filtered
-    }
-    const topic = topicByPath.get(path)
-    const ready = store.resource(path)
-    const answer = ready ? send(c, ready, { topic }) : serveLazy(c, path)
-    if (topic === undefined || !traffic) return answer
-    pollFeed(c, traffic, path)
-    return limitPoll(c, traffic, path, answer)
+  const ready = (request: RequestView): Answer | undefined => {
+    const path = request.path
+    if (path === HEALTH_PATH || path === READY_PATH || path.startsWith('/media/')) return undefined
+    if (subscribers && path.startsWith(subscribers.prefix)) return undefined
+    if (feedByPath.has(path) && request.url.includes('?')) return undefined
+    const resource = store.resource(path)
+    return resource && sendStored(request, resource)
   }
 
-  const serveFiltered = (c: Context, format: FeedFormat): Response | Promise<Response> | undefined => {
-    const url = c.req.url
+  const sendStored = (request: RequestView, resource: Resource): Answer => polled(request, send(request, resource, { topic: topicByPath.get(request.path) }))
+
+  /** A current feed's poll counted for /stats, and POLL_MIN_INTERVAL applied (observe.ts); any other document as it is. */
+  function polled(request: RequestView, answer: Answer): Answer
+  function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
+  function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
+    if (!traffic || !topicByPath.has(request.path)) return answer
+    pollFeed(request, traffic, request.path)
+    return limitPoll(request, traffic, request.path, answer)
+  }
+
+  /** GET and HEAD of everything but health: documents rendered ahead first, then media, filtered views, the rest. */
+  const serve = (c: Context, request: RequestView): Response | Promise<Response> => {
+    const fast = ready(request)
+    if (fast) return toResponse(fast)
+    const path = request.path
+    // A plus article's media are withheld as if absent (content/plus-media.ts).
+    if (path.startsWith('/media/')) {
+      const file = path.slice('/media/'.length)
+      return (store.withholdsMedia(file) ? undefined : media(c, file)) ?? serveLazy(request, path).then(toResponse)
+    }
+    if (subscribers && path.startsWith(subscribers.prefix)) return subscribers.serve(c, path)
+    const format = feedByPath.get(path)
+    if (format && request.url.includes('?')) {
+      const filtered = serveFiltered(request, format)
+      if (filtered) return responseOf(filtered)
+    }
+    const resource = store.resource(path)
+    return responseOf(resource ? sendStored(request, resource) : polled(request, serveLazy(request, path)))
+  }
+
+  const serveFiltered = (request: RequestView, format: FeedFormat): Answer | Promise<Answer> | undefined => {
+    const url = request.url
     const query = readFormQuery(url.slice(url.indexOf('?') + 1))
     if ('problem' in query) return badRequest(query.problem)
     if (!FILTER_PARAMETERS.some((name) => query.has(name))) return undefined
@@ -132,21 +179,21 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
     // feed's self link and Content-Location (RFC 9110 §8.7); the store keeps
     // one rendering per canonical view.
     const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
-    const answer = store.filtered(format, filter).then((resource) => send(c, resource, { contentLocation: self }))
-    return traffic ? limitPoll(c, traffic, self, answer) : answer
+    const answer = store.filtered(format, filter).then((resource) => send(request, resource, { contentLocation: self }))
+    return traffic ? limitPoll(request, traffic, self, answer) : answer
   }
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */
-  const serveLazy = async (c: Context, path: string): Promise<Response> => {
+  const serveLazy = async (request: RequestView, path: string): Promise<Answer> => {
     const archived = parseArchivePath(section, path)
     const archive = archived && store.archive(archived.format, archived.page)
     if (archived && archive) {
-      return send(c, await archive)
+      return send(request, await archive)
     }
     const page = store.articlePage(path)
-    if (page) return send(c, await page)
+    if (page) return send(request, await page)
     // Keyed by what may appear here later: its publication purges the cached 404.
-    return send(c, { ...(await store.notFound()), keys: missingKeys(path, section) }, { status: 404 })
+    return send(request, { ...(await store.notFound()), keys: missingKeys(path, section) }, { status: 404 })
   }
 
   // One catch-all route, so a feed request matches one handler only: Hono then
@@ -154,7 +201,7 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
   // third of the throughput of a 304).
   const handle = (c: Context): Response | Promise<Response> => {
     const method = c.req.method
-    if (method === 'GET' || method === 'HEAD') return serve(c)
+    if (method === 'GET' || method === 'HEAD') return serve(c, viewOfContext(c))
     if (method === 'OPTIONS') {
       // CORS preflight (Fetch standard): conditional requests carry headers that are not "simple".
       return shortAnswer(204, {
@@ -166,7 +213,7 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
     }
     return shortAnswer(405, { Allow: ALLOWED_METHODS }, 'Method not allowed\n')
   }
-  app.all('*', traffic ? observed(traffic, routeFamilies(section, new Set(topicByPath.keys())), handle) : handle)
+  app.all('*', traffic ? observed(traffic, families, handle) : handle)
 
   app.onError((error, c) => {
     const line = `${c.req.method} ${redactUrl(c.req.path)} failed on the server's side: ${error.message}`
@@ -175,5 +222,15 @@ export function createApp({ config, store, now = Date.now, logger = console, hea
     return c.text('Internal server error\n', 500)
   })
 
-  return app
+  // The fast path counts what it answers as Hono's route does (observed); with ACCESS_LOG=1 there is none.
+  const count = traffic && requestRecorder(traffic, families)
+  const counted = (request: RequestView): Answer | undefined => {
+    const started = performance.now()
+    const answer = ready(request)
+    if (answer && count) count(request, answer.status, started)
+    return answer
+  }
+  return { app, fastPath: config.accessLog ? undefined : count ? counted : ready }
 }
+
+const responseOf = (answer: Answer | Promise<Answer>): Response | Promise<Response> => (answer instanceof Promise ? answer.then(toResponse) : toResponse(answer))

@@ -1,3 +1,5 @@
+import { toResponse, type Answer } from './exchange.js'
+
 /**
  * Headers sent with every document, media file and short answer (health,
  * redirects, 4xx, preflights): `nosniff`, so a browser takes the
@@ -20,10 +22,12 @@ const encoder = new TextEncoder()
  * body and no length (RFC 9110 §8.6).
  */
 export function shortAnswer(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Response {
-  if (text === undefined) return new Response(null, { status, headers: { ...COMMON_HEADERS, ...headers } })
+  return toResponse(textAnswer(status, headers, text, contentType))
+}
+
+/** shortAnswer as data, for code that both ways in share (exchange.ts). */
+export function textAnswer(status: number, headers: Record<string, string>, text?: string, contentType = 'text/plain; charset=utf-8'): Answer {
+  if (text === undefined) return { status, headers: { ...COMMON_HEADERS, ...headers }, body: null }
   const body = encoder.encode(text)
-  return new Response(body, {
-    status,
-    headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers },
-  })
+  return { status, headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers }, body }
 }

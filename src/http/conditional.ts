@@ -12,6 +12,8 @@ export function isNotModified(
   lastModified: Date | undefined,
 ): boolean {
   if (ifNoneMatch !== undefined) {
+    // What a client sends back almost always: the one tag it was given.
+    if (ifNoneMatch === etag) return true
     const wanted = opaque(etag)
     return ifNoneMatch.split(',').some((candidate) => {
       const tag = candidate.trim()

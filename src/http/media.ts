@@ -10,7 +10,8 @@ import { COMMON_HEADERS, shortAnswer } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
 import type { Logger } from '../util/logger.js'
-import { preconditionFailed, requestHeader } from './send-resource.js'
+import { requestHeader, toResponse } from './exchange.js'
+import { preconditionFailed } from './send-resource.js'
 import type { CdnDocument } from '../cdn/cdn-headers.js'
 import { mediaFileKeys } from '../site/cache-keys.js'
 
@@ -91,7 +92,7 @@ function respond(c: Context, opened: OpenFile, caching: Readonly<Record<string, 
     'Access-Control-Expose-Headers': 'ETag, Content-Range, Accept-Ranges',
   }
   if (isPreconditionFailed(requestHeader(c, 'if-match'), requestHeader(c, 'if-unmodified-since'), file.etag, file.lastModified)) {
-    return preconditionFailed(file)
+    return toResponse(preconditionFailed(file))
   }
   if (isNotModified(requestHeader(c, 'if-none-match'), requestHeader(c, 'if-modified-since'), file.etag, file.lastModified)) {
     const { 'Content-Type': _type, ...notModified } = headers

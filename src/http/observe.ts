@@ -1,26 +1,39 @@
 import type { Context } from 'hono'
 import type { Traffic } from '../ops/traffic.js'
-import { shortAnswer } from './common-headers.js'
+import { textAnswer } from './common-headers.js'
+import type { Answer, RequestView } from './exchange.js'
 import type { RouteFamily } from './route-family.js'
-import { requestHeader } from './send-resource.js'
+
+/** What the request counters read of a request: Hono's request and a RequestView both have it. */
+type Counted = Pick<RequestView, 'method' | 'path' | 'url'>
 
 /**
- * Wraps the app's one handler so each response is counted with its family,
- * method, status and duration: a clock read and a few additions per request,
- * no middleware chain (app.ts says why).
+ * Counts one answer with its family, method, status and duration: a clock
+ * read and a few additions per request, no middleware chain (app.ts says
+ * why). Hono's route (`observed`) and the listener's fast path both count
+ * through it.
  */
+export function requestRecorder(
+  traffic: Traffic,
+  familyOf: (path: string, url: string) => RouteFamily,
+): (request: Counted, status: number, started: number) => void {
+  return (request, status, started) => traffic.request(familyOf(request.path, request.url), request.method, status, (performance.now() - started) / 1000)
+}
+
+/** Wraps the app's one handler so each response is counted (requestRecorder). */
 export function observed(
   traffic: Traffic,
   familyOf: (path: string, url: string) => RouteFamily,
   handle: (c: Context) => Response | Promise<Response>,
 ): (c: Context) => Response | Promise<Response> {
+  const count = requestRecorder(traffic, familyOf)
   const record = (c: Context, response: Response, started: number): Response => {
-    traffic.request(familyOf(c.req.path, c.req.url), c.req.method, response.status, (performance.now() - started) / 1000)
+    count(c.req, response.status, started)
     return response
   }
   // A handler that throws is answered 500 by app.onError: counted as such here.
   const failed = (c: Context, started: number, error: unknown): never => {
-    traffic.request(familyOf(c.req.path, c.req.url), c.req.method, 500, (performance.now() - started) / 1000)
+    count(c.req, 500, started)
     throw error
   }
   return (c) => {
@@ -40,16 +53,10 @@ export function observed(
   }
 }
 
-const clientOf = (c: Context) => ({
-  userAgent: requestHeader(c, 'user-agent'),
-  socket: (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket,
-})
-
 /** A poll of a current feed, told to the traffic counters (readers on /stats). */
-export function pollFeed(c: Context, traffic: Traffic, feed: string): void {
-  const conditional = requestHeader(c, 'if-none-match') !== undefined || requestHeader(c, 'if-modified-since') !== undefined
-  const { userAgent, socket } = clientOf(c)
-  traffic.feedPoll(feed, userAgent, socket?.remoteAddress, conditional, socket)
+export function pollFeed(request: RequestView, traffic: Traffic, feed: string): void {
+  const conditional = request.header('if-none-match') !== undefined || request.header('if-modified-since') !== undefined
+  traffic.feedPoll(feed, request.header('user-agent'), request.socket?.remoteAddress, conditional, request.socket)
 }
 
 /**
@@ -58,17 +65,17 @@ export function pollFeed(c: Context, traffic: Traffic, feed: string): void {
  * interval becomes 429; a 304 (validators that matched) and HEAD are never
  * limited nor counted, so a bogus `If-None-Match` gains nothing.
  */
-export function limitPoll(c: Context, traffic: Traffic, view: string, answer: Response | Promise<Response>): Response | Promise<Response> {
-  if (c.req.method !== 'GET') return answer
-  const { userAgent, socket } = clientOf(c)
-  const gate = traffic.pollGate(view, userAgent, socket?.remoteAddress, socket)
+export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer): Answer
+export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
+export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
+  if (request.method !== 'GET') return answer
+  const gate = traffic.pollGate(view, request.header('user-agent'), request.socket?.remoteAddress, request.socket)
   if (!gate) return answer
-  const decide = (response: Response): Response => {
-    const wait = response.status === 200 ? gate() : undefined
-    if (wait === undefined) return response
-    void response.body?.cancel()
+  const decide = (sent: Answer): Answer => {
+    const wait = sent.status === 200 ? gate() : undefined
+    if (wait === undefined) return sent
     // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
-    return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
+    return textAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
   }
   return answer instanceof Promise ? answer.then(decide) : decide(answer)
 }

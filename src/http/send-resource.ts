@@ -1,11 +1,11 @@
-import type { Context } from 'hono'
 import type { CachePolicy, ContentCoding } from '../caching.js'
 import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
-import { cacheControl } from './cache-control.js'
-import { COMMON_HEADERS } from './common-headers.js'
+import { createCacheControl } from './cache-control.js'
+import { COMMON_HEADERS, textAnswer } from './common-headers.js'
 import { isNotModified, isPreconditionFailed } from './conditional.js'
+import type { Answer, RequestView } from './exchange.js'
 import { isTopLevelNavigation, NAVIGATION_HEADERS } from './fetch-metadata.js'
 
 export interface SenderOptions {
@@ -37,6 +37,8 @@ export interface SendOptions {
  * under a type a browser renders (`view`), or its browser page (`page`).
  */
 type VariantKind = 'feed' | 'view' | 'page'
+const KINDS: readonly VariantKind[] = ['feed', 'view', 'page']
+const CODINGS: readonly (ContentCoding | 'identity')[] = ['identity', 'gzip', 'br']
 
 /** One way of sending a resource: bytes and every header that does not depend on the request. */
 interface Variant {
@@ -45,8 +47,16 @@ interface Variant {
   readonly headers: Readonly<Record<string, string>>
   /** Kept out of shared caches (Cache-Control: private): a browser page. */
   readonly private: boolean
-  /** The last full header sets built, reused while Cache-Control and Link stay the same. */
-  ready?: { readonly key: string; readonly ok: Readonly<Record<string, string>>; readonly notModified: Readonly<Record<string, string>> }
+  /** The last full header sets built, reused while Cache-Control, Link and Content-Location stay the same. */
+  ready?: HeaderSets
+}
+
+interface HeaderSets {
+  readonly cacheControl: string
+  readonly link: string | undefined
+  readonly contentLocation: string | undefined
+  readonly ok: Readonly<Record<string, string>>
+  readonly notModified: Readonly<Record<string, string>>
 }
 
 /** Last-Modified, Content-Length and Content-Type are readable by scripts without being named. */
@@ -57,23 +67,27 @@ const CORS_EXPOSED_HEADERS = 'ETag, Link'
  * the encoding and the media type, answers 304 when the client's copy is
  * current (RFC 9110 §13.2.2), and sets the caching, CORS and security
  * headers. Everything that does not depend on the request is computed once
- * per resource and kept; the per-request work is a few lookups and one
- * header object, returned as a plain Response so @hono/node-server writes it
- * without building a Headers instance.
+ * per resource and kept; the per-request work is a few lookups, and the
+ * answer is data (exchange.ts) with a header object built ahead, which Hono's
+ * route and the listener's fast path both write without building a Headers
+ * instance.
  */
-export function createSender(options: SenderOptions): (c: Context, resource: Resource, send?: SendOptions) => Response {
-  const variants = new WeakMap<Resource, Map<string, Variant>>()
+export function createSender(options: SenderOptions): (request: RequestView, resource: Resource, send?: SendOptions) => Answer {
+  // Per resource, one slot per coding and kind: found without building a key per request.
+  const variants = new WeakMap<Resource, (Variant | undefined)[]>()
   const codings = new Memo<string, ContentCoding | 'identity'>(64)
   const browsers = new Memo<string, boolean>(64)
+  const links = new Memo<string, string>(64)
+  const cacheControlOf = createCacheControl(options.cache)
 
   const variantOf = (resource: Resource, coding: ContentCoding | 'identity', kind: VariantKind): Variant => {
     let forResource = variants.get(resource)
     if (!forResource) {
-      forResource = new Map()
+      forResource = Array<Variant | undefined>(CODINGS.length * KINDS.length).fill(undefined)
       variants.set(resource, forResource)
     }
-    const key = `${coding} ${kind}`
-    const known = forResource.get(key)
+    const slot = CODINGS.indexOf(coding) * KINDS.length + KINDS.indexOf(kind)
+    const known = forResource[slot]
     if (known) return known
     const source = kind === 'page' ? (resource.browserPage as Resource) : resource
     const encoded: Encoded = coding === 'identity' ? source.identity : (source.encodings[coding] ?? source.identity)
@@ -96,7 +110,7 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
       headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
     }
     const variant: Variant = { body: encoded.body, etag, headers, private: kind === 'page' }
-    forResource.set(key, variant)
+    forResource[slot] = variant
     return variant
   }
 
@@ -105,9 +119,10 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
    * Cache-Control and Link stay the same: the hot path allocates nothing, and
    * never deletes a key (which would turn the object into a slow dictionary).
    */
-  const headersOf = (variant: Variant, cacheControl: string, link: string | undefined, contentLocation: string | undefined) => {
-    const key = link === undefined && contentLocation === undefined ? cacheControl : `${cacheControl}\n${link ?? ''}\n${contentLocation ?? ''}`
-    if (variant.ready?.key === key) return variant.ready
+  const headersOf = (variant: Variant, cacheControl: string, link: string | undefined, contentLocation: string | undefined): HeaderSets => {
+    const ready = variant.ready
+    // Cache-Control and Link are the same strings while they stay the same (createCacheControl, links): compared by identity.
+    if (ready && ready.cacheControl === cacheControl && ready.link === link && ready.contentLocation === contentLocation) return ready
     const common: Record<string, string> = { 'Cache-Control': cacheControl }
     if (link !== undefined) common.Link = link
     // A 304 carries it as the 200 would (RFC 9110 §15.4.5).
@@ -117,48 +132,50 @@ export function createSender(options: SenderOptions): (c: Context, resource: Res
     const notModified = { ...rest, ...common }
     const ok: Record<string, string> = { 'Content-Type': contentType as string, ...rest, ...common, 'Content-Length': String(variant.body.byteLength) }
     if (contentEncoding !== undefined) ok['Content-Encoding'] = contentEncoding
-    variant.ready = { key, ok, notModified }
+    variant.ready = { cacheControl, link, contentLocation, ok, notModified }
     return variant.ready
   }
 
-  return (c, resource, send = {}) => {
+  return (request, resource, send = {}) => {
     const status = send.status ?? 200
-    const acceptEncoding = requestHeader(c, 'accept-encoding')
+    const acceptEncoding = request.header('accept-encoding')
     const coding =
       acceptEncoding === undefined
         ? 'identity'
         : codings.get(acceptEncoding, () => chooseEncoding(acceptEncoding, ['br', 'gzip']))
     const page =
-      resource.browserPage !== undefined && isTopLevelNavigation(requestHeader(c, 'sec-fetch-dest'), requestHeader(c, 'sec-fetch-mode'))
+      resource.browserPage !== undefined && isTopLevelNavigation(request.header('sec-fetch-dest'), request.header('sec-fetch-mode'))
         ? resource.browserPage
         : undefined
     const available = coding === 'identity' || (page ?? resource).encodings[coding] !== undefined ? coding : 'identity'
-    const accept = page !== undefined || resource.browserContentType === undefined ? undefined : requestHeader(c, 'accept')
+    const accept = page !== undefined || resource.browserContentType === undefined ? undefined : request.header('accept')
     const browser = accept !== undefined && browsers.get(accept, () => prefersHtml(accept))
     const variant = variantOf(resource, available, page ? 'page' : browser ? 'view' : 'feed')
     // WebSub §4: discovery through HTTP Link headers.
-    const link = send.topic && options.hub ? `<${options.hub}>; rel="hub", <${send.topic}>; rel="self"` : undefined
+    const topic = send.topic
+    const hub = options.hub
+    const link = topic && hub ? links.get(topic, () => `<${hub}>; rel="hub", <${topic}>; rel="self"`) : undefined
     // Fresh until the next scheduled article, or until the document changes by itself (an article leaves the news sitemap).
     const next = options.nextPublication()
     const changes = resource.expires === undefined || (next !== undefined && next < resource.expires.getTime()) ? next : resource.expires.getTime()
-    const shared = cacheControl(resource.cache, options.cache, options.now(), changes)
+    const shared = cacheControlOf(resource.cache, options.now(), changes)
     // A browser page is for the browser's own cache only: a shared cache that ignores Vary
     // (several CDNs do, for all but Accept-Encoding) can then never hand it to a feed reader.
     const headers = headersOf(variant, variant.private ? privately(shared) : shared, link, send.contentLocation)
     if (status === 200) {
-      const ifMatch = requestHeader(c, 'if-match')
-      const ifUnmodifiedSince = requestHeader(c, 'if-unmodified-since')
+      const ifMatch = request.header('if-match')
+      const ifUnmodifiedSince = request.header('if-unmodified-since')
       if ((ifMatch !== undefined || ifUnmodifiedSince !== undefined) && isPreconditionFailed(ifMatch, ifUnmodifiedSince, variant.etag, resource.lastModified)) {
         return preconditionFailed(variant)
       }
-      const ifNoneMatch = requestHeader(c, 'if-none-match')
-      const ifModifiedSince = requestHeader(c, 'if-modified-since')
+      const ifNoneMatch = request.header('if-none-match')
+      const ifModifiedSince = request.header('if-modified-since')
       if ((ifNoneMatch !== undefined || ifModifiedSince !== undefined) && isNotModified(ifNoneMatch, ifModifiedSince, variant.etag, resource.lastModified)) {
-        return new Response(null, { status: 304, headers: headers.notModified })
+        return { status: 304, headers: headers.notModified, body: null }
       }
     }
-    if (options.sent && c.req.method !== 'HEAD') options.sent(available, variant.body.byteLength)
-    return new Response(variant.body as Uint8Array<ArrayBuffer>, { status, headers: headers.ok })
+    if (options.sent && request.method !== 'HEAD') options.sent(available, variant.body.byteLength)
+    return { status, headers: headers.ok, body: variant.body }
   }
 }
 
@@ -175,28 +192,8 @@ function privately(cacheControl: string): string {
 }
 
 /** 412: the client's copy is not the current one (RFC 9110 §15.5.13). */
-export function preconditionFailed(variant: { readonly etag: string }): Response {
-  return new Response('Precondition failed: the document has changed\n', {
-    status: 412,
-    headers: {
-      'Content-Type': 'text/plain; charset=utf-8',
-      ETag: variant.etag,
-      'Cache-Control': 'no-store',
-      ...COMMON_HEADERS,
-    },
-  })
-}
-
-/**
- * A request header by its lower-case name. On Node the incoming message's
- * plain header object is read directly: asking Hono's request builds a
- * WHATWG Headers object first, which costs more than the rest of a 304.
- */
-export function requestHeader(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: { headers: Record<string, string | string[] | undefined> } } | undefined)?.incoming
-  if (!incoming) return c.req.header(name)
-  const value = incoming.headers[name]
-  return Array.isArray(value) ? value.join(', ') : value
+export function preconditionFailed(variant: { readonly etag: string }): Answer {
+  return textAnswer(412, { ETag: variant.etag, 'Cache-Control': 'no-store' }, 'Precondition failed: the document has changed\n')
 }
 
 /** A small memo of answers by request-header value: clients send few distinct values. */

@@ -3,7 +3,7 @@ import type { Article } from '../content/article.js'
 import { archivePageCount } from '../feeds/archive.js'
 import { summaryOf } from '../feeds/build-feed.js'
 import { FEED_FORMATS } from '../feeds/feed-model.js'
-import { sameArticles } from '../feeds/select.js'
+import { isEpisode, sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { renderFeedResource, renderPodcastResource } from './feed-resource.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
@@ -22,7 +22,7 @@ import {
   SITEMAP_PATH,
   STYLESHEET_PATH,
 } from './paths.js'
-import { createResource, type Resource } from './resource.js'
+import { createResource, type CreateResource, type Resource } from './resource.js'
 import { MAX_SITEMAP_URLS, renderRobotsTxt } from './sitemaps.js'
 import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
 import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, type ItemSource } from './feed-documents.js'
@@ -38,6 +38,8 @@ export type SiteConfig = Pick<
 export interface PublishedArticles {
   /** The section's public articles at `now`, newest first. */
   publishedSection(now: Date): Article[]
+  /** Those of them that are podcast episodes (isEpisode); by default a filter of publishedSection. */
+  publishedEpisodes?(now: Date): Article[]
   /** How many articles of every category are public at `now`. */
   publishedCount(now: Date): number
   /** The public articles of every category at `now`, each the one its page shows, oldest first. */
@@ -63,7 +65,7 @@ export interface SitePlan {
   readonly nextPublication: Date | undefined
   /** Every public article with its own page, of every category, oldest first: the sitemaps. */
   readonly pages: readonly Article[]
-  /** The version of every cache key (cache-keys.ts): a key whose version changes is purged. */
+  /** The version of every cache key (cache-keys.ts): a key whose version changes is purged. Worked out on first use. */
   readonly keys: ReadonlyMap<string, string>
 }
 
@@ -75,15 +77,6 @@ export interface Site {
   readonly context: PageContext
 }
 
-/** Whether an article carries audio: a podcast episode, public or plus (the subscribers' podcast has both). */
-export const hasAudio = (article: Article): boolean => article.enclosure?.type.startsWith('audio/') === true
-
-/**
- * The public podcast's episodes: articles with audio, plus articles left out.
- * Apple Podcasts requires a playable enclosure on every item, and a plus
- * episode's audio is for subscribers only (issue 13).
- */
-const isEpisode = (article: Article): boolean => article.access === 'free' && hasAudio(article)
 
 /**
  * Decides what is public at `now`, and the version of every cache key;
@@ -93,7 +86,7 @@ const isEpisode = (article: Article): boolean => article.access === 'free' && ha
 export function planSite(articles: PublishedArticles, now: Date, config: SiteConfig, facts: ArticleKeyFacts = articleKeyFacts(fieldsVersion)): SitePlan {
   const section = articles.publishedSection(now)
   const window = section.slice(0, config.feedLimit)
-  const episodes = config.settings.podcast ? section.filter(isEpisode) : []
+  const episodes = config.settings.podcast ? (articles.publishedEpisodes?.(now) ?? section.filter(isEpisode)) : []
   const archivePages = archivePageCount(section.length, config.feedLimit, config.archivePageSize)
   const pages = articles.publishedPages(now)
   const input = {
@@ -104,6 +97,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     sectionUpdated: sectionUpdated(window).toISOString(),
     mediaPrefix: mediaPrefix(config.siteUrl),
   }
+  let keys: ReadonlyMap<string, string> | undefined
   return {
     now,
     published: articles.publishedCount(now),
@@ -113,7 +107,11 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     archivePages,
     nextPublication: articles.nextPublication(now),
     pages,
-    keys: keyVersions(input, facts),
+    // Worked out when first asked (a CDN purge compares them), not on every edit: without a CDN nothing asks.
+    get keys() {
+      keys ??= keyVersions(input, facts)
+      return keys
+    },
   }
 }
 
@@ -160,9 +158,16 @@ function pageContext(config: SiteConfig): PageContext {
  * Renders the documents that change with content, ahead of requests: the
  * section's three subscription feeds, the podcast feed (both by `renderer`)
  * and the index page. `source` must have the bodies of `plan.window` and
- * `plan.episodes`.
+ * `plan.episodes`. `create` makes the resources: the store's swaps a site
+ * in once their identity bytes exist (createIdentityFirst).
  */
-export async function buildSite(plan: SitePlan, source: ItemSource, config: SiteConfig, renderer: Renderer = RENDER_IN_THREAD): Promise<Site> {
+export async function buildSite(
+  plan: SitePlan,
+  source: ItemSource,
+  config: SiteConfig,
+  renderer: Renderer = RENDER_IN_THREAD,
+  create: CreateResource = createResource,
+): Promise<Site> {
   const context = pageContext(config)
   const document = currentFeedDocument(plan, source, config)
   const podcast = podcastFeedDocument(plan, source, config)
@@ -172,12 +177,12 @@ export async function buildSite(plan: SitePlan, source: ItemSource, config: Site
   const currentKeys = feedKeys([FEED_KEY], plan.window, media)
   const podcastKeys = feedKeys([PODCAST_KEY], plan.episodes, media)
   const entries = await Promise.all([
-    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', currentKeys, plan.now, renderer, context)] as const),
-    ...(podcast ? [(async () => [podcastPath(config.section.slug), await renderPodcastResource(podcast, context, podcastKeys, plan.now, renderer)] as const)()] : []),
+    ...FEED_FORMATS.map(async (format) => [paths[format], await renderFeedResource(document, format, 'live', currentKeys, plan.now, renderer, context, create)] as const),
+    ...(podcast ? [(async () => [podcastPath(config.section.slug), await renderPodcastResource(podcast, context, podcastKeys, plan.now, renderer, create)] as const)()] : []),
     (async () => {
       const listed = plan.window.map((article) => ({ article, summary: summaryOf(article, source.bodyOf(article)) }))
       const lastModified = plan.window.length > 0 ? document.updated : undefined
-      return ['/', await createResource(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now, keys: documentKeys([FEED_KEY], plan.window) })] as const
+      return ['/', await create(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now, keys: documentKeys([FEED_KEY], plan.window) })] as const
     })(),
   ])
   return { plan, resources: new Map(entries), context }

@@ -3,7 +3,7 @@ import { newestChange } from '../content/dates.js'
 import { siteUrlFor } from '../text/urls.js'
 import type { Site, SiteConfig, SitePlan } from './build-site.js'
 import { isSitemapPath, NEWS_SITEMAP_PATH, SITEMAP_PATH, sitemapPartPath } from './paths.js'
-import { createResource, type Resource } from './resource.js'
+import { createResource, type CreateResource, type Resource } from './resource.js'
 import { NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY, sitemapPartKey } from './cache-keys.js'
 import {
   lastChangeOf,
@@ -45,8 +45,8 @@ interface SitemapDocument {
   /** Whether two versions of a listed article show alike in it; by default only the same object does. */
   readonly showsAlike?: (a: Article, b: Article) => boolean
   readonly stamp: string
-  readonly render: () => string
-  readonly lastModified: Date | undefined
+  /** Its text and newest lastmod: worked out only when it is written again. */
+  readonly write: () => { readonly text: string; readonly lastModified: Date | undefined }
   readonly expires: Date | undefined
   /** Its cache keys, versioned by what it shows (cache-keys.ts sitemapVersions). */
   readonly keys: readonly string[]
@@ -56,26 +56,33 @@ interface Kept {
   readonly articles: readonly Article[]
   readonly stamp: string
   readonly resource: Resource
+  /** The newest lastmod it lists, as written (a resource's Last-Modified is clamped to its rendering). */
+  readonly lastmod: Date | undefined
 }
 
 /**
  * Renders the sitemaps of each new site, and keeps what it rendered: a
  * sitemap whose articles show alike to last time (the same objects; for a
  * `<url>` list, the same URLs and lastmods, so a title edit counts as alike)
- * is not written again at all — at 50,000 articles writing
- * `/sitemap.xml` took 0.4 s of the event loop, on every change — and one
- * written again to the same bytes keeps its resource (ETag, compressed forms).
- * One per store.
+ * is not written again at all, nor are its entries made — at 50,000
+ * articles writing `/sitemap.xml` took 0.4 s of the event loop, and making
+ * its entries ~20 ms, on every change — and one written again to the same
+ * bytes keeps its resource (ETag, compressed forms). One per store.
  */
 export class SitemapBuilder {
   readonly #config: SiteConfig
   readonly #maxUrls: number
+  readonly #create: CreateResource
   #kept = new Map<string, Kept>()
 
-  /** `maxUrls` other than MAX_SITEMAP_URLS splits files where the keys' versions (planSite) do not: for tests of rendering only. */
-  constructor(config: SiteConfig, maxUrls = MAX_SITEMAP_URLS) {
+  /**
+   * `maxUrls` other than MAX_SITEMAP_URLS splits files where the keys' versions (planSite) do not: for tests of rendering only.
+   * `create` makes the resources (the store's: createIdentityFirst, so that compressing a large sitemap holds no change back).
+   */
+  constructor(config: SiteConfig, maxUrls = MAX_SITEMAP_URLS, create: CreateResource = createResource) {
     this.#config = config
     this.#maxUrls = maxUrls
+    this.#create = create
   }
 
   /** `site` with the sitemaps of its plan; parts no longer needed are dropped. */
@@ -93,67 +100,88 @@ export class SitemapBuilder {
    */
   async build(plan: SitePlan): Promise<Map<string, Resource>> {
     const kept = new Map<string, Kept>()
-    const resources = await Promise.all(
-      sitemapDocuments(plan, this.#config, this.#maxUrls).map(async (document) => {
-        const resource = await this.#resource(document, plan.now)
-        kept.set(document.path, { articles: document.articles, stamp: document.stamp, resource })
-        return [document.path, resource] as const
-      }),
-    )
+    const write = (documents: readonly SitemapDocument[]) =>
+      Promise.all(
+        documents.map(async (document) => {
+          const made = await this.#resource(document, plan.now)
+          kept.set(document.path, { articles: document.articles, stamp: document.stamp, ...made })
+          return [document.path, made.resource] as const
+        }),
+      )
+    const { parts, others } = sitemapDocuments(plan, this.#config, this.#maxUrls)
+    const written = await write(parts)
+    // The sitemap index names each part with its newest lastmod.
+    const lastmods = parts.map((part) => kept.get(part.path)?.lastmod)
+    const resources = [...written, ...(await write(others(lastmods)))]
     this.#kept = kept
     return new Map(resources)
   }
 
-  async #resource(document: SitemapDocument, now: Date): Promise<Resource> {
+  async #resource(document: SitemapDocument, now: Date): Promise<Omit<Kept, 'articles' | 'stamp'>> {
     const old = this.#kept.get(document.path)
-    if (old && old.stamp === document.stamp && listsAlike(old.articles, document.articles, document.showsAlike)) return old.resource
-    const body = encoder.encode(document.render())
-    const { lastModified, expires, keys } = document
-    if (old && Buffer.from(old.resource.identity.body).equals(body) && old.resource.lastModified?.getTime() === lastModified?.getTime()) {
-      if (old.resource.expires?.getTime() === expires?.getTime()) return old.resource
+    if (old && old.stamp === document.stamp && listsAlike(old.articles, document.articles, document.showsAlike)) return old
+    const { text, lastModified } = document.write()
+    const body = encoder.encode(text)
+    const { expires, keys } = document
+    if (old && Buffer.from(old.resource.identity.body).equals(body) && old.lastmod?.getTime() === lastModified?.getTime()) {
+      if (old.resource.expires?.getTime() === expires?.getTime()) return old
     }
-    return createResource(body, { contentType: XML, lastModified, expires, now, cache: 'live', keys })
+    return { resource: await this.#create(body, { contentType: XML, lastModified, expires, now, cache: 'live', keys }), lastmod: lastModified }
   }
 }
 
-/** What the sitemaps of a plan are, each with what it depends on. */
-function sitemapDocuments(plan: SitePlan, config: SiteConfig, maxUrls: number): SitemapDocument[] {
+/**
+ * What the sitemaps of a plan are, each with what it depends on: the
+ * `<url>` lists (the parts, or `/sitemap.xml` itself), and the others (the
+ * sitemap index, given the parts' newest lastmods, and the news sitemap).
+ */
+function sitemapDocuments(
+  plan: SitePlan,
+  config: SiteConfig,
+  maxUrls: number,
+): { parts: SitemapDocument[]; others: (lastmods: readonly (Date | undefined)[]) => SitemapDocument[] } {
   const homeLastmod = newestChange(plan.window, (article) => [article.date, article.updated])
   const home: SitemapEntry = { loc: config.siteUrl, lastmod: homeLastmod }
   const entryOf = (article: Article): SitemapEntry => ({ loc: article.url, lastmod: lastChangeOf(article) })
-  const documents: SitemapDocument[] = []
   // The index page's lastmod is in the last file, which a new article changes too.
-  const parts = sitemapParts(plan.pages, maxUrls)
-  const last = parts.length - 1
-  const partOf = (articles: readonly Article[], index: number): SitemapEntry[] =>
-    index === last ? [...articles.map(entryOf), home] : articles.map(entryOf)
-  const stampOf = (index: number): string => (index === last ? `${homeLastmod?.getTime()}` : '')
-  if (parts.length === 1) {
-    const entries = partOf(plan.pages, 0)
-    documents.push({ path: SITEMAP_PATH, articles: plan.pages, showsAlike: sameUrlAndLastmod, stamp: stampOf(0), render: () => renderUrlSet(entries), lastModified: newestOf(entries), expires: undefined, keys: [SITE_KEY, SITEMAP_KEY] })
-  } else {
-    const index: SitemapEntry[] = []
-    parts.forEach((articles, i) => {
-      const entries = partOf(articles, i)
-      const lastmod = newestOf(entries)
-      documents.push({ path: sitemapPartPath(i + 1), articles, showsAlike: sameUrlAndLastmod, stamp: stampOf(i), render: () => renderUrlSet(entries), lastModified: lastmod, expires: undefined, keys: [SITE_KEY, sitemapPartKey(i + 1)] })
-      index.push({ loc: siteUrlFor(config.siteUrl, sitemapPartPath(i + 1)), lastmod })
-    })
-    const text = renderSitemapIndex(index)
-    documents.push({ path: SITEMAP_PATH, articles: [], stamp: text, render: () => text, lastModified: newestOf(index), expires: undefined, keys: [SITE_KEY, SITEMAP_KEY] })
-  }
-  const news = newsArticles(plan.pages, plan.now)
-  const lastModified = latest(newestChange(news, (article) => [article.date, article.updated]), lastAgedOut(plan))
-  documents.push({
-    path: NEWS_SITEMAP_PATH,
-    articles: news,
-    stamp: `${homeLastmod?.getTime()} ${lastModified?.getTime()}`,
-    render: () => renderNewsSitemap(news, { name: config.siteName }, home),
-    lastModified,
-    expires: newsExpiry(news),
-    keys: [SITE_KEY, NEWS_SITEMAP_KEY],
+  const articlesOf = sitemapParts(plan.pages, maxUrls)
+  const last = articlesOf.length - 1
+  const urlSet = (path: string, articles: readonly Article[], index: number, keys: readonly string[]): SitemapDocument => ({
+    path,
+    articles,
+    showsAlike: sameUrlAndLastmod,
+    stamp: index === last ? `${homeLastmod?.getTime()}` : '',
+    write: () => {
+      const entries = index === last ? [...articles.map(entryOf), home] : articles.map(entryOf)
+      return { text: renderUrlSet(entries), lastModified: newestOf(entries) }
+    },
+    expires: undefined,
+    keys,
   })
-  return documents
+  const single = articlesOf.length === 1
+  const parts = single
+    ? [urlSet(SITEMAP_PATH, plan.pages, 0, [SITE_KEY, SITEMAP_KEY])]
+    : articlesOf.map((articles, i) => urlSet(sitemapPartPath(i + 1), articles, i, [SITE_KEY, sitemapPartKey(i + 1)]))
+  const others = (lastmods: readonly (Date | undefined)[]): SitemapDocument[] => {
+    const documents: SitemapDocument[] = []
+    if (!single) {
+      const index = lastmods.map((lastmod, i) => ({ loc: siteUrlFor(config.siteUrl, sitemapPartPath(i + 1)), lastmod }))
+      const text = renderSitemapIndex(index)
+      documents.push({ path: SITEMAP_PATH, articles: [], stamp: text, write: () => ({ text, lastModified: newestOf(index) }), expires: undefined, keys: [SITE_KEY, SITEMAP_KEY] })
+    }
+    const news = newsArticles(plan.pages, plan.now)
+    const lastModified = latest(newestChange(news, (article) => [article.date, article.updated]), lastAgedOut(plan))
+    documents.push({
+      path: NEWS_SITEMAP_PATH,
+      articles: news,
+      stamp: `${homeLastmod?.getTime()} ${lastModified?.getTime()}`,
+      write: () => ({ text: renderNewsSitemap(news, { name: config.siteName }, home), lastModified }),
+      expires: newsExpiry(news),
+      keys: [SITE_KEY, NEWS_SITEMAP_KEY],
+    })
+    return documents
+  }
+  return { parts, others }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { FeedFilter } from '../feeds/filter.js'
 import { episodeDocumentAt } from './episode-documents.js'
 import { parseArchivePath, sitemapPartAt } from './paths.js'
 import { lastChangeOf, newsArticles, sitemapParts } from './sitemaps.js'
+import { fastHash, hashNumber, Sequence } from '../util/fast-hash.js'
 
 /**
  * Cache keys (surrogate keys): every document names what it shows, so that a
@@ -58,19 +59,6 @@ export function cacheKey(prefix: string, value: string): string {
  */
 export const articleKey = (path: string): string => `a-${fastHash(path)}`
 
-/** cyrb53 (bryc, public domain): 53 bits, as 14 hex digits. */
-function fastHash(text: string): string {
-  let h1 = 0xdeadbeef
-  let h2 = 0x41c6ce57
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    h1 = Math.imul(h1 ^ code, 2654435761)
-    h2 = Math.imul(h2 ^ code, 1597334677)
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0')
-}
 /** Archive page `n` (1 = oldest), in every format, and a 404 at its paths. */
 export const archiveKey = (page: number): string => `p-${page}`
 /** Part `n` of a sitemap past MAX_SITEMAP_URLS (`/sitemap-<n>.xml`), and a 404 there. */
@@ -162,9 +150,22 @@ export interface KeyVersionInput {
 /** A digest of everything one article's documents render from it (its fields, its body). */
 export type ArticleVersion = (article: Article) => string
 
-/** What keyVersions needs of each article: its version, its key, the keys of the views it is in. */
+/** What keyVersions needs of each article, worked out once per article object. */
+export interface ArticleFacts {
+  readonly version: string
+  readonly key: string
+  /** The keys of the views it is in. */
+  readonly views: readonly string[]
+  /** A hash of its page path: lists of articles are versioned by these (Sequence). */
+  readonly path: number
+  /** When it last changed (lastChangeOf), in ms, and a hash of that with its path: a sitemap entry. */
+  readonly lastChange: number
+  readonly entry: number
+}
+
+/** What keyVersions needs of each article: its version, its key, the keys of the views it is in, hashes of what lists show of it. */
 export interface ArticleKeyFacts {
-  of(article: Article, deskAuthor: string): { readonly version: string; readonly key: string; readonly views: readonly string[] }
+  of(article: Article, deskAuthor: string): ArticleFacts
 }
 
 /**
@@ -179,7 +180,15 @@ export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
       let facts = known.get(article)
       if (!facts) {
         const views = [...tagsOf(article).map(tagKey), ...bylineOf(article, deskAuthor).map(authorKey)]
-        facts = { version: version(article), key: articleKey(article.path), views: [...new Set(views)] }
+        const lastChange = lastChangeOf(article).getTime()
+        facts = {
+          version: version(article),
+          key: articleKey(article.path),
+          views: [...new Set(views)],
+          path: hashNumber(article.path),
+          lastChange,
+          entry: hashNumber(`${article.path} ${lastChange}`),
+        }
         known.set(article, facts)
       }
       return facts
@@ -190,22 +199,28 @@ export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
 /**
  * The version of every key at one state of the site. Articles are compared
  * by `articleVersion`; memberships (windows, pages, views) by the page paths
- * they hold, in order. O(articles × tags), no rendering.
+ * they hold, in order (a Sequence of their hashes). O(articles × tags), no
+ * rendering, no text written per article.
  */
 export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map<string, string> {
   const versions = new Map<string, string>()
-  const paths = (articles: readonly Article[]): string => articles.map((article) => article.path).join('\n')
+  const of = (article: Article): ArticleFacts => facts.of(article, input.deskAuthor)
+  const paths = (articles: readonly Article[]): string => {
+    const sequence = new Sequence()
+    for (const article of articles) sequence.add(of(article).path)
+    return sequence.value()
+  }
   for (const article of input.published) {
     const { key, version } = facts.of(article, input.deskAuthor)
     versions.set(key, version)
   }
   versions.set(FEED_KEY, `${input.archivePages}\n${input.sectionUpdated}\n${paths(input.window)}`)
-  // ?limit=N for every N a view may ask: a chain of digests, one step per article.
-  let chain = ''
+  // ?limit=N for every N a view may ask: one sequence, its digest after each article.
+  const chain = new Sequence()
   for (let limit = 1; limit <= 500; limit++) {
     const article = input.section[limit - 1]
-    if (article) chain = digest(`${chain}\n${article.path}`)
-    versions.set(limitKey(limit), chain)
+    if (article) chain.add(of(article).path)
+    versions.set(limitKey(limit), chain.value())
   }
   versions.set(PODCAST_KEY, `${input.episodes.length === 0 ? input.sectionUpdated : ''}\n${paths(input.episodes)}`)
   for (let page = 1; page <= input.archivePages; page++) {
@@ -215,7 +230,7 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     // RSS and Atom link to the next page: the last page changes when another begins (archiveKeys).
     versions.set(newerLinkKey(page), `${page < input.archivePages}`)
   }
-  sitemapVersions(input, versions)
+  sitemapVersions(input, versions, of)
   mediaAccessVersions(input, versions)
   const views = new Map<string, Article[]>()
   const member = (key: string, article: Article): void => {
@@ -224,7 +239,7 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     if (list.length < 500) list.push(article)
     views.set(key, list)
   }
-  for (const article of input.section) for (const key of facts.of(article, input.deskAuthor).views) member(key, article)
+  for (const article of input.section) for (const key of of(article).views) member(key, article)
   // A tag's usual view shows FEED_LIMIT items; one with a larger ?limit up to 500.
   for (const [key, articles] of views) {
     versions.set(key, paths(articles.slice(0, input.feedLimit)))
@@ -240,18 +255,21 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
  * it states them, which change by themselves when one turns 48 hours old
  * (the store rebuilds then: nextChange). O(articles), no rendering.
  */
-function sitemapVersions(input: KeyVersionInput, versions: Map<string, string>): void {
+function sitemapVersions(input: KeyVersionInput, versions: Map<string, string>, of: (article: Article) => ArticleFacts): void {
   const home = Date.parse(input.sectionUpdated)
   const parts = sitemapParts(input.published, input.sitemapUrls)
   const last = parts.length - 1
-  const entries = (articles: readonly Article[], index: number): string =>
-    [...articles.map((article) => `${article.path} ${lastChangeOf(article).getTime()}`), ...(index === last ? [`/ ${home}`] : [])].join('\n')
-  if (parts.length === 1) versions.set(SITEMAP_KEY, digest(entries(input.published, 0)))
+  const entries = (articles: readonly Article[], index: number): string => {
+    const sequence = new Sequence()
+    for (const article of articles) sequence.add(of(article).entry)
+    return (index === last ? sequence.add(home) : sequence).value()
+  }
+  if (parts.length === 1) versions.set(SITEMAP_KEY, entries(input.published, 0))
   else {
-    parts.forEach((articles, index) => versions.set(sitemapPartKey(index + 1), digest(entries(articles, index))))
+    parts.forEach((articles, index) => versions.set(sitemapPartKey(index + 1), entries(articles, index)))
     // The sitemap index lists each part with the newest lastmod in it.
     const newest = (articles: readonly Article[], index: number): number =>
-      articles.reduce((time, article) => Math.max(time, lastChangeOf(article).getTime()), index === last ? home : 0)
+      articles.reduce((time, article) => Math.max(time, of(article).lastChange), index === last ? home : 0)
     versions.set(SITEMAP_KEY, parts.map(newest).join('\n'))
   }
   const news = newsArticles(input.published, input.now)

@@ -46,7 +46,23 @@ const FEED_SHORT: Readonly<Record<FeedFormat, string>> = { rss: 'RSS', atom: 'At
 
 /** A date as German readers write it: `4. November 2025 um 10:00 Uhr`, in the site's time zone. */
 export function formatDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date) + ' Uhr'
+  return dateFormat(timeZone).format(date) + ' Uhr'
+}
+
+/**
+ * One formatter per time zone, made once: making one took 0.5–1 ms (formatting
+ * with it 0.01 ms), 25 ms for the index page's 50 articles on every edit, 50 ms
+ * for an archive page. A cache of immutable values
+ * (the configured zone, and the few an article states), not state.
+ */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>()
+function dateFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = DATE_FORMATS.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('de-DE', { dateStyle: 'long', timeStyle: 'short', timeZone })
+    if (DATE_FORMATS.size < 64) DATE_FORMATS.set(timeZone, format)
+  }
+  return format
 }
 
 /** A whole page of the site: head with stylesheet and autodiscovery links (and `head`), header, `main`, footer with the feeds. */

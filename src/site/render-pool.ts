@@ -1,6 +1,6 @@
 import type { BodyRendering } from '../content/render-markdown.js'
 import { WorkerPool } from '../util/worker-pool.js'
-import { bodyOrPlainText, type Renderer, type RenderRequest } from './renderer.js'
+import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './renderer.js'
 
 /**
  * Time a body may take to render in a worker; a longer one is published as
@@ -17,6 +17,11 @@ export interface RenderPoolOptions {
   readonly bodyTimeLimitMs?: number
   /** The worker's module; by default render-worker.js beside this one. */
   readonly entry?: URL
+  /**
+   * Workers yield the CPU to the event loop (default true: the service). The
+   * export, which answers no request, renders at the priority of its process.
+   */
+  readonly lowPriority?: boolean
 }
 
 /** A renderer whose work runs in worker threads; close() stops them. */
@@ -34,6 +39,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
+    workerData: { lowPriority: options.lowPriority ?? true } satisfies RenderWorkerData,
   })
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.

@@ -3,16 +3,18 @@
  * documents off the service's event loop, documents encoded as UTF-8 here.
  */
 import os from 'node:os'
+import { workerData } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import { answerTasks } from '../util/worker-pool.js'
-import { render, type RenderRequest } from './renderer.js'
+import { render, type RenderRequest, type RenderWorkerData } from './renderer.js'
 
 const encoder = new TextEncoder()
 
 // Linux gives each thread its own nice value: rendering yields the CPU to the
 // event loop, which then answers requests at once even while both workers
 // are busy on a 2-core machine. (Elsewhere this would lower the whole process.)
-if (process.platform === 'linux') os.setPriority(os.constants.priority.PRIORITY_LOW)
+// The export's workers keep their process's priority (RenderWorkerData).
+if (process.platform === 'linux' && (workerData as RenderWorkerData | undefined)?.lowPriority !== false) os.setPriority(os.constants.priority.PRIORITY_LOW)
 
 answerTasks<RenderRequest, BodyRendering | Uint8Array>((request) => {
   const rendered = render(request)

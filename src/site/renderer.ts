@@ -16,6 +16,11 @@ export type RenderRequest =
   | { readonly kind: 'feed page'; readonly document: FeedDocument; readonly format: FeedFormat; readonly context: PageContext }
   | { readonly kind: 'podcast page'; readonly document: PodcastDocument; readonly context: PageContext }
 
+/** What a render worker is started with (render-pool.ts). */
+export interface RenderWorkerData {
+  readonly lowPriority: boolean
+}
+
 /**
  * Where the work whose length an article file decides is done: rendering
  * bodies and feed documents. In this thread (RENDER_IN_THREAD: tests, the

@@ -20,12 +20,14 @@ export interface ArticleCatalogOptions {
   readonly media: MediaFacts
   /** Called with every file whose published version may have changed (its body must be read again). */
   readonly onFileChanged?: (file: string) => void
+  /** Whether an article read again is what was published (ArticleVersions.same): then the published object stays. */
+  readonly unchanged?: (published: Article, read: Article) => boolean
 }
 
 /** The catalog's published articles, read-only: what plans and lazy documents look up. */
 export type PublishedArticlesView = Pick<
   ArticleIndex,
-  'size' | 'byPath' | 'publishedSection' | 'publishedPaths' | 'publishedPages' | 'publishedCount' | 'nextPublication' | 'isPlusMedia'
+  'size' | 'byPath' | 'publishedSection' | 'publishedEpisodes' | 'publishedPaths' | 'publishedPages' | 'publishedCount' | 'nextPublication' | 'isPlusMedia'
 >
 
 /**
@@ -146,6 +148,8 @@ export class ArticleCatalog {
       return new Set()
     }
     this.#refused.delete(file)
+    const published = this.#index.get(file)
+    if (published && this.#options.unchanged?.(published, parsed.article)) return new Set()
     this.#options.onFileChanged?.(file)
     this.#logWarnings(file, parsed)
     return this.#index.set(parsed.article)

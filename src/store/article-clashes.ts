@@ -1,5 +1,6 @@
 import type { Article } from '../content/article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
+import { FilesByKey } from './files-by-key.js'
 
 /**
  * Which article files clash. Slugs and ids are unique within a category
@@ -18,7 +19,7 @@ import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 export class ArticleClashes {
   readonly #articleOf: (file: string) => Article | undefined
   /** name, slug or id key → files using it, drafts included */
-  readonly #keys = new Map<string, Set<string>>()
+  readonly #keys = new FilesByKey()
   readonly #clashing = new Set<string>()
   /** file → the file of the same name (once normalised) that is published instead */
   readonly #renamed = new Map<string, string>()
@@ -46,30 +47,25 @@ export class ArticleClashes {
 
   /** Records an article's name, slugs and ids; every file sharing one (itself too) goes into `touched`. */
   add(article: Article, touched: Set<string>): void {
-    for (const key of keysOf(article)) {
-      const files = this.#keys.get(key) ?? new Set<string>()
-      files.add(article.file)
-      this.#keys.set(key, files)
-      for (const file of files) touched.add(file)
+    for (const [kind, value] of keysOf(article)) {
+      this.#keys.add(kind, value, article.file)
+      for (const file of this.#keys.get(kind, value)) touched.add(file)
     }
   }
 
   /** Forgets an article's name, slugs and ids; the files that shared one (itself too) go into `touched`. */
   remove(article: Article, touched: Set<string>): void {
-    for (const key of keysOf(article)) {
-      const files = this.#keys.get(key)
-      if (!files) continue
-      files.delete(article.file)
-      for (const other of files) touched.add(other)
-      if (files.size === 0) this.#keys.delete(key)
+    for (const [kind, value] of keysOf(article)) {
+      this.#keys.delete(kind, value, article.file)
+      for (const other of this.#keys.get(kind, value)) touched.add(other)
     }
     this.#clashing.delete(article.file)
     this.#renamed.delete(article.file)
     touched.add(article.file)
   }
 
-  /** Settles whether each of `files` clashes, after adds and removes. */
-  refresh(files: Iterable<string>): void {
+  /** Settles whether each of `files` clashes, after adds and removes; returns every file settled (theirs and those sharing a key). */
+  refresh(files: Iterable<string>): Set<string> {
     const settle = new Set(files)
     for (const file of [...settle]) {
       const article = this.#articleOf(file)
@@ -79,7 +75,7 @@ export class ArticleClashes {
       else this.#renamed.set(file, winner)
       if ((before === undefined) === (winner === file)) continue
       // In or out of the slug and id clashes now: the files sharing them are settled again too.
-      for (const key of article === undefined ? [] : keysOf(article)) for (const other of this.#keys.get(key) ?? []) settle.add(other)
+      for (const [kind, value] of article === undefined ? [] : keysOf(article)) for (const other of this.#keys.get(kind, value)) settle.add(other)
     }
     for (const file of settle) {
       const article = this.#articleOf(file)
@@ -87,6 +83,7 @@ export class ArticleClashes {
       if (clashes) this.#clashing.add(file)
       else this.#clashing.delete(file)
     }
+    return settle
   }
 
   /** The error of a file held back by a clash. */
@@ -122,7 +119,7 @@ export class ArticleClashes {
   /** Of the files whose names are the same once normalised, the one published. */
   #nameWinner(article: Article): string {
     let best = article
-    for (const file of this.#keys.get(nameKey(article.file)) ?? []) {
+    for (const file of this.#keys.get(...nameKey(article.file))) {
       const other = this.#articleOf(file)
       if (other !== undefined && publishedBefore(other, best)) best = other
     }
@@ -138,7 +135,7 @@ export class ArticleClashes {
         ['slug', slugKey(category, article.slug), article.slug],
         ['id', idKey(category, article.id), article.id],
       ] as const) {
-        const others = [...(this.#keys.get(key) ?? [])]
+        const others = [...this.#keys.get(...key)]
           .filter((other) => other !== article.file && counts(this.#articleOf(other) as Article))
           .sort()
           .join(', ')
@@ -161,10 +158,16 @@ function publishedBefore(a: Article, b: Article): boolean {
   return a.file < b.file
 }
 
-const nameKey = (file: string): string => `name\n${file.normalize('NFC')}`
-const slugKey = (category: string, slug: string): string => `slug\n${category}\n${slug}`
-const idKey = (category: string, id: string): string => `id\n${category}\n${id}`
+type Key = readonly [kind: string, value: string]
 
-function keysOf(article: Article): string[] {
+/** The file's name once normalised: the file's own string when it is so already (nearly always), no copy. */
+function nameKey(file: string): Key {
+  const nfc = file.normalize('NFC')
+  return ['name', nfc === file ? file : nfc]
+}
+const slugKey = (category: string, slug: string): Key => [`slug\n${category}`, slug]
+const idKey = (category: string, id: string): Key => [`id\n${category}`, id]
+
+function keysOf(article: Article): Key[] {
   return [nameKey(article.file), ...article.categories.flatMap((category) => [slugKey(category, article.slug), idKey(category, article.id)])]
 }

@@ -18,6 +18,17 @@ export class ArticleVersions {
   /** Versions, keys and view keys of articles, each worked out once (planSite). */
   readonly facts: ArticleKeyFacts = articleKeyFacts((article) => digest(JSON.stringify([article, this.#bodies.get(article) ?? null])))
 
+  /**
+   * Whether `b`, read again, is what `a` was: the same fields and body. A
+   * save shows up as two or more watch events, and a rescan may read a file
+   * again: the published object then stays, and nothing is rendered again
+   * (each edit rendered the current feeds twice).
+   */
+  same(a: Article, b: Article): boolean {
+    const body = this.#bodies.get(a)
+    return body !== undefined && body === this.#bodies.get(b) && JSON.stringify(a) === JSON.stringify(b)
+  }
+
   /** `source`, recording the digest of every body read for the index. */
   wrap(source: ArticleSource): ArticleSource {
     return {
@@ -25,7 +36,8 @@ export class ArticleVersions {
       readForIndex: async (file) => {
         const parsed = await source.readForIndex(file)
         // On libuv's thread pool: a body of 2 MiB is hashed off the event loop (as resource.ts does).
-        if (parsed) this.#bodies.set(parsed.article, Buffer.from(await webcrypto.subtle.digest('SHA-256', encoder.encode(parsed.body))).toString('hex'))
+        // 128 bits of it, as 22 characters: held for every article, and only ever compared.
+        if (parsed) this.#bodies.set(parsed.article, Buffer.from(await webcrypto.subtle.digest('SHA-256', encoder.encode(parsed.body))).toString('base64url').slice(0, 22))
         return parsed
       },
     }

@@ -10,10 +10,11 @@ import { settingsMediaProblems } from '../feeds/podcast-rules.js'
 import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
 import { nextChange, SitemapBuilder } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/renderer.js'
-import type { Resource } from '../site/resource.js'
+import { createIdentityFirst, type Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
+import { compactSource } from './compact-articles.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
@@ -41,9 +42,10 @@ export interface ContentStoreOptions {
  * - A change re-reads only the files it names, and re-renders only what they
  *   touch: the current feeds when their window changed, an archive page when
  *   its articles changed, pages on their next request.
- * - Every rebuild swaps in a complete new Site; rebuilds never overlap.
- * - A timer rebuilds when the next scheduled article goes live, or an article leaves the news sitemap.
- * - Watching the folder is live-updates.ts's job; it calls applyChanges.
+ * - Every rebuild swaps in a complete new Site once its identity bytes exist; `#compressed`
+ *   resolves when its gzip and Brotli do (createIdentityFirst). Rebuilds never overlap.
+ * - A timer rebuilds when the next scheduled article goes live, or an article leaves the news sitemap;
+ *   watching the folder is live-updates.ts's job (it calls applyChanges).
  */
 export class ContentStore {
   readonly #config: Config
@@ -59,6 +61,7 @@ export class ContentStore {
   #assets: Map<string, Resource> | undefined
   #sitemaps: SitemapBuilder | undefined
   #site: Site | undefined
+  #compressed: Promise<unknown> = Promise.resolve()
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
   /** Render the current documents again even if their articles did not change (a media file did). */
@@ -82,7 +85,7 @@ export class ContentStore {
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
-    this.#source = this.#versions.wrap(options.source ?? fileSource(config.articlesDir, config))
+    this.#source = this.#versions.wrap(compactSource(options.source ?? fileSource(config.articlesDir, config)))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,
@@ -91,6 +94,7 @@ export class ContentStore {
       logger: this.#logger,
       media: this.#media,
       onFileChanged: (file) => this.#documents.forgetBody(file),
+      unchanged: (published, read) => this.#versions.same(published, read),
     })
     this.#documents = new LazyDocuments({
       config,
@@ -108,17 +112,14 @@ export class ContentStore {
   /** Reads every article file and builds the site. */
   async load(): Promise<void> {
     const settingsFile = path.basename(this.#config.settingsFile.path)
-    for (const { field, problem } of this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)) {
-      this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`, { file: settingsFile, field, problem })
-    }
+    const problems = this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)
+    for (const { field, problem } of problems) this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`, { file: settingsFile, field, problem })
     this.#settingsChecked = true
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
     await this.rebuild()
-    this.#logger.info(
-      `loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ` +
-        `${this.site().plan.section.length} published in ${this.#config.section.slug}`,
-    )
+    const inSection = this.site().plan.section.length
+    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${inSection} published in ${this.#config.section.slug}`)
   }
 
   /**
@@ -139,8 +140,8 @@ export class ContentStore {
 
   /** The current site. Throws before the first load. */
   site(): Site {
-    if (!this.#site) throw new Error('content not loaded yet')
-    return this.#site
+    if (this.#site) return this.#site
+    throw new Error('content not loaded yet')
   }
 
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
@@ -156,10 +157,7 @@ export class ContentStore {
   /** Registers a listener for a change that finds ARTICLES_DIR gone (it is then not applied). */
   onRootMissing(listener: () => void): void { this.#rootMissingListeners.push(listener) }
 
-  /**
-   * Re-plans for the current time and swaps in a new site (the current feeds re-rendered only when
-   * their articles changed); arms the timer for the next scheduled article. Calls while one runs fold into one more.
-   */
+  /** Re-plans for now and swaps in a new site (the current feeds re-rendered only when their articles changed); arms the timer for the next scheduled article; calls while one runs fold into one more. */
   rebuild(): Promise<Site> { return this.#rebuilds.run() }
   /** Paths of every public article page and of the episode documents beside them, for the static export. */
   publishedDocuments(): string[] { return this.#documents.publishedDocuments() }
@@ -174,12 +172,10 @@ export class ContentStore {
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
 
-  /** Resolves when no change is being applied and no rebuild runs (live updates before a reload, tests). */
+  /** Resolves when no change is being applied, no rebuild runs, and the current documents are compressed (live updates before a reload, tests). */
   async settled(): Promise<void> {
-    while (this.#applying.running || this.#rebuilds.running) {
-      await this.#applying.running
-      await this.#rebuilds.running
-    }
+    while (this.#applying.running || this.#rebuilds.running) await Promise.all([this.#applying.running, this.#rebuilds.running])
+    await this.#compressed
   }
 
   /** Stops the publication timer; changes queued are not applied. */
@@ -198,7 +194,9 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
+    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
+    this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
+    if (!previous) await this.#compressed // the first site is swapped in whole: the export reads every encoding
     this.#site = site
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))

@@ -14,7 +14,7 @@ import { renderFeedResource } from '../site/feed-resource.js'
 import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
-import { createResource, type Resource } from '../site/resource.js'
+import { createIdentityFirst, createResource, type Resource } from '../site/resource.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
@@ -177,10 +177,10 @@ export class LazyDocuments {
     return this.#notFound
   }
 
-  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes. */
+  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (createIdentityFirst). */
   async renderSite(plan: SitePlan): Promise<Site> {
     const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
-    return buildSite(plan, source, this.#options.config, this.#renderer)
+    return buildSite(plan, source, this.#options.config, this.#renderer, createIdentityFirst)
   }
 
   /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */

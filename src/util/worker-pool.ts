@@ -5,6 +5,8 @@ export interface WorkerPoolOptions {
   readonly entry: URL
   /** Workers at most; each is started on first need (default 2). */
   readonly size?: number
+  /** Given to each worker (worker_threads' workerData). */
+  readonly workerData?: unknown
 }
 
 /** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
@@ -101,7 +103,7 @@ export class WorkerPool<Request, Response> {
 
   #start(): Slot<Request, Response> | undefined {
     if (this.#slots.size >= (this.#options.size ?? 2)) return undefined
-    const slot: Slot<Request, Response> = { worker: new Worker(this.#options.entry), task: undefined, timer: undefined }
+    const slot: Slot<Request, Response> = { worker: new Worker(this.#options.entry, { workerData: this.#options.workerData }), task: undefined, timer: undefined }
     slot.worker.unref()
     slot.worker.on('message', (answer: AnswerMessage<Response>) => {
       const task = slot.task

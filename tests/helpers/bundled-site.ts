@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig, type Config } from '../../src/config.js'
 import { bylineOf } from '../../src/content/article.js'
-import { createApp } from '../../src/http/app.js'
+import { createApp, createHttp, type Http } from '../../src/http/app.js'
 import { servedMediaFiles } from '../../src/http/media.js'
 import { archivePaths, feedPaths, podcastPath } from '../../src/site/paths.js'
 import { ContentStore } from '../../src/store/content-store.js'
@@ -111,10 +111,11 @@ export const AFTER_EVERY_BUNDLED_ARTICLE = new Date('2031-01-01T00:00:00Z')
  * The app over the bundled articles, media and site settings, as `npm start`
  * serves them, with a fixed clock; read from disk, no socket.
  */
-export async function bundledSite(siteUrl: string, now = AFTER_EVERY_BUNDLED_ARTICLE): Promise<{ app: ReturnType<typeof createApp>; store: ContentStore; config: Config }> {
+export async function bundledSite(siteUrl: string, now = AFTER_EVERY_BUNDLED_ARTICLE): Promise<{ app: Http['app']; http: Http; store: ContentStore; config: Config }> {
   const config = loadConfig({ SITE_URL: siteUrl }, [], REPOSITORY, (file) => fs.readFileSync(file, 'utf8'))
   const store = new ContentStore({ config, clock: () => now, logger: { info: () => {}, warn: () => {} } })
   await store.load()
   store.close()
-  return { app: createApp({ config, store, now: () => now.getTime() }), store, config }
+  const http = createHttp({ config, store, now: () => now.getTime() })
+  return { app: http.app, http, store, config }
 }

@@ -1,15 +1,15 @@
 import fs from 'node:fs'
 import { loadConfig, type Config } from '../../src/config.js'
-import { createApp } from '../../src/http/app.js'
+import { createHttp, type Http } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from './memory-source.js'
 
-/** An app over in-memory articles, with a fixed clock; no socket, no disk. */
+/** An app over in-memory articles, with a fixed clock; no socket, no disk (`http` has the listener's fast path too). */
 export async function testApp(
   files: Record<string, string>,
   env: Record<string, string> = {},
   now = new Date('2026-01-01T00:00:00Z'),
-): Promise<{ app: ReturnType<typeof createApp>; store: ContentStore; config: Config; files: Map<string, string> }> {
+): Promise<{ app: Http['app']; http: Http; store: ContentStore; config: Config; files: Map<string, string> }> {
   // Site settings only when a test names a file: the repository's own site.yaml stays out of unit tests.
   const readFile = env.SITE_CONFIG ? (file: string) => fs.readFileSync(file, 'utf8') : undefined
   const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...env }, [], process.cwd(), readFile)
@@ -17,5 +17,6 @@ export async function testApp(
   const store = new ContentStore({ config, source: memorySource(map, config), clock: () => now, logger: { info: () => {}, warn: () => {} } })
   await store.load()
   store.close()
-  return { app: createApp({ config, store, now: () => now.getTime() }), store, config, files: map }
+  const http = createHttp({ config, store, now: () => now.getTime() })
+  return { app: http.app, http, store, config, files: map }
 }

@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bothWays, closeBothWays } from '../helpers/both-ways.js'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 
@@ -8,17 +9,21 @@ const FEED_LINKS = [
   '<link rel="alternate" type="application/feed+json" title="Wirtschaft (JSON Feed)" href="https://www.example.de/wirtschaft/feed.json"/>',
 ]
 
-let app: Awaited<ReturnType<typeof testApp>>['app']
+/** Every request goes through app.request() and the real listener, and both must answer the same (helpers/both-ways.ts). */
+let app: ReturnType<typeof bothWays>
 
 beforeAll(async () => {
-  ;({ app } = await testApp({
+  const { http } = await testApp({
     'zoelle.md': articleText(
       { title: `'"Zölle" & <Märkte>'`, date: '2025-03-01T10:00:00+01:00', category: 'wirtschaft', author: 'Silke Mayr', summary: 'Kurz & knapp.' },
       'Der **Text**.\n',
     ),
     'sport.md': articleText({ title: 'Sport', date: '2025-03-02T10:00:00+01:00', category: 'sport' }),
-  }))
+  })
+  app = bothWays(http)
 })
+
+afterAll(closeBothWays)
 
 describe('HTTP', () => {
   it.each([

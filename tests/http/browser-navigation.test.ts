@@ -5,7 +5,8 @@
  * (`Sec-Fetch-Dest: document`, `Sec-Fetch-Mode: navigate`); feed readers
  * send neither.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bothWays, closeBothWays } from '../helpers/both-ways.js'
 import { bundledSite } from '../helpers/bundled-site.js'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
@@ -57,12 +58,17 @@ const WITHOUT_PAGE = [
 ] as const
 
 let site: Awaited<ReturnType<typeof bundledSite>>
+/** Every request goes through app.request() and the real listener, and both must answer the same (helpers/both-ways.ts). */
+let app: ReturnType<typeof bothWays>
 
 beforeAll(async () => {
   site = await bundledSite(SITE, new Date('2026-12-01T09:00:00Z'))
+  app = bothWays(site.http)
 })
 
-const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => site.app.request(path, { method, headers })
+afterAll(closeBothWays)
+
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => app.request(path, { method, headers })
 
 describe('a browser navigating to a feed', () => {
   it.each(FEEDS)('gets a German HTML page for %s, with its own ETag, the feed’s Vary, and kept out of shared caches', async (path, feedType, vary) => {
@@ -115,7 +121,7 @@ describe('a browser navigating to an archive page (the German page links “Ält
     for (const day of [1, 2, 3, 4, 5]) {
       files[`tag-${day}.md`] = articleText({ title: `Meldung vom ${day}. Dezember`, date: `2025-12-0${day}T08:00:00Z`, category: 'wirtschaft', author: 'Lea Voigt' })
     }
-    const { app } = await testApp(files, { SITE_URL: SITE, FEED_LIMIT: '2', ARCHIVE_PAGE_SIZE: '2' })
+    const app = bothWays((await testApp(files, { SITE_URL: SITE, FEED_LIMIT: '2', ARCHIVE_PAGE_SIZE: '2' })).http)
     const path = `/wirtschaft/archiv/1/${file}`
     const page = await app.request(path, { headers: CHROMIUM_NAVIGATION })
     const feed = await app.request(path)

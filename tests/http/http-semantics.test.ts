@@ -1,9 +1,12 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { bothWays, closeBothWays } from '../helpers/both-ways.js'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 
-type App = Awaited<ReturnType<typeof testApp>>['app']
+/** Every request goes through app.request() and the real listener, and both must answer the same (helpers/both-ways.ts). */
+const served = async (...args: Parameters<typeof testApp>) => bothWays((await testApp(...args)).http)
+type App = ReturnType<typeof bothWays>
 let app: App
 
 const files = {
@@ -16,8 +19,10 @@ const files = {
 }
 
 beforeAll(async () => {
-  ;({ app } = await testApp(files))
+  app = await served(files)
 })
+
+afterAll(closeBothWays)
 
 const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => app.request(path, { method, headers })
 
@@ -96,7 +101,7 @@ describe('conditional GET', () => {
   it('never sends a Last-Modified later than now, even for an update dated in the future', async () => {
     // Now is the service's clock (a parameter), here fixed half a second past a whole second.
     const now = new Date('2026-01-01T12:00:00.500Z')
-    const { app: future } = await testApp(
+    const future = await served(
       {
         ...files,
         'tippfehler.md': articleText({ title: 'Tippfehler', date: '2025-06-10T10:00:00Z', updated: '2099-06-10T10:00:00Z', category: 'wirtschaft' }),
@@ -127,18 +132,18 @@ describe('caching headers', () => {
   })
 
   it('shortens max-age so that no cache hides an article scheduled to go live', async () => {
-    const scheduled = await testApp(
+    const scheduled = await served(
       { ...files, 'gleich.md': articleText({ title: 'Gleich', date: '2026-01-01T00:01:30Z', category: 'wirtschaft' }) },
       {},
       new Date('2026-01-01T00:00:00Z'),
     )
-    const response = await scheduled.app.request('/wirtschaft/feed.xml')
+    const response = await scheduled.request('/wirtschaft/feed.xml')
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=90, stale-while-revalidate=60, stale-if-error=86400')
   })
 
   it('takes max-age and the stale-* values from the configuration', async () => {
-    const configured = await testApp(files, { CACHE_MAX_AGE: '60', CACHE_STALE_WHILE_REVALIDATE: '30', CACHE_STALE_IF_ERROR: '600' })
-    const response = await configured.app.request('/wirtschaft/feed.xml')
+    const configured = await served(files, { CACHE_MAX_AGE: '60', CACHE_STALE_WHILE_REVALIDATE: '30', CACHE_STALE_IF_ERROR: '600' })
+    const response = await configured.request('/wirtschaft/feed.xml')
     expect(response.headers.get('Cache-Control')).toBe('public, max-age=60, stale-while-revalidate=30, stale-if-error=600')
   })
 })
@@ -303,7 +308,7 @@ describe('WebSub discovery', () => {
 
   it('advertises the hub in every format and in Link headers', async () => {
     const hub = 'https://hub.example.org/'
-    const { app: withHub } = await testApp(files, { WEBSUB_HUB: hub })
+    const withHub = await served(files, { WEBSUB_HUB: hub })
     const rss = await withHub.request('/wirtschaft/feed.xml')
     expect(rss.headers.get('Link')).toBe(`<${hub}>; rel="hub", <https://www.example.de/wirtschaft/feed.xml>; rel="self"`)
     expect(await rss.text()).toContain(`<atom:link href="${hub}" rel="hub"/>`)
@@ -316,7 +321,7 @@ describe('WebSub discovery', () => {
 
   it('advertises the hub only on the documents the hub is told about, not on views and archive pages', async () => {
     const hub = 'https://hub.example.org/'
-    const { app: withHub } = await testApp(files, { WEBSUB_HUB: hub, FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '1' })
+    const withHub = await served(files, { WEBSUB_HUB: hub, FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '1' })
     for (const path of ['/wirtschaft/feed.json?limit=1', '/wirtschaft/feed.xml?tag=KI', '/wirtschaft/archiv/1/atom.xml', '/wirtschaft/archiv/1/feed.json']) {
       const response = await withHub.request(path)
       expect(response.status, path).toBe(200)

@@ -7,6 +7,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CachePolicy } from '../../src/caching.js'
+import { toResponse, viewOfContext } from '../../src/http/exchange.js'
 import { createSender, type SenderOptions } from '../../src/http/send-resource.js'
 import { createResource, type Resource } from '../../src/site/resource.js'
 import { SITE } from '../helpers/feed-fixtures.js'
@@ -56,11 +57,11 @@ function appWith(options: Partial<SenderOptions> = {}): Hono {
     ...options,
   })
   return new Hono()
-    .get('/feed.xml', (c) => send(c, rss, { topic: TOPIC }))
-    .get('/feed.json', (c) => send(c, json))
-    .get('/', (c) => send(c, page))
-    .get('/site.css', (c) => send(c, small))
-    .get('/fehlt', (c) => send(c, page, { status: 404 }))
+    .get('/feed.xml', (c) => toResponse(send(viewOfContext(c), rss, { topic: TOPIC })))
+    .get('/feed.json', (c) => toResponse(send(viewOfContext(c), json)))
+    .get('/', (c) => toResponse(send(viewOfContext(c), page)))
+    .get('/site.css', (c) => toResponse(send(viewOfContext(c), small)))
+    .get('/fehlt', (c) => toResponse(send(viewOfContext(c), page, { status: 404 })))
 }
 
 function headersOf(response: Response): Record<string, string> {

@@ -17,11 +17,20 @@ export function parseExposition(text: string): ParsedSample[] {
     'import sys, json',
     'from prometheus_client.parser import text_string_to_metric_families',
     'out = [[f.name, f.type, s.name, s.labels, s.value] for f in text_string_to_metric_families(sys.stdin.read()) for s in f.samples]',
-    'print(json.dumps(out))',
+    // NaN and ±Inf are valid sample values (prom-client's event-loop mean is NaN until a delay is
+    // sampled, which a loaded machine may not have done yet), but not JSON: sent as text, read back below.
+    "print(json.dumps([[*rest, v if v == v and abs(v) != float('inf') else repr(v)] for *rest, v in out]))",
   ].join('\n')
   const run = spawnSync(PYTHON, ['-c', script], { input: text, encoding: 'utf8' })
   if (run.status !== 0) throw new Error(`the Prometheus parser refused the exposition (python3-prometheus-client installed?): ${run.stderr}`)
-  return (JSON.parse(run.stdout) as [string, string, string, Record<string, string>, number][]).map(([family, type, name, labels, value]) => ({ family, type, name, labels, value }))
+  const special: Record<string, number> = { nan: Number.NaN, inf: Infinity, '-inf': -Infinity }
+  return (JSON.parse(run.stdout) as [string, string, string, Record<string, string>, number | string][]).map(([family, type, name, labels, value]) => ({
+    family,
+    type,
+    name,
+    labels,
+    value: typeof value === 'number' ? value : (special[value] as number),
+  }))
 }
 
 /** The value of the one sample with that name and (at least) these labels; throws when there is none. */

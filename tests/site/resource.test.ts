@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { ContentCoding } from '../../src/caching.js'
-import { createResource, type Encoded, type Resource } from '../../src/site/resource.js'
+import { createIdentityFirst, createResource, type Encoded, type Resource } from '../../src/site/resource.js'
 
 const NOW = new Date('2026-01-01T12:00:00.789Z')
 const RSS = 'application/rss+xml; charset=utf-8'
@@ -80,6 +80,30 @@ describe('createResource: compressed encodings', () => {
     const resource = await createResource('ä'.repeat(256), { contentType: 'text/plain; charset=utf-8', now: NOW })
     expect(resource.identity.body.byteLength).toBe(512)
     expect(Object.keys(resource.encodings).sort()).toEqual(['br', 'gzip'])
+  })
+})
+
+describe('createIdentityFirst: the identity bytes first, the compressed forms after', () => {
+  it('resolves with the identity bytes and no encoding, then adds gzip and Brotli together, as createResource makes them', async () => {
+    const first = await createIdentityFirst(FEED, { contentType: RSS, now: NOW })
+    expect([first.identity.etag, first.encodings]).toEqual([`"${tagOf(FEED)}"`, {}])
+    const seen: string[][] = []
+    // Both appear in one step: no answer finds one compressed form of these bytes and not the other.
+    const watch = setInterval(() => seen.push(Object.keys(first.encodings).sort()), 0)
+    await first.compressed
+    clearInterval(watch)
+    expect(seen.filter((keys) => keys.length === 1)).toEqual([])
+    const complete = await createResource(FEED, { contentType: RSS, now: NOW })
+    for (const coding of ['gzip', 'br'] as const) {
+      expect(encodingOf(first, coding).etag).toBe(encodingOf(complete, coding).etag)
+      expect(Buffer.from(encodingOf(first, coding).body).equals(Buffer.from(encodingOf(complete, coding).body))).toBe(true)
+    }
+  })
+
+  it('has nothing to wait for below 512 bytes', async () => {
+    const small = await createIdentityFirst('x'.repeat(511), { contentType: 'text/plain', now: NOW })
+    await small.compressed
+    expect(small.encodings).toEqual({})
   })
 })
 

@@ -335,4 +335,20 @@ describe('ContentStore: site settings', () => {
       'warning site.yaml: podcast.image: is 120 × 80 px; Apple Podcasts wants a square JPEG or PNG of 1400 to 3000 px',
     ])
   })
+
+  it('keeps the published article and the current feeds when a file is read again unchanged (a save gives several watch events), and renders them when it did change', async () => {
+    const { store, files } = storeWith({ 'a.md': article('A', '2025-01-01T10:00:00Z'), 'b.md': article('B', '2025-02-01T10:00:00Z') })
+    await store.load()
+    const feed = store.resource('/wirtschaft/feed.json')
+    const published = store.site().plan.window[0]
+    await store.applyChanges(['b.md'])
+    expect(store.resource('/wirtschaft/feed.json')).toBe(feed)
+    expect(store.site().plan.window[0]).toBe(published)
+    files.set('b.md', article('B', '2025-02-01T10:00:00Z') + 'Ein zweiter Absatz.\n')
+    await store.applyChanges(['b.md'])
+    expect(store.resource('/wirtschaft/feed.json')).not.toBe(feed)
+    expect(titlesOf(store)).toEqual(['B', 'A'])
+    store.close()
+  })
 })
+

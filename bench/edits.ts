@@ -1,0 +1,100 @@
+/**
+ * The edit part of `npm run bench` (run.ts calls it once per size): how long
+ * an edit of the newest article takes to show in the RSS feed while a client
+ * polls that feed every 5 ms, as a newsroom's aggregators and CDN do; and
+ * the heap the service holds per article (heap-harness.mjs).
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { articleSource } from './generate-corpus.js'
+
+const HARNESS = fileURLToPath(new URL('heap-harness.mjs', import.meta.url))
+/** The polling client's pace: a request started every 5 ms (issue 14). */
+const POLL_MS = 5
+
+export interface EditFigures {
+  /** Milliseconds from the write to the first RSS answer showing the edit, per edit. */
+  readonly latencies: number[]
+  /** Requests the polling client made, and the longest one took (ms). */
+  readonly polls: number
+  readonly slowestPoll: number
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 })
+
+/** The body of `url` as sent (identity), on a kept-alive connection. */
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { 'Accept-Encoding': 'identity' } }, (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => (text += chunk))
+        response.on('end', () => resolve(text))
+      })
+      .on('error', reject)
+  })
+}
+
+/**
+ * Edits the title of article `count` (the newest) `edits` times in `dir`
+ * and times each until the RSS feed at `base` shows it, with a client
+ * polling that feed every 5 ms throughout. The file is put back after.
+ */
+export async function measureEdits(base: string, dir: string, count: number, edits: number): Promise<EditFigures> {
+  const feed = `${base}/wirtschaft/feed.xml`
+  const newest = path.join(dir, String(Math.ceil(count / 500)).padStart(3, '0'), `meldung-${count}.md`)
+  const original = fs.readFileSync(newest, 'utf8')
+  let polling = true
+  let polls = 0
+  let slowestPoll = 0
+  const poller = (async () => {
+    while (polling) {
+      const started = performance.now()
+      await get(feed)
+      const took = performance.now() - started
+      polls += 1
+      slowestPoll = Math.max(slowestPoll, took)
+      await sleep(Math.max(0, POLL_MS - took))
+    }
+  })()
+  const latencies: number[] = []
+  try {
+    await sleep(200)
+    for (let edit = 0; edit < edits; edit++) {
+      const title = `Eilmeldung ${process.pid}-${edit}`
+      const written = performance.now()
+      fs.writeFileSync(newest, articleSource(count, title))
+      for (;;) {
+        if ((await get(feed)).includes(title)) break
+        if (performance.now() - written > 10_000) throw new Error('edit not visible after 10 s')
+      }
+      latencies.push(performance.now() - written)
+      await sleep(300)
+    }
+  } finally {
+    polling = false
+    await poller
+    fs.writeFileSync(newest, original)
+  }
+  return { latencies, polls, slowestPoll }
+}
+
+/**
+ * Heap the store holds per article after a full load and a forced GC
+ * (heap-harness.mjs, a process of its own with --expose-gc): the heap with
+ * the articles loaded, less the heap of the same store loaded from an empty
+ * folder, divided by the articles.
+ */
+export function heapPerArticle(root: string, dir: string, count: number): { bytes: number; heapMb: number } {
+  const run = spawnSync(process.execPath, ['--expose-gc', HARNESS, dir], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
+  const figures = /heap (\d+) baseline (\d+) articles (\d+)/.exec(run.stdout)
+  if (run.status !== 0 || !figures) throw new Error(`heap harness failed:\n${run.stdout}${run.stderr}`)
+  const [heap, baseline, loaded] = figures.slice(1).map(Number) as [number, number, number]
+  if (loaded !== count) throw new Error(`heap harness loaded ${loaded} articles, not ${count}`)
+  return { bytes: (heap - baseline) / count, heapMb: heap / 2 ** 20 }
+}

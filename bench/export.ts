@@ -1,0 +1,96 @@
+/**
+ * The static export beside Hugo (Debian's `hugo`) on the same generated
+ * corpus, one after the other in one run: `npm run export`'s seconds and peak
+ * resident memory, Hugo's for the minimal site in bench/hugo-site/ (an index,
+ * an RSS feed and a page per article, no precompressed siblings), and the
+ * export run again into the same folder, which writes only what changed.
+ * Called by bench/run.ts (BENCH_EXPORT_SIZES); alone:
+ * `BENCH_ROUNDS=0 BENCH_SIZES= BENCH_EXPORT_SIZES=50000 npm run bench`.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const EXPORT = path.join(ROOT, 'dist/export.js')
+const HUGO_SITE = path.join(ROOT, 'bench/hugo-site')
+
+interface Run {
+  readonly seconds: number
+  /** Peak resident memory of the process, MB (VmHWM, read every 20 ms). */
+  readonly peakMb: number
+  /** Files under the output folder written during the run. */
+  readonly written: number
+  readonly files: number
+}
+
+/** A process's peak resident memory so far, kB; 0 once it has ended. */
+function peakKbOf(pid: number | undefined): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+  } catch {
+    return 0
+  }
+}
+
+/** Runs a command to its end, timing it and watching its peak memory; throws when it fails. */
+async function measure(command: string, args: string[], env: Record<string, string>, out: string): Promise<Run> {
+  const started = Date.now()
+  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
+  let peakKb = 0
+  const watch = setInterval(() => (peakKb = Math.max(peakKb, peakKbOf(child.pid))), 20)
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', resolve)
+  }).finally(() => clearInterval(watch))
+  const seconds = (Date.now() - started) / 1000
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`)
+  let written = 0
+  let files = 0
+  for (const file of fs.readdirSync(out, { recursive: true, encoding: 'utf8' })) {
+    const stats = fs.statSync(path.join(out, file))
+    if (!stats.isFile()) continue
+    files += 1
+    if (stats.mtimeMs >= started) written += 1
+  }
+  return { seconds, peakMb: peakKb / 1024, written, files }
+}
+
+/**
+ * The export and Hugo over the corpus of each size in `counts` (from
+ * `corpus`, generated once and kept), in fresh output folders; prints a table.
+ */
+export async function exportBeside(counts: readonly number[], corpus: (count: number) => string): Promise<void> {
+  if (!fs.existsSync(EXPORT)) throw new Error('dist/export.js is missing: run npm run build')
+  console.log('')
+  console.log('| articles | what | seconds | peak RSS | files written (of all in the folder) |')
+  console.log('|---|---|---|---|---|')
+  for (const count of counts) {
+    const articles = corpus(count)
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-export-'))
+    try {
+      const ours = path.join(work, 'export')
+      const env = { ARTICLES_DIR: articles, SITE_URL: 'https://www.example.de/' }
+      const first = await measure(process.execPath, [EXPORT, '--out', ours], env, ours)
+      const hugoOut = path.join(work, 'hugo')
+      const hugo = await measure('hugo', ['--source', HUGO_SITE, '--contentDir', articles, '--destination', hugoOut, '--quiet', '--noBuildLock'], { HUGO_RESOURCEDIR: path.join(work, 'hugo-resources') }, hugoOut).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error("hugo not found: install Debian's hugo (apt-get install hugo)")
+        throw error
+      })
+      const again = await measure(process.execPath, [EXPORT, '--out', ours], env, ours)
+      const row = (what: string, run: Run) =>
+        console.log(`| ${count.toLocaleString('en')} | ${what} | ${run.seconds.toFixed(1)} s | ${Math.round(run.peakMb)} MB | ${run.written.toLocaleString('en')} (of ${run.files.toLocaleString('en')}) |`)
+      row('`npm run export`, empty folder', first)
+      row('Hugo 0.111, minimal site (bench/hugo-site)', hugo)
+      row('`npm run export` again, nothing changed', again)
+      const ratio = first.seconds / hugo.seconds
+      console.log(`| ${count.toLocaleString('en')} | export ÷ Hugo | ${ratio.toFixed(2)} ${ratio < 1 ? '✓' : '✗'} (target < 1) | ${Math.round(first.peakMb)} MB ${first.peakMb < 1024 ? '✓' : '✗'} (target < 1 GB) | |`)
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true })
+    }
+  }
+}

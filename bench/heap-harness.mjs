@@ -1,0 +1,37 @@
+// node --expose-gc bench/heap-harness.mjs ARTICLES_DIR (from the project root, after npm run build)
+// Loads ARTICLES_DIR into the built ContentStore as the service does (bodies
+// rendered in this thread: the render workers hold no articles) and prints
+// the heap used (JS heap and buffers) after a full GC, beside the heap of the same store loaded
+// from an empty folder. Plain JavaScript on dist/: a TypeScript loader would
+// add its own heap to the figure.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadConfig } from '../dist/config.js'
+import { ContentStore } from '../dist/store/content-store.js'
+
+const quiet = { info: () => {}, warn: () => {} }
+
+async function heapWith(dir) {
+  const config = loadConfig({ ARTICLES_DIR: dir, SITE_URL: 'http://127.0.0.1/', WEBSUB_HUB: '' })
+  const store = new ContentStore({ config, logger: quiet })
+  await store.load()
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  // Buffers (rendered documents) live outside the JS heap: counted too.
+  const { heapUsed, external } = process.memoryUsage()
+  return { store, heap: heapUsed + external, articles: store.site().plan.published }
+}
+
+if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
+const dir = process.argv[2]
+if (!dir) throw new Error('usage: node --expose-gc bench/heap-harness.mjs ARTICLES_DIR')
+const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'heap-empty-'))
+const baseline = await heapWith(empty)
+baseline.store.close()
+fs.rmSync(empty, { recursive: true, force: true })
+const loaded = await heapWith(dir)
+console.log(`heap ${loaded.heap} baseline ${baseline.heap} articles ${loaded.articles}`)
+loaded.store.close()

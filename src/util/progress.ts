@@ -1,0 +1,84 @@
+/** Where progress is shown: a terminal (isTTY, columns) or a pipe, a log file. */
+export interface ProgressStream {
+  write(text: string): unknown
+  readonly isTTY?: boolean | undefined
+  readonly columns?: number | undefined
+}
+
+export interface ProgressOptions {
+  readonly stream: ProgressStream
+  readonly total: number
+  /** What is counted, plural: `documents`. */
+  readonly noun: string
+  /** Milliseconds; performance.now by default. */
+  readonly now?: () => number
+}
+
+/** A terminal's line is drawn again at most this often; */
+const DRAW_MS = 100
+/** a log gets a line at most this often (and one at the end). */
+const LINE_MS = 5_000
+const BAR_WIDTH = 28
+const MIN_BAR_WIDTH = 10
+
+/**
+ * Progress of a long run (the static export): on a terminal a bar redrawn
+ * over one line — done / total, the rate, the time left; elsewhere (a pipe,
+ * systemd's journal, CI) a plain line every 5 s, since a log cannot take
+ * back a line. Both end with a line that says how long it took.
+ */
+export class Progress {
+  readonly #options: ProgressOptions
+  readonly #now: () => number
+  readonly #started: number
+  #shown: number
+  #done = 0
+
+  constructor(options: ProgressOptions) {
+    this.#options = options
+    this.#now = options.now ?? (() => performance.now())
+    this.#started = this.#now()
+    this.#shown = options.stream.isTTY ? -Infinity : this.#started
+  }
+
+  /** `done` of the total are done; shown when it is time to (all done: finish() says so). */
+  update(done: number): void {
+    this.#done = done
+    const now = this.#now()
+    if (done >= this.#options.total || now - this.#shown < (this.#options.stream.isTTY ? DRAW_MS : LINE_MS)) return
+    this.#shown = now
+    this.#show(now, false)
+  }
+
+  /** The last line: everything done, and the time it took. */
+  finish(): void {
+    this.#show(this.#now(), true)
+  }
+
+  #show(now: number, finished: boolean): void {
+    const { stream, total, noun } = this.#options
+    const done = this.#done
+    const seconds = (now - this.#started) / 1000
+    const rate = seconds > 0 ? done / seconds : 0
+    const when = finished ? `done in ${clock(seconds)}` : rate > 0 ? clock((total - done) / rate) : undefined
+    const count = (n: number) => n.toLocaleString('en')
+    if (stream.isTTY) {
+      const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${count(Math.round(rate))}/s` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`
+      const width = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, (stream.columns ?? 80) - 1 - 2 - text.length))
+      const filled = total > 0 ? Math.floor((width * Math.min(done, total)) / total) : width
+      stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}${finished ? '\n' : ''}`)
+    } else {
+      const percent = total > 0 ? Math.floor((100 * done) / total) : 100
+      const rateText = rate > 0 ? `, ${count(Math.round(rate))}/s` : ''
+      stream.write(`export: ${count(done)} of ${count(total)} ${noun} (${percent}%)${rateText}${when ? `, ${finished ? when : `about ${when} left`}` : ''}\n`)
+    }
+  }
+}
+
+/** Seconds as m:ss, or h:mm:ss from an hour on. */
+function clock(seconds: number): string {
+  const whole = Math.round(seconds)
+  const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60]
+  const two = (n: number) => String(n).padStart(2, '0')
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`
+}

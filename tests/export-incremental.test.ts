@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+import { exportSite, MANIFEST } from '../src/export.js'
+import { ContentStore } from '../src/store/content-store.js'
+import { memorySource } from './helpers/memory-source.js'
+import { builtRenderPool } from './helpers/render-pool.js'
+import { articleText, makeTempDir } from './helpers/temp-dir.js'
+import { testApp } from './helpers/test-app.js'
+
+const temps: { rm: () => void }[] = []
+afterEach(() => {
+  for (const temp of temps.splice(0)) temp.rm()
+})
+function tempDir(prefix: string): string {
+  const temp = makeTempDir(prefix)
+  temps.push(temp)
+  return temp.dir
+}
+
+/** Eight articles a day apart, long enough to be compressed: current feeds of 3, archive pages of 2. */
+function articles(): Record<string, string> {
+  const files: Record<string, string> = {}
+  for (let n = 1; n <= 8; n++) {
+    files[`a${n}.md`] = articleText({ title: `Artikel ${n}`, date: `2025-01-0${n}T10:00:00Z`, category: 'wirtschaft' }, `Text ${n}. `.repeat(200))
+  }
+  return files
+}
+const ENV = { FEED_LIMIT: '3', ARCHIVE_PAGE_SIZE: '2' }
+
+/** Every file under `dir`, relative, with its modification time. */
+function mtimes(dir: string): Map<string, number> {
+  const times = new Map<string, number>()
+  for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const stats = fs.statSync(path.join(dir, file))
+    if (stats.isFile()) times.set(file, stats.mtimeMs)
+  }
+  return times
+}
+
+/** Sets every file under `dir` to an old time, so that a write shows in its mtime. */
+function ageAll(dir: string): void {
+  const old = new Date('2001-01-01T00:00:00Z')
+  for (const file of mtimes(dir).keys()) fs.utimesSync(path.join(dir, file), old, old)
+}
+
+/** The files an export into `dir` wrote again: those whose mtime moved. */
+function rewritten(before: Map<string, number>, dir: string): string[] {
+  return [...mtimes(dir)].filter(([file, time]) => before.get(file) !== time).map(([file]) => file).sort()
+}
+
+/** A media folder with one image. */
+function mediaFolder(): string {
+  const media = tempDir('export-media-')
+  fs.writeFileSync(path.join(media, 'bild.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]))
+  return media
+}
+
+const withSiblings = (...files: string[]) => files.flatMap((file) => [file, `${file}.gz`, `${file}.br`])
+
+describe('static export into a folder that holds the last export', () => {
+  it('writes nothing when nothing changed, not even the manifest', async () => {
+    const out = tempDir('export-again-')
+    const media = mediaFolder()
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out, media)
+    ageAll(out)
+    const before = mtimes(out)
+    const paths = await exportSite(site.store, 'wirtschaft', out, media)
+    expect(rewritten(before, out)).toEqual([])
+    expect(paths).toContain('/wirtschaft/a1.html') // exported all the same
+    expect(before.size).toBe(mtimes(out).size)
+  })
+
+  it('writes a file again that was changed or removed by hand since', async () => {
+    const out = tempDir('export-tampered-')
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out)
+    const page = path.join(out, 'wirtschaft/a1.html')
+    const original = fs.readFileSync(page)
+    fs.writeFileSync(page, 'kaputt')
+    fs.rmSync(`${page}.br`)
+    await exportSite(site.store, 'wirtschaft', out)
+    expect(fs.readFileSync(page).equals(original)).toBe(true)
+    expect(fs.existsSync(`${page}.br`)).toBe(true)
+  })
+
+  /** Exports, edits one file and reloads, exports again: the files written the second time. */
+  async function rewrittenAfter(file: string, text: string): Promise<string[]> {
+    const out = tempDir('export-edit-')
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out)
+    ageAll(out)
+    const before = mtimes(out)
+    site.files.set(file, text)
+    await site.store.load()
+    site.store.close()
+    await exportSite(site.store, 'wirtschaft', out)
+    return rewritten(before, out)
+  }
+
+  it('rewrites exactly the page of an archived article whose text changed, and the archive page that shows it', async () => {
+    const edited = articleText({ title: 'Artikel 2', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }, 'Berichtigt. '.repeat(200))
+    expect(await rewrittenAfter('a2.md', edited)).toEqual(
+      [MANIFEST, ...withSiblings('wirtschaft/a2.html', 'wirtschaft/archiv/1/atom.xml', 'wirtschaft/archiv/1/feed.json', 'wirtschaft/archiv/1/feed.xml')].sort(),
+    )
+  })
+
+  it('rewrites exactly the page of a current article whose title changed, the feeds and the index that show it', async () => {
+    const edited = articleText({ title: 'Artikel 8, berichtigt', date: '2025-01-08T10:00:00Z', category: 'wirtschaft' }, 'Text 8. '.repeat(200))
+    expect(await rewrittenAfter('a8.md', edited)).toEqual(
+      [MANIFEST, ...withSiblings('index.html', 'wirtschaft/a8.html', 'wirtschaft/atom.xml', 'wirtschaft/feed.json', 'wirtschaft/feed.xml')].sort(),
+    )
+  })
+})
+
+describe('static export in worker threads', () => {
+  it('writes the same files, byte for byte, as an export rendered in this thread', async () => {
+    const files = articles()
+    const single = tempDir('export-single-')
+    const pooled = tempDir('export-pooled-')
+    const inThread = await testApp(files, ENV)
+    await exportSite(inThread.store, 'wirtschaft', single, undefined, { concurrency: 1 })
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...ENV }, [], process.cwd())
+    const renderer = builtRenderPool()
+    try {
+      const store = new ContentStore({ config, source: memorySource(new Map(Object.entries(files)), config), clock: () => new Date('2026-01-01T00:00:00Z'), logger: { info: () => {}, warn: () => {} }, renderer })
+      await store.load()
+      store.close()
+      await exportSite(store, 'wirtschaft', pooled)
+    } finally {
+      await renderer.close()
+    }
+    const names = [...mtimes(single).keys()].sort()
+    expect([...mtimes(pooled).keys()].sort()).toEqual(names)
+    expect(names.length).toBe(82)
+    for (const name of names) expect(fs.readFileSync(path.join(pooled, name)).equals(fs.readFileSync(path.join(single, name))), name).toBe(true)
+  })
+})
+
+describe('static export progress', () => {
+  it('counts every document and media file, up to the total', async () => {
+    const out = tempDir('export-progress-')
+    const media = mediaFolder()
+    const site = await testApp(articles(), ENV)
+    const counts: string[] = []
+    const paths = await exportSite(site.store, 'wirtschaft', out, media, { progress: (done, total) => counts.push(`${done}/${total}`) })
+    const total = paths.length + 1
+    expect(counts).toEqual(Array.from({ length: total }, (_, index) => `${index + 1}/${total}`))
+  })
+})
+
+describe('npm run export', () => {
+  it('ends its progress on stderr, when not a terminal, with a plain line of every document done and the time it took', () => {
+    const articlesDir = tempDir('export-cli-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    const out = tempDir('export-cli-out-')
+    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
+      cwd: tempDir('export-cli-cwd-'),
+      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
+      encoding: 'utf8',
+    })
+    expect(run.status, run.stderr).toBe(0)
+    const documents = Number(/exported (\d+) documents/.exec(run.stdout)?.[1])
+    expect(documents).toBe(29)
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^export: ${documents} of ${documents} documents \\(100%\\), [\\d,]+/s, done in 0:\\d\\d$`))
+  })
+})

@@ -1,0 +1,215 @@
+/**
+ * The listener's fast path (http/listener.ts) against Hono's route, both on
+ * real loopback sockets over the same store: a GET or HEAD of a document
+ * rendered ahead is answered without Hono, and with the same status, headers
+ * and body Hono's route gives; everything else reaches Hono. Counted in the
+ * metrics, limited by POLL_MIN_INTERVAL and logged as before.
+ */
+import { getRequestListener } from '@hono/node-server'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createHttp, type Http } from '../../src/http/app.js'
+import type { Traffic } from '../../src/ops/traffic.js'
+import { Operations } from '../../src/ops/operations.js'
+import type { ContentStore } from '../../src/store/content-store.js'
+import { comparable, rawRequest, type RawAnswer } from '../helpers/both-ways.js'
+import { listenAsMain, type Listening } from '../helpers/in-process-server.js'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { articleText } from '../helpers/temp-dir.js'
+import { testApp } from '../helpers/test-app.js'
+import { PLUS_AUDIO, plusInstance } from '../helpers/plus-instance.js'
+
+const NOW = new Date('2026-01-01T00:00:00Z')
+const files = {
+  'zins.md': articleText(
+    { title: 'Zinswende', date: '2025-06-05T14:45:00+02:00', updated: '2025-06-05T17:00:00+02:00', category: 'wirtschaft', tags: '[EZB, Zinsen]' },
+    'Die EZB senkt die Zinsen. '.repeat(40),
+  ),
+  'ki.md': articleText({ title: 'KI-Boom', date: '2025-05-01T10:00:00+02:00', category: 'wirtschaft', tags: 'ki', author: 'Lea Voigt' }, 'Chips. '.repeat(60)),
+}
+
+/** What Chromium sends when a person opens a URL. */
+const NAVIGATION = {
+  Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+  'Sec-Fetch-Dest': 'document',
+  'Sec-Fetch-Mode': 'navigate',
+}
+
+interface Case {
+  readonly name: string
+  readonly path: string
+  readonly method?: string
+  readonly headers?: Record<string, string>
+  /** Whether the fast path answers it (else Hono does). */
+  readonly fast: boolean
+}
+
+/** The matrix; ETag and Last-Modified are the feed's own, read first. */
+function cases(etag: string, lastModified: string): Case[] {
+  return [
+    { name: 'GET plain', path: '/wirtschaft/feed.xml', headers: { 'Accept-Encoding': 'identity' }, fast: true },
+    { name: 'GET gzip', path: '/wirtschaft/feed.xml', headers: { 'Accept-Encoding': 'gzip' }, fast: true },
+    { name: 'GET br', path: '/wirtschaft/atom.xml', headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' }, fast: true },
+    { name: 'GET without Accept-Encoding', path: '/wirtschaft/feed.json', fast: true },
+    { name: '304 by ETag', path: '/wirtschaft/feed.xml', headers: { 'If-None-Match': etag }, fast: true },
+    { name: '304 by a weakened ETag among others', path: '/wirtschaft/feed.xml', headers: { 'If-None-Match': `"alt", W/${etag}` }, fast: true },
+    { name: '304 by date', path: '/wirtschaft/feed.xml', headers: { 'If-Modified-Since': lastModified }, fast: true },
+    { name: '200 for an older date', path: '/wirtschaft/feed.xml', headers: { 'If-Modified-Since': 'Thu, 01 Jan 2015 00:00:00 GMT' }, fast: true },
+    { name: '412 for another tag', path: '/wirtschaft/feed.xml', headers: { 'If-Match': '"alt"' }, fast: true },
+    { name: 'HEAD', path: '/wirtschaft/feed.xml', method: 'HEAD', fast: true },
+    { name: 'HEAD gzip', path: '/wirtschaft/feed.json', method: 'HEAD', headers: { 'Accept-Encoding': 'gzip' }, fast: true },
+    { name: 'browser navigation', path: '/wirtschaft/feed.xml', headers: { ...NAVIGATION, 'Accept-Encoding': 'gzip, br' }, fast: true },
+    { name: 'browser without Fetch Metadata', path: '/wirtschaft/atom.xml', headers: { Accept: NAVIGATION.Accept }, fast: true },
+    { name: 'the index page', path: '/', headers: { 'Accept-Encoding': 'gzip' }, fast: true },
+    { name: 'a stylesheet', path: '/assets/feed.xsl', fast: true },
+    { name: 'filtered view', path: '/wirtschaft/feed.xml?tag=ki', fast: false },
+    { name: 'feed with a cache buster', path: '/wirtschaft/feed.xml?_=1', fast: false },
+    { name: 'bad query', path: '/wirtschaft/feed.json?tag=%E0', fast: false },
+    { name: '404', path: '/wirtschaft/gibt-es-nicht.html', fast: false },
+    { name: 'OPTIONS', path: '/wirtschaft/feed.json', method: 'OPTIONS', headers: { Origin: 'https://leser.example', 'Access-Control-Request-Headers': 'if-none-match' }, fast: false },
+    { name: 'POST', path: '/wirtschaft/feed.xml', method: 'POST', fast: false },
+    { name: 'health', path: '/readyz', fast: false },
+    { name: 'media', path: '/media/folge.mp3', fast: false },
+    { name: 'percent-encoded path', path: '/wirtschaft/feed%2Exml', fast: false },
+    { name: 'dot segment', path: '/wirtschaft/./feed.xml', fast: false },
+    { name: 'Host with capitals', path: '/wirtschaft/feed.xml', headers: { Host: 'WWW.Example.de' }, fast: false },
+  ]
+}
+
+/** A Traffic that writes down every call (the metrics, /stats and POLL_MIN_INTERVAL see these). */
+function recordingTraffic(): Traffic & { readonly calls: unknown[][] } {
+  const calls: unknown[][] = []
+  return {
+    calls,
+    request: (family, method, status) => void calls.push(['request', family, method, status]),
+    sent: (encoding, bytes) => void calls.push(['sent', encoding, bytes]),
+    feedPoll: (feed, userAgent, address, conditional) => void calls.push(['feedPoll', feed, userAgent, address, conditional]),
+    pollGate: () => undefined,
+  }
+}
+
+const open: Listening[] = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((server) => server.close()))
+})
+
+/** `http` served as main.ts serves it, counting the requests that reach Hono. */
+async function asMain(http: Http): Promise<{ base: string; reachedHono: () => number }> {
+  let reached = 0
+  const server = await listenAsMain(http, (hono) => (incoming, outgoing) => {
+    reached += 1
+    return hono(incoming, outgoing)
+  })
+  open.push(server)
+  return { base: server.base, reachedHono: () => reached }
+}
+
+/** `http` served by Hono alone, through @hono/node-server, as before the fast path. */
+async function honoAlone(http: Http): Promise<string> {
+  const server = createServer(getRequestListener(http.app.fetch))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  open.push({ base: '', close: () => new Promise<void>((done) => (server.close(() => done()), server.closeAllConnections())) })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+async function ask(base: string, test: Case): Promise<RawAnswer> {
+  return comparable(await rawRequest(base, test.path, { method: test.method, headers: { 'User-Agent': 'NetNewsWire (RSS Reader; https://netnewswire.com/)', ...test.headers } }))
+}
+
+describe('the listener', () => {
+  it('answers every request of the matrix as Hono alone does: status, every header, body', async () => {
+    const { store, config } = await testApp(files, {}, NOW)
+    const now = () => NOW.getTime()
+    const fast = await asMain(createHttp({ config, store, now }))
+    const hono = await honoAlone(createHttp({ config, store, now }))
+    const first = await rawRequest(hono, '/wirtschaft/feed.xml')
+    for (const test of cases(first.headers.etag as string, first.headers['last-modified'] as string)) {
+      const before = fast.reachedHono()
+      const expected = await ask(hono, test)
+      expect(await ask(fast.base, test), test.name).toEqual(expected)
+      expect(fast.reachedHono() - before, `${test.name}: ${test.fast ? 'the fast path' : 'Hono'} answers`).toBe(test.fast ? 0 : 1)
+    }
+    // The matrix holds what it claims to: each kind of answer at least once.
+    const statuses = new Set<number>()
+    for (const test of cases(first.headers.etag as string, first.headers['last-modified'] as string)) statuses.add((await ask(fast.base, test)).status)
+    expect([...statuses].sort()).toEqual([200, 204, 304, 400, 404, 405, 412])
+  })
+
+  it('counts what it answers in the metrics and /stats exactly as Hono’s route does', async () => {
+    const { store, config } = await testApp(files, {}, NOW)
+    const ours = recordingTraffic()
+    const theirs = recordingTraffic()
+    const now = () => NOW.getTime()
+    const fast = await asMain(createHttp({ config, store, now, traffic: ours }))
+    const hono = await honoAlone(createHttp({ config, store, now, traffic: theirs }))
+    const first = await rawRequest(hono, '/wirtschaft/feed.xml')
+    theirs.calls.length = 0
+    for (const test of cases(first.headers.etag as string, first.headers['last-modified'] as string)) {
+      await ask(fast.base, test)
+      await ask(hono, test)
+    }
+    expect(ours.calls).toEqual(theirs.calls)
+    expect(ours.calls).toContainEqual(['request', 'feed', 'GET', 304])
+    expect(ours.calls).toContainEqual(['feedPoll', '/wirtschaft/feed.xml', 'NetNewsWire (RSS Reader; https://netnewswire.com/)', '127.0.0.1', true])
+  })
+
+  it('applies POLL_MIN_INTERVAL itself: a second full body too soon is 429, as from Hono', async () => {
+    const { store, config } = await testApp(files, { POLL_MIN_INTERVAL: '300' }, NOW)
+    const now = () => NOW.getTime()
+    const operations = () => new Operations({ siteName: config.siteName, pollMinIntervalMs: config.pollMinIntervalMs, logger: { info: () => {}, warn: () => {} }, now })
+    const fast = await asMain(createHttp({ config, store, now, traffic: operations() }))
+    const hono = await honoAlone(createHttp({ config, store, now, traffic: operations() }))
+    const poll: Case = { name: 'poll', path: '/wirtschaft/feed.xml', headers: { 'User-Agent': 'python-requests/2.32.3' }, fast: true }
+    const answers = { fast: [await ask(fast.base, poll), await ask(fast.base, poll)], hono: [await ask(hono, poll), await ask(hono, poll)] }
+    expect(answers.fast).toEqual(answers.hono)
+    expect(answers.fast.map((answer) => answer.status)).toEqual([200, 429])
+    expect(answers.fast[1]?.headers['retry-after']).toBe('300')
+    expect(fast.reachedHono()).toBe(0)
+  })
+
+  it('leaves subscriber feeds and a plus article’s withheld media to Hono, which answers them as before', async () => {
+    const instance = await plusInstance()
+    try {
+      const options = { config: instance.config, store: instance.store, plus: instance.plus, health: instance.plus?.health ?? [] }
+      const fast = await asMain(createHttp(options))
+      const hono = await honoAlone(createHttp(options))
+      const token = instance.token('abo-4711')
+      for (const path of [`/wirtschaft/plus/${token}/feed.xml`, '/wirtschaft/plus/kein-token/feed.xml', `/media/${PLUS_AUDIO}`]) {
+        const test: Case = { name: path, path, fast: false }
+        const before = fast.reachedHono()
+        expect(await ask(fast.base, test), path).toEqual(await ask(hono, test))
+        expect(fast.reachedHono() - before, path).toBe(1)
+      }
+      expect((await ask(fast.base, { name: 'subscriber feed', path: `/wirtschaft/plus/${token}/feed.xml`, fast: false })).status).toBe(200)
+    } finally {
+      instance.close()
+    }
+  })
+
+  it('has no fast path with ACCESS_LOG=1, so every request is logged', async () => {
+    const { store, config } = await testApp(files, { ACCESS_LOG: '1' }, NOW)
+    const lines: string[] = []
+    const http = createHttp({ config, store, now: () => NOW.getTime(), logger: { info: (line) => void lines.push(line), warn: () => {} } })
+    expect(http.fastPath).toBeUndefined()
+    const served = await asMain(http)
+    expect((await rawRequest(served.base, '/wirtschaft/feed.xml', { headers: { 'User-Agent': 'curl/8.5.0' } })).status).toBe(200)
+    expect(served.reachedHono()).toBe(1)
+    expect(lines).toEqual([expect.stringMatching(/^request: GET feed 200, \d+ bytes, [\d.]+ ms, curl$/)])
+  })
+
+  it('leaves a request whose answer fails to Hono, which logs it once and answers 500', async () => {
+    const { config } = await testApp(files, {}, NOW)
+    const errors: string[] = []
+    const broken = {
+      resource: () => {
+        throw new Error('kaputt')
+      },
+    } as unknown as ContentStore
+    const http = createHttp({ config, store: broken, logger: { info: () => {}, warn: () => {}, error: (line) => void errors.push(line) } })
+    const served = await asMain(http)
+    const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
+    expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
+    expect(errors).toEqual(["GET /wirtschaft/feed.xml failed on the server's side: kaputt"])
+    expect(served.reachedHono()).toBe(1)
+  })
+})

@@ -1,0 +1,106 @@
+/**
+ * ArticleIndex keeps its published orders up to date one change at a time
+ * (sorted-articles.ts): after any sequence of sets and deletes — drafts,
+ * scheduled articles, clashing slugs and ids, files renamed across
+ * categories, episodes — what it answers equals what a fresh pass over every article
+ * with a full sort gives. And an edit costs what it changes, not the archive.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { Article } from '../../src/content/article.js'
+import { isEpisode, isPublished } from '../../src/feeds/select.js'
+import { ArticleIndex, newestFirstByFile } from '../../src/store/article-index.js'
+import { makeArticle, makeEnclosure } from '../helpers/article-fixtures.js'
+
+const NOWS = ['2025-03-01T00:00:00Z', '2025-06-01T00:00:00Z', '2026-01-01T00:00:00Z'].map((text) => new Date(text))
+
+/** What the index answered before it kept its orders: a filter over every article, and a sort. */
+function naive(index: ArticleIndex, now: Date) {
+  const all = [...index.files()].map((file) => index.get(file) as Article)
+  const clashing = new Set(index.clashes().map((error) => error.file))
+  const section = all.filter((a) => a.categories.includes('wirtschaft') && !clashing.has(a.file) && isPublished(a, now)).sort(newestFirstByFile)
+  const pages = all.filter((a) => isPublished(a, now) && index.byPath(a.path) === a).sort((a, b) => newestFirstByFile(b, a))
+  const count = all.filter((a) => !clashing.has(a.file) && isPublished(a, now)).length
+  const future = all.filter((a) => !a.draft && a.date > now).map((a) => a.date.getTime())
+  return { section, episodes: section.filter(isEpisode), pages, count, next: future.length > 0 ? Math.min(...future) : undefined }
+}
+
+const edit = fc.record({
+  file: fc.integer({ min: 0, max: 7 }),
+  slug: fc.constantFrom('zinsen', 'export', 'ki', 'handel'),
+  id: fc.option(fc.constantFrom('urn:uuid:1', 'urn:uuid:2'), { nil: undefined }),
+  month: fc.integer({ min: 1, max: 12 }),
+  category: fc.constantFrom('wirtschaft', 'politik'),
+  draft: fc.boolean(),
+  audio: fc.boolean(),
+  remove: fc.boolean(),
+})
+
+describe('ArticleIndex: kept orders', () => {
+  it('answers as a full filter and sort would, after any sequence of sets and deletes', () => {
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 12 }), fc.array(edit, { maxLength: 30 }), (loaded, edits) => {
+        const articleOf = (e: typeof edit extends fc.Arbitrary<infer T> ? T : never): Article => ({
+          ...makeArticle(e.slug, { date: `2025-${String(e.month).padStart(2, '0')}-15T08:00:00Z`, categories: [e.category], draft: e.draft, ...(e.id ? { id: e.id } : {}), ...(e.audio ? { enclosure: makeEnclosure('folge.mp3', 'audio/mpeg') } : {}) }),
+          file: `f${e.file}.md`,
+        })
+        const index = new ArticleIndex('wirtschaft')
+        const byFile = new Map(loaded.map((e) => [e.file, articleOf(e)]))
+        index.load([...byFile.values()])
+        for (const e of edits) {
+          if (e.remove) index.delete(`f${e.file}.md`)
+          else index.set(articleOf(e))
+          for (const now of NOWS) {
+            const expected = naive(index, now)
+            expect(index.publishedSection(now)).toEqual(expected.section)
+            expect(index.publishedEpisodes(now)).toEqual(expected.episodes)
+            expect(index.publishedPages(now)).toEqual(expected.pages)
+            expect(index.publishedCount(now)).toBe(expected.count)
+            expect(index.nextPublication(now)?.getTime()).toBe(expected.next)
+          }
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  /** 20,000 articles an hour apart, the newest tagged, edited `edits` times; `each` runs after every edit. */
+  const editing = (size: number, edits: number, each: (index: ArticleIndex, now: Date) => unknown): number => {
+    const articles = Array.from({ length: size }, (_, n) =>
+      makeArticle(`meldung-${n}`, { date: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(), tags: ['zinsen'] }),
+    )
+    const index = new ArticleIndex('wirtschaft')
+    index.load(articles)
+    const now = new Date('2030-01-01T00:00:00Z')
+    const newest = articles[size - 1] as Article
+    const started = performance.now()
+    for (let edit = 0; edit < edits; edit++) {
+      index.set({ ...newest, title: `Eilmeldung ${edit}` })
+      each(index, now)
+    }
+    return performance.now() - started
+  }
+  const best = (run: () => number): number => Math.min(run(), run(), run())
+
+  it('costs an edit at 20,000 articles not much more than one at 2,000 (no pass over the archive)', () => {
+    const counts = (index: ArticleIndex, now: Date) => [index.publishedCount(now), index.nextPublication(now)]
+    best(() => editing(2000, 300, counts)) // warm up
+    const small = best(() => editing(2000, 300, counts))
+    const large = best(() => editing(20_000, 300, counts))
+    // A pass over every article per edit (as before) made this ratio ~20; kept orders make it ~1–3.
+    expect(large / small, `${large.toFixed(1)} ms against ${small.toFixed(1)} ms`).toBeLessThan(8)
+  })
+
+  it('answers publishedPages and publishedSection at 20,000 articles in about the time of copying them (no sort)', () => {
+    const lists = (index: ArticleIndex, now: Date) => [index.publishedPages(now), index.publishedSection(now)]
+    const copies = (index: ArticleIndex) => {
+      const items = [...index.files()]
+      return [items.slice(), items.slice()]
+    }
+    best(() => editing(20_000, 100, lists)) // warm up
+    const answered = best(() => editing(20_000, 100, lists))
+    const copied = best(() => editing(20_000, 100, copies))
+    // A filter over every article and a sort of them (as before) took ~20 times the copies; now ~0.6.
+    expect(answered / copied, `${answered.toFixed(1)} ms against ${copied.toFixed(1)} ms`).toBeLessThan(5)
+  })
+})

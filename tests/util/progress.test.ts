@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { Progress, type ProgressStream } from '../../src/util/progress.js'
+
+/** A stream that keeps what is written; a terminal when `columns` is given. */
+function fakeStream(columns?: number): ProgressStream & { text: string } {
+  const stream = { text: '', isTTY: columns !== undefined, columns, write: (chunk: string) => { stream.text += chunk; return true } }
+  return stream
+}
+
+/** Progress of `total` documents on a fake stream (a terminal of `columns`, else a pipe), with a clock the test moves. */
+function progressOf(total: number, columns?: number): { stream: ReturnType<typeof fakeStream>; progress: Progress; advance: (ms: number) => void } {
+  const stream = fakeStream(columns)
+  let time = 1_000
+  const progress = new Progress({ stream, total, noun: 'documents', now: () => time })
+  return { stream, progress, advance: (ms) => { time += ms } }
+}
+
+describe('Progress on a terminal', () => {
+  it('draws a bar with documents done of total, the rate and the time left, over the same line', () => {
+    const { stream, progress, advance } = progressOf(50_000, 100)
+    advance(10_000)
+    progress.update(12_500)
+    expect(stream.text).toBe('\r\x1b[K[#######.....................] 12,500/50,000 documents  1,250/s  0:30 left')
+    advance(50)
+    progress.update(12_600) // drawn at most every 100 ms
+    expect(stream.text.split('\r').length).toBe(2)
+    advance(20_000)
+    progress.update(50_000)
+    progress.finish()
+    expect(stream.text.split('\r').at(-1)).toBe('\x1b[K[############################] 50,000/50,000 documents  1,664/s  done in 0:30\n')
+  })
+
+  it('narrows the bar to the width of the terminal', () => {
+    const { stream, progress, advance } = progressOf(200, 50)
+    advance(2_000)
+    progress.update(100)
+    expect(stream.text).toBe('\r\x1b[K[######......] 100/200 documents  50/s  0:02 left')
+    expect(stream.text.length - '\r\x1b[K'.length).toBeLessThan(50)
+  })
+
+  it('says nothing of a rate before the first document is done', () => {
+    const { stream, progress } = progressOf(10, 100)
+    progress.update(0)
+    expect(stream.text).toBe('\r\x1b[K[............................] 0/10 documents')
+  })
+})
+
+describe('Progress when not on a terminal', () => {
+  it('writes a plain line at most every 5 s, and one when done', () => {
+    const { stream, progress, advance } = progressOf(50_000)
+    advance(1_000)
+    progress.update(1_000) // too soon after the start
+    expect(stream.text).toBe('')
+    advance(4_000)
+    progress.update(5_000)
+    advance(1_000)
+    progress.update(6_000)
+    advance(4_000)
+    progress.update(10_000)
+    advance(30_000)
+    progress.update(50_000)
+    progress.finish()
+    expect(stream.text).toBe(
+      [
+        'export: 5,000 of 50,000 documents (10%), 1,000/s, about 0:45 left',
+        'export: 10,000 of 50,000 documents (20%), 1,000/s, about 0:40 left',
+        'export: 50,000 of 50,000 documents (100%), 1,250/s, done in 0:40',
+        '',
+      ].join('\n'),
+    )
+  })
+
+  it('gives hours when the time left is an hour or more', () => {
+    const { stream, progress, advance } = progressOf(100_000)
+    advance(10_000)
+    progress.update(200)
+    expect(stream.text).toBe('export: 200 of 100,000 documents (0%), 20/s, about 1:23:10 left\n')
+  })
+})
