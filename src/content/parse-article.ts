@@ -13,6 +13,7 @@ import { EPISODE_FIELDS, episodeFieldsWithoutAudio, readChapters, readTranscript
 import { readFrontMatter } from './front-matter.js'
 import { mediaTypeFor, normaliseMediaType } from './media-types.js'
 import { defaultId, readPermanentId } from './permanent-id.js'
+import { plusFolderProblems } from './plus-media.js'
 import { readUrl } from './read-url.js'
 
 export interface ParseArticleOptions {
@@ -181,6 +182,7 @@ function buildArticle(
   const chapters = data.chapters === undefined ? undefined : readChapters(data.chapters, enclosure, options.siteUrl, problems)
 
   const access = readAccess(data, problems)
+  if (access === 'free') problems.push(...plusFolderProblems(options.siteUrl, [['enclosure.url', enclosure?.url], ['transcript', typeof transcript === 'object' ? transcript.url : undefined]]))
   const title = cleanText(data.title, 'title', warnings)
   if (title === '') problems.push({ field: 'title', problem: 'is empty once characters XML cannot carry are removed' })
   if (problems.length > 0 || date === undefined || updated === undefined || access === undefined) return undefined

@@ -46,6 +46,22 @@ export function mediaPathKey(url: string): string | undefined {
 export const PLUS_MEDIA_FOLDER = 'plus'
 
 /**
+ * A free article's audio or transcript file in the plus/ folder, as problems
+ * (`[field, URL]` each): /media/ never serves it, so its podcast
+ * item and download link would answer 404 (a plus article turned free with
+ * its audio left there). Refused, so a running service keeps the plus version.
+ */
+// Not the path as written: a log line's redaction (text/redact.ts) takes what follows `/plus/` for a token.
+export function plusFolderProblems(siteUrl: string, files: readonly (readonly [string, string | undefined])[]): { field: string; problem: string }[] {
+  const folder = mediaPathKey(siteUrlFor(siteUrl, `/media/${PLUS_MEDIA_FOLDER}/`)) as string
+  return files.flatMap(([field, url]) =>
+    url !== undefined && mediaPathKey(url)?.startsWith(folder)
+      ? [{ field, problem: `names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder` }]
+      : [],
+  )
+}
+
+/**
  * Whether /media/ withholds the file at `relative` (URL-encoded as requested,
  * relative to MEDIA_DIR): it lies in the `plus/` folder, or a known plus
  * article names it (`isPlusMedia`, by mediaPathKey).

@@ -34,6 +34,12 @@ export interface PodcastDocument extends FeedDocument {
   readonly podcast: PodcastSettings
   /** Each item's links, in the order of `items`. */
   readonly episodes?: readonly EpisodeLinks[]
+  /**
+   * A private feed (a subscriber's, with its token in the URL): `itunes:block`
+   * and `podcast:block` keep directories from listing it, since podcast apps
+   * submit the feeds their users add (the Podcast Index publishes what it gets).
+   */
+  readonly block?: boolean
 }
 
 /**
@@ -74,6 +80,10 @@ export function renderPodcast(document: PodcastDocument): string {
   add(channel, ITUNES_NS, 'itunes:type', {}, podcast.type)
   add(channel, PODCAST_NS, 'podcast:guid', {}, podcastGuid(document.links.self.rss))
   add(channel, PODCAST_NS, 'podcast:locked', { owner: podcast.owner.email }, podcast.locked ? 'yes' : 'no')
+  if (document.block) {
+    add(channel, ITUNES_NS, 'itunes:block', {}, 'Yes')
+    add(channel, PODCAST_NS, 'podcast:block', {}, 'yes')
+  }
   // Podcasting 2.0 (podcastindex.org/namespace/1.0): what the feed is, how to support it, how often it appears.
   add(channel, PODCAST_NS, 'podcast:medium', {}, 'podcast')
   if (podcast.funding) add(channel, PODCAST_NS, 'podcast:funding', { url: podcast.funding.url }, podcast.funding.text)

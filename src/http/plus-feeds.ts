@@ -43,9 +43,9 @@ const PRIVATE_HEADERS = { 'X-Robots-Tag': 'noindex', 'Referrer-Policy': 'no-refe
 
 /**
  * `/wirtschaft/plus/<token>/{feed.xml,atom.xml,feed.json,podcast.xml}` and
- * `…/media/<file>` (docs/plus.md). In order: a client over its bad-token
- * limit gets 429 before its token is looked at; a bad token gets the
- * explanation feed (bad-token.ts), 403 or 410; a good one the document,
+ * `…/media/<file>` (docs/plus.md). In order: a bad token from a client over
+ * its bad-token limit gets 429; another bad token gets the explanation feed
+ * (bad-token.ts), 403 or 410; a good one, from any client, the document,
  * `Cache-Control: private`, never a CDN key or a hub, or a plus episode's
  * audio with byte ranges as /media/ serves it. Anything else is 404.
  */
@@ -66,17 +66,20 @@ function plusAnswer(options: PlusFeedsOptions): (c: Context, path: string) => Re
     const media = name.startsWith('media/') ? name.slice('media/'.length) : undefined
     if (file === undefined && media === undefined) return undefined
     const client = clientKey((c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress)
-    const wait = options.limit.waitFor(client)
-    if (wait !== undefined) {
-      // RFC 6585 §4, RFC 9110 §10.2.3.
-      return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, `Too many invalid plus feed links from this address; retry in ${wait} s\n`)
-    }
+    // The token is checked first (an HMAC over at most ~180 bytes, the regex bounds it): a good one is served
+    // whatever its address sent before, since subscribers behind one NAT, and all of them behind a reverse
+    // proxy or CDN, share one address. Telling a guesser its right guess costs nothing: a 256-bit mac is not guessed.
     const now = options.now()
     const check = verifyToken(options.keys, token, now)
-    if (check.status === 'invalid') options.limit.failed(client)
     const reason: BadTokenReason | undefined =
       check.status === 'invalid' ? 'invalid' : options.revocations.isRevoked(check.subscriber) ? 'revoked' : check.status === 'expired' ? 'expired' : undefined
     if (reason !== undefined) {
+      const wait = options.limit.waitFor(client)
+      if (wait !== undefined) {
+        // RFC 6585 §4, RFC 9110 §10.2.3.
+        return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, `Too many invalid plus feed links from this address; retry in ${wait} s\n`)
+      }
+      if (check.status === 'invalid') options.limit.failed(client)
       const expires = check.status === 'invalid' ? undefined : check.expires
       if (file === undefined) return shortAnswer(reason === 'expired' ? 410 : 403, { 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, `Plus feed link ${reason}\n`)
       const answer = badTokenAnswer(file, { reason, expires }, { ...options.badToken, now: new Date(now) })
@@ -103,7 +106,8 @@ function servePlusMedia(c: Context, relative: string, caching: string, options: 
 
 async function sendDocument(c: Context, document: SubscriberDocument, token: string, caching: string): Promise<Response> {
   const coding = document.compressible ? chooseEncoding(requestHeader(c, 'accept-encoding'), ['br', 'gzip']) : 'identity'
-  const etag = coding !== 'identity' ? `${document.etag.slice(0, -1)}-${coding === 'gzip' ? 'gz' : 'br'}"` : document.etag
+  const own = document.etagFor(token)
+  const etag = coding !== 'identity' ? `${own.slice(0, -1)}-${coding === 'gzip' ? 'gz' : 'br'}"` : own
   const headers: Record<string, string> = {
     ETag: etag,
     'Cache-Control': caching,

@@ -18,8 +18,9 @@ interface Bucket {
  * Slows down a client that guesses tokens: a token bucket per client
  * address (clientKey), of `burst` bad tokens, refilled by one every
  * `refillMs` (default: 10 at once, then one every 6 s, 10 a minute). A
- * client whose bucket is empty is answered 429 with Retry-After before its
- * token is even looked at, so waiting out the limit is the only way on.
+ * client whose bucket is empty gets 429 with Retry-After for a bad token
+ * (plus-feeds.ts); a good token is served whatever its
+ * address sent, as subscribers behind one NAT or proxy share an address.
  * Valid tokens cost nothing. A client whose bucket is full again is
  * forgotten; at most `maxClients` are remembered.
  */

@@ -9,7 +9,8 @@ import { SUBSCRIBER_ID } from './token.js'
 export function parseRevoked(text: string): { ids: Set<string>; problems: string[] } {
   const ids = new Set<string>()
   const problems: string[] = []
-  text.split('\n').forEach((raw, index) => {
+  // Every line end: `.` stops at a CRLF file's \r, so `#.*$` kept an id with a comment (refused, not revoked).
+  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
     const line = raw.replace(/#.*$/, '').trim()
     if (line === '') return
     if (SUBSCRIBER_ID.test(line)) ids.add(line)

@@ -21,14 +21,15 @@ const MIN_COMPRESS_BYTES = 512
  * kept, by token, up to 16 MiB (measured in docs/plus.md: compressing per
  * token costs milliseconds, so it is done once per subscriber and change, never per request).
  *
- * The ETag is the template's: each subscriber's URL is its own resource, and
+ * A subscriber's ETag (etagFor) is a hash of the template's and the token:
  * its bytes change exactly when the template does (RFC 9110 §8.8.3), so a
- * conditional request is answered 304 without touching the bytes.
+ * conditional request is answered 304 without touching the bytes, and two
+ * subscribers, whose bytes differ by their tokens, never share one.
  */
 export class SubscriberDocument {
   readonly contentType: string
   readonly lastModified: Date | undefined
-  /** Strong validator of the identity bytes; `-gz`/`-br` for the compressed ones, as site/resource.ts. */
+  /** Strong validator of the template's bytes (etagFor: a subscriber's). */
   readonly etag: string
   readonly #parts: readonly Uint8Array[]
   readonly #compressed = new LruCache<string, Promise<Uint8Array>>(100_000, KEPT_BYTES)
@@ -39,6 +40,11 @@ export class SubscriberDocument {
     this.lastModified = options.lastModified
     this.etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`
     this.#parts = splitAt(bytes, encoder.encode(placeholder))
+  }
+
+  /** The strong validator of one token's identity bytes; `-gz`/`-br` appended for the compressed ones, as site/resource.ts. */
+  etagFor(token: string): string {
+    return `"${createHash('sha256').update(this.etag).update('\n').update(token).digest('base64url').slice(0, 27)}"`
   }
 
   /** The bytes for one token (URL-safe ASCII, as tokens are). */

@@ -168,7 +168,8 @@ export class SubscriberFeeds {
       // The show's title marked, in the channel and its image alike (the W3C validator: "Image title doesn't match channel title").
       const show = { ...podcast, title: `${podcast.title} (Plus)` }
       const base = buildFeedDocument({ ...channel(show.title), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } } }, items)
-      const document: PodcastDocument = { ...base, podcast: show, episodes: links }
+      // Blocked from directories: an app that submits its users' feeds to one would publish the token.
+      const document: PodcastDocument = { ...base, podcast: show, episodes: links, block: true }
       documents.set('podcast', documentOf(await this.#options.renderer.podcast(document), FEED_MEDIA_TYPES.rss, document))
     }
     this.#documents = documents

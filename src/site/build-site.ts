@@ -95,6 +95,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     archivePageSize: config.archivePageSize,
     deskAuthor: config.section.author,
     sectionUpdated: sectionUpdated(window).toISOString(),
+    mediaPrefix: mediaPrefix(config.siteUrl),
   }
   let keys: ReadonlyMap<string, string> | undefined
   return {

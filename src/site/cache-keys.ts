@@ -143,6 +143,8 @@ export interface KeyVersionInput {
   readonly deskAuthor: string
   /** The newest change the current feeds show (what an empty view is dated by). */
   readonly sectionUpdated: string
+  /** SITE_URL/media/: which articles' audio and transcript files are served under /media/. */
+  readonly mediaPrefix: string
 }
 
 /** A digest of everything one article's documents render from it (its fields, its body). */
@@ -229,6 +231,7 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     versions.set(newerLinkKey(page), `${page < input.archivePages}`)
   }
   sitemapVersions(input, versions, of)
+  mediaAccessVersions(input, versions)
   const views = new Map<string, Article[]>()
   const member = (key: string, article: Article): void => {
     const list = views.get(key) ?? []
@@ -292,6 +295,24 @@ export function changedKeys(before: ReadonlyMap<string, string>, after: Readonly
 /** SHA-256 in lower-case hex: versions and hashed keys. */
 export function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex')
+}
+
+/**
+ * An episode's audio and transcript file under /media/, versioned by whether
+ * a plus article names it: a free episode edited to plus purges the copies a
+ * CDN keeps of its files (for MEDIA_MAX_AGE), which /media/ now withholds
+ * (content/plus-media.ts); back to free purges the 404 kept in their place.
+ */
+function mediaAccessVersions(input: KeyVersionInput, versions: Map<string, string>): void {
+  for (const article of input.published) {
+    const urls = [article.enclosure?.url, typeof article.transcript === 'object' ? article.transcript.url : undefined]
+    for (const url of urls) {
+      const relative = url !== undefined && url.startsWith(input.mediaPrefix) ? decoded(url.slice(input.mediaPrefix.length)) : undefined
+      if (relative === undefined) continue
+      const key = mediaKey(relative)
+      if (versions.get(key) !== 'plus') versions.set(key, article.access)
+    }
+  }
 }
 
 /**

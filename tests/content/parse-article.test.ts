@@ -475,4 +475,16 @@ describe('parseArticle: access (free or plus)', () => {
     expect(refusal(file(`${minimal}\naccess: plus`), 'x.md').message).toBe(message)
     expect(refusal(file(`${minimal}\naccess: plus\nsummary: "  "`), 'x.md').message).toBe(message)
   })
+
+  it('refuses a free article whose audio or transcript file lies in media/plus/, never public: its podcast item and download link would answer 404', () => {
+    const audio = 'enclosure: { url: /media/Plus/folge-14.mp3, type: audio/mpeg, length: 10 }'
+    expect(refusal(file(`${minimal}\n${audio}`), 'x.md').message).toBe(
+      'x.md: enclosure.url: names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder',
+    )
+    expect(refusal(file(`${minimal}\ntranscript: /media/plus/folge-14.vtt`), 'x.md').message).toBe(
+      'x.md: transcript: names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder',
+    )
+    expect(parseArticle(file(`${minimal}\n${audio}\naccess: plus\nsummary: Der Teaser.`), 'a.md', options).article.access).toBe('plus')
+    expect(parseArticle(file(`${minimal}\nenclosure: { url: /media/plusfolge.mp3, type: audio/mpeg, length: 10 }`), 'a.md', options).article.access).toBe('free')
+  })
 })

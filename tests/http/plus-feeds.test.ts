@@ -78,6 +78,11 @@ describe('the subscriber feeds', () => {
       expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}-br"$/)
       const again = await site.app.request(`/wirtschaft/plus/${token}/${file}`, { headers: { 'Accept-Encoding': 'gzip, br', 'If-None-Match': etag } })
       expect([file, again.status, again.headers.get('Cache-Control')]).toEqual([file, 304, response.headers.get('Cache-Control')])
+      // Another subscriber's bytes differ by the token: so does the ETag, and the first one's is no validator of them.
+      const other = await site.app.request(`/wirtschaft/plus/${site.token('abo-4712')}/${file}`, { headers: { 'Accept-Encoding': 'gzip, br', 'If-None-Match': etag } })
+      expect([file, other.status]).toEqual([file, 200])
+      expect(other.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{27}-br"$/)
+      expect(other.headers.get('ETag')).not.toBe(etag)
       const body = await response.text()
       expect(body).not.toContain('hub.example.de')
     }
@@ -165,14 +170,19 @@ describe('the answers to bad tokens, over HTTP', () => {
     }
   })
 
-  it('slow down a client that keeps sending bad tokens: 429 with Retry-After, before its token is looked at', async () => {
+  it('slow down a client that keeps sending bad tokens: 429 with Retry-After; a good token from the same address is served', async () => {
     const site = await instance()
     const good = site.token('abo-1')
     const bad = good.slice(0, -10) + (good.at(-10) === 'A' ? 'B' : 'A') + good.slice(-9)
     for (let attempt = 0; attempt < 10; attempt++) expect((await site.app.request(`/wirtschaft/plus/${bad}/feed.xml`)).status).toBe(403)
     const limited = await site.app.request(`/wirtschaft/plus/${bad}/feed.xml`)
     expect([limited.status, limited.headers.get('Retry-After'), limited.headers.get('Cache-Control')]).toEqual([429, '6', 'no-store'])
-    // Even a good token from that client waits: a guesser must not learn which guess was right.
-    expect((await site.app.request(`/wirtschaft/plus/${site.token('abo-1')}/feed.xml`)).status).toBe(429)
+    // Any other bad token from that address waits too.
+    expect((await site.app.request(`/wirtschaft/plus/${good.slice(1)}/feed.xml`)).status).toBe(429)
+    // A good token from that address is served: subscribers behind one NAT, and all of them behind a reverse
+    // proxy or CDN, share the address of the one who sent the bad ones.
+    const served = await site.app.request(`/wirtschaft/plus/${good}/feed.xml`)
+    expect([served.status, served.headers.get('Cache-Control')?.startsWith('private')]).toEqual([200, true])
+    expect((await site.app.request(`/wirtschaft/plus/${good}/media/${PLUS_AUDIO}`, { headers: { Range: 'bytes=0-9' } })).status).toBe(206)
   })
 })

@@ -32,6 +32,11 @@ describe('parseRevoked', () => {
     expect(parseRevoked('abo-1\n# gekündigt am 3.11.\n  abo-2  # Rückbuchung\n\r\nabo-3\r\n')).toEqual({ ids: new Set(['abo-1', 'abo-2', 'abo-3']), problems: [] })
   })
 
+  it('reads a file saved with CRLF or CR line ends whole, comments after an id included (a Windows editor\'s save must not re-admit anyone)', () => {
+    expect(parseRevoked('abo-1 # gekündigt\r\nabo-2\t# Rückbuchung\r\n\uFEFFabo-3\r\n')).toEqual({ ids: new Set(['abo-1', 'abo-2', 'abo-3']), problems: [] })
+    expect(parseRevoked('abo-1 # alt\rabo-2\r')).toEqual({ ids: new Set(['abo-1', 'abo-2']), problems: [] })
+  })
+
   it('names the line of an id no token can carry, and keeps the others', () => {
     expect(parseRevoked('abo-1\nzwei Wörter\n')).toEqual({
       ids: new Set(['abo-1']),

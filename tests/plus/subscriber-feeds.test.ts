@@ -27,7 +27,11 @@ describe('the subscribers\' podcast', () => {
     const open = await (await site.app.request('/wirtschaft/podcast.xml')).text()
     const [mine, theirs] = [parse(subscriber), parse(open)]
     const channel = (doc: ReturnType<typeof parse>) => doc.getElementsByTagName('channel')[0] as Element
-    expect(itunesNames(channel(mine))).toEqual(itunesNames(channel(theirs)))
+    // And itunes:block: a private feed an app submits to a directory must not be listed there (nor podcast:block's).
+    expect(itunesNames(channel(mine))).toEqual([...itunesNames(channel(theirs)), 'block'].sort())
+    expect(subscriber).toContain('<itunes:block>Yes</itunes:block>')
+    expect(subscriber).toContain('<podcast:block>yes</podcast:block>')
+    expect([open.includes('itunes:block'), open.includes('podcast:block')]).toEqual([false, false])
     const items = Array.from(mine.getElementsByTagName('item'))
     const publicItems = Array.from(theirs.getElementsByTagName('item'))
     // Every public episode, and the plus episodes besides (the bundled one and the test's).

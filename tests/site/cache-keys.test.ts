@@ -18,6 +18,7 @@ import {
   PODCAST_KEY,
   SITEMAP_KEY,
   sitemapPartKey,
+  mediaKey,
   tagKey,
   type KeyVersionInput,
 } from '../../src/site/cache-keys.js'
@@ -42,6 +43,7 @@ const input = (section: Article[], overrides: Partial<KeyVersionInput> = {}): Ke
   // Past the news sitemap's 48 hours for every article: it lists the index page.
   now: new Date('2026-06-01T00:00:00Z'),
   sitemapUrls: 50_000,
+  mediaPrefix: 'https://www.example.de/media/',
   ...overrides,
 })
 const byPath = articleKeyFacts((a) => `v1 ${a.path}`)
@@ -132,6 +134,23 @@ describe('keyVersions and changedKeys', () => {
     const before = keyVersions(input([article('a', ['EZB'])]), byPath)
     const after = keyVersions(input([article('a', [])]), articleKeyFacts((a) => `v2 ${a.path}`))
     expect(changedKeys(before, after)).toContain(tagKey('EZB'))
+  })
+
+  it('purges the audio and transcript file of an episode edited to plus, which a CDN keeps for MEDIA_MAX_AGE, and again when it is free', () => {
+    const episode = (access: 'free' | 'plus'): Article =>
+      ({
+        ...article('folge-13'),
+        access,
+        enclosure: { url: 'https://www.example.de/media/folge%2013.mp3', type: 'audio/mpeg', length: 1 },
+        transcript: { url: 'https://www.example.de/media/folge-13.vtt', type: 'text/vtt' },
+      }) as unknown as Article
+    const free = keyVersions(input([episode('free')]), byPath)
+    const plus = keyVersions(input([episode('plus')]), byPath)
+    const files = [mediaKey('folge 13.mp3'), mediaKey('folge-13.vtt')].sort()
+    const mediaOf = (keys: string[]) => keys.filter((key) => key.startsWith('m-'))
+    expect(mediaOf(changedKeys(free, plus))).toEqual(files)
+    expect(mediaOf(changedKeys(plus, free))).toEqual(files)
+    expect(changedKeys(plus, keyVersions(input([episode('plus')]), byPath))).toEqual([])
   })
 
   it('purges the sitemap when an article’s lastmod changes, not when only its title does, nor the archive page it is on', () => {
