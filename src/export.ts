@@ -246,7 +246,7 @@ async function main(): Promise<void> {
     const started = performance.now()
     let progress: Progress | undefined
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
-      progress: (done, total) => (progress ??= new Progress({ stream: process.stderr, total, noun: 'documents' })).update(done),
+      progress: (done, total) => (progress ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
     })
     progress?.finish()
     console.log(`exported ${written.length} documents to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)

@@ -176,7 +176,7 @@ function openInside(root: string, file: string, absolute: string): number {
  * What changes whenever a file's content does: a save (mtime, size), a
  * replacement by rename (inode, ctime) or a change of permissions (ctime).
  */
-function stampOf(stat: fs.Stats): string {
+export function stampOf(stat: fs.Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`
 }
 

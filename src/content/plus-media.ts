@@ -53,7 +53,7 @@ export const PLUS_MEDIA_FOLDER = 'plus'
  */
 // Not the path as written: a log line's redaction (text/redact.ts) takes what follows `/plus/` for a token.
 export function plusFolderProblems(siteUrl: string, files: readonly (readonly [string, string | undefined])[]): { field: string; problem: string }[] {
-  const folder = mediaPathKey(siteUrlFor(siteUrl, `/media/${PLUS_MEDIA_FOLDER}/`)) as string
+  const folder = plusFolderKey(siteUrl)
   return files.flatMap(([field, url]) =>
     url !== undefined && mediaPathKey(url)?.startsWith(folder)
       ? [{ field, problem: `names a file in the plus folder of MEDIA_DIR, which is never public: set access: plus, or move the file out of that folder` }]
@@ -63,11 +63,16 @@ export function plusFolderProblems(siteUrl: string, files: readonly (readonly [s
 
 /**
  * Whether /media/ withholds the file at `relative` (URL-encoded as requested,
- * relative to MEDIA_DIR): it lies in the `plus/` folder, or a known plus
+ * relative to MEDIA_DIR): it lies in the `plus/` folder (`plusFolder`, plusFolderKey), or a known plus
  * article names it (`isPlusMedia`, by mediaPathKey).
  */
-export function isWithheldMedia(siteUrl: string, relative: string, isPlusMedia: (key: string) => boolean): boolean {
+export function isWithheldMedia(siteUrl: string, plusFolder: string, relative: string, isPlusMedia: (key: string) => boolean): boolean {
   const key = mediaPathKey(siteUrlFor(siteUrl, `/media/${relative}`))
   if (key === undefined) return true
-  return key.startsWith(mediaPathKey(siteUrlFor(siteUrl, `/media/${PLUS_MEDIA_FOLDER}/`)) as string) || isPlusMedia(key)
+  return key.startsWith(plusFolder) || isPlusMedia(key)
+}
+
+/** The mediaPathKey every file of the `plus/` folder starts with (`plusFolder` above): one per site, worked out once. */
+export function plusFolderKey(siteUrl: string): string {
+  return mediaPathKey(siteUrlFor(siteUrl, `/media/${PLUS_MEDIA_FOLDER}/`)) as string
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { stampOf } from './load-articles.js'
 
 /** A small text file as read now: its text, or the error code that kept it from being read. */
 export type TextFileRead = { readonly text: string } | { readonly code: string }
@@ -29,7 +30,7 @@ export function watchTextFile(file: string, onChange: (read: TextFileRead) => vo
     asking = true
     fs.stat(file, (error, stats) => {
       asking = false
-      const now = error ? `gone ${error.code ?? ''}` : signature(stats)
+      const now = error ? `gone ${error.code ?? ''}` : stampOf(stats)
       if (now === last) return
       last = now
       onChange(readTextFile(file))
@@ -42,13 +43,8 @@ export function watchTextFile(file: string, onChange: (read: TextFileRead) => vo
 
 function statusOf(stat: () => fs.Stats): string {
   try {
-    return signature(stat())
+    return stampOf(stat())
   } catch (error) {
     return `gone ${(error as NodeJS.ErrnoException).code ?? ''}`
   }
-}
-
-/** What changes whenever the file does: its inode (a save by rename), size and times. */
-function signature(stats: fs.Stats): string {
-  return `${stats.ino} ${stats.size} ${stats.mtimeMs} ${stats.ctimeMs}`
 }

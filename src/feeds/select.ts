@@ -27,7 +27,7 @@ export function newestFirst(a: Article, b: Article): number {
   return b.date.getTime() - a.date.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
 
-/** Whether two lists hold the same article objects in the same order (an edit makes a new object). */
-export function sameArticles(a: readonly Article[], b: readonly Article[]): boolean {
-  return a.length === b.length && a.every((article, index) => article === b[index])
+/** Whether two lists hold, in order, the same article objects (an edit makes a new object), or articles `alike` says show alike. */
+export function sameArticles(a: readonly Article[], b: readonly Article[], alike: (x: Article, y: Article) => boolean = (x, y) => x === y): boolean {
+  return a.length === b.length && a.every((article, index) => alike(article, b[index] as Article))
 }

@@ -90,7 +90,8 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return joined(incoming.headers[name])
 }
 
-function incomingOf(c: Context): Pick<IncomingMessage, 'headers' | 'socket'> | undefined {
+/** The Node request behind a Hono context (@hono/node-server's env), when there is one. */
+export function incomingOf(c: Context): Pick<IncomingMessage, 'headers' | 'socket'> | undefined {
   return (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
 }
 

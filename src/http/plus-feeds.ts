@@ -11,7 +11,7 @@ import { cacheControl } from './cache-control.js'
 import { COMMON_HEADERS, shortAnswer } from './common-headers.js'
 import { isNotModified } from './conditional.js'
 import { createMediaHandler } from './media.js'
-import { requestHeader } from './exchange.js'
+import { incomingOf, requestHeader } from './exchange.js'
 import type { Logger } from '../util/logger.js'
 import { subscribeUrlOf } from '../site/build-site.js'
 import { redactSecrets } from '../text/redact.js'
@@ -40,6 +40,8 @@ const FILE_BY_NAME = new Map<string, SubscriberFile>(Object.entries(SUBSCRIBER_F
  * in a browser, a link followed from it).
  */
 const PRIVATE_HEADERS = { 'X-Robots-Tag': 'noindex', 'Referrer-Policy': 'no-referrer' } as const
+/** Headers of the answers that are no document: 404, 429, a bad token's. */
+const NOT_STORED = { 'Cache-Control': 'no-store', ...PRIVATE_HEADERS } as const
 
 /**
  * `/wirtschaft/plus/<token>/{feed.xml,atom.xml,feed.json,podcast.xml}` and
@@ -52,7 +54,7 @@ const PRIVATE_HEADERS = { 'X-Robots-Tag': 'noindex', 'Referrer-Policy': 'no-refe
 export function createPlusFeeds(options: PlusFeedsOptions): (c: Context, path: string) => Response | Promise<Response> {
   const serve = plusAnswer(options)
   // Not the store's 404 page: its CDN keys are made from the path, which holds a token here.
-  return (c, path) => serve(c, path) ?? shortAnswer(404, { 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, 'Not found\n')
+  return (c, path) => serve(c, path) ?? shortAnswer(404, NOT_STORED, 'Not found\n')
 }
 
 function plusAnswer(options: PlusFeedsOptions): (c: Context, path: string) => Response | Promise<Response> | undefined {
@@ -65,7 +67,7 @@ function plusAnswer(options: PlusFeedsOptions): (c: Context, path: string) => Re
     const file = FILE_BY_NAME.get(name)
     const media = name.startsWith('media/') ? name.slice('media/'.length) : undefined
     if (file === undefined && media === undefined) return undefined
-    const client = clientKey((c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress)
+    const client = clientKey(incomingOf(c)?.socket?.remoteAddress)
     // The token is checked first (an HMAC over at most ~180 bytes, the regex bounds it): a good one is served
     // whatever its address sent before, since subscribers behind one NAT, and all of them behind a reverse
     // proxy or CDN, share one address. Telling a guesser its right guess costs nothing: a 256-bit mac is not guessed.
@@ -77,13 +79,13 @@ function plusAnswer(options: PlusFeedsOptions): (c: Context, path: string) => Re
       const wait = options.limit.waitFor(client)
       if (wait !== undefined) {
         // RFC 6585 §4, RFC 9110 §10.2.3.
-        return shortAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, `Too many invalid plus feed links from this address; retry in ${wait} s\n`)
+        return shortAnswer(429, { 'Retry-After': String(wait), ...NOT_STORED }, `Too many invalid plus feed links from this address; retry in ${wait} s\n`)
       }
       if (check.status === 'invalid') options.limit.failed(client)
       const expires = check.status === 'invalid' ? undefined : check.expires
-      if (file === undefined) return shortAnswer(reason === 'expired' ? 410 : 403, { 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, `Plus feed link ${reason}\n`)
+      if (file === undefined) return shortAnswer(reason === 'expired' ? 410 : 403, NOT_STORED, `Plus feed link ${reason}\n`)
       const answer = badTokenAnswer(file, { reason, expires }, { ...options.badToken, now: new Date(now) })
-      return shortAnswer(answer.status, { 'Cache-Control': 'no-store', ...PRIVATE_HEADERS }, answer.body, answer.contentType)
+      return shortAnswer(answer.status, NOT_STORED, answer.body, answer.contentType)
     }
     const caching = cacheControl('live', options.cache, now, options.nextPublication()).replace(/^public/, 'private')
     if (media !== undefined) return servePlusMedia(c, media, caching, options)

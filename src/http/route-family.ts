@@ -1,4 +1,5 @@
 import { FILTER_PARAMETERS } from '../feeds/filter.js'
+import { plusPrefix } from '../plus/plus-paths.js'
 import { readFormQuery } from './form-query.js'
 
 /**
@@ -18,7 +19,7 @@ export type RouteFamily = (typeof ROUTE_FAMILIES)[number]
  */
 export function routeFamilies(section: string, feeds: ReadonlySet<string>): (path: string, url: string) => RouteFamily {
   const archive = `/${section}/archiv/`
-  const plus = `/${section}/plus/`
+  const plus = plusPrefix(section)
   return (path, url) => {
     if (feeds.has(path)) return hasFilter(url) ? 'view' : 'feed'
     // A subscriber's feeds and audio: the token in the path never becomes a label.

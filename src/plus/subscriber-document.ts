@@ -31,7 +31,11 @@ export class SubscriberDocument {
   readonly lastModified: Date | undefined
   /** Strong validator of the template's bytes (etagFor: a subscriber's). */
   readonly etag: string
+  /** Whether the document is sent compressed to clients that accept it: below 512 bytes it does not pay. */
+  readonly compressible: boolean
   readonly #parts: readonly Uint8Array[]
+  /** The template's bytes without the placeholders: worked out once, not per request. */
+  readonly #partsLength: number
   readonly #compressed = new LruCache<string, Promise<Uint8Array>>(100_000, KEPT_BYTES)
 
   constructor(text: string | Uint8Array, placeholder: string, options: { readonly contentType: string; readonly lastModified: Date | undefined }) {
@@ -40,6 +44,8 @@ export class SubscriberDocument {
     this.lastModified = options.lastModified
     this.etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`
     this.#parts = splitAt(bytes, encoder.encode(placeholder))
+    this.#partsLength = this.#parts.reduce((sum, part) => sum + part.byteLength, 0)
+    this.compressible = this.#partsLength >= MIN_COMPRESS_BYTES
   }
 
   /** The strong validator of one token's identity bytes; `-gz`/`-br` appended for the compressed ones, as site/resource.ts. */
@@ -50,7 +56,7 @@ export class SubscriberDocument {
   /** The bytes for one token (URL-safe ASCII, as tokens are). */
   body(token: string): Uint8Array {
     const tokenBytes = encoder.encode(token)
-    const length = this.#parts.reduce((sum, part) => sum + part.byteLength, 0) + tokenBytes.byteLength * (this.#parts.length - 1)
+    const length = this.#partsLength + tokenBytes.byteLength * (this.#parts.length - 1)
     const body = new Uint8Array(length)
     let at = 0
     this.#parts.forEach((part, index) => {
@@ -62,11 +68,6 @@ export class SubscriberDocument {
       at += part.byteLength
     })
     return body
-  }
-
-  /** Whether the document is sent compressed to clients that accept it: below 512 bytes it does not pay. */
-  get compressible(): boolean {
-    return this.#parts.reduce((sum, part) => sum + part.byteLength, 0) >= MIN_COMPRESS_BYTES
   }
 
   /** The body for one token in `coding`, made on the subscriber's first request after a change, and kept. */

@@ -54,7 +54,7 @@ export class SubscriberFeeds {
   #documents = new Map<SubscriberFile, SubscriberDocument>()
   /** The plus episodes' audio and transcript files, as content/plus-media.ts's mediaPathKey writes them: served under the token path only. */
   #plusMedia: ReadonlySet<string> = new Set()
-  #shown: { readonly window: readonly Article[]; readonly episodes: readonly Article[]; readonly site: Site | undefined } | undefined
+  #shown: { readonly window: readonly Article[]; readonly episodes: readonly Article[]; readonly site: Site } | undefined
   /** Versions of the files whose bodies are kept: an article object is replaced with every change of its file. */
   readonly #bodyVersions = new Map<string, Article>()
   #updating: Promise<void> = Promise.resolve()
@@ -71,8 +71,8 @@ export class SubscriberFeeds {
   }
 
   /** Renders the documents for a new site, after any update still running; resolves when they are in place. */
-  update(site: Site, mediaChanged = false): Promise<void> {
-    this.#updating = this.#updating.catch(() => {}).then(() => this.#update(site, mediaChanged))
+  update(site: Site): Promise<void> {
+    this.#updating = this.#updating.catch(() => {}).then(() => this.#update(site))
     return this.#updating
   }
 
@@ -97,21 +97,21 @@ export class SubscriberFeeds {
   }
 
   /** A plus file's URL under the token path, noted as served there; a URL on another host stays as it is. */
-  #underToken(url: string, publicMedia: string, mediaUrl: string, plusMedia: Set<string>): string {
-    if (!url.startsWith(publicMedia)) return url
+  #underToken(url: string, mediaUrl: string, plusMedia: Set<string>): string {
+    if (!url.startsWith(this.#publicMedia)) return url
     const key = mediaPathKey(url)
     if (key !== undefined) plusMedia.add(key)
-    return mediaUrl + url.slice(publicMedia.length)
+    return mediaUrl + url.slice(this.#publicMedia.length)
   }
 
-  async #update(site: Site, mediaChanged: boolean): Promise<void> {
+  async #update(site: Site): Promise<void> {
     const { config } = this.#options
     const window = site.plan.window
     const episodes = config.settings.podcast ? site.plan.section.filter(hasAudio) : []
     const shown = this.#shown
     // The public current feeds or podcast rendered again with the same articles: a media file changed.
-    const publicAgain = shown?.site !== undefined && this.#publicPaths.some((path) => shown.site?.resources.get(path) !== site.resources.get(path))
-    if (shown && !mediaChanged && !publicAgain && sameArticles(shown.window, window) && sameArticles(shown.episodes, episodes)) {
+    const publicAgain = shown !== undefined && this.#publicPaths.some((path) => shown.site.resources.get(path) !== site.resources.get(path))
+    if (shown && !publicAgain && sameArticles(shown.window, window) && sameArticles(shown.episodes, episodes)) {
       this.#shown = { ...shown, site }
       return
     }
@@ -143,7 +143,6 @@ export class SubscriberFeeds {
     const podcast = config.settings.podcast
     if (podcast) {
       const mediaUrl = siteUrlFor(config.siteUrl, urls.media)
-      const publicMedia = this.#publicMedia
       const items: FeedItem[] = []
       const links: EpisodeLinks[] = []
       for (const article of episodes) {
@@ -155,11 +154,11 @@ export class SubscriberFeeds {
         }
         // The public item of a plus article carries no audio (build-feed.ts): the subscribers' gets it, under the token path.
         const enclosure = enclosureOf(article.enclosure, undefined, context)
-        items.push({ ...item, enclosure: enclosure && { ...enclosure, url: this.#underToken(enclosure.url, publicMedia, mediaUrl, plusMedia) } })
+        items.push({ ...item, enclosure: enclosure && { ...enclosure, url: this.#underToken(enclosure.url, mediaUrl, plusMedia) } })
         const transcript = typeof article.transcript === 'object' ? article.transcript : undefined
         // Its transcript file likewise; its chapters and transcript page are not public (docs/plus.md), so the feed names none.
         links.push({
-          transcript: transcript && { url: this.#underToken(transcript.url, publicMedia, mediaUrl, plusMedia), type: transcript.type, language: article.lang },
+          transcript: transcript && { url: this.#underToken(transcript.url, mediaUrl, plusMedia), type: transcript.type, language: article.lang },
           chapters: undefined,
           season: article.season,
         })

@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import { siteUrlFor } from '../text/urls.js'
+import { sameArticles } from '../feeds/select.js'
 import type { Site, SiteConfig, SitePlan } from './build-site.js'
 import { isSitemapPath, NEWS_SITEMAP_PATH, SITEMAP_PATH, sitemapPartPath } from './paths.js'
 import { createResource, type CreateResource, type Resource } from './resource.js'
@@ -119,7 +120,7 @@ export class SitemapBuilder {
 
   async #resource(document: SitemapDocument, now: Date): Promise<Omit<Kept, 'articles' | 'stamp'>> {
     const old = this.#kept.get(document.path)
-    if (old && old.stamp === document.stamp && listsAlike(old.articles, document.articles, document.showsAlike)) return old
+    if (old && old.stamp === document.stamp && sameArticles(old.articles, document.articles, document.showsAlike)) return old
     const { text, lastModified } = document.write()
     const body = encoder.encode(text)
     const { expires, keys } = document
@@ -193,12 +194,6 @@ function sameUrlAndLastmod(a: Article, b: Article): boolean {
   return a === b || (a.url === b.url && lastChangeOf(a).getTime() === lastChangeOf(b).getTime())
 }
 
-/** Whether two lists hold, in order, articles that show alike (the same objects, by default). */
-function listsAlike(a: readonly Article[], b: readonly Article[], alike: (a: Article, b: Article) => boolean = (x, y) => x === y): boolean {
-  if (a.length !== b.length) return false
-  for (let index = 0; index < a.length; index += 1) if (!alike(a[index] as Article, b[index] as Article)) return false
-  return true
-}
 
 /**
  * When the news sitemap last lost an article to age: its Last-Modified must

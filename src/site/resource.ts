@@ -117,7 +117,7 @@ export async function createResource(content: string | Uint8Array, options: Reso
 
 /**
  * As createResource, but resolves as soon as the identity bytes and their
- * ETag exist; gzip and Brotli follow on the thread pool and appear in
+ * ETag exist; gzip and Brotli follow (on the thread pool above 16 KiB) and appear in
  * `encodings` together when both are done. For the documents a change
  * swaps in (the current feeds, their pages, the index, the sitemaps): at
  * 50,000 articles compressing them held an edit back by tens of

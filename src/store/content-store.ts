@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Config } from '../config.js'
 import { fileSource, type ArticleSource } from '../content/article-source.js'
 import { createMediaFacts, type MediaFacts } from '../content/media-info.js'
-import { isWithheldMedia } from '../content/plus-media.js'
+import { isWithheldMedia, plusFolderKey } from '../content/plus-media.js'
 import { publicBodySource } from '../content/public-bodies.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
@@ -60,6 +60,7 @@ export class ContentStore {
   readonly #rootMissingListeners: (() => void)[] = []
   #assets: Map<string, Resource> | undefined
   #sitemaps: SitemapBuilder | undefined
+  readonly #plusFolder: string
   #site: Site | undefined
   #compressed: Promise<unknown> = Promise.resolve()
   /** The rebuild when the next scheduled article goes live. */
@@ -84,6 +85,7 @@ export class ContentStore {
     this.#config = config
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
+    this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
     this.#source = this.#versions.wrap(compactSource(options.source ?? fileSource(config.articlesDir, config)))
     this.#catalog = new ArticleCatalog({
@@ -151,7 +153,7 @@ export class ContentStore {
   /** Every article file known, published or refused (a rescan looks for those gone from disk). */
   knownFiles(): string[] { return this.#catalog.knownFiles() }
   /** Whether /media/ withholds the file at `relative` (URL-encoded): a plus article's audio or transcript (plus-media.ts). */
-  withholdsMedia(relative: string): boolean { return isWithheldMedia(this.#config.siteUrl, relative, (key) => this.#catalog.published.isPlusMedia(key)) }
+  withholdsMedia(relative: string): boolean { return isWithheldMedia(this.#config.siteUrl, this.#plusFolder, relative, (key) => this.#catalog.published.isPlusMedia(key)) }
   /** Registers a listener for every new site (WebSub notifications, logging). */
   onChange(listener: ChangeListener): void { this.#listeners.push(listener) }
   /** Registers a listener for a change that finds ARTICLES_DIR gone (it is then not applied). */

@@ -12,6 +12,8 @@ export interface ProgressOptions {
   readonly noun: string
   /** Milliseconds; performance.now by default. */
   readonly now?: () => number
+  /** When the run began, on that clock (the total is known only later); now by default. */
+  readonly started?: number
 }
 
 /** A terminal's line is drawn again at most this often; */
@@ -37,7 +39,7 @@ export class Progress {
   constructor(options: ProgressOptions) {
     this.#options = options
     this.#now = options.now ?? (() => performance.now())
-    this.#started = this.#now()
+    this.#started = options.started ?? this.#now()
     this.#shown = options.stream.isTTY ? -Infinity : this.#started
   }
 

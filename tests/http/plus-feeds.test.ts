@@ -93,9 +93,12 @@ describe('the subscriber feeds', () => {
   it('give every subscriber the same document with only the token changed, rendered once', async () => {
     const site = await instance()
     const [a, b] = [site.token('abo-1'), site.token('abo-2')]
+    const template = site.plus?.feeds.document('rss')
     const first = await (await site.app.request(`/wirtschaft/plus/${a}/feed.xml`)).text()
     const second = await (await site.app.request(`/wirtschaft/plus/${b}/feed.xml`)).text()
     expect(second).toBe(first.replaceAll(a, b))
+    // Requests render nothing: both were answered from the one document rendered for the content.
+    expect(site.plus?.feeds.document('rss')).toBe(template)
     expect(first).not.toContain('PLUS-TOKEN-PLACEHOLDER')
     expect(site.plus?.feeds.document('rss')?.tokenCount).toBeGreaterThan(0)
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { tagsOf } from '../../src/content/article.js'
-import { isWithheldMedia, mediaPathKey, plusMediaKeys } from '../../src/content/plus-media.js'
+import { isWithheldMedia, plusFolderKey, mediaPathKey, plusMediaKeys } from '../../src/content/plus-media.js'
 import { makeArticle, makeEnclosure } from '../helpers/article-fixtures.js'
 
 const SITE = 'https://www.example.de/'
@@ -32,7 +32,7 @@ describe('plus media', () => {
 
   it('are withheld under every spelling of their request, and so is everything in the plus/ folder', () => {
     const known = new Set(plusMediaKeys(episode))
-    const withheld = (relative: string) => isWithheldMedia(SITE, relative, (key) => known.has(key))
+    const withheld = (relative: string) => isWithheldMedia(SITE, plusFolderKey(SITE), relative, (key) => known.has(key))
     expect(['Folge%20Eins.mp3', 'folge%20eins.MP3', 'folge.vtt', 'plus/irgendwas.mp3', 'Plus/x.mp3', 'x/../folge.vtt'].filter((r) => !withheld(r))).toEqual([])
     expect(['folge-zwei.mp3', 'bild.jpg', 'plusfolge.mp3'].filter(withheld)).toEqual([])
   })
@@ -40,7 +40,7 @@ describe('plus media', () => {
   it('are found under a SITE_URL with a path prefix', () => {
     const prefixed = 'https://www.example.de/zeitung/'
     const key = mediaPathKey(`${prefixed}media/folge.mp3`) as string
-    expect(isWithheldMedia(prefixed, 'folge.mp3', (k) => k === key)).toBe(true)
-    expect(isWithheldMedia(prefixed, 'plus/a.mp3', () => false)).toBe(true)
+    expect(isWithheldMedia(prefixed, plusFolderKey(prefixed), 'folge.mp3', (k) => k === key)).toBe(true)
+    expect(isWithheldMedia(prefixed, plusFolderKey(prefixed), 'plus/a.mp3', () => false)).toBe(true)
   })
 })

@@ -77,3 +77,13 @@ describe('Progress when not on a terminal', () => {
     expect(stream.text).toBe('export: 200 of 100,000 documents (0%), 20/s, about 1:23:10 left\n')
   })
 })
+
+describe('Progress of a run that began before the total was known', () => {
+  it('counts its rate and time from when the run began, not from the first update', () => {
+    const stream = fakeStream()
+    const progress = new Progress({ stream, total: 100, noun: 'documents', now: () => 11_000, started: 1_000 })
+    progress.update(100)
+    progress.finish()
+    expect(stream.text).toBe('export: 100 of 100 documents (100%), 10/s, done in 0:10\n')
+  })
+})
