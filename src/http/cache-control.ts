@@ -51,3 +51,8 @@ function maxAgeOf(cache: CacheClass, policy: CachePolicy, now: number, nextPubli
 function withMaxAge(policy: CachePolicy, maxAge: number): string {
   return `public, max-age=${maxAge}, stale-while-revalidate=${policy.staleWhileRevalidate}, stale-if-error=${policy.staleIfError}`
 }
+
+/** A shared cache's Cache-Control for the client's cache only (RFC 9111 §5.2.2.7). */
+export function privately(cacheControl: string): string {
+  return cacheControl.startsWith('public') ? `private${cacheControl.slice('public'.length)}` : cacheControl
+}

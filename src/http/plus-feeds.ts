@@ -7,7 +7,7 @@ import { plusPrefix, SUBSCRIBER_FILES, type SubscriberFile } from '../plus/plus-
 import type { SubscriberDocument } from '../plus/subscriber-document.js'
 import { verifyToken, type PlusKeys } from '../plus/token.js'
 import { chooseEncoding } from './accept-encoding.js'
-import { cacheControl } from './cache-control.js'
+import { cacheControl, privately } from './cache-control.js'
 import { COMMON_HEADERS, shortAnswer } from './common-headers.js'
 import { isNotModified } from './conditional.js'
 import { createMediaHandler } from './media.js'
@@ -87,7 +87,7 @@ function plusAnswer(options: PlusFeedsOptions): (c: Context, path: string) => Re
       const answer = badTokenAnswer(file, { reason, expires }, { ...options.badToken, now: new Date(now) })
       return shortAnswer(answer.status, NOT_STORED, answer.body, answer.contentType)
     }
-    const caching = cacheControl('live', options.cache, now, options.nextPublication()).replace(/^public/, 'private')
+    const caching = privately(cacheControl('live', options.cache, now, options.nextPublication()))
     if (media !== undefined) return servePlusMedia(c, media, caching, options)
     const document = options.feeds.document(file as SubscriberFile)
     if (!document) return undefined

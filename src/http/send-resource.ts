@@ -2,7 +2,7 @@ import type { CachePolicy, ContentCoding } from '../caching.js'
 import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
-import { createCacheControl } from './cache-control.js'
+import { createCacheControl, privately } from './cache-control.js'
 import { COMMON_HEADERS, textAnswer } from './common-headers.js'
 import { isNotModified, isPreconditionFailed } from './conditional.js'
 import type { Answer, RequestView } from './exchange.js'
@@ -78,6 +78,8 @@ export function createSender(options: SenderOptions): (request: RequestView, res
   const codings = new Memo<string, ContentCoding | 'identity'>(64)
   const browsers = new Memo<string, boolean>(64)
   const links = new Memo<string, string>(64)
+  // Each private form made once, as createCacheControl makes the shared one: found again by identity (headersOf).
+  const privateForms = new Memo<string, string>(64)
   const cacheControlOf = createCacheControl(options.cache)
 
   const variantOf = (resource: Resource, coding: ContentCoding | 'identity', kind: VariantKind): Variant => {
@@ -161,7 +163,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     const shared = cacheControlOf(resource.cache, options.now(), changes)
     // A browser page is for the browser's own cache only: a shared cache that ignores Vary
     // (several CDNs do, for all but Accept-Encoding) can then never hand it to a feed reader.
-    const headers = headersOf(variant, variant.private ? privately(shared) : shared, link, send.contentLocation)
+    const headers = headersOf(variant, variant.private ? privateForms.get(shared, () => privately(shared)) : shared, link, send.contentLocation)
     if (status === 200) {
       const ifMatch = request.header('if-match')
       const ifUnmodifiedSince = request.header('if-unmodified-since')
@@ -184,11 +186,6 @@ function varyOf(resource: Resource): string {
   const names: string[] = resource.browserContentType === undefined ? ['Accept-Encoding'] : ['Accept', 'Accept-Encoding']
   if (resource.browserPage !== undefined) names.push(...NAVIGATION_HEADERS)
   return names.join(', ')
-}
-
-/** A shared cache's Cache-Control for the client's cache only (RFC 9111 §5.2.2.7). */
-function privately(cacheControl: string): string {
-  return cacheControl.startsWith('public') ? `private${cacheControl.slice('public'.length)}` : cacheControl
 }
 
 /** 412: the client's copy is not the current one (RFC 9110 §15.5.13). */
