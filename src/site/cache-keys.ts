@@ -211,7 +211,7 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     return sequence.value()
   }
   for (const article of input.published) {
-    const { key, version } = facts.of(article, input.deskAuthor)
+    const { key, version } = of(article)
     versions.set(key, version)
   }
   versions.set(FEED_KEY, `${input.archivePages}\n${input.sectionUpdated}\n${paths(input.window)}`)

@@ -101,15 +101,12 @@ export class ArticleIndex {
 
   /** The section's public, clash-free articles at `now`, newest first. */
   publishedSection(now: Date): Article[] {
-    const time = now.getTime()
-    // Newest first: the scheduled ones lead.
-    return this.#section.items.slice(this.#section.prefix((article) => article.date.getTime() > time))
+    return newestPublic(this.#section, now)
   }
 
   /** The section's public, clash-free podcast episodes at `now`, newest first. */
   publishedEpisodes(now: Date): Article[] {
-    const time = now.getTime()
-    return this.#episodes.items.slice(this.#episodes.prefix((article) => article.date.getTime() > time))
+    return newestPublic(this.#episodes, now)
   }
 
   /** Page paths of the public articles of every category at `now`, sorted. */
@@ -210,6 +207,11 @@ export const newestFirstByFile = (a: Article, b: Article): number => newestFirst
 const PAGE = 'page'
 const PLUS_MEDIA = 'plus media'
 const oldestFirst = (a: Article, b: Article): number => newestFirstByFile(b, a)
+
+/** The articles of `list` (newest first) dated `now` or before: the scheduled ones lead, and are cut off. */
+function newestPublic(list: SortedArticles, now: Date): Article[] {
+  return list.items.slice(list.prefix((article) => article.date > now))
+}
 
 /** How many of `list` (oldest first) are dated `now` or before. */
 function publicCount(list: SortedArticles, now: Date): number {
