@@ -51,6 +51,35 @@ describe('isStale (scripts/build.mjs)', () => {
   })
 })
 
+describe('npm start (scripts/start.mjs)', () => {
+  const start = () => spawnSync(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), '--port', '8080'], { cwd: project.dir, encoding: 'utf8' })
+  const built = path.join(project.dir, 'dist/main.js')
+
+  it('is one script in one process: no prestart, and npm runs node scripts/start.mjs', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    expect([scripts.prestart, scripts.start]).toEqual([undefined, 'node scripts/start.mjs'])
+  })
+
+  it('runs a fresh dist/main.js in its own process with its flags, without building; builds first when a source changed', { timeout: 120_000 }, () => {
+    // The project has no @types/node: it declares what it uses.
+    const argv = 'declare const process: { argv: string[] }\nconst argv = process.argv\n'
+    project.write('src/main.ts', `${argv}console.log(\`main \${argv[1]?.split("/").slice(-2).join("/")} \${argv.slice(2).join(" ")}\`)\n`)
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    const first = start()
+    expect([first.status, first.stdout]).toEqual([0, 'main scripts/start.mjs --port 8080\n'])
+
+    fs.appendFileSync(built, 'console.log("not rebuilt")\n')
+    const fresh = start()
+    expect([fresh.status, fresh.stdout]).toEqual([0, 'main scripts/start.mjs --port 8080\nnot rebuilt\n'])
+
+    project.write('src/main.ts', 'console.log("edited")\n')
+    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    const stale = start()
+    expect([stale.status, stale.stdout]).toEqual([0, 'edited\n'])
+    project.write('src/main.ts', 'export const answer: number = 1\n')
+  })
+})
+
 describe('node scripts/build.mjs --if-stale', () => {
   const run = () => spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: project.dir, encoding: 'utf8' })
   const built = path.join(project.dir, 'dist/main.js')
@@ -58,7 +87,9 @@ describe('node scripts/build.mjs --if-stale', () => {
   it('compiles once, leaves a fresh build alone, and fails like tsc on a type error', { timeout: 120_000 }, () => {
     fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
     expect(run().status).toBe(0)
-    expect(fs.readFileSync(built, 'utf8')).toContain('export const answer = 1;')
+    // dist/main.js is the bundle of src/main.ts (esbuild's), the other modules are tsc's.
+    expect(fs.readFileSync(built, 'utf8')).toContain('var answer = 1;\nexport {\n  answer\n};\n')
+    expect(fs.readFileSync(path.join(project.dir, 'dist/extra.js'), 'utf8')).toContain('export const extra = 1;')
 
     fs.appendFileSync(built, '// not rebuilt\n')
     expect(run().status).toBe(0)

@@ -21,12 +21,12 @@ export interface RunningServer {
 /**
  * Starts the built service (`dist/main.js`, as `npm start` does) on a free
  * loopback port; `as` runs it as another user (the tests that need an
- * ordinary user, when they run as root).
+ * ordinary user, when they run as root); `main` runs a copy of the bundle.
  */
-export async function startServer(env: Record<string, string>, args: string[] = [], as: { uid?: number; gid?: number } = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, args: string[] = [], as: { uid?: number; gid?: number } = {}, main = MAIN): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [MAIN, ...args], {
+  const child = spawn(process.execPath, [main, ...args], {
     // No metrics listener unless a test asks for one: 9464 is one port for every test server.
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

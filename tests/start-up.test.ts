@@ -1,0 +1,69 @@
+/**
+ * How the built service starts (issue 14: `npm start` to the first feed in
+ * under a second): dist/ holds bundles that load nothing from node_modules,
+ * and the render workers start while the articles load, not at the first
+ * render. scripts/build.mjs makes the bundles; tests/build-script.test.ts
+ * covers when it runs.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startServer } from './helpers/server-process.js'
+import { makeTempDir } from './helpers/temp-dir.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const ARTICLES_DIR = path.join(ROOT, 'articles')
+const TITLE = '<title>Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden</title>'
+
+// The four bundles, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
+const alone = makeTempDir('bundle-alone-')
+afterAll(() => alone.rm())
+for (const name of ['main', 'render-worker', 'export', 'plus-token']) alone.write(`dist/${name}.js`, fs.readFileSync(path.join(ROOT, 'dist', `${name}.js`)))
+const bundle = (name: string): string => path.join(alone.dir, 'dist', `${name}.js`)
+
+describe('the built service, bundled (npm run build)', () => {
+  it('serves the bundled articles from dist/main.js and dist/render-worker.js alone, without node_modules', { timeout: 30_000 }, async () => {
+    expect(fs.existsSync(path.join(alone.dir, 'node_modules'))).toBe(false)
+    const server = await startServer({ ARTICLES_DIR, LOG_FORMAT: 'json' }, [], {}, bundle('main'))
+    try {
+      const response = await fetch(`${server.base}/wirtschaft/feed.xml`)
+      const rss = await response.text()
+      expect(response.status).toBe(200)
+      expect(rss).toContain(TITLE)
+      // Bodies are rendered by the render workers: Markdown as HTML.
+      expect(rss).toContain('<content:encoded><![CDATA[<p>Über die Schuldenbremse wird gestritten, als gäbe es nur zwei Lager')
+      // pino, bundled, writes its JSON lines.
+      const lines = server.output().split('\n').filter((line) => line.startsWith('{'))
+      const loading = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === `loading ${ARTICLES_DIR}`)
+      expect(loading?.level).toBe('info')
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('exports and mints plus tokens from dist/export.js and dist/plus-token.js alone', { timeout: 60_000 }, () => {
+    const env = { PATH: process.env.PATH ?? '', ARTICLES_DIR, SITE_URL: 'https://www.example.de/', PLUS_SECRET: 'k'.repeat(32) }
+    const out = path.join(alone.dir, 'out')
+    const exported = spawnSync(process.execPath, [bundle('export'), '--out', out], { cwd: ROOT, env, encoding: 'utf8' })
+    expect(exported.status, exported.stderr).toBe(0)
+    expect(exported.stdout).toMatch(/^exported \d+ documents to /m)
+    expect(fs.readFileSync(path.join(out, 'wirtschaft/feed.xml'), 'utf8')).toContain(TITLE)
+    const minted = spawnSync(process.execPath, [bundle('plus-token'), '--subscriber', 'abo-9'], { cwd: alone.dir, env, encoding: 'utf8' })
+    expect([minted.status, minted.stderr]).toEqual([0, ''])
+    expect(minted.stdout.split('\n')[0]).toBe('Plus feeds for abo-9 (no expiry; ends when revoked (PLUS_REVOKED)):')
+  })
+
+  it('starts both render workers before it asks for the first render', { timeout: 30_000 }, async () => {
+    const spy = path.join(ROOT, 'tests/fixtures/start/spy-workers.mjs')
+    const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${spy}` })
+    try {
+      expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
+      const spied = server.output().split('\n').filter((line) => line.startsWith('spy: '))
+      expect(spied.slice(0, 3)).toEqual(['spy: worker render-worker.js', 'spy: worker render-worker.js', 'spy: task body'])
+    } finally {
+      await server.stop()
+    }
+  })
+})
