@@ -238,7 +238,7 @@ async function main(): Promise<void> {
   if (!out) throw new ConfigError('--out', 'is required: the folder to write the site into')
   const config = loadConfig(process.env, rest, process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   // Bodies and feed documents render in worker threads, as in the service; pages and compression meanwhile here and on libuv's threads.
-  const renderer = createRenderPool({ lowPriority: false })
+  const renderer = createRenderPool({ lowPriority: false, eager: true })
   try {
     const store = new ContentStore({ config, renderer })
     await store.load()

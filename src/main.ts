@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
   const source = ops.timedSource(fileSource(config.articlesDir, config))
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
-  const renderer = createRenderPool()
+  // Started now, so that they load while the articles do.
+  const renderer = createRenderPool({ eager: true })
   const store = new ContentStore({ config, source, logger, renderer })
   ops.watch(store)
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.

@@ -22,6 +22,8 @@ export interface RenderPoolOptions {
    * export, which answers no request, renders at the priority of its process.
    */
   readonly lowPriority?: boolean
+  /** Start the workers at once instead of on the first render (the service and the export: they load while the articles do). */
+  readonly eager?: boolean
 }
 
 /** A renderer whose work runs in worker threads; close() stops them. */
@@ -41,6 +43,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     size: options.size,
     workerData: { lowPriority: options.lowPriority ?? true } satisfies RenderWorkerData,
   })
+  if (options.eager) pool.start()
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
   const bytes = async (request: RenderRequest): Promise<Uint8Array> => (await pool.run(request)) as Uint8Array

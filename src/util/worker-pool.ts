@@ -67,6 +67,15 @@ export class WorkerPool<Request, Response> {
     })
   }
 
+  /**
+   * Starts every worker now rather than on first need, so that their modules
+   * load while the caller does other work (the service loads its articles
+   * meanwhile: issue 14, 0.35 s of each worker's start no longer waited for).
+   */
+  start(): void {
+    while (!this.#closed && this.#start()) continue
+  }
+
   /** Tasks waiting for a worker, and tasks running. */
   get pending(): number {
     return this.#queue.length + [...this.#slots].filter((slot) => slot.task !== undefined).length
