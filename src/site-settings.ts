@@ -7,6 +7,12 @@ import { isHttpUrl, siteUrlFor } from './text/urls.js'
 import { xmlForbiddenProblem } from './text/xml-chars.js'
 import { quoted } from './text/display.js'
 import { PERSON_ROLES, recurrenceRuleProblem } from './feeds/podcast-namespace.js'
+import { authorKey } from './text/author-key.js'
+import type { UpdateHints } from './feeds/update-hints.js'
+
+// Apart from this file (zod and js-yaml), so that the render workers' bundle does without both.
+export { authorKey } from './text/author-key.js'
+export { PERIOD_MINUTES, updateMinutes, type UpdateHints, type UpdatePeriod } from './feeds/update-hints.js'
 
 /** A person behind a byline, from the author registry. */
 export interface AuthorProfile {
@@ -56,23 +62,6 @@ export interface FeedlySettings {
   readonly accentColor: string | undefined
 }
 
-/** How often the feeds change, as readers are told (RSS `ttl`, `sy:updatePeriod`, `sy:updateFrequency`). */
-export interface UpdateHints {
-  readonly period: UpdatePeriod
-  /** Times per period. */
-  readonly frequency: number
-}
-
-export type UpdatePeriod = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'
-
-/** Minutes in each update period (a month of 30 days, a year of 365): RSS `ttl` is the period over the frequency. */
-export const PERIOD_MINUTES: Readonly<Record<UpdatePeriod, number>> = { hourly: 60, daily: 1440, weekly: 10080, monthly: 43200, yearly: 525600 }
-
-/** RSS `ttl`: minutes between updates, the period over the frequency (hourly, once: 60). */
-export function updateMinutes(hints: UpdateHints): number {
-  return Math.max(1, Math.round(PERIOD_MINUTES[hints.period] / hints.frequency))
-}
-
 /** Site settings that are more than a variable: read from one YAML file (SITE_CONFIG). */
 export interface SiteSettings {
   readonly images: {
@@ -94,10 +83,6 @@ export interface SiteSettings {
   readonly plus?: { readonly subscribeUrl: string } | undefined
 }
 
-/** The key of a name in the author registry. */
-export function authorKey(name: string): string {
-  return name.toLocaleLowerCase('de')
-}
 
 export const DEFAULT_SITE_SETTINGS: SiteSettings = Object.freeze({
   images: Object.freeze({ icon: undefined, favicon: undefined, rss: undefined }),

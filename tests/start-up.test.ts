@@ -55,6 +55,12 @@ describe('the built service, bundled (npm run build)', () => {
     expect(minted.stdout.split('\n')[0]).toBe('Plus feeds for abo-9 (no expiry; ends when revoked (PLUS_REVOKED)):')
   })
 
+  it('leaves zod and js-yaml (site.yaml and the configuration) out of the render workers\' bundle', () => {
+    const worker = fs.readFileSync(bundle('render-worker'), 'utf8')
+    expect(worker).toContain('node_modules/markdown-it/')
+    expect(worker.match(/node_modules\/(zod|js-yaml)\/[^\n]*/g) ?? []).toEqual([])
+  })
+
   it('starts both render workers before it asks for the first render', { timeout: 30_000 }, async () => {
     const spy = path.join(ROOT, 'tests/fixtures/start/spy-workers.mjs')
     const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${spy}` })

@@ -1,5 +1,5 @@
 import { Feed } from 'feed'
-import { updateMinutes } from '../site-settings.js'
+import { updateMinutes } from './update-hints.js'
 import { escapeHtml } from '../text/escape.js'
 import type { FeedDocument } from './feed-model.js'
 import { packageHtml, packagePlaceholder, packageText, repairRss } from './feed-package-fixes.js'

@@ -1,7 +1,8 @@
 import { html, raw } from 'hono/html'
 import { bylineOf, tagsOf, type Article } from '../content/article.js'
 import { toRfc3339 } from '../content/dates.js'
-import { authorKey, type AuthorProfile } from '../site-settings.js'
+import type { AuthorProfile } from '../site-settings.js'
+import { authorKey } from '../text/author-key.js'
 import { lastChangeOf } from './sitemaps.js'
 
 /** What the head needs besides the article: the page context's site fields. */
