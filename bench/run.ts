@@ -14,6 +14,8 @@
  *    it gives requests, beside a synchronous walk over the same files.
  * 4. The static export beside Hugo on the same corpus (bench/export.ts), at
  *    BENCH_EXPORT_SIZES (default 50000; empty skips it).
+ * 5. `npm start` and `node dist/main.js` to the first feed over the bundled
+ *    articles, beside BENCH_BEFORE (bench/first-feed.ts; BENCH_START_ROUNDS=0 skips it).
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
@@ -29,6 +31,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
 import { exportBeside } from './export.js'
+import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
 import { generateCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 import { throughput, throughputOptions } from './throughput.js'
@@ -171,6 +174,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
   console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')})`)
   console.log('')
+  const start = firstFeedOptions(process.env)
+  if (start.rounds > 0) await firstFeedBeside(start)
   if (ROUNDS > 0) await throughput(throughputOptions(process.env))
   if (SIZES.length > 0) {
     await scale()

@@ -1,0 +1,111 @@
+/**
+ * Issue 14's first row: the time from spawning `npm start` (and `node
+ * dist/main.js`) until GET /wirtschaft/feed.xml answers 200, over the
+ * bundled articles, site.yaml and media of the repository, with the service's
+ * defaults (its metrics listener on, on a free port here). Part of `npm run
+ * bench` (bench/run.ts).
+ *
+ * Each round starts every variant once, in turn, fresh; the table gives the
+ * median over the rounds, and beside it the CPU (user + system) the started
+ * process tree had used by then: on a shared machine the wall time depends
+ * on the neighbours, the CPU far less. BENCH_BEFORE (another build's
+ * dist/main.js, e.g. the one before a change) is started the same way in
+ * the same rounds, from this repository's folder, so it serves the same
+ * articles.
+ *
+ * Options: BENCH_START_ROUNDS (default 7; 0 skips the row), BENCH_MAIN (the
+ * build measured; default dist/main.js), BENCH_BEFORE (none by default).
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../tests/helpers/free-port.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const FEED = '/wirtschaft/feed.xml'
+
+export interface FirstFeedOptions {
+  readonly rounds: number
+  /** The service's entry point measured. */
+  readonly main: string
+  /** Another build's entry point, measured beside it. */
+  readonly before: string | undefined
+}
+
+/** BENCH_START_ROUNDS, BENCH_MAIN and BENCH_BEFORE, with their defaults. */
+export function firstFeedOptions(env: NodeJS.ProcessEnv): FirstFeedOptions {
+  return {
+    rounds: Number(env.BENCH_START_ROUNDS ?? 7),
+    main: path.resolve(env.BENCH_MAIN ?? path.join(ROOT, 'dist/main.js')),
+    before: env.BENCH_BEFORE ? path.resolve(env.BENCH_BEFORE) : undefined,
+  }
+}
+
+/** Milliseconds of CPU (user + system, ended children included) used by `pid` and every process under it. */
+function treeCpuMs(pid: number): number {
+  let fields: string[]
+  try {
+    fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  } catch {
+    return 0
+  }
+  // utime, stime, cutime, cstime: fields 14-17 of proc(5), in clock ticks of 1/100 s.
+  let ms = [11, 12, 13, 14].reduce((sum, field) => sum + Number(fields[field] ?? 0) * 10, 0)
+  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()
+  for (const child of children.split(' ').filter(Boolean)) ms += treeCpuMs(Number(child))
+  return ms
+}
+
+/** Starts `command` in a process group of its own, waits for the first feed, then ends the group. */
+async function firstFeed(command: string, args: readonly string[]): Promise<{ wallMs: number; cpuMs: number }> {
+  const port = await freePort()
+  const metrics = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics) }
+  const started = performance.now()
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  const pid = child.pid as number
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited with ${child.exitCode}`)
+      const ok = await fetch(`${base}${FEED}`).then(
+        (response) => response.status === 200,
+        () => false,
+      )
+      if (ok) break
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    return { wallMs: performance.now() - started, cpuMs: treeCpuMs(pid) }
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    if (child.exitCode === null) process.kill(-pid, 'SIGTERM')
+    await exited
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+
+/** Prints the row: `npm start` and `node dist/main.js` to the first feed, and the build before beside them. */
+export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> {
+  const variants: [string, string, string[]][] = [
+    ['`npm start`', 'npm', ['start']],
+    [`\`node ${path.relative(ROOT, options.main)}\``, process.execPath, [options.main]],
+  ]
+  if (options.before) variants.push([`before: \`node ${options.before}\``, process.execPath, [options.before]])
+  const figures = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
+  for (let round = 0; round < options.rounds; round++) {
+    for (const [index, [, command, args]] of variants.entries()) {
+      const { wallMs, cpuMs } = await firstFeed(command, args)
+      figures[index]?.wall.push(wallMs)
+      figures[index]?.cpu.push(cpuMs)
+    }
+  }
+  console.log('')
+  console.log(`| start → first feed, bundled articles (median of ${options.rounds}) | wall | CPU used by then |`)
+  console.log('|---|---|---|')
+  for (const [index, [name]] of variants.entries()) {
+    const { wall, cpu } = figures[index] as { wall: number[]; cpu: number[] }
+    console.log(`| ${name} | ${(median(wall) / 1000).toFixed(2)} s (${(Math.min(...wall) / 1000).toFixed(2)}–${(Math.max(...wall) / 1000).toFixed(2)}) | ${(median(cpu) / 1000).toFixed(2)} s |`)
+  }
+}
