@@ -6,6 +6,8 @@
  * export run again into the same folder, which writes only what changed.
  * Called by bench/run.ts (BENCH_EXPORT_SIZES); alone:
  * `BENCH_ROUNDS=0 BENCH_SIZES= BENCH_EXPORT_SIZES=50000 npm run bench`.
+ * BENCH_EXPORT_BEFORE=<another build's dist/export.js> measures that one
+ * too, first, in the same run (before and after, as a ratio).
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -82,11 +84,19 @@ export async function exportBeside(counts: readonly number[], corpus: (count: nu
         throw error
       })
       const again = await measure(process.execPath, [EXPORT, '--out', ours], env, ours)
+      const before = process.env.BENCH_EXPORT_BEFORE
+      const theirs = path.join(work, 'before')
+      const old = before ? [await measure(process.execPath, [before, '--out', theirs], env, theirs), await measure(process.execPath, [before, '--out', theirs], env, theirs)] : []
       const row = (what: string, run: Run) =>
         console.log(`| ${count.toLocaleString('en')} | ${what} | ${run.seconds.toFixed(1)} s | ${Math.round(run.peakMb)} MB | ${run.written.toLocaleString('en')} (of ${run.files.toLocaleString('en')}) |`)
       row('`npm run export`, empty folder', first)
       row('Hugo 0.111, minimal site (bench/hugo-site)', hugo)
       row('`npm run export` again, nothing changed', again)
+      if (old[0] && old[1]) {
+        row('before (BENCH_EXPORT_BEFORE), empty folder', old[0])
+        row('before, again, nothing changed', old[1])
+        console.log(`| ${count.toLocaleString('en')} | after ÷ before | ${(first.seconds / old[0].seconds).toFixed(2)}; again ${(again.seconds / old[1].seconds).toFixed(2)} | | |`)
+      }
       const ratio = first.seconds / hugo.seconds
       console.log(`| ${count.toLocaleString('en')} | export ÷ Hugo | ${ratio.toFixed(2)} ${ratio < 1 ? '✓' : '✗'} (target < 1) | ${Math.round(first.peakMb)} MB ${first.peakMb < 1024 ? '✓' : '✗'} (target < 1 GB) | |`)
     } finally {
