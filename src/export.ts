@@ -74,11 +74,11 @@ interface Job {
   readonly resource: () => Promise<Resource> | Resource | undefined
 }
 
-
 /**
  * Writes every document of the store's current site under `outDir`; returns the site paths exported.
  * A document whose bytes the manifest already records, with its files still there at their sizes, is
- * not written again; nor is a media file copied again whose original did not change.
+ * not written again; nor is a media file copied again whose original did not change. With
+ * `options.build`, a document whose inputs the manifest records unchanged is not even rendered.
  */
 export async function exportSite(store: ContentStore, section: string, outDir: string, mediaDir?: string, options: ExportOptions = {}): Promise<string[]> {
   const previous = await readManifest(outDir)
@@ -110,7 +110,7 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
     async ({ sitePath, resource }) => {
       const file = exportFileFor(sitePath)
       let ready: Resource | undefined
-      if (!(inputs && (await files.unchangedInputs(file, inputs)))) {
+      if (!(inputs && files.unchangedInputs(file, inputs))) {
         ready = await resource()
         if (ready) await files.document(file, ready, inputs)
       }
@@ -134,7 +134,7 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
 
 const articleJob = (store: ContentStore, sitePath: string): Job => ({ sitePath, resource: () => store.articlePage(sitePath) })
 
-
+/** The inputs of this export: `build`, the current site's cache key versions, and the size and time of every file under `mediaDir`. */
 async function currentInputs(build: string, store: ContentStore, mediaDir: string | undefined): Promise<Inputs> {
   const media = new Map<string, string>()
   // Every file under MEDIA_DIR, withheld or not: a feed states lengths and pixel sizes of what it names.
@@ -196,7 +196,7 @@ class ExportedFiles {
    * now digest to what it recorded) and its files are still there at their
    * sizes: then they are kept as they are, and the document is not rendered.
    */
-  async unchangedInputs(file: string, inputs: Inputs): Promise<boolean> {
+  unchangedInputs(file: string, inputs: Inputs): boolean {
     const recorded = this.#previous.inputs.get(file)
     const stamp = this.#previous.stamps.get(file)
     if (recorded === undefined || stamp === undefined) return false
