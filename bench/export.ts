@@ -6,6 +6,8 @@
  * export run again into the same folder, which writes only what changed.
  * Called by bench/run.ts (BENCH_EXPORT_SIZES); alone:
  * `BENCH_ROUNDS=0 BENCH_SIZES= BENCH_EXPORT_SIZES=50000 npm run bench`.
+ * BENCH_EXPORT_BEFORE=<another build's dist/export.js> measures that one
+ * too, first, in the same run (before and after, as a ratio).
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -21,6 +23,8 @@ interface Run {
   readonly seconds: number
   /** Peak resident memory of the process, MB (VmHWM, read every 20 ms). */
   readonly peakMb: number
+  /** CPU seconds (user + system, all threads) as last read, up to 20 ms before its end: steadier than seconds on a shared machine. */
+  readonly cpu: number
   /** Files under the output folder written during the run. */
   readonly written: number
   readonly files: number
@@ -35,6 +39,16 @@ function peakKbOf(pid: number | undefined): number {
   }
 }
 
+/** A process's CPU time so far (user + system of all its threads), s; 0 once it has ended. */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return 0
+  }
+}
+
 /** Runs a command to its end, timing it and watching its peak memory; throws when it fails. */
 async function measure(command: string, args: string[], env: Record<string, string>, out: string): Promise<Run> {
   const started = Date.now()
@@ -42,7 +56,11 @@ async function measure(command: string, args: string[], env: Record<string, stri
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
   let peakKb = 0
-  const watch = setInterval(() => (peakKb = Math.max(peakKb, peakKbOf(child.pid))), 20)
+  let cpu = 0
+  const watch = setInterval(() => {
+    peakKb = Math.max(peakKb, peakKbOf(child.pid))
+    cpu = Math.max(cpu, cpuOf(child.pid))
+  }, 20)
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject)
     child.once('exit', resolve)
@@ -57,7 +75,7 @@ async function measure(command: string, args: string[], env: Record<string, stri
     files += 1
     if (stats.mtimeMs >= started) written += 1
   }
-  return { seconds, peakMb: peakKb / 1024, written, files }
+  return { seconds, peakMb: peakKb / 1024, cpu, written, files }
 }
 
 /**
@@ -67,8 +85,8 @@ async function measure(command: string, args: string[], env: Record<string, stri
 export async function exportBeside(counts: readonly number[], corpus: (count: number) => string): Promise<void> {
   if (!fs.existsSync(EXPORT)) throw new Error('dist/export.js is missing: run npm run build')
   console.log('')
-  console.log('| articles | what | seconds | peak RSS | files written (of all in the folder) |')
-  console.log('|---|---|---|---|---|')
+  console.log('| articles | what | seconds | CPU s | peak RSS | files written (of all in the folder) |')
+  console.log('|---|---|---|---|---|---|')
   for (const count of counts) {
     const articles = corpus(count)
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-export-'))
@@ -82,13 +100,21 @@ export async function exportBeside(counts: readonly number[], corpus: (count: nu
         throw error
       })
       const again = await measure(process.execPath, [EXPORT, '--out', ours], env, ours)
+      const before = process.env.BENCH_EXPORT_BEFORE
+      const theirs = path.join(work, 'before')
+      const old = before ? [await measure(process.execPath, [before, '--out', theirs], env, theirs), await measure(process.execPath, [before, '--out', theirs], env, theirs)] : []
       const row = (what: string, run: Run) =>
-        console.log(`| ${count.toLocaleString('en')} | ${what} | ${run.seconds.toFixed(1)} s | ${Math.round(run.peakMb)} MB | ${run.written.toLocaleString('en')} (of ${run.files.toLocaleString('en')}) |`)
+        console.log(`| ${count.toLocaleString('en')} | ${what} | ${run.seconds.toFixed(1)} s | ${run.cpu.toFixed(1)} | ${Math.round(run.peakMb)} MB | ${run.written.toLocaleString('en')} (of ${run.files.toLocaleString('en')}) |`)
       row('`npm run export`, empty folder', first)
       row('Hugo 0.111, minimal site (bench/hugo-site)', hugo)
       row('`npm run export` again, nothing changed', again)
+      if (old[0] && old[1]) {
+        row('before (BENCH_EXPORT_BEFORE), empty folder', old[0])
+        row('before, again, nothing changed', old[1])
+        console.log(`| ${count.toLocaleString('en')} | after ÷ before | ${(first.seconds / old[0].seconds).toFixed(2)}; again ${(again.seconds / old[1].seconds).toFixed(2)} | ${(first.cpu / old[0].cpu).toFixed(2)}; again ${(again.cpu / old[1].cpu).toFixed(2)} | | |`)
+      }
       const ratio = first.seconds / hugo.seconds
-      console.log(`| ${count.toLocaleString('en')} | export ÷ Hugo | ${ratio.toFixed(2)} ${ratio < 1 ? '✓' : '✗'} (target < 1) | ${Math.round(first.peakMb)} MB ${first.peakMb < 1024 ? '✓' : '✗'} (target < 1 GB) | |`)
+      console.log(`| ${count.toLocaleString('en')} | export ÷ Hugo | ${ratio.toFixed(2)} ${ratio < 1 ? '✓' : '✗'} (target < 1) | ${(first.cpu / hugo.cpu).toFixed(2)} | ${Math.round(first.peakMb)} MB ${first.peakMb < 1024 ? '✓' : '✗'} (target < 1 GB) | |`)
     } finally {
       fs.rmSync(work, { recursive: true, force: true })
     }

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { exportSite, MANIFEST } from '../src/export.js'
 import { ContentStore } from '../src/store/content-store.js'
@@ -113,6 +113,87 @@ describe('static export into a folder that holds the last export', () => {
     expect(await rewrittenAfter('a8.md', edited)).toEqual(
       [MANIFEST, ...withSiblings('index.html', 'wirtschaft/a8.html', 'wirtschaft/atom.xml', 'wirtschaft/feed.json', 'wirtschaft/feed.xml')].sort(),
     )
+  })
+})
+
+describe('static export that knows what each document was made of (its build and inputs)', () => {
+  /** Counts every document the store is asked for, by site path: what an export reads and renders. */
+  function counted(store: ContentStore): string[] {
+    const asked: string[] = []
+    const articlePage = store.articlePage.bind(store)
+    const archive = store.archive.bind(store)
+    const notFound = store.notFound.bind(store)
+    const resource = store.resource.bind(store)
+    vi.spyOn(store, 'articlePage').mockImplementation((sitePath) => (asked.push(sitePath), articlePage(sitePath)))
+    vi.spyOn(store, 'archive').mockImplementation((format, page) => (asked.push(`archive ${page} ${format}`), archive(format, page)))
+    vi.spyOn(store, 'notFound').mockImplementation(() => (asked.push('404'), notFound()))
+    vi.spyOn(store, 'resource').mockImplementation((sitePath) => (asked.push(sitePath), resource(sitePath)))
+    return asked
+  }
+
+  it('reads and renders no document again when nothing changed, and writes nothing', async () => {
+    const out = tempDir('export-inputs-')
+    const media = mediaFolder()
+    const site = await testApp(articles(), ENV)
+    const first = await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    ageAll(out)
+    const before = mtimes(out)
+    const asked = counted(site.store)
+    const counts: number[] = []
+    const again = await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1', progress: (done) => counts.push(done) })
+    expect(asked).toEqual([])
+    expect(rewritten(before, out)).toEqual([])
+    expect(again).toEqual(first)
+    expect(counts.at(-1)).toBe(first.length + 1)
+  })
+
+  it('renders exactly the page of an archived article whose text changed, and the archive page that shows it', async () => {
+    const out = tempDir('export-inputs-edit-')
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    ageAll(out)
+    const before = mtimes(out)
+    site.files.set('a2.md', articleText({ title: 'Artikel 2', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }, 'Berichtigt. '.repeat(200)))
+    await site.store.load()
+    site.store.close()
+    const asked = counted(site.store)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    expect(asked.sort()).toEqual(['/wirtschaft/a2.html', 'archive 1 atom', 'archive 1 json', 'archive 1 rss'])
+    expect(rewritten(before, out)).toEqual(
+      [MANIFEST, ...withSiblings('wirtschaft/a2.html', 'wirtschaft/archiv/1/atom.xml', 'wirtschaft/archiv/1/feed.json', 'wirtschaft/archiv/1/feed.xml')].sort(),
+    )
+  })
+
+  it('renders every document again for another build, and one whose file was removed by hand, writing only what differs', async () => {
+    const out = tempDir('export-inputs-build-')
+    const site = await testApp(articles(), ENV)
+    const paths = await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    fs.rmSync(path.join(out, 'wirtschaft/a1.html.gz'))
+    let asked = counted(site.store)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    expect(asked).toEqual(['/wirtschaft/a1.html'])
+    expect(fs.existsSync(path.join(out, 'wirtschaft/a1.html.gz'))).toBe(true)
+    vi.restoreAllMocks()
+    ageAll(out)
+    const before = mtimes(out)
+    asked = counted(site.store)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b2' })
+    expect(asked.length).toBe(paths.length)
+    expect(rewritten(before, out)).toEqual([MANIFEST])
+  })
+
+  it('renders the feeds again that state a media file when that file changed', async () => {
+    const out = tempDir('export-inputs-media-')
+    const media = mediaFolder()
+    const files = articles()
+    files['a8.md'] = articleText({ title: 'Artikel 8', date: '2025-01-08T10:00:00Z', category: 'wirtschaft', image: 'https://www.example.de/media/bild.jpg' }, 'Text 8. '.repeat(200))
+    const site = await testApp(files, { ...ENV, MEDIA_DIR: media })
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    fs.writeFileSync(path.join(media, 'bild.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0x00, 0xff, 0xd9]))
+    fs.utimesSync(path.join(media, 'bild.jpg'), new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'))
+    const asked = counted(site.store)
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    expect(asked.sort()).toEqual(['/wirtschaft/atom.xml', '/wirtschaft/feed.json', '/wirtschaft/feed.xml'])
   })
 })
 
