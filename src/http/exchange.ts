@@ -28,6 +28,17 @@ export interface Answer {
   readonly headers: Readonly<Record<string, string>>
   /** None: a 304 or a 204. HEAD gets the headers of GET; Node leaves the body out. */
   readonly body: Uint8Array | null
+  /**
+   * The same headers as one flat list (name, value, name, value…), built
+   * once with a document's answer (send-resource.ts): what writeAnswer hands
+   * Node, which then walks an array instead of an object's keys.
+   */
+  readonly flat?: readonly string[] | undefined
+}
+
+/** `headers` as the flat list Node's writeHead takes (Answer.flat). */
+export function flatHeaders(headers: Readonly<Record<string, string>>): readonly string[] {
+  return Object.freeze(Object.entries(headers).flat())
 }
 
 /** A Hono request as a RequestView. On Node the incoming message's plain header object is read (requestHeader). */
@@ -58,12 +69,24 @@ export function viewOfIncoming(incoming: IncomingMessage): RequestView | undefin
   if ((method !== 'GET' && method !== 'HEAD') || url === undefined || !PLAIN_PATH.test(url)) return undefined
   const host = headers.host
   if (host === undefined || !PLAIN_HOST.test(host)) return undefined
-  return {
-    method,
-    path: url,
-    url,
-    header: (name) => joined(headers[name]),
-    socket: incoming.socket,
+  return new IncomingView(method, url, headers, incoming.socket)
+}
+
+/** viewOfIncoming's answer: one object of one shape per request, no closure. */
+class IncomingView implements RequestView {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: IncomingMessage['headers'],
+    readonly socket: IncomingMessage['socket'],
+  ) {}
+
+  get path(): string {
+    return this.url
+  }
+
+  header(name: string): string | undefined {
+    return joined(this.headers[name])
   }
 }
 
@@ -74,7 +97,7 @@ export function toResponse(answer: Answer): Response {
 
 /** The answer written to Node's response, as @hono/node-server writes a Response with plain headers: one writeHead, one end. */
 export function writeAnswer(outgoing: ServerResponse, answer: Answer): void {
-  outgoing.writeHead(answer.status, answer.headers)
+  outgoing.writeHead(answer.status, (answer.flat ?? answer.headers) as Record<string, string> | string[])
   if (answer.body === null) outgoing.end()
   else outgoing.end(answer.body)
 }

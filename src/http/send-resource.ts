@@ -5,7 +5,7 @@ import { prefersHtml } from './accept.js'
 import { createCacheControl, privately } from './cache-control.js'
 import { COMMON_HEADERS, textAnswer } from './common-headers.js'
 import { isNotModified, isPreconditionFailed } from './conditional.js'
-import type { Answer, RequestView } from './exchange.js'
+import { flatHeaders, type Answer, type RequestView } from './exchange.js'
 import { isTopLevelNavigation, NAVIGATION_HEADERS } from './fetch-metadata.js'
 
 export interface SenderOptions {
@@ -56,7 +56,9 @@ interface HeaderSets {
   readonly link: string | undefined
   readonly contentLocation: string | undefined
   readonly ok: Readonly<Record<string, string>>
-  readonly notModified: Readonly<Record<string, string>>
+  /** The answers to a 200 and a 304 themselves, with their flat header lists: a request allocates none. */
+  readonly okAnswer: Answer
+  readonly notModified: Answer
 }
 
 /** Last-Modified, Content-Length and Content-Type are readable by scripts without being named. */
@@ -111,7 +113,9 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       headers['Content-Security-Policy'] = options.contentSecurityPolicy
       headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
     }
-    const variant: Variant = { body: encoded.body, etag, headers, private: kind === 'page' }
+    // A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write.
+    const body = Buffer.from(encoded.body.buffer, encoded.body.byteOffset, encoded.body.byteLength)
+    const variant: Variant = { body, etag, headers, private: kind === 'page' }
     forResource[slot] = variant
     return variant
   }
@@ -134,7 +138,14 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     const notModified = { ...rest, ...common }
     const ok: Record<string, string> = { 'Content-Type': contentType as string, ...rest, ...common, 'Content-Length': String(variant.body.byteLength) }
     if (contentEncoding !== undefined) ok['Content-Encoding'] = contentEncoding
-    variant.ready = { cacheControl, link, contentLocation, ok, notModified }
+    variant.ready = {
+      cacheControl,
+      link,
+      contentLocation,
+      ok,
+      okAnswer: { status: 200, headers: ok, body: variant.body, flat: flatHeaders(ok) },
+      notModified: { status: 304, headers: notModified, body: null, flat: flatHeaders(notModified) },
+    }
     return variant.ready
   }
 
@@ -173,11 +184,11 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       const ifNoneMatch = request.header('if-none-match')
       const ifModifiedSince = request.header('if-modified-since')
       if ((ifNoneMatch !== undefined || ifModifiedSince !== undefined) && isNotModified(ifNoneMatch, ifModifiedSince, variant.etag, resource.lastModified)) {
-        return { status: 304, headers: headers.notModified, body: null }
+        return headers.notModified
       }
     }
     if (options.sent && request.method !== 'HEAD') options.sent(available, variant.body.byteLength)
-    return { status, headers: headers.ok, body: variant.body }
+    return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
   }
 }
 

@@ -8,12 +8,13 @@
 import { getRequestListener } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createHttp, type Http } from '../../src/http/app.js'
+import { createListener } from '../../src/http/listener.js'
 import type { Traffic } from '../../src/ops/traffic.js'
 import { Operations } from '../../src/ops/operations.js'
 import type { ContentStore } from '../../src/store/content-store.js'
 import { comparable, rawRequest, type RawAnswer } from '../helpers/both-ways.js'
 import { listenAsMain, type Listening } from '../helpers/in-process-server.js'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
@@ -211,5 +212,49 @@ describe('the listener', () => {
     expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
     expect(errors).toEqual(["GET /wirtschaft/feed.xml failed on the server's side: kaputt"])
     expect(served.reachedHono()).toBe(1)
+  })
+
+  it('writes a document’s 200, gzip 200 and 304 with one writeHead of a header list built once, complete as Hono’s, and the bytes as a Buffer', async () => {
+    const { store, config } = await testApp(files, {}, NOW)
+    const http = createHttp({ config, store, now: () => NOW.getTime(), traffic: recordingTraffic() })
+    const listener = createListener(http, () => {
+      throw new Error('reached Hono')
+    })
+    const socket = { remoteAddress: '127.0.0.1' }
+    /** What the listener hands Node's response: writeHead's arguments and end's. */
+    const written = (headers: Record<string, string>) => {
+      const calls: unknown[][] = []
+      const outgoing = { writeHead: (...args: unknown[]) => void calls.push(['writeHead', ...args]), end: (...args: unknown[]) => void calls.push(['end', ...args]) }
+      const lower = Object.fromEntries(Object.entries({ Host: 'www.example.de', ...headers }).map(([name, value]) => [name.toLowerCase(), value]))
+      listener({ method: 'GET', url: '/wirtschaft/feed.xml', headers: lower, socket } as unknown as IncomingMessage, outgoing as unknown as ServerResponse)
+      return calls
+    }
+    const etag = (await http.app.request('/wirtschaft/feed.xml', { headers: { 'Accept-Encoding': 'identity' } })).headers.get('etag') as string
+    const requests: Record<string, string>[] = [{ 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'gzip' }, { 'Accept-Encoding': 'identity', 'If-None-Match': etag }]
+    for (const headers of requests) {
+      const name = JSON.stringify(headers)
+      const hono = await http.app.request('/wirtschaft/feed.xml', { headers })
+      const expected: Record<string, string> = {}
+      hono.headers.forEach((value, key) => (expected[key] = value))
+      const first = written(headers)
+      const [writeHead, end] = first
+      expect(writeHead?.[1], name).toBe(hono.status)
+      const list = writeHead?.[2] as string[]
+      expect(Array.isArray(list), `${name}: a flat header list`).toBe(true)
+      const pairs: Record<string, string> = {}
+      for (let i = 0; i < list.length; i += 2) pairs[(list[i] as string).toLowerCase()] = list[i + 1] as string
+      expect(list.length, `${name}: no name twice`).toBe(2 * Object.keys(pairs).length)
+      expect(pairs, name).toEqual(expected)
+      const body = Buffer.from(await hono.arrayBuffer())
+      if (hono.status === 304) expect(end, name).toEqual(['end'])
+      else {
+        expect(Buffer.isBuffer(end?.[1]), `${name}: the body as a Buffer`).toBe(true)
+        expect((end?.[1] as Buffer).equals(body), name).toBe(true)
+      }
+      // Built once: the next request gets the very same list and bytes.
+      const again = written(headers)
+      expect(again[0]?.[2], `${name}: the same list again`).toBe(list)
+      expect(again[1]?.[1], `${name}: the same body again`).toBe(end?.[1])
+    }
   })
 })
