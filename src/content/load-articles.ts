@@ -180,6 +180,21 @@ export function stampOf(stat: fs.Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`
 }
 
+/** The stamp of `file` under `root` as it is now (a link: of what it leads to); undefined when it cannot be stat'ed. */
+export function stampFile(root: string, file: string): string | undefined {
+  try {
+    return stampOf(fs.statSync(pathUnder(root, file)))
+  } catch {
+    return undefined
+  }
+}
+
+/** The status-change time (ms) a stamp records; undefined for none. */
+export function stampChangeTime(stamp: string | undefined): number | undefined {
+  const time = Number(stamp?.split(':')[3])
+  return Number.isFinite(time) ? time : undefined
+}
+
 /** The modification time (ms) a stamp records; undefined for none. */
 export function stampTime(stamp: string | undefined): number | undefined {
   const time = Number(stamp?.split(':')[2])
@@ -212,13 +227,7 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
     root,
     (file, entry) => {
       if (!entry.name.endsWith('.md') || !(entry.isFile() || entry.isSymbolicLink())) return
-      let stamp: string
-      try {
-        stamp = stampOf(fs.statSync(pathUnder(root, file)))
-      } catch {
-        stamp = 'unreadable'
-      }
-      stamps.set(file, stamp)
+      stamps.set(file, stampFile(root, file) ?? 'unreadable')
     },
     STAMPS_PER_TURN,
     (folder, error) => {
