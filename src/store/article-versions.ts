@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, webcrypto } from 'node:crypto'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { articleKeyFacts, digest, type ArticleKeyFacts } from '../site/cache-keys.js'
@@ -33,19 +33,24 @@ export class ArticleVersions {
       ...source,
       readForIndex: async (file) => {
         const parsed = await source.readForIndex(file)
-        if (parsed) this.#bodies.set(parsed.article, parsed.bodyDigest ?? bodyDigest(parsed.body))
+        if (parsed) this.#bodies.set(parsed.article, parsed.bodyDigest ?? (await bodyDigest(parsed.body)))
         return parsed
       },
     }
   }
 }
 
+/** Bodies this long are hashed on libuv's thread pool (webcrypto), shorter ones at once. */
+const HASHED_AWAY = 64 * 1024
+
 /**
  * The version of a Markdown body: 128 bits of its SHA-256, as 22 characters
- * (held for every article, and only ever compared). Synchronous: at 50,000
- * files the promise of webcrypto's digest cost 5 s of the start, hashing
- * itself ~0.1 s; the largest body allowed (2 MiB) takes ~5 ms.
+ * (held for every article, and only ever compared). A body of up to 64 KiB
+ * is hashed at once: at 50,000 files the promise of webcrypto's digest cost
+ * ~5 s of the start, the hashing itself ~0.1 s. A longer one (up to 2 MiB)
+ * is hashed off the event loop, as resource.ts does.
  */
-export function bodyDigest(body: string): string {
-  return createHash('sha256').update(body).digest('base64url').slice(0, 22)
+export function bodyDigest(body: string): string | Promise<string> {
+  if (body.length < HASHED_AWAY) return createHash('sha256').update(body).digest('base64url').slice(0, 22)
+  return webcrypto.subtle.digest('SHA-256', new TextEncoder().encode(body)).then((hash) => Buffer.from(hash).toString('base64url').slice(0, 22))
 }

@@ -102,7 +102,7 @@ export function snapshotSource(
       const parsed = await source.readForIndex(file)
       const stamp = source.readStamp(file)
       if (!parsed || stamp === undefined) return parsed
-      const digest = bodyDigest(parsed.body)
+      const digest = await bodyDigest(parsed.body)
       current.set(file, { article: parsed.article, stamp, digest, warnings: parsed.warnings, readAt })
       return { ...parsed, bodyDigest: digest }
     },
