@@ -19,7 +19,7 @@
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
- * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts.
+ * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns.
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -90,33 +90,63 @@ function corpus(count: number): string {
   return dir
 }
 
+/** The baseline build for the start columns (BENCH_BASE, a dist/main.js; default /tmp/base/dist/main.js when there). */
+const BASE = process.env.BENCH_BASE ?? (fs.existsSync('/tmp/base/dist/main.js') ? '/tmp/base/dist/main.js' : '')
+
+/** Starts `main` until the RSS feed answers, and stops it: the seconds it took and its peak RSS. */
+async function startOnce(main: string, env: Record<string, string>, port: number): Promise<{ seconds: number; rss: number }> {
+  const started = performance.now()
+  const service = await start([main], env, (base) => `${base}/wirtschaft/feed.xml`, port)
+  const seconds = (performance.now() - started) / 1000
+  const rss = peakRss(service.child.pid)
+  await service.stop()
+  return { seconds, rss }
+}
+
+/** Waits until the index snapshot under `stateDir` was written after `since` (ms), at most a minute. */
+async function snapshotWritten(stateDir: string, since: number): Promise<void> {
+  const file = path.join(stateDir, 'index-snapshot.v8')
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    if ((fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) > since) return
+    await sleep(100)
+  }
+}
+
 async function scale(): Promise<void> {
   console.log('')
-  console.log('| articles | start to first feed | peak RSS after start | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
+  console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold.`)
+  console.log('| articles | start to first feed (cold / warm / baseline) | peak RSS after start (cold / warm / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
   console.log('|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     const dir = corpus(count)
+    // Every file read once first: the first of the three starts must not be the one that fills the page cache.
+    for (const file of (await stampArticleFiles(dir)).files.keys()) fs.readFileSync(path.join(dir, file))
     const port = await freePort()
+    // A STATE_DIR of its own: the cold start finds no snapshot, the warm one the snapshot it left.
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
+    const env = { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: dir, STATE_DIR: stateDir }
     const started = performance.now()
-    const service = await start(
-      [MAIN],
-      { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: dir },
-      (base) => `${base}/wirtschaft/feed.xml`,
-      port,
-    )
+    const service = await start([MAIN], env, (base) => `${base}/wirtschaft/feed.xml`, port)
     const startup = performance.now() - started
     let memory = 0
     let edits: EditFigures
     try {
       memory = peakRss(service.child.pid)
       edits = await measureEdits(service.base, dir, count, EDITS)
+      await snapshotWritten(stateDir, Date.now())
     } finally {
       await service.stop()
     }
+    const warm = await startOnce(MAIN, env, port)
+    fs.rmSync(stateDir, { recursive: true, force: true })
+    const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
+    const base = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port) : undefined
+    fs.rmSync(baseDir, { recursive: true, force: true })
+    const both = (cold: string, warmer: string, baseline: string | undefined) => `${cold} / ${warmer} / ${baseline ?? '–'}`
     const { latencies } = edits
     const held = heapPerArticle(ROOT, dir, count)
     console.log(
-      `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, base && `${base.seconds.toFixed(2)} s`)} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, base && `${Math.round(base.rss)} MB`)} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
     )
   }
 }

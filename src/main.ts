@@ -8,6 +8,7 @@ import { createHttp } from './http/app.js'
 import { createListener } from './http/listener.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { fileSource } from './content/article-source.js'
+import { buildIdentity } from './content/build-identity.js'
 import { createMetricsApp } from './ops/metrics-app.js'
 import { Operations } from './ops/operations.js'
 import { stateFile } from './ops/state-file.js'
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   // Started now, so that they load while the articles do.
   const renderer = createRenderPool({ eager: true })
-  const store = new ContentStore({ config, source, logger, renderer })
+  // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
+  const build = buildIdentity(import.meta.url)
+  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }
+  const store = new ContentStore({ config, source, logger, renderer, snapshot })
   ops.watch(store)
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })

@@ -180,6 +180,21 @@ export function stampOf(stat: fs.Stats): string {
   return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`
 }
 
+/** The stamp of `file` under `root` as it is now (a link: of what it leads to); undefined when it cannot be stat'ed. */
+export function stampFile(root: string, file: string): string | undefined {
+  try {
+    return stampOf(fs.statSync(pathUnder(root, file)))
+  } catch {
+    return undefined
+  }
+}
+
+/** The status-change time (ms) a stamp records; undefined for none. */
+export function stampChangeTime(stamp: string | undefined): number | undefined {
+  const time = Number(stamp?.split(':')[3])
+  return Number.isFinite(time) ? time : undefined
+}
+
 /** The modification time (ms) a stamp records; undefined for none. */
 export function stampTime(stamp: string | undefined): number | undefined {
   const time = Number(stamp?.split(':')[2])
@@ -212,13 +227,7 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
     root,
     (file, entry) => {
       if (!entry.name.endsWith('.md') || !(entry.isFile() || entry.isSymbolicLink())) return
-      let stamp: string
-      try {
-        stamp = stampOf(fs.statSync(pathUnder(root, file)))
-      } catch {
-        stamp = 'unreadable'
-      }
-      stamps.set(file, stamp)
+      stamps.set(file, stampFile(root, file) ?? 'unreadable')
     },
     STAMPS_PER_TURN,
     (folder, error) => {
@@ -231,12 +240,26 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
 const tooLarge = (file: string, size: number): ArticleError =>
   new ArticleError(file, [{ field: 'file', problem: `is ${size} bytes, more than the limit of ${MAX_ARTICLE_BYTES}` }])
 
-/** Runs `task` over `items` with at most `limit` in flight; results keep the input order. */
+/** Milliseconds mapLimit runs tasks before it lets the event loop turn (signals, timers, sockets). */
+const TURN_MS = 20
+
+/**
+ * Runs `task` over `items` with at most `limit` in flight; results keep the
+ * input order. Tasks that never wait on I/O (a file read and parsed
+ * synchronously, an entry of the index snapshot) would run the whole load
+ * as one turn of the event loop: it is let go every TURN_MS.
+ */
 export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Promise<R>, limit = READ_CONCURRENCY): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
+  let turn = performance.now()
   const worker = async (): Promise<void> => {
     while (next < items.length) {
+      if (performance.now() - turn > TURN_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        turn = performance.now()
+        continue // another worker may have taken the last item meanwhile
+      }
       const index = next++
       results[index] = await task(items[index] as T)
     }

@@ -31,6 +31,8 @@ export interface ParsedArticle {
   readonly body: string
   /** Things that were accepted but deserve an editor's look. */
   readonly warnings: readonly ArticleProblem[]
+  /** The body's version, when the body was not read (an index snapshot gives it): bodyDigest of the store. */
+  readonly bodyDigest?: string
 }
 
 /**

@@ -10,8 +10,10 @@ import path from 'node:path'
 export interface StateFile {
   /** The file's text; undefined when there is none. Throws on any other error. */
   read(): string | undefined
+  /** The file's bytes; undefined when there is none. Throws on any other error. */
+  readBytes(): Buffer | undefined
   /** Replaces the file atomically, creating STATE_DIR when needed. */
-  write(text: string): void
+  write(text: string | Uint8Array): void
   readonly path: string
 }
 
@@ -19,14 +21,8 @@ export function stateFile(stateDir: string, name: string): StateFile {
   const file = path.join(stateDir, name)
   return {
     path: file,
-    read: () => {
-      try {
-        return fs.readFileSync(file, 'utf8')
-      } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-        throw cause
-      }
-    },
+    read: () => readIfThere(file)?.toString('utf8'),
+    readBytes: () => readIfThere(file),
     write: (text) => {
       fs.mkdirSync(stateDir, { recursive: true })
       const temporary = `${file}.${process.pid}.tmp`
@@ -45,5 +41,14 @@ export function stateFile(stateDir: string, name: string): StateFile {
         throw cause
       }
     },
+  }
+}
+
+function readIfThere(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file)
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw cause
   }
 }

@@ -15,6 +15,7 @@ import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
 import { compactSource } from './compact-articles.js'
+import { snapshotSource, type IndexSnapshotOptions } from './index-snapshot.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
@@ -33,6 +34,8 @@ export interface ContentStoreOptions {
   readonly cacheBytes?: number
   /** Where bodies and feed documents are rendered: main.ts passes worker threads (render-pool.ts); by default this thread. */
   readonly renderer?: Renderer
+  /** Where the index snapshot is kept (index-snapshot.ts): main.ts passes a file under STATE_DIR; by default none. */
+  readonly snapshot?: IndexSnapshotOptions
 }
 
 /**
@@ -87,7 +90,7 @@ export class ContentStore {
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
-    this.#source = this.#versions.wrap(compactSource(options.source ?? fileSource(config.articlesDir, config)))
+    this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config)), options.snapshot, config, this.#logger))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,
@@ -120,14 +123,10 @@ export class ContentStore {
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
     await this.rebuild()
-    const inSection = this.site().plan.section.length
-    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${inSection} published in ${this.#config.section.slug}`)
+    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
   }
 
-  /**
-   * Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared
-   * or vanished), then rebuilds once. Changes that arrive while this runs are applied right after.
-   */
+  /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. */
   applyChanges(paths: Iterable<string>): Promise<void> {
     for (const p of paths) this.#queued.add(p)
     return this.#applying.run()

@@ -375,21 +375,17 @@ describe('LiveUpdates', () => {
     const files = new Map([['a.md', article('Alter Ordner')]])
     const source = memorySource(files, config)
     let root = 'ordner-1'
-    let listed = false
     const swapping = {
       ...source,
       rootId: async () => root,
-      // The deploy's `mv new articles` lands just after the old folder was listed.
-      list: async (folder?: string) => {
-        const listing = await source.list(folder)
-        if (!listed) {
-          listed = true
-          setImmediate(() => {
-            root = 'ordner-2'
-            files.set('a.md', article('Neuer Ordner'))
-          })
+      // The deploy's `mv new articles` lands while the old folder is read (after its file was).
+      readForIndex: async (file: string) => {
+        const parsed = await source.readForIndex(file)
+        if (root === 'ordner-1') {
+          root = 'ordner-2'
+          files.set('a.md', article('Neuer Ordner'))
         }
-        return listing
+        return parsed
       },
     }
     const logger = { info: () => {}, warn: () => {} }

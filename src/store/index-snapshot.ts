@@ -1,0 +1,132 @@
+import type { ArticleSource } from '../content/article-source.js'
+import { stampChangeTime } from '../content/load-articles.js'
+import type { ParseArticleOptions } from '../content/parse-article.js'
+import type { Logger } from '../util/logger.js'
+import { bodyDigest } from './article-versions.js'
+import { decodeSnapshot, encodeSnapshot, type SnapshotEntry, type SnapshotFingerprint } from './snapshot-format.js'
+
+/** Where the snapshot lives (a StateFile under STATE_DIR): read whole, replaced atomically. */
+export interface SnapshotFile {
+  readonly path: string
+  readBytes(): Buffer | undefined
+  write(bytes: Uint8Array): void
+}
+
+export interface IndexSnapshotOptions {
+  readonly file: SnapshotFile
+  /** The build of the service (dist/.build-stamp, the dependencies, Node): another may parse a file differently. */
+  readonly build: string
+  /** Quiet time after the last change before the snapshot is written again (default 5 s). */
+  readonly delayMs?: number
+  /**
+   * A file whose status changed this close (ms) to the moment it was read is
+   * left out of the snapshot: a second save in the same tick of the file
+   * system's clock, with the same size, would keep its stamp (default 2 s).
+   */
+  readonly racyMs?: number
+}
+
+interface Entry extends SnapshotEntry {
+  /** When the file was read (ms); entries taken from a snapshot were checked when it was written. */
+  readonly readAt: number
+}
+
+/**
+ * `source`, started from a snapshot of the index (docs/configuration.md):
+ * what each file read for the index gave (its article, body digest and
+ * warnings) with the stamp of the file it was read from. At the first load a
+ * file whose stamp is still the one recorded is taken from the snapshot
+ * without being read or parsed; every other file (changed, added, or not in
+ * it) is read as usual. The snapshot is written again, atomically, a quiet
+ * moment after the load and after changes. A snapshot that is damaged, of
+ * another format, build or configuration is not used (one log line says
+ * why); one that cannot be written costs a warning. `source` must be able to
+ * stamp a file without reading it (stampNow) and adopt a stamp (adoptStamp),
+ * so rescans know the version taken; without them it is returned as it is.
+ */
+export function snapshotSource(
+  source: ArticleSource,
+  snapshot: IndexSnapshotOptions | undefined,
+  config: ParseArticleOptions & { readonly articlesDir: string },
+  logger: Logger,
+): ArticleSource {
+  const { stampNow, adoptStamp } = source
+  if (!snapshot || !stampNow || !adoptStamp) return source
+  const fingerprint: SnapshotFingerprint = {
+    build: snapshot.build,
+    config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language },
+  }
+  const racyMs = snapshot.racyMs ?? 2000
+  const current = new Map<string, Entry>()
+  let loaded: Map<string, SnapshotEntry> | undefined
+  let lastError: string | undefined
+  const write = (): void => {
+    loaded = undefined // what it held and was not asked for is gone from disk
+    const kept = [...current.values()].filter(({ stamp, readAt }) => (stampChangeTime(stamp) ?? Infinity) < readAt - racyMs)
+    try {
+      const { bytes, count } = encodeSnapshot(fingerprint, kept)
+      snapshot.file.write(bytes)
+      if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)
+      lastError = undefined
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+      if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
+      lastError = code
+    }
+  }
+  let timer: NodeJS.Timeout | undefined
+  const changed = (): void => {
+    if (timer) timer.refresh()
+    else timer = setTimeout(() => ((timer = undefined), write()), snapshot.delayMs ?? 5000).unref()
+  }
+  const take = (file: string): Entry | undefined => {
+    loaded ??= readSnapshot(snapshot.file, fingerprint, logger)
+    const entry = loaded.get(file)
+    if (!entry) return undefined
+    loaded.delete(file)
+    return entry.stamp === stampNow(file) ? { ...entry, readAt: Infinity } : undefined
+  }
+  return {
+    ...source,
+    readForIndex: async (file) => {
+      const hit = take(file)
+      if (hit) {
+        adoptStamp(file, hit.stamp)
+        current.set(file, hit)
+        changed()
+        return { article: hit.article, body: '', warnings: hit.warnings, bodyDigest: hit.digest }
+      }
+      const readAt = Date.now()
+      current.delete(file)
+      changed()
+      const parsed = await source.readForIndex(file)
+      const stamp = source.readStamp(file)
+      if (!parsed || stamp === undefined) return parsed
+      const digest = await bodyDigest(parsed.body)
+      current.set(file, { article: parsed.article, stamp, digest, warnings: parsed.warnings, readAt })
+      return { ...parsed, bodyDigest: digest }
+    },
+  }
+}
+
+/** The snapshot's entries by file; empty (with a line saying why) when there is none or it cannot be used. */
+function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger): Map<string, SnapshotEntry> {
+  let bytes: Buffer | undefined
+  try {
+    bytes = file.readBytes()
+  } catch (error) {
+    logger.warn(`warning STATE_DIR: cannot read the index snapshot ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); reading every file`)
+    return new Map()
+  }
+  if (bytes === undefined) {
+    logger.info(`no index snapshot at ${file.path} yet: reading every file`)
+    return new Map()
+  }
+  const decoded = decodeSnapshot(bytes, fingerprint)
+  if (!(decoded instanceof Map)) {
+    logger.info(`not using the index snapshot ${file.path}: it ${decoded.reason}; reading every file`)
+    return new Map()
+  }
+  logger.info(`index snapshot ${file.path}: ${decoded.size} files; those unchanged since are not read again`)
+  return decoded
+}

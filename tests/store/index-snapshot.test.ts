@@ -1,0 +1,191 @@
+/**
+ * The index snapshot (store/index-snapshot.ts): a start takes every file whose
+ * stamp is the one recorded from the snapshot, without reading it, and reads
+ * every other; a snapshot that is damaged, of another format, build or
+ * configuration is never used; it is written again after changes; a
+ * STATE_DIR that cannot be written costs a warning, not the service.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { fileSource } from '../../src/content/article-source.js'
+import { stateFile } from '../../src/ops/state-file.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { decodeSnapshot } from '../../src/store/snapshot-format.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const SITE_URL = 'https://www.example.de/'
+const NAME = 'index-snapshot.v8'
+let articles: ReturnType<typeof makeTempDir>
+let state: ReturnType<typeof makeTempDir>
+
+const text = (title: string, day: number, extra: Record<string, string> = {}) =>
+  articleText({ title, date: `2025-01-0${day}T10:00:00Z`, category: 'wirtschaft', tags: '[Zinsen, EZB]', ...extra }, `Text von ${title}.\n`)
+
+async function settle(): Promise<void> {
+  // Older than the racy window the tests give (racyMs 20): their stamps are trusted.
+  await new Promise((resolve) => setTimeout(resolve, 60))
+}
+
+async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string } = {}) {
+  const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
+  const files = fileSource(config.articlesDir, config)
+  const reads: string[] = []
+  const source = { ...files, readForIndex: (file: string) => (reads.push(file), files.readForIndex(file)) }
+  const lines: string[] = []
+  const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
+  const snapshot = { file: stateFile(config.stateDir, NAME), build: options.build ?? 'build-1', delayMs: 10, racyMs: options.racyMs ?? 20 }
+  const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
+  await store.load()
+  const titles = () => store.site().plan.section.map((article) => article.title)
+  const feed = () => Buffer.from(store.resource('/wirtschaft/feed.xml')?.identity.body ?? []).toString('utf8')
+  return { store, files, reads: () => [...reads].sort(), lines, titles, feed }
+}
+
+/** The titles by file the snapshot holds, once they are `expected` (or after 5 s, what it holds then). */
+async function snapshotTitles(expected: Record<string, string>, stateDir = state.dir): Promise<Record<string, string> | string> {
+  const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: articles.dir, SITE_URL, 'time zone': 'Europe/Berlin', language: 'de' } }
+  const started = Date.now()
+  for (;;) {
+    const bytes = stateFile(stateDir, NAME).readBytes()
+    const decoded = bytes && decodeSnapshot(bytes, fingerprint)
+    const titles = decoded instanceof Map ? Object.fromEntries([...decoded].map(([file, entry]) => [file, entry.article.title])) : JSON.stringify(decoded)
+    if (JSON.stringify(titles) === JSON.stringify(expected) || Date.now() - started > 5000) return titles
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** A first start that reads every file and leaves a snapshot of them. */
+async function firstStart() {
+  const first = await start()
+  expect(first.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+  const expected = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
+  expect(await snapshotTitles(expected)).toEqual(expected)
+  first.store.close()
+  return first
+}
+
+beforeEach(async () => {
+  articles = makeTempDir('snapshot-articles-')
+  state = makeTempDir('snapshot-state-')
+  articles.write('a.md', text('Alpha', 1))
+  articles.write('b.md', text('Beta', 2, { unbekannt: 'x' }))
+  articles.write('c.md', text('Gamma', 3))
+  await settle()
+})
+
+afterEach(() => {
+  articles.rm()
+  state.rm()
+})
+
+describe('index snapshot', () => {
+  it('takes every unchanged file from the snapshot: the second start parses none, and serves the same feed, versions and warnings', async () => {
+    const first = await firstStart()
+    const second = await start()
+    second.store.close()
+    expect(second.reads()).toEqual([])
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+    expect(second.feed()).toBe(first.feed())
+    expect(second.store.site().plan.section).toEqual(first.store.site().plan.section)
+    expect(second.store.resource('/wirtschaft/feed.xml')?.keys).toEqual(first.store.resource('/wirtschaft/feed.xml')?.keys)
+    expect(second.lines).toContain(`index snapshot ${path.join(state.dir, NAME)}: 3 files; those unchanged since are not read again`)
+    expect(second.lines).toContain('warning b.md: unbekannt: is not a known field and is ignored')
+    // A rescan finds nothing changed: the stamps taken with the snapshot are the files' own.
+    for (const file of ['a.md', 'b.md', 'c.md']) expect(second.files.readStamp(file)).toBe(second.files.stampNow?.(file))
+  })
+
+  it('reads again a file changed, added or removed since the snapshot: the first feed shows them', async () => {
+    await firstStart()
+    articles.write('a.md', text('Alpha, neu gefasst', 1))
+    articles.write('d.md', text('Delta', 4))
+    fs.rmSync(path.join(articles.dir, 'c.md'))
+    await settle()
+    const second = await start()
+    expect(second.reads()).toEqual(['a.md', 'd.md'])
+    expect(second.titles()).toEqual(['Delta', 'Beta', 'Alpha, neu gefasst'])
+    expect(second.feed()).toContain('<title>Alpha, neu gefasst</title>')
+    expect(second.feed()).not.toContain('Gamma')
+    // Written again without the file that is gone.
+    const expected = { 'a.md': 'Alpha, neu gefasst', 'b.md': 'Beta', 'd.md': 'Delta' }
+    expect(await snapshotTitles(expected)).toEqual(expected)
+    second.store.close()
+  })
+
+  const file = () => path.join(state.dir, NAME)
+  const damage: [string, () => void, string][] = [
+    ['truncated', () => fs.truncateSync(file(), fs.statSync(file()).size - 100), 'is truncated or damaged (its checksum does not match)'],
+    ['with a byte changed', () => {
+      const bytes = fs.readFileSync(file())
+      bytes[bytes.indexOf('Alpha')] = 'O'.charCodeAt(0)
+      fs.writeFileSync(file(), bytes)
+    }, 'is truncated or damaged (its checksum does not match)'],
+    ['of another format', () => fs.writeFileSync(file(), `wirtschaft-index-snapshot/0 x\n{}`), 'is of another format ("wirtschaft-index-snapshot/0"; this build reads wirtschaft-index-snapshot/1)'],
+    ['not a snapshot at all', () => fs.writeFileSync(file(), ''), 'is of another format (""; this build reads wirtschaft-index-snapshot/1)'],
+  ]
+  for (const [what, spoil, reason] of damage) {
+    it(`ignores a snapshot ${what}, saying so, and reads every file`, async () => {
+      await firstStart()
+      spoil()
+      const second = await start()
+      second.store.close()
+      expect(second.lines).toContain(`not using the index snapshot ${file()}: it ${reason}; reading every file`)
+      expect(second.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+      expect(second.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+    })
+  }
+
+  it('ignores a snapshot of another build or another SITE_URL, saying so, and reads every file', async () => {
+    await firstStart()
+    const rebuilt = await start({ build: 'build-2' })
+    rebuilt.store.close()
+    expect(rebuilt.lines).toContain(`not using the index snapshot ${file()}: it was written by another build of the service; reading every file`)
+    expect(rebuilt.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    await settle()
+    // rebuilt wrote one of build-2; this start is of build-1 again, at another address.
+    const moved = await start({ siteUrl: 'https://neu.example.de/' })
+    moved.store.close()
+    expect(moved.lines).toContain(`not using the index snapshot ${file()}: it was written by another build of the service; reading every file`)
+    await settle()
+    const again = await start({ build: 'build-1', siteUrl: SITE_URL })
+    again.store.close()
+    expect(again.lines).toContain(`not using the index snapshot ${file()}: it was written with another SITE_URL; reading every file`)
+    expect(again.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    expect(again.store.site().plan.section.map((article) => article.url)).toEqual(['c', 'b', 'a'].map((slug) => `${SITE_URL}wirtschaft/${slug}.html`))
+  })
+
+  it('is written again after a change', async () => {
+    const first = await start()
+    const before = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
+    expect(await snapshotTitles(before)).toEqual(before)
+    articles.write('b.md', text('Beta, berichtigt', 2))
+    await settle()
+    await first.store.applyChanges(['b.md'])
+    first.store.close()
+    const after = { 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' }
+    expect(await snapshotTitles(after)).toEqual(after)
+  })
+
+  it('leaves out a file changed too close to its reading (a second save in the same clock tick would keep its stamp)', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    articles.write('a.md', text('Alpha', 1))
+    const first = await start({ racyMs: 500 })
+    first.store.close()
+    const trusted = { 'b.md': 'Beta', 'c.md': 'Gamma' }
+    expect(await snapshotTitles(trusted)).toEqual(trusted)
+  })
+
+  it('costs a warning, not the service, when STATE_DIR cannot be written', async () => {
+    const blocked = path.join(state.dir, 'a-file')
+    fs.writeFileSync(blocked, '')
+    const started = await start({ stateDir: path.join(blocked, 'state') })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    started.store.close()
+    expect(started.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+    expect(started.lines.filter((line) => line.includes('index snapshot'))).toEqual([
+      `warning STATE_DIR: cannot read the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); reading every file`,
+      `warning STATE_DIR: cannot write the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); the next start reads every file`,
+    ])
+  })
+})
