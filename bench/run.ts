@@ -17,7 +17,9 @@
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
- * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts.
+ * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BESIDE: another
+ * build's dist/main.js (the one before a change), whose start-up and edit
+ * rows are measured right after this build's, size by size, in the same run.
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -39,6 +41,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number)
 const EDITS = Number(process.env.BENCH_EDITS ?? 5)
+const BESIDE = process.env.BENCH_BESIDE ? path.resolve(process.env.BENCH_BESIDE) : undefined
 
 interface Running {
   readonly child: ChildProcess
@@ -93,28 +96,31 @@ async function scale(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     const dir = corpus(count)
-    const port = await freePort()
-    const started = performance.now()
-    const service = await start(
-      [MAIN],
-      { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: dir },
-      (base) => `${base}/wirtschaft/feed.xml`,
-      port,
-    )
-    const startup = performance.now() - started
-    let memory = 0
-    let edits: EditFigures
-    try {
-      memory = peakRss(service.child.pid)
-      edits = await measureEdits(service.base, dir, count, EDITS)
-    } finally {
-      await service.stop()
+    for (const main of BESIDE ? [MAIN, BESIDE] : [MAIN]) {
+      const port = await freePort()
+      const started = performance.now()
+      const service = await start(
+        [main],
+        { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: dir },
+        (base) => `${base}/wirtschaft/feed.xml`,
+        port,
+      )
+      const startup = performance.now() - started
+      let memory = 0
+      let edits: EditFigures
+      try {
+        memory = peakRss(service.child.pid)
+        edits = await measureEdits(service.base, dir, count, EDITS)
+      } finally {
+        await service.stop()
+      }
+      const { latencies } = edits
+      // The heap harness loads this build's store: for BENCH_BESIDE it is not measured.
+      const held = main === MAIN ? heapPerArticle(ROOT, dir, count) : undefined
+      console.log(
+        `| ${count.toLocaleString('en')}${BESIDE ? (main === MAIN ? ' (this build)' : ' (BENCH_BESIDE)') : ''} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${held ? `${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB)` : '–'} |`,
+      )
     }
-    const { latencies } = edits
-    const held = heapPerArticle(ROOT, dir, count)
-    console.log(
-      `| ${count.toLocaleString('en')} | ${(startup / 1000).toFixed(2)} s | ${Math.round(memory)} MB | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
-    )
   }
 }
 
