@@ -18,13 +18,7 @@ export interface ItemParts {
 /** The element of each item, and how deep it lies: RSS `<rss><channel><item>`, Atom `<feed><entry>`. */
 const ITEM_ELEMENTS = { rss: { name: 'item', depth: 2 }, atom: { name: 'entry', depth: 1 } } as const
 
-const LT = 0x3c
-const GT = 0x3e
-const SLASH = 0x2f
-const BANG = 0x21
-const QUESTION = 0x3f
-const DOUBLE_QUOTE = 0x22
-const SINGLE_QUOTE = 0x27
+const [LT, GT, SLASH, BANG, QUESTION, DOUBLE_QUOTE, SINGLE_QUOTE] = [...'<>/!?"\''].map((char) => char.charCodeAt(0)) as [number, number, number, number, number, number, number]
 const encoder = new TextEncoder()
 const COMMENT_END = encoder.encode('-->')
 const CDATA_START = encoder.encode('<![CDATA[')
