@@ -1,6 +1,6 @@
 import type { BodyRendering } from '../content/render-markdown.js'
 import { WorkerPool } from '../util/worker-pool.js'
-import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type WorkerRequest } from './renderer.js'
+import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './renderer.js'
 
 /**
  * Time a body may take to render in a worker; a longer one is published as
@@ -43,19 +43,19 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   // other process on a loaded machine (50,000 articles, load 10 on 2 cores:
   // 250–850 ms for work of a few ms). One worker, at the process's priority,
   // for work bounded by FEED_LIMIT and done once per change.
-  const urgent = poolRenderer(options, 1, false, true)
+  const urgent = poolRenderer(options, 1, false)
   return { ...pool, urgent, close: async () => void (await Promise.all([pool.close(), urgent.close()])) }
 }
 
-function poolRenderer(options: RenderPoolOptions, size: number | undefined, lowPriority: boolean, batched = false): RenderPool {
-  const pool = new WorkerPool<WorkerRequest, BodyRendering | Uint8Array | Uint8Array[]>({
+function poolRenderer(options: RenderPoolOptions, size: number | undefined, lowPriority: boolean): RenderPool {
+  const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size,
     workerData: { lowPriority } satisfies RenderWorkerData,
   })
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
-  const bytes = batched ? batches(pool) : async (request: DocumentRequest): Promise<Uint8Array> => (await pool.run(request)) as Uint8Array
+  const bytes = async (request: RenderRequest): Promise<Uint8Array> => (await pool.run(request)) as Uint8Array
   return {
     body: (markdown, articleUrl, siteUrl) =>
       bodyOrPlainText(
@@ -68,29 +68,4 @@ function poolRenderer(options: RenderPoolOptions, size: number | undefined, lowP
     podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
     close: () => pool.close(),
   }
-}
-
-type DocumentRequest = Exclude<RenderRequest, { kind: 'body' }>
-
-/**
- * Documents asked for in the same turn of the event loop, sent to the worker
- * as one task: an edit's eleven (three feeds, their pages, the podcast…) were
- * eleven round trips, each waiting for the event loop and the worker to be
- * scheduled again on a loaded machine.
- */
-function batches(pool: WorkerPool<WorkerRequest, BodyRendering | Uint8Array | Uint8Array[]>): (request: DocumentRequest) => Promise<Uint8Array> {
-  let waiting: { request: DocumentRequest; resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }[] = []
-  const send = () => {
-    const batch = waiting
-    waiting = []
-    pool.run({ kind: 'batch', requests: batch.map((each) => each.request) }).then(
-      (answers) => batch.forEach((each, index) => each.resolve((answers as Uint8Array[])[index] as Uint8Array)),
-      (error: Error) => batch.forEach((each) => each.reject(error)),
-    )
-  }
-  return (request) =>
-    new Promise((resolve, reject) => {
-      if (waiting.length === 0) setImmediate(send)
-      waiting.push({ request, resolve, reject })
-    })
 }

@@ -6,7 +6,7 @@ import os from 'node:os'
 import { workerData } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import { answerTasks } from '../util/worker-pool.js'
-import { render, type RenderRequest, type RenderWorkerData, type WorkerRequest } from './renderer.js'
+import { render, type RenderRequest, type RenderWorkerData } from './renderer.js'
 
 const encoder = new TextEncoder()
 
@@ -16,11 +16,7 @@ const encoder = new TextEncoder()
 // The export's workers keep their process's priority (RenderWorkerData).
 if (process.platform === 'linux' && (workerData as RenderWorkerData | undefined)?.lowPriority !== false) os.setPriority(os.constants.priority.PRIORITY_LOW)
 
-const one = (request: RenderRequest): BodyRendering | Uint8Array => {
+answerTasks<RenderRequest, BodyRendering | Uint8Array>((request) => {
   const rendered = render(request)
   return typeof rendered === 'string' ? encoder.encode(rendered) : rendered
-}
-
-answerTasks<WorkerRequest, BodyRendering | Uint8Array | Uint8Array[]>((request) =>
-  request.kind === 'batch' ? request.requests.map((each) => one(each) as Uint8Array) : one(request),
-)
+})

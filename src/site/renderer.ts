@@ -16,9 +16,6 @@ export type RenderRequest =
   | { readonly kind: 'feed page'; readonly document: FeedDocument; readonly format: FeedFormat; readonly context: PageContext }
   | { readonly kind: 'podcast page'; readonly document: PodcastDocument; readonly context: PageContext }
 
-/** What a render worker is asked: one request, or documents to render in one go (render-pool.ts's urgent worker). */
-export type WorkerRequest = RenderRequest | { readonly kind: 'batch'; readonly requests: readonly Exclude<RenderRequest, { kind: 'body' }>[] }
-
 /** What a render worker is started with (render-pool.ts). */
 export interface RenderWorkerData {
   readonly lowPriority: boolean

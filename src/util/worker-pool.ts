@@ -139,7 +139,7 @@ export class WorkerPool<Request, Response> {
 
 /**
  * The worker's side: answers each task with `handle`'s value, or with the
- * message of what it threw. A Uint8Array value, or each of an array of them, is moved, not copied.
+ * message of what it threw. A Uint8Array value is moved, not copied.
  */
 export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>): void {
   const port = parentPort
@@ -152,7 +152,6 @@ export function answerTasks<Request, Response>(handle: (request: Request) => Res
       answer = { id, error: error instanceof Error ? error.message : String(error) }
     }
     const value = 'value' in answer ? answer.value : undefined
-    const moved = (Array.isArray(value) ? value : [value]).flatMap((each: unknown) => (each instanceof Uint8Array ? [each.buffer as ArrayBuffer] : []))
-    port.postMessage(answer, moved)
+    port.postMessage(answer, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : [])
   })
 }

@@ -39,19 +39,3 @@ describe('render workers’ priority', () => {
     expect(niceValues()).not.toContain(19)
   })
 })
-
-describe('the urgent worker', () => {
-  it('answers documents asked for together, each with the bytes a render in this thread gives', async () => {
-    const { makeDocument, makeItem } = await import('../helpers/feed-fixtures.js')
-    const { RENDER_IN_THREAD } = await import('../../src/site/renderer.js')
-    pool = builtRenderPool({ size: 1 })
-    const document = makeDocument([makeItem(), makeItem({ id: 'tag:www.example.de,2025:wirtschaft/b', url: 'https://www.example.de/wirtschaft/b.html', title: 'Zweite' })])
-    const urgent = pool.urgent
-    if (!urgent) throw new Error('no urgent renderer')
-    const answers = await Promise.all([urgent.feed(document, 'rss'), urgent.feed(document, 'json'), urgent.feed(document, 'atom')])
-    const decoder = new TextDecoder()
-    expect(answers.map((bytes) => decoder.decode(bytes as Uint8Array))).toEqual(
-      await Promise.all((['rss', 'json', 'atom'] as const).map((format) => RENDER_IN_THREAD.feed(document, format))),
-    )
-  })
-})
