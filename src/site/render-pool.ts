@@ -36,22 +36,10 @@ export interface RenderPool extends Renderer {
  * than the time limit, or fails, is published as plain text.
  */
 export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
-  const lowPriority = options.lowPriority ?? true
-  const pool = poolRenderer(options, options.size, lowPriority)
-  if (!lowPriority) return pool
-  // The current feeds of an edit: the lowest priority made them wait for every
-  // other process on a loaded machine (50,000 articles, load 10 on 2 cores:
-  // 250–850 ms for work of a few ms). One worker, at the process's priority,
-  // for work bounded by FEED_LIMIT and done once per change.
-  const urgent = poolRenderer(options, 1, false)
-  return { ...pool, urgent, close: async () => void (await Promise.all([pool.close(), urgent.close()])) }
-}
-
-function poolRenderer(options: RenderPoolOptions, size: number | undefined, lowPriority: boolean): RenderPool {
   const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
-    size,
-    workerData: { lowPriority } satisfies RenderWorkerData,
+    size: options.size,
+    workerData: { lowPriority: options.lowPriority ?? true } satisfies RenderWorkerData,
   })
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.

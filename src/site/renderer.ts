@@ -36,12 +36,6 @@ export interface Renderer {
   /** A feed document's page for browsers (feed-pages.ts), as text or UTF-8. */
   feedPage(document: FeedDocument, format: FeedFormat, context: PageContext): Promise<string | Uint8Array>
   podcastPage(document: PodcastDocument, context: PageContext): Promise<string | Uint8Array>
-  /**
-   * The same work for what an edit waits on (the current feeds and their
-   * bodies): in the service a worker of its own at the process's priority
-   * (render-pool.ts); without it, this renderer.
-   */
-  readonly urgent?: Renderer
 }
 
 const FEED_RENDERERS: Readonly<Record<FeedFormat, (document: FeedDocument) => string>> = {

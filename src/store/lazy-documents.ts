@@ -88,7 +88,7 @@ export class LazyDocuments {
   constructor(options: LazyDocumentsOptions) {
     this.#options = options
     this.#renderer = options.renderer ?? RENDER_IN_THREAD
-    this.#ahead = splicingRenderer(this.#renderer.urgent ?? this.#renderer)
+    this.#ahead = splicingRenderer(this.#renderer)
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#filterKeys = new FilterKeys(options.config.section.author)
     this.#episodes = { config: options.config, body: (article) => this.#bodies.body(article), clock: options.clock }
@@ -178,9 +178,9 @@ export class LazyDocuments {
     return this.#notFound
   }
 
-  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (createIdentityFirst); by the urgent renderer, an edit's changed items only (spliced-feeds.ts). */
+  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (createIdentityFirst); an edit renders the changed items only (spliced-feeds.ts). */
   async renderSite(plan: SitePlan): Promise<Site> {
-    const source = await this.#bodies.itemSource([...new Set([...plan.window, ...plan.episodes])], this.#ahead)
+    const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
     return buildSite(plan, source, this.#options.config, this.#ahead, createIdentityFirst)
   }
 

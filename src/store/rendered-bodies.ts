@@ -41,13 +41,12 @@ export class RenderedBodies {
   /**
    * Bodies of the given articles, rendered (or kept), with the media
    * lookup: what documents need. `incomplete` when a body could not be read.
-   * `renderer` renders those not kept (the urgent one for the current feeds).
    */
-  async itemSource(articles: readonly Article[], renderer = this.#options.renderer): Promise<CheckedItemSource> {
+  async itemSource(articles: readonly Article[]): Promise<CheckedItemSource> {
     const bodies = new Map<Article, RenderedBody>()
     let incomplete = false
     await mapLimit(articles, async (article) => {
-      const body = await this.body(article, renderer)
+      const body = await this.body(article)
       if (body === UNREADABLE_BODY) incomplete = true
       bodies.set(article, body)
     })
@@ -63,13 +62,13 @@ export class RenderedBodies {
   }
 
   /** One article's body, rendered (or kept); empty when its file cannot be read now. */
-  body(article: Article, renderer = this.#options.renderer): Promise<RenderedBody> {
+  body(article: Article): Promise<RenderedBody> {
     const file = article.file
     const kept = this.#kept.get(file)
     if (kept) return Promise.resolve(kept)
     const running = this.#rendering.get(file)
     if (running) return running
-    const rendering = this.#render(article, renderer)
+    const rendering = this.#render(article)
     this.#rendering.set(file, rendering)
     // Kept only if the file was not changed (forgotten) while it rendered.
     const settle = (body: RenderedBody | undefined): void => {
@@ -93,7 +92,7 @@ export class RenderedBodies {
     this.#rendering.clear()
   }
 
-  async #render(article: Article, renderer: Renderer): Promise<RenderedBody> {
+  async #render(article: Article): Promise<RenderedBody> {
     let markdown: string
     try {
       // The file as it is now: if it changed since it was indexed, the watcher's update follows.
@@ -105,7 +104,7 @@ export class RenderedBodies {
       this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`, { file: article.file, field: 'body', problem: 'unavailable' })
       return UNREADABLE_BODY
     }
-    const { html, excerpt, problem } = await renderer.body(markdown, article.url, this.#options.siteUrl)
+    const { html, excerpt, problem } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
     if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`, { file: article.file, field: 'body', problem })
     return { html, excerpt }
   }

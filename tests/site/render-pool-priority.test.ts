@@ -24,17 +24,8 @@ describe('render workers’ priority', () => {
     expect(niceValues()).toContain(19)
   })
 
-  it('is the process’s own for the one urgent worker, which renders the current feeds an edit waits for', async () => {
-    pool = builtRenderPool({ size: 1 })
-    const before = niceValues().length
-    expect(await pool.urgent?.body('Eilig.', 'https://www.example.de/a.html', 'https://www.example.de/')).toMatchObject({ html: '<p>Eilig.</p>' })
-    expect(niceValues()).toHaveLength(before + 1)
-    expect(niceValues()).not.toContain(19)
-  })
-
   it('is the process’s own for the export’s workers, which answer no request', async () => {
     pool = builtRenderPool({ size: 1, lowPriority: false })
-    expect(pool.urgent).toBeUndefined()
     expect(await pool.body('Text.', 'https://www.example.de/a.html', 'https://www.example.de/')).toMatchObject({ html: '<p>Text.</p>' })
     expect(niceValues()).not.toContain(19)
   })
