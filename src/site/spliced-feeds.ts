@@ -34,13 +34,17 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byte
  * depend on where it stands); and the old and new versions alone must give
  * the same head and tail (what a document declares for its items, such as
  * Atom's `media` namespace, is then the same as before). Anything else, and
- * JSON Feed and the pages (cheap to write), goes to `inner` whole.
+ * JSON Feed and the pages (cheap to write), goes to `inner` whole, as
+ * does a document whose items hold more than 512 Ki characters of HTML.
  * One per store: it holds the last current feeds.
  */
 export function splicingRenderer(inner: Renderer): Renderer {
   const last = new Map<FeedFormat, Rendered>()
   const feed = async (document: FeedDocument, format: FeedFormat): Promise<Uint8Array> => {
-    if (format === 'json') return bytesOf(await inner.feed(document, format))
+    if (format === 'json' || !spliceable(document)) {
+      last.delete(format)
+      return bytesOf(await inner.feed(document, format))
+    }
     const fields = fieldsOf(document)
     const keys = document.items.map((item) => JSON.stringify(item))
     const previous = last.get(format)
@@ -80,6 +84,13 @@ export function splicingRenderer(inner: Renderer): Renderer {
 
   return { ...inner, feed }
 }
+
+/**
+ * Items holding up to 512 Ki characters of HTML (50 of the bench corpus:
+ * ~150 Ki): cutting and comparing larger ones would cost the event loop
+ * what rendering them costs a worker.
+ */
+const spliceable = (document: FeedDocument) => document.items.reduce((sum, item) => sum + item.contentHtml.length, 0) <= 512 * 1024
 
 /** Everything a document shows besides its items. */
 function fieldsOf(document: FeedDocument): string {

@@ -86,6 +86,16 @@ describe('splicingRenderer', () => {
     expect(calls.rss).toEqual([8, 8, 7])
   })
 
+  it('renders whole, without cutting it on this thread, a document whose items hold more than 512 Ki characters of HTML', async () => {
+    const { renderer, calls } = countingRenderer()
+    const splicing = splicingRenderer(renderer)
+    const large = items().map((item, index) => (index === 0 ? { ...item, contentHtml: `<p>${'Zinsen. '.repeat(70_000)}</p>` } : item))
+    await splicing.feed(makeDocument(large), 'rss')
+    const next = makeDocument(edited(large, 3, { title: 'Neu' }))
+    expect(text(await splicing.feed(next, 'rss'))).toBe(text(await RENDER_IN_THREAD.feed(next, 'rss')))
+    expect(calls.rss).toEqual([8, 8])
+  })
+
   it('leaves JSON Feed to the renderer it wraps, whole', async () => {
     const { renderer, calls } = countingRenderer()
     const splicing = splicingRenderer(renderer)
