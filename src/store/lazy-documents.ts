@@ -14,6 +14,7 @@ import { renderFeedResource } from '../site/feed-resource.js'
 import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
+import { splicingRenderer } from '../site/spliced-feeds.js'
 import { createIdentityFirst, createResource, type Resource } from '../site/resource.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { LruCache } from '../util/lru-cache.js'
@@ -21,8 +22,6 @@ import type { Logger } from '../util/logger.js'
 import type { PublishedArticlesView } from './article-catalog.js'
 import { RenderedBodies, type CheckedItemSource } from './rendered-bodies.js'
 import { episodeRequest, type EpisodeResourceOptions } from './episode-resources.js'
-
-export type { CheckedItemSource } from './rendered-bodies.js'
 
 export interface LazyDocumentsOptions {
   readonly config: Config
@@ -76,6 +75,7 @@ const VIEW_RENDERS = 2
 export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
   readonly #renderer: Renderer
+  readonly #ahead: Renderer
   readonly #bodies: RenderedBodies
   readonly #episodes: EpisodeResourceOptions
   readonly #filterKeys: FilterKeys
@@ -88,6 +88,7 @@ export class LazyDocuments {
   constructor(options: LazyDocumentsOptions) {
     this.#options = options
     this.#renderer = options.renderer ?? RENDER_IN_THREAD
+    this.#ahead = splicingRenderer(this.#renderer)
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#filterKeys = new FilterKeys(options.config.section.author)
     this.#episodes = { config: options.config, body: (article) => this.#bodies.body(article), clock: options.clock }
@@ -177,10 +178,10 @@ export class LazyDocuments {
     return this.#notFound
   }
 
-  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (createIdentityFirst). */
+  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (createIdentityFirst); an edit renders the changed items only (spliced-feeds.ts). */
   async renderSite(plan: SitePlan): Promise<Site> {
     const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
-    return buildSite(plan, source, this.#options.config, this.#renderer, createIdentityFirst)
+    return buildSite(plan, source, this.#options.config, this.#ahead, createIdentityFirst)
   }
 
   /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */
@@ -195,9 +196,7 @@ export class LazyDocuments {
   /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */
   mediaChanged(): void { this.#archives.clear() }
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
-  cachedBytes(): { archives: number; views: number } {
-    return { archives: this.#archives.weight, views: this.#views.weight }
-  }
+  cachedBytes(): { archives: number; views: number } { return { archives: this.#archives.weight, views: this.#views.weight } }
 
   /** A document of the current site, rendered once; a failed render is not kept. */
   #view(key: string, render: () => Promise<Resource>): Promise<Resource> {

@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import type { FeedDocument, FeedFormat, FeedItem } from '../../src/feeds/feed-model.js'
+import { joinItems, splitItems } from '../../src/feeds/item-ranges.js'
+import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
+import { splicingRenderer } from '../../src/site/spliced-feeds.js'
+import { author, image, makeDocument, makeItem, SITE } from '../helpers/feed-fixtures.js'
+
+const decoder = new TextDecoder()
+const text = (bytes: string | Uint8Array) => (typeof bytes === 'string' ? bytes : decoder.decode(bytes))
+
+/** RENDER_IN_THREAD, noting how many items each feed render was given, by format. */
+function countingRenderer(): { renderer: Renderer; calls: Record<FeedFormat, number[]> } {
+  const calls: Record<FeedFormat, number[]> = { rss: [], atom: [], json: [] }
+  return {
+    calls,
+    renderer: {
+      ...RENDER_IN_THREAD,
+      feed: (document, format) => {
+        calls[format].push(document.items.length)
+        return RENDER_IN_THREAD.feed(document, format)
+      },
+    },
+  }
+}
+
+/** Items of every shape the formats write differently, and text that looks like markup. */
+function items(): FeedItem[] {
+  return Array.from({ length: 8 }, (_, index) =>
+    makeItem({
+      id: `tag:www.example.de,2025:wirtschaft/meldung-${index}`,
+      url: `${SITE}wirtschaft/meldung-${index}.html`,
+      title: `Meldung ${index}: <item> & </entry> ]]>`,
+      contentHtml: `<p>Text ${index}</p><pre>&lt;item&gt;&lt;/item&gt; ]]&gt; <!-- --></pre>`,
+      published: new Date(Date.UTC(2025, 5, 20 - index, 8)),
+      updated: new Date(Date.UTC(2025, 5, 20 - index, 9)),
+      authors: index % 2 === 0 ? [author('Miriam Okafor')] : [author('Jonas Weber'), author('Lea Brandt')],
+      image: index === 2 ? image(`${SITE}media/bild-${index}.jpg`, { width: 1200, height: 800 }) : undefined,
+      enclosure: index === 4 ? { url: `${SITE}media/folge-${index}.mp3`, type: 'audio/mpeg', length: 1234, duration: 60 } : undefined,
+      lang: index === 5 ? 'en' : 'de',
+    }),
+  )
+}
+
+const edited = (list: FeedItem[], index: number, change: Partial<FeedItem>) => list.map((item, i) => (i === index ? { ...item, ...change } : item))
+
+describe('splicingRenderer', () => {
+  it('renders only the edited item of RSS and Atom, and gives byte for byte what a whole render gives', async () => {
+    const { renderer, calls } = countingRenderer()
+    const splicing = splicingRenderer(renderer)
+    const first = makeDocument(items())
+    for (const format of ['rss', 'atom'] as const) await splicing.feed(first, format)
+    const next: FeedDocument = { ...first, items: edited(items(), 3, { title: 'Eilmeldung: Zinsen steigen & <fallen>' }) }
+    for (const format of ['rss', 'atom'] as const) {
+      expect(text(await splicing.feed(next, format))).toBe(text(await RENDER_IN_THREAD.feed(next, format)))
+    }
+    // The whole document once, then the edited item alone, as it was and as it is.
+    expect(calls.rss).toEqual([8, 1, 1])
+    expect(calls.atom).toEqual([8, 1, 1])
+    expect(text(await splicing.feed(next, 'rss'))).toContain('<title>Eilmeldung: Zinsen steigen &#x26; &#x3C;fallen&gt;</title>')
+  })
+
+  it('renders whole when the document itself changes, or the edited item needs what the head declares for it', async () => {
+    const { renderer, calls } = countingRenderer()
+    const splicing = splicingRenderer(renderer)
+    const list = items().map((item) => ({ ...item, image: undefined }))
+    await splicing.feed(makeDocument(list), 'atom')
+    // An image not the enclosure: Atom declares the media namespace on its root.
+    const withImage = makeDocument(edited(list, 6, { image: image(`${SITE}media/neu.jpg`, { width: 800, height: 600 }) }))
+    expect(text(await splicing.feed(withImage, 'atom'))).toBe(text(await RENDER_IN_THREAD.feed(withImage, 'atom')))
+    expect(text(await splicing.feed(withImage, 'atom'))).toContain('xmlns:media="http://search.yahoo.com/mrss/"')
+    // The feed's own title: every document's head.
+    const retitled = { ...withImage, title: 'Wirtschaft – Neu' }
+    expect(text(await splicing.feed(retitled, 'atom'))).toBe(text(await RENDER_IN_THREAD.feed(retitled, 'atom')))
+    expect(calls.atom).toEqual([8, 1, 1, 8, 8])
+  })
+
+  it('renders whole when more items changed than it splices, or their number did', async () => {
+    const { renderer, calls } = countingRenderer()
+    const splicing = splicingRenderer(renderer)
+    const list = items()
+    await splicing.feed(makeDocument(list), 'rss')
+    const many = makeDocument(list.map((item) => ({ ...item, title: `${item.title} (neu)` })))
+    expect(text(await splicing.feed(many, 'rss'))).toBe(text(await RENDER_IN_THREAD.feed(many, 'rss')))
+    const fewer = makeDocument(many.items.slice(1))
+    expect(text(await splicing.feed(fewer, 'rss'))).toBe(text(await RENDER_IN_THREAD.feed(fewer, 'rss')))
+    expect(calls.rss).toEqual([8, 8, 7])
+  })
+
+  it('renders whole, without cutting it on this thread, a document whose items hold more than 512 Ki characters of HTML', async () => {
+    const { renderer, calls } = countingRenderer()
+    const splicing = splicingRenderer(renderer)
+    const large = items().map((item, index) => (index === 0 ? { ...item, contentHtml: `<p>${'Zinsen. '.repeat(70_000)}</p>` } : item))
+    await splicing.feed(makeDocument(large), 'rss')
+    const next = makeDocument(edited(large, 3, { title: 'Neu' }))
+    expect(text(await splicing.feed(next, 'rss'))).toBe(text(await RENDER_IN_THREAD.feed(next, 'rss')))
+    expect(calls.rss).toEqual([8, 8])
+  })
+
+  it('leaves JSON Feed to the renderer it wraps, whole', async () => {
+    const { renderer, calls } = countingRenderer()
+    const splicing = splicingRenderer(renderer)
+    const document = makeDocument(items())
+    expect(text(await splicing.feed(document, 'json'))).toBe(text(await RENDER_IN_THREAD.feed(document, 'json')))
+    expect(calls.json).toEqual([8])
+  })
+})
+
+describe('splitItems', () => {
+  it('cuts RSS and Atom at their items, passing over markup inside CDATA, comments and attribute values', async () => {
+    const document = makeDocument(items())
+    for (const [format, open] of [['rss', '<item'], ['atom', '<entry']] as const) {
+      const bytes = new TextEncoder().encode(text(await RENDER_IN_THREAD.feed(document, format)))
+      const parts = splitItems(bytes, format, 8)
+      expect(parts?.items.map((item) => text(item).trimStart().slice(0, open.length))).toEqual(Array(8).fill(open))
+      expect(text(joinItems(parts!))).toBe(text(bytes))
+      expect(splitItems(bytes, format, 7)).toBeUndefined()
+    }
+    const tricky = new TextEncoder().encode('<rss a=">"><channel><!-- <item> --><title><![CDATA[</item><item>]]></title>\n  <item>1</item>\n  <item b="/>"/>\n</channel></rss>\n')
+    const parts = splitItems(tricky, 'rss', 2)
+    expect(parts?.items.map(text)).toEqual(['\n  <item>1</item>', '\n  <item b="/>"/>'])
+    expect(text(parts!.head)).toBe('<rss a=">"><channel><!-- <item> --><title><![CDATA[</item><item>]]></title>')
+  })
+})
