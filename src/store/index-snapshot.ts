@@ -58,10 +58,11 @@ export function snapshotSource(
   }
   const racyMs = snapshot.racyMs ?? 2000
   const current = new Map<string, Entry>()
-  let loaded: Map<string, SnapshotEntry> | undefined
+  /** The snapshot's entries not asked for yet: read at the first load, null once the snapshot has been written again (it is never read twice). */
+  let loaded: Map<string, SnapshotEntry> | null | undefined
   let lastError: string | undefined
   const write = (): void => {
-    loaded = undefined // what it held and was not asked for is gone from disk
+    loaded = null // what it held and was not asked for is gone from disk
     const kept = [...current.values()].filter(({ stamp, readAt }) => (stampChangeTime(stamp) ?? Infinity) < readAt - racyMs)
     try {
       const { bytes, count } = encodeSnapshot(fingerprint, kept)
@@ -80,6 +81,7 @@ export function snapshotSource(
     else timer = setTimeout(() => ((timer = undefined), write()), snapshot.delayMs ?? 5000).unref()
   }
   const take = (file: string): Entry | undefined => {
+    if (loaded === null) return undefined
     loaded ??= readSnapshot(snapshot.file, fingerprint, logger)
     const entry = loaded.get(file)
     if (!entry) return undefined

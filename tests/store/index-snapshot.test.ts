@@ -167,6 +167,19 @@ describe('index snapshot', () => {
     expect(await snapshotTitles(after)).toEqual(after)
   })
 
+  it('is read once, at the first load: a change after it was written reads the changed file, not the snapshot again', async () => {
+    const first = await start()
+    const before = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
+    expect(await snapshotTitles(before)).toEqual(before)
+    articles.write('b.md', text('Beta, berichtigt', 2))
+    await settle()
+    await first.store.applyChanges(['b.md'])
+    first.store.close()
+    expect(first.titles()).toEqual(['Gamma', 'Beta, berichtigt', 'Alpha'])
+    // Read again, it held every article a second time and cost an edit the decoding of the whole file.
+    expect(first.lines.filter((line) => line.includes('index snapshot'))).toEqual([`no index snapshot at ${path.join(state.dir, NAME)} yet: reading every file`])
+  })
+
   it('leaves out a file changed too close to its reading (a second save in the same clock tick would keep its stamp)', async () => {
     await new Promise((resolve) => setTimeout(resolve, 600))
     articles.write('a.md', text('Alpha', 1))
