@@ -1,3 +1,5 @@
+// First: the render workers start loading while this thread loads the rest (site/early-workers.ts).
+import { earlyRenderWorkers } from './site/early-workers.js'
 import { getRequestListener, serve } from '@hono/node-server'
 import fs from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -37,8 +39,8 @@ async function main(): Promise<void> {
   const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
   const source = ops.timedSource(fileSource(config.articlesDir, config))
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
-  // Started now, so that they load while the articles do.
-  const renderer = createRenderPool({ eager: true })
+  // Started before this module's imports were evaluated, so that they load while this thread does.
+  const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }

@@ -61,6 +61,16 @@ describe('the built service, bundled (npm run build)', () => {
     expect(worker.match(/node_modules\/(zod|js-yaml)\/[^\n]*/g) ?? []).toEqual([])
   })
 
+  it("starts the render workers before the service's own modules are evaluated (site/early-workers.ts runs first in dist/main.js)", () => {
+    const code = fs.readFileSync(path.join(ROOT, 'dist/main.js'), 'utf8')
+    // esbuild marks each module with a `// path` line; CommonJS ones are lazy wrappers, evaluated when first required.
+    const modules = [...code.matchAll(/^\/\/ ((?:src|node_modules)\/\S+)\n(.*)$/gm)].map(([, file, next]) => ({ file, lazy: /= __commonJS\(/.test(next ?? '') }))
+    const early = modules.findIndex(({ file }) => file === 'src/site/early-workers.ts')
+    expect(early).toBeGreaterThan(-1)
+    expect(modules.slice(0, early).filter(({ lazy }) => !lazy)).toEqual([])
+    expect(code.indexOf('new Worker(', code.indexOf('// src/site/early-workers.ts'))).toBeGreaterThan(-1)
+  })
+
   it('starts both render workers before it asks for the first render', { timeout: 30_000 }, async () => {
     const spy = path.join(ROOT, 'tests/fixtures/start/spy-workers.mjs')
     const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${spy}` })

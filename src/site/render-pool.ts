@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import { WorkerPool } from '../util/worker-pool.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './renderer.js'
@@ -24,6 +25,8 @@ export interface RenderPoolOptions {
   readonly lowPriority?: boolean
   /** Start the workers at once instead of on the first render (the service and the export: they load while the articles do). */
   readonly eager?: boolean
+  /** Workers of the default entry already started, with the default priority (site/early-workers.ts): taken first. */
+  readonly started?: readonly Worker[]
 }
 
 /** A renderer whose work runs in worker threads; close() stops them. */
@@ -42,6 +45,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
     workerData: { lowPriority: options.lowPriority ?? true } satisfies RenderWorkerData,
+    started: options.started,
   })
   if (options.eager) pool.start()
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS

@@ -7,6 +7,12 @@ export interface WorkerPoolOptions {
   readonly size?: number
   /** Given to each worker (worker_threads' workerData). */
   readonly workerData?: unknown
+  /**
+   * Workers of `entry` (with `workerData`) already started by the caller:
+   * the pool takes them before it starts any (the service starts its render
+   * workers before it loads its own modules: site/early-workers.ts).
+   */
+  readonly started?: readonly Worker[]
 }
 
 /** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
@@ -51,11 +57,13 @@ export class WorkerPool<Request, Response> {
   readonly #options: WorkerPoolOptions
   readonly #slots = new Set<Slot<Request, Response>>()
   readonly #queue: Task<Request, Response>[] = []
+  readonly #started: Worker[]
   #nextId = 1
   #closed = false
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options
+    this.#started = [...(options.started ?? [])]
   }
 
   /** Runs one task; with a time limit, a worker that takes longer is stopped and the task rejected with WorkerTimeoutError. */
@@ -84,6 +92,7 @@ export class WorkerPool<Request, Response> {
   /** Stops every worker; tasks in flight and waiting are rejected. */
   async close(): Promise<void> {
     this.#closed = true
+    for (const worker of this.#started.splice(0)) void worker.terminate()
     for (const task of this.#queue.splice(0)) task.reject(new Error('worker pool closed'))
     await Promise.all([...this.#slots].map((slot) => this.#stop(slot, new Error('worker pool closed'))))
   }
@@ -112,7 +121,11 @@ export class WorkerPool<Request, Response> {
 
   #start(): Slot<Request, Response> | undefined {
     if (this.#slots.size >= (this.#options.size ?? 2)) return undefined
-    const slot: Slot<Request, Response> = { worker: new Worker(this.#options.entry, { workerData: this.#options.workerData }), task: undefined, timer: undefined }
+    // One started by the caller unless it has stopped meanwhile (its exit was before the pool listened).
+    let worker = this.#started.shift()
+    while (worker && worker.threadId === -1) worker = this.#started.shift()
+    worker ??= new Worker(this.#options.entry, { workerData: this.#options.workerData })
+    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined }
     slot.worker.unref()
     slot.worker.on('message', (answer: AnswerMessage<Response>) => {
       const task = slot.task

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { WorkerPool, WorkerTimeoutError } from '../../src/util/worker-pool.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
@@ -38,6 +39,29 @@ describe('WorkerPool', () => {
     expect(elapsed).toBeGreaterThanOrEqual(590)
     // 1.2 s of work, none of it on this thread (the margin is for a loaded machine).
     expect(delay).toBeLessThan(100)
+  })
+
+  it('takes the workers its caller started before it starts any, and replaces one that stopped meanwhile', async () => {
+    const early = [new Worker(entry), new Worker(entry)]
+    await early[1]!.terminate()
+    pool = new WorkerPool({ entry, size: 2, started: early })
+    const ids = new Set((await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))).map((answer) => answer.threadId))
+    // The live one answers; the stopped one (threadId -1 once it exited) is replaced by a new worker, not handed a task it would never answer.
+    expect(ids.has(early[0]!.threadId)).toBe(true)
+    expect(ids.size).toBe(2)
+    await pool.close()
+    pool = undefined
+    // Closed, the pool stops the workers it was given, taken or not.
+    expect(early[0]!.threadId).toBe(-1)
+  })
+
+  it('stops the workers its caller started when it is closed before it took them', async () => {
+    const early = [new Worker(entry)]
+    pool = new WorkerPool({ entry, started: early })
+    await pool.close()
+    pool = undefined
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(early[0]!.threadId).toBe(-1)
   })
 
   it('rejects a task that runs past its time limit, stops its worker, and runs the next task in a new one', async () => {
