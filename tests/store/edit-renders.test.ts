@@ -76,6 +76,8 @@ describe('an edit of one article in the current feeds', () => {
     for (let n = 1; n <= 5; n++) {
       map.set('m30.md', files(30, `Fassung ${n}`).get('m30.md') as string)
       await store.applyChanges(['m30.md'])
+      // The looker gets a turn after each edit too: an edit may finish without one (all of it in microtasks).
+      await new Promise((resolve) => setImmediate(resolve))
     }
     editing = false
     await looker
