@@ -81,6 +81,8 @@ interface Job {
  * `options.build`, a document whose inputs the manifest records unchanged is not even rendered.
  */
 export async function exportSite(store: ContentStore, section: string, outDir: string, mediaDir?: string, options: ExportOptions = {}): Promise<string[]> {
+  // The first site is served before its gzip and Brotli exist (ContentStore.settled): the export writes every encoding.
+  await store.settled()
   const previous = await readManifest(outDir)
   const files = new ExportedFiles(outDir, previous)
   // An operator's own robots.txt (one no export wrote) is theirs: ours only names the sitemaps.

@@ -34,7 +34,16 @@ export interface ArticleSource {
   stampNow?(file: string): string | undefined
   /** Records `stamp` as the version of `file` read for the index: its article came from an index snapshot, not a read. */
   adoptStamp?(file: string, stamp: string): void
+  /**
+   * At a load: the file's article as an index snapshot holds it, when the
+   * file is unchanged since (its stamp recorded as readForIndex would);
+   * undefined when it must be read. Synchronous: no promise per file.
+   */
+  takeUnchanged?(file: string): TakenArticle | undefined
 }
+
+/** What takeUnchanged gives: the article, its warnings and its body's version, as readForIndex would. */
+export type TakenArticle = Pick<ParsedArticle, 'article' | 'warnings'> & { readonly bodyDigest: string }
 
 /** Article files on disk, under `articlesDir`. */
 export function fileSource(articlesDir: string, options: ParseArticleOptions): ArticleSource {

@@ -86,9 +86,14 @@ export class SitemapBuilder {
     this.#create = create
   }
 
-  /** `site` with the sitemaps of its plan; parts no longer needed are dropped. */
-  async withSitemaps(site: Site): Promise<Site> {
-    const sitemaps = await this.build(site.plan)
+  /**
+   * `site` with the sitemaps of `plan` (its plan); parts no longer needed are
+   * dropped. The sitemaps are written while `site` is still being rendered
+   * (in the render workers): at 50,000 articles a start waited ~0.3 s for
+   * each in turn.
+   */
+  async withSitemaps(plan: SitePlan, rendering: Site | Promise<Site>): Promise<Site> {
+    const [sitemaps, site] = await Promise.all([this.build(plan), rendering])
     const others = [...site.resources].filter(([path]) => !isSitemapPath(path))
     return { ...site, resources: new Map([...others, ...sitemaps]) }
   }

@@ -8,6 +8,7 @@ import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { articleMediaProblems } from '../feeds/podcast-rules.js'
 import type { Logger } from '../util/logger.js'
 import { ArticleIndex } from './article-index.js'
+import { takeUnchangedFiles } from './unchanged-files.js'
 
 export interface ArticleCatalogOptions {
   readonly source: ArticleSource
@@ -77,20 +78,27 @@ export class ArticleCatalog {
     this.#noteSkippedFolders('', listing.skippedFolders)
     for (const error of listing.refused) this.#refuse(error)
     for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
-    const articles: Article[] = []
-    await mapLimit(listing.files.slice(0, maxArticles), async (file) => {
+    // In the listing's order, taken or read: which of two drafts at one path shows must not depend on which was read.
+    const files = listing.files.slice(0, maxArticles)
+    const articles = new Array<Article | undefined>(files.length)
+    const toRead = await takeUnchangedFiles(source, files, (taken, index) => {
+      this.#logWarnings(taken.article.file, taken)
+      articles[index] = taken.article
+    })
+    await mapLimit(toRead, async (index) => {
+      const file = files[index] as string
       try {
         // Only the metadata is kept; the body is read again when it is rendered.
         const parsed = await source.readForIndex(file)
         if (!parsed) return
         this.#logWarnings(file, parsed)
-        articles.push(parsed.article)
+        articles[index] = parsed.article
       } catch (error) {
         if (error instanceof ArticleError) this.#refuse(error)
         else throw error
       }
     })
-    this.#index.load(articles)
+    this.#index.load(articles.filter((article) => article !== undefined))
     this.#logClashes(new Set(this.#index.files()))
   }
 
@@ -155,7 +163,7 @@ export class ArticleCatalog {
     return this.#index.set(parsed.article)
   }
 
-  #logWarnings(file: string, parsed: ParsedArticle): void {
+  #logWarnings(file: string, parsed: Pick<ParsedArticle, 'article' | 'warnings'>): void {
     // Later than now, and than its own date (a scheduled article's updated is its date).
     const { date, updated } = parsed.article
     const future: ArticleProblem[] =

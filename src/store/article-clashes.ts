@@ -45,11 +45,11 @@ export class ArticleClashes {
     return this.#clashing.values()
   }
 
-  /** Records an article's name, slugs and ids; every file sharing one (itself too) goes into `touched`. */
-  add(article: Article, touched: Set<string>): void {
+  /** Records an article's name, slugs and ids; every file sharing one (itself too) goes into `touched` (none at a load: refresh settles them all). */
+  add(article: Article, touched?: Set<string>): void {
     for (const [kind, value] of keysOf(article)) {
       this.#keys.add(kind, value, article.file)
-      for (const file of this.#keys.get(kind, value)) touched.add(file)
+      if (touched) for (const file of this.#keys.get(kind, value)) touched.add(file)
     }
   }
 
@@ -119,7 +119,9 @@ export class ArticleClashes {
   /** Of the files whose names are the same once normalised, the one published. */
   #nameWinner(article: Article): string {
     let best = article
-    for (const file of this.#keys.get(...nameKey(article.file))) {
+    const [kind, name] = nameKey(article.file)
+    if (!this.#keys.shared(kind, name)) return article.file
+    for (const file of this.#keys.get(kind, name)) {
       const other = this.#articleOf(file)
       if (other !== undefined && publishedBefore(other, best)) best = other
     }
@@ -135,6 +137,8 @@ export class ArticleClashes {
         ['slug', slugKey(category, article.slug), article.slug],
         ['id', idKey(category, article.id), article.id],
       ] as const) {
+        // Nearly every slug and id is one file's own: no list made for it.
+        if (!this.#keys.shared(...key)) continue
         const others = [...this.#keys.get(...key)]
           .filter((other) => other !== article.file && counts(this.#articleOf(other) as Article))
           .sort()
@@ -160,13 +164,21 @@ function publishedBefore(a: Article, b: Article): boolean {
 
 type Key = readonly [kind: string, value: string]
 
-/** The file's name once normalised: the file's own string when it is so already (nearly always), no copy. */
+/** The file's name once normalised: the file's own string when it is so already (nearly always: ASCII is), no copy. */
 function nameKey(file: string): Key {
-  const nfc = file.normalize('NFC')
+  const nfc = ASCII.test(file) ? file : file.normalize('NFC')
   return ['name', nfc === file ? file : nfc]
 }
-const slugKey = (category: string, slug: string): Key => [`slug\n${category}`, slug]
-const idKey = (category: string, id: string): Key => [`id\n${category}`, id]
+const ASCII = /^[\x00-\x7f]*$/
+/** The kinds of a category's slugs and ids, made once per category, not once per article and lookup. */
+const kinds = new Map<string, readonly [slug: string, id: string]>()
+function kindsOf(category: string): readonly [slug: string, id: string] {
+  let pair = kinds.get(category)
+  if (!pair) kinds.set(category, (pair = [`slug\n${category}`, `id\n${category}`]))
+  return pair
+}
+const slugKey = (category: string, slug: string): Key => [kindsOf(category)[0], slug]
+const idKey = (category: string, id: string): Key => [kindsOf(category)[1], id]
 
 function keysOf(article: Article): Key[] {
   return [nameKey(article.file), ...article.categories.flatMap((category) => [slugKey(category, article.slug), idKey(category, article.id)])]

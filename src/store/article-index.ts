@@ -55,7 +55,7 @@ export class ArticleIndex {
     this.#byFile.clear()
     this.#clashes.clear()
     this.#byPath.clear()
-    for (const article of articles) this.#add(article, new Set())
+    for (const article of articles) this.#add(article)
     this.#clashes.refresh(this.#byFile.keys())
     const all = [...this.#byFile.values()]
     this.#section.load(all.filter((article) => this.#inSection(article)))
@@ -149,7 +149,7 @@ export class ArticleIndex {
     return this.#clashes.warnings(file)
   }
 
-  #add(article: Article, touched: Set<string>): void {
+  #add(article: Article, touched?: Set<string>): void {
     this.#byFile.set(article.file, article)
     this.#byPath.add(PAGE, article.path, article.file)
     this.#clashes.add(article, touched)

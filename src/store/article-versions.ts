@@ -36,6 +36,13 @@ export class ArticleVersions {
         if (parsed) this.#bodies.set(parsed.article, parsed.bodyDigest ?? (await bodyDigest(parsed.body)))
         return parsed
       },
+      takeUnchanged:
+        source.takeUnchanged &&
+        ((file) => {
+          const taken = source.takeUnchanged?.(file)
+          if (taken) this.#bodies.set(taken.article, taken.bodyDigest)
+          return taken
+        }),
     }
   }
 }

@@ -46,7 +46,7 @@ export interface ContentStoreOptions {
  *   touch: the current feeds when their window changed, an archive page when
  *   its articles changed, pages on their next request.
  * - Every rebuild swaps in a complete new Site once its identity bytes exist; `#compressed`
- *   resolves when its gzip and Brotli do (createIdentityFirst). Rebuilds never overlap.
+ *   resolves when its gzip and Brotli do (createIdentityFirst; the first too: settled() waits). Rebuilds never overlap.
  * - A timer rebuilds when the next scheduled article goes live, or an article leaves the news sitemap;
  *   watching the folder is live-updates.ts's job (it calls applyChanges).
  */
@@ -195,9 +195,8 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(kept ?? (await this.#documents.renderSite(plan)))
+    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(plan, kept ?? this.#documents.renderSite(plan))
     this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
-    if (!previous) await this.#compressed // the first site is swapped in whole: the export reads every encoding
     this.#site = site
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))

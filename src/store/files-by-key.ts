@@ -19,6 +19,11 @@ export class FilesByKey {
     return files === undefined ? [] : typeof files === 'string' ? [files] : files
   }
 
+  /** Whether more than one file is under a key. */
+  shared(kind: string, value: string): boolean {
+    return typeof (this.#kinds.get(kind)?.get(value) ?? '') !== 'string'
+  }
+
   add(kind: string, value: string, file: string): void {
     let values = this.#kinds.get(kind)
     if (!values) {

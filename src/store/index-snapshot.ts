@@ -27,8 +27,8 @@ export interface IndexSnapshotOptions {
 }
 
 interface Entry extends SnapshotEntry {
-  /** When the file was read (ms); entries taken from a snapshot were checked when it was written. */
-  readonly readAt: number
+  /** When the file was read (ms); none for entries taken from a snapshot (checked when it was written). */
+  readonly readAt?: number
 }
 
 /**
@@ -63,7 +63,7 @@ export function snapshotSource(
   let lastError: string | undefined
   const write = (): void => {
     loaded = null // what it held and was not asked for is gone from disk
-    const kept = [...current.values()].filter(({ stamp, readAt }) => (stampChangeTime(stamp) ?? Infinity) < readAt - racyMs)
+    const kept = [...current.values()].filter(({ stamp, readAt = Infinity }) => (stampChangeTime(stamp) ?? Infinity) < readAt - racyMs)
     try {
       const { bytes, count } = encodeSnapshot(fingerprint, kept)
       snapshot.file.write(bytes)
@@ -80,24 +80,25 @@ export function snapshotSource(
     if (timer) timer.refresh()
     else timer = setTimeout(() => ((timer = undefined), write()), snapshot.delayMs ?? 5000).unref()
   }
+  /** The snapshot's entry of an unchanged file, its stamp adopted; the entry itself is what the load takes (no copy). */
   const take = (file: string): Entry | undefined => {
     if (loaded === null) return undefined
     loaded ??= readSnapshot(snapshot.file, fingerprint, logger)
     const entry = loaded.get(file)
     if (!entry) return undefined
     loaded.delete(file)
-    return entry.stamp === stampNow(file) ? { ...entry, readAt: Infinity } : undefined
+    if (entry.stamp !== stampNow(file)) return undefined
+    adoptStamp(file, entry.stamp)
+    current.set(file, entry)
+    changed()
+    return entry
   }
   return {
     ...source,
+    takeUnchanged: take,
     readForIndex: async (file) => {
       const hit = take(file)
-      if (hit) {
-        adoptStamp(file, hit.stamp)
-        current.set(file, hit)
-        changed()
-        return { article: hit.article, body: '', warnings: hit.warnings, bodyDigest: hit.digest }
-      }
+      if (hit) return { article: hit.article, body: '', warnings: hit.warnings, bodyDigest: hit.bodyDigest }
       const readAt = Date.now()
       current.delete(file)
       changed()
@@ -105,7 +106,7 @@ export function snapshotSource(
       const stamp = source.readStamp(file)
       if (!parsed || stamp === undefined) return parsed
       const digest = await bodyDigest(parsed.body)
-      current.set(file, { article: parsed.article, stamp, digest, warnings: parsed.warnings, readAt })
+      current.set(file, { article: parsed.article, stamp, bodyDigest: digest, warnings: parsed.warnings, readAt })
       return { ...parsed, bodyDigest: digest }
     },
   }

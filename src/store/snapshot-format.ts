@@ -11,7 +11,7 @@ export interface SnapshotEntry {
   readonly article: Article
   readonly stamp: string
   /** The body's version (bodyDigest). */
-  readonly digest: string
+  readonly bodyDigest: string
   readonly warnings: readonly ArticleProblem[]
 }
 
@@ -35,14 +35,14 @@ export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterab
   let keys: string[] | undefined
   let dates: Set<string> | undefined
   const rows: unknown[][] = []
-  for (const { article, stamp, digest, warnings } of entries) {
+  for (const { article, stamp, bodyDigest, warnings } of entries) {
     const record = article as unknown as Record<string, unknown>
     keys ??= Object.keys(record)
     dates ??= new Set(keys.filter((key) => record[key] instanceof Date))
     const own = Object.keys(record)
     // An article of another shape (none today) is left out: it is read again at the next start.
     if (own.length !== keys.length || own.some((key, i) => key !== keys?.[i])) continue
-    const row: unknown[] = [stamp, digest, warnings.length > 0 ? warnings : 0]
+    const row: unknown[] = [stamp, bodyDigest, warnings.length > 0 ? warnings : 0]
     for (const key of keys) {
       const value = record[key]
       row.push(dates.has(key) ? (value as Date).getTime() : value)
@@ -102,7 +102,7 @@ function rowsToEntries(keys: readonly string[], dates: ReadonlySet<string>, rows
       article[key] = value
     })
     if (typeof article.file !== 'string') throw new Error('a row without a file')
-    entries.set(article.file, { article: article as unknown as Article, stamp, digest, warnings: Array.isArray(warnings) ? warnings : [] })
+    entries.set(article.file, { article: article as unknown as Article, stamp, bodyDigest: digest, warnings: Array.isArray(warnings) ? warnings : [] })
   }
   return entries
 }

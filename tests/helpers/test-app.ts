@@ -16,6 +16,7 @@ export async function testApp(
   const map = new Map(Object.entries(files))
   const store = new ContentStore({ config, source: memorySource(map, config), clock: () => now, logger: { info: () => {}, warn: () => {} } })
   await store.load()
+  await store.settled() // every encoding, as a request a moment after a start finds them
   store.close()
   const http = createHttp({ config, store, now: () => now.getTime() })
   return { app: http.app, http, store, config, files: map }

@@ -144,4 +144,28 @@ describe('ArticleCatalog', () => {
     await catalog.applyFiles(new Set(['a.md']))
     expect(changed).toEqual(['a.md'])
   })
+
+  it('takes unchanged files synchronously (takeUnchanged, the index snapshot) and reads only the others, keeping their warnings', async () => {
+    const files = new Map(Object.entries({ 'a.md': article('A', '2025-01-01T10:00:00Z'), 'b.md': article('B', '2025-02-01T10:00:00Z', { unbekannt: 'x' }) }))
+    const memory = memorySource(files, config)
+    const fromSnapshot = new Map((await Promise.all([...files.keys()].map((file) => memory.readForIndex(file)))).map((parsed) => [parsed?.article.file, parsed]))
+    const reads: string[] = []
+    const taken: string[] = []
+    const warned: string[] = []
+    const source = {
+      ...memory,
+      readForIndex: (file: string) => (reads.push(file), memory.readForIndex(file)),
+      takeUnchanged: (file: string) => {
+        taken.push(file)
+        const parsed = file === 'a.md' ? undefined : fromSnapshot.get(file)
+        return parsed && { article: parsed.article, warnings: parsed.warnings, bodyDigest: 'digest' }
+      },
+    }
+    const catalog = new ArticleCatalog({ source, sectionSlug: 'wirtschaft', maxArticles: 100, clock: () => NOW, logger: { info: () => {}, warn: (line) => warned.push(line) }, media: noMedia })
+    await catalog.loadAll()
+    expect(taken).toEqual(['a.md', 'b.md'])
+    expect(reads).toEqual(['a.md'])
+    expect(catalog.published.publishedSection(NOW).map((a) => a.title)).toEqual(['B', 'A'])
+    expect(warned).toEqual(['warning b.md: unbekannt: is not a known field and is ignored'])
+  })
 })

@@ -37,6 +37,7 @@ async function live(title: string) {
   const store = new ContentStore({ config, source: memorySource(files, config), clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
   stores.push(store)
   await store.load()
+  await store.settled() // the first site's encodings follow it too (first-site.test.ts)
   const app = createApp({ config, store, now: () => NOW.getTime() })
   const edit = (to: string) => {
     files.set('m10.md', filesWith(to).get('m10.md') as string)
