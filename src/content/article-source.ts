@@ -1,6 +1,6 @@
 import { folderId } from './files.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
-import { listArticleFiles, readArticleFile, stampArticleFiles, stampFile, type FolderListing, type FolderStamps } from './load-articles.js'
+import { listArticleFiles, readArticleFile, stampArticleFiles, readableStamp, type FolderListing, type FolderStamps } from './load-articles.js'
 
 /**
  * Where the store's article files come from: the file system (fileSource),
@@ -30,7 +30,7 @@ export interface ArticleSource {
   stamps(): Promise<FolderStamps>
   /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
   readStamp(file: string): string | undefined
-  /** The stamp of a file as it is now, without reading it (undefined when it cannot be stat'ed): an index snapshot checks its entries so. */
+  /** The stamp of a file as it is now, without reading it (undefined when this process may not read it or it cannot be stat'ed): an index snapshot checks its entries so. */
   stampNow?(file: string): string | undefined
   /** Records `stamp` as the version of `file` read for the index: its article came from an index snapshot, not a read. */
   adoptStamp?(file: string, stamp: string): void
@@ -59,7 +59,7 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions): A
     rootId: () => folderId(articlesDir),
     stamps: () => stampArticleFiles(articlesDir),
     readStamp: (file) => readStamps.get(file),
-    stampNow: (file) => stampFile(articlesDir, file),
+    stampNow: (file) => readableStamp(articlesDir, file),
     adoptStamp: (file, stamp) => void readStamps.set(file, stamp),
   }
 }

@@ -189,6 +189,22 @@ export function stampFile(root: string, file: string): string | undefined {
   }
 }
 
+/**
+ * stampFile of a file this process may read (undefined otherwise): an index
+ * snapshot takes a file by its stamp without reading it, and must not take
+ * one the service can no longer read (started as another user, a group or
+ * ACL taken away: nothing in the stamp changes), which a read would refuse.
+ */
+export function readableStamp(root: string, file: string): string | undefined {
+  try {
+    const absolute = pathUnder(root, file)
+    fs.accessSync(absolute, fs.constants.R_OK)
+    return stampOf(fs.statSync(absolute))
+  } catch {
+    return undefined
+  }
+}
+
 /** The status-change time (ms) a stamp records; undefined for none. */
 export function stampChangeTime(stamp: string | undefined): number | undefined {
   const time = Number(stamp?.split(':')[3])

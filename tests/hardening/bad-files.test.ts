@@ -167,6 +167,29 @@ describe('bad article files', () => {
   })
 })
 
+describe('a file the service may no longer read, and an index snapshot', () => {
+  it('is not taken from the snapshot by its stamp: stampNow, which a snapshot checks, has none for it', () => {
+    // Started as another user (or a group taken away), nothing in a file's stamp changes; a read would refuse it.
+    const secret = makeTempDir('unreadable-stamp-')
+    try {
+      fs.chmodSync(secret.dir, 0o755)
+      secret.write('geheim.md', '---\ntitle: Geheim\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
+      secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\nText.\n')
+      fs.chmodSync(path.join(secret.dir, 'geheim.md'), 0o000)
+      const module = fileURLToPath(new URL('../../dist/content/article-source.js', import.meta.url))
+      const script = `import(${JSON.stringify(module)}).then(({ fileSource }) => {
+        const source = fileSource(${JSON.stringify(secret.dir)}, { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' })
+        for (const file of ['geheim.md', 'offen.md']) console.log(file, typeof source.stampNow(file))
+      })`
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', ...ORDINARY_USER })
+      expect(run.stderr).toBe('')
+      expect(run.stdout).toBe('geheim.md undefined\noffen.md string\n')
+    } finally {
+      secret.rm()
+    }
+  })
+})
+
 describe('a folder the service may not read', () => {
   it('starts as an ordinary user beside a root-owned lost+found (mode 700), publishes the rest and names the folder once', async () => {
     // Every ext4 volume has one; mounted as ARTICLES_DIR, the service (not root) may not open it.
