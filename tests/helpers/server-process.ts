@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './free-port.js'
 
@@ -26,16 +29,24 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string>, args: string[] = [], as: { uid?: number; gid?: number } = {}, main = MAIN): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
+  // A STATE_DIR of its own unless the test names one: else every test server wrote its index snapshot into the checkout's state/.
+  const state = env.STATE_DIR === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), 'server-state-')) : undefined
+  if (state && as.uid !== undefined) fs.chownSync(state, as.uid, as.gid ?? as.uid)
   const child = spawn(process.execPath, [main, ...args], {
     // No metrics listener unless a test asks for one: 9464 is one port for every test server.
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: '0', ...(state ? { STATE_DIR: state } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...as,
   })
   let output = ''
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      if (state) fs.rmSync(state, { recursive: true, force: true })
+      resolve(code)
+    }),
+  )
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000)
     const check = (): void => {
