@@ -144,12 +144,8 @@ describe('bad article files', () => {
 
   it('names a file it may not read, and goes on', () => {
     // Root reads everything: check the permission error as the unprivileged user nobody.
-    const secret = makeTempDir('unreadable-')
+    const secret = unreadableBeside()
     try {
-      fs.chmodSync(secret.dir, 0o755)
-      secret.write('geheim.md', '---\ntitle: Geheim\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
-      secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\nText.\n')
-      fs.chmodSync(path.join(secret.dir, 'geheim.md'), 0o000)
       const loader = fileURLToPath(new URL('../../dist/content/load-articles.js', import.meta.url))
       const script = `import(${JSON.stringify(loader)}).then(({ readArticleFile }) => {
         const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -167,15 +163,21 @@ describe('bad article files', () => {
   })
 })
 
+/** A folder anyone may enter with geheim.md (mode 000: nobody but root may read it) beside offen.md. */
+function unreadableBeside(): ReturnType<typeof makeTempDir> {
+  const secret = makeTempDir('unreadable-')
+  fs.chmodSync(secret.dir, 0o755)
+  secret.write('geheim.md', '---\ntitle: Geheim\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
+  secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\nText.\n')
+  fs.chmodSync(path.join(secret.dir, 'geheim.md'), 0o000)
+  return secret
+}
+
 describe('a file the service may no longer read, and an index snapshot', () => {
   it('is not taken from the snapshot by its stamp: stampNow, which a snapshot checks, has none for it', () => {
     // Started as another user (or a group taken away), nothing in a file's stamp changes; a read would refuse it.
-    const secret = makeTempDir('unreadable-stamp-')
+    const secret = unreadableBeside()
     try {
-      fs.chmodSync(secret.dir, 0o755)
-      secret.write('geheim.md', '---\ntitle: Geheim\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\n')
-      secret.write('offen.md', '---\ntitle: Offen\ndate: 2025-01-01T10:00:00Z\ncategory: wirtschaft\n---\nText.\n')
-      fs.chmodSync(path.join(secret.dir, 'geheim.md'), 0o000)
       const module = fileURLToPath(new URL('../../dist/content/article-source.js', import.meta.url))
       const script = `import(${JSON.stringify(module)}).then(({ fileSource }) => {
         const source = fileSource(${JSON.stringify(secret.dir)}, { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' })
