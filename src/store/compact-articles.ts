@@ -10,7 +10,21 @@ import type { ArticleSource } from '../content/article-source.js'
  * the heap per article). The lists live as long as the store; a list no
  * article uses any more stays (they are few, and small).
  */
-export function compactSource(source: ArticleSource): ArticleSource {
+export function compactSource(source: ArticleSource, compact: (article: Article) => Article = articleCompactor()): ArticleSource {
+  return {
+    ...source,
+    readForIndex: async (file) => {
+      const parsed = await source.readForIndex(file)
+      return parsed && { ...parsed, article: compact(parsed.article) }
+    },
+  }
+}
+
+/**
+ * One article with the lists and strings it shares with every other the
+ * same compactor saw (compactSource's reads, and an index snapshot's entries).
+ */
+export function articleCompactor(): (article: Article) => Article {
   const lists = new Map<string, readonly string[]>()
   const strings = new Map<string, string>()
   const shared = (text: string): string => {
@@ -29,7 +43,7 @@ export function compactSource(source: ArticleSource): ArticleSource {
     }
     return list
   }
-  const compact = (article: Article): Article => ({
+  return (article) => ({
     ...article,
     categories: sharedList(article.categories),
     tags: sharedList(article.tags),
@@ -37,11 +51,4 @@ export function compactSource(source: ArticleSource): ArticleSource {
     lang: shared(article.lang),
     updated: article.updated.getTime() === article.date.getTime() ? article.date : article.updated,
   })
-  return {
-    ...source,
-    readForIndex: async (file) => {
-      const parsed = await source.readForIndex(file)
-      return parsed && { ...parsed, article: compact(parsed.article) }
-    },
-  }
 }

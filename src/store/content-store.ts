@@ -14,7 +14,7 @@ import { createIdentityFirst, type Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
-import { compactSource } from './compact-articles.js'
+import { articleCompactor, compactSource } from './compact-articles.js'
 import { snapshotSource, type IndexSnapshotOptions } from './index-snapshot.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
@@ -90,7 +90,8 @@ export class ContentStore {
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
-    this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config)), options.snapshot, config, this.#logger))
+    const compact = articleCompactor() // one set of shared lists and strings for files read and snapshot entries taken
+    this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config), compact), options.snapshot, config, this.#logger, compact))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,

@@ -1,3 +1,4 @@
+import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { stampChangeTime } from '../content/load-articles.js'
 import type { ParseArticleOptions } from '../content/parse-article.js'
@@ -49,6 +50,8 @@ export function snapshotSource(
   snapshot: IndexSnapshotOptions | undefined,
   config: ParseArticleOptions & { readonly articlesDir: string },
   logger: Logger,
+  /** What the articles read from files go through (compact-articles.ts): the snapshot's entries go through it too. */
+  compact?: (article: Article) => Article,
 ): ArticleSource {
   const { stampNow, adoptStamp } = source
   if (!snapshot || !stampNow || !adoptStamp) return source
@@ -83,7 +86,7 @@ export function snapshotSource(
   /** The snapshot's entry of an unchanged file, its stamp adopted; the entry itself is what the load takes (no copy). */
   const take = (file: string): Entry | undefined => {
     if (loaded === null) return undefined
-    loaded ??= readSnapshot(snapshot.file, fingerprint, logger)
+    loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
     const entry = loaded.get(file)
     if (!entry) return undefined
     loaded.delete(file)
@@ -113,7 +116,7 @@ export function snapshotSource(
 }
 
 /** The snapshot's entries by file; empty (with a line saying why) when there is none or it cannot be used. */
-function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger): Map<string, SnapshotEntry> {
+function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact?: (article: Article) => Article): Map<string, SnapshotEntry> {
   let bytes: Buffer | undefined
   try {
     bytes = file.readBytes()
@@ -125,7 +128,7 @@ function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logg
     logger.info(`no index snapshot at ${file.path} yet: reading every file`)
     return new Map()
   }
-  const decoded = decodeSnapshot(bytes, fingerprint)
+  const decoded = decodeSnapshot(bytes, fingerprint, compact)
   if (!(decoded instanceof Map)) {
     logger.info(`not using the index snapshot ${file.path}: it ${decoded.reason}; reading every file`)
     return new Map()

@@ -54,7 +54,11 @@ export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterab
 }
 
 /** The entries of a snapshot by file, or why it is not used (in words for the log). */
-export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint): Map<string, SnapshotEntry> | { reason: string } {
+export function decodeSnapshot(
+  bytes: Buffer,
+  fingerprint: SnapshotFingerprint,
+  compact: (article: Article) => Article = (article) => article,
+): Map<string, SnapshotEntry> | { reason: string } {
   const newline = bytes.subarray(0, 200).indexOf(10)
   const [format, checksum] = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ')
   if (format !== SNAPSHOT_FORMAT) return { reason: `is of another format (${JSON.stringify((format ?? '').slice(0, 40))}; this build reads ${SNAPSHOT_FORMAT})` }
@@ -70,39 +74,23 @@ export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint):
   const changed = Object.keys({ ...fingerprint.config, ...parsed.fingerprint.config }).filter((key) => parsed.fingerprint.config[key] !== fingerprint.config[key])
   if (changed.length > 0) return { reason: `was written with another ${changed.join(', ')}` }
   try {
-    return rowsToEntries(parsed.keys, new Set(parsed.dates), parsed.rows)
+    return rowsToEntries(parsed.keys, new Set(parsed.dates), parsed.rows, compact)
   } catch (error) {
     return { reason: `is damaged (${(error as Error).message})` }
   }
 }
 
-function rowsToEntries(keys: readonly string[], dates: ReadonlySet<string>, rows: readonly unknown[][]): Map<string, SnapshotEntry> {
+/** `compact` shares lists and strings with the articles read from files (compact-articles.ts), and `updated` with `date`. */
+function rowsToEntries(keys: readonly string[], dates: ReadonlySet<string>, rows: readonly unknown[][], compact: (article: Article) => Article): Map<string, SnapshotEntry> {
   const entries = new Map<string, SnapshotEntry>()
-  // One frozen list per distinct list of strings, one string per distinct value: as compactSource shares them.
-  const lists = new Map<string, readonly string[]>()
-  const strings = new Map<string, string>()
-  const shared = (value: string): string => strings.get(value) ?? (strings.set(value, value), value)
   for (const row of rows) {
     if (!Array.isArray(row) || row.length !== keys.length + 3) throw new Error('a row of another length')
     const [stamp, digest, warnings] = row
     if (typeof stamp !== 'string' || typeof digest !== 'string') throw new Error('a row without stamp or digest')
     const article: Record<string, unknown> = {}
-    let firstDate: Date | undefined
-    keys.forEach((key, i) => {
-      let value = row[i + 3]
-      if (dates.has(key)) {
-        const date = firstDate?.getTime() === value ? firstDate : new Date(value as number)
-        firstDate ??= date
-        value = date
-      } else if (key === 'lang' && typeof value === 'string') value = shared(value)
-      else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-        const id = value.join('\u0000')
-        value = lists.get(id) ?? (lists.set(id, Object.freeze(value.map(shared))), lists.get(id))
-      }
-      article[key] = value
-    })
+    keys.forEach((key, i) => (article[key] = dates.has(key) ? new Date(row[i + 3] as number) : row[i + 3]))
     if (typeof article.file !== 'string') throw new Error('a row without a file')
-    entries.set(article.file, { article: article as unknown as Article, stamp, bodyDigest: digest, warnings: Array.isArray(warnings) ? warnings : [] })
+    entries.set(article.file, { article: compact(article as unknown as Article), stamp, bodyDigest: digest, warnings: Array.isArray(warnings) ? warnings : [] })
   }
   return entries
 }
