@@ -1,7 +1,12 @@
 import { Worker } from 'node:worker_threads'
 import type { RenderWorkerData } from './renderer.js'
 
-/** The render pool's size in the service (createRenderPool's default). */
+/**
+ * The render pool's size in the service (createRenderPool's default), and
+ * below its workers' default priority, written again rather than imported:
+ * render-pool.ts imports the rendering stack, whose evaluation is the very
+ * wait these workers are started ahead of.
+ */
 const RENDER_WORKERS = 2
 
 /**
