@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { articleSource } from './generate-corpus.js'
+import { articleSource, hoursApart } from './generate-corpus.js'
 
 const HARNESS = fileURLToPath(new URL('heap-harness.mjs', import.meta.url))
 /** The polling client's pace: a request started every 5 ms (issue 14). */
@@ -76,7 +76,7 @@ export async function measureEdits(base: string, dir: string, count: number, edi
       const title = `Eilmeldung ${process.pid}-${edit}`
       const visible = new Promise<number>((resolve) => (awaited = { title, seen: resolve }))
       const written = performance.now()
-      fs.writeFileSync(newest, articleSource(count, title))
+      fs.writeFileSync(newest, articleSource(count, title, hoursApart(count)))
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Number.NaN), 10_000)))
       const at = await Promise.race([visible, timeout])

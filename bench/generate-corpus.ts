@@ -54,9 +54,24 @@ function body(n: number): string {
   return `${paragraphs.join('\n\n')}\n`
 }
 
-/** The text of generated article number `n` (1 is the oldest), dated one hour apart from 2020 on. */
-export function articleSource(n: number, title = `Meldung ${n}: ${TOPICS[n % TOPICS.length]} im Blick`): string {
-  const date = new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString().replace('.000Z', 'Z')
+/**
+ * Hours between two generated articles in a corpus of `count`: one hour up to
+ * 50,000 (so those corpora stay as they were, `-v2-`), closer above, so that
+ * every article of a 200,000 corpus is dated before 2026 and none is
+ * scheduled in the future (one hour apart, article 60,000 would be).
+ */
+export function hoursApart(count: number): number {
+  return Math.min(1, 50_000 / count)
+}
+
+/** The folder name of a generated corpus of `count`: v3 where its dates differ from v2's. */
+export function corpusName(count: number): string {
+  return `wirtschaft-bench-corpus-${hoursApart(count) < 1 ? 'v3' : 'v2'}-${count}`
+}
+
+/** The text of generated article number `n` (1 is the oldest), dated `hours` apart from 2020 on. */
+export function articleSource(n: number, title = `Meldung ${n}: ${TOPICS[n % TOPICS.length]} im Blick`, hours = 1): string {
+  const date = new Date(Date.UTC(2020, 0, 1) + Math.round(n * hours * 3_600_000)).toISOString().replace('.000Z', 'Z')
   return `---
 title: "${title}"
 date: ${date}
@@ -70,10 +85,11 @@ ${body(n)}`
 
 /** Writes `count` articles into `dir`, 500 per sub-folder as a newsroom archive might. */
 export function generateCorpus(dir: string, count: number): void {
+  const hours = hoursApart(count)
   for (let n = 1; n <= count; n++) {
     const folder = path.join(dir, String(Math.ceil(n / 500)).padStart(3, '0'))
     if (n % 500 === 1) fs.mkdirSync(folder, { recursive: true })
-    fs.writeFileSync(path.join(folder, `meldung-${n}.md`), articleSource(n))
+    fs.writeFileSync(path.join(folder, `meldung-${n}.md`), articleSource(n, undefined, hours))
   }
 }
 

@@ -32,7 +32,7 @@ import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
-import { generateCorpus } from './generate-corpus.js'
+import { corpusName, generateCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 import { throughput, throughputOptions } from './throughput.js'
 
@@ -80,7 +80,7 @@ const peakRss = (pid: number | undefined) => Number(/VmHWM:\s+(\d+)/.exec(fs.rea
 
 /** A corpus of `count` articles, generated once and kept between runs. */
 function corpus(count: number): string {
-  const dir = path.join(os.tmpdir(), `wirtschaft-bench-corpus-v2-${count}`)
+  const dir = path.join(os.tmpdir(), corpusName(count))
   const marker = path.join(dir, '.complete')
   if (!fs.existsSync(marker)) {
     fs.rmSync(dir, { recursive: true, force: true })
