@@ -8,9 +8,9 @@ export interface SilentSocketOptions {
   readonly intervalMs?: number
 }
 
-/** Bytes a socket has moved so far: read, and written as far as the kernel took them (what is still queued does not count). */
-function moved(socket: Socket): number {
-  return socket.bytesRead + socket.bytesWritten - socket.writableLength
+/** Bytes a socket has written so far, as far as the kernel took them (what is still queued does not count). */
+function written(socket: Socket): number {
+  return socket.bytesWritten - socket.writableLength
 }
 
 /**
@@ -30,18 +30,21 @@ function moved(socket: Socket): number {
  * headersTimeout and requestTimeout.
  */
 export function closeSilentSockets(server: Server, { timeoutMs, intervalMs = 1000 }: SilentSocketOptions): void {
-  /** Per connection: the bytes it had moved at the last look, and since when (ms) it has moved none. */
-  const watched = new Map<Socket, { bytes: number; since: number }>()
+  /** Per connection: the bytes it had read and written at the last look, and since when (ms) it has moved none. */
+  const watched = new Map<Socket, { read: number; written: number; since: number }>()
   server.on('connection', (socket: Socket) => {
-    watched.set(socket, { bytes: moved(socket), since: performance.now() })
+    watched.set(socket, { read: socket.bytesRead, written: written(socket), since: performance.now() })
     socket.once('close', () => watched.delete(socket))
   })
   const look = (): void => {
     const now = performance.now()
     for (const [socket, seen] of watched) {
-      const bytes = moved(socket)
-      if (bytes !== seen.bytes) {
-        seen.bytes = bytes
+      const read = socket.bytesRead
+      // Written bytes are summed over the socket's queue: looked at only when it read nothing new.
+      const wrote = read === seen.read ? written(socket) : seen.written
+      if (read !== seen.read || wrote !== seen.written) {
+        seen.read = read
+        seen.written = wrote
         seen.since = now
       } else if (now - seen.since >= timeoutMs) {
         // As Node does with a socket timeout nobody listens to: the connection is dropped, the client sees it close.
