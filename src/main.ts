@@ -9,6 +9,7 @@ import { runMain } from './errors/run-main.js'
 import { createHttp } from './http/app.js'
 import { createListener } from './http/listener.js'
 import { answerClientErrors } from './http/client-errors.js'
+import { closeSilentSockets } from './http/silent-sockets.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity } from './content/build-identity.js'
 import { createMetricsApp } from './ops/metrics-app.js'
@@ -110,8 +111,8 @@ async function main(): Promise<void> {
     const info = listening.address() as AddressInfo
     logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
   })
-  // A client that stops reading (or writing) is let go after the same time.
-  server.setTimeout(config.requestTimeoutMs)
+  // A client that stops reading (or writing) is let go after the same time: swept once a second, no timer per request.
+  closeSilentSockets(server, { timeoutMs: config.requestTimeoutMs })
   answerClientErrors(server)
   if (config.metricsPort > 0) metricsServer = serveMetrics(ops, config, logger)
 }

@@ -134,7 +134,9 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     return resource && sendStored(request, resource)
   }
 
-  const sendStored = (request: RequestView, resource: Resource): Answer => polled(request, send(request, resource, { topic: topicByPath.get(request.path) }))
+  // A topic's options made once per path, not per request.
+  const topicSends = new Map([...topicByPath].map(([path, topic]) => [path, { topic }] as const))
+  const sendStored = (request: RequestView, resource: Resource): Answer => polled(request, send(request, resource, topicSends.get(request.path)))
 
   /** A current feed's poll counted for /stats, and POLL_MIN_INTERVAL applied (observe.ts); any other document as it is. */
   function polled(request: RequestView, answer: Answer): Answer

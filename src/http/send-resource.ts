@@ -39,6 +39,10 @@ export interface SendOptions {
 type VariantKind = 'feed' | 'view' | 'page'
 const KINDS: readonly VariantKind[] = ['feed', 'view', 'page']
 const CODINGS: readonly (ContentCoding | 'identity')[] = ['identity', 'gzip', 'br']
+/** The codings documents are compressed in ahead, best first. */
+const OFFERED_CODINGS: readonly ContentCoding[] = ['br', 'gzip']
+/** A plain 200 of a document that is no WebSub topic. */
+const PLAIN_SEND: SendOptions = Object.freeze({})
 
 /** One way of sending a resource: bytes and every header that does not depend on the request. */
 interface Variant {
@@ -77,11 +81,13 @@ const CORS_EXPOSED_HEADERS = 'ETag, Link'
 export function createSender(options: SenderOptions): (request: RequestView, resource: Resource, send?: SendOptions) => Answer {
   // Per resource, one slot per coding and kind: found without building a key per request.
   const variants = new WeakMap<Resource, (Variant | undefined)[]>()
-  const codings = new Memo<string, ContentCoding | 'identity'>(64)
-  const browsers = new Memo<string, boolean>(64)
-  const links = new Memo<string, string>(64)
+  // Each computes on a miss only, with a function made here: a request allocates no closure.
+  const codings = new Memo<string, ContentCoding | 'identity'>(64, (acceptEncoding) => chooseEncoding(acceptEncoding, OFFERED_CODINGS))
+  const browsers = new Memo<string, boolean>(64, prefersHtml)
+  const hub = options.hub
+  const links = new Memo<string, string>(64, (topic) => `<${hub}>; rel="hub", <${topic}>; rel="self"`)
   // Each private form made once, as createCacheControl makes the shared one: found again by identity (headersOf).
-  const privateForms = new Memo<string, string>(64)
+  const privateForms = new Memo<string, string>(64, privately)
   const cacheControlOf = createCacheControl(options.cache)
 
   const variantOf = (resource: Resource, coding: ContentCoding | 'identity', kind: VariantKind): Variant => {
@@ -149,32 +155,31 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     return variant.ready
   }
 
-  return (request, resource, send = {}) => {
+  return (request, resource, send = PLAIN_SEND) => {
     const status = send.status ?? 200
     const acceptEncoding = request.header('accept-encoding')
     const coding =
       acceptEncoding === undefined
         ? 'identity'
-        : codings.get(acceptEncoding, () => chooseEncoding(acceptEncoding, ['br', 'gzip']))
+        : codings.get(acceptEncoding)
     const page =
       resource.browserPage !== undefined && isTopLevelNavigation(request.header('sec-fetch-dest'), request.header('sec-fetch-mode'))
         ? resource.browserPage
         : undefined
     const available = coding === 'identity' || (page ?? resource).encodings[coding] !== undefined ? coding : 'identity'
     const accept = page !== undefined || resource.browserContentType === undefined ? undefined : request.header('accept')
-    const browser = accept !== undefined && browsers.get(accept, () => prefersHtml(accept))
+    const browser = accept !== undefined && browsers.get(accept)
     const variant = variantOf(resource, available, page ? 'page' : browser ? 'view' : 'feed')
     // WebSub §4: discovery through HTTP Link headers.
     const topic = send.topic
-    const hub = options.hub
-    const link = topic && hub ? links.get(topic, () => `<${hub}>; rel="hub", <${topic}>; rel="self"`) : undefined
+    const link = topic && hub ? links.get(topic) : undefined
     // Fresh until the next scheduled article, or until the document changes by itself (an article leaves the news sitemap).
     const next = options.nextPublication()
     const changes = resource.expires === undefined || (next !== undefined && next < resource.expires.getTime()) ? next : resource.expires.getTime()
     const shared = cacheControlOf(resource.cache, options.now(), changes)
     // A browser page is for the browser's own cache only: a shared cache that ignores Vary
     // (several CDNs do, for all but Accept-Encoding) can then never hand it to a feed reader.
-    const headers = headersOf(variant, variant.private ? privateForms.get(shared, () => privately(shared)) : shared, link, send.contentLocation)
+    const headers = headersOf(variant, variant.private ? privateForms.get(shared) : shared, link, send.contentLocation)
     if (status === 200) {
       const ifMatch = request.header('if-match')
       const ifUnmodifiedSince = request.header('if-unmodified-since')
@@ -208,15 +213,17 @@ export function preconditionFailed(variant: { readonly etag: string }): Answer {
 class Memo<K, V> {
   readonly #entries = new Map<K, V>()
   readonly #capacity: number
+  readonly #compute: (key: K) => V
 
-  constructor(capacity: number) {
+  constructor(capacity: number, compute: (key: K) => V) {
     this.#capacity = capacity
+    this.#compute = compute
   }
 
-  get(key: K, compute: () => V): V {
+  get(key: K): V {
     const known = this.#entries.get(key)
     if (known !== undefined) return known
-    const value = compute()
+    const value = this.#compute(key)
     if (this.#entries.size >= this.#capacity) this.#entries.clear()
     this.#entries.set(key, value)
     return value

@@ -36,6 +36,19 @@ export interface PollerCount {
   readonly capped: boolean
 }
 
+/** A client as its connection remembers it, for as long as its User-Agent and the day (the salt) stay the same. */
+interface ConnectionClient {
+  readonly userAgent: string | undefined
+  readonly salt: string
+  readonly key: string
+  readonly kind: PollerKind
+  readonly report: SubscriberReport | undefined
+  /** Its kind's poll counts (the very object /stats reads). */
+  readonly polls: { polls: number; conditional: number }
+  /** The feeds it was counted as a direct poller of today. */
+  readonly feeds: string[]
+}
+
 const DAY_MS = 86_400_000
 /** User-Agents whose reading is remembered: clients send few distinct ones. */
 const MEMO_SIZE = 512
@@ -55,8 +68,8 @@ export class ReaderStats {
   readonly #subscribers = new Map<string, SubscriberCount>()
   readonly #polls = new Map<PollerKind, { polls: number; conditional: number }>()
   readonly #kinds = new Map<string, { kind: PollerKind; report: SubscriberReport | undefined }>()
-  /** The key last computed for a connection: keep-alive clients are hashed once per connection and day, not per request. */
-  readonly #byConnection = new WeakMap<object, { userAgent: string | undefined; salt: string; key: string }>()
+  /** The client last seen on a connection: keep-alive clients are hashed and classified once per connection and day, not per request. */
+  readonly #byConnection = new WeakMap<object, ConnectionClient>()
   #pollers = new Map<string, Set<string>>()
   #yesterday: Map<string, number> | undefined
   #day: number
@@ -71,9 +84,12 @@ export class ReaderStats {
 
   /** One request for a feed (`feed` is its path, one of a fixed few). */
   observe(feed: string, userAgent: string | undefined, address: string | undefined, conditional: boolean, connection?: object): void {
-    const { kind, report } = this.#classify(userAgent)
-    let polls = this.#polls.get(kind)
-    if (!polls) this.#polls.set(kind, (polls = { polls: 0, conditional: 0 }))
+    // A keep-alive client polls again with the same User-Agent: what its first poll found is taken from the
+    // connection (one lookup, no hashing of the User-Agent per request), and a direct poller already
+    // counted for this feed today is not added again.
+    const client = connection && this.#clientOf(connection, address, userAgent)
+    const { kind, report } = client ?? this.#classify(userAgent)
+    const polls = client ? client.polls : this.#pollsOf(kind)
     polls.polls += 1
     if (conditional) polls.conditional += 1
     if (report) {
@@ -81,10 +97,12 @@ export class ReaderStats {
       this.#subscribers.set(`${report.aggregator}\n${feed}`, { aggregator: report.aggregator, feed, subscribers: report.subscribers, at })
       this.#options.onSubscribers?.(report.aggregator, feed, report.subscribers, at)
     } else if (kind === 'direct') {
-      const key = this.clientKey(address, userAgent, connection)
+      if (client?.feeds.includes(feed)) return
+      const key = client ? client.key : this.clientKey(address, userAgent)
       let seen = this.#pollers.get(feed)
       if (!seen) this.#pollers.set(feed, (seen = new Set()))
       if (seen.size < this.#maxPollers) seen.add(key)
+      if (client && seen.has(key)) client.feeds.push(feed)
     }
   }
 
@@ -94,14 +112,34 @@ export class ReaderStats {
    * keep-alive client be hashed once.
    */
   clientKey(address: string | undefined, userAgent: string | undefined, connection?: object): string {
+    if (connection) return this.#clientOf(connection, address, userAgent).key
     this.#rotate()
-    const known = connection && this.#byConnection.get(connection)
-    if (known && known.userAgent === userAgent && known.salt === this.#salt) return known.key
-    // One SHA-256 of salt, address and User-Agent: half the time of an HMAC (measured 4.7 µs against
-    // 10.8 µs here), and as unlinkable while the 256-bit salt stays in memory.
-    const key = createHash('sha256').update(`${this.#salt}\n${address ?? ''}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)
-    if (connection) this.#byConnection.set(connection, { userAgent, salt: this.#salt, key })
-    return key
+    return this.#hash(address, userAgent)
+  }
+
+  /** What is known of the client on a connection today, made anew when its User-Agent or the day changes. */
+  #clientOf(connection: object, address: string | undefined, userAgent: string | undefined): ConnectionClient {
+    this.#rotate()
+    const known = this.#byConnection.get(connection)
+    if (known && known.userAgent === userAgent && known.salt === this.#salt) return known
+    const { kind, report } = this.#classify(userAgent)
+    const client: ConnectionClient = { userAgent, salt: this.#salt, key: this.#hash(address, userAgent), kind, report, polls: this.#pollsOf(kind), feeds: [] }
+    this.#byConnection.set(connection, client)
+    return client
+  }
+
+  /**
+   * One SHA-256 of salt, address and User-Agent: half the time of an HMAC (measured 4.7 µs against
+   * 10.8 µs here), and as unlinkable while the 256-bit salt stays in memory.
+   */
+  #hash(address: string | undefined, userAgent: string | undefined): string {
+    return createHash('sha256').update(`${this.#salt}\n${address ?? ''}\n${userAgent ?? ''}`).digest('base64url').slice(0, 22)
+  }
+
+  #pollsOf(kind: PollerKind): { polls: number; conditional: number } {
+    let polls = this.#polls.get(kind)
+    if (!polls) this.#polls.set(kind, (polls = { polls: 0, conditional: 0 }))
+    return polls
   }
 
   /** The latest count of every aggregator and feed, largest first. */

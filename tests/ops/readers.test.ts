@@ -68,4 +68,44 @@ describe('ReaderStats', () => {
     clock.now += DAY
     expect(stats.clientKey('198.51.100.1', 'newsboat/2.38', socket)).not.toBe(first)
   })
+
+  it('counts polls on keep-alive connections exactly as polls each on a connection of its own: kinds, conditionals, pollers, subscribers, across a day', () => {
+    const clock = { now: START }
+    const reused = new ReaderStats({ now: () => clock.now })
+    const fresh = new ReaderStats({ now: () => clock.now })
+    const sockets = [{}, {}, {}]
+    const polls: [number, string, string, string, boolean][] = [
+      [0, '/wirtschaft/feed.xml', 'newsboat/2.38', '198.51.100.1', false],
+      [0, '/wirtschaft/feed.xml', 'newsboat/2.38', '198.51.100.1', true],
+      [0, '/wirtschaft/atom.xml', 'newsboat/2.38', '198.51.100.1', true],
+      [0, '/wirtschaft/feed.xml', 'curl/8.5.0', '198.51.100.1', false],
+      [1, '/wirtschaft/feed.xml', FEEDLY, '203.0.113.5', true],
+      [1, '/wirtschaft/feed.xml', FEEDLY.replace('52', '60'), '203.0.113.5', true],
+      [2, '/wirtschaft/feed.xml', 'newsboat/2.38', '198.51.100.2', false],
+      [2, '/wirtschaft/feed.xml', 'newsboat/2.38', '198.51.100.2', true],
+    ]
+    const both = () => {
+      for (const [socket, feed, agent, address, conditional] of polls) {
+        reused.observe(feed, agent, address, conditional, sockets[socket])
+        fresh.observe(feed, agent, address, conditional, {})
+      }
+    }
+    both()
+    expect(reused.polls()).toEqual([
+      { kind: 'direct', polls: 6, conditional: 3 },
+      { kind: 'feedly', polls: 2, conditional: 2 },
+    ])
+    expect(reused.pollers()).toEqual([
+      { feed: '/wirtschaft/atom.xml', today: 1, yesterday: undefined, capped: false },
+      { feed: '/wirtschaft/feed.xml', today: 3, yesterday: undefined, capped: false },
+    ])
+    clock.now += DAY
+    both()
+    for (const read of ['polls', 'pollers', 'subscribers'] as const) expect(reused[read](), read).toEqual(fresh[read]())
+    expect(reused.pollers()).toEqual([
+      { feed: '/wirtschaft/atom.xml', today: 1, yesterday: 1, capped: false },
+      { feed: '/wirtschaft/feed.xml', today: 3, yesterday: 3, capped: false },
+    ])
+    expect(reused.subscribers()).toEqual([{ aggregator: 'feedly', feed: '/wirtschaft/feed.xml', subscribers: 60, at: START + DAY }])
+  })
 })
