@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { RenderWorkerData } from './renderer.js'
+import type { RenderWorkerData } from './render-request.js'
 
 /**
  * The render pool's size in the service (createRenderPool's default), and
