@@ -109,6 +109,11 @@ describe('the built service, bundled (npm run build)', () => {
       expect([...bundled].filter((name) => RENDERING.includes(name))).toEqual([])
       // gray-matter's own js-yaml 3 (its default engine, which front-matter.ts replaces) would require esprima from node_modules.
       expect(spied.filter((line) => line.startsWith('spy: require '))).toEqual([])
+      // Nor Node's fetch (undici), which @hono/node-server loads: the first feed is answered without Hono (http/listener.ts).
+      expect(spied.filter((line) => line.startsWith('spy: first answer'))).toEqual(['spy: first answer; fetch loaded: false'])
+      // Hono, loaded with it on the first request that needs it, then answers as before.
+      const missing = await fetch(`${server.base}/wirtschaft/nicht-da.html`)
+      expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8'])
     } finally {
       await server.stop()
     }
