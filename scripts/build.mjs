@@ -75,6 +75,23 @@ const grayMatterYaml = {
   },
 }
 
+/**
+ * zod's messages in English only: `z` holds every language zod has (z.locales), 360 KB that every start
+ * compiled; the service uses zod's English default and words its own messages (errors/describe-issue.ts).
+ */
+/** @type {import('esbuild').Plugin} */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: 'zod/v4/locales/index.js', namespace: 'zod-english-only', pluginData: join(args.resolveDir, '../locales') }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({ contents: 'export { default as en } from "./en.js"\n', resolveDir: args.pluginData, loader: 'js' }))
+  },
+}
+
 /** tsc (which type-checks: a type error fails the build), then the bundles, then the stamp. */
 export async function build(root) {
   const require = createRequire(import.meta.url)
@@ -89,7 +106,7 @@ export async function build(root) {
     format: 'esm',
     target: 'node20.19',
     banner: { js: REQUIRE },
-    plugins: [grayMatterYaml],
+    plugins: [grayMatterYaml, zodEnglishOnly],
     // Not minified: no faster to start (measured), and a stack trace keeps the source's names. The maps are
     // read only under `node --enable-source-maps`, which would cost every start ~0.25 s of CPU (measured).
     sourcemap: 'linked',

@@ -84,6 +84,11 @@ describe('the built service, bundled (npm run build)', () => {
     expect(worker.match(/node_modules\/(zod|js-yaml)\/[^\n]*/g) ?? []).toEqual([])
   })
 
+  it("bundles zod's English messages, the ones it uses, and none of its other languages (every start compiled them)", () => {
+    const code = fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => /^(main|part-.*)\.js$/.test(name)).map((name) => fs.readFileSync(path.join(ROOT, 'dist', name), 'utf8')).join('\n')
+    expect([...code.matchAll(/^\/\/ \S*node_modules\/zod\/v4\/locales\/(\S+)$/gm)].map(([, file]) => file)).toEqual(['en.js'])
+  })
+
   it("starts the render workers before the service's own modules are evaluated (site/early-workers.ts runs first in dist/main.js)", () => {
     const code = evaluationOrder(path.join(ROOT, 'dist/main.js'))
     // esbuild marks each module with a `// path` line; CommonJS ones are lazy wrappers, evaluated when first required.
