@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startServer } from './helpers/server-process.js'
+import { startServer, type RunningServer } from './helpers/server-process.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -44,6 +44,20 @@ function evaluationOrder(file: string, seen = new Set<string>()): string {
   const code = fs.readFileSync(file, 'utf8')
   const imported = [...code.matchAll(/^import (?:[^'"]*? from )?"(\.\/[^"]+)";$/gms)].map(([, relative]) => path.join(path.dirname(file), relative ?? ''))
   return [...imported.map((part) => evaluationOrder(part, seen)), code].join('\n')
+}
+
+/** Starts the built service with tests/fixtures/start/`spy` preloaded, asks for the first feed, then gives `check` the spy's lines. */
+async function untilFirstFeed(spy: string, check: (spied: string[], server: RunningServer) => Promise<void>): Promise<void> {
+  const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${path.join(ROOT, 'tests/fixtures/start', spy)}` })
+  try {
+    expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
+    await check(
+      server.output().split('\n').filter((line) => line.startsWith('spy: ')),
+      server,
+    )
+  } finally {
+    await server.stop()
+  }
 }
 
 describe('the built service, bundled (npm run build)', () => {
@@ -100,11 +114,7 @@ describe('the built service, bundled (npm run build)', () => {
   })
 
   it('loads neither the renderers (Markdown, HTML sanitising, feed XML) nor a second YAML parser in the main thread before the first feed', { timeout: 30_000 }, async () => {
-    const spy = path.join(ROOT, 'tests/fixtures/start/spy-modules.mjs')
-    const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${spy}` })
-    try {
-      expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
-      const spied = server.output().split('\n').filter((line) => line.startsWith('spy: '))
+    await untilFirstFeed('spy-modules.mjs', async (spied, server) => {
       // The files of dist/ the main thread loaded (the render workers' bundle is theirs), and the packages bundled in them.
       const loaded = spied.flatMap((line) => (line.startsWith('spy: load file:') ? [fileURLToPath(line.slice('spy: load '.length))] : []))
       const files = loaded.filter((file) => path.basename(file) !== 'render-worker.js' && !file.includes(`${path.sep}tests${path.sep}`))
@@ -119,20 +129,12 @@ describe('the built service, bundled (npm run build)', () => {
       // Hono, loaded with it on the first request that needs it, then answers as before.
       const missing = await fetch(`${server.base}/wirtschaft/nicht-da.html`)
       expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8'])
-    } finally {
-      await server.stop()
-    }
+    })
   })
 
   it('starts both render workers before it asks for the first render', { timeout: 30_000 }, async () => {
-    const spy = path.join(ROOT, 'tests/fixtures/start/spy-workers.mjs')
-    const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${spy}` })
-    try {
-      expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
-      const spied = server.output().split('\n').filter((line) => line.startsWith('spy: '))
+    await untilFirstFeed('spy-workers.mjs', async (spied) => {
       expect(spied.slice(0, 3)).toEqual(['spy: worker render-worker.js', 'spy: worker render-worker.js', 'spy: task body'])
-    } finally {
-      await server.stop()
-    }
+    })
   })
 })
