@@ -11,13 +11,15 @@
  * on the neighbours, the CPU far less. BENCH_BEFORE (another build's
  * dist/main.js, e.g. the one before a change) is started the same way in
  * the same rounds, from this repository's folder, so it serves the same
- * articles.
+ * articles. Each build restarts with its own STATE_DIR, warmed by one start
+ * that is not counted.
  *
  * Options: BENCH_START_ROUNDS (default 7; 0 skips the row), BENCH_MAIN (the
  * build measured; default dist/main.js), BENCH_BEFORE (none by default).
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
@@ -58,11 +60,11 @@ function treeCpuMs(pid: number): number {
 }
 
 /** Starts `command` in a process group of its own, waits for the first feed, then ends the group. */
-async function firstFeed(command: string, args: readonly string[]): Promise<{ wallMs: number; cpuMs: number }> {
+async function firstFeed(command: string, args: readonly string[], stateDir: string): Promise<{ wallMs: number; cpuMs: number }> {
   const port = await freePort()
   const metrics = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics) }
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics), STATE_DIR: stateDir }
   const started = performance.now()
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
   const pid = child.pid as number
@@ -94,12 +96,21 @@ export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> 
   ]
   if (options.before) variants.push([`before: \`node ${options.before}\``, process.execPath, [options.before]])
   const figures = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
-  for (let round = 0; round < options.rounds; round++) {
-    for (const [index, [, command, args]] of variants.entries()) {
-      const { wallMs, cpuMs } = await firstFeed(command, args)
-      figures[index]?.wall.push(wallMs)
-      figures[index]?.cpu.push(cpuMs)
+  // A restart: each build its own STATE_DIR, with the index snapshot an unmeasured start left (in one shared
+  // folder every build would find the other's snapshot, and parse every file again).
+  const states = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-first-feed-'))
+  const stateOf = (index: number) => path.join(states, String(index))
+  try {
+    for (const [index, [, command, args]] of variants.entries()) await firstFeed(command, args, stateOf(index))
+    for (let round = 0; round < options.rounds; round++) {
+      for (const [index, [, command, args]] of variants.entries()) {
+        const { wallMs, cpuMs } = await firstFeed(command, args, stateOf(index))
+        figures[index]?.wall.push(wallMs)
+        figures[index]?.cpu.push(cpuMs)
+      }
     }
+  } finally {
+    fs.rmSync(states, { recursive: true, force: true })
   }
   console.log('')
   console.log(`| start → first feed, bundled articles (median of ${options.rounds}) | wall | CPU used by then |`)

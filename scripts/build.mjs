@@ -1,9 +1,10 @@
 // Compiles src/ into dist/ with tsc, then bundles the service's entries with
 // esbuild over tsc's: dist/main.js, dist/export.js, dist/plus-token.js and
 // the render workers' dist/render-worker.js (beside main.js, where
-// render-pool.ts looks for it) each hold every module they run, so a start
-// reads and compiles four files, not hundreds from node_modules (issue 14:
-// 1.9 s to the first feed before, most of it the ESM loader). The rest of
+// render-pool.ts looks for it) hold every module they run, so a start
+// reads and compiles a few files, not hundreds from node_modules (issue 14:
+// 1.9 s to the first feed before, most of it the ESM loader); dist/main.js
+// is split into parts (dist/part-*.js) that it loads when it needs them. The rest of
 // tsc's dist/ stays for the tests and bench/heap-harness.mjs, which import
 // single modules. With --if-stale it builds only when a source (or a
 // tsconfig, or this script) is newer than the last successful build, so that
@@ -12,7 +13,7 @@
 // (the `prepare` script); `npm start`, `npm test`, `npm run export` and the
 // bench check the stamp and rebuild only what an edit made stale.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -20,8 +21,11 @@ import { fileURLToPath } from 'node:url'
 const STAMP = join('dist', '.build-stamp')
 const SOURCES = ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.mjs']
 
-/** The bundles (dist/<name>.js) and their sources; a project without one of these files has no such bundle. */
-const ENTRIES = { main: 'src/main.ts', export: 'src/export.ts', 'plus-token': 'src/plus-token.ts', 'render-worker': 'src/site/render-worker.ts' }
+/**
+ * The bundles (dist/<name>.js) and their sources, the first that exists; a project without any has no such bundle.
+ * dist/main.js is src/launch.ts, which starts the render workers and then loads src/main.ts (the service).
+ */
+const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.ts'], 'plus-token': ['src/plus-token.ts'], 'render-worker': ['src/site/render-worker.ts'] }
 
 // CommonJS packages in an ES module bundle still call require() for Node's built-in modules.
 const REQUIRE = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
@@ -51,31 +55,77 @@ export function isStale(root) {
   return SOURCES.some((source) => newestChange(join(root, source)) > built)
 }
 
+/** Parts of dist/main.js, loaded by it (a part's name says which modules it holds). */
+const PART = /^part-[\w-]+-[A-Z0-9]{8}\.js(\.map)?$/
+
+/**
+ * gray-matter's own YAML engine (js-yaml 3), in its place: content/front-matter.ts gives gray-matter
+ * its engines, so this one never parses, but loading it cost every start its evaluation and a
+ * require() of esprima from node_modules (issue 14). It throws should that ever change.
+ */
+const GRAY_MATTER_YAML = `const refuse = () => { throw new Error("gray-matter's default YAML engine is not bundled: pass engines (content/front-matter.ts)") }
+module.exports = { safeLoad: refuse, safeDump: refuse, load: refuse, dump: refuse }`
+
+/** @type {import('esbuild').Plugin} */
+const grayMatterYaml = {
+  name: 'gray-matter-yaml',
+  setup(build) {
+    build.onResolve({ filter: /^js-yaml$/ }, (args) => (/[\\/]gray-matter[\\/]lib[\\/]/.test(args.importer) ? { path: 'gray-matter-yaml', namespace: 'gray-matter-yaml' } : undefined))
+    build.onLoad({ filter: /.*/, namespace: 'gray-matter-yaml' }, () => ({ contents: GRAY_MATTER_YAML, loader: 'js' }))
+  },
+}
+
+/**
+ * zod's messages in English only: `z` holds every language zod has (z.locales), 360 KB that every start
+ * compiled; the service uses zod's English default and words its own messages (errors/describe-issue.ts).
+ */
+/** @type {import('esbuild').Plugin} */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
+        ? { path: 'zod/v4/locales/index.js', namespace: 'zod-english-only', pluginData: join(args.resolveDir, '../locales') }
+        : undefined,
+    )
+    build.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({ contents: 'export { default as en } from "./en.js"\n', resolveDir: args.pluginData, loader: 'js' }))
+  },
+}
+
 /** tsc (which type-checks: a type error fails the build), then the bundles, then the stamp. */
-export function build(root) {
+export async function build(root) {
   const require = createRequire(import.meta.url)
   const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) process.exit(result.status ?? 1)
-  const entryPoints = Object.fromEntries(Object.entries(ENTRIES).filter(([, source]) => existsSync(join(root, source))))
-  require('esbuild').buildSync({
+  const entries = Object.entries(ENTRIES).flatMap(([name, sources]) => sources.filter((source) => existsSync(join(root, source))).slice(0, 1).map((source) => [name, source]))
+  const options = {
     absWorkingDir: root,
-    entryPoints,
     outdir: 'dist',
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20.19',
     banner: { js: REQUIRE },
+    plugins: [grayMatterYaml, zodEnglishOnly],
     // Not minified: no faster to start (measured), and a stack trace keeps the source's names. The maps are
     // read only under `node --enable-source-maps`, which would cost every start ~0.25 s of CPU (measured).
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'warning',
-  })
+  }
+  for (const name of readdirSync(join(root, 'dist'))) if (PART.test(name)) rmSync(join(root, 'dist', name))
+  const esbuild = require('esbuild')
+  await Promise.all([
+    // The service, split: what it imports dynamically (import()) is a part of its own, loaded when first used, so that
+    // a start neither reads nor evaluates the code its first feed does not need (the in-thread renderer: issue 14).
+    // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
+    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
+    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
+  ])
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = process.cwd()
-  if (!process.argv.includes('--if-stale') || isStale(root)) build(root)
+  if (!process.argv.includes('--if-stale') || isStale(root)) await build(root)
 }

@@ -7,5 +7,5 @@ import { pathToFileURL } from 'node:url'
 import { build, isStale } from './build.mjs'
 
 const root = process.cwd()
-if (isStale(root)) build(root)
+if (isStale(root)) await build(root)
 await import(pathToFileURL(join(root, 'dist/main.js')).href)

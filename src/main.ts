@@ -1,6 +1,5 @@
 // First: the render workers start loading while this thread loads the rest (site/early-workers.ts).
 import { earlyRenderWorkers } from './site/early-workers.js'
-import { getRequestListener, serve } from '@hono/node-server'
 import fs from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -8,6 +7,7 @@ import { loadConfig } from './config.js'
 import { runMain } from './errors/run-main.js'
 import { createHttp } from './http/app.js'
 import { createListener } from './http/listener.js'
+import { lazyListener } from './http/lazy-listener.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
 import { fileSource } from './content/article-source.js'
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   // Graceful shutdown: stop accepting, let requests in flight finish, then
   // exit 0. Registered first: a signal during a long start-up ends it cleanly.
   let server: Server | undefined
-  let metricsServer: ReturnType<typeof serve> | undefined
+  let metricsServer: Server | undefined
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
   const http = createHttp({ config, store, logger, health, traffic, plus })
   // Documents rendered ahead are answered by the listener's fast path, everything else by Hono (http/listener.ts).
-  const hono = getRequestListener(http.app.fetch, { hostname: config.host })
+  const hono = honoListener(http.app.fetch, config.host, logger)
   server = createServer(
     // A slow client cannot hold the server: headers and requests have deadlines,
     // checked every second rather than Node's default thirty.
@@ -122,16 +122,23 @@ async function main(): Promise<void> {
  * are never public. A port already taken (a second instance on the host)
  * costs a warning, not the feeds.
  */
-function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, logger: Logger): ReturnType<typeof serve> {
+function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, logger: Logger): Server {
   const where = `${config.metricsHost}:${config.metricsPort}`
   const fields = { host: config.metricsHost, port: config.metricsPort }
-  const server = serve({ fetch: createMetricsApp(ops).fetch, port: config.metricsPort, hostname: config.metricsHost }, () =>
+  // What @hono/node-server's serve() does, with its listener loaded on the first request.
+  const server = createServer(honoListener(createMetricsApp(ops).fetch, config.metricsHost, logger)).listen(config.metricsPort, config.metricsHost, () =>
     logger.info(`metrics on http://${where}/metrics, readers on http://${where}/stats`, fields),
   )
   server.on('error', (error: NodeJS.ErrnoException) =>
     logger.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`, fields),
   )
   return server
+}
+
+/** @hono/node-server's listener for `fetch`, loaded on the first request that reaches it (http/lazy-listener.ts). */
+function honoListener(fetch: (request: Request) => Response | Promise<Response>, hostname: string, logger: Logger): ReturnType<typeof lazyListener> {
+  const make = async () => (await import('@hono/node-server')).getRequestListener(fetch, { hostname })
+  return lazyListener(make, (error) => (logger.error ?? logger.warn).call(logger, `cannot load @hono/node-server: ${String(error)}`))
 }
 
 runMain(main)

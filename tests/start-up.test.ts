@@ -10,18 +10,55 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startServer } from './helpers/server-process.js'
+import { startServer, type RunningServer } from './helpers/server-process.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ARTICLES_DIR = path.join(ROOT, 'articles')
 const TITLE = '<title>Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden</title>'
 
-// The four bundles, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
+// The four bundles and the parts of dist/main.js, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
 const alone = makeTempDir('bundle-alone-')
 afterAll(() => alone.rm())
-for (const name of ['main', 'render-worker', 'export', 'plus-token']) alone.write(`dist/${name}.js`, fs.readFileSync(path.join(ROOT, 'dist', `${name}.js`)))
+const parts = fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => /^part-.*\.js$/.test(name))
+for (const name of ['main.js', 'render-worker.js', 'export.js', 'plus-token.js', ...parts]) alone.write(`dist/${name}`, fs.readFileSync(path.join(ROOT, 'dist', name)))
 const bundle = (name: string): string => path.join(alone.dir, 'dist', `${name}.js`)
+
+/** The packages that render bodies and feed documents (render workers' work) and gray-matter's nested js-yaml 3. */
+const RENDERING = ['markdown-it', 'linkify-it', 'sanitize-html', 'htmlparser2', 'postcss', '@xmldom/xmldom', 'feed', 'xml-js', 'gray-matter/node_modules/js-yaml']
+
+/** `gray-matter/node_modules/js-yaml/lib/js-yaml` → `gray-matter/node_modules/js-yaml`; `@xmldom/xmldom/lib` → `@xmldom/xmldom`. */
+function packageOf(dir: string): string {
+  const nested = dir.split('/node_modules/')
+  const last = (nested.pop() ?? '').split('/')
+  return [...nested, last.slice(0, last[0]?.startsWith('@') ? 2 : 1).join('/')].join('/node_modules/')
+}
+
+/**
+ * The code of a bundle file and of the parts it imports statically, in the order an ES module runs them: each
+ * imported file first (once), then the file's own code. Parts it imports with import() run later, and are left out.
+ */
+function evaluationOrder(file: string, seen = new Set<string>()): string {
+  if (seen.has(file)) return ''
+  seen.add(file)
+  const code = fs.readFileSync(file, 'utf8')
+  const imported = [...code.matchAll(/^import (?:[^'"]*? from )?"(\.\/[^"]+)";$/gms)].map(([, relative]) => path.join(path.dirname(file), relative ?? ''))
+  return [...imported.map((part) => evaluationOrder(part, seen)), code].join('\n')
+}
+
+/** Starts the built service with tests/fixtures/start/`spy` preloaded, asks for the first feed, then gives `check` the spy's lines. */
+async function untilFirstFeed(spy: string, check: (spied: string[], server: RunningServer) => Promise<void>): Promise<void> {
+  const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${path.join(ROOT, 'tests/fixtures/start', spy)}` })
+  try {
+    expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
+    await check(
+      server.output().split('\n').filter((line) => line.startsWith('spy: ')),
+      server,
+    )
+  } finally {
+    await server.stop()
+  }
+}
 
 describe('the built service, bundled (npm run build)', () => {
   it('serves the bundled articles from dist/main.js and dist/render-worker.js alone, without node_modules', { timeout: 30_000 }, async () => {
@@ -61,8 +98,13 @@ describe('the built service, bundled (npm run build)', () => {
     expect(worker.match(/node_modules\/(zod|js-yaml)\/[^\n]*/g) ?? []).toEqual([])
   })
 
+  it("bundles zod's English messages, the ones it uses, and none of its other languages (every start compiled them)", () => {
+    const code = fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => /^(main|part-.*)\.js$/.test(name)).map((name) => fs.readFileSync(path.join(ROOT, 'dist', name), 'utf8')).join('\n')
+    expect([...code.matchAll(/^\/\/ \S*node_modules\/zod\/v4\/locales\/(\S+)$/gm)].map(([, file]) => file)).toEqual(['en.js'])
+  })
+
   it("starts the render workers before the service's own modules are evaluated (site/early-workers.ts runs first in dist/main.js)", () => {
-    const code = fs.readFileSync(path.join(ROOT, 'dist/main.js'), 'utf8')
+    const code = evaluationOrder(path.join(ROOT, 'dist/main.js'))
     // esbuild marks each module with a `// path` line; CommonJS ones are lazy wrappers, evaluated when first required.
     const modules = [...code.matchAll(/^\/\/ ((?:src|node_modules)\/\S+)\n(.*)$/gm)].map(([, file, next]) => ({ file, lazy: /= __commonJS\(/.test(next ?? '') }))
     const early = modules.findIndex(({ file }) => file === 'src/site/early-workers.ts')
@@ -71,15 +113,28 @@ describe('the built service, bundled (npm run build)', () => {
     expect(code.indexOf('new Worker(', code.indexOf('// src/site/early-workers.ts'))).toBeGreaterThan(-1)
   })
 
+  it('loads neither the renderers (Markdown, HTML sanitising, feed XML) nor a second YAML parser in the main thread before the first feed', { timeout: 30_000 }, async () => {
+    await untilFirstFeed('spy-modules.mjs', async (spied, server) => {
+      // The files of dist/ the main thread loaded (the render workers' bundle is theirs), and the packages bundled in them.
+      const loaded = spied.flatMap((line) => (line.startsWith('spy: load file:') ? [fileURLToPath(line.slice('spy: load '.length))] : []))
+      const files = loaded.filter((file) => path.basename(file) !== 'render-worker.js' && !file.includes(`${path.sep}tests${path.sep}`))
+      expect(files[0]).toBe(path.join(ROOT, 'dist/main.js'))
+      const bundled = new Set(files.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/^\/\/ \S*?node_modules\/(\S+)\/[^/\s]+$/gm)].map(([, dir]) => packageOf(dir ?? ''))))
+      expect(bundled).toContain('gray-matter')
+      expect([...bundled].filter((name) => RENDERING.includes(name))).toEqual([])
+      // gray-matter's own js-yaml 3 (its default engine, which front-matter.ts replaces) would require esprima from node_modules.
+      expect(spied.filter((line) => line.startsWith('spy: require '))).toEqual([])
+      // Nor Node's fetch (undici), which @hono/node-server loads: the first feed is answered without Hono (http/listener.ts).
+      expect(spied.filter((line) => line.startsWith('spy: first answer'))).toEqual(['spy: first answer; fetch loaded: false'])
+      // Hono, loaded with it on the first request that needs it, then answers as before.
+      const missing = await fetch(`${server.base}/wirtschaft/nicht-da.html`)
+      expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8'])
+    })
+  })
+
   it('starts both render workers before it asks for the first render', { timeout: 30_000 }, async () => {
-    const spy = path.join(ROOT, 'tests/fixtures/start/spy-workers.mjs')
-    const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${spy}` })
-    try {
-      expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
-      const spied = server.output().split('\n').filter((line) => line.startsWith('spy: '))
+    await untilFirstFeed('spy-workers.mjs', async (spied) => {
       expect(spied.slice(0, 3)).toEqual(['spy: worker render-worker.js', 'spy: worker render-worker.js', 'spy: task body'])
-    } finally {
-      await server.stop()
-    }
+    })
   })
 })

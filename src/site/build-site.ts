@@ -9,7 +9,8 @@ import { renderFeedResource, renderPodcastResource } from './feed-resource.js'
 import { FEED_CSS, renderFeedXsl } from './feed-stylesheets.js'
 import { renderOpml } from './opml.js'
 import { renderIndexPage, SITE_CSS, type PageContext } from './pages.js'
-import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
+import { RENDER_IN_THREAD_LATER } from './in-thread-later.js'
+import type { Renderer } from './render-request.js'
 import {
   absoluteUrls,
   FEED_CSS_PATH,
@@ -165,7 +166,7 @@ export async function buildSite(
   plan: SitePlan,
   source: ItemSource,
   config: SiteConfig,
-  renderer: Renderer = RENDER_IN_THREAD,
+  renderer: Renderer = RENDER_IN_THREAD_LATER,
   create: CreateResource = createResource,
 ): Promise<Site> {
   const context = pageContext(config)

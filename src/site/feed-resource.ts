@@ -4,7 +4,8 @@ import type { PodcastDocument } from '../feeds/render-podcast.js'
 import { withoutContent } from './feed-pages.js'
 import type { PageContext } from './pages.js'
 import { FEED_MEDIA_TYPES } from './paths.js'
-import { RENDER_IN_THREAD, type Renderer } from './renderer.js'
+import { RENDER_IN_THREAD_LATER } from './in-thread-later.js'
+import type { Renderer } from './render-request.js'
 import { createResource, type CreateResource, type Resource } from './resource.js'
 
 /**
@@ -30,7 +31,7 @@ export async function renderFeedResource(
   cache: CacheClass,
   keys: readonly string[],
   now: Date,
-  renderer: Renderer = RENDER_IN_THREAD,
+  renderer: Renderer = RENDER_IN_THREAD_LATER,
   context?: PageContext,
   create: CreateResource = createResource,
 ): Promise<Resource> {
@@ -47,7 +48,7 @@ export async function renderPodcastResource(
   context: PageContext,
   keys: readonly string[],
   now: Date,
-  renderer: Renderer = RENDER_IN_THREAD,
+  renderer: Renderer = RENDER_IN_THREAD_LATER,
   create: CreateResource = createResource,
 ): Promise<Resource> {
   const [feed, page] = await Promise.all([renderer.podcast(document), renderer.podcastPage(withoutContent(document), context)])

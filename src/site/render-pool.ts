@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import { WorkerPool } from '../util/worker-pool.js'
-import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './renderer.js'
+import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './render-request.js'
 
 /**
  * Time a body may take to render in a worker; a longer one is published as

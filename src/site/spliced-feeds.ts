@@ -1,6 +1,6 @@
 import type { FeedDocument, FeedFormat, FeedItem } from '../feeds/feed-model.js'
 import { joinItems, splitItems, type ItemParts } from '../feeds/item-ranges.js'
-import type { Renderer } from './renderer.js'
+import type { Renderer } from './render-request.js'
 
 /**
  * Items changed at most, for a document to be spliced rather than rendered

@@ -13,7 +13,8 @@ import { episodeDocumentPaths } from '../site/episode-documents.js'
 import { renderFeedResource } from '../site/feed-resource.js'
 import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
 import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
-import { RENDER_IN_THREAD, type Renderer } from '../site/renderer.js'
+import { RENDER_IN_THREAD_LATER } from '../site/in-thread-later.js'
+import type { Renderer } from '../site/render-request.js'
 import { splicingRenderer } from '../site/spliced-feeds.js'
 import { createIdentityFirst, createResource, type Resource } from '../site/resource.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
@@ -87,7 +88,7 @@ export class LazyDocuments {
 
   constructor(options: LazyDocumentsOptions) {
     this.#options = options
-    this.#renderer = options.renderer ?? RENDER_IN_THREAD
+    this.#renderer = options.renderer ?? RENDER_IN_THREAD_LATER
     this.#ahead = splicingRenderer(this.#renderer)
     this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
     this.#filterKeys = new FilterKeys(options.config.section.author)

@@ -4,7 +4,7 @@ import { mapLimit } from '../content/load-articles.js'
 import type { MediaInfo } from '../content/media-info.js'
 import type { RenderedBody } from '../feeds/build-feed.js'
 import type { ItemSource } from '../site/build-site.js'
-import type { Renderer } from '../site/renderer.js'
+import type { Renderer } from '../site/render-request.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
 

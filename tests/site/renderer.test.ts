@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { renderBody, renderPlainText } from '../../src/content/render-markdown.js'
 import type { RenderPool } from '../../src/site/render-pool.js'
+import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
 import { WorkerTimeoutError } from '../../src/util/worker-pool.js'
 import { makeDocument, makeItem } from '../helpers/feed-fixtures.js'
@@ -37,6 +38,15 @@ describe('bodyOrPlainText', () => {
     expect((await bodyOrPlainText(() => Promise.reject(new RangeError('Maximum call stack size exceeded')), plain)).problem).toBe(
       'could not be rendered (Maximum call stack size exceeded); published as plain text',
     )
+  })
+})
+
+describe('RENDER_IN_THREAD_LATER', () => {
+  it('renders bodies and all three feed formats as RENDER_IN_THREAD, loading it on first use', async () => {
+    const markdown = '## Zinsen\n\nDie **EZB** senkt – [mehr](/ezb.html).\n\n<b><script>x</script>'
+    expect(await RENDER_IN_THREAD_LATER.body(markdown, PAGE, SITE)).toEqual(await RENDER_IN_THREAD.body(markdown, PAGE, SITE))
+    const document = makeDocument([makeItem({ title: 'Börse & Zölle <3', tags: ['KI', 'Börse'] })])
+    for (const format of ['rss', 'atom', 'json'] as const) expect(await RENDER_IN_THREAD_LATER.feed(document, format)).toBe(await RENDER_IN_THREAD.feed(document, format))
   })
 })
 

@@ -1,0 +1,17 @@
+import type { Renderer } from './render-request.js'
+
+const inThread = async (): Promise<Renderer> => (await import('./renderer.js')).RENDER_IN_THREAD
+
+/**
+ * RENDER_IN_THREAD (renderer.ts), loaded on its first use: the default where
+ * no renderer is passed. The service renders in its worker pool, so its main
+ * thread need not load the Markdown, HTML and XML code before the first feed
+ * (issue 14); the bundle holds it in a part of its own (scripts/build.mjs).
+ */
+export const RENDER_IN_THREAD_LATER: Renderer = {
+  body: async (markdown, articleUrl, siteUrl) => (await inThread()).body(markdown, articleUrl, siteUrl),
+  feed: async (document, format) => (await inThread()).feed(document, format),
+  podcast: async (document) => (await inThread()).podcast(document),
+  feedPage: async (document, format, context) => (await inThread()).feedPage(document, format, context),
+  podcastPage: async (document, context) => (await inThread()).podcastPage(document, context),
+}
