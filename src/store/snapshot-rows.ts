@@ -2,7 +2,6 @@ import type { Article } from '../content/article.js'
 import type { ArticleProblem } from '../errors/article-error.js'
 import type { ArticleCompactor } from './compact-articles.js'
 
-
 /** What a file read for the index gave, and the version (stamp) of the file it was read from. */
 export interface SnapshotEntry {
   readonly article: Article
