@@ -6,41 +6,22 @@
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
+import { makeArticle } from '../helpers/article-fixtures.js'
 import { decodeSnapshot, encodeSnapshot, type SnapshotEntry } from '../../src/store/snapshot-format.js'
 
 const fingerprint = { build: 'build-1', config: { SITE_URL: 'https://www.example.de/' } }
-const SITE = 'https://www.example.de/wirtschaft/'
-
-function article(n: number, fields: Partial<Article> = {}): Article {
-  const slug = `artikel-${n}`
-  const date = new Date(Date.UTC(2025, 0, 1) + n * 3_600_000)
-  return {
-    file: `2025/${slug}.md`,
-    slug,
-    id: `tag:www.example.de,2025:${slug}`,
+/** The nth article: a file in a folder, tags, an author and a summary, dated n hours into 2025. */
+const article = (n: number, fields: Partial<Article> = {}): Article =>
+  makeArticle(`artikel-${n}`, {
+    date: new Date(Date.UTC(2025, 0, 1) + n * 3_600_000).toISOString(),
+    file: `2025/artikel-${n}.md`,
     title: `Überschrift ${n}`,
-    date,
-    updated: date,
-    categories: ['wirtschaft'],
     tags: ['Zinsen', 'EZB'],
     authors: ['Anna Beispiel'],
     summary: `Zusammenfassung ${n}`,
-    image: undefined,
-    imageAlt: '',
-    enclosure: undefined,
-    episode: undefined,
-    explicit: undefined,
-    transcript: undefined,
-    chapters: undefined,
-    season: undefined,
-    access: 'free',
-    draft: false,
-    lang: 'de',
-    path: `/wirtschaft/${slug}.html`,
-    url: `${SITE}${slug}.html`,
-    ...fields,
-  }
-}
+    ...(fields as Omit<Partial<Article>, 'date' | 'updated'>),
+    ...(fields.updated ? { updated: fields.updated.toISOString() } : {}),
+  })
 
 const entry = (a: Article, warnings: SnapshotEntry['warnings'] = []): SnapshotEntry => ({ article: a, stamp: `1:2:3:${a.file.length}`, bodyDigest: `digest-${a.slug}`, warnings })
 
