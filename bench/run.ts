@@ -93,12 +93,13 @@ function corpus(count: number): string {
 /** The baseline build for the start columns (BENCH_BASE, a dist/main.js; default /tmp/base/dist/main.js when there). */
 const BASE = process.env.BENCH_BASE ?? (fs.existsSync('/tmp/base/dist/main.js') ? '/tmp/base/dist/main.js' : '')
 
-/** Starts `main` until the RSS feed answers, and stops it: the seconds it took and its peak RSS. */
-async function startOnce(main: string, env: Record<string, string>, port: number): Promise<{ seconds: number; rss: number }> {
-  const started = performance.now()
+/** Starts `main` until the RSS feed answers, and stops it (once it wrote its index snapshot, with `snapshot`): the seconds it took and its peak RSS. */
+async function startOnce(main: string, env: Record<string, string>, port: number, snapshot = false): Promise<{ seconds: number; rss: number }> {
+  const [started, since] = [performance.now(), Date.now()]
   const service = await start([main], env, (base) => `${base}/wirtschaft/feed.xml`, port)
   const seconds = (performance.now() - started) / 1000
   const rss = peakRss(service.child.pid)
+  if (snapshot && env.STATE_DIR) await snapshotWritten(env.STATE_DIR, since)
   await service.stop()
   return { seconds, rss }
 }
@@ -114,8 +115,8 @@ async function snapshotWritten(stateDir: string, since: number): Promise<void> {
 
 async function scale(): Promise<void> {
   console.log('')
-  console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold.`)
-  console.log('| articles | start to first feed (cold / warm / baseline) | peak RSS after start (cold / warm / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
+  console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
+  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
   console.log('|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     const dir = corpus(count)
@@ -140,13 +141,15 @@ async function scale(): Promise<void> {
     const warm = await startOnce(MAIN, env, port)
     fs.rmSync(stateDir, { recursive: true, force: true })
     const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
-    const base = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port) : undefined
+    const base = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port, true) : undefined
+    const baseWarm = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port) : undefined
     fs.rmSync(baseDir, { recursive: true, force: true })
     const both = (cold: string, warmer: string, baseline: string | undefined) => `${cold} / ${warmer} / ${baseline ?? '–'}`
+    const pair = (a: string | undefined, b: string | undefined) => a && `${a}, ${b}`
     const { latencies } = edits
     const held = heapPerArticle(ROOT, dir, count)
     console.log(
-      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, base && `${base.seconds.toFixed(2)} s`)} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, base && `${Math.round(base.rss)} MB`)} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
     )
   }
 }

@@ -20,11 +20,17 @@ export function compactSource(source: ArticleSource, compact: (article: Article)
   }
 }
 
+/** One article with the lists and strings it shares with every other the same compactor saw; `list` and `string` share one list or string so. */
+export type ArticleCompactor = ((article: Article) => Article) & {
+  readonly list: (values: readonly string[]) => readonly string[]
+  readonly string: (text: string) => string
+}
+
 /**
  * One article with the lists and strings it shares with every other the
  * same compactor saw (compactSource's reads, and an index snapshot's entries).
  */
-export function articleCompactor(): (article: Article) => Article {
+export function articleCompactor(): ArticleCompactor {
   const lists = new Map<string, readonly string[]>()
   const strings = new Map<string, string>()
   const shared = (text: string): string => {
@@ -43,7 +49,7 @@ export function articleCompactor(): (article: Article) => Article {
     }
     return list
   }
-  return (article) => ({
+  const compact = (article: Article): Article => ({
     ...article,
     categories: sharedList(article.categories),
     tags: sharedList(article.tags),
@@ -51,4 +57,5 @@ export function articleCompactor(): (article: Article) => Article {
     lang: shared(article.lang),
     updated: article.updated.getTime() === article.date.getTime() ? article.date : article.updated,
   })
+  return Object.assign(compact, { list: sharedList, string: shared })
 }

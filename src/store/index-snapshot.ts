@@ -1,10 +1,10 @@
-import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { stampChangeTime } from '../content/load-articles.js'
 import type { ParseArticleOptions } from '../content/parse-article.js'
 import type { Logger } from '../util/logger.js'
 import { bodyDigest } from './article-versions.js'
-import { decodeSnapshot, encodeSnapshot, type SnapshotEntry, type SnapshotFingerprint } from './snapshot-format.js'
+import type { ArticleCompactor } from './compact-articles.js'
+import { decodeSnapshot, encodeSnapshot, type SnapshotEntry, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
 
 /** Where the snapshot lives (a StateFile under STATE_DIR): read whole, replaced atomically. */
 export interface SnapshotFile {
@@ -51,7 +51,7 @@ export function snapshotSource(
   config: ParseArticleOptions & { readonly articlesDir: string },
   logger: Logger,
   /** What the articles read from files go through (compact-articles.ts): the snapshot's entries go through it too. */
-  compact?: (article: Article) => Article,
+  compact: ArticleCompactor,
 ): ArticleSource {
   const { stampNow, adoptStamp } = source
   if (!snapshot || !stampNow || !adoptStamp) return source
@@ -62,7 +62,7 @@ export function snapshotSource(
   const racyMs = snapshot.racyMs ?? 2000
   const current = new Map<string, Entry>()
   /** The snapshot's entries not asked for yet: read at the first load, null once the snapshot has been written again (it is never read twice). */
-  let loaded: Map<string, SnapshotEntry> | null | undefined
+  let loaded: SnapshotRows | null | undefined
   let lastError: string | undefined
   const write = (): void => {
     loaded = null // what it held and was not asked for is gone from disk
@@ -87,10 +87,9 @@ export function snapshotSource(
   const take = (file: string): Entry | undefined => {
     if (loaded === null) return undefined
     loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
-    const entry = loaded.get(file)
+    // The stamp is checked before the article is made: none is made for a file changed since.
+    const entry = loaded?.take(file, (stamp) => stamp === stampNow(file))
     if (!entry) return undefined
-    loaded.delete(file)
-    if (entry.stamp !== stampNow(file)) return undefined
     adoptStamp(file, entry.stamp)
     current.set(file, entry)
     changed()
@@ -115,23 +114,23 @@ export function snapshotSource(
   }
 }
 
-/** The snapshot's entries by file; empty (with a line saying why) when there is none or it cannot be used. */
-function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact?: (article: Article) => Article): Map<string, SnapshotEntry> {
+/** The snapshot's entries by file; none (with a line saying why) when there is none or it cannot be used. */
+function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact: ArticleCompactor): SnapshotRows | null {
   let bytes: Buffer | undefined
   try {
     bytes = file.readBytes()
   } catch (error) {
     logger.warn(`warning STATE_DIR: cannot read the index snapshot ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); reading every file`)
-    return new Map()
+    return null
   }
   if (bytes === undefined) {
     logger.info(`no index snapshot at ${file.path} yet: reading every file`)
-    return new Map()
+    return null
   }
   const decoded = decodeSnapshot(bytes, fingerprint, compact)
-  if (!(decoded instanceof Map)) {
+  if ('reason' in decoded) {
     logger.info(`not using the index snapshot ${file.path}: it ${decoded.reason}; reading every file`)
-    return new Map()
+    return null
   }
   logger.info(`index snapshot ${file.path}: ${decoded.size} files; those unchanged since are not read again`)
   return decoded

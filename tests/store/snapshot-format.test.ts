@@ -1,0 +1,72 @@
+/**
+ * The index snapshot's bytes (store/snapshot-format.ts): columns, decoded
+ * straight into the articles the store keeps, an article made only for a
+ * file taken (its stamp checked first).
+ */
+import { describe, expect, it } from 'vitest'
+import type { Article } from '../../src/content/article.js'
+import { articleCompactor } from '../../src/store/compact-articles.js'
+import { makeArticle } from '../helpers/article-fixtures.js'
+import { decodeSnapshot, encodeSnapshot, type SnapshotEntry } from '../../src/store/snapshot-format.js'
+
+const fingerprint = { build: 'build-1', config: { SITE_URL: 'https://www.example.de/' } }
+/** The nth article: a file in a folder, tags, an author and a summary, dated n hours into 2025. */
+const article = (n: number, fields: Partial<Article> = {}): Article =>
+  makeArticle(`artikel-${n}`, {
+    date: new Date(Date.UTC(2025, 0, 1) + n * 3_600_000).toISOString(),
+    file: `2025/artikel-${n}.md`,
+    title: `Überschrift ${n}`,
+    tags: ['Zinsen', 'EZB'],
+    authors: ['Anna Beispiel'],
+    summary: `Zusammenfassung ${n}`,
+    ...(fields as Omit<Partial<Article>, 'date' | 'updated'>),
+    ...(fields.updated ? { updated: fields.updated.toISOString() } : {}),
+  })
+
+const entry = (a: Article, warnings: SnapshotEntry['warnings'] = []): SnapshotEntry => ({ article: a, stamp: `1:2:3:${a.file.length}`, bodyDigest: `digest-${a.slug}`, warnings })
+
+function decoded(bytes: Buffer, compact = articleCompactor()) {
+  const result = decodeSnapshot(bytes, fingerprint, compact)
+  if ('reason' in result) throw new Error(result.reason)
+  return result
+}
+
+describe('snapshot format', () => {
+  it('gives back every field of every article, with its stamp, body version and warnings', () => {
+    const episode = article(2, {
+      enclosure: { url: 'https://www.example.de/media/folge-2.mp3', type: 'audio/mpeg', length: 1234, duration: 61 },
+      transcript: { url: 'https://www.example.de/media/folge-2.vtt', type: 'text/vtt' },
+      chapters: [{ start: 0, title: 'Anfang', url: undefined, image: undefined }],
+      episode: 2,
+      season: 1,
+      explicit: false,
+      access: 'plus',
+      image: 'https://www.example.de/media/bild.jpg',
+      imageAlt: 'Ein Bild',
+      updated: new Date('2025-03-01T10:00:00Z'),
+      authors: [],
+    })
+    const entries = [entry(article(1)), entry(episode, [{ field: 'unbekannt', problem: 'is not a known field and is ignored' }]), entry(article(3, { draft: true, transcript: 'article', lang: 'en' }))]
+    const rows = decoded(encodeSnapshot(fingerprint, entries).bytes)
+    expect(rows.size).toBe(3)
+    for (const expected of entries) expect(rows.take(expected.article.file, () => true)).toEqual(expected)
+    // Taken once: a second ask finds nothing.
+    expect(rows.take(entries[0]!.article.file, () => true)).toBeUndefined()
+  })
+
+  it('makes an article only for a file taken, sharing lists, the language and the date as files read do', () => {
+    const compact = articleCompactor()
+    const rows = decoded(encodeSnapshot(fingerprint, [entry(article(1)), entry(article(2))]).bytes, compact)
+    const stamps: string[] = []
+    // A file whose stamp changed is not taken, and no article is made for it.
+    expect(rows.take('2025/artikel-1.md', (stamp) => (stamps.push(stamp), false))).toBeUndefined()
+    expect(stamps).toEqual(['1:2:3:17'])
+    const taken = rows.take('2025/artikel-2.md', () => true)?.article
+    const read = compact(article(3))
+    expect(taken?.tags).toBe(read.tags)
+    expect(taken?.categories).toBe(read.categories)
+    expect(Object.isFrozen(taken?.tags)).toBe(true)
+    expect(taken?.updated).toBe(taken?.date)
+    expect(Object.keys(taken ?? {})).toEqual(Object.keys(article(2)))
+  })
+})
