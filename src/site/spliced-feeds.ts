@@ -44,7 +44,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byte
  * leaves as they were, are not rendered again when their document is equal
  * to the last one. One per store: it holds the last current feeds.
  */
-export function splicingRenderer(inner: Renderer): Renderer {
+export function splicingRenderer(whole: Renderer): Renderer {
+  const inner = bySize(whole)
   const last = new Map<FeedFormat, Rendered>()
   // The three formats of a change render one document: its fields and item keys are worked out once.
   const described = new WeakMap<FeedDocument, { fields: string; keys: string[] }>()
@@ -100,6 +101,33 @@ export function splicingRenderer(inner: Renderer): Renderer {
 
   return { ...inner, feed, podcast: sameAsLast((document) => inner.podcast(document)), podcastPage: sameAsLast((document, context) => inner.podcastPage(document, context)) }
 }
+
+/**
+ * Documents whose items hold up to 32 Ki characters of text (title, summary,
+ * HTML) go to `renderer.small` (the render pool's: this thread), larger ones
+ * to `renderer`. The render workers run at the lowest priority, so that
+ * bursts of views yield to the event loop; on a loaded 2-core machine an
+ * edit's one-item renders and pages, a round trip each, then waited 5–100 ms
+ * apiece for a worker to be scheduled, where this thread renders each in 1–3
+ * ms. A body is never rendered here (render-pool.ts).
+ */
+function bySize(renderer: Renderer): Renderer {
+  const small = renderer.small
+  if (!small) return renderer
+  const pick = (document: FeedDocument) => (textOf(document) <= SMALL_CHARS ? small : renderer)
+  return {
+    ...renderer,
+    feed: (document, format) => pick(document).feed(document, format),
+    feedPage: (document, format, context) => pick(document).feedPage(document, format, context),
+    podcast: (document) => pick(document).podcast(document),
+    podcastPage: (document, context) => pick(document).podcastPage(document, context),
+  }
+}
+
+/** Characters of item text up to which a document counts as small. */
+const SMALL_CHARS = 32 * 1024
+const textOf = (document: FeedDocument) =>
+  document.items.reduce((sum, item) => sum + item.title.length + item.summary.length + item.contentHtml.length, document.title.length + document.description.length)
 
 /**
  * `render`, unless its arguments are equal to the last call's (as JSON, a

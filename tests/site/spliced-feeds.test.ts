@@ -3,6 +3,7 @@ import type { FeedDocument, FeedFormat, FeedItem } from '../../src/feeds/feed-mo
 import { joinItems, splitItems } from '../../src/feeds/item-ranges.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { splicingRenderer } from '../../src/site/spliced-feeds.js'
+import { builtRenderPool } from '../helpers/render-pool.js'
 import { author, image, makeDocument, makeItem, SITE } from '../helpers/feed-fixtures.js'
 import type { PodcastDocument } from '../../src/feeds/render-podcast.js'
 import type { PageContext } from '../../src/site/pages.js'
@@ -154,6 +155,25 @@ describe('splicingRenderer', () => {
       // Whole, then old and new alone, then the new version alone each time.
       expect(calls[format]).toEqual([8, 1, 1, 1, 1])
     }
+  })
+
+  it("renders documents of up to 32 Ki characters of text with the renderer's `small` one, larger ones with the renderer itself", async () => {
+    const large = countingRenderer()
+    const small = countingRenderer()
+    const splicing = splicingRenderer({ ...large.renderer, small: small.renderer })
+    const list = items().map((item, index) => (index === 0 ? { ...item, contentHtml: `<p>${'Zinsen. '.repeat(5000)}</p>` } : item))
+    const next = makeDocument(edited(list, 3, { title: 'Neu' }))
+    await splicing.feed(makeDocument(list), 'rss')
+    expect(text(await splicing.feed(next, 'rss'))).toBe(text(await RENDER_IN_THREAD.feed(next, 'rss')))
+    await splicing.feed(makeDocument(items()), 'atom')
+    // The document of 40,000 characters whole by the renderer; its items alone, and the small document, by `small`.
+    expect([large.calls.rss, small.calls.rss, large.calls.atom, small.calls.atom]).toEqual([[8], [1, 1], [], [8]])
+  })
+
+  it('renders with this thread what the render pool calls small', () => {
+    const pool = builtRenderPool({ size: 1 })
+    expect(pool.small).toBe(RENDER_IN_THREAD)
+    void pool.close()
   })
 
   it('gives the last bytes for a podcast document equal to the last one, and for its page, without rendering them again', async () => {
