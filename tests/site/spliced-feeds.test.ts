@@ -4,9 +4,8 @@ import { joinItems, splitItems } from '../../src/feeds/item-ranges.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { splicingRenderer } from '../../src/site/spliced-feeds.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
-import { author, image, makeDocument, makeItem, SITE } from '../helpers/feed-fixtures.js'
+import { author, image, makeDocument, makeItem, makePageContext, SITE } from '../helpers/feed-fixtures.js'
 import type { PodcastDocument } from '../../src/feeds/render-podcast.js'
-import type { PageContext } from '../../src/site/pages.js'
 import type { PodcastSettings } from '../../src/site-settings.js'
 
 const PODCAST: PodcastSettings = {
@@ -22,20 +21,7 @@ const PODCAST: PodcastSettings = {
   locked: true,
   copyright: undefined,
 }
-const CONTEXT: PageContext = {
-  siteName: 'Beispielzeitung',
-  siteUrl: SITE,
-  sectionTitle: 'Wirtschaft',
-  language: 'de',
-  timeZone: 'Europe/Berlin',
-  feeds: { rss: `${SITE}wirtschaft/feed.xml`, atom: `${SITE}wirtschaft/atom.xml`, json: `${SITE}wirtschaft/feed.json` },
-  podcast: { title: 'Geldfragen', url: `${SITE}wirtschaft/podcast.xml` },
-  favicon: undefined,
-  deskAuthor: 'Wirtschaftsredaktion',
-  logo: undefined,
-  authors: new Map(),
-  subscribeUrl: `${SITE}abo`,
-}
+const CONTEXT = makePageContext({ podcast: { title: 'Geldfragen', url: `${SITE}wirtschaft/podcast.xml` } })
 
 const decoder = new TextDecoder()
 const text = (bytes: string | Uint8Array) => (typeof bytes === 'string' ? bytes : decoder.decode(bytes))
