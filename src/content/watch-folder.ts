@@ -25,9 +25,7 @@ export interface FolderWatcherOptions {
  * time is reported at once, on the next turn of the event loop, with the
  * events that turn brings (a save's truncate and write come together): a
  * single save waits for no quiet time (issue 14: 20–30 ms of an edit's
- * 100). A file found empty then is a save caught between its truncate and
- * its write (on a loaded machine, read at once it was published as "kept the
- * last good version"): it waits for the quiet time, as every event did. Events that follow within the quiet time are collected and reported
+ * 100). Events that follow within the quiet time are collected and reported
  * in batches, so the rest of a save in several steps, or of a copy of many
  * files, is one change.
  */
@@ -106,38 +104,26 @@ export class FolderWatcher {
     if (this.#immediate) return // reported on this turn's end, with the event that began it
     clearTimeout(this.#timer)
     if (quiet) {
-      this.#immediate = setImmediate(() => void this.#flush(true))
+      this.#immediate = setImmediate(() => void this.#flush())
       return
     }
     const wait = Math.max(0, Math.min(this.#options.debounceMs, this.#firstEvent + this.#options.maxDelayMs - now))
     this.#timer = setTimeout(() => void this.#flush(), wait)
   }
 
-  /** Reports what is pending; `atOnce`, the first event of a quiet watcher. */
-  async #flush(atOnce = false): Promise<void> {
+  async #flush(): Promise<void> {
     clearTimeout(this.#timer)
     this.#immediate = undefined
     const paths = this.#pending
     this.#pending = new Set()
-    let truncated = false
     // A folder that appeared is watched (with what it holds); one that vanished is let go.
     await Promise.all(
       [...paths].map(async (relative) => {
         const stat = await fs.promises.stat(pathUnder(this.#options.root, relative)).catch(() => undefined)
         if (stat?.isDirectory()) await this.#watchTree(relative)
         else if (!stat && this.#watchers.has(relative)) this.#unwatch(relative)
-        else if (stat?.size === 0) truncated = true
       }),
     )
-    if (this.#closed) return
-    if (atOnce && truncated) {
-      // A save begun (writeFile truncates, then writes): the write's event follows, or the quiet time ends it as before.
-      for (const relative of paths) this.#pending.add(relative)
-      this.#firstEvent = Date.now()
-      clearTimeout(this.#timer)
-      this.#timer = setTimeout(() => void this.#flush(), this.#options.debounceMs)
-      return
-    }
-    this.#options.onChange(paths)
+    if (!this.#closed) this.#options.onChange(paths)
   }
 }
