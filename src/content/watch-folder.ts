@@ -11,7 +11,7 @@ export interface FolderWatcherOptions {
    */
   readonly onChange: (paths: ReadonlySet<string>) => void
   readonly onError?: (error: Error) => void
-  /** Quiet time that ends a burst of events (the first event of a quiet watcher is reported at once). */
+  /** Quiet time that ends a burst of events. */
   readonly debounceMs?: number
   /** Longest wait from a burst's first event to its report. */
   readonly maxDelayMs?: number
@@ -21,22 +21,15 @@ export interface FolderWatcherOptions {
  * Watches a folder tree with one non-recursive `fs.watch` per folder. Node
  * 20's recursive mode places an inotify watch per file (10,000 files: 10,025
  * watches, 63 MB, 170–260 ms blocked at start); one per folder costs almost
- * nothing and fires within a millisecond. The first event after a quiet
- * time is reported at once, on the next turn of the event loop, with the
- * events that turn brings (a save's truncate and write come together): a
- * single save waits for no quiet time (issue 14: 20–30 ms of an edit's
- * 100). Events that follow within the quiet time are collected and reported
- * in batches, so the rest of a save in several steps, or of a copy of many
- * files, is one change.
+ * nothing and fires within a millisecond. Events are collected and reported
+ * in batches, so an editor's save in several steps is one change.
  */
 export class FolderWatcher {
   readonly #options: Required<Omit<FolderWatcherOptions, 'onError'>> & Pick<FolderWatcherOptions, 'onError'>
   readonly #watchers = new Map<string, fs.FSWatcher>()
   #pending = new Set<string>()
   #timer: NodeJS.Timeout | undefined
-  #immediate: NodeJS.Immediate | undefined
   #firstEvent = 0
-  #lastEvent = Number.NEGATIVE_INFINITY
   #closed = false
 
   constructor(options: FolderWatcherOptions) {
@@ -51,7 +44,6 @@ export class FolderWatcher {
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
-    clearImmediate(this.#immediate)
     for (const watcher of this.#watchers.values()) watcher.close()
     this.#watchers.clear()
   }
@@ -97,23 +89,14 @@ export class FolderWatcher {
   #note(relative: string): void {
     if (this.#closed || relative.split('/').some(isHidden)) return
     const now = Date.now()
-    const quiet = now - this.#lastEvent >= this.#options.debounceMs
-    this.#lastEvent = now
     if (this.#pending.size === 0) this.#firstEvent = now
     this.#pending.add(relative)
-    if (this.#immediate) return // reported on this turn's end, with the event that began it
     clearTimeout(this.#timer)
-    if (quiet) {
-      this.#immediate = setImmediate(() => void this.#flush())
-      return
-    }
     const wait = Math.max(0, Math.min(this.#options.debounceMs, this.#firstEvent + this.#options.maxDelayMs - now))
     this.#timer = setTimeout(() => void this.#flush(), wait)
   }
 
   async #flush(): Promise<void> {
-    clearTimeout(this.#timer)
-    this.#immediate = undefined
     const paths = this.#pending
     this.#pending = new Set()
     // A folder that appeared is watched (with what it holds); one that vanished is let go.
