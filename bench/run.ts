@@ -19,7 +19,7 @@
  *
  * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
- * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns.
+ * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns and the edits (on the same copy of the corpus).
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -116,10 +116,12 @@ async function snapshotWritten(stateDir: string, since: number): Promise<void> {
 async function scale(): Promise<void> {
   console.log('')
   console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
-  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) |')
-  console.log('|---|---|---|---|---|---|---|')
+  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) | edit visible, baseline (median / max) |')
+  console.log('|---|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
-    const dir = corpus(count)
+    // The edits write to a copy: the corpus is shared, and read-only.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-corpus-${count}-`))
+    fs.cpSync(corpus(count), dir, { recursive: true })
     // Every file read once first: the first of the three starts must not be the one that fills the page cache.
     for (const file of (await stampArticleFiles(dir)).files.keys()) fs.readFileSync(path.join(dir, file))
     const port = await freePort()
@@ -133,11 +135,14 @@ async function scale(): Promise<void> {
     let edits: EditFigures
     try {
       memory = peakRss(service.child.pid)
+      // Settled: the index snapshot written after the load (5 s later, 0.2–0.3 s of the event loop at 50,000 files) held back whichever edit it met.
+      await snapshotWritten(stateDir, performance.timeOrigin + started)
       edits = await measureEdits(service.base, dir, count, EDITS)
       await snapshotWritten(stateDir, Date.now())
     } finally {
       await service.stop()
     }
+    const baseEdits = BASE ? await editsOf(BASE, { ...env, STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-')) }, dir, count) : undefined
     const warm = await startOnce(MAIN, env, port)
     fs.rmSync(stateDir, { recursive: true, force: true })
     const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
@@ -148,9 +153,24 @@ async function scale(): Promise<void> {
     const pair = (a: string | undefined, b: string | undefined) => a && `${a}, ${b}`
     const { latencies } = edits
     const held = heapPerArticle(ROOT, dir, count)
+    fs.rmSync(dir, { recursive: true, force: true })
+    const baseline = baseEdits ? `${Math.round(median(baseEdits.latencies))} / ${Math.round(Math.max(...baseEdits.latencies))} ms` : '–'
     console.log(
-      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) | ${baseline} |`,
     )
+  }
+}
+
+/** The edit figures of another build (`main`) on the same copy, started and settled as this build's. */
+async function editsOf(main: string, env: Record<string, string>, dir: string, count: number): Promise<EditFigures> {
+  const started = performance.now()
+  const service = await start([main], env, (base) => `${base}/wirtschaft/feed.xml`, Number(env.PORT))
+  try {
+    await snapshotWritten(env.STATE_DIR as string, performance.timeOrigin + started)
+    return await measureEdits(service.base, dir, count, EDITS)
+  } finally {
+    await service.stop()
+    fs.rmSync(env.STATE_DIR as string, { recursive: true, force: true })
   }
 }
 

@@ -1,17 +1,22 @@
+import type { FeedFormat } from './feed-model.js'
+
 /**
- * Where each item of a rendered RSS or Atom document lies in its bytes, so
- * that a document can be put together again from its head, its items'
- * fragments and its tail (site/spliced-feeds.ts). A scanner of well-formed
- * XML as our serializer writes it (feed-package-fixes.ts): comments, CDATA
- * sections, processing instructions and quoted attribute values are skipped
- * whole, so an article's text can never be taken for an item's tag.
+ * Where each item of a rendered RSS, Atom or JSON Feed document lies in its
+ * bytes, so that a document can be put together again from its head, its
+ * items' fragments and its tail (site/spliced-feeds.ts). For XML a scanner of
+ * well-formed XML as our serializer writes it (feed-package-fixes.ts):
+ * comments, CDATA sections, processing instructions and quoted attribute
+ * values are skipped whole, so an article's text can never be taken for an
+ * item's tag. For JSON Feed the lines render-json-feed.ts writes (below).
  */
 
-/** A document cut at its items: `head + items.join('') + tail` gives it back, byte for byte. */
+/** A document cut at its items: `head + items.join(separator) + tail` gives it back, byte for byte. */
 export interface ItemParts {
   readonly head: Uint8Array
   /** Each item with the whitespace that precedes it. */
   readonly items: readonly Uint8Array[]
+  /** What stands between two items besides that whitespace: JSON's comma; nothing in XML. */
+  readonly separator?: Uint8Array
   readonly tail: Uint8Array
 }
 
@@ -27,9 +32,10 @@ const PI_END = encoder.encode('?>')
 
 /**
  * The document cut at its `count` items, or undefined when it does not have
- * exactly that many, or anything but whitespace lies between two of them.
+ * exactly that many, or anything but whitespace (JSON: a comma) lies between two of them.
  */
-export function splitItems(bytes: Uint8Array, format: 'rss' | 'atom', count: number): ItemParts | undefined {
+export function splitItems(bytes: Uint8Array, format: FeedFormat, count: number): ItemParts | undefined {
+  if (format === 'json') return splitJsonItems(bytes, count)
   const ranges = itemRanges(bytes, ITEM_ELEMENTS[format])
   if (ranges === undefined || ranges.length !== count || count === 0) return undefined
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -44,9 +50,44 @@ export function splitItems(bytes: Uint8Array, format: 'rss' | 'atom', count: num
   return { head, items, tail: bytes.subarray(from) }
 }
 
-/** Puts a document together again: `head`, the items, `tail`. */
+/** Puts a document together again: `head`, the items (with the separator between them), `tail`. */
 export function joinItems(parts: ItemParts): Uint8Array {
-  return Buffer.concat([parts.head, ...parts.items, parts.tail])
+  const { separator } = parts
+  const items = separator === undefined ? parts.items : parts.items.flatMap((item, index) => (index === 0 ? [item] : [separator, item]))
+  return Buffer.concat([parts.head, ...items, parts.tail])
+}
+
+const JSON_ITEMS_OPEN = encoder.encode('\n  "items": [')
+const JSON_ITEMS_CLOSE = encoder.encode('\n  ]\n}\n')
+const JSON_ITEM_OPEN = encoder.encode('\n    {\n')
+const JSON_ITEM_CLOSE = encoder.encode('\n    }')
+const JSON_BETWEEN = encoder.encode('\n    },\n    {\n')
+const COMMA = encoder.encode(',')
+
+/**
+ * JSON Feed as render-json-feed.ts writes it (JSON.stringify, indented by 2):
+ * `items` is the last member of the top-level object, each item an object on
+ * lines of its own indented by 4, everything inside an item by 6 or more. A
+ * string holds no raw line break (JSON escapes it), so a line break followed
+ * by exactly 4 spaces and a brace begins or ends an item, whatever its text.
+ */
+function splitJsonItems(bytes: Uint8Array, count: number): ItemParts | undefined {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const open = buffer.indexOf(JSON_ITEMS_OPEN)
+  const end = buffer.length - JSON_ITEMS_CLOSE.length
+  if (count === 0 || open === -1 || !buffer.subarray(end).equals(JSON_ITEMS_CLOSE)) return undefined
+  const from = open + JSON_ITEMS_OPEN.length
+  const items: Uint8Array[] = []
+  let start = from
+  for (let between = buffer.indexOf(JSON_BETWEEN, start); between !== -1 && between < end; between = buffer.indexOf(JSON_BETWEEN, start)) {
+    items.push(bytes.subarray(start, between + JSON_ITEM_CLOSE.length))
+    start = between + JSON_ITEM_CLOSE.length + COMMA.length
+  }
+  items.push(bytes.subarray(start, end))
+  const whole = (item: Uint8Array) => Buffer.from(item.buffer, item.byteOffset, item.byteLength)
+  const wellFormed = items.every((item) => whole(item).subarray(0, JSON_ITEM_OPEN.length).equals(JSON_ITEM_OPEN) && whole(item).subarray(-JSON_ITEM_CLOSE.length).equals(JSON_ITEM_CLOSE))
+  if (items.length !== count || !wellFormed) return undefined
+  return { head: bytes.subarray(0, from), items, separator: COMMA, tail: bytes.subarray(end) }
 }
 
 /** Where the run of whitespace that ends at `index` begins. */

@@ -36,6 +36,13 @@ export interface Renderer {
   /** A feed document's page for browsers (feed-pages.ts), as text or UTF-8. */
   feedPage(document: FeedDocument, format: FeedFormat, context: PageContext): Promise<string | Uint8Array>
   podcastPage(document: PodcastDocument, context: PageContext): Promise<string | Uint8Array>
+  /**
+   * Where the documents a change swaps in are rendered when their text is
+   * small (site/spliced-feeds.ts): the render pool's is this thread (loaded
+   * on first use), so that an edit's one-item documents and pages wait for no
+   * low-priority worker. The first site is rendered by the workers.
+   */
+  readonly small?: Renderer
 }
 
 /**

@@ -1,5 +1,6 @@
 import { newestChange } from '../../src/content/dates.js'
 import type { FeedAuthor, FeedDocument, FeedImage, FeedItem } from '../../src/feeds/feed-model.js'
+import type { PageContext } from '../../src/site/pages.js'
 
 export const SITE = 'https://www.example.de/'
 
@@ -56,6 +57,25 @@ export function makeDocument(items: readonly FeedItem[], overrides: Partial<Feed
     updates: { period: 'hourly', frequency: 1 },
     copyright: undefined,
     items,
+    ...overrides,
+  }
+}
+
+/** What the pages of the section's feeds are rendered with (build-site.ts pageContext), no podcast unless given. */
+export function makePageContext(overrides: Partial<PageContext> = {}): PageContext {
+  return {
+    siteName: 'Beispielzeitung',
+    siteUrl: SITE,
+    sectionTitle: 'Wirtschaft',
+    language: 'de',
+    timeZone: 'Europe/Berlin',
+    feeds: { rss: `${SITE}wirtschaft/feed.xml`, atom: `${SITE}wirtschaft/atom.xml`, json: `${SITE}wirtschaft/feed.json` },
+    podcast: undefined,
+    favicon: undefined,
+    logo: undefined,
+    authors: new Map(),
+    deskAuthor: 'Wirtschaftsredaktion',
+    subscribeUrl: `${SITE}abo`,
     ...overrides,
   }
 }

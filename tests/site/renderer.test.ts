@@ -9,7 +9,7 @@ import type { RenderPool } from '../../src/site/render-pool.js'
 import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
 import { WorkerTimeoutError } from '../../src/util/worker-pool.js'
-import { makeDocument, makeItem } from '../helpers/feed-fixtures.js'
+import { makeDocument, makeItem, makePageContext } from '../helpers/feed-fixtures.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 
 const PAGE = 'https://www.example.de/wirtschaft/gross.html'
@@ -65,20 +65,7 @@ describe('createRenderPool', () => {
 
   it('renders a feed’s page for browsers as this thread does, as UTF-8 bytes', async () => {
     pool = builtRenderPool()
-    const context = {
-      siteName: 'Beispielzeitung',
-      siteUrl: SITE,
-      sectionTitle: 'Wirtschaft',
-      language: 'de',
-      timeZone: 'Europe/Berlin',
-      feeds: { rss: `${SITE}wirtschaft/feed.xml`, atom: `${SITE}wirtschaft/atom.xml`, json: `${SITE}wirtschaft/feed.json` },
-      podcast: undefined,
-      favicon: undefined,
-      logo: undefined,
-      authors: new Map(),
-      deskAuthor: 'Wirtschaftsredaktion',
-      subscribeUrl: `${SITE}abo`,
-    }
+    const context = makePageContext()
     const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
     const bytes = await pool.feedPage(document, 'atom', context)
     expect(bytes).toBeInstanceOf(Uint8Array)

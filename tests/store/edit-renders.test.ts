@@ -3,6 +3,7 @@
  * current RSS and Atom feeds alone, not the window around it, and still the
  * bytes a whole render gives; the three formats swap in together.
  */
+import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import type { FeedFormat } from '../../src/feeds/feed-model.js'
@@ -44,21 +45,47 @@ async function storeOf(map: Map<string, string>) {
 const textOf = (store: ContentStore, format: FeedFormat) => decoder.decode(store.resource(PATHS[format])?.identity.body)
 
 describe('an edit of one article in the current feeds', () => {
-  it('renders that item alone in RSS and Atom, old and new version, not the 19 around it; the bytes are a whole render\'s', async () => {
+  it('renders that item alone in RSS, Atom and JSON Feed, old and new version, not the 19 around it; the bytes are a whole render\'s', async () => {
     const map = files(30, 'Alte Schlagzeile')
     const { store, calls } = await storeOf(map)
     expect([calls.rss, calls.atom, calls.json]).toEqual([[20], [20], [20]])
     map.set('m30.md', files(30, 'Neue Schlagzeile & mehr').get('m30.md') as string)
     await store.applyChanges(['m30.md'])
-    expect([calls.rss, calls.atom, calls.json]).toEqual([[20, 1, 1], [20, 1, 1], [20, 20]])
+    expect([calls.rss, calls.atom, calls.json]).toEqual([[20, 1, 1], [20, 1, 1], [20, 1, 1]])
+    // Saved again: the version the last edit rendered alone is not rendered again.
+    map.set('m30.md', files(30, 'Neue Schlagzeile & mehr').get('m30.md')?.replace('Die Konjunktur', 'Der Aufschwung') as string)
+    await store.applyChanges(['m30.md'])
+    expect([calls.rss, calls.atom, calls.json]).toEqual([[20, 1, 1, 1], [20, 1, 1, 1], [20, 1, 1, 1]])
     const whole = (await storeOf(map)).store
     for (const format of ['rss', 'atom', 'json'] as const) {
       expect(textOf(store, format)).toBe(textOf(whole, format))
       expect(store.resource(PATHS[format])?.identity.etag).toBe(whole.resource(PATHS[format])?.identity.etag)
     }
     expect(textOf(store, 'rss')).toContain('<title>Neue Schlagzeile &#x26; mehr</title>')
+    expect(JSON.parse(textOf(store, 'json')).items[0].content_html).toContain('Der Aufschwung zieht an')
     store.close()
     whole.close()
+  })
+
+  it('renders neither the podcast feed nor its page again when the article edited is no episode', async () => {
+    const podcastConfig = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '20', SITE_CONFIG: 'site.yaml' }, [], process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
+    expect(podcastConfig.settings.podcast?.title).toBe('Geldfragen – der Wirtschaftspodcast der Beispielzeitung')
+    const map = files(30, 'Alte Schlagzeile')
+    const counted = { podcast: 0, page: 0 }
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      podcast: (document) => ((counted.podcast += 1), RENDER_IN_THREAD.podcast(document)),
+      podcastPage: (document, context) => ((counted.page += 1), RENDER_IN_THREAD.podcastPage(document, context)),
+    }
+    const store = new ContentStore({ config: podcastConfig, source: memorySource(map, podcastConfig), clock: () => NOW, renderer, logger: { info: () => {}, warn: () => {} } })
+    await store.load()
+    const podcast = store.resource('/wirtschaft/podcast.xml')?.identity.etag
+    map.set('m30.md', files(30, 'Neue Schlagzeile').get('m30.md') as string)
+    await store.applyChanges(['m30.md'])
+    expect(textOf(store, 'rss')).toContain('<title>Neue Schlagzeile</title>')
+    expect(counted).toEqual({ podcast: 1, page: 1 })
+    expect(store.resource('/wirtschaft/podcast.xml')?.identity.etag).toBe(podcast)
+    store.close()
   })
 
   it('swaps RSS, Atom and JSON Feed in together: whenever a request looks, all three show the same title', async () => {
