@@ -1,0 +1,35 @@
+/**
+ * Review: lazyListener keeps the first load's promise, rejected or not. One failed load of
+ * @hono/node-server (dist/part-dist-*.js missing for a moment while `npm run build` rewrites the
+ * parts under the same names; EMFILE in a burst of connections) makes every later request that
+ * needs Hono answer 500 until a restart, although Node's import() itself tries again and
+ * succeeds once the file can be read (checked by hand: a failed import of a missing module loads
+ * on the next import() once it exists).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { lazyListener } from '../../src/http/lazy-listener.js'
+
+describe('lazyListener after a failed load', () => {
+  it('loads again on the next request, and serves it', async () => {
+    let loads = 0
+    const errors: unknown[] = []
+    const listener = lazyListener(async () => {
+      loads += 1
+      if (loads === 1) throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' })
+      return (_incoming: IncomingMessage, outgoing: ServerResponse) => void outgoing.writeHead(200).end('ok')
+    }, (error) => errors.push(error))
+    const server = createServer(listener)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      expect((await fetch(`${base}/healthz`)).status).toBe(500)
+      const second = await fetch(`${base}/healthz`)
+      expect([second.status, await second.text(), loads]).toEqual([200, 'ok', 2])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+})
