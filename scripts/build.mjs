@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const STAMP = join('dist', '.build-stamp')
@@ -113,15 +113,18 @@ export async function build(root) {
     sourcesContent: false,
     logLevel: 'warning',
   }
-  for (const name of readdirSync(join(root, 'dist'))) if (PART.test(name)) rmSync(join(root, 'dist', name))
   const esbuild = require('esbuild')
-  await Promise.all([
+  const [service] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded when first used, so that
     // a start neither reads nor evaluates the code its first feed does not need (the in-thread renderer: issue 14).
     // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
-    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
+    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]', metafile: true }),
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])
+  // The parts of an earlier build go once the new ones are written, not before: a service still running from this
+  // dist/ has loaded its parts a second after it listened (main.ts), and one that had not finds them meanwhile.
+  const written = new Set(Object.keys(service.metafile.outputs).map((output) => basename(output)))
+  for (const name of readdirSync(join(root, 'dist'))) if (PART.test(name) && !written.has(name)) rmSync(join(root, 'dist', name))
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
 }
 

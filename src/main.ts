@@ -16,6 +16,7 @@ import { createMetricsApp } from './ops/metrics-app.js'
 import { Operations } from './ops/operations.js'
 import { stateFile } from './ops/state-file.js'
 import { createRenderPool } from './site/render-pool.js'
+import { inThread } from './site/in-thread-later.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
 import { createLogger } from './util/create-logger.js'
@@ -28,6 +29,9 @@ import { purgeOnChange } from './cdn/purge-on-change.js'
 import { mediaKeys } from './site/cache-keys.js'
 import type { Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
+
+/** When the parts the first feed did not need are loaded, after the service listens (ms). */
+const PARTS_AFTER_MS = 1000
 
 /**
  * Starts the service: hands the process environment to loadConfig, opens
@@ -111,6 +115,14 @@ async function main(): Promise<void> {
     const info = listening.address() as AddressInfo
     logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
   })
+  // The parts of dist/main.js the first feed did not need (scripts/build.mjs), loaded once it is served: a rebuild
+  // of dist/ in place, before the restart, cannot take from the running service what it would load later.
+  setTimeout(() => {
+    Promise.all([hono.load(), inThread()]).then(
+      () => logger.info('loaded the parts the first feed did not need'),
+      (error: unknown) => logger.warn(`warning: cannot load the in-thread renderer: ${String(error)}`),
+    )
+  }, PARTS_AFTER_MS).unref()
   // A client that stops reading (or writing) is let go after the same time: swept once a second, no timer per request.
   closeSilentSockets(server, { timeoutMs: config.requestTimeoutMs })
   answerClientErrors(server)

@@ -1,6 +1,7 @@
 import type { Renderer } from './render-request.js'
 
-const inThread = async (): Promise<Renderer> => (await import('./renderer.js')).RENDER_IN_THREAD
+/** The in-thread renderer, loaded now if it is not yet: main.ts loads it once the first feed is served, so that a running service no longer reads dist/. */
+export const inThread = async (): Promise<Renderer> => (await import('./renderer.js')).RENDER_IN_THREAD
 
 /**
  * RENDER_IN_THREAD (renderer.ts), loaded on its first use: the default where

@@ -1,0 +1,61 @@
+/**
+ * dist/main.js loads parts of itself (dist/part-*.js) after the first feed: @hono/node-server for
+ * the requests the fast path does not answer, the in-thread renderer for an edit's small documents.
+ * A rebuild in place (`git pull && npm run build`, or `npm test`/`npm run export`, which rebuild
+ * when stale) while the service runs, before it is restarted, replaces the parts (their names carry
+ * a content hash). A hostile review found that the running service then answered every request
+ * that needs Hono with 500, for good, and published no edit: it loaded its parts on first use.
+ * It now loads them a second after it listens (main.ts), and the build removes old parts only
+ * once the new ones are written (scripts/build.mjs).
+ *
+ * Simulated here on a copy of the bundle, the parts removed altogether once the service said it
+ * loaded them.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type RunningServer } from '../helpers/server-process.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const DIST = fileURLToPath(new URL('../../dist', import.meta.url))
+const PART = /^part-[\w-]+-[A-Z0-9]{8}\.js(\.map)?$/
+const temp = makeTempDir('parts-after-rebuild-')
+let server: RunningServer
+
+beforeAll(async () => {
+  const copy = path.join(temp.dir, 'dist')
+  fs.mkdirSync(copy)
+  for (const name of fs.readdirSync(DIST)) if (name === 'main.js' || name === 'render-worker.js' || name === '.build-stamp' || PART.test(name)) fs.copyFileSync(path.join(DIST, name), path.join(copy, name))
+  temp.write('articles/eins.md', articleText({ title: 'Eins', date: '2025-01-28T09:30:00+01:00', category: 'wirtschaft' }))
+  server = await startServer({ ARTICLES_DIR: path.join(temp.dir, 'articles') }, [], {}, path.join(copy, 'main.js'))
+  // The first feed, from the fast path: the service is up.
+  expect((await fetch(`${server.base}/wirtschaft/feed.json`)).status).toBe(200)
+  for (let waited = 0; waited < 100 && !server.output().includes('loaded the parts the first feed did not need'); waited++) await new Promise((resolve) => setTimeout(resolve, 100))
+  expect(server.output()).toContain('loaded the parts the first feed did not need')
+  // Worse than a rebuild, which keeps the parts whose names it writes again: every part gone.
+  for (const name of fs.readdirSync(copy)) if (PART.test(name)) fs.rmSync(path.join(copy, name))
+}, 30_000)
+
+afterAll(async () => {
+  await server?.stop()
+  temp.rm()
+})
+
+describe('a running service whose dist/ is rebuilt before its restart', () => {
+  it('still answers /healthz (a route of Hono, not the fast path) with 200', async () => {
+    const response = await fetch(`${server.base}/healthz`)
+    expect(response.status).toBe(200)
+  })
+
+  it('still publishes an edit (the in-thread renderer is a part too)', async () => {
+    temp.write('articles/eins.md', articleText({ title: 'Eins, geändert', date: '2025-01-28T09:30:00+01:00', category: 'wirtschaft' }))
+    let title = ''
+    for (let tries = 0; tries < 50 && title !== 'Eins, geändert'; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const feed = (await (await fetch(`${server.base}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }
+      title = feed.items[0]?.title ?? ''
+    }
+    expect(title, server.output().slice(-1500)).toBe('Eins, geändert')
+  }, 20_000)
+})
