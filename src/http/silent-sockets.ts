@@ -13,6 +13,13 @@ function written(socket: Socket): number {
   return socket.bytesWritten - socket.writableLength
 }
 
+/** What Node's own socket timeout also looks at: libuv's queue shrinks while the kernel takes part of one large write. */
+type Internals = Socket & { _handle?: { writeQueueSize?: number } | null; _httpMessage?: unknown }
+const queued = (socket: Socket): number => (socket as Internals)._handle?.writeQueueSize ?? 0
+
+/** Between two requests of a keep-alive connection: Node's keepAliveTimeout closes it, as with server.setTimeout. */
+const idleBetweenRequests = (socket: Socket): boolean => socket.bytesRead > 0 && !(socket as Internals)._httpMessage
+
 /**
  * Closes connections that stay silent for `timeoutMs`: a client that stops
  * reading a response (its socket buffer full) or stops sending, as
@@ -25,26 +32,29 @@ function written(socket: Socket): number {
  * `wrk -c256`, docs/performance.md#throughput), which the bare node:http
  * server in bench/throughput.ts does not pay. Here a request costs nothing:
  * every connection is looked at once per interval, and the bytes it moved
- * since tell whether it was silent. Idle keep-alive connections are still
- * closed by Node's keepAliveTimeout, headers and request bodies by its
+ * since tell whether it was silent (and, as Node's own socket timeout does,
+ * whether libuv's write queue shrank: one large write moves `bytesWritten`
+ * only when it completes). Idle keep-alive connections between requests are
+ * left to Node's keepAliveTimeout, headers and request bodies to its
  * headersTimeout and requestTimeout.
  */
 export function closeSilentSockets(server: Server, { timeoutMs, intervalMs = 1000 }: SilentSocketOptions): void {
-  /** Per connection: the bytes it had read and written at the last look, and since when (ms) it has moved none. */
-  const watched = new Map<Socket, { read: number; written: number; since: number }>()
+  /** Per connection: the bytes it had read, written and queued at the last look, and since when (ms) it has moved none. */
+  const watched = new Map<Socket, { read: number; written: number; queued: number; since: number }>()
   server.on('connection', (socket: Socket) => {
-    watched.set(socket, { read: socket.bytesRead, written: written(socket), since: performance.now() })
+    watched.set(socket, { read: socket.bytesRead, written: written(socket), queued: queued(socket), since: performance.now() })
     socket.once('close', () => watched.delete(socket))
   })
   const look = (): void => {
     const now = performance.now()
     for (const [socket, seen] of watched) {
       const read = socket.bytesRead
-      // Written bytes are summed over the socket's queue: looked at only when it read nothing new.
-      const wrote = read === seen.read ? written(socket) : seen.written
-      if (read !== seen.read || wrote !== seen.written) {
+      const wrote = written(socket)
+      const queue = queued(socket)
+      if (read !== seen.read || wrote !== seen.written || queue !== seen.queued || idleBetweenRequests(socket)) {
         seen.read = read
         seen.written = wrote
+        seen.queued = queue
         seen.since = now
       } else if (now - seen.since >= timeoutMs) {
         // As Node does with a socket timeout nobody listens to: the connection is dropped, the client sees it close.
