@@ -47,7 +47,14 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.buffer, a.byte
 export function splicingRenderer(whole: Renderer): Renderer {
   const last = new Map<FeedFormat, Rendered>()
   // The first site is the workers' alone: the main thread loads no renderer before the first feed (tests/start-up.test.ts).
-  const inner = bySize(whole, () => last.size > 0)
+  const inner = bySize(
+    whole,
+    () => last.size > 0,
+    (document) => {
+      const { fields, keys } = describe(document)
+      return keys.reduce((sum, key) => sum + key.length, fields.length)
+    },
+  )
   // The three formats of a change render one document: its fields and item keys are worked out once.
   const described = new WeakMap<FeedDocument, { fields: string; keys: string[] }>()
   const describe = (document: FeedDocument) => {
@@ -104,8 +111,8 @@ export function splicingRenderer(whole: Renderer): Renderer {
 }
 
 /**
- * Documents whose items hold up to 32 Ki characters of text (title, summary,
- * HTML) go to `renderer.small` (the render pool's: this thread), larger ones
+ * Documents of up to 32 Ki characters (`sizeOf`: the whole document as
+ * JSON) go to `renderer.small` (the render pool's: this thread), larger ones
  * to `renderer`. The render workers run at the lowest priority, so that
  * bursts of views yield to the event loop; on a loaded 2-core machine an
  * edit's one-item renders and pages, a round trip each, then waited 5–100 ms
@@ -113,10 +120,10 @@ export function splicingRenderer(whole: Renderer): Renderer {
  * ms. A body is never rendered here (render-pool.ts), nor anything before
  * a first document was rendered whole (`changing`): the first site.
  */
-function bySize(renderer: Renderer, changing: () => boolean): Renderer {
+function bySize(renderer: Renderer, changing: () => boolean, sizeOf: (document: FeedDocument) => number): Renderer {
   const small = renderer.small
   if (!small) return renderer
-  const pick = (document: FeedDocument) => (changing() && textOf(document) <= SMALL_CHARS ? small : renderer)
+  const pick = (document: FeedDocument) => (changing() && sizeOf(document) <= SMALL_CHARS ? small : renderer)
   return {
     ...renderer,
     feed: (document, format) => pick(document).feed(document, format),
@@ -126,10 +133,12 @@ function bySize(renderer: Renderer, changing: () => boolean): Renderer {
   }
 }
 
-/** Characters of item text up to which a document counts as small. */
+/**
+ * Characters of a document, as JSON (its fields and every field of its items: tags, authors and image texts count as
+ * much as the text), up to which it counts as small. A hostile review made a 3 MB current feed of 50 items with 50
+ * long tags each, whose text alone was under 1 Ki characters: rendered here, RSS held the event loop 200–360 ms.
+ */
 const SMALL_CHARS = 32 * 1024
-const textOf = (document: FeedDocument) =>
-  document.items.reduce((sum, item) => sum + item.title.length + item.summary.length + item.contentHtml.length, document.title.length + document.description.length)
 
 /**
  * `render`, unless its arguments are equal to the last call's (as JSON, a
