@@ -88,7 +88,15 @@ export function snapshotSource(
     if (loaded === null) return undefined
     loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
     // The stamp is checked before the article is made: none is made for a file changed since.
-    const entry = loaded?.take(file, (stamp) => stamp === stampNow(file))
+    let entry: Entry | undefined
+    try {
+      entry = loaded?.take(file, (stamp) => stamp === stampNow(file))
+    } catch (error) {
+      // A row the build would not write (a forged body: its checksum is no secret): this file and every later one are read.
+      logger.info(`not using the index snapshot ${snapshot.file.path} further: it is damaged (${(error as Error).message}); reading every file`)
+      loaded = null
+      return undefined
+    }
     if (!entry) return undefined
     adoptStamp(file, entry.stamp)
     current.set(file, entry)

@@ -1,0 +1,94 @@
+/**
+ * Found by a hostile review: an index snapshot (format 2) whose checksum is right but whose columns are not what
+ * the build writes. The checksum is no secret (SHA-256 of the body), so "valid SHA" says only
+ * that the file is whole. Format 1 made every article while decoding, inside decodeSnapshot's
+ * try: a row that could not be made refused the whole snapshot ("is damaged (...)") and every
+ * file was read. Format 2 makes an article only when its file is taken (SnapshotRows#entry),
+ * outside that try: a column the constructor does not check throws in the middle of the load.
+ */
+import { createHash } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import v8 from 'node:v8'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { fileSource } from '../../src/content/article-source.js'
+import { stateFile } from '../../src/ops/state-file.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { SNAPSHOT_FORMAT } from '../../src/store/snapshot-format.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const SITE_URL = 'https://www.example.de/'
+const NAME = 'index-snapshot.v8'
+let articles: ReturnType<typeof makeTempDir>
+let state: ReturnType<typeof makeTempDir>
+
+const text = (title: string, day: number) => articleText({ title, date: `2025-01-0${day}T10:00:00Z`, category: 'wirtschaft', tags: '[Zinsen, EZB]' }, `Text von ${title}.\n`)
+
+async function start() {
+  const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+  const files = fileSource(config.articlesDir, config)
+  const reads: string[] = []
+  const source = { ...files, readForIndex: (file: string) => (reads.push(file), files.readForIndex(file)) }
+  const lines: string[] = []
+  const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
+  const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 20 }
+  const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
+  await store.load()
+  return { store, lines, reads: () => [...reads].sort(), titles: () => store.site().plan.section.map((article) => article.title) }
+}
+
+const file = () => path.join(state.dir, NAME)
+
+/** Rewrites the snapshot's document with `change`, and its checksum to match. */
+function forge(change: (body: { keys: string[]; columns: Record<string, unknown>[] }) => void): void {
+  const bytes = fs.readFileSync(file())
+  const body = v8.deserialize(bytes.subarray(bytes.indexOf(10) + 1))
+  change(body)
+  const serialized = v8.serialize(body)
+  fs.writeFileSync(file(), Buffer.concat([Buffer.from(`${SNAPSHOT_FORMAT} ${createHash('sha256').update(serialized).digest('base64url')}\n`), serialized]))
+}
+
+beforeEach(async () => {
+  articles = makeTempDir('forged-articles-')
+  state = makeTempDir('forged-state-')
+  articles.write('a.md', text('Alpha', 1))
+  articles.write('b.md', text('Beta', 2))
+  articles.write('c.md', text('Gamma', 3))
+  await new Promise((resolve) => setTimeout(resolve, 60))
+  const first = await start()
+  for (let waited = 0; !fs.existsSync(file()) && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10))
+  first.store.close()
+})
+
+afterEach(() => {
+  articles.rm()
+  state.rm()
+})
+
+const column = (body: { keys: string[]; columns: Record<string, unknown>[] }, key: string) => body.columns[body.keys.indexOf(key)] as Record<string, unknown>
+
+describe('a snapshot with a right checksum and columns the build never writes', () => {
+  it('refuses it and reads every file when `updated` is not a column of dates (format 1 refused such a row)', async () => {
+    forge((body) => (body.columns[body.keys.indexOf('updated')] = { kind: 'plain', values: [null, null, null] }))
+    const second = await start()
+    second.store.close()
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+    expect(second.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    expect(second.lines.filter((line) => line.includes('index snapshot'))).toEqual([`not using the index snapshot ${file()}: it is damaged (a date that is none); reading every file`])
+  })
+
+  it('refuses it when a list index is negative (a plain array, not the Uint32Array the build writes)', async () => {
+    forge((body) => (column(body, 'categories').index = [-1, -1, -1]))
+    const second = await start()
+    second.store.close()
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+  })
+
+  it('refuses it when a date is NaN', async () => {
+    forge((body) => (column(body, 'date').times = new Float64Array([Number.NaN, Number.NaN, Number.NaN])))
+    const second = await start()
+    second.store.close()
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+  })
+})
