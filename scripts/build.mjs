@@ -4,7 +4,7 @@
 // render-pool.ts looks for it) hold every module they run, so a start
 // reads and compiles a few files, not hundreds from node_modules (issue 14:
 // 1.9 s to the first feed before, most of it the ESM loader); dist/main.js
-// is split into parts (dist/part-*.js) that it loads when it needs them. The rest of
+// is split into parts (dist/part-*.js) that it loads after the first feed. The rest of
 // tsc's dist/ stays for the tests and bench/heap-harness.mjs, which import
 // single modules. With --if-stale it builds only when a source (or a
 // tsconfig, or this script) is newer than the last successful build, so that
@@ -115,8 +115,8 @@ export async function build(root) {
   }
   const esbuild = require('esbuild')
   const [service] = await Promise.all([
-    // The service, split: what it imports dynamically (import()) is a part of its own, loaded when first used, so that
-    // a start neither reads nor evaluates the code its first feed does not need (the in-thread renderer: issue 14).
+    // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
+    // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
     // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]', metafile: true }),
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),

@@ -1,4 +1,4 @@
-// First: the render workers start loading while this thread loads the rest (site/early-workers.ts).
+// Evaluated first by launch.ts (dist/main.js): the render workers load while this thread loads the rest; the pool takes them.
 import { earlyRenderWorkers } from './site/early-workers.js'
 import fs from 'node:fs'
 import { createServer, type Server } from 'node:http'

@@ -197,12 +197,11 @@ export function stampFile(root: string, file: string): string | undefined {
  */
 export function readableStamp(root: string, file: string): string | undefined {
   try {
-    const absolute = pathUnder(root, file)
-    fs.accessSync(absolute, fs.constants.R_OK)
-    return stampOf(fs.statSync(absolute))
+    fs.accessSync(pathUnder(root, file), fs.constants.R_OK)
   } catch {
     return undefined
   }
+  return stampFile(root, file)
 }
 
 /** The status-change time (ms) a stamp records; undefined for none. */

@@ -6,7 +6,6 @@ import { ARTICLE_KEYS, SnapshotRows, type Body, type Column, type SnapshotEntry,
 
 export type { SnapshotEntry, SnapshotFingerprint, SnapshotRows }
 
-
 /** The first word of a snapshot file, and its version: a file of another version is not read. */
 export const SNAPSHOT_FORMAT = 'wirtschaft-index-snapshot/2'
 
@@ -21,7 +20,7 @@ const MAX_DISTINCT = 256
  * object or row per file: a restart at 50,000 files decoded 50,000 rows, then
  * an object per row, then its compacted copy (a third of the time in GC);
  * now the decode makes typed arrays and the strings, and an article is made
- * in one go for a file taken (decodeSnapshot).
+ * in one go for a file taken (SnapshotRows#take, snapshot-rows.ts).
  */
 export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterable<SnapshotEntry>): { bytes: Buffer; count: number } {
   const keys: readonly string[] = ARTICLE_KEYS
