@@ -17,12 +17,18 @@ export type LazyListener = Listener & { readonly load: () => Promise<unknown> }
  */
 export function lazyListener(make: () => Promise<Listener>, onError: (error: unknown) => void): LazyListener {
   let listener: Promise<Listener> | undefined
+  /** The listener once made: later requests are handed to it at once, with no promise to wait on. */
+  let made: Listener | undefined
   const ensure = () =>
-    (listener ??= make().catch((error: unknown) => {
-      listener = undefined
-      throw error
-    }))
+    (listener ??= make().then(
+      (ready) => (made = ready),
+      (error: unknown) => {
+        listener = undefined
+        throw error
+      },
+    ))
   const listen: Listener = async (incoming, outgoing) => {
+    if (made) return made(incoming, outgoing)
     let ready: Listener
     try {
       ready = await ensure()

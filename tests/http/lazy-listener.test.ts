@@ -27,6 +27,9 @@ describe('lazyListener after a failed load', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(500)
       const second = await fetch(`${base}/healthz`)
       expect([second.status, await second.text(), loads]).toEqual([200, 'ok', 2])
+      // Once made, the listener serves every later request without loading again.
+      const third = await fetch(`${base}/healthz`)
+      expect([third.status, await third.text(), loads]).toEqual([200, 'ok', 2])
     } finally {
       server.closeAllConnections()
       await new Promise((resolve) => server.close(resolve))
