@@ -96,7 +96,8 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   let next = 0
   for (let page = 1; page <= archivePages; page++) {
     const paths = archivePaths(section, page)
-    for (const format of FEED_FORMATS) jobs.push({ sitePath: paths[format], resource: () => store.archive(format, page) })
+    // Without the browser's page, which no file holds (the service renders it when a browser asks).
+    for (const format of FEED_FORMATS) jobs.push({ sitePath: paths[format], resource: () => store.archive(format, page, { browserPage: false }) })
     // Then the pages of about the same articles, oldest first, while their bodies are still kept.
     for (const end = Math.round((page * documents.length) / archivePages); next < end; next++) jobs.push(articleJob(store, documents[next] as string))
   }

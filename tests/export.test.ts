@@ -4,6 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportFileFor, exportSite, MANIFEST } from '../src/export.js'
 import { articleText, makeTempDir } from './helpers/temp-dir.js'
 import { testApp } from './helpers/test-app.js'
+import { memorySource } from './helpers/memory-source.js'
+import { loadConfig } from '../src/config.js'
+import { createHttp } from '../src/http/app.js'
+import { RENDER_IN_THREAD, type Renderer } from '../src/site/renderer.js'
+import { ContentStore } from '../src/store/content-store.js'
 
 const out = makeTempDir('export-')
 const media = makeTempDir('media-')
@@ -186,6 +191,41 @@ describe('static export of a podcast episode', () => {
         const served = Buffer.from(await (await site.app.request(sitePath)).arrayBuffer())
         expect(served.equals(fs.readFileSync(path.join(target.dir, exportFileFor(sitePath)))), sitePath).toBe(true)
       }
+    } finally {
+      target.rm()
+    }
+  })
+})
+
+describe('static export: only what it writes is rendered', () => {
+  it('renders no browser page of an archive page, which it does not write, and a browser still gets the page afterwards', async () => {
+    const target = makeTempDir('export-pages-')
+    try {
+      const files = new Map<string, string>()
+      for (let n = 1; n <= 8; n++) files.set(`a${n}.md`, articleText({ title: `Artikel ${n}`, date: `2025-01-0${n}T10:00:00Z`, category: 'wirtschaft' }, 'Text.'))
+      const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3', ARCHIVE_PAGE_SIZE: '2' }, [], process.cwd())
+      const pages: string[] = []
+      const renderer: Renderer = {
+        ...RENDER_IN_THREAD,
+        feedPage: (document, format, context) => {
+          pages.push(`${document.archive ? 'archive' : 'current'} ${format}`)
+          return RENDER_IN_THREAD.feedPage(document, format, context)
+        },
+      }
+      const now = new Date('2026-01-01T00:00:00Z')
+      const store = new ContentStore({ config, renderer, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} } })
+      await store.load()
+      store.close()
+      pages.length = 0
+      const written = await exportSite(store, 'wirtschaft', target.dir)
+      expect(written.filter((sitePath) => sitePath.includes('/archiv/'))).toHaveLength(9)
+      expect(pages).toEqual([])
+      // Not kept without its page: the service's answer to a browser is the page, rendered now.
+      const app = createHttp({ config, store, now: () => now.getTime() }).app
+      const navigation = { 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' }
+      const answer = await app.request('/wirtschaft/archiv/1/feed.xml', { headers: navigation })
+      expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(pages).toEqual(['archive rss'])
     } finally {
       target.rm()
     }

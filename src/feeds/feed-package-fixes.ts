@@ -90,7 +90,7 @@ export function hexEncodePlainText(xml: string, elements: readonly string[]): st
 }
 
 export const RSS_PLAIN_TEXT = ['title', 'description', 'category', 'dc:creator']
-const ATOM_PLAIN_TEXT = ['title', 'subtitle', 'summary', 'name', 'rights']
+export const ATOM_PLAIN_TEXT = ['title', 'subtitle', 'summary', 'name', 'rights']
 
 /** Child elements of `parent` with the given (prefixed) name, in document order. */
 export function childElements(parent: Element, name: string): Element[] {

@@ -1,5 +1,6 @@
 import { Feed } from 'feed'
 import type { FeedDocument } from './feed-model.js'
+import { renderHoldingContent } from './held-content.js'
 import { packageHtml, packagePlaceholder, packageText, repairAtom } from './feed-package-fixes.js'
 
 /**
@@ -7,6 +8,11 @@ import { packageHtml, packagePlaceholder, packageText, repairAtom } from './feed
  * repaired in feed-package-fixes.ts.
  */
 export function renderAtom(document: FeedDocument): string {
+  return renderHoldingContent(document, renderAtomWhole)
+}
+
+/** The whole document through the package and its repairs, the items' HTML included (renderAtom holds that back where it can: held-content.ts). */
+export function renderAtomWhole(document: FeedDocument): string {
   const feed = new Feed({
     title: packageText(document.title),
     description: packageText(document.description),

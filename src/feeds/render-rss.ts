@@ -2,6 +2,7 @@ import { Feed } from 'feed'
 import { updateMinutes } from './update-hints.js'
 import { escapeHtml } from '../text/escape.js'
 import type { FeedDocument } from './feed-model.js'
+import { renderHoldingContent } from './held-content.js'
 import { packageHtml, packagePlaceholder, packageText, repairRss } from './feed-package-fixes.js'
 
 /**
@@ -11,6 +12,11 @@ import { packageHtml, packagePlaceholder, packageText, repairRss } from './feed-
  * `content:encoded` carries the full HTML.
  */
 export function renderRss(document: FeedDocument): string {
+  return renderHoldingContent(document, renderRssWhole)
+}
+
+/** The whole document through the package and its repairs, the items' HTML included (renderRss holds that back where it can: held-content.ts). */
+export function renderRssWhole(document: FeedDocument): string {
   const feed = new Feed({
     title: packageText(document.title),
     description: packageText(document.description),

@@ -169,7 +169,7 @@ export class ContentStore {
   // Rendered on first request (lazy-documents.ts): an article or archive page (undefined
   // when there is none), a filtered view, the 404 page; and the bytes these hold.
   articlePage(path: string): Promise<Resource> | undefined { return this.#documents.articlePage(path) }
-  archive(format: FeedFormat, page: number): Promise<Resource> | undefined { return this.#documents.archive(format, page) }
+  archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource> | undefined { return this.#documents.archive(format, page, options) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }

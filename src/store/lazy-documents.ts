@@ -121,8 +121,8 @@ export class LazyDocuments {
   /** Every public article page and the episode documents beside them, by path: what the static export writes. */
   publishedDocuments(): string[] { const { plan } = this.#options.site(); return [...this.#options.published.publishedPaths(plan.now), ...episodeDocumentPaths(plan.episodes)] }
 
-  /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none. */
-  archive(format: FeedFormat, page: number): Promise<Resource> | undefined {
+  /** Archive page `page` (1 = oldest) of the section in one format, or undefined when there is none; without `browserPage` (the export's), without its page and not kept. */
+  archive(format: FeedFormat, page: number, { browserPage = true } = {}): Promise<Resource> | undefined {
     const { config } = this.#options
     const { plan } = this.#options.site()
     const found = archivePage(plan.section, config.feedLimit, config.archivePageSize, page)
@@ -143,15 +143,13 @@ export class LazyDocuments {
         feedKeys(archiveKeys(page, format), found.items, mediaPrefix(config.siteUrl)),
         this.#options.clock(),
         this.#renderer,
-        this.#options.site().context, // a browser's page too: the current feeds' pages link here
+        browserPage ? this.#options.site().context : undefined, // a browser's page too: the current feeds' pages link here
       )
     })()
+    if (!browserPage) return resource
     const entry = { items: found.items, pages: plan.archivePages, resource }
     this.#archives.set(key, entry)
-    resource.then(
-      (done) => this.#archives.weigh(key, bytesOf(done), entry),
-      () => this.#archives.delete(key),
-    )
+    resource.then((done) => this.#archives.weigh(key, bytesOf(done), entry), () => this.#archives.delete(key))
     return resource
   }
 
