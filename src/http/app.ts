@@ -138,13 +138,16 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
   const topicSends = new Map([...topicByPath].map(([path, topic]) => [path, { topic }] as const))
   const sendStored = (request: RequestView, resource: Resource): Answer => polled(request, send(request, resource, topicSends.get(request.path)))
 
+  // POLL_MIN_INTERVAL off (the default): no gate is asked, so a poll reads no User-Agent and hashes no client for it.
+  const limits = traffic && config.pollMinIntervalMs > 0 ? traffic : undefined
+
   /** A current feed's poll counted for /stats, and POLL_MIN_INTERVAL applied (observe.ts); any other document as it is. */
   function polled(request: RequestView, answer: Answer): Answer
   function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
   function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
     if (!traffic || !topicByPath.has(request.path)) return answer
-    pollFeed(request, traffic, request.path)
-    return limitPoll(request, traffic, request.path, answer)
+    pollFeed(request, traffic, request.path, !(answer instanceof Promise) && answer.status === 304)
+    return limits ? limitPoll(request, limits, request.path, answer) : answer
   }
 
   /** GET and HEAD of everything but health: documents rendered ahead first, then media, filtered views, the rest. */
@@ -182,7 +185,7 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     // one rendering per canonical view.
     const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
     const answer = store.filtered(format, filter).then((resource) => send(request, resource, { contentLocation: self }))
-    return traffic ? limitPoll(request, traffic, self, answer) : answer
+    return limits ? limitPoll(request, limits, self, answer) : answer
   }
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */

@@ -7,8 +7,9 @@
  * too old to send them (Safari before 16.4, Firefox before 90) is no
  * top-level navigation.
  */
-export function isTopLevelNavigation(dest: string | undefined, mode: string | undefined): boolean {
-  return dest === 'document' && mode === 'navigate'
+export function isTopLevelNavigation(request: { header(name: string): string | undefined }): boolean {
+  // Mode read only for a document: a feed reader's poll reads one header here, not two.
+  return request.header('sec-fetch-dest') === 'document' && request.header('sec-fetch-mode') === 'navigate'
 }
 
 /** The request headers that decide it: named in Vary wherever the answer depends on them (RFC 9110 §12.5.5). */

@@ -53,9 +53,13 @@ export function observed(
   }
 }
 
-/** A poll of a current feed, told to the traffic counters (readers on /stats). */
-export function pollFeed(request: RequestView, traffic: Traffic, feed: string): void {
-  const conditional = request.header('if-none-match') !== undefined || request.header('if-modified-since') !== undefined
+/**
+ * A poll of a current feed, told to the traffic counters (readers on /stats).
+ * `notModified`: the answer is a 304, which only a conditional request gets,
+ * so its validators need not be read again.
+ */
+export function pollFeed(request: RequestView, traffic: Traffic, feed: string, notModified = false): void {
+  const conditional = notModified || request.header('if-none-match') !== undefined || request.header('if-modified-since') !== undefined
   traffic.feedPoll(feed, request.header('user-agent'), request.socket?.remoteAddress, conditional, request.socket)
 }
 

@@ -163,7 +163,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
         ? 'identity'
         : codings.get(acceptEncoding)
     const page =
-      resource.browserPage !== undefined && isTopLevelNavigation(request.header('sec-fetch-dest'), request.header('sec-fetch-mode'))
+      resource.browserPage !== undefined && isTopLevelNavigation(request)
         ? resource.browserPage
         : undefined
     const available = coding === 'identity' || (page ?? resource).encodings[coding] !== undefined ? coding : 'identity'

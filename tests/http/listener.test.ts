@@ -168,6 +168,25 @@ describe('the listener', () => {
     expect(fast.reachedHono()).toBe(0)
   })
 
+  it('asks no poll gate while POLL_MIN_INTERVAL is off, on either way in, and counts every poll all the same', async () => {
+    const { store, config } = await testApp(files, {}, NOW)
+    const now = () => NOW.getTime()
+    const asked = { fast: 0, hono: 0 }
+    const gated = (way: keyof typeof asked): Traffic & { readonly calls: unknown[][] } => ({ ...recordingTraffic(), pollGate: () => void (asked[way] += 1) })
+    const ours = gated('fast')
+    const theirs = gated('hono')
+    const fast = await asMain(createHttp({ config, store, now, traffic: ours }))
+    const hono = await honoAlone(createHttp({ config, store, now, traffic: theirs }))
+    const poll: Case = { name: 'poll', path: '/wirtschaft/feed.xml', headers: { 'User-Agent': 'python-requests/2.32.3' }, fast: true }
+    const view: Case = { name: 'filtered view', path: '/wirtschaft/feed.xml?tag=ki', headers: { 'User-Agent': 'python-requests/2.32.3' }, fast: false }
+    for (const test of [poll, poll, view]) expect((await ask(fast.base, test)).status).toBe((await ask(hono, test)).status)
+    expect(asked).toEqual({ fast: 0, hono: 0 })
+    expect(ours.calls.filter(([call]) => call === 'feedPoll')).toEqual([
+      ['feedPoll', '/wirtschaft/feed.xml', 'python-requests/2.32.3', '127.0.0.1', false],
+      ['feedPoll', '/wirtschaft/feed.xml', 'python-requests/2.32.3', '127.0.0.1', false],
+    ])
+  })
+
   it('leaves subscriber feeds and a plus article’s withheld media to Hono, which answers them as before', async () => {
     const instance = await plusInstance()
     try {
