@@ -158,7 +158,7 @@ function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logg
  */
 function freeNow(bytes: Buffer): void {
   try {
-    structuredClone(bytes.buffer, { transfer: [bytes.buffer] })
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] })
   } catch {
     // A buffer that cannot be moved (from Node's pool: a small file) goes with the GC, as any other.
   }
