@@ -7,7 +7,7 @@
  *    304 revalidation — against a bare node:http server answering the same
  *    bytes and headers from memory, at 32 and 256 connections
  *    (bench/throughput.ts says how).
- * 2. Start-up time, peak memory and the time for one edit to become visible
+ * 2. Start-up time, peak memory (at the first feed, and 8 s after a restart) and the time for one edit to become visible
  *    in the RSS feed while a client polls it every 5 ms, and the heap held
  *    per article (bench/edits.ts), at 1,000, 10,000 and 50,000 generated articles.
  * 3. The periodic rescan at the same sizes: its time, and the longest pause
@@ -93,15 +93,23 @@ function corpus(count: number): string {
 /** The baseline build for the start columns (BENCH_BASE, a dist/main.js; default /tmp/base/dist/main.js when there). */
 const BASE = process.env.BENCH_BASE ?? (fs.existsSync('/tmp/base/dist/main.js') ? '/tmp/base/dist/main.js' : '')
 
-/** Starts `main` until the RSS feed answers, and stops it (once it wrote its index snapshot, with `snapshot`): the seconds it took and its peak RSS. */
-async function startOnce(main: string, env: Record<string, string>, port: number, snapshot = false): Promise<{ seconds: number; rss: number }> {
+/** What a restart does in its first seconds after the first feed: the parts loaded after 1 s (main.ts), the index snapshot written after 5 s (ms). */
+const SETTLE_MS = 8000
+
+/**
+ * Starts `main` until the RSS feed answers, and stops it (once it wrote its index snapshot, with `snapshot`): the seconds it took,
+ * its peak RSS then, and (with `settle`) its peak RSS SETTLE_MS later.
+ */
+async function startOnce(main: string, env: Record<string, string>, port: number, snapshot = false, settle = false): Promise<{ seconds: number; rss: number; settled?: number }> {
   const [started, since] = [performance.now(), Date.now()]
   const service = await start([main], env, (base) => `${base}/wirtschaft/feed.xml`, port)
   const seconds = (performance.now() - started) / 1000
   const rss = peakRss(service.child.pid)
   if (snapshot && env.STATE_DIR) await snapshotWritten(env.STATE_DIR, since)
+  if (settle) await sleep(SETTLE_MS)
+  const settled = settle ? peakRss(service.child.pid) : undefined
   await service.stop()
-  return { seconds, rss }
+  return { seconds, rss, settled }
 }
 
 /** Waits until the index snapshot under `stateDir` was written after `since` (ms), at most a minute. */
@@ -116,8 +124,8 @@ async function snapshotWritten(stateDir: string, since: number): Promise<void> {
 async function scale(): Promise<void> {
   console.log('')
   console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
-  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) | edit visible, baseline (median / max) |')
-  console.log('|---|---|---|---|---|---|---|---|')
+  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile | heap per article after GC (total) | edit visible, baseline (median / max) |')
+  console.log('|---|---|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     // The edits write to a copy: the corpus is shared, and read-only.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-corpus-${count}-`))
@@ -143,11 +151,11 @@ async function scale(): Promise<void> {
       await service.stop()
     }
     const baseEdits = BASE ? await editsOf(BASE, { ...env, STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-')) }, dir, count) : undefined
-    const warm = await startOnce(MAIN, env, port)
+    const warm = await startOnce(MAIN, env, port, false, true)
     fs.rmSync(stateDir, { recursive: true, force: true })
     const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
     const base = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port, true) : undefined
-    const baseWarm = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port) : undefined
+    const baseWarm = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port, false, true) : undefined
     fs.rmSync(baseDir, { recursive: true, force: true })
     const both = (cold: string, warmer: string, baseline: string | undefined) => `${cold} / ${warmer} / ${baseline ?? '–'}`
     const pair = (a: string | undefined, b: string | undefined) => a && `${a}, ${b}`
@@ -156,7 +164,7 @@ async function scale(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true })
     const baseline = baseEdits ? `${Math.round(median(baseEdits.latencies))} / ${Math.round(Math.max(...baseEdits.latencies))} ms` : '–'
     console.log(
-      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) | ${baseline} |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${Math.round(warm.settled ?? 0)} MB / ${baseWarm ? `${Math.round(baseWarm.settled ?? 0)} MB` : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB) | ${baseline} |`,
     )
   }
 }

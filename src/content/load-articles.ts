@@ -177,7 +177,9 @@ function openInside(root: string, file: string, absolute: string): number {
  * replacement by rename (inode, ctime) or a change of permissions (ctime).
  */
 export function stampOf(stat: fs.Stats): string {
-  return `${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}`
+  // One flat string: a template literal is a tree of pieces (7 of 32 bytes each, beside the text) that V8 keeps
+  // as it is, 50,000 times over in the stamps a load and a rescan hold; join writes the text once.
+  return [stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs].join(':')
 }
 
 /** The stamp of `file` under `root` as it is now (a link: of what it leads to); undefined when it cannot be stat'ed. */

@@ -45,7 +45,8 @@ const NOT_IN_URI_PATH = /[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]|%(?![0-9A-Fa-f]{2})/
  */
 export function defaultId(siteUrl: string, category: string, slug: string, date: Date | undefined): string {
   const host = new URL(siteUrl).hostname.replace(/^\[.*\]$/, 'localhost')
-  return `tag:${host},${String(date?.getUTCFullYear() ?? 2000).padStart(4, '0')}:${category}/${slug}`
+  // Joined, not a template literal: one flat string, not a tree of its pieces held with every article (stampOf).
+  return ['tag:', host, ',', String(date?.getUTCFullYear() ?? 2000).padStart(4, '0'), ':', category, '/', slug].join('')
 }
 
 /** An id as the editor wrote it, checked: the id to publish (a URL in its one normal form), or the problem in words. */

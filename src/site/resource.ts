@@ -169,9 +169,20 @@ async function compress(body: Uint8Array, tag: string, brotliQuality: number): P
     }),
   ])
   return {
-    gzip: { body: new Uint8Array(gz.buffer, gz.byteOffset, gz.byteLength), etag: `"${tag}-gz"` },
-    br: { body: new Uint8Array(br.buffer, br.byteOffset, br.byteLength), etag: `"${tag}-br"` },
+    gzip: { body: ownBytes(gz), etag: `"${tag}-gz"` },
+    br: { body: ownBytes(br), etag: `"${tag}-br"` },
   }
+}
+
+/**
+ * The compressed bytes in a buffer of their own length. zlib writes into the
+ * one output buffer above, as large as the document, and hands back a view of
+ * it: Brotli's view of a 5.7 MB sitemap held all 5.7 MB for its 0.2 MB (at
+ * 50,000 articles, 6.5 MB kept twice; an archive page's counted a fifth of
+ * what it held). Copying the few compressed bytes costs less than a hash.
+ */
+function ownBytes(bytes: Buffer): Uint8Array {
+  return bytes.buffer.byteLength === bytes.byteLength ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes)
 }
 
 /**

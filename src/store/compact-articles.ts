@@ -1,5 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
+import type { ArticleProblem } from '../errors/article-error.js'
 
 /**
  * `source`, whose articles read for the index share what many articles hold
@@ -15,10 +16,13 @@ export function compactSource(source: ArticleSource, compact: (article: Article)
     ...source,
     readForIndex: async (file) => {
       const parsed = await source.readForIndex(file)
-      return parsed && { ...parsed, article: compact(parsed.article) }
+      return parsed && { ...parsed, article: compact(parsed.article), warnings: parsed.warnings.length > 0 ? parsed.warnings : NO_WARNINGS }
     },
   }
 }
+
+/** The warnings of a file that has none, one list for all: the index snapshot holds a file's warnings beside its article (32 bytes each). */
+export const NO_WARNINGS: readonly ArticleProblem[] = Object.freeze([])
 
 /** One article with the lists and strings it shares with every other the same compactor saw; `list` and `string` share one list or string so. */
 export type ArticleCompactor = ((article: Article) => Article) & {

@@ -64,14 +64,19 @@ export function snapshotSource(
   /** The snapshot's entries not asked for yet: read at the first load, null once the snapshot has been written again (it is never read twice). */
   let loaded: SnapshotRows | null | undefined
   let lastError: string | undefined
+  /** Whether a file was read (or found gone) since the snapshot on disk was read or written: else it holds what a write would. */
+  let differs = false
   const write = (): void => {
     loaded = null // what it held and was not asked for is gone from disk
+    // A restart that took every file from the snapshot writes nothing: the same 26 MB at 50,000 files took 60–70 MB more RSS to encode.
+    if (!differs) return
     const kept = [...current.values()].filter(({ stamp, readAt = Infinity }) => (stampChangeTime(stamp) ?? Infinity) < readAt - racyMs)
     try {
       const { bytes, count } = encodeSnapshot(fingerprint, kept)
       snapshot.file.write(bytes)
       if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)
       lastError = undefined
+      differs = false
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
       if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
@@ -111,6 +116,7 @@ export function snapshotSource(
       if (hit) return { article: hit.article, body: '', warnings: hit.warnings, bodyDigest: hit.bodyDigest }
       const readAt = Date.now()
       current.delete(file)
+      differs = true
       changed()
       const parsed = await source.readForIndex(file)
       const stamp = source.readStamp(file)
@@ -136,10 +142,24 @@ function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logg
     return null
   }
   const decoded = decodeSnapshot(bytes, fingerprint, compact)
+  freeNow(bytes)
   if ('reason' in decoded) {
     logger.info(`not using the index snapshot ${file.path}: it ${decoded.reason}; reading every file`)
     return null
   }
   logger.info(`index snapshot ${file.path}: ${decoded.size} files; those unchanged since are not read again`)
   return decoded
+}
+
+/**
+ * Frees the snapshot's bytes once decoded (nothing holds them: snapshot-format.ts copies what it keeps):
+ * moved to an ArrayBuffer nothing references, they go with the next minor GC, during the load, rather
+ * than with the next full one, after it: 26 MB of the restart's peak at 50,000 files.
+ */
+function freeNow(bytes: Buffer): void {
+  try {
+    structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] })
+  } catch {
+    // A buffer that cannot be moved (from Node's pool: a small file) goes with the GC, as any other.
+  }
 }

@@ -22,9 +22,15 @@ export class RescanBaseline {
     known: readonly string[],
   ): { files: Set<string>; folders: string[] } {
     const previous = this.#scanned
-    this.#scanned = onDisk
+    // Only what is compared next time: at 50,000 files read, the whole scan was 50,000 stamps kept for nothing.
+    const scanned = new Map<string, string>()
     const files = new Set<string>()
-    for (const [file, stamp] of onDisk) if (stamp !== (readStamp(file) ?? previous.get(file))) files.add(file)
+    for (const [file, stamp] of onDisk) {
+      const read = readStamp(file)
+      if (read === undefined) scanned.set(file, stamp)
+      if (stamp !== (read ?? previous.get(file))) files.add(file)
+    }
+    this.#scanned = scanned
     const within = (folder: string) => (file: string) => file.startsWith(`${folder}/`)
     for (const file of known) if (!onDisk.has(file) && !unreadable.some((folder) => within(folder)(file))) files.add(file)
     // Applied as a folder: the catalog names it once.
@@ -35,6 +41,11 @@ export class RescanBaseline {
       ...[...wasUnreadable].filter((folder) => !this.#unreadable.has(folder)),
     ]
     return { files, folders }
+  }
+
+  /** How many stamps it keeps from the last rescan: those of files never read for the index. */
+  get kept(): number {
+    return this.#scanned.size
   }
 
   /** A reload read everything: no folder is known to be unreadable. */

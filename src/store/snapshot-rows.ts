@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleProblem } from '../errors/article-error.js'
-import type { ArticleCompactor } from './compact-articles.js'
+import { NO_WARNINGS, type ArticleCompactor } from './compact-articles.js'
 
 /** What a file read for the index gave, and the version (stamp) of the file it was read from. */
 export interface SnapshotEntry {
@@ -152,7 +152,7 @@ export class SnapshotRows {
       path: value(21),
       url: value(22),
     }
-    return { article, stamp: stamps[row] as string, bodyDigest: digests[row] as string, warnings: this.#warnings.get(row) ?? [] }
+    return { article, stamp: stamps[row] as string, bodyDigest: digests[row] as string, warnings: this.#warnings.get(row) ?? NO_WARNINGS }
   }
 
   #value(k: number, row: number): unknown {

@@ -70,6 +70,19 @@ describe('createResource: compressed encodings', () => {
     expect(encodingOf(resource, 'br').etag).toBe(`"${tagOf(FEED)}-br"`)
   })
 
+  it.each([
+    ['a 2 KB feed, compressed in this thread', 1],
+    ['a 200 KB feed, compressed on the thread pool', 100],
+  ])('holds each compressed form of %s in a buffer of its own length, not a view of one as large as the document', async (_, copies) => {
+    const text = FEED.repeat(copies)
+    const resource = await createResource(text, { contentType: RSS, now: NOW })
+    for (const coding of ['gzip', 'br'] as const) {
+      const { body } = encodingOf(resource, coding)
+      expect([coding, body.buffer.byteLength]).toEqual([coding, body.byteLength])
+    }
+    expect(brotliDecompressSync(encodingOf(resource, 'br').body).toString('utf8')).toBe(text)
+  })
+
   it('adds no encodings to a body of 511 bytes', async () => {
     const resource = await createResource('x'.repeat(511), { contentType: 'text/plain', now: NOW })
     expect(resource.identity.body.byteLength).toBe(511)

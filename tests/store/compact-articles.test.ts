@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { parseArticle } from '../../src/content/parse-article.js'
+import { articleCompactor, compactSource } from '../../src/store/compact-articles.js'
 import { ContentStore } from '../../src/store/content-store.js'
+import { decodeSnapshot, encodeSnapshot } from '../../src/store/snapshot-format.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
 
@@ -34,5 +36,27 @@ describe('compacted articles', () => {
     expect(a.updated).toBe(a.date)
     expect(c.updated.toISOString()).toBe('2025-04-01T10:00:00.000Z')
     expect(a).toEqual(parseArticle(files.get('a.md') as string, 'a.md', config).article)
+  })
+
+  it('gives every file without warnings one shared, frozen empty list of them, read from its file or taken from an index snapshot', async () => {
+    const files = new Map([
+      ['a.md', articleText({ title: 'A', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' })],
+      ['b.md', articleText({ title: 'B', date: '2025-02-01T10:00:00Z', category: 'wirtschaft' })],
+      ['c.md', articleText({ title: 'C', date: '2025-03-01T10:00:00Z', category: 'wirtschaft', unbekannt: 'x' })],
+    ])
+    const compact = articleCompactor()
+    const source = compactSource(memorySource(files, config), compact)
+    const [a, b, c] = await Promise.all(['a.md', 'b.md', 'c.md'].map(async (file) => (await source.readForIndex(file))!))
+    expect(a!.warnings).toBe(b!.warnings)
+    expect([a!.warnings, Object.isFrozen(a!.warnings)]).toEqual([[], true])
+    expect(c!.warnings).toEqual([{ field: 'unbekannt', problem: 'is not a known field and is ignored' }])
+    const fingerprint = { build: 'b', config: {} }
+    const entries = [a!, b!, c!].map((parsed, n) => ({ article: parsed.article, stamp: `1:2:3:${n}`, bodyDigest: `d${n}`, warnings: parsed.warnings }))
+    const rows = decodeSnapshot(encodeSnapshot(fingerprint, entries).bytes, fingerprint, compact)
+    if ('reason' in rows) throw new Error(rows.reason)
+    const [ta, tb, tc] = ['a.md', 'b.md', 'c.md'].map((file) => rows.take(file, () => true))
+    expect(ta!.warnings).toBe(a!.warnings)
+    expect(tb!.warnings).toBe(a!.warnings)
+    expect(tc!.warnings).toEqual(c!.warnings)
   })
 })

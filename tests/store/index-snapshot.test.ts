@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
-import { stateFile } from '../../src/ops/state-file.js'
+import { stateFile, type StateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
 import { decodeSnapshot } from '../../src/store/snapshot-format.js'
@@ -29,14 +29,14 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string } = {}) {
+async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
   const source = { ...files, readForIndex: (file: string) => (reads.push(file), files.readForIndex(file)) }
   const lines: string[] = []
   const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
-  const snapshot = { file: stateFile(config.stateDir, NAME), build: options.build ?? 'build-1', delayMs: 10, racyMs: options.racyMs ?? 20 }
+  const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', delayMs: 10, racyMs: options.racyMs ?? 20 }
   const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
   await store.load()
   const titles = () => store.site().plan.section.map((article) => article.title)
@@ -55,6 +55,16 @@ async function snapshotTitles(expected: Record<string, string>, stateDir = state
     if (JSON.stringify(titles) === JSON.stringify(expected) || Date.now() - started > 5000) return titles
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
+}
+
+/** Corrects b.md's title, applies the change in `store` and closes it; then the snapshot holds the correction. */
+async function correctBeta(store: ContentStore): Promise<void> {
+  articles.write('b.md', text('Beta, berichtigt', 2))
+  await settle()
+  await store.applyChanges(['b.md'])
+  store.close()
+  const after = { 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' }
+  expect(await snapshotTitles(after)).toEqual(after)
 }
 
 /** A first start that reads every file and leaves a snapshot of them. */
@@ -164,14 +174,44 @@ describe('index snapshot', () => {
     const first = await start()
     const before = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
     expect(await snapshotTitles(before)).toEqual(before)
-    articles.write('b.md', text('Beta, berichtigt', 2))
-    await settle()
-    await first.store.applyChanges(['b.md'])
-    first.store.close()
-    const after = { 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' }
-    expect(await snapshotTitles(after)).toEqual(after)
+    await correctBeta(first.store)
     // Read once, at the first load: read again after it was written, it held every article a second time and cost the edit its decoding.
     expect(first.lines.filter((line) => line.includes('index snapshot'))).toEqual([`no index snapshot at ${path.join(state.dir, NAME)} yet: reading every file`])
+  })
+
+  it('is not written again by a start that took every file from it (encoding it cost 60–70 MB at 50,000 files), but after a change', async () => {
+    await firstStart()
+    const stamp = () => {
+      const { ino, mtimeMs, size } = fs.statSync(path.join(state.dir, NAME))
+      return { ino, mtimeMs, size }
+    }
+    const written = stamp()
+    const second = await start()
+    // Ten times the quiet time after which it would have been written (delayMs 10).
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(second.reads()).toEqual([])
+    expect(stamp()).toEqual(written)
+    await correctBeta(second.store)
+    expect(stamp().ino).not.toBe(written.ino)
+  })
+
+  it('frees the bytes it read as soon as they are decoded (moved out of their buffer), and serves what they held', async () => {
+    // Over 4 KiB: a smaller file is read into Node's shared pool, which cannot be moved (it goes with the GC).
+    const expected: Record<string, string> = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
+    for (let n = 1; n <= 20; n++) {
+      articles.write(`mehr-${n}.md`, text(`Meldung ${n}`, 4))
+      expected[`mehr-${n}.md`] = `Meldung ${n}`
+    }
+    await settle()
+    const first = await start()
+    first.store.close()
+    expect(await snapshotTitles(expected)).toEqual(expected)
+    const read: Buffer[] = []
+    const second = await start({ file: (file) => ({ ...file, readBytes: () => { const bytes = file.readBytes(); if (bytes) read.push(bytes); return bytes } }) })
+    second.store.close()
+    expect(second.reads()).toEqual([])
+    expect(read.map((bytes) => bytes.byteLength)).toEqual([0])
+    expect(second.feed()).toBe(first.feed())
   })
 
   it('leaves out a file changed too close to its reading (a second save in the same clock tick would keep its stamp)', async () => {

@@ -101,4 +101,14 @@ describe('RescanBaseline', () => {
     baseline.reloaded()
     expect(baseline.changes(new Map([['alt/c.md', '1']]), [], () => '1', ['alt/c.md']).folders).toEqual([])
   })
+
+  it('keeps from a rescan only the stamps of files never read for the index, and still applies such a file once it changes', () => {
+    const baseline = new RescanBaseline()
+    const read = new Map(Array.from({ length: 1000 }, (_, n) => [`${n}.md`, '1']))
+    const onDisk = new Map([...read, ['refused.md', '1']])
+    expect(baseline.changes(onDisk, [], (file) => read.get(file), [...read.keys(), 'refused.md']).files).toEqual(new Set(['refused.md']))
+    expect(baseline.kept).toBe(1)
+    expect(baseline.changes(onDisk, [], (file) => read.get(file), [...read.keys(), 'refused.md']).files).toEqual(new Set())
+    expect(baseline.changes(new Map([...read, ['refused.md', '2']]), [], (file) => read.get(file), [...read.keys(), 'refused.md']).files).toEqual(new Set(['refused.md']))
+  })
 })
