@@ -80,6 +80,15 @@ async function firstStart() {
   return first
 }
 
+/** A first start, then a.md retitled, d.md added and c.md removed. */
+async function changedSinceFirstStart(title: string): Promise<void> {
+  await firstStart()
+  articles.write('a.md', text(title, 1))
+  articles.write('d.md', text('Delta', 4))
+  fs.rmSync(path.join(articles.dir, 'c.md'))
+  await settle()
+}
+
 beforeEach(async () => {
   articles = makeTempDir('snapshot-articles-')
   state = makeTempDir('snapshot-state-')
@@ -111,11 +120,7 @@ describe('index snapshot', () => {
   })
 
   it('reads again a file changed, added or removed since the snapshot: the first feed shows them', async () => {
-    await firstStart()
-    articles.write('a.md', text('Alpha, neu gefasst', 1))
-    articles.write('d.md', text('Delta', 4))
-    fs.rmSync(path.join(articles.dir, 'c.md'))
-    await settle()
+    await changedSinceFirstStart('Alpha, neu gefasst')
     const second = await start()
     expect(second.reads()).toEqual(['a.md', 'd.md'])
     expect(second.titles()).toEqual(['Delta', 'Beta', 'Alpha, neu gefasst'])
@@ -132,12 +137,8 @@ describe('index snapshot', () => {
   })
 
   it('with the stamps taken in a worker thread, reads again a file changed since the snapshot (same size), removed or added: the first feed shows them', async () => {
-    await firstStart()
     // Same length, same size: only the file's times tell it changed.
-    articles.write('a.md', text('Omega', 1))
-    articles.write('d.md', text('Delta', 4))
-    fs.rmSync(path.join(articles.dir, 'c.md'))
-    await settle()
+    await changedSinceFirstStart('Omega')
     const second = await start({ worker: new URL('../../dist/content/stamp-worker.js', import.meta.url) })
     second.store.close()
     expect(second.reads()).toEqual(['a.md', 'd.md'])
