@@ -1,7 +1,8 @@
 // Compiles src/ into dist/ with tsc, then bundles the service's entries with
 // esbuild over tsc's: dist/main.js, dist/export.js, dist/plus-token.js and
 // the render workers' dist/render-worker.js (beside main.js, where
-// render-pool.ts looks for it) hold every module they run, so a start
+// render-pool.ts looks for it; dist/stamp-worker.js likewise for
+// content/file-stamps.ts) hold every module they run, so a start
 // reads and compiles a few files, not hundreds from node_modules (issue 14:
 // 1.9 s to the first feed before, most of it the ESM loader); dist/main.js
 // is split into parts (dist/part-*.js) that it loads after the first feed. The rest of
@@ -25,7 +26,7 @@ const SOURCES = ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.m
  * The bundles (dist/<name>.js) and their sources, the first that exists; a project without any has no such bundle.
  * dist/main.js is src/launch.ts, which starts the render workers and then loads src/main.ts (the service).
  */
-const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.ts'], 'plus-token': ['src/plus-token.ts'], 'render-worker': ['src/site/render-worker.ts'] }
+const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.ts'], 'plus-token': ['src/plus-token.ts'], 'render-worker': ['src/site/render-worker.ts'], 'stamp-worker': ['src/content/stamp-worker.ts'] }
 
 // CommonJS packages in an ES module bundle still call require() for Node's built-in modules.
 const REQUIRE = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"

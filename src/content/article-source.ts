@@ -1,3 +1,4 @@
+import { stampFiles, type StampFilesOptions } from './file-stamps.js'
 import { folderId } from './files.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
 import { listArticleFiles, readArticleFile, stampArticleFiles, readableStamp, type FolderListing, type FolderStamps } from './load-articles.js'
@@ -38,8 +39,15 @@ export interface ArticleSource {
    * At a load: the file's article as an index snapshot holds it, when the
    * file is unchanged since (its stamp recorded as readForIndex would);
    * undefined when it must be read. Synchronous: no promise per file.
+   * `stamp`: its stampNow, when the caller has it (stampAll); else it is taken.
    */
-  takeUnchanged?(file: string): TakenArticle | undefined
+  takeUnchanged?(file: string, stamp?: string): TakenArticle | undefined
+  /**
+   * stampNow of each of `files`, in order, in chunks, taken on another thread
+   * while this one goes on (file-stamps.ts); a load gives each to takeUnchanged.
+   * `onFallback` hears why they are taken on this thread after all; `signal` stops the threads.
+   */
+  stampAll?(files: readonly string[], options?: Pick<StampFilesOptions, 'onFallback' | 'signal'>): AsyncIterable<readonly (string | undefined)[]>
 }
 
 /** What takeUnchanged gives: the article, its warnings and its body's version, as readForIndex would. */
@@ -61,5 +69,6 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions): A
     readStamp: (file) => readStamps.get(file),
     stampNow: (file) => readableStamp(articlesDir, file),
     adoptStamp: (file, stamp) => void readStamps.set(file, stamp),
+    stampAll: (files, options) => stampFiles(articlesDir, files, options),
   }
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ArticleError } from '../errors/article-error.js'
 import { hasBadBytes } from '../text/file-names.js'
+import { stampFile, stampOf } from './file-stamps.js'
 import { isGone, isHidden, pathUnder, walkTreeSync, walkTreeYielding } from './files.js'
 import { parseArticle, type ParseArticleOptions, type ParsedArticle } from './parse-article.js'
 
@@ -172,39 +173,8 @@ function openInside(root: string, file: string, absolute: string): number {
   }
 }
 
-/**
- * What changes whenever a file's content does: a save (mtime, size), a
- * replacement by rename (inode, ctime) or a change of permissions (ctime).
- */
-export function stampOf(stat: fs.Stats): string {
-  // One flat string: a template literal is a tree of pieces (7 of 32 bytes each, beside the text) that V8 keeps
-  // as it is, 50,000 times over in the stamps a load and a rescan hold; join writes the text once.
-  return [stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs].join(':')
-}
-
-/** The stamp of `file` under `root` as it is now (a link: of what it leads to); undefined when it cannot be stat'ed. */
-export function stampFile(root: string, file: string): string | undefined {
-  try {
-    return stampOf(fs.statSync(pathUnder(root, file)))
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * stampFile of a file this process may read (undefined otherwise): an index
- * snapshot takes a file by its stamp without reading it, and must not take
- * one the service can no longer read (started as another user, a group or
- * ACL taken away: nothing in the stamp changes), which a read would refuse.
- */
-export function readableStamp(root: string, file: string): string | undefined {
-  try {
-    fs.accessSync(pathUnder(root, file), fs.constants.R_OK)
-  } catch {
-    return undefined
-  }
-  return stampFile(root, file)
-}
+// Stamps: file-stamps.ts, which a worker thread loads without the parser (stamp-worker.ts).
+export { readableStamp, stampFile, stampOf } from './file-stamps.js'
 
 /** The status-change time (ms) a stamp records; undefined for none. */
 export function stampChangeTime(stamp: string | undefined): number | undefined {

@@ -81,10 +81,11 @@ export class ArticleCatalog {
     // In the listing's order, taken or read: which of two drafts at one path shows must not depend on which was read.
     const files = listing.files.slice(0, maxArticles)
     const articles = new Array<Article | undefined>(files.length)
+    const noWorker = (error: Error) => this.#options.logger.warn(`warning: cannot check the files' stamps in a worker thread (${error.message}); checked in this one`)
     const toRead = await takeUnchangedFiles(source, files, (taken, index) => {
       this.#logWarnings(taken.article.file, taken)
       articles[index] = taken.article
-    })
+    }, noWorker)
     await mapLimit(toRead, async (index) => {
       const file = files[index] as string
       try {

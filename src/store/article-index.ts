@@ -56,7 +56,7 @@ export class ArticleIndex {
     this.#clashes.clear()
     this.#byPath.clear()
     for (const article of articles) this.#add(article)
-    this.#clashes.refresh(this.#byFile.keys())
+    this.#clashes.refresh(this.#clashes.sharingFiles())
     const all = [...this.#byFile.values()]
     this.#section.load(all.filter((article) => this.#inSection(article)))
     this.#episodes.load(this.#section.items.filter(isEpisode))

@@ -38,8 +38,8 @@ export class ArticleVersions {
       },
       takeUnchanged:
         source.takeUnchanged &&
-        ((file) => {
-          const taken = source.takeUnchanged?.(file)
+        ((file, stamp) => {
+          const taken = source.takeUnchanged?.(file, stamp)
           if (taken) this.#bodies.set(taken.article, taken.bodyDigest)
           return taken
         }),

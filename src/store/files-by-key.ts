@@ -24,6 +24,13 @@ export class FilesByKey {
     return typeof (this.#kinds.get(kind)?.get(value) ?? '') !== 'string'
   }
 
+  /** Every file under a key it shares with another, once each. */
+  sharingFiles(): Set<string> {
+    const files = new Set<string>()
+    for (const values of this.#kinds.values()) for (const under of values.values()) if (typeof under !== 'string') for (const file of under) files.add(file)
+    return files
+  }
+
   add(kind: string, value: string, file: string): void {
     let values = this.#kinds.get(kind)
     if (!values) {

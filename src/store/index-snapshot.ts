@@ -66,7 +66,10 @@ export function snapshotSource(
   let lastError: string | undefined
   /** Whether a file was read (or found gone) since the snapshot on disk was read or written: else it holds what a write would. */
   let differs = false
+  /** Whether a load is taking files with stamps from other threads (stampAll): it may wait longer than delayMs for them. */
+  let taking = false
   const write = (): void => {
+    if (taking) return changed() // not while a load takes from it: what it holds would be read instead
     loaded = null // what it held and was not asked for is gone from disk
     // A restart that took every file from the snapshot writes nothing: the same 26 MB at 50,000 files took 60–70 MB more RSS to encode.
     if (!differs) return
@@ -89,13 +92,14 @@ export function snapshotSource(
     else timer = setTimeout(() => ((timer = undefined), write()), snapshot.delayMs ?? 5000).unref()
   }
   /** The snapshot's entry of an unchanged file, its stamp adopted; the entry itself is what the load takes (no copy). */
-  const take = (file: string): Entry | undefined => {
+  const take = (file: string, now?: string): Entry | undefined => {
     if (loaded === null) return undefined
     loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
     // The stamp is checked before the article is made: none is made for a file changed since.
     let entry: Entry | undefined
     try {
-      entry = loaded?.take(file, (stamp) => stamp === stampNow(file))
+      // A stamp given (stampAll) is the file's as it is now; none given (or none: unreadable, gone) is taken here.
+      entry = loaded?.take(file, (stamp) => stamp === (now ?? stampNow(file)))
     } catch (error) {
       // A row the build would not write (a forged body: its checksum is no secret): this file and every later one are read.
       logger.info(`not using the index snapshot ${snapshot.file.path} further: it is damaged (${(error as Error).message}); reading every file`)
@@ -108,9 +112,29 @@ export function snapshotSource(
     changed()
     return entry
   }
+  const { stampAll } = source
+  async function* taken(stamps: AsyncIterable<readonly (string | undefined)[]>): AsyncGenerator<readonly (string | undefined)[]> {
+    taking = true
+    try {
+      yield* stamps
+    } finally {
+      taking = false
+    }
+  }
   return {
     ...source,
     takeUnchanged: take,
+    // The snapshot is decoded while the stamps are taken; with none to use (a first start, a new build) they are stopped.
+    stampAll:
+      stampAll &&
+      ((files, options) => {
+        const stop = new AbortController()
+        const stamps = stampAll(files, { ...options, signal: stop.signal })
+        if (loaded !== null) loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
+        if (loaded) return taken(stamps)
+        stop.abort()
+        return NO_STAMPS
+      }),
     readForIndex: async (file) => {
       const hit = take(file)
       if (hit) return { article: hit.article, body: '', warnings: hit.warnings, bodyDigest: hit.bodyDigest }
@@ -127,6 +151,8 @@ export function snapshotSource(
     },
   }
 }
+
+const NO_STAMPS: AsyncIterable<readonly (string | undefined)[]> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) }
 
 /** The snapshot's entries by file; none (with a line saying why) when there is none or it cannot be used. */
 function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact: ArticleCompactor): SnapshotRows | null {

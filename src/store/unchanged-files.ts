@@ -6,24 +6,45 @@ const TURN_MS = 20
 /**
  * Takes from `source` (its index snapshot) every file of `files` unchanged
  * since, in order, each given to `onTaken` with its position; returns the
- * positions of the others, which must be read. One synchronous check (a stat) per file and no promise: at 50,000
+ * positions of the others, which must be read. One check (a stamp) per file and no promise: at 50,000
  * files a promise and an async call per file in mapLimit cost more than the
- * stat itself. The event loop turns every TURN_MS, so a SIGTERM during the
+ * stat itself. The stamps come in chunks from another thread (stampAll)
+ * while this one decodes the snapshot and takes what has come; `onFallback`
+ * hears why they are taken here after all. The event loop turns every TURN_MS, so a SIGTERM during the
  * load is heard.
  */
-export async function takeUnchangedFiles(source: ArticleSource, files: readonly string[], onTaken: (taken: TakenArticle, index: number) => void): Promise<number[]> {
+export async function takeUnchangedFiles(
+  source: ArticleSource,
+  files: readonly string[],
+  onTaken: (taken: TakenArticle, index: number) => void,
+  onFallback?: (error: Error) => void,
+): Promise<number[]> {
   const { takeUnchanged } = source
   if (!takeUnchanged) return files.map((_, index) => index)
+  const all = source.stampAll?.(files, { onFallback })[Symbol.asyncIterator]()
+  let stamps = all
+  let chunk: readonly (string | undefined)[] = []
+  let at = 0
   const rest: number[] = []
   let turn = performance.now()
-  for (let index = 0; index < files.length; index++) {
-    if (performance.now() - turn > TURN_MS) {
-      await new Promise((resolve) => setImmediate(resolve))
-      turn = performance.now()
+  try {
+    for (let index = 0; index < files.length; index++) {
+      if (performance.now() - turn > TURN_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        turn = performance.now()
+      }
+      if (stamps && at === chunk.length) {
+        const next = await stamps.next()
+        if (next.done) stamps = undefined // none came for the rest (a first start: no snapshot to check)
+        else [chunk, at] = [next.value, 0]
+      }
+      // No stamp (unreadable, gone, or none came): takeUnchanged takes it itself.
+      const taken = takeUnchanged(files[index] as string, stamps ? chunk[at++] : undefined)
+      if (taken) onTaken(taken, index)
+      else rest.push(index)
     }
-    const taken = takeUnchanged(files[index] as string)
-    if (taken) onTaken(taken, index)
-    else rest.push(index)
+  } finally {
+    await all?.return?.()
   }
   return rest
 }

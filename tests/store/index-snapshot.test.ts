@@ -10,6 +10,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
+import { stampFiles, type StampFilesOptions } from '../../src/content/file-stamps.js'
 import { stateFile, type StateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
@@ -29,11 +30,23 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile } = {}) {
+async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
   const source = { ...files, readForIndex: (file: string) => (reads.push(file), files.readForIndex(file)) }
+  // The stamps from the built worker (file-stamps.ts), as dist/main.js takes them; run from src/ they are taken on this thread.
+  const { worker } = options
+  const signals: (AbortSignal | undefined)[] = []
+  const stampAll = (names: readonly string[], given?: StampFilesOptions) => (signals.push(given?.signal), stampFiles(articles.dir, names, { ...given, entry: worker, chunk: 2 }))
+  if (worker) Object.assign(source, { stampAll })
+  // Stamps that come later than the snapshot's write delay (a busy machine, a worker slow to start).
+  const { slowStamps } = options
+  if (slowStamps) Object.assign(source, { stampAll: (names: readonly string[]) => (async function* () {
+    yield names.slice(0, 2).map((name) => files.stampNow?.(name))
+    await new Promise((resolve) => setTimeout(resolve, slowStamps))
+    yield names.slice(2).map((name) => files.stampNow?.(name))
+  })() })
   const lines: string[] = []
   const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
   const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', delayMs: 10, racyMs: options.racyMs ?? 20 }
@@ -41,7 +54,7 @@ async function start(options: { build?: string; siteUrl?: string; racyMs?: numbe
   await store.load()
   const titles = () => store.site().plan.section.map((article) => article.title)
   const feed = () => Buffer.from(store.resource('/wirtschaft/feed.xml')?.identity.body ?? []).toString('utf8')
-  return { store, files, reads: () => [...reads].sort(), lines, titles, feed }
+  return { store, files, reads: () => [...reads].sort(), lines, titles, feed, signals }
 }
 
 /** The titles by file the snapshot holds, once they are `expected` (or after 5 s, what it holds then). */
@@ -77,6 +90,15 @@ async function firstStart() {
   return first
 }
 
+/** A first start, then a.md retitled, d.md added and c.md removed. */
+async function changedSinceFirstStart(title: string): Promise<void> {
+  await firstStart()
+  articles.write('a.md', text(title, 1))
+  articles.write('d.md', text('Delta', 4))
+  fs.rmSync(path.join(articles.dir, 'c.md'))
+  await settle()
+}
+
 beforeEach(async () => {
   articles = makeTempDir('snapshot-articles-')
   state = makeTempDir('snapshot-state-')
@@ -108,11 +130,7 @@ describe('index snapshot', () => {
   })
 
   it('reads again a file changed, added or removed since the snapshot: the first feed shows them', async () => {
-    await firstStart()
-    articles.write('a.md', text('Alpha, neu gefasst', 1))
-    articles.write('d.md', text('Delta', 4))
-    fs.rmSync(path.join(articles.dir, 'c.md'))
-    await settle()
+    await changedSinceFirstStart('Alpha, neu gefasst')
     const second = await start()
     expect(second.reads()).toEqual(['a.md', 'd.md'])
     expect(second.titles()).toEqual(['Delta', 'Beta', 'Alpha, neu gefasst'])
@@ -126,6 +144,49 @@ describe('index snapshot', () => {
     const expected = { 'a.md': 'Alpha, neu gefasst', 'b.md': 'Beta', 'd.md': 'Delta' }
     expect(await snapshotTitles(expected)).toEqual(expected)
     second.store.close()
+  })
+
+  it('with the stamps taken in a worker thread, reads again a file changed since the snapshot (same size), removed or added: the first feed shows them', async () => {
+    // Same length, same size: only the file's times tell it changed.
+    await changedSinceFirstStart('Omega')
+    const second = await start({ worker: new URL('../../dist/content/stamp-worker.js', import.meta.url) })
+    second.store.close()
+    expect(second.reads()).toEqual(['a.md', 'd.md'])
+    expect(second.titles()).toEqual(['Delta', 'Beta', 'Omega'])
+    expect(second.feed()).toContain('<title>Omega</title>')
+    expect(second.feed()).not.toContain('Alpha')
+    expect(second.lines.filter((line) => line.includes('worker thread'))).toEqual([])
+    for (const file of ['a.md', 'b.md', 'd.md']) expect(second.files.readStamp(file)).toBe(second.files.stampNow?.(file))
+  })
+
+  it('takes every unchanged file when the stamps come later than the snapshot is due to be written again (it waits for the load)', async () => {
+    await firstStart()
+    articles.write('a.md', text('Omega', 1))
+    await settle()
+    const second = await start({ slowStamps: 200 })
+    second.store.close()
+    expect(second.reads()).toEqual(['a.md'])
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Omega'])
+  })
+
+  it('with no snapshot to use (a first start), stops the worker threads taking the stamps, and reads every file', async () => {
+    const first = await start({ worker: new URL('../../dist/content/stamp-worker.js', import.meta.url) })
+    first.store.close()
+    expect(first.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    expect(first.signals.map((signal) => signal?.aborted)).toEqual([true])
+    expect(first.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+  })
+
+  it('with no worker thread for the stamps, says so once and takes them on this thread: the first feed is the same', async () => {
+    await firstStart()
+    articles.write('a.md', text('Omega', 1))
+    await settle()
+    const second = await start({ worker: new URL('./no-such-worker.js', import.meta.url) })
+    second.store.close()
+    expect(second.reads()).toEqual(['a.md'])
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Omega'])
+    expect(second.lines.filter((line) => line.includes('worker thread'))).toHaveLength(1)
+    expect(second.lines.find((line) => line.includes('worker thread'))).toMatch(/^warning: cannot check the files' stamps in a worker thread \(.*no-such-worker\.js.*\); checked in this one$/)
   })
 
   const file = () => path.join(state.dir, NAME)
