@@ -65,7 +65,7 @@ async function snapshotTitles(expected: Record<string, string>, stateDir = state
     const bytes = stateFile(stateDir, NAME).readBytes()
     const decoded = bytes && decodeSnapshot(bytes, fingerprint, articleCompactor())
     // Sorted by file, as `expected` is: the snapshot holds a file read again after the others.
-    const titles = decoded && !('reason' in decoded) ? Object.fromEntries([...decoded.entries()].map(([file, entry]) => [file, entry.article.title]).sort(([a], [b]) => (a < b ? -1 : 1))) : JSON.stringify(decoded)
+    const titles = decoded && !('reason' in decoded) ? Object.fromEntries([...decoded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, entry]) => [file, entry.article.title])) : JSON.stringify(decoded)
     if (JSON.stringify(titles) === JSON.stringify(expected) || Date.now() - started > 5000) return titles
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
