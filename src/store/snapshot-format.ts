@@ -102,11 +102,16 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
  * The body with its typed arrays copied out of `bytes`: Node's deserializer
  * makes them views of the input where they are aligned, so a few of 50 KB
  * held the whole file (26 MB at 50,000 files) as long as the rows, through
- * the load and its peak. A forged body is left as it is, for the rows to refuse.
+ * the load and its peak. Each is copied into a new array of its plain type:
+ * a Buffer (a forged body) would pass the rows' checks as a Uint8Array, and
+ * its slice() is a view, emptied when the file's bytes are freed (freeNow).
+ * Anything else forged is left as it is, for the rows to refuse.
  */
 function ownArrays(body: Body): Body {
   if (!Array.isArray(body?.columns)) return body
-  const copy = ([key, value]: [string, unknown]) => [key, ArrayBuffer.isView(value) ? (value as Uint8Array).slice() : value]
+  const own = (value: unknown): unknown =>
+    value instanceof Float64Array ? new Float64Array(value) : value instanceof Uint32Array ? new Uint32Array(value) : value instanceof Uint8Array ? new Uint8Array(value) : value
+  const copy = ([key, value]: [string, unknown]) => [key, own(value)]
   const columns = body.columns.map((column: unknown) => (column !== null && typeof column === 'object' ? Object.fromEntries(Object.entries(column).map(copy)) : column))
   return { ...body, columns: columns as Column[] }
 }
