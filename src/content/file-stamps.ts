@@ -117,7 +117,8 @@ function stampRun(root: string, files: readonly string[], options: StampFilesOpt
   const stop = (error: Error): void => ((failed ??= error), wake?.())
   let worker: Worker | undefined
   // Run from the TypeScript sources (tests) there is no worker module beside this one: no worker is expected.
-  if (files.length > 0 && (options.entry || fs.existsSync(entry))) {
+  const expected = files.length > 0 && (options.entry !== undefined || fs.existsSync(entry))
+  if (expected) {
     try {
       // A small young generation: what a stamp leaves is garbage at once, and a worker's heap adds to the service's peak RSS.
       worker = new Worker(entry, { workerData: { root, files, chunk } satisfies StampWorkerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } })
@@ -146,7 +147,7 @@ function stampRun(root: string, files: readonly string[], options: StampFilesOpt
   })()
 
   function fallback(): readonly (string | undefined)[] {
-    if (worker || options.entry) options.onFallback?.(failed as Error)
+    if (expected) options.onFallback?.(failed as Error)
     return files.slice(given, given + chunk).map((file) => readableStamp(root, file))
   }
 }
