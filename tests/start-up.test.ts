@@ -17,11 +17,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ARTICLES_DIR = path.join(ROOT, 'articles')
 const TITLE = '<title>Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden</title>'
 
-// The four bundles and the parts of dist/main.js, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
+// The five bundles and the parts of dist/main.js, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
 const alone = makeTempDir('bundle-alone-')
 afterAll(() => alone.rm())
 const parts = fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => /^part-.*\.js$/.test(name))
-for (const name of ['main.js', 'render-worker.js', 'export.js', 'plus-token.js', ...parts]) alone.write(`dist/${name}`, fs.readFileSync(path.join(ROOT, 'dist', name)))
+for (const name of ['main.js', 'render-worker.js', 'stamp-worker.js', 'export.js', 'plus-token.js', ...parts]) alone.write(`dist/${name}`, fs.readFileSync(path.join(ROOT, 'dist', name)))
 const bundle = (name: string): string => path.join(alone.dir, 'dist', `${name}.js`)
 
 /** The packages that render bodies and feed documents (render workers' work) and gray-matter's nested js-yaml 3. */

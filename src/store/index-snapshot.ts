@@ -128,6 +128,8 @@ export function snapshotSource(
     stampAll:
       stampAll &&
       ((files, options) => {
+        // Written again since it was read (a full reload later on): nothing to take, so no worker to start.
+        if (loaded === null) return NO_STAMPS
         const stop = new AbortController()
         const stamps = stampAll(files, { ...options, signal: stop.signal })
         if (loaded !== null) loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)

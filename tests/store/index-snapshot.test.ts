@@ -178,6 +178,18 @@ describe('index snapshot', () => {
     expect(first.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
   })
 
+  // Found by a review: a full reload (the folder back after it was gone) started both workers, copying every name to them, only to stop them.
+  it('starts no worker thread for the stamps at a full reload after the snapshot was written again, and reads every file', async () => {
+    await firstStart()
+    const second = await start({ worker: new URL('../../dist/content/stamp-worker.js', import.meta.url) })
+    await settle()
+    await second.store.load()
+    second.store.close()
+    expect(second.signals).toHaveLength(1)
+    expect(second.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    expect(second.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+  })
+
   it('with no worker thread for the stamps, says so once and takes them on this thread: the first feed is the same', async () => {
     await firstStart()
     articles.write('a.md', text('Omega', 1))
