@@ -44,8 +44,9 @@ async function main(): Promise<void> {
   const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
   const source = ops.timedSource(fileSource(config.articlesDir, config))
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
-  // Started before this module's imports were evaluated, so that they load while this thread does.
-  const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers })
+  // Started before this module's imports were evaluated, so that they load while this thread does; at the
+  // process's priority until the server listens (no request to yield to before), then at the lowest.
+  const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers, lowPriority: 'once serving' })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     createListener(http, hono),
   )
   const listening = server
+  renderer.serving()
   listening.listen(config.port, config.host, () => {
     const info = listening.address() as AddressInfo
     logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)

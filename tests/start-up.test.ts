@@ -136,6 +136,26 @@ describe('the built service, bundled (npm run build)', () => {
     })
   })
 
+  it('renders the first site at the process’s priority, and lowers both render workers to nice 19 once it serves', { timeout: 30_000 }, async () => {
+    await untilFirstFeed('spy-priority.mjs', async (spied, server) => {
+      const notice = spied.indexOf('spy: notice {"lowPriority":true}')
+      const before = spied.slice(0, notice === -1 ? undefined : notice)
+      // Every answer of the first site's rendering came while no thread yielded (issue 14: at nice 19 on a busy machine, the start waited for them).
+      expect(before.length).toBeGreaterThan(0)
+      expect(new Set(before)).toEqual(new Set(['spy: answer, threads at nice 19: 0']))
+      expect(spied.filter((line) => line.startsWith('spy: notice'))).toEqual(['spy: notice {"lowPriority":true}', 'spy: notice {"lowPriority":true}'])
+      // Then both workers yield to the event loop that answers requests (read from outside: the notice is applied in each worker).
+      const atNice19 = (): number =>
+        fs.readdirSync(`/proc/${server.child.pid}/task`).filter((id) => {
+          const stat = fs.readFileSync(`/proc/${server.child.pid}/task/${id}/stat`, 'utf8')
+          return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '19'
+        }).length
+      const until = Date.now() + 10_000
+      while (atNice19() < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(atNice19()).toBe(2)
+    })
+  })
+
   it('starts both render workers before it asks for the first render', { timeout: 30_000 }, async () => {
     await untilFirstFeed('spy-workers.mjs', async (spied) => {
       // The stamp workers (a restart's file checks, content/file-stamps.ts) render nothing: the order asked of is the render workers' and the first task's.

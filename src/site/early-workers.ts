@@ -3,7 +3,8 @@ import type { RenderWorkerData } from './render-request.js'
 
 /**
  * The render pool's size in the service (createRenderPool's default), and
- * below its workers' default priority, written again rather than imported:
+ * below its workers' priority until the service serves (the process's own:
+ * main.ts, lowPriority 'once serving'), written again rather than imported:
  * this module runs before any other of the service (launch.ts), so it
  * imports nothing whose evaluation could delay the workers.
  */
@@ -18,7 +19,7 @@ const RENDER_WORKERS = 2
  * by then and is replaced by the pool, which reports the error.
  */
 export const earlyRenderWorkers: readonly Worker[] = Array.from({ length: RENDER_WORKERS }, () => {
-  const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: { lowPriority: true } satisfies RenderWorkerData })
+  const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: { lowPriority: false } satisfies RenderWorkerData })
   worker.unref()
   worker.on('error', () => {})
   return worker

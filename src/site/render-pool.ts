@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import { WorkerPool } from '../util/worker-pool.js'
-import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './render-request.js'
+import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
 import { RENDER_IN_THREAD_LATER } from './in-thread-later.js'
 
 /**
@@ -20,18 +20,24 @@ export interface RenderPoolOptions {
   /** The worker's module; by default render-worker.js beside this one. */
   readonly entry?: URL
   /**
-   * Workers yield the CPU to the event loop (default true: the service). The
-   * export, which answers no request, renders at the priority of its process.
+   * Workers yield the CPU to the event loop (default true). The export, which
+   * answers no request, renders at the priority of its process (false); the
+   * service too until it answers requests, then they yield ('once serving':
+   * serving()). Before the first feed there is no request to yield to, and
+   * at nice 19 on a busy machine the first site's rendering waited most of
+   * the start (issue 14: 50,000 articles at load 12–15, 27–45 s).
    */
-  readonly lowPriority?: boolean
+  readonly lowPriority?: boolean | 'once serving'
   /** Start the workers at once instead of on the first render (the service and the export: they load while the articles do). */
   readonly eager?: boolean
-  /** Workers of the default entry already started, with the default priority (site/early-workers.ts): taken first. */
+  /** Workers of the default entry already started, with the priority `lowPriority` starts them at (site/early-workers.ts): taken first. */
   readonly started?: readonly Worker[]
 }
 
 /** A renderer whose work runs in worker threads; close() stops them. */
 export interface RenderPool extends Renderer {
+  /** Requests are answered from now on: workers started with lowPriority 'once serving' yield to the event loop from their next task on. */
+  serving(): void
   close(): Promise<void>
 }
 
@@ -42,12 +48,14 @@ export interface RenderPool extends Renderer {
  * than the time limit, or fails, is published as plain text.
  */
 export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
+  const lowPriority = options.lowPriority ?? true
   const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
-    workerData: { lowPriority: options.lowPriority ?? true } satisfies RenderWorkerData,
+    workerData: { lowPriority: lowPriority === true } satisfies RenderWorkerData,
     started: options.started,
   })
+  let yielding = lowPriority !== 'once serving'
   if (options.eager) pool.start()
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
@@ -64,6 +72,11 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
+    serving: () => {
+      if (yielding) return
+      yielding = true
+      pool.notify({ lowPriority: true } satisfies RenderWorkerNotice, { lowPriority: true } satisfies RenderWorkerData)
+    },
     close: () => pool.close(),
   }
 }

@@ -21,6 +21,11 @@ export interface RenderWorkerData {
   readonly lowPriority: boolean
 }
 
+/** What the render pool tells its workers once the service answers requests (RenderPool.serving): yield to its event loop from now on. */
+export interface RenderWorkerNotice {
+  readonly lowPriority: true
+}
+
 /**
  * Where the work whose length an article file decides is done: rendering
  * bodies and feed documents. In this thread (RENDER_IN_THREAD: tests, the

@@ -30,6 +30,10 @@ interface TaskMessage<Request> {
   readonly id: number
   readonly request: Request
 }
+/** Something the pool tells every worker (WorkerPool.notify). */
+interface NoticeMessage {
+  readonly notice: unknown
+}
 type AnswerMessage<Response> = { readonly id: number; readonly value: Response } | { readonly id: number; readonly error: string }
 
 interface Task<Request, Response> {
@@ -58,12 +62,14 @@ export class WorkerPool<Request, Response> {
   readonly #slots = new Set<Slot<Request, Response>>()
   readonly #queue: Task<Request, Response>[] = []
   readonly #started: Worker[]
+  #workerData: unknown
   #nextId = 1
   #closed = false
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options
     this.#started = [...(options.started ?? [])]
+    this.#workerData = options.workerData
   }
 
   /** Runs one task; with a time limit, a worker that takes longer is stopped and the task rejected with WorkerTimeoutError. */
@@ -82,6 +88,15 @@ export class WorkerPool<Request, Response> {
    */
   start(): void {
     while (!this.#closed && this.#start()) continue
+  }
+
+  /**
+   * Tells every worker, started or not yet taken, `notice` (answerTasks' onNotice),
+   * before any task posted after it; workers started later get `workerData` instead.
+   */
+  notify(notice: unknown, workerData: unknown): void {
+    this.#workerData = workerData
+    for (const worker of [...this.#started, ...[...this.#slots].map((slot) => slot.worker)]) worker.postMessage({ notice } satisfies NoticeMessage)
   }
 
   /** Tasks waiting for a worker, and tasks running. */
@@ -124,7 +139,7 @@ export class WorkerPool<Request, Response> {
     // One started by the caller unless it has stopped meanwhile (its exit was before the pool listened).
     let worker = this.#started.shift()
     while (worker && worker.threadId === -1) worker = this.#started.shift()
-    worker ??= new Worker(this.#options.entry, { workerData: this.#options.workerData })
+    worker ??= new Worker(this.#options.entry, { workerData: this.#workerData })
     const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined }
     slot.worker.unref()
     slot.worker.on('message', (answer: AnswerMessage<Response>) => {
@@ -161,12 +176,15 @@ export class WorkerPool<Request, Response> {
 
 /**
  * The worker's side: answers each task with `handle`'s value, or with the
- * message of what it threw. A Uint8Array value is moved, not copied.
+ * message of what it threw. A Uint8Array value is moved, not copied. A
+ * notice (WorkerPool.notify) goes to `onNotice`, and is not answered.
  */
-export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>): void {
+export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>, onNotice?: (notice: unknown) => void): void {
   const port = parentPort
   if (!port) throw new Error('answerTasks runs in a worker thread only')
-  port.on('message', async ({ id, request }: TaskMessage<Request>) => {
+  port.on('message', async (message: TaskMessage<Request> | NoticeMessage) => {
+    if ('notice' in message) return void onNotice?.(message.notice)
+    const { id, request } = message
     let answer: AnswerMessage<Response>
     try {
       answer = { id, value: await handle(request) }

@@ -29,4 +29,23 @@ describe('render workers’ priority', () => {
     expect(await pool.body('Text.', 'https://www.example.de/a.html', 'https://www.example.de/')).toMatchObject({ html: '<p>Text.</p>' })
     expect(niceValues()).not.toContain(19)
   })
+
+  it('is the process’s own for the service’s workers until it serves, then the lowest, for workers started later too', async () => {
+    pool = builtRenderPool({ size: 2, lowPriority: 'once serving' })
+    const twoBodies = async (): Promise<string[]> =>
+      (await Promise.all(['Eins.', 'Zwei.'].map((text) => (pool as RenderPool).body(text, 'https://www.example.de/a.html', 'https://www.example.de/')))).map((body) => body.html)
+    // Both workers busy at once: both have started and applied their priority.
+    expect(await twoBodies()).toEqual(['<p>Eins.</p>', '<p>Zwei.</p>'])
+    expect(niceValues().filter((nice) => nice === 19)).toEqual([])
+    pool.serving()
+    // A task posted after the notice runs after it, in each worker.
+    expect(await twoBodies()).toEqual(['<p>Eins.</p>', '<p>Zwei.</p>'])
+    expect(niceValues().filter((nice) => nice === 19)).toEqual([19, 19])
+    // A worker started after serving() (on first need, or in place of one that failed) starts at the lowest.
+    await pool.close()
+    pool = builtRenderPool({ size: 1, lowPriority: 'once serving' })
+    pool.serving()
+    expect(await pool.body('Text.', 'https://www.example.de/a.html', 'https://www.example.de/')).toMatchObject({ html: '<p>Text.</p>' })
+    expect(niceValues().filter((nice) => nice === 19)).toEqual([19])
+  })
 })
