@@ -188,6 +188,6 @@ function freeNow(bytes: Buffer): void {
   try {
     structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] })
   } catch {
-    // A buffer that cannot be moved (from Node's pool: a small file) goes with the GC, as any other.
+    // A buffer that cannot be moved (a small file: Node 20's pool below 4 KiB, Node 24's 64 KiB buffer) goes with the GC, as any other.
   }
 }
