@@ -132,7 +132,7 @@ export function snapshotSource(
         if (loaded === null) return NO_STAMPS
         const stop = new AbortController()
         const stamps = stampAll(files, { ...options, signal: stop.signal })
-        if (loaded !== null) loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
+        loaded ??= readSnapshot(snapshot.file, fingerprint, logger, compact)
         if (loaded) return taken(stamps)
         stop.abort()
         return NO_STAMPS
