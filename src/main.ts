@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }
-  const store = new ContentStore({ config, source, logger, renderer, snapshot })
+  // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
+  const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true })
   ops.watch(store)
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
   // The parts of dist/main.js the first feed did not need (scripts/build.mjs), loaded once it is served: a rebuild
   // of dist/ in place, before the restart, cannot take from the running service what it would load later.
   setTimeout(() => {
+    void store.completeFirstSite()
     Promise.all([hono.load(), inThread()]).then(
       () => logger.info('loaded the parts the first feed did not need'),
       (error: unknown) => logger.warn(`warning: cannot load the in-thread renderer: ${String(error)}`),

@@ -190,6 +190,9 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */
   const serveLazy = async (request: RequestView, path: string): Promise<Answer> => {
+    // A sitemap of the first site, written after the first feed is served: waited for, never a 404 (store/later-sitemaps.ts).
+    const sitemap = await store.later(path)
+    if (sitemap) return send(request, sitemap)
     const archived = parseArchivePath(section, path)
     const archive = archived && store.archive(archived.format, archived.page)
     if (archived && archive) {

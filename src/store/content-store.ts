@@ -8,14 +8,15 @@ import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
 import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
-import { nextChange, SitemapBuilder } from '../site/build-sitemaps.js'
+import { nextChange } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/render-request.js'
-import { createIdentityFirst, type Resource } from '../site/resource.js'
+import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
 import { articleCompactor, compactSource } from './compact-articles.js'
 import { snapshotSource, type IndexSnapshotOptions } from './index-snapshot.js'
+import { LaterSitemaps } from './later-sitemaps.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
@@ -36,6 +37,8 @@ export interface ContentStoreOptions {
   readonly renderer?: Renderer
   /** Where the index snapshot is kept (index-snapshot.ts): main.ts passes a file under STATE_DIR; by default none. */
   readonly snapshot?: IndexSnapshotOptions
+  /** The first load's site is swapped in without its sitemaps, written when asked for (later-sitemaps.ts): main.ts. */
+  readonly laterSitemaps?: boolean
 }
 
 /**
@@ -62,7 +65,7 @@ export class ContentStore {
   readonly #listeners: ChangeListener[] = []
   readonly #rootMissingListeners: (() => void)[] = []
   #assets: Map<string, Resource> | undefined
-  #sitemaps: SitemapBuilder | undefined
+  readonly #sitemaps: LaterSitemaps
   readonly #plusFolder: string
   #site: Site | undefined
   #compressed: Promise<unknown> = Promise.resolve()
@@ -86,6 +89,7 @@ export class ContentStore {
   constructor(options: ContentStoreOptions) {
     const { config } = options
     this.#config = config
+    this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site))
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#plusFolder = plusFolderKey(config.siteUrl)
@@ -128,23 +132,13 @@ export class ContentStore {
   }
 
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. */
-  applyChanges(paths: Iterable<string>): Promise<void> {
-    for (const p of paths) this.#queued.add(p)
-    return this.#applying.run()
-  }
+  applyChanges(paths: Iterable<string>): Promise<void> { for (const p of paths) this.#queued.add(p); return this.#applying.run() }
 
   /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size). */
-  mediaChanged(): Promise<Site> {
-    this.#renderAgain = true
-    this.#documents.mediaChanged()
-    return this.rebuild()
-  }
+  mediaChanged(): Promise<Site> { this.#renderAgain = true; this.#documents.mediaChanged(); return this.rebuild() }
 
   /** The current site. Throws before the first load. */
-  site(): Site {
-    if (this.#site) return this.#site
-    throw new Error('content not loaded yet')
-  }
+  site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }
 
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
   resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
@@ -173,21 +167,24 @@ export class ContentStore {
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
+  /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */
+  later(path: string): Promise<Resource | undefined> | undefined { return this.#sitemaps.resource(path) }
+  /** Writes the sitemaps of the first site held back (laterSitemaps): main.ts, once the first feed is served. */
+  completeFirstSite(): Promise<void> { return this.#sitemaps.now() }
 
   /** Resolves when no change is being applied, no rebuild runs, and the current documents are compressed (live updates before a reload, tests). */
   async settled(): Promise<void> {
     while (this.#applying.running || this.#rebuilds.running) await Promise.all([this.#applying.running, this.#rebuilds.running])
+    await this.completeFirstSite()
     await this.#compressed
   }
 
   /** Stops the publication timer; changes queued are not applied. */
-  close(): void {
-    this.#closed = true
-    this.#publication.clear()
-  }
+  close(): void { this.#closed = true; this.#publication.clear() }
 
   async #rebuildOnce(): Promise<Site> {
     const started = performance.now()
+    await this.completeFirstSite() // nothing replaces the first site before its sitemaps are in
     this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
     const plan = planSite(this.#catalog.published, now, this.#config, this.#versions.facts)
@@ -196,14 +193,16 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(plan, kept ?? this.#documents.renderSite(plan))
-    this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
-    this.#site = site
+    const site = this.#swapIn(await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined))
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
     if (!this.#closed) this.#publication.set(nextChange(plan), now, publish)
     for (const listener of this.#listeners) listener(previous, site, (performance.now() - started) / 1000)
     return site
+  }
+  #swapIn(site: Site): Site {
+    this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
+    return (this.#site = site)
   }
   async #apply(paths: ReadonlySet<string>): Promise<void> {
     const started = performance.now()

@@ -1,0 +1,78 @@
+import type { Site, SiteConfig, SitePlan } from '../site/build-site.js'
+import { SitemapBuilder } from '../site/build-sitemaps.js'
+import { isSitemapPath } from '../site/paths.js'
+import { createIdentityFirst, type Resource } from '../site/resource.js'
+
+/**
+ * The store's sitemaps (a SitemapBuilder): every site gets them before it is
+ * swapped in, except, with `later`, a start's first site, which is swapped
+ * in without them. The first feed does not show them, and at 50,000 articles
+ * writing `/sitemap.xml` took 0.2–0.4 s of the event loop while the render
+ * workers rendered the first feeds (their answers waited), then gzip and
+ * Brotli of its 5 MB took the thread pool beside them (issue 14). The
+ * completed site, the same plan with its sitemaps, is swapped in whole by
+ * `swapIn`; no change listener hears it, as nothing else in it changed.
+ *
+ * Until then a sitemap is never served stale or partial, and never 404: a
+ * request for one writes them at once and waits (resource()). They are
+ * written before anything replaces the first site (the store's next rebuild
+ * awaits now()), when the store settles, and when main.ts asks, once the
+ * first feed is served.
+ */
+export class LaterSitemaps {
+  readonly #builder: SitemapBuilder
+  readonly #later: boolean
+  readonly #swapIn: (site: Site) => void
+  #complete: (() => void) | undefined
+  /** The writing under way; undefined before and once it is done. */
+  #writing: Promise<Site> | undefined
+
+  constructor(config: SiteConfig, later: boolean, swapIn: (site: Site) => void) {
+    // The store's resources: compressing a large sitemap holds no change back.
+    this.#builder = new SitemapBuilder(config, undefined, createIdentityFirst)
+    this.#later = later
+    this.#swapIn = swapIn
+  }
+
+  /** `rendering` (the site of `plan`) with its sitemaps; a `first` site, with `later`, without them: held back until asked for. */
+  async of(plan: SitePlan, rendering: Site | Promise<Site>, first: boolean): Promise<Site> {
+    if (!(first && this.#later)) return this.#builder.withSitemaps(plan, rendering)
+    const site = await rendering
+    const writing = (async () => {
+      const complete = await this.#builder.withSitemaps(plan, site)
+      this.#swapIn(complete)
+      return complete
+    })
+    this.#complete = () => {
+      this.#writing = writing()
+      const done = (): void => void (this.#writing = undefined)
+      this.#writing.then(done, done)
+    }
+    return site
+  }
+
+  /**
+   * Writes the sitemaps held back, once; resolves when the completed site is
+   * swapped in, at once when none is held back. Never rejects: a failure
+   * leaves the first site as it is, and the next rebuild writes the sitemaps
+   * with its own site.
+   */
+  async now(): Promise<void> {
+    await this.#write().catch(() => undefined)
+  }
+
+  /** A sitemap at `path` while they are held back or being written: written, then given (undefined when there is none at that path). */
+  resource(path: string): Promise<Resource | undefined> | undefined {
+    if ((!this.#complete && !this.#writing) || !isSitemapPath(path)) return undefined
+    return this.#write().then((site) => site?.resources.get(path))
+  }
+
+  #write(): Promise<Site | undefined> {
+    const complete = this.#complete
+    this.#complete = undefined
+    complete?.()
+    return this.#writing ?? NONE
+  }
+}
+
+const NONE: Promise<undefined> = Promise.resolve(undefined)

@@ -1,0 +1,121 @@
+/**
+ * The first site of a start without its sitemaps (ContentStore laterSitemaps,
+ * store/later-sitemaps.ts): the first feed is swapped in before they are
+ * written; a sitemap asked for meanwhile is written and waited for, and is
+ * the very document a store that writes them at once serves; nothing
+ * replaces the first site before they are in, and no change listener hears
+ * them come.
+ */
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createHttp } from '../../src/http/app.js'
+import type { Site } from '../../src/site/build-site.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const NOW = new Date('2026-01-10T12:00:00Z')
+const quiet = { info: () => {}, warn: () => {} }
+const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined)
+
+function files(count: number): Map<string, string> {
+  return new Map(
+    Array.from({ length: count }, (_, i) => [
+      `wirtschaft/a${i}.md`,
+      articleText({ title: `Artikel ${i}`, date: `2026-01-${String((i % 9) + 1).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}:00:00Z`, category: 'wirtschaft', slug: `artikel-${i}` }, 'Text.\n'),
+    ] as const),
+  )
+}
+
+async function stores(laterSitemaps: boolean, map = files(30)) {
+  const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
+  const store = new ContentStore({ config, source: memorySource(map, config), clock: () => NOW, logger: quiet, laterSitemaps })
+  const changes: [Site | undefined, Site][] = []
+  store.onChange((previous, current) => changes.push([previous, current]))
+  await store.load()
+  return { store, config, changes, map }
+}
+
+/** The sitemaps as a store that writes them with its first site serves them. */
+async function reference(map?: Map<string, string>) {
+  const { store } = await stores(false, map)
+  await store.settled()
+  store.close()
+  return { sitemap: text(store.resource('/sitemap.xml')?.identity.body), news: text(store.resource('/news-sitemap.xml')?.identity.body) }
+}
+
+describe('the sitemaps of the first site, written later (laterSitemaps)', () => {
+  it('swaps in the first feed without them; one asked for meanwhile is written then, the full document, and served from the site after', async () => {
+    const expected = await reference()
+    const { store, changes } = await stores(true)
+    expect(text(store.resource('/wirtschaft/feed.xml')?.identity.body)).toContain('<title>Artikel ')
+    expect(store.resource('/sitemap.xml')).toBeUndefined()
+    expect(store.resource('/news-sitemap.xml')).toBeUndefined()
+    const asked = store.later('/sitemap.xml')
+    expect(asked).toBeDefined()
+    const sitemap = await asked
+    expect(text(sitemap?.identity.body)).toBe(expected.sitemap)
+    expect(expected.sitemap).toContain('<loc>https://www.example.de/wirtschaft/artikel-29.html</loc>')
+    expect(store.resource('/sitemap.xml')).toBe(sitemap)
+    expect(text(store.resource('/news-sitemap.xml')?.identity.body)).toBe(expected.news)
+    // Served from the site now: nothing held back any more.
+    expect(store.later('/sitemap.xml')).toBeUndefined()
+    // One change at the load, none for the sitemaps coming in.
+    expect(changes).toHaveLength(1)
+    expect(changes[0]?.[0]).toBeUndefined()
+    store.close()
+  })
+
+  it('answers a request for a sitemap before they are written with the full document (200), and one for a part there is none of with 404', async () => {
+    const expected = await reference()
+    const { store, config } = await stores(true)
+    const { app } = createHttp({ config, store, now: () => NOW.getTime() })
+    expect(store.resource('/news-sitemap.xml')).toBeUndefined()
+    const [news, sitemap, part] = await Promise.all([app.request('/news-sitemap.xml'), app.request('/sitemap.xml'), app.request('/sitemap-7.xml')])
+    expect(news.status).toBe(200)
+    expect(news.headers.get('content-type')).toBe('application/xml; charset=utf-8')
+    expect(await news.text()).toBe(expected.news)
+    expect(sitemap.status).toBe(200)
+    expect(await sitemap.text()).toBe(expected.sitemap)
+    expect(part.status).toBe(404)
+    store.close()
+  })
+
+  it('writes them before a change replaces the first site: the change is applied to the completed site, and its listener sees it as before', async () => {
+    const { store, changes, map } = await stores(true)
+    const first = store.site()
+    map.set('wirtschaft/neu.md', articleText({ title: 'Neu', date: '2026-01-10T11:00:00Z', category: 'wirtschaft', slug: 'neu' }, 'Neu.\n'))
+    await store.applyChanges(['wirtschaft/neu.md'])
+    expect(changes).toHaveLength(2)
+    const [previous, current] = changes[1] as [Site | undefined, Site]
+    // The previous site the listener is given is the first one completed: the same plan, with its sitemaps.
+    expect(previous).not.toBe(first)
+    expect(previous?.plan).toBe(first.plan)
+    expect(previous?.resources.has('/sitemap.xml')).toBe(true)
+    expect(previous?.resources.get('/wirtschaft/feed.xml')).toBe(first.resources.get('/wirtschaft/feed.xml'))
+    expect(text(current.resources.get('/sitemap.xml')?.identity.body)).toContain('<loc>https://www.example.de/wirtschaft/neu.html</loc>')
+    expect(text(current.resources.get('/sitemap.xml')?.identity.body)).toBe((await reference(map)).sitemap)
+    store.close()
+  })
+
+  it('writes them when the store settles, and when asked to (completeFirstSite, as main.ts does once the first feed is served)', async () => {
+    const expected = await reference()
+    const settling = await stores(true)
+    await settling.store.settled()
+    expect(text(settling.store.resource('/sitemap.xml')?.identity.body)).toBe(expected.sitemap)
+    settling.store.close()
+    const asked = await stores(true)
+    expect(asked.store.resource('/sitemap.xml')).toBeUndefined()
+    await asked.store.completeFirstSite()
+    expect(text(asked.store.resource('/sitemap.xml')?.identity.body)).toBe(expected.sitemap)
+    expect(asked.changes).toHaveLength(1)
+    asked.store.close()
+  })
+
+  it('writes them with the first site without laterSitemaps, as before (the export, tests)', async () => {
+    const { store } = await stores(false)
+    expect(store.resource('/sitemap.xml')).toBeDefined()
+    expect(store.later('/sitemap.xml')).toBeUndefined()
+    store.close()
+  })
+})
