@@ -295,8 +295,8 @@ async function main(): Promise<void> {
   const { out, rest } = splitOut(process.argv.slice(2))
   if (!out) throw new ConfigError('--out', 'is required: the folder to write the site into')
   const config = loadConfig(process.env, rest, process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
-  // Bodies and feed documents render in worker threads, as in the service; pages and compression meanwhile here and on libuv's threads.
-  const renderer = createRenderPool({ lowPriority: false, eager: true })
+  // Bodies, feed documents and article pages (hashed and compressed there) render in worker threads; the rest here and on libuv's threads.
+  const renderer = createRenderPool({ lowPriority: false, eager: true, pages: true })
   try {
     const store = new ContentStore({ config, renderer })
     await store.load()

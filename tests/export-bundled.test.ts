@@ -2,9 +2,12 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { brotliDecompressSync } from 'node:zlib'
+import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { exportSite, MANIFEST } from '../src/export.js'
+import type { Renderer } from '../src/site/render-request.js'
 import { bundledSite } from './helpers/bundled-site.js'
+import { builtRenderPool } from './helpers/render-pool.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 /**
@@ -23,33 +26,32 @@ const BEFORE = new Map(
     .map((line) => [line.slice(66), line.slice(0, 64)] as const),
 )
 
-const out = makeTempDir('export-bundled-')
-const now = new Map<string, string>()
-
-beforeAll(async () => {
-  const { store, config } = await bundledSite('https://www.example.de/')
-  await exportSite(store, config.section.slug, out.dir, config.mediaDir)
+/** Exports the bundled site into a fresh folder; the SHA-256 of every file but the manifest, by name. */
+async function exportBundled(out: string, renderer?: Renderer): Promise<Map<string, string>> {
+  const { store, config } = await bundledSite('https://www.example.de/', undefined, renderer)
+  await exportSite(store, config.section.slug, out, config.mediaDir)
+  const hashes = new Map<string, string>()
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name)
       if (entry.isDirectory()) walk(file)
-      else if (entry.name !== MANIFEST) now.set(path.relative(out.dir, file), crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'))
+      else if (entry.name !== MANIFEST) hashes.set(path.relative(out, file), crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex'))
     }
   }
-  walk(out.dir)
-})
+  walk(out)
+  return hashes
+}
 
-afterAll(() => out.rm())
-
-describe('static export of the bundled articles, against the export before', () => {
+/** The checks of an export against BEFORE: the same files, the same bytes, `.br` siblings that decode to their document. */
+function sameAsBefore(out: { dir: string }, now: () => ReadonlyMap<string, string>): void {
   it('writes the same files', () => {
-    expect([...now.keys()].sort()).toEqual([...BEFORE.keys()].sort())
+    expect([...now().keys()].sort()).toEqual([...BEFORE.keys()].sort())
   })
 
   it('writes every document, its .gz sibling and every media file byte for byte as before', () => {
     const same = [...BEFORE].filter(([file]) => !file.endsWith('.br'))
     expect(same.length).toBe(64)
-    for (const [file, hash] of same) expect(now.get(file), file).toBe(hash)
+    for (const [file, hash] of same) expect(now().get(file), file).toBe(hash)
   })
 
   it('writes .br siblings that decode to exactly their document', () => {
@@ -59,5 +61,57 @@ describe('static export of the bundled articles, against the export before', () 
       const decoded = brotliDecompressSync(fs.readFileSync(path.join(out.dir, file)))
       expect(decoded.equals(fs.readFileSync(path.join(out.dir, file.slice(0, -'.br'.length)))), file).toBe(true)
     }
+  })
+}
+
+/** Records the text of every input this thread's gzip and Brotli compress at once (documents up to 16 KiB, resource.ts), until restore(). */
+function countCompression(inputs: string[]): { restore(): void } {
+  const names = ['gzipSync', 'brotliCompressSync'] as const
+  const library = zlib as unknown as Record<string, (input: Uint8Array, ...rest: unknown[]) => unknown>
+  const originals = names.map((name) => [name, library[name]] as const)
+  for (const [name, original] of originals) {
+    library[name] = (input, ...rest) => {
+      inputs.push(Buffer.from(input).toString('utf8'))
+      return original?.(input, ...rest)
+    }
+  }
+  return { restore: () => void originals.forEach(([name, original]) => (library[name] = original as never)) }
+}
+
+describe('static export of the bundled articles, against the export before', () => {
+  const out = makeTempDir('export-bundled-')
+  let now = new Map<string, string>()
+  beforeAll(async () => {
+    now = await exportBundled(out.dir)
+  })
+  afterAll(() => out.rm())
+  sameAsBefore(out, () => now)
+})
+
+describe('static export of the bundled articles through render workers, as npm run export does it', () => {
+  const out = makeTempDir('export-bundled-pool-')
+  const pool = builtRenderPool({ lowPriority: false, pages: true })
+  let now = new Map<string, string>()
+  /** What this thread compressed: the first bytes of each input of gzip and Brotli. */
+  const compressedHere: string[] = []
+  beforeAll(async () => {
+    const counted = countCompression(compressedHere)
+    try {
+      now = await exportBundled(out.dir, pool)
+    } finally {
+      counted.restore()
+    }
+  })
+  afterAll(async () => {
+    await pool.close()
+    out.rm()
+  })
+  sameAsBefore(out, () => now)
+
+  it('hashes and compresses no article page in this thread: the workers that render the pages do', () => {
+    // An article page, not an episode's transcript page (episode-resources.ts renders those here).
+    const pages = compressedHere.filter((text) => /<article><h1>(?!Transkript: )/.test(text)).map((text) => /<title>(.*?)<\/title>/.exec(text)?.[1])
+    expect(compressedHere.length).toBeGreaterThan(0)
+    expect(pages).toEqual([])
   })
 })

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import { WorkerPool } from '../util/worker-pool.js'
+import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
 import { RENDER_IN_THREAD_LATER } from './in-thread-later.js'
 
@@ -30,6 +31,12 @@ export interface RenderPoolOptions {
   readonly lowPriority?: boolean | 'once serving'
   /** Start the workers at once instead of on the first render (the service and the export: they load while the articles do). */
   readonly eager?: boolean
+  /**
+   * Article pages render, hash and compress in the workers too (Renderer.articlePage): the export's
+   * (issue 14: 1–2 ms a page on its main thread set its pace while the workers idled three quarters of the time).
+   * The service renders a page on its first request, in its own thread, without a round trip to a nice-19 worker.
+   */
+  readonly pages?: boolean
   /** Workers of the default entry already started, with the priority `lowPriority` starts them at (site/early-workers.ts): taken first. */
   readonly started?: readonly Worker[]
 }
@@ -49,7 +56,7 @@ export interface RenderPool extends Renderer {
  */
 export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   const lowPriority = options.lowPriority ?? true
-  const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array>({
+  const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array | EncodedDocument>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
     workerData: { lowPriority: lowPriority === true } satisfies RenderWorkerData,
@@ -70,6 +77,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     podcast: (document) => bytes({ kind: 'podcast', document }),
     feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
     podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
+    ...(options.pages && { articlePage: async (page) => (await pool.run({ kind: 'article page', ...page })) as EncodedDocument }),
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
     serving: () => {

@@ -1,7 +1,9 @@
 import type { BodyRendering } from '../content/render-markdown.js'
 import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
 import type { PodcastDocument } from '../feeds/render-podcast.js'
+import type { Article } from '../content/article.js'
 import type { PageContext } from './pages.js'
+import type { EncodedDocument } from './resource.js'
 import { WorkerTimeoutError } from '../util/worker-pool.js'
 
 // What renderer.ts, the render pool and the in-thread renderer loaded later
@@ -15,6 +17,16 @@ export type RenderRequest =
   | { readonly kind: 'podcast'; readonly document: PodcastDocument }
   | { readonly kind: 'feed page'; readonly document: FeedDocument; readonly format: FeedFormat; readonly context: PageContext }
   | { readonly kind: 'podcast page'; readonly document: PodcastDocument; readonly context: PageContext }
+  | ({ readonly kind: 'article page' } & ArticlePageRequest)
+
+/** What an article page is made of (pages.ts renderArticlePage). */
+export interface ArticlePageRequest {
+  readonly context: PageContext
+  readonly article: Article
+  readonly summary: string
+  readonly html: string
+  readonly episode: boolean
+}
 
 /** What a render worker is started with (render-pool.ts). */
 export interface RenderWorkerData {
@@ -41,6 +53,12 @@ export interface Renderer {
   /** A feed document's page for browsers (feed-pages.ts), as text or UTF-8. */
   feedPage(document: FeedDocument, format: FeedFormat, context: PageContext): Promise<string | Uint8Array>
   podcastPage(document: PodcastDocument, context: PageContext): Promise<string | Uint8Array>
+  /**
+   * An article page rendered, hashed and compressed where it is rendered (the
+   * export's render pool, `pages`: its main thread no longer sets the pace).
+   * Absent: the page is rendered and compressed in the calling thread.
+   */
+  readonly articlePage?: (page: ArticlePageRequest) => Promise<EncodedDocument>
   /**
    * Where the documents a change swaps in are rendered when their text is
    * small (site/spliced-feeds.ts): the render pool's is this thread (loaded

@@ -8,6 +8,7 @@ import type { BodyRendering } from '../content/render-markdown.js'
 import { answerTasks } from '../util/worker-pool.js'
 import { render, type RenderRequest, type RenderWorkerData } from './renderer.js'
 import type { RenderWorkerNotice } from './render-request.js'
+import { encodeDocument, type EncodedDocument } from './resource.js'
 
 const encoder = new TextEncoder()
 
@@ -21,9 +22,11 @@ const yieldToEventLoop = (): void => {
 }
 if ((workerData as RenderWorkerData | undefined)?.lowPriority !== false) yieldToEventLoop()
 
-answerTasks<RenderRequest, BodyRendering | Uint8Array>(
+answerTasks<RenderRequest, BodyRendering | Uint8Array | EncodedDocument>(
   (request) => {
     const rendered = render(request)
+    // An article page leaves hashed and compressed (RenderPoolOptions.pages): what the export writes.
+    if (request.kind === 'article page') return encodeDocument(rendered as string)
     return typeof rendered === 'string' ? encoder.encode(rendered) : rendered
   },
   (notice) => {

@@ -5,7 +5,7 @@ import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
 import { renderRss } from '../feeds/render-rss.js'
 import { renderFeedPage, renderPodcastPage } from './feed-pages.js'
-import type { PageContext } from './pages.js'
+import { renderArticlePage, type PageContext } from './pages.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest } from './render-request.js'
 
 export { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './render-request.js'
@@ -29,6 +29,8 @@ export function render(request: RenderRequest): BodyRendering | string {
       return renderFeedPage(request.context, request.document, request.format)
     case 'podcast page':
       return renderPodcastPage(request.context, request.document)
+    case 'article page':
+      return renderArticlePage(request.context, request.article, request.summary, request.html, request.episode)
   }
 }
 

@@ -109,7 +109,7 @@ const encoder = new TextEncoder()
  * Brotli, on libuv's thread pool), so that a request only picks bytes. The
  * same text always gives the same bytes and ETags.
  */
-export async function createResource(content: string | Uint8Array, options: ResourceOptions): Promise<Resource> {
+export async function createResource(content: string | Uint8Array | EncodedDocument, options: ResourceOptions): Promise<Resource> {
   const resource = await createIdentityFirst(content, options)
   await resource.compressed
   return resource
@@ -126,18 +126,27 @@ export async function createResource(content: string | Uint8Array, options: Reso
  * identity bytes revalidates them as such; the answer varies on
  * Accept-Encoding whichever bytes are sent.
  */
-export async function createIdentityFirst(content: string | Uint8Array, options: ResourceOptions): Promise<Resource> {
-  const body = typeof content === 'string' ? encoder.encode(content) : content
-  const tag = await hashOf(body)
+export async function createIdentityFirst(content: string | Uint8Array | EncodedDocument, options: ResourceOptions): Promise<Resource> {
   const encodings: Partial<Record<ContentCoding, Encoded>> = {}
-  const compressed =
-    body.byteLength < MIN_COMPRESS_BYTES
-      ? Promise.resolve()
-      : compress(body, tag, options.brotliQuality ?? 9).then(
-          // Both at once: a request never finds one encoding of the new bytes and not the other.
-          (done) => void Object.assign(encodings, done),
-          () => undefined,
-        )
+  let body: Uint8Array
+  let tag: string
+  let compressed: Promise<void>
+  if (isEncoded(content)) {
+    ;({ body, tag } = content)
+    if (content.gzip && content.br) Object.assign(encodings, codings(tag, content.gzip, content.br))
+    compressed = Promise.resolve()
+  } else {
+    body = typeof content === 'string' ? encoder.encode(content) : content
+    tag = await hashOf(body)
+    compressed =
+      body.byteLength < MIN_COMPRESS_BYTES
+        ? Promise.resolve()
+        : compress(body, tag, options.brotliQuality ?? 9).then(
+            // Both at once: a request never finds one encoding of the new bytes and not the other.
+            (done) => void Object.assign(encodings, done),
+            () => undefined,
+          )
+  }
   return {
     contentType: options.contentType,
     lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
@@ -152,13 +161,43 @@ export async function createIdentityFirst(content: string | Uint8Array, options:
   }
 }
 
-async function compress(body: Uint8Array, tag: string, brotliQuality: number): Promise<Record<ContentCoding, Encoded>> {
+/**
+ * A document's bytes with their tag and compressed forms, made where it was
+ * rendered (encodeDocument, in a render worker): createResource takes them as
+ * they are. The same bytes as createResource makes of the same text.
+ */
+export interface EncodedDocument {
+  readonly body: Uint8Array
+  readonly tag: string
+  /** Both, or neither (a document under 512 bytes). */
+  readonly gzip: Uint8Array | undefined
+  readonly br: Uint8Array | undefined
+}
+
+const isEncoded = (content: string | Uint8Array | EncodedDocument): content is EncodedDocument => typeof content === 'object' && !(content instanceof Uint8Array)
+
+/**
+ * Encodes, hashes and compresses a document at once, in the calling thread,
+ * as createResource does: for a render worker, which then hands the bytes
+ * over (the export's article pages: 1–2 ms each on its main thread, which set
+ * the export's pace while the workers idled, issue 14).
+ */
+export function encodeDocument(content: string | Uint8Array, brotliQuality = 9): EncodedDocument {
+  const body = typeof content === 'string' ? encoder.encode(content) : content
+  const tag = tagOf(createHash('sha256').update(body).digest())
+  if (body.byteLength < MIN_COMPRESS_BYTES) return { body, tag, gzip: undefined, br: undefined }
+  const options = compressOptions(body, brotliQuality)
+  return { body, tag, gzip: ownBytes(zlib.gzipSync(body, options.gzip)), br: ownBytes(zlib.brotliCompressSync(body, options.brotli)) }
+}
+
+/** gzip level 9 and Brotli at `brotliQuality` with its window fitted: the same for every path, so the same text gives the same bytes. */
+function compressOptions(body: Uint8Array, brotliQuality: number): { gzip: zlib.ZlibOptions; brotli: zlib.BrotliOptions } {
   // One output buffer as large as the input: zlib's 16 KB default made a
   // round trip to the thread pool (and a chunk on the event loop) per 16 KB.
   const chunkSize = Math.max(zlib.constants.Z_DEFAULT_CHUNK, body.byteLength)
-  const [gz, br] = await Promise.all([
-    gzip(body, { level: 9, chunkSize }),
-    brotli(body, {
+  return {
+    gzip: { level: 9, chunkSize },
+    brotli: {
       chunkSize,
       params: {
         [zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality,
@@ -166,13 +205,20 @@ async function compress(body: Uint8Array, tag: string, brotliQuality: number): P
         [zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindow(body.byteLength),
         [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
       },
-    }),
-  ])
-  return {
-    gzip: { body: ownBytes(gz), etag: `"${tag}-gz"` },
-    br: { body: ownBytes(br), etag: `"${tag}-br"` },
+    },
   }
 }
+
+async function compress(body: Uint8Array, tag: string, brotliQuality: number): Promise<Record<ContentCoding, Encoded>> {
+  const options = compressOptions(body, brotliQuality)
+  const [gz, br] = await Promise.all([gzip(body, options.gzip), brotli(body, options.brotli)])
+  return codings(tag, ownBytes(gz), ownBytes(br))
+}
+
+const codings = (tag: string, gz: Uint8Array, br: Uint8Array): Record<ContentCoding, Encoded> => ({
+  gzip: { body: gz, etag: `"${tag}-gz"` },
+  br: { body: br, etag: `"${tag}-br"` },
+})
 
 /**
  * The compressed bytes in a buffer of their own length. zlib writes into the
@@ -197,6 +243,7 @@ export function notLaterThanNow(time: Date, now: number): Date {
 
 /** SHA-256, on libuv's thread pool (Web Crypto): a document of 10 MiB took 20 ms of the event loop with createHash; a small one here. */
 async function hashOf(body: Uint8Array): Promise<string> {
-  const digest = body.byteLength <= IN_THREAD_BYTES ? createHash('sha256').update(body).digest() : Buffer.from(await webcrypto.subtle.digest('SHA-256', body))
-  return digest.toString('base64url').slice(0, 27)
+  return tagOf(body.byteLength <= IN_THREAD_BYTES ? createHash('sha256').update(body).digest() : Buffer.from(await webcrypto.subtle.digest('SHA-256', body)))
 }
+
+const tagOf = (digest: Buffer): string => digest.toString('base64url').slice(0, 27)

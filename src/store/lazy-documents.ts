@@ -108,8 +108,9 @@ export class LazyDocuments {
     if (beside) return render && this.#view(`episode ${path}`, render)
     return this.#view(`page ${path}`, async () => {
       const body = await this.#bodies.body(article)
-      const episode = site.plan.episodes.includes(article)
-      return createResource(renderArticlePage(site.context, article, summaryOf(article, body), body.html, episode), {
+      const page = { context: site.context, article, summary: summaryOf(article, body), html: body.html, episode: site.plan.episodes.includes(article) }
+      // The export's workers render, hash and compress it (render-pool.ts `pages`); else this thread does.
+      return createResource(this.#renderer.articlePage ? await this.#renderer.articlePage(page) : renderArticlePage(page.context, article, page.summary, page.html, page.episode), {
         contentType: 'text/html; charset=utf-8',
         lastModified: article.updated,
         now: this.#options.clock(),

@@ -176,7 +176,7 @@ export class WorkerPool<Request, Response> {
 
 /**
  * The worker's side: answers each task with `handle`'s value, or with the
- * message of what it threw. A Uint8Array value is moved, not copied. A
+ * message of what it threw. A Uint8Array value, or an object's Uint8Array fields, are moved, not copied. A
  * notice (WorkerPool.notify) goes to `onNotice`, and is not answered.
  */
 export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>, onNotice?: (notice: unknown) => void): void {
@@ -191,7 +191,13 @@ export function answerTasks<Request, Response>(handle: (request: Request) => Res
     } catch (error) {
       answer = { id, error: error instanceof Error ? error.message : String(error) }
     }
-    const value = 'value' in answer ? answer.value : undefined
-    port.postMessage(answer, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : [])
+    port.postMessage(answer, 'value' in answer ? transferables(answer.value) : [])
   })
+}
+
+/** The buffers of a Uint8Array value, or of an object's Uint8Array fields (an EncodedDocument): moved, not copied. Each must own its buffer. */
+function transferables(value: unknown): ArrayBuffer[] {
+  if (value instanceof Uint8Array) return [value.buffer as ArrayBuffer]
+  if (typeof value !== 'object' || value === null) return []
+  return [...new Set(Object.values(value).flatMap((field) => (field instanceof Uint8Array ? [field.buffer as ArrayBuffer] : [])))]
 }

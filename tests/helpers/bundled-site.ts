@@ -6,6 +6,7 @@ import { bylineOf } from '../../src/content/article.js'
 import { createApp, createHttp, type Http } from '../../src/http/app.js'
 import { servedMediaFiles } from '../../src/http/media.js'
 import { archivePaths, feedPaths, podcastPath } from '../../src/site/paths.js'
+import type { Renderer } from '../../src/site/render-request.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { makeTempDir } from './temp-dir.js'
 
@@ -111,9 +112,9 @@ export const AFTER_EVERY_BUNDLED_ARTICLE = new Date('2031-01-01T00:00:00Z')
  * The app over the bundled articles, media and site settings, as `npm start`
  * serves them, with a fixed clock; read from disk, no socket.
  */
-export async function bundledSite(siteUrl: string, now = AFTER_EVERY_BUNDLED_ARTICLE): Promise<{ app: Http['app']; http: Http; store: ContentStore; config: Config }> {
+export async function bundledSite(siteUrl: string, now = AFTER_EVERY_BUNDLED_ARTICLE, renderer?: Renderer): Promise<{ app: Http['app']; http: Http; store: ContentStore; config: Config }> {
   const config = loadConfig({ SITE_URL: siteUrl }, [], REPOSITORY, (file) => fs.readFileSync(file, 'utf8'))
-  const store = new ContentStore({ config, clock: () => now, logger: { info: () => {}, warn: () => {} } })
+  const store = new ContentStore({ config, clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer })
   await store.load()
   store.close()
   const http = createHttp({ config, store, now: () => now.getTime() })
