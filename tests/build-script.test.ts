@@ -14,7 +14,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const project = makeTempDir('build-script-')
 afterAll(() => project.rm())
 project.write('package.json', '{"type":"module"}\n')
-project.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', types: [], noEmit: true } }))
+// ES2022's lib without the DOM, and the lib not checked: tsc then takes 0.9 s of CPU instead of 4.9 s, four times
+// in this file; the project's own source is still checked (the type error below).
+const CONSOLE = 'declare const console: { log(message: string): void }\n'
+project.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', lib: ['ES2022'], skipLibCheck: true, types: [], noEmit: true } }))
 project.write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false }, include: ['src'] }))
 project.write('src/main.ts', 'export const answer: number = 1\n')
 project.write('src/extra.ts', 'export const extra = 1\n')
@@ -61,8 +64,8 @@ describe('npm start (scripts/start.mjs)', () => {
   })
 
   it('runs a fresh dist/main.js in its own process with its flags, without building; builds first when a source changed', { timeout: 120_000 }, () => {
-    // The project has no @types/node: it declares what it uses.
-    const argv = 'declare const process: { argv: string[] }\nconst argv = process.argv\n'
+    // The project has neither @types/node nor the DOM's lib: it declares what it uses.
+    const argv = `${CONSOLE}declare const process: { argv: string[] }\nconst argv = process.argv\n`
     project.write('src/main.ts', `${argv}console.log(\`main \${argv[1]?.split("/").slice(-2).join("/")} \${argv.slice(2).join(" ")}\`)\n`)
     fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
     const first = start()
@@ -72,7 +75,7 @@ describe('npm start (scripts/start.mjs)', () => {
     const fresh = start()
     expect([fresh.status, fresh.stdout]).toEqual([0, 'main scripts/start.mjs --port 8080\nnot rebuilt\n'])
 
-    project.write('src/main.ts', 'console.log("edited")\n')
+    project.write('src/main.ts', `${CONSOLE}console.log("edited")\n`)
     at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
     const stale = start()
     expect([stale.status, stale.stdout]).toEqual([0, 'edited\n'])

@@ -15,8 +15,14 @@ import { startVarnishTier, type VarnishTier } from '../helpers/varnish-tier.js'
 const temp = makeTempDir('varnish-articles-')
 const articles = path.join(temp.dir, 'articles')
 let tier: VarnishTier
-/** When the scheduled article goes live: a few seconds after the tier is up. */
+/** When the scheduled article goes live: a few seconds after both instances know it (see beforeAll). */
 let scheduled: Date
+/**
+ * From saving the scheduled article to its time: enough for both instances to take it in (the edit test
+ * asserts under 1 s) and for the three tests before its own (1.3–2 s together at a load of 13 on 2 cores),
+ * five times over. The tier's start is not in this window: the article is saved once the tier is up.
+ */
+const SCHEDULE_AHEAD_MS = 10_000
 
 const article = (title: string, date: string, tags = '[Konjunktur]') => articleText({ title, date, category: 'wirtschaft', tags })
 
@@ -28,9 +34,23 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(articles, 'zinsen.md'), article('Zinsen steigen', '2026-11-30T08:00:00Z', '[EZB]'))
   fs.writeFileSync(path.join(articles, 'handel.md'), article('Handel wächst', '2026-11-29T08:00:00Z'))
   fs.writeFileSync(path.join(articles, 'bau.md'), article('Bau stockt', '2026-11-28T08:00:00Z'))
-  scheduled = new Date(Math.ceil((Date.now() + 25_000) / 1000) * 1000)
-  fs.writeFileSync(path.join(articles, 'morgen.md'), article('Um Punkt erschienen', scheduled.toISOString()))
   tier = await startVarnishTier({ ARTICLES_DIR: articles, MEDIA_DIR: path.join(temp.dir, 'media'), SITE_CONFIG: path.join(temp.dir, 'site.yaml') })
+  // Saved once the tier is up, so that the wait for its time does not have to cover a start under load
+  // (which took most of a fixed 25 s margin's room); the same rebuild arms the publication timer at a
+  // start and after a change (ContentStore#rebuildOnce).
+  scheduled = new Date(Math.ceil((Date.now() + SCHEDULE_AHEAD_MS) / 1000) * 1000)
+  fs.writeFileSync(path.join(articles, 'morgen.md'), article('Um Punkt erschienen', scheduled.toISOString()))
+  // Both instances know it once their feed is fresh only until its time (send-resource.ts: nextPublication).
+  await until(async () => {
+    const ages = await Promise.all(
+      tier.instances.map(async (instance) => {
+        const response = await fetch(`${instance.base}/wirtschaft/feed.xml`)
+        await response.arrayBuffer()
+        return response.headers.get('Cache-Control') ?? ''
+      }),
+    )
+    return ages.every((value) => Number(/max-age=(\d+)/.exec(value)?.[1]) <= Math.ceil((scheduled.getTime() - Date.now()) / 1000) + 1)
+  }, 5000)
 }, 60_000)
 
 afterAll(async () => {

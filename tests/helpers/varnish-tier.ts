@@ -48,9 +48,12 @@ export async function startVarnishTier(env: Record<string, string>, count = 2): 
     temp.rm()
   }
   try {
-    for (let index = 0; index < count; index++) {
-      instances.push(await startServer({ SITE_URL: url, PURGE: `varnish:${url}`, CDN_MAX_AGE: '86400', ...env }))
-    }
+    // Both at once (the machine's two cores), each kept for stop() as soon as it is up, even if the other fails.
+    const starting = Array.from({ length: count }, () => startServer({ SITE_URL: url, PURGE: `varnish:${url}`, CDN_MAX_AGE: '86400', ...env }))
+    const started = await Promise.allSettled(starting)
+    for (const result of started) if (result.status === 'fulfilled') instances.push(result.value)
+    const failed = started.find((result) => result.status === 'rejected')
+    if (failed) throw failed.reason
     const backends = instances.map((instance, index) => {
       const { port: backendPort } = new URL(instance.base)
       return `backend app${index + 1} {\n  .host = "127.0.0.1";\n  .port = "${backendPort}";\n}\n`

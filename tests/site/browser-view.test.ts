@@ -39,9 +39,8 @@ beforeAll(async () => {
   server = await listen(new Hono().all('*', (c) => (app as Hono).fetch(c.req.raw)))
   ;({ app } = await bundledSite(server.base, new Date('2026-12-01T09:00:00Z')))
   fs.mkdirSync(SHOTS, { recursive: true })
-  for (const mode of ['on', 'off'] as const) {
-    browsers[mode] = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...XSLT[mode]] })
-  }
+  // Both at once: each launch waits mostly on Chromium's own start.
+  await Promise.all((['on', 'off'] as const).map(async (mode) => (browsers[mode] = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...XSLT[mode]] }))))
 }, 60_000)
 
 afterAll(async () => {
