@@ -10,7 +10,7 @@ import { settingsMediaProblems } from '../feeds/podcast-rules.js'
 import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
 import { nextChange, SitemapBuilder } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/render-request.js'
-import { createIdentityFirst, type Resource } from '../site/resource.js'
+import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
@@ -196,7 +196,7 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, createIdentityFirst)).withSitemaps(plan, kept ?? this.#documents.renderSite(plan))
+    const site = await (this.#sitemaps ??= new SitemapBuilder(this.#config, undefined, this.#documents.createAhead)).withSitemaps(plan, kept ?? this.#documents.renderSite(plan))
     this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
     this.#site = site
     this.#documents.siteChanged()
