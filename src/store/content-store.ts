@@ -89,7 +89,6 @@ export class ContentStore {
   constructor(options: ContentStoreOptions) {
     const { config } = options
     this.#config = config
-    this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site))
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#plusFolder = plusFolderKey(config.siteUrl)
@@ -117,6 +116,7 @@ export class ContentStore {
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
     })
+    this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead)
   }
 
   /** Reads every article file and builds the site. */

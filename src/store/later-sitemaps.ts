@@ -1,7 +1,7 @@
 import type { Site, SiteConfig, SitePlan } from '../site/build-site.js'
 import { SitemapBuilder } from '../site/build-sitemaps.js'
 import { isSitemapPath } from '../site/paths.js'
-import { createIdentityFirst, type Resource } from '../site/resource.js'
+import type { CreateResource, Resource } from '../site/resource.js'
 
 /**
  * The store's sitemaps (a SitemapBuilder): every site gets them before it is
@@ -27,9 +27,9 @@ export class LaterSitemaps {
   /** The writing under way; undefined before and once it is done. */
   #writing: Promise<Site> | undefined
 
-  constructor(config: SiteConfig, later: boolean, swapIn: (site: Site) => void) {
-    // The store's resources: compressing a large sitemap holds no change back.
-    this.#builder = new SitemapBuilder(config, undefined, createIdentityFirst)
+  /** @param create the store's documents rendered ahead (LazyDocuments.createAhead): compressing a large sitemap holds no change back. */
+  constructor(config: SiteConfig, later: boolean, swapIn: (site: Site) => void, create: CreateResource) {
+    this.#builder = new SitemapBuilder(config, undefined, create)
     this.#later = later
     this.#swapIn = swapIn
   }

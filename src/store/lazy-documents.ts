@@ -16,7 +16,7 @@ import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD_LATER } from '../site/in-thread-later.js'
 import type { Renderer } from '../site/render-request.js'
 import { splicingRenderer } from '../site/spliced-feeds.js'
-import { createIdentityFirst, createResource, type Resource } from '../site/resource.js'
+import { createResource, identityFirstInTurns, type Resource } from '../site/resource.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
@@ -78,6 +78,7 @@ export class LazyDocuments {
   readonly #renderer: Renderer
   readonly #ahead: Renderer
   readonly #bodies: RenderedBodies
+  readonly createAhead = identityFirstInTurns() // the documents rendered ahead (renderSite, the store's sitemaps): Brotli takes turns
   readonly #episodes: EpisodeResourceOptions
   readonly #filterKeys: FilterKeys
   readonly #viewRenders = new ConcurrencyLimit(VIEW_RENDERS)
@@ -178,10 +179,10 @@ export class LazyDocuments {
     return this.#notFound
   }
 
-  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (createIdentityFirst); an edit renders the changed items only (spliced-feeds.ts). */
+  /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (identityFirstInTurns); an edit renders the changed items only (spliced-feeds.ts). */
   async renderSite(plan: SitePlan): Promise<Site> {
     const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
-    return buildSite(plan, source, this.#options.config, this.#ahead, createIdentityFirst)
+    return buildSite(plan, source, this.#options.config, this.#ahead, this.createAhead)
   }
 
   /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { ContentCoding } from '../../src/caching.js'
-import { createIdentityFirst, createResource, type Encoded, type Resource } from '../../src/site/resource.js'
+import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
+import { createIdentityFirst, createResource, identityFirstInTurns, type Encoded, type Resource } from '../../src/site/resource.js'
 
 const NOW = new Date('2026-01-01T12:00:00.789Z')
 const RSS = 'application/rss+xml; charset=utf-8'
@@ -119,6 +120,29 @@ describe('createIdentityFirst: the identity bytes first, the compressed forms af
     const small = await createIdentityFirst('x'.repeat(511), { contentType: 'text/plain', now: NOW })
     await small.compressed
     expect(small.encodings).toEqual({})
+  })
+})
+
+describe('identityFirstInTurns: Brotli on the thread pool one document at a time (issue 14: each holds up to 41 MB)', () => {
+  it('compresses each document above 16 KiB with Brotli in its turn, one at a time, to the bytes createResource makes', async () => {
+    const turns = new ConcurrencyLimit(1)
+    const create = identityFirstInTurns(turns)
+    const text = FEED.repeat(Math.ceil(200_000 / FEED.length))
+    const made = [await create(text, { contentType: RSS, now: NOW }), await create(text, { contentType: RSS, now: NOW })]
+    // The first one's Brotli runs, the second one's waits for its turn.
+    expect(turns.pending).toBe(2)
+    await Promise.all(made.map((resource) => resource.compressed))
+    expect(turns.pending).toBe(0)
+    const complete = await createResource(text, { contentType: RSS, now: NOW })
+    for (const resource of made) expect(Buffer.from(encodingOf(resource, 'br').body).equals(Buffer.from(encodingOf(complete, 'br').body))).toBe(true)
+  })
+
+  it('takes no turn for a document compressed in this thread (16 KiB at most)', async () => {
+    const turns = new ConcurrencyLimit(1)
+    const resource = await identityFirstInTurns(turns)(FEED, { contentType: RSS, now: NOW })
+    expect(turns.pending).toBe(0)
+    await resource.compressed
+    expect(Object.keys(resource.encodings).sort()).toEqual(['br', 'gzip'])
   })
 })
 
