@@ -137,11 +137,22 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
    * asking the path's kind, the store, the topic and the route family again.
    */
   const routes = new Map<string, ReadyRoute>()
+  // The site the routes were found in: a new one empties them all (checked per request, so a swap is seen at
+  // once), and its swap lets go of them, so no route holds a site's documents past it.
+  let routesOf: Site | undefined
+  store.onChange(() => {
+    routes.clear()
+    routesOf = undefined
+  })
   const routeOf = (path: string, url: string): ReadyRoute | undefined => {
     const site = store.site()
+    if (site !== routesOf) {
+      routes.clear()
+      routesOf = site
+    }
     const known = routes.get(path)
     // A feed asked with a query is no document rendered ahead (a filtered view, maybe).
-    if (known !== undefined && known.site === site) return known.feed && url.includes('?') ? undefined : known
+    if (known !== undefined) return known.feed && url.includes('?') ? undefined : known
     if (path === HEALTH_PATH || path === READY_PATH || path.startsWith('/media/')) return undefined
     if (subscribers && path.startsWith(subscribers.prefix)) return undefined
     const feed = feedByPath.has(path)
@@ -150,8 +161,8 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     if (!resource) return undefined
     const send = topicSends.get(path)
     // The family of a path without a query: what the counters would work out per request (route-family.ts).
-    const route: ReadyRoute = { site, resource, feed, send, topic: send !== undefined, family: families(path, path) }
-    // Bounded by the documents rendered ahead, and emptied on a new site's first request for a path.
+    const route: ReadyRoute = { resource, feed, send, topic: send !== undefined, family: families(path, path) }
+    // Bounded by the documents rendered ahead; a safety net all the same.
     if (routes.size >= 4096) routes.clear()
     routes.set(path, route)
     return route
@@ -272,7 +283,6 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
 
 /** A document rendered ahead, as `ready` found it for a path in one site. */
 interface ReadyRoute {
-  readonly site: Site
   readonly resource: Resource
   /** A current feed's path: asked with a query, it is no document rendered ahead. */
   readonly feed: boolean

@@ -223,6 +223,7 @@ describe('the listener', () => {
     const errors: string[] = []
     const broken = {
       site: () => ({}),
+      onChange: () => {},
       resource: () => {
         throw new Error('kaputt')
       },
