@@ -13,14 +13,15 @@ import { shortAnswer, textAnswer } from './common-headers.js'
 import { accessLog } from './access-log.js'
 import { toResponse, viewOfContext, type Answer, type RequestView } from './exchange.js'
 import { createMediaHandler } from './media.js'
-import { limitPoll, observed, pollFeed, requestRecorder } from './observe.js'
+import { limitPoll, observed, pollFeed } from './observe.js'
 import type { Traffic } from '../ops/traffic.js'
-import { routeFamilies } from './route-family.js'
-import { createSender } from './send-resource.js'
+import { routeFamilies, type RouteFamily } from './route-family.js'
+import { createSender, type SendOptions } from './send-resource.js'
 import { readFormQuery } from './form-query.js'
 import { createCdnHeaders } from '../cdn/cdn-headers.js'
 import { missingKeys } from '../site/cache-keys.js'
 import type { Resource } from '../site/resource.js'
+import type { Site } from '../site/build-site.js'
 import { plusRoutes, type PlusSource } from './plus-feeds.js'
 
 export interface AppOptions {
@@ -126,14 +127,50 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
    * asks only it, so both answer these requests with the same code.
    */
   const ready = (request: RequestView): Answer | undefined => {
-    const path = request.path
-    if (path === HEALTH_PATH || path === READY_PATH || path.startsWith('/media/')) return undefined
-    if (subscribers && path.startsWith(subscribers.prefix)) return undefined
-    if (feedByPath.has(path) && request.url.includes('?')) return undefined
-    const resource = store.resource(path)
-    return resource && sendStored(request, resource)
+    const route = routeOf(request.path, request.url)
+    return route && sendRoute(request, route)
   }
 
+  /**
+   * What `ready` decides of a path, found once per path and site: a request
+   * for the same document of the same site takes it from one map instead of
+   * asking the path's kind, the store, the topic and the route family again.
+   */
+  const routes = new Map<string, ReadyRoute>()
+  // The site the routes were found in: a new one empties them all (checked per request, so a swap is seen at
+  // once), and its swap lets go of them, so no route holds a site's documents past it.
+  let routesOf: Site | undefined
+  store.onChange(() => {
+    routes.clear()
+    routesOf = undefined
+  })
+  const routeOf = (path: string, url: string): ReadyRoute | undefined => {
+    const site = store.site()
+    if (site !== routesOf) {
+      routes.clear()
+      routesOf = site
+    }
+    const known = routes.get(path)
+    // A feed asked with a query is no document rendered ahead (a filtered view, maybe).
+    if (known !== undefined) return known.feed && url.includes('?') ? undefined : known
+    if (path === HEALTH_PATH || path === READY_PATH || path.startsWith('/media/')) return undefined
+    if (subscribers && path.startsWith(subscribers.prefix)) return undefined
+    const feed = feedByPath.has(path)
+    if (feed && url.includes('?')) return undefined
+    const resource = store.resource(path)
+    if (!resource) return undefined
+    const send = topicSends.get(path)
+    // The family of a path without a query: what the counters would work out per request (route-family.ts).
+    const route: ReadyRoute = { resource, feed, send, topic: send !== undefined, family: families(path, path) }
+    // Bounded by the documents rendered ahead; a safety net all the same.
+    if (routes.size >= 4096) routes.clear()
+    routes.set(path, route)
+    return route
+  }
+  const sendRoute = (request: RequestView, route: ReadyRoute): Answer => {
+    const answer = send(request, route.resource, route.send)
+    return route.topic && traffic ? pollOf(request, traffic, answer) : answer
+  }
   // A topic's options made once per path, not per request.
   const topicSends = new Map([...topicByPath].map(([path, topic]) => [path, { topic }] as const))
   const sendStored = (request: RequestView, resource: Resource): Answer => polled(request, send(request, resource, topicSends.get(request.path)))
@@ -145,7 +182,11 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
   function polled(request: RequestView, answer: Answer): Answer
   function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
   function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
-    if (!traffic || !topicByPath.has(request.path)) return answer
+    return traffic && topicByPath.has(request.path) ? pollOf(request, traffic, answer) : answer
+  }
+  function pollOf(request: RequestView, traffic: Traffic, answer: Answer): Answer
+  function pollOf(request: RequestView, traffic: Traffic, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
+  function pollOf(request: RequestView, traffic: Traffic, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
     pollFeed(request, traffic, request.path, !(answer instanceof Promise) && answer.status === 304)
     return limits ? limitPoll(request, limits, request.path, answer) : answer
   }
@@ -231,14 +272,27 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
   })
 
   // The fast path counts what it answers as Hono's route does (observed); with ACCESS_LOG=1 there is none.
-  const count = traffic && requestRecorder(traffic, families)
+  // The family is the route's, found once (routeOf), not worked out of the path per request.
   const counted = (request: RequestView): Answer | undefined => {
     const started = performance.now()
-    const answer = ready(request)
-    if (answer && count) count(request, answer.status, started)
+    const route = routeOf(request.path, request.url)
+    if (route === undefined) return undefined
+    const answer = sendRoute(request, route)
+    ;(traffic as Traffic).request(route.family, request.method, answer.status, (performance.now() - started) / 1000)
     return answer
   }
-  return { app, fastPath: config.accessLog ? undefined : count ? counted : ready }
+  return { app, fastPath: config.accessLog ? undefined : traffic ? counted : ready }
+}
+
+/** A document rendered ahead, as `ready` found it for a path in one site. */
+interface ReadyRoute {
+  readonly resource: Resource
+  /** A current feed's path: asked with a query, it is no document rendered ahead. */
+  readonly feed: boolean
+  readonly send: SendOptions | undefined
+  /** A WebSub topic (a current feed): its polls are counted for /stats. */
+  readonly topic: boolean
+  readonly family: RouteFamily
 }
 
 const responseOf = (answer: Answer | Promise<Answer>): Response | Promise<Response> => (answer instanceof Promise ? answer.then(toResponse) : toResponse(answer))

@@ -66,11 +66,39 @@ const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/
  */
 export function viewOfIncoming(incoming: IncomingMessage): RequestView | undefined {
   const { method, url, headers } = incoming
-  if ((method !== 'GET' && method !== 'HEAD') || url === undefined || !PLAIN_PATH.test(url)) return undefined
+  if ((method !== 'GET' && method !== 'HEAD') || url === undefined || !plainPaths.test(url)) return undefined
   const host = headers.host
-  if (host === undefined || !PLAIN_HOST.test(host)) return undefined
+  if (host === undefined || !plainHosts.test(host)) return undefined
   return new IncomingView(method, url, headers, incoming.socket)
 }
+
+/**
+ * A pattern's verdicts by value: clients ask the same few request targets
+ * with the same Host again and again, and a map lookup costs less than
+ * matching them anew (a fifth of the fast path's own time in a profile).
+ * Bounded: emptied when full, and long values are matched every time.
+ */
+class Verdicts {
+  readonly #known = new Map<string, boolean>()
+  readonly #pattern: RegExp
+
+  constructor(pattern: RegExp) {
+    this.#pattern = pattern
+  }
+
+  test(value: string): boolean {
+    const known = this.#known.get(value)
+    if (known !== undefined) return known
+    const verdict = this.#pattern.test(value)
+    if (value.length <= 256) {
+      if (this.#known.size >= 1024) this.#known.clear()
+      this.#known.set(value, verdict)
+    }
+    return verdict
+  }
+}
+const plainPaths = new Verdicts(PLAIN_PATH)
+const plainHosts = new Verdicts(PLAIN_HOST)
 
 /** viewOfIncoming's answer: one object of one shape per request, no closure. */
 class IncomingView implements RequestView {

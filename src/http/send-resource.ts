@@ -174,9 +174,11 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     const topic = send.topic
     const link = topic && hub ? links.get(topic) : undefined
     // Fresh until the next scheduled article, or until the document changes by itself (an article leaves the news sitemap).
-    const next = options.nextPublication()
+    // Only a live document's lifetime depends on when it changes, and only then on the clock (cache-control.ts: maxAgeOf).
+    const live = resource.cache === 'live'
+    const next = live ? options.nextPublication() : undefined
     const changes = resource.expires === undefined || (next !== undefined && next < resource.expires.getTime()) ? next : resource.expires.getTime()
-    const shared = cacheControlOf(resource.cache, options.now(), changes)
+    const shared = cacheControlOf(resource.cache, live && changes !== undefined ? options.now() : 0, changes)
     // A browser page is for the browser's own cache only: a shared cache that ignores Vary
     // (several CDNs do, for all but Accept-Encoding) can then never hand it to a feed reader.
     const headers = headersOf(variant, variant.private ? privateForms.get(shared) : shared, link, send.contentLocation)

@@ -11,7 +11,8 @@ import { createHttp, type Http } from '../../src/http/app.js'
 import { createListener } from '../../src/http/listener.js'
 import type { Traffic } from '../../src/ops/traffic.js'
 import { Operations } from '../../src/ops/operations.js'
-import type { ContentStore } from '../../src/store/content-store.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from '../helpers/memory-source.js'
 import { comparable, rawRequest, type RawAnswer } from '../helpers/both-ways.js'
 import { listenAsMain, type Listening } from '../helpers/in-process-server.js'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -221,6 +222,8 @@ describe('the listener', () => {
     const { config } = await testApp(files, {}, NOW)
     const errors: string[] = []
     const broken = {
+      site: () => ({}),
+      onChange: () => {},
       resource: () => {
         throw new Error('kaputt')
       },
@@ -231,6 +234,42 @@ describe('the listener', () => {
     expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
     expect(errors).toEqual(["GET /wirtschaft/feed.xml failed on the server's side: kaputt"])
     expect(served.reachedHono()).toBe(1)
+  })
+
+  it('finds a document’s route once per path and site: the next request takes it as found, a new site is asked again', async () => {
+    const { config } = await testApp(files, {}, NOW)
+    // A store of its own, left open: testApp's is closed, and takes no change.
+    const map = new Map(Object.entries(files))
+    const store = new ContentStore({ config, source: memorySource(map, config), clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
+    await store.load()
+    await store.settled()
+    const asked: string[] = []
+    // The store as createHttp sees it, writing down each path it is asked for.
+    const counting = new Proxy(store, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target) as unknown
+        if (name === 'resource') return (path: string) => (asked.push(path), target.resource(path))
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const ours = recordingTraffic()
+    const http = createHttp({ config, store: counting, now: () => NOW.getTime(), traffic: ours })
+    const served = await asMain(http)
+    const titles = async () => (await rawRequest(served.base, '/wirtschaft/feed.xml')).body.toString().match(/<item>\s*<title>([^<]*)/g)?.length
+    expect(await titles()).toBe(2)
+    expect(await titles()).toBe(2)
+    expect((await rawRequest(served.base, '/wirtschaft/feed.xml', { headers: { 'Accept-Encoding': 'gzip' } })).headers['content-encoding']).toBe('gzip')
+    expect((await http.app.request('/wirtschaft/feed.xml')).status).toBe(200)
+    expect(asked).toEqual(['/wirtschaft/feed.xml'])
+    // Every request still counted, with the family found once.
+    expect(ours.calls.filter(([call]) => call === 'request')).toEqual(Array(4).fill(['request', 'feed', 'GET', 200]))
+    map.set('neu.md', articleText({ title: 'Neu', date: '2025-07-01T10:00:00+02:00', category: 'wirtschaft' }, 'Neu. '.repeat(20)))
+    await counting.applyChanges(['neu.md'])
+    await counting.settled()
+    expect(await titles()).toBe(3)
+    expect(asked).toEqual(['/wirtschaft/feed.xml', '/wirtschaft/feed.xml'])
+    expect(served.reachedHono()).toBe(0)
+    store.close()
   })
 
   it('writes a document’s 200, gzip 200 and 304 with one writeHead of a header list built once, complete as Hono’s, and the bytes as a Buffer', async () => {

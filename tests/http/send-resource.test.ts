@@ -132,6 +132,22 @@ describe('createSender: a 200', () => {
     expect((await app.request('/feed.xml')).headers.get('Cache-Control')).toBe('public, max-age=90, stale-while-revalidate=60, stale-if-error=86400')
   })
 
+  it('reads the clock only for a document whose freshness counts down: none while no article is scheduled', async () => {
+    let reads = 0
+    let next: number | undefined
+    const now = () => (reads++, NOW.getTime())
+    const app = appWith({ now, nextPublication: () => next })
+    for (const path of ['/feed.xml', '/feed.json', '/', '/site.css']) expect((await app.request(path)).status, path).toBe(200)
+    expect((await app.request('/feed.xml')).headers.get('Cache-Control')).toBe(LIVE)
+    expect(reads).toBe(0)
+    next = NOW.getTime() + 90_500
+    expect((await app.request('/feed.xml')).headers.get('Cache-Control')).toBe('public, max-age=90, stale-while-revalidate=60, stale-if-error=86400')
+    expect(reads).toBe(1)
+    // A stylesheet's lifetime is fixed: no clock, scheduled article or not.
+    expect((await app.request('/site.css')).headers.get('Cache-Control')).toBe('public, max-age=3600, stale-while-revalidate=60, stale-if-error=86400')
+    expect(reads).toBe(1)
+  })
+
   it('sends a 404 with the bytes it is given', async () => {
     const response = await appWith().request('/fehlt', { headers: { 'If-None-Match': page.identity.etag } })
     expect(response.status).toBe(404)
