@@ -116,7 +116,7 @@ export class ContentStore {
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
     })
-    this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead)
+    this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
   /** Reads every article file and builds the site. */

@@ -23,39 +23,48 @@ export class LaterSitemaps {
   readonly #builder: SitemapBuilder
   readonly #later: boolean
   readonly #swapIn: (site: Site) => void
+  readonly #warn: (line: string) => void
   #complete: (() => void) | undefined
   /** The writing under way; undefined before and once it is done. */
   #writing: Promise<Site> | undefined
 
   /** @param create the store's documents rendered ahead (LazyDocuments.createAhead): compressing a large sitemap holds no change back. */
-  constructor(config: SiteConfig, later: boolean, swapIn: (site: Site) => void, create: CreateResource) {
+  constructor(config: SiteConfig, later: boolean, swapIn: (site: Site) => void, create: CreateResource, warn: (line: string) => void) {
     this.#builder = new SitemapBuilder(config, undefined, create)
+    this.#warn = warn
     this.#later = later
     this.#swapIn = swapIn
   }
 
   /** `rendering` (the site of `plan`) with its sitemaps; a `first` site, with `later`, without them: held back until asked for. */
   async of(plan: SitePlan, rendering: Site | Promise<Site>, first: boolean): Promise<Site> {
-    if (!(first && this.#later)) return this.#builder.withSitemaps(plan, rendering)
-    const site = await rendering
-    const writing = (async () => {
-      const complete = await this.#builder.withSitemaps(plan, site)
-      this.#swapIn(complete)
-      return complete
-    })
-    this.#complete = () => {
-      this.#writing = writing()
-      const done = (): void => void (this.#writing = undefined)
-      this.#writing.then(done, done)
+    if (!(first && this.#later)) {
+      this.#complete = undefined // a first site whose sitemaps failed is replaced: never swapped in after it
+      return this.#builder.withSitemaps(plan, rendering)
     }
+    const site = await rendering
+    const complete = (): void => {
+      const writing = this.#builder.withSitemaps(plan, site).then((done) => (this.#swapIn(done), done))
+      this.#writing = writing
+      writing.then(
+        () => void (this.#writing = undefined),
+        (error: unknown) => {
+          // Tried again when a sitemap is next asked for, until the next rebuild writes its own.
+          this.#writing = undefined
+          this.#complete ??= complete
+          this.#warn(`warning: cannot write the sitemaps: ${String(error)}; they are written again when asked for, and with the next change`)
+        },
+      )
+    }
+    this.#complete = complete
     return site
   }
 
   /**
    * Writes the sitemaps held back, once; resolves when the completed site is
-   * swapped in, at once when none is held back. Never rejects: a failure
-   * leaves the first site as it is, and the next rebuild writes the sitemaps
-   * with its own site.
+   * swapped in, at once when none is held back. Never rejects: a failure is
+   * logged and leaves the first site as it is; a sitemap asked for later
+   * tries again, and the next rebuild writes the sitemaps with its own site.
    */
   async now(): Promise<void> {
     await this.#write().catch(() => undefined)

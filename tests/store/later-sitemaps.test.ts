@@ -6,10 +6,11 @@
  * replaces the first site before they are in, and no change listener hears
  * them come.
  */
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createHttp } from '../../src/http/app.js'
 import type { Site } from '../../src/site/build-site.js'
+import { SitemapBuilder } from '../../src/site/build-sitemaps.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
@@ -27,9 +28,9 @@ function files(count: number): Map<string, string> {
   )
 }
 
-async function stores(laterSitemaps: boolean, map = files(30)) {
+async function stores(laterSitemaps: boolean, map = files(30), logger = quiet) {
   const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
-  const store = new ContentStore({ config, source: memorySource(map, config), clock: () => NOW, logger: quiet, laterSitemaps })
+  const store = new ContentStore({ config, source: memorySource(map, config), clock: () => NOW, logger, laterSitemaps })
   const changes: [Site | undefined, Site][] = []
   store.onChange((previous, current) => changes.push([previous, current]))
   await store.load()
@@ -117,5 +118,49 @@ describe('the sitemaps of the first site, written later (laterSitemaps)', () => 
     expect(store.resource('/sitemap.xml')).toBeDefined()
     expect(store.later('/sitemap.xml')).toBeUndefined()
     store.close()
+  })
+
+  describe('when writing them fails', () => {
+    afterEach(() => vi.restoreAllMocks())
+    /** The next `times` writes of sitemaps fail, as an out-of-memory error would. */
+    const failing = (times: number) => {
+      const write = SitemapBuilder.prototype.withSitemaps
+      let left = times
+      vi.spyOn(SitemapBuilder.prototype, 'withSitemaps').mockImplementation(function (this: SitemapBuilder, ...args) {
+        return left-- > 0 ? Promise.reject(new Error('out of memory')) : write.apply(this, args)
+      })
+    }
+
+    it('logs it, and writes them again when one is next asked for: 200 with the full document, never a 404 until the next change', async () => {
+      const expected = await reference()
+      const warnings: string[] = []
+      const { store, config } = await stores(true, undefined, { info: () => {}, warn: (line: string) => void warnings.push(line) })
+      failing(1)
+      await store.completeFirstSite()
+      expect(warnings).toEqual(['warning: cannot write the sitemaps: Error: out of memory; they are written again when asked for, and with the next change'])
+      expect(store.resource('/sitemap.xml')).toBeUndefined()
+      const { app } = createHttp({ config, store, now: () => NOW.getTime() })
+      const sitemap = await app.request('/sitemap.xml')
+      expect(sitemap.status).toBe(200)
+      expect(await sitemap.text()).toBe(expected.sitemap)
+      expect(text(store.resource('/sitemap.xml')?.identity.body)).toBe(expected.sitemap)
+      store.close()
+    })
+
+    it('never swaps the first site back in after a change replaced it', async () => {
+      const { store, map } = await stores(true)
+      failing(2) // the write main.ts asks for, and the one the change's rebuild waits for
+      await store.completeFirstSite()
+      map.set('wirtschaft/neu.md', articleText({ title: 'Neu', date: '2026-01-10T11:00:00Z', category: 'wirtschaft', slug: 'neu' }, 'Neu.\n'))
+      await store.applyChanges(['wirtschaft/neu.md'])
+      const current = store.site()
+      expect(text(current.resources.get('/sitemap.xml')?.identity.body)).toContain('<loc>https://www.example.de/wirtschaft/neu.html</loc>')
+      // Nothing held back any more: a sitemap request is the site's, and the store settles on the change's site.
+      expect(store.later('/sitemap.xml')).toBeUndefined()
+      await store.completeFirstSite()
+      await store.settled()
+      expect(store.site()).toBe(current)
+      store.close()
+    })
   })
 })
