@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
-import { FilesByKey } from './files-by-key.js'
+import { addFile, addFiles, addSharing, deleteFile, type FilesByValue } from './files-by-key.js'
 
 /**
  * Which article files clash. Slugs and ids are unique within a category
@@ -18,8 +18,10 @@ import { FilesByKey } from './files-by-key.js'
  */
 export class ArticleClashes {
   readonly #articleOf: (file: string) => Article | undefined
-  /** name, slug or id key → files using it, drafts included */
-  readonly #keys = new FilesByKey()
+  /** name (once normalised) → files, drafts included */
+  readonly #names: FilesByValue = new Map()
+  /** category → its slugs and its ids → files, drafts included: a map per kind, no key string made per article */
+  readonly #categories = new Map<string, CategoryKeys>()
   readonly #clashing = new Set<string>()
   /** file → the file of the same name (once normalised) that is published instead */
   readonly #renamed = new Map<string, string>()
@@ -30,7 +32,8 @@ export class ArticleClashes {
   }
 
   clear(): void {
-    this.#keys.clear()
+    this.#names.clear()
+    this.#categories.clear()
     this.#clashing.clear()
     this.#renamed.clear()
   }
@@ -47,21 +50,31 @@ export class ArticleClashes {
 
   /** Records an article's name, slugs and ids; every file sharing one (itself too) goes into `touched` (none at a load: refresh settles them all). */
   add(article: Article, touched?: Set<string>): void {
-    for (const [kind, value] of keysOf(article)) {
-      this.#keys.add(kind, value, article.file)
-      if (touched) for (const file of this.#keys.get(kind, value)) touched.add(file)
+    const file = article.file
+    addFile(this.#names, nameOf(file), file)
+    for (const category of article.categories) {
+      let keys = this.#categories.get(category)
+      if (keys === undefined) this.#categories.set(category, (keys = { slugs: new Map(), ids: new Map() }))
+      addFile(keys.slugs, article.slug, file)
+      addFile(keys.ids, article.id, file)
     }
+    if (touched) this.#addSharers(article, touched)
   }
 
   /** Forgets an article's name, slugs and ids; the files that shared one (itself too) go into `touched`. */
   remove(article: Article, touched: Set<string>): void {
-    for (const [kind, value] of keysOf(article)) {
-      this.#keys.delete(kind, value, article.file)
-      for (const other of this.#keys.get(kind, value)) touched.add(other)
+    const file = article.file
+    deleteFile(this.#names, nameOf(file), file)
+    for (const category of article.categories) {
+      const keys = this.#categories.get(category)
+      if (keys === undefined) continue
+      deleteFile(keys.slugs, article.slug, file)
+      deleteFile(keys.ids, article.id, file)
     }
-    this.#clashing.delete(article.file)
-    this.#renamed.delete(article.file)
-    touched.add(article.file)
+    this.#addSharers(article, touched)
+    this.#clashing.delete(file)
+    this.#renamed.delete(file)
+    touched.add(file)
   }
 
   /**
@@ -71,7 +84,24 @@ export class ArticleClashes {
    * of a restart, for the few that share one.
    */
   sharingFiles(): Set<string> {
-    return this.#keys.sharingFiles()
+    const files = new Set<string>()
+    addSharing(files, this.#names)
+    for (const { slugs, ids } of this.#categories.values()) {
+      addSharing(files, slugs)
+      addSharing(files, ids)
+    }
+    return files
+  }
+
+  /** Adds the files under the article's name, slugs and ids to `into`. */
+  #addSharers(article: Article, into: Set<string>): void {
+    addFiles(into, this.#names.get(nameOf(article.file)))
+    for (const category of article.categories) {
+      const keys = this.#categories.get(category)
+      if (keys === undefined) continue
+      addFiles(into, keys.slugs.get(article.slug))
+      addFiles(into, keys.ids.get(article.id))
+    }
   }
 
   /** Settles whether each of `files` clashes, after adds and removes; returns every file settled (theirs and those sharing a key). */
@@ -85,7 +115,7 @@ export class ArticleClashes {
       else this.#renamed.set(file, winner)
       if ((before === undefined) === (winner === file)) continue
       // In or out of the slug and id clashes now: the files sharing them are settled again too.
-      for (const [kind, value] of article === undefined ? [] : keysOf(article)) for (const other of this.#keys.get(kind, value)) settle.add(other)
+      if (article !== undefined) this.#addSharers(article, settle)
     }
     for (const file of settle) {
       const article = this.#articleOf(file)
@@ -129,9 +159,9 @@ export class ArticleClashes {
   /** Of the files whose names are the same once normalised, the one published. */
   #nameWinner(article: Article): string {
     let best = article
-    const [kind, name] = nameKey(article.file)
-    if (!this.#keys.shared(kind, name)) return article.file
-    for (const file of this.#keys.get(kind, name)) {
+    const files = this.#names.get(nameOf(article.file))
+    if (typeof files !== 'object') return article.file
+    for (const file of files) {
       const other = this.#articleOf(file)
       if (other !== undefined && publishedBefore(other, best)) best = other
     }
@@ -143,13 +173,14 @@ export class ArticleClashes {
     const found: { field: string; value: string; category: string; others: string }[] = []
     let slugOthers: string | undefined
     for (const category of article.categories) {
-      for (const [field, key, value] of [
-        ['slug', slugKey(category, article.slug), article.slug],
-        ['id', idKey(category, article.id), article.id],
+      const keys = this.#categories.get(category)
+      for (const [field, files, value] of [
+        ['slug', keys?.slugs.get(article.slug), article.slug],
+        ['id', keys?.ids.get(article.id), article.id],
       ] as const) {
         // Nearly every slug and id is one file's own: no list made for it.
-        if (!this.#keys.shared(...key)) continue
-        const others = [...this.#keys.get(...key)]
+        if (typeof files !== 'object') continue
+        const others = [...files]
           .filter((other) => other !== article.file && counts(this.#articleOf(other) as Article))
           .sort()
           .join(', ')
@@ -172,24 +203,14 @@ function publishedBefore(a: Article, b: Article): boolean {
   return a.file < b.file
 }
 
-type Key = readonly [kind: string, value: string]
+/** A category's slugs and ids, each with the files using it. */
+interface CategoryKeys {
+  readonly slugs: FilesByValue
+  readonly ids: FilesByValue
+}
 
 /** The file's name once normalised: the file's own string when it is so already (nearly always: ASCII is), no copy. */
-function nameKey(file: string): Key {
-  const nfc = ASCII.test(file) ? file : file.normalize('NFC')
-  return ['name', nfc === file ? file : nfc]
+function nameOf(file: string): string {
+  return ASCII.test(file) ? file : file.normalize('NFC')
 }
 const ASCII = /^[\x00-\x7f]*$/
-/** The kinds of a category's slugs and ids, made once per category, not once per article and lookup. */
-const kinds = new Map<string, readonly [slug: string, id: string]>()
-function kindsOf(category: string): readonly [slug: string, id: string] {
-  let pair = kinds.get(category)
-  if (!pair) kinds.set(category, (pair = [`slug\n${category}`, `id\n${category}`]))
-  return pair
-}
-const slugKey = (category: string, slug: string): Key => [kindsOf(category)[0], slug]
-const idKey = (category: string, id: string): Key => [kindsOf(category)[1], id]
-
-function keysOf(article: Article): Key[] {
-  return [nameKey(article.file), ...article.categories.flatMap((category) => [slugKey(category, article.slug), idKey(category, article.id)])]
-}

@@ -1,3 +1,40 @@
+/** The files under one value of a key: one file's name as it is (nearly all), a Set once a second file shares it. */
+export type Files = string | Set<string>
+/** Files by value, for one kind of key. */
+export type FilesByValue = Map<string, Files>
+
+/** Puts `file` under `value`: held as the file's own string until a second file shares it. */
+export function addFile(values: FilesByValue, value: string, file: string): void {
+  const files = values.get(value)
+  if (files === undefined) values.set(value, file)
+  else if (typeof files !== 'string') files.add(file)
+  else if (files !== file) values.set(value, new Set([files, file]))
+}
+
+/** Takes `file` from under `value`; the one file left is held as its string again. */
+export function deleteFile(values: FilesByValue, value: string, file: string): void {
+  const files = values.get(value)
+  if (files === undefined) return
+  if (typeof files === 'string') {
+    if (files === file) values.delete(value)
+    return
+  }
+  files.delete(file)
+  if (files.size === 1) values.set(value, files.values().next().value as string)
+}
+
+/** Adds the files of one value (none, one, or a Set) to `into`. */
+export function addFiles(into: Set<string>, files: Files | undefined): void {
+  if (files === undefined) return
+  if (typeof files === 'string') into.add(files)
+  else for (const file of files) into.add(file)
+}
+
+/** Adds every file under a value it shares with another to `into`. */
+export function addSharing(into: Set<string>, values: FilesByValue): void {
+  for (const files of values.values()) if (typeof files !== 'string') for (const file of files) into.add(file)
+}
+
 /**
  * Files by key, for the index's lookups (page paths, clashing slugs and ids):
  * a key is a kind (a handful: `slug` of a category, `id` of a category, a
@@ -7,7 +44,7 @@
  * articles the Sets and key strings took ~700 bytes an article.
  */
 export class FilesByKey {
-  readonly #kinds = new Map<string, Map<string, string | Set<string>>>()
+  readonly #kinds = new Map<string, FilesByValue>()
 
   clear(): void {
     this.#kinds.clear()
@@ -27,7 +64,7 @@ export class FilesByKey {
   /** Every file under a key it shares with another, once each. */
   sharingFiles(): Set<string> {
     const files = new Set<string>()
-    for (const values of this.#kinds.values()) for (const under of values.values()) if (typeof under !== 'string') for (const file of under) files.add(file)
+    for (const values of this.#kinds.values()) addSharing(files, values)
     return files
   }
 
@@ -37,21 +74,11 @@ export class FilesByKey {
       values = new Map()
       this.#kinds.set(kind, values)
     }
-    const files = values.get(value)
-    if (files === undefined || files === file) values.set(value, file)
-    else if (typeof files === 'string') values.set(value, new Set([files, file]))
-    else files.add(file)
+    addFile(values, value, file)
   }
 
   delete(kind: string, value: string, file: string): void {
     const values = this.#kinds.get(kind)
-    const files = values?.get(value)
-    if (values === undefined || files === undefined) return
-    if (typeof files === 'string') {
-      if (files === file) values.delete(value)
-      return
-    }
-    files.delete(file)
-    if (files.size === 1) values.set(value, files.values().next().value as string)
+    if (values !== undefined) deleteFile(values, value, file)
   }
 }
