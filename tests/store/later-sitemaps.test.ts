@@ -14,9 +14,10 @@ import { SitemapBuilder } from '../../src/site/build-sitemaps.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
+import type { Logger } from '../../src/util/logger.js'
 
 const NOW = new Date('2026-01-10T12:00:00Z')
-const quiet = { info: () => {}, warn: () => {} }
+const quiet: Logger = { info: () => {}, warn: () => {} }
 const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined)
 
 function files(count: number): Map<string, string> {
