@@ -4,11 +4,11 @@
  * Last-Modified and the cache class.
  */
 import { createHash } from 'node:crypto'
-import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import zlib, { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import type { ContentCoding } from '../../src/caching.js'
 import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
-import { createIdentityFirst, createResource, identityFirstInTurns, type Encoded, type Resource } from '../../src/site/resource.js'
+import { brotliWindow, createIdentityFirst, createResource, identityFirstInTurns, LARGE_BYTES, type Encoded, type Resource } from '../../src/site/resource.js'
 
 const NOW = new Date('2026-01-01T12:00:00.789Z')
 const RSS = 'application/rss+xml; charset=utf-8'
@@ -63,6 +63,18 @@ describe('createResource: compressed encodings', () => {
     expect(decompress(encoded.body).toString('utf8')).toBe(FEED)
     expect(encoded.etag).toBe(`"${tagOf(FEED)}${suffix}"`)
     expect(encoded.body.byteLength).toBeLessThan(resource.identity.body.byteLength)
+  })
+
+  it.each([
+    ['of 1 MiB at the quality it is given (9)', 0, 9],
+    ['over 1 MiB (a sitemap of 50,000 URLs) at Brotli quality 6: at 9 its hash table alone took 32 MB', 1, 6],
+  ])('compresses a document %s', async (_, extra, quality) => {
+    const text = FEED.replace(/[^\x20-\x7e\n]/g, 'o').repeat(Math.ceil(LARGE_BYTES / FEED.length)).slice(0, LARGE_BYTES + extra)
+    expect(Buffer.byteLength(text)).toBe(LARGE_BYTES + extra)
+    const resource = await createResource(text, { contentType: RSS, now: NOW })
+    const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: LARGE_BYTES + extra, [zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindow(LARGE_BYTES + extra), [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT }
+    expect(Buffer.from(encodingOf(resource, 'br').body).equals(zlib.brotliCompressSync(text, { params }))).toBe(true)
+    expect(brotliDecompressSync(encodingOf(resource, 'br').body).toString('utf8')).toBe(text)
   })
 
   it('compresses at Brotli quality 11 when asked, to the same text', async () => {
@@ -128,9 +140,14 @@ describe('identityFirstInTurns: Brotli on the thread pool one document at a time
     const turns = new ConcurrencyLimit(1)
     const create = identityFirstInTurns(turns)
     const text = FEED.repeat(Math.ceil(200_000 / FEED.length))
+    // The turn is held, so both documents' Brotli wait for it (else the first could be done before the second is made).
+    let release = () => {}
+    const holding = turns.run(() => new Promise<void>((resolve) => (release = resolve)))
     const made = [await create(text, { contentType: RSS, now: NOW }), await create(text, { contentType: RSS, now: NOW })]
-    // The first one's Brotli runs, the second one's waits for its turn.
-    expect(turns.pending).toBe(2)
+    expect(turns.pending).toBe(3)
+    expect(made.map((resource) => Object.keys(resource.encodings))).toEqual([[], []])
+    release()
+    await holding
     await Promise.all(made.map((resource) => resource.compressed))
     expect(turns.pending).toBe(0)
     const complete = await createResource(text, { contentType: RSS, now: NOW })
