@@ -209,7 +209,7 @@ const isEncoded = (content: string | Uint8Array | EncodedDocument): content is E
  */
 export function encodeDocument(content: string | Uint8Array, brotliQuality = 9): EncodedDocument {
   const body = typeof content === 'string' ? encoder.encode(content) : content
-  const tag = tagOf(createHash('sha256').update(body).digest())
+  const tag = hashInThread(body)
   if (body.byteLength < MIN_COMPRESS_BYTES) return { body, tag, gzip: undefined, br: undefined }
   const options = compressOptions(body, brotliQuality)
   return { body, tag, gzip: ownBytes(zlib.gzipSync(body, options.gzip)), br: ownBytes(zlib.brotliCompressSync(body, options.brotli)) }
@@ -268,7 +268,9 @@ export function notLaterThanNow(time: Date, now: number): Date {
 
 /** SHA-256, on libuv's thread pool (Web Crypto): a document of 10 MiB took 20 ms of the event loop with createHash; a small one here. */
 async function hashOf(body: Uint8Array): Promise<string> {
-  return tagOf(body.byteLength <= IN_THREAD_BYTES ? createHash('sha256').update(body).digest() : Buffer.from(await webcrypto.subtle.digest('SHA-256', body)))
+  return body.byteLength <= IN_THREAD_BYTES ? hashInThread(body) : tagOf(Buffer.from(await webcrypto.subtle.digest('SHA-256', body)))
 }
 
+/** The tag of `body`, hashed in this thread (a small document, or a render worker's: encodeDocument). */
+const hashInThread = (body: Uint8Array): string => tagOf(createHash('sha256').update(body).digest())
 const tagOf = (digest: Buffer): string => digest.toString('base64url').slice(0, 27)

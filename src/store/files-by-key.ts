@@ -36,12 +36,12 @@ export function addSharing(into: Set<string>, values: FilesByValue): void {
 }
 
 /**
- * Files by key, for the index's lookups (page paths, clashing slugs and ids):
- * a key is a kind (a handful: `slug` of a category, `id` of a category, a
- * name) and a value (a slug, an id, a path: strings the article holds
+ * Files by key, for the index's lookups by page path and by plus media: a
+ * key is a kind (a handful) and a value (a path: strings the article holds
  * already), so no key string is made per article; and a key used by one
  * file, as nearly all are, holds that file's name, not a Set. At 10,000
- * articles the Sets and key strings took ~700 bytes an article.
+ * articles the Sets and key strings took ~700 bytes an article. (The
+ * clashing slugs and ids keep a FilesByValue per kind: ArticleClashes.)
  */
 export class FilesByKey {
   readonly #kinds = new Map<string, FilesByValue>()
@@ -54,18 +54,6 @@ export class FilesByKey {
   get(kind: string, value: string): Iterable<string> {
     const files = this.#kinds.get(kind)?.get(value)
     return files === undefined ? [] : typeof files === 'string' ? [files] : files
-  }
-
-  /** Whether more than one file is under a key. */
-  shared(kind: string, value: string): boolean {
-    return typeof (this.#kinds.get(kind)?.get(value) ?? '') !== 'string'
-  }
-
-  /** Every file under a key it shares with another, once each. */
-  sharingFiles(): Set<string> {
-    const files = new Set<string>()
-    for (const values of this.#kinds.values()) addSharing(files, values)
-    return files
   }
 
   add(kind: string, value: string, file: string): void {

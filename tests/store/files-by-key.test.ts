@@ -1,19 +1,26 @@
-/** FilesByKey (store/files-by-key.ts): the files under a key, and which files share one with another. */
+/** store/files-by-key.ts: the files under a value of a key, and which files share one with another. */
 import { describe, expect, it } from 'vitest'
-import { addFile, addFiles, addSharing, deleteFile, FilesByKey, type FilesByValue } from '../../src/store/files-by-key.js'
+import { addFile, addFiles, addSharing, deleteFile, type FilesByValue } from '../../src/store/files-by-key.js'
 
-describe('FilesByKey', () => {
-  it('gives every file under a key it shares with another, once each, and none that shares no key', () => {
-    const keys = new FilesByKey()
-    keys.add('slug\nwirtschaft', 'zinsen', 'a.md')
-    keys.add('slug\nwirtschaft', 'zinsen', 'b.md')
-    keys.add('id\nwirtschaft', 'zinsen', 'b.md')
-    keys.add('id\nwirtschaft', 'zinsen', 'c.md')
-    keys.add('slug\nwirtschaft', 'euro', 'd.md')
-    keys.add('name', 'e.md', 'e.md')
-    expect([...keys.sharingFiles()]).toEqual(['a.md', 'b.md', 'c.md'])
-    keys.delete('id\nwirtschaft', 'zinsen', 'c.md')
-    expect([...keys.sharingFiles()]).toEqual(['a.md', 'b.md'])
+describe('files by value', () => {
+  it('gives every file under a value it shares with another, once each, and none that shares no value (addSharing over each kind, as ArticleClashes.sharingFiles)', () => {
+    const slugs: FilesByValue = new Map()
+    const ids: FilesByValue = new Map()
+    const names: FilesByValue = new Map()
+    addFile(slugs, 'zinsen', 'a.md')
+    addFile(slugs, 'zinsen', 'b.md')
+    addFile(ids, 'zinsen', 'b.md')
+    addFile(ids, 'zinsen', 'c.md')
+    addFile(slugs, 'euro', 'd.md')
+    addFile(names, 'e.md', 'e.md')
+    const sharing = () => {
+      const files = new Set<string>()
+      for (const values of [slugs, ids, names]) addSharing(files, values)
+      return files
+    }
+    expect([...sharing()]).toEqual(['a.md', 'b.md', 'c.md'])
+    deleteFile(ids, 'zinsen', 'c.md')
+    expect([...sharing()]).toEqual(['a.md', 'b.md'])
   })
 
   it('holds a value used by one file as that file\'s string, a Set only while a second file shares it (ArticleClashes keeps its slugs and ids so)', () => {
