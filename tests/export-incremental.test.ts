@@ -208,6 +208,8 @@ describe('static export in worker threads', () => {
     const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...ENV }, [], process.cwd())
     // As npm run export: article pages rendered, hashed and compressed in the workers.
     const renderer = builtRenderPool({ pages: true })
+    // The pages do go through the workers (without `pages` the store renders them here, and every file would be the same).
+    const pages = vi.spyOn(renderer as Required<typeof renderer>, 'articlePage')
     const before = mtimes(single)
     try {
       const store = new ContentStore({ config, source: memorySource(new Map(Object.entries(files)), config), clock: () => new Date('2026-01-01T00:00:00Z'), logger: { info: () => {}, warn: () => {} }, renderer })
@@ -218,6 +220,7 @@ describe('static export in worker threads', () => {
     } finally {
       await renderer.close()
     }
+    expect(pages).toHaveBeenCalled()
     const names = [...mtimes(single).keys()].sort()
     expect([...mtimes(pooled).keys()].sort()).toEqual(names)
     expect(names.length).toBe(82)
