@@ -67,7 +67,7 @@ export function snapshotSource(
   let taking = false
   /** Whether a write is verifying racy entries (it awaits their reads). */
   let writing = false
-  const verifier = { readBody: source.readBody, stampNow }
+  const verifier = { readBody: source.readBody, stampNow, compact }
   const write = async (): Promise<void> => {
     if (taking || writing) return changed() // not while a load takes from it: what it holds would be read instead
     loaded = null // what it held and was not asked for is gone from disk

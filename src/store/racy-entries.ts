@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util'
+import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { stampChangeTime } from '../content/load-articles.js'
 import { bodyDigest } from './article-versions.js'
@@ -9,8 +11,8 @@ export interface ReadEntry extends SnapshotEntry {
   readonly readAt?: number
 }
 
-/** What verifying a racy entry needs: a read that records no stamp (readBody), and the stamp of a file as it is now. */
-export type VerifySource = Pick<ArticleSource, 'readBody'> & { readonly stampNow: (file: string) => string | undefined }
+/** What verifying a racy entry needs: a read that records no stamp (readBody), the stamp of a file as it is now, and what articles read go through. */
+export type VerifySource = Pick<ArticleSource, 'readBody'> & { readonly stampNow: (file: string) => string | undefined; readonly compact: (article: Article) => Article }
 
 /**
  * The entries of `current` (file → entry, in the order to write) that an
@@ -71,5 +73,8 @@ async function verify(file: string, entry: ReadEntry, source: VerifySource): Pro
     return undefined // invalid now: the watcher reports it; the next start reads it
   }
   if (parsed === undefined || source.stampNow(file) !== entry.stamp) return undefined
-  return { article: parsed.article, stamp: entry.stamp, bodyDigest: await bodyDigest(parsed.body), warnings: parsed.warnings }
+  const digest = await bodyDigest(parsed.body)
+  // The same as read (nearly always): the entry's own article, the one the index holds, not a second copy of it.
+  if (digest === entry.bodyDigest && isDeepStrictEqual(parsed.article, entry.article) && isDeepStrictEqual(parsed.warnings, entry.warnings)) return { article: entry.article, stamp: entry.stamp, bodyDigest: entry.bodyDigest, warnings: entry.warnings }
+  return { article: source.compact(parsed.article), stamp: entry.stamp, bodyDigest: digest, warnings: parsed.warnings }
 }
