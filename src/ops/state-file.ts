@@ -12,8 +12,8 @@ export interface StateFile {
   read(): string | undefined
   /** The file's bytes; undefined when there is none. Throws on any other error. */
   readBytes(): Buffer | undefined
-  /** Replaces the file atomically, creating STATE_DIR when needed. */
-  write(text: string | Uint8Array): void
+  /** Replaces the file atomically, creating STATE_DIR when needed; chunks are written one after the other, never joined in memory. */
+  write(text: string | Uint8Array | readonly Uint8Array[]): void
   readonly path: string
 }
 
@@ -29,7 +29,8 @@ export function stateFile(stateDir: string, name: string): StateFile {
       try {
         const fd = fs.openSync(temporary, 'w', 0o644)
         try {
-          fs.writeFileSync(fd, text)
+          if (typeof text === 'string' || text instanceof Uint8Array) fs.writeFileSync(fd, text)
+          else for (const chunk of text) fs.writeFileSync(fd, chunk)
           fs.fsyncSync(fd)
         } finally {
           fs.closeSync(fd)

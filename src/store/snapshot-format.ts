@@ -22,7 +22,7 @@ const MAX_DISTINCT = 256
  * now the decode makes typed arrays and the strings, and an article is made
  * in one go for a file taken (SnapshotRows#take, snapshot-rows.ts).
  */
-export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterable<SnapshotEntry>): { bytes: Buffer; count: number } {
+export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterable<SnapshotEntry>): { chunks: readonly Uint8Array[]; count: number } {
   const keys: readonly string[] = ARTICLE_KEYS
   const records: Record<string, unknown>[] = []
   const stamps: string[] = []
@@ -41,7 +41,8 @@ export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterab
   const columns = keys.map((key) => columnOf(records.map((record) => record[key])))
   const body: Body = { fingerprint, keys, columns, stamps, digests, warned }
   const bytes = v8.serialize(body)
-  return { bytes: Buffer.concat([Buffer.from(`${SNAPSHOT_FORMAT} ${sha256(bytes)}\n`), bytes]), count: records.length }
+  // The first line and the document as two chunks, written one after the other: joined, they were a second copy of 26 MB at 50,000 files.
+  return { chunks: [Buffer.from(`${SNAPSHOT_FORMAT} ${sha256(bytes)}\n`), bytes], count: records.length }
 }
 
 function columnOf(values: readonly unknown[]): Column {

@@ -52,7 +52,7 @@ describe('compacted articles', () => {
     expect(c!.warnings).toEqual([{ field: 'unbekannt', problem: 'is not a known field and is ignored' }])
     const fingerprint = { build: 'b', config: {} }
     const entries = [a!, b!, c!].map((parsed, n) => ({ article: parsed.article, stamp: `1:2:3:${n}`, bodyDigest: `d${n}`, warnings: parsed.warnings }))
-    const rows = decodeSnapshot(encodeSnapshot(fingerprint, entries).bytes, fingerprint, compact)
+    const rows = decodeSnapshot(Buffer.concat(encodeSnapshot(fingerprint, entries).chunks), fingerprint, compact)
     if ('reason' in rows) throw new Error(rows.reason)
     const [ta, tb, tc] = ['a.md', 'b.md', 'c.md'].map((file) => rows.take(file, () => true))
     expect(ta!.warnings).toBe(a!.warnings)
