@@ -13,6 +13,7 @@ import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { stampOf } from '../../src/content/load-articles.js'
 import { defaultId } from '../../src/content/permanent-id.js'
+import { bodyDigest } from '../../src/store/article-versions.js'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -43,5 +44,11 @@ describe('strings held for every article file', () => {
     // The slugs exist before the ids, as when a file is parsed: only the id is counted.
     const slugs = Array.from({ length: 20_000 }, (_, n) => `meldung-${n}-boerse-im-blick`)
     expect(heldPerValue((n) => defaultId('https://www.example.de/', 'wirtschaft', slugs[n] as string, date))).toBeLessThan(150)
+  })
+
+  it('holds a body digest as one flat string of 22 characters: under 70 bytes each, not a slice of the whole digest', () => {
+    // A slice of 13 characters or more is a view (32 bytes) that keeps its source, the whole digest (43 characters), alive: ~100 bytes.
+    expect(bodyDigest('# Börse\n\nDer DAX schloss fester.\n')).toBe('iViO133sG57di5doIdeSxP')
+    expect(heldPerValue((n) => bodyDigest(`Meldung ${n}: der DAX schloss fester.`) as string)).toBeLessThan(70)
   })
 })
