@@ -8,10 +8,8 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { articleSource, hoursApart } from './generate-corpus.js'
 
-const HARNESS = fileURLToPath(new URL('heap-harness.mjs', import.meta.url))
 /** The polling client's pace: a request started every 5 ms (issue 14). */
 const POLL_MS = 5
 
@@ -101,7 +99,8 @@ export async function measureEdits(base: string, dir: string, count: number, edi
  * folder, divided by the articles.
  */
 export function heapPerArticle(root: string, dir: string, count: number): { bytes: number; heapMb: number } {
-  const run = spawnSync(process.execPath, ['--expose-gc', HARNESS, dir], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
+  // The harness of the checkout at `root`, which loads that checkout's dist/ (this one, or BENCH_BASE's).
+  const run = spawnSync(process.execPath, ['--expose-gc', path.join(root, 'bench', 'heap-harness.mjs'), dir], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
   const figures = /heap (\d+) baseline (\d+) articles (\d+)/.exec(run.stdout)
   if (run.status !== 0 || !figures) throw new Error(`heap harness failed:\n${run.stdout}${run.stderr}`)
   const [heap, baseline, loaded] = figures.slice(1).map(Number) as [number, number, number]

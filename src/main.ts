@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   // Started before this module's imports were evaluated, so that they load while this thread does; at the
   // process's priority until the server listens (no request to yield to before), then at the lowest.
-  const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers, lowPriority: 'once serving' })
+  // One renders the first site; the second starts once the service serves (a restart's peak memory holds one heap the fewer).
+  const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers, lowPriority: 'once serving', oneUntilServing: true })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }

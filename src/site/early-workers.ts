@@ -2,13 +2,15 @@ import { Worker } from 'node:worker_threads'
 import type { RenderWorkerData } from './render-request.js'
 
 /**
- * The render pool's size in the service (createRenderPool's default), and
- * below its workers' priority until the service serves (the process's own:
- * main.ts, lowPriority 'once serving'), written again rather than imported:
- * this module runs before any other of the service (launch.ts), so it
- * imports nothing whose evaluation could delay the workers.
+ * How many render workers start here: one, at the process's priority (main.ts,
+ * lowPriority 'once serving'), written here rather than imported: this module
+ * runs before any other of the service (launch.ts), so it imports nothing
+ * whose evaluation could delay the workers. The pool renders the first site on
+ * it and starts its second once the service serves (main.ts, oneUntilServing):
+ * a second heap of ~20 MB at a restart's peak of memory, for no earlier feed
+ * (issue 14).
  */
-const RENDER_WORKERS = 2
+const STARTED_EARLY = 1
 
 /**
  * The service's render workers, started as this module is evaluated. launch.ts
@@ -18,7 +20,7 @@ const RENDER_WORKERS = 2
  * them over (createRenderPool's `started`); one that fails to load has exited
  * by then and is replaced by the pool, which reports the error.
  */
-export const earlyRenderWorkers: readonly Worker[] = Array.from({ length: RENDER_WORKERS }, () => {
+export const earlyRenderWorkers: readonly Worker[] = Array.from({ length: STARTED_EARLY }, () => {
   const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: { lowPriority: false } satisfies RenderWorkerData })
   worker.unref()
   worker.on('error', () => {})

@@ -37,6 +37,11 @@ export interface RenderPoolOptions {
    * The service renders a page on its first request, in its own thread, without a round trip to a nice-19 worker.
    */
   readonly pages?: boolean
+  /**
+   * One worker until serving(), then `size` (the service: a restart's first site renders on one,
+   * and the peak of its memory holds one worker's heap, ~20 MB, the fewer; issue 14).
+   */
+  readonly oneUntilServing?: boolean
   /** Workers of the default entry already started, with the priority `lowPriority` starts them at (site/early-workers.ts): taken first. */
   readonly started?: readonly Worker[]
 }
@@ -61,6 +66,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     size: options.size,
     workerData: { lowPriority: lowPriority === true } satisfies RenderWorkerData,
     started: options.started,
+    sizeAtFirst: options.oneUntilServing ? 1 : undefined,
   })
   let yielding = lowPriority !== 'once serving'
   if (options.eager) pool.start()
@@ -81,9 +87,10 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
     serving: () => {
-      if (yielding) return
+      if (!yielding) pool.notify({ lowPriority: true } satisfies RenderWorkerNotice, { lowPriority: true } satisfies RenderWorkerData)
       yielding = true
-      pool.notify({ lowPriority: true } satisfies RenderWorkerNotice, { lowPriority: true } satisfies RenderWorkerData)
+      // Workers started from now on get the notice as their workerData.
+      if (options.oneUntilServing) pool.widen(options.eager === true)
     },
     close: () => pool.close(),
   }

@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleProblem } from '../errors/article-error.js'
-import { NO_WARNINGS, type ArticleCompactor } from './compact-articles.js'
+import { NO_WARNINGS, pathWithin, type ArticleCompactor } from './compact-articles.js'
 
 /** What a file read for the index gave, and the version (stamp) of the file it was read from. */
 export interface SnapshotEntry {
@@ -149,7 +149,7 @@ export class SnapshotRows {
       access: value(18),
       draft: value(19),
       lang: value(20),
-      path: value(21),
+      path: pathWithin(value(22), value(21)),
       url: value(22),
     }
     return { article, stamp: stamps[row] as string, bodyDigest: digests[row] as string, warnings: this.#warnings.get(row) ?? NO_WARNINGS }

@@ -13,6 +13,8 @@ export interface WorkerPoolOptions {
    * workers before it loads its own modules: site/early-workers.ts).
    */
   readonly started?: readonly Worker[]
+  /** Workers at most until widen() (default `size`): the service renders its first site on one (issue 14: a worker's heap is ~20 MB of a restart's peak). */
+  readonly sizeAtFirst?: number
 }
 
 /** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
@@ -65,11 +67,13 @@ export class WorkerPool<Request, Response> {
   #workerData: unknown
   #nextId = 1
   #closed = false
+  #widened: boolean
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options
     this.#started = [...(options.started ?? [])]
     this.#workerData = options.workerData
+    this.#widened = options.sizeAtFirst === undefined
   }
 
   /** Runs one task; with a time limit, a worker that takes longer is stopped and the task rejected with WorkerTimeoutError. */
@@ -88,6 +92,13 @@ export class WorkerPool<Request, Response> {
    */
   start(): void {
     while (!this.#closed && this.#start()) continue
+  }
+
+  /** From now on up to `size` workers (sizeAtFirst held until now): started at once, as start() does, when `eager`. */
+  widen(eager: boolean): void {
+    this.#widened = true
+    if (eager) this.start()
+    else this.#pump()
   }
 
   /**
@@ -135,7 +146,8 @@ export class WorkerPool<Request, Response> {
   }
 
   #start(): Slot<Request, Response> | undefined {
-    if (this.#slots.size >= (this.#options.size ?? 2)) return undefined
+    const size = this.#options.size ?? 2
+    if (this.#slots.size >= (this.#widened ? size : Math.min(size, this.#options.sizeAtFirst ?? size))) return undefined
     // One started by the caller unless it has stopped meanwhile (its exit was before the pool listened).
     let worker = this.#started.shift()
     while (worker && worker.threadId === -1) worker = this.#started.shift()

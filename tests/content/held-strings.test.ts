@@ -5,7 +5,9 @@
  * beside the text) until something reads it whole, which for these never
  * happens. Measured as the heap 20,000 of them hold after a full GC: as one
  * flat string each 80–90 bytes (with the slot that keeps it), as a tree
- * 210 (a stamp) and 305 (an id).
+ * 210 (a stamp) and 305 (an id). The other way round, a slice of 13
+ * characters or more is a view (32 bytes) that keeps its source whole: a
+ * body digest must not be one, an article's path is one of its URL.
  */
 import type fs from 'node:fs'
 import v8 from 'node:v8'
@@ -13,6 +15,12 @@ import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { stampOf } from '../../src/content/load-articles.js'
 import { defaultId } from '../../src/content/permanent-id.js'
+import { parseArticle } from '../../src/content/parse-article.js'
+import { loadConfig } from '../../src/config.js'
+import { bodyDigest } from '../../src/store/article-versions.js'
+import { articleCompactor } from '../../src/store/compact-articles.js'
+import { decodeSnapshot, encodeSnapshot } from '../../src/store/snapshot-format.js'
+import { articleText } from '../helpers/temp-dir.js'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -43,5 +51,45 @@ describe('strings held for every article file', () => {
     // The slugs exist before the ids, as when a file is parsed: only the id is counted.
     const slugs = Array.from({ length: 20_000 }, (_, n) => `meldung-${n}-boerse-im-blick`)
     expect(heldPerValue((n) => defaultId('https://www.example.de/', 'wirtschaft', slugs[n] as string, date))).toBeLessThan(150)
+  })
+
+  it('holds a body digest as one flat string of 22 characters: under 70 bytes each, not a slice of the whole digest', () => {
+    // A slice of 13 characters or more is a view (32 bytes) that keeps its source, the whole digest (43 characters), alive: ~100 bytes.
+    expect(bodyDigest('# Börse\n\nDer DAX schloss fester.\n')).toBe('iViO133sG57di5doIdeSxP')
+    expect(heldPerValue((n) => bodyDigest(`Meldung ${n}: der DAX schloss fester.`) as string)).toBeLessThan(70)
+  })
+
+  describe("an article's path, the end of its URL (/wirtschaft/slug.html): held as a view of the URL (32 bytes), not a copy", () => {
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
+    const parsed = parseArticle(articleText({ title: 'Börse', date: '2025-11-03T06:30:00Z', category: 'wirtschaft' }), 'a.md', config).article
+    if (!parsed) throw new Error('a valid article expected')
+    // Long slugs (133 characters of path), so that a copy (152 bytes) and a view (32) are far apart; each string flat, as parsed.
+    const slug = (n: number) => [`meldung-${n}-`, 'der-dax-schliesst-fester-und-die-anleger-atmen-auf-'.repeat(2)].join('')
+    const pathOf = (n: number) => ['/wirtschaft/', slug(n), '.html'].join('')
+    const urls = Array.from({ length: 20_000 }, (_, n) => ['https://www.example.de', pathOf(n)].join(''))
+    const article = (n: number) => ({ ...parsed, file: `${n}.md`, slug: slug(n), path: pathOf(n), url: urls[n] as string })
+
+    it('read from its file (the compactor): under 60 bytes each beside the URL (a copy: ~160)', () => {
+      const compact = articleCompactor()
+      expect(compact(article(7)).path).toBe(pathOf(7))
+      expect(heldPerValue((n) => compact(article(n)).path)).toBeLessThan(60)
+    })
+
+    it('taken from an index snapshot: a view of the URL decoded, not the path decoded', () => {
+      // What the heap holds for 20,000 decoded rows moves by more than the 120 bytes a copy takes while the decoder's
+      // columns are swept, so the string's kind is asked of V8 instead: a view has the map of any other view.
+      v8.setFlagsFromString('--allow-natives-syntax')
+      const sameMap = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: string, b: string) => boolean
+      const view = 'x'.repeat(40).slice(3)
+      const fingerprint = { build: 'b', config: {} }
+      const entries = [0, 1].map((n) => ({ article: article(n), stamp: `1:2:3:${n}`, bodyDigest: `d${n}`, warnings: [] }))
+      const rows = decodeSnapshot(encodeSnapshot(fingerprint, entries).bytes, fingerprint, articleCompactor())
+      if ('reason' in rows) throw new Error(rows.reason)
+      const taken = rows.take('1.md', () => true)?.article
+      expect([taken?.path, taken?.url]).toEqual([pathOf(1), urls[1]])
+      expect(sameMap(taken?.path as string, view)).toBe(true)
+      // And the probe tells a copy: the slug, decoded as it was written.
+      expect(sameMap(taken?.slug as string, view)).toBe(false)
+    })
   })
 })

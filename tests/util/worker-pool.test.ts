@@ -55,6 +55,19 @@ describe('WorkerPool', () => {
     expect(early[0]!.threadId).toBe(-1)
   })
 
+  it('runs on `sizeAtFirst` workers until widen(), then on `size`, started at once when eager', async () => {
+    const early = [new Worker(entry)]
+    pool = new WorkerPool({ entry, size: 2, sizeAtFirst: 1, started: early })
+    pool.start()
+    const first = await Promise.all([200, 200].map((ms) => pool!.run({ kind: 'spin', ms })))
+    // One at a time on the worker its caller started: no second thread exists yet.
+    expect(first.map((answer) => answer.threadId)).toEqual([early[0]!.threadId, early[0]!.threadId])
+    pool.widen(true)
+    const second = await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
+    expect(new Set(second.map((answer) => answer.threadId)).size).toBe(2)
+    expect(second.map((answer) => answer.threadId)).toContain(early[0]!.threadId)
+  })
+
   it('stops the workers its caller started when it is closed before it took them', async () => {
     const early = [new Worker(entry)]
     pool = new WorkerPool({ entry, started: early })
