@@ -29,13 +29,25 @@ export function readableStamp(root: string, file: string): string | undefined {
   return readableStampAt(pathUnder(root, file))
 }
 
+/** The user this process reads files as (none on Windows: access() decides there). */
+const READER = process.geteuid?.()
+
+/**
+ * One stat, and an `access` only for a file this process does not own (or
+ * owns without its read bit): for its owner the kernel decides by the owner's
+ * bits alone (an ACL never narrows them), as the read would. At a restart
+ * over 50,000 files of the service's own, 50,000 calls fewer.
+ */
 function readableStampAt(where: string | Buffer): string | undefined {
+  let stat: fs.Stats | undefined
   try {
-    fs.accessSync(where, fs.constants.R_OK)
+    stat = fs.statSync(where, { throwIfNoEntry: false })
+    if (stat === undefined) return undefined
+    if (stat.uid !== READER || (stat.mode & 0o400) === 0) fs.accessSync(where, fs.constants.R_OK)
   } catch {
     return undefined
   }
-  return stampAt(where)
+  return stampOf(stat)
 }
 
 function stampAt(where: string | Buffer): string | undefined {
