@@ -47,21 +47,19 @@ export class ArticleIndex {
     return this.#byFile.keys()
   }
 
-  /**
-   * Replaces everything with `articles`, sorting once: inserting 50,000
-   * articles one by one into a sorted list moves a billion elements.
-   */
-  load(articles: readonly Article[]): void {
+  /** Replaces everything, sorting once (50,000 inserted one by one move a billion elements); returns the files sharing a name, slug or id. */
+  load(articles: readonly Article[]): Set<string> {
     this.#byFile.clear()
     this.#clashes.clear()
     this.#byPath.clear()
     for (const article of articles) this.#add(article)
-    this.#clashes.refresh(this.#clashes.sharingFiles())
+    const sharing = this.#clashes.refresh(this.#clashes.sharingFiles())
     const all = [...this.#byFile.values()]
     this.#section.load(all.filter((article) => this.#inSection(article)))
     this.#episodes.load(this.#section.items.filter(isEpisode))
     this.#dated.load(all.filter((article) => !article.draft))
     this.#pages.load(all.filter((article) => this.#ownsPage(article)))
+    return sharing
   }
 
   /** Adds or replaces the article of `article.file`. Returns the files whose clash state changed. */

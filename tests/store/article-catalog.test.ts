@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import type { MediaFacts } from '../../src/content/media-info.js'
 import { ArticleCatalog } from '../../src/store/article-catalog.js'
+import { ArticleIndex } from '../../src/store/article-index.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
 
@@ -72,6 +73,31 @@ describe('ArticleCatalog', () => {
     await catalog.applyFiles(new Set(['b.md']))
     expect(titles()).toEqual(['A'])
     expect(catalog.refused()).toEqual([])
+  })
+
+  it('at a load, looks up clash errors and warnings only for the files that share a slug, id or name (not for every file: 50,000 lookups and a sort at a restart)', async () => {
+    const files: Record<string, string> = {}
+    for (let n = 0; n < 40; n++) files[`einzeln-${n}.md`] = article(`Einzeln ${n}`, '2025-01-01T10:00:00Z')
+    files['a.md'] = article('A', '2025-01-01T10:00:00Z', { slug: 'gleich' })
+    files['b.md'] = article('B', '2025-02-01T10:00:00Z', { slug: 'gleich' })
+    files['entwurf.md'] = article('Entwurf', '2025-02-01T10:00:00Z', { slug: 'anders', draft: 'true' })
+    files['live.md'] = article('Live', '2025-01-01T10:00:00Z', { slug: 'anders' })
+    const { catalog, warned } = catalogOf(files)
+    const errors = vi.spyOn(ArticleIndex.prototype, 'clashError')
+    const warnings = vi.spyOn(ArticleIndex.prototype, 'clashWarnings')
+    try {
+      await catalog.loadAll()
+      expect(errors.mock.calls.map(([file]) => file)).toEqual(['a.md', 'b.md', 'entwurf.md', 'live.md'])
+      expect(warnings.mock.calls.map(([file]) => file)).toEqual(['a.md', 'b.md', 'entwurf.md', 'live.md'])
+    } finally {
+      errors.mockRestore()
+      warnings.mockRestore()
+    }
+    expect(warned).toEqual([
+      expect.stringMatching(/^skipped a\.md: slug: "gleich" is also used in category "wirtschaft" by b\.md; neither is published/),
+      expect.stringMatching(/^skipped b\.md: slug: "gleich" is also used in category "wirtschaft" by a\.md; neither is published/),
+      'warning entwurf.md: slug: "anders" is also used in category "wirtschaft" by live.md; a draft may share it, but once this one is published, neither will be',
+    ])
   })
 
   // Issue #10, point 8.
