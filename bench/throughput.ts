@@ -255,10 +255,18 @@ function spread(ratios: readonly number[]): string {
   return `${f(median(ratios))} [${interval ? interval.map(f).join('–') : 'n/a'}] (${f(Math.min(...ratios))}–${f(Math.max(...ratios))})`
 }
 
-/** Met when the 95 % interval of the rounds' median ratio lies at or above the target, missed when below, else undecided. */
-export function verdict(ratios: readonly number[], target: number): string {
+/**
+ * Met when the 95 % interval of the rounds' median ratio lies at or above the
+ * target, missed when below, else undecided. With a control (a second bare
+ * server, whose ratio to the first should be 1), none when the control's own
+ * interval leaves out 1: the run then told two identical servers apart, so
+ * its intervals are narrower than what it can resolve.
+ */
+export function verdict(ratios: readonly number[], target: number, control?: readonly number[]): string {
   const interval = medianInterval(ratios)
   if (!interval) return '~ undecided (too few rounds)'
+  const calibration = control && medianInterval(control)
+  if (calibration && (calibration[0] > 1 || calibration[1] < 1)) return `~ unresolved (control ${median(control ?? []).toFixed(2)})`
   if (interval[0] >= target) return '✓ met'
   if (interval[1] < target) return '✗ missed'
   return '~ undecided'
@@ -396,7 +404,7 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
         console.log(
           `| ${connections} | ${name} | ${Math.round(ours.rate)} / ${Math.round(theirs.rate)} | ${spread(service.rate)} | ` +
             `${ours.cpu.toFixed(1)} / ${theirs.cpu.toFixed(1)} | ${spread(service.capacity)} | ${ours.busy.toFixed(2)} / ${theirs.busy.toFixed(2)} | ` +
-            `${ours.wrk.toFixed(0)} / ${theirs.wrk.toFixed(0)} | ${columns.map((column) => `${column} | `).join('')}≥ ${target} ${verdict(service.capacity, target)} |`,
+            `${ours.wrk.toFixed(0)} / ${theirs.wrk.toFixed(0)} | ${columns.map((column) => `${column} | `).join('')}≥ ${target} ${verdict(service.capacity, target, options.control ? ratiosOf(runs, 'control', 'bare').capacity : undefined)} |`,
         )
       }
     }

@@ -28,6 +28,15 @@ describe('bench/throughput.ts', () => {
     expect(verdict([0.9, 1, 1.1], 0.5)).toBe('~ undecided (too few rounds)')
   })
 
+  it('gives no verdict when the control, a second bare server, is told apart from the first: the run cannot resolve it', () => {
+    const rounds = [0.8, 0.82, 0.84, 0.86, 0.87, 0.88, 0.89, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 1.2, 3.0]
+    const apart = rounds.map((r) => r + 0.4)
+    const alike = rounds.map((r) => r + 0.12)
+    expect(verdict(rounds, 0.85, apart)).toBe('~ unresolved (control 1.30)')
+    expect(verdict(rounds, 0.85, alike)).toBe('✓ met')
+    expect(verdict(rounds, 0.95, alike)).toBe('✗ missed')
+  })
+
   it('reads a process’s CPU time in nanoseconds from every thread: 50 ms of work shows as Node’s own count of it, not in 10 ms ticks', () => {
     const before = cpuSeconds(process.pid)
     const usage = process.cpuUsage()
