@@ -272,6 +272,9 @@ export function verdict(ratios: readonly number[], target: number, control?: rea
   return '~ undecided'
 }
 
+/** Fewer answers than this in a run: the neighbours starved it, and its round gives no ratio. */
+const MIN_REQUESTS = 50
+
 /** CPU µs a server spent per request in one run. */
 const cpuPerRequest = (run: Run) => (run.serverCpu / run.requests) * 1e6
 
@@ -386,13 +389,21 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
         // the first seconds of a path are slower.
         for (const server of servers) for (let i = 0; i < 2; i++) measure(server.process, connections, options.seconds, headers, pin)
         const runs = new Map<string, Run[]>(servers.map((server) => [server.name, []]))
+        let voided = 0
         for (let round = 0; round < options.rounds; round++) {
           // Rotating every second round and reversed every other one (ABBA for two): none always runs first,
           // and a load that grows or fades through a round favours neither on average.
           const order = servers.map((_, i) => servers[(i + Math.floor(round / 2)) % servers.length] as (typeof servers)[number])
           if (round % 2 === 1) order.reverse()
-          for (const server of order) runs.get(server.name)?.push(measure(server.process, connections, options.seconds, headers, pin))
+          const measured = new Map(order.map((server) => [server.name, measure(server.process, connections, options.seconds, headers, pin)]))
+          // A run the neighbours starved (under MIN_REQUESTS answers in its second) gives no ratio: the round is left out.
+          if ([...measured.values()].some((run) => run.requests < MIN_REQUESTS)) {
+            voided += 1
+            continue
+          }
+          for (const [name, run] of measured) runs.get(name)?.push(run)
         }
+        if ((runs.get('service') as Run[]).length === 0) throw new Error(`every round of ${name} at ${connections} connections was starved`)
         const ours = summary(runs.get('service') as Run[])
         const theirs = summary(runs.get('bare') as Run[])
         const service = ratiosOf(runs, 'service', 'bare')
@@ -402,7 +413,7 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
           ...(options.control ? [both(ratiosOf(runs, 'control', 'bare'))] : []),
         ]
         console.log(
-          `| ${connections} | ${name} | ${Math.round(ours.rate)} / ${Math.round(theirs.rate)} | ${spread(service.rate)} | ` +
+          `| ${connections} | ${name}${voided > 0 ? ` (${voided} of ${options.rounds} rounds starved, left out)` : ''} | ${Math.round(ours.rate)} / ${Math.round(theirs.rate)} | ${spread(service.rate)} | ` +
             `${ours.cpu.toFixed(1)} / ${theirs.cpu.toFixed(1)} | ${spread(service.capacity)} | ${ours.busy.toFixed(2)} / ${theirs.busy.toFixed(2)} | ` +
             `${ours.wrk.toFixed(0)} / ${theirs.wrk.toFixed(0)} | ${columns.map((column) => `${column} | `).join('')}≥ ${target} ${verdict(service.capacity, target, options.control ? ratiosOf(runs, 'control', 'bare').capacity : undefined)} |`,
         )
