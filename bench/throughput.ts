@@ -38,8 +38,10 @@
  * servers on the second: the load generator never takes a server's core,
  * but on a busy machine a server then shares one core with the neighbours;
  * off by default, which spread less in trials at load 13–21),
- * BENCH_CONTROL=1 (a second bare server measured as a fourth: the spread the
- * machine gives two identical servers, the resolution of the run).
+ * BENCH_CONTROL=0 (no control: by default a second bare server is measured
+ * in the same rounds, and a row whose control is told apart from the first
+ * bare server gets no verdict; at load 24–31 two identical servers were up to
+ * 50 % apart for a whole row).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -76,7 +78,7 @@ export function throughputOptions(env: NodeJS.ProcessEnv): ThroughputOptions {
     main: path.resolve(env.BENCH_MAIN ?? path.join(ROOT, 'dist/main.js')),
     base: env.BENCH_THROUGHPUT_BASE ? path.resolve(env.BENCH_THROUGHPUT_BASE) : undefined,
     pin: env.BENCH_PIN === '1',
-    control: env.BENCH_CONTROL === '1',
+    control: env.BENCH_CONTROL !== '0',
   }
 }
 

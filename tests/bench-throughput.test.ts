@@ -52,13 +52,13 @@ describe('bench/throughput.ts', () => {
     expect(Math.abs(spent * 100 - Math.round(spent * 100))).toBeGreaterThan(1e-6)
   })
 
-  it('runs 15 one-second rounds per row by default, unpinned, without a control or a base build', () => {
-    expect(throughputOptions({})).toMatchObject({ rounds: 15, seconds: 1, connections: [32, 256], pin: false, control: false, base: undefined })
-    expect(throughputOptions({ BENCH_CONTROL: '1', BENCH_PIN: '1', BENCH_SECONDS: '2', BENCH_CONNECTIONS: '256' })).toMatchObject({
+  it('runs 15 one-second rounds per row by default, unpinned, with a control and without a base build', () => {
+    expect(throughputOptions({})).toMatchObject({ rounds: 15, seconds: 1, connections: [32, 256], pin: false, control: true, base: undefined })
+    expect(throughputOptions({ BENCH_CONTROL: '0', BENCH_PIN: '1', BENCH_SECONDS: '2', BENCH_CONNECTIONS: '256' })).toMatchObject({
       seconds: 2,
       connections: [256],
       pin: true,
-      control: true,
+      control: false,
     })
   })
 })
