@@ -17,7 +17,7 @@
  * 5. `npm start` and `node dist/main.js` to the first feed over the bundled
  *    articles, beside BENCH_BEFORE (bench/first-feed.ts; BENCH_START_ROUNDS=0 skips it).
  *
- * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
+ * Options: BENCH_ROUNDS (throughput rounds per row, default 15), BENCH_SECONDS per wrk run (default 1),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
  * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns and the edits (on the same copy of the corpus).
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
@@ -38,8 +38,8 @@ import { throughput, throughputOptions } from './throughput.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = path.join(ROOT, 'dist/main.js')
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number)
 const EDITS = Number(process.env.BENCH_EDITS ?? 5)
 

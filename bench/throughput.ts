@@ -12,16 +12,36 @@
  * does, with its metrics listener on (the default; on a free port here)
  * and the access log off (the default).
  *
- * Both are started fresh, side by side, and measured interleaved (the order
- * alternating each round) with wrk on loopback: on a shared machine only a
- * ratio within one run means anything. The CPU each process spent per
- * request (/proc, user + system) is shown beside it: it does not depend on
- * how much of a core the neighbours left, so on a busy machine it is the
- * steadier figure of the two.
+ * A measurement that decides on a shared 2-core machine: the servers are
+ * started fresh, side by side, and measured in many short rounds, one wrk
+ * run against each per round, the order rotating (ABAB…, BABA…), so a
+ * neighbour's burst lasting seconds hits both of a round about equally.
+ * Each round gives one ratio of rates, and one of capacities (what each
+ * server would serve with a core to itself: the inverse of its CPU per
+ * request, which does not depend on how much of a core the neighbours left
+ * it). A row reports the median of each with a 95 % interval of the median
+ * and the extremes, and calls the target met only when the capacity ratio's
+ * interval lies at or above it, missed only when below, and undecided
+ * otherwise. On a quiet machine, where each server has a core, the two
+ * ratios agree; on a busy one only the second means anything. Beside them:
+ * the CPU each server spent per request (user + system, all threads, /proc schedstat),
+ * the share of one core each server was busy (a server that is the limit is
+ * near 1.0; far below, something else held it back: wrk, or the neighbours),
+ * and wrk's own CPU per request (on 2 cores the load generator needs the
+ * other one: when it is near a full core it is the limit of both).
  *
- * Options: BENCH_ROUNDS (default 4), BENCH_SECONDS per wrk run (default 3),
- * BENCH_CONNECTIONS (default 32,256), BENCH_MAIN (another build of the
- * service, e.g. the one before a change; default dist/main.js).
+ * Options: BENCH_ROUNDS (rounds per row, default 15), BENCH_SECONDS per wrk
+ * run (whole seconds, default 1), BENCH_CONNECTIONS (default 32,256),
+ * BENCH_MAIN (the service, default dist/main.js), BENCH_THROUGHPUT_BASE (an
+ * older build's dist/main.js, e.g. the one before a change: measured in the
+ * same rounds, a third server), BENCH_PIN=1 (wrk on the first core, the
+ * servers on the second: the load generator never takes a server's core,
+ * but on a busy machine a server then shares one core with the neighbours;
+ * off by default, which spread less in trials at load 13–21),
+ * BENCH_CONTROL=0 (no control: by default a second bare server is measured
+ * in the same rounds, and a row whose control is told apart from the first
+ * bare server gets no verdict; at load 24–31 two identical servers were up to
+ * 50 % apart for a whole row).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -43,16 +63,29 @@ export interface ThroughputOptions {
   readonly connections: readonly number[]
   /** The service's entry point. */
   readonly main: string
+  /** Another build of the service, measured in the same rounds. */
+  readonly base: string | undefined
+  readonly pin: boolean
+  readonly control: boolean
 }
 
-/** BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_MAIN, with their defaults. */
+/** BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_MAIN, BENCH_THROUGHPUT_BASE, BENCH_PIN and BENCH_CONTROL, with their defaults. */
 export function throughputOptions(env: NodeJS.ProcessEnv): ThroughputOptions {
   return {
-    rounds: Number(env.BENCH_ROUNDS ?? 4),
-    seconds: Number(env.BENCH_SECONDS ?? 3),
+    rounds: Number(env.BENCH_ROUNDS ?? 15),
+    seconds: Math.max(1, Math.round(Number(env.BENCH_SECONDS ?? 1))),
     connections: (env.BENCH_CONNECTIONS ?? '32,256').split(',').filter(Boolean).map(Number),
     main: path.resolve(env.BENCH_MAIN ?? path.join(ROOT, 'dist/main.js')),
+    base: env.BENCH_THROUGHPUT_BASE ? path.resolve(env.BENCH_THROUGHPUT_BASE) : undefined,
+    pin: env.BENCH_PIN === '1',
+    control: env.BENCH_CONTROL !== '0',
   }
+}
+
+/** Which cores wrk and the servers run on (taskset -c lists). */
+interface Pinning {
+  readonly load: string
+  readonly servers: string
 }
 
 interface Scenario {
@@ -74,17 +107,32 @@ interface Process {
   stop(): Promise<void>
 }
 
-/** Seconds of CPU (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  // After the command: state is field 3, utime 14 and stime 15 (proc(5)), in clock ticks of 1/100 s.
-  return (Number(fields[11]) + Number(fields[12])) / 100
+/**
+ * Seconds a process's threads have run so far (user + system): the sum of
+ * their /proc schedstat run times, in nanoseconds, where /proc/<pid>/stat
+ * counts in clock ticks (10 ms: a tenth of a 1 s run when the neighbours
+ * leave a server a tenth of a core).
+ */
+export function cpuSeconds(pid: number): number {
+  let ns = 0
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // A thread that ended between the listing and the read: its time is gone with it (none of Node's do under load).
+    }
+  }
+  return ns / 1e9
 }
 
+/** The kernel's clock ticks per second (getconf CLK_TCK), in which /proc/<pid>/stat counts wrk's CPU time. */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
+
 /** Starts `node args…` and waits until `ready` answers 200. */
-async function start(args: string[], env: Record<string, string>, port: number, ready: string): Promise<Process> {
+async function start(args: string[], env: Record<string, string>, port: number, ready: string, pin: Pinning | undefined): Promise<Process> {
   const base = `http://127.0.0.1:${port}`
-  const child: ChildProcess = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const [command, ...rest] = pin ? ['taskset', '-c', pin.servers, process.execPath, ...args] : [process.execPath, ...args]
+  const child: ChildProcess = spawn(command as string, rest, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
@@ -122,24 +170,40 @@ function rawGet(url: string, headers: Record<string, string>): Promise<Answer> {
   })
 }
 
-/** Requests per second wrk measured. */
-function wrk(url: string, connections: number, seconds: number, headers: Record<string, string>): number {
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url]
-  const run = spawnSync('wrk', args, { encoding: 'utf8' })
-  if (run.error) throw new Error("wrk not found: install Debian's wrk (apt-get install wrk)")
-  const rate = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]
-  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(run.stdout)
-  if (!rate) throw new Error(`wrk printed no rate:\n${run.stdout}${run.stderr}`)
-  if (errors) throw new Error(`wrk saw errors: ${errors[0]}`)
-  return Number(rate)
+/** What one wrk run measured: its rate, and the CPU it and the server spent (seconds, user + system). */
+interface Run {
+  readonly rate: number
+  readonly requests: number
+  readonly wall: number
+  readonly serverCpu: number
+  readonly wrkCpu: number
 }
 
-/** Requests per second and CPU microseconds per request of one wrk run against `server`. */
-function measure(server: Process, connections: number, seconds: number, headers: Record<string, string>) {
+/**
+ * One wrk run against `server`. wrk runs under a shell that prints its own
+ * /proc stat after wrk exits: the children's CPU fields then hold wrk's
+ * (proc(5): cutime, cstime), so the load generator's cost is measured too.
+ */
+function measure(server: Process, connections: number, seconds: number, headers: Record<string, string>, pin: Pinning | undefined): Run {
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), `${server.base}${FEED}`]
+  const wrapped = ['sh', '-c', 'wrk "$@"; status=$?; cat /proc/$$/stat; exit $status', 'sh', ...args]
+  const command = pin ? ['taskset', '-c', pin.load, ...wrapped] : wrapped
   const before = cpuSeconds(server.pid)
-  const rate = wrk(`${server.base}${FEED}`, connections, seconds, headers)
-  const cpu = cpuSeconds(server.pid) - before
-  return { rate, cpuPerRequest: (cpu / (rate * seconds)) * 1e6 }
+  const started = performance.now()
+  const run = spawnSync(command[0] as string, command.slice(1), { encoding: 'utf8' })
+  const wall = (performance.now() - started) / 1000
+  const serverCpu = cpuSeconds(server.pid) - before
+  if (run.error) throw new Error(`${command[0]} could not start: ${run.error.message}`)
+  if (!/Requests\/sec/.test(run.stdout) && /not found/.test(run.stderr)) throw new Error("wrk not found: install Debian's wrk (apt-get install wrk)")
+  const rate = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout)?.[1]
+  const requests = /(\d+) requests in/.exec(run.stdout)?.[1]
+  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(run.stdout)
+  if (!rate || !requests) throw new Error(`wrk printed no rate:\n${run.stdout}${run.stderr}`)
+  if (errors) throw new Error(`wrk saw errors: ${errors[0]}`)
+  const stat = run.stdout.trim().split('\n').at(-1)?.split(') ')[1]?.split(' ') ?? []
+  // cutime and cstime: fields 16 and 17, the 14th and 15th after the command.
+  const wrkCpu = (Number(stat[13]) + Number(stat[14])) / CLOCK_TICKS
+  return { rate: Number(rate), requests: Number(requests), wall, serverCpu, wrkCpu }
 }
 
 /**
@@ -155,22 +219,116 @@ async function portBelow60000(): Promise<number> {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+/** The q-quantile of `values`, linearly between the two nearest. */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (sorted.length - 1) * q
+  const low = sorted[Math.floor(at)] as number
+  const high = sorted[Math.ceil(at)] as number
+  return low + (high - low) * (at - Math.floor(at))
+}
+const median = (values: readonly number[]) => quantile(values, 0.5)
+
+/**
+ * A distribution-free 95 % confidence interval of the median of `values`:
+ * the k-th smallest and k-th largest, k the largest with at most 2.5 % of
+ * the binomial(n, ½) below it (n = 15: the 4th and the 12th). Independent
+ * rounds are assumed; none for fewer than 6 values.
+ */
+export function medianInterval(values: readonly number[]): [number, number] | undefined {
+  const n = values.length
+  let below = 0
+  let k = 0
+  // P(X < k+1) for X ~ binomial(n, ½), grown one term at a time.
+  for (let i = 0, term = 0.5 ** n; i < n; i++, term = (term * (n - i + 1)) / i) {
+    if (below + term > 0.025) break
+    below += term
+    k = i + 1
+  }
+  if (k === 0) return undefined
+  const sorted = [...values].sort((a, b) => a - b)
+  return [sorted[k - 1] as number, sorted[n - k] as number]
+}
+
+/** Per-round ratios as "median [95 % interval of the median] (min–max)". */
+function spread(ratios: readonly number[]): string {
+  const f = (x: number) => x.toFixed(2)
+  const interval = medianInterval(ratios)
+  return `${f(median(ratios))} [${interval ? interval.map(f).join('–') : 'n/a'}] (${f(Math.min(...ratios))}–${f(Math.max(...ratios))})`
+}
+
+/**
+ * Met when the 95 % interval of the rounds' median ratio lies at or above the
+ * target, missed when below, else undecided. With a control (a second bare
+ * server, whose ratio to the first should be 1), none when the control's own
+ * interval leaves out 1: the run then told two identical servers apart, so
+ * its intervals are narrower than what it can resolve.
+ */
+export function verdict(ratios: readonly number[], target: number, control?: readonly number[]): string {
+  const interval = medianInterval(ratios)
+  if (!interval) return '~ undecided (too few rounds)'
+  const calibration = control && medianInterval(control)
+  if (calibration && (calibration[0] > 1 || calibration[1] < 1)) return `~ unresolved (control ${median(control ?? []).toFixed(2)})`
+  if (interval[0] >= target) return '✓ met'
+  if (interval[1] < target) return '✗ missed'
+  return '~ undecided'
+}
+
+/** Fewer answers than this in a run: the neighbours starved it, and its round gives no ratio. */
+const MIN_REQUESTS = 50
+
+/** CPU µs a server spent per request in one run. */
+const cpuPerRequest = (run: Run) => (run.serverCpu / run.requests) * 1e6
+
+/**
+ * Per round, the ratio of two servers' rates, and of what each would serve
+ * with a whole core to itself (the inverse of its CPU per request): the
+ * second does not depend on how much of a core the neighbours left either.
+ */
+function ratiosOf(runs: ReadonlyMap<string, readonly Run[]>, a: string, b: string) {
+  const ours = runs.get(a) as readonly Run[]
+  const theirs = runs.get(b) as readonly Run[]
+  return {
+    rate: ours.map((run, i) => run.rate / (theirs[i] as Run).rate),
+    capacity: ours.map((run, i) => cpuPerRequest(theirs[i] as Run) / cpuPerRequest(run)),
+  }
+}
+
+/** One server's runs in a row: the median rate, CPU per request and busy share, and wrk's CPU per request against it. */
+function summary(runs: readonly Run[]) {
+  return {
+    rate: median(runs.map((r) => r.rate)),
+    cpu: median(runs.map(cpuPerRequest)),
+    busy: median(runs.map((r) => r.serverCpu / r.wall)),
+    wrk: median(runs.map((r) => (r.wrkCpu / r.requests) * 1e6)),
+  }
+}
 
 /** The throughput table: one row per connection count and request. */
 export async function throughput(options: ThroughputOptions): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-feed-'))
   const running: Process[] = []
+  const pin: Pinning | undefined = options.pin ? { load: '0', servers: '1' } : undefined
   try {
     generateCorpus(path.join(dir, 'articles'), 50)
-    const [port, metricsPort, barePort] = [await portBelow60000(), await freePort(), await freePort()]
-    const service = await start(
-      [options.main],
-      { PORT: String(port), METRICS_PORT: String(metricsPort), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: path.join(dir, 'articles'), WEBSUB_HUB: '' },
-      port,
-      FEED,
-    )
-    running.push(service)
+    // Every build of the service under one SITE_URL (the first one's port), so they send the same bytes and ETags; each its own state.
+    let siteUrl: string | undefined
+    const startService = async (main: string) => {
+      const [port, metricsPort] = [await portBelow60000(), await freePort()]
+      siteUrl ??= `http://127.0.0.1:${port}`
+      const env = {
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        SITE_URL: siteUrl,
+        ARTICLES_DIR: path.join(dir, 'articles'),
+        STATE_DIR: path.join(dir, `state-${port}`),
+        WEBSUB_HUB: '',
+      }
+      const service = await start([main], env, port, FEED, pin)
+      running.push(service)
+      return service
+    }
+    const service = await startService(options.main)
     const feed = `${service.base}${FEED}`
     const plain = await rawGet(feed, { 'Accept-Encoding': 'identity' })
     const gzip = await rawGet(feed, { 'Accept-Encoding': 'gzip' })
@@ -187,51 +345,79 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
     const encode = (answer: Answer) => ({ ...answer, body: answer.body.toString('base64') })
     fs.writeFileSync(answersFile, JSON.stringify(Object.fromEntries(Object.entries(answers).map(([name, answer]) => [name, encode(answer)]))))
     // Started now, beside the service: an old process measures slower.
-    const bare = await start([BARE, String(barePort), answersFile], {}, barePort, FEED)
-    running.push(bare)
+    const startBare = async () => {
+      const port = await freePort()
+      const bare = await start([BARE, String(port), answersFile], {}, port, FEED, pin)
+      running.push(bare)
+      return bare
+    }
+    const bare = await startBare()
+    const servers: { readonly name: string; readonly process: Process }[] = [
+      { name: 'service', process: service },
+      { name: 'bare', process: bare },
+    ]
+    if (options.base) {
+      const base = await startService(options.base)
+      const sameBody = (await rawGet(`${base.base}${FEED}`, { 'Accept-Encoding': 'identity' })).body.equals(plain.body)
+      if (!sameBody) throw new Error(`${options.base} sends another feed than ${options.main}`)
+      servers.push({ name: 'base', process: base })
+    }
+    if (options.control) servers.push({ name: 'control', process: await startBare() })
     const headerBytes = (answer: Answer) => Object.entries(answer.headers).reduce((sum, [k, v]) => sum + k.length + v.length + 4, 0)
+    const shown = (main: string) => (main.startsWith(ROOT) ? path.relative(ROOT, main) : main)
     console.log(
       `RSS feed: 50 items, ${plain.body.length} bytes (${gzip.body.length} gzip), ${headerBytes(plain)} bytes of headers (${headerBytes(answers.plainNotModified)} on a 304), the same from both servers`,
     )
-    console.log(`wrk -t1 -d${options.seconds}s, ${options.rounds} rounds, interleaved; service: ${options.main.startsWith(ROOT) ? path.relative(ROOT, options.main) : options.main}`)
+    console.log(
+      `wrk -t1 -d${options.seconds}s, ${options.rounds} rounds per row, one run per server a round, the order rotating; ` +
+        `${pin ? `wrk on core ${pin.load}, the servers on core ${pin.servers}` : 'not pinned'}; service: ${shown(options.main)}` +
+        `${options.base ? `; base: ${shown(options.base)}` : ''}${options.control ? '; control: a second bare server' : ''}`,
+    )
     const scenarios: Scenario[] = [
       { name: 'GET plain', headers: { 'Accept-Encoding': 'identity' }, target: 0.95 },
       { name: 'GET gzip', headers: { 'Accept-Encoding': 'gzip' }, target: 0.9 },
       { name: '304 revalidation', headers: { 'Accept-Encoding': 'identity', 'If-None-Match': etag }, target: 0.85 },
     ]
-    console.log('| connections | request | service req/s | bare node:http req/s | ratio (median of rounds) | CPU µs per request, service / bare (ratio) | target |')
-    console.log('|---|---|---|---|---|---|---|')
+    const extra = [...(options.base ? ['base / bare', 'service / base'] : []), ...(options.control ? ['control / bare'] : [])]
+    console.log(
+      '| connections | request | req/s, service / bare | rate ratio: median of rounds [95 % interval] (min–max) | CPU µs per request, service / bare | ' +
+        'capacity ratio (bare ÷ service CPU per request): median [95 % interval] (min–max) | busy share of a core, service / bare | wrk CPU µs per request | ' +
+        `${extra.map((name) => `${name}: rate ratio; capacity ratio | `).join('')}target (capacity ratio) |`,
+    )
+    console.log(`|---|---|---|---|---|---|---|---|${extra.map(() => '---|').join('')}---|`)
     for (const connections of options.connections) {
       for (const { name, headers, target } of scenarios) {
-        // Warm both up for as long as a round (JIT, connection setup) before anything counts:
-        // after one second the service's path of a 304 was still getting faster.
-        measure(service, connections, options.seconds, headers)
-        measure(bare, connections, options.seconds, headers)
-        const ratios: number[] = []
-        const ours: ReturnType<typeof measure>[] = []
-        const theirs: ReturnType<typeof measure>[] = []
+        // Warm each up for as long as two rounds (JIT, connection setup) before anything counts:
+        // the first seconds of a path are slower.
+        for (const server of servers) for (let i = 0; i < 2; i++) measure(server.process, connections, options.seconds, headers, pin)
+        const runs = new Map<string, Run[]>(servers.map((server) => [server.name, []]))
+        let voided = 0
         for (let round = 0; round < options.rounds; round++) {
-          // The order alternates: whichever runs second is not always the one a neighbour's burst hits.
-          let a: ReturnType<typeof measure>
-          let b: ReturnType<typeof measure>
-          if (round % 2 === 0) {
-            a = measure(service, connections, options.seconds, headers)
-            b = measure(bare, connections, options.seconds, headers)
-          } else {
-            b = measure(bare, connections, options.seconds, headers)
-            a = measure(service, connections, options.seconds, headers)
+          // Rotating every second round and reversed every other one (ABBA for two): none always runs first,
+          // and a load that grows or fades through a round favours neither on average.
+          const order = servers.map((_, i) => servers[(i + Math.floor(round / 2)) % servers.length] as (typeof servers)[number])
+          if (round % 2 === 1) order.reverse()
+          const measured = new Map(order.map((server) => [server.name, measure(server.process, connections, options.seconds, headers, pin)]))
+          // A run the neighbours starved (under MIN_REQUESTS answers in its second) gives no ratio: the round is left out.
+          if ([...measured.values()].some((run) => run.requests < MIN_REQUESTS)) {
+            voided += 1
+            continue
           }
-          ours.push(a)
-          theirs.push(b)
-          ratios.push(a.rate / b.rate)
+          for (const [name, run] of measured) runs.get(name)?.push(run)
         }
-        const ratio = median(ratios)
-        const cpuOurs = median(ours.map((m) => m.cpuPerRequest))
-        const cpuTheirs = median(theirs.map((m) => m.cpuPerRequest))
+        if ((runs.get('service') as Run[]).length === 0) throw new Error(`every round of ${name} at ${connections} connections was starved`)
+        const ours = summary(runs.get('service') as Run[])
+        const theirs = summary(runs.get('bare') as Run[])
+        const service = ratiosOf(runs, 'service', 'bare')
+        const both = (ratios: { rate: number[]; capacity: number[] }) => `${spread(ratios.rate)}; ${spread(ratios.capacity)}`
+        const columns = [
+          ...(options.base ? [both(ratiosOf(runs, 'base', 'bare')), both(ratiosOf(runs, 'service', 'base'))] : []),
+          ...(options.control ? [both(ratiosOf(runs, 'control', 'bare'))] : []),
+        ]
         console.log(
-          `| ${connections} | ${name} | ${Math.round(median(ours.map((m) => m.rate)))} | ${Math.round(median(theirs.map((m) => m.rate)))} | ` +
-            `${ratio.toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(', ')}) | ${cpuOurs.toFixed(0)} / ${cpuTheirs.toFixed(0)} (${(cpuTheirs / cpuOurs).toFixed(2)}) | ` +
-            `≥ ${target} ${ratio >= target ? '✓' : '✗'} |`,
+          `| ${connections} | ${name}${voided > 0 ? ` (${voided} of ${options.rounds} rounds starved, left out)` : ''} | ${Math.round(ours.rate)} / ${Math.round(theirs.rate)} | ${spread(service.rate)} | ` +
+            `${ours.cpu.toFixed(1)} / ${theirs.cpu.toFixed(1)} | ${spread(service.capacity)} | ${ours.busy.toFixed(2)} / ${theirs.busy.toFixed(2)} | ` +
+            `${ours.wrk.toFixed(0)} / ${theirs.wrk.toFixed(0)} | ${columns.map((column) => `${column} | `).join('')}≥ ${target} ${verdict(service.capacity, target, options.control ? ratiosOf(runs, 'control', 'bare').capacity : undefined)} |`,
         )
       }
     }
