@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { feedIds, newsboat, rss2email, sfeed, sfeedOpmlImport, withBundledSite } from '../helpers/real-clients.js'
+import { feedIds, newsboat, OWN_CONNECTION, rss2email, sfeed, sfeedOpmlImport, withBundledSite } from '../helpers/real-clients.js'
 
 const site = withBundledSite('opml-clients-')
 let opmlFile: string
@@ -16,7 +16,7 @@ let section: { url: string; ids: string[] }
 let podcast: { url: string; ids: string[] }
 
 beforeAll(async () => {
-  opml = await (await fetch(`${site.base()}/feeds.opml`)).text()
+  opml = await (await fetch(`${site.base()}/feeds.opml`, OWN_CONNECTION)).text()
   opmlFile = path.join(site.dir(), 'feeds.opml')
   fs.writeFileSync(opmlFile, opml)
   section = await feedIds(`${site.base()}/wirtschaft/feed.xml`)
@@ -66,7 +66,7 @@ describe('/feeds.opml in real feed readers', () => {
       { name: 'Wirtschaft – Beispielzeitung', url: section.url },
       { name: 'Geldfragen – der Wirtschaftspodcast der Beispielzeitung (Podcast)', url: podcast.url },
     ])
-    const idsOf = async (url: string) => sfeed(site.dir(), await (await fetch(url, { redirect: 'manual' })).text()).map((item) => item.id)
+    const idsOf = async (url: string) => sfeed(site.dir(), await (await fetch(url, { ...OWN_CONNECTION, redirect: 'manual' })).text()).map((item) => item.id)
     expect(sorted(await idsOf(section.url))).toEqual(sorted(section.ids))
     expect(sorted(await idsOf(podcast.url))).toEqual(sorted(podcast.ids))
   })

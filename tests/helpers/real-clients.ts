@@ -50,9 +50,16 @@ export function withBundledSite(prefix: string): { readonly base: () => string; 
   return { base: () => ready(server).base, dir: () => ready(temp).dir }
 }
 
+/**
+ * For fetch beside the real clients, which run synchronously (spawnSync): a connection fetch kept open could
+ * pass the service's keepAliveTimeout (5 s) while this thread waits on one, and the next fetch be sent on a
+ * connection the service had closed ('other side closed', at load 20). Each fetch here has a connection of its own.
+ */
+export const OWN_CONNECTION = { headers: { connection: 'close' } } as const
+
 /** A feed's URL and the ids of its items, as feedparser reads them: what a reader must end up with. */
 export async function feedIds(url: string): Promise<{ url: string; ids: string[] }> {
-  const [feed] = readXmlFeeds([{ body: await (await fetch(url)).text(), contentType: 'application/rss+xml' }])
+  const [feed] = readXmlFeeds([{ body: await (await fetch(url, OWN_CONNECTION)).text(), contentType: 'application/rss+xml' }])
   return { url, ids: (feed?.entries ?? []).map((entry) => entry.id ?? '') }
 }
 
