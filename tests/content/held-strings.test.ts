@@ -83,7 +83,7 @@ describe('strings held for every article file', () => {
       const view = 'x'.repeat(40).slice(3)
       const fingerprint = { build: 'b', config: {} }
       const entries = [0, 1].map((n) => ({ article: article(n), stamp: `1:2:3:${n}`, bodyDigest: `d${n}`, warnings: [] }))
-      const rows = decodeSnapshot(encodeSnapshot(fingerprint, entries).bytes, fingerprint, articleCompactor())
+      const rows = decodeSnapshot(Buffer.concat(encodeSnapshot(fingerprint, entries).chunks), fingerprint, articleCompactor())
       if ('reason' in rows) throw new Error(rows.reason)
       const taken = rows.take('1.md', () => true)?.article
       expect([taken?.path, taken?.url]).toEqual([pathOf(1), urls[1]])
