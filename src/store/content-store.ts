@@ -94,7 +94,7 @@ export class ContentStore {
     this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
     const compact = articleCompactor() // one set of shared lists and strings for files read and snapshot entries taken
-    this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config), compact), options.snapshot, config, this.#logger, compact))
+    this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config), compact), options.snapshot, config, this.#logger, compact, (file) => void this.applyChanges([file])))
     this.#catalog = new ArticleCatalog({
       source: this.#source,
       sectionSlug: config.section.slug,

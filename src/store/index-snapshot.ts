@@ -49,6 +49,8 @@ export function snapshotSource(
   logger: Logger,
   /** What the articles read from files go through (compact-articles.ts): the snapshot's entries go through it too. */
   compact: ArticleCompactor,
+  /** Hears of a file the index read too close to a second save (racy-entries.ts): it must be read again. */
+  onStale?: (file: string) => void,
 ): ArticleSource {
   const { stampNow, adoptStamp } = source
   if (!snapshot || !stampNow || !adoptStamp) return source
@@ -67,23 +69,26 @@ export function snapshotSource(
   let taking = false
   /** Whether a write is verifying racy entries (it awaits their reads). */
   let writing = false
-  const verifier = { readBody: source.readBody, stampNow, compact }
+  const verifier = { readBody: source.readBody, stampNow, compact, onStale }
   const write = async (): Promise<void> => {
     if (taking || writing) return changed() // not while a load takes from it: what it holds would be read instead
     loaded = null // what it held and was not asked for is gone from disk
     // A restart that took every file from the snapshot writes nothing: the same 26 MB at 50,000 files took 60–70 MB more RSS to encode.
     if (!differs) return
     writing = true
+    // Cleared before the verification awaits: a file read meanwhile sets it again, and is written by the next write.
+    differs = false
     let kept: ReadEntry[] | { readonly waitMs: number }
     try {
       kept = await keepableEntries(current, racyMs, verifier)
+    } catch (error) {
+      differs = true
+      throw error
     } finally {
       writing = false
     }
     // Files read moments ago (an edit, read at once by the watcher) are verified once old enough: the write waits.
-    if ('waitMs' in kept) return void (timer ??= setTimeout(() => ((timer = undefined), void write()), kept.waitMs).unref())
-    // From here on synchronous: a file read meanwhile is in `current`, or sets `differs` again when its read ends.
-    differs = false
+    if ('waitMs' in kept) return void ((differs = true), (timer ??= setTimeout(() => ((timer = undefined), writeLogged()), kept.waitMs).unref()))
     try {
       const { chunks, count } = encodeSnapshot(fingerprint, kept)
       snapshot.file.write(chunks)
@@ -96,10 +101,11 @@ export function snapshotSource(
       lastError = code
     }
   }
+  const writeLogged = (): void => void write().catch((error: Error) => logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${error.message})`))
   let timer: NodeJS.Timeout | undefined
   const changed = (): void => {
     if (timer) timer.refresh()
-    else timer = setTimeout(() => ((timer = undefined), void write()), snapshot.delayMs ?? 5000).unref()
+    else timer = setTimeout(() => ((timer = undefined), writeLogged()), snapshot.delayMs ?? 5000).unref()
   }
   /** The snapshot's entry of an unchanged file, its stamp adopted; the entry itself is what the load takes (no copy). */
   const take = (file: string, now?: string): ReadEntry | undefined => {

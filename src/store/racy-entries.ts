@@ -12,7 +12,15 @@ export interface ReadEntry extends SnapshotEntry {
 }
 
 /** What verifying a racy entry needs: a read that records no stamp (readBody), the stamp of a file as it is now, and what articles read go through. */
-export type VerifySource = Pick<ArticleSource, 'readBody'> & { readonly stampNow: (file: string) => string | undefined; readonly compact: (article: Article) => Article }
+export type VerifySource = Pick<ArticleSource, 'readBody'> & {
+  readonly stampNow: (file: string) => string | undefined
+  readonly compact: (article: Article) => Article
+  /** Hears of a file whose re-read differs from what the index holds under the same stamp: the index reads it again. */
+  readonly onStale?: (file: string) => void
+}
+
+/** Racy files read again between two turns of the event loop. */
+const VERIFIED_PER_TURN = 32
 
 /**
  * The entries of `current` (file → entry, in the order to write) that an
@@ -53,7 +61,9 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   }
   // Not old enough yet (the watcher read an edit moments ago): the write waits for them, at most racyMs.
   if (waitMs > 0) return { waitMs }
-  for (const [file, entry] of racy) {
+  for (const [index, [file, entry]] of racy.entries()) {
+    // The reads are synchronous: a turn of the event loop now and then, as a rescan gives (STAMPS_PER_TURN).
+    if (index > 0 && index % VERIFIED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
     const verified = await verify(file, entry, source)
     // Replaced in place (the order written is the order a restart asks in); an entry read again meanwhile stays.
     if (verified && current.get(file) === entry) current.set(file, verified)
@@ -76,5 +86,7 @@ async function verify(file: string, entry: ReadEntry, source: VerifySource): Pro
   const digest = await bodyDigest(parsed.body)
   // The same as read (nearly always): the entry's own article, the one the index holds, not a second copy of it.
   if (digest === entry.bodyDigest && isDeepStrictEqual(parsed.article, entry.article) && isDeepStrictEqual(parsed.warnings, entry.warnings)) return { article: entry.article, stamp: entry.stamp, bodyDigest: entry.bodyDigest, warnings: entry.warnings }
+  // The racy read missed a second save in the same tick: what the index holds is stale, and no rescan would see it.
+  source.onStale?.(file)
   return { article: source.compact(parsed.article), stamp: entry.stamp, bodyDigest: digest, warnings: parsed.warnings }
 }

@@ -1,0 +1,101 @@
+/**
+ * Racy entries of the index snapshot (store/racy-entries.ts, store/index-snapshot.ts).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { fileSource } from '../../src/content/article-source.js'
+import { stateFile } from '../../src/ops/state-file.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { articleCompactor } from '../../src/store/compact-articles.js'
+import { bodyDigest } from '../../src/store/article-versions.js'
+import { keepableEntries, type ReadEntry } from '../../src/store/racy-entries.js'
+import { decodeSnapshot } from '../../src/store/snapshot-format.js'
+import { stampChangeTime } from '../../src/content/load-articles.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const SITE_URL = 'https://www.example.de/'
+const NAME = 'index-snapshot.v8'
+let articles: ReturnType<typeof makeTempDir>
+let state: ReturnType<typeof makeTempDir>
+const text = (title: string, day: number) => articleText({ title, date: `2025-01-0${day}T10:00:00Z`, category: 'wirtschaft' }, `Text von ${title}.\n`)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+beforeEach(() => {
+  articles = makeTempDir('racy-review-articles-')
+  state = makeTempDir('racy-review-state-')
+})
+afterEach(() => {
+  articles.rm()
+  state.rm()
+})
+
+function snapshotTitles(): Record<string, string> | string {
+  const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: articles.dir, SITE_URL, 'time zone': 'Europe/Berlin', language: 'de' } }
+  const bytes = stateFile(state.dir, NAME).readBytes()
+  const decoded = bytes && decodeSnapshot(bytes, fingerprint, articleCompactor())
+  if (!decoded || 'reason' in decoded) return JSON.stringify(decoded)
+  return Object.fromEntries([...decoded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, entry]) => [file, entry.article.title]))
+}
+
+describe('racy entries, verified before a write', () => {
+  it('yields to the event loop while it verifies many racy files (a git checkout touched them all)', async () => {
+    const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+    const files = fileSource(config.articlesDir, config)
+    const current = new Map<string, ReadEntry>()
+    for (let i = 0; i < 300; i++) articles.write(`a${i}.md`, text(`Artikel ${i}`, 1 + (i % 9)))
+    for (let i = 0; i < 300; i++) {
+      const file = `a${i}.md`
+      const parsed = await files.readForIndex(file)
+      const stamp = files.readStamp(file) as string
+      current.set(file, { article: parsed!.article, stamp, bodyDigest: await bodyDigest(parsed!.body), warnings: parsed!.warnings, readAt: stampChangeTime(stamp)! + 1 })
+    }
+    let turns = 0
+    let running = true
+    const tick = (): void => void (running && (turns++, setImmediate(tick)))
+    setImmediate(tick)
+    const kept = await keepableEntries(current, 2000, { readBody: files.readBody, stampNow: files.stampNow!, compact: (a) => a }, () => Date.now() + 5000)
+    running = false
+    expect((kept as ReadEntry[]).length).toBe(300)
+    // 300 files read and parsed on the event loop without one turn: no request is answered meanwhile.
+    expect(turns).toBeGreaterThan(0)
+  })
+
+  it('writes a file read while the write verified racy entries, once it is old enough (not left out until the next change)', async () => {
+    articles.write('a.md', text('Alpha', 1))
+    articles.write('b.md', text('Beta', 2))
+    await sleep(250)
+    const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+    const files = fileSource(config.articlesDir, config)
+    let release: () => void = () => {}
+    let entered: () => void = () => {}
+    const inVerify = new Promise<void>((resolve) => (entered = resolve))
+    let gate: Promise<void> | undefined
+    const source = {
+      ...files,
+      readBody: async (file: string) => {
+        if (file === 'a.md' && gate) (entered(), await gate)
+        return files.readBody(file)
+      },
+    }
+    const logger = { info: () => {}, warn: () => {} }
+    const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 200 }
+    const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
+    await store.load()
+    await sleep(100)
+    expect(snapshotTitles()).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta' })
+    articles.write('a.md', text('Alpha, neu', 1))
+    await store.applyChanges(['a.md'])
+    // From now on only the snapshot's verification reads a.md (200 ms after its change).
+    gate = new Promise<void>((resolve) => (release = resolve))
+    await Promise.race([inVerify, sleep(3000).then(() => { throw new Error('a.md was never verified') })]) // the write verifies a.md (racy) ...
+    articles.write('b.md', text('Beta, neu', 2))
+    await store.applyChanges(['b.md']) // ... while the watcher reads an edit of b.md
+    release()
+    gate = undefined
+    await sleep(1000) // b.md's change is 5 racy windows old
+    store.close()
+    expect(snapshotTitles()).toEqual({ 'a.md': 'Alpha, neu', 'b.md': 'Beta, neu' })
+  }, 15_000)
+})
