@@ -98,7 +98,8 @@ export class WorkerPool<Request, Response> {
   widen(eager: boolean): void {
     this.#widened = true
     if (eager) this.start()
-    else this.#pump()
+    // Tasks queued behind the one worker go to the new ones now, not once its task ends.
+    this.#pump()
   }
 
   /**
