@@ -26,6 +26,9 @@ const ALONE = [
   'tests/cdn/varnish.test.ts',
   'tests/site/renderer.test.ts',
   'tests/websub/publisher.test.ts',
+  'tests/http/plus-feeds.test.ts',
+  'tests/hardening/bad-files.test.ts',
+  'tests/server.test.ts',
 ]
 
 const ALL = ['tests/**/*.test.ts', 'tests/**/*.test.tsx']

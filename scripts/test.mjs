@@ -23,5 +23,7 @@ const run = (command, args, options) =>
 const typecheck = run('npm', ['run', '--silent', 'typecheck'], { stdio: ['ignore', 'pipe', 'pipe'] })
 const tests = await run('vitest', ['run', ...process.argv.slice(2)], { stdio: 'inherit' })
 const checked = await typecheck
+// Only a vitest that could not be started has output here (its own went to the terminal).
+process.stderr.write(tests.output)
 process.stdout.write(checked.status === 0 ? 'typecheck: no errors\n' : `typecheck failed (status ${checked.status}):\n${checked.output}`)
 process.exit(checked.status || tests.status)
