@@ -1,0 +1,29 @@
+/** The chunked state-file write (ops/state-file.ts): a failure mid-way leaves the old file and no temporary one. */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { stateFile } from '../../src/ops/state-file.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
+
+let state: ReturnType<typeof makeTempDir>
+beforeEach(() => void (state = makeTempDir('state-file-review-')))
+afterEach(() => {
+  vi.restoreAllMocks()
+  state.rm()
+})
+
+describe('a state file written in chunks', () => {
+  it('keeps the old file whole and leaves no temporary file when the disk fills at the second chunk', () => {
+    const file = stateFile(state.dir, 'index-snapshot.v8')
+    file.write('alt\n')
+    const real = fs.writeFileSync
+    let calls = 0
+    vi.spyOn(fs, 'writeFileSync').mockImplementation(((...args: Parameters<typeof fs.writeFileSync>) => {
+      if (++calls === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+      return real(...args)
+    }) as typeof fs.writeFileSync)
+    expect(() => file.write([Buffer.from('kopf\n'), Buffer.alloc(100_000, 0x61)])).toThrow(/ENOSPC/)
+    expect(fs.readFileSync(path.join(state.dir, 'index-snapshot.v8'), 'utf8')).toBe('alt\n')
+    expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
+  })
+})
