@@ -47,10 +47,13 @@ function evaluationOrder(file: string, seen = new Set<string>()): string {
 }
 
 /** Starts the built service with tests/fixtures/start/`spy` preloaded, asks for the first feed, then gives `check` the spy's lines. */
-async function untilFirstFeed(spy: string, check: (spied: string[], server: RunningServer) => Promise<void>): Promise<void> {
+async function untilFirstFeed(spy: string, check: (spied: string[], server: RunningServer) => Promise<void>, line?: string): Promise<void> {
   const server = await startServer({ ARTICLES_DIR, NODE_OPTIONS: `--import=${path.join(ROOT, 'tests/fixtures/start', spy)}` })
   try {
     expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
+    // A spy writes `line` to stderr before the answer's bytes go out, but this process may read the socket before the
+    // pipe: wait for it (at most 5 s) rather than race it (CI at load once read the output without it).
+    for (const until = Date.now() + 5000; line !== undefined && !server.output().includes(line) && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20))
     await check(
       server.output().split('\n').filter((line) => line.startsWith('spy: ')),
       server,
@@ -133,7 +136,7 @@ describe('the built service, bundled (npm run build)', () => {
       // Hono, loaded with it on the first request that needs it, then answers as before.
       const missing = await fetch(`${server.base}/wirtschaft/nicht-da.html`)
       expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8'])
-    })
+    }, 'spy: first answer')
   })
 
   it('renders the first site at the process’s priority, and lowers both render workers to nice 19 once it serves', { timeout: 30_000 }, async () => {

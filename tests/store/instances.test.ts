@@ -30,9 +30,12 @@ describe('two instances on one folder', () => {
     let nowA = new Date(base)
     const a = await bundledInstance(config, () => nowA)
     stores.push(a.store)
-    write(folder.articles, 'zz-spaet.md', 'Gleichzeitig B', '2026-11-30T08:00:00Z')
+    // A day before both clocks: inside the news sitemap's 48 hours for both (a fixed date fell out of it for one
+    // clock and not the other in the hour before it turned 48 hours old, so the test failed then).
+    const published = new Date(base - 86_400_000).toISOString().replace('.000Z', 'Z')
+    write(folder.articles, 'zz-spaet.md', 'Gleichzeitig B', published)
     await a.store.applyChanges(['zz-spaet.md'])
-    write(folder.articles, 'aa-frueh.md', 'Gleichzeitig A', '2026-11-30T08:00:00Z')
+    write(folder.articles, 'aa-frueh.md', 'Gleichzeitig A', published)
     await a.store.applyChanges(['aa-frueh.md'])
     nowA = new Date(base + 3_607_000)
 
