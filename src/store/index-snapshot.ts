@@ -78,34 +78,28 @@ export function snapshotSource(
     writing = true
     // Cleared before the verification awaits: a file read meanwhile sets it again, and is written by the next write.
     differs = false
-    let kept: ReadEntry[] | { readonly waitMs: number }
     try {
-      kept = await keepableEntries(current, racyMs, verifier)
-    } catch (error) {
-      differs = true
-      throw error
-    } finally {
-      writing = false
-    }
-    // Files read moments ago (an edit, read at once by the watcher) are verified once old enough: the write waits.
-    if ('waitMs' in kept) return void ((differs = true), (timer ??= setTimeout(() => ((timer = undefined), writeLogged()), kept.waitMs).unref()))
-    try {
+      const kept = await keepableEntries(current, racyMs, verifier)
+      // Files read moments ago (an edit, read at once by the watcher) are verified once old enough: the write waits.
+      if ('waitMs' in kept) return void ((differs = true), (timer ??= setTimeout(() => ((timer = undefined), void write()), kept.waitMs).unref()))
       const { chunks, count } = encodeSnapshot(fingerprint, kept)
       snapshot.file.write(chunks)
       if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)
       lastError = undefined
     } catch (error) {
+      // One warning per kind of failure, whether verifying or writing failed; never an unhandled rejection.
       differs = true
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
       if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
       lastError = code
+    } finally {
+      writing = false
     }
   }
-  const writeLogged = (): void => void write().catch((error: Error) => logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${error.message})`))
   let timer: NodeJS.Timeout | undefined
   const changed = (): void => {
     if (timer) timer.refresh()
-    else timer = setTimeout(() => ((timer = undefined), writeLogged()), snapshot.delayMs ?? 5000).unref()
+    else timer = setTimeout(() => ((timer = undefined), void write()), snapshot.delayMs ?? 5000).unref()
   }
   /** The snapshot's entry of an unchanged file, its stamp adopted; the entry itself is what the load takes (no copy). */
   const take = (file: string, now?: string): ReadEntry | undefined => {

@@ -53,8 +53,8 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   const time = now()
   let waitMs = 0
   for (const [file, entry] of current) {
+    if (settled(entry, racyMs)) continue
     const changedAt = stampChangeTime(entry.stamp) ?? Infinity
-    if (entry.readAt === undefined || changedAt < entry.readAt - racyMs) continue
     const ripeIn = changedAt + racyMs - time
     if (ripeIn < 0) racy.push([file, entry])
     else if (ripeIn <= racyMs) waitMs = Math.max(waitMs, ripeIn + 1)
@@ -69,9 +69,12 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
     if (verified && current.get(file) === entry) current.set(file, verified)
   }
   const kept: ReadEntry[] = []
-  for (const entry of current.values()) if (entry.readAt === undefined || (stampChangeTime(entry.stamp) ?? Infinity) < entry.readAt - racyMs) kept.push(entry)
+  for (const entry of current.values()) if (settled(entry, racyMs)) kept.push(entry)
   return kept
 }
+
+/** Whether an entry may be kept as it is: taken from a snapshot, verified, or read racyMs or more after its file's change. */
+const settled = (entry: ReadEntry, racyMs: number): boolean => entry.readAt === undefined || (stampChangeTime(entry.stamp) ?? Infinity) < entry.readAt - racyMs
 
 /** The file as it is now, read between two stats that both show the stamp recorded; undefined when it changed, is gone or invalid. */
 async function verify(file: string, entry: ReadEntry, source: VerifySource): Promise<ReadEntry | undefined> {

@@ -1,8 +1,6 @@
 /**
  * Racy entries of the index snapshot (store/racy-entries.ts, store/index-snapshot.ts).
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
@@ -23,8 +21,8 @@ const text = (title: string, day: number) => articleText({ title, date: `2025-01
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 beforeEach(() => {
-  articles = makeTempDir('racy-review-articles-')
-  state = makeTempDir('racy-review-state-')
+  articles = makeTempDir('racy-articles-')
+  state = makeTempDir('racy-state-')
 })
 afterEach(() => {
   articles.rm()
@@ -98,4 +96,37 @@ describe('racy entries, verified before a write', () => {
     store.close()
     expect(snapshotTitles()).toEqual({ 'a.md': 'Alpha, neu', 'b.md': 'Beta, neu' })
   }, 15_000)
+
+  // A racy entry whose re-read gives other content under the same stamp (the case racy verification exists for).
+  it('serves what the verification found, not the racy read it replaced in the snapshot', async () => {
+    articles.write('a.md', text('Alpha', 1))
+    articles.write('b.md', text('Beta', 2))
+    await sleep(250)
+    const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+    const files = fileSource(config.articlesDir, config)
+    let racyRead = false
+    // The watcher's read of b.md came between two same-size saves in one clock tick: it saw the first ('Beta, halb').
+    const source = {
+      ...files,
+      readForIndex: async (file: string) => {
+        const parsed = await files.readForIndex(file)
+        if (!(racyRead && file === 'b.md' && parsed)) return parsed
+        racyRead = false
+        return { ...parsed, article: { ...parsed.article, title: 'Beta, halb' } }
+      },
+    }
+    const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 200 }
+    const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
+    await store.load()
+    racyRead = true
+    articles.write('b.md', text('Beta, neu', 2))
+    await store.applyChanges(['b.md'])
+    await sleep(1000)
+    const titles = snapshotTitles()
+    const inSnapshot = typeof titles === 'string' ? titles : titles['b.md']
+    const served = store.site().plan.section.map((article) => article.title)
+    store.close()
+    expect(inSnapshot).toBe('Beta, neu')
+    expect(served).toEqual(['Beta, neu', 'Alpha'])
+  })
 })

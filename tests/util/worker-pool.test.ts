@@ -68,6 +68,18 @@ describe('WorkerPool', () => {
     expect(second.map((answer) => answer.threadId)).toContain(early[0]!.threadId)
   })
 
+  it('gives a task queued behind the one worker to the worker widen() starts, not after the running task ends', async () => {
+    const early = [new Worker(entry)]
+    pool = new WorkerPool({ entry, size: 2, sizeAtFirst: 1, started: early })
+    pool.start()
+    const running = pool.run({ kind: 'spin', ms: 800 })
+    const queued = pool.run({ kind: 'spin', ms: 50 })
+    pool.widen(true)
+    const answer = await queued
+    const first = await running
+    expect(answer.threadId).not.toBe(first.threadId)
+  })
+
   it('stops the workers its caller started when it is closed before it took them', async () => {
     const early = [new Worker(entry)]
     pool = new WorkerPool({ entry, started: early })
