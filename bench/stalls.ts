@@ -9,6 +9,7 @@
  * - `nested-inline`: a body of unclosed `<b>` tags, then as many stray `</b>`;
  * - `nested-div`: correctly nested `<div>`s;
  * - `brackets`, `emphasis`: Markdown that is slow for markdown-it (`[` runs, `**_` runs);
+ * - `links`: prose full of links, whose page is twice the file (about 4 MB at 2 MiB);
  * - `tags`, `authors`: a front matter list of that many bytes;
  * - `tags-64k`: 3,000 tags and 2,000 authors (the most 64 KiB of front matter
  *   holds), the rest of the file prose;
@@ -42,7 +43,7 @@ import { startLoopProbe } from '../tests/helpers/loop-delay.js'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const DIST = path.resolve(process.env.STALLS_DIST ?? path.join(ROOT, 'dist'))
 const SIZES = (process.env.STALLS_SIZES ?? '0.5,1,2').split(',').filter(Boolean).map(Number)
-const CASES = ['nested-inline', 'nested-div', 'brackets', 'emphasis', 'tags', 'authors', 'tags-64k', 'filters', 'views'] as const
+const CASES = ['nested-inline', 'nested-div', 'brackets', 'emphasis', 'links', 'tags', 'authors', 'tags-64k', 'filters', 'views'] as const
 type Case = (typeof CASES)[number]
 const SELECTED = (process.env.STALLS_CASES?.split(',').filter(Boolean) ?? CASES) as Case[]
 const TIMEOUT_S = Number(process.env.STALLS_TIMEOUT ?? 180)
@@ -64,6 +65,8 @@ function hostileFile(kind: Case, size: number): string {
       return FRONT() + repeat('[a ') + '\n'
     case 'emphasis':
       return FRONT() + repeat('**_') + '\n'
+    case 'links':
+      return FRONT() + repeat('Die [Zinsen](https://example.org/zinsen) steigen. ') + '\n'
     case 'tags':
       return FRONT(`tags:\n${Array.from({ length: Math.floor(bytes / 17) }, (_, i) => `  - Thema ${String(i).padStart(6, "0")}`).join('\n')}\n`) + 'Text.\n'
     case 'authors':

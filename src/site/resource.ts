@@ -1,4 +1,4 @@
-import { createHash, webcrypto } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import type { CacheClass, ContentCoding } from '../caching.js'
@@ -148,6 +148,8 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     if (content.gzip && content.br) Object.assign(encodings, codings(tag, content.gzip, content.br))
     compressed = Promise.resolve()
   } else {
+    // A large document is rendered, encoded and hashed in three turns of the event loop, not one (hashOf).
+    if (typeof content === 'string' && content.length > LARGE_BYTES) await nextTurn()
     body = typeof content === 'string' ? encoder.encode(content) : content
     tag = await hashOf(body)
     compressed =
@@ -266,10 +268,20 @@ export function notLaterThanNow(time: Date, now: number): Date {
   return time.getTime() > now ? new Date(Math.floor(now / 1000) * 1000) : time
 }
 
-/** SHA-256, on libuv's thread pool (Web Crypto): a document of 10 MiB took 20 ms of the event loop with createHash; a small one here. */
+/**
+ * The tag of a document's bytes: SHA-256 in this thread. Web Crypto's digest
+ * runs on libuv's thread pool but copies its input here first, and the copy
+ * cost the event loop more than the hash (bench/hash-cost.ts: 4 MB, 14 ms
+ * against 2.9 ms). A document over LARGE_BYTES is hashed in a turn of the
+ * event loop of its own: a 2 MiB article's page (4 MB) is rendered, encoded
+ * and hashed in three, each well under the 100 ms it may hold the loop
+ * (tests/hardening/stalls.test.ts).
+ */
 async function hashOf(body: Uint8Array): Promise<string> {
-  return body.byteLength <= IN_THREAD_BYTES ? hashInThread(body) : tagOf(Buffer.from(await webcrypto.subtle.digest('SHA-256', body)))
+  if (body.byteLength > LARGE_BYTES) await nextTurn()
+  return hashInThread(body)
 }
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 /** The tag of `body`, hashed in this thread (a small document, or a render worker's: encodeDocument). */
 const hashInThread = (body: Uint8Array): string => tagOf(createHash('sha256').update(body).digest())

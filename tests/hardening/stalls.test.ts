@@ -73,7 +73,9 @@ function setUp(hostile: string, ordinary = 3) {
     const response = await app.request(target)
     return { status: response.status, text: await response.text() }
   }
-  return { folder, store, app, get, logged }
+  /** As a socket would take the answer: its bytes, not decoded into a string (this test's work, 20–30 ms for a 4 MB page, not the service's). */
+  const fetchBytes = async (target: string) => (await app.request(target)).arrayBuffer()
+  return { folder, store, app, get, fetchBytes, logged }
 }
 
 const front = (extra = '') => `---\ntitle: Gross\ndate: 2025-06-01T08:00:00+02:00\ncategory: wirtschaft\n${extra}---\n`
@@ -109,12 +111,14 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
       ],
     ],
   ])('%s: loaded, served, changed and rendered again', async (_, text, html, warnings) => {
-    const { folder, store, get, logged } = setUp(text)
+    const { folder, store, get, fetchBytes, logged } = setUp(text)
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_ARTICLE_BYTES)
+    // Node loads its fetch implementation (Request, Response) on first use: 20–40 ms that no content causes (as bench/stalls.ts).
+    await new Response('warm').text()
     const delays: Record<string, number> = {}
     delays.load = await delayOf(() => store.load())
-    delays.feed = await delayOf(() => get('/wirtschaft/feed.xml'))
-    delays.page = await delayOf(() => get('/wirtschaft/gross.html'))
+    delays.feed = await delayOf(() => fetchBytes('/wirtschaft/feed.xml'))
+    delays.page = await delayOf(() => fetchBytes('/wirtschaft/gross.html'))
     delays.change = await delayOf(async () => {
       folder.write('wirtschaft/gross.md', `${text}\nNachtrag.\n`)
       await store.applyChanges(['wirtschaft/gross.md'])
@@ -122,7 +126,7 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
     // A reload drops every rendered body: the file is rendered again from scratch.
     delays.reload = await delayOf(async () => {
       await store.load()
-      await get('/wirtschaft/gross.html')
+      await fetchBytes('/wirtschaft/gross.html')
     })
     const over = Object.entries(delays).filter(([, ms]) => ms >= LIMIT_MS)
     expect(Object.fromEntries(over.map(([step, ms]) => [step, `${Math.round(ms)} ms`]))).toEqual({})
