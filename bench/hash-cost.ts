@@ -14,7 +14,7 @@
 import { createHash, webcrypto } from 'node:crypto'
 
 const ROUNDS = Number(process.env.BENCH_HASH_ROUNDS ?? 15)
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
 function timed(run: () => unknown): number {
   const started = performance.now()
