@@ -41,7 +41,7 @@ export default defineConfig({
     projects: [
       // Every other file, on two workers: much of these files' time is spent waiting on a child process (the service, a
       // real client, Chromium, nginx) or a file-system event. On a quiet machine (load ~1) a whole `npm test` took 331 s
-      // on Node 20 and 327 s on Node 24 against 430 s and 395 s on one worker (2026-12-02, CI's own run beside); at load
+      // on Node 20 and 327 s on Node 24, against 430 s and 395 s on one worker in a fresh-clone .ci/run the same hour; at load
       // 14-34 earlier two took as long as one, and one full run there found a race (opml-import, fixed).
       { extends: true, test: { name: 'shared', include: ALL, exclude: ALONE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },

@@ -6,12 +6,15 @@
  * - Web Crypto's `subtle.digest`, which hashes on libuv's thread pool: only
  *   the part that runs before it returns is counted (it copies its input first).
  * For a body string, `update(string)` against `Buffer.from` and `update(bytes)`.
+ * For the index snapshot (24 MB at 50,000 files), its damage check: SHA-256
+ * (format 2) against zlib's CRC-32 (format 3, store/snapshot-format.ts).
  *
  * Each figure is the median of BENCH_HASH_ROUNDS (default 15) rounds, each on
  * a fresh buffer or string (a copy into fresh memory is what costs here), and
  * the ratio is Web Crypto's against createHash's, so a busy machine moves both.
  */
 import { createHash, webcrypto } from 'node:crypto'
+import zlib from 'node:zlib'
 
 const ROUNDS = Number(process.env.BENCH_HASH_ROUNDS ?? 15)
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
@@ -58,6 +61,19 @@ async function stringRow(megabytes: number): Promise<void> {
   )
 }
 
+function checksumRow(megabytes: number): void {
+  const sha: number[] = []
+  const crc: number[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    const bytes = Buffer.alloc(megabytes * 1e6, 0x61 + (round % 26))
+    sha.push(timed(() => createHash('sha256').update(bytes).digest()))
+    crc.push(timed(() => zlib.crc32(bytes)))
+  }
+  const [s, c] = [median(sha), median(crc)]
+  console.log(`${megabytes} MB snapshot: SHA-256 ${s.toFixed(2)} ms, CRC-32 ${c.toFixed(2)} ms; ratio ${(s / c).toFixed(1)}`)
+}
+
 console.log(`Node ${process.version}, ${ROUNDS} rounds, medians`)
 for (const megabytes of [0.25, 1, 4]) await bytesRow(megabytes)
 for (const megabytes of [0.25, 2]) await stringRow(megabytes)
+checksumRow(24)

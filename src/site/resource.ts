@@ -270,12 +270,13 @@ export function notLaterThanNow(time: Date, now: number): Date {
 
 /**
  * The tag of a document's bytes: SHA-256 in this thread. Web Crypto's digest
- * runs on libuv's thread pool but copies its input here first, and the copy
- * cost the event loop more than the hash (bench/hash-cost.ts: 4 MB, 14 ms
- * against 2.9 ms). A document over LARGE_BYTES is hashed in a turn of the
- * event loop of its own: a 2 MiB article's page (4 MB) is rendered, encoded
- * and hashed in three, each well under the 100 ms it may hold the loop
- * (tests/hardening/stalls.test.ts).
+ * runs on libuv's thread pool but first copies its input here, and a copy into
+ * fresh memory (page faults) cost more than the hash: 4 MB, 14-15 ms against
+ * 2.6 ms (bench/hash-cost.ts; 0.6 ms when the allocator reuses memory, which
+ * nothing here controls; a 2 MiB article's page took 10-20 ms through it in a
+ * profile). A document over LARGE_BYTES is hashed in a turn of the event loop
+ * of its own: a 2 MiB article's page (4 MB) is rendered, encoded and hashed in
+ * three, each well under the 100 ms it may hold the loop (tests/hardening/stalls.test.ts).
  */
 async function hashOf(body: Uint8Array): Promise<string> {
   if (body.byteLength > LARGE_BYTES) await nextTurn()

@@ -1,12 +1,11 @@
 /**
- * Found by a hostile review: an index snapshot (format 2) whose checksum is right but whose columns are not what
- * the build writes. The checksum is no secret (SHA-256 of the body), so "valid SHA" says only
- * that the file is whole. Format 1 made every article while decoding, inside decodeSnapshot's
+ * Found by a hostile review: an index snapshot (format 2, and 3) whose checksum is right but whose columns are not what
+ * the build writes. The checksum is no secret (a CRC-32 of the body since format 3, a SHA-256 before), so a right one
+ * says only that the file is whole. Format 1 made every article while decoding, inside decodeSnapshot's
  * try: a row that could not be made refused the whole snapshot ("is damaged (...)") and every
  * file was read. Format 2 makes an article only when its file is taken (SnapshotRows#entry),
  * outside that try: a column the constructor does not check throws in the middle of the load.
  */
-import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import v8 from 'node:v8'
@@ -15,7 +14,7 @@ import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { SNAPSHOT_FORMAT } from '../../src/store/snapshot-format.js'
+import { SNAPSHOT_FORMAT, snapshotChecksum } from '../../src/store/snapshot-format.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const SITE_URL = 'https://www.example.de/'
@@ -46,7 +45,7 @@ function forge(change: (body: { keys: string[]; columns: Record<string, unknown>
   const body = v8.deserialize(bytes.subarray(bytes.indexOf(10) + 1))
   change(body)
   const serialized = v8.serialize(body)
-  fs.writeFileSync(file(), Buffer.concat([Buffer.from(`${SNAPSHOT_FORMAT} ${createHash('sha256').update(serialized).digest('base64url')}\n`), serialized]))
+  fs.writeFileSync(file(), Buffer.concat([Buffer.from(`${SNAPSHOT_FORMAT} ${snapshotChecksum(serialized)}\n`), serialized]))
 }
 
 beforeEach(async () => {

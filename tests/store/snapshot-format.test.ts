@@ -58,7 +58,7 @@ describe('snapshot format', () => {
     const { chunks, count } = encodeSnapshot(fingerprint, [entry(article(1))])
     expect(count).toBe(1)
     expect(chunks).toHaveLength(2)
-    expect(Buffer.from(chunks[0]!).toString('latin1')).toMatch(/^wirtschaft-index-snapshot\/2 [\w-]{43}\n$/)
+    expect(Buffer.from(chunks[0]!).toString('latin1')).toMatch(/^wirtschaft-index-snapshot\/3 [0-9a-f]{8}\n$/)
     expect(decoded(Buffer.concat(chunks)).take('2025/artikel-1.md', () => true)?.article.title).toBe('Überschrift 1')
   })
 
