@@ -24,7 +24,7 @@ import {
   STYLESHEET_PATH,
 } from './paths.js'
 import { createResource, type CreateResource, type Resource } from './resource.js'
-import { MAX_SITEMAP_URLS, renderRobotsTxt } from './sitemaps.js'
+import { SITEMAP_PART_URLS, renderRobotsTxt } from './sitemaps.js'
 import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
 import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, type ItemSource } from './feed-documents.js'
 
@@ -91,7 +91,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
   const archivePages = archivePageCount(section.length, config.feedLimit, config.archivePageSize)
   const pages = articles.publishedPages(now)
   const input = {
-    section, window, episodes, archivePages, published: pages, now, sitemapUrls: MAX_SITEMAP_URLS,
+    section, window, episodes, archivePages, published: pages, now, sitemapUrls: SITEMAP_PART_URLS,
     feedLimit: config.feedLimit,
     archivePageSize: config.archivePageSize,
     deskAuthor: config.section.author,

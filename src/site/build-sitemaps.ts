@@ -8,12 +8,12 @@ import { createResource, type CreateResource, type Resource } from './resource.j
 import { NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY, sitemapPartKey } from './cache-keys.js'
 import {
   lastChangeOf,
-  MAX_SITEMAP_URLS,
   NEWS_WINDOW_MS,
   newsArticles,
   renderNewsSitemap,
   renderSitemapIndex,
   renderUrlSet,
+  SITEMAP_PART_URLS,
   sitemapParts,
   type SitemapEntry,
 } from './sitemaps.js'
@@ -77,10 +77,10 @@ export class SitemapBuilder {
   #kept = new Map<string, Kept>()
 
   /**
-   * `maxUrls` other than MAX_SITEMAP_URLS splits files where the keys' versions (planSite) do not: for tests of rendering only.
+   * `maxUrls` other than SITEMAP_PART_URLS splits files where the keys' versions (planSite) do not: for tests of rendering only.
    * `create` makes the resources (the store's: createIdentityFirst, so that compressing a large sitemap holds no change back).
    */
-  constructor(config: SiteConfig, maxUrls = MAX_SITEMAP_URLS, create: CreateResource = createResource) {
+  constructor(config: SiteConfig, maxUrls = SITEMAP_PART_URLS, create: CreateResource = createResource) {
     this.#config = config
     this.#maxUrls = maxUrls
     this.#create = create

@@ -61,7 +61,7 @@ export const articleKey = (path: string): string => `a-${fastHash(path)}`
 
 /** Archive page `n` (1 = oldest), in every format, and a 404 at its paths. */
 export const archiveKey = (page: number): string => `p-${page}`
-/** Part `n` of a sitemap past MAX_SITEMAP_URLS (`/sitemap-<n>.xml`), and a 404 there. */
+/** Part `n` of a sitemap past SITEMAP_PART_URLS (`/sitemap-<n>.xml`), and a 404 there. */
 export const sitemapPartKey = (part: number): string => `sitemap-${part}`
 
 /**
@@ -136,7 +136,7 @@ export interface KeyVersionInput {
   readonly published: readonly Article[]
   /** The instant of this state: which articles the news sitemap still lists. */
   readonly now: Date
-  /** URLs a sitemap file holds (MAX_SITEMAP_URLS; build-sitemaps.ts). */
+  /** URLs a sitemap file holds (SITEMAP_PART_URLS; build-sitemaps.ts). */
   readonly sitemapUrls: number
   readonly feedLimit: number
   readonly archivePageSize: number

@@ -27,7 +27,7 @@ export const SITEMAP_PATH = '/sitemap.xml'
 export const NEWS_SITEMAP_PATH = '/news-sitemap.xml'
 export const ROBOTS_PATH = '/robots.txt'
 
-/** `/sitemap-2.xml`: part 2 of a sitemap too large for one file (MAX_SITEMAP_URLS). */
+/** `/sitemap-2.xml`: part 2 of a sitemap past SITEMAP_PART_URLS. */
 export function sitemapPartPath(part: number): string {
   return `/sitemap-${part}.xml`
 }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { SitemapBuilder } from '../../src/site/build-sitemaps.js'
 import { planSite } from '../../src/site/build-site.js'
-import { MAX_NEWS_URLS, MAX_SITEMAP_URLS, newsArticles, newsLanguage, renderUrlSet } from '../../src/site/sitemaps.js'
+import { MAX_NEWS_URLS, MAX_SITEMAP_URLS, newsArticles, newsLanguage, renderUrlSet, SITEMAP_PART_URLS } from '../../src/site/sitemaps.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
 import { memorySource } from '../helpers/memory-source.js'
@@ -120,6 +120,31 @@ describe('/sitemap.xml', () => {
       'https://www.example.de/',
     ])
   })
+
+  it("splits the service's sitemap every 10,000 URLs (SITEMAP_PART_URLS), not at the protocol's 50,000: the index and the cache keys alike", async () => {
+    expect(SITEMAP_PART_URLS).toBe(10_000)
+    // 10,000 articles and the index page: 10,001 URLs, one more than a part holds.
+    const files = new Map(
+      Array.from({ length: 10_000 }, (_, i) => [
+        `wirtschaft/a${i}.md`,
+        articleText({ title: `Artikel ${i}`, date: new Date(Date.UTC(2020, 0, 1) + i * 3_600_000).toISOString(), category: 'wirtschaft' }, 'Text.\n'),
+      ]),
+    )
+    const { store } = await openStore(files, () => new Date('2026-01-01T00:00:00Z'))
+    try {
+      await store.completeFirstSite()
+      const index = readSitemap(body(store, '/sitemap.xml'), 'sitemap')
+      expect(index.map((part) => part.loc)).toEqual([`${SITE}sitemap-1.xml`, `${SITE}sitemap-2.xml`])
+      const first = readSitemap(body(store, '/sitemap-1.xml'))
+      expect(first).toHaveLength(10_000)
+      expect(first[0]?.loc).toBe(`${SITE}wirtschaft/a0.html`)
+      expect(readSitemap(body(store, '/sitemap-2.xml')).map((url) => url.loc)).toEqual([SITE])
+      // Each part is purged by its own key: the keys split where the files do.
+      expect(store.resource('/sitemap-2.xml')?.keys).toContain('sitemap-2')
+    } finally {
+      store.close()
+    }
+  }, 60_000)
 
   it('writes again only the parts whose articles changed', async () => {
     const config = loadConfig({ SITE_URL: SITE })
