@@ -106,14 +106,17 @@ export class SitemapBuilder {
    */
   async build(plan: SitePlan): Promise<Map<string, Resource>> {
     const kept = new Map<string, Kept>()
-    const write = (documents: readonly SitemapDocument[]) =>
-      Promise.all(
-        documents.map(async (document) => {
-          const made = await this.#resource(document, plan.now)
-          kept.set(document.path, { articles: document.articles, stamp: document.stamp, ...made })
-          return [document.path, made.resource] as const
-        }),
-      )
+    // One after another: each file is rendered, encoded and hashed in turns of the event loop of its own (resource.ts),
+    // not every part in one (at 50,000 articles, five parts of 1.1 MB).
+    const write = async (documents: readonly SitemapDocument[]) => {
+      const written: (readonly [string, Resource])[] = []
+      for (const document of documents) {
+        const made = await this.#resource(document, plan.now)
+        kept.set(document.path, { articles: document.articles, stamp: document.stamp, ...made })
+        written.push([document.path, made.resource] as const)
+      }
+      return written
+    }
     const { parts, others } = sitemapDocuments(plan, this.#config, this.#maxUrls)
     const written = await write(parts)
     // The sitemap index names each part with its newest lastmod.

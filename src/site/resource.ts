@@ -91,10 +91,11 @@ export type CreateResource = (content: string | Uint8Array, options: ResourceOpt
 const MIN_COMPRESS_BYTES = 512
 
 /**
- * Up to this size a document is hashed and compressed in this thread, above
- * it on libuv's thread pool. Handing a 6 KB page to the pool cost 1.5 ms of
- * CPU against 0.5 ms done here (gzip and Brotli, 3,000 pages), and the pool
- * gives the event loop nothing back for it: a 16 KiB document takes ~1 ms here.
+ * Up to this size a document is compressed in this thread, above it on
+ * libuv's thread pool (every document is hashed here: hashOf). Handing a 6 KB
+ * page to the pool cost 1.5 ms of CPU against 0.5 ms done here (gzip and
+ * Brotli, 3,000 pages), and the pool gives the event loop nothing back for
+ * it: a 16 KiB document takes ~1 ms here.
  */
 const IN_THREAD_BYTES = 16 * 1024
 
@@ -148,7 +149,7 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     if (content.gzip && content.br) Object.assign(encodings, codings(tag, content.gzip, content.br))
     compressed = Promise.resolve()
   } else {
-    // A large document is rendered, encoded and hashed in three turns of the event loop, not one (hashOf).
+    // A large document (a string of more than LARGE_BYTES characters) is rendered, encoded and hashed in three turns of the event loop, not one (hashOf).
     if (typeof content === 'string' && content.length > LARGE_BYTES) await nextTurn()
     body = typeof content === 'string' ? encoder.encode(content) : content
     tag = await hashOf(body)

@@ -33,12 +33,17 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
-/** The longest event-loop delay while `step` runs, the best of up to three tries (see above). */
-async function delayOf(step: () => Promise<unknown>): Promise<number> {
+/**
+ * The longest event-loop delay while `step` runs, the best of up to three tries (see above). Each try
+ * does the work afresh: `step` gets the try's number, and `again` (not timed) undoes what the last try
+ * left ready (a rendered page), so that a real stall cannot pass on a second try that found the work done.
+ */
+async function delayOf(step: (attempt: number) => Promise<unknown>, again?: () => Promise<unknown>): Promise<number> {
   let best = Number.POSITIVE_INFINITY
   for (let attempt = 0; attempt < 3 && best >= LIMIT_MS; attempt++) {
+    if (attempt > 0) await again?.()
     const probe = startLoopProbe()
-    await step()
+    await step(attempt)
     // One more turn, so that a block at the very end is counted.
     await new Promise((resolve) => setTimeout(resolve, 5))
     best = Math.min(best, probe.stop())
@@ -118,9 +123,10 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
     const delays: Record<string, number> = {}
     delays.load = await delayOf(() => store.load())
     delays.feed = await delayOf(() => fetchBytes('/wirtschaft/feed.xml'))
-    delays.page = await delayOf(() => fetchBytes('/wirtschaft/gross.html'))
-    delays.change = await delayOf(async () => {
-      folder.write('wirtschaft/gross.md', `${text}\nNachtrag.\n`)
+    // A load drops the rendered page and body: a second try renders them again.
+    delays.page = await delayOf(() => fetchBytes('/wirtschaft/gross.html'), () => store.load())
+    delays.change = await delayOf(async (attempt) => {
+      folder.write('wirtschaft/gross.md', `${text}\nNachtrag ${attempt}.\n`)
       await store.applyChanges(['wirtschaft/gross.md'])
     })
     // A reload drops every rendered body: the file is rendered again from scratch.

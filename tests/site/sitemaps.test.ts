@@ -139,8 +139,10 @@ describe('/sitemap.xml', () => {
       expect(first).toHaveLength(10_000)
       expect(first[0]?.loc).toBe(`${SITE}wirtschaft/a0.html`)
       expect(readSitemap(body(store, '/sitemap-2.xml')).map((url) => url.loc)).toEqual([SITE])
-      // Each part is purged by its own key: the keys split where the files do.
+      // Each part is purged by its own key, and the keys' versions (planSite) split where the files do (SitemapBuilder):
+      // else an edit in part 1 would purge a key no part carries, and a CDN would keep the stale part.
       expect(store.resource('/sitemap-2.xml')?.keys).toContain('sitemap-2')
+      expect([...store.site().plan.keys.keys()].filter((key) => /^sitemap-\d/.test(key)).sort()).toEqual(['sitemap-1', 'sitemap-2'])
     } finally {
       store.close()
     }
