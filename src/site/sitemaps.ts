@@ -18,9 +18,9 @@ export const MAX_SITEMAP_URLS = 50_000
  * The URLs the service puts in one sitemap file: past them, `/sitemap.xml` is
  * a sitemap index of parts this long (WordPress writes 2,000 a file). At
  * 50,000 URLs one file was 5.7 MB: writing it and its gzip and Brotli, a
- * second after a restart's first feed, lifted the peak by 20 MB more than
- * parts of 10,000 (1.1 MB each, issue 14); and a new or edited article makes
- * crawlers fetch again only its part.
+ * second after a restart's first feed, lifted the peak 13-20 MB higher than
+ * parts of 10,000 do (1.1 MB each, issue 14); and a new or edited article
+ * makes crawlers fetch again only its part.
  */
 export const SITEMAP_PART_URLS = 10_000
 /** Google News: only articles published in the last two days… */

@@ -57,7 +57,7 @@ const HASHED_AWAY = 64 * 1024
  * ~5 s of the start, the hashing itself ~0.1 s. A longer one (up to 2 MiB)
  * is encoded here and hashed on the thread pool: for a body string of 2 M
  * characters that cost the event loop about what createHash of the string
- * does (4 against 3.5 ms, bench/hash-cost.ts), and the hash runs elsewhere.
+ * does (4.0 against 3.7 ms, bench/hash-cost.ts), and the hash runs elsewhere.
  * (resource.ts hashes bytes here: Web Crypto's copy of bytes it is given
  * costs more than their hash.)
  */
