@@ -154,6 +154,8 @@ const REGRESSIONS: [Structure][] = [
   [body('<b> unclosed, then as many stray </b>', (n) => '<b>'.repeat(n) + 'x' + '</b>'.repeat(n))],
   [body('<div> nested', (n) => '<div>'.repeat(n) + 'x' + '</div>'.repeat(n))],
   [feed('many tags', (n) => ({ tags: Array.from({ length: Math.max(1, Math.floor(n / 16)) }, (_, i) => `Thema ${i}`) }))],
+  // 18-24x in two full runs: a space per tag, then collapsed (render-markdown.ts, the html_block rule).
+  [body('<ul> nested, closing: none', (n) => '<ul>'.repeat(n) + 'x')],
 ]
 
 describe('work on hostile input grows linearly', () => {
