@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { bytesOfName, hasBadBytes, nameFromBytes } from '../text/file-names.js'
 
 /** Called for each entry a walk finds that is not a folder: its path relative to the root (`/`-separated), and readdir's entry (a link is a link, not what it leads to). */
@@ -137,7 +138,7 @@ export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn:
   const turn = async (): Promise<void> => {
     if (++sinceTurn < perTurn) return
     sinceTurn = 0
-    await new Promise((resolve) => setImmediate(resolve))
+    await nextTurn()
   }
   for (let relative = folders.pop(); relative !== undefined; relative = folders.pop()) {
     const entries = readFolder(root, relative, { onUnreadable })

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import path from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { ArticleError } from '../errors/article-error.js'
 import { hasBadBytes } from '../text/file-names.js'
 import { stampFile, stampOf } from './file-stamps.js'
@@ -243,7 +244,7 @@ export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Pro
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       if (performance.now() - turn > TURN_MS) {
-        await new Promise((resolve) => setImmediate(resolve))
+        await nextTurn()
         turn = performance.now()
         continue // another worker may have taken the last item meanwhile
       }

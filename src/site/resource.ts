@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import type { CacheClass, ContentCoding } from '../caching.js'
@@ -92,7 +93,7 @@ const MIN_COMPRESS_BYTES = 512
 
 /**
  * Up to this size a document is compressed in this thread, above it on
- * libuv's thread pool (every document is hashed here: hashOf). Handing a 6 KB
+ * libuv's thread pool (every document is hashed here: hashInThread). Handing a 6 KB
  * page to the pool cost 1.5 ms of CPU against 0.5 ms done here (gzip and
  * Brotli, 3,000 pages), and the pool gives the event loop nothing back for
  * it: a 16 KiB document takes ~1 ms here.
@@ -149,10 +150,11 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     if (content.gzip && content.br) Object.assign(encodings, codings(tag, content.gzip, content.br))
     compressed = Promise.resolve()
   } else {
-    // A large document (a string of more than LARGE_BYTES characters) is rendered, encoded and hashed in three turns of the event loop, not one (hashOf).
+    // A large document is rendered, encoded and hashed in turns of the event loop of their own (hashInThread says why).
     if (typeof content === 'string' && content.length > LARGE_BYTES) await nextTurn()
     body = typeof content === 'string' ? encoder.encode(content) : content
-    tag = await hashOf(body)
+    if (body.byteLength > LARGE_BYTES) await nextTurn()
+    tag = hashInThread(body)
     compressed =
       body.byteLength < MIN_COMPRESS_BYTES
         ? Promise.resolve()
@@ -270,21 +272,16 @@ export function notLaterThanNow(time: Date, now: number): Date {
 }
 
 /**
- * The tag of a document's bytes: SHA-256 in this thread. Web Crypto's digest
- * runs on libuv's thread pool but first copies its input here, and a copy into
- * fresh memory (page faults) cost more than the hash: 4 MB, 14-15 ms against
- * 2.6 ms (bench/hash-cost.ts; 0.6 ms when the allocator reuses memory, which
- * nothing here controls; a 2 MiB article's page took 10-20 ms through it in a
- * profile). A document over LARGE_BYTES is hashed in a turn of the event loop
- * of its own: a 2 MiB article's page (4 MB) is rendered, encoded and hashed in
- * three, each well under the 100 ms it may hold the loop (tests/hardening/stalls.test.ts).
+ * The tag of a document's bytes: SHA-256 in this thread (createIdentityFirst,
+ * and a render worker's encodeDocument). Web Crypto's digest runs on libuv's
+ * thread pool but first copies its input here, and a copy into fresh memory
+ * (page faults) cost more than the hash: 4 MB, 14-15 ms against 2.6 ms
+ * (bench/hash-cost.ts; 0.6 ms when the allocator reuses memory, which nothing
+ * here controls; a 2 MiB article's page took 10-20 ms through it in a
+ * profile). createIdentityFirst gives a document over LARGE_BYTES a turn of
+ * the event loop before its encoding and before its hash: a 2 MiB article's
+ * page (4 MB) is rendered, encoded and hashed in three, each well under the
+ * 100 ms it may hold the loop (tests/hardening/stalls.test.ts).
  */
-async function hashOf(body: Uint8Array): Promise<string> {
-  if (body.byteLength > LARGE_BYTES) await nextTurn()
-  return hashInThread(body)
-}
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-
-/** The tag of `body`, hashed in this thread (a small document, or a render worker's: encodeDocument). */
 const hashInThread = (body: Uint8Array): string => tagOf(createHash('sha256').update(body).digest())
 const tagOf = (digest: Buffer): string => digest.toString('base64url').slice(0, 27)

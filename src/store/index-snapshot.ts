@@ -81,7 +81,11 @@ export function snapshotSource(
     try {
       const kept = await keepableEntries(current, racyMs, verifier)
       // Files read moments ago (an edit, read at once by the watcher) are verified once old enough: the write waits.
-      if ('waitMs' in kept) return void ((differs = true), (timer ??= setTimeout(() => ((timer = undefined), void write()), kept.waitMs).unref()))
+      if ('waitMs' in kept) {
+        differs = true
+        timer ??= setTimeout(() => ((timer = undefined), void write()), kept.waitMs).unref()
+        return
+      }
       const { chunks, count } = encodeSnapshot(fingerprint, kept)
       snapshot.file.write(chunks)
       if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
@@ -63,7 +64,7 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   if (waitMs > 0) return { waitMs }
   for (const [index, [file, entry]] of racy.entries()) {
     // The reads are synchronous: a turn of the event loop now and then, as a rescan gives (STAMPS_PER_TURN).
-    if (index > 0 && index % VERIFIED_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve))
+    if (index > 0 && index % VERIFIED_PER_TURN === 0) await nextTurn()
     const verified = await verify(file, entry, source)
     // Replaced in place (the order written is the order a restart asks in); an entry read again meanwhile stays.
     if (verified && current.get(file) === entry) current.set(file, verified)

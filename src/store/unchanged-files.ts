@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ArticleSource, TakenArticle } from '../content/article-source.js'
 
 /** Milliseconds of taking before the event loop may turn (a signal, a timer), as mapLimit does. */
@@ -30,7 +31,7 @@ export async function takeUnchangedFiles(
   try {
     for (let index = 0; index < files.length; index++) {
       if (performance.now() - turn > TURN_MS) {
-        await new Promise((resolve) => setImmediate(resolve))
+        await nextTurn()
         turn = performance.now()
       }
       if (stamps && at === chunk.length) {

@@ -148,7 +148,7 @@ export class WorkerPool<Request, Response> {
 
   #start(): Slot<Request, Response> | undefined {
     const size = this.#options.size ?? 2
-    if (this.#slots.size >= (Math.min(size, this.#widened ? size : (this.#options.sizeAtFirst ?? size)))) return undefined
+    if (this.#slots.size >= (this.#widened ? size : Math.min(size, this.#options.sizeAtFirst ?? size))) return undefined
     // One started by the caller unless it has stopped meanwhile (its exit was before the pool listened).
     let worker = this.#started.shift()
     while (worker && worker.threadId === -1) worker = this.#started.shift()

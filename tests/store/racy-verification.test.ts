@@ -37,6 +37,23 @@ function snapshotTitles(): Record<string, string> | string {
   return Object.fromEntries([...decoded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, entry]) => [file, entry.article.title]))
 }
 
+type Files = ReturnType<typeof fileSource>
+
+/**
+ * Alpha (a.md) and Beta (b.md), written 250 ms before a store over them whose snapshot waits 10 ms and takes
+ * files changed in the last 200 ms as racy; `wrap` gives the store its source over the files. Loaded.
+ */
+async function alphaBetaStore(wrap: (files: Files) => Files): Promise<ContentStore> {
+  articles.write('a.md', text('Alpha', 1))
+  articles.write('b.md', text('Beta', 2))
+  await sleep(250)
+  const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+  const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 200 }
+  const store = new ContentStore({ config, source: wrap(fileSource(config.articlesDir, config)), logger: { info: () => {}, warn: () => {} }, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
+  await store.load()
+  return store
+}
+
 describe('racy entries, verified before a write', () => {
   it('yields to the event loop while it verifies many racy files (a git checkout touched them all)', async () => {
     const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
@@ -61,26 +78,17 @@ describe('racy entries, verified before a write', () => {
   })
 
   it('writes a file read while the write verified racy entries, once it is old enough (not left out until the next change)', async () => {
-    articles.write('a.md', text('Alpha', 1))
-    articles.write('b.md', text('Beta', 2))
-    await sleep(250)
-    const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
-    const files = fileSource(config.articlesDir, config)
     let release: () => void = () => {}
     let entered: () => void = () => {}
     const inVerify = new Promise<void>((resolve) => (entered = resolve))
     let gate: Promise<void> | undefined
-    const source = {
+    const store = await alphaBetaStore((files) => ({
       ...files,
       readBody: async (file: string) => {
         if (file === 'a.md' && gate) (entered(), await gate)
         return files.readBody(file)
       },
-    }
-    const logger = { info: () => {}, warn: () => {} }
-    const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 200 }
-    const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
-    await store.load()
+    }))
     await sleep(100)
     expect(snapshotTitles()).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta' })
     articles.write('a.md', text('Alpha, neu', 1))
@@ -99,14 +107,9 @@ describe('racy entries, verified before a write', () => {
 
   // A racy entry whose re-read gives other content under the same stamp (the case racy verification exists for).
   it('serves what the verification found, not the racy read it replaced in the snapshot', async () => {
-    articles.write('a.md', text('Alpha', 1))
-    articles.write('b.md', text('Beta', 2))
-    await sleep(250)
-    const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
-    const files = fileSource(config.articlesDir, config)
     let racyRead = false
     // The watcher's read of b.md came between two same-size saves in one clock tick: it saw the first ('Beta, halb').
-    const source = {
+    const store = await alphaBetaStore((files) => ({
       ...files,
       readForIndex: async (file: string) => {
         const parsed = await files.readForIndex(file)
@@ -114,10 +117,7 @@ describe('racy entries, verified before a write', () => {
         racyRead = false
         return { ...parsed, article: { ...parsed.article, title: 'Beta, halb' } }
       },
-    }
-    const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 200 }
-    const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
-    await store.load()
+    }))
     racyRead = true
     articles.write('b.md', text('Beta, neu', 2))
     await store.applyChanges(['b.md'])
