@@ -63,12 +63,23 @@ if [ "$can_install" = no ] || [ -z "$apt_get" ]; then
 fi
 
 say "installing missing Debian packages: ${missing[*]}"
-install=(install -y -qq --no-install-recommends "${missing[@]}")
-if [ ${#as_root[@]} -eq 0 ]; then
-  "$apt_get" update -qq
-  DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
-else
-  # sudo resets the environment: pass DEBIAN_FRONTEND through env(1).
-  "${as_root[@]}" "$apt_get" update -qq
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
-fi
+# A mirror that drops a connection for a moment must not fail the tests: apt
+# retries each download, and the whole update and install is tried again.
+retries=(-o Acquire::Retries=3)
+install=("${retries[@]}" install -y -qq --no-install-recommends "${missing[@]}")
+apt() { # runs update and install once, as root
+  if [ ${#as_root[@]} -eq 0 ]; then
+    "$apt_get" "${retries[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
+  else
+    # sudo resets the environment: pass DEBIAN_FRONTEND through env(1).
+    "${as_root[@]}" "$apt_get" "${retries[@]}" update -qq && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
+  fi
+}
+# Waits without sleep(1), a bash builtin only: reads a pipe that nobody writes.
+pause() { local fd; exec {fd}<> <(:); read -r -t "$1" -u "$fd" || true; exec {fd}<&-; }
+for attempt in 1 2 3; do
+  apt && exit 0
+  say "apt-get failed (attempt $attempt of 3)"
+  [ "$attempt" -lt 3 ] && pause $((attempt * ${APT_RETRY_SECONDS:-10}))
+done
+exit 1

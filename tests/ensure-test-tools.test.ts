@@ -22,7 +22,11 @@ case " $FAKE_MISSING " in *" $package "*)
   echo "dpkg-query: no packages found matching $package" >&2; exit 1;; esac
 case " $FAKE_REMOVED " in *" $package "*) printf 'deinstall ok config-files'; exit 0;; esac
 printf 'install ok installed'`,
-  'apt-get': 'echo "apt-get DEBIAN_FRONTEND=${DEBIAN_FRONTEND:-} $*" >> "$FAKE_LOG"',
+  // Fails (status 100, as apt-get does) while $FAKE_APT_FAILS holds a count above 0, counting it down.
+  'apt-get': `echo "apt-get DEBIAN_FRONTEND=\${DEBIAN_FRONTEND:-} $*" >> "$FAKE_LOG"
+read -r fails < "$FAKE_APT_FAILS"
+[ "$fails" -gt 0 ] && { echo $((fails - 1)) > "$FAKE_APT_FAILS"; exit 100; }
+exit 0`,
   id: '[ "$1" = -u ] && echo "$FAKE_UID"',
   // `sudo -n true` answers with $FAKE_SUDO (1: a password would be needed).
   sudo: `echo "sudo $*" >> "$FAKE_LOG"
@@ -46,7 +50,7 @@ beforeEach(() => {
 })
 afterEach(() => temp.rm())
 
-function run(options: { uid: number; missing?: string[]; removed?: string[]; sudo?: 0 | 1; without?: string[] }): Run {
+function run(options: { uid: number; missing?: string[]; removed?: string[]; sudo?: 0 | 1; without?: string[]; aptFails?: number }): Run {
   const bin = path.join(temp.dir, 'bin')
   for (const [name, body] of Object.entries(STAND_INS)) {
     if (options.without?.includes(name)) continue
@@ -54,6 +58,7 @@ function run(options: { uid: number; missing?: string[]; removed?: string[]; sud
   }
   fs.mkdirSync(bin, { recursive: true })
   const log = temp.write('calls.log', '')
+  const aptFails = temp.write('apt-fails', `${options.aptFails ?? 0}\n`)
   const result = spawnSync(BASH, [SCRIPT], {
     encoding: 'utf8',
     env: {
@@ -63,6 +68,8 @@ function run(options: { uid: number; missing?: string[]; removed?: string[]; sud
       FAKE_MISSING: (options.missing ?? []).join(' '),
       FAKE_REMOVED: (options.removed ?? []).join(' '),
       FAKE_SUDO: String(options.sudo ?? 1),
+      FAKE_APT_FAILS: aptFails,
+      APT_RETRY_SECONDS: '0',
     },
   })
   const calls = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => line.replaceAll(bin, 'BIN'))
@@ -111,8 +118,8 @@ describe('ensure-test-tools.sh', () => {
     expect(result.status).toBe(0)
     expect(result.stderr).toBe('ensure-test-tools: installing missing Debian packages: python3-lxml chromium\n')
     expect(apt(result.calls)).toEqual([
-      'apt-get DEBIAN_FRONTEND= update -qq',
-      'apt-get DEBIAN_FRONTEND=noninteractive install -y -qq --no-install-recommends python3-lxml chromium',
+      'apt-get DEBIAN_FRONTEND= -o Acquire::Retries=3 update -qq',
+      'apt-get DEBIAN_FRONTEND=noninteractive -o Acquire::Retries=3 install -y -qq --no-install-recommends python3-lxml chromium',
     ])
     expect(result.calls.filter((call) => call.startsWith('sudo'))).toEqual([])
   })
@@ -121,8 +128,8 @@ describe('ensure-test-tools.sh', () => {
     const result = run({ uid: 0, removed: ['nginx'] })
     expect(result.status).toBe(0)
     expect(apt(result.calls)).toEqual([
-      'apt-get DEBIAN_FRONTEND= update -qq',
-      'apt-get DEBIAN_FRONTEND=noninteractive install -y -qq --no-install-recommends nginx',
+      'apt-get DEBIAN_FRONTEND= -o Acquire::Retries=3 update -qq',
+      'apt-get DEBIAN_FRONTEND=noninteractive -o Acquire::Retries=3 install -y -qq --no-install-recommends nginx',
     ])
   })
 
@@ -131,9 +138,24 @@ describe('ensure-test-tools.sh', () => {
     expect(result.status).toBe(0)
     expect(result.calls.filter((call) => call.startsWith('sudo'))).toEqual([
       'sudo -n true',
-      'sudo -n BIN/apt-get update -qq',
-      'sudo -n env DEBIAN_FRONTEND=noninteractive BIN/apt-get install -y -qq --no-install-recommends nginx',
+      'sudo -n BIN/apt-get -o Acquire::Retries=3 update -qq',
+      'sudo -n env DEBIAN_FRONTEND=noninteractive BIN/apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends nginx',
     ])
+  })
+
+  it('tries the update and install again when apt-get fails, up to three times, and fails with the third', () => {
+    const once = run({ uid: 0, missing: ['nginx'], aptFails: 1 })
+    expect(once.status).toBe(0)
+    expect(once.stderr).toBe('ensure-test-tools: installing missing Debian packages: nginx\nensure-test-tools: apt-get failed (attempt 1 of 3)\n')
+    expect(apt(once.calls)).toEqual([
+      'apt-get DEBIAN_FRONTEND= -o Acquire::Retries=3 update -qq',
+      'apt-get DEBIAN_FRONTEND= -o Acquire::Retries=3 update -qq',
+      'apt-get DEBIAN_FRONTEND=noninteractive -o Acquire::Retries=3 install -y -qq --no-install-recommends nginx',
+    ])
+    const always = run({ uid: 0, missing: ['nginx'], aptFails: 3 })
+    expect(always.status).toBe(1)
+    expect(always.stderr).toContain('apt-get failed (attempt 3 of 3)\n')
+    expect(apt(always.calls)).toEqual(Array(3).fill('apt-get DEBIAN_FRONTEND= -o Acquire::Retries=3 update -qq'))
   })
 
   it('as root without apt-get, prints the line without sudo and installs nothing', () => {
