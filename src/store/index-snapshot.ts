@@ -159,22 +159,25 @@ export function snapshotSource(
       changed()
       // The entry it replaces stays in its place until then (its stamp is no longer the file's: never taken): the order
       // written stays the order a restart asks in, which finds each row without a map of 50,000 files (SnapshotRows#row).
-      let parsed: Awaited<ReturnType<ArticleSource['readForIndex']>>
       try {
-        parsed = await source.readForIndex(file)
+        const parsed = await source.readForIndex(file)
+        const stamp = source.readStamp(file)
+        if (!parsed || stamp === undefined) {
+          current.delete(file)
+          return parsed
+        }
+        const digest = await bodyDigest(parsed.body)
+        current.set(file, { article: parsed.article, stamp, bodyDigest: digest, warnings: parsed.warnings, readAt })
+        return { ...parsed, bodyDigest: digest }
       } catch (error) {
         current.delete(file)
         throw error
+      } finally {
+        // A write may have run while this file was read (a read slower than the delay, the other reads done): the
+        // next one holds what the read gave. Without this the snapshot lacked it until some other change.
+        differs = true
+        changed()
       }
-      const stamp = source.readStamp(file)
-      if (!parsed || stamp === undefined) {
-        current.delete(file)
-        return parsed
-      }
-      const digest = await bodyDigest(parsed.body)
-      current.set(file, { article: parsed.article, stamp, bodyDigest: digest, warnings: parsed.warnings, readAt })
-      differs = true
-      return { ...parsed, bodyDigest: digest }
     },
   }
 }

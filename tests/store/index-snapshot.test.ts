@@ -30,11 +30,13 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number } = {}) {
+async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: string } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
-  const source = { ...files, readForIndex: (file: string) => (reads.push(file), files.readForIndex(file)) }
+  // `slowRead`: that file's read takes 100 ms, ten times the snapshot's delay (a busy machine, a slow disk).
+  const slow = (file: string) => (file === options.slowRead ? new Promise((resolve) => setTimeout(resolve, 100)) : undefined)
+  const source = { ...files, readForIndex: async (file: string) => (reads.push(file), await slow(file), files.readForIndex(file)) }
   // The stamps from the built worker (file-stamps.ts), as dist/main.js takes them; run from src/ they are taken on this thread.
   const { worker } = options
   const signals: (AbortSignal | undefined)[] = []
@@ -168,6 +170,17 @@ describe('index snapshot', () => {
     second.store.close()
     expect(second.reads()).toEqual(['a.md'])
     expect(second.titles()).toEqual(['Gamma', 'Beta', 'Omega'])
+  })
+
+  it('holds a file whose read outlasted the write delay, with the others read meanwhile: written again once it is read', async () => {
+    const first = await start({ slowRead: 'b.md' })
+    const expected = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
+    // Written while b.md was being read, then never again: it lacked b.md until some other change.
+    expect(await snapshotTitles(expected)).toEqual(expected)
+    first.store.close()
+    const second = await start()
+    second.store.close()
+    expect(second.reads()).toEqual([])
   })
 
   it('with no snapshot to use (a first start), stops the worker threads taking the stamps, and reads every file', async () => {
