@@ -173,8 +173,7 @@ export function snapshotSource(
         current.delete(file)
         throw error
       } finally {
-        // A write may have run while this file was read (a read slower than the delay, the other reads done): the
-        // next one holds what the read gave. Without this the snapshot lacked it until some other change.
+        // A write may have run during this read (slower than the delay): the next one holds what it gave, not a later change's.
         differs = true
         changed()
       }
