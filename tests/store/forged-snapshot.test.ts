@@ -25,13 +25,16 @@ let state: ReturnType<typeof makeTempDir>
 
 const text = (title: string, day: number) => articleText({ title, date: `2025-01-0${day}T10:00:00Z`, category: 'wirtschaft', tags: '[Zinsen, EZB]' }, `Text von ${title}.\n`)
 
-/** `pauseAt`: the load waits 50 ms before reading that file, as on a busy machine: longer than the snapshot's delay. */
-async function start(pauseAt?: string) {
+/**
+ * `pause`: the load holds that file's read until the snapshot holds every other file (written meanwhile, its delay
+ * past), as a slow disk or a busy machine can.
+ */
+async function start(pause?: { file: string; others: number }) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
-  const pause = (file: string) => (file === pauseAt ? new Promise((resolve) => setTimeout(resolve, 50)) : undefined)
-  const source = { ...files, readForIndex: async (file: string) => (reads.push(file), await pause(file), files.readForIndex(file)) }
+  const held = (name: string) => (name === pause?.file ? snapshotOf(pause.others) : undefined)
+  const source = { ...files, readForIndex: async (name: string) => (reads.push(name), await held(name), files.readForIndex(name)) }
   const lines: string[] = []
   const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
   const snapshot = { file: stateFile(config.stateDir, NAME), build: 'build-1', delayMs: 10, racyMs: 20 }
@@ -116,7 +119,7 @@ describe('a snapshot with a right checksum and columns the build never writes', 
     for (let n = 1; n <= 250; n++) articles.write(`m${n}.md`, text(`Meldung ${n}`, 4))
     await new Promise((resolve) => setTimeout(resolve, 60))
     // The pause: CI once found the snapshot of the files read before one (11,119 bytes), and forged that.
-    const first = await start('m40.md')
+    const first = await start({ file: 'm40.md', others: 252 })
     expect(await snapshotOf(253)).toBe(253)
     first.store.close()
     forge((body) => (column(body, 'categories').index = Buffer.from(column(body, 'categories').index as Uint32Array)))

@@ -30,12 +30,13 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: string } = {}) {
+async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
-  // `slowRead`: that file's read takes 100 ms, ten times the snapshot's delay (a busy machine, a slow disk).
-  const slow = (file: string) => (file === options.slowRead ? new Promise((resolve) => setTimeout(resolve, 100)) : undefined)
+  // `slowRead`: that file's read is held until the snapshot holds the others (a busy machine, a slow disk).
+  const { slowRead } = options
+  const slow = (file: string) => (file === slowRead?.file ? snapshotTitles(slowRead.others) : undefined)
   const source = { ...files, readForIndex: async (file: string) => (reads.push(file), await slow(file), files.readForIndex(file)) }
   // The stamps from the built worker (file-stamps.ts), as dist/main.js takes them; run from src/ they are taken on this thread.
   const { worker } = options
@@ -173,7 +174,7 @@ describe('index snapshot', () => {
   })
 
   it('holds a file whose read outlasted the write delay, with the others read meanwhile: written again once it is read', async () => {
-    const first = await start({ slowRead: 'b.md' })
+    const first = await start({ slowRead: { file: 'b.md', others: { 'a.md': 'Alpha', 'c.md': 'Gamma' } } })
     const expected = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
     // Written while b.md was being read, then never again: it lacked b.md until some other change.
     expect(await snapshotTitles(expected)).toEqual(expected)
