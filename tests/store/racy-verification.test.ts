@@ -37,6 +37,14 @@ function snapshotTitles(): Record<string, string> | string {
   return Object.fromEntries([...decoded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, entry]) => [file, entry.article.title]))
 }
 
+/** The snapshot's titles once they are `expected`, or after 5 s what they are then: a fixed sleep was too short on a busy machine. */
+async function snapshotBecomes(expected: Record<string, string>): Promise<Record<string, string> | string> {
+  for (const started = Date.now(); ; await sleep(10)) {
+    const titles = snapshotTitles()
+    if (JSON.stringify(titles) === JSON.stringify(expected) || Date.now() - started > 5000) return titles
+  }
+}
+
 type Files = ReturnType<typeof fileSource>
 
 /**
@@ -89,8 +97,7 @@ describe('racy entries, verified before a write', () => {
         return files.readBody(file)
       },
     }))
-    await sleep(100)
-    expect(snapshotTitles()).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta' })
+    expect(await snapshotBecomes({ 'a.md': 'Alpha', 'b.md': 'Beta' })).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta' })
     articles.write('a.md', text('Alpha, neu', 1))
     await store.applyChanges(['a.md'])
     // From now on only the snapshot's verification reads a.md (200 ms after its change).
@@ -100,9 +107,10 @@ describe('racy entries, verified before a write', () => {
     await store.applyChanges(['b.md']) // ... while the watcher reads an edit of b.md
     release()
     gate = undefined
-    await sleep(1000) // b.md's change is 5 racy windows old
+    // Written once b.md's change is a racy window old: no later change comes to write it.
+    const after = { 'a.md': 'Alpha, neu', 'b.md': 'Beta, neu' }
+    expect(await snapshotBecomes(after)).toEqual(after)
     store.close()
-    expect(snapshotTitles()).toEqual({ 'a.md': 'Alpha, neu', 'b.md': 'Beta, neu' })
   }, 15_000)
 
   // A racy entry whose re-read gives other content under the same stamp (the case racy verification exists for).
@@ -121,8 +129,7 @@ describe('racy entries, verified before a write', () => {
     racyRead = true
     articles.write('b.md', text('Beta, neu', 2))
     await store.applyChanges(['b.md'])
-    await sleep(1000)
-    const titles = snapshotTitles()
+    const titles = await snapshotBecomes({ 'a.md': 'Alpha', 'b.md': 'Beta, neu' })
     const inSnapshot = typeof titles === 'string' ? titles : titles['b.md']
     const served = store.site().plan.section.map((article) => article.title)
     store.close()
