@@ -67,7 +67,7 @@ say "installing missing Debian packages: ${missing[*]}"
 # retries each download, and the whole update and install is tried again.
 retries=(-o Acquire::Retries=3)
 install=("${retries[@]}" install -y -qq --no-install-recommends "${missing[@]}")
-apt() { # runs update and install once, as root
+install_once() { # runs update and install once, as root
   if [ ${#as_root[@]} -eq 0 ]; then
     "$apt_get" "${retries[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
   else
@@ -75,10 +75,10 @@ apt() { # runs update and install once, as root
     "${as_root[@]}" "$apt_get" "${retries[@]}" update -qq && "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive "$apt_get" "${install[@]}"
   fi
 }
-# Waits without sleep(1), a bash builtin only: reads a pipe that nobody writes.
+# Waits with bash builtins only (no sleep(1): the tests' PATH holds stand-ins alone): reads a pipe nobody writes.
 pause() { local fd; exec {fd}<> <(:); read -r -t "$1" -u "$fd" || true; exec {fd}<&-; }
 for attempt in 1 2 3; do
-  apt && exit 0
+  install_once && exit 0
   say "apt-get failed (attempt $attempt of 3)"
   [ "$attempt" -lt 3 ] && pause $((attempt * ${APT_RETRY_SECONDS:-10}))
 done
