@@ -118,7 +118,7 @@ describe('a snapshot with a right checksum and columns the build never writes', 
     // Over 64 KiB, so that its bytes are freed on Node 24 as well (a smaller file is read into a buffer that cannot be).
     for (let n = 1; n <= 250; n++) articles.write(`m${n}.md`, text(`Meldung ${n}`, 4))
     await new Promise((resolve) => setTimeout(resolve, 60))
-    // The pause: CI once found the snapshot of the files read before one (11,119 bytes), and forged that.
+    // The pause: a shuffled test run once found the snapshot of the files read before one (11,119 bytes), and forged that.
     const first = await start({ file: 'm40.md', others: 252 })
     expect(await snapshotOf(253)).toBe(253)
     first.store.close()
