@@ -2,7 +2,7 @@
  * `npx tsx bench/hash-cost.ts`: how long hashing a document holds the event
  * loop, two ways, side by side in one run (issue 10's 100 ms rule for a 2 MiB
  * article, whose page is about 4 MB):
- * - `createHash`: SHA-256 in this thread (resource.ts hashOf; article-versions.ts bodyDigest up to 64 KiB);
+ * - `createHash`: SHA-256 in this thread (resource.ts hashInThread; article-versions.ts bodyDigest up to 64 KiB);
  * - Web Crypto's `subtle.digest`, which hashes on libuv's thread pool: only
  *   the part that runs before it returns is counted (it copies its input first).
  * For a body string, `update(string)` against `Buffer.from` and `update(bytes)`.

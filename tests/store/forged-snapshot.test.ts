@@ -14,8 +14,8 @@ import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { articleCompactor } from '../../src/store/compact-articles.js'
-import { decodeSnapshot, SNAPSHOT_FORMAT, snapshotChecksum } from '../../src/store/snapshot-format.js'
+import { SNAPSHOT_FORMAT, snapshotChecksum } from '../../src/store/snapshot-format.js'
+import { polled, snapshotTitles } from '../helpers/snapshot-titles.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const SITE_URL = 'https://www.example.de/'
@@ -50,15 +50,11 @@ const file = () => path.join(state.dir, NAME)
  * longer than the snapshot's delay (10 ms here) writes it with the files read so far, and again after the load: the
  * first write alone is not the snapshot of every file.
  */
-async function snapshotOf(files: number): Promise<number | string> {
-  const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: articles.dir, SITE_URL, 'time zone': 'Europe/Berlin', language: 'de' } }
-  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 10))) {
-    const bytes = stateFile(state.dir, NAME).readBytes()
-    const decoded = bytes && decodeSnapshot(bytes, fingerprint, articleCompactor())
-    const held = decoded && !('reason' in decoded) ? decoded.size : JSON.stringify(decoded)
-    if (held === files || Date.now() - started > 5000) return held
-  }
-}
+const snapshotOf = (files: number): Promise<number | string> =>
+  polled(() => {
+    const titles = snapshotTitles(state.dir, NAME, articles.dir, SITE_URL)
+    return typeof titles === 'string' ? titles : Object.keys(titles).length
+  }, (held) => held === files)
 
 /** Rewrites the snapshot's document with `change`, and its checksum to match. */
 function forge(change: (body: { keys: string[]; columns: Record<string, unknown>[] }) => void): void {

@@ -13,8 +13,7 @@ import { fileSource } from '../../src/content/article-source.js'
 import { stampFiles, type StampFilesOptions } from '../../src/content/file-stamps.js'
 import { stateFile, type StateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { articleCompactor } from '../../src/store/compact-articles.js'
-import { decodeSnapshot } from '../../src/store/snapshot-format.js'
+import { polledUntil, snapshotTitles as titlesIn } from '../helpers/snapshot-titles.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const SITE_URL = 'https://www.example.de/'
@@ -61,18 +60,7 @@ async function start(options: { build?: string; siteUrl?: string; racyMs?: numbe
 }
 
 /** The titles by file the snapshot holds, once they are `expected` (or after 5 s, what it holds then). */
-async function snapshotTitles(expected: Record<string, string>, stateDir = state.dir): Promise<Record<string, string> | string> {
-  const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: articles.dir, SITE_URL, 'time zone': 'Europe/Berlin', language: 'de' } }
-  const started = Date.now()
-  for (;;) {
-    const bytes = stateFile(stateDir, NAME).readBytes()
-    const decoded = bytes && decodeSnapshot(bytes, fingerprint, articleCompactor())
-    // Sorted by file, as `expected` is: the snapshot holds a file read again after the others.
-    const titles = decoded && !('reason' in decoded) ? Object.fromEntries([...decoded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, entry]) => [file, entry.article.title])) : JSON.stringify(decoded)
-    if (JSON.stringify(titles) === JSON.stringify(expected) || Date.now() - started > 5000) return titles
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+const snapshotTitles = (expected: Record<string, string>, stateDir = state.dir) => polledUntil(() => titlesIn(stateDir, NAME, articles.dir, SITE_URL), expected)
 
 /** Corrects b.md's title, applies the change in `store` and closes it; then the snapshot holds the correction. */
 async function correctBeta(store: ContentStore): Promise<void> {

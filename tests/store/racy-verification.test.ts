@@ -6,11 +6,10 @@ import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { articleCompactor } from '../../src/store/compact-articles.js'
 import { bodyDigest } from '../../src/store/article-versions.js'
 import { keepableEntries, type ReadEntry } from '../../src/store/racy-entries.js'
-import { decodeSnapshot } from '../../src/store/snapshot-format.js'
 import { stampChangeTime } from '../../src/content/load-articles.js'
+import { polled, polledUntil, snapshotTitles as titlesIn } from '../helpers/snapshot-titles.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const SITE_URL = 'https://www.example.de/'
@@ -29,21 +28,10 @@ afterEach(() => {
   state.rm()
 })
 
-function snapshotTitles(): Record<string, string> | string {
-  const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: articles.dir, SITE_URL, 'time zone': 'Europe/Berlin', language: 'de' } }
-  const bytes = stateFile(state.dir, NAME).readBytes()
-  const decoded = bytes && decodeSnapshot(bytes, fingerprint, articleCompactor())
-  if (!decoded || 'reason' in decoded) return JSON.stringify(decoded)
-  return Object.fromEntries([...decoded.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([file, entry]) => [file, entry.article.title]))
-}
+const snapshotTitles = () => titlesIn(state.dir, NAME, articles.dir, SITE_URL)
 
 /** The snapshot's titles once they are `expected`, or after 5 s what they are then: a fixed sleep was too short on a busy machine. */
-async function snapshotBecomes(expected: Record<string, string>): Promise<Record<string, string> | string> {
-  for (const started = Date.now(); ; await sleep(10)) {
-    const titles = snapshotTitles()
-    if (JSON.stringify(titles) === JSON.stringify(expected) || Date.now() - started > 5000) return titles
-  }
-}
+const snapshotBecomes = (expected: Record<string, string>) => polledUntil(snapshotTitles, expected)
 
 type Files = ReturnType<typeof fileSource>
 
@@ -132,10 +120,9 @@ describe('racy entries, verified before a write', () => {
     const titles = await snapshotBecomes({ 'a.md': 'Alpha', 'b.md': 'Beta, neu' })
     const inSnapshot = typeof titles === 'string' ? titles : titles['b.md']
     // Served once the store has read b.md again (onStale), after the verification: waited for, as the snapshot is.
-    const served = () => store.site().plan.section.map((article) => article.title)
-    for (const started = Date.now(); served()[0] !== 'Beta, neu' && Date.now() - started < 5000; ) await sleep(10)
+    const served = await polled(() => store.site().plan.section.map((article) => article.title), (titles) => titles[0] === 'Beta, neu')
     store.close()
     expect(inSnapshot).toBe('Beta, neu')
-    expect(served()).toEqual(['Beta, neu', 'Alpha'])
+    expect(served).toEqual(['Beta, neu', 'Alpha'])
   })
 })
