@@ -48,6 +48,8 @@ export interface ArticleSource {
    * `onFallback` hears why they are taken on this thread after all; `signal` stops the threads.
    */
   stampAll?(files: readonly string[], options?: Pick<StampFilesOptions, 'onFallback' | 'signal'>): AsyncIterable<readonly (string | undefined)[]>
+  /** Stops what the source does on its own (an index snapshot's write after a quiet moment): the store is closed. */
+  close?(): void
 }
 
 /** What takeUnchanged gives: the article, its warnings and its body's version, as readForIndex would. */

@@ -179,8 +179,8 @@ export class ContentStore {
     await this.#compressed
   }
 
-  /** Stops the publication timer; changes queued are not applied. */
-  close(): void { this.#closed = true; this.#publication.clear() }
+  /** Stops the publication timer and the source (an index snapshot not written yet is written now); changes queued are not applied. */
+  close(): void { this.#closed = true; this.#publication.clear(); this.#source.close?.() }
 
   async #rebuildOnce(): Promise<Site> {
     const started = performance.now()

@@ -3,16 +3,9 @@ import type { ParseArticleOptions } from '../content/parse-article.js'
 import type { Logger } from '../util/logger.js'
 import { bodyDigest } from './article-versions.js'
 import type { ArticleCompactor } from './compact-articles.js'
-import { keepableEntries, type ReadEntry } from './racy-entries.js'
-import { decodeSnapshot, encodeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
-
-/** Where the snapshot lives (a StateFile under STATE_DIR): read whole, replaced atomically. */
-export interface SnapshotFile {
-  readonly path: string
-  readBytes(): Buffer | undefined
-  /** The file's bytes in chunks, written one after the other (never joined: 26 MB more at 50,000 files). */
-  write(chunks: readonly Uint8Array[]): void
-}
+import { keepableEntries, settledEntries, type ReadEntry } from './racy-entries.js'
+import { encodeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
+import { readSnapshot, type SnapshotFile } from './snapshot-read.js'
 
 export interface IndexSnapshotOptions {
   readonly file: SnapshotFile
@@ -70,7 +63,27 @@ export function snapshotSource(
   /** Whether a write is verifying racy entries (it awaits their reads). */
   let writing = false
   const verifier = { readBody: source.readBody, stampNow, compact, onStale }
+  /** Whether the source was closed (close): it wrote what it could then, and writes nothing after. */
+  let closed = false
+  const save = (kept: Iterable<ReadEntry>): void => {
+    try {
+      const { chunks, count } = encodeSnapshot(fingerprint, kept)
+      snapshot.file.write(chunks)
+      if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)
+      lastError = undefined
+    } catch (error) {
+      differs = true
+      failed(error)
+    }
+  }
+  /** One warning per kind of failure, whether verifying or writing failed; never an unhandled rejection. */
+  const failed = (error: unknown): void => {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
+    lastError = code
+  }
   const write = async (): Promise<void> => {
+    if (closed) return
     if (taking || writing) return changed() // not while a load takes from it: what it holds would be read instead
     loaded = null // what it held and was not asked for is gone from disk
     // A restart that took every file from the snapshot writes nothing: the same 26 MB at 50,000 files took 60–70 MB more RSS to encode.
@@ -80,28 +93,24 @@ export function snapshotSource(
     differs = false
     try {
       const kept = await keepableEntries(current, racyMs, verifier)
+      if (closed) return // close() wrote what it could keep without waiting
       // Files read moments ago (an edit, read at once by the watcher) are verified once old enough: the write waits.
       if ('waitMs' in kept) {
         differs = true
         timer ??= setTimeout(() => ((timer = undefined), void write()), kept.waitMs).unref()
         return
       }
-      const { chunks, count } = encodeSnapshot(fingerprint, kept)
-      snapshot.file.write(chunks)
-      if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)
-      lastError = undefined
+      save(kept)
     } catch (error) {
-      // One warning per kind of failure, whether verifying or writing failed; never an unhandled rejection.
       differs = true
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-      if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
-      lastError = code
+      failed(error)
     } finally {
       writing = false
     }
   }
   let timer: NodeJS.Timeout | undefined
   const changed = (): void => {
+    if (closed) return
     if (timer) timer.refresh()
     else timer = setTimeout(() => ((timer = undefined), void write()), snapshot.delayMs ?? 5000).unref()
   }
@@ -138,6 +147,17 @@ export function snapshotSource(
   return {
     ...source,
     takeUnchanged: take,
+    // A change not written yet is written now (a restart right after an edit takes it from the snapshot), without the
+    // files read too recently to trust (racy-entries.ts: they are read at the next start); nothing is written after.
+    close: () => {
+      source.close?.()
+      if (closed) return
+      closed = true
+      clearTimeout(timer)
+      timer = undefined
+      // Not during a load (what it has not taken yet would be lost), nor when the file holds what a write would.
+      if (!taking && loaded !== undefined && (differs || writing)) save(settledEntries(current, racyMs))
+    },
     // The snapshot is decoded while the stamps are taken; with none to use (a first start, a new build) they are stopped.
     stampAll:
       stampAll &&
@@ -182,39 +202,3 @@ export function snapshotSource(
 }
 
 const NO_STAMPS: AsyncIterable<readonly (string | undefined)[]> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) }
-
-/** The snapshot's entries by file; none (with a line saying why) when there is none or it cannot be used. */
-function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact: ArticleCompactor): SnapshotRows | null {
-  let bytes: Buffer | undefined
-  try {
-    bytes = file.readBytes()
-  } catch (error) {
-    logger.warn(`warning STATE_DIR: cannot read the index snapshot ${file.path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); reading every file`)
-    return null
-  }
-  if (bytes === undefined) {
-    logger.info(`no index snapshot at ${file.path} yet: reading every file`)
-    return null
-  }
-  const decoded = decodeSnapshot(bytes, fingerprint, compact)
-  freeNow(bytes)
-  if ('reason' in decoded) {
-    logger.info(`not using the index snapshot ${file.path}: it ${decoded.reason}; reading every file`)
-    return null
-  }
-  logger.info(`index snapshot ${file.path}: ${decoded.size} files; those unchanged since are not read again`)
-  return decoded
-}
-
-/**
- * Frees the snapshot's bytes once decoded (nothing holds them: snapshot-format.ts copies what it keeps):
- * moved to an ArrayBuffer nothing references, they go with the next minor GC, during the load, rather
- * than with the next full one, after it: 26 MB of the restart's peak at 50,000 files.
- */
-function freeNow(bytes: Buffer): void {
-  try {
-    structuredClone(bytes.buffer, { transfer: [bytes.buffer as ArrayBuffer] })
-  } catch {
-    // A buffer that cannot be moved (a small file: Node 20's pool below 4 KiB, Node 24's 64 KiB buffer) goes with the GC, as any other.
-  }
-}

@@ -69,9 +69,12 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
     // Replaced in place (the order written is the order a restart asks in); an entry read again meanwhile stays.
     if (verified && current.get(file) === entry) current.set(file, verified)
   }
-  const kept: ReadEntry[] = []
-  for (const entry of current.values()) if (settled(entry, racyMs)) kept.push(entry)
-  return kept
+  return [...settledEntries(current, racyMs)]
+}
+
+/** The entries of `current` that may be kept without reading a file again: the racy ones left out (the next start reads them). */
+export function* settledEntries(current: Map<string, ReadEntry>, racyMs: number): Generator<ReadEntry> {
+  for (const entry of current.values()) if (settled(entry, racyMs)) yield entry
 }
 
 /** Whether an entry may be kept as it is: taken from a snapshot, verified, or read racyMs or more after its file's change. */

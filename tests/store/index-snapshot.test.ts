@@ -29,7 +29,7 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
+async function start(options: { delayMs?: number; build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
@@ -51,7 +51,7 @@ async function start(options: { build?: string; siteUrl?: string; racyMs?: numbe
   })() })
   const lines: string[] = []
   const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
-  const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', delayMs: 10, racyMs: options.racyMs ?? 20 }
+  const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', delayMs: options.delayMs ?? 10, racyMs: options.racyMs ?? 20 }
   const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
   await store.load()
   const titles = () => store.site().plan.section.map((article) => article.title)
@@ -62,14 +62,14 @@ async function start(options: { build?: string; siteUrl?: string; racyMs?: numbe
 /** The titles by file the snapshot holds, once they are `expected` (or after 5 s, what it holds then). */
 const snapshotTitles = (expected: Record<string, string>, stateDir = state.dir) => polledUntil(() => titlesIn(stateDir, NAME, articles.dir, SITE_URL), expected)
 
-/** Corrects b.md's title, applies the change in `store` and closes it; then the snapshot holds the correction. */
+/** Corrects b.md's title and applies the change in `store`; the snapshot holds the correction a quiet moment later (not at close: close() writes too). */
 async function correctBeta(store: ContentStore): Promise<void> {
   articles.write('b.md', text('Beta, berichtigt', 2))
   await settle()
   await store.applyChanges(['b.md'])
-  store.close()
   const after = { 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' }
   expect(await snapshotTitles(after)).toEqual(after)
+  store.close()
 }
 
 /** A first start that reads every file and leaves a snapshot of them. */
@@ -300,9 +300,9 @@ describe('index snapshot', () => {
     const { atime, mtime } = fs.statSync(file)
     articles.write('a.md', text('Alfa!', 1))
     fs.utimesSync(file, atime, mtime)
-    first.store.close()
     const trusted = { 'b.md': 'Beta', 'c.md': 'Gamma' }
     expect(await snapshotTitles(trusted)).toEqual(trusted)
+    first.store.close()
   })
 
   it('keeps a file edited during a live run (read at once, too close to its change): verified once it is old enough, a restart takes it and reads none', async () => {
@@ -342,6 +342,35 @@ describe('index snapshot', () => {
     second.store.close()
     expect(second.reads()).toEqual(['b.md'])
     expect(second.titles()).toEqual(['Gamma', 'Beta, zwei', 'Alpha'])
+  })
+
+  it('writes a change not written yet when the store closes (a restart right after an edit takes it), and nothing after', async () => {
+    await firstStart()
+    // The quiet time before a write outlasts the test: only close() can write the correction.
+    const second = await start({ delayMs: 60_000 })
+    articles.write('b.md', text('Beta, berichtigt', 2))
+    await settle()
+    await second.store.applyChanges(['b.md'])
+    second.store.close()
+    expect(titlesIn(state.dir, NAME, articles.dir, SITE_URL)).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' })
+    const third = await start()
+    third.store.close()
+    expect(third.reads()).toEqual([])
+    expect(third.titles()).toEqual(['Gamma', 'Beta, berichtigt', 'Alpha'])
+  })
+
+  it('leaves out at close a file read too close to its change, without waiting to verify it, and writes nothing once closed', async () => {
+    await firstStart()
+    const second = await start({ racyMs: 500 })
+    // Read at once (the watcher): racy for 500 ms, so a write would wait to verify it.
+    articles.write('b.md', text('Beta, berichtigt', 2))
+    await second.store.applyChanges(['b.md'])
+    second.store.close()
+    expect(titlesIn(state.dir, NAME, articles.dir, SITE_URL)).toEqual({ 'a.md': 'Alpha', 'c.md': 'Gamma' })
+    // The write that waited for b.md to be verified does not come: a removed STATE_DIR (a test's temp folder) stays removed.
+    fs.rmSync(state.dir, { recursive: true })
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(fs.existsSync(state.dir)).toBe(false)
   })
 
   it('costs a warning, not the service, when STATE_DIR cannot be written', async () => {
