@@ -45,6 +45,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close()
+  // Its history is written a while after the polls: closed first, so the write does not bring back the removed folder.
+  ops.close()
   temp.rm()
 })
 
