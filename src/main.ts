@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   // Started before this module's imports were evaluated, so that they load while this thread does; at the
   // process's priority until the server listens (no request to yield to before), then at the lowest.
-  // One renders the first site; the second starts once the service serves (a restart's peak memory holds one heap the fewer).
+  // One renders the first site; once the service serves, a second starts the first time a task finds it busy, and takes
+  // tasks once loaded (a restart that is not edited holds one heap the fewer).
   const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers, lowPriority: 'once serving', oneUntilServing: true })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)

@@ -6,9 +6,9 @@ import type { RenderWorkerData } from './render-request.js'
  * lowPriority 'once serving'), written here rather than imported: this module
  * runs before any other of the service (launch.ts), so it imports nothing
  * whose evaluation could delay the workers. The pool renders the first site on
- * it and starts its second once the service serves (main.ts, oneUntilServing):
- * a second heap of ~20 MB at a restart's peak of memory, for no earlier feed
- * (issue 14).
+ * it, and once the service serves starts a second the first time a task finds
+ * it busy (main.ts, oneUntilServing): a second heap of ~20 MB at a restart's
+ * peak of memory, for no earlier feed (issue 14).
  */
 const STARTED_EARLY = 1
 

@@ -38,8 +38,9 @@ export interface RenderPoolOptions {
    */
   readonly pages?: boolean
   /**
-   * One worker until serving(), then `size` (the service: a restart's first site renders on one,
-   * and the peak of its memory holds one worker's heap, ~20 MB, the fewer; issue 14).
+   * One worker until serving(), then up to `size`, each more started the first time a task finds every one busy (the
+   * service: a restart's first site renders on one, and its memory holds one worker's heap, ~20 MB, the fewer until
+   * work overlaps; issue 14).
    */
   readonly oneUntilServing?: boolean
   /** Workers of the default entry already started, with the priority `lowPriority` starts them at (site/early-workers.ts): taken first. */
@@ -89,8 +90,9 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     serving: () => {
       if (!yielding) pool.notify({ lowPriority: true } satisfies RenderWorkerNotice, { lowPriority: true } satisfies RenderWorkerData)
       yielding = true
-      // Workers started from now on get the notice as their workerData.
-      if (options.oneUntilServing) pool.widen(options.eager === true)
+      // Workers started from now on get the notice as their workerData. The second starts the first time a task finds
+      // the first busy, and takes tasks once loaded: a restart that is not edited holds one heap the fewer (issue 14).
+      if (options.oneUntilServing) pool.widen(false)
     },
     close: () => pool.close(),
   }

@@ -37,6 +37,10 @@ interface NoticeMessage {
   readonly notice: unknown
 }
 type AnswerMessage<Response> = { readonly id: number; readonly value: Response } | { readonly id: number; readonly error: string }
+/** What a worker sends once it can take tasks (answerTasks): its modules are loaded. */
+interface ReadyMessage {
+  readonly ready: true
+}
 
 interface Task<Request, Response> {
   readonly id: number
@@ -50,12 +54,17 @@ interface Slot<Request, Response> {
   readonly worker: Worker
   task: Task<Request, Response> | undefined
   timer: NodeJS.Timeout | undefined
+  /** Whether it is given tasks: a worker started beside others once it says it is ready; the first at once (its messages wait in its port). */
+  ready: boolean
 }
 
 /**
  * Runs tasks in worker threads, so that work whose length the content
  * decides never holds the event loop. A worker runs one task at a time;
- * tasks wait in order for a free one. An idle pool keeps no process alive
+ * tasks wait in order for a free one. A worker is started when a task
+ * finds none free (up to `size`); one started beside others takes tasks
+ * once its modules are loaded, so a task never waits for a worker's start
+ * while another could take it. An idle pool keeps no process alive
  * (its workers are unreferenced); a task in flight does. A worker that
  * fails or is stopped is replaced on the next task.
  */
@@ -68,6 +77,8 @@ export class WorkerPool<Request, Response> {
   #nextId = 1
   #closed = false
   #widened: boolean
+  /** A worker started beside others exited before it was ready (its module cannot load): none is started beside others again. */
+  #sparesFail = false
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options
@@ -94,7 +105,7 @@ export class WorkerPool<Request, Response> {
     while (!this.#closed && this.#start()) continue
   }
 
-  /** From now on up to `size` workers (sizeAtFirst held until now): started at once, as start() does, when `eager`. */
+  /** From now on up to `size` workers (sizeAtFirst held until now): started at once, as start() does, when `eager`; else when a task finds none free. */
   widen(eager: boolean): void {
     this.#widened = true
     if (eager) this.start()
@@ -126,7 +137,7 @@ export class WorkerPool<Request, Response> {
 
   #pump(): void {
     while (this.#queue.length > 0) {
-      const slot = [...this.#slots].find((s) => s.task === undefined) ?? this.#start()
+      const slot = this.#free()
       if (!slot) return
       const task = this.#queue.shift() as Task<Request, Response>
       slot.task = task
@@ -146,16 +157,31 @@ export class WorkerPool<Request, Response> {
     }
   }
 
+  /** A ready worker without a task; else, when none is starting, one more started (given a task now only if it is the only one). */
+  #free(): Slot<Request, Response> | undefined {
+    const slots = [...this.#slots]
+    const idle = slots.find((s) => s.ready && s.task === undefined)
+    if (idle || slots.some((s) => !s.ready) || (this.#sparesFail && slots.length > 0)) return idle
+    const started = this.#start()
+    return started?.ready ? started : undefined
+  }
+
   #start(): Slot<Request, Response> | undefined {
     const size = this.#options.size ?? 2
     if (this.#slots.size >= (this.#widened ? size : Math.min(size, this.#options.sizeAtFirst ?? size))) return undefined
     // One started by the caller unless it has stopped meanwhile (its exit was before the pool listened).
     let worker = this.#started.shift()
     while (worker && worker.threadId === -1) worker = this.#started.shift()
+    // The caller's, and the first, are given tasks at once; one started beside others once it says it is ready.
+    const ready = worker !== undefined || this.#slots.size === 0
     worker ??= new Worker(this.#options.entry, { workerData: this.#workerData })
-    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined }
+    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready }
     slot.worker.unref()
-    slot.worker.on('message', (answer: AnswerMessage<Response>) => {
+    slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
+      if ('ready' in answer) {
+        slot.ready = true
+        return this.#pump()
+      }
       const task = slot.task
       if (!task || task.id !== answer.id) return
       this.#finish(slot)
@@ -179,6 +205,7 @@ export class WorkerPool<Request, Response> {
   /** Takes a worker out of the pool (its task, if any, rejected with `error`) and lets waiting tasks start another. */
   async #stop(slot: Slot<Request, Response>, error: Error): Promise<void> {
     if (!this.#slots.delete(slot)) return
+    if (!slot.ready) this.#sparesFail = true
     const task = slot.task
     this.#finish(slot)
     task?.reject(error)
@@ -195,6 +222,7 @@ export class WorkerPool<Request, Response> {
 export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>, onNotice?: (notice: unknown) => void): void {
   const port = parentPort
   if (!port) throw new Error('answerTasks runs in a worker thread only')
+  port.postMessage({ ready: true } satisfies ReadyMessage)
   port.on('message', async (message: TaskMessage<Request> | NoticeMessage) => {
     if ('notice' in message) return void onNotice?.(message.notice)
     const { id, request } = message

@@ -80,6 +80,47 @@ describe('WorkerPool', () => {
     expect(answer.threadId).not.toBe(first.threadId)
   })
 
+  it('starts another worker when a task finds every one busy, and gives it tasks only once it is ready: the task goes to whichever is free first', async () => {
+    const early = [new Worker(entry)]
+    // Workers the pool starts take 1.5 s to load; the caller's is loaded.
+    pool = new WorkerPool({ entry, size: 2, sizeAtFirst: 1, started: early, workerData: { loadMs: 1500 } })
+    pool.start()
+    pool.widen(false)
+    const before = await pool.run({ kind: 'echo', value: 'a' })
+    const running = pool.run({ kind: 'spin', ms: 300 })
+    const started = performance.now()
+    // Waits behind the spin: a second worker starts, but the first, free again after 300 ms, takes it.
+    const queued = await pool.run({ kind: 'echo', value: 'b' })
+    expect(queued.threadId).toBe(before.threadId)
+    expect(performance.now() - started).toBeLessThan(1400)
+    await running
+    // Once loaded, the second takes tasks beside the first.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const pair = await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
+    expect(new Set(pair.map((answer) => answer.threadId)).size).toBe(2)
+  })
+
+  it('starts no worker beside a busy one until a task waits, and none again once one could not load: the tasks run on the first', async () => {
+    const starts: number[] = []
+    const count = (worker: Worker) => void starts.push(worker.threadId)
+    process.on('worker', count)
+    try {
+      const early = [new Worker(entry)]
+      pool = new WorkerPool({ entry, size: 2, sizeAtFirst: 1, started: early, workerData: { failToLoad: true } })
+      pool.start()
+      pool.widen(false)
+      await pool.run({ kind: 'spin', ms: 50 })
+      // One at a time: nothing waited, so nothing else started.
+      expect(starts).toHaveLength(1)
+      const answers = await Promise.all([200, 200, 200, 200].map((ms) => pool!.run({ kind: 'spin', ms })))
+      expect(new Set(answers.map((answer) => answer.threadId))).toEqual(new Set([early[0]!.threadId]))
+      // One tried beside it, which could not load; none after it (no start after start while tasks wait).
+      expect(starts).toHaveLength(2)
+    } finally {
+      process.off('worker', count)
+    }
+  })
+
   it('stops the workers its caller started when it is closed before it took them', async () => {
     const early = [new Worker(entry)]
     pool = new WorkerPool({ entry, started: early })
