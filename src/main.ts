@@ -48,7 +48,13 @@ async function main(): Promise<void> {
   // process's priority until the server listens (no request to yield to before), then at the lowest.
   // One renders the first site; once the service serves, a second starts the first time a task finds it busy, and takes
   // tasks once loaded (a restart that is not edited holds one heap the fewer).
-  const renderer = createRenderPool({ eager: true, started: earlyRenderWorkers, lowPriority: 'once serving', oneUntilServing: true })
+  const renderer = createRenderPool({
+    eager: true,
+    started: earlyRenderWorkers,
+    lowPriority: 'once serving',
+    oneUntilServing: true,
+    onSpareFailed: (error) => logger.warn(`warning: cannot start a second render worker (${error.message}); rendering on one until the service restarts`),
+  })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }

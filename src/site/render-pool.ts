@@ -43,6 +43,8 @@ export interface RenderPoolOptions {
    * work overlaps; issue 14).
    */
   readonly oneUntilServing?: boolean
+  /** Hears why a render worker started beside another could not start (WorkerPoolOptions.onSpareFailed): the pool renders on one. */
+  readonly onSpareFailed?: (error: Error) => void
   /** Workers of the default entry already started, with the priority `lowPriority` starts them at (site/early-workers.ts): taken first. */
   readonly started?: readonly Worker[]
 }
@@ -68,6 +70,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     workerData: { lowPriority: lowPriority === true } satisfies RenderWorkerData,
     started: options.started,
     sizeAtFirst: options.oneUntilServing ? 1 : undefined,
+    onSpareFailed: options.onSpareFailed,
   })
   let yielding = lowPriority !== 'once serving'
   if (options.eager) pool.start()

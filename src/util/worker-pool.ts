@@ -15,6 +15,8 @@ export interface WorkerPoolOptions {
   readonly started?: readonly Worker[]
   /** Workers at most until widen() (default `size`): the service renders its first site on one (issue 14: a worker's heap is ~20 MB of a restart's peak). */
   readonly sizeAtFirst?: number
+  /** Hears why a worker started beside others stopped before it was ready: the pool then runs on those it has (once). */
+  readonly onSpareFailed?: (error: Error) => void
 }
 
 /** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
@@ -157,11 +159,15 @@ export class WorkerPool<Request, Response> {
     }
   }
 
-  /** A ready worker without a task; else, when none is starting, one more started (given a task now only if it is the only one). */
+  /**
+   * A ready worker without a task. Else one more is started: beside a ready one, a spare (given tasks once ready; one
+   * at a time, none once one failed); with none ready (the last was stopped while a spare loads), one given the task now.
+   */
   #free(): Slot<Request, Response> | undefined {
     const slots = [...this.#slots]
     const idle = slots.find((s) => s.ready && s.task === undefined)
-    if (idle || slots.some((s) => !s.ready) || (this.#sparesFail && slots.length > 0)) return idle
+    if (idle) return idle
+    if (slots.some((s) => s.ready) && (this.#sparesFail || slots.some((s) => !s.ready))) return undefined
     const started = this.#start()
     return started?.ready ? started : undefined
   }
@@ -172,11 +178,10 @@ export class WorkerPool<Request, Response> {
     // One started by the caller unless it has stopped meanwhile (its exit was before the pool listened).
     let worker = this.#started.shift()
     while (worker && worker.threadId === -1) worker = this.#started.shift()
-    // The caller's, and the first, are given tasks at once; one started beside others once it says it is ready.
-    const ready = worker !== undefined || this.#slots.size === 0
+    // The caller's, and one started with none ready, are given tasks at once; one started beside a ready one once it says it is ready.
+    const ready = worker !== undefined || ![...this.#slots].some((s) => s.ready)
     worker ??= new Worker(this.#options.entry, { workerData: this.#workerData })
     const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready }
-    slot.worker.unref()
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
       if ('ready' in answer) {
         slot.ready = true
@@ -191,6 +196,8 @@ export class WorkerPool<Request, Response> {
     })
     slot.worker.on('error', (error) => void this.#stop(slot, error))
     slot.worker.on('exit', (code) => void this.#stop(slot, new Error(`worker stopped with exit code ${code}`)))
+    // After the listeners: adding a 'message' listener refs the worker again (a spare that never took a task held the process).
+    slot.worker.unref()
     this.#slots.add(slot)
     return slot
   }
@@ -205,7 +212,10 @@ export class WorkerPool<Request, Response> {
   /** Takes a worker out of the pool (its task, if any, rejected with `error`) and lets waiting tasks start another. */
   async #stop(slot: Slot<Request, Response>, error: Error): Promise<void> {
     if (!this.#slots.delete(slot)) return
-    if (!slot.ready) this.#sparesFail = true
+    if (!slot.ready && !this.#closed && !this.#sparesFail) {
+      this.#sparesFail = true
+      this.#options.onSpareFailed?.(error)
+    }
     const task = slot.task
     this.#finish(slot)
     task?.reject(error)

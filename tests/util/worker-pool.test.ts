@@ -179,4 +179,57 @@ describe('WorkerPool', () => {
     // Well inside the spawn timeout: an idle pool must not hold the process open.
     expect(performance.now() - started).toBeLessThan(5_000)
   })
+
+  it('keeps no process alive once idle when a worker it started beside another became ready without ever taking a task', () => {
+    const module = new URL('../../dist/util/worker-pool.js', import.meta.url).href
+    const script = `
+      import { Worker } from 'node:worker_threads'
+      import { WorkerPool } from ${JSON.stringify(module)}
+      const entry = new URL(${JSON.stringify(entry.href)})
+      const early = new Worker(entry)
+      early.unref()
+      await new Promise((resolve) => early.once('message', resolve))
+      // Workers the pool starts take 500 ms to load: the second task starts one, but the first worker, free again after
+      // 50 ms, takes it; the new one becomes ready with nothing to do (a listener added to a worker refs it again).
+      const pool = new WorkerPool({ entry, size: 2, started: [early], workerData: { loadMs: 500 } })
+      const answers = await Promise.all([pool.run({ kind: 'spin', ms: 50 }), pool.run({ kind: 'echo', value: 'b' })])
+      console.log('answered', answers.length)
+    `
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pool-'))
+    fs.writeFileSync(path.join(dir, 'run.mjs'), script)
+    const started = performance.now()
+    const result = spawnSync(process.execPath, [path.join(dir, 'run.mjs')], { encoding: 'utf8', timeout: 10_000 })
+    fs.rmSync(dir, { recursive: true, force: true })
+    expect(result.stdout).toBe('answered 2\n')
+    expect([result.status, result.signal]).toEqual([0, null])
+    expect(performance.now() - started).toBeLessThan(5_000)
+  })
+
+  it('gives a waiting task a new worker at once when its only ready worker is stopped while the other still loads', async () => {
+    const early = new Worker(entry)
+    await new Promise((resolve) => early.once('message', resolve))
+    // A worker the pool starts never finishes loading here (a hung module load: 60 s).
+    pool = new WorkerPool({ entry, size: 3, started: [early], workerData: { loadMs: 60_000 } })
+    const first = pool.run({ kind: 'spin', ms: 5000 }, 300)
+    // Waits: a spare starts beside the busy worker, which its time limit then stops.
+    const second = pool.run({ kind: 'spin', ms: 10 }, 1000)
+    await expect(first).rejects.toThrow(new WorkerTimeoutError(300))
+    // No ready worker left: one started in its place is given the task (its time limit runs from then), not left waiting for the spare.
+    await expect(second).rejects.toThrow(new WorkerTimeoutError(1000))
+    expect(pool.pending).toBe(0)
+  })
+
+  it('says once why a worker started beside others could not load, and runs every task on the one it has', async () => {
+    const failures: string[] = []
+    const early = [new Worker(entry)]
+    pool = new WorkerPool({ entry, size: 2, sizeAtFirst: 1, started: early, workerData: { failToLoad: true }, onSpareFailed: (error) => void failures.push(error.message) })
+    pool.start()
+    pool.widen(false)
+    const answers = await Promise.all([200, 200, 200].map((ms) => pool!.run({ kind: 'spin', ms })))
+    expect(new Set(answers.map((answer) => answer.threadId))).toEqual(new Set([early[0]!.threadId]))
+    expect(failures).toEqual(['cannot load'])
+    await pool.close()
+    pool = undefined
+    expect(failures).toEqual(['cannot load'])
+  })
 })
