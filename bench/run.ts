@@ -20,7 +20,8 @@
  * Options: BENCH_ROUNDS (throughput rounds per row, default 15), BENCH_SECONDS per wrk run (default 1),
  * BENCH_SIZES (default 1000,10000,50000), BENCH_EDITS per size (default 5).
  * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns and the edits (on the same copy of the corpus).
- * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part.
+ * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part. BENCH_SERVICE_ENV: `KEY=VALUE`
+ * words given to every service the scale part starts, this build's and the baseline's (docs/operations.md, memory).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -42,6 +43,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number)
 const EDITS = Number(process.env.BENCH_EDITS ?? 5)
+/** Environment for every service this script starts, as `KEY=VALUE` words (BENCH_SERVICE_ENV="MALLOC_ARENA_MAX=1"): docs/operations.md's memory settings. */
+const SERVICE_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+)
 
 interface Running {
   readonly child: ChildProcess
@@ -52,7 +57,7 @@ interface Running {
 /** Starts a process and waits until `ready` (a URL answering 200) does. */
 async function start(args: string[], env: Record<string, string>, ready: (base: string) => string, port: number): Promise<Running> {
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
     const ok = await fetch(ready(base)).then(
@@ -244,7 +249,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run npm run build')
   const cpus = os.cpus()
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
-  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')})`)
+  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')}${process.env.BENCH_SERVICE_ENV ? ` BENCH_SERVICE_ENV="${process.env.BENCH_SERVICE_ENV}"` : ''})`)
   console.log('')
   const start = firstFeedOptions(process.env)
   if (start.rounds > 0) await firstFeedBeside(start)
