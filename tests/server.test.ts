@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process'
+import fs from 'node:fs'
 import net from 'node:net'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
@@ -98,6 +100,29 @@ describe('the real server on a socket, with the bundled articles', () => {
   })
 })
 
+describe('a stop right after an edit', () => {
+  it('writes the index snapshot as it stops, before its usual quiet 5 s: the next start reads no file', async () => {
+    const articles = makeTempDir('stop-articles-')
+    const state = makeTempDir('stop-state-')
+    try {
+      for (const n of [1, 2, 3]) articles.write(`m${n}.md`, articleText({ title: `Meldung ${n}`, date: `2025-01-0${n}T10:00:00Z`, category: 'wirtschaft' }, 'Text.\n'))
+      // Older than the 2 s within which a file's read is not trusted (a second save in the same clock tick).
+      await new Promise((resolve) => setTimeout(resolve, 2100))
+      const env = { ARTICLES_DIR: articles.dir, STATE_DIR: state.dir, SITE_URL: 'https://www.example.de/' }
+      const first = await startServer(env)
+      expect(await first.stop()).toBe(0)
+      // Stopped well inside the 5 s after which the snapshot would have been written anyway.
+      expect(fs.existsSync(path.join(state.dir, 'index-snapshot.v8'))).toBe(true)
+      const second = await startServer(env)
+      await second.stop()
+      expect(second.output()).toContain(`index snapshot ${path.join(state.dir, 'index-snapshot.v8')}: 3 files; those unchanged since are not read again`)
+    } finally {
+      articles.rm()
+      state.rm()
+    }
+  })
+})
+
 describe('a stop during start-up', () => {
   it('exits 0 on SIGTERM while the articles are still being read', async () => {
     const many = makeTempDir('many-')
@@ -106,7 +131,8 @@ describe('a stop during start-up', () => {
         many.write(`${String(n % 40).padStart(2, '0')}/a${n}.md`, articleText({ title: `A${n}`, date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Text. '.repeat(300)))
       }
       const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
-        env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ARTICLES_DIR: many.dir },
+        // A STATE_DIR of its own: a stop writes the index snapshot of what it read (not into the checkout's state/).
+        env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ARTICLES_DIR: many.dir, STATE_DIR: path.join(many.dir, '.state') },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
       let output = ''
