@@ -81,14 +81,16 @@ async function main(): Promise<void> {
     stopping = true
     live.close()
     plus?.close()
-    void renderer.close()
+    // No change is applied or published from here on; requests in flight are still answered, rendered by the
+    // render workers where they need them (process.exit ends the workers).
+    store.quiesce()
     websub?.close()
-    ops.close()
     metricsServer?.close()
     purger?.close()
-    // Closed last: it writes the index snapshot if a change is not in it yet (about a second at 50,000 articles),
-    // which requests still in flight should not wait for.
+    // At the exit, once requests in flight are answered: the subscriber history (they are counted), and the index
+    // snapshot if a change is not in it yet (about a second at 50,000 articles), which they should not wait for.
     const exit: () => never = () => {
+      ops.close()
       store.close()
       process.exit(0)
     }
@@ -103,8 +105,10 @@ async function main(): Promise<void> {
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
     setTimeout(() => {
-      logger.warn('still busy after 9 s: closing the remaining connections')
-      exit()
+      // Not the snapshot's write on top: a supervisor may kill the process soon after (Docker's default: 10 s).
+      logger.warn('still busy after 9 s: closing the remaining connections; the index snapshot is left as it is (the next start reads the files changed since)')
+      ops.close()
+      process.exit(0)
     }, 9000).unref()
   }
   process.on('SIGTERM', () => stop('SIGTERM'))

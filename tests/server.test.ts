@@ -75,23 +75,29 @@ describe('the real server on a socket, with the bundled articles', () => {
     idle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
     await new Promise((resolve) => idle.once('data', resolve))
 
-    // A request whose headers are half sent when the signal arrives.
-    const socket = net.connect(Number(new URL(server.base).port), '127.0.0.1')
-    await new Promise((resolve) => socket.once('connect', resolve))
-    let response = ''
-    socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')))
-    const closed = new Promise((resolve) => socket.once('close', resolve))
-    socket.write('GET /wirtschaft/feed.json HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+    // Requests whose headers are half sent when the signal arrives: a feed rendered ahead, and a view rendered on request
+    // (in a render worker: they stay until the exit).
+    const halfSent = async (path: string) => {
+      const socket = net.connect(Number(new URL(server.base).port), '127.0.0.1')
+      await new Promise((resolve) => socket.once('connect', resolve))
+      let response = ''
+      socket.on('data', (chunk: Buffer) => (response += chunk.toString('latin1')))
+      const closed = new Promise((resolve) => socket.once('close', resolve))
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n`)
+      return { finish: async () => (socket.write('Connection: close\r\n\r\n'), await closed, response) }
+    }
+    const requests = [await halfSent('/wirtschaft/feed.json'), await halfSent('/wirtschaft/feed.xml?tag=Bahn')]
     await new Promise((resolve) => setTimeout(resolve, 50))
 
     const started = Date.now()
     const exit = server.stop()
     await new Promise((resolve) => setTimeout(resolve, 100))
-    socket.write('Connection: close\r\n\r\n')
-    await closed
+    const [response, view] = await Promise.all(requests.map((request) => request.finish()))
     expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     const [head, body] = response.split('\r\n\r\n')
     expect(Number(/content-length: (\d+)/i.exec(head ?? '')?.[1])).toBe(Buffer.byteLength(body ?? '', 'latin1'))
+    expect(view).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
+    expect(view).toContain('<title>Tarifeinigung bei der Bahn')
     expect(await exit).toBe(0)
     expect(Date.now() - started).toBeLessThan(5000)
     idle.destroy()

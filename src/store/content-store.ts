@@ -179,8 +179,10 @@ export class ContentStore {
     await this.#compressed
   }
 
-  /** Stops the publication timer and the source (an index snapshot not written yet is written now); changes queued are not applied. */
-  close(): void { this.#closed = true; this.#publication.clear(); this.#source.close?.() }
+  /** Applies no further change and stops the publication timer (a stop: requests in flight are still answered). */
+  quiesce(): void { this.#closed = true; this.#publication.clear() }
+  /** quiesce(), and stops the source (an index snapshot not written yet is written now). */
+  close(): void { this.quiesce(); this.#source.close?.() }
 
   async #rebuildOnce(): Promise<Site> {
     const started = performance.now()

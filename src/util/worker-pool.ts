@@ -212,14 +212,14 @@ export class WorkerPool<Request, Response> {
   /** Takes a worker out of the pool (its task, if any, rejected with `error`) and lets waiting tasks start another. */
   async #stop(slot: Slot<Request, Response>, error: Error): Promise<void> {
     if (!this.#slots.delete(slot)) return
-    if (!slot.ready && !this.#closed && !this.#sparesFail) {
-      this.#sparesFail = true
-      this.#options.onSpareFailed?.(error)
-    }
+    const spareFailed = !slot.ready && !this.#closed && !this.#sparesFail
+    if (spareFailed) this.#sparesFail = true
     const task = slot.task
     this.#finish(slot)
     task?.reject(error)
     if (!this.#closed) this.#pump()
+    // Told last: whatever it does, the pool's own state is already right.
+    if (spareFailed) this.#options.onSpareFailed?.(error)
     await slot.worker.terminate()
   }
 }
