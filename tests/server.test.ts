@@ -92,7 +92,7 @@ describe('the real server on a socket, with the bundled articles', () => {
     const started = Date.now()
     const exit = server.stop()
     await new Promise((resolve) => setTimeout(resolve, 100))
-    const [response, view] = await Promise.all(requests.map((request) => request.finish()))
+    const [response = '', view = ''] = await Promise.all(requests.map((request) => request.finish()))
     expect(response).toMatch(/^HTTP\/1\.1 200 OK\r\n/)
     const [head, body] = response.split('\r\n\r\n')
     expect(Number(/content-length: (\d+)/i.exec(head ?? '')?.[1])).toBe(Buffer.byteLength(body ?? '', 'latin1'))
