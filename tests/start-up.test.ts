@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { polled } from './helpers/polled.js'
 import { startServer, type RunningServer } from './helpers/server-process.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
@@ -53,7 +54,7 @@ async function untilFirstFeed(spy: string, check: (spied: string[], server: Runn
     expect((await fetch(`${server.base}/wirtschaft/feed.xml`)).status).toBe(200)
     // A spy writes `line` to stderr before the answer's bytes go out, but this process may read the socket before the
     // pipe: wait for it (at most 5 s) rather than race it (CI at load once read the output without it).
-    for (const until = Date.now() + 5000; line !== undefined && !server.output().includes(line) && Date.now() < until; ) await new Promise((resolve) => setTimeout(resolve, 20))
+    if (line !== undefined) await polled(() => server.output().includes(line), (seen) => seen)
     await check(
       server.output().split('\n').filter((line) => line.startsWith('spy: ')),
       server,
@@ -154,9 +155,7 @@ describe('the built service, bundled (npm run build)', () => {
           const stat = fs.readFileSync(`/proc/${server.child.pid}/task/${id}/stat`, 'utf8')
           return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16] === '19'
         }).length
-      const until = Date.now() + 10_000
-      while (atNice19() < 1 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-      expect(atNice19()).toBe(1)
+      expect(await polled(atNice19, (count) => count >= 1, 10_000)).toBe(1)
     })
   })
 

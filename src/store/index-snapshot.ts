@@ -72,12 +72,12 @@ export function snapshotSource(
       if (lastError !== undefined) logger.info(`wrote the index snapshot ${snapshot.file.path} again (${count} files)`)
       lastError = undefined
     } catch (error) {
-      differs = true
       failed(error)
     }
   }
-  /** One warning per kind of failure, whether verifying or writing failed; never an unhandled rejection. */
+  /** What was not written is written by the next write; one warning per kind of failure, whether verifying or writing failed. */
   const failed = (error: unknown): void => {
+    differs = true
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
     if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
     lastError = code
@@ -102,8 +102,7 @@ export function snapshotSource(
       }
       save(kept)
     } catch (error) {
-      differs = true
-      failed(error)
+      failed(error) // never an unhandled rejection
     } finally {
       writing = false
     }

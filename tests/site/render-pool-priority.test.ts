@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RenderPool } from '../../src/site/render-pool.js'
+import { polled } from '../helpers/polled.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 
 let pool: RenderPool | undefined
@@ -41,9 +42,7 @@ describe('render workers’ priority', () => {
     // A task posted after the notice runs after it, in the worker that takes it; the other applies it as it reads it
     // (the second may still be loading its modules: it reads the notice first).
     expect(await twoBodies()).toEqual(['<p>Eins.</p>', '<p>Zwei.</p>'])
-    const until = Date.now() + 10_000
-    while (niceValues().filter((nice) => nice === 19).length < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(niceValues().filter((nice) => nice === 19)).toEqual([19, 19])
+    expect(await polled(() => niceValues().filter((nice) => nice === 19), (lowered) => lowered.length === 2, 10_000)).toEqual([19, 19])
     // A worker started after serving() (on first need, or in place of one that failed) starts at the lowest.
     await pool.close()
     pool = builtRenderPool({ size: 1, lowPriority: 'once serving' })

@@ -13,7 +13,8 @@ import { fileSource } from '../../src/content/article-source.js'
 import { stampFiles, type StampFilesOptions } from '../../src/content/file-stamps.js'
 import { stateFile, type StateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { polledUntil, snapshotTitles as titlesIn } from '../helpers/snapshot-titles.js'
+import { polledUntil } from '../helpers/polled.js'
+import { snapshotTitles as titlesIn } from '../helpers/snapshot-titles.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const SITE_URL = 'https://www.example.de/'
@@ -29,7 +30,7 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { delayMs?: number; build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
+async function start(options: { whileLoading?: (store: ContentStore) => Promise<void>; slowBody?: () => Promise<void>; delayMs?: number; build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
@@ -37,6 +38,9 @@ async function start(options: { delayMs?: number; build?: string; siteUrl?: stri
   const { slowRead } = options
   const slow = (file: string) => (file === slowRead?.file ? snapshotTitles(slowRead.others) : undefined)
   const source = { ...files, readForIndex: async (file: string) => (reads.push(file), await slow(file), files.readForIndex(file)) }
+  // `slowBody`: awaited before every read of a body (a write's verification of a racy file reads one).
+  const { slowBody } = options
+  if (slowBody) Object.assign(source, { readBody: async (file: string) => (await slowBody(), files.readBody(file)) })
   // The stamps from the built worker (file-stamps.ts), as dist/main.js takes them; run from src/ they are taken on this thread.
   const { worker } = options
   const signals: (AbortSignal | undefined)[] = []
@@ -53,11 +57,16 @@ async function start(options: { delayMs?: number; build?: string; siteUrl?: stri
   const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
   const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', delayMs: options.delayMs ?? 10, racyMs: options.racyMs ?? 20 }
   const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
-  await store.load()
+  // `whileLoading`: runs beside the load (a stop during it).
+  await Promise.all([store.load(), options.whileLoading?.(store)])
   const titles = () => store.site().plan.section.map((article) => article.title)
   const feed = () => Buffer.from(store.resource('/wirtschaft/feed.xml')?.identity.body ?? []).toString('utf8')
   return { store, files, reads: () => [...reads].sort(), lines, titles, feed, signals }
 }
+
+/** The titles by file the snapshot holds now (or why it holds none). */
+const onDisk = () => titlesIn(state.dir, NAME, articles.dir, SITE_URL)
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The titles by file the snapshot holds, once they are `expected` (or after 5 s, what it holds then). */
 const snapshotTitles = (expected: Record<string, string>, stateDir = state.dir) => polledUntil(() => titlesIn(stateDir, NAME, articles.dir, SITE_URL), expected)
@@ -352,7 +361,7 @@ describe('index snapshot', () => {
     await settle()
     await second.store.applyChanges(['b.md'])
     second.store.close()
-    expect(titlesIn(state.dir, NAME, articles.dir, SITE_URL)).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' })
+    expect(onDisk()).toEqual({ 'a.md': 'Alpha', 'b.md': 'Beta, berichtigt', 'c.md': 'Gamma' })
     const third = await start()
     third.store.close()
     expect(third.reads()).toEqual([])
@@ -366,11 +375,56 @@ describe('index snapshot', () => {
     articles.write('b.md', text('Beta, berichtigt', 2))
     await second.store.applyChanges(['b.md'])
     second.store.close()
-    expect(titlesIn(state.dir, NAME, articles.dir, SITE_URL)).toEqual({ 'a.md': 'Alpha', 'c.md': 'Gamma' })
+    expect(onDisk()).toEqual({ 'a.md': 'Alpha', 'c.md': 'Gamma' })
     // The write that waited for b.md to be verified does not come: a removed STATE_DIR (a test's temp folder) stays removed.
     fs.rmSync(state.dir, { recursive: true })
     await new Promise((resolve) => setTimeout(resolve, 800))
     expect(fs.existsSync(state.dir)).toBe(false)
+  })
+
+  it('is written at once when the store closes while a write verifies a racy file, without that file, and not again once the verification ends', async () => {
+    await firstStart()
+    let release!: () => void
+    let verifying!: () => void
+    const started = new Promise<void>((resolve) => (verifying = resolve))
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let holding = false
+    const second = await start({ racyMs: 100, slowBody: async () => { if (holding) verifying(), await held } })
+    articles.write('b.md', text('Beta, berichtigt', 2))
+    await second.store.applyChanges(['b.md']) // racy: the write waits ~100 ms, then verifies b.md (held)
+    await second.store.settled()
+    holding = true
+    await started
+    second.store.close()
+    expect(onDisk()).toEqual({ 'a.md': 'Alpha', 'c.md': 'Gamma' })
+    fs.rmSync(state.dir, { recursive: true })
+    release()
+    await wait(300)
+    expect(fs.existsSync(state.dir)).toBe(false)
+  })
+
+  it('is not written by a close during a load that takes from it: the next start serves the files as they are', async () => {
+    await firstStart()
+    articles.write('b.md', text('Beta, zwei', 2))
+    await settle()
+    const before = { 'a.md': 'Alpha', 'b.md': 'Beta', 'c.md': 'Gamma' }
+    await start({
+      slowStamps: 300,
+      whileLoading: async (store) => {
+        await wait(100)
+        // A file saved again and read meanwhile (a watcher's event): a write now would lack every file not taken yet.
+        articles.write('c.md', text('Gamma', 3))
+        await store.applyChanges(['c.md'])
+        store.close()
+        expect(onDisk()).toEqual(before)
+      },
+    })
+    expect(onDisk()).toEqual(before)
+    await wait(100)
+    expect(onDisk()).toEqual(before)
+    const third = await start()
+    third.store.close()
+    expect(third.titles()).toEqual(['Gamma', 'Beta, zwei', 'Alpha'])
   })
 
   it('costs a warning, not the service, when STATE_DIR cannot be written', async () => {
@@ -378,8 +432,12 @@ describe('index snapshot', () => {
     fs.writeFileSync(blocked, '')
     const started = await start({ stateDir: path.join(blocked, 'state') })
     await new Promise((resolve) => setTimeout(resolve, 100))
-    started.store.close()
-    expect(started.titles()).toEqual(['Gamma', 'Beta', 'Alpha'])
+    // A change pending when it closes: the write at close fails the same way, and is no throw.
+    articles.write('b.md', text('Beta, berichtigt', 2))
+    await settle()
+    await started.store.applyChanges(['b.md'])
+    expect(() => started.store.close()).not.toThrow()
+    expect(started.titles()).toEqual(['Gamma', 'Beta, berichtigt', 'Alpha'])
     expect(started.lines.filter((line) => line.includes('index snapshot'))).toEqual([
       `warning STATE_DIR: cannot read the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); reading every file`,
       `warning STATE_DIR: cannot write the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); the next start reads every file`,

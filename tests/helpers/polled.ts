@@ -1,0 +1,14 @@
+/**
+ * What `read` gives once `done` holds for it, or after `limitMs` what it gives then: a test waits for the state it
+ * asserts, not a fixed time, which a busy machine outlasts.
+ */
+export async function polled<T>(read: () => T, done: (value: T) => boolean, limitMs = 5000): Promise<T> {
+  for (const started = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    const value = read()
+    if (done(value) || Date.now() - started > limitMs) return value
+  }
+}
+
+/** `polled` for a value compared as JSON with `expected`. */
+export const polledUntil = <T>(read: () => T, expected: T, limitMs?: number): Promise<T> =>
+  polled(read, (value) => JSON.stringify(value) === JSON.stringify(expected), limitMs)
