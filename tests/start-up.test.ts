@@ -11,7 +11,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { afterAll, describe, expect, it } from 'vitest'
-import { threadsAtNice19 } from './fixtures/start/threads.mjs'
+import { threadsAtNice19 } from './helpers/threads.mjs'
 import { polled } from './helpers/polled.js'
 import { startServer, type RunningServer } from './helpers/server-process.js'
 import { makeTempDir } from './helpers/temp-dir.js'
@@ -173,7 +173,7 @@ describe('the built service, bundled (npm run build)', () => {
   })
 })
 
-describe('threadsAtNice19 (fixtures/start/threads.mjs), read while threads end', () => {
+describe('threadsAtNice19 (helpers/threads.mjs), read while threads end', () => {
   // CI (Node 24) failed the priority test above with ENOENT on /proc/self/task/ID/stat: a thread listed had ended before
   // its stat was read. Counted 4,000 times while workers start and end here, the unguarded read failed 33 times.
   it('counts the threads that remain and never throws', { timeout: 20_000 }, async () => {

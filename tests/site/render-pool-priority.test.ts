@@ -1,22 +1,14 @@
-import fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { RenderPool } from '../../src/site/render-pool.js'
 import { polled } from '../helpers/polled.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
+import { niceValues } from '../helpers/threads.mjs'
 
 let pool: RenderPool | undefined
 afterEach(async () => {
   await pool?.close()
   pool = undefined
 })
-
-/** The nice value of every thread of this process (Linux: field 19 of /proc/self/task/ID/stat). */
-function niceValues(): number[] {
-  return fs.readdirSync('/proc/self/task').map((id) => {
-    const stat = fs.readFileSync(`/proc/self/task/${id}/stat`, 'utf8')
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])
-  })
-}
 
 describe('render workers’ priority', () => {
   it('is the lowest for the service’s workers, which yield to its event loop', async () => {
