@@ -101,15 +101,21 @@ const MIN_COMPRESS_BYTES = 512
 const IN_THREAD_BYTES = 16 * 1024
 
 /**
- * Above this size (a sitemap of 50,000 URLs: 5.7 MB) Brotli works at quality
- * 6 at most. At 9 with its window of 22 bits it fills a hash table of 32 MB:
- * a 6 MB sitemap took 41 MB of memory and 313 ms, at 6 13 MB and 253 ms, for
- * 182 KB instead of 147 KB (still a fifth less than gzip). Written once the
- * first feed is served (store/later-sitemaps.ts), it set a 50,000-article
- * restart's peak 8 s on: 311 and 322 MB, then 301 and 296 MB (issue 14).
+ * Above this size (a part of the sitemap: 10,000 URLs, 1.1 MB) Brotli works
+ * at quality 2. At 9 its hash table of 32 MB filled 41 MB of memory for a
+ * 5.7 MB sitemap. At 6 the five parts of 50,000 articles took 209 ms for
+ * 112 KB; at 2, 49 ms for 131 KB (gzip: 258 KB). And quality 2 leaves a
+ * restart's memory alone: a block that glibc maps for one thread of libuv's
+ * pool and frees again raises the size below which it keeps freed memory in
+ * that thread's arena, up to 32 MB, and quality 6 allocated such blocks for a
+ * part. Three arenas then kept 6-7 MB each: a 50,000-article restart's peak
+ * 8 s on was 259-266 MB at 6 and 250-252 at 2 (four runs each, alternated).
+ * Quality 9's hash table (32 MB and 64 KB) is mapped and unmapped without
+ * raising it; quality 8 on the feeds (a table of 16 MB) put that peak at
+ * 259-277 MB (issue 14).
  */
 export const LARGE_BYTES = 1024 * 1024
-const LARGE_BROTLI_QUALITY = 6
+const LARGE_BROTLI_QUALITY = 2
 
 const gzipInPool = promisify(zlib.gzip)
 const brotliInPool = promisify(zlib.brotliCompress)
