@@ -48,6 +48,14 @@ const SERVICE_ENV: Record<string, string> = Object.fromEntries(
   (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
 )
 
+/**
+ * The flags of node in `npm start` (package.json): the services this script starts run as that one does,
+ * `node --max-semi-space-size=16 dist/main.js` (docs/operations.md). On Node 20 that is V8's own limit.
+ */
+const START_FLAGS = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'))
+
 interface Running {
   readonly child: ChildProcess
   readonly base: string
@@ -57,7 +65,7 @@ interface Running {
 /** Starts a process and waits until `ready` (a URL answering 200) does. */
 async function start(args: string[], env: Record<string, string>, ready: (base: string) => string, port: number): Promise<Running> {
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [...START_FLAGS, ...args], { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
     const ok = await fetch(ready(base)).then(
@@ -249,7 +257,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run npm run build')
   const cpus = os.cpus()
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
-  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')}${process.env.BENCH_SERVICE_ENV ? ` BENCH_SERVICE_ENV="${process.env.BENCH_SERVICE_ENV}"` : ''})`)
+  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')}${process.env.BENCH_SERVICE_ENV ? ` BENCH_SERVICE_ENV="${process.env.BENCH_SERVICE_ENV}"` : ''}); services run as node ${[...START_FLAGS, 'dist/main.js'].join(' ')}, ${process.version}`)
   console.log('')
   const start = firstFeedOptions(process.env)
   if (start.rounds > 0) await firstFeedBeside(start)
