@@ -49,12 +49,16 @@ const SERVICE_ENV: Record<string, string> = Object.fromEntries(
 )
 
 /**
- * The flags of node in `npm start` (package.json): the services this script starts run as that one does,
- * `node --max-semi-space-size=16 dist/main.js` (docs/operations.md). On Node 20 that is V8's own limit.
+ * The flags of node in `npm start` (package.json's `node <flags> scripts/start.mjs`): the services this script starts
+ * run as that one does, `node --max-semi-space-size=16 dist/main.js` (docs/operations.md; on Node 20 with a heap limit
+ * of 2 GiB or more, V8's own default). The other benches (throughput, first-feed's `node dist/main.js`) start node bare.
  */
-const START_FLAGS = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
-  .split(/\s+/)
-  .filter((word) => word.startsWith('--'))
+const START_FLAGS = ((): string[] => {
+  const words = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/)
+  const script = words.indexOf('scripts/start.mjs')
+  if (words[0] !== 'node' || script === -1) throw new Error(`package.json's start script is not "node [flags] scripts/start.mjs": ${words.join(' ')}`)
+  return words.slice(1, script)
+})()
 
 interface Running {
   readonly child: ChildProcess

@@ -14,7 +14,7 @@
 // (the `prepare` script); `npm start`, `npm test`, `npm run export` and the
 // bench check the stamp and rebuild only what an edit made stale.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -45,7 +45,20 @@ export function newestChange(path) {
   return newest
 }
 
-/** True when dist/ is missing or older than any source under `root`. */
+/** dist/package.json: `"type": "module"` for the bundles wherever dist/ is copied (build() says why). */
+const DIST_PACKAGE = `${JSON.stringify({ type: 'module' })}\n`
+const distPackageIsCurrent = (root) => {
+  try {
+    return readFileSync(join(root, 'dist', 'package.json'), 'utf8') === DIST_PACKAGE
+  } catch {
+    return false
+  }
+}
+
+/**
+ * True when dist/ is missing or older than any source under `root`, or its package.json is not the one build() writes
+ * (a dist/ built before the build wrote one, in a tree unpacked with times older than its stamp).
+ */
 export function isStale(root) {
   let built
   try {
@@ -53,6 +66,7 @@ export function isStale(root) {
   } catch {
     return true
   }
+  if (!distPackageIsCurrent(root)) return true
   return SOURCES.some((source) => newestChange(join(root, source)) > built)
 }
 
@@ -130,7 +144,12 @@ export async function build(root) {
   // no package.json), Node found no "type": "module" above the bundles and had to detect it: it compiled each one
   // (main.js's parts, every worker's) as CommonJS first, met `import`, and compiled it again. At 50,000 articles
   // that put a restart's peak 8 s on at 275-283 MB instead of 258-263 (four runs each, issue 14).
-  writeFileSync(join(root, 'dist', 'package.json'), `${JSON.stringify({ type: 'module' })}\n`)
+  // Replaced whole (renamed over), and only when it differs: a worker that a running service starts reads it, and
+  // an empty or half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
+  if (!distPackageIsCurrent(root)) {
+    writeFileSync(join(root, 'dist', 'package.json.tmp'), DIST_PACKAGE)
+    renameSync(join(root, 'dist', 'package.json.tmp'), join(root, 'dist', 'package.json'))
+  }
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
 }
 

@@ -29,6 +29,7 @@ const at = (file: string, seconds: number) => {
 /** Everything last changed at 10 s, the build stamp at 20 s. */
 const builtAfterEveryChange = () => {
   project.write('dist/.build-stamp', 'built\n')
+  project.write('dist/package.json', '{"type":"module"}\n')
   for (const file of ['src/main.ts', 'src/extra.ts', 'src', 'tsconfig.json', 'tsconfig.build.json']) at(file, 10)
   at('dist/.build-stamp', 20)
 }
@@ -47,6 +48,18 @@ describe('isStale (scripts/build.mjs)', () => {
     expect(isStale(project.dir)).toBe(true)
   })
 
+  it('is stale when dist/package.json is missing or not the build’s, however old every source is', () => {
+    // A dist/ built before the build wrote it, in a tree unpacked with times older than its stamp (a release tarball):
+    // its bundles would load without "type": "module" (scripts/build.mjs).
+    builtAfterEveryChange()
+    fs.rmSync(path.join(project.dir, 'dist/package.json'))
+    expect(isStale(project.dir)).toBe(true)
+    project.write('dist/package.json', '')
+    expect(isStale(project.dir)).toBe(true)
+    project.write('dist/package.json', '{"type":"module"}\n')
+    expect(isStale(project.dir)).toBe(false)
+  })
+
   it('is stale when a source was deleted or renamed (its folder changed)', () => {
     builtAfterEveryChange()
     at('src', 30)
@@ -58,10 +71,11 @@ describe('npm start (scripts/start.mjs)', () => {
   const start = () => spawnSync(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), '--port', '8080'], { cwd: project.dir, encoding: 'utf8' })
   const built = path.join(project.dir, 'dist/main.js')
 
-  it('is one script in one process: no prestart, and npm runs node scripts/start.mjs, with V8’s young generation at most Node 20’s', () => {
+  it('is one script in one process: no prestart, and npm runs node scripts/start.mjs, with semi-spaces of 16 MB at most', () => {
     const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     // Node 24 sizes it to the machine: at 24 GB its semi-spaces grew to 64 MB during a load of 50,000 articles, and a
-    // restart peaked 8 s on at 333-342 MB; at 16 MB (Node 20's default) 272-281 (issue 14, docs/operations.md).
+    // restart peaked 8 s on at 333-342 MB; at 16 MB (Node 20's default where V8's heap limit is 2 GiB or more)
+    // 272-281 (issue 14; docs/operations.md says what to give a smaller host).
     expect([scripts.prestart, scripts.start]).toEqual([undefined, 'node --max-semi-space-size=16 scripts/start.mjs'])
   })
 

@@ -110,3 +110,54 @@ describe('docs/contract.md', () => {
     expect(tableVariables('| `A_B`, `CD` | `DE` |\n| Start | `EF` |\n`FG`\n')).toEqual(['A_B', 'CD'])
   })
 })
+
+/** GitHub's anchor of a heading (github-slugger): lower case, punctuation dropped (an en dash too), spaces as hyphens. */
+const slugOf = (heading: string): string =>
+  heading
+    .replace(/`/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-')
+
+/** The anchors of a Markdown file's headings, a repeated one as GitHub numbers it (`-1`, `-2`). */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>()
+  const seen = new Map<string, number>()
+  let fenced = false
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced
+    const heading = fenced ? undefined : /^#{1,6} (.+?)\s*$/.exec(line)?.[1]
+    if (heading === undefined) continue
+    const slug = slugOf(heading)
+    const times = seen.get(slug) ?? 0
+    seen.set(slug, times + 1)
+    anchors.add(times === 0 ? slug : `${slug}-${times}`)
+  }
+  return anchors
+}
+
+describe('links to a heading (README.md, docs/)', () => {
+  it('computes the anchors GitHub gives (an en dash dropped, not made a hyphen)', () => {
+    expect([...anchorsOf('## The tenth round (2026-12-02, 15:15–18:15 UTC)\n## Memory: what a host can set\n## `npm start`\n## Memory: what a host can set\n')]).toEqual([
+      'the-tenth-round-2026-12-02-15151815-utc',
+      'memory-what-a-host-can-set',
+      'npm-start',
+      'memory-what-a-host-can-set-1',
+    ])
+  })
+
+  it('each lead to a heading of the file they name', () => {
+    const files = ['README.md', ...markdownFiles(`${ROOT}docs`).map((name) => `docs/${name}`)]
+    const anchors = new Map(files.map((file) => [file, anchorsOf(readFileSync(`${ROOT}${file}`, 'utf8'))]))
+    const broken: string[] = []
+    for (const file of files) {
+      const dir = file.includes('/') ? 'docs/' : ''
+      for (const [, target, anchor] of readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/\]\(((?:\.\/)?[\w./-]*?\.md)?#([^)\s]+)\)/g)) {
+        const named = target === undefined ? file : (dir + target.replace(/^\.\//, '')).replace(/^docs\/\.\.\//, '')
+        const known = anchors.get(named)
+        if (known && !known.has(anchor ?? '')) broken.push(`${file}: ${named}#${anchor}`)
+      }
+    }
+    expect(broken).toEqual([])
+  })
+})

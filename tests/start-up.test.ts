@@ -188,7 +188,7 @@ describe('the built service, bundled (npm run build)', () => {
 
 describe('threadsAtNice19 (helpers/threads.mjs), read while threads end', () => {
   // CI (Node 24) failed the priority test above with ENOENT on /proc/self/task/ID/stat: a thread listed had ended before
-  // its stat was read. Counted 4,000 times while workers start and end here, the unguarded read failed 33 times.
+  // its stat was read. Read 4,018 times while workers started and ended, the unguarded read failed 33 times.
   it('counts the threads that remain and never throws', { timeout: 20_000 }, async () => {
     let churning = true
     const churn = async (): Promise<void> => {
