@@ -23,6 +23,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
+import { serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FEED = '/wirtschaft/feed.xml'
@@ -92,9 +93,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> {
   const variants: [string, string, string[]][] = [
     ['`npm start`', 'npm', ['start']],
-    [`\`node ${path.relative(ROOT, options.main)}\``, process.execPath, [options.main]],
+    [`\`node ${serviceArgs(path.relative(ROOT, options.main)).join(' ')}\``, process.execPath, serviceArgs(options.main)],
   ]
-  if (options.before) variants.push([`before: \`node ${options.before}\``, process.execPath, [options.before]])
+  if (options.before) variants.push([`before: \`node ${serviceArgs(options.before).join(' ')}\``, process.execPath, serviceArgs(options.before)])
   const figures = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
   // A restart: each build its own STATE_DIR, with the index snapshot an unmeasured start left (in one shared
   // folder every build would find the other's snapshot, and parse every file again).

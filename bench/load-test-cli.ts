@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
 import { generateCorpus } from './generate-corpus.js'
 import { runLoadTest } from './load-test.js'
+import { serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   generateCorpus(path.join(dir, 'articles', 'generiert'), 200)
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, serviceArgs(path.join(ROOT, 'dist/main.js')), {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), SITE_URL: base, ARTICLES_DIR: path.join(dir, 'articles'), MEDIA_DIR: path.join(ROOT, 'media') },
     stdio: ['ignore', 'ignore', 'inherit'],
   })

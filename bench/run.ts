@@ -33,6 +33,7 @@ import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
+import { serviceArgs } from './service-flags.js'
 import { corpusName, generateCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 import { throughput, throughputOptions } from './throughput.js'
@@ -48,17 +49,6 @@ const SERVICE_ENV: Record<string, string> = Object.fromEntries(
   (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
 )
 
-/**
- * The flags of node in `npm start` (package.json's `node <flags> scripts/start.mjs`): the services this script starts
- * run as that one does, `node --max-semi-space-size=16 dist/main.js` (docs/operations.md; on Node 20 with a heap limit
- * of 2 GiB or more, V8's own default). The other benches (throughput, first-feed's `node dist/main.js`) start node bare.
- */
-const START_FLAGS = ((): string[] => {
-  const words = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/)
-  const script = words.indexOf('scripts/start.mjs')
-  if (words[0] !== 'node' || script === -1) throw new Error(`package.json's start script is not "node [flags] scripts/start.mjs": ${words.join(' ')}`)
-  return words.slice(1, script)
-})()
 
 interface Running {
   readonly child: ChildProcess
@@ -69,7 +59,7 @@ interface Running {
 /** Starts a process and waits until `ready` (a URL answering 200) does. */
 async function start(args: string[], env: Record<string, string>, ready: (base: string) => string, port: number): Promise<Running> {
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, [...START_FLAGS, ...args], { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
     const ok = await fetch(ready(base)).then(
@@ -121,7 +111,7 @@ async function startOnce(main: string, env: Record<string, string>, port: number
   const [started, since] = [performance.now(), Date.now()]
   const written = () => (env.STATE_DIR ? fs.statSync(path.join(env.STATE_DIR, 'index-snapshot.v8'), { throwIfNoEntry: false })?.mtimeMs : undefined)
   const before = written()
-  const service = await start([main], env, (base) => `${base}/wirtschaft/feed.xml`, port)
+  const service = await start(serviceArgs(main), env, (base) => `${base}/wirtschaft/feed.xml`, port)
   const seconds = (performance.now() - started) / 1000
   const rss = peakRss(service.child.pid)
   if (snapshot && env.STATE_DIR) await snapshotWritten(env.STATE_DIR, since)
@@ -158,7 +148,7 @@ async function scale(): Promise<void> {
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
     const env = { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: dir, STATE_DIR: stateDir }
     const started = performance.now()
-    const service = await start([MAIN], env, (base) => `${base}/wirtschaft/feed.xml`, port)
+    const service = await start(serviceArgs(MAIN), env, (base) => `${base}/wirtschaft/feed.xml`, port)
     const startup = performance.now() - started
     let memory = 0
     let edits: EditFigures
@@ -200,7 +190,7 @@ const settledRss = (start: { settled?: number; rewrote?: boolean }) => `${Math.r
 /** The edit figures of another build (`main`) on the same copy, started and settled as this build's. */
 async function editsOf(main: string, env: Record<string, string>, dir: string, count: number): Promise<EditFigures> {
   const started = performance.now()
-  const service = await start([main], env, (base) => `${base}/wirtschaft/feed.xml`, Number(env.PORT))
+  const service = await start(serviceArgs(main), env, (base) => `${base}/wirtschaft/feed.xml`, Number(env.PORT))
   try {
     await snapshotWritten(env.STATE_DIR as string, performance.timeOrigin + started)
     return await measureEdits(service.base, dir, count, EDITS)
@@ -261,7 +251,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run npm run build')
   const cpus = os.cpus()
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
-  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')}${process.env.BENCH_SERVICE_ENV ? ` BENCH_SERVICE_ENV="${process.env.BENCH_SERVICE_ENV}"` : ''}); services run as node ${[...START_FLAGS, 'dist/main.js'].join(' ')}, ${process.version}`)
+  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')}${process.env.BENCH_SERVICE_ENV ? ` BENCH_SERVICE_ENV="${process.env.BENCH_SERVICE_ENV}"` : ''}); services run as node ${serviceArgs('dist/main.js').join(' ')}, ${process.version}`)
   console.log('')
   const start = firstFeedOptions(process.env)
   if (start.rounds > 0) await firstFeedBeside(start)

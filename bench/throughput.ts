@@ -52,6 +52,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { freePort } from '../tests/helpers/free-port.js'
 import { generateCorpus } from './generate-corpus.js'
+import { serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BARE = path.join(ROOT, 'bench/bare-server.mjs')
@@ -324,7 +325,7 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
         STATE_DIR: path.join(dir, `state-${port}`),
         WEBSUB_HUB: '',
       }
-      const service = await start([main], env, port, FEED, pin)
+      const service = await start(serviceArgs(main), env, port, FEED, pin)
       running.push(service)
       return service
     }
