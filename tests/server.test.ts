@@ -106,7 +106,7 @@ describe('the real server on a socket, with the bundled articles', () => {
   })
 })
 
-describe('a stop right after an edit', () => {
+describe('a stop right after the first load', () => {
   it('writes the index snapshot as it stops, before its usual quiet 5 s: the next start reads no file', async () => {
     const articles = makeTempDir('stop-articles-')
     const state = makeTempDir('stop-state-')

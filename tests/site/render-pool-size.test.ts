@@ -5,7 +5,8 @@
  */
 import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { RenderPool } from '../../src/site/render-pool.js'
+import { createRenderPool, type RenderPool } from '../../src/site/render-pool.js'
+import { polled } from '../helpers/polled.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 
 let pool: RenderPool | undefined
@@ -35,5 +36,27 @@ describe('the service’s render workers', () => {
     // Tasks at once: the second starts, and the first goes on meanwhile.
     expect(await Promise.all([body('Fünf.'), body('Sechs.'), body('Sieben.')])).toEqual(['<p>Fünf.</p>', '<p>Sechs.</p>', '<p>Sieben.</p>'])
     expect(starts).toHaveLength(2)
+  })
+
+  it('says why a second could not start, once, and renders on the first', async () => {
+    process.on('worker', counted)
+    const failures: string[] = []
+    pool = createRenderPool({
+      entry: new URL('../fixtures/workers/render-worker-once.mjs', import.meta.url),
+      size: 2,
+      eager: true,
+      oneUntilServing: true,
+      lowPriority: 'once serving',
+      onSpareFailed: (error) => void failures.push(error.message),
+    })
+    expect(await body('Eins.')).toBe('<p>Eins.</p>')
+    pool.serving()
+    expect(await Promise.all([body('Zwei.'), body('Drei.'), body('Vier.')])).toEqual(['<p>Zwei.</p>', '<p>Drei.</p>', '<p>Vier.</p>'])
+    expect(await Promise.all([body('Fünf.'), body('Sechs.')])).toEqual(['<p>Fünf.</p>', '<p>Sechs.</p>'])
+    // The first may have rendered them all before the second's failure arrives.
+    expect(await polled(() => [...failures], (said) => said.length > 0)).toEqual(['cannot load'])
+    expect(await Promise.all([body('Sieben.'), body('Acht.')])).toEqual(['<p>Sieben.</p>', '<p>Acht.</p>'])
+    // None tried again once one failed, and it was said once.
+    expect([starts.length, failures]).toEqual([2, ['cannot load']])
   })
 })
