@@ -89,9 +89,9 @@ async function main(): Promise<void> {
     purger?.close()
     // At the exit, once requests in flight are answered: the subscriber history (they are counted), and the index
     // snapshot if a change is not in it yet (about a second at 50,000 articles), which they should not wait for.
-    const exit: () => never = () => {
+    const exit: (writingSnapshot?: boolean) => never = (writingSnapshot = true) => {
       ops.close()
-      store.close()
+      if (writingSnapshot) store.close()
       process.exit(0)
     }
     if (!server) {
@@ -107,8 +107,7 @@ async function main(): Promise<void> {
     setTimeout(() => {
       // Not the snapshot's write on top: a supervisor may kill the process soon after (Docker's default: 10 s).
       logger.warn('still busy after 9 s: closing the remaining connections; the index snapshot is left as it is (the next start reads the files changed since)')
-      ops.close()
-      process.exit(0)
+      exit(false)
     }, 9000).unref()
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
