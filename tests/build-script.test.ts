@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module script, without types
-import { isStale } from '../scripts/build.mjs'
+import { isStale, latin1Only } from '../scripts/build.mjs'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -119,5 +120,26 @@ describe('node scripts/build.mjs --if-stale', () => {
     const failed = run()
     expect(failed.status).not.toBe(0)
     expect(failed.stdout).toContain("error TS2322: Type 'string' is not assignable to type 'number'.")
+  })
+})
+
+describe('latin1Only (scripts/build.mjs): what a bundle holds above U+00FF, escaped', () => {
+  const esbuild = createRequire(import.meta.url)('esbuild') as unknown
+  const escaped = (code: string): string => latin1Only(code, esbuild) as string
+
+  it('escapes comments and regular expressions, where the escape means the same; leaves Latin-1 and ASCII as they are', async () => {
+    const code = '// „Zitat“ – Größe × 2\nexport const quotes = "„x“".replace(/[„“]/g, \'"\').replace(/…$/u, \'...\')\n/* → */\n'
+    const out = escaped(code)
+    expect(out).toBe('// \\u201eZitat\\u201c \\u2013 Größe × 2\nexport const quotes = "„x“".replace(/[\\u201e\\u201c]/g, \'"\').replace(/\\u2026$/u, \'...\')\n/* \\u2192 */\n'.replace('"„x“"', '"\\u201ex\\u201c"'))
+    const module = (await import(`data:text/javascript,${encodeURIComponent(out)}`)) as { quotes: string }
+    expect(module.quotes).toBe('"x"')
+    expect(escaped('export const a = "ä×"\n')).toBe('export const a = "ä×"\n')
+  })
+
+  it.each([
+    ['a tagged template, whose raw text its tag reads', 'export const a = String.raw`„`\n', 'in a tagged template'],
+    ['an escape in a regular expression', 'export const a = /\\„/\n', 'after a backslash'],
+  ])('refuses %s', (_, code, why) => {
+    expect(() => escaped(code)).toThrow(`build: a character above U+00FF ${why}`)
   })
 })

@@ -88,6 +88,13 @@ describe('the built service, bundled (npm run build)', () => {
     }
   })
 
+  it('holds no character above U+00FF in any bundle: V8 keeps each source as Latin-1, not as UTF-16 at twice the size', () => {
+    // One „ in a comment made V8 hold main.js's main part as 2.6 MB of UTF-16 instead of 1.3 MB, and the renderer part
+    // and each render worker's bundle likewise: 4-5 MB of a 50,000-article service (issue 14; scripts/build.mjs, latin1Only).
+    const above = BUNDLES.map((name) => [name, fs.readFileSync(path.join(ROOT, 'dist', name), 'utf8').match(/[^\0-\xff]/gu)?.length ?? 0])
+    expect(above).toEqual(BUNDLES.map((name) => [name, 0]))
+  })
+
   it('declares its bundles ES modules itself (dist/package.json): Node need not compile each twice to find out', () => {
     // Without a "type": "module" above them Node 20.19+ compiled every bundle as CommonJS first, met `import` and compiled
     // it again: a 50,000-article restart peaked 8 s on at 275-283 MB instead of 258-263 (issue 14). With detection off,

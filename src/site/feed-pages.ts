@@ -68,6 +68,12 @@ export function podcastAppLinks(feedUrl: string, title: string): { readonly appl
   }
 }
 
+/**
+ * An app's menu path, as its page names it: „Ablage“ › „…“. Out of the html`` template, whose text the bundle keeps
+ * as written, so that dist/ holds these characters escaped (scripts/build.mjs, latin1Only).
+ */
+const menu = (...steps: string[]): string => steps.map((step) => `„${step}“`).join(' › ')
+
 /** The podcast feed's page: the show, how to subscribe in podcast apps, every episode with a player and a download link. */
 export function renderPodcastPage(context: PageContext, document: PodcastDocument): string {
   const { podcast } = document
@@ -77,7 +83,7 @@ export function renderPodcastPage(context: PageContext, document: PodcastDocumen
     context,
     `${podcast.title} – Podcast`,
     context.language,
-    html`<div class="show"><img class="cover" src="${podcast.image}" alt="Cover des Podcasts" width="240" height="240"/><div><h1>${podcast.title}</h1><p class="description">${podcast.description}</p><p class="byline">Von: ${podcast.author}</p></div></div><section class="subscribe"><h2>So abonnieren Sie den Podcast</h2><p>Abonniert in einer Podcast-App, lädt dieser Feed jede neue Folge von selbst. Die Adresse des Feeds:</p><p class="feed-url"><code>${url}</code></p><ul class="apps"><li><strong>Apple Podcasts</strong>: <a href="${apps.apple}">In Apple Podcasts öffnen</a>, oder auf dem Mac „Ablage“ › „Sendung per URL folgen …“ wählen und die Adresse einfügen.</li><li><strong>Pocket Casts</strong>: <a href="${apps.pocketCasts}">In Pocket Casts öffnen</a>, oder die Adresse in der App ins Suchfeld einfügen.</li><li><strong>AntennaPod</strong>: <a href="${apps.antennaPod}">In AntennaPod öffnen</a>, oder „Podcast hinzufügen“ › „RSS-Adresse hinzufügen“ wählen und die Adresse einfügen.</li><li><strong>gPodder</strong>: „Abonnements“ › „Podcast über URL hinzufügen“ wählen und die Adresse einfügen.</li></ul><p>Andere Podcast-Apps abonnieren den Podcast ebenso mit dieser Adresse.</p></section><h2>Folgen</h2>${
+    html`<div class="show"><img class="cover" src="${podcast.image}" alt="Cover des Podcasts" width="240" height="240"/><div><h1>${podcast.title}</h1><p class="description">${podcast.description}</p><p class="byline">Von: ${podcast.author}</p></div></div><section class="subscribe"><h2>So abonnieren Sie den Podcast</h2><p>Abonniert in einer Podcast-App, lädt dieser Feed jede neue Folge von selbst. Die Adresse des Feeds:</p><p class="feed-url"><code>${url}</code></p><ul class="apps"><li><strong>Apple Podcasts</strong>: <a href="${apps.apple}">In Apple Podcasts öffnen</a>, oder auf dem Mac ${menu('Ablage', 'Sendung per URL folgen …')} wählen und die Adresse einfügen.</li><li><strong>Pocket Casts</strong>: <a href="${apps.pocketCasts}">In Pocket Casts öffnen</a>, oder die Adresse in der App ins Suchfeld einfügen.</li><li><strong>AntennaPod</strong>: <a href="${apps.antennaPod}">In AntennaPod öffnen</a>, oder ${menu('Podcast hinzufügen', 'RSS-Adresse hinzufügen')} wählen und die Adresse einfügen.</li><li><strong>gPodder</strong>: ${menu('Abonnements', 'Podcast über URL hinzufügen')} wählen und die Adresse einfügen.</li></ul><p>Andere Podcast-Apps abonnieren den Podcast ebenso mit dieser Adresse.</p></section><h2>Folgen</h2>${
       document.items.length === 0 ? html`<p>Noch keine Folgen.</p>` : ''
     }<ol class="episodes">${document.items.map((item) => html`<li${langOf(item, context)}>${itemHeading(item, context)}<p>${item.summary}</p>${item.enclosure ? player(item.enclosure) : ''}</li>`)}</ol>`,
     true,
