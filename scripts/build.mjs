@@ -109,18 +109,17 @@ const zodEnglishOnly = {
 
 /**
  * `code` (a bundle) with every character above U+00FF written as `\uXXXX`. One such character makes V8 hold the
- * whole source (which it keeps for lazy compiling) as UTF-16 rather than Latin-1: 2.6 MB instead of 1.3 for
+ * whole source (which it keeps for lazy compiling) as UTF-16 rather than Latin-1: 2.6 MB instead of 1.3 MB for
  * main.js's main part, 2.2 instead of 1.1 for the renderer part and for each render worker's bundle, 4-5 MB of a
  * 50,000-article service's resident memory (issue 14). esbuild escapes them in strings and names (its charset is
  * ASCII) but not in comments (this project's and its dependencies' „“, –, →) nor in regular expressions (markdown-it's
  * /([?!])…/ and the project's quote classes), where `\uXXXX` means the same character, with or without the u flag.
+ * What shows the text as written shows the escape instead (a function's toString(), a regular expression's source).
  * Throws unless every one escaped is in a comment or a regular expression: in a tagged template (whose raw text a
- * tag reads) or after a backslash the escape would change what the code does.
+ * tag may read) or after a backslash the escape would change what the code does.
  */
 export function latin1Only(code, esbuild) {
-  const ABOVE_LATIN1 = /[^\0-\xff]/g
-  const escape = (text) => text.replace(ABOVE_LATIN1, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  const escaped = escape(code)
+  const escaped = escapeAboveLatin1(code)
   if (escaped === code) return code
   // Without comments; `lowered` with template literals as strings, which charset ascii escapes: what it still holds is
   // in regular expressions.
@@ -131,17 +130,39 @@ export function latin1Only(code, esbuild) {
   const fails = [
     count(inCode) !== count(shown(code, true)) && 'in a tagged template',
     /\\[^\0-\xff]/.test(inCode) && 'after a backslash',
-    shown(escaped) !== escape(inCode) && 'where its escape changes the code',
+    shown(escaped) !== escapeAboveLatin1(inCode) && 'where its escape changes the code',
   ].filter(Boolean)
-  if (fails.length > 0) throw new Error(`build: a character above U+00FF ${fails.join(', ')}: it cannot be escaped; write it as \\uXXXX in the source`)
+  if (fails.length > 0) {
+    throw new Error(`build: a character above U+00FF ${fails.join(', ')}: it cannot be escaped; write it as \\uXXXX in the source, or take it out of the template`)
+  }
   return escaped
 }
 
-/** tsc (which type-checks: a type error fails the build), then the bundles, then the stamp. */
+const ABOVE_LATIN1 = /[^\0-\xff]/g
+const escapeAboveLatin1 = (text) => text.replace(ABOVE_LATIN1, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+/**
+ * The source map of `code` (its JSON text) for `code` escaped by latin1Only: each escape is five characters longer
+ * than the character it stands for, so every column after it on its line moves (a stack trace under
+ * --enable-source-maps would point beside the code).
+ */
+export function latin1Map(map, code) {
+  if (!/[^\0-\xff]/.test(code)) return map
+  const lines = code.split('\n')
+  // Loaded here, as esbuild in build(): scripts/start.mjs imports this file where dev dependencies may be missing.
+  const { decode, encode } = createRequire(import.meta.url)('@jridgewell/sourcemap-codec')
+  const json = JSON.parse(map)
+  const mappings = decode(json.mappings).map((segments, index) => {
+    const before = [...(lines[index] ?? '').matchAll(ABOVE_LATIN1)].map((match) => match.index)
+    if (before.length === 0) return segments
+    return segments.map(([column, ...rest]) => [column + 5 * before.filter((at) => at < column).length, ...rest])
+  })
+  return JSON.stringify({ ...json, mappings: encode(mappings) })
+}
+
+/** The bundles, in memory, escaped; then tsc (which type-checks: a type error fails the build); then the bundles are written, then the stamp. */
 export async function build(root) {
   const require = createRequire(import.meta.url)
-  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' })
-  if (result.status !== 0) process.exit(result.status ?? 1)
   const entries = Object.entries(ENTRIES).flatMap(([name, sources]) => sources.filter((source) => existsSync(join(root, source))).slice(0, 1).map((source) => [name, source]))
   const options = {
     absWorkingDir: root,
@@ -168,12 +189,31 @@ export async function build(root) {
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]', metafile: true }),
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])
-  // Every file escaped before any is written: a bundle that cannot be leaves dist/ as it was.
-  const files = [...service.outputFiles, ...others.outputFiles].map((file) => [file.path, file.path.endsWith('.js') ? latin1Only(file.text, esbuild) : file.contents])
+  const outputs = [...service.outputFiles, ...others.outputFiles]
+  const textOf = new Map(outputs.map((file) => [file.path, file.text]))
+  // Every bundle escaped before tsc runs: one that cannot be leaves dist/ as it was.
+  const files = outputs.map((file) => {
+    if (file.path.endsWith('.js')) return [file.path, latin1Only(file.text, esbuild)]
+    const code = file.path.endsWith('.js.map') ? textOf.get(file.path.slice(0, -'.map'.length)) : undefined
+    return [file.path, code === undefined ? file.contents : latin1Map(file.text, code)]
+  })
+  // tsc writes main.js, export.js and plus-token.js where the bundles go, so it runs once they are made; and emits
+  // nothing on a type error, which leaves the last build's bundles in place.
+  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmitOnError'], { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+  // Parts before the bundles that import them: a write that fails (a full disk) leaves no main.js naming a part not
+  // written. Each is renamed over, as dist/package.json below: a worker that a running service starts reads its bundle.
+  const dist = join(root, 'dist')
+  for (const name of readdirSync(dist)) if (name.endsWith('.tmp')) rmSync(join(dist, name), { force: true })
+  files.sort(([a], [b]) => Number(!PART.test(basename(a))) - Number(!PART.test(basename(b))))
   for (const [file, contents] of files) {
-    // Renamed over, as dist/package.json below: a worker that a running service starts reads its bundle.
-    writeFileSync(`${file}.tmp`, contents)
-    renameSync(`${file}.tmp`, file)
+    try {
+      writeFileSync(`${file}.tmp`, contents)
+      renameSync(`${file}.tmp`, file)
+    } catch (error) {
+      rmSync(`${file}.tmp`, { force: true })
+      throw error
+    }
   }
   // The parts of an earlier build go once the new ones are written, not before: a service still running from this
   // dist/ has loaded its parts a second after it listened (main.ts), and one that had not finds them meanwhile.

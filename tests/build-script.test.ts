@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module script, without types
-import { isStale, latin1Only } from '../scripts/build.mjs'
+import { isStale, latin1Map, latin1Only } from '../scripts/build.mjs'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -120,6 +120,49 @@ describe('node scripts/build.mjs --if-stale', () => {
     const failed = run()
     expect(failed.status).not.toBe(0)
     expect(failed.stdout).toContain("error TS2322: Type 'string' is not assignable to type 'number'.")
+    // tsc wrote its own main.js over the bundle before it failed: a `node dist/main.js` (systemd) then ran unbundled code.
+    expect(fs.readFileSync(built, 'utf8')).toContain('// not rebuilt')
+    project.write('src/main.ts', 'export const answer: number = 1\n')
+  })
+
+  it('leaves dist/ as it was when a bundle cannot be escaped (latin1Only)', { timeout: 120_000 }, () => {
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    expect(run().status).toBe(0)
+    const before = fs.readFileSync(built, 'utf8')
+    project.write('src/main.ts', 'export const answer: number = 1\nexport const raw = String.raw`„`\n')
+    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    const failed = run()
+    expect(failed.status).not.toBe(0)
+    expect(failed.stderr).toContain('build: a character above U+00FF in a tagged template')
+    expect(fs.readFileSync(built, 'utf8')).toBe(before)
+    project.write('src/main.ts', 'export const answer: number = 1\n')
+  })
+
+  it('writes the parts before the bundle that imports them: a full disk leaves no main.js naming a part not written, and no .tmp', { timeout: 120_000 }, () => {
+    // A part of its own: what main.ts imports with import() (esbuild's splitting).
+    const mainWith = (word: string) => `export const answer: number = 1\nexport const later = () => import('./extra.js')\nexport const word = '${word}'\n`
+    project.write('src/main.ts', mainWith('eins'))
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    expect(run().status).toBe(0)
+    const partsOf = (code: string) => [...code.matchAll(/import\("\.\/(part-[^"]+)"\)/g)].map((match) => match[1])
+    expect(partsOf(fs.readFileSync(built, 'utf8'))).toHaveLength(1)
+    // The disk fills up at the first part's write; the new part has another name (its content changed).
+    project.write('src/extra.ts', 'export const extra = 2\n')
+    project.write('src/main.ts', mainWith('zwei'))
+    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    const full = project.write(
+      'full-disk.mjs',
+      "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst write = fs.writeFileSync\nfs.writeFileSync = (file, ...rest) => {\n  if (/part-.*\\.tmp$/.test(String(file))) { write(file, 'half'); throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) }\n  return write(file, ...rest)\n}\nsyncBuiltinESMExports()\n",
+    )
+    const failed = spawnSync(process.execPath, ['--import', pathToFileURL(full).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
+    expect(failed.stderr).toContain('ENOSPC')
+    const dist = fs.readdirSync(path.join(project.dir, 'dist'))
+    // main.js is the last build's bundle or tsc's main.js (which imports no part), never the new bundle alone.
+    const code = fs.readFileSync(built, 'utf8')
+    expect(partsOf(code).filter((part) => !dist.includes(part as string))).toEqual([])
+    expect(dist.filter((name) => name.endsWith('.tmp'))).toEqual([])
+    project.write('src/main.ts', 'export const answer: number = 1\n')
+    project.write('src/extra.ts', 'export const extra = 1\n')
   })
 })
 
@@ -134,6 +177,23 @@ describe('latin1Only (scripts/build.mjs): what a bundle holds above U+00FF, esca
     const module = (await import(`data:text/javascript,${encodeURIComponent(out)}`)) as { quotes: string }
     expect(module.quotes).toBe('"x"')
     expect(escaped('export const a = "ä×"\n')).toBe('export const a = "ä×"\n')
+  })
+
+  it('moves the source map with the code: a column after an escape on its line points where it did', () => {
+    const { decode } = createRequire(import.meta.url)('@jridgewell/sourcemap-codec') as { decode: (mappings: string) => number[][][] }
+    const source = "export function plain(text: string): string {\n  return text.replace(/[„“]/g, '\"').replace(/…/g, '...').trim()\n}\n"
+    const made = (esbuild as { transformSync: (code: string, options: object) => { code: string; map: string } }).transformSync(source, { loader: 'ts', sourcemap: 'external', sourcefile: 'plain.ts' })
+    const code = escaped(made.code)
+    const map = latin1Map(made.map, made.code) as string
+    const at = (text: string, line: number, column: number) => text.split('\n')[line]?.slice(column, column + 5)
+    const before = decode((JSON.parse(made.map) as { mappings: string }).mappings)
+    const after = decode((JSON.parse(map) as { mappings: string }).mappings)
+    const escape = (text = '') => text.replace(/[^\0-\xff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16)}`).slice(0, 5)
+    const moved = after.flatMap((segments, line) => segments.map((segment, index) => [at(code, line, segment[0] as number), escape(at(made.code, line, before[line]?.[index]?.[0] as number))]))
+    // Each mapped position shows the same code as before it was escaped (`trim`, `replace`, `return`).
+    expect(moved.filter(([now, was]) => now !== was)).toEqual([])
+    expect(moved.map(([now]) => now)).toContain('trim(')
+    expect(after[1]?.map((segment) => segment[0])).not.toEqual(before[1]?.map((segment) => segment[0]))
   })
 
   it.each([
