@@ -33,7 +33,10 @@ import { startPlus } from './plus/start-plus.js'
 
 /** When the parts the first feed did not need are loaded, after the service listens (ms). */
 const PARTS_AFTER_MS = 1000
-/** Between the first site's sitemaps (written from PARTS_AFTER_MS on) and the parts: their compression's buffers are freed meanwhile (ms). */
+/**
+ * Between the first site's sitemaps (made from PARTS_AFTER_MS on) and the parts: the sitemaps' compression, which
+ * follows on libuv's threads (tens of milliseconds at 50,000 articles), ends and frees its buffers meanwhile (ms).
+ */
 const PARTS_GAP_MS = 500
 
 /**
