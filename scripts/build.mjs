@@ -28,6 +28,12 @@ const SOURCES = ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.m
  */
 const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.ts'], 'plus-token': ['src/plus-token.ts'], 'render-worker': ['src/site/render-worker.ts'], 'stamp-worker': ['src/content/stamp-worker.ts'] }
 
+/**
+ * The build's own dependencies (esbuild, tsc, the source map codec), loaded when a build runs: scripts/start.mjs
+ * imports this file where dev dependencies may be missing (a production install with a built dist/).
+ */
+const devRequire = createRequire(import.meta.url)
+
 // CommonJS packages in an ES module bundle still call require() for Node's built-in modules.
 const REQUIRE = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
 
@@ -118,9 +124,10 @@ const zodEnglishOnly = {
  * Throws unless every one escaped is in a comment or a regular expression: in a tagged template (whose raw text a
  * tag may read) or after a backslash the escape would change what the code does.
  */
-export function latin1Only(code, esbuild) {
+export function latin1Only(code) {
   const escaped = escapeAboveLatin1(code)
   if (escaped === code) return code
+  const esbuild = devRequire('esbuild')
   // Without comments; `lowered` with template literals as strings, which charset ascii escapes: what it still holds is
   // in regular expressions.
   const shown = (source, lowered = false) =>
@@ -139,7 +146,8 @@ export function latin1Only(code, esbuild) {
 }
 
 const ABOVE_LATIN1 = /[^\0-\xff]/g
-const escapeAboveLatin1 = (text) => text.replace(ABOVE_LATIN1, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+/** `text` with every UTF-16 unit above U+00FF written as `\uXXXX`. */
+export const escapeAboveLatin1 = (text) => text.replace(ABOVE_LATIN1, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /**
  * The source map of `code` (its JSON text) for `code` escaped by latin1Only: each escape is five characters longer
@@ -147,10 +155,9 @@ const escapeAboveLatin1 = (text) => text.replace(ABOVE_LATIN1, (unit) => `\\u${u
  * --enable-source-maps would point beside the code).
  */
 export function latin1Map(map, code) {
-  if (!/[^\0-\xff]/.test(code)) return map
+  if (!/[^\0-\xff]/.test(code)) return map // no escape: the map stands
   const lines = code.split('\n')
-  // Loaded here, as esbuild in build(): scripts/start.mjs imports this file where dev dependencies may be missing.
-  const { decode, encode } = createRequire(import.meta.url)('@jridgewell/sourcemap-codec')
+  const { decode, encode } = devRequire('@jridgewell/sourcemap-codec')
   const json = JSON.parse(map)
   const mappings = decode(json.mappings).map((segments, index) => {
     const before = [...(lines[index] ?? '').matchAll(ABOVE_LATIN1)].map((match) => match.index)
@@ -160,9 +167,22 @@ export function latin1Map(map, code) {
   return JSON.stringify({ ...json, mappings: encode(mappings) })
 }
 
+/**
+ * Writes `file` whole: into `file.tmp`, renamed over it, so that a reader (a worker a running service starts) finds
+ * the old or the new, never half of one; a write that fails (a full disk) leaves no `.tmp` behind.
+ */
+function replaceFile(file, contents) {
+  try {
+    writeFileSync(`${file}.tmp`, contents)
+    renameSync(`${file}.tmp`, file)
+  } catch (error) {
+    rmSync(`${file}.tmp`, { force: true })
+    throw error
+  }
+}
+
 /** The bundles, in memory, escaped; then tsc (which type-checks: a type error fails the build); then the bundles are written, then the stamp. */
 export async function build(root) {
-  const require = createRequire(import.meta.url)
   const entries = Object.entries(ENTRIES).flatMap(([name, sources]) => sources.filter((source) => existsSync(join(root, source))).slice(0, 1).map((source) => [name, source]))
   const options = {
     absWorkingDir: root,
@@ -181,54 +201,43 @@ export async function build(root) {
     // Written below, each file with what it holds above U+00FF escaped (latin1Only).
     write: false,
   }
-  const esbuild = require('esbuild')
+  const esbuild = devRequire('esbuild')
   const [service, others] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
     // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
     // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
-    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]', metafile: true }),
+    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])
   const outputs = [...service.outputFiles, ...others.outputFiles]
   const textOf = new Map(outputs.map((file) => [file.path, file.text]))
   // Every bundle escaped before tsc runs: one that cannot be leaves dist/ as it was.
   const files = outputs.map((file) => {
-    if (file.path.endsWith('.js')) return [file.path, latin1Only(file.text, esbuild)]
+    if (file.path.endsWith('.js')) return [file.path, latin1Only(file.text)]
     const code = file.path.endsWith('.js.map') ? textOf.get(file.path.slice(0, -'.map'.length)) : undefined
     return [file.path, code === undefined ? file.contents : latin1Map(file.text, code)]
   })
   // tsc writes main.js, export.js and plus-token.js where the bundles go, so it runs once they are made; and emits
   // nothing on a type error, which leaves the last build's bundles in place.
-  const result = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmitOnError'], { cwd: root, stdio: 'inherit' })
+  const result = spawnSync(process.execPath, [devRequire.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmitOnError'], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) process.exit(result.status ?? 1)
   // Parts before the bundles that import them: a write that fails (a full disk) leaves no main.js naming a part not
-  // written. Each is renamed over, as dist/package.json below: a worker that a running service starts reads its bundle.
+  // written. What a build killed while writing left (`.tmp`) goes first.
   const dist = join(root, 'dist')
   for (const name of readdirSync(dist)) if (name.endsWith('.tmp')) rmSync(join(dist, name), { force: true })
   files.sort(([a], [b]) => Number(!PART.test(basename(a))) - Number(!PART.test(basename(b))))
-  for (const [file, contents] of files) {
-    try {
-      writeFileSync(`${file}.tmp`, contents)
-      renameSync(`${file}.tmp`, file)
-    } catch (error) {
-      rmSync(`${file}.tmp`, { force: true })
-      throw error
-    }
-  }
+  for (const [file, contents] of files) replaceFile(file, contents)
   // The parts of an earlier build go once the new ones are written, not before: a service still running from this
   // dist/ has loaded its parts a second after it listened (main.ts), and one that had not finds them meanwhile.
-  const written = new Set(Object.keys(service.metafile.outputs).map((output) => basename(output)))
-  for (const name of readdirSync(join(root, 'dist'))) if (PART.test(name) && !written.has(name)) rmSync(join(root, 'dist', name))
+  const written = new Set(service.outputFiles.map((file) => basename(file.path)))
+  for (const name of readdirSync(dist)) if (PART.test(name) && !written.has(name)) rmSync(join(dist, name))
   // dist/ says itself that its .js files are ES modules. Copied alone (a container image's last stage takes dist/ and
   // no package.json), Node found no "type": "module" above the bundles and had to detect it: it compiled each one
   // (main.js's parts, every worker's) as CommonJS first, met `import`, and compiled it again. At 50,000 articles
   // that put a restart's peak 8 s on at 275-283 MB instead of 258-263 (four runs each, issue 14).
-  // Replaced whole (renamed over), and only when it differs: a worker that a running service starts reads it, and
-  // an empty or half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
-  if (!distPackageIsCurrent(root)) {
-    writeFileSync(join(root, 'dist', 'package.json.tmp'), DIST_PACKAGE)
-    renameSync(join(root, 'dist', 'package.json.tmp'), join(root, 'dist', 'package.json'))
-  }
+  // Replaced whole, and only when it differs: a worker that a running service starts reads it, and an empty or
+  // half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
+  if (!distPackageIsCurrent(root)) replaceFile(join(dist, 'package.json'), DIST_PACKAGE)
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
 }
 

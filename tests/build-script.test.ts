@@ -3,9 +3,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module script, without types
-import { isStale, latin1Map, latin1Only } from '../scripts/build.mjs'
+import { escapeAboveLatin1, isStale, latin1Map, latin1Only } from '../scripts/build.mjs'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -20,12 +20,22 @@ project.write('package.json', '{"type":"module"}\n')
 const CONSOLE = 'declare const console: { log(message: string): void }\n'
 project.write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', lib: ['ES2022'], skipLibCheck: true, types: [], noEmit: true } }))
 project.write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false }, include: ['src'] }))
-project.write('src/main.ts', 'export const answer: number = 1\n')
-project.write('src/extra.ts', 'export const extra = 1\n')
+/** The project's sources as each test finds them: a test that changes one gets it back, even when it fails. */
+const SOURCES = { 'src/main.ts': 'export const answer: number = 1\n', 'src/extra.ts': 'export const extra = 1\n' }
+const restoreSources = () => {
+  for (const [file, text] of Object.entries(SOURCES)) project.write(file, text)
+}
+restoreSources()
+afterEach(restoreSources)
 
 const at = (file: string, seconds: number) => {
   const time = new Date(Date.UTC(2026, 0, 1) + seconds * 1000)
   fs.utimesSync(path.join(project.dir, file), time, time)
+}
+/** `file` written now, its time a few seconds ahead: newer than any build stamp a test has left. */
+const change = (file: string, text: string) => {
+  project.write(file, text)
+  at(file, Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
 }
 /** Everything last changed at 10 s, the build stamp at 20 s. */
 const builtAfterEveryChange = () => {
@@ -92,11 +102,9 @@ describe('npm start (scripts/start.mjs)', () => {
     const fresh = start()
     expect([fresh.status, fresh.stdout]).toEqual([0, 'main scripts/start.mjs --port 8080\nnot rebuilt\n'])
 
-    project.write('src/main.ts', `${CONSOLE}console.log("edited")\n`)
-    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    change('src/main.ts', `${CONSOLE}console.log("edited")\n`)
     const stale = start()
     expect([stale.status, stale.stdout]).toEqual([0, 'edited\n'])
-    project.write('src/main.ts', 'export const answer: number = 1\n')
   })
 })
 
@@ -115,27 +123,34 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect(run().status).toBe(0)
     expect(fs.readFileSync(built, 'utf8')).toContain('// not rebuilt')
 
-    project.write('src/main.ts', 'export const answer: number = "zwei"\n')
-    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    change('src/main.ts', 'export const answer: number = "zwei"\n')
     const failed = run()
     expect(failed.status).not.toBe(0)
     expect(failed.stdout).toContain("error TS2322: Type 'string' is not assignable to type 'number'.")
     // tsc wrote its own main.js over the bundle before it failed: a `node dist/main.js` (systemd) then ran unbundled code.
     expect(fs.readFileSync(built, 'utf8')).toContain('// not rebuilt')
-    project.write('src/main.ts', 'export const answer: number = 1\n')
   })
 
   it('leaves dist/ as it was when a bundle cannot be escaped (latin1Only)', { timeout: 120_000 }, () => {
     fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
     expect(run().status).toBe(0)
     const before = fs.readFileSync(built, 'utf8')
-    project.write('src/main.ts', 'export const answer: number = 1\nexport const raw = String.raw`„`\n')
-    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    change('src/main.ts', 'export const answer: number = 1\nexport const raw = String.raw`„`\n')
     const failed = run()
     expect(failed.status).not.toBe(0)
     expect(failed.stderr).toContain('build: a character above U+00FF in a tagged template')
     expect(fs.readFileSync(built, 'utf8')).toBe(before)
-    project.write('src/main.ts', 'export const answer: number = 1\n')
+  })
+
+  it('moves the source maps with the escapes: under --enable-source-maps a stack trace points at the source', { timeout: 120_000 }, () => {
+    // Two characters above U+00FF before a call that throws, on one line: escaped, the bundle's line is 10 characters longer.
+    const line = "export const found = /[„“]/.exec('x') ?? missing()"
+    change('src/main.ts', `function missing(): never {\n  throw new Error('kein Treffer')\n}\n${line}\n`)
+    expect(run().status).toBe(0)
+    expect(fs.readFileSync(built, 'utf8')).toContain('/[\\u201e\\u201c]/')
+    const thrown = spawnSync(process.execPath, ['--enable-source-maps', built], { cwd: project.dir, encoding: 'utf8' })
+    expect(thrown.stderr).toContain('Error: kein Treffer')
+    expect(thrown.stderr).toContain(`src/main.ts:4:${line.indexOf('missing()') + 1}`)
   })
 
   it('writes the parts before the bundle that imports them: a full disk leaves no main.js naming a part not written, and no .tmp', { timeout: 120_000 }, () => {
@@ -148,8 +163,7 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect(partsOf(fs.readFileSync(built, 'utf8'))).toHaveLength(1)
     // The disk fills up at the first part's write; the new part has another name (its content changed).
     project.write('src/extra.ts', 'export const extra = 2\n')
-    project.write('src/main.ts', mainWith('zwei'))
-    at('src/main.ts', Date.now() / 1000 - Date.UTC(2026, 0, 1) / 1000 + 5)
+    change('src/main.ts', mainWith('zwei'))
     const full = project.write(
       'full-disk.mjs',
       "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst write = fs.writeFileSync\nfs.writeFileSync = (file, ...rest) => {\n  if (/part-.*\\.tmp$/.test(String(file))) { write(file, 'half'); throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) }\n  return write(file, ...rest)\n}\nsyncBuiltinESMExports()\n",
@@ -161,14 +175,11 @@ describe('node scripts/build.mjs --if-stale', () => {
     const code = fs.readFileSync(built, 'utf8')
     expect(partsOf(code).filter((part) => !dist.includes(part as string))).toEqual([])
     expect(dist.filter((name) => name.endsWith('.tmp'))).toEqual([])
-    project.write('src/main.ts', 'export const answer: number = 1\n')
-    project.write('src/extra.ts', 'export const extra = 1\n')
   })
 })
 
 describe('latin1Only (scripts/build.mjs): what a bundle holds above U+00FF, escaped', () => {
-  const esbuild = createRequire(import.meta.url)('esbuild') as unknown
-  const escaped = (code: string): string => latin1Only(code, esbuild) as string
+  const escaped = (code: string): string => latin1Only(code) as string
 
   it('escapes comments and regular expressions, where the escape means the same; leaves Latin-1 and ASCII as they are', async () => {
     const code = '// „Zitat“ – Größe × 2\nexport const quotes = "„x“".replace(/[„“]/g, \'"\').replace(/…$/u, \'...\')\n/* → */\n'
@@ -182,13 +193,14 @@ describe('latin1Only (scripts/build.mjs): what a bundle holds above U+00FF, esca
   it('moves the source map with the code: a column after an escape on its line points where it did', () => {
     const { decode } = createRequire(import.meta.url)('@jridgewell/sourcemap-codec') as { decode: (mappings: string) => number[][][] }
     const source = "export function plain(text: string): string {\n  return text.replace(/[„“]/g, '\"').replace(/…/g, '...').trim()\n}\n"
+    const esbuild = createRequire(import.meta.url)('esbuild') as unknown
     const made = (esbuild as { transformSync: (code: string, options: object) => { code: string; map: string } }).transformSync(source, { loader: 'ts', sourcemap: 'external', sourcefile: 'plain.ts' })
     const code = escaped(made.code)
     const map = latin1Map(made.map, made.code) as string
     const at = (text: string, line: number, column: number) => text.split('\n')[line]?.slice(column, column + 5)
     const before = decode((JSON.parse(made.map) as { mappings: string }).mappings)
     const after = decode((JSON.parse(map) as { mappings: string }).mappings)
-    const escape = (text = '') => text.replace(/[^\0-\xff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16)}`).slice(0, 5)
+    const escape = (text = '') => (escapeAboveLatin1(text) as string).slice(0, 5)
     const moved = after.flatMap((segments, line) => segments.map((segment, index) => [at(code, line, segment[0] as number), escape(at(made.code, line, before[line]?.[index]?.[0] as number))]))
     // Each mapped position shows the same code as before it was escaped (`trim`, `replace`, `return`).
     expect(moved.filter(([now, was]) => now !== was)).toEqual([])
