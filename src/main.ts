@@ -136,6 +136,13 @@ async function main(): Promise<void> {
   )
   const listening = server
   renderer.serving()
+  // A port taken (a second instance, a stale process), not allowed or not on this host: one line saying which and why,
+  // and exit 1 for the supervisor, not Node's unhandled 'error' event and its stack. Nothing is written at this exit:
+  // STATE_DIR may be the running instance's.
+  listening.once('error', (error: NodeJS.ErrnoException) => {
+    ;(logger.error ?? logger.warn).call(logger, listenFailure(`${config.host}:${config.port}`, error), { host: config.host, port: config.port, code: error.code })
+    process.exit(1)
+  })
   listening.listen(config.port, config.host, () => {
     const info = listening.address() as AddressInfo
     logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
@@ -177,6 +184,19 @@ function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, lo
     logger.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`, fields),
   )
   return server
+}
+
+/** Why the service cannot listen, in words an operator acts on: which variable, where, what to do, and the system's code. */
+function listenFailure(where: string, error: NodeJS.ErrnoException): string {
+  const [variable, why] =
+    error.code === 'EADDRINUSE'
+      ? ['PORT', 'another process listens there: stop it, or choose another PORT']
+      : error.code === 'EACCES'
+        ? ['PORT', 'this user may not listen there: a port below 1024 needs privileges']
+        : error.code === 'EADDRNOTAVAIL'
+          ? ['HOST', 'no interface of this host has that address']
+          : ['PORT', error.message]
+  return `error ${variable}: cannot listen on ${where} (${error.code ?? 'no code'}: ${why}); stopping`
 }
 
 /** @hono/node-server's listener for `fetch`, loaded on the first request that reaches it (http/lazy-listener.ts). */

@@ -157,3 +157,30 @@ describe('a stop during start-up', () => {
     }
   })
 })
+
+describe('a port that cannot be listened on', () => {
+  it('exits 1 with one line naming PORT, the address and what to do, not an unhandled error event', async () => {
+    const blocker = net.createServer()
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)))
+    const state = makeTempDir('taken-state-')
+    try {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', ARTICLES_DIR: ARTICLES, STATE_DIR: state.dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+      expect({ code, signal }).toEqual({ code: 1, signal: null })
+      expect(output).toContain(`error PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE: another process listens there: stop it, or choose another PORT); stopping\n`)
+      expect(output).not.toContain("Unhandled 'error' event")
+      expect(output).not.toContain('serving ')
+      // STATE_DIR may be the running instance's: the failed one wrote nothing there.
+      expect(fs.readdirSync(state.dir)).toEqual([])
+    } finally {
+      blocker.close()
+      state.rm()
+    }
+  }, 30_000)
+})
