@@ -24,7 +24,7 @@ export function stateFile(stateDir: string, name: string): StateFile {
     read: () => readIfThere(file)?.toString('utf8'),
     readBytes: () => readIfThere(file),
     write: (text) => {
-      fs.mkdirSync(stateDir, { recursive: true })
+      makeFolder(stateDir)
       const temporary = `${file}.${process.pid}.tmp`
       try {
         const fd = fs.openSync(temporary, 'w', 0o644)
@@ -42,6 +42,16 @@ export function stateFile(stateDir: string, name: string): StateFile {
         throw cause
       }
     },
+  }
+}
+
+/** STATE_DIR, made when missing; a file in its place is ENOTDIR (as a read says), not mkdir's EEXIST, which reads as if all were well. */
+function makeFolder(stateDir: string): void {
+  try {
+    fs.mkdirSync(stateDir, { recursive: true })
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw cause
+    throw Object.assign(new Error(`ENOTDIR: ${stateDir} is not a folder`), { code: 'ENOTDIR', cause })
   }
 }
 

@@ -21,4 +21,11 @@ describe('state file', () => {
     expect(file.readBytes()).toEqual(Buffer.concat([Buffer.from('wirtschaft-index-snapshot/2 abc\n'), Buffer.from([0xff, 0x0d, 0x6f]), Buffer.alloc(70_000, 0x61)]))
     expect(fs.readdirSync(path.join(state.dir, 'state'))).toEqual(['index-snapshot.v8'])
   })
+
+  it('says ENOTDIR, naming STATE_DIR, when a file stands where the folder should be (mkdir says EEXIST, as if all were well)', () => {
+    const notAFolder = state.write('state', 'a file')
+    const file = stateFile(notAFolder, 'index-snapshot.v8')
+    expect(() => file.write('alt')).toThrow(expect.objectContaining({ code: 'ENOTDIR', message: `ENOTDIR: ${notAFolder} is not a folder` }))
+    expect(fs.readFileSync(notAFolder, 'utf8')).toBe('a file')
+  })
 })
