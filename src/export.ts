@@ -17,6 +17,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadConfig } from './config.js'
+import { articlesFolderProblem } from './content/files.js'
 import { mapLimit } from './content/load-articles.js'
 import { ConfigError } from './errors/config-error.js'
 import { runMain } from './errors/run-main.js'
@@ -295,6 +296,8 @@ async function main(): Promise<void> {
   const { out, rest } = splitOut(process.argv.slice(2))
   if (!out) throw new ConfigError('--out', 'is required: the folder to write the site into')
   const config = loadConfig(process.env, rest, process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
+  const missing = articlesFolderProblem(config.articlesDir)
+  if (missing !== undefined) throw new ConfigError('ARTICLES_DIR', missing)
   // Bodies, feed documents and article pages (hashed and compressed there) render in worker threads; the rest here and on libuv's threads.
   const renderer = createRenderPool({ lowPriority: false, eager: true, pages: true })
   try {

@@ -12,6 +12,8 @@ import { answerClientErrors } from './http/client-errors.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity } from './content/build-identity.js'
+import { articlesFolderProblem } from './content/files.js'
+import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
 import { Operations } from './ops/operations.js'
 import { stateFile } from './ops/state-file.js'
@@ -46,6 +48,8 @@ const PARTS_GAP_MS = 500
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const logger = createLogger(config.logFormat)
+  const missing = articlesFolderProblem(config.articlesDir)
+  if (missing !== undefined) throw new ConfigError('ARTICLES_DIR', missing)
   // Metrics, readers and POLL_MIN_INTERVAL (docs/operations.md); the subscriber history survives restarts.
   const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
   const source = ops.timedSource(fileSource(config.articlesDir, config))

@@ -1,12 +1,12 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
-import { startServer, type RunningServer } from './helpers/server-process.js'
-import { articleText, makeTempDir } from './helpers/temp-dir.js'
+import { ORDINARY_USER, startServer, type RunningServer } from './helpers/server-process.js'
+import { articleText, makeOpenTempDir, makeTempDir } from './helpers/temp-dir.js'
 
 const ARTICLES = fileURLToPath(new URL('../articles', import.meta.url))
 let server: RunningServer
@@ -184,3 +184,44 @@ describe('a port that cannot be listened on', () => {
     }
   }, 30_000)
 })
+
+describe('an ARTICLES_DIR that cannot be read at start', () => {
+  // The service and the export stop at once with one line, not a stack from deep in the first listing.
+  const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+  const EXPORT = fileURLToPath(new URL('../dist/export.js', import.meta.url))
+  const run = (entry: string, articles: string, args: string[] = []): { status: number | null; output: string } => {
+    // Root reads everything: the unreadable case runs as the unprivileged user nobody.
+    const result = spawnSync(process.execPath, [entry, ...args], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', ARTICLES_DIR: articles, STATE_DIR: path.join(articles, '..', 'state') },
+      encoding: 'utf8',
+      timeout: 20_000,
+      ...ORDINARY_USER,
+    })
+    return { status: result.status, output: `${result.stdout}${result.stderr}` }
+  }
+
+  it('names it: missing, a file, or not readable, and exits 1', () => {
+    const temp = makeOpenTempDir('articles-dir-')
+    try {
+      const file = temp.write('artikel.md', 'kein Ordner')
+      const locked = path.join(temp.dir, 'gesperrt')
+      fs.mkdirSync(locked, { mode: 0o700 })
+      if (ORDINARY_USER.uid === undefined) fs.chmodSync(locked, 0o000)
+      const cases: [string, string][] = [
+        [path.join(temp.dir, 'fehlt'), `configuration error: ARTICLES_DIR: ${path.join(temp.dir, 'fehlt')} does not exist (ENOENT)`],
+        [file, `configuration error: ARTICLES_DIR: ${file} is a file, not a folder (ENOTDIR)`],
+        [locked, `configuration error: ARTICLES_DIR: ${locked} cannot be read by this user (EACCES)`],
+      ]
+      for (const [articles, line] of cases) {
+        for (const [entry, args] of [[MAIN, []], [EXPORT, ['--out', path.join(temp.dir, 'out')]]] as const) {
+          const { status, output } = run(entry, articles, [...args])
+          expect({ entry: path.basename(entry), status, output: output.trim().split('\n').at(-1) }).toEqual({ entry: path.basename(entry), status: 1, output: line })
+          expect(output).not.toContain('    at ')
+        }
+      }
+    } finally {
+      temp.rm()
+    }
+  }, 60_000)
+})
+

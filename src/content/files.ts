@@ -31,6 +31,26 @@ export async function folderId(dir: string): Promise<string | undefined> {
   )
 }
 
+/**
+ * Why `dir` cannot be the articles folder at start, in words for the
+ * operator (`/srv/artikel does not exist (ENOENT)`); undefined when it is a
+ * folder this process may list. At start there is no content to keep
+ * publishing, so the entry points stop with this as a configuration error;
+ * a folder that goes missing later is waited for (live-updates.ts).
+ */
+export function articlesFolderProblem(dir: string): string | undefined {
+  try {
+    if (!fs.statSync(dir).isDirectory()) return `${dir} is a file, not a folder (ENOTDIR)`
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.X_OK)
+    return undefined
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return `${dir} does not exist (ENOENT)`
+    if (code === 'EACCES' || code === 'EPERM') return `${dir} cannot be read by this user (${code})`
+    return `${dir} cannot be used (${code ?? (cause as Error).message})`
+  }
+}
+
 /** `folder/name`, or `name` in the root (`''`). */
 export function joinRelative(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`
