@@ -122,10 +122,24 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))
+  // SIGHUP (a terminal closed, `systemctl reload`) ended the process without a word, cutting requests in flight. It
+  // now rescans ARTICLES_DIR at once (for a network file system whose changes no watch reports); the environment and
+  // site.yaml are read at start only.
+  let loaded = false
+  process.on('SIGHUP', () => {
+    if (stopping) return
+    if (!loaded) return logger.info('SIGHUP: nothing to rescan during the start, which reads every file')
+    logger.info(`SIGHUP: rescanning ${config.articlesDir}`)
+    live.rescan().then(
+      (applied) => logger.info(`SIGHUP: rescan done, ${applied} change(s) applied`),
+      (error: unknown) => logger.warn(`rescan failed: ${String(error)}`),
+    )
+  })
 
   // At 50,000 articles the load takes seconds: say what is going on.
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
+  loaded = true
   await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
   const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
+import { polled } from './helpers/polled.js'
 import { ORDINARY_USER, startServer, type RunningServer } from './helpers/server-process.js'
 import { articleText, makeOpenTempDir, makeTempDir } from './helpers/temp-dir.js'
 
@@ -223,5 +224,25 @@ describe('an ARTICLES_DIR that cannot be read at start', () => {
       temp.rm()
     }
   }, 60_000)
+})
+
+describe('SIGHUP', () => {
+  it('rescans ARTICLES_DIR and keeps serving, where Node would end the process without a word', async () => {
+    const articles = makeTempDir('sighup-')
+    try {
+      articles.write('a.md', articleText({ title: 'Erster Stand', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
+      const running = await startServer({ ARTICLES_DIR: articles.dir, RESCAN_INTERVAL: '0' })
+      try {
+        running.child.kill('SIGHUP')
+        expect(await polled(running.output, (output) => output.includes('SIGHUP: rescan done'), 10_000)).toContain(`SIGHUP: rescanning ${articles.dir}\nSIGHUP: rescan done, 0 change(s) applied\n`)
+        expect(running.child.exitCode).toBe(null)
+        expect(await (await fetch(`${running.base}/wirtschaft/feed.json`)).json()).toMatchObject({ items: [{ title: 'Erster Stand' }] })
+      } finally {
+        expect(await running.stop()).toBe(0)
+      }
+    } finally {
+      articles.rm()
+    }
+  }, 30_000)
 })
 
