@@ -92,7 +92,9 @@ function readFolder(root: string, relative: string, { skipUnreadable = false, on
     const entries = fs.readdirSync(folder, { withFileTypes: true })
     return entries.some(hasReplacement) ? withNamesFromBytes(fs.readdirSync(folder, { withFileTypes: true, encoding: 'buffer' })) : entries
   } catch (error) {
-    if (onUnreadable && relative !== '') {
+    // A sub-folder is skipped only when the root can be read: else the failure is the root's (a folder swapped in that
+    // cannot be read yet), which the caller reports as such, not as a sub-folder that cannot be read.
+    if (onUnreadable && relative !== '' && articlesFolderProblem(root) === undefined) {
       onUnreadable(relative, error as NodeJS.ErrnoException)
       return undefined
     }

@@ -46,8 +46,8 @@ export class ArticleCatalog {
   readonly #refused = new Map<string, ArticleError>()
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
-  /** Folders the service may not read, said once. */
-  readonly #unreadableFolders = new Set<string>()
+  /** Folders the service may not read (said once), with the error's code. */
+  readonly #unreadableFolders = new Map<string, string>()
 
   constructor(options: ArticleCatalogOptions) {
     this.#options = options
@@ -57,6 +57,11 @@ export class ArticleCatalog {
   /** The published articles, for plans and documents. */
   get published(): PublishedArticlesView {
     return this.#index
+  }
+
+  /** The folders under the root that cannot be read, with the error's code (`EACCES`), by name. */
+  unreadableFolders(): [folder: string, code: string][] {
+    return [...this.#unreadableFolders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   }
 
   /** Files that are not published as they are on disk, with the reason. */
@@ -184,7 +189,7 @@ export class ArticleCatalog {
   #noteSkippedFolders(listed: string, skipped: readonly SkippedFolder[]): void {
     const { logger } = this.#options
     const unreadable = new Set(skipped.filter(({ code }) => !isGone(code)).map(({ folder }) => folder))
-    for (const folder of this.#unreadableFolders) {
+    for (const folder of this.#unreadableFolders.keys()) {
       if ((listed === '' || folder === listed || folder.startsWith(`${listed}/`)) && !unreadable.has(folder)) this.#unreadableFolders.delete(folder)
     }
     for (const { folder, code } of skipped) {
@@ -192,7 +197,7 @@ export class ArticleCatalog {
         // At a full load; a change that lists a folder gone since is no news.
         if (listed === '') logger.info(`skipped ${folder}: folder: vanished while it was listed`, { file: folder, field: 'folder', problem: 'vanished while it was listed' })
       } else if (!this.#unreadableFolders.has(folder)) {
-        this.#unreadableFolders.add(folder)
+        this.#unreadableFolders.set(folder, code)
         logger.warn(`skipped ${folder}: folder: cannot be read (${code}); nothing in it is read`, { file: folder, field: 'folder', problem: `cannot be read (${code})` })
       }
     }

@@ -144,6 +144,8 @@ export class ContentStore {
   resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] { return this.#catalog.refused() }
+  /** The folders under ARTICLES_DIR that cannot be read, with the error's code: for /healthz. */
+  unreadableFolders(): [folder: string, code: string][] { return this.#catalog.unreadableFolders() }
   /** Every article file known, published or refused (a rescan looks for those gone from disk). */
   knownFiles(): string[] { return this.#catalog.knownFiles() }
   /** Whether /media/ withholds the file at `relative` (URL-encoded): a plus article's audio or transcript (plus-media.ts). */

@@ -211,11 +211,46 @@ describe('a folder the service may not read', () => {
           'skipped lost+found: folder: cannot be read (EACCES); nothing in it is read',
         ])
         expect(server.output()).not.toContain('rescan:')
+        // Every ext4 volume has one: it is no reason for an alert.
+        expect(await (await fetch(`${server.base}/healthz`)).json()).toMatchObject({ status: 'ok' })
       } finally {
         await server.stop()
       }
     } finally {
       fs.chmodSync(path.join(volume.dir, 'lost+found'), 0o700)
+      volume.rm()
+    }
+  }, 20_000)
+
+  it('answers /healthz 503 naming a folder it may not read (its articles are not published after a restart, and refused says 0), and 200 once it can', async () => {
+    const volume = makeOpenTempDir('folder-')
+    const locked = path.join(volume.dir, '2025')
+    try {
+      volume.write('offen.md', articleText({ title: 'Offen', date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }))
+      volume.write('2025/verborgen.md', articleText({ title: 'Verborgen', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }))
+      fs.chmodSync(locked, AS_ROOT ? 0o700 : 0o000)
+      const server = await startServer({ ARTICLES_DIR: volume.dir, RESCAN_INTERVAL: '1' }, [], ORDINARY_USER)
+      const health = async (): Promise<{ status: number; body: Record<string, unknown> }> => {
+        const response = await fetch(`${server.base}/healthz`)
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+      }
+      try {
+        expect(await health()).toMatchObject({
+          status: 503,
+          body: { status: 'degraded', refused: 0, reasons: [`${locked} cannot be read (EACCES): no article in it is read; those published from it before stay as they were`] },
+        })
+        fs.chmodSync(locked, 0o755)
+        // The next rescan (every second here) reads it, publishes what it holds, and the reason is gone.
+        for (const started = Date.now(); (await health()).status !== 200; await new Promise((resolve) => setTimeout(resolve, 50))) {
+          if (Date.now() - started > 8000) throw new Error(`still degraded:\n${server.output()}`)
+        }
+        const feed = (await (await fetch(`${server.base}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }
+        expect(feed.items.map((item) => item.title)).toEqual(['Verborgen', 'Offen'])
+      } finally {
+        await server.stop()
+      }
+    } finally {
+      fs.chmodSync(locked, 0o755)
       volume.rm()
     }
   }, 20_000)
