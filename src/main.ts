@@ -10,6 +10,7 @@ import { createListener } from './http/listener.js'
 import { lazyListener } from './http/lazy-listener.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
+import { listenFailure, listeningUrl } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity } from './content/build-identity.js'
 import { articlesFolderProblem } from './content/files.js'
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   })
   listening.listen(config.port, config.host, () => {
     const info = listening.address() as AddressInfo
-    logger.info(`serving ${config.articlesDir} on http://${info.address}:${info.port} as ${config.siteUrl}`)
+    logger.info(`serving ${config.articlesDir} on ${listeningUrl(info)} as ${config.siteUrl}`)
   })
   // The parts of dist/main.js the first feed did not need (scripts/build.mjs), loaded once it is served: a rebuild
   // of dist/ in place, before the restart, cannot take from the running service what it would load later.
@@ -202,19 +203,6 @@ function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, lo
     logger.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`, fields),
   )
   return server
-}
-
-/** Why the service cannot listen, in words an operator acts on: which variable, where, what to do, and the system's code. */
-function listenFailure(where: string, error: NodeJS.ErrnoException): string {
-  const [variable, why] =
-    error.code === 'EADDRINUSE'
-      ? ['PORT', 'another process listens there: stop it, or choose another PORT']
-      : error.code === 'EACCES'
-        ? ['PORT', 'this user may not listen there: a port below 1024 needs privileges']
-        : error.code === 'EADDRNOTAVAIL'
-          ? ['HOST', 'no interface of this host has that address']
-          : ['PORT', error.message]
-  return `error ${variable}: cannot listen on ${where} (${error.code ?? 'no code'}: ${why}); stopping`
 }
 
 /** @hono/node-server's listener for `fetch`, loaded on the first request that reaches it (http/lazy-listener.ts). */

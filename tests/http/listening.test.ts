@@ -1,0 +1,31 @@
+/** What the service says about its socket (http/listening.ts): the line it stops with when it cannot listen, and where it listens. */
+import { describe, expect, it } from 'vitest'
+import { listenFailure, listeningUrl } from '../../src/http/listening.js'
+
+const failure = (code: string, message = `listen ${code}`): NodeJS.ErrnoException => Object.assign(new Error(message), { code })
+
+describe('listenFailure', () => {
+  it('names PORT for a taken or privileged port, HOST for an address or a name that is not this host', () => {
+    expect(listenFailure('127.0.0.1:3000', failure('EADDRINUSE'))).toBe(
+      'error PORT: cannot listen on 127.0.0.1:3000 (EADDRINUSE: another process listens there: stop it, or choose another PORT); stopping',
+    )
+    expect(listenFailure('127.0.0.1:80', failure('EACCES'))).toBe(
+      'error PORT: cannot listen on 127.0.0.1:80 (EACCES: this user may not listen there: a port below 1024 needs privileges); stopping',
+    )
+    expect(listenFailure('10.9.9.9:3000', failure('EADDRNOTAVAIL'))).toBe('error HOST: cannot listen on 10.9.9.9:3000 (EADDRNOTAVAIL: no interface of this host has that address); stopping')
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      expect(listenFailure('0.0.0.0x:3000', failure(code))).toBe(
+        `error HOST: cannot listen on 0.0.0.0x:3000 (${code}: no such host name: give an address (127.0.0.1, ::1, 0.0.0.0) or a name this host resolves); stopping`,
+      )
+    }
+    expect(listenFailure('127.0.0.1:3000', failure('EMFILE', 'too many open files'))).toBe('error PORT: cannot listen on 127.0.0.1:3000 (EMFILE: too many open files); stopping')
+  })
+})
+
+describe('listeningUrl', () => {
+  it('writes an IPv6 address in brackets, as a URL must', () => {
+    expect(listeningUrl({ address: '::1', family: 'IPv6', port: 3000 })).toBe('http://[::1]:3000')
+    expect(listeningUrl({ address: '127.0.0.1', family: 'IPv4', port: 3000 })).toBe('http://127.0.0.1:3000')
+  })
+})
+
