@@ -59,11 +59,8 @@ export class ArticleCatalog {
     return this.#index
   }
 
-  /** The folders under the root that cannot be read, with the error's code (`EACCES`), by name. */
-  unreadableFolders(): [folder: string, code: string][] {
-    return [...this.#unreadableFolders].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  }
-
+  /** The folders under the root that cannot be read, with the error's code (`EACCES`), in the order they were found. */
+  unreadableFolders(): [folder: string, code: string][] { return [...this.#unreadableFolders] }
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] {
     return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()]

@@ -136,10 +136,8 @@ export class ContentStore {
 
   /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size). */
   mediaChanged(): Promise<Site> { this.#renderAgain = true; this.#documents.mediaChanged(); return this.rebuild() }
-
   /** The current site. Throws before the first load. */
   site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }
-
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
   resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
   /** Files that are not published as they are on disk, with the reason. */

@@ -1,3 +1,4 @@
+import path from 'node:path'
 import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { ROOT_CHECK_MS } from './folder-watch.js'
@@ -45,9 +46,17 @@ export class LiveHealth implements HealthCheck {
       `the watch on ${folder} failed (${error instanceof Error ? error.message : String(error)}); ${meanwhile} until it is placed again, in ${seconds} s`)
   }
 
-  problems(): string[] {
+  /**
+   * `unreadable`: the folders under ARTICLES_DIR that cannot be read, with the error's code. Each hides any number of
+   * articles, none counted as refused: after a restart they are simply not published (the log said it once).
+   * Not lost+found, which every ext4 volume has at its root, owned by root (mode 700): a volume mounted as ARTICLES_DIR.
+   */
+  problems(unreadable: readonly (readonly [folder: string, code: string])[] = []): string[] {
     if (this.#rootGone) return [this.#missing]
-    return [this.reloads.problem, this.#watch.problem, this.#rescanProblem, this.#nothing].filter((p) => p !== undefined)
+    const folders = unreadable
+      .filter(([folder]) => folder !== 'lost+found')
+      .map(([folder, code]) => `${path.join(this.#options.folder, folder)} cannot be read (${code}): no article in it is read; those published from it before stay as they were`)
+    return [this.reloads.problem, this.#watch.problem, this.#rescanProblem, ...folders, this.#nothing].filter((p) => p !== undefined)
   }
 
   get rootGone(): boolean {

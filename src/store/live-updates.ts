@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { folderId } from '../content/files.js'
@@ -86,14 +85,7 @@ export class LiveUpdates implements HealthCheck {
 
   /** Why the content served may not be what ARTICLES_DIR holds now, or may not follow it: for /healthz. */
   problems(): string[] {
-    const problems = this.#health.problems()
-    // A folder that cannot be read hides any number of articles, none of them counted as refused: after a restart
-    // they are simply not published (the log said it once).
-    if (this.#health.rootGone) return problems
-    const { articlesDir } = this.#options.config
-    // Not lost+found, which every ext4 volume has at its root, owned by root (mode 700): a volume mounted as ARTICLES_DIR.
-    const folders = this.#options.store.unreadableFolders().filter(([folder]) => folder !== 'lost+found').map(([folder, code]) => `${path.join(articlesDir, folder)} cannot be read (${code}): no article in it is read; those published from it before stay as they were`)
-    return [...problems, ...folders]
+    return this.#health.problems(this.#options.store.unreadableFolders())
   }
 
   /**
