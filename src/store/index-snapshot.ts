@@ -79,7 +79,7 @@ export function snapshotSource(
   const failed = (error: unknown): void => {
     differs = true
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads every file`)
+    if (code !== lastError) logger.warn(`warning STATE_DIR: cannot write the index snapshot ${snapshot.file.path} (${code}); the next start reads the files changed since the last one written (every file if there is none)`)
     lastError = code
   }
   const write = async (): Promise<void> => {

@@ -440,7 +440,7 @@ describe('index snapshot', () => {
     expect(started.titles()).toEqual(['Gamma', 'Beta, berichtigt', 'Alpha'])
     expect(started.lines.filter((line) => line.includes('index snapshot'))).toEqual([
       `warning STATE_DIR: cannot read the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); reading every file`,
-      `warning STATE_DIR: cannot write the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); the next start reads every file`,
+      `warning STATE_DIR: cannot write the index snapshot ${path.join(blocked, 'state', NAME)} (ENOTDIR); the next start reads the files changed since the last one written (every file if there is none)`,
     ])
   })
 })
