@@ -153,7 +153,7 @@ export class Operations implements Traffic {
     if (this.#saveTimer) {
       clearTimeout(this.#saveTimer)
       this.#saveTimer = undefined
-      this.#save()
+      this.#save(true)
     }
   }
 
@@ -230,13 +230,15 @@ export class Operations implements Traffic {
     this.#saveTimer.unref()
   }
 
-  #save(): void {
+  /** `closing`: the last write, at a stop; one that fails loses what changed since the one before (no memory to stay in). */
+  #save(closing = false): void {
     const file = this.#options.historyFile
     if (!file) return
     try {
       file.write(this.#history.serialize())
     } catch (error) {
-      this.#options.logger.warn(`warning ${file.path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); the subscriber history stays in memory`)
+      const then = closing ? 'the counts since its last write are lost with this stop' : 'the subscriber history stays in memory'
+      this.#options.logger.warn(`warning ${file.path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${then}`)
     }
   }
 }

@@ -73,6 +73,17 @@ describe('the subscriber history', () => {
     expect(fs.readdirSync(temp.dir)).toEqual(['subscribers.json'])
   })
 
+  it('says at a stop that the counts since the last write are lost when that write fails, not that they stay in memory', () => {
+    const temp = makeTempDir('history-')
+    temps.push(temp)
+    const { ops, lines } = operations(temp.dir)
+    ops.feedPoll('/wirtschaft/feed.xml', 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 52 subscribers; )', '192.0.2.1', false)
+    // A folder in the file's place: the rename over it fails.
+    temp.write('subscribers.json/keep', 'x')
+    ops.close()
+    expect(lines).toEqual([`warning ${path.join(temp.dir, 'subscribers.json')}: cannot be written (EISDIR); the counts since its last write are lost with this stop`])
+  })
+
   it.each([
     ['not JSON', '{"version":1,', 'is not JSON'],
     ['another version', '{"version":2,"days":{}}', 'has no "version": 1'],
