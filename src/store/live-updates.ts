@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { folderId } from '../content/files.js'
 import type { Logger } from '../util/logger.js'
+import { SerialTask } from '../util/serial-task.js'
 import type { ContentStore } from './content-store.js'
 import { folderWatch, realTimers, ROOT_CHECK_MS, type Timers, type WatchFactory, type Watch } from './folder-watch.js'
 import type { HealthCheck } from '../util/health.js'
@@ -49,6 +50,7 @@ export class LiveUpdates implements HealthCheck {
   #rootId: string | undefined
   readonly #health: LiveHealth
   readonly #baseline = new RescanBaseline()
+  readonly #rescans = new SerialTask(() => this.#rescan()) // never two at once (SIGHUP's beside the timer's): a call meanwhile gets one more run after
   #closed = false
 
   constructor(options: LiveUpdatesOptions) {
@@ -93,10 +95,10 @@ export class LiveUpdates implements HealthCheck {
    * what was read, and those that came or went: changes no watch event
    * reported (a network file system, an overflowing inotify queue, a save
    * while the watches were being placed). Resolves to the number of files
-   * applied. Its success or failure is noted for problems().
+   * the last run applied. Its success or failure is noted for problems().
    */
   async rescan(): Promise<number> {
-    const applied = this.#rescan()
+    const applied = this.#rescans.run()
     applied.then(() => this.#health.rescanDone(), (error: unknown) => this.#health.rescanDone(error))
     return applied
   }
@@ -202,18 +204,17 @@ export class LiveUpdates implements HealthCheck {
     if (this.#closed) return
     this.#watcher?.close()
     await this.#watchFolders()
-    await this.rescan().catch((error: unknown) => this.#options.logger.warn(`rescan failed: ${String(error)}`))
+    await this.#rescanLogged()
   }
+
+  /** rescan(), a failure logged (noted for problems() too). */
+  #rescanLogged(): Promise<unknown> { return this.rescan().catch((error: unknown) => this.#options.logger.warn(`rescan failed: ${String(error)}`)) }
 
   /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */
   #scheduleRescan(delay = this.#options.config.rescanIntervalMs): void {
     if (this.#options.config.rescanIntervalMs <= 0 || this.#closed) return
     this.#timers.clearTimeout(this.#rescanTimer)
-    this.#rescanTimer = this.#timers.setTimeout(() => {
-      this.rescan()
-        .catch((error: unknown) => this.#options.logger.warn(`rescan failed: ${String(error)}`))
-        .finally(() => this.#scheduleRescan())
-    }, delay)
+    this.#rescanTimer = this.#timers.setTimeout(() => void this.#rescanLogged().then(() => this.#scheduleRescan()), delay)
   }
 }
 

@@ -150,6 +150,54 @@ describe('rescan', () => {
     close()
   })
 
+  it('never runs two at once: calls while one runs (SIGHUP beside the timer) share one more run after it', async () => {
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const source = fileSource(config.articlesDir, config)
+    let running = 0
+    let most = 0
+    let calls = 0
+    // The first run's listing is held until the test lets it go, so that the other calls come while it runs.
+    let listed!: () => void
+    const firstListed = new Promise<void>((resolve) => (listed = resolve))
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const stamps = source.stamps.bind(source)
+    source.stamps = async () => {
+      calls++
+      most = Math.max(most, ++running)
+      try {
+        const found = await stamps()
+        listed()
+        await released
+        return found
+      } finally {
+        running--
+      }
+    }
+    const store = new ContentStore({ config, source, logger })
+    const live = new LiveUpdates({ store, source, config, logger })
+    await store.load()
+    const app = createApp({ config, store })
+    // The load lists the folder too.
+    calls = 0
+    temp.write('neu/b.md', article('Neuer Artikel', '2025-04-01T10:00:00Z'))
+
+    const first = live.rescan()
+    await firstListed
+    // Written after the first run listed the folder: the run asked for after it must see it.
+    temp.write('neu/c.md', article('Noch ein Artikel', '2025-05-01T10:00:00Z'))
+    const later = [live.rescan(), live.rescan(), live.rescan()]
+    // Time for the other calls to come to their listing, were they let run beside the first (they are not).
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    release()
+    await Promise.all([first, ...later])
+
+    expect(most).toBe(1)
+    expect(calls).toBe(2)
+    expect(await titles(app)).toEqual(['Noch ein Artikel', 'Neuer Artikel', 'Erste Fassung', 'Alter Artikel'])
+    store.close()
+  })
+
   it('runs every RESCAN_INTERVAL once the store watches, with no watch event at all', async () => {
     // A folder that does not exist: the watcher has nothing to watch; the files live in memory.
     const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '1' })
