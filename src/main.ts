@@ -10,7 +10,7 @@ import { createListener } from './http/listener.js'
 import { lazyListener } from './http/lazy-listener.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
-import { listenFailure, listeningUrl } from './http/listening.js'
+import { listeningUrl, watchServerErrors } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity } from './content/build-identity.js'
 import { articlesFolderProblem } from './content/files.js'
@@ -158,10 +158,7 @@ async function main(): Promise<void> {
   // A port taken (a second instance, a stale process), not allowed or not on this host: one line saying which and why,
   // and exit 1 for the supervisor, not Node's unhandled 'error' event and its stack. Nothing is written at this exit:
   // STATE_DIR may be the running instance's.
-  listening.once('error', (error: NodeJS.ErrnoException) => {
-    ;(logger.error ?? logger.warn).call(logger, listenFailure(`${config.host}:${config.port}`, error), { host: config.host, port: config.port, code: error.code })
-    process.exit(1)
-  })
+  watchServerErrors(listening, `${config.host}:${config.port}`, logger, (code) => process.exit(code))
   listening.listen(config.port, config.host, () => {
     const info = listening.address() as AddressInfo
     logger.info(`serving ${config.articlesDir} on ${listeningUrl(info)} as ${config.siteUrl}`)

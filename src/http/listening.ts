@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net'
+import type { Logger } from '../util/logger.js'
 
 /** Why the service cannot listen, in words an operator acts on: which variable, where, what to do, and the system's code. */
 export function listenFailure(where: string, error: NodeJS.ErrnoException): string {
@@ -18,4 +19,32 @@ export function listenFailure(where: string, error: NodeJS.ErrnoException): stri
 /** The URL a socket listens on, for the log: an IPv6 address in brackets (RFC 3986), `http://[::1]:3000`. */
 export function listeningUrl(info: Pick<AddressInfo, 'address' | 'family' | 'port'>): string {
   return `http://${info.family === 'IPv6' ? `[${info.address}]` : info.address}:${info.port}`
+}
+
+/** At most one warning a minute about failed connections, with the count since the last. */
+const ACCEPT_WARNING_MS = 60_000
+
+/**
+ * The server's 'error' events, all of them: one the server would otherwise
+ * end the process with. Before it listens, the error is the listen's: one
+ * line (listenFailure) and `exit(1)`. After, it is a connection the server
+ * could not take (accept: out of file descriptors, which libuv mostly
+ * absorbs): one client is refused, not the service, so it is a warning, at
+ * most one a minute, and serving goes on.
+ */
+export function watchServerErrors(server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown }, where: string, logger: Logger, exit: (code: number) => void, now: () => number = Date.now): void {
+  let warned = -Infinity
+  let since = 0
+  server.on('error', (error) => {
+    const code = error.code ?? error.message
+    if (!server.listening) {
+      ;(logger.error ?? logger.warn).call(logger, listenFailure(where, error), { code })
+      return exit(1)
+    }
+    since++
+    if (now() - warned < ACCEPT_WARNING_MS) return
+    logger.warn(`warning: the server on ${where} could not take a connection (${code}; ${since} since the last such line); serving goes on`, { code })
+    warned = now()
+    since = 0
+  })
 }

@@ -1,6 +1,7 @@
 /** What the service says about its socket (http/listening.ts): the line it stops with when it cannot listen, and where it listens. */
+import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { listenFailure, listeningUrl } from '../../src/http/listening.js'
+import { listenFailure, listeningUrl, watchServerErrors } from '../../src/http/listening.js'
 
 const failure = (code: string, message = `listen ${code}`): NodeJS.ErrnoException => Object.assign(new Error(message), { code })
 
@@ -29,3 +30,36 @@ describe('listeningUrl', () => {
   })
 })
 
+
+describe('watchServerErrors', () => {
+  const watched = () => {
+    const server = Object.assign(new EventEmitter(), { listening: false })
+    const lines: string[] = []
+    const exits: number[] = []
+    let clock = 0
+    const log = (line: string) => lines.push(line)
+    watchServerErrors(server, '127.0.0.1:3000', { info: log, warn: log, error: (line) => lines.push(`ERROR ${line}`) }, (code) => exits.push(code), () => clock)
+    return { server, lines, exits, later: (ms: number) => (clock += ms) }
+  }
+
+  it('stops with one line when the port cannot be listened on', () => {
+    const { server, lines, exits } = watched()
+    server.emit('error', failure('EADDRINUSE'))
+    expect(exits).toEqual([1])
+    expect(lines).toEqual([`ERROR ${listenFailure('127.0.0.1:3000', failure('EADDRINUSE'))}`])
+  })
+
+  it('once listening, warns of a connection it could not take, at most once a minute with the count, and never stops', () => {
+    const { server, lines, exits, later } = watched()
+    server.listening = true
+    server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    for (let n = 0; n < 500; n++) server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    later(60_000)
+    server.emit('error', failure('ENFILE', 'accept ENFILE'))
+    expect(exits).toEqual([])
+    expect(lines).toEqual([
+      'warning: the server on 127.0.0.1:3000 could not take a connection (EMFILE; 1 since the last such line); serving goes on',
+      'warning: the server on 127.0.0.1:3000 could not take a connection (ENFILE; 501 since the last such line); serving goes on',
+    ])
+  })
+})
