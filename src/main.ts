@@ -10,7 +10,7 @@ import { createListener } from './http/listener.js'
 import { lazyListener } from './http/lazy-listener.js'
 import { answerClientErrors } from './http/client-errors.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
-import { listeningUrl, watchServerErrors } from './http/listening.js'
+import { listeningUrl, stopOnListenFailure, watchServerErrors } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity } from './content/build-identity.js'
 import { articlesFolderProblem } from './content/files.js'
@@ -158,7 +158,8 @@ async function main(): Promise<void> {
   // A port taken (a second instance, a stale process), not allowed or not on this host: one line saying which and why,
   // and exit 1 for the supervisor, not Node's unhandled 'error' event and its stack. Nothing is written at this exit:
   // STATE_DIR may be the running instance's.
-  watchServerErrors(listening, `${config.host}:${config.port}`, logger, (code) => process.exit(code))
+  const where = `${config.host}:${config.port}`
+  watchServerErrors(listening, where, logger, stopOnListenFailure(where, logger, (code) => process.exit(code)))
   listening.listen(config.port, config.host, () => {
     const info = listening.address() as AddressInfo
     logger.info(`serving ${config.articlesDir} on ${listeningUrl(info)} as ${config.siteUrl}`)
@@ -196,7 +197,8 @@ function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, lo
   const server = createServer(honoListener(createMetricsApp(ops).fetch, config.metricsHost, logger)).listen(config.metricsPort, config.metricsHost, () =>
     logger.info(`metrics on http://${where}/metrics, readers on http://${where}/stats`, fields),
   )
-  server.on('error', (error: NodeJS.ErrnoException) =>
+  // Once listening, a connection it could not take is the same rate-limited warning as the public port's, not 'cannot listen'.
+  watchServerErrors(server, where, logger, (error) =>
     logger.warn(`warning METRICS_PORT: cannot listen on ${where} (${error.code ?? error.message}); feeds are served without /metrics and /stats`, fields),
   )
   return server

@@ -26,25 +26,30 @@ const ACCEPT_WARNING_MS = 60_000
 
 /**
  * The server's 'error' events, all of them: one the server would otherwise
- * end the process with. Before it listens, the error is the listen's: one
- * line (listenFailure) and `exit(1)`. After, it is a connection the server
- * could not take (accept: out of file descriptors, which libuv mostly
- * absorbs): one client is refused, not the service, so it is a warning, at
- * most one a minute, and serving goes on.
+ * end the process with. Before it listens, the error is the listen's and
+ * goes to `cannotListen` (for the public port, stopOnListenFailure). After,
+ * it is a connection the server could not take (accept: out of file
+ * descriptors, which libuv mostly absorbs): one client is refused, not the
+ * service, so it is a warning, at most one a minute, and serving goes on.
  */
-export function watchServerErrors(server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown }, where: string, logger: Logger, exit: (code: number) => void, now: () => number = Date.now): void {
+export function watchServerErrors(server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown }, where: string, logger: Logger, cannotListen: (error: NodeJS.ErrnoException) => void, now: () => number = Date.now): void {
   let warned = -Infinity
   let since = 0
   server.on('error', (error) => {
+    if (!server.listening) return cannotListen(error)
     const code = error.code ?? error.message
-    if (!server.listening) {
-      ;(logger.error ?? logger.warn).call(logger, listenFailure(where, error), { code })
-      return exit(1)
-    }
     since++
     if (now() - warned < ACCEPT_WARNING_MS) return
     logger.warn(`warning: the server on ${where} could not take a connection (${code}; ${since} since the last such line); serving goes on`, { code })
     warned = now()
     since = 0
   })
+}
+
+/** The public port's listen failure: one line (listenFailure) and `exit(1)` for the supervisor. */
+export function stopOnListenFailure(where: string, logger: Logger, exit: (code: number) => void): (error: NodeJS.ErrnoException) => void {
+  return (error) => {
+    ;(logger.error ?? logger.warn).call(logger, listenFailure(where, error), { code: error.code ?? error.message })
+    exit(1)
+  }
 }

@@ -1,7 +1,7 @@
 /** What the service says about its socket (http/listening.ts): the line it stops with when it cannot listen, and where it listens. */
 import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
-import { listenFailure, listeningUrl, watchServerErrors } from '../../src/http/listening.js'
+import { listenFailure, listeningUrl, stopOnListenFailure, watchServerErrors } from '../../src/http/listening.js'
 
 const failure = (code: string, message = `listen ${code}`): NodeJS.ErrnoException => Object.assign(new Error(message), { code })
 
@@ -38,7 +38,8 @@ describe('watchServerErrors', () => {
     const exits: number[] = []
     let clock = 0
     const log = (line: string) => lines.push(line)
-    watchServerErrors(server, '127.0.0.1:3000', { info: log, warn: log, error: (line) => lines.push(`ERROR ${line}`) }, (code) => exits.push(code), () => clock)
+    const logger = { info: log, warn: log, error: (line: string) => lines.push(`ERROR ${line}`) }
+    watchServerErrors(server, '127.0.0.1:3000', logger, stopOnListenFailure('127.0.0.1:3000', logger, (code) => exits.push(code)), () => clock)
     return { server, lines, exits, later: (ms: number) => (clock += ms) }
   }
 
@@ -60,6 +61,20 @@ describe('watchServerErrors', () => {
     expect(lines).toEqual([
       'warning: the server on 127.0.0.1:3000 could not take a connection (EMFILE; 1 since the last such line); serving goes on',
       'warning: the server on 127.0.0.1:3000 could not take a connection (ENFILE; 501 since the last such line); serving goes on',
+    ])
+  })
+
+  it('hands a listen failure to its caller, which for the metrics port is a warning and no stop', () => {
+    const server = Object.assign(new EventEmitter(), { listening: false })
+    const lines: string[] = []
+    const log = (line: string) => lines.push(line)
+    watchServerErrors(server, '127.0.0.1:9464', { info: log, warn: log }, (error) => log(`warning METRICS_PORT: ${error.code}`))
+    server.emit('error', failure('EADDRINUSE'))
+    server.listening = true
+    server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    expect(lines).toEqual([
+      'warning METRICS_PORT: EADDRINUSE',
+      'warning: the server on 127.0.0.1:9464 could not take a connection (EMFILE; 1 since the last such line); serving goes on',
     ])
   })
 })
