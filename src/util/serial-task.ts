@@ -1,7 +1,9 @@
 /**
  * An async task whose runs never overlap. A call while it runs asks for one
  * more run after it (however many calls come) and gets the promise of the
- * whole chain, which resolves with the last run's result.
+ * whole chain, which resolves with the last run's result, or rejects with its
+ * error. A run that fails while calls wait is followed by their run all the
+ * same, and its error is superseded by that run's outcome.
  */
 export class SerialTask<T> {
   readonly #task: () => Promise<T>
@@ -24,12 +26,16 @@ export class SerialTask<T> {
     }
     this.#running = (async () => {
       try {
-        let result = await this.#task()
-        while (this.#again) {
+        for (;;) {
           this.#again = false
-          result = await this.#task()
+          try {
+            const result = await this.#task()
+            if (!this.#again) return result
+          } catch (error) {
+            // A run that failed still owes the calls made during it their run: only the last run's failure is the chain's.
+            if (!this.#again) throw error
+          }
         }
-        return result
       } finally {
         this.#running = undefined
       }

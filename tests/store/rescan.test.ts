@@ -198,6 +198,45 @@ describe('rescan', () => {
     store.close()
   })
 
+  it('a SIGHUP during a rescan that fails still gets its own rescan: the file written meanwhile is published', async () => {
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const source = fileSource(config.articlesDir, config)
+    let calls = 0
+    let listing!: () => void
+    const firstListing = new Promise<void>((resolve) => (listing = resolve))
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const stamps = source.stamps.bind(source)
+    source.stamps = async () => {
+      calls++
+      if (calls === 1) {
+        // The first run's listing fails (a network file system's hiccup), but only once the second call has come.
+        listing()
+        await released
+        throw Object.assign(new Error('EIO: i/o error, scandir'), { code: 'EIO' })
+      }
+      return stamps()
+    }
+    const store = new ContentStore({ config, source, logger })
+    const live = new LiveUpdates({ store, source, config, logger })
+    await store.load()
+    const app = createApp({ config, store })
+    calls = 0
+
+    const timers = live.rescan()
+    await firstListing
+    temp.write('neu/c.md', article('Nach dem Fehler', '2025-05-01T10:00:00Z'))
+    const sighup = live.rescan()
+    release()
+
+    expect(await sighup).toBe(1)
+    expect(await timers).toBe(1)
+    expect(calls).toBe(2)
+    expect(await titles(app)).toEqual(['Nach dem Fehler', 'Erste Fassung', 'Alter Artikel'])
+    expect(live.problems()).toEqual([])
+    store.close()
+  })
+
   it('runs every RESCAN_INTERVAL once the store watches, with no watch event at all', async () => {
     // A folder that does not exist: the watcher has nothing to watch; the files live in memory.
     const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '1' })
