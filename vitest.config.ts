@@ -15,6 +15,7 @@ const ALONE = [
   'tests/store/first-site.test.ts',
   'tests/store/live-updates.test.ts',
   'tests/util/worker-pool.test.ts',
+  'tests/util/keep-tick-maps.test.ts',
   'tests/feeds/feed-package-fixes.test.ts',
   'tests/content/parse-article.test.ts',
   'tests/content/load-articles.test.ts',

@@ -23,6 +23,7 @@ import { inThread } from './site/in-thread-later.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
 import { createLogger } from './util/create-logger.js'
+import { keepTickObjectMaps } from './util/keep-tick-maps.js'
 import { oneAfterAnother } from './util/one-after-another.js'
 import type { Logger } from './util/logger.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
@@ -47,6 +48,8 @@ const PARTS_GAP_MS = 500
  * the socket, starts live updates and handles signals.
  */
 async function main(): Promise<void> {
+  // Before the first full GC: so that Node's tick objects never fall to V8's slow path (util/keep-tick-maps.ts).
+  keepTickObjectMaps()
   const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const logger = createLogger(config.logFormat)
   const missing = articlesFolderProblem(config.articlesDir)
