@@ -14,7 +14,7 @@ import { createHook } from 'node:async_hooks'
  * tick object is built in V8's runtime: about five times the cost of a
  * `nextTick` (85 → 480 ns, Node 20 and 24), for good. Node's streams and
  * HTTP server queue several a request, so a server that has collected its old
- * generation once while serving spends 20–35 % more CPU on a 304 than one
+ * generation once while serving spends 15–35 % more CPU on a 304 than one
  * that has not (docs/performance.md, the thirteenth round). One tick object
  * held keeps its map and, through the maps' back pointers, every map before
  * it alive, so nothing is collected and the sites stay monomorphic.
