@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Traffic } from '../ops/traffic.js'
 import { textAnswer } from './common-headers.js'
 import type { Answer, RequestView } from './exchange.js'
+import { isTopLevelNavigation } from './fetch-metadata.js'
 import type { RouteFamily } from './route-family.js'
 
 /** What the request counters read of a request: Hono's request and a RequestView both have it. */
@@ -67,12 +68,15 @@ export function pollFeed(request: RequestView, traffic: Traffic, feed: string, n
  * POLL_MIN_INTERVAL, decided on the answer: a full body (200 to a GET) of
  * the same feed or view (`view`) sent to the same client again within the
  * interval becomes 429; a 304 (validators that matched) and HEAD are never
- * limited nor counted, so a bogus `If-None-Match` gains nothing.
+ * limited nor counted, so a bogus `If-None-Match` gains nothing. Nor is a
+ * browser's top-level navigation, which gets the feed's page, not the feed:
+ * a person reloading it (a hard reload sends no validators) is no poller, and
+ * must not use up the budget of a reader on the same address and program.
  */
 export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer): Answer
 export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
 export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
-  if (request.method !== 'GET') return answer
+  if (request.method !== 'GET' || isTopLevelNavigation(request)) return answer
   const gate = traffic.pollGate(view, request.header('user-agent'), request.socket?.remoteAddress, request.socket)
   if (!gate) return answer
   const decide = (sent: Answer): Answer => {

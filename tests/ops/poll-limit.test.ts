@@ -46,6 +46,22 @@ describe('POLL_MIN_INTERVAL', () => {
     expect((await get('/wirtschaft/feed.xml', '192.0.2.1', ua)).status).toBe(200)
   })
 
+  it("never limits a browser's top-level navigation, which gets the feed's page, nor counts it against the feed", async () => {
+    const { get, clock } = await limitedApp()
+    const browser = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', 'Sec-Fetch-Dest': 'document', 'Sec-Fetch-Mode': 'navigate' }
+    for (let i = 0; i < 3; i++) {
+      // A hard reload: no validators.
+      const page = await get('/wirtschaft/feed.xml', '192.0.2.1', browser)
+      expect([page.status, page.headers.get('Content-Type')]).toEqual([200, 'text/html; charset=utf-8'])
+      clock.now += 1000
+    }
+    // The same address and program fetching the feed itself right after: its first full body, not a 429.
+    const { 'Sec-Fetch-Dest': _dest, 'Sec-Fetch-Mode': _mode, ...sameProgram } = browser
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', sameProgram)).status).toBe(200)
+    clock.now += 1000
+    expect((await get('/wirtschaft/feed.xml', '192.0.2.1', sameProgram)).status).toBe(429)
+  })
+
   it('never limits conditional requests', async () => {
     const { get, clock } = await limitedApp()
     const ua = { 'User-Agent': 'python-requests/2.32.3' }
