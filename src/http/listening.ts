@@ -31,8 +31,10 @@ const ACCEPT_WARNING_MS = 60_000
  * it is a connection the server could not take (accept: out of file
  * descriptors, which libuv mostly absorbs): one client is refused, not the
  * service, so it is a warning, at most one a minute, and serving goes on.
+ * The minute is measured on the monotonic clock: a wall clock set back would
+ * silence the warning for as long as it was set back.
  */
-export function watchServerErrors(server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown }, where: string, logger: Logger, cannotListen: (error: NodeJS.ErrnoException) => void, now: () => number = Date.now): void {
+export function watchServerErrors(server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown }, where: string, logger: Logger, cannotListen: (error: NodeJS.ErrnoException) => void, now: () => number = () => performance.now()): void {
   let warned = -Infinity
   let since = 0
   server.on('error', (error) => {
@@ -40,7 +42,7 @@ export function watchServerErrors(server: { readonly listening: boolean; on(even
     const code = error.code ?? error.message
     since++
     if (now() - warned < ACCEPT_WARNING_MS) return
-    logger.warn(`warning: the server on ${where} could not take a connection (${code}; ${since} since the last such line); serving goes on`, { code })
+    logger.warn(`warning: the server on ${where} could not take a connection (${code}; ${since} since the last such line); serving goes on`, { code, where })
     warned = now()
     since = 0
   })
@@ -49,7 +51,7 @@ export function watchServerErrors(server: { readonly listening: boolean; on(even
 /** The public port's listen failure: one line (listenFailure) and `exit(1)` for the supervisor. */
 export function stopOnListenFailure(where: string, logger: Logger, exit: (code: number) => void): (error: NodeJS.ErrnoException) => void {
   return (error) => {
-    ;(logger.error ?? logger.warn).call(logger, listenFailure(where, error), { code: error.code ?? error.message })
+    ;(logger.error ?? logger.warn).call(logger, listenFailure(where, error), { code: error.code ?? error.message, where })
     exit(1)
   }
 }

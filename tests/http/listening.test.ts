@@ -1,6 +1,6 @@
 /** What the service says about its socket (http/listening.ts): the line it stops with when it cannot listen, and where it listens. */
 import { EventEmitter } from 'node:events'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { listenFailure, listeningUrl, stopOnListenFailure, watchServerErrors } from '../../src/http/listening.js'
 
 const failure = (code: string, message = `listen ${code}`): NodeJS.ErrnoException => Object.assign(new Error(message), { code })
@@ -76,5 +76,25 @@ describe('watchServerErrors', () => {
       'warning METRICS_PORT: EADDRINUSE',
       'warning: the server on 127.0.0.1:9464 could not take a connection (EMFILE; 1 since the last such line); serving goes on',
     ])
+  })
+
+  it('measures its minute on the monotonic clock, and names the server in the log fields', () => {
+    const server = Object.assign(new EventEmitter(), { listening: true })
+    const logged: [string, unknown][] = []
+    const logger = { info: () => {}, warn: (line: string, fields?: unknown) => logged.push([line, fields]) }
+    watchServerErrors(server, '127.0.0.1:9464', logger, () => {})
+    server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    // The wall clock set back an hour (an NTP step, a VM restored) must not silence the next minute's line.
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(Date.now() - 3_600_000)
+    const real = performance.now()
+    const monotonic = vi.spyOn(performance, 'now').mockReturnValue(real + 61_000)
+    server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    wall.mockRestore()
+    monotonic.mockRestore()
+    expect(logged.map(([line]) => line.replace(/\(EMFILE; \d+/, '(EMFILE; N'))).toEqual([
+      'warning: the server on 127.0.0.1:9464 could not take a connection (EMFILE; N since the last such line); serving goes on',
+      'warning: the server on 127.0.0.1:9464 could not take a connection (EMFILE; N since the last such line); serving goes on',
+    ])
+    expect(logged[0]?.[1]).toEqual({ code: 'EMFILE', where: '127.0.0.1:9464' })
   })
 })
