@@ -51,6 +51,8 @@ export class LiveUpdates implements HealthCheck {
   readonly #health: LiveHealth
   readonly #baseline = new RescanBaseline()
   readonly #rescans = new SerialTask(() => this.#rescan()) // never two at once (SIGHUP's beside the timer's): a call meanwhile gets one more run after
+  /** The files applied by the runs of the chain in progress (#rescans): what each of its callers is told. */
+  #chain = { applied: 0 }
   #closed = false
 
   constructor(options: LiveUpdatesOptions) {
@@ -95,12 +97,19 @@ export class LiveUpdates implements HealthCheck {
    * what was read, and those that came or went: changes no watch event
    * reported (a network file system, an overflowing inotify queue, a save
    * while the watches were being placed). Resolves to the number of files
-   * the last run applied. Its success or failure is noted for problems().
+   * applied by the chain of runs it joined: the run in progress when called
+   * (if any) and the run after it. Not the last run's alone: a SIGHUP during the
+   * timer's rescan, which applied the file the operator saved, said "0
+   * change(s) applied" when its own run found nothing left to apply. Its
+   * success or failure is noted for problems().
    */
   async rescan(): Promise<number> {
-    const applied = this.#rescans.run()
-    applied.then(() => this.#health.rescanDone(), (error: unknown) => this.#health.rescanDone(error))
-    return applied
+    // A new chain starts only once the last one ended (SerialTask), so its runs all count into the object taken here.
+    const chain = this.#rescans.running ? this.#chain : (this.#chain = { applied: 0 })
+    const done = this.#rescans.run()
+    done.then(() => this.#health.rescanDone(), (error: unknown) => this.#health.rescanDone(error))
+    await done
+    return chain.applied
   }
 
   async #rescan(): Promise<number> {
@@ -113,6 +122,7 @@ export class LiveUpdates implements HealthCheck {
     if (changed.size + folders.length === 0) return 0
     if (changed.size > 0) this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
     await store.applyChanges([...changed, ...folders])
+    this.#chain.applied += changed.size + folders.length
     return changed.size + folders.length
   }
 

@@ -237,6 +237,42 @@ describe('rescan', () => {
     store.close()
   })
 
+  it("tells a SIGHUP during the timer's rescan how many files that chain applied, not its own run's 0", async () => {
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const source = fileSource(config.articlesDir, config)
+    let listed!: () => void
+    const firstListed = new Promise<void>((resolve) => (listed = resolve))
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    const stamps = source.stamps.bind(source)
+    let calls = 0
+    source.stamps = async () => {
+      const found = await stamps()
+      if (++calls === 1) {
+        listed()
+        await released
+      }
+      return found
+    }
+    const store = new ContentStore({ config, source, logger })
+    const live = new LiveUpdates({ store, source, config, logger })
+    await store.load()
+    calls = 0
+    temp.write('neu/b.md', article('Neuer Artikel', '2025-04-01T10:00:00Z'))
+
+    // The timer's rescan has listed the folder with the new file when the operator's SIGHUP comes.
+    const timers = live.rescan()
+    await firstListed
+    const sighup = live.rescan()
+    release()
+
+    // The SIGHUP's own run, after the timer's, finds nothing left: the chain applied one file all the same.
+    expect([await sighup, await timers, calls]).toEqual([1, 1, 2])
+    // A later rescan is a chain of its own: nothing changed since.
+    expect(await live.rescan()).toBe(0)
+    store.close()
+  })
+
   it('runs every RESCAN_INTERVAL once the store watches, with no watch event at all', async () => {
     // A folder that does not exist: the watcher has nothing to watch; the files live in memory.
     const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '1' })
