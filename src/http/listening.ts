@@ -31,20 +31,41 @@ const ACCEPT_WARNING_MS = 60_000
  * it is a connection the server could not take (accept: out of file
  * descriptors, which libuv mostly absorbs): one client is refused, not the
  * service, so it is a warning, at most one a minute, and serving goes on.
+ * Errors within the minute are counted into the next line, which comes at
+ * the minute's end even when no error follows (`schedule`): a burst that
+ * stopped was otherwise never reported beyond its first error.
  * The minute is measured on the monotonic clock: a wall clock set back would
  * silence the warning for as long as it was set back.
  */
-export function watchServerErrors(server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown }, where: string, logger: Logger, cannotListen: (error: NodeJS.ErrnoException) => void, now: () => number = () => performance.now()): void {
+export function watchServerErrors(
+  server: { readonly listening: boolean; on(event: 'error', listener: (error: NodeJS.ErrnoException) => void): unknown },
+  where: string,
+  logger: Logger,
+  cannotListen: (error: NodeJS.ErrnoException) => void,
+  now: () => number = () => performance.now(),
+  schedule: (report: () => void, ms: number) => void = (report, ms) => void setTimeout(report, ms).unref(),
+): void {
   let warned = -Infinity
   let since = 0
-  server.on('error', (error) => {
-    if (!server.listening) return cannotListen(error)
-    const code = error.code ?? error.message
-    since++
-    if (now() - warned < ACCEPT_WARNING_MS) return
+  let code = ''
+  let scheduled = false
+  const report = () => {
     logger.warn(`warning: the server on ${where} could not take a connection (${code}; ${since} since the last such line); serving goes on`, { code, where })
     warned = now()
     since = 0
+  }
+  server.on('error', (error) => {
+    if (!server.listening) return cannotListen(error)
+    code = error.code ?? error.message
+    since++
+    const wait = ACCEPT_WARNING_MS - (now() - warned)
+    if (wait <= 0) return report()
+    if (scheduled) return
+    scheduled = true
+    schedule(() => {
+      scheduled = false
+      if (since > 0) report()
+    }, wait)
   })
 }
 

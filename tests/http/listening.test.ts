@@ -39,8 +39,18 @@ describe('watchServerErrors', () => {
     let clock = 0
     const log = (line: string) => lines.push(line)
     const logger = { info: log, warn: log, error: (line: string) => lines.push(`ERROR ${line}`) }
-    watchServerErrors(server, '127.0.0.1:3000', logger, stopOnListenFailure('127.0.0.1:3000', logger, (code) => exits.push(code)), () => clock)
-    return { server, lines, exits, later: (ms: number) => (clock += ms) }
+    // Timers by hand: `later` moves the clock and runs what falls due.
+    const timers: { at: number; report: () => void }[] = []
+    const schedule = (report: () => void, ms: number) => void timers.push({ at: clock + ms, report })
+    watchServerErrors(server, '127.0.0.1:3000', logger, stopOnListenFailure('127.0.0.1:3000', logger, (code) => exits.push(code)), () => clock, schedule)
+    const later = (ms: number) => {
+      clock += ms
+      for (const due of timers.filter((timer) => timer.at <= clock)) {
+        timers.splice(timers.indexOf(due), 1)
+        due.report()
+      }
+    }
+    return { server, lines, exits, later, timers }
   }
 
   it('stops with one line when the port cannot be listened on', () => {
@@ -57,11 +67,30 @@ describe('watchServerErrors', () => {
     for (let n = 0; n < 500; n++) server.emit('error', failure('EMFILE', 'accept EMFILE'))
     later(60_000)
     server.emit('error', failure('ENFILE', 'accept ENFILE'))
+    later(60_000)
     expect(exits).toEqual([])
     expect(lines).toEqual([
       'warning: the server on 127.0.0.1:3000 could not take a connection (EMFILE; 1 since the last such line); serving goes on',
-      'warning: the server on 127.0.0.1:3000 could not take a connection (ENFILE; 501 since the last such line); serving goes on',
+      'warning: the server on 127.0.0.1:3000 could not take a connection (EMFILE; 500 since the last such line); serving goes on',
+      'warning: the server on 127.0.0.1:3000 could not take a connection (ENFILE; 1 since the last such line); serving goes on',
     ])
+  })
+
+  it('reports a burst that stopped at the end of its minute, with the count, and schedules nothing more once quiet', () => {
+    const { server, lines, later, timers } = watched()
+    server.listening = true
+    server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    later(1_000)
+    for (let n = 0; n < 41; n++) server.emit('error', failure('EMFILE', 'accept EMFILE'))
+    later(58_999)
+    expect(lines).toHaveLength(1)
+    later(1)
+    expect(lines).toEqual([
+      'warning: the server on 127.0.0.1:3000 could not take a connection (EMFILE; 1 since the last such line); serving goes on',
+      'warning: the server on 127.0.0.1:3000 could not take a connection (EMFILE; 41 since the last such line); serving goes on',
+    ])
+    later(600_000)
+    expect([lines.length, timers.length]).toEqual([2, 0])
   })
 
   it('hands a listen failure to its caller, which for the metrics port is a warning and no stop', () => {
