@@ -46,6 +46,16 @@ describe('parseFeedFilter', () => {
     expect(from(query)).toEqual({ problem })
   })
 
+  it('shows at most 80 characters of a refused value, escaped, with its length; a control character is never sent back as it is', () => {
+    const long = 'Zinsen'.repeat(2000)
+    expect(from(`tag=${long}`)).toEqual({ problem: `tag: "${long.slice(0, 80)}"… (12000 characters) is not a tag (1 to 200 characters)` })
+    expect(from(`content=${'x'.repeat(500)}`)).toEqual({ problem: `content: "${'x'.repeat(80)}"… (500 characters) is not full or excerpt` })
+    expect(from(`limit=${'9'.repeat(100)}`)).toEqual({ problem: `limit: "${'9'.repeat(80)}"… (100 characters) is not a whole number from 1 to 500` })
+    expect(from('limit=1%0ASet-Cookie:%20a')).toEqual({ problem: 'limit: "1\\nSet-Cookie: a" is not a whole number from 1 to 500' })
+    // A cut that would split a surrogate pair keeps it whole or leaves it out.
+    expect(from(`tag=${'a'.repeat(79)}${'😀'.repeat(100)}`)).toEqual({ problem: `tag: "${'a'.repeat(79)}"… (279 characters) is not a tag (1 to 200 characters)` })
+  })
+
   it.each([
     ['tag', 51, 'tag: give at most 50 values (51 given)'],
     ['author', 3000, 'author: give at most 50 values (3000 given)'],

@@ -21,6 +21,8 @@ describe('readFormQuery', () => {
     // Percent-encoded bytes that are not UTF-8: a lone lead byte, a lone surrogate.
     expect(readFormQuery('tag=%C3')).toEqual({ problem: '"tag=%C3" is not valid percent-encoding' })
     expect(readFormQuery('tag=%ED%A0%80')).toEqual({ problem: '"tag=%ED%A0%80" is not valid percent-encoding' })
+    // A long one is shown cut, with its length.
+    expect(readFormQuery(`tag=${'%C3'.repeat(4000)}`)).toEqual({ problem: `"tag=${'%C3'.repeat(25)}%"… (12004 characters) is not valid percent-encoding` })
     expect(readFormQuery('t%g=KI')).toEqual({ problem: '"t%g=KI" is not valid percent-encoding' })
   })
 })
