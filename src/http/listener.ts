@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http } from './app.js'
+import { textAnswer } from './common-headers.js'
 import { viewOfIncoming, writeAnswer, type Answer } from './exchange.js'
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void
@@ -19,8 +20,14 @@ type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void
  */
 export function createListener(http: Http, hono: (incoming: IncomingMessage, outgoing: ServerResponse) => unknown): Listener {
   const fast = http.fastPath
-  if (!fast) return (incoming, outgoing) => void hono(incoming, outgoing)
+  if (!fast) {
+    return (incoming, outgoing) => {
+      if (hostTwice(incoming.rawHeaders)) writeAnswer(outgoing, TWO_HOSTS)
+      else void hono(incoming, outgoing)
+    }
+  }
   return (incoming, outgoing) => {
+    if (hostTwice(incoming.rawHeaders)) return writeAnswer(outgoing, TWO_HOSTS)
     const request = viewOfIncoming(incoming)
     let answer: Answer | undefined
     try {
@@ -32,4 +39,25 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
     if (answer) writeAnswer(outgoing, answer)
     else void hono(incoming, outgoing)
   }
+}
+
+/**
+ * RFC 9112 §3.2: a request with more than one Host field MUST be answered
+ * 400. Node keeps the first and drops the rest, so a proxy in front that
+ * reads the other one would see another request than this service answers.
+ * The connection is closed: what else the client sends is not to be trusted.
+ */
+const TWO_HOSTS: Answer = textAnswer(400, { 'Cache-Control': 'no-store', Connection: 'close' }, 'Bad request: more than one Host header\n')
+
+/** Whether the raw header lines (name, value, name, value, …) name Host twice, in any case. */
+function hostTwice(raw: readonly string[]): boolean {
+  let seen = false
+  for (let index = 0; index < raw.length; index += 2) {
+    const name = raw[index] as string
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) {
+      if (seen) return true
+      seen = true
+    }
+  }
+  return false
 }

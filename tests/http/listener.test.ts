@@ -16,7 +16,7 @@ import { memorySource } from '../helpers/memory-source.js'
 import { comparable, rawRequest, type RawAnswer } from '../helpers/both-ways.js'
 import { listenAsMain, type Listening } from '../helpers/in-process-server.js'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { connect, type AddressInfo } from 'node:net'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 import { PLUS_AUDIO, plusInstance } from '../helpers/plus-instance.js'
@@ -218,6 +218,34 @@ describe('the listener', () => {
     expect(lines).toEqual([expect.stringMatching(/^request: GET feed 200, \d+ bytes, [\d.]+ ms, curl$/)])
   })
 
+  it('answers a request with two Host lines 400 and closes, with or without the fast path (RFC 9112 §3.2); one Host in any case is served', async () => {
+    /** The request as bytes on one connection: Node's client would not send two Host lines. */
+    const exchange = (base: string, head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { hostname, port } = new URL(base)
+        const socket = connect(Number(port), hostname, () => socket.end(head))
+        const chunks: Buffer[] = []
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+        socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
+        socket.on('error', reject)
+      })
+    for (const env of [{}, { ACCESS_LOG: '1' }]) {
+      const { store, config } = await testApp(files, env, NOW)
+      const served = await asMain(createHttp({ config, store, now: () => NOW.getTime(), logger: { info: () => {}, warn: () => {} } }))
+      for (const hosts of ['Host: www.example.de\r\nHost: evil.example', 'host: www.example.de\r\nHOST: www.example.de']) {
+        const answer = await exchange(served.base, `GET /wirtschaft/feed.xml HTTP/1.1\r\n${hosts}\r\nConnection: keep-alive\r\n\r\n`)
+        const [head, body] = answer.split('\r\n\r\n')
+        expect(head?.split('\r\n')[0], JSON.stringify(env)).toBe('HTTP/1.1 400 Bad Request')
+        expect(head?.toLowerCase()).toContain('\r\nconnection: close')
+        expect(head).toContain('\r\nX-Content-Type-Options: nosniff')
+        expect(body).toBe('Bad request: more than one Host header\n')
+      }
+      expect(served.reachedHono()).toBe(0)
+      const one = await exchange(served.base, 'GET /wirtschaft/feed.xml HTTP/1.1\r\nhOsT: www.example.de\r\nConnection: close\r\n\r\n')
+      expect(one.split('\r\n')[0]).toBe('HTTP/1.1 200 OK')
+    }
+  })
+
   it('leaves a request whose answer fails to Hono, which logs it once and answers 500', async () => {
     const { config } = await testApp(files, {}, NOW)
     const errors: string[] = []
@@ -283,8 +311,9 @@ describe('the listener', () => {
     const written = (headers: Record<string, string>) => {
       const calls: unknown[][] = []
       const outgoing = { writeHead: (...args: unknown[]) => void calls.push(['writeHead', ...args]), end: (...args: unknown[]) => void calls.push(['end', ...args]) }
-      const lower = Object.fromEntries(Object.entries({ Host: 'www.example.de', ...headers }).map(([name, value]) => [name.toLowerCase(), value]))
-      listener({ method: 'GET', url: '/wirtschaft/feed.xml', headers: lower, socket } as unknown as IncomingMessage, outgoing as unknown as ServerResponse)
+      const sent = Object.entries({ Host: 'www.example.de', ...headers })
+      const lower = Object.fromEntries(sent.map(([name, value]) => [name.toLowerCase(), value]))
+      listener({ method: 'GET', url: '/wirtschaft/feed.xml', headers: lower, rawHeaders: sent.flat(), socket } as unknown as IncomingMessage, outgoing as unknown as ServerResponse)
       return calls
     }
     const etag = (await http.app.request('/wirtschaft/feed.xml', { headers: { 'Accept-Encoding': 'identity' } })).headers.get('etag') as string
