@@ -24,8 +24,7 @@ export interface LiveUpdatesOptions {
   readonly onMediaChanged?: (files: readonly string[] | undefined) => void // MediaUpdates' onFiles: the CDN purges them
 }
 
-/** The first rescan after the watches are placed. */
-const FIRST_RESCAN_MS = 1000
+const FIRST_RESCAN_MS = 1000 // the first rescan after the watches are placed
 
 /**
  * Turns what happens on disk into the store's applyChanges: watch events on
@@ -46,13 +45,11 @@ export class LiveUpdates implements HealthCheck {
   #watcher: Watch | undefined
   #rootTimer: unknown
   #rescanTimer: unknown
-  /** ARTICLES_DIR's identity when it was last loaded. */
-  #rootId: string | undefined
+  #rootId: string | undefined // ARTICLES_DIR's identity when it was last loaded
   readonly #health: LiveHealth
   readonly #baseline = new RescanBaseline()
   readonly #rescans = new SerialTask(() => this.#rescan()) // never two at once (SIGHUP's beside the timer's): a call meanwhile gets one more run after
-  /** The files applied by the runs of the chain in progress (#rescans): what each of its callers is told. */
-  #chain = { applied: 0 }
+  #chain = { applied: 0 } // files applied by the chain of rescans in progress: what each of its callers is told
   #closed = false
 
   constructor(options: LiveUpdatesOptions) {
@@ -96,34 +93,27 @@ export class LiveUpdates implements HealthCheck {
    * Stamps every file in ARTICLES_DIR and applies those that differ from
    * what was read, and those that came or went: changes no watch event
    * reported (a network file system, an overflowing inotify queue, a save
-   * while the watches were being placed). Resolves to the number of files
-   * applied by the chain of runs it joined: the run in progress when called
-   * (if any) and the run after it. Not the last run's alone: a SIGHUP during the
-   * timer's rescan, which applied the file the operator saved, said "0
-   * change(s) applied" when its own run found nothing left to apply. Its
-   * success or failure is noted for problems().
+   * while the watches were being placed). Resolves to the files applied by the chain of runs it joined, the one in
+   * progress too (a SIGHUP during the timer's rescan, which applied the file just saved, was told 0). Noted for problems().
    */
   async rescan(): Promise<number> {
-    // A new chain starts only once the last one ended (SerialTask), so its runs all count into the object taken here.
-    const chain = this.#rescans.running ? this.#chain : (this.#chain = { applied: 0 })
+    const chain = this.#rescans.running ? this.#chain : (this.#chain = { applied: 0 }) // a chain starts once the last ended
     const done = this.#rescans.run()
     done.then(() => this.#health.rescanDone(), (error: unknown) => this.#health.rescanDone(error))
-    await done
-    return chain.applied
+    return done.then(() => chain.applied)
   }
 
-  async #rescan(): Promise<number> {
+  async #rescan(): Promise<void> {
     const { source, store } = this.#options
     const id = await source.rootId()
     // Gone, or another folder than the one read: the root check reloads it.
-    if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return 0
+    if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return
     const { files: onDisk, unreadable } = await source.stamps()
     const { files: changed, folders } = this.#baseline.changes(onDisk, unreadable, (file) => source.readStamp(file), store.knownFiles())
-    if (changed.size + folders.length === 0) return 0
+    if (changed.size + folders.length === 0) return
     if (changed.size > 0) this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
     await store.applyChanges([...changed, ...folders])
     this.#chain.applied += changed.size + folders.length
-    return changed.size + folders.length
   }
 
   /** Stops the watches and the timers. */
