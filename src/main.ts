@@ -9,6 +9,7 @@ import { createHttp } from './http/app.js'
 import { createListener } from './http/listener.js'
 import { lazyListener } from './http/lazy-listener.js'
 import { answerClientErrors } from './http/client-errors.js'
+import { adapterErrorAnswer } from './http/common-headers.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
 import { listeningUrl, stopOnListenFailure, watchServerErrors } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
@@ -209,7 +210,7 @@ function serveMetrics(ops: Operations, config: ReturnType<typeof loadConfig>, lo
 
 /** @hono/node-server's listener for `fetch`, loaded on the first request that reaches it (http/lazy-listener.ts). */
 function honoListener(fetch: (request: Request) => Response | Promise<Response>, hostname: string, logger: Logger): ReturnType<typeof lazyListener> {
-  const make = async () => (await import('@hono/node-server')).getRequestListener(fetch, { hostname })
+  const make = async () => (await import('@hono/node-server')).getRequestListener(fetch, { hostname, errorHandler: adapterErrorAnswer })
   return lazyListener(make, (error) => (logger.error ?? logger.warn).call(logger, `cannot load @hono/node-server: ${String(error)}`))
 }
 

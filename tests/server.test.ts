@@ -69,6 +69,23 @@ describe('the real server on a socket, with the bundled articles', () => {
     expect((await image.arrayBuffer()).byteLength).toBe(24540)
   })
 
+  it('answers a Host that makes no URL with its own 400 (nosniff), and two Host lines with 400, as main.ts wires them', async () => {
+    const raw = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(new URL(server.base).port), '127.0.0.1', () => socket.end(`${head}\r\nConnection: close\r\n\r\n`))
+        const chunks: Buffer[] = []
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+        socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
+        socket.on('error', reject)
+      })
+    const badHost = await raw('GET /impressum HTTP/1.1\r\nHost: 127.0.0.1:')
+    expect(badHost.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
+    expect(badHost).toContain('\r\nX-Content-Type-Options: nosniff\r\n')
+    expect(badHost.endsWith('\r\n\r\nBad request: the request target and Host header make no URL (Invalid host header)\n')).toBe(true)
+    const twoHosts = await raw('GET /wirtschaft/feed.xml HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1')
+    expect(twoHosts.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request')
+  })
+
   it('on SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
     // A keep-alive connection that sits idle must not hold the shutdown up.
     const idle = net.connect(Number(new URL(server.base).port), '127.0.0.1')

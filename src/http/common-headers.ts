@@ -31,3 +31,17 @@ export function textAnswer(status: number, headers: Record<string, string>, text
   const body = encoder.encode(text)
   return { status, headers: { 'Content-Type': contentType, 'Content-Length': String(body.byteLength), ...COMMON_HEADERS, ...headers }, body }
 }
+
+/**
+ * What @hono/node-server answers when it cannot make a Request of what Node
+ * parsed (its `errorHandler`; main.ts): a target or a Host that makes no URL,
+ * such as `GET HTTP://www.example.de/` (a capital scheme) or `Host: x:`. The
+ * adapter's own answer was a bare 400, without the headers every answer
+ * carries. Anything else it might catch is the server's fault: 500.
+ */
+export function adapterErrorAnswer(error: unknown): Response {
+  if (error instanceof Error && error.name === 'RequestError') {
+    return shortAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: the request target and Host header make no URL (${error.message})\n`)
+  }
+  return shortAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
+}

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Http } from './app.js'
+import { ALLOWED_METHODS } from './client-errors.js'
 import { textAnswer } from './common-headers.js'
 import { viewOfIncoming, writeAnswer, type Answer } from './exchange.js'
 
@@ -20,10 +21,15 @@ type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void
  */
 export function createListener(http: Http, hono: (incoming: IncomingMessage, outgoing: ServerResponse) => unknown): Listener {
   const fast = http.fastPath
+  // Hono's way in, but for the request target `*`, which names no resource (the adapter made no URL of it: 400).
+  const rest: Listener = (incoming, outgoing) => {
+    if (incoming.url === '*') writeAnswer(outgoing, incoming.method === 'OPTIONS' ? SERVER_OPTIONS : STAR_NOT_OPTIONS)
+    else void hono(incoming, outgoing)
+  }
   if (!fast) {
     return (incoming, outgoing) => {
       if (hostTwice(incoming.rawHeaders)) writeAnswer(outgoing, TWO_HOSTS)
-      else void hono(incoming, outgoing)
+      else rest(incoming, outgoing)
     }
   }
   return (incoming, outgoing) => {
@@ -37,7 +43,7 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
       answer = undefined
     }
     if (answer) writeAnswer(outgoing, answer)
-    else void hono(incoming, outgoing)
+    else rest(incoming, outgoing)
   }
 }
 
@@ -48,6 +54,11 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
  * The connection is closed: what else the client sends is not to be trusted.
  */
 const TWO_HOSTS: Answer = textAnswer(400, { 'Cache-Control': 'no-store', Connection: 'close' }, 'Bad request: more than one Host header\n')
+
+/** `OPTIONS *` asks what the server as a whole allows (RFC 9110 §9.3.7): the methods, as every 405 names them. */
+const SERVER_OPTIONS: Answer = textAnswer(204, { Allow: ALLOWED_METHODS, 'Cache-Control': 'no-store' })
+/** `*` is a request target for OPTIONS only (RFC 9112 §3.2.4). */
+const STAR_NOT_OPTIONS: Answer = textAnswer(400, { 'Cache-Control': 'no-store' }, 'Bad request: the request target * is for OPTIONS only\n')
 
 /** Whether the raw header lines (name, value, name, value, …) name Host twice, in any case. */
 function hostTwice(raw: readonly string[]): boolean {

@@ -4,6 +4,7 @@ import { getRequestListener, serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import type { Http } from '../../src/http/app.js'
 import { createListener } from '../../src/http/listener.js'
+import { adapterErrorAnswer } from '../../src/http/common-headers.js'
 
 export interface Listening {
   readonly base: string
@@ -34,7 +35,7 @@ type NodeListener = (incoming: IncomingMessage, outgoing: ServerResponse) => unk
  * `wrap` sees Hono's listener first, so a test can count what reaches it.
  */
 export async function listenAsMain(http: Http, wrap: (hono: NodeListener) => NodeListener = (hono) => hono): Promise<Listening> {
-  const server = createServer(createListener(http, wrap(getRequestListener(http.app.fetch))))
+  const server = createServer(createListener(http, wrap(getRequestListener(http.app.fetch, { errorHandler: adapterErrorAnswer }))))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

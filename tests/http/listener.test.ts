@@ -118,6 +118,18 @@ async function ask(base: string, test: Case): Promise<RawAnswer> {
   return comparable(await rawRequest(base, test.path, { method: test.method, headers: { 'User-Agent': 'NetNewsWire (RSS Reader; https://netnewswire.com/)', ...test.headers } }))
 }
 
+/** A request as bytes on a connection of its own, the answer as text: what Node's client would not send (two Host lines, `*`). */
+function exchange(base: string, head: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const { hostname, port } = new URL(base)
+    const socket = connect(Number(port), hostname, () => socket.end(head))
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
+    socket.on('error', reject)
+  })
+}
+
 describe('the listener', () => {
   it('answers every request of the matrix as Hono alone does: status, every header, body', async () => {
     const { store, config } = await testApp(files, {}, NOW)
@@ -219,17 +231,7 @@ describe('the listener', () => {
   })
 
   it('answers a request with two Host lines 400 and closes, with or without the fast path (RFC 9112 §3.2); one Host in any case is served', async () => {
-    /** The request as bytes on one connection: Node's client would not send two Host lines. */
-    const exchange = (base: string, head: string) =>
-      new Promise<string>((resolve, reject) => {
-        const { hostname, port } = new URL(base)
-        const socket = connect(Number(port), hostname, () => socket.end(head))
-        const chunks: Buffer[] = []
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-        socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
-        socket.on('error', reject)
-      })
-    for (const env of [{}, { ACCESS_LOG: '1' }]) {
+    for (const env of [{}, { ACCESS_LOG: '1' }] as Record<string, string>[]) {
       const { store, config } = await testApp(files, env, NOW)
       const served = await asMain(createHttp({ config, store, now: () => NOW.getTime(), logger: { info: () => {}, warn: () => {} } }))
       for (const hosts of ['Host: www.example.de\r\nHost: evil.example', 'host: www.example.de\r\nHOST: www.example.de']) {
@@ -244,6 +246,32 @@ describe('the listener', () => {
       const one = await exchange(served.base, 'GET /wirtschaft/feed.xml HTTP/1.1\r\nhOsT: www.example.de\r\nConnection: close\r\n\r\n')
       expect(one.split('\r\n')[0]).toBe('HTTP/1.1 200 OK')
     }
+  })
+
+  it('answers what makes no URL with a 400 of its own, nosniff included, and OPTIONS * with the methods (RFC 9110 §9.3.7)', async () => {
+    const { store, config } = await testApp(files, {}, NOW)
+    const served = await asMain(createHttp({ config, store, now: () => NOW.getTime() }))
+    const parts = (answer: string) => {
+      const [head = '', body] = answer.split('\r\n\r\n')
+      const [status, ...lines] = head.split('\r\n')
+      return { status, headers: Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 2)])), body }
+    }
+    for (const [head, why] of [
+      ['GET HTTP://www.example.de/wirtschaft/feed.xml HTTP/1.1\r\nHost: www.example.de', 'Invalid URL'],
+      ['GET /wirtschaft/feed.xml HTTP/1.1\r\nHost: www.example.de:', 'Invalid host header'],
+    ]) {
+      const answer = parts(await exchange(served.base, `${head}\r\nConnection: close\r\n\r\n`))
+      expect([answer.status, answer.headers['x-content-type-options'], answer.headers['cache-control'], answer.body], head).toEqual([
+        'HTTP/1.1 400 Bad Request',
+        'nosniff',
+        'no-store',
+        `Bad request: the request target and Host header make no URL (${why})\n`,
+      ])
+    }
+    const options = parts(await exchange(served.base, 'OPTIONS * HTTP/1.1\r\nHost: www.example.de\r\nConnection: close\r\n\r\n'))
+    expect([options.status, options.headers.allow, options.headers['x-content-type-options'], options.body]).toEqual(['HTTP/1.1 204 No Content', 'GET, HEAD, OPTIONS', 'nosniff', ''])
+    const star = parts(await exchange(served.base, 'GET * HTTP/1.1\r\nHost: www.example.de\r\nConnection: close\r\n\r\n'))
+    expect([star.status, star.body]).toEqual(['HTTP/1.1 400 Bad Request', 'Bad request: the request target * is for OPTIONS only\n'])
   })
 
   it('leaves a request whose answer fails to Hono, which logs it once and answers 500', async () => {
