@@ -28,12 +28,14 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
   }
   if (!fast) {
     return (incoming, outgoing) => {
-      if (hostTwice(incoming.rawHeaders)) writeAnswer(outgoing, TWO_HOSTS)
+      const refused = refusal(incoming)
+      if (refused) writeAnswer(outgoing, refused)
       else rest(incoming, outgoing)
     }
   }
   return (incoming, outgoing) => {
-    if (hostTwice(incoming.rawHeaders)) return writeAnswer(outgoing, TWO_HOSTS)
+    const refused = refusal(incoming)
+    if (refused) return writeAnswer(outgoing, refused)
     const request = viewOfIncoming(incoming)
     let answer: Answer | undefined
     try {
@@ -59,6 +61,19 @@ const TWO_HOSTS: Answer = textAnswer(400, { 'Cache-Control': 'no-store', Connect
 const SERVER_OPTIONS: Answer = textAnswer(204, { Allow: ALLOWED_METHODS, 'Cache-Control': 'no-store' })
 /** `*` is a request target for OPTIONS only (RFC 9112 §3.2.4). */
 const STAR_NOT_OPTIONS: Answer = textAnswer(400, { 'Cache-Control': 'no-store' }, 'Bad request: the request target * is for OPTIONS only\n')
+
+/**
+ * HTTP/1.x only (RFC 9110 §15.6.6): Node's parser takes `HTTP/2.0`, and a
+ * request line without a version as HTTP/0.9, whose client expects no
+ * status line, and answers them as HTTP/1.1.
+ */
+const NOT_HTTP_1: Answer = textAnswer(505, { 'Cache-Control': 'no-store', Connection: 'close' }, 'HTTP version not supported: this server speaks HTTP/1.1\n')
+
+/** What is refused before any route: another HTTP version than 1.x, two Host lines. */
+function refusal(incoming: IncomingMessage): Answer | undefined {
+  if (incoming.httpVersionMajor !== 1) return NOT_HTTP_1
+  return hostTwice(incoming.rawHeaders) ? TWO_HOSTS : undefined
+}
 
 /** Whether the raw header lines (name, value, name, value, …) name Host twice, in any case. */
 function hostTwice(raw: readonly string[]): boolean {

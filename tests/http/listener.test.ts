@@ -248,7 +248,7 @@ describe('the listener', () => {
     }
   })
 
-  it('answers what makes no URL with a 400 of its own, nosniff included, and OPTIONS * with the methods (RFC 9110 §9.3.7)', async () => {
+  it('answers what makes no URL with a 400 of its own, nosniff included, OPTIONS * with the methods (RFC 9110 §9.3.7), and HTTP/2.0 or 0.9 with 505', async () => {
     const { store, config } = await testApp(files, {}, NOW)
     const served = await asMain(createHttp({ config, store, now: () => NOW.getTime() }))
     const parts = (answer: string) => {
@@ -272,6 +272,12 @@ describe('the listener', () => {
     expect([options.status, options.headers.allow, options.headers['x-content-type-options'], options.body]).toEqual(['HTTP/1.1 204 No Content', 'GET, HEAD, OPTIONS', 'nosniff', ''])
     const star = parts(await exchange(served.base, 'GET * HTTP/1.1\r\nHost: www.example.de\r\nConnection: close\r\n\r\n'))
     expect([star.status, star.body]).toEqual(['HTTP/1.1 400 Bad Request', 'Bad request: the request target * is for OPTIONS only\n'])
+    // Versions Node's parser takes but this server does not speak; HTTP/1.0 is served.
+    for (const line of ['GET /wirtschaft/feed.xml HTTP/2.0', 'GET /wirtschaft/feed.xml', 'GET /wirtschaft/feed.xml HTTP/0.9']) {
+      const answer = parts(await exchange(served.base, `${line}\r\nHost: www.example.de\r\n\r\n`))
+      expect([answer.status, answer.headers.connection, answer.body], line).toEqual(['HTTP/1.1 505 HTTP Version Not Supported', 'close', 'HTTP version not supported: this server speaks HTTP/1.1\n'])
+    }
+    expect(parts(await exchange(served.base, 'GET /wirtschaft/feed.xml HTTP/1.0\r\nHost: www.example.de\r\n\r\n')).status).toBe('HTTP/1.1 200 OK')
   })
 
   it('leaves a request whose answer fails to Hono, which logs it once and answers 500', async () => {
@@ -341,7 +347,7 @@ describe('the listener', () => {
       const outgoing = { writeHead: (...args: unknown[]) => void calls.push(['writeHead', ...args]), end: (...args: unknown[]) => void calls.push(['end', ...args]) }
       const sent = Object.entries({ Host: 'www.example.de', ...headers })
       const lower = Object.fromEntries(sent.map(([name, value]) => [name.toLowerCase(), value]))
-      listener({ method: 'GET', url: '/wirtschaft/feed.xml', headers: lower, rawHeaders: sent.flat(), socket } as unknown as IncomingMessage, outgoing as unknown as ServerResponse)
+      listener({ method: 'GET', url: '/wirtschaft/feed.xml', httpVersionMajor: 1, headers: lower, rawHeaders: sent.flat(), socket } as unknown as IncomingMessage, outgoing as unknown as ServerResponse)
       return calls
     }
     const etag = (await http.app.request('/wirtschaft/feed.xml', { headers: { 'Accept-Encoding': 'identity' } })).headers.get('etag') as string
