@@ -1,5 +1,5 @@
 import { bylineOf, tagsOf, type Article } from '../content/article.js'
-import { BIDI_CONTROL, quoted, SHOWN_CHARACTERS } from '../text/display.js'
+import { BIDI_CONTROL, quotedRequestValue } from '../text/display.js'
 import { FEED_CONTENTS, type FeedContent } from './feed-model.js'
 
 /** A view of a feed for aggregators and newsletters: fewer items, only some tags, only some authors. */
@@ -44,7 +44,7 @@ export function parseFeedFilter(
   if (limits.length === 1) {
     const raw = limits[0] ?? ''
     if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > maxLimit) {
-      return { problem: `limit: ${quoted(raw, SHOWN_CHARACTERS)} is not a whole number from 1 to ${maxLimit}` }
+      return { problem: `limit: ${quotedRequestValue(raw)} is not a whole number from 1 to ${maxLimit}` }
     }
     limit = Number(raw)
   }
@@ -55,7 +55,7 @@ export function parseFeedFilter(
   const contents = values('content')
   const content = contents[0] as FeedContent | undefined
   if (contents.length > 1) return { problem: 'content: give it once' }
-  if (content !== undefined && !FEED_CONTENTS.includes(content)) return { problem: `content: ${quoted(content, SHOWN_CHARACTERS)} is not full or excerpt` }
+  if (content !== undefined && !FEED_CONTENTS.includes(content)) return { problem: `content: ${quotedRequestValue(content)} is not full or excerpt` }
   return { limit, authors: authors.names, tags: tags.names, ...(content === undefined ? {} : { content }) }
 }
 
@@ -73,8 +73,8 @@ function readNames(raws: readonly string[], parameter: string, what: string): { 
   for (const raw of raws) {
     const name = raw.trim()
     // Quoted: a control character in the value is shown escaped, not sent back as is.
-    if (name === '' || name.length > 200) return { problem: `${parameter}: ${quoted(raw, SHOWN_CHARACTERS)} is not ${what} (1 to 200 characters)` }
-    if (CONTROL.test(name)) return { problem: `${parameter}: ${quoted(raw, SHOWN_CHARACTERS)} holds control characters` }
+    if (name === '' || name.length > 200) return { problem: `${parameter}: ${quotedRequestValue(raw)} is not ${what} (1 to 200 characters)` }
+    if (CONTROL.test(name)) return { problem: `${parameter}: ${quotedRequestValue(raw)} holds control characters` }
     const folded = fold(name)
     if (!byFold.has(folded)) byFold.set(folded, name)
   }

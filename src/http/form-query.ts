@@ -1,4 +1,4 @@
-import { quoted, SHOWN_CHARACTERS } from '../text/display.js'
+import { quotedRequestValue } from '../text/display.js'
 
 /**
  * A query string read as HTML forms and `URLSearchParams` write it
@@ -14,7 +14,7 @@ export function readFormQuery(query: string): ReadonlyMap<string, readonly strin
     const equals = part.indexOf('=')
     const name = decodeFormPart(equals === -1 ? part : part.slice(0, equals))
     const value = decodeFormPart(equals === -1 ? '' : part.slice(equals + 1))
-    if (name === undefined || value === undefined) return { problem: `${quoted(part, SHOWN_CHARACTERS)} is not valid percent-encoding` }
+    if (name === undefined || value === undefined) return { problem: `${quotedRequestValue(part)} is not valid percent-encoding` }
     const known = values.get(name)
     if (known) known.push(value)
     else values.set(name, [value])

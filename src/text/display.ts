@@ -22,22 +22,24 @@ const UNSHOWABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\
 /** Those JSON.stringify writes as they are. */
 const UNESCAPED_BY_JSON = /[\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]/g
 
-/** Characters a 400's message shows of a value the client sent (quoted's `max`): a 10,000-character tag was sent back whole. */
-export const SHOWN_CHARACTERS = 80
+/** A value in double quotes, as a message shows it: every character of UNSHOWABLE as a `\u` escape. */
+export function quoted(text: string): string {
+  return JSON.stringify(text).replace(UNESCAPED_BY_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** Characters a 400's message shows of a value the client sent (quotedRequestValue). */
+const SHOWN_CHARACTERS = 80
 
 /**
- * A value in double quotes, as a message shows it: every character of
- * UNSHOWABLE as a `\u` escape. With `max`, a longer value shows its first
- * `max` characters and its length, `"Zinsen…"… (10000 characters)`: a
- * client's 10,000-character query value is not sent back in full.
+ * A value a client sent, quoted() for a 400's message: a longer one shows
+ * its first SHOWN_CHARACTERS characters and its length, `"Zinsen…"… (10000 characters)`.
+ * A 10,000-character query value was sent back in full.
  */
-export function quoted(text: string, max = Number.POSITIVE_INFINITY): string {
-  if (text.length > max) {
-    // Not half of a surrogate pair at the cut.
-    const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max
-    return `${quoted(text.slice(0, end))}… (${text.length} characters)`
-  }
-  return JSON.stringify(text).replace(UNESCAPED_BY_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+export function quotedRequestValue(text: string): string {
+  if (text.length <= SHOWN_CHARACTERS) return quoted(text)
+  // Not half of a surrogate pair at the cut.
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(SHOWN_CHARACTERS - 1)) ? SHOWN_CHARACTERS - 1 : SHOWN_CHARACTERS
+  return `${quoted(text.slice(0, end))}… (${text.length} characters)`
 }
 
 /** A name (a field, a key) as a message shows it: as it is, or quoted() when it holds what a message must not show. */

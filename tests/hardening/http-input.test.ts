@@ -27,15 +27,17 @@ afterAll(async () => {
 function raw(request: string, { wait = 2000 } = {}): Promise<{ status: number; head: string; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.write(request))
-    let data = ''
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk: string) => (data += chunk))
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
     socket.on('error', reject)
     const timer = setTimeout(() => socket.destroy(), wait)
     socket.on('close', () => {
       clearTimeout(timer)
-      const [head = '', ...rest] = data.split('\r\n\r\n')
-      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: rest.join('\r\n\r\n') })
+      // The head as bytes (latin1), the body as the UTF-8 its Content-Type names.
+      const data = Buffer.concat(chunks)
+      const end = data.indexOf('\r\n\r\n')
+      const head = data.subarray(0, end === -1 ? data.length : end).toString('latin1')
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), head, body: end === -1 ? '' : data.subarray(end + 4).toString('utf8') })
     })
   })
 }
@@ -71,7 +73,7 @@ describe('hostile requests', () => {
     ['limit=%ZZ', 'Bad request: "limit=%ZZ" is not valid percent-encoding\n'],
     ['limit=1e3', 'Bad request: limit: "1e3" is not a whole number from 1 to 500\n'],
     ['limit=99999999999999999999', 'Bad request: limit: "99999999999999999999" is not a whole number from 1 to 500\n'],
-    [`tag=${'x'.repeat(300)}`, `Bad request: tag: "${'x'.repeat(300)}" is not a tag (1 to 200 characters)\n`],
+    [`tag=${'x'.repeat(300)}`, `Bad request: tag: "${'x'.repeat(80)}"… (300 characters) is not a tag (1 to 200 characters)\n`],
   ])('a bad query value (%s) gets 400 and a plain message', async (query, message) => {
     const response = await get(`/wirtschaft/feed.xml?${query}`)
     expect(response.status).toBe(400)
@@ -114,9 +116,11 @@ describe('hostile requests', () => {
     expect(response.body).toBe(method === 'HEAD' ? '' : 'Method not allowed\n')
   })
 
-  it('answers a request for the whole server (OPTIONS *) and an absolute-form target without a server error', async () => {
-    // "*" is no URL the adapter can build a request from: it answers 400 itself.
-    expect((await raw('OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).status).toBe(400)
+  it('answers a request for the whole server (OPTIONS *) with the methods, and an absolute-form target, without a server error', async () => {
+    // "*" is no URL the adapter can build a request from: the listener answers it (RFC 9110 §9.3.7).
+    const options = await raw('OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')
+    expect(options.status).toBe(204)
+    expect(options.head).toMatch(/\r\nallow: GET, HEAD, OPTIONS\r\n/i)
     expect((await raw('GET http://127.0.0.1/wirtschaft/feed.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).status).toBe(200)
   })
 
