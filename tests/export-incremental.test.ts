@@ -195,6 +195,24 @@ describe('static export that knows what each document was made of (its build and
     await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
     expect(asked.sort()).toEqual(['/wirtschaft/atom.xml', '/wirtschaft/feed.json', '/wirtschaft/feed.xml'])
   })
+  it("writes an episode's feeds again when its audio file was replaced: the enclosure's length is the new file's", async () => {
+    const out = tempDir('export-inputs-audio-')
+    const media = mediaFolder()
+    fs.writeFileSync(path.join(media, 'folge.mp3'), Buffer.alloc(1000, 1))
+    const files = articles()
+    files['a8.md'] = articleText({ title: 'Folge 8', date: '2025-01-08T10:00:00Z', category: 'wirtschaft', enclosure: '{url: /media/folge.mp3, duration: 60}' }, 'Text 8. '.repeat(200))
+    const site = await testApp(files, { ...ENV, MEDIA_DIR: media })
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    expect(fs.readFileSync(path.join(out, 'wirtschaft/feed.xml'), 'utf8')).toContain('length="1000"')
+    // Another take of the episode, same name: what the newsroom's audio desk does.
+    fs.writeFileSync(path.join(media, 'folge.mp3'), Buffer.alloc(1500, 2))
+    await site.store.mediaChanged()
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    for (const feed of ['wirtschaft/feed.xml', 'wirtschaft/atom.xml']) {
+      expect(fs.readFileSync(path.join(out, feed), 'utf8'), feed).toContain('length="1500"')
+    }
+    expect(fs.readFileSync(path.join(out, 'wirtschaft/feed.json'), 'utf8')).toContain('"size_in_bytes": 1500')
+  })
 })
 
 describe('static export in worker threads', () => {

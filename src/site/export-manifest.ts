@@ -63,13 +63,15 @@ export interface Inputs {
 /**
  * What a document was made of, by the cache keys it shows (cache-keys.ts): a
  * digest of the build, of the version of each key now and, of each media
- * file named, its size and time. A CDN purges a cached document exactly when
+ * file named, its size and time (both, for a key that has both). A CDN purges a cached document exactly when
  * one of its keys' versions changes, so keys whose versions are all the same
  * mean the same bytes; a document that names ANY_KEY has none (always made).
  */
 export function inputDigest(inputs: Inputs, keys: readonly string[]): string | undefined {
   if (keys.includes(ANY_KEY)) return undefined
   const hash = createHash('sha256').update(inputs.build)
-  for (const key of keys) hash.update(`\n${key} ${inputs.versions.get(key) ?? inputs.media.get(key) ?? '-'}`)
+  // Both, where a key has both: an episode's audio is versioned by its access (cache-keys.ts mediaAccessVersions), and
+  // its size, which every feed states as the enclosure's length, is the file's (a replaced file kept the old length).
+  for (const key of keys) hash.update(`\n${key} ${inputs.versions.get(key) ?? '-'} ${inputs.media.get(key) ?? '-'}`)
   return hash.digest('hex')
 }
