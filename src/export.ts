@@ -24,7 +24,8 @@ import { runMain } from './errors/run-main.js'
 import { FEED_FORMATS } from './feeds/feed-model.js'
 import { servedMediaFiles } from './http/media.js'
 import { mediaKey } from './site/cache-keys.js'
-import { inputDigest, parseManifest, type Inputs, type Manifest } from './site/export-manifest.js'
+import type { Inputs } from './site/export-manifest.js'
+import { ExportedFiles, lockFolder, readManifest, withSiblings } from './export-files.js'
 import { archivePaths, ROBOTS_PATH } from './site/paths.js'
 import { createRenderPool } from './site/render-pool.js'
 import type { Resource } from './site/resource.js'
@@ -40,9 +41,9 @@ import { Progress } from './util/progress.js'
  * for each document, a digest of what it was made of and the cache keys it
  * showed (see inputDigest): the next export renders it again only when that
  * changed. Version 2 had no `inputs`; it is read, and every document rendered once.
+ * While an export writes, it says `"complete": false` and vouches for no file (export-files.ts).
  */
-export const MANIFEST = '.export-manifest'
-const MANIFEST_VERSION = 3
+export { MANIFEST } from './export-files.js'
 
 /**
  * Documents rendered, compressed and written at once. Bodies render in the
@@ -63,6 +64,8 @@ export interface ExportOptions {
    * recorded, with its files still there, is neither read nor rendered.
    */
   readonly build?: string
+  /** Hears what the export found wrong but went on from: a manifest it could not read. */
+  readonly warn?: (line: string) => void
 }
 
 /** Where a site path is written: `/` becomes `index.html`. */
@@ -84,8 +87,19 @@ interface Job {
 export async function exportSite(store: ContentStore, section: string, outDir: string, mediaDir?: string, options: ExportOptions = {}): Promise<string[]> {
   // The first site is served before its gzip and Brotli exist (ContentStore.settled): the export writes every encoding.
   await store.settled()
-  const previous = await readManifest(outDir)
-  const files = new ExportedFiles(outDir, previous)
+  const unlock = await lockFolder(outDir)
+  try {
+    return await exportLocked(store, section, outDir, mediaDir, options)
+  } finally {
+    await unlock()
+  }
+}
+
+async function exportLocked(store: ContentStore, section: string, outDir: string, mediaDir: string | undefined, options: ExportOptions): Promise<string[]> {
+  const { manifest: previous, problem } = await readManifest(outDir)
+  if (problem !== undefined) {
+    options.warn?.(`warning: ${problem}: every document is written again, and files of earlier exports that are no longer published stay (empty the folder to be rid of them)`)
+  }
   // An operator's own robots.txt (one no export wrote) is theirs: ours only names the sitemaps.
   const operatorsRobots = !previous.files.includes('robots.txt') && (await fs.promises.stat(path.join(outDir, 'robots.txt')).then(() => true, () => false))
   const jobs: Job[] = []
@@ -106,33 +120,39 @@ export async function exportSite(store: ContentStore, section: string, outDir: s
   jobs.push({ sitePath: '/404.html', resource: () => store.notFound() })
   // A plus article's audio and transcript are never exported (plus-media.ts).
   const media = (mediaDir ? servedMediaFiles(mediaDir) : []).filter(({ relative }) => !store.withholdsMedia(relative.split('/').map(encodeURIComponent).join('/')))
+  const files = new ExportedFiles(outDir, previous, [...jobs.flatMap(({ sitePath }) => withSiblings(exportFileFor(sitePath))), ...media.map(({ relative }) => `media/${relative}`)])
+  await files.removeStale()
   const total = jobs.length + media.length
   const inputs = options.build === undefined ? undefined : await currentInputs(options.build, store, mediaDir)
   let done = 0
+  // The first failure stops the export once the documents in flight are done: none is still writing when the folder is unlocked.
+  let failure: { error: unknown } | undefined
   const exported = await mapLimit(
     jobs,
     async ({ sitePath, resource }) => {
+      if (failure) return undefined
       const file = exportFileFor(sitePath)
       let ready: Resource | undefined
-      if (!(inputs && files.unchangedInputs(file, inputs))) {
-        ready = await resource()
-        if (ready) await files.document(file, ready, inputs)
+      try {
+        if (!(inputs && files.unchangedInputs(file, inputs))) {
+          ready = await resource()
+          if (ready) await files.document(file, ready, inputs)
+        }
+      } catch (error) {
+        failure ??= { error }
+        return undefined
       }
       options.progress?.(++done, total)
       return ready || files.written.has(file) ? sitePath : undefined
     },
     options.concurrency ?? CONCURRENCY,
   )
+  if (failure) throw failure.error
   for (const { relative, absolute } of media) {
     await files.media(`media/${relative}`, absolute)
     options.progress?.(++done, total)
   }
-  for (const file of previous.files) {
-    if (!files.written.has(file)) await fs.promises.rm(path.join(outDir, file), { force: true })
-  }
-  const sorted = (map: ReadonlyMap<string, string>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
-  const manifest = `${JSON.stringify({ version: MANIFEST_VERSION, files: [...files.written].sort(), stamps: sorted(files.stamps), inputs: sorted(files.inputs) }, null, 2)}\n`
-  if (manifest !== previous.text) await fs.promises.writeFile(path.join(outDir, MANIFEST), manifest)
+  await files.finish()
   return exported.filter((sitePath): sitePath is string => sitePath !== undefined)
 }
 
@@ -178,107 +198,6 @@ function inArchiveOrder(store: ContentStore): string[] {
   return [...oldestFirst, ...documents.filter((sitePath) => listed.has(sitePath))]
 }
 
-/** The files of one export: written, or found unchanged from the last (its stamps, or its inputs). */
-class ExportedFiles {
-  readonly written = new Set<string>()
-  readonly stamps = new Map<string, string>()
-  /** Of each document: its inputDigest and the cache keys it shows, space-separated (keys hold no space). */
-  readonly inputs = new Map<string, string>()
-  readonly #outDir: string
-  readonly #previous: Manifest
-  readonly #previousFiles: ReadonlySet<string>
-  readonly #folders = new Set<string>()
-
-  constructor(outDir: string, previous: Manifest) {
-    this.#outDir = outDir
-    this.#previous = previous
-    this.#previousFiles = new Set(previous.files)
-  }
-
-  /**
-   * Whether the last export made `file` from the same inputs (its keys' versions
-   * now digest to what it recorded) and its files are still there at their
-   * sizes: then they are kept as they are, and the document is not rendered.
-   */
-  unchangedInputs(file: string, inputs: Inputs): boolean {
-    const recorded = this.#previous.inputs.get(file)
-    const stamp = this.#previous.stamps.get(file)
-    if (recorded === undefined || stamp === undefined) return false
-    const [digest, ...keys] = recorded.split(' ')
-    if (inputDigest(inputs, keys) !== digest) return false
-    const names = [file, `${file}.gz`, `${file}.br`].filter((name, index) => index === 0 || this.#previousFiles.has(name))
-    const sizes = stamp.split(' ').slice(1).map(Number)
-    if (sizes.length !== names.length || !this.#present(names.map((name, index) => [name, sizes[index] as number]))) return false
-    this.stamps.set(file, stamp)
-    this.inputs.set(file, recorded)
-    for (const name of names) this.written.add(name)
-    return true
-  }
-
-  /** A document and its `.gz` and `.br` siblings; with `inputs`, what it was made of is recorded. */
-  async document(file: string, resource: Resource, inputs?: Inputs): Promise<void> {
-    const bodies: [string, Uint8Array][] = [[file, resource.identity.body]]
-    if (resource.encodings.gzip) bodies.push([`${file}.gz`, resource.encodings.gzip.body])
-    if (resource.encodings.br) bodies.push([`${file}.br`, resource.encodings.br.body])
-    // The identity's tag (SHA-256) and every file's size: a sibling compressed otherwise since has another size.
-    const stamp = `${resource.identity.etag.slice(1, -1)} ${bodies.map(([, body]) => body.byteLength).join(' ')}`
-    await this.#unlessUnchanged(file, stamp, bodies.map(([name, body]) => [name, body.byteLength] as const), async () => {
-      for (const [name, body] of bodies) await fs.promises.writeFile(await this.#target(name), body)
-    })
-    for (const [name] of bodies) this.written.add(name)
-    const digest = inputs && inputDigest(inputs, resource.keys)
-    if (digest !== undefined) this.inputs.set(file, [digest, ...resource.keys].join(' '))
-  }
-
-  /** A media file, copied. */
-  async media(file: string, absolute: string): Promise<void> {
-    const original = await fs.promises.stat(absolute)
-    const stamp = `${original.size} ${original.mtimeMs}`
-    await this.#unlessUnchanged(file, stamp, [[file, original.size]], async () => {
-      const target = await this.#target(file)
-      // The file itself, never a link: a static host might follow one anywhere.
-      await fs.promises.rm(target, { force: true })
-      await fs.promises.copyFile(absolute, target)
-    })
-    this.written.add(file)
-  }
-
-  /** Runs `write` unless the last export recorded `stamp` for `file` and each of `sizes` is a file of that size (not a link). */
-  async #unlessUnchanged(file: string, stamp: string, sizes: readonly (readonly [string, number])[], write: () => Promise<void>): Promise<void> {
-    this.stamps.set(file, stamp)
-    if (this.#previous.stamps.get(file) === stamp && this.#present(sizes)) return
-    await write()
-  }
-
-  /**
-   * Whether each file is there, a file (not a link) of its size. Synchronous:
-   * a repeated export asks this of every file, and 16,000 lstat calls took 2 s
-   * through the promise API (a thread-pool round trip each), 0.1–0.2 s so.
-   */
-  #present(sizes: readonly (readonly [string, number])[]): boolean {
-    return sizes.every(([name, size]) => {
-      const stats = fs.lstatSync(path.join(this.#outDir, name), { throwIfNoEntry: false })
-      return stats?.isFile() === true && stats.size === size
-    })
-  }
-
-  /** The absolute path of `file`, its folder made (once). */
-  async #target(file: string): Promise<string> {
-    const target = path.join(this.#outDir, file)
-    const folder = path.dirname(target)
-    if (!this.#folders.has(folder)) {
-      await fs.promises.mkdir(folder, { recursive: true })
-      this.#folders.add(folder)
-    }
-    return target
-  }
-}
-
-/** The last export into `outDir`; none when there was none. */
-async function readManifest(outDir: string): Promise<Manifest> {
-  return parseManifest(await fs.promises.readFile(path.join(outDir, MANIFEST), 'utf8').catch(() => ''))
-}
-
 /** `--out DIR` (or `--out=DIR`) apart from the flags the service itself takes. */
 function splitOut(argv: readonly string[]): { out: string | undefined; rest: string[] } {
   let out: string | undefined
@@ -308,6 +227,7 @@ async function main(): Promise<void> {
     let progress: Progress | undefined
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
       build: buildStamp(config),
+      warn: (line) => console.error(line),
       progress: (done, total) => (progress ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
     })
     progress?.finish()

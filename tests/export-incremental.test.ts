@@ -276,3 +276,113 @@ describe('npm run export', () => {
     expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^export: ${documents} of ${documents} documents \\(100%\\), [\\d,]+/s, done in 0:\\d\\d$`))
   })
 })
+
+describe('static export that stops half-way, meets a link, or another export (hostile review of stop 33)', () => {
+  /** Every file under `dir` with its bytes, the staging folder and lock aside (neither outlives an export). */
+  function contents(dir: string): Map<string, string> {
+    const all = new Map<string, string>()
+    for (const file of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+      const stats = fs.lstatSync(path.join(dir, file))
+      all.set(file, stats.isFile() ? fs.readFileSync(path.join(dir, file)).toString('base64') : stats.isDirectory() ? 'folder' : 'link')
+    }
+    return all
+  }
+
+  it('after an export that failed half-way and a change taken back, the next export is the fresh one: nothing of the failed one stays', async () => {
+    const out = tempDir('export-failed-')
+    const site = await testApp(articles(), ENV)
+    const renamed = await testApp(articles(), { ...ENV, SITE_NAME: 'Beispielzeitunx' })
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'alt' })
+    // A document that cannot be written: the export of the renamed site stops there, the rest of it written or not.
+    fs.rmSync(path.join(out, '404.html'))
+    fs.mkdirSync(path.join(out, '404.html'))
+    await expect(exportSite(renamed.store, 'wirtschaft', out, undefined, { build: 'neu' })).rejects.toThrow(/404\.html/)
+    expect(JSON.parse(fs.readFileSync(path.join(out, MANIFEST), 'utf8'))).toMatchObject({ complete: false, stamps: {}, inputs: {} })
+    // The renaming taken back: the next export must write the old name everywhere again.
+    fs.rmdirSync(path.join(out, '404.html'))
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'alt' })
+    const fresh = tempDir('export-fresh-')
+    await exportSite(site.store, 'wirtschaft', fresh, undefined, { build: 'alt' })
+    expect(contents(out)).toEqual(contents(fresh))
+    expect([...contents(out).values()].some((bytes) => Buffer.from(bytes, 'base64').toString('latin1').includes('Beispielzeitunx'))).toBe(false)
+  })
+
+  it('knows the robots.txt of a first export that stopped as its own: a later SITE_URL is written into it', async () => {
+    const out = tempDir('export-first-stopped-')
+    // A folder where its last document goes: the first export stops once robots.txt and the rest are written.
+    fs.mkdirSync(path.join(out, '404.html'))
+    const site = await testApp(articles(), ENV)
+    await expect(exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })).rejects.toThrow(/404\.html/)
+    expect(fs.readFileSync(path.join(out, 'robots.txt'), 'utf8')).toContain('Sitemap: https://www.example.de/sitemap.xml')
+    fs.rmdirSync(path.join(out, '404.html'))
+    const moved = await testApp(articles(), { ...ENV, SITE_URL: 'https://neu.example.de/' })
+    await exportSite(moved.store, 'wirtschaft', out, undefined, { build: 'b2' })
+    expect(fs.readFileSync(path.join(out, 'robots.txt'), 'utf8')).toContain('Sitemap: https://neu.example.de/sitemap.xml')
+  })
+
+  it('says so when its manifest cannot be read, and writes every document again', async () => {
+    const out = tempDir('export-bad-manifest-')
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    for (const [text, why] of [
+      [fs.readFileSync(path.join(out, MANIFEST), 'utf8').slice(0, 1000), 'is not JSON'],
+      ['{"files":{}}', 'is JSON without a list of files'],
+      ['[1,2]', 'is JSON without a list of files'],
+    ] as const) {
+      fs.writeFileSync(path.join(out, MANIFEST), text)
+      const warnings: string[] = []
+      await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1', warn: (line) => void warnings.push(line) })
+      expect(warnings).toEqual([expect.stringContaining(`warning: ${path.join(out, MANIFEST)} ${why}`)])
+      expect(warnings[0]).toContain('every document is written again')
+    }
+  })
+
+  it('replaces a link in its folder with the file, and never writes through it', async () => {
+    const out = tempDir('export-link-')
+    const elsewhere = tempDir('export-elsewhere-')
+    fs.writeFileSync(path.join(elsewhere, 'notizen.txt'), 'nicht deins')
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    const feed = path.join(out, 'wirtschaft/feed.xml')
+    const bytes = fs.readFileSync(feed)
+    fs.rmSync(feed)
+    fs.symlinkSync(path.join(elsewhere, 'notizen.txt'), feed)
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    expect(fs.readFileSync(path.join(elsewhere, 'notizen.txt'), 'utf8')).toBe('nicht deins')
+    expect([fs.lstatSync(feed).isFile(), fs.readFileSync(feed).equals(bytes)]).toEqual([true, true])
+  })
+
+  it('refuses to write into a folder another export is writing into, and takes over the lock of one that is gone', async () => {
+    const out = tempDir('export-locked-')
+    const site = await testApp(articles(), ENV)
+    // The test runner's parent: a process that is alive, and not this one.
+    fs.writeFileSync(path.join(out, '.export-lock'), `${process.ppid}\n`)
+    await expect(exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })).rejects.toThrow(`another export (pid ${process.ppid}) is writing into ${out}`)
+    expect(fs.existsSync(path.join(out, 'index.html'))).toBe(false)
+    fs.writeFileSync(path.join(out, '.export-lock'), '2147483646\n')
+    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
+    expect([fs.existsSync(path.join(out, 'index.html')), fs.existsSync(path.join(out, '.export-lock')), fs.existsSync(path.join(out, '.export-staging'))]).toEqual([true, false, false])
+  })
+
+  it('follows a media file that became a folder of the same name, and back, and leaves no folder empty', async () => {
+    const out = tempDir('export-media-folder-')
+    const media = mediaFolder()
+    fs.writeFileSync(path.join(media, 'grafik'), 'eine Datei')
+    const site = await testApp(articles(), ENV)
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    fs.rmSync(path.join(media, 'grafik'))
+    fs.mkdirSync(path.join(media, 'grafik'))
+    fs.writeFileSync(path.join(media, 'grafik/kurve.png'), 'ein Bild')
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    expect(fs.readFileSync(path.join(out, 'media/grafik/kurve.png'), 'utf8')).toBe('ein Bild')
+    fs.rmSync(path.join(media, 'grafik'), { recursive: true })
+    fs.writeFileSync(path.join(media, 'grafik'), 'wieder eine Datei')
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    expect(fs.readFileSync(path.join(out, 'media/grafik'), 'utf8')).toBe('wieder eine Datei')
+    // Fewer archive pages: the folders of those gone are gone too.
+    const fewer = await testApp(Object.fromEntries(Object.entries(articles()).slice(0, 4)), ENV)
+    await exportSite(fewer.store, 'wirtschaft', out, media, { build: 'b1' })
+    const empty = fs.readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((entry) => fs.statSync(path.join(out, entry)).isDirectory() && fs.readdirSync(path.join(out, entry)).length === 0)
+    expect(empty).toEqual([])
+  })
+})

@@ -15,6 +15,8 @@ export interface Manifest {
   readonly stamps: ReadonlyMap<string, string>
   /** Of each document: its inputDigest and the cache keys it shows, space-separated (keys hold no space). */
   readonly inputs: ReadonlyMap<string, string>
+  /** Why the text is no manifest (a truncated write, an edit by hand): then nothing is known of the last export. */
+  readonly problem?: string
 }
 
 /**
@@ -29,26 +31,30 @@ export function parseManifest(text: string): Manifest {
   let listed: unknown[]
   let stamps: unknown
   let inputs: unknown
-  if (text.startsWith('{')) {
+  let problem: string | undefined
+  if (text.startsWith('{') || text.startsWith('[')) {
     try {
       const manifest = JSON.parse(text) as { files?: unknown; stamps?: unknown; inputs?: unknown }
       listed = Array.isArray(manifest.files) ? manifest.files : []
+      if (!Array.isArray(manifest.files)) problem = 'is JSON without a list of files'
       stamps = manifest.stamps
       inputs = manifest.inputs
-    } catch {
+    } catch (error) {
       listed = [] // Unreadable: removing nothing is the safe mistake.
+      problem = `is not JSON (${(error as Error).message})`
     }
   } else {
     // The old form, one name a line, was written until the JSON form replaced
     // it: a media file name with a line break in it was listed as two names,
     // the second an operator's file. Read once, for the export that upgrades.
     listed = text.split('\n').filter((line) => EXPORTED_NAME.test(line))
+    if (listed.length === 0 && text.trim() !== '') problem = 'is neither JSON nor a list of exported files'
   }
   // Only plain relative paths: a manifest edited by hand must not point outside.
   const files = listed.filter((file): file is string => typeof file === 'string' && file !== '' && !path.isAbsolute(file) && !file.split('/').includes('..'))
   const strings = (map: unknown) =>
     new Map((typeof map === 'object' && map !== null ? Object.entries(map) : []).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
-  return { text, files, stamps: strings(stamps), inputs: strings(inputs) }
+  return { text, files, stamps: strings(stamps), inputs: strings(inputs), ...(problem !== undefined && { problem }) }
 }
 
 /** What inputDigest compares against: the build, the version of every cache key of the current site, each media file's size and time. */

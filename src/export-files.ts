@@ -1,0 +1,241 @@
+/**
+ * The files of one static export (export.ts) in its folder: which it writes
+ * and how, which it keeps from the last export, and its manifest. Every
+ * write lands whole or not at all: a document and its `.gz` and `.br` are
+ * written in a staging folder and renamed into place, which replaces a link
+ * rather than writing through it. Before the first write, the manifest is
+ * marked incomplete: an export that stops half-way (a kill, a full disk, an
+ * unwritable file) leaves a manifest that lists every file it may have
+ * written and vouches for none, so the next export writes every document
+ * again and still knows which files are its own.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { inputDigest, parseManifest, type Inputs, type Manifest } from './site/export-manifest.js'
+import type { Resource } from './site/resource.js'
+
+/** The list of files an export wrote, with their stamps and inputs (export.ts MANIFEST_VERSION). */
+export const MANIFEST = '.export-manifest'
+const MANIFEST_VERSION = 3
+/** Where files are written before they are renamed into place; removed at the end, and at the start of the next export. */
+const STAGING = '.export-staging'
+/** Held while an export writes into the folder: the pid of the process. */
+const LOCK = '.export-lock'
+
+/** A file and its siblings, as a document is exported. */
+export const withSiblings = (file: string): string[] => [file, `${file}.gz`, `${file}.br`]
+
+/** The last export into `outDir`, and why its manifest could not be read, if it could not. */
+export async function readManifest(outDir: string): Promise<{ manifest: Manifest; problem?: string }> {
+  const text = await fs.promises.readFile(path.join(outDir, MANIFEST), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return ''
+    throw new Error(`${path.join(outDir, MANIFEST)} cannot be read (${error.code ?? error.message})`)
+  })
+  const manifest = parseManifest(text)
+  return manifest.problem === undefined ? { manifest } : { manifest, problem: `${path.join(outDir, MANIFEST)} ${manifest.problem}` }
+}
+
+/**
+ * Takes the folder for this export: a second export into it at once would
+ * mix the two sites and both would say they succeeded. A lock left by a
+ * process that is gone (a kill) is taken over. Resolves to its release.
+ */
+export async function lockFolder(outDir: string): Promise<() => Promise<void>> {
+  await fs.promises.mkdir(outDir, { recursive: true })
+  const lock = path.join(outDir, LOCK)
+  for (;;) {
+    try {
+      await fs.promises.writeFile(lock, `${process.pid}\n`, { flag: 'wx' })
+      return () => fs.promises.rm(lock, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const holder = Number((await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim())
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
+      throw new Error(`another export (pid ${holder}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
+    }
+    await fs.promises.rm(lock, { force: true })
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The files of one export: written, or found unchanged from the last (its stamps, or its inputs). */
+export class ExportedFiles {
+  readonly written = new Set<string>()
+  readonly stamps = new Map<string, string>()
+  /** Of each document: its inputDigest and the cache keys it shows, space-separated (keys hold no space). */
+  readonly inputs = new Map<string, string>()
+  readonly #outDir: string
+  readonly #previous: Manifest
+  readonly #previousFiles: ReadonlySet<string>
+  /** Every file this export may write: its documents with their siblings, its media copies. */
+  readonly #candidates: ReadonlySet<string>
+  readonly #folders = new Set<string>()
+  #begun: Promise<void> | undefined
+  #staged = 0
+
+  constructor(outDir: string, previous: Manifest, candidates: Iterable<string>) {
+    this.#outDir = outDir
+    this.#previous = previous
+    this.#previousFiles = new Set(previous.files)
+    this.#candidates = new Set(candidates)
+  }
+
+  /**
+   * Removes what the last export wrote and this one cannot write (a withdrawn
+   * article, a renamed media file), and folders that leaves empty, before
+   * anything is written: a media file that became a folder of the same name,
+   * or the reverse, is then no obstacle.
+   */
+  async removeStale(): Promise<void> {
+    const stale = this.#previous.files.filter((file) => !this.#candidates.has(file))
+    if (stale.length > 0) await this.#begin()
+    await this.#remove(stale)
+  }
+
+  /**
+   * Whether the last export made `file` from the same inputs (its keys' versions
+   * now digest to what it recorded) and its files are still there at their
+   * sizes: then they are kept as they are, and the document is not rendered.
+   */
+  unchangedInputs(file: string, inputs: Inputs): boolean {
+    const recorded = this.#previous.inputs.get(file)
+    const stamp = this.#previous.stamps.get(file)
+    if (recorded === undefined || stamp === undefined) return false
+    const [digest, ...keys] = recorded.split(' ')
+    if (inputDigest(inputs, keys) !== digest) return false
+    const names = withSiblings(file).filter((name, index) => index === 0 || this.#previousFiles.has(name))
+    const sizes = stamp.split(' ').slice(1).map(Number)
+    if (sizes.length !== names.length || !this.#present(names.map((name, index) => [name, sizes[index] as number]))) return false
+    this.stamps.set(file, stamp)
+    this.inputs.set(file, recorded)
+    for (const name of names) this.written.add(name)
+    return true
+  }
+
+  /** A document and its `.gz` and `.br` siblings; with `inputs`, what it was made of is recorded. */
+  async document(file: string, resource: Resource, inputs?: Inputs): Promise<void> {
+    const bodies: [string, Uint8Array][] = [[file, resource.identity.body]]
+    if (resource.encodings.gzip) bodies.push([`${file}.gz`, resource.encodings.gzip.body])
+    if (resource.encodings.br) bodies.push([`${file}.br`, resource.encodings.br.body])
+    // The identity's tag (SHA-256) and every file's size: a sibling compressed otherwise since has another size.
+    const stamp = `${resource.identity.etag.slice(1, -1)} ${bodies.map(([, body]) => body.byteLength).join(' ')}`
+    await this.#unlessUnchanged(file, stamp, bodies.map(([name, body]) => [name, body.byteLength] as const), async () => {
+      const staged = await Promise.all(bodies.map(([, body]) => this.#stage((target) => fs.promises.writeFile(target, body))))
+      // The siblings first: while the document still has its old bytes, a sibling newer than it is the lesser mix-up.
+      for (let index = bodies.length - 1; index >= 0; index--) await this.#place(staged[index] as string, (bodies[index] as [string, Uint8Array])[0])
+    })
+    for (const [name] of bodies) this.written.add(name)
+    const digest = inputs && inputDigest(inputs, resource.keys)
+    if (digest !== undefined) this.inputs.set(file, [digest, ...resource.keys].join(' '))
+  }
+
+  /** A media file, copied: the file itself, never a link (a static host might follow one anywhere). */
+  async media(file: string, absolute: string): Promise<void> {
+    const original = await fs.promises.stat(absolute)
+    const stamp = `${original.size} ${original.mtimeMs}`
+    await this.#unlessUnchanged(file, stamp, [[file, original.size]], async () => {
+      await this.#place(await this.#stage((target) => fs.promises.copyFile(absolute, target)), file)
+    })
+    this.written.add(file)
+  }
+
+  /**
+   * Removes what the last export wrote and this one did not, and the folders
+   * that leaves empty; then writes the manifest (in one piece), unless it is
+   * what was there, and removes the staging folder.
+   */
+  async finish(): Promise<void> {
+    // The stale ones went before (removeStale): a media file that became a folder is that folder now.
+    await this.#remove(this.#previous.files.filter((file) => this.#candidates.has(file) && !this.written.has(file)))
+    const sorted = (map: ReadonlyMap<string, string>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
+    const manifest = `${JSON.stringify({ version: MANIFEST_VERSION, files: [...this.written].sort(), stamps: sorted(this.stamps), inputs: sorted(this.inputs) }, null, 2)}\n`
+    // Also when it is what was there: the incomplete one (#begin) has replaced that since.
+    if (manifest !== this.#previous.text || this.#begun !== undefined) await this.#writeManifest(manifest)
+    await fs.promises.rm(path.join(this.#outDir, STAGING), { recursive: true, force: true })
+  }
+
+  /** Runs `write` unless the last export recorded `stamp` for `file` and each of `sizes` is a file of that size (not a link). */
+  async #unlessUnchanged(file: string, stamp: string, sizes: readonly (readonly [string, number])[], write: () => Promise<void>): Promise<void> {
+    this.stamps.set(file, stamp)
+    if (this.#previous.stamps.get(file) === stamp && this.#present(sizes)) return
+    await this.#begin()
+    await write()
+  }
+
+  /**
+   * Before the first change to the folder: a staging folder emptied of what an
+   * export that stopped left there, and a manifest that lists every file the
+   * last export and this one may have written, marked incomplete.
+   */
+  #begin(): Promise<void> {
+    this.#begun ??= (async () => {
+      const staging = path.join(this.#outDir, STAGING)
+      await fs.promises.rm(staging, { recursive: true, force: true })
+      await fs.promises.mkdir(staging, { recursive: true })
+      const files = [...new Set([...this.#previous.files, ...this.#candidates])].sort()
+      await this.#writeManifest(`${JSON.stringify({ version: MANIFEST_VERSION, complete: false, files, stamps: {}, inputs: {} }, null, 2)}\n`)
+    })()
+    return this.#begun
+  }
+
+  /** Writes a new file in the staging folder with `write`; resolves to its path. */
+  async #stage(write: (target: string) => Promise<void>): Promise<string> {
+    const target = path.join(this.#outDir, STAGING, String(++this.#staged))
+    await write(target)
+    return target
+  }
+
+  /** Renames a staged file to `file` (a link there is replaced, not followed), its folder made (once). */
+  async #place(staged: string, file: string): Promise<void> {
+    const target = path.join(this.#outDir, file)
+    const folder = path.dirname(target)
+    if (!this.#folders.has(folder)) {
+      await fs.promises.mkdir(folder, { recursive: true })
+      this.#folders.add(folder)
+    }
+    await fs.promises.rename(staged, target)
+  }
+
+  async #writeManifest(text: string): Promise<void> {
+    const staged = path.join(this.#outDir, `${MANIFEST}.${process.pid}.tmp`)
+    await fs.promises.writeFile(staged, text)
+    await fs.promises.rename(staged, path.join(this.#outDir, MANIFEST))
+  }
+
+  /** Removes `files` and then each folder they leave empty, up to the export's own folder. */
+  async #remove(files: readonly string[]): Promise<void> {
+    const folders = new Set<string>()
+    for (const file of files) {
+      // A folder by that name now is not what the export wrote (a media file became a folder): it stays.
+      if (fs.lstatSync(path.join(this.#outDir, file), { throwIfNoEntry: false })?.isDirectory()) continue
+      await fs.promises.rm(path.join(this.#outDir, file), { force: true })
+      for (let folder = path.dirname(file); folder !== '.' && folder !== '/'; folder = path.dirname(folder)) folders.add(folder)
+    }
+    // Deepest first; a folder that still holds something (an operator's file, another export's) stays.
+    for (const folder of [...folders].sort((a, b) => b.split('/').length - a.split('/').length)) {
+      await fs.promises.rmdir(path.join(this.#outDir, folder)).catch(() => {})
+      this.#folders.delete(path.join(this.#outDir, folder))
+    }
+  }
+
+  /**
+   * Whether each file is there, a file (not a link) of its size. Synchronous:
+   * a repeated export asks this of every file, and 16,000 lstat calls took 2 s
+   * through the promise API (a thread-pool round trip each), 0.1–0.2 s so.
+   */
+  #present(sizes: readonly (readonly [string, number])[]): boolean {
+    return sizes.every(([name, size]) => {
+      const stats = fs.lstatSync(path.join(this.#outDir, name), { throwIfNoEntry: false })
+      return stats?.isFile() === true && stats.size === size
+    })
+  }
+}
