@@ -72,7 +72,8 @@ async function main(): Promise<void> {
   })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
-  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8'), build }
+  // At most 4 KiB an article (26 MB for the bench's 50,000): a file larger than that is none the service wrote.
+  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', Math.max(64 * 2 ** 20, 4096 * config.maxArticles)), build }
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
   const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true })
   ops.watch(store)

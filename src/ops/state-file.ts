@@ -17,12 +17,18 @@ export interface StateFile {
   readonly path: string
 }
 
-export function stateFile(stateDir: string, name: string): StateFile {
+/** The most a state file may hold unless its owner says otherwise: the subscriber history is a few hundred KB. */
+const MAX_BYTES = 64 * 1024 * 1024
+/** A temporary file this old is one a killed process left (a write takes seconds at most). */
+const STALE_TEMPORARY_MS = 60 * 60 * 1000
+
+/** `maxBytes`: a larger file is not read at all (an error), so a file that is not ours cannot fill the memory at a start. */
+export function stateFile(stateDir: string, name: string, maxBytes = MAX_BYTES): StateFile {
   const file = path.join(stateDir, name)
   return {
     path: file,
-    read: () => readIfThere(file)?.toString('utf8'),
-    readBytes: () => readIfThere(file),
+    read: () => readIfThere(file, maxBytes)?.toString('utf8'),
+    readBytes: () => readIfThere(file, maxBytes),
     write: (text) => {
       makeFolder(stateDir)
       const temporary = `${file}.${process.pid}.tmp`
@@ -41,7 +47,18 @@ export function stateFile(stateDir: string, name: string): StateFile {
         fs.rmSync(temporary, { force: true })
         throw cause
       }
+      removeStaleTemporaries(stateDir, name)
     },
+  }
+}
+
+/** The `.tmp` files of `name` that a process killed while writing left (each pid its own name: under systemd one more each time). */
+function removeStaleTemporaries(stateDir: string, name: string): void {
+  const prefix = `${name}.`
+  for (const entry of fs.readdirSync(stateDir)) {
+    if (!entry.startsWith(prefix) || !/^\d+\.tmp$/.test(entry.slice(prefix.length))) continue
+    const stats = fs.lstatSync(path.join(stateDir, entry), { throwIfNoEntry: false })
+    if (stats?.isFile() && Date.now() - stats.mtimeMs > STALE_TEMPORARY_MS) fs.rmSync(path.join(stateDir, entry), { force: true })
   }
 }
 
@@ -55,11 +72,34 @@ function makeFolder(stateDir: string): void {
   }
 }
 
-function readIfThere(file: string): Buffer | undefined {
+/**
+ * The file's bytes, or undefined when there is none. Only a regular file of
+ * at most `maxBytes` is read: a link to /dev/zero grew the start's memory
+ * without end, and a FIFO held it for good (its open blocks; here it does
+ * not), both deaf to SIGTERM. Such a file is an error, which its reader
+ * reports as one it cannot read.
+ */
+function readIfThere(file: string, maxBytes: number): Buffer | undefined {
+  let fd: number
   try {
-    return fs.readFileSync(file)
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw cause
   }
+  try {
+    const stats = fs.fstatSync(fd)
+    if (!stats.isFile()) throw refusal(`not a regular file but ${kindOf(stats)}`)
+    if (stats.size > maxBytes) throw refusal(`${stats.size} bytes, more than the ${maxBytes} it may hold`)
+    return fs.readFileSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** An error whose code says what is wrong, as the readers show a code (`cannot read … (CODE)`). */
+const refusal = (problem: string): NodeJS.ErrnoException => Object.assign(new Error(problem), { code: problem })
+
+function kindOf(stats: fs.Stats): string {
+  return stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a FIFO' : stats.isCharacterDevice() ? 'a character device' : stats.isBlockDevice() ? 'a block device' : stats.isSocket() ? 'a socket' : 'something else'
 }

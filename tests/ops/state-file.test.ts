@@ -3,6 +3,7 @@
  * from text, bytes, or chunks written one after the other (the index
  * snapshot: never joined into a second copy in memory).
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -27,5 +28,44 @@ describe('state file', () => {
     const file = stateFile(notAFolder, 'index-snapshot.v8')
     expect(() => file.write('alt')).toThrow(expect.objectContaining({ code: 'ENOTDIR', message: `ENOTDIR: ${notAFolder} is not a folder` }))
     expect(fs.readFileSync(notAFolder, 'utf8')).toBe('a file')
+  })
+
+  it('reads no file that is not a regular one, at once and without blocking: a link to /dev/zero, a FIFO, a folder', () => {
+    const dir = path.join(state.dir, 'state')
+    fs.mkdirSync(dir)
+    fs.symlinkSync('/dev/zero', path.join(dir, 'zero'))
+    expect(spawnSync('mkfifo', [path.join(dir, 'fifo')]).status).toBe(0)
+    fs.mkdirSync(path.join(dir, 'folder'))
+    // In a process of its own, the built module: read as before, /dev/zero grew the memory without end and the FIFO
+    // blocked for good (a test here would never end); there they are cut off after 5 s.
+    const reader = `import { stateFile } from ${JSON.stringify(new URL('../../dist/ops/state-file.js', import.meta.url).href)}
+      for (const name of ['zero', 'fifo', 'folder']) {
+        try { stateFile(${JSON.stringify(dir)}, name).readBytes(); console.log(name, 'read') } catch (error) { console.log(name, error.code) }
+      }`
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', reader], { encoding: 'utf8', timeout: 5000 })
+    expect([run.signal, run.stdout]).toEqual([null, 'zero not a regular file but a character device\nfifo not a regular file but a FIFO\nfolder not a regular file but a folder\n'])
+  })
+
+  it('reads no file larger than its owner allows, even a sparse one that holds next to nothing on disk', () => {
+    const dir = path.join(state.dir, 'state')
+    const file = stateFile(dir, 'index-snapshot.v8', 1024 * 1024)
+    file.write('klein')
+    expect(file.read()).toBe('klein')
+    fs.truncateSync(path.join(dir, 'index-snapshot.v8'), 1024 * 1024 + 1)
+    expect(() => file.readBytes()).toThrow(expect.objectContaining({ code: `${1024 * 1024 + 1} bytes, more than the ${1024 * 1024} it may hold` }))
+  })
+
+  it('removes the temporary files an hour old that a process killed while writing left, and none of another name or younger', () => {
+    const dir = path.join(state.dir, 'state')
+    const file = stateFile(dir, 'index-snapshot.v8')
+    file.write('erste')
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000)
+    for (const name of ['index-snapshot.v8.4711.tmp', 'index-snapshot.v8.4712.tmp', 'subscribers.json.4711.tmp', 'index-snapshot.v8.notiz.tmp']) {
+      fs.writeFileSync(path.join(dir, name), 'halb')
+      fs.utimesSync(path.join(dir, name), old, old)
+    }
+    fs.writeFileSync(path.join(dir, 'index-snapshot.v8.4713.tmp'), 'schreibt gerade')
+    file.write('zweite')
+    expect(fs.readdirSync(dir).sort()).toEqual(['index-snapshot.v8', 'index-snapshot.v8.4713.tmp', 'index-snapshot.v8.notiz.tmp', 'subscribers.json.4711.tmp'])
   })
 })
