@@ -131,21 +131,29 @@ async function main(): Promise<void> {
   // SIGHUP (a terminal closed, `systemctl reload`) ended the process without a word, cutting requests in flight. It
   // now rescans ARTICLES_DIR at once (for a network file system whose changes no watch reports); the environment and
   // site.yaml are read at start only.
+  // One during the start is done once the load is: a file saved after its stamp was taken (from the index snapshot,
+  // early in the load) is in no load, and with RESCAN_INTERVAL=0 nothing else would find it.
   let loaded = false
-  process.on('SIGHUP', () => {
-    if (stopping) return
-    if (!loaded) return logger.info('SIGHUP: nothing to rescan during the start, which reads every file')
+  let rescanWhenLoaded = false
+  const rescanForSighup = () => {
     logger.info(`SIGHUP: rescanning ${config.articlesDir}`)
     live.rescan().then(
       (applied) => logger.info(`SIGHUP: rescan done, ${applied} change(s) applied`),
       (error: unknown) => logger.warn(`rescan failed: ${String(error)}`),
     )
+  }
+  process.on('SIGHUP', () => {
+    if (stopping) return
+    if (loaded) return rescanForSighup()
+    if (!rescanWhenLoaded) logger.info('SIGHUP during the start: rescanning once the articles are loaded')
+    rescanWhenLoaded = true
   })
 
   // At 50,000 articles the load takes seconds: say what is going on.
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
   loaded = true
+  if (rescanWhenLoaded && !stopping) rescanForSighup()
   await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
   const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
 import { polled } from './helpers/polled.js'
+import { freePort } from './helpers/free-port.js'
 import { ORDINARY_USER, startServer, type RunningServer } from './helpers/server-process.js'
 import { articleText, makeOpenTempDir, makeTempDir } from './helpers/temp-dir.js'
 
@@ -261,5 +262,48 @@ describe('SIGHUP', () => {
       articles.rm()
     }
   }, 30_000)
-})
 
+  it('during the start is not dropped: the rescan runs once the articles are loaded, and publishes a file saved meanwhile', async () => {
+    const articles = makeTempDir('sighup-start-')
+    const state = makeTempDir('sighup-start-state-')
+    try {
+      // Enough files that the load takes a while after its first line.
+      for (let n = 0; n < 1500; n++) articles.write(`m${n}.md`, articleText({ title: `Meldung ${n}`, date: '2025-01-01T10:00:00Z', category: 'wirtschaft' }, 'Text. '.repeat(300)))
+      const port = await freePort()
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: `http://127.0.0.1:${port}`, METRICS_PORT: '0', ARTICLES_DIR: articles.dir, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      let signalled = false
+      const seen = new Promise<void>((resolve) => {
+        const read = (chunk: Buffer) => {
+          output += chunk.toString()
+          if (!signalled && output.includes(`loading ${articles.dir}`)) {
+            signalled = true
+            // Saved during the load, then the operator's SIGHUP: the load may or may not have read it.
+            articles.write('m0.md', articleText({ title: 'Geändert während des Starts', date: '2025-01-02T10:00:00Z', category: 'wirtschaft' }, 'Neu. '.repeat(300)))
+            child.kill('SIGHUP')
+          }
+          if (output.includes('SIGHUP: rescan done')) resolve()
+        }
+        child.stdout.on('data', read)
+        child.stderr.on('data', read)
+      })
+      try {
+        await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`no rescan after the start:\n${output}`)), 20_000))])
+        expect(output).toContain('SIGHUP during the start: rescanning once the articles are loaded\n')
+        expect(output.indexOf(`SIGHUP: rescanning ${articles.dir}`)).toBeGreaterThan(output.indexOf('loaded 1500 articles'))
+        const titles = ((await (await fetch(`http://127.0.0.1:${port}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }).items.map((item) => item.title)
+        expect(titles[0]).toBe('Geändert während des Starts')
+      } finally {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+    } finally {
+      articles.rm()
+      state.rm()
+    }
+  }, 60_000)
+})
