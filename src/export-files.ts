@@ -106,12 +106,12 @@ export class ExportedFiles {
    * now digest to what it recorded) and its files are still there at their
    * sizes: then they are kept as they are, and the document is not rendered.
    */
-  unchangedInputs(file: string, inputs: Inputs): boolean {
+  unchangedInputs(file: string, inputs: Inputs, variant = ''): boolean {
     const recorded = this.#previous.inputs.get(file)
     const stamp = this.#previous.stamps.get(file)
     if (recorded === undefined || stamp === undefined) return false
     const [digest, ...keys] = recorded.split(' ')
-    if (inputDigest(inputs, keys) !== digest) return false
+    if (inputDigest(inputs, keys, variant) !== digest) return false
     const names = withSiblings(file).filter((name, index) => index === 0 || this.#previousFiles.has(name))
     const sizes = stamp.split(' ').slice(1).map(Number)
     if (sizes.length !== names.length || !this.#present(names.map((name, index) => [name, sizes[index] as number]))) return false
@@ -121,8 +121,8 @@ export class ExportedFiles {
     return true
   }
 
-  /** A document and its `.gz` and `.br` siblings; with `inputs`, what it was made of is recorded. */
-  async document(file: string, resource: Resource, inputs?: Inputs): Promise<void> {
+  /** A document and its `.gz` and `.br` siblings; with `inputs`, what it was made of (and `variant`) is recorded. */
+  async document(file: string, resource: Resource, inputs?: Inputs, variant = ''): Promise<void> {
     const bodies: [string, Uint8Array][] = [[file, resource.identity.body]]
     if (resource.encodings.gzip) bodies.push([`${file}.gz`, resource.encodings.gzip.body])
     if (resource.encodings.br) bodies.push([`${file}.br`, resource.encodings.br.body])
@@ -134,7 +134,7 @@ export class ExportedFiles {
       for (let index = bodies.length - 1; index >= 0; index--) await this.#place(staged[index] as string, (bodies[index] as [string, Uint8Array])[0])
     })
     for (const [name] of bodies) this.written.add(name)
-    const digest = inputs && inputDigest(inputs, resource.keys)
+    const digest = inputs && inputDigest(inputs, resource.keys, variant)
     if (digest !== undefined) this.inputs.set(file, [digest, ...resource.keys].join(' '))
   }
 

@@ -76,6 +76,11 @@ export function exportFileFor(sitePath: string): string {
 interface Job {
   readonly sitePath: string
   readonly resource: () => Promise<Resource> | Resource | undefined
+  /**
+   * What the document's bytes depend on beyond its keys: the newest archive page is compressed as a current feed
+   * (Brotli 9), the others at ARCHIVE_BROTLI_QUALITY, so a page that stops being the newest has other `.br` bytes.
+   */
+  readonly variant?: string
 }
 
 /**
@@ -112,7 +117,8 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
   for (let page = 1; page <= archivePages; page++) {
     const paths = archivePaths(section, page)
     // Without the browser's page, which no file holds (the service renders it when a browser asks).
-    for (const format of FEED_FORMATS) jobs.push({ sitePath: paths[format], resource: () => store.archive(format, page, { browserPage: false }) })
+    const variant = page === archivePages ? 'newest' : 'older'
+    for (const format of FEED_FORMATS) jobs.push({ sitePath: paths[format], resource: () => store.archive(format, page, { browserPage: false }), variant })
     // Then the pages of about the same articles, oldest first, while their bodies are still kept.
     for (const end = Math.round((page * documents.length) / archivePages); next < end; next++) jobs.push(articleJob(store, documents[next] as string))
   }
@@ -129,14 +135,14 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
   let failure: { error: unknown } | undefined
   const exported = await mapLimit(
     jobs,
-    async ({ sitePath, resource }) => {
+    async ({ sitePath, resource, variant }) => {
       if (failure) return undefined
       const file = exportFileFor(sitePath)
       let ready: Resource | undefined
       try {
-        if (!(inputs && files.unchangedInputs(file, inputs))) {
+        if (!(inputs && files.unchangedInputs(file, inputs, variant))) {
           ready = await resource()
-          if (ready) await files.document(file, ready, inputs)
+          if (ready) await files.document(file, ready, inputs, variant)
         }
       } catch (error) {
         failure ??= { error }

@@ -73,9 +73,11 @@ export interface Inputs {
  * one of its keys' versions changes, so keys whose versions are all the same
  * mean the same bytes; a document that names ANY_KEY has none (always made).
  */
-export function inputDigest(inputs: Inputs, keys: readonly string[]): string | undefined {
+export function inputDigest(inputs: Inputs, keys: readonly string[], variant = ''): string | undefined {
   if (keys.includes(ANY_KEY)) return undefined
   const hash = createHash('sha256').update(inputs.build)
+  // What the keys do not show but the bytes depend on (export.ts: an archive page compressed as the newest or not).
+  if (variant !== '') hash.update(`\nvariant ${variant}`)
   // Both, where a key has both: an episode's audio is versioned by its access (cache-keys.ts mediaAccessVersions), and
   // its size, which every feed states as the enclosure's length, is the file's (a replaced file kept the old length).
   for (const key of keys) hash.update(`\n${key} ${inputs.versions.get(key) ?? '-'} ${inputs.media.get(key) ?? '-'}`)
