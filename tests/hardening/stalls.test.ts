@@ -198,10 +198,18 @@ describe('a burst of distinct filtered views', () => {
       expect(statuses).toEqual(Array(40).fill(200))
       return slowestFeed
     }
+    // The best of up to three bursts, as delayOf takes for the loop, for the feed's time too: delayOf tried again only
+    // for the loop, and CI on a loaded machine once had the loop at 75 ms and one answer of the feed at 101 ms.
+    // Each burst asks for views never asked before, so a real stall fails every try.
     let slowestFeed = Number.POSITIVE_INFINITY
-    const delay = await delayOf(async () => {
+    let delay = Number.POSITIVE_INFINITY
+    for (let attempt = 0; attempt < 3 && (delay >= LIMIT_MS || slowestFeed >= LIMIT_MS); attempt++) {
+      const probe = startLoopProbe()
       slowestFeed = Math.min(slowestFeed, await burst())
-    })
+      // One more turn, so that a block at the very end is counted.
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      delay = Math.min(delay, probe.stop())
+    }
     expect({ delay: delay < LIMIT_MS, slowestFeed: slowestFeed < LIMIT_MS }, `loop ${delay.toFixed(0)} ms, feed ${slowestFeed.toFixed(0)} ms`).toEqual({
       delay: true,
       slowestFeed: true,
