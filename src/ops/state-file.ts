@@ -31,6 +31,8 @@ export function stateFile(stateDir: string, name: string, maxBytes = MAX_BYTES):
     readBytes: () => readIfThere(file, maxBytes),
     write: (text) => {
       makeFolder(stateDir)
+      // Before the write: on a full disk it is what frees the space the write needs.
+      removeStaleTemporaries(stateDir, name)
       const temporary = `${file}.${process.pid}.tmp`
       try {
         const fd = fs.openSync(temporary, 'w', 0o644)
@@ -47,7 +49,6 @@ export function stateFile(stateDir: string, name: string, maxBytes = MAX_BYTES):
         fs.rmSync(temporary, { force: true })
         throw cause
       }
-      removeStaleTemporaries(stateDir, name)
     },
   }
 }

@@ -26,4 +26,17 @@ describe('a state file written in chunks', () => {
     expect(fs.readFileSync(path.join(state.dir, 'index-snapshot.v8'), 'utf8')).toBe('alt\n')
     expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
   })
+
+  it("removes a killed writer's temporary file an hour old even when this write fails for want of space: it is what frees the space", () => {
+    const file = stateFile(state.dir, 'index-snapshot.v8')
+    file.write('alt\n')
+    fs.writeFileSync(path.join(state.dir, 'index-snapshot.v8.99999.tmp'), Buffer.alloc(100_000, 0x62))
+    const old = new Date(Date.now() - 3 * 60 * 60 * 1000)
+    fs.utimesSync(path.join(state.dir, 'index-snapshot.v8.99999.tmp'), old, old)
+    vi.spyOn(fs, 'writeFileSync').mockImplementation(() => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    })
+    expect(() => file.write('neu\n')).toThrow(/ENOSPC/)
+    expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
+  })
 })
