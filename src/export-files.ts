@@ -194,7 +194,11 @@ export class ExportedFiles {
     return target
   }
 
-  /** Renames a staged file to `file` (a link there is replaced, not followed), its folder made (once). */
+  /**
+   * Renames a staged file to `file` (a link there is replaced, not followed), its folder made (once). Where that
+   * folder is on another file system (a mount, or a link to another disk, under the export's folder), the file is
+   * copied beside its place first, `.<name>.export-staged`, and renamed from there.
+   */
   async #place(staged: string, file: string): Promise<void> {
     const target = path.join(this.#outDir, file)
     const folder = path.dirname(target)
@@ -202,7 +206,15 @@ export class ExportedFiles {
       await fs.promises.mkdir(folder, { recursive: true })
       this.#folders.add(folder)
     }
-    await fs.promises.rename(staged, target)
+    try {
+      await fs.promises.rename(staged, target)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error
+      const beside = path.join(folder, `.${path.basename(target)}.export-staged`)
+      await fs.promises.copyFile(staged, beside)
+      await fs.promises.rename(beside, target)
+      await fs.promises.rm(staged, { force: true })
+    }
   }
 
   async #writeManifest(text: string): Promise<void> {

@@ -336,6 +336,29 @@ describe('static export that stops half-way, meets a link, or another export (ho
     expect(contents(out)).toEqual(contents(fresh))
   })
 
+  it('writes into a folder on another file system than its own (EXDEV on the rename from its staging folder)', async () => {
+    const out = tempDir('export-exdev-')
+    const media = mediaFolder()
+    const site = await testApp(articles(), ENV)
+    // media/ under the export's folder stands for a mount: no rename reaches it from .export-staging.
+    const rename = fs.promises.rename.bind(fs.promises)
+    const refused: string[] = []
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      if (String(from).includes('.export-staging') && String(to).startsWith(path.join(out, 'media'))) {
+        refused.push(String(to))
+        throw Object.assign(new Error(`EXDEV: cross-device link not permitted, rename '${String(from)}' -> '${String(to)}'`), { code: 'EXDEV' })
+      }
+      return rename(from, to)
+    })
+    await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
+    vi.restoreAllMocks()
+    expect(refused).toEqual([path.join(out, 'media/bild.jpg')])
+    expect(fs.readdirSync(path.join(out, 'media'))).toEqual(['bild.jpg'])
+    const fresh = tempDir('export-exdev-fresh-')
+    await exportSite(site.store, 'wirtschaft', fresh, media, { build: 'b1' })
+    expect(contents(out)).toEqual(contents(fresh))
+  })
+
   it('says so when its manifest cannot be read, and writes every document again', async () => {
     const out = tempDir('export-bad-manifest-')
     const site = await testApp(articles(), ENV)
