@@ -9,7 +9,9 @@
  * written and vouches for none, so the next export writes every document
  * again and still knows which files are its own.
  */
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { inputDigest, parseManifest, type Inputs, type Manifest } from './site/export-manifest.js'
 import type { Resource } from './site/resource.js'
@@ -35,29 +37,82 @@ export async function readManifest(outDir: string): Promise<{ manifest: Manifest
   return manifest.problem === undefined ? { manifest } : { manifest, problem: `${path.join(outDir, MANIFEST)} ${manifest.problem}` }
 }
 
+/** How often a held lock's time is renewed, and how old a lock may be before it is taken for one whose export is gone. */
+const LOCK_BEAT_MS = 30_000
+const LOCK_STALE_MS = 120_000
+/** An empty or unreadable lock younger than this is one being written (`wx` makes it, then writes it). */
+const LOCK_FRESH_MS = 10_000
+/** The locks this process holds, by token: a second export in it is refused, a lock of an earlier life with its pid is not. */
+const heldTokens = new Set<string>()
+
 /**
  * Takes the folder for this export: a second export into it at once would
- * mix the two sites and both would say they succeeded. A lock left by a
- * process that is gone (a kill) is taken over. Resolves to its release.
+ * mix the two sites and both would say they succeeded. The lock names the
+ * process (pid, host, a token of its own) and its time is renewed while the
+ * export runs. It is taken over when its process is gone: on this host, a
+ * pid that no longer runs (or this pid, in an earlier life of a container);
+ * from another host (a shared volume), a time not renewed for two minutes.
+ * Taking over goes through `.export-lock.takeover`, so that two exports that
+ * both found a stale lock never both take the folder. Resolves to the release.
  */
 export async function lockFolder(outDir: string): Promise<() => Promise<void>> {
   await fs.promises.mkdir(outDir, { recursive: true })
   const lock = path.join(outDir, LOCK)
-  for (;;) {
+  const token = randomUUID()
+  const mine = `${process.pid} ${os.hostname()} ${token}\n`
+  for (let attempt = 0; ; attempt++) {
     try {
-      await fs.promises.writeFile(lock, `${process.pid}\n`, { flag: 'wx' })
-      return () => fs.promises.rm(lock, { force: true })
+      await fs.promises.writeFile(lock, mine, { flag: 'wx' })
+      heldTokens.add(token)
+      const beat = setInterval(() => void fs.promises.utimes(lock, new Date(), new Date()).catch(() => {}), LOCK_BEAT_MS)
+      beat.unref()
+      return async () => {
+        clearInterval(beat)
+        heldTokens.delete(token)
+        if ((await fs.promises.readFile(lock, 'utf8').catch(() => '')) === mine) await fs.promises.rm(lock, { force: true })
+      }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 50) throw error
     }
-    const holder = Number((await fs.promises.readFile(lock, 'utf8').catch(() => '')).trim())
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-      throw new Error(`another export (pid ${holder}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
+    const found = await fs.promises.readFile(lock, 'utf8').catch(() => undefined)
+    const stats = await fs.promises.lstat(lock).catch(() => undefined)
+    if (found === undefined || stats === undefined) continue // gone meanwhile: try again
+    const [pid, host, held] = found.trim().split(' ')
+    const holder = Number(pid)
+    const age = Date.now() - stats.mtimeMs
+    const stale = !Number.isInteger(holder) || holder <= 0 || host === undefined || held === undefined
+      ? age > LOCK_FRESH_MS
+      : host === os.hostname()
+        ? (holder === process.pid ? !heldTokens.has(held) : !alive(holder))
+        : age > LOCK_STALE_MS
+    if (!stale) {
+      const where = host === undefined || host === os.hostname() ? '' : ` on ${host}`
+      throw new Error(`another export (pid ${pid}${where}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
     }
-    await fs.promises.rm(lock, { force: true })
+    await takeOver(lock, found)
   }
 }
 
+/** Removes the stale lock `text` unless another export took it over first (the takeover file is the turn to look). */
+async function takeOver(lock: string, text: string): Promise<void> {
+  const turn = `${lock}.takeover`
+  try {
+    await fs.promises.writeFile(turn, `${process.pid}\n`, { flag: 'wx' })
+  } catch {
+    // Another export is taking over: look again shortly. A turn left by a process killed in it is old.
+    const left = await fs.promises.lstat(turn).catch(() => undefined)
+    if (left && Date.now() - left.mtimeMs > LOCK_FRESH_MS) await fs.promises.rm(turn, { force: true })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    return
+  }
+  try {
+    if ((await fs.promises.readFile(lock, 'utf8').catch(() => undefined)) === text) await fs.promises.rm(lock, { force: true })
+  } finally {
+    await fs.promises.rm(turn, { force: true })
+  }
+}
+
+/** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)

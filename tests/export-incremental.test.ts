@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../src/config.js'
 import { exportSite, MANIFEST } from '../src/export.js'
+import { lockFolder } from '../src/export-files.js'
 import { ContentStore } from '../src/store/content-store.js'
 import { memorySource } from './helpers/memory-source.js'
 import { builtRenderPool } from './helpers/render-pool.js'
@@ -394,13 +396,47 @@ describe('static export that stops half-way, meets a link, or another export (ho
   it('refuses to write into a folder another export is writing into, and takes over the lock of one that is gone', async () => {
     const out = tempDir('export-locked-')
     const site = await testApp(articles(), ENV)
+    const lock = path.join(out, '.export-lock')
+    const aged = (minutes: number) => {
+      const then = new Date(Date.now() - minutes * 60_000)
+      fs.utimesSync(lock, then, then)
+    }
+    const refusedBy = async (text: string, minutes = 0) => {
+      fs.writeFileSync(lock, text)
+      aged(minutes)
+      return exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' }).then(
+        () => 'taken over',
+        (error: Error) => error.message,
+      )
+    }
+    const host = os.hostname()
     // The test runner's parent: a process that is alive, and not this one.
-    fs.writeFileSync(path.join(out, '.export-lock'), `${process.ppid}\n`)
-    await expect(exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })).rejects.toThrow(`another export (pid ${process.ppid}) is writing into ${out}`)
+    expect(await refusedBy(`${process.ppid} ${host} t1\n`)).toBe(`another export (pid ${process.ppid}) is writing into ${out}; wait for it, or remove ${lock} if no such export runs`)
     expect(fs.existsSync(path.join(out, 'index.html'))).toBe(false)
-    fs.writeFileSync(path.join(out, '.export-lock'), '2147483646\n')
-    await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'b1' })
-    expect([fs.existsSync(path.join(out, 'index.html')), fs.existsSync(path.join(out, '.export-lock')), fs.existsSync(path.join(out, '.export-staging'))]).toEqual([true, false, false])
+    // Another host's (a container on a shared volume): its pid says nothing here, its time does.
+    expect(await refusedBy('1 anderer-host t2\n', 1)).toBe(`another export (pid 1 on anderer-host) is writing into ${out}; wait for it, or remove ${lock} if no such export runs`)
+    // A lock being written (empty, or not yet whole) is young: not taken.
+    expect(await refusedBy('')).toMatch(/^another export \(pid \) is writing into/)
+    expect(await refusedBy('1 anderer-host t3\n', 3)).toBe('taken over')
+    expect(await refusedBy(`2147483646 ${host} t4\n`)).toBe('taken over')
+    // This pid in an earlier life (a container restarted as pid 1), with a token this process never held.
+    expect(await refusedBy(`${process.pid} ${host} t5\n`)).toBe('taken over')
+    expect(await refusedBy('kaputt', 1)).toBe('taken over')
+    expect([fs.existsSync(path.join(out, 'index.html')), fs.existsSync(lock), fs.existsSync(path.join(out, '.export-staging'))]).toEqual([true, false, false])
+    // Several exports finding the same stale lock at once: one takes the folder, the others are refused.
+    fs.writeFileSync(lock, `2147483646 ${host} t6\n`)
+    // The removal of one of them comes late, after another may have made its lock: it must not remove that one.
+    const rm = fs.promises.rm.bind(fs.promises)
+    let removals = 0
+    vi.spyOn(fs.promises, 'rm').mockImplementation(async (target, options) => {
+      if (String(target) === lock && ++removals === 2) await new Promise((resolve) => setTimeout(resolve, 100))
+      return rm(target, options)
+    })
+    const releases = await Promise.allSettled(Array.from({ length: 6 }, () => lockFolder(out)))
+    vi.restoreAllMocks()
+    expect(releases.filter((result) => result.status === 'fulfilled')).toHaveLength(1)
+    for (const result of releases) if (result.status === 'fulfilled') await result.value()
+    expect(fs.existsSync(lock)).toBe(false)
   })
 
   it('follows a media file that became a folder of the same name, and back, and leaves no folder empty', async () => {
