@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ConfigError } from './errors/config-error.js'
 import { inputDigest, parseManifest, type Inputs, type Manifest } from './site/export-manifest.js'
 import type { Resource } from './site/resource.js'
 
@@ -87,7 +88,8 @@ export async function lockFolder(outDir: string): Promise<() => Promise<void>> {
         : age > LOCK_STALE_MS
     if (!stale) {
       const where = host === undefined || host === os.hostname() ? '' : ` on ${host}`
-      throw new Error(`another export (pid ${pid}${where}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
+      // A line naming --out, not a stack: the folder is busy, nothing went wrong (errors/run-main.ts).
+      throw new ConfigError('--out', `another export (pid ${pid}${where}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
     }
     await takeOver(lock, found)
   }

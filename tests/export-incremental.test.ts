@@ -411,12 +411,12 @@ describe('static export that stops half-way, meets a link, or another export (ho
     }
     const host = os.hostname()
     // The test runner's parent: a process that is alive, and not this one.
-    expect(await refusedBy(`${process.ppid} ${host} t1\n`)).toBe(`another export (pid ${process.ppid}) is writing into ${out}; wait for it, or remove ${lock} if no such export runs`)
+    expect(await refusedBy(`${process.ppid} ${host} t1\n`)).toBe(`--out: another export (pid ${process.ppid}) is writing into ${out}; wait for it, or remove ${lock} if no such export runs`)
     expect(fs.existsSync(path.join(out, 'index.html'))).toBe(false)
     // Another host's (a container on a shared volume): its pid says nothing here, its time does.
-    expect(await refusedBy('1 anderer-host t2\n', 1)).toBe(`another export (pid 1 on anderer-host) is writing into ${out}; wait for it, or remove ${lock} if no such export runs`)
+    expect(await refusedBy('1 anderer-host t2\n', 1)).toBe(`--out: another export (pid 1 on anderer-host) is writing into ${out}; wait for it, or remove ${lock} if no such export runs`)
     // A lock being written (empty, or not yet whole) is young: not taken.
-    expect(await refusedBy('')).toMatch(/^another export \(pid \) is writing into/)
+    expect(await refusedBy('')).toMatch(/^--out: another export \(pid \) is writing into/)
     expect(await refusedBy('1 anderer-host t3\n', 3)).toBe('taken over')
     expect(await refusedBy(`2147483646 ${host} t4\n`)).toBe('taken over')
     // This pid in an earlier life (a container restarted as pid 1), with a token this process never held.
