@@ -217,7 +217,12 @@ export class ExportedFiles {
     const manifest = `${JSON.stringify({ version: MANIFEST_VERSION, files: [...this.written].sort(), stamps: sorted(this.stamps), inputs: sorted(this.inputs) }, null, 2)}\n`
     // Also when it is what was there: the incomplete one (#begin) has replaced that since.
     if (manifest !== this.#previous.text || this.#begun !== undefined) await this.#writeManifest(manifest)
-    await fs.promises.rm(path.join(this.#outDir, STAGING), { recursive: true, force: true })
+    await this.discardStaged()
+  }
+
+  /** Removes the staging folder and what it holds (an export that failed: the incomplete manifest stays). */
+  async discardStaged(): Promise<void> {
+    await fs.promises.rm(path.join(this.#outDir, STAGING), { recursive: true, force: true }).catch(() => {})
   }
 
   /** Runs `write` unless the last export recorded `stamp` for `file` and each of `sizes` is a file of that size (not a link). */

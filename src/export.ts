@@ -153,7 +153,11 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
     },
     options.concurrency ?? CONCURRENCY,
   )
-  if (failure) throw failure.error
+  if (failure) {
+    // Its staged files are no site: a sync of the folder after the failure must not find them.
+    await files.discardStaged()
+    throw failure.error
+  }
   for (const { relative, absolute } of media) {
     await files.media(`media/${relative}`, absolute)
     options.progress?.(++done, total)

@@ -301,6 +301,8 @@ describe('static export that stops half-way, meets a link, or another export (ho
     fs.mkdirSync(path.join(out, '404.html'))
     await expect(exportSite(renamed.store, 'wirtschaft', out, undefined, { build: 'neu' })).rejects.toThrow(/404\.html/)
     expect(JSON.parse(fs.readFileSync(path.join(out, MANIFEST), 'utf8'))).toMatchObject({ complete: false, stamps: {}, inputs: {} })
+    // Nothing staged is left for a sync of the folder to find.
+    expect(fs.existsSync(path.join(out, '.export-staging'))).toBe(false)
     // The renaming taken back: the next export must write the old name everywhere again.
     fs.rmdirSync(path.join(out, '404.html'))
     await exportSite(site.store, 'wirtschaft', out, undefined, { build: 'alt' })
