@@ -22,7 +22,7 @@ export const MANIFEST = '.export-manifest'
 const MANIFEST_VERSION = 3
 /** Where files are written before they are renamed into place; removed at the end, and at the start of the next export. */
 const STAGING = '.export-staging'
-/** Held while an export writes into the folder: the pid of the process. */
+/** Held while an export writes into the folder: `pid host token` of its process (lockFolder). */
 const LOCK = '.export-lock'
 
 /** A file and its siblings, as a document is exported. */
@@ -87,9 +87,9 @@ export async function lockFolder(outDir: string): Promise<() => Promise<void>> {
         ? (holder === process.pid ? !heldTokens.has(held) : !alive(holder))
         : age > LOCK_STALE_MS
     if (!stale) {
-      const where = host === undefined || host === os.hostname() ? '' : ` on ${host}`
+      const who = held === undefined ? 'its lock not yet written whole' : `pid ${pid}${host === os.hostname() ? '' : ` on ${host}`}`
       // A line naming --out, not a stack: the folder is busy, nothing went wrong (errors/run-main.ts).
-      throw new ConfigError('--out', `another export (pid ${pid}${where}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
+      throw new ConfigError('--out', `another export (${who}) is writing into ${outDir}; wait for it, or remove ${lock} if no such export runs`)
     }
     await takeOver(lock, found)
   }
