@@ -66,6 +66,8 @@ export interface ExportOptions {
   readonly build?: string
   /** Hears what the export found wrong but went on from: a manifest it could not read. */
   readonly warn?: (line: string) => void
+  /** The caller holds the folder's lock already (lockFolder: `npm run export` takes it before it reads the articles). */
+  readonly locked?: boolean
 }
 
 /** Where a site path is written: `/` becomes `index.html`. */
@@ -92,7 +94,7 @@ interface Job {
 export async function exportSite(store: ContentStore, section: string, outDir: string, mediaDir?: string, options: ExportOptions = {}): Promise<string[]> {
   // The first site is served before its gzip and Brotli exist (ContentStore.settled): the export writes every encoding.
   await store.settled()
-  const unlock = await lockFolder(outDir)
+  const unlock = options.locked ? async () => {} : await lockFolder(outDir)
   try {
     return await exportLocked(store, section, outDir, mediaDir, options)
   } finally {
@@ -228,6 +230,8 @@ async function main(): Promise<void> {
   const missing = articlesFolderProblem(config.articlesDir)
   if (missing !== undefined) throw new ConfigError('ARTICLES_DIR', missing)
   // Bodies, feed documents and article pages (hashed and compressed there) render in worker threads; the rest here and on libuv's threads.
+  // The folder first: a second export is refused at once, not after reading 50,000 articles.
+  const unlock = await lockFolder(path.resolve(out))
   const renderer = createRenderPool({ lowPriority: false, eager: true, pages: true })
   try {
     const store = new ContentStore({ config, renderer })
@@ -237,6 +241,7 @@ async function main(): Promise<void> {
     let progress: Progress | undefined
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
       build: buildStamp(config),
+      locked: true,
       warn: (line) => console.error(line),
       progress: (done, total) => (progress ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
     })
@@ -244,6 +249,7 @@ async function main(): Promise<void> {
     console.log(`exported ${written.length} documents to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)
   } finally {
     await renderer.close()
+    await unlock()
   }
 }
 

@@ -277,6 +277,26 @@ describe('npm run export', () => {
     const documents = Number(/exported (\d+) documents/.exec(run.stdout)?.[1])
     expect(documents).toBe(29)
     expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^export: ${documents} of ${documents} documents \\(100%\\), [\\d,]+/s, done in 0:\\d\\d$`))
+    expect(fs.existsSync(path.join(out, '.export-lock'))).toBe(false)
+  })
+
+  it('refuses a folder another export holds before it reads a single article, in one line', () => {
+    const articlesDir = tempDir('export-cli-busy-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    const out = tempDir('export-cli-busy-out-')
+    // The test runner's parent: alive, on this host.
+    fs.writeFileSync(path.join(out, '.export-lock'), `${process.ppid} ${os.hostname()} fremd\n`)
+    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
+      cwd: tempDir('export-cli-busy-cwd-'),
+      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
+      encoding: 'utf8',
+    })
+    expect([run.status, run.stdout, run.stderr.trim()]).toEqual([
+      1,
+      '',
+      `configuration error: --out: another export (pid ${process.ppid}) is writing into ${out}; wait for it, or remove ${path.join(out, '.export-lock')} if no such export runs`,
+    ])
+    expect(fs.readFileSync(path.join(out, '.export-lock'), 'utf8')).toBe(`${process.ppid} ${os.hostname()} fremd\n`)
   })
 })
 
