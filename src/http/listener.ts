@@ -21,31 +21,22 @@ type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void
  */
 export function createListener(http: Http, hono: (incoming: IncomingMessage, outgoing: ServerResponse) => unknown): Listener {
   const fast = http.fastPath
-  // Hono's way in, but for the request target `*`, which names no resource (the adapter made no URL of it: 400).
-  const rest: Listener = (incoming, outgoing) => {
-    if (incoming.url === '*') writeAnswer(outgoing, incoming.method === 'OPTIONS' ? SERVER_OPTIONS : STAR_NOT_OPTIONS)
+  return (incoming, outgoing) => {
+    const answer = refusal(incoming) ?? (fast && fastAnswer(fast, incoming))
+    if (answer) writeAnswer(outgoing, answer)
+    // The request target `*` names no resource (the adapter makes no URL of it): answered here, not by Hono.
+    else if (incoming.url === '*') writeAnswer(outgoing, incoming.method === 'OPTIONS' ? SERVER_OPTIONS : STAR_NOT_OPTIONS)
     else void hono(incoming, outgoing)
   }
-  if (!fast) {
-    return (incoming, outgoing) => {
-      const refused = refusal(incoming)
-      if (refused) writeAnswer(outgoing, refused)
-      else rest(incoming, outgoing)
-    }
-  }
-  return (incoming, outgoing) => {
-    const refused = refusal(incoming)
-    if (refused) return writeAnswer(outgoing, refused)
-    const request = viewOfIncoming(incoming)
-    let answer: Answer | undefined
-    try {
-      answer = request && fast(request)
-    } catch {
-      // Hono's route meets the same error again: its onError logs it and answers 500, as for any request.
-      answer = undefined
-    }
-    if (answer) writeAnswer(outgoing, answer)
-    else rest(incoming, outgoing)
+}
+
+/** The fast path's answer; undefined for one it does not answer, or that failed (Hono's route meets the same error again: its onError logs it and answers 500). */
+function fastAnswer(fast: NonNullable<Http['fastPath']>, incoming: IncomingMessage): Answer | undefined {
+  const request = viewOfIncoming(incoming)
+  try {
+    return request && fast(request)
+  } catch {
+    return undefined
   }
 }
 
