@@ -37,10 +37,11 @@ afterEach(async () => {
  * The longest event-loop delay while `step` runs, the best of up to three tries (see above). Each try
  * does the work afresh: `step` gets the try's number, and `again` (not timed) undoes what the last try
  * left ready (a rendered page), so that a real stall cannot pass on a second try that found the work done.
+ * `alsoWithin` is what else a try measures (a feed's answer time, kept by `step`): tried again while it says no too.
  */
-async function delayOf(step: (attempt: number) => Promise<unknown>, again?: () => Promise<unknown>): Promise<number> {
+async function delayOf(step: (attempt: number) => Promise<unknown>, again?: () => Promise<unknown>, alsoWithin = () => true): Promise<number> {
   let best = Number.POSITIVE_INFINITY
-  for (let attempt = 0; attempt < 3 && best >= LIMIT_MS; attempt++) {
+  for (let attempt = 0; attempt < 3 && (best >= LIMIT_MS || !alsoWithin()); attempt++) {
     if (attempt > 0) await again?.()
     const probe = startLoopProbe()
     await step(attempt)
@@ -198,18 +199,17 @@ describe('a burst of distinct filtered views', () => {
       expect(statuses).toEqual(Array(40).fill(200))
       return slowestFeed
     }
-    // The best of up to three bursts, as delayOf takes for the loop, for the feed's time too: delayOf tried again only
-    // for the loop, and CI on a loaded machine once had the loop at 75 ms and one answer of the feed at 101 ms.
-    // Each burst asks for views never asked before, so a real stall fails every try.
+    // The best of up to three bursts for the feed's time too: tried again only for the loop, CI on a loaded machine
+    // once had the loop at 75 ms and one answer of the feed at 101 ms. Each burst asks for views never asked before,
+    // so a real stall fails every try.
     let slowestFeed = Number.POSITIVE_INFINITY
-    let delay = Number.POSITIVE_INFINITY
-    for (let attempt = 0; attempt < 3 && (delay >= LIMIT_MS || slowestFeed >= LIMIT_MS); attempt++) {
-      const probe = startLoopProbe()
-      slowestFeed = Math.min(slowestFeed, await burst())
-      // One more turn, so that a block at the very end is counted.
-      await new Promise((resolve) => setTimeout(resolve, 5))
-      delay = Math.min(delay, probe.stop())
-    }
+    const delay = await delayOf(
+      async () => {
+        slowestFeed = Math.min(slowestFeed, await burst())
+      },
+      undefined,
+      () => slowestFeed < LIMIT_MS,
+    )
     expect({ delay: delay < LIMIT_MS, slowestFeed: slowestFeed < LIMIT_MS }, `loop ${delay.toFixed(0)} ms, feed ${slowestFeed.toFixed(0)} ms`).toEqual({
       delay: true,
       slowestFeed: true,
