@@ -18,7 +18,7 @@ import { articlesFolderProblem } from './content/files.js'
 import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
 import { Operations } from './ops/operations.js'
-import { stateFile } from './ops/state-file.js'
+import { STATE_FILE_MAX_BYTES, stateFile } from './ops/state-file.js'
 import { createRenderPool } from './site/render-pool.js'
 import { inThread } from './site/in-thread-later.js'
 import { ContentStore } from './store/content-store.js'
@@ -72,8 +72,9 @@ async function main(): Promise<void> {
   })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
   const build = buildIdentity(import.meta.url)
-  // At most 4 KiB an article (26 MB for the bench's 50,000): a file larger than that is none the service wrote.
-  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', Math.max(64 * 2 ** 20, 4096 * config.maxArticles)), build }
+  // At most 4 KiB an article (26 MB for the bench's 50,000), never below any state file's limit: a larger file is none the service wrote.
+  const snapshotMaxBytes = Math.max(STATE_FILE_MAX_BYTES, 4096 * config.maxArticles)
+  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build }
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
   const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true })
   ops.watch(store)

@@ -18,12 +18,12 @@ export interface StateFile {
 }
 
 /** The most a state file may hold unless its owner says otherwise: the subscriber history is a few hundred KB. */
-const MAX_BYTES = 64 * 1024 * 1024
+export const STATE_FILE_MAX_BYTES = 64 * 1024 * 1024
 /** A temporary file this old is one a killed process left (a write takes seconds at most). */
 const STALE_TEMPORARY_MS = 60 * 60 * 1000
 
 /** `maxBytes`: a larger file is not read at all (an error), so a file that is not ours cannot fill the memory at a start. */
-export function stateFile(stateDir: string, name: string, maxBytes = MAX_BYTES): StateFile {
+export function stateFile(stateDir: string, name: string, maxBytes = STATE_FILE_MAX_BYTES): StateFile {
   const file = path.join(stateDir, name)
   return {
     path: file,
