@@ -17,7 +17,17 @@ import { ConfigError } from './errors/config-error.js'
 import { inputDigest, parseManifest, type Inputs, type Manifest } from './site/export-manifest.js'
 import type { Resource } from './site/resource.js'
 
-/** The list of files an export wrote, with their stamps and inputs (export.ts MANIFEST_VERSION). */
+/**
+ * The list of files an export wrote, relative to its folder: JSON,
+ * `{ "version": 3, "files": [...], "stamps": {...}, "inputs": {...} }`, which holds any file
+ * name as it is. `stamps` (since the export skips what is unchanged) names,
+ * for each document, its SHA-256 tag and the sizes of its files, and for each
+ * media copy the size and modification time of its original. `inputs` names,
+ * for each document, a digest of what it was made of and the cache keys it
+ * showed (see inputDigest): the next export renders it again only when that
+ * changed. Version 2 had no `inputs`; it is read, and every document rendered once.
+ * While an export writes, it says `"complete": false` and vouches for no file.
+ */
 export const MANIFEST = '.export-manifest'
 const MANIFEST_VERSION = 3
 /** Where files are written before they are renamed into place; removed at the end, and at the start of the next export. */
@@ -112,6 +122,13 @@ async function takeOver(lock: string, text: string): Promise<void> {
   } finally {
     await fs.promises.rm(turn, { force: true })
   }
+}
+
+/** A manifest's text, sorted so that the same export writes the same bytes; `complete: false` while an export writes (#begin). */
+function manifestText(files: Iterable<string>, stamps: ReadonlyMap<string, string>, inputs: ReadonlyMap<string, string>, complete = true): string {
+  const sorted = (map: ReadonlyMap<string, string>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
+  const manifest = { version: MANIFEST_VERSION, ...(complete ? {} : { complete: false }), files: [...files].sort(), stamps: sorted(stamps), inputs: sorted(inputs) }
+  return `${JSON.stringify(manifest, null, 2)}\n`
 }
 
 /** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
@@ -213,8 +230,7 @@ export class ExportedFiles {
   async finish(): Promise<void> {
     // The stale ones went before (removeStale): a media file that became a folder is that folder now.
     await this.#remove(this.#previous.files.filter((file) => this.#candidates.has(file) && !this.written.has(file)))
-    const sorted = (map: ReadonlyMap<string, string>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
-    const manifest = `${JSON.stringify({ version: MANIFEST_VERSION, files: [...this.written].sort(), stamps: sorted(this.stamps), inputs: sorted(this.inputs) }, null, 2)}\n`
+    const manifest = manifestText(this.written, this.stamps, this.inputs)
     // Also when it is what was there: the incomplete one (#begin) has replaced that since.
     if (manifest !== this.#previous.text || this.#begun !== undefined) await this.#writeManifest(manifest)
     await this.discardStaged()
@@ -240,11 +256,9 @@ export class ExportedFiles {
    */
   #begin(): Promise<void> {
     this.#begun ??= (async () => {
-      const staging = path.join(this.#outDir, STAGING)
-      await fs.promises.rm(staging, { recursive: true, force: true })
-      await fs.promises.mkdir(staging, { recursive: true })
-      const files = [...new Set([...this.#previous.files, ...this.#candidates])].sort()
-      await this.#writeManifest(`${JSON.stringify({ version: MANIFEST_VERSION, complete: false, files, stamps: {}, inputs: {} }, null, 2)}\n`)
+      await this.discardStaged()
+      await fs.promises.mkdir(path.join(this.#outDir, STAGING), { recursive: true })
+      await this.#writeManifest(manifestText(new Set([...this.#previous.files, ...this.#candidates]), new Map(), new Map(), false))
     })()
     return this.#begun
   }

@@ -32,17 +32,7 @@ import type { Resource } from './site/resource.js'
 import { ContentStore } from './store/content-store.js'
 import { Progress } from './util/progress.js'
 
-/**
- * The list of files an export wrote, relative to its folder: JSON,
- * `{ "version": 3, "files": [...], "stamps": {...}, "inputs": {...} }`, which holds any file
- * name as it is. `stamps` (since the export skips what is unchanged) names,
- * for each document, its SHA-256 tag and the sizes of its files, and for each
- * media copy the size and modification time of its original. `inputs` names,
- * for each document, a digest of what it was made of and the cache keys it
- * showed (see inputDigest): the next export renders it again only when that
- * changed. Version 2 had no `inputs`; it is read, and every document rendered once.
- * While an export writes, it says `"complete": false` and vouches for no file (export-files.ts).
- */
+/** The manifest's name (its format: export-files.ts). */
 export { MANIFEST } from './export-files.js'
 
 /**
