@@ -19,17 +19,21 @@ import type { Resource } from './site/resource.js'
 
 /**
  * The list of files an export wrote, relative to its folder: JSON,
- * `{ "version": 3, "files": [...], "stamps": {...}, "inputs": {...} }`, which holds any file
+ * `{ "version": 4, "files": [...], "stamps": {...}, "inputs": {...}, "times": {...} }`, which holds any file
  * name as it is. `stamps` (since the export skips what is unchanged) names,
  * for each document, its SHA-256 tag and the sizes of its files, and for each
  * media copy the size and modification time of its original. `inputs` names,
  * for each document, a digest of what it was made of and the cache keys it
  * showed (see inputDigest): the next export renders it again only when that
- * changed. Version 2 had no `inputs`; it is read, and every document rendered once.
+ * changed. `times` names each file's modification time (nanoseconds) as the
+ * export left it: a file kept as unchanged must still have it, so one
+ * overwritten since at the same size, or put back from an older copy, is
+ * written again. Version 2 had no `inputs`; it is read, and every document
+ * rendered once. Version 3 had no `times`; its files are checked by size once.
  * While an export writes, it says `"complete": false` and vouches for no file.
  */
 export const MANIFEST = '.export-manifest'
-const MANIFEST_VERSION = 3
+const MANIFEST_VERSION = 4
 /** Where files are written before they are renamed into place; removed at the end, and at the start of the next export. */
 const STAGING = '.export-staging'
 /** Held while an export writes into the folder: `pid host token` of its process (lockFolder). */
@@ -125,9 +129,10 @@ async function takeOver(lock: string, text: string): Promise<void> {
 }
 
 /** A manifest's text, sorted so that the same export writes the same bytes; `complete: false` while an export writes (#begin). */
-function manifestText(files: Iterable<string>, stamps: ReadonlyMap<string, string>, inputs: ReadonlyMap<string, string>, complete = true): string {
+function manifestText(files: Iterable<string>, stamps: ReadonlyMap<string, string>, inputs: ReadonlyMap<string, string>, times: ReadonlyMap<string, string>, complete = true): string {
   const sorted = (map: ReadonlyMap<string, string>) => Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : 1)))
-  const manifest = { version: MANIFEST_VERSION, ...(complete ? {} : { complete: false }), files: [...files].sort(), stamps: sorted(stamps), inputs: sorted(inputs) }
+  const lists = { files: [...files].sort(), stamps: sorted(stamps), inputs: sorted(inputs), times: sorted(times) }
+  const manifest = { version: MANIFEST_VERSION, ...(complete ? {} : { complete: false }), ...lists }
   return `${JSON.stringify(manifest, null, 2)}\n`
 }
 
@@ -147,6 +152,8 @@ export class ExportedFiles {
   readonly stamps = new Map<string, string>()
   /** Of each document: its inputDigest and the cache keys it shows, space-separated (keys hold no space). */
   readonly inputs = new Map<string, string>()
+  /** Of each file written or kept: its modification time (ns) as this export leaves it. */
+  readonly times = new Map<string, string>()
   readonly #outDir: string
   readonly #previous: Manifest
   readonly #previousFiles: ReadonlySet<string>
@@ -230,7 +237,9 @@ export class ExportedFiles {
   async finish(): Promise<void> {
     // The stale ones went before (removeStale): a media file that became a folder is that folder now.
     await this.#remove(this.#previous.files.filter((file) => this.#candidates.has(file) && !this.written.has(file)))
-    const manifest = manifestText(this.written, this.stamps, this.inputs)
+    // The times of the files it kept or wrote: one it looked at and then did not keep (a document gone meanwhile) is gone.
+    const times = new Map([...this.times].filter(([name]) => this.written.has(name)))
+    const manifest = manifestText(this.written, this.stamps, this.inputs, times)
     // Also when it is what was there: the incomplete one (#begin) has replaced that since.
     if (manifest !== this.#previous.text || this.#begun !== undefined) await this.#writeManifest(manifest)
     await this.discardStaged()
@@ -258,7 +267,7 @@ export class ExportedFiles {
     this.#begun ??= (async () => {
       await this.discardStaged()
       await fs.promises.mkdir(path.join(this.#outDir, STAGING), { recursive: true })
-      await this.#writeManifest(manifestText(new Set([...this.#previous.files, ...this.#candidates]), new Map(), new Map(), false))
+      await this.#writeManifest(manifestText(new Set([...this.#previous.files, ...this.#candidates]), new Map(), new Map(), new Map(), false))
     })()
     return this.#begun
   }
@@ -291,6 +300,7 @@ export class ExportedFiles {
       await fs.promises.rename(beside, target)
       await fs.promises.rm(staged, { force: true })
     }
+    this.times.set(file, String(fs.lstatSync(target, { bigint: true }).mtimeNs))
   }
 
   async #writeManifest(text: string): Promise<void> {
@@ -316,14 +326,21 @@ export class ExportedFiles {
   }
 
   /**
-   * Whether each file is there, a file (not a link) of its size. Synchronous:
-   * a repeated export asks this of every file, and 16,000 lstat calls took 2 s
-   * through the promise API (a thread-pool round trip each), 0.1–0.2 s so.
+   * Whether each file is there as the last export left it: a file (not a
+   * link) of its size, with the time the manifest names (a manifest before
+   * version 4 names none). Synchronous: a repeated export asks this of every
+   * file, and 16,000 lstat calls took 2 s through the promise API (a
+   * thread-pool round trip each), 0.1–0.2 s so.
    */
   #present(sizes: readonly (readonly [string, number])[]): boolean {
     return sizes.every(([name, size]) => {
-      const stats = fs.lstatSync(path.join(this.#outDir, name), { throwIfNoEntry: false })
-      return stats?.isFile() === true && stats.size === size
+      const stats = fs.lstatSync(path.join(this.#outDir, name), { bigint: true, throwIfNoEntry: false })
+      if (stats?.isFile() !== true || stats.size !== BigInt(size)) return false
+      const time = String(stats.mtimeNs)
+      const recorded = this.#previous.times.get(name)
+      if (recorded !== undefined && recorded !== time) return false
+      this.times.set(name, time)
+      return true
     })
   }
 }

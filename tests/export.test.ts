@@ -164,7 +164,7 @@ describe('static export: only what is served, and nothing stale', () => {
       await exportSite(harness.store, 'wirtschaft', target.dir)
       expect(fs.existsSync(stale)).toBe(false)
       expect(fs.readFileSync(path.join(target.dir, 'robots.txt'), 'utf8')).toBe('User-agent: *\n')
-      expect(JSON.parse(fs.readFileSync(path.join(target.dir, MANIFEST), 'utf8'))).toMatchObject({ version: 3 })
+      expect(JSON.parse(fs.readFileSync(path.join(target.dir, MANIFEST), 'utf8'))).toMatchObject({ version: 4 })
     } finally {
       target.rm()
     }

@@ -15,6 +15,8 @@ export interface Manifest {
   readonly stamps: ReadonlyMap<string, string>
   /** Of each document: its inputDigest and the cache keys it shows, space-separated (keys hold no space). */
   readonly inputs: ReadonlyMap<string, string>
+  /** Of each file written: its modification time in nanoseconds, as the export left it (none in a manifest before version 4). */
+  readonly times: ReadonlyMap<string, string>
   /** Why the text is no manifest (a truncated write, an edit by hand): then nothing is known of the last export. */
   readonly problem?: string
 }
@@ -31,14 +33,16 @@ export function parseManifest(text: string): Manifest {
   let listed: unknown[]
   let stamps: unknown
   let inputs: unknown
+  let times: unknown
   let problem: string | undefined
   if (text.startsWith('{') || text.startsWith('[')) {
     try {
-      const manifest = JSON.parse(text) as { files?: unknown; stamps?: unknown; inputs?: unknown }
+      const manifest = JSON.parse(text) as { files?: unknown; stamps?: unknown; inputs?: unknown; times?: unknown }
       listed = Array.isArray(manifest.files) ? manifest.files : []
       if (!Array.isArray(manifest.files)) problem = 'is JSON without a list of files'
       stamps = manifest.stamps
       inputs = manifest.inputs
+      times = manifest.times
     } catch (error) {
       listed = [] // Unreadable: removing nothing is the safe mistake.
       problem = `is not JSON (${(error as Error).message})`
@@ -54,7 +58,7 @@ export function parseManifest(text: string): Manifest {
   const files = listed.filter((file): file is string => typeof file === 'string' && file !== '' && !path.isAbsolute(file) && !file.split('/').includes('..'))
   const strings = (map: unknown) =>
     new Map((typeof map === 'object' && map !== null ? Object.entries(map) : []).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
-  return { text, files, stamps: strings(stamps), inputs: strings(inputs), ...(problem !== undefined && { problem }) }
+  return { text, files, stamps: strings(stamps), inputs: strings(inputs), times: strings(times), ...(problem !== undefined && { problem }) }
 }
 
 /** What inputDigest compares against: the build, the version of every cache key of the current site, each media file's size and time. */
