@@ -139,8 +139,10 @@ export class LiveUpdates implements HealthCheck {
     await this.#watcher.start()
     this.#health.watchPlaced()
     // Soon (after the watcher's first batches), for what changed while the
-    // files were read and before the watches were in place.
-    this.#scheduleRescan(Math.min(FIRST_RESCAN_MS, this.#options.config.rescanIntervalMs))
+    // files were read and before the watches were in place. Also with
+    // RESCAN_INTERVAL=0, which turns off the periodic ones: nothing else finds such a change.
+    const interval = this.#options.config.rescanIntervalMs
+    this.#scheduleRescan(interval > 0 ? Math.min(FIRST_RESCAN_MS, interval) : FIRST_RESCAN_MS, true)
   }
 
   #scheduleRootCheck(delay = ROOT_CHECK_MS): void {
@@ -210,9 +212,9 @@ export class LiveUpdates implements HealthCheck {
   /** rescan(), a failure logged (noted for problems() too). */
   #rescanLogged(): Promise<unknown> { return this.rescan().catch((error: unknown) => this.#options.logger.warn(`rescan failed: ${String(error)}`)) }
 
-  /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none. */
-  #scheduleRescan(delay = this.#options.config.rescanIntervalMs): void {
-    if (this.#options.config.rescanIntervalMs <= 0 || this.#closed) return
+  /** The next rescan, an interval after the last one ended, so they never overlap. RESCAN_INTERVAL=0: none but the `first`. */
+  #scheduleRescan(delay = this.#options.config.rescanIntervalMs, first = false): void {
+    if ((this.#options.config.rescanIntervalMs <= 0 && !first) || this.#closed) return
     this.#timers.clearTimeout(this.#rescanTimer)
     this.#rescanTimer = this.#timers.setTimeout(() => void this.#rescanLogged().then(() => this.#scheduleRescan()), delay)
   }

@@ -287,4 +287,20 @@ describe('rescan', () => {
     expect(await titles(app)).toEqual(['Zweite Fassung'])
     close()
   })
+
+  // Hostile review of stop 34: a save during the start (after its stamp, before the watches) was never published with
+  // RESCAN_INTERVAL=0, and the feed showed its old front matter with its new body (read when rendered) for good.
+  it('runs once after the watches are placed even with RESCAN_INTERVAL=0, for what changed while the files were read', async () => {
+    const config = loadConfig({ ARTICLES_DIR: path.join(temp.dir, 'nirgends'), SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '0' })
+    const files = new Map([['a.md', article('Erste Fassung', '2025-03-01T10:00:00Z')]])
+    const { store, close } = await startLiveStore(config, logger, memorySource(files, config))
+    const app = createApp({ config, store })
+    files.set('a.md', article('Zweite Fassung', '2025-03-01T10:00:00Z'))
+    const started = Date.now()
+    while ((await titles(app))[0] !== 'Zweite Fassung' && Date.now() - started < 5000) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(await titles(app)).toEqual(['Zweite Fassung'])
+    close()
+  })
 })
