@@ -132,20 +132,20 @@ async function main(): Promise<void> {
   // SIGHUP (a terminal closed, `systemctl reload`) ended the process without a word, cutting requests in flight. It
   // now rescans ARTICLES_DIR at once (for a network file system whose changes no watch reports); the environment and
   // site.yaml are read at start only.
-  // One during the start is done once the load is: a file saved after its stamp was taken (from the index snapshot,
-  // early in the load) is in no load, and with RESCAN_INTERVAL=0 nothing else would find it.
+  // One during the start is done once the load is, and before the server listens: a file saved after its stamp was
+  // taken (from the index snapshot, early in the load) is in no load, and the operator asked for the files as they are.
   let loaded = false
   let rescanWhenLoaded = false
-  const rescanForSighup = () => {
+  const rescanForSighup = (): Promise<void> => {
     logger.info(`SIGHUP: rescanning ${config.articlesDir}`)
-    live.rescan().then(
+    return live.rescan().then(
       (applied) => logger.info(`SIGHUP: rescan done, ${applied} change(s) applied`),
       (error: unknown) => logger.warn(`rescan failed: ${String(error)}`),
     )
   }
   process.on('SIGHUP', () => {
     if (stopping) return
-    if (loaded) return rescanForSighup()
+    if (loaded) return void rescanForSighup()
     if (!rescanWhenLoaded) logger.info('SIGHUP during the start: rescanning once the articles are loaded')
     rescanWhenLoaded = true
   })
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
   loaded = true
-  if (rescanWhenLoaded && !stopping) rescanForSighup()
+  if (rescanWhenLoaded && !stopping) await rescanForSighup()
   await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
   const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]

@@ -294,6 +294,9 @@ describe('SIGHUP', () => {
         await Promise.race([seen, new Promise((_, reject) => setTimeout(() => reject(new Error(`no rescan after the start:\n${output}`)), 20_000))])
         expect(output).toContain('SIGHUP during the start: rescanning once the articles are loaded\n')
         expect(output.indexOf(`SIGHUP: rescanning ${articles.dir}`)).toBeGreaterThan(output.indexOf('loaded 1500 articles'))
+        // Before the server listens (hostile review of stop 34: it listened first, and its first feed had the old title).
+        await polled(() => output, (text) => text.includes('serving '), 10_000)
+        expect(output.indexOf('SIGHUP: rescan done')).toBeLessThan(output.indexOf('serving '))
         const titles = ((await (await fetch(`http://127.0.0.1:${port}/wirtschaft/feed.json`)).json()) as { items: { title: string }[] }).items.map((item) => item.title)
         expect(titles[0]).toBe('Geändert während des Starts')
       } finally {
