@@ -138,11 +138,9 @@ export class LiveUpdates implements HealthCheck {
     )
     await this.#watcher.start()
     this.#health.watchPlaced()
-    // Soon (after the watcher's first batches), for what changed while the
-    // files were read and before the watches were in place. Also with
-    // RESCAN_INTERVAL=0, which turns off the periodic ones: nothing else finds such a change.
-    const interval = this.#options.config.rescanIntervalMs
-    this.#scheduleRescan(interval > 0 ? Math.min(FIRST_RESCAN_MS, interval) : FIRST_RESCAN_MS, true)
+    // Soon (after the watcher's first batches), for what changed while the files were read and before the watches were
+    // in place. Also with RESCAN_INTERVAL=0, which turns off the periodic ones: nothing else finds such a change.
+    this.#scheduleRescan(Math.min(FIRST_RESCAN_MS, this.#options.config.rescanIntervalMs || FIRST_RESCAN_MS), true)
   }
 
   #scheduleRootCheck(delay = ROOT_CHECK_MS): void {
