@@ -24,6 +24,7 @@ import { inThread } from './site/in-thread-later.js'
 import { ContentStore } from './store/content-store.js'
 import { LiveUpdates } from './store/live-updates.js'
 import { createLogger } from './util/create-logger.js'
+import { takeEarlySighup } from './early-signals.js'
 import { keepTickObjectMaps } from './util/keep-tick-maps.js'
 import { oneAfterAnother } from './util/one-after-another.js'
 import type { Logger } from './util/logger.js'
@@ -149,6 +150,8 @@ async function main(): Promise<void> {
     if (!rescanWhenLoaded) logger.info('SIGHUP during the start: rescanning once the articles are loaded')
     rescanWhenLoaded = true
   })
+  // One before this handler was there (early-signals.ts, from the first line of dist/main.js) counts the same.
+  if (takeEarlySighup()) process.emit('SIGHUP', 'SIGHUP')
 
   // At 50,000 articles the load takes seconds: say what is going on.
   logger.info(`loading ${config.articlesDir}`)
