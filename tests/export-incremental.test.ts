@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,6 +8,7 @@ import { exportSite, MANIFEST } from '../src/export.js'
 import { lockFolder } from '../src/export-files.js'
 import { ContentStore } from '../src/store/content-store.js'
 import { memorySource } from './helpers/memory-source.js'
+import { polled } from './helpers/polled.js'
 import { builtRenderPool } from './helpers/render-pool.js'
 import { articleText, makeTempDir } from './helpers/temp-dir.js'
 import { testApp } from './helpers/test-app.js'
@@ -314,6 +315,35 @@ describe('npm run export', () => {
     expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^export: ${documents} of ${documents} documents \\(100%\\), [\\d,]+/s, done in 0:\\d\\d$`))
     expect(fs.existsSync(path.join(out, '.export-lock'))).toBe(false)
   })
+
+  // Hostile review of stop 34: npm's SIGTERM reached the shell of the script, not the export, which went on writing
+  // into the folder, and holding its lock, with nobody waiting for it.
+  it('stops when npm is told to stop (SIGTERM): the export itself hears it', async () => {
+    const articlesDir = tempDir('export-npm-term-articles-')
+    for (let n = 0; n < 2500; n++) fs.writeFileSync(path.join(articlesDir, `m${n}.md`), articleSource(n))
+    const out = tempDir('export-npm-term-out-')
+    const npm = spawn('npm', ['run', '-s', 'export', '--', '--out', out], {
+      cwd: path.join(import.meta.dirname, '..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/' },
+      stdio: 'ignore',
+    })
+    const npmExited = new Promise((resolve) => npm.once('exit', resolve))
+    // The lock names the export's own process: it takes it before it reads the articles.
+    const lockText = () => (fs.existsSync(path.join(out, '.export-lock')) ? fs.readFileSync(path.join(out, '.export-lock'), 'utf8') : '')
+    const lock = await polled(lockText, (text) => text.includes(' '), 20_000)
+    const exporter = Number(lock.split(' ')[0])
+    npm.kill('SIGTERM')
+    await npmExited
+    const alive = () => {
+      try {
+        process.kill(exporter, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    expect(await polled(alive, (running) => !running, 3000)).toBe(false)
+  }, 60_000)
 
   it('refuses a folder another export holds before it reads a single article, in one line', () => {
     const articlesDir = tempDir('export-cli-busy-articles-')
