@@ -234,6 +234,9 @@ async function main(): Promise<void> {
       locked: true,
       warn: (line) => console.error(line),
       progress: (done, total) => (progress ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
+    }).catch((error: unknown) => {
+      progress?.interrupt()
+      throw error
     })
     progress?.finish()
     console.log(`exported ${written.length} documents to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)

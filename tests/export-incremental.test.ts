@@ -345,6 +345,23 @@ describe('npm run export', () => {
     expect(await polled(alive, (running) => !running, 3000)).toBe(false)
   }, 60_000)
 
+  // Hostile review of stop 34: on a terminal the error went on the bar's line ('… 0:00 leftError: EISDIR').
+  it('on a terminal, ends the progress line before it says why it failed', () => {
+    const articlesDir = tempDir('export-tty-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    const out = tempDir('export-tty-out-')
+    // A folder where a page goes: its rename fails.
+    fs.mkdirSync(path.join(out, 'wirtschaft/a1.html/x'), { recursive: true })
+    // util-linux's script gives the export a terminal.
+    const run = spawnSync('script', ['-qec', `stty cols 100; '${process.execPath}' '${path.join(import.meta.dirname, '../dist/export.js')}' --out '${out}'`, '/dev/null'], {
+      cwd: tempDir('export-tty-cwd-'),
+      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
+      encoding: 'utf8',
+    })
+    expect(run.stdout).toContain('documents')
+    expect(run.stdout.replaceAll('\r', '')).toMatch(/\nError: EISDIR/)
+  })
+
   it('refuses a folder another export holds before it reads a single article, in one line', () => {
     const articlesDir = tempDir('export-cli-busy-articles-')
     for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)

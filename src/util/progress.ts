@@ -35,6 +35,8 @@ export class Progress {
   readonly #started: number
   #shown: number
   #done = 0
+  /** A terminal's line drawn and not ended yet. */
+  #open = false
 
   constructor(options: ProgressOptions) {
     this.#options = options
@@ -57,6 +59,12 @@ export class Progress {
     this.#show(this.#now(), true)
   }
 
+  /** The run failed: a terminal's line is ended, so that what is said next (the error) starts on a line of its own. */
+  interrupt(): void {
+    if (this.#open) this.#options.stream.write('\n')
+    this.#open = false
+  }
+
   #show(now: number, finished: boolean): void {
     const { stream, total, noun } = this.#options
     const done = this.#done
@@ -66,9 +74,14 @@ export class Progress {
     const count = (n: number) => n.toLocaleString('en')
     if (stream.isTTY) {
       const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${count(Math.round(rate))}/s` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`
-      const width = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, (stream.columns ?? 80) - 1 - 2 - text.length))
+      // Never wider than the terminal (less one column): a line that wraps is not drawn over by \r, and a narrow pane
+      // filled with its stale rows. Where the bar does not fit at its narrowest, it goes; then the text is cut.
+      const columns = (stream.columns || 80) - 1
+      const width = Math.min(BAR_WIDTH, columns - 2 - text.length)
       const filled = total > 0 ? Math.floor((width * Math.min(done, total)) / total) : width
-      stream.write(`\r\x1b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}${finished ? '\n' : ''}`)
+      const line = width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}` : text.trimStart().slice(0, columns)
+      stream.write(`\r\x1b[K${line}${finished ? '\n' : ''}`)
+      this.#open = !finished
     } else {
       const percent = total > 0 ? Math.floor((100 * done) / total) : 100
       const rateText = rate > 0 ? `, ${count(Math.round(rate))}/s` : ''

@@ -38,6 +38,40 @@ describe('Progress on a terminal', () => {
     expect(stream.text.length - '\r\x1b[K'.length).toBeLessThan(50)
   })
 
+  // Hostile review of stop 34: the bar kept 10 characters and the text whole, so in a pane under about 55 columns the
+  // line wrapped, \r went back to its last row only, and the pane filled with stale rows.
+  it('never draws a line as wide as the terminal: the bar goes first, then the text is cut', () => {
+    for (const columns of [20, 40, 55]) {
+      const { stream, progress, advance } = progressOf(3_200, columns)
+      advance(2_000)
+      progress.update(1_315)
+      advance(4_000)
+      progress.update(3_200)
+      progress.finish()
+      const lines = stream.text.split('\r\x1b[K').slice(1).map((line) => line.replace(/\n$/, ''))
+      expect(lines.map((line) => line.length <= columns - 1)).toEqual([true, true])
+    }
+    const { stream, progress, advance } = progressOf(3_200, 40)
+    advance(2_000)
+    progress.update(1_315)
+    expect(stream.text).toBe('\r\x1b[K1,315/3,200 documents  658/s  0:03 left')
+  })
+
+  it('ends its line when the run fails, so that the error starts on a line of its own; a pipe has nothing to end', () => {
+    const { stream, progress, advance } = progressOf(10, 100)
+    advance(1_000)
+    progress.update(4)
+    progress.interrupt()
+    expect(stream.text.endsWith('4/10 documents  4/s  0:02 left\n')).toBe(true)
+    progress.interrupt()
+    expect(stream.text.endsWith('left\n')).toBe(true)
+    const pipe = progressOf(10)
+    pipe.advance(6_000)
+    pipe.progress.update(4)
+    pipe.progress.interrupt()
+    expect(pipe.stream.text).toBe('export: 4 of 10 documents (40%), 1/s, about 0:09 left\n')
+  })
+
   it('says nothing of a rate before the first document is done', () => {
     const { stream, progress } = progressOf(10, 100)
     progress.update(0)
