@@ -9,6 +9,7 @@
  * BENCH_EXPORT_BEFORE=<another build's dist/export.js> measures that one
  * too, first, in the same run (before and after, as a ratio).
  */
+import { owned, removeFolder, tempFolder } from './children.js'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -52,7 +53,7 @@ function cpuOf(pid: number | undefined): number {
 /** Runs a command to its end, timing it and watching its peak memory; throws when it fails. */
 async function measure(command: string, args: string[], env: Record<string, string>, out: string): Promise<Run> {
   const started = Date.now()
-  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = owned(spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), ...env }, stdio: ['ignore', 'ignore', 'pipe'] }))
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
   let peakKb = 0
@@ -89,7 +90,7 @@ export async function exportBeside(counts: readonly number[], corpus: (count: nu
   console.log('|---|---|---|---|---|---|')
   for (const count of counts) {
     const articles = corpus(count)
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-export-'))
+    const work = tempFolder('bench-export-')
     try {
       const ours = path.join(work, 'export')
       const env = { ARTICLES_DIR: articles, SITE_URL: 'https://www.example.de/' }
@@ -116,7 +117,7 @@ export async function exportBeside(counts: readonly number[], corpus: (count: nu
       const ratio = first.seconds / hugo.seconds
       console.log(`| ${count.toLocaleString('en')} | export ÷ Hugo | ${ratio.toFixed(2)} ${ratio < 1 ? '✓' : '✗'} (target < 1) | ${(first.cpu / hugo.cpu).toFixed(2)} | ${Math.round(first.peakMb)} MB ${first.peakMb < 1024 ? '✓' : '✗'} (target < 1 GB) | |`)
     } finally {
-      fs.rmSync(work, { recursive: true, force: true })
+      removeFolder(work)
     }
   }
 }

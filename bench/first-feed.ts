@@ -17,9 +17,9 @@
  * Options: BENCH_START_ROUNDS (default 7; 0 skips the row), BENCH_MAIN (the
  * build measured; default dist/main.js), BENCH_BEFORE (none by default).
  */
+import { owned, removeFolder, tempFolder } from './children.js'
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
@@ -67,7 +67,7 @@ async function firstFeed(command: string, args: readonly string[], stateDir: str
   const base = `http://127.0.0.1:${port}`
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics), STATE_DIR: stateDir }
   const started = performance.now()
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
+  const child = owned(spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true }), true)
   const pid = child.pid as number
   try {
     for (;;) {
@@ -99,7 +99,7 @@ export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> 
   const figures = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
   // A restart: each build its own STATE_DIR, with the index snapshot an unmeasured start left (in one shared
   // folder every build would find the other's snapshot, and parse every file again).
-  const states = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-first-feed-'))
+  const states = tempFolder('bench-first-feed-')
   const stateOf = (index: number) => path.join(states, String(index))
   try {
     for (const [index, [, command, args]] of variants.entries()) await firstFeed(command, args, stateOf(index))
@@ -111,7 +111,7 @@ export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> 
       }
     }
   } finally {
-    fs.rmSync(states, { recursive: true, force: true })
+    removeFolder(states)
   }
   console.log('')
   console.log(`| start → first feed, bundled articles (median of ${options.rounds}) | wall | CPU used by then |`)

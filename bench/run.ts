@@ -23,7 +23,7 @@
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part. BENCH_SERVICE_ENV: `KEY=VALUE`
  * words given to every service the scale part starts, this build's and the baseline's (docs/operations.md, memory).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
+import { owned, removeFolder, tempFolder, untilServing } from './children.js'
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
 import { serviceArgs } from './service-flags.js'
@@ -56,19 +57,11 @@ interface Running {
   stop(): Promise<void>
 }
 
-/** Starts a process and waits until `ready` (a URL answering 200) does. */
+/** Starts the service and waits until it serves `ready` (a URL answering 200) itself (children.ts untilServing). */
 async function start(args: string[], env: Record<string, string>, ready: (base: string) => string, port: number): Promise<Running> {
   const base = `http://127.0.0.1:${port}`
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
-    const ok = await fetch(ready(base)).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) break
-    await sleep(5)
-  }
+  const child = owned(spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }))
+  await untilServing(child, ready(base), 'serving ', args.join(' '))
   return {
     child,
     base,
@@ -139,13 +132,13 @@ async function scale(): Promise<void> {
   console.log('|---|---|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     // The edits write to a copy: the corpus is shared, and read-only.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-corpus-${count}-`))
+    const dir = tempFolder(`bench-corpus-${count}-`)
     fs.cpSync(corpus(count), dir, { recursive: true })
     // Every file read once first: the first of the three starts must not be the one that fills the page cache.
     for (const file of (await stampArticleFiles(dir)).files.keys()) fs.readFileSync(path.join(dir, file))
     const port = await freePort()
     // A STATE_DIR of its own: the cold start finds no snapshot, the warm one the snapshot it left.
-    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
+    const stateDir = tempFolder('bench-state-')
     const env = { PORT: String(port), SITE_URL: `http://127.0.0.1:${port}`, ARTICLES_DIR: dir, STATE_DIR: stateDir }
     const started = performance.now()
     const service = await start(serviceArgs(MAIN), env, (base) => `${base}/wirtschaft/feed.xml`, port)
@@ -164,19 +157,19 @@ async function scale(): Promise<void> {
     // Before the baseline's edits, which change files of the same copy: after them this build's warm start read those
     // files and wrote its snapshot again within its "8 s later" column, and the baseline's warm start follows no edit.
     const warm = await startOnce(MAIN, env, port, false, true)
-    const baseEdits = BASE ? await editsOf(BASE, { ...env, STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-')) }, dir, count) : undefined
-    fs.rmSync(stateDir, { recursive: true, force: true })
-    const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-state-'))
+    const baseEdits = BASE ? await editsOf(BASE, { ...env, STATE_DIR: tempFolder('bench-state-') }, dir, count) : undefined
+    removeFolder(stateDir)
+    const baseDir = tempFolder('bench-state-')
     const base = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port, true) : undefined
     const baseWarm = BASE ? await startOnce(BASE, { ...env, STATE_DIR: baseDir }, port, false, true) : undefined
-    fs.rmSync(baseDir, { recursive: true, force: true })
+    removeFolder(baseDir)
     const both = (cold: string, warmer: string, baseline: string | undefined) => `${cold} / ${warmer} / ${baseline ?? '–'}`
     const pair = (a: string | undefined, b: string | undefined) => a && `${a}, ${b}`
     const { latencies } = edits
     const held = heapPerArticle(ROOT, dir, count)
     // The baseline's own harness and dist/ (BENCH_BASE is its dist/main.js).
     const baseHeld = BASE ? `${Math.round(heapPerArticle(path.resolve(BASE, '../..'), dir, count).bytes)} B` : '–'
-    fs.rmSync(dir, { recursive: true, force: true })
+    removeFolder(dir)
     const baseline = baseEdits ? `${Math.round(median(baseEdits.latencies))} / ${Math.round(Math.max(...baseEdits.latencies))} ms` : '–'
     console.log(
       `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB; ${baseHeld}) | ${baseline} |`,
@@ -196,7 +189,7 @@ async function editsOf(main: string, env: Record<string, string>, dir: string, c
     return await measureEdits(service.base, dir, count, EDITS)
   } finally {
     await service.stop()
-    fs.rmSync(env.STATE_DIR as string, { recursive: true, force: true })
+    removeFolder(env.STATE_DIR as string)
   }
 }
 
@@ -251,16 +244,22 @@ async function main(): Promise<void> {
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run npm run build')
   const cpus = os.cpus()
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
-  console.log(`command: npm run bench (BENCH_ROUNDS=${ROUNDS} BENCH_SECONDS=${SECONDS} BENCH_SIZES=${SIZES.join(',')}${process.env.BENCH_SERVICE_ENV ? ` BENCH_SERVICE_ENV="${process.env.BENCH_SERVICE_ENV}"` : ''}); services run as node ${serviceArgs('dist/main.js').join(' ')}, ${process.version}`)
+  // Every BENCH_ variable set, so that the line runs the same bench again.
+  const set = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_')).sort(([a], [b]) => (a < b ? -1 : 1))
+  console.log(`command: ${set.map(([name, value]) => `${name}=${/^[\w.,/:=-]*$/.test(value ?? '') ? value : `"${value}"`}`).join(' ')} npm run bench; services run as node ${serviceArgs('dist/main.js').join(' ')}, ${process.version}`)
   console.log('')
   const start = firstFeedOptions(process.env)
+  const exportSizes = (process.env.BENCH_EXPORT_SIZES ?? '50000').split(',').filter(Boolean).map(Number)
+  // Before minutes of other parts: a tool that is missing is said at once.
+  for (const [tool, needed, install] of [['wrk', ROUNDS > 0, 'wrk'], ['hugo', exportSizes.length > 0, 'hugo']] as const) {
+    if (needed && spawnSync(tool, ['--version']).error) throw new Error(`${tool} not found: install Debian's ${install} (apt-get install ${install})`)
+  }
   if (start.rounds > 0) await firstFeedBeside(start)
   if (ROUNDS > 0) await throughput(throughputOptions(process.env))
   if (SIZES.length > 0) {
     await scale()
     await rescanCost()
   }
-  const exportSizes = (process.env.BENCH_EXPORT_SIZES ?? '50000').split(',').filter(Boolean).map(Number)
   if (exportSizes.length > 0) await exportBeside(exportSizes, corpus)
 }
 

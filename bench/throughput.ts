@@ -46,12 +46,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { freePort } from '../tests/helpers/free-port.js'
 import { generateCorpus } from './generate-corpus.js'
+import { owned, removeFolder, tempFolder, untilServing } from './children.js'
 import { serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -133,13 +133,10 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' 
 async function start(args: string[], env: Record<string, string>, port: number, ready: string, pin: Pinning | undefined): Promise<Process> {
   const base = `http://127.0.0.1:${port}`
   const [command, ...rest] = pin ? ['taskset', '-c', pin.servers, process.execPath, ...args] : [process.execPath, ...args]
-  const child: ChildProcess = spawn(command as string, rest, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child: ChildProcess = owned(spawn(command as string, rest, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] }))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`)
-    if (await fetch(`${base}${ready}`).then((r) => r.ok, () => false)) break
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+  // The service says `serving …` once it listens, bare-server.mjs `ready`.
+  await untilServing(child, `${base}${ready}`, args[0] === BARE ? 'ready' : 'serving ', args.join(' '))
   return {
     pid: child.pid as number,
     base,
@@ -307,7 +304,7 @@ function summary(runs: readonly Run[]) {
 
 /** The throughput table: one row per connection count and request. */
 export async function throughput(options: ThroughputOptions): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-feed-'))
+  const dir = tempFolder('bench-feed-')
   const running: Process[] = []
   const pin: Pinning | undefined = options.pin ? { load: '0', servers: '1' } : undefined
   try {
@@ -425,6 +422,6 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
   } finally {
     // Stopped on failure too: an orphaned server would hold the port.
     await Promise.all(running.map((process) => process.stop()))
-    fs.rmSync(dir, { recursive: true, force: true })
+    removeFolder(dir)
   }
 }

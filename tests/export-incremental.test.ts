@@ -8,7 +8,7 @@ import { exportSite, MANIFEST } from '../src/export.js'
 import { lockFolder } from '../src/export-files.js'
 import { ContentStore } from '../src/store/content-store.js'
 import { memorySource } from './helpers/memory-source.js'
-import { polled } from './helpers/polled.js'
+import { goneWithin, polled } from './helpers/polled.js'
 import { builtRenderPool } from './helpers/render-pool.js'
 import { articleText, makeTempDir } from './helpers/temp-dir.js'
 import { testApp } from './helpers/test-app.js'
@@ -334,15 +334,7 @@ describe('npm run export', () => {
     const exporter = Number(lock.split(' ')[0])
     npm.kill('SIGTERM')
     await npmExited
-    const alive = () => {
-      try {
-        process.kill(exporter, 0)
-        return true
-      } catch {
-        return false
-      }
-    }
-    expect(await polled(alive, (running) => !running, 3000)).toBe(false)
+    expect(await goneWithin(exporter, 3000)).toBe(true)
   }, 60_000)
 
   // Hostile review of stop 34: on a terminal the error went on the bar's line ('… 0:00 leftError: EISDIR').

@@ -12,3 +12,16 @@ export async function polled<T>(read: () => T, done: (value: T) => boolean, limi
 /** `polled` for a value compared as JSON with `expected`. */
 export const polledUntil = <T>(read: () => T, expected: T, limitMs?: number): Promise<T> =>
   polled(read, (value) => JSON.stringify(value) === JSON.stringify(expected), limitMs)
+
+/** Whether process `pid` is still there (this user may signal it), polled for up to `limitMs` until it is not. */
+export async function goneWithin(pid: number, limitMs: number): Promise<boolean> {
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  return !(await polled(alive, (running) => !running, limitMs))
+}
