@@ -174,10 +174,11 @@ async function currentInputs(build: string, store: ContentStore, mediaDir: strin
 /**
  * A digest of what every document is made of besides articles and media:
  * the code beside this module (every `.js` and `.ts` under its folder), the
- * dependencies' lock file, Node's version (zlib, Brotli) and `config`.
+ * dependencies' lock file, Node's version (zlib, Brotli) and its ICU and time-zone data, and `config`.
  */
 export function buildStamp(config: unknown): string {
-  const hash = createHash('sha256').update(`${process.version}\n`)
+  // ICU and time-zone data too: what a date without an offset means (content/build-identity.ts).
+  const hash = createHash('sha256').update(`${process.version} ${process.versions.icu} ${(process.versions as { tz?: string }).tz}\n`)
   hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Map || value instanceof Set ? [...value] : value instanceof RegExp ? String(value) : value)))
   const here = path.dirname(fileURLToPath(import.meta.url))
   const code = fs.readdirSync(here, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(js|ts)$/.test(file)).sort()

@@ -4,8 +4,11 @@ import fs from 'node:fs'
 /**
  * Which build of the service runs, for the index snapshot (store/index-snapshot.ts):
  * the build's stamp (dist/.build-stamp, written by every build), the
- * dependencies installed (package-lock.json beside dist/) and the Node
- * version; another of any of them may parse a file differently. Undefined
+ * dependencies installed (package-lock.json beside dist/), the Node
+ * version and its ICU and time-zone data (what a `date:` without an offset
+ * means in SITE_TZ: a Node built on the system's ICU takes a tzdata update
+ * without another version of its own); another of any of them may parse a
+ * file differently. Undefined
  * when the service runs unbuilt (no stamp): then no snapshot is used.
  * `mainUrl` is the entry point's import.meta.url, in dist/.
  */
@@ -19,5 +22,6 @@ export function buildIdentity(mainUrl: string): string | undefined {
   }
   const stamp = read('./.build-stamp')
   if (stamp === undefined) return undefined
-  return createHash('sha256').update(JSON.stringify([stamp, read('../package-lock.json') ?? '', process.version])).digest('base64url')
+  const { icu, tz, unicode } = process.versions as NodeJS.ProcessVersions & { tz?: string; unicode?: string }
+  return createHash('sha256').update(JSON.stringify([stamp, read('../package-lock.json') ?? '', process.version, icu, tz, unicode])).digest('base64url')
 }
