@@ -20,6 +20,8 @@ export interface ProgressOptions {
 const DRAW_MS = 100
 /** a log gets a line at most this often (and one at the end). */
 const LINE_MS = 5_000
+/** Seconds of work before the time left is said. */
+const ESTIMATE_AFTER_S = 1
 const BAR_WIDTH = 28
 const MIN_BAR_WIDTH = 10
 
@@ -70,7 +72,8 @@ export class Progress {
     const done = this.#done
     const seconds = (now - this.#started) / 1000
     const rate = seconds > 0 ? done / seconds : 0
-    const when = finished ? `done in ${clock(seconds)}` : rate > 0 ? clock((total - done) / rate) : undefined
+    // No time left from less than a second of work: one document in its first tenth of a second foretold minutes.
+    const when = finished ? `done in ${clock(seconds)}` : rate > 0 && seconds >= ESTIMATE_AFTER_S ? clock((total - done) / rate) : undefined
     const count = (n: number) => n.toLocaleString('en')
     if (stream.isTTY) {
       const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${count(Math.round(rate))}/s` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`

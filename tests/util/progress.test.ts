@@ -72,6 +72,16 @@ describe('Progress on a terminal', () => {
     expect(pipe.stream.text).toBe('export: 4 of 10 documents (40%), 1/s, about 0:09 left\n')
   })
 
+  it('says no time left from less than a second of work', () => {
+    const { stream, progress, advance } = progressOf(3_200, 100)
+    advance(150)
+    progress.update(1)
+    expect(stream.text).toBe('\r\x1b[K[............................] 1/3,200 documents  7/s')
+    advance(1_000)
+    progress.update(900)
+    expect(stream.text.endsWith('900/3,200 documents  783/s  0:03 left')).toBe(true)
+  })
+
   it('says nothing of a rate before the first document is done', () => {
     const { stream, progress } = progressOf(10, 100)
     progress.update(0)
