@@ -7,5 +7,9 @@ import { pathToFileURL } from 'node:url'
 import { build, isStale } from './build.mjs'
 
 const root = process.cwd()
+// A SIGHUP while it builds (a deploy's reload right after the start) ended it: Node's default. Nothing is read yet,
+// so there is nothing to rescan; from dist/main.js's first line on, the service keeps one itself (early-signals.ts).
+// Left in place: beside the service's own handler it does nothing.
+process.on('SIGHUP', () => {})
 if (isStale(root)) await build(root)
 await import(pathToFileURL(join(root, 'dist/main.js')).href)

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createRequire } from 'node:module'
@@ -105,6 +105,35 @@ describe('npm start (scripts/start.mjs)', () => {
     change('src/main.ts', `${CONSOLE}console.log("edited")\n`)
     const stale = start()
     expect([stale.status, stale.stdout]).toEqual([0, 'edited\n'])
+  })
+})
+
+describe('npm start while it builds', () => {
+  // Found in the review of stop 34's SIGHUP fixes: a SIGHUP during the build (seconds) ended npm start.
+  it('is not ended by a SIGHUP', { timeout: 120_000 }, async () => {
+    project.write('src/main.ts', `${CONSOLE}console.log("gebaut")\n`)
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], { cwd: project.dir, stdio: ['ignore', 'pipe', 'inherit'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<[number | null, string | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])))
+    // Until it catches SIGHUP (/proc: SigCgt, bit 0) or the build is done and the program ran: without a handler it never does.
+    const catches = () => {
+      try {
+        return (BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n
+      } catch {
+        return false // gone meanwhile
+      }
+    }
+    let caught = false
+    while (!caught && child.exitCode === null && output === '') {
+      caught = catches()
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    expect([caught, output]).toEqual([true, ''])
+    child.kill('SIGHUP')
+    expect(await exited).toEqual([0, null])
+    expect(output).toBe('gebaut\n')
   })
 })
 
