@@ -177,6 +177,36 @@ describe('a stop during start-up', () => {
   })
 })
 
+// Hostile review of stop 34: npm start ran `sh -c 'node … scripts/start.mjs'`, whose shell does not pass npm's SIGTERM
+// on: npm exited 143 and the service went on serving, its parent now PID 1.
+describe('npm start told to stop', () => {
+  it('stops the service: npm\'s SIGTERM reaches it', async () => {
+    const state = makeTempDir('npm-start-state-')
+    const port = await freePort()
+    const npm = spawn('npm', ['start'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: `http://127.0.0.1:${port}`, METRICS_PORT: '0', STATE_DIR: state.dir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise((resolve) => npm.once('exit', resolve))
+    const answers = () => new Promise<boolean>((resolve) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); resolve(true) }).once('error', () => resolve(false)))
+    try {
+      expect(await polled(() => output, (text) => text.includes('serving '), 20_000)).toContain('serving ')
+      expect(await answers()).toBe(true)
+      npm.kill('SIGTERM')
+      await exited
+      let open = true
+      for (const started = Date.now(); open && Date.now() - started < 5000; await new Promise((resolve) => setTimeout(resolve, 50))) open = await answers()
+      expect(open).toBe(false)
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL')
+      state.rm()
+    }
+  }, 40_000)
+})
+
 describe('a port that cannot be listened on', () => {
   it('exits 1 with one line naming PORT, the address and what to do, not an unhandled error event', async () => {
     const blocker = net.createServer()
