@@ -272,6 +272,14 @@ export function verdict(ratios: readonly number[], target: number, control?: rea
   return '~ undecided'
 }
 
+/**
+ * A short wait between two wrk runs (each blocks the event loop in spawnSync): a SIGTERM or Ctrl-C that came
+ * meanwhile is heard there (children.ts stops the servers). Without it the part ran from its first run to its last
+ * without one, and a run told to stop went on for minutes. 10 ms, not setImmediate or a 0 ms timer: with either, a
+ * signal that came during spawnSync was heard only after the next run (measured on Node 20).
+ */
+const turn = () => new Promise((resolve) => setTimeout(resolve, 10))
+
 /** Fewer answers than this in a run: the neighbours starved it, and its round gives no ratio. */
 const MIN_REQUESTS = 50
 
@@ -387,7 +395,12 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
       for (const { name, headers, target } of scenarios) {
         // Warm each up for as long as two rounds (JIT, connection setup) before anything counts:
         // the first seconds of a path are slower.
-        for (const server of servers) for (let i = 0; i < 2; i++) measure(server.process, connections, options.seconds, headers, pin)
+        for (const server of servers) {
+          for (let i = 0; i < 2; i++) {
+            measure(server.process, connections, options.seconds, headers, pin)
+            await turn()
+          }
+        }
         const runs = new Map<string, Run[]>(servers.map((server) => [server.name, []]))
         let voided = 0
         for (let round = 0; round < options.rounds; round++) {
@@ -395,7 +408,11 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
           // and a load that grows or fades through a round favours neither on average.
           const order = servers.map((_, i) => servers[(i + Math.floor(round / 2)) % servers.length] as (typeof servers)[number])
           if (round % 2 === 1) order.reverse()
-          const measured = new Map(order.map((server) => [server.name, measure(server.process, connections, options.seconds, headers, pin)]))
+          const measured = new Map<string, Run>()
+          for (const server of order) {
+            measured.set(server.name, measure(server.process, connections, options.seconds, headers, pin))
+            await turn()
+          }
           // A run the neighbours starved (under MIN_REQUESTS answers in its second) gives no ratio: the round is left out.
           if ([...measured.values()].some((run) => run.requests < MIN_REQUESTS)) {
             voided += 1
