@@ -36,17 +36,47 @@ export function removeFolder(dir: string): void {
   folders.delete(dir)
 }
 
-function cleanUp(): void {
-  for (const child of children) {
-    try {
-      if (groups.has(child) && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
-      else child.kill('SIGTERM')
-    } catch {
-      // Gone meanwhile.
-    }
+/**
+ * Stops every process the run started and waits for each to exit (a service that is told to stop writes its index
+ * snapshot into a folder of the run, and made that folder again after it was removed), at most 10 s, then removes
+ * the folders.
+ */
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    [...children].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve()
+          const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+          child.once('exit', () => {
+            clearTimeout(killer)
+            resolve()
+          })
+          stop(child)
+        }),
+    ),
+  )
+  for (const dir of folders) removeFolder(dir)
+}
+
+function stop(child: ChildProcess): void {
+  try {
+    if (groups.has(child) && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM')
+    else child.kill('SIGTERM')
+  } catch {
+    // Gone meanwhile.
   }
+}
+
+/** The last resort, at the exit itself (nothing can be waited for there): what stopAll did not get to. */
+function cleanUp(): void {
+  for (const child of children) stop(child)
   for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true })
 }
+
+let stopping = false
+/** Whether the run was told to stop (SIGINT, SIGTERM): what would start more work waits for the exit instead. */
+export const stopRequested = (): boolean => stopping
 
 let watching = false
 /** From the first process or folder on (not when a test imports a bench module): the end of the run cleans up. */
@@ -57,7 +87,8 @@ function watchEnd(): void {
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     process.once(signal, () => {
       console.error(`bench: ${signal}, stopping what it started`)
-      process.exit(code) // runs cleanUp
+      stopping = true
+      void stopAll().finally(() => process.exit(code))
     })
   }
 }

@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
-import { owned, removeFolder, tempFolder, untilServing } from './children.js'
+import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
 import { serviceArgs } from './service-flags.js'
@@ -263,7 +263,8 @@ async function main(): Promise<void> {
   if (exportSizes.length > 0) await exportBeside(exportSizes, corpus)
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   console.error(error)
+  await stopAll()
   process.exit(1)
 })

@@ -51,7 +51,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import { freePort } from '../tests/helpers/free-port.js'
 import { generateCorpus } from './generate-corpus.js'
-import { owned, removeFolder, tempFolder, untilServing } from './children.js'
+import { owned, removeFolder, stopRequested, tempFolder, untilServing } from './children.js'
 import { serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -278,7 +278,11 @@ export function verdict(ratios: readonly number[], target: number, control?: rea
  * without one, and a run told to stop went on for minutes. 10 ms, not setImmediate or a 0 ms timer: with either, a
  * signal that came during spawnSync was heard only after the next run (measured on Node 20).
  */
-const turn = () => new Promise((resolve) => setTimeout(resolve, 10))
+const turn = async (): Promise<void> => {
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  // Told to stop meanwhile: no other run starts while children.ts stops the servers (the exit follows).
+  if (stopRequested()) await new Promise(() => {})
+}
 
 /** Fewer answers than this in a run: the neighbours starved it, and its round gives no ratio. */
 const MIN_REQUESTS = 50
