@@ -78,11 +78,15 @@ export class Progress {
     if (stream.isTTY) {
       const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${count(Math.round(rate))}/s` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`
       // Never wider than the terminal (less one column): a line that wraps is not drawn over by \r, and a narrow pane
-      // filled with its stale rows. Where the bar does not fit at its narrowest, it goes; then the text is cut.
+      // filled with its stale rows. Where the bar does not fit at its narrowest, it goes; then the rate; then the
+      // count, so that the time (left, or taken: the line that stays) is the last to be cut.
       const columns = (stream.columns || 80) - 1
       const width = Math.min(BAR_WIDTH, columns - 2 - text.length)
       const filled = total > 0 ? Math.floor((width * Math.min(done, total)) / total) : width
-      const line = width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}` : text.trimStart().slice(0, columns)
+      const timing = when ? `${when}${finished ? '' : ' left'}` : ''
+      const shorter = [text.trimStart(), `${count(done)}/${count(total)} ${noun}${timing ? `  ${timing}` : ''}`, timing || `${count(done)}/${count(total)}`]
+      const line =
+        width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}` : (shorter.find((form) => form.length <= columns) ?? (shorter.at(-1) as string).slice(0, columns))
       stream.write(`\r\x1b[K${line}${finished ? '\n' : ''}`)
       this.#open = !finished
     } else {

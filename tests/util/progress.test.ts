@@ -57,6 +57,21 @@ describe('Progress on a terminal', () => {
     expect(stream.text).toBe('\r\x1b[K1,315/3,200 documents  658/s  0:03 left')
   })
 
+  // Review of the fix above: at 30 columns or fewer the line that stays lost its "done in".
+  it('keeps the time on a narrow terminal: the rate goes, then the count', () => {
+    const lines = (columns: number) => {
+      const { stream, progress, advance } = progressOf(3_200, columns)
+      advance(2_000)
+      progress.update(1_315)
+      advance(12_000)
+      progress.update(3_200)
+      progress.finish()
+      return stream.text.split('\r\x1b[K').slice(1)
+    }
+    expect(lines(30)).toEqual(['0:03 left', 'done in 0:14\n'])
+    expect(lines(40)).toEqual(['1,315/3,200 documents  658/s  0:03 left', '3,200/3,200 documents  done in 0:14\n'])
+  })
+
   it('ends its line when the run fails, so that the error starts on a line of its own; a pipe has nothing to end', () => {
     const { stream, progress, advance } = progressOf(10, 100)
     advance(1_000)
