@@ -11,6 +11,8 @@ import os from 'node:os'
 import path from 'node:path'
 
 const children = new Set<ChildProcess>()
+/** Those that lead a process group of their own: the group is stopped. */
+const groups = new WeakSet<ChildProcess>()
 const folders = new Set<string>()
 
 /** `child`, stopped (SIGTERM; its process group, if it leads one) when the run ends before it does. */
@@ -21,7 +23,6 @@ export function owned<T extends ChildProcess>(child: T, group = false): T {
   if (group) groups.add(child)
   return child
 }
-const groups = new WeakSet<ChildProcess>()
 
 /** A new folder under the system's temporary folder, removed when the run ends if removeFolder has not removed it. */
 export function tempFolder(prefix: string): string {

@@ -17,6 +17,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadConfig } from './config.js'
+import { runtimeIdentity } from './content/build-identity.js'
 import { articlesFolderProblem } from './content/files.js'
 import { mapLimit } from './content/load-articles.js'
 import { ConfigError } from './errors/config-error.js'
@@ -177,8 +178,7 @@ async function currentInputs(build: string, store: ContentStore, mediaDir: strin
  * dependencies' lock file, Node's version (zlib, Brotli) and its ICU and time-zone data, and `config`.
  */
 export function buildStamp(config: unknown): string {
-  // ICU and time-zone data too: what a date without an offset means (content/build-identity.ts).
-  const hash = createHash('sha256').update(`${process.version} ${process.versions.icu} ${(process.versions as { tz?: string }).tz}\n`)
+  const hash = createHash('sha256').update(`${runtimeIdentity()}\n`)
   hash.update(JSON.stringify(config, (_key, value: unknown) => (value instanceof Map || value instanceof Set ? [...value] : value instanceof RegExp ? String(value) : value)))
   const here = path.dirname(fileURLToPath(import.meta.url))
   const code = fs.readdirSync(here, { recursive: true, encoding: 'utf8' }).filter((file) => /\.(js|ts)$/.test(file)).sort()

@@ -144,14 +144,15 @@ async function main(): Promise<void> {
       (error: unknown) => logger.warn(`rescan failed: ${String(error)}`),
     )
   }
-  process.on('SIGHUP', () => {
+  const onSighup = (): void => {
     if (stopping) return
     if (loaded) return void rescanForSighup()
     if (!rescanWhenLoaded) logger.info('SIGHUP during the start: rescanning once the articles are loaded')
     rescanWhenLoaded = true
-  })
+  }
+  process.on('SIGHUP', onSighup)
   // One before this handler was there (early-signals.ts, from the first line of dist/main.js) counts the same.
-  if (takeEarlySighup()) process.emit('SIGHUP', 'SIGHUP')
+  if (takeEarlySighup()) onSighup()
 
   // At 50,000 articles the load takes seconds: say what is going on.
   logger.info(`loading ${config.articlesDir}`)

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module script, without types
 import { escapeAboveLatin1, isStale, latin1Map, latin1Only } from '../scripts/build.mjs'
+import { catchesSighup } from './helpers/polled.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -119,16 +120,9 @@ describe('npm start while it builds', () => {
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const exited = new Promise<[number | null, string | null]>((resolve) => child.once('exit', (code, signal) => resolve([code, signal])))
     // Until it catches SIGHUP (/proc: SigCgt, bit 0) or the build is done and the program ran: without a handler it never does.
-    const catches = () => {
-      try {
-        return (BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n
-      } catch {
-        return false // gone meanwhile
-      }
-    }
     let caught = false
     while (!caught && child.exitCode === null && output === '') {
-      caught = catches()
+      caught = catchesSighup(child.pid as number)
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
     expect([caught, output]).toEqual([true, ''])

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
-import { polled } from './helpers/polled.js'
+import { catchesSighup, polled } from './helpers/polled.js'
 import { freePort } from './helpers/free-port.js'
 import { ORDINARY_USER, startServer, type RunningServer } from './helpers/server-process.js'
 import { articleText, makeOpenTempDir, makeTempDir } from './helpers/temp-dir.js'
@@ -313,8 +313,7 @@ describe('SIGHUP', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       try {
         // Until the process catches SIGHUP (/proc: SigCgt, bit 0), or 3 s: without a handler this early it never does.
-        const catches = () => (BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n
-        await polled(catches, (caught) => caught, 3000)
+        await polled(() => catchesSighup(child.pid as number), (caught) => caught, 3000)
         child.kill('SIGHUP')
         await new Promise((resolve) => setTimeout(resolve, 200))
         expect([child.exitCode, child.signalCode]).toEqual([null, null])

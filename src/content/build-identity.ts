@@ -22,6 +22,11 @@ export function buildIdentity(mainUrl: string): string | undefined {
   }
   const stamp = read('./.build-stamp')
   if (stamp === undefined) return undefined
+  return createHash('sha256').update(JSON.stringify([stamp, read('../package-lock.json') ?? '', runtimeIdentity()])).digest('base64url')
+}
+
+/** Node's version and its ICU, time-zone and Unicode data: what else decides how a file parses and a date reads (also the export's build digest). */
+export function runtimeIdentity(): string {
   const { icu, tz, unicode } = process.versions as NodeJS.ProcessVersions & { tz?: string; unicode?: string }
-  return createHash('sha256').update(JSON.stringify([stamp, read('../package-lock.json') ?? '', process.version, icu, tz, unicode])).digest('base64url')
+  return JSON.stringify([process.version, icu, tz, unicode])
 }

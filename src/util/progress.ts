@@ -83,10 +83,7 @@ export class Progress {
       const columns = (stream.columns || 80) - 1
       const width = Math.min(BAR_WIDTH, columns - 2 - text.length)
       const filled = total > 0 ? Math.floor((width * Math.min(done, total)) / total) : width
-      const timing = when ? `${when}${finished ? '' : ' left'}` : ''
-      const shorter = [text.trimStart(), `${count(done)}/${count(total)} ${noun}${timing ? `  ${timing}` : ''}`, timing || `${count(done)}/${count(total)}`]
-      const line =
-        width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}` : (shorter.find((form) => form.length <= columns) ?? (shorter.at(-1) as string).slice(0, columns))
+      const line = width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}` : narrowLine(text.trimStart(), columns, count(done), count(total), noun, when && `${when}${finished ? '' : ' left'}`)
       stream.write(`\r\x1b[K${line}${finished ? '\n' : ''}`)
       this.#open = !finished
     } else {
@@ -95,6 +92,13 @@ export class Progress {
       stream.write(`export: ${count(done)} of ${count(total)} ${noun} (${percent}%)${rateText}${when ? `, ${finished ? when : `about ${when} left`}` : ''}\n`)
     }
   }
+}
+
+/** A terminal's line without the bar, at most `columns` wide: the rate goes first, then the count, the time last. */
+function narrowLine(text: string, columns: number, done: string, total: string, noun: string, timing: string | undefined): string {
+  if (text.length <= columns) return text
+  const counted = `${done}/${total} ${noun}${timing ? `  ${timing}` : ''}`
+  return (counted.length <= columns ? counted : (timing ?? `${done}/${total}`)).slice(0, columns)
 }
 
 /** Seconds as m:ss, or h:mm:ss from an hour on. */

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 /**
  * What `read` gives once `done` holds for it, or after `limitMs` what it gives then: a test waits for the state it
  * asserts, not a fixed time, which a busy machine outlasts.
@@ -24,4 +25,13 @@ export async function goneWithin(pid: number, limitMs: number): Promise<boolean>
     }
   }
   return !(await polled(alive, (running) => !running, limitMs))
+}
+
+/** Whether process `pid` has a handler for SIGHUP now (/proc/PID/status: SigCgt, bit 0); false once it is gone. */
+export function catchesSighup(pid: number): boolean {
+  try {
+    return (BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n
+  } catch {
+    return false
+  }
 }
