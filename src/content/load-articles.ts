@@ -201,8 +201,8 @@ export interface FolderStamps {
 }
 
 /**
- * The stamp of every `*.md` file under `root` (the files listArticleFiles
- * finds, and links it refuses), for the periodic rescan that catches what the
+ * The stamp of every `*.md` entry under `root` (the files listArticleFiles
+ * finds, and the links, FIFOs, sockets and devices it refuses), for the periodic rescan that catches what the
  * watcher missed. Yields to the event loop every few hundred files: 50,000
  * files take about 0.2 s in steps of a few milliseconds. The root must be
  * there; a sub-folder may vanish while it is scanned (its files are gone) or
@@ -214,7 +214,8 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
   await walkTreeYielding(
     root,
     (file, entry) => {
-      if (!entry.name.endsWith('.md') || !(entry.isFile() || entry.isSymbolicLink())) return
+      // Not only files: a FIFO, socket or device named *.md is refused (listArticleFiles), and one left out here looked gone.
+      if (!entry.name.endsWith('.md')) return
       stamps.set(file, stampFile(root, file) ?? 'unreadable')
     },
     STAMPS_PER_TURN,
