@@ -42,12 +42,19 @@ export { MANIFEST } from './export-files.js'
  * flight both cores stay busy while this thread renders pages.
  */
 const CONCURRENCY = 8
+/** The media's progress counts megabytes (10^6 bytes, as a file manager shows sizes). */
+const MB = 1_000_000
 
 export interface ExportOptions {
   /** Documents at once (default 8); 1 renders and writes one after the other. */
   readonly concurrency?: number
-  /** Called after each document or media file: how many are done of how many. */
+  /** Called after each document: how many are done of how many. */
   readonly progress?: (done: number, total: number) => void
+  /**
+   * Called once the documents are done, when there are media files, and after each: their bytes done (copied, or
+   * found unchanged) of all their bytes. Bytes, not files: one episode's audio may take longer than every page.
+   */
+  readonly mediaProgress?: (bytes: number, total: number) => void
   /**
    * A digest of what every document is made of besides the articles and media
    * files: the code, its dependencies, the configuration and site settings
@@ -121,7 +128,7 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
   const media = (mediaDir ? servedMediaFiles(mediaDir) : []).filter(({ relative }) => !store.withholdsMedia(relative.split('/').map(encodeURIComponent).join('/')))
   const files = new ExportedFiles(outDir, previous, [...jobs.flatMap(({ sitePath }) => withSiblings(exportFileFor(sitePath))), ...media.map(({ relative }) => `media/${relative}`)])
   await files.removeStale()
-  const total = jobs.length + media.length
+  const total = jobs.length
   const inputs = options.build === undefined ? undefined : await currentInputs(options.build, store, mediaDir)
   let done = 0
   // The first failure stops the export once the documents in flight are done: none is still writing when the folder is unlocked.
@@ -151,9 +158,13 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
     await files.discardStaged()
     throw failure.error
   }
-  for (const { relative, absolute } of media) {
+  const sizes = options.mediaProgress ? await Promise.all(media.map(async ({ absolute }) => (await fs.promises.stat(absolute).catch(() => undefined))?.size ?? 0)) : []
+  const mediaBytes = sizes.reduce((sum, size) => sum + size, 0)
+  let copied = 0
+  if (media.length > 0) options.mediaProgress?.(0, mediaBytes)
+  for (const [index, { relative, absolute }] of media.entries()) {
     await files.media(`media/${relative}`, absolute)
-    options.progress?.(++done, total)
+    options.mediaProgress?.((copied += sizes[index] ?? 0), mediaBytes)
   }
   await files.finish()
   return exported.filter((sitePath): sitePath is string => sitePath !== undefined)
@@ -229,17 +240,23 @@ async function main(): Promise<void> {
     await store.load()
     store.close()
     const started = performance.now()
-    let progress: Progress | undefined
+    let documents: Progress | undefined
+    let media: Progress | undefined
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
       build: buildStamp(config),
       locked: true,
       warn: (line) => console.error(line),
-      progress: (done, total) => (progress ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
+      progress: (done, total) => (documents ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
+      // The media after the documents, on a line of their own, in MB: a podcast's audio files take long one by one.
+      mediaProgress: (bytes, total) => {
+        if (!media) documents?.finish()
+        ;(media ??= new Progress({ stream: process.stderr, total: total / MB, noun: 'MB of media', unit: 'MB', fractionDigits: 1 })).update(bytes / MB)
+      },
     }).catch((error: unknown) => {
-      progress?.interrupt()
+      ;(media ?? documents)?.interrupt()
       throw error
     })
-    progress?.finish()
+    ;(media ?? documents)?.finish()
     console.log(`exported ${written.length} documents to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)
   } finally {
     await renderer.close()

@@ -181,12 +181,17 @@ describe('static export that knows what each document was made of (its build and
     const first = await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1' })
     const before = mtimes(out)
     const asked = counted(site.store)
-    const counts: number[] = []
-    const again = await exportSite(site.store, 'wirtschaft', out, media, { build: 'b1', progress: (done) => counts.push(done) })
+    const counts: string[] = []
+    const again = await exportSite(site.store, 'wirtschaft', out, media, {
+      build: 'b1',
+      progress: (done, total) => counts.push(`${done}/${total}`),
+      mediaProgress: (bytes, total) => counts.push(`${bytes}/${total} bytes`),
+    })
     expect(asked).toEqual([])
     expect(rewritten(before, out)).toEqual([])
     expect(again).toEqual(first)
-    expect(counts.at(-1)).toBe(first.length + 1)
+    // Every document and the media file counted as done, though none was written again.
+    expect(counts.slice(-3)).toEqual([`${first.length}/${first.length}`, '0/4 bytes', '4/4 bytes'])
   })
 
   it('renders exactly the page of an archived article whose text changed, and the archive page that shows it', async () => {
@@ -288,14 +293,22 @@ describe('static export in worker threads', () => {
 })
 
 describe('static export progress', () => {
-  it('counts every document and media file, up to the total', async () => {
+  it('counts every document up to the total, then the media files by their bytes', async () => {
     const out = tempDir('export-progress-')
     const media = mediaFolder()
+    // A podcast's audio: one file may take longer than every page (the documents were counted with the files, one each).
+    fs.mkdirSync(path.join(media, 'audio'))
+    fs.writeFileSync(path.join(media, 'audio/folge-1.mp3'), Buffer.alloc(3_000_000, 0xaa))
     const site = await testApp(articles(), ENV)
     const counts: string[] = []
-    const paths = await exportSite(site.store, 'wirtschaft', out, media, { progress: (done, total) => counts.push(`${done}/${total}`) })
-    const total = paths.length + 1
-    expect(counts).toEqual(Array.from({ length: total }, (_, index) => `${index + 1}/${total}`))
+    const paths = await exportSite(site.store, 'wirtschaft', out, media, {
+      progress: (done, total) => counts.push(`${done}/${total}`),
+      mediaProgress: (bytes, total) => counts.push(`${bytes}/${total} bytes`),
+    })
+    const total = paths.length
+    expect(counts.slice(0, total)).toEqual(Array.from({ length: total }, (_, index) => `${index + 1}/${total}`))
+    // From 0 once the documents are done, then after each file, in the order the walk found them.
+    expect(counts.slice(total)).toEqual(['0/3000004 bytes', expect.stringMatching(/^(4|3000000)\/3000004 bytes$/), '3000004/3000004 bytes'])
   })
 })
 
@@ -314,6 +327,24 @@ describe('npm run export', () => {
     expect(documents).toBe(29)
     expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^export: ${documents} of ${documents} documents \\(100%\\), [\\d,]+/s, done in 0:\\d\\d$`))
     expect(fs.existsSync(path.join(out, '.export-lock'))).toBe(false)
+  })
+
+  it('shows the media after the documents, on a line of their own, in MB', () => {
+    const articlesDir = tempDir('export-cli-media-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    const media = mediaFolder()
+    fs.writeFileSync(path.join(media, 'folge-1.mp3'), Buffer.alloc(2_500_000, 0xaa))
+    const out = tempDir('export-cli-media-out-')
+    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
+      cwd: tempDir('export-cli-media-cwd-'),
+      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, MEDIA_DIR: media, SITE_URL: 'https://www.example.de/', ...ENV },
+      encoding: 'utf8',
+    })
+    expect(run.status, run.stderr).toBe(0)
+    const [documents, files] = run.stderr.trimEnd().split('\n').slice(-2)
+    expect(documents).toMatch(/^export: 29 of 29 documents \(100%\), [\d,]+\/s, done in 0:\d\d$/)
+    expect(files).toMatch(/^export: 2\.5 of 2\.5 MB of media \(100%\), [\d,]+\.\d MB\/s, done in 0:\d\d$/)
+    expect(fs.statSync(path.join(out, 'media/folge-1.mp3')).size).toBe(2_500_000)
   })
 
   // Hostile review of stop 34: npm's SIGTERM reached the shell of the script, not the export, which went on writing

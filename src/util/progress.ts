@@ -8,8 +8,12 @@ export interface ProgressStream {
 export interface ProgressOptions {
   readonly stream: ProgressStream
   readonly total: number
-  /** What is counted, plural: `documents`. */
+  /** What is counted, plural: `documents`, or `MB of media`. */
   readonly noun: string
+  /** What one of the count is, when not one of the noun: `MB`, so that the rate reads `85.3 MB/s`. */
+  readonly unit?: string
+  /** Digits after the point of the count and the rate (0 by default: documents are whole). */
+  readonly fractionDigits?: number
   /** Milliseconds; performance.now by default. */
   readonly now?: () => number
   /** When the run began, on that clock (the total is known only later); now by default. */
@@ -74,9 +78,11 @@ export class Progress {
     const rate = seconds > 0 ? done / seconds : 0
     // No time left from less than a second of work: one document in its first tenth of a second foretold minutes.
     const when = finished ? `done in ${clock(seconds)}` : rate > 0 && seconds >= ESTIMATE_AFTER_S ? clock((total - done) / rate) : undefined
-    const count = (n: number) => n.toLocaleString('en')
+    const digits = this.#options.fractionDigits ?? 0
+    const count = (n: number) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    const perSecond = `${count(rate)}${this.#options.unit ? ` ${this.#options.unit}` : ''}/s`
     if (stream.isTTY) {
-      const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${count(Math.round(rate))}/s` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`
+      const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${perSecond}` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`
       // Never wider than the terminal (less one column): a line that wraps is not drawn over by \r, and a narrow pane
       // filled with its stale rows. Where the bar does not fit at its narrowest, it goes; then the rate; then the
       // count, so that the time (left, or taken: the line that stays) is the last to be cut.
@@ -88,7 +94,7 @@ export class Progress {
       this.#open = !finished
     } else {
       const percent = total > 0 ? Math.floor((100 * done) / total) : 100
-      const rateText = rate > 0 ? `, ${count(Math.round(rate))}/s` : ''
+      const rateText = rate > 0 ? `, ${perSecond}` : ''
       stream.write(`export: ${count(done)} of ${count(total)} ${noun} (${percent}%)${rateText}${when ? `, ${finished ? when : `about ${when} left`}` : ''}\n`)
     }
   }

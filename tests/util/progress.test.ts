@@ -30,6 +30,18 @@ describe('Progress on a terminal', () => {
     expect(stream.text.split('\r').at(-1)).toBe('\x1b[K[############################] 50,000/50,000 documents  1,664/s  done in 0:30\n')
   })
 
+  it('counts in a unit of its own with decimals: megabytes of media, and their rate', () => {
+    const stream = fakeStream(100)
+    let time = 0
+    const progress = new Progress({ stream, total: 4_500, noun: 'MB of media', unit: 'MB', fractionDigits: 1, now: () => time })
+    time = 2_000
+    progress.update(170.5)
+    expect(stream.text).toBe('\r\x1b[K[#...........................] 170.5/4,500.0 MB of media  85.3 MB/s  0:51 left')
+    time = 52_000
+    progress.finish()
+    expect(stream.text.split('\r').at(-1)).toBe('\x1b[K[#...........................] 170.5/4,500.0 MB of media  3.3 MB/s  done in 0:52\n')
+  })
+
   it('narrows the bar to the width of the terminal', () => {
     const { stream, progress, advance } = progressOf(200, 50)
     advance(2_000)
@@ -134,6 +146,15 @@ describe('Progress when not on a terminal', () => {
     advance(10_000)
     progress.update(200)
     expect(stream.text).toBe('export: 200 of 100,000 documents (0%), 20/s, about 1:23:10 left\n')
+  })
+
+  it('says the unit of its rate on a plain line too', () => {
+    const stream = fakeStream()
+    let time = 0
+    const progress = new Progress({ stream, total: 900, noun: 'MB of media', unit: 'MB', fractionDigits: 1, now: () => time })
+    time = 6_000
+    progress.update(300)
+    expect(stream.text).toBe('export: 300.0 of 900.0 MB of media (33%), 50.0 MB/s, about 0:12 left\n')
   })
 })
 
