@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { copyRegularFile } from './export-copy.js'
 import { ConfigError } from './errors/config-error.js'
 import { inputDigest, parseManifest, type Inputs, type Manifest } from './site/export-manifest.js'
 import type { Resource } from './site/resource.js'
@@ -219,12 +220,12 @@ export class ExportedFiles {
     if (digest !== undefined) this.inputs.set(file, [digest, ...resource.keys].join(' '))
   }
 
-  /** A media file, copied: the file itself, never a link (a static host might follow one anywhere). */
-  async media(file: string, absolute: string): Promise<void> {
+  /** A media file, copied: the file itself, never a link (a static host might follow one anywhere); `copied` hears its bytes as they go. */
+  async media(file: string, absolute: string, copied?: (bytes: number) => void): Promise<void> {
     const original = await fs.promises.stat(absolute)
     const stamp = `${original.size} ${original.mtimeMs}`
     await this.#unlessUnchanged(file, stamp, [[file, original.size]], async () => {
-      await this.#place(await this.#stage((target) => fs.promises.copyFile(absolute, target)), file)
+      await this.#place(await this.#stage((target) => copyRegularFile(absolute, target, copied).then(() => {})), file)
     })
     this.written.add(file)
   }

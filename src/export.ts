@@ -163,11 +163,30 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
   let copied = 0
   if (media.length > 0) options.mediaProgress?.(0, mediaBytes)
   for (const [index, { relative, absolute }] of media.entries()) {
-    await files.media(`media/${relative}`, absolute)
+    try {
+      await files.media(`media/${relative}`, absolute, (bytes) => options.mediaProgress?.(copied + Math.min(bytes, sizes[index] ?? 0), mediaBytes))
+    } catch (error) {
+      // One the service would not serve either (gone, no regular file, unreadable) is left out, and the export goes on.
+      const problem = mediaProblem(error)
+      if (problem === undefined) {
+        await files.discardStaged()
+        throw error
+      }
+      options.warn?.(`warning: MEDIA_DIR: ${relative} ${problem}; not exported`)
+    }
     options.mediaProgress?.((copied += sizes[index] ?? 0), mediaBytes)
   }
   await files.finish()
   return exported.filter((sitePath): sitePath is string => sitePath !== undefined)
+}
+
+/** Why a media file was not copied, when it is one the service would not serve either; undefined for any other failure. */
+function mediaProblem(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'was removed during the export'
+  if (code === 'ENOTREGULAR') return 'is no regular file now (a FIFO, socket or device)'
+  if (code === 'EACCES' || code === 'EPERM') return `cannot be read by this user (${code})`
+  return undefined
 }
 
 const articleJob = (store: ContentStore, sitePath: string): Job => ({ sitePath, resource: () => store.articlePage(sitePath) })
@@ -245,7 +264,11 @@ async function main(): Promise<void> {
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
       build: buildStamp(config),
       locked: true,
-      warn: (line) => console.error(line),
+      warn: (line) => {
+        // Its own line, not the end of the progress bar's.
+        ;(media ?? documents)?.interrupt()
+        console.error(line)
+      },
       progress: (done, total) => (documents ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
       // The media after the documents, on a line of their own, in MB: a podcast's audio files take long one by one.
       mediaProgress: (bytes, total) => {

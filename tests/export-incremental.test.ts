@@ -307,8 +307,44 @@ describe('static export progress', () => {
     })
     const total = paths.length
     expect(counts.slice(0, total)).toEqual(Array.from({ length: total }, (_, index) => `${index + 1}/${total}`))
-    // From 0 once the documents are done, then after each file, in the order the walk found them.
-    expect(counts.slice(total)).toEqual(['0/3000004 bytes', expect.stringMatching(/^(4|3000000)\/3000004 bytes$/), '3000004/3000004 bytes'])
+    // From 0 once the documents are done, up to all; while the audio file copies, after each MiB of it, in whichever
+    // order the walk found the two files (copyFile said nothing until a file of a few GB was done).
+    const bytes = counts.slice(total).map((count) => Number(count.split('/')[0]))
+    expect([bytes[0], bytes.at(-1), counts.at(-1)]).toEqual([0, 3_000_004, '3000004/3000004 bytes'])
+    expect(bytes).toEqual([...bytes].sort((a, b) => a - b))
+    // One from the middle of the audio file: 2 MiB of it copied (and the picture's 4 bytes when it came first).
+    expect(bytes.filter((done) => done === 2_097_152 || done === 2_097_156)).toHaveLength(1)
+  })
+})
+
+describe('static export of media that change under it', () => {
+  it('leaves out, with a warning, a media file removed or replaced by a FIFO after it was listed, and exports the rest', async () => {
+    const out = tempDir('export-media-swapped-')
+    const media = mediaFolder()
+    fs.writeFileSync(path.join(media, 'weg.mp3'), Buffer.alloc(1000, 1))
+    fs.writeFileSync(path.join(media, 'rohr.mp3'), Buffer.alloc(1000, 2))
+    const site = await testApp(articles(), ENV)
+    const warnings: string[] = []
+    let swapped = false
+    const exporting = exportSite(site.store, 'wirtschaft', out, media, {
+      warn: (line) => warnings.push(line),
+      // While the documents are written: after the media files were listed, before they are copied.
+      progress: () => {
+        if (swapped) return
+        swapped = true
+        fs.rmSync(path.join(media, 'weg.mp3'))
+        fs.rmSync(path.join(media, 'rohr.mp3'))
+        expect(spawnSync('mkfifo', [path.join(media, 'rohr.mp3')]).status).toBe(0)
+      },
+    })
+    // A blocking open of the FIFO waited for a writer for good; a vanished file failed the export with a stack trace.
+    const settled = await Promise.race([exporting.then(() => 'done'), new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting'))])
+    expect(settled).toBe('done')
+    expect(warnings.sort()).toEqual([
+      'warning: MEDIA_DIR: rohr.mp3 is no regular file now (a FIFO, socket or device); not exported',
+      'warning: MEDIA_DIR: weg.mp3 was removed during the export; not exported',
+    ])
+    expect([fs.readdirSync(path.join(out, 'media')), fs.existsSync(path.join(out, '.export-staging'))]).toEqual([['bild.jpg'], false])
   })
 })
 
