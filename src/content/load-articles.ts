@@ -129,6 +129,10 @@ function readText(root: string, file: string, onStamp?: (stamp: string | undefin
     throw notUtf8Name(file)
   }
   try {
+    // Never opened: a FIFO's open let a writer waiting on it go on (to die of SIGPIPE), a device's may do anything.
+    const kind = fs.lstatSync(absolute, { throwIfNoEntry: false })
+    if (kind === undefined) return undefined
+    if (!kind.isFile() && !kind.isSymbolicLink() && !kind.isDirectory()) throw notRegular(file)
     const fd = openInside(root, file, absolute)
     try {
       const stat = fs.fstatSync(fd)
@@ -200,6 +204,9 @@ export interface FolderStamps {
   readonly unreadable: readonly string[]
 }
 
+/** The stamp of an entry that is neither a file nor a link: what it holds never matters. */
+const NOT_A_FILE = 'not a regular file'
+
 /**
  * The stamp of every `*.md` entry under `root` (the files listArticleFiles
  * finds, and the links, FIFOs, sockets and devices it refuses), for the periodic rescan that catches what the
@@ -214,9 +221,10 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
   await walkTreeYielding(
     root,
     (file, entry) => {
-      // Not only files: a FIFO, socket or device named *.md is refused (listArticleFiles), and one left out here looked gone.
       if (!entry.name.endsWith('.md')) return
-      stamps.set(file, stampFile(root, file) ?? 'unreadable')
+      // A FIFO, socket or device is refused whatever it holds (listArticleFiles): one left out here looked gone, and its
+      // times (a FIFO's change with every write) made it look changed; its kind is its stamp.
+      stamps.set(file, entry.isFile() || entry.isSymbolicLink() ? (stampFile(root, file) ?? 'unreadable') : NOT_A_FILE)
     },
     STAMPS_PER_TURN,
     (folder, error) => {

@@ -4,7 +4,7 @@
  * Real files, the real file source, and no watcher, so only the rescan can
  * see a change.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -151,24 +151,35 @@ describe('rescan', () => {
     close()
   })
 
-  it('keeps a FIFO refused without counting it as changed at every rescan, and publishes the file that replaces it', async () => {
-    expect(spawnSync('mkfifo', [path.join(temp.dir, 'pipe.md')]).status).toBe(0)
+  it('keeps a FIFO refused without opening it or counting it as changed at every rescan, and publishes the file that replaces it', async () => {
+    const fifo = path.join(temp.dir, 'pipe.md')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    // A writer waits in its open until something opens the FIFO for reading (then its write fails: SIGPIPE).
+    const writer = spawn('sh', ['-c', `echo hallo > '${fifo}'`], { stdio: 'ignore' })
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
     const { store, rescan } = unwatched(config)
-    await store.load()
-    const app = createApp({ config, store })
-    const refusal = 'pipe.md: file: is not a regular file (a FIFO, socket or device); not read'
-    // The first rescan looks at it once (it was never read for the index), as at a name that is not UTF-8; after that
-    // it is unchanged. It was counted at every rescan: the rescan's stamps left out what is not a file, so the
-    // catalog's refused FIFO looked gone each time, and "rescan: 1 file(s) changed" came every RESCAN_INTERVAL.
-    await rescan()
-    expect([await rescan(), await rescan()]).toEqual([0, 0])
-    expect(store.refused().map((error) => error.message)).toEqual([refusal])
-    fs.rmSync(path.join(temp.dir, 'pipe.md'))
-    temp.write('pipe.md', article('Kein Rohr mehr', '2025-06-01T10:00:00Z'))
-    expect(await rescan()).toBe(1)
-    expect([await titles(app), store.refused()]).toEqual([['Kein Rohr mehr', 'Erste Fassung', 'Alter Artikel'], []])
-    store.close()
+    try {
+      await store.load()
+      const app = createApp({ config, store })
+      const refusal = 'pipe.md: file: is not a regular file (a FIFO, socket or device); not read'
+      // The first rescan looks at it once (it was never read for the index), as at a name that is not UTF-8; after that
+      // it is unchanged, whatever its times (a write to a FIFO moves them; chmod here). It was counted at every rescan:
+      // the rescan's stamps left out what is not a file, so the catalog's refused FIFO looked gone each time, and
+      // "rescan: 1 file(s) changed" came every RESCAN_INTERVAL, each opening it.
+      await rescan()
+      fs.chmodSync(fifo, 0o600)
+      expect([await rescan(), await rescan()]).toEqual([0, 0])
+      expect(store.refused().map((error) => error.message)).toEqual([refusal])
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect([writer.exitCode, writer.signalCode]).toEqual([null, null])
+      fs.rmSync(fifo)
+      temp.write('pipe.md', article('Kein Rohr mehr', '2025-06-01T10:00:00Z'))
+      expect(await rescan()).toBe(1)
+      expect([await titles(app), store.refused()]).toEqual([['Kein Rohr mehr', 'Erste Fassung', 'Alter Artikel'], []])
+    } finally {
+      writer.kill()
+      store.close()
+    }
   })
 
   it('never runs two at once: calls while one runs (SIGHUP beside the timer) share one more run after it', async () => {
