@@ -51,8 +51,9 @@ export interface ExportOptions {
   /** Called after each document: how many are done of how many. */
   readonly progress?: (done: number, total: number) => void
   /**
-   * Called once the documents are done, when there are media files, and after each: their bytes done (copied, or
-   * found unchanged) of all their bytes. Bytes, not files: one episode's audio may take longer than every page.
+   * Called once the documents are done, when there are media files, then after each MiB copied and each file: their
+   * bytes done (copied, or found unchanged) of all their bytes. Bytes, not files: one episode's audio may take longer
+   * than every page.
    */
   readonly mediaProgress?: (bytes: number, total: number) => void
   /**
