@@ -72,7 +72,7 @@ function stop(child: ChildProcess): void {
 /** The last resort, at the exit itself (nothing can be waited for there): what stopAll did not get to. */
 function cleanUp(): void {
   for (const child of children) stop(child)
-  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true })
+  for (const dir of folders) removeFolder(dir)
 }
 
 let stopping = false

@@ -225,7 +225,7 @@ export class ExportedFiles {
     const original = await fs.promises.stat(absolute)
     const stamp = `${original.size} ${original.mtimeMs}`
     await this.#unlessUnchanged(file, stamp, [[file, original.size]], async () => {
-      await this.#place(await this.#stage((target) => copyRegularFile(absolute, target, copied).then(() => {})), file)
+      await this.#place(await this.#stage((target) => copyRegularFile(absolute, target, copied)), file)
     })
     this.written.add(file)
   }
@@ -274,7 +274,7 @@ export class ExportedFiles {
   }
 
   /** Writes a new file in the staging folder with `write`; resolves to its path. */
-  async #stage(write: (target: string) => Promise<void>): Promise<string> {
+  async #stage(write: (target: string) => Promise<unknown>): Promise<string> {
     const target = path.join(this.#outDir, STAGING, String(++this.#staged))
     await write(target)
     return target
@@ -329,7 +329,8 @@ export class ExportedFiles {
   /**
    * Whether each file is there as the last export left it: a file (not a
    * link) of its size, with the time the manifest names (a manifest before
-   * version 4 names none). Synchronous: a repeated export asks this of every
+   * version 4 names none); the time of each is noted for this export's
+   * manifest (`times`). Synchronous: a repeated export asks this of every
    * file, and 16,000 lstat calls took 2 s through the promise API (a
    * thread-pool round trip each), 0.1–0.2 s so.
    */

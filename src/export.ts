@@ -18,7 +18,7 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadConfig } from './config.js'
 import { runtimeIdentity } from './content/build-identity.js'
-import { articlesFolderProblem } from './content/files.js'
+import { articlesFolderProblem, isGone } from './content/files.js'
 import { mapLimit } from './content/load-articles.js'
 import { ConfigError } from './errors/config-error.js'
 import { runMain } from './errors/run-main.js'
@@ -184,7 +184,7 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
 /** Why a media file was not copied, when it is one the service would not serve either; undefined for any other failure. */
 function mediaProblem(error: unknown): string | undefined {
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'ENOENT' || code === 'ENOTDIR') return 'was removed during the export'
+  if (isGone(code)) return 'was removed during the export'
   if (code === 'ENOTREGULAR') return 'is no regular file now (a FIFO, socket or device)'
   if (code === 'EACCES' || code === 'EPERM') return `cannot be read by this user (${code})`
   return undefined
@@ -262,12 +262,14 @@ async function main(): Promise<void> {
     const started = performance.now()
     let documents: Progress | undefined
     let media: Progress | undefined
+    /** The line drawn now: the media's once they began. */
+    const shown = (): Progress | undefined => media ?? documents
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
       build: buildStamp(config),
       locked: true,
       warn: (line) => {
         // Its own line, not the end of the progress bar's.
-        ;(media ?? documents)?.interrupt()
+        shown()?.interrupt()
         console.error(line)
       },
       progress: (done, total) => (documents ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
@@ -277,10 +279,10 @@ async function main(): Promise<void> {
         ;(media ??= new Progress({ stream: process.stderr, total: total / MB, noun: 'MB of media', unit: 'MB', fractionDigits: 1 })).update(bytes / MB)
       },
     }).catch((error: unknown) => {
-      ;(media ?? documents)?.interrupt()
+      shown()?.interrupt()
       throw error
     })
-    ;(media ?? documents)?.finish()
+    shown()?.finish()
     console.log(`exported ${written.length} documents to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)
   } finally {
     await renderer.close()

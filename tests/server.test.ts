@@ -313,7 +313,7 @@ describe('SIGHUP', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
       try {
         // Until the process catches SIGHUP (/proc: SigCgt, bit 0), or 3 s: without a handler this early it never does.
-        await polled(() => catchesSighup(child.pid as number), (caught) => caught, 3000)
+        expect(await polled(() => catchesSighup(child.pid as number), (caught) => caught, 3000)).toBe(true)
         child.kill('SIGHUP')
         await new Promise((resolve) => setTimeout(resolve, 200))
         expect([child.exitCode, child.signalCode]).toEqual([null, null])

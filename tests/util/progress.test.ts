@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Progress, type ProgressStream } from '../../src/util/progress.js'
+import { Progress, type ProgressOptions, type ProgressStream } from '../../src/util/progress.js'
 
 /** A stream that keeps what is written; a terminal when `columns` is given. */
 function fakeStream(columns?: number): ProgressStream & { text: string } {
@@ -7,13 +7,20 @@ function fakeStream(columns?: number): ProgressStream & { text: string } {
   return stream
 }
 
-/** Progress of `total` documents on a fake stream (a terminal of `columns`, else a pipe), with a clock the test moves. */
-function progressOf(total: number, columns?: number): { stream: ReturnType<typeof fakeStream>; progress: Progress; advance: (ms: number) => void } {
+/** Progress of `total` documents (or what `counted` says) on a fake stream (a terminal of `columns`, else a pipe), with a clock the test moves. */
+function progressOf(
+  total: number,
+  columns?: number,
+  counted: Pick<ProgressOptions, 'noun' | 'unit' | 'fractionDigits'> = { noun: 'documents' },
+): { stream: ReturnType<typeof fakeStream>; progress: Progress; advance: (ms: number) => void } {
   const stream = fakeStream(columns)
   let time = 1_000
-  const progress = new Progress({ stream, total, noun: 'documents', now: () => time })
+  const progress = new Progress({ stream, total, ...counted, now: () => time })
   return { stream, progress, advance: (ms) => { time += ms } }
 }
+
+/** What the export's media line counts (export.ts). */
+const MEGABYTES = { noun: 'MB of media', unit: 'MB', fractionDigits: 1 }
 
 describe('Progress on a terminal', () => {
   it('draws a bar with documents done of total, the rate and the time left, over the same line', () => {
@@ -31,13 +38,11 @@ describe('Progress on a terminal', () => {
   })
 
   it('counts in a unit of its own with decimals: megabytes of media, and their rate', () => {
-    const stream = fakeStream(100)
-    let time = 0
-    const progress = new Progress({ stream, total: 4_500, noun: 'MB of media', unit: 'MB', fractionDigits: 1, now: () => time })
-    time = 2_000
+    const { stream, progress, advance } = progressOf(4_500, 100, MEGABYTES)
+    advance(2_000)
     progress.update(170.5)
     expect(stream.text).toBe('\r\x1b[K[#...........................] 170.5/4,500.0 MB of media  85.3 MB/s  0:51 left')
-    time = 52_000
+    advance(50_000)
     progress.finish()
     expect(stream.text.split('\r').at(-1)).toBe('\x1b[K[#...........................] 170.5/4,500.0 MB of media  3.3 MB/s  done in 0:52\n')
   })
@@ -149,10 +154,8 @@ describe('Progress when not on a terminal', () => {
   })
 
   it('says the unit of its rate on a plain line too', () => {
-    const stream = fakeStream()
-    let time = 0
-    const progress = new Progress({ stream, total: 900, noun: 'MB of media', unit: 'MB', fractionDigits: 1, now: () => time })
-    time = 6_000
+    const { stream, progress, advance } = progressOf(900, undefined, MEGABYTES)
+    advance(6_000)
     progress.update(300)
     expect(stream.text).toBe('export: 300.0 of 900.0 MB of media (33%), 50.0 MB/s, about 0:12 left\n')
   })
