@@ -56,6 +56,15 @@ export function joinRelative(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`
 }
 
+/**
+ * How a changed folder is named to the catalog (ArticleCatalog.applyFiles):
+ * one named `*.md` gets a trailing `/`, since by its name alone it is taken
+ * for an article file; any other path not ending in `.md` is a folder.
+ */
+export function changedFolder(relative: string): string {
+  return relative.endsWith('.md') ? `${relative}/` : relative
+}
+
 const byName = (a: fs.Dirent, b: fs.Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
 /** Whether readdir's or open's error code says the thing is gone (or was never a folder): not an error to report. */

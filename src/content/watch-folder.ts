@@ -1,13 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { nameFromBytes } from '../text/file-names.js'
-import { isGone, isHidden, joinRelative, pathUnder, walkFolders } from './files.js'
+import { changedFolder, isGone, isHidden, joinRelative, pathUnder, walkFolders } from './files.js'
 
 export interface FolderWatcherOptions {
   readonly root: string
   /**
    * Called with the paths (relative to root, `/`-separated) that may have
-   * changed since the last call: files, or folders that appeared or vanished.
+   * changed since the last call: files, or folders that appeared or vanished
+   * (a folder named `*.md` also with a trailing `/`: changedFolder).
    */
   readonly onChange: (paths: ReadonlySet<string>) => void
   readonly onError?: (error: Error) => void
@@ -99,12 +100,15 @@ export class FolderWatcher {
   async #flush(): Promise<void> {
     const paths = this.#pending
     this.#pending = new Set()
-    // A folder that appeared is watched (with what it holds); one that vanished is let go.
+    // A folder that appeared is watched (with what it holds); one that vanished, or is a file now, is let go.
     await Promise.all(
       [...paths].map(async (relative) => {
         const stat = await fs.promises.stat(pathUnder(this.#options.root, relative)).catch(() => undefined)
+        const wasFolder = this.#watchers.has(relative)
         if (stat?.isDirectory()) await this.#watchTree(relative)
-        else if (!stat && this.#watchers.has(relative)) this.#unwatch(relative)
+        else if (wasFolder) this.#unwatch(relative)
+        // Named as a folder too (changedFolder): a folder `x.md` moved in or out is no event inside it.
+        if (stat?.isDirectory() || wasFolder) paths.add(changedFolder(relative))
       }),
     )
     if (!this.#closed) this.#options.onChange(paths)

@@ -106,17 +106,17 @@ export class ArticleCatalog {
   }
 
   /**
-   * Reads again the given paths (relative to ARTICLES_DIR; files, or folders
-   * that appeared or vanished, meaning every file they hold now and held
-   * before). Resolves to the number of files read.
+   * Reads again the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished, meaning every
+   * file they hold now and held before; one named `*.md` with a trailing `/`: changedFolder). Resolves to the files read.
    */
   async applyFiles(paths: ReadonlySet<string>): Promise<number> {
     const files = new Set<string>()
-    for (const p of paths) {
-      if (p.endsWith('.md')) {
-        files.add(p)
+    for (const changed of paths) {
+      if (changed.endsWith('.md')) {
+        files.add(changed)
         continue
       }
+      const p = changed.endsWith('/') ? changed.slice(0, -1) : changed
       // A folder that appeared or vanished: what it holds now, and what it held.
       for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
       for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)

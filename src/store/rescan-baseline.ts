@@ -1,3 +1,5 @@
+import { changedFolder } from '../content/files.js'
+
 /**
  * What a rescan compares the folder with: the stamps the last rescan saw (for
  * files never read for the index) and the folders it could not read; and
@@ -39,7 +41,7 @@ export class RescanBaseline {
     const folders = [
       ...unreadable.filter((folder) => !wasUnreadable.has(folder) && known.some(within(folder))),
       ...[...wasUnreadable].filter((folder) => !this.#unreadable.has(folder)),
-    ]
+    ].map(changedFolder)
     return { files, folders }
   }
 

@@ -130,6 +130,24 @@ describe('FolderWatcher', () => {
     expect(watched.errors).toEqual([])
   })
 
+  it('reports a folder named *.md moved in, or replaced by a file, also with a trailing / (a folder, not an article file)', async () => {
+    const temp = tempTree({ 'a.md': 'A' })
+    const outside = tempTree({ 'band.md/drin.md': 'D' })
+    const watched = await watch(temp.dir, { debounceMs: 200 })
+    fs.renameSync(path.join(outside.dir, 'band.md'), path.join(temp.dir, 'band.md'))
+    await reportOf(watched, 'band.md/')
+    expect(watched.batches).toEqual([['band.md', 'band.md/']])
+    // One batch (200 ms of quiet): the folder gone and a file in its place.
+    fs.rmSync(path.join(temp.dir, 'band.md'), { recursive: true })
+    fs.writeFileSync(path.join(temp.dir, 'band.md'), 'Datei')
+    await vi.waitFor(() => expect(watched.batches).toHaveLength(2), WAIT)
+    expect(watched.batches[1]).toEqual(expect.arrayContaining(['band.md', 'band.md/']))
+    // Let go of: a folder of that name again is a new one, watched with what is written in it.
+    fs.rmSync(path.join(temp.dir, 'band.md'))
+    fs.mkdirSync(path.join(temp.dir, 'band.md'))
+    await writeUntilReported(watched, temp.dir, 'band.md/neu.md')
+  })
+
   it('watches a folder again that vanished and came back', async () => {
     const temp = tempTree({ 'weg/b.md': 'B' })
     const watched = await watch(temp.dir)

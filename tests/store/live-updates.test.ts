@@ -103,6 +103,23 @@ describe('live updates from the watched folder', () => {
     await expectTitles(['Im neuen Ordner', 'Erste Fassung'])
   })
 
+  it('follows a folder named *.md moved in and out: what it holds, not a file of that name', async () => {
+    const outside = makeTempDir('live-outside-')
+    try {
+      outside.write('sammlung.md/innen.md', article('Im Ordner namens sammlung.md', '2025-03-01T10:00:00Z'))
+      // After the first rescan (FIRST_RESCAN_MS), which would find it without the watch: the watch alone must.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      fs.renameSync(path.join(outside.dir, 'sammlung.md'), path.join(temp.dir, 'sammlung.md'))
+      await expectTitles(['Im Ordner namens sammlung.md', 'Erste Fassung', 'Alter Artikel'])
+      expect(store.knownFiles().sort()).toEqual(['a.md', 'archiv/alt.md', 'sammlung.md/innen.md'])
+      fs.renameSync(path.join(temp.dir, 'sammlung.md'), path.join(outside.dir, 'sammlung.md'))
+      await expectTitles(['Erste Fassung', 'Alter Artikel'])
+      expect(logged).toEqual([])
+    } finally {
+      outside.rm()
+    }
+  })
+
   it('follows a deploy that puts another folder in place of ARTICLES_DIR (mv new articles), and keeps watching', async () => {
     const next = `${temp.dir}.neu`
     const old = `${temp.dir}.alt`

@@ -129,6 +129,25 @@ describe('rescan', () => {
     store.close()
   })
 
+  it('takes an unreadable folder named *.md for a folder: says so, and lets go of the problem once it can be read', async () => {
+    temp.write('band.md/drin.md', article('Im Ordner band.md', '2024-06-01T10:00:00Z'))
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const { store, rescan } = unwatched(config)
+    await store.load()
+    logged.length = 0
+    failReaddir(temp.dir, { 'band.md': 'EACCES' })
+    expect(await rescan()).toBe(1)
+    expect([logged.filter((line) => !line.startsWith('applied ')), store.unreadableFolders()]).toEqual([
+      ['skipped band.md: folder: cannot be read (EACCES); nothing in it is read'],
+      [['band.md', 'EACCES']],
+    ])
+    vi.restoreAllMocks()
+    expect(await rescan()).toBe(1)
+    expect(store.unreadableFolders()).toEqual([])
+    expect(await titles(createApp({ config, store }))).toEqual(['Erste Fassung', 'Im Ordner band.md', 'Alter Artikel'])
+    store.close()
+  })
+
   // Issue #10, point 10: such a file was dropped without a word, and not counted as refused.
   it('refuses a file whose name is not UTF-8 with one log line, keeps it refused through a rescan, and publishes it once renamed', async () => {
     const bad = Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1')
