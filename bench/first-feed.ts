@@ -23,7 +23,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
-import { serviceArgs } from './service-flags.js'
+import { SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const FEED = '/wirtschaft/feed.xml'
@@ -65,7 +65,7 @@ async function firstFeed(command: string, args: readonly string[], stateDir: str
   const port = await freePort()
   const metrics = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics), STATE_DIR: stateDir }
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics), STATE_DIR: stateDir }
   const started = performance.now()
   const child = owned(spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true }), true)
   const pid = child.pid as number
@@ -93,9 +93,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> {
   const variants: [string, string, string[]][] = [
     ['`npm start`', 'npm', ['start']],
-    [`\`node ${serviceArgs(path.relative(ROOT, options.main)).join(' ')}\``, process.execPath, serviceArgs(options.main)],
+    [`\`${serviceCommand(path.relative(ROOT, options.main))}\``, process.execPath, serviceArgs(options.main)],
   ]
-  if (options.before) variants.push([`before: \`node ${serviceArgs(options.before).join(' ')}\``, process.execPath, serviceArgs(options.before)])
+  if (options.before) variants.push([`before: \`${serviceCommand(options.before)}\``, process.execPath, serviceArgs(options.before)])
   const figures = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
   // A restart: each build its own STATE_DIR, with the index snapshot an unmeasured start left (in one shared
   // folder every build would find the other's snapshot, and parse every file again).

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
 import { generateCorpus } from './generate-corpus.js'
 import { runLoadTest } from './load-test.js'
-import { serviceArgs } from './service-flags.js'
+import { SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const child = spawn(process.execPath, serviceArgs(path.join(ROOT, 'dist/main.js')), {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), SITE_URL: base, ARTICLES_DIR: path.join(dir, 'articles'), MEDIA_DIR: path.join(ROOT, 'media') },
+    env: { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), SITE_URL: base, ARTICLES_DIR: path.join(dir, 'articles'), MEDIA_DIR: path.join(ROOT, 'media') },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   try {

@@ -34,7 +34,7 @@ import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
-import { serviceArgs } from './service-flags.js'
+import { SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
 import { corpusName, generateCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 import { throughput, throughputOptions } from './throughput.js'
@@ -60,7 +60,7 @@ interface Running {
 /** Starts the service and waits until it serves `ready` (a URL answering 200) itself (children.ts untilServing). */
 async function start(args: string[], env: Record<string, string>, ready: (base: string) => string, port: number): Promise<Running> {
   const base = `http://127.0.0.1:${port}`
-  const child = owned(spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }))
+  const child = owned(spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }))
   await untilServing(child, ready(base), 'serving ', args.join(' '))
   return {
     child,
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`)
   // Every BENCH_ variable set, so that the line runs the same bench again.
   const set = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_')).sort(([a], [b]) => (a < b ? -1 : 1))
-  console.log(`command: ${set.map(([name, value]) => `${name}=${/^[\w.,/:=-]*$/.test(value ?? '') ? value : `"${value}"`}`).join(' ')} npm run bench; services run as node ${serviceArgs('dist/main.js').join(' ')}, ${process.version}`)
+  console.log(`command: ${set.map(([name, value]) => `${name}=${/^[\w.,/:=-]*$/.test(value ?? '') ? value : `"${value}"`}`).join(' ')} npm run bench; services run as ${serviceCommand('dist/main.js')}, ${process.version}`)
   console.log('')
   const start = firstFeedOptions(process.env)
   const exportSizes = (process.env.BENCH_EXPORT_SIZES ?? '50000').split(',').filter(Boolean).map(Number)

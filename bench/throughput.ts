@@ -52,7 +52,7 @@ import { gunzipSync } from 'node:zlib'
 import { freePort } from '../tests/helpers/free-port.js'
 import { generateCorpus } from './generate-corpus.js'
 import { owned, removeFolder, stopRequested, tempFolder, untilServing } from './children.js'
-import { serviceArgs } from './service-flags.js'
+import { SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BARE = path.join(ROOT, 'bench/bare-server.mjs')
@@ -327,6 +327,7 @@ export async function throughput(options: ThroughputOptions): Promise<void> {
       const [port, metricsPort] = [await portBelow60000(), await freePort()]
       siteUrl ??= `http://127.0.0.1:${port}`
       const env = {
+        ...SERVICE_NODE_ENV,
         PORT: String(port),
         METRICS_PORT: String(metricsPort),
         SITE_URL: siteUrl,

@@ -83,13 +83,28 @@ describe('npm start (scripts/start.mjs)', () => {
   const start = () => spawnSync(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), '--port', '8080'], { cwd: project.dir, encoding: 'utf8' })
   const built = path.join(project.dir, 'dist/main.js')
 
-  it('is one script in one process: no prestart, and npm runs node scripts/start.mjs, with semi-spaces of 8 MB at most', () => {
-    const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+
+  it('is one script in one process: no prestart, and npm runs node scripts/start.mjs, with semi-spaces of 8 MB at most and one malloc arena', () => {
     // Node 24 sizes it to the machine: at 24 GB its semi-spaces grew to 64 MB during a load of 50,000 articles, and a
     // restart peaked 8 s on at 333-342 MB; at 16 MB (Node 20's default where V8's heap limit is 2 GiB or more)
     // 266-278, at 8 MB 252-263, and on Node 20 241-250 against 227-234 (issue 14; docs/operations.md: what it costs).
+    // One arena (glibc's, where each thread kept what it freed): 216-221 against 227-232 on Node 20, 240-250
+    // against 256-259 on Node 24. An operator's own MALLOC_ARENA_MAX wins (below).
     // exec: npm's SIGTERM reaches the service itself, not a shell that does not pass it on (tests/server.test.ts).
-    expect([scripts.prestart, scripts.start]).toEqual([undefined, 'exec node --max-semi-space-size=8 scripts/start.mjs'])
+    expect([scripts.prestart, scripts.start]).toEqual([undefined, 'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} exec node --max-semi-space-size=8 scripts/start.mjs'])
+  })
+
+  it("gives node MALLOC_ARENA_MAX=1 unless the environment has its own, as npm's shell runs the script", () => {
+    const stub = makeTempDir('start-env-')
+    try {
+      stub.write('scripts/start.mjs', 'console.log(`${process.env.MALLOC_ARENA_MAX} ${process.execArgv.join(" ")}`)\n')
+      const run = (env: Record<string, string>) =>
+        spawnSync('sh', ['-c', scripts.start as string], { cwd: stub.dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } }).stdout.trim()
+      expect([run({}), run({ MALLOC_ARENA_MAX: '4' })]).toEqual(['1 --max-semi-space-size=8', '4 --max-semi-space-size=8'])
+    } finally {
+      stub.rm()
+    }
   })
 
   it('runs a fresh dist/main.js in its own process with its flags, without building; builds first when a source changed', { timeout: 120_000 }, () => {
