@@ -65,6 +65,23 @@ export function changedFolder(relative: string): string {
   return relative.endsWith('.md') ? `${relative}/` : relative
 }
 
+/**
+ * Whether a folder on the way to `relative` under `root` is a symbolic link
+ * (`relative` itself too, unless `parentsOnly`). The walks never follow a
+ * linked folder (to them it is an entry that is not a folder), so neither
+ * may a listing of one folder or a read of one file, which a change names:
+ * else a link made while the service runs publishes what it leads to,
+ * outside ARTICLES_DIR too, until the next rescan.
+ */
+export function throughLink(root: string, relative: string, parentsOnly = false): boolean {
+  if (relative === '') return false
+  const names = relative.split('/')
+  for (let count = 1; count <= names.length - (parentsOnly ? 1 : 0); count++) {
+    if (fs.lstatSync(pathUnder(root, names.slice(0, count).join('/')), { throwIfNoEntry: false })?.isSymbolicLink()) return true
+  }
+  return false
+}
+
 const byName = (a: fs.Dirent, b: fs.Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
 /** Whether readdir's or open's error code says the thing is gone (or was never a folder): not an error to report. */
@@ -139,6 +156,8 @@ export interface WalkOptions {
  * against 1.0–1.8 s to read them all), and each one takes microseconds.
  */
 export function walkTreeSync(root: string, visit: VisitEntry, options: WalkOptions = {}): void {
+  // A linked folder is not walked into, whichever folder the walk starts at.
+  if (options.folder !== undefined && throughLink(root, options.folder)) return
   const walk = (relative: string): void => {
     const entries = readFolder(root, relative, options)
     if (entries === undefined) return

@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { ArticleError } from '../errors/article-error.js'
 import { hasBadBytes } from '../text/file-names.js'
 import { stampFile, stampOf } from './file-stamps.js'
-import { isGone, isHidden, pathUnder, walkTreeSync, walkTreeYielding } from './files.js'
+import { isGone, isHidden, pathUnder, throughLink, walkTreeSync, walkTreeYielding } from './files.js'
 import { parseArticle, type ParseArticleOptions, type ParsedArticle } from './parse-article.js'
 
 /** Larger files are refused before they are parsed (a documented limit). */
@@ -128,6 +128,8 @@ function readText(root: string, file: string, onStamp?: (stamp: string | undefin
     }
     throw notUtf8Name(file)
   }
+  // Through a linked folder: not there, as no listing names it (throughLink).
+  if (file.includes('/') && throughLink(root, file, true)) return undefined
   try {
     // Never opened: a FIFO's open let a writer waiting on it go on (to die of SIGPIPE), a device's may do anything.
     const kind = fs.lstatSync(absolute, { throwIfNoEntry: false })

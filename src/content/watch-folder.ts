@@ -103,7 +103,9 @@ export class FolderWatcher {
     // A folder that appeared is watched (with what it holds); one that vanished, or is a file now, is let go.
     await Promise.all(
       [...paths].map(async (relative) => {
-        const stat = await fs.promises.stat(pathUnder(this.#options.root, relative)).catch(() => undefined)
+        // lstat: a link to a folder is not watched through, as no walk follows one (files.ts throughLink).
+        const where = pathUnder(this.#options.root, relative)
+        const stat = await (relative === '' ? fs.promises.stat(where) : fs.promises.lstat(where)).catch(() => undefined)
         const wasFolder = this.#watchers.has(relative)
         if (stat?.isDirectory()) await this.#watchTree(relative)
         else if (wasFolder) this.#unwatch(relative)

@@ -63,6 +63,15 @@ describe('listArticleFiles', () => {
       expect((await refusal('doppelt.md')).message).toBe(
         'doppelt.md: file: is a symbolic link to artikel.md, which is published itself; not published twice',
       )
+      // Named by a change (a link made while the service runs): a listing of the linked folder, or a read through
+      // it, finds nothing either, as the whole walk does not.
+      outside.write('tief/unten.md', valid('Unten'))
+      expect([listArticleFiles(temp.dir, 'ordner'), listArticleFiles(temp.dir, 'ordner/tief')]).toEqual([
+        { files: [], refused: [], skippedFolders: [] },
+        { files: [], refused: [], skippedFolders: [] },
+      ])
+      expect([readArticleFile(temp.dir, 'ordner/geheim.md', options), readArticleFile(temp.dir, 'ordner/tief/unten.md', options)]).toEqual([undefined, undefined])
+      expect(readArticleFile(temp.dir, 'artikel.md', options)?.article.title).toBe('Artikel')
     } finally {
       outside.rm()
     }

@@ -148,6 +148,20 @@ describe('FolderWatcher', () => {
     await writeUntilReported(watched, temp.dir, 'band.md/neu.md')
   })
 
+  it('does not watch through a link to a folder made while it runs, as no walk follows one', async () => {
+    const temp = tempTree({ 'a.md': 'A' })
+    const outside = tempTree({ 'geheim/x.md': 'X' })
+    const watched = await watch(temp.dir)
+    fs.symlinkSync(path.join(outside.dir, 'geheim'), path.join(temp.dir, 'draussen'))
+    await reportOf(watched, 'draussen')
+    fs.writeFileSync(path.join(outside.dir, 'geheim', 'neu.md'), 'N')
+    // A watch through the link would report the write within milliseconds; the sentinel's report comes later.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    fs.writeFileSync(path.join(temp.dir, 'sentinel.md'), 'S')
+    await reportOf(watched, 'sentinel.md')
+    expect([...watched.reported()].sort()).toEqual(['draussen', 'sentinel.md'])
+  })
+
   it('watches a folder again that vanished and came back', async () => {
     const temp = tempTree({ 'weg/b.md': 'B' })
     const watched = await watch(temp.dir)

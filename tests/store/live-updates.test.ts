@@ -120,6 +120,31 @@ describe('live updates from the watched folder', () => {
     }
   })
 
+  it('never follows a link to a folder made while it runs, as a restart would not: nothing outside is published, nothing inside twice', async () => {
+    const outside = makeTempDir('live-outside-')
+    try {
+      outside.write('geheim/draussen.md', article('Von draußen', '2025-03-01T10:00:00Z'))
+      // After the first rescan (FIRST_RESCAN_MS): what follows is the watch's alone.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      fs.symlinkSync(path.join(outside.dir, 'geheim'), path.join(temp.dir, 'draussen'))
+      fs.symlinkSync(path.join(temp.dir, 'archiv'), path.join(temp.dir, 'verlinkt'))
+      // Written last, in the same folder: once it shows, the links' events were applied.
+      temp.write('neu.md', article('Neuer Artikel', '2025-02-01T10:00:00Z'))
+      await expectTitles(['Neuer Artikel', 'Erste Fassung', 'Alter Artikel'])
+      // A folder replaced by a link to where it went: what it held is gone, as a restart would find.
+      fs.renameSync(path.join(temp.dir, 'archiv'), path.join(outside.dir, 'archiv'))
+      fs.symlinkSync(path.join(outside.dir, 'archiv'), path.join(temp.dir, 'archiv'))
+      await expectTitles(['Neuer Artikel', 'Erste Fassung'])
+      // Nor is anything written into a linked folder afterwards (no watch through a link).
+      outside.write('geheim/spaeter.md', article('Später von draußen', '2025-04-01T10:00:00Z'))
+      temp.write('a.md', article('Zweite Fassung'))
+      await expectTitles(['Neuer Artikel', 'Zweite Fassung'])
+      expect([store.knownFiles().sort(), logged]).toEqual([['a.md', 'neu.md'], []])
+    } finally {
+      outside.rm()
+    }
+  })
+
   it('follows a deploy that puts another folder in place of ARTICLES_DIR (mv new articles), and keeps watching', async () => {
     const next = `${temp.dir}.neu`
     const old = `${temp.dir}.alt`
