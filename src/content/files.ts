@@ -77,7 +77,13 @@ export function throughLink(root: string, relative: string, parentsOnly = false)
   if (relative === '') return false
   const names = relative.split('/')
   for (let count = 1; count <= names.length - (parentsOnly ? 1 : 0); count++) {
-    if (fs.lstatSync(pathUnder(root, names.slice(0, count).join('/')), { throwIfNoEntry: false })?.isSymbolicLink()) return true
+    try {
+      if (fs.lstatSync(pathUnder(root, names.slice(0, count).join('/')), { throwIfNoEntry: false })?.isSymbolicLink()) return true
+    } catch {
+      // A file on the way (ENOTDIR), a folder that may not be searched (EACCES): no link, and the read or listing
+      // that follows fails as it says (gone; cannot be read).
+      return false
+    }
   }
   return false
 }

@@ -120,26 +120,29 @@ function readText(root: string, file: string, onStamp?: (stamp: string | undefin
   let bytes: Buffer
   onStamp?.(undefined)
   if (hasBadBytes(file)) {
-    // A name the listing gave (nameFromBytes): refused for as long as it is there.
+    // A name the listing gave (nameFromBytes): refused for as long as it is there (a folder so named is walked, not read).
+    let kind: fs.Stats
     try {
-      fs.lstatSync(pathUnder(root, file))
+      kind = fs.lstatSync(pathUnder(root, file))
     } catch {
       return undefined
     }
+    if (kind.isDirectory()) return undefined
     throw notUtf8Name(file)
   }
-  // Through a linked folder: not there, as no listing names it (throughLink).
-  if (file.includes('/') && throughLink(root, file, true)) return undefined
   try {
+    // Through a linked folder: not there, as no listing names it (throughLink).
+    if (file.includes('/') && throughLink(root, file, true)) return undefined
     // Never opened: a FIFO's open let a writer waiting on it go on (to die of SIGPIPE), a device's may do anything.
     const kind = fs.lstatSync(absolute, { throwIfNoEntry: false })
-    if (kind === undefined) return undefined
-    if (!kind.isFile() && !kind.isSymbolicLink() && !kind.isDirectory()) throw notRegular(file)
+    // Nor a folder named *.md, which is walked as a folder (one the service may not open is no file it cannot read).
+    if (kind === undefined || kind.isDirectory()) return undefined
+    if (!kind.isFile() && !kind.isSymbolicLink()) throw notRegular(file)
     const fd = openInside(root, file, absolute)
     try {
       const stat = fs.fstatSync(fd)
       onStamp?.(stampOf(stat))
-      // A folder named *.md is walked as a folder, not read.
+      // A folder put in its place since the lstat: as above.
       if (stat.isDirectory()) return undefined
       if (!stat.isFile()) throw notRegular(file)
       // The limit is checked on the open file, before a byte is read.

@@ -148,6 +148,40 @@ describe('names that are not UTF-8', () => {
   })
 })
 
+describe('a path a change names that is no file', () => {
+  it('finds nothing, and raises nothing, where a folder on the way became a file', () => {
+    temp.write('tief/unten/x.md', valid('X'))
+    fs.rmSync(path.join(temp.dir, 'tief'), { recursive: true })
+    fs.writeFileSync(path.join(temp.dir, 'tief'), 'eine Datei')
+    expect(readArticleFile(temp.dir, 'tief/unten/x.md', options)).toBeUndefined()
+    // A listing of the folder that was there: gone (ENOTDIR), as the catalog takes it.
+    expect(listArticleFiles(temp.dir, 'tief/unten')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'tief/unten', code: 'ENOTDIR' }] })
+  })
+
+  it('says a file cannot be read where a folder on the way may not be searched (EACCES), as for the file itself', async () => {
+    temp.write('gesperrt/unten/x.md', valid('X'))
+    const locked = path.join(temp.dir, 'gesperrt')
+    // As root nothing is denied: the calls under the folder fail as they would for another user.
+    const lstatSync = fs.lstatSync
+    vi.spyOn(fs, 'lstatSync').mockImplementation(((p: fs.PathLike, o: never) => {
+      if (String(p).startsWith(`${locked}/`)) throw Object.assign(new Error(`EACCES: permission denied, lstat '${String(p)}'`), { code: 'EACCES' })
+      return lstatSync(p, o)
+    }) as typeof fs.lstatSync)
+    expect((await refusal('gesperrt/unten/x.md')).message).toBe('gesperrt/unten/x.md: file: cannot be read (EACCES)')
+  })
+
+  it('finds nothing in a folder named *.md, also one it may not open or whose name is not UTF-8', () => {
+    fs.mkdirSync(path.join(temp.dir, 'band.md'))
+    fs.mkdirSync(Buffer.from(`${temp.dir}/b\xffd.md`, 'latin1'))
+    const openSync = fs.openSync
+    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, ...rest: never[]) => {
+      if (String(p).endsWith('band.md')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
+      return openSync(p, ...rest)
+    }) as typeof fs.openSync)
+    expect([readArticleFile(temp.dir, 'band.md', options), readArticleFile(temp.dir, 'b\udcffd.md', options)]).toEqual([undefined, undefined])
+  })
+})
+
 describe('FIFOs, sockets and devices', () => {
   it('refuses a FIFO named *.md at once instead of waiting for a writer', async () => {
     const fifo = path.join(temp.dir, 'rohr.md')

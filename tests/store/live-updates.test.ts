@@ -145,6 +145,17 @@ describe('live updates from the watched folder', () => {
     }
   })
 
+  it('applies a folder replaced by a file, with what was deep in it, and the rest of the batch', async () => {
+    temp.write('tief/unten/x.md', article('Tief unten', '2025-03-01T10:00:00Z'))
+    await expectTitles(['Tief unten', 'Erste Fassung', 'Alter Artikel'])
+    // One batch: the folder gone, a file of its name, another article edited.
+    fs.rmSync(path.join(temp.dir, 'tief'), { recursive: true })
+    fs.writeFileSync(path.join(temp.dir, 'tief'), 'keine Artikeldatei')
+    temp.write('a.md', article('Zweite Fassung'))
+    await expectTitles(['Zweite Fassung', 'Alter Artikel'])
+    expect(logged).toEqual([])
+  })
+
   it('follows a deploy that puts another folder in place of ARTICLES_DIR (mv new articles), and keeps watching', async () => {
     const next = `${temp.dir}.neu`
     const old = `${temp.dir}.alt`
