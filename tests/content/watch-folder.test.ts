@@ -162,6 +162,20 @@ describe('FolderWatcher', () => {
     expect([...watched.reported()].sort()).toEqual(['draussen', 'sentinel.md'])
   })
 
+  it("watches the folder a deploy puts in a sub-folder's place (mv site site.old; mv new site), not the old one under the old name", async () => {
+    const temp = tempTree({ 'site/eins.md': 'E' })
+    const outside = tempTree({ 'neu/zwei.md': 'Z' })
+    const watched = await watch(temp.dir)
+    fs.renameSync(path.join(temp.dir, 'site'), path.join(temp.dir, 'site.old'))
+    fs.renameSync(path.join(outside.dir, 'neu'), path.join(temp.dir, 'site'))
+    await reportOf(watched, 'site.old')
+    await writeUntilReported(watched, temp.dir, 'site/drei.md')
+    // The old folder is watched under its new name only: its writes are not the new site's.
+    fs.writeFileSync(path.join(temp.dir, 'site.old', 'alt.md'), 'A')
+    await reportOf(watched, 'site.old/alt.md')
+    expect(watched.reported().has('site/alt.md')).toBe(false)
+  })
+
   it('watches a folder again that vanished and came back', async () => {
     const temp = tempTree({ 'weg/b.md': 'B' })
     const watched = await watch(temp.dir)
