@@ -112,10 +112,8 @@ export class ArticleCatalog {
   async applyFiles(paths: ReadonlySet<string>): Promise<number> {
     const files = new Set<string>()
     for (const changed of paths) {
-      if (changed.endsWith('.md')) {
-        files.add(changed)
-        continue
-      }
+      // A file; and a folder too where it was one the service may not read (never watched, so never named `x.md/`).
+      if (changed.endsWith('.md') && files.add(changed) && !this.#unreadableFolders.has(changed)) continue
       const p = changed.endsWith('/') ? changed.slice(0, -1) : changed
       // A folder that appeared or vanished: what it holds now, and what it held.
       for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)

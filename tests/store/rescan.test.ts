@@ -148,6 +148,21 @@ describe('rescan', () => {
     store.close()
   })
 
+  it('lets go of an unreadable folder named *.md moved away, which the watcher names as a file (it never watched it)', async () => {
+    temp.write('band.md/drin.md', article('Im Ordner band.md', '2024-06-01T10:00:00Z'))
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const { store, rescan } = unwatched(config)
+    await store.load()
+    failReaddir(temp.dir, { 'band.md': 'EACCES' })
+    expect(await rescan()).toBe(1)
+    expect(store.unreadableFolders()).toEqual([['band.md', 'EACCES']])
+    vi.restoreAllMocks()
+    fs.rmSync(path.join(temp.dir, 'band.md'), { recursive: true })
+    await store.applyChanges(['band.md'])
+    expect([store.unreadableFolders(), store.knownFiles().sort()]).toEqual([[], ['a.md', 'archiv/alt.md']])
+    store.close()
+  })
+
   // Issue #10, point 10: such a file was dropped without a word, and not counted as refused.
   it('refuses a file whose name is not UTF-8 with one log line, keeps it refused through a rescan, and publishes it once renamed', async () => {
     const bad = Buffer.from(`${temp.dir}/B\xf6rse.md`, 'latin1')
