@@ -28,8 +28,6 @@ export interface FolderWatcherOptions {
 export class FolderWatcher {
   readonly #options: Required<Omit<FolderWatcherOptions, 'onError'>> & Pick<FolderWatcherOptions, 'onError'>
   readonly #watchers = new Map<string, fs.FSWatcher>()
-  /** Which folder each watch was placed on (device and inode): another folder put in its place is watched anew. */
-  readonly #folders = new Map<string, string>()
   #pending = new Set<string>()
   #timer: NodeJS.Timeout | undefined
   #firstEvent = 0
@@ -49,7 +47,6 @@ export class FolderWatcher {
     clearTimeout(this.#timer)
     for (const watcher of this.#watchers.values()) watcher.close()
     this.#watchers.clear()
-    this.#folders.clear()
   }
 
   /** Watches `relative` and every folder under it that is not watched yet. */
@@ -60,19 +57,16 @@ export class FolderWatcher {
   /** Places the watch on one folder; false when it is not (to be) watched, so the walk does not go into it. */
   #watch(relative: string): boolean {
     if (this.#closed || this.#watchers.has(relative)) return false
-    const where = pathUnder(this.#options.root, relative)
     let watcher: fs.FSWatcher
     try {
-      this.#folders.set(relative, folderIdentity(fs.statSync(where, { bigint: true })))
       // Names as bytes: one that is not UTF-8 is reported as the listing names it (nameFromBytes).
-      watcher = fs.watch(where, { persistent: false, encoding: 'buffer' }, (_event, name) => {
+      watcher = fs.watch(pathUnder(this.#options.root, relative), { persistent: false, encoding: 'buffer' }, (_event, name) => {
         this.#note(name === null ? relative : joinRelative(relative, nameFromBytes(name)))
       })
     } catch (error) {
       // Gone, or not ours to read: the listing names a folder the service may not read (inotify needs read permission too).
       const code = (error as NodeJS.ErrnoException).code
       if (!isGone(code) && code !== 'EACCES' && code !== 'EPERM') this.#options.onError?.(error as Error)
-      this.#folders.delete(relative)
       return false
     }
     watcher.on('error', (error: Error) => {
@@ -89,7 +83,6 @@ export class FolderWatcher {
       if (folder === relative || folder.startsWith(`${relative}/`) || relative === '') {
         watcher.close()
         this.#watchers.delete(folder)
-        this.#folders.delete(folder)
       }
     }
   }
@@ -112,12 +105,13 @@ export class FolderWatcher {
       [...paths].map(async (relative) => {
         // lstat: a link to a folder is not watched through, as no walk follows one (files.ts throughLink).
         const where = pathUnder(this.#options.root, relative)
-        const stat = await (relative === '' ? fs.promises.stat(where, { bigint: true }) : fs.promises.lstat(where, { bigint: true })).catch(() => undefined)
+        const stat = await (relative === '' ? fs.promises.stat(where) : fs.promises.lstat(where)).catch(() => undefined)
         const wasFolder = this.#watchers.has(relative)
-        // Another folder in its place (a deploy's `mv site site.old; mv new site`): the old watch follows the old one.
-        if (wasFolder && stat?.isDirectory() && folderIdentity(stat) !== this.#folders.get(relative)) this.#unwatch(relative)
+        // Named by its parent (made, removed, moved, its mode changed): whatever is there now is watched anew. The old
+        // watch may be on a folder moved away (a deploy's `mv site site.old; mv neu site`) or removed and made again
+        // (`rm -rf site; mkdir site`, often with the same inode), and would see nothing of the new one.
+        if (wasFolder && relative !== '') this.#unwatch(relative)
         if (stat?.isDirectory()) await this.#watchTree(relative)
-        else if (wasFolder) this.#unwatch(relative)
         // Named as a folder too (changedFolder): a folder `x.md` moved in or out is no event inside it.
         if (stat?.isDirectory() || wasFolder) paths.add(changedFolder(relative))
       }),
@@ -125,5 +119,3 @@ export class FolderWatcher {
     if (!this.#closed) this.#options.onChange(paths)
   }
 }
-
-const folderIdentity = (stat: fs.BigIntStats): string => `${stat.dev}:${stat.ino}`

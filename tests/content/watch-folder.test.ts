@@ -176,6 +176,15 @@ describe('FolderWatcher', () => {
     expect(watched.reported().has('site/alt.md')).toBe(false)
   })
 
+  it('watches a sub-folder removed and made again in one batch (rm -rf site; mkdir site: often the same inode)', async () => {
+    const temp = tempTree({ 'site/eins.md': 'E' })
+    const watched = await watch(temp.dir)
+    fs.rmSync(path.join(temp.dir, 'site'), { recursive: true })
+    fs.mkdirSync(path.join(temp.dir, 'site'))
+    await reportOf(watched, 'site')
+    await writeUntilReported(watched, temp.dir, 'site/zwei.md')
+  })
+
   it('watches a folder again that vanished and came back', async () => {
     const temp = tempTree({ 'weg/b.md': 'B' })
     const watched = await watch(temp.dir)
