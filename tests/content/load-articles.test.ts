@@ -174,9 +174,9 @@ describe('a path a change names that is no file', () => {
     fs.mkdirSync(path.join(temp.dir, 'band.md'))
     fs.mkdirSync(Buffer.from(`${temp.dir}/b\xffd.md`, 'latin1'))
     const openSync = fs.openSync
-    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, ...rest: never[]) => {
+    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, flags: fs.OpenMode = 'r', mode?: fs.Mode) => {
       if (String(p).endsWith('band.md')) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })
-      return openSync(p, ...rest)
+      return openSync(p, flags, mode)
     }) as typeof fs.openSync)
     expect([readArticleFile(temp.dir, 'band.md', options), readArticleFile(temp.dir, 'b\udcffd.md', options)]).toEqual([undefined, undefined])
   })
