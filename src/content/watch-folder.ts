@@ -70,6 +70,8 @@ export class FolderWatcher {
       return false
     }
     watcher.on('error', (error: Error) => {
+      // Only while it is the folder's watch: one closed since (the folder watched anew) must not end its successor.
+      if (this.#watchers.get(relative) !== watcher) return
       this.#unwatch(relative)
       // The root's watch gone: no change anywhere is reported any more (a sub-folder's usually vanished).
       if (relative === '') this.#options.onError?.(error)

@@ -185,6 +185,27 @@ describe('FolderWatcher', () => {
     await writeUntilReported(watched, temp.dir, 'site/zwei.md')
   })
 
+  it("lets an error of a watch it replaced end nothing: the folder's new watch goes on", async () => {
+    const temp = tempTree({ 'site/eins.md': 'E' })
+    const placed: [string, fs.FSWatcher][] = []
+    const watch0 = fs.watch
+    vi.spyOn(fs, 'watch').mockImplementation(((where: fs.PathLike, ...rest: never[]) => {
+      const watcher = (watch0 as (...args: unknown[]) => fs.FSWatcher)(where, ...rest)
+      placed.push([String(where), watcher])
+      return watcher
+    }) as typeof fs.watch)
+    const watched = await watch(temp.dir)
+    vi.restoreAllMocks()
+    const site = path.join(temp.dir, 'site')
+    const old = placed.find(([where]) => where === site)?.[1]
+    expect(old).toBeDefined()
+    // Its mode changed: the parent names it, and it is watched anew; the old watch is closed.
+    fs.chmodSync(site, 0o775)
+    await reportOf(watched, 'site')
+    old?.emit('error', new Error('a late error of the closed watch'))
+    await writeUntilReported(watched, temp.dir, 'site/zwei.md')
+  })
+
   it('watches a folder again that vanished and came back', async () => {
     const temp = tempTree({ 'weg/b.md': 'B' })
     const watched = await watch(temp.dir)
