@@ -102,7 +102,7 @@ export class FolderWatcher {
   async #flush(): Promise<void> {
     const paths = this.#pending
     this.#pending = new Set()
-    // A folder that appeared is watched (with what it holds); one that vanished, or is a file now, is let go.
+    // A folder that appeared is watched (with what it holds), one named again watched anew, one gone let go.
     await Promise.all(
       [...paths].map(async (relative) => {
         // lstat: a link to a folder is not watched through, as no walk follows one (files.ts throughLink).
@@ -112,7 +112,7 @@ export class FolderWatcher {
         // Named by its parent (made, removed, moved, its mode changed): whatever is there now is watched anew. The old
         // watch may be on a folder moved away (a deploy's `mv site site.old; mv neu site`) or removed and made again
         // (`rm -rf site; mkdir site`, often with the same inode), and would see nothing of the new one.
-        if (wasFolder && relative !== '') this.#unwatch(relative)
+        if (wasFolder && (relative !== '' || !stat?.isDirectory())) this.#unwatch(relative)
         if (stat?.isDirectory()) await this.#watchTree(relative)
         // Named as a folder too (changedFolder): a folder `x.md` moved in or out is no event inside it.
         if (stat?.isDirectory() || wasFolder) paths.add(changedFolder(relative))

@@ -112,10 +112,11 @@ export class ArticleCatalog {
   async applyFiles(paths: ReadonlySet<string>): Promise<number> {
     const files = new Set<string>()
     for (const changed of paths) {
-      // A file; and a folder too where it was one the service may not read (never watched, so never named `x.md/`).
-      if (changed.endsWith('.md') && files.add(changed) && !this.#unreadableFolders.has(changed)) continue
+      if (changed.endsWith('.md')) files.add(changed)
+      // A folder too where it was one the service may not read (never watched, so never named `x.md/`).
+      if (changed.endsWith('.md') && !this.#unreadableFolders.has(changed)) continue
+      // A folder that appeared or vanished (or was named again): what it holds now, and what it held.
       const p = changed.endsWith('/') ? changed.slice(0, -1) : changed
-      // A folder that appeared or vanished: what it holds now, and what it held.
       for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
       for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
       const listing = await this.#options.source.list(p).catch(() => undefined)
