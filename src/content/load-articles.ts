@@ -255,11 +255,17 @@ export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Pro
   const results = new Array<R>(items.length)
   let next = 0
   let turn = performance.now()
+  // One pause that every worker waits on: each waiting on its own let each run TURN_MS in the same turn, and 64
+  // workers held requests for 1.3-1.5 s (a chmod -R over 5,000 articles in 1,000 folders re-read them all).
+  let pause: Promise<void> | undefined
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       if (performance.now() - turn > TURN_MS) {
-        await nextTurn()
-        turn = performance.now()
+        pause ??= nextTurn().then(() => {
+          pause = undefined
+          turn = performance.now()
+        })
+        await pause
         continue // another worker may have taken the last item meanwhile
       }
       const index = next++
