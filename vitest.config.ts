@@ -14,6 +14,7 @@ const ALONE = [
   'tests/store/article-index-orders.test.ts',
   'tests/store/first-site.test.ts',
   'tests/store/live-updates.test.ts',
+  'tests/store/folder-storm.test.ts',
   'tests/util/worker-pool.test.ts',
   'tests/util/keep-tick-maps.test.ts',
   'tests/feeds/feed-package-fixes.test.ts',

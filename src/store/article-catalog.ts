@@ -62,14 +62,10 @@ export class ArticleCatalog {
   /** The folders under the root that cannot be read, with the error's code (`EACCES`), in the order they were found. */
   unreadableFolders(): [folder: string, code: string][] { return [...this.#unreadableFolders] }
   /** Files that are not published as they are on disk, with the reason. */
-  refused(): ArticleError[] {
-    return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()]
-  }
+  refused(): ArticleError[] { return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()] }
 
   /** Every file the catalog knows of: published or refused (a rescan looks for the ones gone from disk). */
-  knownFiles(): string[] {
-    return [...this.#index.files(), ...this.#refused.keys()]
-  }
+  knownFiles(): string[] { return [...this.#index.files(), ...this.#refused.keys()] }
 
   /** Reads every article file afresh; what was known before is forgotten. */
   async loadAll(): Promise<void> {
@@ -111,19 +107,22 @@ export class ArticleCatalog {
    */
   async applyFiles(paths: ReadonlySet<string>): Promise<number> {
     const files = new Set<string>()
+    const folders: string[] = []
     for (const changed of paths) {
       if (changed.endsWith('.md')) files.add(changed)
       // A folder too where it was one the service may not read (never watched, so never named `x.md/`).
-      if (changed.endsWith('.md') && !this.#unreadableFolders.has(changed)) continue
-      // A folder that appeared or vanished (or was named again): what it holds now, and what it held.
-      const p = changed.endsWith('/') ? changed.slice(0, -1) : changed
+      if (!changed.endsWith('.md') || this.#unreadableFolders.has(changed)) folders.push(changed.replace(/\/$/, ''))
+    }
+    // A folder that appeared or vanished (or was named again): what it holds now, and what it held. One at a time, the
+    // event loop let go every few milliseconds (mapLimit): a chmod -R names every folder, each listed and looked up.
+    await mapLimit(folders, async (p) => {
       for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
       for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
       const listing = await this.#options.source.list(p).catch(() => undefined)
       if (listing) this.#noteSkippedFolders(p, listing.skippedFolders)
       for (const entry of listing?.files ?? []) files.add(entry)
       for (const error of listing?.refused ?? []) this.#refuse(error)
-    }
+    }, 1)
     const touched = new Set<string>()
     await mapLimit([...files], async (file) => {
       for (const t of await this.#update(file)) touched.add(t)

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { listArticleFiles, mapLimit, MAX_ARTICLE_BYTES, readArticleFile, stampArticleFiles } from '../../src/content/load-articles.js'
 import { ArticleError } from '../../src/errors/article-error.js'
 import { failReaddir } from '../helpers/failing-readdir.js'
+import { startLoopProbe } from '../helpers/loop-delay.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -37,19 +38,11 @@ describe('mapLimit', () => {
       const until = performance.now() + ms
       while (performance.now() < until);
     }
-    let last = performance.now()
-    let longest = 0
-    const probe = setInterval(() => {
-      longest = Math.max(longest, performance.now() - last)
-      last = performance.now()
-    }, 1)
-    try {
-      const items = Array.from({ length: 800 }, (_, n) => n)
-      const results = await mapLimit(items, async (n) => (busy(1), n * 2))
-      expect(results).toEqual(items.map((n) => n * 2))
-    } finally {
-      clearInterval(probe)
-    }
+    const probe = startLoopProbe()
+    const items = Array.from({ length: 800 }, (_, n) => n)
+    const results = await mapLimit(items, async (n) => (busy(1), n * 2))
+    const longest = probe.stop()
+    expect(results).toEqual(items.map((n) => n * 2))
     expect(longest).toBeLessThan(300)
   })
 })
