@@ -24,7 +24,7 @@ export interface LiveUpdatesOptions {
   readonly onMediaChanged?: (files: readonly string[] | undefined) => void // MediaUpdates' onFiles: the CDN purges them
 }
 
-const FIRST_RESCAN_MS = 1000 // the first rescan after the watches are placed
+export const FIRST_RESCAN_MS = 1000 // the first rescan after the watches are placed
 
 /**
  * Turns what happens on disk into the store's applyChanges: watch events on

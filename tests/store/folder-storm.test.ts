@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process'
 import { afterEach, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
-import { startLiveStore } from '../helpers/live-store.js'
+import { pastFirstRescan, startLiveStore } from '../helpers/live-store.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
 
 const FOLDERS = 4000
@@ -33,8 +33,7 @@ it('lets the event loop turn while a chmod -R over 4,000 folders is applied', { 
   const { store, close } = await startLiveStore(config, { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
   cleanups.push(close)
   await store.settled()
-  // Past the first rescan (FIRST_RESCAN_MS), so that what follows is the watch's alone.
-  await new Promise((resolve) => setTimeout(resolve, 1500))
+  await pastFirstRescan()
   const applied = lines.length
   execFileSync('chmod', ['-R', '700', temp.dir])
   const probe = startLoopProbe()

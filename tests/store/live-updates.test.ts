@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { startLiveStore } from '../helpers/live-store.js'
+import { pastFirstRescan, startLiveStore } from '../helpers/live-store.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 let temp: ReturnType<typeof makeTempDir>
@@ -33,9 +33,19 @@ beforeEach(async () => {
   app = createApp({ config, store })
 })
 
+/** A folder outside ARTICLES_DIR, removed after the test. */
+let outsides: ReturnType<typeof makeTempDir>[] = []
+const outsideFolder = (): ReturnType<typeof makeTempDir> => {
+  const outside = makeTempDir('live-outside-')
+  outsides.push(outside)
+  return outside
+}
+
 afterEach(() => {
   stop()
   temp.rm()
+  for (const outside of outsides) outside.rm()
+  outsides = []
 })
 
 /** Titles in each format, in order. */
@@ -104,45 +114,35 @@ describe('live updates from the watched folder', () => {
   })
 
   it('follows a folder named *.md moved in and out: what it holds, not a file of that name', async () => {
-    const outside = makeTempDir('live-outside-')
-    try {
-      outside.write('sammlung.md/innen.md', article('Im Ordner namens sammlung.md', '2025-03-01T10:00:00Z'))
-      // After the first rescan (FIRST_RESCAN_MS), which would find it without the watch: the watch alone must.
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      fs.renameSync(path.join(outside.dir, 'sammlung.md'), path.join(temp.dir, 'sammlung.md'))
-      await expectTitles(['Im Ordner namens sammlung.md', 'Erste Fassung', 'Alter Artikel'])
-      expect(store.knownFiles().sort()).toEqual(['a.md', 'archiv/alt.md', 'sammlung.md/innen.md'])
-      fs.renameSync(path.join(temp.dir, 'sammlung.md'), path.join(outside.dir, 'sammlung.md'))
-      await expectTitles(['Erste Fassung', 'Alter Artikel'])
-      expect(logged).toEqual([])
-    } finally {
-      outside.rm()
-    }
+    const outside = outsideFolder()
+    outside.write('sammlung.md/innen.md', article('Im Ordner namens sammlung.md', '2025-03-01T10:00:00Z'))
+    await pastFirstRescan()
+    fs.renameSync(path.join(outside.dir, 'sammlung.md'), path.join(temp.dir, 'sammlung.md'))
+    await expectTitles(['Im Ordner namens sammlung.md', 'Erste Fassung', 'Alter Artikel'])
+    expect(store.knownFiles().sort()).toEqual(['a.md', 'archiv/alt.md', 'sammlung.md/innen.md'])
+    fs.renameSync(path.join(temp.dir, 'sammlung.md'), path.join(outside.dir, 'sammlung.md'))
+    await expectTitles(['Erste Fassung', 'Alter Artikel'])
+    expect(logged).toEqual([])
   })
 
   it('never follows a link to a folder made while it runs, as a restart would not: nothing outside is published, nothing inside twice', async () => {
-    const outside = makeTempDir('live-outside-')
-    try {
-      outside.write('geheim/draussen.md', article('Von draußen', '2025-03-01T10:00:00Z'))
-      // After the first rescan (FIRST_RESCAN_MS): what follows is the watch's alone.
-      await new Promise((resolve) => setTimeout(resolve, 1500))
-      fs.symlinkSync(path.join(outside.dir, 'geheim'), path.join(temp.dir, 'draussen'))
-      fs.symlinkSync(path.join(temp.dir, 'archiv'), path.join(temp.dir, 'verlinkt'))
-      // Written last, in the same folder: once it shows, the links' events were applied.
-      temp.write('neu.md', article('Neuer Artikel', '2025-02-01T10:00:00Z'))
-      await expectTitles(['Neuer Artikel', 'Erste Fassung', 'Alter Artikel'])
-      // A folder replaced by a link to where it went: what it held is gone, as a restart would find.
-      fs.renameSync(path.join(temp.dir, 'archiv'), path.join(outside.dir, 'archiv'))
-      fs.symlinkSync(path.join(outside.dir, 'archiv'), path.join(temp.dir, 'archiv'))
-      await expectTitles(['Neuer Artikel', 'Erste Fassung'])
-      // Nor is anything written into a linked folder afterwards (no watch through a link).
-      outside.write('geheim/spaeter.md', article('Später von draußen', '2025-04-01T10:00:00Z'))
-      temp.write('a.md', article('Zweite Fassung'))
-      await expectTitles(['Neuer Artikel', 'Zweite Fassung'])
-      expect([store.knownFiles().sort(), logged]).toEqual([['a.md', 'neu.md'], []])
-    } finally {
-      outside.rm()
-    }
+    const outside = outsideFolder()
+    outside.write('geheim/draussen.md', article('Von draußen', '2025-03-01T10:00:00Z'))
+    await pastFirstRescan()
+    fs.symlinkSync(path.join(outside.dir, 'geheim'), path.join(temp.dir, 'draussen'))
+    fs.symlinkSync(path.join(temp.dir, 'archiv'), path.join(temp.dir, 'verlinkt'))
+    // Written last, in the same folder: once it shows, the links' events were applied.
+    temp.write('neu.md', article('Neuer Artikel', '2025-02-01T10:00:00Z'))
+    await expectTitles(['Neuer Artikel', 'Erste Fassung', 'Alter Artikel'])
+    // A folder replaced by a link to where it went: what it held is gone, as a restart would find.
+    fs.renameSync(path.join(temp.dir, 'archiv'), path.join(outside.dir, 'archiv'))
+    fs.symlinkSync(path.join(outside.dir, 'archiv'), path.join(temp.dir, 'archiv'))
+    await expectTitles(['Neuer Artikel', 'Erste Fassung'])
+    // Nor is anything written into a linked folder afterwards (no watch through a link).
+    outside.write('geheim/spaeter.md', article('Später von draußen', '2025-04-01T10:00:00Z'))
+    temp.write('a.md', article('Zweite Fassung'))
+    await expectTitles(['Neuer Artikel', 'Zweite Fassung'])
+    expect([store.knownFiles().sort(), logged]).toEqual([['a.md', 'neu.md'], []])
   })
 
   it('applies a folder replaced by a file, with what was deep in it, and the rest of the batch', async () => {

@@ -129,7 +129,8 @@ describe('rescan', () => {
     store.close()
   })
 
-  it('takes an unreadable folder named *.md for a folder: says so, and lets go of the problem once it can be read', async () => {
+  /** A store that read `band.md/drin.md`, then found the folder `band.md` unreadable at a rescan, and said so. */
+  async function unreadableBandFolder(): Promise<ReturnType<typeof unwatched> & { config: Config }> {
     temp.write('band.md/drin.md', article('Im Ordner band.md', '2024-06-01T10:00:00Z'))
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
     const { store, rescan } = unwatched(config)
@@ -142,6 +143,11 @@ describe('rescan', () => {
       [['band.md', 'EACCES']],
     ])
     vi.restoreAllMocks()
+    return { config, store, rescan }
+  }
+
+  it('takes an unreadable folder named *.md for a folder: says so, and lets go of the problem once it can be read', async () => {
+    const { config, store, rescan } = await unreadableBandFolder()
     expect(await rescan()).toBe(1)
     expect(store.unreadableFolders()).toEqual([])
     expect(await titles(createApp({ config, store }))).toEqual(['Erste Fassung', 'Im Ordner band.md', 'Alter Artikel'])
@@ -149,14 +155,7 @@ describe('rescan', () => {
   })
 
   it('lets go of an unreadable folder named *.md moved away, which the watcher names as a file (it never watched it)', async () => {
-    temp.write('band.md/drin.md', article('Im Ordner band.md', '2024-06-01T10:00:00Z'))
-    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
-    const { store, rescan } = unwatched(config)
-    await store.load()
-    failReaddir(temp.dir, { 'band.md': 'EACCES' })
-    expect(await rescan()).toBe(1)
-    expect(store.unreadableFolders()).toEqual([['band.md', 'EACCES']])
-    vi.restoreAllMocks()
+    const { store } = await unreadableBandFolder()
     fs.rmSync(path.join(temp.dir, 'band.md'), { recursive: true })
     await store.applyChanges(['band.md'])
     expect([store.unreadableFolders(), store.knownFiles().sort()]).toEqual([[], ['a.md', 'archiv/alt.md']])
