@@ -114,53 +114,86 @@ const zodEnglishOnly = {
 }
 
 /**
- * `code` (a bundle) with every character above U+00FF written as `\uXXXX`. One such character makes V8 hold the
- * whole source (which it keeps for lazy compiling) as UTF-16 rather than Latin-1: 2.6 MB instead of 1.3 MB for
- * main.js's main part, 2.2 instead of 1.1 for the renderer part and for each render worker's bundle, 4-5 MB of a
- * 50,000-article service's resident memory (issue 14). esbuild escapes them in strings and names (its charset is
- * ASCII) but not in comments (this project's and its dependencies' „“, –, →) nor in regular expressions (markdown-it's
- * /([?!])…/ and the project's quote classes), where `\uXXXX` means the same character, with or without the u flag.
+ * `code` (a bundle) with every character above U+007F written as `\uXXXX`. One such character makes V8 hold the
+ * whole source (which it keeps for lazy compiling) as UTF-16 rather than one byte a character: 2.6 MB instead of
+ * 1.3 MB for main.js's main part, 2.2 instead of 1.1 for the renderer part and for each render worker's bundle, 4-5
+ * MB of a 50,000-article service's resident memory (issue 14). Node 20 keeps a source of Latin-1 characters (ä, §)
+ * in one byte each; Node 24 does so only up to 1 MiB: the renderer part, with six § in its comments, took 2.2 MB.
+ * esbuild escapes them in strings and names (its charset is ASCII) but not in comments (this project's and its
+ * dependencies' „“, –, →, §) nor in regular expressions (markdown-it's /([?!])…/ and the project's quote classes),
+ * where `\uXXXX` means the same character, with or without the u flag.
  * What shows the text as written shows the escape instead (a function's toString(), a regular expression's source).
  * Throws unless every one escaped is in a comment or a regular expression: in a tagged template (whose raw text a
  * tag may read) or after a backslash the escape would change what the code does.
  */
-export function latin1Only(code) {
-  const escaped = escapeAboveLatin1(code)
+export function asciiOnly(code) {
+  const escaped = escapeNonAscii(code)
   if (escaped === code) return code
-  const esbuild = devRequire('esbuild')
-  // Without comments; `lowered` with template literals as strings, which charset ascii escapes: what it still holds is
-  // in regular expressions.
-  const shown = (source, lowered = false) =>
-    esbuild.transformSync(source, { minifyWhitespace: true, legalComments: 'none', format: 'esm', charset: 'ascii', ...(lowered && { supported: { 'template-literal': false } }) }).code
   const inCode = shown(code)
-  const count = (text) => text.match(ABOVE_LATIN1)?.length ?? 0
   const fails = [
-    count(inCode) !== count(shown(code, true)) && 'in a tagged template',
-    /\\[^\0-\xff]/.test(inCode) && 'after a backslash',
-    shown(escaped) !== escapeAboveLatin1(inCode) && 'where its escape changes the code',
+    inTaggedTemplates(code) > 0 && 'in a tagged template',
+    /\\[^\0-\x7f]/.test(inCode) && 'after a backslash',
+    shown(escaped) !== escapeNonAscii(inCode) && 'where its escape changes the code',
   ].filter(Boolean)
   if (fails.length > 0) {
-    throw new Error(`build: a character above U+00FF ${fails.join(', ')}: it cannot be escaped; write it as \\uXXXX in the source, or take it out of the template`)
+    throw new Error(`build: a character above U+007F ${fails.join(', ')}: it cannot be escaped; write it as \\uXXXX in the source, or take it out of the template`)
   }
   return escaped
 }
 
-const ABOVE_LATIN1 = /[^\0-\xff]/g
-/** `text` with every UTF-16 unit above U+00FF written as `\uXXXX`. */
-export const escapeAboveLatin1 = (text) => text.replace(ABOVE_LATIN1, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+/**
+ * `source` without comments; `lowered`, with its template literals as calls and strings, which charset ascii escapes:
+ * what that still holds above U+007F is in regular expressions.
+ */
+const shown = (source, { lowered = false, loader = 'js' } = {}) =>
+  devRequire('esbuild').transformSync(source, { loader, minifyWhitespace: true, legalComments: 'none', format: 'esm', charset: 'ascii', ...(lowered && { supported: { 'template-literal': false } }) }).code
+
+/** How many characters above U+007F `source` holds in the text of tagged templates. */
+function inTaggedTemplates(source, loader = 'js') {
+  const count = (text) => text.match(NON_ASCII)?.length ?? 0
+  return count(shown(source, { loader })) - count(shown(source, { loader, lowered: true }))
+}
 
 /**
- * The source map of `code` (its JSON text) for `code` escaped by latin1Only: each escape is five characters longer
+ * The text of a tagged template is not asciiOnly's to escape: its tag may read the raw text. The pages' German (ä,
+ * ü, ·) is in hono's `html` templates, so a source file of the project that holds such a character in a tagged
+ * template has its template literals lowered by esbuild before it is bundled: a tagged one to a call of its tag
+ * with the cooked and raw strings as string literals, which charset ascii escapes with their values unchanged, an
+ * untagged one to "".concat(...), as the language defines it. Only those files (src/site/pages.ts and
+ * feed-pages.ts, whose pages are rendered once per change): every other keeps its template literals.
+ */
+/** @type {import('esbuild').Plugin} */
+const asciiTemplates = {
+  name: 'ascii-templates',
+  setup(build) {
+    const root = build.initialOptions.absWorkingDir ?? process.cwd()
+    const tsconfigRaw = existsSync(join(root, 'tsconfig.json')) ? readFileSync(join(root, 'tsconfig.json'), 'utf8') : undefined
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined
+      const source = readFileSync(args.path, 'utf8')
+      if (!/[^\0-\x7f]/.test(source) || inTaggedTemplates(source, 'ts') === 0) return undefined
+      const options = { loader: 'ts', format: 'esm', tsconfigRaw, sourcefile: args.path, sourcemap: 'inline', supported: { 'template-literal': false } }
+      return { contents: devRequire('esbuild').transformSync(source, options).code, loader: 'js' }
+    })
+  },
+}
+
+const NON_ASCII = /[^\0-\x7f]/g
+/** `text` with every UTF-16 unit above U+007F written as `\uXXXX`. */
+export const escapeNonAscii = (text) => text.replace(NON_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+
+/**
+ * The source map of `code` (its JSON text) for `code` escaped by asciiOnly: each escape is five characters longer
  * than the character it stands for, so every column after it on its line moves (a stack trace under
  * --enable-source-maps would point beside the code).
  */
-export function latin1Map(map, code) {
-  if (!/[^\0-\xff]/.test(code)) return map // no escape: the map stands
+export function asciiMap(map, code) {
+  if (!/[^\0-\x7f]/.test(code)) return map // no escape: the map stands
   const lines = code.split('\n')
   const { decode, encode } = devRequire('@jridgewell/sourcemap-codec')
   const json = JSON.parse(map)
   const mappings = decode(json.mappings).map((segments, index) => {
-    const before = [...(lines[index] ?? '').matchAll(ABOVE_LATIN1)].map((match) => match.index)
+    const before = [...(lines[index] ?? '').matchAll(NON_ASCII)].map((match) => match.index)
     if (before.length === 0) return segments
     return segments.map(([column, ...rest]) => [column + 5 * before.filter((at) => at < column).length, ...rest])
   })
@@ -192,13 +225,13 @@ export async function build(root) {
     format: 'esm',
     target: 'node20.19',
     banner: { js: REQUIRE },
-    plugins: [grayMatterYaml, zodEnglishOnly],
+    plugins: [grayMatterYaml, zodEnglishOnly, asciiTemplates],
     // Not minified: no faster to start (measured), and a stack trace keeps the source's names. The maps are
     // read only under `node --enable-source-maps`, which would cost every start ~0.25 s of CPU (measured).
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'warning',
-    // Written below, each file with what it holds above U+00FF escaped (latin1Only).
+    // Written below, each file with what it holds above U+007F escaped (asciiOnly).
     write: false,
   }
   const esbuild = devRequire('esbuild')
@@ -213,9 +246,9 @@ export async function build(root) {
   const textOf = new Map(outputs.map((file) => [file.path, file.text]))
   // Every bundle escaped before tsc runs: one that cannot be leaves dist/ as it was.
   const files = outputs.map((file) => {
-    if (file.path.endsWith('.js')) return [file.path, latin1Only(file.text)]
+    if (file.path.endsWith('.js')) return [file.path, asciiOnly(file.text)]
     const code = file.path.endsWith('.js.map') ? textOf.get(file.path.slice(0, -'.map'.length)) : undefined
-    return [file.path, code === undefined ? file.contents : latin1Map(file.text, code)]
+    return [file.path, code === undefined ? file.contents : asciiMap(file.text, code)]
   })
   // tsc writes main.js, export.js and plus-token.js where the bundles go, so it runs once they are made; and emits
   // nothing on a type error, which leaves the last build's bundles in place.
