@@ -17,6 +17,7 @@ const ALONE = [
   'tests/store/folder-storm.test.ts',
   'tests/util/worker-pool.test.ts',
   'tests/util/keep-tick-maps.test.ts',
+  'tests/util/map-limit.test.ts',
   'tests/feeds/feed-package-fixes.test.ts',
   'tests/content/parse-article.test.ts',
   'tests/content/load-articles.test.ts',

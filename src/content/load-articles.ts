@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import path from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { ArticleError } from '../errors/article-error.js'
 import { hasBadBytes } from '../text/file-names.js'
 import { stampFile, stampOf } from './file-stamps.js'
@@ -10,9 +9,6 @@ import { parseArticle, type ParseArticleOptions, type ParsedArticle } from './pa
 
 /** Larger files are refused before they are parsed (a documented limit). */
 export const MAX_ARTICLE_BYTES = 2 * 1024 * 1024
-
-/** Tasks in flight in mapLimit. */
-const READ_CONCURRENCY = 64
 
 /** A folder a walk could not read, and readdir's error code (EACCES: not ours to read; ENOENT: gone since its parent was read). */
 export interface SkippedFolder {
@@ -241,37 +237,3 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
 
 const tooLarge = (file: string, size: number): ArticleError =>
   new ArticleError(file, [{ field: 'file', problem: `is ${size} bytes, more than the limit of ${MAX_ARTICLE_BYTES}` }])
-
-/** Milliseconds mapLimit runs tasks before it lets the event loop turn (signals, timers, sockets). */
-const TURN_MS = 20
-
-/**
- * Runs `task` over `items` with at most `limit` in flight; results keep the
- * input order. Tasks that never wait on I/O (a file read and parsed
- * synchronously, an entry of the index snapshot) would run the whole load
- * as one turn of the event loop: it is let go every TURN_MS.
- */
-export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Promise<R>, limit = READ_CONCURRENCY): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  let turn = performance.now()
-  // One pause that every worker waits on: each waiting on its own let each run TURN_MS in the same turn, and 64
-  // workers held requests for 1.3-1.5 s (a chmod -R over 5,000 articles in 1,000 folders re-read them all).
-  let pause: Promise<void> | undefined
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      if (performance.now() - turn > TURN_MS) {
-        pause ??= nextTurn().then(() => {
-          pause = undefined
-          turn = performance.now()
-        })
-        await pause
-        continue // another worker may have taken the last item meanwhile
-      }
-      const index = next++
-      results[index] = await task(items[index] as T)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
-}

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { nameFromBytes } from '../text/file-names.js'
 import { changedFolder, isGone, isHidden, joinRelative, pathUnder, walkFolders } from './files.js'
-import { mapLimit } from './load-articles.js'
+import { mapLimit } from '../util/map-limit.js'
 
 export interface FolderWatcherOptions {
   readonly root: string

@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { mapLimit } from '../content/load-articles.js'
+import { mapLimit } from '../util/map-limit.js'
 import type { MediaInfo } from '../content/media-info.js'
 import type { RenderedBody } from '../feeds/build-feed.js'
 import type { ItemSource } from '../site/build-site.js'

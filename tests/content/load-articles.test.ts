@@ -2,10 +2,9 @@ import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { listArticleFiles, mapLimit, MAX_ARTICLE_BYTES, readArticleFile, stampArticleFiles } from '../../src/content/load-articles.js'
+import { listArticleFiles, MAX_ARTICLE_BYTES, readArticleFile, stampArticleFiles } from '../../src/content/load-articles.js'
 import { ArticleError } from '../../src/errors/article-error.js'
 import { failReaddir } from '../helpers/failing-readdir.js'
-import { startLoopProbe } from '../helpers/loop-delay.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
 const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -29,23 +28,6 @@ async function refusal(file: string): Promise<ArticleError> {
   }
   throw new Error('expected an ArticleError')
 }
-
-describe('mapLimit', () => {
-  // A chmod -R over 5,000 articles in 1,000 folders re-read them all, and its 64 workers each ran 20 ms in the same
-  // turn of the event loop: a feed request waited 1.3-1.5 s. A stall, so the bound is wide (a turn is due every 20 ms).
-  it('lets the event loop turn every few tens of milliseconds while its tasks never wait, whatever the number in flight', async () => {
-    const busy = (ms: number) => {
-      const until = performance.now() + ms
-      while (performance.now() < until);
-    }
-    const probe = startLoopProbe()
-    const items = Array.from({ length: 800 }, (_, n) => n)
-    const results = await mapLimit(items, async (n) => (busy(1), n * 2))
-    const longest = probe.stop()
-    expect(results).toEqual(items.map((n) => n * 2))
-    expect(longest).toBeLessThan(300)
-  })
-})
 
 describe('listArticleFiles', () => {
   it('finds every *.md file in sub-folders, in a stable order, and nothing else', async () => {
