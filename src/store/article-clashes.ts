@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { addFile, addFiles, addSharing, deleteFile, type FilesByValue } from './files-by-key.js'
+import { NameForms } from './name-forms.js'
 
 /**
  * Which article files clash. Slugs and ids are unique within a category
@@ -18,8 +19,8 @@ import { addFile, addFiles, addSharing, deleteFile, type FilesByValue } from './
  */
 export class ArticleClashes {
   readonly #articleOf: (file: string) => Article | undefined
-  /** name (once normalised) → files, drafts included */
-  readonly #names: FilesByValue = new Map()
+  /** Files, drafts included, whose names are one once normalised. */
+  readonly #names: NameForms
   /** category → its slugs and its ids → files, drafts included: a map per kind, no key string made per article */
   readonly #categories = new Map<string, CategoryKeys>()
   readonly #clashing = new Set<string>()
@@ -29,6 +30,7 @@ export class ArticleClashes {
   /** @param articleOf the current article of a file */
   constructor(articleOf: (file: string) => Article | undefined) {
     this.#articleOf = articleOf
+    this.#names = new NameForms((file) => articleOf(file) !== undefined)
   }
 
   clear(): void {
@@ -51,7 +53,7 @@ export class ArticleClashes {
   /** Records an article's name, slugs and ids; every file sharing one (itself too) goes into `touched` (none at a load: refresh settles them all). */
   add(article: Article, touched?: Set<string>): void {
     const file = article.file
-    addFile(this.#names, nameOf(file), file)
+    this.#names.add(file)
     for (const category of article.categories) {
       let keys = this.#categories.get(category)
       if (keys === undefined) this.#categories.set(category, (keys = { slugs: new Map(), ids: new Map() }))
@@ -64,7 +66,7 @@ export class ArticleClashes {
   /** Forgets an article's name, slugs and ids; the files that shared one (itself too) go into `touched`. */
   remove(article: Article, touched: Set<string>): void {
     const file = article.file
-    deleteFile(this.#names, nameOf(file), file)
+    this.#names.remove(file)
     for (const category of article.categories) {
       const keys = this.#categories.get(category)
       if (keys === undefined) continue
@@ -85,7 +87,7 @@ export class ArticleClashes {
    */
   sharingFiles(): Set<string> {
     const files = new Set<string>()
-    addSharing(files, this.#names)
+    this.#names.addSharing(files)
     for (const { slugs, ids } of this.#categories.values()) {
       addSharing(files, slugs)
       addSharing(files, ids)
@@ -95,7 +97,7 @@ export class ArticleClashes {
 
   /** Adds the files under the article's name, slugs and ids to `into`. */
   #addSharers(article: Article, into: Set<string>): void {
-    addFiles(into, this.#names.get(nameOf(article.file)))
+    addFiles(into, this.#names.of(article.file))
     for (const category of article.categories) {
       const keys = this.#categories.get(category)
       if (keys === undefined) continue
@@ -159,7 +161,7 @@ export class ArticleClashes {
   /** Of the files whose names are the same once normalised, the one published. */
   #nameWinner(article: Article): string {
     let best = article
-    const files = this.#names.get(nameOf(article.file))
+    const files = this.#names.of(article.file)
     if (typeof files !== 'object') return article.file
     for (const file of files) {
       const other = this.#articleOf(file)
@@ -208,9 +210,3 @@ interface CategoryKeys {
   readonly slugs: FilesByValue
   readonly ids: FilesByValue
 }
-
-/** The file's name once normalised: the file's own string when it is so already (nearly always: ASCII is), no copy. */
-function nameOf(file: string): string {
-  return ASCII.test(file) ? file : file.normalize('NFC')
-}
-const ASCII = /^[\x00-\x7f]*$/
