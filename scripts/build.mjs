@@ -16,7 +16,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { basename, join } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const STAMP = join('dist', '.build-stamp')
@@ -126,17 +126,20 @@ const zodEnglishOnly = {
  * Throws unless every one escaped is in a comment or a regular expression: in a tagged template (whose raw text a
  * tag may read) or after a backslash the escape would change what the code does.
  */
-export function asciiOnly(code) {
+export function asciiOnly(code, name = 'a bundle') {
   const escaped = escapeNonAscii(code)
   if (escaped === code) return code
   const inCode = shown(code)
   const fails = [
-    inTaggedTemplates(code) > 0 && 'in a tagged template',
-    /\\[^\0-\x7f]/.test(inCode) && 'after a backslash',
+    count(inCode) !== count(shown(code, { lowered: true })) && 'in a tagged template',
+    // After a backslash that is itself escaped (`/[\\ä]/`) the character means itself.
+    /(^|[^\\])(\\\\)*\\[^\0-\x7f]/.test(inCode) && 'after a backslash',
     shown(escaped) !== escapeNonAscii(inCode) && 'where its escape changes the code',
   ].filter(Boolean)
   if (fails.length > 0) {
-    throw new Error(`build: a character above U+007F ${fails.join(', ')}: it cannot be escaped; write it as \\uXXXX in the source, or take it out of the template`)
+    throw new Error(
+      `build: ${name} holds a character above U+007F ${fails.join(', ')}: it cannot be escaped; write it as \\uXXXX in the source (a dependency's: tell its authors)`,
+    )
   }
   return escaped
 }
@@ -145,14 +148,13 @@ export function asciiOnly(code) {
  * `source` without comments; `lowered`, with its template literals as calls and strings, which charset ascii escapes:
  * what that still holds above U+007F is in regular expressions.
  */
-const shown = (source, { lowered = false, loader = 'js' } = {}) =>
-  devRequire('esbuild').transformSync(source, { loader, minifyWhitespace: true, legalComments: 'none', format: 'esm', charset: 'ascii', ...(lowered && { supported: { 'template-literal': false } }) }).code
+const shown = (source, { lowered = false } = {}) =>
+  devRequire('esbuild').transformSync(source, { minifyWhitespace: true, legalComments: 'none', format: 'esm', charset: 'ascii', ...(lowered && { supported: { 'template-literal': false } }) }).code
+const count = (text) => text.match(NON_ASCII)?.length ?? 0
 
-/** How many characters above U+007F `source` holds in the text of tagged templates. */
-function inTaggedTemplates(source, loader = 'js') {
-  const count = (text) => text.match(NON_ASCII)?.length ?? 0
-  return count(shown(source, { loader })) - count(shown(source, { loader, lowered: true }))
-}
+const NON_ASCII = /[^\0-\x7f]/g
+/** `text` with every UTF-16 unit above U+007F written as `\uXXXX`. */
+export const escapeNonAscii = (text) => text.replace(NON_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /**
  * The text of a tagged template is not asciiOnly's to escape: its tag may read the raw text. The pages' German (ä,
@@ -160,27 +162,39 @@ function inTaggedTemplates(source, loader = 'js') {
  * template has its template literals lowered by esbuild before it is bundled: a tagged one to a call of its tag
  * with the cooked and raw strings as string literals, which charset ascii escapes with their values unchanged, an
  * untagged one to "".concat(...), as the language defines it. Only those files (src/site/pages.ts and
- * feed-pages.ts, whose pages are rendered once per change): every other keeps its template literals.
+ * feed-pages.ts, whose pages are rendered once per change): every other keeps its template literals. Each file is
+ * compiled as the build compiles it (its tsconfig.json, `extends` and all); one that does not compile is left to
+ * the build, which names it. A plugin for one build() (its checks are kept for the second esbuild run).
  */
-/** @type {import('esbuild').Plugin} */
-const asciiTemplates = {
-  name: 'ascii-templates',
-  setup(build) {
-    const root = build.initialOptions.absWorkingDir ?? process.cwd()
-    const tsconfigRaw = existsSync(join(root, 'tsconfig.json')) ? readFileSync(join(root, 'tsconfig.json'), 'utf8') : undefined
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined
-      const source = readFileSync(args.path, 'utf8')
-      if (!/[^\0-\x7f]/.test(source) || inTaggedTemplates(source, 'ts') === 0) return undefined
-      const options = { loader: 'ts', format: 'esm', tsconfigRaw, sourcefile: args.path, sourcemap: 'inline', supported: { 'template-literal': false } }
-      return { contents: devRequire('esbuild').transformSync(source, options).code, loader: 'js' }
-    })
-  },
+function asciiTemplates() {
+  const lowered = new Map()
+  /** @type {import('esbuild').Plugin} */
+  return {
+    name: 'ascii-templates',
+    setup(build) {
+      const root = build.initialOptions.absWorkingDir ?? process.cwd()
+      const compile = (file, options) =>
+        devRequire('esbuild').buildSync({ absWorkingDir: root, entryPoints: [file], bundle: false, write: false, format: 'esm', logLevel: 'silent', ...options }).outputFiles[0].text
+      const lower = (file) => {
+        const source = readFileSync(file, 'utf8')
+        if (!/[^\0-\x7f]/.test(source) || !source.includes('`')) return undefined
+        try {
+          const plain = { minifyWhitespace: true, legalComments: 'none', charset: 'ascii' }
+          if (count(compile(file, plain)) === count(compile(file, { ...plain, supported: { 'template-literal': false } }))) return undefined
+          return compile(file, { sourcemap: 'inline', supported: { 'template-literal': false } })
+        } catch {
+          return undefined
+        }
+      }
+      build.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined
+        if (!lowered.has(args.path)) lowered.set(args.path, lower(args.path))
+        const contents = lowered.get(args.path)
+        return contents === undefined ? undefined : { contents, loader: 'js' }
+      })
+    },
+  }
 }
-
-const NON_ASCII = /[^\0-\x7f]/g
-/** `text` with every UTF-16 unit above U+007F written as `\uXXXX`. */
-export const escapeNonAscii = (text) => text.replace(NON_ASCII, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 /**
  * The source map of `code` (its JSON text) for `code` escaped by asciiOnly: each escape is five characters longer
@@ -225,7 +239,7 @@ export async function build(root) {
     format: 'esm',
     target: 'node20.19',
     banner: { js: REQUIRE },
-    plugins: [grayMatterYaml, zodEnglishOnly, asciiTemplates],
+    plugins: [grayMatterYaml, zodEnglishOnly, asciiTemplates()],
     // Not minified: no faster to start (measured), and a stack trace keeps the source's names. The maps are
     // read only under `node --enable-source-maps`, which would cost every start ~0.25 s of CPU (measured).
     sourcemap: 'linked',
@@ -246,7 +260,7 @@ export async function build(root) {
   const textOf = new Map(outputs.map((file) => [file.path, file.text]))
   // Every bundle escaped before tsc runs: one that cannot be leaves dist/ as it was.
   const files = outputs.map((file) => {
-    if (file.path.endsWith('.js')) return [file.path, asciiOnly(file.text)]
+    if (file.path.endsWith('.js')) return [file.path, asciiOnly(file.text, relative(root, file.path))]
     const code = file.path.endsWith('.js.map') ? textOf.get(file.path.slice(0, -'.map'.length)) : undefined
     return [file.path, code === undefined ? file.contents : asciiMap(file.text, code)]
   })

@@ -177,7 +177,7 @@ describe('node scripts/build.mjs --if-stale', () => {
     change('src/main.ts', 'export const answer: number = 1\nexport const quote = /\\„/\n')
     const failed = run()
     expect(failed.status).not.toBe(0)
-    expect(failed.stderr).toContain('build: a character above U+007F after a backslash')
+    expect(failed.stderr).toContain('build: dist/main.js holds a character above U+007F after a backslash')
     expect(fs.readFileSync(built, 'utf8')).toBe(before)
   })
 
@@ -190,6 +190,22 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect(code.match(/[^\0-\x7f]/g)).toBeNull()
     const ran = spawnSync(process.execPath, [built], { cwd: project.dir, encoding: 'utf8' })
     expect(ran.stdout).toBe('„Größe“ \\u00e4 # ·|„Größe“ ä # ·|1\nÜbersicht\\n plain 2 ü\n')
+  })
+
+  it('points a stack trace into a lowered file at its source, and names the file of a syntax error itself', { timeout: 120_000 }, () => {
+    const line = 'export const found = `ü ${/x/.exec("y") ?? missing()}`'
+    change('src/main.ts', `${CONSOLE}function missing(): never {\n  throw new Error('kein Treffer')\n}\nexport const shown = String.raw\`Übersicht\`\n${line}\n`)
+    expect(run().status).toBe(0)
+    const thrown = spawnSync(process.execPath, ['--enable-source-maps', built], { cwd: project.dir, encoding: 'utf8' })
+    expect(thrown.stderr).toContain('Error: kein Treffer')
+    expect(thrown.stderr).toContain(`src/main.ts:6:${line.indexOf('missing()') + 1}`)
+    // A file with German in a comment and a syntax error: esbuild names it, not the file importing it.
+    project.write('src/kaputt.ts', '// „Zitat“\nexport const a = `x`\nexport const b = (2\n')
+    change('src/main.ts', "import { a } from './kaputt.js'\nexport const x = a\n")
+    const failed = run()
+    expect(failed.status).not.toBe(0)
+    expect(`${failed.stdout}${failed.stderr}`).toContain('src/kaputt.ts:4:0: ERROR: Expected ")" but found end of file')
+    fs.rmSync(path.join(project.dir, 'src/kaputt.ts'))
   })
 
   it('moves the source maps with the escapes: under --enable-source-maps a stack trace points at the source', { timeout: 120_000 }, () => {
@@ -266,6 +282,10 @@ describe('asciiOnly (scripts/build.mjs): what a bundle holds above U+007F, escap
     ['a tagged template, whose raw text its tag reads', 'export const a = String.raw`„`\n', 'in a tagged template'],
     ['an escape in a regular expression', 'export const a = /\\„/\n', 'after a backslash'],
   ])('refuses %s', (_, code, why) => {
-    expect(() => escaped(code)).toThrow(`build: a character above U+007F ${why}`)
+    expect(() => escaped(code)).toThrow(`build: a bundle holds a character above U+007F ${why}`)
+  })
+
+  it('escapes a character after a backslash that is itself escaped: there it means itself', () => {
+    expect(escaped('export const a = /[\\\\ä]/\n')).toBe('export const a = /[\\\\\\u00e4]/\n')
   })
 })
