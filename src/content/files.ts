@@ -56,6 +56,12 @@ export function joinRelative(folder: string, name: string): string {
   return folder === '' ? name : `${folder}/${name}`
 }
 
+/** Whether a folder on the way to `relative` (not `relative` itself, nor the root) is one of `folders`. */
+export function inFolder(relative: string, folders: ReadonlySet<string>): boolean {
+  for (let slash = relative.indexOf('/'); slash !== -1; slash = relative.indexOf('/', slash + 1)) if (folders.has(relative.slice(0, slash))) return true
+  return false
+}
+
 /**
  * How a changed folder is named to the catalog (ArticleCatalog.applyFiles):
  * one named `*.md` gets a trailing `/`, since by its name alone it is taken

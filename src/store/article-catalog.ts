@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { isGone } from '../content/files.js'
+import { inFolder, isGone } from '../content/files.js'
 import type { SkippedFolder } from '../content/load-articles.js'
 import { mapLimit } from '../util/map-limit.js'
 import type { MediaFacts } from '../content/media-info.js'
@@ -108,17 +108,18 @@ export class ArticleCatalog {
    */
   async applyFiles(paths: ReadonlySet<string>): Promise<number> {
     const files = new Set<string>()
-    const folders: string[] = []
+    const folders = new Set<string>()
     for (const changed of paths) {
       if (changed.endsWith('.md')) files.add(changed)
       // A folder too where it was one the service may not read (never watched, so never named `x.md/`).
-      if (!changed.endsWith('.md') || this.#unreadableFolders.has(changed)) folders.push(changed.replace(/\/$/, ''))
+      if (!changed.endsWith('.md') || this.#unreadableFolders.has(changed)) folders.add(changed.replace(/\/$/, ''))
     }
-    // A folder that appeared or vanished (or was named again): what it holds now, and what it held. One at a time, the
-    // event loop let go every few milliseconds (mapLimit): a chmod -R names every folder, each listed and looked up.
-    await mapLimit(folders, async (p) => {
-      for (const file of this.#index.files()) if (file.startsWith(`${p}/`)) files.add(file)
-      for (const file of [...this.#refused.keys(), ...this.#held.keys()]) if (file.startsWith(`${p}/`)) files.add(file)
+    // A folder that appeared or vanished (or was named again): what it holds now, and what it held. One inside another
+    // named is in that one's listing: a chmod -R names every folder (each known file was looked up once per folder).
+    const outermost = new Set([...folders].filter((folder) => !inFolder(folder, folders)))
+    if (outermost.size > 0) for (const file of [...this.#index.files(), ...this.#refused.keys(), ...this.#held.keys()]) if (inFolder(file, outermost)) files.add(file)
+    // One listing at a time, the event loop let go every few milliseconds (mapLimit).
+    await mapLimit([...outermost], async (p) => {
       const listing = await this.#options.source.list(p).catch(() => undefined)
       if (listing) this.#noteSkippedFolders(p, listing.skippedFolders)
       for (const entry of listing?.files ?? []) files.add(entry)

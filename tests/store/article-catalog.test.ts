@@ -17,8 +17,9 @@ function catalogOf(files: Record<string, string>, maxArticles = 100) {
   const map = new Map(Object.entries(files))
   const warned: string[] = []
   const changed: string[] = []
+  const source = memorySource(map, config)
   const catalog = new ArticleCatalog({
-    source: memorySource(map, config),
+    source,
     sectionSlug: 'wirtschaft',
     maxArticles,
     clock: () => NOW,
@@ -27,7 +28,7 @@ function catalogOf(files: Record<string, string>, maxArticles = 100) {
     onFileChanged: (file) => changed.push(file),
   })
   const titles = () => catalog.published.publishedSection(NOW).map((a) => a.title)
-  return { catalog, files: map, warned, changed, titles }
+  return { catalog, source, files: map, warned, changed, titles }
 }
 
 describe('ArticleCatalog', () => {
@@ -43,6 +44,21 @@ describe('ArticleCatalog', () => {
     expect(catalog.refused()[0]?.field).toBe('date')
     expect(warned.filter((line) => line.startsWith('skipped kaputt.md: date:'))).toHaveLength(1)
     expect(catalog.knownFiles().sort()).toEqual(['a.md', 'b.md', 'kaputt.md'])
+  })
+
+  it('lists the outermost of folders named together once (a chmod -R names every one): what they hold now, and what they held', async () => {
+    const { catalog, source, files, titles } = catalogOf({
+      '2025/01/02/a.md': article('A', '2025-01-02T10:00:00Z'),
+      '2025/01/03/b.md': article('B', '2025-01-03T10:00:00Z'),
+      'andere/c.md': article('C', '2025-01-04T10:00:00Z'),
+    })
+    await catalog.loadAll()
+    files.delete('2025/01/02/a.md')
+    files.set('2025/01/03/neu.md', article('Neu', '2025-01-05T10:00:00Z'))
+    const list = vi.spyOn(source, 'list')
+    expect(await catalog.applyFiles(new Set(['2025', '2025/01', '2025/01/02', '2025/01/03', 'andere']))).toBe(4)
+    expect(list.mock.calls.map(([folder]) => folder).sort()).toEqual(['2025', 'andere'])
+    expect(titles()).toEqual(['Neu', 'C', 'B'])
   })
 
   it('keeps the last good version of a file that turns invalid, and publishes the fixed one', async () => {
