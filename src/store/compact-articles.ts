@@ -5,7 +5,8 @@ import type { ArticleProblem } from '../errors/article-error.js'
 /**
  * `source`, whose articles read for the index share what many articles hold
  * alike: one frozen list of categories, tags or authors per distinct list,
- * one string per language, one Date where `updated` is `date`. At 50,000
+ * one string per language, one Date where `updated` is `date`; and hold
+ * their text one byte a character where it can be (oneByte). At 50,000
  * articles of a newsroom (a handful of desks, a few hundred tags and
  * authors) each article held its own copies (bench/heap-harness.mjs measures
  * the heap per article). The lists live as long as the store; a list no
@@ -40,8 +41,9 @@ export function articleCompactor(): ArticleCompactor {
   const shared = (text: string): string => {
     const known = strings.get(text)
     if (known !== undefined) return known
-    strings.set(text, text)
-    return text
+    const held = oneByte(text)
+    strings.set(held, held)
+    return held
   }
   const sharedList = (values: readonly string[]): readonly string[] => {
     // U+0000 never occurs in a value: parse-article.ts removes what XML cannot carry.
@@ -53,23 +55,46 @@ export function articleCompactor(): ArticleCompactor {
     }
     return list
   }
+  // Not the file's name and the slug, read from its folder's listing and shared with the maps keyed by them, nor the
+  // URL (made by the URL parser: ASCII, one byte a character); the path is a view of the URL or a string of its own.
   const compact = (article: Article): Article => ({
     ...article,
+    id: oneByte(article.id),
+    title: oneByte(article.title),
+    summary: article.summary === undefined ? undefined : oneByte(article.summary),
+    imageAlt: oneByte(article.imageAlt),
     categories: sharedList(article.categories),
     tags: sharedList(article.tags),
     authors: sharedList(article.authors),
     lang: shared(article.lang),
     updated: article.updated.getTime() === article.date.getTime() ? article.date : article.updated,
-    path: pathWithin(article.url, article.path),
+    path: pathWithin(article.url, article.path, oneByte),
   })
   return Object.assign(compact, { list: sharedList, string: shared })
 }
+
+/**
+ * `text` held one byte a character when each of its characters fits in one
+ * (Latin-1: German's umlauts and ß do), else as it is. V8 keeps a slice of a
+ * string, or a join with one, two bytes a character when that string has a
+ * character beyond anywhere (a „quote“, a dash, €): YAML's values are slices
+ * of their file, and an id is joined from them, so an article whose body had
+ * one such character held its title, summary and id at twice the size
+ * (tests/content/held-strings.test.ts). A string already one byte a
+ * character is copied too (JavaScript cannot tell the two apart): the copy
+ * is what is kept, the parse's string is garbage.
+ */
+export function oneByte(text: string): string {
+  return BEYOND_LATIN1.test(text) ? text : Buffer.from(text, 'latin1').toString('latin1')
+}
+
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/
 
 /**
  * `path` as the end of `url` when it is that (an article's page URL is SITE_URL and its path): a
  * slice of 13 characters or more is a view of 32 bytes into a string held anyway, where the
  * path's own copy took ~70 (issue 14: bytes per article; tests/content/held-strings.test.ts).
  */
-export function pathWithin(url: string, path: string): string {
-  return path.length >= 13 && url.endsWith(path) ? url.slice(url.length - path.length) : path
+export function pathWithin(url: string, path: string, own: (path: string) => string = (path) => path): string {
+  return path.length >= 13 && url.endsWith(path) ? url.slice(url.length - path.length) : own(path)
 }

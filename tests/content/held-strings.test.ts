@@ -18,7 +18,7 @@ import { defaultId } from '../../src/content/permanent-id.js'
 import { parseArticle } from '../../src/content/parse-article.js'
 import { loadConfig } from '../../src/config.js'
 import { bodyDigest } from '../../src/store/article-versions.js'
-import { articleCompactor } from '../../src/store/compact-articles.js'
+import { articleCompactor, oneByte } from '../../src/store/compact-articles.js'
 import { decodeSnapshot, encodeSnapshot } from '../../src/store/snapshot-format.js'
 import { articleText } from '../helpers/temp-dir.js'
 
@@ -57,6 +57,34 @@ describe('strings held for every article file', () => {
     // A slice of 13 characters or more is a view (32 bytes) that keeps its source, the whole digest (43 characters), alive: ~100 bytes.
     expect(bodyDigest('# Börse\n\nDer DAX schloss fester.\n')).toBe('iViO133sG57di5doIdeSxP')
     expect(heldPerValue((n) => bodyDigest(`Meldung ${n}: der DAX schloss fester.`) as string)).toBeLessThan(70)
+  })
+
+  describe('text of a file with a character beyond Latin-1 anywhere (a „quote“, a dash, €): held one byte a character where it can be', () => {
+    // V8's structured clone writes a string as it holds it: tag '"' one byte a character, 'c' two.
+    const width = (text: string | undefined) => (text === undefined ? 'none' : v8.serialize(text)[2] === 0x22 ? 1 : 2)
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
+    const fields = { title: '"Börse im Blick"', date: '2025-11-03T06:30:00Z', category: 'wirtschaft', tags: '[Börse, Zölle]', author: 'Jörg Maß', summary: '"Die Märkte schließen fester."', image: 'https://www.example.de/b.jpg', image_alt: 'Händler an der Börse' }
+    const text = articleText(fields, 'Der Index „stieg“ um 1,2 Prozent – auf 20.000 Punkte, 3 €.\n')
+
+    it('title, summary, id, alt text, tags and authors: two bytes a character as parsed, one byte as the store holds them', () => {
+      const parsed = parseArticle(text, 'meldung.md', config).article
+      if (!parsed) throw new Error('a valid article expected')
+      const widths = (a: typeof parsed) => [a.title, a.summary, a.id, a.imageAlt, ...a.tags, ...a.authors].map(width)
+      // What the parse gives: slices of a file held two bytes a character (else this test would show nothing).
+      expect(widths(parsed)).toEqual([2, 2, 2, 2, 2, 2, 2])
+      const held = articleCompactor()(parsed)
+      expect(widths(held)).toEqual([1, 1, 1, 1, 1, 1, 1])
+      expect(held).toEqual(parsed)
+      expect([held.title, held.summary, held.id]).toEqual(['Börse im Blick', 'Die Märkte schließen fester.', 'tag:www.example.de,2025:wirtschaft/meldung'])
+    })
+
+    it('a title with a character beyond Latin-1 stays as it is; the summary beside it is narrowed', () => {
+      const parsed = parseArticle(articleText({ ...fields, title: '"„Zölle“ – was nun?"' }), 'zoelle.md', config).article
+      if (!parsed) throw new Error('a valid article expected')
+      const held = articleCompactor()(parsed)
+      expect([held.title, width(held.title), width(held.summary)]).toEqual(['„Zölle“ – was nun?', 2, 1])
+      expect(oneByte('3 € – netto')).toBe('3 € – netto')
+    })
   })
 
   describe("an article's path, the end of its URL (/wirtschaft/slug.html): held as a view of the URL (32 bytes), not a copy", () => {
