@@ -1,5 +1,5 @@
 import type { CachePolicy, ContentCoding } from '../caching.js'
-import type { Encoded, Resource } from '../site/resource.js'
+import { byteLengthOf, holdsBytes, INFLATED_WHEN_ASKED_BYTES, type Encoded, type Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
 import { createCacheControl, privately } from './cache-control.js'
@@ -46,7 +46,11 @@ const PLAIN_SEND: SendOptions = Object.freeze({})
 
 /** One way of sending a resource: bytes and every header that does not depend on the request. */
 interface Variant {
-  readonly body: Uint8Array
+  /** The bytes; none for identity bytes of INFLATED_WHEN_ASKED_BYTES or more (resource.ts), read from `of` for each answer. */
+  readonly body: Uint8Array | undefined
+  /** Whose identity bytes an answer reads (body: none): held until compressed, then inflated; a variant never keeps them. */
+  readonly of: Resource
+  readonly byteLength: number
   readonly etag: string
   readonly headers: Readonly<Record<string, string>>
   /** Kept out of shared caches (Cache-Control: private): a browser page. */
@@ -119,9 +123,9 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       headers['Content-Security-Policy'] = options.contentSecurityPolicy
       headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
     }
-    // A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write.
-    const body = Buffer.from(encoded.body.buffer, encoded.body.byteOffset, encoded.body.byteLength)
-    const variant: Variant = { body, etag, headers, private: kind === 'page' }
+    // Large identity bytes are read per answer: held (until compressed) or inflated, never kept here (which would hold them).
+    const held = holdsBytes(encoded) && !(encoded === source.identity && encoded.body.byteLength >= INFLATED_WHEN_ASKED_BYTES)
+    const variant: Variant = { body: held ? asBuffer(encoded.body) : undefined, of: source, byteLength: byteLengthOf(encoded), etag, headers, private: kind === 'page' }
     forResource[slot] = variant
     return variant
   }
@@ -142,14 +146,15 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     const { 'Content-Type': contentType, 'Content-Encoding': contentEncoding, ...rest } = variant.headers
     // RFC 9110 §15.4.5: a 304 carries the validators and caching headers of the 200, not its content headers.
     const notModified = { ...rest, ...common }
-    const ok: Record<string, string> = { 'Content-Type': contentType as string, ...rest, ...common, 'Content-Length': String(variant.body.byteLength) }
+    const ok: Record<string, string> = { 'Content-Type': contentType as string, ...rest, ...common, 'Content-Length': String(variant.byteLength) }
     if (contentEncoding !== undefined) ok['Content-Encoding'] = contentEncoding
     variant.ready = {
       cacheControl,
       link,
       contentLocation,
       ok,
-      okAnswer: { status: 200, headers: ok, body: variant.body, flat: flatHeaders(ok) },
+      // Without held bytes the answer to a request gets them (below): this one is never sent as it is.
+      okAnswer: { status: 200, headers: ok, body: variant.body ?? null, flat: flatHeaders(ok) },
       notModified: { status: 304, headers: notModified, body: null, flat: flatHeaders(notModified) },
     }
     return variant.ready
@@ -194,10 +199,17 @@ export function createSender(options: SenderOptions): (request: RequestView, res
         return headers.notModified
       }
     }
-    if (options.sent && request.method !== 'HEAD') options.sent(available, variant.body.byteLength)
+    if (options.sent && request.method !== 'HEAD') options.sent(available, variant.byteLength)
+    if (variant.body === undefined) {
+      const body = asBuffer(variant.of.identity.body)
+      return status === 200 ? { ...headers.okAnswer, body } : { status, headers: headers.ok, body }
+    }
     return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
   }
 }
+
+/** A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 
 /** Which request headers an answer for `resource` depends on (RFC 9110 §12.5.5). */
 function varyOf(resource: Resource): string {

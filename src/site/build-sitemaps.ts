@@ -4,7 +4,7 @@ import { siteUrlFor } from '../text/urls.js'
 import { sameArticles } from '../feeds/select.js'
 import type { Site, SiteConfig, SitePlan } from './build-site.js'
 import { isSitemapPath, NEWS_SITEMAP_PATH, SITEMAP_PATH, sitemapPartPath } from './paths.js'
-import { createResource, type CreateResource, type Resource } from './resource.js'
+import { byteLengthOf, createResource, type CreateResource, type Encoded, type Resource } from './resource.js'
 import { NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY, sitemapPartKey } from './cache-keys.js'
 import {
   lastChangeOf,
@@ -132,7 +132,9 @@ export class SitemapBuilder {
     const { text, lastModified } = document.write()
     const body = encoder.encode(text)
     const { expires, keys } = document
-    if (old && Buffer.from(old.resource.identity.body).equals(body) && old.lastmod?.getTime() === lastModified?.getTime()) {
+    // The old bytes compared without a copy of them (held, or inflated: resource.ts), and only when of the same length.
+    const sameBytes = (identity: Encoded) => byteLengthOf(identity) === body.byteLength && Buffer.compare(identity.body, body) === 0
+    if (old && sameBytes(old.resource.identity) && old.lastmod?.getTime() === lastModified?.getTime()) {
       if (old.resource.expires?.getTime() === expires?.getTime()) return old
     }
     return { resource: await this.#create(body, { contentType: XML, lastModified, expires, now, cache: 'live', keys }), lastmod: lastModified }

@@ -16,7 +16,7 @@ import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD_LATER } from '../site/in-thread-later.js'
 import type { Renderer } from '../site/render-request.js'
 import { splicingRenderer } from '../site/spliced-feeds.js'
-import { createResource, identityFirstInTurns, type Resource } from '../site/resource.js'
+import { createResource, holdsBytes, identityFirstInTurns, type Resource } from '../site/resource.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
@@ -214,7 +214,7 @@ export class LazyDocuments {
   }
 }
 
-/** What a rendered document holds in memory: its bytes in every encoding. */
+/** What a rendered document holds in memory: its bytes in every encoding (identity bytes inflated when asked for are not held). */
 function bytesOf(resource: Resource): number {
-  return Object.values(resource.encodings).reduce((sum, encoded) => sum + encoded.body.byteLength, resource.identity.body.byteLength)
+  return [resource.identity, ...Object.values(resource.encodings)].reduce((sum, encoded) => sum + (holdsBytes(encoded) ? encoded.body.byteLength : 0), 0)
 }

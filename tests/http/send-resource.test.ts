@@ -3,14 +3,21 @@
  * createResource, called with app.request() (no socket), every header of
  * every answer compared whole.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CachePolicy } from '../../src/caching.js'
 import { toResponse, viewOfContext } from '../../src/http/exchange.js'
 import { createSender, type SenderOptions } from '../../src/http/send-resource.js'
-import { createResource, type Resource } from '../../src/site/resource.js'
+import { createIdentityFirst, createResource, holdsBytes, type Resource } from '../../src/site/resource.js'
 import { SITE } from '../helpers/feed-fixtures.js'
+import { sitemapPartText } from '../helpers/large-documents.js'
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
 
 const NOW = new Date('2026-01-01T12:00:00Z')
 const HUB = 'https://hub.example.org/'
@@ -273,5 +280,34 @@ describe('createSender: WebSub discovery (WebSub §4)', () => {
   it('sends no Link header without a hub', async () => {
     const response = await appWith({ hub: undefined }).request('/feed.xml')
     expect(response.headers.get('Link')).toBeNull()
+  })
+})
+
+describe('createSender: identity bytes of 512 KiB or more (resource.ts: held as Brotli once compressed)', () => {
+  it('sends the same bytes without gzip before and after compression, gzip after, and keeps no copy of the identity bytes', async () => {
+    const text = sitemapPartText(3)
+    const resource = await createIdentityFirst(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
+    const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined })
+    const app = new Hono().get('/sitemap.xml', (c) => toResponse(send(viewOfContext(c), resource)))
+    const answer = async (headers: Record<string, string> = {}) => {
+      const response = await app.request('/sitemap.xml', { headers })
+      return { status: response.status, length: response.headers.get('Content-Length'), etag: response.headers.get('ETag'), coding: response.headers.get('Content-Encoding'), body: Buffer.from(await response.arrayBuffer()) }
+    }
+    const identity = { status: 200, length: String(Buffer.byteLength(text)), etag: resource.identity.etag, coding: null }
+    // Before the compressed forms exist: the identity bytes, to a client that takes gzip too.
+    const early = await answer({ 'Accept-Encoding': 'gzip' })
+    expect({ ...early, body: early.body.toString() }).toEqual({ ...identity, body: text })
+    const bytes = new WeakRef(resource.identity.body.buffer)
+    await resource.compressed
+    expect(holdsBytes(resource.identity)).toBe(false)
+    const plain = await answer()
+    expect({ ...plain, body: plain.body.toString() }).toEqual({ ...identity, body: text })
+    const gzip = await answer({ 'Accept-Encoding': 'gzip' })
+    expect([gzip.coding, gunzipSync(gzip.body).toString()]).toEqual(['gzip', text])
+    expect((await app.request('/sitemap.xml', { headers: { 'If-None-Match': identity.etag } })).status).toBe(304)
+    // The sender made its answers from the bytes as they were each time: none of its variants keeps the first ones.
+    await nextTurn()
+    gc()
+    expect(bytes.deref()).toBeUndefined()
   })
 })

@@ -5,10 +5,28 @@
  */
 import { createHash } from 'node:crypto'
 import zlib, { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { ContentCoding } from '../../src/caching.js'
 import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
-import { brotliWindow, createIdentityFirst, createResource, identityFirstInTurns, LARGE_BYTES, type Encoded, type Resource } from '../../src/site/resource.js'
+import {
+  brotliWindow,
+  byteLengthOf,
+  createIdentityFirst,
+  createResource,
+  holdsBytes,
+  identityFirstInTurns,
+  INFLATED_WHEN_ASKED_BYTES,
+  LARGE_BYTES,
+  type Encoded,
+  type Resource,
+} from '../../src/site/resource.js'
+import { sitemapPartText } from '../helpers/large-documents.js'
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
 
 const NOW = new Date('2026-01-01T12:00:00.789Z')
 const RSS = 'application/rss+xml; charset=utf-8'
@@ -132,6 +150,40 @@ describe('createIdentityFirst: the identity bytes first, the compressed forms af
     const small = await createIdentityFirst('x'.repeat(511), { contentType: 'text/plain', now: NOW })
     await small.compressed
     expect(small.encodings).toEqual({})
+  })
+})
+
+describe('identity bytes of 512 KiB or more: held as Brotli once compressed, inflated when asked for (issue 14: memory)', () => {
+  it('gives the same bytes, length and ETag after it was compressed as before; a feed of 200 KB keeps its bytes', async () => {
+    const text = sitemapPartText(0)
+    const resource = await createIdentityFirst(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
+    expect([holdsBytes(resource.identity), resource.identity.body.byteLength >= INFLATED_WHEN_ASKED_BYTES]).toEqual([true, true])
+    await resource.compressed
+    expect(holdsBytes(resource.identity)).toBe(false)
+    expect([resource.identity.etag, byteLengthOf(resource.identity)]).toEqual([`"${tagOf(text)}"`, Buffer.byteLength(text)])
+    expect(Buffer.from(resource.identity.body).toString()).toBe(text)
+    expect(brotliDecompressSync(encodingOf(resource, 'br').body).toString()).toBe(text)
+    const feed = await createResource(FEED.repeat(100), { contentType: RSS, now: NOW })
+    expect([holdsBytes(feed.identity), feed.identity.body === feed.identity.body, byteLengthOf(feed.identity)]).toEqual([true, true, Buffer.byteLength(FEED) * 100])
+  })
+
+  it('lets the identity bytes go once compressed: nothing holds them', async () => {
+    const resource = await createIdentityFirst(sitemapPartText(1), { contentType: 'application/xml; charset=utf-8', now: NOW })
+    const bytes = new WeakRef(resource.identity.body.buffer)
+    await resource.compressed
+    await nextTurn() // a WeakRef made in this turn holds its target until the turn ends
+    gc()
+    expect(bytes.deref()).toBeUndefined()
+    expect(byteLengthOf(resource.identity)).toBe(Buffer.byteLength(sitemapPartText(1)))
+  })
+
+  it('a document compressed in a render worker (its bytes given encoded) holds them as Brotli from the start', async () => {
+    const complete = await createResource(sitemapPartText(2), { contentType: 'application/xml; charset=utf-8', now: NOW })
+    const body = Buffer.from(sitemapPartText(2))
+    const gzip = encodingOf(complete, 'gzip').body
+    const br = encodingOf(complete, 'br').body
+    const given = await createIdentityFirst({ body, tag: complete.identity.etag.slice(1, -1), gzip, br }, { contentType: 'application/xml; charset=utf-8', now: NOW })
+    expect([holdsBytes(given.identity), given.identity.etag, Buffer.from(given.identity.body).equals(body)]).toEqual([false, complete.identity.etag, true])
   })
 })
 
