@@ -44,7 +44,8 @@ export class LaterSitemaps {
     }
     const site = await rendering
     const complete = (): void => {
-      const writing = this.#builder.withSitemaps(plan, site).then((done) => (this.#swapIn(done), done))
+      // One file at a time (SitemapBuilder#build): a start's peak holds one uncompressed part, not all of them.
+      const writing = this.#builder.withSitemaps(plan, site, true).then((done) => (this.#swapIn(done), done))
       this.#writing = writing
       writing.then(
         () => void (this.#writing = undefined),

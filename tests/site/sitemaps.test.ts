@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { SitemapBuilder } from '../../src/site/build-sitemaps.js'
 import { planSite } from '../../src/site/build-site.js'
+import { createResource, type CreateResource } from '../../src/site/resource.js'
 import { MAX_NEWS_URLS, MAX_SITEMAP_URLS, newsArticles, newsLanguage, renderUrlSet, SITEMAP_PART_URLS } from '../../src/site/sitemaps.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
@@ -119,6 +120,29 @@ describe('/sitemap.xml', () => {
       'https://www.example.de/wirtschaft/e.html',
       'https://www.example.de/',
     ])
+  })
+
+  it('one at a time (oneAtATime, a start\'s first sitemaps): each file is compressed before the next is written, so one uncompressed file at most is held', async () => {
+    const config = loadConfig({ SITE_URL: SITE })
+    const articles = ['a', 'b', 'c', 'd', 'e'].map((slug, i) => makeArticle(slug, { date: `2025-0${i + 1}-01T06:00:00Z` }))
+    const plan = planSite({ publishedSection: () => [...articles].reverse(), publishedCount: () => 5, nextPublication: () => undefined, publishedPages: () => articles }, new Date('2026-01-01T00:00:00Z'), config)
+    /** How many files made before were not compressed yet, each time one is made; their compression ends on a timer. */
+    const written = async (oneAtATime: boolean) => {
+      let pending = 0
+      const seen: number[] = []
+      const create: CreateResource = async (content, options) => {
+        seen.push(pending)
+        pending++
+        const made = await createResource(content, options)
+        const compressed = new Promise<void>((resolve) => setTimeout(() => (pending--, resolve()), 5))
+        return { ...made, compressed }
+      }
+      const sitemaps = await new SitemapBuilder(config, 3, create).build(plan, oneAtATime)
+      return { seen, paths: [...sitemaps.keys()].sort() }
+    }
+    const paths = ['/news-sitemap.xml', '/sitemap-1.xml', '/sitemap-2.xml', '/sitemap.xml']
+    expect(await written(true)).toEqual({ seen: [0, 0, 0, 0], paths })
+    expect(await written(false)).toEqual({ seen: [0, 1, 2, 3], paths })
   })
 
   it("splits the service's sitemap every 10,000 URLs (SITEMAP_PART_URLS), not at the protocol's 50,000: the index and the cache keys alike", async () => {

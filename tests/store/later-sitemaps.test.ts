@@ -68,6 +68,26 @@ describe('the sitemaps of the first site, written later (laterSitemaps)', () => 
     store.close()
   })
 
+  it('writes the first site\'s sitemaps one file at a time, each compressed before the next (at 50,000 articles five parts of 1.1 MB were held uncompressed at once); a change\'s at once', async () => {
+    const calls: boolean[] = []
+    const write = SitemapBuilder.prototype.withSitemaps
+    vi.spyOn(SitemapBuilder.prototype, 'withSitemaps').mockImplementation(function (this: SitemapBuilder, plan, rendering, oneAtATime) {
+      calls.push(oneAtATime === true)
+      return write.call(this, plan, rendering, oneAtATime)
+    })
+    try {
+      const { store, map } = await stores(true)
+      await store.completeFirstSite()
+      map.set('wirtschaft/neu.md', articleText({ title: 'Neu', date: '2026-01-10T11:00:00Z', category: 'wirtschaft', slug: 'neu' }, 'Neu.\n'))
+      await store.applyChanges(['wirtschaft/neu.md'])
+      expect(calls).toEqual([true, false])
+      expect(text(store.resource('/sitemap.xml')?.identity.body)).toContain('<loc>https://www.example.de/wirtschaft/neu.html</loc>')
+      store.close()
+    } finally {
+      vi.restoreAllMocks()
+    }
+  })
+
   it('answers a request for a sitemap before they are written with the full document (200), and one for a part there is none of with 404', async () => {
     const expected = await reference()
     const { store, config } = await stores(true)
