@@ -203,8 +203,8 @@ function holdCompressed(resource: { identity: Encoded; readonly encodings: Parti
  * nginx's gunzip module does for such clients. At 50,000 articles the five
  * parts of the sitemap held 5.7 MB of identity bytes beside 0.4 MB
  * compressed (23 MB at 200,000, issue 14: memory); inflating a part of
- * 1.4 MB takes 0.6 ms, about what sending it costs. A feed of 50 articles
- * (~200 KB) stays below.
+ * 1.4 MB takes 0.4–0.6 ms (docs/performance.md, the nineteenth round),
+ * less than sending it costs. A feed of 50 articles (~200 KB) stays below.
  */
 export const INFLATED_WHEN_ASKED_BYTES = 512 * 1024
 
@@ -221,7 +221,7 @@ class InflatedWhenAsked implements Encoded {
   }
 
   get body(): Uint8Array {
-    // One output buffer as large as the bytes (zlib's default of 16 KiB made 88 of them for a part of the sitemap, then joined them).
+    // One output buffer as large as the bytes: zlib's default of 16 KiB makes 88 of them for a part of the sitemap, then joins them.
     return zlib.brotliDecompressSync(this.#br, { chunkSize: this.byteLength })
   }
 }
