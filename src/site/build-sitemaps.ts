@@ -90,10 +90,10 @@ export class SitemapBuilder {
    * `site` with the sitemaps of `plan` (its plan); parts no longer needed are
    * dropped. The sitemaps are written while `site` is still being rendered
    * (in the render workers): at 50,000 articles a start waited ~0.3 s for
-   * each in turn. `oneAtATime`: see build.
+   * each in turn. `patient`: see build.
    */
-  async withSitemaps(plan: SitePlan, rendering: Site | Promise<Site>, oneAtATime = false): Promise<Site> {
-    const [sitemaps, site] = await Promise.all([this.build(plan, oneAtATime), rendering])
+  async withSitemaps(plan: SitePlan, rendering: Site | Promise<Site>, patient?: () => boolean): Promise<Site> {
+    const [sitemaps, site] = await Promise.all([this.build(plan, patient), rendering])
     const others = [...site.resources].filter(([path]) => !isSitemapPath(path))
     return { ...site, resources: new Map([...others, ...sitemaps]) }
   }
@@ -103,12 +103,13 @@ export class SitemapBuilder {
    * public article, with `lastmod`; past `maxUrls` URLs a sitemap index of
    * parts of `maxUrls` each, oldest articles first and the index page last,
    * so a new article changes only the last part) and `/news-sitemap.xml` (newsArticles).
-   * `oneAtATime`: each file compressed before the next is written (a start's
-   * first sitemaps; only a request for a sitemap meanwhile waits): with `create` the store's
-   * identity-first resources, the five parts of 50,000 articles (1.1 MB
-   * each) were otherwise held uncompressed at once, at the start's peak.
+   * `patient`: while it says so, each file is compressed before the next is
+   * written (a start's first sitemaps, until someone waits for them): with
+   * `create` the store's identity-first resources, the five parts of 50,000
+   * articles (1.1 MB each) were otherwise held uncompressed at once, at the
+   * start's peak.
    */
-  async build(plan: SitePlan, oneAtATime = false): Promise<Map<string, Resource>> {
+  async build(plan: SitePlan, patient?: () => boolean): Promise<Map<string, Resource>> {
     const kept = new Map<string, Kept>()
     // One after another: each file is rendered, encoded and hashed in turns of the event loop of its own (resource.ts),
     // not every part in one (at 50,000 articles, five parts of 1.1 MB).
@@ -116,7 +117,7 @@ export class SitemapBuilder {
       const written: (readonly [string, Resource])[] = []
       for (const document of documents) {
         const made = await this.#resource(document, plan.now)
-        if (oneAtATime) await made.resource.compressed
+        if (patient?.()) await made.resource.compressed
         kept.set(document.path, { articles: document.articles, stamp: document.stamp, ...made })
         written.push([document.path, made.resource] as const)
       }

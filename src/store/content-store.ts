@@ -169,13 +169,13 @@ export class ContentStore {
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
   /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */
   later(path: string): Promise<Resource | undefined> | undefined { return this.#sitemaps.resource(path) }
-  /** Writes the sitemaps of the first site held back (laterSitemaps): main.ts, once the first feed is served. */
-  completeFirstSite(): Promise<void> { return this.#sitemaps.now() }
+  /** Writes the sitemaps of the first site held back (laterSitemaps): main.ts, once the first feed is served; `hurry`: something waits. */
+  completeFirstSite(hurry = false): Promise<void> { return this.#sitemaps.now(hurry) }
 
   /** Resolves when no change is being applied, no rebuild runs, and the current documents are compressed (live updates before a reload, tests). */
   async settled(): Promise<void> {
     while (this.#applying.running || this.#rebuilds.running) await Promise.all([this.#applying.running, this.#rebuilds.running])
-    await this.completeFirstSite()
+    await this.completeFirstSite(true)
     await this.#compressed
   }
 
@@ -186,7 +186,7 @@ export class ContentStore {
 
   async #rebuildOnce(): Promise<Site> {
     const started = performance.now()
-    await this.completeFirstSite() // nothing replaces the first site before its sitemaps are in
+    await this.completeFirstSite(true) // nothing replaces the first site before its sitemaps are in
     this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
     const plan = planSite(this.#catalog.published, now, this.#config, this.#versions.facts)

@@ -27,6 +27,8 @@ export class LaterSitemaps {
   #complete: (() => void) | undefined
   /** The writing under way; undefined before and once it is done. */
   #writing: Promise<Site> | undefined
+  /** Whether nobody waits for the sitemaps: they are then written one file at a time (a request, a rebuild hurry them). */
+  #patient = true
 
   /** @param create the store's documents rendered ahead (LazyDocuments.createAhead): compressing a large sitemap holds no change back. */
   constructor(config: SiteConfig, later: boolean, swapIn: (site: Site) => void, create: CreateResource, warn: (line: string) => void) {
@@ -44,8 +46,8 @@ export class LaterSitemaps {
     }
     const site = await rendering
     const complete = (): void => {
-      // One file at a time (SitemapBuilder#build): a start's peak holds one uncompressed part, not all of them.
-      const writing = this.#builder.withSitemaps(plan, site, true).then((done) => (this.#swapIn(done), done))
+      // One file at a time (SitemapBuilder#build) until someone waits: a start's peak holds one uncompressed part, not all of them.
+      const writing = this.#builder.withSitemaps(plan, site, () => this.#patient).then((done) => (this.#swapIn(done), done))
       this.#writing = writing
       writing.then(
         () => void (this.#writing = undefined),
@@ -66,14 +68,19 @@ export class LaterSitemaps {
    * swapped in, at once when none is held back. Never rejects: a failure is
    * logged and leaves the first site as it is; a sitemap asked for later
    * tries again, and the next rebuild writes the sitemaps with its own site.
+   * `hurry`: something waits for them (a rebuild): the files not written yet
+   * are written without waiting for each to be compressed.
    */
-  async now(): Promise<void> {
+  async now(hurry = false): Promise<void> {
+    // Only while they are held back or being written: the first rebuild (the load) asks before there is any.
+    if (hurry && (this.#complete || this.#writing)) this.#patient = false
     await this.#write().catch(() => undefined)
   }
 
   /** A sitemap at `path` while they are held back or being written: written, then given (undefined when there is none at that path). */
   resource(path: string): Promise<Resource | undefined> | undefined {
     if ((!this.#complete && !this.#writing) || !isSitemapPath(path)) return undefined
+    this.#patient = false
     return this.#write().then((site) => site?.resources.get(path))
   }
 

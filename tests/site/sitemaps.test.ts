@@ -122,12 +122,12 @@ describe('/sitemap.xml', () => {
     ])
   })
 
-  it('one at a time (oneAtATime, a start\'s first sitemaps): each file is compressed before the next is written, so one uncompressed file at most is held', async () => {
+  it('one at a time while patient (a start\'s first sitemaps): each file is compressed before the next is written, so one uncompressed file at most is held', async () => {
     const config = loadConfig({ SITE_URL: SITE })
     const articles = ['a', 'b', 'c', 'd', 'e'].map((slug, i) => makeArticle(slug, { date: `2025-0${i + 1}-01T06:00:00Z` }))
     const plan = planSite({ publishedSection: () => [...articles].reverse(), publishedCount: () => 5, nextPublication: () => undefined, publishedPages: () => articles }, new Date('2026-01-01T00:00:00Z'), config)
     /** How many files made before were not compressed yet, each time one is made; their compression ends on a timer. */
-    const written = async (oneAtATime: boolean) => {
+    const written = async (patient: boolean) => {
       let pending = 0
       const seen: number[] = []
       const create: CreateResource = async (content, options) => {
@@ -137,7 +137,7 @@ describe('/sitemap.xml', () => {
         const compressed = new Promise<void>((resolve) => setTimeout(() => (pending--, resolve()), 5))
         return { ...made, compressed }
       }
-      const sitemaps = await new SitemapBuilder(config, 3, create).build(plan, oneAtATime)
+      const sitemaps = await new SitemapBuilder(config, 3, create).build(plan, () => patient)
       return { seen, paths: [...sitemaps.keys()].sort() }
     }
     const paths = ['/news-sitemap.xml', '/sitemap-1.xml', '/sitemap-2.xml', '/sitemap.xml']

@@ -68,19 +68,34 @@ describe('the sitemaps of the first site, written later (laterSitemaps)', () => 
     store.close()
   })
 
-  it('writes the first site\'s sitemaps one file at a time, each compressed before the next (at 50,000 articles five parts of 1.1 MB were held uncompressed at once); a change\'s at once', async () => {
-    const calls: boolean[] = []
+  it('writes the first site\'s sitemaps one file at a time (at 50,000 articles five parts of 1.1 MB were held uncompressed at once) until something waits for them: a request or a change', async () => {
+    const patience: (() => boolean)[] = []
     const write = SitemapBuilder.prototype.withSitemaps
-    vi.spyOn(SitemapBuilder.prototype, 'withSitemaps').mockImplementation(function (this: SitemapBuilder, plan, rendering, oneAtATime) {
-      calls.push(oneAtATime === true)
-      return write.call(this, plan, rendering, oneAtATime)
+    vi.spyOn(SitemapBuilder.prototype, 'withSitemaps').mockImplementation(function (this: SitemapBuilder, plan, rendering, patient) {
+      patience.push(patient ?? (() => false))
+      return write.call(this, plan, rendering, patient)
     })
     try {
+      // Asked by main.ts once the first feed is served: nobody waits, one file at a time throughout.
+      const quiet = await stores(true)
+      await quiet.store.completeFirstSite()
+      expect(patience.map((patient) => patient())).toEqual([true])
+      quiet.store.close()
+      // A request for a sitemap while they are written: the rest is written at once.
+      patience.length = 0
+      const asked = await stores(true)
+      const writing = asked.store.completeFirstSite()
+      expect(patience.map((patient) => patient())).toEqual([true])
+      await asked.store.later('/sitemap.xml')
+      expect(patience.map((patient) => patient())).toEqual([false])
+      await writing
+      asked.store.close()
+      // A change waits for them too; its own sitemaps are written at once.
+      patience.length = 0
       const { store, map } = await stores(true)
-      await store.completeFirstSite()
       map.set('wirtschaft/neu.md', articleText({ title: 'Neu', date: '2026-01-10T11:00:00Z', category: 'wirtschaft', slug: 'neu' }, 'Neu.\n'))
       await store.applyChanges(['wirtschaft/neu.md'])
-      expect(calls).toEqual([true, false])
+      expect(patience.map((patient) => patient())).toEqual([false, false])
       expect(text(store.resource('/sitemap.xml')?.identity.body)).toContain('<loc>https://www.example.de/wirtschaft/neu.html</loc>')
       store.close()
     } finally {
