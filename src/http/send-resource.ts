@@ -201,12 +201,15 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     }
     if (options.sent && request.method !== 'HEAD') options.sent(available, variant.byteLength)
     if (variant.body === undefined) {
-      const body = asBuffer(variant.of.identity.body)
+      // A HEAD is sent no body (its Content-Length is the GET's): nothing to inflate.
+      const body = request.method === 'HEAD' ? NO_BYTES : asBuffer(variant.of.identity.body)
       return status === 200 ? { ...headers.okAnswer, body } : { status, headers: headers.ok, body }
     }
     return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
   }
 }
+
+const NO_BYTES = Buffer.alloc(0)
 
 /** A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)

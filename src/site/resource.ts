@@ -208,9 +208,14 @@ function holdCompressed(resource: { identity: Encoded; readonly encodings: Parti
  */
 export const INFLATED_WHEN_ASKED_BYTES = 512 * 1024
 
-/** Identity bytes held as their Brotli form (INFLATED_WHEN_ASKED_BYTES): `body` inflates them anew for each use, and nothing keeps them. */
+/**
+ * Identity bytes held as their Brotli form (INFLATED_WHEN_ASKED_BYTES): `body` inflates them when asked, and hands
+ * the same bytes to whoever asks while anything still holds them (answers still being sent to slow readers share one
+ * copy); once nothing does, they go with the next collection. The bytes given must not be changed.
+ */
 class InflatedWhenAsked implements Encoded {
   readonly #br: Uint8Array
+  #last: WeakRef<Uint8Array> | undefined
 
   constructor(
     readonly etag: string,
@@ -221,8 +226,12 @@ class InflatedWhenAsked implements Encoded {
   }
 
   get body(): Uint8Array {
-    // One output buffer as large as the bytes: zlib's default of 16 KiB makes 88 of them for a part of the sitemap, then joins them.
-    return zlib.brotliDecompressSync(this.#br, { chunkSize: this.byteLength })
+    const last = this.#last?.deref()
+    if (last) return last
+    // One output buffer a byte larger than the bytes: one exactly as large is full, and zlib then takes a second before it ends.
+    const body = zlib.brotliDecompressSync(this.#br, { chunkSize: this.byteLength + 1 })
+    this.#last = new WeakRef(body)
+    return body
   }
 }
 

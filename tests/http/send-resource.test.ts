@@ -6,11 +6,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import { brotliDecompressSync, gunzipSync } from 'node:zlib'
+import zlib, { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Hono } from 'hono'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import type { CachePolicy } from '../../src/caching.js'
-import { toResponse, viewOfContext } from '../../src/http/exchange.js'
+import { toResponse, viewOfContext, type RequestView } from '../../src/http/exchange.js'
 import { createSender, type SenderOptions } from '../../src/http/send-resource.js'
 import { createIdentityFirst, createResource, holdsBytes, type Resource } from '../../src/site/resource.js'
 import { SITE } from '../helpers/feed-fixtures.js'
@@ -309,5 +309,27 @@ describe('createSender: identity bytes of 512 KiB or more (resource.ts: held as 
     await nextTurn()
     gc()
     expect(bytes.deref()).toBeUndefined()
+  })
+})
+
+describe('createSender: identity bytes held compressed, inflated once for the answers that share them', () => {
+  const request = (method: string): RequestView => ({ method, path: '/sitemap.xml', url: '/sitemap.xml', header: () => undefined, socket: undefined })
+
+  it('answers two GETs without gzip with one inflated copy (slow readers share it), and a HEAD without inflating at all', async () => {
+    const text = sitemapPartText(4)
+    const resource = await createResource(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
+    const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined })
+    const inflate = vi.spyOn(zlib, 'brotliDecompressSync')
+    try {
+      const head = send(request('HEAD'), resource)
+      expect([head.status, head.headers['Content-Length'], head.body?.byteLength, inflate.mock.calls.length]).toEqual([200, String(Buffer.byteLength(text)), 0, 0])
+      const first = send(request('GET'), resource)
+      const second = send(request('GET'), resource)
+      expect(Buffer.from(first.body as Uint8Array).toString()).toBe(text)
+      expect(second.body?.buffer).toBe(first.body?.buffer)
+      expect(inflate.mock.calls.length).toBe(1)
+    } finally {
+      inflate.mockRestore()
+    }
   })
 })
