@@ -1,5 +1,6 @@
 import type { CachePolicy, ContentCoding } from '../caching.js'
-import { byteLengthOf, holdsBytes, INFLATED_WHEN_ASKED_BYTES, type Encoded, type Resource } from '../site/resource.js'
+import { byteLengthOf, holdsBytes, INFLATED_WHEN_ASKED_BYTES } from '../site/inflated-identity.js'
+import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
 import { createCacheControl, privately } from './cache-control.js'

@@ -4,7 +4,8 @@ import { siteUrlFor } from '../text/urls.js'
 import { sameArticles } from '../feeds/select.js'
 import type { Site, SiteConfig, SitePlan } from './build-site.js'
 import { isSitemapPath, NEWS_SITEMAP_PATH, SITEMAP_PATH, sitemapPartPath } from './paths.js'
-import { byteLengthOf, createResource, type CreateResource, type Encoded, type Resource } from './resource.js'
+import { byteLengthOf } from './inflated-identity.js'
+import { createResource, type CreateResource, type Encoded, type Resource } from './resource.js'
 import { NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY, sitemapPartKey } from './cache-keys.js'
 import {
   lastChangeOf,

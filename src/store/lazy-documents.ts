@@ -16,7 +16,8 @@ import { renderArticlePage, renderNotFoundPage } from '../site/pages.js'
 import { RENDER_IN_THREAD_LATER } from '../site/in-thread-later.js'
 import type { Renderer } from '../site/render-request.js'
 import { splicingRenderer } from '../site/spliced-feeds.js'
-import { createResource, holdsBytes, identityFirstInTurns, type Resource } from '../site/resource.js'
+import { heldBytes } from '../site/inflated-identity.js'
+import { createResource, identityFirstInTurns, type Resource } from '../site/resource.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
 import { LruCache } from '../util/lru-cache.js'
 import type { Logger } from '../util/logger.js'
@@ -151,7 +152,7 @@ export class LazyDocuments {
     if (!browserPage) return resource
     const entry = { items: found.items, pages: plan.archivePages, resource }
     this.#archives.set(key, entry)
-    resource.then((done) => this.#archives.weigh(key, bytesOf(done), entry), () => this.#archives.delete(key))
+    resource.then((done) => this.#archives.weigh(key, heldBytes(done), entry), () => this.#archives.delete(key))
     return resource
   }
 
@@ -207,14 +208,9 @@ export class LazyDocuments {
     const resource = render()
     views.set(key, resource)
     resource.then(
-      (done) => views.weigh(key, bytesOf(done), resource),
+      (done) => views.weigh(key, heldBytes(done), resource),
       () => views.delete(key),
     )
     return resource
   }
-}
-
-/** What a rendered document holds in memory: its bytes in every encoding (identity bytes inflated when asked for are not held). */
-function bytesOf(resource: Resource): number {
-  return [resource.identity, ...Object.values(resource.encodings)].reduce((sum, encoded) => sum + (holdsBytes(encoded) ? encoded.body.byteLength : 0), 0)
 }

@@ -11,18 +11,8 @@ import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import type { ContentCoding } from '../../src/caching.js'
 import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
-import {
-  brotliWindow,
-  byteLengthOf,
-  createIdentityFirst,
-  createResource,
-  holdsBytes,
-  identityFirstInTurns,
-  INFLATED_WHEN_ASKED_BYTES,
-  LARGE_BYTES,
-  type Encoded,
-  type Resource,
-} from '../../src/site/resource.js'
+import { byteLengthOf, holdsBytes, INFLATED_WHEN_ASKED_BYTES } from '../../src/site/inflated-identity.js'
+import { brotliWindow, createIdentityFirst, createResource, identityFirstInTurns, LARGE_BYTES, type Encoded, type Resource } from '../../src/site/resource.js'
 import { sitemapPartText } from '../helpers/large-documents.js'
 
 v8.setFlagsFromString('--expose-gc')

@@ -1,0 +1,62 @@
+// Identity bytes of large documents held as Brotli once compressed, inflated when asked for (resource.ts holds them so).
+import zlib from 'node:zlib'
+
+/** An encoding's bytes and validator (resource.ts's Encoded; not imported from there, which imports this). */
+interface Encoded {
+  readonly body: Uint8Array
+  readonly etag: string
+}
+
+/**
+ * From this size a document's identity bytes are not held once it is
+ * compressed: a client that takes neither gzip nor Brotli (few do; search
+ * engines' crawlers take both) gets them inflated from the Brotli bytes, as
+ * nginx's gunzip module does for such clients. At 50,000 articles the five
+ * parts of the sitemap held 5.7 MB of identity bytes beside 0.4 MB
+ * compressed (23 MB at 200,000, issue 14: memory); inflating a part of
+ * 1.4 MB takes 0.4–0.6 ms (docs/performance.md, the nineteenth round),
+ * less than sending it costs. A feed of 50 articles (~200 KB) stays below.
+ */
+export const INFLATED_WHEN_ASKED_BYTES = 512 * 1024
+
+/**
+ * Identity bytes held as their Brotli form (INFLATED_WHEN_ASKED_BYTES): `body` inflates them when asked, and hands
+ * the same bytes to whoever asks while anything still holds them (answers still being sent to slow readers share one
+ * copy); once nothing does, they go with the next collection. The bytes given must not be changed.
+ */
+export class InflatedWhenAsked implements Encoded {
+  readonly #br: Uint8Array
+  #last: WeakRef<Uint8Array> | undefined
+
+  constructor(
+    readonly etag: string,
+    readonly byteLength: number,
+    br: Uint8Array,
+  ) {
+    this.#br = br
+  }
+
+  get body(): Uint8Array {
+    const last = this.#last?.deref()
+    if (last) return last
+    // One output buffer a byte larger than the bytes: one exactly as large is full, and zlib then takes a second before it ends.
+    const body = zlib.brotliDecompressSync(this.#br, { chunkSize: this.byteLength + 1 })
+    this.#last = new WeakRef(body)
+    return body
+  }
+}
+
+/** The length of an encoding's bytes, without inflating identity bytes held compressed. */
+export function byteLengthOf(encoded: Encoded): number {
+  return encoded instanceof InflatedWhenAsked ? encoded.byteLength : encoded.body.byteLength
+}
+
+/** Whether `encoded` holds its bytes (no inflating: read `body` once, and keep what it gives). */
+export function holdsBytes(encoded: Encoded): boolean {
+  return !(encoded instanceof InflatedWhenAsked)
+}
+
+/** What a rendered document holds in memory: its bytes in every encoding (identity bytes inflated when asked for are not held). */
+export function heldBytes(resource: { readonly identity: Encoded; readonly encodings: Readonly<Partial<Record<string, Encoded>>> }): number {
+  return [resource.identity, ...Object.values(resource.encodings)].reduce((sum: number, encoded) => sum + (encoded && holdsBytes(encoded) ? encoded.body.byteLength : 0), 0)
+}
