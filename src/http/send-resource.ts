@@ -1,5 +1,5 @@
 import type { CachePolicy, ContentCoding } from '../caching.js'
-import { byteLengthOf, holdsBytes, INFLATED_WHEN_ASKED_BYTES } from '../site/inflated-identity.js'
+import { byteLengthOf, holdsBytes, inflatedOnceCompressed } from '../site/inflated-identity.js'
 import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
@@ -125,7 +125,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       headers['Referrer-Policy'] = 'strict-origin-when-cross-origin'
     }
     // Large identity bytes are read per answer: held (until compressed) or inflated, never kept here (which would hold them).
-    const held = holdsBytes(encoded) && !(encoded === source.identity && encoded.body.byteLength >= INFLATED_WHEN_ASKED_BYTES)
+    const held = holdsBytes(encoded) && !(encoded === source.identity && inflatedOnceCompressed(encoded))
     const variant: Variant = { body: held ? asBuffer(encoded.body) : undefined, of: source, byteLength: byteLengthOf(encoded), etag, headers, private: kind === 'page' }
     forResource[slot] = variant
     return variant

@@ -1,9 +1,10 @@
 // Identity bytes of large documents held as Brotli once compressed, inflated when asked for (resource.ts holds them so).
 import zlib from 'node:zlib'
 
-/** An encoding's bytes and validator (resource.ts's Encoded; not imported from there, which imports this). */
-interface Encoded {
+/** One encoding of a document: bytes and their strong validator (resource.ts gives it with its documents). */
+export interface Encoded {
   readonly body: Uint8Array
+  /** Strong entity-tag (RFC 9110 §8.8.3); each content coding has its own. */
   readonly etag: string
 }
 
@@ -44,6 +45,11 @@ export class InflatedWhenAsked implements Encoded {
     this.#last = new WeakRef(body)
     return body
   }
+}
+
+/** Whether identity bytes are held as Brotli once the document is compressed (resource.ts): until then they must not be kept elsewhere. */
+export function inflatedOnceCompressed(identity: Encoded): boolean {
+  return holdsBytes(identity) ? identity.body.byteLength >= INFLATED_WHEN_ASKED_BYTES : true
 }
 
 /** The length of an encoding's bytes, without inflating identity bytes held compressed. */

@@ -5,14 +5,9 @@ import zlib from 'node:zlib'
 import type { CacheClass, ContentCoding } from '../caching.js'
 import { ANY_KEY, SITE_KEY } from './cache-keys.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
-import { INFLATED_WHEN_ASKED_BYTES, InflatedWhenAsked } from './inflated-identity.js'
+import { holdsBytes, inflatedOnceCompressed, InflatedWhenAsked, type Encoded } from './inflated-identity.js'
 
-/** One encoding of a document: bytes and their strong validator. */
-export interface Encoded {
-  readonly body: Uint8Array
-  /** Strong entity-tag (RFC 9110 §8.8.3); each content coding has its own. */
-  readonly etag: string
-}
+export type { Encoded }
 
 /** A document ready to send: its bytes in every encoding, and what describes them. */
 export interface Resource {
@@ -192,8 +187,8 @@ const COMPRESSED = Promise.resolve()
  */
 function holdCompressed(resource: { identity: Encoded; readonly encodings: Partial<Record<ContentCoding, Encoded>> }, done: Record<ContentCoding, Encoded>): void {
   Object.assign(resource.encodings, done)
-  const { body, etag } = resource.identity
-  if (body.byteLength >= INFLATED_WHEN_ASKED_BYTES) resource.identity = new InflatedWhenAsked(etag, body.byteLength, done.br.body)
+  const { identity } = resource
+  if (holdsBytes(identity) && inflatedOnceCompressed(identity)) resource.identity = new InflatedWhenAsked(identity.etag, identity.body.byteLength, done.br.body)
 }
 
 /**
