@@ -389,11 +389,14 @@ describe('index snapshot', () => {
     const started = new Promise<void>((resolve) => (verifying = resolve))
     const held = new Promise<void>((resolve) => (release = resolve))
     let holding = false
-    const second = await start({ racyMs: 100, slowBody: async () => { if (holding) verifying(), await held } })
+    // racyMs: the verification reads b.md no sooner than 500 ms after its save, long after the change is applied
+    // below even on a loaded machine (at 100 ms, a slow applyChanges let it read before the hold was set: a timeout).
+    const second = await start({ racyMs: 500, slowBody: async () => { if (holding) verifying(), await held } })
     articles.write('b.md', text('Beta, berichtigt', 2))
-    await second.store.applyChanges(['b.md']) // racy: the write waits ~100 ms, then verifies b.md (held)
-    await second.store.settled()
+    await second.store.applyChanges(['b.md']) // racy: the write waits until b.md's change is 500 ms old, then verifies it (held)
+    // Set once the change's own reads of b.md are done (applyChanges renders the new site before it resolves).
     holding = true
+    await second.store.settled()
     await started
     second.store.close()
     expect(onDisk()).toEqual({ 'a.md': 'Alpha', 'c.md': 'Gamma' })
