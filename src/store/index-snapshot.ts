@@ -1,7 +1,7 @@
 import type { ArticleSource } from '../content/article-source.js'
 import type { ParseArticleOptions } from '../content/parse-article.js'
 import type { Logger } from '../util/logger.js'
-import { bodyDigest } from './article-versions.js'
+import { bodyDigest } from './body-digest.js'
 import type { ArticleCompactor } from './compact-articles.js'
 import { keepableEntries, settledEntries, type ReadEntry } from './racy-entries.js'
 import { encodeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
@@ -9,7 +9,7 @@ import { readSnapshot, type SnapshotFile } from './snapshot-read.js'
 
 export interface IndexSnapshotOptions {
   readonly file: SnapshotFile
-  /** The build of the service (dist/.build-stamp, the dependencies, Node): another may parse a file differently. */
+  /** The parsing code of the service (content/build-identity.ts: dist/.parse-identity, Node): another may parse a file differently. */
   readonly build: string
   /** Quiet time after the last change before the snapshot is written again (default 5 s). */
   readonly delayMs?: number
