@@ -14,6 +14,7 @@
 // (the `prepare` script); `npm start`, `npm test`, `npm run export` and the
 // bench check the stamp and rebuild only what an edit made stale.
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, join, relative } from 'node:path'
@@ -228,10 +229,40 @@ function replaceFile(file, contents) {
   }
 }
 
-/** The bundles, in memory, escaped; then tsc (which type-checks: a type error fails the build); then the bundles are written, then the stamp. */
-export async function build(root) {
-  const entries = Object.entries(ENTRIES).flatMap(([name, sources]) => sources.filter((source) => existsSync(join(root, source))).slice(0, 1).map((source) => [name, source]))
-  const options = {
+/**
+ * What decides the rows of the index snapshot (store/index-snapshot.ts): the modules that read a file, parse it, hold
+ * the article and write and read the rows. Their bundle (with everything it imports, dependencies included, as the
+ * service's bundles are made) is the parse identity (dist/.parse-identity, read by content/build-identity.ts): a build
+ * whose code here is the same (the same source built again, a change to feeds, pages or HTTP) keeps the snapshot a
+ * restart takes its articles from, where another would read every file again (7-11 s at 50,000, issue 14).
+ * Code that changes what a source gives the snapshot belongs in one of these modules; PARSE_COMPOSITION are the
+ * files that put the source chain together (fileSource, compactSource, snapshotSource): their text is hashed too.
+ */
+const PARSE_ROOTS = ['src/store/index-snapshot.ts', 'src/content/article-source.ts', 'src/store/compact-articles.ts', 'src/store/body-digest.ts', 'src/content/stamp-worker.ts']
+const PARSE_COMPOSITION = ['src/main.ts', 'src/store/content-store.ts']
+const PARSE_IDENTITY = join('dist', '.parse-identity')
+
+/**
+ * The parse identity of the source under `root`, and the files it is made of (PARSE_ROOTS and what they import;
+ * PARSE_COMPOSITION). `options`: the bundles' esbuild options (build()).
+ */
+export async function parseIdentity(root, options = bundleOptions(root)) {
+  const roots = PARSE_ROOTS.filter((file) => existsSync(join(root, file)))
+  const composition = PARSE_COMPOSITION.filter((file) => existsSync(join(root, file)))
+  const hash = createHash('sha256')
+  let inputs = []
+  if (roots.length > 0) {
+    const result = await devRequire('esbuild').build({ ...options, entryPoints: roots, sourcemap: false, metafile: true, outdir: 'dist/.parse-identity-bundle' })
+    inputs = Object.keys(result.metafile.inputs).sort()
+    for (const file of [...result.outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${relative(root, file.path)}\n${file.text}\n`)
+  }
+  for (const file of composition) hash.update(`${file}\n${readFileSync(join(root, file), 'utf8')}\n`)
+  return { identity: hash.digest('base64url'), inputs: [...inputs, ...composition] }
+}
+
+/** esbuild's options for the bundles (build()) and the parse identity. */
+function bundleOptions(root) {
+  return {
     absWorkingDir: root,
     outdir: 'dist',
     bundle: true,
@@ -248,13 +279,20 @@ export async function build(root) {
     // Written below, each file with what it holds above U+007F escaped (asciiOnly).
     write: false,
   }
+}
+
+/** The bundles, in memory, escaped; then tsc (which type-checks: a type error fails the build); then the bundles are written, then the stamp. */
+export async function build(root) {
+  const entries = Object.entries(ENTRIES).flatMap(([name, sources]) => sources.filter((source) => existsSync(join(root, source))).slice(0, 1).map((source) => [name, source]))
+  const options = bundleOptions(root)
   const esbuild = devRequire('esbuild')
-  const [service, others] = await Promise.all([
+  const [service, others, parse] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
     // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
     // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
     esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
+    parseIdentity(root, options),
   ])
   const outputs = [...service.outputFiles, ...others.outputFiles]
   const textOf = new Map(outputs.map((file) => [file.path, file.text]))
@@ -285,6 +323,8 @@ export async function build(root) {
   // Replaced whole, and only when it differs: a worker that a running service starts reads it, and an empty or
   // half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
   if (!distPackageIsCurrent(root)) replaceFile(join(dist, 'package.json'), DIST_PACKAGE)
+  // Before the stamp: a build cut short here is stale, and the next one writes both.
+  replaceFile(join(root, PARSE_IDENTITY), `${parse.identity}\n`)
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
 }
 

@@ -19,13 +19,14 @@ afterEach(() => {
   for (const temp of temps.splice(0)) temp.rm()
 })
 
-/** A built project: dist/.build-stamp and package-lock.json; its entry point's URL. */
-function built(): string {
+/** A built project: dist/.build-stamp, dist/.parse-identity and package-lock.json; its entry point's URL. */
+function built(): { main: string; write: (file: string, text: string) => string } {
   const project = makeTempDir('build-identity-')
   temps.push(project)
-  project.write('dist/.build-stamp', 'built\n')
+  project.write('dist/.build-stamp', '2026-12-04T20:00:00.000Z\n')
+  project.write('dist/.parse-identity', 'parse-1\n')
   project.write('package-lock.json', '{}\n')
-  return pathToFileURL(path.join(project.dir, 'dist/main.js')).href
+  return { main: pathToFileURL(path.join(project.dir, 'dist/main.js')).href, write: project.write }
 }
 
 /** `process.versions[name]` as `value` while `run` runs. */
@@ -41,7 +42,7 @@ function withVersion<T>(name: string, value: string, run: () => T): T {
 
 describe('buildIdentity', () => {
   it('is another for other time-zone or ICU data, the same for the same build', () => {
-    const main = built()
+    const { main } = built()
     const identity = buildIdentity(main)
     expect(identity).toBeDefined()
     expect(buildIdentity(main)).toBe(identity)
@@ -55,9 +56,22 @@ describe('buildIdentity', () => {
     expect(withVersion('tz', '1999z', () => buildStamp({ siteUrl: 'https://www.example.de/' }))).not.toBe(stamp)
   })
 
-  it('is none for a service that runs unbuilt (no stamp)', () => {
-    const main = built()
-    fs.rmSync(new URL('./.build-stamp', main))
+  // Issue 14: it was the build's time stamp, so every deploy (the same source built again included) read every file at its start.
+  it('is the same for another build of the same parsing code (another stamp, other dependencies elsewhere), another for other parsing code', () => {
+    const { main, write } = built()
+    const identity = buildIdentity(main)
+    write('dist/.build-stamp', '2026-12-05T08:00:00.000Z\n')
+    write('package-lock.json', '{"lockfileVersion":3}\n')
+    expect(buildIdentity(main)).toBe(identity)
+    write('dist/.parse-identity', 'parse-2\n')
+    expect(buildIdentity(main)).not.toBe(identity)
+  })
+
+  it('is none for a service that runs unbuilt (no parse identity, or an empty one)', () => {
+    const { main, write } = built()
+    write('dist/.parse-identity', '')
+    expect(buildIdentity(main)).toBeUndefined()
+    fs.rmSync(new URL('./.parse-identity', main))
     expect(buildIdentity(main)).toBeUndefined()
   })
 })
