@@ -304,8 +304,17 @@ export async function build(root) {
   })
   // tsc writes main.js, export.js and plus-token.js where the bundles go, so it runs once they are made; and emits
   // nothing on a type error, which leaves the last build's bundles in place.
+  // The parse identity goes before any code is written, and the new one comes after it all: a build cut short in
+  // between leaves none, so no start takes its articles from a snapshot that other code wrote (buildIdentity).
+  // A type error writes no code: the last build's identity is put back.
+  const identityFile = join(root, PARSE_IDENTITY)
+  const lastIdentity = existsSync(identityFile) ? readFileSync(identityFile) : undefined
+  rmSync(identityFile, { force: true })
   const result = spawnSync(process.execPath, [devRequire.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmitOnError'], { cwd: root, stdio: 'inherit' })
-  if (result.status !== 0) process.exit(result.status ?? 1)
+  if (result.status !== 0) {
+    if (lastIdentity !== undefined) replaceFile(identityFile, lastIdentity)
+    process.exit(result.status ?? 1)
+  }
   // Parts before the bundles that import them: a write that fails (a full disk) leaves no main.js naming a part not
   // written. What a build killed while writing left (`.tmp`) goes first.
   const dist = join(root, 'dist')
@@ -324,7 +333,7 @@ export async function build(root) {
   // half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
   if (!distPackageIsCurrent(root)) replaceFile(join(dist, 'package.json'), DIST_PACKAGE)
   // Before the stamp: a build cut short here is stale, and the next one writes both.
-  replaceFile(join(root, PARSE_IDENTITY), `${parse.identity}\n`)
+  replaceFile(identityFile, `${parse.identity}\n`)
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
 }
 

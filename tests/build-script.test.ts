@@ -157,6 +157,9 @@ describe('node scripts/build.mjs --if-stale', () => {
     // dist/main.js is the bundle of src/main.ts (esbuild's), the other modules are tsc's.
     expect(fs.readFileSync(built, 'utf8')).toContain('var answer = 1;\nexport {\n  answer\n};\n')
     expect(fs.readFileSync(path.join(project.dir, 'dist/extra.js'), 'utf8')).toContain('export const extra = 1;')
+    // The parse identity (content/build-identity.ts), written with the code.
+    const identity = fs.readFileSync(path.join(project.dir, 'dist/.parse-identity'), 'utf8')
+    expect(identity).toMatch(/^[\w-]{43}\n$/)
 
     fs.appendFileSync(built, '// not rebuilt\n')
     expect(run().status).toBe(0)
@@ -168,6 +171,8 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect(failed.stdout).toContain("error TS2322: Type 'string' is not assignable to type 'number'.")
     // tsc wrote its own main.js over the bundle before it failed: a `node dist/main.js` (systemd) then ran unbundled code.
     expect(fs.readFileSync(built, 'utf8')).toContain('// not rebuilt')
+    // No code was written, so the code that runs keeps the identity its index snapshot was written under.
+    expect(fs.readFileSync(path.join(project.dir, 'dist/.parse-identity'), 'utf8')).toBe(identity)
   })
 
   it('leaves dist/ as it was when a bundle cannot be escaped (asciiOnly)', { timeout: 120_000 }, () => {
@@ -241,6 +246,8 @@ describe('node scripts/build.mjs --if-stale', () => {
     const code = fs.readFileSync(built, 'utf8')
     expect(partsOf(code).filter((part) => !dist.includes(part as string))).toEqual([])
     expect(dist.filter((name) => name.endsWith('.tmp'))).toEqual([])
+    // tsc's code is written, so no parse identity: no start takes its articles from a snapshot the last build's code wrote.
+    expect(dist).not.toContain('.parse-identity')
   })
 })
 
