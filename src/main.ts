@@ -19,6 +19,7 @@ import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
 import { Operations } from './ops/operations.js'
 import { STATE_FILE_MAX_BYTES, stateFile } from './ops/state-file.js'
+import { timedSource } from './ops/timed-source.js'
 import { createRenderPool } from './site/render-pool.js'
 import { inThread } from './site/in-thread-later.js'
 import { ContentStore } from './store/content-store.js'
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   if (missing !== undefined) throw new ConfigError('ARTICLES_DIR', missing)
   // Metrics, readers and POLL_MIN_INTERVAL (docs/operations.md); the subscriber history survives restarts.
   const ops = new Operations({ ...config, logger, historyFile: stateFile(config.stateDir, 'subscribers.json') })
-  const source = ops.timedSource(fileSource(config.articlesDir, config))
+  const source = timedSource(fileSource(config.articlesDir, config), (time) => ops.saved(time))
   // Bodies and feeds render in worker threads: no article file can hold the event loop.
   // Started before this module's imports were evaluated, so that they load while this thread does; at the
   // process's priority until the server listens (no request to yield to before), then at the lowest.
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
     onSpareFailed: (error) => logger.warn(`warning: cannot start a second render worker (${error.message}); rendering on one until the service restarts`),
   })
   // What each file parsed to, kept under STATE_DIR: a restart reads only the files changed since (docs/configuration.md).
-  const build = buildIdentity(import.meta.url)
+  const build = buildIdentity()
   // At most 4 KiB an article (26 MB for the bench's 50,000), never below any state file's limit: a larger file is none the service wrote.
   const snapshotMaxBytes = Math.max(STATE_FILE_MAX_BYTES, 4096 * config.maxArticles)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build }

@@ -1,6 +1,4 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { ArticleSource } from '../content/article-source.js'
-import { stampTime } from '../content/load-articles.js'
 import type { ContentStore } from '../store/content-store.js'
 import type { DeliveryCounter } from '../util/delivery-counter.js'
 import type { Logger } from '../util/logger.js'
@@ -32,7 +30,7 @@ const SAVE_DELAY_MS = 60_000
  * What an operator sees: the Prometheus series on /metrics and the readers
  * on /stats (both on the metrics listener, main.ts). Fed by the HTTP layer
  * (Traffic), the store's swaps (watch) and the reads of article files
- * (timedSource), and holds the subscriber history across restarts.
+ * (saved, through ops/timed-source.ts), and holds the subscriber history across restarts.
  */
 export class Operations implements Traffic {
   readonly registry = new Registry()
@@ -115,19 +113,9 @@ export class Operations implements Traffic {
     })
   }
 
-  /** The source, noting the modification time of every file read for the index (the publish delay starts there). */
-  timedSource(source: ArticleSource): ArticleSource {
-    return {
-      ...source,
-      readForIndex: async (file) => {
-        try {
-          return await source.readForIndex(file)
-        } finally {
-          const time = stampTime(source.readStamp(file))
-          if (time !== undefined && time > (this.#newestSave ?? 0)) this.#newestSave = time
-        }
-      },
-    }
+  /** A file read for the index was last modified at `time` (ms; ops/timed-source.ts): the publish delay starts at the newest. */
+  saved(time: number): void {
+    if (time > (this.#newestSave ?? 0)) this.#newestSave = time
   }
 
   /** The Prometheus text exposition of every series. */
