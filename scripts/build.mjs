@@ -15,7 +15,7 @@
 // bench check the stamp and rebuild only what an edit made stale.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { basename, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -231,23 +231,36 @@ function replaceFile(file, contents) {
 
 /**
  * What decides the rows of the index snapshot (store/index-snapshot.ts): the modules that read a file, parse it, hold
- * the article and write and read the rows. Their bundle (with everything it imports, dependencies included, as the
- * service's bundles are made) is the parse identity (dist/.parse-identity, read by content/build-identity.ts): a build
- * whose code here is the same (the same source built again, a change to feeds, pages or HTTP) keeps the snapshot a
- * restart takes its articles from, where another would read every file again (7-11 s at 50,000, issue 14).
- * Code that changes what a source gives the snapshot belongs in one of these modules; PARSE_COMPOSITION are the
- * files that put the source chain together (fileSource, compactSource, snapshotSource): their text is hashed too.
+ * the article and write and read the rows, and every source wrapped around the file source before the snapshot
+ * (ops/timed-source.ts). Their bundle (with everything it imports, dependencies included, made with the service's
+ * own esbuild options) is the parse identity, which the service's bundle carries (content/build-identity.ts): a
+ * build whose code here is the same (the same source built again, a change to feeds, pages or HTTP) keeps the
+ * snapshot a restart takes its articles from, where another would read every file again (7-11 s at 50,000, issue
+ * 14). Code that changes what a source gives the snapshot belongs in one of these modules. PARSE_COMPOSITION are
+ * hashed as text: the files that put the chain together (main.ts, content-store.ts) and this script, which decides
+ * how all of it is built.
  */
-const PARSE_ROOTS = ['src/store/index-snapshot.ts', 'src/content/article-source.ts', 'src/store/compact-articles.ts', 'src/store/body-digest.ts', 'src/content/stamp-worker.ts']
-const PARSE_COMPOSITION = ['src/main.ts', 'src/store/content-store.ts']
-const PARSE_IDENTITY = join('dist', '.parse-identity')
+const PARSE_ROOTS = [
+  'src/store/index-snapshot.ts',
+  'src/content/article-source.ts',
+  'src/store/compact-articles.ts',
+  'src/store/body-digest.ts',
+  'src/content/stamp-worker.ts',
+  'src/ops/timed-source.ts',
+  'src/ops/state-file.ts',
+]
+const PARSE_COMPOSITION = ['src/main.ts', 'src/store/content-store.ts', 'scripts/build.mjs']
 
 /**
  * The parse identity of the source under `root`, and the files it is made of (PARSE_ROOTS and what they import;
- * PARSE_COMPOSITION). `options`: the bundles' esbuild options (build()).
+ * PARSE_COMPOSITION). `options`: the bundles' esbuild options (build()). A project with some of PARSE_ROOTS but not
+ * all (one renamed) is refused: its identity would leave out what the missing one imports.
  */
 export async function parseIdentity(root, options = bundleOptions(root)) {
   const roots = PARSE_ROOTS.filter((file) => existsSync(join(root, file)))
+  if (roots.length > 0 && roots.length < PARSE_ROOTS.length) {
+    throw new Error(`scripts/build.mjs: PARSE_ROOTS names ${PARSE_ROOTS.filter((file) => !roots.includes(file)).join(', ')}, which is not there: name what took its place`)
+  }
   const composition = PARSE_COMPOSITION.filter((file) => existsSync(join(root, file)))
   const hash = createHash('sha256')
   let inputs = []
@@ -258,6 +271,24 @@ export async function parseIdentity(root, options = bundleOptions(root)) {
   }
   for (const file of composition) hash.update(`${file}\n${readFileSync(join(root, file), 'utf8')}\n`)
   return { identity: hash.digest('base64url'), inputs: [...inputs, ...composition] }
+}
+
+/**
+ * Which of `files` (esbuild's metafile inputs, relative to `root`) were saved at or after `since` (ms), or are gone:
+ * the build read them at another moment than the rest, so its bundles and their parse identity may not agree.
+ * A time ahead of the clock (a deploy's skew) is no save during the build.
+ */
+export function savedSince(root, files, since) {
+  const now = Date.now()
+  return files.filter((file) => {
+    if (/^[\w-]+:/.test(file)) return false // a plugin's module (gray-matter-yaml:…), no file
+    try {
+      const time = statSync(join(root, file)).mtimeMs
+      return time >= since && time <= now
+    } catch {
+      return true
+    }
+  })
 }
 
 /** esbuild's options for the bundles (build()) and the parse identity. */
@@ -284,16 +315,26 @@ function bundleOptions(root) {
 /** The bundles, in memory, escaped; then tsc (which type-checks: a type error fails the build); then the bundles are written, then the stamp. */
 export async function build(root) {
   const entries = Object.entries(ENTRIES).flatMap(([name, sources]) => sources.filter((source) => existsSync(join(root, source))).slice(0, 1).map((source) => [name, source]))
+  const started = Date.now()
   const options = bundleOptions(root)
   const esbuild = devRequire('esbuild')
-  const [service, others, parse] = await Promise.all([
+  // The parse identity first: the bundles carry it (content/build-identity.ts), so no code runs under another's.
+  const parse = await parseIdentity(root, options)
+  const identified = { ...options, metafile: true, define: { __PARSE_IDENTITY__: JSON.stringify(parse.identity) } }
+  const [service, others] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
     // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
     // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
-    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
-    esbuild.build({ ...options, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
-    parseIdentity(root, options),
+    esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
+    esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])
+  // A source saved while the three were made: the bundles may hold another version of it than the identity says.
+  // Nothing is written yet; the next build reads it again.
+  const saved = savedSince(root, [...new Set([...parse.inputs, ...Object.keys(service.metafile.inputs), ...Object.keys(others.metafile.inputs)])], started)
+  if (saved.length > 0) {
+    console.error(`scripts/build.mjs: ${saved.join(', ')} changed while the build read it; nothing written: build again`)
+    process.exit(1)
+  }
   const outputs = [...service.outputFiles, ...others.outputFiles]
   const textOf = new Map(outputs.map((file) => [file.path, file.text]))
   // Every bundle escaped before tsc runs: one that cannot be leaves dist/ as it was.
@@ -304,17 +345,8 @@ export async function build(root) {
   })
   // tsc writes main.js, export.js and plus-token.js where the bundles go, so it runs once they are made; and emits
   // nothing on a type error, which leaves the last build's bundles in place.
-  // The parse identity goes before any code is written, and the new one comes after it all: a build cut short in
-  // between leaves none, so no start takes its articles from a snapshot that other code wrote (buildIdentity).
-  // A type error writes no code: the last build's identity is put back.
-  const identityFile = join(root, PARSE_IDENTITY)
-  const lastIdentity = existsSync(identityFile) ? readFileSync(identityFile) : undefined
-  rmSync(identityFile, { force: true })
   const result = spawnSync(process.execPath, [devRequire.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--noEmitOnError'], { cwd: root, stdio: 'inherit' })
-  if (result.status !== 0) {
-    if (lastIdentity !== undefined) replaceFile(identityFile, lastIdentity)
-    process.exit(result.status ?? 1)
-  }
+  if (result.status !== 0) process.exit(result.status ?? 1)
   // Parts before the bundles that import them: a write that fails (a full disk) leaves no main.js naming a part not
   // written. What a build killed while writing left (`.tmp`) goes first.
   const dist = join(root, 'dist')
@@ -332,9 +364,10 @@ export async function build(root) {
   // Replaced whole, and only when it differs: a worker that a running service starts reads it, and an empty or
   // half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
   if (!distPackageIsCurrent(root)) replaceFile(join(dist, 'package.json'), DIST_PACKAGE)
-  // Before the stamp: a build cut short here is stale, and the next one writes both.
-  replaceFile(identityFile, `${parse.identity}\n`)
+  // Dated when the build began: a source saved after savedSince looked (while tsc ran, or the files were written) is
+  // newer than the stamp, so the next `--if-stale` builds again.
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
+  utimesSync(join(root, STAMP), new Date(started), new Date(started))
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

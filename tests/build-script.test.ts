@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 // @ts-expect-error: a plain ES module script, without types
-import { asciiMap, asciiOnly, escapeNonAscii, isStale } from '../scripts/build.mjs'
+import { asciiMap, asciiOnly, escapeNonAscii, isStale, parseIdentity } from '../scripts/build.mjs'
 import { catchesSighup } from './helpers/polled.js'
 import { makeTempDir } from './helpers/temp-dir.js'
 
@@ -157,9 +157,6 @@ describe('node scripts/build.mjs --if-stale', () => {
     // dist/main.js is the bundle of src/main.ts (esbuild's), the other modules are tsc's.
     expect(fs.readFileSync(built, 'utf8')).toContain('var answer = 1;\nexport {\n  answer\n};\n')
     expect(fs.readFileSync(path.join(project.dir, 'dist/extra.js'), 'utf8')).toContain('export const extra = 1;')
-    // The parse identity (content/build-identity.ts), written with the code.
-    const identity = fs.readFileSync(path.join(project.dir, 'dist/.parse-identity'), 'utf8')
-    expect(identity).toMatch(/^[\w-]{43}\n$/)
 
     fs.appendFileSync(built, '// not rebuilt\n')
     expect(run().status).toBe(0)
@@ -171,8 +168,48 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect(failed.stdout).toContain("error TS2322: Type 'string' is not assignable to type 'number'.")
     // tsc wrote its own main.js over the bundle before it failed: a `node dist/main.js` (systemd) then ran unbundled code.
     expect(fs.readFileSync(built, 'utf8')).toContain('// not rebuilt')
-    // No code was written, so the code that runs keeps the identity its index snapshot was written under.
-    expect(fs.readFileSync(path.join(project.dir, 'dist/.parse-identity'), 'utf8')).toBe(identity)
+  })
+
+  // The index snapshot is taken only under the parse identity it was written with (content/build-identity.ts). The
+  // bundle carries it, so no copy of dist/ and no build cut short pairs one build's code with another's identity.
+  it("puts the parse identity into the bundle; tsc's own modules (what runs after a failed bundle write) have none", { timeout: 120_000 }, async () => {
+    const read = "declare const __PARSE_IDENTITY__: string | undefined\nexport const identity = typeof __PARSE_IDENTITY__ === 'string' ? __PARSE_IDENTITY__ : 'none'\n"
+    project.write('src/main.ts', `${CONSOLE}${read}console.log(identity)\n`)
+    project.write('src/extra.ts', read)
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    expect(run().status).toBe(0)
+    const { identity } = (await parseIdentity(project.dir)) as { identity: string }
+    expect(spawnSync(process.execPath, [built], { encoding: 'utf8' }).stdout).toBe(`${identity}\n`)
+    expect((await import(`${pathToFileURL(path.join(project.dir, 'dist/extra.js')).href}?${Date.now()}`)).identity).toBe('none')
+  })
+
+  it('writes nothing when a source was saved while the build read it: its bundles and their identity could disagree', { timeout: 120_000 }, () => {
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    expect(run().status).toBe(0)
+    const before = fs.readFileSync(built, 'utf8')
+    change('src/main.ts', 'export const answer: number = 2\n')
+    // The file's time as if it had been saved after the build began (a real save would race the build).
+    const saving = project.write(
+      'saving.mjs',
+      "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst stat = fs.statSync\nfs.statSync = (file, ...rest) => {\n  const stats = stat(file, ...rest)\n  if (String(file).endsWith('src/main.ts')) stats.mtimeMs = Date.now() - 1\n  return stats\n}\nsyncBuiltinESMExports()\n",
+    )
+    const failed = spawnSync(process.execPath, ['--import', pathToFileURL(saving).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
+    expect(failed.status).toBe(1)
+    expect(failed.stderr).toContain('scripts/build.mjs: src/main.ts changed while the build read it; nothing written: build again')
+    expect(fs.readFileSync(built, 'utf8')).toBe(before)
+  })
+
+  it('is stale again after a build during which a source was saved once it had been read (while tsc ran)', { timeout: 120_000 }, () => {
+    fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
+    // src/extra.ts saved as tsc finishes: after the bundles were made and checked, before the stamp.
+    const saving = project.write(
+      'saving-late.mjs',
+      "import fs from 'node:fs'\nimport childProcess from 'node:child_process'\nimport { syncBuiltinESMExports } from 'node:module'\nconst spawn = childProcess.spawnSync\nchildProcess.spawnSync = (...args) => {\n  const result = spawn(...args)\n  fs.writeFileSync('src/extra.ts', 'export const extra = 3\\n')\n  return result\n}\nsyncBuiltinESMExports()\n",
+    )
+    const done = spawnSync(process.execPath, ['--import', pathToFileURL(saving).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
+    expect(done.status).toBe(0)
+    expect(fs.readFileSync(path.join(project.dir, 'src/extra.ts'), 'utf8')).toBe('export const extra = 3\n')
+    expect(isStale(project.dir)).toBe(true)
   })
 
   it('leaves dist/ as it was when a bundle cannot be escaped (asciiOnly)', { timeout: 120_000 }, () => {
@@ -246,8 +283,6 @@ describe('node scripts/build.mjs --if-stale', () => {
     const code = fs.readFileSync(built, 'utf8')
     expect(partsOf(code).filter((part) => !dist.includes(part as string))).toEqual([])
     expect(dist.filter((name) => name.endsWith('.tmp'))).toEqual([])
-    // tsc's code is written, so no parse identity: no start takes its articles from a snapshot the last build's code wrote.
-    expect(dist).not.toContain('.parse-identity')
   })
 })
 

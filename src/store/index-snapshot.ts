@@ -9,7 +9,7 @@ import { readSnapshot, type SnapshotFile } from './snapshot-read.js'
 
 export interface IndexSnapshotOptions {
   readonly file: SnapshotFile
-  /** The parsing code of the service (content/build-identity.ts: dist/.parse-identity, Node): another may parse a file differently. */
+  /** The parsing code of the service (content/build-identity.ts: the bundle's parse identity, Node): another may parse a file differently. */
   readonly build: string
   /** Quiet time after the last change before the snapshot is written again (default 5 s). */
   readonly delayMs?: number

@@ -26,7 +26,7 @@ let server: RunningServer
 beforeAll(async () => {
   const copy = path.join(temp.dir, 'dist')
   fs.mkdirSync(copy)
-  for (const name of fs.readdirSync(DIST)) if (name === 'main.js' || name === 'render-worker.js' || name === '.build-stamp' || name === '.parse-identity' || name === 'package.json' || PART.test(name)) fs.copyFileSync(path.join(DIST, name), path.join(copy, name))
+  for (const name of fs.readdirSync(DIST)) if (name === 'main.js' || name === 'render-worker.js' || name === '.build-stamp' || name === 'package.json' || PART.test(name)) fs.copyFileSync(path.join(DIST, name), path.join(copy, name))
   temp.write('articles/eins.md', articleText({ title: 'Eins', date: '2025-01-28T09:30:00+01:00', category: 'wirtschaft' }))
   server = await startServer({ ARTICLES_DIR: path.join(temp.dir, 'articles') }, [], {}, path.join(copy, 'main.js'))
   // The first feed, from the fast path: the service is up.
