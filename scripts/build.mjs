@@ -253,43 +253,32 @@ const PARSE_COMPOSITION = ['src/main.ts', 'src/store/content-store.ts', 'scripts
 
 /**
  * The parse identity of the source under `root`, and the files it is made of (PARSE_ROOTS and what they import;
- * PARSE_COMPOSITION). `options`: the bundles' esbuild options (build()). A project with some of PARSE_ROOTS but not
- * all (one renamed) is refused: its identity would leave out what the missing one imports.
+ * PARSE_COMPOSITION). `options`: the bundles' esbuild options (build()). A project that lacks one of them (renamed)
+ * is refused: its identity would leave out what the missing one holds or imports.
  */
 export async function parseIdentity(root, options = bundleOptions(root)) {
   const roots = PARSE_ROOTS.filter((file) => existsSync(join(root, file)))
-  if (roots.length > 0 && roots.length < PARSE_ROOTS.length) {
-    throw new Error(`scripts/build.mjs: PARSE_ROOTS names ${PARSE_ROOTS.filter((file) => !roots.includes(file)).join(', ')}, which is not there: name what took its place`)
-  }
   const composition = PARSE_COMPOSITION.filter((file) => existsSync(join(root, file)))
+  // A project of the service has them all; the build's own tests build projects with none of PARSE_ROOTS.
+  const missing = roots.length > 0 ? [...PARSE_ROOTS, ...PARSE_COMPOSITION].filter((file) => !roots.includes(file) && !composition.includes(file)) : []
+  if (missing.length > 0) throw new Error(`scripts/build.mjs: PARSE_ROOTS and PARSE_COMPOSITION name ${missing.join(', ')}, which is not there: name what took its place`)
   const hash = createHash('sha256')
   let inputs = []
   if (roots.length > 0) {
     const result = await devRequire('esbuild').build({ ...options, entryPoints: roots, sourcemap: false, metafile: true, outdir: 'dist/.parse-identity-bundle' })
     inputs = Object.keys(result.metafile.inputs).sort()
-    for (const file of [...result.outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${relative(root, file.path)}\n${file.text}\n`)
+    for (const file of [...result.outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${relative(root, file.path)}\n${wherever(file.text)}\n`)
   }
   for (const file of composition) hash.update(`${file}\n${readFileSync(join(root, file), 'utf8')}\n`)
   return { identity: hash.digest('base64url'), inputs: [...inputs, ...composition] }
 }
 
 /**
- * Which of `files` (esbuild's metafile inputs, relative to `root`) were saved at or after `since` (ms), or are gone:
- * the build read them at another moment than the rest, so its bundles and their parse identity may not agree.
- * A time ahead of the clock (a deploy's skew) is no save during the build.
+ * A bundle's text as if node_modules lay in the project: esbuild names each module by its real path relative to
+ * the project, so a node_modules linked from elsewhere (a deploy's shared one) would give the same code another
+ * identity, and every restart after such a deploy would read every file.
  */
-export function savedSince(root, files, since) {
-  const now = Date.now()
-  return files.filter((file) => {
-    if (/^[\w-]+:/.test(file)) return false // a plugin's module (gray-matter-yaml:…), no file
-    try {
-      const time = statSync(join(root, file)).mtimeMs
-      return time >= since && time <= now
-    } catch {
-      return true
-    }
-  })
-}
+const wherever = (text) => text.replace(/(?:\.\.\/)+(?:[^/\s"'`]+\/)*?node_modules\//g, 'node_modules/')
 
 /** esbuild's options for the bundles (build()) and the parse identity. */
 function bundleOptions(root) {
@@ -320,7 +309,7 @@ export async function build(root) {
   const esbuild = devRequire('esbuild')
   // The parse identity first: the bundles carry it (content/build-identity.ts), so no code runs under another's.
   const parse = await parseIdentity(root, options)
-  const identified = { ...options, metafile: true, define: { __PARSE_IDENTITY__: JSON.stringify(parse.identity) } }
+  const identified = { ...options, define: { __PARSE_IDENTITY__: JSON.stringify(parse.identity) } }
   const [service, others] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
     // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
@@ -328,11 +317,11 @@ export async function build(root) {
     esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
     esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])
-  // A source saved while the three were made: the bundles may hold another version of it than the identity says.
-  // Nothing is written yet; the next build reads it again.
-  const saved = savedSince(root, [...new Set([...parse.inputs, ...Object.keys(service.metafile.inputs), ...Object.keys(others.metafile.inputs)])], started)
-  if (saved.length > 0) {
-    console.error(`scripts/build.mjs: ${saved.join(', ')} changed while the build read it; nothing written: build again`)
+  // The bundles read the files after the identity did: a file of its code written meanwhile (a save, or a copy that
+  // keeps the old time: rsync -a, tar x) would ship new parsing code under the old identity. Made again now, it
+  // tells. Nothing is written yet; the next build reads it all again.
+  if ((await parseIdentity(root, options)).identity !== parse.identity) {
+    console.error('scripts/build.mjs: the code the parse identity is made of changed while the build read it; nothing written: build again')
     process.exit(1)
   }
   const outputs = [...service.outputFiles, ...others.outputFiles]
@@ -364,8 +353,8 @@ export async function build(root) {
   // Replaced whole, and only when it differs: a worker that a running service starts reads it, and an empty or
   // half-written one fails every import under dist/ (ERR_INVALID_PACKAGE_CONFIG).
   if (!distPackageIsCurrent(root)) replaceFile(join(dist, 'package.json'), DIST_PACKAGE)
-  // Dated when the build began: a source saved after savedSince looked (while tsc ran, or the files were written) is
-  // newer than the stamp, so the next `--if-stale` builds again.
+  // Dated when the build began: a source saved during the build (while tsc ran, or the files were written) is newer
+  // than the stamp, so the next `--if-stale` builds again.
   writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
   utimesSync(join(root, STAMP), new Date(started), new Date(started))
 }

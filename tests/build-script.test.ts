@@ -183,19 +183,21 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect((await import(`${pathToFileURL(path.join(project.dir, 'dist/extra.js')).href}?${Date.now()}`)).identity).toBe('none')
   })
 
-  it('writes nothing when a source was saved while the build read it: its bundles and their identity could disagree', { timeout: 120_000 }, () => {
+  // Hostile review of this round: a file of the identity's code replaced while the build ran, its old time kept
+  // (rsync -a, cp -p, tar x), shipped the new code under the old identity; a check of modification times missed it.
+  it('writes nothing when the code of the parse identity changed while the build read it, even with its old time kept', { timeout: 120_000 }, () => {
     fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
     expect(run().status).toBe(0)
     const before = fs.readFileSync(built, 'utf8')
-    change('src/main.ts', 'export const answer: number = 2\n')
-    // The file's time as if it had been saved after the build began (a real save would race the build).
-    const saving = project.write(
-      'saving.mjs',
-      "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst stat = fs.statSync\nfs.statSync = (file, ...rest) => {\n  const stats = stat(file, ...rest)\n  if (String(file).endsWith('src/main.ts')) stats.mtimeMs = Date.now() - 1\n  return stats\n}\nsyncBuiltinESMExports()\n",
+    // src/main.ts replaced right after the identity read it, as a copy that keeps times would.
+    const copying = project.write(
+      'copying.mjs',
+      "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst read = fs.readFileSync\nlet done = false\nfs.readFileSync = (file, ...rest) => {\n  const text = read(file, ...rest)\n  if (!done && String(file).endsWith('src/main.ts')) {\n    done = true\n    const { atime, mtime } = fs.statSync(file)\n    fs.writeFileSync(file, 'export const answer: number = 3\\n')\n    fs.utimesSync(file, atime, mtime)\n  }\n  return text\n}\nsyncBuiltinESMExports()\n",
     )
-    const failed = spawnSync(process.execPath, ['--import', pathToFileURL(saving).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
+    const failed = spawnSync(process.execPath, ['--import', pathToFileURL(copying).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
+    expect(fs.readFileSync(path.join(project.dir, 'src/main.ts'), 'utf8')).toBe('export const answer: number = 3\n')
+    expect(failed.stderr).toContain('scripts/build.mjs: the code the parse identity is made of changed while the build read it; nothing written: build again')
     expect(failed.status).toBe(1)
-    expect(failed.stderr).toContain('scripts/build.mjs: src/main.ts changed while the build read it; nothing written: build again')
     expect(fs.readFileSync(built, 'utf8')).toBe(before)
   })
 
