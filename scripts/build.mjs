@@ -12,7 +12,10 @@
 // `npm start` after a deploy, a crash or a systemd restart starts the built
 // service at once instead of spending seconds in tsc. `npm ci` builds once
 // (the `prepare` script); `npm start`, `npm test`, `npm run export` and the
-// bench check the stamp and rebuild only what an edit made stale.
+// bench check the stamp and rebuild only what an edit made stale. The
+// service's bundle carries the parse identity (parseIdentity, below): a
+// restart takes its articles from the index snapshot when its parsing code
+// is the one that wrote it.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
@@ -313,14 +316,15 @@ export async function build(root) {
   const [service, others] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
     // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
-    // Parts stay beside main.js, where import.meta.url finds render-worker.js and .build-stamp.
+    // Parts stay beside main.js, where import.meta.url finds render-worker.js and stamp-worker.js.
     esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
     esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])
   // The bundles read the files after the identity did: a file of its code written meanwhile (a save, or a copy that
   // keeps the old time: rsync -a, tar x) would ship new parsing code under the old identity. Made again now, it
-  // tells. Nothing is written yet; the next build reads it all again.
-  if ((await parseIdentity(root, options)).identity !== parse.identity) {
+  // tells (with options of its own: the lowered templates the bundles used are kept in their plugin). Nothing is
+  // written yet; the next build reads it all again.
+  if ((await parseIdentity(root)).identity !== parse.identity) {
     console.error('scripts/build.mjs: the code the parse identity is made of changed while the build read it; nothing written: build again')
     process.exit(1)
   }
