@@ -18,9 +18,9 @@
 // is the one that wrote it.
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { basename, join, relative } from 'node:path'
+import { basename, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const STAMP = join('dist', '.build-stamp')
@@ -243,7 +243,7 @@ function replaceFile(file, contents) {
  * hashed as text: the files that put the chain together (main.ts, content-store.ts) and this script, which decides
  * how all of it is built.
  */
-const PARSE_ROOTS = [
+export const PARSE_ROOTS = [
   'src/store/index-snapshot.ts',
   'src/content/article-source.ts',
   'src/store/compact-articles.ts',
@@ -262,14 +262,16 @@ const PARSE_COMPOSITION = ['src/main.ts', 'src/store/content-store.ts', 'scripts
 export async function parseIdentity(root, options = bundleOptions(root)) {
   const roots = PARSE_ROOTS.filter((file) => existsSync(join(root, file)))
   const composition = PARSE_COMPOSITION.filter((file) => existsSync(join(root, file)))
-  // A project of the service has them all; the build's own tests build projects with none of PARSE_ROOTS.
-  const missing = roots.length > 0 ? [...PARSE_ROOTS, ...PARSE_COMPOSITION].filter((file) => !roots.includes(file) && !composition.includes(file)) : []
+  // A project of the service (it has a store) has them all; the build's own tests build projects of a file or two.
+  const service = existsSync(join(root, 'src/store')) || roots.length > 0
+  const missing = service ? [...PARSE_ROOTS, ...PARSE_COMPOSITION].filter((file) => !roots.includes(file) && !composition.includes(file)) : []
   if (missing.length > 0) throw new Error(`scripts/build.mjs: PARSE_ROOTS and PARSE_COMPOSITION name ${missing.join(', ')}, which is not there: name what took its place`)
   const hash = createHash('sha256')
   let inputs = []
   if (roots.length > 0) {
     const result = await devRequire('esbuild').build({ ...options, entryPoints: roots, sourcemap: false, metafile: true, outdir: 'dist/.parse-identity-bundle' })
     inputs = Object.keys(result.metafile.inputs).sort()
+    const wherever = modulesWherever(root)
     for (const file of [...result.outputFiles].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(`${relative(root, file.path)}\n${wherever(file.text)}\n`)
   }
   for (const file of composition) hash.update(`${file}\n${readFileSync(join(root, file), 'utf8')}\n`)
@@ -279,9 +281,17 @@ export async function parseIdentity(root, options = bundleOptions(root)) {
 /**
  * A bundle's text as if node_modules lay in the project: esbuild names each module by its real path relative to
  * the project, so a node_modules linked from elsewhere (a deploy's shared one) would give the same code another
- * identity, and every restart after such a deploy would read every file.
+ * identity, and every restart after such a deploy would read every file. Only that exact path is replaced.
  */
-const wherever = (text) => text.replace(/(?:\.\.\/)+(?:[^/\s"'`]+\/)*?node_modules\//g, 'node_modules/')
+function modulesWherever(root) {
+  let real
+  try {
+    real = relative(root, realpathSync(join(root, 'node_modules'))).split(sep).join('/')
+  } catch {
+    return (text) => text
+  }
+  return real === 'node_modules' ? (text) => text : (text) => text.replaceAll(`${real}/`, 'node_modules/')
+}
 
 /** esbuild's options for the bundles (build()) and the parse identity. */
 function bundleOptions(root) {
@@ -322,8 +332,8 @@ export async function build(root) {
   ])
   // The bundles read the files after the identity did: a file of its code written meanwhile (a save, or a copy that
   // keeps the old time: rsync -a, tar x) would ship new parsing code under the old identity. Made again now, it
-  // tells (with options of its own: the lowered templates the bundles used are kept in their plugin). Nothing is
-  // written yet; the next build reads it all again.
+  // tells (with options of its own: the lowered templates the bundles used are kept in their plugin); a file changed
+  // and changed back within the build is not seen. Nothing is written yet; the next build reads it all again.
   if ((await parseIdentity(root)).identity !== parse.identity) {
     console.error('scripts/build.mjs: the code the parse identity is made of changed while the build read it; nothing written: build again')
     process.exit(1)
