@@ -369,7 +369,7 @@ export async function build(root) {
   if (!distPackageIsCurrent(root)) replaceFile(join(dist, 'package.json'), DIST_PACKAGE)
   // Dated when the build began: a source saved during the build (while tsc ran, or the files were written) is newer
   // than the stamp, so the next `--if-stale` builds again.
-  writeFileSync(join(root, STAMP), `${new Date().toISOString()}\n`)
+  writeFileSync(join(root, STAMP), `${new Date(started).toISOString()}\n`)
   utimesSync(join(root, STAMP), new Date(started), new Date(started))
 }
 

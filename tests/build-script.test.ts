@@ -149,6 +149,11 @@ describe('npm start while it builds', () => {
 
 describe('node scripts/build.mjs --if-stale', () => {
   const run = () => spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: project.dir, encoding: 'utf8' })
+  /** `node scripts/build.mjs` with `patch` run first (`fs` and `childProcess` in scope): it replaces a built-in the build calls. */
+  const buildPatched = (name: string, patch: string) => {
+    const hook = project.write(name, `import fs from 'node:fs'\nimport childProcess from 'node:child_process'\nimport { syncBuiltinESMExports } from 'node:module'\n${patch}\nsyncBuiltinESMExports()\n`)
+    return spawnSync(process.execPath, ['--import', pathToFileURL(hook).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
+  }
   const built = path.join(project.dir, 'dist/main.js')
 
   it('compiles once, leaves a fresh build alone, and fails like tsc on a type error', { timeout: 120_000 }, () => {
@@ -190,11 +195,21 @@ describe('node scripts/build.mjs --if-stale', () => {
     expect(run().status).toBe(0)
     const before = fs.readFileSync(built, 'utf8')
     // src/main.ts replaced right after the identity read it, as a copy that keeps times would.
-    const copying = project.write(
+    const failed = buildPatched(
       'copying.mjs',
-      "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst read = fs.readFileSync\nlet done = false\nfs.readFileSync = (file, ...rest) => {\n  const text = read(file, ...rest)\n  if (!done && String(file).endsWith('src/main.ts')) {\n    done = true\n    const { atime, mtime } = fs.statSync(file)\n    fs.writeFileSync(file, 'export const answer: number = 3\\n')\n    fs.utimesSync(file, atime, mtime)\n  }\n  return text\n}\nsyncBuiltinESMExports()\n",
+      String.raw`const read = fs.readFileSync
+let done = false
+fs.readFileSync = (file, ...rest) => {
+  const text = read(file, ...rest)
+  if (!done && String(file).endsWith('src/main.ts')) {
+    done = true
+    const { atime, mtime } = fs.statSync(file)
+    fs.writeFileSync(file, 'export const answer: number = 3\n')
+    fs.utimesSync(file, atime, mtime)
+  }
+  return text
+}`,
     )
-    const failed = spawnSync(process.execPath, ['--import', pathToFileURL(copying).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
     expect(fs.readFileSync(path.join(project.dir, 'src/main.ts'), 'utf8')).toBe('export const answer: number = 3\n')
     expect(failed.stderr).toContain('scripts/build.mjs: the code the parse identity is made of changed while the build read it; nothing written: build again')
     expect(failed.status).toBe(1)
@@ -204,11 +219,15 @@ describe('node scripts/build.mjs --if-stale', () => {
   it('is stale again after a build during which a source was saved once it had been read (while tsc ran)', { timeout: 120_000 }, () => {
     fs.rmSync(path.join(project.dir, 'dist'), { recursive: true, force: true })
     // src/extra.ts saved as tsc finishes: after the bundles were made and checked, before the stamp.
-    const saving = project.write(
+    const done = buildPatched(
       'saving-late.mjs',
-      "import fs from 'node:fs'\nimport childProcess from 'node:child_process'\nimport { syncBuiltinESMExports } from 'node:module'\nconst spawn = childProcess.spawnSync\nchildProcess.spawnSync = (...args) => {\n  const result = spawn(...args)\n  fs.writeFileSync('src/extra.ts', 'export const extra = 3\\n')\n  return result\n}\nsyncBuiltinESMExports()\n",
+      String.raw`const spawn = childProcess.spawnSync
+childProcess.spawnSync = (...args) => {
+  const result = spawn(...args)
+  fs.writeFileSync('src/extra.ts', 'export const extra = 3\n')
+  return result
+}`,
     )
-    const done = spawnSync(process.execPath, ['--import', pathToFileURL(saving).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
     expect(done.status).toBe(0)
     expect(fs.readFileSync(path.join(project.dir, 'src/extra.ts'), 'utf8')).toBe('export const extra = 3\n')
     expect(isStale(project.dir)).toBe(true)
@@ -274,11 +293,14 @@ describe('node scripts/build.mjs --if-stale', () => {
     // The disk fills up at the first part's write; the new part has another name (its content changed).
     project.write('src/extra.ts', 'export const extra = 2\n')
     change('src/main.ts', mainWith('zwei'))
-    const full = project.write(
+    const failed = buildPatched(
       'full-disk.mjs',
-      "import fs from 'node:fs'\nimport { syncBuiltinESMExports } from 'node:module'\nconst write = fs.writeFileSync\nfs.writeFileSync = (file, ...rest) => {\n  if (/part-.*\\.tmp$/.test(String(file))) { write(file, 'half'); throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) }\n  return write(file, ...rest)\n}\nsyncBuiltinESMExports()\n",
+      String.raw`const write = fs.writeFileSync
+fs.writeFileSync = (file, ...rest) => {
+  if (/part-.*\.tmp$/.test(String(file))) { write(file, 'half'); throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }) }
+  return write(file, ...rest)
+}`,
     )
-    const failed = spawnSync(process.execPath, ['--import', pathToFileURL(full).href, path.join(ROOT, 'scripts/build.mjs')], { cwd: project.dir, encoding: 'utf8' })
     expect(failed.stderr).toContain('ENOSPC')
     const dist = fs.readdirSync(path.join(project.dir, 'dist'))
     // main.js is the last build's bundle or tsc's main.js (which imports no part), never the new bundle alone.
