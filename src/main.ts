@@ -13,7 +13,7 @@ import { adapterErrorAnswer } from './http/common-headers.js'
 import { closeSilentSockets } from './http/silent-sockets.js'
 import { listeningUrl, stopOnListenFailure, watchServerErrors } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
-import { buildIdentity } from './content/build-identity.js'
+import { buildIdentity, runtimeIdentity } from './content/build-identity.js'
 import { articlesFolderProblem } from './content/files.js'
 import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const build = buildIdentity()
   // At most 4 KiB an article (26 MB for the bench's 50,000), never below any state file's limit: a larger file is none the service wrote.
   const snapshotMaxBytes = Math.max(STATE_FILE_MAX_BYTES, 4096 * config.maxArticles)
-  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build }
+  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build, runtime: runtimeIdentity() }
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
   const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true })
   ops.watch(store)

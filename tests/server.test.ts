@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import v8 from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readXmlFeeds } from './helpers/consumers.js'
 import { catchesSighup, polled } from './helpers/polled.js'
@@ -138,6 +139,10 @@ describe('a stop right after the first load', () => {
       expect(await first.stop()).toBe(0)
       // Stopped well inside the 5 s after which the snapshot would have been written anyway.
       expect(fs.existsSync(path.join(state.dir, 'index-snapshot.v8'))).toBe(true)
+      // It names the Node that wrote it (a start under another one says so): this one, as the service runs on it.
+      const bytes = fs.readFileSync(path.join(state.dir, 'index-snapshot.v8'))
+      const { icu, tz, unicode } = process.versions as NodeJS.ProcessVersions & { tz?: string; unicode?: string }
+      expect((v8.deserialize(bytes.subarray(bytes.indexOf(10) + 1)) as { fingerprint: { runtime?: string } }).fingerprint.runtime).toBe(JSON.stringify([process.version, icu, tz, unicode]))
       const second = await startServer(env)
       await second.stop()
       expect(second.output()).toContain(`index snapshot ${path.join(state.dir, 'index-snapshot.v8')}: 3 files; those unchanged since are not read again`)

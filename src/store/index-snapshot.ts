@@ -11,6 +11,8 @@ export interface IndexSnapshotOptions {
   readonly file: SnapshotFile
   /** The parsing code of the service (content/build-identity.ts: the bundle's parse identity, Node): another may parse a file differently. */
   readonly build: string
+  /** Node's version and its ICU and time-zone data (build-identity.ts: runtimeIdentity), part of `build` too: a start then says what changed. */
+  readonly runtime?: string
   /** Quiet time after the last change before the snapshot is written again (default 5 s). */
   readonly delayMs?: number
   /**
@@ -49,6 +51,7 @@ export function snapshotSource(
   if (!snapshot || !stampNow || !adoptStamp) return source
   const fingerprint: SnapshotFingerprint = {
     build: snapshot.build,
+    runtime: snapshot.runtime,
     config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language },
   }
   const racyMs = snapshot.racyMs ?? 2000

@@ -87,7 +87,12 @@ export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint, 
   } catch {
     return { reason: 'is damaged (it cannot be deserialised)' }
   }
-  if (parsed?.fingerprint?.build !== fingerprint.build) return { reason: 'was written by another build of the service' }
+  const written = parsed?.fingerprint
+  // Node upgraded (or its ICU or time-zone data): said as such, not as a deploy of the service.
+  if (typeof written?.runtime === 'string' && fingerprint.runtime !== undefined && written.runtime !== fingerprint.runtime) {
+    return { reason: `was written under ${runtimeInWords(written.runtime)}, and this is ${runtimeInWords(fingerprint.runtime)}` }
+  }
+  if (written?.build !== fingerprint.build) return { reason: 'was written by another build of the service' }
   const changed = Object.keys({ ...fingerprint.config, ...parsed.fingerprint.config }).filter((key) => parsed.fingerprint.config[key] !== fingerprint.config[key])
   if (changed.length > 0) return { reason: `was written with another ${changed.join(', ')}` }
   try {
@@ -95,6 +100,19 @@ export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint, 
   } catch (error) {
     return { reason: `is damaged (${(error as Error).message})` }
   }
+}
+
+/** A runtime identity (build-identity.ts: `[version, icu, tz, unicode]` as JSON) as a log says it: `Node.js v24.1.0 (ICU 77.1, time zones 2025b, Unicode 16.0)`. */
+function runtimeInWords(identity: string): string {
+  let parts: unknown
+  try {
+    parts = JSON.parse(identity)
+  } catch {
+    parts = undefined
+  }
+  if (!Array.isArray(parts) || parts.length !== 4 || !parts.every((part) => typeof part === 'string' || part === null)) return 'another Node.js'
+  const [version, icu, tz, unicode] = (parts as (string | null)[]).map((part) => (part ?? '?').slice(0, 40))
+  return `Node.js ${version} (ICU ${icu}, time zones ${tz}, Unicode ${unicode})`
 }
 
 /**

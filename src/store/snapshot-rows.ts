@@ -13,8 +13,10 @@ export interface SnapshotEntry {
 
 /** What besides a file's bytes decides what it parses to; a snapshot written under another is not used. */
 export interface SnapshotFingerprint {
-  /** The build of the service and its dependencies. */
+  /** The build of the service and its dependencies (its runtime included). */
   readonly build: string
+  /** Node's version and its ICU and time-zone data (runtimeIdentity), so that a start can say it was Node that changed; none in files written before it was kept. */
+  readonly runtime?: string
   /** ARTICLES_DIR, SITE_URL, the time zone and the language (what parse-article.ts is given). */
   readonly config: Readonly<Record<string, string>>
 }

@@ -30,7 +30,7 @@ async function settle(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 60))
 }
 
-async function start(options: { whileLoading?: (store: ContentStore) => Promise<void>; slowBody?: () => Promise<void>; delayMs?: number; build?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
+async function start(options: { whileLoading?: (store: ContentStore) => Promise<void>; slowBody?: () => Promise<void>; delayMs?: number; build?: string; runtime?: string; siteUrl?: string; racyMs?: number; stateDir?: string; file?: (file: StateFile) => StateFile; worker?: URL; slowStamps?: number; slowRead?: { file: string; others: Record<string, string> } } = {}) {
   const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: options.siteUrl ?? SITE_URL, STATE_DIR: options.stateDir ?? state.dir, RESCAN_INTERVAL: '0' })
   const files = fileSource(config.articlesDir, config)
   const reads: string[] = []
@@ -55,7 +55,7 @@ async function start(options: { whileLoading?: (store: ContentStore) => Promise<
   })() })
   const lines: string[] = []
   const logger = { info: (line: string) => void lines.push(line), warn: (line: string) => void lines.push(line) }
-  const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', delayMs: options.delayMs ?? 10, racyMs: options.racyMs ?? 20 }
+  const snapshot = { file: (options.file ?? ((file) => file))(stateFile(config.stateDir, NAME)), build: options.build ?? 'build-1', runtime: options.runtime, delayMs: options.delayMs ?? 10, racyMs: options.racyMs ?? 20 }
   const store = new ContentStore({ config, source, logger, snapshot, clock: () => new Date('2026-01-01T00:00:00Z') })
   // `whileLoading`: runs beside the load (a stop during it).
   await Promise.all([store.load(), options.whileLoading?.(store)])
@@ -253,6 +253,30 @@ describe('index snapshot', () => {
     expect(again.lines).toContain(`not using the index snapshot ${file()}: it was written with another SITE_URL; reading every file`)
     expect(again.reads()).toEqual(['a.md', 'b.md', 'c.md'])
     expect(again.store.site().plan.section.map((article) => article.url)).toEqual(['c', 'b', 'a'].map((slug) => `${SITE_URL}wirtschaft/${slug}.html`))
+  })
+
+  it('says it was Node that changed when the runtime differs, and another build when only the service did', async () => {
+    const node24 = JSON.stringify(['v24.11.1', '77.1', '2025b', '16.0'])
+    const node20 = JSON.stringify(['v20.19.5', '77.1', '2025b', '16.0'])
+    const first = await start({ build: 'build-24', runtime: node24 })
+    await polledUntil(() => fs.existsSync(file()), true)
+    first.store.close()
+    const upgraded = await start({ build: 'build-20', runtime: node20 })
+    upgraded.store.close()
+    expect(upgraded.lines).toContain(
+      `not using the index snapshot ${file()}: it was written under Node.js v24.11.1 (ICU 77.1, time zones 2025b, Unicode 16.0), and this is Node.js v20.19.5 (ICU 77.1, time zones 2025b, Unicode 16.0); reading every file`,
+    )
+    expect(upgraded.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    await settle()
+    // The same Node, another build of the service (a deploy that changed how a file parses).
+    const deployed = await start({ build: 'build-20b', runtime: node20 })
+    deployed.store.close()
+    expect(deployed.lines).toContain(`not using the index snapshot ${file()}: it was written by another build of the service; reading every file`)
+    await settle()
+    // A file whose runtime is not a list of four strings (forged, or damaged yet checksummed) is named as another Node.js.
+    const odd = await start({ build: 'build-x', runtime: '["v1"]' })
+    odd.store.close()
+    expect(odd.lines).toContain(`not using the index snapshot ${file()}: it was written under Node.js v20.19.5 (ICU 77.1, time zones 2025b, Unicode 16.0), and this is another Node.js; reading every file`)
   })
 
   it('is written again after a change, and read only at the first load', async () => {
