@@ -29,7 +29,7 @@ export interface ArticleSource {
   rootId(): Promise<string | undefined>
   /** Every article file under the root with its stamp, a value that changes whenever the file does; and the folders that cannot be read. */
   stamps(): Promise<FolderStamps>
-  /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
+  /** The stamp of a file when it was last read for the index (or listed, for one the listing refused); undefined if it could not be opened. */
   readStamp(file: string): string | undefined
   /** The stamp of a file as it is now, without reading it (undefined when this process may not read it or it cannot be stat'ed): an index snapshot checks its entries so. */
   stampNow?(file: string): string | undefined
@@ -59,7 +59,12 @@ export type TakenArticle = Pick<ParsedArticle, 'article' | 'warnings'> & { reado
 export function fileSource(articlesDir: string, options: ParseArticleOptions): ArticleSource {
   const readStamps = new Map<string, string>()
   return {
-    list: async (folder = '') => listArticleFiles(articlesDir, folder),
+    list: async (folder = '') => {
+      const listing = listArticleFiles(articlesDir, folder)
+      // Never read, so never stamped by a read: their stamps as listed are what a rescan compares with.
+      for (const [file, stamp] of listing.refusedStamps ?? []) readStamps.set(file, stamp)
+      return listing
+    },
     readForIndex: async (file) =>
       readArticleFile(articlesDir, file, options, (stamp) => {
         if (stamp === undefined) readStamps.delete(file)

@@ -23,6 +23,11 @@ export interface FolderListing {
   readonly refused: readonly ArticleError[]
   /** Folders (the one listed too, unless it is the root) that could not be read; what they hold is not listed. */
   readonly skippedFolders: readonly SkippedFolder[]
+  /**
+   * The stamp of each refused entry as listed, as a rescan takes it (entryStamp): it is never read, so a
+   * rescan has no stamp of a read to compare with, and counted each as changed at the first rescan after a start.
+   */
+  readonly refusedStamps?: ReadonlyMap<string, string>
 }
 
 /**
@@ -43,30 +48,32 @@ export function listArticleFiles(root: string, folder = ''): FolderListing {
   const files: string[] = []
   const refused: ArticleError[] = []
   const skippedFolders: SkippedFolder[] = []
+  const refusedStamps = new Map<string, string>()
   walkTreeSync(
     root,
     (file, entry) => {
       if (!entry.name.endsWith('.md')) return
-      if (hasBadBytes(file)) {
-        refused.push(notUtf8Name(file))
+      const problem = hasBadBytes(file)
+        ? notUtf8Name(file)
+        : entry.isSymbolicLink()
+          ? linkRefusal(file, linkProblem(path.join(root, file), realRoot))
+          : entry.isFile()
+            ? undefined
+            : notRegular(file)
+      if (problem === undefined) {
+        files.push(file)
         return
       }
-      if (entry.isSymbolicLink()) {
-        const problem = linkProblem(path.join(root, file), realRoot)
-        if (problem) {
-          refused.push(new ArticleError(file, [{ field: 'file', problem }]))
-          return
-        }
-      } else if (!entry.isFile()) {
-        refused.push(notRegular(file))
-        return
-      }
-      files.push(file)
+      refused.push(problem)
+      refusedStamps.set(file, entryStamp(root, file, entry))
     },
     { folder, onUnreadable: (skipped, error) => skippedFolders.push({ folder: skipped, code: error.code ?? 'error' }) },
   )
-  return { files, refused, skippedFolders }
+  return { files, refused, skippedFolders, refusedStamps }
 }
+
+const linkRefusal = (file: string, problem: string | undefined): ArticleError | undefined =>
+  problem === undefined ? undefined : new ArticleError(file, [{ field: 'file', problem }])
 
 function linkProblem(absolute: string, realRoot: string): string | undefined {
   let target: string
@@ -208,6 +215,11 @@ export interface FolderStamps {
 /** The stamp of an entry that is neither a file nor a link: what it holds never matters. */
 const NOT_A_FILE = 'not a regular file'
 
+/** An entry's stamp as the rescan takes it (stampArticleFiles), and a listing for the entries it refuses. */
+function entryStamp(root: string, file: string, entry: fs.Dirent): string {
+  return entry.isFile() || entry.isSymbolicLink() ? (stampFile(root, file) ?? 'unreadable') : NOT_A_FILE
+}
+
 /**
  * The stamp of every `*.md` entry under `root` (the files listArticleFiles
  * finds, and the links, FIFOs, sockets and devices it refuses), for the periodic rescan that catches what the
@@ -225,7 +237,7 @@ export async function stampArticleFiles(root: string): Promise<FolderStamps> {
       if (!entry.name.endsWith('.md')) return
       // A FIFO, socket or device is refused whatever it holds (listArticleFiles): one left out here looked gone, and its
       // times (a FIFO's change with every write) made it look changed; its kind is its stamp.
-      stamps.set(file, entry.isFile() || entry.isSymbolicLink() ? (stampFile(root, file) ?? 'unreadable') : NOT_A_FILE)
+      stamps.set(file, entryStamp(root, file, entry))
     },
     STAMPS_PER_TURN,
     (folder, error) => {

@@ -6,7 +6,7 @@ import { changedFolder } from '../content/files.js'
  * the comparison itself, which says what to apply.
  */
 export class RescanBaseline {
-  /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading). */
+  /** Stamps seen by the last rescan, for files never read for the index (refused before or without reading) and those it found changed. */
   #scanned: ReadonlyMap<string, string> = new Map()
   /** Folders the last rescan could not read. */
   #unreadable: ReadonlySet<string> = new Set()
@@ -29,8 +29,10 @@ export class RescanBaseline {
     const files = new Set<string>()
     for (const [file, stamp] of onDisk) {
       const read = readStamp(file)
-      if (read === undefined) scanned.set(file, stamp)
-      if (stamp !== (read ?? previous.get(file))) files.add(file)
+      const changed = stamp !== (read ?? previous.get(file))
+      // A changed one too: applying it may leave no stamp of a read (refused again), and it must not count twice.
+      if (read === undefined || changed) scanned.set(file, stamp)
+      if (changed) files.add(file)
     }
     this.#scanned = scanned
     const within = (folder: string) => (file: string) => file.startsWith(`${folder}/`)

@@ -60,6 +60,13 @@ describe('listArticleFiles', () => {
         'doppelt.md: file: is a symbolic link to artikel.md, which is published itself; not published twice',
         'draussen.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed',
       ])
+      // Each refused entry's stamp as a rescan takes it: the first rescan after a start finds it unchanged.
+      const { files: onDisk } = await stampArticleFiles(temp.dir)
+      expect([...(listing.refusedStamps ?? [])]).toEqual([
+        ['doppelt.md', onDisk.get('doppelt.md')],
+        ['draussen.md', onDisk.get('draussen.md')],
+      ])
+      expect(listing.refusedStamps?.get('draussen.md')).toMatch(/^\d+:\d+:/)
       expect((await refusal('doppelt.md')).message).toBe(
         'doppelt.md: file: is a symbolic link to artikel.md, which is published itself; not published twice',
       )
@@ -67,8 +74,8 @@ describe('listArticleFiles', () => {
       // it, finds nothing either, as the whole walk does not.
       outside.write('tief/unten.md', valid('Unten'))
       expect([listArticleFiles(temp.dir, 'ordner'), listArticleFiles(temp.dir, 'ordner/tief')]).toEqual([
-        { files: [], refused: [], skippedFolders: [] },
-        { files: [], refused: [], skippedFolders: [] },
+        { files: [], refused: [], skippedFolders: [], refusedStamps: new Map() },
+        { files: [], refused: [], skippedFolders: [], refusedStamps: new Map() },
       ])
       expect([readArticleFile(temp.dir, 'ordner/geheim.md', options), readArticleFile(temp.dir, 'ordner/tief/unten.md', options)]).toEqual([undefined, undefined])
       expect(readArticleFile(temp.dir, 'artikel.md', options)?.article.title).toBe('Artikel')
@@ -98,7 +105,7 @@ describe('folders that cannot be read', () => {
   })
 
   it('names the folder it was asked to list when that one cannot be read', () => {
-    expect(listArticleFiles(temp.dir, 'lost+found')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'lost+found', code: 'EACCES' }] })
+    expect(listArticleFiles(temp.dir, 'lost+found')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'lost+found', code: 'EACCES' }], refusedStamps: new Map() })
   })
 
   it('stamps the rest, names a folder it may not read, and leaves out one that is gone', async () => {
@@ -143,7 +150,7 @@ describe('names that are not UTF-8', () => {
 
   it('keeps a valid name that holds U+FFFD itself', async () => {
     temp.write('Ersatz-\ufffd.md', valid('Ersatz'))
-    expect(listArticleFiles(temp.dir)).toEqual({ files: ['Ersatz-\ufffd.md'], refused: [], skippedFolders: [] })
+    expect(listArticleFiles(temp.dir)).toEqual({ files: ['Ersatz-\ufffd.md'], refused: [], skippedFolders: [], refusedStamps: new Map() })
     expect(readArticleFile(temp.dir, 'Ersatz-\ufffd.md', options)?.article.title).toBe('Ersatz')
   })
 })
@@ -155,7 +162,7 @@ describe('a path a change names that is no file', () => {
     fs.writeFileSync(path.join(temp.dir, 'tief'), 'eine Datei')
     expect(readArticleFile(temp.dir, 'tief/unten/x.md', options)).toBeUndefined()
     // A listing of the folder that was there: gone (ENOTDIR), as the catalog takes it.
-    expect(listArticleFiles(temp.dir, 'tief/unten')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'tief/unten', code: 'ENOTDIR' }] })
+    expect(listArticleFiles(temp.dir, 'tief/unten')).toEqual({ files: [], refused: [], skippedFolders: [{ folder: 'tief/unten', code: 'ENOTDIR' }], refusedStamps: new Map() })
   })
 
   it('says a file cannot be read where a folder on the way may not be searched (EACCES), as for the file itself', async () => {

@@ -174,8 +174,10 @@ describe('rescan', () => {
       line,
       'loaded 2 articles (1 refused); 2 published in wirtschaft',
     ])
-    // A rescan reads it again (it was never read for the index) and keeps it refused, logged once.
-    expect(await live.rescan()).toBe(1)
+    // A rescan finds it as the listing did (its stamp as listed): nothing changed, nothing logged. It counted as changed
+    // at the first rescan after every start ("rescan: 1 file(s) changed since they were read"), never read for the index.
+    expect(await live.rescan()).toBe(0)
+    expect(logged.filter((entry) => entry.startsWith('rescan:') || entry.startsWith('applied'))).toEqual([])
     expect([store.refused().map((error) => error.message), logged.filter((entry) => entry === line).length]).toEqual([[line.slice('skipped '.length)], 1])
     fs.renameSync(bad, path.join(temp.dir, 'boerse.md'))
     const started = Date.now()
@@ -195,13 +197,14 @@ describe('rescan', () => {
       await store.load()
       const app = createApp({ config, store })
       const refusal = 'pipe.md: file: is not a regular file (a FIFO, socket or device); not read'
-      // The first rescan looks at it once (it was never read for the index), as at a name that is not UTF-8; after that
-      // it is unchanged, whatever its times (a write to a FIFO moves them; chmod here). It was counted at every rescan:
-      // the rescan's stamps left out what is not a file, so the catalog's refused FIFO looked gone each time, and
-      // "rescan: 1 file(s) changed" came every RESCAN_INTERVAL, each opening it.
-      await rescan()
+      // Unchanged from the first rescan on (its stamp as listed is its kind), whatever its times (a write to a FIFO moves
+      // them; chmod here). It was counted at every rescan: the rescan's stamps left out what is not a file, so the
+      // catalog's refused FIFO looked gone each time, and "rescan: 1 file(s) changed" came every RESCAN_INTERVAL, each
+      // opening it; then at the first rescan after each start, never read for the index.
+      expect(await rescan()).toBe(0)
       fs.chmodSync(fifo, 0o600)
       expect([await rescan(), await rescan()]).toEqual([0, 0])
+      expect(logged.filter((entry) => entry.startsWith('rescan:'))).toEqual([])
       expect(store.refused().map((error) => error.message)).toEqual([refusal])
       await new Promise((resolve) => setTimeout(resolve, 200))
       expect([writer.exitCode, writer.signalCode]).toEqual([null, null])
@@ -212,6 +215,29 @@ describe('rescan', () => {
     } finally {
       writer.kill()
       store.close()
+    }
+  })
+
+  it('counts a refused link leading outside once when its target changes, and not again at the next rescan', async () => {
+    const outside = makeTempDir('rescan-outside-')
+    try {
+      outside.write('fremd.md', article('Fremd', '2025-05-01T10:00:00Z'))
+      fs.symlinkSync(path.join(outside.dir, 'fremd.md'), path.join(temp.dir, 'link.md'))
+      const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+      const { store, rescan } = unwatched(config)
+      await store.load()
+      const refusal = 'link.md: file: is a symbolic link leading outside ARTICLES_DIR; not followed'
+      // As listed: nothing changed since (it counted as changed at the first rescan after every start).
+      expect(await rescan()).toBe(0)
+      // Its stamp follows the link: a change of the target is looked at once, and the link stays refused.
+      outside.write('fremd.md', article('Fremd, länger geschrieben', '2025-05-01T10:00:00Z'))
+      expect(await rescan()).toBe(1)
+      expect(store.refused().map((error) => error.message)).toEqual([refusal])
+      // Refused again, it has no stamp of a read: the stamp the rescan found is what the next compares with.
+      expect(await rescan()).toBe(0)
+      store.close()
+    } finally {
+      outside.rm()
     }
   })
 
