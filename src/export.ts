@@ -44,6 +44,15 @@ export { MANIFEST } from './export-files.js'
 const CONCURRENCY = 8
 /** The media's progress counts megabytes (10^6 bytes, as a file manager shows sizes). */
 const MB = 1_000_000
+const KB = 1_000
+/** How the media's bytes are counted, by their total: megabytes with a decimal, else whole kB, else bytes (they read 0.0 MB). */
+const mediaUnit = (total: number): { size: number; unit: string; fractionDigits: number } =>
+  total >= MB ? { size: MB, unit: 'MB', fractionDigits: 1 } : total >= KB ? { size: KB, unit: 'kB', fractionDigits: 0 } : { size: 1, unit: 'B', fractionDigits: 0 }
+/** Bytes as the end line says them, in the unit the progress counted them in: `912.4 MB`, `42 kB`. */
+function inWords(bytes: number): string {
+  const { size, unit, fractionDigits } = mediaUnit(bytes)
+  return `${(bytes / size).toLocaleString('en', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })} ${unit}`
+}
 
 export interface ExportOptions {
   /** Documents at once (default 8); 1 renders and writes one after the other. */
@@ -52,10 +61,12 @@ export interface ExportOptions {
   readonly progress?: (done: number, total: number) => void
   /**
    * Called once the documents are done, when there are media files, then after each MiB copied and each file: their
-   * bytes done (copied, or found unchanged) of all their bytes. Bytes, not files: one episode's audio may take longer
-   * than every page.
+   * bytes done (copied, or found unchanged) of all their bytes, and of those done the bytes found unchanged (no work:
+   * no part of a rate). Bytes, not files: one episode's audio may take longer than every page.
    */
-  readonly mediaProgress?: (bytes: number, total: number) => void
+  readonly mediaProgress?: (bytes: number, total: number, unchanged: number) => void
+  /** Called once the media are done, when there were any: how many files the export holds (copied or kept), and their bytes. */
+  readonly mediaExported?: (files: number, bytes: number) => void
   /**
    * A digest of what every document is made of besides the articles and media
    * files: the code, its dependencies, the configuration and site settings
@@ -159,13 +170,20 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
     await files.discardStaged()
     throw failure.error
   }
-  const sizes = options.mediaProgress ? await Promise.all(media.map(async ({ absolute }) => (await fs.promises.stat(absolute).catch(() => undefined))?.size ?? 0)) : []
+  const sizes = options.mediaProgress || options.mediaExported ? await Promise.all(media.map(async ({ absolute }) => (await fs.promises.stat(absolute).catch(() => undefined))?.size ?? 0)) : []
   const mediaBytes = sizes.reduce((sum, size) => sum + size, 0)
   let copied = 0
-  if (media.length > 0) options.mediaProgress?.(0, mediaBytes)
+  let unchanged = 0
+  let held = 0
+  let heldBytes = 0
+  if (media.length > 0) options.mediaProgress?.(0, mediaBytes, 0)
   for (const [index, { relative, absolute }] of media.entries()) {
     try {
-      await files.media(`media/${relative}`, absolute, (bytes) => options.mediaProgress?.(copied + Math.min(bytes, sizes[index] ?? 0), mediaBytes))
+      const size = sizes[index] ?? 0
+      const wrote = await files.media(`media/${relative}`, absolute, (bytes) => options.mediaProgress?.(copied + Math.min(bytes, size), mediaBytes, unchanged))
+      if (!wrote) unchanged += size
+      held += 1
+      heldBytes += size
     } catch (error) {
       // One the service would not serve either (gone, no regular file, unreadable) is left out, and the export goes on.
       const problem = mediaProblem(error)
@@ -175,8 +193,9 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
       }
       options.warn?.(`warning: MEDIA_DIR: ${relative} ${problem}; not exported`)
     }
-    options.mediaProgress?.((copied += sizes[index] ?? 0), mediaBytes)
+    options.mediaProgress?.((copied += sizes[index] ?? 0), mediaBytes, unchanged)
   }
+  if (media.length > 0) options.mediaExported?.(held, heldBytes)
   await files.finish()
   return exported.filter((sitePath): sitePath is string => sitePath !== undefined)
 }
@@ -262,6 +281,7 @@ async function main(): Promise<void> {
     const started = performance.now()
     let documents: Progress | undefined
     let media: Progress | undefined
+    let mediaLine = ''
     /** The line drawn now: the media's once they began. */
     const shown = (): Progress | undefined => media ?? documents
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
@@ -273,17 +293,21 @@ async function main(): Promise<void> {
         console.error(line)
       },
       progress: (done, total) => (documents ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
-      // The media after the documents, on a line of their own, in MB: a podcast's audio files take long one by one.
-      mediaProgress: (bytes, total) => {
+      // The media after the documents, on a line of their own, in MB (kB, bytes for less): a podcast's audio files
+      // take long one by one. Files found unchanged count as done, not in the rate.
+      mediaProgress: (bytes, total, unchanged) => {
         if (!media) documents?.finish()
-        ;(media ??= new Progress({ stream: process.stderr, total: total / MB, noun: 'MB of media', unit: 'MB', fractionDigits: 1 })).update(bytes / MB)
+        const { size, unit, fractionDigits } = mediaUnit(total)
+        media ??= new Progress({ stream: process.stderr, total: total / size, noun: `${unit} of media`, unit, fractionDigits })
+        media.update(bytes / size, unchanged / size)
       },
+      mediaExported: (count, bytes) => (mediaLine = ` and ${count} media file${count === 1 ? '' : 's'} (${inWords(bytes)})`),
     }).catch((error: unknown) => {
       shown()?.interrupt()
       throw error
     })
     shown()?.finish()
-    console.log(`exported ${written.length} documents to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)
+    console.log(`exported ${written.length} documents${mediaLine} to ${path.resolve(out)} in ${Math.round(performance.now() - started)} ms`)
   } finally {
     await renderer.close()
     await unlock()

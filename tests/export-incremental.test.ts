@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -348,16 +348,21 @@ describe('static export of media that change under it', () => {
   })
 })
 
+/** `npm run export`'s program (dist/export.js) into `out`, as a pipe sees it: its output, and how it ended. */
+function exportCli(articlesDir: string, out: string, media?: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
+    cwd: tempDir('export-cli-cwd-'),
+    env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, ...(media && { MEDIA_DIR: media }), SITE_URL: 'https://www.example.de/', ...ENV },
+    encoding: 'utf8',
+  })
+}
+
 describe('npm run export', () => {
   it('ends its progress on stderr, when not a terminal, with a plain line of every document done and the time it took', () => {
     const articlesDir = tempDir('export-cli-articles-')
     for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
     const out = tempDir('export-cli-out-')
-    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
-      cwd: tempDir('export-cli-cwd-'),
-      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
-      encoding: 'utf8',
-    })
+    const run = exportCli(articlesDir, out)
     expect(run.status, run.stderr).toBe(0)
     const documents = Number(/exported (\d+) documents/.exec(run.stdout)?.[1])
     expect(documents).toBe(29)
@@ -371,16 +376,33 @@ describe('npm run export', () => {
     const media = mediaFolder()
     fs.writeFileSync(path.join(media, 'folge-1.mp3'), Buffer.alloc(2_500_000, 0xaa))
     const out = tempDir('export-cli-media-out-')
-    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
-      cwd: tempDir('export-cli-media-cwd-'),
-      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, MEDIA_DIR: media, SITE_URL: 'https://www.example.de/', ...ENV },
-      encoding: 'utf8',
-    })
+    const run = exportCli(articlesDir, out, media)
     expect(run.status, run.stderr).toBe(0)
     const [documents, files] = run.stderr.trimEnd().split('\n').slice(-2)
     expect(documents).toMatch(/^export: 29 of 29 documents \(100%\), [\d,]+\/s, done in 0:\d\d$/)
     expect(files).toMatch(/^export: 2\.5 of 2\.5 MB of media \(100%\), [\d,]+\.\d MB\/s, done in 0:\d\d$/)
     expect(fs.statSync(path.join(out, 'media/folge-1.mp3')).size).toBe(2_500_000)
+    // The end line names the media too (it named the documents alone).
+    expect(run.stdout).toMatch(new RegExp(`^exported 29 documents and 2 media files \\(2\\.5 MB\\) to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in \\d+ ms$`, 'm'))
+    // Again, nothing changed: the audio is found unchanged, done without a rate (it said thousands of MB/s).
+    const again = exportCli(articlesDir, out, media)
+    expect(again.status, again.stderr).toBe(0)
+    expect(again.stderr.trimEnd().split('\n').at(-1)).toMatch(/^export: 2\.5 of 2\.5 MB of media \(100%\), done in 0:\d\d$/)
+    expect(again.stdout).toMatch(/^exported 29 documents and 2 media files \(2\.5 MB\) to /m)
+  })
+
+  it('counts media of less than a megabyte in kB (they read 0.0 of 0.0 MB)', () => {
+    const articlesDir = tempDir('export-cli-kb-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    const media = mediaFolder()
+    fs.writeFileSync(path.join(media, 'bild-1.jpg'), Buffer.alloc(30_000, 0xaa))
+    fs.writeFileSync(path.join(media, 'bild-2.jpg'), Buffer.alloc(12_000, 0xbb))
+    const out = tempDir('export-cli-kb-out-')
+    const run = exportCli(articlesDir, out, media)
+    expect(run.status, run.stderr).toBe(0)
+    expect(run.stderr.trimEnd().split('\n').at(-1)).toMatch(/^export: 42 of 42 kB of media \(100%\), [\d,]+ kB\/s, done in 0:\d\d$/)
+    // With mediaFolder's 4-byte bild.jpg: 42,004 bytes in three files.
+    expect(run.stdout).toMatch(/^exported 29 documents and 3 media files \(42 kB\) to /m)
   })
 
   // Hostile review of stop 34: npm's SIGTERM reached the shell of the script, not the export, which went on writing
@@ -427,11 +449,7 @@ describe('npm run export', () => {
     const out = tempDir('export-cli-busy-out-')
     // The test runner's parent: alive, on this host.
     fs.writeFileSync(path.join(out, '.export-lock'), `${process.ppid} ${os.hostname()} fremd\n`)
-    const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '../dist/export.js'), '--out', out], {
-      cwd: tempDir('export-cli-busy-cwd-'),
-      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
-      encoding: 'utf8',
-    })
+    const run = exportCli(articlesDir, out)
     expect([run.status, run.stdout, run.stderr.trim()]).toEqual([
       1,
       '',

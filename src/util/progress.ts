@@ -41,6 +41,8 @@ export class Progress {
   readonly #started: number
   #shown: number
   #done = 0
+  /** Of those done, how many took no work (found unchanged): counted as done, not in the rate. */
+  #skipped = 0
   /** A terminal's line drawn and not ended yet. */
   #open = false
 
@@ -51,9 +53,10 @@ export class Progress {
     this.#shown = options.stream.isTTY ? -Infinity : this.#started
   }
 
-  /** `done` of the total are done; shown when it is time to (all done: finish() says so). */
-  update(done: number): void {
+  /** `done` of the total are done, `skipped` of them without work; shown when it is time to (all done: finish() says so). */
+  update(done: number, skipped = 0): void {
     this.#done = done
+    this.#skipped = skipped
     const now = this.#now()
     if (done >= this.#options.total || now - this.#shown < (this.#options.stream.isTTY ? DRAW_MS : LINE_MS)) return
     this.#shown = now
@@ -75,7 +78,8 @@ export class Progress {
     const { stream, total, noun } = this.#options
     const done = this.#done
     const seconds = (now - this.#started) / 1000
-    const rate = seconds > 0 ? done / seconds : 0
+    // What was found done without work is no part of the pace: a repeat over unchanged audio said thousands of MB/s.
+    const rate = seconds > 0 ? Math.max(done - this.#skipped, 0) / seconds : 0
     // No time left from less than a second of work: one document in its first tenth of a second foretold minutes.
     const when = finished ? `done in ${clock(seconds)}` : rate > 0 && seconds >= ESTIMATE_AFTER_S ? clock((total - done) / rate) : undefined
     const digits = this.#options.fractionDigits ?? 0

@@ -161,6 +161,24 @@ describe('Progress when not on a terminal', () => {
   })
 })
 
+describe('Progress with work found done already', () => {
+  it('counts what was found unchanged as done but not in the rate, nor in the time left', () => {
+    const { stream, progress, advance } = progressOf(900, undefined, MEGABYTES)
+    // 600 MB of audio unchanged since the last export, then 120 MB copied in 6 s: 20 MB/s, 180 MB to go.
+    advance(6_000)
+    progress.update(720, 600)
+    expect(stream.text).toBe('export: 720.0 of 900.0 MB of media (80%), 20.0 MB/s, about 0:09 left\n')
+  })
+
+  it('shows no rate where everything was found unchanged (a repeat said thousands of MB/s)', () => {
+    const { stream, progress, advance } = progressOf(900, undefined, MEGABYTES)
+    advance(200)
+    progress.update(900, 900)
+    progress.finish()
+    expect(stream.text).toBe('export: 900.0 of 900.0 MB of media (100%), done in 0:00\n')
+  })
+})
+
 describe('Progress of a run that began before the total was known', () => {
   it('counts its rate and time from when the run began, not from the first update', () => {
     const stream = fakeStream()
