@@ -220,15 +220,11 @@ export class ExportedFiles {
     if (digest !== undefined) this.inputs.set(file, [digest, ...resource.keys].join(' '))
   }
 
-  /**
-   * A media file, copied: the file itself, never a link (a static host might follow one anywhere); `copied` hears its
-   * bytes as they go. Resolves to whether it was copied (false: unchanged since the last export, kept).
-   */
+  /** A media file, copied (the file itself, never a link: a static host might follow one anywhere); false: kept unchanged. */
   async media(file: string, absolute: string, copied?: (bytes: number) => void): Promise<boolean> {
     const original = await fs.promises.stat(absolute)
-    const stamp = `${original.size} ${original.mtimeMs}`
     let wrote = false
-    await this.#unlessUnchanged(file, stamp, [[file, original.size]], async () => {
+    await this.#unlessUnchanged(file, `${original.size} ${original.mtimeMs}`, [[file, original.size]], async () => {
       wrote = true
       await this.#place(await this.#stage((target) => copyRegularFile(absolute, target, copied)), file)
     })
