@@ -112,7 +112,7 @@ describe('the built service, bundled (npm run build)', () => {
     const out = path.join(alone.dir, 'out')
     const exported = spawnSync(process.execPath, [bundle('export'), '--out', out], { cwd: ROOT, env, encoding: 'utf8' })
     expect(exported.status, exported.stderr).toBe(0)
-    expect(exported.stdout).toMatch(/^exported \d+ documents to /m)
+    expect(exported.stdout).toMatch(/^exported \d+ documents and \d+ media files? \([\d.,]+ (?:MB|kB|B)\) to /m)
     expect(fs.readFileSync(path.join(out, 'wirtschaft/feed.xml'), 'utf8')).toContain(TITLE)
     const minted = spawnSync(process.execPath, [bundle('plus-token'), '--subscriber', 'abo-9'], { cwd: alone.dir, env, encoding: 'utf8' })
     expect([minted.status, minted.stderr]).toEqual([0, ''])
