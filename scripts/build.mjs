@@ -1,8 +1,8 @@
 // Compiles src/ into dist/ with tsc, then bundles the service's entries with
 // esbuild over tsc's: dist/main.js, dist/export.js, dist/plus-token.js and
 // the render workers' dist/render-worker.js (beside main.js, where
-// render-pool.ts looks for it; dist/stamp-worker.js likewise for
-// content/file-stamps.ts) hold every module they run, so a start
+// render-pool.ts looks for it; dist/stamp-worker.js and dist/parse-worker.js
+// likewise for content/file-stamps.ts and content/read-ahead.ts) hold every module they run, so a start
 // reads and compiles a few files, not hundreds from node_modules (issue 14:
 // 1.9 s to the first feed before, most of it the ESM loader); dist/main.js
 // is split into parts (dist/part-*.js) that it loads after the first feed. The rest of
@@ -30,7 +30,7 @@ const SOURCES = ['src', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.m
  * The bundles (dist/<name>.js) and their sources, the first that exists; a project without any has no such bundle.
  * dist/main.js is src/launch.ts, which starts the render workers and then loads src/main.ts (the service).
  */
-const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.ts'], 'plus-token': ['src/plus-token.ts'], 'render-worker': ['src/site/render-worker.ts'], 'stamp-worker': ['src/content/stamp-worker.ts'] }
+const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.ts'], 'plus-token': ['src/plus-token.ts'], 'render-worker': ['src/site/render-worker.ts'], 'stamp-worker': ['src/content/stamp-worker.ts'], 'parse-worker': ['src/content/parse-worker.ts'] }
 
 /**
  * The build's own dependencies (esbuild, tsc, the source map codec), loaded when a build runs: scripts/start.mjs
@@ -247,8 +247,9 @@ export const PARSE_ROOTS = [
   'src/store/index-snapshot.ts',
   'src/content/article-source.ts',
   'src/store/compact-articles.ts',
-  'src/store/body-digest.ts',
+  'src/content/body-digest.ts',
   'src/content/stamp-worker.ts',
+  'src/content/parse-worker.ts',
   'src/ops/timed-source.ts',
   'src/ops/state-file.ts',
 ]
@@ -326,7 +327,7 @@ export async function build(root) {
   const [service, others] = await Promise.all([
     // The service, split: what it imports dynamically (import()) is a part of its own, loaded a second after the service
     // listens (main.ts), so that a start neither reads nor evaluates the code its first feed does not need (issue 14).
-    // Parts stay beside main.js, where import.meta.url finds render-worker.js and stamp-worker.js.
+    // Parts stay beside main.js, where import.meta.url finds render-worker.js, stamp-worker.js and parse-worker.js.
     esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name === 'main')), splitting: true, chunkNames: 'part-[name]-[hash]' }),
     esbuild.build({ ...identified, entryPoints: Object.fromEntries(entries.filter(([name]) => name !== 'main')) }),
   ])

@@ -20,12 +20,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const ARTICLES_DIR = path.join(ROOT, 'articles')
 const TITLE = '<title>Schuldenbremse: Investieren, ohne die Zukunft zu verpfänden</title>'
 
-// The five bundles and the parts of dist/main.js, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
+// The six bundles and the parts of dist/main.js, copied where no node_modules folder is above them: whatever they still imported from a package would fail.
 // With dist/package.json, as a container image's stage that copies dist/ alone has them.
 const alone = makeTempDir('bundle-alone-')
 afterAll(() => alone.rm())
 const parts = fs.readdirSync(path.join(ROOT, 'dist')).filter((name) => /^part-.*\.js$/.test(name))
-const BUNDLES = ['main.js', 'render-worker.js', 'stamp-worker.js', 'export.js', 'plus-token.js', ...parts]
+const BUNDLES = ['main.js', 'render-worker.js', 'stamp-worker.js', 'parse-worker.js', 'export.js', 'plus-token.js', ...parts]
 for (const name of [...BUNDLES, 'package.json']) alone.write(`dist/${name}`, fs.readFileSync(path.join(ROOT, 'dist', name)))
 const bundle = (name: string): string => path.join(alone.dir, 'dist', `${name}.js`)
 

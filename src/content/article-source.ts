@@ -1,6 +1,7 @@
 import { stampFiles, type StampFilesOptions } from './file-stamps.js'
 import { folderId } from './files.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
+import { parsedOf, readAhead, type ReadAhead, type ReadAheadOptions } from './read-ahead.js'
 import { listArticleFiles, readArticleFile, stampArticleFiles, readableStamp, type FolderListing, type FolderStamps } from './load-articles.js'
 
 /**
@@ -48,6 +49,11 @@ export interface ArticleSource {
    * `onFallback` hears why they are taken on this thread after all; `signal` stops the threads.
    */
   stampAll?(files: readonly string[], options?: Pick<StampFilesOptions, 'onFallback' | 'signal'>): AsyncIterable<readonly (string | undefined)[]>
+  /**
+   * The files a load is about to read for the index, in its order: the source may read some of them ahead on
+   * another thread (read-ahead.ts), which readForIndex then gives. Returns what ends it, once the load is over.
+   */
+  readAhead?(files: readonly string[], onFallback?: (error: Error) => void): () => void
   /** Stops what the source does on its own (an index snapshot's write after a quiet moment): the store is closed. */
   close?(): void
 }
@@ -56,8 +62,11 @@ export interface ArticleSource {
 export type TakenArticle = Pick<ParsedArticle, 'article' | 'warnings'> & { readonly bodyDigest: string }
 
 /** Article files on disk, under `articlesDir`. */
-export function fileSource(articlesDir: string, options: ParseArticleOptions): ArticleSource {
+export function fileSource(articlesDir: string, options: ParseArticleOptions, aheadOptions: ReadAheadOptions = {}): ArticleSource {
   const readStamps = new Map<string, string>()
+  const recordStamp = (file: string, stamp: string | undefined): void => void (stamp === undefined ? readStamps.delete(file) : readStamps.set(file, stamp))
+  let ahead: ReadAhead | undefined
+  const readHere = (file: string) => readArticleFile(articlesDir, file, options, (stamp) => recordStamp(file, stamp))
   return {
     list: async (folder = '') => {
       const listing = listArticleFiles(articlesDir, folder)
@@ -65,11 +74,22 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions): A
       for (const [file, stamp] of listing.refusedStamps ?? []) readStamps.set(file, stamp)
       return listing
     },
-    readForIndex: async (file) =>
-      readArticleFile(articlesDir, file, options, (stamp) => {
-        if (stamp === undefined) readStamps.delete(file)
-        else readStamps.set(file, stamp)
-      }),
+    readForIndex: async (file) => {
+      const outcome = await ahead?.take(file)
+      if (outcome === undefined || outcome.kind === 'failed') return readHere(file)
+      // What a read here records (readStamp), then gives or throws.
+      recordStamp(file, outcome.stamp)
+      return parsedOf(file, outcome)
+    },
+    readAhead: (files, onFallback) => {
+      ahead?.stop()
+      const started = readAhead(articlesDir, files, options, { onFallback, ...aheadOptions })
+      ahead = started
+      return () => {
+        started?.stop()
+        if (ahead === started) ahead = undefined
+      }
+    },
     readBody: async (file) => readArticleFile(articlesDir, file, options),
     rootId: () => folderId(articlesDir),
     stamps: () => stampArticleFiles(articlesDir),

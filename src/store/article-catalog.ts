@@ -1,5 +1,5 @@
 import type { Article } from '../content/article.js'
-import type { ArticleSource } from '../content/article-source.js'
+import type { ArticleSource, TakenArticle } from '../content/article-source.js'
 import { inFolder, isGone } from '../content/files.js'
 import type { SkippedFolder } from '../content/load-articles.js'
 import { mapLimit } from '../util/map-limit.js'
@@ -80,11 +80,11 @@ export class ArticleCatalog {
     // In the listing's order, taken or read: which of two drafts at one path shows must not depend on which was read.
     const files = listing.files.slice(0, maxArticles)
     const articles = new Array<Article | undefined>(files.length)
-    const noWorker = (error: Error) => this.#options.logger.warn(`warning: cannot check the files' stamps in a worker thread (${error.message}); checked in this one`)
-    const toRead = await takeUnchangedFiles(source, files, (taken, index) => {
-      this.#logWarnings(taken.article.file, taken)
-      articles[index] = taken.article
-    }, noWorker)
+    const noWorker = (work: string, here: string) => (error: Error) => this.#options.logger.warn(`warning: cannot ${work} in a worker thread (${error.message}); ${here} in this one`)
+    const take = (taken: TakenArticle, index: number) => ((articles[index] = taken.article), this.#logWarnings(taken.article.file, taken))
+    const toRead = await takeUnchangedFiles(source, files, take, noWorker("check the files' stamps", 'checked'))
+    // Many to read (a first start, a new build): some are read ahead on another thread, from the end (read-ahead.ts).
+    const stopReadingAhead = source.readAhead?.(toRead.map((index) => files[index] as string), noWorker('read the files ahead', 'read'))
     await mapLimit(toRead, async (index) => {
       const file = files[index] as string
       try {
@@ -97,7 +97,7 @@ export class ArticleCatalog {
         if (error instanceof ArticleError) this.#refuse(error)
         else throw error
       }
-    })
+    }).finally(() => stopReadingAhead?.())
     // Only the files sharing a name, slug or id can clash or be warned about: not 50,000 lookups and a sort.
     this.#logClashes(this.#index.load(articles.filter((article) => article !== undefined)))
   }

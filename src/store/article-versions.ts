@@ -1,7 +1,7 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { articleKeyFacts, digest, type ArticleKeyFacts } from '../site/cache-keys.js'
-import { bodyDigest } from './body-digest.js'
+import { bodyDigest } from '../content/body-digest.js'
 
 /**
  * What each published article's documents are made of, as a digest (the

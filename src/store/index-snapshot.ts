@@ -1,7 +1,7 @@
 import type { ArticleSource } from '../content/article-source.js'
 import type { ParseArticleOptions } from '../content/parse-article.js'
 import type { Logger } from '../util/logger.js'
-import { bodyDigest } from './body-digest.js'
+import { bodyDigest } from '../content/body-digest.js'
 import type { ArticleCompactor } from './compact-articles.js'
 import { keepableEntries, settledEntries, type ReadEntry } from './racy-entries.js'
 import { encodeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
@@ -188,7 +188,8 @@ export function snapshotSource(
           current.delete(file)
           return parsed
         }
-        const digest = await bodyDigest(parsed.body)
+        // Read ahead on another thread (read-ahead.ts), the body is not given: its digest is.
+        const digest = parsed.bodyDigest ?? (await bodyDigest(parsed.body))
         current.set(file, { article: parsed.article, stamp, bodyDigest: digest, warnings: parsed.warnings, readAt })
         return { ...parsed, bodyDigest: digest }
       } catch (error) {

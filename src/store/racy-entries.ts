@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { stampChangeTime } from '../content/load-articles.js'
-import { bodyDigest } from './body-digest.js'
+import { bodyDigest } from '../content/body-digest.js'
 import type { SnapshotEntry } from './snapshot-rows.js'
 
 /** What a file read for the index gave, as the index snapshot holds it until it is written. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ParsedArticle } from '../../src/content/parse-article.js'
-import { bodyDigest } from '../../src/store/body-digest.js'
+import { bodyDigest } from '../../src/content/body-digest.js'
 import { keepableEntries, type ReadEntry } from '../../src/store/racy-entries.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
 

@@ -1,0 +1,180 @@
+/**
+ * Reading ahead at a load (content/read-ahead.ts): a worker thread reads and
+ * parses files from the end of the list while the main thread reads from
+ * its start, and readForIndex gives what a read here would have given: the
+ * same article, warnings, refusal and recorded stamp, with the body's digest
+ * in place of the body. The worker is the built one (the bundle, or tsc's dist/).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { fileSource } from '../../src/content/article-source.js'
+import { bodyDigest } from '../../src/content/body-digest.js'
+import type { ParsedArticle } from '../../src/content/parse-article.js'
+import { stateFile } from '../../src/ops/state-file.js'
+import { articleCompactor } from '../../src/store/compact-articles.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { decodeSnapshot } from '../../src/store/snapshot-format.js'
+import { polled } from '../helpers/polled.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+
+const WORKER = new URL('../../dist/content/parse-worker.js', import.meta.url)
+/** The bundle the service runs (scripts/build.mjs), with every module it needs. */
+const BUNDLED_WORKER = new URL('../../dist/parse-worker.js', import.meta.url)
+const OPTIONS = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
+
+let articles: ReturnType<typeof makeTempDir>
+let files: string[]
+
+beforeEach(() => {
+  articles = makeTempDir('read-ahead-')
+  files = []
+  const add = (file: string, text: string | Buffer) => (articles.write(file, text), files.push(file))
+  for (let n = 0; n < 40; n++) add(`${String(n % 4)}/m${n}.md`, articleText({ title: `„Meldung ${n}“ über 5 €`, date: `2025-01-${String((n % 28) + 1).padStart(2, '0')}T10:00:00Z`, category: 'wirtschaft', tags: '[Zinsen, EZB]' }, `Text ${n}.\n`))
+  // A warning (an unknown field), a refusal with more problems than a message shows, bytes that are not UTF-8, a long body.
+  add('warnung.md', articleText({ title: 'Mit Warnung', date: '2025-02-01T10:00:00Z', category: 'wirtschaft', unbekannt: 'x' }, 'Text.\n'))
+  const wrong = ['title: [1]', 'date: gestern', 'updated: morgen', 'category: [x]', 'tags: {a: 1}', 'author: {a: 1}', 'summary: [1]', 'image: [1]', 'image_alt: [1]', 'enclosure: 5', 'episode: x', 'explicit: vielleicht', 'slug: "A B/C"', 'id: [1]', 'draft: vielleicht', 'lang: [1]', 'season: x', 'access: x', 'transcript: 5', 'chapters: 5']
+  add('kaputt.md', `---\n${wrong.join('\n')}\n---\nText\n`)
+  add('latin1.md', Buffer.from(articleText({ title: 'Börse', date: '2025-02-02T10:00:00Z', category: 'wirtschaft' }, 'Ä\n'), 'latin1'))
+  add('lang.md', articleText({ title: 'Lang', date: '2025-02-03T10:00:00Z', category: 'wirtschaft' }, 'Wort '.repeat(20_000)))
+  // Listed, then gone before it is read.
+  files.push('weg.md')
+})
+
+afterEach(() => articles.rm())
+
+/** What readForIndex gave for each file, and the stamp it recorded: with the body's digest in place of the body. */
+async function readAll(source: ReturnType<typeof fileSource>, order: readonly string[], pause?: (index: number) => Promise<void>) {
+  const read: Record<string, unknown> = {}
+  const ahead: string[] = []
+  for (const [index, file] of order.entries()) {
+    await pause?.(index)
+    let parsed: ParsedArticle | undefined
+    try {
+      parsed = await source.readForIndex(file)
+    } catch (error) {
+      read[file] = { error: (error as Error).message, stamp: source.readStamp(file) }
+      continue
+    }
+    // Read ahead, the body is not given: its digest is.
+    if (parsed && parsed.body === '' && parsed.bodyDigest !== undefined) ahead.push(file)
+    read[file] = parsed && { article: parsed.article, warnings: parsed.warnings, digest: parsed.bodyDigest ?? (await bodyDigest(parsed.body)), stamp: source.readStamp(file) }
+  }
+  return { read, ahead }
+}
+
+describe('reading ahead', () => {
+  it('gives what a read on the main thread gives: articles, warnings, refusals (with their count of problems), stamps', async () => {
+    const here = await readAll(fileSource(articles.dir, OPTIONS), files)
+    let ended: () => void = () => {}
+    const end = new Promise<void>((resolve) => (ended = resolve))
+    const source = fileSource(articles.dir, OPTIONS, { entry: BUNDLED_WORKER, minFiles: 0, batch: 3, onEnd: () => ended() })
+    const stop = source.readAhead?.(files)
+    // The worker reads every file first: the main thread then takes each as the worker read it.
+    const { read, ahead } = await readAll(source, files, async (index) => (index === 0 ? end : undefined))
+    stop?.()
+    expect(ahead.length).toBe(42)
+    expect(read).toEqual(here.read)
+    expect((read['kaputt.md'] as { error: string }).error).toMatch(/^kaputt\.md: .*; and \d+ more problems$/)
+    expect((read['warnung.md'] as { warnings: unknown[] }).warnings).toHaveLength(1)
+    expect(read['weg.md']).toBeUndefined()
+  })
+
+  it('meets the main thread where their paces put them: each file read by one of the two', async () => {
+    let ended: () => void = () => {}
+    const end = new Promise<void>((resolve) => (ended = resolve))
+    const source = fileSource(articles.dir, OPTIONS, { entry: WORKER, minFiles: 0, onEnd: () => ended() })
+    const stop = source.readAhead?.(files)
+    // The main thread reads the first 20 at once (the worker is still loading), then waits: the worker reads the rest,
+    // from the end, and ends where the main thread's files begin.
+    const { read, ahead } = await readAll(source, files, async (index) => (index === 20 ? end : undefined))
+    stop?.()
+    expect(ahead).toEqual(files.slice(20).filter((file) => file.startsWith('warnung') || /^\d\//.test(file) || file === 'lang.md'))
+    expect(Object.keys(read).length).toBe(files.length)
+  })
+
+  it('reads here what a worker that cannot start, or dies with files it claimed, never sent, and says why', async () => {
+    const modules = makeTempDir('read-ahead-modules-')
+    const broken = modules.write('broken-worker.mjs', 'throw new Error("kaputt beim Laden")\n')
+    const fallbacks: string[] = []
+    const source = fileSource(articles.dir, OPTIONS, { entry: new URL(`file://${broken}`), minFiles: 0 })
+    const stop = source.readAhead?.(files, (error) => fallbacks.push(error.message))
+    const heard = async (index: number) => void (index === 0 && (await polled(() => fallbacks.length, (count) => count > 0)))
+    const { read, ahead } = await readAll(source, files, heard)
+    stop?.()
+    expect([ahead, fallbacks]).toEqual([[], ['kaputt beim Laden']])
+    expect(read).toEqual((await readAll(fileSource(articles.dir, OPTIONS), files)).read)
+    // One that claims the last file and exits without sending it.
+    const dying = modules.write(
+      'dying-worker.mjs',
+      "import { workerData } from 'node:worker_threads'\nAtomics.store(new Int32Array(workerData.claims), workerData.files.length - 1, 2)\nprocess.exit(3)\n",
+    )
+    const told: string[] = []
+    const again = fileSource(articles.dir, OPTIONS, { entry: new URL(`file://${dying}`), minFiles: 0 })
+    const stopAgain = again.readAhead?.(files, (error) => told.push(error.message))
+    const last = files.at(-2) as string
+    await polled(() => told.length, (count) => count > 0)
+    expect(told).toEqual(['the parse worker exited (code 3)'])
+    // The last file listed is gone (weg.md); the one before it is claimed by the worker first, then read here.
+    expect((await again.readForIndex(files.at(-1) as string))).toBeUndefined()
+    expect((await again.readForIndex(last))?.article.title).toBe('Lang')
+    stopAgain?.()
+    modules.rm()
+  })
+
+  it('records what it read for the index snapshot: a restart takes every file from it, none read again', async () => {
+    const state = makeTempDir('read-ahead-state-')
+    try {
+      fs.rmSync(path.join(articles.dir, 'latin1.md'))
+      fs.rmSync(path.join(articles.dir, 'kaputt.md'))
+      // Older than the 20 ms a file's read is not trusted within here (racyMs; racy-entries.ts): kept as read.
+      await new Promise((resolve) => setTimeout(resolve, 60))
+      const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: OPTIONS.siteUrl, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+      const readAhead: string[] = []
+      const start = async (reads: string[], ahead?: { entry: URL; minFiles: number }) => {
+        let ended: () => void = () => {}
+        // With a worker, the first read waits until it has read every file: each is then as the worker read it.
+        const end = ahead ? new Promise<void>((resolve) => (ended = resolve)) : undefined
+        const files = fileSource(config.articlesDir, config, ahead && { ...ahead, onEnd: () => ended() })
+        const source = {
+          ...files,
+          readForIndex: async (file: string) => {
+            reads.push(file)
+            await end
+            const parsed = await files.readForIndex(file)
+            if (parsed?.body === '') readAhead.push(file)
+            return parsed
+          },
+        }
+        const snapshot = { file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs: 20 }
+        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot })
+        await store.load()
+        return store
+      }
+      const firstReads: string[] = []
+      const first = await start(firstReads, { entry: WORKER, minFiles: 0 })
+      const titles = first.site().plan.section.map((article) => article.title)
+      // Written a quiet moment after the load: every file as read.
+      const written = () => stateFile(config.stateDir, 'index-snapshot.v8').readBytes()
+      await polled(() => written()?.length ?? 0, (length) => length > 2000)
+      first.close()
+      expect(firstReads.length).toBe(42)
+      expect(readAhead.length).toBe(42)
+      // Each body's version as a read here makes it (the worker sends the digest, not the body).
+      const bytes = stateFile(config.stateDir, 'index-snapshot.v8').readBytes() as Buffer
+      const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language } }
+      const rows = decodeSnapshot(bytes, fingerprint, articleCompactor())
+      if ('reason' in rows) throw new Error(rows.reason)
+      const digests = Object.fromEntries([...rows.entries()].map(([file, entry]) => [file, entry.bodyDigest]))
+      const expected = Object.fromEntries(await Promise.all(firstReads.map(async (file) => [file, await bodyDigest(fs.readFileSync(path.join(articles.dir, file), 'utf8').split('\n---\n').slice(1).join('\n---\n'))])))
+      expect(digests).toEqual(expected)
+      const againReads: string[] = []
+      const again = await start(againReads)
+      expect([againReads, again.site().plan.section.map((article) => article.title)]).toEqual([[], titles])
+      again.close()
+    } finally {
+      state.rm()
+    }
+  })
+})
