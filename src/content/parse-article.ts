@@ -33,6 +33,8 @@ export interface ParsedArticle {
   readonly warnings: readonly ArticleProblem[]
   /** The body's version, when the body was not read (an index snapshot gives it): bodyDigest of the store. */
   readonly bodyDigest?: string
+  /** When the file was read (ms), when that was before it was asked for (read ahead on another thread: read-ahead.ts). */
+  readonly readAt?: number
 }
 
 /**

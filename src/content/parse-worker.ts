@@ -22,10 +22,11 @@ parentPort?.postMessage(outcomes)
 /** What readArticleFile gave for `file`, as data: its article without the body (only its digest is kept), or the refusal. */
 async function outcomeOf(file: string): Promise<ReadOutcome> {
   let stamp: string | undefined
+  const readAt = Date.now()
   try {
     const parsed = readArticleFile(root, file, options, (read) => (stamp = read))
     if (!parsed) return { kind: 'gone', stamp }
-    return { kind: 'parsed', stamp, article: parsed.article, warnings: parsed.warnings, bodyDigest: await bodyDigest(parsed.body) }
+    return { kind: 'parsed', stamp, readAt, article: parsed.article, warnings: parsed.warnings, bodyDigest: await bodyDigest(parsed.body) }
   } catch (error) {
     if (!(error instanceof ArticleError)) return { kind: 'failed' }
     return { kind: 'refused', stamp, problems: error.problems, moreProblems: error.moreProblems }

@@ -22,7 +22,15 @@ export interface ParseWorkerData {
 
 /** What reading one file for the index gave in the worker, with the stamp a read records (none: nothing could be opened). */
 export type ReadOutcome =
-  | { readonly kind: 'parsed'; readonly stamp: string | undefined; readonly article: Article; readonly warnings: readonly ArticleProblem[]; readonly bodyDigest: string }
+  | {
+      readonly kind: 'parsed'
+      readonly stamp: string | undefined
+      /** When the read began (ms): what makes a file read too close to its last save racy (racy-entries.ts) is when it was read, not taken. */
+      readonly readAt: number
+      readonly article: Article
+      readonly warnings: readonly ArticleProblem[]
+      readonly bodyDigest: string
+    }
   | { readonly kind: 'gone'; readonly stamp: string | undefined }
   | { readonly kind: 'refused'; readonly stamp: string | undefined; readonly problems: readonly ArticleProblem[]; readonly moreProblems: number }
   /** Anything else went wrong: the main thread reads the file itself, and meets it there. */
@@ -126,7 +134,7 @@ export function readAhead(root: string, files: readonly string[], parse: ParseAr
 /** A worker's outcome as readForIndex gives it: the article (its body's digest, not the body), or the refusal thrown. */
 export function parsedOf(file: string, outcome: Exclude<ReadOutcome, { kind: 'failed' }>): ParsedArticle | undefined {
   if (outcome.kind === 'gone') return undefined
-  if (outcome.kind === 'parsed') return { article: outcome.article, body: '', warnings: outcome.warnings, bodyDigest: outcome.bodyDigest }
+  if (outcome.kind === 'parsed') return { article: outcome.article, body: '', warnings: outcome.warnings, bodyDigest: outcome.bodyDigest, readAt: outcome.readAt }
   // The problems past those shown stand in as placeholders: the error says "and N more problems" as the worker's did.
   const more = Array.from({ length: outcome.moreProblems }, () => ({ field: 'file', problem: '' }))
   throw new ArticleError(file, [...outcome.problems, ...more])

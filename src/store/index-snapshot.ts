@@ -190,7 +190,8 @@ export function snapshotSource(
         }
         // Read ahead on another thread (read-ahead.ts), the body is not given: its digest is.
         const digest = parsed.bodyDigest ?? (await bodyDigest(parsed.body))
-        current.set(file, { article: parsed.article, stamp, bodyDigest: digest, warnings: parsed.warnings, readAt })
+        // Read ahead, the file was read before it was asked for: that moment decides whether it is racy.
+        current.set(file, { article: parsed.article, stamp, bodyDigest: digest, warnings: parsed.warnings, readAt: parsed.readAt ?? readAt })
         return { ...parsed, bodyDigest: digest }
       } catch (error) {
         current.delete(file)

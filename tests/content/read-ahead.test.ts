@@ -48,6 +48,7 @@ afterEach(() => articles.rm())
 async function readAll(source: ReturnType<typeof fileSource>, order: readonly string[], pause?: (index: number) => Promise<void>) {
   const read: Record<string, unknown> = {}
   const ahead: string[] = []
+  const readAt: Record<string, number | undefined> = {}
   for (const [index, file] of order.entries()) {
     await pause?.(index)
     let parsed: ParsedArticle | undefined
@@ -59,21 +60,26 @@ async function readAll(source: ReturnType<typeof fileSource>, order: readonly st
     }
     // Read ahead, the body is not given: its digest is.
     if (parsed && parsed.body === '' && parsed.bodyDigest !== undefined) ahead.push(file)
+    if (parsed?.readAt !== undefined) readAt[file] = parsed.readAt
     read[file] = parsed && { article: parsed.article, warnings: parsed.warnings, digest: parsed.bodyDigest ?? (await bodyDigest(parsed.body)), stamp: source.readStamp(file) }
   }
-  return { read, ahead }
+  return { read, ahead, readAt }
 }
 
 describe('reading ahead', () => {
   it('gives what a read on the main thread gives: articles, warnings, refusals (with their count of problems), stamps', async () => {
     const here = await readAll(fileSource(articles.dir, OPTIONS), files)
     let ended: () => void = () => {}
-    const end = new Promise<void>((resolve) => (ended = resolve))
+    let endedAt = 0
+    const end = new Promise<void>((resolve) => (ended = resolve)).then(() => void (endedAt = Date.now()))
     const source = fileSource(articles.dir, OPTIONS, { entry: BUNDLED_WORKER, minFiles: 0, batch: 3, onEnd: () => ended() })
+    const startedAt = Date.now()
     const stop = source.readAhead?.(files)
     // The worker reads every file first: the main thread then takes each as the worker read it.
-    const { read, ahead } = await readAll(source, files, async (index) => (index === 0 ? end : undefined))
+    const { read, ahead, readAt } = await readAll(source, files, async (index) => (index === 0 ? end : undefined))
     stop?.()
+    // Each dated by when the worker read it, not when it was taken (racy-entries.ts: a save just before stays racy).
+    expect(Object.values(readAt).filter((time) => time !== undefined && time >= startedAt && time <= endedAt)).toHaveLength(42)
     expect(ahead.length).toBe(42)
     expect(read).toEqual(here.read)
     expect((read['kaputt.md'] as { error: string }).error).toMatch(/^kaputt\.md: .*; and \d+ more problems$/)
@@ -121,6 +127,42 @@ describe('reading ahead', () => {
     expect((await again.readForIndex(last))?.article.title).toBe('Lang')
     stopAgain?.()
     modules.rm()
+  })
+
+  it('keeps a file read ahead just after its last save racy, by when it was read, not when it was taken', async () => {
+    // Saved, read at once (as if ahead, on another thread), and taken 700 ms later; or, the control, dated when taken.
+    // Racy as read (within 500 ms of the save), each is read again (verified) before the snapshot keeps it.
+    const bodyReads = async (datedWhenRead: boolean): Promise<Record<string, number>> => {
+      const state = makeTempDir('read-ahead-racy-')
+      try {
+        for (const file of files) if (fs.existsSync(path.join(articles.dir, file))) articles.write(file, fs.readFileSync(path.join(articles.dir, file)))
+        const readAt = Date.now()
+        await new Promise((resolve) => setTimeout(resolve, 700))
+        const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: OPTIONS.siteUrl, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+        const plain = fileSource(config.articlesDir, config)
+        const reads: Record<string, number> = {}
+        const source = {
+          ...plain,
+          readForIndex: async (file: string) => {
+            const parsed = await plain.readForIndex(file)
+            return parsed && (datedWhenRead ? { ...parsed, readAt } : parsed)
+          },
+          readBody: async (file: string) => ((reads[file] = (reads[file] ?? 0) + 1), plain.readBody(file)),
+        }
+        const snapshot = { file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs: 500 }
+        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot })
+        await store.load()
+        await polled(() => snapshot.file.readBytes()?.length ?? 0, (length) => length > 2000)
+        store.close()
+        return reads
+      } finally {
+        state.rm()
+      }
+    }
+    const dated = await bodyReads(true)
+    const control = await bodyReads(false)
+    const published = files.filter((file) => !['weg.md', 'kaputt.md', 'latin1.md'].includes(file))
+    expect(Object.fromEntries(published.map((file) => [file, (dated[file] ?? 0) - (control[file] ?? 0)]))).toEqual(Object.fromEntries(published.map((file) => [file, 1])))
   })
 
   it('records what it read for the index snapshot: a restart takes every file from it, none read again', async () => {
