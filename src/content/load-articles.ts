@@ -53,19 +53,21 @@ export function listArticleFiles(root: string, folder = ''): FolderListing {
     root,
     (file, entry) => {
       if (!entry.name.endsWith('.md')) return
-      const problem = hasBadBytes(file)
-        ? notUtf8Name(file)
-        : entry.isSymbolicLink()
-          ? linkRefusal(file, linkProblem(path.join(root, file), realRoot))
-          : entry.isFile()
-            ? undefined
-            : notRegular(file)
+      const badName = hasBadBytes(file)
+      if (!badName && entry.isFile()) {
+        files.push(file)
+        return
+      }
+      // Taken before the entry is judged, and kept only if it is still of the kind judged: one that became an
+      // article meanwhile must look changed to the rescan (the watches are placed after the load), not refused for good.
+      const stamp = entryStamp(root, file, entry)
+      const problem = badName ? notUtf8Name(file) : entry.isSymbolicLink() ? linkRefusal(file, linkProblem(path.join(root, file), realRoot)) : notRegular(file)
       if (problem === undefined) {
         files.push(file)
         return
       }
       refused.push(problem)
-      refusedStamps.set(file, entryStamp(root, file, entry))
+      if (badName || sameKind(path.join(root, file), entry)) refusedStamps.set(file, stamp)
     },
     { folder, onUnreadable: (skipped, error) => skippedFolders.push({ folder: skipped, code: error.code ?? 'error' }) },
   )
@@ -74,6 +76,19 @@ export function listArticleFiles(root: string, folder = ''): FolderListing {
 
 const linkRefusal = (file: string, problem: string | undefined): ArticleError | undefined =>
   problem === undefined ? undefined : new ArticleError(file, [{ field: 'file', problem }])
+
+/** Whether the entry at `absolute` is (still) of the kind its listing gave: a link, a FIFO, a socket, a device. */
+function sameKind(absolute: string, entry: fs.Dirent): boolean {
+  let now: fs.Stats | undefined
+  try {
+    now = fs.lstatSync(absolute, { throwIfNoEntry: false })
+  } catch {
+    return false
+  }
+  if (now === undefined) return false
+  const kinds = (of: fs.Dirent | fs.Stats) => [of.isSymbolicLink(), of.isFIFO(), of.isSocket(), of.isCharacterDevice(), of.isBlockDevice(), of.isFile(), of.isDirectory()]
+  return kinds(now).every((kind, index) => kind === kinds(entry)[index])
+}
 
 function linkProblem(absolute: string, realRoot: string): string | undefined {
   let target: string

@@ -241,6 +241,44 @@ describe('rescan', () => {
     }
   })
 
+  // Hostile review (helper-98): the stamp of a refused entry was taken after it was judged, so one that became an
+  // article in between had that article's stamp; the rescan then found nothing changed and never published it.
+  for (const [when, spied] of [['judged', 'realpathSync'], ['stamped', 'statSync']] as const) {
+    it(`publishes a link replaced by an article while the listing had it ${when}, at the first rescan`, async () => {
+      const outside = makeTempDir('rescan-outside-')
+      try {
+        outside.write('x.md', article('Draußen', '2025-05-01T10:00:00Z'))
+        const link = path.join(temp.dir, 'link.md')
+        fs.symlinkSync(path.join(outside.dir, 'x.md'), link)
+        const original = fs[spied] as (...args: unknown[]) => unknown
+        let swapped = false
+        vi.spyOn(fs, spied).mockImplementation(((...args: unknown[]) => {
+          // A deploy puts an article there right after the link is resolved, or right before it is stamped.
+          const swap = () => {
+            if (swapped || String(args[0]) !== link) return
+            swapped = true
+            fs.rmSync(link)
+            fs.writeFileSync(link, article('Jetzt echt', '2025-06-01T10:00:00Z'))
+          }
+          if (spied === 'statSync') swap()
+          const result = original(...args)
+          swap()
+          return result
+        }) as never)
+        const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+        const { store, rescan } = unwatched(config)
+        await store.load()
+        vi.restoreAllMocks()
+        expect(swapped).toBe(true)
+        const app = createApp({ config, store })
+        expect([await rescan(), await titles(app)]).toEqual([1, ['Jetzt echt', 'Erste Fassung', 'Alter Artikel']])
+        store.close()
+      } finally {
+        outside.rm()
+      }
+    })
+  }
+
   it('never runs two at once: calls while one runs (SIGHUP beside the timer) share one more run after it', async () => {
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
     const source = fileSource(config.articlesDir, config)
