@@ -30,8 +30,10 @@ export interface ArticleSource {
   rootId(): Promise<string | undefined>
   /** Every article file under the root with its stamp, a value that changes whenever the file does; and the folders that cannot be read. */
   stamps(): Promise<FolderStamps>
-  /** The stamp of a file when it was last read for the index (or listed, for one the listing refused); undefined if it could not be opened. */
+  /** The stamp of a file when it was last read for the index; undefined if it could not be opened. */
   readStamp(file: string): string | undefined
+  /** The stamp of an entry the last listing of its folder refused (never read: a FIFO, a link leading out), as listed: what a rescan compares it with. */
+  listedStamp?(file: string): string | undefined
   /** The stamp of a file as it is now, without reading it (undefined when this process may not read it or it cannot be stat'ed): an index snapshot checks its entries so. */
   stampNow?(file: string): string | undefined
   /** Records `stamp` as the version of `file` read for the index: its article came from an index snapshot, not a read. */
@@ -64,14 +66,17 @@ export type TakenArticle = Pick<ParsedArticle, 'article' | 'warnings'> & { reado
 /** Article files on disk, under `articlesDir`. */
 export function fileSource(articlesDir: string, options: ParseArticleOptions, aheadOptions: ReadAheadOptions = {}): ArticleSource {
   const readStamps = new Map<string, string>()
+  const listedStamps = new Map<string, string>()
   const recordStamp = (file: string, stamp: string | undefined): void => void (stamp === undefined ? readStamps.delete(file) : readStamps.set(file, stamp))
   let ahead: ReadAhead | undefined
   const readHere = (file: string) => readArticleFile(articlesDir, file, options, (stamp) => recordStamp(file, stamp))
   return {
     list: async (folder = '') => {
       const listing = listArticleFiles(articlesDir, folder)
-      // Never read, so never stamped by a read: their stamps as listed are what a rescan compares with.
-      for (const [file, stamp] of listing.refusedStamps ?? []) readStamps.set(file, stamp)
+      // Never read, so never stamped by a read (a read of one records none): their stamps as listed, for the rescan.
+      for (const file of listing.files) listedStamps.delete(file)
+      for (const { file } of listing.refused) listedStamps.delete(file)
+      for (const [file, stamp] of listing.refusedStamps ?? []) listedStamps.set(file, stamp)
       return listing
     },
     readForIndex: async (file) => {
@@ -94,6 +99,7 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions, ah
     rootId: () => folderId(articlesDir),
     stamps: () => stampArticleFiles(articlesDir),
     readStamp: (file) => readStamps.get(file),
+    listedStamp: (file) => listedStamps.get(file),
     stampNow: (file) => readableStamp(articlesDir, file),
     adoptStamp: (file, stamp) => void readStamps.set(file, stamp),
     stampAll: (files, options) => stampFiles(articlesDir, files, options),

@@ -14,7 +14,7 @@ export type { Timers, Watch, WatchFactory } from './folder-watch.js'
 
 export interface LiveUpdatesOptions {
   readonly store: Pick<ContentStore, 'applyChanges' | 'load' | 'settled' | 'mediaChanged' | 'knownFiles' | 'onRootMissing' | 'onChange' | 'site' | 'refused' | 'unreadableFolders'>
-  readonly source: Pick<ArticleSource, 'rootId' | 'stamps' | 'readStamp'>
+  readonly source: Pick<ArticleSource, 'rootId' | 'stamps' | 'readStamp' | 'listedStamp'>
   readonly config: Pick<Config, 'articlesDir' | 'mediaDir' | 'rescanIntervalMs'>
   readonly logger: Logger
   readonly watch?: WatchFactory
@@ -109,7 +109,7 @@ export class LiveUpdates implements HealthCheck {
     // Gone, or another folder than the one read: the root check reloads it.
     if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return
     const { files: onDisk, unreadable } = await source.stamps()
-    const { files: changed, folders } = this.#baseline.changes(onDisk, unreadable, (file) => source.readStamp(file), store.knownFiles())
+    const { files: changed, folders } = this.#baseline.changes(onDisk, unreadable, (file) => source.readStamp(file), store.knownFiles(), (file) => source.listedStamp?.(file))
     if (changed.size + folders.length === 0) return
     if (changed.size > 0) this.#options.logger.info(`rescan: ${changed.size} file(s) changed since they were read`)
     await store.applyChanges([...changed, ...folders])

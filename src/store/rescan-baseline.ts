@@ -22,6 +22,8 @@ export class RescanBaseline {
     unreadable: readonly string[],
     readStamp: (file: string) => string | undefined,
     known: readonly string[],
+    /** An entry's stamp as its listing refused it (never read): what the first rescan after a load compares it with. */
+    listedStamp: (file: string) => string | undefined = () => undefined,
   ): { files: Set<string>; folders: string[] } {
     const previous = this.#scanned
     // Only what is compared next time: at 50,000 files read, the whole scan was 50,000 stamps kept for nothing.
@@ -29,7 +31,7 @@ export class RescanBaseline {
     const files = new Set<string>()
     for (const [file, stamp] of onDisk) {
       const read = readStamp(file)
-      const changed = stamp !== (read ?? previous.get(file))
+      const changed = stamp !== (read ?? previous.get(file) ?? listedStamp(file))
       // A changed one too: applying it may leave no stamp of a read (refused again), and it must not count twice.
       if (read === undefined || changed) scanned.set(file, stamp)
       if (changed) files.add(file)

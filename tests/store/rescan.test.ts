@@ -279,6 +279,20 @@ describe('rescan', () => {
     })
   }
 
+  it('finds a refused FIFO unchanged after its folder is listed and read again (a chmod -R, a folder moved back)', async () => {
+    expect(spawnSync('mkfifo', [path.join(temp.dir, 'archiv/rohr.md')]).status).toBe(0)
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
+    const { store, rescan } = unwatched(config)
+    await store.load()
+    // The folder applied as a whole: listed again, and each file it held read again (the FIFO refused again, unread).
+    await store.applyChanges(['archiv'])
+    expect(store.refused().map((error) => error.message)).toEqual(['archiv/rohr.md: file: is not a regular file (a FIFO, socket or device); not read'])
+    // Hostile review (helper-98): the read deleted the stamp the listing had recorded, and the next rescan said it changed.
+    expect([await rescan(), await rescan()]).toEqual([0, 0])
+    expect(logged.filter((entry) => entry.startsWith('rescan:'))).toEqual([])
+    store.close()
+  })
+
   it('never runs two at once: calls while one runs (SIGHUP beside the timer) share one more run after it', async () => {
     const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' })
     const source = fileSource(config.articlesDir, config)
