@@ -88,12 +88,16 @@ export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint, 
     return { reason: 'is damaged (it cannot be deserialised)' }
   }
   const written = parsed?.fingerprint
+  // A forged body's fingerprint without its configuration threw below (the start with it).
+  if (typeof written?.config !== 'object' || written.config === null) return { reason: 'is damaged (it names no configuration)' }
   // Node upgraded (or its ICU or time-zone data): said as such, not as a deploy of the service.
-  if (typeof written?.runtime === 'string' && fingerprint.runtime !== undefined && written.runtime !== fingerprint.runtime) {
-    return { reason: `was written under ${runtimeInWords(written.runtime)}, and this is ${runtimeInWords(fingerprint.runtime)}` }
+  if (typeof written.runtime === 'string' && fingerprint.runtime !== undefined && written.runtime !== fingerprint.runtime) {
+    const [then, now] = [runtimeInWords(written.runtime), runtimeInWords(fingerprint.runtime)]
+    // Two that read the same (another spelling of one runtime: a forged file) are no upgrade to speak of.
+    if (then !== now) return { reason: `was written under ${then}, and this is ${now}` }
   }
-  if (written?.build !== fingerprint.build) return { reason: 'was written by another build of the service' }
-  const changed = Object.keys({ ...fingerprint.config, ...parsed.fingerprint.config }).filter((key) => parsed.fingerprint.config[key] !== fingerprint.config[key])
+  if (written.build !== fingerprint.build) return { reason: 'was written by another build of the service' }
+  const changed = Object.keys({ ...fingerprint.config, ...written.config }).filter((key) => written.config[key] !== fingerprint.config[key])
   if (changed.length > 0) return { reason: `was written with another ${changed.join(', ')}` }
   try {
     return new SnapshotRows(ownArrays(parsed), compact)
@@ -111,7 +115,8 @@ function runtimeInWords(identity: string): string {
     parts = undefined
   }
   if (!Array.isArray(parts) || parts.length !== 4 || !parts.every((part) => typeof part === 'string' || part === null)) return 'another Node.js'
-  const [version, icu, tz, unicode] = (parts as (string | null)[]).map((part) => (part ?? '?').slice(0, 40))
+  // Never a control or format character into the log line (a forged file's newline made two lines of one).
+  const [version, icu, tz, unicode] = (parts as (string | null)[]).map((part) => (part ?? '?').replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, 40))
   return `Node.js ${version} (ICU ${icu}, time zones ${tz}, Unicode ${unicode})`
 }
 

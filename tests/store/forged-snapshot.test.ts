@@ -14,7 +14,8 @@ import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { SNAPSHOT_FORMAT, snapshotChecksum } from '../../src/store/snapshot-format.js'
+import { articleCompactor } from '../../src/store/compact-articles.js'
+import { decodeSnapshot, SNAPSHOT_FORMAT, snapshotChecksum } from '../../src/store/snapshot-format.js'
 import { polled } from '../helpers/polled.js'
 import { snapshotTitles } from '../helpers/snapshot-titles.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
@@ -125,5 +126,34 @@ describe('a snapshot with a right checksum and columns the build never writes', 
     second.store.close()
     expect(second.titles()).toHaveLength(253)
     expect(second.store.site().plan.section.every((article) => article.categories.includes('wirtschaft'))).toBe(true)
+  })
+})
+
+// Hostile review (helper-98) of the runtime named in the fingerprint (a start under another Node says so).
+describe('a snapshot with a right checksum and a fingerprint the build never writes', () => {
+  const config = () => ({ ARTICLES_DIR: articles.dir, SITE_URL, 'time zone': 'Europe/Berlin', language: 'de' })
+  const reasonOf = (runtime: string) => {
+    const decoded = decodeSnapshot(fs.readFileSync(file()), { build: 'build-2', runtime, config: config() }, articleCompactor())
+    return 'reason' in decoded ? decoded.reason : 'used'
+  }
+
+  it('refuses one that names no configuration, and reads every file (it threw, and the start with it)', async () => {
+    forge((body) => delete (body as { fingerprint?: { config?: unknown } }).fingerprint?.config)
+    const second = await start()
+    second.store.close()
+    expect(second.reads()).toEqual(['a.md', 'b.md', 'c.md'])
+    expect(second.lines.filter((line) => line.includes('index snapshot'))).toEqual([`not using the index snapshot ${file()}: it is damaged (it names no configuration); reading every file`])
+  })
+
+  it('puts no control or format character of a forged runtime into the log line', () => {
+    forge((body) => Object.assign((body as unknown as { fingerprint: object }).fingerprint, { runtime: JSON.stringify(['v20.19.5\nindex snapshot x: 3 files', '77\r.1', '\u202e2025b', '16.0\u001b[31m']) }))
+    expect(reasonOf(JSON.stringify(['v24.11.1', '77.1', '2025b', '16.0']))).toBe(
+      'was written under Node.js v20.19.5index snapshot x: 3 files (ICU 77.1, time zones 2025b, Unicode 16.0[31m), and this is Node.js v24.11.1 (ICU 77.1, time zones 2025b, Unicode 16.0)',
+    )
+  })
+
+  it('names no upgrade where the two runtimes read the same (another spelling of one), but the other build', () => {
+    forge((body) => Object.assign((body as unknown as { fingerprint: object }).fingerprint, { runtime: '[ "v24.11.1", "77.1", "2025b", "16.0" ]' }))
+    expect(reasonOf(JSON.stringify(['v24.11.1', '77.1', '2025b', '16.0']))).toBe('was written by another build of the service')
   })
 })
