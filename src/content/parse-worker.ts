@@ -1,23 +1,23 @@
-// A worker thread (read-ahead.ts starts it at a load): reads and parses files from the end of the list towards its
-// start, each one it claims first, until it meets the main thread, which reads from the start.
+// A worker thread (read-ahead.ts starts it at a load): reads and parses the files of each chunk it claims, in the
+// list's order, a little ahead of the main thread, which reads the chunks it claims itself.
 import { parentPort, workerData } from 'node:worker_threads'
 import { ArticleError } from '../errors/article-error.js'
 import { bodyDigest } from './body-digest.js'
 import { readArticleFile } from './load-articles.js'
-import { BY_WORKER, UNCLAIMED, type ParseWorkerData, type ReadOutcome } from './read-ahead.js'
+import { AHEAD_CHUNKS, BY_WORKER, UNCLAIMED, type ParseWorkerData, type ReadOutcome } from './read-ahead.js'
 
-const { root, files, options, claims, batch } = workerData as ParseWorkerData
-const claimed = new Int32Array(claims)
-let outcomes: [number, ReadOutcome][] = []
-for (let index = files.length - 1; index >= 0; index--) {
-  if (Atomics.compareExchange(claimed, index, UNCLAIMED, BY_WORKER) !== UNCLAIMED) break
-  outcomes.push([index, await outcomeOf(files[index] as string)])
-  if (outcomes.length >= batch) {
-    parentPort?.postMessage(outcomes)
-    outcomes = []
-  }
+const { root, files, options, claims, chunk } = workerData as ParseWorkerData
+const cells = new Int32Array(claims)
+/** The last cell: the chunk the main thread has come to. */
+const progress = cells.length - 1
+for (let at = 0; at * chunk < files.length; at++) {
+  // Never far ahead of the main thread: what it has not taken yet waits in its heap (woken as it takes; looked at every 50 ms).
+  for (let seen = Atomics.load(cells, progress); at > seen + AHEAD_CHUNKS; seen = Atomics.load(cells, progress)) Atomics.wait(cells, progress, seen, 50)
+  if (Atomics.compareExchange(cells, at, UNCLAIMED, BY_WORKER) !== UNCLAIMED) continue
+  const outcomes: [number, ReadOutcome][] = []
+  for (let index = at * chunk; index < Math.min((at + 1) * chunk, files.length); index++) outcomes.push([index, await outcomeOf(files[index] as string)])
+  parentPort?.postMessage(outcomes)
 }
-parentPort?.postMessage(outcomes)
 
 /** What readArticleFile gave for `file`, as data: its article without the body (only its digest is kept), or the refusal. */
 async function outcomeOf(file: string): Promise<ReadOutcome> {

@@ -6,12 +6,14 @@
  * in place of the body. The worker is the built one (the bundle, or tsc's dist/).
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { bodyDigest } from '../../src/content/body-digest.js'
 import type { ParsedArticle } from '../../src/content/parse-article.js'
+import { usableCores } from '../../src/content/read-ahead.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
 import { ContentStore } from '../../src/store/content-store.js'
@@ -72,7 +74,8 @@ describe('reading ahead', () => {
     let ended: () => void = () => {}
     let endedAt = 0
     const end = new Promise<void>((resolve) => (ended = resolve)).then(() => void (endedAt = Date.now()))
-    const source = fileSource(articles.dir, OPTIONS, { entry: BUNDLED_WORKER, minFiles: 0, batch: 3, onEnd: () => ended() })
+    // Chunks of 8: the worker may read all six before the main thread takes any (AHEAD_CHUNKS: 8).
+    const source = fileSource(articles.dir, OPTIONS, { entry: BUNDLED_WORKER, minFiles: 0, cores: 2, chunk: 8, onEnd: () => ended() })
     const startedAt = Date.now()
     const stop = source.readAhead?.(files)
     // The worker reads every file first: the main thread then takes each as the worker read it.
@@ -87,13 +90,13 @@ describe('reading ahead', () => {
     expect(read['weg.md']).toBeUndefined()
   })
 
-  it('meets the main thread where their paces put them: each file read by one of the two', async () => {
+  it('shares the files with the main thread by chunks: each read by one of the two', async () => {
     let ended: () => void = () => {}
     const end = new Promise<void>((resolve) => (ended = resolve))
-    const source = fileSource(articles.dir, OPTIONS, { entry: WORKER, minFiles: 0, onEnd: () => ended() })
+    const source = fileSource(articles.dir, OPTIONS, { entry: WORKER, minFiles: 0, cores: 2, chunk: 4, onEnd: () => ended() })
     const stop = source.readAhead?.(files)
-    // The main thread reads the first 20 at once (the worker is still loading), then waits: the worker reads the rest,
-    // from the end, and ends where the main thread's files begin.
+    // The main thread reads the first 20 at once (five chunks of 4; the worker is still loading), then waits: the
+    // worker claims the chunks after those, up to eight past the main thread's last, which is all of them here.
     const { read, ahead } = await readAll(source, files, async (index) => (index === 20 ? end : undefined))
     stop?.()
     expect(ahead).toEqual(files.slice(20).filter((file) => file.startsWith('warnung') || /^\d\//.test(file) || file === 'lang.md'))
@@ -104,7 +107,7 @@ describe('reading ahead', () => {
     const modules = makeTempDir('read-ahead-modules-')
     const broken = modules.write('broken-worker.mjs', 'throw new Error("kaputt beim Laden")\n')
     const fallbacks: string[] = []
-    const source = fileSource(articles.dir, OPTIONS, { entry: new URL(`file://${broken}`), minFiles: 0 })
+    const source = fileSource(articles.dir, OPTIONS, { entry: new URL(`file://${broken}`), minFiles: 0, cores: 2 })
     const stop = source.readAhead?.(files, (error) => fallbacks.push(error.message))
     const heard = async (index: number) => void (index === 0 && (await polled(() => fallbacks.length, (count) => count > 0)))
     const { read, ahead } = await readAll(source, files, heard)
@@ -114,15 +117,19 @@ describe('reading ahead', () => {
     // One that claims the last file and exits without sending it.
     const dying = modules.write(
       'dying-worker.mjs',
-      "import { workerData } from 'node:worker_threads'\nAtomics.store(new Int32Array(workerData.claims), workerData.files.length - 1, 2)\nprocess.exit(3)\n",
+      "import fs from 'node:fs'\nimport { workerData } from 'node:worker_threads'\n" +
+        `fs.writeFileSync(${JSON.stringify(path.join(modules.dir, 'given.json'))}, JSON.stringify(workerData.options))\n` +
+        'Atomics.store(new Int32Array(workerData.claims), Math.ceil(workerData.files.length / workerData.chunk) - 1, 2)\nprocess.exit(3)\n',
     )
     const told: string[] = []
-    const again = fileSource(articles.dir, OPTIONS, { entry: new URL(`file://${dying}`), minFiles: 0 })
+    // Given the service's whole configuration (main.ts gives it), it hands the worker the parse options alone.
+    const again = fileSource(articles.dir, { ...OPTIONS, cdn: { purge: { token: 'geheim' } } } as typeof OPTIONS, { entry: new URL(`file://${dying}`), minFiles: 0, cores: 2 })
     const stopAgain = again.readAhead?.(files, (error) => told.push(error.message))
     const last = files.at(-2) as string
     await polled(() => told.length, (count) => count > 0)
     expect(told).toEqual(['the parse worker exited (code 3)'])
-    // The last file listed is gone (weg.md); the one before it is claimed by the worker first, then read here.
+    expect(JSON.parse(fs.readFileSync(path.join(modules.dir, 'given.json'), 'utf8'))).toEqual(OPTIONS)
+    // The last chunk, claimed by the worker and never sent, is read here: the last file listed is gone (weg.md), the one before it is not.
     expect((await again.readForIndex(files.at(-1) as string))).toBeUndefined()
     expect((await again.readForIndex(last))?.article.title).toBe('Lang')
     stopAgain?.()
@@ -165,6 +172,30 @@ describe('reading ahead', () => {
     expect(Object.fromEntries(published.map((file) => [file, (dated[file] ?? 0) - (control[file] ?? 0)]))).toEqual(Object.fromEntries(published.map((file) => [file, 1])))
   })
 
+  it('starts no worker where the process has one core (they would take turns: it came later)', async () => {
+    let ended = false
+    const source = fileSource(articles.dir, OPTIONS, { entry: WORKER, minFiles: 0, cores: 1, onEnd: () => (ended = true) })
+    const stop = source.readAhead?.(files)
+    const { ahead } = await readAll(source, files, async (index) => void (index === 0 && (await new Promise((resolve) => setTimeout(resolve, 500)))))
+    stop?.()
+    expect([ahead, ended]).toEqual([[], false])
+  })
+
+  it('counts the cores a cgroup quota leaves it, not only those it may be scheduled on', () => {
+    const cgroup = makeTempDir('read-ahead-cgroup-')
+    try {
+      const quota = (text: string) => usableCores(cgroup.write('cpu.max', text))
+      expect([quota('100000 100000\n'), quota('max 100000\n'), quota('250000 100000\n'), usableCores(path.join(cgroup.dir, 'none'))]).toEqual([
+        1,
+        os.availableParallelism(),
+        Math.min(2, os.availableParallelism()),
+        os.availableParallelism(),
+      ])
+    } finally {
+      cgroup.rm()
+    }
+  })
+
   it('records what it read for the index snapshot: a restart takes every file from it, none read again', async () => {
     const state = makeTempDir('read-ahead-state-')
     try {
@@ -174,7 +205,7 @@ describe('reading ahead', () => {
       await new Promise((resolve) => setTimeout(resolve, 60))
       const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: OPTIONS.siteUrl, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
       const readAhead: string[] = []
-      const start = async (reads: string[], ahead?: { entry: URL; minFiles: number }) => {
+      const start = async (reads: string[], ahead?: { entry: URL; minFiles: number; cores: number }) => {
         let ended: () => void = () => {}
         // With a worker, the first read waits until it has read every file: each is then as the worker read it.
         const end = ahead ? new Promise<void>((resolve) => (ended = resolve)) : undefined
@@ -195,7 +226,7 @@ describe('reading ahead', () => {
         return store
       }
       const firstReads: string[] = []
-      const first = await start(firstReads, { entry: WORKER, minFiles: 0 })
+      const first = await start(firstReads, { entry: WORKER, minFiles: 0, cores: 2 })
       const titles = first.site().plan.section.map((article) => article.title)
       // Written a quiet moment after the load: every file as read.
       const written = () => stateFile(config.stateDir, 'index-snapshot.v8').readBytes()
