@@ -83,7 +83,7 @@ export class ArticleCatalog {
     const noWorker = (work: string, here: string) => (error: Error) => this.#options.logger.warn(`warning: cannot ${work} in a worker thread (${error.message}); ${here} in this one`)
     const take = (taken: TakenArticle, index: number) => ((articles[index] = taken.article), this.#logWarnings(taken.article.file, taken))
     const toRead = await takeUnchangedFiles(source, files, take, noWorker("check the files' stamps", 'checked'))
-    // Many to read (a first start, a new build): some are read ahead on another thread, from the end (read-ahead.ts).
+    // Many to read (a first start, a new build): some are read ahead on another thread, by chunks (read-ahead.ts).
     const stopReadingAhead = source.readAhead?.(toRead.map((index) => files[index] as string), noWorker('read the files ahead', 'read'))
     await mapLimit(toRead, async (index) => {
       const file = files[index] as string
