@@ -49,7 +49,7 @@ const YOUNG_MB = 4
 export const READ_AHEAD_MIN_FILES = 10_000
 
 export interface ReadAheadOptions {
-  /** The worker's module; dist/content/parse-worker.js by default (none beside the TypeScript sources: no worker). */
+  /** The worker's module; parse-worker.js beside this one by default (dist/parse-worker.js; none beside the TypeScript sources: no worker). */
   readonly entry?: URL
   readonly minFiles?: number
   /** Files per chunk (default 16): the main thread's reads in flight (mapLimit: 64) span a few, each thread's own. */
