@@ -31,7 +31,7 @@ import { archivePaths, ROBOTS_PATH } from './site/paths.js'
 import { createRenderPool } from './site/render-pool.js'
 import type { Resource } from './site/resource.js'
 import { ContentStore } from './store/content-store.js'
-import { Progress } from './util/progress.js'
+import { Progress, withDigits } from './util/progress.js'
 
 /** The manifest's name (its format: export-files.ts). */
 export { MANIFEST } from './export-files.js'
@@ -51,7 +51,7 @@ const mediaUnit = (total: number): { size: number; unit: string; fractionDigits:
 /** Bytes as the end line says them, in the unit the progress counted them in: `912.4 MB`, `42 kB`. */
 function inWords(bytes: number): string {
   const { size, unit, fractionDigits } = mediaUnit(bytes)
-  return `${(bytes / size).toLocaleString('en', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })} ${unit}`
+  return `${withDigits(bytes / size, fractionDigits)} ${unit}`
 }
 
 export interface ExportOptions {
@@ -178,8 +178,8 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
   let heldBytes = 0
   if (media.length > 0) options.mediaProgress?.(0, mediaBytes, 0)
   for (const [index, { relative, absolute }] of media.entries()) {
+    const size = sizes[index] ?? 0
     try {
-      const size = sizes[index] ?? 0
       const wrote = await files.media(`media/${relative}`, absolute, (bytes) => options.mediaProgress?.(copied + Math.min(bytes, size), mediaBytes, unchanged))
       if (!wrote) unchanged += size
       held += 1
@@ -193,7 +193,7 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
       }
       options.warn?.(`warning: MEDIA_DIR: ${relative} ${problem}; not exported`)
     }
-    options.mediaProgress?.((copied += sizes[index] ?? 0), mediaBytes, unchanged)
+    options.mediaProgress?.((copied += size), mediaBytes, unchanged)
   }
   if (media.length > 0) options.mediaExported?.(held, heldBytes)
   await files.finish()

@@ -83,7 +83,7 @@ export class Progress {
     // No time left from less than a second of work: one document in its first tenth of a second foretold minutes.
     const when = finished ? `done in ${clock(seconds)}` : rate > 0 && seconds >= ESTIMATE_AFTER_S ? clock((total - done) / rate) : undefined
     const digits = this.#options.fractionDigits ?? 0
-    const count = (n: number) => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    const count = (n: number) => withDigits(n, digits)
     const perSecond = `${count(rate)}${this.#options.unit ? ` ${this.#options.unit}` : ''}/s`
     if (stream.isTTY) {
       const text = ` ${count(done)}/${count(total)} ${noun}${rate > 0 ? `  ${perSecond}` : ''}${when ? `  ${when}${finished ? '' : ' left'}` : ''}`
@@ -118,3 +118,6 @@ function clock(seconds: number): string {
   const two = (n: number) => String(n).padStart(2, '0')
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`
 }
+
+/** `n` as the progress lines write it: thousands separated, exactly `digits` after the point (`4,500.0`). */
+export const withDigits = (n: number, digits: number): string => n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
