@@ -34,6 +34,8 @@ export interface ArticleSource {
   readStamp(file: string): string | undefined
   /** The stamp of an entry the last listing of its folder refused (never read: a FIFO, a link leading out), as listed: what a rescan compares it with. */
   listedStamp?(file: string): string | undefined
+  /** Records `files` (listed, and refused unread: beyond MAX_ARTICLES) with their stamps now, as listedStamp gives them. */
+  stampUnread?(files: readonly string[]): void
   /** The stamp of a file as it is now, without reading it (undefined when this process may not read it or it cannot be stat'ed): an index snapshot checks its entries so. */
   stampNow?(file: string): string | undefined
   /** Records `stamp` as the version of `file` read for the index: its article came from an index snapshot, not a read. */
@@ -100,6 +102,12 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions, ah
     stamps: () => stampArticleFiles(articlesDir),
     readStamp: (file) => readStamps.get(file),
     listedStamp: (file) => listedStamps.get(file),
+    stampUnread: (files) => {
+      for (const file of files) {
+        const stamp = readableStamp(articlesDir, file)
+        if (stamp !== undefined) listedStamps.set(file, stamp)
+      }
+    },
     stampNow: (file) => readableStamp(articlesDir, file),
     adoptStamp: (file, stamp) => void readStamps.set(file, stamp),
     stampAll: (files, options) => stampFiles(articlesDir, files, options),

@@ -43,8 +43,7 @@ export type PublishedArticlesView = Pick<
 export class ArticleCatalog {
   readonly #options: ArticleCatalogOptions
   readonly #index: ArticleIndex
-  /** Files with no published version, and why. */
-  readonly #refused = new Map<string, ArticleError>()
+  readonly #refused = new Map<string, ArticleError>() // files with no published version, and why
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
   /** Folders the service may not read (said once), with the error's code. */
@@ -77,6 +76,7 @@ export class ArticleCatalog {
     this.#noteSkippedFolders('', listing.skippedFolders)
     for (const error of listing.refused) this.#refuse(error)
     for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
+    source.stampUnread?.(listing.files.slice(maxArticles)) // never read: a rescan compares their stamps now, reads none
     // In the listing's order, taken or read: which of two drafts at one path shows must not depend on which was read.
     const files = listing.files.slice(0, maxArticles)
     const articles = new Array<Article | undefined>(files.length)

@@ -218,6 +218,30 @@ describe('rescan', () => {
     }
   })
 
+  it('reads no file beyond MAX_ARTICLES at the first rescan after a load, and one edited since once', async () => {
+    temp.write('z.md', article('Zu viel', '2025-05-01T10:00:00Z'))
+    const config = loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/', MAX_ARTICLES: '2' })
+    const source = fileSource(config.articlesDir, config)
+    const reads: string[] = []
+    const readForIndex = source.readForIndex.bind(source)
+    source.readForIndex = async (file) => (reads.push(file), readForIndex(file))
+    const store = new ContentStore({ config, source, logger })
+    const live = new LiveUpdates({ store, source, config, logger })
+    await store.load()
+    const refusal = 'z.md: file: is beyond MAX_ARTICLES (2); not loaded'
+    expect([reads.sort(), store.refused().map((error) => error.message)]).toEqual([['a.md', 'archiv/alt.md'], [refusal]])
+    // Its stamp as listed: nothing changed since. It counted as changed at the first rescan after every start, and was
+    // read there ("rescan: 1 file(s) changed since they were read"): at 250,000 files, 50,000 reads after each start.
+    reads.length = 0
+    expect(await live.rescan()).toBe(0)
+    expect([reads, logged.filter((entry) => entry.startsWith('rescan:'))]).toEqual([[], []])
+    // Edited: looked at once, and refused again while the index is full.
+    temp.write('z.md', article('Zu viel, länger', '2025-05-01T10:00:00Z'))
+    expect([await live.rescan(), reads, store.refused().map((error) => error.message)]).toEqual([1, ['z.md'], [refusal]])
+    expect(await live.rescan()).toBe(0)
+    store.close()
+  })
+
   it('counts a refused link leading outside once when its target changes, and not again at the next rescan', async () => {
     const outside = makeTempDir('rescan-outside-')
     try {
