@@ -75,6 +75,11 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions, ah
   return {
     list: async (folder = '') => {
       const listing = listArticleFiles(articlesDir, folder)
+      // The whole folder (a load): what was read of a file gone since is kept for nothing, and a reload of another folder left it all.
+      if (folder === '' && readStamps.size > 0) {
+        const listed = new Set(listing.files)
+        for (const file of readStamps.keys()) if (!listed.has(file)) readStamps.delete(file)
+      }
       // Never read, so never stamped by a read (a read of one records none): their stamps as listed, for the rescan.
       for (const file of listing.files) listedStamps.delete(file)
       for (const { file } of listing.refused) listedStamps.delete(file)

@@ -242,6 +242,20 @@ describe('rescan', () => {
     store.close()
   })
 
+  it('forgets what it read of files gone when the whole folder is listed again (a reload of another folder)', async () => {
+    const source = fileSource(temp.dir, loadConfig({ ARTICLES_DIR: temp.dir, SITE_URL: 'https://www.example.de/' }))
+    await source.readForIndex('a.md')
+    await source.readForIndex('archiv/alt.md')
+    const kept = source.readStamp('archiv/alt.md')
+    fs.rmSync(path.join(temp.dir, 'a.md'))
+    // A folder listed for a change forgets nothing; the whole folder, at a load, forgets what is gone.
+    await source.list('archiv')
+    expect(source.readStamp('a.md')).toBeDefined()
+    await source.list()
+    // It kept every read of a file gone since, reload after reload, for as long as the service ran.
+    expect([source.readStamp('a.md'), source.readStamp('archiv/alt.md')]).toEqual([undefined, kept])
+  })
+
   it('counts a refused link leading outside once when its target changes, and not again at the next rescan', async () => {
     const outside = makeTempDir('rescan-outside-')
     try {
