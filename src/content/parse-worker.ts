@@ -3,10 +3,13 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { ArticleError } from '../errors/article-error.js'
 import { bodyDigest } from './body-digest.js'
+import { BUNDLED_PARSE_IDENTITY } from './build-identity.js'
 import { readArticleFile } from './load-articles.js'
 import { AHEAD_CHUNKS, BY_WORKER, UNCLAIMED, type ParseWorkerData, type ReadOutcome } from './read-ahead.js'
 
-const { root, files, options, claims, chunk } = workerData as ParseWorkerData
+const { root, files, options, claims, chunk, identity } = workerData as ParseWorkerData
+// Loaded from a dist/ built again since the service started (a reload long after): it claims nothing, and the main thread reads.
+if (identity !== undefined && identity !== BUNDLED_PARSE_IDENTITY) throw new Error("its code is another build than the service's (dist/ was built again since it started)")
 const cells = new Int32Array(claims)
 /** The last cell: the chunk the main thread has come to. */
 const progress = cells.length - 1

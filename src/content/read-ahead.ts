@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads'
 import type { Article } from './article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
+import { BUNDLED_PARSE_IDENTITY } from './build-identity.js'
 
 /** A chunk's cell in the claims: not taken yet, read on the main thread, or read by the worker. */
 export const UNCLAIMED = 0
@@ -21,6 +22,8 @@ export interface ParseWorkerData {
   readonly claims: SharedArrayBuffer
   /** Files per chunk, sent in one message. */
   readonly chunk: number
+  /** The parse identity of the code that started it (none unbuilt): the worker's own must be it, or it reads nothing. */
+  readonly identity?: string
 }
 
 /** What reading one file for the index gave in the worker, with the stamp a read records (none: nothing could be opened). */
@@ -60,6 +63,8 @@ export interface ReadAheadOptions {
   readonly onFallback?: (error: Error) => void
   /** Hears that the worker ended: its share read and sent, or it failed. */
   readonly onEnd?: () => void
+  /** The parse identity the worker must have (default: this code's, BUNDLED_PARSE_IDENTITY). */
+  readonly identity?: string
 }
 
 /** A load's files read ahead: `take` a file's outcome when the worker read it, or undefined to read it here. */
@@ -111,7 +116,10 @@ export function readAhead(root: string, files: readonly string[], parse: ParseAr
   try {
     // A small young generation: what a parse leaves is garbage at once, and the worker's heap adds to the start's peak.
     // The parse options alone: the service's configuration (its CDN token among it) stays in this thread.
-    const workerData: ParseWorkerData = { root, files, options: { siteUrl: parse.siteUrl, timeZone: parse.timeZone, language: parse.language }, claims, chunk }
+    // The worker's module is loaded from disk now, maybe long after this code was (a reload): a dist/ rebuilt in place
+    // since must not parse some of the files with other code than the rest (the worker compares its identity).
+    const identity = 'identity' in options ? options.identity : BUNDLED_PARSE_IDENTITY
+    const workerData: ParseWorkerData = { root, files, options: { siteUrl: parse.siteUrl, timeZone: parse.timeZone, language: parse.language }, claims, chunk, identity }
     worker = new Worker(entry, { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } })
   } catch (error) {
     options.onFallback?.(error as Error)

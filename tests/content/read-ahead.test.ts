@@ -136,6 +136,19 @@ describe('reading ahead', () => {
     modules.rm()
   })
 
+  // Hostile review (helper-101): the worker's module is loaded from disk at each load, so a reload long after the start,
+  // with dist/ built again in place meanwhile, parsed part of the files with the new code and the rest with the old.
+  it('reads nothing with a worker of another build than the code that started it, and says so', async () => {
+    const told: string[] = []
+    const source = fileSource(articles.dir, OPTIONS, { entry: BUNDLED_WORKER, minFiles: 0, cores: 2, identity: 'eine andere Fassung' })
+    const stop = source.readAhead?.(files, (error) => told.push(error.message))
+    await polled(() => told.length, (count) => count > 0)
+    const { read, ahead } = await readAll(source, files)
+    stop?.()
+    expect([ahead, told]).toEqual([[], ["its code is another build than the service's (dist/ was built again since it started)"]])
+    expect(read).toEqual((await readAll(fileSource(articles.dir, OPTIONS), files)).read)
+  })
+
   it('keeps a file read ahead just after its last save racy, by when it was read, not when it was taken', async () => {
     // Saved, read at once (as if ahead, on another thread), and taken 700 ms later; or, the control, dated when taken.
     // Racy as read (within 500 ms of the save), each is read again (verified) before the snapshot keeps it.
