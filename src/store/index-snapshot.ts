@@ -181,6 +181,8 @@ export function snapshotSource(
       changed()
       // The entry it replaces stays in its place until then (its stamp is no longer the file's: never taken): the order
       // written stays the order a restart asks in, which finds each row without a map of 50,000 files (SnapshotRows#row).
+      // A new file's place is kept from now: reads finish out of the listing's order (those read ahead: read-ahead.ts).
+      if (!current.has(file)) current.set(file, UNDER_WAY)
       try {
         const parsed = await source.readForIndex(file)
         const stamp = source.readStamp(file)
@@ -206,3 +208,6 @@ export function snapshotSource(
 }
 
 const NO_STAMPS: AsyncIterable<readonly (string | undefined)[]> = { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }) }
+
+/** The place of a row whose first read is under way: never written (no change time in its stamp: never settled, nor verified). */
+const UNDER_WAY: ReadEntry = { article: undefined as never, stamp: '', bodyDigest: '', warnings: [], readAt: 0 }

@@ -1,5 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ArticleSource, TakenArticle } from '../content/article-source.js'
+import type { ParsedArticle } from '../content/parse-article.js'
+import { ArticleError } from '../errors/article-error.js'
+import { mapLimit } from '../util/map-limit.js'
 
 /** Milliseconds of taking before the event loop may turn (a signal, a timer), as mapLimit does. */
 const TURN_MS = 20
@@ -48,4 +51,43 @@ export async function takeUnchangedFiles(
     await all?.return?.()
   }
   return rest
+}
+
+/**
+ * Reads the files of `files` at the positions `toRead` (ascending) for the
+ * index, several at a time, and gives each its article (`onRead`) as it comes;
+ * then tells each refusal and each article's warnings (`onTold`) in the
+ * listing's order. Reads finish out of that order (those read ahead on
+ * another thread: read-ahead.ts), and the log must not depend on which
+ * thread read what. Other errors than ArticleError end it.
+ */
+export async function readFilesInOrder(
+  source: Pick<ArticleSource, 'readForIndex'>,
+  files: readonly string[],
+  toRead: readonly number[],
+  onRead: (article: ParsedArticle['article'], index: number) => void,
+  onTold: (told: ArticleError | Pick<ParsedArticle, 'article' | 'warnings'>) => void,
+): Promise<void> {
+  // Only the warnings of each read (never its body), and only where there are any.
+  const said = new Map<number, ArticleError | ParsedArticle['warnings']>()
+  const read = new Map<number, ParsedArticle['article']>()
+  await mapLimit(toRead, async (index) => {
+    try {
+      // Only the metadata is kept; the body is read again when it is rendered.
+      const parsed = await source.readForIndex(files[index] as string)
+      if (!parsed) return
+      onRead(parsed.article, index)
+      read.set(index, parsed.article)
+      if (parsed.warnings.length > 0) said.set(index, parsed.warnings)
+    } catch (error) {
+      if (!(error instanceof ArticleError)) throw error
+      said.set(index, error)
+    }
+  })
+  for (const index of toRead) {
+    const told = said.get(index)
+    const article = read.get(index)
+    if (told instanceof ArticleError) onTold(told)
+    else if (article) onTold({ article, warnings: told ?? [] })
+  }
 }

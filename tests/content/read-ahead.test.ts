@@ -209,6 +209,43 @@ describe('reading ahead', () => {
     }
   })
 
+  // Hostile review (helper-101): the rows went into the snapshot, and the warnings and refusals into the log, in the
+  // order the reads finished; those read ahead finish after later ones read here. Out of the listing's order, every
+  // restart built a map of all files to find its rows (SnapshotRows#row), and the log depended on the threads.
+  it('writes the snapshot rows, warnings and refusals in the listing order, however the reads finish', async () => {
+    const state = makeTempDir('read-ahead-order-')
+    try {
+      fs.rmSync(path.join(articles.dir, 'latin1.md'))
+      for (let n = 0; n < 12; n++) articles.write(`${String(n % 4)}/w${n}.md`, articleText({ title: `W${n}`, date: '2025-03-01T10:00:00Z', category: 'wirtschaft', unbekannt: String(n) }, 'Text.\n'))
+      articles.write('1/kaputt.md', '---\ntitle: [1]\n---\nText\n')
+      await new Promise((resolve) => setTimeout(resolve, 60))
+      const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: OPTIONS.siteUrl, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
+      const run = async (late: (file: string) => boolean) => {
+        const files = fileSource(config.articlesDir, config)
+        // As files read ahead: those of folder 0 come last.
+        const source = { ...files, readForIndex: async (file: string) => (late(file) && (await new Promise((resolve) => setTimeout(resolve, 40))), files.readForIndex(file)) }
+        const logged: string[] = []
+        const snapshot = { file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs: 20 }
+        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: (line: string) => void logged.push(line) }, snapshot })
+        await store.load()
+        const written = () => stateFile(config.stateDir, 'index-snapshot.v8').readBytes()
+        await polled(() => written()?.length ?? 0, (length) => length > 2000)
+        store.close()
+        const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language } }
+        const rows = decodeSnapshot(written() as Buffer, fingerprint, articleCompactor())
+        if ('reason' in rows) throw new Error(rows.reason)
+        fs.rmSync(path.join(state.dir, 'index-snapshot.v8'))
+        return { rows: [...rows.entries()].map(([file]) => file), logged }
+      }
+      const inOrder = await run(() => false)
+      const late = await run((file) => file.startsWith('0/'))
+      expect(inOrder.logged.filter((line) => line.includes('unbekannt'))).toHaveLength(13)
+      expect(late).toEqual(inOrder)
+    } finally {
+      state.rm()
+    }
+  })
+
   it('records what it read for the index snapshot: a restart takes every file from it, none read again', async () => {
     const state = makeTempDir('read-ahead-state-')
     try {
