@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
+import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Article } from './article.js'
 import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
@@ -175,16 +176,33 @@ export function parsedOf(file: string, outcome: Exclude<ReadOutcome, { kind: 'fa
 
 /**
  * The cores this process may run on at once: those it may be scheduled on (availableParallelism), fewer where a
- * cgroup v2 quota caps its CPU time (a container given one CPU of a larger machine: cpu.max `100000 100000`).
+ * cgroup quota caps its CPU time (a container given one CPU of a larger machine). The process's cgroups come from
+ * `membership` (/proc/self/cgroup); the quota of its own and of each above it counts: cgroup v2's cpu.max
+ * (`100000 100000`), v1's cpu.cfs_quota_us and cpu.cfs_period_us (`-1`: none).
  */
-export function usableCores(cpuMax = '/sys/fs/cgroup/cpu.max'): number {
+export function usableCores(root = '/sys/fs/cgroup', membership = readOrNone('/proc/self/cgroup')): number {
   const cores = os.availableParallelism()
-  let quota: string | undefined
-  try {
-    quota = fs.readFileSync(cpuMax, 'utf8')
-  } catch {
-    return cores
+  let limit = Infinity
+  for (const line of membership?.split('\n') ?? []) {
+    const [, controllers, where] = /^\d+:([^:]*):(\/.*)$/.exec(line) ?? []
+    if (controllers === undefined || where === undefined) continue
+    const v1 = controllers.split(',').includes('cpu')
+    if (controllers !== '' && !v1) continue
+    for (let folder = where; ; folder = path.posix.dirname(folder)) {
+      const at = v1 ? path.join(root, controllers, folder) : path.join(root, folder)
+      const quota = v1 ? `${readOrNone(path.join(at, 'cpu.cfs_quota_us'))} ${readOrNone(path.join(at, 'cpu.cfs_period_us'))}` : readOrNone(path.join(at, 'cpu.max'))
+      const [max, period] = (quota ?? '').trim().split(/\s+/).map(Number)
+      if (max !== undefined && period !== undefined && max > 0 && period > 0) limit = Math.min(limit, max / period)
+      if (folder === '/') break
+    }
   }
-  const [max, period] = quota.trim().split(/\s+/).map(Number)
-  return max !== undefined && period !== undefined && Number.isFinite(max) && period > 0 ? Math.max(1, Math.min(cores, Math.floor(max / period))) : cores
+  return Number.isFinite(limit) ? Math.max(1, Math.min(cores, Math.floor(limit))) : cores
+}
+
+function readOrNone(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
 }

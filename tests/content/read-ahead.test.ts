@@ -197,13 +197,29 @@ describe('reading ahead', () => {
   it('counts the cores a cgroup quota leaves it, not only those it may be scheduled on', () => {
     const cgroup = makeTempDir('read-ahead-cgroup-')
     try {
-      const quota = (text: string) => usableCores(cgroup.write('cpu.max', text))
-      expect([quota('100000 100000\n'), quota('max 100000\n'), quota('250000 100000\n'), usableCores(path.join(cgroup.dir, 'none'))]).toEqual([
+      const quota = (text: string) => usableCores(path.dirname(cgroup.write('cpu.max', text)), '0::/\n')
+      expect([quota('100000 100000\n'), quota('max 100000\n'), quota('250000 100000\n'), quota('kaputt'), usableCores(path.join(cgroup.dir, 'none'), '0::/\n')]).toEqual([
         1,
         os.availableParallelism(),
         Math.min(2, os.availableParallelism()),
         os.availableParallelism(),
+        os.availableParallelism(),
       ])
+      // Hostile review (helper-101): only the root's cpu.max was read. A cgroup v2 below the root (no namespace of its
+      // own) is capped by its own quota and each above it; cgroup v1 by cpu.cfs_quota_us over cpu.cfs_period_us.
+      cgroup.write('cpu.max', 'max 100000\n')
+      cgroup.write('dienst/cpu.max', '150000 100000\n')
+      cgroup.write('dienst/app/cpu.max', 'max 100000\n')
+      cgroup.write('cpu,cpuacct/docker/x/cpu.cfs_quota_us', '100000\n')
+      cgroup.write('cpu,cpuacct/docker/x/cpu.cfs_period_us', '100000\n')
+      cgroup.write('cpu,cpuacct/docker/y/cpu.cfs_quota_us', '-1\n')
+      cgroup.write('cpu,cpuacct/docker/y/cpu.cfs_period_us', '100000\n')
+      expect([
+        usableCores(cgroup.dir, '0::/dienst/app\n'),
+        usableCores(cgroup.dir, '4:cpu,cpuacct:/docker/x\n0::/\n'),
+        usableCores(cgroup.dir, '4:cpu,cpuacct:/docker/y\n0::/\n'),
+        usableCores(cgroup.dir, '4:memory:/docker/x\n'),
+      ]).toEqual([1, 1, os.availableParallelism(), os.availableParallelism()])
     } finally {
       cgroup.rm()
     }
