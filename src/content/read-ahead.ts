@@ -119,7 +119,7 @@ export function readAhead(root: string, files: readonly string[], parse: ParseAr
     // The parse options alone: the service's configuration (its CDN token among it) stays in this thread.
     // The worker's module is loaded from disk now, maybe long after this code was (a reload): a dist/ rebuilt in place
     // since must not parse some of the files with other code than the rest (the worker compares its identity).
-    const identity = 'identity' in options ? options.identity : BUNDLED_PARSE_IDENTITY
+    const identity = options.identity ?? BUNDLED_PARSE_IDENTITY
     const workerData: ParseWorkerData = { root, files, options: { siteUrl: parse.siteUrl, timeZone: parse.timeZone, language: parse.language }, claims, chunk, identity }
     worker = new Worker(entry, { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB } })
   } catch (error) {
@@ -190,14 +190,16 @@ export function usableCores(root = '/sys/fs/cgroup', membership = readOrNone('/p
     if (controllers !== '' && !v1) continue
     for (let folder = where; ; folder = path.posix.dirname(folder)) {
       const at = v1 ? path.join(root, controllers, folder) : path.join(root, folder)
-      const quota = v1 ? `${readOrNone(path.join(at, 'cpu.cfs_quota_us'))} ${readOrNone(path.join(at, 'cpu.cfs_period_us'))}` : readOrNone(path.join(at, 'cpu.max'))
-      const [max, period] = (quota ?? '').trim().split(/\s+/).map(Number)
+      // v2: `max period` in one file (`max`: none); v1: the two in two files (a quota of -1: none).
+      const [max, period] = v1 ? [readNumber(path.join(at, 'cpu.cfs_quota_us')), readNumber(path.join(at, 'cpu.cfs_period_us'))] : (readOrNone(path.join(at, 'cpu.max')) ?? '').trim().split(/\s+/).map(Number)
       if (max !== undefined && period !== undefined && max > 0 && period > 0) limit = Math.min(limit, max / period)
       if (folder === '/') break
     }
   }
   return Number.isFinite(limit) ? Math.max(1, Math.min(cores, Math.floor(limit))) : cores
 }
+
+const readNumber = (file: string): number => Number(readOrNone(file) ?? NaN)
 
 function readOrNone(file: string): string | undefined {
   try {

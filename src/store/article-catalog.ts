@@ -9,7 +9,7 @@ import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { articleMediaProblems } from '../feeds/podcast-rules.js'
 import type { Logger } from '../util/logger.js'
 import { ArticleIndex } from './article-index.js'
-import { readFilesInOrder, takeUnchangedFiles } from './unchanged-files.js'
+import { readFilesInOrder, takeUnchangedFiles, type ReadForIndex } from './unchanged-files.js'
 
 export interface ArticleCatalogOptions {
   readonly source: ArticleSource
@@ -85,8 +85,8 @@ export class ArticleCatalog {
     const toRead = await takeUnchangedFiles(source, files, take, noWorker("check the files' stamps", 'checked'))
     // Many to read (a first start, a new build): some are read ahead on another thread, by chunks (read-ahead.ts).
     const stopReadingAhead = source.readAhead?.(toRead.map((index) => files[index] as string), noWorker('read the files ahead', 'read'))
-    const told = (outcome: ArticleError | Pick<ParsedArticle, 'article' | 'warnings'>) => (outcome instanceof ArticleError ? this.#refuse(outcome) : this.#logWarnings(outcome.article.file, outcome))
-    await readFilesInOrder(source, files, toRead, (article, index) => (articles[index] = article), told).finally(() => stopReadingAhead?.())
+    const read = (outcome: ReadForIndex, index: number) => (outcome instanceof ArticleError ? this.#refuse(outcome) : ((articles[index] = outcome.article), this.#logWarnings(outcome.article.file, outcome)))
+    await readFilesInOrder(source, files, toRead, read).finally(() => stopReadingAhead?.())
     // Only the files sharing a name, slug or id can clash or be warned about: not 50,000 lookups and a sort.
     this.#logClashes(this.#index.load(articles.filter((article) => article !== undefined)))
   }

@@ -53,41 +53,36 @@ export async function takeUnchangedFiles(
   return rest
 }
 
+/** What reading one file for the index gave: its article and warnings (never its body), or why it is refused. */
+export type ReadForIndex = ArticleError | Pick<ParsedArticle, 'article' | 'warnings'>
+
 /**
  * Reads the files of `files` at the positions `toRead` (ascending) for the
- * index, several at a time, and gives each its article (`onRead`) as it comes;
- * then tells each refusal and each article's warnings (`onTold`) in the
- * listing's order. Reads finish out of that order (those read ahead on
- * another thread: read-ahead.ts), and the log must not depend on which
- * thread read what. Other errors than ArticleError end it.
+ * index, several at a time; once all are read, gives each what its read gave
+ * (`onRead`; nothing for a file gone), in the listing's order. Reads finish
+ * out of that order (those read ahead on another thread: read-ahead.ts), and
+ * the log of warnings and refusals must not depend on which thread read
+ * what. Other errors than ArticleError end it.
  */
 export async function readFilesInOrder(
   source: Pick<ArticleSource, 'readForIndex'>,
   files: readonly string[],
   toRead: readonly number[],
-  onRead: (article: ParsedArticle['article'], index: number) => void,
-  onTold: (told: ArticleError | Pick<ParsedArticle, 'article' | 'warnings'>) => void,
+  onRead: (read: ReadForIndex, index: number) => void,
 ): Promise<void> {
-  // Only the warnings of each read (never its body), and only where there are any.
-  const said = new Map<number, ArticleError | ParsedArticle['warnings']>()
-  const read = new Map<number, ParsedArticle['article']>()
+  const reads = new Map<number, ReadForIndex>()
   await mapLimit(toRead, async (index) => {
     try {
       // Only the metadata is kept; the body is read again when it is rendered.
       const parsed = await source.readForIndex(files[index] as string)
-      if (!parsed) return
-      onRead(parsed.article, index)
-      read.set(index, parsed.article)
-      if (parsed.warnings.length > 0) said.set(index, parsed.warnings)
+      if (parsed) reads.set(index, { article: parsed.article, warnings: parsed.warnings })
     } catch (error) {
       if (!(error instanceof ArticleError)) throw error
-      said.set(index, error)
+      reads.set(index, error)
     }
   })
   for (const index of toRead) {
-    const told = said.get(index)
-    const article = read.get(index)
-    if (told instanceof ArticleError) onTold(told)
-    else if (article) onTold({ article, warnings: told ?? [] })
+    const read = reads.get(index)
+    if (read) onRead(read, index)
   }
 }

@@ -9,9 +9,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig, type Config } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { bodyDigest } from '../../src/content/body-digest.js'
+import { listArticleFiles } from '../../src/content/load-articles.js'
 import type { ParsedArticle } from '../../src/content/parse-article.js'
 import { usableCores } from '../../src/content/read-ahead.js'
 import { stateFile } from '../../src/ops/state-file.js'
@@ -45,6 +46,20 @@ beforeEach(() => {
 })
 
 afterEach(() => articles.rm())
+
+/** The index snapshot a store in these tests keeps: written 10 ms after a change; a read within `racyMs` of its file's save is verified first. */
+const snapshotIn = (config: Config, racyMs = 20) => ({ file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs })
+
+/** The rows of `store`'s index snapshot once it is written, the store closed then. */
+async function rowsWritten(config: Config, store: ContentStore) {
+  const written = () => stateFile(config.stateDir, 'index-snapshot.v8').readBytes()
+  await polled(() => written()?.length ?? 0, (length) => length > 2000)
+  store.close()
+  const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language } }
+  const rows = decodeSnapshot(written() as Buffer, fingerprint, articleCompactor())
+  if ('reason' in rows) throw new Error(rows.reason)
+  return rows
+}
 
 /** What readForIndex gave for each file, and the stamp it recorded: with the body's digest in place of the body. */
 async function readAll(source: ReturnType<typeof fileSource>, order: readonly string[], pause?: (index: number) => Promise<void>) {
@@ -169,7 +184,7 @@ describe('reading ahead', () => {
           },
           readBody: async (file: string) => ((reads[file] = (reads[file] ?? 0) + 1), plain.readBody(file)),
         }
-        const snapshot = { file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs: 500 }
+        const snapshot = snapshotIn(config, 500)
         const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot })
         await store.load()
         await polled(() => snapshot.file.readBytes()?.length ?? 0, (length) => length > 2000)
@@ -241,21 +256,17 @@ describe('reading ahead', () => {
         // As files read ahead: those of folder 0 come last.
         const source = { ...files, readForIndex: async (file: string) => (late(file) && (await new Promise((resolve) => setTimeout(resolve, 40))), files.readForIndex(file)) }
         const logged: string[] = []
-        const snapshot = { file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs: 20 }
-        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: (line: string) => void logged.push(line) }, snapshot })
+        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: (line: string) => void logged.push(line) }, snapshot: snapshotIn(config) })
         await store.load()
-        const written = () => stateFile(config.stateDir, 'index-snapshot.v8').readBytes()
-        await polled(() => written()?.length ?? 0, (length) => length > 2000)
-        store.close()
-        const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language } }
-        const rows = decodeSnapshot(written() as Buffer, fingerprint, articleCompactor())
-        if ('reason' in rows) throw new Error(rows.reason)
+        const rows = await rowsWritten(config, store)
         fs.rmSync(path.join(state.dir, 'index-snapshot.v8'))
         return { rows: [...rows.entries()].map(([file]) => file), logged }
       }
       const inOrder = await run(() => false)
       const late = await run((file) => file.startsWith('0/'))
       expect(inOrder.logged.filter((line) => line.includes('unbekannt'))).toHaveLength(13)
+      // Read in order, the rows are the listing's files that publish (not the one gone, nor the two refused).
+      expect(inOrder.rows).toEqual(listArticleFiles(articles.dir, '').files.filter((file) => !['weg.md', 'kaputt.md', '1/kaputt.md'].includes(file)))
       expect(late).toEqual(inOrder)
     } finally {
       state.rm()
@@ -286,8 +297,7 @@ describe('reading ahead', () => {
             return parsed
           },
         }
-        const snapshot = { file: stateFile(config.stateDir, 'index-snapshot.v8'), build: 'build-1', delayMs: 10, racyMs: 20 }
-        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot })
+        const store = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} }, snapshot: snapshotIn(config) })
         await store.load()
         return store
       }
@@ -295,16 +305,10 @@ describe('reading ahead', () => {
       const first = await start(firstReads, { entry: WORKER, minFiles: 0, cores: 2 })
       const titles = first.site().plan.section.map((article) => article.title)
       // Written a quiet moment after the load: every file as read.
-      const written = () => stateFile(config.stateDir, 'index-snapshot.v8').readBytes()
-      await polled(() => written()?.length ?? 0, (length) => length > 2000)
-      first.close()
+      const rows = await rowsWritten(config, first)
       expect(firstReads.length).toBe(42)
       expect(readAhead.length).toBe(42)
       // Each body's version as a read here makes it (the worker sends the digest, not the body).
-      const bytes = stateFile(config.stateDir, 'index-snapshot.v8').readBytes() as Buffer
-      const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language } }
-      const rows = decodeSnapshot(bytes, fingerprint, articleCompactor())
-      if ('reason' in rows) throw new Error(rows.reason)
       const digests = Object.fromEntries([...rows.entries()].map(([file, entry]) => [file, entry.bodyDigest]))
       const expected = Object.fromEntries(await Promise.all(firstReads.map(async (file) => [file, await bodyDigest(fs.readFileSync(path.join(articles.dir, file), 'utf8').split('\n---\n').slice(1).join('\n---\n'))])))
       expect(digests).toEqual(expected)
