@@ -38,8 +38,10 @@ const ENTRIES = { main: ['src/launch.ts', 'src/main.ts'], export: ['src/export.t
  */
 const devRequire = createRequire(import.meta.url)
 
-// CommonJS packages in an ES module bundle still call require() for Node's built-in modules.
-const REQUIRE = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+// CommonJS packages in an ES module bundle still call require() for Node's built-in modules. Only those: every other
+// module is in the bundle, so a bundle run from a `data:` URL (src/util/held-module.ts), which createRequire refuses,
+// requires from the root.
+const REQUIRE = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url.startsWith('file:') ? import.meta.url : 'file:///');"
 
 /** The newest modification time (ms) under `path`, or 0 when it is missing. */
 export function newestChange(path) {

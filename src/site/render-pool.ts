@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
+import type { WorkerEntry } from '../util/held-module.js'
 import { WorkerPool } from '../util/worker-pool.js'
 import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
@@ -18,8 +19,8 @@ export interface RenderPoolOptions {
   /** Worker threads at most (default 2). */
   readonly size?: number
   readonly bodyTimeLimitMs?: number
-  /** The worker's module; by default render-worker.js beside this one. */
-  readonly entry?: URL
+  /** The worker's module; by default render-worker.js beside this one, read from disk at each worker's start (the service holds it: main.ts). */
+  readonly entry?: WorkerEntry
   /**
    * Workers yield the CPU to the event loop (default true). The export, which
    * answers no request, renders at the priority of its process (false); the

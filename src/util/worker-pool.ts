@@ -1,8 +1,9 @@
 import { parentPort, Worker } from 'node:worker_threads'
+import { entryUrl, type WorkerEntry } from './held-module.js'
 
 export interface WorkerPoolOptions {
-  /** The worker's module: it answers tasks with answerTasks(). */
-  readonly entry: URL
+  /** The worker's module: it answers tasks with answerTasks(). Held in memory (held-module.ts), each worker started later runs the code read then. */
+  readonly entry: WorkerEntry
   /** Workers at most; each is started on first need (default 2). */
   readonly size?: number
   /** Given to each worker (worker_threads' workerData). */
@@ -180,7 +181,7 @@ export class WorkerPool<Request, Response> {
     while (worker && worker.threadId === -1) worker = this.#started.shift()
     // The caller's, and one started with none ready, are given tasks at once; one started beside a ready one once it says it is ready.
     const ready = worker !== undefined || ![...this.#slots].some((s) => s.ready)
-    worker ??= new Worker(this.#options.entry, { workerData: this.#workerData })
+    worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData })
     const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready }
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
       if ('ready' in answer) {
