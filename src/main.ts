@@ -28,6 +28,7 @@ import { createLogger } from './util/create-logger.js'
 import { takeEarlySighup } from './early-signals.js'
 import { keepTickObjectMaps } from './util/keep-tick-maps.js'
 import { oneAfterAnother } from './util/one-after-another.js'
+import { heldModule } from './util/held-module.js'
 import type { Logger } from './util/logger.js'
 import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
@@ -65,7 +66,10 @@ async function main(): Promise<void> {
   // process's priority until the server listens (no request to yield to before), then at the lowest.
   // One renders the first site; once the service serves, a second starts the first time a task finds it busy, and takes
   // tasks once loaded (a restart that is not edited holds one heap the fewer).
+  // Later workers (the second, or one that replaces a worker stopped) run the code read now, not what a rebuild of
+  // dist/ before the restart left there (util/held-module.ts).
   const renderer = createRenderPool({
+    entry: heldModule(new URL('./render-worker.js', import.meta.url), (file) => fs.readFileSync(file)),
     eager: true,
     started: earlyRenderWorkers,
     lowPriority: 'once serving',

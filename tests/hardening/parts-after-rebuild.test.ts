@@ -8,8 +8,13 @@
  * It now loads them a second after it listens (main.ts), and the build removes old parts only
  * once the new ones are written (scripts/build.mjs).
  *
- * Simulated here on a copy of the bundle, the parts removed altogether once the service said it
- * loaded them.
+ * Render workers started later (the second, once a task finds the first busy, or one that replaces
+ * a worker stopped) ran dist/render-worker.js as it was then: another build's code, or none, and
+ * then bodies were published as plain text. The service now holds the module it started with
+ * (src/util/held-module.ts).
+ *
+ * Simulated here on a copy of the bundle, the parts and the render worker removed altogether once
+ * the service said it loaded the parts.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -33,8 +38,8 @@ beforeAll(async () => {
   expect((await fetch(`${server.base}/wirtschaft/feed.json`)).status).toBe(200)
   for (let waited = 0; waited < 100 && !server.output().includes('loaded the parts the first feed did not need'); waited++) await new Promise((resolve) => setTimeout(resolve, 100))
   expect(server.output()).toContain('loaded the parts the first feed did not need')
-  // Worse than a rebuild, which keeps the parts whose names it writes again: every part gone.
-  for (const name of fs.readdirSync(copy)) if (PART.test(name)) fs.rmSync(path.join(copy, name))
+  // Worse than a rebuild, which keeps the parts whose names it writes again: every part gone, and the render worker.
+  for (const name of fs.readdirSync(copy)) if (PART.test(name) || name === 'render-worker.js') fs.rmSync(path.join(copy, name))
 }, 30_000)
 
 afterAll(async () => {
@@ -57,5 +62,23 @@ describe('a running service whose dist/ is rebuilt before its restart', () => {
       title = feed.items[0]?.title ?? ''
     }
     expect(title, server.output().slice(-1500)).toBe('Eins, geändert')
+  }, 20_000)
+
+  it('starts its second render worker from the code it started with, and renders every body as HTML', async () => {
+    // Twenty articles at once: the first worker is busy when the next task comes, and the pool starts a second.
+    const titles = Array.from({ length: 20 }, (_, index) => `Bericht ${index + 1}`)
+    titles.forEach((title, index) =>
+      temp.write(`articles/bericht-${index + 1}.md`, articleText({ title, date: `2025-02-${String(index + 1).padStart(2, '0')}T09:30:00+01:00`, category: 'wirtschaft' }, `Die **Exporte** steigen um ${index + 1} %.\n`)),
+    )
+    let items: { title: string; content_html: string }[] = []
+    for (let tries = 0; tries < 50 && items.filter((item) => item.title.startsWith('Bericht ')).length < titles.length; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      items = ((await (await fetch(`${server.base}/wirtschaft/feed.json`)).json()) as { items: typeof items }).items
+    }
+    const reports = items.filter((item) => item.title.startsWith('Bericht '))
+    expect(reports.map((item) => item.title).sort(), server.output().slice(-1500)).toEqual([...titles].sort())
+    for (const item of reports) expect(item.content_html).toMatch(/^<p>Die <strong>Exporte<\/strong> steigen um \d+ %.<\/p>/)
+    expect(server.output()).not.toContain('cannot start a second render worker')
+    expect(server.output()).not.toContain('published as plain text')
   }, 20_000)
 })
