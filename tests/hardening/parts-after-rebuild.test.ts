@@ -26,6 +26,8 @@ import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 const DIST = fileURLToPath(new URL('../../dist', import.meta.url))
 const PART = /^part-[\w-]+-[A-Z0-9]{8}\.js(\.map)?$/
 const temp = makeTempDir('parts-after-rebuild-')
+/** The threads of process `pid` (Linux: /proc). */
+const threadsOf = (pid: number): number => fs.readdirSync(`/proc/${pid}/task`).length
 let server: RunningServer
 
 beforeAll(async () => {
@@ -66,6 +68,7 @@ describe('a running service whose dist/ is rebuilt before its restart', () => {
 
   it('starts its second render worker from the code it started with, and renders every body as HTML', async () => {
     // Twenty articles at once: the first worker is busy when the next task comes, and the pool starts a second.
+    const threadsBefore = threadsOf(server.child.pid as number)
     const titles = Array.from({ length: 20 }, (_, index) => `Bericht ${index + 1}`)
     titles.forEach((title, index) =>
       temp.write(`articles/bericht-${index + 1}.md`, articleText({ title, date: `2025-02-${String(index + 1).padStart(2, '0')}T09:30:00+01:00`, category: 'wirtschaft' }, `Die **Exporte** steigen um ${index + 1} %.\n`)),
@@ -78,6 +81,8 @@ describe('a running service whose dist/ is rebuilt before its restart', () => {
     const reports = items.filter((item) => item.title.startsWith('Bericht '))
     expect(reports.map((item) => item.title).sort(), server.output().slice(-1500)).toEqual([...titles].sort())
     for (const item of reports) expect(item.content_html).toMatch(/^<p>Die <strong>Exporte<\/strong> steigen um \d+ %.<\/p>/)
+    // The second worker is there (a thread more), so the test saw the held module at work: not one worker doing it all.
+    expect(threadsOf(server.child.pid as number)).toBeGreaterThan(threadsBefore)
     expect(server.output()).not.toContain('cannot start a second render worker')
     expect(server.output()).not.toContain('published as plain text')
   }, 20_000)

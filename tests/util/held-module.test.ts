@@ -19,6 +19,9 @@ parentPort.postMessage({ ready: true })
 parentPort.on('message', ({ id }) => parentPort.postMessage({ id, value: ${JSON.stringify(build)} }))
 `
 
+/** `file` held as the service holds its render worker (main.ts). */
+const held = (file: URL) => heldModule(file, (url) => fs.readFileSync(url))
+
 const temp = makeTempDir('held-module-')
 let pool: WorkerPool<unknown, string> | undefined
 let renderer: RenderPool | undefined
@@ -32,7 +35,7 @@ afterAll(() => temp.rm())
 describe('heldModule', () => {
   it('starts every later worker with the code read when it was held, whatever the file holds by then', async () => {
     const file = pathToFileURL(temp.write('worker.mjs', workerOfBuild('the first build')))
-    const entry = heldModule(file, (url) => fs.readFileSync(url))
+    const entry = held(file)
     fs.writeFileSync(file, workerOfBuild('a rebuild'))
     pool = new WorkerPool<unknown, string>({ entry })
     expect(await pool.run({})).toBe('the first build')
@@ -45,21 +48,24 @@ describe('heldModule', () => {
 
   it("names the file in a held module's stack traces, not its data: URL", async () => {
     const file = pathToFileURL(temp.write('throws.mjs', "function boom() { throw new Error('kaputt') }\nboom()\n"))
-    const worker = new Worker(entryUrl(heldModule(file, (url) => fs.readFileSync(url))))
+    const worker = new Worker(entryUrl(held(file)))
     const error = await new Promise<Error>((resolve) => worker.once('error', resolve))
     expect(error.message).toBe('kaputt')
     expect(error.stack).toContain(`at boom (${file.href}:1:`)
     expect(error.stack).not.toContain('data:')
   })
 
-  it('is the file itself when it cannot be read now (the worker then fails to start, and says why)', () => {
+  it('is the file itself when it cannot be read now (the worker then fails to start, and says why)', async () => {
     const file = pathToFileURL(`${temp.dir}/missing.mjs`)
-    expect(heldModule(file, (url) => fs.readFileSync(url))).toBe(file)
+    const entry = held(file)
+    expect(entry).toBe(file)
+    pool = new WorkerPool<unknown, string>({ entry })
+    await expect(pool.run({})).rejects.toThrow(file.pathname)
   })
 
   it("runs the service's render worker bundle (dist/render-worker.js; npm test builds first): its require() works from a data: URL", async () => {
     const bundle = new URL('../../dist/render-worker.js', import.meta.url)
-    renderer = createRenderPool({ entry: heldModule(bundle, (url) => fs.readFileSync(url)) })
+    renderer = createRenderPool({ entry: held(bundle) })
     const rendered = await renderer.body('Die **Inflation** sinkt auf 2,1 %.', 'http://127.0.0.1/wirtschaft/inflation', 'http://127.0.0.1/')
     expect(rendered.problem).toBeUndefined()
     expect(rendered.html).toBe('<p>Die <strong>Inflation</strong> sinkt auf 2,1 %.</p>')
