@@ -6,6 +6,9 @@ import { hasScheme } from '../text/patterns.js'
 import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { htmlNestingDepth } from './html-nesting.js'
+import { cutAtWord, neutraliseCdataEnd, type BodyRendering } from './plain-text.js'
+
+export { neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
 
 /** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
@@ -129,16 +132,6 @@ export function renderMarkdown(body: string, articleUrl: string, siteUrl: string
   return renderBody(body, articleUrl, siteUrl).html
 }
 
-/** An article's body rendered: what feeds and pages show of it. */
-export interface BodyRendering {
-  /** Safe HTML, every URL absolute (renderMarkdown). */
-  readonly html: string
-  /** Plain-text excerpt (excerptOf). */
-  readonly excerpt: string
-  /** What was wrong with the body when it was published other than as written; undefined when nothing was. */
-  readonly problem: string | undefined
-}
-
 /**
  * The body's HTML (as renderMarkdown) and its excerpt (as excerptOf), from
  * one parse of the Markdown. A body whose HTML nests deeper than
@@ -160,23 +153,6 @@ export function renderBody(body: string, articleUrl: string, siteUrl: string = n
   return { html: sanitize(html, { article: articleUrl, site: siteUrl }), excerpt, problem }
 }
 
-/**
- * The body as plain text, one paragraph per block of lines, Markdown and HTML
- * shown as typed: what is published when rendering it failed or took too
- * long. Linear in the body's length.
- */
-export function renderPlainText(body: string): BodyRendering {
-  const paragraphs = stripXmlForbidden(body)
-    .split(/\n[ \t\r\f\v]*\n/)
-    .map((paragraph) => paragraph.replace(/\s+/g, ' ').trim())
-    .filter((paragraph) => paragraph !== '')
-  return {
-    html: neutraliseCdataEnd(paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph).replaceAll('&quot;', '"')}</p>`).join('\n')),
-    excerpt: cutAtWord(paragraphs.join(' '), 300),
-    problem: undefined,
-  }
-}
-
 function sanitize(html: string, baseUrl: Base): string {
   const options: sanitizeHtml.IOptions = {
     ...BASE_OPTIONS,
@@ -190,14 +166,6 @@ function sanitize(html: string, baseUrl: Base): string {
     },
   }
   return neutraliseCdataEnd(sanitizeHtml(html, options).trim())
-}
-
-/**
- * `]]>` ends a CDATA section. Written as `]]&gt;` it means the same in HTML
- * (text or attribute) and can never break an XML feed that wraps it in CDATA.
- */
-export function neutraliseCdataEnd(html: string): string {
-  return html.includes(']]>') ? html.replaceAll(']]>', ']]&gt;') : html
 }
 
 function absolutise(attribs: sanitizeHtml.Attributes, baseUrl: Base): sanitizeHtml.Attributes {
@@ -278,13 +246,4 @@ function excerptFromTokens(tokens: readonly Token[], maxLength: number): string 
   }
   const parts = paragraphs.some((text) => text.trim() !== '') ? paragraphs : headings
   return cutAtWord(parts.join(' ').replace(/\s+/g, ' ').trim(), maxLength)
-}
-
-function cutAtWord(text: string, maxLength: number): string {
-  const chars = Array.from(text) // never split a surrogate pair
-  if (chars.length <= maxLength) return text
-  const head = chars.slice(0, maxLength).join('')
-  const space = head.lastIndexOf(' ')
-  const cut = space > maxLength * 0.6 ? head.slice(0, space) : head
-  return `${cut.replace(/[\s,;:–—-]+$/, '')} …`
 }

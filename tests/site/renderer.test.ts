@@ -3,14 +3,16 @@
  * (createRenderPool, with the built worker), which must give the same
  * documents; and what is published when a body cannot be rendered in time.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { pathToFileURL } from 'node:url'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { renderBody, renderPlainText } from '../../src/content/render-markdown.js'
-import type { RenderPool } from '../../src/site/render-pool.js'
+import { createRenderPool, type RenderPool } from '../../src/site/render-pool.js'
 import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
 import { WorkerTimeoutError } from '../../src/util/worker-pool.js'
 import { makeDocument, makeItem, makePageContext } from '../helpers/feed-fixtures.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
 
 const PAGE = 'https://www.example.de/wirtschaft/gross.html'
 const SITE = 'https://www.example.de/'
@@ -21,6 +23,8 @@ afterEach(async () => {
   await pool?.close()
   pool = undefined
 })
+const temp = makeTempDir('renderer-')
+afterAll(() => temp.rm())
 
 describe('bodyOrPlainText', () => {
   const plain = async () => renderPlainText('Ein *Absatz*.')
@@ -82,5 +86,20 @@ describe('createRenderPool', () => {
     expect(rendered.html).toBe(`<p>${slow}</p>`)
     expect(performance.now() - started).toBeLessThan(10_000)
     expect(await pool.body('Weiter.', PAGE, SITE)).toEqual({ html: '<p>Weiter.</p>', excerpt: 'Weiter.', problem: undefined })
+  })
+
+  it('publishes a body as plain text, with the reason, when the worker fails on its plain text too (it ends on this text)', async () => {
+    // A worker of answerTasks()'s protocol that ends whenever it is given a body: rendered or plain, on a new worker too.
+    const ending = `import { parentPort } from 'node:worker_threads'
+parentPort.postMessage({ ready: true })
+parentPort.on('message', ({ request }) => { if (request?.kind === 'body') process.exit(7) })
+`
+    pool = createRenderPool({ entry: pathToFileURL(temp.write('ending-worker.mjs', ending)), size: 1 })
+    // Before: the body's promise rejected, so the change holding it was never applied ("applying a change failed").
+    expect(await pool.body('Die „Zölle“ steigen um 5 %.\n\n*Mehr* dazu ]]> bald.', PAGE, SITE)).toEqual({
+      html: '<p>Die „Zölle“ steigen um 5 %.</p>\n<p>*Mehr* dazu ]]&gt; bald.</p>',
+      excerpt: 'Die „Zölle“ steigen um 5 %. *Mehr* dazu ]]> bald.',
+      problem: 'could not be rendered (worker stopped with exit code 7); published as plain text',
+    })
   })
 })
