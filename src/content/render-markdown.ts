@@ -1,7 +1,6 @@
 import MarkdownIt, { type StateCore, type Token } from 'markdown-it'
 import parseSrcset from 'parse-srcset'
 import sanitizeHtml from 'sanitize-html'
-import { escapeHtml } from '../text/escape.js'
 import { hasScheme } from '../text/patterns.js'
 import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'

@@ -1,7 +1,6 @@
 import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import type { WorkerEntry } from '../util/held-module.js'
-import { renderPlainText } from '../content/plain-text.js'
 import { WorkerPool } from '../util/worker-pool.js'
 import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
@@ -82,16 +81,9 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   return {
     body: (markdown, articleUrl, siteUrl) =>
       bodyOrPlainText(
+        markdown,
         async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl }, timeLimit)) as BodyRendering,
-        // In a worker too (its length is the body's), but a worker that failed on this text may fail on it again (it
-        // exited, or its code throws for it): then here, where it is linear, rather than holding back the whole change.
-        async () => {
-          try {
-            return (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl, plain: true })) as BodyRendering
-          } catch {
-            return renderPlainText(markdown)
-          }
-        },
+        async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl, plain: true })) as BodyRendering,
       ),
     feed: (document, format) => bytes({ kind: 'feed', document, format }),
     podcast: (document) => bytes({ kind: 'podcast', document }),

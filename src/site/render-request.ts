@@ -4,6 +4,7 @@ import type { PodcastDocument } from '../feeds/render-podcast.js'
 import type { Article } from '../content/article.js'
 import type { PageContext } from './pages.js'
 import type { EncodedDocument } from './resource.js'
+import { renderPlainText } from '../content/plain-text.js'
 import { WorkerTimeoutError } from '../util/worker-pool.js'
 
 // What renderer.ts, the render pool and the in-thread renderer loaded later
@@ -69,10 +70,13 @@ export interface Renderer {
 }
 
 /**
- * A body rendered, or, when that failed or took too long, its plain text
- * with the reason: one broken body never keeps a document from being published.
+ * `markdown`'s body rendered, or, when that failed or took too long, its plain
+ * text with the reason: one broken body never keeps a document from being
+ * published. The plain text is asked of `plain` (a worker: its length is the
+ * body's); when that fails too (a worker that ends, or whose code throws, on
+ * this text), it is made here, where it is linear.
  */
-export async function bodyOrPlainText(rendered: () => Promise<BodyRendering>, plain: () => Promise<BodyRendering>): Promise<BodyRendering> {
+export async function bodyOrPlainText(markdown: string, rendered: () => Promise<BodyRendering>, plain: () => Promise<BodyRendering>): Promise<BodyRendering> {
   try {
     return await rendered()
   } catch (error) {
@@ -80,6 +84,6 @@ export async function bodyOrPlainText(rendered: () => Promise<BodyRendering>, pl
       error instanceof WorkerTimeoutError
         ? `took longer than ${error.timeLimitMs / 1000} s to render`
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
-    return { ...(await plain()), problem: `${reason}; published as plain text` }
+    return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text` }
   }
 }

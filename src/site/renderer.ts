@@ -38,6 +38,7 @@ export function render(request: RenderRequest): BodyRendering | string {
 export const RENDER_IN_THREAD: Renderer = {
   body: (markdown, articleUrl, siteUrl) =>
     bodyOrPlainText(
+      markdown,
       async () => render({ kind: 'body', markdown, articleUrl, siteUrl }) as BodyRendering,
       async () => render({ kind: 'body', markdown, articleUrl, siteUrl, plain: true }) as BodyRendering,
     ),

@@ -30,16 +30,16 @@ describe('bodyOrPlainText', () => {
   const plain = async () => renderPlainText('Ein *Absatz*.')
 
   it('gives the rendered body when rendering succeeds', async () => {
-    expect(await bodyOrPlainText(async () => renderBody('Ein *Absatz*.', PAGE), plain)).toEqual({ html: '<p>Ein <em>Absatz</em>.</p>', excerpt: 'Ein Absatz.', problem: undefined })
+    expect(await bodyOrPlainText('Ein *Absatz*.', async () => renderBody('Ein *Absatz*.', PAGE), plain)).toEqual({ html: '<p>Ein <em>Absatz</em>.</p>', excerpt: 'Ein Absatz.', problem: undefined })
   })
 
   it('gives the plain text, with the reason, when rendering took too long or failed', async () => {
-    expect(await bodyOrPlainText(() => Promise.reject(new WorkerTimeoutError(20_000)), plain)).toEqual({
+    expect(await bodyOrPlainText('Ein *Absatz*.', () => Promise.reject(new WorkerTimeoutError(20_000)), plain)).toEqual({
       html: '<p>Ein *Absatz*.</p>',
       excerpt: 'Ein *Absatz*.',
       problem: 'took longer than 20 s to render; published as plain text',
     })
-    expect((await bodyOrPlainText(() => Promise.reject(new RangeError('Maximum call stack size exceeded')), plain)).problem).toBe(
+    expect((await bodyOrPlainText('Ein *Absatz*.', () => Promise.reject(new RangeError('Maximum call stack size exceeded')), plain)).problem).toBe(
       'could not be rendered (Maximum call stack size exceeded); published as plain text',
     )
   })
