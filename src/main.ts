@@ -55,6 +55,10 @@ async function main(): Promise<void> {
   // Before the first full GC: so that Node's tick objects never fall to V8's slow path (util/keep-tick-maps.ts).
   keepTickObjectMaps()
   const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
+  // Every path is absolute now. The working directory is often the release (`npm start`, systemd's WorkingDirectory),
+  // which a deploy swaps and removes while the service runs: on Node 20 a worker then could not start (uv_cwd, ENOENT),
+  // and the render workers are replaced at any time. The root cannot go (diagnostics: --diagnostic-dir, docs/operations.md).
+  process.chdir('/')
   const logger = createLogger(config.logFormat)
   const missing = articlesFolderProblem(config.articlesDir)
   if (missing !== undefined) throw new ConfigError('ARTICLES_DIR', missing)
@@ -166,7 +170,7 @@ async function main(): Promise<void> {
   if (rescanWhenLoaded && !stopping) await rescanForSighup()
   await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
-  const health = [live, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
+  const health = [live, renderer, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
   const http = createHttp({ config, store, logger, health, traffic, plus })
   // Documents rendered ahead are answered by the listener's fast path, everything else by Hono (http/listener.ts).
   const hono = honoListener(http.app.fetch, config.host, logger)

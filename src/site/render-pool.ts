@@ -1,7 +1,8 @@
 import type { Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import type { WorkerEntry } from '../util/held-module.js'
-import { WorkerPool } from '../util/worker-pool.js'
+import type { HealthCheck } from '../util/health.js'
+import { WorkerPool, WorkerStartError } from '../util/worker-pool.js'
 import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
 import { RENDER_IN_THREAD_LATER } from './in-thread-later.js'
@@ -50,8 +51,8 @@ export interface RenderPoolOptions {
   readonly started?: readonly Worker[]
 }
 
-/** A renderer whose work runs in worker threads; close() stops them. */
-export interface RenderPool extends Renderer {
+/** A renderer whose work runs in worker threads; close() stops them. Its problem (health): no worker can start. */
+export interface RenderPool extends Renderer, HealthCheck {
   /** Requests are answered from now on: workers started with lowPriority 'once serving' yield to the event loop from their next task on. */
   serving(): void
   close(): Promise<void>
@@ -77,7 +78,16 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   if (options.eager) pool.start()
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
-  const bytes = async (request: RenderRequest): Promise<Uint8Array> => (await pool.run(request)) as Uint8Array
+  // When no worker can start, a document is rendered in this thread (its size is the index's, not a file's: the
+  // service's event loop holds a few milliseconds to ~100 at 50,000 articles), a body as plain text (bodyOrPlainText).
+  const bytes = async (request: RenderRequest, inThread: () => Promise<string | Uint8Array>): Promise<string | Uint8Array> => {
+    try {
+      return (await pool.run(request)) as Uint8Array
+    } catch (error) {
+      if (error instanceof WorkerStartError) return inThread()
+      throw error
+    }
+  }
   return {
     body: (markdown, articleUrl, siteUrl) =>
       bodyOrPlainText(
@@ -85,10 +95,10 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
         async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl }, timeLimit)) as BodyRendering,
         async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl, plain: true })) as BodyRendering,
       ),
-    feed: (document, format) => bytes({ kind: 'feed', document, format }),
-    podcast: (document) => bytes({ kind: 'podcast', document }),
-    feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
-    podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
+    feed: (document, format) => bytes({ kind: 'feed', document, format }, () => RENDER_IN_THREAD_LATER.feed(document, format)),
+    podcast: (document) => bytes({ kind: 'podcast', document }, () => RENDER_IN_THREAD_LATER.podcast(document)),
+    feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }, () => RENDER_IN_THREAD_LATER.feedPage(document, format, context)),
+    podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }, () => RENDER_IN_THREAD_LATER.podcastPage(document, context)),
     ...(options.pages && { articlePage: async (page) => (await pool.run({ kind: 'article page', ...page })) as EncodedDocument }),
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
@@ -98,6 +108,10 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
       // Workers started from now on get the notice as their workerData. The second starts the first time a task finds
       // the first busy, and takes tasks once loaded: a restart that is not edited holds one heap the fewer (issue 14).
       if (options.oneUntilServing) pool.widen(false)
+    },
+    problems: () => {
+      const failure = pool.startFailure
+      return failure ? [`render workers: ${failure.message}; documents render in the main thread, bodies are published as plain text`] : []
     },
     close: () => pool.close(),
   }

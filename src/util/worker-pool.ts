@@ -30,6 +30,18 @@ export class WorkerTimeoutError extends Error {
   }
 }
 
+/**
+ * A worker the pool started ended before its module said it was ready: it
+ * could not start (its module cannot load, no thread could be made, or, on
+ * Node 20, the process's working directory is gone). No task of its ran.
+ */
+export class WorkerStartError extends Error {
+  override readonly name = 'WorkerStartError'
+  constructor(cause: Error) {
+    super(`cannot start a worker: ${cause.message}`, { cause })
+  }
+}
+
 /** The messages between pool and worker. */
 interface TaskMessage<Request> {
   readonly id: number
@@ -59,6 +71,11 @@ interface Slot<Request, Response> {
   timer: NodeJS.Timeout | undefined
   /** Whether it is given tasks: a worker started beside others once it says it is ready; the first at once (its messages wait in its port). */
   ready: boolean
+  /**
+   * Whether its module is known to have loaded: it said it is ready, or answered. One the caller started may have
+   * said so before the pool listened (the message is then lost): its failures are never taken for a failed start.
+   */
+  loaded: boolean
 }
 
 /**
@@ -82,6 +99,8 @@ export class WorkerPool<Request, Response> {
   #widened: boolean
   /** A worker started beside others exited before it was ready (its module cannot load): none is started beside others again. */
   #sparesFail = false
+  /** Why the last worker the pool started could not start, until one says it is ready. */
+  #startFailure: WorkerStartError | undefined
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options
@@ -123,6 +142,14 @@ export class WorkerPool<Request, Response> {
   notify(notice: unknown, workerData: unknown): void {
     this.#workerData = workerData
     for (const worker of [...this.#started, ...[...this.#slots].map((slot) => slot.worker)]) worker.postMessage({ notice } satisfies NoticeMessage)
+  }
+
+  /**
+   * Why no worker can run a task now: the last one the pool started could not start, and none
+   * that loaded is left (a spare that failed beside a working worker is not this: onSpareFailed).
+   */
+  get startFailure(): WorkerStartError | undefined {
+    return [...this.#slots].some((slot) => slot.loaded) ? undefined : this.#startFailure
   }
 
   /** Tasks waiting for a worker, and tasks running. */
@@ -181,9 +208,12 @@ export class WorkerPool<Request, Response> {
     while (worker && worker.threadId === -1) worker = this.#started.shift()
     // The caller's, and one started with none ready, are given tasks at once; one started beside a ready one once it says it is ready.
     const ready = worker !== undefined || ![...this.#slots].some((s) => s.ready)
+    const ours = worker === undefined
     worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData })
-    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready }
+    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready, loaded: false }
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
+      slot.loaded = true
+      this.#startFailure = undefined
       if ('ready' in answer) {
         slot.ready = true
         return this.#pump()
@@ -195,8 +225,10 @@ export class WorkerPool<Request, Response> {
       else task.resolve(answer.value)
       this.#pump()
     })
-    slot.worker.on('error', (error) => void this.#stop(slot, error))
-    slot.worker.on('exit', (code) => void this.#stop(slot, new Error(`worker stopped with exit code ${code}`)))
+    // Its 'exit' follows its 'error': the first says why.
+    const failed = (error: Error): Error => (ours && !slot.loaded && this.#slots.has(slot) ? (this.#startFailure = new WorkerStartError(error)) : error)
+    slot.worker.on('error', (error) => void this.#stop(slot, failed(error)))
+    slot.worker.on('exit', (code) => void this.#stop(slot, failed(new Error(`worker stopped with exit code ${code}`))))
     // After the listeners: adding a 'message' listener refs the worker again (a spare that never took a task held the process).
     slot.worker.unref()
     this.#slots.add(slot)
@@ -220,7 +252,7 @@ export class WorkerPool<Request, Response> {
     task?.reject(error)
     if (!this.#closed) this.#pump()
     // Told last: whatever it does, the pool's own state is already right.
-    if (spareFailed) this.#options.onSpareFailed?.(error)
+    if (spareFailed) this.#options.onSpareFailed?.(error instanceof WorkerStartError ? (error.cause as Error) : error)
     await slot.worker.terminate()
   }
 }

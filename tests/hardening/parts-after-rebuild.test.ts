@@ -13,8 +13,13 @@
  * then bodies were published as plain text. The service now holds the module it started with
  * (src/util/held-module.ts).
  *
- * Simulated here on a copy of the bundle, the parts and the render worker removed altogether once
- * the service said it loaded the parts.
+ * A release is often the service's working directory too (`npm start`, systemd's WorkingDirectory),
+ * and a deploy removes the old one: on Node 20 no worker could start then (`uv_cwd`, ENOENT), so
+ * the second render worker could not, nor one replacing a worker stopped, and once none was left
+ * nothing was published again. The service now works from `/` once its paths are absolute (main.ts).
+ *
+ * Simulated here on a copy of the bundle, run with the copy as its working directory, and the whole
+ * copy removed once the service said it loaded the parts.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -35,13 +40,13 @@ beforeAll(async () => {
   fs.mkdirSync(copy)
   for (const name of fs.readdirSync(DIST)) if (name === 'main.js' || name === 'render-worker.js' || name === '.build-stamp' || name === 'package.json' || PART.test(name)) fs.copyFileSync(path.join(DIST, name), path.join(copy, name))
   temp.write('articles/eins.md', articleText({ title: 'Eins', date: '2025-01-28T09:30:00+01:00', category: 'wirtschaft' }))
-  server = await startServer({ ARTICLES_DIR: path.join(temp.dir, 'articles') }, [], {}, path.join(copy, 'main.js'))
+  server = await startServer({ ARTICLES_DIR: path.join(temp.dir, 'articles') }, [], { cwd: copy }, path.join(copy, 'main.js'))
   // The first feed, from the fast path: the service is up.
   expect((await fetch(`${server.base}/wirtschaft/feed.json`)).status).toBe(200)
   for (let waited = 0; waited < 100 && !server.output().includes('loaded the parts the first feed did not need'); waited++) await new Promise((resolve) => setTimeout(resolve, 100))
   expect(server.output()).toContain('loaded the parts the first feed did not need')
-  // Worse than a rebuild, which keeps the parts whose names it writes again: every part gone, and the render worker.
-  for (const name of fs.readdirSync(copy)) if (PART.test(name) || name === 'render-worker.js') fs.rmSync(path.join(copy, name))
+  // Worse than a rebuild, which keeps the parts whose names it writes again: the release gone, the working directory with it.
+  fs.rmSync(copy, { recursive: true })
 }, 30_000)
 
 afterAll(async () => {

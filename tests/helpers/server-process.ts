@@ -24,9 +24,10 @@ export interface RunningServer {
 /**
  * Starts the built service (`dist/main.js`, as `npm start` does) on a free
  * loopback port; `as` runs it as another user (the tests that need an
- * ordinary user, when they run as root); `main` runs a copy of the bundle.
+ * ordinary user, when they run as root) or in another working directory
+ * (`cwd`); `main` runs a copy of the bundle.
  */
-export async function startServer(env: Record<string, string>, args: string[] = [], as: { uid?: number; gid?: number } = {}, main = MAIN): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, args: string[] = [], as: { uid?: number; gid?: number; cwd?: string } = {}, main = MAIN): Promise<RunningServer> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   // A STATE_DIR of its own unless the test names one: else every test server wrote its index snapshot into the checkout's state/.

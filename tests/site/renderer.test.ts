@@ -102,4 +102,23 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
       problem: 'could not be rendered (worker stopped with exit code 7); published as plain text',
     })
   })
+
+  it('renders documents in this thread and bodies as plain text while no worker can start, and says so (health) until one does', async () => {
+    // A worker that cannot start (as every one could not once a deploy removed the service's working directory, on Node 20).
+    let entry = pathToFileURL(temp.write('unstartable-worker.mjs', "throw new Error('Modul fehlt')\n"))
+    pool = createRenderPool({ entry: () => entry, size: 1 })
+    const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
+    // Before: the feed's promise rejected ('cannot start'), so no change was applied, and /healthz said ok.
+    expect(decode(await pool.feed(document, 'rss'))).toBe(decode(await RENDER_IN_THREAD.feed(document, 'rss')))
+    expect(pool.problems()).toEqual(['render workers: cannot start a worker: Modul fehlt; documents render in the main thread, bodies are published as plain text'])
+    expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toEqual({
+      html: '<p>Die *EZB* senkt.</p>',
+      excerpt: 'Die *EZB* senkt.',
+      problem: 'could not be rendered (cannot start a worker: Modul fehlt); published as plain text',
+    })
+    // A worker that can start again: rendered there, and the problem is gone.
+    entry = new URL('../../dist/site/render-worker.js', import.meta.url)
+    expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toEqual({ html: '<p>Die <em>EZB</em> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
+    expect(pool.problems()).toEqual([])
+  })
 })

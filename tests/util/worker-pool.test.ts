@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
-import { WorkerPool, WorkerTimeoutError } from '../../src/util/worker-pool.js'
+import { WorkerPool, WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-pool.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
 
 const entry = new URL('../fixtures/workers/tasks.mjs', import.meta.url)
@@ -167,6 +167,20 @@ describe('WorkerPool', () => {
     await expect(pool.run({ kind: 'fail' })).rejects.toThrow('kaputt')
     await expect(pool.run({ kind: 'exit' })).rejects.toThrow('worker stopped with exit code 3')
     expect((await pool.run({ kind: 'echo', value: 'weiter' })).echo).toBe('weiter')
+  })
+
+  it('tells a worker that could not start (WorkerStartError, startFailure) from one that ended on a task, until one starts', async () => {
+    pool = new WorkerPool({ entry, size: 1, workerData: { failToLoad: true } })
+    const failed = pool.run({ kind: 'echo', value: 'a' })
+    await expect(failed).rejects.toBeInstanceOf(WorkerStartError)
+    await expect(failed).rejects.toThrow('cannot start a worker: cannot load')
+    expect(pool.startFailure?.message).toBe('cannot start a worker: cannot load')
+    // Workers that load again (workerData given to those started from now on): one that ends on its task did start.
+    pool.notify({}, {})
+    const ended = pool.run({ kind: 'exit' })
+    await expect(ended).rejects.toThrow('worker stopped with exit code 3')
+    await expect(ended).rejects.not.toBeInstanceOf(WorkerStartError)
+    expect(pool.startFailure).toBeUndefined()
   })
 
   it('rejects what waits when it is closed, and every task after', async () => {
