@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { excerptOf, MAX_HTML_DEPTH, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
+import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 
@@ -198,6 +198,37 @@ describe('renderBody', () => {
   it('does not count sloppy paragraphs and list items that close each other as nesting', () => {
     const body = '<div>\n' + '<p>Absatz'.repeat(300) + '\n<ul>' + '<li>Punkt'.repeat(300) + '</ul>\n</div>'
     expect(renderBody(body, page).problem).toBeUndefined()
+  })
+
+  const TOO_LONG = `its HTML would be more than ${MAX_HTML_GROWTH} times as long as its text (a link or image repeating a long URL?); published as plain text`
+
+  it('publishes a body as plain text when a reference repeats a long URL: its HTML would be many times its length', () => {
+    // 103 KB of Markdown; rendered, 40 MB of HTML (the hostile review's 39 KB made 50 MB feeds).
+    const body = `Die [Quelle][r] nennt Zahlen.\n\n${'[x][r] '.repeat(400)}\n\n[r]: https://example.org/${'a'.repeat(100_000)}\n`
+    const started = performance.now()
+    const rendered = renderBody(body, page)
+    expect(rendered).toEqual({ ...renderPlainText(body), problem: TOO_LONG })
+    expect(rendered.html.length).toBeLessThan(body.length + 100)
+    // Known before it is rendered (the margin is for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+
+  it('publishes a body as plain text when its HTML is too long for what the URLs say: short links each made absolute', () => {
+    const site = 'https://www.example.de/ein/sehr/langer/pfad/unter/dem/die/seite/liegt/und/noch/weiter/'
+    const body = '[a](/b)'.repeat(20_000)
+    expect(renderBody(body, `${site}wirtschaft/x.html`, site)).toEqual({ ...renderPlainText(body), problem: TOO_LONG })
+  })
+
+  it('renders long bodies full of links and images as HTML: prose, link lists, a reference used a hundred times', () => {
+    const prose = 'Die [Zinsen](https://example.org/zinsen) steigen, ![Grafik](/media/grafik.png) zeigt es. '.repeat(20_000)
+    const links = '- [Bericht](/wirtschaft/bericht.html)\n'.repeat(20_000)
+    const reference = `${'Siehe [Bericht][b]. '.repeat(100)}\n\n[b]: https://example.org/${'b'.repeat(500)}\n`
+    for (const body of [prose, links, reference]) {
+      const { html, problem } = renderBody(body, page)
+      expect(problem).toBeUndefined()
+      expect(html).toMatch(/^<(p|ul)>/)
+      expect(html).toContain('<a href="https://')
+    }
   })
 })
 
