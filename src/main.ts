@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   if (rescanWhenLoaded && !stopping) await rescanForSighup()
   await plus?.feeds.settled()
   const traffic = config.metricsPort > 0 || config.pollMinIntervalMs > 0 ? ops : undefined
-  const health = [live, renderer, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
+  const health = [live, store, renderer, ...(purger ? [purger] : []), ...(plus?.health ?? [])]
   const http = createHttp({ config, store, logger, health, traffic, plus })
   // Documents rendered ahead are answered by the listener's fast path, everything else by Hono (http/listener.ts).
   const hono = honoListener(http.app.fetch, config.host, logger)

@@ -15,31 +15,16 @@ import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
 import { articleCompactor, compactSource } from './compact-articles.js'
-import { snapshotSource, type IndexSnapshotOptions } from './index-snapshot.js'
+import { snapshotSource } from './index-snapshot.js'
 import { LaterSitemaps } from './later-sitemaps.js'
+import type { ChangeListener, ContentStoreOptions } from './store-options.js'
 import { LazyDocuments } from './lazy-documents.js'
+import { RebuildRetries } from './rebuild-retries.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
 
-/** Called after every swap of the site, with the site before (undefined at the first load) and the seconds the rebuild took. */
-export type ChangeListener = (previous: Site | undefined, current: Site, seconds?: number) => void
-
-export interface ContentStoreOptions {
-  readonly config: Config
-  /** Article files; by default those under `config.articlesDir`. */
-  readonly source?: ArticleSource
-  readonly clock?: () => Date
-  readonly logger?: Logger
-  /** Bytes kept of rendered archive pages, and of views, each (default 48 MiB). */
-  readonly cacheBytes?: number
-  /** Where bodies and feed documents are rendered: main.ts passes worker threads (render-pool.ts); by default this thread. */
-  readonly renderer?: Renderer
-  /** Where the index snapshot is kept (index-snapshot.ts): main.ts passes a file under STATE_DIR; by default none. */
-  readonly snapshot?: IndexSnapshotOptions
-  /** The first load's site is swapped in without its sitemaps, written when asked for (later-sitemaps.ts): main.ts. */
-  readonly laterSitemaps?: boolean
-}
+export type { ChangeListener, ContentStoreOptions } from './store-options.js'
 
 /**
  * The service's state, as one facade: the articles (an ArticleCatalog), the
@@ -74,7 +59,9 @@ export class ContentStore {
   /** Render the current documents again even if their articles did not change (a media file did). */
   #renderAgain = false
   #settingsChecked = false
-  readonly #rebuilds = new SerialTask(() => this.#rebuildOnce())
+  /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
+  readonly #retries: RebuildRetries
+  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild()))
   /** Changes waiting to be applied, and the runs applying them. */
   #queued = new Set<string>()
   readonly #applying = new SerialTask(async () => {
@@ -91,6 +78,7 @@ export class ContentStore {
     this.#config = config
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
+    this.#retries = new RebuildRetries(this.#logger)
     this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
     const compact = articleCompactor() // one set of shared lists and strings for files read and snapshot entries taken
@@ -140,6 +128,8 @@ export class ContentStore {
   site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
   resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
+  /** Why the feeds may not show the articles as read: the last rebuild failed, and is tried again (/healthz). */
+  problems(): string[] { return this.#retries.problems() }
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] { return this.#catalog.refused() }
   /** The folders under ARTICLES_DIR that cannot be read, with the error's code: for /healthz. */
@@ -180,7 +170,7 @@ export class ContentStore {
   }
 
   /** Applies no further change and stops the publication timer (a stop: requests in flight are still answered). */
-  quiesce(): void { this.#closed = true; this.#publication.clear() }
+  quiesce(): void { this.#closed = true; this.#publication.clear(); this.#retries.close() }
   /** quiesce(), and stops the source (an index snapshot not written yet is written now). */
   close(): void { this.quiesce(); this.#source.close?.() }
 
@@ -195,7 +185,13 @@ export class ContentStore {
     this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
-    const site = this.#swapIn(await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined))
+    let site: Site
+    try {
+      site = this.#swapIn(await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined))
+    } catch (error) {
+      this.#renderAgain ||= renderAgain // a media change not rendered yet is owed to the next attempt (rebuild-retries.ts)
+      throw error
+    }
     this.#documents.siteChanged()
     const publish = () => void this.rebuild().catch((error: unknown) => this.#logger.warn(`scheduled rebuild failed: ${String(error)}`))
     if (!this.#closed) this.#publication.set(nextChange(plan), now, publish)
