@@ -168,7 +168,11 @@ export class WorkerPool<Request, Response> {
   #pump(): void {
     while (this.#queue.length > 0) {
       const slot = this.#free()
-      if (!slot) return
+      if (!slot) {
+        // No worker at all, and none could be made: the tasks fail now (the caller falls back) rather than wait for ever.
+        if (this.#slots.size === 0 && this.startFailure) for (const task of this.#queue.splice(0)) task.reject(this.startFailure)
+        return
+      }
       const task = this.#queue.shift() as Task<Request, Response>
       slot.task = task
       slot.worker.ref()
@@ -209,7 +213,18 @@ export class WorkerPool<Request, Response> {
     // The caller's, and one started with none ready, are given tasks at once; one started beside a ready one once it says it is ready.
     const ready = worker !== undefined || ![...this.#slots].some((s) => s.ready)
     const ours = worker === undefined
-    worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData })
+    try {
+      worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData })
+    } catch (error) {
+      // No thread could be made (EAGAIN: a host's limit of threads), thrown here, in whatever event started it (a
+      // time limit's timer: the process ended). Beside a ready worker, as a spare that failed; with none, the tasks fail.
+      this.#startFailure = new WorkerStartError(error as Error)
+      if (!ready && !this.#sparesFail) {
+        this.#sparesFail = true
+        this.#options.onSpareFailed?.(error as Error)
+      }
+      return undefined
+    }
     const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready, loaded: false }
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
       slot.loaded = true

@@ -169,6 +169,57 @@ describe('WorkerPool', () => {
     expect((await pool.run({ kind: 'echo', value: 'weiter' })).echo).toBe('weiter')
   })
 
+  /** A pool of `size` whose workers start until threadsGone(), when `new Worker` throws as Node 20 does with no thread left. */
+  function untilThreadsGone(size: number) {
+    let threads = true
+    const failures: string[] = []
+    const entryUntilGone = () => {
+      if (!threads) throw new Error('Worker initialization failure: EAGAIN')
+      return entry
+    }
+    const made = new WorkerPool<Request, Answer>({ entry: entryUntilGone, size, onSpareFailed: (error) => void failures.push(error.message) })
+    pool = made
+    return { pool: made, failures, threadsGone: () => void (threads = false), threadsBack: () => void (threads = true) }
+  }
+
+  it('fails its tasks with WorkerStartError when no thread can be made (new Worker throws: EAGAIN), and ends no process', async () => {
+    // What Node 20 throws at once, in `new Worker`, when the host's limit of threads is reached.
+    const eagain = () => {
+      throw Object.assign(new Error('Worker initialization failure: EAGAIN'), { code: 'ERR_WORKER_INIT_FAILED' })
+    }
+    pool = new WorkerPool({ entry: eagain, size: 1 })
+    const failed = pool.run({ kind: 'echo', value: 'a' })
+    await expect(failed).rejects.toBeInstanceOf(WorkerStartError)
+    await expect(failed).rejects.toThrow('cannot start a worker: Worker initialization failure: EAGAIN')
+    expect(pool.pending).toBe(0)
+  })
+
+  it('replaces a worker stopped by its time limit when no thread can be made: the waiting task fails, the process lives on', async () => {
+    const { pool, failures, threadsGone, threadsBack } = untilThreadsGone(1)
+    await pool.run({ kind: 'echo', value: 'a' })
+    threadsGone()
+    // Before: the replacement's start threw in the time limit's timer, and the process ended (an uncaught exception).
+    const slow = pool.run({ kind: 'spin', ms: 3000 }, 200)
+    const next = pool.run({ kind: 'echo', value: 'b' })
+    await expect(slow).rejects.toBeInstanceOf(WorkerTimeoutError)
+    await expect(next).rejects.toBeInstanceOf(WorkerStartError)
+    expect(pool.startFailure?.message).toBe('cannot start a worker: Worker initialization failure: EAGAIN')
+    // Threads again: the next task starts a worker.
+    threadsBack()
+    expect((await pool.run({ kind: 'echo', value: 'c' })).echo).toBe('c')
+    expect(pool.startFailure).toBeUndefined()
+    expect(failures).toEqual([])
+  })
+
+  it('lets a task wait for the busy worker when a second cannot be made, and says so once', async () => {
+    const { pool, failures, threadsGone } = untilThreadsGone(2)
+    await pool.run({ kind: 'echo', value: 'a' })
+    threadsGone()
+    const answers = await Promise.all([pool.run({ kind: 'spin', ms: 300 }), pool.run({ kind: 'echo', value: 'b' })])
+    expect(answers[1].echo).toBe('b')
+    expect(failures).toEqual(['Worker initialization failure: EAGAIN'])
+  })
+
   it('tells a worker that could not start (WorkerStartError, startFailure) from one that ended on a task, until one starts', async () => {
     pool = new WorkerPool({ entry, size: 1, workerData: { failToLoad: true } })
     const failed = pool.run({ kind: 'echo', value: 'a' })
