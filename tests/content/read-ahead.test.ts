@@ -172,6 +172,10 @@ describe('reading ahead', () => {
       try {
         for (const file of files) if (fs.existsSync(path.join(articles.dir, file))) articles.write(file, fs.readFileSync(path.join(articles.dir, file)))
         const readAt = Date.now()
+        // Each saved 100 ms before it was read, however long the writes took (on a loaded machine the first was saved
+        // over 500 ms before the last, so read when it was no longer racy: CI failed on it).
+        const saved = new Date(readAt - 100)
+        for (const file of files) if (fs.existsSync(path.join(articles.dir, file))) fs.utimesSync(path.join(articles.dir, file), saved, saved)
         await new Promise((resolve) => setTimeout(resolve, 700))
         const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: OPTIONS.siteUrl, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
         const plain = fileSource(config.articlesDir, config)
