@@ -1,7 +1,11 @@
-import type { Renderer } from './render-request.js'
+import type { BodyRendering } from '../content/plain-text.js'
+import type { Renderer, RenderRequest } from './render-request.js'
 
 /** The in-thread renderer, loaded now if it is not yet: main.ts loads it once the first feed is served, so that a running service no longer reads dist/. */
 export const inThread = async (): Promise<Renderer> => (await import('./renderer.js')).RENDER_IN_THREAD
+
+/** One request rendered in this thread (renderer.ts's render, loaded as inThread loads it): what a render worker would answer, as text. */
+export const renderInThread = async (request: RenderRequest): Promise<BodyRendering | string> => (await import('./renderer.js')).render(request)
 
 /**
  * RENDER_IN_THREAD (renderer.ts), loaded on its first use: the default where

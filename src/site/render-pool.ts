@@ -5,7 +5,7 @@ import type { HealthCheck } from '../util/health.js'
 import { WorkerPool, WorkerStartError } from '../util/worker-pool.js'
 import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
-import { RENDER_IN_THREAD_LATER } from './in-thread-later.js'
+import { RENDER_IN_THREAD_LATER, renderInThread } from './in-thread-later.js'
 
 /**
  * Time a body may take to render in a worker; a longer one is published as
@@ -80,11 +80,11 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
   // When no worker can start, a document is rendered in this thread (its size is the index's, not a file's: the
   // service's event loop holds a few milliseconds to ~100 at 50,000 articles), a body as plain text (bodyOrPlainText).
-  const bytes = async (request: RenderRequest, inThread: () => Promise<string | Uint8Array>): Promise<string | Uint8Array> => {
+  const bytes = async (request: RenderRequest): Promise<string | Uint8Array> => {
     try {
       return (await pool.run(request)) as Uint8Array
     } catch (error) {
-      if (error instanceof WorkerStartError) return inThread()
+      if (error instanceof WorkerStartError) return (await renderInThread(request)) as string
       throw error
     }
   }
@@ -95,10 +95,10 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
         async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl }, timeLimit)) as BodyRendering,
         async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl, plain: true })) as BodyRendering,
       ),
-    feed: (document, format) => bytes({ kind: 'feed', document, format }, () => RENDER_IN_THREAD_LATER.feed(document, format)),
-    podcast: (document) => bytes({ kind: 'podcast', document }, () => RENDER_IN_THREAD_LATER.podcast(document)),
-    feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }, () => RENDER_IN_THREAD_LATER.feedPage(document, format, context)),
-    podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }, () => RENDER_IN_THREAD_LATER.podcastPage(document, context)),
+    feed: (document, format) => bytes({ kind: 'feed', document, format }),
+    podcast: (document) => bytes({ kind: 'podcast', document }),
+    feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
+    podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
     ...(options.pages && { articlePage: async (page) => (await pool.run({ kind: 'article page', ...page })) as EncodedDocument }),
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,

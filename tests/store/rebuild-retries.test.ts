@@ -56,9 +56,13 @@ describe('a rebuild that fails', () => {
     const renderer: Renderer = { ...RENDER_IN_THREAD, feed: () => (calls++, Promise.reject(new Error('kaputt'))) }
     const store = new ContentStore({ config, source: memorySource(files, config), renderer, logger: { info: () => {}, warn: () => {} } })
     await expect(store.load()).rejects.toThrow('kaputt')
-    const after = calls
+    // Tried again after 1 s while it runs (so the test sees retries at all) …
+    const first = calls
+    await vi.waitFor(() => expect(calls).toBeGreaterThan(first), { timeout: 5000, interval: 50 })
+    // … and not once it stops (the next would have come 2 s later).
     store.close()
-    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const after = calls
+    await new Promise((resolve) => setTimeout(resolve, 2500))
     expect(calls).toBe(after)
   })
 })
