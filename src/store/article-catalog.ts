@@ -1,7 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource, TakenArticle } from '../content/article-source.js'
-import { inFolder, isGone } from '../content/files.js'
-import type { SkippedFolder } from '../content/load-articles.js'
+import { inFolder } from '../content/files.js'
 import { mapLimit } from '../util/map-limit.js'
 import type { MediaFacts } from '../content/media-info.js'
 import type { ParsedArticle } from '../content/parse-article.js'
@@ -9,6 +8,7 @@ import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { articleMediaProblems } from '../feeds/podcast-rules.js'
 import type { Logger } from '../util/logger.js'
 import { ArticleIndex } from './article-index.js'
+import { UnreadableFolders } from './unreadable-folders.js'
 import { readFilesInOrder, takeUnchangedFiles, type ReadForIndex } from './unchanged-files.js'
 
 export interface ArticleCatalogOptions {
@@ -46,12 +46,12 @@ export class ArticleCatalog {
   readonly #refused = new Map<string, ArticleError>() // files with no published version, and why
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
-  /** Folders the service may not read (said once), with the error's code. */
-  readonly #unreadableFolders = new Map<string, string>()
+  readonly #unreadableFolders: UnreadableFolders
 
   constructor(options: ArticleCatalogOptions) {
     this.#options = options
     this.#index = new ArticleIndex(options.sectionSlug)
+    this.#unreadableFolders = new UnreadableFolders(options.logger)
   }
 
   /** The published articles, for plans and documents. */
@@ -60,7 +60,7 @@ export class ArticleCatalog {
   }
 
   /** The folders under the root that cannot be read, with the error's code (`EACCES`), in the order they were found. */
-  unreadableFolders(): [folder: string, code: string][] { return [...this.#unreadableFolders] }
+  unreadableFolders(): [folder: string, code: string][] { return this.#unreadableFolders.entries() }
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] { return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()] }
 
@@ -73,7 +73,7 @@ export class ArticleCatalog {
     const listing = await source.list()
     this.#refused.clear()
     this.#held.clear()
-    this.#noteSkippedFolders('', listing.skippedFolders)
+    this.#unreadableFolders.note('', listing.skippedFolders)
     for (const error of listing.refused) this.#refuse(error)
     for (const file of listing.files.slice(maxArticles)) this.#refuse(beyondLimit(file, maxArticles))
     source.stampUnread?.(listing.files.slice(maxArticles)) // never read: a rescan compares their stamps now, reads none
@@ -110,7 +110,7 @@ export class ArticleCatalog {
     // One listing at a time, the event loop let go every few milliseconds (mapLimit).
     await mapLimit([...outermost], async (p) => {
       const listing = await this.#options.source.list(p).catch(() => undefined)
-      if (listing) this.#noteSkippedFolders(p, listing.skippedFolders)
+      if (listing) this.#unreadableFolders.note(p, listing.skippedFolders)
       for (const entry of listing?.files ?? []) files.add(entry)
       for (const error of listing?.refused ?? []) this.#refuse(error)
     }, 1)
@@ -164,28 +164,6 @@ export class ArticleCatalog {
         : []
     for (const warning of [...parsed.warnings, ...future, ...articleMediaProblems(parsed.article, this.#options.media)]) {
       this.#options.logger.warn(`warning ${file}: ${warning.field}: ${warning.problem}`, { file, ...warning })
-    }
-  }
-
-  /**
-   * Says once that a folder cannot be read (what it held stays as it was: a
-   * file in it that cannot be read keeps its last good version), and forgets
-   * the folders under `listed` that can be read again.
-   */
-  #noteSkippedFolders(listed: string, skipped: readonly SkippedFolder[]): void {
-    const { logger } = this.#options
-    const unreadable = new Set(skipped.filter(({ code }) => !isGone(code)).map(({ folder }) => folder))
-    for (const folder of this.#unreadableFolders.keys()) {
-      if ((listed === '' || folder === listed || folder.startsWith(`${listed}/`)) && !unreadable.has(folder)) this.#unreadableFolders.delete(folder)
-    }
-    for (const { folder, code } of skipped) {
-      if (isGone(code)) {
-        // At a full load; a change that lists a folder gone since is no news.
-        if (listed === '') logger.info(`skipped ${folder}: folder: vanished while it was listed`, { file: folder, field: 'folder', problem: 'vanished while it was listed' })
-      } else if (!this.#unreadableFolders.has(folder)) {
-        this.#unreadableFolders.set(folder, code)
-        logger.warn(`skipped ${folder}: folder: cannot be read (${code}); nothing in it is read`, { file: folder, field: 'folder', problem: `cannot be read (${code})` })
-      }
     }
   }
 
