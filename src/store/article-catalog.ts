@@ -8,6 +8,7 @@ import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { articleMediaProblems } from '../feeds/podcast-rules.js'
 import type { Logger } from '../util/logger.js'
 import { ArticleIndex } from './article-index.js'
+import type { FilesBefore } from './files-before.js'
 import { UnreadableFolders } from './unreadable-folders.js'
 import { readFilesInOrder, takeUnchangedFiles, type ReadForIndex } from './unchanged-files.js'
 
@@ -47,6 +48,8 @@ export class ArticleCatalog {
   /** Files whose current text is invalid; their last good version stays published. */
   readonly #held = new Map<string, ArticleError>()
   readonly #unreadableFolders: UnreadableFolders
+  /** Where the change being applied notes each file as it was (applyFiles' `before`). */
+  #before: FilesBefore | undefined
 
   constructor(options: ArticleCatalogOptions) {
     this.#options = options
@@ -94,8 +97,23 @@ export class ArticleCatalog {
   /**
    * Reads again the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished, meaning every
    * file they hold now and held before; one named `*.md` with a trailing `/`: changedFolder). Resolves to the files read.
+   * Each file is noted in `before` as it was, for revert().
    */
-  async applyFiles(paths: ReadonlySet<string>): Promise<number> {
+  async applyFiles(paths: ReadonlySet<string>, before?: FilesBefore): Promise<number> {
+    this.#before = before
+    try {
+      return await this.#applyFiles(paths)
+    } finally {
+      this.#before = undefined
+    }
+  }
+
+  /** Puts the files a change touched back as they were (its site could not be built): the index is the published site's again. */
+  revert(before: FilesBefore): void {
+    for (const file of before.restore(this.#index, this.#refused, this.#held)) this.#options.onFileChanged?.(file)
+  }
+
+  async #applyFiles(paths: ReadonlySet<string>): Promise<number> {
     const files = new Set<string>()
     const folders = new Set<string>()
     for (const changed of paths) {
@@ -124,6 +142,7 @@ export class ArticleCatalog {
 
   /** Re-reads one file; returns the files whose clash state may have changed. */
   async #update(file: string): Promise<Set<string>> {
+    this.#before?.note(file, this.#index, this.#refused, this.#held)
     let parsed: ParsedArticle | undefined
     try {
       parsed = await this.#options.source.readForIndex(file)
@@ -168,6 +187,7 @@ export class ArticleCatalog {
   }
 
   #refuse(error: ArticleError): Set<string> {
+    this.#before?.note(error.file, this.#index, this.#refused, this.#held)
     if (this.#refused.get(error.file)?.message !== error.message) this.#options.logger.warn(`skipped ${error.message}`, error.logFields())
     this.#refused.set(error.file, error)
     this.#options.onFileChanged?.(error.file)

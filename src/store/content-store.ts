@@ -14,10 +14,12 @@ import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
+import { ChangeQueue } from './change-queue.js'
 import { articleCompactor, compactSource } from './compact-articles.js'
 import { snapshotSource } from './index-snapshot.js'
 import { LaterSitemaps } from './later-sitemaps.js'
 import type { ChangeListener, ContentStoreOptions } from './store-options.js'
+import type { FilesBefore } from './files-before.js'
 import { LazyDocuments } from './lazy-documents.js'
 import { RebuildRetries } from './rebuild-retries.js'
 import { Alarm } from '../util/alarm.js'
@@ -61,16 +63,9 @@ export class ContentStore {
   #settingsChecked = false
   /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
   readonly #retries: RebuildRetries
-  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild()))
-  /** Changes waiting to be applied, and the runs applying them. */
-  #queued = new Set<string>()
-  readonly #applying = new SerialTask(async () => {
-    while (this.#queued.size > 0 && !this.#closed) {
-      const batch = this.#queued
-      this.#queued = new Set()
-      await this.#apply(batch)
-    }
-  })
+  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing))
+  /** Changes waiting to be applied, and those whose rebuild failed, tried again (change-queue.ts). */
+  readonly #changes: ChangeQueue
   #closed = false
 
   constructor(options: ContentStoreOptions) {
@@ -79,6 +74,7 @@ export class ContentStore {
     this.#clock = options.clock ?? (() => new Date())
     this.#logger = options.logger ?? { info: (m) => console.log(m), warn: (m) => console.warn(m) }
     this.#retries = new RebuildRetries(this.#logger)
+    this.#changes = new ChangeQueue({ apply: (paths, before) => this.#apply(paths, before), revert: (before) => this.#revert(before), logger: this.#logger })
     this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
     const compact = articleCompactor() // one set of shared lists and strings for files read and snapshot entries taken
@@ -113,14 +109,15 @@ export class ContentStore {
     const problems = this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)
     for (const { field, problem } of problems) this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`, { file: settingsFile, field, problem })
     this.#settingsChecked = true
+    this.#changes.forget()
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
     await this.rebuild()
     this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
   }
 
-  /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. */
-  applyChanges(paths: Iterable<string>): Promise<void> { for (const p of paths) this.#queued.add(p); return this.#applying.run() }
+  /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */
+  applyChanges(paths: Iterable<string>): Promise<void> { return this.#changes.add(paths) }
 
   /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size). */
   mediaChanged(): Promise<Site> { this.#renderAgain = true; this.#documents.mediaChanged(); return this.rebuild() }
@@ -128,8 +125,8 @@ export class ContentStore {
   site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
   resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
-  /** Why the feeds may not show the articles as read: the last rebuild failed, and is tried again (/healthz). */
-  problems(): string[] { return this.#retries.problems() }
+  /** Why the feeds may not show the articles as they are on disk: the last rebuild, or a change's, failed and is tried again (/healthz). */
+  problems(): string[] { return [...this.#retries.problems(), ...this.#changes.problems()] }
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] { return this.#catalog.refused() }
   /** The folders under ARTICLES_DIR that cannot be read, with the error's code: for /healthz. */
@@ -164,13 +161,13 @@ export class ContentStore {
 
   /** Resolves when no change is being applied, no rebuild runs, and the current documents are compressed (live updates before a reload, tests). */
   async settled(): Promise<void> {
-    while (this.#applying.running || this.#rebuilds.running) await Promise.all([this.#applying.running, this.#rebuilds.running])
+    while (this.#changes.running || this.#rebuilds.running) await Promise.all([this.#changes.running, this.#rebuilds.running])
     await this.completeFirstSite(true)
     await this.#compressed
   }
 
   /** Applies no further change and stops the publication timer (a stop: requests in flight are still answered). */
-  quiesce(): void { this.#closed = true; this.#publication.clear(); this.#retries.close() }
+  quiesce(): void { this.#closed = true; this.#publication.clear(); this.#retries.close(); this.#changes.close() }
   /** quiesce(), and stops the source (an index snapshot not written yet is written now). */
   close(): void { this.quiesce(); this.#source.close?.() }
 
@@ -202,15 +199,21 @@ export class ContentStore {
     this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
     return (this.#site = site)
   }
-  async #apply(paths: ReadonlySet<string>): Promise<void> {
+  async #apply(paths: ReadonlySet<string>, before: FilesBefore): Promise<void> {
     const started = performance.now()
     if ((await this.#source.rootId()) === undefined) {
       // Applied now, every file would be gone: live updates reload everything when the folder is back.
       for (const listener of this.#rootMissingListeners) listener()
       return
     }
-    const files = await this.#catalog.applyFiles(paths)
+    const files = await this.#catalog.applyFiles(paths, before)
     await this.rebuild()
     if (files > 0) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
+  }
+  /** A change not published: the index as the site shows it again (its page answered 200, in no feed); then, without the change, what else the failed run owed (an article going live, a media file). */
+  async #revert(before: FilesBefore): Promise<void> {
+    this.#catalog.revert(before)
+    this.#documents.siteChanged()
+    await this.rebuild().catch(() => {}) // RebuildRetries' to try again and report
   }
 }

@@ -3,16 +3,16 @@ import type { Logger } from '../util/logger.js'
 import { describeFailure, ReloadRetries } from './reload-retries.js'
 
 /**
- * The store's rebuilds that failed in a row, and the next attempt. A change
- * is in the catalog once its files are read, their stamps noted, before the
- * site is rebuilt from it; a rebuild that failed (no render worker could
- * start, a feed too long for a string) left the change in no feed, and
- * nothing brought it there: a rescan or SIGHUP found the files as they were
- * read, its article page answered 200 meanwhile, and /healthz said ok (a
- * hostile review). A failed rebuild is now tried again after 1 s, 2 s, 4 s
- * … at most a minute apart (ReloadRetries' pace), with one log line each,
- * and reported (problems(): /healthz) until one succeeds; the last good
- * feeds are served meanwhile.
+ * The store's rebuilds that failed in a row, and the next attempt: a rebuild
+ * that failed (no render worker could start, a feed too long for a string)
+ * left what it was to publish unpublished, and /healthz said ok. A failed
+ * rebuild is tried again after 1 s, 2 s, 4 s … at most a minute apart
+ * (ReloadRetries' pace), with one log line each, and reported (problems():
+ * /healthz) until one succeeds; the last good feeds are served meanwhile.
+ * The rebuilds retried here are those of no change to ARTICLES_DIR (a load,
+ * an article going live, a media file); a change whose rebuild fails is put
+ * back and tried again by change-queue.ts (a hostile review: its stamps were
+ * noted, so no rescan or SIGHUP found it again).
  */
 export class RebuildRetries implements HealthCheck {
   readonly #logger: Logger
@@ -24,8 +24,11 @@ export class RebuildRetries implements HealthCheck {
     this.#logger = logger
   }
 
-  /** One rebuild (`rebuild`); when it fails, `again` in a while, and the error rethrown for the caller. */
-  async attempt<T>(rebuild: () => Promise<T>, again: () => Promise<unknown>): Promise<T> {
+  /**
+   * One rebuild (`rebuild`); when it fails, `again` in a while, and the error rethrown for the caller. Not when the
+   * failure is a change's (`changeFailed`): the change is put back and tried again, and said, by change-queue.ts.
+   */
+  async attempt<T>(rebuild: () => Promise<T>, again: () => Promise<unknown>, changeFailed: () => boolean = () => false): Promise<T> {
     // This attempt is the one the timer would have made.
     clearTimeout(this.#timer)
     try {
@@ -34,6 +37,7 @@ export class RebuildRetries implements HealthCheck {
       if (failures > 0) this.#logger.info(`published the articles after ${failures} failed attempt(s); the feeds are current again`)
       return result
     } catch (error) {
+      if (changeFailed()) throw error
       const { waitMs, problem } = this.#retries.failed(error)
       this.#logger.warn(problem)
       if (!this.#closed) this.#timer = setTimeout(() => void again().catch(() => {}), waitMs).unref()

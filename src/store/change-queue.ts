@@ -1,0 +1,187 @@
+import type { HealthCheck } from '../util/health.js'
+import type { Logger } from '../util/logger.js'
+import { SerialTask } from '../util/serial-task.js'
+import { FilesBefore } from './files-before.js'
+import { describeFailure, ReloadRetries } from './reload-retries.js'
+
+export interface ChangeQueueOptions {
+  /** Reads one batch of paths into the catalog, noting each file as it was in `before`, and publishes the site; rejects when it cannot. */
+  readonly apply: (paths: ReadonlySet<string>, before: FilesBefore) => Promise<void>
+  /** Puts back the files a batch that failed touched: the catalog is the published site's again. */
+  readonly revert: (before: FilesBefore) => Promise<void>
+  readonly logger: Logger
+}
+
+/** Files named in a problem; the rest are counted. */
+const NAMED = 3
+
+/**
+ * The changes to ARTICLES_DIR waiting to be applied, applied one batch at a
+ * time, and those whose rebuild failed. A failed change is put back, not
+ * dropped (a hostile review: its stamps were noted, so no rescan or SIGHUP
+ * found it again, and it was in no feed for good): it is tried again after
+ * 1 s, 2 s, 4 s … at most a minute apart (ReloadRetries' pace), as a batch
+ * of its own, so a file that fails every time holds up no later change. A
+ * batch that fails again is split in two, and a round of retries stops at
+ * the first failure: a deploy with one file whose feed cannot be made is
+ * published but for that file in about log2(n) rounds (one that published
+ * a batch is followed by the next after 1 s again), with at most one failed
+ * rebuild a round when nothing can be rendered at all. One warning
+ * per streak of failures (again when the error changes); problems() says it
+ * until nothing is owed.
+ */
+export class ChangeQueue implements HealthCheck {
+  readonly #options: ChangeQueueOptions
+  #queued = new Set<string>()
+  /** Batches whose rebuild failed, oldest first. */
+  #owed: Set<string>[] = []
+  /** The owed batches still to try in this round of retries. */
+  #round: Set<string>[] = []
+  readonly #pace = new ReloadRetries('', 0, (error, seconds) =>
+    `publishing the change to ${named(this.#owed)} failed: ${describeFailure(error)}; the last good feeds and pages stay published; retrying in ${seconds} s`)
+  /** The error last warned about in this streak, and the failed attempts in it. */
+  #warned: string | undefined
+  #failures = 0
+  /** Whether the round in progress published an owed batch: the next round comes after the shortest wait again. */
+  #progress = false
+  #timer: NodeJS.Timeout | undefined
+  #changing = false
+  #closed = false
+  readonly #applying = new SerialTask(() => this.#drain())
+
+  constructor(options: ChangeQueueOptions) {
+    this.#options = options
+  }
+
+  /** Queues the paths; resolves once they are published, or owed to a retry (problems() says so). */
+  add(paths: Iterable<string>): Promise<void> {
+    for (const p of paths) this.#queued.add(p)
+    return this.#applying.run()
+  }
+
+  /** The batches being applied, undefined when none is. */
+  get running(): Promise<void> | undefined {
+    return this.#applying.running
+  }
+
+  /** Whether a batch is in the catalog and not yet in a site: a rebuild that fails now is its failure, retried here (RebuildRetries leaves it). */
+  get changing(): boolean {
+    return this.#changing
+  }
+
+  problems(): string[] {
+    const problem = this.#pace.problem
+    return problem === undefined ? [] : [problem]
+  }
+
+  /** Nothing is owed any more: every file was read again (a load), and its rebuild is RebuildRetries' to try again. */
+  forget(): void {
+    this.#stopTimer()
+    this.#owed = []
+    this.#round = []
+    this.#pace.succeeded()
+    this.#warned = undefined
+    this.#failures = 0
+  }
+
+  /** Applies nothing more (the store stops). */
+  close(): void {
+    this.#closed = true
+    clearTimeout(this.#timer)
+  }
+
+  #stopTimer(): void {
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  async #drain(): Promise<void> {
+    for (let batch = this.#next(); batch !== undefined && !this.#closed; batch = this.#next()) {
+      const before = new FilesBefore()
+      this.#changing = true
+      try {
+        await this.#options.apply(batch, before)
+        this.#changing = false
+        this.#published(batch)
+      } catch (error) {
+        this.#changing = false
+        await this.#options.revert(before)
+        this.#failed(batch, error)
+      }
+    }
+  }
+
+  /** New changes first, then the owed batches of the round in progress. */
+  #next(): Set<string> | undefined {
+    if (this.#queued.size === 0) return this.#round.shift()
+    const batch = this.#queued
+    this.#queued = new Set()
+    return batch
+  }
+
+  #published(batch: Set<string>): void {
+    if (this.#owed.length === 0) return
+    this.#progress ||= this.#owed.includes(batch)
+    // Also when the batch was a new save of an owed file: it is published now.
+    this.#owed = without(this.#owed, batch)
+    this.#round = without(this.#round, batch)
+    if (this.#owed.length > 0) return
+    this.#stopTimer()
+    this.#pace.succeeded()
+    this.#options.logger.info(`published the changes held back after ${this.#failures} failed attempt(s); the feeds are current again`)
+    this.#warned = undefined
+    this.#failures = 0
+  }
+
+  #failed(batch: Set<string>, error: unknown): void {
+    const retried = this.#owed.indexOf(batch)
+    if (retried >= 0) {
+      this.#owed.splice(retried, 1)
+      this.#owed.push(...halves(batch))
+    } else {
+      this.#owed = [...without(this.#owed, batch), batch]
+    }
+    // A round stops at its first failure: when nothing can be rendered, one failed rebuild a round, not one per batch.
+    this.#round = []
+    if (this.#progress) this.#pace.succeeded()
+    this.#progress = false
+    this.#failures += 1
+    const { waitMs, problem } = this.#pace.failed(error)
+    const said = describeFailure(error)
+    if (said !== this.#warned) this.#options.logger.warn(problem)
+    this.#warned = said
+    // A retry already due stays due: a file saved again and again, failing each time, puts off no other batch.
+    if (this.#closed || this.#timer !== undefined) return
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined
+      this.#round = [...this.#owed]
+      this.#progress = false
+      void this.#applying.run()
+    }, waitMs).unref()
+  }
+}
+
+/** The batches less the paths in `gone`, those left empty dropped (the same objects otherwise: a retry is known by it). */
+function without(batches: readonly Set<string>[], gone: ReadonlySet<string>): Set<string>[] {
+  return batches.filter((batch) => {
+    if (batch === gone) return false
+    for (const p of gone) batch.delete(p)
+    return batch.size > 0
+  })
+}
+
+/** A batch that failed again, in two (one file stays whole). */
+function halves(batch: ReadonlySet<string>): Set<string>[] {
+  const paths = [...batch]
+  if (paths.length < 2) return [new Set(paths)]
+  const middle = Math.ceil(paths.length / 2)
+  return [new Set(paths.slice(0, middle)), new Set(paths.slice(middle))]
+}
+
+/** `a.md`, `a.md, b.md and c.md`, `a.md, b.md, c.md and 4 other file(s)`. */
+function named(batches: readonly Set<string>[]): string {
+  const paths = [...new Set(batches.flatMap((batch) => [...batch]))].sort()
+  if (paths.length <= 1) return paths.join('')
+  if (paths.length <= NAMED) return `${paths.slice(0, -1).join(', ')} and ${paths.at(-1)}`
+  return `${paths.slice(0, NAMED).join(', ')} and ${paths.length - NAMED} other file(s)`
+}

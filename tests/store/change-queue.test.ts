@@ -1,0 +1,84 @@
+/**
+ * A change whose rebuild fails (change-queue.ts). Its files are read, and their stamps noted, before the site is
+ * rebuilt from them: a hostile review found the change then in no feed for good (a rescan or SIGHUP found the files
+ * as read), its article page answering 200, and /healthz ok. The failure here is the renderer's, as when no render
+ * worker could start or a feed grew too long for a string.
+ */
+import { describe, expect, it, vi } from 'vitest'
+import type { FeedDocument } from '../../src/feeds/feed-model.js'
+import { article, failingFeedsStore as setUp } from '../helpers/failing-feeds.js'
+
+const titled = (title: string) => (document: FeedDocument) => JSON.stringify(document).includes(title)
+
+describe('a change whose rebuild fails', () => {
+  it('is put back and published by a retry with no further file change, with /healthz saying so and its page 404 meanwhile', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)]])
+    let failing = false
+    const { store, app, titles, reasons, info, warnings } = setUp(files, () => failing)
+    try {
+      await store.load()
+      failing = true
+      files.set('neu.md', article('Neue Meldung über Zölle', 2))
+      await store.applyChanges(['neu.md'])
+      // The last good site, the index as it shows it, and the reason.
+      const problem = 'publishing the change to neu.md failed: kein Render-Worker; the last good feeds and pages stay published; retrying in 1 s'
+      expect(await titles()).toEqual(['Alte Meldung'])
+      expect((await app.request('/wirtschaft/neu.html')).status).toBe(404)
+      expect(await reasons()).toEqual([503, [problem]])
+      // Failing again: the next attempt a while later (2 s), and no second warning for the same error.
+      await vi.waitFor(() => expect(store.problems()).toEqual([problem.replace('in 1 s', 'in 2 s')]), { timeout: 5000, interval: 50 })
+      expect(warnings).toEqual([problem])
+      // Fixed: published by the next attempt, no file touched.
+      failing = false
+      await vi.waitFor(async () => expect(await titles()).toEqual(['Neue Meldung über Zölle', 'Alte Meldung']), { timeout: 6000, interval: 50 })
+      expect(await reasons()).toEqual([200, []])
+      expect((await app.request('/wirtschaft/neu.html')).status).toBe(200)
+      expect(info).toContain('published the changes held back after 2 failed attempt(s); the feeds are current again')
+    } finally {
+      store.close()
+    }
+  }, 20_000)
+
+  it('holds up no later change to another file when it fails every time', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)]])
+    let renders = 0
+    const { store, titles, reasons, warnings } = setUp(files, (document) => (renders++, titled('Giftige Meldung')(document)))
+    try {
+      await store.load()
+      files.set('giftig.md', article('Giftige Meldung', 2))
+      await store.applyChanges(['giftig.md'])
+      files.set('andere.md', article('Andere Meldung', 3))
+      await store.applyChanges(['andere.md'])
+      expect(await titles()).toEqual(['Andere Meldung', 'Alte Meldung'])
+      const problem = 'publishing the change to giftig.md failed: kein Render-Worker; the last good feeds and pages stay published; retrying in 1 s'
+      expect(await reasons()).toEqual([503, [problem]])
+      // Tried again after 1 s and 2 s, not in a loop; one warning for the streak.
+      const before = renders
+      await new Promise((resolve) => setTimeout(resolve, 3500))
+      expect(store.problems()).toEqual([problem.replace('in 1 s', 'in 4 s')])
+      expect(renders - before).toBeLessThanOrEqual(2 * 4) // two attempts, at most four feeds each
+      expect(warnings).toEqual([problem])
+      expect(await titles()).toEqual(['Andere Meldung', 'Alte Meldung'])
+    } finally {
+      store.close()
+    }
+  }, 20_000)
+
+  it('publishes the other files of a change with one that fails every time, by trying halves again', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)]])
+    const { store, titles, reasons } = setUp(files, titled('Giftige Meldung'))
+    try {
+      await store.load()
+      files.set('a.md', article('Meldung A', 2))
+      files.set('b.md', article('Meldung B', 3))
+      files.set('giftig.md', article('Giftige Meldung', 4))
+      await store.applyChanges(['a.md', 'b.md', 'giftig.md'])
+      expect(await titles()).toEqual(['Alte Meldung'])
+      await vi.waitFor(async () => expect(await titles()).toEqual(['Meldung B', 'Meldung A', 'Alte Meldung']), { timeout: 8000, interval: 50 })
+      const [status, [problem]] = await reasons()
+      expect([status, problem]).toEqual([503, expect.stringMatching(/^publishing the change to giftig\.md failed: kein Render-Worker; the last good feeds and pages stay published; retrying in \d s$/)])
+    } finally {
+      store.close()
+    }
+  }, 20_000)
+})
