@@ -54,8 +54,7 @@ describe('a change whose rebuild fails', () => {
       expect(await reasons()).toEqual([503, [problem]])
       // Tried again after 1 s and 2 s, not in a loop; one warning for the streak.
       const before = renders
-      await new Promise((resolve) => setTimeout(resolve, 3500))
-      expect(store.problems()).toEqual([problem.replace('in 1 s', 'in 4 s')])
+      await vi.waitFor(() => expect(store.problems()).toEqual([problem.replace('in 1 s', 'in 4 s')]), { timeout: 6000, interval: 50 })
       expect(renders - before).toBeLessThanOrEqual(2 * 4) // two attempts, at most four feeds each
       expect(warnings).toEqual([problem])
       expect(await titles()).toEqual(['Andere Meldung', 'Alte Meldung'])
