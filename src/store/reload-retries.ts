@@ -18,7 +18,8 @@ export class ReloadRetries {
   readonly #describe: DescribeRetry
   readonly #longestMs: number
   #failures = 0
-  #problem: string | undefined
+  /** The last failure, and when the next attempt is due (Date.now()): the problem counts down to it. */
+  #last: { error: unknown; dueAt: number } | undefined
 
   constructor(folder: string, rescanIntervalMs: number, describe?: DescribeRetry) {
     this.#describe = describe ?? ((error, seconds) => `reload of ${folder} failed: ${describeFailure(error)}; retrying in ${seconds} s`)
@@ -30,25 +31,28 @@ export class ReloadRetries {
     return this.#failures > 0
   }
 
-  /** `reload of … failed: …; retrying in 4 s`, or undefined when the last reload succeeded. */
+  /**
+   * `reload of … failed: …; retrying in 4 s`, or undefined when the last reload succeeded. The seconds are those left
+   * now (at least 1: the attempt may be under way), not those at the failure: /healthz said `in 60 s` for a minute.
+   */
   get problem(): string | undefined {
-    return this.#problem
+    if (this.#last === undefined) return undefined
+    return this.#describe(this.#last.error, Math.max(1, Math.ceil((this.#last.dueAt - Date.now()) / 1000)))
   }
 
   /** Notes a failed attempt: the wait before the next one, and the problem (a line to log). */
   failed(error: unknown): { waitMs: number; problem: string } {
     this.#failures += 1
     const waitMs = Math.max(ROOT_CHECK_MS, Math.min(this.#longestMs, ROOT_CHECK_MS * 2 ** (this.#failures - 1)))
-    const problem = this.#describe(error, waitMs / 1000)
-    this.#problem = problem
-    return { waitMs, problem }
+    this.#last = { error, dueAt: Date.now() + waitMs }
+    return { waitMs, problem: this.#describe(error, waitMs / 1000) }
   }
 
   /** Notes a successful attempt; returns how many had failed before it. */
   succeeded(): number {
     const failures = this.#failures
     this.#failures = 0
-    this.#problem = undefined
+    this.#last = undefined
     return failures
   }
 }

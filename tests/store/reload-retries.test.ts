@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ReloadRetries } from '../../src/store/reload-retries.js'
 
 const eacces = Object.assign(new Error("EACCES: permission denied, scandir '/srv/artikel'"), { code: 'EACCES', path: '/srv/artikel' })
@@ -33,5 +33,21 @@ describe('ReloadRetries', () => {
     expect(retries.succeeded()).toBe(2)
     expect([retries.pending, retries.problem, retries.succeeded()]).toEqual([false, undefined, 0])
     expect(retries.failed(eacces).waitMs).toBe(1000)
+  })
+
+  it('counts the seconds down to the next attempt in the problem, not those at the failure', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-05T18:00:00Z'), toFake: ['Date'] })
+    try {
+      const retries = new ReloadRetries('/srv/artikel', 3_600_000)
+      for (let i = 0; i < 7; i++) retries.failed(eacces)
+      expect(retries.problem).toBe('reload of /srv/artikel failed: /srv/artikel cannot be read (EACCES); retrying in 60 s')
+      vi.advanceTimersByTime(45_500)
+      expect(retries.problem).toBe('reload of /srv/artikel failed: /srv/artikel cannot be read (EACCES); retrying in 15 s')
+      // Due, and maybe under way: never `in 0 s` nor a negative count.
+      vi.advanceTimersByTime(30_000)
+      expect(retries.problem).toBe('reload of /srv/artikel failed: /srv/artikel cannot be read (EACCES); retrying in 1 s')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
