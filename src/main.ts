@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { loadConfig } from './config.js'
+import { startDirectory } from './start-directory.js'
 import { runMain } from './errors/run-main.js'
 import { createHttp } from './http/app.js'
 import { createListener } from './http/listener.js'
@@ -54,7 +55,7 @@ const PARTS_GAP_MS = 500
 async function main(): Promise<void> {
   // Before the first full GC: so that Node's tick objects never fall to V8's slow path (util/keep-tick-maps.ts).
   keepTickObjectMaps()
-  const config = loadConfig(process.env, process.argv.slice(2), process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
+  const config = loadConfig(process.env, process.argv.slice(2), startDirectory(process.env.PWD), (file) => fs.readFileSync(file, 'utf8'))
   // Every path is absolute now. The working directory is often the release (`npm start`, systemd's WorkingDirectory),
   // which a deploy swaps and removes while the service runs: on Node 20 a worker then could not start (uv_cwd, ENOENT),
   // and the render workers are replaced at any time. The root cannot go (diagnostics: --diagnostic-dir, docs/operations.md).
