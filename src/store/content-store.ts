@@ -103,7 +103,7 @@ export class ContentStore {
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
-  /** Reads every article file and builds the site. */
+  /** Reads every article file and builds the site. When a site is published, one that cannot be built is RebuildRetries' to try again and say: live updates retried the whole reload too, and said it twice. */
   async load(): Promise<void> {
     const settingsFile = path.basename(this.#config.settingsFile.path)
     const problems = this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)
@@ -112,8 +112,8 @@ export class ContentStore {
     this.#changes.forget()
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
-    await this.rebuild()
-    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
+    const site = await this.rebuild().catch((error: unknown) => { if (this.#site === undefined) throw error })
+    if (site) this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
   }
 
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */

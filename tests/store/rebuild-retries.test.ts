@@ -18,7 +18,9 @@ describe('a rebuild that fails', () => {
       await store.load()
       failing = true
       files.set('neu.md', article('Neue Meldung über Zölle', 2))
-      await expect(store.load()).rejects.toThrow('kein Render-Worker')
+      // The load is done (its files read); the site is owed, tried again here alone: not a failed reload that live
+      // updates would read whole again, and log and report a second time.
+      await store.load()
       // The last good feeds, and the reason.
       expect(await titles()).toEqual(['Alte Meldung'])
       const problem = 'publishing the articles failed: kein Render-Worker; the last good feeds stay published; retrying in 1 s'
