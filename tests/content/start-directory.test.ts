@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
-import { startDirectory } from '../src/start-directory.js'
-import { makeTempDir } from './helpers/temp-dir.js'
+import { loadConfig } from '../../src/config.js'
+import { startDirectory } from '../../src/content/start-directory.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
 
 describe('startDirectory', () => {
   let temp: ReturnType<typeof makeTempDir> | undefined
