@@ -1,7 +1,5 @@
+import { MAX_RETRY_MS, RetryPace } from '../util/retry-pace.js'
 import { ROOT_CHECK_MS } from './folder-watch.js'
-
-/** The longest wait between two attempts (shorter when RESCAN_INTERVAL is). */
-const MAX_RETRY_MS = 60_000
 
 /** The problem to report after a failed attempt, given the error and the seconds until the next. */
 export type DescribeRetry = (error: unknown, waitSeconds: number) => string
@@ -16,19 +14,19 @@ export type DescribeRetry = (error: unknown, waitSeconds: number) => string
  */
 export class ReloadRetries {
   readonly #describe: DescribeRetry
-  readonly #longestMs: number
-  #failures = 0
+  readonly #pace: RetryPace
   /** The last failure, and when the next attempt is due (Date.now()): the problem counts down to it. */
   #last: { error: unknown; dueAt: number } | undefined
 
   constructor(folder: string, rescanIntervalMs: number, describe?: DescribeRetry) {
     this.#describe = describe ?? ((error, seconds) => `reload of ${folder} failed: ${describeFailure(error)}; retrying in ${seconds} s`)
-    this.#longestMs = rescanIntervalMs > 0 ? Math.min(rescanIntervalMs, MAX_RETRY_MS) : MAX_RETRY_MS
+    // The longest wait is a minute, or RESCAN_INTERVAL when that is shorter.
+    this.#pace = new RetryPace(ROOT_CHECK_MS, rescanIntervalMs > 0 ? Math.min(rescanIntervalMs, MAX_RETRY_MS) : MAX_RETRY_MS)
   }
 
   /** Whether the last reload failed: the next look at the folder reloads again. */
   get pending(): boolean {
-    return this.#failures > 0
+    return this.#pace.failures > 0
   }
 
   /**
@@ -42,18 +40,15 @@ export class ReloadRetries {
 
   /** Notes a failed attempt: the wait before the next one, and the problem (a line to log). */
   failed(error: unknown): { waitMs: number; problem: string } {
-    this.#failures += 1
-    const waitMs = Math.max(ROOT_CHECK_MS, Math.min(this.#longestMs, ROOT_CHECK_MS * 2 ** (this.#failures - 1)))
+    const waitMs = this.#pace.failed()
     this.#last = { error, dueAt: Date.now() + waitMs }
     return { waitMs, problem: this.#describe(error, waitMs / 1000) }
   }
 
   /** Notes a successful attempt; returns how many had failed before it. */
   succeeded(): number {
-    const failures = this.#failures
-    this.#failures = 0
     this.#last = undefined
-    return failures
+    return this.#pace.succeeded()
   }
 }
 
