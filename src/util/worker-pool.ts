@@ -1,5 +1,6 @@
 import { parentPort, Worker } from 'node:worker_threads'
 import { entryUrl, type WorkerEntry } from './held-module.js'
+import { RetryPace } from './retry-pace.js'
 
 export interface WorkerPoolOptions {
   /** The worker's module: it answers tasks with answerTasks(). Held in memory (held-module.ts), each worker started later runs the code read then. */
@@ -18,7 +19,12 @@ export interface WorkerPoolOptions {
   readonly sizeAtFirst?: number
   /** Hears why a worker started beside others stopped before it was ready: the pool then runs on those it has (once). */
   readonly onSpareFailed?: (error: Error) => void
+  /** Hears that a worker started after the pool's starts had failed (startFailure cleared): what was done without workers meanwhile may be done again. */
+  readonly onStarted?: () => void
 }
+
+/** The first pause after a failed start; each failure in a row doubles it, up to a minute (RetryPace). */
+const FIRST_START_PAUSE_MS = 1000
 
 /** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
 export class WorkerTimeoutError extends Error {
@@ -86,7 +92,8 @@ interface Slot<Request, Response> {
  * once its modules are loaded, so a task never waits for a worker's start
  * while another could take it. An idle pool keeps no process alive
  * (its workers are unreferenced); a task in flight does. A worker that
- * fails or is stopped is replaced on the next task.
+ * fails or is stopped is replaced on the next task. After a start that
+ * failed, none is started for a while, and then one (#paused).
  */
 export class WorkerPool<Request, Response> {
   readonly #options: WorkerPoolOptions
@@ -101,6 +108,10 @@ export class WorkerPool<Request, Response> {
   #sparesFail = false
   /** Why the last worker the pool started could not start, until one says it is ready. */
   #startFailure: WorkerStartError | undefined
+  /** Starts (not of spares) that failed in a row, and the pause after them (#paused). */
+  readonly #starts = new RetryPace(FIRST_START_PAUSE_MS)
+  /** The end of the pause after a failed start: then one worker is started to try (a probe). */
+  #probe: NodeJS.Timeout | undefined
 
   constructor(options: WorkerPoolOptions) {
     this.#options = options
@@ -160,6 +171,7 @@ export class WorkerPool<Request, Response> {
   /** Stops every worker; tasks in flight and waiting are rejected. */
   async close(): Promise<void> {
     this.#closed = true
+    clearTimeout(this.#probe)
     for (const worker of this.#started.splice(0)) void worker.terminate()
     for (const task of this.#queue.splice(0)) task.reject(new Error('worker pool closed'))
     await Promise.all([...this.#slots].map((slot) => this.#stop(slot, new Error('worker pool closed'))))
@@ -213,12 +225,16 @@ export class WorkerPool<Request, Response> {
     // The caller's, and one started with none ready, are given tasks at once; one started beside a ready one once it says it is ready.
     const ready = worker !== undefined || ![...this.#slots].some((s) => s.ready)
     const ours = worker === undefined
+    // After a failed start, none until the pause is over, then one alone (the probe) until it loads: each attempt costs
+    // a thread and, from a held module, its 1.5 MB data: URL (200 bodies made 401 attempts in 52 s, two each).
+    if (ours && this.#starts.failures > 0 && (this.#probe !== undefined || this.#slots.size > 0)) return undefined
     try {
       worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData })
     } catch (error) {
       // No thread could be made (EAGAIN: a host's limit of threads), thrown here, in whatever event started it (a
       // time limit's timer: the process ended). Beside a ready worker, as a spare that failed; with none, the tasks fail.
       this.#startFailure = new WorkerStartError(error as Error)
+      if (ready) this.#paused()
       if (!ready && !this.#sparesFail) {
         this.#sparesFail = true
         this.#options.onSpareFailed?.(error as Error)
@@ -229,25 +245,51 @@ export class WorkerPool<Request, Response> {
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
       slot.loaded = true
       this.#startFailure = undefined
-      if ('ready' in answer) {
-        slot.ready = true
-        return this.#pump()
+      // A worker started after starts had failed (the probe): the pauses end, and onStarted is told once the pool's state is right.
+      const resumed = this.#starts.succeeded() > 0
+      if (resumed) {
+        clearTimeout(this.#probe)
+        this.#probe = undefined
       }
-      const task = slot.task
-      if (!task || task.id !== answer.id) return
-      this.#finish(slot)
-      if ('error' in answer) task.reject(new Error(answer.error))
-      else task.resolve(answer.value)
+      if ('ready' in answer) slot.ready = true
+      else if (slot.task?.id === answer.id) {
+        const task = slot.task
+        this.#finish(slot)
+        if ('error' in answer) task.reject(new Error(answer.error))
+        else task.resolve(answer.value)
+      }
       this.#pump()
+      if (resumed) this.#options.onStarted?.()
     })
     // Its 'exit' follows its 'error': the first says why.
-    const failed = (error: Error): Error => (ours && !slot.loaded && this.#slots.has(slot) ? (this.#startFailure = new WorkerStartError(error)) : error)
+    const failed = (error: Error): Error => {
+      if (!ours || slot.loaded || !this.#slots.has(slot)) return error
+      // A spare's failure is onSpareFailed's (none is started beside others again); the pool's only worker's pauses the starts.
+      if (slot.ready) this.#paused()
+      return (this.#startFailure = new WorkerStartError(error))
+    }
     slot.worker.on('error', (error) => void this.#stop(slot, failed(error)))
     slot.worker.on('exit', (code) => void this.#stop(slot, failed(new Error(`worker stopped with exit code ${code}`))))
     // After the listeners: adding a 'message' listener refs the worker again (a spare that never took a task held the process).
     slot.worker.unref()
     this.#slots.add(slot)
     return slot
+  }
+
+  /**
+   * A worker the pool needed could not start: no other is started for a while (1 s, 2 s, 4 s … a minute, RetryPace),
+   * its tasks failing at once (their callers fall back), then one to try (a probe), which the tasks meanwhile wait for.
+   * One that loads ends the pauses (onStarted), and the pool is used as before.
+   */
+  #paused(): void {
+    const waitMs = this.#starts.failed()
+    clearTimeout(this.#probe)
+    this.#probe = setTimeout(() => {
+      this.#probe = undefined
+      if (this.#closed || this.#slots.size > 0) return
+      this.#start()
+      this.#pump()
+    }, waitMs).unref()
   }
 
   #finish(slot: Slot<Request, Response>): void {

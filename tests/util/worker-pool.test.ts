@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { WorkerPool, WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-pool.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
 
@@ -27,6 +27,7 @@ function runAlone(script: string): { stdout: string; stderr: string; status: num
 }
 const builtPool = new URL('../../dist/util/worker-pool.js', import.meta.url).href
 afterEach(async () => {
+  vi.useRealTimers()
   await pool?.close()
   pool = undefined
 })
@@ -204,10 +205,11 @@ describe('WorkerPool', () => {
     await expect(slow).rejects.toBeInstanceOf(WorkerTimeoutError)
     await expect(next).rejects.toBeInstanceOf(WorkerStartError)
     expect(pool.startFailure?.message).toBe('cannot start a worker: Worker initialization failure: EAGAIN')
-    // Threads again: the next task starts a worker.
+    // Threads again: no start until the pause after the failed one is over (1 s), then one, and tasks run there.
     threadsBack()
+    await expect(pool.run({ kind: 'echo', value: 'c' })).rejects.toBeInstanceOf(WorkerStartError)
+    await vi.waitFor(() => expect(pool.startFailure).toBeUndefined(), { timeout: 5000 })
     expect((await pool.run({ kind: 'echo', value: 'c' })).echo).toBe('c')
-    expect(pool.startFailure).toBeUndefined()
     expect(failures).toEqual([])
   })
 
@@ -226,11 +228,56 @@ describe('WorkerPool', () => {
     await expect(failed).rejects.toBeInstanceOf(WorkerStartError)
     await expect(failed).rejects.toThrow('cannot start a worker: cannot load')
     expect(pool.startFailure?.message).toBe('cannot start a worker: cannot load')
-    // Workers that load again (workerData given to those started from now on): one that ends on its task did start.
+    // Workers that load again (workerData given to those started from now on), once the pause after the failed start is
+    // over (1 s): one that ends on its task did start.
     pool.notify({}, {})
+    await vi.waitFor(() => expect(pool!.startFailure).toBeUndefined(), { timeout: 5000 })
     const ended = pool.run({ kind: 'exit' })
     await expect(ended).rejects.toThrow('worker stopped with exit code 3')
     await expect(ended).rejects.not.toBeInstanceOf(WorkerStartError)
+    expect(pool.startFailure).toBeUndefined()
+  })
+
+  it('starts no worker for 1 s after one could not start, failing its tasks at once, then one to try, 2 s after that one failed too; one that loads is used as before', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let starts = 0
+    const started: string[] = []
+    const counted = () => ((starts += 1), entry)
+    pool = new WorkerPool<Request, Answer>({ entry: counted, size: 2, workerData: { failToLoad: true }, onStarted: () => void started.push('started') })
+    await expect(pool.run({ kind: 'echo', value: 'a' })).rejects.toThrow('cannot start a worker: cannot load')
+    // Before: each task started a worker of its own (the render pool's 200 bodies made 401 starts in 52 s).
+    const outcomes = await Promise.allSettled(Array.from({ length: 200 }, (_, n) => pool!.run({ kind: 'echo', value: String(n) })))
+    expect(outcomes.filter((outcome) => outcome.status === 'rejected' && outcome.reason instanceof WorkerStartError)).toHaveLength(200)
+    expect(starts).toBe(1)
+    vi.advanceTimersByTime(999)
+    expect(starts).toBe(1)
+    // The pause is over: one worker is started to try, by itself; a task waits for it, and fails with it.
+    vi.advanceTimersByTime(1)
+    expect(starts).toBe(2)
+    await expect(pool.run({ kind: 'echo', value: 'b' })).rejects.toBeInstanceOf(WorkerStartError)
+    // Failed again: 2 s now. Workers started from then on load.
+    pool.notify({}, {})
+    vi.advanceTimersByTime(1999)
+    await expect(pool.run({ kind: 'echo', value: 'c' })).rejects.toBeInstanceOf(WorkerStartError)
+    expect([starts, started]).toEqual([2, []])
+    vi.advanceTimersByTime(1)
+    expect(starts).toBe(3)
+    expect((await pool.run({ kind: 'echo', value: 'd' })).echo).toBe('d')
+    expect([pool.startFailure, started]).toEqual([undefined, ['started']])
+    // As before the failures: a second worker is started when a task finds the first busy.
+    await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
+    expect(starts).toBe(4)
+  })
+
+  it('pauses its starts after `new Worker` throws (EAGAIN) as after a worker that cannot load', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const { pool, threadsGone, threadsBack } = untilThreadsGone(1)
+    threadsGone()
+    await expect(pool.run({ kind: 'echo', value: 'a' })).rejects.toBeInstanceOf(WorkerStartError)
+    threadsBack()
+    await expect(pool.run({ kind: 'echo', value: 'b' })).rejects.toThrow('cannot start a worker: Worker initialization failure: EAGAIN')
+    vi.advanceTimersByTime(1000)
+    expect((await pool.run({ kind: 'echo', value: 'c' })).echo).toBe('c')
     expect(pool.startFailure).toBeUndefined()
   })
 
