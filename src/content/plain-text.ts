@@ -13,6 +13,8 @@ export interface BodyRendering {
   readonly excerpt: string
   /** What was wrong with the body when it was published other than as written; undefined when nothing was. */
   readonly problem: string | undefined
+  /** Plain text only while no render worker can start (bodyOrPlainText): kept nowhere, and rendered again once one does (Renderer.onRecovered). */
+  readonly passing?: true
 }
 
 /**

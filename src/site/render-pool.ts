@@ -66,6 +66,7 @@ export interface RenderPool extends Renderer, HealthCheck {
  */
 export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   const lowPriority = options.lowPriority ?? true
+  const recovered: (() => void)[] = []
   const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array | EncodedDocument>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
@@ -73,6 +74,8 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     started: options.started,
     sizeAtFirst: options.oneUntilServing ? 1 : undefined,
     onSpareFailed: options.onSpareFailed,
+    // A worker starts after none could (a probe after a pause, WorkerPool): bodies published as plain text meanwhile render again.
+    onStarted: () => recovered.forEach((listener) => listener()),
   })
   let yielding = lowPriority !== 'once serving'
   if (options.eager) pool.start()
@@ -113,6 +116,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
       const failure = pool.startFailure
       return failure ? [`render workers: ${failure.message}; documents render in the main thread, bodies are published as plain text`] : []
     },
+    onRecovered: (listener) => void recovered.push(listener),
     close: () => pool.close(),
   }
 }

@@ -67,6 +67,12 @@ export interface Renderer {
    * low-priority worker. The first site is rendered by the workers.
    */
   readonly small?: Renderer
+  /**
+   * Registers `listener` for when bodies render as written again after some were published as plain text because no
+   * render worker could start (BodyRendering.passing): the render pool's workers start again. What holds such a body
+   * (a feed, a page) is then to be rendered again.
+   */
+  readonly onRecovered?: (listener: () => void) => void
 }
 
 /**
@@ -75,7 +81,8 @@ export interface Renderer {
  * published. The plain text is asked of `plain` (a worker: its length is the
  * body's); when that fails too (a worker that ends, or whose code throws, on
  * this text), it is made here, where it is linear. When no worker could start
- * (WorkerStartError), it is made here at once, without another start.
+ * (WorkerStartError), it is made here at once, without another start, and is
+ * `passing`: this body is not at fault, and renders once a worker starts.
  */
 export async function bodyOrPlainText(markdown: string, rendered: () => Promise<BodyRendering>, plain: () => Promise<BodyRendering>): Promise<BodyRendering> {
   try {
@@ -85,7 +92,7 @@ export async function bodyOrPlainText(markdown: string, rendered: () => Promise<
       error instanceof WorkerTimeoutError
         ? `took longer than ${error.timeLimitMs / 1000} s to render`
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
-    if (error instanceof WorkerStartError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text` }
+    if (error instanceof WorkerStartError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
     return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text` }
   }
 }

@@ -100,6 +100,10 @@ export class ContentStore {
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
     })
+    // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's).
+    options.renderer?.onRecovered?.(() => {
+      if ((this.#site || this.#rebuilds.running) && !this.#closed) this.mediaChanged().catch(() => {}) // rebuild-retries.ts logs a failure, and tries again
+    })
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
@@ -119,7 +123,7 @@ export class ContentStore {
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */
   applyChanges(paths: Iterable<string>): Promise<void> { return this.#changes.add(paths) }
 
-  /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size). */
+  /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size), or render workers start again. */
   mediaChanged(): Promise<Site> { this.#renderAgain = true; this.#documents.mediaChanged(); return this.rebuild() }
   /** The current site. Throws before the first load. */
   site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }

@@ -17,7 +17,7 @@ export interface RenderedBodiesOptions {
   readonly logger: Logger
 }
 
-/** An item source that also says whether a body could not be read. */
+/** An item source that also says whether a body could not be read, or is plain text only while no render worker can start. */
 export type CheckedItemSource = ItemSource & { readonly incomplete: boolean }
 
 /** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
@@ -33,6 +33,8 @@ export class RenderedBodies {
   readonly #options: RenderedBodiesOptions
   readonly #kept = new LruCache<string, RenderedBody>(BODIES_KEPT)
   readonly #rendering = new Map<string, Promise<RenderedBody>>()
+  /** Bodies published as plain text only because no render worker could start (BodyRendering.passing): never kept. */
+  readonly #passing = new WeakSet<RenderedBody>()
 
   constructor(options: RenderedBodiesOptions) {
     this.#options = options
@@ -40,14 +42,15 @@ export class RenderedBodies {
 
   /**
    * Bodies of the given articles, rendered (or kept), with the media
-   * lookup: what documents need. `incomplete` when a body could not be read.
+   * lookup: what documents need. `incomplete` when a body could not be read,
+   * or is plain text only until a render worker starts (passing).
    */
   async itemSource(articles: readonly Article[]): Promise<CheckedItemSource> {
     const bodies = new Map<Article, RenderedBody>()
     let incomplete = false
     await mapLimit(articles, async (article) => {
       const body = await this.body(article)
-      if (body === UNREADABLE_BODY) incomplete = true
+      if (body === UNREADABLE_BODY || this.#passing.has(body)) incomplete = true
       bodies.set(article, body)
     })
     return {
@@ -70,11 +73,12 @@ export class RenderedBodies {
     if (running) return running
     const rendering = this.#render(article)
     this.#rendering.set(file, rendering)
-    // Kept only if the file was not changed (forgotten) while it rendered.
+    // Kept only if the file was not changed (forgotten) while it rendered, and not passing: kept, it stayed plain text
+    // once workers started again, in every document made after (a hostile review).
     const settle = (body: RenderedBody | undefined): void => {
       if (this.#rendering.get(file) !== rendering) return
       this.#rendering.delete(file)
-      if (body && body !== UNREADABLE_BODY) this.#kept.set(file, body)
+      if (body && body !== UNREADABLE_BODY && !this.#passing.has(body)) this.#kept.set(file, body)
     }
     rendering.then(settle, () => settle(undefined))
     return rendering
@@ -104,9 +108,11 @@ export class RenderedBodies {
       this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`, { file: article.file, field: 'body', problem: 'unavailable' })
       return UNREADABLE_BODY
     }
-    const { html, excerpt, problem } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
+    const { html, excerpt, problem, passing } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
     if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`, { file: article.file, field: 'body', problem })
-    return { html, excerpt }
+    const body = { html, excerpt }
+    if (passing) this.#passing.add(body)
+    return body
   }
 }
 

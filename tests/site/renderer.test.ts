@@ -44,14 +44,15 @@ describe('bodyOrPlainText', () => {
     )
   })
 
-  it('makes the plain text here, without asking a worker, when no worker could start', async () => {
+  it('makes the plain text here, without asking a worker, and marks it passing, when no worker could start', async () => {
     const asked = vi.fn(plain)
     const noWorker = new WorkerStartError(new Error('EAGAIN'))
-    // Before: `plain` asked the pool, which tried to start a worker again (two starts a body).
+    // Before: `plain` asked the pool, which tried to start a worker again (two starts a body), and nothing told this plain text from a body at fault.
     expect(await bodyOrPlainText('Ein *Absatz*.', () => Promise.reject(noWorker), asked)).toEqual({
       html: '<p>Ein *Absatz*.</p>',
       excerpt: 'Ein *Absatz*.',
       problem: 'could not be rendered (cannot start a worker: EAGAIN); published as plain text',
+      passing: true,
     })
     expect(asked).not.toHaveBeenCalled()
   })
@@ -120,6 +121,8 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
     let entry = pathToFileURL(temp.write('unstartable-worker.mjs', "throw new Error('Modul fehlt')\n"))
     let starts = 0
     pool = createRenderPool({ entry: () => ((starts += 1), entry), size: 1 })
+    let recovered = 0
+    pool.onRecovered!(() => void (recovered += 1))
     const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
     // Before: the feed's promise rejected ('cannot start'), so no change was applied, and /healthz said ok.
     expect(decode(await pool.feed(document, 'rss'))).toBe(decode(await RENDER_IN_THREAD.feed(document, 'rss')))
@@ -129,6 +132,7 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
       html: '<p>Die *EZB* senkt 199.</p>',
       excerpt: 'Die *EZB* senkt 199.',
       problem: 'could not be rendered (cannot start a worker: Modul fehlt); published as plain text',
+      passing: true,
     })
     // Before: two starts a body, 401 in all (each building the worker's module URL again); now none for a second after
     // the first failed (a second one only if the bodies took longer than that on a loaded machine).
@@ -136,6 +140,7 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
     // A worker that can start again: the pool tries one by itself once the pause is over; rendered there, the problem gone.
     entry = new URL('../../dist/site/render-worker.js', import.meta.url)
     await vi.waitFor(() => expect(pool!.problems()).toEqual([]), { timeout: 10_000 })
+    expect(recovered).toBe(1)
     expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toEqual({ html: '<p>Die <em>EZB</em> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
   })
 })
