@@ -104,7 +104,7 @@ export class WorkerPool<Request, Response> {
   #nextId = 1
   #closed = false
   #widened: boolean
-  /** A worker started beside others exited before it was ready (its module cannot load): none is started beside others again. */
+  /** A worker started beside others exited before it was ready (its module cannot load): none is started beside others again (unless a probe loads). */
   #sparesFail = false
   /** Why the last worker the pool started could not start, until one says it is ready. */
   #startFailure: WorkerStartError | undefined
@@ -245,11 +245,13 @@ export class WorkerPool<Request, Response> {
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
       slot.loaded = true
       this.#startFailure = undefined
-      // A worker started after starts had failed (the probe): the pauses end, and onStarted is told once the pool's state is right.
+      // A worker started after starts had failed (the probe): the pauses end, a spare may start again (one that failed
+      // meanwhile failed as every worker did), and onStarted is told once the pool's state is right.
       const resumed = this.#starts.succeeded() > 0
       if (resumed) {
         clearTimeout(this.#probe)
         this.#probe = undefined
+        this.#sparesFail = false
       }
       if ('ready' in answer) slot.ready = true
       else if (slot.task?.id === answer.id) {

@@ -269,6 +269,22 @@ describe('WorkerPool', () => {
     expect(starts).toBe(4)
   })
 
+  it('starts a second worker beside the first again once workers start after a time none could, though one failed as a spare then', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let starts = 0
+    const spares: string[] = []
+    pool = new WorkerPool<Request, Answer>({ entry: () => ((starts += 1), entry), size: 2, workerData: { failToLoad: true }, onSpareFailed: (error) => void spares.push(error.message) })
+    // Two tasks at once: the first worker and a spare beside it, both failing.
+    const failed = await Promise.allSettled([pool.run({ kind: 'echo', value: 'a' }), pool.run({ kind: 'echo', value: 'b' })])
+    expect([failed.map((outcome) => outcome.status), starts, spares]).toEqual([['rejected', 'rejected'], 2, ['cannot load']])
+    pool.notify({}, {})
+    vi.advanceTimersByTime(1000)
+    expect((await pool.run({ kind: 'echo', value: 'c' })).echo).toBe('c')
+    // Before: none was started beside the first again, and the pool rendered on one until the process ended.
+    await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
+    expect(starts).toBe(4)
+  })
+
   it('pauses its starts after `new Worker` throws (EAGAIN) as after a worker that cannot load', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const { pool, threadsGone, threadsBack } = untilThreadsGone(1)
