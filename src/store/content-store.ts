@@ -58,8 +58,7 @@ export class ContentStore {
   #compressed: Promise<unknown> = Promise.resolve()
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
-  /** Render the current documents again even if their articles did not change (a media file did). */
-  #renderAgain = false
+  #renderAgain = false // render the current documents again even if their articles did not change (a media file did)
   #settingsChecked = false
   /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
   readonly #retries: RebuildRetries
@@ -100,10 +99,8 @@ export class ContentStore {
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
     })
-    // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's).
-    options.renderer?.onRecovered?.(() => {
-      if ((this.#site || this.#rebuilds.running) && !this.#closed) this.mediaChanged().catch(() => {}) // rebuild-retries.ts logs a failure, and tries again
-    })
+    // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
+    options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged().catch(() => {})))
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
