@@ -6,6 +6,7 @@ import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { htmlNestingDepth } from './html-nesting.js'
 import { cutAtWord, neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
+import { countTableCells } from './table-cells.js'
 
 export { neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
 
@@ -147,22 +148,34 @@ export const MAX_HTML_GROWTH = 8
 const HTML_GROWTH_ALLOWANCE = 64 * 1024
 
 /**
+ * The cells a body's tables may have (countTableCells). markdown-it writes
+ * each row out to its header's columns, and its parse, before any check
+ * here, is what costs: 16 tables of 256 columns over rows of one cell, 25 KB
+ * of Markdown, were 1.05 million cells, 8.5 s and 1 GB in a worker (a
+ * hostile review). Measured (markdown-it 15, load 2.5 on 2 cores): 10,000
+ * cells take ~100 ms and ~10 MB, written or not; 100,000 ~1 s and ~100 MB.
+ * An article's tables are a few of at most 20 columns by 200 rows, 12,000
+ * cells at most; more than 8 times that are not a table but an attack.
+ */
+export const MAX_TABLE_CELLS = 100_000
+
+/**
  * The body's HTML (as renderMarkdown) and its excerpt (as excerptOf), from
  * one parse of the Markdown. A body whose HTML nests deeper than
  * MAX_HTML_DEPTH is published as text: its Markdown rendered, its HTML tags
  * left out, and the problem said. One whose HTML would be longer than
  * MAX_HTML_GROWTH allows is published as plain text (renderPlainText), the
- * problem said: known from its links' URLs before it is rendered.
+ * problem said: known from its links' URLs before it is rendered. So is one
+ * whose tables would have more than MAX_TABLE_CELLS cells, known before it is parsed.
  */
 export function renderBody(body: string, articleUrl: string, siteUrl: string = new URL('/', articleUrl).href): BodyRendering {
   const source = stripXmlForbidden(body)
+  const plain = (reason: string): BodyRendering => ({ ...renderPlainText(body), problem: `${reason}; published as plain text` })
+  if (countTableCells(source) > MAX_TABLE_CELLS) return plain(`its tables would have more than ${MAX_TABLE_CELLS} cells`)
   const env = {}
   const tokens = markdown.parse(source, env)
   const longest = MAX_HTML_GROWTH * source.length + HTML_GROWTH_ALLOWANCE
-  const tooLong = (): BodyRendering => ({
-    ...renderPlainText(body),
-    problem: `its HTML would be more than ${MAX_HTML_GROWTH} times as long as its text; published as plain text`,
-  })
+  const tooLong = (): BodyRendering => plain(`its HTML would be more than ${MAX_HTML_GROWTH} times as long as its text`)
   if (urlLength(tokens) > longest) return tooLong()
   const excerpt = excerptFromTokens(tokens, 300)
   let html = markdown.renderer.render(tokens, markdown.options, env)

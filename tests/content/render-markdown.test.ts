@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
+import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, MAX_TABLE_CELLS, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 
@@ -222,6 +222,36 @@ describe('renderBody', () => {
   it('publishes a table of thousands of empty cells as plain text: each is written out', () => {
     const body = `|${'a|'.repeat(100)}\n|${':-:|'.repeat(100)}\n${'x\n'.repeat(100)}`
     expect(renderBody(body, page)).toEqual({ ...renderPlainText(body), problem: TOO_LONG })
+  })
+
+  const TOO_MANY_CELLS = `its tables would have more than ${MAX_TABLE_CELLS} cells; published as plain text`
+  /** A table of `columns` under a header, `rows` rows of numbers. */
+  const table = (columns: number, rows: number) =>
+    `| ${Array.from({ length: columns }, (_, n) => `Spalte ${n}`).join(' | ')} |\n|${'---|'.repeat(columns)}\n` +
+    `| ${Array.from({ length: columns }, (_, n) => `${n},5 %`).join(' | ')} |\n`.repeat(rows)
+
+  it('publishes 16 tables of 256 columns over rows of one cell as plain text, before markdown-it parses their million cells', () => {
+    // 33 KB of Markdown, 1.05 million cells: parsed, 8 s and 1 GB of heap (the hostile review's 25 KB took 8.5 s in a worker).
+    const body = Array.from({ length: 16 }, () => `|${'a|'.repeat(256)}\n|${':-:|'.repeat(256)}\n${'x\n'.repeat(257)}`).join('\n')
+    const started = performance.now()
+    expect(renderBody(body, page)).toEqual({ ...renderPlainText(body), problem: TOO_MANY_CELLS })
+    // Known before the parse (the margin is for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+
+  it('renders an article’s tables as HTML: three of 12 columns by 100 rows, and a table in a code fence as code', () => {
+    const body = `Zinsen.\n\n${table(12, 100)}\nMieten.\n\n${table(12, 100)}\n${table(12, 100)}\nSo:\n\n\`\`\`markdown\n${table(12, 100)}\`\`\`\n`
+    const { html, problem } = renderBody(body, page)
+    expect(problem).toBeUndefined()
+    expect(html.match(/<table>/g)).toHaveLength(3)
+    expect(html.match(/<td>/g)).toHaveLength(3 * 12 * 100)
+    expect(html).toContain('<pre><code class="language-markdown">| Spalte 0 | Spalte 1 |')
+  })
+
+  it('renders the most an article’s tables hold as HTML: three of 20 columns by 200 rows, 12,060 cells', () => {
+    const { html, problem } = renderBody([table(20, 200), table(20, 200), table(20, 200)].join('\n'), page)
+    expect(problem).toBeUndefined()
+    expect(html.match(/<t[dh]>/g)).toHaveLength(3 * 20 * 201)
   })
 
   it('renders long bodies full of links and images as HTML: prose, link lists, a reference used a hundred times', () => {
