@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { RenderWorkerData } from './render-request.js'
+import { RENDER_WORKER_LIMITS } from './render-worker-limits.js'
 
 /**
  * How many render workers start here: one, at the process's priority (main.ts,
@@ -21,7 +22,10 @@ const STARTED_EARLY = 1
  * by then and is replaced by the pool, which reports the error.
  */
 export const earlyRenderWorkers: readonly Worker[] = Array.from({ length: STARTED_EARLY }, () => {
-  const worker = new Worker(new URL('./render-worker.js', import.meta.url), { workerData: { lowPriority: false } satisfies RenderWorkerData })
+  const worker = new Worker(new URL('./render-worker.js', import.meta.url), {
+    workerData: { lowPriority: false } satisfies RenderWorkerData,
+    resourceLimits: RENDER_WORKER_LIMITS,
+  })
   worker.unref()
   worker.on('error', () => {})
   return worker

@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads'
+import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import type { WorkerEntry } from '../util/held-module.js'
 import type { HealthCheck } from '../util/health.js'
@@ -6,6 +6,7 @@ import { WorkerPool, WorkerStartError } from '../util/worker-pool.js'
 import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
 import { RENDER_IN_THREAD_LATER, renderInThread } from './in-thread-later.js'
+import { RENDER_WORKER_LIMITS } from './render-worker-limits.js'
 
 /**
  * Time a body may take to render in a worker; a longer one is published as
@@ -20,6 +21,8 @@ export interface RenderPoolOptions {
   /** Worker threads at most (default 2). */
   readonly size?: number
   readonly bodyTimeLimitMs?: number
+  /** Each worker's heap limits (default RENDER_WORKER_LIMITS): one that reaches them ends, and its body is published as plain text. */
+  readonly resourceLimits?: ResourceLimits
   /** The worker's module; by default render-worker.js beside this one, read from disk at each worker's start (the service holds it: main.ts). */
   readonly entry?: WorkerEntry
   /**
@@ -47,7 +50,7 @@ export interface RenderPoolOptions {
   readonly oneUntilServing?: boolean
   /** Hears why a render worker started beside another could not start (WorkerPoolOptions.onSpareFailed): the pool renders on one. */
   readonly onSpareFailed?: (error: Error) => void
-  /** Workers of the default entry already started, with the priority `lowPriority` starts them at (site/early-workers.ts): taken first. */
+  /** Workers of the default entry already started, with the priority `lowPriority` starts them at and the limits (site/early-workers.ts): taken first. */
   readonly started?: readonly Worker[]
 }
 
@@ -71,6 +74,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
     workerData: { lowPriority: lowPriority === true } satisfies RenderWorkerData,
+    resourceLimits: options.resourceLimits ?? RENDER_WORKER_LIMITS,
     started: options.started,
     sizeAtFirst: options.oneUntilServing ? 1 : undefined,
     onSpareFailed: options.onSpareFailed,

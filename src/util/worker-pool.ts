@@ -1,4 +1,4 @@
-import { parentPort, Worker } from 'node:worker_threads'
+import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads'
 import { entryUrl, type WorkerEntry } from './held-module.js'
 import { RetryPace } from './retry-pace.js'
 
@@ -9,8 +9,10 @@ export interface WorkerPoolOptions {
   readonly size?: number
   /** Given to each worker (worker_threads' workerData). */
   readonly workerData?: unknown
+  /** Each worker's heap limits (worker_threads' resourceLimits): one that reaches them ends, its task rejected, and another takes its place. */
+  readonly resourceLimits?: ResourceLimits
   /**
-   * Workers of `entry` (with `workerData`) already started by the caller:
+   * Workers of `entry` (with `workerData` and `resourceLimits`) already started by the caller:
    * the pool takes them before it starts any (the service starts its render
    * workers before it loads its own modules: site/early-workers.ts).
    */
@@ -229,7 +231,7 @@ export class WorkerPool<Request, Response> {
     // a thread and, from a held module, its 1.5 MB data: URL (200 bodies made 401 attempts in 52 s, two each).
     if (ours && this.#starts.failures > 0 && (this.#probe !== undefined || this.#slots.size > 0)) return undefined
     try {
-      worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData })
+      worker ??= new Worker(entryUrl(this.#options.entry), { workerData: this.#workerData, resourceLimits: this.#options.resourceLimits })
     } catch (error) {
       // No thread could be made (EAGAIN: a host's limit of threads), thrown here, in whatever event started it (a
       // time limit's timer: the process ended). Beside a ready worker, as a spare that failed; with none, the tasks fail.
