@@ -12,6 +12,8 @@ import path from 'node:path'
  */
 export function startDirectory(pwd: string | undefined, real: string = process.cwd()): string {
   if (pwd === undefined || !path.isAbsolute(pwd) || pwd === real) return real
+  // As `pwd -L`: not with `.` or `..` in it. Checked on disk, `current/..` is the folder the link leads into's parent; normalized, another.
+  if (pwd.split('/').some((part) => part === '.' || part === '..')) return real
   try {
     const named = fs.statSync(pwd)
     const actual = fs.statSync(real)

@@ -32,4 +32,16 @@ describe('startDirectory', () => {
     expect(startDirectory(undefined, real)).toBe(real)
     expect(startDirectory(path.join(root, 'nirgends'), real)).toBe(real)
   })
+
+  it('is never a $PWD with `.` or `..` in it (as `pwd -L`): checked physically, it was returned resolved by name, another folder', () => {
+    temp = makeTempDir()
+    const root = temp.dir
+    fs.mkdirSync(path.join(root, 'releases', 'C', 'articles'), { recursive: true })
+    fs.mkdirSync(path.join(root, 'articles'))
+    fs.symlinkSync(path.join('releases', 'C'), path.join(root, 'current'))
+    // current/.. is releases/ on disk, and the root by name.
+    const releases = fs.realpathSync(path.join(root, 'releases'))
+    expect(startDirectory(`${root}/current/..`, releases)).toBe(releases)
+    expect(startDirectory(`${root}/current/.`, fs.realpathSync(path.join(root, 'releases', 'C')))).toBe(fs.realpathSync(path.join(root, 'releases', 'C')))
+  })
 })
