@@ -106,7 +106,7 @@ export class ChangeQueue implements HealthCheck {
       } catch (error) {
         this.#changing = false
         await this.#options.revert(before)
-        this.#failed(batch, error)
+        this.#failed(batch, error, before.files())
       }
     }
   }
@@ -133,11 +133,13 @@ export class ChangeQueue implements HealthCheck {
     this.#failures = 0
   }
 
-  #failed(batch: Set<string>, error: unknown): void {
+  #failed(batch: Set<string>, error: unknown, touched: readonly string[]): void {
     const retried = this.#owed.indexOf(batch)
     if (retried >= 0) {
       this.#owed.splice(retried, 1)
-      this.#owed.push(...halves(batch))
+      // A folder that appeared (a deploy's `mv`) is one path: split by the files it touched, or it was held back whole for good.
+      const folders = [...batch].some((p) => !p.endsWith('.md'))
+      this.#owed.push(...halves(folders && touched.length > 1 ? new Set([...[...batch].filter((p) => p.endsWith('.md')), ...touched]) : batch))
     } else {
       this.#owed = [...without(this.#owed, batch), batch]
     }

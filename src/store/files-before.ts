@@ -23,6 +23,11 @@ export class FilesBefore {
     if (!this.#files.has(file)) this.#files.set(file, { article: index.get(file), refused: refused.get(file), held: held.get(file) })
   }
 
+  /** The files noted: those a change naming a folder touched, one by one (a batch that fails again is split by them). */
+  files(): string[] {
+    return [...this.#files.keys()]
+  }
+
   /** Puts every file noted back as it was; returns the files. */
   restore(index: Pick<ArticleIndex, 'set' | 'delete'>, refused: Map<string, ArticleError>, held: Map<string, ArticleError>): string[] {
     for (const [file, before] of this.#files) {

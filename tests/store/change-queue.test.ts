@@ -80,4 +80,23 @@ describe('a change whose rebuild fails', () => {
       store.close()
     }
   }, 20_000)
+
+  it('publishes the other files of a folder that appeared with one that fails every time (a deploy\'s `mv`: one path)', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)]])
+    const { store, titles, reasons } = setUp(files, titled('Giftige Meldung'))
+    try {
+      await store.load()
+      files.set('ressort/a.md', article('Meldung A', 2))
+      files.set('ressort/b.md', article('Meldung B', 3))
+      files.set('ressort/giftig.md', article('Giftige Meldung', 4))
+      await store.applyChanges(['ressort'])
+      expect(await titles()).toEqual(['Alte Meldung'])
+      // Before: the folder was one path, never split, and held back whole.
+      await vi.waitFor(async () => expect(await titles()).toEqual(['Meldung B', 'Meldung A', 'Alte Meldung']), { timeout: 8000, interval: 50 })
+      const [status, [problem]] = await reasons()
+      expect([status, problem]).toEqual([503, expect.stringMatching(/^publishing the change to ressort\/giftig\.md failed: kein Render-Worker;/)])
+    } finally {
+      store.close()
+    }
+  }, 20_000)
 })
