@@ -148,7 +148,8 @@ export class ChangeQueue implements HealthCheck {
     if (this.#progress) this.#pace.succeeded()
     this.#progress = false
     this.#failures += 1
-    const { waitMs, problem } = this.#pace.failed(error)
+    // A change failing while a retry is due leaves it due: the wait said, and the pace, were those of more failed retries.
+    const { waitMs, problem } = this.#timer === undefined ? this.#pace.failed(error) : { waitMs: 0, problem: this.#pace.failedMeanwhile(error) }
     const said = describeFailure(error)
     if (said !== this.#warned) this.#options.logger.warn(problem)
     this.#warned = said

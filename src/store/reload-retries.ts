@@ -45,6 +45,13 @@ export class ReloadRetries {
     return { waitMs, problem: this.#describe(error, waitMs / 1000) }
   }
 
+  /** Notes a failure while the next attempt is already due (another change's, failing meanwhile): its error, not a longer wait. */
+  failedMeanwhile(error: unknown): string {
+    const dueAt = this.#last?.dueAt ?? Date.now()
+    this.#last = { error, dueAt }
+    return this.problem as string
+  }
+
   /** Notes a successful attempt; returns how many had failed before it. */
   succeeded(): number {
     this.#last = undefined

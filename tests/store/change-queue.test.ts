@@ -99,4 +99,22 @@ describe('a change whose rebuild fails', () => {
       store.close()
     }
   }, 20_000)
+
+  it('says the retry that is due when further changes fail meanwhile, and puts it off no further', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)]])
+    const { store, titles } = setUp(files, titled('Meldung '))
+    try {
+      await store.load()
+      for (const [n, name] of ['a', 'b', 'c', 'd', 'e'].entries()) {
+        files.set(`${name}.md`, article(`Meldung ${name}`, 2 + n))
+        await store.applyChanges([`${name}.md`])
+      }
+      // Before: five saves failing within a second said `retrying in 16 s` (a retry 1 s away), and the next wait was 32 s.
+      expect(store.problems()).toEqual([expect.stringMatching(/retrying in 1 s$/)])
+      await vi.waitFor(() => expect(store.problems()).toEqual([expect.stringMatching(/retrying in 2 s$/)]), { timeout: 3000, interval: 50 })
+      expect(await titles()).toEqual(['Alte Meldung'])
+    } finally {
+      store.close()
+    }
+  }, 20_000)
 })
