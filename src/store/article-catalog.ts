@@ -70,6 +70,16 @@ export class ArticleCatalog {
   /** Every file the catalog knows of: published or refused (a rescan looks for the ones gone from disk). */
   knownFiles(): string[] { return [...this.#index.files(), ...this.#refused.keys()] }
 
+  /** The catalog as it is now, and a function that puts it back: a reload whose site cannot be built (content-store.ts). */
+  saved(): () => void {
+    const articles = [...this.#index.files()].map((file) => this.#index.get(file) as Article)
+    const [refused, held] = [new Map(this.#refused), new Map(this.#held)]
+    return () => {
+      this.#index.load(articles)
+      for (const [map, was] of [[this.#refused, refused], [this.#held, held]] as const) (map.clear(), was.forEach((error, file) => map.set(file, error)))
+    }
+  }
+
   /** Reads every article file afresh; what was known before is forgotten. */
   async loadAll(): Promise<void> {
     const { source, maxArticles } = this.#options

@@ -59,12 +59,11 @@ export class ContentStore {
   /** The rebuild when the next scheduled article goes live. */
   readonly #publication = new Alarm()
   #renderAgain = false // render the current documents again even if their articles did not change (a media file did)
-  #settingsChecked = false
   /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
   readonly #retries: RebuildRetries
-  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing))
-  /** Changes waiting to be applied, and those whose rebuild failed, tried again (change-queue.ts). */
-  readonly #changes: ChangeQueue
+  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing || this.#reloading))
+  #reloading = false // a reload's rebuild runs: its failure is the reload's caller's to retry (live updates)
+  readonly #changes: ChangeQueue // changes waiting to be applied, and those whose rebuild failed, tried again
   #closed = false
 
   constructor(options: ContentStoreOptions) {
@@ -76,6 +75,8 @@ export class ContentStore {
     this.#changes = new ChangeQueue({ apply: (paths, before) => this.#apply(paths, before), revert: (before) => this.#revert(before), logger: this.#logger })
     this.#plusFolder = plusFolderKey(config.siteUrl)
     this.#media = createMediaFacts(config.mediaDir, config.siteUrl, (line) => this.#logger.warn(line))
+    const settingsFile = path.basename(config.settingsFile.path) // its images, checked once
+    for (const { field, problem } of settingsMediaProblems(config.settings, this.#media)) this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`, { file: settingsFile, field, problem })
     const compact = articleCompactor() // one set of shared lists and strings for files read and snapshot entries taken
     this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config), compact), options.snapshot, config, this.#logger, compact, (file) => void this.applyChanges([file])))
     this.#catalog = new ArticleCatalog({
@@ -104,17 +105,15 @@ export class ContentStore {
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
-  /** Reads every article file and builds the site. When a site is published, one that cannot be built is RebuildRetries' to try again and say: live updates retried the whole reload too, and said it twice. */
+  /** Reads every article file and builds the site. A reload whose site cannot be built puts the catalog back as the site shows it (its pages were not the feeds', later changes failed with it) and rejects: live updates read it again. */
   async load(): Promise<void> {
-    const settingsFile = path.basename(this.#config.settingsFile.path)
-    const problems = this.#settingsChecked ? [] : settingsMediaProblems(this.#config.settings, this.#media)
-    for (const { field, problem } of problems) this.#logger.warn(`warning ${settingsFile}: ${field}: ${problem}`, { file: settingsFile, field, problem })
-    this.#settingsChecked = true
     this.#changes.forget()
+    const restore = this.#site && this.#catalog.saved()
     await this.#catalog.loadAll()
     this.#documents.forgetBodies()
-    const site = await this.rebuild().catch((error: unknown) => { if (this.#site === undefined) throw error })
-    if (site) this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
+    this.#reloading = restore !== undefined
+    await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }).finally(() => (this.#reloading = false))
+    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
   }
 
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */

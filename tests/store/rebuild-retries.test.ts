@@ -12,32 +12,54 @@ import { memorySource } from '../helpers/memory-source.js'
 describe('a rebuild that fails', () => {
   it('is tried again, after 1 s, until it succeeds, with no further change; /healthz says so meanwhile', async () => {
     const files = new Map([['alt.md', article('Alte Meldung', 1)]])
-    let failing = false
+    let failing = true
     const { store, titles, reasons, info, warnings } = failingFeedsStore(files, () => failing)
     try {
-      await store.load()
-      failing = true
-      files.set('neu.md', article('Neue Meldung über Zölle', 2))
-      // The load is done (its files read); the site is owed, tried again here alone: not a failed reload that live
-      // updates would read whole again, and log and report a second time.
-      await store.load()
-      // The last good feeds, and the reason.
-      expect(await titles()).toEqual(['Alte Meldung'])
+      // A first load (a reload is live updates' to retry: the test below), whose feeds cannot be made.
+      await expect(store.load()).rejects.toThrow('kein Render-Worker')
       const problem = 'publishing the articles failed: kein Render-Worker; the last good feeds stay published; retrying in 1 s'
       expect(store.problems()).toEqual([problem])
-      expect(await reasons()).toEqual([503, [problem]])
       expect(warnings).toEqual([problem])
       // Failing again: the next attempt a while later (2 s).
       await vi.waitFor(() => expect(store.problems()).toEqual([problem.replace('in 1 s', 'in 2 s')]), { timeout: 5000, interval: 50 })
       // Fixed: published by the next attempt, no file touched.
       failing = false
-      await vi.waitFor(async () => expect(await titles()).toEqual(['Neue Meldung über Zölle', 'Alte Meldung']), { timeout: 6000, interval: 50 })
-      expect(await reasons()).toEqual([200, []])
+      await vi.waitFor(() => expect(store.problems()).toEqual([]), { timeout: 6000, interval: 50 })
+      expect([await reasons(), await titles()]).toEqual([[200, []], ['Alte Meldung']])
       expect(info).toContain('published the articles after 2 failed attempt(s); the feeds are current again')
     } finally {
       store.close()
     }
   }, 20_000)
+
+  it('of a reload puts the catalog back as the published site shows it, and rejects: the reload is its caller\'s to retry (live updates), and later changes publish', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)], ['x.md', article('X Meldung', 2)]])
+    const { store, app, titles, reasons, warnings } = failingFeedsStore(files, (document) => JSON.stringify(document).includes('Giftige Meldung'))
+    try {
+      await store.load()
+      files.delete('x.md')
+      files.set('giftig.md', article('Giftige Meldung', 3))
+      await expect(store.load()).rejects.toThrow('kein Render-Worker')
+      // The index is the published site's: x.md's page is there as its feed item is, giftig.md's is not.
+      expect(await titles()).toEqual(['X Meldung', 'Alte Meldung'])
+      expect((await app.request('/wirtschaft/x.html')).status).toBe(200)
+      expect((await app.request('/wirtschaft/giftig.html')).status).toBe(404)
+      // Not retried here as well (live updates reload, and say so): no second loop, no second line.
+      expect([await reasons(), warnings]).toEqual([[200, []], []])
+      // A change to another file is published, not held back and blamed for the reload's file.
+      files.set('andere.md', article('Andere Meldung', 4))
+      await store.applyChanges(['andere.md'])
+      expect(await titles()).toEqual(['Andere Meldung', 'X Meldung', 'Alte Meldung'])
+      expect(await reasons()).toEqual([200, []])
+      // The reload again, the file fixed: all of it.
+      files.set('giftig.md', article('Entgiftete Meldung', 3))
+      await store.load()
+      expect(await titles()).toEqual(['Andere Meldung', 'Entgiftete Meldung', 'Alte Meldung'])
+      expect((await app.request('/wirtschaft/x.html')).status).toBe(404)
+    } finally {
+      store.close()
+    }
+  })
 
   it('is not tried again once the store stops', async () => {
     const files = new Map([['alt.md', article('Alte Meldung', 1)]])
