@@ -113,4 +113,6 @@ export interface FeedDocument {
   readonly updates: UpdateHints
   readonly copyright: string | undefined
   readonly items: readonly FeedItem[]
+  /** How many of the items, the oldest, carry their summary only: the document's budget of HTML was spent (FEED_CONTENT_BUDGET); absent: none. */
+  readonly shortened?: number
 }

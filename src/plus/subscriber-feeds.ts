@@ -3,7 +3,7 @@ import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { mediaPathKey } from '../content/plus-media.js'
-import { buildFeedDocument, enclosureOf, toFeedItem, type FeedDocumentOptions, type ItemContext } from '../feeds/build-feed.js'
+import { buildFeedDocument, enclosureOf, toFeedItems, type FeedDocumentOptions, type ItemContext } from '../feeds/build-feed.js'
 import { FEED_FORMATS, type FeedDocument, type FeedItem } from '../feeds/feed-model.js'
 import { sameArticles } from '../feeds/select.js'
 import { episodeGuid } from '../feeds/podcast-ids.js'
@@ -136,7 +136,9 @@ export class SubscriberFeeds {
       updates: config.settings.updates,
       updatedWhenEmpty: sectionUpdated(window),
     })
-    const feed = buildFeedDocument({ ...channel(`${config.section.title} – ${config.siteName} Plus`), links: { self } }, window.map((article) => toFeedItem(article, source.bodyOf(article), context)))
+    const bodyOf = (article: Article) => source.bodyOf(article)
+    const { items: windowItems, shortened } = toFeedItems(window, bodyOf, context)
+    const feed = buildFeedDocument({ ...channel(`${config.section.title} – ${config.siteName} Plus`), links: { self }, shortened }, windowItems)
     const rendered = await Promise.all(FEED_FORMATS.map(async (format) => [format, await this.#options.renderer.feed(feed, format), feed] as const))
     const documents = new Map<SubscriberFile, SubscriberDocument>()
     for (const [format, text, document] of rendered) documents.set(format, documentOf(text, FEED_MEDIA_TYPES[format], document))
@@ -144,10 +146,11 @@ export class SubscriberFeeds {
     const podcast = config.settings.podcast
     if (podcast) {
       const mediaUrl = siteUrlFor(config.siteUrl, urls.media)
+      const budgeted = toFeedItems(episodes, bodyOf, context)
       const items: FeedItem[] = []
       const links: EpisodeLinks[] = []
-      for (const article of episodes) {
-        const item = { ...toFeedItem(article, source.bodyOf(article), context), id: episodeGuid(article.id) }
+      for (const [index, article] of episodes.entries()) {
+        const item = { ...(budgeted.items[index] as FeedItem), id: episodeGuid(article.id) }
         if (article.access === 'free') {
           items.push(item)
           links.push(episodeLinks(article, config.siteUrl))
@@ -167,7 +170,7 @@ export class SubscriberFeeds {
       const url = siteUrlFor(config.siteUrl, urls.podcast)
       // The show's title marked, in the channel and its image alike (the W3C validator: "Image title doesn't match channel title").
       const show = { ...podcast, title: `${podcast.title} (Plus)` }
-      const base = buildFeedDocument({ ...channel(show.title), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } } }, items)
+      const base = buildFeedDocument({ ...channel(show.title), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } }, shortened: budgeted.shortened }, items)
       // Blocked from directories: an app that submits its users' feeds to one would publish the token.
       const document: PodcastDocument = { ...base, podcast: show, episodes: links, block: true }
       documents.set('podcast', documentOf(await this.#options.renderer.podcast(document), FEED_MEDIA_TYPES.rss, document))

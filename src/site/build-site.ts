@@ -26,7 +26,7 @@ import {
 import { createResource, type CreateResource, type Resource } from './resource.js'
 import { SITEMAP_PART_URLS, renderRobotsTxt } from './sitemaps.js'
 import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
-import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, type ItemSource } from './feed-documents.js'
+import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, shortenedProblem, type ItemSource } from './feed-documents.js'
 
 export type { ItemSource } from './feed-documents.js'
 
@@ -76,6 +76,8 @@ export interface Site {
   /** Documents rendered ahead of requests, by path. */
   readonly resources: ReadonlyMap<string, Resource>
   readonly context: PageContext
+  /** What the documents rendered ahead could not carry as they are (shortenedProblem), one line each: for the log and /healthz. */
+  readonly problems: readonly string[]
 }
 
 
@@ -186,7 +188,8 @@ export async function buildSite(
       return ['/', await create(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now, keys: documentKeys([FEED_KEY], plan.window) })] as const
     })(),
   ])
-  return { plan, resources: new Map(entries), context }
+  const problems = [document, ...(podcast ? [podcast] : [])].flatMap((shown) => shortenedProblem(shown) ?? [])
+  return { plan, resources: new Map(entries), context, problems }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Article } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import type { MediaInfo } from '../content/media-info.js'
 import type { ArchivePage } from '../feeds/archive.js'
-import { buildFeedDocument, toFeedItem, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
+import { buildFeedDocument, FEED_CONTENT_BUDGET, toFeedItems, type ItemContext, type RenderedBody } from '../feeds/build-feed.js'
 import { describeFilter, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { FEED_FORMATS, type FeedContent, type FeedDocument, type FeedLinks, type FormatUrls } from '../feeds/feed-model.js'
 import { episodeGuid } from '../feeds/podcast-ids.js'
@@ -84,6 +84,7 @@ function sectionDocument(
   const { section } = config
   const context = itemContext(config, source, kind.content)
   const title = `${section.title} – ${config.siteName}`
+  const { items, shortened } = toFeedItems(articles, (article) => source.bodyOf(article), context)
   return buildFeedDocument(
     {
       // A view names what it shows: a reader lists it apart from the whole section.
@@ -97,8 +98,9 @@ function sectionDocument(
       generator: GENERATOR,
       ...channelSettings(config),
       updatedWhenEmpty: sectionUpdated(plan.window),
+      shortened,
     },
-    articles.map((article) => toFeedItem(article, source.bodyOf(article), context)),
+    items,
   )
 }
 
@@ -159,6 +161,8 @@ export function podcastFeedDocument(plan: DocumentPlan, source: ItemSource, conf
   const podcast = config.settings.podcast
   if (!podcast) return undefined
   const url = siteUrlFor(config.siteUrl, podcastPath(config.section.slug))
+  // Show notes are the episode's whole text, whatever FEED_CONTENT says, within the budget; each episode under an id of its own, not its article's (episodeGuid).
+  const { items, shortened } = toFeedItems(plan.episodes, (article) => source.bodyOf(article), itemContext(config, source, 'full'))
   const document = buildFeedDocument(
     {
       title: podcast.title,
@@ -171,9 +175,20 @@ export function podcastFeedDocument(plan: DocumentPlan, source: ItemSource, conf
       ...channelSettings(config),
       copyright: podcast.copyright,
       updatedWhenEmpty: sectionUpdated(plan.window),
+      shortened,
     },
-    // Show notes are the episode's whole text, whatever FEED_CONTENT says; each episode under an id of its own, not its article's (episodeGuid).
-    plan.episodes.map((article) => ({ ...toFeedItem(article, source.bodyOf(article), itemContext(config, source, 'full')), id: episodeGuid(article.id) })),
+    items.map((item, index) => ({ ...item, id: episodeGuid((plan.episodes[index] as Article).id) })),
   )
   return { ...document, podcast, episodes: plan.episodes.map((article) => episodeLinks(article, config.siteUrl)) }
+}
+
+/**
+ * What the log and /healthz say of a document whose budget was spent
+ * (FeedDocument.shortened), naming it by its RSS URL; undefined for one
+ * that carries every item whole.
+ */
+export function shortenedProblem(document: FeedDocument): string | undefined {
+  const { shortened = 0, items } = document
+  if (shortened === 0) return undefined
+  return `${document.links.self.rss} (and its other formats): ${shortened} of ${items.length} items carry their summary only, not their text: the items before them hold the ${FEED_CONTENT_BUDGET / 1024 / 1024} MiB of HTML a feed document may carry`
 }

@@ -125,8 +125,8 @@ export class ContentStore {
   site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }
   /** A document rendered ahead of requests (feeds, index, assets), by path. */
   resource(path: string): Resource | undefined { return this.site().resources.get(path) ?? this.#assets?.get(path) }
-  /** Why the feeds may not show the articles as they are on disk: the last rebuild, or a change's, failed and is tried again (/healthz). */
-  problems(): string[] { return [...this.#retries.problems(), ...this.#changes.problems()] }
+  /** Why the feeds may not show the articles as they are on disk: the last rebuild, or a change's, failed and is tried again; a current feed's budget of HTML was spent (/healthz). */
+  problems(): string[] { return [...this.#retries.problems(), ...this.#changes.problems(), ...(this.#site?.problems ?? [])] }
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] { return this.#catalog.refused() }
   /** The folders under ARTICLES_DIR that cannot be read, with the error's code: for /healthz. */

@@ -4,11 +4,11 @@ import type { ArticleSource } from '../content/article-source.js'
 import type { MediaInfo } from '../content/media-info.js'
 import { archivePage } from '../feeds/archive.js'
 import { summaryOf } from '../feeds/build-feed.js'
-import type { FeedFormat } from '../feeds/feed-model.js'
+import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
 import { buildSite, type Site, type SitePlan } from '../site/build-site.js'
-import { archiveFeedDocument, filteredFeedDocument, mediaPrefix } from '../site/feed-documents.js'
+import { archiveFeedDocument, filteredFeedDocument, mediaPrefix, shortenedProblem } from '../site/feed-documents.js'
 import { episodeDocumentPaths } from '../site/episode-documents.js'
 import { renderFeedResource } from '../site/feed-resource.js'
 import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
@@ -137,7 +137,7 @@ export class LazyDocuments {
     const resource = (async () => {
       const source = await this.itemSource(found.items)
       return renderFeedResource(
-        archiveFeedDocument(plan, found, source, config),
+        this.#warned(archiveFeedDocument(plan, found, source, config)),
         format,
         // The newest page gains a next-archive link when the next page begins,
         // and a page without a body that is unreadable now (a file being saved)
@@ -164,7 +164,7 @@ export class LazyDocuments {
       this.#viewRenders.run(async () => {
         const articles = applyFilter(plan.section, filter, config.feedLimit, this.#filterKeys)
         const source = await this.itemSource(articles)
-        const document = filteredFeedDocument(plan, articles, filter, source, config)
+        const document = this.#warned(filteredFeedDocument(plan, articles, filter, source, config))
         return renderFeedResource(document, format, 'live', filteredKeys(filter, config.feedLimit, articles, mediaPrefix(config.siteUrl)), this.#options.clock(), this.#renderer)
       }),
     )
@@ -183,7 +183,9 @@ export class LazyDocuments {
   /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (identityFirstInTurns); an edit renders the changed items only (spliced-feeds.ts). */
   async renderSite(plan: SitePlan): Promise<Site> {
     const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
-    return buildSite(plan, source, this.#options.config, this.#ahead, this.createAhead)
+    const site = await buildSite(plan, source, this.#options.config, this.#ahead, this.createAhead)
+    for (const problem of site.problems) this.#options.logger.warn(`warning ${problem}`)
+    return site
   }
 
   /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */
@@ -200,6 +202,8 @@ export class LazyDocuments {
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
   cachedBytes(): { archives: number; views: number } { return { archives: this.#archives.weight, views: this.#views.weight } }
 
+  /** `document`, with a warning when its budget of HTML was spent (shortenedProblem). */
+  #warned(document: FeedDocument): FeedDocument { const problem = shortenedProblem(document); if (problem) this.#options.logger.warn(`warning ${problem}`); return document }
   /** A document of the current site, rendered once; a failed render is not kept. */
   #view(key: string, render: () => Promise<Resource>): Promise<Resource> {
     const views = this.#views

@@ -1,0 +1,101 @@
+/**
+ * The budget of HTML a feed document carries in full (FEED_CONTENT_BUDGET):
+ * which items keep their text and which their summary only, in RSS, Atom and
+ * JSON Feed read back by feedparser and as JSON; the log line and /healthz.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Article } from '../../src/content/article.js'
+import { loadConfig } from '../../src/config.js'
+import { FEED_CONTENT_BUDGET, toFeedItems, type ItemContext, type RenderedBody } from '../../src/feeds/build-feed.js'
+import { createHttp } from '../../src/http/app.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { makeArticle } from '../helpers/article-fixtures.js'
+import { readXmlFeeds } from '../helpers/consumers.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const SITE = 'https://www.example.de/'
+const CONTEXT: ItemContext = { deskAuthor: 'Desk', authors: new Map(), media: () => undefined }
+
+describe('toFeedItems', () => {
+  const articles = ['a', 'b', 'c', 'd'].map((slug, index) => makeArticle(slug, { date: `2025-06-0${4 - index}T06:00:00Z`, summary: `Kurz ${slug}` }))
+  const bodies: Record<string, RenderedBody> = {
+    a: { html: '<p>aaaa</p>', excerpt: '' }, // 11 bytes
+    b: { html: '<p>ä</p>', excerpt: '' }, // 9 bytes in UTF-8, 8 characters
+    c: { html: '<p>cccccccc</p>', excerpt: '' }, // 15 bytes
+    d: { html: '<p>d</p>', excerpt: '' },
+  }
+  const bodyOf = (article: Article) => bodies[article.slug] as RenderedBody
+  const kinds = (items: readonly { contentHtml: string }[]) => items.map((item) => (item.contentHtml.includes('Weiterlesen') ? 'summary' : 'full'))
+
+  it('keeps the whole content while the items hold at most the budget in UTF-8 bytes, then gives the rest their summary', () => {
+    expect(kinds(toFeedItems(articles, bodyOf, CONTEXT, 20).items)).toEqual(['full', 'full', 'summary', 'summary'])
+    // 11 + 9 = 20 bytes fit exactly; 19 do not, though the characters would (11 + 8).
+    expect(toFeedItems(articles, bodyOf, CONTEXT, 19).shortened).toBe(3)
+    // The small item after the first one cut gives its summary too: the full texts stay the newest ones.
+    const { items, shortened } = toFeedItems(articles, bodyOf, CONTEXT, 30)
+    expect([kinds(items), shortened]).toEqual([['full', 'full', 'summary', 'summary'], 2])
+    expect(items[3]?.contentHtml).toBe(`<p>Kurz d</p><p><a href="${articles[3]?.url}">Weiterlesen</a></p>`)
+    expect(items.map((item) => [item.id, item.summary])).toEqual(articles.map((article) => [article.id, article.summary]))
+    // Within the budget every item is whole; excerpts (FEED_CONTENT=excerpt) are not counted.
+    expect(toFeedItems(articles, bodyOf, CONTEXT).shortened).toBe(0)
+    expect(toFeedItems(articles, bodyOf, { ...CONTEXT, content: 'excerpt' }, 1).shortened).toBe(0)
+  })
+})
+
+/** A body of about 1 MB of HTML: four of them fit in 4 MiB, five do not. */
+const PARAGRAPH = 'Text '.repeat(199) + 'Ende'
+const LARGE = `${PARAGRAPH}\n\n`.repeat(1000)
+const LARGE_HTML = `<p>${PARAGRAPH}</p>\n`.repeat(1000)
+const SLUGS = ['eins', 'zwei', 'drei', 'vier', 'fuenf', 'klein']
+const FILES = Object.fromEntries(
+  SLUGS.map((slug, index) => [
+    `${slug}.md`,
+    articleText(
+      { title: slug, date: `2025-06-0${9 - index}T06:00:00Z`, category: 'wirtschaft', summary: `Worum es in ${slug} geht.` },
+      slug === 'klein' ? 'Ein kurzer Absatz.\n' : LARGE,
+    ),
+  ]),
+)
+const summaryHtml = (slug: string) => `<p>Worum es in ${slug} geht.</p><p><a href="${SITE}wirtschaft/${slug}.html">Weiterlesen</a></p>`
+const PROBLEM = `${SITE}wirtschaft/feed.xml (and its other formats): 2 of 6 items carry their summary only, not their text: the items before them hold the 4 MiB of HTML a feed document may carry`
+
+describe('a feed whose items hold more HTML than the budget', () => {
+  it('carries the newest four whole and the two after them with their summary, the same in every format; says so in the log and /healthz', async () => {
+    expect(LARGE_HTML.length * 4).toBeLessThan(FEED_CONTENT_BUDGET)
+    expect(LARGE_HTML.length * 5).toBeGreaterThan(FEED_CONTENT_BUDGET)
+    const warnings: string[] = []
+    const now = new Date('2026-01-01T00:00:00Z')
+    const config = loadConfig({ SITE_URL: SITE }, [], process.cwd())
+    const store = new ContentStore({ config, source: memorySource(new Map(Object.entries(FILES)), config), clock: () => now, logger: { info: () => {}, warn: (line) => warnings.push(line) } })
+    await store.load()
+    await store.settled()
+    store.close()
+    const { app } = createHttp({ config, store, health: [store], now: () => now.getTime() })
+    const text = async (path: string) => (await app.request(path)).text()
+    const [rss, atom] = readXmlFeeds([
+      { body: await text('/wirtschaft/feed.xml'), contentType: 'application/rss+xml' },
+      { body: await text('/wirtschaft/atom.xml'), contentType: 'application/atom+xml' },
+    ])
+    const json = JSON.parse(await text('/wirtschaft/feed.json')) as { items: { url: string; summary: string; content_html: string }[] }
+    const kind = (html: string | undefined, index: number) => {
+      const slug = SLUGS[index] as string
+      if (html === summaryHtml(slug)) return 'summary'
+      return html?.trim() === (slug === 'klein' ? '<p>Ein kurzer Absatz.</p>' : LARGE_HTML.trim()) ? 'full' : 'other'
+    }
+    const expected = ['full', 'full', 'full', 'full', 'summary', 'summary']
+    const links = SLUGS.map((slug) => `${SITE}wirtschaft/${slug}.html`)
+    expect(rss?.entries.map((entry) => entry.link)).toEqual(links)
+    expect(rss?.entries.map((entry, index) => kind(entry.content[0]?.value, index))).toEqual(expected)
+    // RSS description: the plain summary of every item, shortened or not.
+    expect(rss?.entries.map((entry) => entry.summary?.value)).toEqual(SLUGS.map((slug) => `Worum es in ${slug} geht.`))
+    expect(atom?.entries.map((entry) => entry.link)).toEqual(links)
+    expect(atom?.entries.map((entry, index) => kind(entry.content[0]?.value, index))).toEqual(expected)
+    expect(json.items.map((item) => item.url)).toEqual(links)
+    expect(json.items.map((item, index) => kind(item.content_html, index))).toEqual(expected)
+    expect(json.items.map((item) => item.summary)).toEqual(SLUGS.map((slug) => `Worum es in ${slug} geht.`))
+    expect(warnings.filter((line) => line.includes('MiB of HTML'))).toEqual([`warning ${PROBLEM}`])
+    const health = await app.request('/healthz')
+    expect([health.status, ((await health.json()) as { reasons?: string[] }).reasons]).toEqual([503, [PROBLEM]])
+  }, 60_000)
+})
