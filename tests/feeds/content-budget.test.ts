@@ -3,6 +3,8 @@
  * which items keep their text and which their summary only, in RSS, Atom and
  * JSON Feed read back by feedparser and as JSON; the log line and /healthz.
  */
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { loadConfig } from '../../src/config.js'
@@ -48,43 +50,57 @@ const PARAGRAPH = 'Text '.repeat(199) + 'Ende'
 const LARGE = `${PARAGRAPH}\n\n`.repeat(1000)
 const LARGE_HTML = `<p>${PARAGRAPH}</p>\n`.repeat(1000)
 const SLUGS = ['eins', 'zwei', 'drei', 'vier', 'fuenf', 'klein']
-const FILES = Object.fromEntries(
-  SLUGS.map((slug, index) => [
-    `${slug}.md`,
-    articleText(
-      { title: slug, date: `2025-06-0${9 - index}T06:00:00Z`, category: 'wirtschaft', summary: `Worum es in ${slug} geht.` },
-      slug === 'klein' ? 'Ein kurzer Absatz.\n' : LARGE,
-    ),
-  ]),
-)
+const filesOf = (fields: Record<string, string> = {}) =>
+  Object.fromEntries(
+    SLUGS.map((slug, index) => [
+      `${slug}.md`,
+      articleText(
+        { title: slug, date: `2025-06-0${9 - index}T06:00:00Z`, category: 'wirtschaft', summary: `Worum es in ${slug} geht.`, ...fields },
+        slug === 'klein' ? 'Ein kurzer Absatz.\n' : LARGE,
+      ),
+    ]),
+  )
 const summaryHtml = (slug: string) => `<p>Worum es in ${slug} geht.</p><p><a href="${SITE}wirtschaft/${slug}.html">Weiterlesen</a></p>`
-const PROBLEM = `${SITE}wirtschaft/feed.xml (and its other formats): 2 of 6 items carry their summary only, not their text: the items before them hold the 4 MiB of HTML a feed document may carry`
+const problem = (feed: string) => `${SITE}wirtschaft/${feed} (and its other formats): 2 of 6 items carry their summary only, not their text: the items before them hold the 4 MiB of HTML a feed document may carry`
+const PROBLEM = problem('feed.xml')
+const EXPECTED = ['full', 'full', 'full', 'full', 'summary', 'summary']
+const LINKS = SLUGS.map((slug) => `${SITE}wirtschaft/${slug}.html`)
+
+/** Whether an item's content, as a reader got it, is its whole text or its summary with the link. */
+function kind(html: string | undefined, index: number): string {
+  const slug = SLUGS[index] as string
+  if (html === summaryHtml(slug)) return 'summary'
+  return html?.trim() === (slug === 'klein' ? '<p>Ein kurzer Absatz.</p>' : LARGE_HTML.trim()) ? 'full' : 'other'
+}
+
+/** The site over `files`, its warnings and its app with /healthz. */
+async function budgetSite(files: Record<string, string>, env: Record<string, string> = {}) {
+  const warnings: string[] = []
+  const now = new Date('2026-01-01T00:00:00Z')
+  const config = loadConfig({ SITE_URL: SITE, ...env }, [], process.cwd(), env.SITE_CONFIG ? (file) => fs.readFileSync(file, 'utf8') : undefined)
+  const store = new ContentStore({ config, source: memorySource(new Map(Object.entries(files)), config), clock: () => now, logger: { info: () => {}, warn: (line) => warnings.push(line) } })
+  await store.load()
+  await store.settled()
+  store.close()
+  const { app } = createHttp({ config, store, health: [store], now: () => now.getTime() })
+  const healthz = async () => {
+    const health = await app.request('/healthz')
+    return [health.status, ((await health.json()) as { reasons?: string[] }).reasons]
+  }
+  return { app, warnings: () => warnings.filter((line) => line.includes('MiB of HTML')), healthz, text: async (path: string) => (await app.request(path)).text() }
+}
 
 describe('a feed whose items hold more HTML than the budget', () => {
   it('carries the newest four whole and the two after them with their summary, the same in every format; says so in the log and /healthz', async () => {
     expect(LARGE_HTML.length * 4).toBeLessThan(FEED_CONTENT_BUDGET)
     expect(LARGE_HTML.length * 5).toBeGreaterThan(FEED_CONTENT_BUDGET)
-    const warnings: string[] = []
-    const now = new Date('2026-01-01T00:00:00Z')
-    const config = loadConfig({ SITE_URL: SITE }, [], process.cwd())
-    const store = new ContentStore({ config, source: memorySource(new Map(Object.entries(FILES)), config), clock: () => now, logger: { info: () => {}, warn: (line) => warnings.push(line) } })
-    await store.load()
-    await store.settled()
-    store.close()
-    const { app } = createHttp({ config, store, health: [store], now: () => now.getTime() })
-    const text = async (path: string) => (await app.request(path)).text()
+    const { text, warnings, healthz } = await budgetSite(filesOf())
     const [rss, atom] = readXmlFeeds([
       { body: await text('/wirtschaft/feed.xml'), contentType: 'application/rss+xml' },
       { body: await text('/wirtschaft/atom.xml'), contentType: 'application/atom+xml' },
     ])
     const json = JSON.parse(await text('/wirtschaft/feed.json')) as { items: { url: string; summary: string; content_html: string }[] }
-    const kind = (html: string | undefined, index: number) => {
-      const slug = SLUGS[index] as string
-      if (html === summaryHtml(slug)) return 'summary'
-      return html?.trim() === (slug === 'klein' ? '<p>Ein kurzer Absatz.</p>' : LARGE_HTML.trim()) ? 'full' : 'other'
-    }
-    const expected = ['full', 'full', 'full', 'full', 'summary', 'summary']
-    const links = SLUGS.map((slug) => `${SITE}wirtschaft/${slug}.html`)
+    const [expected, links] = [EXPECTED, LINKS]
     expect(rss?.entries.map((entry) => entry.link)).toEqual(links)
     expect(rss?.entries.map((entry, index) => kind(entry.content[0]?.value, index))).toEqual(expected)
     // RSS description: the plain summary of every item, shortened or not.
@@ -94,8 +110,21 @@ describe('a feed whose items hold more HTML than the budget', () => {
     expect(json.items.map((item) => item.url)).toEqual(links)
     expect(json.items.map((item, index) => kind(item.content_html, index))).toEqual(expected)
     expect(json.items.map((item) => item.summary)).toEqual(SLUGS.map((slug) => `Worum es in ${slug} geht.`))
-    expect(warnings.filter((line) => line.includes('MiB of HTML'))).toEqual([`warning ${PROBLEM}`])
-    const health = await app.request('/healthz')
-    expect([health.status, ((await health.json()) as { reasons?: string[] }).reasons]).toEqual([503, [PROBLEM]])
+    expect(warnings()).toEqual([`warning ${PROBLEM}`])
+    expect(await healthz()).toEqual([503, [PROBLEM]])
+  }, 60_000)
+
+  it("holds for the podcast's show notes too, with a line of its own", async () => {
+    const { text, warnings, healthz } = await budgetSite(filesOf({ enclosure: '{url: /media/folge-1.mp3, type: audio/mpeg, duration: 1805}' }), {
+      MEDIA_DIR: fileURLToPath(new URL('../fixtures/media', import.meta.url)),
+      SITE_CONFIG: fileURLToPath(new URL('../fixtures/site.yaml', import.meta.url)),
+    })
+    const [podcast] = readXmlFeeds([{ body: await text('/wirtschaft/podcast.xml'), contentType: 'application/rss+xml' }])
+    expect(podcast?.entries.map((entry) => entry.link)).toEqual(LINKS)
+    expect(podcast?.entries.map((entry, index) => kind(entry.content[0]?.value, index))).toEqual(EXPECTED)
+    expect(podcast?.entries.map((entry) => entry.enclosures.length)).toEqual([1, 1, 1, 1, 1, 1])
+    const lines = [PROBLEM, problem('podcast.xml')]
+    expect(warnings()).toEqual(lines.map((line) => `warning ${line}`))
+    expect(await healthz()).toEqual([503, lines])
   }, 60_000)
 })
