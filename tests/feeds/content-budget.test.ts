@@ -128,3 +128,24 @@ describe('a feed whose items hold more HTML than the budget', () => {
     expect(await healthz()).toEqual([503, lines])
   }, 60_000)
 })
+
+describe('documents rendered on request', () => {
+  it('keep to the budget too, archive pages and filtered views, each said in the log once rendered', async () => {
+    const files = { ...filesOf(), 'neu.md': articleText({ title: 'neu', date: '2025-06-10T06:00:00Z', category: 'wirtschaft', summary: 'Neu.' }, 'Neu.\n') }
+    const { text, warnings, healthz } = await budgetSite(files, { FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '6' })
+    // The current feed holds the newest article alone: whole, and nothing to say.
+    expect([warnings(), await healthz()]).toEqual([[], [200, undefined]])
+    type Json = { items: { url: string; content_html: string }[] }
+    const archive = JSON.parse(await text('/wirtschaft/archiv/1/feed.json')) as Json
+    expect(archive.items.map((item) => item.url)).toEqual(LINKS)
+    expect(archive.items.map((item, index) => kind(item.content_html, index))).toEqual(EXPECTED)
+    // The newest six: the new one, then four that fit, then the fifth large one with its summary.
+    const view = JSON.parse(await text('/wirtschaft/feed.json?limit=6')) as Json
+    expect(view.items.map((item) => item.url)).toEqual([`${SITE}wirtschaft/neu.html`, ...LINKS.slice(0, 5)])
+    expect(view.items.slice(1).map((item, index) => kind(item.content_html, index))).toEqual(EXPECTED.slice(0, 5))
+    expect(warnings()).toEqual([
+      `warning ${SITE}wirtschaft/archiv/1/feed.xml (and its other formats): 2 of 6 items carry their summary only, not their text: the items before them hold the 4 MiB of HTML a feed document may carry`,
+      `warning ${SITE}wirtschaft/feed.xml?limit=6 (and its other formats): 1 of 6 items carry their summary only, not their text: the items before them hold the 4 MiB of HTML a feed document may carry`,
+    ])
+  }, 60_000)
+})
