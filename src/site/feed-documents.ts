@@ -190,5 +190,5 @@ export function podcastFeedDocument(plan: DocumentPlan, source: ItemSource, conf
 export function shortenedProblem(document: FeedDocument): string | undefined {
   const { shortened = 0, items } = document
   if (shortened === 0) return undefined
-  return `${document.links.self.rss} (and its other formats): ${shortened} of ${items.length} items carry their summary only, not their text: the items before them hold the ${FEED_CONTENT_BUDGET / 1024 / 1024} MiB of HTML a feed document may carry`
+  return `${document.links.self.rss} (and its other formats): ${shortened} of ${items.length} items carry their summary only, not their text: with it, the items' HTML would pass the ${FEED_CONTENT_BUDGET / 1024 / 1024} MiB a feed document may carry`
 }
