@@ -5,8 +5,11 @@ import { FilesBefore } from './files-before.js'
 import { describeFailure, ReloadRetries } from './reload-retries.js'
 
 export interface ChangeQueueOptions {
-  /** Reads one batch of paths into the catalog, noting each file as it was in `before`, and publishes the site; rejects when it cannot. */
-  readonly apply: (paths: ReadonlySet<string>, before: FilesBefore) => Promise<void>
+  /**
+   * Reads one batch of paths into the catalog, noting each file as it was in `before`, and publishes the site; rejects
+   * when it cannot. False: not applied, as ARTICLES_DIR is gone (live updates read it all again when it is back: load).
+   */
+  readonly apply: (paths: ReadonlySet<string>, before: FilesBefore) => Promise<boolean>
   /** Puts back the files a batch that failed touched: the catalog is the published site's again. */
   readonly revert: (before: FilesBefore) => Promise<void>
   readonly logger: Logger
@@ -100,9 +103,10 @@ export class ChangeQueue implements HealthCheck {
       const before = new FilesBefore()
       this.#changing = true
       try {
-        await this.#options.apply(batch, before)
+        const applied = await this.#options.apply(batch, before)
         this.#changing = false
-        this.#published(batch)
+        // Not applied (the folder gone): an owed batch stays owed, and said, until the reload when it is back (forget()).
+        if (applied) this.#published(batch)
       } catch (error) {
         this.#changing = false
         await this.#options.revert(before)

@@ -199,16 +199,17 @@ export class ContentStore {
     this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
     return (this.#site = site)
   }
-  async #apply(paths: ReadonlySet<string>, before: FilesBefore): Promise<void> {
+  async #apply(paths: ReadonlySet<string>, before: FilesBefore): Promise<boolean> {
     const started = performance.now()
     if ((await this.#source.rootId()) === undefined) {
       // Applied now, every file would be gone: live updates reload everything when the folder is back.
       for (const listener of this.#rootMissingListeners) listener()
-      return
+      return false
     }
     const files = await this.#catalog.applyFiles(paths, before)
     await this.rebuild()
     if (files > 0) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
+    return true
   }
   /** A change not published: the index as the site shows it again (its page answered 200, in no feed); then, without the change, what else the failed run owed (an article going live, a media file). */
   async #revert(before: FilesBefore): Promise<void> {

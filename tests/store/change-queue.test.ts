@@ -117,4 +117,32 @@ describe('a change whose rebuild fails', () => {
       store.close()
     }
   }, 20_000)
+
+  it('stays owed, and said, when its retry finds ARTICLES_DIR gone: not counted as published', async () => {
+    const files = new Map([['alt.md', article('Alte Meldung', 1)]])
+    let failing = false
+    let gone = false
+    let lookedWhileGone = 0
+    const { store, titles, info } = setUp(files, () => failing, (source) => ({ ...source, rootId: async () => (gone ? (lookedWhileGone++, undefined) : 'memory') }))
+    try {
+      await store.load()
+      failing = true
+      files.set('neu.md', article('Neue Meldung', 2))
+      await store.applyChanges(['neu.md'])
+      failing = false
+      gone = true
+      // The retry (after 1 s) finds no folder: nothing applied, so the change is still owed.
+      await vi.waitFor(() => expect(lookedWhileGone).toBeGreaterThan(0), { timeout: 5000, interval: 50 })
+      await store.settled()
+      expect(store.problems()).toEqual([expect.stringMatching(/^publishing the change to neu\.md failed: kein Render-Worker; /)])
+      expect(info.filter((line) => line.includes('held back'))).toEqual([])
+      expect(await titles()).toEqual(['Alte Meldung'])
+      // The folder back: live updates reload it all, which publishes the change and forgets what was owed.
+      gone = false
+      await store.load()
+      expect([store.problems(), await titles()]).toEqual([[], ['Neue Meldung', 'Alte Meldung']])
+    } finally {
+      store.close()
+    }
+  }, 20_000)
 })
