@@ -35,7 +35,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { purgeOnChange } from './cdn/purge-on-change.js'
+import { purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { mediaKeys } from './site/cache-keys.js'
 import type { Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
@@ -98,6 +98,8 @@ async function main(): Promise<void> {
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
   if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping }))
   else if (ping) store.onChange(ping)
+  // Render workers back after none could start: the store renders every document again (its listener, registered first), then the CDN's copies go.
+  if (purger) purgeOnRecovery(renderer.onRecovered, () => store.settled(), (keys) => purger.purge(keys))
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then
   // exit 0. Registered first: a signal during a long start-up ends it cleanly.

@@ -1,4 +1,4 @@
-import { changedKeys } from '../site/cache-keys.js'
+import { changedKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { SitePlan } from '../site/build-site.js'
 
 /** A state of the site, as far as purging goes. */
@@ -49,4 +49,15 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       then(previous, current)
     })
   }
+}
+
+/**
+ * Once render workers start again after none could (Renderer.onRecovered)
+ * and the store has rendered every document again (`settled`): purges the
+ * whole site (SITE_KEY, as a deploy does). The bodies published as plain
+ * text meanwhile changed no cache key, so no change purged them, and a CDN
+ * kept them for CDN_MAX_AGE, a hub fetching through it too (a hostile review).
+ */
+export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | undefined, settled: () => Promise<void>, purge: (keys: readonly string[]) => Promise<void>): void {
+  onRecovered?.(() => void settled().then(() => purge([SITE_KEY])))
 }
