@@ -5,7 +5,7 @@ import type { Article } from '../content/article.js'
 import type { PageContext } from './pages.js'
 import type { EncodedDocument } from './resource.js'
 import { renderPlainText } from '../content/plain-text.js'
-import { WorkerStartError, WorkerTimeoutError } from '../util/worker-pool.js'
+import { WorkerStartError, WorkerTimeoutError } from '../util/worker-errors.js'
 
 // What renderer.ts, the render pool and the in-thread renderer loaded later
 // share, apart from the rendering itself: render-pool.ts and the main thread

@@ -5,7 +5,7 @@
 import os from 'node:os'
 import { workerData } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
-import { answerTasks } from '../util/worker-pool.js'
+import { answerTasks } from '../util/answer-tasks.js'
 import { render, type RenderRequest, type RenderWorkerData } from './renderer.js'
 import type { RenderWorkerNotice } from './render-request.js'
 import { encodeDocument, type EncodedDocument } from './resource.js'

@@ -1,9 +1,11 @@
-import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads'
+import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { entryUrl, type WorkerEntry } from './held-module.js'
+import type { AnswerMessage, NoticeMessage, ReadyMessage, TaskMessage } from './answer-tasks.js'
 import { RetryPace } from './retry-pace.js'
+import { WorkerStartError, WorkerTimeoutError } from './worker-errors.js'
 
 export interface WorkerPoolOptions {
-  /** The worker's module: it answers tasks with answerTasks(). Held in memory (held-module.ts), each worker started later runs the code read then. */
+  /** The worker's module: it answers tasks with answerTasks() (answer-tasks.ts). Held in memory (held-module.ts), each worker started later runs the code read then. */
   readonly entry: WorkerEntry
   /** Workers at most; each is started on first need (default 2). */
   readonly size?: number
@@ -27,43 +29,6 @@ export interface WorkerPoolOptions {
 
 /** The first pause after a failed start; each failure in a row doubles it, up to a minute (RetryPace). */
 const FIRST_START_PAUSE_MS = 1000
-
-/** A task that ran longer than its time limit; its worker was stopped, and another takes its place. */
-export class WorkerTimeoutError extends Error {
-  override readonly name = 'WorkerTimeoutError'
-  readonly timeLimitMs: number
-  constructor(timeLimitMs: number) {
-    super(`took longer than ${timeLimitMs} ms`)
-    this.timeLimitMs = timeLimitMs
-  }
-}
-
-/**
- * A worker the pool started ended before its module said it was ready: it
- * could not start (its module cannot load, no thread could be made, or, on
- * Node 20, the process's working directory is gone). No task of its ran.
- */
-export class WorkerStartError extends Error {
-  override readonly name = 'WorkerStartError'
-  constructor(cause: Error) {
-    super(`cannot start a worker: ${cause.message}`, { cause })
-  }
-}
-
-/** The messages between pool and worker. */
-interface TaskMessage<Request> {
-  readonly id: number
-  readonly request: Request
-}
-/** Something the pool tells every worker (WorkerPool.notify). */
-interface NoticeMessage {
-  readonly notice: unknown
-}
-type AnswerMessage<Response> = { readonly id: number; readonly value: Response } | { readonly id: number; readonly error: string }
-/** What a worker sends once it can take tasks (answerTasks): its modules are loaded. */
-interface ReadyMessage {
-  readonly ready: true
-}
 
 interface Task<Request, Response> {
   readonly id: number
@@ -316,33 +281,4 @@ export class WorkerPool<Request, Response> {
     if (spareFailed) this.#options.onSpareFailed?.(error instanceof WorkerStartError ? (error.cause as Error) : error)
     await slot.worker.terminate()
   }
-}
-
-/**
- * The worker's side: answers each task with `handle`'s value, or with the
- * message of what it threw. A Uint8Array value, or an object's Uint8Array fields, are moved, not copied. A
- * notice (WorkerPool.notify) goes to `onNotice`, and is not answered.
- */
-export function answerTasks<Request, Response>(handle: (request: Request) => Response | Promise<Response>, onNotice?: (notice: unknown) => void): void {
-  const port = parentPort
-  if (!port) throw new Error('answerTasks runs in a worker thread only')
-  port.postMessage({ ready: true } satisfies ReadyMessage)
-  port.on('message', async (message: TaskMessage<Request> | NoticeMessage) => {
-    if ('notice' in message) return void onNotice?.(message.notice)
-    const { id, request } = message
-    let answer: AnswerMessage<Response>
-    try {
-      answer = { id, value: await handle(request) }
-    } catch (error) {
-      answer = { id, error: error instanceof Error ? error.message : String(error) }
-    }
-    port.postMessage(answer, 'value' in answer ? transferables(answer.value) : [])
-  })
-}
-
-/** The buffers of a Uint8Array value, or of an object's Uint8Array fields (an EncodedDocument): moved, not copied. Each must own its buffer. */
-function transferables(value: unknown): ArrayBuffer[] {
-  if (value instanceof Uint8Array) return [value.buffer as ArrayBuffer]
-  if (typeof value !== 'object' || value === null) return []
-  return [...new Set(Object.values(value).flatMap((field) => (field instanceof Uint8Array ? [field.buffer as ArrayBuffer] : [])))]
 }

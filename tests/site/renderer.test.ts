@@ -9,7 +9,7 @@ import { renderBody, renderPlainText } from '../../src/content/render-markdown.j
 import { createRenderPool, type RenderPool } from '../../src/site/render-pool.js'
 import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
-import { WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-pool.js'
+import { WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
 import { makeDocument, makeItem, makePageContext } from '../helpers/feed-fixtures.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 import { makeTempDir } from '../helpers/temp-dir.js'

@@ -13,7 +13,7 @@ import { entryUrl, heldModule } from '../../src/util/held-module.js'
 import { WorkerPool } from '../../src/util/worker-pool.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
 
-/** A worker speaking answerTasks()'s protocol (src/util/worker-pool.ts) that answers every task with `build`. */
+/** A worker speaking answerTasks()'s protocol (src/util/answer-tasks.ts) that answers every task with `build`. */
 const workerOfBuild = (build: string) => `import { parentPort } from 'node:worker_threads'
 parentPort.postMessage({ ready: true })
 parentPort.on('message', ({ id }) => parentPort.postMessage({ id, value: ${JSON.stringify(build)} }))

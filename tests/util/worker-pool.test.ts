@@ -4,7 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { WorkerPool, WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-pool.js'
+import { WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
+import { WorkerPool } from '../../src/util/worker-pool.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
 
 const entry = new URL('../fixtures/workers/tasks.mjs', import.meta.url)
