@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { entryUrl, type WorkerEntry } from './held-module.js'
 import type { AnswerMessage, NoticeMessage, ReadyMessage, TaskMessage } from './answer-tasks.js'
 import { RetryPace } from './retry-pace.js'
-import { WorkerStartError, WorkerTimeoutError } from './worker-errors.js'
+import { NoWorkerError, WorkerEndsError, WorkerStartError, WorkerTimeoutError } from './worker-errors.js'
 
 export interface WorkerPoolOptions {
   /** The worker's module: it answers tasks with answerTasks() (answer-tasks.ts). Held in memory (held-module.ts), each worker started later runs the code read then. */
@@ -23,12 +23,20 @@ export interface WorkerPoolOptions {
   readonly sizeAtFirst?: number
   /** Hears why a worker started beside others stopped before it was ready: the pool then runs on those it has (once). */
   readonly onSpareFailed?: (error: Error) => void
-  /** Hears that a worker started after the pool's starts had failed (startFailure cleared): what was done without workers meanwhile may be done again. */
+  /** Hears that a worker works after none could (startFailure cleared): what was done without workers meanwhile may be done again. */
   readonly onStarted?: () => void
+  /** A task the pool gives the worker it tries after workers ended on their first task (WorkerEndsError): its answer says they work again. */
+  readonly check?: unknown
 }
 
 /** The first pause after a failed start; each failure in a row doubles it, up to a minute (RetryPace). */
 const FIRST_START_PAUSE_MS = 1000
+/**
+ * Workers that loaded and ended on their first task, one after another with no task answered between, that tell
+ * broken workers (WorkerEndsError) from tasks that end theirs: one hostile body ends two (its HTML, then its plain
+ * text: render-request.ts), so three are more than one task's doing.
+ */
+const ENDED_ON_FIRST_TASK_LIMIT = 3
 
 interface Task<Request, Response> {
   readonly id: number
@@ -49,6 +57,8 @@ interface Slot<Request, Response> {
    * said so before the pool listened (the message is then lost): its failures are never taken for a failed start.
    */
   loaded: boolean
+  /** Whether it answered a task: one that ends later ended on that task, not on its first (ENDED_ON_FIRST_TASK_LIMIT). */
+  answered: boolean
 }
 
 /**
@@ -60,7 +70,8 @@ interface Slot<Request, Response> {
  * while another could take it. An idle pool keeps no process alive
  * (its workers are unreferenced); a task in flight does. A worker that
  * fails or is stopped is replaced on the next task. After a start that
- * failed, none is started for a while, and then one (#paused).
+ * failed, or once workers end on their first task one after another, none
+ * is started for a while, and then one (#paused).
  */
 export class WorkerPool<Request, Response> {
   readonly #options: WorkerPoolOptions
@@ -73,9 +84,11 @@ export class WorkerPool<Request, Response> {
   #widened: boolean
   /** A worker started beside others exited before it was ready (its module cannot load): none is started beside others again (unless a probe loads). */
   #sparesFail = false
-  /** Why the last worker the pool started could not start, until one says it is ready. */
-  #startFailure: WorkerStartError | undefined
-  /** Starts (not of spares) that failed in a row, and the pause after them (#paused). */
+  /** Why the last worker the pool started could not start, until one says it is ready; or why workers end on their first task, until one answers. */
+  #startFailure: NoWorkerError | undefined
+  /** Workers that loaded and ended on their first task since a task was last answered (ENDED_ON_FIRST_TASK_LIMIT). */
+  #endedOnFirstTask = 0
+  /** Starts (not of spares) that failed in a row, or workers found broken, and the pause after them (#paused). */
   readonly #starts = new RetryPace(FIRST_START_PAUSE_MS)
   /** The end of the pause after a failed start: then one worker is started to try (a probe). */
   #probe: NodeJS.Timeout | undefined
@@ -123,11 +136,12 @@ export class WorkerPool<Request, Response> {
   }
 
   /**
-   * Why no worker can run a task now: the last one the pool started could not start, and none
-   * that loaded is left (a spare that failed beside a working worker is not this: onSpareFailed).
+   * Why no worker can run a task now: the last one the pool started could not start, and none that loaded is left
+   * (a spare that failed beside a working worker is not this: onSpareFailed); or workers load but end on their first task.
    */
-  get startFailure(): WorkerStartError | undefined {
-    return [...this.#slots].some((slot) => slot.loaded) ? undefined : this.#startFailure
+  get startFailure(): NoWorkerError | undefined {
+    const failure = this.#startFailure
+    return failure instanceof WorkerStartError && [...this.#slots].some((slot) => slot.loaded) ? undefined : failure
   }
 
   /** Tasks waiting for a worker, and tasks running. */
@@ -208,18 +222,15 @@ export class WorkerPool<Request, Response> {
       }
       return undefined
     }
-    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready, loaded: false }
+    const slot: Slot<Request, Response> = { worker, task: undefined, timer: undefined, ready, loaded: false, answered: false }
     slot.worker.on('message', (answer: AnswerMessage<Response> | ReadyMessage) => {
       slot.loaded = true
-      this.#startFailure = undefined
-      // A worker started after starts had failed (the probe): the pauses end, a spare may start again (one that failed
-      // meanwhile failed as every worker did), and onStarted is told once the pool's state is right.
-      const resumed = this.#starts.succeeded() > 0
-      if (resumed) {
-        clearTimeout(this.#probe)
-        this.#probe = undefined
-        this.#sparesFail = false
+      if (!('ready' in answer)) {
+        slot.answered = true
+        this.#endedOnFirstTask = 0
       }
+      // Workers work again once one loads after starts failed, or answers after workers ended on their first task.
+      const resumed = (slot.answered || !(this.#startFailure instanceof WorkerEndsError)) && this.#resumed()
       if ('ready' in answer) slot.ready = true
       else if (slot.task?.id === answer.id) {
         const task = slot.task
@@ -232,10 +243,17 @@ export class WorkerPool<Request, Response> {
     })
     // Its 'exit' follows its 'error': the first says why.
     const failed = (error: Error): Error => {
-      if (!ours || slot.loaded || !this.#slots.has(slot)) return error
-      // A spare's failure is onSpareFailed's (none is started beside others again); the pool's only worker's pauses the starts.
-      if (slot.ready) this.#paused()
-      return (this.#startFailure = new WorkerStartError(error))
+      if (!this.#slots.has(slot)) return error
+      if (ours && !slot.loaded) {
+        // A spare's failure is onSpareFailed's (none is started beside others again); the pool's only worker's pauses the starts.
+        if (slot.ready) this.#paused()
+        return (this.#startFailure = new WorkerStartError(error))
+      }
+      // Ended on its first task: that task's doing (a body reaching the heap limit), unless worker after worker does so.
+      if (!slot.task || slot.answered || ++this.#endedOnFirstTask < ENDED_ON_FIRST_TASK_LIMIT) return error
+      // The workers are broken: paused, probed and fallen back from as when none can start, its task too.
+      this.#paused()
+      return (this.#startFailure = new WorkerEndsError(error))
     }
     slot.worker.on('error', (error) => void this.#stop(slot, failed(error)))
     slot.worker.on('exit', (code) => void this.#stop(slot, failed(new Error(`worker stopped with exit code ${code}`))))
@@ -246,9 +264,10 @@ export class WorkerPool<Request, Response> {
   }
 
   /**
-   * A worker the pool needed could not start: no other is started for a while (1 s, 2 s, 4 s … a minute, RetryPace),
-   * its tasks failing at once (their callers fall back), then one to try (a probe), which the tasks meanwhile wait for.
-   * One that loads ends the pauses (onStarted), and the pool is used as before.
+   * A worker the pool needed could not start, or workers end on their first task: no other is started for a while (1 s,
+   * 2 s, 4 s … a minute, RetryPace), its tasks failing at once (their callers fall back), then one to try (a probe), which
+   * the tasks meanwhile wait for. One that loads (after ending workers: that answers) ends the pauses (onStarted), and
+   * the pool is used as before.
    */
   #paused(): void {
     const waitMs = this.#starts.failed()
@@ -256,9 +275,25 @@ export class WorkerPool<Request, Response> {
     this.#probe = setTimeout(() => {
       this.#probe = undefined
       if (this.#closed || this.#slots.size > 0) return
-      this.#start()
+      // Workers that ended on their first task work again only once one answers: the check, if any, before any task.
+      if (this.#start() && this.#startFailure instanceof WorkerEndsError && this.#options.check !== undefined) {
+        this.#queue.unshift({ id: this.#nextId++, request: this.#options.check as Request, timeLimitMs: undefined, resolve: () => {}, reject: () => {} })
+      }
       this.#pump()
     }, waitMs).unref()
+  }
+
+  /**
+   * A worker works after none could: the pauses end, a spare may start again (one that failed meanwhile failed as every
+   * worker did). Whether any had failed; if so, onStarted is to be told once the pool's state is right.
+   */
+  #resumed(): boolean {
+    this.#startFailure = undefined
+    if (this.#starts.succeeded() === 0) return false
+    clearTimeout(this.#probe)
+    this.#probe = undefined
+    this.#sparesFail = false
+    return true
   }
 
   #finish(slot: Slot<Request, Response>): void {

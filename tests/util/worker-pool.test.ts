@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
+import { WorkerEndsError, WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
 import { WorkerPool } from '../../src/util/worker-pool.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
 
@@ -268,6 +268,44 @@ describe('WorkerPool', () => {
     // As before the failures: a second worker is started when a task finds the first busy.
     await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
     expect(starts).toBe(4)
+  })
+
+  it('takes three workers in a row that end on their first task for broken workers (WorkerEndsError): paused and probed as after a failed start, working again once the probe answers its check', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let starts = 0
+    const started: string[] = []
+    pool = new WorkerPool<Request, Answer>({ entry: () => ((starts += 1), entry), size: 1, check: { kind: 'echo', value: 'check' }, onStarted: () => void started.push('started') })
+    // Two that end on their first task are the tasks' doing (a hostile body ends two: its HTML, its plain text).
+    for (const _ of [1, 2]) await expect(pool.run({ kind: 'exit' })).rejects.toThrow(new Error('worker stopped with exit code 3'))
+    expect(pool.startFailure).toBeUndefined()
+    // The third: the workers are broken, that task fails as the next ones do, at once, and none is started for 1 s.
+    const third = pool.run({ kind: 'exit' })
+    await expect(third).rejects.toBeInstanceOf(WorkerEndsError)
+    await expect(third).rejects.toThrow('every worker ends on its first task (worker stopped with exit code 3)')
+    await expect(pool.run({ kind: 'echo', value: 'a' })).rejects.toBeInstanceOf(WorkerEndsError)
+    expect(starts).toBe(3)
+    // The probe loads: not enough. It answers the check, given it before any task: workers work again.
+    vi.advanceTimersByTime(1000)
+    expect(starts).toBe(4)
+    await vi.waitFor(() => expect(pool!.startFailure).toBeUndefined(), { timeout: 5000 })
+    expect(started).toEqual(['started'])
+    expect((await pool.run({ kind: 'echo', value: 'b' })).echo).toBe('b')
+    expect(starts).toBe(4)
+  })
+
+  it('keeps a worker that loaded but has not answered its check from clearing WorkerEndsError, and pauses twice as long when the probe ends on it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let starts = 0
+    pool = new WorkerPool<Request, Answer>({ entry: () => ((starts += 1), entry), size: 1, check: { kind: 'exit' } })
+    for (const _ of [1, 2, 3]) await pool.run({ kind: 'exit' }).catch(() => undefined)
+    vi.advanceTimersByTime(1000)
+    // The probe is loaded (it answers nothing: its check ends it), and the pool still says why no worker can run a task.
+    await expect(pool.run({ kind: 'echo', value: 'a' })).rejects.toBeInstanceOf(WorkerEndsError)
+    expect([starts, pool.startFailure?.message]).toEqual([4, 'every worker ends on its first task (worker stopped with exit code 3)'])
+    vi.advanceTimersByTime(1999)
+    expect(starts).toBe(4)
+    vi.advanceTimersByTime(1)
+    expect(starts).toBe(5)
   })
 
   it('starts a second worker beside the first again once workers start after a time none could, though one failed as a spare then', async () => {
