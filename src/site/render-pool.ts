@@ -2,7 +2,7 @@ import type { ResourceLimits, Worker } from 'node:worker_threads'
 import type { BodyRendering } from '../content/render-markdown.js'
 import type { WorkerEntry } from '../util/held-module.js'
 import type { HealthCheck } from '../util/health.js'
-import { WorkerStartError } from '../util/worker-errors.js'
+import { NoWorkerError } from '../util/worker-errors.js'
 import { WorkerPool } from '../util/worker-pool.js'
 import type { EncodedDocument } from './resource.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData, type RenderWorkerNotice } from './render-request.js'
@@ -55,7 +55,7 @@ export interface RenderPoolOptions {
   readonly started?: readonly Worker[]
 }
 
-/** A renderer whose work runs in worker threads; close() stops them. Its problem (health): no worker can start. */
+/** A renderer whose work runs in worker threads; close() stops them. Its problem (health): no worker can start, or each ends on its first task. */
 export interface RenderPool extends Renderer, HealthCheck {
   /** Requests are answered from now on: workers started with lowPriority 'once serving' yield to the event loop from their next task on. */
   serving(): void
@@ -79,20 +79,23 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     started: options.started,
     sizeAtFirst: options.oneUntilServing ? 1 : undefined,
     onSpareFailed: options.onSpareFailed,
-    // A worker starts after none could (a probe after a pause, WorkerPool): bodies published as plain text meanwhile render again.
+    // A worker works after none could (a probe after a pause, WorkerPool): bodies published as plain text meanwhile render again.
     onStarted: () => recovered.forEach((listener) => listener()),
+    // What a probe renders after workers ended on their first task: its answer says they render again.
+    check: { kind: 'body', markdown: 'Ein *Absatz*.', articleUrl: 'https://example.org/', siteUrl: 'https://example.org/' } satisfies RenderRequest,
   })
   let yielding = lowPriority !== 'once serving'
   if (options.eager) pool.start()
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
-  // When no worker can start, a document is rendered in this thread (its size is the index's, not a file's: the
-  // service's event loop holds a few milliseconds to ~100 at 50,000 articles), a body as plain text (bodyOrPlainText).
+  // When no worker can start, or each ends on its first task (NoWorkerError), a document is rendered in this thread (its
+  // size is the index's, not a file's: the service's event loop holds a few milliseconds to ~100 at 50,000 articles), a
+  // body as plain text (bodyOrPlainText).
   const bytes = async (request: RenderRequest): Promise<string | Uint8Array> => {
     try {
       return (await pool.run(request)) as Uint8Array
     } catch (error) {
-      if (error instanceof WorkerStartError) return (await renderInThread(request)) as string
+      if (error instanceof NoWorkerError) return (await renderInThread(request)) as string
       throw error
     }
   }

@@ -5,7 +5,7 @@ import type { Article } from '../content/article.js'
 import type { PageContext } from './pages.js'
 import type { EncodedDocument } from './resource.js'
 import { renderPlainText } from '../content/plain-text.js'
-import { WorkerStartError, WorkerTimeoutError } from '../util/worker-errors.js'
+import { NoWorkerError, WorkerTimeoutError } from '../util/worker-errors.js'
 
 // What renderer.ts, the render pool and the in-thread renderer loaded later
 // share, apart from the rendering itself: render-pool.ts and the main thread
@@ -80,9 +80,10 @@ export interface Renderer {
  * text with the reason: one broken body never keeps a document from being
  * published. The plain text is asked of `plain` (a worker: its length is the
  * body's); when that fails too (a worker that ends, or whose code throws, on
- * this text), it is made here, where it is linear. When no worker could start
- * (WorkerStartError), it is made here at once, without another start, and is
- * `passing`: this body is not at fault, and renders once a worker starts.
+ * this text), it is made here, where it is linear. When no worker could start,
+ * or each ends on its first task (NoWorkerError), it is made here at once,
+ * without another start, and is `passing`: this body is not at fault, and
+ * renders once a worker works.
  */
 export async function bodyOrPlainText(markdown: string, rendered: () => Promise<BodyRendering>, plain: () => Promise<BodyRendering>): Promise<BodyRendering> {
   try {
@@ -92,7 +93,7 @@ export async function bodyOrPlainText(markdown: string, rendered: () => Promise<
       error instanceof WorkerTimeoutError
         ? `took longer than ${error.timeLimitMs / 1000} s to render`
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
-    if (error instanceof WorkerStartError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
+    if (error instanceof NoWorkerError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
     return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text` }
   }
 }

@@ -155,4 +155,52 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
     expect(recovered).toBe(1)
     expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toEqual({ html: '<p>Die <em>EZB</em> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
   })
+  it('renders documents in this thread and bodies as plain text once worker after worker ends on its first task, tries again a second later, and says so (health) until one answers', async () => {
+    // Workers that load and then end on any task (their render code crashes the thread, or each task reaches a limit).
+    let entry = new URL('../fixtures/workers/ends-on-every-task.mjs', import.meta.url)
+    let starts = 0
+    pool = createRenderPool({ entry: () => ((starts += 1), entry), size: 1 })
+    let recovered = 0
+    pool.onRecovered!(() => void (recovered += 1))
+    const bodies = await Promise.all(Array.from({ length: 200 }, (_, n) => pool!.body(`Die *EZB* senkt ${n}.`, PAGE, SITE)))
+    expect(bodies[199]).toEqual({
+      html: '<p>Die *EZB* senkt 199.</p>',
+      excerpt: 'Die *EZB* senkt 199.',
+      problem: 'could not be rendered (every worker ends on its first task (worker stopped with exit code 7)); published as plain text',
+      passing: true,
+    })
+    // The two bodies given to the first two workers to end are taken for at fault (kept as plain text); the other 198
+    // render again once workers work (passing).
+    expect(bodies.filter((body) => body.passing)).toHaveLength(198)
+    // Before: 200 starts (each task a worker of its own, 12.8 s); now three, and one a pause later (1 s, 2 s …).
+    expect(starts).toBeLessThanOrEqual(5)
+    const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
+    // Before: the feed's promise rejected ('worker stopped with exit code 7'), so the service's first load failed.
+    expect(decode(await pool.feed(document, 'rss'))).toBe(decode(await RENDER_IN_THREAD.feed(document, 'rss')))
+    expect(pool.problems()).toEqual(['render workers: every worker ends on its first task (worker stopped with exit code 7); documents render in the main thread, bodies are published as plain text'])
+    // Workers that work again: the pool's probe answers its check by itself once the pause is over; loading is not enough.
+    entry = new URL('../../dist/site/render-worker.js', import.meta.url)
+    await vi.waitFor(() => expect(pool!.problems()).toEqual([]), { timeout: 10_000 })
+    expect(recovered).toBe(1)
+    expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toEqual({ html: '<p>Die <em>EZB</em> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
+    expect(decode(await pool.feed(document, 'rss'))).toBe(decode(await RENDER_IN_THREAD.feed(document, 'rss')))
+  })
+
+  it('publishes only the body that ends its worker each time as plain text, not passing, among bodies that render, and finds no problem', async () => {
+    pool = createRenderPool({ entry: new URL('../fixtures/workers/ends-on-one-body.mjs', import.meta.url), size: 1 })
+    // Alone first: it ends two workers in a row (its HTML, then its plain text), which is not yet workers that are broken.
+    expect(await pool.body('Der Speicher voll – *Bericht*.', PAGE, SITE)).toEqual({
+      html: '<p>Der Speicher voll – *Bericht*.</p>',
+      excerpt: 'Der Speicher voll – *Bericht*.',
+      problem: 'could not be rendered (worker stopped with exit code 7); published as plain text',
+    })
+    const bodies = await Promise.all(['Eins *fett*.', 'Wieder Speicher voll.', 'Zwei *fett*.', 'Drei *fett*.'].map((text) => pool!.body(text, PAGE, SITE)))
+    expect(bodies.map((body) => [body.html, body.passing, body.problem])).toEqual([
+      ['<p>Eins <em>fett</em>.</p>', undefined, undefined],
+      ['<p>Wieder Speicher voll.</p>', undefined, 'could not be rendered (worker stopped with exit code 7); published as plain text'],
+      ['<p>Zwei <em>fett</em>.</p>', undefined, undefined],
+      ['<p>Drei <em>fett</em>.</p>', undefined, undefined],
+    ])
+    expect(pool.problems()).toEqual([])
+  })
 })
