@@ -79,7 +79,8 @@ describe('WorkerPool', () => {
     // One at a time on the worker its caller started: no second thread exists yet.
     expect(first.map((answer) => answer.threadId)).toEqual([early[0]!.threadId, early[0]!.threadId])
     pool.widen(true)
-    const second = await Promise.all([300, 300].map((ms) => pool!.run({ kind: 'spin', ms })))
+    // Long enough for the second to load on a loaded machine (300 ms was not, on 2 cores at a load of 7): it takes the second task once ready.
+    const second = await Promise.all([1500, 1500].map((ms) => pool!.run({ kind: 'spin', ms })))
     expect(new Set(second.map((answer) => answer.threadId)).size).toBe(2)
     expect(second.map((answer) => answer.threadId)).toContain(early[0]!.threadId)
   })
