@@ -94,6 +94,6 @@ export async function bodyOrPlainText(markdown: string, rendered: () => Promise<
         ? `took longer than ${error.timeLimitMs / 1000} s to render`
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
     if (error instanceof NoWorkerError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
-    return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text` }
+    return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text`, workerFailed: true }
   }
 }

@@ -35,9 +35,16 @@ export class RenderedBodies {
   readonly #rendering = new Map<string, Promise<RenderedBody>>()
   /** Bodies published as plain text only because no render worker could start (BodyRendering.passing): never kept. */
   readonly #passing = new WeakSet<RenderedBody>()
+  /** Files whose body a worker ended on (BodyRendering.workerFailed): rendered again once workers work after a time none did. */
+  readonly #workerFailed = new Set<string>()
 
   constructor(options: RenderedBodiesOptions) {
     this.#options = options
+    // Registered before the store's, which then renders every document again (content-store.ts).
+    options.renderer.onRecovered?.(() => {
+      for (const file of this.#workerFailed) this.#kept.delete(file)
+      this.#workerFailed.clear()
+    })
   }
 
   /**
@@ -88,12 +95,14 @@ export class RenderedBodies {
   forget(file: string): void {
     this.#kept.delete(file)
     this.#rendering.delete(file)
+    this.#workerFailed.delete(file)
   }
 
   /** Every file was read afresh. */
   forgetAll(): void {
     this.#kept.clear()
     this.#rendering.clear()
+    this.#workerFailed.clear()
   }
 
   async #render(article: Article): Promise<RenderedBody> {
@@ -108,7 +117,8 @@ export class RenderedBodies {
       this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`, { file: article.file, field: 'body', problem: 'unavailable' })
       return UNREADABLE_BODY
     }
-    const { html, excerpt, problem, passing } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
+    const { html, excerpt, problem, passing, workerFailed } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
+    if (workerFailed) this.#workerFailed.add(article.file)
     if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`, { file: article.file, field: 'body', problem })
     const body = { html, excerpt }
     if (passing) this.#passing.add(body)

@@ -38,6 +38,7 @@ describe('bodyOrPlainText', () => {
       html: '<p>Ein *Absatz*.</p>',
       excerpt: 'Ein *Absatz*.',
       problem: 'took longer than 20 s to render; published as plain text',
+      workerFailed: true,
     })
     expect((await bodyOrPlainText('Ein *Absatz*.', () => Promise.reject(new RangeError('Maximum call stack size exceeded')), plain)).problem).toBe(
       'could not be rendered (Maximum call stack size exceeded); published as plain text',
@@ -108,6 +109,7 @@ describe('createRenderPool', () => {
     expect(await pool.body(links, PAGE, SITE)).toEqual({
       ...renderPlainText(links),
       problem: 'could not be rendered (Worker terminated due to reaching memory limit: JS heap out of memory); published as plain text',
+      workerFailed: true,
     })
     // Another worker takes its place.
     expect(await pool.body('Weiter.', PAGE, SITE)).toEqual({ html: '<p>Weiter.</p>', excerpt: 'Weiter.', problem: undefined })
@@ -125,6 +127,7 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
       html: '<p>Die „Zölle“ steigen um 5 %.</p>\n<p>*Mehr* dazu ]]&gt; bald.</p>',
       excerpt: 'Die „Zölle“ steigen um 5 %. *Mehr* dazu ]]> bald.',
       problem: 'could not be rendered (worker stopped with exit code 7); published as plain text',
+      workerFailed: true,
     })
   })
 
@@ -193,6 +196,7 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
       html: '<p>Der Speicher voll – *Bericht*.</p>',
       excerpt: 'Der Speicher voll – *Bericht*.',
       problem: 'could not be rendered (worker stopped with exit code 7); published as plain text',
+      workerFailed: true,
     })
     const bodies = await Promise.all(['Eins *fett*.', 'Wieder Speicher voll.', 'Zwei *fett*.', 'Drei *fett*.'].map((text) => pool!.body(text, PAGE, SITE)))
     expect(bodies.map((body) => [body.html, body.passing, body.problem])).toEqual([

@@ -58,4 +58,29 @@ describe('ContentStore with render workers that could not start, then can', () =
       await renderer.close()
     }
   })
+
+  it('renders again the bodies the first broken workers ended on, kept as plain text, once workers work again', async () => {
+    // Workers that load and end on every task (ends-on-every-task.mjs): the current feed's body ends the first two (its
+    // HTML, then its plain text), so it is taken for at fault and kept, before the third finds the workers broken.
+    let entry = new URL('../fixtures/workers/ends-on-every-task.mjs', import.meta.url)
+    const renderer = createRenderPool({ entry: () => entry, size: 1 })
+    const files = new Map([['neu.md', article('Pacht', '2025-03-01T10:00:00Z')]])
+    const warnings: string[] = []
+    const store = new ContentStore({ config, source: memorySource(files, config), renderer, logger: { info: () => {}, warn: (line) => void warnings.push(line) } })
+    try {
+      await store.load()
+      expect(bodiesOf(store.resource('/wirtschaft/feed.json'))).toEqual(['<p>Die *Pacht* steigt.</p>'])
+      expect(warnings).toContain('warning neu.md: body: could not be rendered (worker stopped with exit code 7); published as plain text')
+      // Broken workers found (the probe's first start fails its check), then working ones: the probe answers.
+      await vi.waitFor(() => expect(renderer.problems()).toHaveLength(1), { timeout: 10_000 })
+      entry = new URL('../../dist/site/render-worker.js', import.meta.url)
+      await vi.waitFor(() => expect(renderer.problems()).toEqual([]), { timeout: 10_000 })
+      await store.settled()
+      // Before: kept as plain text until the file changed.
+      expect(bodiesOf(store.resource('/wirtschaft/feed.json'))).toEqual(['<p>Die <em>Pacht</em> steigt.</p>'])
+    } finally {
+      store.close()
+      await renderer.close()
+    }
+  })
 })
