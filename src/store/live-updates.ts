@@ -106,8 +106,8 @@ export class LiveUpdates implements HealthCheck {
   async #rescan(): Promise<void> {
     const { source, store } = this.#options
     const id = await source.rootId()
-    // Gone, or another folder than the one read: the root check reloads it.
-    if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId)) return
+    // Gone, another folder than the one read, or one whose reload failed (a SIGHUP's rescan applied its files to the last good index: half of each): the root check reloads it.
+    if (id === undefined || (this.#rootId !== undefined && id !== this.#rootId) || this.#health.reloads.pending) return
     const { files: onDisk, unreadable } = await source.stamps()
     const { files: changed, folders } = this.#baseline.changes(onDisk, unreadable, (file) => source.readStamp(file), store.knownFiles(), (file) => source.listedStamp?.(file))
     if (changed.size + folders.length === 0) return
