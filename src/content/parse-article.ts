@@ -12,6 +12,7 @@ import { readDuration } from './durations.js'
 import { EPISODE_FIELDS, episodeFieldsWithoutAudio, readChapters, readTranscript } from './episode-fields.js'
 import { readFrontMatter } from './front-matter.js'
 import { mediaTypeFor, normaliseMediaType } from './media-types.js'
+import { cutAtWord } from './plain-text.js'
 import { defaultId, readPermanentId } from './permanent-id.js'
 import { plusFolderProblems } from './plus-media.js'
 import { readUrl } from './read-url.js'
@@ -42,6 +43,13 @@ export interface ParsedArticle {
  * with a warning. Feeds carry each one, and 10,000 of them cost seconds.
  */
 export const MAX_TAGS = 50
+/**
+ * The characters of a line of front matter text a feed carries at most
+ * (cleanText): the front matter may hold 64 KiB, and a summary of 63,000
+ * `&` escaped five times over, in 50 items, made 16-19 MB feeds with no item
+ * past the byte budget of their HTML, and 500 of them 190 MB (a hostile review).
+ */
+export const MAX_TEXT_CHARS = { title: 300, summary: 1000, image_alt: 500, tags: 100, author: 100 } as const
 export const MAX_AUTHORS = 20
 
 const KNOWN_FIELDS = new Set([
@@ -187,7 +195,7 @@ function buildArticle(
 
   const access = readAccess(data, problems)
   if (access === 'free') problems.push(...plusFolderProblems(options.siteUrl, [['enclosure.url', enclosure?.url], ['transcript', typeof transcript === 'object' ? transcript.url : undefined]]))
-  const title = cleanText(data.title, 'title', warnings)
+  const title = cleanText(data.title, 'title', warnings, MAX_TEXT_CHARS.title)
   if (title === '') problems.push({ field: 'title', problem: 'is empty once characters XML cannot carry are removed' })
   if (problems.length > 0 || date === undefined || updated === undefined || access === undefined) return undefined
   if (updated < date) {
@@ -203,9 +211,9 @@ function buildArticle(
     categories,
     tags: cleanList(data.tags, 'tags', MAX_TAGS, warnings),
     authors: cleanList(data.author, 'author', MAX_AUTHORS, warnings),
-    summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary, 'summary', warnings),
+    summary: data.summary === undefined || data.summary.trim() === '' ? undefined : cleanText(data.summary, 'summary', warnings, MAX_TEXT_CHARS.summary),
     image,
-    imageAlt: data.image_alt === undefined ? '' : cleanText(data.image_alt, 'image_alt', warnings),
+    imageAlt: data.image_alt === undefined ? '' : cleanText(data.image_alt, 'image_alt', warnings, MAX_TEXT_CHARS.image_alt),
     enclosure,
     episode: data.episode,
     explicit: data.explicit,
@@ -307,20 +315,24 @@ const heldXmlForbidden = (count: number): string => `held ${count} control or no
  * space. XML would turn a carriage return into a line feed anyway, and JSON
  * would not: the formats would disagree.
  */
-function cleanText(value: string, field: string, warnings: ArticleProblem[]): string {
+function cleanText(value: string, field: string, warnings: ArticleProblem[], maxChars = Infinity): string {
   const clean = stripXmlForbidden(value)
   if (clean !== value) warnings.push({ field, problem: heldXmlForbidden(value.length - clean.length) })
   const shown = stripBidiControls(clean)
   if (shown !== clean) {
     warnings.push({ field, problem: `held ${clean.length - shown.length} bidirectional override or isolate controls, which make text display as other text; removed` })
   }
-  return shown.replace(/\s+/g, ' ').trim()
+  const text = shown.replace(/\s+/g, ' ').trim()
+  // Most texts are shorter in UTF-16 units already: no array of their characters at each of 50,000 starts' parses.
+  const cut = text.length <= maxChars ? text : cutAtWord(text, maxChars)
+  if (cut !== text) warnings.push({ field, problem: `is ${Array.from(text).length} characters; only its first ${maxChars} are published, cut at a word` })
+  return cut
 }
 
-function cleanList(values: readonly string[] | undefined, field: string, max: number, warnings: ArticleProblem[]): string[] {
+function cleanList(values: readonly string[] | undefined, field: 'tags' | 'author', max: number, warnings: ArticleProblem[]): string[] {
   const seen = new Set<string>()
   for (const value of values ?? []) {
-    const clean = cleanText(value, field, warnings)
+    const clean = cleanText(value, field, warnings, MAX_TEXT_CHARS[field])
     if (clean === '' || seen.has(clean)) continue
     if (seen.size === max) {
       warnings.push({ field, problem: `lists ${values?.length} entries; only the first ${max} are published` })

@@ -132,6 +132,24 @@ lang: de
     expect(article.tags).toEqual(['2025', 'DAX'])
   })
 
+  it('publishes a title, summary, image text, tag or author of more characters than a feed should carry cut at a word, and says so', () => {
+    const words = (word: string, n: number) => Array.from({ length: n }, () => word).join(' ')
+    const { article, warnings } = parseArticle(
+      file(`title: "${words('Zölle', 60)}"\ndate: 2025-01-28T09:30:00Z\ncategory: wirtschaft\nsummary: "${words('&&&&&', 10_000)}"\ntags: ["${words('DAX', 30)}", Euro]`),
+      'a.md',
+      options,
+    )
+    // 60 words of 5 characters and 59 spaces: 359; cut at the space before the 300th, marked.
+    expect(article.title).toBe(`${words('Zölle', 50)} …`)
+    expect(Array.from(article.summary ?? '')).toHaveLength(995 + 2)
+    expect(article.tags).toEqual([`${words('DAX', 25)} …`, 'Euro'])
+    expect(warnings).toEqual([
+      { field: 'title', problem: 'is 359 characters; only its first 300 are published, cut at a word' },
+      { field: 'tags', problem: 'is 119 characters; only its first 100 are published, cut at a word' },
+      { field: 'summary', problem: 'is 59999 characters; only its first 1000 are published, cut at a word' },
+    ])
+  })
+
   it('accepts a UTF-8 byte-order mark and CRLF line endings', () => {
     const text = '\uFEFF---\r\ntitle: Zölle\r\ndate: 2025-01-28T09:30:00+01:00\r\ncategory: wirtschaft\r\n---\r\nText mit Umlauten: äöü.\r\n'
     const { article, body } = parseArticle(text, 'crlf.md', options)

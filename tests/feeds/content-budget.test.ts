@@ -149,3 +149,17 @@ describe('documents rendered on request', () => {
     ])
   }, 60_000)
 })
+
+describe('a feed of items whose front matter is mostly summary', () => {
+  it('stays small: each summary is published cut to 1,000 characters, where 50 of 60,000 `&` made a 15.8 MB RSS feed past no budget', async () => {
+    const amps = Array.from({ length: 5500 }, () => '&&&&&&&&&&').join(' ') // 60,499 characters, under the 64 KiB of front matter
+    const files = Object.fromEntries(
+      Array.from({ length: 50 }, (_, n) => [`f${n}.md`, articleText({ title: `Folge ${n}`, date: `2025-06-01T06:${String(n).padStart(2, '0')}:00Z`, category: 'wirtschaft', summary: `"${amps}"` }, 'Kurz.\n')]),
+    )
+    const { text } = await budgetSite(files)
+    const sizes = await Promise.all(['/wirtschaft/feed.xml', '/wirtschaft/atom.xml', '/wirtschaft/feed.json'].map(async (path) => Buffer.byteLength(await text(path))))
+    // 50 summaries of at most 1,000 characters, each `&amp;` in XML: 250 KB and the rest of the feed.
+    expect((JSON.parse(await text('/wirtschaft/feed.json')) as { items: unknown[] }).items).toHaveLength(50)
+    for (const size of sizes) expect(size).toBeLessThan(600_000)
+  })
+})
