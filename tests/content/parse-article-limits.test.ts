@@ -47,6 +47,8 @@ describe('parseArticle: the size of the front matter', () => {
 
   it('reads front matter of just under the limit', () => {
     const summary = 'x'.repeat(MAX_FRONT_MATTER_BYTES - 200)
-    expect(parseArticle(file(`${minimal}\nsummary: ${summary}`), 'a.md', options).article.summary).toBe(summary)
+    // Read, not refused; a summary that long is published cut to its first 1,000 characters (MAX_TEXT_CHARS), and said.
+    const { article, warnings } = parseArticle(file(`${minimal}\nsummary: ${summary}`), 'a.md', options)
+    expect([article.summary, warnings]).toEqual([`${'x'.repeat(1000)} …`, [{ field: 'summary', problem: `is ${summary.length} characters; only its first 1000 are published, cut at a word` }]])
   })
 })
