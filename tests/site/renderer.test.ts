@@ -102,19 +102,6 @@ describe('createRenderPool', () => {
     expect(await pool.body('Weiter.', PAGE, SITE)).toEqual({ html: '<p>Weiter.</p>', excerpt: 'Weiter.', problem: undefined })
   })
 
-  it('publishes a body whose worker reaches its heap limit as plain text, with the reason, and keeps rendering others', async () => {
-    // A 2 MiB list of links: its worker needs 144 MB of heap (render-worker-limits.ts); under 48 MB it ends.
-    pool = builtRenderPool({ size: 1, resourceLimits: { maxOldGenerationSizeMb: 48 } })
-    const links = '- [Bericht](/wirtschaft/bericht.html)\n'.repeat(55_000)
-    expect(await pool.body(links, PAGE, SITE)).toEqual({
-      ...renderPlainText(links),
-      problem: 'could not be rendered (Worker terminated due to reaching memory limit: JS heap out of memory); published as plain text',
-      workerFailed: true,
-    })
-    // Another worker takes its place.
-    expect(await pool.body('Weiter.', PAGE, SITE)).toEqual({ html: '<p>Weiter.</p>', excerpt: 'Weiter.', problem: undefined })
-  })
-
   it('publishes a body as plain text, with the reason, when the worker fails on its plain text too (it ends on this text)', async () => {
     // A worker of answerTasks()'s protocol that ends whenever it is given a body: rendered or plain, on a new worker too.
     const ending = `import { parentPort } from 'node:worker_threads'
