@@ -9,10 +9,11 @@ import { describeFailure, ReloadRetries } from './reload-retries.js'
  * rebuild is tried again after 1 s, 2 s, 4 s … at most a minute apart
  * (ReloadRetries' pace), with one log line each, and reported (problems():
  * /healthz) until one succeeds; the last good feeds are served meanwhile.
- * The rebuilds retried here are those of no change to ARTICLES_DIR (a load,
- * an article going live, a media file); a change whose rebuild fails is put
- * back and tried again by change-queue.ts (a hostile review: its stamps were
- * noted, so no rescan or SIGHUP found it again).
+ * The rebuilds retried here are those of no change to ARTICLES_DIR (the
+ * first load, an article going live, a media file); a change whose rebuild
+ * fails is put back and tried again by change-queue.ts (a hostile review:
+ * its stamps were noted, so no rescan or SIGHUP found it again), a reload's
+ * by live updates (content-store.ts puts the catalog back).
  */
 export class RebuildRetries implements HealthCheck {
   readonly #logger: Logger
@@ -26,9 +27,9 @@ export class RebuildRetries implements HealthCheck {
 
   /**
    * One rebuild (`rebuild`); when it fails, `again` in a while, and the error rethrown for the caller. Not when the
-   * failure is a change's (`changeFailed`): the change is put back and tried again, and said, by change-queue.ts.
+   * caller retries it itself (`callerRetries`: a change's, or a reload's), and says so.
    */
-  async attempt<T>(rebuild: () => Promise<T>, again: () => Promise<unknown>, changeFailed: () => boolean = () => false): Promise<T> {
+  async attempt<T>(rebuild: () => Promise<T>, again: () => Promise<unknown>, callerRetries: () => boolean = () => false): Promise<T> {
     // This attempt is the one the timer would have made.
     clearTimeout(this.#timer)
     try {
@@ -37,7 +38,7 @@ export class RebuildRetries implements HealthCheck {
       if (failures > 0) this.#logger.info(`published the articles after ${failures} failed attempt(s); the feeds are current again`)
       return result
     } catch (error) {
-      if (changeFailed()) throw error
+      if (callerRetries()) throw error
       const { waitMs, problem } = this.#retries.failed(error)
       this.#logger.warn(problem)
       if (!this.#closed) this.#timer = setTimeout(() => void again().catch(() => {}), waitMs).unref()
