@@ -1,7 +1,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import { entryUrl, type WorkerEntry } from './held-module.js'
 import type { AnswerMessage, NoticeMessage, ReadyMessage, TaskMessage } from './answer-tasks.js'
-import { RetryPace } from './retry-pace.js'
+import { MAX_RETRY_MS, RetryPace } from './retry-pace.js'
 import { NoWorkerError, WorkerEndsError, WorkerStartError, WorkerTimeoutError } from './worker-errors.js'
 
 export interface WorkerPoolOptions {
@@ -29,7 +29,10 @@ export interface WorkerPoolOptions {
   readonly check?: unknown
 }
 
-/** The first pause after a failed start; each failure in a row doubles it, up to a minute (RetryPace). */
+/**
+ * The first pause after a failed start; each failure in a row doubles it, up to a minute (RetryPace), also across
+ * a recovery that did not last a minute (each recovery renders everything again: Renderer.onRecovered).
+ */
 const FIRST_START_PAUSE_MS = 1000
 /**
  * Workers that loaded and ended on their first task, one after another with no task answered between, that tell
@@ -89,7 +92,7 @@ export class WorkerPool<Request, Response> {
   /** Workers that loaded and ended on their first task since a task was last answered (ENDED_ON_FIRST_TASK_LIMIT). */
   #endedOnFirstTask = 0
   /** Starts (not of spares) that failed in a row, or workers found broken, and the pause after them (#paused). */
-  readonly #starts = new RetryPace(FIRST_START_PAUSE_MS)
+  readonly #starts = new RetryPace(FIRST_START_PAUSE_MS, MAX_RETRY_MS, MAX_RETRY_MS)
   /** The end of the pause after a failed start: then one worker is started to try (a probe). */
   #probe: NodeJS.Timeout | undefined
 

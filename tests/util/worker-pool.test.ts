@@ -337,6 +337,37 @@ describe('WorkerPool', () => {
     expect(pool.startFailure).toBeUndefined()
   })
 
+  it('keeps the pace of its pauses when workers fail again soon after they worked again, so that a flapping start is not recovered from every second', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    let threads = true
+    let starts = 0
+    const made = () => {
+      starts += 1
+      if (!threads) throw new Error('Worker initialization failure: EAGAIN')
+      return entry
+    }
+    pool = new WorkerPool<Request, Answer>({ entry: made, size: 1 })
+    const pauses: number[] = []
+    for (let round = 0; round < 4; round++) {
+      // A worker that works (from the second round on, the probe), then ends; no thread for the next, then threads again.
+      expect((await pool.run({ kind: 'echo', value: String(round) })).echo).toBe(String(round))
+      await expect(pool.run({ kind: 'exit' })).rejects.toThrow('worker stopped with exit code 3')
+      threads = false
+      await expect(pool.run({ kind: 'echo', value: 'b' })).rejects.toBeInstanceOf(WorkerStartError)
+      threads = true
+      const before = starts
+      let waited = 0
+      while (starts === before) {
+        vi.advanceTimersByTime(250)
+        waited += 250
+      }
+      pauses.push(waited)
+    }
+    // Before: 1 s each time (the pace started again at each recovery), and each recovery rendered everything again and
+    // purged the CDN (Renderer.onRecovered), about every 2 s while the start flapped.
+    expect(pauses).toEqual([1000, 2000, 4000, 8000])
+  })
+
   it('rejects what waits when it is closed, and every task after', async () => {
     pool = new WorkerPool({ entry, size: 1 })
     const outcomes = Promise.allSettled([pool.run({ kind: 'spin', ms: 2000 }), pool.run({ kind: 'echo', value: 'x' })])
