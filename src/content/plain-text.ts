@@ -17,6 +17,8 @@ export interface BodyRendering {
   readonly passing?: true
   /** Plain text as a worker ended (or ran out of time) on it, twice: kept, but rendered again once workers work after a time none did (Renderer.onRecovered): the first bodies broken workers take end them too. */
   readonly workerFailed?: true
+  /** Plain text as its render took longer than the time limit: kept for a while only (rendered-bodies.ts), as the time may have been the machine's (a paused VM, a load that starved the worker), not the body's. */
+  readonly timedOut?: true
 }
 
 /**

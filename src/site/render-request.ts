@@ -94,6 +94,7 @@ export async function bodyOrPlainText(markdown: string, rendered: () => Promise<
         ? `took longer than ${error.timeLimitMs / 1000} s to render`
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
     if (error instanceof NoWorkerError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
-    return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text`, workerFailed: true }
+    const timedOut = error instanceof WorkerTimeoutError ? { timedOut: true as const } : {}
+    return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text`, workerFailed: true, ...timedOut }
   }
 }

@@ -22,6 +22,12 @@ export type CheckedItemSource = ItemSource & { readonly incomplete: boolean }
 
 /** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
 const BODIES_KEPT = 2000
+/**
+ * How long the plain text of a body that ran out of time (BodyRendering.timedOut) is kept: then the next document
+ * that needs it renders it again, as the time may have been the machine's (a paused VM: the limit's timer fires on
+ * waking), not the body's. A body that always takes too long costs a worker its time limit once in this time.
+ */
+export const TIMED_OUT_KEPT_MS = 10 * 60_000
 
 /**
  * Articles' bodies: read when a document needs them, rendered by the
@@ -37,6 +43,8 @@ export class RenderedBodies {
   readonly #passing = new WeakSet<RenderedBody>()
   /** Files whose body a worker ended on (BodyRendering.workerFailed): rendered again once workers work after a time none did. */
   readonly #workerFailed = new Set<string>()
+  /** Files whose kept body is the plain text of a render that ran out of time, and when (performance.now()): TIMED_OUT_KEPT_MS. */
+  readonly #timedOut = new Map<string, number>()
 
   constructor(options: RenderedBodiesOptions) {
     this.#options = options
@@ -75,7 +83,7 @@ export class RenderedBodies {
   body(article: Article): Promise<RenderedBody> {
     const file = article.file
     const kept = this.#kept.get(file)
-    if (kept) return Promise.resolve(kept)
+    if (kept && !this.#timeToRetry(file)) return Promise.resolve(kept)
     const running = this.#rendering.get(file)
     if (running) return running
     const rendering = this.#render(article)
@@ -96,6 +104,7 @@ export class RenderedBodies {
     this.#kept.delete(file)
     this.#rendering.delete(file)
     this.#workerFailed.delete(file)
+    this.#timedOut.delete(file)
   }
 
   /** Every file was read afresh. */
@@ -103,6 +112,15 @@ export class RenderedBodies {
     this.#kept.clear()
     this.#rendering.clear()
     this.#workerFailed.clear()
+    this.#timedOut.clear()
+  }
+
+  /** Whether the kept body of `file` is a time limit's plain text kept TIMED_OUT_KEPT_MS: then it is rendered again. */
+  #timeToRetry(file: string): boolean {
+    const since = this.#timedOut.get(file)
+    if (since === undefined || performance.now() - since < TIMED_OUT_KEPT_MS) return false
+    this.#kept.delete(file)
+    return true
   }
 
   async #render(article: Article): Promise<RenderedBody> {
@@ -117,8 +135,10 @@ export class RenderedBodies {
       this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`, { file: article.file, field: 'body', problem: 'unavailable' })
       return UNREADABLE_BODY
     }
-    const { html, excerpt, problem, passing, workerFailed } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
+    const { html, excerpt, problem, passing, workerFailed, timedOut } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
     if (workerFailed) this.#workerFailed.add(article.file)
+    if (timedOut) this.#timedOut.set(article.file, performance.now())
+    else this.#timedOut.delete(article.file)
     if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`, { file: article.file, field: 'body', problem })
     const body = { html, excerpt }
     if (passing) this.#passing.add(body)

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { parseArticle } from '../../src/content/parse-article.js'
 import type { BodyRendering } from '../../src/content/render-markdown.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
-import { RenderedBodies } from '../../src/store/rendered-bodies.js'
+import { bodyOrPlainText } from '../../src/site/render-request.js'
+import { RenderedBodies, TIMED_OUT_KEPT_MS } from '../../src/store/rendered-bodies.js'
+import { WorkerTimeoutError } from '../../src/util/worker-errors.js'
 import { articleText } from '../helpers/temp-dir.js'
 
 const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -39,6 +41,8 @@ function setUp(files: Map<string, string>) {
 const text = (body: string) => articleText({ title: 'Gross', date: '2025-06-01T08:00:00+02:00', category: 'wirtschaft' }, body)
 
 describe('RenderedBodies', () => {
+  afterEach(() => void vi.useRealTimers())
+
   it('renders a body once however many documents wait for it, and keeps it', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { bodies, rendered, article, finish } = setUp(files)
@@ -84,5 +88,37 @@ describe('RenderedBodies', () => {
     const source = await bodies.itemSource([gone])
     expect(source.incomplete).toBe(true)
     expect(source.bodyOf(gone)).toEqual({ html: '', excerpt: '' })
+  })
+
+  it('keeps the plain text of a body that ran out of time for TIMED_OUT_KEPT_MS, then renders it again when a document needs it', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
+    const { article } = setUp(files)
+    // The first render runs out of time (as when the machine was paused during it), the next ones do not.
+    let renders = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) =>
+        bodyOrPlainText(
+          markdown,
+          () => (++renders === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)),
+          () => Promise.reject(new Error('no plain text from a worker')),
+        ),
+    }
+    const warned: string[] = []
+    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: (line) => warned.push(line) } })
+    const plain = await bodies.body(article('gross.md'))
+    expect(plain.html).toBe('<p>Ein *Absatz*.</p>')
+    expect(warned).toEqual(['warning gross.md: body: took longer than 20 s to render; published as plain text'])
+    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS - 1)
+    expect(await bodies.body(article('gross.md'))).toBe(plain)
+    // Before: kept until the file changed, however fast it would render now.
+    vi.advanceTimersByTime(1)
+    const again = await bodies.body(article('gross.md'))
+    expect([again.html, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 2])
+    // Rendered as written, it is kept as any other body.
+    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS)
+    expect(await bodies.body(article('gross.md'))).toBe(again)
+    expect(renders).toBe(2)
   })
 })
