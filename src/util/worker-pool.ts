@@ -217,8 +217,10 @@ export class WorkerPool<Request, Response> {
     } catch (error) {
       // No thread could be made (EAGAIN: a host's limit of threads), thrown here, in whatever event started it (a
       // time limit's timer: the process ended). Beside a ready worker, as a spare that failed; with none, the tasks fail.
-      this.#startFailure = new WorkerStartError(error as Error)
-      if (ready) this.#paused()
+      if (ready) {
+        this.#startFailure = new WorkerStartError(error as Error)
+        this.#paused()
+      }
       if (!ready && !this.#sparesFail) {
         this.#sparesFail = true
         this.#options.onSpareFailed?.(error as Error)
@@ -248,9 +250,14 @@ export class WorkerPool<Request, Response> {
     const failed = (error: Error): Error => {
       if (!this.#slots.has(slot)) return error
       if (ours && !slot.loaded) {
-        // A spare's failure is onSpareFailed's (none is started beside others again); the pool's only worker's pauses the starts.
-        if (slot.ready) this.#paused()
-        return (this.#startFailure = new WorkerStartError(error))
+        // A spare's failure is onSpareFailed's (none is started beside others again), not startFailure's: that stayed
+        // once the worker beside it ended, until a task came. The pool's only worker's pauses the starts.
+        const failure = new WorkerStartError(error)
+        if (slot.ready) {
+          this.#startFailure = failure
+          this.#paused()
+        }
+        return failure
       }
       // Ended on its first task: that task's doing (a body reaching the heap limit), unless worker after worker does so.
       if (!slot.task || slot.answered || ++this.#endedOnFirstTask < ENDED_ON_FIRST_TASK_LIMIT) return error

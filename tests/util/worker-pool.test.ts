@@ -224,6 +224,21 @@ describe('WorkerPool', () => {
     expect(failures).toEqual(['Worker initialization failure: EAGAIN'])
   })
 
+  it('does not take a spare whose module could not load for a pool whose workers cannot start, once the worker beside it ended', async () => {
+    const spares: string[] = []
+    pool = new WorkerPool<Request, Answer>({ entry, size: 2, onSpareFailed: (error) => void spares.push(error.message) })
+    await pool.run({ kind: 'echo', value: 'a' })
+    // Workers started from now on cannot load: a spare started as two tasks wait fails after the first worker answered both.
+    pool.notify({}, { failToLoad: true })
+    await Promise.all([pool.run({ kind: 'echo', value: 'b' }), pool.run({ kind: 'echo', value: 'c' })])
+    await vi.waitFor(() => expect(spares).toEqual(['cannot load']), { timeout: 5000 })
+    // The one worker ends on a task.
+    await expect(pool.run({ kind: 'exit' })).rejects.toThrow('worker stopped with exit code 3')
+    // Before: 'cannot start a worker: cannot load' (so /healthz answered 503) until a task came, though no worker the
+    // pool needed had failed to start: the spare's failure is onSpareFailed's.
+    expect(pool.startFailure).toBeUndefined()
+  })
+
   it('tells a worker that could not start (WorkerStartError, startFailure) from one that ended on a task, until one starts', async () => {
     pool = new WorkerPool({ entry, size: 1, workerData: { failToLoad: true } })
     const failed = pool.run({ kind: 'echo', value: 'a' })
