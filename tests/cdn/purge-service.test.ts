@@ -1,12 +1,15 @@
 /**
  * The built service with PURGE set: after a save it purges the changed keys
  * at the CDN before it pings the WebSub hub, purges a replaced media file,
- * and reports failing purges in /healthz, while it keeps publishing.
+ * purges the whole site once render workers work again after none could
+ * (main.ts wires purgeOnRecovery), and reports failing purges in /healthz,
+ * while it keeps publishing.
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { articleKey, FEED_KEY, mediaKey } from '../../src/site/cache-keys.js'
+import { articleKey, FEED_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
 import { startPurgeStandIn, type RecordedRequest } from '../helpers/purge-stand-in.js'
 import { startServer, type RunningServer } from '../helpers/server-process.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
@@ -24,7 +27,7 @@ const until = async (condition: () => boolean | Promise<boolean>, ms: number, wh
   }
 }
 
-async function serviceWith(answers: { status: number }[], otherwise: { status: number }) {
+async function serviceWith(answers: { status: number }[], otherwise: { status: number }, env: Record<string, string> = {}) {
   const temp = makeTempDir('purge-service-')
   cleanups.push(temp.rm)
   temp.write('site.yaml', '{}\n')
@@ -50,6 +53,7 @@ async function serviceWith(answers: { status: number }[], otherwise: { status: n
     SITE_CONFIG: path.join(temp.dir, 'site.yaml'),
     PURGE: `varnish:${varnish.url}`,
     WEBSUB_HUB: `${hub.url}hub`,
+    ...env,
   })
   cleanups.push(() => server.stop())
   return { temp, events, server, varnish }
@@ -105,5 +109,32 @@ describe('the service purging its CDN', () => {
     await until(async () => (healthy = await health()).code === 200, 15_000, () => JSON.stringify(healthy) + server.output())
     expect(healthy).toEqual({ code: 200, status: 'ok', reasons: undefined })
     expect(varnish.received.length).toBeGreaterThanOrEqual(3)
+  })
+
+  it('purges the whole site once render workers start again after none could, not while none can', { timeout: 60_000 }, async () => {
+    // No render worker can start until the test removes the file (tests/fixtures/start/no-render-workers.mjs).
+    const blocked = makeTempDir('no-render-workers-')
+    cleanups.push(blocked.rm)
+    const flag = blocked.write('blocked', '')
+    const preload = fileURLToPath(new URL('../fixtures/start/no-render-workers.mjs', import.meta.url))
+    const { events, server } = await serviceWith([], { status: 200 }, { NODE_OPTIONS: `--import=${preload}`, NO_RENDER_WORKERS_WHILE: flag })
+    const health = async () => {
+      const response = await fetch(`${server.base}/healthz`)
+      const body = (await response.json()) as { status: string; reasons?: string[] }
+      return { code: response.status, status: body.status, reasons: body.reasons }
+    }
+    // Served meanwhile, bodies as plain text: the CDN caches those, and no change purges them (no key changes).
+    expect(await health()).toEqual({
+      code: 503,
+      status: 'degraded',
+      reasons: ['render workers: cannot start a worker: Modul fehlt; documents render in the main thread, bodies are published as plain text'],
+    })
+    const purges = () => events.filter((event) => event.startsWith('purge'))
+    expect(purges()).toEqual([])
+    fs.rmSync(flag)
+    // The pool tries a worker after a pause that doubles with each failed start (1 s, 2 s, 4 s …): generous for a loaded machine.
+    await until(() => purges().length > 0, 40_000, () => events.join('\n') + server.output())
+    expect(purges()).toEqual([`purge ${SITE_KEY}`])
+    expect(await health()).toEqual({ code: 200, status: 'ok', reasons: undefined })
   })
 })
