@@ -21,12 +21,19 @@ const STARTED_EARLY = 1
  * them over (createRenderPool's `started`); one that fails to load has exited
  * by then and is replaced by the pool, which reports the error.
  */
-export const earlyRenderWorkers: readonly Worker[] = Array.from({ length: STARTED_EARLY }, () => {
-  const worker = new Worker(new URL('./render-worker.js', import.meta.url), {
-    workerData: { lowPriority: false } satisfies RenderWorkerData,
-    resourceLimits: RENDER_WORKER_LIMITS,
-  })
+export const earlyRenderWorkers: readonly Worker[] = Array.from({ length: STARTED_EARLY }).flatMap(() => {
+  let worker: Worker
+  try {
+    worker = new Worker(new URL('./render-worker.js', import.meta.url), {
+      workerData: { lowPriority: false } satisfies RenderWorkerData,
+      resourceLimits: RENDER_WORKER_LIMITS,
+    })
+  } catch {
+    // No thread could be made (EAGAIN: a host's limit of threads), thrown here as dist/main.js loaded, and the service
+    // did not start. Now the pool tries one itself, and renders in the main thread meanwhile, saying why (/healthz).
+    return []
+  }
   worker.unref()
   worker.on('error', () => {})
-  return worker
+  return [worker]
 })
