@@ -42,5 +42,5 @@ export function startPlus({ config, onChange, source, renderer, logger }: StartP
   onChange((_previous, current) => {
     feeds.update(current).catch((error: unknown) => logger.warn(`subscriber feeds: rendering failed, the last ones stay: ${String(error)}`))
   })
-  return { feeds, revocations, health: [revocations], close: () => revocations.close() }
+  return { feeds, revocations, health: [revocations, feeds], close: () => revocations.close() }
 }

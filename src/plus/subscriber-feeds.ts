@@ -15,7 +15,9 @@ import { mediaPrefix, sectionUpdated } from '../site/feed-documents.js'
 import { FEED_MEDIA_TYPES, feedPaths, podcastPath } from '../site/paths.js'
 import type { Renderer } from '../site/render-request.js'
 import { RenderedBodies } from '../store/rendered-bodies.js'
+import { ShortenedFeeds } from '../store/shortened-feeds.js'
 import { siteUrlFor } from '../text/urls.js'
+import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { subscriberPaths, type SubscriberFile } from './plus-paths.js'
 import { SubscriberDocument } from './subscriber-document.js'
@@ -40,6 +42,9 @@ export interface SubscriberFeedsOptions {
 
 const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired)'
 
+/** A subscriber document's URL as the log and /healthz name it: `<token>` where each subscriber's token goes (docs/security.md: no token in a log line). */
+const nameOf = (url: string): string => url.replace(TOKEN_PLACEHOLDER, '<token>')
+
 /**
  * The subscribers' documents (docs/plus.md): the section's current feeds and
  * the podcast, with the full text of plus articles and plus episodes' audio
@@ -48,8 +53,12 @@ const GENERATOR = 'wirtschaft-feeds (https://github.com/jpmonette/feed, repaired
  * goes (subscriber-document.ts puts it in per request). No hub (never a
  * WebSub topic), no browser stylesheets, no archive links (the archives are
  * public, with teasers).
+ *
+ * A document whose budget of HTML is spent is the same for every subscriber:
+ * one warning per streak names it with `<token>` for the token
+ * (ShortenedFeeds), and problems() says it while it lasts (/healthz).
  */
-export class SubscriberFeeds {
+export class SubscriberFeeds implements HealthCheck {
   readonly #options: SubscriberFeedsOptions
   readonly #bodies: RenderedBodies
   #documents = new Map<SubscriberFile, SubscriberDocument>()
@@ -62,6 +71,9 @@ export class SubscriberFeeds {
   /** The public documents rendered ahead whose bytes change when a media file does. */
   readonly #publicPaths: readonly string[]
   readonly #publicMedia: string
+  readonly #shortened: ShortenedFeeds
+  /** What the documents in place could not carry (ShortenedFeeds.note), one line each. */
+  #problems: readonly string[] = []
 
   constructor(options: SubscriberFeedsOptions) {
     this.#options = options
@@ -69,6 +81,12 @@ export class SubscriberFeeds {
     this.#publicMedia = mediaPrefix(config.siteUrl)
     this.#publicPaths = [...Object.values(feedPaths(config.section.slug)), podcastPath(config.section.slug)]
     this.#bodies = new RenderedBodies({ source: options.source, renderer: options.renderer, siteUrl: config.siteUrl, media: options.media, logger: options.logger })
+    this.#shortened = new ShortenedFeeds(options.logger)
+  }
+
+  /** The documents in place whose budget of HTML was spent, one line each, their token `<token>`: for /healthz. */
+  problems(): readonly string[] {
+    return this.#problems
   }
 
   /** Renders the documents for a new site, after any update still running; resolves when they are in place. */
@@ -139,6 +157,7 @@ export class SubscriberFeeds {
     const bodyOf = (article: Article) => source.bodyOf(article)
     const { items: windowItems, shortened } = toFeedItems(window, bodyOf, context)
     const feed = buildFeedDocument({ ...channel(`${config.section.title} – ${config.siteName} Plus`), links: { self }, shortened }, windowItems)
+    const problems = [this.#shortened.note(feed, nameOf(self.rss))]
     const rendered = await Promise.all(FEED_FORMATS.map(async (format) => [format, await this.#options.renderer.feed(feed, format), feed] as const))
     const documents = new Map<SubscriberFile, SubscriberDocument>()
     for (const [format, text, document] of rendered) documents.set(format, documentOf(text, FEED_MEDIA_TYPES[format], document))
@@ -173,10 +192,12 @@ export class SubscriberFeeds {
       const base = buildFeedDocument({ ...channel(show.title), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } }, shortened: budgeted.shortened }, items)
       // Blocked from directories: an app that submits its users' feeds to one would publish the token.
       const document: PodcastDocument = { ...base, podcast: show, episodes: links, block: true }
+      problems.push(this.#shortened.note(document, nameOf(url)))
       documents.set('podcast', documentOf(await this.#options.renderer.podcast(document), FEED_MEDIA_TYPES.rss, document))
     }
     this.#documents = documents
     this.#plusMedia = plusMedia
+    this.#problems = problems.flatMap((problem) => problem ?? [])
     this.#shown = { window, episodes, site }
   }
 }

@@ -2,7 +2,7 @@ import type { Config } from '../config.js'
 import type { Article } from '../content/article.js'
 import { archivePageCount } from '../feeds/archive.js'
 import { summaryOf } from '../feeds/build-feed.js'
-import { FEED_FORMATS } from '../feeds/feed-model.js'
+import { FEED_FORMATS, type FeedDocument } from '../feeds/feed-model.js'
 import { isEpisode, sameArticles } from '../feeds/select.js'
 import { siteUrlFor } from '../text/urls.js'
 import { renderFeedResource, renderPodcastResource } from './feed-resource.js'
@@ -162,7 +162,9 @@ function pageContext(config: SiteConfig): PageContext {
  * section's three subscription feeds, the podcast feed (both by `renderer`)
  * and the index page. `source` must have the bodies of `plan.window` and
  * `plan.episodes`. `create` makes the resources: the store's swaps a site
- * in once their identity bytes exist (createIdentityFirst).
+ * in once their identity bytes exist (createIdentityFirst). `note` says what
+ * a feed document could not carry (Site.problems): the store's also logs
+ * when that changes (store/shortened-feeds.ts).
  */
 export async function buildSite(
   plan: SitePlan,
@@ -170,6 +172,7 @@ export async function buildSite(
   config: SiteConfig,
   renderer: Renderer = RENDER_IN_THREAD_LATER,
   create: CreateResource = createResource,
+  note: (document: FeedDocument) => string | undefined = shortenedProblem,
 ): Promise<Site> {
   const context = pageContext(config)
   const document = currentFeedDocument(plan, source, config)
@@ -188,7 +191,7 @@ export async function buildSite(
       return ['/', await create(renderIndexPage(context, listed), { contentType: html, lastModified, now: plan.now, keys: documentKeys([FEED_KEY], plan.window) })] as const
     })(),
   ])
-  const problems = [document, ...(podcast ? [podcast] : [])].flatMap((shown) => shortenedProblem(shown) ?? [])
+  const problems = [document, ...(podcast ? [podcast] : [])].flatMap((shown) => note(shown) ?? [])
   return { plan, resources: new Map(entries), context, problems }
 }
 

@@ -184,11 +184,11 @@ export function podcastFeedDocument(plan: DocumentPlan, source: ItemSource, conf
 
 /**
  * What the log and /healthz say of a document whose budget was spent
- * (FeedDocument.shortened), naming it by its RSS URL; undefined for one
- * that carries every item whole.
+ * (FeedDocument.shortened), naming it `name` (by default its RSS URL);
+ * undefined for one that carries every item whole.
  */
-export function shortenedProblem(document: FeedDocument): string | undefined {
+export function shortenedProblem(document: FeedDocument, name = document.links.self.rss): string | undefined {
   const { shortened = 0, items } = document
   if (shortened === 0) return undefined
-  return `${document.links.self.rss} (and its other formats): ${shortened} of ${items.length} items carry their summary only, not their text: with it, the items' HTML would pass the ${FEED_CONTENT_BUDGET / 1024 / 1024} MiB a feed document may carry`
+  return `${name} (and its other formats): ${shortened} of ${items.length} items carry their summary only, not their text: with it, the items' HTML would pass the ${FEED_CONTENT_BUDGET / 1024 / 1024} MiB a feed document may carry`
 }

@@ -8,7 +8,7 @@ import type { FeedDocument, FeedFormat } from '../feeds/feed-model.js'
 import { applyFilter, FilterKeys, filterQuery, type FeedFilter } from '../feeds/filter.js'
 import { isPublished, sameArticles } from '../feeds/select.js'
 import { buildSite, type Site, type SitePlan } from '../site/build-site.js'
-import { archiveFeedDocument, filteredFeedDocument, mediaPrefix, shortenedProblem } from '../site/feed-documents.js'
+import { archiveFeedDocument, filteredFeedDocument, mediaPrefix } from '../site/feed-documents.js'
 import { episodeDocumentPaths } from '../site/episode-documents.js'
 import { renderFeedResource } from '../site/feed-resource.js'
 import { archiveKeys, documentKeys, feedKeys, filteredKeys, SITE_KEY } from '../site/cache-keys.js'
@@ -24,6 +24,7 @@ import type { Logger } from '../util/logger.js'
 import type { PublishedArticlesView } from './article-catalog.js'
 import { RenderedBodies, type CheckedItemSource } from './rendered-bodies.js'
 import { episodeRequest, type EpisodeResourceOptions } from './episode-resources.js'
+import { ShortenedFeeds } from './shortened-feeds.js'
 
 export interface LazyDocumentsOptions {
   readonly config: Config
@@ -85,6 +86,7 @@ export class LazyDocuments {
   readonly #viewRenders = new ConcurrencyLimit(VIEW_RENDERS)
   readonly #archives: LruCache<string, CachedArchive>
   readonly #cacheBytes: number
+  readonly #shortened: ShortenedFeeds // which documents carry some items' summary only: logged once per streak
   #views: LruCache<string, Promise<Resource>>
   #notFound: Promise<Resource> | undefined
 
@@ -98,6 +100,7 @@ export class LazyDocuments {
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(ARCHIVES_KEPT, this.#cacheBytes)
     this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)
+    this.#shortened = new ShortenedFeeds(options.logger)
   }
 
   /** The HTML page at `path`, or an episode's document beside it; undefined when no public article has it. */
@@ -137,7 +140,7 @@ export class LazyDocuments {
     const resource = (async () => {
       const source = await this.itemSource(found.items)
       return renderFeedResource(
-        this.#warned(archiveFeedDocument(plan, found, source, config)),
+        this.#noted(archiveFeedDocument(plan, found, source, config)),
         format,
         // The newest page gains a next-archive link when the next page begins,
         // and a page without a body that is unreadable now (a file being saved)
@@ -164,7 +167,7 @@ export class LazyDocuments {
       this.#viewRenders.run(async () => {
         const articles = applyFilter(plan.section, filter, config.feedLimit, this.#filterKeys)
         const source = await this.itemSource(articles)
-        const document = this.#warned(filteredFeedDocument(plan, articles, filter, source, config))
+        const document = this.#noted(filteredFeedDocument(plan, articles, filter, source, config))
         return renderFeedResource(document, format, 'live', filteredKeys(filter, config.feedLimit, articles, mediaPrefix(config.siteUrl)), this.#options.clock(), this.#renderer)
       }),
     )
@@ -172,20 +175,17 @@ export class LazyDocuments {
 
   /** The short page for anything that is not there; the caller adds the keys of what may appear there (missingKeys). */
   notFound(): Promise<Resource> {
-    this.#notFound ??= createResource(renderNotFoundPage(this.#options.site().context), {
+    return (this.#notFound ??= createResource(renderNotFoundPage(this.#options.site().context), {
       contentType: 'text/html; charset=utf-8',
       now: this.#options.clock(),
       keys: [SITE_KEY],
-    })
-    return this.#notFound
+    }))
   }
 
   /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (identityFirstInTurns); an edit renders the changed items only (spliced-feeds.ts). */
   async renderSite(plan: SitePlan): Promise<Site> {
     const source = await this.itemSource([...new Set([...plan.window, ...plan.episodes])])
-    const site = await buildSite(plan, source, this.#options.config, this.#ahead, this.createAhead)
-    for (const problem of site.problems) this.#options.logger.warn(`warning ${problem}`)
-    return site
+    return buildSite(plan, source, this.#options.config, this.#ahead, this.createAhead, (document) => this.#shortened.note(document))
   }
 
   /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */
@@ -202,8 +202,8 @@ export class LazyDocuments {
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
   cachedBytes(): { archives: number; views: number } { return { archives: this.#archives.weight, views: this.#views.weight } }
 
-  /** `document`, with a warning when its budget of HTML was spent (shortenedProblem). */
-  #warned(document: FeedDocument): FeedDocument { const problem = shortenedProblem(document); if (problem) this.#options.logger.warn(`warning ${problem}`); return document }
+  /** `document`, noted: a warning when its budget of HTML is first spent, a line when it fits again (ShortenedFeeds). */
+  #noted(document: FeedDocument): FeedDocument { this.#shortened.note(document); return document }
   /** A document of the current site, rendered once; a failed render is not kept. */
   #view(key: string, render: () => Promise<Resource>): Promise<Resource> {
     const views = this.#views

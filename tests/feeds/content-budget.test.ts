@@ -1,7 +1,8 @@
 /**
  * The budget of HTML a feed document carries in full (FEED_CONTENT_BUDGET):
  * which items keep their text and which their summary only, in RSS, Atom and
- * JSON Feed read back by feedparser and as JSON; the log line and /healthz.
+ * JSON Feed read back by feedparser and as JSON; the log line and /healthz,
+ * for the public feeds and the subscribers'.
  */
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -10,10 +11,14 @@ import type { Article } from '../../src/content/article.js'
 import { loadConfig } from '../../src/config.js'
 import { FEED_CONTENT_BUDGET, toFeedItems, type ItemContext, type RenderedBody } from '../../src/feeds/build-feed.js'
 import { createHttp } from '../../src/http/app.js'
+import { startPlus } from '../../src/plus/start-plus.js'
+import { TOKEN_PLACEHOLDER } from '../../src/plus/subscriber-feeds.js'
+import { RENDER_IN_THREAD } from '../../src/site/renderer.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
 import { readXmlFeeds } from '../helpers/consumers.js'
 import { memorySource } from '../helpers/memory-source.js'
+import { PLUS_SECRET } from '../helpers/plus-instance.js'
 import { articleText } from '../helpers/temp-dir.js'
 
 const SITE = 'https://www.example.de/'
@@ -162,4 +167,99 @@ describe('a feed of items whose front matter is mostly summary', () => {
     expect((JSON.parse(await text('/wirtschaft/feed.json')) as { items: unknown[] }).items).toHaveLength(50)
     for (const size of sizes) expect(size).toBeLessThan(600_000)
   })
+})
+
+/** A site over `files` kept open for edits, with the subscribers' feeds unless PLUS_SECRET is cleared; every log line about the budget, each with its level. */
+async function editedSite(files: Record<string, string>, env: Record<string, string> = {}) {
+  const lines: string[] = []
+  const about = (line: string) => line.includes('MiB a feed document may carry') || line.includes("carries every item's text again")
+  const logger = { info: (line: string) => void (about(line) && lines.push(`info: ${line}`)), warn: (line: string) => void (about(line) && lines.push(`warn: ${line}`)) }
+  const now = new Date('2026-01-01T00:00:00Z')
+  const config = loadConfig({ SITE_URL: SITE, PLUS_SECRET, ...env })
+  const held = new Map(Object.entries(files))
+  const source = memorySource(held, config)
+  const store = new ContentStore({ config, source, clock: () => now, logger })
+  const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer: RENDER_IN_THREAD, logger })
+  await store.load()
+  await Promise.all([store.settled(), plus?.feeds.settled()])
+  const { app } = createHttp({ config, store, health: [store, ...(plus?.health ?? [])], now: () => now.getTime(), plus })
+  return {
+    lines,
+    async edit(file: string, text: string) {
+      held.set(file, text)
+      await store.applyChanges([file])
+      await Promise.all([store.settled(), plus?.feeds.settled()])
+    },
+    async healthz() {
+      const health = await app.request('/healthz')
+      return [health.status, ((await health.json()) as { reasons?: string[] }).reasons]
+    },
+    text: async (path: string) => (await app.request(path)).text(),
+    close: () => { store.close(); plus?.close() },
+  }
+}
+
+const PLUS_PROBLEM = `${SITE}wirtschaft/plus/<token>/feed.xml (and its other formats): 2 of 6 items carry their summary only, not their text: with it, the items' HTML would pass the 4 MiB a feed document may carry`
+const small = (slug: string, summary = `Worum es in ${slug} geht.`) => articleText({ title: slug, date: `2025-06-0${9 - SLUGS.indexOf(slug)}T06:00:00Z`, category: 'wirtschaft', summary }, 'Ein kurzer Absatz.\n')
+
+describe('the log of a shortened feed over edits', () => {
+  const fits = (feed: string) => `info: ${SITE}wirtschaft/${feed} (and its other formats) carries every item's text again`
+
+  it('warns once when the current feeds start to be shortened, not at every edit, and says once when they carry every text again; /healthz meanwhile', async () => {
+    const site = await editedSite(filesOf(), { PLUS_SECRET: '' })
+    try {
+      // Two edits that render the current feeds again, both still shortened: nothing more to say.
+      await site.edit('klein.md', small('klein', 'Neu gefasst.'))
+      await site.edit('klein.md', small('klein', 'Noch einmal neu gefasst.'))
+      expect(site.lines).toEqual([`warn: warning ${PROBLEM}`])
+      expect(await site.healthz()).toEqual([503, [PROBLEM]])
+      // One large article made small: the other four fit.
+      await site.edit('eins.md', small('eins'))
+      expect(site.lines).toEqual([`warn: warning ${PROBLEM}`, fits('feed.xml')])
+      expect(await site.healthz()).toEqual([200, undefined])
+    } finally {
+      site.close()
+    }
+  }, 120_000)
+
+  it("does the same for the subscribers' feeds, the same for every subscriber, naming them without a token; /healthz meanwhile", async () => {
+    const site = await editedSite(filesOf())
+    try {
+      const warnings = [`warn: warning ${PROBLEM}`, `warn: warning ${PLUS_PROBLEM}`]
+      expect(site.lines).toEqual(warnings)
+      expect(await site.healthz()).toEqual([503, [PROBLEM, PLUS_PROBLEM]])
+      await site.edit('klein.md', small('klein', 'Neu gefasst.'))
+      await site.edit('klein.md', small('klein', 'Noch einmal neu gefasst.'))
+      expect(site.lines).toEqual(warnings)
+      expect(await site.healthz()).toEqual([503, [PROBLEM, PLUS_PROBLEM]])
+      await site.edit('eins.md', small('eins'))
+      expect(site.lines).toEqual([...warnings, fits('feed.xml'), fits('plus/<token>/feed.xml')])
+      expect(await site.healthz()).toEqual([200, undefined])
+      for (const line of site.lines) expect(line).not.toContain(TOKEN_PLACEHOLDER)
+    } finally {
+      site.close()
+    }
+  }, 120_000)
+
+  it('warns once per archive page and filtered view, however often each is rendered again', async () => {
+    const files = { ...filesOf(), 'neu.md': articleText({ title: 'neu', date: '2025-06-10T06:00:00Z', category: 'wirtschaft', summary: 'Neu.' }, 'Neu.\n') }
+    const site = await editedSite(files, { FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '6' })
+    try {
+      const render = async () => {
+        for (const path of ['/wirtschaft/archiv/1/feed.json', '/wirtschaft/archiv/1/feed.xml', '/wirtschaft/feed.json?limit=6', '/wirtschaft/feed.xml?limit=6']) await site.text(path)
+      }
+      await render()
+      // Each edit drops the views and renders the newest archive page again, which the edited article is in.
+      await site.edit('klein.md', small('klein', 'Neu gefasst.'))
+      await render()
+      await site.edit('klein.md', small('klein', 'Noch einmal neu gefasst.'))
+      await render()
+      expect(site.lines).toEqual([
+        `warn: warning ${SITE}wirtschaft/archiv/1/feed.xml (and its other formats): 2 of 6 items carry their summary only, not their text: with it, the items' HTML would pass the 4 MiB a feed document may carry`,
+        `warn: warning ${SITE}wirtschaft/feed.xml?limit=6 (and its other formats): 1 of 6 items carry their summary only, not their text: with it, the items' HTML would pass the 4 MiB a feed document may carry`,
+      ])
+    } finally {
+      site.close()
+    }
+  }, 120_000)
 })
