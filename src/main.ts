@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
   if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping }))
   else if (ping) store.onChange(ping)
-  // Render workers back after none could start: the store renders every document again (its listener, registered first), then the CDN's copies go.
+  // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).
   if (purger) purgeOnRecovery(renderer.onRecovered, () => store.settled(), (keys) => purger.purge(keys))
 
   // Graceful shutdown: stop accepting, let requests in flight finish, then

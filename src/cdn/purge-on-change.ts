@@ -57,7 +57,9 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
  * whole site (SITE_KEY, as a deploy does). The bodies published as plain
  * text meanwhile changed no cache key, so no change purged them, and a CDN
  * kept them for CDN_MAX_AGE, a hub fetching through it too (a hostile review).
+ * `settled` is asked once every listener has run (a microtask later), so that
+ * the store's render has begun whichever listener was registered first.
  */
 export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | undefined, settled: () => Promise<void>, purge: (keys: readonly string[]) => Promise<void>): void {
-  onRecovered?.(() => void settled().then(() => purge([SITE_KEY])))
+  onRecovered?.(() => void Promise.resolve().then(settled).then(() => purge([SITE_KEY])))
 }
