@@ -40,8 +40,9 @@ export class ChangeQueue implements HealthCheck {
   #owed: Set<string>[] = []
   /** The owed batches still to try in this round of retries. */
   #round: Set<string>[] = []
-  readonly #pace = new ReloadRetries('', 0, (error, seconds) =>
-    `publishing the change to ${named(this.#owed)} failed: ${describeFailure(error)}; the last good feeds and pages stay published; retrying in ${seconds} s`)
+  readonly #pace = new ReloadRetries(
+    (error, seconds) => `publishing the change to ${named(this.#owed)} failed: ${describeFailure(error)}; the last good feeds and pages stay published; retrying in ${seconds} s`,
+  )
   /** The error last warned about in this streak, and the failed attempts in it. */
   #warned: string | undefined
   #failures = 0

@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { ROOT_CHECK_MS } from './folder-watch.js'
-import { describeFailure, ReloadRetries } from './reload-retries.js'
+import { describeFailure, ReloadRetries, reloadFailed } from './reload-retries.js'
 
 export interface LiveHealthOptions {
   readonly folder: string
@@ -40,10 +40,12 @@ export class LiveHealth implements HealthCheck {
     this.#options = options
     this.#missing = `${folder} is missing; the last good content stays published until it is back`
     this.#empty = `${folder} holds no article files; the feeds are empty until there are`
-    this.reloads = new ReloadRetries(folder, rescanIntervalMs)
+    this.reloads = new ReloadRetries(reloadFailed(folder), rescanIntervalMs)
     const meanwhile = rescanIntervalMs > 0 ? `changes are found by the rescan every ${rescanIntervalMs / 1000} s` : 'changes are not seen'
-    this.#watch = new ReloadRetries(folder, rescanIntervalMs, (error, seconds) =>
-      `the watch on ${folder} failed (${error instanceof Error ? error.message : String(error)}); ${meanwhile} until it is placed again, in ${seconds} s`)
+    this.#watch = new ReloadRetries(
+      (error, seconds) => `the watch on ${folder} failed (${error instanceof Error ? error.message : String(error)}); ${meanwhile} until it is placed again, in ${seconds} s`,
+      rescanIntervalMs,
+    )
   }
 
   /**

@@ -17,7 +17,7 @@ import { describeFailure, ReloadRetries } from './reload-retries.js'
  */
 export class RebuildRetries implements HealthCheck {
   readonly #logger: Logger
-  readonly #retries = new ReloadRetries('', 0, (error, seconds) => `publishing the articles failed: ${describeFailure(error)}; the last good feeds stay published; retrying in ${seconds} s`)
+  readonly #retries = new ReloadRetries((error, seconds) => `publishing the articles failed: ${describeFailure(error)}; the last good feeds stay published; retrying in ${seconds} s`)
   #timer: NodeJS.Timeout | undefined
   #closed = false
 

@@ -4,6 +4,12 @@ import { ROOT_CHECK_MS } from './folder-watch.js'
 /** The problem to report after a failed attempt, given the error and the seconds until the next. */
 export type DescribeRetry = (error: unknown, waitSeconds: number) => string
 
+/** How a failed reload of `folder` is said: `reload of /srv/artikel failed: …; retrying in 4 s`. */
+export const reloadFailed =
+  (folder: string): DescribeRetry =>
+  (error, seconds) =>
+    `reload of ${folder} failed: ${describeFailure(error)}; retrying in ${seconds} s`
+
 /**
  * Reloads of ARTICLES_DIR that failed in a row (the folder swapped in cannot
  * be read yet): the wait before the next attempt, 1 s, 2 s, 4 s … at most
@@ -18,8 +24,9 @@ export class ReloadRetries {
   /** The last failure, and when the next attempt is due (Date.now()): the problem counts down to it. */
   #last: { error: unknown; dueAt: number } | undefined
 
-  constructor(folder: string, rescanIntervalMs: number, describe?: DescribeRetry) {
-    this.#describe = describe ?? ((error, seconds) => `reload of ${folder} failed: ${describeFailure(error)}; retrying in ${seconds} s`)
+  /** `describe` words the problem (reloadFailed: a reload's); `rescanIntervalMs` (0: none) shortens the longest wait. */
+  constructor(describe: DescribeRetry, rescanIntervalMs = 0) {
+    this.#describe = describe
     // The longest wait is a minute, or RESCAN_INTERVAL when that is shorter.
     this.#pace = new RetryPace(ROOT_CHECK_MS, rescanIntervalMs > 0 ? Math.min(rescanIntervalMs, MAX_RETRY_MS) : MAX_RETRY_MS)
   }

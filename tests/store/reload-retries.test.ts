@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ReloadRetries } from '../../src/store/reload-retries.js'
+import { ReloadRetries, reloadFailed } from '../../src/store/reload-retries.js'
 
 const eacces = Object.assign(new Error("EACCES: permission denied, scandir '/srv/artikel'"), { code: 'EACCES', path: '/srv/artikel' })
 
 /** The waits after `n` failures in a row. */
 function waits(rescanIntervalMs: number, n: number): number[] {
-  const retries = new ReloadRetries('/srv/artikel', rescanIntervalMs)
+  const retries = new ReloadRetries(reloadFailed('/srv/artikel'), rescanIntervalMs)
   return Array.from({ length: n }, () => retries.failed(eacces).waitMs)
 }
 
@@ -20,14 +20,14 @@ describe('ReloadRetries', () => {
   })
 
   it('names the folder and the error code of a file-system error, else the message, with the wait', () => {
-    const retries = new ReloadRetries('/srv/artikel', 60_000)
+    const retries = new ReloadRetries(reloadFailed('/srv/artikel'), 60_000)
     expect(retries.failed(eacces).problem).toBe('reload of /srv/artikel failed: /srv/artikel cannot be read (EACCES); retrying in 1 s')
     expect(retries.failed(new Error('content not loaded yet')).problem).toBe('reload of /srv/artikel failed: content not loaded yet; retrying in 2 s')
     expect([retries.pending, retries.problem]).toEqual([true, 'reload of /srv/artikel failed: content not loaded yet; retrying in 2 s'])
   })
 
   it('forgets the failures once a reload succeeds, and says how many there were', () => {
-    const retries = new ReloadRetries('/srv/artikel', 60_000)
+    const retries = new ReloadRetries(reloadFailed('/srv/artikel'), 60_000)
     retries.failed(eacces)
     retries.failed(eacces)
     expect(retries.succeeded()).toBe(2)
@@ -38,7 +38,7 @@ describe('ReloadRetries', () => {
   it('counts the seconds down to the next attempt in the problem, not those at the failure', () => {
     vi.useFakeTimers({ now: new Date('2026-12-05T18:00:00Z'), toFake: ['Date'] })
     try {
-      const retries = new ReloadRetries('/srv/artikel', 3_600_000)
+      const retries = new ReloadRetries(reloadFailed('/srv/artikel'), 3_600_000)
       for (let i = 0; i < 7; i++) retries.failed(eacces)
       expect(retries.problem).toBe('reload of /srv/artikel failed: /srv/artikel cannot be read (EACCES); retrying in 60 s')
       vi.advanceTimersByTime(45_500)
