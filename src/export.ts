@@ -28,7 +28,7 @@ import { mediaKey } from './site/cache-keys.js'
 import type { Inputs } from './site/export-manifest.js'
 import { ExportedFiles, lockFolder, readManifest, withSiblings } from './export-files.js'
 import { archivePaths, ROBOTS_PATH } from './site/paths.js'
-import { createRenderPool } from './site/render-pool.js'
+import { createRenderPool, type RenderPool, type RenderPoolOptions } from './site/render-pool.js'
 import type { Resource } from './site/resource.js'
 import { ContentStore } from './store/content-store.js'
 import { Progress, withDigits } from './util/progress.js'
@@ -251,6 +251,22 @@ function inArchiveOrder(store: ContentStore): string[] {
   return [...oldestFirst, ...documents.filter((sitePath) => listed.has(sitePath))]
 }
 
+/**
+ * The export's renderer: bodies, feed documents and article pages (hashed and compressed there) render in worker
+ * threads at the process's priority, started at once; the rest here and on libuv's threads. When no worker can run,
+ * all of it renders in this thread, the same files, slower (`warn` hears it once): never a body as the plain text the
+ * service publishes meanwhile (BodyRendering.passing), which an export would leave as the article's text.
+ */
+export function exportRenderPool(warn: (line: string) => void, options: Pick<RenderPoolOptions, 'entry'> = {}): RenderPool {
+  return createRenderPool({
+    ...options,
+    lowPriority: false,
+    eager: true,
+    pages: true,
+    inThreadWithoutWorkers: (failure) => warn(`warning: render workers: ${failure.message}; the export renders in the main thread instead: the same files, slower`),
+  })
+}
+
 /** `--out DIR` (or `--out=DIR`) apart from the flags the service itself takes. */
 function splitOut(argv: readonly string[]): { out: string | undefined; rest: string[] } {
   let out: string | undefined
@@ -270,28 +286,28 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, rest, process.cwd(), (file) => fs.readFileSync(file, 'utf8'))
   const missing = articlesFolderProblem(config.articlesDir)
   if (missing !== undefined) throw new ConfigError('ARTICLES_DIR', missing)
-  // Bodies, feed documents and article pages (hashed and compressed there) render in worker threads; the rest here and on libuv's threads.
   // The folder first: a second export is refused at once, not after reading 50,000 articles.
   const unlock = await lockFolder(path.resolve(out))
-  const renderer = createRenderPool({ lowPriority: false, eager: true, pages: true })
+  let documents: Progress | undefined
+  let media: Progress | undefined
+  /** The line drawn now: the media's once they began. */
+  const shown = (): Progress | undefined => media ?? documents
+  const warn = (line: string): void => {
+    // Its own line, not the end of the progress bar's.
+    shown()?.interrupt()
+    console.error(line)
+  }
+  const renderer = exportRenderPool(warn)
   try {
     const store = new ContentStore({ config, renderer })
     await store.load()
     store.close()
     const started = performance.now()
-    let documents: Progress | undefined
-    let media: Progress | undefined
     let mediaLine = ''
-    /** The line drawn now: the media's once they began. */
-    const shown = (): Progress | undefined => media ?? documents
     const written = await exportSite(store, config.section.slug, path.resolve(out), config.mediaDir, {
       build: buildStamp(config),
       locked: true,
-      warn: (line) => {
-        // Its own line, not the end of the progress bar's.
-        shown()?.interrupt()
-        console.error(line)
-      },
+      warn,
       progress: (done, total) => (documents ??= new Progress({ stream: process.stderr, total, noun: 'documents', started })).update(done),
       // The media after the documents, on a line of their own, in MB (kB, bytes for less): a podcast's audio files
       // take long one by one. Files found unchanged count as done, not in the rate.

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { brotliDecompressSync } from 'node:zlib'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { exportSite, MANIFEST } from '../src/export.js'
+import { exportRenderPool, exportSite, MANIFEST } from '../src/export.js'
 import type { Renderer } from '../src/site/render-request.js'
 import { bundledSite } from './helpers/bundled-site.js'
 import { builtRenderPool } from './helpers/render-pool.js'
@@ -113,5 +113,25 @@ describe('static export of the bundled articles through render workers, as npm r
     const pages = compressedHere.filter((text) => /<article><h1>(?!Transkript: )/.test(text)).map((text) => /<title>(.*?)<\/title>/.exec(text)?.[1])
     expect(compressedHere.length).toBeGreaterThan(0)
     expect(pages).toEqual([])
+  })
+})
+
+describe('static export of the bundled articles when no render worker can start, as npm run export does it', () => {
+  const out = makeTempDir('export-bundled-no-worker-')
+  const warnings: string[] = []
+  const pool = exportRenderPool((line) => void warnings.push(line), { entry: new URL('fixtures/workers/cannot-load.mjs', import.meta.url) })
+  let now = new Map<string, string>()
+  beforeAll(async () => {
+    // Before: the export failed on the first article page, leaving the current feeds written with plain-text bodies.
+    now = await exportBundled(out.dir, pool)
+  })
+  afterAll(async () => {
+    await pool.close()
+    out.rm()
+  })
+  sameAsBefore(out, () => now)
+
+  it('says once, in one line, why it renders in the main thread', () => {
+    expect(warnings).toEqual(['warning: render workers: cannot start a worker: Modul fehlt; the export renders in the main thread instead: the same files, slower'])
   })
 })

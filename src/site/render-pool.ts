@@ -53,6 +53,13 @@ export interface RenderPoolOptions {
   readonly onSpareFailed?: (error: Error) => void
   /** Workers of the default entry already started, with the priority `lowPriority` starts them at and the limits (site/early-workers.ts): taken first. */
   readonly started?: readonly Worker[]
+  /**
+   * Given (the export), what no worker can run (NoWorkerError) renders in this thread as a worker would: bodies as
+   * written, not as plain text (`passing` is the service's, which renders them again once workers recover; an export
+   * that wrote them would publish them as the article's text), article pages too; a body with no time limit here (one
+   * a worker would cut at `bodyTimeLimitMs` renders whole). Hears why, the first time.
+   */
+  readonly inThreadWithoutWorkers?: (failure: NoWorkerError) => void
 }
 
 /** A renderer whose work runs in worker threads; close() stops them. Its problem (health): no worker can start, or each ends on its first task. */
@@ -87,30 +94,42 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   let yielding = lowPriority !== 'once serving'
   if (options.eager) pool.start()
   const timeLimit = options.bodyTimeLimitMs ?? BODY_TIME_LIMIT_MS
+  let told = false
+  /** Renders `request` in this thread, no worker being able to (`failure`): `inThreadWithoutWorkers` hears why, once. */
+  const inThread = async (request: RenderRequest, failure: NoWorkerError): Promise<BodyRendering | string> => {
+    if (!told) options.inThreadWithoutWorkers?.(failure)
+    told = true
+    return renderInThread(request)
+  }
   // Documents come back encoded, their bytes moved rather than copied: the event loop never touches their text.
   // When no worker can start, or each ends on its first task (NoWorkerError), a document is rendered in this thread (its
   // size is the index's, not a file's: the service's event loop holds a few milliseconds to ~100 at 50,000 articles), a
-  // body as plain text (bodyOrPlainText).
-  const bytes = async (request: RenderRequest): Promise<string | Uint8Array> => {
+  // body as plain text (bodyOrPlainText) unless `inThreadWithoutWorkers`.
+  const here = async (request: RenderRequest, timeLimitMs?: number): Promise<BodyRendering | Uint8Array | EncodedDocument | string> => {
     try {
-      return (await pool.run(request)) as Uint8Array
+      return await pool.run(request, timeLimitMs)
     } catch (error) {
-      if (error instanceof NoWorkerError) return (await renderInThread(request)) as string
+      if (error instanceof NoWorkerError) return inThread(request, error)
       throw error
     }
   }
+  const bytes = async (request: RenderRequest): Promise<string | Uint8Array> => (await here(request)) as string | Uint8Array
+  const wholeBodies = options.inThreadWithoutWorkers !== undefined
   return {
-    body: (markdown, articleUrl, siteUrl) =>
-      bodyOrPlainText(
+    body: (markdown, articleUrl, siteUrl) => {
+      const request = { kind: 'body', markdown, articleUrl, siteUrl } as const
+      return bodyOrPlainText(
         markdown,
-        async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl }, timeLimit)) as BodyRendering,
-        async () => (await pool.run({ kind: 'body', markdown, articleUrl, siteUrl, plain: true })) as BodyRendering,
-      ),
+        async () => (await (wholeBodies ? here(request, timeLimit) : pool.run(request, timeLimit))) as BodyRendering,
+        async () => (await pool.run({ ...request, plain: true })) as BodyRendering,
+      )
+    },
     feed: (document, format) => bytes({ kind: 'feed', document, format }),
     podcast: (document) => bytes({ kind: 'podcast', document }),
     feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
     podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
-    ...(options.pages && { articlePage: async (page) => (await pool.run({ kind: 'article page', ...page })) as EncodedDocument }),
+    // Without workers, the page's text: createResource hashes and compresses it as the worker does (the same bytes).
+    ...(options.pages && { articlePage: async (page) => (await here({ kind: 'article page', ...page })) as EncodedDocument | string }),
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
     serving: () => {
@@ -122,7 +141,8 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     },
     problems: () => {
       const failure = pool.startFailure
-      return failure ? [`render workers: ${failure.message}; documents render in the main thread, bodies are published as plain text`] : []
+      const bodies = wholeBodies ? 'bodies and article pages too' : 'bodies are published as plain text'
+      return failure ? [`render workers: ${failure.message}; documents render in the main thread, ${bodies}`] : []
     },
     onRecovered: (listener) => void recovered.push(listener),
     close: () => pool.close(),

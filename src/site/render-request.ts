@@ -57,9 +57,9 @@ export interface Renderer {
   /**
    * An article page rendered, hashed and compressed where it is rendered (the
    * export's render pool, `pages`: its main thread no longer sets the pace).
-   * Absent: the page is rendered and compressed in the calling thread.
+   * Absent: the page is rendered and compressed in the calling thread; so is the text it gives when no worker could.
    */
-  readonly articlePage?: (page: ArticlePageRequest) => Promise<EncodedDocument>
+  readonly articlePage?: (page: ArticlePageRequest) => Promise<EncodedDocument | string>
   /**
    * Where the documents a change swaps in are rendered when their text is
    * small (site/spliced-feeds.ts): the render pool's is this thread (loaded
