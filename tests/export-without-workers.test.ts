@@ -52,10 +52,13 @@ beforeAll(async () => {
 })
 
 describe('static export without render workers', () => {
-  // Before: the export failed on the first article page, having written the current feeds with every body as plain
-  // text (BodyRendering.passing), its manifest marked incomplete.
+  // Before, either way: the export failed on the first article page, having written the current feeds with every body
+  // as plain text (BodyRendering.passing), its manifest marked incomplete. Before the bodies' fix, where workers end on
+  // their first task: the two bodies given to the first two workers to end were written as plain text ('could not be
+  // rendered (worker stopped with exit code 7); published as plain text'), taken for at fault.
   it.each([
     ['no worker can start', 'cannot-load.mjs', 'cannot start a worker: Modul fehlt'],
+    ['every worker ends on its first task', 'ends-on-every-task.mjs', 'every worker ends on its first task (worker stopped with exit code 7)'],
   ])('renders in the main thread when %s, writing every file byte for byte as with workers, and says so once', async (_, worker, why) => {
     const warnings: string[] = []
     const entry = new URL(`fixtures/workers/${worker}`, import.meta.url)

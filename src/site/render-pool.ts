@@ -122,6 +122,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
         markdown,
         async () => (await (wholeBodies ? here(request, timeLimit) : pool.run(request, timeLimit))) as BodyRendering,
         async () => (await pool.run({ ...request, plain: true })) as BodyRendering,
+        wholeBodies ? async (failure) => (await inThread(request, failure)) as BodyRendering : undefined,
       )
     },
     feed: (document, format) => bytes({ kind: 'feed', document, format }),

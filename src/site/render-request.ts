@@ -83,9 +83,16 @@ export interface Renderer {
  * this text), it is made here, where it is linear. When no worker could start,
  * or each ends on its first task (NoWorkerError), it is made here at once,
  * without another start, and is `passing`: this body is not at fault, and
- * renders once a worker works.
+ * renders once a worker works. With `asWritten` (the export, which renders
+ * nothing again later), a body whose plain text finds no worker (the workers
+ * it ended were broken, not it) is what `asWritten` renders instead.
  */
-export async function bodyOrPlainText(markdown: string, rendered: () => Promise<BodyRendering>, plain: () => Promise<BodyRendering>): Promise<BodyRendering> {
+export async function bodyOrPlainText(
+  markdown: string,
+  rendered: () => Promise<BodyRendering>,
+  plain: () => Promise<BodyRendering>,
+  asWritten?: (failure: NoWorkerError) => Promise<BodyRendering>,
+): Promise<BodyRendering> {
   try {
     return await rendered()
   } catch (error) {
@@ -95,6 +102,13 @@ export async function bodyOrPlainText(markdown: string, rendered: () => Promise<
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
     if (error instanceof NoWorkerError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
     const timedOut = error instanceof WorkerTimeoutError ? { timedOut: true as const } : {}
-    return { ...(await plain().catch(() => renderPlainText(markdown))), problem: `${reason}; published as plain text`, workerFailed: true, ...timedOut }
+    let text: BodyRendering
+    try {
+      text = await plain()
+    } catch (plainError) {
+      if (asWritten && plainError instanceof NoWorkerError) return asWritten(plainError)
+      text = renderPlainText(markdown)
+    }
+    return { ...text, problem: `${reason}; published as plain text`, workerFailed: true, ...timedOut }
   }
 }

@@ -9,7 +9,7 @@ import { renderBody, renderPlainText } from '../../src/content/render-markdown.j
 import { createRenderPool, type RenderPool } from '../../src/site/render-pool.js'
 import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
-import { WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
+import { WorkerEndsError, WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
 import { makeDocument, makeItem, makePageContext } from '../helpers/feed-fixtures.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
@@ -56,6 +56,23 @@ describe('bodyOrPlainText', () => {
       passing: true,
     })
     expect(asked).not.toHaveBeenCalled()
+  })
+
+  it('gives the body as `asWritten` renders it when its plain text finds no worker either (the export): the workers were at fault, not the body', async () => {
+    const ended = () => Promise.reject(new Error('worker stopped with exit code 7'))
+    const noWorker = () => Promise.reject(new WorkerEndsError(new Error('worker stopped with exit code 7')))
+    const asWritten = vi.fn(async () => renderBody('Ein *Absatz*.', PAGE))
+    // Before: the plain text made here, 'could not be rendered (worker stopped with exit code 7); published as plain text'.
+    expect(await bodyOrPlainText('Ein *Absatz*.', ended, noWorker, asWritten)).toEqual({ html: '<p>Ein <em>Absatz</em>.</p>', excerpt: 'Ein Absatz.', problem: undefined })
+    expect(asWritten.mock.calls).toEqual([[new WorkerEndsError(new Error('worker stopped with exit code 7'))]])
+    // A worker that ends on the plain text too, the workers working: the body's fault, its plain text made here.
+    expect(await bodyOrPlainText('Ein *Absatz*.', ended, ended, asWritten)).toEqual({
+      html: '<p>Ein *Absatz*.</p>',
+      excerpt: 'Ein *Absatz*.',
+      problem: 'could not be rendered (worker stopped with exit code 7); published as plain text',
+      workerFailed: true,
+    })
+    expect(asWritten).toHaveBeenCalledTimes(1)
   })
 })
 
