@@ -299,7 +299,8 @@ async function main(): Promise<void> {
   }
   const renderer = exportRenderPool(warn)
   try {
-    const store = new ContentStore({ config, renderer })
+    // The store's lines too (a body's problem, found as its page renders) end the bar's line first.
+    const store = new ContentStore({ config, renderer, logger: { info: (line) => (shown()?.interrupt(), console.log(line)), warn } })
     await store.load()
     store.close()
     const started = performance.now()

@@ -443,6 +443,23 @@ describe('npm run export', () => {
     expect(run.stdout.replaceAll('\r', '')).toMatch(/\nError: EISDIR/)
   })
 
+  it('on a terminal, ends the progress line before a warning about an article (the store\'s, as a body renders)', () => {
+    const articlesDir = tempDir('export-tty-warn-articles-')
+    for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
+    // Outside the current feed (FEED_LIMIT 3): its body renders with its page, once the bar is drawn.
+    fs.writeFileSync(path.join(articlesDir, 'a3.md'), articleText({ title: 'Artikel 3', date: '2025-01-03T10:00:00Z', category: 'wirtschaft' }, `${'<b>'.repeat(150)}Tief\n`))
+    const out = tempDir('export-tty-warn-out-')
+    const run = spawnSync('script', ['-qec', `stty cols 100; '${process.execPath}' '${path.join(import.meta.dirname, '../dist/export.js')}' --out '${out}'`, '/dev/null'], {
+      cwd: tempDir('export-tty-warn-cwd-'),
+      env: { PATH: process.env.PATH ?? '', ARTICLES_DIR: articlesDir, SITE_URL: 'https://www.example.de/', ...ENV },
+      encoding: 'utf8',
+    })
+    expect(run.status, run.stdout).toBe(0)
+    const shown = run.stdout.replaceAll('\r', '')
+    // Before: '[….] 1/29 documents  10/swarning a3.md: …', the store's lines going to the console past the bar.
+    expect(shown).toMatch(/\d+\/29 documents[^\n]*\nwarning a3\.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags\n/)
+  })
+
   it('refuses a folder another export holds before it reads a single article, in one line', () => {
     const articlesDir = tempDir('export-cli-busy-articles-')
     for (const [file, text] of Object.entries(articles())) fs.writeFileSync(path.join(articlesDir, file), text)
