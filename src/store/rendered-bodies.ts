@@ -86,16 +86,23 @@ export class RenderedBodies {
     if (kept && !this.#timeToRetry(file)) return Promise.resolve(kept)
     const running = this.#rendering.get(file)
     if (running) return running
-    const rendering = this.#render(article)
+    const rendered = this.#render(article)
+    const rendering = rendered.then(({ body }) => body)
     this.#rendering.set(file, rendering)
     // Kept only if the file was not changed (forgotten) while it rendered, and not passing: kept, it stayed plain text
-    // once workers started again, in every document made after (a hostile review).
-    const settle = (body: RenderedBody | undefined): void => {
+    // once workers started again, in every document made after (a hostile review). What a forgotten render says of
+    // its version (ran out of time, ended its worker) is not said of the file: it cleared or set the marks of the
+    // version that replaced it (a review: a new version's timed-out plain text kept for good).
+    const settle = (done: Rendered | undefined): void => {
       if (this.#rendering.get(file) !== rendering) return
       this.#rendering.delete(file)
-      if (body && body !== UNREADABLE_BODY && !this.#passing.has(body)) this.#kept.set(file, body)
+      if (!done) return
+      if (done.workerFailed) this.#workerFailed.add(file)
+      if (done.timedOut) this.#timedOut.set(file, performance.now())
+      else this.#timedOut.delete(file)
+      if (done.body !== UNREADABLE_BODY && !this.#passing.has(done.body)) this.#kept.set(file, done.body)
     }
-    rendering.then(settle, () => settle(undefined))
+    rendered.then(settle, () => settle(undefined))
     return rendering
   }
 
@@ -123,27 +130,31 @@ export class RenderedBodies {
     return true
   }
 
-  async #render(article: Article): Promise<RenderedBody> {
+  async #render(article: Article): Promise<Rendered> {
     let markdown: string
     try {
       // The file as it is now: if it changed since it was indexed, the watcher's update follows.
       const parsed = await this.#options.source.readBody(article.file)
-      if (!parsed) return UNREADABLE_BODY
+      if (!parsed) return { body: UNREADABLE_BODY }
       markdown = parsed.body
     } catch (error) {
       // The file turned invalid and its last good body is not kept: only its metadata is.
       this.#options.logger.warn(`body of ${article.file} unavailable: ${(error as Error).message}`, { file: article.file, field: 'body', problem: 'unavailable' })
-      return UNREADABLE_BODY
+      return { body: UNREADABLE_BODY }
     }
     const { html, excerpt, problem, passing, workerFailed, timedOut } = await this.#options.renderer.body(markdown, article.url, this.#options.siteUrl)
-    if (workerFailed) this.#workerFailed.add(article.file)
-    if (timedOut) this.#timedOut.set(article.file, performance.now())
-    else this.#timedOut.delete(article.file)
     if (problem) this.#options.logger.warn(`warning ${article.file}: body: ${problem}`, { file: article.file, field: 'body', problem })
     const body = { html, excerpt }
     if (passing) this.#passing.add(body)
-    return body
+    return { body, workerFailed, timedOut }
   }
+}
+
+/** A body as rendered, with what its render said of the file's version (BodyRendering.workerFailed, timedOut). */
+interface Rendered {
+  readonly body: RenderedBody
+  readonly workerFailed?: true | undefined
+  readonly timedOut?: true | undefined
 }
 
 /** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */

@@ -121,4 +121,36 @@ describe('RenderedBodies', () => {
     expect(await bodies.body(article('gross.md'))).toBe(again)
     expect(renders).toBe(2)
   })
+
+  it("takes no mark from a render of a version forgotten meanwhile: a new version's timed-out plain text is rendered again TIMED_OUT_KEPT_MS later", async () => {
+    vi.useFakeTimers({ toFake: ['performance'] })
+    const files = new Map([['gross.md', text('Alt *eins*.\n')]])
+    // The old version's render ends when the test says; the new version's first render runs out of time, later ones do not.
+    let finishOld!: () => void
+    let newRenders = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: async (markdown, url, site): Promise<BodyRendering> => {
+        if (markdown.startsWith('Alt')) {
+          await new Promise<void>((resolve) => (finishOld = resolve))
+          return RENDER_IN_THREAD.body(markdown, url, site)
+        }
+        if (++newRenders === 1) return { html: '<p>Neu *zwei*.</p>', excerpt: 'Neu *zwei*.', problem: 'took longer than 20 s to render; published as plain text', workerFailed: true, timedOut: true }
+        return RENDER_IN_THREAD.body(markdown, url, site)
+      },
+    }
+    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: () => {} } })
+    const article = () => parseArticle(files.get('gross.md') as string, 'gross.md', options).article
+    const old = bodies.body(article())
+    // The file changes while its old version renders.
+    files.set('gross.md', text('Neu *zwei*.\n'))
+    bodies.forget('gross.md')
+    expect((await bodies.body(article())).html).toBe('<p>Neu *zwei*.</p>')
+    // The old version's render ends now, rendered as written. Before: it cleared the new version's mark, whose plain
+    // text was then kept until the file changed again.
+    finishOld()
+    expect((await old).html).toBe('<p>Alt <em>eins</em>.</p>')
+    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS)
+    expect([(await bodies.body(article())).html, newRenders]).toEqual(['<p>Neu <em>zwei</em>.</p>', 2])
+  })
 })
