@@ -58,8 +58,12 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
  * text meanwhile changed no cache key, so no change purged them, and a CDN
  * kept them for CDN_MAX_AGE, a hub fetching through it too (a hostile review).
  * `settled` is asked once every listener has run (a microtask later), so that
- * the store's render has begun whichever listener was registered first.
+ * the store's render has begun whichever listener was registered first. When
+ * that render fails (settled rejects; rebuild-retries.ts tries again and says
+ * so), the site is purged all the same: the rejection, unhandled, ended the
+ * service (Node's default for one; a review), and what the CDN holds from
+ * the time without workers is no newer than what the service serves now.
  */
 export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | undefined, settled: () => Promise<void>, purge: (keys: readonly string[]) => Promise<void>): void {
-  onRecovered?.(() => void Promise.resolve().then(settled).then(() => purge([SITE_KEY])))
+  onRecovered?.(() => void Promise.resolve().then(settled).catch(() => {}).then(() => purge([SITE_KEY])))
 }

@@ -24,4 +24,21 @@ describe('purgeOnRecovery', () => {
     await new Promise((resolve) => setImmediate(resolve))
     expect(events).toEqual(['rendered', `purge ${SITE_KEY}`])
   })
+
+  it("purges the whole site when the store's render after the recovery fails, and leaves no rejection unhandled (Node ends the service on one)", async () => {
+    const unhandled: unknown[] = []
+    const note = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', note)
+    try {
+      const listeners: (() => void)[] = []
+      const purged: string[] = []
+      purgeOnRecovery((listener) => listeners.push(listener), () => Promise.reject(new Error('Invalid string length')), async (keys) => void purged.push(keys.join(' ')))
+      for (const listener of listeners) listener()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      // Before: no purge, and the rejection unhandled.
+      expect([unhandled.map(String), purged]).toEqual([[], [SITE_KEY]])
+    } finally {
+      process.off('unhandledRejection', note)
+    }
+  })
 })
