@@ -45,23 +45,19 @@ interface CachedArchive {
   readonly items: readonly Article[]
   readonly pages: number
   readonly resource: Promise<Resource>
+  /** Until when (clock ms) one holding a body not as written now (CheckedItemSource.incomplete) is kept: INCOMPLETE_KEPT_MS. */
+  until?: number
 }
 
-/**
- * Bytes (every encoding) kept of rendered archive pages, and of views (pages,
- * filtered feeds), each. Filter URLs are the client's to choose: without a
- * bound in bytes, a thousand distinct ?limit=500&tag=… views held 1 GB.
- */
+/** Bytes (every encoding) kept of archive pages, and of views, each: filter URLs are the client's (1,000 views held 1 GB). */
 const CACHE_BYTES = 48 * 2 ** 20
 /** Entries kept at most, besides the bound in bytes: archive pages (every format), views. */
 const ARCHIVES_KEPT = 600
 const VIEWS_KEPT = 1000
-/**
- * Filtered views rendered at once; more wait their turn. Each takes the
- * render workers for a while (500 items at most): a burst of distinct views
- * must not all run together and crowd out the current feeds' renders.
- */
+/** Filtered views rendered at once (500 items at most each): a burst of distinct ones waits, not crowding out the current feeds. */
 const VIEW_RENDERS = 2
+/** How long an archive page holding a body not as written now (incomplete; cached like a live feed) is kept: kept until its articles changed, it never showed the body once rendered (a review). */
+const INCOMPLETE_KEPT_MS = 60_000
 
 /**
  * The documents too many to render ahead, rendered on their first request
@@ -94,7 +90,7 @@ export class LazyDocuments {
     this.#options = options
     this.#renderer = options.renderer ?? RENDER_IN_THREAD_LATER
     this.#ahead = splicingRenderer(this.#renderer)
-    this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl })
+    this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl, now: () => options.clock().getTime() })
     this.#filterKeys = new FilterKeys(options.config.section.author)
     this.#episodes = { config: options.config, body: (article) => this.#bodies.body(article), clock: options.clock }
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
@@ -135,10 +131,12 @@ export class LazyDocuments {
     if (!found) return undefined
     const key = `${format} ${page}`
     const cached = this.#archives.get(key)
-    // A page is re-rendered only when its articles, or its neighbours, changed.
-    if (cached && cached.pages === plan.archivePages && sameArticles(cached.items, found.items)) return cached.resource
+    // A page is re-rendered only when its articles, or its neighbours, changed (or it was incomplete: INCOMPLETE_KEPT_MS).
+    if (cached && cached.pages === plan.archivePages && sameArticles(cached.items, found.items) && (cached.until ?? Infinity) > this.#options.clock().getTime()) return cached.resource
+    let entry: CachedArchive | undefined
     const resource = (async () => {
       const source = await this.itemSource(found.items)
+      if (source.incomplete && entry) entry.until = this.#options.clock().getTime() + INCOMPLETE_KEPT_MS
       return renderFeedResource(
         this.#noted(archiveFeedDocument(plan, found, source, config)),
         format,
@@ -153,7 +151,7 @@ export class LazyDocuments {
       )
     })()
     if (!browserPage) return resource
-    const entry = { items: found.items, pages: plan.archivePages, resource }
+    entry = { items: found.items, pages: plan.archivePages, resource }
     this.#archives.set(key, entry)
     resource.then((done) => this.#archives.weigh(key, heldBytes(done), entry), () => this.#archives.delete(key))
     return resource

@@ -15,19 +15,23 @@ export interface RenderedBodiesOptions {
   readonly siteUrl: string
   readonly media: (url: string) => MediaInfo | undefined
   readonly logger: Logger
+  /** Milliseconds of a monotonic clock (default performance.now): when plain text after a time limit is rendered again. */
+  readonly now?: (() => number) | undefined
 }
 
-/** An item source that also says whether a body could not be read, or is plain text only while no render worker can start. */
+/** An item source that also says whether a body could not be read, or is plain text only for now (no render worker could start; its time ran out). */
 export type CheckedItemSource = ItemSource & { readonly incomplete: boolean }
 
 /** Rendered bodies kept, by file: the current feeds need 50, the rest are pages and archives as they are asked for. */
 const BODIES_KEPT = 2000
 /**
- * How long the plain text of a body that ran out of time (BodyRendering.timedOut) is kept: then the next document
- * that needs it renders it again, as the time may have been the machine's (a paused VM: the limit's timer fires on
- * waking), not the body's. A body that always takes too long costs a worker its time limit once in this time.
+ * How long the plain text of a body that ran out of time (BodyRendering.timedOut) is kept before it is rendered
+ * again, in the background (documents take the plain text meanwhile), as the time may have been the machine's (a
+ * paused VM: the limit's timer fires on waking), not the body's. Twice as long after each time out, up to a day: a
+ * body that always takes too long costs a worker its time limit ever more rarely.
  */
 export const TIMED_OUT_KEPT_MS = 10 * 60_000
+const TIMED_OUT_LONGEST_MS = 24 * 60 * 60_000
 
 /**
  * Articles' bodies: read when a document needs them, rendered by the
@@ -43,11 +47,13 @@ export class RenderedBodies {
   readonly #passing = new WeakSet<RenderedBody>()
   /** Files whose body a worker ended on (BodyRendering.workerFailed): rendered again once workers work after a time none did. */
   readonly #workerFailed = new Set<string>()
-  /** Files whose kept body is the plain text of a render that ran out of time, and when (performance.now()): TIMED_OUT_KEPT_MS. */
-  readonly #timedOut = new Map<string, number>()
+  /** Files whose kept body is the plain text of a render that ran out of time: since when (`now`), and for how long (TIMED_OUT_KEPT_MS). */
+  readonly #timedOut = new Map<string, { readonly since: number; readonly keptMs: number }>()
+  readonly #now: () => number
 
   constructor(options: RenderedBodiesOptions) {
     this.#options = options
+    this.#now = options.now ?? (() => performance.now())
     // Registered before the store's, which then renders every document again (content-store.ts).
     options.renderer.onRecovered?.(() => {
       for (const file of this.#workerFailed) this.#kept.delete(file)
@@ -58,14 +64,15 @@ export class RenderedBodies {
   /**
    * Bodies of the given articles, rendered (or kept), with the media
    * lookup: what documents need. `incomplete` when a body could not be read,
-   * or is plain text only until a render worker starts (passing).
+   * or is plain text only until a render worker starts (passing) or until it
+   * is rendered again after its time ran out.
    */
   async itemSource(articles: readonly Article[]): Promise<CheckedItemSource> {
     const bodies = new Map<Article, RenderedBody>()
     let incomplete = false
     await mapLimit(articles, async (article) => {
       const body = await this.body(article)
-      if (body === UNREADABLE_BODY || this.#passing.has(body)) incomplete = true
+      if (body === UNREADABLE_BODY || this.#passing.has(body) || this.#timedOut.has(article.file)) incomplete = true
       bodies.set(article, body)
     })
     return {
@@ -81,11 +88,16 @@ export class RenderedBodies {
 
   /** One article's body, rendered (or kept); empty when its file cannot be read now. */
   body(article: Article): Promise<RenderedBody> {
+    const kept = this.#kept.get(article.file)
+    if (kept) {
+      this.#retryIfDue(article)
+      return Promise.resolve(kept)
+    }
+    return this.#rendering.get(article.file) ?? this.#start(article)
+  }
+
+  #start(article: Article): Promise<RenderedBody> {
     const file = article.file
-    const kept = this.#kept.get(file)
-    if (kept && !this.#timeToRetry(file)) return Promise.resolve(kept)
-    const running = this.#rendering.get(file)
-    if (running) return running
     const rendered = this.#render(article)
     const rendering = rendered.then(({ body }) => body)
     this.#rendering.set(file, rendering)
@@ -96,11 +108,17 @@ export class RenderedBodies {
     const settle = (done: Rendered | undefined): void => {
       if (this.#rendering.get(file) !== rendering) return
       this.#rendering.delete(file)
-      if (!done) return
+      if (!done || done.body === UNREADABLE_BODY) return
       if (done.workerFailed) this.#workerFailed.add(file)
-      if (done.timedOut) this.#timedOut.set(file, performance.now())
-      else this.#timedOut.delete(file)
-      if (done.body !== UNREADABLE_BODY && !this.#passing.has(done.body)) this.#kept.set(file, done.body)
+      // Its time ran out, or again, after a time out (or ended its worker, or found none): plain text for longer.
+      const last = this.#timedOut.get(file)
+      const failed = done.timedOut || (last && (done.workerFailed || this.#passing.has(done.body)))
+      if (failed) this.#timedOut.set(file, { since: this.#now(), keptMs: last ? Math.min(2 * last.keptMs, TIMED_OUT_LONGEST_MS) : TIMED_OUT_KEPT_MS })
+      else if (last) {
+        this.#timedOut.delete(file)
+        this.#options.logger.info(`${file}: body rendered as written again (its render had run out of time)`)
+      }
+      if (!this.#passing.has(done.body)) this.#kept.set(file, done.body)
     }
     rendered.then(settle, () => settle(undefined))
     return rendering
@@ -122,12 +140,14 @@ export class RenderedBodies {
     this.#timedOut.clear()
   }
 
-  /** Whether the kept body of `file` is a time limit's plain text kept TIMED_OUT_KEPT_MS: then it is rendered again. */
-  #timeToRetry(file: string): boolean {
-    const since = this.#timedOut.get(file)
-    if (since === undefined || performance.now() - since < TIMED_OUT_KEPT_MS) return false
-    this.#kept.delete(file)
-    return true
+  /**
+   * Renders the body again in the background when its kept plain text is a time limit's, kept long enough
+   * (TIMED_OUT_KEPT_MS): documents take the plain text until it is through. Before, the document waited for it, a
+   * body that always took too long holding an edit's rebuild, or a page, for the time limit every ten minutes (a review).
+   */
+  #retryIfDue(article: Article): void {
+    const mark = this.#timedOut.get(article.file)
+    if (mark && !this.#rendering.has(article.file) && this.#now() - mark.since >= mark.keptMs) this.#start(article).catch(() => {})
   }
 
   async #render(article: Article): Promise<Rendered> {

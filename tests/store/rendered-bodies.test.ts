@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { parseArticle } from '../../src/content/parse-article.js'
 import type { BodyRendering } from '../../src/content/render-markdown.js'
@@ -41,8 +41,6 @@ function setUp(files: Map<string, string>) {
 const text = (body: string) => articleText({ title: 'Gross', date: '2025-06-01T08:00:00+02:00', category: 'wirtschaft' }, body)
 
 describe('RenderedBodies', () => {
-  afterEach(() => void vi.useRealTimers())
-
   it('renders a body once however many documents wait for it, and keeps it', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { bodies, rendered, article, finish } = setUp(files)
@@ -90,40 +88,64 @@ describe('RenderedBodies', () => {
     expect(source.bodyOf(gone)).toEqual({ html: '', excerpt: '' })
   })
 
-  it('keeps the plain text of a body that ran out of time for TIMED_OUT_KEPT_MS, then renders it again when a document needs it', async () => {
-    vi.useFakeTimers({ toFake: ['performance'] })
+  it('keeps the plain text of a body that ran out of time, renders it again in the background TIMED_OUT_KEPT_MS later, twice as late after each time out', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { article } = setUp(files)
-    // The first render runs out of time (as when the machine was paused during it), the next ones do not.
+    // The first two renders run out of time (as when the machine was paused during them), the next ones do not.
     let renders = 0
     const renderer: Renderer = {
       ...RENDER_IN_THREAD,
       body: (markdown, url, site) =>
         bodyOrPlainText(
           markdown,
-          () => (++renders === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)),
+          () => (++renders <= 2 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)),
           () => Promise.reject(new Error('no plain text from a worker')),
         ),
     }
-    const warned: string[] = []
-    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: (line) => warned.push(line) } })
+    const logged: string[] = []
+    let now = 0
+    const bodies = new RenderedBodies({
+      source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) },
+      renderer,
+      siteUrl: options.siteUrl,
+      media: () => undefined,
+      logger: { info: (line) => logged.push(line), warn: (line) => logged.push(line) },
+      now: () => now,
+    })
+    const settled = () => new Promise((resolve) => setImmediate(resolve))
     const plain = await bodies.body(article('gross.md'))
     expect(plain.html).toBe('<p>Ein *Absatz*.</p>')
-    expect(warned).toEqual(['warning gross.md: body: took longer than 20 s to render; published as plain text'])
-    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS - 1)
+    expect((await bodies.itemSource([article('gross.md')])).incomplete).toBe(true)
+    now = TIMED_OUT_KEPT_MS - 1
+    expect([await bodies.body(article('gross.md')), renders]).toEqual([plain, 1])
+    // Due: the plain text at once (before: the document waited for the render, 20 s for a body that always takes
+    // that long), and a render in the background, which runs out of time again: kept twice as long now.
+    now = TIMED_OUT_KEPT_MS
     expect(await bodies.body(article('gross.md'))).toBe(plain)
-    // Before: kept until the file changed, however fast it would render now.
-    vi.advanceTimersByTime(1)
-    const again = await bodies.body(article('gross.md'))
-    expect([again.html, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 2])
-    // Rendered as written, it is kept as any other body.
-    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS)
-    expect(await bodies.body(article('gross.md'))).toBe(again)
+    await settled()
     expect(renders).toBe(2)
+    now += 2 * TIMED_OUT_KEPT_MS - 1
+    await bodies.body(article('gross.md'))
+    expect(renders).toBe(2)
+    now += 1
+    await bodies.body(article('gross.md'))
+    await settled()
+    const again = await bodies.body(article('gross.md'))
+    expect([again.html, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3])
+    expect((await bodies.itemSource([article('gross.md')])).incomplete).toBe(false)
+    expect(logged).toEqual([
+      'warning gross.md: body: took longer than 20 s to render; published as plain text',
+      'warning gross.md: body: took longer than 20 s to render; published as plain text',
+      'gross.md: body rendered as written again (its render had run out of time)',
+    ])
+    // Rendered as written, it is kept as any other body.
+    now += 100 * TIMED_OUT_KEPT_MS
+    expect(await bodies.body(article('gross.md'))).toBe(again)
+    expect(renders).toBe(3)
   })
 
   it("takes no mark from a render of a version forgotten meanwhile: a new version's timed-out plain text is rendered again TIMED_OUT_KEPT_MS later", async () => {
-    vi.useFakeTimers({ toFake: ['performance'] })
+    let now = 0
     const files = new Map([['gross.md', text('Alt *eins*.\n')]])
     // The old version's render ends when the test says; the new version's first render runs out of time, later ones do not.
     let finishOld!: () => void
@@ -139,7 +161,7 @@ describe('RenderedBodies', () => {
         return RENDER_IN_THREAD.body(markdown, url, site)
       },
     }
-    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: () => {} } })
+    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: () => {} }, now: () => now })
     const article = () => parseArticle(files.get('gross.md') as string, 'gross.md', options).article
     const old = bodies.body(article())
     // The file changes while its old version renders.
@@ -150,7 +172,9 @@ describe('RenderedBodies', () => {
     // text was then kept until the file changed again.
     finishOld()
     expect((await old).html).toBe('<p>Alt <em>eins</em>.</p>')
-    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS)
+    now = TIMED_OUT_KEPT_MS
+    await bodies.body(article())
+    await new Promise((resolve) => setImmediate(resolve))
     expect([(await bodies.body(article())).html, newRenders]).toEqual(['<p>Neu <em>zwei</em>.</p>', 2])
   })
 })

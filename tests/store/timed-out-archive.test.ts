@@ -1,0 +1,55 @@
+/**
+ * An archive page holding a body whose render ran out of time (a paused VM: the
+ * limit's timer fires on waking): served with the body's plain text, cached
+ * like a live feed, and shown as written once the body is rendered again in
+ * the background. Before, the page was kept while its articles stayed the
+ * same, with the archive's long Cache-Control, plain text for good (a review).
+ */
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createHttp } from '../../src/http/app.js'
+import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
+import { bodyOrPlainText } from '../../src/site/render-request.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { TIMED_OUT_KEPT_MS } from '../../src/store/rendered-bodies.js'
+import { WorkerTimeoutError } from '../../src/util/worker-errors.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const article = (slug: string, day: number, body = 'Ein Absatz.\n') => articleText({ title: slug, date: `2025-06-0${day}T06:00:00Z`, category: 'wirtschaft' }, body)
+
+describe('an archive page holding a body that ran out of time', () => {
+  it('is served with its plain text, cached like a live feed, then with the body as written once it rendered again', async () => {
+    let now = new Date('2026-01-01T00:00:00Z')
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '1', ARCHIVE_PAGE_SIZE: '1' })
+    const files = new Map([['alt.md', article('alt', 1, 'Die Bank *hält* still.\n')], ['b.md', article('b', 2)], ['c.md', article('c', 3)]])
+    // The first render of alt.md's body runs out of time; every later one renders.
+    let slow = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) =>
+        bodyOrPlainText(markdown, () => (markdown.includes('Bank') && ++slow === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
+    }
+    const store = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer })
+    await store.load()
+    await store.settled()
+    const { app } = createHttp({ config, store, now: () => now.getTime() })
+    const archived = async () => {
+      const response = await app.request('/wirtschaft/archiv/1/feed.json')
+      const items = ((await response.json()) as { items: { content_html: string }[] }).items
+      return [items[0]?.content_html, response.headers.get('cache-control')]
+    }
+    const [plain, live] = await archived()
+    expect(plain).toBe('<p>Die Bank *hält* still.</p>')
+    // Rendered again in the background once it was kept TIMED_OUT_KEPT_MS; the page a minute after it was made.
+    now = new Date(now.getTime() + TIMED_OUT_KEPT_MS)
+    expect((await archived())[0]).toBe(plain)
+    await store.settled()
+    await new Promise((resolve) => setImmediate(resolve))
+    now = new Date(now.getTime() + 60_000)
+    const [written, archive] = await archived()
+    expect(written).toBe('<p>Die Bank <em>hält</em> still.</p>')
+    expect([slow, live !== archive]).toEqual([2, true])
+    store.close()
+  })
+})
