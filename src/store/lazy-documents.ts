@@ -200,8 +200,8 @@ export class LazyDocuments {
   /** Bytes held by rendered archive pages and by views (pages, filtered feeds). */
   cachedBytes(): { archives: number; views: number } { return { archives: this.#archives.weight, views: this.#views.weight } }
 
-  /** `document`, noted: a warning when its budget of HTML is first spent, a line when it fits again (ShortenedFeeds). */
-  #noted(document: FeedDocument): FeedDocument { this.#shortened.note(document); return document }
+  /** `document`, noted by path and query (a log line's URL loses its query: every view read the same): a warning when its budget of HTML is first spent, a line when it fits again (ShortenedFeeds). */
+  #noted(document: FeedDocument): FeedDocument { const { pathname, search } = new URL(document.links.self.rss); this.#shortened.note(document, pathname + search); return document }
   /** A document of the current site, rendered once; a failed render is not kept. */
   #view(key: string, render: () => Promise<Resource>): Promise<Resource> {
     const views = this.#views

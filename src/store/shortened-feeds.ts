@@ -6,9 +6,11 @@ import type { Logger } from '../util/logger.js'
 /**
  * Shortened documents remembered at most. Archive pages number thousands and
  * filter URLs are the client's to choose: only shortened documents are kept,
- * and these 1,000 names (some 100 KB) bound even a burst of distinct views.
+ * and these 1,000 names of at most NAME_CHARS bound even a burst of distinct views.
  */
 const SHORTENED_KEPT = 1000
+/** The longest name kept and logged, cut beyond: a view's query is the client's, up to the 16 KB of a request's head (a review: 16 MB held). */
+const NAME_CHARS = 200
 
 /**
  * Which feed documents carry some items' summary only, their budget of HTML
@@ -24,6 +26,7 @@ const SHORTENED_KEPT = 1000
  */
 export class ShortenedFeeds {
   readonly #logger: Pick<Logger, 'info' | 'warn'>
+  /** By name: the counts last warned of (shortened and items), which a new warning must differ in. */
   readonly #warned: LruCache<string, string>
 
   constructor(logger: Pick<Logger, 'info' | 'warn'>, kept = SHORTENED_KEPT) {
@@ -37,16 +40,18 @@ export class ShortenedFeeds {
    * changed. Returns its problem, for /healthz; undefined when every item is whole.
    */
   note(document: FeedDocument, name = document.links.self.rss): string | undefined {
-    const problem = shortenedProblem(document, name)
-    const warned = this.#warned.get(name)
+    const shown = name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}…` : name
+    const problem = shortenedProblem(document, shown)
+    const warned = this.#warned.get(shown)
     if (problem === undefined) {
       if (warned === undefined) return undefined
-      this.#warned.delete(name)
-      this.#logger.info(`${name} (and its other formats) carries every item's text again`)
+      this.#warned.delete(shown)
+      this.#logger.info(`${shown} (and its other formats) carries every item's text again`)
       return undefined
     }
-    if (problem !== warned) {
-      this.#warned.set(name, problem)
+    const counts = `${document.shortened} ${document.items.length}`
+    if (counts !== warned) {
+      this.#warned.set(shown, counts)
       this.#logger.warn(`warning ${problem}`)
     }
     return problem

@@ -70,4 +70,15 @@ describe('ShortenedFeeds', () => {
     note(documentAt(page(3), 4)) // forgotten by now (page 1 and 2 rendered since): fits without a word
     expect(lines.slice(3)).toEqual([`warn: warning ${page(2)} (and its other formats): 2 of 4 ${BUDGET_SAYS}`])
   })
+
+  it('cuts a name past 200 characters, in what it keeps and what it logs: a view\'s query is the client\'s to choose', () => {
+    const { lines, note } = tracked()
+    const long = `/wirtschaft/feed.xml?tag=${'Konjunktur,'.repeat(700)}`
+    const shown = `${long.slice(0, 200)}…`
+    expect(note(documentAt(FEED, 2), long)).toBe(`${shown} (and its other formats): 2 of 4 ${BUDGET_SAYS}`)
+    note(documentAt(FEED, 2), `${long}x`) // the same first 200 characters: the same streak
+    note(documentAt(FEED, 4), long)
+    // Before: the whole 7.7 KB name, twice (key and line), for each of 1,000 views.
+    expect(lines).toEqual([`warn: warning ${shown} (and its other formats): 2 of 4 ${BUDGET_SAYS}`, `info: ${shown} (and its other formats) carries every item's text again`])
+  })
 })
