@@ -157,7 +157,8 @@ export class SubscriberFeeds implements HealthCheck {
     const bodyOf = (article: Article) => source.bodyOf(article)
     const { items: windowItems, shortened } = toFeedItems(window, bodyOf, context)
     const feed = buildFeedDocument({ ...channel(`${config.section.title} – ${config.siteName} Plus`), links: { self }, shortened }, windowItems)
-    const problems = [this.#shortened.note(feed, nameOf(self.rss))]
+    // Noted once the documents are in place: a render that fails leaves the last ones, and their line in /healthz.
+    const noted: [FeedDocument, string][] = [[feed, nameOf(self.rss)]]
     const rendered = await Promise.all(FEED_FORMATS.map(async (format) => [format, await this.#options.renderer.feed(feed, format), feed] as const))
     const documents = new Map<SubscriberFile, SubscriberDocument>()
     for (const [format, text, document] of rendered) documents.set(format, documentOf(text, FEED_MEDIA_TYPES[format], document))
@@ -192,12 +193,12 @@ export class SubscriberFeeds implements HealthCheck {
       const base = buildFeedDocument({ ...channel(show.title), description: podcast.description, author: podcast.author, copyright: podcast.copyright, links: { self: { rss: url, atom: url, json: url } }, shortened: budgeted.shortened }, items)
       // Blocked from directories: an app that submits its users' feeds to one would publish the token.
       const document: PodcastDocument = { ...base, podcast: show, episodes: links, block: true }
-      problems.push(this.#shortened.note(document, nameOf(url)))
+      noted.push([document, nameOf(url)])
       documents.set('podcast', documentOf(await this.#options.renderer.podcast(document), FEED_MEDIA_TYPES.rss, document))
     }
     this.#documents = documents
     this.#plusMedia = plusMedia
-    this.#problems = problems.flatMap((problem) => problem ?? [])
+    this.#problems = noted.flatMap(([document, name]) => this.#shortened.note(document, name) ?? [])
     this.#shown = { window, episodes, site }
   }
 }

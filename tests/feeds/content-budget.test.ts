@@ -13,7 +13,7 @@ import { FEED_CONTENT_BUDGET, toFeedItems, type ItemContext, type RenderedBody }
 import { createHttp } from '../../src/http/app.js'
 import { startPlus } from '../../src/plus/start-plus.js'
 import { TOKEN_PLACEHOLDER } from '../../src/plus/subscriber-feeds.js'
-import { RENDER_IN_THREAD } from '../../src/site/renderer.js'
+import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { redactSecrets } from '../../src/text/redact.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
@@ -171,7 +171,7 @@ describe('a feed of items whose front matter is mostly summary', () => {
 })
 
 /** A site over `files` kept open for edits, with the subscribers' feeds unless PLUS_SECRET is cleared; every log line about the budget, each with its level. */
-async function editedSite(files: Record<string, string>, env: Record<string, string> = {}) {
+async function editedSite(files: Record<string, string>, env: Record<string, string> = {}, plusRenderer: Renderer = RENDER_IN_THREAD) {
   const lines: string[] = []
   const about = (line: string) => line.includes('MiB a feed document may carry') || line.includes("carries every item's text again")
   const logger = { info: (line: string) => void (about(line) && lines.push(`info: ${line}`)), warn: (line: string) => void (about(line) && lines.push(`warn: ${line}`)) }
@@ -180,7 +180,7 @@ async function editedSite(files: Record<string, string>, env: Record<string, str
   const held = new Map(Object.entries(files))
   const source = memorySource(held, config)
   const store = new ContentStore({ config, source, clock: () => now, logger })
-  const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer: RENDER_IN_THREAD, logger })
+  const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer: plusRenderer, logger })
   await store.load()
   await Promise.all([store.settled(), plus?.feeds.settled()])
   const { app } = createHttp({ config, store, health: [store, ...(plus?.health ?? [])], now: () => now.getTime(), plus })
@@ -237,6 +237,26 @@ describe('the log of a shortened feed over edits', () => {
       expect(site.lines).toEqual([...warnings, fits('feed.xml'), fits('plus/<token>/feed.xml')])
       expect(await site.healthz()).toEqual([200, undefined])
       for (const line of site.lines) expect(line).not.toContain(TOKEN_PLACEHOLDER)
+    } finally {
+      site.close()
+    }
+  }, 120_000)
+
+  it("says nothing of the subscribers' feeds whose render failed: the last ones stay, and so does what /healthz says of them", async () => {
+    let failing = false
+    const renderer: Renderer = { ...RENDER_IN_THREAD, feed: (document, format) => (failing ? Promise.reject(new Error('kaputt')) : RENDER_IN_THREAD.feed(document, format)) }
+    const site = await editedSite({ ...filesOf(), 'eins.md': small('eins') }, {}, renderer)
+    try {
+      expect([site.lines, await site.healthz()]).toEqual([[], [200, undefined]])
+      failing = true
+      await site.edit('eins.md', filesOf()['eins.md'] as string)
+      // Before: the plus feeds' warning, though their render failed and the whole ones stayed in place.
+      expect(site.lines).toEqual([`warn: warning ${PROBLEM}`])
+      expect(await site.healthz()).toEqual([503, [PROBLEM]])
+      failing = false
+      await site.edit('klein.md', small('klein', 'Neu gefasst.'))
+      expect(site.lines).toEqual([`warn: warning ${PROBLEM}`, `warn: warning ${PLUS_PROBLEM}`])
+      expect(await site.healthz()).toEqual([503, [PROBLEM, PLUS_PROBLEM]])
     } finally {
       site.close()
     }
