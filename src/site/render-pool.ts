@@ -78,6 +78,8 @@ export interface RenderPool extends Renderer, HealthCheck {
 export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   const lowPriority = options.lowPriority ?? true
   const recovered: (() => void)[] = []
+  /** Whether a body was published as plain text (passing, or a worker ended on it) since workers last recovered. */
+  let plainMeanwhile = false
   const pool = new WorkerPool<RenderRequest, BodyRendering | Uint8Array | EncodedDocument>({
     entry: options.entry ?? new URL('./render-worker.js', import.meta.url),
     size: options.size,
@@ -86,8 +88,12 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     started: options.started,
     sizeAtFirst: options.oneUntilServing ? 1 : undefined,
     onSpareFailed: options.onSpareFailed,
-    // A worker works after none could (a probe after a pause, WorkerPool): bodies published as plain text meanwhile render again.
-    onStarted: () => recovered.forEach((listener) => listener()),
+    // A worker works after none could (a probe after a pause, WorkerPool): bodies published as plain text meanwhile render
+    // again. None was (documents only, rendered here as a worker would): no one is told, nothing rendered again nor purged.
+    onStarted: () => {
+      if (plainMeanwhile) recovered.forEach((listener) => listener())
+      plainMeanwhile = false
+    },
     // What a probe renders after workers ended on their first task: its answer says they render again.
     check: { kind: 'body', markdown: 'Ein *Absatz*.', articleUrl: 'https://example.org/', siteUrl: 'https://example.org/' } satisfies RenderRequest,
   })
@@ -116,14 +122,16 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   const bytes = async (request: RenderRequest): Promise<string | Uint8Array> => (await here(request)) as string | Uint8Array
   const wholeBodies = options.inThreadWithoutWorkers !== undefined
   return {
-    body: (markdown, articleUrl, siteUrl) => {
+    body: async (markdown, articleUrl, siteUrl) => {
       const request = { kind: 'body', markdown, articleUrl, siteUrl } as const
-      return bodyOrPlainText(
+      const done = await bodyOrPlainText(
         markdown,
         async () => (await (wholeBodies ? here(request, timeLimit) : pool.run(request, timeLimit))) as BodyRendering,
         async () => (await pool.run({ ...request, plain: true })) as BodyRendering,
         wholeBodies ? async (failure) => (await inThread(request, failure)) as BodyRendering : undefined,
       )
+      if (done.passing || done.workerFailed) plainMeanwhile = true
+      return done
     },
     feed: (document, format) => bytes({ kind: 'feed', document, format }),
     podcast: (document) => bytes({ kind: 'podcast', document }),

@@ -162,6 +162,20 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
     expect(recovered).toBe(1)
     expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toEqual({ html: '<p>Die <em>EZB</em> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
   })
+  it('tells no one of a recovery when no body was published as plain text meanwhile: nothing is to be rendered again, nor purged', async () => {
+    let entry = pathToFileURL(temp.write('unstartable-worker.mjs', "throw new Error('Modul fehlt')\n"))
+    pool = createRenderPool({ entry: () => entry, size: 1 })
+    let recovered = 0
+    pool.onRecovered!(() => void (recovered += 1))
+    // Only documents while no worker can start: rendered in this thread, the same bytes as a worker's.
+    const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
+    expect(decode(await pool.feed(document, 'rss'))).toBe(decode(await RENDER_IN_THREAD.feed(document, 'rss')))
+    entry = new URL('../../dist/site/render-worker.js', import.meta.url)
+    await vi.waitFor(() => expect(pool!.problems()).toEqual([]), { timeout: 10_000 })
+    // Before: 1, and the service rendered every document again and purged the whole site at the CDN.
+    expect(recovered).toBe(0)
+  })
+
   it('renders documents in this thread and bodies as plain text once worker after worker ends on its first task, tries again a second later, and says so (health) until one answers', async () => {
     // Workers that load and then end on any task (their render code crashes the thread, or each task reaches a limit).
     let entry = new URL('../fixtures/workers/ends-on-every-task.mjs', import.meta.url)
