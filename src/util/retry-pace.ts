@@ -17,15 +17,18 @@ export class RetryPace {
   readonly #firstMs: number
   readonly #longestMs: number
   readonly #settleMs: number
+  readonly #now: () => number
   #failures = 0
-  /** The failures before the last success, and when it was (performance.now()): taken up again by a failure within settleMs. */
+  /** The failures before the last success, and when it was (`now`): taken up again by a failure within settleMs. */
   #beforeSuccess = 0
   #succeededAt = 0
 
-  constructor(firstMs: number, longestMs = MAX_RETRY_MS, settleMs = 0) {
+  /** `now`: milliseconds of a monotonic clock, for `settleMs`. */
+  constructor(firstMs: number, longestMs = MAX_RETRY_MS, settleMs = 0, now: () => number = () => performance.now()) {
     this.#firstMs = firstMs
     this.#longestMs = longestMs
     this.#settleMs = settleMs
+    this.#now = now
   }
 
   /** Attempts that failed since the last success. */
@@ -35,7 +38,7 @@ export class RetryPace {
 
   /** Notes a failed attempt; returns the wait before the next. */
   failed(): number {
-    if (this.#failures === 0 && performance.now() - this.#succeededAt < this.#settleMs) this.#failures = this.#beforeSuccess
+    if (this.#failures === 0 && this.#now() - this.#succeededAt < this.#settleMs) this.#failures = this.#beforeSuccess
     this.#failures += 1
     return Math.max(this.#firstMs, Math.min(this.#longestMs, this.#firstMs * 2 ** (this.#failures - 1)))
   }
@@ -43,7 +46,7 @@ export class RetryPace {
   /** Notes a successful attempt; returns how many had failed before it. */
   succeeded(): number {
     const failures = this.#failures
-    if (failures > 0) [this.#beforeSuccess, this.#succeededAt] = [failures, performance.now()]
+    if (failures > 0) [this.#beforeSuccess, this.#succeededAt] = [failures, this.#now()]
     this.#failures = 0
     return failures
   }

@@ -27,6 +27,8 @@ export interface WorkerPoolOptions {
   readonly onStarted?: () => void
   /** A task the pool gives the worker it tries after workers ended on their first task (WorkerEndsError): its answer says they work again. */
   readonly check?: unknown
+  /** Milliseconds of a monotonic clock (default performance.now): whether a recovery lasted the minute after which starts are paused 1 s again. */
+  readonly now?: () => number
 }
 
 /**
@@ -92,7 +94,7 @@ export class WorkerPool<Request, Response> {
   /** Workers that loaded and ended on their first task since a task was last answered (ENDED_ON_FIRST_TASK_LIMIT). */
   #endedOnFirstTask = 0
   /** Starts (not of spares) that failed in a row, or workers found broken, and the pause after them (#paused). */
-  readonly #starts = new RetryPace(FIRST_START_PAUSE_MS, MAX_RETRY_MS, MAX_RETRY_MS)
+  readonly #starts: RetryPace
   /** The end of the pause after a failed start: then one worker is started to try (a probe). */
   #probe: NodeJS.Timeout | undefined
 
@@ -101,6 +103,7 @@ export class WorkerPool<Request, Response> {
     this.#started = [...(options.started ?? [])]
     this.#workerData = options.workerData
     this.#widened = options.sizeAtFirst === undefined
+    this.#starts = new RetryPace(FIRST_START_PAUSE_MS, MAX_RETRY_MS, MAX_RETRY_MS, options.now)
   }
 
   /** Runs one task; with a time limit, a worker that takes longer is stopped and the task rejected with WorkerTimeoutError. */

@@ -352,7 +352,7 @@ describe('WorkerPool', () => {
     expect(pool.startFailure).toBeUndefined()
   })
 
-  it('keeps the pace of its pauses when workers fail again soon after they worked again, so that a flapping start is not recovered from every second', async () => {
+  it('keeps the pace of its pauses when workers fail again soon after they worked again, so that a flapping start is not recovered from every second; afresh after a minute', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     let threads = true
     let starts = 0
@@ -361,11 +361,14 @@ describe('WorkerPool', () => {
       if (!threads) throw new Error('Worker initialization failure: EAGAIN')
       return entry
     }
-    pool = new WorkerPool<Request, Answer>({ entry: made, size: 1 })
+    let now = 0
+    pool = new WorkerPool<Request, Answer>({ entry: made, size: 1, now: () => now })
     const pauses: number[] = []
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 5; round++) {
       // A worker that works (from the second round on, the probe), then ends; no thread for the next, then threads again.
       expect((await pool.run({ kind: 'echo', value: String(round) })).echo).toBe(String(round))
+      // The fifth: workers that worked for a minute since they recovered, whose next failed start is paused 1 s again.
+      if (round === 4) now += 60_000
       await expect(pool.run({ kind: 'exit' })).rejects.toThrow('worker stopped with exit code 3')
       threads = false
       await expect(pool.run({ kind: 'echo', value: 'b' })).rejects.toBeInstanceOf(WorkerStartError)
@@ -380,7 +383,7 @@ describe('WorkerPool', () => {
     }
     // Before: 1 s each time (the pace started again at each recovery), and each recovery rendered everything again and
     // purged the CDN (Renderer.onRecovered), about every 2 s while the start flapped.
-    expect(pauses).toEqual([1000, 2000, 4000, 8000])
+    expect(pauses).toEqual([1000, 2000, 4000, 8000, 1000])
   })
 
   it('rejects what waits when it is closed, and every task after', async () => {
