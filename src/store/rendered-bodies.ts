@@ -108,10 +108,12 @@ export class RenderedBodies {
     const settle = (done: Rendered | undefined): void => {
       if (this.#rendering.get(file) !== rendering) return
       this.#rendering.delete(file)
-      if (!done || done.body === UNREADABLE_BODY) return
+      const last = this.#timedOut.get(file)
+      // Unreadable now (a file being saved, a folder a deploy left unreadable): its kept plain text is tried again as
+      // late as before, not by each document that asks (a review: a read, and a warning, per request meanwhile).
+      if (!done || done.body === UNREADABLE_BODY) return void (last && this.#timedOut.set(file, { ...last, since: this.#now() }))
       if (done.workerFailed) this.#workerFailed.add(file)
       // Its time ran out, or again, after a time out (or ended its worker, or found none): plain text for longer.
-      const last = this.#timedOut.get(file)
       const failed = done.timedOut || (last && (done.workerFailed || this.#passing.has(done.body)))
       if (failed) this.#timedOut.set(file, { since: this.#now(), keptMs: last ? Math.min(2 * last.keptMs, TIMED_OUT_LONGEST_MS) : TIMED_OUT_KEPT_MS })
       else if (last) {

@@ -144,6 +144,54 @@ describe('RenderedBodies', () => {
     expect(renders).toBe(3)
   })
 
+  it('tries a timed-out body found unreadable again only as late as before, not at each request: a retry per document, and a warning each', async () => {
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
+    let renders = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) =>
+        bodyOrPlainText(markdown, () => (++renders === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
+    }
+    // The file cannot be read for a while (a folder whose permissions a deploy changes): its last metadata stays.
+    let reads = 0
+    let readable = true
+    const logged: string[] = []
+    let now = 0
+    const bodies = new RenderedBodies({
+      source: { readBody: async (file) => { reads += 1; if (!readable) throw new Error('EACCES: permission denied'); return parseArticle(files.get(file) as string, file, options) } },
+      renderer,
+      siteUrl: options.siteUrl,
+      media: () => undefined,
+      logger: { info: (line) => logged.push(line), warn: (line) => logged.push(line) },
+      now: () => now,
+    })
+    const article = parseArticle(files.get('gross.md') as string, 'gross.md', options).article
+    const settled = () => new Promise((resolve) => setImmediate(resolve))
+    const plain = await bodies.body(article)
+    readable = false
+    now = TIMED_OUT_KEPT_MS
+    for (let request = 0; request < 3; request++) {
+      expect(await bodies.body(article)).toBe(plain)
+      await settled()
+    }
+    // Before: 4 reads and 3 warnings, one per request for as long as the file could not be read.
+    expect(reads).toBe(2)
+    readable = true
+    now += TIMED_OUT_KEPT_MS - 1
+    await bodies.body(article)
+    await settled()
+    expect(reads).toBe(2)
+    now += 1
+    await bodies.body(article)
+    await settled()
+    expect([(await bodies.body(article)).html, reads, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3, 2])
+    expect(logged).toEqual([
+      'warning gross.md: body: took longer than 20 s to render; published as plain text',
+      'body of gross.md unavailable: EACCES: permission denied',
+      'gross.md: body rendered as written again (its render had run out of time)',
+    ])
+  })
+
   it("takes no mark from a render of a version forgotten meanwhile: a new version's timed-out plain text is rendered again TIMED_OUT_KEPT_MS later", async () => {
     let now = 0
     const files = new Map([['gross.md', text('Alt *eins*.\n')]])
