@@ -47,8 +47,12 @@ export class RenderedBodies {
   readonly #passing = new WeakSet<RenderedBody>()
   /** Files whose body a worker ended on (BodyRendering.workerFailed): rendered again once workers work after a time none did. */
   readonly #workerFailed = new Set<string>()
-  /** Files whose kept body is the plain text of a render that ran out of time: since when (`now`), and for how long (TIMED_OUT_KEPT_MS). */
-  readonly #timedOut = new Map<string, { readonly since: number; readonly keptMs: number }>()
+  /**
+   * Files whose kept body is the plain text of a render that ran out of time: since when (`now`), for how long
+   * (TIMED_OUT_KEPT_MS), and that plain text, taken when the LRU dropped it: else the next document rendered it again
+   * then, and waited the time limit for it, however short the time since (a review: an archive crawl drops 2,000).
+   */
+  readonly #timedOut = new Map<string, { readonly since: number; readonly keptMs: number; readonly plain?: RenderedBody | undefined }>()
   readonly #now: () => number
 
   constructor(options: RenderedBodiesOptions) {
@@ -56,7 +60,11 @@ export class RenderedBodies {
     this.#now = options.now ?? (() => performance.now())
     // Registered before the store's, which then renders every document again (content-store.ts).
     options.renderer.onRecovered?.(() => {
-      for (const file of this.#workerFailed) this.#kept.delete(file)
+      for (const file of this.#workerFailed) {
+        this.#kept.delete(file)
+        const mark = this.#timedOut.get(file)
+        if (mark) this.#timedOut.set(file, { ...mark, plain: undefined })
+      }
       this.#workerFailed.clear()
     })
   }
@@ -88,7 +96,7 @@ export class RenderedBodies {
 
   /** One article's body, rendered (or kept); empty when its file cannot be read now. */
   body(article: Article): Promise<RenderedBody> {
-    const kept = this.#kept.get(article.file)
+    const kept = this.#kept.get(article.file) ?? this.#timedOut.get(article.file)?.plain
     if (kept) {
       this.#retryIfDue(article)
       return Promise.resolve(kept)
@@ -115,8 +123,10 @@ export class RenderedBodies {
       if (done.workerFailed) this.#workerFailed.add(file)
       // Its time ran out, or again, after a time out (or ended its worker, or found none): plain text for longer.
       const failed = done.timedOut || (last && (done.workerFailed || this.#passing.has(done.body)))
-      if (failed) this.#timedOut.set(file, { since: this.#now(), keptMs: last ? Math.min(2 * last.keptMs, TIMED_OUT_LONGEST_MS) : TIMED_OUT_KEPT_MS })
-      else if (last) {
+      if (failed) {
+        const keptMs = last ? Math.min(2 * last.keptMs, TIMED_OUT_LONGEST_MS) : TIMED_OUT_KEPT_MS
+        this.#timedOut.set(file, { since: this.#now(), keptMs, plain: this.#passing.has(done.body) ? last?.plain : done.body })
+      } else if (last) {
         this.#timedOut.delete(file)
         this.#options.logger.info(`${file}: body rendered as written again (its render had run out of time)`)
       }

@@ -192,6 +192,31 @@ describe('RenderedBodies', () => {
     ])
   })
 
+  it('keeps the plain text of a body that ran out of time when 2,000 others push it out: rendered again only when due', async () => {
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')], ...Array.from({ length: 2000 }, (_, n) => [`a${n}.md`, text(`Text ${n}.\n`)] as const)])
+    // gross.md's body always takes longer than the time limit.
+    let slow = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) =>
+        bodyOrPlainText(markdown, () => (markdown.includes('Absatz') ? ((slow += 1), Promise.reject(new WorkerTimeoutError(20_000))) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
+    }
+    let now = 0
+    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: () => {} }, now: () => now })
+    const article = (file: string) => parseArticle(files.get(file) as string, file, options).article
+    const plain = await bodies.body(article('gross.md'))
+    // A crawl of the archive: 2,000 other bodies, the most kept.
+    await bodies.itemSource([...files.keys()].filter((file) => file !== 'gross.md').map(article))
+    now = TIMED_OUT_KEPT_MS - 1
+    // Before: rendered again at once, the document waiting the time limit (20 s) for it.
+    expect([await bodies.body(article('gross.md')), slow]).toEqual([plain, 1])
+    expect((await bodies.itemSource([article('gross.md')])).incomplete).toBe(true)
+    now += 1
+    expect(await bodies.body(article('gross.md'))).toBe(plain)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(slow).toBe(2)
+  })
+
   it("takes no mark from a render of a version forgotten meanwhile: a new version's timed-out plain text is rendered again TIMED_OUT_KEPT_MS later", async () => {
     let now = 0
     const files = new Map([['gross.md', text('Alt *eins*.\n')]])
