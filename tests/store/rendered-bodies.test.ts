@@ -5,7 +5,7 @@ import type { BodyRendering } from '../../src/content/render-markdown.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { bodyOrPlainText } from '../../src/site/render-request.js'
 import { RenderedBodies, TIMED_OUT_KEPT_MS } from '../../src/store/rendered-bodies.js'
-import { WorkerTimeoutError } from '../../src/util/worker-errors.js'
+import { WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
 import { articleText } from '../helpers/temp-dir.js'
 
 const options = { siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
@@ -215,6 +215,40 @@ describe('RenderedBodies', () => {
     expect(await bodies.body(article('gross.md'))).toBe(plain)
     await new Promise((resolve) => setImmediate(resolve))
     expect(slow).toBe(2)
+  })
+
+  it('keeps the mark of a body that ran out of time when its retry finds no render worker: no line says it rendered, and it is tried again', async () => {
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
+    // The first render runs out of time; the retry finds no worker (the host's threads used up); the next renders.
+    let renders = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) => {
+        renders += 1
+        const failure = renders === 1 ? new WorkerTimeoutError(20_000) : renders === 2 ? new WorkerStartError(new Error('EAGAIN')) : undefined
+        return bodyOrPlainText(markdown, () => (failure ? Promise.reject(failure) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none')))
+      },
+    }
+    const logged: string[] = []
+    let now = 0
+    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: (line) => logged.push(line), warn: (line) => logged.push(line) }, now: () => now })
+    const article = parseArticle(files.get('gross.md') as string, 'gross.md', options).article
+    const settled = () => new Promise((resolve) => setImmediate(resolve))
+    const plain = await bodies.body(article)
+    now = TIMED_OUT_KEPT_MS
+    await bodies.body(article)
+    await settled()
+    // Still the plain text, incomplete, and tried again (twice as late): taken as rendered, it was plain text for good.
+    expect([await bodies.body(article), (await bodies.itemSource([article])).incomplete, renders]).toEqual([plain, true, 2])
+    now += 2 * TIMED_OUT_KEPT_MS
+    await bodies.body(article)
+    await settled()
+    expect([(await bodies.body(article)).html, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3])
+    expect(logged).toEqual([
+      'warning gross.md: body: took longer than 20 s to render; published as plain text',
+      'warning gross.md: body: could not be rendered (cannot start a worker: EAGAIN); published as plain text',
+      'gross.md: body rendered as written again (its render had run out of time)',
+    ])
   })
 
   it("takes no mark from a render of a version forgotten meanwhile: a new version's timed-out plain text is rendered again TIMED_OUT_KEPT_MS later", async () => {
