@@ -36,7 +36,7 @@ import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
 import { purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
-import { mediaKeys } from './site/cache-keys.js'
+import { articleKey, mediaKeys } from './site/cache-keys.js'
 import type { Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
 
@@ -87,14 +87,16 @@ async function main(): Promise<void> {
   const snapshotMaxBytes = Math.max(STATE_FILE_MAX_BYTES, 4096 * config.maxArticles)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build, runtime: runtimeIdentity() }
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
-  const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true })
+  const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
+  // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
+  const onBodyRenderedAgain = (path: string): void => void purger?.purge([articleKey(path)])
+  const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true, onBodyRenderedAgain })
   ops.watch(store)
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   // The CDN is purged first: a hub told of a change must not fetch the copy it replaced.
-  const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
   if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping }))
   else if (ping) store.onChange(ping)

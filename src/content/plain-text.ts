@@ -15,7 +15,7 @@ export interface BodyRendering {
   readonly problem: string | undefined
   /** Plain text only while no render worker can start (bodyOrPlainText): kept nowhere, and rendered again once one does (Renderer.onRecovered). */
   readonly passing?: true
-  /** Plain text as a worker ended (or ran out of time) on it, twice: kept, but rendered again once workers work after a time none did (Renderer.onRecovered): the first bodies broken workers take end them too. */
+  /** Plain text as a worker ended on it, twice: kept, but rendered again once workers work after a time none did (Renderer.onRecovered): the first bodies broken workers take end them too. */
   readonly workerFailed?: true
   /** Plain text as its render took longer than the time limit: kept for a while only (rendered-bodies.ts), as the time may have been the machine's (a paused VM, a load that starved the worker), not the body's. */
   readonly timedOut?: true

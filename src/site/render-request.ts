@@ -101,7 +101,8 @@ export async function bodyOrPlainText(
         ? `took longer than ${error.timeLimitMs / 1000} s to render`
         : `could not be rendered (${error instanceof Error ? error.message : String(error)})`
     if (error instanceof NoWorkerError) return { ...renderPlainText(markdown), problem: `${reason}; published as plain text`, passing: true }
-    const timedOut = error instanceof WorkerTimeoutError ? { timedOut: true as const } : {}
+    // Ran out of time: rendered again on a schedule of its own (rendered-bodies.ts), not when workers recover.
+    const failed = error instanceof WorkerTimeoutError ? { timedOut: true as const } : { workerFailed: true as const }
     let text: BodyRendering
     try {
       text = await plain()
@@ -109,6 +110,6 @@ export async function bodyOrPlainText(
       if (asWritten && plainError instanceof NoWorkerError) return asWritten(plainError)
       text = renderPlainText(markdown)
     }
-    return { ...text, problem: `${reason}; published as plain text`, workerFailed: true, ...timedOut }
+    return { ...text, problem: `${reason}; published as plain text`, ...failed }
   }
 }

@@ -32,13 +32,11 @@ export type { ChangeListener, ContentStoreOptions } from './store-options.js'
  * The service's state, as one facade: the articles (an ArticleCatalog), the
  * current Site and the documents rendered on request (LazyDocuments).
  *
- * - A change re-reads only the files it names, and re-renders only what they
- *   touch: the current feeds when their window changed, an archive page when
- *   its articles changed, pages on their next request.
+ * - A change re-reads only the files it names, and re-renders only what they touch: the current feeds when their
+ *   window changed, an archive page when its articles changed, pages on their next request.
  * - Every rebuild swaps in a complete new Site once its identity bytes exist; `#compressed`
  *   resolves when its gzip and Brotli do (createIdentityFirst; the first too: settled() waits). Rebuilds never overlap.
- * - A timer rebuilds when the next scheduled article goes live, or an article leaves the news sitemap;
- *   watching the folder is live-updates.ts's job (it calls applyChanges).
+ * - A timer rebuilds when the next scheduled article goes live, or one leaves the news sitemap; live-updates.ts watches the folder.
  */
 export class ContentStore {
   readonly #config: Config
@@ -99,6 +97,8 @@ export class ContentStore {
       logger: this.#logger,
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
+      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies.
+      onRenderedAgain: ({ path }) => void this.mediaChanged().then(() => options.onBodyRenderedAgain?.(path), () => {}),
     })
     // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
     options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged().catch(() => {})))

@@ -39,6 +39,8 @@ export interface LazyDocumentsOptions {
   readonly cacheBytes?: number | undefined
   /** Where bodies and feed documents are rendered (default: this thread). */
   readonly renderer?: Renderer | undefined
+  /** RenderedBodiesOptions.onRenderedAgain: a body whose time ran out rendered as written. */
+  readonly onRenderedAgain?: ((article: Article) => void) | undefined
 }
 
 interface CachedArchive {

@@ -17,6 +17,8 @@ export interface RenderedBodiesOptions {
   readonly logger: Logger
   /** Milliseconds of a monotonic clock (default performance.now): when plain text after a time limit is rendered again. */
   readonly now?: (() => number) | undefined
+  /** Hears that the body of `article`, plain text after its time ran out, rendered as written (in the background): what holds it is to be rendered again. */
+  readonly onRenderedAgain?: ((article: Article) => void) | undefined
 }
 
 /** An item source that also says whether a body could not be read, or is plain text only for now (no render worker could start; its time ran out). */
@@ -126,11 +128,14 @@ export class RenderedBodies {
       if (failed) {
         const keptMs = last ? Math.min(2 * last.keptMs, TIMED_OUT_LONGEST_MS) : TIMED_OUT_KEPT_MS
         this.#timedOut.set(file, { since: this.#now(), keptMs, plain: this.#passing.has(done.body) ? last?.plain : done.body })
-      } else if (last) {
-        this.#timedOut.delete(file)
-        this.#options.logger.info(`${file}: body rendered as written again (its render had run out of time)`)
+        // Then by itself, not only when a document asks: the current feeds ask at an edit that changes them alone.
+        setTimeout(() => this.#retryIfDue(article), keptMs).unref()
       }
       if (!this.#passing.has(done.body)) this.#kept.set(file, done.body)
+      if (failed || !last) return
+      this.#timedOut.delete(file)
+      this.#options.logger.info(`${file}: body rendered as written again (its render had run out of time)`)
+      this.#options.onRenderedAgain?.(article)
     }
     rendered.then(settle, () => settle(undefined))
     return rendering

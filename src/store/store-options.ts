@@ -24,4 +24,9 @@ export interface ContentStoreOptions {
   readonly snapshot?: IndexSnapshotOptions
   /** The first load's site is swapped in without its sitemaps, written when asked for (later-sitemaps.ts): main.ts. */
   readonly laterSitemaps?: boolean
+  /**
+   * Hears the site path of an article whose body, plain text after its render ran out of time, rendered as written
+   * in the background, once every document holding it is rendered again: main.ts purges its key at the CDN.
+   */
+  readonly onBodyRenderedAgain?: (path: string) => void
 }

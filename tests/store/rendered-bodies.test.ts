@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { parseArticle } from '../../src/content/parse-article.js'
 import type { BodyRendering } from '../../src/content/render-markdown.js'
@@ -41,6 +41,8 @@ function setUp(files: Map<string, string>) {
 const text = (body: string) => articleText({ title: 'Gross', date: '2025-06-01T08:00:00+02:00', category: 'wirtschaft' }, body)
 
 describe('RenderedBodies', () => {
+  afterEach(() => void vi.useRealTimers())
+
   it('renders a body once however many documents wait for it, and keeps it', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { bodies, rendered, article, finish } = setUp(files)
@@ -142,6 +144,37 @@ describe('RenderedBodies', () => {
     now += 100 * TIMED_OUT_KEPT_MS
     expect(await bodies.body(article('gross.md'))).toBe(again)
     expect(renders).toBe(3)
+  })
+
+  it('renders a timed-out body again by itself once due, with no document asking, and says so (onRenderedAgain)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
+    let renders = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) =>
+        bodyOrPlainText(markdown, () => (++renders === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
+    }
+    let now = 0
+    const again: string[] = []
+    const bodies = new RenderedBodies({
+      source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) },
+      renderer,
+      siteUrl: options.siteUrl,
+      media: () => undefined,
+      logger: { info: () => {}, warn: () => {} },
+      now: () => now,
+      onRenderedAgain: (article) => void again.push(article.path),
+    })
+    const article = () => parseArticle(files.get('gross.md') as string, 'gross.md', options).article
+    expect((await bodies.body(article())).html).toBe('<p>Ein *Absatz*.</p>')
+    now = TIMED_OUT_KEPT_MS
+    vi.advanceTimersByTime(TIMED_OUT_KEPT_MS - 1)
+    expect(renders).toBe(1)
+    // Before: only a document asking for it rendered it again, and the current feeds ask only when their window changes.
+    vi.advanceTimersByTime(1)
+    await vi.waitFor(() => expect(again).toEqual([article().path]))
+    expect([renders, (await bodies.body(article())).html]).toEqual([2, '<p>Ein <em>Absatz</em>.</p>'])
   })
 
   it('tries a timed-out body found unreadable again only as late as before, not at each request: a retry per document, and a warning each', async () => {
@@ -264,7 +297,7 @@ describe('RenderedBodies', () => {
           await new Promise<void>((resolve) => (finishOld = resolve))
           return RENDER_IN_THREAD.body(markdown, url, site)
         }
-        if (++newRenders === 1) return { html: '<p>Neu *zwei*.</p>', excerpt: 'Neu *zwei*.', problem: 'took longer than 20 s to render; published as plain text', workerFailed: true, timedOut: true }
+        if (++newRenders === 1) return { html: '<p>Neu *zwei*.</p>', excerpt: 'Neu *zwei*.', problem: 'took longer than 20 s to render; published as plain text', timedOut: true }
         return RENDER_IN_THREAD.body(markdown, url, site)
       },
     }

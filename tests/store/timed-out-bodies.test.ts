@@ -1,11 +1,9 @@
 /**
- * An archive page holding a body whose render ran out of time (a paused VM: the
- * limit's timer fires on waking): served with the body's plain text, cached
- * like a live feed, and shown as written once the body is rendered again in
- * the background. Before, the page was kept while its articles stayed the
- * same, with the archive's long Cache-Control, plain text for good (a review).
+ * Documents holding a body whose render ran out of time (a paused VM: the
+ * limit's timer fires on waking): served with the body's plain text, and with
+ * the body as written once it is rendered again in the background.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createHttp } from '../../src/http/app.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
@@ -50,6 +48,35 @@ describe('an archive page holding a body that ran out of time', () => {
     const [written, archive] = await archived()
     expect(written).toBe('<p>Die Bank <em>hält</em> still.</p>')
     expect([slow, live !== archive]).toEqual([2, true])
+    store.close()
+  })
+})
+
+describe('the current feed holding a body that ran out of time', () => {
+  it('is rendered again once the body renders as written in the background, with no edit, and the article named for the CDN purge', async () => {
+    let now = new Date('2026-01-01T00:00:00Z')
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '2' })
+    const files = new Map([['alt.md', article('alt', 1, 'Die Bank *hält* still.\n')], ['b.md', article('b', 2)]])
+    let slow = 0
+    const renderer: Renderer = {
+      ...RENDER_IN_THREAD,
+      body: (markdown, url, site) =>
+        bodyOrPlainText(markdown, () => (markdown.includes('Bank') && ++slow === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
+    }
+    const purged: string[] = []
+    const store = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer, onBodyRenderedAgain: (path) => void purged.push(path) })
+    await store.load()
+    await store.settled()
+    const { app } = createHttp({ config, store, now: () => now.getTime() })
+    const feed = async () => ((await (await app.request('/wirtschaft/feed.json')).json()) as { items: { title: string; content_html: string }[] }).items.find((item) => item.title === 'alt')?.content_html
+    expect(await feed()).toBe('<p>Die Bank *hält* still.</p>')
+    // Due: a document that asks for the body (its page) has it rendered again in the background.
+    now = new Date(now.getTime() + TIMED_OUT_KEPT_MS)
+    expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank *hält* still.')
+    await vi.waitFor(() => expect(purged).toEqual(['/wirtschaft/alt.html']))
+    // Before: the feed kept its plain text until an edit changed the current feeds' window.
+    expect(await feed()).toBe('<p>Die Bank <em>hält</em> still.</p>')
+    expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank <em>hält</em> still.')
     store.close()
   })
 })
