@@ -40,6 +40,17 @@ function setUp(files: Map<string, string>) {
 
 const text = (body: string) => articleText({ title: 'Gross', date: '2025-06-01T08:00:00+02:00', category: 'wirtschaft' }, body)
 
+/** A renderer whose first `slow` bodies run out of time (as when the machine was paused), the later ones render; `renders()` counts them. */
+function timingOut(slow: number) {
+  let renders = 0
+  const renderer: Renderer = {
+    ...RENDER_IN_THREAD,
+    body: (markdown, url, site) =>
+      bodyOrPlainText(markdown, () => (++renders <= slow ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('no plain text from a worker'))),
+  }
+  return { renderer, renders: () => renders }
+}
+
 describe('RenderedBodies', () => {
   afterEach(() => void vi.useRealTimers())
 
@@ -90,20 +101,11 @@ describe('RenderedBodies', () => {
     expect(source.bodyOf(gone)).toEqual({ html: '', excerpt: '' })
   })
 
-  it('keeps the plain text of a body that ran out of time, renders it again in the background TIMED_OUT_KEPT_MS later, twice as late after each time out', async () => {
+  it('keeps the plain text of a body that ran out of time, renders() it again in the background TIMED_OUT_KEPT_MS later, twice as late after each time out', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { article } = setUp(files)
-    // The first two renders run out of time (as when the machine was paused during them), the next ones do not.
-    let renders = 0
-    const renderer: Renderer = {
-      ...RENDER_IN_THREAD,
-      body: (markdown, url, site) =>
-        bodyOrPlainText(
-          markdown,
-          () => (++renders <= 2 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)),
-          () => Promise.reject(new Error('no plain text from a worker')),
-        ),
-    }
+    // The first two renders() run out of time (as when the machine was paused during them), the next ones do not.
+    const { renderer, renders } = timingOut(2)
     const logged: string[] = []
     let now = 0
     const bodies = new RenderedBodies({
@@ -119,21 +121,21 @@ describe('RenderedBodies', () => {
     expect(plain.html).toBe('<p>Ein *Absatz*.</p>')
     expect((await bodies.itemSource([article('gross.md')])).incomplete).toBe(true)
     now = TIMED_OUT_KEPT_MS - 1
-    expect([await bodies.body(article('gross.md')), renders]).toEqual([plain, 1])
+    expect([await bodies.body(article('gross.md')), renders()]).toEqual([plain, 1])
     // Due: the plain text at once (before: the document waited for the render, 20 s for a body that always takes
     // that long), and a render in the background, which runs out of time again: kept twice as long now.
     now = TIMED_OUT_KEPT_MS
     expect(await bodies.body(article('gross.md'))).toBe(plain)
     await settled()
-    expect(renders).toBe(2)
+    expect(renders()).toBe(2)
     now += 2 * TIMED_OUT_KEPT_MS - 1
     await bodies.body(article('gross.md'))
-    expect(renders).toBe(2)
+    expect(renders()).toBe(2)
     now += 1
     await bodies.body(article('gross.md'))
     await settled()
     const again = await bodies.body(article('gross.md'))
-    expect([again.html, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3])
+    expect([again.html, renders()]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3])
     expect((await bodies.itemSource([article('gross.md')])).incomplete).toBe(false)
     expect(logged).toEqual([
       'warning gross.md: body: took longer than 20 s to render; published as plain text',
@@ -143,18 +145,13 @@ describe('RenderedBodies', () => {
     // Rendered as written, it is kept as any other body.
     now += 100 * TIMED_OUT_KEPT_MS
     expect(await bodies.body(article('gross.md'))).toBe(again)
-    expect(renders).toBe(3)
+    expect(renders()).toBe(3)
   })
 
-  it('renders a timed-out body again by itself once due, with no document asking, and says so (onRenderedAgain)', async () => {
+  it('renders() a timed-out body again by itself once due, with no document asking, and says so (onRenderedAgain)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
-    let renders = 0
-    const renderer: Renderer = {
-      ...RENDER_IN_THREAD,
-      body: (markdown, url, site) =>
-        bodyOrPlainText(markdown, () => (++renders === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
-    }
+    const { renderer, renders } = timingOut(1)
     let now = 0
     const again: string[] = []
     const bodies = new RenderedBodies({
@@ -170,21 +167,16 @@ describe('RenderedBodies', () => {
     expect((await bodies.body(article())).html).toBe('<p>Ein *Absatz*.</p>')
     now = TIMED_OUT_KEPT_MS
     vi.advanceTimersByTime(TIMED_OUT_KEPT_MS - 1)
-    expect(renders).toBe(1)
+    expect(renders()).toBe(1)
     // Before: only a document asking for it rendered it again, and the current feeds ask only when their window changes.
     vi.advanceTimersByTime(1)
     await vi.waitFor(() => expect(again).toEqual([article().path]))
-    expect([renders, (await bodies.body(article())).html]).toEqual([2, '<p>Ein <em>Absatz</em>.</p>'])
+    expect([renders(), (await bodies.body(article())).html]).toEqual([2, '<p>Ein <em>Absatz</em>.</p>'])
   })
 
   it('tries a timed-out body found unreadable again only as late as before, not at each request: a retry per document, and a warning each', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
-    let renders = 0
-    const renderer: Renderer = {
-      ...RENDER_IN_THREAD,
-      body: (markdown, url, site) =>
-        bodyOrPlainText(markdown, () => (++renders === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
-    }
+    const { renderer, renders } = timingOut(1)
     // The file cannot be read for a while (a folder whose permissions a deploy changes): its last metadata stays.
     let reads = 0
     let readable = true
@@ -217,7 +209,7 @@ describe('RenderedBodies', () => {
     now += 1
     await bodies.body(article)
     await settled()
-    expect([(await bodies.body(article)).html, reads, renders]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3, 2])
+    expect([(await bodies.body(article)).html, reads, renders()]).toEqual(['<p>Ein <em>Absatz</em>.</p>', 3, 2])
     expect(logged).toEqual([
       'warning gross.md: body: took longer than 20 s to render; published as plain text',
       'body of gross.md unavailable: EACCES: permission denied',
