@@ -15,7 +15,7 @@ export interface RenderedBodiesOptions {
   readonly siteUrl: string
   readonly media: (url: string) => MediaInfo | undefined
   readonly logger: Logger
-  /** Milliseconds of a monotonic clock (default performance.now): when plain text after a time limit is rendered again. */
+  /** Milliseconds of a clock (default performance.now; the store passes its own): when plain text after a time limit is rendered again. */
   readonly now?: (() => number) | undefined
   /** Hears that the body of `article`, plain text after its time ran out, rendered as written (in the background): what holds it is to be rendered again. */
   readonly onRenderedAgain?: ((article: Article) => void) | undefined

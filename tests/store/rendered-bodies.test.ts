@@ -101,10 +101,10 @@ describe('RenderedBodies', () => {
     expect(source.bodyOf(gone)).toEqual({ html: '', excerpt: '' })
   })
 
-  it('keeps the plain text of a body that ran out of time, renders() it again in the background TIMED_OUT_KEPT_MS later, twice as late after each time out', async () => {
+  it('keeps the plain text of a body that ran out of time, renders it again in the background TIMED_OUT_KEPT_MS later, twice as late after each time out', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { article } = setUp(files)
-    // The first two renders() run out of time (as when the machine was paused during them), the next ones do not.
+    // The first two renders run out of time (as when the machine was paused during them), the next ones do not.
     const { renderer, renders } = timingOut(2)
     const logged: string[] = []
     let now = 0
@@ -148,7 +148,27 @@ describe('RenderedBodies', () => {
     expect(renders()).toBe(3)
   })
 
-  it('renders() a timed-out body again by itself once due, with no document asking, and says so (onRenderedAgain)', async () => {
+  it('waits at most a day between two renders of a body that always runs out of time', async () => {
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
+    const { renderer, renders } = timingOut(Infinity)
+    let now = 0
+    const bodies = new RenderedBodies({ source: { readBody: async (file) => parseArticle(files.get(file) as string, file, options) }, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: () => {} }, now: () => now })
+    const article = () => parseArticle(files.get('gross.md') as string, 'gross.md', options).article
+    await bodies.body(article())
+    const day = 24 * 60 * 60_000
+    // 10 min, 20, 40 … 1,280, then a day (not 2,560 min), and a day again.
+    for (const wait of [1, 2, 4, 8, 16, 32, 64, 128].map((times) => times * TIMED_OUT_KEPT_MS).concat([day, day])) {
+      const before = renders()
+      now += wait - 1
+      await bodies.body(article())
+      now += 1
+      await bodies.body(article())
+      await new Promise((resolve) => setImmediate(resolve))
+      expect([wait, renders() - before]).toEqual([wait, 1])
+    }
+  })
+
+  it('renders a timed-out body again by itself once due, with no document asking, and says so (onRenderedAgain)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { renderer, renders } = timingOut(1)
