@@ -65,6 +65,8 @@ export class SubscriberFeeds implements HealthCheck {
   /** The plus episodes' audio and transcript files, as content/plus-media.ts's mediaPathKey writes them: served under the token path only. */
   #plusMedia: ReadonlySet<string> = new Set()
   #shown: { readonly window: readonly Article[]; readonly episodes: readonly Article[]; readonly site: Site } | undefined
+  /** A body rendered as written after its time ran out (RenderedBodies.onRenderedAgain): render the documents again, though nothing else changed. */
+  #again = false
   /** Versions of the files whose bodies are kept: an article object is replaced with every change of its file. */
   readonly #bodyVersions = new Map<string, Article>()
   #updating: Promise<void> = Promise.resolve()
@@ -80,7 +82,12 @@ export class SubscriberFeeds implements HealthCheck {
     const { config } = options
     this.#publicMedia = mediaPrefix(config.siteUrl)
     this.#publicPaths = [...Object.values(feedPaths(config.section.slug)), podcastPath(config.section.slug)]
-    this.#bodies = new RenderedBodies({ source: options.source, renderer: options.renderer, siteUrl: config.siteUrl, media: options.media, logger: options.logger })
+    const again = (): void => {
+      this.#again = true
+      const shown = this.#shown
+      if (shown) this.update(shown.site).catch((error: unknown) => options.logger.warn(`subscriber feeds: rendering failed, the last ones stay: ${String(error)}`))
+    }
+    this.#bodies = new RenderedBodies({ source: options.source, renderer: options.renderer, siteUrl: config.siteUrl, media: options.media, logger: options.logger, onRenderedAgain: again })
     this.#shortened = new ShortenedFeeds(options.logger)
   }
 
@@ -130,10 +137,11 @@ export class SubscriberFeeds implements HealthCheck {
     const shown = this.#shown
     // The public current feeds or podcast rendered again with the same articles: a media file changed.
     const publicAgain = shown !== undefined && this.#publicPaths.some((path) => shown.site.resources.get(path) !== site.resources.get(path))
-    if (shown && !publicAgain && sameArticles(shown.window, window) && sameArticles(shown.episodes, episodes)) {
+    if (shown && !this.#again && !publicAgain && sameArticles(shown.window, window) && sameArticles(shown.episodes, episodes)) {
       this.#shown = { ...shown, site }
       return
     }
+    this.#again = false
     for (const article of [...window, ...episodes]) {
       if (this.#bodyVersions.get(article.file) !== article) this.#bodies.forget(article.file)
       this.#bodyVersions.set(article.file, article)

@@ -8,10 +8,13 @@ import { loadConfig } from '../../src/config.js'
 import { createHttp } from '../../src/http/app.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { bodyOrPlainText } from '../../src/site/render-request.js'
+import { startPlus } from '../../src/plus/start-plus.js'
+import { TOKEN_PLACEHOLDER } from '../../src/plus/subscriber-feeds.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { TIMED_OUT_KEPT_MS } from '../../src/store/rendered-bodies.js'
 import { WorkerTimeoutError } from '../../src/util/worker-errors.js'
 import { memorySource } from '../helpers/memory-source.js'
+import { PLUS_SECRET } from '../helpers/plus-instance.js'
 import { articleText } from '../helpers/temp-dir.js'
 
 const article = (slug: string, day: number, body = 'Ein Absatz.\n') => articleText({ title: slug, date: `2025-06-0${day}T06:00:00Z`, category: 'wirtschaft' }, body)
@@ -78,5 +81,42 @@ describe('the current feed holding a body that ran out of time', () => {
     expect(await feed()).toBe('<p>Die Bank <em>hält</em> still.</p>')
     expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank <em>hält</em> still.')
     store.close()
+  })
+})
+
+describe("the subscribers' feed holding a plus body that ran out of time", () => {
+  it('is rendered again once the body renders as written, though no article changed', async () => {
+    // The subscribers' bodies keep time by performance.now(), as in the service.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      let now = new Date('2026-01-01T00:00:00Z')
+      const config = loadConfig({ SITE_URL: 'https://www.example.de/', PLUS_SECRET })
+      const plusText = articleText({ title: 'plus', date: '2025-06-02T06:00:00Z', category: 'wirtschaft', access: 'plus', summary: 'Nur für Abonnenten.' }, 'Die Bank *hält* still.\n')
+      const files = new Map([['plus.md', plusText], ['b.md', article('b', 1)]])
+      const source = memorySource(files, config)
+      // The subscribers' render of the plus body runs out of time once (the public feeds show its teaser only).
+      let slow = 0
+      const renderer: Renderer = {
+        ...RENDER_IN_THREAD,
+        body: (markdown, url, site) =>
+          bodyOrPlainText(markdown, () => (markdown.includes('Bank') && ++slow === 1 ? Promise.reject(new WorkerTimeoutError(20_000)) : RENDER_IN_THREAD.body(markdown, url, site)), () => Promise.reject(new Error('none'))),
+      }
+      const store = new ContentStore({ config, source, clock: () => now, logger: { info: () => {}, warn: () => {} } })
+      const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger: { info: () => {}, warn: () => {} } })
+      await store.load()
+      await Promise.all([store.settled(), plus?.feeds.settled()])
+      const feed = () => new TextDecoder().decode(plus?.feeds.document('json')?.body(TOKEN_PLACEHOLDER))
+      expect(feed()).toContain('<p>Die Bank *hält* still.</p>')
+      // Ten minutes on: the body renders as written, by itself (a timer).
+      now = new Date(now.getTime() + TIMED_OUT_KEPT_MS)
+      vi.advanceTimersByTime(TIMED_OUT_KEPT_MS)
+      // Before: the subscribers kept the plain text until the window of newest articles changed.
+      await vi.waitFor(() => expect(feed()).toContain('<p>Die Bank <em>hält</em> still.</p>'))
+      expect(slow).toBe(2)
+      store.close()
+      plus?.close()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
