@@ -288,10 +288,10 @@ describe('feed 6.0.0 defects, and the way around each', () => {
 })
 
 describe('feed assembly grows linearly with what an item carries', () => {
-  /** The fastest of three renders: the least disturbed by whatever else the machine does. */
+  /** The fastest of five renders: the least disturbed by whatever else the machine does (a collection, the JIT). */
   const fastest = (render: () => unknown): number =>
     Math.min(
-      ...[0, 1, 2].map(() => {
+      ...[0, 1, 2, 3, 4].map(() => {
         const started = performance.now()
         render()
         return performance.now() - started
@@ -303,9 +303,10 @@ describe('feed assembly grows linearly with what an item carries', () => {
   it('adds thousands of categories and authors in time proportional to their number (it was quadratic: 10,000 tags took 53 s)', () => {
     for (const render of [renderRss, renderAtom]) {
       const small = fastest(() => render(withMany(1000)))
-      const large = fastest(() => render(withMany(4000)))
-      // Four times as many: linear is about 4×, quadratic 16×; 8× leaves room for a busy machine.
-      expect(large / small, `${render.name}: ${small.toFixed(1)} ms, then ${large.toFixed(1)} ms`).toBeLessThan(8)
+      const large = fastest(() => render(withMany(8000)))
+      // Eight times as many: linear is about 8×, quadratic 64×; 24× leaves room for a busy machine (four times as
+      // many, with 8× allowed, failed one run in three on Node 24: 10.5 ms, then 119 ms, a collection in every try).
+      expect(large / small, `${render.name}: ${small.toFixed(1)} ms, then ${large.toFixed(1)} ms`).toBeLessThan(24)
     }
   })
 
