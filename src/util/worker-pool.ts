@@ -33,7 +33,7 @@ export interface WorkerPoolOptions {
 
 /**
  * The first pause after a failed start; each failure in a row doubles it, up to a minute (RetryPace), also across
- * a recovery that did not last a minute (each recovery renders everything again: Renderer.onRecovered).
+ * a recovery that did not last a minute (one after plain-text bodies renders everything again: Renderer.onRecovered).
  */
 const FIRST_START_PAUSE_MS = 1000
 /**
