@@ -40,7 +40,7 @@ export function startPlus({ config, onChange, source, renderer, logger }: StartP
   const media = createMediaFacts(config.mediaDir, config.siteUrl)
   const feeds = new SubscriberFeeds({ config, source, renderer, media: media.info, logger })
   onChange((_previous, current) => {
-    feeds.update(current).catch((error: unknown) => logger.warn(`subscriber feeds: rendering failed, the last ones stay: ${String(error)}`))
+    feeds.updateInBackground(current)
   })
   return { feeds, revocations, health: [revocations, feeds], close: () => revocations.close() }
 }

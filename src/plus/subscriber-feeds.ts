@@ -85,7 +85,7 @@ export class SubscriberFeeds implements HealthCheck {
     const again = (): void => {
       this.#again = true
       const shown = this.#shown
-      if (shown) this.update(shown.site).catch((error: unknown) => options.logger.warn(`subscriber feeds: rendering failed, the last ones stay: ${String(error)}`))
+      if (shown) this.updateInBackground(shown.site)
     }
     this.#bodies = new RenderedBodies({ source: options.source, renderer: options.renderer, siteUrl: config.siteUrl, media: options.media, logger: options.logger, onRenderedAgain: again })
     this.#shortened = new ShortenedFeeds(options.logger)
@@ -100,6 +100,11 @@ export class SubscriberFeeds implements HealthCheck {
   update(site: Site): Promise<void> {
     this.#updating = this.#updating.catch(() => {}).then(() => this.#update(site))
     return this.#updating
+  }
+
+  /** update(), for callers that wait for nothing: a failure is logged, and the last documents stay. */
+  updateInBackground(site: Site): void {
+    this.update(site).catch((error: unknown) => this.#options.logger.warn(`subscriber feeds: rendering failed, the last ones stay: ${String(error)}`))
   }
 
   /** Resolves when no update is running (the first rendering, before the socket opens; tests). */

@@ -134,7 +134,7 @@ export class LazyDocuments {
     const key = `${format} ${page}`
     const cached = this.#archives.get(key)
     // A page is re-rendered only when its articles, or its neighbours, changed (or it was incomplete: INCOMPLETE_KEPT_MS).
-    if (cached && cached.pages === plan.archivePages && sameArticles(cached.items, found.items) && (cached.until ?? Infinity) > this.#options.clock().getTime()) return cached.resource
+    if (cached && cached.pages === plan.archivePages && sameArticles(cached.items, found.items) && (cached.until === undefined || cached.until > this.#options.clock().getTime())) return cached.resource
     let entry: CachedArchive | undefined
     const resource = (async () => {
       const source = await this.itemSource(found.items)

@@ -1,4 +1,5 @@
 import type { Article } from '../content/article.js'
+import type { BodyRendering } from '../content/plain-text.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { mapLimit } from '../util/map-limit.js'
 import type { MediaInfo } from '../content/media-info.js'
@@ -188,11 +189,7 @@ export class RenderedBodies {
 }
 
 /** A body as rendered, with what its render said of the file's version (BodyRendering.workerFailed, timedOut). */
-interface Rendered {
-  readonly body: RenderedBody
-  readonly workerFailed?: true | undefined
-  readonly timedOut?: true | undefined
-}
+type Rendered = { readonly body: RenderedBody } & Pick<BodyRendering, 'workerFailed' | 'timedOut'>
 
 /** The body of an article whose file cannot be read now (gone, or invalid while its last good metadata stays). */
 const UNREADABLE_BODY: RenderedBody = Object.freeze({ html: '', excerpt: '' })
