@@ -5,6 +5,7 @@ import { hasScheme } from '../text/patterns.js'
 import { siteUrlFor } from '../text/urls.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { htmlNestingDepth } from './html-nesting.js'
+import { countMarkupSteps, markupBudget, TooMuchMarkup } from './markup-steps.js'
 import { cutAtWord, neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
 import { countTableCells } from './table-cells.js'
 
@@ -18,6 +19,7 @@ const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false 
 // here; keepSafeLinks keeps only the text of those no reader may follow.
 markdown.validateLink = () => true
 markdown.core.ruler.push('keep_safe_links', keepSafeLinks)
+countMarkupSteps(markdown)
 
 /** Schemes a link may use, as the sanitiser's allowedSchemes; an image only http(s). Relative URLs have none. */
 const LINK_SCHEME = /^(https?|mailto):/i
@@ -160,20 +162,42 @@ const HTML_GROWTH_ALLOWANCE = 64 * 1024
 export const MAX_TABLE_CELLS = 100_000
 
 /**
+ * The steps a body's parse may take (markup-steps.ts): each of its lines, and
+ * each block started, piece of inline markup or run of text markdown-it reads.
+ * Parsed, rendered and sanitised, a step costs 3 to 10 µs, a bare link the
+ * most (linkify, then a URL resolved); so 2 MiB of `*ab* ` took 5.7 s, of
+ * `- a` lines 7 s (markdown-it 15, one core), and six such files among the
+ * newest held back the first feed 41 s (6 s so; bench/dense-start.ts). Now a
+ * body takes at most about 2 s. An article is a few thousand steps (the
+ * bundled ones at most 40); prose with a link, an image or a bold word in
+ * every sentence reaches 200,000 at about 1.5 MB.
+ */
+export const MAX_MARKUP_STEPS = 200_000
+
+/**
  * The body's HTML (as renderMarkdown) and its excerpt (as excerptOf), from
  * one parse of the Markdown. A body whose HTML nests deeper than
  * MAX_HTML_DEPTH is published as text: its Markdown rendered, its HTML tags
  * left out, and the problem said. One whose HTML would be longer than
  * MAX_HTML_GROWTH allows is published as plain text (renderPlainText), the
  * problem said: known from its links' URLs before it is rendered. So is one
- * whose tables would have more than MAX_TABLE_CELLS cells, known before it is parsed.
+ * whose tables would have more than MAX_TABLE_CELLS cells, known before it is parsed,
+ * and one whose parse would take more than MAX_MARKUP_STEPS steps, stopped there.
  */
 export function renderBody(body: string, articleUrl: string, siteUrl: string = new URL('/', articleUrl).href): BodyRendering {
   const source = stripXmlForbidden(body)
   const plain = (reason: string): BodyRendering => ({ ...renderPlainText(body), problem: `${reason}; published as plain text` })
+  const tooMuchMarkup = (): BodyRendering => plain(`its Markdown has more than ${MAX_MARKUP_STEPS} lines and pieces of markup (blocks, links, emphasis, runs of text)`)
+  const env = markupBudget(source, MAX_MARKUP_STEPS)
+  if (env.markupStepsLeft <= 0) return tooMuchMarkup()
   if (countTableCells(source) > MAX_TABLE_CELLS) return plain(`its tables would have more than ${MAX_TABLE_CELLS} cells`)
-  const env = {}
-  const tokens = markdown.parse(source, env)
+  let tokens: Token[]
+  try {
+    tokens = markdown.parse(source, env)
+  } catch (error) {
+    if (error instanceof TooMuchMarkup) return tooMuchMarkup()
+    throw error
+  }
   const longest = MAX_HTML_GROWTH * source.length + HTML_GROWTH_ALLOWANCE
   const tooLong = (): BodyRendering => plain(`its HTML would be more than ${MAX_HTML_GROWTH} times as long as its text`)
   if (urlLength(tokens) > longest) return tooLong()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, MAX_TABLE_CELLS, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
+import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, MAX_MARKUP_STEPS, MAX_TABLE_CELLS, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 
@@ -186,7 +186,8 @@ describe('renderBody', () => {
   })
 
   it('flattens hundreds of thousands of unclosed tags followed by as many stray closing tags, in about a second', () => {
-    const body = '<b>'.repeat(150_000) + 'x' + '</b>'.repeat(150_000)
+    // One HTML block: written inline, so many tags are more markup than MAX_MARKUP_STEPS allows (below).
+    const body = '<div>\n' + '<b>'.repeat(150_000) + 'x' + '</b>'.repeat(150_000) + '\n</div>'
     const started = performance.now()
     const { html, problem } = renderBody(body, page)
     // Before the depth check this took minutes; the margin is for a loaded machine.
@@ -252,6 +253,40 @@ describe('renderBody', () => {
     const { html, problem } = renderBody([table(20, 200), table(20, 200), table(20, 200)].join('\n'), page)
     expect(problem).toBeUndefined()
     expect(html.match(/<t[dh]>/g)).toHaveLength(3 * 20 * 201)
+  })
+
+  const TOO_MUCH_MARKUP = `its Markdown has more than ${MAX_MARKUP_STEPS} lines and pieces of markup (blocks, links, emphasis, runs of text); published as plain text`
+
+  it.each([
+    ['emphasis', '*ab* '],
+    ['list items', '- a\n'],
+    ['bare links', 'http://a.de '],
+    ['inline HTML tags', '<b>'],
+  ])('publishes 2 MiB of %s as plain text, its parse stopped at MAX_MARKUP_STEPS', (_, unit) => {
+    // Parsed through, 2 MiB of `*ab* ` took 5.7 s to render, of `- a` 7 s.
+    const body = unit.repeat(Math.floor((2 * 1024 * 1024) / unit.length))
+    expect(renderBody(body, page)).toEqual({ ...renderPlainText(body), problem: TOO_MUCH_MARKUP })
+  })
+
+  it('counts a body’s lines, blank ones too, against MAX_MARKUP_STEPS before it parses it', () => {
+    // markdown-it lays out every line, and its rules scan them: 2 MiB of `> a` lines took 1.7–2.1 s to stop, 0.85 s so.
+    const blank = `${'\n'.repeat(MAX_MARKUP_STEPS)}Ende`
+    expect(renderBody(blank, page)).toEqual({ ...renderPlainText(blank), problem: TOO_MUCH_MARKUP })
+    // One paragraph of lines ending in hard breaks, two steps a line besides the line itself.
+    const lines = MAX_MARKUP_STEPS / 4
+    const { html, problem } = renderBody(`${'Zeile\\\n'.repeat(lines - 1)}Ende`, page)
+    expect(problem).toBeUndefined()
+    expect(html.match(/<br \/>/g)).toHaveLength(lines - 1)
+  })
+
+  it('renders emphasis just under MAX_MARKUP_STEPS as HTML, and just over as plain text (4 steps each)', () => {
+    const under = Math.floor(MAX_MARKUP_STEPS / 4) - 1_000
+    const rendered = renderBody('*ab* '.repeat(under), page)
+    expect(rendered.problem).toBeUndefined()
+    expect(rendered.html.match(/<em>ab<\/em>/g)).toHaveLength(under)
+    expect(renderBody('*ab* '.repeat(under + 2_000), page).problem).toBe(TOO_MUCH_MARKUP)
+    // A stopped parse leaves nothing behind for the next.
+    expect(renderBody('Die **EZB** senkt.', page)).toEqual({ html: '<p>Die <strong>EZB</strong> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
   })
 
   it('renders long bodies full of links and images as HTML: prose, link lists, a reference used a hundred times', () => {
