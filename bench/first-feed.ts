@@ -60,12 +60,12 @@ function treeCpuMs(pid: number): number {
   return ms
 }
 
-/** Starts `command` in a process group of its own, waits for the first feed, then ends the group. */
-async function firstFeed(command: string, args: readonly string[], stateDir: string): Promise<{ wallMs: number; cpuMs: number }> {
+/** Starts `command` in a process group of its own (on `articlesDir`, else the bundled articles), waits for the first feed, then ends the group. */
+export async function firstFeed(command: string, args: readonly string[], stateDir: string, articlesDir?: string): Promise<{ wallMs: number; cpuMs: number }> {
   const port = await freePort()
   const metrics = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics), STATE_DIR: stateDir }
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: base, METRICS_PORT: String(metrics), STATE_DIR: stateDir, ...(articlesDir ? { ARTICLES_DIR: articlesDir } : {}) }
   const started = performance.now()
   const child = owned(spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true }), true)
   const pid = child.pid as number
@@ -87,7 +87,7 @@ async function firstFeed(command: string, args: readonly string[], stateDir: str
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
 /** Prints the row: `npm start` and `node dist/main.js` to the first feed, and the build before beside them. */
 export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> {
