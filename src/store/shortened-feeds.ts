@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FeedDocument } from '../feeds/feed-model.js'
 import { shortenedProblem } from '../site/feed-documents.js'
 import { LruCache } from '../util/lru-cache.js'
@@ -9,8 +10,15 @@ import type { Logger } from '../util/logger.js'
  * and these 1,000 names of at most NAME_CHARS bound even a burst of distinct views.
  */
 const SHORTENED_KEPT = 1000
-/** The longest name kept and logged, cut beyond: a view's query is the client's, up to the 16 KB of a request's head (a review: 16 MB held). */
+/**
+ * The longest name kept and logged, cut beyond: a view's query is the client's, up to the 16 KB of a request's head
+ * (a review: 16 MB held). A cut name ends in the first 8 hex digits of the whole one's SHA-256, so two views that
+ * start alike are two streaks, and two lines that tell them apart.
+ */
 const NAME_CHARS = 200
+
+const shownName = (name: string): string =>
+  name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}…[${createHash('sha256').update(name).digest('hex').slice(0, 8)}]` : name
 
 /**
  * Which feed documents carry some items' summary only, their budget of HTML
@@ -40,7 +48,7 @@ export class ShortenedFeeds {
    * changed. Returns its problem, for /healthz; undefined when every item is whole.
    */
   note(document: FeedDocument, name = document.links.self.rss): string | undefined {
-    const shown = name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS)}…` : name
+    const shown = shownName(name)
     const problem = shortenedProblem(document, shown)
     const warned = this.#warned.get(shown)
     if (problem === undefined) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { buildFeedDocument, toFeedItems, type ItemContext, type RenderedBody } from '../../src/feeds/build-feed.js'
 import type { FeedDocument } from '../../src/feeds/feed-model.js'
@@ -71,14 +72,23 @@ describe('ShortenedFeeds', () => {
     expect(lines.slice(3)).toEqual([`warn: warning ${page(2)} (and its other formats): 2 of 4 ${BUDGET_SAYS}`])
   })
 
-  it('cuts a name past 200 characters, in what it keeps and what it logs: a view\'s query is the client\'s to choose', () => {
+  it('cuts a name past 200 characters, in what it keeps and what it logs, and tells views that start alike apart: a view\'s query is the client\'s to choose', () => {
     const { lines, note } = tracked()
     const long = `/wirtschaft/feed.xml?tag=${'Konjunktur,'.repeat(700)}`
-    const shown = `${long.slice(0, 200)}…`
+    const shown = `${long.slice(0, 200)}…[${createHash('sha256').update(long).digest('hex').slice(0, 8)}]`
+    const other = `${long.slice(0, 200)}…[${createHash('sha256').update(`${long}x`).digest('hex').slice(0, 8)}]`
     expect(note(documentAt(FEED, 2), long)).toBe(`${shown} (and its other formats): 2 of 4 ${BUDGET_SAYS}`)
-    note(documentAt(FEED, 2), `${long}x`) // the same first 200 characters: the same streak
+    // The same first 200 characters, another view: its own streak (before, one streak: no line for it, and the
+    // first's "again" said of both).
+    expect(note(documentAt(FEED, 2), `${long}x`)).toBe(`${other} (and its other formats): 2 of 4 ${BUDGET_SAYS}`)
     note(documentAt(FEED, 4), long)
+    note(documentAt(FEED, 4), `${long}x`)
     // Before: the whole 7.7 KB name, twice (key and line), for each of 1,000 views.
-    expect(lines).toEqual([`warn: warning ${shown} (and its other formats): 2 of 4 ${BUDGET_SAYS}`, `info: ${shown} (and its other formats) carries every item's text again`])
+    expect(lines).toEqual([
+      `warn: warning ${shown} (and its other formats): 2 of 4 ${BUDGET_SAYS}`,
+      `warn: warning ${other} (and its other formats): 2 of 4 ${BUDGET_SAYS}`,
+      `info: ${shown} (and its other formats) carries every item's text again`,
+      `info: ${other} (and its other formats) carries every item's text again`,
+    ])
   })
 })
