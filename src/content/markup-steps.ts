@@ -1,7 +1,7 @@
 // A bound on how much Markdown one body may make markdown-it parse, counted while it parses. Its parse, and the
 // render and sanitising after it, cost time in proportion to the pieces of markup and the lines it reads, not to the
 // file's length: 2 MiB of `*ab* ` took 5.7 s to render, as much prose 0.3 s (render-markdown.ts, MAX_MARKUP_STEPS).
-import type { MarkdownIt } from 'markdown-it'
+import type { MarkdownIt, StateInline } from 'markdown-it'
 
 /** The `env` a parse is given: how many steps it has left. A type, not an interface, so it is markdown-it's `Env`. */
 export type MarkupBudget = { markupStepsLeft: number }
@@ -18,6 +18,8 @@ export class TooMuchMarkup extends Error {}
 export function markupBudget(source: string, steps: number): MarkupBudget {
   let lines = 1
   for (let at = source.indexOf('\n'); at >= 0 && lines <= steps; at = source.indexOf('\n', at + 1)) lines++
+  // A CR alone ends a line too (markdown-it makes it one): 2 MiB of them were counted as one line, and took 1.7 s.
+  for (let at = source.indexOf('\r'); at >= 0 && lines <= steps; at = source.indexOf('\r', at + 1)) if (source.charCodeAt(at + 1) !== 10) lines++
   return { markupStepsLeft: steps - lines }
 }
 
@@ -41,5 +43,8 @@ export function countMarkupSteps(md: MarkdownIt): void {
     return false
   }
   md.block.ruler.before('table', 'count_markup_steps', step)
-  md.inline.ruler.before('text', 'count_markup_steps', step)
+  // Not at a `<`: a run of inline HTML tags is bounded by the nesting check after the parse, and flattened to its
+  // text (render-markdown.ts); stopped here, a million `<b>` were published as 6 MB of escaped tags, whose pages held
+  // the event loop 100 ms (tests/hardening/stalls.test.ts).
+  md.inline.ruler.before('text', 'count_markup_steps', (state: StateInline) => state.src.charCodeAt(state.pos) !== 0x3c && step(state))
 }

@@ -167,8 +167,10 @@ export const MAX_TABLE_CELLS = 100_000
  * Parsed, rendered and sanitised, a step costs 3 to 10 µs, a bare link the
  * most (linkify, then a URL resolved); so 2 MiB of `*ab* ` took 5.7 s, of
  * `- a` lines 7 s (markdown-it 15, one core), and six such files among the
- * newest held back the first feed 41 s (6 s so; bench/dense-start.ts). Now a
- * body takes at most about 2 s. An article is a few thousand steps (the
+ * newest held back the first feed 41 s (6 s so; bench/dense-start.ts). Links
+ * are the costliest under it: 2–3 s for 1.1 MiB of bare ones or 2 MiB of
+ * `<http://a.de>` (a review). Raw HTML is a step however long: one HTML
+ * block's `srcset` of 2 MiB took 3.3 s, not bound yet. An article is a few thousand steps (the
  * bundled ones at most 40); prose with a link, an image or a bold word in
  * every sentence reaches 200,000 at about 1.5 MB.
  */
@@ -188,9 +190,9 @@ export function renderBody(body: string, articleUrl: string, siteUrl: string = n
   const source = stripXmlForbidden(body)
   const plain = (reason: string): BodyRendering => ({ ...renderPlainText(body), problem: `${reason}; published as plain text` })
   const tooMuchMarkup = (): BodyRendering => plain(`its Markdown has more than ${MAX_MARKUP_STEPS} lines and pieces of markup (blocks, links, emphasis, runs of text)`)
+  if (countTableCells(source) > MAX_TABLE_CELLS) return plain(`its tables would have more than ${MAX_TABLE_CELLS} cells`)
   const env = markupBudget(source, MAX_MARKUP_STEPS)
   if (env.markupStepsLeft <= 0) return tooMuchMarkup()
-  if (countTableCells(source) > MAX_TABLE_CELLS) return plain(`its tables would have more than ${MAX_TABLE_CELLS} cells`)
   let tokens: Token[]
   try {
     tokens = markdown.parse(source, env)

@@ -186,8 +186,7 @@ describe('renderBody', () => {
   })
 
   it('flattens hundreds of thousands of unclosed tags followed by as many stray closing tags, in about a second', () => {
-    // One HTML block: written inline, so many tags are more markup than MAX_MARKUP_STEPS allows (below).
-    const body = '<div>\n' + '<b>'.repeat(150_000) + 'x' + '</b>'.repeat(150_000) + '\n</div>'
+    const body = '<b>'.repeat(150_000) + 'x' + '</b>'.repeat(150_000)
     const started = performance.now()
     const { html, problem } = renderBody(body, page)
     // Before the depth check this took minutes; the margin is for a loaded machine.
@@ -261,17 +260,18 @@ describe('renderBody', () => {
     ['emphasis', '*ab* '],
     ['list items', '- a\n'],
     ['bare links', 'http://a.de '],
-    ['inline HTML tags', '<b>'],
   ])('publishes 2 MiB of %s as plain text, its parse stopped at MAX_MARKUP_STEPS', (_, unit) => {
     // Parsed through, 2 MiB of `*ab* ` took 5.7 s to render, of `- a` 7 s.
     const body = unit.repeat(Math.floor((2 * 1024 * 1024) / unit.length))
     expect(renderBody(body, page)).toEqual({ ...renderPlainText(body), problem: TOO_MUCH_MARKUP })
   })
 
-  it('counts a body’s lines, blank ones too, against MAX_MARKUP_STEPS before it parses it', () => {
+  it('counts a body’s lines, blank ones too, ended by LF, CR or both, against MAX_MARKUP_STEPS before it parses it', () => {
     // markdown-it lays out every line, and its rules scan them: 2 MiB of `> a` lines took 1.7–2.1 s to stop, 0.85 s so.
-    const blank = `${'\n'.repeat(MAX_MARKUP_STEPS)}Ende`
-    expect(renderBody(blank, page)).toEqual({ ...renderPlainText(blank), problem: TOO_MUCH_MARKUP })
+    for (const end of ['\n', '\r', '\r\n']) {
+      const blank = `${end.repeat(MAX_MARKUP_STEPS)}Ende`
+      expect(renderBody(blank, page)).toEqual({ ...renderPlainText(blank), problem: TOO_MUCH_MARKUP })
+    }
     // One paragraph of lines ending in hard breaks, two steps a line besides the line itself.
     const lines = MAX_MARKUP_STEPS / 4
     const { html, problem } = renderBody(`${'Zeile\\\n'.repeat(lines - 1)}Ende`, page)
