@@ -4,6 +4,7 @@
  * documents; and what is published when a body cannot be rendered in time.
  */
 import { pathToFileURL } from 'node:url'
+import type { Worker } from 'node:worker_threads'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { renderBody, renderPlainText } from '../../src/content/render-markdown.js'
 import { createRenderPool, type RenderPool } from '../../src/site/render-pool.js'
@@ -174,6 +175,40 @@ parentPort.on('message', ({ request }) => { if (request?.kind === 'body') proces
     await vi.waitFor(() => expect(pool!.problems()).toEqual([]), { timeout: 10_000 })
     // Before: 1, and the service rendered every document again and purged the whole site at the CDN.
     expect(recovered).toBe(0)
+  })
+
+  it('tells no one of a second recovery with only documents rendered meanwhile, though the first outage published a body as plain text', async () => {
+    const unstartable = pathToFileURL(temp.write('unstartable-worker.mjs', "throw new Error('Modul fehlt')\n"))
+    const working = new URL('../../dist/site/render-worker.js', import.meta.url)
+    let entry: URL = unstartable
+    // The pool's workers, as Node makes them (the 'worker' event): the test ends the one that works, as a host's kill would.
+    const workers: Worker[] = []
+    const made = (worker: Worker) => void workers.push(worker)
+    process.on('worker', made)
+    try {
+      pool = createRenderPool({ entry: () => entry, size: 1 })
+      let recovered = 0
+      pool.onRecovered!(() => void (recovered += 1))
+      // First outage: a body published as plain text meanwhile, to be rendered again at the recovery.
+      expect(await pool.body('Die *EZB* senkt.', PAGE, SITE)).toMatchObject({ html: '<p>Die *EZB* senkt.</p>', passing: true })
+      entry = working
+      await vi.waitFor(() => expect(pool!.problems()).toEqual([]), { timeout: 10_000 })
+      expect(recovered).toBe(1)
+      // Second outage: the worker that works ends (the pool hears it before terminate() resolves), and none can start.
+      entry = unstartable
+      await workers.at(-1)!.terminate()
+      const document = makeDocument([makeItem({ title: 'Börse & Zölle <3' })])
+      expect(decode(await pool.feed(document, 'rss'))).toBe(decode(await RENDER_IN_THREAD.feed(document, 'rss')))
+      expect(pool.problems()).toEqual(['render workers: cannot start a worker: Modul fehlt; documents render in the main thread, bodies are published as plain text'])
+      // A probe 2 s later (the pause goes on from the first outage's, a minute not having passed) works.
+      entry = working
+      await vi.waitFor(() => expect(pool!.problems()).toEqual([]), { timeout: 10_000 })
+      // Before: 2, the first outage's plain text still counted, and the service rendered every document again and purged the whole site.
+      expect(recovered).toBe(1)
+      expect(workers).toHaveLength(4)
+    } finally {
+      process.off('worker', made)
+    }
   })
 
   it('renders documents in this thread and bodies as plain text once worker after worker ends on its first task, tries again a second later, and says so (health) until one answers', async () => {
