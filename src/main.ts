@@ -35,8 +35,8 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
-import { articleKey, mediaKeys } from './site/cache-keys.js'
+import { purgeOnBodyRenderedAgain, purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
+import { mediaKeys } from './site/cache-keys.js'
 import type { Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
 
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
   const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
   // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
-  const onBodyRenderedAgain = (path: string): void => void purger?.purge([articleKey(path)])
+  const onBodyRenderedAgain = purger ? purgeOnBodyRenderedAgain((keys) => purger.purge(keys)) : undefined
   const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true, onBodyRenderedAgain })
   ops.watch(store)
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.

@@ -72,6 +72,13 @@ describe('architecture', () => {
     expect(offenders).toEqual([])
   })
 
+  it('has the service wire every purge of cdn/purge-on-change.ts: main.ts calls each function it exports', () => {
+    // Their tests drive the functions; this, that main.ts hands them on (a purge wired by hand went untested).
+    const wiring = [...text('cdn/purge-on-change.ts').matchAll(/^export function (\w+)/gm)].map((m) => m[1] as string)
+    expect(wiring).toContain('purgeOnBodyRenderedAgain')
+    expect(wiring.filter((name) => !new RegExp(`\\b${name}\\(`).test(text('main.ts')))).toEqual([])
+  })
+
   it('keeps files small enough for one job: none in src/ over 350 lines, none in src/store/ over 220', () => {
     const lines = (file: string) => text(file).split('\n').length - 1
     expect(FILES.filter((file) => lines(file) > 350).map((file) => `${file}: ${lines(file)}`)).toEqual([])

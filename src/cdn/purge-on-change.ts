@@ -1,4 +1,4 @@
-import { changedKeys, SITE_KEY } from '../site/cache-keys.js'
+import { articleKey, changedKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { SitePlan } from '../site/build-site.js'
 
 /** A state of the site, as far as purging goes. */
@@ -66,4 +66,15 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
  */
 export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | undefined, settled: () => Promise<void>, purge: (keys: readonly string[]) => Promise<void>): void {
   onRecovered?.(() => void Promise.resolve().then(settled).catch(() => {}).then(() => purge([SITE_KEY])))
+}
+
+/**
+ * The store's onBodyRenderedAgain for a CDN: a body published as plain text
+ * after its render ran out of time, rendered as written in the background
+ * (store/rendered-bodies.ts), once the store's documents holding it are
+ * rendered again. Purges the article's key (its page and the views that name
+ * it): the body changed no cache key, so no change purged them.
+ */
+export function purgeOnBodyRenderedAgain(purge: (keys: readonly string[]) => Promise<void>): (path: string) => void {
+  return (path) => void purge([articleKey(path)])
 }
