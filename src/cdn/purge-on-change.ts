@@ -1,4 +1,4 @@
-import { articleKey, changedKeys, SITE_KEY } from '../site/cache-keys.js'
+import { ANY_KEY, articleKey, changedKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { SitePlan } from '../site/build-site.js'
 
 /** A state of the site, as far as purging goes. */
@@ -73,8 +73,10 @@ export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | 
  * after its render ran out of time, rendered as written in the background
  * (store/rendered-bodies.ts), once the store's documents holding it are
  * rendered again. Purges the article's key (its page and the views that name
- * it): the body changed no cache key, so no change purged them.
+ * it) and ANY_KEY (a view of hundreds of articles names no article: its keys
+ * would pass MAX_KEY_HEADER_BYTES, cdn-headers.ts), as a replaced media file
+ * does: the body changed no cache key, so no change purged them.
  */
 export function purgeOnBodyRenderedAgain(purge: (keys: readonly string[]) => Promise<void>): (path: string) => void {
-  return (path) => void purge([articleKey(path)])
+  return (path) => void purge([articleKey(path), ANY_KEY])
 }

@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js'
 import { createHttp } from '../../src/http/app.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { bodyOrPlainText } from '../../src/site/render-request.js'
-import { articleKey } from '../../src/site/cache-keys.js'
+import { ANY_KEY, articleKey } from '../../src/site/cache-keys.js'
 import { startPlus } from '../../src/plus/start-plus.js'
 import { TOKEN_PLACEHOLDER } from '../../src/plus/subscriber-feeds.js'
 import { ContentStore } from '../../src/store/content-store.js'
@@ -88,8 +88,38 @@ describe('the current feed holding a body that ran out of time', () => {
     await vi.waitFor(() => expect(purges).toHaveLength(1))
     // The article's page and the views naming it: the body changed no cache key, so no change purged them. Before, the
     // feed kept its plain text until an edit changed the current feeds' window.
-    expect(purges).toEqual([[[articleKey('/wirtschaft/alt.html')], '<p>Die Bank <em>hält</em> still.</p>']])
+    expect(purges).toEqual([[[articleKey('/wirtschaft/alt.html'), ANY_KEY], '<p>Die Bank <em>hält</em> still.</p>']])
     expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank <em>hält</em> still.')
+    store.close()
+  })
+})
+
+describe('a view too large to name its articles, holding a body that ran out of time', () => {
+  it('is purged at the CDN once the body renders as written: it names only the keys every change purges', async () => {
+    let now = new Date('2026-01-01T00:00:00Z')
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', PURGE: 'varnish:http://127.0.0.1:6081/' })
+    // 300 articles: the view's 300 article keys would pass MAX_KEY_HEADER_BYTES (cdn-headers.ts).
+    const files = new Map(Array.from({ length: 300 }, (_, n) => [`m${n}.md`, articleText({ title: `m${n}`, date: `2025-05-01T${String(n % 24).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}:00Z`, category: 'wirtschaft' })]))
+    files.set('alt.md', article('alt', 1, 'Die Bank *hält* still.\n'))
+    const { renderer } = slowOnce()
+    const purged: string[] = []
+    const onBodyRenderedAgain = purgeOnBodyRenderedAgain(async (keys) => void purged.push(...keys))
+    const store = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer, onBodyRenderedAgain })
+    await store.load()
+    await store.settled()
+    const { app } = createHttp({ config, store, now: () => now.getTime() })
+    const view = async () => {
+      const response = await app.request('/wirtschaft/feed.json?limit=301')
+      const items = ((await response.json()) as { items: { title: string; content_html: string }[] }).items
+      return [response.headers.get('xkey'), items.length, items.find((item) => item.title === 'alt')?.content_html]
+    }
+    expect(await view()).toEqual(['site any', 301, '<p>Die Bank *hält* still.</p>'])
+    now = new Date(now.getTime() + TIMED_OUT_KEPT_MS)
+    expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank *hält* still.')
+    await vi.waitFor(() => expect(purged).not.toEqual([]))
+    // Before: only the article's key, and a CDN kept the view's plain text for CDN_MAX_AGE.
+    expect(purged).toEqual([articleKey('/wirtschaft/alt.html'), ANY_KEY])
+    expect(await view()).toEqual(['site any', 301, '<p>Die Bank <em>hält</em> still.</p>'])
     store.close()
   })
 })
