@@ -21,16 +21,14 @@ import type { Resource } from './site/resource.js'
 /**
  * The list of files an export wrote, relative to its folder: JSON,
  * `{ "version": 4, "files": [...], "stamps": {...}, "inputs": {...}, "times": {...} }`, which holds any file
- * name as it is. `stamps` (since the export skips what is unchanged) names,
- * for each document, its SHA-256 tag and the sizes of its files, and for each
- * media copy the size and modification time of its original. `inputs` names,
- * for each document, a digest of what it was made of and the cache keys it
- * showed (see inputDigest): the next export renders it again only when that
- * changed. `times` names each file's modification time (nanoseconds) as the
- * export left it: a file kept as unchanged must still have it, so one
- * overwritten since at the same size, or put back from an older copy, is
- * written again. Version 2 had no `inputs`; it is read, and every document
- * rendered once. Version 3 had no `times`; its files are checked by size once.
+ * name as it is. `stamps` (since the export skips what is unchanged) names, for each document, its SHA-256 tag and
+ * the sizes of its files, and for each media copy the size and modification time of its original. `inputs` names,
+ * for each document, a digest of what it was made of and the cache keys it showed (see inputDigest): the next
+ * export renders it again only when that changed, and always one it names none of (a document naming ANY_KEY, or
+ * showing a body not exported as written: site/bodies-not-as-written.ts). `times` names each file's modification
+ * time (nanoseconds) as the export left it: a file kept as unchanged must still have it, so one overwritten since
+ * at the same size, or put back from an older copy, is written again. Version 2 had no `inputs`; it is read, and
+ * every document rendered once. Version 3 had no `times`; its files are checked by size once.
  * While an export writes, it says `"complete": false` and vouches for no file.
  */
 export const MANIFEST = '.export-manifest'

@@ -27,6 +27,7 @@ import { servedMediaFiles } from './http/media.js'
 import { mediaKey } from './site/cache-keys.js'
 import type { Inputs } from './site/export-manifest.js'
 import { ExportedFiles, lockFolder, readManifest, withSiblings } from './export-files.js'
+import { BodiesNotAsWritten } from './site/bodies-not-as-written.js'
 import { archivePaths, ROBOTS_PATH } from './site/paths.js'
 import { createRenderPool, type RenderPool, type RenderPoolOptions } from './site/render-pool.js'
 import type { Resource } from './site/resource.js'
@@ -142,6 +143,8 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
   await files.removeStale()
   const total = jobs.length
   const inputs = options.build === undefined ? undefined : await currentInputs(options.build, store, mediaDir)
+  // A document showing a body given as plain text (out of time, a worker ended) or empty (unreadable) keeps no inputs: the next export renders it.
+  const notAsWritten = new BodiesNotAsWritten(store.bodiesNotAsWritten())
   let done = 0
   // The first failure stops the export once the documents in flight are done: none is still writing when the folder is unlocked.
   let failure: { error: unknown } | undefined
@@ -154,7 +157,7 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
       try {
         if (!(inputs && files.unchangedInputs(file, inputs, variant))) {
           ready = await resource()
-          if (ready) await files.document(file, ready, inputs, variant)
+          if (ready) await files.document(file, ready, notAsWritten.shown(file, ready.keys) ? undefined : inputs, variant)
         }
       } catch (error) {
         failure ??= { error }
@@ -170,6 +173,7 @@ async function exportLocked(store: ContentStore, section: string, outDir: string
     await files.discardStaged()
     throw failure.error
   }
+  for (const line of notAsWritten.lines()) options.warn?.(line)
   const sizes = options.mediaProgress || options.mediaExported ? await Promise.all(media.map(async ({ absolute }) => (await fs.promises.stat(absolute).catch(() => undefined))?.size ?? 0)) : []
   const mediaBytes = sizes.reduce((sum, size) => sum + size, 0)
   let copied = 0

@@ -146,9 +146,9 @@ export class ContentStore {
   publishedDocuments(): string[] { return this.#documents.publishedDocuments() }
   /** Paths of every document rendered ahead (feeds, index, assets), for the static export. */
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
-
-  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined
-  // when there is none), a filtered view, the 404 page; and the bytes these hold.
+  /** Articles whose body a document was given not as written (plain text for now, or empty), by file, with their page's path: the static export renders the documents that show one again next time. */
+  bodiesNotAsWritten(): ReadonlyMap<string, string> { return this.#documents.bodies.notAsWritten }
+  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none), a filtered view, the 404 page; and the bytes these hold.
   articlePage(path: string): Promise<Resource> | undefined { return this.#documents.articlePage(path) }
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource> | undefined { return this.#documents.archive(format, page, options) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }

@@ -77,7 +77,7 @@ export class LazyDocuments {
   readonly #options: LazyDocumentsOptions
   readonly #renderer: Renderer
   readonly #ahead: Renderer
-  readonly #bodies: RenderedBodies
+  readonly bodies: RenderedBodies // what its documents and the current feeds are made of (the export asks which were not as written)
   readonly createAhead = identityFirstInTurns() // the documents rendered ahead (renderSite, the store's sitemaps): Brotli takes turns
   readonly #episodes: EpisodeResourceOptions
   readonly #filterKeys: FilterKeys
@@ -92,9 +92,9 @@ export class LazyDocuments {
     this.#options = options
     this.#renderer = options.renderer ?? RENDER_IN_THREAD_LATER
     this.#ahead = splicingRenderer(this.#renderer)
-    this.#bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl, now: () => options.clock().getTime() })
+    this.bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl, now: () => options.clock().getTime() })
     this.#filterKeys = new FilterKeys(options.config.section.author)
-    this.#episodes = { config: options.config, body: (article) => this.#bodies.body(article), clock: options.clock }
+    this.#episodes = { config: options.config, body: (article) => this.bodies.body(article), clock: options.clock }
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(ARCHIVES_KEPT, this.#cacheBytes)
     this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)
@@ -110,7 +110,7 @@ export class LazyDocuments {
     const render = beside?.render(article, site)
     if (beside) return render && this.#view(`episode ${path}`, render)
     return this.#view(`page ${path}`, async () => {
-      const body = await this.#bodies.body(article)
+      const body = await this.bodies.body(article)
       const page = { context: site.context, article, summary: summaryOf(article, body), html: body.html, episode: site.plan.episodes.includes(article) }
       // The export's workers render, hash and compress it (render-pool.ts `pages`); else this thread does.
       return createResource(this.#renderer.articlePage ? await this.#renderer.articlePage(page) : renderArticlePage(page.context, article, page.summary, page.html, page.episode), {
@@ -189,12 +189,12 @@ export class LazyDocuments {
   }
 
   /** Bodies of the given articles, rendered (or kept): what documents need (RenderedBodies). */
-  itemSource(articles: readonly Article[]): Promise<CheckedItemSource> { return this.#bodies.itemSource(articles) }
+  itemSource(articles: readonly Article[]): Promise<CheckedItemSource> { return this.bodies.itemSource(articles) }
 
   /** A file's published version changed: its body is read again when next needed. */
-  forgetBody(file: string): void { this.#bodies.forget(file) }
+  forgetBody(file: string): void { this.bodies.forget(file) }
   /** Every file was read afresh. */
-  forgetBodies(): void { this.#bodies.forgetAll() }
+  forgetBodies(): void { this.bodies.forgetAll() }
   /** A new site was swapped in: the views of the last one are dropped. */
   siteChanged(): void { this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes) }
   /** A media file changed (an enclosure's length, an image's size): archive pages are rendered again. */

@@ -57,6 +57,13 @@ export class RenderedBodies {
    */
   readonly #timedOut = new Map<string, { readonly since: number; readonly keptMs: number; readonly plain?: RenderedBody | undefined }>()
   readonly #now: () => number
+  /**
+   * Articles whose body a document was given not as written (plain text for now: its time ran out, a worker ended on
+   * it or none could start; empty: unreadable), by file, with their page's path, until the file changes: the
+   * documents holding one the static export renders again next time (export.ts), as the service renders such a body
+   * again later. Each stays when the body renders as written since: documents made before still hold it.
+   */
+  readonly #notAsWritten = new Map<string, string>()
 
   constructor(options: RenderedBodiesOptions) {
     this.#options = options
@@ -119,6 +126,7 @@ export class RenderedBodies {
     const settle = (done: Rendered | undefined): void => {
       if (this.#rendering.get(file) !== rendering) return
       this.#rendering.delete(file)
+      if (done && (done.body === UNREADABLE_BODY || done.timedOut || done.workerFailed || this.#passing.has(done.body))) this.#notAsWritten.set(file, article.path)
       const last = this.#timedOut.get(file)
       // Unreadable now (a file being saved, a folder a deploy left unreadable): its kept plain text is tried again as
       // late as before, not by each document that asks (a review: a read, and a warning, per request meanwhile).
@@ -142,12 +150,18 @@ export class RenderedBodies {
     return rendering
   }
 
+  /** The articles whose body a document was given not as written, by file, with their page's path (#notAsWritten). */
+  get notAsWritten(): ReadonlyMap<string, string> {
+    return this.#notAsWritten
+  }
+
   /** A file's published version changed: its body is read again when next needed. */
   forget(file: string): void {
     this.#kept.delete(file)
     this.#rendering.delete(file)
     this.#workerFailed.delete(file)
     this.#timedOut.delete(file)
+    this.#notAsWritten.delete(file)
   }
 
   /** Every file was read afresh. */
@@ -156,6 +170,7 @@ export class RenderedBodies {
     this.#rendering.clear()
     this.#workerFailed.clear()
     this.#timedOut.clear()
+    this.#notAsWritten.clear()
   }
 
   /**

@@ -148,6 +148,30 @@ describe('RenderedBodies', () => {
     expect(renders()).toBe(3)
   })
 
+  it('names each file whose body a document was given not as written (out of time, unreadable) until the file changes, also once it rendered as written', async () => {
+    const files = new Map([['gross.md', text('Ein *Absatz*.\n')], ['klein.md', text('Kurz.\n')]])
+    const { article } = setUp(files)
+    const { renderer } = timingOut(1)
+    let now = 0
+    const source = { readBody: async (file: string) => (files.has(file) ? parseArticle(files.get(file) as string, file, options) : undefined) }
+    const bodies = new RenderedBodies({ source, renderer, siteUrl: options.siteUrl, media: () => undefined, logger: { info: () => {}, warn: () => {} }, now: () => now })
+    const gross = article('gross.md')
+    const klein = article('klein.md')
+    files.delete('klein.md')
+    await bodies.itemSource([gross, klein])
+    expect([...bodies.notAsWritten].sort()).toEqual([['gross.md', '/wirtschaft/gross.html'], ['klein.md', '/wirtschaft/klein.html']])
+    // Rendered as written in the background: the documents made before still hold the plain text.
+    now = TIMED_OUT_KEPT_MS
+    await bodies.body(gross)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect((await bodies.body(gross)).html).toBe('<p>Ein <em>Absatz</em>.</p>')
+    expect([...bodies.notAsWritten.keys()].sort()).toEqual(['gross.md', 'klein.md'])
+    bodies.forget('gross.md')
+    expect([...bodies.notAsWritten.keys()]).toEqual(['klein.md'])
+    bodies.forgetAll()
+    expect(bodies.notAsWritten.size).toBe(0)
+  })
+
   it('waits at most a day between two renders of a body that always runs out of time', async () => {
     const files = new Map([['gross.md', text('Ein *Absatz*.\n')]])
     const { renderer, renders } = timingOut(Infinity)
