@@ -17,6 +17,8 @@ const NAMED = 3
 export class BodiesNotAsWritten {
   /** The store's: by article file, the path of its page (ContentStore.bodiesNotAsWritten); it grows as bodies render. */
   readonly #articles: ReadonlyMap<string, string>
+  /** The article files by their keys, made again when the store's map grew (nothing forgets a body while an export runs). */
+  #byKey = new Map<string, string>()
   /** By article file, the exported documents that show it. */
   readonly #documents = new Map<string, string[]>()
 
@@ -27,10 +29,12 @@ export class BodiesNotAsWritten {
   /** Whether the document exported as `file`, which names `keys`, shows such an article (noted for lines()). */
   shown(file: string, keys: readonly string[]): boolean {
     if (this.#articles.size === 0) return false
-    const named = new Set(keys)
+    // By the document's keys, not the articles': a starved machine may time out a thousand bodies, of 50,000 documents.
+    if (this.#byKey.size !== this.#articles.size) this.#byKey = new Map([...this.#articles].map(([article, path]) => [articleKey(path), article]))
     let shown = false
-    for (const [article, path] of this.#articles) {
-      if (!named.has(articleKey(path))) continue
+    for (const key of keys) {
+      const article = this.#byKey.get(key)
+      if (article === undefined) continue
       shown = true
       const documents = this.#documents.get(article)
       if (documents) documents.push(file)
