@@ -7,9 +7,11 @@ import { stripXmlForbidden } from '../text/xml-chars.js'
 import { htmlNestingDepth } from './html-nesting.js'
 import { countMarkupSteps, markupBudget, TooMuchMarkup } from './markup-steps.js'
 import { cutAtWord, neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
+import { SrcsetBudget } from './srcset-budget.js'
 import { countTableCells } from './table-cells.js'
 
 export { neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
+export { MAX_SRCSET_CHARS } from './srcset-budget.js'
 
 /** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
@@ -169,8 +171,8 @@ export const MAX_TABLE_CELLS = 100_000
  * `- a` lines 7 s (markdown-it 15, one core), and six such files among the
  * newest held back the first feed 41 s (6 s so; bench/dense-start.ts). Links
  * are the costliest under it: 2–3 s for 1.1 MiB of bare ones or 2 MiB of
- * `<http://a.de>` (a review). Raw HTML is a step however long: one HTML
- * block's `srcset` of 2 MiB took 3.3 s, not bound yet. An article is a few thousand steps (the
+ * `<http://a.de>` (a review). Raw HTML is a step however long: its costliest
+ * part, `srcset`, is bounded apart (srcset-budget.ts). An article is a few thousand steps (the
  * bundled ones at most 40); prose with a link, an image or a bold word in
  * every sentence reaches 200,000 at about 1.5 MB.
  */
@@ -214,7 +216,10 @@ export function renderBody(body: string, articleUrl: string, siteUrl: string = n
     html = flatMarkdown.renderer.render(tokens, flatMarkdown.options, env)
     problem = `nests HTML elements more than ${MAX_HTML_DEPTH} deep; published as text without its HTML tags`
   }
-  html = sanitize(html, { article: articleUrl, site: siteUrl })
+  const srcsets = new SrcsetBudget()
+  html = sanitize(html, { article: articleUrl, site: siteUrl }, srcsets)
+  const dropped = srcsets.problem()
+  if (dropped) problem = problem === undefined ? dropped : `${problem}; ${dropped}`
   // What the URLs do not say: each made absolute, escaped (`&` is `&amp;`), a player made a link.
   return html.length > longest ? tooLong() : { html, excerpt, problem }
 }
@@ -229,11 +234,12 @@ function urlLength(tokens: readonly Token[]): number {
   return length
 }
 
-function sanitize(html: string, baseUrl: Base): string {
+/** `srcsets`: what is left of the body's budget of srcset (SrcsetBudget). */
+function sanitize(html: string, baseUrl: Base, srcsets: SrcsetBudget): string {
   const options: sanitizeHtml.IOptions = {
     ...BASE_OPTIONS,
     transformTags: {
-      '*': (tagName, attribs) => ({ tagName, attribs: absolutise(attribs, baseUrl) }),
+      '*': (tagName, attribs) => ({ tagName, attribs: absolutise(srcsets.within(attribs), baseUrl) }),
       iframe: (_, attribs) => embedAsLink(attribs, baseUrl),
       embed: (_, attribs) => embedAsLink(attribs, baseUrl),
       object: (_, attribs) => embedAsLink({ ...attribs, src: attribs.data ?? '' }, baseUrl),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, MAX_MARKUP_STEPS, MAX_TABLE_CELLS, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
+import { excerptOf, MAX_HTML_DEPTH, MAX_HTML_GROWTH, MAX_MARKUP_STEPS, MAX_SRCSET_CHARS, MAX_TABLE_CELLS, renderBody, renderMarkdown, renderPlainText } from '../../src/content/render-markdown.js'
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 
@@ -287,6 +287,27 @@ describe('renderBody', () => {
     expect(renderBody('*ab* '.repeat(under + 2_000), page).problem).toBe(TOO_MUCH_MARKUP)
     // A stopped parse leaves nothing behind for the next.
     expect(renderBody('Die **EZB** senkt.', page)).toEqual({ html: '<p>Die <strong>EZB</strong> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
+  })
+
+  it('leaves out an image’s srcset of 2 MiB in one HTML block, which no step counts, keeping its src', () => {
+    // Parsed and resolved candidate by candidate, twice, it took 3.3 s (a review).
+    expect(renderBody(`<div>\n<img src="/a.jpg" srcset="${'a ,'.repeat(699_000)}">\n</div>\n`, page)).toEqual({
+      html: '<img src="https://www.example.de/a.jpg" />',
+      excerpt: '',
+      problem: `its srcset lists pass ${MAX_SRCSET_CHARS} characters in all; 1 left out, their images keep their src`,
+    })
+  })
+
+  it('keeps the srcset lists of a body’s images up to MAX_SRCSET_CHARS in all, the first ones, and leaves out the rest', () => {
+    const list = Array.from({ length: 40 }, (_, n) => `/media/bild-${n}.jpg ${n + 1}00w`).join(', ') // 1,019 characters
+    const body = Array.from({ length: 100 }, (_, n) => `<img src="/media/b${n}.jpg" srcset="${list}">`).join('\n\n')
+    const { html, problem } = renderBody(body, page)
+    const kept = Math.floor(MAX_SRCSET_CHARS / list.length) // 64
+    expect(html.match(/<img [^>]*srcset=/g)).toHaveLength(kept)
+    expect(html.match(/<img /g)).toHaveLength(100)
+    expect(html).toContain(`<img src="https://www.example.de/media/b${kept}.jpg" />`)
+    expect(html).toContain('srcset="https://www.example.de/media/bild-0.jpg 100w, https://www.example.de/media/bild-1.jpg 200w,')
+    expect(problem).toBe(`its srcset lists pass ${MAX_SRCSET_CHARS} characters in all; ${100 - kept} left out, their images keep their src`)
   })
 
   it('renders long bodies full of links and images as HTML: prose, link lists, a reference used a hundred times', () => {
