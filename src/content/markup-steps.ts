@@ -45,6 +45,6 @@ export function countMarkupSteps(md: MarkdownIt): void {
   md.block.ruler.before('table', 'count_markup_steps', step)
   // Not at a `<`: a run of inline HTML tags is bounded by the nesting check after the parse, and flattened to its
   // text (render-markdown.ts); stopped here, a million `<b>` were published as 6 MB of escaped tags, whose pages held
-  // the event loop 100 ms (tests/hardening/stalls.test.ts).
+  // the event loop 108 ms (tests/hardening/stalls.test.ts).
   md.inline.ruler.before('text', 'count_markup_steps', (state: StateInline) => state.src.charCodeAt(state.pos) !== 0x3c && step(state))
 }
