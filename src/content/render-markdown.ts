@@ -166,15 +166,15 @@ export const MAX_TABLE_CELLS = 100_000
 /**
  * The steps a body's parse may take (markup-steps.ts): each of its lines, and
  * each block started, piece of inline markup or run of text markdown-it reads.
- * Parsed, rendered and sanitised, a step costs 3 to 10 µs, a bare link the
- * most (linkify, then a URL resolved); so 2 MiB of `*ab* ` took 5.7 s, of
- * `- a` lines 7 s (markdown-it 15, one core), and six such files among the
- * newest held back the first feed 41 s (6 s so; bench/dense-start.ts). Links
- * are the costliest under it: 2–3 s for 1.1 MiB of bare ones or 2 MiB of
- * `<http://a.de>` (a review). Raw HTML is a step however long: its costliest
- * part, `srcset`, is bounded apart (srcset-budget.ts). An article is a few thousand steps (the
- * bundled ones at most 40); prose with a link, an image or a bold word in
- * every sentence reaches 200,000 at about 1.5 MB.
+ * Parsed, rendered and sanitised, a step costs 1 to 6 µs, and a link four
+ * steps, however it is written; so 2 MiB of `*ab* ` took 5.7 s, of `- a`
+ * lines 7 s, of `<a@b.c>` 5 s (markdown-it 15, one core), and six such files
+ * among the newest held back the first feed 41 s (6 s so; bench/dense-start.ts).
+ * The costliest under it are links: 0.7–0.8 s for 39,000. Raw HTML is a step
+ * however long: its costliest part, `srcset`, is bounded apart
+ * (srcset-budget.ts). An article is a few thousand steps (the bundled ones at
+ * most 40); prose with a link, an image or a bold word in every sentence
+ * reaches 200,000 at about 1.5 MB.
  */
 export const MAX_MARKUP_STEPS = 200_000
 

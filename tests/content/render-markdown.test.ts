@@ -260,8 +260,11 @@ describe('renderBody', () => {
     ['emphasis', '*ab* '],
     ['list items', '- a\n'],
     ['bare links', 'http://a.de '],
+    ['autolinks', '<http://a.de>'],
+    ['e-mail autolinks', '<a@b.c>'],
+    ['`<` that start no tag', '<'],
   ])('publishes 2 MiB of %s as plain text, its parse stopped at MAX_MARKUP_STEPS', (_, unit) => {
-    // Parsed through, 2 MiB of `*ab* ` took 5.7 s to render, of `- a` 7 s.
+    // Parsed through, 2 MiB of `*ab* ` took 5.7 s to render, of `- a` 7 s, of `<a@b.c>` 5 s, of `<` 2.4 s.
     const body = unit.repeat(Math.floor((2 * 1024 * 1024) / unit.length))
     expect(renderBody(body, page)).toEqual({ ...renderPlainText(body), problem: TOO_MUCH_MARKUP })
   })
@@ -287,6 +290,19 @@ describe('renderBody', () => {
     expect(renderBody('*ab* '.repeat(under + 2_000), page).problem).toBe(TOO_MUCH_MARKUP)
     // A stopped parse leaves nothing behind for the next.
     expect(renderBody('Die **EZB** senkt.', page)).toEqual({ html: '<p>Die <strong>EZB</strong> senkt.</p>', excerpt: 'Die EZB senkt.', problem: undefined })
+  })
+
+  it('counts an autolink or a bare link as four steps, as a link in brackets takes, and a tag’s `<` as none', () => {
+    // Five steps each with the space after it: 39,000 fit, 41,000 do not (one step each before, and 5 s for 2 MiB).
+    const autolinks = renderBody('<http://a.de> '.repeat(39_000), page)
+    expect(autolinks.problem).toBeUndefined()
+    expect(autolinks.html.match(/<a href="http:\/\/a.de\/">http:\/\/a.de<\/a>/g)).toHaveLength(39_000)
+    expect(renderBody('<a@b.c> '.repeat(41_000), page).problem).toBe(TOO_MUCH_MARKUP)
+    expect(renderBody('Siehe http://a.de '.repeat(41_000), page).problem).toBe(TOO_MUCH_MARKUP)
+    // Tags are left to the nesting check: 100,000 of them, and 60,000 runs of text between them, are 60,000 steps.
+    const tags = renderBody('<b>a</b><br/><span class="x">b</span><!-- c --> '.repeat(20_000), page)
+    expect(tags.problem).toBeUndefined()
+    expect(tags.html.match(/<b>a<\/b><br \/>b /g)).toHaveLength(19_999)
   })
 
   it('leaves out an image’s srcset of 2 MiB in one HTML block, which no step counts, keeping its src', () => {
