@@ -3,6 +3,7 @@ import type { ArticleProblem } from '../errors/article-error.js'
 import { describeIssue, inOurWords } from '../errors/describe-issue.js'
 import { quoted } from '../text/display.js'
 import { hasScheme } from '../text/patterns.js'
+import { collapseWhiteSpace } from '../text/white-space.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import type { Chapter, Enclosure, TranscriptFile } from './article.js'
 import { readDuration } from './durations.js'
@@ -112,7 +113,7 @@ export function readChapters(value: unknown, enclosure: Enclosure | undefined, s
     const field = `chapters[${index + 1}]`
     const start = readDuration(chapter.start)
     if ('problem' in start) problems.push({ field: `${field}.start`, problem: start.problem })
-    const title = stripXmlForbidden(chapter.title).replace(/\s+/g, ' ').trim()
+    const title = collapseWhiteSpace(stripXmlForbidden(chapter.title)).trim()
     if (title === '') problems.push({ field: `${field}.title`, problem: 'must not be empty' })
     return {
       start: 'seconds' in start ? start.seconds : 0,

@@ -4,6 +4,7 @@ import { ArticleError, type ArticleProblem } from '../errors/article-error.js'
 import { describeIssue, inOurWords } from '../errors/describe-issue.js'
 import { quoted, shownName, stripBidiControls } from '../text/display.js'
 import { LANGUAGE_TAG } from '../text/patterns.js'
+import { collapseWhiteSpace } from '../text/white-space.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { siteUrlFor, slugify, SLUG_PATTERN } from '../text/urls.js'
 import type { Article, Enclosure } from './article.js'
@@ -322,7 +323,7 @@ function cleanText(value: string, field: string, warnings: ArticleProblem[], max
   if (shown !== clean) {
     warnings.push({ field, problem: `held ${clean.length - shown.length} bidirectional override or isolate controls, which make text display as other text; removed` })
   }
-  const text = shown.replace(/\s+/g, ' ').trim()
+  const text = collapseWhiteSpace(shown).trim()
   // Most texts are shorter in UTF-16 units already: no array of their characters at each of 50,000 starts' parses.
   const cut = text.length <= maxChars ? text : cutAtWord(text, maxChars)
   if (cut !== text) warnings.push({ field, problem: `is ${Array.from(text).length} characters; only its first ${maxChars} are published, cut at a word` })

@@ -3,6 +3,7 @@ import parseSrcset from 'parse-srcset'
 import sanitizeHtml from 'sanitize-html'
 import { hasScheme } from '../text/patterns.js'
 import { siteUrlFor } from '../text/urls.js'
+import { collapseWhiteSpace } from '../text/white-space.js'
 import { stripXmlForbidden } from '../text/xml-chars.js'
 import { htmlNestingDepth } from './html-nesting.js'
 import { countMarkupSteps, markupBudget, TooMuchMarkup } from './markup-steps.js'
@@ -327,5 +328,5 @@ function excerptFromTokens(tokens: readonly Token[], maxLength: number): string 
     }
   }
   const parts = paragraphs.some((text) => text.trim() !== '') ? paragraphs : headings
-  return cutAtWord(parts.join(' ').replace(/\s+/g, ' ').trim(), maxLength)
+  return cutAtWord(collapseWhiteSpace(parts.join(' ')).trim(), maxLength)
 }

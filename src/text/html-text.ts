@@ -1,3 +1,5 @@
+import { collapseWhiteSpace } from './white-space.js'
+
 /** A tag, its quoted attribute values allowed to hold `>`; its name captured. */
 const TAG = /<\/?([a-zA-Z][a-zA-Z0-9]*)?(?:[^>"']|"[^"]*"|'[^']*')*>/g
 /** Elements that part text as a reader sees it; every other tag (strong, em, a, code…) joins its neighbours. */
@@ -24,7 +26,7 @@ export function textOfHtml(html: string): string {
 
 /** Text with every run of whitespace (no-break spaces included) as one space, trimmed, in NFC. */
 export function normalText(text: string): string {
-  return text.normalize('NFC').replace(/\s+/g, ' ').trim()
+  return collapseWhiteSpace(text.normalize('NFC')).trim()
 }
 
 /**
