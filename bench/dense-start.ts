@@ -1,11 +1,12 @@
 /**
  * `npx tsx bench/dense-start.ts`: the time from spawning the built service
  * until GET /wirtschaft/feed.xml answers 200, over a copy of the bundled
- * articles with six files of dense Markdown added as the newest, each near
+ * articles with eight files of dense Markdown added as the newest, each near
  * the 2 MiB limit and each of another kind: emphasis, list items, bare links,
- * code spans, headings, inline HTML. markdown-it's parse, the render and the
- * sanitising after it cost in proportion to such markup, and the first feed
- * waits for the newest bodies (render-markdown.ts, MAX_MARKUP_STEPS).
+ * code spans, headings, inline HTML, autolinks, e-mail autolinks.
+ * markdown-it's parse, the render and the sanitising after it cost in
+ * proportion to such markup, and the first feed waits for the newest bodies
+ * (render-markdown.ts, MAX_MARKUP_STEPS).
  *
  * Each round starts every build once, in turn, each with its own STATE_DIR
  * warmed by one start that is not counted (bench/first-feed.ts); the table
@@ -33,6 +34,8 @@ const KINDS: readonly [string, string][] = [
   ['code spans', '`a` '],
   ['headings', '# a\n'],
   ['inline HTML', '<b>a</b> '],
+  ['autolinks', '<http://a.de>'],
+  ['e-mail autolinks', '<a@b.c>'],
 ]
 
 /** The bundled articles, and one file of each kind, dated after them, just under 2 MiB. */
