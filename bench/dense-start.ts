@@ -18,7 +18,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { removeFolder, stopAll, tempFolder } from './children.js'
-import { firstFeed, median } from './first-feed.js'
+import { median, startsInTurn } from './first-feed.js'
 import { serviceArgs } from './service-flags.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -52,15 +52,16 @@ try {
   const articles = path.join(work, 'articles')
   denseCorpus(articles)
   const builds = [['this build', MAIN], ...(BEFORE ? [['before', BEFORE]] : [])] as const
-  const walls = builds.map(() => [] as number[])
-  const state = (index: number) => path.join(work, `state-${index}`)
-  for (const [index, [, main]] of builds.entries()) await firstFeed(process.execPath, serviceArgs(main), state(index), articles)
-  for (let round = 0; round < ROUNDS; round++)
-    for (const [index, [, main]] of builds.entries()) walls[index]?.push((await firstFeed(process.execPath, serviceArgs(main), state(index), articles)).wallMs)
+  const figures = await startsInTurn(
+    builds.map(([, main]) => [process.execPath, serviceArgs(main)] as const),
+    ROUNDS,
+    path.join(work, 'states'),
+    articles,
+  )
   console.log(`| start → first feed, bundled articles and ${KINDS.length} dense files of 2 MiB (median of ${ROUNDS}) | wall |`)
   console.log('|---|---|')
   for (const [index, [name, main]] of builds.entries()) {
-    const wall = walls[index] ?? []
+    const wall = figures[index]?.wall ?? []
     console.log(`| ${name} (${path.relative(ROOT, main)}) | ${(median(wall) / 1000).toFixed(2)} s (${(Math.min(...wall) / 1000).toFixed(2)}–${(Math.max(...wall) / 1000).toFixed(2)}) |`)
   }
 } finally {

@@ -87,6 +87,33 @@ export async function firstFeed(command: string, args: readonly string[], stateD
   }
 }
 
+/** What each start took (firstFeed), one entry a round. */
+export interface StartFigures {
+  readonly wall: number[]
+  readonly cpu: number[]
+}
+
+/**
+ * Each command (a build) started once unmeasured, then once a round in turn,
+ * on `articlesDir` (else the bundled articles): a restart, each build with
+ * its own STATE_DIR under `states`, holding the index snapshot the unmeasured
+ * start left (in one shared folder every build would find the other's
+ * snapshot, and parse every file again).
+ */
+export async function startsInTurn(commands: readonly (readonly [string, readonly string[]])[], rounds: number, states: string, articlesDir?: string): Promise<StartFigures[]> {
+  const figures = commands.map((): StartFigures => ({ wall: [], cpu: [] }))
+  const stateOf = (index: number) => path.join(states, String(index))
+  for (const [index, [command, args]] of commands.entries()) await firstFeed(command, args, stateOf(index), articlesDir)
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, [command, args]] of commands.entries()) {
+      const { wallMs, cpuMs } = await firstFeed(command, args, stateOf(index), articlesDir)
+      figures[index]?.wall.push(wallMs)
+      figures[index]?.cpu.push(cpuMs)
+    }
+  }
+  return figures
+}
+
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
 /** Prints the row: `npm start` and `node dist/main.js` to the first feed, and the build before beside them. */
@@ -96,20 +123,14 @@ export async function firstFeedBeside(options: FirstFeedOptions): Promise<void> 
     [`\`${serviceCommand(path.relative(ROOT, options.main))}\``, process.execPath, serviceArgs(options.main)],
   ]
   if (options.before) variants.push([`before: \`${serviceCommand(options.before)}\``, process.execPath, serviceArgs(options.before)])
-  const figures = variants.map(() => ({ wall: [] as number[], cpu: [] as number[] }))
-  // A restart: each build its own STATE_DIR, with the index snapshot an unmeasured start left (in one shared
-  // folder every build would find the other's snapshot, and parse every file again).
   const states = tempFolder('bench-first-feed-')
-  const stateOf = (index: number) => path.join(states, String(index))
+  let figures: StartFigures[]
   try {
-    for (const [index, [, command, args]] of variants.entries()) await firstFeed(command, args, stateOf(index))
-    for (let round = 0; round < options.rounds; round++) {
-      for (const [index, [, command, args]] of variants.entries()) {
-        const { wallMs, cpuMs } = await firstFeed(command, args, stateOf(index))
-        figures[index]?.wall.push(wallMs)
-        figures[index]?.cpu.push(cpuMs)
-      }
-    }
+    figures = await startsInTurn(
+      variants.map(([, command, args]) => [command, args] as const),
+      options.rounds,
+      states,
+    )
   } finally {
     removeFolder(states)
   }
