@@ -50,12 +50,38 @@ export function countMarkupSteps(md: MarkdownIt): void {
     const code = src.charCodeAt(pos)
     // Not at the `<` of a tag: a run of inline HTML tags is bounded by the nesting check after the parse, and
     // flattened to its text (render-markdown.ts); stopped here, a million `<b>` were published as 6 MB of escaped
-    // tags, whose pages held the event loop 108 ms (tests/hardening/stalls.test.ts).
-    if (code === 0x3c) return startsTag(src, pos + 1) ? false : step(state, LINK_STEPS)
+    // tags, whose pages held the event loop 108 ms (tests/hardening/stalls.test.ts). An autolink may look like one
+    // (`<a/b@c.de>`, `<!a@b.de>`): free, 2 MiB of them took 3.4 s.
+    if (code === 0x3c) return mayBeAutolink(src, pos + 1) ? step(state, LINK_STEPS) : startsTag(src, pos + 1) ? false : step(state)
     // A bare link's `://` (markdown-it's linkify rule, then linkify-it).
     if (code === 0x3a && src.charCodeAt(pos + 1) === 0x2f && src.charCodeAt(pos + 2) === 0x2f) return step(state, LINK_STEPS)
     return step(state)
   })
+  // The links linkify-it finds after the parse in runs of text, which the rule above counts once however long:
+  // `//a.de` (no scheme) and `a@b.de`. 2 MiB of ` //a.de` made 300,000 links and took 7.3 s, 700 KB of `a@b.de `
+  // (two steps each) 2 s. Each `//` or `@` outside a link costs what a link does, and one for the run it parts.
+  md.core.ruler.before('linkify', 'count_markup_steps', (state) => {
+    const left = state.env.markupStepsLeft
+    if (typeof left !== 'number') return
+    let links = 0
+    for (const block of state.tokens) {
+      let depth = 0
+      for (const token of block.children ?? []) {
+        if (token.type === 'link_open') depth++
+        else if (token.type === 'link_close') depth--
+        else if (token.type === 'text' && depth === 0) links += occurrences(token.content, '//') + occurrences(token.content, '@')
+        if (links * (LINK_STEPS + 1) > left) throw new TooMuchMarkup()
+      }
+    }
+    state.env.markupStepsLeft = left - links * (LINK_STEPS + 1)
+  })
+}
+
+/** How often `part` occurs in `text`, not overlapping. */
+function occurrences(text: string, part: string): number {
+  let count = 0
+  for (let at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length)) count++
+  return count
 }
 
 /**
@@ -71,7 +97,7 @@ const LINK_STEPS = 4
 /**
  * Whether `<` at `at - 1` starts what markdown-it's html_inline rule reads
  * (a tag, `</`, `<!`, `<?`): a letter, more letters, digits or `-`, then a
- * space, `/` or `>`. Anything else is an autolink, or a `<` as text. The
+ * space, `/>` or `>`. Anything else is an autolink, or a `<` as text. The
  * name is read up to its first other character, and a name holds no `<`: a
  * run of `<abc<abc…` is read once.
  */
@@ -82,8 +108,25 @@ function startsTag(src: string, at: number): boolean {
   let end = at + 1
   while (end < src.length && isNameCharacter(src.charCodeAt(end))) end++
   const after = src.charCodeAt(end)
-  return after === 0x3e || after === 0x2f || after === 0x20 || after === 0x09 || after === 0x0a || after === 0x0d || after === 0x0c
+  return after === 0x3e || (after === 0x2f && src.charCodeAt(end + 1) === 0x3e) || after === 0x20 || after === 0x09 || after === 0x0a || after === 0x0d || after === 0x0c
 }
 
 const isLetter = (code: number): boolean => (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
 const isNameCharacter = (code: number): boolean => isLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x2d
+
+/**
+ * Whether `<` at `at - 1` may start an autolink (markdown-it's autolink rule,
+ * which runs before the one for tags): up to the next `>`, no `<` nor white
+ * space, and a `:` or an `@`. Read up to the first `<`, `>` or white space,
+ * so each character once however many `<` there are.
+ */
+function mayBeAutolink(src: string, at: number): boolean {
+  let link = false
+  for (let end = at; end < src.length; end++) {
+    const code = src.charCodeAt(end)
+    if (code === 0x3e) return link
+    if (code === 0x3c || code <= 0x20) return false
+    if (code === 0x3a || code === 0x40) link = true
+  }
+  return false
+}

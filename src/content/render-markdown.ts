@@ -168,7 +168,8 @@ export const MAX_TABLE_CELLS = 100_000
  * The steps a body's parse may take (markup-steps.ts): each of its lines, and
  * each block started, piece of inline markup or run of text markdown-it reads.
  * Parsed, rendered and sanitised, a step costs 1 to 6 µs, and a link four
- * steps, however it is written; so 2 MiB of `*ab* ` took 5.7 s, of `- a`
+ * steps, however it is written (an e-mail address or `//a.de` linkify finds
+ * in text too); so 2 MiB of `*ab* ` took 5.7 s, of `- a`
  * lines 7 s, of `<a@b.c>` 5 s (markdown-it 15, one core), and six such files
  * among the newest held back the first feed 41 s (6 s so; bench/dense-start.ts).
  * The costliest under it are links: 0.7–0.8 s for 39,000. Raw HTML is a step

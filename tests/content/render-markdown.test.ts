@@ -267,8 +267,11 @@ describe('renderBody', () => {
     ['autolinks', '<http://a.de>'],
     ['e-mail autolinks', '<a@b.c>'],
     ['`<` that start no tag', '<'],
+    ['e-mail autolinks that begin like a tag', '<a/b@c.de>'],
+    ['links without a scheme', ' //a.de'],
   ])('publishes 2 MiB of %s as plain text, its parse stopped at MAX_MARKUP_STEPS', (_, unit) => {
-    // Parsed through, 2 MiB of `*ab* ` took 5.7 s to render, of `- a` 7 s, of `<a@b.c>` 5 s, of `<` 2.4 s.
+    // Parsed through, 2 MiB of `*ab* ` took 5.7 s to render, of `- a` 7 s, of `<a@b.c>` 5 s, of `<` 2.4 s, of
+    // `<a/b@c.de>` 3.4 s and of ` //a.de` (300,000 links, in one run of text) 7.3 s.
     const body = unit.repeat(Math.floor((2 * 1024 * 1024) / unit.length))
     expect(renderBody(body, page)).toEqual({ ...renderPlainText(body), problem: TOO_MUCH_MARKUP })
   })
@@ -307,6 +310,34 @@ describe('renderBody', () => {
     const tags = renderBody('<b>a</b><br/><span class="x">b</span><!-- c --> '.repeat(20_000), page)
     expect(tags.problem).toBeUndefined()
     expect(tags.html.match(/<b>a<\/b><br \/>b /g)).toHaveLength(19_999)
+  })
+
+  it('counts an e-mail address or a `//` link in a run of text as a link', () => {
+    // linkify-it finds them after the parse, in runs of text counted once: two steps an address, one a whole line of
+    // `//` links. Now five each, the run after it included: 39,000 fit, 41,000 do not.
+    const links = renderBody('Siehe //a.de '.repeat(39_000), page)
+    expect(links.problem).toBeUndefined()
+    expect(links.html.match(/<a href="https:\/\/a.de\/">\/\/a.de<\/a>/g)).toHaveLength(39_000)
+    expect(renderBody('Siehe //a.de '.repeat(41_000), page).problem).toBe(TOO_MUCH_MARKUP)
+    const mails = renderBody('a@b.de '.repeat(28_000), page)
+    expect(mails.problem).toBeUndefined()
+    expect(mails.html.match(/<a href="mailto:a@b.de">a@b.de<\/a>/g)).toHaveLength(28_000)
+    expect(renderBody('a@b.de '.repeat(30_000), page).problem).toBe(TOO_MUCH_MARKUP)
+  })
+
+  it('counts an autolink that begins as a tag or a declaration does (`<a/`, `<!a`) as a link, not as a tag', () => {
+    // Free as tags, 2 MiB of `<a/b@c.de>` took 3.4 s.
+    for (const autolink of ['<a/b@c.de>', '<!a@b.de>']) {
+      expect(renderBody(`Siehe ${autolink} `.repeat(39_000), page).html.match(/<a href="mailto:/g)).toHaveLength(39_000)
+      expect(renderBody(`Siehe ${autolink} `.repeat(41_000), page).problem).toBe(TOO_MUCH_MARKUP)
+    }
+  })
+
+  it('counts a `<` that starts no tag nor link as one step', () => {
+    // As text a `<` costs what a step does (2 MiB of `<` took 2.4 s uncounted, 0.15 s stopped so): counted as a link,
+    // prose with a comparison every few words reached the bound at 340 KB. Two steps each with the text after it.
+    const comparisons = 'a < b '.repeat(60_000)
+    expect(renderBody(comparisons, page)).toEqual({ html: `<p>${comparisons.trim().replaceAll('<', '&lt;')}</p>`, excerpt: cutAtWord(comparisons.trim(), 300), problem: undefined })
   })
 
   it('leaves out an image’s srcset of 2 MiB in one HTML block, which no step counts, keeping its src', () => {
