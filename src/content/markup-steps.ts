@@ -59,23 +59,29 @@ export function countMarkupSteps(md: MarkdownIt): void {
   })
   // The links linkify-it finds after the parse in runs of text, which the rule above counts once however long:
   // `//a.de` (no scheme) and `a@b.de`. 2 MiB of ` //a.de` made 300,000 links and took 7.3 s, 700 KB of `a@b.de `
-  // (two steps each) 2 s. Each `//` or `@` outside a link costs what a link does, and one for the run it parts.
+  // (two steps each) 2 s. Each `//` or `@` outside a link costs what a link does, and one for the run it parts. So
+  // does an inline tag with a URL, which the sanitiser resolves: free, 2 MiB of `<img src=a>` or `<a href=a></a>`
+  // took 1.3–1.6 s.
   md.core.ruler.before('linkify', 'count_markup_steps', (state) => {
     const left = state.env.markupStepsLeft
     if (typeof left !== 'number') return
-    let links = 0
+    let cost = 0
     for (const block of state.tokens) {
       let depth = 0
       for (const token of block.children ?? []) {
         if (token.type === 'link_open') depth++
         else if (token.type === 'link_close') depth--
-        else if (token.type === 'text' && depth === 0) links += occurrences(token.content, '//') + occurrences(token.content, '@')
-        if (links * (LINK_STEPS + 1) > left) throw new TooMuchMarkup()
+        else if (token.type === 'text' && depth === 0) cost += (LINK_STEPS + 1) * (occurrences(token.content, '//') + occurrences(token.content, '@'))
+        else if (token.type === 'html_inline' && URL_ATTRIBUTE.test(token.content)) cost += LINK_STEPS
+        if (cost > left) throw new TooMuchMarkup()
       }
     }
-    state.env.markupStepsLeft = left - links * (LINK_STEPS + 1)
+    state.env.markupStepsLeft = left - cost
   })
 }
+
+/** An attribute the sanitiser reads as a URL and resolves (render-markdown.ts), or as the URL of an embed. */
+const URL_ATTRIBUTE = /\s(?:href|src|srcset|cite|poster|data)\s*=/i
 
 /** How often `part` occurs in `text`, not overlapping. */
 function occurrences(text: string, part: string): number {

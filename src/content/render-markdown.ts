@@ -172,8 +172,8 @@ export const MAX_TABLE_CELLS = 100_000
  * in text too); so 2 MiB of `*ab* ` took 5.7 s, of `- a`
  * lines 7 s, of `<a@b.c>` 5 s (markdown-it 15, one core), and six such files
  * among the newest held back the first feed 41 s (6 s so; bench/dense-start.ts).
- * The costliest under it are links: 0.7–0.8 s for 39,000. Raw HTML is a step
- * however long: its costliest part, `srcset`, is bounded apart
+ * The costliest under it are links: 0.6–0.8 s for 40,000. Raw HTML is a step
+ * however long (an inline tag with a URL four): its costliest part, `srcset`, is bounded apart
  * (srcset-budget.ts). An article is a few thousand steps (the bundled ones at
  * most 40); prose with a link, an image or a bold word in every sentence
  * reaches 200,000 at about 1.5 MB.
