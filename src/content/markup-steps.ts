@@ -28,10 +28,12 @@ export function markupBudget(source: string, steps: number): MarkupBudget {
  * against it, and throw TooMuchMarkup once they run out: one for each block
  * it starts (paragraph, heading, list item, quote, fence, at every level of
  * nesting) and one for each place its inline parser reads a piece of markup,
- * a run of text or a character no rule took. A rule that runs first and never
- * matches does the counting: markdown-it runs the first block rule at every
- * block and the first inline rule at every step, the tries that look ahead
- * for a link's end included.
+ * a run of text or a character no rule took; LINK_STEPS for each link it or
+ * linkify-it finds by itself, and for each inline tag with a URL. A rule
+ * that runs first and never matches does the counting: markdown-it runs the
+ * first block rule at every block and the first inline rule at every step,
+ * the tries that look ahead for a link's end included; a core rule before
+ * linkify counts what the inline parse took as one run of text or one tag.
  */
 export function countMarkupSteps(md: MarkdownIt): void {
   const step = (state: { env: Record<PropertyKey, unknown> }, steps = 1): boolean => {
@@ -91,12 +93,14 @@ function occurrences(text: string, part: string): number {
 }
 
 /**
- * What a link markdown-it finds by itself costs: an autolink (`<http://…>`,
- * `<name@host>`) or a bare URL's `://`. Parsed and rendered, a link of any
- * kind costs 8 to 11 µs, about four ordinary steps: a link written
- * `[text](url)` takes four (its brackets, its text, the run after it), these
- * one each. Counted so, 2 MiB of `<a@b.c>` stopped where it took 5 s to
- * render, 1.1 MiB of bare links where they took 2 s.
+ * What a link markdown-it or linkify-it finds by itself costs: an autolink
+ * (`<http://…>`, `<name@host>`), a bare URL's `://`, a `//a.de` or an e-mail
+ * address in text; and an inline tag with a URL the sanitiser resolves.
+ * Parsed and rendered, a link of any kind costs 8 to 11 µs, about four
+ * ordinary steps: a link written `[text](url)` takes four (its brackets, its
+ * text, the run after it), these one step or none. Counted so, 2 MiB of
+ * `<a@b.c>` stopped where it took 5 s to render, of ` //a.de` where it took
+ * 7.3 s, 1.1 MiB of bare links where they took 2 s.
  */
 const LINK_STEPS = 4
 
