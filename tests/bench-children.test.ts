@@ -70,8 +70,13 @@ setInterval(() => {}, 1000)`
         PATH: `${path.join(temp, 'bin')}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? '', TMPDIR: tmp,
         BENCH_SIZES: '', BENCH_ROUNDS: '1', BENCH_SECONDS: '1', BENCH_START_ROUNDS: '0', BENCH_EXPORT_SIZES: '', BENCH_CONNECTIONS: '32', BENCH_CONTROL: '0',
       },
-      stdio: 'ignore',
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
+    // What the run said, for the message of a failure (once it waited 60 s for its wrk in CI, and said nothing).
+    let said = ''
+    const hear = (chunk: Buffer) => (said = (said + chunk.toString()).slice(-4096))
+    npm.stdout?.on('data', hear)
+    npm.stderr?.on('data', hear)
     const exited = new Promise((resolve) => npm.once('exit', resolve))
     /** Processes that name the run's temporary folder in their command line or environment: what the run started. */
     const runs = (): string[] =>
