@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml } from '../../src/text/escape.js'
+import { escapeContent, escapeHtml } from '../../src/text/escape.js'
 
 describe('escapeHtml', () => {
   it('escapes the characters that would start markup or end a double-quoted attribute', () => {
@@ -16,5 +16,12 @@ describe('escapeHtml', () => {
 
   it('drops the characters XML cannot carry: controls, U+FFFE and lone surrogates', () => {
     expect(escapeHtml('Rhein\u0001post\u0085 \uFFFE<Aktuell>\uD800')).toBe('Rheinpost &lt;Aktuell&gt;')
+  })
+})
+
+describe('escapeContent', () => {
+  it('escapes what would start markup in element content, and leaves quotes and every other character', () => {
+    expect(escapeContent('a "b" & <c> \u0000]]>')).toBe('a "b" &amp; &lt;c&gt; \u0000]]&gt;')
+    expect(escapeContent('Zölle, „Zinsen“')).toBe('Zölle, „Zinsen“')
   })
 })
