@@ -50,10 +50,10 @@ export function countMarkupSteps(md: MarkdownIt): void {
     const src = state.src
     const pos = state.pos
     const code = src.charCodeAt(pos)
-    // Not at the `<` of a tag: a run of inline HTML tags is bounded by the nesting check after the parse, and
-    // flattened to its text (render-markdown.ts); stopped here, a million `<b>` were published as 6 MB of escaped
-    // tags, whose pages held the event loop 108 ms (tests/hardening/stalls.test.ts). An autolink may look like one
-    // (`<a/b@c.de>`, `<!a@b.de>`): free, 2 MiB of them took 3.4 s.
+    // Not at the `<` of a tag: their number is bounded before the parse (tag-budget.ts), a run of them by the
+    // nesting check after it, and flattened to its text (render-markdown.ts); stopped here, a million `<b>` were
+    // published as 6 MB of escaped tags, whose pages held the event loop 108 ms (tests/hardening/stalls.test.ts).
+    // An autolink may look like one (`<a/b@c.de>`, `<!a@b.de>`): free, 2 MiB of them took 3.4 s.
     if (code === 0x3c) return mayBeAutolink(src, pos + 1) ? step(state, LINK_STEPS) : startsTag(src, pos + 1) ? false : step(state)
     // A bare link's `://` (markdown-it's linkify rule, then linkify-it).
     if (code === 0x3a && src.charCodeAt(pos + 1) === 0x2f && src.charCodeAt(pos + 2) === 0x2f) return step(state, LINK_STEPS)

@@ -9,10 +9,12 @@ import { htmlNestingDepth } from './html-nesting.js'
 import { countMarkupSteps, markupBudget, TooMuchMarkup } from './markup-steps.js'
 import { cutAtWord, neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
 import { SrcsetBudget } from './srcset-budget.js'
+import { hasTooManyTags, MAX_HTML_TAGS, withoutTags } from './tag-budget.js'
 import { countTableCells } from './table-cells.js'
 
 export { neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
 export { MAX_SRCSET_CHARS } from './srcset-budget.js'
+export { MAX_HTML_TAGS } from './tag-budget.js'
 
 /** Raw HTML is allowed in bodies (tables, figures); the sanitiser below decides what survives. */
 const markdown = new MarkdownIt({ html: true, linkify: true, typographer: false })
@@ -184,15 +186,19 @@ export const MAX_MARKUP_STEPS = 200_000
  * The body's HTML (as renderMarkdown) and its excerpt (as excerptOf), from
  * one parse of the Markdown. A body whose HTML nests deeper than
  * MAX_HTML_DEPTH is published as text: its Markdown rendered, its HTML tags
- * left out, and the problem said. One whose HTML would be longer than
+ * left out, and the problem said; so is one with more than MAX_HTML_TAGS
+ * tags, known before it is parsed. One whose HTML would be longer than
  * MAX_HTML_GROWTH allows is published as plain text (renderPlainText), the
  * problem said: known from its links' URLs before it is rendered. So is one
  * whose tables would have more than MAX_TABLE_CELLS cells, known before it is parsed,
  * and one whose parse would take more than MAX_MARKUP_STEPS steps, stopped there.
  */
 export function renderBody(body: string, articleUrl: string, siteUrl: string = new URL('/', articleUrl).href): BodyRendering {
-  const source = stripXmlForbidden(body)
-  const plain = (reason: string): BodyRendering => ({ ...renderPlainText(body), problem: `${reason}; published as plain text` })
+  const written = stripXmlForbidden(body)
+  // Tags past MAX_HTML_TAGS: all are left out before the parse, which would read each (tag-budget.ts).
+  const tagless = hasTooManyTags(written) ? `has more than ${MAX_HTML_TAGS} HTML tags` : undefined
+  const source = tagless ? withoutTags(written) : written
+  const plain = (reason: string): BodyRendering => ({ ...renderPlainText(source), problem: `${tagless ? `${tagless}, left out, and ` : ''}${reason}; published as plain text` })
   const tooMuchMarkup = (): BodyRendering => plain(`its Markdown has more than ${MAX_MARKUP_STEPS} lines and pieces of markup (blocks, links, emphasis, runs of text)`)
   if (countTableCells(source) > MAX_TABLE_CELLS) return plain(`its tables would have more than ${MAX_TABLE_CELLS} cells`)
   const env = markupBudget(source, MAX_MARKUP_STEPS)
@@ -212,7 +218,7 @@ export function renderBody(body: string, articleUrl: string, siteUrl: string = n
   // Before the sanitiser reads it (a table's missing cells are written out: 255 KB of rows of `|` under 50 aligned
   // columns made 8.8 MB of HTML, which it took 7.5 s and 3 GB of heap to read).
   if (html.length > longest) return tooLong()
-  let problem: string | undefined
+  let problem = tagless && `${tagless}; published as text without its HTML tags`
   if (htmlNestingDepth(html, MAX_HTML_DEPTH) > MAX_HTML_DEPTH) {
     // The same tokens, with the other rules for raw HTML: no second parse.
     html = flatMarkdown.renderer.render(tokens, flatMarkdown.options, env)

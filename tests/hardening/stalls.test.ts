@@ -18,6 +18,7 @@ import { serve } from '@hono/node-server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
+import { MAX_HTML_TAGS } from '../../src/content/tag-budget.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { startLoopProbe } from '../helpers/loop-delay.js'
@@ -93,11 +94,17 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
       'unclosed inline tags, then as many stray closing tags',
       front() + fill('<b>', SIZE / 2) + 'Text' + fill('</b>', SIZE / 2) + '\n',
       '<p>Text</p>',
-      ['warning wirtschaft/gross.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags'],
+      [`warning wirtschaft/gross.md: body: has more than ${MAX_HTML_TAGS} HTML tags; published as text without its HTML tags`],
     ],
     [
       'correctly nested divs',
       front() + fill('<div>', SIZE / 2) + 'Text' + fill('</div>', SIZE / 2) + '\n',
+      '<p>Text</p>',
+      [`warning wirtschaft/gross.md: body: has more than ${MAX_HTML_TAGS} HTML tags; published as text without its HTML tags`],
+    ],
+    [
+      'as many tags as are read, unclosed, then as many stray closing tags',
+      front() + '<b>'.repeat(MAX_HTML_TAGS / 2) + 'Text' + '</b>'.repeat(MAX_HTML_TAGS / 2) + '\n',
       '<p>Text</p>',
       ['warning wirtschaft/gross.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags'],
     ],
