@@ -1,12 +1,12 @@
 /**
  * `npx tsx bench/dense-start.ts`: the time from spawning the built service
  * until GET /wirtschaft/feed.xml answers 200, over a copy of the bundled
- * articles with eight files of dense Markdown added as the newest, each near
+ * articles with nine files of dense Markdown added as the newest, each near
  * the 2 MiB limit and each of another kind: emphasis, list items, bare links,
- * code spans, headings, inline HTML, autolinks, e-mail autolinks.
+ * code spans, headings, inline HTML, autolinks, e-mail autolinks, bare tags.
  * markdown-it's parse, the render and the sanitising after it cost in
  * proportion to such markup, and the first feed waits for the newest bodies
- * (render-markdown.ts, MAX_MARKUP_STEPS).
+ * (render-markdown.ts, MAX_MARKUP_STEPS; tag-budget.ts, MAX_HTML_TAGS).
  *
  * Each round starts every build once, in turn, each with its own STATE_DIR
  * warmed by one start that is not counted (bench/first-feed.ts); the table
@@ -36,6 +36,7 @@ const KINDS: readonly [string, string][] = [
   ['inline HTML', '<b>a</b> '],
   ['autolinks', '<http://a.de>'],
   ['e-mail autolinks', '<a@b.c>'],
+  ['bare tags', '<x>'],
 ]
 
 /** The bundled articles, and one file of each kind, dated after them, just under 2 MiB. */
