@@ -11,31 +11,45 @@
  */
 export const MAX_HTML_TAGS = 300_000
 
+/** An e-mail autolink's address, `>` included (markdown-it's, which is read before a tag: `<a/b@c.de>`, `<!a@b.de>`). */
+const EMAIL = String.raw`[a-zA-Z0-9.!#$%&'*+/=?^_${'`'}{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*>`
+/** A `<` that is no autolink (`<http://…>`, `<a@b.c>`): markdown-it reads a tag (or comment, declaration, …) at no other. */
+const NO_AUTOLINK = String.raw`<(?![a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\x00-\x20]*>|${EMAIL})`
 /**
- * What markdown-it reads as a tag, near enough: from a `<` with a tag name (an
- * autolink's `<http:` or `<a@` has none), `</`, `<!` or `<?` to the next `>`,
- * no `<` in between, so that no match reads past the next `<` and one pass is
- * linear (an attribute value holding `<` or `>` cuts it short; the rest is text).
+ * A `<` that may start a tag: before a letter, `/`, `!` or `?`. Each is
+ * counted, not what a regex takes for a whole tag: a comment or quoted
+ * attribute value markdown-it does not read as one (after a `\` or a code
+ * span's backtick) leaves the tags in it to read (helper-123: 2 MiB of
+ * `\<!--<x><x>…-->` were 700,000 tags taken for one; of `<!A<>`, 420,000).
+ * None looks past the next `<`, so one pass is linear.
  */
-const TAG = /<(?:\/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])|[!?])[^<>]*>/g
-/** The shortest text TAG matches (`<b>`, `<!>`). */
+const MAY_START_TAG = new RegExp(`${NO_AUTOLINK}(?=[A-Za-z/!?])`, 'g')
+/** From such a `<` to the next `>`: what withoutTags takes out, more than a tag where a `>` is quoted in it. */
+const TO_NEXT_END = new RegExp(`${NO_AUTOLINK}(?=[A-Za-z/!?])[^>]*>`, 'g')
+/** The shortest text a tag is (`<b>`). */
 const SHORTEST_TAG = 3
 
 /** Whether `source` has more than `max` tags: read up to the tag past it; a body too short for that many, not at all. */
 export function hasTooManyTags(source: string, max = MAX_HTML_TAGS): boolean {
   if (source.length < SHORTEST_TAG * (max + 1)) return false
-  const tags = new RegExp(TAG)
+  // Every tag ends at a `>`: none starts after the last.
+  const last = source.lastIndexOf('>')
+  const starts = new RegExp(MAY_START_TAG)
   let count = 0
-  while (tags.exec(source) !== null) if (++count > max) return true
+  for (let start = starts.exec(source); start !== null && start.index < last; start = starts.exec(source)) if (++count > max) return true
   return false
 }
 
 /**
- * `source` without its tags. Taking them out can join the pieces of new ones
- * (`<a <x>>` leaves `<a >`); when that leaves more than `max`, every `<` that
- * could start one is escaped (`\<`, shown as typed), so none is left to read.
+ * `source` without its tags: from each `<` that may start one to the next
+ * `>` (what is left of a tag whose quoted attribute holds a `>` stays as
+ * text; a tag in code goes too). Past the last `>` nothing is taken out: no
+ * tag ends there, and each `<` there would read to the end for nothing.
+ * Taking them out can join a `<` to what follows (`<<x>a>` leaves `<a>`):
+ * every `<` left that may start a tag is written `&lt;`, so none is left for
+ * markdown-it to read.
  */
-export function withoutTags(source: string, max = MAX_HTML_TAGS): string {
-  const stripped = source.replace(TAG, '')
-  return hasTooManyTags(stripped, max) ? stripped.replace(/<(?=[A-Za-z/!?])/g, '\\<') : stripped
+export function withoutTags(source: string): string {
+  const end = source.lastIndexOf('>') + 1
+  return `${source.slice(0, end).replace(TO_NEXT_END, '')}${source.slice(end)}`.replace(MAY_START_TAG, '&lt;')
 }
