@@ -9,7 +9,7 @@ import { htmlNestingDepth } from './html-nesting.js'
 import { countMarkupSteps, markupBudget, TooMuchMarkup } from './markup-steps.js'
 import { cutAtWord, neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
 import { SrcsetBudget } from './srcset-budget.js'
-import { hasTooManyTags, MAX_HTML_TAGS, withoutTags } from './tag-budget.js'
+import { hasTooManyTags, MAX_HTML_TAGS, withNoTagStart, withoutTags } from './tag-budget.js'
 import { countTableCells } from './table-cells.js'
 
 export { neutraliseCdataEnd, renderPlainText, type BodyRendering } from './plain-text.js'
@@ -174,9 +174,9 @@ export const MAX_TABLE_CELLS = 100_000
  * in text too); so 2 MiB of `*ab* ` took 5.7 s, of `- a`
  * lines 7 s, of `<a@b.c>` 5 s (markdown-it 15, one core), and six such files
  * among the newest held back the first feed 41 s (6 s so; bench/dense-start.ts).
- * The costliest under it are links: 0.6–0.8 s for 40,000. Raw HTML is a step
- * however long (an inline tag with a URL four): its costliest part, `srcset`, is bounded apart
- * (srcset-budget.ts). An article is a few thousand steps (the bundled ones at
+ * The costliest under it are links: 0.6–0.8 s for 40,000. An HTML block is a
+ * step however long, an inline tag none (tag-budget.ts bounds their number) or
+ * four with a URL: its costliest part, `srcset`, is bounded apart (srcset-budget.ts). An article is a few thousand steps (the bundled ones at
  * most 40); prose with a link, an image or a bold word in every sentence
  * reaches 200,000 at about 1.5 MB.
  */
@@ -197,8 +197,9 @@ export function renderBody(body: string, articleUrl: string, siteUrl: string = n
   const written = stripXmlForbidden(body)
   // Tags past MAX_HTML_TAGS: all are left out before the parse, which would read each (tag-budget.ts).
   const tagless = hasTooManyTags(written) ? `has more than ${MAX_HTML_TAGS} HTML tags` : undefined
-  const source = tagless ? withoutTags(written) : written
-  const plain = (reason: string): BodyRendering => ({ ...renderPlainText(source), problem: `${tagless ? `${tagless}, left out, and ` : ''}${reason}; published as plain text` })
+  const text = tagless ? withoutTags(written) : written
+  const source = tagless ? withNoTagStart(text) : written
+  const plain = (reason: string): BodyRendering => ({ ...renderPlainText(text), problem: `${tagless ? `${tagless}, left out, and ` : ''}${reason}; published as plain text` })
   const tooMuchMarkup = (): BodyRendering => plain(`its Markdown has more than ${MAX_MARKUP_STEPS} lines and pieces of markup (blocks, links, emphasis, runs of text)`)
   if (countTableCells(source) > MAX_TABLE_CELLS) return plain(`its tables would have more than ${MAX_TABLE_CELLS} cells`)
   const env = markupBudget(source, MAX_MARKUP_STEPS)

@@ -11,20 +11,26 @@
  */
 export const MAX_HTML_TAGS = 300_000
 
-/** An e-mail autolink's address, `>` included (markdown-it's, which is read before a tag: `<a/b@c.de>`, `<!a@b.de>`). */
+/** An e-mail autolink's address, `>` included (markdown-it's, which is read before an inline tag: `<a/b@c.de>`). */
 const EMAIL = String.raw`[a-zA-Z0-9.!#$%&'*+/=?^_${'`'}{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*>`
-/** A `<` that is no autolink (`<http://…>`, `<a@b.c>`): markdown-it reads a tag (or comment, declaration, …) at no other. */
-const NO_AUTOLINK = String.raw`<(?![a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\x00-\x20]*>|${EMAIL})`
+/**
+ * A `<` that is no autolink (`<http://…>`, `<a@b.c>`): markdown-it reads a tag (or comment, declaration, …) at no
+ * other. One that begins `<!` or `<?` counts as a tag all the same: at a line's start it opens an HTML block, whose
+ * rules run before any autolink's (helper-124: `<!--a@b.de>` there hid the rest of the body).
+ */
+const NO_AUTOLINK = String.raw`<(?![a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\x00-\x20]*>|(?![!?])${EMAIL})`
 /**
  * A `<` that may start a tag: before a letter, `/`, `!` or `?`. Each is
  * counted, not what a regex takes for a whole tag: a comment or quoted
  * attribute value markdown-it does not read as one (after a `\` or a code
  * span's backtick) leaves the tags in it to read (helper-123: 2 MiB of
  * `\<!--<x><x>…-->` were 700,000 tags taken for one; of `<!A<>`, 420,000).
- * None looks past the next `<`, so one pass is linear.
+ * Its lookaheads read no further than the next `<`, so one pass is linear.
+ * An HTML block needs no `>` and is not counted when it has none: markdown-it
+ * counts it a step (render-markdown.ts, MAX_MARKUP_STEPS).
  */
 const MAY_START_TAG = new RegExp(`${NO_AUTOLINK}(?=[A-Za-z/!?])`, 'g')
-/** From such a `<` to the next `>`: what withoutTags takes out, more than a tag where a `>` is quoted in it. */
+/** From such a `<` to the next `>` (matches never overlap: one pass): what withoutTags takes out, more than a tag where a `>` is quoted in it, or in prose (`x<y and y>z`). */
 const TO_NEXT_END = new RegExp(`${NO_AUTOLINK}(?=[A-Za-z/!?])[^>]*>`, 'g')
 /** The shortest text a tag is (`<b>`). */
 const SHORTEST_TAG = 3
@@ -46,10 +52,18 @@ export function hasTooManyTags(source: string, max = MAX_HTML_TAGS): boolean {
  * text; a tag in code goes too). Past the last `>` nothing is taken out: no
  * tag ends there, and each `<` there would read to the end for nothing.
  * Taking them out can join a `<` to what follows (`<<x>a>` leaves `<a>`):
- * every `<` left that may start a tag is written `&lt;`, so none is left for
- * markdown-it to read.
+ * withNoTagStart then shows such a `<` as text.
  */
 export function withoutTags(source: string): string {
   const end = source.lastIndexOf('>') + 1
-  return `${source.slice(0, end).replace(TO_NEXT_END, '')}${source.slice(end)}`.replace(MAY_START_TAG, '&lt;')
+  return `${source.slice(0, end).replace(TO_NEXT_END, '')}${source.slice(end)}`
+}
+
+/**
+ * Markdown with each `<` that may start a tag written `&lt;`, so none is left
+ * for markdown-it to read (in a code span or after a `\`, `&lt;` shows as
+ * typed). For what withoutTags left; plain text takes that as it is.
+ */
+export function withNoTagStart(markdown: string): string {
+  return markdown.replace(MAY_START_TAG, '&lt;')
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MAX_HTML_DEPTH, MAX_HTML_TAGS, MAX_MARKUP_STEPS, renderBody } from '../../src/content/render-markdown.js'
-import { hasTooManyTags, withoutTags } from '../../src/content/tag-budget.js'
+import { hasTooManyTags, withNoTagStart, withoutTags } from '../../src/content/tag-budget.js'
 
 const page = 'https://www.example.de/wirtschaft/zinswende.html'
 const TAGS_LEFT_OUT = `has more than ${MAX_HTML_TAGS} HTML tags; published as text without its HTML tags`
@@ -14,10 +14,13 @@ describe('hasTooManyTags and withoutTags', () => {
     const notTags = 'a < b, <http://a.de>, <a@b.de>, <3, <-, <>, '
     expect(hasTooManyTags(notTags, 0)).toBe(false)
     expect(withoutTags(notTags)).toBe(notTags)
-    // E-mail autolinks that begin as a tag would (markdown-it reads autolinks first).
-    const autolinks = '<a/b@c.de> <!a@b.de> <?a@b.de>'
+    // Autolinks, one that begins as a tag would among them (markdown-it reads them before inline tags).
+    const autolinks = '<a/b@c.de> <a@b.de> <http://a.de>'
     expect(hasTooManyTags(autolinks, 0)).toBe(false)
     expect(withoutTags(autolinks)).toBe(autolinks)
+    // Not one that begins `<!` or `<?`: at a line's start it opens an HTML block (helper-124).
+    expect(hasTooManyTags('<!a@b.de>\n<?a@b.de>\n<!--a@b.de>', 2)).toBe(true)
+    expect(withoutTags('<!a@b.de>\n<?a@b.de>\n<!--a@b.de>')).toBe('\n\n')
   })
 
   it('count every `<` that may start a tag, also in what markdown-it may read as one tag or not at all (helper-123)', () => {
@@ -35,10 +38,11 @@ describe('hasTooManyTags and withoutTags', () => {
     expect(withoutTags('a<!A<> <?<x?> <!--<--> <a title="<b>"> <![CDATA[<]]>')).toBe('a   "> ')
     // `<a <x>>` is taken out to its first `>`; `<<x>a>` without `<x>` would be `<a>`.
     expect(withoutTags('<a <x>>'.repeat(3))).toBe('>>>')
-    expect(withoutTags('<<x>a>'.repeat(3))).toBe('&lt;a>'.repeat(3))
-    expect(withoutTags('\\<a<x>> <x> <a b')).toBe('\\>  &lt;a b')
+    expect(withoutTags('<<x>a>'.repeat(3))).toBe('<a>'.repeat(3))
+    expect(withNoTagStart('<a>'.repeat(3))).toBe('&lt;a>'.repeat(3))
+    expect(withNoTagStart(withoutTags('\\<a<x>> <x> <a b'))).toBe('\\>  &lt;a b')
     for (const left of ['<a <x>>', '<<x>a>', '<<<x>a>b>', '\\<!--<x><x>-->', '<a title="x>y">', '<x>' + '<a'.repeat(5)]) {
-      expect(hasTooManyTags(withoutTags(left.repeat(4)), 0)).toBe(false)
+      expect(hasTooManyTags(withNoTagStart(withoutTags(left.repeat(4))), 0)).toBe(false)
     }
   })
 })
@@ -57,6 +61,17 @@ describe('renderBody with more than MAX_HTML_TAGS tags', () => {
       excerpt: 'Die EZB senkt http://a.de a@b.de x',
       problem: TAGS_LEFT_OUT,
     })
+  })
+
+  it('leaves no HTML block that an autolink-like `<!--a@b.de>` opened, which took the rest of the body (helper-124)', () => {
+    expect(renderBody(`${'<x>'.repeat(MAX_HTML_TAGS + 1)}\n\n<!--a@b.de>\n\nkept words\n`, page)).toEqual({ html: '<p>kept words</p>', excerpt: 'kept words', problem: TAGS_LEFT_OUT })
+  })
+
+  it('publishes the text without its tags as plain text, a `<` left in it as typed, not as `&lt;`', () => {
+    // Without `<x>`, `<<x>a>` is `<a>`: written `&lt;a>` for the parse, 300,001 entities are more steps than it may take.
+    const { html, problem } = renderBody('<<x>a>'.repeat(MAX_HTML_TAGS + 1), page)
+    expect(problem).toMatch(/^has more than 300000 HTML tags, left out, and its Markdown has more than 200000 lines/)
+    expect(html).toBe(`<p>${'&lt;a&gt;'.repeat(MAX_HTML_TAGS + 1)}</p>`)
   })
 
   it('counts a declaration holding a `<` as the tag markdown-it reads (helper-123: 0.9 s for 2 MiB, uncounted)', () => {
