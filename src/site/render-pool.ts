@@ -18,6 +18,14 @@ import { RENDER_WORKER_LIMITS } from './render-worker-limits.js'
  */
 export const BODY_TIME_LIMIT_MS = 20_000
 
+/**
+ * From this length of a body's HTML its article page renders in the workers
+ * in the service too: encoded, hashed and stripped of what XML forbids in the
+ * main thread, a 10 MB page (2 MiB of `&`, each `&amp;`) held the event loop
+ * 100–160 ms. An article's body is tens of KB.
+ */
+export const PAGE_IN_WORKER_CHARS = 512 * 1024
+
 export interface RenderPoolOptions {
   /** Worker threads at most (default 2). */
   readonly size?: number
@@ -40,7 +48,8 @@ export interface RenderPoolOptions {
   /**
    * Article pages render, hash and compress in the workers too (Renderer.articlePage): the export's
    * (issue 14: 1–2 ms a page on its main thread set its pace while the workers idled three quarters of the time).
-   * The service renders a page on its first request, in its own thread, without a round trip to a nice-19 worker.
+   * The service renders a page on its first request, in its own thread, without a round trip to a nice-19 worker,
+   * unless its body is large (PAGE_IN_WORKER_CHARS).
    */
   readonly pages?: boolean
   /**
@@ -138,7 +147,8 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
     podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
     // Without workers, the page's text: createResource hashes and compresses it as the worker does (the same bytes).
-    ...(options.pages && { articlePage: async (page) => (await here({ kind: 'article page', ...page })) as EncodedDocument | string }),
+    articlePage: async (page) =>
+      options.pages || page.html.length >= PAGE_IN_WORKER_CHARS ? ((await here({ kind: 'article page', ...page })) as EncodedDocument | string) : undefined,
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
     serving: () => {

@@ -56,10 +56,11 @@ export interface Renderer {
   podcastPage(document: PodcastDocument, context: PageContext): Promise<string | Uint8Array>
   /**
    * An article page rendered, hashed and compressed where it is rendered (the
-   * export's render pool, `pages`: its main thread no longer sets the pace).
-   * Absent: the page is rendered and compressed in the calling thread; so is the text it gives when no worker could.
+   * export's render pool, `pages`: its main thread no longer sets the pace; the
+   * service's, for a large body). Absent, or undefined for the page: the page is
+   * rendered and compressed in the calling thread; so is the text it gives when no worker could.
    */
-  readonly articlePage?: (page: ArticlePageRequest) => Promise<EncodedDocument | string>
+  readonly articlePage?: (page: ArticlePageRequest) => Promise<EncodedDocument | string | undefined>
   /**
    * Where the documents a change swaps in are rendered when their text is
    * small (site/spliced-feeds.ts): the render pool's is this thread (loaded

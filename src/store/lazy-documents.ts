@@ -112,8 +112,8 @@ export class LazyDocuments {
     return this.#view(`page ${path}`, async () => {
       const body = await this.bodies.body(article)
       const page = { context: site.context, article, summary: summaryOf(article, body), html: body.html, episode: site.plan.episodes.includes(article) }
-      // The export's workers render, hash and compress it (render-pool.ts `pages`); else this thread does.
-      return createResource(this.#renderer.articlePage ? await this.#renderer.articlePage(page) : renderArticlePage(page.context, article, page.summary, page.html, page.episode), {
+      // The workers render, hash and compress the export's and a large one (render-pool.ts articlePage); else this thread does.
+      return createResource((await this.#renderer.articlePage?.(page)) ?? renderArticlePage(page.context, article, page.summary, page.html, page.episode), {
         contentType: 'text/html; charset=utf-8',
         lastModified: article.updated,
         now: this.#options.clock(),

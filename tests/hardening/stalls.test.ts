@@ -109,6 +109,15 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
       ['warning wirtschaft/gross.md: body: nests HTML elements more than 100 deep; published as text without its HTML tags'],
     ],
     [
+      '2 MiB of `&`, a page of 10 MB (`&amp;`), made in a worker',
+      front() + fill('&'),
+      '<p>&amp;&amp;&amp;',
+      [
+        'warning wirtschaft/gross.md: body: its Markdown has more than 200000 lines and pieces of markup (blocks, links, emphasis, runs of text); published as plain text',
+        "warning https://www.example.de/wirtschaft/feed.xml (and its other formats): 4 of 4 items carry their summary only, not their text: with it, the items' HTML would pass the 4 MiB a feed document may carry",
+      ],
+    ],
+    [
       '2 MiB of prose full of links',
       front() + fill('Die [Zinsen](https://example.org/zinsen) steigen. '),
       '<p>Die <a href="https://example.org/zinsen">Zinsen</a> steigen. Die ',

@@ -7,10 +7,13 @@ import { pathToFileURL } from 'node:url'
 import type { Worker } from 'node:worker_threads'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { renderBody, renderPlainText } from '../../src/content/render-markdown.js'
-import { createRenderPool, type RenderPool } from '../../src/site/render-pool.js'
+import { createRenderPool, PAGE_IN_WORKER_CHARS, type RenderPool } from '../../src/site/render-pool.js'
+import { renderArticlePage } from '../../src/site/pages.js'
+import { encodeDocument, type EncodedDocument } from '../../src/site/resource.js'
 import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
 import { WorkerEndsError, WorkerStartError, WorkerTimeoutError } from '../../src/util/worker-errors.js'
+import { makeArticle } from '../helpers/article-fixtures.js'
 import { makeDocument, makeItem, makePageContext } from '../helpers/feed-fixtures.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
@@ -107,6 +110,17 @@ describe('createRenderPool', () => {
     expect(bytes).toBeInstanceOf(Uint8Array)
     expect(decode(bytes)).toBe(decode(await RENDER_IN_THREAD.feedPage(document, 'atom', context)))
     expect(decode(bytes)).toContain('<h3><a href=')
+  })
+
+  it('renders an article page with a large body in a worker, encoded, hashed and compressed there, and one with a small body not at all', async () => {
+    // A 10 MB page (2 MiB of `&`) encoded and stripped in the service's thread held its event loop 100–160 ms.
+    pool = builtRenderPool()
+    const page = (html: string) => ({ context: makePageContext(), article: makeArticle('gross', { date: '2025-06-01T08:00:00Z' }), summary: 'Viel.', html, episode: false })
+    expect(await pool.articlePage?.(page('<p>Kurz &amp; klar.</p>'))).toBeUndefined()
+    const large = page(`<p>${'&amp;'.repeat(PAGE_IN_WORKER_CHARS / 5)}</p>`)
+    const encoded = (await pool.articlePage?.(large)) as EncodedDocument
+    expect(decode(encoded.body)).toBe(renderArticlePage(large.context, large.article, large.summary, large.html))
+    expect(encoded).toEqual(encodeDocument(renderArticlePage(large.context, large.article, large.summary, large.html)))
   })
 
   it('publishes a body that takes longer than the time limit as plain text, and keeps rendering others', async () => {
