@@ -176,7 +176,8 @@ export const MAX_TABLE_CELLS = 100_000
  * among the newest held back the first feed 41 s (6 s so; bench/dense-start.ts).
  * The costliest under it are links: 0.6–0.8 s for 40,000. An HTML block is a
  * step however long, an inline tag none (tag-budget.ts bounds their number) or
- * four with a URL: its costliest part, `srcset`, is bounded apart (srcset-budget.ts). An article is a few thousand steps (the bundled ones at
+ * four with a URL: its costliest part, `srcset`, is bounded apart
+ * (srcset-budget.ts). An article is a few thousand steps (the bundled ones at
  * most 40); prose with a link, an image or a bold word in every sentence
  * reaches 200,000 at about 1.5 MB.
  */
