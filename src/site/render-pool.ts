@@ -147,8 +147,11 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     feedPage: (document, format, context) => bytes({ kind: 'feed page', document, format, context }),
     podcastPage: (document, context) => bytes({ kind: 'podcast page', document, context }),
     // Without workers, the page's text: createResource hashes and compresses it as the worker does (the same bytes).
+    // A plus article's page shows no body. A worker that ends on a page leaves it to this thread (undefined), as before.
     articlePage: async (page) =>
-      options.pages || page.html.length >= PAGE_IN_WORKER_CHARS ? ((await here({ kind: 'article page', ...page })) as EncodedDocument | string) : undefined,
+      options.pages || (page.html.length >= PAGE_IN_WORKER_CHARS && (page.transcript || page.article.access !== 'plus'))
+        ? ((await here({ kind: 'article page', ...page }).catch(() => undefined)) as EncodedDocument | string | undefined)
+        : undefined,
     // Never a body: Markdown of 4 KiB took 80 ms (runs of `![`, load 13); a document of 32 Ki characters 1–2 ms (10 at load 13).
     small: RENDER_IN_THREAD_LATER,
     serving: () => {

@@ -20,13 +20,14 @@ export type RenderRequest =
   | { readonly kind: 'podcast page'; readonly document: PodcastDocument; readonly context: PageContext }
   | ({ readonly kind: 'article page' } & ArticlePageRequest)
 
-/** What an article page is made of (pages.ts renderArticlePage). */
+/** What an article page is made of (pages.ts renderArticlePage), or with `transcript` its episode's transcript page (renderTranscriptPage). */
 export interface ArticlePageRequest {
   readonly context: PageContext
   readonly article: Article
   readonly summary: string
   readonly html: string
   readonly episode: boolean
+  readonly transcript?: boolean
 }
 
 /** What a render worker is started with (render-pool.ts). */

@@ -5,7 +5,7 @@ import { renderJsonFeed } from '../feeds/render-json-feed.js'
 import { renderPodcast, type PodcastDocument } from '../feeds/render-podcast.js'
 import { renderRss } from '../feeds/render-rss.js'
 import { renderFeedPage, renderPodcastPage } from './feed-pages.js'
-import { renderArticlePage, type PageContext } from './pages.js'
+import { renderArticlePage, renderTranscriptPage, type PageContext } from './pages.js'
 import { bodyOrPlainText, type Renderer, type RenderRequest } from './render-request.js'
 
 export { bodyOrPlainText, type Renderer, type RenderRequest, type RenderWorkerData } from './render-request.js'
@@ -30,6 +30,7 @@ export function render(request: RenderRequest): BodyRendering | string {
     case 'podcast page':
       return renderPodcastPage(request.context, request.document)
     case 'article page':
+      if (request.transcript) return renderTranscriptPage(request.context, request.article, request.html)
       return renderArticlePage(request.context, request.article, request.summary, request.html, request.episode)
   }
 }

@@ -4,6 +4,7 @@ import type { RenderedBody } from '../feeds/build-feed.js'
 import type { Site } from '../site/build-site.js'
 import { documentKeys } from '../site/cache-keys.js'
 import { episodeDocumentAt, episodeDocumentKinds, renderEpisodeDocument } from '../site/episode-documents.js'
+import type { Renderer } from '../site/render-request.js'
 import { createResource, type Resource } from '../site/resource.js'
 
 /** What rendering an episode's document needs besides the site: the podcast's settings, its body, the clock. */
@@ -11,6 +12,8 @@ export interface EpisodeResourceOptions {
   readonly config: Pick<Config, 'settings'>
   readonly body: (article: Article) => Promise<RenderedBody>
   readonly clock: () => Date
+  /** Where a transcript page of a large body is rendered, hashed and compressed (Renderer.articlePage); else here. */
+  readonly page?: Renderer['articlePage']
 }
 
 /** An episode's document requested at `path`: the article page it sits beside, and how to render it. */
@@ -37,7 +40,8 @@ export function episodeRequest(path: string, options: EpisodeResourceOptions): E
       if (!podcast || !site.plan.episodes.includes(article) || !episodeDocumentKinds(article).includes(kind)) return undefined
       return async () => {
         const body = kind === 'transcript' ? (await options.body(article)).html : ''
-        const { text, contentType } = renderEpisodeDocument(kind, article, site.context, podcast.title, body)
+        const encoded = kind === 'transcript' ? await options.page?.({ context: site.context, article, summary: '', html: body, episode: true, transcript: true }) : undefined
+        const { text, contentType } = encoded === undefined ? renderEpisodeDocument(kind, article, site.context, podcast.title, body) : { text: encoded, contentType: 'text/html; charset=utf-8' }
         return createResource(text, { contentType, lastModified: article.updated, now: options.clock(), cache: 'live', keys: documentKeys([], [article]) })
       }
     },

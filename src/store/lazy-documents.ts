@@ -94,7 +94,7 @@ export class LazyDocuments {
     this.#ahead = splicingRenderer(this.#renderer)
     this.bodies = new RenderedBodies({ ...options, renderer: this.#renderer, siteUrl: options.config.siteUrl, now: () => options.clock().getTime() })
     this.#filterKeys = new FilterKeys(options.config.section.author)
-    this.#episodes = { config: options.config, body: (article) => this.bodies.body(article), clock: options.clock }
+    this.#episodes = { config: options.config, body: (article) => this.bodies.body(article), clock: options.clock, page: this.#renderer.articlePage }
     this.#cacheBytes = options.cacheBytes ?? CACHE_BYTES
     this.#archives = new LruCache(ARCHIVES_KEPT, this.#cacheBytes)
     this.#views = new LruCache(VIEWS_KEPT, this.#cacheBytes)

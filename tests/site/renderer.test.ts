@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { renderBody, renderPlainText } from '../../src/content/render-markdown.js'
 import { createRenderPool, PAGE_IN_WORKER_CHARS, type RenderPool } from '../../src/site/render-pool.js'
-import { renderArticlePage } from '../../src/site/pages.js'
+import { renderArticlePage, renderTranscriptPage } from '../../src/site/pages.js'
 import { encodeDocument, type EncodedDocument } from '../../src/site/resource.js'
 import { RENDER_IN_THREAD_LATER } from '../../src/site/in-thread-later.js'
 import { bodyOrPlainText, RENDER_IN_THREAD } from '../../src/site/renderer.js'
@@ -121,6 +121,21 @@ describe('createRenderPool', () => {
     const encoded = (await pool.articlePage?.(large)) as EncodedDocument
     expect(decode(encoded.body)).toBe(renderArticlePage(large.context, large.article, large.summary, large.html))
     expect(encoded).toEqual(encodeDocument(renderArticlePage(large.context, large.article, large.summary, large.html)))
+    // An episode's transcript page of the same body too (helper-125: 75 ms in this thread); a plus article's page, which
+    // shows no body, not.
+    const transcript = { ...large, transcript: true }
+    expect(await pool.articlePage?.(transcript)).toEqual(encodeDocument(renderTranscriptPage(large.context, large.article, large.html)))
+    expect(await pool.articlePage?.({ ...large, article: { ...large.article, access: 'plus' } })).toBeUndefined()
+  })
+
+  it('leaves a large article page to this thread when its worker ends on it, rather than failing it (helper-125: a 500)', async () => {
+    const ending = `import { parentPort } from 'node:worker_threads'
+parentPort.postMessage({ ready: true })
+parentPort.on('message', ({ request }) => { if (request?.kind === 'article page') process.exit(7) })
+`
+    pool = createRenderPool({ entry: pathToFileURL(temp.write('page-ending-worker.mjs', ending)), size: 1 })
+    const page = { context: makePageContext(), article: makeArticle('gross', { date: '2025-06-01T08:00:00Z' }), summary: '', html: 'x'.repeat(PAGE_IN_WORKER_CHARS), episode: false }
+    expect(await pool.articlePage?.(page)).toBeUndefined()
   })
 
   it('publishes a body that takes longer than the time limit as plain text, and keeps rendering others', async () => {
