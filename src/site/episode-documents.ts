@@ -10,6 +10,8 @@ import { episodePaths } from './paths.js'
  * JSON is UTF-8 (RFC 8259 §8.1), said as for the other documents.
  */
 const CHAPTERS_TYPE = 'application/json+chapters; charset=utf-8'
+/** The transcript page's: an HTML page, wherever it is rendered (store/episode-resources.ts). */
+export const TRANSCRIPT_TYPE = 'text/html; charset=utf-8'
 
 /** Which of an episode's documents: its JSON Chapters document, or its transcript page. */
 export type EpisodeDocumentKind = 'chapters' | 'transcript'
@@ -59,5 +61,5 @@ export function renderEpisodeDocument(
 ): { readonly text: string; readonly contentType: string } {
   return kind === 'chapters'
     ? { text: renderChapters(article, podcastName, bylineOf(article, context.deskAuthor)), contentType: CHAPTERS_TYPE }
-    : { text: renderTranscriptPage(context, article, bodyHtml), contentType: 'text/html; charset=utf-8' }
+    : { text: renderTranscriptPage(context, article, bodyHtml), contentType: TRANSCRIPT_TYPE }
 }

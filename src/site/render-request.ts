@@ -27,6 +27,7 @@ export interface ArticlePageRequest {
   readonly summary: string
   readonly html: string
   readonly episode: boolean
+  /** The transcript page of the article's episode instead (its `summary` and `episode` are then not read). */
   readonly transcript?: boolean
 }
 

@@ -3,7 +3,7 @@ import type { Article } from '../content/article.js'
 import type { RenderedBody } from '../feeds/build-feed.js'
 import type { Site } from '../site/build-site.js'
 import { documentKeys } from '../site/cache-keys.js'
-import { episodeDocumentAt, episodeDocumentKinds, renderEpisodeDocument } from '../site/episode-documents.js'
+import { episodeDocumentAt, episodeDocumentKinds, renderEpisodeDocument, TRANSCRIPT_TYPE } from '../site/episode-documents.js'
 import type { Renderer } from '../site/render-request.js'
 import { createResource, type Resource } from '../site/resource.js'
 
@@ -41,7 +41,7 @@ export function episodeRequest(path: string, options: EpisodeResourceOptions): E
       return async () => {
         const body = kind === 'transcript' ? (await options.body(article)).html : ''
         const encoded = kind === 'transcript' ? await options.page?.({ context: site.context, article, summary: '', html: body, episode: true, transcript: true }) : undefined
-        const { text, contentType } = encoded === undefined ? renderEpisodeDocument(kind, article, site.context, podcast.title, body) : { text: encoded, contentType: 'text/html; charset=utf-8' }
+        const { text, contentType } = encoded === undefined ? renderEpisodeDocument(kind, article, site.context, podcast.title, body) : { text: encoded, contentType: TRANSCRIPT_TYPE }
         return createResource(text, { contentType, lastModified: article.updated, now: options.clock(), cache: 'live', keys: documentKeys([], [article]) })
       }
     },

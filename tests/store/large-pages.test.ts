@@ -15,6 +15,8 @@ import { articleText } from '../helpers/temp-dir.js'
  * The store hands an article page, and an episode's transcript page, to the renderer's articlePage (the render pool
  * renders one of a large body in a worker: render-pool.ts PAGE_IN_WORKER_CHARS), and serves the bytes it gives back.
  */
+const FROM_RENDERER = '<!-- rendered by articlePage -->'
+
 describe('article and transcript pages rendered where the renderer says', () => {
   it('serves what articlePage gave for the article page and for the transcript page (helper-125: the transcript was made here)', async () => {
     const config = loadConfig(
@@ -28,7 +30,8 @@ describe('article and transcript pages rendered where the renderer says', () => 
       ...RENDER_IN_THREAD,
       articlePage: async (page) => {
         asked.push(page)
-        return encodeDocument(page.transcript ? renderTranscriptPage(page.context, page.article, page.html) : renderArticlePage(page.context, page.article, page.summary, page.html, page.episode))
+        // Marked, so that the bytes served show they are these.
+        return encodeDocument(`${page.transcript ? renderTranscriptPage(page.context, page.article, page.html) : renderArticlePage(page.context, page.article, page.summary, page.html, page.episode)}${FROM_RENDERER}`)
       },
     }
     const files = new Map([
@@ -42,9 +45,11 @@ describe('article and transcript pages rendered where the renderer says', () => 
       const response = await app.request(path)
       expect(response.status).toBe(200)
       const page = asked.find((request) => Boolean(request.transcript) === transcript) as ArticlePageRequest
-      const expected = encodeDocument(transcript ? renderTranscriptPage(page.context, page.article, page.html) : renderArticlePage(page.context, page.article, page.summary, page.html, page.episode))
+      const expected = encodeDocument(`${transcript ? renderTranscriptPage(page.context, page.article, page.html) : renderArticlePage(page.context, page.article, page.summary, page.html, page.episode)}${FROM_RENDERER}`)
       expect(response.headers.get('ETag')).toBe(`"${expected.tag}"`)
-      expect(await response.text()).toContain(transcript ? '<title>Transkript: Folge 1 – ' : '<title>Folge 1 – ')
+      const text = await response.text()
+      expect(text).toContain(transcript ? '<title>Transkript: Folge 1 – ' : '<title>Folge 1 – ')
+      expect(text.endsWith(`</html>${FROM_RENDERER}`)).toBe(true)
     }
     expect(asked.map((request) => [request.article.title, request.html, Boolean(request.transcript)])).toEqual([
       ['Folge 1', '<p>Das <strong>gesamte</strong> Gespräch.</p>', false],
