@@ -3,8 +3,8 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import v8 from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { snapshotBody } from '../src/store/snapshot-format.js'
 import { readXmlFeeds } from './helpers/consumers.js'
 import { catchesSighup, polled } from './helpers/polled.js'
 import { freePort } from './helpers/free-port.js'
@@ -142,7 +142,7 @@ describe('a stop right after the first load', () => {
       // It names the Node that wrote it (a start under another one says so): this one, as the service runs on it.
       const bytes = fs.readFileSync(path.join(state.dir, 'index-snapshot.v8'))
       const { icu, tz, unicode } = process.versions as NodeJS.ProcessVersions & { tz?: string; unicode?: string }
-      expect((v8.deserialize(bytes.subarray(bytes.indexOf(10) + 1)) as { fingerprint: { runtime?: string } }).fingerprint.runtime).toBe(JSON.stringify([process.version, icu, tz, unicode]))
+      expect((snapshotBody(bytes) as { fingerprint: { runtime?: string } }).fingerprint.runtime).toBe(JSON.stringify([process.version, icu, tz, unicode]))
       const second = await startServer(env)
       await second.stop()
       expect(second.output()).toContain(`index snapshot ${path.join(state.dir, 'index-snapshot.v8')}: 3 files; those unchanged since are not read again`)

@@ -14,6 +14,11 @@ export interface StateFile {
   readBytes(): Buffer | undefined
   /** Replaces the file atomically, creating STATE_DIR when needed; chunks are written one after the other, never joined in memory. */
   write(text: string | Uint8Array | readonly Uint8Array[]): void
+  /**
+   * Replaces the file as `write` does, its chunks written as they come, the event loop turning meanwhile; resolves
+   * false, and leaves the file as it was, when `cancelled()` says so before the rename (a `write` since, at a close).
+   */
+  writeInTurns(chunks: AsyncIterable<Uint8Array>, cancelled: () => boolean): Promise<boolean>
   readonly path: string
 }
 
@@ -25,6 +30,7 @@ const STALE_TEMPORARY_MS = 60 * 60 * 1000
 /** `maxBytes`: a larger file is not read at all (an error), so a file that is not ours cannot fill the memory at a start. */
 export function stateFile(stateDir: string, name: string, maxBytes = STATE_FILE_MAX_BYTES): StateFile {
   const file = path.join(stateDir, name)
+  let writes = 0
   return {
     path: file,
     read: () => readIfThere(file, maxBytes)?.toString('utf8'),
@@ -50,6 +56,32 @@ export function stateFile(stateDir: string, name: string, maxBytes = STATE_FILE_
         throw cause
       }
     },
+    writeInTurns: async (chunks, cancelled) => {
+      makeFolder(stateDir)
+      removeStaleTemporaries(stateDir, name)
+      // A name of its own: a `write` meanwhile (a close) uses the pid's, and renames it first.
+      const temporary = `${file}.${process.pid}.${++writes}.tmp`
+      let replaced = false
+      try {
+        const handle = await fs.promises.open(temporary, 'w', 0o644)
+        try {
+          for await (const chunk of chunks) {
+            if (cancelled()) return false
+            await handle.writeFile(chunk)
+          }
+          await handle.sync()
+        } finally {
+          await handle.close()
+        }
+        // Checked and renamed in one turn: a `write` of a close cannot come between, and be replaced by an older file.
+        if (cancelled()) return false
+        fs.renameSync(temporary, file)
+        replaced = true
+        return true
+      } finally {
+        if (!replaced) fs.rmSync(temporary, { force: true })
+      }
+    },
   }
 }
 
@@ -57,7 +89,7 @@ export function stateFile(stateDir: string, name: string, maxBytes = STATE_FILE_
 function removeStaleTemporaries(stateDir: string, name: string): void {
   const prefix = `${name}.`
   for (const entry of fs.readdirSync(stateDir)) {
-    if (!entry.startsWith(prefix) || !/^\d+\.tmp$/.test(entry.slice(prefix.length))) continue
+    if (!entry.startsWith(prefix) || !/^\d+(\.\d+)?\.tmp$/.test(entry.slice(prefix.length))) continue
     const stats = fs.lstatSync(path.join(stateDir, entry), { throwIfNoEntry: false })
     if (stats?.isFile() && Date.now() - stats.mtimeMs > STALE_TEMPORARY_MS) fs.rmSync(path.join(stateDir, entry), { force: true })
   }

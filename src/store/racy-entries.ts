@@ -53,7 +53,11 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   const racy: [string, ReadEntry][] = []
   const time = now()
   let waitMs = 0
+  // Over every file (50,000 stamps read in 30-50 ms): the event loop let go now and then.
+  const turns = inTurns()
   for (const [file, entry] of current) {
+    const pause = turns.next()
+    if (pause) await pause
     if (settled(entry, racyMs)) continue
     const changedAt = stampChangeTime(entry.stamp) ?? Infinity
     const ripeIn = changedAt + racyMs - time
@@ -69,7 +73,29 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
     // Replaced in place (the order written is the order a restart asks in); an entry read again meanwhile stays.
     if (verified && current.get(file) === entry) current.set(file, verified)
   }
-  return [...settledEntries(current, racyMs)]
+  const kept: ReadEntry[] = []
+  for (const entry of settledEntries(current, racyMs)) {
+    const pause = turns.next()
+    if (pause) await pause
+    kept.push(entry)
+  }
+  return kept
+}
+
+/** Entries looked at between two chances to let the event loop turn, and how long it may run meanwhile. */
+const ENTRIES_PER_LOOK = 1024
+const TURN_MS = 10
+
+/** Its `next()` lets the event loop turn once TURN_MS have passed, looking at the clock every ENTRIES_PER_LOOK calls. */
+function inTurns(): { next: () => Promise<void> | undefined } {
+  let calls = 0
+  let turn = performance.now()
+  return {
+    next: () => {
+      if (++calls % ENTRIES_PER_LOOK !== 0 || performance.now() - turn <= TURN_MS) return undefined
+      return nextTurn().then(() => void (turn = performance.now()))
+    },
+  }
 }
 
 /** The entries of `current` that may be kept without reading a file again: the racy ones left out (the next start reads them). */

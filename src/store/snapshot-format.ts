@@ -1,92 +1,19 @@
 import v8 from 'node:v8'
 import zlib from 'node:zlib'
-import type { ArticleProblem } from '../errors/article-error.js'
 import type { ArticleCompactor } from './compact-articles.js'
-import { ARTICLE_KEYS, SnapshotRows, type Body, type Column, type SnapshotEntry, type SnapshotFingerprint } from './snapshot-rows.js'
+import { SNAPSHOT_FORMAT } from './snapshot-encode.js'
+import { SnapshotRows, type Body, type Column, type SnapshotFingerprint } from './snapshot-rows.js'
 
-export type { SnapshotEntry, SnapshotFingerprint, SnapshotRows }
+export { encodeSnapshot, SNAPSHOT_FORMAT, writeSnapshot } from './snapshot-encode.js'
+export type { SnapshotEntry, SnapshotFingerprint, SnapshotRows } from './snapshot-rows.js'
 
-/** The first word of a snapshot file, and its version: a file of another version is not read. */
-export const SNAPSHOT_FORMAT = 'wirtschaft-index-snapshot/3'
-
-/** More distinct values than this and a field is written as it is (its index is a byte). */
-const MAX_DISTINCT = 256
-
-/**
- * The snapshot as bytes: a first line with the format and the CRC-32 of the
- * rest (a truncated or damaged file is never taken for true), then one
- * structured-clone document (v8.serialize) of columns, one per field of the
- * articles plus their stamps, body digests and warnings. Columns, not an
- * object or row per file: a restart at 50,000 files decoded 50,000 rows, then
- * an object per row, then its compacted copy (a third of the time in GC);
- * now the decode makes typed arrays and the strings, and an article is made
- * in one go for a file taken (SnapshotRows#take, snapshot-rows.ts).
- */
-export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterable<SnapshotEntry>): { chunks: readonly Uint8Array[]; count: number } {
-  const keys: readonly string[] = ARTICLE_KEYS
-  const records: Record<string, unknown>[] = []
-  const stamps: string[] = []
-  const digests: string[] = []
-  const warned: [number, readonly ArticleProblem[]][] = []
-  for (const { article, stamp, bodyDigest, warnings } of entries) {
-    const record = article as unknown as Record<string, unknown>
-    const own = Object.keys(record)
-    // An article of another shape (none today) is left out: it is read again at the next start.
-    if (own.length !== keys.length || own.some((key, i) => key !== keys[i])) continue
-    if (warnings.length > 0) warned.push([records.length, warnings])
-    records.push(record)
-    stamps.push(stamp)
-    digests.push(bodyDigest)
-  }
-  const columns = keys.map((key) => columnOf(records.map((record) => record[key])))
-  const body: Body = { fingerprint, keys, columns, stamps, digests, warned }
-  const bytes = v8.serialize(body)
-  // The first line and the document as two chunks, written one after the other: joined, they were a second copy of 26 MB at 50,000 files.
-  return { chunks: [Buffer.from(`${SNAPSHOT_FORMAT} ${snapshotChecksum(bytes)}\n`), bytes], count: records.length }
-}
-
-function columnOf(values: readonly unknown[]): Column {
-  if (values.length > 0 && values.every((value) => value instanceof Date)) return { kind: 'date', times: Float64Array.from(values as Date[], (date) => date.getTime()) }
-  if (values.length > 0 && values.every((value) => Array.isArray(value) && value.every((item) => typeof item === 'string'))) {
-    const { distinct, index } = indexed(values, (list) => (list as string[]).join('\u0000'))
-    return { kind: 'list', lists: distinct as string[][], index }
-  }
-  if (values.some((value) => value !== null && typeof value === 'object')) return { kind: 'plain', values }
-  const { distinct, index } = indexed(values, (value) => value)
-  return distinct.length <= MAX_DISTINCT ? { kind: 'dict', values: distinct, index: Uint8Array.from(index) } : { kind: 'plain', values }
-}
-
-/** Each distinct value (by `key`) once, and which one each of `values` is. */
-function indexed(values: readonly unknown[], key: (value: unknown) => unknown): { distinct: unknown[]; index: Uint32Array } {
-  const ids = new Map<unknown, number>()
-  const distinct: unknown[] = []
-  const index = new Uint32Array(values.length)
-  values.forEach((value, row) => {
-    const k = key(value)
-    let id = ids.get(k)
-    if (id === undefined) {
-      id = distinct.length
-      ids.set(k, id)
-      distinct.push(value)
-    }
-    index[row] = id
-  })
-  return { distinct, index }
-}
+/** The checksum's line at the end of a snapshot file (snapshot-encode.ts): 8 hex digits and a line end. */
+const CHECKSUM_LINE = 9
 
 /** The entries of a snapshot, or why it is not used (in words for the log). The bytes are not kept. */
 export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint, compact: ArticleCompactor): SnapshotRows | { reason: string } {
-  const newline = bytes.subarray(0, 200).indexOf(10)
-  const [format, checksum] = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ')
-  if (format !== SNAPSHOT_FORMAT) return { reason: `is of another format (${JSON.stringify((format ?? '').slice(0, 40))}; this build reads ${SNAPSHOT_FORMAT})` }
-  const body = bytes.subarray(newline + 1)
-  if (checksum !== snapshotChecksum(body)) return { reason: 'is truncated or damaged (its checksum does not match)' }
-  let parsed: Body
-  try {
-    parsed = v8.deserialize(body)
-  } catch {
-    return { reason: 'is damaged (it cannot be deserialised)' }
-  }
+  const parsed = snapshotBody(bytes)
+  if ('reason' in parsed) return parsed
   const written = parsed?.fingerprint
   // A forged body's fingerprint without its configuration threw below (the start with it).
   if (typeof written?.config !== 'object' || written.config === null) return { reason: 'is damaged (it names no configuration)' }
@@ -103,6 +30,41 @@ export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint, 
     return new SnapshotRows(ownArrays(parsed), compact)
   } catch (error) {
     return { reason: `is damaged (${(error as Error).message})` }
+  }
+}
+
+/** The document of a snapshot's bytes, its frames put together (snapshot-encode.ts), or why there is none; nothing checked but its checksum and shape. */
+export function snapshotBody(bytes: Buffer): Body | { reason: string } {
+  const newline = bytes.subarray(0, 200).indexOf(10)
+  const [format] = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ')
+  if (format !== SNAPSHOT_FORMAT) return { reason: `is of another format (${JSON.stringify((format ?? '').slice(0, 40))}; this build reads ${SNAPSHOT_FORMAT})` }
+  const end = Math.max(bytes.length - CHECKSUM_LINE, newline + 1)
+  const frames = bytes.subarray(newline + 1, end)
+  if (bytes.subarray(end).toString('latin1') !== `${snapshotChecksum(frames)}\n`) return { reason: 'is truncated or damaged (its checksum does not match)' }
+  try {
+    let at = 0
+    const next = (): unknown => {
+      const length = frames.readUInt32LE(at)
+      if (at + 4 + length > frames.length) throw new Error('a frame past the end')
+      at += 4 + length
+      return v8.deserialize(frames.subarray(at - length, at))
+    }
+    const body = next() as Body
+    // Each column of values kept as they are, then the stamps and the digests, were written in frames of their own:
+    // put together once all are read (pushed one by one, the growing arrays cost 40 ms more at 50,000 files).
+    const columns: unknown[] = Array.isArray(body?.columns) ? body.columns : [] // another shape: the rows refuse it
+    const parts = Array.from({ length: columns.length + 2 }, (): unknown[][] => [])
+    while (at < frames.length) {
+      const [slot, values] = next() as [number, unknown[]]
+      const plain = slot >= columns.length || (columns[slot] as Column | null)?.kind === 'plain'
+      if (!plain || !parts[slot] || !Array.isArray(values)) throw new Error('a frame of no column')
+      parts[slot]?.push(values)
+    }
+    const joined = parts.map((arrays) => ([] as unknown[]).concat(...arrays))
+    const put = (column: unknown, k: number) => ((column as Column | null)?.kind === 'plain' ? { ...(column as object), values: joined[k] } : column)
+    return { ...body, columns: Array.isArray(body?.columns) ? (columns.map(put) as Column[]) : body?.columns, stamps: joined[columns.length] as string[], digests: joined[columns.length + 1] as string[] }
+  } catch {
+    return { reason: 'is damaged (it cannot be deserialised)' }
   }
 }
 

@@ -1,15 +1,10 @@
 // Reading the index snapshot at a start (index-snapshot.ts): the file, its decoding, and its bytes freed at once.
 import type { Logger } from '../util/logger.js'
 import type { ArticleCompactor } from './compact-articles.js'
+import type { SnapshotFile } from './snapshot-encode.js'
 import { decodeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
 
-/** Where the snapshot lives (a StateFile under STATE_DIR): read whole, replaced atomically. */
-export interface SnapshotFile {
-  readonly path: string
-  readBytes(): Buffer | undefined
-  /** The file's bytes in chunks, written one after the other (never joined: 26 MB more at 50,000 files). */
-  write(chunks: readonly Uint8Array[]): void
-}
+export type { SnapshotFile }
 
 /** The snapshot's entries by file; none (with a line saying why) when there is none or it cannot be used. */
 export function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact: ArticleCompactor): SnapshotRows | null {

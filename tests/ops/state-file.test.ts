@@ -60,12 +60,57 @@ describe('state file', () => {
     const file = stateFile(dir, 'index-snapshot.v8')
     file.write('erste')
     const old = new Date(Date.now() - 2 * 60 * 60 * 1000)
-    for (const name of ['index-snapshot.v8.4711.tmp', 'index-snapshot.v8.4712.tmp', 'subscribers.json.4711.tmp', 'index-snapshot.v8.notiz.tmp']) {
+    // `4712.3`: a write in turns' own name (writeInTurns).
+    for (const name of ['index-snapshot.v8.4711.tmp', 'index-snapshot.v8.4712.3.tmp', 'subscribers.json.4711.tmp', 'index-snapshot.v8.notiz.tmp']) {
       fs.writeFileSync(path.join(dir, name), 'halb')
       fs.utimesSync(path.join(dir, name), old, old)
     }
     fs.writeFileSync(path.join(dir, 'index-snapshot.v8.4713.tmp'), 'schreibt gerade')
     file.write('zweite')
     expect(fs.readdirSync(dir).sort()).toEqual(['index-snapshot.v8', 'index-snapshot.v8.4713.tmp', 'index-snapshot.v8.notiz.tmp', 'subscribers.json.4711.tmp'])
+  })
+
+  describe('written in turns (the index snapshot: issue 14)', () => {
+    async function* chunksOf(...texts: string[]): AsyncGenerator<Uint8Array> {
+      for (const text of texts) {
+        await new Promise((resolve) => setImmediate(resolve))
+        yield Buffer.from(text)
+      }
+    }
+
+    it('replaces the file with the chunks as they come, and leaves no temporary file', async () => {
+      const file = stateFile(state.dir, 'index-snapshot.v8')
+      file.write('alt')
+      expect(await file.writeInTurns(chunksOf('eins ', 'zwei ', 'drei'), () => false)).toBe(true)
+      expect(file.read()).toBe('eins zwei drei')
+      expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
+    })
+
+    it('keeps the file as a write in one go at a close left it, though the write in turns began first (cancelled: it must not put an older file over it)', async () => {
+      const file = stateFile(state.dir, 'index-snapshot.v8')
+      file.write('alt')
+      let closed = false
+      async function* slow(): AsyncGenerator<Uint8Array> {
+        yield Buffer.from('aelter ')
+        // The close, between two chunks: it writes what it holds in one go.
+        closed = true
+        file.write('beim Beenden')
+        yield Buffer.from('Stand')
+      }
+      expect(await file.writeInTurns(slow(), () => closed)).toBe(false)
+      expect(file.read()).toBe('beim Beenden')
+      expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
+    })
+
+    it('keeps it when cancelled after the last chunk, at the rename', async () => {
+      const file = stateFile(state.dir, 'index-snapshot.v8')
+      file.write('alt')
+      // Asked before each of the two chunks, then before the rename: cancelled then.
+      let asked = 0
+      expect(await file.writeInTurns(chunksOf('noch ', 'neuer'), () => ++asked > 2)).toBe(false)
+      expect(asked).toBe(3)
+      expect(file.read()).toBe('alt')
+      expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
+    })
   })
 })

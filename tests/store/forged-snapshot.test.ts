@@ -8,14 +8,14 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import v8 from 'node:v8'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { fileSource } from '../../src/content/article-source.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
-import { decodeSnapshot, SNAPSHOT_FORMAT, snapshotChecksum } from '../../src/store/snapshot-format.js'
+import { bodyChunks } from '../../src/store/snapshot-encode.js'
+import { decodeSnapshot, snapshotBody } from '../../src/store/snapshot-format.js'
 import { polled } from '../helpers/polled.js'
 import { snapshotTitles } from '../helpers/snapshot-titles.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
@@ -60,11 +60,10 @@ const snapshotOf = (files: number): Promise<number | string> =>
 
 /** Rewrites the snapshot's document with `change`, and its checksum to match. */
 function forge(change: (body: { keys: string[]; columns: Record<string, unknown>[] }) => void): void {
-  const bytes = fs.readFileSync(file())
-  const body = v8.deserialize(bytes.subarray(bytes.indexOf(10) + 1))
-  change(body)
-  const serialized = v8.serialize(body)
-  fs.writeFileSync(file(), Buffer.concat([Buffer.from(`${SNAPSHOT_FORMAT} ${snapshotChecksum(serialized)}\n`), serialized]))
+  const body = snapshotBody(fs.readFileSync(file()))
+  if ('reason' in body) throw new Error(body.reason)
+  change(body as unknown as { keys: string[]; columns: Record<string, unknown>[] })
+  fs.writeFileSync(file(), Buffer.concat([...bodyChunks(body)].filter((chunk) => chunk !== null)))
 }
 
 beforeEach(async () => {

@@ -221,8 +221,8 @@ describe('index snapshot', () => {
       bytes[bytes.indexOf('Alpha')] = 'O'.charCodeAt(0)
       fs.writeFileSync(file(), bytes)
     }, 'is truncated or damaged (its checksum does not match)'],
-    ['of another format', () => fs.writeFileSync(file(), `wirtschaft-index-snapshot/0 x\n{}`), 'is of another format ("wirtschaft-index-snapshot/0"; this build reads wirtschaft-index-snapshot/3)'],
-    ['not a snapshot at all', () => fs.writeFileSync(file(), ''), 'is of another format (""; this build reads wirtschaft-index-snapshot/3)'],
+    ['of another format', () => fs.writeFileSync(file(), `wirtschaft-index-snapshot/0 x\n{}`), 'is of another format ("wirtschaft-index-snapshot/0"; this build reads wirtschaft-index-snapshot/4)'],
+    ['not a snapshot at all', () => fs.writeFileSync(file(), ''), 'is of another format (""; this build reads wirtschaft-index-snapshot/4)'],
   ]
   for (const [what, spoil, reason] of damage) {
     it(`ignores a snapshot ${what}, saying so, and reads every file`, async () => {
