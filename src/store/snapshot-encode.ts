@@ -10,7 +10,7 @@ export const SNAPSHOT_FORMAT = 'wirtschaft-index-snapshot/4'
 
 /** More distinct values than this and a field is written as it is (its index is a byte). */
 const MAX_DISTINCT = 256
-/** Rows gathered, and values serialised into one frame, between two chances to let the event loop turn: a few ms each. */
+/** Rows gathered between two chances to let the event loop turn: a few ms. */
 const ROWS_PER_STEP = 4096
 /** Values of one column in a frame: serialised in 2-4 ms (fewer, larger frames decode faster). */
 const VALUES_PER_FRAME = 16_384
@@ -102,8 +102,8 @@ function* snapshotSteps(fingerprint: SnapshotFingerprint, entries: Iterable<Snap
 }
 
 /**
- * The bytes of a snapshot's document (encodeSnapshot), in frames; null between them. With `rows`, the values of a
- * column kept as they are (`{ kind: 'plain', values: [] }`), the stamps and the digests are read from them.
+ * The bytes of a snapshot's document (encodeSnapshot), a frame at a time. With `rows`, the values of a column kept as
+ * they are (`{ kind: 'plain', values: [] }`), the stamps and the digests are read from them; without, from `body`.
  */
 export function* bodyChunks(body: Body, rows?: readonly SnapshotEntry[]): Generator<Uint8Array | null> {
   yield Buffer.from(`${SNAPSHOT_FORMAT}\n`)
@@ -117,16 +117,18 @@ export function* bodyChunks(body: Body, rows?: readonly SnapshotEntry[]): Genera
     yield bytes
   }
   const plain = (column: Column) => column.kind === 'plain' && Array.isArray(column.values)
-  const valuesOf = (read: (row: SnapshotEntry) => unknown, values: readonly unknown[]) => (start: number, end: number) => (rows ? rows.slice(start, end).map(read) : values.slice(start, end))
+  const valuesOf = (read: (row: SnapshotEntry) => unknown, values: readonly unknown[]) => ({
+    length: rows?.length ?? values.length,
+    slice: (start: number, end: number) => (rows ? rows.slice(start, end).map(read) : values.slice(start, end)),
+  })
   const slots = [
     ...body.columns.map((column, k) => (plain(column) ? valuesOf((row) => (row.article as unknown as Record<string, unknown>)[body.keys[k] as string], (column as { values: readonly unknown[] }).values) : undefined)),
     valuesOf((row) => row.stamp, body.stamps),
     valuesOf((row) => row.bodyDigest, body.digests),
   ]
-  const length = rows?.length ?? body.stamps.length
   yield* frame({ ...body, columns: body.columns.map((column) => (plain(column) ? { kind: 'plain', values: [] } : column)), stamps: [], digests: [] })
   for (const [slot, values] of slots.entries()) {
-    if (values) for (let start = 0; start < length; start += VALUES_PER_FRAME) yield* frame([slot, values(start, start + VALUES_PER_FRAME)])
+    if (values) for (let start = 0; start < values.length; start += VALUES_PER_FRAME) yield* frame([slot, values.slice(start, start + VALUES_PER_FRAME)])
   }
   yield Buffer.from(`${crc.toString(16).padStart(8, '0')}\n`)
 }
