@@ -56,12 +56,16 @@ export function snapshotBody(bytes: Buffer): Body | { reason: string } {
     const parts = Array.from({ length: columns.length + 2 }, (): unknown[][] => [])
     while (at < frames.length) {
       const [slot, values] = next() as [number, unknown[]]
-      const plain = slot >= columns.length || (columns[slot] as Column | null)?.kind === 'plain'
-      if (!plain || !parts[slot] || !Array.isArray(values)) throw new Error('a frame of no column')
+      const kind = (columns[slot] as Column | null)?.kind
+      if (!(slot >= columns.length || kind === 'plain' || kind === 'list') || !parts[slot] || !Array.isArray(values)) throw new Error('a frame of no column')
       parts[slot]?.push(values)
     }
     const joined = parts.map((arrays) => ([] as unknown[]).concat(...arrays))
-    const put = (column: unknown, k: number) => ((column as Column | null)?.kind === 'plain' ? { ...(column as object), values: joined[k] } : column)
+    // A list column's lists are those its first frame holds (none since they are framed), then those of its frames.
+    const put = (column: unknown, k: number) => {
+      const { kind, lists } = (column ?? {}) as { kind?: unknown; lists?: unknown }
+      return kind === 'plain' ? { ...(column as object), values: joined[k] } : kind === 'list' && Array.isArray(lists) ? { ...(column as object), lists: lists.concat(joined[k]) } : column
+    }
     return { ...body, columns: Array.isArray(body?.columns) ? (columns.map(put) as Column[]) : body?.columns, stamps: joined[columns.length] as string[], digests: joined[columns.length + 1] as string[] }
   } catch {
     return { reason: 'is damaged (it cannot be deserialised)' }
