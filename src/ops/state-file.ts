@@ -64,7 +64,13 @@ export function stateFile(stateDir: string, name: string, maxBytes = STATE_FILE_
       let replaced = false
       // An exit meanwhile (a stop: the close's write in one go, then process.exit) never comes back here: the part
       // written stayed for an hour, up to the whole file (18 MB at 50,000 articles), with another name at each stop.
-      const removeAtExit = (): void => fs.rmSync(temporary, { force: true })
+      const removeAtExit = (): void => {
+        try {
+          fs.rmSync(temporary, { force: true })
+        } catch {
+          // Not removable now (STATE_DIR made read-only): a later write removes it once it is an hour old.
+        }
+      }
       process.once('exit', removeAtExit)
       try {
         const handle = await fs.promises.open(temporary, 'w', 0o644)
