@@ -1,4 +1,4 @@
-/** The chunked state-file write (ops/state-file.ts): a failure mid-way leaves the old file and no temporary one. */
+/** The chunked state-file writes (ops/state-file.ts), in one go and in turns: a failure mid-way leaves the old file and no temporary one. */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -37,6 +37,30 @@ describe('a state file written in chunks', () => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
     })
     expect(() => file.write('neu\n')).toThrow(/ENOSPC/)
+    expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
+  })
+
+  it('keeps the old file whole and leaves no temporary file when the disk fills at the second chunk of a write in turns', async () => {
+    const file = stateFile(state.dir, 'index-snapshot.v8')
+    file.write('alt\n')
+    const open = fs.promises.open
+    vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof fs.promises.open>) => {
+      const handle = await open(...args)
+      let calls = 0
+      const writeFile = handle.writeFile.bind(handle)
+      return Object.assign(handle, {
+        writeFile: (async (...rest: Parameters<typeof handle.writeFile>) => {
+          if (++calls === 2) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+          return writeFile(...rest)
+        }) as typeof handle.writeFile,
+      })
+    })
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('kopf\n')
+      yield Buffer.alloc(100_000, 0x61)
+    }
+    await expect(file.writeInTurns(chunks(), () => false)).rejects.toThrow(/ENOSPC/)
+    expect(fs.readFileSync(path.join(state.dir, 'index-snapshot.v8'), 'utf8')).toBe('alt\n')
     expect(fs.readdirSync(state.dir)).toEqual(['index-snapshot.v8'])
   })
 })
