@@ -5,6 +5,7 @@ import type { ArticleSource } from '../content/article-source.js'
 import { stampChangeTime } from '../content/load-articles.js'
 import { bodyDigest } from '../content/body-digest.js'
 import type { SnapshotEntry } from './snapshot-rows.js'
+import { eventLoopTurns } from '../util/event-loop-turns.js'
 
 /** What a file read for the index gave, as the index snapshot holds it until it is written. */
 export interface ReadEntry extends SnapshotEntry {
@@ -54,9 +55,9 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   const time = now()
   let waitMs = 0
   // Over every file (50,000 stamps read in 30-50 ms): the event loop let go now and then.
-  const turns = inTurns()
+  const turns = eventLoopTurns(TURN_MS, ENTRIES_PER_LOOK)
   for (const [file, entry] of current) {
-    const pause = turns.next()
+    const pause = turns.due()
     if (pause) await pause
     if (settled(entry, racyMs)) continue
     const changedAt = stampChangeTime(entry.stamp) ?? Infinity
@@ -75,7 +76,7 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   }
   const kept: ReadEntry[] = []
   for (const entry of settledEntries(current, racyMs)) {
-    const pause = turns.next()
+    const pause = turns.due()
     if (pause) await pause
     kept.push(entry)
   }
@@ -85,18 +86,6 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
 /** Entries looked at between two chances to let the event loop turn, and how long it may run meanwhile. */
 const ENTRIES_PER_LOOK = 1024
 const TURN_MS = 10
-
-/** Its `next()` lets the event loop turn once TURN_MS have passed, looking at the clock every ENTRIES_PER_LOOK calls. */
-function inTurns(): { next: () => Promise<void> | undefined } {
-  let calls = 0
-  let turn = performance.now()
-  return {
-    next: () => {
-      if (++calls % ENTRIES_PER_LOOK !== 0 || performance.now() - turn <= TURN_MS) return undefined
-      return nextTurn().then(() => void (turn = performance.now()))
-    },
-  }
-}
 
 /** The entries of `current` that may be kept without reading a file again: the racy ones left out (the next start reads them). */
 export function* settledEntries(current: Map<string, ReadEntry>, racyMs: number): Generator<ReadEntry> {

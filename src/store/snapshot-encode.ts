@@ -1,8 +1,8 @@
 // The index snapshot's bytes (snapshot-format.ts reads them), made a slice of rows at a time so that writing it never holds the event loop.
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import v8 from 'node:v8'
 import zlib from 'node:zlib'
 import type { ArticleProblem } from '../errors/article-error.js'
+import { eventLoopTurns } from '../util/event-loop-turns.js'
 import { ARTICLE_KEYS, type Body, type Column, type SnapshotEntry, type SnapshotFingerprint } from './snapshot-rows.js'
 
 /** The first line of a snapshot file, and its version: a file of another version is not read. */
@@ -24,7 +24,7 @@ export interface SnapshotFile {
   /** The file's bytes in chunks, written one after the other (never joined: 26 MB more at 50,000 files). */
   write(chunks: readonly Uint8Array[]): void
   /** The same, the chunks written as they come; false when `cancelled()` said so before it replaced the file (it then did not). */
-  writeInTurns?(chunks: AsyncIterable<Uint8Array>, cancelled: () => boolean): Promise<boolean>
+  writeInTurns(chunks: AsyncIterable<Uint8Array>, cancelled: () => boolean): Promise<boolean>
 }
 
 /**
@@ -50,15 +50,10 @@ export function encodeSnapshot(fingerprint: SnapshotFingerprint, entries: Iterab
 }
 
 /**
- * Writes the snapshot of `entries` to `file` a slice at a time (with writeInTurns; in one go without it). Resolves to
- * the entries written, or undefined when `cancelled()` stopped it (the file is then as it was).
+ * Writes the snapshot of `entries` to `file` a slice at a time. Resolves to the entries written, or undefined when
+ * `cancelled()` stopped it (the file is then as it was).
  */
 export async function writeSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, entries: Iterable<SnapshotEntry>, cancelled: () => boolean): Promise<number | undefined> {
-  if (!file.writeInTurns) {
-    const { chunks, count } = encodeSnapshot(fingerprint, entries)
-    file.write(chunks)
-    return count
-  }
   let count = 0
   const steps = snapshotSteps(fingerprint, entries, (rows) => (count = rows))
   return (await file.writeInTurns(inTurns(steps), cancelled)) ? count : undefined
@@ -66,14 +61,14 @@ export async function writeSnapshot(file: SnapshotFile, fingerprint: SnapshotFin
 
 /** The steps' chunks, the event loop let go every TURN_MS (writing a chunk lets it go too). */
 async function* inTurns(steps: Iterable<Uint8Array | null>): AsyncGenerator<Uint8Array> {
-  let turn = performance.now()
+  const turns = eventLoopTurns(TURN_MS)
   for (const step of steps) {
     if (step !== null) {
       yield step
-      turn = performance.now()
-    } else if (performance.now() - turn > TURN_MS) {
-      await nextTurn()
-      turn = performance.now()
+      turns.turned()
+    } else {
+      const pause = turns.due()
+      if (pause) await pause
     }
   }
 }
@@ -117,25 +112,32 @@ export function* bodyChunks(body: Body, rows?: readonly SnapshotEntry[]): Genera
     yield length
     yield bytes
   }
-  const plain = (column: Column) => column.kind === 'plain' && Array.isArray(column.values)
-  // A list column's distinct lists follow in frames too: one per file or nearly where tags vary, serialised with the
-  // first frame they held the event loop 55 ms at 50,000 files, 160 ms at 200,000.
-  const listed = (column: Column): column is Column & { kind: 'list' } => column.kind === 'list' && Array.isArray(column.lists)
   const slot = (length: number, values: (start: number, end: number) => readonly unknown[]) => ({ length, values })
   // Without rows (a body forged in the tests), each column by its own length.
   const ofRows = (read: (row: SnapshotEntry) => unknown, values: readonly unknown[]) => slot(rows?.length ?? values.length, (start, end) => (rows ? rows.slice(start, end).map(read) : values.slice(start, end)))
-  const slots = [
-    ...body.columns.map((column, k) =>
-      listed(column) ? slot(column.lists.length, (start, end) => column.lists.slice(start, end)) : plain(column) ? ofRows((row) => (row.article as unknown as Record<string, unknown>)[body.keys[k] as string], (column as { values: readonly unknown[] }).values) : undefined,
-    ),
-    ofRows((row) => row.stamp, body.stamps),
-    ofRows((row) => row.bodyDigest, body.digests),
-  ]
-  yield* frame({ ...body, columns: body.columns.map((column) => (plain(column) ? { kind: 'plain', values: [] } : listed(column) ? { ...column, lists: [] } : column)), stamps: [], digests: [] })
+  const framed = (column: Column, k: number) => {
+    const field = framedField(column)
+    const items: unknown = field && (column as unknown as Record<string, unknown>)[field]
+    if (!Array.isArray(items)) return undefined
+    // A plain column's values are read from the rows (snapshotSteps gathers none); a list column's lists are its own.
+    return field === 'values' ? ofRows((row) => (row.article as unknown as Record<string, unknown>)[body.keys[k] as string], items) : slot(items.length, (start, end) => items.slice(start, end))
+  }
+  const slots = [...body.columns.map(framed), ofRows((row) => row.stamp, body.stamps), ofRows((row) => row.bodyDigest, body.digests)]
+  yield* frame({ ...body, columns: body.columns.map((column, k) => (slots[k] ? { ...column, [framedField(column) as string]: [] } : column)), stamps: [], digests: [] })
   for (const [k, part] of slots.entries()) {
     if (part) for (let start = 0; start < part.length; start += VALUES_PER_FRAME) yield* frame([k, part.values(start, start + VALUES_PER_FRAME)])
   }
   yield Buffer.from(`${crc.toString(16).padStart(8, '0')}\n`)
+}
+
+/**
+ * The field of a column whose items follow the snapshot's first frame in frames of their own (snapshot-format.ts puts
+ * them back): a plain column's values, and a list column's distinct lists (one per file or nearly where tags vary:
+ * serialised with the first frame, they held the event loop 55 ms at 50,000 files, 160 ms at 200,000).
+ */
+export function framedField(column: unknown): 'values' | 'lists' | undefined {
+  const { kind } = (column ?? {}) as { kind?: unknown }
+  return kind === 'plain' ? 'values' : kind === 'list' ? 'lists' : undefined
 }
 
 /**

@@ -1,7 +1,7 @@
 import v8 from 'node:v8'
 import zlib from 'node:zlib'
 import type { ArticleCompactor } from './compact-articles.js'
-import { SNAPSHOT_FORMAT } from './snapshot-encode.js'
+import { framedField, SNAPSHOT_FORMAT } from './snapshot-encode.js'
 import { SnapshotRows, type Body, type Column, type SnapshotFingerprint } from './snapshot-rows.js'
 
 export { encodeSnapshot, SNAPSHOT_FORMAT, writeSnapshot } from './snapshot-encode.js'
@@ -50,21 +50,21 @@ export function snapshotBody(bytes: Buffer): Body | { reason: string } {
       return v8.deserialize(frames.subarray(at - length, at))
     }
     const body = next() as Body
-    // Each column of values kept as they are, then the stamps and the digests, were written in frames of their own:
+    // A column's framed field (framedField: a plain column's values, a list column's lists), then the stamps and the
+    // digests, were written in frames of their own:
     // put together once all are read (pushed one by one, the growing arrays cost 40 ms more at 50,000 files).
     const columns: unknown[] = Array.isArray(body?.columns) ? body.columns : [] // another shape: the rows refuse it
     const parts = Array.from({ length: columns.length + 2 }, (): unknown[][] => [])
     while (at < frames.length) {
       const [slot, values] = next() as [number, unknown[]]
-      const kind = (columns[slot] as Column | null)?.kind
-      if (!(slot >= columns.length || kind === 'plain' || kind === 'list') || !parts[slot] || !Array.isArray(values)) throw new Error('a frame of no column')
-      parts[slot]?.push(values)
+      const into = parts[slot]
+      if (!(slot >= columns.length || framedField(columns[slot])) || !into || !Array.isArray(values)) throw new Error('a frame of no column')
+      into.push(values)
     }
     const joined = parts.map((arrays) => ([] as unknown[]).concat(...arrays))
-    // A list column's lists are those its first frame holds (none since they are framed), then those of its frames.
     const put = (column: unknown, k: number) => {
-      const { kind, lists } = (column ?? {}) as { kind?: unknown; lists?: unknown }
-      return kind === 'plain' ? { ...(column as object), values: joined[k] } : kind === 'list' && Array.isArray(lists) ? { ...(column as object), lists: lists.concat(joined[k]) } : column
+      const field = framedField(column)
+      return field ? { ...(column as object), [field]: joined[k] } : column
     }
     return { ...body, columns: Array.isArray(body?.columns) ? (columns.map(put) as Column[]) : body?.columns, stamps: joined[columns.length] as string[], digests: joined[columns.length + 1] as string[] }
   } catch {

@@ -1,7 +1,7 @@
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ArticleSource, TakenArticle } from '../content/article-source.js'
 import type { ParsedArticle } from '../content/parse-article.js'
 import { ArticleError } from '../errors/article-error.js'
+import { eventLoopTurns } from '../util/event-loop-turns.js'
 import { mapLimit } from '../util/map-limit.js'
 
 /** Milliseconds of taking before the event loop may turn (a signal, a timer), as mapLimit does. */
@@ -30,13 +30,11 @@ export async function takeUnchangedFiles(
   let chunk: readonly (string | undefined)[] = []
   let at = 0
   const rest: number[] = []
-  let turn = performance.now()
+  const turns = eventLoopTurns(TURN_MS)
   try {
     for (let index = 0; index < files.length; index++) {
-      if (performance.now() - turn > TURN_MS) {
-        await nextTurn()
-        turn = performance.now()
-      }
+      const pause = turns.due()
+      if (pause) await pause
       if (stamps && at === chunk.length) {
         const next = await stamps.next()
         if (next.done) stamps = undefined // none came for the rest (a first start: no snapshot to check)
