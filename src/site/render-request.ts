@@ -21,14 +21,15 @@ export type RenderRequest =
   | ({ readonly kind: 'article page' } & ArticlePageRequest)
 
 /** What an article page is made of (pages.ts renderArticlePage), or with `transcript` its episode's transcript page (renderTranscriptPage). */
-export interface ArticlePageRequest {
+export type ArticlePageRequest =
+  | (PageOfArticle & { readonly summary: string; readonly episode: boolean; readonly transcript?: false })
+  | (PageOfArticle & { readonly transcript: true })
+
+/** What both pages of an article show: the article and its body's HTML. */
+interface PageOfArticle {
   readonly context: PageContext
   readonly article: Article
-  readonly summary: string
   readonly html: string
-  readonly episode: boolean
-  /** The transcript page of the article's episode instead (its `summary` and `episode` are then not read). */
-  readonly transcript?: boolean
 }
 
 /** What a render worker is started with (render-pool.ts). */

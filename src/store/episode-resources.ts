@@ -40,7 +40,7 @@ export function episodeRequest(path: string, options: EpisodeResourceOptions): E
       if (!podcast || !site.plan.episodes.includes(article) || !episodeDocumentKinds(article).includes(kind)) return undefined
       return async () => {
         const body = kind === 'transcript' ? (await options.body(article)).html : ''
-        const encoded = kind === 'transcript' ? await options.page?.({ context: site.context, article, summary: '', html: body, episode: true, transcript: true }) : undefined
+        const encoded = kind === 'transcript' ? await options.page?.({ context: site.context, article, html: body, transcript: true }) : undefined
         const { text, contentType } = encoded === undefined ? renderEpisodeDocument(kind, article, site.context, podcast.title, body) : { text: encoded, contentType: TRANSCRIPT_TYPE }
         return createResource(text, { contentType, lastModified: article.updated, now: options.clock(), cache: 'live', keys: documentKeys([], [article]) })
       }

@@ -45,7 +45,7 @@ describe('article and transcript pages rendered where the renderer says', () => 
       const response = await app.request(path)
       expect(response.status).toBe(200)
       const page = asked.find((request) => Boolean(request.transcript) === transcript) as ArticlePageRequest
-      const expected = encodeDocument(`${transcript ? renderTranscriptPage(page.context, page.article, page.html) : renderArticlePage(page.context, page.article, page.summary, page.html, page.episode)}${FROM_RENDERER}`)
+      const expected = encodeDocument(`${page.transcript ? renderTranscriptPage(page.context, page.article, page.html) : renderArticlePage(page.context, page.article, page.summary, page.html, page.episode)}${FROM_RENDERER}`)
       expect(response.headers.get('ETag')).toBe(`"${expected.tag}"`)
       const text = await response.text()
       expect(text).toContain(transcript ? '<title>Transkript: Folge 1 – ' : '<title>Folge 1 – ')
