@@ -1,5 +1,5 @@
 import type { CachePolicy, ContentCoding } from '../caching.js'
-import { byteLengthOf, holdsBytes, inflatedOnceCompressed } from '../site/inflated-identity.js'
+import { byteLengthOf, holdsBytes, inflatedOnceCompressed, InflatedWhenAsked } from '../site/inflated-identity.js'
 import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
@@ -203,7 +203,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     if (options.sent && request.method !== 'HEAD') options.sent(available, variant.byteLength)
     if (variant.body === undefined) {
       // A HEAD is sent no body (its Content-Length is the GET's): nothing to inflate.
-      const body = request.method === 'HEAD' ? NO_BYTES : asBuffer(variant.of.identity.body)
+      const body = request.method === 'HEAD' ? NO_BYTES : bytesOf(variant.of.identity)
       return status === 200 ? { ...headers.okAnswer, body } : { status, headers: headers.ok, body }
     }
     return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
@@ -211,6 +211,13 @@ export function createSender(options: SenderOptions): (request: RequestView, res
 }
 
 const NO_BYTES = Buffer.alloc(0)
+
+/** Identity bytes for one answer: held, or inflated (off this thread unless answers still share a copy). */
+function bytesOf(identity: Encoded): Buffer | Promise<Buffer> {
+  if (!(identity instanceof InflatedWhenAsked)) return asBuffer(identity.body)
+  const bytes = identity.inflated()
+  return bytes instanceof Promise ? bytes.then(asBuffer) : asBuffer(bytes)
+}
 
 /** A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)

@@ -28,6 +28,7 @@ export const INFLATED_WHEN_ASKED_BYTES = 512 * 1024
 export class InflatedWhenAsked implements Encoded {
   readonly #br: Uint8Array
   #last: WeakRef<Uint8Array> | undefined
+  #inflating: Promise<Uint8Array> | undefined
 
   constructor(
     readonly etag: string,
@@ -37,11 +38,37 @@ export class InflatedWhenAsked implements Encoded {
     this.#br = br
   }
 
+  /** The bytes, inflated on this thread: for code off the request path (a sitemap's comparison, the export). */
   get body(): Uint8Array {
     const last = this.#last?.deref()
     if (last) return last
-    // One output buffer a byte larger than the bytes: one exactly as large is full, and zlib then takes a second before it ends.
-    const body = zlib.brotliDecompressSync(this.#br, { chunkSize: this.byteLength + 1 })
+    return this.#keep(zlib.brotliDecompressSync(this.#br, { chunkSize: this.#chunkSize }))
+  }
+
+  /**
+   * The bytes for an answer: the copy answers still share, or inflated on libuv's thread pool. Inflating a page of
+   * 10 MB on this thread held every other answer 30–75 ms (140 ms on a loaded CI machine: tests/hardening/stalls.test.ts).
+   * Answers asking meanwhile wait for the same inflating.
+   */
+  inflated(): Uint8Array | Promise<Uint8Array> {
+    const last = this.#last?.deref()
+    if (last) return last
+    this.#inflating ??= new Promise<Uint8Array>((resolve, reject) => {
+      zlib.brotliDecompress(this.#br, { chunkSize: this.#chunkSize }, (error, body) => {
+        this.#inflating = undefined
+        if (error) reject(error)
+        else resolve(this.#keep(body))
+      })
+    })
+    return this.#inflating
+  }
+
+  /** One output buffer a byte larger than the bytes: one exactly as large is full, and zlib then takes a second before it ends. */
+  get #chunkSize(): number {
+    return this.byteLength + 1
+  }
+
+  #keep(body: Uint8Array): Uint8Array {
     this.#last = new WeakRef(body)
     return body
   }

@@ -20,6 +20,8 @@ import { connect, type AddressInfo } from 'node:net'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 import { PLUS_AUDIO, plusInstance } from '../helpers/plus-instance.js'
+import { holdsBytes } from '../../src/site/inflated-identity.js'
+import type { Resource } from '../../src/site/resource.js'
 
 const NOW = new Date('2026-01-01T00:00:00Z')
 const files = {
@@ -377,5 +379,26 @@ describe('the listener', () => {
       expect(again[0]?.[2], `${name}: the same list again`).toBe(list)
       expect(again[1]?.[1], `${name}: the same body again`).toBe(end?.[1])
     }
+  })
+
+  it('sends identity bytes held compressed (a feed of 512 KiB or more) once inflated off the event loop, as Hono does: every header, Content-Length, body', async () => {
+    const large = {
+      ...files,
+      'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000)),
+    }
+    const { store, config } = await testApp(large, {}, NOW)
+    const now = () => NOW.getTime()
+    const fast = await asMain(createHttp({ config, store, now }))
+    const hono = await honoAlone(createHttp({ config, store, now }))
+    const plain: Case = { name: 'GET without Accept-Encoding', path: '/wirtschaft/feed.xml', fast: true }
+    const [viaHono, before] = [await ask(hono, plain), fast.reachedHono()]
+    const viaFast = await ask(fast.base, plain)
+    expect(fast.reachedHono() - before, 'the fast path answers').toBe(0)
+    expect(viaFast).toEqual(viaHono)
+    expect([viaFast.status, viaFast.headers['content-length'], viaFast.headers['transfer-encoding'], viaFast.headers['content-encoding']]).toEqual([200, String(viaFast.body.byteLength), undefined, undefined])
+    expect(viaFast.body.byteLength).toBeGreaterThan(512 * 1024)
+    expect(viaFast.body.toString()).toContain('<title>Gross</title>')
+    // Held as Brotli, so each of the answers above had its bytes inflated (inflated-identity.ts).
+    expect(holdsBytes((store.resource('/wirtschaft/feed.xml') as Resource).identity)).toBe(false)
   })
 })

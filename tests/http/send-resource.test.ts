@@ -316,21 +316,28 @@ describe('createSender: identity bytes of 512 KiB or more (resource.ts: held as 
 describe('createSender: identity bytes held compressed, inflated once for the answers that share them', () => {
   const request = (method: string): RequestView => ({ method, path: '/sitemap.xml', url: '/sitemap.xml', header: () => undefined, socket: undefined })
 
-  it('answers two GETs without gzip with one inflated copy (slow readers share it), and a HEAD without inflating at all', async () => {
+  it('answers two GETs without gzip with one inflating off this thread and one copy (slow readers share it), and a HEAD without inflating at all', async () => {
     const text = sitemapPartText(4)
     const resource = await createResource(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
     const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined })
-    const inflate = vi.spyOn(zlib, 'brotliDecompressSync')
+    const inflateHere = vi.spyOn(zlib, 'brotliDecompressSync')
+    const inflate = vi.spyOn(zlib, 'brotliDecompress')
     try {
       const head = send(request('HEAD'), resource)
-      expect([head.status, head.headers['Content-Length'], head.body?.byteLength, inflate.mock.calls.length]).toEqual([200, String(Buffer.byteLength(text)), 0, 0])
-      const first = send(request('GET'), resource)
-      const second = send(request('GET'), resource)
-      expect(Buffer.from(first.body as Uint8Array).toString()).toBe(text)
-      expect(second.body?.buffer).toBe(first.body?.buffer)
-      expect(inflate.mock.calls.length).toBe(1)
+      expect([head.status, head.headers['Content-Length'], (head.body as Uint8Array).byteLength, inflate.mock.calls.length]).toEqual([200, String(Buffer.byteLength(text)), 0, 0])
+      // Asked while the bytes are inflated: both wait for the same inflating.
+      const [first, second] = [send(request('GET'), resource).body, send(request('GET'), resource).body]
+      expect([first instanceof Promise, second instanceof Promise]).toEqual([true, true])
+      const [firstBytes, secondBytes] = await Promise.all([first, second])
+      expect(Buffer.from(firstBytes as Uint8Array).toString()).toBe(text)
+      expect(secondBytes?.buffer).toBe(firstBytes?.buffer)
+      // Asked while an answer still holds them: the same copy, at once.
+      const third = send(request('GET'), resource).body
+      expect((third as Uint8Array).buffer).toBe(firstBytes?.buffer)
+      expect([inflate.mock.calls.length, inflateHere.mock.calls.length]).toEqual([1, 0])
     } finally {
       inflate.mockRestore()
+      inflateHere.mockRestore()
     }
   })
 })
