@@ -15,6 +15,8 @@ const ALONE = [
   'tests/store/first-site.test.ts',
   'tests/store/live-updates.test.ts',
   'tests/store/folder-storm.test.ts',
+  'tests/store/snapshot-write.test.ts',
+  'tests/store/racy-entries.test.ts',
   'tests/util/worker-pool.test.ts',
   'tests/util/keep-tick-maps.test.ts',
   'tests/util/map-limit.test.ts',
