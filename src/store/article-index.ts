@@ -173,7 +173,8 @@ export class ArticleIndex {
    * its page may have changed).
    */
   #settle(settled: Set<string>, old: Article | undefined): void {
-    if (old) for (const list of [this.#section, this.#episodes, this.#dated, this.#pages]) list.toggle(old, false)
+    // The file's new article (if any) takes the old one's place where it sorts there; toggled below like the rest.
+    if (old) for (const list of [this.#section, this.#episodes, this.#dated, this.#pages]) list.replace(old, this.#byFile.get(old.file))
     const paths = new Set<string>(old ? [old.path] : [])
     for (const file of settled) {
       const article = this.#byFile.get(file)

@@ -32,12 +32,26 @@ export class SortedArticles {
   /** Puts `article` in (member true) or takes it out; nothing when it is already so. */
   toggle(article: Article, member: boolean): void {
     const after = this.#after(article)
-    // It sits just before its insertion point (or among articles that compare equal to it, with a comparator that ties).
-    let index = after - 1
-    while (index >= 0 && this.#list[index] !== article && this.#compare(this.#list[index] as Article, article) === 0) index -= 1
-    const found = index >= 0 && this.#list[index] === article
+    const index = this.#indexBefore(article, after)
+    const found = index >= 0
     if (member && !found) this.#list.splice(after, 0, article)
     else if (!member && found) this.#list.splice(index, 1)
+  }
+
+  /**
+   * Takes `old` out, and puts `next` (not a member) in its place where it sorts there, as an edit that keeps an
+   * article's date does: one write, where taking out and putting in moved every article after it twice (a change
+   * of 10,000 of the newest files at 50,000 spent 0.9 s of the event loop in those moves; 0.5 ms an edit at 200,000).
+   * Whether `next` belongs in the set is not asked: toggle it after.
+   */
+  replace(old: Article, next: Article | undefined): void {
+    const index = this.#indexBefore(old, this.#after(old))
+    if (index < 0) return
+    const list = this.#list
+    const fits = (before: Article | undefined, after: Article | undefined) =>
+      (before === undefined || this.#compare(before, next as Article) < 0) && (after === undefined || this.#compare(next as Article, after) < 0)
+    if (next !== undefined && fits(list[index - 1], list[index + 1])) list[index] = next
+    else list.splice(index, 1)
   }
 
   /** How many articles come first, before any for which `before` is false (`before` holds for a prefix of the list). */
@@ -50,6 +64,13 @@ export class SortedArticles {
       else high = middle
     }
     return low
+  }
+
+  /** Where `article` sits, looking back from `after` (its insertion point) among any that compare equal to it; -1 when absent. */
+  #indexBefore(article: Article, after: number): number {
+    let index = after - 1
+    while (index >= 0 && this.#list[index] !== article && this.#compare(this.#list[index] as Article, article) === 0) index -= 1
+    return index >= 0 && this.#list[index] === article ? index : -1
   }
 
   /** Where `article` belongs (after any that compare equal). */
