@@ -27,7 +27,13 @@ export const INFLATED_WHEN_ASKED_BYTES = 512 * 1024
  */
 export class InflatedWhenAsked implements Encoded {
   readonly #br: Uint8Array
-  #last: WeakRef<Uint8Array> | undefined
+  /**
+   * The memory of the last bytes inflated, not the view given out: an answer holds a view of its own (send-resource.ts
+   * wraps the bytes in a Buffer), and a WeakRef to the first view let it go at the next collection while answers still
+   * sent the bytes, so each slow reader after it had 10 MB inflated anew.
+   */
+  #last: WeakRef<ArrayBufferLike> | undefined
+  #lastOffset = 0
   #inflating: Promise<Uint8Array> | undefined
 
   constructor(
@@ -40,7 +46,7 @@ export class InflatedWhenAsked implements Encoded {
 
   /** The bytes, inflated on this thread: for code off the request path (a sitemap's comparison, the export). */
   get body(): Uint8Array {
-    const last = this.#last?.deref()
+    const last = this.#held()
     if (last) return last
     return this.#keep(zlib.brotliDecompressSync(this.#br, { chunkSize: this.#chunkSize }))
   }
@@ -51,7 +57,7 @@ export class InflatedWhenAsked implements Encoded {
    * Answers asking meanwhile wait for the same inflating.
    */
   inflated(): Uint8Array | Promise<Uint8Array> {
-    const last = this.#last?.deref()
+    const last = this.#held()
     if (last) return last
     this.#inflating ??= new Promise<Uint8Array>((resolve, reject) => {
       zlib.brotliDecompress(this.#br, { chunkSize: this.#chunkSize }, (error, body) => {
@@ -68,8 +74,15 @@ export class InflatedWhenAsked implements Encoded {
     return this.byteLength + 1
   }
 
+  /** The last bytes inflated, while anything still holds a view of them. */
+  #held(): Uint8Array | undefined {
+    const memory = this.#last?.deref()
+    return memory && Buffer.from(memory, this.#lastOffset, this.byteLength)
+  }
+
   #keep(body: Uint8Array): Uint8Array {
-    this.#last = new WeakRef(body)
+    this.#last = new WeakRef(body.buffer)
+    this.#lastOffset = body.byteOffset
     return body
   }
 }

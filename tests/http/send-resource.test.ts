@@ -340,4 +340,30 @@ describe('createSender: identity bytes held compressed, inflated once for the an
       inflateHere.mockRestore()
     }
   })
+
+  it('hands a GET the bytes a slow reader’s answer still holds after a collection (no second inflating), and lets them go once none does', async () => {
+    const text = sitemapPartText(5)
+    const resource = await createResource(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
+    const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined })
+    const inflate = vi.spyOn(zlib, 'brotliDecompress')
+    try {
+      // What the socket holds while it sends the first answer: the answer's own Buffer, not the one zlib gave.
+      let sending = (await send(request('GET'), resource).body) as Uint8Array | undefined
+      expect(inflate.mock.calls.length).toBe(1)
+      // The spy's record of the call holds zlib's callback, and through it the promise fulfilled with zlib's Buffer: not a reader.
+      inflate.mockClear()
+      await nextTurn()
+      gc()
+      let later = send(request('GET'), resource).body
+      expect([later instanceof Promise, (later as Uint8Array).buffer === sending?.buffer, inflate.mock.calls.length]).toEqual([false, true, 0])
+      const memory = new WeakRef((sending as Uint8Array).buffer)
+      sending = undefined
+      later = null
+      await nextTurn()
+      gc()
+      expect(memory.deref()).toBeUndefined()
+    } finally {
+      inflate.mockRestore()
+    }
+  })
 })
