@@ -216,7 +216,12 @@ const NO_BYTES = Buffer.alloc(0)
 function bytesOf(identity: Encoded): Buffer | Promise<Buffer> {
   if (!(identity instanceof InflatedWhenAsked)) return asBuffer(identity.body)
   const bytes = identity.inflated()
-  return bytes instanceof Promise ? bytes.then(asBuffer) : asBuffer(bytes)
+  if (!(bytes instanceof Promise)) return asBuffer(bytes)
+  const later = bytes.then(asBuffer)
+  // An answer may be dropped unsent (POLL_MIN_INTERVAL's 429, observe.ts): its failure then must not end the process
+  // as an unhandled rejection. Whoever sends it still sees the failure (writeAnswer, toResponse).
+  later.catch(() => undefined)
+  return later
 }
 
 /** A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write. */

@@ -366,4 +366,26 @@ describe('createSender: identity bytes held compressed, inflated once for the an
       inflate.mockRestore()
     }
   })
+
+  it('leaves no unhandled rejection when an answer whose bytes fail to inflate is dropped unsent (a 429 of POLL_MIN_INTERVAL), and fails the one sent', async () => {
+    const text = sitemapPartText(6)
+    const resource = await createResource(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
+    const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined })
+    const unhandled: unknown[] = []
+    const note = (reason: unknown) => void unhandled.push(reason)
+    const inflate = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((_: unknown, __: unknown, done: (error: Error) => void) =>
+      setImmediate(() => done(new Error('inflate failed')))) as unknown as typeof zlib.brotliDecompress)
+    process.on('unhandledRejection', note)
+    try {
+      const dropped = send(request('GET'), resource)
+      expect(dropped.body instanceof Promise).toBe(true)
+      const sent = send(request('GET'), resource).body as Promise<Uint8Array>
+      await expect(sent).rejects.toThrow('inflate failed')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', note)
+      inflate.mockRestore()
+    }
+  })
 })
