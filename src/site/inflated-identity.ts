@@ -53,7 +53,7 @@ export class InflatedWhenAsked implements Encoded {
 
   /**
    * The bytes for an answer: the copy answers still share, or inflated on libuv's thread pool. Inflating a page of
-   * 10 MB on this thread held every other answer 30–75 ms (140 ms on a loaded CI machine: tests/hardening/stalls.test.ts).
+   * 10 MB on this thread held every other answer 34–50 ms (docs/performance.md, the thirty-second round).
    * Answers asking meanwhile wait for the same inflating.
    */
   inflated(): Uint8Array | Promise<Uint8Array> {
