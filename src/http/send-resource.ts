@@ -1,5 +1,5 @@
 import type { CachePolicy, ContentCoding } from '../caching.js'
-import { byteLengthOf, holdsBytes, inflatedOnceCompressed, InflatedWhenAsked } from '../site/inflated-identity.js'
+import { byteLengthOf, bytesForAnswer, holdsBytes, inflatedOnceCompressed } from '../site/inflated-identity.js'
 import type { Encoded, Resource } from '../site/resource.js'
 import { chooseEncoding } from './accept-encoding.js'
 import { prefersHtml } from './accept.js'
@@ -214,8 +214,7 @@ const NO_BYTES = Buffer.alloc(0)
 
 /** Identity bytes for one answer: held, or inflated (off this thread unless answers still share a copy). */
 function bytesOf(identity: Encoded): Buffer | Promise<Buffer> {
-  if (!(identity instanceof InflatedWhenAsked)) return asBuffer(identity.body)
-  const bytes = identity.inflated()
+  const bytes = bytesForAnswer(identity)
   if (!(bytes instanceof Promise)) return asBuffer(bytes)
   const later = bytes.then(asBuffer)
   // An answer may be dropped unsent (POLL_MIN_INTERVAL's 429, observe.ts): its failure then must not end the process

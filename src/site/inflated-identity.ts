@@ -97,6 +97,11 @@ export function byteLengthOf(encoded: Encoded): number {
   return encoded instanceof InflatedWhenAsked ? encoded.byteLength : encoded.body.byteLength
 }
 
+/** An encoding's bytes for an answer: held, or inflated off this thread unless answers still share a copy (InflatedWhenAsked#inflated). */
+export function bytesForAnswer(encoded: Encoded): Uint8Array | Promise<Uint8Array> {
+  return encoded instanceof InflatedWhenAsked ? encoded.inflated() : encoded.body
+}
+
 /** Whether `encoded` holds its bytes (no inflating: read `body` once, and keep what it gives). */
 export function holdsBytes(encoded: Encoded): boolean {
   return !(encoded instanceof InflatedWhenAsked)

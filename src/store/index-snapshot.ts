@@ -4,8 +4,8 @@ import type { Logger } from '../util/logger.js'
 import { bodyDigest } from '../content/body-digest.js'
 import type { ArticleCompactor } from './compact-articles.js'
 import { keepableEntries, settledEntries, type ReadEntry } from './racy-entries.js'
-import { encodeSnapshot, writeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
-import { readSnapshot, type SnapshotFile } from './snapshot-read.js'
+import { encodeSnapshot, writeSnapshot, type SnapshotFile, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
+import { readSnapshot } from './snapshot-read.js'
 
 export interface IndexSnapshotOptions {
   readonly file: SnapshotFile

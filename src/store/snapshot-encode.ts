@@ -195,7 +195,8 @@ class ColumnBuilder {
       return
     }
     // By content, joined per row: a map by identity beside it doubled the maps that grow (and rehash) together,
-    // 100 ms in one step at 200,000 files whose tags are each their own.
+    // 100 ms in one step at 200,000 files whose tags are each their own. The key is unambiguous: the parser drops
+    // empty items and NUL characters (categories are slugs), so no two different lists join alike.
     const key = value.join('\u0000')
     let id = this.#listByKey.get(key)
     if (id === undefined) {
@@ -204,7 +205,6 @@ class ColumnBuilder {
     }
     ;(this.#listIndex as Uint32Array)[row] = id
   }
-
 
   /** The column of the `rows` added; a plain one's values are left to be read from the rows. */
   column(rows: number): Column {

@@ -5,6 +5,7 @@ import { framedField, SNAPSHOT_FORMAT } from './snapshot-encode.js'
 import { SnapshotRows, type Body, type Column, type SnapshotFingerprint } from './snapshot-rows.js'
 
 export { encodeSnapshot, SNAPSHOT_FORMAT, writeSnapshot } from './snapshot-encode.js'
+export type { SnapshotFile } from './snapshot-encode.js'
 export type { SnapshotEntry, SnapshotFingerprint, SnapshotRows } from './snapshot-rows.js'
 
 /** The checksum's line at the end of a snapshot file (snapshot-encode.ts): 8 hex digits and a line end. */
@@ -36,6 +37,7 @@ export function decodeSnapshot(bytes: Buffer, fingerprint: SnapshotFingerprint, 
 /** The document of a snapshot's bytes, its frames put together (snapshot-encode.ts), or why there is none; nothing checked but its checksum and shape. */
 export function snapshotBody(bytes: Buffer): Body | { reason: string } {
   const newline = bytes.subarray(0, 200).indexOf(10)
+  // Its first word: format 3 and older wrote their checksum after it, on the same line.
   const [format] = bytes.subarray(0, Math.max(newline, 0)).toString('latin1').split(' ')
   if (format !== SNAPSHOT_FORMAT) return { reason: `is of another format (${JSON.stringify((format ?? '').slice(0, 40))}; this build reads ${SNAPSHOT_FORMAT})` }
   const end = Math.max(bytes.length - CHECKSUM_LINE, newline + 1)

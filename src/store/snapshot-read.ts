@@ -1,10 +1,7 @@
 // Reading the index snapshot at a start (index-snapshot.ts): the file, its decoding, and its bytes freed at once.
 import type { Logger } from '../util/logger.js'
 import type { ArticleCompactor } from './compact-articles.js'
-import type { SnapshotFile } from './snapshot-encode.js'
-import { decodeSnapshot, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
-
-export type { SnapshotFile }
+import { decodeSnapshot, type SnapshotFile, type SnapshotFingerprint, type SnapshotRows } from './snapshot-format.js'
 
 /** The snapshot's entries by file; none (with a line saying why) when there is none or it cannot be used. */
 export function readSnapshot(file: SnapshotFile, fingerprint: SnapshotFingerprint, logger: Logger, compact: ArticleCompactor): SnapshotRows | null {

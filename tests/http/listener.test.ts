@@ -6,7 +6,7 @@
  * metrics, limited by POLL_MIN_INTERVAL and logged as before.
  */
 import { getRequestListener } from '@hono/node-server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createHttp, type Http } from '../../src/http/app.js'
 import { createListener } from '../../src/http/listener.js'
 import type { Traffic } from '../../src/ops/traffic.js'
@@ -20,6 +20,7 @@ import { connect, type AddressInfo } from 'node:net'
 import { articleText } from '../helpers/temp-dir.js'
 import { testApp } from '../helpers/test-app.js'
 import { PLUS_AUDIO, plusInstance } from '../helpers/plus-instance.js'
+import zlib from 'node:zlib'
 import { holdsBytes } from '../../src/site/inflated-identity.js'
 import type { Resource } from '../../src/site/resource.js'
 
@@ -391,8 +392,12 @@ describe('the listener', () => {
     const fast = await asMain(createHttp({ config, store, now }))
     const hono = await honoAlone(createHttp({ config, store, now }))
     const plain: Case = { name: 'GET without Accept-Encoding', path: '/wirtschaft/feed.xml', fast: true }
+    // Inflated on the thread pool both ways, never on this thread.
+    const inflateHere = vi.spyOn(zlib, 'brotliDecompressSync')
     const [viaHono, before] = [await ask(hono, plain), fast.reachedHono()]
     const viaFast = await ask(fast.base, plain)
+    expect(inflateHere).not.toHaveBeenCalled()
+    inflateHere.mockRestore()
     expect(fast.reachedHono() - before, 'the fast path answers').toBe(0)
     expect(viaFast).toEqual(viaHono)
     expect([viaFast.status, viaFast.headers['content-length'], viaFast.headers['transfer-encoding'], viaFast.headers['content-encoding']]).toEqual([200, String(viaFast.body.byteLength), undefined, undefined])
