@@ -44,11 +44,12 @@ export interface Http {
   readonly app: Hono
   /**
    * A GET or HEAD of a document rendered ahead, answered (and counted) at
-   * once by the same function Hono's route calls first; undefined for any
+   * once by the same function Hono's route calls first, or once its identity
+   * bytes are inflated (a promise); undefined for any
    * other request, which then goes to `app`. None with ACCESS_LOG=1: the
    * access log is Hono middleware, so every request goes through Hono.
    */
-  readonly fastPath: ((request: RequestView) => Answer | undefined) | undefined
+  readonly fastPath: ((request: RequestView) => Answer | Promise<Answer> | undefined) | undefined
 }
 
 /** Request headers a cross-origin reader may send (they make browsers ask first, with OPTIONS). */
@@ -126,7 +127,7 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
    * documents rendered on request, 404. Hono's route asks it first and the listener's fast path
    * asks only it, so both answer these requests with the same code.
    */
-  const ready = (request: RequestView): Answer | undefined => {
+  const ready = (request: RequestView): Answer | Promise<Answer> | undefined => {
     const route = routeOf(request.path, request.url)
     return route && sendRoute(request, route)
   }
@@ -167,13 +168,13 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     routes.set(path, route)
     return route
   }
-  const sendRoute = (request: RequestView, route: ReadyRoute): Answer => {
+  const sendRoute = (request: RequestView, route: ReadyRoute): Answer | Promise<Answer> => {
     const answer = send(request, route.resource, route.send)
     return route.topic && traffic ? pollOf(request, traffic, answer) : answer
   }
   // A topic's options made once per path, not per request.
   const topicSends = new Map([...topicByPath].map(([path, topic]) => [path, { topic }] as const))
-  const sendStored = (request: RequestView, resource: Resource): Answer => polled(request, send(request, resource, topicSends.get(request.path)))
+  const sendStored = (request: RequestView, resource: Resource): Answer | Promise<Answer> => polled(request, send(request, resource, topicSends.get(request.path)))
 
   // POLL_MIN_INTERVAL off (the default): no gate is asked, so a poll reads no User-Agent and hashes no client for it.
   const limits = traffic && config.pollMinIntervalMs > 0 ? traffic : undefined
@@ -194,7 +195,7 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
   /** GET and HEAD of everything but health: documents rendered ahead first, then media, filtered views, the rest. */
   const serve = (c: Context, request: RequestView): Response | Promise<Response> => {
     const fast = ready(request)
-    if (fast) return toResponse(fast)
+    if (fast) return responseOf(fast)
     const path = request.path
     // A plus article's media are withheld as if absent (content/plus-media.ts).
     if (path.startsWith('/media/')) {
@@ -273,13 +274,17 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
 
   // The fast path counts what it answers as Hono's route does (observed); with ACCESS_LOG=1 there is none.
   // The family is the route's, found once (routeOf), not worked out of the path per request.
-  const counted = (request: RequestView): Answer | undefined => {
+  // An answer made later (identity bytes inflated) is counted when made; one that fails is left to Hono's route, which counts it.
+  const counted = (request: RequestView): Answer | Promise<Answer> | undefined => {
     const started = performance.now()
     const route = routeOf(request.path, request.url)
     if (route === undefined) return undefined
+    const record = (answer: Answer): Answer => {
+      ;(traffic as Traffic).request(route.family, request.method, answer.status, (performance.now() - started) / 1000)
+      return answer
+    }
     const answer = sendRoute(request, route)
-    ;(traffic as Traffic).request(route.family, request.method, answer.status, (performance.now() - started) / 1000)
-    return answer
+    return answer instanceof Promise ? answer.then(record) : record(answer)
   }
   return { app, fastPath: config.accessLog ? undefined : traffic ? counted : ready }
 }

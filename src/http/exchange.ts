@@ -26,11 +26,8 @@ export interface RequestView {
 export interface Answer {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
-  /**
-   * None: a 304 or a 204. HEAD gets the headers of GET; Node leaves the body out.
-   * A promise: bytes still being made off this thread (identity bytes inflated, inflated-identity.ts), sent once made.
-   */
-  readonly body: Uint8Array | Promise<Uint8Array> | null
+  /** None: a 304 or a 204. HEAD gets the headers of GET; Node leaves the body out. */
+  readonly body: Uint8Array | null
   /**
    * The same headers as one flat list (name, value, name, value…), built
    * once with a document's answer (send-resource.ts): what writeAnswer hands
@@ -123,27 +120,14 @@ class IncomingView implements RequestView {
 
 /** The answer as a Response for Hono. */
 export function toResponse(answer: Answer): Response {
-  const { body } = answer
-  return new Response(body instanceof Promise ? streamOf(body) : (body as Uint8Array<ArrayBuffer> | null), { status: answer.status, headers: answer.headers })
-}
-
-/** Bytes still being made, as the stream a Response sends: nothing until they are. */
-function streamOf(bytes: Promise<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    async pull(controller) {
-      controller.enqueue(await bytes)
-      controller.close()
-    },
-  })
+  return new Response(answer.body as Uint8Array<ArrayBuffer> | null, { status: answer.status, headers: answer.headers })
 }
 
 /** The answer written to Node's response, as @hono/node-server writes a Response with plain headers: one writeHead, one end. */
 export function writeAnswer(outgoing: ServerResponse, answer: Answer): void {
   outgoing.writeHead(answer.status, (answer.flat ?? answer.headers) as Record<string, string> | string[])
-  const { body } = answer
-  if (body === null) outgoing.end()
-  else if (body instanceof Promise) body.then((bytes) => outgoing.end(bytes), (error: unknown) => outgoing.destroy(error as Error))
-  else outgoing.end(body)
+  if (answer.body === null) outgoing.end()
+  else outgoing.end(answer.body)
 }
 
 /**

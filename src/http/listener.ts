@@ -23,7 +23,10 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
   const fast = http.fastPath
   return (incoming, outgoing) => {
     const answer = refusal(incoming) ?? (fast && fastAnswer(fast, incoming))
-    if (answer) writeAnswer(outgoing, answer)
+    // Made later (identity bytes inflated off the event loop): written once made; if that fails, Hono's route meets
+    // the same failure, logs it and answers 500 (the head is not written before the bytes are there).
+    if (answer instanceof Promise) answer.then((made) => writeAnswer(outgoing, made), () => void hono(incoming, outgoing))
+    else if (answer) writeAnswer(outgoing, answer)
     // The request target `*` names no resource (the adapter makes no URL of it): answered here, not by Hono.
     else if (incoming.url === '*') writeAnswer(outgoing, incoming.method === 'OPTIONS' ? SERVER_OPTIONS : STAR_NOT_OPTIONS)
     else void hono(incoming, outgoing)
@@ -31,7 +34,7 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
 }
 
 /** The fast path's answer; undefined for one it does not answer, or that failed (Hono's route meets the same error again: its onError logs it and answers 500). */
-function fastAnswer(fast: NonNullable<Http['fastPath']>, incoming: IncomingMessage): Answer | undefined {
+function fastAnswer(fast: NonNullable<Http['fastPath']>, incoming: IncomingMessage): Answer | Promise<Answer> | undefined {
   const request = viewOfIncoming(incoming)
   try {
     return request && fast(request)

@@ -83,7 +83,7 @@ const CORS_EXPOSED_HEADERS = 'ETag, Link'
  * route and the listener's fast path both write without building a Headers
  * instance.
  */
-export function createSender(options: SenderOptions): (request: RequestView, resource: Resource, send?: SendOptions) => Answer {
+export function createSender(options: SenderOptions): (request: RequestView, resource: Resource, send?: SendOptions) => Answer | Promise<Answer> {
   // Per resource, one slot per coding and kind: found without building a key per request.
   const variants = new WeakMap<Resource, (Variant | undefined)[]>()
   // Each computes on a miss only, with a function made here: a request allocates no closure.
@@ -201,27 +201,20 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       }
     }
     if (options.sent && request.method !== 'HEAD') options.sent(available, variant.byteLength)
-    if (variant.body === undefined) {
-      // A HEAD is sent no body (its Content-Length is the GET's): nothing to inflate.
-      const body = request.method === 'HEAD' ? NO_BYTES : bytesOf(variant.of.identity)
-      return status === 200 ? { ...headers.okAnswer, body } : { status, headers: headers.ok, body }
-    }
-    return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
+    if (variant.body !== undefined) return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
+    // A HEAD is sent no body (its Content-Length is the GET's): nothing to inflate.
+    if (request.method === 'HEAD') return withBody(headers, status, NO_BYTES)
+    // Identity bytes held, or the copy answers still share; else inflated off this thread, and the answer is made
+    // once they are: a failure is then the request's (answered 500), and its time in the metrics includes the wait.
+    const bytes = bytesForAnswer(variant.of.identity)
+    return bytes instanceof Promise ? bytes.then((inflated) => withBody(headers, status, asBuffer(inflated))) : withBody(headers, status, asBuffer(bytes))
   }
 }
 
 const NO_BYTES = Buffer.alloc(0)
 
-/** Identity bytes for one answer: held, or inflated (off this thread unless answers still share a copy). */
-function bytesOf(identity: Encoded): Buffer | Promise<Buffer> {
-  const bytes = bytesForAnswer(identity)
-  if (!(bytes instanceof Promise)) return asBuffer(bytes)
-  const later = bytes.then(asBuffer)
-  // An answer may be dropped unsent (POLL_MIN_INTERVAL's 429, observe.ts): its failure then must not end the process
-  // as an unhandled rejection. Whoever sends it still sees the failure (writeAnswer, toResponse).
-  later.catch(() => undefined)
-  return later
-}
+/** The answer with bytes read for it (a variant without held bytes): the 200's header sets, or the headers with another status. */
+const withBody = (headers: HeaderSets, status: number, body: Buffer): Answer => (status === 200 ? { ...headers.okAnswer, body } : { status, headers: headers.ok, body })
 
 /** A Buffer over the same bytes (no copy): Node's socket would otherwise wrap a plain Uint8Array on every write. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)

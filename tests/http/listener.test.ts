@@ -33,6 +33,12 @@ const files = {
   'ki.md': articleText({ title: 'KI-Boom', date: '2025-05-01T10:00:00+02:00', category: 'wirtschaft', tags: 'ki', author: 'Lea Voigt' }, 'Chips. '.repeat(60)),
 }
 
+/** With an article of 600 KB: the RSS feed's identity bytes are held as Brotli once compressed, and inflated when asked for. */
+const WITH_LARGE_FEED = {
+  ...files,
+  'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000)),
+}
+
 /** What Chromium sends when a person opens a URL. */
 const NAVIGATION = {
   Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
@@ -383,11 +389,7 @@ describe('the listener', () => {
   })
 
   it('sends identity bytes held compressed (a feed of 512 KiB or more) once inflated off the event loop, as Hono does: every header, Content-Length, body', async () => {
-    const large = {
-      ...files,
-      'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000)),
-    }
-    const { store, config } = await testApp(large, {}, NOW)
+    const { store, config } = await testApp(WITH_LARGE_FEED, {}, NOW)
     const now = () => NOW.getTime()
     const fast = await asMain(createHttp({ config, store, now }))
     const hono = await honoAlone(createHttp({ config, store, now }))
@@ -405,5 +407,46 @@ describe('the listener', () => {
     expect(viaFast.body.toString()).toContain('<title>Gross</title>')
     // Held as Brotli, so each of the answers above had its bytes inflated (inflated-identity.ts).
     expect(holdsBytes((store.resource('/wirtschaft/feed.xml') as Resource).identity)).toBe(false)
+  })
+
+  it('answers 500 (logged once, counted once) when identity bytes held compressed fail to inflate, not a 200 whose connection is then reset', async () => {
+    const { store, config } = await testApp(WITH_LARGE_FEED, {}, NOW)
+    const errors: string[] = []
+    const traffic = recordingTraffic()
+    const http = createHttp({ config, store, now: () => NOW.getTime(), traffic, logger: { info: () => {}, warn: () => {}, error: (line) => void errors.push(line) } })
+    const served = await asMain(http)
+    const inflate = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((_: unknown, __: unknown, done: (error: Error) => void) =>
+      setImmediate(() => done(new Error('inflate failed')))) as unknown as typeof zlib.brotliDecompress)
+    try {
+      const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
+      expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
+    } finally {
+      inflate.mockRestore()
+    }
+    expect(errors).toEqual(["GET /wirtschaft/feed.xml failed on the server's side: inflate failed"])
+    expect(traffic.calls.filter(([kind]) => kind === 'request')).toEqual([['request', 'feed', 'GET', 500]])
+    // The next request, with the inflate working again, gets the feed from the fast path.
+    const before = served.reachedHono()
+    const again = await rawRequest(served.base, '/wirtschaft/feed.xml')
+    expect([again.status, again.body.toString().includes('<title>Gross</title>'), served.reachedHono() - before]).toEqual([200, true, 0])
+  })
+
+  it('counts a request whose identity bytes are inflated with the time until they are, as Hono’s route counts a document rendered on request', async () => {
+    const { store, config } = await testApp(WITH_LARGE_FEED, {}, NOW)
+    const seconds: number[] = []
+    const traffic = { ...recordingTraffic(), request: (_: unknown, __: unknown, ___: unknown, duration: number) => void seconds.push(duration) }
+    const served = await asMain(createHttp({ config, store, now: () => NOW.getTime(), traffic }))
+    const inflate = zlib.brotliDecompress
+    // An inflate that takes 300 ms (a busy thread pool).
+    const slow = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((bytes: Uint8Array, options: zlib.BrotliOptions, done: (error: Error | null, result: Buffer) => void) =>
+      void setTimeout(() => inflate(bytes, options, done), 300)) as unknown as typeof zlib.brotliDecompress)
+    try {
+      const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
+      expect([answer.status, answer.body.toString().includes('<title>Gross</title>'), served.reachedHono()]).toEqual([200, true, 0])
+    } finally {
+      slow.mockRestore()
+    }
+    expect(seconds.length).toBe(1)
+    expect(seconds[0]).toBeGreaterThanOrEqual(0.29)
   })
 })
