@@ -269,7 +269,9 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     const line = `${c.req.method} ${redactUrl(c.req.path)} failed on the server's side: ${error.message}`
     if (logger.error) logger.error(line, { err: error })
     else logger.warn(line, { err: error })
-    return c.text('Internal server error\n', 500)
+    // As every other 500 (media.ts, the adapter's): the headers of every answer, no-store, and a Content-Length,
+    // which the access log reads for the bytes sent (c.text gave none of them, and the log said 0 bytes).
+    return shortAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
   })
 
   // The fast path counts what it answers as Hono's route does (observed); with ACCESS_LOG=1 there is none.

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import zlib from 'node:zlib'
+import { describe, expect, it, vi } from 'vitest'
 import { createApp } from '../../src/http/app.js'
 import { userAgentFamily } from '../../src/http/user-agent-family.js'
 import { testApp } from '../helpers/test-app.js'
@@ -6,9 +7,9 @@ import { articleText } from '../helpers/temp-dir.js'
 
 const files = { 'zins.md': articleText({ title: 'Zins', date: '2025-01-01T10:00:00Z', category: 'wirtschaft', tags: '[KI]' }) }
 
-/** The app over `files` with its own logger: the lines it wrote, with their fields. */
-async function logged(env: Record<string, string>) {
-  const { config, store } = await testApp(files, env)
+/** The app over `files` (or `articles`) with its own logger: the lines it wrote, with their fields. */
+async function logged(env: Record<string, string>, articles: Record<string, string> = files) {
+  const { config, store } = await testApp(articles, env)
   const lines: [string, Record<string, unknown> | undefined][] = []
   const logger = { info: (line: string, fields?: object) => lines.push([line, fields as Record<string, unknown>]), warn: () => {} }
   return { app: createApp({ config, store, logger, now: () => Date.parse('2026-01-01T00:00:00Z') }), lines }
@@ -47,6 +48,23 @@ describe('the access log', () => {
       ['request: GET plus 404, ' + String(lines[2]?.[1]?.bytes) + ' bytes, … ms, none', expect.objectContaining({ route: 'plus', status: 404 }), 'number'],
     ])
     expect(JSON.stringify(lines)).not.toContain('t0k3n')
+  })
+
+  it('logs a 500 with the bytes it sent, and sends it with the headers of every short answer (a large feed whose bytes fail to inflate)', async () => {
+    // A feed of 600 KB: its identity bytes are held as Brotli once compressed, and inflated when asked for.
+    const large = { ...files, 'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000)) }
+    const { app, lines } = await logged({ ACCESS_LOG: '1' }, large)
+    const inflate = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((_: unknown, __: unknown, done: (error: Error) => void) =>
+      setImmediate(() => done(new Error('inflate failed')))) as unknown as typeof zlib.brotliDecompress)
+    try {
+      const response = await app.request('/wirtschaft/feed.xml')
+      const headers = ['Cache-Control', 'X-Content-Type-Options', 'Access-Control-Allow-Origin', 'Content-Length'].map((name) => response.headers.get(name))
+      expect([response.status, headers, await response.text()]).toEqual([500, ['no-store', 'nosniff', '*', '22'], 'Internal server error\n'])
+    } finally {
+      inflate.mockRestore()
+    }
+    // Before: `0 bytes`, the 500 having no Content-Length for the log to read.
+    expect(lines.map(([line]) => line.replace(/, [\d.]+ ms,/, ', … ms,'))).toEqual(['request: GET feed 500, 22 bytes, … ms, none'])
   })
 
   it('logs nothing per request without ACCESS_LOG', async () => {
