@@ -200,14 +200,27 @@ export function createSender(options: SenderOptions): (request: RequestView, res
         return headers.notModified
       }
     }
-    if (options.sent && request.method !== 'HEAD') options.sent(available, variant.byteLength)
-    if (variant.body !== undefined) return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
-    // A HEAD is sent no body (its Content-Length is the GET's): nothing to inflate.
+    // A HEAD is sent no body (its Content-Length is the GET's): no bytes to count.
+    const sent = request.method === 'HEAD' ? undefined : options.sent
+    if (variant.body !== undefined) {
+      sent?.(available, variant.byteLength)
+      return status === 200 ? headers.okAnswer : { status, headers: headers.ok, body: variant.body }
+    }
+    // Nor any to inflate.
     if (request.method === 'HEAD') return withBody(headers, status, NO_BYTES)
     // Identity bytes held, or the copy answers still share; else inflated off this thread, and the answer is made
     // once they are: a failure is then the request's (answered 500), and its time in the metrics includes the wait.
     const bytes = bytesForAnswer(variant.of.identity)
-    return bytes instanceof Promise ? bytes.then((inflated) => withBody(headers, status, asBuffer(inflated))) : withBody(headers, status, asBuffer(bytes))
+    if (!(bytes instanceof Promise)) {
+      sent?.(available, variant.byteLength)
+      return withBody(headers, status, asBuffer(bytes))
+    }
+    // Counted once inflated: a failed inflate sends nothing, and the fast path then leaves the request to Hono's route,
+    // which would count them again.
+    return bytes.then((inflated) => {
+      sent?.(available, variant.byteLength)
+      return withBody(headers, status, asBuffer(inflated))
+    })
   }
 }
 

@@ -425,10 +425,13 @@ describe('the listener', () => {
     }
     expect(errors).toEqual(["GET /wirtschaft/feed.xml failed on the server's side: inflate failed"])
     expect(traffic.calls.filter(([kind]) => kind === 'request')).toEqual([['request', 'feed', 'GET', 500]])
+    // No body bytes went out (before: the feed's length counted twice, by the fast path and again by Hono's route).
+    expect(traffic.calls.filter(([kind]) => kind === 'sent')).toEqual([])
     // The next request, with the inflate working again, gets the feed from the fast path.
     const before = served.reachedHono()
     const again = await rawRequest(served.base, '/wirtschaft/feed.xml')
     expect([again.status, again.body.toString().includes('<title>Gross</title>'), served.reachedHono() - before]).toEqual([200, true, 0])
+    expect(traffic.calls.filter(([kind]) => kind === 'sent')).toEqual([['sent', 'identity', again.body.byteLength]])
   })
 
   it('counts a request whose identity bytes are inflated with the time until they are, as Hono’s route counts a document rendered on request', async () => {
