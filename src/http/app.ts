@@ -121,7 +121,9 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
 
   /**
    * GET and HEAD of a document rendered ahead: answered synchronously, so the
-   * response is written in the same turn as the request was read. Undefined
+   * response is written in the same turn as the request was read; a promise
+   * only for identity bytes inflated off the event loop (the answer is made
+   * once they are, send-resource.ts). Undefined
    * for everything that is not one: the health routes (Hono's, above),
    * media, subscriber feeds, a feed with a query (a filtered view, maybe),
    * documents rendered on request, 404. Hono's route asks it first and the listener's fast path

@@ -23,8 +23,9 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
   const fast = http.fastPath
   return (incoming, outgoing) => {
     const answer = refusal(incoming) ?? (fast && fastAnswer(fast, incoming))
-    // Made later (identity bytes inflated off the event loop): written once made; if that fails, Hono's route meets
-    // the same failure, logs it and answers 500 (the head is not written before the bytes are there).
+    // Made later (identity bytes inflated off the event loop): written once made (no head goes out before the bytes
+    // are there). If that fails, the request goes to Hono's route, which asks again (a new inflate): a failure there
+    // is logged and answered 500 (app.onError).
     if (answer instanceof Promise) answer.then((made) => writeAnswer(outgoing, made), () => void hono(incoming, outgoing))
     else if (answer) writeAnswer(outgoing, answer)
     // The request target `*` names no resource (the adapter makes no URL of it): answered here, not by Hono.
@@ -33,7 +34,7 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
   }
 }
 
-/** The fast path's answer; undefined for one it does not answer, or that failed (Hono's route meets the same error again: its onError logs it and answers 500). */
+/** The fast path's answer; undefined for one it does not answer, or that failed at once (Hono's route meets the same error again: its onError logs it and answers 500). */
 function fastAnswer(fast: NonNullable<Http['fastPath']>, incoming: IncomingMessage): Answer | Promise<Answer> | undefined {
   const request = viewOfIncoming(incoming)
   try {
