@@ -13,7 +13,7 @@ import { shortAnswer, textAnswer } from './common-headers.js'
 import { accessLog } from './access-log.js'
 import { toResponse, viewOfContext, type Answer, type RequestView } from './exchange.js'
 import { createMediaHandler } from './media.js'
-import { limitPoll, observed, pollFeed } from './observe.js'
+import { observed, pollFeed, pollLimit } from './observe.js'
 import type { Traffic } from '../ops/traffic.js'
 import { routeFamilies, type RouteFamily } from './route-family.js'
 import { createSender, type SendOptions } from './send-resource.js'
@@ -164,34 +164,29 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     if (!resource) return undefined
     const send = topicSends.get(path)
     // The family of a path without a query: what the counters would work out per request (route-family.ts).
-    const route: ReadyRoute = { resource, feed, send, topic: send !== undefined, family: families(path, path) }
+    const route: ReadyRoute = { resource, feed, send, family: families(path, path) }
     // Bounded by the documents rendered ahead; a safety net all the same.
     if (routes.size >= 4096) routes.clear()
     routes.set(path, route)
     return route
   }
-  const sendRoute = (request: RequestView, route: ReadyRoute): Answer | Promise<Answer> => {
-    const answer = send(request, route.resource, route.send)
-    return route.topic && traffic ? pollOf(request, traffic, answer) : answer
-  }
+  const sendRoute = (request: RequestView, route: ReadyRoute): Answer | Promise<Answer> =>
+    route.send !== undefined && traffic ? sendPolled(request, traffic, route.resource, route.send) : send(request, route.resource, route.send)
   // A topic's options made once per path, not per request.
   const topicSends = new Map([...topicByPath].map(([path, topic]) => [path, { topic }] as const))
-  const sendStored = (request: RequestView, resource: Resource): Answer | Promise<Answer> => polled(request, send(request, resource, topicSends.get(request.path)))
+  const sendStored = (request: RequestView, resource: Resource): Answer | Promise<Answer> => {
+    const topic = topicSends.get(request.path)
+    return topic && traffic ? sendPolled(request, traffic, resource, topic) : send(request, resource, topic)
+  }
 
   // POLL_MIN_INTERVAL off (the default): no gate is asked, so a poll reads no User-Agent and hashes no client for it.
   const limits = traffic && config.pollMinIntervalMs > 0 ? traffic : undefined
 
-  /** A current feed's poll counted for /stats, and POLL_MIN_INTERVAL applied (observe.ts); any other document as it is. */
-  function polled(request: RequestView, answer: Answer): Answer
-  function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
-  function polled(request: RequestView, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
-    return traffic && topicByPath.has(request.path) ? pollOf(request, traffic, answer) : answer
-  }
-  function pollOf(request: RequestView, traffic: Traffic, answer: Answer): Answer
-  function pollOf(request: RequestView, traffic: Traffic, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
-  function pollOf(request: RequestView, traffic: Traffic, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
+  /** A current feed (a WebSub topic): POLL_MIN_INTERVAL asked before a full body is sent, the poll counted for /stats (observe.ts). */
+  const sendPolled = (request: RequestView, traffic: Traffic, resource: Resource, topic: SendOptions): Answer | Promise<Answer> => {
+    const answer = send(request, resource, topic, limits && pollLimit(request, limits, request.path))
     pollFeed(request, traffic, request.path, !(answer instanceof Promise) && answer.status === 304)
-    return limits ? limitPoll(request, limits, request.path, answer) : answer
+    return answer
   }
 
   /** GET and HEAD of everything but health: documents rendered ahead first, then media, filtered views, the rest. */
@@ -211,7 +206,10 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
       if (filtered) return responseOf(filtered)
     }
     const resource = store.resource(path)
-    return responseOf(resource ? sendStored(request, resource) : polled(request, serveLazy(request, path)))
+    if (resource) return responseOf(sendStored(request, resource))
+    // A topic not rendered ahead (the podcast feed of a site without episodes: 404) is a poll all the same (/stats).
+    if (traffic && topicByPath.has(path)) pollFeed(request, traffic, path)
+    return responseOf(serveLazy(request, path))
   }
 
   const serveFiltered = (request: RequestView, format: FeedFormat): Answer | Promise<Answer> | undefined => {
@@ -228,8 +226,8 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     // feed's self link and Content-Location (RFC 9110 §8.7); the store keeps
     // one rendering per canonical view.
     const self = absoluteUrls(config.siteUrl, feedPaths(section), filterQuery(filter))[format]
-    const answer = store.filtered(format, filter).then((resource) => send(request, resource, { contentLocation: self }))
-    return limits ? limitPoll(request, limits, self, answer) : answer
+    const refuse = limits && pollLimit(request, limits, self)
+    return store.filtered(format, filter).then((resource) => send(request, resource, { contentLocation: self }, refuse))
   }
 
   /** Documents rendered on their first request: archive pages, article pages; else 404. */
@@ -298,9 +296,8 @@ interface ReadyRoute {
   readonly resource: Resource
   /** A current feed's path: asked with a query, it is no document rendered ahead. */
   readonly feed: boolean
+  /** A WebSub topic's (a current feed: its polls are counted for /stats and limited); none for any other document. */
   readonly send: SendOptions | undefined
-  /** A WebSub topic (a current feed): its polls are counted for /stats. */
-  readonly topic: boolean
   readonly family: RouteFamily
 }
 

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { Traffic } from '../ops/traffic.js'
 import { textAnswer } from './common-headers.js'
 import type { Answer, RequestView } from './exchange.js'
+import type { Refusal } from './send-resource.js'
 import { isTopLevelNavigation } from './fetch-metadata.js'
 import type { RouteFamily } from './route-family.js'
 
@@ -65,25 +66,20 @@ export function pollFeed(request: RequestView, traffic: Traffic, feed: string, n
 }
 
 /**
- * POLL_MIN_INTERVAL, decided on the answer: a full body (200 to a GET) of
- * the same feed or view (`view`) sent to the same client again within the
- * interval becomes 429; a 304 (validators that matched) and HEAD are never
- * limited nor counted, so a bogus `If-None-Match` gains nothing. Nor is a
- * browser's top-level navigation, which gets the feed's page, not the feed:
- * a person reloading it (a hard reload sends no validators) is no poller, and
- * must not use up the budget of a reader on the same address and program.
+ * POLL_MIN_INTERVAL for one request, as the sender asks it (send-resource.ts: Refusal) once a full body (200 to a
+ * GET) of the same feed or view (`view`) would go to the same client again within the interval: then 429 instead,
+ * before the body's bytes are counted or inflated. A 304 (validators that matched) and HEAD are never limited nor
+ * counted, so a bogus `If-None-Match` gains nothing. Nor is a browser's top-level navigation, which gets the feed's
+ * page, not the feed: a person reloading it (a hard reload sends no validators) is no poller, and must not use up
+ * the budget of a reader on the same address and program. Undefined: nothing to ask.
  */
-export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer): Answer
-export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer>
-export function limitPoll(request: RequestView, traffic: Traffic, view: string, answer: Answer | Promise<Answer>): Answer | Promise<Answer> {
-  if (request.method !== 'GET' || isTopLevelNavigation(request)) return answer
+export function pollLimit(request: RequestView, traffic: Traffic, view: string): Refusal | undefined {
+  if (request.method !== 'GET' || isTopLevelNavigation(request)) return undefined
   const gate = traffic.pollGate(view, request.header('user-agent'), request.socket?.remoteAddress, request.socket)
-  if (!gate) return answer
-  const decide = (sent: Answer): Answer => {
-    const wait = sent.status === 200 ? gate() : undefined
-    if (wait === undefined) return sent
+  if (!gate) return undefined
+  return () => {
+    const wait = gate()
     // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
-    return textAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
+    return wait === undefined ? undefined : textAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
   }
-  return answer instanceof Promise ? answer.then(decide) : decide(answer)
 }

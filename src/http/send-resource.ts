@@ -42,6 +42,12 @@ const KINDS: readonly VariantKind[] = ['feed', 'view', 'page']
 const CODINGS: readonly (ContentCoding | 'identity')[] = ['identity', 'gzip', 'br']
 /** The codings documents are compressed in ahead, best first. */
 const OFFERED_CODINGS: readonly ContentCoding[] = ['br', 'gzip']
+/**
+ * What may refuse a full body to one request instead (POLL_MIN_INTERVAL's 429, observe.ts: pollLimit): asked once a
+ * 200 is decided, never for a 304 or a 412; an answer it gives is sent in its place.
+ */
+export type Refusal = () => Answer | undefined
+
 /** A plain 200 of a document that is no WebSub topic. */
 const PLAIN_SEND: SendOptions = Object.freeze({})
 
@@ -83,7 +89,7 @@ const CORS_EXPOSED_HEADERS = 'ETag, Link'
  * route and the listener's fast path both write without building a Headers
  * instance.
  */
-export function createSender(options: SenderOptions): (request: RequestView, resource: Resource, send?: SendOptions) => Answer | Promise<Answer> {
+export function createSender(options: SenderOptions): (request: RequestView, resource: Resource, send?: SendOptions, refuse?: Refusal) => Answer | Promise<Answer> {
   // Per resource, one slot per coding and kind: found without building a key per request.
   const variants = new WeakMap<Resource, (Variant | undefined)[]>()
   // Each computes on a miss only, with a function made here: a request allocates no closure.
@@ -161,7 +167,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     return variant.ready
   }
 
-  return (request, resource, send = PLAIN_SEND) => {
+  return (request, resource, send = PLAIN_SEND, refuse) => {
     const status = send.status ?? 200
     const acceptEncoding = request.header('accept-encoding')
     const coding =
@@ -199,6 +205,9 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       if ((ifNoneMatch !== undefined || ifModifiedSince !== undefined) && isNotModified(ifNoneMatch, ifModifiedSince, variant.etag, resource.lastModified)) {
         return headers.notModified
       }
+      // Asked only now, for a full body, and before its bytes are counted or inflated.
+      const refusal = refuse?.()
+      if (refusal) return refusal
     }
     // A HEAD is sent no body (its Content-Length is the GET's): no bytes to count.
     const sent = request.method === 'HEAD' ? undefined : options.sent

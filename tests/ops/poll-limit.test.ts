@@ -1,18 +1,26 @@
-import { describe, expect, it } from 'vitest'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import zlib from 'node:zlib'
+import { describe, expect, it, vi } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { Operations } from '../../src/ops/operations.js'
 import { PollLimiter } from '../../src/ops/poll-limit.js'
+import { holdsBytes } from '../../src/site/inflated-identity.js'
+import type { Resource } from '../../src/site/resource.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
 
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
+
 const START = new Date('2026-01-01T00:00:00Z').getTime()
 
 /** The app with POLL_MIN_INTERVAL set and a clock the test moves. */
-async function limitedApp(env: Record<string, string> = { POLL_MIN_INTERVAL: '300' }) {
+async function limitedApp(env: Record<string, string> = { POLL_MIN_INTERVAL: '300' }, body?: string) {
   const config = loadConfig({ SITE_URL: 'https://www.example.de/', ...env })
-  const files = new Map([['a.md', articleText({ title: 'A', date: '2025-03-01T10:00:00+01:00', category: 'wirtschaft' })]])
+  const files = new Map([['a.md', articleText({ title: 'A', date: '2025-03-01T10:00:00+01:00', category: 'wirtschaft' }, body)]])
   const clock = { now: START }
   const store = new ContentStore({ config, source: memorySource(files, config), clock: () => new Date(clock.now), logger: { info: () => {}, warn: () => {} } })
   await store.load()
@@ -24,7 +32,7 @@ async function limitedApp(env: Record<string, string> = { POLL_MIN_INTERVAL: '30
     const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
     return app.request(path, { headers }, { incoming: { headers: lower, socket: { remoteAddress: address } } })
   }
-  return { get, clock, ops, app }
+  return { get, clock, ops, app, store }
 }
 
 describe('POLL_MIN_INTERVAL', () => {
@@ -117,6 +125,32 @@ describe('POLL_MIN_INTERVAL', () => {
   it('is off by default: the same unconditional fetch ten times in a row is answered ten times', async () => {
     const { get } = await limitedApp({})
     for (let i = 0; i < 10; i++) expect((await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })).status).toBe(200)
+  })
+
+  it('refuses before the body: a 429 counts no bytes sent (http_response_bytes_total), and inflates no identity bytes held compressed', async () => {
+    // A feed of 600 KB: its identity bytes are held as Brotli once compressed, and inflated for a client without gzip.
+    const { get, clock, ops, store } = await limitedApp(undefined, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000))
+    while (holdsBytes((store.resource('/wirtschaft/feed.xml') as Resource).identity)) await new Promise((resolve) => setTimeout(resolve, 10))
+    const sent = vi.spyOn(ops, 'sent')
+    const inflate = vi.spyOn(zlib, 'brotliDecompress')
+    try {
+      // Read in a function of its own: the Response keeps its body's bytes, and with them the copy answers share.
+      const [status, length] = await (async () => {
+        const first = await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })
+        return [first.status, (await first.arrayBuffer()).byteLength]
+      })()
+      expect([status, length > 512 * 1024, sent.mock.calls, inflate.mock.calls.length]).toEqual([200, true, [['identity', length]], 1])
+      // The first answer's copy let go: a second full body would inflate again.
+      inflate.mockClear()
+      await new Promise((resolve) => setImmediate(resolve))
+      gc()
+      clock.now += 100_000
+      const refused = await get('/wirtschaft/feed.xml', '192.0.2.1', { 'User-Agent': 'curl/8.5.0' })
+      expect([refused.status, sent.mock.calls.length, inflate.mock.calls.length]).toEqual([429, 1, 0])
+    } finally {
+      sent.mockRestore()
+      inflate.mockRestore()
+    }
   })
 
   it('limits only the current feeds: pages and archives are never refused', async () => {
