@@ -1,6 +1,4 @@
 import { Worker } from 'node:worker_threads'
-// Before the worker is made: it compiles its 1.1 MB bundle from the code cache this turns on (its folder in the environment).
-import '../compile-cache.js'
 import type { RenderWorkerData } from './render-request.js'
 import { RENDER_WORKER_LIMITS } from './render-worker-limits.js'
 
