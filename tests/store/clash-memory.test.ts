@@ -42,7 +42,41 @@ clashes.refresh(clashes.sharingFiles())
 console.log(JSON.stringify({ perArticle, clashing: [...clashes.files()] }))
 `
 
+// What a category keeps once no file is in it any more (an edit that moved the article, a deletion): nothing.
+const CATEGORIES_GONE = `
+import { ArticleClashes } from './src/store/article-clashes.ts'
+const settled = async () => {
+  for (let i = 0; i < 4; i++) {
+    globalThis.gc()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return process.memoryUsage().heapUsed
+}
+const count = 20_000
+const byFile = new Map()
+const clashes = new ArticleClashes((file) => byFile.get(file))
+const before = await settled()
+for (let n = 0; n < count; n++) {
+  const file = \`2026/meldung-\${n}.md\`
+  const article = { file, slug: \`meldung-\${n}\`, id: \`urn:x:\${n}\`, draft: false, categories: [\`ressort-\${n}\`] }
+  byFile.set(file, article)
+  clashes.add(article)
+  byFile.delete(file)
+  clashes.remove(article, new Set())
+}
+const perCategory = ((await settled()) - before) / count
+console.log(JSON.stringify({ perCategory, kept: typeof clashes }))
+`
+
 describe('ArticleClashes: memory', () => {
+  it('keeps nothing of a category no file is in any more (a soak run at 50,000 articles: 480 bytes each, for good)', () => {
+    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', CATEGORIES_GONE], { cwd: path.join(import.meta.dirname, '../..'), encoding: 'utf8' })
+    expect(run.stderr).toBe('')
+    const { perCategory } = JSON.parse(run.stdout) as { perCategory: number }
+    // About 0 (noise of a few bytes); 480 when each category's maps stayed.
+    expect(perCategory).toBeLessThan(60)
+  })
+
   it('holds under 135 bytes an article for 20,000 articles of plain names (their slugs and ids), none a map entry for its name', () => {
     const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', MEASURE], { cwd: path.join(import.meta.dirname, '../..'), encoding: 'utf8' })
     expect(run.stderr).toBe('')
