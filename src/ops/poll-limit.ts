@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 export interface PollLimiterOptions {
   /** Milliseconds an unconditional fetch of the same feed by the same client must wait after the last. */
   readonly intervalMs: number
@@ -29,7 +31,7 @@ export class PollLimiter {
 
   /** Seconds the client must still wait (a whole number, at least 1), or undefined when the fetch may go ahead (and is recorded). */
   check(feed: string, client: string): number | undefined {
-    const key = `${feed}\n${client}`
+    const key = keyOf(feed, client)
     const now = this.#now()
     const last = this.#last.get(key)
     if (last !== undefined && now - last < this.#intervalMs) return Math.max(1, Math.ceil((last + this.#intervalMs - now) / 1000))
@@ -43,4 +45,17 @@ export class PollLimiter {
   get size(): number {
     return this.#last.size
   }
+}
+
+/** Keys up to this long are kept as they are (the feeds and short views: no hash per poll). */
+const PLAIN_KEY = 256
+
+/**
+ * A feed's or view's URL and a client, as one key of bounded size: a view's canonical URL is the client's to make
+ * (50 tags of 200 characters), and 100,000 clients each asking for a view of its own held ~12 KB each (1.2 GB).
+ * A digest has no line feed, so it is never a plain key.
+ */
+function keyOf(feed: string, client: string): string {
+  const key = `${feed}\n${client}`
+  return key.length <= PLAIN_KEY ? key : createHash('sha256').update(key).digest('base64url')
 }
