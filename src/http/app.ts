@@ -281,12 +281,13 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     const started = performance.now()
     const route = routeOf(request.path, request.url)
     if (route === undefined) return undefined
-    const record = (answer: Answer): Answer => {
-      ;(traffic as Traffic).request(route.family, request.method, answer.status, (performance.now() - started) / 1000)
-      return answer
-    }
     const answer = sendRoute(request, route)
-    return answer instanceof Promise ? answer.then(record) : record(answer)
+    // A closure only for an answer made later: the rest allocate none.
+    return answer instanceof Promise ? answer.then((made) => record(request, route, made, started)) : record(request, route, answer, started)
+  }
+  const record = (request: RequestView, route: ReadyRoute, answer: Answer, started: number): Answer => {
+    ;(traffic as Traffic).request(route.family, request.method, answer.status, (performance.now() - started) / 1000)
+    return answer
   }
   return { app, fastPath: config.accessLog ? undefined : traffic ? counted : ready }
 }
