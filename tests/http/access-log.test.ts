@@ -1,5 +1,5 @@
-import zlib from 'node:zlib'
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { failingInflates, LARGE_BODY } from '../helpers/large-documents.js'
 import { createApp } from '../../src/http/app.js'
 import { userAgentFamily } from '../../src/http/user-agent-family.js'
 import { testApp } from '../helpers/test-app.js'
@@ -52,10 +52,9 @@ describe('the access log', () => {
 
   it('logs a 500 with the bytes it sent, and sends it with the headers of every short answer (a large feed whose bytes fail to inflate)', async () => {
     // A feed of 600 KB: its identity bytes are held as Brotli once compressed, and inflated when asked for.
-    const large = { ...files, 'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000)) }
+    const large = { ...files, 'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, LARGE_BODY) }
     const { app, lines } = await logged({ ACCESS_LOG: '1' }, large)
-    const inflate = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((_: unknown, __: unknown, done: (error: Error) => void) =>
-      setImmediate(() => done(new Error('inflate failed')))) as unknown as typeof zlib.brotliDecompress)
+    const inflate = failingInflates()
     try {
       const response = await app.request('/wirtschaft/feed.xml')
       const headers = ['Cache-Control', 'X-Content-Type-Options', 'Access-Control-Allow-Origin', 'Content-Length'].map((name) => response.headers.get(name))

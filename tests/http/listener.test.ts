@@ -7,6 +7,7 @@
  */
 import { getRequestListener } from '@hono/node-server'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { failingInflates, LARGE_BODY } from '../helpers/large-documents.js'
 import { createHttp, type Http } from '../../src/http/app.js'
 import { createListener } from '../../src/http/listener.js'
 import type { Traffic } from '../../src/ops/traffic.js'
@@ -36,7 +37,7 @@ const files = {
 /** With an article of 600 KB: the RSS feed's identity bytes are held as Brotli once compressed, and inflated when asked for. */
 const WITH_LARGE_FEED = {
   ...files,
-  'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000)),
+  'gross.md': articleText({ title: 'Gross', date: '2025-06-06T08:00:00+02:00', category: 'wirtschaft' }, LARGE_BODY),
 }
 
 /** What Chromium sends when a person opens a URL. */
@@ -415,8 +416,7 @@ describe('the listener', () => {
     const traffic = recordingTraffic()
     const http = createHttp({ config, store, now: () => NOW.getTime(), traffic, logger: { info: () => {}, warn: () => {}, error: (line) => void errors.push(line) } })
     const served = await asMain(http)
-    const inflate = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((_: unknown, __: unknown, done: (error: Error) => void) =>
-      setImmediate(() => done(new Error('inflate failed')))) as unknown as typeof zlib.brotliDecompress)
+    const inflate = failingInflates()
     try {
       const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
       expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])

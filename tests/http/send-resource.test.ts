@@ -15,7 +15,7 @@ import { createSender, type SenderOptions } from '../../src/http/send-resource.j
 import { holdsBytes } from '../../src/site/inflated-identity.js'
 import { createIdentityFirst, createResource, type Resource } from '../../src/site/resource.js'
 import { SITE } from '../helpers/feed-fixtures.js'
-import { sitemapPartText } from '../helpers/large-documents.js'
+import { failingInflates, sitemapPartText } from '../helpers/large-documents.js'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -374,8 +374,7 @@ describe('createSender: identity bytes held compressed, inflated once for the an
     const text = sitemapPartText(6)
     const resource = await createResource(text, { contentType: 'application/xml; charset=utf-8', now: NOW })
     const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined })
-    const inflate = vi.spyOn(zlib, 'brotliDecompress').mockImplementation(((_: unknown, __: unknown, done: (error: Error) => void) =>
-      setImmediate(() => done(new Error('inflate failed')))) as unknown as typeof zlib.brotliDecompress)
+    const inflate = failingInflates()
     try {
       await expect(send(request('GET'), resource)).rejects.toThrow('inflate failed')
       expect((send(request('HEAD'), resource) as Answer).status).toBe(200)

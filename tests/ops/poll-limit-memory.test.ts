@@ -7,19 +7,11 @@
  * clients the table remembers could hold 1.2 GB. Measured in a process of
  * its own, as tests/store/clash-memory.test.ts.
  */
-import { spawnSync } from 'node:child_process'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { measuredInOwnProcess } from '../helpers/own-process.js'
 
 const MEASURE = `
 import { PollLimiter } from './src/ops/poll-limit.ts'
-const settled = async () => {
-  for (let i = 0; i < 4; i++) {
-    globalThis.gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return process.memoryUsage().heapUsed
-}
 const clock = { now: 0 }
 const limiter = new PollLimiter({ intervalMs: 300_000, now: () => clock.now })
 const view = (n) => 'https://www.example.de/wirtschaft/feed.xml?' + Array.from({ length: 40 }, (_, k) => 'tag=' + 'T'.repeat(190) + n + 'x' + k).join('&')
@@ -35,9 +27,7 @@ console.log(JSON.stringify({ perClient, limited, size: limiter.size }))
 
 describe('PollLimiter: memory', () => {
   it('holds a key of bounded size per client and view, however long the view URL, and still tells them apart', () => {
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', MEASURE], { cwd: path.join(import.meta.dirname, '../..'), encoding: 'utf8' })
-    expect(run.stderr).toBe('')
-    const { perClient, limited, size } = JSON.parse(run.stdout) as { perClient: number; limited: (number | undefined)[]; size: number }
+    const { perClient, limited, size } = measuredInOwnProcess<{ perClient: number; limited: (number | undefined)[]; size: number }>(MEASURE)
     expect(limited).toEqual([299, null, null])
     expect(size).toBe(5_002)
     // About 150 bytes with a digest; ~8,000 when the view's URL was kept whole.

@@ -2,6 +2,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import zlib from 'node:zlib'
 import { describe, expect, it, vi } from 'vitest'
+import { LARGE_BODY } from '../helpers/large-documents.js'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { Operations } from '../../src/ops/operations.js'
@@ -129,7 +130,7 @@ describe('POLL_MIN_INTERVAL', () => {
 
   it('refuses before the body: a 429 counts no bytes sent (http_response_bytes_total), and inflates no identity bytes held compressed', async () => {
     // A feed of 600 KB: its identity bytes are held as Brotli once compressed, and inflated for a client without gzip.
-    const { get, clock, ops, store } = await limitedApp(undefined, 'Die Stadt erhöht die Gebühren für Müll und Wasser. '.repeat(12_000))
+    const { get, clock, ops, store } = await limitedApp(undefined, LARGE_BODY)
     while (holdsBytes((store.resource('/wirtschaft/feed.xml') as Resource).identity)) await new Promise((resolve) => setTimeout(resolve, 10))
     const sent = vi.spyOn(ops, 'sent')
     const inflate = vi.spyOn(zlib, 'brotliDecompress')

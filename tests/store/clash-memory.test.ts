@@ -9,19 +9,11 @@
  * shared with other files, a collection of their garbage inside the window
  * made it 20.
  */
-import { spawnSync } from 'node:child_process'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { measuredInOwnProcess } from '../helpers/own-process.js'
 
 const MEASURE = `
 import { ArticleClashes } from './src/store/article-clashes.ts'
-const settled = async () => {
-  for (let i = 0; i < 4; i++) {
-    globalThis.gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return process.memoryUsage().heapUsed
-}
 const count = 20_000
 const byFile = new Map()
 for (let n = 0; n < count; n++) {
@@ -45,13 +37,6 @@ console.log(JSON.stringify({ perArticle, clashing: [...clashes.files()] }))
 // What a category keeps once no file is in it any more (an edit that moved the article, a deletion): nothing.
 const CATEGORIES_GONE = `
 import { ArticleClashes } from './src/store/article-clashes.ts'
-const settled = async () => {
-  for (let i = 0; i < 4; i++) {
-    globalThis.gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return process.memoryUsage().heapUsed
-}
 const count = 20_000
 const byFile = new Map()
 const clashes = new ArticleClashes((file) => byFile.get(file))
@@ -70,17 +55,13 @@ console.log(JSON.stringify({ perCategory, kept: typeof clashes }))
 
 describe('ArticleClashes: memory', () => {
   it('keeps nothing of a category no file is in any more (a soak run at 50,000 articles: 480 bytes each, for good)', () => {
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', CATEGORIES_GONE], { cwd: path.join(import.meta.dirname, '../..'), encoding: 'utf8' })
-    expect(run.stderr).toBe('')
-    const { perCategory } = JSON.parse(run.stdout) as { perCategory: number }
+    const { perCategory } = measuredInOwnProcess<{ perCategory: number }>(CATEGORIES_GONE)
     // About 0 (noise of a few bytes); 480 when each category's maps stayed.
     expect(perCategory).toBeLessThan(60)
   })
 
   it('holds under 135 bytes an article for 20,000 articles of plain names (their slugs and ids), none a map entry for its name', () => {
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', MEASURE], { cwd: path.join(import.meta.dirname, '../..'), encoding: 'utf8' })
-    expect(run.stderr).toBe('')
-    const { perArticle, clashing } = JSON.parse(run.stdout) as { perArticle: number; clashing: string[] }
+    const { perArticle, clashing } = measuredInOwnProcess<{ perArticle: number; clashing: string[] }>(MEASURE)
     expect(clashing).toEqual(['Börse.md'.normalize('NFD')])
     expect(perArticle).toBeGreaterThan(40)
     // About 100; 155 with a map entry per name. 120 failed once on Node 24 in .ci/run (123.6 bytes, a measure's noise).

@@ -6,19 +6,11 @@
  * the life of the process: ~200 bytes a list, in a soak run at 50,000
  * articles. Measured in a process of its own, as clash-memory.test.ts.
  */
-import { spawnSync } from 'node:child_process'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { measuredInOwnProcess } from '../helpers/own-process.js'
 
 const MEASURE = `
 import { articleCompactor } from './src/store/compact-articles.ts'
-const settled = async () => {
-  for (let i = 0; i < 4; i++) {
-    globalThis.gc()
-    await new Promise((resolve) => setImmediate(resolve))
-  }
-  return process.memoryUsage().heapUsed
-}
 const compact = articleCompactor()
 const article = (n, tags, authors) => ({
   file: \`2026/meldung-\${n}.md\`, id: \`urn:x:\${n}\`, title: 'Titel', summary: undefined, imageAlt: '', lang: 'de',
@@ -38,9 +30,7 @@ console.log(JSON.stringify({ perEdit, shared: kept[0].tags === kept[1].tags && a
 
 describe('articleCompactor: memory', () => {
   it('keeps nothing of the tag and author lists no article holds any more, and still shares the lists articles hold', () => {
-    const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', MEASURE], { cwd: path.join(import.meta.dirname, '../..'), encoding: 'utf8' })
-    expect(run.stderr).toBe('')
-    const { perEdit, shared } = JSON.parse(run.stdout) as { perEdit: number; shared: boolean }
+    const { perEdit, shared } = measuredInOwnProcess<{ perEdit: number; shared: boolean }>(MEASURE)
     expect(shared).toBe(true)
     // About 0 (noise of a few bytes); ~400 when each edit's two lists stayed.
     expect(perEdit).toBeLessThan(60)
