@@ -8,9 +8,7 @@
  * and feeds render in worker threads (the built worker, as main.ts uses it).
  * The delay is the longest gap in a chain of 1 ms timers. On a shared 2-core
  * machine other processes alone cause gaps of 40 ms, so each step is measured
- * up to five times, half a second apart, and the best counts: a real stall
- * shows every time. (Three tries in a row once all met a CI machine's busy
- * spell: 142 ms for a step that takes 45–70 ms on a quiet one.)
+ * up to five times, half a second apart, and the best counts (bestLoopDelay).
  */
 import fs from 'node:fs'
 import http from 'node:http'
@@ -23,12 +21,10 @@ import { MAX_ARTICLE_BYTES } from '../../src/content/load-articles.js'
 import { MAX_HTML_TAGS } from '../../src/content/tag-budget.js'
 import { createApp } from '../../src/http/app.js'
 import { ContentStore } from '../../src/store/content-store.js'
-import { startLoopProbe } from '../helpers/loop-delay.js'
+import { bestLoopDelay, LOOP_LIMIT_MS } from '../helpers/loop-delay.js'
 import { builtRenderPool } from '../helpers/render-pool.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 
-const LIMIT_MS = 100
-const TRIES = 5
 /** Up to this size the file is read; the largest files below are just under it. */
 const SIZE = MAX_ARTICLE_BYTES - 4096
 
@@ -36,35 +32,6 @@ const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup()
 })
-
-/**
- * The longest event-loop delay while `step` runs, the best of up to TRIES tries (see above). Each try
- * does the work afresh: `step` gets the try's number, and `again` (not timed) undoes what the last try
- * left ready (a rendered page), so that a real stall cannot pass on a second try that found the work done.
- * `alsoWithin` is what else a try measures (a feed's answer time, kept by `step`): tried again while it says no too.
- * `before` (not timed) is the test's own work before each try: writing a file of 2 MiB took 13–20 ms of the step.
- */
-async function delayOf(
-  step: (attempt: number) => Promise<unknown>,
-  again?: () => Promise<unknown>,
-  alsoWithin = () => true,
-  before?: (attempt: number) => unknown,
-): Promise<number> {
-  let best = Number.POSITIVE_INFINITY
-  for (let attempt = 0; attempt < TRIES && (best >= LIMIT_MS || !alsoWithin()); attempt++) {
-    if (attempt > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      await again?.()
-    }
-    before?.(attempt)
-    const probe = startLoopProbe()
-    await step(attempt)
-    // One more turn, so that a block at the very end is counted.
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    best = Math.min(best, probe.stop())
-  }
-  return best
-}
 
 /** A store and app over a folder of ordinary articles plus `hostile` as wirtschaft/gross.md, rendering as the service does. */
 function setUp(hostile: string, ordinary = 3) {
@@ -171,22 +138,22 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
     // Node loads its fetch implementation (Request, Response) on first use: 20–40 ms that no content causes (as bench/stalls.ts).
     await new Response('warm').text()
     const delays: Record<string, number> = {}
-    delays.load = await delayOf(() => store.load())
-    delays.feed = await delayOf(() => fetchBytes('/wirtschaft/feed.xml'))
+    delays.load = await bestLoopDelay(() => store.load())
+    delays.feed = await bestLoopDelay(() => fetchBytes('/wirtschaft/feed.xml'))
     // A load drops the rendered page and body: a second try renders them again.
-    delays.page = await delayOf(() => fetchBytes('/wirtschaft/gross.html'), () => store.load())
-    delays.change = await delayOf(
+    delays.page = await bestLoopDelay(() => fetchBytes('/wirtschaft/gross.html'), () => store.load())
+    delays.change = await bestLoopDelay(
       () => store.applyChanges(['wirtschaft/gross.md']),
       undefined,
       undefined,
       (attempt) => folder.write('wirtschaft/gross.md', `${text}\nNachtrag ${attempt}.\n`),
     )
     // A reload drops every rendered body: the file is rendered again from scratch.
-    delays.reload = await delayOf(async () => {
+    delays.reload = await bestLoopDelay(async () => {
       await store.load()
       await fetchBytes('/wirtschaft/gross.html')
     })
-    const over = Object.entries(delays).filter(([, ms]) => ms >= LIMIT_MS)
+    const over = Object.entries(delays).filter(([, ms]) => ms >= LOOP_LIMIT_MS)
     expect(Object.fromEntries(over.map(([step, ms]) => [step, `${Math.round(ms)} ms`]))).toEqual({})
 
     const page = await get('/wirtschaft/gross.html')
@@ -200,8 +167,8 @@ describe('one article file of up to 2 MiB never holds the event loop for 100 ms'
   it('refuses 2 MiB of front matter at once, naming the file, and keeps publishing the rest', async () => {
     const text = front(`tags:\n${fill('  - Thema\n', SIZE - 200)}`) + 'Text.\n'
     const { store, get, logged } = setUp(text)
-    expect(await delayOf(() => store.load())).toBeLessThan(LIMIT_MS)
-    // Once per load, and delayOf may load up to TRIES times: every line is this one.
+    expect(await bestLoopDelay(() => store.load())).toBeLessThan(LOOP_LIMIT_MS)
+    // Once per load, and bestLoopDelay may load up to five times: every line is this one.
     expect([...new Set(logged)]).toEqual([`skipped wirtschaft/gross.md: front matter: is ${Math.round(Buffer.byteLength(text.slice(0, -6)) / 1024)} KiB long; at most 64 KiB are read (the article's text belongs below the closing '---')`])
     expect((await get('/wirtschaft/gross.html')).status).toBe(404)
     expect(JSON.parse((await get('/wirtschaft/feed.json')).text).items).toHaveLength(3)
@@ -250,18 +217,18 @@ describe('a burst of distinct filtered views', () => {
       expect(statuses).toEqual(Array(40).fill(200))
       return slowestFeed
     }
-    // The best of up to TRIES bursts for the feed's time too: tried again only for the loop, CI on a loaded machine
+    // The best of up to five bursts for the feed's time too: tried again only for the loop, CI on a loaded machine
     // once had the loop at 75 ms and one answer of the feed at 101 ms. Each burst asks for views never asked before,
     // so a real stall fails every try.
     let slowestFeed = Number.POSITIVE_INFINITY
-    const delay = await delayOf(
+    const delay = await bestLoopDelay(
       async () => {
         slowestFeed = Math.min(slowestFeed, await burst())
       },
       undefined,
-      () => slowestFeed < LIMIT_MS,
+      () => slowestFeed < LOOP_LIMIT_MS,
     )
-    expect({ delay: delay < LIMIT_MS, slowestFeed: slowestFeed < LIMIT_MS }, `loop ${delay.toFixed(0)} ms, feed ${slowestFeed.toFixed(0)} ms`).toEqual({
+    expect({ delay: delay < LOOP_LIMIT_MS, slowestFeed: slowestFeed < LOOP_LIMIT_MS }, `loop ${delay.toFixed(0)} ms, feed ${slowestFeed.toFixed(0)} ms`).toEqual({
       delay: true,
       slowestFeed: true,
     })

@@ -13,11 +13,10 @@ import { articleCompactor } from '../../src/store/compact-articles.js'
 import { snapshotSource } from '../../src/store/index-snapshot.js'
 import { decodeSnapshot } from '../../src/store/snapshot-format.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
-import { startLoopProbe } from '../helpers/loop-delay.js'
+import { bestLoopDelay, LOOP_LIMIT_MS } from '../helpers/loop-delay.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
 
 const FILES = 50_000
-const LIMIT_MS = 100
 const NAME = 'index-snapshot.v8'
 const config = { articlesDir: '/artikel', siteUrl: 'https://www.example.de/', timeZone: 'Europe/Berlin', language: 'de' }
 const fingerprint = { build: 'build-1', config: { ARTICLES_DIR: config.articlesDir, SITE_URL: config.siteUrl, 'time zone': config.timeZone, language: config.language } }
@@ -65,25 +64,24 @@ describe('writing the index snapshot of 50,000 files', () => {
     const { source, titles, written, logged, bytes } = setUp()
     const names = Array.from({ length: FILES }, (_, i) => articleOf(i + 1).file)
     for (const name of names) await source.readForIndex(name)
-    let best = Number.POSITIVE_INFINITY
-    // Best of three writes, each after one more edit: on a shared machine other processes alone cause gaps of 40 ms.
-    for (let attempt = 0; attempt < 3 && best >= LIMIT_MS; attempt++) {
+    const edited = names[FILES - 1] as string
+    let last = -1
+    const best = await bestLoopDelay(async (attempt) => {
+      // Each try writes after one more edit.
       const before = written()
-      const edited = names[FILES - 1] as string
       titles.set(edited, `Eilmeldung ${attempt}`)
-      const probe = startLoopProbe()
       await source.readForIndex(edited)
       // Up to 20 s: the write waits for its delay, then encodes and writes 18 MB a slice at a time.
       for (let waited = 0; written() === before && waited < 20_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5))
       await new Promise((resolve) => setTimeout(resolve, 20)) // and a turn after it
-      best = Math.min(best, probe.stop())
-      const rows = decodeSnapshot(bytes(), fingerprint, articleCompactor())
-      if ('reason' in rows) throw new Error(rows.reason)
-      expect(rows.size).toBe(FILES)
-      expect(rows.take(edited, () => true)?.article.title).toBe(`Eilmeldung ${attempt}`)
-      expect(rows.take(names[0] as string, () => true)?.article.summary).toBe('Zusammenfassung der Meldung 1 über Inflation.')
-    }
-    expect(Math.round(best)).toBeLessThan(LIMIT_MS)
+      last = attempt
+    })
+    const rows = decodeSnapshot(bytes(), fingerprint, articleCompactor())
+    if ('reason' in rows) throw new Error(rows.reason)
+    expect(rows.size).toBe(FILES)
+    expect(rows.take(edited, () => true)?.article.title).toBe(`Eilmeldung ${last}`)
+    expect(rows.take(names[0] as string, () => true)?.article.summary).toBe('Zusammenfassung der Meldung 1 über Inflation.')
+    expect(Math.round(best)).toBeLessThan(LOOP_LIMIT_MS)
     expect(logged.filter((line) => line.startsWith('warning'))).toEqual([])
   }, 120_000)
 })
