@@ -2,7 +2,18 @@ import { NO_DELIVERY_COUNTER, type DeliveryCounter } from '../util/delivery-coun
 import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
+import { SITE_KEY } from '../site/cache-keys.js'
 import { batchesOf, type PurgeClient } from './purge-clients.js'
+
+/**
+ * Requests' worth of keys beyond which the whole site is purged instead
+ * (SITE_KEY, which every document carries): a bulk change, or the keys of a
+ * long outage of the CDN's API, would otherwise take dozens of requests, and
+ * Cloudflare's free plan allows 5 purges a minute with a bucket of 25
+ * (https://developers.cloudflare.com/cache/how-to/purge-cache/). It also
+ * bounds what waits while the API is down.
+ */
+export const MAX_PURGE_REQUESTS = 16
 
 export interface PurgerOptions {
   readonly client: PurgeClient
@@ -22,8 +33,10 @@ export interface PurgerOptions {
  * batches within the API's limits (purge-clients.ts), one request at a time;
  * keys whose request failed are sent again with the next keys, after 1 s,
  * 2 s, 4 s … (at most a minute apart; a 429's Retry-After is honoured),
- * until they are through. Publishing never waits for it. problems() says
- * what failed while keys are waiting: for /healthz.
+ * until they are through. Keys that would take more than MAX_PURGE_REQUESTS
+ * requests, or any with SITE_KEY among them, are replaced by SITE_KEY alone.
+ * Publishing never waits for it. problems() says what failed while keys are
+ * waiting: for /healthz.
  */
 export class Purger implements HealthCheck {
   readonly #options: Required<Omit<PurgerOptions, 'fetch'>> & { fetch: typeof fetch }
@@ -44,7 +57,8 @@ export class Purger implements HealthCheck {
    * for them was made, sent or failed: what the WebSub ping waits for.
    */
   purge(keys: Iterable<string>): Promise<void> {
-    for (const key of keys) this.#pending.add(key)
+    if (!this.#pending.has(SITE_KEY)) for (const key of keys) this.#pending.add(key)
+    this.#wholeSiteWhenMany()
     if (this.#pending.size === 0 || this.#closed) return Promise.resolve()
     return this.#flushes.run()
   }
@@ -90,6 +104,7 @@ export class Purger implements HealthCheck {
     }
     // Sent again first, with whatever came meanwhile.
     this.#pending = new Set([...failed.keys, ...this.#pending])
+    this.#wholeSiteWhenMany()
     this.#failures += 1
     const backoff = Math.min(this.#options.retryDelayMs * 2 ** (this.#failures - 1), this.#options.maxRetryDelayMs)
     const delay = Math.max(backoff, Math.min(failed.retryAfterMs ?? 0, this.#options.maxRetryDelayMs))
@@ -102,6 +117,21 @@ export class Purger implements HealthCheck {
     })
     this.#retry = setTimeout(() => void this.#flushes.run(), delay)
     this.#retry.unref?.()
+  }
+
+  /** SITE_KEY alone in place of the keys it covers: when it is among them, or when they would take more than MAX_PURGE_REQUESTS requests. */
+  #wholeSiteWhenMany(): void {
+    const pending = this.#pending
+    const client = this.#options.client
+    if (pending.has(SITE_KEY)) {
+      if (pending.size > 1) this.#pending = new Set([SITE_KEY])
+      return
+    }
+    // Counted in batches only when it could matter: no more keys than requests fit in them whatever their lengths.
+    if (pending.size <= MAX_PURGE_REQUESTS || (pending.size <= client.maxKeys * MAX_PURGE_REQUESTS && batchesOf([...pending], client).length <= MAX_PURGE_REQUESTS)) return
+    const fields = { target: client.target, keys: pending.size }
+    this.#options.logger.info(`purge: ${pending.size} key(s) waiting at ${client.target} would take more than ${MAX_PURGE_REQUESTS} requests; purging the whole site (key ${SITE_KEY}) instead`, fields)
+    this.#pending = new Set([SITE_KEY])
   }
 
   /** One request; undefined when it worked, else what went wrong (and how long the API asked us to wait). */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPurgeClient } from '../../src/cdn/purge-clients.js'
 import { PURGE_WAIT_MS, purgeOnChange } from '../../src/cdn/purge-on-change.js'
-import { Purger } from '../../src/cdn/purger.js'
+import { MAX_PURGE_REQUESTS, Purger } from '../../src/cdn/purger.js'
 import { startPurgeStandIn } from '../helpers/purge-stand-in.js'
 
 const closers: (() => Promise<void> | void)[] = []
@@ -87,6 +87,41 @@ describe('Purger', () => {
     await purger.purge(['t-ezb'])
     await purger.idle()
     expect(api.received.map((request) => keysOf(request.body))).toEqual([['feed'], ['feed', 't-ezb']])
+    expect(purger.problems()).toEqual([])
+  })
+
+  it('purges the whole site (key `site`) in one request in place of keys that would take more than 16 requests, and says so', async () => {
+    const { api, purger, lines } = await fastlyPurger([])
+    const keys = (count: number, from = 0) => Array.from({ length: count }, (_, n) => `a-${from + n}`)
+    expect(MAX_PURGE_REQUESTS).toBe(16)
+    await purger.purge(keys(256 * 16))
+    await purger.idle()
+    expect(api.received.map((request) => keysOf(request.body).length)).toEqual(Array(16).fill(256))
+    await purger.purge(keys(256 * 16 + 1, 10_000))
+    await purger.idle()
+    expect(api.received.slice(16).map((request) => keysOf(request.body))).toEqual([['site']])
+    expect(lines.at(-2)).toBe('purge: 4097 key(s) waiting at Fastly service svc would take more than 16 requests; purging the whole site (key site) instead')
+  })
+
+  it('purges `site` alone when it is among the keys: every document carries it', async () => {
+    const { api, purger } = await fastlyPurger([])
+    await purger.purge(['feed', 'site', 'a-1'])
+    await purger.idle()
+    expect(api.received.map((request) => keysOf(request.body))).toEqual([['site']])
+  })
+
+  it('holds no more than 16 requests of keys while the API is down: the backlog of an outage becomes `site`, and later keys add nothing to it', async () => {
+    const { api, purger } = await fastlyPurger([{ status: 503 }, { status: 503 }, { status: 503 }])
+    await purger.purge(Array.from({ length: 3000 }, (_, n) => `a-${n}`))
+    expect(purger.problems()).toEqual([
+      'purging 3000 cache key(s) at Fastly service svc failed 1 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
+    ])
+    await purger.purge(Array.from({ length: 1200 }, (_, n) => `t-${n}`))
+    await purger.purge(['feed', 'a-x'])
+    await until(() => api.received.length === 4)
+    await purger.idle()
+    // The first request of 3,000 keys, then `site` alone, twice failed, once through.
+    expect(api.received.map((request) => keysOf(request.body).slice(0, 2))).toEqual([['a-0', 'a-1'], ['site'], ['site'], ['site']])
     expect(purger.problems()).toEqual([])
   })
 
