@@ -9,7 +9,7 @@ import { redactUrl } from '../text/redact.js'
 import { healthReasons, type HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
-import { shortAnswer, textAnswer } from './common-headers.js'
+import { serverError, shortAnswer, textAnswer } from './common-headers.js'
 import { accessLog } from './access-log.js'
 import { toResponse, viewOfContext, type Answer, type RequestView } from './exchange.js'
 import { createMediaHandler } from './media.js'
@@ -269,9 +269,8 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     const line = `${c.req.method} ${redactUrl(c.req.path)} failed on the server's side: ${error.message}`
     if (logger.error) logger.error(line, { err: error })
     else logger.warn(line, { err: error })
-    // As every other 500 (media.ts, the adapter's): the headers of every answer, no-store, and a Content-Length,
-    // which the access log reads for the bytes sent (c.text gave none of them, and the log said 0 bytes).
-    return shortAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
+    // As every other 500: c.text gave none of the headers of every answer, no-store nor a Content-Length (the access log said 0 bytes).
+    return serverError()
   })
 
   // The fast path counts what it answers as Hono's route does (observed); with ACCESS_LOG=1 there is none.

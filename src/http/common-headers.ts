@@ -43,5 +43,15 @@ export function adapterErrorAnswer(error: unknown): Response {
   if (error instanceof Error && error.name === 'RequestError') {
     return shortAnswer(400, { 'Cache-Control': 'no-store' }, `Bad request: the request target and Host header make no URL (${error.message})\n`)
   }
-  return shortAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
+  return serverError()
 }
+
+/**
+ * A request the service failed (an error no route caught, a media file it
+ * cannot read, a listener it could not load): the headers of every answer,
+ * no-store, a Content-Length (which the access log reads), and nothing of why.
+ */
+export const SERVER_ERROR: Answer = textAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
+
+/** SERVER_ERROR as a Response, for Hono's routes. */
+export const serverError = (): Response => toResponse(SERVER_ERROR)

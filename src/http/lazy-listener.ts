@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { SERVER_ERROR } from './common-headers.js'
+import { writeAnswer } from './exchange.js'
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown
 
@@ -34,7 +36,7 @@ export function lazyListener(make: () => Promise<Listener>, onError: (error: unk
       ready = await ensure()
     } catch (error) {
       onError(error)
-      outgoing.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Internal Server Error\n')
+      writeAnswer(outgoing, SERVER_ERROR)
       return
     }
     return ready(incoming, outgoing)

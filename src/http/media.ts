@@ -6,7 +6,7 @@ import { isGone, walkTreeSync } from '../content/files.js'
 import { servedMediaFile, servedMediaParts } from '../content/media-path.js'
 import { mediaTypeFor } from '../content/media-types.js'
 import { hasBadBytes } from '../text/file-names.js'
-import { COMMON_HEADERS, shortAnswer } from './common-headers.js'
+import { COMMON_HEADERS, serverError } from './common-headers.js'
 import { isNotModified, isPreconditionFailed, parseHttpDate } from './conditional.js'
 import { notLaterThanNow } from '../site/resource.js'
 import type { Logger } from '../util/logger.js'
@@ -75,7 +75,7 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
  * so no cache keeps the error once the file is fixed.
  */
 function cannotRead(): Response {
-  return shortAnswer(500, { 'Cache-Control': 'no-store' }, 'Internal server error\n')
+  return serverError()
 }
 
 /** The answer for an open file: 200, 206, 304, 412 or 416. `keepOpen` is called when the body will read (and close) the file. */
