@@ -9,7 +9,7 @@ import { redactUrl } from '../text/redact.js'
 import { healthReasons, type HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { ALLOWED_METHODS } from './client-errors.js'
-import { serverError, shortAnswer, textAnswer } from './common-headers.js'
+import { SERVER_ERROR, serverError, shortAnswer, textAnswer } from './common-headers.js'
 import { accessLog } from './access-log.js'
 import { toResponse, viewOfContext, type Answer, type RequestView } from './exchange.js'
 import { createMediaHandler } from './media.js'
@@ -45,7 +45,8 @@ export interface Http {
   /**
    * A GET or HEAD of a document rendered ahead, answered (and counted) at
    * once by the same function Hono's route calls first, or once its identity
-   * bytes are inflated (a promise); undefined for any
+   * bytes are inflated (a promise, which does not reject: a failed inflate is
+   * answered 500, logged as app.onError does); undefined for any
    * other request, which then goes to `app`. None with ACCESS_LOG=1: the
    * access log is Hono middleware, so every request goes through Hono.
    */
@@ -170,8 +171,21 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     routes.set(path, route)
     return route
   }
-  const sendRoute = (request: RequestView, route: ReadyRoute): Answer | Promise<Answer> =>
-    route.send !== undefined && traffic ? sendPolled(request, traffic, route.resource, route.send) : send(request, route.resource, route.send)
+  const sendRoute = (request: RequestView, route: ReadyRoute): Answer | Promise<Answer> => {
+    const answer = route.send !== undefined && traffic ? sendPolled(request, traffic, route.resource, route.send) : send(request, route.resource, route.send)
+    // Made later (identity bytes inflated) and failed: answered 500 here, as app.onError would. Left to Hono's route,
+    // the request was asked POLL_MIN_INTERVAL again (a 429 for the server's failure) and counted for /stats twice.
+    return answer instanceof Promise ? answer.catch((error: unknown) => failed(request, error)) : answer
+  }
+  const logFailure = (method: string, path: string, error: Error): void => {
+    const line = `${method} ${redactUrl(path)} failed on the server's side: ${error.message}`
+    if (logger.error) logger.error(line, { err: error })
+    else logger.warn(line, { err: error })
+  }
+  const failed = (request: RequestView, error: unknown): Answer => {
+    logFailure(request.method, request.path, error instanceof Error ? error : new Error(String(error)))
+    return SERVER_ERROR
+  }
   // A topic's options made once per path, not per request.
   const topicSends = new Map([...topicByPath].map(([path, topic]) => [path, { topic }] as const))
   const sendStored = (request: RequestView, resource: Resource): Answer | Promise<Answer> => {
@@ -266,16 +280,14 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
   app.all('*', traffic ? observed(traffic, families, handle) : handle)
 
   app.onError((error, c) => {
-    const line = `${c.req.method} ${redactUrl(c.req.path)} failed on the server's side: ${error.message}`
-    if (logger.error) logger.error(line, { err: error })
-    else logger.warn(line, { err: error })
+    logFailure(c.req.method, c.req.path, error)
     // As every other 500: c.text gave none of the headers of every answer, no-store nor a Content-Length (the access log said 0 bytes).
     return serverError()
   })
 
   // The fast path counts what it answers as Hono's route does (observed); with ACCESS_LOG=1 there is none.
   // The family is the route's, found once (routeOf), not worked out of the path per request.
-  // An answer made later (identity bytes inflated) is counted when made; one that fails is left to Hono's route, which counts it.
+  // An answer made later (identity bytes inflated) is counted when made, a failed one as its 500 (sendRoute).
   const counted = (request: RequestView): Answer | Promise<Answer> | undefined => {
     const started = performance.now()
     const route = routeOf(request.path, request.url)

@@ -24,8 +24,8 @@ export function createListener(http: Http, hono: (incoming: IncomingMessage, out
   return (incoming, outgoing) => {
     const answer = refusal(incoming) ?? (fast && fastAnswer(fast, incoming))
     // Made later (identity bytes inflated off the event loop): written once made (no head goes out before the bytes
-    // are there). If that fails, the request goes to Hono's route, which asks again (a new inflate): a failure there
-    // is logged and answered 500 (app.onError).
+    // are there). A failed inflate is made a 500 (app.ts: sendRoute); should the promise reject all the same, the
+    // request goes to Hono's route, which asks again.
     if (answer instanceof Promise) answer.then((made) => writeAnswer(outgoing, made), () => void hono(incoming, outgoing))
     else if (answer) writeAnswer(outgoing, answer)
     // The request target `*` names no resource (the adapter makes no URL of it): answered here, not by Hono.

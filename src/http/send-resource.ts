@@ -224,8 +224,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       sent?.(available, variant.byteLength)
       return withBody(headers, status, asBuffer(bytes))
     }
-    // Counted once inflated: a failed inflate sends nothing, and the fast path then leaves the request to Hono's route,
-    // which would count them again.
+    // Counted once inflated: a failed inflate sends none of them (its request is answered 500).
     return bytes.then((inflated) => {
       sent?.(available, variant.byteLength)
       return withBody(headers, status, asBuffer(inflated))

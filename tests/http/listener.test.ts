@@ -434,6 +434,24 @@ describe('the listener', () => {
     expect(traffic.calls.filter(([kind]) => kind === 'sent')).toEqual([['sent', 'identity', again.body.byteLength]])
   })
 
+  it('answers a failed inflate 500 with POLL_MIN_INTERVAL on, asking the limit and counting the poll once: never the 429 of a second ask', async () => {
+    const { store, config } = await testApp(WITH_LARGE_FEED, { POLL_MIN_INTERVAL: '300' }, NOW)
+    const traffic = recordingTraffic()
+    // A gate as the real one keeps it: the first full body to this client goes out, a second within the interval waits.
+    let asked = 0
+    const http = createHttp({ config, store, now: () => NOW.getTime(), traffic: { ...traffic, pollGate: () => () => (asked++ === 0 ? undefined : 300) }, logger: { info: () => {}, warn: () => {}, error: () => {} } })
+    const served = await asMain(http)
+    const inflate = failingInflates()
+    try {
+      const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
+      expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
+    } finally {
+      inflate.mockRestore()
+    }
+    expect([asked, traffic.calls.filter(([kind]) => kind === 'feedPoll').length]).toEqual([1, 1])
+    expect(traffic.calls.filter(([kind]) => kind === 'request')).toEqual([['request', 'feed', 'GET', 500]])
+  })
+
   it('counts a request whose identity bytes are inflated with the time until they are, as Hono’s route counts a document rendered on request', async () => {
     const { store, config } = await testApp(WITH_LARGE_FEED, {}, NOW)
     const seconds: number[] = []
