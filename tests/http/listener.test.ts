@@ -100,6 +100,17 @@ function recordingTraffic(): Traffic & { readonly calls: unknown[][] } {
   }
 }
 
+/** The large feed asked while every inflate fails: the service's 500, whatever else the test counts. */
+async function feedWhileInflatesFail(base: string): Promise<void> {
+  const inflate = failingInflates()
+  try {
+    const answer = await rawRequest(base, '/wirtschaft/feed.xml')
+    expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
+  } finally {
+    inflate.mockRestore()
+  }
+}
+
 const open: Listening[] = []
 afterEach(async () => {
   await Promise.all(open.splice(0).map((server) => server.close()))
@@ -416,13 +427,7 @@ describe('the listener', () => {
     const traffic = recordingTraffic()
     const http = createHttp({ config, store, now: () => NOW.getTime(), traffic, logger: { info: () => {}, warn: () => {}, error: (line) => void errors.push(line) } })
     const served = await asMain(http)
-    const inflate = failingInflates()
-    try {
-      const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
-      expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
-    } finally {
-      inflate.mockRestore()
-    }
+    await feedWhileInflatesFail(served.base)
     expect(errors).toEqual(["GET /wirtschaft/feed.xml failed on the server's side: inflate failed"])
     expect(traffic.calls.filter(([kind]) => kind === 'request')).toEqual([['request', 'feed', 'GET', 500]])
     // No body bytes went out (before: the feed's length counted twice, by the fast path and again by Hono's route).
@@ -441,13 +446,7 @@ describe('the listener', () => {
     let asked = 0
     const http = createHttp({ config, store, now: () => NOW.getTime(), traffic: { ...traffic, pollGate: () => () => (asked++ === 0 ? undefined : 300) }, logger: { info: () => {}, warn: () => {}, error: () => {} } })
     const served = await asMain(http)
-    const inflate = failingInflates()
-    try {
-      const answer = await rawRequest(served.base, '/wirtschaft/feed.xml')
-      expect([answer.status, answer.body.toString()]).toEqual([500, 'Internal server error\n'])
-    } finally {
-      inflate.mockRestore()
-    }
+    await feedWhileInflatesFail(served.base)
     expect([asked, traffic.calls.filter(([kind]) => kind === 'feedPoll').length]).toEqual([1, 1])
     expect(traffic.calls.filter(([kind]) => kind === 'request')).toEqual([['request', 'feed', 'GET', 500]])
   })
