@@ -108,7 +108,8 @@ export class Purger implements HealthCheck {
     this.#failures += 1
     const backoff = Math.min(this.#options.retryDelayMs * 2 ** (this.#failures - 1), this.#options.maxRetryDelayMs)
     const delay = Math.max(backoff, Math.min(failed.retryAfterMs ?? 0, this.#options.maxRetryDelayMs))
-    this.#problem = `purging ${this.#pending.size} cache key(s) at ${client.target} failed ${this.#failures} time(s) (${failed.problem}); the CDN may serve stale copies of them until a retry succeeds`
+    const what = this.#pending.has(SITE_KEY) ? `the whole site (key ${SITE_KEY})` : `${this.#pending.size} cache key(s)`
+    this.#problem = `purging ${what} at ${client.target} failed ${this.#failures} time(s) (${failed.problem}); the CDN may serve stale copies of them until a retry succeeds`
     logger.warn(`purge: ${failed.keys.length} key(s) at ${client.target} failed (${failed.problem}); retry in ${delay} ms`, {
       target: client.target,
       attempt: this.#failures,

@@ -117,6 +117,9 @@ describe('Purger', () => {
       'purging 3000 cache key(s) at Fastly service svc failed 1 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
     ])
     await purger.purge(Array.from({ length: 1200 }, (_, n) => `t-${n}`))
+    expect(purger.problems()).toEqual([
+      'purging the whole site (key site) at Fastly service svc failed 2 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
+    ])
     await purger.purge(['feed', 'a-x'])
     await until(() => api.received.length === 4)
     await purger.idle()
