@@ -77,9 +77,10 @@ export function pollLimit(request: RequestView, traffic: Traffic, view: string):
   if (request.method !== 'GET' || isTopLevelNavigation(request)) return undefined
   const gate = traffic.pollGate(view, request.header('user-agent'), request.socket?.remoteAddress, request.socket)
   if (!gate) return undefined
-  return () => {
+  const refusal = () => {
     const wait = gate()
     // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
     return wait === undefined ? undefined : textAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
   }
+  return gate.release === undefined ? refusal : Object.assign(refusal, { release: gate.release })
 }

@@ -46,7 +46,10 @@ const OFFERED_CODINGS: readonly ContentCoding[] = ['br', 'gzip']
  * What may refuse a full body to one request instead (POLL_MIN_INTERVAL's 429, observe.ts: pollLimit): asked once a
  * 200 is decided, never for a 304 or a 412; an answer it gives is sent in its place.
  */
-export type Refusal = () => Answer | undefined
+export type Refusal = (() => Answer | undefined) & {
+  /** Takes back a full body the refusal let go (and recorded) that then did not go out: its bytes failed to inflate. */
+  readonly release?: () => void
+}
 
 /** A plain 200 of a document that is no WebSub topic. */
 const PLAIN_SEND: SendOptions = Object.freeze({})
@@ -224,11 +227,18 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       sent?.(available, variant.byteLength)
       return withBody(headers, status, asBuffer(bytes))
     }
-    // Counted once inflated: a failed inflate sends none of them (its request is answered 500).
-    return bytes.then((inflated) => {
-      sent?.(available, variant.byteLength)
-      return withBody(headers, status, asBuffer(inflated))
-    })
+    // Counted once inflated: a failed inflate sends none of them (its request is answered 500), nor spends the
+    // client's POLL_MIN_INTERVAL: its retry would be refused 429 for the server's failure.
+    return bytes.then(
+      (inflated) => {
+        sent?.(available, variant.byteLength)
+        return withBody(headers, status, asBuffer(inflated))
+      },
+      (error: unknown) => {
+        if (status === 200) refuse?.release?.()
+        throw error
+      },
+    )
   }
 }
 

@@ -8,7 +8,7 @@ import { renderStatsPage } from './stats-page.js'
 import type { StateFile } from './state-file.js'
 import { HistoryFormatError, SubscriberHistory } from './subscriber-history.js'
 import type { RouteFamily } from '../http/route-family.js'
-import { RequestTallies, type Encoding, type Traffic } from './traffic.js'
+import { RequestTallies, type Encoding, type PollGate, type Traffic } from './traffic.js'
 import { isDocumentedClient } from '../http/user-agent-family.js'
 
 export interface OperationsOptions {
@@ -84,16 +84,17 @@ export class Operations implements Traffic {
     this.readers.observe(feed, userAgent, address, conditional, connection)
   }
 
-  pollGate(view: string, userAgent: string | undefined, address: string | undefined, connection?: object): (() => number | undefined) | undefined {
+  pollGate(view: string, userAgent: string | undefined, address: string | undefined, connection?: object): PollGate | undefined {
     // Documented aggregators and podcast apps are never limited; a 304 never reaches the gate.
     const limiter = this.#limiter
     if (!limiter || isDocumentedClient(userAgent)) return undefined
     const client = this.readers.clientKey(address, userAgent, connection)
-    return () => {
+    const gate = () => {
       const wait = limiter.check(view, client)
       if (wait !== undefined) this.#limited.inc()
       return wait
     }
+    return Object.assign(gate, { release: () => limiter.release(view, client) })
   }
 
   /** Follows the store: article counts, load and change times, rebuild durations, publish delays. */

@@ -41,6 +41,14 @@ export class PollLimiter {
     return undefined
   }
 
+  /**
+   * Forgets the full body check() last recorded for the client: it did not go out (the server failed it). Any
+   * earlier one was at least the interval before, so it would limit nothing either.
+   */
+  release(feed: string, client: string): void {
+    this.#last.delete(keyOf(feed, client))
+  }
+
   /** Clients remembered (tests, /metrics). */
   get size(): number {
     return this.#last.size

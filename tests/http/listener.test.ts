@@ -451,6 +451,31 @@ describe('the listener', () => {
     expect(traffic.calls.filter(([kind]) => kind === 'request')).toEqual([['request', 'feed', 'GET', 500]])
   })
 
+  it('leaves POLL_MIN_INTERVAL unspent by a failed inflate: the client got no body, so its retry gets the feed, not a 429 (fast path, Hono, filtered view)', async () => {
+    const { store, config } = await testApp(WITH_LARGE_FEED, { POLL_MIN_INTERVAL: '300' }, NOW)
+    const now = () => NOW.getTime()
+    const operations = new Operations({ siteName: config.siteName, pollMinIntervalMs: config.pollMinIntervalMs, logger: { info: () => {}, warn: () => {} }, now })
+    const served = await asMain(createHttp({ config, store, now, traffic: operations, logger: { info: () => {}, warn: () => {}, error: () => {} } }))
+    // The view rendered and compressed first, for another client: its identity bytes are then held as Brotli.
+    expect((await rawRequest(served.base, '/wirtschaft/feed.xml?limit=3', { headers: { 'Accept-Encoding': 'gzip' } })).status).toBe(200)
+    await (store.resource('/wirtschaft/feed.xml') as Resource).compressed
+    // A client of its own per way in (the first two are the same feed to the limit).
+    const ways = ['/wirtschaft/feed.xml', '/wirtschaft/feed.xml?_=1', '/wirtschaft/feed.xml?limit=3'].map((path, n) => ({ path, headers: { 'User-Agent': `python-requests/2.32.${n}` } }))
+    // All failed first: once inflated, bytes still held are handed out without another inflate.
+    const inflate = failingInflates()
+    try {
+      for (const { path, headers } of ways) expect((await rawRequest(served.base, path, { headers })).status, path).toBe(500)
+    } finally {
+      inflate.mockRestore()
+    }
+    for (const { path, headers } of ways) {
+      const retry = await rawRequest(served.base, path, { headers })
+      expect([retry.status, retry.body.toString().includes('<title>Gross</title>')], path).toEqual([200, true])
+    }
+    // The bodies they did get count: a second one within the interval is refused.
+    for (const { path, headers } of ways) expect((await rawRequest(served.base, path, { headers })).status, path).toBe(429)
+  })
+
   it('counts a request whose identity bytes are inflated with the time until they are, as Hono’s route counts a document rendered on request', async () => {
     const { store, config } = await testApp(WITH_LARGE_FEED, {}, NOW)
     const seconds: number[] = []
