@@ -1,0 +1,75 @@
+/**
+ * The purger purges `site` alone in place of keys that would take more than
+ * 16 requests (cdn/purger.ts): with the VCL the repository ships, one xkey
+ * purge of `site` must then empty every kind of document Varnish keeps, the
+ * 404s and media files among them.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SITE_KEY } from '../../src/site/cache-keys.js'
+import { articleText, makeTempDir } from '../helpers/temp-dir.js'
+import { startVarnishTier, type VarnishTier } from '../helpers/varnish-tier.js'
+
+const temp = makeTempDir('varnish-site-')
+const articles = path.join(temp.dir, 'articles')
+let tier: VarnishTier
+
+beforeAll(async () => {
+  fs.mkdirSync(articles)
+  fs.mkdirSync(path.join(temp.dir, 'media'))
+  fs.writeFileSync(path.join(temp.dir, 'media', 'bild.png'), Buffer.alloc(2000, 1))
+  fs.writeFileSync(path.join(temp.dir, 'site.yaml'), '{}\n')
+  for (let n = 0; n < 6; n++) {
+    fs.writeFileSync(path.join(articles, `a${n}.md`), articleText({ title: `Artikel ${n}`, date: `2026-11-2${n}T08:00:00Z`, category: 'wirtschaft', tags: '[EZB]' }))
+  }
+  // Two articles a page: archive pages 1 and 2 exist.
+  const env = { ARTICLES_DIR: articles, MEDIA_DIR: path.join(temp.dir, 'media'), SITE_CONFIG: path.join(temp.dir, 'site.yaml'), FEED_LIMIT: '2', ARCHIVE_PAGE_SIZE: '2' }
+  tier = await startVarnishTier(env, 1)
+}, 60_000)
+
+afterAll(async () => {
+  await tier?.stop()
+  temp.rm()
+})
+
+const cacheOf = async (p: string): Promise<string> => {
+  const response = await fetch(new URL(p.slice(1), tier.url))
+  await response.arrayBuffer()
+  return `${response.status} ${response.headers.get('X-Cache')}`
+}
+
+const PATHS = [
+  '/wirtschaft/feed.xml',
+  '/wirtschaft/feed.json',
+  '/wirtschaft/feed.xml?tag=EZB',
+  '/wirtschaft/a1.html',
+  '/wirtschaft/archiv/1/feed.xml',
+  '/wirtschaft/archiv/2/feed.json',
+  '/media/bild.png',
+  '/media/fehlt.png',
+  '/wirtschaft/fehlt.html',
+  '/wirtschaft/podcast.xml',
+  '/nirgends',
+  '/',
+  '/sitemap.xml',
+  '/news-sitemap.xml',
+  '/assets/site.css',
+  '/feeds.opml',
+  '/robots.txt',
+]
+
+describe('a purge of `site` at Varnish', () => {
+  it('empties every document kept: feeds, views, pages, archive pages, media, 404s', async () => {
+    const kept: Record<string, string> = {}
+    for (const p of PATHS) {
+      await cacheOf(p)
+      kept[p] = await cacheOf(p)
+    }
+    expect(Object.values(kept).every((state) => state.endsWith(' HIT')), JSON.stringify(kept)).toBe(true)
+    expect(await tier.purge([SITE_KEY])).toBe(200)
+    const after: Record<string, string> = {}
+    for (const p of PATHS) after[p] = await cacheOf(p)
+    expect(Object.entries(after).filter(([, state]) => !state.endsWith(' MISS'))).toEqual([])
+  })
+})
