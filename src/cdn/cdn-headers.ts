@@ -35,12 +35,20 @@ const LIFETIME_HEADERS: Readonly<Record<CdnProvider, string>> = {
 }
 
 /**
+ * Every document but a media file: a key named in the header only, never in
+ * a site's plan (cache-keys.ts: its version would change with every change).
+ * What a purge of too many keys purges instead (purger.ts), leaving the CDN's
+ * copies of images and audio, which no article's change alters.
+ */
+export const DOCUMENT_KEY = 'doc'
+
+/**
  * The longest key header sent, in bytes. Varnish answers 503 for a response
  * header line past its http_resp_hdr_len (8 KB by default); Fastly's
  * Surrogate-Key and Cloudflare's Cache-Tag take 16 KB. A document that names
  * more (a view of hundreds of articles, each with its image) names instead
- * the keys every deploy and every change purge (SITE_KEY, ANY_KEY): never
- * stale, only purged more often.
+ * the keys every deploy and every change purge (SITE_KEY, ANY_KEY) and
+ * DOCUMENT_KEY: never stale, only purged more often.
  */
 export const MAX_KEY_HEADER_BYTES = 4096
 
@@ -65,8 +73,9 @@ export function createCdnHeaders(
   return ({ keys, cache }, forOneBrowser = false) => {
     const headers: Record<string, string> = {}
     if (keys.length > 0) {
-      const header = keys.join(separator)
-      headers[name] = header.length <= MAX_KEY_HEADER_BYTES ? header : [SITE_KEY, ANY_KEY].join(separator)
+      // Every document but a media file also names DOCUMENT_KEY.
+      const header = cache === 'media' ? keys.join(separator) : `${keys.join(separator)}${separator}${DOCUMENT_KEY}`
+      headers[name] = header.length <= MAX_KEY_HEADER_BYTES ? header : [SITE_KEY, ANY_KEY, ...(cache === 'media' ? [] : [DOCUMENT_KEY])].join(separator)
     }
     const lifetime = sharedLifetime(cache, cdn.maxAge, policy)
     // A feed's browser page (send-resource.ts) is for one browser: the CDN's own

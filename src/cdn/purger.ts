@@ -2,14 +2,16 @@ import { NO_DELIVERY_COUNTER, type DeliveryCounter } from '../util/delivery-coun
 import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
-import { SITE_KEY } from '../site/cache-keys.js'
+import { isMediaKey, MEDIA_KEY, SITE_KEY } from '../site/cache-keys.js'
+import { DOCUMENT_KEY } from './cdn-headers.js'
 import { batchesOf, type PurgeClient } from './purge-clients.js'
 
 /**
- * Requests' worth of keys beyond which the whole site is purged instead
- * (SITE_KEY, which every document carries): a bulk change, or the keys of a
- * long outage of the CDN's API, would otherwise take dozens of requests, and
- * Cloudflare's free plan allows 5 purges a minute with a bucket of 25
+ * Requests' worth of keys beyond which every document is purged instead
+ * (DOCUMENT_KEY, which every document but a media file carries, with the
+ * media keys among them): a bulk change, or the keys of a long outage of the
+ * CDN's API, would otherwise take dozens of requests, and Cloudflare's free
+ * plan allows 5 purges a minute with a bucket of 25
  * (https://developers.cloudflare.com/cache/how-to/purge-cache/). It also
  * bounds what waits while the API is down.
  */
@@ -34,9 +36,9 @@ export interface PurgerOptions {
  * keys whose request failed are sent again with the next keys, after 1 s,
  * 2 s, 4 s … (at most a minute apart; a 429's Retry-After is honoured),
  * until they are through. Keys that would take more than MAX_PURGE_REQUESTS
- * requests, or any with SITE_KEY among them, are replaced by SITE_KEY alone.
- * Publishing never waits for it. problems() says what failed while keys are
- * waiting: for /healthz.
+ * requests are replaced by DOCUMENT_KEY and their media keys; any with
+ * SITE_KEY among them by SITE_KEY alone. Publishing never waits for it.
+ * problems() says what failed while keys are waiting: for /healthz.
  */
 export class Purger implements HealthCheck {
   readonly #options: Required<Omit<PurgerOptions, 'fetch'>> & { fetch: typeof fetch }
@@ -58,7 +60,7 @@ export class Purger implements HealthCheck {
    */
   purge(keys: Iterable<string>): Promise<void> {
     if (!this.#pending.has(SITE_KEY)) for (const key of keys) this.#pending.add(key)
-    this.#wholeSiteWhenMany()
+    this.#coverWhenMany()
     if (this.#pending.size === 0 || this.#closed) return Promise.resolve()
     return this.#flushes.run()
   }
@@ -104,11 +106,11 @@ export class Purger implements HealthCheck {
     }
     // Sent again first, with whatever came meanwhile.
     this.#pending = new Set([...failed.keys, ...this.#pending])
-    this.#wholeSiteWhenMany()
+    this.#coverWhenMany()
     this.#failures += 1
     const backoff = Math.min(this.#options.retryDelayMs * 2 ** (this.#failures - 1), this.#options.maxRetryDelayMs)
     const delay = Math.max(backoff, Math.min(failed.retryAfterMs ?? 0, this.#options.maxRetryDelayMs))
-    const what = this.#pending.has(SITE_KEY) ? `the whole site (key ${SITE_KEY})` : `${this.#pending.size} cache key(s)`
+    const what = this.#pending.has(SITE_KEY) ? `the whole site (key ${SITE_KEY})` : this.#pending.has(DOCUMENT_KEY) ? everyDocument(this.#pending.size - 1) : `${this.#pending.size} cache key(s)`
     this.#problem = `purging ${what} at ${client.target} failed ${this.#failures} time(s) (${failed.problem}); the CDN may serve stale copies of them until a retry succeeds`
     logger.warn(`purge: ${failed.keys.length} key(s) at ${client.target} failed (${failed.problem}); retry in ${delay} ms`, {
       target: client.target,
@@ -120,19 +122,27 @@ export class Purger implements HealthCheck {
     this.#retry.unref?.()
   }
 
-  /** SITE_KEY alone in place of the keys it covers: when it is among them, or when they would take more than MAX_PURGE_REQUESTS requests. */
-  #wholeSiteWhenMany(): void {
+  /**
+   * The keys waiting, in as few as cover them: SITE_KEY alone when it is among them; DOCUMENT_KEY and the media keys
+   * among them (MEDIA_KEY for more than one request of those) when they would take more than MAX_PURGE_REQUESTS
+   * requests, or DOCUMENT_KEY already waits.
+   */
+  #coverWhenMany(): void {
     const pending = this.#pending
     const client = this.#options.client
     if (pending.has(SITE_KEY)) {
       if (pending.size > 1) this.#pending = new Set([SITE_KEY])
       return
     }
+    const covered = pending.has(DOCUMENT_KEY)
     // Counted in batches only when it could matter: no more keys than requests fit in them whatever their lengths.
-    if (pending.size <= MAX_PURGE_REQUESTS || (pending.size <= client.maxKeys * MAX_PURGE_REQUESTS && batchesOf([...pending], client).length <= MAX_PURGE_REQUESTS)) return
-    const fields = { target: client.target, keys: pending.size }
-    this.#options.logger.info(`purge: ${pending.size} key(s) waiting at ${client.target} would take more than ${MAX_PURGE_REQUESTS} requests; purging the whole site (key ${SITE_KEY}) instead`, fields)
-    this.#pending = new Set([SITE_KEY])
+    if (!covered && (pending.size <= MAX_PURGE_REQUESTS || (pending.size <= client.maxKeys * MAX_PURGE_REQUESTS && batchesOf([...pending], client).length <= MAX_PURGE_REQUESTS))) return
+    const media = [...pending].filter(isMediaKey)
+    if (!covered) {
+      const fields = { target: client.target, keys: pending.size }
+      this.#options.logger.info(`purge: ${pending.size} key(s) waiting at ${client.target} would take more than ${MAX_PURGE_REQUESTS} requests; purging ${everyDocument(media.length)} instead`, fields)
+    }
+    this.#pending = new Set([DOCUMENT_KEY, ...(media.length < client.maxKeys ? media : [MEDIA_KEY])])
   }
 
   /** One request; undefined when it worked, else what went wrong (and how long the API asked us to wait). */
@@ -159,3 +169,6 @@ export class Purger implements HealthCheck {
     }
   }
 }
+
+/** DOCUMENT_KEY and `media` media keys, as log lines and /healthz name them. */
+const everyDocument = (media: number): string => `every document (key ${DOCUMENT_KEY})${media > 0 ? ` and ${media} media key(s)` : ''}`

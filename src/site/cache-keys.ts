@@ -80,6 +80,8 @@ export const tagKey = (tag: string): string => cacheKey('t', fold(tag))
 export const authorKey = (author: string): string => cacheKey('au', fold(author))
 /** One file under /media/, by its path relative to MEDIA_DIR (`/`-separated, decoded). */
 export const mediaKey = (relative: string): string => cacheKey('m', relative)
+/** Whether a key names media files (MEDIA_KEY, mediaKey): the keys cdn-headers.ts's DOCUMENT_KEY does not cover. */
+export const isMediaKey = (key: string): boolean => key === MEDIA_KEY || key.startsWith('m-')
 
 const fold = (text: string): string => text.normalize('NFC').toLowerCase()
 

@@ -29,26 +29,26 @@ describe('cache keys in responses', () => {
     ] as const) {
       const { app } = await testApp(files, { CDN }, NOW)
       const response = await app.request('/wirtschaft/feed.xml')
-      expect(response.headers.get(header), CDN).toBe(['site', 'feed', BOERSE, ZINSEN].join(separator))
+      expect(response.headers.get(header), CDN).toBe(['site', 'feed', BOERSE, ZINSEN, 'doc'].join(separator))
     }
   })
 
   it('gives each kind of document the keys of what it shows', async () => {
     const { app } = await testApp(files, { CDN: 'varnish' }, NOW)
     const keys = async (url: string) => (await app.request(url)).headers.get('xkey')
-    expect(await keys('/')).toBe(`site feed ${BOERSE} ${ZINSEN}`)
-    expect(await keys('/wirtschaft/zinsen.html')).toBe(`site ${ZINSEN}`)
-    expect(await keys('/wirtschaft/atom.xml?tag=EZB')).toBe(`site t-ezb ${ZINSEN}`)
-    expect(await keys('/wirtschaft/feed.json?author=Lea%20Voigt')).toBe(`site au-${digestOf('lea voigt')} ${ZINSEN}`)
-    expect(await keys('/wirtschaft/feed.json?limit=1')).toBe(`site l-1 ${BOERSE}`)
-    expect(await keys('/wirtschaft/feed.json?limit=100&tag=EZB')).toBe(`site t-ezb.all ${ZINSEN}`)
-    expect(await keys('/wirtschaft/feed.xml?tag=Unbekannt')).toBe('site t-unbekannt feed')
-    expect(await keys('/assets/site.css')).toBe('site')
-    expect(await keys('/feeds.opml')).toBe('site')
+    expect(await keys('/')).toBe(`site feed ${BOERSE} ${ZINSEN} doc`)
+    expect(await keys('/wirtschaft/zinsen.html')).toBe(`site ${ZINSEN} doc`)
+    expect(await keys('/wirtschaft/atom.xml?tag=EZB')).toBe(`site t-ezb ${ZINSEN} doc`)
+    expect(await keys('/wirtschaft/feed.json?author=Lea%20Voigt')).toBe(`site au-${digestOf('lea voigt')} ${ZINSEN} doc`)
+    expect(await keys('/wirtschaft/feed.json?limit=1')).toBe(`site l-1 ${BOERSE} doc`)
+    expect(await keys('/wirtschaft/feed.json?limit=100&tag=EZB')).toBe(`site t-ezb.all ${ZINSEN} doc`)
+    expect(await keys('/wirtschaft/feed.xml?tag=Unbekannt')).toBe('site t-unbekannt feed doc')
+    expect(await keys('/assets/site.css')).toBe('site doc')
+    expect(await keys('/feeds.opml')).toBe('site doc')
     // A 404 names what may appear there: its publication purges it.
-    expect(await keys('/wirtschaft/morgen.html')).toBe(`site ${articleKey('/wirtschaft/morgen.html')}`)
-    expect(await keys('/wirtschaft/archiv/7/feed.xml')).toBe('site p-7')
-    expect(await keys('/nirgends')).toBe('site')
+    expect(await keys('/wirtschaft/morgen.html')).toBe(`site ${articleKey('/wirtschaft/morgen.html')} doc`)
+    expect(await keys('/wirtschaft/archiv/7/feed.xml')).toBe('site p-7 doc')
+    expect(await keys('/nirgends')).toBe('site doc')
   })
 
   it('keeps the keys on a 304', async () => {
@@ -56,7 +56,7 @@ describe('cache keys in responses', () => {
     const etag = (await app.request('/wirtschaft/zinsen.html')).headers.get('ETag') ?? ''
     const response = await app.request('/wirtschaft/zinsen.html', { headers: { 'If-None-Match': etag } })
     expect(response.status).toBe(304)
-    expect(response.headers.get('Surrogate-Key')).toBe(`site ${ZINSEN}`)
+    expect(response.headers.get('Surrogate-Key')).toBe(`site ${ZINSEN} doc`)
   })
 
   it('hashes long, upper-case or non-ASCII values into short lower-case keys', async () => {
@@ -72,10 +72,10 @@ describe('cache keys in responses', () => {
     }
     const { app } = await testApp(many, { CDN: 'varnish', FEED_LIMIT: '50' }, NOW)
     const feed = await app.request('/wirtschaft/feed.xml')
-    expect((feed.headers.get('xkey') ?? '').split(' ')).toHaveLength(52)
+    expect((feed.headers.get('xkey') ?? '').split(' ')).toHaveLength(53)
     const view = await app.request('/wirtschaft/feed.xml?limit=250')
     expect(view.status).toBe(200)
-    expect(view.headers.get('xkey')).toBe('site any')
+    expect(view.headers.get('xkey')).toBe('site any doc')
     expect(MAX_KEY_HEADER_BYTES).toBeLessThan(8192)
     // And a replaced media file purges them too: such a view may show it.
     expect(mediaKeys(['bild.jpg'])).toEqual([mediaKey('bild.jpg'), 'any'])

@@ -90,7 +90,7 @@ describe('Purger', () => {
     expect(purger.problems()).toEqual([])
   })
 
-  it('purges the whole site (key `site`) in one request in place of keys that would take more than 16 requests, and says so', async () => {
+  it('purges every document (key `doc`) in one request in place of keys that would take more than 16 requests, and says so', async () => {
     const { api, purger, lines } = await fastlyPurger([])
     const keys = (count: number, from = 0) => Array.from({ length: count }, (_, n) => `a-${from + n}`)
     expect(MAX_PURGE_REQUESTS).toBe(16)
@@ -99,8 +99,20 @@ describe('Purger', () => {
     expect(api.received.map((request) => keysOf(request.body).length)).toEqual(Array(16).fill(256))
     await purger.purge(keys(256 * 16 + 1, 10_000))
     await purger.idle()
-    expect(api.received.slice(16).map((request) => keysOf(request.body))).toEqual([['site']])
-    expect(lines.at(-2)).toBe('purge: 4097 key(s) waiting at Fastly service svc would take more than 16 requests; purging the whole site (key site) instead')
+    expect(api.received.slice(16).map((request) => keysOf(request.body))).toEqual([['doc']])
+    expect(lines.at(-2)).toBe('purge: 4097 key(s) waiting at Fastly service svc would take more than 16 requests; purging every document (key doc) instead')
+  })
+
+  it('keeps the media keys among them, which `doc` does not cover: a media file\'s own key, or `media` for more than a request of them', async () => {
+    const { api, purger, lines } = await fastlyPurger([])
+    const articles = Array.from({ length: 5000 }, (_, n) => `a-${n}`)
+    await purger.purge([...articles, 'm-podcast/folge-1.mp3', 'any'])
+    await purger.idle()
+    expect(api.received.map((request) => keysOf(request.body))).toEqual([['doc', 'm-podcast/folge-1.mp3']])
+    expect(lines[0]).toBe('purge: 5002 key(s) waiting at Fastly service svc would take more than 16 requests; purging every document (key doc) and 1 media key(s) instead')
+    await purger.purge([...articles, ...Array.from({ length: 256 }, (_, n) => `m-bild-${n}.jpg`)])
+    await purger.idle()
+    expect(api.received.slice(1).map((request) => keysOf(request.body))).toEqual([['doc', 'media']])
   })
 
   it('purges `site` alone when it is among the keys: every document carries it', async () => {
@@ -110,7 +122,7 @@ describe('Purger', () => {
     expect(api.received.map((request) => keysOf(request.body))).toEqual([['site']])
   })
 
-  it('holds no more than 16 requests of keys while the API is down: the backlog of an outage becomes `site`, and later keys add nothing to it', async () => {
+  it('holds no more than 16 requests of keys while the API is down: the backlog of an outage becomes `doc`, and later keys but media add nothing to it', async () => {
     const { api, purger } = await fastlyPurger([{ status: 503 }, { status: 503 }, { status: 503 }])
     await purger.purge(Array.from({ length: 3000 }, (_, n) => `a-${n}`))
     expect(purger.problems()).toEqual([
@@ -118,13 +130,13 @@ describe('Purger', () => {
     ])
     await purger.purge(Array.from({ length: 1200 }, (_, n) => `t-${n}`))
     expect(purger.problems()).toEqual([
-      'purging the whole site (key site) at Fastly service svc failed 2 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
+      'purging every document (key doc) at Fastly service svc failed 2 time(s) (Fastly answered 503); the CDN may serve stale copies of them until a retry succeeds',
     ])
-    await purger.purge(['feed', 'a-x'])
+    await purger.purge(['feed', 'a-x', 'm-bild.jpg'])
     await until(() => api.received.length === 4)
     await purger.idle()
-    // The first request of 3,000 keys, then `site` alone, twice failed, once through.
-    expect(api.received.map((request) => keysOf(request.body).slice(0, 2))).toEqual([['a-0', 'a-1'], ['site'], ['site'], ['site']])
+    // The first request of 3,000 keys, then `doc` alone, failed, then with the media key, failed, then through.
+    expect(api.received.map((request) => keysOf(request.body).slice(0, 2))).toEqual([['a-0', 'a-1'], ['doc'], ['doc', 'm-bild.jpg'], ['doc', 'm-bild.jpg']])
     expect(purger.problems()).toEqual([])
   })
 

@@ -1,12 +1,14 @@
 /**
- * The purger purges `site` alone in place of keys that would take more than
- * 16 requests (cdn/purger.ts): with the VCL the repository ships, one xkey
- * purge of `site` must then empty every kind of document Varnish keeps, the
- * 404s and media files among them.
+ * The purger purges `doc` (with the media keys among them) in place of keys
+ * that would take more than 16 requests, and `site` when workers start again
+ * (cdn/purger.ts, purge-on-change.ts): with the VCL the repository ships, one
+ * xkey purge of `doc` must then empty every kind of document Varnish keeps,
+ * 404s among them, but media files, and one of `site` everything.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DOCUMENT_KEY } from '../../src/cdn/cdn-headers.js'
 import { SITE_KEY } from '../../src/site/cache-keys.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 import { startVarnishTier, type VarnishTier } from '../helpers/varnish-tier.js'
@@ -59,17 +61,28 @@ const PATHS = [
   '/robots.txt',
 ]
 
-describe('a purge of `site` at Varnish', () => {
-  it('empties every document kept: feeds, views, pages, archive pages, media, 404s', async () => {
-    const kept: Record<string, string> = {}
-    for (const p of PATHS) {
-      await cacheOf(p)
-      kept[p] = await cacheOf(p)
-    }
+/** Every path asked twice: the second answer's cache state (HIT once kept). */
+const fill = async (): Promise<Record<string, string>> => {
+  const kept: Record<string, string> = {}
+  for (const p of PATHS) {
+    await cacheOf(p)
+    kept[p] = await cacheOf(p)
+  }
+  return kept
+}
+
+const statesOf = async (): Promise<Record<string, string>> => Object.fromEntries(await Promise.all(PATHS.map(async (p) => [p, await cacheOf(p)] as const)))
+
+describe('purges of every document at Varnish', () => {
+  it('`doc` (too many keys to purge) empties every document but a media file; `site` (a deploy, workers back) empties them all', async () => {
+    const kept = await fill()
     expect(Object.values(kept).every((state) => state.endsWith(' HIT')), JSON.stringify(kept)).toBe(true)
+    expect(await tier.purge([DOCUMENT_KEY])).toBe(200)
+    const afterDoc = await statesOf()
+    expect(Object.entries(afterDoc).filter(([, state]) => state.endsWith(' HIT'))).toEqual([['/media/bild.png', '200 HIT']])
+    await fill()
     expect(await tier.purge([SITE_KEY])).toBe(200)
-    const after: Record<string, string> = {}
-    for (const p of PATHS) after[p] = await cacheOf(p)
+    const after = await statesOf()
     expect(Object.entries(after).filter(([, state]) => !state.endsWith(' MISS'))).toEqual([])
   })
 })

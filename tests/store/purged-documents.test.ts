@@ -9,7 +9,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
 import type { Config } from '../../src/config.js'
-import { articleKey, mediaKeys, NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY } from '../../src/site/cache-keys.js'
+import { DOCUMENT_KEY } from '../../src/cdn/cdn-headers.js'
+import { articleKey, isMediaKey, mediaKeys, NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY } from '../../src/site/cache-keys.js'
 import type { ContentStore } from '../../src/store/content-store.js'
 import { bundledConfig, bundledInstance, copyBundledSite, documentPaths, snapshot, type Snapshot } from '../helpers/bundled-site.js'
 import type { createApp } from '../../src/http/app.js'
@@ -63,22 +64,24 @@ const edit = (file: string, change: (text: string) => string) => {
 }
 
 describe('purging exactly the documents whose bytes changed, over the bundled site', () => {
-  it('gives every document it serves SITE_KEY, which the purger purges alone in place of more than 16 requests of keys (cdn/purger.ts)', async () => {
+  it('gives every document it serves SITE_KEY, and every one DOCUMENT_KEY or media keys, which the purger purges in place of more than 16 requests of keys (cdn/purger.ts)', async () => {
     const paths = [...documentPaths(store, config), '/', '/nirgends', '/media/fehlt.mp3', '/wirtschaft/archiv/99/feed.xml', '/sitemap-7.xml', '/assets/site.css']
     const shots = await snapshot(app, paths)
-    const without = [...shots].filter(([, shot]) => !shot.keys.includes(SITE_KEY)).map(([path, shot]) => `${path} ${shot.status} [${shot.keys.join(' ')}]`)
+    const without = [...shots].filter(([, shot]) => !shot.keys.includes(SITE_KEY) || !(shot.keys.includes(DOCUMENT_KEY) || shot.keys.some(isMediaKey))).map(([path, shot]) => `${path} ${shot.status} [${shot.keys.join(' ')}]`)
     expect(without).toEqual([])
+    // Media files carry their own keys instead, which the purger keeps beside DOCUMENT_KEY.
+    expect([...shots].filter(([, shot]) => !shot.keys.includes(DOCUMENT_KEY)).map(([path]) => path)).toContain('/media/geldfragen-folge-13.mp3')
     expect(shots.size).toBeGreaterThan(50)
   })
 
   it('names what the search and episode documents show: the site, the sitemap or news sitemap, the episode', async () => {
     const shots = await snapshot(app, ['/robots.txt', '/sitemap.xml', '/news-sitemap.xml', '/wirtschaft/podcast-geldfragen-13/kapitel.json', '/wirtschaft/podcast-geldfragen-12/transkript.html'])
     expect([...shots].map(([path, shot]) => [path, shot.status, shot.keys])).toEqual([
-      ['/robots.txt', 200, [SITE_KEY]],
-      ['/sitemap.xml', 200, [SITE_KEY, SITEMAP_KEY]],
-      ['/news-sitemap.xml', 200, [SITE_KEY, NEWS_SITEMAP_KEY]],
-      ['/wirtschaft/podcast-geldfragen-13/kapitel.json', 200, [SITE_KEY, articleKey('/wirtschaft/podcast-geldfragen-13.html')]],
-      ['/wirtschaft/podcast-geldfragen-12/transkript.html', 200, [SITE_KEY, articleKey('/wirtschaft/podcast-geldfragen-12.html')]],
+      ['/robots.txt', 200, [SITE_KEY, DOCUMENT_KEY]],
+      ['/sitemap.xml', 200, [SITE_KEY, SITEMAP_KEY, DOCUMENT_KEY]],
+      ['/news-sitemap.xml', 200, [SITE_KEY, NEWS_SITEMAP_KEY, DOCUMENT_KEY]],
+      ['/wirtschaft/podcast-geldfragen-13/kapitel.json', 200, [SITE_KEY, articleKey('/wirtschaft/podcast-geldfragen-13.html'), DOCUMENT_KEY]],
+      ['/wirtschaft/podcast-geldfragen-12/transkript.html', 200, [SITE_KEY, articleKey('/wirtschaft/podcast-geldfragen-12.html'), DOCUMENT_KEY]],
     ])
   })
 

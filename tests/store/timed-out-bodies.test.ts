@@ -113,13 +113,13 @@ describe('a view too large to name its articles, holding a body that ran out of 
       const items = ((await response.json()) as { items: { title: string; content_html: string }[] }).items
       return [response.headers.get('xkey'), items.length, items.find((item) => item.title === 'alt')?.content_html]
     }
-    expect(await view()).toEqual(['site any', 301, '<p>Die Bank *hält* still.</p>'])
+    expect(await view()).toEqual(['site any doc', 301, '<p>Die Bank *hält* still.</p>'])
     now = new Date(now.getTime() + TIMED_OUT_KEPT_MS)
     expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank *hält* still.')
     await vi.waitFor(() => expect(purged).not.toEqual([]))
     // Before: only the article's key, and a CDN kept the view's plain text for CDN_MAX_AGE.
     expect(purged).toEqual([articleKey('/wirtschaft/alt.html'), ANY_KEY])
-    expect(await view()).toEqual(['site any', 301, '<p>Die Bank <em>hält</em> still.</p>'])
+    expect(await view()).toEqual(['site any doc', 301, '<p>Die Bank <em>hält</em> still.</p>'])
     store.close()
   })
 })
