@@ -115,6 +115,13 @@ describe('Purger', () => {
     expect(api.received.slice(1).map((request) => keysOf(request.body))).toEqual([['doc', 'media']])
   })
 
+  it('sends nothing and logs nothing once closed', async () => {
+    const { api, purger, lines } = await fastlyPurger([])
+    purger.close()
+    await purger.purge(Array.from({ length: 5000 }, (_, n) => `a-${n}`))
+    expect([api.received.length, lines]).toEqual([0, []])
+  })
+
   it('purges `site` alone when it is among the keys: every document carries it', async () => {
     const { api, purger } = await fastlyPurger([])
     await purger.purge(['feed', 'site', 'a-1'])
