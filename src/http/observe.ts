@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { Traffic } from '../ops/traffic.js'
+import type { PollGate, Traffic } from '../ops/traffic.js'
 import { textAnswer } from './common-headers.js'
 import type { Answer, RequestView } from './exchange.js'
 import type { Refusal } from './send-resource.js'
@@ -77,10 +77,20 @@ export function pollLimit(request: RequestView, traffic: Traffic, view: string):
   if (request.method !== 'GET' || isTopLevelNavigation(request)) return undefined
   const gate = traffic.pollGate(view, request.header('user-agent'), request.socket?.remoteAddress, request.socket)
   if (!gate) return undefined
-  const refusal = () => {
-    const wait = gate()
+  return new PollRefusal(gate)
+}
+
+/** The sender's Refusal over a gate: its 429, and its release. */
+class PollRefusal implements Refusal {
+  constructor(private readonly gate: PollGate) {}
+
+  answer(): Answer | undefined {
+    const wait = this.gate.wait()
     // RFC 6585 §4 and RFC 9110 §10.2.3; not stored, or a cache would give every reader the refusal.
     return wait === undefined ? undefined : textAnswer(429, { 'Retry-After': String(wait), 'Cache-Control': 'no-store' }, `Too many requests: fetch this feed at most once per interval, or send If-None-Match; retry in ${wait} s\n`)
   }
-  return gate.release === undefined ? refusal : Object.assign(refusal, { release: gate.release })
+
+  release(): void {
+    this.gate.release()
+  }
 }

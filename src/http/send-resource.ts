@@ -46,9 +46,11 @@ const OFFERED_CODINGS: readonly ContentCoding[] = ['br', 'gzip']
  * What may refuse a full body to one request instead (POLL_MIN_INTERVAL's 429, observe.ts: pollLimit): asked once a
  * 200 is decided, never for a 304 or a 412; an answer it gives is sent in its place.
  */
-export type Refusal = (() => Answer | undefined) & {
-  /** Takes back a full body the refusal let go (and recorded) that then did not go out: its bytes failed to inflate. */
-  readonly release?: () => void
+export interface Refusal {
+  /** The answer in place of the full body (a 429), or undefined: the body goes out. */
+  answer(): Answer | undefined
+  /** Takes back a full body answer() let go (and recorded) that then did not go out: its bytes failed to inflate. */
+  release(): void
 }
 
 /** A plain 200 of a document that is no WebSub topic. */
@@ -209,7 +211,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
         return headers.notModified
       }
       // Asked only now, for a full body, and before its bytes are counted or inflated.
-      const refusal = refuse?.()
+      const refusal = refuse?.answer()
       if (refusal) return refusal
     }
     // A HEAD is sent no body (its Content-Length is the GET's): no bytes to count.
@@ -235,7 +237,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
         return withBody(headers, status, asBuffer(inflated))
       },
       (error: unknown) => {
-        if (status === 200) refuse?.release?.()
+        if (status === 200) refuse?.release()
         throw error
       },
     )

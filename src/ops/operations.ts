@@ -88,13 +88,7 @@ export class Operations implements Traffic {
     // Documented aggregators and podcast apps are never limited; a 304 never reaches the gate.
     const limiter = this.#limiter
     if (!limiter || isDocumentedClient(userAgent)) return undefined
-    const client = this.readers.clientKey(address, userAgent, connection)
-    const gate = () => {
-      const wait = limiter.check(view, client)
-      if (wait !== undefined) this.#limited.inc()
-      return wait
-    }
-    return Object.assign(gate, { release: () => limiter.release(view, client) })
+    return new ClientGate(limiter, view, this.readers.clientKey(address, userAgent, connection), this.#limited)
   }
 
   /** Follows the store: article counts, load and change times, rebuild durations, publish delays. */
@@ -229,5 +223,25 @@ export class Operations implements Traffic {
       const then = closing ? 'the counts since its last write are lost with this stop' : 'the subscriber history stays in memory'
       this.#options.logger.warn(`warning ${file.path}: cannot be written (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${then}`)
     }
+  }
+}
+
+/** One request's POLL_MIN_INTERVAL gate: one object, no closures, per gated poll. */
+class ClientGate implements PollGate {
+  constructor(
+    private readonly limiter: PollLimiter,
+    private readonly view: string,
+    private readonly client: string,
+    private readonly limited: Counter,
+  ) {}
+
+  wait(): number | undefined {
+    const wait = this.limiter.check(this.view, this.client)
+    if (wait !== undefined) this.limited.inc()
+    return wait
+  }
+
+  release(): void {
+    this.limiter.release(this.view, this.client)
   }
 }

@@ -26,12 +26,16 @@ export interface Traffic {
   pollGate(view: string, userAgent: string | undefined, address: string | undefined, connection?: object): PollGate | undefined
 }
 
-/**
- * A POLL_MIN_INTERVAL gate for one request (Traffic.pollGate): the seconds to wait, or undefined (recorded). `release`
- * takes back what it recorded when the body then did not go out (its identity bytes failed to inflate: a 500), so
- * that the client's retry is not refused for the server's failure.
- */
-export type PollGate = (() => number | undefined) & { readonly release?: () => void }
+/** A POLL_MIN_INTERVAL gate for one request (Traffic.pollGate). */
+export interface PollGate {
+  /** The seconds to wait (answer 429 instead), or undefined: the body may go out, and is recorded. */
+  wait(): number | undefined
+  /**
+   * Takes back what wait() recorded when the body then did not go out (its identity bytes failed to inflate: a
+   * 500), so that the client's retry is not refused for the server's failure.
+   */
+  release(): void
+}
 
 /** Request-duration buckets (seconds): a 304 from memory takes tens of microseconds, a first render of a page milliseconds. */
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]

@@ -444,7 +444,7 @@ describe('the listener', () => {
     const traffic = recordingTraffic()
     // A gate as the real one keeps it: the first full body to this client goes out, a second within the interval waits.
     let asked = 0
-    const http = createHttp({ config, store, now: () => NOW.getTime(), traffic: { ...traffic, pollGate: () => () => (asked++ === 0 ? undefined : 300) }, logger: { info: () => {}, warn: () => {}, error: () => {} } })
+    const http = createHttp({ config, store, now: () => NOW.getTime(), traffic: { ...traffic, pollGate: () => ({ wait: () => (asked++ === 0 ? undefined : 300), release: () => {} }) }, logger: { info: () => {}, warn: () => {}, error: () => {} } })
     const served = await asMain(http)
     await feedWhileInflatesFail(served.base)
     expect([asked, traffic.calls.filter(([kind]) => kind === 'feedPoll').length]).toEqual([1, 1])
