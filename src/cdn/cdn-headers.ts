@@ -70,12 +70,15 @@ export function createCdnHeaders(
   if (!cdn) return () => ({})
   const { name, separator } = KEY_HEADERS[cdn.provider]
   const lifetimeHeader = LIFETIME_HEADERS[cdn.provider]
+  // Every document but a media file also names DOCUMENT_KEY, in its full header and in the short one.
+  const documents = `${separator}${DOCUMENT_KEY}`
+  const everyChange = [SITE_KEY, ANY_KEY].join(separator)
   return ({ keys, cache }, forOneBrowser = false) => {
     const headers: Record<string, string> = {}
     if (keys.length > 0) {
-      // Every document but a media file also names DOCUMENT_KEY.
-      const header = cache === 'media' ? keys.join(separator) : `${keys.join(separator)}${separator}${DOCUMENT_KEY}`
-      headers[name] = header.length <= MAX_KEY_HEADER_BYTES ? header : [SITE_KEY, ANY_KEY, ...(cache === 'media' ? [] : [DOCUMENT_KEY])].join(separator)
+      const also = cache === 'media' ? '' : documents
+      const header = keys.join(separator) + also
+      headers[name] = header.length <= MAX_KEY_HEADER_BYTES ? header : everyChange + also
     }
     const lifetime = sharedLifetime(cache, cdn.maxAge, policy)
     // A feed's browser page (send-resource.ts) is for one browser: the CDN's own

@@ -61,7 +61,7 @@ export class Purger implements HealthCheck {
   purge(keys: Iterable<string>): Promise<void> {
     // Closed: nothing is sent any more (close()), nor said of what would have been.
     if (this.#closed) return Promise.resolve()
-    if (!this.#pending.has(SITE_KEY)) for (const key of keys) this.#pending.add(key)
+    for (const key of keys) this.#pending.add(key)
     this.#coverWhenMany()
     if (this.#pending.size === 0) return Promise.resolve()
     return this.#flushes.run()

@@ -54,7 +54,11 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
     if (opened === undefined) return undefined
     if ('code' in opened) {
       options.logger.warn(`media: ${c.req.method} ${c.req.path} answered 500: the file cannot be read (${opened.code})`)
-      return cannotRead()
+      // A file that is there but cannot be read (mode 000, another owner): decided before any header is sent, never a
+      // 200 that then sends no bytes. 500, not 403: the client is not at fault, and a podcast app told 403 may drop the
+      // episode where it retries a 5xx; not 503: the service is not overloaded, and no Retry-After could be honest.
+      // No-store (SERVER_ERROR), so no cache keeps the error once the file is fixed.
+      return serverError()
     }
     let streaming = false
     try {
@@ -64,18 +68,6 @@ export function createMediaHandler(options: MediaOptions): (c: Context, relative
       if (!streaming) fs.closeSync(opened.fd)
     }
   }
-}
-
-/**
- * The answer for a file that is there but cannot be read (mode 000, another
- * owner): decided before any header is sent, never a 200 that then sends no
- * bytes. 500, not 403: the client is not at fault, and a podcast app that is
- * told 403 may drop the episode where it retries a 5xx; not 503 either: the
- * service is not overloaded, and no Retry-After could be honest. No-store,
- * so no cache keeps the error once the file is fixed.
- */
-function cannotRead(): Response {
-  return serverError()
 }
 
 /** The answer for an open file: 200, 206, 304, 412 or 416. `keepOpen` is called when the body will read (and close) the file. */
