@@ -30,6 +30,7 @@ const ALONE = [
   'tests/http/nginx-cache.test.ts',
   'tests/cdn/varnish.test.ts',
   'tests/site/renderer.test.ts',
+  'tests/site/brotli-window.test.ts',
   'tests/websub/publisher.test.ts',
   'tests/http/plus-feeds.test.ts',
   'tests/hardening/bad-files.test.ts',

@@ -61,22 +61,31 @@ export interface ResourceOptions {
   readonly browserContentType?: string
   readonly browserPage?: Resource
   /**
-   * Brotli quality. 9 by default: on a 190 KB feed, quality 11 takes 70 ms
-   * against 5 ms for 9, on every change, for a few percent fewer bytes. Worth
-   * it only for documents rendered once and kept (archive pages, assets).
+   * Brotli quality. 9 by default: on a 176 KB feed, quality 11 takes 190 ms
+   * against 2.5 ms for 9 (brotliWindow), on every change, for 8–9 % fewer
+   * bytes. Worth it only for documents rendered once and kept (assets).
    */
   readonly brotliQuality?: number
 }
 
 /**
- * Brotli's window fitted to the document: bits enough to hold it, 16 at
- * least, 22 (the default) at most. A window larger than the document finds
- * nothing more, but costs: at quality 9 a window over 16 bits switches to a
- * slower matcher, and a 6 KB article page took 6–9 ms with the default window
- * against 0.3 ms with 16 bits, for the same size (600 pages of the bench corpus).
- * Brotli's one-shot encoder shrinks the window so by itself; Node's streaming one does not.
+ * Brotli's window for a document of `bytes` at `quality`.
+ *
+ * At qualities 5 to 9, 16 bits whatever the size. Over 16 bits Brotli leaves
+ * its chain matchers (about 1 MB of tables) for a hash table of 16 MB at
+ * quality 8 and 32 MB at 9, which glibc maps afresh for every document (a
+ * block over 32 MB is never kept, one of 16 MB is kept once freed). Filling
+ * it cost a feed of 50 items (176 KB) 31–35 ms of Brotli at quality 9
+ * against 2.3–2.6 ms with 16 bits, for 2.3–2.9 % fewer bytes
+ * (bench/brotli-window.ts); a 6 KB article page took 6–9 ms with the
+ * default window against 0.3 ms with 16 bits, for the same size.
+ *
+ * At other qualities, bits enough to hold the document, 16 at least, 22 (the
+ * default) at most: a larger window finds nothing more. Brotli's one-shot
+ * encoder shrinks the window so by itself; Node's streaming one does not.
  */
-export function brotliWindow(bytes: number): number {
+export function brotliWindow(bytes: number, quality: number): number {
+  if (quality >= 5 && quality <= 9) return 16
   return Math.min(22, Math.max(16, Math.ceil(Math.log2(bytes))))
 }
 
@@ -193,11 +202,13 @@ function holdCompressed(resource: { identity: Encoded; readonly encodings: Parti
 
 /**
  * createIdentityFirst whose Brotli compressions on the thread pool take turns,
- * one at a time: the store's documents rendered ahead. Brotli at quality 9
- * with a window over 16 bits fills a hash table of 32 MB, 12–14 MB of it
- * resident for a 175 KB feed and 41 MB for the 5.7 MB sitemap of 50,000
- * articles; the first site's feeds, pages and sitemaps, compressed four at
- * once on libuv's four threads, added 20–30 MB to a restart's peak (issue 14).
+ * one at a time: the store's documents rendered ahead. When quality 9 still
+ * had a window over 16 bits for them (brotliWindow), each filled a hash table
+ * of 32 MB, 12–14 MB of it resident for a 175 KB feed and 41 MB for the
+ * 5.7 MB sitemap of 50,000 articles; the first site's feeds, pages and
+ * sitemaps, compressed four at once on libuv's four threads, added 20–30 MB
+ * to a restart's peak (issue 14). One at a time also keeps Brotli to one of
+ * the pool's threads, beside the event loop and the render workers.
  * Nobody waits for them: requests get the identity bytes until then.
  */
 export function identityFirstInTurns(turns = new ConcurrencyLimit(1)): CreateResource {
@@ -233,19 +244,24 @@ export function encodeDocument(content: string | Uint8Array, brotliQuality = 9):
   return { body, tag, gzip: ownBytes(zlib.gzipSync(body, options.gzip)), br: ownBytes(zlib.brotliCompressSync(body, options.brotli)) }
 }
 
-/** gzip level 9 and Brotli at `brotliQuality` with its window fitted: the same for every path, so the same text gives the same bytes. */
-function compressOptions(body: Uint8Array, brotliQuality: number): { gzip: zlib.ZlibOptions; brotli: zlib.BrotliOptions } {
+/** gzip level 9 and Brotli at `brotliQuality` with its window (brotliWindow): the same for every path, so the same text gives the same bytes. */
+export function compressOptions(body: Uint8Array, brotliQuality: number): { gzip: zlib.ZlibOptions; brotli: zlib.BrotliOptions } {
   // One output buffer as large as the input: zlib's 16 KB default made a
   // round trip to the thread pool (and a chunk on the event loop) per 16 KB.
   const chunkSize = Math.max(zlib.constants.Z_DEFAULT_CHUNK, body.byteLength)
+  const quality = body.byteLength > LARGE_BYTES ? Math.min(brotliQuality, LARGE_BROTLI_QUALITY) : brotliQuality
   return {
     gzip: { level: 9, chunkSize },
     brotli: {
       chunkSize,
+      // All the input and the stream's end in one call, on the thread pool as in this thread. Node's pool writes the
+      // input, then ends the stream in a call of its own; with a 16-bit window a document of 131,072 bytes (and
+      // other sizes of that kind) then ended in other bytes than the same text compressed here, under the same ETag.
+      flush: zlib.constants.BROTLI_OPERATION_FINISH,
       params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: body.byteLength > LARGE_BYTES ? Math.min(brotliQuality, LARGE_BROTLI_QUALITY) : brotliQuality,
+        [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
         [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
-        [zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindow(body.byteLength),
+        [zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindow(body.byteLength, quality),
         [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
       },
     },

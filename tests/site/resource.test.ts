@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest'
 import type { ContentCoding } from '../../src/caching.js'
 import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
 import { byteLengthOf, holdsBytes, INFLATED_WHEN_ASKED_BYTES } from '../../src/site/inflated-identity.js'
-import { brotliWindow, createIdentityFirst, createResource, identityFirstInTurns, LARGE_BYTES, type Encoded, type Resource } from '../../src/site/resource.js'
+import { brotliWindow, createIdentityFirst, createResource, encodeDocument, identityFirstInTurns, LARGE_BYTES, type Encoded, type Resource } from '../../src/site/resource.js'
 import { sitemapPartText } from '../helpers/large-documents.js'
 
 v8.setFlagsFromString('--expose-gc')
@@ -80,9 +80,18 @@ describe('createResource: compressed encodings', () => {
     const text = FEED.replace(/[^\x20-\x7e\n]/g, 'o').repeat(Math.ceil(LARGE_BYTES / FEED.length)).slice(0, LARGE_BYTES + extra)
     expect(Buffer.byteLength(text)).toBe(LARGE_BYTES + extra)
     const resource = await createResource(text, { contentType: RSS, now: NOW })
-    const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: LARGE_BYTES + extra, [zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindow(LARGE_BYTES + extra), [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT }
+    const params = { [zlib.constants.BROTLI_PARAM_QUALITY]: quality, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: LARGE_BYTES + extra, [zlib.constants.BROTLI_PARAM_LGWIN]: brotliWindow(LARGE_BYTES + extra, quality), [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT }
     expect(Buffer.from(encodingOf(resource, 'br').body).equals(zlib.brotliCompressSync(text, { params }))).toBe(true)
     expect(brotliDecompressSync(encodingOf(resource, 'br').body).toString('utf8')).toBe(text)
+  })
+
+  it.each([131_072, 262_144, 176_806])('makes the same Brotli bytes of %i bytes on the thread pool as in this thread (encodeDocument)', async (bytes) => {
+    const text = FEED.replace(/[^\x20-\x7e\n]/g, 'o').repeat(Math.ceil(bytes / FEED.length)).slice(0, bytes)
+    const pooled = await createResource(text, { contentType: RSS, now: NOW })
+    const here = encodeDocument(text)
+    expect(Buffer.from(encodingOf(pooled, 'br').body).equals(Buffer.from(here.br as Uint8Array))).toBe(true)
+    expect(Buffer.from(encodingOf(pooled, 'gzip').body).equals(Buffer.from(here.gzip as Uint8Array))).toBe(true)
+    expect(brotliDecompressSync(encodingOf(pooled, 'br').body).toString('utf8')).toBe(text)
   })
 
   it('compresses at Brotli quality 11 when asked, to the same text', async () => {
