@@ -1,13 +1,16 @@
 /**
  * The edit part of `npm run bench` (run.ts calls it once per size): how long
  * an edit of the newest article takes to show in the RSS feed while a client
- * polls that feed every 5 ms, as a newsroom's aggregators and CDN do; and
- * the heap the service holds per article (heap-harness.mjs).
+ * polls that feed every 5 ms, as a newsroom's aggregators and CDN do, and
+ * until a client asking for Brotli gets it compressed (until then it gets
+ * the identity bytes); and the heap the service holds per article
+ * (heap-harness.mjs).
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { articleSource, hoursApart } from './generate-corpus.js'
 
 /** The polling client's pace: a request started every 5 ms (issue 14). */
@@ -18,6 +21,8 @@ const AFTER_EDITS_MS = 9000
 export interface EditFigures {
   /** Milliseconds from the write to the first RSS answer showing the edit, per edit. */
   readonly latencies: number[]
+  /** Milliseconds from the write to the first Brotli answer showing the edit, per edit. */
+  readonly brotli: number[]
   /** Requests the polling client made, during the edits and AFTER_EDITS_MS after, and the longest one took (ms). */
   readonly polls: number
   readonly slowestPoll: number
@@ -40,11 +45,35 @@ function get(url: string): Promise<string> {
   })
 }
 
+/** The body of `url` as sent to a client that asks for Brotli, and its Content-Encoding. */
+function getAsBrotli(url: string): Promise<{ coding: string | undefined; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent, headers: { 'Accept-Encoding': 'br' } }, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => resolve({ coding: response.headers['content-encoding'], body: Buffer.concat(chunks) }))
+      })
+      .on('error', reject)
+  })
+}
+
+/** Milliseconds from `written` until `url` is sent as Brotli with `title` in it, asked every POLL_MS. */
+async function inBrotli(url: string, title: string, written: number): Promise<number> {
+  for (;;) {
+    const { coding, body } = await getAsBrotli(url)
+    if (coding === 'br' && zlib.brotliDecompressSync(body).toString('utf8').includes(title)) return performance.now() - written
+    if (performance.now() - written > 10_000) throw new Error('edit not sent as Brotli after 10 s')
+    await sleep(POLL_MS)
+  }
+}
+
 /**
  * Edits the title of article `count` (the newest) `edits` times in `dir`
  * and times each until the client polling the RSS feed at `base` every 5 ms
- * sees it (the edit's latency is known to within one poll). The file is put
- * back after.
+ * sees it (the edit's latency is known to within one poll), then until a
+ * second client, asking for Brotli every 5 ms, gets it compressed. The file
+ * is put back after.
  */
 export async function measureEdits(base: string, dir: string, count: number, edits: number): Promise<EditFigures> {
   const feed = `${base}/wirtschaft/feed.xml`
@@ -68,6 +97,7 @@ export async function measureEdits(base: string, dir: string, count: number, edi
     }
   })()
   const latencies: number[] = []
+  const brotli: number[] = []
   try {
     // A settled service: the first rescan after start-up (a second of work at
     // 50,000 files) is over before the first edit.
@@ -84,6 +114,7 @@ export async function measureEdits(base: string, dir: string, count: number, edi
       awaited = undefined
       if (Number.isNaN(at)) throw new Error('edit not visible after 10 s')
       latencies.push(at - written)
+      brotli.push(await inBrotli(feed, title, written))
       await sleep(300)
     }
     // Polled on through what the edits set off later: the index snapshot is written 5 s after the last change (at
@@ -94,7 +125,7 @@ export async function measureEdits(base: string, dir: string, count: number, edi
     await poller
     fs.writeFileSync(newest, original)
   }
-  return { latencies, polls, slowestPoll }
+  return { latencies, brotli, polls, slowestPoll }
 }
 
 /**

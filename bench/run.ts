@@ -76,6 +76,8 @@ async function start(args: string[], env: Record<string, string>, ready: (base: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
+/** "median / max ms" of a list of milliseconds. */
+const medianMax = (values: number[]) => `${Math.round(median(values))} / ${Math.round(Math.max(...values))} ms`
 const peakRss = (pid: number | undefined) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
 /** A corpus of `count` articles, generated once and kept between runs. */
@@ -128,7 +130,7 @@ async function snapshotWritten(stateDir: string, since: number): Promise<void> {
 async function scale(): Promise<void> {
   console.log('')
   console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
-  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | RSS polls every 5 ms meanwhile and 9 s after (the snapshot write) | heap per article after GC (total; baseline) | edit visible, baseline (median / max; slowest poll) |')
+  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | edit sent as Brotli (median / max) | RSS polls every 5 ms meanwhile and 9 s after (the snapshot write) | heap per article after GC (total; baseline) | edit visible, baseline (median / max; as Brotli; slowest poll) |')
   console.log('|---|---|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     // The edits write to a copy: the corpus is shared, and read-only.
@@ -170,9 +172,9 @@ async function scale(): Promise<void> {
     // The baseline's own harness and dist/ (BENCH_BASE is its dist/main.js).
     const baseHeld = BASE ? `${Math.round(heapPerArticle(path.resolve(BASE, '../..'), dir, count).bytes)} B` : '–'
     removeFolder(dir)
-    const baseline = baseEdits ? `${Math.round(median(baseEdits.latencies))} / ${Math.round(Math.max(...baseEdits.latencies))} ms (slowest poll ${Math.round(baseEdits.slowestPoll)} ms)` : '–'
+    const baseline = baseEdits ? `${Math.round(median(baseEdits.latencies))} / ${Math.round(Math.max(...baseEdits.latencies))} ms; ${medianMax(baseEdits.brotli)} (slowest poll ${Math.round(baseEdits.slowestPoll)} ms)` : '–'
     console.log(
-      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB; ${baseHeld}) | ${baseline} |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${medianMax(edits.brotli)} | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB; ${baseHeld}) | ${baseline} |`,
     )
   }
 }
