@@ -29,6 +29,7 @@ const ALONE = [
   'tests/http/silent-sockets-review.test.ts',
   'tests/http/nginx-cache.test.ts',
   'tests/cdn/varnish.test.ts',
+  'tests/cdn/varnish-compressing.test.ts',
   'tests/site/renderer.test.ts',
   'tests/site/brotli-window.test.ts',
   'tests/websub/publisher.test.ts',

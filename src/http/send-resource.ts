@@ -65,7 +65,10 @@ interface Variant {
   readonly byteLength: number
   readonly etag: string
   readonly headers: Readonly<Record<string, string>>
-  /** Kept out of shared caches (Cache-Control: private): a browser page. */
+  /**
+   * Kept out of shared caches (Cache-Control: private, and no-store in the CDN's own header): a browser page, or the
+   * identity bytes sent while the coding asked for is being made (Resource.compressing).
+   */
   readonly private: boolean
   /** The last full header sets built, reused while Cache-Control, Link and Content-Location stay the same. */
   ready?: HeaderSets
@@ -106,13 +109,13 @@ export function createSender(options: SenderOptions): (request: RequestView, res
   const privateForms = new Memo<string, string>(64, privately)
   const cacheControlOf = createCacheControl(options.cache)
 
-  const variantOf = (resource: Resource, coding: ContentCoding | 'identity', kind: VariantKind): Variant => {
+  const variantOf = (resource: Resource, coding: ContentCoding | 'identity', kind: VariantKind, interim: boolean): Variant => {
     let forResource = variants.get(resource)
     if (!forResource) {
-      forResource = Array<Variant | undefined>(CODINGS.length * KINDS.length).fill(undefined)
+      forResource = Array<Variant | undefined>(CODINGS.length * KINDS.length * 2).fill(undefined)
       variants.set(resource, forResource)
     }
-    const slot = CODINGS.indexOf(coding) * KINDS.length + KINDS.indexOf(kind)
+    const slot = (CODINGS.indexOf(coding) * KINDS.length + KINDS.indexOf(kind)) * 2 + (interim ? 1 : 0)
     const known = forResource[slot]
     if (known) return known
     const source = kind === 'page' ? (resource.browserPage as Resource) : resource
@@ -126,7 +129,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       Vary: varyOf(resource),
       ...COMMON_HEADERS,
       'Access-Control-Expose-Headers': CORS_EXPOSED_HEADERS,
-      ...options.cdnHeaders?.(resource, kind === 'page'),
+      ...options.cdnHeaders?.(resource, kind === 'page' || interim),
     }
     const lastModified = resource.lastModified?.toUTCString()
     if (lastModified) headers['Last-Modified'] = lastModified
@@ -137,7 +140,7 @@ export function createSender(options: SenderOptions): (request: RequestView, res
     }
     // Large identity bytes are read per answer: held (until compressed) or inflated, never kept here (which would hold them).
     const held = holdsBytes(encoded) && !(encoded === source.identity && inflatedOnceCompressed(encoded))
-    const variant: Variant = { body: held ? asBuffer(encoded.body) : undefined, of: source, byteLength: byteLengthOf(encoded), etag, headers, private: kind === 'page' }
+    const variant: Variant = { body: held ? asBuffer(encoded.body) : undefined, of: source, byteLength: byteLengthOf(encoded), etag, headers, private: kind === 'page' || interim }
     forResource[slot] = variant
     return variant
   }
@@ -184,9 +187,11 @@ export function createSender(options: SenderOptions): (request: RequestView, res
         ? resource.browserPage
         : undefined
     const available = coding === 'identity' || (page ?? resource).encodings[coding] !== undefined ? coding : 'identity'
+    // Identity bytes for a client that asked for a coding being made: for it alone, so no shared cache keeps them.
+    const interim = available !== coding && (page ?? resource).compressing
     const accept = page !== undefined || resource.browserContentType === undefined ? undefined : request.header('accept')
     const browser = accept !== undefined && browsers.get(accept)
-    const variant = variantOf(resource, available, page ? 'page' : browser ? 'view' : 'feed')
+    const variant = variantOf(resource, available, page ? 'page' : browser ? 'view' : 'feed', interim)
     // WebSub §4: discovery through HTTP Link headers.
     const topic = send.topic
     const link = topic && hub ? links.get(topic) : undefined

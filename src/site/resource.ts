@@ -44,6 +44,12 @@ export interface Resource {
   readonly encodings: Readonly<Partial<Record<ContentCoding, Encoded>>>
   /** Resolves once `encodings` holds every compressed form; never rejects (a failed compression leaves identity only). */
   readonly compressed: Promise<void>
+  /**
+   * Until `compressed` resolves, for a resource whose gzip and Brotli are being made. An answer in the identity bytes
+   * to a client that asked for either is then kept out of shared caches (send-resource.ts): a CDN purged at the
+   * change and asked meanwhile would otherwise keep the uncompressed bytes until the next change.
+   */
+  readonly compressing: boolean
 }
 
 export interface ResourceOptions {
@@ -164,7 +170,7 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     if (body.byteLength > LARGE_BYTES) await nextTurn()
     tag = hashInThread(body)
   }
-  const resource: Omit<Resource, 'identity' | 'compressed'> & { identity: Encoded; compressed: Promise<void> } = {
+  const resource: Omit<Resource, 'identity' | 'compressed' | 'compressing'> & { identity: Encoded; compressed: Promise<void>; compressing: boolean } = {
     contentType: options.contentType,
     lastModified: options.lastModified && notLaterThanNow(options.lastModified, options.now.getTime()),
     cache: options.cache ?? 'live',
@@ -175,13 +181,20 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     identity: { body, etag: `"${tag}"` },
     encodings: {},
     compressed: COMPRESSED,
+    compressing: false,
   }
   if (encoded) {
     if (encoded.gzip && encoded.br) holdCompressed(resource, codings(tag, encoded.gzip, encoded.br))
   } else if (body.byteLength >= MIN_COMPRESS_BYTES) {
+    resource.compressing = true
     resource.compressed = compress(body, tag, options.brotliQuality ?? 9, turns).then(
-      (done) => holdCompressed(resource, done),
-      () => undefined,
+      (done) => {
+        holdCompressed(resource, done)
+        resource.compressing = false
+      },
+      () => {
+        resource.compressing = false
+      },
     )
   }
   return resource

@@ -14,6 +14,8 @@ import { toResponse, viewOfContext, type Answer, type RequestView } from '../../
 import { createSender, type SenderOptions } from '../../src/http/send-resource.js'
 import { holdsBytes } from '../../src/site/inflated-identity.js'
 import { createIdentityFirst, createResource, type Resource } from '../../src/site/resource.js'
+import { createCdnHeaders } from '../../src/cdn/cdn-headers.js'
+import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
 import { SITE } from '../helpers/feed-fixtures.js'
 import { failingInflates, sitemapPartText } from '../helpers/large-documents.js'
 
@@ -385,5 +387,36 @@ describe('createSender: identity bytes held compressed, inflated once for the an
     } finally {
       inflate.mockRestore()
     }
+  })
+})
+
+describe('createSender: identity bytes while gzip and Brotli are being made (Resource.compressing)', () => {
+  it('keeps them out of shared caches for a client that asked for a coding, and sends the coding, cacheable, once made', async () => {
+    // Brotli of a document over 16 KiB waits its turn on the thread pool: held here until released.
+    const turns = new ConcurrencyLimit(1)
+    let release = () => {}
+    void turns.run(() => new Promise<void>((resolve) => (release = resolve)))
+    const text = RSS_TEXT.repeat(20)
+    const resource = await createIdentityFirst(text, { contentType: 'application/rss+xml; charset=utf-8', now: NOW }, turns)
+    const cdnHeaders = createCdnHeaders({ provider: 'varnish', maxAge: 86400, purge: undefined }, POLICY)
+    const send = createSender({ cache: POLICY, now: () => NOW.getTime(), nextPublication: () => undefined, contentSecurityPolicy: CSP, hub: undefined, cdnHeaders })
+    const app = new Hono().get('/feed.xml', (c) => respond(send(viewOfContext(c), resource))).get('/site.css', (c) => respond(send(viewOfContext(c), small)))
+    const caching = async (path: string, headers: Record<string, string> = {}) => {
+      const response = await app.request(path, { headers })
+      return { coding: response.headers.get('Content-Encoding'), cacheControl: response.headers.get('Cache-Control'), cdn: response.headers.get('Surrogate-Control'), etag: response.headers.get('ETag') }
+    }
+    const shared = { cacheControl: LIVE, cdn: 'max-age=86400' }
+    expect(resource.compressing).toBe(true)
+    expect(await caching('/feed.xml', { 'Accept-Encoding': 'gzip, br' })).toEqual({ coding: null, cacheControl: LIVE.replace('public', 'private'), cdn: 'no-store', etag: resource.identity.etag })
+    // A client that takes no coding gets the identity bytes it will always get: cacheable as ever.
+    expect(await caching('/feed.xml')).toEqual({ coding: null, ...shared, etag: resource.identity.etag })
+    // Too small to be compressed: the identity bytes are all there is, for every client.
+    expect(await caching('/site.css', { 'Accept-Encoding': 'gzip, br' })).toMatchObject({ coding: null, cdn: null })
+    expect((await caching('/site.css', { 'Accept-Encoding': 'gzip, br' })).cacheControl).toMatch(/^public/)
+    release()
+    await resource.compressed
+    expect(resource.compressing).toBe(false)
+    expect(await caching('/feed.xml', { 'Accept-Encoding': 'gzip, br' })).toEqual({ coding: 'br', ...shared, etag: resource.encodings.br?.etag })
+    expect(await caching('/feed.xml', { 'Accept-Encoding': 'gzip' })).toEqual({ coding: 'gzip', ...shared, etag: resource.encodings.gzip?.etag })
   })
 })
