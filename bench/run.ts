@@ -131,7 +131,7 @@ async function scale(): Promise<void> {
   console.log('')
   console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
   console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | edit sent as Brotli (median / max) | RSS polls every 5 ms meanwhile and 9 s after (the snapshot write) | heap per article after GC (total; baseline) | edit visible, baseline (median / max; as Brotli; slowest poll) |')
-  console.log('|---|---|---|---|---|---|---|---|---|')
+  console.log('|---|---|---|---|---|---|---|---|---|---|')
   for (const count of SIZES) {
     // The edits write to a copy: the corpus is shared, and read-only.
     const dir = tempFolder(`bench-corpus-${count}-`)
