@@ -42,6 +42,9 @@ function get(url: string): Promise<string> {
         response.on('end', () => resolve(text))
       })
       .on('error', reject)
+      .setTimeout(10_000, function (this: http.ClientRequest) {
+        this.destroy(new Error(`no answer from ${url} in 10 s`))
+      })
   })
 }
 
@@ -55,6 +58,10 @@ function getAsBrotli(url: string): Promise<{ coding: string | undefined; body: B
         response.on('end', () => resolve({ coding: response.headers['content-encoding'], body: Buffer.concat(chunks) }))
       })
       .on('error', reject)
+      // A service that stops answering fails the bench rather than hang it.
+      .setTimeout(10_000, function (this: http.ClientRequest) {
+        this.destroy(new Error(`no answer from ${url} in 10 s`))
+      })
   })
 }
 

@@ -257,7 +257,11 @@ export function encodeDocument(content: string | Uint8Array, brotliQuality = 9):
   return { body, tag, gzip: ownBytes(zlib.gzipSync(body, options.gzip)), br: ownBytes(zlib.brotliCompressSync(body, options.brotli)) }
 }
 
-/** gzip level 9 and Brotli at `brotliQuality` with its window (brotliWindow): the same for every path, so the same text gives the same bytes. */
+/**
+ * gzip level 9 and Brotli at `brotliQuality` with its window (brotliWindow): the same for every path, so the same
+ * text gives the same bytes. For the one-shot calls only (zlib.brotliCompress, brotliCompressSync): a stream
+ * written twice with these options fails at its second write (flush: BROTLI_OPERATION_FINISH).
+ */
 export function compressOptions(body: Uint8Array, brotliQuality: number): { gzip: zlib.ZlibOptions; brotli: zlib.BrotliOptions } {
   // One output buffer as large as the input: zlib's 16 KB default made a
   // round trip to the thread pool (and a chunk on the event loop) per 16 KB.

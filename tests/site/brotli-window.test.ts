@@ -37,14 +37,17 @@ function fastest(body: Buffer, quality: number, tries = 7): number {
   return best
 }
 
-describe('Brotli at the qualities of the feeds (9) and their archive pages (8)', () => {
-  it.each([9, 8])('costs a 192 KB feed about what a 48 KB one costs a byte, at quality %i', (quality) => {
+// Quality 8 (the archive pages) is not asked here: with the window fitted, glibc keeps its 16 MB table once freed,
+// so by this measure it passes with or without brotliWindow's 16 bits.
+describe('Brotli at the quality of the feeds (9)', () => {
+  it('costs a 192 KB feed about what a 48 KB one costs a byte', () => {
+    const quality = 9
     const small = feedLike(48 * 1024)
     const large = feedLike(192 * 1024)
     fastest(large, quality, 1)
     const perByte = fastest(large, quality) / large.byteLength / (fastest(small, quality) / small.byteLength)
-    // Measured in CPU time: 1.3–2.6 with a 16-bit window, idle or with both cores kept busy; 8–12 at quality 9 with the window
-    // fitted to the feed (18 bits), busy or not. At quality 8 the fitted window stays under 4 as well (its table is kept once freed).
+    // Measured in CPU time: 1.3–2.6 with a 16-bit window, idle or with both cores kept busy; 8–12 with the window
+    // fitted to the feed (18 bits), busy or not.
     expect(perByte).toBeLessThan(4)
   })
 })
