@@ -12,7 +12,10 @@ import { createResource, type CreateResource, type Resource } from './resource.j
  * Brotli quality of archive pages, which change rarely and are kept: 8. A
  * full page (50 items with their text, 177 KB) took 363 ms at quality 11 and
  * 9–17 ms at 8, for 8 % more bytes (0.9 % more than 9, which took 2–4 times
- * as long as 8); the export of 50,000 articles writes 3,000 of them.
+ * as long as 8); the export of 50,000 articles writes 3,000 of them. Since
+ * brotliWindow keeps both at 16 bits, 8 and 9 take about the same time (2.4–3.4
+ * and 3.6–3.9 ms, bench/brotli-window.ts); 8 stays, so that an export's pages
+ * keep their bytes.
  */
 const ARCHIVE_BROTLI_QUALITY = 8
 
