@@ -11,7 +11,8 @@
  *
  * Times are the fastest of three runs, at a size where the smaller input takes
  * at least 15 ms, so that a busy machine does not decide (work that stays
- * under 15 ms at the largest size is not timed). The structures
+ * under 15 ms at the largest size is not timed); a structure over the ratio
+ * is measured again, up to three times in all (ATTEMPTS). The structures
  * fast-check ever found too slow are kept in REGRESSIONS and run first.
  */
 import fc from 'fast-check'
@@ -47,8 +48,25 @@ function fastest(work: () => unknown): number {
   return best
 }
 
-/** Time at 8n over time at n, for the smallest n (a power of two) at which n units take 15 ms. */
+/**
+ * Measures of a structure, each from the start, until one comes out under MAX_RATIO. A busy spell or a collection
+ * can decide one measure; a quadratic path (64×) fails every one. CI on Node 24 once gave `<div>` nested, which
+ * stays under 15 ms at MAX_UNITS, 5.1 ms against 147 ms (29×), where by hand it takes 13–18 ms against 110–180 ms.
+ */
+const ATTEMPTS = 3
+
+/** The lowest ratio of up to ATTEMPTS measures (measureGrowth), and its times. */
 function growth(structure: Structure): { n: number; small: number; large: number; ratio: number } {
+  let best = measureGrowth(structure)
+  for (let attempt = 1; attempt < ATTEMPTS && best.ratio >= MAX_RATIO; attempt++) {
+    const again = measureGrowth(structure)
+    if (again.ratio < best.ratio) best = again
+  }
+  return best
+}
+
+/** Time at 8n over time at n, for the smallest n (a power of two) at which n units take 15 ms. */
+function measureGrowth(structure: Structure): { n: number; small: number; large: number; ratio: number } {
   let n = 64
   let small = fastest(structure.process(n))
   while (small < 15 && n * 2 <= MAX_UNITS) {
