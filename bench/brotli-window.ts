@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url'
 import zlib from 'node:zlib'
 import { compressOptions, LARGE_BYTES } from '../src/site/resource.js'
 import { removeFolder, tempFolder } from './children.js'
+import { median } from './first-feed.js'
 import { generateCorpus } from './generate-corpus.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -27,7 +28,6 @@ const ARTICLES = Number(process.env.BENCH_BROTLI_ARTICLES ?? 400)
 const ROUNDS = Number(process.env.BENCH_BROTLI_ROUNDS ?? 5)
 const SMALLEST = 64 * 1024
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
 /** The window every document had before: bits enough to hold it, 16 to 22. */
 function fittedOptions(body: Uint8Array, quality: number): zlib.BrotliOptions {

@@ -31,28 +31,11 @@ export interface EditFigures {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 })
 
-/** The body of `url` as sent (identity), on a kept-alive connection. */
-function get(url: string): Promise<string> {
+/** The bytes of `url` as sent to a client that takes `coding`, and their Content-Encoding, on a kept-alive connection. */
+function fetchAs(url: string, coding: 'identity' | 'br'): Promise<{ coding: string | undefined; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent, headers: { 'Accept-Encoding': 'identity' } }, (response) => {
-        let text = ''
-        response.setEncoding('utf8')
-        response.on('data', (chunk: string) => (text += chunk))
-        response.on('end', () => resolve(text))
-      })
-      .on('error', reject)
-      .setTimeout(10_000, function (this: http.ClientRequest) {
-        this.destroy(new Error(`no answer from ${url} in 10 s`))
-      })
-  })
-}
-
-/** The body of `url` as sent to a client that asks for Brotli, and its Content-Encoding. */
-function getAsBrotli(url: string): Promise<{ coding: string | undefined; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent, headers: { 'Accept-Encoding': 'br' } }, (response) => {
+      .get(url, { agent, headers: { 'Accept-Encoding': coding } }, (response) => {
         const chunks: Buffer[] = []
         response.on('data', (chunk: Buffer) => chunks.push(chunk))
         response.on('end', () => resolve({ coding: response.headers['content-encoding'], body: Buffer.concat(chunks) }))
@@ -65,10 +48,13 @@ function getAsBrotli(url: string): Promise<{ coding: string | undefined; body: B
   })
 }
 
+/** The body of `url` as sent (identity). */
+const get = async (url: string): Promise<string> => (await fetchAs(url, 'identity')).body.toString('utf8')
+
 /** Milliseconds from `written` until `url` is sent as Brotli with `title` in it, asked every POLL_MS. */
 async function inBrotli(url: string, title: string, written: number): Promise<number> {
   for (;;) {
-    const { coding, body } = await getAsBrotli(url)
+    const { coding, body } = await fetchAs(url, 'br')
     if (coding === 'br' && zlib.brotliDecompressSync(body).toString('utf8').includes(title)) return performance.now() - written
     if (performance.now() - written > 10_000) throw new Error('edit not sent as Brotli after 10 s')
     await sleep(POLL_MS)

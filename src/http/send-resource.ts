@@ -186,9 +186,10 @@ export function createSender(options: SenderOptions): (request: RequestView, res
       resource.browserPage !== undefined && isTopLevelNavigation(request)
         ? resource.browserPage
         : undefined
-    const available = coding === 'identity' || (page ?? resource).encodings[coding] !== undefined ? coding : 'identity'
+    const shown = page ?? resource
+    const available = coding === 'identity' || shown.encodings[coding] !== undefined ? coding : 'identity'
     // Identity bytes for a client that asked for a coding being made: for it alone, so no shared cache keeps them.
-    const interim = available !== coding && (page ?? resource).compressing
+    const interim = available !== coding && shown.compressing
     const accept = page !== undefined || resource.browserContentType === undefined ? undefined : request.header('accept')
     const browser = accept !== undefined && browsers.get(accept)
     const variant = variantOf(resource, available, page ? 'page' : browser ? 'view' : 'feed', interim)
