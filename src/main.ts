@@ -37,7 +37,7 @@ import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
 import { purgeOnBodyRenderedAgain, purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { mediaKeys } from './site/cache-keys.js'
-import type { Site } from './site/build-site.js'
+import { siteCompressed, type Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
 
 /** When the parts the first feed did not need are loaded, after the service listens (ms). */
@@ -96,9 +96,9 @@ async function main(): Promise<void> {
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
-  // The CDN is purged first: a hub told of a change must not fetch the copy it replaced.
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
-  if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping }))
+  // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
+  if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed }))
   else if (ping) store.onChange(ping)
   // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).
   if (purger) purgeOnRecovery(renderer.onRecovered, () => store.settled(), (keys) => purger.purge(keys))

@@ -13,10 +13,18 @@ export interface PurgeOnChangeOptions<S extends Plans> {
   readonly then?: ((previous: S | undefined, current: S) => void) | undefined
   /** The longest the ping waits for the purge (a CDN API that hangs must not hold it back). */
   readonly waitMs?: number
+  /**
+   * Resolves once the new state's documents are what the CDN should keep: their gzip and Brotli exist (siteCompressed).
+   * The purge waits for it, at most readyWaitMs.
+   */
+  readonly ready?: ((current: S) => Promise<unknown>) | undefined
+  readonly readyWaitMs?: number
 }
 
 /** The longest the WebSub ping waits for the first purge attempt of a change. */
 export const PURGE_WAIT_MS = 10_000
+/** The longest a change's purge waits for its documents' gzip and Brotli (milliseconds for a feed, tens for a sitemap's part). */
+export const READY_WAIT_MS = 2_000
 
 /**
  * The store's change listener for a CDN: purges the keys whose version
@@ -27,6 +35,14 @@ export const PURGE_WAIT_MS = 10_000
  * serve the old copy until the Purger's retry succeeds (/healthz says so).
  * The first load purges nothing: what a CDN holds from before the start is
  * the deploy's to purge (docs/deployment.md).
+ *
+ * The purge waits for `ready` (at most readyWaitMs): the new state is
+ * swapped in with its identity bytes, and its gzip and Brotli follow. Purged
+ * at the swap, the CDN sent every request of those milliseconds to the
+ * origin, which answered them uncompressed and uncacheable
+ * (Resource.compressing): a client asking for gzip through the CDN got the
+ * whole feed, and nothing was kept. Purged once they exist, the CDN serves
+ * its old copy meanwhile, then fetches and keeps the new one, compressed.
  */
 export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>): (previous: S | undefined, current: S) => void {
   const waitMs = options.waitMs ?? PURGE_WAIT_MS
@@ -36,19 +52,22 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       options.then?.(previous, current)
       return
     }
-    const purged = options.purge(keys)
-    if (!options.then) return
+    const purged = options.ready
+      ? within(options.ready(current), options.readyWaitMs ?? READY_WAIT_MS).then(() => options.purge(keys))
+      : options.purge(keys)
     const then = options.then
-    let timer: NodeJS.Timeout | undefined
-    const waited = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, waitMs)
-      timer.unref?.()
-    })
-    void Promise.race([purged, waited]).then(() => {
-      clearTimeout(timer)
-      then(previous, current)
-    })
+    if (then) void within(purged, waitMs).then(() => then(previous, current))
   }
+}
+
+/** Resolves once `promise` settles, or after `ms`, whichever comes first; never rejects. */
+function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms)
+    timer.unref?.()
+  })
+  return Promise.race([promise.then(() => {}, () => {}), waited]).finally(() => clearTimeout(timer))
 }
 
 /**

@@ -80,6 +80,10 @@ export interface Site {
   readonly problems: readonly string[]
 }
 
+/** Resolves once every document of `site` rendered ahead, and its browser page, has its gzip and Brotli; never rejects (Resource.compressed). */
+export function siteCompressed(site: Pick<Site, 'resources'>): Promise<unknown> {
+  return Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
+}
 
 /**
  * Decides what is public at `now`, and the version of every cache key;

@@ -7,7 +7,7 @@ import { publicBodySource } from '../content/public-bodies.js'
 import type { FeedFormat } from '../feeds/feed-model.js'
 import type { FeedFilter } from '../feeds/filter.js'
 import { settingsMediaProblems } from '../feeds/podcast-rules.js'
-import { buildAssets, planSite, sameDocumentsAhead, type Site } from '../site/build-site.js'
+import { buildAssets, planSite, sameDocumentsAhead, siteCompressed, type Site } from '../site/build-site.js'
 import { nextChange } from '../site/build-sitemaps.js'
 import type { Renderer } from '../site/render-request.js'
 import type { Resource } from '../site/resource.js'
@@ -97,8 +97,8 @@ export class ContentStore {
       logger: this.#logger,
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
-      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies.
-      onRenderedAgain: ({ path }) => void (!this.#closed && this.mediaChanged().then(() => options.onBodyRenderedAgain?.(path), () => {})),
+      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies once compressed (purge-on-change.ts).
+      onRenderedAgain: ({ path }) => void (!this.#closed && this.mediaChanged().then(siteCompressed).then(() => options.onBodyRenderedAgain?.(path), () => {})),
     })
     // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
     options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged().catch(() => {})))
@@ -196,7 +196,7 @@ export class ContentStore {
     return site
   }
   #swapIn(site: Site): Site {
-    this.#compressed = Promise.all([...site.resources.values()].flatMap((resource) => [resource.compressed, resource.browserPage?.compressed]))
+    this.#compressed = siteCompressed(site)
     return (this.#site = site)
   }
   async #apply(paths: ReadonlySet<string>, before: FilesBefore): Promise<boolean> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPurgeClient } from '../../src/cdn/purge-clients.js'
-import { PURGE_WAIT_MS, purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { PURGE_WAIT_MS, purgeOnChange, READY_WAIT_MS } from '../../src/cdn/purge-on-change.js'
 import { MAX_PURGE_REQUESTS, Purger } from '../../src/cdn/purger.js'
 import { startPurgeStandIn } from '../helpers/purge-stand-in.js'
 
@@ -173,6 +173,32 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['purge a-y a-z any feed', 'ping'])
   })
 
+  it('purges once the new state is ready (its gzip and Brotli made), then pings: the CDN keeps its old copy meanwhile', async () => {
+    const events: string[] = []
+    let compressed = () => {}
+    const ready = new Promise<void>((resolve) => (compressed = resolve))
+    const listener = purgeOnChange({
+      purge: async (keys) => void events.push(`purge ${keys.join(' ')}`),
+      then: () => events.push('ping'),
+      ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), ready),
+    })
+    listener(plan({ feed: '1' }), plan({ feed: '2' }))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(events).toEqual(['ready? 2'])
+    compressed()
+    await until(() => events.length === 3)
+    expect(events).toEqual(['ready? 2', 'purge any feed', 'ping'])
+  })
+
+  it('purges after at most readyWaitMs (2 s by default) when the new state is not ready', async () => {
+    const events: string[] = []
+    const listener = purgeOnChange({ purge: async () => void events.push('purge'), then: () => events.push('ping'), ready: () => new Promise(() => {}), readyWaitMs: 30 })
+    listener(plan({ feed: '1' }), plan({ feed: '2' }))
+    expect(events).toEqual([])
+    await until(() => events.length === 2)
+    expect(events).toEqual(['purge', 'ping'])
+  })
+
   it('pings after at most waitMs when the purge hangs', async () => {
     const events: string[] = []
     const listener = purgeOnChange({ purge: () => new Promise(() => {}), then: () => events.push('ping'), waitMs: 30 })
@@ -198,6 +224,8 @@ describe('purgeOnChange', () => {
     expect(PURGE_WAIT_MS).toBe(10_000)
     expect(deployment).not.toContain('never fetches the copy a change replaced')
     expect(deployment).toContain('The WebSub ping waits for the first attempt of a change\'s purge, at most 10 s;')
+    expect(READY_WAIT_MS).toBe(2000)
+    expect(deployment).toContain('its gzip and Brotli follow (a few milliseconds for a feed, on the thread pool past 16 KiB; tens for a sitemap\'s part at 50,000 articles), and the purge waits for them, at most 2 s.')
     expect(deployment).toContain('If that attempt failed, the ping goes out anyway, so the hub is not left uninformed')
   })
 

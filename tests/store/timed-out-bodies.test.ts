@@ -68,16 +68,21 @@ describe('the current feed holding a body that ran out of time', () => {
   it("is rendered again once the body renders as written in the background, with no edit, then the article's key purged at the CDN", async () => {
     let now = new Date('2026-01-01T00:00:00Z')
     const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '2' })
-    const files = new Map([['alt.md', article('alt', 1, 'Die Bank *hält* still.\n')], ['b.md', article('b', 2)]])
+    // b.md's body makes the feed larger than 16 KiB: its gzip and Brotli are made on the thread pool, after the swap.
+    const files = new Map([['alt.md', article('alt', 1, 'Die Bank *hält* still.\n')], ['b.md', article('b', 2, 'Der Zins steigt, die Kurse fallen. '.repeat(600))]])
     const { renderer } = slowOnce()
     let app: ReturnType<typeof createHttp>['app'] | undefined
     const feed = async () => ((await (await app!.request('/wirtschaft/feed.json')).json()) as { items: { title: string; content_html: string }[] }).items.find((item) => item.title === 'alt')?.content_html
-    // The keys purged, and the body the feed held then: a CDN that fetches it again at once must get the body as written.
-    const purges: [readonly string[], string | undefined][] = []
-    const purge = async (keys: readonly string[]) => void purges.push([keys, await feed()])
+    // The keys purged, the body the feed held then, and whether its gzip and Brotli were still being made: a CDN that
+    // fetches it again at once must get the body as written, compressed and cacheable (purge-on-change.ts).
+    const purges: [readonly string[], string | undefined, boolean | undefined][] = []
+    const purge = async (keys: readonly string[]) => {
+      const compressing = store.resource('/wirtschaft/feed.json')?.compressing
+      purges.push([keys, await feed(), compressing])
+    }
     // As main.ts wires it with PURGE set.
     const onBodyRenderedAgain = purgeOnBodyRenderedAgain(purge)
-    const store = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer, onBodyRenderedAgain })
+    const store: ContentStore = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer, onBodyRenderedAgain })
     await store.load()
     await store.settled()
     ;({ app } = createHttp({ config, store, now: () => now.getTime() }))
@@ -88,7 +93,7 @@ describe('the current feed holding a body that ran out of time', () => {
     await vi.waitFor(() => expect(purges).toHaveLength(1))
     // The article's page and the views naming it: the body changed no cache key, so no change purged them. Before, the
     // feed kept its plain text until an edit changed the current feeds' window.
-    expect(purges).toEqual([[[articleKey('/wirtschaft/alt.html'), ANY_KEY], '<p>Die Bank <em>hält</em> still.</p>']])
+    expect(purges).toEqual([[[articleKey('/wirtschaft/alt.html'), ANY_KEY], '<p>Die Bank <em>hält</em> still.</p>', false]])
     expect(await (await app.request('/wirtschaft/alt.html')).text()).toContain('Die Bank <em>hält</em> still.')
     store.close()
   })
