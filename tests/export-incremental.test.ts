@@ -420,6 +420,8 @@ describe('npm run export', () => {
     // The lock names the export's own process: it takes it before it reads the articles.
     const lockText = () => (fs.existsSync(path.join(out, '.export-lock')) ? fs.readFileSync(path.join(out, '.export-lock'), 'utf8') : '')
     const lock = await polled(lockText, (text) => text.includes(' '), 20_000)
+    // Not taken in time (a stale dist/ is built first by npm's script), the pid would be 0: this process's group, alive.
+    expect(lock, 'the export took no lock in 20 s').toMatch(/^[1-9]\d* /)
     const exporter = Number(lock.split(' ')[0])
     npm.kill('SIGTERM')
     await npmExited
