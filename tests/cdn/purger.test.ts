@@ -225,7 +225,7 @@ describe('purgeOnChange', () => {
     expect(deployment).not.toContain('never fetches the copy a change replaced')
     expect(deployment).toContain('The WebSub ping waits for the first attempt of a change\'s purge, at most 10 s;')
     expect(READY_WAIT_MS).toBe(2000)
-    expect(deployment).toContain('its gzip and Brotli follow (a few milliseconds for a feed, on the thread pool past 16 KiB; tens for a sitemap\'s part at 50,000 articles), and the purge waits for them, at most 2 s (for all of them, so that a change stays one purge request).')
+    expect(deployment).toContain('its gzip and Brotli follow, on the thread pool past 16 KiB, and the purge waits for them, at most 2 s (for all of them, so that a change stays one purge request).')
     expect(deployment).toContain('If that attempt failed, the ping goes out anyway, so the hub is not left uninformed')
   })
 
