@@ -11,6 +11,12 @@ import type { Article } from '../content/article.js'
 export class SortedArticles {
   readonly #compare: (a: Article, b: Article) => number
   readonly #list: Article[] = []
+  /**
+   * Put in, not yet in the list: merged at the next read, all in one pass. A bulk change of new articles goes near
+   * the front of a newest-first order, and a splice each moved every article behind it: 10,000 new files at
+   * 50,000 spent about 0.6 s of the event loop in those moves.
+   */
+  readonly #waiting = new Set<Article>()
 
   constructor(compare: (a: Article, b: Article) => number) {
     this.#compare = compare
@@ -18,11 +24,13 @@ export class SortedArticles {
 
   /** The articles in order; read-only, changed in place by the next update. */
   get items(): readonly Article[] {
+    this.#merge()
     return this.#list
   }
 
   /** Replaces everything with `articles` (each once), sorting once. */
   load(articles: Iterable<Article>): void {
+    this.#waiting.clear()
     this.#list.length = 0
     // One by one: a spread of 200,000 (MAX_ARTICLES) arguments overflows the stack.
     for (const article of articles) this.#list.push(article)
@@ -31,10 +39,13 @@ export class SortedArticles {
 
   /** Puts `article` in (member true) or takes it out; nothing when it is already so. */
   toggle(article: Article, member: boolean): void {
-    const after = this.#after(article)
-    const index = this.#indexBefore(article, after)
+    if (this.#waiting.has(article)) {
+      if (!member) this.#waiting.delete(article)
+      return
+    }
+    const index = this.#indexBefore(article, this.#after(article))
     const found = index >= 0
-    if (member && !found) this.#list.splice(after, 0, article)
+    if (member && !found) this.#waiting.add(article)
     else if (!member && found) this.#list.splice(index, 1)
   }
 
@@ -45,6 +56,7 @@ export class SortedArticles {
    * Whether `next` belongs in the set is not asked: toggle it after.
    */
   replace(old: Article, next: Article | undefined): void {
+    if (this.#waiting.delete(old)) return
     const index = this.#indexBefore(old, this.#after(old))
     if (index < 0) return
     if (next !== undefined && this.#sortsAt(index, next)) this.#list[index] = next
@@ -53,8 +65,14 @@ export class SortedArticles {
 
   /** How many articles come first, before any for which `before` is false (`before` holds for a prefix of the list). */
   prefix(before: (article: Article) => boolean): number {
+    this.#merge()
+    return this.#prefixOf(before, this.#list.length)
+  }
+
+  /** How many of the first `end` articles of the list come before any for which `before` is false. */
+  #prefixOf(before: (article: Article) => boolean, end: number): number {
     let low = 0
-    let high = this.#list.length
+    let high = end
     while (low < high) {
       const middle = (low + high) >>> 1
       if (before(this.#list[middle] as Article)) low = middle + 1
@@ -77,8 +95,36 @@ export class SortedArticles {
     return (before === undefined || this.#compare(before, article) < 0) && (after === undefined || this.#compare(article, after) < 0)
   }
 
-  /** Where `article` belongs (after any that compare equal). */
-  #after(article: Article): number {
-    return this.prefix((other) => this.#compare(other, article) <= 0)
+  /** Where `article` belongs among the first `end` articles of the list (after any that compare equal). */
+  #after(article: Article, end = this.#list.length): number {
+    return this.#prefixOf((other) => this.#compare(other, article) <= 0, end)
+  }
+
+  /**
+   * The waiting articles into the list. A few: a splice each (the engine's move of memory: 18 µs at 200,000).
+   * More: in place, from the back, each waiting one found by a binary search and each list article moved once, one
+   * by one (215 µs at 200,000; copyWithin took 14.5 ms). The list stays packed: it grows by push.
+   */
+  #merge(): void {
+    if (this.#waiting.size === 0) return
+    const added = [...this.#waiting].sort(this.#compare)
+    this.#waiting.clear()
+    const list = this.#list
+    if (added.length <= SPLICED_AT_MOST) {
+      for (const article of added) list.splice(this.#after(article), 0, article)
+      return
+    }
+    let end = list.length
+    for (const article of added) list.push(article)
+    for (let next = added.length - 1; next >= 0; next -= 1) {
+      const article = added[next] as Article
+      const at = this.#after(article, end)
+      for (let from = end - 1; from >= at; from -= 1) list[from + next + 1] = list[from] as Article
+      list[at + next] = article
+      end = at
+    }
   }
 }
+
+/** Up to this many articles merged at once are put in by a splice each (#merge). */
+const SPLICED_AT_MOST = 8
