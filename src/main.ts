@@ -35,7 +35,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { purgeOnBodyRenderedAgain, purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
+import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnRecovery, within } from './cdn/purge-on-change.js'
 import { mediaKeys } from './site/cache-keys.js'
 import { siteCompressed, type Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
-  if (purger) store.onChange(purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed }))
+  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })
+  if (changePurges) store.onChange(changePurges)
   else if (ping) store.onChange(ping)
   // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).
   if (purger) purgeOnRecovery(renderer.onRecovered, () => store.settled(), (keys) => purger.purge(keys))
@@ -118,7 +119,11 @@ async function main(): Promise<void> {
     store.quiesce()
     websub?.close()
     metricsServer?.close()
+    // A change's purge waiting for its gzip and Brotli goes now: closed, the purger sends nothing more.
+    changePurges?.now()
     purger?.close()
+    // Their requests go out before the exit (process.exit would cut them), at most PURGE_AT_STOP_MS.
+    const purgesSent = purger ? within(purger.idle(), PURGE_AT_STOP_MS) : Promise.resolve()
     // At the exit, once requests in flight are answered: the subscriber history (they are counted), and the index
     // snapshot if a change is not in it yet (about a second at 50,000 articles), which they should not wait for.
     const exit: (writingSnapshot?: boolean) => never = (writingSnapshot = true) => {
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
     logger.info(`${signal}: finishing requests in flight, then stopping`)
     server.close(() => {
       logger.info('stopped')
-      exit()
+      void purgesSent.then(() => exit())
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
     setTimeout(() => {

@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { articleSource, generateCorpus } from '../../bench/generate-corpus.js'
 import { articleKey, FEED_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
 import { startPurgeStandIn, type RecordedRequest } from '../helpers/purge-stand-in.js'
 import { startServer, type RunningServer } from '../helpers/server-process.js'
@@ -74,6 +75,29 @@ describe('the service purging its CDN', () => {
       `hub ${server.base}/wirtschaft/feed.xml`,
     ])
     expect(events).not.toContain(`purge ${FEED_KEY}`)
+  })
+
+  it('sends a change\'s purge at a SIGTERM while its gzip and Brotli are made, before the exit', async () => {
+    // A feed of about 176 KB: its gzip and Brotli take milliseconds on the thread pool, which its purge waits for.
+    // Closed meanwhile, the purger dropped it (6 stops of 6), and the next start purges nothing: the CDN kept the
+    // replaced feed for CDN_MAX_AGE.
+    const temp = makeTempDir('purge-stop-')
+    cleanups.push(temp.rm)
+    const articles = path.join(temp.dir, 'articles')
+    generateCorpus(articles, 60)
+    const varnish = await startPurgeStandIn([], { status: 200 })
+    cleanups.push(varnish.close)
+    const server = await startServer({ ARTICLES_DIR: articles, PURGE: `varnish:${varnish.url}` })
+    cleanups.push(() => server.stop())
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const before = varnish.received.length
+    fs.writeFileSync(path.join(articles, '001', 'meldung-60.md'), articleSource(60, 'Nachgefragt vor dem Stopp'))
+    // Stopped as soon as the edit is served: its gzip is being made, or just made.
+    await until(async () => (await (await fetch(`${server.base}/wirtschaft/feed.xml`, { headers: { 'Accept-Encoding': 'gzip' } })).text()).includes('Nachgefragt vor dem Stopp'), 10_000, () => server.output())
+    expect(await server.stop()).toBe(0)
+    expect(varnish.received.slice(before).map((request) => `${request.method} ${String(request.headers['xkey-purge'])}`)).toEqual([
+      `PURGE ${articleKey('/wirtschaft/meldung-60.html')} any`,
+    ])
   })
 
   it('purges a media file replaced under MEDIA_DIR', async () => {

@@ -199,6 +199,23 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['purge', 'ping'])
   })
 
+  it('sends the purges waiting for their state\'s gzip and Brotli at once when asked (a stop), each once, then pings', async () => {
+    const events: string[] = []
+    let compressed = () => {}
+    const ready = new Promise<void>((resolve) => (compressed = resolve))
+    const listener = purgeOnChange({ purge: async (keys) => void events.push(`purge ${keys.join(' ')}`), then: () => events.push('ping'), ready: () => ready })
+    listener(plan({ feed: '1' }), plan({ feed: '2' }))
+    listener(plan({ feed: '2', 'a-x': '1' }), plan({ feed: '2', 'a-x': '2' }))
+    expect(events).toEqual([])
+    listener.now()
+    // At once, in the call: the purger is closed right after it (main.ts).
+    expect(events).toEqual(['purge any feed', 'purge a-x any'])
+    await until(() => events.length === 4)
+    compressed()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toEqual(['purge any feed', 'purge a-x any', 'ping', 'ping'])
+  })
+
   it('pings after at most waitMs when the purge hangs', async () => {
     const events: string[] = []
     const listener = purgeOnChange({ purge: () => new Promise(() => {}), then: () => events.push('ping'), waitMs: 30 })
