@@ -50,6 +50,13 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # The uncompressed bytes an instance sends while it makes a changed document's gzip (Surrogate-Control: no-store,
+    # no Content-Encoding; Varnish asked for gzip): with two instances or more, the one that made its gzip first
+    # purged, and the fetch went to another one still making it. Asked once more, the director takes the next
+    # instance. Else every client of those milliseconds got the whole document uncompressed (4 edits in 20).
+    if (bereq.retries == 0 && beresp.status == 200 && beresp.http.Surrogate-Control ~ "no-store" && !beresp.http.Content-Encoding && bereq.http.Accept-Encoding ~ "gzip") {
+        return (retry);
+    }
     # CDN_MAX_AGE: the lifetime for this tier alone; Cache-Control stays for browsers.
     if (beresp.http.Surrogate-Control ~ "(^|[ ,])max-age=[0-9]+") {
         set beresp.ttl = std.duration(regsub(beresp.http.Surrogate-Control, "^(.*[ ,])?max-age=([0-9]+).*$", "\2") + "s", 0s);
