@@ -60,18 +60,19 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       options.then?.(previous, current)
       return
     }
-    let purged: Promise<void>
-    if (options.ready) {
-      let sent: Promise<void> | undefined
-      const send = (): Promise<void> => {
-        waiting.delete(send)
-        return (sent ??= options.purge(keys))
-      }
-      waiting.add(send)
-      purged = within(options.ready(current), options.readyWaitMs ?? READY_WAIT_MS).then(send)
-    } else purged = options.purge(keys)
+    const purged = options.ready ? whenReady(keys, options.ready(current)) : options.purge(keys)
     const then = options.then
     if (then) void within(purged, waitMs).then(() => then(previous, current))
+  }
+  // In a scope of its own: a closure here would hold the listener's context, both states with it, while it waits.
+  const whenReady = (keys: readonly string[], ready: Promise<unknown>): Promise<void> => {
+    let sent: Promise<void> | undefined
+    const send = (): Promise<void> => {
+      waiting.delete(send)
+      return (sent ??= options.purge(keys))
+    }
+    waiting.add(send)
+    return within(ready, options.readyWaitMs ?? READY_WAIT_MS).then(send)
   }
   return Object.assign(listener, {
     now: (): void => {

@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createPurgeClient } from '../../src/cdn/purge-clients.js'
 import { PURGE_WAIT_MS, purgeOnChange, READY_WAIT_MS } from '../../src/cdn/purge-on-change.js'
 import { MAX_PURGE_REQUESTS, Purger } from '../../src/cdn/purger.js'
 import { startPurgeStandIn } from '../helpers/purge-stand-in.js'
+
+v8.setFlagsFromString('--expose-gc')
+const gc = vm.runInNewContext('gc') as () => void
 
 const closers: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -214,6 +220,21 @@ describe('purgeOnChange', () => {
     compressed()
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(events).toEqual(['purge any feed', 'purge a-x any', 'ping', 'ping'])
+  })
+
+  it('holds neither state while the purge waits for the new one\'s gzip and Brotli when nothing pings: only the keys', async () => {
+    // A state of 50,000 articles holds megabytes (its sitemaps); a burst of changes held one each, for up to 2 s.
+    const listener = purgeOnChange({ purge: async () => {}, ready: () => new Promise(() => {}), readyWaitMs: 60_000 })
+    const held = (() => {
+      const previous = plan({ feed: '1' })
+      const current = plan({ feed: '2' })
+      listener(previous, current)
+      return [new WeakRef(previous), new WeakRef(current)]
+    })()
+    await nextTurn() // a WeakRef made in this turn holds its target until the turn ends
+    gc()
+    expect(held.map((state) => state.deref() === undefined)).toEqual([true, true])
+    listener.now()
   })
 
   it('pings after at most waitMs when the purge hangs', async () => {
