@@ -96,9 +96,11 @@ async function main(): Promise<void> {
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
-  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged: (files) => void purger?.purge(mediaKeys(files)) })
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
   const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })
+  // A media file replaced: purged once the documents stating its length are rendered again, and compressed.
+  const onMediaChanged = changePurges && ((files: readonly string[] | undefined, rebuilt: Promise<Site>) => changePurges.afterRebuild(mediaKeys(files), rebuilt))
+  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged })
   if (changePurges) store.onChange(changePurges)
   else if (ping) store.onChange(ping)
   // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).

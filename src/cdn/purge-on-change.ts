@@ -23,6 +23,8 @@ export interface PurgeOnChangeOptions<S extends Plans> {
 
 /** The longest the WebSub ping waits for the first purge attempt of a change. */
 export const PURGE_WAIT_MS = 10_000
+/** The longest a purge waits for the rebuild it goes with (afterRebuild): one of 50,000 articles takes seconds. */
+export const REBUILD_WAIT_MS = 60_000
 /** The longest a stop waits for the purges in flight (a change's, sent at the stop: ChangePurges.now) before the exit. */
 export const PURGE_AT_STOP_MS = 2_000
 /** The longest a change's purge waits for its documents' gzip and Brotli (19–34 ms at 50,000 articles, docs/deployment.md). */
@@ -60,23 +62,28 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       options.then?.(previous, current)
       return
     }
-    const purged = options.ready ? whenReady(keys, options.ready(current)) : options.purge(keys)
+    const purged = options.ready ? whenReady(keys, options.ready(current), options.readyWaitMs ?? READY_WAIT_MS) : options.purge(keys)
     const then = options.then
     if (then) void within(purged, waitMs).then(() => then(previous, current))
   }
   // In a scope of its own: a closure here would hold the listener's context, both states with it, while it waits.
-  const whenReady = (keys: readonly string[], ready: Promise<unknown>): Promise<void> => {
+  const whenReady = (keys: readonly string[], ready: Promise<unknown>, ms: number): Promise<void> => {
     let sent: Promise<void> | undefined
     const send = (): Promise<void> => {
       waiting.delete(send)
       return (sent ??= options.purge(keys))
     }
     waiting.add(send)
-    return within(ready, options.readyWaitMs ?? READY_WAIT_MS).then(send)
+    return within(ready, ms).then(send)
   }
   return Object.assign(listener, {
     now: (): void => {
       for (const send of [...waiting]) void send()
+    },
+    afterRebuild: (keys: readonly string[], rebuilt: Promise<S>): void => {
+      const ready = options.ready
+      const swapped = rebuilt.then((site) => ready && within(ready(site), options.readyWaitMs ?? READY_WAIT_MS))
+      void whenReady(keys, swapped, REBUILD_WAIT_MS)
     },
   })
 }
@@ -90,6 +97,13 @@ export interface ChangePurges<S extends Plans> {
    * replaced copy for CDN_MAX_AGE (the next start purges nothing; a hostile review: 6 SIGTERMs of 6).
    */
   now(): void
+  /**
+   * Purges `keys` once `rebuilt` (a rebuild that changes no key's version: a media file's length, which documents
+   * state) has swapped its state in and that state is ready (at most readyWaitMs), or failed; at most REBUILD_WAIT_MS.
+   * Sent at once (LiveUpdates' onMediaChanged, before), a CDN asked before the swap kept the old documents for
+   * CDN_MAX_AGE, and no change purged them.
+   */
+  afterRebuild(keys: readonly string[], rebuilt: Promise<S>): void
 }
 
 /** Resolves once `promise` settles, or after `ms`, whichever comes first; never rejects. */

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { folderId } from '../content/files.js'
+import type { Site } from '../site/build-site.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
 import type { ContentStore } from './content-store.js'
@@ -21,7 +22,11 @@ export interface LiveUpdatesOptions {
   readonly timers?: Timers
   /** MEDIA_DIR's identity, undefined while it is not there; the file system's by default. */
   readonly folderId?: (dir: string) => Promise<string | undefined>
-  readonly onMediaChanged?: (files: readonly string[] | undefined) => void // MediaUpdates' onFiles: the CDN purges them
+  /**
+   * Files under MEDIA_DIR changed (undefined: the folder itself), and the store's rebuild that renders the documents again
+   * with their lengths: the CDN purges them once it is swapped in (purge-on-change.ts: ChangePurges.afterRebuild).
+   */
+  readonly onMediaChanged?: (files: readonly string[] | undefined, rebuilt: Promise<Site>) => void
 }
 
 export const FIRST_RESCAN_MS = 1000 // the first rescan after the watches are placed
@@ -60,14 +65,24 @@ export class LiveUpdates implements HealthCheck {
     this.#health = new LiveHealth({ folder: options.config.articlesDir, rescanIntervalMs: options.config.rescanIntervalMs, logger })
     store.onRootMissing(() => this.#health.setRootGone(true))
     store.onChange(() => this.#health.articlesKnown(store.knownFiles().length, store.site().plan.published, store.refused().length))
+    // MediaUpdates says which files changed, then asks for the rebuild: the purge goes with the rebuild. Purged at
+    // once, a CDN asked before the swap kept the old lengths for CDN_MAX_AGE (no key's version changes with them),
+    // and one asked while the new feed's gzip was made got it uncompressed (a hostile review: 1 replaced file in 3 at
+    // 3,000 articles).
+    let files: readonly string[] | undefined
     this.#media = new MediaUpdates({
       mediaDir: options.config.mediaDir,
       logger,
       watch: this.#watch,
       timers: this.#timers,
       folderId: options.folderId ?? folderId,
-      onFiles: options.onMediaChanged,
-      onChange: () => void store.mediaChanged().catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`)),
+      onFiles: (changed) => (files = changed),
+      onChange: () => {
+        const rebuilt = store.mediaChanged()
+        rebuilt.catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`))
+        options.onMediaChanged?.(files, rebuilt)
+        files = undefined
+      },
     })
   }
 

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
+import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { siteCompressed, type Site } from '../../src/site/build-site.js'
+import { mediaKey, mediaKeys } from '../../src/site/cache-keys.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { LiveUpdates, type Timers, type Watch } from '../../src/store/live-updates.js'
 import { memorySource } from '../helpers/memory-source.js'
@@ -47,7 +50,7 @@ async function eventually(check: () => boolean): Promise<void> {
 
 const article = (title: string) => articleText({ title, date: '2025-01-01T10:00:00Z', category: 'wirtschaft' })
 
-function setUp(rescanSeconds = '60') {
+function setUp(rescanSeconds = '60', onMediaChanged?: (files: readonly string[] | undefined, rebuilt: Promise<Site>) => void) {
   const config = loadConfig({ SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: rescanSeconds, ARTICLES_DIR: '/artikel', MEDIA_DIR: '/medien' })
   const files = new Map([['a.md', article('Erste Fassung')]])
   const source = memorySource(files, config)
@@ -81,6 +84,7 @@ function setUp(rescanSeconds = '60') {
     logger,
     timers,
     folderId: async (dir) => (dir === '/medien' ? media : undefined),
+    onMediaChanged,
     watch: (dir, onChange, onError): Watch => {
       const watch = { report: (paths: string[]) => onChange(new Set(paths)), fail: onError, closed: false }
       watches.set(dir, watch)
@@ -366,6 +370,31 @@ describe('LiveUpdates', () => {
     await store.settled()
     expect(store.site()).not.toBe(before)
     expect(store.site().resources.get('/wirtschaft/feed.xml')).not.toBe(before.resources.get('/wirtschaft/feed.xml'))
+    live.close()
+    store.close()
+  })
+
+  it('purges a replaced media file once the documents stating its length are swapped in and compressed, as main.ts wires it', async () => {
+    // Purged at once (before), a CDN asked before the swap kept the old lengths for CDN_MAX_AGE: no key's version changes with them.
+    const purges: string[] = []
+    let current = (): Site => before
+    let before!: Site
+    const changePurges = purgeOnChange<Site>({
+      purge: async (keys) => {
+        const feed = current().resources.get('/wirtschaft/feed.xml')
+        purges.push(`${keys.join(' ')}: ${current() === before ? 'the old site' : 'the new site'}, its feed ${feed?.compressing ? 'compressing' : 'compressed'}`)
+      },
+      ready: siteCompressed,
+    })
+    const { store, live, watches } = setUp('0', (files, rebuilt) => changePurges.afterRebuild(mediaKeys(files), rebuilt))
+    store.onChange(changePurges)
+    current = () => store.site()
+    await live.start()
+    before = store.site()
+    watches.get('/medien')?.report(['folge.mp3'])
+    await store.settled()
+    await eventually(() => purges.length > 0)
+    expect(purges).toEqual([`${mediaKey('folge.mp3')} any: the new site, its feed compressed`])
     live.close()
     store.close()
   })
