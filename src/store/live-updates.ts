@@ -1,14 +1,13 @@
 import type { Config } from '../config.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { folderId } from '../content/files.js'
-import type { Site } from '../site/build-site.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
 import type { ContentStore } from './content-store.js'
 import { folderWatch, realTimers, ROOT_CHECK_MS, type Timers, type WatchFactory, type Watch } from './folder-watch.js'
 import type { HealthCheck } from '../util/health.js'
 import { LiveHealth } from './live-health.js'
-import { MediaUpdates } from './media-updates.js'
+import { MediaUpdates, type MediaChanged } from './media-updates.js'
 import { RescanBaseline } from './rescan-baseline.js'
 
 export type { Timers, Watch, WatchFactory } from './folder-watch.js'
@@ -22,11 +21,7 @@ export interface LiveUpdatesOptions {
   readonly timers?: Timers
   /** MEDIA_DIR's identity, undefined while it is not there; the file system's by default. */
   readonly folderId?: (dir: string) => Promise<string | undefined>
-  /**
-   * Files under MEDIA_DIR changed (undefined: the folder itself), and the store's rebuild that renders the documents again
-   * with their lengths: the CDN purges them once it is swapped in (purge-on-change.ts: ChangePurges.afterRebuild).
-   */
-  readonly onMediaChanged?: (files: readonly string[] | undefined, rebuilt: Promise<Site>) => void
+  readonly onMediaChanged?: MediaChanged | undefined // the CDN purges them once the documents are rendered again
 }
 
 export const FIRST_RESCAN_MS = 1000 // the first rescan after the watches are placed
@@ -65,24 +60,14 @@ export class LiveUpdates implements HealthCheck {
     this.#health = new LiveHealth({ folder: options.config.articlesDir, rescanIntervalMs: options.config.rescanIntervalMs, logger })
     store.onRootMissing(() => this.#health.setRootGone(true))
     store.onChange(() => this.#health.articlesKnown(store.knownFiles().length, store.site().plan.published, store.refused().length))
-    // MediaUpdates says which files changed, then asks for the rebuild: the purge goes with the rebuild. Purged at
-    // once, a CDN asked before the swap kept the old lengths for CDN_MAX_AGE (no key's version changes with them),
-    // and one asked while the new feed's gzip was made got it uncompressed (a hostile review: 1 replaced file in 3 at
-    // 3,000 articles).
-    let files: readonly string[] | undefined
     this.#media = new MediaUpdates({
       mediaDir: options.config.mediaDir,
       logger,
       watch: this.#watch,
       timers: this.#timers,
       folderId: options.folderId ?? folderId,
-      onFiles: (changed) => (files = changed),
-      onChange: () => {
-        const rebuilt = store.mediaChanged()
-        rebuilt.catch((error: unknown) => logger.warn(`media rebuild failed: ${String(error)}`))
-        options.onMediaChanged?.(files, rebuilt)
-        files = undefined
-      },
+      rebuild: () => store.mediaChanged(),
+      onRebuild: options.onMediaChanged,
     })
   }
 

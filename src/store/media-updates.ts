@@ -1,3 +1,4 @@
+import type { Site } from '../site/build-site.js'
 import type { Logger } from '../util/logger.js'
 import { ROOT_CHECK_MS, type Timers, type Watch, type WatchFactory } from './folder-watch.js'
 
@@ -8,11 +9,19 @@ export interface MediaUpdatesOptions {
   readonly timers: Timers
   /** A folder's identity (device, inode, birth time); undefined when there is none. */
   readonly folderId: (dir: string) => Promise<string | undefined>
-  /** Renders the documents again: enclosure lengths and image sizes may have changed. */
-  readonly onChange: () => void
-  /** Told first which files changed (relative, `/`-separated), or undefined when the folder itself did. */
-  readonly onFiles?: ((files: readonly string[] | undefined) => void) | undefined
+  /** Renders the documents again (the store's mediaChanged): enclosure lengths and image sizes may have changed. */
+  readonly rebuild: () => Promise<Site>
+  /** Told of each rebuild, with the files that caused it. */
+  readonly onRebuild?: MediaChanged | undefined
 }
+
+/**
+ * Files under MEDIA_DIR changed (relative, `/`-separated; undefined: the folder itself), and the store's rebuild that
+ * renders the documents again with their lengths: the CDN purges them once it is swapped in and compressed
+ * (ChangePurges.afterRebuild). Purged at once, a CDN asked before the swap kept the old lengths for CDN_MAX_AGE, as
+ * no key's version changes with them.
+ */
+export type MediaChanged = (files: readonly string[] | undefined, rebuilt: Promise<Site>) => void
 
 /**
  * Follows MEDIA_DIR: a watch on it, whose every change renders the documents
@@ -62,16 +71,18 @@ export class MediaUpdates {
     }
     logger.info(`${mediaDir} is ${was === undefined ? 'there now' : 'another folder now'} (MEDIA_DIR); watching it and rendering the documents again`)
     await this.#watchFolder()
-    this.#options.onFiles?.(undefined)
-    this.#options.onChange()
+    this.#changed(undefined)
+  }
+
+  #changed(files: readonly string[] | undefined): void {
+    const rebuilt = this.#options.rebuild()
+    rebuilt.catch((error: unknown) => this.#options.logger.warn(`media rebuild failed: ${String(error)}`))
+    this.#options.onRebuild?.(files, rebuilt)
   }
 
   async #watchFolder(): Promise<void> {
     const { mediaDir, logger } = this.#options
-    const changed = (files: ReadonlySet<string>): void => {
-      this.#options.onFiles?.([...files])
-      this.#options.onChange()
-    }
+    const changed = (files: ReadonlySet<string>): void => this.#changed([...files])
     const watcher = this.#options.watch(mediaDir, changed, (error) => logger.warn(`watch: ${error.message}`))
     this.#watcher = watcher
     await watcher.start()
