@@ -86,18 +86,18 @@ async function main(): Promise<void> {
   // At most 4 KiB an article (26 MB for the bench's 50,000), never below any state file's limit: a larger file is none the service wrote.
   const snapshotMaxBytes = Math.max(STATE_FILE_MAX_BYTES, 4096 * config.maxArticles)
   const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build, runtime: runtimeIdentity() }
-  // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
   const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
-  // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
-  const onBodyRenderedAgain = purger ? purgeOnBodyRenderedAgain((keys) => purger.purge(keys)) : undefined
-  const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true, onBodyRenderedAgain })
-  ops.watch(store)
-  // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
-  const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
   const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })
+  // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
+  const onBodyRenderedAgain = changePurges ? purgeOnBodyRenderedAgain(changePurges.afterRebuild) : undefined
+  // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
+  const store = new ContentStore({ config, source, logger, renderer, snapshot, laterSitemaps: true, onBodyRenderedAgain })
+  ops.watch(store)
+  // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
+  const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   // A media file replaced: purged once the documents stating its length are rendered again, and compressed.
   const onMediaChanged = changePurges && ((files: readonly string[] | undefined, rebuilt: Promise<Site>) => changePurges.afterRebuild(mediaKeys(files), rebuilt))
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged })

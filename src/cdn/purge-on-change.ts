@@ -136,12 +136,13 @@ export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | 
 /**
  * The store's onBodyRenderedAgain for a CDN: a body published as plain text
  * after its render ran out of time, rendered as written in the background
- * (store/rendered-bodies.ts), once the store's documents holding it are
- * rendered again. Purges the article's key (its page and the views that name
- * it) and ANY_KEY (a view of hundreds of articles names no article: its keys
+ * (store/rendered-bodies.ts). Once the rebuild that renders the documents
+ * holding it again is swapped in and compressed (`afterRebuild`: sent at a
+ * stop too), purges the article's key (its page and the views that name it)
+ * and ANY_KEY (a view of hundreds of articles names no article: its keys
  * would pass MAX_KEY_HEADER_BYTES, cdn-headers.ts), as a replaced media file
  * does: the body changed no cache key, so no change purged them.
  */
-export function purgeOnBodyRenderedAgain(purge: (keys: readonly string[]) => Promise<void>): (path: string) => void {
-  return (path) => void purge([articleKey(path), ANY_KEY])
+export function purgeOnBodyRenderedAgain<S>(afterRebuild: (keys: readonly string[], rebuilt: Promise<S>) => void): (path: string, rebuilt: Promise<S>) => void {
+  return (path, rebuilt) => afterRebuild([articleKey(path), ANY_KEY], rebuilt)
 }

@@ -97,8 +97,8 @@ export class ContentStore {
       logger: this.#logger,
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
-      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies once compressed (purge-on-change.ts).
-      onRenderedAgain: ({ path }) => void (!this.#closed && this.mediaChanged().then(siteCompressed).then(() => options.onBodyRenderedAgain?.(path), () => {})),
+      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies (rebuild-retries.ts reports a failure).
+      onRenderedAgain: ({ path }) => void (this.#closed || ((rebuilt) => (rebuilt.catch(() => {}), options.onBodyRenderedAgain?.(path, rebuilt)))(this.mediaChanged())),
     })
     // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
     options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged().catch(() => {})))

@@ -26,7 +26,8 @@ export interface ContentStoreOptions {
   readonly laterSitemaps?: boolean
   /**
    * Hears the site path of an article whose body, plain text after its render ran out of time, rendered as written
-   * in the background, once every document holding it is rendered again: main.ts purges its key at the CDN.
+   * in the background, and the rebuild that renders every document holding it again: main.ts purges its key at the
+   * CDN once that rebuild is swapped in and compressed (ChangePurges.afterRebuild).
    */
-  readonly onBodyRenderedAgain?: (path: string) => void
+  readonly onBodyRenderedAgain?: (path: string, rebuilt: Promise<Site>) => void
 }

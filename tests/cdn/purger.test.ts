@@ -222,6 +222,27 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['purge any feed', 'purge a-x any', 'ping', 'ping'])
   })
 
+  it('purges after a rebuild (a media file, a body rendered again) once it is swapped in and ready, or at once when asked (a stop)', async () => {
+    const events: string[] = []
+    let rebuild = (_: ReturnType<typeof plan>) => {}
+    let compressed = () => {}
+    const ready = new Promise<void>((resolve) => (compressed = resolve))
+    const changePurges = purgeOnChange({ purge: async (keys) => void events.push(`purge ${keys.join(' ')}`), ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), ready) })
+    changePurges.afterRebuild(['media-a', 'any'], new Promise((resolve) => (rebuild = resolve)))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toEqual([])
+    rebuild(plan({ feed: '3' }))
+    await until(() => events.length === 1)
+    compressed()
+    await until(() => events.length === 2)
+    expect(events).toEqual(['ready? 3', 'purge media-a any'])
+    // A stop while a rebuild runs: sent in the call, once.
+    changePurges.afterRebuild(['a-x', 'any'], new Promise(() => {}))
+    changePurges.now()
+    changePurges.now()
+    expect(events).toEqual(['ready? 3', 'purge media-a any', 'purge a-x any'])
+  })
+
   it('holds neither state while the purge waits for the new one\'s gzip and Brotli when nothing pings: only the keys', async () => {
     // A state of 50,000 articles holds megabytes (its sitemaps); a burst of changes held one each, for up to 2 s.
     const listener = purgeOnChange({ purge: async () => {}, ready: () => new Promise(() => {}), readyWaitMs: 60_000 })

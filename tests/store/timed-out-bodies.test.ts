@@ -5,7 +5,8 @@
  * article's CDN key purged (purgeOnBodyRenderedAgain, as main.ts wires it).
  */
 import { describe, expect, it, vi } from 'vitest'
-import { purgeOnBodyRenderedAgain } from '../../src/cdn/purge-on-change.js'
+import { purgeOnBodyRenderedAgain, purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { siteCompressed, type Site } from '../../src/site/build-site.js'
 import { loadConfig } from '../../src/config.js'
 import { createHttp } from '../../src/http/app.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
@@ -81,7 +82,7 @@ describe('the current feed holding a body that ran out of time', () => {
       purges.push([keys, await feed(), compressing])
     }
     // As main.ts wires it with PURGE set.
-    const onBodyRenderedAgain = purgeOnBodyRenderedAgain(purge)
+    const onBodyRenderedAgain = purgeOnBodyRenderedAgain(purgeOnChange<Site>({ purge, ready: siteCompressed }).afterRebuild)
     const store: ContentStore = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer, onBodyRenderedAgain })
     await store.load()
     await store.settled()
@@ -108,7 +109,7 @@ describe('a view too large to name its articles, holding a body that ran out of 
     files.set('alt.md', article('alt', 1, 'Die Bank *hält* still.\n'))
     const { renderer } = slowOnce()
     const purged: string[] = []
-    const onBodyRenderedAgain = purgeOnBodyRenderedAgain(async (keys) => void purged.push(...keys))
+    const onBodyRenderedAgain = purgeOnBodyRenderedAgain(purgeOnChange<Site>({ purge: async (keys) => void purged.push(...keys), ready: siteCompressed }).afterRebuild)
     const store = new ContentStore({ config, source: memorySource(files, config), clock: () => now, logger: { info: () => {}, warn: () => {} }, renderer, onBodyRenderedAgain })
     await store.load()
     await store.settled()
