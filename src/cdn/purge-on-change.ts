@@ -88,7 +88,7 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
   })
 }
 
-/** purgeOnChange's store listener, and `now()`. */
+/** purgeOnChange's store listener, with the purges that go with a rebuild (`afterRebuild`) and those sent at a stop (`now`). */
 export interface ChangePurges<S extends Plans> {
   (previous: S | undefined, current: S): void
   /**
@@ -99,9 +99,9 @@ export interface ChangePurges<S extends Plans> {
   now(): void
   /**
    * Purges `keys` once `rebuilt` (a rebuild that changes no key's version: a media file's length, which documents
-   * state) has swapped its state in and that state is ready (at most readyWaitMs), or failed; at most REBUILD_WAIT_MS.
-   * Sent at once (LiveUpdates' onMediaChanged, before), a CDN asked before the swap kept the old documents for
-   * CDN_MAX_AGE, and no change purged them.
+   * state; a body rendered again) has swapped its state in and that state is ready (at most readyWaitMs), or failed;
+   * at most REBUILD_WAIT_MS. Sent at once, as a replaced media file's purge was, a CDN asked before the swap kept the
+   * old documents for CDN_MAX_AGE, and no change purged them.
    */
   afterRebuild(keys: readonly string[], rebuilt: Promise<S>): void
 }
