@@ -56,8 +56,16 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
   const waitMs = options.waitMs ?? PURGE_WAIT_MS
   /** The purges waiting for `ready`, each sending its keys when called (once). */
   const waiting = new Set<() => Promise<void>>()
+  /**
+   * Keys of rebuilds that failed (afterRebuild): purged with the next state swapped in, the store's retry of it
+   * (rebuild-retries.ts) or a later change's. Purged at the failure, the CDN fetched the documents it meant to
+   * replace again, and the retry's, which change no key's version, were never purged (kept for CDN_MAX_AGE).
+   */
+  const owed = new Set<string>()
   const listener = (previous: S | undefined, current: S): void => {
-    const keys = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
+    const changed = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
+    const keys = owed.size === 0 ? changed : [...new Set([...changed, ...owed])]
+    owed.clear()
     if (keys.length === 0) {
       options.then?.(previous, current)
       return
@@ -67,23 +75,33 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
     if (then) void within(purged, waitMs).then(() => then(previous, current))
   }
   // In a scope of its own: a closure here would hold the listener's context, both states with it, while it waits.
-  const whenReady = (keys: readonly string[], ready: Promise<unknown>, ms: number): Promise<void> => {
+  const whenReady = (keys: readonly string[], ready: Promise<unknown>, ms: number): Promise<void> => within(ready, ms).then(pending(keys))
+  /** A purge of `keys` that now() sends too; sent once, however often called. */
+  const pending = (keys: readonly string[]): (() => Promise<void>) => {
     let sent: Promise<void> | undefined
     const send = (): Promise<void> => {
       waiting.delete(send)
       return (sent ??= options.purge(keys))
     }
     waiting.add(send)
-    return within(ready, ms).then(send)
+    return send
   }
   return Object.assign(listener, {
     now: (): void => {
       for (const send of [...waiting]) void send()
+      if (owed.size > 0) void options.purge([...owed])
+      owed.clear()
     },
     afterRebuild: (keys: readonly string[], rebuilt: Promise<S>): void => {
       const ready = options.ready
-      const swapped = rebuilt.then((site) => ready && within(ready(site), options.readyWaitMs ?? READY_WAIT_MS))
-      void whenReady(keys, swapped, REBUILD_WAIT_MS)
+      let failed = false
+      const swapped = rebuilt.then((site) => ready && within(ready(site), options.readyWaitMs ?? READY_WAIT_MS), () => void (failed = true))
+      const send = pending(keys)
+      void within(swapped, REBUILD_WAIT_MS).then(() => {
+        if (!failed) return send()
+        // Nothing swapped in: owed to the next state (unless a stop sent it meanwhile).
+        if (waiting.delete(send)) for (const key of keys) owed.add(key)
+      })
     },
   })
 }
@@ -99,9 +117,10 @@ export interface ChangePurges<S extends Plans> {
   now(): void
   /**
    * Purges `keys` once `rebuilt` (a rebuild that changes no key's version: a media file's length, which documents
-   * state; a body rendered again) has swapped its state in and that state is ready (at most readyWaitMs), or failed;
-   * at most REBUILD_WAIT_MS. Sent at once, as a replaced media file's purge was, a CDN asked before the swap kept the
-   * old documents for CDN_MAX_AGE, and no change purged them.
+   * state; a body rendered again) has swapped its state in and that state is ready (at most readyWaitMs); at most
+   * REBUILD_WAIT_MS. When it fails, with the next state the listener hears (the store tries it again), or at a stop.
+   * Sent at once, as a replaced media file's purge was, a CDN asked before the swap kept the old documents for
+   * CDN_MAX_AGE, and no change purged them.
    */
   afterRebuild(keys: readonly string[], rebuilt: Promise<S>): void
 }

@@ -243,6 +243,28 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['ready? 3', 'purge media-a any', 'purge a-x any'])
   })
 
+  it('purges after a rebuild that failed with the next state swapped in (the store\'s retry), not at the failure, when the old documents are still served', async () => {
+    // A media rebuild failing (rebuild-retries.ts tries it again 1 s later): purged at the failure, the CDN fetched
+    // the old lengths again, and the retry, which changes no key's version, was purged by nobody.
+    const events: string[] = []
+    const changePurges = purgeOnChange({ purge: async (keys) => void events.push(`purge ${keys.join(' ')}`), ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), Promise.resolve()) })
+    changePurges.afterRebuild(['m-folge.mp3', 'any'], Promise.reject(new Error('kein Render-Worker')))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toEqual([])
+    // The retry swaps its state in: nothing changed a key's version, the owed keys go with it, once ready.
+    changePurges(plan({ feed: '1' }), plan({ feed: '1' }))
+    await until(() => events.length === 2)
+    changePurges(plan({ feed: '1' }), plan({ feed: '2' }))
+    await until(() => events.length === 4)
+    expect(events).toEqual(['ready? 1', 'purge m-folge.mp3 any', 'ready? 2', 'purge any feed'])
+    // Failed again, then a stop: sent in the call, once.
+    changePurges.afterRebuild(['m-bild.jpg', 'any'], Promise.reject(new Error('kein Render-Worker')))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    changePurges.now()
+    changePurges.now()
+    expect(events.slice(4)).toEqual(['purge m-bild.jpg any'])
+  })
+
   it('holds neither state while the purge waits for the new one\'s gzip and Brotli when nothing pings: only the keys', async () => {
     // A state of 50,000 articles holds megabytes (its sitemaps); a burst of changes held one each, for up to 2 s.
     const listener = purgeOnChange({ purge: async () => {}, ready: () => new Promise(() => {}), readyWaitMs: 60_000 })
