@@ -71,7 +71,8 @@ export class MediaUpdates {
     }
     logger.info(`${mediaDir} is ${was === undefined ? 'there now' : 'another folder now'} (MEDIA_DIR); watching it and rendering the documents again`)
     await this.#watchFolder()
-    this.#changed(undefined)
+    // Closed while the watch was placed (it walks the tree): a stop, whose store applies nothing more.
+    if (!this.#closed) this.#changed(undefined)
   }
 
   #changed(files: readonly string[] | undefined): void {

@@ -9,7 +9,9 @@ import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
 import { siteCompressed, type Site } from '../../src/site/build-site.js'
 import { mediaKey, mediaKeys } from '../../src/site/cache-keys.js'
 import { ContentStore } from '../../src/store/content-store.js'
+import { ROOT_CHECK_MS } from '../../src/store/folder-watch.js'
 import { LiveUpdates, type Timers, type Watch } from '../../src/store/live-updates.js'
+import { MediaUpdates } from '../../src/store/media-updates.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
 
@@ -427,5 +429,39 @@ describe('LiveUpdates', () => {
     expect(store.site().plan.section.map((a) => a.title)).toEqual(['Neuer Ordner'])
     live.close()
     store.close()
+  })
+})
+
+describe('MediaUpdates', () => {
+  it('asks for no rebuild when closed (a stop) while the watch on a folder put in MEDIA_DIR\'s place is being placed', async () => {
+    // Placing a watch walks the folder's tree (170–260 ms for a large one). A SIGTERM meanwhile quiesced the store and
+    // sent the purges (main.ts); the rebuild asked for after it swapped a site in on the way down, its purge dropped.
+    const timers = fakeTimers()
+    let id = 'medien-1'
+    const placing: (() => void)[] = []
+    const rebuilds: string[] = []
+    const media = new MediaUpdates({
+      mediaDir: '/medien',
+      logger: { info: () => {}, warn: () => {} },
+      timers,
+      folderId: async () => id,
+      watch: () => ({ start: () => (id === 'medien-1' ? Promise.resolve() : new Promise<void>((resolve) => placing.push(resolve))), close: () => {} }),
+      rebuild: () => (rebuilds.push(id), Promise.resolve({} as Site)),
+    })
+    await media.start()
+    // Another folder, watched: the documents are rendered again.
+    id = 'medien-2'
+    await timers.advance(ROOT_CHECK_MS)
+    placing.shift()?.()
+    await eventually(() => rebuilds.length > 0)
+    expect(rebuilds).toEqual(['medien-2'])
+    // Another again, and the stop while its watch is placed.
+    id = 'medien-3'
+    await timers.advance(ROOT_CHECK_MS)
+    expect(placing).toHaveLength(1)
+    media.close()
+    placing.shift()?.()
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect([rebuilds, timers.pending()]).toEqual([['medien-2'], 0])
   })
 })
