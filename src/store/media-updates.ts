@@ -77,7 +77,8 @@ export class MediaUpdates {
 
   #changed(files: readonly string[] | undefined): void {
     const rebuilt = this.#options.rebuild()
-    rebuilt.catch((error: unknown) => this.#options.logger.warn(`media rebuild failed: ${String(error)}`))
+    // Handled, not said: the store says it and tries again (rebuild-retries.ts; a change's: change-queue.ts).
+    rebuilt.catch(() => {})
     this.#options.onRebuild?.(files, rebuilt)
   }
 

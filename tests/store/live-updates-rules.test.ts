@@ -8,6 +8,7 @@ import { createApp } from '../../src/http/app.js'
 import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
 import { siteCompressed, type Site } from '../../src/site/build-site.js'
 import { mediaKey, mediaKeys } from '../../src/site/cache-keys.js'
+import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { ROOT_CHECK_MS } from '../../src/store/folder-watch.js'
 import { LiveUpdates, type Timers, type Watch } from '../../src/store/live-updates.js'
@@ -433,6 +434,28 @@ describe('LiveUpdates', () => {
 })
 
 describe('MediaUpdates', () => {
+  it('says once that a rebuild for a media file failed, and the rebuild never rejects unhandled', async () => {
+    // The store's RebuildRetries says it and tries again (a change's: change-queue.ts); MediaUpdates said it a second time.
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/', ARTICLES_DIR: '/artikel', MEDIA_DIR: '/medien' })
+    let failing = false
+    const no = () => Promise.reject(new Error('kein Render-Worker'))
+    const renderer: Renderer = { ...RENDER_IN_THREAD, feed: (document, format) => (failing ? no() : RENDER_IN_THREAD.feed(document, format)), feedPage: (document, format, context) => (failing ? no() : RENDER_IN_THREAD.feedPage(document, format, context)) }
+    const lines: string[] = []
+    const logger = { info: () => {}, warn: (line: string) => lines.push(line) }
+    const store = new ContentStore({ config, source: memorySource(new Map([['a.md', article('Erste Fassung')]]), config), logger, renderer })
+    await store.load()
+    let report = (_: ReadonlySet<string>) => {}
+    const media = new MediaUpdates({ mediaDir: '/medien', logger, timers: fakeTimers(), folderId: async () => 'medien-1', watch: (_, onChange) => ((report = onChange), { start: async () => {}, close: () => {} }), rebuild: () => store.mediaChanged() })
+    await media.start()
+    failing = true
+    report(new Set(['folge.mp3']))
+    await eventually(() => lines.length > 0)
+    for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
+    expect(lines).toEqual(['publishing the articles failed: kein Render-Worker; the last good feeds stay published; retrying in 1 s'])
+    media.close()
+    store.close()
+  })
+
   it('asks for no rebuild when closed (a stop) while the watch on a folder put in MEDIA_DIR\'s place is being placed', async () => {
     // Placing a watch walks the folder's tree (170–260 ms for a large one). A SIGTERM meanwhile quiesced the store and
     // sent the purges (main.ts); the rebuild asked for after it swapped a site in on the way down, its purge dropped.
