@@ -1,5 +1,6 @@
 import { ANY_KEY, articleKey, changedKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { SitePlan } from '../site/build-site.js'
+import { within } from '../util/within.js'
 
 /** A state of the site, as far as purging goes. */
 interface Plans {
@@ -54,6 +55,7 @@ export const READY_WAIT_MS = 2_000
  */
 export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>): ChangePurges<S> {
   const waitMs = options.waitMs ?? PURGE_WAIT_MS
+  const readyWaitMs = options.readyWaitMs ?? READY_WAIT_MS
   /** The purges waiting for `ready`, each sending its keys when called (once). */
   const waiting = new Set<() => Promise<void>>()
   /**
@@ -70,7 +72,7 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       options.then?.(previous, current)
       return
     }
-    const purged = options.ready ? whenReady(keys, options.ready(current), options.readyWaitMs ?? READY_WAIT_MS) : options.purge(keys)
+    const purged = options.ready ? whenReady(keys, options.ready(current), readyWaitMs) : options.purge(keys)
     const then = options.then
     if (then) void within(purged, waitMs).then(() => then(previous, current))
   }
@@ -95,7 +97,7 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
     afterRebuild: (keys: readonly string[], rebuilt: Promise<S>): void => {
       const ready = options.ready
       let failed = false
-      const swapped = rebuilt.then((site) => ready && within(ready(site), options.readyWaitMs ?? READY_WAIT_MS), () => void (failed = true))
+      const swapped = rebuilt.then((site) => ready && within(ready(site), readyWaitMs), () => void (failed = true))
       const send = pending(keys)
       void within(swapped, REBUILD_WAIT_MS).then(() => {
         if (!failed) return send()
@@ -123,16 +125,6 @@ export interface ChangePurges<S extends Plans> {
    * CDN_MAX_AGE, and no change purged them.
    */
   afterRebuild(keys: readonly string[], rebuilt: Promise<S>): void
-}
-
-/** Resolves once `promise` settles, or after `ms`, whichever comes first; never rejects. */
-export function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const waited = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms)
-    timer.unref?.()
-  })
-  return Promise.race([promise.then(() => {}, () => {}), waited]).finally(() => clearTimeout(timer))
 }
 
 /**

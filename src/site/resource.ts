@@ -46,8 +46,9 @@ export interface Resource {
   readonly compressed: Promise<void>
   /**
    * Until `compressed` resolves, for a resource whose gzip and Brotli are being made. An answer in the identity bytes
-   * to a client that asked for either is then kept out of shared caches (send-resource.ts): a CDN purged at the
-   * change and asked meanwhile would otherwise keep the uncompressed bytes until the next change.
+   * to a client that asked for either is then kept out of shared caches (send-resource.ts): a CDN that fetches it
+   * meanwhile (its copy expired as a scheduled article went live; another instance purged it) would otherwise keep the
+   * uncompressed bytes until the next change. A change's own purge waits for `compressed` (purge-on-change.ts).
    */
   readonly compressing: boolean
 }
@@ -187,15 +188,9 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     if (encoded.gzip && encoded.br) holdCompressed(resource, codings(tag, encoded.gzip, encoded.br))
   } else if (body.byteLength >= MIN_COMPRESS_BYTES) {
     resource.compressing = true
-    resource.compressed = compress(body, tag, options.brotliQuality ?? 9, turns).then(
-      (done) => {
-        holdCompressed(resource, done)
-        resource.compressing = false
-      },
-      () => {
-        resource.compressing = false
-      },
-    )
+    resource.compressed = compress(body, tag, options.brotliQuality ?? 9, turns)
+      .then((done) => holdCompressed(resource, done), () => undefined)
+      .finally(() => (resource.compressing = false))
   }
   return resource
 }

@@ -97,11 +97,11 @@ export class ContentStore {
       logger: this.#logger,
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
-      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies (rebuild-retries.ts reports a failure).
-      onRenderedAgain: ({ path }) => void (this.#closed || ((rebuilt) => (rebuilt.catch(() => {}), options.onBodyRenderedAgain?.(path, rebuilt)))(this.mediaChanged())),
+      // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies.
+      onRenderedAgain: ({ path }) => { if (!this.#closed) (options.onBodyRenderedAgain ?? (() => {}))(path, this.mediaChanged()) },
     })
     // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
-    options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged().catch(() => {})))
+    options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged()))
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
@@ -119,8 +119,8 @@ export class ContentStore {
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */
   applyChanges(paths: Iterable<string>): Promise<void> { return this.#changes.add(paths) }
 
-  /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size), or render workers start again. */
-  mediaChanged(): Promise<Site> { this.#renderAgain = true; this.#documents.mediaChanged(); return this.rebuild() }
+  /** Renders every document again: a file under MEDIA_DIR changed (an enclosure's length, an image's pixel size), or render workers start again. A failure is RebuildRetries' to say and try again: callers may leave it unhandled. */
+  mediaChanged(): Promise<Site> { this.#renderAgain = true; this.#documents.mediaChanged(); const rebuilt = this.rebuild(); rebuilt.catch(() => {}); return rebuilt }
   /** The current site. Throws before the first load. */
   site(): Site { if (this.#site) return this.#site; throw new Error('content not loaded yet') }
   /** A document rendered ahead of requests (feeds, index, assets), by path. */

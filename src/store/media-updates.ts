@@ -9,7 +9,7 @@ export interface MediaUpdatesOptions {
   readonly timers: Timers
   /** A folder's identity (device, inode, birth time); undefined when there is none. */
   readonly folderId: (dir: string) => Promise<string | undefined>
-  /** Renders the documents again (the store's mediaChanged): enclosure lengths and image sizes may have changed. */
+  /** Renders the documents again (the store's mediaChanged, which handles its own failure): enclosure lengths and image sizes may have changed. */
   readonly rebuild: () => Promise<Site>
   /** Told of each rebuild, with the files that caused it. */
   readonly onRebuild?: MediaChanged | undefined
@@ -76,9 +76,8 @@ export class MediaUpdates {
   }
 
   #changed(files: readonly string[] | undefined): void {
+    // A failure is the store's to say and try again (ContentStore.mediaChanged).
     const rebuilt = this.#options.rebuild()
-    // Handled, not said: the store says it and tries again (rebuild-retries.ts; a change's: change-queue.ts).
-    rebuilt.catch(() => {})
     this.#options.onRebuild?.(files, rebuilt)
   }
 

@@ -167,11 +167,19 @@ describe('Purger', () => {
 
 describe('purgeOnChange', () => {
   const plan = (keys: Record<string, string>) => ({ plan: { keys: new Map(Object.entries(keys)) } })
+  /** A purge that notes its keys in `events`. */
+  const noted = (events: string[]) => async (keys: readonly string[]) => void events.push(`purge ${keys.join(' ')}`)
+  /** A state's gzip and Brotli being made: `ready` resolves once `compressed()` is called. */
+  const compressing = () => {
+    let compressed = () => {}
+    const ready = new Promise<void>((resolve) => (compressed = resolve))
+    return { ready, compressed }
+  }
 
   it('purges the keys whose versions changed, then pings, in that order', async () => {
     const events: string[] = []
     const listener = purgeOnChange({
-      purge: async (keys) => void events.push(`purge ${keys.join(' ')}`),
+      purge: noted(events),
       then: () => events.push('ping'),
     })
     listener(plan({ feed: '1', 'a-x': '1', 'a-y': '1' }), plan({ feed: '2', 'a-x': '1', 'a-z': '1' }))
@@ -181,10 +189,9 @@ describe('purgeOnChange', () => {
 
   it('purges once the new state is ready (its gzip and Brotli made), then pings: the CDN keeps its old copy meanwhile', async () => {
     const events: string[] = []
-    let compressed = () => {}
-    const ready = new Promise<void>((resolve) => (compressed = resolve))
+    const { ready, compressed } = compressing()
     const listener = purgeOnChange({
-      purge: async (keys) => void events.push(`purge ${keys.join(' ')}`),
+      purge: noted(events),
       then: () => events.push('ping'),
       ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), ready),
     })
@@ -207,9 +214,8 @@ describe('purgeOnChange', () => {
 
   it('sends the purges waiting for their state\'s gzip and Brotli at once when asked (a stop), each once, then pings', async () => {
     const events: string[] = []
-    let compressed = () => {}
-    const ready = new Promise<void>((resolve) => (compressed = resolve))
-    const listener = purgeOnChange({ purge: async (keys) => void events.push(`purge ${keys.join(' ')}`), then: () => events.push('ping'), ready: () => ready })
+    const { ready, compressed } = compressing()
+    const listener = purgeOnChange({ purge: noted(events), then: () => events.push('ping'), ready: () => ready })
     listener(plan({ feed: '1' }), plan({ feed: '2' }))
     listener(plan({ feed: '2', 'a-x': '1' }), plan({ feed: '2', 'a-x': '2' }))
     expect(events).toEqual([])
@@ -225,9 +231,8 @@ describe('purgeOnChange', () => {
   it('purges after a rebuild (a media file, a body rendered again) once it is swapped in and ready, or at once when asked (a stop)', async () => {
     const events: string[] = []
     let rebuild = (_: ReturnType<typeof plan>) => {}
-    let compressed = () => {}
-    const ready = new Promise<void>((resolve) => (compressed = resolve))
-    const changePurges = purgeOnChange({ purge: async (keys) => void events.push(`purge ${keys.join(' ')}`), ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), ready) })
+    const { ready, compressed } = compressing()
+    const changePurges = purgeOnChange({ purge: noted(events), ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), ready) })
     changePurges.afterRebuild(['media-a', 'any'], new Promise((resolve) => (rebuild = resolve)))
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(events).toEqual([])
@@ -247,7 +252,7 @@ describe('purgeOnChange', () => {
     // A media rebuild failing (rebuild-retries.ts tries it again 1 s later): purged at the failure, the CDN fetched
     // the old lengths again, and the retry, which changes no key's version, was purged by nobody.
     const events: string[] = []
-    const changePurges = purgeOnChange({ purge: async (keys) => void events.push(`purge ${keys.join(' ')}`), ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), Promise.resolve()) })
+    const changePurges = purgeOnChange({ purge: noted(events), ready: (current) => (events.push(`ready? ${current.plan.keys.get('feed')}`), Promise.resolve()) })
     changePurges.afterRebuild(['m-folge.mp3', 'any'], Promise.reject(new Error('kein Render-Worker')))
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(events).toEqual([])
