@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Article } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import { siteUrlFor } from '../text/urls.js'
@@ -13,9 +14,10 @@ import {
   newsArticles,
   renderNewsSitemap,
   renderSitemapIndex,
-  renderUrlSet,
+  renderUrls,
   SITEMAP_PART_URLS,
   sitemapParts,
+  urlSetOf,
   type SitemapEntry,
 } from './sitemaps.js'
 
@@ -48,10 +50,38 @@ interface SitemapDocument {
   readonly showsAlike?: (a: Article, b: Article) => boolean
   readonly stamp: string
   /** Its text and newest lastmod: worked out only when it is written again. */
-  readonly write: () => { readonly text: string; readonly lastModified: Date | undefined }
+  readonly write: () => Written | Promise<Written>
   readonly expires: Date | undefined
   /** Its cache keys, versioned by what it shows (cache-keys.ts sitemapVersions). */
   readonly keys: readonly string[]
+}
+
+/** A sitemap document's text, and the newest lastmod it lists. */
+interface Written {
+  readonly text: string
+  readonly lastModified: Date | undefined
+}
+
+/**
+ * `<url>` elements rendered in one turn of the event loop. A sitemap part
+ * holds 10,000: rendered whole, the last part took one turn of 40-90 ms
+ * (more on a busy machine) on every batch of a bulk import of new articles,
+ * the longest a client polling the feed waited (issue 14).
+ */
+export const URLS_A_TURN = 1_000
+
+/** A `<urlset>` of `articles` (made entries by `entryOf`) and then `after`, if any, URLS_A_TURN of them a turn of the event loop. */
+async function urlSetInTurns(articles: readonly Article[], entryOf: (article: Article) => SitemapEntry, after?: SitemapEntry): Promise<Written> {
+  const slices: string[] = []
+  let lastModified: Date | undefined
+  for (let start = 0; start < articles.length; start += URLS_A_TURN) {
+    if (start > 0) await nextTurn()
+    const entries = articles.slice(start, start + URLS_A_TURN).map(entryOf)
+    slices.push(renderUrls(entries))
+    lastModified = latest(lastModified, newestOf(entries))
+  }
+  if (after) slices.push(renderUrls([after]))
+  return { text: urlSetOf(articles.length + (after ? 1 : 0), slices.join('')), lastModified: latest(lastModified, after?.lastmod) }
 }
 
 interface Kept {
@@ -136,7 +166,7 @@ export class SitemapBuilder {
   async #resource(document: SitemapDocument, now: Date): Promise<Omit<Kept, 'articles' | 'stamp'>> {
     const old = this.#kept.get(document.path)
     if (old && old.stamp === document.stamp && sameArticles(old.articles, document.articles, document.showsAlike)) return old
-    const { text, lastModified } = document.write()
+    const { text, lastModified } = await document.write()
     const body = encoder.encode(text)
     const { expires, keys } = document
     // The old bytes compared without a copy of them (held, or inflated: resource.ts), and only when of the same length.
@@ -169,10 +199,7 @@ function sitemapDocuments(
     articles,
     showsAlike: sameUrlAndLastmod,
     stamp: index === last ? `${homeLastmod?.getTime()}` : '',
-    write: () => {
-      const entries = index === last ? [...articles.map(entryOf), home] : articles.map(entryOf)
-      return { text: renderUrlSet(entries), lastModified: newestOf(entries) }
-    },
+    write: () => urlSetInTurns(articles, entryOf, index === last ? home : undefined),
     expires: undefined,
     keys,
   })

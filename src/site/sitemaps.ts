@@ -93,8 +93,18 @@ function urlElement(entry: SitemapEntry, extra = ''): string {
 
 /** A `<urlset>` of at most MAX_SITEMAP_URLS entries. */
 export function renderUrlSet(entries: readonly SitemapEntry[]): string {
-  if (entries.length > MAX_SITEMAP_URLS) throw new RangeError(`a sitemap holds at most ${MAX_SITEMAP_URLS} URLs (${entries.length} given)`)
-  return `${XML_HEAD}<urlset xmlns="${SITEMAP_NS}">\n${entries.map((entry) => urlElement(entry)).join('')}</urlset>\n`
+  return urlSetOf(entries.length, renderUrls(entries))
+}
+
+/** The `<url>` elements of `entries`, for urlSetOf: a long list can be rendered a slice at a time (build-sitemaps.ts). */
+export function renderUrls(entries: readonly SitemapEntry[]): string {
+  return entries.map((entry) => urlElement(entry)).join('')
+}
+
+/** The `<urlset>` of `count` entries, at most MAX_SITEMAP_URLS, whose `<url>` elements are `urls` (renderUrls). */
+export function urlSetOf(count: number, urls: string): string {
+  if (count > MAX_SITEMAP_URLS) throw new RangeError(`a sitemap holds at most ${MAX_SITEMAP_URLS} URLs (${count} given)`)
+  return `${XML_HEAD}<urlset xmlns="${SITEMAP_NS}">\n${urls}</urlset>\n`
 }
 
 /** A `<sitemapindex>`: where the parts of a sitemap too large for one file are. */
