@@ -18,11 +18,12 @@ export const entryUrl = (entry: WorkerEntry): URL => (typeof entry === 'function
  * and the bundles' `require` works from a `data:` URL (scripts/build.mjs:
  * its banner). A file that cannot be read now is started from disk, as
  * before: the worker's start then says why. Costs: the bytes held (1.1 MB
- * for dist/render-worker.js) and ~30 ms more at a worker's start (the URL
- * made and decoded: ~90 ms against ~60).
+ * for dist/render-worker.js, 1.5 MB once its URL is made) and ~15 ms more of
+ * the event loop at a worker's start than from the file (the URL's text
+ * handed to the worker; ~50 ms at the first, which makes the URL).
  */
 export function heldModule(file: URL, read: (file: URL) => Uint8Array): WorkerEntry {
-  let code: Buffer
+  let code: Buffer | undefined
   try {
     // The last of each comment counts: a bundle's own source map is named relative to its file, which a data: URL is
     // not (under --enable-source-maps Node then failed to load the worker), so it is named again from the file.
@@ -30,5 +31,12 @@ export function heldModule(file: URL, read: (file: URL) => Uint8Array): WorkerEn
   } catch {
     return file
   }
-  return () => new URL(`data:text/javascript;base64,${code.toString('base64')}`)
+  // Made once, at the first worker's start, and the code then held in it alone: made anew, the render worker's URL
+  // (1.5 MB of base64 parsed) took 35 ms of the event loop at each start, 50 in all against 15 (bench/worker-start.ts).
+  let url: URL | undefined
+  return () => {
+    url ??= new URL(`data:text/javascript;base64,${(code as Buffer).toString('base64')}`)
+    code = undefined
+    return url
+  }
 }
