@@ -31,6 +31,11 @@ const VIEWS = [
 
 let server: Awaited<ReturnType<typeof listen>>
 const browsers: Partial<Record<keyof typeof XSLT, Browser>> = {}
+/**
+ * One tab of each browser, every test's view a navigation of its own: a new page started a renderer process, 0.5-1.2 s
+ * of each test on a loaded 2-core machine. Its HTTP cache is off, so each view loads everything, as a new page did.
+ */
+const tabs: Partial<Record<keyof typeof XSLT, Page>> = {}
 
 beforeAll(async () => {
   // The site URL must be the address the browser uses, or the stylesheets would be cross-origin:
@@ -40,7 +45,13 @@ beforeAll(async () => {
   ;({ app } = await bundledSite(server.base, new Date('2026-12-01T09:00:00Z')))
   fs.mkdirSync(SHOTS, { recursive: true })
   // Both at once: each launch waits mostly on Chromium's own start.
-  await Promise.all((['on', 'off'] as const).map(async (mode) => (browsers[mode] = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...XSLT[mode]] }))))
+  await Promise.all(
+    (['on', 'off'] as const).map(async (mode) => {
+      const browser = (browsers[mode] = await chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...XSLT[mode]] }))
+      const tab = (tabs[mode] = await browser.newPage({ locale: 'de-DE', viewport: { width: 1280, height: 900 } }))
+      await (await tab.context().newCDPSession(tab)).send('Network.setCacheDisabled', { cacheDisabled: true })
+    }),
+  )
 }, 60_000)
 
 afterAll(async () => {
@@ -49,7 +60,7 @@ afterAll(async () => {
 })
 
 async function open(mode: keyof typeof XSLT, path: string): Promise<Page> {
-  const page = await (browsers[mode] as Browser).newPage({ locale: 'de-DE', viewport: { width: 1280, height: 900 } })
+  const page = tabs[mode] as Page
   const response = await page.goto(`${server.base}${path}`)
   expect(response?.status()).toBe(200)
   expect(response?.headers()['content-type']).toBe('text/html; charset=utf-8')
@@ -73,50 +84,38 @@ function titleShown(page: Page) {
 describe.each(['on', 'off'] as const)('Chromium 156 with XSLT %s', (mode) => {
   it.each(VIEWS)('shows the %s view as a German page whose title is visible and not covered', async (name, path, title) => {
     const page = await open(mode, path)
-    try {
-      expect(await page.locator('html').getAttribute('lang')).toBe('de')
-      expect(await titleShown(page)).toEqual({ text: title, inViewport: true, uncovered: true })
-      const dates = await page.locator('main time').allTextContents()
-      expect(dates.length).toBeGreaterThan(0)
-      for (const date of dates) expect(date).toMatch(GERMAN_DATE)
-      expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Georgia')
-      await page.screenshot({ path: `${SHOTS}/${name}-xslt-${mode}.png`, fullPage: true })
-    } finally {
-      await page.close()
-    }
+    expect(await page.locator('html').getAttribute('lang')).toBe('de')
+    expect(await titleShown(page)).toEqual({ text: title, inViewport: true, uncovered: true })
+    const dates = await page.locator('main time').allTextContents()
+    expect(dates.length).toBeGreaterThan(0)
+    for (const date of dates) expect(date).toMatch(GERMAN_DATE)
+    expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('Georgia')
+    await page.screenshot({ path: `${SHOTS}/${name}-xslt-${mode}.png`, fullPage: true })
   })
 
   it('lists the RSS items with titles that lead to the article, and every author', async () => {
     const page = await open(mode, '/wirtschaft/feed.xml')
-    try {
-      const item = page.locator('ol.articles li', { hasText: 'Mittelständler ächzen' })
-      expect(await item.locator('.byline').textContent()).toBe('17. September 2025 um 06:00 Uhr · von Jonas Albrecht, Miriam Okafor')
-      await item.locator('h3 a').click()
-      await page.waitForURL(`${server.base}/wirtschaft/mittelstand-energiepreise.html`)
-      expect(await page.locator('h1').textContent()).toBe('„Wir zahlen doppelt“: Mittelständler ächzen unter Energiepreisen')
-    } finally {
-      await page.close()
-    }
+    const item = page.locator('ol.articles li', { hasText: 'Mittelständler ächzen' })
+    expect(await item.locator('.byline').textContent()).toBe('17. September 2025 um 06:00 Uhr · von Jonas Albrecht, Miriam Okafor')
+    await item.locator('h3 a').click()
+    await page.waitForURL(`${server.base}/wirtschaft/mittelstand-energiepreise.html`)
+    expect(await page.locator('h1').textContent()).toBe('„Wir zahlen doppelt“: Mittelständler ächzen unter Energiepreisen')
   })
 
   it('has a player or a download link for every episode on the podcast view', async () => {
     const page = await open(mode, '/wirtschaft/podcast.xml')
-    try {
-      const episodes = await page.locator('ol.episodes > li').evaluateAll((items) =>
-        items.map((li) => ({
-          title: li.querySelector('h3')?.textContent,
-          player: li.querySelector('audio, video')?.getAttribute('src') ?? null,
-          download: li.querySelector('a[download]')?.getAttribute('href') ?? null,
-        })),
-      )
-      const mp3 = (episode: number) => `${server.base}/media/geldfragen-folge-${episode}.mp3`
-      expect(episodes).toEqual([
-        { title: 'Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?', player: mp3(13), download: mp3(13) },
-        { title: 'Geldfragen, Folge 12: Lohnt sich der ETF-Sparplan noch?', player: mp3(12), download: mp3(12) },
-      ])
-      expect(await page.locator('img.cover').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
-    } finally {
-      await page.close()
-    }
+    const episodes = await page.locator('ol.episodes > li').evaluateAll((items) =>
+      items.map((li) => ({
+        title: li.querySelector('h3')?.textContent,
+        player: li.querySelector('audio, video')?.getAttribute('src') ?? null,
+        download: li.querySelector('a[download]')?.getAttribute('href') ?? null,
+      })),
+    )
+    const mp3 = (episode: number) => `${server.base}/media/geldfragen-folge-${episode}.mp3`
+    expect(episodes).toEqual([
+      { title: 'Geldfragen, Folge 13: Tagesgeld, Festgeld oder Anleihe?', player: mp3(13), download: mp3(13) },
+      { title: 'Geldfragen, Folge 12: Lohnt sich der ETF-Sparplan noch?', player: mp3(12), download: mp3(12) },
+    ])
+    expect(await page.locator('img.cover').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
   })
 })
