@@ -413,7 +413,11 @@ describe('the listener', () => {
     expect(inflateHere).not.toHaveBeenCalled()
     inflateHere.mockRestore()
     expect(fast.reachedHono() - before, 'the fast path answers').toBe(0)
-    expect(viaFast).toEqual(viaHono)
+    // The bodies compared as bytes: toEqual walked the two Buffers of over 512 KiB element by element, 4 s of this test.
+    const { body: fastBody, ...fastHead } = viaFast
+    const { body: honoBody, ...honoHead } = viaHono
+    expect(fastHead).toEqual(honoHead)
+    expect(fastBody.equals(honoBody), 'the same body').toBe(true)
     expect([viaFast.status, viaFast.headers['content-length'], viaFast.headers['transfer-encoding'], viaFast.headers['content-encoding']]).toEqual([200, String(viaFast.body.byteLength), undefined, undefined])
     expect(viaFast.body.byteLength).toBeGreaterThan(512 * 1024)
     expect(viaFast.body.toString()).toContain('<title>Gross</title>')
