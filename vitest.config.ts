@@ -20,7 +20,6 @@ const ALONE = [
   'tests/util/worker-pool.test.ts',
   'tests/util/keep-tick-maps.test.ts',
   'tests/util/map-limit.test.ts',
-  'tests/feeds/feed-package-fixes.test.ts',
   'tests/content/parse-article.test.ts',
   'tests/content/load-articles.test.ts',
   'tests/content/watch-folder.test.ts',
