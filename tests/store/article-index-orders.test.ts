@@ -6,7 +6,7 @@
  * with a full sort gives. And an edit costs what it changes, not the archive.
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { isEpisode, isPublished } from '../../src/feeds/select.js'
 import { ArticleIndex, newestFirstByFile } from '../../src/store/article-index.js'
@@ -70,11 +70,23 @@ describe('ArticleIndex: kept orders', () => {
 
   it('answers so when read only now and then, several new articles waiting to be merged', () => property((e) => e.read))
 
-  /** 20,000 articles an hour apart, the newest tagged, edited `edits` times; `each` runs after every edit. */
+  /**
+   * `size` articles an hour apart, made once a test for every run of it (200,000 took 1-4 s to make, each of three runs;
+   * nothing changes them: an edit sets a copy), and dropped after it, so that no test's timings carry another's heap.
+   */
+  const archives = new Map<number, readonly Article[]>()
+  afterEach(() => archives.clear())
+  const archiveOf = (size: number): readonly Article[] => {
+    let articles = archives.get(size)
+    if (!articles) {
+      articles = Array.from({ length: size }, (_, n) => makeArticle(`meldung-${n}`, { date: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(), tags: ['zinsen'] }))
+      archives.set(size, articles)
+    }
+    return articles
+  }
+  /** `size` articles (archiveOf) in an index of its own, the newest edited `edits` times; `each` runs after every edit. */
   const editing = (size: number, edits: number, each: (index: ArticleIndex, now: Date) => unknown): number => {
-    const articles = Array.from({ length: size }, (_, n) =>
-      makeArticle(`meldung-${n}`, { date: new Date(Date.UTC(2020, 0, 1) + n * 3_600_000).toISOString(), tags: ['zinsen'] }),
-    )
+    const articles = archiveOf(size)
     const index = new ArticleIndex('wirtschaft')
     index.load(articles)
     const now = new Date('2030-01-01T00:00:00Z')
