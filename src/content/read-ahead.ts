@@ -58,7 +58,7 @@ export const READ_AHEAD_MIN_FILES = 10_000
  * read here, each file's read and parse (~0.3 ms) came between requests, and
  * a client polling the feed met stalls of 50-150 ms all through a 10,000-file
  * import at 50,000 articles. Fewer are read here: an editor's save is a file
- * or two, read in well under the ~0.1 s the worker takes to load its modules.
+ * or two, and a worker's start costs the main thread a few milliseconds.
  */
 export const LIVE_READ_AHEAD_MIN_FILES = 200
 
