@@ -1,7 +1,7 @@
 import { stampFiles, type StampFilesOptions } from './file-stamps.js'
 import { folderId } from './files.js'
 import type { ParseArticleOptions, ParsedArticle } from './parse-article.js'
-import { LIVE_READ_AHEAD_MIN_FILES, parsedOf, readAhead, type ReadAhead, type ReadAheadOptions } from './read-ahead.js'
+import { parsedOf, readAhead, type ReadAhead, type ReadAheadOptions } from './read-ahead.js'
 import { listArticleFiles, readArticleFile, stampArticleFiles, readableStamp, type FolderListing, type FolderStamps } from './load-articles.js'
 
 /**
@@ -56,9 +56,8 @@ export interface ArticleSource {
   /**
    * The files a load is about to read for the index, in its order: the source may read some of them ahead on
    * another thread (read-ahead.ts), which readForIndex then gives. Returns what ends it, once the load is over.
-   * `live`: a change applied while the service serves (from fewer files, and the worker reads them all: LIVE_READ_AHEAD_MIN_FILES).
    */
-  readAhead?(files: readonly string[], onFallback?: (error: Error) => void, live?: boolean): () => void
+  readAhead?(files: readonly string[], onFallback?: (error: Error) => void): () => void
   /** Stops what the source does on its own (an index snapshot's write after a quiet moment): the store is closed. */
   close?(): void
 }
@@ -94,9 +93,9 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions, ah
       recordStamp(file, outcome.stamp)
       return parsedOf(file, outcome)
     },
-    readAhead: (files, onFallback, live) => {
+    readAhead: (files, onFallback) => {
       ahead?.stop()
-      const started = readAhead(articlesDir, files, options, { onFallback, ...(live && { minFiles: LIVE_READ_AHEAD_MIN_FILES, mainReads: false }), ...aheadOptions })
+      const started = readAhead(articlesDir, files, options, { onFallback, ...aheadOptions })
       ahead = started
       return () => {
         started?.stop()

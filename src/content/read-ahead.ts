@@ -52,26 +52,10 @@ const YOUNG_MB = 4
  */
 export const READ_AHEAD_MIN_FILES = 10_000
 
-/**
- * From this many files a change applied while the service serves (a bulk
- * import, a folder copied in) is read by the worker alone (mainReads false):
- * read here, each file's read and parse (~0.3 ms) came between requests, and
- * a client polling the feed met stalls of 50-150 ms all through a 10,000-file
- * import at 50,000 articles. Fewer are read here: an editor's save is a file
- * or two, and a worker's start costs the main thread a few milliseconds.
- */
-export const LIVE_READ_AHEAD_MIN_FILES = 200
-
 export interface ReadAheadOptions {
   /** The worker's module; parse-worker.js beside this one by default (dist/parse-worker.js; none beside the TypeScript sources: no worker). */
   readonly entry?: URL
   readonly minFiles?: number
-  /**
-   * Whether the main thread reads the chunks it comes to before the worker (default true: a load, whose files come
-   * soonest read on both threads). False: it waits for the worker's, and reads only what the worker cannot (a change
-   * applied while the service serves, whose requests the main thread answers meanwhile).
-   */
-  readonly mainReads?: boolean
   /** Files per chunk (default 16): the main thread's reads in flight (mapLimit: 64) span a few, each thread's own. */
   readonly chunk?: number
   /** The cores this process may use (default: usableCores): with one, the two threads would take turns, and it came later. */
@@ -163,9 +147,9 @@ export function readAhead(root: string, files: readonly string[], parse: ParseAr
         Atomics.store(cells, progress, at)
         Atomics.notify(cells, progress)
       }
-      // Unclaimed, or claimed here: read here; unless the worker reads them all, which then claims it (it is the chunk the main thread is at).
-      const claimed = options.mainReads === false ? Atomics.load(cells, at) : Atomics.compareExchange(cells, at, UNCLAIMED, BY_MAIN)
-      if (claimed === BY_MAIN || (claimed === UNCLAIMED && options.mainReads !== false)) return undefined
+      // Unclaimed, or claimed here: read here.
+      const claimed = Atomics.compareExchange(cells, at, UNCLAIMED, BY_MAIN)
+      if (claimed === UNCLAIMED || claimed === BY_MAIN) return undefined
       const outcome = outcomes.get(index)
       if (outcome) {
         outcomes.delete(index)

@@ -93,10 +93,11 @@ export class ArticleCatalog {
     // In the listing's order, taken or read: which of two drafts at one path shows must not depend on which was read.
     const files = listing.files.slice(0, maxArticles)
     const articles = new Array<Article | undefined>(files.length)
+    const noWorker = (work: string, here: string) => (error: Error) => this.#options.logger.warn(`warning: cannot ${work} in a worker thread (${error.message}); ${here} in this one`)
     const take = (taken: TakenArticle, index: number) => ((articles[index] = taken.article), this.#logWarnings(taken.article.file, taken))
-    const toRead = await takeUnchangedFiles(source, files, take, this.#noWorker("check the files' stamps", 'checked'))
+    const toRead = await takeUnchangedFiles(source, files, take, noWorker("check the files' stamps", 'checked'))
     // Many to read (a first start, a new build): some are read ahead on another thread, by chunks (read-ahead.ts).
-    const stopReadingAhead = source.readAhead?.(toRead.map((index) => files[index] as string), this.#noWorker('read the files ahead', 'read'))
+    const stopReadingAhead = source.readAhead?.(toRead.map((index) => files[index] as string), noWorker('read the files ahead', 'read'))
     const read = (outcome: ReadForIndex, index: number) => (outcome instanceof ArticleError ? this.#refuse(outcome) : ((articles[index] = outcome.article), this.#logWarnings(outcome.article.file, outcome)))
     await readFilesInOrder(source, files, toRead, read).finally(() => stopReadingAhead?.())
     // Only the files sharing a name, slug or id can clash or be warned about: not 50,000 lookups and a sort.
@@ -142,11 +143,9 @@ export class ArticleCatalog {
       for (const error of listing?.refused ?? []) this.#refuse(error)
     }, 1)
     const touched = new Set<string>()
-    // Many (a bulk import): read by a worker thread, in this order, while this one answers requests (read-ahead.ts).
-    const stopReadingAhead = this.#options.source.readAhead?.([...files], this.#noWorker('read the changed files', 'read'), true)
     await mapLimit([...files], async (file) => {
       for (const t of await this.#update(file)) touched.add(t)
-    }).finally(() => stopReadingAhead?.())
+    })
     this.#logClashes(touched)
     return files.size
   }
@@ -184,8 +183,6 @@ export class ArticleCatalog {
     this.#logWarnings(file, parsed)
     return this.#index.set(parsed.article)
   }
-
-  #noWorker = (work: string, here: string) => (error: Error) => this.#options.logger.warn(`warning: cannot ${work} in a worker thread (${error.message}); ${here} in this one`)
 
   #logWarnings(file: string, parsed: Pick<ParsedArticle, 'article' | 'warnings'>): void {
     // Later than now, and than its own date (a scheduled article's updated is its date).

@@ -14,7 +14,7 @@ import { fileSource } from '../../src/content/article-source.js'
 import { bodyDigest } from '../../src/content/body-digest.js'
 import { listArticleFiles } from '../../src/content/load-articles.js'
 import type { ParsedArticle } from '../../src/content/parse-article.js'
-import { LIVE_READ_AHEAD_MIN_FILES, usableCores } from '../../src/content/read-ahead.js'
+import { usableCores } from '../../src/content/read-ahead.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
 import { ContentStore } from '../../src/store/content-store.js'
@@ -116,40 +116,6 @@ describe('reading ahead', () => {
     stop?.()
     expect(ahead).toEqual(files.slice(20).filter((file) => file.startsWith('warnung') || /^\d\//.test(file) || file === 'lang.md'))
     expect(Object.keys(read).length).toBe(files.length)
-  })
-
-  it('leaves every file to the worker for a change applied while serving (live), none read on the main thread', async () => {
-    const here = await readAll(fileSource(articles.dir, OPTIONS), files)
-    const source = fileSource(articles.dir, OPTIONS, { entry: WORKER, minFiles: 0, cores: 2, chunk: 4 })
-    // Taken at once, while the worker still loads its modules: a load would read the first chunks here (the test above).
-    const stop = source.readAhead?.(files, undefined, true)
-    const { read, ahead } = await readAll(source, files)
-    stop?.()
-    expect(ahead.length).toBe(42)
-    expect(read).toEqual(here.read)
-  })
-
-  it('reads a live change here when its worker cannot start, and from fewer files than LIVE_READ_AHEAD_MIN_FILES with none', async () => {
-    const here = await readAll(fileSource(articles.dir, OPTIONS), files)
-    const modules = makeTempDir('read-ahead-live-')
-    try {
-      const broken = modules.write('broken-worker.mjs', 'throw new Error("kaputt beim Laden")\n')
-      const fallbacks: string[] = []
-      const failing = fileSource(articles.dir, OPTIONS, { entry: new URL(`file://${broken}`), minFiles: 0, cores: 2 })
-      const stop = failing.readAhead?.(files, (error) => fallbacks.push(error.message), true)
-      // The main thread waits for the worker's chunks: its failure must hand them back, not leave them waiting.
-      const { read, ahead } = await readAll(failing, files)
-      stop?.()
-      expect([read, ahead, fallbacks]).toEqual([here.read, [], ['kaputt beim Laden']])
-    } finally {
-      modules.rm()
-    }
-    let ended = false
-    const few = fileSource(articles.dir, OPTIONS, { entry: WORKER, cores: 2, onEnd: () => (ended = true) })
-    const stop = few.readAhead?.(files, undefined, true)
-    const { ahead } = await readAll(few, files)
-    stop?.()
-    expect([files.length < LIVE_READ_AHEAD_MIN_FILES, ahead, ended]).toEqual([true, [], false])
   })
 
   it('reads here what a worker that cannot start, or dies with files it claimed, never sent, and says why', async () => {
@@ -355,35 +321,6 @@ describe('reading ahead', () => {
       expect([againReads, again.site().plan.section.map((article) => article.title)]).toEqual([[], titles])
       again.close()
     } finally {
-      state.rm()
-    }
-  })
-
-  it('reads a bulk change of new files in the worker while the store serves, and an editor\'s save of one file here', async () => {
-    const state = makeTempDir('read-ahead-bulk-')
-    const readAhead: string[] = []
-    const store = await (async () => {
-      const config = loadConfig({ ARTICLES_DIR: articles.dir, SITE_URL: OPTIONS.siteUrl, STATE_DIR: state.dir, RESCAN_INTERVAL: '0' })
-      const files = fileSource(config.articlesDir, config, { entry: WORKER, cores: 2 })
-      const source = { ...files, readForIndex: async (file: string) => (await files.readForIndex(file).then((parsed) => (parsed?.body === '' && readAhead.push(file), parsed))) }
-      const started = new ContentStore({ config, source, logger: { info: () => {}, warn: () => {} } })
-      await started.load()
-      return started
-    })()
-    try {
-      // A first start of 45 files reads them here (READ_AHEAD_MIN_FILES); a folder of LIVE_READ_AHEAD_MIN_FILES new ones is copied in.
-      expect(readAhead).toEqual([])
-      const copied = Array.from({ length: LIVE_READ_AHEAD_MIN_FILES }, (_, n) => `neu/n${n}.md`)
-      for (const [n, file] of copied.entries()) articles.write(file, articleText({ title: `Neu ${n}`, date: '2025-06-01T10:00:00Z', category: 'wirtschaft' }, `Neu ${n}.\n`))
-      await store.applyChanges(['neu'])
-      expect([...readAhead].sort()).toEqual([...copied].sort())
-      expect(store.site().plan.section.filter((article) => article.title.startsWith('Neu ')).length).toBe(LIVE_READ_AHEAD_MIN_FILES)
-      readAhead.length = 0
-      articles.write('neu/n0.md', articleText({ title: 'Neu 0, korrigiert', date: '2025-06-01T10:00:00Z', category: 'wirtschaft' }, 'Neu 0.\n'))
-      await store.applyChanges(['neu/n0.md'])
-      expect([readAhead, store.site().plan.section.some((article) => article.title === 'Neu 0, korrigiert')]).toEqual([[], true])
-    } finally {
-      store.close()
       state.rm()
     }
   })
