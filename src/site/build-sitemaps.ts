@@ -49,8 +49,8 @@ interface SitemapDocument {
   /** Whether two versions of a listed article show alike in it; by default only the same object does. */
   readonly showsAlike?: (a: Article, b: Article) => boolean
   readonly stamp: string
-  /** Its text and newest lastmod: worked out only when it is written again. */
-  readonly write: () => Written | Promise<Written>
+  /** Its text and newest lastmod: worked out only when it is written again; `whole`: in one turn of the event loop (URLS_A_TURN). */
+  readonly write: (whole: boolean) => Written | Promise<Written>
   readonly expires: Date | undefined
   /** Its cache keys, versioned by what it shows (cache-keys.ts sitemapVersions). */
   readonly keys: readonly string[]
@@ -66,17 +66,21 @@ interface Written {
  * `<url>` elements rendered in one turn of the event loop. A sitemap part
  * holds 10,000: rendered whole, the last part took one turn of 40-90 ms
  * (more on a busy machine) on every batch of a bulk import of new articles,
- * the longest a client polling the feed waited (issue 14).
+ * the longest a client polling the feed waited (issue 14). Not while the
+ * builder is patient (a start's first sitemaps, each file compressed before
+ * the next): there the parts' turns let the rest of the start run beside
+ * them, and the service held 7 MB more 8 s after a warm start at 50,000
+ * articles (225-231 MB against 218-220, three starts each).
  */
 export const URLS_A_TURN = 1_000
 
-/** A `<urlset>` of `articles` (made entries by `entryOf`) and then `after`, if any, URLS_A_TURN of them a turn of the event loop. */
-async function urlSetInTurns(articles: readonly Article[], entryOf: (article: Article) => SitemapEntry, after?: SitemapEntry): Promise<Written> {
+/** A `<urlset>` of `articles` (made entries by `entryOf`) and then `after`, if any, `perTurn` of them a turn of the event loop. */
+async function urlSetInTurns(articles: readonly Article[], entryOf: (article: Article) => SitemapEntry, after: SitemapEntry | undefined, perTurn: number): Promise<Written> {
   const slices: string[] = []
   let lastModified: Date | undefined
-  for (let start = 0; start < articles.length; start += URLS_A_TURN) {
+  for (let start = 0; start < articles.length; start += perTurn) {
     if (start > 0) await nextTurn()
-    const entries = articles.slice(start, start + URLS_A_TURN).map(entryOf)
+    const entries = articles.slice(start, start + perTurn).map(entryOf)
     slices.push(renderUrls(entries))
     lastModified = latest(lastModified, newestOf(entries))
   }
@@ -147,7 +151,7 @@ export class SitemapBuilder {
     const write = async (documents: readonly SitemapDocument[]) => {
       const written: (readonly [string, Resource])[] = []
       for (const document of documents) {
-        const made = await this.#resource(document, plan.now)
+        const made = await this.#resource(document, plan.now, patient?.() === true)
         if (patient?.()) await made.resource.compressed
         kept.set(document.path, { articles: document.articles, stamp: document.stamp, ...made })
         written.push([document.path, made.resource] as const)
@@ -163,10 +167,10 @@ export class SitemapBuilder {
     return new Map(resources)
   }
 
-  async #resource(document: SitemapDocument, now: Date): Promise<Omit<Kept, 'articles' | 'stamp'>> {
+  async #resource(document: SitemapDocument, now: Date, whole: boolean): Promise<Omit<Kept, 'articles' | 'stamp'>> {
     const old = this.#kept.get(document.path)
     if (old && old.stamp === document.stamp && sameArticles(old.articles, document.articles, document.showsAlike)) return old
-    const { text, lastModified } = await document.write()
+    const { text, lastModified } = await document.write(whole)
     const body = encoder.encode(text)
     const { expires, keys } = document
     // The old bytes compared without a copy of them (held, or inflated: resource.ts), and only when of the same length.
@@ -199,7 +203,7 @@ function sitemapDocuments(
     articles,
     showsAlike: sameUrlAndLastmod,
     stamp: index === last ? `${homeLastmod?.getTime()}` : '',
-    write: () => urlSetInTurns(articles, entryOf, index === last ? home : undefined),
+    write: (whole) => urlSetInTurns(articles, entryOf, index === last ? home : undefined, whole ? Infinity : URLS_A_TURN),
     expires: undefined,
     keys,
   })
