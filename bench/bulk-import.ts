@@ -1,0 +1,100 @@
+/**
+ * `npm run build && npx tsx bench/bulk-import.ts`: a bulk import while a
+ * client polls the feed. The built service serves BULK_ARTICLES generated
+ * articles (default 50,000); once it has settled (8 s after it serves, past
+ * its index snapshot's write), BULK_NEW new ones (default 10,000, newer than
+ * all) are copied into its folder with `cp -r` while another process polls
+ * `/wirtschaft/feed.xml` every 5 ms (gzip, one keep-alive connection), for
+ * BULK_POLL_MS (default 14 s) from 2 s before the copy. Printed per run: the
+ * polls' p50, p99 and max, how many took over 50 and 100 ms, and the time
+ * from the copy's start until the newest new article is in the feed.
+ *
+ * With BENCH_BASE (another build's dist/main.js) the two builds alternate,
+ * BULK_ROUNDS runs each (default 2), on the same corpus: these machines are
+ * shared, and only figures of one run side by side say anything.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { freePort } from '../tests/helpers/free-port.js'
+import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
+import { articleSource, generateCorpus, hoursApart } from './generate-corpus.js'
+import { SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
+
+const COUNT = Number(process.env.BULK_ARTICLES ?? 50_000)
+const NEW = Number(process.env.BULK_NEW ?? 10_000)
+const ROUNDS = Number(process.env.BULK_ROUNDS ?? 2)
+const POLL_MS = Number(process.env.BULK_POLL_MS ?? 14_000)
+const MAIN = path.resolve(import.meta.dirname, '../dist/main.js')
+const BASE = process.env.BENCH_BASE ?? ''
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The poller, a process of its own (this one copies and watches): its latencies as JSON on stdout when done. */
+const POLLER = `
+import http from 'node:http'
+const [url, duration] = [process.argv[1], Number(process.argv[2])]
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+const latencies = []
+const started = Date.now()
+while (Date.now() - started < duration) {
+  const sent = performance.now()
+  await new Promise((resolve, reject) => http.get(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (response) => (response.resume(), response.on('end', resolve))).on('error', reject))
+  latencies.push(performance.now() - sent)
+  await new Promise((resolve) => setTimeout(resolve, 5))
+}
+console.log(JSON.stringify(latencies))
+`
+
+const corpus = tempFolder('bulk-corpus-')
+generateCorpus(corpus, COUNT)
+// The new ones: numbered on from the corpus, so newer than every article in it.
+const staging = tempFolder('bulk-new-')
+const newest = COUNT + NEW
+fs.mkdirSync(path.join(staging, 'neu'))
+for (let n = COUNT + 1; n <= newest; n++) fs.writeFileSync(path.join(staging, 'neu', `meldung-${n}.md`), articleSource(n, undefined, hoursApart(COUNT)))
+const newestTitle = `Meldung ${newest}:`
+
+async function importOnce(main: string): Promise<string> {
+  const port = await freePort()
+  const base = `http://127.0.0.1:${port}`
+  const state = tempFolder('bulk-state-')
+  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: '0' }
+  const service = owned(spawn(process.execPath, serviceArgs(main), { env, stdio: ['ignore', 'pipe', 'inherit'] }))
+  try {
+    await untilServing(service, `${base}/wirtschaft/feed.xml`, 'serving ', main)
+    await sleep(8_000)
+    const poller = owned(spawn(process.execPath, ['--input-type=module', '-e', POLLER, `${base}/wirtschaft/feed.xml`, String(POLL_MS)], { stdio: ['ignore', 'pipe', 'inherit'] }))
+    let output = ''
+    poller.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const polled = new Promise<void>((resolve) => poller.once('exit', () => resolve()))
+    await sleep(2_000)
+    const copyStarted = performance.now()
+    const copy = spawnSync('cp', ['-r', path.join(staging, 'neu'), path.join(corpus, 'neu')])
+    if (copy.status !== 0) throw new Error(`cp: ${copy.stderr.toString()}`)
+    let visible = Number.NaN
+    while (performance.now() - copyStarted < 120_000) {
+      if ((await (await fetch(`${base}/wirtschaft/feed.xml`)).text()).includes(newestTitle)) {
+        visible = performance.now() - copyStarted
+        break
+      }
+      await sleep(20)
+    }
+    await polled
+    const latencies = (JSON.parse(output) as number[]).sort((a, b) => a - b)
+    const at = (share: number) => (latencies[Math.floor(share * (latencies.length - 1))] as number).toFixed(1)
+    return `${latencies.length} polls, p50 ${at(0.5)} / p99 ${at(0.99)} / max ${at(1)} ms, over 50 ms ${latencies.filter((ms) => ms > 50).length}, over 100 ms ${latencies.filter((ms) => ms > 100).length}; newest visible ${(visible / 1000).toFixed(2)} s after the copy began`
+  } finally {
+    await new Promise<void>((resolve) => (service.exitCode !== null ? resolve() : (service.once('exit', () => resolve()), service.kill('SIGTERM'))))
+    removeFolder(state)
+    fs.rmSync(path.join(corpus, 'neu'), { recursive: true, force: true })
+  }
+}
+
+try {
+  console.log(`bulk import: ${NEW.toLocaleString('en')} new articles copied into ${COUNT.toLocaleString('en')}, the feed polled every 5 ms`)
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, main] of [['this build', MAIN], ...(BASE ? [['baseline', BASE]] : [])] as const) console.log(`${name}, run ${round}: ${await importOnce(main)}`)
+  }
+} finally {
+  await stopAll()
+}
