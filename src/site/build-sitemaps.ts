@@ -64,9 +64,10 @@ interface Written {
 
 /**
  * `<url>` elements rendered in one turn of the event loop. A sitemap part
- * holds 10,000: rendered whole, the last part took one turn of 40-90 ms
- * (more on a busy machine) on every batch of a bulk import of new articles,
- * the longest a client polling the feed waited (issue 14). Not while the
+ * holds 10,000: rendered whole, the last part's elements alone took one turn
+ * of 26-76 ms at load 8 (1,000: 1.4-7 ms), on every batch of a bulk import
+ * of new articles, the longest a client polling the feed waited at load 6
+ * (535 / 558 ms, 241 / 274 ms in turns; issue 14). Not while the
  * builder is patient (a start's first sitemaps, each file compressed before
  * the next): there the parts' turns let the rest of the start run beside
  * them, and the service held 7 MB more 8 s after a warm start at 50,000
