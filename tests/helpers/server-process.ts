@@ -72,3 +72,21 @@ export async function startServer(env: Record<string, string>, args: string[] = 
     },
   }
 }
+
+/**
+ * startServer with a metrics listener of its own: METRICS_PORT a port free a moment before, and the server started
+ * again on another when its listener could not take it (a warning; the feeds are served). Another test's server had
+ * taken it meanwhile once, and the test read that server's /metrics (tests/plus/log-hygiene.test.ts on Node 24 in CI).
+ */
+export async function startServerWithMetrics(env: Record<string, string>, ports: () => Promise<number> = freePort): Promise<RunningServer & { readonly metricsPort: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const metricsPort = await ports()
+    const server = await startServer({ ...env, METRICS_PORT: String(metricsPort) })
+    const listening = `metrics on http://127.0.0.1:${metricsPort}/metrics`
+    const since = Date.now()
+    while (!server.output().includes(listening) && !server.output().includes('warning METRICS_PORT') && Date.now() - since < 15_000) await new Promise((resolve) => setTimeout(resolve, 10))
+    if (server.output().includes(listening)) return Object.assign(server, { metricsPort })
+    await server.stop()
+    if (attempt === 3) throw new Error(`no metrics listener in three starts:\n${server.output()}`)
+  }
+}

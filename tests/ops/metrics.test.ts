@@ -6,14 +6,14 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../helpers/free-port.js'
-import { startServer, type RunningServer } from '../helpers/server-process.js'
+import { startServer, startServerWithMetrics, type RunningServer } from '../helpers/server-process.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 import { parseExposition, sampleValue, type ParsedSample } from './prometheus-parse.js'
 
 const FEEDLY = 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 52 subscribers; )'
 const INOREADER = 'Inoreader/1.0 (+http://www.inoreader.com/feed-fetcher; 3 subscribers; )'
 const temp = makeTempDir('metrics-test-')
-let server: RunningServer
+let server: RunningServer & { readonly metricsPort: number }
 let metricsBase: string
 
 const article = (title: string, date: string) => articleText({ title: JSON.stringify(title), date, category: 'wirtschaft' })
@@ -35,18 +35,16 @@ const scrape = async (): Promise<ParsedSample[]> => {
 
 beforeAll(async () => {
   temp.write('articles/erster.md', article('Erster Artikel', '2025-11-03T07:30:00+01:00'))
-  const metricsPort = await freePort()
   // A hub nobody listens on: every notification fails, and is counted.
   const deadHub = await freePort()
-  metricsBase = `http://127.0.0.1:${metricsPort}`
-  server = await startServer({
+  server = await startServerWithMetrics({
     ARTICLES_DIR: `${temp.dir}/articles`,
     MEDIA_DIR: `${temp.dir}/media`,
     STATE_DIR: `${temp.dir}/state`,
-    METRICS_PORT: String(metricsPort),
     WEBSUB_HUB: `http://127.0.0.1:${deadHub}/`,
     RESCAN_INTERVAL: '1',
   })
+  metricsBase = `http://127.0.0.1:${server.metricsPort}`
 }, 30_000)
 
 afterAll(async () => {
@@ -135,6 +133,22 @@ describe('/metrics', () => {
       expect((await fetch(`${second.base}/wirtschaft/feed.xml`)).status).toBe(200)
     } finally {
       await second.stop()
+      blocker.close()
+    }
+  }, 30_000)
+
+  // The tests' own servers: a port free a moment before was once taken by another test's server, and a test read its
+  // /metrics (tests/plus/log-hygiene.test.ts, on Node 24 in CI). startServerWithMetrics starts the server again.
+  it('is read from the test\'s own server when its port was taken meanwhile (startServerWithMetrics)', async () => {
+    const blocker = net.createServer()
+    const taken = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)))
+    const offered = [taken]
+    const own = await startServerWithMetrics({ ARTICLES_DIR: `${temp.dir}/articles`, STATE_DIR: `${temp.dir}/state3` }, async () => offered.shift() ?? freePort())
+    try {
+      expect(own.metricsPort).not.toBe(taken)
+      expect(await (await fetch(`http://127.0.0.1:${own.metricsPort}/metrics`)).text()).toContain('wirtschaft_feeds_http_requests_total')
+    } finally {
+      await own.stop()
       blocker.close()
     }
   }, 30_000)

@@ -11,14 +11,13 @@ import { createApp } from '../../src/http/app.js'
 import { mintToken } from '../../src/plus/token.js'
 import { createLogger } from '../../src/util/create-logger.js'
 import { copyBundledSite } from '../helpers/bundled-site.js'
-import { freePort } from '../helpers/free-port.js'
 import { addPlusArticles, PLUS_AUDIO, PLUS_SECRET } from '../helpers/plus-instance.js'
-import { startServer, type RunningServer } from '../helpers/server-process.js'
+import { startServer, startServerWithMetrics, type RunningServer } from '../helpers/server-process.js'
 import { testApp } from '../helpers/test-app.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 let site: ReturnType<typeof copyBundledSite>
-let server: RunningServer
+let server: RunningServer & { readonly metricsPort: number }
 let metrics = ''
 let output = ''
 const tokens: string[] = []
@@ -28,13 +27,11 @@ beforeAll(async () => {
   addPlusArticles(site)
   const revoked = path.join(site.dir, 'widerrufen.txt')
   fs.writeFileSync(revoked, 'abo-weg\n')
-  const metricsPort = await freePort()
-  server = await startServer({
+  server = await startServerWithMetrics({
     ARTICLES_DIR: site.articles,
     MEDIA_DIR: site.media,
     SITE_CONFIG: path.join(ROOT, 'site.yaml'),
     STATE_DIR: path.join(site.dir, 'state'),
-    METRICS_PORT: String(metricsPort),
     ACCESS_LOG: '1',
     RESCAN_INTERVAL: '0',
     PLUS_SECRET,
@@ -51,7 +48,7 @@ beforeAll(async () => {
       await (await fetch(`${server.base}/wirtschaft/plus/${token}/${file}`, { headers: { Range: 'bytes=0-9' } })).arrayBuffer()
     }
   }
-  metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+  metrics = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text()
   expect(await server.stop()).toBe(0)
   output = server.output()
 }, 30_000)
