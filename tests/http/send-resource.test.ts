@@ -18,6 +18,7 @@ import { createCdnHeaders } from '../../src/cdn/cdn-headers.js'
 import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
 import { SITE } from '../helpers/feed-fixtures.js'
 import { failingInflates, sitemapPartText } from '../helpers/large-documents.js'
+import { collected } from '../helpers/collected.js'
 
 v8.setFlagsFromString('--expose-gc')
 const gc = vm.runInNewContext('gc') as () => void
@@ -312,9 +313,7 @@ describe('createSender: identity bytes of 512 KiB or more (resource.ts: held as 
     expect([gzip.coding, gunzipSync(gzip.body).toString()]).toEqual(['gzip', text])
     expect((await app.request('/sitemap.xml', { headers: { 'If-None-Match': identity.etag } })).status).toBe(304)
     // The sender made its answers from the bytes as they were each time: none of its variants keeps the first ones.
-    await nextTurn()
-    gc()
-    expect(bytes.deref()).toBeUndefined()
+    expect(await collected(bytes)).toBe(true)
   })
 })
 
@@ -364,9 +363,7 @@ describe('createSender: identity bytes held compressed, inflated once for the an
       const memory = new WeakRef((sending as Uint8Array).buffer)
       sending = undefined
       later = null
-      await nextTurn()
-      gc()
-      expect(memory.deref()).toBeUndefined()
+      expect(await collected(memory)).toBe(true)
     } finally {
       inflate.mockRestore()
     }
