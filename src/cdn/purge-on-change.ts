@@ -72,12 +72,16 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       options.then?.(previous, current)
       return
     }
-    const purged = options.ready ? whenReady(keys, options.ready(current), readyWaitMs) : options.purge(keys)
+    const purged = options.ready ? readyOf(current).then(pending(keys)) : options.purge(keys)
     const then = options.then
     if (then) void within(purged, waitMs).then(() => then(previous, current))
   }
-  // In a scope of its own: a closure here would hold the listener's context, both states with it, while it waits.
-  const whenReady = (keys: readonly string[], ready: Promise<unknown>, ms: number): Promise<void> => within(ready, ms).then(pending(keys))
+  /**
+   * When `state`'s gzip and Brotli exist (at most readyWaitMs; at once without `ready`): the listener's and
+   * afterRebuild's wait. What runs after it is made outside the listener (pending): a closure made there would hold
+   * the listener's context, both states with it, while it waits.
+   */
+  const readyOf = (state: S): Promise<void> => (options.ready ? within(options.ready(state), readyWaitMs) : Promise.resolve())
   /** A purge of `keys` that now() sends too; sent once, however often called. */
   const pending = (keys: readonly string[]): (() => Promise<void>) => {
     let sent: Promise<void> | undefined
@@ -95,9 +99,8 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
       owed.clear()
     },
     afterRebuild: (keys: readonly string[], rebuilt: Promise<S>): void => {
-      const ready = options.ready
       let failed = false
-      const swapped = rebuilt.then((site) => ready && within(ready(site), readyWaitMs), () => void (failed = true))
+      const swapped = rebuilt.then(readyOf, () => void (failed = true))
       const send = pending(keys)
       void within(swapped, REBUILD_WAIT_MS).then(() => {
         if (!failed) return send()

@@ -98,7 +98,7 @@ export class ContentStore {
       cacheBytes: options.cacheBytes,
       renderer: options.renderer,
       // Every document that holds it (mediaChanged's: the current ones, archive pages, pages), then the CDN's copies.
-      onRenderedAgain: ({ path }) => { if (!this.#closed) (options.onBodyRenderedAgain ?? (() => {}))(path, this.mediaChanged()) },
+      onRenderedAgain: ({ path }) => { if (this.#closed) return; const rebuilt = this.mediaChanged(); options.onBodyRenderedAgain?.(path, rebuilt) },
     })
     // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
     options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged()))
