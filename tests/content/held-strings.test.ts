@@ -11,7 +11,6 @@
  */
 import type fs from 'node:fs'
 import v8 from 'node:v8'
-import vm from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { stampOf } from '../../src/content/load-articles.js'
 import { defaultId } from '../../src/content/permanent-id.js'
@@ -21,9 +20,7 @@ import { bodyDigest } from '../../src/content/body-digest.js'
 import { articleCompactor, oneByte } from '../../src/store/compact-articles.js'
 import { decodeSnapshot, encodeSnapshot } from '../../src/store/snapshot-format.js'
 import { articleText } from '../helpers/temp-dir.js'
-
-v8.setFlagsFromString('--expose-gc')
-const gc = vm.runInNewContext('gc') as () => void
+import { gc } from '../helpers/collected.js'
 
 /** Heap bytes per value that `make` returns, for `count` values kept at once. */
 function heldPerValue(make: (n: number) => string, count = 20_000): number {

@@ -3,7 +3,8 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 
 v8.setFlagsFromString('--expose-gc')
-const gc = vm.runInNewContext('gc') as () => void
+/** V8's full collection (the flag set for it here, as vitest starts workers without --expose-gc). */
+export const gc = vm.runInNewContext('gc') as () => void
 
 /**
  * Whether `ref`'s target is collected by a full GC within `turns` turns of the event loop. A WeakRef made or read in

@@ -4,8 +4,6 @@
  * every answer compared whole.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import zlib, { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { Hono } from 'hono'
 import { beforeAll, describe, expect, it, vi } from 'vitest'
@@ -18,10 +16,7 @@ import { createCdnHeaders } from '../../src/cdn/cdn-headers.js'
 import { ConcurrencyLimit } from '../../src/util/concurrency-limit.js'
 import { SITE } from '../helpers/feed-fixtures.js'
 import { failingInflates, sitemapPartText } from '../helpers/large-documents.js'
-import { collected } from '../helpers/collected.js'
-
-v8.setFlagsFromString('--expose-gc')
-const gc = vm.runInNewContext('gc') as () => void
+import { collected, gc } from '../helpers/collected.js'
 
 const NOW = new Date('2026-01-01T12:00:00Z')
 const HUB = 'https://hub.example.org/'

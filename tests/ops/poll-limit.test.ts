@@ -1,5 +1,3 @@
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import zlib from 'node:zlib'
 import { describe, expect, it, vi } from 'vitest'
 import { LARGE_BODY } from '../helpers/large-documents.js'
@@ -12,9 +10,7 @@ import type { Resource } from '../../src/site/resource.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
-
-v8.setFlagsFromString('--expose-gc')
-const gc = vm.runInNewContext('gc') as () => void
+import { gc } from '../helpers/collected.js'
 
 const START = new Date('2026-01-01T00:00:00Z').getTime()
 
