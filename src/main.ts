@@ -35,9 +35,8 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnRecovery } from './cdn/purge-on-change.js'
+import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
-import { mediaKeys } from './site/cache-keys.js'
 import { siteCompressed, type Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
 
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   // A media file replaced: purged once the documents stating its length are rendered again, and compressed.
-  const onMediaChanged = changePurges && ((files: readonly string[] | undefined, rebuilt: Promise<Site>) => changePurges.afterRebuild(mediaKeys(files), rebuilt))
+  const onMediaChanged = changePurges ? purgeOnMediaChanged(changePurges.afterRebuild) : undefined
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged })
   if (changePurges) store.onChange(changePurges)
   else if (ping) store.onChange(ping)

@@ -1,4 +1,4 @@
-import { ANY_KEY, articleKey, changedKeys, SITE_KEY } from '../site/cache-keys.js'
+import { ANY_KEY, articleKey, changedKeys, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { SitePlan } from '../site/build-site.js'
 import { within } from '../util/within.js'
 
@@ -159,4 +159,13 @@ export function purgeOnRecovery(onRecovered: ((listener: () => void) => void) | 
  */
 export function purgeOnBodyRenderedAgain<S>(afterRebuild: (keys: readonly string[], rebuilt: Promise<S>) => void): (path: string, rebuilt: Promise<S>) => void {
   return (path, rebuilt) => afterRebuild([articleKey(path), ANY_KEY], rebuilt)
+}
+
+/**
+ * LiveUpdates' onMediaChanged for a CDN: files under MEDIA_DIR replaced (undefined: the folder itself), and the
+ * rebuild that states their new lengths. Purges their keys (mediaKeys) once that rebuild is swapped in and
+ * compressed (`afterRebuild`): no key's version changes with a length, so no change purges them.
+ */
+export function purgeOnMediaChanged<S>(afterRebuild: (keys: readonly string[], rebuilt: Promise<S>) => void): (files: readonly string[] | undefined, rebuilt: Promise<S>) => void {
+  return (files, rebuilt) => afterRebuild(mediaKeys(files), rebuilt)
 }

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
-import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { purgeOnChange, purgeOnMediaChanged } from '../../src/cdn/purge-on-change.js'
 import { siteCompressed, type Site } from '../../src/site/build-site.js'
-import { mediaKey, mediaKeys } from '../../src/site/cache-keys.js'
+import { mediaKey } from '../../src/site/cache-keys.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { ROOT_CHECK_MS } from '../../src/store/folder-watch.js'
@@ -389,7 +389,7 @@ describe('LiveUpdates', () => {
       },
       ready: siteCompressed,
     })
-    const { store, live, watches } = setUp('0', (files, rebuilt) => changePurges.afterRebuild(mediaKeys(files), rebuilt))
+    const { store, live, watches } = setUp('0', purgeOnMediaChanged(changePurges.afterRebuild))
     store.onChange(changePurges)
     current = () => store.site()
     await live.start()
