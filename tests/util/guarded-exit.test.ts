@@ -1,0 +1,63 @@
+/**
+ * The service's exit (src/util/guarded-exit.ts): Node's own can hang for good in its platform's shutdown
+ * (nodejs/node#54918), seen once at a stop on Node 24; a guard process then ends it. Here a hung exit is an
+ * exit function that blocks the main thread, as that join does.
+ */
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const ROOT = path.join(import.meta.dirname, '../..')
+
+interface Ended {
+  readonly status: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+  readonly ms: number
+}
+
+/**
+ * Runs `script` (an ES module that may import ./src/….ts) in a node process of its own. Resolves once its standard
+ * error is closed by every process holding it: the guard shares it, so a guard left waiting shows as time.
+ */
+function run(script: string): Promise<Ended> {
+  const started = performance.now()
+  // A process still there after 20 s (no guard) is ended by SIGTERM, which none of these handles, never by SIGKILL.
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGTERM' })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<Pick<Ended, 'status' | 'signal'>>((resolve) => child.once('exit', (status, signal) => resolve({ status, signal })))
+  const closed = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()))
+  return Promise.all([exited, closed]).then(([ended]) => ({ ...ended, stdout, stderr, ms: performance.now() - started }))
+}
+
+const IMPORT = `import { exitGuarded } from './src/util/guarded-exit.ts'\n`
+/** Blocks this thread for good, as Node's join of a V8 worker thread waiting for it does. */
+const HANG = `() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)`
+
+describe('exitGuarded', () => {
+  it('ends the process with its status, after letting the event loop turn, and its guard goes quietly with it', async () => {
+    // A guard that missed the exit would hold standard error open for its 20 s.
+    const ended = await run(`${IMPORT}
+      exitGuarded(3, { graceMs: 20_000 })
+      exitGuarded(4)
+      setTimeout(() => console.log('the loop turned'), 5)`)
+    expect(ended).toMatchObject({ status: 3, signal: null, stdout: 'the loop turned\n', stderr: '' })
+    expect(ended.ms).toBeLessThan(10_000)
+  }, 30_000)
+
+  it('ends a process whose exit hangs, with SIGKILL once the grace is out, and says so', async () => {
+    const ended = await run(`${IMPORT}
+      console.log(process.pid)
+      exitGuarded(0, { graceMs: 500, exit: ${HANG} })`)
+    const pid = Number(ended.stdout.trim())
+    expect(ended.status).toBe(null)
+    expect(ended.signal).toBe('SIGKILL')
+    expect(ended.stderr).toBe(`the exit of process ${pid} hung for 500 ms (Node's platform shutdown, nodejs/node#54918): ended with SIGKILL\n`)
+    expect(ended.ms).toBeGreaterThanOrEqual(500)
+    expect(ended.ms).toBeLessThan(15_000)
+  }, 30_000)
+})
