@@ -22,6 +22,7 @@ import { articlesFolderProblem, isGone } from './content/files.js'
 import { mapLimit } from './util/map-limit.js'
 import { ConfigError } from './errors/config-error.js'
 import { runMain } from './errors/run-main.js'
+import { exitGuarded } from './util/guarded-exit.js'
 import { FEED_FORMATS } from './feeds/feed-model.js'
 import { servedMediaFiles } from './http/media.js'
 import { mediaKey } from './site/cache-keys.js'
@@ -336,5 +337,6 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runMain(main)
+  // Ended by exitGuarded, not by an empty event loop: Node's own end can hang for good (util/guarded-exit.ts).
+  runMain(() => main().then(() => exitGuarded(0)))
 }

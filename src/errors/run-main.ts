@@ -1,4 +1,5 @@
 import { redactSecrets } from '../text/redact.js'
+import { exitGuarded } from '../util/guarded-exit.js'
 import { ConfigError } from './config-error.js'
 
 /**
@@ -6,11 +7,12 @@ import { ConfigError } from './config-error.js'
  * fails: a configuration error as one line naming the variable or file, any
  * other error with its stack. Written as a plain line on standard error even
  * with LOG_FORMAT=json: the logger is made from the configuration that failed.
- * A secret in a URL (a WEBSUB_HUB that is not valid) is redacted.
+ * A secret in a URL (a WEBSUB_HUB that is not valid) is redacted. The exit
+ * is guarded: Node's own can hang for good (util/guarded-exit.ts).
  */
 export function runMain(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     console.error(error instanceof ConfigError ? `configuration error: ${redactSecrets(error.message)}` : error)
-    process.exit(1)
+    exitGuarded(1)
   })
 }
