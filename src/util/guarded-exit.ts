@@ -44,8 +44,9 @@ export function exitGuarded(code: number, options: GuardedExitOptions = {}): voi
   const exit = options.exit ?? ((status: number) => process.exit(status))
   setTimeout(() => {
     try {
-      // stdin: the pipe; stdout unused; stderr shared, for the guard's one line.
-      spawn(process.execPath, ['-e', GUARD, String(process.pid), String(graceMs)], { stdio: ['pipe', 'ignore', 'inherit'] }).on('error', () => {})
+      // stdin: the pipe; stdout unused; stderr shared, for the guard's one line. No NODE_OPTIONS of this process's
+      // (an --inspect port, a --require): the guard is node and its script alone.
+      spawn(process.execPath, ['-e', GUARD, String(process.pid), String(graceMs)], { stdio: ['pipe', 'ignore', 'inherit'], env: {} }).on('error', () => {})
     } catch {
       // No process could be made (EAGAIN, ENOMEM): the exit goes unguarded, as before.
     }
@@ -60,8 +61,9 @@ const GUARD = `
 const [pid, graceMs] = process.argv.slice(1).map(Number)
 process.stdin.on('data', () => {}).on('end', () => process.exit(0)).on('error', () => process.exit(0))
 setTimeout(() => {
-  process.stderr.write('the exit of process ' + pid + ' hung for ' + graceMs + ' ms (Node\\'s platform shutdown, nodejs/node#54918): ended with SIGKILL\\n')
+  // The kill first: whatever becomes of the line (a standard error nobody reads any more), the process ends.
   try { process.kill(pid, 'SIGKILL') } catch {}
-  process.exit(0)
+  process.stderr.on('error', () => {})
+  process.stderr.write('the exit of process ' + pid + ' hung for ' + graceMs + ' ms (Node\\'s platform shutdown, nodejs/node#54918): ended with SIGKILL\\n', () => process.exit(0))
 }, graceMs)
 `

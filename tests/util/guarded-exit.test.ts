@@ -21,16 +21,18 @@ interface Ended {
  * Runs `script` (an ES module that may import ./src/….ts) in a node process of its own. Resolves once its standard
  * error is closed by every process holding it: the guard shares it, so a guard left waiting shows as time.
  */
-function run(script: string): Promise<Ended> {
+function run(script: string, { unread = false } = {}): Promise<Ended> {
   const started = performance.now()
   // A process still there after 20 s (no guard) is ended by SIGTERM, which none of these handles, never by SIGKILL.
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGTERM' })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  // Unread: its standard error's reader is gone at once, so a write there fails (EPIPE).
+  if (unread) child.stderr.destroy()
+  else child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const exited = new Promise<Pick<Ended, 'status' | 'signal'>>((resolve) => child.once('exit', (status, signal) => resolve({ status, signal })))
-  const closed = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()))
+  const closed = unread ? Promise.resolve() : new Promise<void>((resolve) => child.stderr.once('close', () => resolve()))
   return Promise.all([exited, closed]).then(([ended]) => ({ ...ended, stdout, stderr, ms: performance.now() - started }))
 }
 
@@ -58,6 +60,13 @@ describe('exitGuarded', () => {
     expect(ended.signal).toBe('SIGKILL')
     expect(ended.stderr).toBe(`the exit of process ${pid} hung for 500 ms (Node's platform shutdown, nodejs/node#54918): ended with SIGKILL\n`)
     expect(ended.ms).toBeGreaterThanOrEqual(500)
+    expect(ended.ms).toBeLessThan(15_000)
+  }, 30_000)
+
+  it('ends it too when nobody reads standard error any more, where the guard’s line cannot go', async () => {
+    const ended = await run(`${IMPORT}
+      exitGuarded(0, { graceMs: 500, exit: ${HANG} })`, { unread: true })
+    expect(ended.signal).toBe('SIGKILL')
     expect(ended.ms).toBeLessThan(15_000)
   }, 30_000)
 })
