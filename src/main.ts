@@ -38,6 +38,7 @@ import { Purger } from './cdn/purger.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded } from './util/guarded-exit.js'
+import { collectGarbage } from './util/collect-garbage.js'
 import { siteCompressed, type Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
 
@@ -214,9 +215,12 @@ async function main(): Promise<void> {
   // of dist/ in place, before the restart, cannot take from the running service what it would load later.
   // The sitemaps first, then the parts: each holds short-lived memory (at 50,000 articles, leaving out either lowered a
   // restart's peak by 5-10 MB), which adds up when both run at once.
+  // First a full collection of the start's garbage, so that these steps do not grow the heap on top of it (a restart's
+  // peak 8 s on at 50,000 articles: 20 MB lower on Node 24, 8 MB on Node 20; util/collect-garbage.ts).
   setTimeout(() => {
     void oneAfterAnother(
       PARTS_GAP_MS,
+      () => collectGarbage(),
       () => store.completeFirstSite(),
       () =>
         Promise.all([hono.load(), inThread()]).then(
