@@ -5,7 +5,9 @@
  */
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import vm from 'node:vm'
+import { describe, expect, it, vi } from 'vitest'
+import { collectGarbage } from '../../src/util/collect-garbage.js'
 
 const ROOT = path.join(import.meta.dirname, '../..')
 
@@ -25,4 +27,18 @@ describe('collectGarbage', () => {
     expect(run.stderr).not.toContain('ExperimentalWarning')
     expect(run.stderr).toContain('ServiceWarning: a warning of the service')
   }, 40_000)
+})
+
+describe('collectGarbage, when the measurement never comes', () => {
+  it('resolves after atMostMs all the same: the service’s sitemaps and parts wait for it', async () => {
+    const never = vi.spyOn(vm, 'measureMemory').mockReturnValue(new Promise(() => {}))
+    try {
+      const started = performance.now()
+      await collectGarbage(100)
+      expect(performance.now() - started).toBeGreaterThanOrEqual(90)
+      expect(never).toHaveBeenCalledWith({ mode: 'summary', execution: 'eager' })
+    } finally {
+      never.mockRestore()
+    }
+  })
 })
