@@ -31,6 +31,9 @@ export interface GuardedExitOptions {
  *   a line to the shared standard error and ends this process with SIGKILL
  *   (its status then: killed, not `code`). As long as the pipe is open this
  *   process exists, so the pid the guard kills is never another process's.
+ *   In this process's group, the guard ignores SIGINT, SIGTERM and SIGHUP: a
+ *   second Ctrl-C, which the stopping service ignores, would end the guard
+ *   and leave the exit hanging.
  *   The first process of a PID namespace (a container's without an init,
  *   `docker run` without `--init`) cannot be killed so from inside: there
  *   only the first step helps.
@@ -59,6 +62,9 @@ let exiting = false
 /** The guard: argv pid and grace; its standard input ends when that process is gone. */
 const GUARD = `
 const [pid, graceMs] = process.argv.slice(1).map(Number)
+// In the service's process group: a second Ctrl-C (SIGINT to the whole terminal job), a terminal closed (SIGHUP) or a
+// SIGTERM to the group, which the stopping service ignores, must not end the guard and leave a hung exit unguarded.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {})
 process.stdin.on('data', () => {}).on('end', () => process.exit(0)).on('error', () => process.exit(0))
 setTimeout(() => {
   // The kill first: whatever becomes of the line (a standard error nobody reads any more), the process ends.

@@ -69,4 +69,19 @@ describe('exitGuarded', () => {
     expect(ended.signal).toBe('SIGKILL')
     expect(ended.ms).toBeLessThan(15_000)
   }, 30_000)
+
+  it('is not ended by a second Ctrl-C (SIGINT to the whole process group), which the stopping service ignores', async () => {
+    // Detached: a process group of its own, as a terminal's foreground job (npm, the service, its guard) is.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${IMPORT}
+      process.on('SIGINT', () => {})
+      exitGuarded(0, { graceMs: 3000, exit: ${HANG} })`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true, timeout: 20_000, killSignal: 'SIGTERM' })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_status, signal) => resolve(signal)))
+    // The guard started and waiting (it starts 50 ms after the call), then the user presses Ctrl-C again.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    process.kill(-child.pid!, 'SIGINT')
+    expect(await exited).toBe('SIGKILL')
+    expect(stderr).toContain('ended with SIGKILL')
+  }, 30_000)
 })
