@@ -30,10 +30,11 @@ export interface GuardedExitOptions {
  *   and the guard ends quietly; still open after `graceMs`, the guard writes
  *   a line to the shared standard error and ends this process with SIGKILL
  *   (its status then: killed, not `code`). As long as the pipe is open this
- *   process exists, so the pid the guard kills is never another process's.
- *   In this process's group, the guard ignores SIGINT, SIGTERM and SIGHUP: a
- *   second Ctrl-C, which the stopping service ignores, would end the guard
- *   and leave the exit hanging.
+ *   process exists, so the pid the guard kills is never another process's
+ *   (the guard polls the pipe once more before it kills: its timer may come
+ *   before the pipe's end is read). In this process's group, the guard
+ *   ignores SIGINT, SIGTERM and SIGHUP: a second Ctrl-C, which the stopping
+ *   service ignores, would end the guard and leave the exit hanging.
  *   The first process of a PID namespace (a container's without an init,
  *   `docker run` without `--init`) cannot be killed so from inside: there
  *   only the first step helps.
@@ -66,10 +67,13 @@ const [pid, graceMs] = process.argv.slice(1).map(Number)
 // SIGTERM to the group, which the stopping service ignores, must not end the guard and leave a hung exit unguarded.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {})
 process.stdin.on('data', () => {}).on('end', () => process.exit(0)).on('error', () => process.exit(0))
-setTimeout(() => {
+// The pipe's end may be there unread when the timer comes (after a stop of this guard, SIGSTOP and SIGCONT, or on a
+// busy host), and that pid gone, even another process's by now: setImmediate lets the event loop poll once more
+// first, so an end there is read ('end': the exit above) before the kill.
+setTimeout(() => setImmediate(() => {
   // The kill first: whatever becomes of the line (a standard error nobody reads any more), the process ends.
   try { process.kill(pid, 'SIGKILL') } catch {}
   process.stderr.on('error', () => {})
   process.stderr.write('the exit of process ' + pid + ' hung for ' + graceMs + ' ms (Node\\'s platform shutdown, nodejs/node#54918): ended with SIGKILL\\n', () => process.exit(0))
-}, graceMs)
+}), graceMs)
 `

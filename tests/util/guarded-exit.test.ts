@@ -84,4 +84,34 @@ describe('exitGuarded', () => {
     expect(await exited).toBe('SIGKILL')
     expect(stderr).toContain('ended with SIGKILL')
   }, 30_000)
+
+  it('kills nothing once this process is gone, even when its timer comes before it reads the pipe’s end (stopped, SIGSTOP, and continued)', async () => {
+    // The exit waits until the guard runs, stops it, and exits; the guard is continued after its grace is out.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${IMPORT}
+      import fs from 'node:fs'
+      exitGuarded(0, { graceMs: 1000, exit: (code) => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700)
+        const guard = Number(fs.readFileSync('/proc/' + process.pid + '/task/' + process.pid + '/children', 'utf8').trim())
+        process.kill(guard, 'SIGSTOP')
+        console.log(guard)
+        process.exit(code)
+      } })`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGTERM' })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const status = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    expect(status).toBe(0)
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const guard = Number(stdout.trim())
+    const closed = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()))
+    try {
+      process.kill(guard, 'SIGCONT')
+      await closed
+    } finally {
+      // Never a guard left stopped by a test that failed.
+      if (guard > 0) for (const signal of ['SIGCONT', 'SIGKILL'] as const) try { process.kill(guard, signal) } catch {}
+    }
+    expect(stderr).toBe('')
+  }, 30_000)
 })
