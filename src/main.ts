@@ -37,7 +37,7 @@ import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
-import { exitGuarded } from './util/guarded-exit.js'
+import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
 import { collectGarbage } from './util/collect-garbage.js'
 import { siteCompressed, type Site } from './site/build-site.js'
 import { startPlus } from './plus/start-plus.js'
@@ -114,7 +114,8 @@ async function main(): Promise<void> {
   let metricsServer: Server | undefined
   let stopping = false
   const stop = (signal: string): void => {
-    if (stopping) return
+    // Also not while a failed start exits (exitGuarded lets the event loop turn first): its exit writes nothing.
+    if (stopping || exitUnderWay()) return
     stopping = true
     live.close()
     plus?.close()

@@ -239,6 +239,36 @@ describe('a port that cannot be listened on', () => {
   }, 30_000)
 })
 
+describe('a signal while a failed start exits', () => {
+  it('writes nothing either: a SIGTERM in the moment the exit lets the event loop turn (exitGuarded) is no stop of its own', async () => {
+    const blocker = net.createServer()
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)))
+    const state = makeTempDir('taken-signal-state-')
+    try {
+      const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', ARTICLES_DIR: ARTICLES, STATE_DIR: state.dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let output = ''
+      const collect = (chunk: Buffer) => {
+        output += chunk.toString()
+        // At once, within the exit's 50 ms settle: a supervisor's stop, or a Ctrl-C, just then.
+        if (output.includes('cannot listen on') && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      }
+      child.stdout.on('data', collect)
+      child.stderr.on('data', collect)
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+      expect({ code, signal }).toEqual({ code: 1, signal: null })
+      expect(output).not.toContain('SIGTERM')
+      // STATE_DIR may be the running instance's: no stop's index snapshot there.
+      expect(fs.readdirSync(state.dir)).toEqual([])
+    } finally {
+      blocker.close()
+      state.rm()
+    }
+  }, 30_000)
+})
+
 describe('an ARTICLES_DIR that cannot be read at start', () => {
   // The service and the export stop at once with one line, not a stack from deep in the first listing.
   const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url))

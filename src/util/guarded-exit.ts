@@ -60,6 +60,11 @@ export function exitGuarded(code: number, options: GuardedExitOptions = {}): voi
 
 let exiting = false
 
+/** Whether exitGuarded was called: the process ends within moments, and a stop (a signal meanwhile) must do nothing. */
+export function exitUnderWay(): boolean {
+  return exiting
+}
+
 /** The guard: argv pid and grace; its standard input ends when that process is gone. */
 const GUARD = `
 const [pid, graceMs] = process.argv.slice(1).map(Number)
