@@ -41,4 +41,17 @@ describe('collectGarbage, when the measurement never comes', () => {
       never.mockRestore()
     }
   })
+
+  it('resolves when the measurement throws, and gives process.emitWarning back', async () => {
+    const emitWarning = process.emitWarning
+    const throwing = vi.spyOn(vm, 'measureMemory').mockImplementation(() => {
+      throw new Error('not here')
+    })
+    try {
+      await expect(collectGarbage()).resolves.toBeUndefined()
+      expect(process.emitWarning).toBe(emitWarning)
+    } finally {
+      throwing.mockRestore()
+    }
+  })
 })
