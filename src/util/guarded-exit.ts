@@ -27,8 +27,8 @@ export interface GuardedExitOptions {
  *   for a collection gets it from this thread, idle in the loop;
  * - a guard, a small node process spawned as the exit begins, holds a pipe
  *   from this one. The pipe's end here closes when this process is gone,
- *   and the guard ends quietly; still open after `graceMs`, the guard writes
- *   a line to the shared standard error and ends this process with SIGKILL
+ *   and the guard ends quietly; still open after `graceMs`, the guard sends
+ *   this process SIGKILL and writes a line to the shared standard error
  *   (its status then: killed, not `code`). As long as the pipe is open this
  *   process exists, so the pid the guard kills is never another process's
  *   (the guard polls the pipe once more before it kills: its timer may come
@@ -47,18 +47,31 @@ export function exitGuarded(code: number, options: GuardedExitOptions = {}): voi
   const graceMs = options.graceMs ?? EXIT_GUARD_MS
   const exit = options.exit ?? ((status: number) => process.exit(status))
   setTimeout(() => {
-    try {
-      // stdin: the pipe; stdout unused; stderr shared, for the guard's one line. No NODE_OPTIONS of this process's
-      // (an --inspect port, a --require): the guard is node and its script alone.
-      spawn(process.execPath, ['-e', GUARD, String(process.pid), String(graceMs)], { stdio: ['pipe', 'ignore', 'inherit'], env: {} }).on('error', () => {})
-    } catch {
-      // No process could be made (EAGAIN, ENOMEM): the exit goes unguarded, as before.
-    }
+    guardExit(graceMs)
     exit(code)
   }, settleMs)
 }
 
 let exiting = false
+
+/**
+ * Starts the guard of an exit that Node is about to make (exitGuarded's second step), for an exit that is not
+ * exitGuarded's: a crash, through process.on('uncaughtExceptionMonitor', …), which runs before Node's own handler
+ * prints the error and exits 1. At most once.
+ */
+export function guardExit(graceMs = EXIT_GUARD_MS): void {
+  if (guarded) return
+  guarded = true
+  try {
+    // stdin: the pipe; stdout unused; stderr shared, for the guard's one line. Not this process's NODE_OPTIONS (an
+    // --inspect port, a --require): the guard is node and its script alone.
+    spawn(process.execPath, ['-e', GUARD, String(process.pid), String(graceMs)], { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } }).on('error', () => {})
+  } catch {
+    // No process could be made (EAGAIN, ENOMEM): the exit goes unguarded, as before.
+  }
+}
+
+let guarded = false
 
 /** Whether exitGuarded was called: the process ends within moments, and a stop (a signal meanwhile) must do nothing. */
 export function exitUnderWay(): boolean {
@@ -79,6 +92,6 @@ setTimeout(() => setImmediate(() => {
   // The kill first: whatever becomes of the line (a standard error nobody reads any more), the process ends.
   try { process.kill(pid, 'SIGKILL') } catch {}
   process.stderr.on('error', () => {})
-  process.stderr.write('the exit of process ' + pid + ' hung for ' + graceMs + ' ms (Node\\'s platform shutdown, nodejs/node#54918): ended with SIGKILL\\n', () => process.exit(0))
+  process.stderr.write('the exit of process ' + pid + ' hung for ' + graceMs + ' ms (Node\\'s platform shutdown, nodejs/node#54918): sent it SIGKILL\\n', () => process.exit(0))
 }), graceMs)
 `

@@ -58,7 +58,7 @@ describe('exitGuarded', () => {
     const pid = Number(ended.stdout.trim())
     expect(ended.status).toBe(null)
     expect(ended.signal).toBe('SIGKILL')
-    expect(ended.stderr).toBe(`the exit of process ${pid} hung for 500 ms (Node's platform shutdown, nodejs/node#54918): ended with SIGKILL\n`)
+    expect(ended.stderr).toBe(`the exit of process ${pid} hung for 500 ms (Node's platform shutdown, nodejs/node#54918): sent it SIGKILL\n`)
     expect(ended.ms).toBeGreaterThanOrEqual(500)
     expect(ended.ms).toBeLessThan(15_000)
   }, 30_000)
@@ -68,6 +68,16 @@ describe('exitGuarded', () => {
       exitGuarded(0, { graceMs: 500, exit: ${HANG} })`, { unread: true })
     expect(ended.signal).toBe('SIGKILL')
     expect(ended.ms).toBeLessThan(15_000)
+  }, 30_000)
+
+  it('ends a crash whose exit hangs too: runMain starts the guard before Node prints the error and exits 1', async () => {
+    // Node's own exit, hung: an 'exit' listener that blocks, as the platform's shutdown did after it.
+    const ended = await run(`import { runMain } from './src/errors/run-main.ts'
+      process.on('exit', ${HANG})
+      runMain(async () => void setTimeout(() => { throw new Error('a crash nothing caught') }, 10))`)
+    // (Node prints the error after its 'exit' listeners: this hung one keeps it from coming, the platform's did not.)
+    expect(ended.signal).toBe('SIGKILL')
+    expect(ended.stderr).toMatch(/the exit of process \d+ hung for 3000 ms \(Node's platform shutdown, nodejs\/node#54918\): sent it SIGKILL\n$/)
   }, 30_000)
 
   it('is not ended by a second Ctrl-C (SIGINT to the whole process group), which the stopping service ignores', async () => {
@@ -82,7 +92,7 @@ describe('exitGuarded', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500))
     process.kill(-child.pid!, 'SIGINT')
     expect(await exited).toBe('SIGKILL')
-    expect(stderr).toContain('ended with SIGKILL')
+    expect(stderr).toContain('sent it SIGKILL')
   }, 30_000)
 
   it('kills nothing once this process is gone, even when its timer comes before it reads the pipe’s end (stopped, SIGSTOP, and continued)', async () => {
@@ -104,13 +114,15 @@ describe('exitGuarded', () => {
     expect(status).toBe(0)
     await new Promise((resolve) => setTimeout(resolve, 1500))
     const guard = Number(stdout.trim())
-    const closed = new Promise<void>((resolve) => child.stderr.once('close', () => resolve()))
+    // The guard holds the shared standard error until it ends: while it is open, its pid is still the guard's.
+    let guardEnded = false
+    const closed = new Promise<void>((resolve) => child.stderr.once('close', () => resolve((guardEnded = true) && undefined)))
     try {
       process.kill(guard, 'SIGCONT')
       await closed
     } finally {
       // Never a guard left stopped by a test that failed.
-      if (guard > 0) for (const signal of ['SIGCONT', 'SIGKILL'] as const) try { process.kill(guard, signal) } catch {}
+      if (!guardEnded && guard > 0) for (const signal of ['SIGCONT', 'SIGKILL'] as const) try { process.kill(guard, signal) } catch {}
     }
     expect(stderr).toBe('')
   }, 30_000)
