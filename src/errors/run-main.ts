@@ -13,8 +13,11 @@ import { ConfigError } from './config-error.js'
  */
 export function runMain(main: () => Promise<void>): void {
   // A crash (an exception nothing caught, a rejection nothing handled) ends through Node's own exit, which can hang as
-  // well: the guard starts before Node prints the error and exits 1.
-  process.on('uncaughtExceptionMonitor', () => guardExit())
+  // well: the guard starts before Node prints the error and exits 1. Not when a handler takes the exception and the
+  // process goes on: its guard would end it 3 s later.
+  process.on('uncaughtExceptionMonitor', () => {
+    if (process.listenerCount('uncaughtException') === 0) guardExit()
+  })
   main().catch((error: unknown) => {
     console.error(error instanceof ConfigError ? `configuration error: ${redactSecrets(error.message)}` : error)
     exitGuarded(1)

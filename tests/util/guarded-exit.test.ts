@@ -80,6 +80,14 @@ describe('exitGuarded', () => {
     expect(ended.stderr).toMatch(/the exit of process \d+ hung for 3000 ms \(Node's platform shutdown, nodejs\/node#54918\): sent it SIGKILL\n$/)
   }, 30_000)
 
+  it('leaves alone a process whose exception a handler takes: it goes on, and ends as it will', async () => {
+    const ended = await run(`import { runMain } from './src/errors/run-main.ts'
+      process.on('uncaughtException', (error) => console.log('taken: ' + error.message))
+      runMain(async () => void setTimeout(() => { throw new Error('a handled one') }, 10))
+      setTimeout(() => console.log('still here'), 4000)`)
+    expect(ended).toMatchObject({ status: 0, signal: null, stdout: 'taken: a handled one\nstill here\n', stderr: '' })
+  }, 30_000)
+
   it('is not ended by a second Ctrl-C (SIGINT to the whole process group), which the stopping service ignores', async () => {
     // Detached: a process group of its own, as a terminal's foreground job (npm, the service, its guard) is.
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${IMPORT}
