@@ -92,16 +92,24 @@ export class Progress {
       // count, so that the time (left, or taken: the line that stays) is the last to be cut.
       const columns = (stream.columns || 80) - 1
       const width = Math.min(BAR_WIDTH, columns - 2 - text.length)
-      const filled = total > 0 ? Math.floor((width * Math.min(done, total)) / total) : width
+      const filled = shareOf(done, total, width)
       const line = width >= MIN_BAR_WIDTH ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]${text}` : narrowLine(text.trimStart(), columns, count(done), count(total), noun, when && `${when}${finished ? '' : ' left'}`)
       stream.write(`\r\x1b[K${line}${finished ? '\n' : ''}`)
       this.#open = !finished
     } else {
-      const percent = total > 0 ? Math.floor((100 * done) / total) : 100
+      const percent = shareOf(done, total, 100)
       const rateText = rate > 0 ? `, ${perSecond}` : ''
       stream.write(`export: ${count(done)} of ${count(total)} ${noun} (${percent}%)${rateText}${when ? `, ${finished ? when : `about ${when} left`}` : ''}\n`)
     }
   }
+}
+
+/**
+ * How much of `whole` (the bar's cells, or 100 %) `done` of `total` fills, rounded down, and all of it once done:
+ * (100 * done) / total is not 100 for every total in floating point (0.081 MB: 99.99999999999999, so 99 %).
+ */
+function shareOf(done: number, total: number, whole: number): number {
+  return total > 0 && done < total ? Math.floor((whole * done) / total) : whole
 }
 
 /** A terminal's line without the bar, at most `columns` wide: the rate goes first, then the count, the time last. */

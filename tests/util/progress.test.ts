@@ -188,3 +188,23 @@ describe('Progress of a run that began before the total was known', () => {
     expect(stream.text).toBe('export: 100 of 100 documents (100%), 10/s, done in 0:10\n')
   })
 })
+
+describe('Progress once all is done, of a total with a fraction (media in kB or MB)', () => {
+  // helper-139 saw the bundled media end at "333 of 333 kB (99%)": (100 * done) / total is not 100 for every total
+  // that is done, in floating point (0.081: 99.99999999999999), nor (28 * done) / total 28 (0.237).
+  it('says 100 % on a pipe', () => {
+    const { stream, progress, advance } = progressOf(0.081, undefined, { noun: 'MB of media', unit: 'MB', fractionDigits: 3 })
+    advance(1_000)
+    progress.update(0.081)
+    progress.finish()
+    expect(stream.text).toBe('export: 0.081 of 0.081 MB of media (100%), 0.081 MB/s, done in 0:01\n')
+  })
+
+  it('fills the whole bar on a terminal', () => {
+    const { stream, progress, advance } = progressOf(0.237, 120, { noun: 'MB of media', unit: 'MB', fractionDigits: 3 })
+    advance(1_000)
+    progress.update(0.237)
+    progress.finish()
+    expect(stream.text.split('\r').at(-1)).toBe('\x1b[K[############################] 0.237/0.237 MB of media  0.237 MB/s  done in 0:01\n')
+  })
+})
