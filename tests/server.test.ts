@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
@@ -212,60 +212,56 @@ describe('npm start told to stop', () => {
   }, 40_000)
 })
 
+/**
+ * dist/main.js started on a port another server holds, with a STATE_DIR of its own: its exit, what it wrote to
+ * stdout and stderr, and what it left in STATE_DIR (which may be the running instance's). `onOutput` sees the output
+ * so far at each chunk, with the child.
+ */
+async function startOnTakenPort(onOutput?: (output: string, child: ChildProcess) => void): Promise<{ port: number; code: number | null; signal: NodeJS.Signals | null; output: string; stateFiles: string[] }> {
+  const blocker = net.createServer()
+  const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)))
+  const state = makeTempDir('taken-state-')
+  try {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
+      env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', ARTICLES_DIR: ARTICLES, STATE_DIR: state.dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString()
+      onOutput?.(output, child)
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
+    return { port, code, signal, output, stateFiles: fs.readdirSync(state.dir) }
+  } finally {
+    blocker.close()
+    state.rm()
+  }
+}
+
 describe('a port that cannot be listened on', () => {
   it('exits 1 with one line naming PORT, the address and what to do, not an unhandled error event', async () => {
-    const blocker = net.createServer()
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)))
-    const state = makeTempDir('taken-state-')
-    try {
-      const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
-        env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', ARTICLES_DIR: ARTICLES, STATE_DIR: state.dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
-      expect({ code, signal }).toEqual({ code: 1, signal: null })
-      expect(output).toContain(`error PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE: another process listens there: stop it, or choose another PORT); stopping\n`)
-      expect(output).not.toContain("Unhandled 'error' event")
-      expect(output).not.toContain('serving ')
-      // STATE_DIR may be the running instance's: the failed one wrote nothing there.
-      expect(fs.readdirSync(state.dir)).toEqual([])
-    } finally {
-      blocker.close()
-      state.rm()
-    }
+    const { port, code, signal, output, stateFiles } = await startOnTakenPort()
+    expect({ code, signal }).toEqual({ code: 1, signal: null })
+    expect(output).toContain(`error PORT: cannot listen on 127.0.0.1:${port} (EADDRINUSE: another process listens there: stop it, or choose another PORT); stopping\n`)
+    expect(output).not.toContain("Unhandled 'error' event")
+    expect(output).not.toContain('serving ')
+    // STATE_DIR may be the running instance's: the failed one wrote nothing there.
+    expect(stateFiles).toEqual([])
   }, 30_000)
-})
 
-describe('a signal while a failed start exits', () => {
-  it('writes nothing either: a SIGTERM in the moment the exit lets the event loop turn (exitGuarded) is no stop of its own', async () => {
-    const blocker = net.createServer()
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)))
-    const state = makeTempDir('taken-signal-state-')
-    try {
-      const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/main.js', import.meta.url))], {
-        env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', ARTICLES_DIR: ARTICLES, STATE_DIR: state.dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let output = ''
-      const collect = (chunk: Buffer) => {
-        output += chunk.toString()
-        // At once, within the exit's 50 ms settle: a supervisor's stop, or a Ctrl-C, just then.
-        if (output.includes('cannot listen on') && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      }
-      child.stdout.on('data', collect)
-      child.stderr.on('data', collect)
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('exit', (c, s) => resolve([c, s])))
-      expect({ code, signal }).toEqual({ code: 1, signal: null })
-      expect(output).not.toContain('SIGTERM')
-      // STATE_DIR may be the running instance's: no stop's index snapshot there.
-      expect(fs.readdirSync(state.dir)).toEqual([])
-    } finally {
-      blocker.close()
-      state.rm()
-    }
+  it('writes nothing either when a signal comes as it exits: a SIGTERM in the moment the exit lets the event loop turn (exitGuarded) is no stop of its own', async () => {
+    // At once, within the exit's 50 ms settle: a supervisor's stop, or a Ctrl-C, just then.
+    const { code, signal, output, stateFiles } = await startOnTakenPort((text, child) => {
+      if (text.includes('cannot listen on') && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    })
+    expect({ code, signal }).toEqual({ code: 1, signal: null })
+    expect(output).toContain('cannot listen on')
+    expect(output).not.toContain('SIGTERM')
+    // STATE_DIR may be the running instance's: no stop's index snapshot there.
+    expect(stateFiles).toEqual([])
   }, 30_000)
 })
 
