@@ -3,8 +3,9 @@
  * (nodejs/node#54918), seen once at a stop on Node 24; a guard process then ends it. Here a hung exit is an
  * exit function that blocks the main thread, as that join does.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 
 const ROOT = path.join(import.meta.dirname, '../..')
@@ -18,13 +19,21 @@ interface Ended {
 }
 
 /**
- * Runs `script` (an ES module that may import ./src/….ts) in a node process of its own. Resolves once its standard
+ * `script` (an ES module that may import ./src/….ts) started in a node process of its own, standard output and error
+ * piped unless `options` say otherwise. A process still there after 20 s (no guard) is ended by SIGTERM, which none
+ * of these handles, never by SIGKILL.
+ */
+function nodeScript(script: string, options: SpawnOptions = {}): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGTERM', ...options }) as ChildProcessByStdio<null, Readable, Readable>
+}
+
+/**
+ * Runs `script` in a node process of its own (nodeScript). Resolves once its standard
  * error is closed by every process holding it: the guard shares it, so a guard left waiting shows as time.
  */
 function run(script: string, { unread = false } = {}): Promise<Ended> {
   const started = performance.now()
-  // A process still there after 20 s (no guard) is ended by SIGTERM, which none of these handles, never by SIGKILL.
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGTERM' })
+  const child = nodeScript(script)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -90,9 +99,9 @@ describe('exitGuarded', () => {
 
   it('is not ended by a second Ctrl-C (SIGINT to the whole process group), which the stopping service ignores', async () => {
     // Detached: a process group of its own, as a terminal's foreground job (npm, the service, its guard) is.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${IMPORT}
+    const child = nodeScript(`${IMPORT}
       process.on('SIGINT', () => {})
-      exitGuarded(0, { graceMs: 3000, exit: ${HANG} })`], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true, timeout: 20_000, killSignal: 'SIGTERM' })
+      exitGuarded(0, { graceMs: 3000, exit: ${HANG} })`, { detached: true })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_status, signal) => resolve(signal)))
@@ -105,7 +114,7 @@ describe('exitGuarded', () => {
 
   it('kills nothing once this process is gone, even when its timer comes before it reads the pipe’s end (stopped, SIGSTOP, and continued)', async () => {
     // The exit waits until the guard runs, stops it, and exits; the guard is continued after its grace is out.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${IMPORT}
+    const child = nodeScript(`${IMPORT}
       import fs from 'node:fs'
       exitGuarded(0, { graceMs: 1000, exit: (code) => {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 700)
@@ -113,7 +122,7 @@ describe('exitGuarded', () => {
         process.kill(guard, 'SIGSTOP')
         console.log(guard)
         process.exit(code)
-      } })`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000, killSignal: 'SIGTERM' })
+      } })`)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
