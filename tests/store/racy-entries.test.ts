@@ -52,6 +52,7 @@ describe('racy entries', () => {
     })
     expect((kept as ReadEntry[]).length).toBe(400_000)
     expect((kept as ReadEntry[])[399_999]?.stamp).toBe(stampAt(400_999))
-    expect(Math.round(best)).toBeLessThan(LOOP_LIMIT_MS)
+    // Unrounded, as bestLoopDelay tries again: 99.6 ms ended its tries and then failed as 100.
+    expect(best, `${best.toFixed(1)} ms`).toBeLessThan(LOOP_LIMIT_MS)
   })
 })

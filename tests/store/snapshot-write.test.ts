@@ -81,7 +81,8 @@ describe('writing the index snapshot of 50,000 files', () => {
     expect(rows.size).toBe(FILES)
     expect(rows.take(edited, () => true)?.article.title).toBe(`Eilmeldung ${last}`)
     expect(rows.take(names[0] as string, () => true)?.article.summary).toBe('Zusammenfassung der Meldung 1 über Inflation.')
-    expect(Math.round(best)).toBeLessThan(LOOP_LIMIT_MS)
+    // Unrounded, as bestLoopDelay tries again: 99.6 ms ended its tries and then failed as 100.
+    expect(best, `${best.toFixed(1)} ms`).toBeLessThan(LOOP_LIMIT_MS)
     expect(logged.filter((line) => line.startsWith('warning'))).toEqual([])
   }, 120_000)
 })
