@@ -22,6 +22,7 @@
  * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns and the edits (on the same copy of the corpus).
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part. BENCH_SERVICE_ENV: `KEY=VALUE`
  * words given to every service the scale part starts, this build's and the baseline's (docs/operations.md, memory).
+ * BENCH_WARM_ROUNDS: warm restarts of this build and the baseline in turn at each size (default 3; 0 skips them).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -33,7 +34,7 @@ import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { exportBeside } from './export.js'
-import { firstFeedBeside, firstFeedOptions } from './first-feed.js'
+import { firstFeedBeside, firstFeedOptions, startsInTurn, type StartFigures } from './first-feed.js'
 import { SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
 import { corpusName, generateCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
@@ -95,6 +96,9 @@ function corpus(count: number): string {
 /** The baseline build for the start columns (BENCH_BASE, a dist/main.js; default /tmp/base/dist/main.js when there). */
 const BASE = process.env.BENCH_BASE ?? (fs.existsSync('/tmp/base/dist/main.js') ? '/tmp/base/dist/main.js' : '')
 
+/** Warm restarts of each build in turn at each size, beside the table's one of each (BENCH_WARM_ROUNDS; 0 skips them). */
+const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 3)
+
 /** What a restart does in its first seconds after the first feed: the parts loaded after 1 s (main.ts), the index snapshot written after 5 s (ms). */
 const SETTLE_MS = 8000
 
@@ -132,6 +136,7 @@ async function scale(): Promise<void> {
   console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
   console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | edit sent as Brotli (median / max) | RSS polls every 5 ms meanwhile and 9 s after (the snapshot write) | heap per article after GC (total; baseline) | edit visible, baseline (median / max; as Brotli; slowest poll) |')
   console.log('|---|---|---|---|---|---|---|---|---|---|')
+  const inTurn: string[] = []
   for (const count of SIZES) {
     // The edits write to a copy: the corpus is shared, and read-only.
     const dir = tempFolder(`bench-corpus-${count}-`)
@@ -171,11 +176,34 @@ async function scale(): Promise<void> {
     const held = heapPerArticle(ROOT, dir, count)
     // The baseline's own harness and dist/ (BENCH_BASE is its dist/main.js).
     const baseHeld = BASE ? `${Math.round(heapPerArticle(path.resolve(BASE, '../..'), dir, count).bytes)} B` : '–'
+    if (BASE && WARM_ROUNDS > 0) inTurn.push(await warmInTurn(count, dir))
     removeFolder(dir)
     const baseline = baseEdits ? `${medianMax(baseEdits.latencies)}; ${medianMax(baseEdits.brotli)} (slowest poll ${Math.round(baseEdits.slowestPoll)} ms)` : '–'
     console.log(
       `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${medianMax(edits.brotli)} | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB; ${baseHeld}) | ${baseline} |`,
     )
+  }
+  if (inTurn.length === 0) return
+  console.log('')
+  console.log(`Warm restarts in turn (each build once unmeasured, then ${WARM_ROUNDS} rounds, every other one in the reverse order): start to first feed, median (range), and the CPU used by then.`)
+  console.log('| articles | this build | baseline | this ÷ baseline (wall; CPU) |')
+  console.log('|---|---|---|---|')
+  for (const row of inTurn) console.log(row)
+}
+
+/**
+ * The row of `count` articles (the copy `dir`) for the warm restarts in turn: the table's warm start is one of each,
+ * in a fixed order, which put a baseline of the same code 0.28 s ahead at 50,000.
+ */
+async function warmInTurn(count: number, dir: string): Promise<string> {
+  const states = tempFolder('bench-warm-')
+  try {
+    const [own, base] = (await startsInTurn([[process.execPath, serviceArgs(MAIN)], [process.execPath, serviceArgs(BASE)]], WARM_ROUNDS, states, dir, SERVICE_ENV)) as [StartFigures, StartFigures]
+    const seconds = (ms: number) => (ms / 1000).toFixed(2)
+    const figures = ({ wall, cpu }: StartFigures) => `${seconds(median(wall))} s (${seconds(Math.min(...wall))}–${seconds(Math.max(...wall))}), CPU ${seconds(median(cpu))} s`
+    return `| ${count.toLocaleString('en')} | ${figures(own)} | ${figures(base)} | ${(median(own.wall) / median(base.wall)).toFixed(2)}; ${(median(own.cpu) / median(base.cpu)).toFixed(2)} |`
+  } finally {
+    removeFolder(states)
   }
 }
 
