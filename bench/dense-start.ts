@@ -57,7 +57,7 @@ try {
     builds.map(([, main]) => [process.execPath, serviceArgs(main)] as const),
     ROUNDS,
     path.join(work, 'states'),
-    articles,
+    { articlesDir: articles },
   )
   console.log(`| start → first feed, bundled articles and ${KINDS.length} dense files of 2 MiB (median of ${ROUNDS}) | wall |`)
   console.log('|---|---|')

@@ -62,11 +62,21 @@ function treeCpuMs(pid: number): number {
   return ms
 }
 
+/** Where and how firstFeed starts a build. */
+export interface StartOptions {
+  /** The articles (default: the bundled ones). */
+  readonly articlesDir?: string | undefined
+  /** Added to the service's environment. */
+  readonly env?: Record<string, string>
+  /** How long after the first feed its peak RSS is read (VmHWM of the process started: `node`, not `npm`); none without. */
+  readonly settleMs?: number
+}
+
 /**
- * Starts `command` in a process group of its own (on `articlesDir`, else the bundled articles; `env` added to its
- * environment), waits for the first feed, then ends the group.
+ * Starts `command` in a process group of its own, waits for the first feed (and `settleMs`), then ends the group:
+ * the time to the first feed, the CPU used by then, and the peak RSS `settleMs` later.
  */
-export async function firstFeed(command: string, args: readonly string[], stateDir: string, articlesDir?: string, extraEnv: Record<string, string> = {}): Promise<{ wallMs: number; cpuMs: number }> {
+export async function firstFeed(command: string, args: readonly string[], stateDir: string, { articlesDir, env: extraEnv = {}, settleMs }: StartOptions = {}): Promise<{ wallMs: number; cpuMs: number; peakMb?: number }> {
   const port = await freePort()
   const metrics = await freePort()
   const base = `http://127.0.0.1:${port}`
@@ -78,7 +88,11 @@ export async function firstFeed(command: string, args: readonly string[], stateD
   const pid = child.pid as number
   try {
     await untilServing(child, `${base}${FEED}`, 'serving ', `${command} ${args.join(' ')}`)
-    return { wallMs: performance.now() - started, cpuMs: treeCpuMs(pid) }
+    const figures = { wallMs: performance.now() - started, cpuMs: treeCpuMs(pid) }
+    if (settleMs === undefined) return figures
+    await new Promise((resolve) => setTimeout(resolve, settleMs))
+    const peakMb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+    return { ...figures, peakMb }
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     if (child.exitCode === null) process.kill(-pid, 'SIGTERM')
@@ -86,33 +100,34 @@ export async function firstFeed(command: string, args: readonly string[], stateD
   }
 }
 
-/** What each start took (firstFeed), one entry a round. */
+/** What each start took (firstFeed), one entry a round; `peak` with settleMs. */
 export interface StartFigures {
   readonly wall: number[]
   readonly cpu: number[]
+  readonly peak: number[]
 }
 
 /**
- * Each command (a build) started once unmeasured, then once a round in turn,
- * on `articlesDir` (else the bundled articles; `env` added to each one's
- * environment): a restart, each build with its own STATE_DIR under `states`,
+ * Each command (a build) started once unmeasured, then once a round in turn
+ * (firstFeed, with `options`): a restart, each build with its own STATE_DIR under `states`,
  * holding the index snapshot the unmeasured start left (in one shared folder
  * every build would find the other's snapshot, and parse every file again).
  * Every other round takes them in the reverse order, so that none always
  * comes right after the same one: at 50,000 articles a build measured once
  * after the other was 0.28 s faster with the same code on both sides.
  */
-export async function startsInTurn(commands: readonly (readonly [string, readonly string[]])[], rounds: number, states: string, articlesDir?: string, env: Record<string, string> = {}): Promise<StartFigures[]> {
-  const figures = commands.map((): StartFigures => ({ wall: [], cpu: [] }))
+export async function startsInTurn(commands: readonly (readonly [string, readonly string[]])[], rounds: number, states: string, options: StartOptions = {}): Promise<StartFigures[]> {
+  const figures = commands.map((): StartFigures => ({ wall: [], cpu: [], peak: [] }))
   const stateOf = (index: number) => path.join(states, String(index))
-  for (const [index, [command, args]] of commands.entries()) await firstFeed(command, args, stateOf(index), articlesDir, env)
+  for (const [index, [command, args]] of commands.entries()) await firstFeed(command, args, stateOf(index), { ...options, settleMs: undefined })
   for (let round = 0; round < rounds; round++) {
     const order = [...commands.entries()]
     if (round % 2 === 1) order.reverse()
     for (const [index, [command, args]] of order) {
-      const { wallMs, cpuMs } = await firstFeed(command, args, stateOf(index), articlesDir, env)
+      const { wallMs, cpuMs, peakMb } = await firstFeed(command, args, stateOf(index), options)
       figures[index]?.wall.push(wallMs)
       figures[index]?.cpu.push(cpuMs)
+      if (peakMb !== undefined) figures[index]?.peak.push(peakMb)
     }
   }
   return figures

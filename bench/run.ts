@@ -22,7 +22,8 @@
  * BENCH_CONNECTIONS and BENCH_MAIN: bench/throughput.ts. BENCH_BASE: a baseline build's dist/main.js for the start columns and the edits (on the same copy of the corpus).
  * BENCH_ROUNDS=0 skips the throughput part; BENCH_SIZES= (empty) skips the scale part. BENCH_SERVICE_ENV: `KEY=VALUE`
  * words given to every service the scale part starts, this build's and the baseline's (docs/operations.md, memory).
- * BENCH_WARM_ROUNDS: warm restarts of this build and the baseline in turn at each size (default 3; 0 skips them).
+ * BENCH_WARM_ROUNDS: warm restarts of this build and the baseline in turn at each size, to the first feed and the peak RSS
+ * 8 s later (default 3; 0 skips them).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
@@ -185,9 +186,9 @@ async function scale(): Promise<void> {
   }
   if (inTurn.length === 0) return
   console.log('')
-  console.log(`Warm restarts in turn (each build once unmeasured, then ${WARM_ROUNDS} rounds, every other one in the reverse order): start to first feed, median (range), and the CPU used by then.`)
-  console.log('| articles | this build | baseline | this ÷ baseline (wall; CPU) |')
-  console.log('|---|---|---|---|')
+  console.log(`Warm restarts in turn (each build once unmeasured, then ${WARM_ROUNDS} rounds, every other one in the reverse order): start to first feed and the CPU used by then, and the peak RSS ${SETTLE_MS / 1000} s later; medians (range).`)
+  console.log('| articles | this build: first feed | this build: peak RSS | baseline: first feed | baseline: peak RSS | this ÷ baseline (wall; CPU) |')
+  console.log('|---|---|---|---|---|---|')
   for (const row of inTurn) console.log(row)
 }
 
@@ -198,9 +199,11 @@ async function scale(): Promise<void> {
 async function warmInTurn(count: number, dir: string): Promise<string> {
   const states = tempFolder('bench-warm-')
   try {
-    const [own, base] = (await startsInTurn([[process.execPath, serviceArgs(MAIN)], [process.execPath, serviceArgs(BASE)]], WARM_ROUNDS, states, dir, SERVICE_ENV)) as [StartFigures, StartFigures]
+    const commands = [MAIN, BASE].map((main) => [process.execPath, serviceArgs(main)] as const)
+    const [own, base] = (await startsInTurn(commands, WARM_ROUNDS, states, { articlesDir: dir, env: SERVICE_ENV, settleMs: SETTLE_MS })) as [StartFigures, StartFigures]
     const seconds = (ms: number) => (ms / 1000).toFixed(2)
-    const figures = ({ wall, cpu }: StartFigures) => `${seconds(median(wall))} s (${seconds(Math.min(...wall))}–${seconds(Math.max(...wall))}), CPU ${seconds(median(cpu))} s`
+    const range = (values: number[], say: (value: number) => string) => `${say(median(values))} (${say(Math.min(...values))}–${say(Math.max(...values))})`
+    const figures = ({ wall, cpu, peak }: StartFigures) => `${range(wall, seconds)} s, CPU ${seconds(median(cpu))} s | ${range(peak, (mb) => String(Math.round(mb)))} MB`
     return `| ${count.toLocaleString('en')} | ${figures(own)} | ${figures(base)} | ${(median(own.wall) / median(base.wall)).toFixed(2)}; ${(median(own.cpu) / median(base.cpu)).toFixed(2)} |`
   } finally {
     removeFolder(states)
