@@ -14,8 +14,9 @@ describe('a stop that a request in flight holds up', () => {
     const articles = makeTempDir('deadline-articles-')
     try {
       for (const n of [1, 2]) articles.write(`m${n}.md`, articleText({ title: `Meldung ${n}`, date: `2025-01-0${n}T10:00:00Z`, category: 'wirtschaft' }, 'Text.\n'))
-      // REQUEST_TIMEOUT far past the 9 s: the silent-socket sweep must not be what lets the request go.
-      const server = await startServer({ ARTICLES_DIR: articles.dir, REQUEST_TIMEOUT: '60' })
+      // Both deadlines far past the 9 s (HEADERS_TIMEOUT is 10 s by default): neither the silent-socket sweep nor
+      // Node's headers check may be what lets the request go.
+      const server = await startServer({ ARTICLES_DIR: articles.dir, REQUEST_TIMEOUT: '60', HEADERS_TIMEOUT: '60' })
       // A request whose headers never end: in flight for the server, which cannot answer it.
       const socket = net.connect(Number(new URL(server.base).port), '127.0.0.1')
       await new Promise((resolve) => socket.once('connect', resolve))
