@@ -194,7 +194,7 @@ async function scale(): Promise<void> {
 
 /**
  * The row of `count` articles (the copy `dir`) for the warm restarts in turn: the table's warm start is one of each,
- * in a fixed order, which put a baseline of the same code 0.28 s ahead at 50,000.
+ * which at 50,000 differed by -0.14 to +0.28 s between two builds of the same code (seven runs).
  */
 async function warmInTurn(count: number, dir: string): Promise<string> {
   const states = tempFolder('bench-warm-')
