@@ -4,6 +4,8 @@
  * exit function that blocks the main thread, as that join does.
  */
 import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
@@ -43,6 +45,26 @@ function run(script: string, { unread = false } = {}): Promise<Ended> {
   const exited = new Promise<Pick<Ended, 'status' | 'signal'>>((resolve) => child.once('exit', (status, signal) => resolve({ status, signal })))
   const closed = unread ? Promise.resolve() : new Promise<void>((resolve) => child.stderr.once('close', () => resolve()))
   return Promise.all([exited, closed]).then(([ended]) => ({ ...ended, stdout, stderr, ms: performance.now() - started }))
+}
+
+/** What `check` gives once it gives something (polled every 10 ms, at most 15 s). */
+async function until<T>(check: () => T | undefined | false): Promise<T> {
+  for (let waited = 0; waited < 15_000; waited += 10) {
+    const value = check()
+    if (value !== undefined && value !== false) return value
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error('gave up waiting')
+}
+
+/** The pids of `pid`'s children (Linux: /proc/<pid>/task/<pid>/children). */
+const childrenOf = (pid: number): number[] =>
+  fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)
+
+/** Whether process `pid` has handlers for every one of `signals` (its SigCgt mask in /proc). */
+function catches(pid: number, signals: readonly NodeJS.Signals[]): boolean {
+  const mask = BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`)
+  return signals.every((signal) => (mask >> BigInt(os.constants.signals[signal] - 1)) & 1n)
 }
 
 const IMPORT = `import { exitGuarded } from './src/util/guarded-exit.ts'\n`
@@ -101,13 +123,20 @@ describe('exitGuarded', () => {
     // Detached: a process group of its own, as a terminal's foreground job (npm, the service, its guard) is.
     const child = nodeScript(`${IMPORT}
       process.on('SIGINT', () => {})
+      console.log('ready')
       exitGuarded(0, { graceMs: 3000, exit: ${HANG} })`, { detached: true })
+    let stdout = ''
     let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_status, signal) => resolve(signal)))
-    // The guard started and waiting (it starts 50 ms after the call), then the user presses Ctrl-C again.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    process.kill(-child.pid!, 'SIGINT')
+    // The guard started and its handlers placed, then the user presses Ctrl-C again. Not after a fixed time: under a
+    // loaded CI the script's own start (tsx) once took longer than 1.5 s, and the SIGINT came before its handler.
+    const pid = child.pid as number
+    await until(() => stdout === 'ready\n')
+    const guard = await until(() => childrenOf(pid)[0])
+    await until(() => catches(guard, ['SIGINT', 'SIGTERM', 'SIGHUP']))
+    process.kill(-pid, 'SIGINT')
     expect(await exited).toBe('SIGKILL')
     expect(stderr).toContain('sent it SIGKILL')
   }, 30_000)
