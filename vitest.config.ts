@@ -60,11 +60,8 @@ export default defineConfig({
       // Their modules are shared by the files of a worker (isolate: false): importing them anew for every file took
       // 68-79 s of a run; now 23-26 s, the whole `npm test` 257-265 s. A file that replaces a module (MOCKING) still gets
       // modules of its own; every file creates its own stores, servers, folders and ports.
-      // Three workers, not two (round 39): these files spend much of their time waiting, and two left about a quarter of
-      // the two cores idle (user+sys 262 s in 180 s); three took the two groups from 178 s to 138 s, four 151 s. The
-      // whole `npm test` (with tsc beside them) 428 s → 386 s back to back; a fresh-clone CI 410 + 377 s against 428 + 401.
-      { extends: true, test: { name: 'shared', include: ALL, exclude: [...ALONE, ...MOCKING], maxWorkers: 3, isolate: false, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'mocking', include: MOCKING, exclude: ALONE, maxWorkers: 3, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'shared', include: ALL, exclude: [...ALONE, ...MOCKING], maxWorkers: 2, isolate: false, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'mocking', include: MOCKING, exclude: ALONE, maxWorkers: 2, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } } },
     ],
   },
