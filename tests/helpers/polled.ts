@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 /**
  * What `read` gives once `done` holds for it, or after `limitMs` what it gives then: a test waits for the state it
  * asserts, not a fixed time, which a busy machine outlasts.
@@ -27,11 +28,16 @@ export async function goneWithin(pid: number, limitMs: number): Promise<boolean>
   return !(await polled(alive, (running) => !running, limitMs))
 }
 
-/** Whether process `pid` has a handler for SIGHUP now (/proc/PID/status: SigCgt, bit 0); false once it is gone. */
-export function catchesSighup(pid: number): boolean {
+/** Whether process `pid` has a handler for each of `signals` now (/proc/PID/status: SigCgt, bit N-1 for signal N); false once it is gone. */
+export function catchesSignals(pid: number, signals: readonly NodeJS.Signals[]): boolean {
+  let mask: bigint
   try {
-    return (BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n
+    mask = BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`)
   } catch {
     return false
   }
+  return signals.every((signal) => ((mask >> BigInt(os.constants.signals[signal] - 1)) & 1n) === 1n)
 }
+
+/** Whether process `pid` has a handler for SIGHUP now; false once it is gone. */
+export const catchesSighup = (pid: number): boolean => catchesSignals(pid, ['SIGHUP'])

@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { catchesSignals, polled } from '../helpers/polled.js'
 
 const ROOT = path.join(import.meta.dirname, '../..')
 
@@ -47,25 +47,9 @@ function run(script: string, { unread = false } = {}): Promise<Ended> {
   return Promise.all([exited, closed]).then(([ended]) => ({ ...ended, stdout, stderr, ms: performance.now() - started }))
 }
 
-/** What `check` gives once it gives something (polled every 10 ms, at most 15 s). */
-async function until<T>(check: () => T | undefined | false): Promise<T> {
-  for (let waited = 0; waited < 15_000; waited += 10) {
-    const value = check()
-    if (value !== undefined && value !== false) return value
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error('gave up waiting')
-}
-
 /** The pids of `pid`'s children (Linux: /proc/<pid>/task/<pid>/children). */
 const childrenOf = (pid: number): number[] =>
   fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)
-
-/** Whether process `pid` has handlers for every one of `signals` (its SigCgt mask in /proc). */
-function catches(pid: number, signals: readonly NodeJS.Signals[]): boolean {
-  const mask = BigInt(`0x${/SigCgt:\s*([0-9a-f]+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '0'}`)
-  return signals.every((signal) => (mask >> BigInt(os.constants.signals[signal] - 1)) & 1n)
-}
 
 const IMPORT = `import { exitGuarded } from './src/util/guarded-exit.ts'\n`
 /** Blocks this thread for good, as Node's join of a V8 worker thread waiting for it does. */
@@ -133,9 +117,9 @@ describe('exitGuarded', () => {
     // The guard started and its handlers placed, then the user presses Ctrl-C again. Not after a fixed time: under a
     // loaded CI the script's own start (tsx) once took longer than 1.5 s, and the SIGINT came before its handler.
     const pid = child.pid as number
-    await until(() => stdout === 'ready\n')
-    const guard = await until(() => childrenOf(pid)[0])
-    await until(() => catches(guard, ['SIGINT', 'SIGTERM', 'SIGHUP']))
+    expect(await polled(() => stdout, (said) => said === 'ready\n', 15_000)).toBe('ready\n')
+    const guard = await polled(() => childrenOf(pid)[0], (found) => found !== undefined, 15_000)
+    expect(await polled(() => guard !== undefined && catchesSignals(guard, ['SIGINT', 'SIGTERM', 'SIGHUP']), Boolean, 15_000)).toBe(true)
     process.kill(-pid, 'SIGINT')
     expect(await exited).toBe('SIGKILL')
     expect(stderr).toContain('sent it SIGKILL')
