@@ -47,6 +47,9 @@ export function firstFeedOptions(env: NodeJS.ProcessEnv): FirstFeedOptions {
   }
 }
 
+/** The peak resident memory of process `pid` so far (VmHWM), MB. */
+export const peakRss = (pid: number | undefined): number => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+
 /** Milliseconds of CPU (user + system, ended children included) used by `pid` and every process under it. */
 function treeCpuMs(pid: number): number {
   let fields: string[]
@@ -91,8 +94,7 @@ export async function firstFeed(command: string, args: readonly string[], stateD
     const figures = { wallMs: performance.now() - started, cpuMs: treeCpuMs(pid) }
     if (settleMs === undefined) return figures
     await new Promise((resolve) => setTimeout(resolve, settleMs))
-    const peakMb = Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
-    return { ...figures, peakMb }
+    return { ...figures, peakMb: peakRss(pid) }
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve))
     if (child.exitCode === null) process.kill(-pid, 'SIGTERM')

@@ -35,7 +35,7 @@ import { stampArticleFiles } from '../src/content/load-articles.js'
 import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { exportBeside } from './export.js'
-import { firstFeedBeside, firstFeedOptions, startsInTurn, type StartFigures } from './first-feed.js'
+import { firstFeedBeside, firstFeedOptions, median, peakRss, startsInTurn, type StartFigures } from './first-feed.js'
 import { SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
 import { corpusName, generateCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
@@ -77,10 +77,8 @@ async function start(args: string[], env: Record<string, string>, ready: (base: 
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 /** "median / max ms" of a list of milliseconds. */
 const medianMax = (values: number[]) => `${Math.round(median(values))} / ${Math.round(Math.max(...values))} ms`
-const peakRss = (pid: number | undefined) => Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
 /** A corpus of `count` articles, generated once and kept between runs. */
 function corpus(count: number): string {
