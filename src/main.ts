@@ -16,6 +16,7 @@ import { listeningUrl, stopOnListenFailure, watchServerErrors } from './http/lis
 import { fileSource } from './content/article-source.js'
 import { buildIdentity, runtimeIdentity } from './content/build-identity.js'
 import { articlesFolderProblem } from './content/files.js'
+import { changeTimesNotKept } from './content/change-times.js'
 import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
 import { Operations } from './ops/operations.js'
@@ -87,7 +88,10 @@ async function main(): Promise<void> {
   const build = buildIdentity()
   // At most 4 KiB an article (26 MB for the bench's 50,000), never below any state file's limit: a larger file is none the service wrote.
   const snapshotMaxBytes = Math.max(STATE_FILE_MAX_BYTES, 4096 * config.maxArticles)
-  const snapshot = build === undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build, runtime: runtimeIdentity() }
+  // None where a same-size edit that keeps the modification time may keep a file's stamp (an image's fixed times, FAT, FUSE).
+  const unkept = build === undefined ? undefined : changeTimesNotKept(config.articlesDir)
+  if (unkept !== undefined) logger.info(`no index snapshot: ARTICLES_DIR is on a ${unkept} file system, whose change times do not tell every change of a file; every start reads every file`)
+  const snapshot = build === undefined || unkept !== undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build, runtime: runtimeIdentity() }
   const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
