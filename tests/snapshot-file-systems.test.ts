@@ -38,7 +38,7 @@ describe('file systems whose change times do not tell every change (content/chan
 })
 
 describe('the built service with ARTICLES_DIR on squashfs', () => {
-  it('neither takes files from an index snapshot there nor writes one: it reads every file at every start', { timeout: 30_000 }, async () => {
+  it('neither takes files from an index snapshot there nor writes one: it reads every file at every start', async () => {
     const articles = makeTempDir('squashfs-articles-')
     const state = makeTempDir('squashfs-state-')
     const preload = makeTempDir('squashfs-preload-')
