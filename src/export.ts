@@ -89,7 +89,7 @@ export function exportFileFor(sitePath: string): string {
 
 interface Job {
   readonly sitePath: string
-  readonly resource: () => Promise<Resource> | Resource | undefined
+  readonly resource: () => Promise<Resource | undefined> | Resource | undefined
   /**
    * What the document's bytes depend on beyond its keys: the newest archive page is compressed as a current feed
    * (Brotli 9), the others at ARCHIVE_BROTLI_QUALITY, so a page that stops being the newest has other `.br` bytes.

@@ -254,8 +254,8 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     if (archived && archive) {
       return send(request, await archive)
     }
-    const page = store.articlePage(path)
-    if (page) return send(request, await page)
+    const page = await store.articlePage(path)
+    if (page) return send(request, page)
     // Keyed by what may appear here later: its publication purges the cached 404.
     return send(request, { ...(await store.notFound()), keys: missingKeys(path, section) }, { status: 404 })
   }

@@ -50,6 +50,8 @@ export class ChangeQueue implements HealthCheck {
   #progress = false
   #timer: NodeJS.Timeout | undefined
   #changing = false
+  /** Who waits for the batch in the catalog to be in a site (untilInSite). */
+  #inSite: (() => void)[] = []
   #closed = false
   readonly #applying = new SerialTask(() => this.#drain())
 
@@ -71,6 +73,16 @@ export class ChangeQueue implements HealthCheck {
   /** Whether a batch is in the catalog and not yet in a site: a rebuild that fails now is its failure, retried here (RebuildRetries leaves it). */
   get changing(): boolean {
     return this.#changing
+  }
+
+  /**
+   * Undefined when no batch is in the catalog and not yet in a site; else resolves once it is published or put back,
+   * before the next batch reaches the catalog (its files are read first): what the catalog holds is then what the
+   * site shows. An article page is looked up in the catalog: asked meanwhile, it showed an edit, or answered 404 for a
+   * deleted article, while every feed still showed the old state (tests/store/swap-pages.test.ts).
+   */
+  untilInSite(): Promise<void> | undefined {
+    return this.#changing ? new Promise((resolve) => this.#inSite.push(resolve)) : undefined
   }
 
   problems(): string[] {
@@ -102,18 +114,23 @@ export class ChangeQueue implements HealthCheck {
   async #drain(): Promise<void> {
     for (let batch = this.#next(); batch !== undefined && !this.#closed; batch = this.#next()) {
       const before = new FilesBefore()
-      this.#changing = true
+      this.#inCatalogOnly(true)
       try {
         const applied = await this.#options.apply(batch, before)
-        this.#changing = false
+        this.#inCatalogOnly(false)
         // Not applied (the folder gone): an owed batch stays owed, and said, until the reload when it is back (forget()).
         if (applied) this.#published(batch)
       } catch (error) {
-        this.#changing = false
+        this.#inCatalogOnly(false)
         await this.#options.revert(before)
         this.#failed(batch, error, before.files())
       }
     }
+  }
+
+  #inCatalogOnly(changing: boolean): void {
+    this.#changing = changing
+    if (!changing) for (const resolve of this.#inSite.splice(0)) resolve()
   }
 
   /** New changes first, then the owed batches of the round in progress. */

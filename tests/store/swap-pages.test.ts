@@ -1,0 +1,84 @@
+/**
+ * An article page belongs to the same state as the feeds: a change is in the
+ * catalog before its site is rendered and swapped in, and a page asked for
+ * meanwhile was rendered from the catalog. It then showed the new title while
+ * every feed still showed the old one, and a deleted article's page answered
+ * 404 while the feeds still linked to it (the contract: every item's link
+ * answers 200). Found by an invariant checker polling a running service
+ * during edits (feed, page, feed: the same feed ETag around a page of another
+ * state).
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { createApp } from '../../src/http/app.js'
+import { ContentStore } from '../../src/store/content-store.js'
+import { memorySource } from '../helpers/memory-source.js'
+import { articleText } from '../helpers/temp-dir.js'
+
+const NOW = new Date('2026-01-01T00:00:00Z')
+const FEED = '/wirtschaft/feed.xml'
+const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
+const stores: ContentStore[] = []
+
+afterEach(() => {
+  for (const store of stores.splice(0)) store.close()
+})
+
+const article = (n: number, title: string) => articleText({ title, date: `2025-01-${String(n).padStart(2, '0')}T10:00:00Z`, category: 'wirtschaft' }, `${'Die Konjunktur zieht an. '.repeat(20)}\n`)
+
+/** A store whose body reads of `gated` wait until opened: the change's site is not swapped in meanwhile. */
+async function gatedStore() {
+  const files = new Map<string, string>()
+  for (let n = 1; n <= 10; n++) files.set(`m${n}.md`, article(n, `Meldung ${n}`))
+  const source = memorySource(files, config)
+  let gated: string | undefined
+  let open = () => {}
+  let entered = () => {}
+  const reached = new Promise<void>((resolve) => (entered = resolve))
+  const gate = new Promise<void>((resolve) => (open = resolve))
+  const readBody = source.readBody
+  source.readBody = async (file) => {
+    if (file === gated) {
+      entered()
+      await gate
+    }
+    return readBody(file)
+  }
+  const store = new ContentStore({ config, source, clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
+  stores.push(store)
+  await store.load()
+  await store.settled()
+  const app = createApp({ config, store, now: () => NOW.getTime() })
+  return { files, store, app, gate: (file: string) => ((gated = file), reached), open: () => open() }
+}
+
+const feedText = (store: ContentStore) => new TextDecoder().decode(store.resource(FEED)?.identity.body)
+
+describe('an article page while its change is rendered', () => {
+  it('is answered from the state the feeds show: an edited title, a deleted article, not before their feeds', async () => {
+    const { files, store, app, gate, open } = await gatedStore()
+    // One batch: m10 retitled, m9 deleted, m11 added (whose body the new feeds wait for).
+    files.set('m10.md', article(10, 'Neue Schlagzeile'))
+    files.delete('m9.md')
+    files.set('m11.md', article(11, 'Meldung 11'))
+    const reached = gate('m11.md')
+    const applying = store.applyChanges(['m9.md', 'm10.md', 'm11.md'])
+    await reached
+    expect(feedText(store)).toContain('<title>Meldung 9</title>') // the old site is still the one served
+    // Each page's answer, with what the feeds said when it came.
+    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text(), feed: feedText(store) }))
+    const [edited, deleted] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html')]
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    open()
+    await applying
+    const page = await edited
+    const feedTitle = /<item>[\s\S]*?<title>((?:Meldung 10|Neue Schlagzeile))<\/title>/.exec(page.feed)?.[1]
+    expect(page.text).toContain(`<h1>${feedTitle}</h1>`)
+    const gone = await deleted
+    if (gone.status === 404) expect(gone.feed).not.toContain('<title>Meldung 9</title>')
+    else expect([gone.status, gone.feed]).toEqual([200, expect.stringContaining('<title>Meldung 9</title>')])
+    // Once swapped in, both follow the change.
+    expect((await app.request('/wirtschaft/m9.html')).status).toBe(404)
+    expect(await (await app.request('/wirtschaft/m10.html')).text()).toContain('Neue Schlagzeile')
+  })
+})
