@@ -148,8 +148,8 @@ export class ContentStore {
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
   /** Articles whose body a document was given not as written (plain text for now, or empty), by file, with their page's path: the static export renders the documents that show one again next time. */
   bodiesNotAsWritten(): ReadonlyMap<string, string> { return this.#documents.bodies.notAsWritten }
-  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none; a page waits while a change is in the catalog only: ChangeQueue.untilInSite), a filtered view, the 404 page; and the bytes these hold.
-  articlePage(path: string): Promise<Resource | undefined> | undefined { const inSite = this.#changes.untilInSite(); return inSite ? inSite.then(() => this.#documents.articlePage(path)) : this.#documents.articlePage(path) }
+  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none; a page waits while a change or a reload is in the catalog only: ChangeQueue.untilInSite; a failed reload's catalog is put back first), a filtered view, the 404 page; and the bytes these hold.
+  articlePage(path: string): Promise<Resource | undefined> | undefined { const page = () => this.#documents.articlePage(path); const inSite = this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined); return inSite ? inSite.then(page, page) : page() }
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource> | undefined { return this.#documents.archive(format, page, options) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }

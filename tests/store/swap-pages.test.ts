@@ -81,4 +81,26 @@ describe('an article page while its change is rendered', () => {
     expect((await app.request('/wirtschaft/m9.html')).status).toBe(404)
     expect(await (await app.request('/wirtschaft/m10.html')).text()).toContain('Neue Schlagzeile')
   })
+
+  it('is answered from the state the feeds show during a reload (another folder swapped in) too', async () => {
+    const { files, store, app, gate, open } = await gatedStore()
+    files.set('m10.md', article(10, 'Neue Schlagzeile'))
+    files.delete('m9.md')
+    files.set('m11.md', article(11, 'Meldung 11'))
+    const reached = gate('m11.md')
+    const loading = store.load()
+    await reached
+    expect(feedText(store)).toContain('<title>Meldung 9</title>')
+    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text(), feed: feedText(store) }))
+    const [edited, deleted] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html')]
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    open()
+    await loading
+    const page = await edited
+    const feedTitle = /<item>[\s\S]*?<title>((?:Meldung 10|Neue Schlagzeile))<\/title>/.exec(page.feed)?.[1]
+    expect(page.text).toContain(`<h1>${feedTitle}</h1>`)
+    const gone = await deleted
+    if (gone.status === 404) expect(gone.feed).not.toContain('<title>Meldung 9</title>')
+    else expect([gone.status, gone.feed]).toEqual([200, expect.stringContaining('<title>Meldung 9</title>')])
+  })
 })
