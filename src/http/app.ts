@@ -250,10 +250,8 @@ export function createHttp({ config, store, now = Date.now, logger = console, he
     const sitemap = await store.later(path)
     if (sitemap) return send(request, sitemap)
     const archived = parseArchivePath(section, path)
-    const archive = archived && store.archive(archived.format, archived.page)
-    if (archived && archive) {
-      return send(request, await archive)
-    }
+    const archive = archived && (await store.archive(archived.format, archived.page))
+    if (archive) return send(request, archive)
     const page = await store.articlePage(path)
     if (page) return send(request, page)
     // Keyed by what may appear here later: its publication purges the cached 404.

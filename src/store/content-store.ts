@@ -148,17 +148,17 @@ export class ContentStore {
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
   /** Articles whose body a document was given not as written (plain text for now, or empty), by file, with their page's path: the static export renders the documents that show one again next time. */
   bodiesNotAsWritten(): ReadonlyMap<string, string> { return this.#documents.bodies.notAsWritten }
-  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none; a page waits while a change or a reload is in the catalog only: ChangeQueue.untilInSite; a failed reload's catalog is put back first), a filtered view, the 404 page; and the bytes these hold.
-  articlePage(path: string): Promise<Resource | undefined> | undefined { const page = () => this.#documents.articlePage(path); const inSite = this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined); return inSite ? inSite.then(page, page) : page() }
-  archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource> | undefined { return this.#documents.archive(format, page, options) }
-  filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#documents.filtered(format, filter) }
+  // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none), a filtered view, the 404 page; and the bytes these hold. Each of the site that shows what the catalog holds (#inSite): while a change or a reload is in the catalog only (ChangeQueue.untilInSite; a failed reload's catalog is put back first), once it is swapped in. Asked meanwhile, a page showed the change (or a deleted article's 404) while the feeds did not, and a view or archive page mixed the old site's titles with bodies read since (tests/store/swap-pages.test.ts).
+  articlePage(path: string): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.articlePage(path)) }
+  archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
+  filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#inSite(() => this.#documents.filtered(format, filter)) }
+  #inSite<T>(document: () => T): T | Promise<Awaited<T>> { const inSite = this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined); return inSite ? (inSite.then(document, document) as Promise<Awaited<T>>) : document() }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
   /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */
   later(path: string): Promise<Resource | undefined> | undefined { return this.#sitemaps.resource(path) }
   /** Writes the sitemaps of the first site held back (laterSitemaps): main.ts, once the first feed is served; `hurry`: something waits. */
   completeFirstSite(hurry = false): Promise<void> { return this.#sitemaps.now(hurry) }
-
   /** Resolves when no change is being applied, no rebuild runs, and the current documents are compressed (live updates before a reload, tests). */
   async settled(): Promise<void> {
     while (this.#changes.running || this.#rebuilds.running) await Promise.all([this.#changes.running, this.#rebuilds.running])

@@ -24,7 +24,9 @@ afterEach(() => {
   for (const store of stores.splice(0)) store.close()
 })
 
-const article = (n: number, title: string) => articleText({ title, date: `2025-01-${String(n).padStart(2, '0')}T10:00:00Z`, category: 'wirtschaft' }, `${'Die Konjunktur zieht an. '.repeat(20)}\n`)
+const article = (n: number, title: string) => articleText({ title, date: `2025-01-${String(n).padStart(2, '0')}T10:00:00Z`, category: 'wirtschaft' }, `Text zu ${title}. ${'Die Konjunktur zieht an. '.repeat(20)}\n`)
+/** The titles a document gives m10, in its title and in its body: one state shows one. */
+const m10Titles = (text: string) => new Set([...text.matchAll(/<title>(Meldung 10|Neue Schlagzeile)<\/title>|Text zu (Meldung 10|Neue Schlagzeile)\./g)].map((match) => match[1] ?? match[2]))
 
 /** A store whose body reads of `gated` wait until opened: the change's site is not swapped in meanwhile. */
 async function gatedStore() {
@@ -68,9 +70,11 @@ describe('an article page while its change is rendered', () => {
     // Each page's answer, with what the feeds said when it came.
     const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text(), feed: feedText(store) }))
     const [edited, deleted] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html')]
+    const view = answered('/wirtschaft/feed.xml?limit=5')
     await new Promise((resolve) => setTimeout(resolve, 50))
     open()
     await applying
+    expect(m10Titles((await view).text).size).toBe(1) // not the old site's title over the body read since
     const page = await edited
     const feedTitle = /<item>[\s\S]*?<title>((?:Meldung 10|Neue Schlagzeile))<\/title>/.exec(page.feed)?.[1]
     expect(page.text).toContain(`<h1>${feedTitle}</h1>`)
