@@ -91,7 +91,7 @@ export class ContentStore {
       config,
       source: publicBodySource(this.#source), // the leak barrier: no plus body enters a public document
       published: this.#catalog.published,
-      site: () => this.site(),
+      site: () => this.site(), inSite: () => this.#untilInSite()?.catch(() => undefined), // see #inSite
       media: this.#media.info,
       clock: this.#clock,
       logger: this.#logger,
@@ -152,7 +152,8 @@ export class ContentStore {
   articlePage(path: string): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.articlePage(path)) }
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#inSite(() => this.#documents.filtered(format, filter)) }
-  #inSite<T>(document: () => T): T | Promise<Awaited<T>> { const inSite = this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined); return inSite ? (inSite.then(document, document) as Promise<Awaited<T>>) : document() }
+  #inSite<T>(document: () => T): T | Promise<Awaited<T>> { const inSite = this.#untilInSite(); return inSite ? (inSite.then(document, document) as Promise<Awaited<T>>) : document() }
+  #untilInSite(): Promise<unknown> | undefined { return this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
   /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */
@@ -165,7 +166,6 @@ export class ContentStore {
     await this.completeFirstSite(true)
     await this.#compressed
   }
-
   /** Applies no further change and stops the publication timer (a stop: requests in flight are still answered). */
   quiesce(): void { this.#closed = true; this.#publication.clear(); this.#retries.close(); this.#changes.close() }
   /** quiesce(), and stops the source (an index snapshot not written yet is written now). */

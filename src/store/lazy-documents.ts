@@ -32,6 +32,8 @@ export interface LazyDocumentsOptions {
   readonly published: PublishedArticlesView
   /** The current site; documents are rendered for it. */
   readonly site: () => Site
+  /** While a change is in the catalog only (its bodies read again, its site not yet in): resolves once it is (ContentStore#inSite). */
+  readonly inSite?: () => Promise<unknown> | undefined
   readonly media: (url: string) => MediaInfo | undefined
   readonly clock: () => Date
   readonly logger: Logger
@@ -162,9 +164,11 @@ export class LazyDocuments {
   /** A filtered view of the section's feed in one format. */
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> {
     const { config } = this.#options
-    const { plan } = this.#options.site()
     return this.#view(`${format} ${filterQuery(filter)}`, () =>
       this.#viewRenders.run(async () => {
+        // Its turn may come while a change is in the catalog only: then the site after it, not the plan of its request over the bodies read since.
+        await this.#options.inSite?.()
+        const { plan } = this.#options.site()
         const articles = applyFilter(plan.section, filter, config.feedLimit, this.#filterKeys)
         const source = await this.itemSource(articles)
         const document = this.#noted(filteredFeedDocument(plan, articles, filter, source, config))
@@ -175,11 +179,7 @@ export class LazyDocuments {
 
   /** The short page for anything that is not there; the caller adds the keys of what may appear there (missingKeys). */
   notFound(): Promise<Resource> {
-    return (this.#notFound ??= createResource(renderNotFoundPage(this.#options.site().context), {
-      contentType: 'text/html; charset=utf-8',
-      now: this.#options.clock(),
-      keys: [SITE_KEY],
-    }))
+    return (this.#notFound ??= createResource(renderNotFoundPage(this.#options.site().context), { contentType: 'text/html; charset=utf-8', now: this.#options.clock(), keys: [SITE_KEY] }))
   }
 
   /** The documents rendered ahead for `plan` (buildSite), with the bodies of its current feeds and episodes; their compressed forms follow (identityFirstInTurns); an edit renders the changed items only (spliced-feeds.ts). */

@@ -29,29 +29,34 @@ const article = (n: number, title: string) => articleText({ title, date: `2025-0
 const m10Titles = (text: string) => new Set([...text.matchAll(/<title>(Meldung 10|Neue Schlagzeile)<\/title>|Text zu (Meldung 10|Neue Schlagzeile)\./g)].map((match) => match[1] ?? match[2]))
 
 /** A store whose body reads of `gated` wait until opened: the change's site is not swapped in meanwhile. */
-async function gatedStore() {
+async function gatedStore(storeConfig = config) {
   const files = new Map<string, string>()
   for (let n = 1; n <= 10; n++) files.set(`m${n}.md`, article(n, `Meldung ${n}`))
-  const source = memorySource(files, config)
+  const source = memorySource(files, storeConfig)
   let gated: string | undefined
   let open = () => {}
   let entered = () => {}
   const reached = new Promise<void>((resolve) => (entered = resolve))
   const gate = new Promise<void>((resolve) => (open = resolve))
+  // Reads of `held` wait for `release`: a slow disk under views asked for before the change.
+  let release = () => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const held = new Set<string>()
   const readBody = source.readBody
   source.readBody = async (file) => {
     if (file === gated) {
       entered()
       await gate
     }
+    if (held.has(file)) await released
     return readBody(file)
   }
-  const store = new ContentStore({ config, source, clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
+  const store = new ContentStore({ config: storeConfig, source, clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
   stores.push(store)
   await store.load()
   await store.settled()
-  const app = createApp({ config, store, now: () => NOW.getTime() })
-  return { files, store, app, gate: (file: string) => ((gated = file), reached), open: () => open() }
+  const app = createApp({ config: storeConfig, store, now: () => NOW.getTime() })
+  return { files, store, app, gate: (file: string) => ((gated = file), reached), open: () => open(), hold: (...names: string[]) => names.forEach((name) => held.add(name)), release: () => release() }
 }
 
 const feedText = (store: ContentStore) => new TextDecoder().decode(store.resource(FEED)?.identity.body)
@@ -106,5 +111,26 @@ describe('an article page while its change is rendered', () => {
     const gone = await deleted
     if (gone.status === 404) expect(gone.feed).not.toContain('<title>Meldung 9</title>')
     else expect([gone.status, gone.feed]).toEqual([200, expect.stringContaining('<title>Meldung 9</title>')])
+  })
+
+  it('renders a view whose turn comes while the change is in the catalog only from the site after it', async () => {
+    // Three items in the current feeds: a view of more reads the older bodies, and two views render at a time.
+    const { files, store, app, gate, open, hold, release } = await gatedStore(loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' }))
+    hold('m1.md', 'm2.md')
+    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text() }))
+    const slow = [answered('/wirtschaft/feed.xml?limit=10'), answered('/wirtschaft/feed.xml?limit=9')]
+    const view = answered('/wirtschaft/feed.xml?limit=5') // waits for its turn behind them
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    files.set('m10.md', article(10, 'Neue Schlagzeile'))
+    files.set('m11.md', article(11, 'Meldung 11'))
+    const reached = gate('m11.md')
+    const applying = store.applyChanges(['m10.md', 'm11.md'])
+    await reached
+    release() // the two views end, and the third takes its turn, while the change is rendered
+    await Promise.all(slow)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    open()
+    await applying
+    expect(m10Titles((await view).text).size).toBe(1)
   })
 })
