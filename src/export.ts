@@ -91,8 +91,9 @@ interface Job {
   readonly sitePath: string
   readonly resource: () => Promise<Resource | undefined> | Resource | undefined
   /**
-   * What the document's bytes depend on beyond its keys: the newest archive page is compressed as a current feed
-   * (Brotli 9), the others at ARCHIVE_BROTLI_QUALITY, so a page that stops being the newest has other `.br` bytes.
+   * What the document's bytes depend on beyond its keys: the newest archive page was compressed as a current feed
+   * (Brotli 9), the others at ARCHIVE_BROTLI_QUALITY, so a page that stopped being the newest had other `.br` bytes.
+   * Every archive page now has ARCHIVE_BROTLI_QUALITY (feed-resource.ts); kept, as an export's manifest names it.
    */
   readonly variant?: string
 }
