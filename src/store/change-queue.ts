@@ -19,6 +19,14 @@ export interface ChangeQueueOptions {
 const NAMED = 3
 
 /**
+ * The longest a page, archive page or filtered view waits for a change in the catalog to be in a site (untilInSite;
+ * ContentStore#inSite): an edit's takes tens of milliseconds, a bulk import's batch up to seconds, and one whose file
+ * read hangs (a stalled network mount) never ends. Past it, the document is rendered from the catalog, as before
+ * documents waited: a change that hangs holds up its own publication, not every page.
+ */
+export const IN_SITE_WAIT_MS = 1_000
+
+/**
  * The changes to ARTICLES_DIR waiting to be applied, applied one batch at a
  * time, and those whose rebuild failed. A failed change is put back, not
  * dropped (a hostile review: its stamps were noted, so no rescan or SIGHUP

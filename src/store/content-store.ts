@@ -14,7 +14,7 @@ import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
-import { ChangeQueue } from './change-queue.js'
+import { ChangeQueue, IN_SITE_WAIT_MS } from './change-queue.js'
 import { articleCompactor, compactSource } from './compact-articles.js'
 import { snapshotSource } from './index-snapshot.js'
 import { LaterSitemaps } from './later-sitemaps.js'
@@ -25,6 +25,7 @@ import { RebuildRetries } from './rebuild-retries.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
+import { within } from '../util/within.js'
 
 export type { ChangeListener, ContentStoreOptions } from './store-options.js'
 
@@ -54,8 +55,7 @@ export class ContentStore {
   readonly #plusFolder: string
   #site: Site | undefined
   #compressed: Promise<unknown> = Promise.resolve()
-  /** The rebuild when the next scheduled article goes live. */
-  readonly #publication = new Alarm()
+  readonly #publication = new Alarm() // the rebuild when the next scheduled article goes live
   #renderAgain = false // render the current documents again even if their articles did not change (a media file did)
   /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
   readonly #retries: RebuildRetries
@@ -91,7 +91,7 @@ export class ContentStore {
       config,
       source: publicBodySource(this.#source), // the leak barrier: no plus body enters a public document
       published: this.#catalog.published,
-      site: () => this.site(), inSite: () => this.#untilInSite()?.catch(() => undefined), // see #inSite
+      site: () => this.site(), inSite: () => this.#untilInSite(), // see #inSite
       media: this.#media.info,
       clock: this.#clock,
       logger: this.#logger,
@@ -153,7 +153,7 @@ export class ContentStore {
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#inSite(() => this.#documents.filtered(format, filter)) }
   #inSite<T>(document: () => T): T | Promise<Awaited<T>> { const inSite = this.#untilInSite(); return inSite ? (inSite.then(document, document) as Promise<Awaited<T>>) : document() }
-  #untilInSite(): Promise<unknown> | undefined { return this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined) }
+  #untilInSite(): Promise<void> | undefined { const until = this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined); return until && within(until, IN_SITE_WAIT_MS) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
   /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */

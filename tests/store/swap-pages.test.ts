@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
+import { IN_SITE_WAIT_MS } from '../../src/store/change-queue.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
@@ -132,5 +133,28 @@ describe('an article page while its change is rendered', () => {
     open()
     await applying
     expect(m10Titles((await view).text).size).toBe(1)
+  })
+
+  it(`waits at most IN_SITE_WAIT_MS (${IN_SITE_WAIT_MS} ms) for a change whose file read hangs: pages, archive pages and views are answered, not held by it`, async () => {
+    const { files, store, app, gate, open } = await gatedStore(loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' })) // an archive page
+    files.set('m11.md', article(11, 'Meldung 11'))
+    const reached = gate('m11.md') // its body never comes (a stalled network mount), until the test ends
+    const applying = store.applyChanges(['m11.md'])
+    await reached
+    const timed = async (path: string) => {
+      const started = performance.now()
+      const response = await Promise.race([app.request(path), new Promise<undefined>((resolve) => setTimeout(resolve, 10_000))])
+      return { status: response?.status, ms: performance.now() - started, text: await response?.text() }
+    }
+    const [page, archive, view] = await Promise.all([timed('/wirtschaft/m10.html'), timed('/wirtschaft/archiv/1/feed.xml'), timed('/wirtschaft/feed.xml?limit=5')])
+    expect([page.status, archive.status, view.status]).toEqual([200, 200, 200])
+    expect(page.text).toContain('<h1>Meldung 10</h1>')
+    for (const { ms } of [page, archive, view]) {
+      expect(ms).toBeGreaterThanOrEqual(IN_SITE_WAIT_MS - 50) // it waited for the change first
+      expect(ms).toBeLessThan(IN_SITE_WAIT_MS + 5_000)
+    }
+    open()
+    await applying
+    expect(feedText(store)).toContain('<title>Meldung 11</title>')
   })
 })
