@@ -1,6 +1,7 @@
 import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
+import { SharedWait } from '../util/within.js'
 import { FilesBefore } from './files-before.js'
 import { describeFailure, ReloadRetries } from './reload-retries.js'
 
@@ -18,12 +19,8 @@ export interface ChangeQueueOptions {
 /** Files named in a problem; the rest are counted. */
 const NAMED = 3
 
-/**
- * The longest a page, archive page or filtered view waits for a change in the catalog to be in a site (untilInSite;
- * ContentStore#inSite): an edit's takes tens of milliseconds, a bulk import's batch up to seconds, and one whose file
- * read hangs (a stalled network mount) never ends. Past it, the document is rendered from the catalog, as before
- * documents waited: a change that hangs holds up its own publication, not every page.
- */
+/** The longest a page, archive page or view waits for a batch to be in a site (untilInSite): an edit's takes tens of ms, a bulk
+ * import's seconds, and one whose file read hangs (a stalled mount) never ends; past it, the catalog's state is rendered. */
 export const IN_SITE_WAIT_MS = 1_000
 
 /**
@@ -58,8 +55,9 @@ export class ChangeQueue implements HealthCheck {
   #progress = false
   #timer: NodeJS.Timeout | undefined
   #changing = false
-  /** Who waits for the batch in the catalog to be in a site (untilInSite). */
-  #inSite: (() => void)[] = []
+  /** The batch in the catalog in a site: one promise for every caller of untilInSite, resolved by #inCatalogOnly. */
+  #inSite: { readonly promise: Promise<void>; readonly resolve: () => void } | undefined
+  readonly #inSiteWait = new SharedWait(IN_SITE_WAIT_MS) // one a batch: one that hangs adds no waiter a request
   #closed = false
   readonly #applying = new SerialTask(() => this.#drain())
 
@@ -84,13 +82,13 @@ export class ChangeQueue implements HealthCheck {
   }
 
   /**
-   * Undefined when no batch is in the catalog and not yet in a site; else resolves once it is published or put back,
-   * before the next batch reaches the catalog (its files are read first): what the catalog holds is then what the
-   * site shows. An article page is looked up in the catalog: asked meanwhile, it showed an edit, or answered 404 for a
-   * deleted article, while every feed still showed the old state (tests/store/swap-pages.test.ts).
+   * Undefined when no batch is in the catalog only and no `reload` (a reload's rebuild) runs; else resolves once that
+   * is in a site (published or put back), or IN_SITE_WAIT_MS after its first caller, and is undefined from then on. An
+   * article page is looked up in the catalog: asked meanwhile, it showed an edit, or answered 404 for a deleted
+   * article, while every feed still showed the old state (tests/store/swap-pages.test.ts).
    */
-  untilInSite(): Promise<void> | undefined {
-    return this.#changing ? new Promise((resolve) => this.#inSite.push(resolve)) : undefined
+  untilInSite(reload?: Promise<unknown>): Promise<void> | undefined {
+    return this.#inSiteWait.of(this.#inSite?.promise ?? reload)
   }
 
   problems(): string[] {
@@ -138,7 +136,9 @@ export class ChangeQueue implements HealthCheck {
 
   #inCatalogOnly(changing: boolean): void {
     this.#changing = changing
-    if (!changing) for (const resolve of this.#inSite.splice(0)) resolve()
+    this.#inSite?.resolve()
+    let resolve = () => {}
+    this.#inSite = changing ? { promise: new Promise<void>((done) => (resolve = done)), resolve: () => resolve() } : undefined
   }
 
   /** New changes first, then the owed batches of the round in progress. */

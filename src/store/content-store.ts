@@ -14,7 +14,7 @@ import type { Resource } from '../site/resource.js'
 import type { ArticleError } from '../errors/article-error.js'
 import { ArticleCatalog } from './article-catalog.js'
 import { ArticleVersions } from './article-versions.js'
-import { ChangeQueue, IN_SITE_WAIT_MS } from './change-queue.js'
+import { ChangeQueue } from './change-queue.js'
 import { articleCompactor, compactSource } from './compact-articles.js'
 import { snapshotSource } from './index-snapshot.js'
 import { LaterSitemaps } from './later-sitemaps.js'
@@ -25,7 +25,6 @@ import { RebuildRetries } from './rebuild-retries.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
 import { SerialTask } from '../util/serial-task.js'
-import { within } from '../util/within.js'
 
 export type { ChangeListener, ContentStoreOptions } from './store-options.js'
 
@@ -153,7 +152,7 @@ export class ContentStore {
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#inSite(() => this.#documents.filtered(format, filter)) }
   #inSite<T>(document: () => T): T | Promise<Awaited<T>> { const inSite = this.#untilInSite(); return inSite ? (inSite.then(document, document) as Promise<Awaited<T>>) : document() }
-  #untilInSite(): Promise<void> | undefined { const until = this.#changes.untilInSite() ?? (this.#reloading ? this.#rebuilds.running : undefined); return until && within(until, IN_SITE_WAIT_MS) }
+  #untilInSite(): Promise<void> | undefined { return this.#changes.untilInSite(this.#reloading ? this.#rebuilds.running : undefined) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
   /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */

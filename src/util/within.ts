@@ -7,3 +7,31 @@ export function within(promise: Promise<unknown>, ms: number): Promise<void> {
   })
   return Promise.race([promise.then(() => {}, () => {}), waited]).finally(() => clearTimeout(timer))
 }
+
+/**
+ * One wait for `promise` shared by every caller (`of`): ended when it settles
+ * or `ms` after its first caller, and none after that (undefined). Each
+ * caller of within() adds a reaction to the promise and a timer: for one that
+ * never settles (a change whose file read hangs), every request waiting for
+ * it added one more, for as long as it hung.
+ */
+export class SharedWait {
+  #for: Promise<unknown> | undefined
+  #wait: Promise<void> | undefined
+  #until = 0
+
+  constructor(
+    private readonly ms: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  of(promise: Promise<unknown> | undefined): Promise<void> | undefined {
+    if (promise === undefined) return undefined
+    if (promise !== this.#for) {
+      this.#for = promise
+      this.#until = this.now() + this.ms
+      this.#wait = within(promise, this.ms)
+    }
+    return this.now() < this.#until ? this.#wait : undefined
+  }
+}

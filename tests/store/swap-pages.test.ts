@@ -153,6 +153,9 @@ describe('an article page while its change is rendered', () => {
       expect(ms).toBeGreaterThanOrEqual(IN_SITE_WAIT_MS - 50) // it waited for the change first
       expect(ms).toBeLessThan(IN_SITE_WAIT_MS + 5_000)
     }
+    // Once the bound is past, a page waits no more for that change (nor does each request add a waiter to it).
+    const later = await timed('/wirtschaft/m9.html')
+    expect([later.status, later.ms < IN_SITE_WAIT_MS / 2]).toEqual([200, true])
     open()
     await applying
     expect(feedText(store)).toContain('<title>Meldung 11</title>')
