@@ -13,10 +13,12 @@ export function within(promise: Promise<unknown>, ms: number): Promise<void> {
  * or `ms` after its first caller, and none after that (undefined). Each
  * caller of within() adds a reaction to the promise and a timer: for one that
  * never settles (a change whose file read hangs), every request waiting for
- * it added one more, for as long as it hung.
+ * it added one more, for as long as it hung. The promise is known by a weak
+ * reference: a reload's rebuild resolves to its whole site, kept past the
+ * next site's swap while it was held here (tests/util/within.test.ts).
  */
 export class SharedWait {
-  #for: Promise<unknown> | undefined
+  #for: WeakRef<Promise<unknown>> | undefined
   #wait: Promise<void> | undefined
   #until = 0
 
@@ -27,8 +29,8 @@ export class SharedWait {
 
   of(promise: Promise<unknown> | undefined): Promise<void> | undefined {
     if (promise === undefined) return undefined
-    if (promise !== this.#for) {
-      this.#for = promise
+    if (promise !== this.#for?.deref()) {
+      this.#for = new WeakRef(promise)
       this.#until = this.now() + this.ms
       this.#wait = within(promise, this.ms)
     }

@@ -15,6 +15,7 @@ import { IN_SITE_WAIT_MS } from '../../src/store/change-queue.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
+import { collected } from '../helpers/collected.js'
 
 const NOW = new Date('2026-01-01T00:00:00Z')
 const FEED = '/wirtschaft/feed.xml'
@@ -159,5 +160,22 @@ describe('an article page while its change is rendered', () => {
     open()
     await applying
     expect(feedText(store)).toContain('<title>Meldung 11</title>')
+  })
+
+  it('holds no site past the next swap once a page waited for a reload (its rebuild resolves to that site)', async () => {
+    const { files, store, gate, open } = await gatedStore()
+    files.set('m11.md', article(11, 'Meldung 11'))
+    const reached = gate('m11.md')
+    const loading = store.load()
+    await reached
+    const page = store.articlePage('/wirtschaft/m10.html') // waits for the reload's rebuild
+    open()
+    await loading
+    expect((await page)?.identity.body).toBeDefined()
+    const reloaded = new WeakRef(store.site())
+    await store.mediaChanged() // every document rendered again: a new site
+    await store.settled()
+    expect(store.site()).not.toBe(reloaded.deref())
+    expect(await collected(reloaded)).toBe(true)
   })
 })

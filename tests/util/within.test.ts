@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SharedWait, within } from '../../src/util/within.js'
+import { collected } from '../helpers/collected.js'
 
 const never = new Promise<void>(() => {})
 const settled = async (promise: Promise<unknown>, ms = 0): Promise<boolean> =>
@@ -39,5 +40,15 @@ describe('SharedWait (one wait for a promise, shared by its callers, ended after
     const next = waits.of(never)
     expect(next).toBeDefined()
     expect(next).not.toBe(wait)
+  })
+
+  it('holds no promise it waited for, nor so its value: a reload\'s rebuild resolves to its whole site, kept past the next swap', async () => {
+    const waits = new SharedWait(1000)
+    let site: object | undefined = { resources: new Map([['/feed.xml', new Uint8Array(1 << 20)]]) }
+    const ref = new WeakRef(site)
+    let rebuild: Promise<unknown> | undefined = Promise.resolve(site)
+    await waits.of(rebuild)
+    site = rebuild = undefined
+    expect(await collected(ref)).toBe(true)
   })
 })
