@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.js'
 import { createApp } from '../../src/http/app.js'
 import { IN_SITE_WAIT_MS } from '../../src/store/change-queue.js'
 import { ContentStore } from '../../src/store/content-store.js'
+import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
 import { collected } from '../helpers/collected.js'
@@ -31,7 +32,7 @@ const article = (n: number, title: string) => articleText({ title, date: `2025-0
 const m10Titles = (text: string) => new Set([...text.matchAll(/<title>(Meldung 10|Neue Schlagzeile)<\/title>|Text zu (Meldung 10|Neue Schlagzeile)\./g)].map((match) => match[1] ?? match[2]))
 
 /** A store whose body reads of `gated` wait until opened: the change's site is not swapped in meanwhile. */
-async function gatedStore(storeConfig = config) {
+async function gatedStore(storeConfig = config, renderer?: Renderer) {
   const files = new Map<string, string>()
   for (let n = 1; n <= 10; n++) files.set(`m${n}.md`, article(n, `Meldung ${n}`))
   const source = memorySource(files, storeConfig)
@@ -53,7 +54,7 @@ async function gatedStore(storeConfig = config) {
     if (held.has(file)) await released
     return readBody(file)
   }
-  const store = new ContentStore({ config: storeConfig, source, clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
+  const store = new ContentStore({ config: storeConfig, source, renderer, clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
   stores.push(store)
   await store.load()
   await store.settled()
@@ -177,5 +178,29 @@ describe('an article page while its change is rendered', () => {
     await store.settled()
     expect(store.site()).not.toBe(reloaded.deref())
     expect(await collected(reloaded)).toBe(true)
+  })
+
+  it('is answered from the state put back when the change fails: the feeds never showed it', async () => {
+    let failing = false
+    const renderer: Renderer = { ...RENDER_IN_THREAD, feed: (document, format) => (failing ? ((failing = false), Promise.reject(new Error('kaputt'))) : RENDER_IN_THREAD.feed(document, format)) } // the change's rebuild fails, once
+    const { files, store, app, gate, open } = await gatedStore(config, renderer)
+    files.set('m10.md', article(10, 'Neue Schlagzeile'))
+    files.delete('m9.md')
+    files.set('m11.md', article(11, 'Meldung 11'))
+    const reached = gate('m11.md')
+    failing = true
+    const applying = store.applyChanges(['m9.md', 'm10.md', 'm11.md'])
+    await reached
+    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text() }))
+    const [edited, deleted, view] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html'), answered('/wirtschaft/feed.xml?limit=5')]
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    open()
+    await applying
+    expect(store.problems().join()).toContain('kaputt')
+    expect(feedText(store)).toContain('<title>Meldung 9</title>')
+    expect((await edited).text).toContain('<h1>Meldung 10</h1>')
+    expect((await deleted).status).toBe(200)
+    // Its title; the body is the file's (read since: the old text is gone from disk), as in any document rendered until the retry publishes it.
+    expect([(await view).status, /<title>(Meldung 10|Neue Schlagzeile)<\/title>/.exec((await view).text)?.[1]]).toEqual([200, 'Meldung 10'])
   })
 })
