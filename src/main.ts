@@ -148,6 +148,9 @@ async function main(): Promise<void> {
       return exit()
     }
     logger.info(`${signal}: finishing requests in flight, then stopping`)
+    // A keep-alive connection busy at close() (a page waiting for a change's swap) was never idle again under a client
+    // that reused it: Node answered its requests on and on, until the 9 s below cut it (tests/stop-deadline.test.ts).
+    server.prependListener('request', (_request, response) => void (response.shouldKeepAlive = false))
     server.close(() => {
       logger.info('stopped')
       void purgesSent.then(() => exit())

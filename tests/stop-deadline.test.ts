@@ -38,4 +38,38 @@ describe('a stop that a request in flight holds up', () => {
       articles.rm()
     }
   }, 60_000)
+
+  it('closes a keep-alive connection busy at the stop after its next answer, though its client goes on asking on it', async () => {
+    const articles = makeTempDir('deadline-articles-')
+    try {
+      for (const n of [1, 2]) articles.write(`m${n}.md`, articleText({ title: `Meldung ${n}`, date: `2025-01-0${n}T10:00:00Z`, category: 'wirtschaft' }, 'Text.\n'))
+      const server = await startServer({ ARTICLES_DIR: articles.dir })
+      // Busy when the stop comes (as a page waiting for a change's swap is): its request's headers not ended yet.
+      const socket = net.connect(Number(new URL(server.base).port), '127.0.0.1')
+      await new Promise((resolve) => socket.once('connect', resolve))
+      socket.on('error', () => {})
+      let answers = ''
+      const closed = new Promise((resolve) => socket.once('close', resolve))
+      const request = 'GET /wirtschaft/m1.html HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+      socket.write(request)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const started = Date.now()
+      const stopped = server.stop()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      // A client (a proxy's pool) that asks again on the connection as soon as each answer is in.
+      socket.on('data', (chunk: Buffer) => {
+        answers += chunk.toString('latin1')
+        if (!socket.destroyed && answers.endsWith('</html>')) socket.write(request + '\r\n')
+      })
+      socket.write('\r\n')
+      expect(await stopped).toBe(0)
+      const took = Date.now() - started
+      await closed
+      expect(server.output()).not.toContain('still busy after 9 s')
+      expect(took).toBeLessThan(5_000)
+      expect(answers).toMatch(/^connection: close$/im)
+    } finally {
+      articles.rm()
+    }
+  }, 60_000)
 })
