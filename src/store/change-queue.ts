@@ -82,7 +82,7 @@ export class ChangeQueue implements HealthCheck {
   }
 
   /**
-   * Undefined when no batch is in the catalog only and no `reload` (a reload's rebuild) runs; else resolves once that
+   * Undefined when no batch is in the catalog only and no `reload` (its reading, its rebuild) runs; else resolves once that
    * is in a site (published or put back), or IN_SITE_WAIT_MS after its first caller, and is undefined from then on. An
    * article page is looked up in the catalog: asked meanwhile, it showed an edit, or answered 404 for a deleted
    * article, while every feed still showed the old state (tests/store/swap-pages.test.ts).

@@ -60,6 +60,7 @@ export class ContentStore {
   readonly #retries: RebuildRetries
   readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing || this.#reloading))
   #reloading = false // a reload's rebuild runs: its failure is the reload's caller's to retry (live updates)
+  #reload: Promise<void> | undefined // a reload of a site served, from its first file read to its site swapped in (or the catalog put back)
   readonly #changes: ChangeQueue // changes waiting to be applied, and those whose rebuild failed, tried again
   #closed = false
 
@@ -108,10 +109,9 @@ export class ContentStore {
   async load(): Promise<void> {
     this.#changes.forget()
     const restore = this.#site && this.#catalog.saved()
-    await this.#catalog.loadAll()
-    this.#documents.forgetBodies()
-    this.#reloading = restore !== undefined
-    await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }).finally(() => (this.#reloading = false))
+    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }) })()
+    this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
+    await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
     this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
   }
 
@@ -152,7 +152,7 @@ export class ContentStore {
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
   filtered(format: FeedFormat, filter: FeedFilter): Promise<Resource> { return this.#inSite(() => this.#documents.filtered(format, filter)) }
   #inSite<T>(document: () => T): T | Promise<Awaited<T>> { const inSite = this.#untilInSite(); return inSite ? (inSite.then(document, document) as Promise<Awaited<T>>) : document() }
-  #untilInSite(): Promise<void> | undefined { return this.#changes.untilInSite(this.#reloading ? this.#rebuilds.running : undefined) }
+  #untilInSite(): Promise<void> | undefined { return this.#changes.untilInSite(this.#reload) }
   notFound(): Promise<Resource> { return this.#documents.notFound() }
   cachedBytes(): { archives: number; views: number } { return this.#documents.cachedBytes() }
   /** A sitemap of the first site while it is held back (laterSitemaps): written now, then given. */

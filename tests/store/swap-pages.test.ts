@@ -203,4 +203,33 @@ describe('an article page while its change is rendered', () => {
     // Its title; the body is the file's (read since: the old text is gone from disk), as in any document rendered until the retry publishes it.
     expect([(await view).status, /<title>(Meldung 10|Neue Schlagzeile)<\/title>/.exec((await view).text)?.[1]]).toEqual([200, 'Meldung 10'])
   })
+
+  it('waits for a reload while its files are read too: a page not rendered before read the new text under the old title', async () => {
+    const storeConfig = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' }) // m5's body is in no current feed, so read for its page
+    const files = new Map<string, string>()
+    for (let n = 1; n <= 10; n++) files.set(`m${n}.md`, article(n, `Meldung ${n}`))
+    const source = memorySource(files, storeConfig)
+    let [gated, entered, open] = [false, () => {}, () => {}]
+    const reached = new Promise<void>((resolve) => (entered = resolve))
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    const readForIndex = source.readForIndex
+    source.readForIndex = async (file) => {
+      if (gated && file === 'm1.md') (entered(), await gate) // a reload reading 50,000 files: seconds
+      return readForIndex(file)
+    }
+    const store = new ContentStore({ config: storeConfig, source, clock: () => NOW, logger: { info: () => {}, warn: () => {} } })
+    stores.push(store)
+    await store.load()
+    await store.settled()
+    files.set('m5.md', article(5, 'Neue Schlagzeile'))
+    gated = true
+    const loading = store.load()
+    await reached
+    const page = store.articlePage('/wirtschaft/m5.html')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    open()
+    await loading
+    const text = new TextDecoder().decode((await page)?.identity.body)
+    expect([/<h1>([^<]*)<\/h1>/.exec(text)?.[1], /Text zu ([^.]*)\./.exec(text)?.[1]]).toEqual(['Neue Schlagzeile', 'Neue Schlagzeile'])
+  })
 })
