@@ -26,6 +26,11 @@ describe('file systems whose change times do not tell every change (content/chan
     expect([0xef53, 0x58465342, 0x9123683e, 0x01021994, 0x794c7630, 0x6969].map(on)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined])
   })
 
+  it('names them by their unsigned number, as a 32-bit Linux gives it signed (EROFS 0xe0f5e1e2 as -520758814)', () => {
+    const on = (type: number) => changeTimesNotKept('/srv/artikel', () => ({ type }))
+    expect([0xe0f5e1e2 | 0, 0x2011bab0 | 0, 0x65735546 | 0].map(on)).toEqual(['EROFS', 'exFAT', 'FUSE'])
+  })
+
   it('names none when statfs fails, nor for the temp folder the tests run in', () => {
     expect(changeTimesNotKept('/srv/artikel', () => { throw Object.assign(new Error('gone'), { code: 'ENOENT' }) })).toBeUndefined()
     const temp = makeTempDir('change-times-')

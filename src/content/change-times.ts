@@ -35,7 +35,8 @@ const CHANGE_TIMES_NOT_KEPT: ReadonlyMap<number, string> = new Map([
 export function changeTimesNotKept(dir: string, statfs: (dir: string) => { readonly type: number } = fs.statfsSync): string | undefined {
   if (process.platform !== 'linux') return undefined
   try {
-    return CHANGE_TIMES_NOT_KEPT.get(statfs(dir).type)
+    // Unsigned: on 32-bit Linux f_type is a signed 32-bit long, and EROFS's number passes 2^31.
+    return CHANGE_TIMES_NOT_KEPT.get(statfs(dir).type >>> 0)
   } catch {
     return undefined
   }
