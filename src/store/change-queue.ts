@@ -55,7 +55,7 @@ export class ChangeQueue implements HealthCheck {
   #progress = false
   #timer: NodeJS.Timeout | undefined
   #changing = false
-  /** The batch in the catalog in a site: one promise for every caller of untilInSite, resolved by #inCatalogOnly. */
+  /** Resolved once the batch in the catalog is in a site (#inCatalogOnly): one promise for every caller of untilInSite. */
   #inSite: { readonly promise: Promise<void>; readonly resolve: () => void } | undefined
   readonly #inSiteWait = new SharedWait(IN_SITE_WAIT_MS) // one a batch: one that hangs adds no waiter a request
   #closed = false

@@ -14,8 +14,8 @@ export function within(promise: Promise<unknown>, ms: number): Promise<void> {
  * caller of within() adds a reaction to the promise and a timer: for one that
  * never settles (a change whose file read hangs), every request waiting for
  * it added one more, for as long as it hung. The promise is known by a weak
- * reference: a reload's rebuild resolves to its whole site, kept past the
- * next site's swap while it was held here (tests/util/within.test.ts).
+ * reference: one may resolve to a whole site (a rebuild's), which was kept
+ * past the next site's swap while it was held here (tests/util/within.test.ts).
  */
 export class SharedWait {
   #for: WeakRef<Promise<unknown>> | undefined
