@@ -54,7 +54,6 @@ export class ChangeQueue implements HealthCheck {
   /** Whether the round in progress published an owed batch: the next round comes after the shortest wait again. */
   #progress = false
   #timer: NodeJS.Timeout | undefined
-  #changing = false
   /** Resolved once the batch in the catalog is in a site (#inCatalogOnly): one promise for every caller of untilInSite. */
   #inSite: { readonly promise: Promise<void>; readonly resolve: () => void } | undefined
   readonly #inSiteWait = new SharedWait(IN_SITE_WAIT_MS) // one a batch: one that hangs adds no waiter a request
@@ -78,7 +77,7 @@ export class ChangeQueue implements HealthCheck {
 
   /** Whether a batch is in the catalog and not yet in a site: a rebuild that fails now is its failure, retried here (RebuildRetries leaves it). */
   get changing(): boolean {
-    return this.#changing
+    return this.#inSite !== undefined
   }
 
   /**
@@ -135,7 +134,6 @@ export class ChangeQueue implements HealthCheck {
   }
 
   #inCatalogOnly(changing: boolean): void {
-    this.#changing = changing
     this.#inSite?.resolve()
     let resolve = () => {}
     this.#inSite = changing ? { promise: new Promise<void>((done) => (resolve = done)), resolve: () => resolve() } : undefined
