@@ -64,31 +64,44 @@ async function gatedStore(storeConfig = config, renderer?: Renderer) {
 
 const feedText = (store: ContentStore) => new TextDecoder().decode(store.resource(FEED)?.identity.body)
 
+/** A document's answer, and (with `store`) what the current feed said when it came. */
+const answer = (app: { request(path: string): Response | Promise<Response> }, store?: ContentStore) => (path: string) =>
+  Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text(), feed: store ? feedText(store) : '' }))
+
+/** One batch: m10 retitled, m9 deleted, m11 added (whose body, gated, the new feeds wait for). */
+function editDeleteAdd(files: Map<string, string>): void {
+  files.set('m10.md', article(10, 'Neue Schlagzeile'))
+  files.delete('m9.md')
+  files.set('m11.md', article(11, 'Meldung 11'))
+}
+
+type Answered = { status: number; text: string; feed: string }
+/** m10's page shows the title the feed beside it showed; m9's page answers 404 only when that feed no longer listed it. */
+async function expectStateOfFeeds(edited: Promise<Answered>, deleted: Promise<Answered>): Promise<void> {
+  const page = await edited
+  const feedTitle = /<item>[\s\S]*?<title>((?:Meldung 10|Neue Schlagzeile))<\/title>/.exec(page.feed)?.[1]
+  expect(page.text).toContain(`<h1>${feedTitle}</h1>`)
+  const gone = await deleted
+  if (gone.status === 404) expect(gone.feed).not.toContain('<title>Meldung 9</title>')
+  else expect([gone.status, gone.feed]).toEqual([200, expect.stringContaining('<title>Meldung 9</title>')])
+}
+
 describe('an article page while its change is rendered', () => {
   it('is answered from the state the feeds show: an edited title, a deleted article, not before their feeds', async () => {
     const { files, store, app, gate, open } = await gatedStore()
-    // One batch: m10 retitled, m9 deleted, m11 added (whose body the new feeds wait for).
-    files.set('m10.md', article(10, 'Neue Schlagzeile'))
-    files.delete('m9.md')
-    files.set('m11.md', article(11, 'Meldung 11'))
+    editDeleteAdd(files)
     const reached = gate('m11.md')
     const applying = store.applyChanges(['m9.md', 'm10.md', 'm11.md'])
     await reached
     expect(feedText(store)).toContain('<title>Meldung 9</title>') // the old site is still the one served
-    // Each page's answer, with what the feeds said when it came.
-    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text(), feed: feedText(store) }))
+    const answered = answer(app, store) // each page's answer, with what the feeds said when it came
     const [edited, deleted] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html')]
     const view = answered('/wirtschaft/feed.xml?limit=5')
     await new Promise((resolve) => setTimeout(resolve, 50))
     open()
     await applying
     expect(m10Titles((await view).text).size).toBe(1) // not the old site's title over the body read since
-    const page = await edited
-    const feedTitle = /<item>[\s\S]*?<title>((?:Meldung 10|Neue Schlagzeile))<\/title>/.exec(page.feed)?.[1]
-    expect(page.text).toContain(`<h1>${feedTitle}</h1>`)
-    const gone = await deleted
-    if (gone.status === 404) expect(gone.feed).not.toContain('<title>Meldung 9</title>')
-    else expect([gone.status, gone.feed]).toEqual([200, expect.stringContaining('<title>Meldung 9</title>')])
+    await expectStateOfFeeds(edited, deleted)
     // Once swapped in, both follow the change.
     expect((await app.request('/wirtschaft/m9.html')).status).toBe(404)
     expect(await (await app.request('/wirtschaft/m10.html')).text()).toContain('Neue Schlagzeile')
@@ -96,31 +109,24 @@ describe('an article page while its change is rendered', () => {
 
   it('is answered from the state the feeds show during a reload (another folder swapped in) too', async () => {
     const { files, store, app, gate, open } = await gatedStore()
-    files.set('m10.md', article(10, 'Neue Schlagzeile'))
-    files.delete('m9.md')
-    files.set('m11.md', article(11, 'Meldung 11'))
+    editDeleteAdd(files)
     const reached = gate('m11.md')
     const loading = store.load()
     await reached
     expect(feedText(store)).toContain('<title>Meldung 9</title>')
-    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text(), feed: feedText(store) }))
+    const answered = answer(app, store)
     const [edited, deleted] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html')]
     await new Promise((resolve) => setTimeout(resolve, 50))
     open()
     await loading
-    const page = await edited
-    const feedTitle = /<item>[\s\S]*?<title>((?:Meldung 10|Neue Schlagzeile))<\/title>/.exec(page.feed)?.[1]
-    expect(page.text).toContain(`<h1>${feedTitle}</h1>`)
-    const gone = await deleted
-    if (gone.status === 404) expect(gone.feed).not.toContain('<title>Meldung 9</title>')
-    else expect([gone.status, gone.feed]).toEqual([200, expect.stringContaining('<title>Meldung 9</title>')])
+    await expectStateOfFeeds(edited, deleted)
   })
 
   it('renders a view whose turn comes while the change is in the catalog only from the site after it', async () => {
     // Three items in the current feeds: a view of more reads the older bodies, and two views render at a time.
     const { files, store, app, gate, open, hold, release } = await gatedStore(loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: '3' }))
     hold('m1.md', 'm2.md')
-    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text() }))
+    const answered = answer(app)
     const slow = [answered('/wirtschaft/feed.xml?limit=10'), answered('/wirtschaft/feed.xml?limit=9')]
     const view = answered('/wirtschaft/feed.xml?limit=5') // waits for its turn behind them
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -184,14 +190,12 @@ describe('an article page while its change is rendered', () => {
     let failing = false
     const renderer: Renderer = { ...RENDER_IN_THREAD, feed: (document, format) => (failing ? ((failing = false), Promise.reject(new Error('kaputt'))) : RENDER_IN_THREAD.feed(document, format)) } // the change's rebuild fails, once
     const { files, store, app, gate, open } = await gatedStore(config, renderer)
-    files.set('m10.md', article(10, 'Neue Schlagzeile'))
-    files.delete('m9.md')
-    files.set('m11.md', article(11, 'Meldung 11'))
+    editDeleteAdd(files)
     const reached = gate('m11.md')
     failing = true
     const applying = store.applyChanges(['m9.md', 'm10.md', 'm11.md'])
     await reached
-    const answered = (path: string) => Promise.resolve(app.request(path)).then(async (response) => ({ status: response.status, text: await response.text() }))
+    const answered = answer(app)
     const [edited, deleted, view] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html'), answered('/wirtschaft/feed.xml?limit=5')]
     await new Promise((resolve) => setTimeout(resolve, 50))
     open()
