@@ -6,16 +6,21 @@
  * 404s among them, but media files, and one of `site` everything.
  */
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DOCUMENT_KEY } from '../../src/cdn/cdn-headers.js'
 import { SITE_KEY } from '../../src/site/cache-keys.js'
+import { freePort } from '../helpers/free-port.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
 import { startVarnishTier, type VarnishTier } from '../helpers/varnish-tier.js'
 
 const temp = makeTempDir('varnish-site-')
 const articles = path.join(temp.dir, 'articles')
 let tier: VarnishTier
+/** A port another listener holds when the tier is offered it first (CI, stop 56: varnishd's port was taken). */
+let held: net.Server | undefined
+let heldPort = 0
 
 beforeAll(async () => {
   fs.mkdirSync(articles)
@@ -27,10 +32,15 @@ beforeAll(async () => {
   }
   // Two articles a page: archive pages 1 and 2 exist.
   const env = { ARTICLES_DIR: articles, MEDIA_DIR: path.join(temp.dir, 'media'), SITE_CONFIG: path.join(temp.dir, 'site.yaml'), FEED_LIMIT: '2', ARCHIVE_PAGE_SIZE: '2' }
-  tier = await startVarnishTier(env, 1)
+  held = net.createServer().listen(0, '127.0.0.1')
+  await new Promise((resolve) => held?.once('listening', resolve))
+  heldPort = (held.address() as net.AddressInfo).port
+  const offered = [heldPort]
+  tier = await startVarnishTier(env, 1, async () => offered.shift() ?? freePort())
 }, 60_000)
 
 afterAll(async () => {
+  held?.close()
   await tier?.stop()
   temp.rm()
 })
@@ -84,5 +94,15 @@ describe('purges of every document at Varnish', () => {
     expect(await tier.purge([SITE_KEY])).toBe(200)
     const after = await statesOf()
     expect(Object.entries(after).filter(([, state]) => !state.endsWith(' MISS'))).toEqual([])
+  })
+})
+
+describe('the Varnish tier itself (tests/helpers/varnish-tier.ts)', () => {
+  it('starts again on another port when varnishd finds its port taken, and its instances name that port', async () => {
+    expect(heldPort).toBeGreaterThan(0)
+    expect(new URL(tier.url).port).not.toBe(String(heldPort))
+    const feed = await fetch(new URL('wirtschaft/feed.xml', tier.url))
+    expect(feed.status).toBe(200)
+    expect(await feed.text()).toContain(`<link>${tier.url}wirtschaft/a5.html</link>`)
   })
 })

@@ -30,10 +30,22 @@ export interface VarnishTier {
  * without a jail (-j none: these tests may run as root), its working folder
  * (-n) in a temp folder.
  */
-export async function startVarnishTier(env: Record<string, string>, count = 2): Promise<VarnishTier> {
+export async function startVarnishTier(env: Record<string, string>, count = 2, ports: () => Promise<number> = freePort): Promise<VarnishTier> {
   if (!fs.existsSync(VARNISHD)) throw new Error(`${VARNISHD} is missing: install Debian's varnish and varnish-modules (scripts/ensure-test-tools.sh)`)
+  // The port was free when asked, not always when varnishd binds it, a few seconds later (the instances start
+  // between): "Could not get socket …: Address already in use" failed CI once (stop 56). The instances' SITE_URL
+  // and PURGE name Varnish's port, so the whole tier starts again on another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTierOn(await ports(), env, count)
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('Address already in use')) throw error
+    }
+  }
+}
+
+async function startTierOn(port: number, env: Record<string, string>, count: number): Promise<VarnishTier> {
   const temp = makeTempDir('varnish-tier-')
-  const port = await freePort()
   const url = `http://127.0.0.1:${port}/`
   const instances: RunningServer[] = []
   let varnish: ChildProcess | undefined
@@ -87,7 +99,8 @@ async function waitForVarnish(url: string, child: ChildProcess, output: () => st
     if (child.exitCode !== null) throw new Error(`varnishd exited with ${child.exitCode}:\n${output()}`)
     try {
       // The VCL answers PURGE without a key with 400: Varnish is up and the VCL loaded.
-      const response = await fetch(url, { method: 'PURGE' })
+      // Bounded: what holds the port when varnishd could not take it may never answer.
+      const response = await fetch(url, { method: 'PURGE', signal: AbortSignal.timeout(1000) })
       await response.arrayBuffer()
       if (response.status === 400) return
     } catch {
