@@ -36,6 +36,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
+import { PURGE_RECORD, PurgeRecord } from './cdn/purge-record.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
@@ -92,11 +93,16 @@ async function main(): Promise<void> {
   const unkept = build === undefined ? undefined : changeTimesNotKept(config.articlesDir)
   if (unkept !== undefined) logger.info(`no index snapshot: ARTICLES_DIR is on a ${unkept} file system, whose change times do not tell every change of a file; every start reads every file`)
   const snapshot = build === undefined || unkept !== undefined ? undefined : { file: stateFile(config.stateDir, 'index-snapshot.v8', snapshotMaxBytes), build, runtime: runtimeIdentity() }
-  const purger = config.cdn?.purge && new Purger({ client: createPurgeClient(config.cdn.purge), logger, deliveries: ops.purges })
+  const purgeClient = config.cdn?.purge && createPurgeClient(config.cdn.purge)
+  const purger = purgeClient && new Purger({ client: purgeClient, logger, deliveries: ops.purges })
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
-  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })
+  // What the CDN was last told (cdn/purge-record.ts): the first state purges what changed while the service was stopped.
+  const purgeRecordFile = stateFile(config.stateDir, PURGE_RECORD)
+  const purgeRecord = purger && new PurgeRecord(purgeRecordFile, `${purgeClient.target} ${config.siteUrl}`, logger)
+  if (!purger) PurgeRecord.markUnpurged(purgeRecordFile, logger)
+  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed, first: purgeRecord?.begin() })
   // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
   const onBodyRenderedAgain = changePurges ? purgeOnBodyRenderedAgain(changePurges.afterRebuild) : undefined
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
@@ -153,7 +159,12 @@ async function main(): Promise<void> {
     server.prependListener('request', (_request, response) => void (response.shouldKeepAlive = false))
     server.close(() => {
       logger.info('stopped')
-      void purgesSent.then(() => exit())
+      void purgesSent.then(() => {
+        // Only with every purge through: else the record says the run is under way, and the next start purges the site.
+        const latest = changePurges?.latest()
+        if (latest && changePurges?.settled() && purger?.delivered()) purgeRecord?.end(latest, store.bodiesNotAsWritten().values())
+        exit()
+      })
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
     setTimeout(() => {

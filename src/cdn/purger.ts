@@ -77,6 +77,11 @@ export class Purger implements HealthCheck {
     while (this.#flushes.running) await this.#flushes.running
   }
 
+  /** Whether every key queued went through: none waits, for a retry or behind a request in flight. */
+  delivered(): boolean {
+    return this.#pending.size === 0 && !this.#flushes.running
+  }
+
   /** Cancels the retry waiting; keys not sent stay unsent. */
   close(): void {
     this.#closed = true

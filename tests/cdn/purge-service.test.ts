@@ -48,16 +48,17 @@ async function serviceWith(answers: { status: number }[], otherwise: { status: n
   }
   record('cdn', varnish.received)
   record('hub', hub.received)
-  const server: RunningServer = await startServer({
+  const serverEnv = {
     ARTICLES_DIR: path.join(temp.dir, 'articles'),
     MEDIA_DIR: path.join(temp.dir, 'media'),
     SITE_CONFIG: path.join(temp.dir, 'site.yaml'),
     PURGE: `varnish:${varnish.url}`,
     WEBSUB_HUB: `${hub.url}hub`,
     ...env,
-  })
+  }
+  const server: RunningServer = await startServer(serverEnv)
   cleanups.push(() => server.stop())
-  return { temp, events, server, varnish }
+  return { temp, events, server, varnish, env: serverEnv }
 }
 
 describe('the service purging its CDN', () => {
@@ -98,6 +99,35 @@ describe('the service purging its CDN', () => {
     expect(varnish.received.slice(before).map((request) => `${request.method} ${String(request.headers['xkey-purge'])}`)).toEqual([
       `PURGE ${articleKey('/wirtschaft/meldung-60.html')} any`,
     ])
+  })
+
+  it('purges at a start what changed while it was stopped (PurgeRecord), and the whole site after a kill', async () => {
+    // Before, a start purged nothing: an article edited during a deploy's restart kept its CDN copies of before for
+    // CDN_MAX_AGE.
+    const state = makeTempDir('purge-record-state-')
+    cleanups.push(state.rm)
+    const { temp, events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
+    const purges = () => events.filter((event) => event.startsWith('purge'))
+    // A first start on this STATE_DIR purges nothing.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(purges()).toEqual([])
+    expect(await server.stop()).toBe(0)
+    fs.writeFileSync(path.join(temp.dir, 'articles/bau.md'), articleText({ title: 'Bau zieht an', date: '2025-12-01T08:00:00Z', category: 'wirtschaft' }))
+
+    const again = await startServer(env)
+    cleanups.push(() => again.stop())
+    await until(() => purges().length > 0, 10_000, () => events.join('\n') + again.output())
+    expect(purges()).toEqual([`purge ${[articleKey('/wirtschaft/bau.html'), 'any'].sort().join(' ')}`])
+    expect(again.output()).toContain('purge: the last run stopped with every purge through; the first state purges what changed since\n')
+
+    // Killed: nothing says what the CDN was told last, and the next start purges everything.
+    again.child.kill('SIGKILL')
+    await again.stop()
+    events.length = 0
+    const third = await startServer(env)
+    cleanups.push(() => third.stop())
+    await until(() => purges().length > 0, 10_000, () => events.join('\n') + third.output())
+    expect(purges()).toEqual([`purge ${SITE_KEY}`])
   })
 
   it('purges a media file replaced under MEDIA_DIR', async () => {

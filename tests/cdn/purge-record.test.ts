@@ -1,0 +1,109 @@
+/**
+ * What the CDN was last told (src/cdn/purge-record.ts): the first state after a start purges the keys changed while
+ * the service was stopped, the whole site after a run that did not stop with every purge through, nothing on a first
+ * start. Before, a start purged nothing, and the CDN kept the copies of before the stop for CDN_MAX_AGE.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { PURGE_RECORD, PurgeRecord } from '../../src/cdn/purge-record.js'
+import { stateFile, type StateFile } from '../../src/ops/state-file.js'
+import { ANY_KEY, articleKey, digest, SITE_KEY } from '../../src/site/cache-keys.js'
+import { makeTempDir } from '../helpers/temp-dir.js'
+
+const temps: { rm(): void }[] = []
+afterEach(() => {
+  for (const temp of temps.splice(0)) temp.rm()
+})
+
+const A = articleKey('/wirtschaft/a.html')
+const B = articleKey('/wirtschaft/b.html')
+const keys = (entries: Record<string, string>): Map<string, string> => new Map(Object.entries(entries).map(([key, text]) => [key, digest(text)]))
+
+function recordIn(dir?: string, target = 'varnish http://127.0.0.1:6081/ https://www.example.de/') {
+  const state = dir ?? makeTempDir('purge-record-').dir
+  if (dir === undefined) temps.push({ rm: () => fs.rmSync(state, { recursive: true, force: true }) })
+  const lines: string[] = []
+  const record = new PurgeRecord(stateFile(state, PURGE_RECORD), target, { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
+  return { state, record, lines, file: path.join(state, PURGE_RECORD) }
+}
+
+describe('PurgeRecord', () => {
+  it('purges nothing on a first start (no record), and marks the run as under way', () => {
+    const { record, file } = recordIn()
+    expect(record.begin()(keys({ [A]: 'a', feed: 'f' }))).toEqual([])
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ format: 1, running: true })
+  })
+
+  it('after a clean stop, purges exactly the keys whose version changed, came or went, with `any`', () => {
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(keys({ [A]: 'a', [B]: 'b', feed: 'f', 'p-1': 'p' }), [])
+    const next = recordIn(first.state)
+    const purge = next.record.begin()
+    expect(purge(keys({ [A]: 'a', [B]: 'b edited', feed: 'f', 'p-2': 'p' }))).toEqual([B, ANY_KEY, 'p-1', 'p-2'].sort())
+    expect(next.lines).toEqual(['purge: the last run stopped with every purge through; the first state purges what changed since'])
+    // Nothing changed: nothing purged.
+    expect(purge(keys({ [A]: 'a', [B]: 'b', feed: 'f', 'p-1': 'p' }))).toEqual([])
+  })
+
+  it('purges the articles whose body was published not as written before the stop, though their keys did not change', () => {
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(keys({ [A]: 'a', [B]: 'b' }), ['/wirtschaft/b.html'])
+    expect(recordIn(first.state).record.begin()(keys({ [A]: 'a', [B]: 'b' }))).toEqual([B, ANY_KEY].sort())
+  })
+
+  it('purges the whole site after a run that did not stop cleanly (its record still says it is under way)', () => {
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(keys({ [A]: 'a' }), [])
+    // A second run begins, then is killed: no end().
+    recordIn(first.state).record.begin()
+    const third = recordIn(first.state)
+    expect(third.record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
+    expect(third.lines).toEqual([`purge: the last run did not stop with every purge through (a crash, a kill, a CDN that did not answer): the first state purges the whole site (key ${SITE_KEY})`])
+  })
+
+  it('purges the whole site when the record is of another CDN or SITE_URL, is not one, or a run without PURGE came between', () => {
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(keys({ [A]: 'a' }), [])
+    const other = recordIn(first.state, 'varnish http://127.0.0.1:6081/ https://www.example.com/')
+    expect(other.record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
+    expect(other.lines[0]).toContain('the last run purged another CDN, or served another SITE_URL')
+
+    for (const text of ['{"format":1,"target":', '[]', '{"format":2,"target":"x","keys":{}}']) {
+      fs.writeFileSync(first.file, text)
+      const broken = recordIn(first.state)
+      expect(broken.record.begin()(keys({ [A]: 'a' })), text).toEqual([SITE_KEY])
+      expect(broken.lines[0]).toContain('is not a record this service wrote')
+    }
+
+    const clean = recordIn(first.state)
+    clean.record.begin()
+    clean.record.end(keys({ [A]: 'a' }), [])
+    PurgeRecord.markUnpurged(stateFile(first.state, PURGE_RECORD), { info: () => {}, warn: () => {} })
+    expect(recordIn(first.state).record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
+  })
+
+  it('says so when the record cannot be written, and the run goes on', () => {
+    const lines: string[] = []
+    const readOnly: StateFile = {
+      path: '/srv/state/cdn-purges.v1',
+      read: () => undefined,
+      readBytes: () => undefined,
+      write: () => {
+        throw new Error('EROFS: read-only file system')
+      },
+      writeInTurns: async () => false,
+    }
+    const record = new PurgeRecord(readOnly, 'x', { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
+    expect(record.begin()(keys({ [A]: 'a' }))).toEqual([])
+    record.end(keys({ [A]: 'a' }), [])
+    expect(lines).toEqual([
+      'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); a crash of this run goes unnoticed at the next start',
+      'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); the next start purges the whole site',
+    ])
+  })
+})
