@@ -15,7 +15,7 @@ import { closeSilentSockets } from './http/silent-sockets.js'
 import { listeningUrl, stopOnListenFailure, watchServerErrors } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity, runtimeIdentity } from './content/build-identity.js'
-import { articlesFolderProblem } from './content/files.js'
+import { articlesFolderProblem, folderId } from './content/files.js'
 import { changeTimesNotKept } from './content/change-times.js'
 import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
@@ -36,7 +36,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { PURGE_RECORD, PurgeRecord } from './cdn/purge-record.js'
+import { MEDIA_SLACK_MS, mediaPurge, PURGE_RECORD, PurgeRecord } from './cdn/purge-record.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
@@ -123,10 +123,13 @@ async function main(): Promise<void> {
   let server: Server | undefined
   let metricsServer: Server | undefined
   let stopping = false
+  /** Whether the start looked at MEDIA_DIR for what changed since the last clean stop (PurgeRecord.media), or had nothing to look for. */
+  let mediaLooked = false
   const stop = (signal: string): void => {
     // Also not while a failed start exits (exitGuarded lets the event loop turn first): its exit writes nothing.
     if (stopping || exitUnderWay()) return
     stopping = true
+    const stopBegan = Date.now()
     live.close()
     plus?.close()
     // No change is applied or published from here on; requests in flight are still answered, rendered by the
@@ -162,8 +165,12 @@ async function main(): Promise<void> {
       void purgesSent.then(() => {
         // Only with every purge through: else the record says the run is under way, and the next start purges the site.
         const latest = changePurges?.latest()
-        if (latest && changePurges?.settled() && purger?.delivered()) purgeRecord?.end(latest, store.bodiesNotAsWritten().values())
-        exit()
+        if (!latest || !changePurges?.settled() || !purger?.delivered()) return exit()
+        // MEDIA_DIR's changes are marked by time: those from a moment before the stop closed the watch are the next start's.
+        void folderId(config.mediaDir).then((folder) => {
+          purgeRecord?.end(latest, store.bodiesNotAsWritten().values(), mediaLooked ? { folder: folder ?? null, since: stopBegan - MEDIA_SLACK_MS } : (purgeRecord?.media ?? { folder: null, since: 0 }))
+          exit()
+        })
       })
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()
@@ -204,6 +211,17 @@ async function main(): Promise<void> {
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
   loaded = true
+  // What changed under MEDIA_DIR since the last clean stop: purged once the first state is ready (PurgeRecord).
+  const mediaMark = purgeRecord?.media
+  if (changePurges && mediaMark) {
+    void mediaPurge(config.mediaDir, mediaMark).then(
+      (keys) => {
+        if (keys.length > 0) changePurges.afterRebuild(keys, Promise.resolve(store.site()))
+        mediaLooked = true
+      },
+      (error: unknown) => logger.warn(`purge: cannot look at ${config.mediaDir} for what changed since the last stop (${String(error)}); the next stop keeps that question`),
+    )
+  } else mediaLooked = true
   if (rescanWhenLoaded && !stopping) await rescanForSighup()
   await plus?.feeds.settled()
   // A signal during the start: the exit lets the event loop turn a moment first (exitGuarded), with no server meanwhile.

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
+import { changeTimesNotKept } from '../content/change-times.js'
+import { changedSince, folderId } from '../content/files.js'
 import type { StateFile } from '../ops/state-file.js'
-import { articleKey, changedKeys, SITE_KEY } from '../site/cache-keys.js'
+import { articleKey, changedKeys, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { Logger } from '../util/logger.js'
 
 /** The record's name under STATE_DIR. */
@@ -11,8 +13,24 @@ const VERSION_CHARS = 16
 /** What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the whole site. */
 export type FirstPurge = (current: ReadonlyMap<string, string>) => readonly string[]
 
-/** The record as written: `running` from a start on, `keys` once a stop found every purge through. */
-type Record = { readonly format: 1; readonly target: string } & ({ readonly running: true } | { readonly keys: { readonly [key: string]: string } })
+/**
+ * Changes under MEDIA_DIR not known to be purged: those at or after `since` (epoch milliseconds, status-change
+ * times), and any at all when MEDIA_DIR is no longer the folder `folder` (folderId; null: there was none).
+ */
+export interface MediaMark {
+  readonly folder: string | null
+  readonly since: number
+}
+
+/**
+ * How long before a stop a media file's change counts as not purged: the watch reports a change within 100 ms
+ * (watch-folder.ts), and a stop closes it at once; the rest is room for the kernel's coarse clock of change times.
+ * (A network file system's changes made elsewhere reach no watch at all: fs.watch sees this machine's writes only.)
+ */
+export const MEDIA_SLACK_MS = 2_000
+
+/** The record as written: `running` from a start on, `keys` and `media` once a stop found every purge through. */
+type Record = { readonly format: 1; readonly target: string } & ({ readonly running: true } | { readonly keys: { readonly [key: string]: string }; readonly media: MediaMark })
 
 /**
  * What the CDN was last told, under STATE_DIR: from the start on, that a run
@@ -32,6 +50,7 @@ export class PurgeRecord {
   readonly #file: StateFile
   readonly #target: string
   readonly #logger: Logger
+  #media: MediaMark | undefined
 
   /** `target`: the CDN's purge target and SITE_URL, of which a digest is kept. */
   constructor(file: StateFile, target: string, logger: Logger) {
@@ -59,27 +78,34 @@ export class PurgeRecord {
       return () => [SITE_KEY]
     }
     this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
-    const before = new Map(Object.entries(last))
+    this.#media = last.media
+    const before = new Map(Object.entries(last.keys))
     return (current) => changedKeys(before, shortened(current, new Set()))
+  }
+
+  /** After begin(), the last clean stop's media mark: what the start purges of MEDIA_DIR (mediaPurge); undefined: nothing to look for. */
+  get media(): MediaMark | undefined {
+    return this.#media
   }
 
   /**
    * At a stop whose purges all went through: `keys` are those of the state served last; `notAsWritten`, the page
    * paths of articles whose body a document was given not as written (plain text: no render worker, a time limit),
-   * which the CDN may hold so under keys that did not change: the next start purges them.
+   * which the CDN may hold so under keys that did not change: the next start purges them; `media`, the mark of the
+   * media purged (the start's own, while its look at MEDIA_DIR is not done).
    */
-  end(keys: ReadonlyMap<string, string>, notAsWritten: Iterable<string>): void {
+  end(keys: ReadonlyMap<string, string>, notAsWritten: Iterable<string>, media: MediaMark): void {
     const dirty = new Set([...notAsWritten].map((path) => articleKey(path)))
-    this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(shortened(keys, dirty)) }, 'the next start purges the whole site')
+    this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(shortened(keys, dirty)), media }, 'the next start purges the whole site')
   }
 
-  /** The keys of a clean stop; why none can be trusted; undefined when there is no record. */
-  #read(): { readonly [key: string]: string } | string | undefined {
+  /** The keys and media mark of a clean stop; why none can be trusted; undefined when there is no record. */
+  #read(): { readonly keys: { readonly [key: string]: string }; readonly media: MediaMark } | string | undefined {
     const record = readRecord(this.#file)
     if (typeof record !== 'object') return record
     if (record.target !== this.#target) return 'the last run purged another CDN, or served another SITE_URL'
     if ('running' in record) return 'the last run did not stop with every purge through (a crash, a kill, a CDN that did not answer)'
-    return record.keys
+    return record
   }
 
   #write(record: Record, otherwise: string): void {
@@ -108,9 +134,10 @@ function readRecord(file: StateFile): Record | string | undefined {
   }
   if (typeof record !== 'object' || record === null || record.format !== 1 || typeof record.target !== 'string') return `${file.path} is not a record this service wrote`
   if (record.running === true) return { format: 1, target: record.target, running: true }
-  const keys = record.keys
+  const { keys, media } = record as { keys?: unknown; media?: Partial<MediaMark> | null }
   if (typeof keys !== 'object' || keys === null || Array.isArray(keys) || !Object.values(keys).every((version) => typeof version === 'string')) return `${file.path} is not a record this service wrote`
-  return { format: 1, target: record.target, keys: keys as { readonly [key: string]: string } }
+  if (typeof media !== 'object' || media === null || !(media.folder === null || typeof media.folder === 'string') || !Number.isFinite(media.since)) return `${file.path} is not a record this service wrote`
+  return { format: 1, target: record.target, keys: keys as { readonly [key: string]: string }, media: { folder: media.folder, since: media.since as number } }
 }
 
 /** Versions cut to VERSION_CHARS, and the empty version (never one a key has) for the dirty keys. */
@@ -118,4 +145,19 @@ function shortened(keys: ReadonlyMap<string, string>, dirty: ReadonlySet<string>
   const cut = new Map<string, string>()
   for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : version.slice(0, VERSION_CHARS))
   return cut
+}
+
+/**
+ * The media keys a start purges for `mark` (PurgeRecord.media): every media file (MEDIA_KEY) when MEDIA_DIR is
+ * another folder than at the stop, came or went, or lies where status-change times do not tell every change (an
+ * image, FAT, FUSE: change-times.ts), or a folder in it changed (a file removed or renamed, which leaves no file to
+ * name; or one added); else the files changed since. Replaced while the service was stopped, or in the moment a
+ * stop closed the watch, a file kept its CDN copy, and the feeds stating its length theirs, for their max-age.
+ */
+export async function mediaPurge(mediaDir: string, mark: MediaMark): Promise<readonly string[]> {
+  const folder = (await folderId(mediaDir)) ?? null
+  if (folder !== mark.folder || (folder !== null && changeTimesNotKept(mediaDir) !== undefined)) return mediaKeys(undefined)
+  if (folder === null) return []
+  const { files, folders } = await changedSince(mediaDir, mark.since)
+  return folders ? mediaKeys(undefined) : files.length > 0 ? mediaKeys(files) : []
 }

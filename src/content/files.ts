@@ -243,3 +243,37 @@ export async function walkFolders(root: string, folder: string, enter: (folder: 
     entries.filter((entry) => entry.isDirectory() && !isHidden(entry.name)).map((entry) => walkFolders(root, joinRelative(folder, entry.name), enter)),
   )
 }
+
+/**
+ * What changed under `root` at or after `sinceMs` (epoch milliseconds), by status-change time, which no `touch -d`,
+ * `cp -p` or rsync sets back: the files (relative, `/`-separated; a link by what it leads to), and whether a folder
+ * did, whose entries came, went or were renamed (a removed file leaves nothing else behind). For the media a start
+ * purges (cdn/purge-record.ts). Hidden names are skipped, as /media/ never serves them; what cannot be read counts as
+ * changed.
+ */
+export async function changedSince(root: string, sinceMs: number, folder = ''): Promise<{ files: string[]; folders: boolean }> {
+  const changed = { files: [] as string[], folders: false }
+  const where = pathUnder(root, folder)
+  let entries: fs.Dirent[]
+  try {
+    if ((await fs.promises.stat(where)).ctimeMs >= sinceMs) changed.folders = true
+    entries = await fs.promises.readdir(where, { withFileTypes: true })
+    if (entries.some(hasReplacement)) entries = withNamesFromBytes(await fs.promises.readdir(where, { withFileTypes: true, encoding: 'buffer' }))
+  } catch {
+    return { files: [], folders: true }
+  }
+  for (const entry of entries) {
+    if (isHidden(entry.name)) continue
+    const relative = joinRelative(folder, entry.name)
+    if (entry.isDirectory()) {
+      const inner = await changedSince(root, sinceMs, relative)
+      changed.files.push(...inner.files)
+      changed.folders ||= inner.folders
+      continue
+    }
+    const file = pathUnder(root, relative)
+    const stat = await fs.promises.stat(file).catch(() => fs.promises.lstat(file).catch(() => undefined))
+    if (stat === undefined || stat.ctimeMs >= sinceMs) changed.files.push(relative)
+  }
+  return changed
+}

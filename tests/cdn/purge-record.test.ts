@@ -6,9 +6,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { PURGE_RECORD, PurgeRecord } from '../../src/cdn/purge-record.js'
+import { mediaPurge, PURGE_RECORD, PurgeRecord } from '../../src/cdn/purge-record.js'
+import { folderId } from '../../src/content/files.js'
 import { stateFile, type StateFile } from '../../src/ops/state-file.js'
-import { ANY_KEY, articleKey, digest, SITE_KEY } from '../../src/site/cache-keys.js'
+import { ANY_KEY, articleKey, digest, MEDIA_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
 import { makeTempDir } from '../helpers/temp-dir.js'
 
 const temps: { rm(): void }[] = []
@@ -18,6 +19,7 @@ afterEach(() => {
 
 const A = articleKey('/wirtschaft/a.html')
 const B = articleKey('/wirtschaft/b.html')
+const NO_MEDIA = { folder: null, since: 0 }
 const keys = (entries: Record<string, string>): Map<string, string> => new Map(Object.entries(entries).map(([key, text]) => [key, digest(text)]))
 
 function recordIn(dir?: string, target = 'varnish http://127.0.0.1:6081/ https://www.example.de/') {
@@ -38,7 +40,7 @@ describe('PurgeRecord', () => {
   it('after a clean stop, purges exactly the keys whose version changed, came or went, with `any`', () => {
     const first = recordIn()
     first.record.begin()
-    first.record.end(keys({ [A]: 'a', [B]: 'b', feed: 'f', 'p-1': 'p' }), [])
+    first.record.end(keys({ [A]: 'a', [B]: 'b', feed: 'f', 'p-1': 'p' }), [], NO_MEDIA)
     const next = recordIn(first.state)
     const purge = next.record.begin()
     expect(purge(keys({ [A]: 'a', [B]: 'b edited', feed: 'f', 'p-2': 'p' }))).toEqual([B, ANY_KEY, 'p-1', 'p-2'].sort())
@@ -50,14 +52,14 @@ describe('PurgeRecord', () => {
   it('purges the articles whose body was published not as written before the stop, though their keys did not change', () => {
     const first = recordIn()
     first.record.begin()
-    first.record.end(keys({ [A]: 'a', [B]: 'b' }), ['/wirtschaft/b.html'])
+    first.record.end(keys({ [A]: 'a', [B]: 'b' }), ['/wirtschaft/b.html'], NO_MEDIA)
     expect(recordIn(first.state).record.begin()(keys({ [A]: 'a', [B]: 'b' }))).toEqual([B, ANY_KEY].sort())
   })
 
   it('purges the whole site after a run that did not stop cleanly (its record still says it is under way)', () => {
     const first = recordIn()
     first.record.begin()
-    first.record.end(keys({ [A]: 'a' }), [])
+    first.record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     // A second run begins, then is killed: no end().
     recordIn(first.state).record.begin()
     const third = recordIn(first.state)
@@ -68,7 +70,7 @@ describe('PurgeRecord', () => {
   it('purges the whole site when the record is of another CDN or SITE_URL, is not one, or a run without PURGE came between', () => {
     const first = recordIn()
     first.record.begin()
-    first.record.end(keys({ [A]: 'a' }), [])
+    first.record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     const other = recordIn(first.state, 'varnish http://127.0.0.1:6081/ https://www.example.com/')
     expect(other.record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
     expect(other.lines[0]).toContain('the last run purged another CDN, or served another SITE_URL')
@@ -82,7 +84,7 @@ describe('PurgeRecord', () => {
 
     const clean = recordIn(first.state)
     clean.record.begin()
-    clean.record.end(keys({ [A]: 'a' }), [])
+    clean.record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     PurgeRecord.markUnpurged(stateFile(first.state, PURGE_RECORD), { info: () => {}, warn: () => {} })
     expect(recordIn(first.state).record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
   })
@@ -100,10 +102,49 @@ describe('PurgeRecord', () => {
     }
     const record = new PurgeRecord(readOnly, 'x', { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
     expect(record.begin()(keys({ [A]: 'a' }))).toEqual([])
-    record.end(keys({ [A]: 'a' }), [])
+    record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     expect(lines).toEqual([
       'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); a crash of this run goes unnoticed at the next start',
       'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); the next start purges the whole site',
     ])
   })
 })
+
+describe('mediaPurge: what a start purges of MEDIA_DIR since the last clean stop', () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+  it('keeps the mark through the record, and purges a file replaced since, or nothing when none was', async () => {
+    const media = makeTempDir('purge-media-')
+    temps.push(media)
+    media.write('folge.mp3', Buffer.alloc(64))
+    media.write('bilder/titel.png', Buffer.alloc(32))
+    await pause(50)
+    const mark = { folder: (await folderId(media.dir)) ?? null, since: Date.now() }
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(keys({ [A]: 'a' }), [], mark)
+    const next = recordIn(first.state)
+    next.record.begin()
+    expect(next.record.media).toEqual(mark)
+    expect(await mediaPurge(media.dir, mark)).toEqual([])
+    // Replaced in place: its folder's entries stay as they were.
+    await pause(50)
+    fs.writeFileSync(path.join(media.dir, 'bilder/titel.png'), Buffer.alloc(48))
+    expect(await mediaPurge(media.dir, mark)).toEqual([mediaKey('bilder/titel.png'), ANY_KEY])
+  })
+
+  it('purges every media file when a file was removed (its folder changed), or MEDIA_DIR is another folder, came or went', async () => {
+    const media = makeTempDir('purge-media-')
+    temps.push(media)
+    media.write('alt.png', Buffer.alloc(8))
+    await pause(50)
+    const mark = { folder: (await folderId(media.dir)) ?? null, since: Date.now() }
+    await pause(50)
+    fs.rmSync(path.join(media.dir, 'alt.png'))
+    expect(await mediaPurge(media.dir, mark)).toEqual([MEDIA_KEY, ANY_KEY])
+    expect(await mediaPurge(media.dir, { folder: 'another', since: Date.now() + 60_000 })).toEqual([MEDIA_KEY, ANY_KEY])
+    expect(await mediaPurge(path.join(media.dir, 'fehlt'), { ...mark, since: Date.now() + 60_000 })).toEqual([MEDIA_KEY, ANY_KEY])
+    expect(await mediaPurge(path.join(media.dir, 'fehlt'), { folder: null, since: 0 })).toEqual([])
+  })
+})
+
