@@ -36,7 +36,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { MEDIA_SLACK_MS, mediaPurge, PURGE_RECORD, PurgeRecord } from './cdn/purge-record.js'
+import { MEDIA_SLACK_MS, mediaPurge, PURGE_RECORD, PurgeRecord, UnswappedMedia } from './cdn/purge-record.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
@@ -111,7 +111,9 @@ async function main(): Promise<void> {
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   // A media file replaced: purged once the documents stating its length are rendered again, and compressed.
-  const onMediaChanged = changePurges ? purgeOnMediaChanged(changePurges.afterRebuild) : undefined
+  const purgeMedia = changePurges ? purgeOnMediaChanged(changePurges.afterRebuild) : undefined
+  const unswappedMedia = new UnswappedMedia()
+  const onMediaChanged: typeof purgeMedia = purgeMedia && ((files, rebuilt) => (unswappedMedia.track(rebuilt), purgeMedia(files, rebuilt)))
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged })
   if (changePurges) store.onChange(changePurges)
   else if (ping) store.onChange(ping)
@@ -166,9 +168,10 @@ async function main(): Promise<void> {
         // Only with every purge through: else the record says the run is under way, and the next start purges the site.
         const latest = changePurges?.latest()
         if (!latest || !changePurges?.settled() || !purger?.delivered()) return exit()
-        // MEDIA_DIR's changes are marked by time: those from a moment before the stop closed the watch are the next start's.
+        // MEDIA_DIR's changes are marked by time: from a moment before the stop closed the watch, or before the earliest
+        // change whose documents are not swapped in (its purge went now, while the old lengths are served), the next start's.
         void folderId(config.mediaDir).then((folder) => {
-          purgeRecord?.end(latest, store.bodiesNotAsWritten().values(), mediaLooked ? { folder: folder ?? null, since: stopBegan - MEDIA_SLACK_MS } : (purgeRecord?.media ?? { folder: null, since: 0 }))
+          purgeRecord?.end(latest, store.bodiesNotAsWritten().values(), mediaLooked ? { folder: folder ?? null, since: Math.min(stopBegan, unswappedMedia.earliest()) - MEDIA_SLACK_MS } : (purgeRecord?.media ?? { folder: null, since: 0 }))
           exit()
         })
       })

@@ -29,6 +29,28 @@ export interface MediaMark {
  */
 export const MEDIA_SLACK_MS = 2_000
 
+/**
+ * The media changes whose documents are not swapped in yet, by when each was heard: a stop sends their purges at
+ * once (ChangePurges.now), while the service still serves the old lengths, which the CDN may fetch again. The stop's
+ * media mark starts at the earliest of them, so the next start purges them again, with the new lengths.
+ */
+export class UnswappedMedia {
+  readonly #heard = new Map<object, number>()
+
+  /** A media change heard now, and the rebuild that swaps its documents in. */
+  track(rebuilt: Promise<unknown>): void {
+    const change = {}
+    this.#heard.set(change, Date.now())
+    const done = (): void => void this.#heard.delete(change)
+    rebuilt.then(done, done)
+  }
+
+  /** When the earliest change not swapped in was heard (epoch milliseconds); Infinity when there is none. */
+  earliest(): number {
+    return Math.min(...this.#heard.values())
+  }
+}
+
 /** The record as written: `running` from a start on, `keys` and `media` once a stop found every purge through. */
 type Record = { readonly format: 1; readonly target: string } & ({ readonly running: true } | { readonly keys: { readonly [key: string]: string }; readonly media: MediaMark })
 

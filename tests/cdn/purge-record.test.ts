@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { mediaPurge, PURGE_RECORD, PurgeRecord } from '../../src/cdn/purge-record.js'
+import { mediaPurge, PURGE_RECORD, PurgeRecord, UnswappedMedia } from '../../src/cdn/purge-record.js'
 import { folderId } from '../../src/content/files.js'
 import { stateFile, type StateFile } from '../../src/ops/state-file.js'
 import { ANY_KEY, articleKey, digest, MEDIA_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
@@ -148,3 +148,26 @@ describe('mediaPurge: what a start purges of MEDIA_DIR since the last clean stop
   })
 })
 
+
+describe('UnswappedMedia: where a stop\'s media mark starts', () => {
+  it('is the earliest media change whose rebuild has not swapped in, settled or failed; Infinity when none', async () => {
+    const unswapped = new UnswappedMedia()
+    expect(unswapped.earliest()).toBe(Infinity)
+    let swap: (value: unknown) => void = () => {}
+    let fail: (error: Error) => void = () => {}
+    const before = Date.now()
+    unswapped.track(new Promise((resolve) => (swap = resolve)))
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    const second = Date.now()
+    unswapped.track(new Promise((_, reject) => (fail = reject)))
+    const first = unswapped.earliest()
+    expect(first).toBeGreaterThanOrEqual(before)
+    expect(first).toBeLessThan(second)
+    swap(undefined)
+    await Promise.resolve()
+    expect(unswapped.earliest()).toBeGreaterThanOrEqual(second)
+    fail(new Error('rebuild failed'))
+    await Promise.resolve()
+    expect(unswapped.earliest()).toBe(Infinity)
+  })
+})
