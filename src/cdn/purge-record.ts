@@ -10,7 +10,7 @@ export const PURGE_RECORD = 'cdn-purges.v1'
 /** Characters kept of each key's version (SHA-256 in hex): 64 bits, about 2 MB of record at 50,000 articles. */
 const VERSION_CHARS = 16
 
-/** What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the whole site. */
+/** What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the whole site; asked once. */
 export type FirstPurge = (current: ReadonlyMap<string, string>) => readonly string[]
 
 /**
@@ -101,8 +101,13 @@ export class PurgeRecord {
     }
     this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
     this.#media = last.media
-    const before = new Map(Object.entries(last.keys))
-    return (current) => changedKeys(before, shortened(current, new Set()))
+    // Asked once, by the first state; then let go (at 50,000 articles some 55,000 keys, megabytes held for nothing).
+    let before: Map<string, string> | undefined = new Map(Object.entries(last.keys))
+    return (current) => {
+      const changed = before ? changedKeys(before, shortened(current, new Set())) : []
+      before = undefined
+      return changed
+    }
   }
 
   /** After begin(), the last clean stop's media mark: what the start purges of MEDIA_DIR (mediaPurge); undefined: nothing to look for. */
