@@ -102,7 +102,8 @@ async function main(): Promise<void> {
   const purgeRecordFile = stateFile(config.stateDir, PURGE_RECORD)
   const purgeRecord = purger && new PurgeRecord(purgeRecordFile, `${purgeClient.target} ${config.siteUrl}`, logger)
   if (!purger) PurgeRecord.markUnpurged(purgeRecordFile, logger)
-  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed, first: purgeRecord?.begin() })
+  const firstPurge = purgeRecord?.begin()
+  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })
   // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
   const onBodyRenderedAgain = changePurges ? purgeOnBodyRenderedAgain(changePurges.afterRebuild) : undefined
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
@@ -125,8 +126,8 @@ async function main(): Promise<void> {
   let server: Server | undefined
   let metricsServer: Server | undefined
   let stopping = false
-  /** Whether the start looked at MEDIA_DIR for what changed since the last clean stop (PurgeRecord.media), or had nothing to look for. */
-  let mediaLooked = false
+  /** Whether the start's purge of what changed since the last stop went to the purger (below): a stop before is not a clean one. */
+  let startPurged = false
   const stop = (signal: string): void => {
     // Also not while a failed start exits (exitGuarded lets the event loop turn first): its exit writes nothing.
     if (stopping || exitUnderWay()) return
@@ -166,12 +167,12 @@ async function main(): Promise<void> {
       logger.info('stopped')
       void purgesSent.then(() => {
         // Only with every purge through: else the record says the run is under way, and the next start purges the site.
-        const latest = changePurges?.latest()
-        if (!latest || !changePurges?.settled() || !purger?.delivered()) return exit()
+        if (!purgeRecord || !startPurged || !changePurges?.settled() || !purger?.delivered()) return exit()
         // MEDIA_DIR's changes are marked by time: from a moment before the stop closed the watch, or before the earliest
         // change whose documents are not swapped in (its purge went now, while the old lengths are served), the next start's.
         void folderId(config.mediaDir).then((folder) => {
-          purgeRecord?.end(latest, store.bodiesNotAsWritten().values(), mediaLooked ? { folder: folder ?? null, since: Math.min(stopBegan, unswappedMedia.earliest()) - MEDIA_SLACK_MS } : (purgeRecord?.media ?? { folder: null, since: 0 }))
+          const since = Math.min(stopBegan, unswappedMedia.earliest()) - MEDIA_SLACK_MS
+          purgeRecord.end(store.site().plan.keys, store.bodiesNotAsWritten().values(), { folder: folder ?? null, since })
           exit()
         })
       })
@@ -214,17 +215,6 @@ async function main(): Promise<void> {
   logger.info(`loading ${config.articlesDir}`)
   await live.start()
   loaded = true
-  // What changed under MEDIA_DIR since the last clean stop: purged once the first state is ready (PurgeRecord).
-  const mediaMark = purgeRecord?.media
-  if (changePurges && mediaMark) {
-    void mediaPurge(config.mediaDir, mediaMark).then(
-      (keys) => {
-        if (keys.length > 0) changePurges.afterRebuild(keys, Promise.resolve(store.site()))
-        mediaLooked = true
-      },
-      (error: unknown) => logger.warn(`purge: cannot look at ${config.mediaDir} for what changed since the last stop (${String(error)}); the next stop keeps that question`),
-    )
-  } else mediaLooked = true
   if (rescanWhenLoaded && !stopping) await rescanForSighup()
   await plus?.feeds.settled()
   // A signal during the start: the exit lets the event loop turn a moment first (exitGuarded), with no server meanwhile.
@@ -257,6 +247,23 @@ async function main(): Promise<void> {
   // peak 8 s on at 50,000 articles: 20 MB lower on Node 24, 8 MB on Node 20; util/collect-garbage.ts). Then the
   // sitemaps, then the parts: each holds short-lived memory (at 50,000 articles, leaving out either lowered a restart's
   // peak by 5-10 MB), which adds up when both run at once.
+  // With a CDN, last: every key's version, worked out with the event loop turning (in one go, the first edit's purge
+  // held every answer 1.2–2 s at 50,000 articles), then the purge of what changed since the last stop (PurgeRecord).
+  const purgeSinceStop = async (): Promise<void> => {
+    if (!changePurges || !firstPurge || !purgeRecord) return
+    const first = store.site()
+    const media = purgeRecord.media
+    try {
+      const started = performance.now()
+      await first.plan.warmKeys()
+      const keys = new Set([...firstPurge(first.plan.keys), ...(media ? await mediaPurge(config.mediaDir, media) : [])])
+      if (keys.size > 0) changePurges.afterRebuild([...keys], Promise.resolve(first))
+      startPurged = true
+      logger.info(`purge: cache keys worked out in ${Math.round(performance.now() - started)} ms; ${keys.size} to purge for what changed since the last stop`)
+    } catch (error) {
+      logger.warn(`purge: cannot work out what changed since the last stop (${String(error)}); the next start purges the whole site`)
+    }
+  }
   setTimeout(() => {
     void oneAfterAnother(
       PARTS_GAP_MS,
@@ -267,6 +274,7 @@ async function main(): Promise<void> {
           () => logger.info('loaded the parts the first feed did not need'),
           (error: unknown) => logger.warn(`warning: cannot load the in-thread renderer: ${String(error)}`),
         ),
+      () => purgeSinceStop(),
     )
   }, PARTS_AFTER_MS).unref()
   // A client that stops reading (or writing) is let go after the same time: swept once a second, no timer per request.

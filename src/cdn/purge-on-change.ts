@@ -1,7 +1,6 @@
 import { ANY_KEY, articleKey, changedKeys, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { SitePlan } from '../site/build-site.js'
 import { within } from '../util/within.js'
-import type { FirstPurge } from './purge-record.js'
 
 /** A state of the site, as far as purging goes. */
 interface Plans {
@@ -21,8 +20,6 @@ export interface PurgeOnChangeOptions<S extends Plans> {
    */
   readonly ready?: ((current: S) => Promise<unknown>) | undefined
   readonly readyWaitMs?: number
-  /** What the first state purges (PurgeRecord.begin): nothing by default. */
-  readonly first?: FirstPurge | undefined
 }
 
 /** The longest the WebSub ping waits for the first purge attempt of a change. */
@@ -41,9 +38,9 @@ export const READY_WAIT_MS = 2_000
  * of a change does not fetch the copy it replaced while the CDN purges. A
  * failed attempt lets `then` run too: the hub is told anyway, and the CDN may
  * serve the old copy until the Purger's retry succeeds (/healthz says so).
- * The first load purges what `first` says (PurgeRecord.begin: what changed
- * since the last clean stop, the whole site after a crash, nothing on a
- * first start, whose CDN copies are the deploy's to purge: docs/deployment.md).
+ * The first load purges nothing here: what changed since the last stop is
+ * the start's to purge (PurgeRecord, main.ts), once the keys' versions are
+ * worked out with the event loop turning (SitePlan.warmKeys).
  *
  * The purge waits for `ready` (at most readyWaitMs): the new state is
  * swapped in with its identity bytes, and its gzip and Brotli follow. Purged
@@ -68,10 +65,8 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * replace again, and the retry's, which change no key's version, were never purged (kept for CDN_MAX_AGE).
    */
   const owed = new Set<string>()
-  let latest: ReadonlyMap<string, string> | undefined
   const listener = (previous: S | undefined, current: S): void => {
-    latest = current.plan.keys
-    const changed = previous ? changedKeys(previous.plan.keys, current.plan.keys) : (options.first?.(current.plan.keys) ?? [])
+    const changed = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
     const keys = owed.size === 0 ? changed : [...new Set([...changed, ...owed])]
     owed.clear()
     if (keys.length === 0) {
@@ -99,7 +94,6 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
     return send
   }
   return Object.assign(listener, {
-    latest: () => latest,
     settled: () => waiting.size === 0 && owed.size === 0,
     now: (): void => {
       for (const send of [...waiting]) void send()
@@ -122,8 +116,6 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
 /** purgeOnChange's store listener, with the purges that go with a rebuild (`afterRebuild`) and those sent at a stop (`now`). */
 export interface ChangePurges<S extends Plans> {
   (previous: S | undefined, current: S): void
-  /** The keys' versions of the last state heard (PurgeRecord.end); undefined before the first. */
-  latest(): ReadonlyMap<string, string> | undefined
   /** Whether no purge waits for its state, nor is owed (a failed rebuild's): after now(), every one went to the Purger. */
   settled(): boolean
   /**

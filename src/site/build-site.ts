@@ -68,6 +68,11 @@ export interface SitePlan {
   readonly pages: readonly Article[]
   /** The version of every cache key (cache-keys.ts): a key whose version changes is purged. Worked out on first use. */
   readonly keys: ReadonlyMap<string, string>
+  /**
+   * Works out `keys` with the event loop turning: what it needs of each article a slice at a time, then the rest.
+   * In one go, the first keys of 50,000 articles took 1.2–2 s, every answer waiting (the first edit's CDN purge).
+   */
+  warmKeys(): Promise<void>
 }
 
 /** A complete, immutable state of the site: swapped in whole, never changed. */
@@ -119,8 +124,18 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
       keys ??= keyVersions(input, facts)
       return keys
     },
+    async warmKeys() {
+      for (let at = 0; at < pages.length && keys === undefined; at += WARM_SLICE) {
+        for (let index = at; index < Math.min(at + WARM_SLICE, pages.length); index++) facts.of(pages[index] as Article, input.deskAuthor)
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      keys ??= keyVersions(input, facts)
+    },
   }
 }
+
+/** Articles whose key facts warmKeys works out between two turns of the event loop (some 20–40 ms). */
+const WARM_SLICE = 1000
 
 /** An article's fields, as JSON: its version when nothing more is known of it. */
 const fieldsVersion: ArticleVersion = (article) => JSON.stringify(article)

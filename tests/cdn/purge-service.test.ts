@@ -109,9 +109,13 @@ describe('the service purging its CDN', () => {
     cleanups.push(state.rm)
     const { temp, events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
     const purges = () => events.filter((event) => event.startsWith('purge'))
-    // A first start on this STATE_DIR purges nothing. Stopped once MEDIA_DIR is older than the stop's slack
-    // (MEDIA_SLACK_MS): a folder changed since counts as a file removed, and every media file is purged.
+    // A first start on this STATE_DIR purges nothing. Stopped once its keys are worked out (a stop before is not a clean
+    // one), and once MEDIA_DIR is older than the stop's slack (MEDIA_SLACK_MS): a folder changed since counts as a file
+    // removed, and every media file is purged.
+    const keysWorkedOut = /purge: cache keys worked out in \d+ ms; (\d+) to purge for what changed since the last stop\n/
+    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
     await new Promise((resolve) => setTimeout(resolve, MEDIA_SLACK_MS + 200))
+    expect(keysWorkedOut.exec(server.output())?.[1]).toBe('0')
     expect(purges()).toEqual([])
     expect(await server.stop()).toBe(0)
     fs.writeFileSync(path.join(temp.dir, 'articles/bau.md'), articleText({ title: 'Bau zieht an', date: '2025-12-01T08:00:00Z', category: 'wirtschaft' }))
@@ -126,12 +130,14 @@ describe('the service purging its CDN', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect([...purged()].sort()).toEqual([articleKey('/wirtschaft/bau.html'), mediaKey('folge.mp3'), 'any'].sort())
     expect(again.output()).toContain('purge: the last run stopped with every purge through; the first state purges what changed since\n')
+    expect(keysWorkedOut.exec(again.output())?.[1]).toBe('3')
 
     // Replaced as the stop begins, within the watch's debounce or before it saw the file: the next start purges it
     // (a standing gap before: the watch closed with the file unreported, and nothing purged it).
     await new Promise((resolve) => setTimeout(resolve, 300))
     fs.writeFileSync(path.join(temp.dir, 'media/folge.mp3'), Buffer.alloc(256))
     expect(await again.stop()).toBe(0)
+    expect(again.output()).not.toContain('cdn-purges.v1')
     events.length = 0
     const third = await startServer(env)
     cleanups.push(() => third.stop())
