@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto'
 import { changeTimesNotKept } from '../content/change-times.js'
 import { changedSince, folderId } from '../content/files.js'
 import type { StateFile } from '../ops/state-file.js'
-import { articleKey, changedKeys, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
+import { articleKey, changedKeys, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { Logger } from '../util/logger.js'
 
 /** The record's name under STATE_DIR. */
 export const PURGE_RECORD = 'cdn-purges.v1'
-/** Characters kept of each key's version (SHA-256 in hex): 64 bits, about 2 MB of record at 50,000 articles. */
+/** Characters kept of a SHA-256 (hex) of each key's version: 64 bits, about 2 MB of record at 50,000 articles. */
 const VERSION_CHARS = 16
 
 /** What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the whole site; asked once. */
@@ -167,10 +167,15 @@ function readRecord(file: StateFile): Record | string | undefined {
   return { format: 1, target: record.target, keys: keys as { readonly [key: string]: string }, media: { folder: media.folder, since: media.since as number } }
 }
 
-/** Versions cut to VERSION_CHARS, and the empty version (never one a key has) for the dirty keys. */
+/**
+ * A digest of each version, cut to VERSION_CHARS, and the empty version (never one a key has) for the dirty keys. Not
+ * the version cut: only an article's is a digest; the feeds' begins with the number of archive pages and a date
+ * (`999\n2025-09-14T0` was all that was kept of it), the sitemap index's with its first part's newest lastmod, and an
+ * article added while the service was stopped changed neither, nor purged them (45 ms at 50,000 articles).
+ */
 function shortened(keys: ReadonlyMap<string, string>, dirty: ReadonlySet<string>): Map<string, string> {
   const cut = new Map<string, string>()
-  for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : version.slice(0, VERSION_CHARS))
+  for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : digest(version).slice(0, VERSION_CHARS))
   return cut
 }
 

@@ -53,6 +53,18 @@ describe('PurgeRecord', () => {
     expect(recordIn(first.state).record.begin()(keys({ [A]: 'a' }))).toEqual([])
   })
 
+  it('tells versions apart past their first 16 characters (the feeds\' is the number of archive pages, a date, then the window\'s articles)', () => {
+    // Cut to 16 characters, `feed` kept "3\n2026-01-01T08:" of its version: an article added while stopped, dated before
+    // the newest (or in its hour), changed nothing kept, and the CDN kept the feeds and the index page without it.
+    const feed = (window: string) => `3\n2026-01-01T08:00:00.000Z\n${window}`
+    const sitemap = (last: number) => `1767254400000\n${last}`
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(new Map([['feed', feed('1rp2poqd9cv')], ['sitemap', sitemap(1767254400000)]]), [], NO_MEDIA)
+    const purge = recordIn(first.state).record.begin()
+    expect(purge(new Map([['feed', feed('y7aofugzd')], ['sitemap', sitemap(1767258000000)]]))).toEqual([ANY_KEY, 'feed', 'sitemap'])
+  })
+
   it('purges the articles whose body was published not as written before the stop, though their keys did not change', () => {
     const first = recordIn()
     first.record.begin()

@@ -21,6 +21,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
+/** What a start with PURGE says once it has worked out every key's version: a stop before is not a clean one. */
+const keysWorkedOut = /purge: cache keys worked out in \d+ ms; (\d+) to purge for what changed since the last stop\n/
+
 const until = async (condition: () => boolean | Promise<boolean>, ms: number, what: () => string): Promise<void> => {
   const end = Date.now() + ms
   while (!(await condition())) {
@@ -112,7 +115,6 @@ describe('the service purging its CDN', () => {
     // A first start on this STATE_DIR purges nothing. Stopped once its keys are worked out (a stop before is not a clean
     // one), and once MEDIA_DIR is older than the stop's slack (MEDIA_SLACK_MS): a folder changed since counts as a file
     // removed, and every media file is purged.
-    const keysWorkedOut = /purge: cache keys worked out in \d+ ms; (\d+) to purge for what changed since the last stop\n/
     await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
     await new Promise((resolve) => setTimeout(resolve, MEDIA_SLACK_MS + 200))
     expect(keysWorkedOut.exec(server.output())?.[1]).toBe('0')
@@ -153,6 +155,22 @@ describe('the service purging its CDN', () => {
     cleanups.push(() => fourth.stop())
     await until(() => purges().length > 0, 10_000, () => events.join('\n') + fourth.output())
     expect(purges()).toEqual([`purge ${SITE_KEY}`])
+  })
+
+  it('purges the feeds at a start when an article was added while it was stopped, dated before the newest', async () => {
+    // The record kept 16 characters of each version: of `feed`'s, the number of archive pages and the newest date,
+    // which such an article changes neither of; the CDN kept the feeds and the index page without it.
+    const state = makeTempDir('purge-record-window-')
+    cleanups.push(state.rm)
+    const { temp, events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
+    const purges = () => events.filter((event) => event.startsWith('purge'))
+    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    expect(await server.stop()).toBe(0)
+    fs.writeFileSync(path.join(temp.dir, 'articles/mitte.md'), articleText({ title: 'Mitte des Monats', date: '2025-12-15T08:00:00Z', category: 'wirtschaft' }))
+    const again = await startServer(env)
+    cleanups.push(() => again.stop())
+    await until(() => purges().length > 0, 10_000, () => events.join('\n') + again.output())
+    expect(purges()[0]?.split(' ')).toEqual(expect.arrayContaining([articleKey('/wirtschaft/mitte.html'), FEED_KEY, 'any']))
   })
 
   it('purges a media file replaced under MEDIA_DIR', async () => {
