@@ -36,7 +36,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { MEDIA_SLACK_MS, mediaPurge, PURGE_RECORD, PurgeRecord, UnswappedMedia } from './cdn/purge-record.js'
+import { MEDIA_SLACK_MS, mediaPurge, PURGE_RECORD, PurgeRecord, recordTarget, UnswappedMedia } from './cdn/purge-record.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
   // What the CDN was last told (cdn/purge-record.ts): the first state purges what changed while the service was stopped.
   const purgeRecordFile = stateFile(config.stateDir, PURGE_RECORD)
-  const purgeRecord = purger && new PurgeRecord(purgeRecordFile, `${purgeClient.target} ${config.siteUrl}`, logger)
+  const purgeRecord = purger && new PurgeRecord(purgeRecordFile, recordTarget(purgeClient.target, config), logger)
   if (!purger) PurgeRecord.markUnpurged(purgeRecordFile, logger)
   const firstPurge = purgeRecord?.begin()
   const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })

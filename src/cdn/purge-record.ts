@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { changeTimesNotKept } from '../content/change-times.js'
 import { changedSince, folderId } from '../content/files.js'
+import type { Config } from '../config.js'
 import type { StateFile } from '../ops/state-file.js'
 import { articleKey, changedKeys, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
 import type { Logger } from '../util/logger.js'
@@ -9,6 +10,19 @@ import type { Logger } from '../util/logger.js'
 export const PURGE_RECORD = 'cdn-purges.v1'
 /** Characters kept of a SHA-256 (hex) of each key's version: 64 bits, about 2 MB of record at 50,000 articles. */
 const VERSION_CHARS = 16
+
+/**
+ * PurgeRecord's `target`: the CDN purged, and what every document is rendered with besides the articles, which no
+ * key's version holds: SITE_URL, SITE_NAME, SITE_LANG, SITE_TZ, FEED_CONTENT, the cache headers, CDN_MAX_AGE,
+ * WEBSUB_HUB, the section and site.yaml. One of them changed while the service was stopped changes every document:
+ * the first state purges the whole site. Left out, such a restart purged nothing, and the CDN kept every document of
+ * before (another title, the excerpts of before) for CDN_MAX_AGE.
+ */
+export function recordTarget(purgeTarget: string, config: Pick<Config, 'siteUrl' | 'siteName' | 'language' | 'timeZone' | 'feedContent' | 'cache' | 'cdn' | 'websubHub' | 'section' | 'settings'>): string {
+  const { siteUrl, siteName, language, timeZone, feedContent, cache, websubHub, section, settings } = config
+  const rendered = { siteName, language, timeZone, feedContent, cache, cdnMaxAge: config.cdn?.maxAge, websubHub, section, settings }
+  return `${purgeTarget} ${siteUrl} ${JSON.stringify(rendered, (_, value: unknown) => (value instanceof Map ? [...value] : value))}`
+}
 
 /** What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the whole site; asked once. */
 export type FirstPurge = (current: ReadonlyMap<string, string>) => readonly string[]
@@ -74,7 +88,7 @@ export class PurgeRecord {
   readonly #logger: Logger
   #media: MediaMark | undefined
 
-  /** `target`: the CDN's purge target and SITE_URL, of which a digest is kept. */
+  /** `target`: the CDN's purge target and what documents are rendered with (recordTarget), of which a digest is kept. */
   constructor(file: StateFile, target: string, logger: Logger) {
     this.#file = file
     this.#target = createHash('sha256').update(target).digest('base64url')
@@ -130,7 +144,7 @@ export class PurgeRecord {
   #read(): { readonly keys: { readonly [key: string]: string }; readonly media: MediaMark } | string | undefined {
     const record = readRecord(this.#file)
     if (typeof record !== 'object') return record
-    if (record.target !== this.#target) return 'the last run purged another CDN, or served another SITE_URL'
+    if (record.target !== this.#target) return 'the last run purged another CDN, or served another SITE_URL or site settings'
     if ('running' in record) return 'the last run did not stop with every purge through (a crash, a kill, a CDN that did not answer)'
     return record
   }

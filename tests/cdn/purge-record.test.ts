@@ -6,7 +6,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { mediaPurge, PURGE_RECORD, PurgeRecord, UnswappedMedia } from '../../src/cdn/purge-record.js'
+import { mediaPurge, PURGE_RECORD, PurgeRecord, recordTarget, UnswappedMedia } from '../../src/cdn/purge-record.js'
+import { loadConfig } from '../../src/config.js'
 import { folderId } from '../../src/content/files.js'
 import { stateFile, type StateFile } from '../../src/ops/state-file.js'
 import { ANY_KEY, articleKey, digest, MEDIA_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
@@ -89,7 +90,7 @@ describe('PurgeRecord', () => {
     first.record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     const other = recordIn(first.state, 'varnish http://127.0.0.1:6081/ https://www.example.com/')
     expect(other.record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
-    expect(other.lines[0]).toContain('the last run purged another CDN, or served another SITE_URL')
+    expect(other.lines[0]).toContain('the last run purged another CDN, or served another SITE_URL or site settings')
 
     for (const text of ['{"format":1,"target":', '[]', '{"format":2,"target":"x","keys":{}}']) {
       fs.writeFileSync(first.file, text)
@@ -103,6 +104,18 @@ describe('PurgeRecord', () => {
     clean.record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     PurgeRecord.markUnpurged(stateFile(first.state, PURGE_RECORD), { info: () => {}, warn: () => {} })
     expect(recordIn(first.state).record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
+  })
+
+  it('is for the settings documents are rendered with, which no key\'s version holds: SITE_NAME, FEED_CONTENT, site.yaml', () => {
+    // A record for the CDN and SITE_URL alone: a restart with another site name, or an author's profile edited in
+    // site.yaml, purged nothing, and the CDN kept every document of before for CDN_MAX_AGE.
+    const target = (env: Record<string, string>, yaml = '{}\n') =>
+      recordTarget('varnish http://127.0.0.1:6081/', loadConfig({ SITE_URL: 'https://www.example.de', SITE_CONFIG: '/srv/site.yaml', ...env }, [], '/', () => yaml))
+    const base = target({})
+    expect(target({})).toBe(base)
+    expect(target({ PORT: '8081', STATE_DIR: '/srv/other' })).toBe(base)
+    for (const other of [target({ SITE_NAME: 'Anderes Blatt' }), target({ FEED_CONTENT: 'excerpt' }), target({}, 'authors:\n  Silke Mayr:\n    bio: Neu\n')]) expect(other).not.toBe(base)
+    expect(target({}, 'authors:\n  Silke Mayr:\n    bio: Neu\n')).not.toBe(target({}, 'authors:\n  Silke Mayr:\n    bio: Alt\n'))
   })
 
   it('says so when the record cannot be written, and the run goes on', () => {

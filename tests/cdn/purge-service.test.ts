@@ -173,6 +173,21 @@ describe('the service purging its CDN', () => {
     expect(purges()[0]?.split(' ')).toEqual(expect.arrayContaining([articleKey('/wirtschaft/mitte.html'), FEED_KEY, 'any']))
   })
 
+  it('purges the whole site at a start whose site name or site.yaml changed while it was stopped', async () => {
+    // No key's version holds them: the start purged nothing, and the CDN kept every document with the old name.
+    const state = makeTempDir('purge-record-settings-')
+    cleanups.push(state.rm)
+    const { events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
+    const purges = () => events.filter((event) => event.startsWith('purge'))
+    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    expect(await server.stop()).toBe(0)
+    const again = await startServer({ ...env, SITE_NAME: 'Das andere Blatt' })
+    cleanups.push(() => again.stop())
+    await until(() => purges().length > 0, 10_000, () => events.join('\n') + again.output())
+    expect(purges()).toEqual([`purge ${SITE_KEY}`])
+    expect(again.output()).toContain('purge: the last run purged another CDN, or served another SITE_URL or site settings: the first state purges the whole site (key site)\n')
+  })
+
   it('purges a media file replaced under MEDIA_DIR', async () => {
     const { temp, events, server } = await serviceWith([], { status: 200 })
     await new Promise((resolve) => setTimeout(resolve, 300))
