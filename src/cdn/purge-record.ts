@@ -107,7 +107,7 @@ export class PurgeRecord {
   /** At the start: reads what the last run left, marks this run as under way, and says what its first state purges. */
   begin(): FirstPurge {
     const last = this.#read()
-    this.#write({ format: 1, target: this.#target, running: true }, 'a crash of this run goes unnoticed at the next start')
+    if (!this.#write({ format: 1, target: this.#target, running: true }, 'emptying it instead, so that the next start does not trust it')) this.#spoil()
     if (last === undefined) return () => []
     if (typeof last === 'string') {
       this.#logger.info(`purge: ${last}: the first state purges the whole site (key ${SITE_KEY})`)
@@ -149,11 +149,28 @@ export class PurgeRecord {
     return record
   }
 
-  #write(record: Record, otherwise: string): void {
+  /** Whether the record was written; else says so, with what follows (`otherwise`). */
+  #write(record: Record, otherwise: string): boolean {
     try {
       this.#file.write(JSON.stringify(record))
+      return true
     } catch (error) {
       this.#logger.warn(`warning STATE_DIR: cannot write ${this.#file.path} (${(error as Error).message}); ${otherwise}`, { file: this.#file.path, problem: 'unwritable' })
+      return false
+    }
+  }
+
+  /**
+   * A start that could not say its run is under way (a full disk, STATE_DIR no longer writable) empties the record
+   * instead: left as it was, a clean stop's keys were trusted by the start after this run, however it ended (a crash,
+   * a purge that never went through, bodies published as plain text), and the CDN kept what this run changed.
+   */
+  #spoil(): void {
+    try {
+      this.#file.empty()
+      this.#logger.warn(`warning STATE_DIR: emptied ${this.#file.path}: the next start purges the whole site`, { file: this.#file.path, problem: 'unwritable' })
+    } catch (error) {
+      this.#logger.warn(`warning STATE_DIR: cannot empty ${this.#file.path} either (${(error as Error).message}); the next start may trust the record of a run before this one`, { file: this.#file.path, problem: 'unwritable' })
     }
   }
 }

@@ -19,6 +19,11 @@ export interface StateFile {
    * false, and leaves the file as it was, when `cancelled()` says so before the rename (a `write` since, at a close).
    */
   writeInTurns(chunks: AsyncIterable<Uint8Array>, cancelled: () => boolean): Promise<boolean>
+  /**
+   * Empties the file in place, when `write` cannot replace it (a full disk: emptying takes no block; STATE_DIR no longer
+   * writable, the file still is), so that it is no longer read as what it said. No file: nothing. Throws on any other error.
+   */
+  empty(): void
   readonly path: string
 }
 
@@ -54,6 +59,13 @@ export function stateFile(stateDir: string, name: string, maxBytes = STATE_FILE_
         // A full disk or a rename that fails leaves no `.tmp` file behind.
         fs.rmSync(temporary, { force: true })
         throw cause
+      }
+    },
+    empty: () => {
+      try {
+        fs.truncateSync(file, 0)
+      } catch (cause) {
+        if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') throw cause
       }
     },
     writeInTurns: async (chunks, cancelled) => {

@@ -118,6 +118,31 @@ describe('PurgeRecord', () => {
     expect(target({}, 'authors:\n  Silke Mayr:\n    bio: Neu\n')).not.toBe(target({}, 'authors:\n  Silke Mayr:\n    bio: Alt\n'))
   })
 
+  it('empties a clean stop\'s record when a start cannot mark its run as under way (a full disk): the next start purges the whole site', () => {
+    // Left as it was, the start after a run that began on a full disk trusted the stop before it: a crash of that run,
+    // a purge of it that never went through, or its bodies published as plain text were never purged.
+    const first = recordIn()
+    first.record.begin()
+    first.record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
+    const real = stateFile(first.state, PURGE_RECORD)
+    const full: StateFile = {
+      ...real,
+      write: () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })
+      },
+    }
+    const lines: string[] = []
+    const record = new PurgeRecord(full, 'varnish http://127.0.0.1:6081/ https://www.example.de/', { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
+    expect(record.begin()(keys({ [A]: 'a' }))).toEqual([])
+    expect(lines).toEqual([
+      `warning STATE_DIR: cannot write ${first.file} (ENOSPC: no space left on device); emptying it instead, so that the next start does not trust it`,
+      `warning STATE_DIR: emptied ${first.file}: the next start purges the whole site`,
+      'purge: the last run stopped with every purge through; the first state purges what changed since',
+    ])
+    // This run was killed, or its stop could not write either: the next start cannot tell what the CDN holds.
+    expect(recordIn(first.state).record.begin()(keys({ [A]: 'a' }))).toEqual([SITE_KEY])
+  })
+
   it('says so when the record cannot be written, and the run goes on', () => {
     const lines: string[] = []
     const readOnly: StateFile = {
@@ -128,12 +153,16 @@ describe('PurgeRecord', () => {
         throw new Error('EROFS: read-only file system')
       },
       writeInTurns: async () => false,
+      empty: () => {
+        throw new Error('EROFS: read-only file system')
+      },
     }
     const record = new PurgeRecord(readOnly, 'x', { info: (line) => lines.push(line), warn: (line) => lines.push(line) })
     expect(record.begin()(keys({ [A]: 'a' }))).toEqual([])
     record.end(keys({ [A]: 'a' }), [], NO_MEDIA)
     expect(lines).toEqual([
-      'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); a crash of this run goes unnoticed at the next start',
+      'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); emptying it instead, so that the next start does not trust it',
+      'warning STATE_DIR: cannot empty /srv/state/cdn-purges.v1 either (EROFS: read-only file system); the next start may trust the record of a run before this one',
       'warning STATE_DIR: cannot write /srv/state/cdn-purges.v1 (EROFS: read-only file system); the next start purges the whole site',
     ])
   })

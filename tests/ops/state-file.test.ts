@@ -23,6 +23,16 @@ describe('state file', () => {
     expect(fs.readdirSync(path.join(state.dir, 'state'))).toEqual(['index-snapshot.v8'])
   })
 
+  it('empties a file in place (the purge record, when a start cannot replace it), and does nothing when there is none', () => {
+    const file = stateFile(path.join(state.dir, 'state'), 'cdn-purges.v1')
+    file.empty()
+    expect(file.read()).toBeUndefined()
+    file.write('{"format":1}')
+    const inode = fs.statSync(file.path).ino
+    file.empty()
+    expect({ text: file.read(), inode: fs.statSync(file.path).ino }).toEqual({ text: '', inode })
+  })
+
   it('says ENOTDIR, naming STATE_DIR, when a file stands where the folder should be (mkdir says EEXIST, as if all were well)', () => {
     const notAFolder = state.write('state', 'a file')
     const file = stateFile(notAFolder, 'index-snapshot.v8')
