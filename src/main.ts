@@ -252,11 +252,12 @@ async function main(): Promise<void> {
   const purgeSinceStop = async (): Promise<void> => {
     if (!changePurges || !firstPurge || !purgeRecord) return
     const first = store.site()
-    const media = purgeRecord.media
     try {
       const started = performance.now()
       await first.plan.warmKeys()
-      const keys = new Set([...firstPurge(first.plan.keys), ...(media ? await mediaPurge(config.mediaDir, media) : [])])
+      const keys = new Set(firstPurge(first.plan.keys))
+      const media = purgeRecord.media
+      if (media) for (const key of await mediaPurge(config.mediaDir, media)) keys.add(key)
       if (keys.size > 0) changePurges.afterRebuild([...keys], Promise.resolve(first))
       startPurged = true
       logger.info(`purge: cache keys worked out in ${Math.round(performance.now() - started)} ms; ${keys.size} to purge for what changed since the last stop`)

@@ -104,27 +104,29 @@ export class PurgeRecord {
     if (typeof last === 'object' && 'keys' in last) new PurgeRecord(file, '', logger).#write({ format: 1, target: last.target, running: true }, 'a later run with PURGE purges only what changed since its record')
   }
 
-  /** At the start: reads what the last run left, marks this run as under way, and says what its first state purges. */
+  /**
+   * At the start: reads what the last run left and marks this run as under way. What its first state purges is worked
+   * out when asked, once the service serves (main.ts): parsed in the start, the record (2 MB at 50,000 articles) held
+   * up serving by about 0.2 s. Asked once; then let go.
+   */
   begin(): FirstPurge {
-    const last = this.#read()
+    let read = readText(this.#file)
     if (!this.#write({ format: 1, target: this.#target, running: true }, 'emptying it instead, so that the next start does not trust it')) this.#spoil()
-    if (last === undefined) return () => []
-    if (typeof last === 'string') {
-      this.#logger.info(`purge: ${last}: the first state purges the whole site (key ${SITE_KEY})`)
-      return () => [SITE_KEY]
-    }
-    this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
-    this.#media = last.media
-    // Asked once, by the first state; then let go (at 50,000 articles some 55,000 keys, megabytes held for nothing).
-    let before: Map<string, string> | undefined = new Map(Object.entries(last.keys))
     return (current) => {
-      const changed = before ? changedKeys(before, shortened(current, new Set())) : []
-      before = undefined
-      return changed
+      const last = typeof read === 'object' ? this.#clean(parseRecord(read.text, this.#file.path)) : read
+      read = undefined
+      if (last === undefined) return []
+      if (typeof last === 'string') {
+        this.#logger.info(`purge: ${last}: the first state purges the whole site (key ${SITE_KEY})`)
+        return [SITE_KEY]
+      }
+      this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
+      this.#media = last.media
+      return changedKeys(new Map(Object.entries(last.keys)), shortened(current, new Set()))
     }
   }
 
-  /** After begin(), the last clean stop's media mark: what the start purges of MEDIA_DIR (mediaPurge); undefined: nothing to look for. */
+  /** Once the first purge was asked (begin), the last clean stop's media mark: what the start purges of MEDIA_DIR (mediaPurge); undefined: nothing to look for. */
   get media(): MediaMark | undefined {
     return this.#media
   }
@@ -140,9 +142,8 @@ export class PurgeRecord {
     this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(shortened(keys, dirty)), media }, 'the next start purges the whole site')
   }
 
-  /** The keys and media mark of a clean stop; why none can be trusted; undefined when there is no record. */
-  #read(): { readonly keys: { readonly [key: string]: string }; readonly media: MediaMark } | string | undefined {
-    const record = readRecord(this.#file)
+  /** The keys and media mark of a clean stop; why none can be trusted. */
+  #clean(record: Record | string): { readonly keys: { readonly [key: string]: string }; readonly media: MediaMark } | string {
     if (typeof record !== 'object') return record
     if (record.target !== this.#target) return 'the last run purged another CDN, or served another SITE_URL or site settings'
     if ('running' in record) return 'the last run did not stop with every purge through (a crash, a kill, a CDN that did not answer)'
@@ -177,24 +178,33 @@ export class PurgeRecord {
 
 /** The record in `file`; why it is none; undefined when there is no file. */
 function readRecord(file: StateFile): Record | string | undefined {
-  let text: string | undefined
+  const read = readText(file)
+  return typeof read === 'object' ? parseRecord(read.text, file.path) : read
+}
+
+/** The text of `file`; why it cannot be read; undefined when there is no file. */
+function readText(file: StateFile): { readonly text: string } | string | undefined {
   try {
-    text = file.read()
+    const text = file.read()
+    return text === undefined ? undefined : { text }
   } catch (error) {
     return `cannot read ${file.path} (${(error as Error).message})`
   }
-  if (text === undefined) return undefined
+}
+
+/** The record `text` holds; why it is none. */
+function parseRecord(text: string, path: string): Record | string {
   let record: { readonly format?: unknown; readonly target?: unknown; readonly running?: unknown; readonly keys?: unknown } | null
   try {
     record = JSON.parse(text) as typeof record
   } catch {
     record = null
   }
-  if (typeof record !== 'object' || record === null || record.format !== 1 || typeof record.target !== 'string') return `${file.path} is not a record this service wrote`
+  if (typeof record !== 'object' || record === null || record.format !== 1 || typeof record.target !== 'string') return `${path} is not a record this service wrote`
   if (record.running === true) return { format: 1, target: record.target, running: true }
   const { keys, media } = record as { keys?: unknown; media?: Partial<MediaMark> | null }
-  if (typeof keys !== 'object' || keys === null || Array.isArray(keys) || !Object.values(keys).every((version) => typeof version === 'string')) return `${file.path} is not a record this service wrote`
-  if (typeof media !== 'object' || media === null || !(media.folder === null || typeof media.folder === 'string') || !Number.isFinite(media.since)) return `${file.path} is not a record this service wrote`
+  if (typeof keys !== 'object' || keys === null || Array.isArray(keys) || !Object.values(keys).every((version) => typeof version === 'string')) return `${path} is not a record this service wrote`
+  if (typeof media !== 'object' || media === null || !(media.folder === null || typeof media.folder === 'string') || !Number.isFinite(media.since)) return `${path} is not a record this service wrote`
   return { format: 1, target: record.target, keys: keys as { readonly [key: string]: string }, media: { folder: media.folder, since: media.since as number } }
 }
 

@@ -182,7 +182,10 @@ describe('mediaPurge: what a start purges of MEDIA_DIR since the last clean stop
     first.record.begin()
     first.record.end(keys({ [A]: 'a' }), [], mark)
     const next = recordIn(first.state)
-    next.record.begin()
+    const purge = next.record.begin()
+    // Parsed once the first purge is asked: the start did not wait for it.
+    expect(next.record.media).toBeUndefined()
+    expect(purge(keys({ [A]: 'a' }))).toEqual([])
     expect(next.record.media).toEqual(mark)
     expect(await mediaPurge(media.dir, mark)).toEqual([])
     // Replaced in place: its folder's entries stay as they were.
