@@ -276,6 +276,7 @@ async function main(): Promise<void> {
           (error: unknown) => logger.warn(`warning: cannot load the in-thread renderer: ${String(error)}`),
         ),
       () => purgeSinceStop(),
+      () => changePurges && collectGarbage(),
     )
   }, PARTS_AFTER_MS).unref()
   // A client that stops reading (or writing) is let go after the same time: swept once a second, no timer per request.
