@@ -36,7 +36,7 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { MEDIA_SLACK_MS, mediaPurge, PURGE_RECORD, PurgeRecord, recordTarget, UnswappedMedia } from './cdn/purge-record.js'
+import { MEDIA_SLACK_MS, mediaPurge, NO_FOLDER_KNOWN, PURGE_RECORD, PurgeRecord, recordTarget, UnswappedMedia } from './cdn/purge-record.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
@@ -114,8 +114,26 @@ async function main(): Promise<void> {
   // A media file replaced: purged once the documents stating its length are rendered again, and compressed.
   const purgeMedia = changePurges ? purgeOnMediaChanged(changePurges.afterRebuild) : undefined
   const unswappedMedia = new UnswappedMedia()
-  const onMediaChanged: typeof purgeMedia = purgeMedia && ((files, rebuilt) => (unswappedMedia.track(rebuilt), purgeMedia(files, rebuilt)))
-  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged })
+  // MEDIA_DIR's identity as last looked at (at the start, then every second), and that of the folder whose files the
+  // documents state (from a whole folder's change on, once its rebuild is swapped in): a stop's media mark names the
+  // latter, or no folder while they differ. Read at the exit, a folder put in place just before the stop (a deploy's
+  // link turned, then the restart) was marked as the one served: the next start purged none of the old one's media.
+  let mediaSeen: string | undefined
+  let mediaServed: string | undefined | null = null // null: not looked at yet
+  const lookAtMedia = (dir: string): Promise<string | undefined> =>
+    folderId(dir).then((id) => {
+      if (!stopping) [mediaSeen, mediaServed] = [id, mediaServed === null ? id : mediaServed]
+      return id
+    })
+  const onMediaChanged: typeof purgeMedia =
+    purgeMedia &&
+    ((files, rebuilt) => {
+      unswappedMedia.track(rebuilt)
+      const seen = mediaSeen
+      if (files === undefined) rebuilt.then(() => void (mediaServed = seen), () => {})
+      purgeMedia(files, rebuilt)
+    })
+  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged, folderId: lookAtMedia })
   if (changePurges) store.onChange(changePurges)
   else if (ping) store.onChange(ping)
   // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).
@@ -170,11 +188,10 @@ async function main(): Promise<void> {
         if (!purgeRecord || !startPurged || !changePurges?.settled() || !purger?.delivered()) return exit()
         // MEDIA_DIR's changes are marked by time: from a moment before the stop closed the watch, or before the earliest
         // change whose documents are not swapped in (its purge went now, while the old lengths are served), the next start's.
-        void folderId(config.mediaDir).then((folder) => {
-          const since = Math.min(stopBegan, unswappedMedia.earliest()) - MEDIA_SLACK_MS
-          purgeRecord.end(store.site().plan.keys, store.bodiesNotAsWritten().values(), { folder: folder ?? null, since })
-          exit()
-        })
+        const since = Math.min(stopBegan, unswappedMedia.earliest()) - MEDIA_SLACK_MS
+        const folder = mediaSeen === mediaServed ? (mediaSeen ?? null) : NO_FOLDER_KNOWN
+        purgeRecord.end(store.site().plan.keys, store.bodiesNotAsWritten().values(), { folder, since })
+        exit()
       })
     })
     if ('closeIdleConnections' in server) server.closeIdleConnections()

@@ -29,12 +29,16 @@ export type FirstPurge = (current: ReadonlyMap<string, string>) => readonly stri
 
 /**
  * Changes under MEDIA_DIR not known to be purged: those at or after `since` (epoch milliseconds, status-change
- * times), and any at all when MEDIA_DIR is no longer the folder `folder` (folderId; null: there was none).
+ * times), and any at all when MEDIA_DIR is no longer the folder `folder` (folderId; null: there was none;
+ * NO_FOLDER_KNOWN: a folder put in place was not served yet at the stop).
  */
 export interface MediaMark {
   readonly folder: string | null
   readonly since: number
 }
+
+/** A MediaMark's folder that no folder's identity is: the next start purges every media file. */
+export const NO_FOLDER_KNOWN = ''
 
 /**
  * How long before a stop a media file's change counts as not purged: the watch reports a change within 100 ms

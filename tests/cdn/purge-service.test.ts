@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { articleSource, generateCorpus } from '../../bench/generate-corpus.js'
 import { MEDIA_SLACK_MS } from '../../src/cdn/purge-record.js'
-import { articleKey, FEED_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
+import { articleKey, FEED_KEY, MEDIA_KEY, mediaKey, SITE_KEY } from '../../src/site/cache-keys.js'
 import { startPurgeStandIn, type RecordedRequest } from '../helpers/purge-stand-in.js'
 import { startServer, type RunningServer } from '../helpers/server-process.js'
 import { articleText, makeTempDir } from '../helpers/temp-dir.js'
@@ -188,6 +188,32 @@ describe('the service purging its CDN', () => {
     await until(() => purges().length > 0, 10_000, () => events.join('\n') + again.output())
     expect(purges()).toEqual([`purge ${SITE_KEY}`])
     expect(again.output()).toContain('purge: the last run purged another CDN, or served another SITE_URL or site settings: the first state purges the whole site (key site)\n')
+  })
+
+  it('purges every media file at a start after MEDIA_DIR was swapped for another folder just before the stop', async () => {
+    // A deploy: a `current` link turned to the new release, then a restart, before the one-second look at MEDIA_DIR
+    // saw it. The stop marked the new folder as the one served; the start found the same folder, its files older than
+    // the mark, and purged nothing: the CDN kept the old release's media (and the lengths it stated) for MEDIA_MAX_AGE.
+    const state = makeTempDir('purge-record-swap-')
+    const releases = makeTempDir('purge-record-releases-')
+    cleanups.push(state.rm, releases.rm)
+    releases.write('a/media/folge.mp3', Buffer.alloc(64))
+    releases.write('b/media/folge.mp3', Buffer.alloc(128))
+    fs.symlinkSync(path.join(releases.dir, 'a'), path.join(releases.dir, 'current'))
+    const media = path.join(releases.dir, 'current', 'media')
+    const { events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de', MEDIA_DIR: media })
+    const purges = () => events.filter((event) => event.startsWith('purge'))
+    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    await new Promise((resolve) => setTimeout(resolve, MEDIA_SLACK_MS + 200))
+    fs.symlinkSync(path.join(releases.dir, 'b'), path.join(releases.dir, 'next'))
+    fs.renameSync(path.join(releases.dir, 'next'), path.join(releases.dir, 'current'))
+    expect(await server.stop()).toBe(0)
+    events.length = 0
+    const again = await startServer(env)
+    cleanups.push(() => again.stop())
+    await until(() => keysWorkedOut.test(again.output()), 10_000, () => again.output())
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(purges()).toEqual([`purge ${MEDIA_KEY} any`])
   })
 
   it('purges a media file replaced under MEDIA_DIR', async () => {
