@@ -267,7 +267,8 @@ export async function changedSince(root: string, sinceMs: number, folder = ''): 
     const relative = joinRelative(folder, entry.name)
     if (entry.isDirectory()) {
       const inner = await changedSince(root, sinceMs, relative)
-      changed.files.push(...inner.files)
+      // Not spread into push: more than about 120,000 arguments overflow the stack.
+      for (const file of inner.files) changed.files.push(file)
       changed.folders ||= inner.folders
       continue
     }
