@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     try {
       const started = performance.now()
       await first.plan.warmKeys()
-      const keys = new Set(firstPurge(first.plan.keys))
+      const keys = new Set(await firstPurge(first.plan.keys))
       const media = purgeRecord.media
       if (media) for (const key of await mediaPurge(config.mediaDir, media)) keys.add(key)
       if (keys.size > 0) changePurges.afterRebuild([...keys], Promise.resolve(first))

@@ -24,8 +24,12 @@ export function recordTarget(purgeTarget: string, config: Pick<Config, 'siteUrl'
   return `${purgeTarget} ${siteUrl} ${JSON.stringify(rendered, (_, value: unknown) => (value instanceof Map ? [...value] : value))}`
 }
 
-/** What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the whole site; asked once. */
-export type FirstPurge = (current: ReadonlyMap<string, string>) => readonly string[]
+/**
+ * What the first state purges, given its keys' versions: nothing, the keys changed since the last clean stop, or the
+ * whole site; asked once. Worked out with the event loop turning: in one go, the parse, the digests and the diff held
+ * every answer 0.26-0.38 s at 50,000 articles, 2-4 s after the start served.
+ */
+export type FirstPurge = (current: ReadonlyMap<string, string>) => Promise<readonly string[]>
 
 /**
  * Changes under MEDIA_DIR not known to be purged: those at or after `since` (epoch milliseconds, status-change
@@ -116,9 +120,11 @@ export class PurgeRecord {
   begin(): FirstPurge {
     let read = readText(this.#file)
     if (!this.#write({ format: 1, target: this.#target, running: true }, 'emptying it instead, so that the next start does not trust it')) this.#spoil()
-    return (current) => {
-      const last = typeof read === 'object' ? this.#clean(parseRecord(read.text, this.#file.path)) : read
+    return async (current) => {
+      const text = read
       read = undefined
+      await turn() // after the keys' last step (SitePlan.warmKeys)
+      const last = typeof text === 'object' ? this.#clean(parseRecord(text.text, this.#file.path)) : text
       if (last === undefined) return []
       if (typeof last === 'string') {
         this.#logger.info(`purge: ${last}: the first state purges the whole site (key ${SITE_KEY})`)
@@ -126,7 +132,11 @@ export class PurgeRecord {
       }
       this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
       this.#media = last.media
-      return changedKeys(new Map(Object.entries(last.keys)), shortened(current, new Set()))
+      await turn()
+      const before = new Map(Object.entries(last.keys))
+      await turn()
+      const now = await shortenedInTurns(current)
+      return changedKeys(before, now)
     }
   }
 
@@ -221,6 +231,22 @@ function parseRecord(text: string, path: string): Record | string {
 function shortened(keys: ReadonlyMap<string, string>, dirty: ReadonlySet<string>): Map<string, string> {
   const cut = new Map<string, string>()
   for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : digest(version).slice(0, VERSION_CHARS))
+  return cut
+}
+
+/** One turn of the event loop: answers waiting go first. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/** Keys whose versions shortenedInTurns digests between two turns of the event loop (some 15-20 ms). */
+const DIGEST_SLICE = 5000
+
+/** shortened(keys, none dirty), a slice at a time with the event loop turning. */
+async function shortenedInTurns(keys: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const cut = new Map<string, string>()
+  for (const [key, version] of keys) {
+    cut.set(key, digest(version).slice(0, VERSION_CHARS))
+    if (cut.size % DIGEST_SLICE === 0) await turn()
+  }
   return cut
 }
 
