@@ -257,7 +257,12 @@ export async function changedSince(root: string, sinceMs: number, folder = ''): 
   let entries: fs.Dirent[]
   try {
     if ((await fs.promises.stat(where)).ctimeMs >= sinceMs) changed.folders = true
-    entries = await fs.promises.readdir(where, { withFileTypes: true })
+    entries = await fs.promises.readdir(where, { withFileTypes: true }).catch(async (error: unknown) => {
+      // One this process may not enter (lost+found, root's, at the top of a volume): /media/ serves nothing under it.
+      // Unchanged since, it held nothing the CDN may keep; else it counted as changed, and every start purged every file.
+      if (!changed.folders && (await fs.promises.access(where, fs.constants.X_OK).then(() => false, () => true))) return []
+      throw error
+    })
     if (entries.some(hasReplacement)) entries = withNamesFromBytes(await fs.promises.readdir(where, { withFileTypes: true, encoding: 'buffer' }))
   } catch {
     return { files: [], folders: true }

@@ -30,4 +30,28 @@ describe('changedSince', () => {
       temp.rm()
     }
   })
+
+  it('passes over a folder this process may not enter, unchanged since the mark (lost+found), and not one changed since', async () => {
+    // Counted as changed, lost+found (root's, mode 700) at the top of a volume of its own made every start purge every
+    // media file (the CDN fetched every episode again) with the service run as an ordinary user: /media/ serves
+    // nothing under such a folder, and what the CDN held from it before a chmod changed its status-change time.
+    const temp = makeTempDir('changed-since-')
+    try {
+      temp.write('lost+found/x', 'x')
+      temp.write('folge.mp3', 'x')
+      const readdir = fs.promises.readdir.bind(fs.promises)
+      vi.spyOn(fs.promises, 'readdir').mockImplementation(((where: string, options: never) =>
+        where.endsWith('lost+found') ? Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })) : readdir(where, options)) as typeof fs.promises.readdir)
+      const access = fs.promises.access.bind(fs.promises)
+      vi.spyOn(fs.promises, 'access').mockImplementation(((where: string, mode?: number) =>
+        where.endsWith('lost+found') ? Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })) : access(where, mode)) as typeof fs.promises.access)
+      expect(await changedSince(temp.dir, Date.now() + 60_000)).toEqual({ files: [], folders: false })
+      expect(await changedSince(temp.dir, 0)).toEqual({ files: ['folge.mp3'], folders: true })
+      // One it may enter but not list: a file in it may be served, and replaced unseen.
+      vi.mocked(fs.promises.access).mockImplementation(access)
+      expect((await changedSince(temp.dir, Date.now() + 60_000)).folders).toBe(true)
+    } finally {
+      temp.rm()
+    }
+  })
 })
