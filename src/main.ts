@@ -15,7 +15,7 @@ import { closeSilentSockets } from './http/silent-sockets.js'
 import { listeningUrl, stopOnListenFailure, watchServerErrors } from './http/listening.js'
 import { fileSource } from './content/article-source.js'
 import { buildIdentity, runtimeIdentity } from './content/build-identity.js'
-import { articlesFolderProblem, folderId } from './content/files.js'
+import { articlesFolderProblem } from './content/files.js'
 import { changeTimesNotKept } from './content/change-times.js'
 import { ConfigError } from './errors/config-error.js'
 import { createMetricsApp } from './ops/metrics-app.js'
@@ -36,7 +36,8 @@ import { changedFeedUrls } from './websub/changed-feeds.js'
 import { WebSubPublisher } from './websub/publisher.js'
 import { createPurgeClient } from './cdn/purge-clients.js'
 import { Purger } from './cdn/purger.js'
-import { MEDIA_SLACK_MS, mediaPurge, NO_FOLDER_KNOWN, PURGE_RECORD, PurgeRecord, recordTarget, UnswappedMedia } from './cdn/purge-record.js'
+import { PURGE_RECORD, PurgeRecord, recordTarget } from './cdn/purge-record.js'
+import { RestartPurges } from './cdn/restart-purges.js'
 import { PURGE_AT_STOP_MS, purgeOnBodyRenderedAgain, purgeOnChange, purgeOnMediaChanged, purgeOnRecovery } from './cdn/purge-on-change.js'
 import { within } from './util/within.js'
 import { exitGuarded, exitUnderWay } from './util/guarded-exit.js'
@@ -98,12 +99,11 @@ async function main(): Promise<void> {
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
-  // What the CDN was last told (cdn/purge-record.ts): the first state purges what changed while the service was stopped.
-  const purgeRecordFile = stateFile(config.stateDir, PURGE_RECORD)
-  const purgeRecord = purger && new PurgeRecord(purgeRecordFile, recordTarget(purgeClient.target, config), logger)
-  if (!purger) PurgeRecord.markUnpurged(purgeRecordFile, logger)
-  const firstPurge = purgeRecord?.begin()
   const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed })
+  // What the CDN was last told (cdn/restart-purges.ts): once serving, a start purges what changed while it was stopped.
+  const purgeRecordFile = stateFile(config.stateDir, PURGE_RECORD)
+  const restart = changePurges && new RestartPurges({ file: purgeRecordFile, target: recordTarget(purgeClient.target, config), mediaDir: config.mediaDir, changePurges, delivered: () => purger.delivered(), logger })
+  if (!restart) PurgeRecord.markUnpurged(purgeRecordFile, logger)
   // A body rendered as written after its time ran out: the documents holding it are rendered again, then their CDN copies go.
   const onBodyRenderedAgain = changePurges ? purgeOnBodyRenderedAgain(changePurges.afterRebuild) : undefined
   // The sitemaps of the first site are written once the first feed is served (store/later-sitemaps.ts; below).
@@ -112,28 +112,8 @@ async function main(): Promise<void> {
   // Subscriber feeds (docs/plus.md) from the files as they are: the store's own source gives plus articles as teasers.
   const plus = startPlus({ config, onChange: (listener) => store.onChange(listener), source, renderer, logger })
   // A media file replaced: purged once the documents stating its length are rendered again, and compressed.
-  const purgeMedia = changePurges ? purgeOnMediaChanged(changePurges.afterRebuild) : undefined
-  const unswappedMedia = new UnswappedMedia()
-  // MEDIA_DIR's identity as last looked at (at the start, then every second), and that of the folder whose files the
-  // documents state (from a whole folder's change on, once its rebuild is swapped in): a stop's media mark names the
-  // latter, or no folder while they differ. Read at the exit, a folder put in place just before the stop (a deploy's
-  // link turned, then the restart) was marked as the one served: the next start purged none of the old one's media.
-  let mediaSeen: string | undefined
-  let mediaServed: string | undefined | null = null // null: not looked at yet
-  const lookAtMedia = (dir: string): Promise<string | undefined> =>
-    folderId(dir).then((id) => {
-      if (!stopping) [mediaSeen, mediaServed] = [id, mediaServed === null ? id : mediaServed]
-      return id
-    })
-  const onMediaChanged: typeof purgeMedia =
-    purgeMedia &&
-    ((files, rebuilt) => {
-      unswappedMedia.track(rebuilt)
-      const seen = mediaSeen
-      if (files === undefined) rebuilt.then(() => void (mediaServed = seen), () => {})
-      purgeMedia(files, rebuilt)
-    })
-  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged, folderId: lookAtMedia })
+  const onMediaChanged = changePurges && restart?.mediaChanged(purgeOnMediaChanged(changePurges.afterRebuild))
+  const live = new LiveUpdates({ store, source, config, logger, onMediaChanged, folderId: restart?.folderId })
   if (changePurges) store.onChange(changePurges)
   else if (ping) store.onChange(ping)
   // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).
@@ -144,13 +124,12 @@ async function main(): Promise<void> {
   let server: Server | undefined
   let metricsServer: Server | undefined
   let stopping = false
-  /** Whether the start's purge of what changed since the last stop went to the purger (below): a stop before is not a clean one. */
-  let startPurged = false
   const stop = (signal: string): void => {
     // Also not while a failed start exits (exitGuarded lets the event loop turn first): its exit writes nothing.
     if (stopping || exitUnderWay()) return
     stopping = true
     const stopBegan = Date.now()
+    restart?.stopping()
     live.close()
     plus?.close()
     // No change is applied or published from here on; requests in flight are still answered, rendered by the
@@ -185,12 +164,7 @@ async function main(): Promise<void> {
       logger.info('stopped')
       void purgesSent.then(() => {
         // Only with every purge through: else the record says the run is under way, and the next start purges the site.
-        if (!purgeRecord || !startPurged || !changePurges?.settled() || !purger?.delivered()) return exit()
-        // MEDIA_DIR's changes are marked by time: from a moment before the stop closed the watch, or before the earliest
-        // change whose documents are not swapped in (its purge went now, while the old lengths are served), the next start's.
-        const since = Math.min(stopBegan, unswappedMedia.earliest()) - MEDIA_SLACK_MS
-        const folder = mediaSeen === mediaServed ? (mediaSeen ?? null) : NO_FOLDER_KNOWN
-        purgeRecord.end(store.site().plan.keys, store.bodiesNotAsWritten().values(), { folder, since })
+        restart?.end(stopBegan, store.site(), store.bodiesNotAsWritten().values())
         exit()
       })
     })
@@ -264,24 +238,6 @@ async function main(): Promise<void> {
   // peak 8 s on at 50,000 articles: 20 MB lower on Node 24, 8 MB on Node 20; util/collect-garbage.ts). Then the
   // sitemaps, then the parts: each holds short-lived memory (at 50,000 articles, leaving out either lowered a restart's
   // peak by 5-10 MB), which adds up when both run at once.
-  // With a CDN, last: every key's version, worked out with the event loop turning (in one go, the first edit's purge
-  // held every answer 1.2–2 s at 50,000 articles), then the purge of what changed since the last stop (PurgeRecord).
-  const purgeSinceStop = async (): Promise<void> => {
-    if (!changePurges || !firstPurge || !purgeRecord) return
-    const first = store.site()
-    try {
-      const started = performance.now()
-      await first.plan.warmKeys()
-      const keys = new Set(await firstPurge(first.plan.keys))
-      const media = purgeRecord.media
-      if (media) for (const key of await mediaPurge(config.mediaDir, media)) keys.add(key)
-      if (keys.size > 0) changePurges.afterRebuild([...keys], Promise.resolve(first))
-      startPurged = true
-      logger.info(`purge: cache keys worked out in ${Math.round(performance.now() - started)} ms; ${keys.size} to purge for what changed since the last stop`)
-    } catch (error) {
-      logger.warn(`purge: cannot work out what changed since the last stop (${String(error)}); the next start purges the whole site`)
-    }
-  }
   setTimeout(() => {
     void oneAfterAnother(
       PARTS_GAP_MS,
@@ -292,8 +248,9 @@ async function main(): Promise<void> {
           () => logger.info('loaded the parts the first feed did not need'),
           (error: unknown) => logger.warn(`warning: cannot load the in-thread renderer: ${String(error)}`),
         ),
-      () => purgeSinceStop(),
-      () => changePurges && collectGarbage(),
+      // With a CDN, last: every key's version and the purge of what changed since the last stop; then their garbage.
+      () => restart?.purgeSinceStop(store.site()),
+      () => restart && collectGarbage(),
     )
   }, PARTS_AFTER_MS).unref()
   // A client that stops reading (or writing) is let go after the same time: swept once a second, no timer per request.
