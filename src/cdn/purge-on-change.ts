@@ -20,12 +20,20 @@ export interface PurgeOnChangeOptions<S extends Plans> {
    */
   readonly ready?: ((current: S) => Promise<unknown>) | undefined
   readonly readyWaitMs?: number
+  /**
+   * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys): asked at the first change,
+   * whose purge, and any heard meanwhile, waits for it. In one go, at 50,000 articles, they held every answer over a
+   * second (the first edit after a start).
+   */
+  readonly warm?: ((state: S) => Promise<unknown>) | undefined
 }
 
 /** The longest the WebSub ping waits for the first purge attempt of a change. */
 export const PURGE_WAIT_MS = 10_000
 /** The longest a purge waits for the rebuild it goes with (afterRebuild): one of 50,000 articles takes seconds. */
 export const REBUILD_WAIT_MS = 60_000
+/** The longest the first change's purge waits for `warm`: past it, its versions are worked out in one go. */
+export const WARM_AT_MOST_MS = 30_000
 /** The longest a stop waits for the purges in flight (a change's, sent at the stop: ChangePurges.now) before the exit. */
 export const PURGE_AT_STOP_MS = 2_000
 /** The longest a change's purge waits for its documents' gzip and Brotli (19–34 ms at 50,000 articles, docs/deployment.md). */
@@ -65,7 +73,15 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * replace again, and the retry's, which change no key's version, were never purged (kept for CDN_MAX_AGE).
    */
   const owed = new Set<string>()
+  /** The keys' versions worked out with the event loop turning (`warm`), once, at the first change: changes meanwhile wait. */
+  let warming: Promise<unknown> | undefined
+  let warmed = options.warm === undefined
   const listener = (previous: S | undefined, current: S): void => {
+    if (!previous || warmed) return purgeFor(previous, current)
+    warming ??= within((options.warm as (state: S) => Promise<unknown>)(previous), WARM_AT_MOST_MS).then(() => void (warmed = true))
+    hold(warming, previous, current)
+  }
+  const purgeFor = (previous: S | undefined, current: S): void => {
     const changed = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
     const keys = owed.size === 0 ? changed : [...new Set([...changed, ...owed])]
     owed.clear()
@@ -83,6 +99,18 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * the listener's context, both states with it, while it waits.
    */
   const readyOf = (state: S): Promise<void> => (options.ready ? within(options.ready(state), readyWaitMs) : Promise.resolve())
+  /**
+   * A change heard while `until` runs, purged once it settles: its keys' versions worked out now took over a second
+   * at 50,000 articles, every answer waiting (an edit in the seconds after a start). A stop (now()) works them out then.
+   */
+  const hold = (until: Promise<unknown>, previous: S, current: S): void => {
+    const send = (): Promise<void> => {
+      if (waiting.delete(send)) purgeFor(previous, current)
+      return Promise.resolve()
+    }
+    waiting.add(send)
+    void until.then(send, send)
+  }
   /** A purge of `keys` that now() sends too; sent once, however often called. */
   const pending = (keys: readonly string[]): (() => Promise<void>) => {
     let sent: Promise<void> | undefined
@@ -96,7 +124,8 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
   return Object.assign(listener, {
     settled: () => waiting.size === 0 && owed.size === 0,
     now: (): void => {
-      for (const send of [...waiting]) void send()
+      // Until none waits: a held change's purge, worked out now, waits for its state's gzip and Brotli in turn.
+      while (waiting.size > 0) for (const send of [...waiting]) void send()
       if (owed.size > 0) void options.purge([...owed])
       owed.clear()
     },
