@@ -59,8 +59,11 @@ export class Purger implements HealthCheck {
    * for them was made, sent or failed: what the WebSub ping waits for.
    */
   purge(keys: Iterable<string>): Promise<void> {
-    // Closed: nothing is sent any more (close()), nor said of what would have been.
-    if (this.#closed) return Promise.resolve()
+    // Closed: nothing is sent any more (close()), nor said of what would have been; kept, so that delivered() says so.
+    if (this.#closed) {
+      for (const key of keys) this.#pending.add(key)
+      return Promise.resolve()
+    }
     for (const key of keys) this.#pending.add(key)
     this.#coverWhenMany()
     if (this.#pending.size === 0) return Promise.resolve()
@@ -77,7 +80,7 @@ export class Purger implements HealthCheck {
     while (this.#flushes.running) await this.#flushes.running
   }
 
-  /** Whether every key queued went through: none waits, for a retry or behind a request in flight. */
+  /** Whether every key queued went through: none waits, for a retry, behind a request in flight, or came after close(). */
   delivered(): boolean {
     return this.#pending.size === 0 && !this.#flushes.running
   }

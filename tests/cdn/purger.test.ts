@@ -123,6 +123,19 @@ describe('Purger', () => {
     expect([api.received.length, lines]).toEqual([0, []])
   })
 
+  it('says whether every key went through (delivered): not while a retry waits, nor for keys that came after close()', async () => {
+    // The stop's purge record (restart-purges.ts) is written only when it says so: a recovery's `site` purge coming
+    // after close() was dropped while delivered() said true, and the next start trusted a clean record.
+    const { purger } = await fastlyPurger([{ status: 503 }])
+    expect(purger.delivered()).toBe(true)
+    await purger.purge(['feed'])
+    expect(purger.delivered()).toBe(false)
+    await until(() => purger.delivered())
+    purger.close()
+    await purger.purge(['site'])
+    expect(purger.delivered()).toBe(false)
+  })
+
   it('purges `site` alone when it is among the keys: every document carries it', async () => {
     const { api, purger } = await fastlyPurger([])
     await purger.purge(['feed', 'site', 'a-1'])
