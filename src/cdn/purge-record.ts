@@ -84,8 +84,9 @@ type Record = { readonly format: 1; readonly target: string } & ({ readonly runn
  * service was stopped, and media files replaced meanwhile. Before, it purged
  * nothing, and the CDN kept the copies of before the stop for CDN_MAX_AGE (a
  * day in docs/deployment.md's example). After a run that did not stop so (a
- * crash, a kill, a purge not through at the stop, a stop before it served),
- * or one for another CDN or SITE_URL, it cannot tell what the CDN holds, and
+ * crash, a kill, a purge not through at the stop, a stop before its start's
+ * purge), or one for another CDN, SITE_URL or site settings (recordTarget),
+ * it cannot tell what the CDN holds, and
  * the first state purges the whole site. With no record at all (the first
  * start on this STATE_DIR) it purges nothing: what a CDN holds from before is
  * the deploy's to purge, as before.
@@ -148,8 +149,8 @@ export class PurgeRecord {
   /**
    * At a stop whose purges all went through: `keys` are those of the state served last; `notAsWritten`, the page
    * paths of articles whose body a document was given not as written (plain text: no render worker, a time limit),
-   * which the CDN may hold so under keys that did not change: the next start purges them; `media`, the mark of the
-   * media purged (the start's own, while its look at MEDIA_DIR is not done).
+   * which the CDN may hold so under keys that did not change: the next start purges them; `media`, what of MEDIA_DIR
+   * the next start looks at (RestartPurges.end).
    */
   end(keys: ReadonlyMap<string, string>, notAsWritten: Iterable<string>, media: MediaMark): void {
     const dirty = new Set([...notAsWritten].map((path) => articleKey(path)))
