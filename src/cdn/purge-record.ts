@@ -231,9 +231,11 @@ function parseRecord(text: string, path: string): Record | string {
  */
 function shortened(keys: ReadonlyMap<string, string>, dirty: ReadonlySet<string>): Map<string, string> {
   const cut = new Map<string, string>()
-  for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : digest(version).slice(0, VERSION_CHARS))
+  for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : short(version))
   return cut
 }
+
+const short = (version: string): string => digest(version).slice(0, VERSION_CHARS)
 
 /** One turn of the event loop: answers waiting go first. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -245,7 +247,7 @@ const DIGEST_SLICE = 5000
 async function shortenedInTurns(keys: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const cut = new Map<string, string>()
   for (const [key, version] of keys) {
-    cut.set(key, digest(version).slice(0, VERSION_CHARS))
+    cut.set(key, short(version))
     if (cut.size % DIGEST_SLICE === 0) await turn()
   }
   return cut

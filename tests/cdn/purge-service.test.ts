@@ -65,6 +65,17 @@ async function serviceWith(answers: { status: number }[], otherwise: { status: n
   return { temp, events, server, varnish, env: serverEnv }
 }
 
+/** A service as serviceWith's, with a STATE_DIR of its own and a fixed SITE_URL, so that its restarts share its purge record; `purges`: the purge events. */
+async function recordedService(env: Record<string, string> = {}) {
+  const state = makeTempDir('purge-record-state-')
+  cleanups.push(state.rm)
+  const service = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de', ...env })
+  return { ...service, purges: () => service.events.filter((event) => event.startsWith('purge')) }
+}
+
+/** Until `server` has worked out its keys' versions and sent its start's purge: a stop before is not a clean one. */
+const keysWorkedOutBy = (server: RunningServer) => until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+
 describe('the service purging its CDN', () => {
   it('purges exactly the changed keys after a save, before it pings the hub', async () => {
     const { temp, events, server } = await serviceWith([], { status: 200 })
@@ -108,14 +119,11 @@ describe('the service purging its CDN', () => {
   it('purges at a start what changed while it was stopped (PurgeRecord), and the whole site after a kill', async () => {
     // Before, a start purged nothing: an article edited or a media file replaced during a deploy's restart kept
     // their CDN copies of before for CDN_MAX_AGE.
-    const state = makeTempDir('purge-record-state-')
-    cleanups.push(state.rm)
-    const { temp, events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
-    const purges = () => events.filter((event) => event.startsWith('purge'))
+    const { temp, events, server, env, purges } = await recordedService()
     // A first start on this STATE_DIR purges nothing. Stopped once its keys are worked out (a stop before is not a clean
     // one), and once MEDIA_DIR is older than the stop's slack (MEDIA_SLACK_MS): a folder changed since counts as a file
     // removed, and every media file is purged.
-    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    await keysWorkedOutBy(server)
     await new Promise((resolve) => setTimeout(resolve, MEDIA_SLACK_MS + 200))
     expect(keysWorkedOut.exec(server.output())?.[1]).toBe('0')
     // Once the service serves: worked out in the start, they held up serving 0.9 s at 50,000 articles.
@@ -162,11 +170,8 @@ describe('the service purging its CDN', () => {
   it('purges the feeds at a start when an article was added while it was stopped, dated before the newest', async () => {
     // The record kept 16 characters of each version: of `feed`'s, the number of archive pages and the newest date,
     // which such an article changes neither of; the CDN kept the feeds and the index page without it.
-    const state = makeTempDir('purge-record-window-')
-    cleanups.push(state.rm)
-    const { temp, events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
-    const purges = () => events.filter((event) => event.startsWith('purge'))
-    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    const { temp, events, server, env, purges } = await recordedService()
+    await keysWorkedOutBy(server)
     expect(await server.stop()).toBe(0)
     fs.writeFileSync(path.join(temp.dir, 'articles/mitte.md'), articleText({ title: 'Mitte des Monats', date: '2025-12-15T08:00:00Z', category: 'wirtschaft' }))
     const again = await startServer(env)
@@ -177,11 +182,8 @@ describe('the service purging its CDN', () => {
 
   it('purges the whole site at a start whose site name or site.yaml changed while it was stopped', async () => {
     // No key's version holds them: the start purged nothing, and the CDN kept every document with the old name.
-    const state = makeTempDir('purge-record-settings-')
-    cleanups.push(state.rm)
-    const { events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de' })
-    const purges = () => events.filter((event) => event.startsWith('purge'))
-    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    const { events, server, env, purges } = await recordedService()
+    await keysWorkedOutBy(server)
     expect(await server.stop()).toBe(0)
     const again = await startServer({ ...env, SITE_NAME: 'Das andere Blatt' })
     cleanups.push(() => again.stop())
@@ -194,16 +196,14 @@ describe('the service purging its CDN', () => {
     // A deploy: a `current` link turned to the new release, then a restart, before the one-second look at MEDIA_DIR
     // saw it. The stop marked the new folder as the one served; the start found the same folder, its files older than
     // the mark, and purged nothing: the CDN kept the old release's media (and the lengths it stated) for MEDIA_MAX_AGE.
-    const state = makeTempDir('purge-record-swap-')
     const releases = makeTempDir('purge-record-releases-')
-    cleanups.push(state.rm, releases.rm)
+    cleanups.push(releases.rm)
     releases.write('a/media/folge.mp3', Buffer.alloc(64))
     releases.write('b/media/folge.mp3', Buffer.alloc(128))
     fs.symlinkSync(path.join(releases.dir, 'a'), path.join(releases.dir, 'current'))
     const media = path.join(releases.dir, 'current', 'media')
-    const { events, server, env } = await serviceWith([], { status: 200 }, { STATE_DIR: state.dir, SITE_URL: 'https://www.example.de', MEDIA_DIR: media })
-    const purges = () => events.filter((event) => event.startsWith('purge'))
-    await until(() => keysWorkedOut.test(server.output()), 10_000, () => server.output())
+    const { events, server, env, purges } = await recordedService({ MEDIA_DIR: media })
+    await keysWorkedOutBy(server)
     await new Promise((resolve) => setTimeout(resolve, MEDIA_SLACK_MS + 200))
     fs.symlinkSync(path.join(releases.dir, 'b'), path.join(releases.dir, 'next'))
     fs.renameSync(path.join(releases.dir, 'next'), path.join(releases.dir, 'current'))
@@ -211,7 +211,7 @@ describe('the service purging its CDN', () => {
     events.length = 0
     const again = await startServer(env)
     cleanups.push(() => again.stop())
-    await until(() => keysWorkedOut.test(again.output()), 10_000, () => again.output())
+    await keysWorkedOutBy(again)
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(purges()).toEqual([`purge ${MEDIA_KEY} any`])
   })

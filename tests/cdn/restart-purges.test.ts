@@ -39,13 +39,19 @@ function restartIn(state: string) {
 
 const site = (keys: Map<string, string>, warm: () => Promise<void> = async () => {}): Site => ({ plan: { keys, warmKeys: warm } }) as unknown as Site
 
+/** A STATE_DIR whose first run served a-1 at v1 and stopped cleanly (its start purge went out, every purge through). */
+async function cleanlyStopped(): Promise<{ readonly dir: string }> {
+  const state = makeTempDir('restart-purges-')
+  temps.push(state)
+  const first = restartIn(state.dir)
+  await first.restart.purgeSinceStop(site(new Map([['a-1', 'v1']])))
+  first.restart.end(Date.now(), site(new Map([['a-1', 'v1']])), [])
+  return state
+}
+
 describe('RestartPurges', () => {
   it('purges the whole site when what changed since the last stop cannot be worked out, and can still stop cleanly', async () => {
-    const state = makeTempDir('restart-purges-')
-    temps.push(state)
-    const first = restartIn(state.dir)
-    await first.restart.purgeSinceStop(site(new Map([['a-1', 'v1']])))
-    first.restart.end(Date.now(), site(new Map([['a-1', 'v1']])), [])
+    const state = await cleanlyStopped()
     const second = restartIn(state.dir)
     await second.restart.purgeSinceStop(site(new Map(), async () => Promise.reject(new Error('no versions'))))
     expect(second.purged).toEqual([[SITE_KEY]])
@@ -55,11 +61,7 @@ describe('RestartPurges', () => {
   })
 
   it('leaves the record saying the run is under way when it stops before its start purge went out', async () => {
-    const state = makeTempDir('restart-purges-')
-    temps.push(state)
-    const first = restartIn(state.dir)
-    await first.restart.purgeSinceStop(site(new Map([['a-1', 'v1']])))
-    first.restart.end(Date.now(), site(new Map([['a-1', 'v1']])), [])
+    const state = await cleanlyStopped()
     // Stopped before its start purge: not a clean stop.
     restartIn(state.dir).restart.end(Date.now(), site(new Map([['a-1', 'v1']])), [])
     const third = restartIn(state.dir)
