@@ -36,7 +36,7 @@ const LIFETIME_HEADERS: Readonly<Record<CdnProvider, string>> = {
 
 /**
  * Every document but a media file: a key named in the header only, never in
- * a site's plan (cache-keys.ts: its version would change with every change).
+ * a site's plan (key-versions.ts: its version would change with every change).
  * What a purge of too many keys purges instead (purger.ts), leaving the CDN's
  * copies of images and audio, which no article's change alters.
  */

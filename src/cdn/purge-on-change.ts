@@ -1,4 +1,5 @@
-import { ANY_KEY, articleKey, changedKeys, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
+import { ANY_KEY, articleKey, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
+import { changedKeys } from '../site/key-versions.js'
 import type { SitePlan } from '../site/build-site.js'
 import { within } from '../util/within.js'
 
@@ -41,7 +42,7 @@ export const READY_WAIT_MS = 2_000
 
 /**
  * The store's change listener for a CDN: purges the keys whose version
- * changed between two states of the site (cache-keys.ts), then lets `then`
+ * changed between two states of the site (key-versions.ts), then lets `then`
  * run once the first attempt was made (or after waitMs), so that a hub told
  * of a change does not fetch the copy it replaced while the CDN purges. A
  * failed attempt lets `then` run too: the hub is told anyway, and the CDN may

@@ -3,7 +3,8 @@ import { changeTimesNotKept } from '../content/change-times.js'
 import { changedSince, folderId } from '../content/files.js'
 import type { Config } from '../config.js'
 import type { StateFile } from '../ops/state-file.js'
-import { articleKey, changedKeys, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
+import { articleKey, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
+import { changedKeys } from '../site/key-versions.js'
 import type { Logger } from '../util/logger.js'
 
 /** The record's name under STATE_DIR. */

@@ -25,7 +25,8 @@ import {
 } from './paths.js'
 import { createResource, type CreateResource, type Resource } from './resource.js'
 import { SITEMAP_PART_URLS, renderRobotsTxt } from './sitemaps.js'
-import { articleKeyFacts, documentKeys, FEED_KEY, feedKeys, keyVersions, PODCAST_KEY, SITE_KEY, type ArticleKeyFacts, type ArticleVersion } from './cache-keys.js'
+import { documentKeys, FEED_KEY, feedKeys, PODCAST_KEY, SITE_KEY } from './cache-keys.js'
+import { articleKeyFacts, keyVersions, type ArticleKeyFacts, type ArticleVersion } from './key-versions.js'
 import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, shortenedProblem, type ItemSource } from './feed-documents.js'
 
 export type { ItemSource } from './feed-documents.js'
@@ -66,7 +67,7 @@ export interface SitePlan {
   readonly nextPublication: Date | undefined
   /** Every public article with its own page, of every category, oldest first: the sitemaps. */
   readonly pages: readonly Article[]
-  /** The version of every cache key (cache-keys.ts): a key whose version changes is purged. Worked out on first use. */
+  /** The version of every cache key (key-versions.ts): a key whose version changes is purged. Worked out on first use. */
   readonly keys: ReadonlyMap<string, string>
   /**
    * Works out `keys` with the event loop turning: what it needs of each article a slice at a time, then the rest.

@@ -52,7 +52,7 @@ interface SitemapDocument {
   /** Its text and newest lastmod: worked out only when it is written again; `whole`: in one turn of the event loop (URLS_A_TURN). */
   readonly write: (whole: boolean) => Written | Promise<Written>
   readonly expires: Date | undefined
-  /** Its cache keys, versioned by what it shows (cache-keys.ts sitemapVersions). */
+  /** Its cache keys, versioned by what it shows (key-versions.ts sitemapVersions). */
   readonly keys: readonly string[]
 }
 

@@ -82,7 +82,7 @@ export function inputDigest(inputs: Inputs, keys: readonly string[], variant = '
   const hash = createHash('sha256').update(inputs.build)
   // What the keys do not show but the bytes depend on (export.ts: an archive page compressed as the newest or not).
   if (variant !== '') hash.update(`\nvariant ${variant}`)
-  // Both, where a key has both: an episode's audio is versioned by its access (cache-keys.ts mediaAccessVersions), and
+  // Both, where a key has both: an episode's audio is versioned by its access (key-versions.ts mediaAccessVersions), and
   // its size, which every feed states as the enclosure's length, is the file's (a replaced file kept the old length).
   for (const key of keys) hash.update(`\n${key} ${inputs.versions.get(key) ?? '-'} ${inputs.media.get(key) ?? '-'}`)
   return hash.digest('hex')

@@ -1,11 +1,12 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { articleKeyFacts, digest, type ArticleKeyFacts } from '../site/cache-keys.js'
+import { digest } from '../site/cache-keys.js'
+import { articleKeyFacts, type ArticleKeyFacts } from '../site/key-versions.js'
 import { bodyDigest } from '../content/body-digest.js'
 
 /**
  * What each published article's documents are made of, as a digest (the
- * version of its cache key, cache-keys.ts): its fields and its Markdown body.
+ * version of its cache key, key-versions.ts): its fields and its Markdown body.
  * Content alone decides it: a folder swapped in with the same files gives
  * the same versions, so a reload purges only what differs. (Media files
  * have keys of their own: feedKeys.)

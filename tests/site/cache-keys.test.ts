@@ -2,16 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import {
   ANY_KEY,
-  articleKeyFacts,
   archiveKey,
   archiveKeys,
   articleKey,
   authorKey,
   cacheKey,
-  changedKeys,
   FEED_KEY,
   feedKeys,
-  keyVersions,
   limitKey,
   missingKeys,
   NEWS_SITEMAP_KEY,
@@ -20,8 +17,8 @@ import {
   sitemapPartKey,
   mediaKey,
   tagKey,
-  type KeyVersionInput,
 } from '../../src/site/cache-keys.js'
+import { articleKeyFacts, changedKeys, keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
 import { loadConfig } from '../../src/config.js'
 import { planSite } from '../../src/site/build-site.js'
 import { makeArticle } from '../helpers/article-fixtures.js'

@@ -1,0 +1,218 @@
+import { bylineOf, tagsOf, type Article } from '../content/article.js'
+import { archivePage } from '../feeds/archive.js'
+import {
+  ANY_KEY,
+  archiveKey,
+  articleKey,
+  authorKey,
+  digest,
+  FEED_KEY,
+  limitKey,
+  mediaFileAt,
+  mediaKey,
+  newerLinkKey,
+  NEWS_SITEMAP_KEY,
+  PODCAST_KEY,
+  SITEMAP_KEY,
+  sitemapPartKey,
+  tagKey,
+  wideKey,
+} from './cache-keys.js'
+import { lastChangeOf, newsArticles, sitemapParts } from './sitemaps.js'
+import { hashNumber, Sequence } from '../util/fast-hash.js'
+
+/**
+ * The versions of cache keys (cache-keys.ts names them): a key's version is
+ * a digest of what the documents carrying it are made of, and a key whose
+ * version changed between two states of the site is purged. Versions stay
+ * inside the process (and, as digests, in cdn/purge-record.ts); only key
+ * names go out.
+ */
+
+/** What versions are made of: the state of the site at one instant. */
+export interface KeyVersionInput {
+  /** The section's public articles, newest first. */
+  readonly section: readonly Article[]
+  /** The current feeds' articles. */
+  readonly window: readonly Article[]
+  readonly episodes: readonly Article[]
+  readonly archivePages: number
+  /** Public articles of every category (each has a page), oldest first: the sitemaps. */
+  readonly published: readonly Article[]
+  /** The instant of this state: which articles the news sitemap still lists. */
+  readonly now: Date
+  /** URLs a sitemap file holds (SITEMAP_PART_URLS; build-sitemaps.ts). */
+  readonly sitemapUrls: number
+  readonly feedLimit: number
+  readonly archivePageSize: number
+  readonly deskAuthor: string
+  /** The newest change the current feeds show (what an empty view is dated by). */
+  readonly sectionUpdated: string
+  /** SITE_URL/media/: which articles' audio and transcript files are served under /media/. */
+  readonly mediaPrefix: string
+}
+
+/** A digest of everything one article's documents render from it (its fields, its body). */
+export type ArticleVersion = (article: Article) => string
+
+/** What keyVersions needs of each article, worked out once per article object. */
+export interface ArticleFacts {
+  readonly version: string
+  readonly key: string
+  /** The keys of the views it is in. */
+  readonly views: readonly string[]
+  /** A hash of its page path: lists of articles are versioned by these (Sequence). */
+  readonly path: number
+  /** When it last changed (lastChangeOf), in ms, and a hash of that with its path: a sitemap entry. */
+  readonly lastChange: number
+  readonly entry: number
+}
+
+/** What keyVersions needs of each article: its version, its key, the keys of the views it is in, hashes of what lists show of it. */
+export interface ArticleKeyFacts {
+  of(article: Article, deskAuthor: string): ArticleFacts
+}
+
+/**
+ * ArticleKeyFacts from `version`, worked out once per article object (an
+ * edit makes a new one): hashing every tag of 50,000 articles on every
+ * change would cost more than the change.
+ */
+export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
+  const known = new WeakMap<Article, ReturnType<ArticleKeyFacts['of']>>()
+  return {
+    of: (article, deskAuthor) => {
+      let facts = known.get(article)
+      if (!facts) {
+        const views = [...tagsOf(article).map(tagKey), ...bylineOf(article, deskAuthor).map(authorKey)]
+        const lastChange = lastChangeOf(article).getTime()
+        facts = {
+          version: version(article),
+          key: articleKey(article.path),
+          views: [...new Set(views)],
+          path: hashNumber(article.path),
+          lastChange,
+          entry: hashNumber(`${article.path} ${lastChange}`),
+        }
+        known.set(article, facts)
+      }
+      return facts
+    },
+  }
+}
+
+/**
+ * The version of every key at one state of the site. Articles are compared
+ * by `articleVersion`; memberships (windows, pages, views) by the page paths
+ * they hold, in order (a Sequence of their hashes). O(articles × tags), no
+ * rendering, no text written per article.
+ */
+export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map<string, string> {
+  const versions = new Map<string, string>()
+  const of = (article: Article): ArticleFacts => facts.of(article, input.deskAuthor)
+  const paths = (articles: readonly Article[]): string => {
+    const sequence = new Sequence()
+    for (const article of articles) sequence.add(of(article).path)
+    return sequence.value()
+  }
+  for (const article of input.published) {
+    const { key, version } = of(article)
+    versions.set(key, version)
+  }
+  versions.set(FEED_KEY, `${input.archivePages}\n${input.sectionUpdated}\n${paths(input.window)}`)
+  // ?limit=N for every N a view may ask: one sequence, its digest after each article.
+  const chain = new Sequence()
+  for (let limit = 1; limit <= 500; limit++) {
+    const article = input.section[limit - 1]
+    if (article) chain.add(of(article).path)
+    versions.set(limitKey(limit), chain.value())
+  }
+  versions.set(PODCAST_KEY, `${input.episodes.length === 0 ? input.sectionUpdated : ''}\n${paths(input.episodes)}`)
+  for (let page = 1; page <= input.archivePages; page++) {
+    const found = archivePage(input.section, input.feedLimit, input.archivePageSize, page)
+    if (!found) continue
+    versions.set(archiveKey(page), paths(found.items))
+    // RSS and Atom link to the next page: the last page changes when another begins (archiveKeys).
+    versions.set(newerLinkKey(page), `${page < input.archivePages}`)
+  }
+  sitemapVersions(input, versions, of)
+  mediaAccessVersions(input, versions)
+  const views = new Map<string, Article[]>()
+  const member = (key: string, article: Article): void => {
+    const list = views.get(key) ?? []
+    // A view shows at most 500 (MAX_FEED_LIMIT): a change further down shows in none.
+    if (list.length < 500) list.push(article)
+    views.set(key, list)
+  }
+  for (const article of input.section) for (const key of of(article).views) member(key, article)
+  // A tag's usual view shows FEED_LIMIT items; one with a larger ?limit up to 500.
+  for (const [key, articles] of views) {
+    versions.set(key, paths(articles.slice(0, input.feedLimit)))
+    versions.set(wideKey(key), paths(articles))
+  }
+  return versions
+}
+
+/**
+ * The versions of the sitemaps' keys: what build-sitemaps.ts writes in each,
+ * no more. Each URL with its lastmod, the index page's lastmod (the
+ * section's newest change) in the last file; the news sitemap's entries as
+ * it states them, which change by themselves when one turns 48 hours old
+ * (the store rebuilds then: nextChange). O(articles), no rendering.
+ */
+function sitemapVersions(input: KeyVersionInput, versions: Map<string, string>, of: (article: Article) => ArticleFacts): void {
+  const home = Date.parse(input.sectionUpdated)
+  const parts = sitemapParts(input.published, input.sitemapUrls)
+  const last = parts.length - 1
+  const entries = (articles: readonly Article[], index: number): string => {
+    const sequence = new Sequence()
+    for (const article of articles) sequence.add(of(article).entry)
+    return (index === last ? sequence.add(home) : sequence).value()
+  }
+  if (parts.length === 1) versions.set(SITEMAP_KEY, entries(input.published, 0))
+  else {
+    parts.forEach((articles, index) => versions.set(sitemapPartKey(index + 1), entries(articles, index)))
+    // The sitemap index lists each part with the newest lastmod in it.
+    const newest = (articles: readonly Article[], index: number): number =>
+      articles.reduce((time, article) => Math.max(time, of(article).lastChange), index === last ? home : 0)
+    versions.set(SITEMAP_KEY, parts.map(newest).join('\n'))
+  }
+  const news = newsArticles(input.published, input.now)
+  const listed = news.map((article) => JSON.stringify([article.path, lastChangeOf(article).getTime(), article.date.getTime(), article.title, article.lang]))
+  // A quiet desk's news sitemap lists the index page instead (renderNewsSitemap).
+  versions.set(NEWS_SITEMAP_KEY, news.length > 0 ? digest(listed.join('\n')) : `/ ${home}`)
+}
+
+/**
+ * The keys to purge between two states: those whose version changed, came or
+ * went (the last article with a tag is gone: cached views still carry it),
+ * and ANY_KEY with any of them.
+ */
+export function changedKeys(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const changed: string[] = []
+  for (const [key, version] of after) if (before.get(key) !== version) changed.push(key)
+  for (const key of before.keys()) if (!after.has(key)) changed.push(key)
+  // Documents that name nothing more precise go with any change.
+  if (changed.length > 0) changed.push(ANY_KEY)
+  return changed.sort()
+}
+
+
+/**
+ * An episode's audio and transcript file under /media/, versioned by whether
+ * a plus article names it: a free episode edited to plus purges the copies a
+ * CDN keeps of its files (for MEDIA_MAX_AGE), which /media/ now withholds
+ * (content/plus-media.ts); back to free purges the 404 kept in their place.
+ */
+function mediaAccessVersions(input: KeyVersionInput, versions: Map<string, string>): void {
+  for (const article of input.published) {
+    const urls = [article.enclosure?.url, typeof article.transcript === 'object' ? article.transcript.url : undefined]
+    for (const url of urls) {
+      const relative = mediaFileAt(url, input.mediaPrefix)
+      if (relative === undefined) continue
+      const key = mediaKey(relative)
+      if (versions.get(key) !== 'plus') versions.set(key, article.access)
+    }
+  }
+}
+
