@@ -3,7 +3,8 @@
 // rendered in this thread: the render workers hold no articles) and prints
 // the heap used (JS heap and buffers) after a full GC, beside the heap of the same store loaded
 // from an empty folder. Plain JavaScript on dist/: a TypeScript loader would
-// add its own heap to the figure.
+// add its own heap to the figure. Then the heap once the cache keys' versions
+// are worked out too (`keys`), as a service with PURGE holds them.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,13 +17,17 @@ async function heapWith(dir) {
   const config = loadConfig({ ARTICLES_DIR: dir, SITE_URL: 'http://127.0.0.1/', WEBSUB_HUB: '' })
   const store = new ContentStore({ config, logger: quiet })
   await store.load()
+  return { store, heap: await heapNow(), articles: store.site().plan.published }
+}
+
+async function heapNow() {
   for (let i = 0; i < 4; i++) {
     globalThis.gc()
     await new Promise((resolve) => setImmediate(resolve))
   }
   // Buffers (rendered documents) live outside the JS heap: counted too.
   const { heapUsed, external } = process.memoryUsage()
-  return { store, heap: heapUsed + external, articles: store.site().plan.published }
+  return heapUsed + external
 }
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc')
@@ -33,5 +38,7 @@ const baseline = await heapWith(empty)
 baseline.store.close()
 fs.rmSync(empty, { recursive: true, force: true })
 const loaded = await heapWith(dir)
-console.log(`heap ${loaded.heap} baseline ${baseline.heap} articles ${loaded.articles}`)
+const versions = loaded.store.site().plan.keys
+const keys = await heapNow()
+console.log(`heap ${loaded.heap} baseline ${baseline.heap} articles ${loaded.articles} keys ${keys} (${versions.size})`)
 loaded.store.close()

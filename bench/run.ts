@@ -133,7 +133,7 @@ async function snapshotWritten(stateDir: string, since: number): Promise<void> {
 async function scale(): Promise<void> {
   console.log('')
   console.log(`Start: cold = no index snapshot in STATE_DIR, warm = the snapshot the cold start left; baseline = ${BASE || 'none (BENCH_BASE)'}, cold, then warm.`)
-  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | edit sent as Brotli (median / max) | RSS polls every 5 ms meanwhile and 9 s after (the snapshot write) | heap per article after GC (total; baseline) | edit visible, baseline (median / max; as Brotli; slowest poll) |')
+  console.log('| articles | start to first feed (cold / warm / baseline cold, warm) | peak RSS after start (cold / warm / baseline cold, warm) | peak RSS 8 s after a warm start (this build / baseline) | edit visible (median of ' + EDITS + ') | edit visible (max) | edit sent as Brotli (median / max) | RSS polls every 5 ms meanwhile and 9 s after (the snapshot write) | heap per article after GC (total; with PURGE; baseline) | edit visible, baseline (median / max; as Brotli; slowest poll) |')
   console.log('|---|---|---|---|---|---|---|---|---|---|')
   const inTurn: string[] = []
   for (const count of SIZES) {
@@ -174,12 +174,14 @@ async function scale(): Promise<void> {
     const { latencies } = edits
     const held = heapPerArticle(ROOT, dir, count)
     // The baseline's own harness and dist/ (BENCH_BASE is its dist/main.js).
-    const baseHeld = BASE ? `${Math.round(heapPerArticle(path.resolve(BASE, '../..'), dir, count).bytes)} B` : '–'
+    const baseFigures = BASE ? heapPerArticle(path.resolve(BASE, '../..'), dir, count) : undefined
+    const bytes = (value: number | undefined): string => (value === undefined ? '–' : `${Math.round(value)} B`)
+    const baseHeld = baseFigures ? `${bytes(baseFigures.bytes)}; with PURGE's key versions +${bytes(baseFigures.keys)}` : '–'
     if (BASE && WARM_ROUNDS > 0) inTurn.push(await warmInTurn(count, dir))
     removeFolder(dir)
     const baseline = baseEdits ? `${medianMax(baseEdits.latencies)}; ${medianMax(baseEdits.brotli)} (slowest poll ${Math.round(baseEdits.slowestPoll)} ms)` : '–'
     console.log(
-      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${medianMax(edits.brotli)} | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB; ${baseHeld}) | ${baseline} |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${medianMax(edits.brotli)} | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB), with PURGE's key versions +${bytes(held.keys)} (baseline ${baseHeld}) | ${baseline} |`,
     )
   }
   if (inTurn.length === 0) return

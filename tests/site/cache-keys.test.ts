@@ -150,6 +150,22 @@ describe('keyVersions and changedKeys', () => {
     expect(changedKeys(plus, keyVersions(input([episode('plus')]), byPath))).toEqual([])
   })
 
+  it('gives articles with the same tags and byline one list of view keys, each key one string (held per article: 200 B an article, 10 MB at 50,000)', () => {
+    const facts = articleKeyFacts((a) => a.path)
+    const [a, b, c, d] = [article('a', ['EZB', 'Börse'], ['Lea Voigt']), article('b', ['ezb', 'Börse'], ['Lea Voigt']), article('c', ['Börse']), article('d', ['Börse'])]
+    const views = (one: Article): readonly string[] => facts.of(one, 'Wirtschaftsredaktion').views
+    expect(views(a)).toEqual(['t-ezb', tagKey('Börse'), authorKey('Lea Voigt')])
+    // The same keys (tags folded as filters compare them): the same list.
+    expect(views(b)).toBe(views(a))
+    expect(views(d)).toBe(views(c))
+    expect(views(c)).toEqual([tagKey('Börse'), authorKey('Wirtschaftsredaktion')])
+    expect(views(c)[0]).toBe(views(a)[1])
+    // Past the lists it keeps, it makes them anew, and each is still right.
+    const many = Array.from({ length: 10_050 }, (_, i) => article(`m${i}`, [`thema-${i}`]))
+    for (const one of many) expect(views(one)).toEqual([`t-thema-${many.indexOf(one)}`, authorKey('Wirtschaftsredaktion')])
+    expect(views(article('e', ['EZB', 'Börse'], ['Lea Voigt']))).toEqual(views(a))
+  })
+
   it('purges the sitemap when an article’s lastmod changes, not when only its title does, nor the archive page it is on', () => {
     const section = [article('a'), article('b'), article('c')]
     const retitled = [{ ...section[0], title: 'Neu' } as Article, section[1] as Article, section[2] as Article]
