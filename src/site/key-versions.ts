@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { bylineOf, tagsOf, type Article } from '../content/article.js'
 import { archivePage } from '../feeds/archive.js'
 import {
@@ -55,6 +56,16 @@ export interface KeyVersionInput {
 /** A digest of everything one article's documents render from it (its fields, its body). */
 export type ArticleVersion = (article: Article) => string
 
+/**
+ * An article's version from what its documents are made of (ArticleVersion):
+ * 64 bits of its SHA-256, as 16 hex digits in a string of its own. A whole
+ * digest held 48 B more an article, for a key whose change a collision of
+ * 64 bits would hide once in some 10^19 edits.
+ */
+export function versionDigest(text: string): string {
+  return createHash('sha256').update(text).digest().toString('hex', 0, 8)
+}
+
 /** What keyVersions needs of each article, worked out once per article object. */
 export interface ArticleFacts {
   readonly version: string
@@ -63,9 +74,8 @@ export interface ArticleFacts {
   readonly views: readonly string[]
   /** A hash of its page path: lists of articles are versioned by these (Sequence). */
   readonly path: number
-  /** When it last changed (lastChangeOf), in ms, and a hash of that with its path: a sitemap entry. */
+  /** When it last changed (lastChangeOf), in ms: with `path`, its sitemap entry. */
   readonly lastChange: number
-  readonly entry: number
 }
 
 /** What keyVersions needs of each article: its version, its key, the keys of the views it is in, hashes of what lists show of it. */
@@ -85,14 +95,12 @@ export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
     of: (article, deskAuthor) => {
       let facts = known.get(article)
       if (!facts) {
-        const lastChange = lastChangeOf(article).getTime()
         facts = {
           version: version(article),
           key: articleKey(article.path),
           views: viewsOf(tagsOf(article), bylineOf(article, deskAuthor)),
           path: hashNumber(article.path),
-          lastChange,
-          entry: hashNumber(`${article.path} ${lastChange}`),
+          lastChange: lastChangeOf(article).getTime(),
         }
         known.set(article, facts)
       }
@@ -201,7 +209,10 @@ function sitemapVersions(input: KeyVersionInput, versions: Map<string, string>, 
   const last = parts.length - 1
   const entries = (articles: readonly Article[], index: number): string => {
     const sequence = new Sequence()
-    for (const article of articles) sequence.add(of(article).entry)
+    for (const article of articles) {
+      const { path, lastChange } = of(article)
+      sequence.add(path).add(lastChange)
+    }
     return (index === last ? sequence.add(home) : sequence).value()
   }
   if (parts.length === 1) versions.set(SITEMAP_KEY, entries(input.published, 0))

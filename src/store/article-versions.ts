@@ -1,7 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { digest } from '../site/cache-keys.js'
-import { articleKeyFacts, type ArticleKeyFacts } from '../site/key-versions.js'
+import { articleKeyFacts, versionDigest, type ArticleKeyFacts } from '../site/key-versions.js'
 import { bodyDigest } from '../content/body-digest.js'
 
 /**
@@ -15,7 +14,7 @@ export class ArticleVersions {
   /** Digests of bodies, recorded as files are read for the index. */
   readonly #bodies = new WeakMap<Article, string>()
   /** Versions, keys and view keys of articles, each worked out once (planSite). */
-  readonly facts: ArticleKeyFacts = articleKeyFacts((article) => digest(JSON.stringify([article, this.#bodies.get(article) ?? null])))
+  readonly facts: ArticleKeyFacts = articleKeyFacts((article) => versionDigest(JSON.stringify([article, this.#bodies.get(article) ?? null])))
 
   /**
    * Whether `b`, read again, is what `a` was: the same fields and body. A

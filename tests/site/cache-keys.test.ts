@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import {
@@ -18,7 +19,7 @@ import {
   mediaKey,
   tagKey,
 } from '../../src/site/cache-keys.js'
-import { articleKeyFacts, changedKeys, keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
+import { articleKeyFacts, changedKeys, keyVersions, versionDigest, type KeyVersionInput } from '../../src/site/key-versions.js'
 import { loadConfig } from '../../src/config.js'
 import { planSite } from '../../src/site/build-site.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
@@ -164,6 +165,12 @@ describe('keyVersions and changedKeys', () => {
     const many = Array.from({ length: 10_050 }, (_, i) => article(`m${i}`, [`thema-${i}`]))
     for (const one of many) expect(views(one)).toEqual([`t-thema-${many.indexOf(one)}`, authorKey('Wirtschaftsredaktion')])
     expect(views(article('e', ['EZB', 'Börse'], ['Lea Voigt']))).toEqual(views(a))
+  })
+
+  it('versions an article by 64 bits of its SHA-256, 16 hex digits in a string of its own (a whole digest held 48 B more an article)', () => {
+    const text = JSON.stringify({ title: 'Börsenbericht: „Dax schließt fester“', price: '12 €' })
+    expect(versionDigest(text)).toBe(createHash('sha256').update(text).digest('hex').slice(0, 16))
+    expect(versionDigest(`${text} `)).not.toBe(versionDigest(text))
   })
 
   it('purges the sitemap when an article’s lastmod changes, not when only its title does, nor the archive page it is on', () => {
