@@ -97,7 +97,7 @@ export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
       if (!facts) {
         facts = {
           version: version(article),
-          key: articleKey(article.path),
+          key: flat(articleKey(article.path)),
           views: viewsOf(tagsOf(article), bylineOf(article, deskAuthor)),
           path: hashNumber(article.path),
           lastChange: lastChangeOf(article).getTime(),
@@ -108,6 +108,13 @@ export function articleKeyFacts(version: ArticleVersion): ArticleKeyFacts {
     },
   }
 }
+
+/**
+ * `text` as one string of its own. V8 joins two strings of 13 characters or
+ * more by reference (a cons string): a key `a-…` held so took 49 B more an
+ * article than its 16 characters, 2.4 MB at 50,000.
+ */
+const flat = (text: string): string => JSON.parse(JSON.stringify(text)) as string
 
 /** Names and lists sharedViews keeps: past either, it forgets them all and makes them anew (those given out stay right). */
 const SHARED_AT_MOST = 10_000
