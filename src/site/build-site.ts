@@ -26,7 +26,7 @@ import {
 import { createResource, type CreateResource, type Resource } from './resource.js'
 import { SITEMAP_PART_URLS, renderRobotsTxt } from './sitemaps.js'
 import { documentKeys, FEED_KEY, feedKeys, PODCAST_KEY, SITE_KEY } from './cache-keys.js'
-import { articleKeyFacts, keyVersions, type ArticleKeyFacts, type ArticleVersion } from './key-versions.js'
+import { articleKeyFacts, keyVersions, keyVersionsInTurns, type ArticleKeyFacts, type ArticleVersion } from './key-versions.js'
 import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, shortenedProblem, type ItemSource } from './feed-documents.js'
 
 export type { ItemSource } from './feed-documents.js'
@@ -70,8 +70,8 @@ export interface SitePlan {
   /** The version of every cache key (key-versions.ts): a key whose version changes is purged. Worked out on first use. */
   readonly keys: ReadonlyMap<string, string>
   /**
-   * Works out `keys` with the event loop turning: what it needs of each article a slice at a time, then the rest.
-   * In one go, the first keys of 50,000 articles took 1.2–2 s, every answer waiting (the first edit's CDN purge).
+   * Works out `keys` with the event loop turning (keyVersionsInTurns), once however often asked. In one go, the first
+   * keys of 50,000 articles took 1.2–2 s, every answer waiting (the first edit's CDN purge), and an edit's 50–100 ms.
    */
   warmKeys(): Promise<void>
 }
@@ -111,6 +111,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
     mediaPrefix: mediaPrefix(config.siteUrl),
   }
   let keys: ReadonlyMap<string, string> | undefined
+  let warming: Promise<void> | undefined
   return {
     now,
     published: articles.publishedCount(now),
@@ -125,18 +126,12 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
       keys ??= keyVersions(input, facts)
       return keys
     },
-    async warmKeys() {
-      for (let at = 0; at < pages.length && keys === undefined; at += WARM_SLICE) {
-        for (let index = at; index < Math.min(at + WARM_SLICE, pages.length); index++) facts.of(pages[index] as Article, input.deskAuthor)
-        await new Promise((resolve) => setImmediate(resolve))
-      }
-      keys ??= keyVersions(input, facts)
+    warmKeys() {
+      warming ??= keys ? Promise.resolve() : keyVersionsInTurns(input, facts).then((worked) => void (keys ??= worked))
+      return warming
     },
   }
 }
-
-/** Articles whose key facts warmKeys works out between two turns of the event loop (some 20–40 ms). */
-const WARM_SLICE = 1000
 
 /** An article's fields, as JSON: its version when nothing more is known of it. */
 const fieldsVersion: ArticleVersion = (article) => JSON.stringify(article)

@@ -20,6 +20,7 @@ import {
   wideKey,
 } from './cache-keys.js'
 import { lastChangeOf, newsArticles, sitemapParts } from './sitemaps.js'
+import { eventLoopTurns } from '../util/event-loop-turns.js'
 import { hashNumber, Sequence } from '../util/fast-hash.js'
 
 /**
@@ -158,6 +159,36 @@ function sharedViews(): (tags: readonly string[], byline: readonly string[]) => 
  * rendering, no text written per article.
  */
 export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map<string, string> {
+  const steps = keyVersionSteps(input, facts)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/** How long keyVersionsInTurns works before it lets the event loop turn. */
+export const KEY_VERSIONS_TURN_MS = 5
+
+/**
+ * keyVersions with the event loop turning every `turnMs`: in one go, at
+ * 50,000 articles, an edit's took 50–100 ms with every article's facts known,
+ * every answer waiting, and a state's first over a second.
+ */
+export async function keyVersionsInTurns(input: KeyVersionInput, facts: ArticleKeyFacts, turnMs = KEY_VERSIONS_TURN_MS): Promise<Map<string, string>> {
+  const turns = eventLoopTurns(turnMs)
+  const steps = keyVersionSteps(input, facts)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await turns.due()
+  }
+}
+
+/** Articles (or list entries) keyVersionSteps goes through between two steps: where the event loop may turn. */
+const STEP = 100
+
+/** keyVersions' work, a step at a time (each yield). */
+function* keyVersionSteps(input: KeyVersionInput, facts: ArticleKeyFacts): Generator<void, Map<string, string>, undefined> {
   const versions = new Map<string, string>()
   const of = (article: Article): ArticleFacts => facts.of(article, input.deskAuthor)
   const paths = (articles: readonly Article[]): string => {
@@ -165,9 +196,17 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     for (const article of articles) sequence.add(of(article).path)
     return sequence.value()
   }
+  /** Steps at every STEP articles or list entries, counted across the loops. */
+  let done = 0
+  const counted = (items: number): boolean => {
+    const before = Math.floor(done / STEP)
+    done += items
+    return Math.floor(done / STEP) > before
+  }
   for (const article of input.published) {
     const { key, version } = of(article)
     versions.set(key, version)
+    if (counted(1)) yield
   }
   versions.set(FEED_KEY, `${input.archivePages}\n${input.sectionUpdated}\n${paths(input.window)}`)
   // ?limit=N for every N a view may ask: one sequence, its digest after each article.
@@ -176,17 +215,20 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     const article = input.section[limit - 1]
     if (article) chain.add(of(article).path)
     versions.set(limitKey(limit), chain.value())
+    if (counted(1)) yield
   }
   versions.set(PODCAST_KEY, `${input.episodes.length === 0 ? input.sectionUpdated : ''}\n${paths(input.episodes)}`)
+  if (counted(input.episodes.length)) yield
   for (let page = 1; page <= input.archivePages; page++) {
     const found = archivePage(input.section, input.feedLimit, input.archivePageSize, page)
     if (!found) continue
     versions.set(archiveKey(page), paths(found.items))
     // RSS and Atom link to the next page: the last page changes when another begins (archiveKeys).
     versions.set(newerLinkKey(page), `${page < input.archivePages}`)
+    if (counted(found.items.length)) yield
   }
-  sitemapVersions(input, versions, of)
-  mediaAccessVersions(input, versions)
+  yield* sitemapVersions(input, versions, of, counted)
+  yield* mediaAccessVersions(input, versions, counted)
   const views = new Map<string, Article[]>()
   const member = (key: string, article: Article): void => {
     const list = views.get(key) ?? []
@@ -194,11 +236,15 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
     if (list.length < 500) list.push(article)
     views.set(key, list)
   }
-  for (const article of input.section) for (const key of of(article).views) member(key, article)
+  for (const article of input.section) {
+    for (const key of of(article).views) member(key, article)
+    if (counted(1)) yield
+  }
   // A tag's usual view shows FEED_LIMIT items; one with a larger ?limit up to 500.
   for (const [key, articles] of views) {
     versions.set(key, paths(articles.slice(0, input.feedLimit)))
     versions.set(wideKey(key), paths(articles))
+    if (counted(articles.length)) yield
   }
   return versions
 }
@@ -210,26 +256,30 @@ export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map
  * it states them, which change by themselves when one turns 48 hours old
  * (the store rebuilds then: nextChange). O(articles), no rendering.
  */
-function sitemapVersions(input: KeyVersionInput, versions: Map<string, string>, of: (article: Article) => ArticleFacts): void {
+function* sitemapVersions(
+  input: KeyVersionInput,
+  versions: Map<string, string>,
+  of: (article: Article) => ArticleFacts,
+  counted: (items: number) => boolean,
+): Generator<void, void, undefined> {
   const home = Date.parse(input.sectionUpdated)
   const parts = sitemapParts(input.published, input.sitemapUrls)
   const last = parts.length - 1
-  const entries = (articles: readonly Article[], index: number): string => {
+  // The sitemap index lists each part with the newest lastmod in it.
+  const newest: number[] = []
+  for (const [index, articles] of parts.entries()) {
     const sequence = new Sequence()
+    newest[index] = index === last ? home : 0
     for (const article of articles) {
       const { path, lastChange } = of(article)
       sequence.add(path).add(lastChange)
+      newest[index] = Math.max(newest[index] ?? 0, lastChange)
+      if (counted(1)) yield
     }
-    return (index === last ? sequence.add(home) : sequence).value()
+    const entries = (index === last ? sequence.add(home) : sequence).value()
+    versions.set(parts.length === 1 ? SITEMAP_KEY : sitemapPartKey(index + 1), entries)
   }
-  if (parts.length === 1) versions.set(SITEMAP_KEY, entries(input.published, 0))
-  else {
-    parts.forEach((articles, index) => versions.set(sitemapPartKey(index + 1), entries(articles, index)))
-    // The sitemap index lists each part with the newest lastmod in it.
-    const newest = (articles: readonly Article[], index: number): number =>
-      articles.reduce((time, article) => Math.max(time, of(article).lastChange), index === last ? home : 0)
-    versions.set(SITEMAP_KEY, parts.map(newest).join('\n'))
-  }
+  if (parts.length > 1) versions.set(SITEMAP_KEY, newest.join('\n'))
   const news = newsArticles(input.published, input.now)
   const listed = news.map((article) => JSON.stringify([article.path, lastChangeOf(article).getTime(), article.date.getTime(), article.title, article.lang]))
   // A quiet desk's news sitemap lists the index page instead (renderNewsSitemap).
@@ -257,7 +307,7 @@ export function changedKeys(before: ReadonlyMap<string, string>, after: Readonly
  * CDN keeps of its files (for MEDIA_MAX_AGE), which /media/ now withholds
  * (content/plus-media.ts); back to free purges the 404 kept in their place.
  */
-function mediaAccessVersions(input: KeyVersionInput, versions: Map<string, string>): void {
+function* mediaAccessVersions(input: KeyVersionInput, versions: Map<string, string>, counted: (items: number) => boolean): Generator<void, void, undefined> {
   for (const article of input.published) {
     const urls = [article.enclosure?.url, typeof article.transcript === 'object' ? article.transcript.url : undefined]
     for (const url of urls) {
@@ -266,6 +316,7 @@ function mediaAccessVersions(input: KeyVersionInput, versions: Map<string, strin
       const key = mediaKey(relative)
       if (versions.get(key) !== 'plus') versions.set(key, article.access)
     }
+    if (counted(1)) yield
   }
 }
 

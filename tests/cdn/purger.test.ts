@@ -236,13 +236,15 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['purge any feed', 'purge a-x any', 'ping', 'ping'])
   })
 
-  it('holds the first change\'s purge while `warm` works the keys\' versions out, and those heard meanwhile; later ones not; a stop sends a held one at once', async () => {
+  it('holds the first change\'s purge while `warm` works the keys\' versions out, and those heard meanwhile; later ones too, each while both states are warmed; a stop sends a held one at once', async () => {
     // At 50,000 articles the first edit after a start worked out every article's version in one go, every answer
     // waiting over a second; held, its versions are asked once warm (SitePlan.warmKeys) has, a slice at a time.
+    // Every later edit's took 50-100 ms in one go at the swap: it too waits for `warm`, of both its states.
     const events: string[] = []
-    const asked = (keys: Record<string, string>, name: string) => ({ plan: { get keys() { events.push(`keys ${name}`); return new Map(Object.entries(keys)) } } })
-    let warmed = () => {}
-    const changePurges = purgeOnChange({ purge: noted(events), then: () => events.push('ping'), warm: (state) => (events.push(`warm ${state === first ? 's0' : '?'}`), new Promise<void>((resolve) => (warmed = resolve))) })
+    const asked = (keys: Record<string, string>, name: string) => ({ name, plan: { get keys() { events.push(`keys ${name}`); return new Map(Object.entries(keys)) } } })
+    const warming: (() => void)[] = []
+    const warmed = () => warming.splice(0).forEach((resolve) => resolve())
+    const changePurges = purgeOnChange<ReturnType<typeof asked>>({ purge: noted(events), then: () => events.push('ping'), warm: (state) => (events.push(`warm ${state.name}`), new Promise<void>((resolve) => warming.push(resolve))) })
     const first = asked({ feed: '1' }, 's0')
     changePurges(first, asked({ feed: '2' }, 's1'))
     changePurges(asked({ feed: '2' }, 's1'), asked({ feed: '2', 'a-x': '1' }, 's2'))
@@ -253,10 +255,18 @@ describe('purgeOnChange', () => {
     await until(() => events.filter((event) => event === 'ping').length === 2)
     expect(events).toEqual(['warm s0', 'keys s0', 'keys s1', 'purge any feed', 'keys s1', 'keys s2', 'purge a-x any', 'ping', 'ping'])
     expect(changePurges.settled()).toBe(true)
-    // Warmed: the next change is purged at once.
+    // Warmed: the next change's versions are not worked out at the swap, in one go, but by `warm`, for both states.
     events.length = 0
     changePurges(asked({ feed: '2' }, 's2'), asked({ feed: '3' }, 's3'))
-    expect(events).toEqual(['keys s2', 'keys s3', 'purge any feed'])
+    expect(events).toEqual([])
+    await until(() => events.length === 2)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(events).toEqual(['warm s2', 'warm s3'])
+    expect(changePurges.settled()).toBe(false)
+    warmed()
+    await until(() => events.includes('ping'))
+    expect(events).toEqual(['warm s2', 'warm s3', 'keys s2', 'keys s3', 'purge any feed', 'ping'])
+    expect(changePurges.settled()).toBe(true)
 
     // Another service: a stop while the first change is held works its versions out and sends it in the call.
     const stopped: string[] = []
