@@ -22,10 +22,9 @@ export interface PurgeOnChangeOptions<S extends Plans> {
   readonly ready?: ((current: S) => Promise<unknown>) | undefined
   readonly readyWaitMs?: number
   /**
-   * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys), once a state: asked at the
-   * first change, whose purge, and any heard meanwhile, waits for it, and at every change after, once the new state's
-   * documents are compressed (`ready`). In one go, at 50,000 articles, they held every answer over a second (the first
-   * edit after a start), then 50–100 ms an edit.
+   * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys), once a state: a change's
+   * purge waits for both its states', once the new one's documents are compressed (`ready`). In one go, at 50,000
+   * articles, they held every answer over a second (the first edit after a start), then 50–100 ms an edit.
    */
   readonly warm?: ((state: S) => Promise<unknown>) | undefined
 }
@@ -34,7 +33,7 @@ export interface PurgeOnChangeOptions<S extends Plans> {
 export const PURGE_WAIT_MS = 10_000
 /** The longest a purge waits for the rebuild it goes with (afterRebuild): one of 50,000 articles takes seconds. */
 export const REBUILD_WAIT_MS = 60_000
-/** The longest the first change's purge waits for `warm`: past it, its versions are worked out in one go. */
+/** The longest a change's purge waits for `warm`: past it, its versions are worked out in one go. */
 export const WARM_AT_MOST_MS = 30_000
 /** The longest a stop waits for the purges in flight (a change's, sent at the stop: ChangePurges.now) before the exit. */
 export const PURGE_AT_STOP_MS = 2_000
@@ -75,20 +74,12 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * replace again, and the retry's, which change no key's version, were never purged (kept for CDN_MAX_AGE).
    */
   const owed = new Set<string>()
-  /** The keys' versions worked out with the event loop turning (`warm`), once, at the first change: changes meanwhile wait. */
-  let warming: Promise<unknown> | undefined
-  let warmed = options.warm === undefined
   const listener = (previous: S | undefined, current: S): void => {
     const warm = options.warm
     if (!previous || !warm) return purgeFor(previous, current)
-    if (!warmed) {
-      warming ??= within(warm(previous), WARM_AT_MOST_MS).then(() => void (warmed = true))
-      hold(warming, previous, current)
-      return
-    }
     // Once its documents are compressed, both states' versions worked out with the event loop turning (each state's
-    // once): worked out at the swap, in one go, an edit's at 50,000 articles held every answer 50–100 ms, the new
-    // state's first among them (a median of 138 ms from an edit to the feed that shows it, against 55 without a CDN).
+    // once). In one go, at 50,000 articles, the first edit after a start held every answer over a second, and every
+    // later one 50-100 ms at the swap (a median of 138 ms from an edit to the feed showing it, against 55 without a CDN).
     hold(
       readyOf(current).then(() => within(Promise.all([warm(previous), warm(current)]), WARM_AT_MOST_MS)),
       previous,
