@@ -24,9 +24,10 @@ export interface PurgeOnChangeOptions<S extends Plans> {
   /**
    * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys), once a state: a change's
    * purge waits for both its states', once the new one's documents are compressed (`ready`). In one go, at 50,000
-   * articles, they held every answer over a second (the first edit after a start), then 50–100 ms an edit.
+   * articles, they held every answer over a second (the first edit after a start), then 50–100 ms an edit. Given the
+   * plan only: a held change keeps its states' plans, not the states (their documents), unless `then` needs them.
    */
-  readonly warm?: ((state: S) => Promise<unknown>) | undefined
+  readonly warm?: ((plan: S['plan']) => Promise<unknown>) | undefined
 }
 
 /** The longest the WebSub ping waits for the first purge attempt of a change. */
@@ -80,23 +81,29 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
     // Once its documents are compressed, both states' versions worked out with the event loop turning (each state's
     // once). In one go, at 50,000 articles, the first edit after a start held every answer over a second, and every
     // later one 50-100 ms at the swap (a median of 138 ms from an edit to the feed showing it, against 55 without a CDN).
-    hold(
-      readyOf(current).then(() => within(Promise.all([warm(previous), warm(current)]), WARM_AT_MOST_MS)),
-      previous,
-      current,
-    )
+    hold(previous.plan, current.plan, readyOf(current), pingFor(previous, current), warm)
   }
-  const purgeFor = (previous: S | undefined, current: S): void => {
-    const changed = previous ? changedKeys(previous.plan.keys, current.plan.keys) : []
+  const purgeFor = (previous: S | undefined, current: S): void =>
+    purgeBetween(previous?.plan, current.plan, options.ready ? readyOf(current) : undefined, pingFor(previous, current))
+  /**
+   * Purges the keys changed between two plans (and those owed), once `ready` (at once without), then `ping`. Given
+   * plans, not states: a change held for `warm` kept both its sites, documents and all, for as long (a hostile review).
+   */
+  const purgeBetween = (before: S['plan'] | undefined, after: S['plan'], ready: Promise<void> | undefined, ping: (() => void) | undefined): void => {
+    const changed = before ? changedKeys(before.keys, after.keys) : []
     const keys = owed.size === 0 ? changed : [...new Set([...changed, ...owed])]
     owed.clear()
     if (keys.length === 0) {
-      options.then?.(previous, current)
+      ping?.()
       return
     }
-    const purged = options.ready ? readyOf(current).then(pending(keys)) : options.purge(keys)
+    const purged = ready ? ready.then(pending(keys)) : options.purge(keys)
+    if (ping) void within(purged, waitMs).then(ping)
+  }
+  /** `then` for this change; only it holds the states (made outside the listener, as pending is). */
+  const pingFor = (previous: S | undefined, current: S): (() => void) | undefined => {
     const then = options.then
-    if (then) void within(purged, waitMs).then(() => then(previous, current))
+    return then && (() => then(previous, current))
   }
   /**
    * When `state`'s gzip and Brotli exist (at most readyWaitMs; at once without `ready`): the listener's and
@@ -105,16 +112,17 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    */
   const readyOf = (state: S): Promise<void> => (options.ready ? within(options.ready(state), readyWaitMs) : Promise.resolve())
   /**
-   * A change heard while `until` runs, purged once it settles: its keys' versions worked out now took over a second
-   * at 50,000 articles, every answer waiting (an edit in the seconds after a start). A stop (now()) works them out then.
+   * A change purged once `ready`, then `warm` of both plans, settle: its keys' versions worked out at the swap took
+   * over a second at 50,000 articles, every answer waiting (an edit in the seconds after a start). A stop (now())
+   * works them out then.
    */
-  const hold = (until: Promise<unknown>, previous: S, current: S): void => {
+  const hold = (before: S['plan'], after: S['plan'], ready: Promise<void>, ping: (() => void) | undefined, warm: (plan: S['plan']) => Promise<unknown>): void => {
     const send = (): Promise<void> => {
-      if (waiting.delete(send)) purgeFor(previous, current)
+      if (waiting.delete(send)) purgeBetween(before, after, options.ready ? ready : undefined, ping)
       return Promise.resolve()
     }
     waiting.add(send)
-    void until.then(send, send)
+    void ready.then(() => within(Promise.all([warm(before), warm(after)]), WARM_AT_MOST_MS)).then(send, send)
   }
   /** A purge of `keys` that now() sends too; sent once, however often called. */
   const pending = (keys: readonly string[]): (() => Promise<void>) => {
