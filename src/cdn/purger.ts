@@ -49,6 +49,8 @@ export class Purger implements HealthCheck {
   #retry: NodeJS.Timeout | undefined
   #problem: string | undefined
   #closed = false
+  /** Whether a run asked for before close() is still to send the keys queued then. */
+  #lastRun = false
 
   constructor(options: PurgerOptions) {
     this.#options = { retryDelayMs: 1000, maxRetryDelayMs: 60_000, timeoutMs: 10_000, fetch: globalThis.fetch, deliveries: NO_DELIVERY_COUNTER, ...options }
@@ -85,14 +87,20 @@ export class Purger implements HealthCheck {
     return this.#pending.size === 0 && !this.#flushes.running
   }
 
-  /** Cancels the retry waiting; keys not sent stay unsent. */
+  /**
+   * Cancels the retry waiting; keys not sent stay unsent. Keys queued behind the request in flight go in one more run
+   * (idle() waits for it): a stop's purges (ChangePurges.now(), one purge() a change) went no further than the first
+   * change's, delivered() stayed false, and the next start purged the whole site (a hostile review).
+   */
   close(): void {
     this.#closed = true
+    this.#lastRun = this.#flushes.running !== undefined && this.#pending.size > 0
     clearTimeout(this.#retry)
   }
 
   async #flush(): Promise<void> {
-    if (this.#closed) return
+    if (this.#closed && !this.#lastRun) return
+    this.#lastRun = false
     clearTimeout(this.#retry)
     this.#retry = undefined
     const keys = [...this.#pending]
@@ -128,6 +136,7 @@ export class Purger implements HealthCheck {
       problem: failed.problem,
       retryInMs: delay,
     })
+    if (this.#closed) return
     this.#retry = setTimeout(() => void this.#flushes.run(), delay)
     this.#retry.unref?.()
   }

@@ -136,6 +136,22 @@ describe('Purger', () => {
     expect(purger.delivered()).toBe(false)
   })
 
+  it('sends at a stop the keys of every change waiting, not only the first: those queued behind its request went nowhere once closed', async () => {
+    // main.ts's stop: changePurges.now(), then purger.close(). Each change held (for its gzip and Brotli, then `warm`:
+    // seconds in a burst of edits at 40,000 articles) is one purge() call; the first one's request was in flight at
+    // close(), the run after it sent nothing, delivered() stayed false, and the next start purged the whole site.
+    const { api, purger } = await fastlyPurger([])
+    const plan = (keys: Record<string, string>) => ({ plan: { keys: new Map(Object.entries(keys)) } })
+    const changePurges = purgeOnChange({ purge: (keys) => purger.purge(keys), ready: () => new Promise(() => {}), warm: () => new Promise(() => {}) })
+    changePurges(plan({ feed: '1', 'a-x': '1' }), plan({ feed: '2', 'a-x': '1' }))
+    changePurges(plan({ feed: '2', 'a-x': '1' }), plan({ feed: '2', 'a-x': '2' }))
+    changePurges.now()
+    purger.close()
+    await purger.idle()
+    expect(api.received.flatMap((request) => keysOf(request.body)).sort()).toEqual(['a-x', 'any', 'any', 'feed'])
+    expect(purger.delivered()).toBe(true)
+  })
+
   it('purges `site` alone when it is among the keys: every document carries it', async () => {
     const { api, purger } = await fastlyPurger([])
     await purger.purge(['feed', 'site', 'a-1'])
