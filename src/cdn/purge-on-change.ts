@@ -81,18 +81,27 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
     // Once its documents are compressed, both states' versions worked out with the event loop turning (each state's
     // once). In one go, at 50,000 articles, the first edit after a start held every answer over a second, and every
     // later one 50-100 ms at the swap (a median of 138 ms from an edit to the feed showing it, against 55 without a CDN).
-    hold(previous.plan, current.plan, readyOf(current), pingFor(previous, current), warm)
+    hold(previous.plan, current.plan, readyOf(current), pingFor(previous, current), warm, takeOwed())
   }
   const purgeFor = (previous: S | undefined, current: S): void =>
-    purgeBetween(previous?.plan, current.plan, options.ready ? readyOf(current) : undefined, pingFor(previous, current))
+    purgeBetween(previous?.plan, current.plan, options.ready ? readyOf(current) : undefined, pingFor(previous, current), takeOwed())
   /**
-   * Purges the keys changed between two plans (and those owed), once `ready` (at once without), then `ping`. Given
-   * plans, not states: a change held for `warm` kept both its sites, documents and all, for as long (a hostile review).
+   * The keys owed (a failed rebuild's), for the state swapped in now. Taken when the change is heard, not when its held
+   * purge goes: sent with a change held since before the failure, they went while the old documents were still served,
+   * and the retry's state, which changes no key's version, purged nothing (a hostile review).
    */
-  const purgeBetween = (before: S['plan'] | undefined, after: S['plan'], ready: Promise<void> | undefined, ping: (() => void) | undefined): void => {
-    const changed = before ? changedKeys(before.keys, after.keys) : []
-    const keys = owed.size === 0 ? changed : [...new Set([...changed, ...owed])]
+  const takeOwed = (): readonly string[] => {
+    const keys = [...owed]
     owed.clear()
+    return keys
+  }
+  /**
+   * Purges the keys changed between two plans and `also`, once `ready` (at once without), then `ping`. Given plans,
+   * not states: a change held for `warm` kept both its sites, documents and all, for as long (a hostile review).
+   */
+  const purgeBetween = (before: S['plan'] | undefined, after: S['plan'], ready: Promise<void> | undefined, ping: (() => void) | undefined, also: readonly string[]): void => {
+    const changed = before ? changedKeys(before.keys, after.keys) : []
+    const keys = also.length === 0 ? changed : [...new Set([...changed, ...also])]
     if (keys.length === 0) {
       ping?.()
       return
@@ -116,9 +125,9 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * over a second at 50,000 articles, every answer waiting (an edit in the seconds after a start). A stop (now())
    * works them out then.
    */
-  const hold = (before: S['plan'], after: S['plan'], ready: Promise<void>, ping: (() => void) | undefined, warm: (plan: S['plan']) => Promise<unknown>): void => {
+  const hold = (before: S['plan'], after: S['plan'], ready: Promise<void>, ping: (() => void) | undefined, warm: (plan: S['plan']) => Promise<unknown>, also: readonly string[]): void => {
     const send = (): Promise<void> => {
-      if (waiting.delete(send)) purgeBetween(before, after, options.ready ? ready : undefined, ping)
+      if (waiting.delete(send)) purgeBetween(before, after, options.ready ? ready : undefined, ping, also)
       return Promise.resolve()
     }
     waiting.add(send)

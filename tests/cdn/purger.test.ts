@@ -336,6 +336,30 @@ describe('purgeOnChange', () => {
     expect(events.slice(4)).toEqual(['purge m-bild.jpg any'])
   })
 
+  it('purges a failed rebuild\'s keys with the next state swapped in, not with a change held since before the failure', async () => {
+    // An edit's purge held for `warm`; meanwhile a media file's rebuild fails (the store tries it again 1 s later).
+    // Sent with the edit's, its keys went while the old lengths were still served, and the retry, which changes no
+    // key's version, purged nothing: the CDN kept the old lengths for CDN_MAX_AGE.
+    const events: string[] = []
+    const warming: (() => void)[] = []
+    const warmed = () => warming.splice(0).forEach((resolve) => resolve())
+    const changePurges = purgeOnChange<ReturnType<typeof plan>>({ purge: noted(events), ready: () => Promise.resolve(), warm: () => new Promise<void>((resolve) => warming.push(resolve)) })
+    changePurges(plan({ feed: '1' }), plan({ feed: '2' }))
+    changePurges.afterRebuild(['m-folge.mp3', 'any'], Promise.reject(new Error('kein Render-Worker')))
+    await until(() => warming.length === 2)
+    warmed()
+    await until(() => events.length === 1)
+    expect(events).toEqual(['purge any feed'])
+    expect(changePurges.settled()).toBe(false)
+    // The retry swaps its state in: the owed keys go with it.
+    changePurges(plan({ feed: '2' }), plan({ feed: '2' }))
+    await until(() => warming.length === 2)
+    warmed()
+    await until(() => events.length === 2)
+    expect(events).toEqual(['purge any feed', 'purge m-folge.mp3 any'])
+    expect(changePurges.settled()).toBe(true)
+  })
+
   it('holds neither state while the purge waits for the new one\'s gzip and Brotli when nothing pings: only the keys', async () => {
     // A state of 50,000 articles holds megabytes (its sitemaps); a burst of changes held one each, for up to 2 s.
     const listener = purgeOnChange({ purge: async () => {}, ready: () => new Promise(() => {}), readyWaitMs: 60_000 })
