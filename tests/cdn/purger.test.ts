@@ -284,6 +284,25 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['warm s2', 'warm s3', 'keys s2', 'keys s3', 'purge any feed', 'ping'])
     expect(changePurges.settled()).toBe(true)
 
+    // A burst: a change heard while another's versions are worked out (facts known: a hold was done) is purged in one go
+    // at the swap, as before holds. Held side by side, none was done before the burst ended (purges 3-4.5 s late at
+    // 40,000 articles), and the store, its event loop free, swapped in twice the states.
+    events.length = 0
+    changePurges(asked({ feed: '3' }, 's3'), asked({ feed: '4' }, 's4'))
+    await until(() => events.length === 2)
+    changePurges(asked({ feed: '4' }, 's4'), asked({ feed: '5' }, 's5'))
+    expect(events).toEqual(['warm s3', 'warm s4', 'keys s4', 'keys s5', 'purge any feed'])
+    warmed()
+    await until(() => events.filter((event) => event === 'ping').length === 2)
+    expect(events.filter((event) => event !== 'ping').slice(5)).toEqual(['keys s3', 'keys s4', 'purge any feed'])
+    // The burst over, a change is held again.
+    events.length = 0
+    changePurges(asked({ feed: '5' }, 's5'), asked({ feed: '6' }, 's6'))
+    await until(() => events.length === 2)
+    expect(events).toEqual(['warm s5', 'warm s6'])
+    warmed()
+    await until(() => events.includes('ping'))
+
     // Another service: a stop while the first change is held works its versions out and sends it in the call.
     const stopped: string[] = []
     const held = purgeOnChange({ purge: noted(stopped), warm: () => new Promise(() => {}) })
