@@ -124,9 +124,10 @@ const SHARED_AT_MOST = 10_000
  * The view keys of an article's tags and byline, as one list for every
  * article with the same ones, each key one string. A list and strings of
  * each article's own held some 200 bytes an article, 10 MB at 50,000: with
- * them, the key versions held 570 B an article, now 364 (`keys` in
- * bench/heap-harness.mjs). Each name's key is worked out once, not once an
- * article: a SHA-256 for every tag that is not a plain token.
+ * them, the key versions held 570 B an article, 364 without (`keys` in
+ * bench/heap-harness.mjs; 242 with the version and key made smaller too).
+ * Each name's key is worked out once, not once an article: a SHA-256 for
+ * every tag that is not a plain token.
  */
 function sharedViews(): (tags: readonly string[], byline: readonly string[]) => readonly string[] {
   const keys = new Map<string, string>()
