@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { changeTimesNotKept } from '../content/change-times.js'
 import { changedSince, folderId } from '../content/files.js'
 import type { Config } from '../config.js'
 import type { StateFile } from '../ops/state-file.js'
 import { articleKey, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
-import { changedKeys } from '../site/key-versions.js'
+import { changedKeys, KEY_VERSIONS_TURN_MS } from '../site/key-versions.js'
+import { allSteps, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
 import type { Logger } from '../util/logger.js'
 
 /** The record's name under STATE_DIR. */
@@ -125,7 +127,7 @@ export class PurgeRecord {
     return async (current) => {
       const text = read
       read = undefined
-      await turn() // after the keys' last step (SitePlan.warmKeys)
+      await nextTurn() // after the keys' last step (SitePlan.warmKeys)
       const last = typeof text === 'object' ? this.#clean(parseRecord(text.text, this.#file.path)) : text
       if (last === undefined) return []
       if (typeof last === 'string') {
@@ -134,10 +136,10 @@ export class PurgeRecord {
       }
       this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
       this.#media = last.media
-      await turn()
+      await nextTurn()
       const before = new Map(Object.entries(last.keys))
-      await turn()
-      const now = await shortenedInTurns(current)
+      await nextTurn()
+      const now = await stepsInTurns(shortened(current, new Set()), KEY_VERSIONS_TURN_MS)
       return changedKeys(before, now)
     }
   }
@@ -155,7 +157,7 @@ export class PurgeRecord {
    */
   end(keys: ReadonlyMap<string, string>, notAsWritten: Iterable<string>, media: MediaMark): void {
     const dirty = new Set([...notAsWritten].map((path) => articleKey(path)))
-    this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(shortened(keys, dirty)), media }, 'the next start purges the whole site')
+    this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(allSteps(shortened(keys, dirty))), media }, 'the next start purges the whole site')
   }
 
   /** The keys and media mark of a clean stop; why none can be trusted. */
@@ -228,31 +230,19 @@ function parseRecord(text: string, path: string): Record | string {
  * A digest of each version, cut to VERSION_CHARS, and the empty version (never one a key has) for the dirty keys. Not
  * the version cut: only an article's is a digest; the feeds' begins with the number of archive pages and a date
  * (`999\n2025-09-14T0` was all that was kept of it), the sitemap index's with its first part's newest lastmod, and an
- * article added while the service was stopped changed neither, nor purged them (45 ms at 50,000 articles).
+ * article added while the service was stopped changed neither, nor purged them (45 ms at 50,000 articles). As steps:
+ * in one go at a stop, with the event loop turning at a start (allSteps, stepsInTurns).
  */
-function shortened(keys: ReadonlyMap<string, string>, dirty: ReadonlySet<string>): Map<string, string> {
+function* shortened(keys: ReadonlyMap<string, string>, dirty: ReadonlySet<string>): Steps<Map<string, string>> {
   const cut = new Map<string, string>()
-  for (const [key, version] of keys) cut.set(key, dirty.has(key) ? '' : short(version))
+  for (const [key, version] of keys) {
+    cut.set(key, dirty.has(key) ? '' : short(version))
+    if (cut.size % 100 === 0) yield
+  }
   return cut
 }
 
 const short = (version: string): string => digest(version).slice(0, VERSION_CHARS)
-
-/** One turn of the event loop: answers waiting go first. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-
-/** Keys whose versions shortenedInTurns digests between two turns of the event loop (some 15-20 ms). */
-const DIGEST_SLICE = 5000
-
-/** shortened(keys, none dirty), a slice at a time with the event loop turning. */
-async function shortenedInTurns(keys: ReadonlyMap<string, string>): Promise<Map<string, string>> {
-  const cut = new Map<string, string>()
-  for (const [key, version] of keys) {
-    cut.set(key, short(version))
-    if (cut.size % DIGEST_SLICE === 0) await turn()
-  }
-  return cut
-}
 
 /**
  * The media keys a start purges for `mark` (PurgeRecord.media): every media file (MEDIA_KEY) when MEDIA_DIR is

@@ -20,7 +20,7 @@ import {
   wideKey,
 } from './cache-keys.js'
 import { lastChangeOf, newsArticles, sitemapParts } from './sitemaps.js'
-import { eventLoopTurns } from '../util/event-loop-turns.js'
+import { allSteps, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
 import { hashNumber, Sequence } from '../util/fast-hash.js'
 
 /**
@@ -160,11 +160,7 @@ function sharedViews(): (tags: readonly string[], byline: readonly string[]) => 
  * rendering, no text written per article.
  */
 export function keyVersions(input: KeyVersionInput, facts: ArticleKeyFacts): Map<string, string> {
-  const steps = keyVersionSteps(input, facts)
-  for (;;) {
-    const step = steps.next()
-    if (step.done) return step.value
-  }
+  return allSteps(keyVersionSteps(input, facts))
 }
 
 /** How long keyVersionsInTurns works before it lets the event loop turn. */
@@ -175,21 +171,15 @@ export const KEY_VERSIONS_TURN_MS = 5
  * 50,000 articles, an edit's took 50–100 ms with every article's facts known,
  * every answer waiting, and a state's first over a second.
  */
-export async function keyVersionsInTurns(input: KeyVersionInput, facts: ArticleKeyFacts, turnMs = KEY_VERSIONS_TURN_MS): Promise<Map<string, string>> {
-  const turns = eventLoopTurns(turnMs)
-  const steps = keyVersionSteps(input, facts)
-  for (;;) {
-    const step = steps.next()
-    if (step.done) return step.value
-    await turns.due()
-  }
+export function keyVersionsInTurns(input: KeyVersionInput, facts: ArticleKeyFacts, turnMs = KEY_VERSIONS_TURN_MS): Promise<Map<string, string>> {
+  return stepsInTurns(keyVersionSteps(input, facts), turnMs)
 }
 
 /** Articles (or list entries) keyVersionSteps goes through between two steps: where the event loop may turn. */
 const STEP = 100
 
 /** keyVersions' work, a step at a time (each yield). */
-function* keyVersionSteps(input: KeyVersionInput, facts: ArticleKeyFacts): Generator<void, Map<string, string>, undefined> {
+function* keyVersionSteps(input: KeyVersionInput, facts: ArticleKeyFacts): Steps<Map<string, string>> {
   const versions = new Map<string, string>()
   const of = (article: Article): ArticleFacts => facts.of(article, input.deskAuthor)
   const paths = (articles: readonly Article[]): string => {
@@ -262,7 +252,7 @@ function* sitemapVersions(
   versions: Map<string, string>,
   of: (article: Article) => ArticleFacts,
   counted: (items: number) => boolean,
-): Generator<void, void, undefined> {
+): Steps<void> {
   const home = Date.parse(input.sectionUpdated)
   const parts = sitemapParts(input.published, input.sitemapUrls)
   const last = parts.length - 1
@@ -308,7 +298,7 @@ export function changedKeys(before: ReadonlyMap<string, string>, after: Readonly
  * CDN keeps of its files (for MEDIA_MAX_AGE), which /media/ now withholds
  * (content/plus-media.ts); back to free purges the 404 kept in their place.
  */
-function* mediaAccessVersions(input: KeyVersionInput, versions: Map<string, string>, counted: (items: number) => boolean): Generator<void, void, undefined> {
+function* mediaAccessVersions(input: KeyVersionInput, versions: Map<string, string>, counted: (items: number) => boolean): Steps<void> {
   for (const article of input.published) {
     const urls = [article.enclosure?.url, typeof article.transcript === 'object' ? article.transcript.url : undefined]
     for (const url of urls) {

@@ -19,3 +19,28 @@ export function eventLoopTurns(turnMs: number, look = 1): { due(): Promise<void>
     turned: () => void (turn = performance.now()),
   }
 }
+
+/**
+ * Work written as a generator's steps (each `yield` a place where the event
+ * loop may turn), for code that needs it both ways: in one go (a stop), or
+ * with the event loop turning (stepsInTurns).
+ */
+export type Steps<T> = Generator<void, T, undefined>
+
+/** Runs every step of `steps` in one go; what they return. */
+export function allSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+  }
+}
+
+/** Runs `steps`, letting the event loop turn once `turnMs` have passed since the last turn (eventLoopTurns). */
+export async function stepsInTurns<T>(steps: Steps<T>, turnMs: number): Promise<T> {
+  const turns = eventLoopTurns(turnMs)
+  for (;;) {
+    const step = steps.next()
+    if (step.done) return step.value
+    await turns.due()
+  }
+}
