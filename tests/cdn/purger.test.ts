@@ -33,6 +33,20 @@ async function fastlyPurger(answers: { status: number; body?: string; headers?: 
   return { api, purger, lines }
 }
 
+/** A state of the site as purgeOnChange sees it: its plan's key versions. */
+const plan = (keys: Record<string, string>) => ({ plan: { keys: new Map(Object.entries(keys)) } })
+
+/** A change from `{ feed: '1' }` to `{ feed: '2' }` heard by `listener`, its two states known only by weak references. */
+function changeHeardBy(listener: (previous: ReturnType<typeof plan>, current: ReturnType<typeof plan>) => void): [WeakRef<object>, WeakRef<object>] {
+  const previous = plan({ feed: '1' })
+  const current = plan({ feed: '2' })
+  listener(previous, current)
+  return [new WeakRef(previous), new WeakRef(current)]
+}
+
+/** Whether each of the two states was garbage-collected. */
+const bothCollected = async ([previous, current]: [WeakRef<object>, WeakRef<object>]): Promise<boolean[]> => [await collected(previous), await collected(current)]
+
 const keysOf = (body: string) => (JSON.parse(body) as { surrogate_keys: string[] }).surrogate_keys
 
 describe('Purger', () => {
@@ -141,7 +155,6 @@ describe('Purger', () => {
     // seconds in a burst of edits at 40,000 articles) is one purge() call; the first one's request was in flight at
     // close(), the run after it sent nothing, delivered() stayed false, and the next start purged the whole site.
     const { api, purger } = await fastlyPurger([])
-    const plan = (keys: Record<string, string>) => ({ plan: { keys: new Map(Object.entries(keys)) } })
     const changePurges = purgeOnChange({ purge: (keys) => purger.purge(keys), ready: () => new Promise(() => {}), warm: () => new Promise(() => {}) })
     changePurges(plan({ feed: '1', 'a-x': '1' }), plan({ feed: '2', 'a-x': '1' }))
     changePurges(plan({ feed: '2', 'a-x': '1' }), plan({ feed: '2', 'a-x': '2' }))
@@ -190,7 +203,6 @@ describe('Purger', () => {
 })
 
 describe('purgeOnChange', () => {
-  const plan = (keys: Record<string, string>) => ({ plan: { keys: new Map(Object.entries(keys)) } })
   /** A purge that notes its keys in `events`. */
   const noted = (events: string[]) => async (keys: readonly string[]) => void events.push(`purge ${keys.join(' ')}`)
   /** A state's gzip and Brotli being made: `ready` resolves once `compressed()` is called. */
@@ -382,13 +394,8 @@ describe('purgeOnChange', () => {
   it('holds neither state while the purge waits for the new one\'s gzip and Brotli when nothing pings: only the keys', async () => {
     // A state of 50,000 articles holds megabytes (its sitemaps); a burst of changes held one each, for up to 2 s.
     const listener = purgeOnChange({ purge: async () => {}, ready: () => new Promise(() => {}), readyWaitMs: 60_000 })
-    const held = (() => {
-      const previous = plan({ feed: '1' })
-      const current = plan({ feed: '2' })
-      listener(previous, current)
-      return [new WeakRef(previous), new WeakRef(current)]
-    })()
-    expect([await collected(held[0] as WeakRef<object>), await collected(held[1] as WeakRef<object>)]).toEqual([true, true])
+    const held = changeHeardBy(listener)
+    expect(await bothCollected(held)).toEqual([true, true])
     listener.now()
   })
 
@@ -404,15 +411,10 @@ describe('purgeOnChange', () => {
       readyWaitMs: 50,
       warm: () => new Promise<void>((resolve) => warming.push(resolve)),
     })
-    const held = (() => {
-      const previous = plan({ feed: '1' })
-      const current = plan({ feed: '2' })
-      listener(previous, current)
-      return [new WeakRef(previous), new WeakRef(current)]
-    })()
-    expect([await collected(held[0] as WeakRef<object>), await collected(held[1] as WeakRef<object>)]).toEqual([true, true])
+    const held = changeHeardBy(listener)
+    expect(await bothCollected(held)).toEqual([true, true])
     await until(() => warming.length === 2)
-    expect([await collected(held[0] as WeakRef<object>), await collected(held[1] as WeakRef<object>)]).toEqual([true, true])
+    expect(await bothCollected(held)).toEqual([true, true])
     warming.splice(0).forEach((resolve) => resolve())
     await until(() => events.length === 1)
     expect(events).toEqual(['purge any feed'])

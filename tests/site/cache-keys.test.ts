@@ -211,18 +211,10 @@ describe('planSite and key versions', () => {
       spin(0.02)
       return a.path
     })
-    const published = { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
+    const published = publishedOf(articles)
     const plan = planSite(published, new Date('2026-01-01T00:00:00Z'), loadConfig({ SITE_URL: 'https://www.example.de/' }), counting)
     // What other work sees of the event loop meanwhile: how many articles were done at each of its turns.
-    const seen: number[] = []
-    let warming = true
-    const watch = (): void => {
-      seen.push(asked)
-      if (warming) setImmediate(watch)
-    }
-    setImmediate(watch)
-    await plan.warmKeys()
-    warming = false
+    const seen = await seenAtTurns(() => asked, () => plan.warmKeys())
     expect(asked).toBe(2500)
     expect(seen.filter((done) => done > 0 && done < 2500).length).toBeGreaterThanOrEqual(2)
     expect(plan.keys.get(articleKey('/wirtschaft/m7.html'))).toBe('/wirtschaft/m7.html')
@@ -232,7 +224,7 @@ describe('planSite and key versions', () => {
   it('works an edit\'s out with the event loop turning too, though every article\'s facts are known: at 50,000 they held every answer 50–100 ms', async () => {
     const articles = Array.from({ length: 2500 }, (_, i) => makeArticle(`m${i}`, { date: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString(), tags: [`t${i % 40}`] }))
     const known = articleKeyFacts((a) => a.path)
-    const published = { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
+    const published = publishedOf(articles)
     const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
     const now = new Date('2026-01-01T00:00:00Z')
     for (const article of articles) known.of(article, config.section.author)
@@ -240,17 +232,14 @@ describe('planSite and key versions', () => {
     let asked = 0
     const slow = { of: (article: Article, deskAuthor: string) => (asked++, spin(0.01), known.of(article, deskAuthor)) }
     const plan = planSite(published, now, config, slow)
-    const seen: number[] = []
-    let warming = true
-    const watch = (): void => {
-      seen.push(asked)
-      if (warming) setImmediate(watch)
-    }
-    setImmediate(watch)
-    const warmed = plan.warmKeys()
-    expect(plan.warmKeys()).toBe(warmed)
-    await warmed
-    warming = false
+    const seen = await seenAtTurns(
+      () => asked,
+      () => {
+        const warmed = plan.warmKeys()
+        expect(plan.warmKeys()).toBe(warmed)
+        return warmed
+      },
+    )
     // Turns while the lists (the archive pages, the sitemap, the views) were worked out, past a first pass over the articles.
     expect(seen.filter((done) => done > articles.length && done < asked).length).toBeGreaterThanOrEqual(5)
     // The same versions as worked out in one go (the getter, as a stop asks them).
@@ -263,4 +252,23 @@ describe('planSite and key versions', () => {
 function spin(ms: number): void {
   const until = performance.now() + ms
   while (performance.now() < until);
+}
+
+/** The section, count and pages planSite asks of the store, from `articles` (oldest first), all published. */
+function publishedOf(articles: Article[]) {
+  return { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
+}
+
+/** What `count` said at each turn of the event loop while `work` ran: what other work saw of its progress. */
+async function seenAtTurns(count: () => number, work: () => Promise<unknown>): Promise<number[]> {
+  const seen: number[] = []
+  let running = true
+  const watch = (): void => {
+    seen.push(count())
+    if (running) setImmediate(watch)
+  }
+  setImmediate(watch)
+  await work()
+  running = false
+  return seen
 }
