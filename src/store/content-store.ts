@@ -183,7 +183,10 @@ export class ContentStore {
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
     let site: Site
     try {
-      site = this.#swapIn(await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined))
+      const rendered = await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined)
+      // A stop meanwhile (quiesce): the state served stays. Swapped in, its purge came after the stop's, and the next start purged the whole site (restart-purges.ts).
+      if (this.#closed && previous) return previous
+      site = this.#swapIn(rendered)
     } catch (error) {
       this.#renderAgain ||= renderAgain // a media change not rendered yet is owed to the next attempt (rebuild-retries.ts)
       throw error
@@ -194,10 +197,7 @@ export class ContentStore {
     for (const listener of this.#listeners) listener(previous, site, (performance.now() - started) / 1000)
     return site
   }
-  #swapIn(site: Site): Site {
-    this.#compressed = siteCompressed(site)
-    return (this.#site = site)
-  }
+  #swapIn(site: Site): Site { this.#compressed = siteCompressed(site); return (this.#site = site) }
   async #apply(paths: ReadonlySet<string>, before: FilesBefore): Promise<boolean> {
     const started = performance.now()
     if ((await this.#source.rootId()) === undefined) {
@@ -207,7 +207,7 @@ export class ContentStore {
     }
     const files = await this.#catalog.applyFiles(paths, before)
     await this.rebuild()
-    if (files > 0) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
+    if (files > 0 && !this.#closed) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
     return true
   }
   /** A change not published: the index as the site shows it again (its page answered 200, in no feed); then, without the change, what else the failed run owed (an article going live, a media file). */

@@ -239,6 +239,31 @@ describe('ContentStore', () => {
     expect(await store.articlePage('/wirtschaft/a.html')).toBe(await page)
     expect(store.articlePage('/wirtschaft/fehlt.html')).toBeUndefined()
   })
+
+  // A stop (main.ts) quiesces the store, sends the purges of the changes heard, then closes the purger: a rebuild already
+  // under way that swapped in after it made a change no purge sent, and the CDN's purge record stayed "under way", so the
+  // next start purged the whole site. Not swapped in, the next start purges that change's keys from the files.
+  it.each([
+    ['swaps in no state of a rebuild that a stop (quiesce) overtook, and tells no listener of it', true, ['A'], 0],
+    ['swaps in the state of a rebuild that no stop overtook, and tells the listeners (the control)', false, ['A neu'], 1],
+  ])('%s', async (_, stopDuringRebuild, titles, heard) => {
+    let stopAtNextClock = false
+    const { store, files } = storeWith({ 'a.md': article('A', '2025-01-01T10:00:00Z') }, () => {
+      // The clock is read once the change is in the catalog, as its rebuild plans the new state.
+      if (stopAtNextClock) [stopAtNextClock] = [false, store.quiesce()]
+      return new Date('2026-01-01T00:00:00Z')
+    })
+    await store.load()
+    const listened: string[][] = []
+    store.onChange((_previous, current) => listened.push(current.plan.section.map((a) => a.title)))
+    files.set('a.md', article('A neu', '2025-01-01T10:00:00Z'))
+    stopAtNextClock = stopDuringRebuild
+    await store.applyChanges(['a.md'])
+    await store.settled()
+    expect(titlesOf(store)).toEqual(titles)
+    expect(listened).toHaveLength(heard)
+    store.close()
+  })
 })
 
 describe('ContentStore: memory for rendered documents', () => {
