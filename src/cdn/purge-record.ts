@@ -61,13 +61,23 @@ export const MEDIA_SLACK_MS = 2_000
  */
 export class UnswappedMedia {
   readonly #heard = new Map<object, number>()
+  #stopped = false
 
   /** A media change heard now, and the rebuild that swaps its documents in. */
   track(rebuilt: Promise<unknown>): void {
     const change = {}
     this.#heard.set(change, Date.now())
-    const done = (): void => void this.#heard.delete(change)
+    const done = (): void => void (this.#stopped || this.#heard.delete(change))
     rebuilt.then(done, done)
+  }
+
+  /**
+   * A stop began: the store swaps no state in from now on (ContentStore.quiesce), so a change not swapped in yet never
+   * is, though its rebuild may still end. Counted as swapped then, its file was older than the mark, and the next
+   * start purged neither it nor the documents stating its old length.
+   */
+  stop(): void {
+    this.#stopped = true
   }
 
   /** When the earliest change not swapped in was heard (epoch milliseconds); Infinity when there is none. */

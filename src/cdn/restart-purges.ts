@@ -62,7 +62,8 @@ export class RestartPurges {
     return (files, rebuilt) => {
       this.#unswapped.track(rebuilt)
       const seen = this.#mediaSeen
-      if (files === undefined) rebuilt.then(() => void (this.#mediaServed = seen), () => {})
+      // Not once a stop began: the store swaps in no state then, and the documents still state the folder served before.
+      if (files === undefined) rebuilt.then(() => void (this.#stopping || (this.#mediaServed = seen)), () => {})
       purge(files, rebuilt)
     }
   }
@@ -89,9 +90,10 @@ export class RestartPurges {
     this.#startPurged = true
   }
 
-  /** A stop begins: MEDIA_DIR is no longer looked at for the mark. */
+  /** A stop begins: MEDIA_DIR is no longer looked at for the mark, and a media change not swapped in yet never is (quiesce). */
   stopping(): void {
     this.#stopping = true
+    this.#unswapped.stop()
   }
 
   /**

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ChangePurges } from '../../src/cdn/purge-on-change.js'
-import { PURGE_RECORD } from '../../src/cdn/purge-record.js'
+import { MEDIA_SLACK_MS, NO_FOLDER_KNOWN, PURGE_RECORD } from '../../src/cdn/purge-record.js'
 import { RestartPurges } from '../../src/cdn/restart-purges.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import type { Site } from '../../src/site/build-site.js'
@@ -67,5 +67,34 @@ describe('RestartPurges', () => {
     const third = restartIn(state.dir)
     await third.restart.purgeSinceStop(site(new Map([['a-1', 'v1']])))
     expect(third.purged).toEqual([[SITE_KEY]])
+  })
+
+  // A stop quiesces the store, which swaps no state in from then on (ContentStore): a media change whose rebuild ends
+  // after the stop began is not served, and the next start must purge it. Counted as swapped, its file was older than
+  // the mark (or its folder named as served), and the next start purged neither it nor the documents stating it.
+  it('marks a media change whose rebuild ends after the stop began as not swapped in: the file, and a folder put in place', async () => {
+    const state = await cleanlyStopped()
+    const media = makeTempDir('restart-purges-media-')
+    const other = makeTempDir('restart-purges-other-')
+    temps.push(media, other)
+    const { restart } = restartIn(state.dir)
+    await restart.purgeSinceStop(site(new Map([['a-1', 'v1']])))
+    await restart.folderId(media.dir)
+    let swapFile: (value: Site) => void = () => {}
+    let swapFolder: (value: Site) => void = () => {}
+    restart.mediaChanged(() => {})(['folge.mp3'], new Promise((resolve) => (swapFile = resolve)))
+    const heard = Date.now()
+    // The deploy's link turned to another folder, seen, its rebuild under way.
+    await restart.folderId(other.dir)
+    restart.mediaChanged(() => {})(undefined, new Promise((resolve) => (swapFolder = resolve)))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    restart.stopping()
+    swapFile(site(new Map()))
+    swapFolder(site(new Map()))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    restart.end(Date.now(), site(new Map([['a-1', 'v1']])), [])
+    const { media: mark } = JSON.parse(fs.readFileSync(path.join(state.dir, PURGE_RECORD), 'utf8')) as { media: { folder: string | null; since: number } }
+    expect(mark.since).toBeLessThanOrEqual(heard - MEDIA_SLACK_MS)
+    expect(mark.folder).toBe(NO_FOLDER_KNOWN)
   })
 })
