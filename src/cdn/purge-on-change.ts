@@ -1,5 +1,5 @@
 import { ANY_KEY, articleKey, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
-import { changedKeys } from '../site/key-versions.js'
+import { changedKeys, changedKeysInTurns } from '../site/key-versions.js'
 import type { SitePlan } from '../site/build-site.js'
 import { within } from '../util/within.js'
 
@@ -106,8 +106,10 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * Purges the keys changed between two plans and `also`, once `ready` (at once without), then `ping`. Given plans,
    * not states: a change held for `warm` kept both its sites, documents and all, for as long (a hostile review).
    */
-  const purgeBetween = (before: S['plan'] | undefined, after: S['plan'], ready: Promise<void> | undefined, ping: (() => void) | undefined, also: readonly string[]): void => {
-    const changed = before ? changedKeys(before.keys, after.keys) : []
+  const purgeBetween = (before: S['plan'] | undefined, after: S['plan'], ready: Promise<void> | undefined, ping: (() => void) | undefined, also: readonly string[]): void =>
+    purgeChanged(before ? changedKeys(before.keys, after.keys) : [], ready, ping, also)
+  /** purgeBetween with the keys changed already worked out. */
+  const purgeChanged = (changed: readonly string[], ready: Promise<void> | undefined, ping: (() => void) | undefined, also: readonly string[]): void => {
     const keys = also.length === 0 ? changed : [...new Set([...changed, ...also])]
     if (keys.length === 0) {
       ping?.()
@@ -128,21 +130,24 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    */
   const readyOf = (state: S): Promise<void> => (options.ready ? within(options.ready(state), readyWaitMs) : Promise.resolve())
   /**
-   * A change purged once `ready`, then `warm` of both plans, settle: its keys' versions worked out at the swap took
-   * over a second at 50,000 articles, every answer waiting (an edit in the seconds after a start). A stop (now())
-   * works them out then.
+   * A change purged once `ready`, then `warm` of both plans, settle, and the keys changed between them are worked out,
+   * the event loop turning too: its keys' versions worked out at the swap took over a second at 50,000 articles, every
+   * answer waiting (an edit in the seconds after a start), and then the keys changed 13–50 ms. A stop (now()), or a
+   * wait past WARM_AT_MOST_MS, works out what is left in one go.
    */
   const hold = (before: S['plan'], after: S['plan'], ready: Promise<void>, ping: (() => void) | undefined, warm: (plan: S['plan']) => Promise<unknown>, also: readonly string[]): void => {
-    const send = (): Promise<void> => {
-      if (waiting.delete(send)) purgeBetween(before, after, options.ready ? ready : undefined, ping, also)
-      return Promise.resolve()
+    let changed: readonly string[] | undefined
+    const sendChanged = (): void => {
+      if (waiting.delete(send)) purgeChanged(changed ?? changedKeys(before.keys, after.keys), options.ready ? ready : undefined, ping, also)
     }
+    const send = (): Promise<void> => (sendChanged(), Promise.resolve())
     waiting.add(send)
     holding += 1
     const warmed = ready.then(() => Promise.all([warm(before), warm(after)])).then(() => void (warmedOnce = true))
-    void within(warmed, WARM_AT_MOST_MS)
+    const worked = warmed.then(() => changedKeysInTurns(before.keys, after.keys)).then((keys) => void (changed = keys))
+    void within(worked, WARM_AT_MOST_MS)
       .finally(() => (holding -= 1))
-      .then(send, send)
+      .then(sendChanged)
   }
   /** A purge of `keys` that now() sends too; sent once, however often called. */
   const pending = (keys: readonly string[]): (() => Promise<void>) => {

@@ -5,7 +5,7 @@ import { changedSince, folderId } from '../content/files.js'
 import type { Config } from '../config.js'
 import type { StateFile } from '../ops/state-file.js'
 import { articleKey, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
-import { changedKeys, KEY_VERSIONS_TURN_MS } from '../site/key-versions.js'
+import { changedKeysInTurns, KEY_VERSIONS_TURN_MS } from '../site/key-versions.js'
 import { allSteps, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
 import type { Logger } from '../util/logger.js'
 
@@ -150,7 +150,7 @@ export class PurgeRecord {
       const before = new Map(Object.entries(last.keys))
       await nextTurn()
       const now = await stepsInTurns(shortened(current, new Set()), KEY_VERSIONS_TURN_MS)
-      return changedKeys(before, now)
+      return changedKeysInTurns(before, now)
     }
   }
 
