@@ -164,7 +164,7 @@ async function main(): Promise<void> {
       logger.info('stopped')
       void purgesSent.then(() => {
         // Only with every purge through: else the record says the run is under way, and the next start purges the site.
-        restart?.end(stopBegan, store.site(), store.bodiesNotAsWritten().values())
+        restart?.end(stopBegan, store.site(), [...store.bodiesNotAsWritten().values(), ...store.overtakenPages()])
         exit()
       })
     })

@@ -67,6 +67,9 @@ export class ArticleCatalog {
   /** Files that are not published as they are on disk, with the reason. */
   refused(): ArticleError[] { return [...this.#refused.values(), ...this.#held.values(), ...this.#index.clashes()] }
 
+  /** The page paths of those of `files` published now. */
+  pagesOf(files: Iterable<string>): string[] { return [...files].flatMap((file) => this.#index.get(file)?.path ?? []) }
+
   /** Every file the catalog knows of: published or refused (a rescan looks for the ones gone from disk). */
   knownFiles(): string[] { return [...this.#index.files(), ...this.#refused.keys()] }
 

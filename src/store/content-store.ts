@@ -63,6 +63,10 @@ export class ContentStore {
   #reload: Promise<void> | undefined // a reload of a site served, from its first file read to its site swapped in (or the catalog put back)
   readonly #changes: ChangeQueue // changes waiting to be applied, and those whose rebuild failed, tried again
   #closed = false
+  /** The last rebuild ended after a stop began (quiesce): its state was not swapped in, and the catalog is put back (#unpublished). */
+  #overtaken = false
+  /** Pages of the changes a stop overtook, put back: served since with the body read from disk under the site's article (#unpublished). */
+  readonly #overtakenPages = new Set<string>()
 
   constructor(options: ContentStoreOptions) {
     const { config } = options
@@ -109,7 +113,7 @@ export class ContentStore {
   async load(): Promise<void> {
     this.#changes.forget()
     const restore = this.#site && this.#catalog.saved()
-    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }) })()
+    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken && restore) (restore(), this.#documents.siteChanged()) })()
     this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
     await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
     this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
@@ -147,6 +151,8 @@ export class ContentStore {
   readyPaths(): string[] { return [...this.site().resources.keys(), ...(this.#assets?.keys() ?? [])] }
   /** Articles whose body a document was given not as written (plain text for now, or empty), by file, with their page's path: the static export renders the documents that show one again next time. */
   bodiesNotAsWritten(): ReadonlyMap<string, string> { return this.#documents.bodies.notAsWritten }
+  /** Page paths of changes a stop overtook (put back, not swapped in): their pages were served since with the bodies on disk; the purge record marks them for the next start. */
+  overtakenPages(): ReadonlySet<string> { return this.#overtakenPages }
   // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none), a filtered view, the 404 page; and the bytes these hold. Each of the site that shows what the catalog holds (#inSite): while a change or a reload is in the catalog only (ChangeQueue.untilInSite; a failed reload's catalog is put back first), once it is swapped in. Asked meanwhile, a page showed the change (or a deleted article's 404) while the feeds did not, and a view or archive page mixed the old site's titles with bodies read since (tests/store/swap-pages.test.ts).
   articlePage(path: string): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.articlePage(path)) }
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
@@ -185,7 +191,7 @@ export class ContentStore {
     try {
       const rendered = await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined)
       // A stop meanwhile (quiesce): the state served stays. Swapped in, its purge came after the stop's, and the next start purged the whole site (restart-purges.ts).
-      if (this.#closed && previous) return previous
+      if ((this.#overtaken = this.#closed && previous !== undefined)) return previous as Site
       site = this.#swapIn(rendered)
     } catch (error) {
       this.#renderAgain ||= renderAgain // a media change not rendered yet is owed to the next attempt (rebuild-retries.ts)
@@ -207,8 +213,22 @@ export class ContentStore {
     }
     const files = await this.#catalog.applyFiles(paths, before)
     await this.rebuild()
+    if (this.#overtaken) return this.#unpublished(before)
     if (files > 0 && !this.#closed) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
     return true
+  }
+  /**
+   * A change a stop overtook (its state not swapped in): the index as the site shows it again, as for a failure. Left
+   * in the catalog, a page asked during the stop showed the change (or a deleted article's 404) while every feed did
+   * not, and the CDN kept that page while the purge record said it held the state served. Its pages are owed a purge.
+   */
+  #unpublished(before: FilesBefore): false {
+    const files = before.files()
+    for (const page of this.#catalog.pagesOf(files)) this.#overtakenPages.add(page)
+    this.#catalog.revert(before)
+    for (const page of this.#catalog.pagesOf(files)) this.#overtakenPages.add(page)
+    this.#documents.siteChanged()
+    return false
   }
   /** A change not published: the index as the site shows it again (its page answered 200, in no feed); then, without the change, what else the failed run owed (an article going live, a media file). */
   async #revert(before: FilesBefore): Promise<void> {
