@@ -177,6 +177,8 @@ export class ContentStore {
   close(): void { this.quiesce(); this.#source.close?.() }
 
   async #rebuildOnce(): Promise<Site> {
+    // One asked for while a rebuild ran, run after a stop began: its state would not be swapped in, and rendering it (every document, after a media change) held the requests in flight.
+    if ((this.#overtaken = this.#closed && this.#site !== undefined)) return this.#site as Site
     const started = performance.now()
     await this.completeFirstSite(true) // nothing replaces the first site before its sitemaps are in
     this.#assets ??= await buildAssets(this.#config, this.#clock())

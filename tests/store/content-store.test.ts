@@ -264,6 +264,25 @@ describe('ContentStore', () => {
     expect(listened).toHaveLength(heard)
     store.close()
   })
+
+  // A rebuild asked for while one ran (a media file replaced) ran in full after the stop began, every document rendered
+  // again beside the requests in flight, for a state never swapped in.
+  it('plans and renders no state once quiesced, though a rebuild was asked for while one ran', async () => {
+    let stopAtNextClock = false
+    let clockReads = 0
+    const { store, files } = storeWith({ 'a.md': article('A', '2025-01-01T10:00:00Z') }, () => {
+      clockReads += 1
+      if (stopAtNextClock) [stopAtNextClock, clockReads] = [false, 0, store.mediaChanged(), store.quiesce()]
+      return new Date('2026-01-01T00:00:00Z')
+    })
+    await store.load()
+    files.set('a.md', article('A neu', '2025-01-01T10:00:00Z'))
+    stopAtNextClock = true
+    await store.applyChanges(['a.md'])
+    await store.settled()
+    expect([clockReads, titlesOf(store)]).toEqual([0, ['A']])
+    store.close()
+  })
 })
 
 describe('ContentStore: memory for rendered documents', () => {
