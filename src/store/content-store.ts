@@ -113,7 +113,7 @@ export class ContentStore {
   async load(): Promise<void> {
     this.#changes.forget()
     const restore = this.#site && this.#catalog.saved()
-    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken && restore) (restore(), this.#documents.siteChanged()) })()
+    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken && restore) this.#unloaded(restore) })()
     this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
     await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
     this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
@@ -231,6 +231,14 @@ export class ContentStore {
     for (const page of this.#catalog.pagesOf(files)) this.#overtakenPages.add(page)
     this.#documents.siteChanged()
     return false
+  }
+  /** A reload a stop overtook: the catalog put back, as #unpublished does; every body was forgotten, so every page is owed a purge. */
+  #unloaded(restore: () => void): void {
+    const pages = (): string[] => this.#catalog.published.publishedPaths(this.site().plan.now)
+    for (const page of pages()) this.#overtakenPages.add(page)
+    restore()
+    for (const page of pages()) this.#overtakenPages.add(page)
+    this.#documents.siteChanged()
   }
   /** A change not published: the index as the site shows it again (its page answered 200, in no feed); then, without the change, what else the failed run owed (an article going live, a media file). */
   async #revert(before: FilesBefore): Promise<void> {

@@ -207,6 +207,24 @@ describe('an article page while its change is rendered', () => {
     expect([...store.overtakenPages()].sort()).toEqual(['/wirtschaft/m10.html', '/wirtschaft/m11.html', '/wirtschaft/m9.html'])
   })
 
+  it('is answered from the state the feeds show when a stop overtakes a reload (another folder), and every page is owed a purge', async () => {
+    const { files, store, app, gate, open } = await gatedStore()
+    editDeleteAdd(files)
+    const reached = gate('m11.md')
+    const loading = store.load()
+    await reached
+    const answered = answer(app, store)
+    const [edited, deleted] = [answered('/wirtschaft/m10.html'), answered('/wirtschaft/m9.html')]
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    store.quiesce()
+    open()
+    await loading
+    expect(feedText(store)).toContain('<title>Meldung 9</title>')
+    await expectStateOfFeeds(edited, deleted)
+    expect((await deleted).status).toBe(200)
+    expect([...store.overtakenPages()]).toEqual(expect.arrayContaining(['/wirtschaft/m1.html', '/wirtschaft/m9.html', '/wirtschaft/m10.html', '/wirtschaft/m11.html']))
+  })
+
   it('is answered from the state put back when the change fails: the feeds never showed it', async () => {
     let failing = false
     const renderer: Renderer = { ...RENDER_IN_THREAD, feed: (document, format) => (failing ? ((failing = false), Promise.reject(new Error('kaputt'))) : RENDER_IN_THREAD.feed(document, format)) } // the change's rebuild fails, once
