@@ -167,7 +167,10 @@ export class PurgeRecord {
    */
   end(keys: ReadonlyMap<string, string>, notAsWritten: Iterable<string>, media: MediaMark): void {
     const dirty = new Set([...notAsWritten].map((path) => articleKey(path)))
-    this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(allSteps(shortened(keys, dirty))), media }, 'the next start purges the whole site')
+    const cut = allSteps(shortened(keys, dirty))
+    // One the state served has not (a page of a change a stop overtook, at its new path): gone at the next start (edited back), still purged.
+    for (const key of dirty) if (!cut.has(key)) cut.set(key, '')
+    this.#write({ format: 1, target: this.#target, keys: Object.fromEntries(cut), media }, 'the next start purges the whole site')
   }
 
   /** The keys and media mark of a clean stop; why none can be trusted. */
