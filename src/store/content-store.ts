@@ -21,6 +21,7 @@ import { LaterSitemaps } from './later-sitemaps.js'
 import type { ChangeListener, ContentStoreOptions } from './store-options.js'
 import type { FilesBefore } from './files-before.js'
 import { LazyDocuments } from './lazy-documents.js'
+import { OvertakenChanges } from './overtaken-changes.js'
 import { RebuildRetries } from './rebuild-retries.js'
 import { Alarm } from '../util/alarm.js'
 import type { Logger } from '../util/logger.js'
@@ -63,10 +64,7 @@ export class ContentStore {
   #reload: Promise<void> | undefined // a reload of a site served, from its first file read to its site swapped in (or the catalog put back)
   readonly #changes: ChangeQueue // changes waiting to be applied, and those whose rebuild failed, tried again
   #closed = false
-  /** The last rebuild ended after a stop began (quiesce): its state was not swapped in, and the catalog is put back (#unpublished). */
-  #overtaken = false
-  /** Pages of the changes a stop overtook, put back: served since with the body read from disk under the site's article (#unpublished). */
-  readonly #overtakenPages = new Set<string>()
+  readonly #overtaken: OvertakenChanges // changes a stop overtook: put back, their pages owed a purge
 
   constructor(options: ContentStoreOptions) {
     const { config } = options
@@ -82,12 +80,7 @@ export class ContentStore {
     const compact = articleCompactor() // one set of shared lists and strings for files read and snapshot entries taken
     this.#source = this.#versions.wrap(snapshotSource(compactSource(options.source ?? fileSource(config.articlesDir, config), compact), options.snapshot, config, this.#logger, compact, (file) => void this.applyChanges([file])))
     this.#catalog = new ArticleCatalog({
-      source: this.#source,
-      sectionSlug: config.section.slug,
-      maxArticles: config.maxArticles,
-      clock: this.#clock,
-      logger: this.#logger,
-      media: this.#media,
+      source: this.#source, sectionSlug: config.section.slug, maxArticles: config.maxArticles, clock: this.#clock, logger: this.#logger, media: this.#media,
       onFileChanged: (file) => this.#documents.forgetBody(file),
       unchanged: (published, read) => this.#versions.same(published, read),
     })
@@ -106,6 +99,7 @@ export class ContentStore {
     })
     // Render workers start again after none could: the bodies published as plain text meanwhile (kept nowhere) render as written, in every document (mediaChanged's; rebuild-retries.ts logs a failure and tries again).
     options.renderer?.onRecovered?.(() => void ((this.#site || this.#rebuilds.running) && !this.#closed && this.mediaChanged()))
+    this.#overtaken = new OvertakenChanges(this.#catalog, () => this.#catalog.published.publishedPaths(this.site().plan.now), () => this.#documents.siteChanged())
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
@@ -113,7 +107,7 @@ export class ContentStore {
   async load(): Promise<void> {
     this.#changes.forget()
     const restore = this.#site && this.#catalog.saved()
-    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken && restore) this.#unloaded(restore) })()
+    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken.last && restore) this.#overtaken.reload(restore) })()
     this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
     await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
     this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
@@ -152,7 +146,7 @@ export class ContentStore {
   /** Articles whose body a document was given not as written (plain text for now, or empty), by file, with their page's path: the static export renders the documents that show one again next time. */
   bodiesNotAsWritten(): ReadonlyMap<string, string> { return this.#documents.bodies.notAsWritten }
   /** Page paths of changes a stop overtook (put back, not swapped in): their pages were served since with the bodies on disk; the purge record marks them for the next start. */
-  overtakenPages(): ReadonlySet<string> { return this.#overtakenPages }
+  overtakenPages(): ReadonlySet<string> { return this.#overtaken.pages }
   // Rendered on first request (lazy-documents.ts): an article or archive page (undefined when there is none), a filtered view, the 404 page; and the bytes these hold. Each of the site that shows what the catalog holds (#inSite): while a change or a reload is in the catalog only (ChangeQueue.untilInSite; a failed reload's catalog is put back first), once it is swapped in. Asked meanwhile, a page showed the change (or a deleted article's 404) while the feeds did not, and a view or archive page mixed the old site's titles with bodies read since (tests/store/swap-pages.test.ts).
   articlePage(path: string): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.articlePage(path)) }
   archive(format: FeedFormat, page: number, options?: { browserPage?: boolean }): Promise<Resource | undefined> | undefined { return this.#inSite(() => this.#documents.archive(format, page, options)) }
@@ -177,23 +171,21 @@ export class ContentStore {
   close(): void { this.quiesce(); this.#source.close?.() }
 
   async #rebuildOnce(): Promise<Site> {
-    // One asked for while a rebuild ran, run after a stop began: its state would not be swapped in, and rendering it (every document, after a media change) held the requests in flight.
-    if ((this.#overtaken = this.#closed && this.#site !== undefined)) return this.#site as Site
+    // After a stop began (quiesce) no state is swapped in: its purge came after the stop's, and the next start purged the whole site (restart-purges.ts). Nor rendered: a rebuild asked for meanwhile (a media change's: every document) held the requests in flight.
+    if ((this.#overtaken.last = this.#closed && this.#site !== undefined)) return this.#site as Site
     const started = performance.now()
     await this.completeFirstSite(true) // nothing replaces the first site before its sitemaps are in
     this.#assets ??= await buildAssets(this.#config, this.#clock())
     const now = this.#clock()
     const plan = planSite(this.#catalog.published, now, this.#config, this.#versions.facts)
     const previous = this.#site
-    const renderAgain = this.#renderAgain
-    this.#renderAgain = false
+    const renderAgain = this.#renderAgain; this.#renderAgain = false
     // Nothing the current feeds, the podcast or the index show has changed: keep their bytes. The sitemaps show every article.
     const kept = previous && !renderAgain && sameDocumentsAhead(previous.plan, plan) ? { ...previous, plan } : undefined
     let site: Site
     try {
       const rendered = await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined)
-      // A stop meanwhile (quiesce): the state served stays. Swapped in, its purge came after the stop's, and the next start purged the whole site (restart-purges.ts).
-      if ((this.#overtaken = this.#closed && previous !== undefined)) return previous as Site
+      if ((this.#overtaken.last = this.#closed && previous !== undefined)) return previous as Site
       site = this.#swapIn(rendered)
     } catch (error) {
       this.#renderAgain ||= renderAgain // a media change not rendered yet is owed to the next attempt (rebuild-retries.ts)
@@ -215,30 +207,9 @@ export class ContentStore {
     }
     const files = await this.#catalog.applyFiles(paths, before)
     await this.rebuild()
-    if (this.#overtaken) return this.#unpublished(before)
-    if (files > 0 && !this.#closed) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
+    if (this.#overtaken.last) return this.#overtaken.change(before)
+    if (files > 0) this.#logger.info(`applied ${files} changed file(s) in ${Math.round(performance.now() - started)} ms`)
     return true
-  }
-  /**
-   * A change a stop overtook (its state not swapped in): the index as the site shows it again, as for a failure. Left
-   * in the catalog, a page asked during the stop showed the change (or a deleted article's 404) while every feed did
-   * not, and the CDN kept that page while the purge record said it held the state served. Its pages are owed a purge.
-   */
-  #unpublished(before: FilesBefore): false {
-    const files = before.files()
-    for (const page of this.#catalog.pagesOf(files)) this.#overtakenPages.add(page)
-    this.#catalog.revert(before)
-    for (const page of this.#catalog.pagesOf(files)) this.#overtakenPages.add(page)
-    this.#documents.siteChanged()
-    return false
-  }
-  /** A reload a stop overtook: the catalog put back, as #unpublished does; every body was forgotten, so every page is owed a purge. */
-  #unloaded(restore: () => void): void {
-    const pages = (): string[] => this.#catalog.published.publishedPaths(this.site().plan.now)
-    for (const page of pages()) this.#overtakenPages.add(page)
-    restore()
-    for (const page of pages()) this.#overtakenPages.add(page)
-    this.#documents.siteChanged()
   }
   /** A change not published: the index as the site shows it again (its page answered 200, in no feed); then, without the change, what else the failed run owed (an article going live, a media file). */
   async #revert(before: FilesBefore): Promise<void> {
