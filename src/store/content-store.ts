@@ -63,7 +63,7 @@ export class ContentStore {
   #reloading = false // a reload's rebuild runs: its failure is the reload's caller's to retry (live updates)
   #reload: Promise<void> | undefined // a reload of a site served, from its first file read to its site swapped in (or the catalog put back)
   readonly #changes: ChangeQueue // changes waiting to be applied, and those whose rebuild failed, tried again
-  #closed = false
+  #closed: false | 'closed' | 'stopping' = false // closed: no change applied, no timer set; stopping (quiesce, a stop): no state swapped in either
   readonly #overtaken: OvertakenChanges // changes a stop overtook: put back, their pages owed a purge
 
   constructor(options: ContentStoreOptions) {
@@ -165,14 +165,14 @@ export class ContentStore {
     await this.completeFirstSite(true)
     await this.#compressed
   }
-  /** Applies no further change and stops the publication timer (a stop: requests in flight are still answered). */
-  quiesce(): void { this.#closed = true; this.#publication.clear(); this.#retries.close(); this.#changes.close() }
-  /** quiesce(), and stops the source (an index snapshot not written yet is written now). */
-  close(): void { this.quiesce(); this.#source.close?.() }
+  /** A stop (main.ts): applies no further change, stops the publication timer, and swaps no state in from now on (#rebuildOnce); requests in flight are still answered. */
+  quiesce(stopping = true): void { this.#closed = stopping ? 'stopping' : this.#closed || 'closed'; this.#publication.clear(); this.#retries.close(); this.#changes.close() }
+  /** As quiesce(), but a load() after it still swaps its state in (tests, the export); and stops the source (an index snapshot not written yet is written now). */
+  close(): void { this.quiesce(false); this.#source.close?.() }
 
   async #rebuildOnce(): Promise<Site> {
     // After a stop began (quiesce) no state is swapped in: its purge came after the stop's, and the next start purged the whole site (restart-purges.ts). Nor rendered: a rebuild asked for meanwhile (a media change's: every document) held the requests in flight.
-    if ((this.#overtaken.last = this.#closed && this.#site !== undefined)) return this.#site as Site
+    if ((this.#overtaken.last = this.#closed === 'stopping' && this.#site !== undefined)) return this.#site as Site
     const started = performance.now()
     await this.completeFirstSite(true) // nothing replaces the first site before its sitemaps are in
     this.#assets ??= await buildAssets(this.#config, this.#clock())
@@ -185,7 +185,7 @@ export class ContentStore {
     let site: Site
     try {
       const rendered = await this.#sitemaps.of(plan, kept ?? this.#documents.renderSite(plan), previous === undefined)
-      if ((this.#overtaken.last = this.#closed && previous !== undefined)) return previous as Site
+      if ((this.#overtaken.last = this.#closed === 'stopping' && previous !== undefined)) return previous as Site
       site = this.#swapIn(rendered)
     } catch (error) {
       this.#renderAgain ||= renderAgain // a media change not rendered yet is owed to the next attempt (rebuild-retries.ts)
