@@ -115,6 +115,7 @@ async function main(): Promise<void> {
   const onMediaChanged = changePurges && restart?.mediaChanged(purgeOnMediaChanged(changePurges.afterRebuild))
   const live = new LiveUpdates({ store, source, config, logger, onMediaChanged, folderId: restart?.folderId })
   if (changePurges) store.onChange(changePurges)
+  if (restart) store.onChange(restart.swapped)
   else if (ping) store.onChange(ping)
   // Render workers back after none could start: the store renders every document again, then the CDN's copies go (in either order of listeners).
   if (purger) purgeOnRecovery(renderer.onRecovered, () => store.settled(), (keys) => purger.purge(keys))

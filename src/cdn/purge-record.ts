@@ -61,14 +61,30 @@ export const MEDIA_SLACK_MS = 2_000
  */
 export class UnswappedMedia {
   readonly #heard = new Map<object, number>()
+  /**
+   * Changes whose rebuild failed: not swapped in until the next state is (the store's retry, or a later change,
+   * renders what a failed media change owed: content-store.ts, #renderAgain). Counted as swapped at the failure, a
+   * stop before the retry marked the media as served, and the next start purged neither the file nor the documents
+   * stating its old length (a review).
+   */
+  readonly #failed = new Set<object>()
   #stopped = false
 
   /** A media change heard now, and the rebuild that swaps its documents in. */
   track(rebuilt: Promise<unknown>): void {
     const change = {}
     this.#heard.set(change, Date.now())
-    const done = (): void => void (this.#stopped || this.#heard.delete(change))
-    rebuilt.then(done, done)
+    rebuilt.then(
+      () => void (this.#stopped || this.#heard.delete(change)),
+      () => void (this.#stopped || this.#failed.add(change)),
+    )
+  }
+
+  /** A state was swapped in (the store's change listener): the media changes whose rebuild failed before are in it. */
+  swapped(): void {
+    if (this.#stopped) return
+    for (const change of this.#failed) this.#heard.delete(change)
+    this.#failed.clear()
   }
 
   /**

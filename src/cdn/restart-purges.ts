@@ -90,6 +90,9 @@ export class RestartPurges {
     this.#startPurged = true
   }
 
+  /** The store's change listener: a state was swapped in, with the media changes whose rebuild failed before (UnswappedMedia.swapped). */
+  readonly swapped = (): void => this.#unswapped.swapped()
+
   /** A stop begins: MEDIA_DIR is no longer looked at for the mark, and a media change not swapped in yet never is (quiesce). */
   stopping(): void {
     this.#stopping = true

@@ -235,7 +235,7 @@ describe('mediaPurge: what a start purges of MEDIA_DIR since the last clean stop
 
 
 describe('UnswappedMedia: where a stop\'s media mark starts', () => {
-  it('is the earliest media change whose rebuild has not swapped in, settled or failed; Infinity when none', async () => {
+  it('is the earliest media change whose rebuild has not swapped in: a failed one until the next state is; Infinity when none', async () => {
     const unswapped = new UnswappedMedia()
     expect(unswapped.earliest()).toBe(Infinity)
     let swap: (value: unknown) => void = () => {}
@@ -253,6 +253,17 @@ describe('UnswappedMedia: where a stop\'s media mark starts', () => {
     expect(unswapped.earliest()).toBeGreaterThanOrEqual(second)
     fail(new Error('rebuild failed'))
     await Promise.resolve()
+    // Failed, its documents still state the old length until the store's retry (or a later change) swaps a state in.
+    expect(unswapped.earliest()).toBeGreaterThanOrEqual(second)
+    expect(unswapped.earliest()).toBeLessThan(Infinity)
+    unswapped.swapped()
     expect(unswapped.earliest()).toBe(Infinity)
+    // A stop freezes it: a change failed after the stop began is not swapped in by any state (the store swaps none).
+    unswapped.track(Promise.reject(new Error('rebuild failed')))
+    const third = unswapped.earliest()
+    unswapped.stop()
+    await Promise.resolve()
+    unswapped.swapped()
+    expect(unswapped.earliest()).toBe(third)
   })
 })
