@@ -33,22 +33,20 @@ export class OvertakenChanges {
   /** A change whose state was not swapped in: put back, its pages before and after owed a purge. False: not published. */
   change(before: FilesBefore): false {
     const files = before.files()
-    this.#owe(this.catalog.pagesOf(files))
-    this.catalog.revert(before)
-    this.#owe(this.catalog.pagesOf(files))
-    this.putBack()
+    this.#owedAround(() => this.catalog.pagesOf(files), () => this.catalog.revert(before))
     return false
   }
 
   /** A reload (another ARTICLES_DIR) whose state was not swapped in: put back (`restore`); every body was forgotten, so every page is owed. */
   reload(restore: () => void): void {
-    this.#owe(this.publishedPages())
-    restore()
-    this.#owe(this.publishedPages())
-    this.putBack()
+    this.#owedAround(this.publishedPages, restore)
   }
 
-  #owe(pages: Iterable<string>): void {
-    for (const page of pages) this.#pages.add(page)
+  /** `pages` as they are before `revert` and after it are owed a purge (old paths and new); then documents made since are dropped. */
+  #owedAround(pages: () => Iterable<string>, revert: () => void): void {
+    for (const page of pages()) this.#pages.add(page)
+    revert()
+    for (const page of pages()) this.#pages.add(page)
+    this.putBack()
   }
 }
