@@ -1,5 +1,5 @@
 import { ANY_KEY, articleKey, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
-import { changedKeys, changedKeysInTurns } from '../site/key-versions.js'
+import { changedKeys, changedKeysInTurns } from '../site/key-changes.js'
 import type { SitePlan } from '../site/build-site.js'
 import { within } from '../util/within.js'
 

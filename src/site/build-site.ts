@@ -26,7 +26,8 @@ import {
 import { createResource, type CreateResource, type Resource } from './resource.js'
 import { SITEMAP_PART_URLS, renderRobotsTxt } from './sitemaps.js'
 import { documentKeys, FEED_KEY, feedKeys, PODCAST_KEY, SITE_KEY } from './cache-keys.js'
-import { articleKeyFacts, keyVersions, keyVersionsInTurns, type ArticleKeyFacts, type ArticleVersion } from './key-versions.js'
+import { articleKeyFacts, type ArticleKeyFacts, type ArticleVersion } from './article-key-facts.js'
+import { keyVersions, keyVersionsInTurns } from './key-versions.js'
 import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, shortenedProblem, type ItemSource } from './feed-documents.js'
 
 export type { ItemSource } from './feed-documents.js'

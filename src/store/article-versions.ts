@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
-import { articleKeyFacts, versionDigest, type ArticleKeyFacts } from '../site/key-versions.js'
+import { articleKeyFacts, versionDigest, type ArticleKeyFacts } from '../site/article-key-facts.js'
 import { bodyDigest } from '../content/body-digest.js'
 
 /**

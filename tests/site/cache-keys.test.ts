@@ -19,7 +19,9 @@ import {
   mediaKey,
   tagKey,
 } from '../../src/site/cache-keys.js'
-import { articleKeyFacts, changedKeys, changedKeysInTurns, keyVersions, versionDigest, type KeyVersionInput } from '../../src/site/key-versions.js'
+import { articleKeyFacts, versionDigest } from '../../src/site/article-key-facts.js'
+import { changedKeys, changedKeysInTurns } from '../../src/site/key-changes.js'
+import { keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
 import { loadConfig } from '../../src/config.js'
 import { planSite } from '../../src/site/build-site.js'
 import { makeArticle } from '../helpers/article-fixtures.js'

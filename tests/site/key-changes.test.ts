@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest'
+import type { Article } from '../../src/content/article.js'
+import { archivePageCount } from '../../src/feeds/archive.js'
+import { articleKeyFacts, versionDigest, type ArticleKeyFacts } from '../../src/site/article-key-facts.js'
+import { articleKey } from '../../src/site/cache-keys.js'
+import { sectionUpdated } from '../../src/site/feed-documents.js'
+import { changedKeys, keyChanges, keyChangesInTurns } from '../../src/site/key-changes.js'
+import { keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
+import { makeArticle } from '../helpers/article-fixtures.js'
+
+/** A small, seeded random source (mulberry32): the same edits on every run, so a failure can be repeated. */
+function random(seed: number): { next(): number; int(below: number): number; pick<T>(items: readonly T[]): T } {
+  let state = seed >>> 0
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+  const int = (below: number): number => Math.floor(next() * below)
+  return { next, int, pick: (items) => items[int(items.length)] as (typeof items)[number] }
+}
+
+const HOUR = 3_600_000
+const START = Date.UTC(2026, 0, 1)
+const MEDIA = 'https://www.example.de/media/'
+const TAGS = ['EZB', 'ezb', 'Börse', 'Konjunktur', 'Mittelstand', 'Zölle', 'Energie']
+const AUTHORS = ['Lea Voigt', 'Jonas Brandt', 'Wirtschaftsredaktion']
+const FILES = ['folge-1.mp3', 'folge-2.mp3', 'folge%203.mp3', 'geteilt.mp3']
+
+interface Settings {
+  readonly feedLimit: number
+  readonly archivePageSize: number
+  readonly sitemapUrls: number
+  /** How often a new article is an episode, and how often it is of another category (default 0.3 and 0.2). */
+  readonly audio?: number
+  readonly otherCategory?: number
+}
+
+/** The state of the site keyVersions sees for `articles` at `now`, as planSite makes it (published oldest first, the section newest first). */
+function stateOf(articles: readonly Article[], now: number, settings: Settings): KeyVersionInput {
+  const published = articles.filter((article) => article.date.getTime() <= now).sort((a, b) => a.date.getTime() - b.date.getTime() || (a.path < b.path ? -1 : 1))
+  const section = published.filter((article) => article.categories[0] === 'wirtschaft').reverse()
+  const window = section.slice(0, settings.feedLimit)
+  return {
+    section,
+    window,
+    episodes: section.filter((article) => article.enclosure),
+    archivePages: archivePageCount(section.length, settings.feedLimit, settings.archivePageSize),
+    published,
+    now: new Date(now),
+    sitemapUrls: settings.sitemapUrls,
+    feedLimit: settings.feedLimit,
+    archivePageSize: settings.archivePageSize,
+    deskAuthor: 'Wirtschaftsredaktion',
+    sectionUpdated: sectionUpdated(window).toISOString(),
+    mediaPrefix: MEDIA,
+  }
+}
+
+/** A random article `n`: a category, tags, a byline, now and then an episode (some sharing one file) or a transcript, free or plus. */
+function articleOf(n: number, rng: ReturnType<typeof random>, hours: number, settings: Partial<Settings> = {}): Article {
+  const slug = `meldung-${n}`
+  const date = new Date(START + rng.int(hours) * HOUR).toISOString()
+  const audio = rng.next() < (settings.audio ?? 0.3) ? `${MEDIA}${rng.pick(FILES)}` : undefined
+  return makeArticle(slug, {
+    date,
+    categories: rng.next() < (settings.otherCategory ?? 0.2) ? ['politik'] : ['wirtschaft'],
+    tags: TAGS.filter(() => rng.next() < 0.3),
+    authors: AUTHORS.filter(() => rng.next() < 0.4),
+    access: rng.next() < 0.2 ? 'plus' : 'free',
+    enclosure: audio === undefined ? undefined : { url: audio, type: 'audio/mpeg', length: 1000 },
+    transcript: rng.next() < 0.1 ? { url: `${MEDIA}${rng.pick(FILES).replace('.mp3', '.vtt')}`, type: 'text/vtt' } : undefined,
+  } as Parameters<typeof makeArticle>[1])
+}
+
+/** One random change of `articles`: an edit (title, date, tags, byline, access, audio, category), one added, one or several removed or edited. */
+function changeOf(articles: Article[], rng: ReturnType<typeof random>, hours: number, next: () => number, settings: Settings): Article[] {
+  const out = [...articles]
+  const at = rng.int(out.length)
+  const old = out[at] as Article
+  const edits: (() => void)[] = [
+    () => (out[at] = { ...old, title: `${old.title}!` }),
+    () => (out[at] = { ...old, date: new Date(START + rng.int(hours) * HOUR) }),
+    () => (out[at] = { ...old, updated: new Date(old.date.getTime() + rng.int(48) * HOUR) }),
+    () => (out[at] = { ...old, tags: TAGS.filter(() => rng.next() < 0.3) }),
+    () => (out[at] = { ...old, authors: AUTHORS.filter(() => rng.next() < 0.4) }),
+    () => (out[at] = { ...old, access: old.access === 'plus' ? 'free' : 'plus' }),
+    () => (out[at] = { ...old, enclosure: old.enclosure || settings.audio === 0 ? undefined : { url: `${MEDIA}${rng.pick(FILES)}`, type: 'audio/mpeg', length: 1 } } as Article),
+    () => (out[at] = { ...old, categories: old.categories[0] === 'wirtschaft' ? ['politik'] : ['wirtschaft'] }),
+    () => out.push(articleOf(next(), rng, hours, settings)),
+    () => out.splice(at, 1),
+    () => {
+      for (let count = rng.int(8); count > 0; count--) {
+        const index = rng.int(out.length)
+        out[index] = { ...(out[index] as Article), title: `bulk ${count}` }
+      }
+    },
+  ]
+  rng.pick(edits)()
+  return out
+}
+
+const digestFacts = (): ArticleKeyFacts => articleKeyFacts((article) => versionDigest(JSON.stringify(article)))
+
+/** `steps` random changes of `size` articles, each compared both ways: keyChanges against changedKeys of both states' versions. */
+function compareRandomChanges(seed: number, size: number, steps: number, settings: Settings): { changes: number; keys: number } {
+  const rng = random(seed)
+  const hours = size * 2
+  let made = 0
+  const next = () => made++
+  let articles = Array.from({ length: size }, () => articleOf(next(), rng, hours, settings))
+  let now = START + hours * HOUR
+  let state = stateOf(articles, now, settings)
+  const facts = digestFacts()
+  let versions = keyVersions(state, facts)
+  let changes = 0
+  let keys = 0
+  for (let step = 0; step < steps; step++) {
+    articles = changeOf(articles, rng, hours, next, settings)
+    // Now and then time passes: the news sitemap's 48 hours move, an article scheduled ahead goes live.
+    if (rng.next() < 0.2) now += rng.int(30) * HOUR
+    const after = stateOf(articles, now, settings)
+    const afterVersions = keyVersions(after, facts)
+    const expected = changedKeys(versions, afterVersions)
+    expect({ step, keys: keyChanges(state, after, facts) }).toEqual({ step, keys: expected })
+    if (expected.length > 0) changes += 1
+    keys += expected.length
+    state = after
+    versions = afterVersions
+  }
+  return { changes, keys }
+}
+
+describe('keyChanges: the keys changed, from what differs between two states', () => {
+  it.each([
+    ['60 articles, small pages and sitemap files', 1, 60, 400, { feedLimit: 3, archivePageSize: 4, sitemapUrls: 7 }],
+    ['60 articles, another seed', 2, 60, 400, { feedLimit: 5, archivePageSize: 3, sitemapUrls: 50 }],
+    ['1,200 articles: ?limit= views and tag views past 500', 3, 1200, 60, { feedLimit: 20, archivePageSize: 50, sitemapUrls: 250 }],
+    // An empty podcast is dated by the section; a sitemap file of other categories' articles is the last, dating the index page.
+    ['no episodes, half the articles of another category, 2 a sitemap file', 7, 40, 400, { feedLimit: 3, archivePageSize: 4, sitemapUrls: 2, audio: 0, otherCategory: 0.5 }],
+  ])('equals changedKeys of both states’ versions after every random change: %s', (_name, seed, size, steps, settings) => {
+    const { changes, keys } = compareRandomChanges(seed, size, steps, settings)
+    // The changes were real ones, most of them purging something, some many keys.
+    expect(changes).toBeGreaterThan(steps * 0.6)
+    expect(keys).toBeGreaterThan(steps * 5)
+  })
+
+  it('finds nothing between a state and itself, or the same articles in new lists', () => {
+    const rng = random(4)
+    const articles = Array.from({ length: 40 }, (_, n) => articleOf(n, rng, 80))
+    const settings = { feedLimit: 3, archivePageSize: 4, sitemapUrls: 7 }
+    const state = stateOf(articles, START + 80 * HOUR, settings)
+    expect(keyChanges(state, state, digestFacts())).toEqual([])
+    expect(keyChanges(state, stateOf(articles, START + 80 * HOUR, settings), digestFacts())).toEqual([])
+  })
+
+  it('compares every key when a setting differs (FEED_LIMIT): the lists are cut elsewhere', () => {
+    const rng = random(5)
+    const articles = Array.from({ length: 40 }, (_, n) => articleOf(n, rng, 80))
+    const facts = digestFacts()
+    const [before, after] = [3, 4].map((feedLimit) => stateOf(articles, START + 80 * HOUR, { feedLimit, archivePageSize: 4, sitemapUrls: 7 })) as [KeyVersionInput, KeyVersionInput]
+    expect(keyChanges(before, after, facts)).toEqual(changedKeys(keyVersions(before, facts), keyVersions(after, facts)))
+    expect(keyChanges(before, after, facts)).toContain('feed')
+  })
+
+  it('looks at a few articles for an edit of the newest of 5,000, where both states’ versions look at every one several times', async () => {
+    const rng = random(6)
+    const articles = Array.from({ length: 5000 }, (_, n) => ({ ...articleOf(n, rng, 10_000), tags: ['Konjunktur'], categories: ['wirtschaft'] }))
+    const settings = { feedLimit: 20, archivePageSize: 50, sitemapUrls: 1000 }
+    const now = START + 10_000 * HOUR
+    const before = stateOf(articles, now, settings)
+    const newest = before.section[0] as Article
+    const after = stateOf(articles.map((article) => (article === newest ? { ...article, title: 'Neu' } : article)), now, settings)
+    let looked = 0
+    const digest = digestFacts()
+    const counting: ArticleKeyFacts = { of: (article, desk) => (looked++, digest.of(article, desk)) }
+    const full = changedKeys(keyVersions(before, counting), keyVersions(after, counting))
+    const byVersions = looked
+    looked = 0
+    expect(await keyChangesInTurns(before, after, counting)).toEqual(full)
+    // Both states' versions look at every article some five times. keyChanges looks at the lists the edit is in, in
+    // both states: the window, the ?limit= views (500), every episode (the podcast), its sitemap file (1,000), and
+    // each of its views' newest 500 (found in the articles after it): some 9,000.
+    expect(byVersions).toBeGreaterThan(8 * 5000)
+    expect(looked).toBeLessThan(byVersions / 4)
+    // A title: its page, and the news sitemap (which states titles), not the lists (which name paths).
+    expect(full).toEqual([articleKey(newest.path), 'any', 'news'])
+  })
+})
