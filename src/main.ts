@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const websub = config.websubHub ? new WebSubPublisher({ hub: config.websubHub, logger, deliveries: ops.websub }) : undefined
   const ping = websub && ((previous: Site | undefined, current: Site) => websub.publish(changedFeedUrls(previous, current, config)))
   // The CDN is purged once the change's gzip and Brotli exist, then the hub is told: it must not fetch the copy it replaced.
-  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed, warm: (plan) => plan.warmKeys() })
+  const changePurges = purger && purgeOnChange({ purge: (keys) => purger.purge(keys), then: ping, ready: siteCompressed, warm: (plan) => plan.warmKeys(), changes: (before, after) => after.changedSince(before) })
   // What the CDN was last told (cdn/restart-purges.ts): once serving, a start purges what changed while it was stopped.
   const purgeRecordFile = stateFile(config.stateDir, PURGE_RECORD)
   const restart = changePurges && new RestartPurges({ file: purgeRecordFile, target: recordTarget(purgeClient.target, config), mediaDir: config.mediaDir, changePurges, delivered: () => purger.delivered(), logger })

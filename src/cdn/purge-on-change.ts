@@ -1,5 +1,7 @@
 import { ANY_KEY, articleKey, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
-import { changedKeys, changedKeysInTurns } from '../site/key-changes.js'
+import { changedKeys, changedKeySteps } from '../site/key-changes.js'
+import { KEY_VERSIONS_TURN_MS } from '../site/key-versions.js'
+import { allSteps, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
 import type { SitePlan } from '../site/build-site.js'
 import { within } from '../util/within.js'
 
@@ -22,12 +24,20 @@ export interface PurgeOnChangeOptions<S extends Plans> {
   readonly ready?: ((current: S) => Promise<unknown>) | undefined
   readonly readyWaitMs?: number
   /**
-   * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys), once a state: a change's
-   * purge waits for both its states', once the new one's documents are compressed (`ready`). In one go, at 50,000
-   * articles, they held every answer over a second (the first edit after a start), then 50–100 ms an edit. Given the
-   * plan only: a held change keeps its states' plans, not the states (their documents), unless `then` needs them.
+   * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys), and with them every article's
+   * facts: asked once, of the first change's previous state (the start's, which main.ts warms too), and every change's
+   * purge waits for it, once the new state's documents are compressed (`ready`). Without, the first edit after a
+   * start worked out the facts of 50,000 articles in one go, every answer waiting over a second. Given the plan only:
+   * a held change keeps its states' plans, not the states (their documents), unless `then` needs them.
    */
   readonly warm?: ((plan: S['plan']) => Promise<unknown>) | undefined
+  /**
+   * The keys changed between two states' plans, a step at a time (SitePlan.changedSince: from what differs between
+   * them), run with the event loop turning once `warm` is done. By default changedKeys of their `keys`, for plans whose
+   * keys are known: worked out for each state, at 50,000 articles an edit took 50–125 ms of every answer, a burst of
+   * saves 105–281 ms, where what differs takes a few.
+   */
+  readonly changes?: ((before: S['plan'], after: S['plan']) => Steps<readonly string[]>) | undefined
 }
 
 /** The longest the WebSub ping waits for the first purge attempt of a change. */
@@ -75,20 +85,13 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    * replace again, and the retry's, which change no key's version, were never purged (kept for CDN_MAX_AGE).
    */
   const owed = new Set<string>()
-  /** Changes held (hold) whose versions are still being worked out; whether one held ever had them worked out. */
-  let holding = 0
-  let warmedOnce = false
+  /** Every article's facts, worked out once (`warm`, of the first change's previous state). */
+  let known: Promise<unknown> | undefined
   const listener = (previous: S | undefined, current: S): void => {
     const warm = options.warm
-    // In a burst, once the articles' facts are known (a hold was done), in one go at the swap, as before holds: held,
-    // the states' versions were worked out side by side, 5 ms each in turn, none done before the burst ended (purges
-    // 3-4.5 s late at 40,000 articles, 60 edits 50 ms apart, against 0.3-0.4 s in one go), and the store, its event
-    // loop free, swapped in twice the states (a hostile review). At a start, in one go, the facts took over a second.
-    if (!previous || !warm || (holding > 0 && warmedOnce)) return purgeFor(previous, current)
-    // Once its documents are compressed, both states' versions worked out with the event loop turning (each state's
-    // once). In one go, at 50,000 articles, the first edit after a start held every answer over a second, and every
-    // later one 50-100 ms at the swap (a median of 138 ms from an edit to the feed showing it, against 55 without a CDN).
-    hold(previous.plan, current.plan, readyOf(current), pingFor(previous, current), warm, takeOwed())
+    if (!previous || !warm) return purgeFor(previous, current)
+    known ??= warm(previous.plan)
+    hold(previous.plan, current.plan, readyOf(current), pingFor(previous, current), known, takeOwed())
   }
   const purgeFor = (previous: S | undefined, current: S): void =>
     purgeBetween(previous?.plan, current.plan, options.ready ? readyOf(current) : undefined, pingFor(previous, current), takeOwed())
@@ -130,24 +133,20 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
    */
   const readyOf = (state: S): Promise<void> => (options.ready ? within(options.ready(state), readyWaitMs) : Promise.resolve())
   /**
-   * A change purged once `ready`, then `warm` of both plans, settle, and the keys changed between them are worked out,
-   * the event loop turning too: its keys' versions worked out at the swap took over a second at 50,000 articles, every
-   * answer waiting (an edit in the seconds after a start), and then the keys changed 13–50 ms. A stop (now()), or a
-   * wait past WARM_AT_MOST_MS, works out what is left in one go.
+   * A change purged once `ready` and `known` (every article's facts), and the keys changed between its plans are
+   * worked out, the event loop turning too. A stop (now()), or a wait past WARM_AT_MOST_MS, works out what is left
+   * in one go.
    */
-  const hold = (before: S['plan'], after: S['plan'], ready: Promise<void>, ping: (() => void) | undefined, warm: (plan: S['plan']) => Promise<unknown>, also: readonly string[]): void => {
+  const hold = (before: S['plan'], after: S['plan'], ready: Promise<void>, ping: (() => void) | undefined, known: Promise<unknown>, also: readonly string[]): void => {
+    const changes = options.changes ?? ((was: S['plan'], is: S['plan']) => changedKeySteps(was.keys, is.keys))
     let changed: readonly string[] | undefined
     const sendChanged = (): void => {
-      if (waiting.delete(send)) purgeChanged(changed ?? changedKeys(before.keys, after.keys), options.ready ? ready : undefined, ping, also)
+      if (waiting.delete(send)) purgeChanged(changed ?? allSteps(changes(before, after)), options.ready ? ready : undefined, ping, also)
     }
     const send = (): Promise<void> => (sendChanged(), Promise.resolve())
     waiting.add(send)
-    holding += 1
-    const warmed = ready.then(() => Promise.all([warm(before), warm(after)])).then(() => void (warmedOnce = true))
-    const worked = warmed.then(() => changedKeysInTurns(before.keys, after.keys)).then((keys) => void (changed = keys))
-    void within(worked, WARM_AT_MOST_MS)
-      .finally(() => (holding -= 1))
-      .then(sendChanged)
+    const worked = ready.then(() => known).then(() => stepsInTurns(changes(before, after), KEY_VERSIONS_TURN_MS)).then((keys) => void (changed = keys))
+    void within(worked, WARM_AT_MOST_MS).then(sendChanged)
   }
   /** A purge of `keys` that now() sends too; sent once, however often called. */
   const pending = (keys: readonly string[]): (() => Promise<void>) => {

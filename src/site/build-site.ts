@@ -27,7 +27,9 @@ import { createResource, type CreateResource, type Resource } from './resource.j
 import { SITEMAP_PART_URLS, renderRobotsTxt } from './sitemaps.js'
 import { documentKeys, FEED_KEY, feedKeys, PODCAST_KEY, SITE_KEY } from './cache-keys.js'
 import { articleKeyFacts, type ArticleKeyFacts, type ArticleVersion } from './article-key-facts.js'
-import { keyVersions, keyVersionsInTurns } from './key-versions.js'
+import { changedKeySteps, keyChangeSteps } from './key-changes.js'
+import { keyVersions, keyVersionsInTurns, type KeyVersionInput } from './key-versions.js'
+import type { Steps } from '../util/event-loop-turns.js'
 import { currentFeedDocument, mediaPrefix, podcastFeedDocument, sectionUpdated, shortenedProblem, type ItemSource } from './feed-documents.js'
 
 export type { ItemSource } from './feed-documents.js'
@@ -75,6 +77,11 @@ export interface SitePlan {
    * keys of 50,000 articles took 1.2–2 s, every answer waiting (the first edit's CDN purge), and an edit's 50–100 ms.
    */
   warmKeys(): Promise<void>
+  /**
+   * The keys whose version changed since `previous` (changedKeys of both plans' `keys`), a step at a time: from what
+   * differs between them (keyChanges) when both are planSite's with the same facts, which neither's `keys` needs.
+   */
+  changedSince(previous: SitePlan): Steps<string[]>
 }
 
 /** A complete, immutable state of the site: swapped in whole, never changed. */
@@ -113,7 +120,7 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
   }
   let keys: ReadonlyMap<string, string> | undefined
   let warming: Promise<void> | undefined
-  return {
+  const plan: SitePlan = {
     now,
     published: articles.publishedCount(now),
     section,
@@ -131,8 +138,17 @@ export function planSite(articles: PublishedArticles, now: Date, config: SiteCon
       warming ??= keys ? Promise.resolve() : keyVersionsInTurns(input, facts).then((worked) => void (keys ??= worked))
       return warming
     },
+    changedSince(previous) {
+      const was = planned.get(previous)
+      return was?.facts === facts ? keyChangeSteps(was.input, input, facts) : changedKeySteps(previous.keys, plan.keys)
+    },
   }
+  planned.set(plan, { input, facts })
+  return plan
 }
+
+/** What each plan's key versions are made of: changedSince compares two plans by it. */
+const planned = new WeakMap<SitePlan, { readonly input: KeyVersionInput; readonly facts: ArticleKeyFacts }>()
 
 /** An article's fields, as JSON: its version when nothing more is known of it. */
 const fieldsVersion: ArticleVersion = (article) => JSON.stringify(article)

@@ -50,7 +50,7 @@ export function changedKeysInTurns(before: ReadonlyMap<string, string>, after: R
 /** Keys changedKeySteps compares between two steps. */
 const KEY_STEP = 1000
 
-function* changedKeySteps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Steps<string[]> {
+export function* changedKeySteps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Steps<string[]> {
   const changed: string[] = []
   let done = 0
   for (const [key, version] of after) {

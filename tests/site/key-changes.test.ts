@@ -3,6 +3,9 @@ import type { Article } from '../../src/content/article.js'
 import { archivePageCount } from '../../src/feeds/archive.js'
 import { articleKeyFacts, versionDigest, type ArticleKeyFacts } from '../../src/site/article-key-facts.js'
 import { articleKey } from '../../src/site/cache-keys.js'
+import { planSite, type SitePlan } from '../../src/site/build-site.js'
+import { loadConfig } from '../../src/config.js'
+import { allSteps } from '../../src/util/event-loop-turns.js'
 import { sectionUpdated } from '../../src/site/feed-documents.js'
 import { changedKeys, keyChanges, keyChangesInTurns } from '../../src/site/key-changes.js'
 import { keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
@@ -188,4 +191,29 @@ describe('keyChanges: the keys changed, from what differs between two states', (
     // A title: its page, and the news sitemap (which states titles), not the lists (which name paths).
     expect(full).toEqual([articleKey(newest.path), 'any', 'news'])
   })
+
+  it('is what a plan works out since the one before (SitePlan.changedSince), neither plan\'s versions of every key asked', () => {
+    const articles = Array.from({ length: 300 }, (_, n) => makeArticle(`m${n}`, { date: new Date(START + n * HOUR).toISOString(), tags: [`t${n % 7}`] }))
+    const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
+    const now = new Date(START + 400 * HOUR)
+    const digest = digestFacts()
+    let looked = 0
+    const counting: ArticleKeyFacts = { of: (article, desk) => (looked++, digest.of(article, desk)) }
+    const edited = articles.map((article, n) => (n === 150 ? { ...article, tags: ['t1'] } : article))
+    const [before, after] = [articles, edited].map((list) => planSite(publishedOf(list), now, config, counting)) as [SitePlan, SitePlan]
+    const changed = allSteps(after.changedSince(before))
+    // Neither plan's `keys` was worked out: asked now, each looks at every article (once memoized, at none).
+    looked = 0
+    expect(changed).toEqual(changedKeys(before.keys, after.keys))
+    expect(looked).toBeGreaterThan(2 * 300)
+    expect(changed).toEqual(expect.arrayContaining([articleKey('/wirtschaft/m150.html'), 't-t1', 't-t3']))
+    // Plans whose facts differ (another store's) are compared by every key's version.
+    const other = planSite(publishedOf(edited), now, config, digestFacts())
+    expect(allSteps(other.changedSince(before))).toEqual(changed)
+  })
 })
+
+/** The section, count and pages planSite asks of the store, from `articles` (oldest first), all published. */
+function publishedOf(articles: Article[]) {
+  return { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
+}
