@@ -3,6 +3,7 @@
  * for benchmarks and scale tests: `generateCorpus(dir, count)`.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 
 const TOPICS = ['Zinsen', 'Inflation', 'Börse', 'Energie', 'Mittelstand', 'Export', 'KI', 'Immobilien', 'Arbeitsmarkt', 'Handel']
@@ -91,6 +92,18 @@ export function generateCorpus(dir: string, count: number): void {
     if (n % 500 === 1) fs.mkdirSync(folder, { recursive: true })
     fs.writeFileSync(path.join(folder, `meldung-${n}.md`), articleSource(n, undefined, hours))
   }
+}
+
+/** A corpus of `count` articles in the system's temporary folder, generated once and kept between runs. */
+export function benchCorpus(count: number): string {
+  const dir = path.join(os.tmpdir(), corpusName(count))
+  const marker = path.join(dir, '.complete')
+  if (!fs.existsSync(marker)) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    generateCorpus(dir, count)
+    fs.writeFileSync(marker, '')
+  }
+  return dir
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {

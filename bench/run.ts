@@ -37,7 +37,7 @@ import { owned, removeFolder, stopAll, tempFolder, untilServing } from './childr
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions, median, peakRss, startsInTurn, type StartFigures } from './first-feed.js'
 import { SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
-import { corpusName, generateCorpus } from './generate-corpus.js'
+import { benchCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 import { throughput, throughputOptions } from './throughput.js'
 
@@ -81,16 +81,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const medianMax = (values: number[]) => `${Math.round(median(values))} / ${Math.round(Math.max(...values))} ms`
 
 /** A corpus of `count` articles, generated once and kept between runs. */
-function corpus(count: number): string {
-  const dir = path.join(os.tmpdir(), corpusName(count))
-  const marker = path.join(dir, '.complete')
-  if (!fs.existsSync(marker)) {
-    fs.rmSync(dir, { recursive: true, force: true })
-    generateCorpus(dir, count)
-    fs.writeFileSync(marker, '')
-  }
-  return dir
-}
+const corpus = benchCorpus
 
 /** The baseline build for the start columns (BENCH_BASE, a dist/main.js; default /tmp/base/dist/main.js when there). */
 const BASE = process.env.BENCH_BASE ?? (fs.existsSync('/tmp/base/dist/main.js') ? '/tmp/base/dist/main.js' : '')
