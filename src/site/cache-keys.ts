@@ -40,10 +40,18 @@ export const MEDIA_KEY = 'media'
 export const ANY_KEY = 'any'
 
 const SAFE = /^[a-z0-9][a-z0-9._/-]{0,39}$/
+/** What wideKey adds to a view's key. */
+const WIDE = '.all'
 
-/** A key `prefix-value`: the value as it is when it is a short lower-case token, else 12 hex digits of its SHA-256. */
+/**
+ * A key `prefix-value`: the value as it is when it is a short lower-case
+ * token, else 12 hex digits of its SHA-256. A token ending as a wide view's
+ * key does (wideKey) is hashed too: the tag `ezb.all` named `t-ezb.all`, the
+ * wide view of `ezb`, and of two views in one key only one's version counted
+ * (an article new in `ezb` left its wide view cached).
+ */
 export function cacheKey(prefix: string, value: string): string {
-  return `${prefix}-${SAFE.test(value) ? value : digest(value).slice(0, 12)}`
+  return `${prefix}-${SAFE.test(value) && !value.endsWith(WIDE) ? value : digest(value).slice(0, 12)}`
 }
 
 /**
@@ -85,7 +93,7 @@ const fold = (text: string): string => text.normalize('NFC').toLowerCase()
 /** Views of the section's newest `limit` articles (?limit= alone). */
 export const limitKey = (limit: number): string => `l-${limit}`
 /** The key of a tag's or author's view showing more than the usual FEED_LIMIT items. */
-export const wideKey = (key: string): string => `${key}.all`
+export const wideKey = (key: string): string => `${key}${WIDE}`
 
 /** The keys of a page that shows `articles`, besides SITE_KEY and its own. */
 export function documentKeys(own: readonly string[], articles: readonly Pick<Article, 'path'>[]): string[] {

@@ -18,6 +18,7 @@ import {
   sitemapPartKey,
   mediaKey,
   tagKey,
+  wideKey,
 } from '../../src/site/cache-keys.js'
 import { articleKeyFacts, versionDigest } from '../../src/site/article-key-facts.js'
 import { changedKeys, changedKeysInTurns } from '../../src/site/key-changes.js'
@@ -55,6 +56,17 @@ describe('cache key names', () => {
     expect(cacheKey('t', 'börse')).toMatch(/^t-[0-9a-f]{12}$/)
     expect(cacheKey('t', 'x'.repeat(41))).toMatch(/^t-[0-9a-f]{12}$/)
     expect(cacheKey('t', 'a b')).toMatch(/^t-[0-9a-f]{12}$/)
+  })
+
+  it('never gives a tag or author the key of another one\'s wide view (`t-ezb.all`): of two views in one key, only one\'s version counted', () => {
+    expect(tagKey('ezb.all')).toMatch(/^t-[0-9a-f]{12}$/)
+    expect(authorKey('Lea.all')).toMatch(/^au-[0-9a-f]{12}$/)
+    expect(tagKey('ezb.allianz')).toBe('t-ezb.allianz')
+    // A new article tagged `ezb` changes that tag's wide view: purged, though an older one is tagged `ezb.all`.
+    const tagged = (slug: string, tag: string) => ({ ...article(slug, [tag]), date: new Date(`2026-01-0${slug.length}T00:00:00Z`) }) as Article
+    const [a, b, c] = [tagged('aa', 'ezb'), tagged('b', 'ezb.all'), tagged('ccc', 'ezb')]
+    const at = (section: Article[]) => keyVersions(input(section, { feedLimit: 1 }), byPath)
+    expect(changedKeys(at([a, b]), at([c, a, b]))).toContain(wideKey(tagKey('ezb')))
   })
 
   it('folds tags and authors as filters compare them', () => {
