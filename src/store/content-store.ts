@@ -59,7 +59,7 @@ export class ContentStore {
   #renderAgain = false // render the current documents again even if their articles did not change (a media file did)
   /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
   readonly #retries: RebuildRetries
-  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing || this.#reloading))
+  readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing || this.#reloading, () => this.#overtaken.last))
   #reloading = false // a reload's rebuild runs: its failure is the reload's caller's to retry (live updates)
   #reload: Promise<void> | undefined // a reload of a site served, from its first file read to its site swapped in (or the catalog put back)
   readonly #changes: ChangeQueue // changes waiting to be applied, and those whose rebuild failed, tried again

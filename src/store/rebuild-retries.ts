@@ -27,13 +27,15 @@ export class RebuildRetries implements HealthCheck {
 
   /**
    * One rebuild (`rebuild`); when it fails, `again` in a while, and the error rethrown for the caller. Not when the
-   * caller retries it itself (`callerRetries`: a change's, or a reload's), and says so.
+   * caller retries it itself (`callerRetries`: a change's, or a reload's), and says so. One that a stop overtook
+   * (`overtaken`: its state not swapped in) published nothing: the failures stand, and no line says otherwise.
    */
-  async attempt<T>(rebuild: () => Promise<T>, again: () => Promise<unknown>, callerRetries: () => boolean = () => false): Promise<T> {
+  async attempt<T>(rebuild: () => Promise<T>, again: () => Promise<unknown>, callerRetries: () => boolean = () => false, overtaken: () => boolean = () => false): Promise<T> {
     // This attempt is the one the timer would have made.
     clearTimeout(this.#timer)
     try {
       const result = await rebuild()
+      if (overtaken()) return result
       const failures = this.#retries.succeeded()
       if (failures > 0) this.#logger.info(`published the articles after ${failures} failed attempt(s); the feeds are current again`)
       return result

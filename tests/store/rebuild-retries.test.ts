@@ -76,4 +76,38 @@ describe('a rebuild that fails', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500))
     expect(calls).toBe(after)
   })
+
+  it('says nothing was published when a stop overtook the attempt that would have: the state it rendered was not swapped in', async () => {
+    // An article scheduled for 20 March goes live while a rebuild is failing (the clock fails it here); the retry
+    // renders the feed with it, slowly, and SIGTERM comes meanwhile (main.ts's stop quiesces the store).
+    const files = new Map([['alt.md', article('Alte Meldung', 1)], ['neu.md', article('Neue Meldung', 20)]])
+    let now: Date | undefined = new Date('2025-03-10T00:00:00Z')
+    let release = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let asked = () => {}
+    const holding = new Promise<void>((resolve) => (asked = resolve))
+    const feed: Renderer['feed'] = (document, format) => (document.items.length < 2 ? RENDER_IN_THREAD.feed(document, format) : (asked(), held.then(() => RENDER_IN_THREAD.feed(document, format))))
+    const renderer = { ...RENDER_IN_THREAD, feed, small: { ...RENDER_IN_THREAD, feed } }
+    const info: string[] = []
+    const clock = () => {
+      if (!now) throw new Error('kaputt')
+      return now
+    }
+    const store = new ContentStore({ config, source: memorySource(files, config), renderer, clock, logger: { info: (line) => info.push(line), warn: () => {} } })
+    try {
+      await store.load()
+      now = undefined
+      await expect(store.mediaChanged()).rejects.toThrow('kaputt')
+      now = new Date('2025-03-21T00:00:00Z')
+      // The retry, 1 s later, renders the feed with the new article.
+      await holding
+      store.quiesce()
+      release()
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(store.site().plan.window.map((item) => item.title)).toEqual(['Alte Meldung'])
+      expect(info.filter((line) => line.includes('published the articles'))).toEqual([])
+    } finally {
+      store.close()
+    }
+  })
 })
