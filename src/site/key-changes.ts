@@ -26,22 +26,22 @@ import { allSteps, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
 
 /**
  * Which cache keys to purge between two states of the site: those whose
- * version (key-versions.ts) changed, came or went, and ANY_KEY with any.
+ * version (key-versions.ts) changed, came or went (the last article with a
+ * tag is gone: cached views still carry it), and ANY_KEY with any. From
+ * both states' versions of every key (changedKeys: the start, against the
+ * record of the last stop), or from what differs between two states
+ * (keyChanges: a change).
  */
 
-/**
- * The keys to purge between two states: those whose version changed, came or
- * went (the last article with a tag is gone: cached views still carry it),
- * and ANY_KEY with any of them.
- */
+/** The keys to purge between two states' versions of every key. */
 export function changedKeys(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
   return allSteps(changedKeySteps(before, after))
 }
 
 /**
  * changedKeys with the event loop turning every `turnMs`: at 50,000 articles,
- * in one go, the two passes over every key held every answer 13–50 ms at each
- * change's purge (a CDN's), after its versions were worked out in turns.
+ * in one go, the two passes over every key held every answer 13–50 ms (the
+ * start's purge, PurgeRecord; each change's, before keyChanges).
  */
 export function changedKeysInTurns(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, turnMs = KEY_VERSIONS_TURN_MS): Promise<string[]> {
   return stepsInTurns(changedKeySteps(before, after), turnMs)
@@ -50,6 +50,7 @@ export function changedKeysInTurns(before: ReadonlyMap<string, string>, after: R
 /** Keys changedKeySteps compares between two steps. */
 const KEY_STEP = 1000
 
+/** changedKeys' work, a step at a time. */
 export function* changedKeySteps(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Steps<string[]> {
   const changed: string[] = []
   let done = 0
@@ -92,6 +93,7 @@ const SETTINGS = ['feedLimit', 'archivePageSize', 'sitemapUrls', 'deskAuthor', '
 /** Articles keyChangeSteps goes through between two steps. */
 const ARTICLE_STEP = 1000
 
+/** keyChanges' work, a step at a time (SitePlan.changedSince). */
 export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput, facts: ArticleKeyFacts): Steps<string[]> {
   if (SETTINGS.some((name) => before[name] !== after[name])) return changedKeys(keyVersions(before, facts), keyVersions(after, facts))
   const changed = new Set<string>()
