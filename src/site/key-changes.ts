@@ -67,7 +67,6 @@ export function* changedKeySteps(before: ReadonlyMap<string, string>, after: Rea
   return changed.sort()
 }
 
-
 /**
  * The keys changed between two states (changedKeys of their keyVersions),
  * worked out from what differs between them: the articles that are not the
@@ -98,11 +97,11 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   if (SETTINGS.some((name) => before[name] !== after[name])) return changedKeys(keyVersions(before, facts), keyVersions(after, facts))
   const changed = new Set<string>()
   const compare = (key: string, was: string | undefined, is: string | undefined): void => void (was !== is && changed.add(key))
-  const compareAll = (was: readonly (readonly [string, string])[], is: readonly (readonly [string, string])[]): void => {
-    const old = new Map(was)
-    const now = new Map(is)
-    for (const key of new Set([...old.keys(), ...now.keys()])) compare(key, old.get(key), now.get(key))
+  const compareMaps = (old: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>): void => {
+    for (const [key, version] of old) compare(key, version, now.get(key))
+    for (const [key, version] of now) if (!old.has(key)) compare(key, undefined, version)
   }
+  const compareAll = (was: readonly (readonly [string, string])[], is: readonly (readonly [string, string])[]): void => compareMaps(new Map(was), new Map(is))
   const of = factsOf(after, facts)
   const published = differing(before.published, after.published)
   // Each article's page, and the media files whose access it decides.
@@ -110,7 +109,7 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   const is = new Map<string, string>()
   yield* articleVersions(before.published, published.before, of, was)
   yield* articleVersions(after.published, published.after, of, is)
-  compareAll([...was], [...is])
+  compareMaps(was, is)
   yield* mediaChanges(before, after, published, compare)
   compare(FEED_KEY, feedVersion(before, of), feedVersion(after, of))
   const section = differing(before.section, after.section)
