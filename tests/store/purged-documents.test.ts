@@ -2,12 +2,15 @@
  * Purging by cache key over every document of the bundled site: after each
  * kind of change, the documents that carry a purged key are exactly the
  * documents whose bytes changed, no more (a needless miss at the edge) and
- * no fewer (a stale copy kept for CDN_MAX_AGE).
+ * no fewer (a stale copy kept for CDN_MAX_AGE). The keys are worked out
+ * both ways: from both states' versions of every key, and as main.ts does,
+ * from what differs between the two states (SitePlan.changedSince); each
+ * change purges the same keys either way.
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { purgeOnChange } from '../../src/cdn/purge-on-change.js'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { purgeOnChange, type ChangePurges } from '../../src/cdn/purge-on-change.js'
 import type { Config } from '../../src/config.js'
 import { DOCUMENT_KEY } from '../../src/cdn/cdn-headers.js'
 import { articleKey, isMediaKey, mediaKeys, NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY } from '../../src/site/cache-keys.js'
@@ -21,6 +24,9 @@ let now: Date
 let store: ContentStore
 let app: ReturnType<typeof createApp>
 let purged: string[]
+/** The keys purged as main.ts works them out (SitePlan.changedSince), and its listener. */
+let changedSince: string[]
+let changePurges: ChangePurges<ReturnType<ContentStore['site']>>
 
 beforeEach(async () => {
   folder = copyBundledSite()
@@ -32,6 +38,9 @@ beforeEach(async () => {
   ;({ store, app } = await bundledInstance(config, () => now))
   purged = []
   store.onChange(purgeOnChange({ purge: async (keys) => void purged.push(...keys) }))
+  changedSince = []
+  changePurges = purgeOnChange({ purge: async (keys) => void changedSince.push(...keys), warm: (plan) => plan.warmKeys(), changes: (before, after) => after.changedSince(before) })
+  store.onChange(changePurges)
 })
 
 afterEach(() => {
@@ -43,7 +52,13 @@ afterEach(() => {
 async function compare(change: () => Promise<unknown>, extraKeys: () => string[] = () => [], extraPaths: string[] = []) {
   const paths = [...documentPaths(store, config), ...extraPaths]
   const before = await snapshot(app, paths)
+  // Only this change's purges: a change before it (a test's setup) was purged the second way in the background too.
+  await vi.waitFor(() => expect(changePurges.settled()).toBe(true))
+  purged = []
+  changedSince = []
   await change()
+  await vi.waitFor(() => expect(changePurges.settled()).toBe(true))
+  expect([...new Set(changedSince)].sort()).toEqual([...new Set(purged)].sort())
   const after = await snapshot(app, [...paths, ...documentPaths(store, config)])
   const keys = new Set([...purged, ...extraKeys()])
   const evicted: string[] = []
@@ -137,7 +152,6 @@ describe('purging exactly the documents whose bytes changed, over the bundled si
   it('lets an article age out of the news sitemap, 48 hours after its publication: the news sitemap alone', async () => {
     fs.writeFileSync(path.join(folder.articles, 'neu.md'), '---\ntitle: "Neu im Ressort"\ndate: 2026-11-30T08:00:00+01:00\ncategory: wirtschaft\n---\nEin Absatz.\n')
     await store.applyChanges(['neu.md'])
-    purged = []
     const { evicted, changed } = await compare(async () => {
       now = new Date('2026-12-02T08:00:01+01:00')
       // What the store's timer does then (build-sitemaps.ts nextChange).
