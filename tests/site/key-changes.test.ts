@@ -192,6 +192,37 @@ describe('keyChanges: the keys changed, from what differs between two states', (
     expect(full).toEqual([articleKey(newest.path), 'any', 'news'])
   })
 
+  it('lets the event loop turn every few ms when every article is new to the facts (a folder swapped in, a bulk import)', async () => {
+    const rng = random(8)
+    const articles = Array.from({ length: 2500 }, (_, n) => articleOf(n, rng, 5000))
+    const settings = { feedLimit: 20, archivePageSize: 50, sitemapUrls: 1000 }
+    const now = START + 5000 * HOUR
+    const before = stateOf(articles, now, settings)
+    // The same articles read again: new objects, each one's version a SHA-256 (some 20 µs each at 50,000).
+    const after = stateOf(articles.map((article) => ({ ...article })), now, settings)
+    let asked = 0
+    const facts = articleKeyFacts((article) => {
+      asked += 1
+      const until = performance.now() + 0.02
+      while (performance.now() < until);
+      return versionDigest(JSON.stringify(article))
+    })
+    for (const article of before.published) facts.of(article, before.deskAuthor)
+    asked = 0
+    const seen: number[] = []
+    let running = true
+    const watch = (): void => {
+      seen.push(asked)
+      if (running) setImmediate(watch)
+    }
+    setImmediate(watch)
+    expect(await keyChangesInTurns(before, after, facts)).toEqual([])
+    running = false
+    // 2,500 versions of 20 µs, 50 ms in all: the event loop turned within it, not once every 1,000 articles.
+    expect(asked).toBe(2500)
+    expect(seen.filter((done) => done > 0 && done < 2500).length).toBeGreaterThanOrEqual(5)
+  })
+
   it('is what a plan works out since the one before (SitePlan.changedSince), neither plan\'s versions of every key asked', () => {
     const articles = Array.from({ length: 300 }, (_, n) => makeArticle(`m${n}`, { date: new Date(START + n * HOUR).toISOString(), tags: [`t${n % 7}`] }))
     const config = loadConfig({ SITE_URL: 'https://www.example.de/' })
