@@ -126,16 +126,18 @@ export async function measureEdits(base: string, dir: string, count: number, edi
  * (heap-harness.mjs, a process of its own with --expose-gc): the heap with
  * the articles loaded, less the heap of the same store loaded from an empty
  * folder, divided by the articles; and what the cache keys' versions add
- * per article (`keys`: a service with PURGE holds them), where the
- * checkout's harness says (before round 42's, it did not).
+ * per article (`keys`: a service with PURGE holds them at a start), and
+ * after a change (`afterChange`: only what each article's are made of),
+ * where the checkout's harness says (before rounds 42 and 44's, it did not).
  */
-export function heapPerArticle(root: string, dir: string, count: number): { bytes: number; heapMb: number; keys: number | undefined } {
+export function heapPerArticle(root: string, dir: string, count: number): { bytes: number; heapMb: number; keys: number | undefined; afterChange: number | undefined } {
   // The harness of the checkout at `root`, which loads that checkout's dist/ (this one, or BENCH_BASE's).
   const run = spawnSync(process.execPath, ['--expose-gc', path.join(root, 'bench', 'heap-harness.mjs'), dir], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } })
-  const figures = /heap (\d+) baseline (\d+) articles (\d+)(?: keys (\d+))?/.exec(run.stdout)
+  const figures = /heap (\d+) baseline (\d+) articles (\d+)(?: keys (\d+) \(\d+\)(?: after a change (\d+))?)?/.exec(run.stdout)
   if (run.status !== 0 || !figures) throw new Error(`heap harness failed:\n${run.stdout}${run.stderr}`)
   const [heap, baseline, loaded] = figures.slice(1, 4).map(Number) as [number, number, number]
   if (loaded !== count) throw new Error(`heap harness loaded ${loaded} articles, not ${count}`)
   const keys = figures[4] === undefined ? undefined : (Number(figures[4]) - heap) / count
-  return { bytes: (heap - baseline) / count, heapMb: heap / 2 ** 20, keys }
+  const afterChange = figures[5] === undefined ? undefined : (Number(figures[5]) - heap) / count
+  return { bytes: (heap - baseline) / count, heapMb: heap / 2 ** 20, keys, afterChange }
 }

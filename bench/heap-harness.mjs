@@ -4,7 +4,8 @@
 // the heap used (JS heap and buffers) after a full GC, beside the heap of the same store loaded
 // from an empty folder. Plain JavaScript on dist/: a TypeScript loader would
 // add its own heap to the figure. Then the heap once the cache keys' versions
-// are worked out too (`keys`), as a service with PURGE holds them.
+// are worked out too (`keys`), as a service with PURGE holds them at a start,
+// and after a change, when it holds only what each article's are made of.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -38,7 +39,14 @@ const baseline = await heapWith(empty)
 baseline.store.close()
 fs.rmSync(empty, { recursive: true, force: true })
 const loaded = await heapWith(dir)
-const versions = loaded.store.site().plan.keys
+let versions = loaded.store.site().plan.keys
+const size = versions.size
 const keys = await heapNow()
-console.log(`heap ${loaded.heap} baseline ${baseline.heap} articles ${loaded.articles} keys ${keys} (${versions.size})`)
+// Then after a change (here a rebuild that renders nothing new: a new plan, the same documents): the state a change
+// swaps in holds no versions of every key (SitePlan.changedSince works its keys out from what differs), only each
+// article's facts (key-versions.ts's ArticleKeyFacts), which the change's purge used.
+versions = undefined
+await loaded.store.rebuild()
+const changed = await heapNow()
+console.log(`heap ${loaded.heap} baseline ${baseline.heap} articles ${loaded.articles} keys ${keys} (${size}) after a change ${changed}`)
 loaded.store.close()

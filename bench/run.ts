@@ -167,12 +167,12 @@ async function scale(): Promise<void> {
     // The baseline's own harness and dist/ (BENCH_BASE is its dist/main.js).
     const baseFigures = BASE ? heapPerArticle(path.resolve(BASE, '../..'), dir, count) : undefined
     const bytes = (value: number | undefined): string => (value === undefined ? '–' : `${Math.round(value)} B`)
-    const baseHeld = baseFigures ? `${bytes(baseFigures.bytes)}; with PURGE's key versions +${bytes(baseFigures.keys)}` : '–'
+    const baseHeld = baseFigures ? `${bytes(baseFigures.bytes)}; with PURGE's key versions +${bytes(baseFigures.keys)}, +${bytes(baseFigures.afterChange)} after a change` : '–'
     if (BASE && WARM_ROUNDS > 0) inTurn.push(await warmInTurn(count, dir))
     removeFolder(dir)
     const baseline = baseEdits ? `${medianMax(baseEdits.latencies)}; ${medianMax(baseEdits.brotli)} (slowest poll ${Math.round(baseEdits.slowestPoll)} ms)` : '–'
     console.log(
-      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${medianMax(edits.brotli)} | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB), with PURGE's key versions +${bytes(held.keys)} (baseline ${baseHeld}) | ${baseline} |`,
+      `| ${count.toLocaleString('en')} | ${both(`${(startup / 1000).toFixed(2)} s`, `${warm.seconds.toFixed(2)} s`, pair(base && `${base.seconds.toFixed(2)} s`, baseWarm && `${baseWarm.seconds.toFixed(2)} s`))} | ${both(`${Math.round(memory)} MB`, `${Math.round(warm.rss)} MB`, pair(base && `${Math.round(base.rss)} MB`, baseWarm && `${Math.round(baseWarm.rss)} MB`))} | ${settledRss(warm)} / ${baseWarm ? settledRss(baseWarm) : '–'} | ${Math.round(median(latencies))} ms | ${Math.round(Math.max(...latencies))} ms | ${medianMax(edits.brotli)} | ${edits.polls} (slowest ${Math.round(edits.slowestPoll)} ms) | ${Math.round(held.bytes)} B (${Math.round(held.heapMb)} MB), with PURGE's key versions +${bytes(held.keys)}, +${bytes(held.afterChange)} after a change (baseline ${baseHeld}) | ${baseline} |`,
     )
   }
   if (inTurn.length === 0) return
