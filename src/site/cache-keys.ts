@@ -126,12 +126,18 @@ function decoded(relative: string): string | undefined {
   }
 }
 
-/** The keys of a filtered view: its tags and authors (or its limit), and what feedKeys adds. */
+/**
+ * The keys of a filtered view: its tags and authors (or its limit), and what feedKeys adds. A view of tags and
+ * authors both shows the articles with one of each: its first items may lie past either's view (FEED_LIMIT, or
+ * VIEW_AT_MOST), and an article edited to join it there changed neither's version, nor was it named. Such a view
+ * names ANY_KEY: purged with every change (tests/site/filtered-view-keys.test.ts).
+ */
 export function filteredKeys(filter: FeedFilter, feedLimit: number, articles: readonly FeedArticle[], mediaPrefix: string): string[] {
   const limit = filter.limit ?? feedLimit
   const views = [...filter.tags.map(tagKey), ...filter.authors.map(authorKey)].map((key) => (limit > feedLimit ? wideKey(key) : key))
+  const both = filter.tags.length > 0 && filter.authors.length > 0 ? [ANY_KEY] : []
   // An empty view dates itself by the current feeds (build-site.ts sectionUpdated).
-  return feedKeys([...(views.length > 0 ? views : [limitKey(limit)]), ...(articles.length === 0 ? [FEED_KEY] : [])], articles, mediaPrefix)
+  return feedKeys([...(views.length > 0 ? views : [limitKey(limit)]), ...both, ...(articles.length === 0 ? [FEED_KEY] : [])], articles, mediaPrefix)
 }
 
 /** SHA-256 in lower-case hex: versions and hashed keys. */
