@@ -123,6 +123,12 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   return [...changed].sort()
 }
 
+/** Whether the items done, counted across calls, just passed another ARTICLE_STEP: the `counted` of key-versions.ts's steps. */
+function everyStep(): (items: number) => boolean {
+  let done = 0
+  return (items) => Math.floor(done / ARTICLE_STEP) < Math.floor((done += items) / ARTICLE_STEP)
+}
+
 /** A stretch of a list, `end` excluded. */
 interface Range {
   readonly start: number
@@ -158,9 +164,8 @@ function* mediaChanges(before: KeyVersionInput, after: KeyVersionInput, publishe
   if (named.size === 0) return
   const was = new Map<string, string>()
   const is = new Map<string, string>()
-  const counted = (): boolean => false
+  const counted = everyStep()
   yield* mediaAccessVersions(before, was, counted, named)
-  yield
   yield* mediaAccessVersions(after, is, counted, named)
   for (const key of named) compare(key, was.get(key), is.get(key))
 }
@@ -202,12 +207,12 @@ function* sitemapChanges(before: KeyVersionInput, after: KeyVersionInput, publis
   const was = sitemapParts(before.published, before.sitemapUrls)
   const is = sitemapParts(after.published, after.sitemapUrls)
   if (was.length !== is.length) {
-    const all = (input: KeyVersionInput): [string, string][] => {
+    const all = function* (input: KeyVersionInput): Steps<[string, string][]> {
       const versions = new Map<string, string>()
-      allSteps(sitemapVersions(input, versions, of, () => false))
+      yield* sitemapVersions(input, versions, of, everyStep())
       return [...versions]
     }
-    compareAll(all(before), all(after))
+    compareAll(yield* all(before), yield* all(after))
     return
   }
   compareAll([[NEWS_SITEMAP_KEY, newsSitemapVersion(before)]], [[NEWS_SITEMAP_KEY, newsSitemapVersion(after)]])
