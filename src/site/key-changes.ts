@@ -255,6 +255,8 @@ function* viewChanges(before: KeyVersionInput, after: KeyVersionInput, section: 
     const list = (middle: Map<string, Article[]>) => [...(ahead.get(key) ?? []), ...(middle.get(key) ?? []), ...(behind.get(key) ?? [])].slice(0, VIEW_AT_MOST)
     const versions = (members: Article[]) => (members.length === 0 ? [] : viewVersions(key, members, before.feedLimit, of))
     if ((ahead.get(key)?.length ?? 0) < VIEW_AT_MOST) compareAll(versions(list(was)), versions(list(is)))
+    // Each view up to 2,000 lookups (500 and its FEED_LIMIT, both states): a folder swapped in has every view to do.
+    yield
   }
 }
 
