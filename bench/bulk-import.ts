@@ -16,6 +16,8 @@
  * With BENCH_BASE (another build's dist/main.js) the two builds alternate,
  * BULK_ROUNDS runs each (default 2), on the same corpus: these machines are
  * shared, and only figures of one run side by side say anything.
+ * BENCH_SERVICE_ENV adds `KEY=VALUE` words to both services' environment
+ * (`PURGE=varnish:http://127.0.0.1:1/`: the import's purges with a CDN).
  */
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -32,6 +34,8 @@ const POLL_MS = Number(process.env.BULK_POLL_MS ?? 14_000)
 const MAIN = path.resolve(import.meta.dirname, '../dist/main.js')
 const BASE = process.env.BENCH_BASE ?? ''
 const POLL_PAGE = process.env.BULK_POLL === 'page'
+/** Environment for both services, as `KEY=VALUE` words (BENCH_SERVICE_ENV="PURGE=varnish:http://127.0.0.1:1/": with a CDN), as run.ts takes it. */
+const SERVICE_ENV = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The poller, a process of its own (this one copies and watches): its latencies as JSON on stdout when done. */
@@ -63,7 +67,7 @@ async function importOnce(main: string): Promise<string> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const state = tempFolder('bulk-state-')
-  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: '0' }
+  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: '0', ...SERVICE_ENV }
   const service = owned(spawn(process.execPath, serviceArgs(main), { env, stdio: ['ignore', 'pipe', 'inherit'] }))
   try {
     await untilServing(service, `${base}/wirtschaft/feed.xml`, 'serving ', main)

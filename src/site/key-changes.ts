@@ -97,11 +97,12 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   if (SETTINGS.some((name) => before[name] !== after[name])) return changedKeys(keyVersions(before, facts), keyVersions(after, facts))
   const changed = new Set<string>()
   const compare = (key: string, was: string | undefined, is: string | undefined): void => void (was !== is && changed.add(key))
-  const compareMaps = (old: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>): void => {
+  const compareAll = (was: readonly (readonly [string, string])[], is: readonly (readonly [string, string])[]): void => {
+    const old = new Map(was)
+    const now = new Map(is)
     for (const [key, version] of old) compare(key, version, now.get(key))
     for (const [key, version] of now) if (!old.has(key)) compare(key, undefined, version)
   }
-  const compareAll = (was: readonly (readonly [string, string])[], is: readonly (readonly [string, string])[]): void => compareMaps(new Map(was), new Map(is))
   const of = factsOf(after, facts)
   const published = differing(before.published, after.published)
   // Each article's page, and the media files whose access it decides.
@@ -109,7 +110,15 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   const is = new Map<string, string>()
   yield* articleVersions(before.published, published.before, of, was)
   yield* articleVersions(after.published, published.after, of, is)
-  compareMaps(was, is)
+  let compared = 0
+  for (const [key, version] of was) {
+    compare(key, version, is.get(key))
+    if (++compared % ARTICLE_STEP === 0) yield
+  }
+  for (const [key, version] of is) {
+    if (!was.has(key)) compare(key, undefined, version)
+    if (++compared % ARTICLE_STEP === 0) yield
+  }
   yield* mediaChanges(before, after, published, compare)
   compare(FEED_KEY, feedVersion(before, of), feedVersion(after, of))
   const section = differing(before.section, after.section)
@@ -184,7 +193,8 @@ function* archiveChanges(before: KeyVersionInput, after: KeyVersionInput, sectio
     const is = pageOf(after, page)
     if (was && is && sameItems(was.items, is.items) && page < before.archivePages === page < after.archivePages) continue
     compareAll(was ? archiveVersions(before, was, of) : [], is ? archiveVersions(after, is, of) : [])
-    if (page % 100 === 0) yield
+    // Ten pages of 100 (ARCHIVE_PAGE_SIZE's default), both states: some 2,000 lookups a step.
+    if (page % 10 === 0) yield
   }
 }
 
@@ -220,15 +230,16 @@ function* sitemapChanges(before: KeyVersionInput, after: KeyVersionInput, publis
   const last = was.length - 1
   // The newest lastmod of each file that differs: the index (SITEMAP_KEY, past one file) lists them.
   const newest: [number[], number[]] = [[], []]
+  const counted = everyStep()
   for (let index = Math.floor(published.before.start / before.sitemapUrls); index <= last; index++) {
     const [old, now] = [was[index] as Article[], is[index] as Article[]]
     if (sameItems(old, now) && (index < last || homes[0] === homes[1])) continue
     const key = sitemapKeyOf(index, was.length)
-    const [a, b] = [sitemapPartVersion(old, index === last ? homes[0] : undefined, of), sitemapPartVersion(now, index === last ? homes[1] : undefined, of)]
+    const a = yield* sitemapPartVersion(old, index === last ? homes[0] : undefined, of, counted)
+    const b = yield* sitemapPartVersion(now, index === last ? homes[1] : undefined, of, counted)
     compareAll([[key, a.entries]], [[key, b.entries]])
     newest[0].push(a.newest)
     newest[1].push(b.newest)
-    yield
   }
   if (was.length > 1) compareAll([[SITEMAP_KEY, newest[0].join('\n')]], [[SITEMAP_KEY, newest[1].join('\n')]])
 }

@@ -191,10 +191,9 @@ export function* sitemapVersions(
   // The sitemap index lists each part with the newest lastmod in it.
   const newest: number[] = []
   for (const [index, articles] of parts.entries()) {
-    const part = sitemapPartVersion(articles, index === parts.length - 1 ? home : undefined, of)
+    const part = yield* sitemapPartVersion(articles, index === parts.length - 1 ? home : undefined, of, counted)
     newest[index] = part.newest
     versions.set(sitemapKeyOf(index, parts.length), part.entries)
-    if (counted(articles.length)) yield
   }
   if (parts.length > 1) versions.set(SITEMAP_KEY, newest.join('\n'))
   versions.set(NEWS_SITEMAP_KEY, newsSitemapVersion(input))
@@ -207,13 +206,14 @@ export const sitemapKeyOf = (index: number, parts: number): string => (parts ===
  * One sitemap file's entries (each URL with its lastmod) and the newest lastmod in it; the last file lists the
  * index page too, dated `home` (the section's newest change).
  */
-export function sitemapPartVersion(articles: readonly Article[], home: number | undefined, of: FactsOf): { readonly entries: string; readonly newest: number } {
+export function* sitemapPartVersion(articles: readonly Article[], home: number | undefined, of: FactsOf, counted: (items: number) => boolean): Steps<{ readonly entries: string; readonly newest: number }> {
   const sequence = new Sequence()
   let newest = home ?? 0
   for (const article of articles) {
     const { path, lastChange } = of(article)
     sequence.add(path).add(lastChange)
     newest = Math.max(newest, lastChange)
+    if (counted(1)) yield
   }
   return { entries: (home === undefined ? sequence : sequence.add(home)).value(), newest }
 }
