@@ -75,7 +75,9 @@ export function* changedKeySteps(before: ReadonlyMap<string, string>, after: Rea
  * articles, held every answer 50–125 ms a change, and a burst of saves with
  * a CDN 105–281 ms (docs/performance.md, the forty-third round).
  * tests/site/key-changes.test.ts compares it with changedKeys on random
- * edits, additions, removals and moves.
+ * edits, additions, removals and moves. A kind of key added to keyVersions
+ * needs its part here too: that test finds one missing only where its
+ * random changes touch it.
  */
 export function keyChanges(before: KeyVersionInput, after: KeyVersionInput, facts: ArticleKeyFacts): string[] {
   return allSteps(keyChangeSteps(before, after, facts))
