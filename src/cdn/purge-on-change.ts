@@ -23,6 +23,8 @@ export interface PurgeOnChangeOptions<S extends Plans> {
    */
   readonly ready?: ((current: S) => Promise<unknown>) | undefined
   readonly readyWaitMs?: number
+  /** The longest afterRebuild's purge waits for its rebuild before it goes (REBUILD_WAIT_MS). */
+  readonly rebuildWaitMs?: number
   /**
    * Works out a state's keys' versions with the event loop turning (SitePlan.warmKeys), and with them every article's
    * facts: asked once, of the first change's previous state (the start's, which main.ts warms too), and every change's
@@ -168,9 +170,17 @@ export function purgeOnChange<S extends Plans>(options: PurgeOnChangeOptions<S>)
     },
     afterRebuild: (keys: readonly string[], rebuilt: Promise<S>): void => {
       let failed = false
-      const swapped = rebuilt.then(readyOf, () => void (failed = true))
+      let settled = false
+      const swapped = rebuilt.then(readyOf, () => void (failed = true)).finally(() => void (settled = true))
       const send = pending(keys)
-      void within(swapped, REBUILD_WAIT_MS).then(() => {
+      void within(swapped, options.rebuildWaitMs ?? REBUILD_WAIT_MS).then(() => {
+        if (!settled) {
+          // Still rendering past the wait: sent now, so that nothing waits on it for ever, and again once its state is
+          // swapped in (a CDN asked meanwhile kept the old documents), or owed to the next state if it fails (helper-147).
+          void send()
+          void swapped.then(() => (failed ? keys.forEach((key) => owed.add(key)) : void options.purge(keys)))
+          return
+        }
         if (!failed) return send()
         // Nothing swapped in: owed to the next state (unless a stop sent it meanwhile).
         if (waiting.delete(send)) for (const key of keys) owed.add(key)

@@ -381,6 +381,30 @@ describe('purgeOnChange', () => {
     expect(events.slice(4)).toEqual(['purge m-bild.jpg any'])
   })
 
+  it('purges a rebuild that outlasts its wait at the wait, and again once it is swapped in; owes its keys when it then fails', async () => {
+    // A rebuild past REBUILD_WAIT_MS (60 s): its purge went before the swap, and nothing purged after it, so a CDN asked
+    // meanwhile kept the old documents; failing then, its keys were owed to no one (helper-147).
+    const events: string[] = []
+    const changePurges = purgeOnChange({ purge: noted(events), rebuildWaitMs: 30 })
+    let swap = (_: ReturnType<typeof plan>) => {}
+    changePurges.afterRebuild(['m-folge.mp3', 'any'], new Promise((resolve) => (swap = resolve)))
+    await until(() => events.length === 1)
+    swap(plan({ feed: '1' }))
+    await until(() => events.length === 2)
+    expect(events).toEqual(['purge m-folge.mp3 any', 'purge m-folge.mp3 any'])
+    let fail = (_: Error) => {}
+    changePurges.afterRebuild(['m-bild.jpg', 'any'], new Promise((_, reject) => (fail = reject)))
+    await until(() => events.length === 3)
+    fail(new Error('kein Render-Worker'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(changePurges.settled()).toBe(false)
+    // The store's retry swaps its state in: the owed keys go with it.
+    changePurges(plan({ feed: '1' }), plan({ feed: '1' }))
+    await until(() => events.length === 4)
+    expect(events.slice(2)).toEqual(['purge m-bild.jpg any', 'purge m-bild.jpg any'])
+    expect(changePurges.settled()).toBe(true)
+  })
+
   it('purges a failed rebuild\'s keys with the next state swapped in, not with a change held since before the failure', async () => {
     // An edit's purge held for `warm`; meanwhile a media file's rebuild fails (the store tries it again 1 s later).
     // Sent with the edit's, its keys went while the old lengths were still served, and the retry, which changes no
