@@ -7,6 +7,7 @@ import { MAX_PURGE_REQUESTS, Purger } from '../../src/cdn/purger.js'
 import { changedKeys } from '../../src/site/key-changes.js'
 import { startPurgeStandIn } from '../helpers/purge-stand-in.js'
 import { collected } from '../helpers/collected.js'
+import { seenAtTurns, spin } from '../helpers/loop-delay.js'
 
 const closers: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -323,16 +324,13 @@ describe('purgeOnChange', () => {
     slow.get = (key: string) => (asked++, spin(0.01), get(key))
     const events: string[] = []
     const changePurges = purgeOnChange<{ plan: { keys: Map<string, string> } }>({ purge: noted(events), ready: async () => {}, warm: async () => {} })
-    const seen: number[] = []
-    let watching = true
-    const watch = (): void => {
-      seen.push(asked)
-      if (watching) setImmediate(watch)
-    }
-    setImmediate(watch)
-    changePurges({ plan: { keys: slow } }, { plan: { keys: versions(7) } })
-    await until(() => events.length === 1)
-    watching = false
+    const seen = await seenAtTurns(
+      () => asked,
+      async () => {
+        changePurges({ plan: { keys: slow } }, { plan: { keys: versions(7) } })
+        await until(() => events.length === 1)
+      },
+    )
     expect(events).toEqual(['purge a-7 any'])
     expect(asked).toBe(5000)
     expect(seen.filter((done) => done > 0 && done < 5000).length).toBeGreaterThanOrEqual(3)
@@ -493,9 +491,3 @@ describe('purgeOnChange', () => {
     expect(events).toEqual(['ping'])
   })
 })
-
-/** Keeps the thread busy for `ms`. */
-function spin(ms: number): void {
-  const until = performance.now() + ms
-  while (performance.now() < until);
-}

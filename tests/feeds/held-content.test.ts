@@ -8,6 +8,7 @@ import { renderRss, renderRssWhole } from '../../src/feeds/render-rss.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { memorySource } from '../helpers/memory-source.js'
+import { seededRandom } from '../helpers/seeded-random.js'
 import { author, image, makeDocument, makeItem, SITE } from '../helpers/feed-fixtures.js'
 
 const HOLDING = { rss: renderRss, atom: renderAtom } as const
@@ -15,17 +16,6 @@ const WHOLE = { rss: renderRssWhole, atom: renderAtomWhole } as const
 const decoder = new TextDecoder()
 
 afterEach(() => vi.restoreAllMocks())
-
-/** A small deterministic generator (mulberry32): the same documents on every run. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Text that XML, CDATA, the package, xmldom's line breaks or the plain-text repair treat specially, and the stand-in's own mark. */
 const HOSTILE = [
@@ -87,7 +77,7 @@ function outcome(render: () => string): string {
 
 describe('RSS and Atom holding the items\' HTML back from the package and the DOM', () => {
   it('give the characters a render of the whole document gives, for 400 documents of hostile text', () => {
-    const next = random(14)
+    const { next } = seededRandom(14)
     let held = 0
     for (let round = 0; round < 400; round++) {
       const document = makeDocument(fuzzedItems(next, 1 + Math.floor(next() * 8)), { archive: next() < 0.5, title: next() < 0.8 ? 'Wirtschaft' : hostile(next, 3) })

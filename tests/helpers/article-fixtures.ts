@@ -49,3 +49,8 @@ export function makeArticle(slug: string, fields: ArticleFields): Article {
 export function makeEnclosure(name: string, type: string): Enclosure {
   return { url: `${SITE}media/${name}`, type, length: 1000, duration: undefined }
 }
+
+/** The section, count and pages planSite asks of the store, from `articles` (oldest first), all published. */
+export function publishedOf(articles: Article[]) {
+  return { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
+}

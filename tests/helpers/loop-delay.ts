@@ -60,3 +60,26 @@ export async function bestLoopDelay(
   }
   return best
 }
+
+/** Keeps the thread busy for `ms`: work as long as it takes at scale. */
+export function spin(ms: number): void {
+  const until = performance.now() + ms
+  while (performance.now() < until);
+}
+
+/** What `count` said at each turn of the event loop while `work` ran: what other work saw of its progress. */
+export async function seenAtTurns(count: () => number, work: () => Promise<unknown>): Promise<number[]> {
+  const seen: number[] = []
+  let running = true
+  const watch = (): void => {
+    seen.push(count())
+    if (running) setImmediate(watch)
+  }
+  setImmediate(watch)
+  try {
+    await work()
+  } finally {
+    running = false
+  }
+  return seen
+}

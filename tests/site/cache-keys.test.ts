@@ -25,7 +25,8 @@ import { changedKeys, changedKeysInTurns } from '../../src/site/key-changes.js'
 import { keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
 import { loadConfig } from '../../src/config.js'
 import { planSite } from '../../src/site/build-site.js'
-import { makeArticle } from '../helpers/article-fixtures.js'
+import { makeArticle, publishedOf } from '../helpers/article-fixtures.js'
+import { seenAtTurns, spin } from '../helpers/loop-delay.js'
 
 const DAY = new Date('2026-01-01T00:00:00Z')
 const article = (slug: string, tags: string[] = [], authors: string[] = []): Article =>
@@ -279,28 +280,3 @@ describe('planSite and key versions', () => {
     expect(await changedKeysInTurns(versions(4711), before)).toEqual(changedKeys(versions(4711), before))
   })
 })
-
-/** Keeps the thread busy for `ms`. */
-function spin(ms: number): void {
-  const until = performance.now() + ms
-  while (performance.now() < until);
-}
-
-/** The section, count and pages planSite asks of the store, from `articles` (oldest first), all published. */
-function publishedOf(articles: Article[]) {
-  return { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
-}
-
-/** What `count` said at each turn of the event loop while `work` ran: what other work saw of its progress. */
-async function seenAtTurns(count: () => number, work: () => Promise<unknown>): Promise<number[]> {
-  const seen: number[] = []
-  let running = true
-  const watch = (): void => {
-    seen.push(count())
-    if (running) setImmediate(watch)
-  }
-  setImmediate(watch)
-  await work()
-  running = false
-  return seen
-}

@@ -9,19 +9,8 @@ import { allSteps } from '../../src/util/event-loop-turns.js'
 import { changedKeys } from '../../src/site/key-changes.js'
 import { ArticleIndex } from '../../src/store/article-index.js'
 import { makeArticle } from '../helpers/article-fixtures.js'
+import { seededRandom } from '../helpers/seeded-random.js'
 
-function random(seed: number) {
-  let state = seed >>> 0
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (below: number): number => Math.floor(next() * below)
-  return { next, int, pick: <T,>(items: readonly T[]): T => items[int(items.length)] as T }
-}
 const HOUR = 3_600_000
 const START = Date.UTC(2026, 0, 1)
 const MEDIA = 'https://www.example.de/media/'
@@ -32,7 +21,7 @@ const CATS = [['wirtschaft'], ['politik'], ['politik', 'wirtschaft'], ['wirtscha
 
 describe('keyChanges of plans the store makes (ArticleIndex: drafts, clashes, two categories, one id twice, time back and forth)', () => {
   for (const seed of [1, 2, 3]) it(`equals changedKeys of both plans' versions, seed ${seed}`, () => {
-    const rng = random(seed)
+    const rng = seededRandom(seed)
     const config = loadConfig({ SITE_URL: 'https://www.example.de/', FEED_LIMIT: String(1 + rng.int(4)), ARCHIVE_PAGE_SIZE: String(1 + rng.int(4)) })
     const facts = articleKeyFacts((a) => versionDigest(JSON.stringify(a)))
     const index = new ArticleIndex('wirtschaft')

@@ -9,21 +9,9 @@ import { allSteps } from '../../src/util/event-loop-turns.js'
 import { sectionUpdated } from '../../src/site/feed-documents.js'
 import { changedKeys, keyChanges, keyChangesInTurns } from '../../src/site/key-changes.js'
 import { keyVersions, type KeyVersionInput } from '../../src/site/key-versions.js'
-import { makeArticle } from '../helpers/article-fixtures.js'
-
-/** A small, seeded random source (mulberry32): the same edits on every run, so a failure can be repeated. */
-function random(seed: number): { next(): number; int(below: number): number; pick<T>(items: readonly T[]): T } {
-  let state = seed >>> 0
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (below: number): number => Math.floor(next() * below)
-  return { next, int, pick: (items) => items[int(items.length)] as (typeof items)[number] }
-}
+import { makeArticle, publishedOf } from '../helpers/article-fixtures.js'
+import { seenAtTurns, spin } from '../helpers/loop-delay.js'
+import { seededRandom } from '../helpers/seeded-random.js'
 
 const HOUR = 3_600_000
 const START = Date.UTC(2026, 0, 1)
@@ -63,7 +51,7 @@ function stateOf(articles: readonly Article[], now: number, settings: Settings):
 }
 
 /** A random article `n`: a category, tags, a byline, now and then an episode (some sharing one file) or a transcript, free or plus. */
-function articleOf(n: number, rng: ReturnType<typeof random>, hours: number, settings: Partial<Settings> = {}): Article {
+function articleOf(n: number, rng: ReturnType<typeof seededRandom>, hours: number, settings: Partial<Settings> = {}): Article {
   const slug = `meldung-${n}`
   const date = new Date(START + rng.int(hours) * HOUR).toISOString()
   const audio = rng.next() < (settings.audio ?? 0.3) ? `${MEDIA}${rng.pick(FILES)}` : undefined
@@ -79,7 +67,7 @@ function articleOf(n: number, rng: ReturnType<typeof random>, hours: number, set
 }
 
 /** One random change of `articles`: an edit (title, date, tags, byline, access, audio, category), one added, one or several removed or edited. */
-function changeOf(articles: Article[], rng: ReturnType<typeof random>, hours: number, next: () => number, settings: Settings): Article[] {
+function changeOf(articles: Article[], rng: ReturnType<typeof seededRandom>, hours: number, next: () => number, settings: Settings): Article[] {
   const out = [...articles]
   const at = rng.int(out.length)
   const old = out[at] as Article
@@ -109,7 +97,7 @@ const digestFacts = (): ArticleKeyFacts => articleKeyFacts((article) => versionD
 
 /** `steps` random changes of `size` articles, each compared both ways: keyChanges against changedKeys of both states' versions. */
 function compareRandomChanges(seed: number, size: number, steps: number, settings: Settings): { changes: number; keys: number } {
-  const rng = random(seed)
+  const rng = seededRandom(seed)
   const hours = size * 2
   let made = 0
   const next = () => made++
@@ -151,7 +139,7 @@ describe('keyChanges: the keys changed, from what differs between two states', (
   })
 
   it('finds nothing between a state and itself, or the same articles in new lists', () => {
-    const rng = random(4)
+    const rng = seededRandom(4)
     const articles = Array.from({ length: 40 }, (_, n) => articleOf(n, rng, 80))
     const settings = { feedLimit: 3, archivePageSize: 4, sitemapUrls: 7 }
     const state = stateOf(articles, START + 80 * HOUR, settings)
@@ -160,7 +148,7 @@ describe('keyChanges: the keys changed, from what differs between two states', (
   })
 
   it('compares every key when a setting differs (FEED_LIMIT): the lists are cut elsewhere', () => {
-    const rng = random(5)
+    const rng = seededRandom(5)
     const articles = Array.from({ length: 40 }, (_, n) => articleOf(n, rng, 80))
     const facts = digestFacts()
     const [before, after] = [3, 4].map((feedLimit) => stateOf(articles, START + 80 * HOUR, { feedLimit, archivePageSize: 4, sitemapUrls: 7 })) as [KeyVersionInput, KeyVersionInput]
@@ -169,7 +157,7 @@ describe('keyChanges: the keys changed, from what differs between two states', (
   })
 
   it('looks at a few articles for an edit of the newest of 5,000, where both states’ versions look at every one several times', async () => {
-    const rng = random(6)
+    const rng = seededRandom(6)
     const articles = Array.from({ length: 5000 }, (_, n) => ({ ...articleOf(n, rng, 10_000), tags: ['Konjunktur'], categories: ['wirtschaft'] }))
     const settings = { feedLimit: 20, archivePageSize: 50, sitemapUrls: 1000 }
     const now = START + 10_000 * HOUR
@@ -193,7 +181,7 @@ describe('keyChanges: the keys changed, from what differs between two states', (
   })
 
   it('lets the event loop turn every few ms when every article is new to the facts (a folder swapped in, a bulk import)', async () => {
-    const rng = random(8)
+    const rng = seededRandom(8)
     const articles = Array.from({ length: 2500 }, (_, n) => articleOf(n, rng, 5000))
     const settings = { feedLimit: 20, archivePageSize: 50, sitemapUrls: 1000 }
     const now = START + 5000 * HOUR
@@ -203,21 +191,12 @@ describe('keyChanges: the keys changed, from what differs between two states', (
     let asked = 0
     const facts = articleKeyFacts((article) => {
       asked += 1
-      const until = performance.now() + 0.02
-      while (performance.now() < until);
+      spin(0.02)
       return versionDigest(JSON.stringify(article))
     })
     for (const article of before.published) facts.of(article, before.deskAuthor)
     asked = 0
-    const seen: number[] = []
-    let running = true
-    const watch = (): void => {
-      seen.push(asked)
-      if (running) setImmediate(watch)
-    }
-    setImmediate(watch)
-    expect(await keyChangesInTurns(before, after, facts)).toEqual([])
-    running = false
+    const seen = await seenAtTurns(() => asked, async () => expect(await keyChangesInTurns(before, after, facts)).toEqual([]))
     // 2,500 versions of 20 µs, 50 ms in all: the event loop turned within it, not once every 1,000 articles.
     expect(asked).toBe(2500)
     expect(seen.filter((done) => done > 0 && done < 2500).length).toBeGreaterThanOrEqual(5)
@@ -243,8 +222,3 @@ describe('keyChanges: the keys changed, from what differs between two states', (
     expect(allSteps(other.changedSince(before))).toEqual(changed)
   })
 })
-
-/** The section, count and pages planSite asks of the store, from `articles` (oldest first), all published. */
-function publishedOf(articles: Article[]) {
-  return { publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles }
-}
