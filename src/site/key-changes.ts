@@ -16,6 +16,7 @@ import {
   sitemapKeyOf,
   sitemapPartVersion,
   sitemapVersions,
+  stepCounter,
   VIEW_AT_MOST,
   viewVersions,
   type FactsOf,
@@ -91,9 +92,6 @@ export function keyChangesInTurns(before: KeyVersionInput, after: KeyVersionInpu
 /** The settings both states must share for keyChangeSteps to compare them by what differs (else it compares all). */
 const SETTINGS = ['feedLimit', 'archivePageSize', 'sitemapUrls', 'deskAuthor', 'mediaPrefix'] as const
 
-/** Articles keyChangeSteps goes through between two steps: an article new to the facts takes some 20 µs (a SHA-256 of it). */
-const ARTICLE_STEP = 100
-
 /** keyChanges' work, a step at a time (SitePlan.changedSince). */
 export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput, facts: ArticleKeyFacts): Steps<string[]> {
   if (SETTINGS.some((name) => before[name] !== after[name])) return changedKeys(keyVersions(before, facts), keyVersions(after, facts))
@@ -112,14 +110,14 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   const is = new Map<string, string>()
   yield* articleVersions(before.published, published.before, of, was)
   yield* articleVersions(after.published, published.after, of, is)
-  let compared = 0
+  const compared = stepCounter()
   for (const [key, version] of was) {
     compare(key, version, is.get(key))
-    if (++compared % ARTICLE_STEP === 0) yield
+    if (compared(1)) yield
   }
   for (const [key, version] of is) {
     if (!was.has(key)) compare(key, undefined, version)
-    if (++compared % ARTICLE_STEP === 0) yield
+    if (compared(1)) yield
   }
   yield* mediaChanges(before, after, published, compare)
   compare(FEED_KEY, feedVersion(before, of), feedVersion(after, of))
@@ -132,12 +130,6 @@ export function* keyChangeSteps(before: KeyVersionInput, after: KeyVersionInput,
   if (changed.size === 0) return []
   changed.add(ANY_KEY)
   return [...changed].sort()
-}
-
-/** Whether the items done, counted across calls, just passed another ARTICLE_STEP: the `counted` of key-versions.ts's steps. */
-function everyStep(): (items: number) => boolean {
-  let done = 0
-  return (items) => Math.floor(done / ARTICLE_STEP) < Math.floor((done += items) / ARTICLE_STEP)
 }
 
 /** A stretch of a list, `end` excluded. */
@@ -166,16 +158,16 @@ const sameItems = <T>(a: readonly T[], b: readonly T[]): boolean => a.length ===
 /** The media files named by an article that differs: their access, worked out over every article that names them. */
 function* mediaChanges(before: KeyVersionInput, after: KeyVersionInput, published: Differing, compare: (key: string, was?: string, is?: string) => void): Steps<void> {
   const named = new Set<string>()
+  const counted = stepCounter()
   for (const [input, { start, end }] of [[before, published.before], [after, published.after]] as const) {
     for (let index = start; index < end; index++) {
       for (const key of mediaKeysOf(input.published[index] as Article, input.mediaPrefix)) named.add(key)
-      if ((index - start) % ARTICLE_STEP === ARTICLE_STEP - 1) yield
+      if (counted(1)) yield
     }
   }
   if (named.size === 0) return
   const was = new Map<string, string>()
   const is = new Map<string, string>()
-  const counted = everyStep()
   yield* mediaAccessVersions(before, was, counted, named)
   yield* mediaAccessVersions(after, is, counted, named)
   for (const key of named) compare(key, was.get(key), is.get(key))
@@ -202,10 +194,11 @@ function* archiveChanges(before: KeyVersionInput, after: KeyVersionInput, sectio
 
 /** The keys and versions of the articles in `range` of `articles`, into `into`. */
 function* articleVersions(articles: readonly Article[], { start, end }: Range, of: FactsOf, into: Map<string, string>): Steps<void> {
+  const counted = stepCounter()
   for (let index = start; index < end; index++) {
     const { key, version } = of(articles[index] as Article)
     into.set(key, version)
-    if ((index - start) % ARTICLE_STEP === ARTICLE_STEP - 1) yield
+    if (counted(1)) yield
   }
 }
 
@@ -221,7 +214,7 @@ function* sitemapChanges(before: KeyVersionInput, after: KeyVersionInput, publis
   if (was.length !== is.length) {
     const all = function* (input: KeyVersionInput): Steps<[string, string][]> {
       const versions = new Map<string, string>()
-      yield* sitemapVersions(input, versions, of, everyStep())
+      yield* sitemapVersions(input, versions, of, stepCounter())
       return [...versions]
     }
     compareAll(yield* all(before), yield* all(after))
@@ -232,7 +225,7 @@ function* sitemapChanges(before: KeyVersionInput, after: KeyVersionInput, publis
   const last = was.length - 1
   // The newest lastmod of each file that differs: the index (SITEMAP_KEY, past one file) lists them.
   const newest: [number[], number[]] = [[], []]
-  const counted = everyStep()
+  const counted = stepCounter()
   for (let index = Math.floor(published.before.start / before.sitemapUrls); index <= last; index++) {
     const [old, now] = [was[index] as Article[], is[index] as Article[]]
     if (sameItems(old, now) && (index < last || homes[0] === homes[1])) continue
@@ -253,10 +246,11 @@ function* sitemapChanges(before: KeyVersionInput, after: KeyVersionInput, publis
  */
 function* viewChanges(before: KeyVersionInput, after: KeyVersionInput, section: Differing, of: FactsOf, compareAll: (was: [string, string][], is: [string, string][]) => void): Steps<void> {
   const views = new Set<string>()
+  const counted = stepCounter()
   for (const [input, { start, end }] of [[before, section.before], [after, section.after]] as const) {
     for (let index = start; index < end; index++) {
       for (const key of of(input.section[index] as Article).views) views.add(key)
-      if ((index - start) % ARTICLE_STEP === ARTICLE_STEP - 1) yield
+      if (counted(1)) yield
     }
   }
   if (views.size === 0) return
@@ -276,6 +270,7 @@ function* viewChanges(before: KeyVersionInput, after: KeyVersionInput, section: 
 /** The members of each of `views` in `range` of `section`, in order, VIEW_AT_MOST at most each; it stops once every view has as many. */
 function* members(section: readonly Article[], { start, end }: Range, views: ReadonlySet<string>, of: FactsOf): Steps<Map<string, Article[]>> {
   const found = new Map<string, Article[]>()
+  const counted = stepCounter()
   let full = 0
   for (let index = start; index < end && full < views.size; index++) {
     const article = section[index] as Article
@@ -285,7 +280,7 @@ function* members(section: readonly Article[], { start, end }: Range, views: Rea
       if (list.length === 0) found.set(key, list)
       if (list.length < VIEW_AT_MOST && list.push(article) === VIEW_AT_MOST) full += 1
     }
-    if ((index - start) % ARTICLE_STEP === ARTICLE_STEP - 1) yield
+    if (counted(1)) yield
   }
   return found
 }
