@@ -25,7 +25,7 @@ import path from 'node:path'
 import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { articleSource, generateCorpus, hoursApart } from './generate-corpus.js'
-import { SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
+import { BENCH_SERVICE_ENV, SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
 
 const COUNT = Number(process.env.BULK_ARTICLES ?? 50_000)
 const NEW = Number(process.env.BULK_NEW ?? 10_000)
@@ -34,8 +34,6 @@ const POLL_MS = Number(process.env.BULK_POLL_MS ?? 14_000)
 const MAIN = path.resolve(import.meta.dirname, '../dist/main.js')
 const BASE = process.env.BENCH_BASE ?? ''
 const POLL_PAGE = process.env.BULK_POLL === 'page'
-/** Environment for both services, as `KEY=VALUE` words (BENCH_SERVICE_ENV="PURGE=varnish:http://127.0.0.1:1/": with a CDN), as run.ts takes it. */
-const SERVICE_ENV = Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]))
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The poller, a process of its own (this one copies and watches): its latencies as JSON on stdout when done. */
@@ -67,7 +65,7 @@ async function importOnce(main: string): Promise<string> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const state = tempFolder('bulk-state-')
-  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: '0', ...SERVICE_ENV }
+  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: '0', ...BENCH_SERVICE_ENV }
   const service = owned(spawn(process.execPath, serviceArgs(main), { env, stdio: ['ignore', 'pipe', 'inherit'] }))
   try {
     await untilServing(service, `${base}/wirtschaft/feed.xml`, 'serving ', main)

@@ -36,7 +36,7 @@ import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { exportBeside } from './export.js'
 import { firstFeedBeside, firstFeedOptions, median, peakRss, startsInTurn, type StartFigures } from './first-feed.js'
-import { SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
+import { BENCH_SERVICE_ENV, SERVICE_NODE_ENV, serviceArgs, serviceCommand } from './service-flags.js'
 import { benchCorpus } from './generate-corpus.js'
 import { heapPerArticle, measureEdits, type EditFigures } from './edits.js'
 import { throughput, throughputOptions } from './throughput.js'
@@ -47,10 +47,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1)
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').filter(Boolean).map(Number)
 const EDITS = Number(process.env.BENCH_EDITS ?? 5)
-/** Environment for every service this script starts, as `KEY=VALUE` words (BENCH_SERVICE_ENV="MALLOC_ARENA_MAX=1"): docs/operations.md's memory settings. */
-const SERVICE_ENV: Record<string, string> = Object.fromEntries(
-  (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
-)
 
 
 interface Running {
@@ -62,7 +58,7 @@ interface Running {
 /** Starts the service and waits until it serves `ready` (a URL answering 200) itself (children.ts untilServing). */
 async function start(args: string[], env: Record<string, string>, ready: (base: string) => string, port: number): Promise<Running> {
   const base = `http://127.0.0.1:${port}`
-  const child = owned(spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, ...SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }))
+  const child = owned(spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, ...BENCH_SERVICE_ENV, ...env }, stdio: ['ignore', 'pipe', 'inherit'] }))
   await untilServing(child, ready(base), 'serving ', args.join(' '))
   return {
     child,
@@ -191,7 +187,7 @@ async function warmInTurn(count: number, dir: string): Promise<string> {
   const states = tempFolder('bench-warm-')
   try {
     const commands = [MAIN, BASE].map((main) => [process.execPath, serviceArgs(main)] as const)
-    const [own, base] = (await startsInTurn(commands, WARM_ROUNDS, states, { articlesDir: dir, env: SERVICE_ENV, settleMs: SETTLE_MS })) as [StartFigures, StartFigures]
+    const [own, base] = (await startsInTurn(commands, WARM_ROUNDS, states, { articlesDir: dir, env: BENCH_SERVICE_ENV, settleMs: SETTLE_MS })) as [StartFigures, StartFigures]
     const seconds = (ms: number) => (ms / 1000).toFixed(2)
     const range = (values: number[], say: (value: number) => string) => `${say(median(values))} (${say(Math.min(...values))}–${say(Math.max(...values))})`
     const figures = ({ wall, cpu, peak }: StartFigures) => `${range(wall, seconds)} s, CPU ${seconds(median(cpu))} s | ${range(peak, (mb) => String(Math.round(mb)))} MB`

@@ -37,3 +37,11 @@ export const serviceArgs = (main: string): string[] => [...SERVICE_NODE_FLAGS, m
 
 /** How the service is started, for a bench's header: `NAME=value node <flags> <main>`. */
 export const serviceCommand = (main: string): string => [...Object.entries(SERVICE_NODE_ENV).map(([name, value]) => `${name}=${value}`), 'node', ...serviceArgs(main)].join(' ')
+
+/**
+ * Environment for every service a bench starts, as `KEY=VALUE` words in BENCH_SERVICE_ENV
+ * (`MALLOC_ARENA_MAX=1`: docs/operations.md's memory settings; `PURGE=varnish:http://127.0.0.1:1/`: with a CDN).
+ */
+export const BENCH_SERVICE_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  (process.env.BENCH_SERVICE_ENV ?? '').split(/\s+/).filter(Boolean).map((word) => [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]),
+)
