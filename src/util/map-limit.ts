@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises'
+import { fullTurn } from './event-loop-turns.js'
 
 /** Tasks in flight in mapLimit, unless its caller says. */
 const DEFAULT_LIMIT = 64
@@ -22,7 +22,7 @@ export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Pro
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       if (performance.now() - turn > TURN_MS) {
-        pause ??= nextTurn().then(() => {
+        pause ??= fullTurn().then(() => {
           pause = undefined
           turn = performance.now()
         })

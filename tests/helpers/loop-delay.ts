@@ -1,3 +1,5 @@
+import { stat } from 'node:fs'
+
 /**
  * How long the event loop could not run a callback: the longest gap between
  * turns of a chain of 1 ms timers, from start() to stop(). (A blocked loop
@@ -83,3 +85,19 @@ export async function seenAtTurns(count: () => number, work: () => Promise<unkno
   }
   return seen
 }
+
+/**
+ * How many times a chain of 0 ms timers has run since start: work that records it at each of its slices shows
+ * whether timers (and the poll for I/O after them) ran between two slices, whatever the machine's speed.
+ */
+export function timerTurns(): { count(): number; stop(): void } {
+  let count = 0
+  let timer = setTimeout(function tick() {
+    count++
+    timer = setTimeout(tick, 0)
+  }, 0)
+  return { count: () => count, stop: () => clearTimeout(timer) }
+}
+
+/** Resolves in an I/O callback (the poll phase): work that goes on from there and pauses with one setImmediate runs its next slice in the same turn, before any timer. */
+export const inPollPhase = (): Promise<void> => new Promise((resolve) => stat('.', () => resolve()))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { mapLimit } from '../../src/util/map-limit.js'
-import { startLoopProbe } from '../helpers/loop-delay.js'
+import { inPollPhase, spin, startLoopProbe, timerTurns } from '../helpers/loop-delay.js'
 
 describe('mapLimit', () => {
   // A chmod -R over 5,000 articles in 1,000 folders re-read them all, and its 64 workers each ran 20 ms in the same
@@ -16,5 +16,28 @@ describe('mapLimit', () => {
     const longest = probe.stop()
     expect(results).toEqual(items.map((n) => n * 2))
     expect(longest).toBeLessThan(300)
+  })
+
+  // Tasks of 25 ms, longer than a turn (20 ms): each is a slice of its own, and timers must run between any two.
+  const slicesSeeingTimers = async (work: (task: () => Promise<number>) => Promise<unknown>): Promise<number[]> => {
+    const timers = timerTurns()
+    const seen: number[] = []
+    try {
+      await work(async () => (spin(25), seen.push(timers.count())))
+    } finally {
+      timers.stop()
+    }
+    return seen
+  }
+  const growing = (seen: number[]) => seen.every((count, n) => n === 0 || count > (seen[n - 1] as number))
+
+  // Paused with one setImmediate, work resumed by an I/O callback ran its second slice in the same turn as its first.
+  it('lets timers run between any two slices, also when it starts in an I/O callback', async () => {
+    const seen = await slicesSeeingTimers(async (task) => {
+      await inPollPhase()
+      await mapLimit([1, 2, 3, 4], task, 1)
+    })
+    expect(seen).toHaveLength(4)
+    expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
   })
 })
