@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { changeTimesNotKept } from '../content/change-times.js'
 import { changedSince, folderId } from '../content/files.js'
 import type { Config } from '../config.js'
@@ -7,7 +6,7 @@ import type { StateFile } from '../ops/state-file.js'
 import { articleKey, digest, mediaKeys, SITE_KEY } from '../site/cache-keys.js'
 import { changedKeysInTurns } from '../site/key-changes.js'
 import { KEY_VERSIONS_TURN_MS } from '../site/key-versions.js'
-import { allSteps, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
+import { allSteps, fullTurn, stepsInTurns, type Steps } from '../util/event-loop-turns.js'
 import type { Logger } from '../util/logger.js'
 
 /** The record's name under STATE_DIR. */
@@ -154,7 +153,7 @@ export class PurgeRecord {
     return async (current) => {
       const text = read
       read = undefined
-      await nextTurn() // after the keys' last step (SitePlan.warmKeys)
+      await fullTurn() // after the keys' last step (SitePlan.warmKeys)
       const last = typeof text === 'object' ? this.#clean(parseRecord(text.text, this.#file.path)) : text
       if (last === undefined) return []
       if (typeof last === 'string') {
@@ -163,9 +162,9 @@ export class PurgeRecord {
       }
       this.#logger.info('purge: the last run stopped with every purge through; the first state purges what changed since')
       this.#media = last.media
-      await nextTurn()
+      await fullTurn()
       const before = new Map(Object.entries(last.keys))
-      await nextTurn()
+      await fullTurn()
       const now = await stepsInTurns(shortened(current, new Set()), KEY_VERSIONS_TURN_MS)
       return changedKeysInTurns(before, now)
     }

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
+import { fullTurn } from '../util/event-loop-turns.js'
 import { bytesOfName, hasBadBytes, nameFromBytes } from '../text/file-names.js'
 
 /** Called for each entry a walk finds that is not a folder: its path relative to the root (`/`-separated), and readdir's entry (a link is a link, not what it leads to). */
@@ -200,7 +200,7 @@ export async function walkTreeYielding(root: string, visit: VisitEntry, perTurn:
   const turn = async (): Promise<void> => {
     if (++sinceTurn < perTurn) return
     sinceTurn = 0
-    await nextTurn()
+    await fullTurn()
   }
   for (let relative = folders.pop(); relative !== undefined; relative = folders.pop()) {
     const entries = readFolder(root, relative, { onUnreadable })

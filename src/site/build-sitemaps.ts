@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Article } from '../content/article.js'
 import { newestChange } from '../content/dates.js'
 import { siteUrlFor } from '../text/urls.js'
@@ -8,6 +7,7 @@ import { isSitemapPath, NEWS_SITEMAP_PATH, SITEMAP_PATH, sitemapPartPath } from 
 import { byteLengthOf } from './inflated-identity.js'
 import { createResource, type CreateResource, type Encoded, type Resource } from './resource.js'
 import { NEWS_SITEMAP_KEY, SITE_KEY, SITEMAP_KEY, sitemapPartKey } from './cache-keys.js'
+import { fullTurn } from '../util/event-loop-turns.js'
 import {
   lastChangeOf,
   NEWS_WINDOW_MS,
@@ -80,7 +80,7 @@ async function urlSetInTurns(articles: readonly Article[], entryOf: (article: Ar
   const slices: string[] = []
   let lastModified: Date | undefined
   for (let start = 0; start < articles.length; start += perTurn) {
-    if (start > 0) await nextTurn()
+    if (start > 0) await fullTurn()
     const entries = articles.slice(start, start + perTurn).map(entryOf)
     slices.push(renderUrls(entries))
     lastModified = latest(lastModified, newestOf(entries))

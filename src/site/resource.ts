@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
+import { fullTurn } from '../util/event-loop-turns.js'
 import type { CacheClass, ContentCoding } from '../caching.js'
 import { ANY_KEY, SITE_KEY } from './cache-keys.js'
 import { ConcurrencyLimit } from '../util/concurrency-limit.js'
@@ -166,9 +166,9 @@ export async function createIdentityFirst(content: string | Uint8Array | Encoded
     encoded = content
   } else {
     // A large document is rendered, encoded and hashed in turns of the event loop of their own (hashInThread says why).
-    if (typeof content === 'string' && content.length > LARGE_BYTES) await nextTurn()
+    if (typeof content === 'string' && content.length > LARGE_BYTES) await fullTurn()
     body = typeof content === 'string' ? encoder.encode(content) : content
-    if (body.byteLength > LARGE_BYTES) await nextTurn()
+    if (body.byteLength > LARGE_BYTES) await fullTurn()
     tag = hashInThread(body)
   }
   const resource: Omit<Resource, 'identity' | 'compressed' | 'compressing'> & { identity: Encoded; compressed: Promise<void>; compressing: boolean } = {

@@ -1,11 +1,10 @@
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
 import type { Article } from '../content/article.js'
 import type { ArticleSource } from '../content/article-source.js'
 import { stampChangeTime } from '../content/load-articles.js'
 import { bodyDigest } from '../content/body-digest.js'
 import type { SnapshotEntry } from './snapshot-rows.js'
-import { eventLoopTurns } from '../util/event-loop-turns.js'
+import { eventLoopTurns, fullTurn } from '../util/event-loop-turns.js'
 
 /** What a file read for the index gave, as the index snapshot holds it until it is written. */
 export interface ReadEntry extends SnapshotEntry {
@@ -69,7 +68,7 @@ export async function keepableEntries(current: Map<string, ReadEntry>, racyMs: n
   if (waitMs > 0) return { waitMs }
   for (const [index, [file, entry]] of racy.entries()) {
     // The reads are synchronous: a turn of the event loop now and then, as a rescan gives (STAMPS_PER_TURN).
-    if (index > 0 && index % VERIFIED_PER_TURN === 0) await nextTurn()
+    if (index > 0 && index % VERIFIED_PER_TURN === 0) await fullTurn()
     const verified = await verify(file, entry, source)
     // Replaced in place (the order written is the order a restart asks in); an entry read again meanwhile stays.
     if (verified && current.get(file) === entry) current.set(file, verified)
