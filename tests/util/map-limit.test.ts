@@ -40,4 +40,12 @@ describe('mapLimit', () => {
     expect(seen).toHaveLength(4)
     expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
   })
+
+  // A watcher's flush beside a change's reads (10,000 files copied in): each with a budget of its own, both ran a
+  // slice in the same turn.
+  it('counts one budget over every mapLimit running at once', async () => {
+    const seen = await slicesSeeingTimers((task) => Promise.all([mapLimit([1, 2, 3], task, 1), mapLimit([4, 5, 6], task, 1)]))
+    expect(seen).toHaveLength(6)
+    expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
+  })
 })
