@@ -87,7 +87,10 @@ export function fileSource(articlesDir: string, options: ParseArticleOptions, ah
       return listing
     },
     readForIndex: async (file) => {
-      const outcome = await ahead?.take(file)
+      // Read in this call when no worker has it: after an await, each of mapLimit's 64 reads in flight ran past its
+      // turns (article-catalog.ts), and a bulk import's reads held requests 30-60 ms a turn.
+      const taking = ahead?.take(file)
+      const outcome = taking && (await taking)
       if (outcome === undefined || outcome.kind === 'failed') return readHere(file)
       // What a read here records (readStamp), then gives or throws.
       recordStamp(file, outcome.stamp)
