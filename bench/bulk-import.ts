@@ -6,8 +6,11 @@
  * all) are copied into its folder with `cp -r` while another process polls
  * `/wirtschaft/feed.xml` every 5 ms (gzip, one keep-alive connection), for
  * BULK_POLL_MS (default 14 s) from 2 s before the copy. Printed per run: the
- * polls' p50, p99 and max, how many took over 50 and 100 ms, and the time
- * from the copy's start until the newest new article is in the feed.
+ * polls' p50, p99 and max, how many took over 50 and 100 ms, the time
+ * from the copy's start until the newest new article is in the feed, and
+ * the service's own event-loop delay from the copy's start to the polls'
+ * end (its /metrics: nodejs_eventloop_lag_max_seconds and _p99_seconds,
+ * which prom-client measures every 10 ms and resets at each scrape).
  * BULK_POLL=page polls the page of the newest article before the copy
  * instead: pages, archive pages and filtered views wait while a change is
  * in the catalog only (ContentStore#inSite), so the import's batches show
@@ -63,9 +66,16 @@ const newestTitle = `Meldung ${newest}:`
 
 async function importOnce(main: string): Promise<string> {
   const port = await freePort()
+  const metricsPort = await freePort()
   const base = `http://127.0.0.1:${port}`
+  // The service's own measure of how long its event loop was held (prom-client's, reset at each scrape).
+  const loopDelay = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()
+    const ms = (name: string) => Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000
+    return { max: ms('max'), p99: ms('p99') }
+  }
   const state = tempFolder('bulk-state-')
-  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: '0', ...BENCH_SERVICE_ENV }
+  const env = { PATH: process.env.PATH ?? '', ...SERVICE_NODE_ENV, PORT: String(port), HOST: '127.0.0.1', SITE_URL: `${base}/`, ARTICLES_DIR: corpus, STATE_DIR: state, METRICS_PORT: String(metricsPort), ...BENCH_SERVICE_ENV }
   const service = owned(spawn(process.execPath, serviceArgs(main), { env, stdio: ['ignore', 'pipe', 'inherit'] }))
   try {
     await untilServing(service, `${base}/wirtschaft/feed.xml`, 'serving ', main)
@@ -77,6 +87,7 @@ async function importOnce(main: string): Promise<string> {
     poller.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const pollerDone = new Promise<void>((resolve) => poller.once('exit', () => resolve()))
     await sleep(2_000)
+    await loopDelay() // from now on
     const copyStarted = performance.now()
     const copy = spawnSync('cp', ['-r', path.join(staging, 'neu'), path.join(corpus, 'neu')])
     if (copy.status !== 0) throw new Error(`cp: ${copy.stderr.toString()}`)
@@ -89,9 +100,10 @@ async function importOnce(main: string): Promise<string> {
       await sleep(20)
     }
     await pollerDone
+    const held = await loopDelay()
     const latencies = (JSON.parse(output) as number[]).sort((a, b) => a - b)
     const at = (share: number) => (latencies[Math.floor(share * (latencies.length - 1))] as number).toFixed(1)
-    return `${latencies.length} polls, p50 ${at(0.5)} / p99 ${at(0.99)} / max ${at(1)} ms, over 50 ms ${latencies.filter((ms) => ms > 50).length}, over 100 ms ${latencies.filter((ms) => ms > 100).length}; newest visible ${(visible / 1000).toFixed(2)} s after the copy began`
+    return `${latencies.length} polls, p50 ${at(0.5)} / p99 ${at(0.99)} / max ${at(1)} ms, over 50 ms ${latencies.filter((ms) => ms > 50).length}, over 100 ms ${latencies.filter((ms) => ms > 100).length}; newest visible ${(visible / 1000).toFixed(2)} s after the copy began; event loop held at most ${held.max.toFixed(0)} ms (p99 ${held.p99.toFixed(0)} ms)`
   } finally {
     await new Promise<void>((resolve) => (service.exitCode !== null ? resolve() : (service.once('exit', () => resolve()), service.kill('SIGTERM'))))
     removeFolder(state)
