@@ -13,6 +13,9 @@ const TURN_MS = 20
 let running = 0
 let turn = 0
 let pause: Promise<void> | undefined
+// Whether the event loop turned since the last mapLimit ended: one called in that same turn (a folder's listing, then
+// the reads of what it holds) goes on with the budget left, not a new one.
+let turnedSinceEnd = true
 
 /**
  * Runs `task` over `items` with at most `limit` in flight; results keep the
@@ -26,7 +29,7 @@ let pause: Promise<void> | undefined
 export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Promise<R>, limit = DEFAULT_LIMIT): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
-  if (running++ === 0) turn = performance.now()
+  if (running++ === 0 && turnedSinceEnd) turn = performance.now()
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       if (performance.now() - turn > TURN_MS) {
@@ -43,7 +46,10 @@ export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Pro
   try {
     await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   } finally {
-    running--
+    if (--running === 0) {
+      turnedSinceEnd = false
+      setImmediate(() => void (turnedSinceEnd = true))
+    }
   }
   return results
 }

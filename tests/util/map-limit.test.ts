@@ -48,4 +48,15 @@ describe('mapLimit', () => {
     expect(seen).toHaveLength(6)
     expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
   })
+
+  // A folder's listing, then the reads of the 10,000 files it held: the second call began a budget of its own in the
+  // turn the first had used up.
+  it('goes on with the budget left when called again in the same turn', async () => {
+    const seen = await slicesSeeingTimers(async (task) => {
+      await mapLimit([1], task, 1)
+      await mapLimit([2, 3], task, 1)
+    })
+    expect(seen).toHaveLength(3)
+    expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
+  })
 })
