@@ -43,13 +43,15 @@ export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Pro
       results[index] = await task(items[index] as T)
     }
   }
-  try {
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  } finally {
+  const workers = Array.from({ length: Math.min(limit, items.length) }, worker)
+  // Counted until its last worker ends: a task that throws rejects the call while the other workers run on, and
+  // counted as ended then, they and the next call each ran a budget of their own in the same turn.
+  void Promise.allSettled(workers).then(() => {
     if (--running === 0) {
       turnedSinceEnd = false
       setImmediate(() => void (turnedSinceEnd = true))
     }
-  }
+  })
+  await Promise.all(workers)
   return results
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { fullTurn } from '../../src/util/event-loop-turns.js'
 import { mapLimit } from '../../src/util/map-limit.js'
 import { inPollPhase, spin, startLoopProbe, timerTurns } from '../helpers/loop-delay.js'
 
@@ -57,6 +58,19 @@ describe('mapLimit', () => {
       await mapLimit([2, 3], task, 1)
     })
     expect(seen).toHaveLength(3)
+    expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
+  })
+
+  // A task that throws rejects the call while its other workers run on: counted as ended then, they and the next call
+  // each ran a budget of their own in the same turn (the next call began one afresh, the others' pause another).
+  it('counts the workers of a call that threw while they run on', async () => {
+    const seen = await slicesSeeingTimers(async (task) => {
+      const failing = mapLimit([0, 1, 2, 3], async (n) => (n === 0 ? Promise.reject(new Error('unreadable')) : task()), 2)
+      await expect(failing).rejects.toThrow('unreadable')
+      await fullTurn()
+      await mapLimit([4, 5, 6], task, 1)
+    })
+    expect(seen).toHaveLength(6)
     expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
   })
 })
