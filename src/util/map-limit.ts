@@ -14,8 +14,17 @@ let running = 0
 let turn = 0
 let pause: Promise<void> | undefined
 // Whether the event loop turned since the last mapLimit ended: one called in that same turn (a folder's listing, then
-// the reads of what it holds) goes on with the budget left, not a new one.
+// the reads of what it holds) goes on with the budget left, not a new one. Turned: a timer ran since, or a full turn
+// went by (fullTurn says why one setImmediate is not that: after an end in the poll phase, it runs in that turn).
 let turnedSinceEnd = true
+let ends = 0
+const ended = (): void => {
+  const end = ++ends
+  turnedSinceEnd = false
+  const turned = (): void => void (end === ends && (turnedSinceEnd = true))
+  setTimeout(turned, 0)
+  void fullTurn().then(turned)
+}
 
 /**
  * Runs `task` over `items` with at most `limit` in flight; results keep the
@@ -47,10 +56,7 @@ export async function mapLimit<T, R>(items: readonly T[], task: (item: T) => Pro
   // Counted until its last worker ends: a task that throws rejects the call while the other workers run on, and
   // counted as ended then, they and the next call each ran a budget of their own in the same turn.
   void Promise.allSettled(workers).then(() => {
-    if (--running === 0) {
-      turnedSinceEnd = false
-      setImmediate(() => void (turnedSinceEnd = true))
-    }
+    if (--running === 0) ended()
   })
   await Promise.all(workers)
   return results

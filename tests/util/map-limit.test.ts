@@ -1,3 +1,4 @@
+import { setImmediate as oneImmediate } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { fullTurn } from '../../src/util/event-loop-turns.js'
 import { mapLimit } from '../../src/util/map-limit.js'
@@ -71,6 +72,19 @@ describe('mapLimit', () => {
       await mapLimit([4, 5, 6], task, 1)
     })
     expect(seen).toHaveLength(6)
+    expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
+  })
+
+  // One setImmediate after a call that ended in the poll phase runs in that turn's check phase: taken for a turn of
+  // the event loop, it gave a call begun there (after one setImmediate of its own) a budget afresh in the turn used.
+  it('goes on with the budget left when called again in the check phase of the turn another ended in', async () => {
+    const seen = await slicesSeeingTimers(async (task) => {
+      await inPollPhase()
+      await mapLimit([1], task, 1)
+      await oneImmediate()
+      await mapLimit([2, 3], task, 1)
+    })
+    expect(seen).toHaveLength(3)
     expect(growing(seen), `timer turns seen by each slice: ${seen.join(', ')}`).toBe(true)
   })
 })
