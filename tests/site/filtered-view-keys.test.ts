@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { Article } from '../../src/content/article.js'
 import { loadConfig } from '../../src/config.js'
 import { applyFilter, FilterKeys, type FeedFilter } from '../../src/feeds/filter.js'
 import { planSite } from '../../src/site/build-site.js'
 import { filteredKeys } from '../../src/site/cache-keys.js'
 import { changedKeys } from '../../src/site/key-changes.js'
-import { makeArticle } from '../helpers/article-fixtures.js'
+import { makeArticle, publishedOf } from '../helpers/article-fixtures.js'
 
 const at = (day: number): string => new Date(Date.UTC(2026, 0, day)).toISOString()
-const published = (articles: Article[]) => ({ publishedSection: () => [...articles].reverse(), publishedCount: () => articles.length, nextPublication: () => undefined, publishedPages: () => articles })
 
 describe('the keys of a view filtered by a tag and an author', () => {
   it('are purged when an article deeper than either list’s own view enters it', () => {
@@ -22,7 +20,7 @@ describe('the keys of a view filtered by a tag and an author', () => {
     const before = [older, between, okafor, zinsen]
     // The article between them gains the author: it is now the newest with both, the view's first.
     const after = before.map((article) => (article === between ? { ...article, authors: ['Miriam Okafor'] } : article))
-    const [was, is] = [before, after].map((list) => planSite(published(list), new Date(at(10)), config))
+    const [was, is] = [before, after].map((list) => planSite(publishedOf(list), new Date(at(10)), config))
     const filter: FeedFilter = { tags: ['Zinsen'], authors: ['Miriam Okafor'], limit: undefined }
     const shown = (plan: typeof was) => applyFilter(plan!.section, filter, config.feedLimit, new FilterKeys(config.section.author))
     expect(shown(was).map((article) => article.slug)).toEqual(['alt'])
