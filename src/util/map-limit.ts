@@ -14,16 +14,14 @@ let running = 0
 let turn = 0
 let pause: Promise<void> | undefined
 // Whether the event loop turned since the last mapLimit ended: one called in that same turn (a folder's listing, then
-// the reads of what it holds) goes on with the budget left, not a new one. Turned: a timer ran since, or a full turn
-// went by (fullTurn says why one setImmediate is not that: after an end in the poll phase, it runs in that turn).
+// the reads of what it holds) goes on with the budget left, not a new one. Turned: a full turn went by (fullTurn says
+// why one setImmediate is not that); an earlier end's turn says nothing of a later end's (`ends`).
 let turnedSinceEnd = true
 let ends = 0
 const ended = (): void => {
   const end = ++ends
   turnedSinceEnd = false
-  const turned = (): void => void (end === ends && (turnedSinceEnd = true))
-  setTimeout(turned, 0)
-  void fullTurn().then(turned)
+  void fullTurn().then(() => void (end === ends && (turnedSinceEnd = true)))
 }
 
 /**
