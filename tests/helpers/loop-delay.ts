@@ -101,3 +101,21 @@ export function timerTurns(): { count(): number; stop(): void } {
 
 /** Resolves in an I/O callback (the poll phase): work that goes on from there and pauses with one setImmediate runs its next slice in the same turn, before any timer. */
 export const inPollPhase = (): Promise<void> => new Promise((resolve) => stat('.', () => resolve()))
+
+/**
+ * The timer turns (timerTurns) each call of `task` saw, in order, while `work` ran: `task` keeps the thread busy 25 ms
+ * (longer than any slice's budget, so each call is a slice of its own) and records the count.
+ */
+export async function slicesSeeingTimers(work: (task: () => Promise<number>) => Promise<unknown>): Promise<number[]> {
+  const timers = timerTurns()
+  const seen: number[] = []
+  try {
+    await work(async () => (spin(25), seen.push(timers.count())))
+  } finally {
+    timers.stop()
+  }
+  return seen
+}
+
+/** Whether every slice saw more timer turns than the one before: timers (and the poll after them) ran between any two. */
+export const growing = (seen: readonly number[]): boolean => seen.every((count, n) => n === 0 || count > (seen[n - 1] as number))

@@ -2,37 +2,21 @@ import { setImmediate as oneImmediate } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { fullTurn } from '../../src/util/event-loop-turns.js'
 import { mapLimit } from '../../src/util/map-limit.js'
-import { inPollPhase, spin, startLoopProbe, timerTurns } from '../helpers/loop-delay.js'
+import { growing, inPollPhase, slicesSeeingTimers, spin, startLoopProbe } from '../helpers/loop-delay.js'
 
 describe('mapLimit', () => {
   // A chmod -R over 5,000 articles in 1,000 folders re-read them all, and its 64 workers each ran 20 ms in the same
   // turn of the event loop: a feed request waited 1.3-1.5 s. A stall, so the bound is wide (a turn is due every 20 ms).
   it('lets the event loop turn every few tens of milliseconds while its tasks never wait, whatever the number in flight', async () => {
-    const busy = (ms: number) => {
-      const until = performance.now() + ms
-      while (performance.now() < until);
-    }
     const probe = startLoopProbe()
     const items = Array.from({ length: 800 }, (_, n) => n)
-    const results = await mapLimit(items, async (n) => (busy(1), n * 2))
+    const results = await mapLimit(items, async (n) => (spin(1), n * 2))
     const longest = probe.stop()
     expect(results).toEqual(items.map((n) => n * 2))
     expect(longest).toBeLessThan(300)
   })
 
-  // Tasks of 25 ms, longer than a turn (20 ms): each is a slice of its own, and timers must run between any two.
-  const slicesSeeingTimers = async (work: (task: () => Promise<number>) => Promise<unknown>): Promise<number[]> => {
-    const timers = timerTurns()
-    const seen: number[] = []
-    try {
-      await work(async () => (spin(25), seen.push(timers.count())))
-    } finally {
-      timers.stop()
-    }
-    return seen
-  }
-  const growing = (seen: number[]) => seen.every((count, n) => n === 0 || count > (seen[n - 1] as number))
-
+  // Below, tasks of 25 ms, longer than a turn (20 ms): each is a slice of its own, and timers must run between any two.
   // Paused with one setImmediate, work resumed by an I/O callback ran its second slice in the same turn as its first.
   it('lets timers run between any two slices, also when it starts in an I/O callback', async () => {
     const seen = await slicesSeeingTimers(async (task) => {
