@@ -11,6 +11,10 @@
  * the service's own event-loop delay from the copy's start to the polls'
  * end (its /metrics: nodejs_eventloop_lag_max_seconds and _p99_seconds,
  * which prom-client measures every 10 ms and resets at each scrape).
+ * BULK_MODE=edit copies over BULK_NEW existing articles instead (the newest
+ * ones, each with a new title; every slug, id and path kept), as a bulk
+ * correction or a sync from another system does; the corpus is put back
+ * after each run.
  * BULK_POLL=page polls the page of the newest article before the copy
  * instead: pages, archive pages and filtered views wait while a change is
  * in the catalog only (ContentStore#inSite), so the import's batches show
@@ -27,7 +31,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
-import { articleSource, generateCorpus, hoursApart } from './generate-corpus.js'
+import { articleSource, corpusFolder, generateCorpus, hoursApart } from './generate-corpus.js'
 import { BENCH_SERVICE_ENV, SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
 
 const COUNT = Number(process.env.BULK_ARTICLES ?? 50_000)
@@ -37,6 +41,8 @@ const POLL_MS = Number(process.env.BULK_POLL_MS ?? 14_000)
 const MAIN = path.resolve(import.meta.dirname, '../dist/main.js')
 const BASE = process.env.BENCH_BASE ?? ''
 const POLL_PAGE = process.env.BULK_POLL === 'page'
+const EDIT = process.env.BULK_MODE === 'edit'
+if (EDIT && NEW > COUNT) throw new Error(`BULK_NEW (${NEW}) must not exceed BULK_ARTICLES (${COUNT}) with BULK_MODE=edit`)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** The poller, a process of its own (this one copies and watches): its latencies as JSON on stdout when done. */
@@ -57,12 +63,23 @@ console.log(JSON.stringify(latencies))
 
 const corpus = tempFolder('bulk-corpus-')
 generateCorpus(corpus, COUNT)
-// The new ones: numbered on from the corpus, so newer than every article in it.
+// The new ones: numbered on from the corpus, so newer than every article in it. Or, to edit, the newest NEW of
+// the corpus with new titles, in its own folders, so that `cp -r` writes over them.
 const staging = tempFolder('bulk-new-')
-const newest = COUNT + NEW
-fs.mkdirSync(path.join(staging, 'neu'))
-for (let n = COUNT + 1; n <= newest; n++) fs.writeFileSync(path.join(staging, 'neu', `meldung-${n}.md`), articleSource(n, undefined, hoursApart(COUNT)))
-const newestTitle = `Meldung ${newest}:`
+const first = EDIT ? COUNT - NEW + 1 : COUNT + 1
+const newest = EDIT ? COUNT : COUNT + NEW
+const folderOf = (n: number) => (EDIT ? corpusFolder(n) : 'neu')
+const edited = (n: number) => `Meldung ${n}: korrigiert`
+for (let n = first; n <= newest; n++) {
+  fs.mkdirSync(path.join(staging, folderOf(n)), { recursive: true })
+  fs.writeFileSync(path.join(staging, folderOf(n), `meldung-${n}.md`), articleSource(n, EDIT ? edited(n) : undefined, hoursApart(COUNT)))
+}
+const newestTitle = EDIT ? edited(newest) : `Meldung ${newest}:`
+/** Takes the import back out of the corpus: the new folder, or the edited files' first text. */
+function undoImport(): void {
+  if (!EDIT) return fs.rmSync(path.join(corpus, 'neu'), { recursive: true, force: true })
+  for (let n = first; n <= newest; n++) fs.writeFileSync(path.join(corpus, folderOf(n), `meldung-${n}.md`), articleSource(n, undefined, hoursApart(COUNT)))
+}
 
 async function importOnce(main: string): Promise<string> {
   const port = await freePort()
@@ -89,7 +106,7 @@ async function importOnce(main: string): Promise<string> {
     await sleep(2_000)
     await loopDelay() // from now on
     const copyStarted = performance.now()
-    const copy = spawnSync('cp', ['-r', path.join(staging, 'neu'), path.join(corpus, 'neu')])
+    const copy = EDIT ? spawnSync('cp', ['-r', `${staging}/.`, corpus]) : spawnSync('cp', ['-r', path.join(staging, 'neu'), path.join(corpus, 'neu')])
     if (copy.status !== 0) throw new Error(`cp: ${copy.stderr.toString()}`)
     let visible = Number.NaN
     while (performance.now() - copyStarted < 120_000) {
@@ -107,12 +124,12 @@ async function importOnce(main: string): Promise<string> {
   } finally {
     await new Promise<void>((resolve) => (service.exitCode !== null ? resolve() : (service.once('exit', () => resolve()), service.kill('SIGTERM'))))
     removeFolder(state)
-    fs.rmSync(path.join(corpus, 'neu'), { recursive: true, force: true })
+    undoImport()
   }
 }
 
 try {
-  console.log(`bulk import: ${NEW.toLocaleString('en')} new articles copied into ${COUNT.toLocaleString('en')}, ${POLL_PAGE ? "the newest article's page" : 'the feed'} polled every 5 ms`)
+  console.log(`bulk ${EDIT ? 'edit' : 'import'}: ${NEW.toLocaleString('en')} ${EDIT ? 'articles edited (copied over) of' : 'new articles copied into'} ${COUNT.toLocaleString('en')}, ${POLL_PAGE ? "the newest article's page" : 'the feed'} polled every 5 ms`)
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, main] of [['this build', MAIN], ...(BASE ? [['baseline', BASE]] : [])] as const) console.log(`${name}, run ${round}: ${await importOnce(main)}`)
   }

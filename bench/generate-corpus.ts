@@ -85,10 +85,15 @@ ${body(n)}`
 }
 
 /** Writes `count` articles into `dir`, 500 per sub-folder as a newsroom archive might. */
+/** The folder of generated article number `n` within a corpus: 500 a folder, 001 on. */
+export function corpusFolder(n: number): string {
+  return String(Math.ceil(n / 500)).padStart(3, '0')
+}
+
 export function generateCorpus(dir: string, count: number): void {
   const hours = hoursApart(count)
   for (let n = 1; n <= count; n++) {
-    const folder = path.join(dir, String(Math.ceil(n / 500)).padStart(3, '0'))
+    const folder = path.join(dir, corpusFolder(n))
     if (n % 500 === 1) fs.mkdirSync(folder, { recursive: true })
     fs.writeFileSync(path.join(folder, `meldung-${n}.md`), articleSource(n, undefined, hours))
   }
