@@ -63,19 +63,24 @@ export class ArticleClashes {
     if (touched) this.#addSharers(article, touched)
   }
 
-  /** Forgets an article's name, slugs and ids; the files that shared one (itself too) go into `touched`. */
-  remove(article: Article, touched: Set<string>): void {
-    const file = article.file
-    this.#names.remove(file)
-    for (const category of article.categories) {
+  /**
+   * Forgets an article's name, slugs and ids and records those of the file's new article (`next`; none when the
+   * file is gone), leaving in place each that both use (ArticleIndex#change). The files sharing one (the file too) go into `touched`.
+   */
+  replace(old: Article, next: Article | undefined, touched: Set<string>): void {
+    const file = old.file
+    if (next) this.add(next, touched)
+    else this.#names.remove(file)
+    for (const category of old.categories) {
       const keys = this.#categories.get(category)
       if (keys === undefined) continue
-      deleteFile(keys.slugs, article.slug, file)
-      deleteFile(keys.ids, article.id, file)
+      const kept = next?.categories.includes(category) === true
+      if (!kept || next.slug !== old.slug) deleteFile(keys.slugs, old.slug, file)
+      if (!kept || next.id !== old.id) deleteFile(keys.ids, old.id, file)
       // A category no file is in any more goes too: else each one ever named stayed (480 bytes, tests/store/clash-memory.test.ts).
       if (keys.slugs.size === 0 && keys.ids.size === 0) this.#categories.delete(category)
     }
-    this.#addSharers(article, touched)
+    this.#addSharers(old, touched)
     this.#clashing.delete(file)
     this.#renamed.delete(file)
     touched.add(file)

@@ -64,19 +64,12 @@ export class ArticleIndex {
 
   /** Adds or replaces the article of `article.file`. Returns the files whose clash state changed. */
   set(article: Article): Set<string> {
-    const touched = new Set<string>([article.file])
-    const old = this.#remove(article.file, touched)
-    this.#add(article, touched)
-    this.#settle(this.#clashes.refresh(touched), old)
-    return touched
+    return this.#change(article.file, article)
   }
 
   /** Removes a file's article. Returns the files whose clash state changed. */
   delete(file: string): Set<string> {
-    const touched = new Set<string>()
-    const old = this.#remove(file, touched)
-    this.#settle(this.#clashes.refresh(touched), old)
-    return touched
+    return this.#change(file, undefined)
   }
 
   /** Whether a plus article names the media file at this mediaPathKey (plus-media.ts): then /media/ withholds it. */
@@ -147,23 +140,30 @@ export class ArticleIndex {
     return this.#clashes.warnings(file)
   }
 
-  #add(article: Article, touched?: Set<string>): void {
+  #add(article: Article): void {
     this.#byFile.set(article.file, article)
     this.#byPath.add(PAGE, article.path, article.file)
-    this.#clashes.add(article, touched)
+    this.#clashes.add(article)
     // Media a plus article names (of any state: draft, scheduled, clashing): /media/ withholds them.
     for (const key of plusMediaKeys(article)) this.#byPath.add(PLUS_MEDIA, key, article.file)
   }
 
-  /** Takes a file's article out; returns it. */
-  #remove(file: string, touched: Set<string>): Article | undefined {
+  /**
+   * Puts a file's new article (`next`; none to remove it) in place of its old one, keeping each key both have in
+   * place: an entry deleted and set again leaves V8's Map a hole, and at 60,000 articles a bulk edit's holes grew
+   * each large map within one edit's call, 30 ms. Returns the files whose clash state changed.
+   */
+  #change(file: string, next: Article | undefined): Set<string> {
+    const touched = new Set<string>(next ? [file] : [])
     const old = this.#byFile.get(file)
-    if (!old) return undefined
-    this.#byFile.delete(file)
-    this.#byPath.delete(PAGE, old.path, file)
-    this.#clashes.remove(old, touched)
-    for (const key of plusMediaKeys(old)) this.#byPath.delete(PLUS_MEDIA, key, file)
-    return old
+    if (next) this.#byFile.set(file, next)
+    else this.#byFile.delete(file)
+    this.#byPath.move(PAGE, old ? [old.path] : [], next ? [next.path] : [], file)
+    this.#byPath.move(PLUS_MEDIA, old ? plusMediaKeys(old) : [], next ? plusMediaKeys(next) : [], file)
+    if (old) this.#clashes.replace(old, next, touched)
+    else if (next) this.#clashes.add(next, touched)
+    this.#settle(this.#clashes.refresh(touched), old)
+    return touched
   }
 
   /**

@@ -69,4 +69,10 @@ export class FilesByKey {
     const values = this.#kinds.get(kind)
     if (values !== undefined) deleteFile(values, value, file)
   }
+
+  /** Moves `file` from the values `from` of a kind to the values `to`, leaving in place a value in both (ArticleIndex#change). */
+  move(kind: string, from: readonly string[], to: readonly string[], file: string): void {
+    for (const value of to) this.add(kind, value, file)
+    for (const value of from) if (!to.includes(value)) this.delete(kind, value, file)
+  }
 }

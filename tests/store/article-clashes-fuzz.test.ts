@@ -1,4 +1,4 @@
-/** ArticleClashes (store/article-clashes.ts): after random adds and removes, every file's clash, error and warnings are those a fresh load of the same articles gives. */
+/** ArticleClashes (store/article-clashes.ts): after random adds, replacements and removes, every file's clash, error and warnings are those a fresh load of the same articles gives. */
 import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { ArticleClashes } from '../../src/store/article-clashes.js'
@@ -35,17 +35,14 @@ describe('ArticleClashes under random changes', () => {
       const clashes = clashesOver(byFile)
       for (let step = 0; step < 15; step++) {
         const file = pick(NAMES)
-        const touched = new Set([file])
+        // As ArticleIndex#change does: the file's article replaced (its keys in common kept in place), added, or removed.
         const old = byFile.get(file)
-        if (old) {
-          byFile.delete(file)
-          clashes.remove(old, touched)
-        }
-        if (random() < 0.7) {
-          const article = articleOf(file)
-          byFile.set(file, article)
-          clashes.add(article, touched)
-        }
+        const next = random() < 0.7 ? articleOf(file) : undefined
+        const touched = new Set(next ? [file] : [])
+        if (next) byFile.set(file, next)
+        else byFile.delete(file)
+        if (old) clashes.replace(old, next, touched)
+        else if (next) clashes.add(next, touched)
         clashes.refresh(touched)
         const loaded = new Map(byFile)
         const fresh = clashesOver(loaded)
