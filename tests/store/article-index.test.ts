@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import type { Article } from '../../src/content/article.js'
 import { ArticleError } from '../../src/errors/article-error.js'
 import { ArticleIndex } from '../../src/store/article-index.js'
-import { makeArticle, makeEnclosure } from '../helpers/article-fixtures.js'
+import { type ArticleFields, makeArticle, makeEnclosure } from '../helpers/article-fixtures.js'
 
 const NOW = new Date('2026-01-01T12:00:00Z')
 
@@ -399,7 +399,7 @@ describe('ArticleIndex: edits in place', () => {
     }
     return sizes
   }
-  const episode = (n: number, fields: Partial<Article> = {}) =>
+  const episode = (n: number, fields: Partial<ArticleFields> = {}) =>
     makeArticle(`folge-${n}`, { date: `2025-01-01T${String(n % 24).padStart(2, '0')}:00:00Z`, access: 'plus', enclosure: makeEnclosure(`folge-${n}.mp3`, 'audio/mpeg'), ...fields })
 
   it('deletes no entry of its large maps for an edit that keeps the page, slug, id and media (at 60,000 articles the holes left grew each map within one edit of a bulk edit: 30 ms)', () => {
