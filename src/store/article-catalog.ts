@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.js'
 import type { ArticleSource, TakenArticle } from '../content/article-source.js'
-import { inFolder } from '../content/files.js'
+import { addInFolders, inFolder } from '../content/files.js'
 import { mapLimit } from '../util/map-limit.js'
 import type { MediaFacts } from '../content/media-info.js'
 import type { ParsedArticle } from '../content/parse-article.js'
@@ -137,7 +137,7 @@ export class ArticleCatalog {
     // A folder that appeared or vanished (or was named again): what it holds now, and what it held. One inside another
     // named is in that one's listing: a chmod -R names every folder (each known file was looked up once per folder).
     const outermost = new Set([...folders].filter((folder) => !inFolder(folder, folders)))
-    if (outermost.size > 0) for (const file of [...this.#index.files(), ...this.#refused.keys(), ...this.#held.keys()]) if (inFolder(file, outermost)) files.add(file)
+    await addInFolders(files, outermost, this.#index.files(), this.#refused.keys(), this.#held.keys())
     // One listing at a time, the event loop let go every few milliseconds (mapLimit).
     await mapLimit([...outermost], async (p) => {
       const listing = await this.#options.source.list(p).catch(() => undefined)
