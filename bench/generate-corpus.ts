@@ -84,12 +84,12 @@ summary: "Zusammenfassung der Meldung ${n} über ${TOPICS[n % TOPICS.length]}."
 ${body(n)}`
 }
 
-/** Writes `count` articles into `dir`, 500 per sub-folder as a newsroom archive might. */
 /** The folder of generated article number `n` within a corpus: 500 a folder, 001 on. */
 export function corpusFolder(n: number): string {
   return String(Math.ceil(n / 500)).padStart(3, '0')
 }
 
+/** Writes `count` articles into `dir`, 500 per sub-folder as a newsroom archive might. */
 export function generateCorpus(dir: string, count: number): void {
   const hours = hoursApart(count)
   for (let n = 1; n <= count; n++) {
