@@ -105,12 +105,17 @@ export class ContentStore {
 
   /** Reads every article file and builds the site. A reload whose site cannot be built puts the catalog back as the site shows it (its pages were not the feeds', later changes failed with it) and rejects: live updates read it again. */
   async load(): Promise<void> {
+    // No change is applied while every file is read and the site built: the load would replace what it wrote (exclusively).
+    await this.#changes.exclusively(() => this.#load())
+    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
+  }
+
+  async #load(): Promise<void> {
     this.#changes.forget()
     const restore = this.#site && this.#catalog.saved()
     const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken.last && restore) this.#overtaken.reload(restore) })()
     this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
     await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
-    this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
   }
 
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */

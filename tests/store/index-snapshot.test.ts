@@ -439,9 +439,11 @@ describe('index snapshot', () => {
       slowStamps: 300,
       whileLoading: async (store) => {
         await wait(100)
-        // A file saved again and read meanwhile (a watcher's event): a write now would lack every file not taken yet.
+        // A file saved again meanwhile (a watcher's event; applied once the load is over: ChangeQueue.exclusively), and
+        // b.md read by the load: a write now would lack every file not taken yet.
         articles.write('c.md', text('Gamma', 3))
-        await store.applyChanges(['c.md'])
+        void store.applyChanges(['c.md'])
+        await wait(10)
         store.close()
         expect(onDisk()).toEqual(before)
       },
