@@ -8,40 +8,13 @@ import { loadConfig } from '../../src/config.js'
 import type { ArticleSource } from '../../src/content/article-source.js'
 import { ContentStore } from '../../src/store/content-store.js'
 import { ROOT_CHECK_MS } from '../../src/store/folder-watch.js'
-import { LiveUpdates, type Timers } from '../../src/store/live-updates.js'
+import { LiveUpdates } from '../../src/store/live-updates.js'
 import { RENDER_IN_THREAD, type Renderer } from '../../src/site/renderer.js'
+import { eventually, fakeTimers } from '../helpers/fake-timers.js'
 import { memorySource } from '../helpers/memory-source.js'
 import { articleText } from '../helpers/temp-dir.js'
 
 const article = (title: string) => articleText({ title, date: '2025-01-01T10:00:00Z', category: 'wirtschaft' })
-
-/** Timers that run only when the test advances the clock. */
-function fakeTimers(): Timers & { advance(ms: number): Promise<void> } {
-  let now = 0
-  let next = 0
-  const timers = new Map<number, { at: number; callback: () => void }>()
-  return {
-    setTimeout: (callback, ms) => (timers.set(++next, { at: now + ms, callback }), next),
-    clearTimeout: (handle) => void timers.delete(handle as number),
-    async advance(ms) {
-      const until = now + ms
-      for (;;) {
-        const due = [...timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0]
-        if (!due) break
-        timers.delete(due[0])
-        now = due[1].at
-        due[1].callback()
-        for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve))
-      }
-      now = until
-    },
-  }
-}
-
-async function eventually(check: () => boolean): Promise<void> {
-  const started = Date.now()
-  while (!check() && Date.now() - started < 5000) await new Promise((resolve) => setTimeout(resolve, 5))
-}
 
 function setUp(renderer?: Renderer) {
   const config = loadConfig({ SITE_URL: 'https://www.example.de/', RESCAN_INTERVAL: '60', ARTICLES_DIR: '/artikel', MEDIA_DIR: '/medien' })
