@@ -1,8 +1,10 @@
 import type { HealthCheck } from '../util/health.js'
 import type { Logger } from '../util/logger.js'
+import { RunsAlone } from '../util/runs-alone.js'
 import { SerialTask } from '../util/serial-task.js'
 import { SharedWait } from '../util/within.js'
 import { FilesBefore } from './files-before.js'
+import { halves, named, without } from './owed-batches.js'
 import { describeFailure, ReloadRetries } from './reload-retries.js'
 
 export interface ChangeQueueOptions {
@@ -15,9 +17,6 @@ export interface ChangeQueueOptions {
   readonly revert: (before: FilesBefore) => Promise<void>
   readonly logger: Logger
 }
-
-/** Files named in a problem; the rest are counted. */
-const NAMED = 3
 
 /** The longest a page, archive page or view waits for a batch to be in a site (untilInSite): an edit's takes tens of ms, a bulk
  * import's seconds, and one whose file read hangs (a stalled mount) never ends; past it, the catalog's state is rendered. */
@@ -59,7 +58,7 @@ export class ChangeQueue implements HealthCheck {
   readonly #inSiteWait = new SharedWait(IN_SITE_WAIT_MS) // one a batch: one that hangs adds no waiter a request
   #closed = false
   /** A load under way (exclusively): no batch is applied until it is over. */
-  #loading: Promise<void> | undefined
+  readonly #loads = new RunsAlone()
   readonly #applying = new SerialTask(() => this.#drain())
 
   constructor(options: ChangeQueueOptions) {
@@ -69,40 +68,31 @@ export class ChangeQueue implements HealthCheck {
   /** Queues the paths; resolves once they are published, or owed to a retry (problems() says so). During a load (exclusively), after it. */
   async add(paths: Iterable<string>): Promise<void> {
     for (const p of paths) this.#queued.add(p)
-    while (this.#loading) await this.#loading
+    const loaded = this.#loads.over()
+    if (loaded) await loaded
     return this.#applying.run()
   }
 
   /**
-   * Runs `load` (the store's load: every file read again) with no batch applied meanwhile: the batch being applied
-   * ends first, and those queued or due are applied after it. Applied during it, a batch wrote to the catalog the
+   * Runs `load` (the store's load: every file read again, so nothing is owed after it: forget) with no batch applied
+   * meanwhile: the batch being applied ends first, and those queued or due are applied after it. Applied during it, a batch wrote to the catalog the
    * load then replaced, while the stamps its reads recorded stayed: no rescan found the file changed again, and its
    * new version (or a new file) was in no feed (tests/store/reload-overlap.test.ts). A load that fails drops those
    * queued: what it could not publish is read whole again (live updates retry a reload), and applied to the catalog it
    * put back they mixed two folders (a rescan's, comparing the folder swapped in with the old catalog).
    */
   async exclusively<T>(load: () => Promise<T>): Promise<T> {
-    let done = () => {}
-    const loading = new Promise<void>((resolve) => (done = resolve))
-    const previous = this.#loading
-    this.#loading = loading
     try {
-      await previous
-      while (this.#applying.running) await this.#applying.running.catch(() => {})
-      return await load()
-    } catch (error) {
-      this.#queued.clear()
-      throw error
+      return await this.#loads.run(() => (this.forget(), load()), () => this.#applying.running, () => this.#queued.clear())
     } finally {
-      if (this.#loading === loading) this.#loading = undefined
-      done()
-      if (!this.#loading && (this.#queued.size > 0 || this.#round.length > 0)) void this.#applying.run()
+      if (!this.#loads.waiting && (this.#queued.size > 0 || this.#round.length > 0)) void this.#applying.run()
     }
   }
 
   /** The batches being applied (or queued until a load is over: exclusively), undefined when none is. */
   get running(): Promise<void> | undefined {
-    return this.#applying.running ?? (this.#loading && this.#queued.size > 0 ? this.#loading.then(() => this.#applying.running) : undefined)
+    const loading = this.#loads.waiting
+    return this.#applying.running ?? (loading && this.#queued.size > 0 ? loading.then(() => this.#applying.running) : undefined)
   }
 
   /** Whether a batch is in the catalog and not yet in a site: a rebuild that fails now is its failure, retried here (RebuildRetries leaves it). */
@@ -171,7 +161,7 @@ export class ChangeQueue implements HealthCheck {
   }
 
   #nextUnlessLoading(): Set<string> | undefined {
-    return this.#loading ? undefined : this.#next()
+    return this.#loads.waiting ? undefined : this.#next()
   }
 
   /** New changes first, then the owed batches of the round in progress. */
@@ -225,29 +215,4 @@ export class ChangeQueue implements HealthCheck {
       void this.#applying.run()
     }, waitMs).unref()
   }
-}
-
-/** The batches less the paths in `gone`, those left empty dropped (the same objects otherwise: a retry is known by it). */
-function without(batches: readonly Set<string>[], gone: ReadonlySet<string>): Set<string>[] {
-  return batches.filter((batch) => {
-    if (batch === gone) return false
-    for (const p of gone) batch.delete(p)
-    return batch.size > 0
-  })
-}
-
-/** A batch that failed again, in two (one file stays whole). */
-function halves(batch: ReadonlySet<string>): Set<string>[] {
-  const paths = [...batch]
-  if (paths.length < 2) return [new Set(paths)]
-  const middle = Math.ceil(paths.length / 2)
-  return [new Set(paths.slice(0, middle)), new Set(paths.slice(middle))]
-}
-
-/** `a.md`, `a.md, b.md and c.md`, `a.md, b.md, c.md and 4 other file(s)`. */
-function named(batches: readonly Set<string>[]): string {
-  const paths = [...new Set(batches.flatMap((batch) => [...batch]))].sort()
-  if (paths.length <= 1) return paths.join('')
-  if (paths.length <= NAMED) return `${paths.slice(0, -1).join(', ')} and ${paths.at(-1)}`
-  return `${paths.slice(0, NAMED).join(', ')} and ${paths.length - NAMED} other file(s)`
 }

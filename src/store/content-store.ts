@@ -57,8 +57,7 @@ export class ContentStore {
   #compressed: Promise<unknown> = Promise.resolve()
   readonly #publication = new Alarm() // the rebuild when the next scheduled article goes live
   #renderAgain = false // render the current documents again even if their articles did not change (a media file did)
-  /** A rebuild that failed is tried again until one succeeds, and said in problems() meanwhile (rebuild-retries.ts). */
-  readonly #retries: RebuildRetries
+  readonly #retries: RebuildRetries // a rebuild that failed is tried again until one succeeds, and said in problems() meanwhile
   readonly #rebuilds = new SerialTask(() => this.#retries.attempt(() => this.#rebuildOnce(), () => this.rebuild(), () => this.#changes.changing || this.#reloading, () => this.#overtaken.last))
   #reloading = false // a reload's rebuild runs: its failure is the reload's caller's to retry (live updates)
   #reload: Promise<void> | undefined // a reload of a site served, from its first file read to its site swapped in (or the catalog put back)
@@ -103,19 +102,15 @@ export class ContentStore {
     this.#sitemaps = new LaterSitemaps(config, options.laterSitemaps ?? false, (site) => this.#swapIn(site), this.#documents.createAhead, (line) => this.#logger.warn(line))
   }
 
-  /** Reads every article file and builds the site. A reload whose site cannot be built puts the catalog back as the site shows it (its pages were not the feeds', later changes failed with it) and rejects: live updates read it again. */
+  /** Reads every article file and builds the site, with no change applied meanwhile (ChangeQueue.exclusively: the load would replace what it wrote). A reload whose site cannot be built puts the catalog back as the site shows it (its pages were not the feeds', later changes failed with it) and rejects: live updates read it again. */
   async load(): Promise<void> {
-    // No change is applied while every file is read and the site built: the load would replace what it wrote (exclusively).
-    await this.#changes.exclusively(() => this.#load())
+    await this.#changes.exclusively(async () => {
+      const restore = this.#site && this.#catalog.saved()
+      const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken.last && restore) this.#overtaken.reload(restore) })()
+      this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
+      await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
+    })
     this.#logger.info(`loaded ${this.#catalog.published.size} articles (${this.refused().length} refused); ${this.site().plan.section.length} published in ${this.#config.section.slug}`)
-  }
-
-  async #load(): Promise<void> {
-    this.#changes.forget()
-    const restore = this.#site && this.#catalog.saved()
-    const loading = (async () => { await this.#catalog.loadAll(); this.#documents.forgetBodies(); this.#reloading = restore !== undefined; await this.rebuild().catch((error: unknown) => { restore?.(); this.#documents.siteChanged(); throw error }); if (this.#overtaken.last && restore) this.#overtaken.reload(restore) })()
-    this.#reload = restore && loading // pages wait for its reading too: a page not rendered yet read its file's new text under the old index's title (#inSite)
-    await loading.finally(() => ((this.#reloading = false), (this.#reload = undefined)))
   }
 
   /** Applies changes to the given paths (relative to ARTICLES_DIR; files, or folders that appeared or vanished), then rebuilds once; changes arriving meanwhile are applied right after. Resolves once published, or put back to be tried again (problems()). */
