@@ -75,18 +75,15 @@ export class ChangeQueue implements HealthCheck {
 
   /**
    * Runs `load` (the store's load: every file read again, so nothing is owed after it: forget) with no batch applied
-   * meanwhile: the batch being applied ends first, and those queued or due are applied after it. Applied during it, a batch wrote to the catalog the
-   * load then replaced, while the stamps its reads recorded stayed: no rescan found the file changed again, and its
-   * new version (or a new file) was in no feed (tests/store/reload-overlap.test.ts). A load that fails drops those
-   * queued: what it could not publish is read whole again (live updates retry a reload), and applied to the catalog it
-   * put back they mixed two folders (a rescan's, comparing the folder swapped in with the old catalog).
+   * meanwhile: the batch being applied ends first, and those queued meanwhile are applied after it (add). Applied during
+   * it, a batch wrote to the catalog the load then replaced, while the stamps its reads recorded stayed: no rescan found
+   * the file changed again, and its new version (or a new file) was in no feed (tests/store/reload-overlap.test.ts). A
+   * load that fails drops those queued: what it could not publish is read whole again (live updates retry a reload),
+   * and applied to the catalog it put back they mixed two folders (a rescan's, comparing the folder swapped in with the
+   * old catalog).
    */
-  async exclusively<T>(load: () => Promise<T>): Promise<T> {
-    try {
-      return await this.#loads.run(() => (this.forget(), load()), () => this.#applying.running, () => this.#queued.clear())
-    } finally {
-      if (!this.#loads.waiting && (this.#queued.size > 0 || this.#round.length > 0)) void this.#applying.run()
-    }
+  exclusively<T>(load: () => Promise<T>): Promise<T> {
+    return this.#loads.run(() => (this.forget(), load()), () => this.#applying.running, () => this.#queued.clear())
   }
 
   /** The batches being applied (or queued until a load is over: exclusively), undefined when none is. */
