@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import type { ArticleSource } from '../../src/content/article-source.js'
 import { stateFile } from '../../src/ops/state-file.js'
 import { articleCompactor } from '../../src/store/compact-articles.js'
@@ -24,15 +24,10 @@ const NAMES = ['a.md', 'b.md', 'c.md', 'd.md']
 const FIRST = NAMES.slice(0, 2)
 const REST = NAMES.slice(2)
 
-const cleanups: (() => void)[] = []
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup()
-})
-
 /** Files held in memory, each titled by `titles` and changed long before it is read (settled: every entry is written). */
 function setUp() {
   const state = makeTempDir('snapshot-close-taking-')
-  cleanups.push(() => state.rm())
+  onTestFinished(() => state.rm())
   const compact = articleCompactor()
   const titles = new Map(NAMES.map((file) => [file, `Titel ${file}`]))
   const read = async (file: string) => ({ article: compact(makeArticle(file.replace('.md', ''), { date: '2024-03-01T08:00:00.000Z', file, title: titles.get(file) })), body: `Text ${file}.`, warnings: [] })
