@@ -31,7 +31,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
-import { articleSource, corpusFolder, generateCorpus, hoursApart } from './generate-corpus.js'
+import { articleSource, corpusFile, generateCorpus, hoursApart } from './generate-corpus.js'
 import { BENCH_SERVICE_ENV, SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
 
 const COUNT = Number(process.env.BULK_ARTICLES ?? 50_000)
@@ -68,17 +68,17 @@ generateCorpus(corpus, COUNT)
 const staging = tempFolder('bulk-new-')
 const first = EDIT ? COUNT - NEW + 1 : COUNT + 1
 const newest = EDIT ? COUNT : COUNT + NEW
-const folderOf = (n: number) => (EDIT ? corpusFolder(n) : 'neu')
+const staged = (n: number) => (EDIT ? corpusFile(staging, n) : path.join(staging, 'neu', `meldung-${n}.md`))
 const edited = (n: number) => `Meldung ${n}: korrigiert`
 for (let n = first; n <= newest; n++) {
-  fs.mkdirSync(path.join(staging, folderOf(n)), { recursive: true })
-  fs.writeFileSync(path.join(staging, folderOf(n), `meldung-${n}.md`), articleSource(n, EDIT ? edited(n) : undefined, hoursApart(COUNT)))
+  fs.mkdirSync(path.dirname(staged(n)), { recursive: true })
+  fs.writeFileSync(staged(n), articleSource(n, EDIT ? edited(n) : undefined, hoursApart(COUNT)))
 }
 const newestTitle = EDIT ? edited(newest) : `Meldung ${newest}:`
 /** Takes the import back out of the corpus: the new folder, or the edited files' first text. */
 function undoImport(): void {
   if (!EDIT) return fs.rmSync(path.join(corpus, 'neu'), { recursive: true, force: true })
-  for (let n = first; n <= newest; n++) fs.writeFileSync(path.join(corpus, folderOf(n), `meldung-${n}.md`), articleSource(n, undefined, hoursApart(COUNT)))
+  for (let n = first; n <= newest; n++) fs.writeFileSync(corpusFile(corpus, n), articleSource(n, undefined, hoursApart(COUNT)))
 }
 
 async function importOnce(main: string): Promise<string> {

@@ -17,12 +17,11 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../tests/helpers/free-port.js'
 import { owned, removeFolder, stopAll, tempFolder, untilServing } from './children.js'
 import { median } from './first-feed.js'
-import { articleSource, benchCorpus, hoursApart } from './generate-corpus.js'
+import { articleSource, benchCorpus, corpusFile, hoursApart } from './generate-corpus.js'
 import { SERVICE_NODE_ENV, serviceArgs } from './service-flags.js'
 
 const SIZE = Number(process.env.BURST_SIZE ?? 50_000)
@@ -76,9 +75,6 @@ async function purgeStandIn(): Promise<{ url: string; arrivals: number[]; close(
   return { url: `http://127.0.0.1:${address.port}/`, arrivals, close: () => new Promise((resolve) => server.close(() => resolve())) }
 }
 
-/** The file of generated article `n` in `dir` (generate-corpus.ts). */
-const fileOf = (dir: string, n: number) => path.join(dir, String(Math.ceil(n / 500)).padStart(3, '0'), `meldung-${n}.md`)
-
 /** One burst against the build `main` on `dir`; every file saved is put back after. */
 async function burst(main: string, dir: string, round: string, withPurge: boolean): Promise<BurstFigures> {
   const purges = await purgeStandIn()
@@ -89,7 +85,7 @@ async function burst(main: string, dir: string, round: string, withPurge: boolea
   const child = owned(spawn(process.execPath, serviceArgs(main), { env, stdio: ['ignore', 'pipe', 'inherit'] }))
   // Saved: the newest 2,000, some 33 apart, the newest last; each once.
   const saved = Array.from({ length: SAVES }, (_, index) => (index === SAVES - 1 ? SIZE : SIZE - 1 - ((index * 33) % 2000)))
-  const originals = new Map(saved.map((n) => [n, fs.readFileSync(fileOf(dir, n), 'utf8')]))
+  const originals = new Map(saved.map((n) => [n, fs.readFileSync(corpusFile(dir, n), 'utf8')]))
   let polling = true
   let slowestPoll = 0
   try {
@@ -114,7 +110,7 @@ async function burst(main: string, dir: string, round: string, withPurge: boolea
     let last = 0
     for (const [index, n] of saved.entries()) {
       const next = performance.now() + GAP_MS
-      fs.writeFileSync(fileOf(dir, n), articleSource(n, index === SAVES - 1 ? title : `Meldung ${n}: neu ${round}`, hoursApart(SIZE)))
+      fs.writeFileSync(corpusFile(dir, n), articleSource(n, index === SAVES - 1 ? title : `Meldung ${n}: neu ${round}`, hoursApart(SIZE)))
       last = performance.now()
       await sleep(Math.max(0, next - performance.now()))
     }
@@ -130,7 +126,7 @@ async function burst(main: string, dir: string, round: string, withPurge: boolea
       child.once('exit', () => resolve())
       child.kill('SIGTERM')
     })
-    for (const [n, text] of originals) fs.writeFileSync(fileOf(dir, n), text)
+    for (const [n, text] of originals) fs.writeFileSync(corpusFile(dir, n), text)
     await purges.close()
     removeFolder(state)
   }

@@ -89,13 +89,17 @@ export function corpusFolder(n: number): string {
   return String(Math.ceil(n / 500)).padStart(3, '0')
 }
 
+/** The path of generated article number `n` in the corpus at `dir`. */
+export function corpusFile(dir: string, n: number): string {
+  return path.join(dir, corpusFolder(n), `meldung-${n}.md`)
+}
+
 /** Writes `count` articles into `dir`, 500 per sub-folder as a newsroom archive might. */
 export function generateCorpus(dir: string, count: number): void {
   const hours = hoursApart(count)
   for (let n = 1; n <= count; n++) {
-    const folder = path.join(dir, corpusFolder(n))
-    if (n % 500 === 1) fs.mkdirSync(folder, { recursive: true })
-    fs.writeFileSync(path.join(folder, `meldung-${n}.md`), articleSource(n, undefined, hours))
+    if (n % 500 === 1) fs.mkdirSync(path.join(dir, corpusFolder(n)), { recursive: true })
+    fs.writeFileSync(corpusFile(dir, n), articleSource(n, undefined, hours))
   }
 }
 
